@@ -1,0 +1,35 @@
+package dev.simloop;
+
+import java.util.concurrent.CancellationException;
+
+/**
+ * Raised at a checkpoint inside a cancelled {@link CancelScope}. Cancellation is level-triggered:
+ * every later checkpoint inside that scope raises it again until the scope exits, and the scope
+ * that was cancelled catches it on the way out.
+ *
+ * <p>Do not swallow it: let it propagate to the scope that owns it. Catching it to run clean-up is
+ * fine as long as it is rethrown; clean-up that must block should run in
+ * {@link CancelScope#shielded(ThrowingSupplier)}.
+ */
+public class Cancelled extends CancellationException {
+    private static final long serialVersionUID = 1L;
+
+    /** The reason of the scope whose cancellation raised this; never null. */
+    private final CancelReason reason;
+
+    /**
+     * Creates a cancellation signal.
+     *
+     * @param reason why the scope was cancelled
+     * @param message the full message
+     */
+    public Cancelled(CancelReason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    /** @return why the scope that raised this was cancelled */
+    public CancelReason reason() {
+        return reason;
+    }
+}

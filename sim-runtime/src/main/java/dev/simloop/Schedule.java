@@ -1,0 +1,274 @@
+package dev.simloop;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.zip.CRC32;
+
+/**
+ * An immutable list of scheduling choices, with the strategy and seed of the run it came from.
+ * Choice {@code i} is made at the {@code i}-th point where more than one task is ready, and picks
+ * {@code ready[c % ready.size()]} (ready tasks in the order they became ready); a missing choice is
+ * 0, the FIFO head.
+ *
+ * <p>Its one-line form, printed by {@link #toString()} and by {@link SimResult#schedule()}, is
+ * <pre>simloop:1:&lt;strategy&gt;:&lt;seed&gt;:&lt;steps&gt;:&lt;choices&gt;:&lt;checksum&gt;</pre>
+ * where {@code choices} is the choices as unsigned LEB128 varints in unpadded base64url, {@code steps}
+ * is the run's step count ({@code -} when unknown) and {@code checksum} is the CRC-32 of everything
+ * before it, in 8 hex digits. {@link #parse} rejects anything else with a message that says what
+ * is wrong.
+ */
+public final class Schedule {
+    /** The version this simloop writes and reads. */
+    public static final int VERSION = 1;
+    private static final String PREFIX = "simloop:";
+    private static final Schedule EMPTY = new Schedule(new int[0], "fifo", 0, -1);
+
+    private final int[] choices;
+    private final String strategy;
+    private final long seed;
+    private final long steps;
+
+    private Schedule(int[] choices, String strategy, long seed, long steps) {
+        this.choices = choices;
+        this.strategy = strategy;
+        this.seed = seed;
+        this.steps = steps;
+    }
+
+    /** @return the empty schedule: plain FIFO order */
+    public static Schedule fifo() {
+        return EMPTY;
+    }
+
+    /**
+     * A schedule of the given choices (what a generator builds).
+     *
+     * @param choices the choices; each must be non-negative
+     * @return the schedule, with strategy {@code fifo} for whatever comes after the choices
+     */
+    public static Schedule of(List<Integer> choices) {
+        Objects.requireNonNull(choices, "Schedule.of: choices");
+        int[] a = new int[choices.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = checkChoice(choices.get(i), i);
+        }
+        return new Schedule(a, "fifo", 0, -1);
+    }
+
+    /**
+     * @param choices the choices; each must be non-negative
+     * @return the schedule
+     */
+    public static Schedule of(int... choices) {
+        int[] a = choices.clone();
+        for (int i = 0; i < a.length; i++) {
+            checkChoice(a[i], i);
+        }
+        return new Schedule(a, "fifo", 0, -1);
+    }
+
+    /** The schedule a finished run made; used by the simulator. */
+    static Schedule recorded(int[] choices, Strategy strategy, long seed, long steps) {
+        return new Schedule(choices, strategy.toString(), seed, steps);
+    }
+
+    private static int checkChoice(Integer c, int index) {
+        if (c == null || c < 0) {
+            throw new IllegalArgumentException("choice " + index + " must be a non-negative number, but was " + c);
+        }
+        return c;
+    }
+
+    /** @return the choices, unmodifiable */
+    public List<Integer> choices() {
+        List<Integer> l = new ArrayList<>(choices.length);
+        for (int c : choices) {
+            l.add(c);
+        }
+        return Collections.unmodifiableList(l);
+    }
+
+    int[] choiceArray() {
+        return choices;
+    }
+
+    /** @return how many choices */
+    public int size() {
+        return choices.length;
+    }
+
+    /** @return how many choices are not the FIFO head (non-zero): the schedule's preemptions */
+    public int preemptions() {
+        int n = 0;
+        for (int c : choices) {
+            if (c != 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** @return the textual form of the strategy of the run, or that continues after the choices */
+    public String strategy() {
+        return strategy;
+    }
+
+    /** @return the seed of the run it came from (0 for a built schedule) */
+    public long seed() {
+        return seed;
+    }
+
+    /** @return the step count of the run it came from, or -1 when unknown */
+    public long steps() {
+        return steps;
+    }
+
+    /** @return the one-line form; {@link #parse} reads it back to an equal schedule */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(PREFIX).append(VERSION).append(':').append(strategy).append(':')
+                .append(seed).append(':').append(steps < 0 ? "-" : Long.toString(steps)).append(':')
+                .append(encodeChoices(choices)).append(':');
+        return sb.append(checksum(sb)).toString();
+    }
+
+    /**
+     * Reads a one-line schedule. Leading and trailing white space is ignored.
+     *
+     * @param line the line, as printed by {@link #toString()} or {@link SimResult#schedule()}
+     * @return the schedule
+     * @throws IllegalArgumentException saying what is wrong: not a simloop line, an unknown
+     *     version, a truncated line, a bad checksum, or a malformed field
+     */
+    public static Schedule parse(String line) {
+        if (line == null) {
+            throw new IllegalArgumentException("replay line is null");
+        }
+        String s = line.strip();
+        if (!s.startsWith(PREFIX)) {
+            throw new IllegalArgumentException("not a simloop replay line (it must start with '" + PREFIX + "'): '"
+                    + abbreviate(s) + "'");
+        }
+        String[] f = s.split(":", -1);
+        if (f.length >= 2 && !f[1].equals(Integer.toString(VERSION))) {
+            throw new IllegalArgumentException("replay line version '" + abbreviate(f[1]) + "' is not supported: this "
+                    + "simloop reads version " + VERSION + " (was the line written by another simloop version?)");
+        }
+        if (f.length != 7) {
+            throw new IllegalArgumentException("malformed or truncated replay line: expected 7 fields separated by ':' "
+                    + "(simloop:1:strategy:seed:steps:choices:checksum) but found " + f.length + ": '"
+                    + abbreviate(s) + "'");
+        }
+        String body = s.substring(0, s.lastIndexOf(':') + 1);
+        String given = f[6];
+        if (!given.matches("[0-9a-f]{8}")) {
+            throw new IllegalArgumentException("replay line checksum '" + abbreviate(given)
+                    + "' is not 8 lowercase hex digits; the line was probably cut when copied");
+        }
+        String actual = checksum(body);
+        if (!given.equals(actual)) {
+            throw new IllegalArgumentException("replay line checksum mismatch: the line says " + given
+                    + " but its content hashes to " + actual + "; the line was changed or cut when copied");
+        }
+        String strategy = f[2];
+        try {
+            Strategy.parse(strategy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("replay line names an " + e.getMessage(), e);
+        }
+        long seed = parseLong(f[3], "seed");
+        long steps = f[4].equals("-") ? -1 : parseLong(f[4], "steps");
+        if (steps < -1 || (steps == -1 && !f[4].equals("-"))) {
+            throw new IllegalArgumentException("replay line steps field must not be negative: " + f[4]);
+        }
+        Schedule result = new Schedule(decodeChoices(f[5]), strategy, seed, steps);
+        if (!result.toString().equals(s)) {
+            // e.g. "+5" for a seed, or padding bits in the choices: the checksum matched, but the
+            // line is not one simloop writes, so it could not round-trip.
+            throw new IllegalArgumentException("replay line is not in the canonical form simloop writes: '"
+                    + abbreviate(s) + "'");
+        }
+        return result;
+    }
+
+    private static long parseLong(String v, String field) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("replay line " + field + " field '" + abbreviate(v) + "' is not a number", e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    private static String checksum(CharSequence body) {
+        CRC32 crc = new CRC32();
+        crc.update(body.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return String.format(Locale.ROOT, "%08x", crc.getValue());
+    }
+
+    private static String encodeChoices(int[] choices) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(choices.length + 4);
+        for (int c : choices) {
+            int v = c;
+            while ((v & ~0x7F) != 0) {
+                out.write((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            out.write(v);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(out.toByteArray());
+    }
+
+    private static int[] decodeChoices(String text) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getUrlDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("replay line choices field is not valid base64url (" + e.getMessage() + ")", e);
+        }
+        int[] out = new int[bytes.length];
+        int n = 0;
+        int i = 0;
+        while (i < bytes.length) {
+            long v = 0;
+            int shift = 0;
+            while (true) {
+                if (i >= bytes.length) {
+                    throw new IllegalArgumentException("replay line choices field ends in the middle of choice " + n);
+                }
+                int b = bytes[i++] & 0xFF;
+                v |= (long) (b & 0x7F) << shift;
+                if (v > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("replay line choice " + n + " is too large");
+                }
+                if ((b & 0x80) == 0) {
+                    break;
+                }
+                shift += 7;
+            }
+            out[n++] = (int) v;
+        }
+        int[] choices = Arrays.copyOf(out, n);
+        return choices;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Schedule s && s.seed == seed && s.steps == steps && s.strategy.equals(strategy)
+                && Arrays.equals(s.choices, choices);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(choices) * 31 + Long.hashCode(seed) + strategy.hashCode();
+    }
+}

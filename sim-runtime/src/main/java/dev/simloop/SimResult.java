@@ -1,0 +1,40 @@
+package dev.simloop;
+
+import java.time.Duration;
+
+/**
+ * What a simulated run produced. A simulation never throws its task's failure: it is reported here,
+ * and {@link #value()} turns it into a {@link SimulationFailure} whose message holds the seed and
+ * the replay line.
+ *
+ * @param <T> the type of the main task's value
+ */
+public interface SimResult<T> {
+    /** @return whether the run failed (main threw, deadlock, a limit, nondeterminism) */
+    boolean failed();
+
+    /** @return the failure, or null when the run did not fail */
+    Throwable failure();
+
+    /**
+     * @return the main task's value
+     * @throws SimulationFailure when the run failed; its cause is the failure and its message
+     *     holds the seed and the replay line
+     */
+    T value();
+
+    /** @return the seed of the run */
+    long seed();
+
+    /** @return the one-line schedule; {@code Simulation.builder().replay(it)} reproduces this run */
+    String schedule();
+
+    /** @return the number of scheduling steps taken */
+    long steps();
+
+    /** @return the virtual clock at the end of the run */
+    Duration virtualTime();
+
+    /** @return a digest of every scheduling decision: equal for equal runs */
+    String traceDigest();
+}

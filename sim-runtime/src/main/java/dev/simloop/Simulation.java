@@ -1,0 +1,188 @@
+package dev.simloop;
+
+import dev.simloop.internal.Drivers;
+import dev.simloop.internal.Scheduler;
+import dev.simloop.internal.Strategies;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Runs code on a simulated loop: a virtual clock that starts at 0 and jumps to the next timer when
+ * no task is ready (an hour of {@link Loop#sleep} takes microseconds), and a seeded strategy that
+ * chooses which ready task runs next. Every choice among several ready tasks is recorded, so the
+ * run replays exactly from the one line {@link SimResult#schedule()} prints.
+ *
+ * <pre>{@code
+ * SimResult<Integer> r = Simulation.run(42, () -> counterRace());
+ * if (r.failed()) System.out.println("replay with: " + r.schedule());
+ * SimResult<Integer> again = Simulation.builder().replay(r.schedule()).run(() -> counterRace());
+ * }</pre>
+ */
+public final class Simulation {
+    /** Default livelock guard. */
+    public static final long DEFAULT_MAX_STEPS = 10_000_000L;
+    /** Default runaway-time guard. */
+    public static final Duration DEFAULT_MAX_VIRTUAL_TIME = Duration.ofDays(365);
+
+    private Simulation() {
+    }
+
+    /**
+     * Runs {@code main} with the {@link Strategy#random()} strategy seeded with {@code seed}.
+     *
+     * @param seed the seed
+     * @param main the root task's body
+     * @param <T> the value type
+     * @return the result; never throws the task's failure
+     */
+    public static <T> SimResult<T> run(long seed, ThrowingSupplier<T> main) {
+        return builder().seed(seed).run(main);
+    }
+
+    /** @return a builder for a configured run */
+    public static Builder builder() {
+        return new BuilderImpl();
+    }
+
+    /** Configures one simulated run. */
+    public interface Builder {
+        /** @param seed seeds the strategy and {@link Loop#random()}; default 0 */
+        Builder seed(long seed);
+
+        /** @param s how to choose among ready tasks; default {@link Strategy#random()} */
+        Builder strategy(Strategy s);
+
+        /**
+         * Exact replay of a recorded run: its strategy, seed and every choice. A run that no longer
+         * fits the recorded choices fails with {@link NondeterminismDetected}.
+         *
+         * @param schedule a line printed by {@link SimResult#schedule()}
+         * @throws IllegalArgumentException when the line is malformed
+         */
+        Builder replay(String schedule);
+
+        /** @param s choices to follow first (leniently, modulo the ready count); then the strategy continues */
+        Builder schedule(Schedule s);
+
+        /** @param steps stop the run with {@link LimitExceeded} after this many steps */
+        Builder maxSteps(long steps);
+
+        /** @param d stop the run with {@link LimitExceeded} when the next timer is later than this */
+        Builder maxVirtualTime(Duration d);
+
+        /**
+         * Runs {@code main} as the root task of a fresh simulated loop.
+         *
+         * @param main the root task's body
+         * @param <T> the value type
+         * @return the result; never throws the task's failure
+         */
+        <T> SimResult<T> run(ThrowingSupplier<T> main);
+    }
+
+    private static final class BuilderImpl implements Builder {
+        private long seed;
+        private Strategy strategy = Strategy.random();
+        private Schedule follow;
+        private boolean strict;
+        private long maxSteps = DEFAULT_MAX_STEPS;
+        private Duration maxVirtualTime = DEFAULT_MAX_VIRTUAL_TIME;
+
+        @Override
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        @Override
+        public Builder strategy(Strategy s) {
+            this.strategy = Objects.requireNonNull(s, "Simulation.Builder.strategy");
+            return this;
+        }
+
+        @Override
+        public Builder replay(String line) {
+            Schedule s = Schedule.parse(line);
+            this.follow = s;
+            this.strict = true;
+            this.seed = s.seed();
+            this.strategy = Strategy.parse(s.strategy());
+            return this;
+        }
+
+        @Override
+        public Builder schedule(Schedule s) {
+            this.follow = Objects.requireNonNull(s, "Simulation.Builder.schedule");
+            this.strict = false;
+            return this;
+        }
+
+        @Override
+        public Builder maxSteps(long steps) {
+            if (steps <= 0) {
+                throw new IllegalArgumentException("maxSteps must be positive, but was " + steps);
+            }
+            this.maxSteps = steps;
+            return this;
+        }
+
+        @Override
+        public Builder maxVirtualTime(Duration d) {
+            Objects.requireNonNull(d, "Simulation.Builder.maxVirtualTime");
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("maxVirtualTime must not be negative, but was " + d);
+            }
+            this.maxVirtualTime = d;
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> SimResult<T> run(ThrowingSupplier<T> main) {
+            Objects.requireNonNull(main, "Simulation.Builder.run: main");
+            Strategies.Picker picker = strategy.newPicker(seed);
+            if (follow != null) {
+                picker = Strategies.following(follow.choiceArray(), strict, picker);
+            }
+            Scheduler loop = Scheduler.simulated(picker, seed, maxSteps, maxVirtualTime);
+            Scheduler.RunOutcome o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())),
+                    caller -> loop.requestStop());
+            Schedule recorded = Schedule.recorded(o.choices(), strategy, seed, o.steps());
+            return new Result<>((T) o.value(), o.failure(), seed, recorded.toString(), o.steps(),
+                    Duration.ofNanos(o.endNanos()), String.format(Locale.ROOT, "%016x", o.digest()));
+        }
+    }
+
+    private record Result<T>(T theValue, Throwable failure, long seed, String schedule, long steps,
+            Duration virtualTime, String traceDigest) implements SimResult<T> {
+        @Override
+        public boolean failed() {
+            return failure != null;
+        }
+
+        @Override
+        public T value() {
+            if (failure != null) {
+                throw new SimulationFailure(report(), failure);
+            }
+            return theValue;
+        }
+
+        private String report() {
+            return "simulated run failed: " + failure
+                    + "\n  seed:         " + seed
+                    + "\n  virtual time: " + Scheduler.formatNanos(virtualTime.toNanos()) + " after " + steps + " steps"
+                    + "\n  replay:       " + schedule
+                    + "\n  (Simulation.builder().replay(\"" + schedule + "\") or @SimulatedLoop(replay = \""
+                    + schedule + "\") reproduces it)";
+        }
+
+        @Override
+        public String toString() {
+            return "SimResult[" + (failed() ? "failed: " + failure : "value " + theValue) + ", seed " + seed
+                    + ", " + steps + " steps, virtual time " + Scheduler.formatNanos(virtualTime.toNanos())
+                    + ", digest " + traceDigest + ", replay " + schedule + "]";
+        }
+    }
+}

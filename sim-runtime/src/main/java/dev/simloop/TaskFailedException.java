@@ -1,0 +1,18 @@
+package dev.simloop;
+
+/**
+ * The one unchecked type in which simloop wraps a <em>checked</em> exception thrown by a task, a
+ * task group body, a cancel scope body or a loop's main, whose signatures cannot declare it. Unchecked exceptions and errors are never wrapped: they are
+ * rethrown unchanged. The checked exception is the {@linkplain #getCause() cause}.
+ */
+public class TaskFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param taskName the task in which the exception was thrown
+     * @param cause the checked exception
+     */
+    public TaskFailedException(String taskName, Throwable cause) {
+        super("checked exception thrown in task '" + taskName + "': " + cause, cause);
+    }
+}

@@ -1,0 +1,311 @@
+package dev.simloop.internal;
+
+import dev.simloop.CancelReason;
+import dev.simloop.Cancelled;
+
+/**
+ * The cancel-scope tree and the rules of level-triggered cancellation (after trio).
+ *
+ * <p>Every open scope is a {@link Node}. A task's scopes nest inside each other; a task's own
+ * root scope is a child of the scope of the group it was spawned into, so the tree spans tasks.
+ * A task is <em>effectively cancelled</em> when some scope on the path from its innermost scope
+ * upwards has been cancelled, where the path stops after the first shielded scope (a shield hides
+ * cancellation from outside, never the scope's own). Cancellation is raised only at checkpoints,
+ * and again at every checkpoint until the cancelled scope exits; the outermost visible cancelled
+ * scope catches it.
+ */
+public final class CancelScopeTree {
+    private CancelScopeTree() {
+    }
+
+    /** One open (or closed) cancel scope. Touched only on the loop's driver thread. */
+    public static final class Node {
+        final TaskImpl<?> owner;
+        final Node parent;
+        /** What the scope is, for messages: "cancel scope", "task group", "task 'x'". */
+        final String label;
+        // Children in opening order: the order in which a cancel reaches blocked tasks.
+        Node firstChild;
+        Node lastChild;
+        Node prevSibling;
+        Node nextSibling;
+        boolean linked;
+
+        /** Once true, stays true (trio: cancel_called never resets). */
+        boolean cancelCalled;
+        /** The first reason given; later cancels keep it. */
+        CancelReason reason;
+        boolean shielded;
+        /** Loop-clock nanos, {@link Long#MAX_VALUE} when none. */
+        long deadline = Long.MAX_VALUE;
+        /** True when the scope exited because of its own cancellation. */
+        boolean cancelledCaught;
+        boolean closed;
+        private DeadlineTimer timer;
+
+        Node(TaskImpl<?> owner, Node parent, String label) {
+            this.owner = owner;
+            this.parent = parent;
+            this.label = label;
+        }
+
+        /** @return the task that opened the scope */
+        public TaskImpl<?> owner() {
+            return owner;
+        }
+
+        public boolean cancelCalled() {
+            return cancelCalled;
+        }
+
+        public boolean cancelledCaught() {
+            return cancelledCaught;
+        }
+
+        public long deadline() {
+            return deadline;
+        }
+
+        public boolean isShielded() {
+            return shielded;
+        }
+
+        public boolean isClosed() {
+            return closed;
+        }
+
+        @Override
+        public String toString() {
+            return label + " opened by task '" + owner.name() + "'";
+        }
+    }
+
+    /** The timer that cancels a scope when its deadline passes. */
+    private static final class DeadlineTimer extends Timer {
+        final Node node;
+
+        DeadlineTimer(Node node) {
+            super(KIND_DEADLINE);
+            this.node = node;
+        }
+
+        @Override
+        void fire(Scheduler loop) {
+            cancel(loop, node, CancelReason.DEADLINE);
+        }
+
+        @Override
+        String describe() {
+            return "the deadline of " + node;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Opening and closing
+    // ---------------------------------------------------------------------------------------
+
+    static Node open(TaskImpl<?> owner, Node parent, String label) {
+        Node n = new Node(owner, parent, label);
+        if (parent != null) {
+            n.prevSibling = parent.lastChild;
+            if (parent.lastChild == null) {
+                parent.firstChild = n;
+            } else {
+                parent.lastChild.nextSibling = n;
+            }
+            parent.lastChild = n;
+            n.linked = true;
+        }
+        return n;
+    }
+
+    /** Opens a scope inside the calling task's innermost scope and makes it the innermost. */
+    public static Node enter(TaskImpl<?> me, String label) {
+        Node n = open(me, me.innermost, label);
+        me.innermost = n;
+        return n;
+    }
+
+    /** Closes {@code n}, which must be the task's innermost scope, and restores its parent. */
+    public static void exit(Scheduler loop, TaskImpl<?> me, Node n) {
+        if (me.innermost != n) {
+            throw new IllegalStateException("cancel scopes of task '" + me.name() + "' exited out of order");
+        }
+        me.innermost = n.parent;
+        close(loop, n);
+    }
+
+    static void close(Scheduler loop, Node n) {
+        if (n.closed) {
+            return;
+        }
+        n.closed = true;
+        if (n.timer != null) {
+            loop.disarm(n.timer);
+        }
+        if (n.linked) {
+            Node p = n.parent;
+            if (n.prevSibling == null) {
+                p.firstChild = n.nextSibling;
+            } else {
+                n.prevSibling.nextSibling = n.nextSibling;
+            }
+            if (n.nextSibling == null) {
+                p.lastChild = n.prevSibling;
+            } else {
+                n.nextSibling.prevSibling = n.prevSibling;
+            }
+            n.prevSibling = null;
+            n.nextSibling = null;
+            n.linked = false;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Cancelling
+    // ---------------------------------------------------------------------------------------
+
+    /** Cancels {@code n} (a no-op if already cancelled) and delivers it to the tasks inside. */
+    public static void cancel(Scheduler loop, Node n, CancelReason reason) {
+        if (n.cancelCalled) {
+            return;
+        }
+        n.cancelCalled = true;
+        n.reason = reason;
+        if (n.timer != null) {
+            loop.disarm(n.timer);
+        }
+        if (!n.closed) {
+            deliver(loop, n);
+        }
+    }
+
+    /**
+     * Wakes every task blocked inside {@code top}'s subtree, skipping shielded sub-scopes, in tree
+     * order. Iterative, so 5,000 nested scopes need no deep recursion on the driver.
+     */
+    static void deliver(Scheduler loop, Node top) {
+        Node n = top;
+        while (n != null) {
+            if (n.owner.innermost == n) {
+                loop.deliverCancel(n.owner);
+            }
+            Node child = firstUnshielded(n.firstChild);
+            if (child != null) {
+                n = child;
+                continue;
+            }
+            // climb until a node has an unshielded next sibling, stopping at top
+            while (n != top) {
+                Node sib = firstUnshielded(n.nextSibling);
+                if (sib != null) {
+                    n = sib;
+                    break;
+                }
+                n = n.parent;
+            }
+            if (n == top) {
+                return;
+            }
+        }
+    }
+
+    private static Node firstUnshielded(Node n) {
+        while (n != null && n.shielded) {
+            n = n.nextSibling;
+        }
+        return n;
+    }
+
+    /** Moves the deadline of {@code n}; a deadline at or before now cancels at once. */
+    public static void setDeadline(Scheduler loop, Node n, long deadline) {
+        n.deadline = deadline;
+        if (n.cancelCalled || n.closed) {
+            return;
+        }
+        if (deadline <= loop.now()) {
+            cancel(loop, n, CancelReason.DEADLINE);
+        } else if (deadline == Long.MAX_VALUE) {
+            if (n.timer != null) {
+                loop.disarm(n.timer);
+            }
+        } else {
+            if (n.timer == null) {
+                n.timer = new DeadlineTimer(n);
+            }
+            loop.arm(n.timer, deadline);
+        }
+    }
+
+    /** Switches the shield of {@code n}; lifting it exposes blocked tasks to outer cancellation at once. */
+    public static void setShielded(Scheduler loop, Node n, boolean shield) {
+        boolean was = n.shielded;
+        n.shielded = shield;
+        if (was && !shield && !n.closed && n.parent != null && visibleCancel(loop, n.parent) != null) {
+            deliver(loop, n);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Asking
+    // ---------------------------------------------------------------------------------------
+
+    /**
+     * The outermost cancelled scope visible from {@code t}'s innermost scope, or null. Scopes whose
+     * deadline has passed are cancelled on the way (a checkpoint checks the clock even when nothing
+     * sleeps).
+     */
+    public static Node cancelledFor(Scheduler loop, TaskImpl<?> t) {
+        return visibleCancel(loop, t.innermost);
+    }
+
+    /** The outermost cancelled scope visible from {@code from} upwards, or null. */
+    static Node visibleCancel(Scheduler loop, Node from) {
+        Node found = null;
+        for (Node n = from; n != null; n = n.parent) {
+            if (!n.cancelCalled && n.deadline != Long.MAX_VALUE && n.deadline <= loop.now()) {
+                cancel(loop, n, CancelReason.DEADLINE);
+            }
+            if (n.cancelCalled) {
+                found = n;
+            }
+            if (n.shielded) {
+                break;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Whether {@code n} catches a {@link Cancelled} leaving it: it was cancelled, and no cancelled
+     * scope outside it is visible (then the outermost one catches instead).
+     */
+    public static boolean catches(Node n) {
+        if (!n.cancelCalled) {
+            return false;
+        }
+        if (n.shielded) {
+            return true;
+        }
+        for (Node p = n.parent; p != null; p = p.parent) {
+            if (p.cancelCalled) {
+                return false;
+            }
+            if (p.shielded) {
+                break;
+            }
+        }
+        return true;
+    }
+
+    /** Records that {@code n} exited because of its own cancellation. */
+    public static void markCaught(Node n) {
+        n.cancelledCaught = true;
+    }
+
+    /** The exception raised at a checkpoint inside {@code by}. */
+    public static Cancelled newCancelled(Node by) {
+        CancelReason r = by.reason == null ? CancelReason.EXPLICIT : by.reason;
+        return new Cancelled(r, "cancelled: " + r.description() + " (" + by + ")");
+    }
+}

@@ -1,0 +1,163 @@
+package dev.simloop.internal;
+
+import dev.simloop.CancelReason;
+import dev.simloop.Cancelled;
+import dev.simloop.ThrowingSupplier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A task group (nursery): a cancel scope in the task that runs the body, plus the children spawned
+ * into it. The body's task waits for every child before the group ends; the first failure cancels
+ * the rest and is rethrown with the others attached as suppressed.
+ */
+public final class GroupImpl {
+    final Scheduler loop;
+    /** The task running the group's body; it waits for the children at the end. */
+    final TaskImpl<?> owner;
+    /** The group's scope: children's root scopes hang below it, so cancelling it reaches them. */
+    final CancelScopeTree.Node scope;
+    /** The public face, created by the API layer. */
+    public Object facade;
+    // Invariant: running == number of children spawned and not yet finished.
+    private int running;
+    private boolean ownerWaiting;
+    /** Set when the body and all children are done: spawning then fails. */
+    private boolean closed;
+    /** Failures in the order they happened, without duplicates (by identity); null when none. */
+    private List<Throwable> failures;
+
+    private GroupImpl(TaskImpl<?> owner) {
+        this.loop = owner.loop;
+        this.owner = owner;
+        this.scope = CancelScopeTree.enter(owner, "task group");
+        if (loop.rootGroup == null && owner == loop.rootTask) {
+            loop.rootGroup = this;
+        }
+    }
+
+    /** Opens a group in the calling task. */
+    public static GroupImpl open(String call) {
+        return new GroupImpl(Scheduler.current(call));
+    }
+
+    /** @return the loop the group belongs to */
+    public Scheduler loop() {
+        return loop;
+    }
+
+    /**
+     * Runs the group's body, then waits for every child, then reports. Must run on the owner task.
+     */
+    public <T> T run(ThrowingSupplier<T> body) {
+        T result = null;
+        Throwable bodyFailure = null;
+        try {
+            result = body.get();
+        } catch (Throwable e) {
+            bodyFailure = e;
+        }
+        if (bodyFailure instanceof TaskAbandoned abandoned) {
+            closed = true;
+            throw abandoned;
+        }
+        boolean bodyCancelled = bodyFailure instanceof Cancelled
+                && CancelScopeTree.visibleCancel(loop, scope) != null;
+        if (bodyFailure != null && !bodyCancelled) {
+            fail(Scheduler.wrapChecked(owner.name(), bodyFailure));
+        }
+        while (running > 0) {
+            ownerWaiting = true;
+            loop.block(owner, this, Abortable.NEVER);
+        }
+        ownerWaiting = false;
+        closed = true;
+        CancelScopeTree.exit(loop, owner, scope);
+        if (failures != null) {
+            Throwable first = failures.get(0);
+            for (int i = 1; i < failures.size(); i++) {
+                first.addSuppressed(failures.get(i));
+            }
+            throwUnchecked(first);
+        }
+        if (bodyCancelled) {
+            if (CancelScopeTree.catches(scope)) {
+                scope.cancelledCaught = true;
+                return null;
+            }
+            throw (Cancelled) bodyFailure;
+        }
+        return result;
+    }
+
+    private static void throwUnchecked(Throwable t) {
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        throw (Error) t;
+    }
+
+    /** Spawns a child; see {@link Scheduler#spawnTask}. */
+    public <T> TaskImpl<T> spawn(String name, ThrowingSupplier<T> fn, StartState start, String call) {
+        TaskImpl<?> me = Scheduler.current(call);
+        if (me.loop != loop) {
+            throw new IllegalStateException(call + ": this task group belongs to another loop");
+        }
+        if (closed) {
+            throw new IllegalStateException(call + ": the task group has finished (its body and all its tasks "
+                    + "are done); spawn only while the body runs or while the group waits for its tasks");
+        }
+        return loop.spawnTask(this, name, fn, start, call);
+    }
+
+    /** Cancels the body and every current and future child. */
+    public void cancel(String call) {
+        TaskImpl<?> me = Scheduler.current(call);
+        if (me.loop != loop) {
+            throw new IllegalStateException(call + ": this task group belongs to another loop");
+        }
+        CancelScopeTree.cancel(loop, scope, CancelReason.EXPLICIT);
+    }
+
+    void childStarted(TaskImpl<?> t) {
+        running++;
+    }
+
+    void childFinished(TaskImpl<?> t) {
+        boolean ignorable = t.failure == null || (t.cancelled && !t.strayCancel);
+        if (!ignorable) {
+            fail(t.failure);
+        }
+        childFinishedQuietly(t);
+    }
+
+    void childFinishedQuietly(TaskImpl<?> t) {
+        running--;
+        if (running == 0 && ownerWaiting) {
+            loop.wake(owner);
+        }
+    }
+
+    private void fail(Throwable f) {
+        if (failures == null) {
+            failures = new ArrayList<>(2);
+        }
+        for (Throwable seen : failures) {
+            if (seen == f) {
+                return;
+            }
+        }
+        failures.add(f);
+        CancelScopeTree.cancel(loop, scope, CancelReason.GROUP_FAILURE);
+    }
+
+    /** @return whether the group's scope has been cancelled */
+    public boolean isCancelled() {
+        return scope.cancelCalled;
+    }
+
+    @Override
+    public String toString() {
+        return "its task group to finish (" + running + " task" + (running == 1 ? "" : "s") + " still running)";
+    }
+}

@@ -1,0 +1,22 @@
+package dev.simloop.internal;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The platform threads that run {@code Loop.toThread} work: daemon, created on demand, reaped when idle. */
+final class Offloads {
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
+    static final ExecutorService POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "simloop-offload-" + COUNT.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+
+    private Offloads() {
+    }
+}

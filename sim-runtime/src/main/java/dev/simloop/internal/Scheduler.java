@@ -1,0 +1,813 @@
+package dev.simloop.internal;
+
+import dev.simloop.CancelReason;
+import dev.simloop.Cancelled;
+import dev.simloop.DeadlockDetected;
+import dev.simloop.LimitExceeded;
+import dev.simloop.NondeterminismDetected;
+import dev.simloop.ThrowingSupplier;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The run loop. One instance per {@code Loop.run} or simulated run; it owns every piece of
+ * scheduling state: the ready queue, the timers, the clock, the strategy, the live tasks, the
+ * recorded choices and the trace digest. Everything else in the runtime asks it.
+ *
+ * <p>Threading: the loop has one driver thread. Tasks are virtual threads whose scheduler is their
+ * own {@link TaskImpl} (an {@link java.util.concurrent.Executor}) which hands the continuation to
+ * {@link #submitted}; the driver mounts one continuation at a time, so every field below except the
+ * inbox is touched only from the driver's OS thread (by the driver itself or by the task mounted on
+ * it) and needs no synchronization.
+ */
+public final class Scheduler {
+    // ---- configuration: fixed for the run
+    final boolean simulated;
+    final LoopClock clock;
+    private final Strategies.Picker picker;
+    private final long maxSteps;
+    private final long maxVirtualNanos;
+    final long seed;
+
+    // ---- driver-thread state
+    Thread driver;
+    private final ReadyQueue ready = new ReadyQueue();
+    private final TimerHeap timers = new TimerHeap();
+    /** The task whose continuation is mounted right now, or null between steps. */
+    private TaskImpl<?> running;
+    private int nextTaskId;
+    /** Unfinished tasks in spawn order; deadlock reports and the final clean-up walk it. */
+    private TaskImpl<?> liveHead;
+    private TaskImpl<?> liveTail;
+    private int liveCount;
+    TaskImpl<?> rootTask;
+    GroupImpl rootGroup;
+    private long steps;
+    /** FNV-1a style running hash of every scheduling decision and clock jump. */
+    private long digest = 0xcbf29ce484222325L;
+    /** Every choice made among more than one ready task, in order. */
+    private final ChoiceLog choices = new ChoiceLog();
+    /** Set once when the run must stop abnormally (deadlock, limit, nondeterminism). */
+    private Throwable abortFailure;
+    /** True while unwinding the tasks of an aborted run: every runtime call then throws. */
+    private boolean killing;
+    /** Offloaded calls ({@code Loop.toThread}) whose completion has not come back yet. */
+    private int offloadsInFlight;
+    private final SplittableRandom userRandom;
+
+    // ---- cross-thread state: the only fields other threads touch
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private volatile boolean inboxPending;
+    private volatile boolean stopRequested;
+
+    private Scheduler(boolean simulated, Strategies.Picker picker, long seed, long maxSteps, long maxVirtualNanos) {
+        this.simulated = simulated;
+        this.clock = simulated ? new LoopClock.Virtual() : new LoopClock.Wall();
+        this.picker = picker;
+        this.seed = seed;
+        this.maxSteps = maxSteps;
+        this.maxVirtualNanos = maxVirtualNanos;
+        this.userRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    }
+
+    /** A real-mode loop: wall clock, FIFO order, no limits. */
+    public static Scheduler real() {
+        VirtualThreads.check();
+        return new Scheduler(false, Strategies.fifo(), System.nanoTime(), Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /** A simulated loop: virtual clock, choices made by {@code picker} and recorded. */
+    public static Scheduler simulated(Strategies.Picker picker, long seed, long maxSteps, Duration maxVirtualTime) {
+        VirtualThreads.check();
+        long maxNanos = saturatedNanos(maxVirtualTime);
+        return new Scheduler(true, picker, seed, maxSteps, maxNanos);
+    }
+
+    static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    // =====================================================================================
+    // Finding the current task
+    // =====================================================================================
+
+    /**
+     * The task running on this thread.
+     *
+     * @param call the API call being made, for the error message
+     * @throws IllegalStateException when called from a thread that is not a loop task
+     */
+    public static TaskImpl<?> current(String call) {
+        TaskImpl<?> t = TaskImpl.CURRENT.get();
+        if (t == null || t.done) {
+            throw new IllegalStateException(call + " must be called from a simloop task, but thread '"
+                    + Thread.currentThread().getName() + "' is not one. Run the code inside Loop.run(...) "
+                    + "or Simulation.run(...), or in a task they spawn.");
+        }
+        if (t.loop.killing) {
+            throw new TaskAbandoned("the run of this task has already ended");
+        }
+        return t;
+    }
+
+    /** @return the task running on this thread, or null outside a loop */
+    public static TaskImpl<?> currentOrNull() {
+        TaskImpl<?> t = TaskImpl.CURRENT.get();
+        return t == null || t.done ? null : t;
+    }
+
+    // =====================================================================================
+    // Running
+    // =====================================================================================
+
+    /**
+     * Runs {@code rootBody} as the root task on the calling thread, which becomes the driver,
+     * until the root task and everything it spawned have finished or the run is aborted.
+     */
+    public RunOutcome run(ThrowingSupplier<?> rootBody) {
+        if (driver != null) {
+            throw new IllegalStateException("a loop runs once");
+        }
+        if (currentOrNull() != null) {
+            throw new IllegalStateException("cannot start a loop from inside a simloop task: "
+                    + "use a TaskGroup to run concurrent work in the current loop");
+        }
+        driver = Thread.currentThread();
+        if (!simulated) {
+            Signals.register(this);
+        }
+        try {
+            rootTask = spawnTask(null, "main", rootBody, null, null);
+            drive();
+            if (abortFailure != null) {
+                killAll();
+            }
+        } finally {
+            if (!simulated) {
+                Signals.unregister(this);
+            }
+        }
+        Throwable failure = abortFailure != null ? abortFailure : rootTask.failure;
+        mix(failure == null ? 0 : failure.getClass().getName().hashCode());
+        return new RunOutcome(rootTask.value, failure, steps, clock.now(), choices.toArray(), digest);
+    }
+
+    /** What a finished run produced. */
+    public record RunOutcome(Object value, Throwable failure, long steps, long endNanos, int[] choices, long digest) {
+    }
+
+    /** Asks a running loop to stop at its next step (used when the caller is interrupted). */
+    public void requestStop() {
+        stopRequested = true;
+        signalDriver();
+    }
+
+    private void drive() {
+        for (;;) {
+            if (inboxPending) {
+                drainInbox();
+            }
+            if (abortFailure != null) {
+                return;
+            }
+            if (stopRequested) {
+                abortFailure = new LimitExceeded("the run was stopped because the thread waiting for it was "
+                        + "interrupted (a test timeout?) at step " + steps + ", virtual time " + formatNanos(clock.now()));
+                return;
+            }
+            if (offloadsInFlight > 0 && simulated) {
+                // A simulation waits for offloaded work before anything else runs, so the moment its
+                // result re-enters the loop is the same in every run.
+                awaitInbox(Long.MAX_VALUE);
+                continue;
+            }
+            if (!simulated && !timers.isEmpty()) {
+                fireDueTimers(clock.now());
+            }
+            if (ready.isEmpty()) {
+                if (rootTask.done) {
+                    return;
+                }
+                if (!timers.isEmpty()) {
+                    advanceToNextTimer();
+                    continue;
+                }
+                if (!simulated && (offloadsInFlight > 0 || countParkedOutside() > 0)) {
+                    awaitInbox(Long.MAX_VALUE);
+                    continue;
+                }
+                abortFailure = new DeadlockDetected(deadlockReport());
+                return;
+            }
+            if (steps >= maxSteps) {
+                abortFailure = new LimitExceeded("simulation stopped after " + steps + " steps (maxSteps = " + maxSteps
+                        + ") at virtual time " + formatNanos(clock.now()) + ": a task may be spinning on checkpoints "
+                        + "without making progress. Raise the limit with Simulation.builder().maxSteps(n) "
+                        + "or @SimulatedLoop(maxSteps = n).");
+                return;
+            }
+            TaskImpl<?> next = pickNext();
+            if (next == null) {
+                return; // the strategy failed the run (a replay that no longer fits)
+            }
+            runStep(next);
+        }
+    }
+
+    private TaskImpl<?> pickNext() {
+        int n = ready.size();
+        int index = 0;
+        if (n > 1) {
+            try {
+                index = picker.pick(ready, choices.size());
+            } catch (NondeterminismDetected e) {
+                abortFailure = e;
+                return null;
+            }
+            if (index < 0 || index >= n) {
+                throw new IllegalStateException("strategy picked " + index + " of " + n + " ready tasks");
+            }
+            choices.add(index);
+        }
+        TaskImpl<?> t = ready.removeAt(index);
+        mix(t.id);
+        mix(n);
+        return t;
+    }
+
+    private void runStep(TaskImpl<?> t) {
+        steps++;
+        t.inReady = false;
+        running = t;
+        t.continuation.run();
+        running = null;
+        if ((steps & 255) == 0 && stopRequested) {
+            signalDriver();
+        }
+        if (!t.done && !t.inReady && t.blockedOn == null) {
+            parkedOutsideRuntime(t);
+        }
+    }
+
+    /**
+     * The task parked somewhere other than a simloop wait: a java.util.concurrent lock (fine: its
+     * wake-up comes from another task), or a timed wait / sleep / I/O, whose wake-up would come from
+     * a JDK thread the simulation does not own.
+     */
+    private void parkedOutsideRuntime(TaskImpl<?> t) {
+        if (simulated && !killing && t.thread.getState() == Thread.State.TIMED_WAITING) {
+            abortFailure = new NondeterminismDetected("task '" + t.name() + "' made a timed wait outside simloop at step "
+                    + steps + " (" + topFrame(t.thread) + "): Thread.sleep, timed lock or Future waits use the real "
+                    + "clock and are woken by a JDK thread the simulation does not own, so the run could not be "
+                    + "replayed. Use Loop.sleep or the dev.simloop.sync primitives instead.");
+        }
+    }
+
+    private void advanceToNextTimer() {
+        long next = timers.peek().deadline;
+        if (simulated) {
+            if (next > maxVirtualNanos) {
+                abortFailure = new LimitExceeded("simulation stopped at virtual time " + formatNanos(clock.now())
+                        + ": the next timer is at " + formatNanos(next) + ", past maxVirtualTime = "
+                        + formatNanos(maxVirtualNanos) + ". Raise it with Simulation.builder().maxVirtualTime(d) "
+                        + "or @SimulatedLoop(maxVirtualTime = ...).");
+                return;
+            }
+            ((LoopClock.Virtual) clock).advanceTo(next);
+            mix(next);
+        } else {
+            awaitInbox(next);
+        }
+        fireDueTimers(clock.now());
+    }
+
+    private void fireDueTimers(long now) {
+        Timer t;
+        while ((t = timers.peek()) != null && t.deadline <= now) {
+            timers.poll();
+            t.fire(this);
+        }
+    }
+
+    // =====================================================================================
+    // Tasks: spawn, submit, finish
+    // =====================================================================================
+
+    /**
+     * Creates and starts a task in {@code group} (null only for the root task). The task runs up to
+     * its first checkpoint even when the group is already cancelled.
+     */
+    public <T> TaskImpl<T> spawnTask(GroupImpl group, String name, ThrowingSupplier<T> body, StartState start,
+            String call) {
+        if (killing) {
+            throw new TaskAbandoned("the run has ended");
+        }
+        int id = nextTaskId++;
+        String taskName = name != null ? name : "task-" + id;
+        CancelScopeTree.Node parentScope = group == null ? null : group.scope;
+        TaskImpl<T> t = new TaskImpl<>(this, id, taskName, group, body, parentScope, start);
+        linkLive(t);
+        if (group != null) {
+            group.childStarted(t);
+        }
+        picker.onSpawn(t);
+        t.thread.start();
+        return t;
+    }
+
+    /** Called by a task's executor when the JDK makes its continuation runnable. */
+    void submitted(TaskImpl<?> t, Runnable continuation) {
+        Thread caller = Thread.currentThread();
+        boolean owned = caller == driver || (running != null && caller == running.thread);
+        if (owned) {
+            t.continuation = continuation;
+            t.inReady = true;
+            ready.add(t);
+            return;
+        }
+        String who = caller.getName().isEmpty() ? caller.toString() : caller.getName();
+        if (simulated) {
+            postToInbox(() -> {
+                t.foreignContinuation = continuation;
+                if (abortFailure == null && !killing) {
+                    abortFailure = new NondeterminismDetected("task '" + t.name() + "' was woken by thread '" + who
+                            + "', which the simulation does not own (step " + steps + "). Likely cause: blocking I/O, "
+                            + "Thread.sleep, a timed wait or a foreign executor inside a simulated task; its timing "
+                            + "cannot be replayed. Use Loop.sleep, Loop.toThread or dev.simloop.sync instead.");
+                }
+            });
+        } else {
+            postToInbox(() -> {
+                t.continuation = continuation;
+                t.inReady = true;
+                ready.add(t);
+            });
+        }
+    }
+
+    /** Runs on the finished task's own thread, as the last thing it does. */
+    <T> void finishTask(TaskImpl<T> t, T value, Throwable failure) {
+        unlinkLive(t);
+        if (failure instanceof TaskAbandoned) {
+            t.done = true;
+            CancelScopeTree.close(this, t.root);
+            return;
+        }
+        if (failure instanceof Cancelled) {
+            t.cancelled = true;
+            if (CancelScopeTree.catches(t.root)) {
+                t.root.cancelledCaught = true;
+            } else if (CancelScopeTree.visibleCancel(this, t.root) == null) {
+                t.strayCancel = true; // a Cancelled no scope of ours raised: report it as a failure
+            }
+        }
+        t.value = value;
+        t.failure = wrapChecked(t.name(), failure);
+        t.done = true;
+        CancelScopeTree.close(this, t.root);
+        TaskImpl<?> j;
+        while ((j = t.joiners.poll()) != null) {
+            wake(j);
+        }
+        if (t.start != null && !t.start.started) {
+            t.start.childEndedBeforeStarted(this, t);
+        } else if (t.group != null) {
+            t.group.childFinished(t);
+        }
+    }
+
+    static Throwable wrapChecked(String taskName, Throwable failure) {
+        if (failure == null || failure instanceof RuntimeException || failure instanceof Error) {
+            return failure;
+        }
+        return new dev.simloop.TaskFailedException(taskName, failure);
+    }
+
+    private void linkLive(TaskImpl<?> t) {
+        t.livePrev = liveTail;
+        if (liveTail == null) {
+            liveHead = t;
+        } else {
+            liveTail.liveNext = t;
+        }
+        liveTail = t;
+        liveCount++;
+    }
+
+    private void unlinkLive(TaskImpl<?> t) {
+        if (t.livePrev == null) {
+            liveHead = t.liveNext;
+        } else {
+            t.livePrev.liveNext = t.liveNext;
+        }
+        if (t.liveNext == null) {
+            liveTail = t.livePrev;
+        } else {
+            t.liveNext.livePrev = t.livePrev;
+        }
+        t.livePrev = null;
+        t.liveNext = null;
+        liveCount--;
+    }
+
+    // =====================================================================================
+    // Blocking and waking: the SPI every blocking call is built on
+    // =====================================================================================
+
+    /**
+     * Blocks the calling task until {@link #wake} (or a cancel that {@code abortable} accepts).
+     * The caller must already have checked cancellation and enqueued itself where a waker finds it.
+     *
+     * @param me the calling task
+     * @param on what it waits on; its {@code toString()} appears in deadlock reports
+     * @param abortable how a cancel removes the task from the wait
+     * @return {@link TaskImpl#WAKE_NORMAL}, or {@link TaskImpl#WAKE_CANCELLED} when a cancel
+     *     interrupted the wait but a shield now hides it (callers re-check their condition)
+     * @throws Cancelled when a cancel interrupted the wait
+     */
+    public int block(TaskImpl<?> me, Object on, Abortable abortable) {
+        if (killing) {
+            throw new TaskAbandoned("the run has ended");
+        }
+        me.blockedOn = on;
+        me.abortable = abortable;
+        me.wake = TaskImpl.WAKE_NONE;
+        boolean interrupted = false;
+        while (me.wake == TaskImpl.WAKE_NONE) {
+            LockSupport.park(on);
+            // A pending interrupt makes park return at once; clear it so the wait cannot spin.
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            me.thread.interrupt();
+        }
+        int w = me.wake;
+        if (w == TaskImpl.WAKE_KILLED) {
+            throw new TaskAbandoned("the run has ended");
+        }
+        if (w == TaskImpl.WAKE_CANCELLED) {
+            CancelScopeTree.Node by = CancelScopeTree.cancelledFor(this, me);
+            if (by != null) {
+                throw CancelScopeTree.newCancelled(by);
+            }
+        }
+        return w;
+    }
+
+    /**
+     * Wakes a task blocked in {@link #block}. The waker must already have removed it from its wait.
+     *
+     * @return false when the task was not blocked (already woken, or cancelled first)
+     */
+    public boolean wake(TaskImpl<?> t) {
+        return wake(t, TaskImpl.WAKE_NORMAL);
+    }
+
+    boolean wake(TaskImpl<?> t, int reason) {
+        if (t.blockedOn == null || t.wake != TaskImpl.WAKE_NONE) {
+            return false;
+        }
+        t.wake = reason;
+        t.blockedOn = null;
+        t.abortable = null;
+        LockSupport.unpark(t.thread);
+        return true;
+    }
+
+    /**
+     * Delivers a cancel to {@code t}: aborts its wait if it is blocked in simloop, interrupts its
+     * thread if it is parked in java.util.concurrent, and otherwise leaves it to its next checkpoint.
+     */
+    void deliverCancel(TaskImpl<?> t) {
+        if (t.done || t == running) {
+            return;
+        }
+        if (t.blockedOn != null) {
+            if (t.wake == TaskImpl.WAKE_NONE && t.abortable.abort(t)) {
+                wake(t, TaskImpl.WAKE_CANCELLED);
+            }
+        } else if (!t.inReady && t.foreignContinuation == null) {
+            t.thread.interrupt();
+        }
+    }
+
+    /** Raises {@link Cancelled} if {@code me} is inside an effectively cancelled scope. */
+    public void checkCancelled(TaskImpl<?> me) {
+        if (killing) {
+            throw new TaskAbandoned("the run has ended");
+        }
+        CancelScopeTree.Node by = CancelScopeTree.cancelledFor(this, me);
+        if (by != null) {
+            throw CancelScopeTree.newCancelled(by);
+        }
+    }
+
+    /** A checkpoint: raises a pending cancellation, then lets every other ready task run first. */
+    public void checkpoint(TaskImpl<?> me) {
+        checkCancelled(me);
+        schedulePoint();
+    }
+
+    /** Lets the other ready tasks run (the strategy decides who goes next); no cancel check. */
+    public void schedulePoint() {
+        if (killing) {
+            throw new TaskAbandoned("the run has ended");
+        }
+        Thread.yield();
+    }
+
+    /** Blocks {@code me} until the loop clock reaches {@code deadline}. A checkpoint. */
+    public void sleepUntil(TaskImpl<?> me, long deadline) {
+        checkCancelled(me);
+        if (deadline <= clock.now()) {
+            schedulePoint();
+            return;
+        }
+        me.sleepTimer.wakeAt = deadline;
+        while (clock.now() < deadline) {
+            timers.arm(me.sleepTimer, deadline);
+            block(me, me.sleepTimer, me.sleepTimer);
+        }
+    }
+
+    void disarm(Timer t) {
+        timers.remove(t);
+    }
+
+    void arm(Timer t, long deadline) {
+        timers.arm(t, deadline);
+    }
+
+    /** @return loop-clock nanos */
+    public long now() {
+        return clock.now();
+    }
+
+    /** @return a {@link java.time.Clock} that follows the loop clock */
+    public java.time.Clock javaClock() {
+        return clock.asJavaClock();
+    }
+
+    /** @return whether this loop runs on a virtual clock */
+    public boolean isSimulated() {
+        return simulated;
+    }
+
+    /** @return the random generator for user code: seeded from the run's seed in a simulation */
+    public SplittableRandom random() {
+        return userRandom;
+    }
+
+    /** @return the run's root task group */
+    public GroupImpl rootGroup() {
+        return rootGroup;
+    }
+
+    /** @return scheduling steps taken so far */
+    public long steps() {
+        return steps;
+    }
+
+    /** Cancels the root group (SIGINT / SIGTERM in real mode). Thread-safe. */
+    void cancelRootFromOutside(CancelReason reason) {
+        postToInbox(() -> {
+            if (rootGroup != null) {
+                CancelScopeTree.cancel(this, rootGroup.scope, reason);
+            } else if (rootTask != null) {
+                CancelScopeTree.cancel(this, rootTask.root, reason);
+            }
+        });
+    }
+
+    // =====================================================================================
+    // Offloading blocking work: Loop.toThread
+    // =====================================================================================
+
+    /** Runs {@code work} on a platform thread and returns its result to the calling task. */
+    @SuppressWarnings("unchecked")
+    public <T> T toThread(TaskImpl<?> me, ThrowingSupplier<T> work) throws Exception {
+        checkCancelled(me);
+        Offload op = new Offload(me);
+        offloadsInFlight++;
+        Offloads.POOL.execute(() -> {
+            Object result = null;
+            Throwable failure = null;
+            try {
+                result = work.get();
+            } catch (Throwable e) {
+                failure = e;
+            }
+            Object r = result;
+            Throwable f = failure;
+            postToInbox(() -> op.complete(this, r, f));
+        });
+        // In a simulation nothing else runs until the work is back, so cancellation cannot arrive.
+        while (!op.completed) {
+            block(me, op, op);
+        }
+        if (op.failure instanceof Exception e) {
+            throw e;
+        }
+        if (op.failure instanceof Error e) {
+            throw e;
+        }
+        return (T) op.result;
+    }
+
+    /** One call to {@code toThread}; cancelling the caller abandons the wait, not the work. */
+    private final class Offload implements Abortable {
+        final TaskImpl<?> caller;
+        boolean completed;
+        boolean abandoned;
+        Object result;
+        Throwable failure;
+
+        Offload(TaskImpl<?> caller) {
+            this.caller = caller;
+        }
+
+        void complete(Scheduler loop, Object r, Throwable f) {
+            loop.offloadsInFlight--;
+            if (abandoned) {
+                return;
+            }
+            completed = true;
+            result = r;
+            failure = f;
+            loop.wake(caller);
+        }
+
+        @Override
+        public boolean abort(TaskImpl<?> waiter) {
+            abandoned = true;
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "work offloaded with Loop.toThread";
+        }
+    }
+
+    // =====================================================================================
+    // The inbox: the one way in for other threads
+    // =====================================================================================
+
+    private void postToInbox(Runnable action) {
+        inbox.add(action);
+        inboxPending = true;
+        signalDriver();
+    }
+
+    private void signalDriver() {
+        Thread d = driver;
+        if (d != null) {
+            LockSupport.unpark(d);
+        }
+    }
+
+    private void drainInbox() {
+        inboxPending = false;
+        Runnable r;
+        while ((r = inbox.poll()) != null) {
+            r.run();
+        }
+    }
+
+    /** Parks the driver until something arrives in the inbox or the loop clock reaches {@code deadline}. */
+    private void awaitInbox(long deadline) {
+        while (!inboxPending && !stopRequested) {
+            long wait = deadline - clock.now();
+            if (deadline == Long.MAX_VALUE) {
+                LockSupport.park(this);
+            } else if (wait > 0) {
+                LockSupport.parkNanos(this, wait);
+            } else {
+                return;
+            }
+            Thread.interrupted(); // the driver is not interruptible; stop requests use requestStop()
+        }
+        if (inboxPending) {
+            drainInbox();
+        }
+    }
+
+    // =====================================================================================
+    // Ending an aborted run: no task thread outlives its run
+    // =====================================================================================
+
+    private void killAll() {
+        killing = true;
+        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
+            if (t.blockedOn != null) {
+                if (t.waitQueue != null) {
+                    t.waitQueue.remove(t);
+                }
+                timers.remove(t.sleepTimer);
+                wake(t, TaskImpl.WAKE_KILLED);
+            } else if (t.foreignContinuation != null) {
+                t.continuation = t.foreignContinuation;
+                t.foreignContinuation = null;
+                t.inReady = true;
+                ready.add(t);
+            } else if (!t.inReady) {
+                t.thread.interrupt(); // parked in java.util.concurrent: an interruptible wait ends
+            }
+        }
+        long budget = 1_000_000;
+        while (budget-- > 0) {
+            drainInboxWhileKilling();
+            if (ready.isEmpty()) {
+                break;
+            }
+            runStep(ready.removeAt(0));
+        }
+    }
+
+    private void drainInboxWhileKilling() {
+        Runnable r;
+        while ((r = inbox.poll()) != null) {
+            r.run();
+        }
+        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
+            if (t.foreignContinuation != null) {
+                t.continuation = t.foreignContinuation;
+                t.foreignContinuation = null;
+                t.inReady = true;
+                ready.add(t);
+            }
+        }
+    }
+
+    // =====================================================================================
+    // Diagnostics
+    // =====================================================================================
+
+    private int countParkedOutside() {
+        int n = 0;
+        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
+            if (t.blockedOn == null && !t.inReady) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private String deadlockReport() {
+        StringBuilder sb = new StringBuilder("deadlock: every task is blocked and no timer is pending (virtual time ")
+                .append(formatNanos(clock.now())).append(", step ").append(steps).append("). Blocked tasks:");
+        if (!simulated) {
+            sb.setLength(0);
+            sb.append("deadlock: every task is blocked in simloop and no timer or offloaded call is pending (step ")
+                    .append(steps).append("). Blocked tasks:");
+        }
+        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
+            sb.append("\n  task '").append(t.name()).append("' ");
+            if (t.blockedOn != null) {
+                sb.append("waits for ").append(t.blockedOn);
+            } else {
+                Object blocker = LockSupport.getBlocker(t.thread);
+                sb.append("is parked outside simloop")
+                        .append(blocker == null ? "" : " on " + blocker.getClass().getName())
+                        .append(" at ").append(topFrame(t.thread));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String topFrame(Thread t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            String c = e.getClassName();
+            if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.")
+                    && !c.startsWith("dev.simloop.internal.")) {
+                return e.toString();
+            }
+        }
+        StackTraceElement[] all = t.getStackTrace();
+        return all.length == 0 ? "an unknown frame" : all[0].toString();
+    }
+
+    /** Formats loop-clock nanos for messages, e.g. {@code 1.5s} or {@code 2h3m}. */
+    public static String formatNanos(long nanos) {
+        if (nanos == Long.MAX_VALUE) {
+            return "never";
+        }
+        return Duration.ofNanos(nanos).toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private void mix(long v) {
+        digest = (digest ^ v) * 0x100000001b3L;
+    }
+
+    @Override
+    public String toString() {
+        return (simulated ? "simulated" : "real") + " loop at step " + steps + ", time " + formatNanos(clock.now())
+                + ", " + liveCount + " live tasks";
+    }
+}

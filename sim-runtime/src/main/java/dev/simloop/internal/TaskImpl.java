@@ -1,0 +1,224 @@
+package dev.simloop.internal;
+
+import dev.simloop.Task;
+import dev.simloop.ThrowingSupplier;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executor;
+
+/**
+ * A loop task: a virtual thread whose JDK scheduler is this object. When the JDK makes the thread
+ * runnable (start, unpark, yield) it calls {@link #execute}, which hands the continuation to the
+ * {@link Scheduler}; the task therefore runs only when the loop's driver mounts it.
+ *
+ * @param <T> the type of the task's value
+ */
+public final class TaskImpl<T> implements Task<T>, Executor {
+    /** The task whose thread this is; set as the task's first action. */
+    static final ThreadLocal<TaskImpl<?>> CURRENT = new ThreadLocal<>();
+
+    static final int WAKE_NONE = 0;
+    /** Woken by whoever it waited for. */
+    public static final int WAKE_NORMAL = 1;
+    /** Woken because a cancel aborted the wait. */
+    public static final int WAKE_CANCELLED = 2;
+    /** Woken to unwind because its run has ended. */
+    static final int WAKE_KILLED = 3;
+
+    final Scheduler loop;
+    /** Spawn order within the loop: deterministic, unlike thread ids. */
+    final int id;
+    private final String name;
+    final GroupImpl group;
+    private final ThrowingSupplier<T> body;
+    final Thread thread;
+    /** The task's own scope: Task.cancel() cancels it; its parent is the group's scope. */
+    final CancelScopeTree.Node root;
+    /** The innermost open scope of this task; cancellation checks walk up from here. */
+    CancelScopeTree.Node innermost;
+    /** Non-null when spawned by TaskGroup.start and until started() or the end. */
+    final StartState start;
+
+    // ---- scheduler state (driver thread only)
+    Runnable continuation;
+    /** True while the task is in the ready queue. */
+    boolean inReady;
+    /** A continuation submitted by a foreign thread in a simulation; never run except to unwind. */
+    Runnable foreignContinuation;
+    /** What the task waits on while blocked in simloop; null otherwise. */
+    Object blockedOn;
+    Abortable abortable;
+    int wake;
+    final SleepTimer sleepTimer = new SleepTimer();
+    TaskImpl<?> livePrev;
+    TaskImpl<?> liveNext;
+
+    // ---- wait-queue links (see WaitQueue); a task waits on one thing at a time
+    TaskImpl<?> waitPrev;
+    TaskImpl<?> waitNext;
+    WaitQueue waitQueue;
+    /** Free for the primitive the task waits on (a value to send, permits wanted, ...). */
+    public Object waitPayload;
+
+    // ---- outcome
+    boolean done;
+    T value;
+    Throwable failure;
+    boolean cancelled;
+    /** Ended with a Cancelled that no cancelled scope explains: reported as a failure. */
+    boolean strayCancel;
+    final WaitQueue joiners = new WaitQueue();
+    private int priority;
+
+    TaskImpl(Scheduler loop, int id, String name, GroupImpl group, ThrowingSupplier<T> body,
+            CancelScopeTree.Node parentScope, StartState start) {
+        this.loop = loop;
+        this.id = id;
+        this.name = name;
+        this.group = group;
+        this.body = body;
+        this.start = start;
+        this.root = CancelScopeTree.open(this, parentScope, "task '" + name + "'");
+        this.innermost = root;
+        this.thread = VirtualThreads.newThread(this, name, this::runBody);
+    }
+
+    private void runBody() {
+        CURRENT.set(this);
+        T v = null;
+        Throwable f = null;
+        try {
+            v = body.get();
+        } catch (Throwable e) {
+            f = e;
+        }
+        loop.finishTask(this, v, f);
+    }
+
+    @Override
+    public void execute(Runnable continuation) {
+        loop.submitted(this, continuation);
+    }
+
+    /** @return the loop this task belongs to */
+    public Scheduler loop() {
+        return loop;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public T join() {
+        TaskImpl<?> me = Scheduler.current("Task.join");
+        if (me.loop != loop) {
+            throw new IllegalStateException("Task.join: task '" + name + "' belongs to another loop");
+        }
+        if (me == this) {
+            throw new IllegalStateException("Task.join: task '" + name + "' cannot join itself (it would wait forever)");
+        }
+        loop.checkCancelled(me);
+        if (done) {
+            loop.schedulePoint();
+        }
+        while (!done) {
+            joiners.add(me);
+            loop.block(me, this, joiners);
+        }
+        return outcome();
+    }
+
+    /** The value, or the failure thrown, of a finished task. */
+    T outcome() {
+        if (cancelled && !strayCancel) {
+            throw new CancellationException("task '" + name + "' was cancelled");
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        return value;
+    }
+
+    @Override
+    public void cancel() {
+        requireSameLoop("Task.cancel");
+        cancel0();
+    }
+
+    void cancel0() {
+        if (!done) {
+            CancelScopeTree.cancel(loop, root, dev.simloop.CancelReason.EXPLICIT);
+        }
+    }
+
+    void requireSameLoop(String call) {
+        TaskImpl<?> me = Scheduler.current(call);
+        if (me.loop != loop) {
+            throw new IllegalStateException(call + ": task '" + name + "' belongs to another loop");
+        }
+    }
+
+    @Override
+    public boolean isDone() {
+        return done;
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public int priority() {
+        return priority;
+    }
+
+    @Override
+    public void setPriority(int priority) {
+        this.priority = priority;
+    }
+
+    /** @return the failure of a finished task, or null */
+    public Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public String toString() {
+        return "task '" + name + "'" + (done ? " (done)" : "");
+    }
+
+    /** The timer a sleeping task waits on; also the sleep's {@link Abortable}. */
+    final class SleepTimer extends Timer implements Abortable {
+        long wakeAt;
+
+        SleepTimer() {
+            super(KIND_WAKEUP);
+        }
+
+        @Override
+        void fire(Scheduler l) {
+            l.wake(TaskImpl.this);
+        }
+
+        @Override
+        public boolean abort(TaskImpl<?> waiter) {
+            loop.disarm(this);
+            return true;
+        }
+
+        @Override
+        String describe() {
+            return toString();
+        }
+
+        @Override
+        public String toString() {
+            return "a sleep until " + Scheduler.formatNanos(wakeAt);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.simloop.internal;
+
+import java.util.Arrays;
+
+/**
+ * An indexed binary min-heap of {@link Timer}s ordered by (deadline, kind, arming order).
+ * Removal and re-arming are O(log n) and allocation-free because each timer knows its index.
+ * Used only from the driver thread.
+ */
+final class TimerHeap {
+    // Invariant: heap[0..size) is a binary min-heap under before(); heap[i].heapIndex == i.
+    private Timer[] heap = new Timer[16];
+    private int size;
+    // Monotonic arming counter: equal deadlines fire in arming order, which keeps runs replayable.
+    private long nextSeq;
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    int size() {
+        return size;
+    }
+
+    Timer peek() {
+        return size == 0 ? null : heap[0];
+    }
+
+    /** Arms {@code t} at {@code deadline}, moving it if it is already armed. */
+    void arm(Timer t, long deadline) {
+        if (t.isArmed()) {
+            remove(t);
+        }
+        t.deadline = deadline;
+        t.seq = nextSeq++;
+        if (size == heap.length) {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        heap[size] = t;
+        t.heapIndex = size;
+        size++;
+        siftUp(t.heapIndex);
+    }
+
+    /** Disarms {@code t}; harmless when it is not armed. */
+    void remove(Timer t) {
+        int i = t.heapIndex;
+        if (i < 0) {
+            return;
+        }
+        size--;
+        Timer last = heap[size];
+        heap[size] = null;
+        t.heapIndex = -1;
+        if (i != size) {
+            heap[i] = last;
+            last.heapIndex = i;
+            siftDown(i);
+            siftUp(last.heapIndex);
+        }
+    }
+
+    /** Removes and returns the earliest timer. */
+    Timer poll() {
+        Timer t = heap[0];
+        remove(t);
+        return t;
+    }
+
+    /** Copies the armed timers, for diagnostics only. */
+    Timer[] snapshot() {
+        return Arrays.copyOf(heap, size);
+    }
+
+    private static boolean before(Timer a, Timer b) {
+        if (a.deadline != b.deadline) {
+            return a.deadline < b.deadline;
+        }
+        if (a.kind != b.kind) {
+            return a.kind < b.kind;
+        }
+        return a.seq < b.seq;
+    }
+
+    private void siftUp(int i) {
+        Timer t = heap[i];
+        while (i > 0) {
+            int p = (i - 1) >>> 1;
+            Timer parent = heap[p];
+            if (!before(t, parent)) {
+                break;
+            }
+            heap[i] = parent;
+            parent.heapIndex = i;
+            i = p;
+        }
+        heap[i] = t;
+        t.heapIndex = i;
+    }
+
+    private void siftDown(int i) {
+        Timer t = heap[i];
+        int half = size >>> 1;
+        while (i < half) {
+            int c = 2 * i + 1;
+            int r = c + 1;
+            if (r < size && before(heap[r], heap[c])) {
+                c = r;
+            }
+            if (!before(heap[c], t)) {
+                break;
+            }
+            heap[i] = heap[c];
+            heap[i].heapIndex = i;
+            i = c;
+        }
+        heap[i] = t;
+        t.heapIndex = i;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.simloop.sync;
+
+import dev.simloop.internal.Scheduler;
+import dev.simloop.internal.TaskImpl;
+import dev.simloop.internal.WaitQueue;
+
+/**
+ * A one-shot event: tasks {@link #await()} until some task calls {@link #set()}; after that,
+ * awaiting returns at once (still a checkpoint). Use it from the tasks of one loop.
+ */
+public final class Event {
+    // Invariant: waiters is empty whenever isSet is true.
+    private boolean isSet;
+    private final WaitQueue waiters = new WaitQueue();
+
+    /** Creates an event that is not set. */
+    public Event() {
+    }
+
+    /** Sets the event and wakes every waiter, in the order they started waiting. Idempotent; not a checkpoint. */
+    public void set() {
+        TaskImpl<?> me = Scheduler.current("Event.set");
+        if (isSet) {
+            return;
+        }
+        isSet = true;
+        TaskImpl<?> w;
+        while ((w = waiters.poll()) != null) {
+            me.loop().wake(w);
+        }
+    }
+
+    /** @return whether the event is set */
+    public boolean isSet() {
+        return isSet;
+    }
+
+    /**
+     * Waits until the event is set. A checkpoint: raises {@link dev.simloop.Cancelled} when the
+     * calling task's scope is cancelled, even if the event is already set; a cancelled waiter leaves
+     * no trace.
+     */
+    public void await() {
+        TaskImpl<?> me = Scheduler.current("Event.await");
+        Scheduler loop = me.loop();
+        loop.checkCancelled(me);
+        if (isSet) {
+            loop.schedulePoint();
+            return;
+        }
+        while (!isSet) {
+            waiters.add(me);
+            loop.block(me, this, waiters);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Event (" + (isSet ? "set" : "not set") + (waiters.isEmpty() ? "" : ", " + waiters.size() + " waiting")
+                + ")";
+    }
+}
