@@ -148,41 +148,86 @@ public final class Simulation {
             Scheduler loop = Scheduler.simulated(picker, seed, maxSteps, maxVirtualTime);
             Scheduler.RunOutcome o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())),
                     caller -> loop.requestStop());
-            Schedule recorded = Schedule.recorded(o.choices(), strategy, seed, o.steps());
-            return new Result<>((T) o.value(), o.failure(), seed, recorded.toString(), o.steps(),
-                    Duration.ofNanos(o.endNanos()), String.format(Locale.ROOT, "%016x", o.digest()));
+            return new Result<>((T) o.value(), o, strategy, seed);
         }
     }
 
-    private record Result<T>(T theValue, Throwable failure, long seed, String schedule, long steps,
-            Duration virtualTime, String traceDigest) implements SimResult<T> {
+    /** A finished run. The replay line and digest text are built on first use: exploring loops rarely need them. */
+    private static final class Result<T> implements SimResult<T> {
+        private final T theValue;
+        private final Scheduler.RunOutcome outcome;
+        private final Strategy strategy;
+        private final long seed;
+        private String schedule;
+
+        Result(T value, Scheduler.RunOutcome outcome, Strategy strategy, long seed) {
+            this.theValue = value;
+            this.outcome = outcome;
+            this.strategy = strategy;
+            this.seed = seed;
+        }
+
+        @Override
+        public Throwable failure() {
+            return outcome.failure();
+        }
+
+        @Override
+        public long seed() {
+            return seed;
+        }
+
+        @Override
+        public String schedule() {
+            if (schedule == null) {
+                schedule = Schedule.recorded(outcome.choices(), strategy, seed, outcome.steps()).toString();
+            }
+            return schedule;
+        }
+
+        @Override
+        public long steps() {
+            return outcome.steps();
+        }
+
+        @Override
+        public Duration virtualTime() {
+            return Duration.ofNanos(outcome.endNanos());
+        }
+
+        @Override
+        public String traceDigest() {
+            return String.format(Locale.ROOT, "%016x", outcome.digest());
+        }
+
         @Override
         public boolean failed() {
-            return failure != null;
+            return outcome.failure() != null;
         }
 
         @Override
         public T value() {
-            if (failure != null) {
-                throw new SimulationFailure(report(), failure);
+            if (failure() != null) {
+                throw new SimulationFailure(report(), failure());
             }
             return theValue;
         }
 
         private String report() {
-            return "simulated run failed: " + failure
+            return "simulated run failed: " + failure()
                     + "\n  seed:         " + seed
-                    + "\n  virtual time: " + Scheduler.formatNanos(virtualTime.toNanos()) + " after " + steps + " steps"
-                    + "\n  replay:       " + schedule
-                    + "\n  (Simulation.builder().replay(\"" + schedule + "\") or @SimulatedLoop(replay = \""
-                    + schedule + "\") reproduces it)";
+                    + "\n  strategy:     " + strategy
+                    + "\n  virtual time: " + Scheduler.formatNanos(outcome.endNanos()) + " after " + steps() + " steps"
+                    + "\n  replay:       " + schedule()
+                    + "\n  (Simulation.builder().replay(\"" + schedule() + "\") or @SimulatedLoop(replay = \""
+                    + schedule() + "\") reproduces it)";
         }
 
         @Override
         public String toString() {
-            return "SimResult[" + (failed() ? "failed: " + failure : "value " + theValue) + ", seed " + seed
-                    + ", " + steps + " steps, virtual time " + Scheduler.formatNanos(virtualTime.toNanos())
-                    + ", digest " + traceDigest + ", replay " + schedule + "]";
+            return "SimResult[" + (failed() ? "failed: " + failure() : "value " + theValue) + ", seed " + seed
+                    + ", " + steps() + " steps, virtual time " + Scheduler.formatNanos(outcome.endNanos())
+                    + ", digest " + traceDigest() + ", replay " + schedule() + "]";
         }
     }
 }

@@ -74,15 +74,30 @@ public final class Scheduler {
 
     /** A real-mode loop: wall clock, FIFO order, no limits. */
     public static Scheduler real() {
+        requireOutsideLoop("Loop.run");
         VirtualThreads.check();
         return new Scheduler(false, Strategies.fifo(), System.nanoTime(), Long.MAX_VALUE, Long.MAX_VALUE);
     }
 
     /** A simulated loop: virtual clock, choices made by {@code picker} and recorded. */
     public static Scheduler simulated(Strategies.Picker picker, long seed, long maxSteps, Duration maxVirtualTime) {
+        requireOutsideLoop("Simulation.run");
         VirtualThreads.check();
         long maxNanos = saturatedNanos(maxVirtualTime);
         return new Scheduler(true, picker, seed, maxSteps, maxNanos);
+    }
+
+    /**
+     * A loop cannot be started from a task of another loop: the task would block its own loop's
+     * driver while waiting (and, in a simulation, be woken by a foreign thread).
+     */
+    private static void requireOutsideLoop(String call) {
+        TaskImpl<?> t = currentOrNull();
+        if (t != null) {
+            throw new IllegalStateException(call + " cannot be called from inside simloop task '" + t.name()
+                    + "': a loop cannot run inside another loop's task. Use a TaskGroup to run concurrent work "
+                    + "in the current loop.");
+        }
     }
 
     static long saturatedNanos(Duration d) {
