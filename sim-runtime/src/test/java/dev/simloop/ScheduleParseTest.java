@@ -1,0 +1,145 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Issue 2, section 2: {@code Schedule.parse} rejects garbage clearly and round-trips. */
+class ScheduleParseTest {
+
+    /** A line with a correct checksum, so that the parser has to look at the fields. */
+    private static String withChecksum(String body) {
+        CRC32 crc = new CRC32();
+        crc.update(body.getBytes(StandardCharsets.US_ASCII));
+        return body + String.format(Locale.ROOT, "%08x", crc.getValue());
+    }
+
+    private static String valid() {
+        return Schedule.of(3, 0, 1, 200, 7).toString();
+    }
+
+    @Test
+    void theLineHasTheDocumentedForm() {
+        String s = Schedule.of(1, 0, 2).toString();
+        assertThat(s).matches("simloop:1:fifo:0:-:[A-Za-z0-9_-]*:[0-9a-f]{8}");
+        assertThat(s).isEqualTo(withChecksum("simloop:1:fifo:0:-:AQAC:"));
+    }
+
+    @Test
+    void rejectsLinesThatAreNotSimloopLines() {
+        assertThatThrownBy(() -> Schedule.parse("hello world")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a simloop replay line").hasMessageContaining("hello world");
+        assertThatThrownBy(() -> Schedule.parse("")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a simloop replay line");
+        assertThatThrownBy(() -> Schedule.parse(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("null");
+    }
+
+    @Test
+    void rejectsAnotherVersion() {
+        String v2 = valid().replaceFirst("^simloop:1:", "simloop:2:");
+        assertThatThrownBy(() -> Schedule.parse(v2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("version '2' is not supported").hasMessageContaining("reads version 1");
+    }
+
+    @Test
+    void rejectsTruncatedLines() {
+        String s = valid();
+        // cut inside the checksum
+        assertThatThrownBy(() -> Schedule.parse(s.substring(0, s.length() - 3)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("checksum")
+                .hasMessageContaining("cut");
+        // cut before the last fields
+        String cut = s.substring(0, s.indexOf(":-:") + 2);
+        assertThatThrownBy(() -> Schedule.parse(cut)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("truncated").hasMessageContaining("expected 7 fields");
+        assertThatThrownBy(() -> Schedule.parse("simloop:1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("truncated");
+    }
+
+    @Test
+    void rejectsABadChecksum() {
+        String s = valid().replace(":fifo:0:", ":fifo:1:"); // content changed, checksum kept
+        assertThatThrownBy(() -> Schedule.parse(s)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("checksum mismatch");
+        String upper = valid().substring(0, valid().length() - 8) + "ABCDEF01";
+        assertThatThrownBy(() -> Schedule.parse(upper)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not 8 lowercase hex digits");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "simloop:1:fifo:+5:-:AQ:            | not in the canonical form",
+        "simloop:1:fifo:05:-:AQ:            | not in the canonical form",
+        "simloop:1:fifo:0:-:AQ=:            | not valid base64url",
+        "simloop:1:fifo:0:-:a!b:            | not valid base64url",
+        "simloop:1:fifo:abc:-:AQ:           | seed field 'abc' is not a number",
+        "simloop:1:fifo:99999999999999999999:-:AQ: | seed field",
+        "simloop:1:fifo:0:x:AQ:             | steps field 'x' is not a number",
+        "simloop:1:fifo:0:-5:AQ:            | steps field must not be negative",
+        "simloop:1:banana:0:-:AQ:           | unknown strategy 'banana'",
+        "simloop:1:fifo:0:-:gA:             | ends in the middle of choice 0",
+        "simloop:1:fifo:0:-:_____w8:        | too large",
+    })
+    void rejectsMalformedFieldsEvenWithAValidChecksum(String body, String expected) {
+        String line = withChecksum(body.strip());
+        assertThatThrownBy(() -> Schedule.parse(line)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(expected);
+    }
+
+    @Test
+    void roundTripsBuiltSchedules() {
+        List<Schedule> all = List.of(Schedule.fifo(), Schedule.of(), Schedule.of(0), Schedule.of(127, 128, 16383, 16384),
+                Schedule.of(Integer.MAX_VALUE, 0, 5), Schedule.of(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)));
+        for (Schedule s : all) {
+            Schedule back = Schedule.parse(s.toString());
+            assertThat(back).isEqualTo(s).hasSameHashCodeAs(s);
+            assertThat(back.toString()).isEqualTo(s.toString());
+            assertThat(back.choices()).isEqualTo(s.choices());
+        }
+        assertThat(Schedule.parse("  " + valid() + "\n")).isEqualTo(Schedule.parse(valid()));
+        assertThat(Schedule.parse(valid()).choices()).containsExactly(3, 0, 1, 200, 7);
+    }
+
+    @Test
+    void roundTripsRecordedSchedules() {
+        for (long seed = 0; seed < 50; seed++) {
+            SimResult<Object> r = Simulation.run(seed, () -> TaskGroup.with(tg -> {
+                for (int i = 0; i < 4; i++) {
+                    tg.spawn(() -> {
+                        for (int k = 0; k < 5; k++) {
+                            Loop.checkpoint();
+                        }
+                    });
+                }
+                return null;
+            }));
+            Schedule s = Schedule.parse(r.schedule());
+            assertThat(s.toString()).isEqualTo(r.schedule());
+            assertThat(Schedule.parse(s.toString())).isEqualTo(s);
+            assertThat(s.seed()).isEqualTo(seed);
+            assertThat(s.steps()).isEqualTo(r.steps());
+            assertThat(s.strategy()).isEqualTo("random");
+            assertThat(s.size()).isPositive();
+        }
+    }
+
+    @Test
+    void rejectsNegativeChoices() {
+        assertThatThrownBy(() -> Schedule.of(1, -2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("choice 1").hasMessageContaining("-2");
+    }
+
+    @Test
+    void replayRejectsGarbageBeforeRunning() {
+        assertThatThrownBy(() -> Simulation.builder().replay("simloop:1:oops")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("truncated");
+    }
+}
