@@ -1,0 +1,133 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Issue 2, section 2: wake-ups from threads the simulation does not own fail the run, naming the task. */
+class NondeterminismTest {
+
+    @Test
+    void threadSleepInATaskIsDetected() {
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        SimResult<Object> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
+            tg.spawn("sleepy", () -> {
+                thread.set(Thread.currentThread());
+                Thread.sleep(20);
+            });
+            return null;
+        }));
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class).hasMessageContaining("task 'sleepy'")
+                .hasMessageContaining("Thread.sleep").hasMessageContaining("Loop.sleep");
+        assertThat(thread.get().getState()).isEqualTo(Thread.State.TERMINATED);
+    }
+
+    @Test
+    void timedFutureWaitIsDetected() {
+        SimResult<Object> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
+            tg.spawn("impatient", () -> new CompletableFuture<String>().get(50, TimeUnit.MILLISECONDS));
+            return null;
+        }));
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class).hasMessageContaining("task 'impatient'");
+    }
+
+    @Test
+    void futureCompletedByAForeignPlatformThreadIsDetected() throws Exception {
+        CompletableFuture<String> cf = new CompletableFuture<>();
+        AtomicBoolean completed = new AtomicBoolean();
+        AtomicReference<Thread> waiterThread = new AtomicReference<>();
+        Thread completer = new Thread(() -> {
+            // complete it only once the task is really parked in get()
+            while (waiterThread.get() == null || waiterThread.get().getState() != Thread.State.WAITING) {
+                Thread.onSpinWait();
+            }
+            cf.complete("from outside");
+            completed.set(true);
+        }, "foreign-completer");
+        completer.setDaemon(true);
+        SimResult<Object> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
+            tg.spawn("waiter", () -> {
+                waiterThread.set(Thread.currentThread());
+                return cf.get();
+            });
+            // keep the loop busy (and not deadlocked) until the foreign wake-up has happened
+            tg.spawn("busy", () -> spinUntil(completed));
+            completer.start();
+            return null;
+        }));
+        completer.join(10_000);
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class).hasMessageContaining("task 'waiter'")
+                .hasMessageContaining("woken by thread 'foreign-completer'");
+        assertThat(waiterThread.get().getState()).isEqualTo(Thread.State.TERMINATED);
+    }
+
+    @Test
+    void blockingSocketReadInASimulationIsReportedNamingTheTask() throws Exception {
+        // A read that no data will ever end: the run must not hang, and the report names the task and
+        // where it blocked. (Whether the JDK's I/O poller would ever wake a task of a custom scheduler
+        // is not something a simulation can rely on, so the report is a deadlock, not a hang.)
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+                Socket accepted = server.accept()) {
+            AtomicReference<Thread> reader = new AtomicReference<>();
+            SimResult<Object> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
+                tg.spawn("reader", () -> {
+                    reader.set(Thread.currentThread());
+                    InputStream in = accepted.getInputStream();
+                    return in.read();
+                });
+                return null;
+            }));
+            assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
+                    .hasMessageContaining("task 'reader' is parked outside simloop")
+                    .hasMessageContaining("NondeterminismTest");
+            assertThat(reader.get().getState()).isEqualTo(Thread.State.TERMINATED); // unwound by the end of the run
+            assertThat(client.isConnected()).isTrue();
+        }
+    }
+
+    @Test
+    void anUntimedWaitThatNothingInTheSimulationCanEndIsReportedAsADeadlockNamingTheTask() {
+        CompletableFuture<String> never = new CompletableFuture<>();
+        SimResult<Object> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
+            tg.spawn("stuck", () -> never.get());
+            return null;
+        }));
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
+                .hasMessageContaining("task 'stuck' is parked outside simloop")
+                .hasMessageContaining("CompletableFuture");
+    }
+
+    @Test
+    void realModeAcceptsForeignWakeUps() {
+        CompletableFuture<String> cf = new CompletableFuture<>();
+        String v = Loop.run(() -> TaskGroup.with(tg -> {
+            Task<String> t = tg.spawn("waiter", () -> cf.get());
+            Thread th = new Thread(() -> cf.complete("done"));
+            th.start();
+            return t.join();
+        }));
+        assertThat(v).isEqualTo("done");
+    }
+
+    /**
+     * Keeps the loop busy (so it cannot declare a deadlock) until the foreign wake-up has failed the
+     * run, which unwinds this task at its next checkpoint; gives up after 20 s of wall time.
+     */
+    private static void spinUntil(AtomicBoolean flag) {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < giveUp) {
+            Loop.checkpoint();
+        }
+        throw new AssertionError("the foreign wake-up was not detected (foreign thread acted: " + flag.get() + ")");
+    }
+}
