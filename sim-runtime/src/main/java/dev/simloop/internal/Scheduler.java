@@ -45,6 +45,8 @@ public final class Scheduler {
     TaskImpl<?> rootTask;
     GroupImpl rootGroup;
     private long steps;
+    /** Steps of the run itself, without those that unwind an aborted run's tasks. */
+    private long stepsTaken;
     /** FNV-1a style running hash of every scheduling decision and clock jump. */
     private long digest = 0xcbf29ce484222325L;
     /** Every choice made among more than one ready task, in order. */
@@ -160,6 +162,7 @@ public final class Scheduler {
         try {
             rootTask = spawnTask(null, "main", rootBody, null, null);
             drive();
+            stepsTaken = steps; // unwinding an aborted run takes steps too, but they are not the run's
             if (abortFailure != null) {
                 killAll();
             }
@@ -170,7 +173,7 @@ public final class Scheduler {
         }
         Throwable failure = abortFailure != null ? abortFailure : rootTask.failure;
         mix(failure == null ? 0 : failure.getClass().getName().hashCode());
-        return new RunOutcome(rootTask.value, failure, steps, clock.now(), choices.toArray(), digest);
+        return new RunOutcome(rootTask.value, failure, stepsTaken, clock.now(), choices.toArray(), digest);
     }
 
     /** What a finished run produced. */

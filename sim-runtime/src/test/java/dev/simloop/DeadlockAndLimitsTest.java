@@ -1,0 +1,130 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simloop.sync.Event;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.Test;
+
+/** Issue 2, section 2: deadlock reports and the maxSteps / maxVirtualTime guards. */
+class DeadlockAndLimitsTest {
+
+    @Test
+    void deadlockListsEveryBlockedTaskByNameAndWhatItWaitsOn() {
+        SimResult<Object> r = Simulation.run(4, () -> TaskGroup.with(tg -> {
+            Event never = new Event();
+            Task<Void> waiter = tg.spawn("event-waiter", () -> never.await());
+            tg.spawn("joiner", () -> waiter.join());
+            tg.spawn("sleeper-then-waiter", () -> {
+                Loop.sleep(Duration.ofSeconds(3));
+                never.await();
+            });
+            tg.start("never-started", status -> never.await());
+            return null;
+        }));
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class);
+        String m = r.failure().getMessage();
+        assertThat(m).contains("every task is blocked and no timer is pending").contains("virtual time 3s")
+                .contains("task 'event-waiter' waits for Event (not set")
+                .contains("task 'joiner' waits for task 'event-waiter'")
+                .contains("task 'sleeper-then-waiter' waits for Event (not set")
+                .contains("task 'main' waits for task 'never-started' to call TaskStatus.started()")
+                .contains("task 'never-started' waits for Event (not set");
+        assertThat(r.virtualTime()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void deadlockOfAGroupWaitingForItsChildrenNamesTheGroup() {
+        SimResult<Object> r = Simulation.run(4, () -> TaskGroup.with(tg -> {
+            tg.spawn("child", () -> new Event().await());
+            return null;
+        }));
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
+                .hasMessageContaining("task 'main' waits for its task group to finish (1 task still running)")
+                .hasMessageContaining("task 'child' waits for Event");
+    }
+
+    @Test
+    void lockOrderDeadlockOnJavaUtilConcurrentLocksIsReported() {
+        ReentrantLock a = new ReentrantLock();
+        ReentrantLock b = new ReentrantLock();
+        SimResult<Object> r = Simulation.builder().seed(1).strategy(Strategy.fifo()).run(() -> TaskGroup.with(tg -> {
+            tg.spawn("ab", () -> {
+                a.lockInterruptibly();
+                Loop.checkpoint();
+                b.lockInterruptibly();
+            });
+            tg.spawn("ba", () -> {
+                b.lockInterruptibly();
+                Loop.checkpoint();
+                a.lockInterruptibly();
+            });
+            return null;
+        }));
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
+                .hasMessageContaining("task 'ab' is parked outside simloop on java.util.concurrent.locks.ReentrantLock")
+                .hasMessageContaining("task 'ba' is parked outside simloop on java.util.concurrent.locks.ReentrantLock")
+                .hasMessageContaining("DeadlockAndLimitsTest");
+    }
+
+    @Test
+    void realModeDeadlockIsReportedToo() {
+        assertThatThrownBy(() -> Loop.run(() -> TaskGroup.with(tg -> {
+            tg.spawn("stuck", () -> new Event().await());
+            return null;
+        }))).isInstanceOf(DeadlockDetected.class).hasMessageContaining("task 'stuck' waits for Event");
+    }
+
+    @Test
+    void maxStepsStopsALivelockWithAMessageGivingTheLimitAndHowToRaiseIt() {
+        SimResult<Object> r = Simulation.builder().seed(2).maxSteps(1_000).run(() -> TaskGroup.with(tg -> {
+            for (int i = 0; i < 2; i++) {
+                tg.spawn("spinner-" + i, () -> {
+                    while (true) {
+                        Loop.checkpoint();
+                    }
+                });
+            }
+            return null;
+        }));
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class).hasMessageContaining("maxSteps = 1000")
+                .hasMessageContaining("Simulation.builder().maxSteps(n)");
+        assertThat(r.steps()).isEqualTo(1_000);
+    }
+
+    @Test
+    void maxVirtualTimeStopsARunawayClock() {
+        SimResult<Object> r = Simulation.builder().seed(2).maxVirtualTime(Duration.ofMinutes(1)).run(() -> {
+            while (true) {
+                Loop.sleep(Duration.ofSeconds(1));
+            }
+        });
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class).hasMessageContaining("maxVirtualTime = 1m")
+                .hasMessageContaining("Simulation.builder().maxVirtualTime(d)").hasMessageContaining("next timer is at 1m1s");
+        assertThat(r.virtualTime()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void maxVirtualTimeAllowsATimerExactlyAtTheLimit() {
+        SimResult<Long> r = Simulation.builder().maxVirtualTime(Duration.ofSeconds(10)).run(() -> {
+            Loop.sleep(Duration.ofSeconds(10));
+            return Loop.nanoTime();
+        });
+        assertThat(r.value()).isEqualTo(10_000_000_000L);
+    }
+
+    @Test
+    void limitsAreReportedThroughValueWithTheReplayLine() {
+        SimResult<Object> r = Simulation.builder().maxSteps(10).run(() -> {
+            while (true) {
+                Loop.checkpoint();
+            }
+        });
+        assertThatThrownBy(r::value).isInstanceOf(SimulationFailure.class).hasMessageContaining("replay:")
+                .hasMessageContaining(r.schedule()).hasCauseInstanceOf(LimitExceeded.class);
+        assertThat(List.of(r.failure().getMessage())).allMatch(m -> m.contains("10 steps"));
+    }
+}
