@@ -128,7 +128,8 @@ public final class CancelScope {
         T result;
         try {
             result = body.apply(this);
-        } catch (Throwable e) {
+        } catch (Throwable thrown) {
+            Throwable e = CancelScopeTree.interruptAsCancelled(loop, me, thrown);
             CancelScopeTree.exit(loop, me, node);
             if (e instanceof Cancelled && CancelScopeTree.catches(node)) {
                 markCaught();

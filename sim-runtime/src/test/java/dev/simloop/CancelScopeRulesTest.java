@@ -117,6 +117,38 @@ class CancelScopeRulesTest {
                 "worker cancelled again");
     }
 
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void rule1_cancelInterruptsATaskParkedInJavaUtilConcurrentAndThatIsNoFailure(Modes mode) {
+        // decision 3: a cancel reaching a task parked in java.util.concurrent interrupts its thread; the
+        // InterruptedException is that cancellation, so scopes catch it and groups do not report it
+        List<String> log = Modes.log();
+        String v = mode.run(() -> TaskGroup.with(tg -> {
+            java.util.concurrent.BlockingQueue<String> q = new java.util.concurrent.LinkedBlockingQueue<>();
+            AtomicReference<CancelScope> scope = new AtomicReference<>();
+            Event opened = new Event();
+            tg.spawn("scoped-taker", () -> {
+                Object r = CancelScope.run(s -> {
+                    scope.set(s);
+                    opened.set();
+                    return q.take();
+                });
+                log.add("scope returned " + r + ", caught " + scope.get().cancelledCaught());
+            });
+            Task<String> taker = tg.spawn("taker", () -> q.take());
+            opened.await();
+            Loop.sleep(mode.unit);
+            scope.get().cancel();
+            taker.cancel();
+            Throwable j = catchThrowable(taker::join);
+            log.add("join: " + j.getClass().getSimpleName() + ", cancelled " + taker.isCancelled());
+            return "group ok";
+        }));
+        assertThat(v).isEqualTo("group ok");
+        assertThat(log).containsExactlyInAnyOrder("scope returned null, caught true",
+                "join: CancellationException, cancelled true");
+    }
+
     // ---- rule 2: cancelCalled vs cancelledCaught
 
     @Test

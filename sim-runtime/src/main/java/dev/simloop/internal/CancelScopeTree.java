@@ -303,6 +303,33 @@ public final class CancelScopeTree {
         n.cancelledCaught = true;
     }
 
+    /**
+     * A cancel interrupts a task parked in java.util.concurrent (decision 3); the
+     * InterruptedException that then ends its wait is that cancellation, not a failure of the task.
+     * Turns it (bare, or wrapped in TaskFailedException) into the {@link Cancelled} a checkpoint
+     * would have raised, when a cancelled scope is visible from the task; anything else is returned
+     * unchanged.
+     */
+    public static Throwable interruptAsCancelled(Scheduler loop, TaskImpl<?> t, Throwable e) {
+        if (!t.interruptedByCancel || e == null) {
+            return e;
+        }
+        Throwable ie = e instanceof InterruptedException ? e
+                : e instanceof dev.simloop.TaskFailedException && e.getCause() instanceof InterruptedException
+                        ? e.getCause() : null;
+        if (ie == null) {
+            return e;
+        }
+        Node by = visibleCancel(loop, t.innermost);
+        if (by == null) {
+            return e;
+        }
+        t.interruptedByCancel = false;
+        Cancelled c = newCancelled(by);
+        c.initCause(ie);
+        return c;
+    }
+
     /** The exception raised at a checkpoint inside {@code by}. */
     public static Cancelled newCancelled(Node by) {
         CancelReason r = by.reason == null ? CancelReason.EXPLICIT : by.reason;

@@ -55,7 +55,7 @@ public final class GroupImpl {
         try {
             result = body.get();
         } catch (Throwable e) {
-            bodyFailure = e;
+            bodyFailure = CancelScopeTree.interruptAsCancelled(loop, owner, e);
         }
         if (bodyFailure instanceof TaskAbandoned abandoned) {
             closed = true;

@@ -377,6 +377,7 @@ public final class Scheduler {
             CancelScopeTree.close(this, t.root);
             return;
         }
+        failure = CancelScopeTree.interruptAsCancelled(this, t, failure);
         if (failure instanceof Cancelled) {
             t.cancelled = true;
             if (CancelScopeTree.catches(t.root)) {
@@ -511,6 +512,7 @@ public final class Scheduler {
                 wake(t, TaskImpl.WAKE_CANCELLED);
             }
         } else if (!t.inReady && t.foreignContinuation == null) {
+            t.interruptedByCancel = true; // its InterruptedException is this cancel, not a failure
             t.thread.interrupt();
         }
     }
@@ -744,7 +746,12 @@ public final class Scheduler {
             if (ready.isEmpty()) {
                 break;
             }
-            runStep(ready.removeAt(0));
+            TaskImpl<?> t = ready.removeAt(0);
+            runStep(t);
+            if (!t.done && !t.inReady && t.blockedOn == null && t.foreignContinuation == null) {
+                // it parked in java.util.concurrent while unwinding (e.g. in a finally): end that wait too
+                t.thread.interrupt();
+            }
         }
     }
 

@@ -66,6 +66,8 @@ public final class TaskImpl<T> implements Task<T>, Executor {
     boolean cancelled;
     /** Ended with a Cancelled that no cancelled scope explains: reported as a failure. */
     boolean strayCancel;
+    /** A cancel interrupted the task's thread while it was parked in java.util.concurrent. */
+    boolean interruptedByCancel;
     final WaitQueue joiners = new WaitQueue();
     private int priority;
 
@@ -87,6 +89,9 @@ public final class TaskImpl<T> implements Task<T>, Executor {
         T v = null;
         Throwable f = null;
         try {
+            // throws TaskAbandoned when the task first runs after its run has ended (unwinding an
+            // aborted run): user code must not start then
+            Scheduler.current("a task's start");
             v = body.get();
         } catch (Throwable e) {
             f = e;
