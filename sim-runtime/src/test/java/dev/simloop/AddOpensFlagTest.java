@@ -1,0 +1,33 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Issue 2, section 1: without the --add-opens flag the first call fails with a message naming it. */
+class AddOpensFlagTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"simulated", "real"})
+    void withoutTheFlagTheFirstCallNamesTheExactFlagAndTheSurefireArgLine(String mode) throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                NoFlagMain.class.getName(), mode));
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(out).as(out).contains("ERROR java.lang.IllegalStateException")
+                .contains("--add-opens java.base/java.lang=ALL-UNNAMED")
+                .contains("<argLine>--add-opens java.base/java.lang=ALL-UNNAMED</argLine>")
+                .contains("java --add-opens java.base/java.lang=ALL-UNNAMED")
+                .doesNotContain("NO ERROR");
+    }
+}

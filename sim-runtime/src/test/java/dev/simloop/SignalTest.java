@@ -1,0 +1,52 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import sun.misc.Signal;
+
+/** Issue 2, section 2: SIGINT cancels the root group in real mode, so shielded clean-up still runs. */
+class SignalTest {
+
+    @Test
+    void sigintCancelsTheRootGroupAndShieldedCleanupStillRuns() {
+        List<String> log = Modes.log();
+        long t0 = System.nanoTime();
+        Object v = Loop.run(() -> TaskGroup.with(tg -> {
+            tg.spawn("server", () -> {
+                try {
+                    Loop.sleep(Duration.ofHours(1));
+                } catch (Cancelled c) {
+                    log.add("server cancelled: " + c.reason());
+                    CancelScope.shielded(() -> {
+                        Loop.sleep(Duration.ofMillis(20)); // blocking clean-up still works
+                        log.add("server cleaned up");
+                        return null;
+                    });
+                    throw c;
+                }
+            });
+            Loop.sleep(Duration.ofMillis(30));
+            // raise the signal from a platform thread, as the OS would deliver it
+            Loop.toThread(() -> {
+                Signal.raise(new Signal("INT"));
+                return null;
+            });
+            try {
+                Loop.sleep(Duration.ofHours(1));
+            } catch (Cancelled c) {
+                log.add("main cancelled: " + c.reason() + " / " + c.getMessage());
+                throw c;
+            }
+            return "unreachable";
+        }));
+        assertThat(v).isNull(); // the cancelled root group ends normally
+        assertThat(log).hasSize(3).contains("server cancelled: SIGNAL", "server cleaned up");
+        assertThat(log.indexOf("server cancelled: SIGNAL")).isLessThan(log.indexOf("server cleaned up"));
+        assertThat(log).anySatisfy(l -> assertThat(l).startsWith("main cancelled: SIGNAL")
+                .contains("termination signal"));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+    }
+}

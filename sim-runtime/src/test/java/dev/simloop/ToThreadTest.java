@@ -1,0 +1,132 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Issue 2, section 2: {@code Loop.toThread} in real and simulated mode. */
+class ToThreadTest {
+
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void returnsTheWorksValueComputedOnAPlatformThread(Modes mode) {
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        String v = mode.run(() -> {
+            String r = Loop.toThread(() -> {
+                worker.set(Thread.currentThread());
+                Thread.sleep(20); // real blocking is fine here
+                return "computed on " + (Thread.currentThread().isVirtual() ? "virtual" : "platform") + ", in loop "
+                        + Loop.inLoop();
+            });
+            return r + (mode.simulated() ? " at " + Loop.nanoTime() : "");
+        });
+        assertThat(v).isEqualTo("computed on platform, in loop false" + (mode.simulated() ? " at 0" : ""));
+        assertThat(worker.get().getName()).startsWith("simloop-offload-");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void failuresAreRethrownUncheckedUnchangedAndCheckedWrapped(Modes mode) {
+        IllegalStateException unchecked = new IllegalStateException("work broke");
+        List<Throwable> seen = mode.run(() -> List.of(
+                catchThrowable(() -> Loop.toThread(() -> {
+                    throw unchecked;
+                })),
+                catchThrowable(() -> Loop.toThread(() -> {
+                    throw new IOException("io broke");
+                })),
+                catchThrowable(() -> Loop.toThread(() -> {
+                    throw new OutOfMemoryError("pretend");
+                }))));
+        assertThat(seen.get(0)).isSameAs(unchecked);
+        assertThat(seen.get(1)).isInstanceOf(TaskFailedException.class).hasMessageContaining("'main'")
+                .hasCauseInstanceOf(IOException.class);
+        assertThat(seen.get(2)).isInstanceOf(OutOfMemoryError.class).hasMessage("pretend");
+    }
+
+    @Test
+    void inRealModeCancellationAbandonsTheWaitButNotTheWork() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch workDone = new CountDownLatch(1);
+        List<String> log = Modes.log();
+        long t0 = System.nanoTime();
+        Optional<String> r = Loop.run(() -> {
+            Optional<String> o = CancelScope.moveOnAfter(Duration.ofMillis(50), () -> Loop.toThread(() -> {
+                release.await();
+                log.add("work finished");
+                workDone.countDown();
+                return "late";
+            }));
+            log.add("moved on");
+            return o;
+        });
+        long waited = System.nanoTime() - t0;
+        assertThat(r).isEmpty();
+        assertThat(log).containsExactly("moved on"); // the loop did not wait for the work
+        assertThat(Duration.ofNanos(waited)).isLessThan(Duration.ofSeconds(20));
+        release.countDown();
+        assertThat(workDone.await(10, TimeUnit.SECONDS)).isTrue(); // the work itself ran to completion
+        assertThat(log).containsExactly("moved on", "work finished");
+    }
+
+    @Test
+    void inASimulationNoVirtualTimePassesAndNothingElseRunsWhileTheWorkRuns() {
+        for (long seed = 0; seed < 10; seed++) {
+            java.util.concurrent.atomic.AtomicBoolean working = new java.util.concurrent.atomic.AtomicBoolean();
+            SimResult<List<String>> r = Simulation.run(seed, () -> {
+                List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+                TaskGroup.with(tg -> {
+                    tg.spawn("other", () -> {
+                        for (int i = 0; i < 3; i++) {
+                            log.add("other ran at " + Loop.nanoTime() + " while work runs: " + working.get());
+                            Loop.checkpoint();
+                        }
+                    });
+                    Optional<String> o = CancelScope.moveOnAfter(Duration.ofNanos(1), () -> Loop.toThread(() -> {
+                        working.set(true);
+                        Thread.sleep(30); // real time passes; virtual time does not
+                        working.set(false);
+                        return "value";
+                    }));
+                    log.add("toThread " + o.orElse("timed out") + " at " + Loop.nanoTime());
+                    return null;
+                });
+                return log;
+            });
+            assertThat(r.value()).as("seed %d", seed).hasSize(4).contains("toThread value at 0")
+                    .containsOnly("toThread value at 0", "other ran at 0 while work runs: false");
+        }
+    }
+
+    @Test
+    void replayOfAProgramWithOffloadedWorkIsExact() {
+        ThrowingSupplier<Integer> program = () -> TaskGroup.with(tg -> {
+            int[] sum = {0};
+            for (int i = 0; i < 4; i++) {
+                int k = i;
+                tg.spawn(() -> {
+                    int v = Loop.toThread(() -> k * 10);
+                    Loop.checkpoint();
+                    sum[0] += v;
+                });
+            }
+            return null;
+        });
+        for (long seed = 0; seed < 20; seed++) {
+            SimResult<Integer> a = Simulation.run(seed, program);
+            SimResult<Integer> b = Simulation.builder().replay(a.schedule()).run(program);
+            assertThat(b.traceDigest()).isEqualTo(a.traceDigest());
+            assertThat(b.failed()).isFalse();
+        }
+    }
+}
