@@ -1,0 +1,106 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.simloop.sync.Event;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+/** Issue 2 / ARCHITECTURE: loop APIs called outside a loop throw IllegalStateException naming the call. */
+class OutsideLoopTest {
+
+    private static Map<String, ThrowingCallable> calls() {
+        Map<String, ThrowingCallable> m = new LinkedHashMap<>();
+        m.put("Loop.sleep", () -> Loop.sleep(Duration.ofSeconds(1)));
+        m.put("Loop.sleepUntil", () -> Loop.sleepUntil(5));
+        m.put("Loop.nanoTime", Loop::nanoTime);
+        m.put("Loop.clock", Loop::clock);
+        m.put("Loop.checkpoint", Loop::checkpoint);
+        m.put("Loop.currentTask", Loop::currentTask);
+        m.put("Loop.isSimulated", Loop::isSimulated);
+        m.put("Loop.rootGroup", Loop::rootGroup);
+        m.put("Loop.random", Loop::random);
+        m.put("Loop.toThread", () -> Loop.toThread(() -> 1));
+        m.put("TaskGroup.with", () -> TaskGroup.with(tg -> null));
+        m.put("CancelScope.run", () -> CancelScope.run(s -> null));
+        m.put("CancelScope.moveOnAfter", () -> CancelScope.moveOnAfter(Duration.ofSeconds(1), () -> null));
+        m.put("CancelScope.failAfter", () -> CancelScope.failAfter(Duration.ofSeconds(1), () -> null));
+        m.put("CancelScope.shielded", () -> CancelScope.shielded(() -> null));
+        m.put("Event.set", () -> new Event().set());
+        m.put("Event.await", () -> new Event().await());
+        return m;
+    }
+
+    @Test
+    void everyLoopCallOutsideALoopThrowsIllegalStateExceptionNamingTheCall() {
+        assertThat(Loop.inLoop()).isFalse();
+        calls().forEach((name, call) -> assertThatThrownBy(call).as(name)
+                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith(name)
+                .hasMessageContaining("must be called from a simloop task"));
+    }
+
+    @Test
+    void everyLoopCallFromAPlatformThreadStartedByATaskThrowsToo() throws Exception {
+        Map<String, Throwable> seen = new LinkedHashMap<>();
+        Simulation.run(1, () -> {
+            assertThat(Loop.inLoop()).isTrue();
+            return Loop.toThread(() -> {
+                calls().forEach((name, call) -> seen.put(name, catchThrowable(call)));
+                seen.put("inLoop=" + Loop.inLoop(), null);
+                return null;
+            });
+        }).value();
+        assertThat(seen).containsKey("inLoop=false");
+        calls().keySet().forEach(name -> assertThat(seen.get(name)).as(name)
+                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith(name));
+    }
+
+    @Test
+    void groupAndTaskHandlesUsedOutsideTheirLoopAreRejected() {
+        AtomicReference<TaskGroup> group = new AtomicReference<>();
+        AtomicReference<Task<String>> task = new AtomicReference<>();
+        Simulation.run(1, () -> TaskGroup.with(tg -> {
+            group.set(tg);
+            task.set(tg.spawn("t", () -> "v"));
+            return null;
+        })).value();
+        assertThatThrownBy(() -> group.get().spawn(() -> 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("TaskGroup.spawn");
+        assertThatThrownBy(() -> group.get().cancel()).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("TaskGroup.cancel");
+        assertThatThrownBy(() -> task.get().cancel()).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Task.cancel");
+        // from a task of another loop
+        SimResult<Object> r = Simulation.run(2, () -> task.get().join());
+        assertThat(r.failure()).isInstanceOf(IllegalStateException.class).hasMessageContaining("Task.join")
+                .hasMessageContaining("another loop");
+        SimResult<Object> r2 = Simulation.run(2, () -> group.get().spawn(() -> 1));
+        assertThat(r2.failure()).isInstanceOf(IllegalStateException.class).hasMessageContaining("TaskGroup.spawn")
+                .hasMessageContaining("another loop");
+    }
+
+    @Test
+    void aLoopCannotBeStartedInsideALoopTask() {
+        SimResult<Object> r = Simulation.run(1, () -> Simulation.run(2, () -> 1));
+        assertThat(r.failure()).isInstanceOf(IllegalStateException.class).hasMessageContaining("Simulation.run")
+                .hasMessageContaining("'main'");
+        SimResult<Object> r2 = Simulation.run(1, () -> Loop.run(() -> 1));
+        assertThat(r2.failure()).isInstanceOf(IllegalStateException.class).hasMessageContaining("Loop.run");
+    }
+
+    @Test
+    void currentTaskAndThreadAreTheTasksOwn() {
+        String v = Simulation.run(1, () -> TaskGroup.with(tg -> {
+            Task<String> t = tg.spawn("named", () -> Loop.currentTask().name() + " on " + Thread.currentThread().getName()
+                    + " virtual " + Thread.currentThread().isVirtual());
+            return t.join() + "; main is " + Loop.currentTask().name() + ", simulated " + Loop.isSimulated();
+        })).value();
+        assertThat(v).isEqualTo("named on named virtual true; main is main, simulated true");
+    }
+}
