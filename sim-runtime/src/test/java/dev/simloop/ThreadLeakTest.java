@@ -178,6 +178,7 @@ class ThreadLeakTest {
     @Test
     void thousandsOfAbortedSimulationsDoNotLeak() throws Exception {
         List<WeakReference<Object>> refs = new ArrayList<>();
+        long driversBefore = countDrivers();
         int runs = 3_000;
         for (int i = 0; i < runs; i++) {
             List<Thread> threads = new ArrayList<>();
@@ -220,8 +221,12 @@ class ThreadLeakTest {
             Thread.sleep(50);
         }
         assertThat(refs).allSatisfy(w -> assertThat(w.get()).isNull());
-        long drivers = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("simloop-driver-")).count();
-        assertThat(drivers).as("pooled driver threads").isLessThanOrEqualTo(4);
+        // sequential runs reuse one pooled driver thread: the count does not grow with the runs
+        assertThat(countDrivers()).as("pooled driver threads").isLessThanOrEqualTo(Math.max(driversBefore, 1) + 1);
+    }
+
+    private static long countDrivers() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("simloop-driver-") && t.isAlive()).count();
     }
 }
