@@ -118,6 +118,71 @@ class TaskGroupRulesTest {
         assertThat(r.virtualTime()).isEqualTo(Duration.ofSeconds(2));
     }
 
+    @Test
+    void rule1_childFailureAfterTheBodyReturnedCancelsTheOtherChildren() {
+        List<String> log = Modes.log();
+        SimResult<Object> r = Simulation.run(2, () -> TaskGroup.with(tg -> {
+            tg.spawn("sleeper", () -> {
+                try {
+                    Loop.sleep(FOREVER);
+                } catch (Cancelled c) {
+                    log.add("sleeper cancelled at " + Loop.nanoTime());
+                    throw c;
+                }
+            });
+            tg.spawn("failer", () -> {
+                Loop.sleep(Duration.ofSeconds(4));
+                throw new IllegalStateException("late failure");
+            });
+            return "body done"; // the group now waits for its children
+        }));
+        assertThat(r.failure()).isInstanceOf(IllegalStateException.class).hasMessage("late failure");
+        assertThat(log).containsExactly("sleeper cancelled at 4000000000");
+    }
+
+    @Test
+    void rule1_aBodyThatSwallowsTheCancelStillGetsTheChildFailure() {
+        List<String> log = Modes.log();
+        SimResult<Object> r = Simulation.run(2, () -> TaskGroup.with(tg -> {
+            tg.spawn("failer", () -> {
+                throw new IllegalStateException("child failed");
+            });
+            try {
+                Loop.sleep(FOREVER);
+            } catch (Cancelled swallowed) {
+                log.add("body swallowed the cancel");
+            }
+            return "body value";
+        }));
+        assertThat(log).containsExactly("body swallowed the cancel");
+        assertThat(r.failure()).isInstanceOf(IllegalStateException.class).hasMessage("child failed");
+    }
+
+    @Test
+    void rule1_nestedGroupFailurePropagatesUnchangedAndCancelsTheOuterSiblings() {
+        List<String> log = Modes.log();
+        SimResult<Object> r = Simulation.run(2, () -> TaskGroup.with(outer -> {
+            outer.spawn("outer-sibling", () -> {
+                try {
+                    Loop.sleep(FOREVER);
+                } catch (Cancelled c) {
+                    log.add("outer sibling cancelled: " + c.reason());
+                    throw c;
+                }
+            });
+            outer.spawn("middle", () -> TaskGroup.with(inner -> {
+                inner.spawn("deep-failer", () -> {
+                    Loop.sleep(Duration.ofSeconds(1));
+                    throw new ArrayIndexOutOfBoundsException("deep");
+                });
+                return null;
+            }));
+            return null;
+        }));
+        assertThat(r.failure()).isExactlyInstanceOf(ArrayIndexOutOfBoundsException.class).hasMessage("deep");
+        assertThat(log).containsExactly("outer sibling cancelled: GROUP_FAILURE");
+    }
+
     // ---- rule 2: first failure unchanged if unchecked, checked wrapped, others suppressed, own Cancelled never reported
 
     @ParameterizedTest
@@ -292,6 +357,45 @@ class TaskGroupRulesTest {
             return log;
         });
         assertThat(r.value()).containsExactly("slept at 3000000000");
+    }
+
+    @Test
+    void rule3_groupCancelledFromAChildEndsNormally() {
+        SimResult<String> r = Simulation.run(3, () -> {
+            Object v = TaskGroup.with(tg -> {
+                tg.spawn("other", () -> Loop.sleep(FOREVER));
+                tg.spawn("canceller", () -> {
+                    Loop.sleep(Duration.ofSeconds(2));
+                    tg.cancel();
+                });
+                Loop.sleep(FOREVER);
+                return "unreachable";
+            });
+            return v + " at " + Loop.nanoTime();
+        });
+        assertThat(r.value()).isEqualTo("null at 2000000000");
+    }
+
+    @Test
+    void rule3_cancellationFromAnEnclosingScopePassesThroughTheGroupUnreported() {
+        SimResult<String> r = Simulation.run(3, () -> {
+            AtomicReference<CancelScope> outer = new AtomicReference<>();
+            Object v = CancelScope.run(s -> {
+                outer.set(s);
+                return TaskGroup.with(tg -> {
+                    tg.spawn("child", () -> Loop.sleep(FOREVER));
+                    tg.spawn("canceller", () -> {
+                        Loop.sleep(Duration.ofSeconds(1));
+                        s.cancel();
+                    });
+                    return "body returned";
+                });
+            });
+            return v + ", outer caught " + outer.get().cancelledCaught() + " at " + Loop.nanoTime();
+        });
+        // the group is not itself cancelled: its children's Cancelled belongs to the outer scope. The
+        // body returned before the cancel, so no Cancelled reaches the outer scope's exit.
+        assertThat(r.value()).isEqualTo("body returned, outer caught false at 1000000000");
     }
 
     // ---- rule 4: a task spawned into an already-cancelled group still runs up to its first checkpoint
