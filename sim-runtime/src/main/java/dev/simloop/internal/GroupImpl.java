@@ -26,6 +26,8 @@ public final class GroupImpl {
     private boolean closed;
     /** Failures in the order they happened, without duplicates (by identity); null when none. */
     private List<Throwable> failures;
+    /** A child ended with a Cancelled that belongs to a scope outside the group (trio: it propagates). */
+    private boolean childCancelledFromOutside;
 
     private GroupImpl(TaskImpl<?> owner) {
         this.loop = owner.loop;
@@ -87,6 +89,11 @@ public final class GroupImpl {
             }
             throw (Cancelled) bodyFailure;
         }
+        if (childCancelledFromOutside) {
+            // As in trio, children's Cancelled from an enclosing scope leaves the group, so that scope
+            // catches it (cancelledCaught) and the code after the group does not run cancelled.
+            loop.checkCancelled(owner);
+        }
         return result;
     }
 
@@ -127,6 +134,11 @@ public final class GroupImpl {
         boolean ignorable = t.failure == null || (t.cancelled && !t.strayCancel);
         if (!ignorable) {
             fail(t.failure);
+        } else if (t.failure != null) {
+            CancelScopeTree.Node by = CancelScopeTree.visibleCancel(loop, scope);
+            if (by != null && by != scope) {
+                childCancelledFromOutside = true;
+            }
         }
         childFinishedQuietly(t);
     }
