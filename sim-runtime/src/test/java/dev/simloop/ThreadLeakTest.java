@@ -176,6 +176,31 @@ class ThreadLeakTest {
     }
 
     @Test
+    void anUninterruptibleLockDeadlockEndsTheRunPromptly() {
+        // ReentrantLock.lock() ignores interrupts, so two tasks deadlocked in it cannot be unwound (a
+        // known limit: use lockInterruptibly or simloop's locks). The run must still end at once.
+        java.util.concurrent.locks.ReentrantLock a = new java.util.concurrent.locks.ReentrantLock();
+        java.util.concurrent.locks.ReentrantLock b = new java.util.concurrent.locks.ReentrantLock();
+        long t0 = System.nanoTime();
+        SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> TaskGroup.with(tg -> {
+            tg.spawn("ab", () -> {
+                a.lock();
+                Loop.checkpoint();
+                b.lock();
+            });
+            tg.spawn("ba", () -> {
+                b.lock();
+                Loop.checkpoint();
+                a.lock();
+            });
+            return null;
+        }));
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class).hasMessageContaining("task 'ab'")
+                .hasMessageContaining("task 'ba'");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
     void thousandsOfAbortedSimulationsDoNotLeak() throws Exception {
         List<WeakReference<Object>> refs = new ArrayList<>();
         long driversBefore = countDrivers();

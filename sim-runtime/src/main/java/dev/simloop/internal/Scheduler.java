@@ -748,8 +748,10 @@ public final class Scheduler {
             }
             TaskImpl<?> t = ready.removeAt(0);
             runStep(t);
-            if (!t.done && !t.inReady && t.blockedOn == null && t.foreignContinuation == null) {
-                // it parked in java.util.concurrent while unwinding (e.g. in a finally): end that wait too
+            if (!t.done && !t.inReady && t.blockedOn == null && t.foreignContinuation == null && !t.killInterrupted) {
+                // it parked in java.util.concurrent while unwinding (e.g. in a finally): end that wait too,
+                // once: a wait that ignores interrupts (ReentrantLock.lock) would otherwise spin here
+                t.killInterrupted = true;
                 t.thread.interrupt();
             }
         }

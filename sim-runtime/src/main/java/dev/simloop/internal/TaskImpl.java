@@ -68,6 +68,8 @@ public final class TaskImpl<T> implements Task<T>, Executor {
     boolean strayCancel;
     /** A cancel interrupted the task's thread while it was parked in java.util.concurrent. */
     boolean interruptedByCancel;
+    /** Interrupted once while its aborted run unwinds (see Scheduler.killAll). */
+    boolean killInterrupted;
     final WaitQueue joiners = new WaitQueue();
     private int priority;
 
