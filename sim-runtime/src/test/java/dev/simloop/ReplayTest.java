@@ -154,6 +154,25 @@ class ReplayTest {
     }
 
     @Test
+    void realModeCheckpointLetsEveryOtherReadyTaskRunFirst() {
+        List<String> log = Loop.run(() -> {
+            List<String> l = new ArrayList<>();
+            TaskGroup.with(tg -> {
+                for (String n : List.of("a", "b", "c")) {
+                    tg.spawn(n, () -> {
+                        l.add(n + "1");
+                        Loop.checkpoint();
+                        l.add(n + "2");
+                    });
+                }
+                return null;
+            });
+            return l;
+        });
+        assertThat(log).containsExactly("a1", "b1", "c1", "a2", "b2", "c2");
+    }
+
+    @Test
     void fifoStrategyIsProductionOrder() {
         SimResult<List<String>> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
             List<String> log = new ArrayList<>();

@@ -183,6 +183,47 @@ class TaskGroupRulesTest {
         assertThat(log).containsExactly("outer sibling cancelled: GROUP_FAILURE");
     }
 
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void rule1_theRunStartsARootGroupThatWaitsForTasksSpawnedIntoIt(Modes mode) {
+        List<String> log = Modes.log();
+        String v = mode.run(() -> {
+            TaskGroup.with(tg -> {
+                tg.spawn("spawner", () -> {
+                    Loop.rootGroup().spawn("orphan", () -> {
+                        Loop.sleep(mode.units(2));
+                        log.add("orphan done");
+                    });
+                });
+                return null;
+            });
+            log.add("main returns");
+            return "main value";
+        });
+        assertThat(v).isEqualTo("main value");
+        assertThat(log).containsExactly("main returns", "orphan done"); // the run waited for the orphan
+    }
+
+    @Test
+    void rule1_aFailureInTheRootGroupCancelsMain() {
+        List<String> log = Modes.log();
+        SimResult<Object> r = Simulation.run(1, () -> {
+            Loop.rootGroup().spawn("bad", () -> {
+                Loop.sleep(Duration.ofSeconds(1));
+                throw new IllegalStateException("root child failed");
+            });
+            try {
+                Loop.sleep(FOREVER);
+            } catch (Cancelled c) {
+                log.add("main cancelled at " + Loop.nanoTime());
+                throw c;
+            }
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(IllegalStateException.class).hasMessage("root child failed");
+        assertThat(log).containsExactly("main cancelled at 1000000000");
+    }
+
     // ---- rule 2: first failure unchanged if unchecked, checked wrapped, others suppressed, own Cancelled never reported
 
     @ParameterizedTest
