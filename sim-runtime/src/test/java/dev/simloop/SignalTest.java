@@ -4,14 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import sun.misc.Signal;
 
-/** Issue 2, section 2: SIGINT cancels the root group in real mode, so shielded clean-up still runs. */
+/** Issue 2, section 2: SIGINT (and SIGTERM) cancels the root group in real mode, so shielded clean-up still runs. */
 class SignalTest {
 
-    @Test
-    void sigintCancelsTheRootGroupAndShieldedCleanupStillRuns() {
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void sigintCancelsTheRootGroupAndShieldedCleanupStillRuns(String signal) {
         List<String> log = Modes.log();
         long t0 = System.nanoTime();
         Object v = Loop.run(() -> TaskGroup.with(tg -> {
@@ -31,7 +33,7 @@ class SignalTest {
             Loop.sleep(Duration.ofMillis(30));
             // raise the signal from a platform thread, as the OS would deliver it
             Loop.toThread(() -> {
-                Signal.raise(new Signal("INT"));
+                Signal.raise(new Signal(signal));
                 return null;
             });
             try {
