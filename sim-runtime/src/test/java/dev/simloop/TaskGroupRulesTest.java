@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -643,6 +644,20 @@ class TaskGroupRulesTest {
             return sum + (mode.simulated() ? " at " + Loop.nanoTime() : "");
         }));
         assertThat(v).isEqualTo(mode.simulated() ? "42 at 2000000000" : "42");
+    }
+
+    @Test
+    void rule7_aCancelledJoinLeavesTheJoinedTaskRunning() {
+        SimResult<String> r = Simulation.run(4, () -> TaskGroup.with(tg -> {
+            Task<String> slow = tg.spawn("slow", () -> {
+                Loop.sleep(Duration.ofSeconds(5));
+                return "slow value";
+            });
+            Optional<String> j = CancelScope.moveOnAfter(Duration.ofSeconds(1), slow::join);
+            String first = "join timed out " + j.isEmpty() + " at " + Loop.nanoTime() + ", slow done " + slow.isDone();
+            return first + "; then " + slow.join() + " at " + Loop.nanoTime();
+        }));
+        assertThat(r.value()).isEqualTo("join timed out true at 1000000000, slow done false; then slow value at 5000000000");
     }
 
     @Test

@@ -126,6 +126,41 @@ class VirtualTimeTest {
     }
 
     @Test
+    void exitedScopesAndCancelledSleepsLeaveNoTimerBehind() {
+        // a leftover timer would make the loop jump the clock to it before ending
+        SimResult<String> r = Simulation.run(2, () -> {
+            Optional<String> quick = CancelScope.moveOnAfter(Duration.ofHours(1), () -> "quick");
+            String failAfter = CancelScope.failAfter(Duration.ofDays(1), () -> "also quick");
+            TaskGroup.with(tg -> {
+                tg.spawn("sleeper", () -> Loop.sleep(Duration.ofDays(2)));
+                Loop.sleep(Duration.ofSeconds(1));
+                tg.cancel();
+                return null;
+            });
+            return quick.orElseThrow() + ", " + failAfter;
+        });
+        assertThat(r.value()).isEqualTo("quick, also quick");
+        assertThat(r.virtualTime()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void hugeDurationsSaturateInsteadOfOverflowing() {
+        SimResult<String> r = Simulation.run(2, () -> {
+            Loop.sleep(Duration.ofSeconds(5));
+            Optional<String> o = CancelScope.moveOnAfter(Duration.ofSeconds(1), () -> {
+                Loop.sleep(Duration.ofSeconds(Long.MAX_VALUE));
+                return "x";
+            });
+            Optional<String> o2 = CancelScope.moveOnAfter(Duration.ofSeconds(Long.MAX_VALUE), () -> {
+                Loop.sleep(Duration.ofSeconds(1));
+                return "in time";
+            });
+            return o.isPresent() + " " + o2.orElseThrow() + " at " + Loop.nanoTime();
+        });
+        assertThat(r.value()).isEqualTo("false in time at 7000000000");
+    }
+
+    @Test
     void realModeClockIsTheWallClock() {
         long[] elapsed = new long[2];
         long wall0 = System.nanoTime();
