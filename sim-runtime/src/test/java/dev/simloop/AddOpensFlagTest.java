@@ -12,18 +12,33 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Issue 2, section 1: without the --add-opens flag the first call fails with a message naming it. */
 class AddOpensFlagTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"simulated", "real"})
-    void withoutTheFlagTheFirstCallNamesTheExactFlagAndTheSurefireArgLine(String mode) throws Exception {
+    private static String runChild(List<String> jvmFlags, String mode) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                NoFlagMain.class.getName(), mode));
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NoFlagMain.class.getName(), mode));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.redirectErrorStream(true);
         Process p = pb.start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"simulated", "real"})
+    void withTheFlagTheSameChildRuns(String mode) throws Exception {
+        // the control: the child setup itself works, so the failure below is the missing flag's
+        assertThat(runChild(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"), mode)).contains("NO ERROR");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"simulated", "real"})
+    void withoutTheFlagTheFirstCallNamesTheExactFlagAndTheSurefireArgLine(String mode) throws Exception {
+        String out = runChild(List.of(), mode);
         assertThat(out).as(out).contains("ERROR java.lang.IllegalStateException")
                 .contains("--add-opens java.base/java.lang=ALL-UNNAMED")
                 .contains("<argLine>--add-opens java.base/java.lang=ALL-UNNAMED</argLine>")
