@@ -412,6 +412,43 @@ class CancelScopeRulesTest {
     }
 
     @Test
+    void rule4_shieldingAnInnerScopeWhileTheOuterCancelPropagatesDoesNotStopIt() {
+        // after trio's test_unshield_while_cancel_propagating
+        String v = sim(() -> {
+            AtomicReference<CancelScope> inner = new AtomicReference<>();
+            AtomicReference<CancelScope> outer = new AtomicReference<>();
+            CancelScope.run(o -> {
+                outer.set(o);
+                return CancelScope.run(i -> {
+                    inner.set(i);
+                    o.cancel();
+                    try {
+                        Loop.checkpoint();
+                    } finally {
+                        i.setShielded(true);
+                    }
+                    return "unreachable";
+                });
+            });
+            return "outer caught " + outer.get().cancelledCaught() + ", inner caught " + inner.get().cancelledCaught();
+        });
+        assertThat(v).isEqualTo("outer caught true, inner caught false");
+    }
+
+    @Test
+    void rule4_deadlineSetBeforeTheFirstCheckpointOfAShieldedScopeStillFires() {
+        String v = sim(() -> {
+            Optional<String> o = CancelScope.moveOnAfter(Duration.ofSeconds(2), () -> CancelScope.shielded(() -> {
+                Loop.sleep(Duration.ofSeconds(5)); // shield hides the outer deadline
+                return "shielded sleep finished at " + Loop.nanoTime();
+            }));
+            return o.orElse("empty") + ", then " + Loop.nanoTime();
+        });
+        // the body returned a value and no checkpoint followed inside the timed-out scope
+        assertThat(v).isEqualTo("shielded sleep finished at 5000000000, then 5000000000");
+    }
+
+    @Test
     void rule4_nestedShieldedScopeInsideACancelledScopeCatchesItsOwnCancel() {
         String v = sim(() -> CancelScope.run(outer -> {
             outer.cancel();
