@@ -96,9 +96,26 @@ public final class TaskImpl<T> implements Task<T>, Executor {
             Scheduler.current("a task's start");
             v = body.get();
         } catch (Throwable e) {
-            f = e;
+            f = explainHumongousStack(e);
         }
         loop.finishTask(this, v, f);
+    }
+
+    /**
+     * G1 refuses to park a task whose stack is larger than half a heap region, with a bare "Humongous
+     * stack chunk" error; say which task and what to do (still a StackOverflowError, the JDK's as cause).
+     */
+    private Throwable explainHumongousStack(Throwable e) {
+        if (e instanceof StackOverflowError && e.getMessage() != null && e.getMessage().startsWith("Humongous stack chunk")
+                && e.getCause() == null) {
+            StackOverflowError better = new StackOverflowError("Humongous stack chunk: task '" + name + "' blocked with a "
+                    + "stack larger than half a G1 heap region (deeply nested cancel scopes or recursion). Nest less "
+                    + "deeply, or run the JVM with -XX:G1HeapRegionSize=32m");
+            better.initCause(e);
+            better.setStackTrace(e.getStackTrace());
+            return better;
+        }
+        return e;
     }
 
     @Override

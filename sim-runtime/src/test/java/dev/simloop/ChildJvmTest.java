@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Issue 2, section 1: without the --add-opens flag the first call fails with a message naming it. */
-class AddOpensFlagTest {
+/** Checks that need a fresh JVM: the missing --add-opens flag (issue 2 section 1), and small G1 regions. */
+class ChildJvmTest {
 
     private static String runChild(List<String> jvmFlags, String mode) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
@@ -44,5 +44,14 @@ class AddOpensFlagTest {
                 .contains("<argLine>--add-opens java.base/java.lang=ALL-UNNAMED</argLine>")
                 .contains("java --add-opens java.base/java.lang=ALL-UNNAMED")
                 .doesNotContain("NO ERROR");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTaskTooDeepToParkGetsAMessageNamingTheTaskAndTheG1Flag() throws Exception {
+        // ARCHITECTURE, known JDK limits: with 1 MB regions G1 refuses stack chunks over 512 KB
+        String out = runChild(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "-XX:+UseG1GC",
+                "-XX:G1HeapRegionSize=1m", "-Xss16m"), "deep");
+        assertThat(out).as(out).contains("FAILURE java.lang.StackOverflowError: Humongous stack chunk: task 'main'")
+                .contains("-XX:G1HeapRegionSize=32m").contains("CAUSE java.lang.StackOverflowError: Humongous stack chunk");
     }
 }
