@@ -86,7 +86,10 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             ExtensionContext context) throws Throwable {
         boolean[] proceeded = {false};
         try {
-            Function<String, Optional<String>> params = context::getConfigurationParameter;
+            // JUnit's configuration parameters normally include system properties; the fallback covers
+            // launchers that turn implicit parameters off (the EngineTestKit does).
+            Function<String, Optional<String>> params = key -> context.getConfigurationParameter(key)
+                    .or(() -> Optional.ofNullable(System.getProperty(key)));
             RunConfig cfg = RunConfig.resolve(find(context).orElse(null), params);
             SimulationContext sim = simulationContext(context);
             int n = cfg.schedules();
