@@ -11,6 +11,7 @@ import dev.simloop.junit.SimulatedLoopFailure;
 import dev.simloop.junit.SimulationContext;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,7 +77,7 @@ class JunitSnippetsTest {
     // end-snippet
 
     // snippet:fresh-state
-    private final List<String> events = new java.util.ArrayList<>();  // a new list for every schedule
+    private final List<String> events = new ArrayList<>();  // a new list for every schedule
 
     @Test
     @SimulatedLoop(schedules = 100)
