@@ -6,7 +6,6 @@ import dev.simloop.ThrowingSupplier;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.UndeclaredThrowableException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -170,9 +169,6 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 inner.addSuppressed(s);
             }
             return inner;
-        }
-        if (t instanceof UndeclaredThrowableException u && u.getCause() != null) {
-            return u.getCause();
         }
         return t;
     }

@@ -341,6 +341,13 @@ class SimulatedLoopExtensionTest {
     }
 
     @Test
+    void priorityPolicyIsReportedAsUnavailableUntilTheRuntimeHasIt() {
+        Throwable t = onlyFailure(run(Fixtures.Priority.class));
+        assertThat(t).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("@SimulatedLoop(priorityPolicy = true) needs a priority policy");
+    }
+
+    @Test
     @Disabled("needs Strategy.pct")
     void pctFindsTheLostUpdate() {
         SimulatedLoopFailure f = onlySimFailure(run(Fixtures.Pct.class));
