@@ -261,10 +261,14 @@ class SimulatedLoopExtensionTest {
     @Test
     void parameterizedAndRepeatedInvocationsAreEachTheirOwnSimulation() {
         EngineExecutionResults r = run(Fixtures.Templates.class);
-        r.testEvents().assertStatistics(s -> s.succeeded(6).failed(0));
+        r.testEvents().assertStatistics(s -> s.succeeded(8).failed(0));
         // virtual time starts at 0 in every invocation
         assertThat(Fixtures.LOG).contains("param 1 t=1s seed=5", "param 2 t=2s seed=5", "param 3 t=3s seed=5");
         assertThat(Fixtures.LOG.stream().filter(l -> l.equals("repeated t=0 seed=11"))).hasSize(3);
+        // explored parameterized invocations: every schedule gets the invocation's own arguments
+        assertThat(Fixtures.LOG.stream().filter(l -> l.startsWith("explored ")).toList())
+                .containsExactly("explored x 0 of 3", "explored x 1 of 3", "explored x 2 of 3",
+                        "explored y 0 of 3", "explored y 1 of 3", "explored y 2 of 3");
     }
 
     @Test
