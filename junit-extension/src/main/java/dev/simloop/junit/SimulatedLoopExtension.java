@@ -106,13 +106,13 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                         invocation.proceed();
                     }));
                 } else {
-                    r = onFreshInstance(call, context, b -> b.run(freshBody(call, context)), cfg.builder(i));
+                    r = onFreshInstance(call, context, cfg.builder(i));
                 }
                 ran++;
                 Throwable failure = r.failure();
                 if (cfg.checkDeterminism()) {
-                    Optional<Throwable> nd = RuntimeSeams.checkDeterminism(r, b -> onFreshInstance(call, context,
-                            bb -> bb.run(freshBody(call, context)), cfg.limits(b)));
+                    Optional<Throwable> nd = RuntimeSeams.checkDeterminism(r,
+                            b -> onFreshInstance(call, context, cfg.limits(b)));
                     if (nd.isPresent()) {
                         failure = nd.get();
                     }
@@ -175,21 +175,14 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
 
     // ---- fresh test state for schedules after the first
 
-    /** The test body on the fresh instance current for this thread's schedule. */
-    private ThrowingSupplier<Void> freshBody(ReflectiveInvocationContext<Method> call, ExtensionContext context) {
-        Object target = FRESH.get();
-        Object[] args = call.getArguments().toArray();
-        return body(() -> ReflectionSupport.invokeMethod(call.getExecutable(), target, args));
-    }
-
-    private static final ThreadLocal<Object> FRESH = new ThreadLocal<>();
-
     /**
-     * Creates fresh test instances, runs their {@code @BeforeEach} methods, runs {@code run} with the
-     * innermost instance available to {@link #freshBody}, then runs {@code @AfterEach} methods.
+     * Runs one schedule on fresh test instances: creates them, runs their {@code @BeforeEach}
+     * methods, runs the test method on the innermost instance inside the simulation {@code builder}
+     * describes, then runs the {@code @AfterEach} methods (also when anything before failed). A
+     * lifecycle failure after a failed run is attached to the run's failure as suppressed.
      */
     private static SimResult<?> onFreshInstance(ReflectiveInvocationContext<Method> call, ExtensionContext context,
-            Function<Simulation.Builder, SimResult<?>> run, Simulation.Builder builder) {
+            Simulation.Builder builder) {
         List<Object> chain = freshInstances(context);
         List<Object> beforeDone = new ArrayList<>();
         Throwable lifecycleFailure = null;
@@ -202,12 +195,9 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                     context.getExecutableInvoker().invoke(m, instance);
                 }
             }
-            FRESH.set(chain.getLast());
-            try {
-                r = run.apply(builder);
-            } finally {
-                FRESH.remove();
-            }
+            Object target = chain.getLast();
+            Object[] args = call.getArguments().toArray();
+            r = builder.run(body(() -> ReflectionSupport.invokeMethod(call.getExecutable(), target, args)));
         } catch (Throwable t) {
             lifecycleFailure = t;
         }
