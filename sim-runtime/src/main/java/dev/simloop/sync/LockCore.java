@@ -146,7 +146,7 @@ final class LockCore extends HeldResource implements Held {
     @Override
     protected void holderFinished(TaskImpl<?> finished) {
         holds = 0;
-        broken = kindAndName() + " is broken: its owner " + finished + " finished without releasing it";
+        broken = kindAndName() + " is broken: its owner task '" + finished.name() + "' finished without releasing it";
         TaskImpl<?> w;
         while ((w = waiters.poll()) != null) {
             finished.loop().wake(w);
