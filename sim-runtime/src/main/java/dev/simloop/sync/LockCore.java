@@ -21,6 +21,8 @@ final class LockCore extends HeldResource implements Held {
     private final String name;
     private final boolean reentrant;
     private final boolean priority;
+    /** The call name used when the {@link Held} handle is closed; built once, so close() does not allocate. */
+    private final String releaseCall;
     final WaitQueue waiters = new WaitQueue();
     private int holds;
     /** Why the lock is broken (its holder finished while holding it); null while usable. */
@@ -31,6 +33,7 @@ final class LockCore extends HeldResource implements Held {
         this.name = name;
         this.reentrant = reentrant;
         this.priority = priority;
+        this.releaseCall = kind + ".release";
     }
 
     void acquire(String call) {
@@ -160,7 +163,7 @@ final class LockCore extends HeldResource implements Held {
 
     @Override
     public void close() {
-        release(kind + ".release");
+        release(releaseCall);
     }
 
     boolean isBroken() {
