@@ -78,6 +78,7 @@ public final class Simulation {
          * A replay must set the same policy again, since the recorded choices index the candidates.
          *
          * @param policy the policy; null turns it off (the default)
+         * @return this builder
          */
         Builder priorityPolicy(PriorityPolicy policy);
 

@@ -280,8 +280,8 @@ public final class Channel<T> implements Iterable<T> {
     @Override
     public String toString() {
         return "Channel (capacity " + capacity + ", " + buffer.size() + " buffered"
-                + (senders.isEmpty() ? "" : ", " + senders.size() + " senders waiting")
-                + (receivers.isEmpty() ? "" : ", " + receivers.size() + " receivers waiting")
+                + (senders.isEmpty() ? "" : ", " + senders.size() + " waiting to send")
+                + (receivers.isEmpty() ? "" : ", " + receivers.size() + " waiting to receive")
                 + (closed ? ", closed" : "") + ")";
     }
 }

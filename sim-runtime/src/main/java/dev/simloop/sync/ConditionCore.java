@@ -82,6 +82,6 @@ final class ConditionCore {
 
     @Override
     public String toString() {
-        return kind + " of " + lock + (waiters.isEmpty() ? "" : " (" + waiters.size() + " waiting for a signal)");
+        return kind + " of " + lock + (waiters.isEmpty() ? "" : ", " + waiters.size() + " waiting for a signal");
     }
 }
