@@ -52,8 +52,8 @@ class PrimitivesSnippetsTest {
     @Test
     void lockMisuse() {
         List<String> messages = Simulation.run(1, () -> {
-            List<String> errors = new ArrayList<>();
             // snippet:lock-misuse
+            List<String> errors = new ArrayList<>();
             Lock lock = new Lock("db");
             lock.acquire();
             try {
@@ -207,37 +207,37 @@ class PrimitivesSnippetsTest {
 
     @Test
     void event() {
-        List<String> log = Simulation.run(1, () -> {
-            List<String> l = new ArrayList<>();
+        List<String> result = Simulation.run(1, () -> {
             // snippet:event
+            List<String> log = new ArrayList<>();
             Event ready = new Event();
             TaskGroup.with(tg -> {
                 tg.spawn(() -> {
                     ready.await();
-                    l.add("saw the event at " + Duration.ofNanos(Loop.nanoTime()));
+                    log.add("saw the event at " + Duration.ofNanos(Loop.nanoTime()));
                 });
                 Loop.sleep(Duration.ofSeconds(5));
                 ready.set();
                 return null;
             });
             // end-snippet
-            return l;
+            return log;
         }).value();
-        assertThat(log).containsExactly("saw the event at PT5S");
+        assertThat(result).containsExactly("saw the event at PT5S");
     }
 
     @Test
     void cancelledWaiter() {
-        List<String> log = Simulation.run(1, () -> {
-            List<String> l = new ArrayList<>();
+        List<String> result = Simulation.run(1, () -> {
             // snippet:cancelled-waiter
+            List<String> log = new ArrayList<>();
             Lock lock = new Lock();
             lock.acquire();
             TaskGroup.with(tg -> {
                 Task<Void> impatient = tg.spawn("impatient", () -> lock.acquire());
                 tg.spawn("patient", () -> {
                     try (var _ = lock.hold()) {
-                        l.add("patient got the lock");
+                        log.add("patient got the lock");
                     }
                 });
                 Loop.sleep(Duration.ofSeconds(1)); // both wait for the lock now
@@ -246,9 +246,9 @@ class PrimitivesSnippetsTest {
                 return null;
             });
             // end-snippet
-            return l;
+            return log;
         }).value();
-        assertThat(log).containsExactly("patient got the lock");
+        assertThat(result).containsExactly("patient got the lock");
     }
 
     @Test
