@@ -8,10 +8,11 @@ import dev.simloop.Task;
  * to the longest waiter, so a task that releases and immediately acquires again queues behind the
  * others.
  *
- * <p>Rules: {@link #acquire()} is always a checkpoint (it raises {@link dev.simloop.Cancelled} in a
- * cancelled scope even when the lock is free, and lets other ready tasks run); {@link #release()}
- * never is. A task waiting in {@code acquire} that is cancelled leaves the queue without a trace.
- * Acquiring it again while holding it throws {@link IllegalStateException} (use {@link RLock} for that). Release by a task that does not hold the lock throws
+ * <p>Rules: {@link #acquire()} is always a checkpoint (it raises {@link dev.simloop.Cancelled} in
+ * a cancelled scope even when the lock is free, and lets other ready tasks run);
+ * {@link #release()} never is. A task waiting in {@code acquire} that is cancelled leaves the
+ * queue without a trace. Acquiring it again while holding it throws {@link IllegalStateException}
+ * (use {@link RLock} for that). Release by a task that does not hold the lock throws
  * {@link IllegalStateException} naming both tasks. If the holder finishes without releasing, the
  * lock breaks: its waiters, and every later acquire, get {@link BrokenResourceException}.
  *

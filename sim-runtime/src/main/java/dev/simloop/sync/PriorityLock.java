@@ -10,12 +10,13 @@ import dev.simloop.Task;
  * {@link dev.simloop.PriorityPolicy} a low-priority holder runs ahead of medium-priority work and
  * the urgent waiter is not starved (no priority inversion).
  *
- * <p>Rules: {@link #acquire()} is always a checkpoint (it raises {@link dev.simloop.Cancelled} in a
- * cancelled scope even when the lock is free, and lets other ready tasks run); {@link #release()}
- * never is. A task waiting in {@code acquire} that is cancelled leaves the queue without a trace.
- * Acquiring it again while holding it throws {@link IllegalStateException}. Release by a task that does not hold the lock throws
- * {@link IllegalStateException} naming both tasks. If the holder finishes without releasing, the
- * lock breaks: its waiters, and every later acquire, get {@link BrokenResourceException}.
+ * <p>Rules: {@link #acquire()} is always a checkpoint (it raises {@link dev.simloop.Cancelled} in
+ * a cancelled scope even when the lock is free, and lets other ready tasks run);
+ * {@link #release()} never is. A task waiting in {@code acquire} that is cancelled leaves the
+ * queue without a trace. Acquiring it again while holding it throws {@link IllegalStateException}.
+ * Release by a task that does not hold the lock throws {@link IllegalStateException} naming both
+ * tasks. If the holder finishes without releasing, the lock breaks: its waiters, and every later
+ * acquire, get {@link BrokenResourceException}.
  *
  * <pre>{@code
  * try (var _ = lock.hold()) {

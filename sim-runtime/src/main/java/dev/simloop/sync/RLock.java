@@ -7,10 +7,11 @@ import dev.simloop.Task;
  * it may acquire it again; it keeps a hold count, and the lock is released when {@link #release()}
  * has been called as many times as it was acquired.
  *
- * <p>Rules: {@link #acquire()} is always a checkpoint (it raises {@link dev.simloop.Cancelled} in a
- * cancelled scope even when the lock is free, and lets other ready tasks run); {@link #release()}
- * never is. A task waiting in {@code acquire} that is cancelled leaves the queue without a trace.
- * Acquiring it again while holding it just increments the hold count (still a checkpoint). Release by a task that does not hold the lock throws
+ * <p>Rules: {@link #acquire()} is always a checkpoint (it raises {@link dev.simloop.Cancelled} in
+ * a cancelled scope even when the lock is free, and lets other ready tasks run);
+ * {@link #release()} never is. A task waiting in {@code acquire} that is cancelled leaves the
+ * queue without a trace. Acquiring it again while holding it just increments the hold count (still
+ * a checkpoint). Release by a task that does not hold the lock throws
  * {@link IllegalStateException} naming both tasks. If the holder finishes without releasing, the
  * lock breaks: its waiters, and every later acquire, get {@link BrokenResourceException}.
  *
@@ -61,7 +62,8 @@ public final class RLock {
     }
 
     /**
-     * Releases one hold; the last one releases the lock, handing it to the longest-waiting task if there is one. Not a checkpoint.
+     * Releases one hold; the last one releases the lock, handing it to the longest-waiting task if
+     * there is one. Not a checkpoint.
      *
      * @throws IllegalStateException when the calling task does not hold the lock (the message names the holder)
      */
