@@ -50,9 +50,11 @@ class NoLostWakeupsPropertyTest {
             int[] inside = {0, 0};
             int[] criticalSections = {0};
             int[] signalled = {0};
+            int[] workerCount = {0};
             TaskGroup.with(tg -> {
                 List<Task<Void>> workers = new ArrayList<>();
                 int n = 3 + rnd.nextInt(4);
+                workerCount[0] = n;
                 for (int i = 0; i < n; i++) {
                     workers.add(tg.spawn("w" + i, () -> {
                         gate.await();
@@ -160,24 +162,33 @@ class NoLostWakeupsPropertyTest {
                 return null;
             });
             assertThat(received).as("every sent value received exactly once").containsExactlyInAnyOrderElementsOf(sent);
-            return "ok " + criticalSections[0] + " " + sent.size();
+            return "ok " + criticalSections[0] + " " + sent.size() + " " + workerCount[0] * 3;
         });
     }
 
     @Test
     void noLostPermitValueOrWakeupWhenRandomWaitersAreCancelled() {
         int cancelledSomething = 0;
+        int cancelledWorker = 0;
+        long steps = 0;
         for (long seed = 0; seed < SEEDS; seed++) {
             SimResult<String> r = run(seed);
             if (r.failed()) {
                 throw new AssertionError("seed " + seed + " failed; replay: " + r.schedule(), r.failure());
             }
             String[] parts = r.value().split(" ");
+            steps += r.steps();
+            if (Integer.parseInt(parts[1]) < Integer.parseInt(parts[3])) {
+                cancelledWorker++;
+            }
             if (Integer.parseInt(parts[2]) < 15) {
                 cancelledSomething++;
             }
         }
-        // the chaos tasks did cancel senders in a good share of the runs
+        System.out.println(SEEDS + " seeds, " + steps + " steps; runs with a cancelled sender: " + cancelledSomething
+                + ", with a cancelled worker: " + cancelledWorker);
+        // the chaos tasks did cancel senders and lock/semaphore workers in a good share of the runs
         assertThat(cancelledSomething).isGreaterThan(SEEDS / 10);
+        assertThat(cancelledWorker).isGreaterThan(SEEDS / 10);
     }
 }
