@@ -14,6 +14,10 @@ public final class PriorityScheduling {
     private final ReadyQueue candidates = new ReadyQueue(false);
     /** indexInReady[k] is the index in the ready queue of candidates.get(k). */
     private int[] indexInReady = new int[16];
+    /** effective[i]: the effective priority of ready.get(i) in the current step. */
+    private int[] effective = new int[16];
+    /** boosted[i]: whether ready.get(i) has waited long enough to be boosted. */
+    private boolean[] boosted = new boolean[16];
 
     /** @param boostAfter scheduling steps a ready task may be passed over before it is boosted; at least 1 */
     public PriorityScheduling(int boostAfter) {
@@ -31,27 +35,30 @@ public final class PriorityScheduling {
      */
     ReadyQueue narrow(ReadyQueue ready) {
         int n = ready.size();
+        if (effective.length < n) {
+            int len = Math.max(n, effective.length * 2);
+            effective = new int[len];
+            boosted = new boolean[len];
+            indexInReady = new int[len];
+        }
         int best = Integer.MAX_VALUE;
         boolean anyBoosted = false;
         for (int i = 0; i < n; i++) {
             TaskImpl<?> t = ready.get(i);
-            if (ready.waitedSteps(t) >= boostAfter) {
+            boosted[i] = ready.waitedSteps(t) >= boostAfter;
+            if (boosted[i]) {
                 anyBoosted = true;
             } else {
-                best = Math.min(best, Priorities.effective(t));
+                effective[i] = Priorities.effective(t);
+                best = Math.min(best, effective[i]);
             }
         }
         candidates.clear();
-        if (indexInReady.length < n) {
-            indexInReady = new int[Math.max(n, indexInReady.length * 2)];
-        }
         for (int i = 0; i < n; i++) {
-            TaskImpl<?> t = ready.get(i);
-            boolean boosted = ready.waitedSteps(t) >= boostAfter;
             // Boosted tasks run first (in ready order); otherwise the most urgent ones.
-            if (anyBoosted ? boosted : Priorities.effective(t) == best) {
+            if (anyBoosted ? boosted[i] : effective[i] == best) {
                 indexInReady[candidates.size()] = i;
-                candidates.add(t);
+                candidates.add(ready.get(i));
             }
         }
         return candidates;
