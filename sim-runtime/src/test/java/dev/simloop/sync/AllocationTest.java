@@ -90,4 +90,40 @@ class AllocationTest {
         assertThat(bytes[2]).as("PriorityLock.hold + Semaphore").isLessThan(2_000);
         assertThat(bytes[3]).as("tryAcquire + release").isLessThan(2_000);
     }
+
+    @Test
+    void schedulingStepsUnderThePriorityPolicyDoNotAllocate() {
+        long bytes = dev.simloop.Simulation.builder().strategy(dev.simloop.Strategy.random())
+                .priorityPolicy(dev.simloop.PriorityPolicy.boostAfter(7)).run(() -> {
+                    PriorityLock lock = new PriorityLock();
+                    long[] out = new long[1];
+                    dev.simloop.TaskGroup.with(tg -> {
+                        for (int k = 0; k < 3; k++) {
+                            int p = k;
+                            tg.spawn(() -> {
+                                dev.simloop.Loop.currentTask().setPriority(p);
+                                for (int i = 0; i < 30_000; i++) {
+                                    dev.simloop.Loop.checkpoint();
+                                }
+                            });
+                        }
+                        driverIds = Thread.getAllStackTraces().keySet().stream()
+                                .filter(t -> t.getName().startsWith("simloop-driver-")).mapToLong(Thread::threadId)
+                                .toArray();
+                        for (int round = 0; round < 2; round++) {
+                            long t0 = allocated();
+                            for (int i = 0; i < 10_000; i++) {
+                                try (var _ = lock.hold()) { // the holder's effective priority is computed each step
+                                    dev.simloop.Loop.checkpoint();
+                                }
+                            }
+                            out[0] = allocated() - t0;
+                        }
+                        return null;
+                    });
+                    return out[0];
+                }).value();
+        System.out.println("allocated bytes for 10,000 policy-scheduled rounds of 4 tasks: " + bytes);
+        assertThat(bytes).isLessThan(20_000);
+    }
 }
