@@ -2,6 +2,7 @@ package dev.simloop.junit;
 
 import dev.simloop.NondeterminismDetected;
 import dev.simloop.SimResult;
+import dev.simloop.PriorityPolicy;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
 import java.nio.file.Path;
@@ -35,17 +36,9 @@ final class RuntimeSeams {
         };
     }
 
-    /**
-     * Turns the priority policy on or off for one run.
-     *
-     * <p>SEAM: the runtime has no priority policy switch yet; asking for it fails clearly. Replace
-     * the body with {@code b.priorityPolicy(on)} (or whatever the builder calls it) when it exists.
-     */
+    /** Turns the runtime's standard priority policy on or off for one run. */
     static void priorityPolicy(Simulation.Builder b, boolean on) {
-        if (on) {
-            throw new UnsupportedOperationException("@SimulatedLoop(priorityPolicy = true) needs a priority policy in "
-                    + "the simloop runtime (Simulation.Builder), which this simloop-runtime version does not have yet");
-        }
+        b.priorityPolicy(on ? PriorityPolicy.standard() : null);
     }
 
     /**

@@ -136,8 +136,9 @@ public @interface SimulatedLoop {
 
     /**
      * Whether the scheduler honours task priorities ({@code Task.setPriority}) when choosing among
-     * ready tasks. Requires runtime support; a runtime without it fails the test with a message
-     * saying so when this is set to true.
+     * ready tasks: {@code PriorityPolicy.standard()} (most urgent effective priority first, FIFO
+     * among equals, boosting so nothing starves); exploring strategies then choose only among the
+     * most urgent ready tasks.
      *
      * @return whether the priority policy is on
      */

@@ -345,10 +345,12 @@ class SimulatedLoopExtensionTest {
     }
 
     @Test
-    void priorityPolicyIsReportedAsUnavailableUntilTheRuntimeHasIt() {
-        Throwable t = onlyFailure(run(Fixtures.Priority.class));
-        assertThat(t).isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("@SimulatedLoop(priorityPolicy = true) needs a priority policy");
+    void priorityPolicyRunsTheUrgentTaskFirstInEverySchedule() {
+        run(Fixtures.Priority.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        // The same body without the policy: the random strategy runs the low-priority task first in some schedule.
+        Throwable t = onlyFailure(run(Fixtures.NoPriority.class));
+        assertThat(t).isInstanceOf(SimulatedLoopFailure.class);
+        assertThat(t.getCause()).hasMessageContaining("expected: <[high, low]> but was: <[low, high]>");
     }
 
     @Test
