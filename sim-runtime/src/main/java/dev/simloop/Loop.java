@@ -33,10 +33,30 @@ public final class Loop {
      * @throws RuntimeException main's failure (checked ones wrapped in {@link TaskFailedException}),
      *     or {@link DeadlockDetected} when every task blocks with nothing to wake them
      */
-    @SuppressWarnings("unchecked")
     public static <T> T run(ThrowingSupplier<T> main) {
         Objects.requireNonNull(main, "Loop.run: main");
+        return run(null, main);
+    }
+
+    /**
+     * Like {@link #run(ThrowingSupplier)}, with a priority policy: the ready task with the most
+     * urgent {@linkplain Task#effectivePriority() effective priority} runs next (FIFO among equals),
+     * and a task passed over for {@link PriorityPolicy#boostAfterSteps()} steps is boosted so it
+     * cannot starve.
+     *
+     * @param policy the policy; null runs in plain FIFO order like {@link #run(ThrowingSupplier)}
+     * @param main the root task's body
+     * @param <T> the value type
+     * @return main's value
+     * @throws RuntimeException as {@link #run(ThrowingSupplier)}
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> T run(PriorityPolicy policy, ThrowingSupplier<T> main) {
+        Objects.requireNonNull(main, "Loop.run: main");
         Scheduler loop = Scheduler.real();
+        if (policy != null) {
+            loop.setPriorityPolicy(policy.newScheduling());
+        }
         Scheduler.RunOutcome o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())),
                 caller -> loop.requestStop());
         Throwable f = o.failure();

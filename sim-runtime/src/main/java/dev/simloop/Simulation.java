@@ -72,6 +72,17 @@ public final class Simulation {
         Builder maxVirtualTime(Duration d);
 
         /**
+         * Runs the loop with a priority policy: the strategy chooses only among the ready tasks with
+         * the most urgent effective priority (and tasks boosted after waiting too long), so the
+         * explored interleavings are the ones a production loop with the same policy can produce.
+         * A replay must set the same policy again, since the recorded choices index the candidates.
+         *
+         * @param policy the policy; null turns it off (the default)
+         * @return this builder
+         */
+        Builder priorityPolicy(PriorityPolicy policy);
+
+        /**
          * Runs {@code main} as the root task of a fresh simulated loop.
          *
          * @param main the root task's body
@@ -88,6 +99,7 @@ public final class Simulation {
         private boolean strict;
         private long maxSteps = DEFAULT_MAX_STEPS;
         private Duration maxVirtualTime = DEFAULT_MAX_VIRTUAL_TIME;
+        private PriorityPolicy priorityPolicy;
 
         @Override
         public Builder seed(long seed) {
@@ -138,6 +150,12 @@ public final class Simulation {
         }
 
         @Override
+        public Builder priorityPolicy(PriorityPolicy policy) {
+            this.priorityPolicy = policy;
+            return this;
+        }
+
+        @Override
         @SuppressWarnings("unchecked")
         public <T> SimResult<T> run(ThrowingSupplier<T> main) {
             Objects.requireNonNull(main, "Simulation.Builder.run: main");
@@ -146,6 +164,9 @@ public final class Simulation {
                 picker = Strategies.following(follow.choiceArray(), strict, picker);
             }
             Scheduler loop = Scheduler.simulated(picker, seed, maxSteps, maxVirtualTime);
+            if (priorityPolicy != null) {
+                loop.setPriorityPolicy(priorityPolicy.newScheduling());
+            }
             Scheduler.RunOutcome o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())),
                     caller -> loop.requestStop());
             return new Result<>((T) o.value(), o, strategy, seed);

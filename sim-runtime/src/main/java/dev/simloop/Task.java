@@ -41,4 +41,14 @@ public interface Task<T> {
      * @param priority the new priority
      */
     void setPriority(int priority);
+
+    /**
+     * The priority the task runs with: the most urgent (lowest) of its own {@link #priority()} and
+     * the effective priorities of all tasks waiting on the {@link dev.simloop.sync.PriorityLock}s it
+     * holds, transitively (priority inheritance). The loop's {@link PriorityPolicy} and priority
+     * locks order tasks by it.
+     *
+     * @return the effective priority; lower is more urgent
+     */
+    int effectivePriority();
 }

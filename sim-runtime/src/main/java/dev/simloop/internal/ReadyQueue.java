@@ -12,6 +12,21 @@ public final class ReadyQueue {
     private TaskImpl[] ring = new TaskImpl[16];
     private int head;
     private int size;
+    // ---- for the priority policy's boosting (issue 3): how long a task has been ready
+    /** Whether this queue stamps the tasks added to it (the loop's queue does; a candidate view does not). */
+    private final boolean stamps;
+    /** Tasks removed so far; a task's wait is the removals since it was added. */
+    private long removals;
+
+    /** The loop's ready queue. */
+    ReadyQueue() {
+        this(true);
+    }
+
+    /** @param stamps whether to record in each added task when it became ready (see {@link #waitedSteps}) */
+    ReadyQueue(boolean stamps) {
+        this.stamps = stamps;
+    }
 
     /** @return the number of ready tasks */
     public int size() {
@@ -33,6 +48,22 @@ public final class ReadyQueue {
         }
         ring[(head + size) & (ring.length - 1)] = t;
         size++;
+        if (stamps) {
+            t.readyStamp = removals;
+        }
+    }
+
+    /** @return how many tasks were taken from this queue since {@code t}, which is in it, was added */
+    long waitedSteps(TaskImpl t) {
+        return removals - t.readyStamp;
+    }
+
+    /** Empties the queue. */
+    void clear() {
+        while (size > 0) {
+            ring[(head + --size) & (ring.length - 1)] = null;
+        }
+        head = 0;
     }
 
     TaskImpl removeAt(int i) {
@@ -52,6 +83,7 @@ public final class ReadyQueue {
             ring[(head + size - 1) & mask] = null;
         }
         size--;
+        removals++;
         return t;
     }
 

@@ -58,6 +58,8 @@ public final class Scheduler {
     /** Offloaded calls ({@code Loop.toThread}) whose completion has not come back yet. */
     private int offloadsInFlight;
     private final SplittableRandom userRandom;
+    /** The optional priority policy (issue 3); null: plain strategy order. */
+    private PriorityScheduling priorityPolicy;
 
     // ---- cross-thread state: the only fields other threads touch
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
@@ -100,6 +102,15 @@ public final class Scheduler {
                     + "': a loop cannot run inside another loop's task. Use a TaskGroup to run concurrent work "
                     + "in the current loop.");
         }
+    }
+
+    /**
+     * Turns on the priority policy for this run (issue 3). Call before {@link #run}.
+     *
+     * @param policy the policy, or null for none
+     */
+    public void setPriorityPolicy(PriorityScheduling policy) {
+        this.priorityPolicy = policy;
     }
 
     static long saturatedNanos(Duration d) {
@@ -239,11 +250,13 @@ public final class Scheduler {
     }
 
     private TaskImpl<?> pickNext() {
-        int n = ready.size();
+        // Priority policy (issue 3): the strategy chooses only among the most urgent ready tasks.
+        ReadyQueue from = priorityPolicy == null ? ready : priorityPolicy.narrow(ready);
+        int n = from.size();
         int index = 0;
         if (n > 1) {
             try {
-                index = picker.pick(ready, choices.size());
+                index = picker.pick(from, choices.size());
             } catch (NondeterminismDetected e) {
                 abortFailure = e;
                 return null;
@@ -253,7 +266,7 @@ public final class Scheduler {
             }
             choices.add(index);
         }
-        TaskImpl<?> t = ready.removeAt(index);
+        TaskImpl<?> t = ready.removeAt(from == ready ? index : priorityPolicy.readyIndex(index));
         mix(t.id);
         mix(n);
         return t;
@@ -389,6 +402,7 @@ public final class Scheduler {
         t.value = value;
         t.failure = wrapChecked(t.name(), failure);
         t.done = true;
+        HeldResource.finished(t); // locks it still holds break, and their waiters are told (issue 3)
         CancelScopeTree.close(this, t.root);
         TaskImpl<?> j;
         while ((j = t.joiners.poll()) != null) {

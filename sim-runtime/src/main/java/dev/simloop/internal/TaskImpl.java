@@ -59,6 +59,14 @@ public final class TaskImpl<T> implements Task<T>, Executor {
     /** Free for the primitive the task waits on (a value to send, permits wanted, ...). */
     public Object waitPayload;
 
+    // ---- priority (issue 3)
+    /** The resources (locks) the task holds, linked through them; see HeldResource. */
+    HeldResource heldHead;
+    /** The last effective-priority walk that visited this task; see Priorities. */
+    int priorityMark;
+    /** ReadyQueue's removal count when the task last became ready (for boosting). */
+    long readyStamp;
+
     // ---- outcome
     boolean done;
     T value;
@@ -204,6 +212,11 @@ public final class TaskImpl<T> implements Task<T>, Executor {
     @Override
     public void setPriority(int priority) {
         this.priority = priority;
+    }
+
+    @Override
+    public int effectivePriority() {
+        return Priorities.effective(this);
     }
 
     /** @return the failure of a finished task, or null */

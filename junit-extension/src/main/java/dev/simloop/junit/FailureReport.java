@@ -1,0 +1,139 @@
+package dev.simloop.junit;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Builds the message of a {@link SimulatedLoopFailure}, in the order users read it: the original
+ * failure, seed, strategy, schedule i of n, virtual time, steps, the replay line, the annotation to
+ * paste, the {@code -D} form, then the optional trace table and Chrome-trace path (omitted when the
+ * runtime does not provide them).
+ */
+final class FailureReport {
+    private String test = "test";
+    private Throwable failure;
+    private long seed;
+    private Long baseSeed;
+    private String strategy = "";
+    private int index;
+    private int of = 1;
+    private boolean replay;
+    private Duration virtualTime = Duration.ZERO;
+    private long steps;
+    private String digest = "";
+    private String replayLine = "";
+    private String traceTable;
+    private Path traceFile;
+
+    FailureReport test(String name) {
+        this.test = name;
+        return this;
+    }
+
+    FailureReport failure(Throwable t) {
+        this.failure = t;
+        return this;
+    }
+
+    FailureReport seed(long s) {
+        this.seed = s;
+        return this;
+    }
+
+    /** The exploration's base seed, shown when it differs from the failing run's seed. */
+    FailureReport baseSeed(long s) {
+        this.baseSeed = s;
+        return this;
+    }
+
+    FailureReport strategy(String s) {
+        this.strategy = s;
+        return this;
+    }
+
+    /** @param index 0-based */
+    FailureReport schedule(int index, int of, boolean replay) {
+        this.index = index;
+        this.of = of;
+        this.replay = replay;
+        return this;
+    }
+
+    FailureReport virtualTime(Duration d) {
+        this.virtualTime = d;
+        return this;
+    }
+
+    FailureReport steps(long n) {
+        this.steps = n;
+        return this;
+    }
+
+    FailureReport digest(String d) {
+        this.digest = d;
+        return this;
+    }
+
+    FailureReport replayLine(String line) {
+        this.replayLine = line;
+        return this;
+    }
+
+    /** Optional part: the last trace events as a per-task table. */
+    FailureReport traceTable(String table) {
+        this.traceTable = table;
+        return this;
+    }
+
+    /** Optional part: the Chrome-trace JSON file. */
+    FailureReport traceFile(Path file) {
+        this.traceFile = file;
+        return this;
+    }
+
+    SimulatedLoopFailure build() {
+        return new SimulatedLoopFailure(message(), failure, seed, strategy, index, of, virtualTime, steps, replayLine,
+                digest);
+    }
+
+    String message() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("simloop: ").append(test).append(" failed in a simulated run\n");
+        line(sb, "failure", String.valueOf(failure));
+        line(sb, "seed", Long.toString(seed));
+        line(sb, "strategy", strategy);
+        String sched = (index + 1) + " of " + of;
+        if (replay) {
+            sched += " (replay)";
+        } else if (baseSeed != null && baseSeed != seed) {
+            sched += " (exploration base seed " + baseSeed + ")";
+        }
+        line(sb, "schedule", sched);
+        line(sb, "virtual time", formatDuration(virtualTime));
+        line(sb, "steps", steps + (digest.isEmpty() ? "" : " (trace digest " + digest + ")"));
+        line(sb, "replay", replayLine);
+        line(sb, "annotation", "@SimulatedLoop(replay = \"" + replayLine + "\")");
+        line(sb, "command line", "-Dsimloop.replay=" + replayLine);
+        if (traceTable != null && !traceTable.isBlank()) {
+            sb.append("  trace (last events per task):\n");
+            for (String l : traceTable.strip().split("\n", -1)) {
+                sb.append("    ").append(l).append('\n');
+            }
+        }
+        if (traceFile != null) {
+            line(sb, "chrome trace", traceFile.toString());
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    private static void line(StringBuilder sb, String label, String value) {
+        String pad = " ".repeat(Math.max(1, 14 - label.length() - 1));
+        String indent = "\n" + " ".repeat(2 + label.length() + 1 + pad.length());
+        sb.append("  ").append(label).append(':').append(pad).append(value.replace("\n", indent)).append('\n');
+    }
+
+    static String formatDuration(Duration d) {
+        return d.toString().substring(2).toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.simloop.junit;
+
+import dev.simloop.Schedule;
+import dev.simloop.Simulation;
+import dev.simloop.Strategy;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One test invocation's settings: the annotation's, overridden by the {@code simloop.*}
+ * configuration parameters (system properties or {@code junit-platform.properties}).
+ */
+record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strategy, String replay, long maxSteps,
+        Duration maxVirtualTime, boolean checkDeterminism, boolean priorityPolicy) {
+
+    static final String SEED = "simloop.seed";
+    static final String REPLAY = "simloop.replay";
+    static final String SCHEDULES = "simloop.schedules";
+    static final String STRATEGY = "simloop.strategy";
+
+    private static final Pattern AMOUNT = Pattern.compile("(\\d+)\\s*(ns|us|ms|s|m|h|d)");
+
+    /**
+     * @param a the annotation, or null for the defaults
+     * @param params looks up a configuration parameter
+     */
+    static RunConfig resolve(SimulatedLoop a, Function<String, Optional<String>> params) {
+        long seed = a == null ? SimulatedLoop.FRESH_SEED : a.seed();
+        int schedules = a == null ? 1 : a.schedules();
+        SimulatedLoop.Kind kind = a == null ? SimulatedLoop.Kind.RANDOM : a.strategy();
+        int depth = a == null ? 3 : a.pctDepth();
+        String replay = a == null ? "" : a.replay().strip();
+        long maxSteps = a == null ? Simulation.DEFAULT_MAX_STEPS : a.maxSteps();
+        String maxTime = a == null ? "" : a.maxVirtualTime();
+
+        Optional<String> p = param(params, SEED);
+        if (p.isPresent()) {
+            try {
+                seed = Long.parseLong(p.get());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-D" + SEED + "=" + p.get() + " is not a number", e);
+            }
+        }
+        p = param(params, SCHEDULES);
+        if (p.isPresent()) {
+            try {
+                schedules = Integer.parseInt(p.get());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-D" + SCHEDULES + "=" + p.get() + " is not a number", e);
+            }
+        }
+        if (schedules < 1) {
+            throw new IllegalArgumentException("@SimulatedLoop(schedules = " + schedules + "): must be at least 1");
+        }
+        if (depth < 1) {
+            throw new IllegalArgumentException("@SimulatedLoop(pctDepth = " + depth + "): must be at least 1");
+        }
+        Strategy strategy;
+        p = param(params, STRATEGY);
+        if (p.isPresent()) {
+            strategy = strategyFromText(p.get(), depth);
+        } else {
+            strategy = strategyOf(kind, depth);
+        }
+        p = param(params, REPLAY);
+        if (p.isPresent()) {
+            replay = p.get();
+        }
+        if (!replay.isEmpty()) {
+            Schedule.parse(replay); // fails early with the parser's clear message
+        }
+        boolean fresh = seed == SimulatedLoop.FRESH_SEED;
+        if (fresh) {
+            seed = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+        }
+        return new RunConfig(seed, fresh, replay.isEmpty() ? schedules : 1, strategy, replay, maxSteps,
+                parseDuration(maxTime), a != null && a.checkDeterminism(), a != null && a.priorityPolicy());
+    }
+
+    private static Optional<String> param(Function<String, Optional<String>> params, String key) {
+        return params.apply(key).map(String::strip).filter(s -> !s.isEmpty());
+    }
+
+    private static Strategy strategyFromText(String text, int depth) {
+        for (SimulatedLoop.Kind k : SimulatedLoop.Kind.values()) {
+            if (k.name().equalsIgnoreCase(text)) {
+                return strategyOf(k, depth);
+            }
+        }
+        try {
+            return Strategy.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("-D" + STRATEGY + "=" + text + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Strategy strategyOf(SimulatedLoop.Kind kind, int depth) {
+        try {
+            return RuntimeSeams.strategy(kind, depth);
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedOperationException("@SimulatedLoop(strategy = " + kind + ") is not available in this "
+                    + "simloop-runtime version (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** ISO-8601 ({@code PT2H}) or a number with a unit ({@code 90s}, {@code 2h}); empty means the default. */
+    static Duration parseDuration(String text) {
+        String t = text.strip();
+        if (t.isEmpty()) {
+            return Simulation.DEFAULT_MAX_VIRTUAL_TIME;
+        }
+        Matcher m = AMOUNT.matcher(t.toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ns" -> Duration.ofNanos(n);
+                case "us" -> Duration.ofNanos(Math.multiplyExact(n, 1000L));
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(t);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("@SimulatedLoop(maxVirtualTime = \"" + text + "\"): not a duration; "
+                    + "write e.g. \"90s\", \"2h\", \"7d\" or ISO-8601 \"PT2H\"", e);
+        }
+    }
+
+    /** @return the seed of schedule {@code i}: the base seed for the first, well-mixed derivations after */
+    long seedFor(int i) {
+        if (i == 0) {
+            return baseSeed;
+        }
+        long z = baseSeed + i * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    boolean isReplay() {
+        return !replay.isEmpty();
+    }
+
+    /** @return a builder for schedule {@code i} */
+    Simulation.Builder builder(int i) {
+        Simulation.Builder b = Simulation.builder();
+        if (isReplay()) {
+            b.replay(replay);
+        } else {
+            b.seed(seedFor(i)).strategy(strategy);
+        }
+        return limits(b);
+    }
+
+    Simulation.Builder limits(Simulation.Builder b) {
+        b.maxSteps(maxSteps).maxVirtualTime(maxVirtualTime);
+        RuntimeSeams.priorityPolicy(b, priorityPolicy);
+        return b;
+    }
+
+    String strategyText() {
+        return isReplay() ? Schedule.parse(replay).strategy() : strategy.toString();
+    }
+
+    /** @return the seed the run will use: the replay line's seed when replaying */
+    long builderSeed() {
+        return isReplay() ? Schedule.parse(replay).seed() : baseSeed;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.simloop.junit;
+
+import dev.simloop.Simulation;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Runs a JUnit Jupiter test body as the main task of a deterministic simloop simulation: a virtual
+ * clock ({@code Loop.sleep(Duration.ofHours(1))} returns at once) and a seeded strategy that
+ * chooses which ready task runs next. When the test fails, the failure (a
+ * {@link SimulatedLoopFailure} whose cause is the test's own exception) holds the one replay line
+ * that reproduces the exact run, as an annotation to paste and as {@code -Dsimloop.replay=…}.
+ *
+ * <pre>{@code
+ * @Test @SimulatedLoop                                  // one run, fresh seed, seed printed on failure
+ * @Test @SimulatedLoop(seed = 42)                       // fixed seed
+ * @Test @SimulatedLoop(schedules = 1000)                // explore 1000 schedules; stop at the first failure
+ * @Test @SimulatedLoop(replay = "simloop:1:...")        // exact replay of a reported failure
+ * }</pre>
+ *
+ * <h2>Where it applies</h2>
+ * On a method it applies to that test; on a class, to every test method of the class and of its
+ * {@code @Nested} classes. The annotation nearest to the method wins: method, then its class, then
+ * enclosing classes. It is meta-annotated with {@code @ExtendWith(SimulatedLoopExtension.class)}, so
+ * nothing else needs registering. It works with {@code @Test}, {@code @ParameterizedTest} and
+ * {@code @RepeatedTest} (each invocation is its own simulation or exploration); {@code @Timeout}
+ * still guards wall-clock time, for the whole exploration. {@code @TestFactory} dynamic tests are
+ * not simulated.
+ *
+ * <h2>What runs inside the simulation</h2>
+ * Only the test method's body: it is the root task's body, so {@code Loop}, {@code TaskGroup} and
+ * the rest of simloop work directly in it, and {@code Loop.rootGroup()} is the run's root group.
+ * {@code @BeforeEach}/{@code @AfterEach} methods run outside it, on JUnit's thread, around each
+ * schedule. A test that never calls simloop runs as a single-task simulation. A parameter of type
+ * {@link SimulationContext} receives the run's seed, clock and root group.
+ *
+ * <h2>Fresh state per schedule</h2>
+ * With {@code schedules = n > 1}, every schedule starts from fresh test state. Schedule 1 runs on the
+ * instance JUnit created for the test, with JUnit's full lifecycle. Each later schedule runs on a new
+ * instance of the test class (for {@code @Nested} tests, a new instance of every enclosing class
+ * too), built through JUnit's {@code ExecutableInvoker} so constructor parameters resolve as
+ * usual; the class's {@code @BeforeEach} methods run on it first and its {@code @AfterEach} methods
+ * after, also when the schedule fails. Extensions' own callbacks ({@code BeforeEachCallback},
+ * {@code TestInstancePostProcessor}, ...) run once per test, for schedule 1 only. Test method
+ * parameters are resolved once and passed to every schedule. With
+ * {@code @TestInstance(Lifecycle.PER_CLASS)} the same instance is kept (that is what the class asks
+ * for) and only {@code @BeforeEach}/{@code @AfterEach} re-run around each schedule. Static fields
+ * are never reset.
+ *
+ * <h2>Command-line overrides</h2>
+ * These JUnit configuration parameters (so {@code -D} system properties, or entries in
+ * {@code junit-platform.properties}) override every {@code @SimulatedLoop} of the run:
+ * {@code simloop.seed}, {@code simloop.replay}, {@code simloop.schedules}, {@code simloop.strategy}
+ * ({@code random}, {@code fifo}, {@code pct}, {@code pos}, or any strategy text such as {@code pct(5)}).
+ * {@code -Dsimloop.replay} applies to every simulated test, so select the one test to replay too
+ * (for Maven, {@code -Dtest=MyTest#method}).
+ */
+@Documented
+@Inherited
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+@ExtendWith(SimulatedLoopExtension.class)
+public @interface SimulatedLoop {
+    /** The value of {@link #seed()} that means "a fresh random seed for every run" (the default). */
+    long FRESH_SEED = Long.MIN_VALUE;
+
+    /**
+     * The seed of the first schedule; later schedules of an exploration use seeds derived from it.
+     * By default every run draws a fresh seed, which a failure report prints.
+     *
+     * @return the seed, or {@link #FRESH_SEED}
+     */
+    long seed() default FRESH_SEED;
+
+    /**
+     * How many schedules to explore. The test passes when all pass; exploration stops at the first
+     * failure, which is reported with its index ("schedule 17 of 1000").
+     *
+     * @return at least 1
+     */
+    int schedules() default 1;
+
+    /**
+     * How the next ready task is chosen.
+     *
+     * @return the strategy kind
+     */
+    Kind strategy() default Kind.RANDOM;
+
+    /**
+     * The depth (number of priority change points plus one) for {@link Kind#PCT}.
+     *
+     * @return at least 1
+     */
+    int pctDepth() default 3;
+
+    /**
+     * A replay line ({@code simloop:1:…}) from a failure report: the test then runs exactly that one
+     * schedule, and {@link #seed()}, {@link #schedules()} and {@link #strategy()} are ignored.
+     *
+     * @return the replay line, or empty
+     */
+    String replay() default "";
+
+    /**
+     * Livelock guard: a run taking more scheduling steps fails with {@code LimitExceeded}.
+     *
+     * @return the step limit of each run
+     */
+    long maxSteps() default Simulation.DEFAULT_MAX_STEPS;
+
+    /**
+     * Runaway-time guard: a run whose next timer lies beyond this virtual time fails with
+     * {@code LimitExceeded}. ISO-8601 ({@code PT2H}) or a number with a unit: {@code ns}, {@code us},
+     * {@code ms}, {@code s}, {@code m}, {@code h}, {@code d} ({@code 90s}, {@code 2h}). Empty means
+     * the runtime's default, {@link Simulation#DEFAULT_MAX_VIRTUAL_TIME}.
+     *
+     * @return the limit, or empty
+     */
+    String maxVirtualTime() default "";
+
+    /**
+     * Runs every schedule a second time from its replay line and fails with
+     * {@code NondeterminismDetected} when the two runs differ (digest or outcome): catches tests
+     * whose behaviour depends on something outside the simulation (static state, wall time, real
+     * I/O). Doubles the cost.
+     *
+     * @return whether to check
+     */
+    boolean checkDeterminism() default false;
+
+    /**
+     * Whether the scheduler honours task priorities ({@code Task.setPriority}) when choosing among
+     * ready tasks: {@code PriorityPolicy.standard()} (most urgent effective priority first, FIFO
+     * among equals, boosting so nothing starves); exploring strategies then choose only among the
+     * most urgent ready tasks.
+     *
+     * @return whether the priority policy is on
+     */
+    boolean priorityPolicy() default false;
+
+    /** The scheduling strategies. */
+    enum Kind {
+        /** Uniform random choice among ready tasks ({@code Strategy.random()}); the default. */
+        RANDOM,
+        /** Production order, no exploration ({@code Strategy.fifo()}). */
+        FIFO,
+        /** Probabilistic concurrency testing ({@code Strategy.pct(depth)}), see {@link #pctDepth()}. */
+        PCT,
+        /** Partial-order sampling ({@code Strategy.pos()}). */
+        POS
+    }
+}

@@ -1,0 +1,289 @@
+package dev.simloop.junit;
+
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.ThrowingSupplier;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ReflectionSupport;
+
+/**
+ * The JUnit Jupiter extension behind {@link SimulatedLoop}; registered by the annotation, so tests
+ * need not name it. It runs the test method's body as the main task of one simulated run per
+ * schedule, gives each schedule fresh test state (see {@link SimulatedLoop}), stops at the first
+ * failing schedule and throws a {@link SimulatedLoopFailure} whose message is the replay report.
+ * A passing test publishes a report entry {@code simloop} saying how many schedules ran.
+ *
+ * <p>Thread-safe and stateless: every test invocation owns its simulations, so tests may run in
+ * parallel.
+ */
+public final class SimulatedLoopExtension implements InvocationInterceptor, ParameterResolver {
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SimulatedLoopExtension.class);
+
+    /** Created by JUnit. */
+    public SimulatedLoopExtension() {
+    }
+
+    @Override
+    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
+            ExtensionContext context) throws Throwable {
+        simulate(invocation, call, context);
+    }
+
+    @Override
+    public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
+            ExtensionContext context) throws Throwable {
+        simulate(invocation, call, context);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext p, ExtensionContext context) {
+        return p.getParameter().getType() == SimulationContext.class
+                && p.getDeclaringExecutable() instanceof Method m
+                && context.getTestMethod().map(m::equals).orElse(false);
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext p, ExtensionContext context) {
+        return simulationContext(context);
+    }
+
+    private static SimulationContext simulationContext(ExtensionContext context) {
+        return context.getStore(NS).getOrComputeIfAbsent(SimulationContext.class, k -> new SimulationContext(),
+                SimulationContext.class);
+    }
+
+    /** The annotation nearest to the test method: the method, its class, then enclosing classes. */
+    static Optional<SimulatedLoop> find(ExtensionContext context) {
+        Optional<SimulatedLoop> a = context.getTestMethod()
+                .flatMap(m -> AnnotationSupport.findAnnotation(m, SimulatedLoop.class));
+        for (Class<?> c = context.getTestClass().orElse(null); a.isEmpty() && c != null; c = c.getEnclosingClass()) {
+            a = AnnotationSupport.findAnnotation(c, SimulatedLoop.class);
+        }
+        return a;
+    }
+
+    private void simulate(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
+            ExtensionContext context) throws Throwable {
+        boolean[] proceeded = {false};
+        try {
+            // JUnit's configuration parameters normally include system properties; the fallback covers
+            // launchers that turn implicit parameters off (the EngineTestKit does).
+            Function<String, Optional<String>> params = key -> context.getConfigurationParameter(key)
+                    .or(() -> Optional.ofNullable(System.getProperty(key)));
+            RunConfig cfg = RunConfig.resolve(find(context).orElse(null), params);
+            SimulationContext sim = simulationContext(context);
+            int n = cfg.schedules();
+            int ran = 0;
+            for (int i = 0; i < n; i++) {
+                if (i > 0 && Thread.currentThread().isInterrupted()) {
+                    break; // a @Timeout fired: it reports the timeout
+                }
+                sim.update(cfg.isReplay() ? cfg.builderSeed() : cfg.seedFor(i), i, n, cfg.strategyText(),
+                        cfg.isReplay());
+                SimResult<?> r;
+                if (i == 0) {
+                    r = cfg.builder(0).run(body(() -> {
+                        proceeded[0] = true;
+                        invocation.proceed();
+                    }));
+                } else {
+                    r = onFreshInstance(call, context, cfg.builder(i));
+                }
+                ran++;
+                Throwable failure = r.failure();
+                if (cfg.checkDeterminism()) {
+                    Optional<Throwable> nd = RuntimeSeams.checkDeterminism(r,
+                            b -> onFreshInstance(call, context, cfg.limits(b)));
+                    if (nd.isPresent()) {
+                        failure = nd.get();
+                    }
+                }
+                if (failure != null) {
+                    throw report(context, cfg, i, r, unwrap(failure));
+                }
+            }
+            Map<String, String> entry = new LinkedHashMap<>();
+            entry.put("simloop", (cfg.isReplay() ? "replayed 1 schedule" : "passed " + ran + " of " + n
+                    + (n == 1 ? " schedule" : " schedules")) + " (strategy " + cfg.strategyText() + ", seed "
+                    + (cfg.isReplay() ? cfg.builderSeed() : cfg.baseSeed()) + ")");
+            entry.put("simloop.schedules", Integer.toString(ran));
+            context.publishReportEntry(entry);
+        } finally {
+            if (!proceeded[0]) {
+                invocation.skip();
+            }
+        }
+    }
+
+    /** Adapts a test body to the root task; checked throwables travel unchecked so the group keeps them unwrapped. */
+    private static ThrowingSupplier<Void> body(ThrowingBody body) {
+        return () -> {
+            try {
+                body.run();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new CheckedCarrier(t);
+            }
+            return null;
+        };
+    }
+
+    @FunctionalInterface
+    private interface ThrowingBody {
+        void run() throws Throwable;
+    }
+
+    /** Carries a checked throwable of the test body through the root task group unchanged. */
+    private static final class CheckedCarrier extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CheckedCarrier(Throwable cause) {
+            super(cause.toString(), cause, false, false);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        if (t instanceof CheckedCarrier c) {
+            Throwable inner = c.getCause();
+            for (Throwable s : c.getSuppressed()) {
+                inner.addSuppressed(s);
+            }
+            return inner;
+        }
+        return t;
+    }
+
+    // ---- fresh test state for schedules after the first
+
+    /**
+     * Runs one schedule on fresh test instances: creates them, runs their {@code @BeforeEach}
+     * methods, runs the test method on the innermost instance inside the simulation {@code builder}
+     * describes, then runs the {@code @AfterEach} methods (also when anything before failed). A
+     * lifecycle failure after a failed run is attached to the run's failure as suppressed.
+     */
+    private static SimResult<?> onFreshInstance(ReflectiveInvocationContext<Method> call, ExtensionContext context,
+            Simulation.Builder builder) {
+        List<Object> chain = freshInstances(context);
+        List<Object> beforeDone = new ArrayList<>();
+        Throwable lifecycleFailure = null;
+        SimResult<?> r = null;
+        try {
+            for (Object instance : chain) {
+                beforeDone.add(instance);
+                for (Method m : AnnotationSupport.findAnnotatedMethods(instance.getClass(), BeforeEach.class,
+                        HierarchyTraversalMode.TOP_DOWN)) {
+                    context.getExecutableInvoker().invoke(m, instance);
+                }
+            }
+            Object target = chain.getLast();
+            Object[] args = call.getArguments().toArray();
+            r = builder.run(body(() -> ReflectionSupport.invokeMethod(call.getExecutable(), target, args)));
+        } catch (Throwable t) {
+            lifecycleFailure = t;
+        }
+        for (Object instance : beforeDone.reversed()) {
+            for (Method m : AnnotationSupport.findAnnotatedMethods(instance.getClass(), AfterEach.class,
+                    HierarchyTraversalMode.BOTTOM_UP)) {
+                try {
+                    context.getExecutableInvoker().invoke(m, instance);
+                } catch (Throwable t) {
+                    if (lifecycleFailure == null) {
+                        lifecycleFailure = t;
+                    } else {
+                        lifecycleFailure.addSuppressed(t);
+                    }
+                }
+            }
+        }
+        if (lifecycleFailure != null) {
+            if (r != null && r.failure() != null) {
+                r.failure().addSuppressed(lifecycleFailure);
+                return r;
+            }
+            throw sneaky(lifecycleFailure);
+        }
+        return r;
+    }
+
+    /** New instances of the test class and its enclosing classes, outermost first. */
+    private static List<Object> freshInstances(ExtensionContext context) {
+        List<Object> existing = context.getRequiredTestInstances().getAllInstances();
+        if (context.getTestInstanceLifecycle().orElse(TestInstance.Lifecycle.PER_METHOD)
+                == TestInstance.Lifecycle.PER_CLASS) {
+            return existing;
+        }
+        List<Object> fresh = new ArrayList<>(existing.size());
+        Object outer = null;
+        for (Object old : existing) {
+            Class<?> c = old.getClass();
+            Constructor<?> k = soleConstructor(c);
+            boolean inner = c.isMemberClass() && !Modifier.isStatic(c.getModifiers()) && outer != null;
+            Object instance = inner ? context.getExecutableInvoker().invoke(k, outer)
+                    : context.getExecutableInvoker().invoke(k);
+            fresh.add(instance);
+            outer = instance;
+        }
+        return fresh;
+    }
+
+    private static Constructor<?> soleConstructor(Class<?> c) {
+        Constructor<?>[] ks = c.getDeclaredConstructors();
+        if (ks.length != 1) {
+            throw new IllegalStateException("@SimulatedLoop needs a fresh instance of " + c.getName()
+                    + " for each schedule, but the class declares " + ks.length + " constructors (JUnit requires one)");
+        }
+        return ks[0];
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    // ---- the report
+
+    private static SimulatedLoopFailure report(ExtensionContext context, RunConfig cfg, int index, SimResult<?> r,
+            Throwable failure) {
+        String stem = (context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName()
+                + "-" + (index + 1)).replaceAll("[^A-Za-z0-9._-]", "_");
+        FailureReport report = new FailureReport()
+                .test(context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName()
+                        + (context.getDisplayName().startsWith(context.getRequiredTestMethod().getName())
+                                ? "" : " [" + context.getDisplayName() + "]"))
+                .failure(failure)
+                .seed(r.seed())
+                .strategy(cfg.strategyText())
+                .schedule(index, cfg.schedules(), cfg.isReplay())
+                .virtualTime(r.virtualTime())
+                .steps(r.steps())
+                .digest(r.traceDigest())
+                .replayLine(r.schedule());
+        if (!cfg.isReplay() && cfg.schedules() > 1) {
+            report.baseSeed(cfg.baseSeed());
+        }
+        RuntimeSeams.traceTable(r).ifPresent(report::traceTable);
+        Optional<Path> file = RuntimeSeams.chromeTrace(r, stem);
+        file.ifPresent(report::traceFile);
+        return report.build();
+    }
+}

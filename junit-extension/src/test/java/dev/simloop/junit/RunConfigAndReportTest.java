@@ -1,0 +1,109 @@
+package dev.simloop.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simloop.Simulation;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** Unit tests of the settings resolution and of the report's optional parts (the trace seams). */
+class RunConfigAndReportTest {
+    private static Function<String, Optional<String>> params(Map<String, String> m) {
+        return k -> Optional.ofNullable(m.get(k));
+    }
+
+    @Test
+    void durationsReadUnitsAndIso() {
+        assertThat(RunConfig.parseDuration("")).isEqualTo(Simulation.DEFAULT_MAX_VIRTUAL_TIME);
+        assertThat(RunConfig.parseDuration("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(RunConfig.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(RunConfig.parseDuration("7d")).isEqualTo(Duration.ofDays(7));
+        assertThat(RunConfig.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(RunConfig.parseDuration("3us")).isEqualTo(Duration.ofNanos(3000));
+        assertThat(RunConfig.parseDuration("PT1M")).isEqualTo(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> RunConfig.parseDuration("soon"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxVirtualTime = \"soon\"");
+    }
+
+    @Test
+    void firstScheduleUsesTheBaseSeedAndLaterOnesDistinctDerivedSeeds() {
+        RunConfig c = RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "42", RunConfig.SCHEDULES, "1000")));
+        assertThat(c.seedFor(0)).isEqualTo(42);
+        Set<Long> seeds = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            seeds.add(c.seedFor(i));
+        }
+        assertThat(seeds).hasSize(1000);
+        assertThat(c.schedules()).isEqualTo(1000);
+        assertThat(c.freshSeed()).isFalse();
+    }
+
+    @Test
+    void withoutASeedEveryResolutionDrawsAFreshOne() {
+        Set<Long> seeds = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            RunConfig c = RunConfig.resolve(null, k -> Optional.empty());
+            assertThat(c.freshSeed()).isTrue();
+            seeds.add(c.baseSeed());
+        }
+        assertThat(seeds).hasSizeGreaterThan(15);
+    }
+
+    @Test
+    void replayRunsOneSchedule() {
+        String line = Simulation.run(3, () -> 1).schedule();
+        RunConfig c = RunConfig.resolve(null, params(Map.of(RunConfig.REPLAY, line, RunConfig.SCHEDULES, "50")));
+        assertThat(c.schedules()).isEqualTo(1);
+        assertThat(c.builderSeed()).isEqualTo(3);
+        assertThat(c.builder(0).run(() -> 1).schedule()).isEqualTo(line);
+    }
+
+    private static FailureReport report() {
+        return new FailureReport().test("T.m").failure(new AssertionError("boom")).seed(5).strategy("random")
+                .schedule(2, 10, false).baseSeed(1).virtualTime(Duration.ofSeconds(3)).steps(7).digest("abc")
+                .replayLine("simloop:1:x");
+    }
+
+    @Test
+    void reportOmitsTraceTableAndFileWhenAbsent() {
+        String m = report().message();
+        assertThat(m).isEqualTo("""
+                simloop: T.m failed in a simulated run
+                  failure:      java.lang.AssertionError: boom
+                  seed:         5
+                  strategy:     random
+                  schedule:     3 of 10 (exploration base seed 1)
+                  virtual time: 3s
+                  steps:        7 (trace digest abc)
+                  replay:       simloop:1:x
+                  annotation:   @SimulatedLoop(replay = "simloop:1:x")
+                  command line: -Dsimloop.replay=simloop:1:x""");
+    }
+
+    @Test
+    void reportAppendsTraceTableThenFileAfterTheReplayForms() {
+        SimulatedLoopFailure f = report().traceTable("task  event\na     checkpoint")
+                .traceFile(Path.of("target/simloop/T-m-3.json")).build();
+        assertThat(f.getMessage()).endsWith("\n  command line: -Dsimloop.replay=simloop:1:x"
+                + "\n  trace (last events per task):"
+                + "\n    task  event"
+                + "\n    a     checkpoint"
+                + "\n  chrome trace: target/simloop/T-m-3.json");
+        assertThat(f.getCause()).hasMessage("boom");
+        assertThat(f.scheduleIndex()).isEqualTo(2);
+        assertThat(f.schedules()).isEqualTo(10);
+    }
+
+    @Test
+    void multiLineFailuresStayIndentedUnderTheirLabel() {
+        String m = new FailureReport().failure(new IllegalStateException("line1\nline2")).message();
+        assertThat(m).contains("  failure:      java.lang.IllegalStateException: line1\n                line2\n");
+    }
+}

@@ -1,0 +1,90 @@
+package dev.simloop.internal;
+
+/**
+ * A resource a task owns until it releases it (a lock of {@code dev.simloop.sync}). Each task keeps
+ * the resources it holds in an intrusive list, linked through these objects, so taking and giving
+ * one never allocates. The list serves two purposes: when a task finishes while still holding a
+ * resource the loop calls {@link #holderFinished} (the resource breaks instead of staying held
+ * forever), and {@link Priorities#effective} walks it to find the tasks waiting on the priority
+ * locks a task holds (priority inheritance).
+ *
+ * <p>Used only on the loop's driver thread (by the task that is mounted on it).
+ */
+public abstract class HeldResource {
+    TaskImpl<?> holder;
+    HeldResource heldPrev;
+    HeldResource heldNext;
+
+    /** For subclasses. */
+    protected HeldResource() {
+    }
+
+    /** @return the task holding the resource, or null */
+    public final TaskImpl<?> holder() {
+        return holder;
+    }
+
+    /**
+     * Makes {@code t} the holder and links the resource into its list. The resource must not be held.
+     *
+     * @param t the new holder
+     */
+    public final void giveTo(TaskImpl<?> t) {
+        if (holder != null) {
+            throw new IllegalStateException(this + " is already held");
+        }
+        holder = t;
+        heldPrev = null;
+        heldNext = t.heldHead;
+        if (t.heldHead != null) {
+            t.heldHead.heldPrev = this;
+        }
+        t.heldHead = this;
+    }
+
+    /** Unlinks the resource from its holder's list; it is then held by nobody. */
+    public final void takeBack() {
+        TaskImpl<?> t = holder;
+        if (t == null) {
+            return;
+        }
+        if (heldPrev == null) {
+            t.heldHead = heldNext;
+        } else {
+            heldPrev.heldNext = heldNext;
+        }
+        if (heldNext != null) {
+            heldNext.heldPrev = heldPrev;
+        }
+        heldPrev = null;
+        heldNext = null;
+        holder = null;
+    }
+
+    /**
+     * The holder finished (returned, failed or was cancelled) without releasing the resource. Called
+     * by the loop after {@link #takeBack()}, on the finishing task's thread.
+     *
+     * @param finished the task that held it
+     */
+    protected abstract void holderFinished(TaskImpl<?> finished);
+
+    /**
+     * The tasks whose priority the holder inherits: the waiters of a priority lock; null for a
+     * resource that does not take part in priority inheritance.
+     *
+     * @return the wait queue, or null
+     */
+    protected WaitQueue inheritanceWaiters() {
+        return null;
+    }
+
+    /** Called by the loop when {@code t} finishes: breaks every resource it still holds. */
+    static void finished(TaskImpl<?> t) {
+        HeldResource r;
+        while ((r = t.heldHead) != null) {
+            r.takeBack();
+            r.holderFinished(t);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.simloop.internal;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Effective priorities (priority inheritance, after asynkit's priority module): lower values are
+ * more urgent, and a task's effective priority is the most urgent of its own priority and the
+ * effective priorities of every task waiting on a priority lock it holds, transitively. Because
+ * that is just the most urgent own priority among the tasks reachable through "holds a priority
+ * lock that is waited on by", it is computed by one graph walk that visits each task once, which
+ * also keeps lock cycles (deadlocks) from looping. Nothing is cached, so priority changes and
+ * waiters that leave are seen at once.
+ */
+public final class Priorities {
+    /** Marks the tasks visited by one walk; unique across loops, so a task can only carry a stale mark. */
+    private static final AtomicInteger EPOCH = new AtomicInteger();
+
+    private Priorities() {
+    }
+
+    /**
+     * @param t a task
+     * @return its effective priority
+     */
+    public static int effective(TaskImpl<?> t) {
+        if (t.heldHead == null) {
+            return t.priority(); // the common case: holds nothing, inherits nothing
+        }
+        int epoch = EPOCH.incrementAndGet();
+        return walk(t, epoch, t.priority());
+    }
+
+    private static int walk(TaskImpl<?> t, int epoch, int best) {
+        t.priorityMark = epoch;
+        best = Math.min(best, t.priority());
+        for (HeldResource r = t.heldHead; r != null; r = r.heldNext) {
+            WaitQueue q = r.inheritanceWaiters();
+            if (q == null) {
+                continue;
+            }
+            for (TaskImpl<?> w = q.peek(); w != null; w = w.waitNext) {
+                if (w.priorityMark != epoch) {
+                    best = walk(w, epoch, best);
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The waiter to serve first: the most urgent effective priority, the longest-waiting among equals.
+     *
+     * @param q a wait queue
+     * @return its most urgent waiter, or null when empty
+     */
+    public static TaskImpl<?> mostUrgent(WaitQueue q) {
+        TaskImpl<?> best = null;
+        int bestPriority = Integer.MAX_VALUE;
+        for (TaskImpl<?> w = q.peek(); w != null; w = w.waitNext) {
+            int p = effective(w);
+            if (best == null || p < bestPriority) {
+                best = w;
+                bestPriority = p;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,287 @@
+package dev.simloop.sync;
+
+import dev.simloop.internal.Scheduler;
+import dev.simloop.internal.TaskImpl;
+import dev.simloop.internal.WaitQueue;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * A bounded FIFO channel between tasks. {@link #send} waits while the buffer is full; capacity 0
+ * makes every send a rendezvous with a receiver. A receiver that is already waiting owns the next
+ * value sent: it is handed over directly, so another task cannot take it first. Any number of tasks
+ * may send and receive on the same channel; values are delivered once each, in send order, and
+ * waiting senders and receivers are served first come, first served.
+ *
+ * <p><b>Closing.</b> {@link #close()} ends sending: later sends, and sends still waiting for room,
+ * throw {@link ChannelClosedException} (their value is not delivered). Receivers first drain
+ * every buffered value, then get {@link EndOfChannelException}. With several senders, close the
+ * channel once all of them are done, e.g. after the {@link dev.simloop.TaskGroup} that runs them
+ * returns. A receiver loop ends at the end of the channel when written as
+ *
+ * <pre>{@code
+ * for (String v : channel) {   // each step is a receive(); the loop ends when closed and drained
+ *     handle(v);
+ * }
+ * }</pre>
+ *
+ * <p>{@code send} and {@code receive} are checkpoints; a send or receive that is cancelled while
+ * waiting leaves the channel as if it had never been called (the value is not sent; no value is
+ * taken). Values must not be null.
+ *
+ * @param <T> the type of the values
+ */
+public final class Channel<T> implements Iterable<T> {
+    private static final Object WAITING = new Object();
+    private static final Object TAKEN = new Object();
+    private static final Object CLOSED = new Object();
+    // Invariants: receivers waiting implies the buffer is empty and no sender waits;
+    // senders waiting implies the buffer is full.
+    private final int capacity;
+    private final ArrayDeque<T> buffer;
+    private final WaitQueue senders = new WaitQueue();
+    private final WaitQueue receivers = new WaitQueue();
+    private boolean closed;
+
+    /**
+     * Creates an open channel.
+     *
+     * @param capacity how many values it buffers; 0 for a rendezvous channel
+     */
+    public Channel(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("Channel: capacity must not be negative, but was " + capacity);
+        }
+        this.capacity = capacity;
+        this.buffer = new ArrayDeque<>(Math.min(capacity, 64));
+    }
+
+    /**
+     * Sends {@code value}: hands it to the longest-waiting receiver, or buffers it, or waits for
+     * room. A checkpoint.
+     *
+     * @param value the value; not null
+     * @throws ChannelClosedException when the channel is closed, or closed while this send waits
+     * @throws dev.simloop.Cancelled when the caller's scope is cancelled; the value is then not sent
+     */
+    public void send(T value) {
+        Objects.requireNonNull(value, "Channel.send: value");
+        TaskImpl<?> me = Scheduler.current("Channel.send");
+        Scheduler loop = me.loop();
+        loop.checkCancelled(me);
+        if (closed) {
+            throw new ChannelClosedException("Channel.send: " + me + " sent on a closed channel");
+        }
+        TaskImpl<?> r = receivers.poll();
+        if (r != null) {
+            r.waitPayload = value;
+            loop.wake(r);
+            loop.schedulePoint();
+            return;
+        }
+        if (buffer.size() < capacity) {
+            buffer.add(value);
+            loop.schedulePoint();
+            return;
+        }
+        me.waitPayload = value;
+        try {
+            while (me.waitPayload == value) {
+                senders.add(me);
+                loop.block(me, this, senders);
+            }
+            if (me.waitPayload == CLOSED) {
+                throw new ChannelClosedException("Channel.send: the channel was closed while " + me
+                        + " waited to send; the value was not delivered");
+            }
+        } finally {
+            me.waitPayload = null;
+        }
+    }
+
+    /**
+     * Sends {@code value} if that needs no waiting. Not a checkpoint.
+     *
+     * @param value the value; not null
+     * @return whether it was sent (false when the buffer is full and no receiver waits)
+     * @throws ChannelClosedException when the channel is closed
+     */
+    public boolean trySend(T value) {
+        Objects.requireNonNull(value, "Channel.trySend: value");
+        TaskImpl<?> me = Scheduler.current("Channel.trySend");
+        if (closed) {
+            throw new ChannelClosedException("Channel.trySend: " + me + " sent on a closed channel");
+        }
+        TaskImpl<?> r = receivers.poll();
+        if (r != null) {
+            r.waitPayload = value;
+            me.loop().wake(r);
+            return true;
+        }
+        if (buffer.size() < capacity) {
+            buffer.add(value);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Receives the next value, waiting for one. A checkpoint.
+     *
+     * @return the value
+     * @throws EndOfChannelException when the channel is closed and every value has been received
+     * @throws dev.simloop.Cancelled when the caller's scope is cancelled; no value is taken then
+     */
+    @SuppressWarnings("unchecked")
+    public T receive() {
+        TaskImpl<?> me = Scheduler.current("Channel.receive");
+        Scheduler loop = me.loop();
+        loop.checkCancelled(me);
+        T v = poll(loop);
+        if (v != null) {
+            loop.schedulePoint();
+            return v;
+        }
+        if (closed) {
+            throw endOfChannel();
+        }
+        me.waitPayload = WAITING;
+        try {
+            while (me.waitPayload == WAITING) {
+                receivers.add(me);
+                loop.block(me, this, receivers);
+            }
+            if (me.waitPayload == CLOSED) {
+                throw endOfChannel();
+            }
+            return (T) me.waitPayload;
+        } finally {
+            me.waitPayload = null;
+        }
+    }
+
+    /**
+     * Receives a value if one is ready now. Not a checkpoint.
+     *
+     * @return the value, or null when none is ready
+     * @throws EndOfChannelException when the channel is closed and every value has been received
+     */
+    public T tryReceive() {
+        TaskImpl<?> me = Scheduler.current("Channel.tryReceive");
+        T v = poll(me.loop());
+        if (v == null && closed) {
+            throw endOfChannel();
+        }
+        return v;
+    }
+
+    /** Takes a buffered value or one from a waiting sender, refilling the buffer from the senders. */
+    @SuppressWarnings("unchecked")
+    private T poll(Scheduler loop) {
+        T v = buffer.poll();
+        TaskImpl<?> s = senders.poll();
+        if (s != null) {
+            T sent = (T) s.waitPayload;
+            s.waitPayload = TAKEN;
+            loop.wake(s);
+            if (v == null) {
+                return sent; // rendezvous
+            }
+            buffer.add(sent);
+        }
+        return v;
+    }
+
+    private EndOfChannelException endOfChannel() {
+        return new EndOfChannelException("Channel.receive: the channel is closed and every value has been received");
+    }
+
+    /**
+     * Closes the channel for sending. Idempotent; not a checkpoint. Waiting receivers get
+     * {@link EndOfChannelException} (nothing is buffered when receivers wait); waiting senders get
+     * {@link ChannelClosedException}; buffered values stay receivable.
+     */
+    public void close() {
+        TaskImpl<?> me = Scheduler.current("Channel.close");
+        if (closed) {
+            return;
+        }
+        closed = true;
+        TaskImpl<?> t;
+        while ((t = receivers.poll()) != null) {
+            t.waitPayload = CLOSED;
+            me.loop().wake(t);
+        }
+        while ((t = senders.poll()) != null) {
+            t.waitPayload = CLOSED;
+            me.loop().wake(t);
+        }
+    }
+
+    /** @return whether {@link #close()} was called */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** @return the capacity given at construction */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** @return how many values are buffered */
+    public int size() {
+        return buffer.size();
+    }
+
+    /**
+     * Iterates by receiving: {@code hasNext()} waits for the next value (a checkpoint) and returns
+     * false at the end of the channel; the values go to whichever receiver takes them, so several
+     * tasks may iterate one channel to share its values.
+     *
+     * @return an iterator over the values still to be received
+     */
+    @Override
+    public Iterator<T> iterator() {
+        return new Iterator<>() {
+            private T next;
+            private boolean ended;
+
+            @Override
+            public boolean hasNext() {
+                if (next != null) {
+                    return true;
+                }
+                if (ended) {
+                    return false;
+                }
+                try {
+                    next = receive();
+                    return true;
+                } catch (EndOfChannelException e) {
+                    ended = true;
+                    return false;
+                }
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("the channel is closed and drained");
+                }
+                T v = next;
+                next = null;
+                return v;
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "Channel (capacity " + capacity + ", " + buffer.size() + " buffered"
+                + (senders.isEmpty() ? "" : ", " + senders.size() + " waiting to send")
+                + (receivers.isEmpty() ? "" : ", " + receivers.size() + " waiting to receive")
+                + (closed ? ", closed" : "") + ")";
+    }
+}

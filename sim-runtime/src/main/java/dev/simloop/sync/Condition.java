@@ -1,0 +1,93 @@
+package dev.simloop.sync;
+
+/**
+ * A condition variable: tasks holding the {@link Lock} wait in {@link #await()} until another
+ * task signals. Waiters are woken in the order they started waiting.
+ *
+ * <p>Rules: {@link #await()} requires holding the lock; it releases the lock, waits for a signal,
+ * and always acquires the lock again before it returns <em>or</em> raises
+ * {@link dev.simloop.Cancelled} (re-acquiring cannot be interrupted). It is a checkpoint: a
+ * cancelled caller gets {@code Cancelled} before the lock is released. {@link #signal()} and
+ * {@link #signalAll()} require holding the lock and are not checkpoints; a signalled task runs
+ * only after the signaller releases the lock. As with {@link java.util.concurrent.locks.Condition},
+ * re-check the predicate in a loop:
+ *
+ * <pre>{@code
+ * try (var _ = cond.hold()) {
+ *     while (!ready) cond.await();
+ * }
+ * }</pre>
+ */
+public final class Condition {
+    private final ConditionCore core;
+    private final Lock lock;
+
+    /** Creates a condition with its own new {@link Lock}. */
+    public Condition() {
+        this(new Lock());
+    }
+
+    /**
+     * Creates a condition on {@code lock}.
+     *
+     * @param lock the lock that guards the state the condition is about
+     */
+    public Condition(Lock lock) {
+        this.lock = java.util.Objects.requireNonNull(lock, "Condition: lock");
+        this.core = new ConditionCore("Condition", lock.core(), false);
+    }
+
+    /** @return the lock */
+    public Lock lock() {
+        return lock;
+    }
+
+    /**
+     * Acquires the lock: {@code try (var _ = cond.hold()) { ... }}. Same as {@code lock().hold()}.
+     *
+     * @return the handle whose {@code close()} releases the lock
+     */
+    public Held hold() {
+        return lock.hold();
+    }
+
+    /**
+     * Releases the lock, waits until signalled, and re-acquires the lock. A checkpoint.
+     *
+     * @throws IllegalStateException when the calling task does not hold the lock
+     * @throws dev.simloop.Cancelled when the caller is cancelled, before the wait or while waiting
+     *     for a signal; the lock is held again when it is raised
+     * @throws BrokenResourceException when the lock broke while the task waited to re-acquire it
+     */
+    public void await() {
+        core.await("Condition.await");
+    }
+
+    /**
+     * Wakes the task that has waited longest, if any. Not a checkpoint.
+     *
+     * @throws IllegalStateException when the calling task does not hold the lock
+     */
+    public void signal() {
+        core.signal("Condition.signal");
+    }
+
+    /**
+     * Wakes every waiting task, longest-waiting first. Not a checkpoint.
+     *
+     * @throws IllegalStateException when the calling task does not hold the lock
+     */
+    public void signalAll() {
+        core.signalAll("Condition.signalAll");
+    }
+
+    /** @return how many tasks wait for a signal */
+    public int waiting() {
+        return core.waiting();
+    }
+
+    @Override
+    public String toString() {
+        return core.toString();
+    }
+}

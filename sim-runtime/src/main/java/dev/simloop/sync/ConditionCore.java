@@ -1,0 +1,87 @@
+package dev.simloop.sync;
+
+import dev.simloop.Cancelled;
+import dev.simloop.internal.Priorities;
+import dev.simloop.internal.Scheduler;
+import dev.simloop.internal.TaskImpl;
+import dev.simloop.internal.WaitQueue;
+
+/** The implementation behind {@link Condition} and {@link PriorityCondition}. */
+final class ConditionCore {
+    private static final Object SIGNALLED = new Object() {
+        @Override
+        public String toString() {
+            return "signalled";
+        }
+    };
+    private final String kind;
+    final LockCore lock;
+    private final boolean priority;
+    private final WaitQueue waiters = new WaitQueue();
+
+    ConditionCore(String kind, LockCore lock, boolean priority) {
+        this.kind = kind;
+        this.lock = lock;
+        this.priority = priority;
+    }
+
+    void await(String call) {
+        TaskImpl<?> me = Scheduler.current(call);
+        Scheduler loop = me.loop();
+        lock.requireHolder(me, call);
+        loop.checkCancelled(me); // raised while still holding the lock
+        int holds = lock.releaseAll(me);
+        RuntimeException failure = null;
+        me.waitPayload = null;
+        try {
+            waiters.add(me);
+            loop.block(me, this, waiters);
+        } catch (Cancelled e) {
+            failure = e;
+        } finally {
+            me.waitPayload = null;
+        }
+        try {
+            lock.reacquire(me, holds, call);
+        } catch (RuntimeException e) {
+            if (failure != null) {
+                e.addSuppressed(failure);
+            }
+            throw e;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    void signal(String call) {
+        TaskImpl<?> me = Scheduler.current(call);
+        lock.requireHolder(me, call);
+        TaskImpl<?> w = priority ? Priorities.mostUrgent(waiters) : waiters.peek();
+        if (w != null) {
+            waiters.remove(w);
+            w.waitPayload = SIGNALLED;
+            me.loop().wake(w);
+        }
+    }
+
+    void signalAll(String call) {
+        TaskImpl<?> me = Scheduler.current(call);
+        lock.requireHolder(me, call);
+        while (!waiters.isEmpty()) {
+            TaskImpl<?> w = priority ? Priorities.mostUrgent(waiters) : waiters.peek();
+            waiters.remove(w);
+            w.waitPayload = SIGNALLED;
+            me.loop().wake(w);
+        }
+    }
+
+    int waiting() {
+        return waiters.size();
+    }
+
+    @Override
+    public String toString() {
+        return kind + " of " + lock + (waiters.isEmpty() ? "" : ", " + waiters.size() + " waiting for a signal");
+    }
+}

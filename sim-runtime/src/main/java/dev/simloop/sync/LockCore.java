@@ -1,0 +1,208 @@
+package dev.simloop.sync;
+
+import dev.simloop.internal.Abortable;
+import dev.simloop.internal.HeldResource;
+import dev.simloop.internal.Priorities;
+import dev.simloop.internal.Scheduler;
+import dev.simloop.internal.TaskImpl;
+import dev.simloop.internal.WaitQueue;
+
+/**
+ * The one implementation behind {@link Lock}, {@link RLock} and {@link PriorityLock}: an owned lock
+ * that is handed straight to the next waiter on release (so a releaser that acquires again queues
+ * behind the waiters: fairness), optionally re-entrant, optionally serving waiters by effective
+ * priority and lending them to the holder (priority inheritance). It is its own {@link Held}
+ * handle, so {@code hold()} allocates nothing.
+ */
+final class LockCore extends HeldResource implements Held {
+    // Invariants: holder == null implies waiters is empty (release hands over directly);
+    // holds > 0 exactly when holder != null; broken != null implies holder == null and no waiters.
+    private final String kind;
+    private final String name;
+    private final boolean reentrant;
+    private final boolean priority;
+    /** The call name used when the {@link Held} handle is closed; built once, so close() does not allocate. */
+    private final String releaseCall;
+    final WaitQueue waiters = new WaitQueue();
+    private int holds;
+    /** Why the lock is broken (its holder finished while holding it); null while usable. */
+    private String broken;
+
+    LockCore(String kind, String name, boolean reentrant, boolean priority) {
+        this.kind = kind;
+        this.name = name;
+        this.reentrant = reentrant;
+        this.priority = priority;
+        this.releaseCall = kind + ".release";
+    }
+
+    void acquire(String call) {
+        TaskImpl<?> me = Scheduler.current(call);
+        Scheduler loop = me.loop();
+        if (holder() == me) {
+            if (!reentrant) {
+                throw new IllegalStateException(call + ": " + me + " already holds " + describe() + ", and a " + kind
+                        + " is not re-entrant (use RLock to acquire a lock again while holding it)");
+            }
+            loop.checkCancelled(me);
+            holds++;
+            loop.schedulePoint();
+            return;
+        }
+        loop.checkCancelled(me);
+        checkBroken(call);
+        if (holder() == null) {
+            holds = 1;
+            giveTo(me);
+            loop.schedulePoint();
+            return;
+        }
+        while (holder() != me) {
+            waiters.add(me);
+            loop.block(me, this, waiters);
+            checkBroken(call);
+        }
+    }
+
+    boolean tryAcquire(String call) {
+        TaskImpl<?> me = Scheduler.current(call);
+        if (holder() == me) {
+            if (!reentrant) {
+                throw new IllegalStateException(call + ": " + me + " already holds " + describe() + ", and a " + kind
+                        + " is not re-entrant (use RLock to acquire a lock again while holding it)");
+            }
+            holds++;
+            return true;
+        }
+        checkBroken(call);
+        if (holder() != null) {
+            return false;
+        }
+        holds = 1;
+        giveTo(me);
+        return true;
+    }
+
+    void release(String call) {
+        TaskImpl<?> me = Scheduler.current(call);
+        requireHolder(me, call);
+        if (--holds > 0) {
+            return;
+        }
+        takeBack();
+        handOver(me.loop());
+    }
+
+    /** Gives the lock to the next waiter, if any. The lock must be free. */
+    private void handOver(Scheduler loop) {
+        TaskImpl<?> next = priority ? Priorities.mostUrgent(waiters) : waiters.peek();
+        if (next != null) {
+            waiters.remove(next);
+            holds = 1;
+            giveTo(next);
+            loop.wake(next);
+        }
+    }
+
+    void requireHolder(TaskImpl<?> me, String call) {
+        TaskImpl<?> h = holder();
+        if (h != me) {
+            throw new IllegalStateException(call + ": " + me + " does not hold " + kindAndName() + ", "
+                    + (h == null ? "which is not held by any task" : "which is held by " + h));
+        }
+    }
+
+    /** For {@link ConditionCore}: releases completely; returns the hold count to restore. */
+    int releaseAll(TaskImpl<?> me) {
+        int n = holds;
+        holds = 0;
+        takeBack();
+        handOver(me.loop());
+        return n;
+    }
+
+    /**
+     * For {@link ConditionCore}: acquires again, without checkpoint or cancellation (the task must
+     * end up holding the lock whatever happens to its scope).
+     */
+    void reacquire(TaskImpl<?> me, int n, String call) {
+        Scheduler loop = me.loop();
+        checkBroken(call);
+        if (holder() == null) {
+            giveTo(me);
+        } else {
+            while (holder() != me) {
+                waiters.add(me);
+                loop.block(me, this, Abortable.NEVER);
+                checkBroken(call);
+            }
+        }
+        holds = n;
+    }
+
+    private void checkBroken(String call) {
+        if (broken != null) {
+            throw new BrokenResourceException(call + ": " + broken);
+        }
+    }
+
+    @Override
+    protected void holderFinished(TaskImpl<?> finished) {
+        holds = 0;
+        broken = kindAndName() + " is broken: its owner task '" + finished.name() + "' finished without releasing it";
+        TaskImpl<?> w;
+        while ((w = waiters.poll()) != null) {
+            finished.loop().wake(w);
+        }
+    }
+
+    @Override
+    protected WaitQueue inheritanceWaiters() {
+        return priority ? waiters : null;
+    }
+
+    @Override
+    public void close() {
+        release(releaseCall);
+    }
+
+    boolean isBroken() {
+        return broken != null;
+    }
+
+    int holds() {
+        return holds;
+    }
+
+    int waiting() {
+        return waiters.size();
+    }
+
+    String kindAndName() {
+        return name == null ? kind : kind + " '" + name + "'";
+    }
+
+    String describe() {
+        return kindAndName();
+    }
+
+    @Override
+    public String toString() {
+        TaskImpl<?> h = holder();
+        StringBuilder sb = new StringBuilder(kindAndName());
+        if (broken != null) {
+            sb.append(" (broken)");
+        } else if (h == null) {
+            sb.append(" (free)");
+        } else {
+            sb.append(" held by ").append(h);
+            if (holds > 1) {
+                sb.append(" ").append(holds).append(" times");
+            }
+            if (!waiters.isEmpty()) {
+                sb.append(" (").append(waiters.size()).append(" waiting)");
+            }
+        }
+        return sb.toString();
+    }
+}

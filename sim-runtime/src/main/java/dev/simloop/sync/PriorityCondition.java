@@ -1,0 +1,95 @@
+package dev.simloop.sync;
+
+/**
+ * A condition variable that wakes waiters by priority: {@link #signal()} wakes the waiting task with
+ * the most urgent {@linkplain dev.simloop.Task#effectivePriority() effective priority}, the
+ * longest-waiting among equals. Its lock is a {@link PriorityLock} (a new one unless given), so
+ * re-acquiring after a signal is by priority too.
+ *
+ * <p>Rules: {@link #await()} requires holding the lock; it releases the lock, waits for a signal,
+ * and always acquires the lock again before it returns <em>or</em> raises
+ * {@link dev.simloop.Cancelled} (re-acquiring cannot be interrupted). It is a checkpoint: a
+ * cancelled caller gets {@code Cancelled} before the lock is released. {@link #signal()} and
+ * {@link #signalAll()} require holding the lock and are not checkpoints; a signalled task runs
+ * only after the signaller releases the lock. As with {@link java.util.concurrent.locks.Condition},
+ * re-check the predicate in a loop:
+ *
+ * <pre>{@code
+ * try (var _ = cond.hold()) {
+ *     while (!ready) cond.await();
+ * }
+ * }</pre>
+ */
+public final class PriorityCondition {
+    private final ConditionCore core;
+    private final PriorityLock lock;
+
+    /** Creates a condition with its own new {@link PriorityLock}. */
+    public PriorityCondition() {
+        this(new PriorityLock());
+    }
+
+    /**
+     * Creates a condition on {@code lock}.
+     *
+     * @param lock the lock that guards the state the condition is about
+     */
+    public PriorityCondition(PriorityLock lock) {
+        this.lock = java.util.Objects.requireNonNull(lock, "PriorityCondition: lock");
+        this.core = new ConditionCore("PriorityCondition", lock.core(), true);
+    }
+
+    /** @return the lock */
+    public PriorityLock lock() {
+        return lock;
+    }
+
+    /**
+     * Acquires the lock: {@code try (var _ = cond.hold()) { ... }}. Same as {@code lock().hold()}.
+     *
+     * @return the handle whose {@code close()} releases the lock
+     */
+    public Held hold() {
+        return lock.hold();
+    }
+
+    /**
+     * Releases the lock, waits until signalled, and re-acquires the lock. A checkpoint.
+     *
+     * @throws IllegalStateException when the calling task does not hold the lock
+     * @throws dev.simloop.Cancelled when the caller is cancelled, before the wait or while waiting
+     *     for a signal; the lock is held again when it is raised
+     * @throws BrokenResourceException when the lock broke while the task waited to re-acquire it
+     */
+    public void await() {
+        core.await("PriorityCondition.await");
+    }
+
+    /**
+     * Wakes the most urgent waiting task, if any. Not a checkpoint.
+     *
+     * @throws IllegalStateException when the calling task does not hold the lock
+     */
+    public void signal() {
+        core.signal("PriorityCondition.signal");
+    }
+
+    /**
+     * Wakes every waiting task, most urgent first. Not a checkpoint.
+     *
+     * @throws IllegalStateException when the calling task does not hold the lock
+     */
+    public void signalAll() {
+        core.signalAll("PriorityCondition.signalAll");
+    }
+
+    /** @return how many tasks wait for a signal */
+    public int waiting() {
+        return core.waiting();
+    }
+
+    @Override
+    public String toString() {
+        return core.toString();
+    }
+}

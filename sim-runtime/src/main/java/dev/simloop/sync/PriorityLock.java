@@ -1,0 +1,118 @@
+package dev.simloop.sync;
+
+import dev.simloop.Task;
+
+/**
+ * A lock whose waiters are served by priority: {@link #release()} hands it to the waiting task with
+ * the most urgent {@linkplain Task#effectivePriority() effective priority} (lowest value), the
+ * longest-waiting among equals. It takes part in priority inheritance: while tasks wait for it,
+ * its holder's effective priority is at least as urgent as theirs, so under the loop's
+ * {@link dev.simloop.PriorityPolicy} a low-priority holder runs ahead of medium-priority work and
+ * the urgent waiter is not starved (no priority inversion).
+ *
+ * <p>Rules: {@link #acquire()} is always a checkpoint (it raises {@link dev.simloop.Cancelled} in
+ * a cancelled scope even when the lock is free, and lets other ready tasks run);
+ * {@link #release()} never is. A task waiting in {@code acquire} that is cancelled leaves the
+ * queue without a trace. Acquiring it again while holding it throws {@link IllegalStateException}.
+ * Release by a task that does not hold the lock throws {@link IllegalStateException} naming both
+ * tasks. If the holder finishes without releasing, the lock breaks: its waiters, and every later
+ * acquire, get {@link BrokenResourceException}.
+ *
+ * <pre>{@code
+ * try (var _ = lock.hold()) {
+ *     // critical section
+ * }
+ * }</pre>
+ *
+ * <p>Use a lock from the tasks of one loop only. In a {@link dev.simloop.DeadlockDetected} report, a
+ * task waiting for it reads {@code waits for PriorityLock 'name' held by task 'owner'}.
+ */
+public final class PriorityLock {
+    private final LockCore core;
+
+    /** Creates a free, unnamed lock. */
+    public PriorityLock() {
+        this(null);
+    }
+
+    /**
+     * Creates a free lock with a name for messages and deadlock reports.
+     *
+     * @param name the name, or null
+     */
+    public PriorityLock(String name) {
+        this.core = new LockCore("PriorityLock", name, false, true);
+    }
+
+    /**
+     * Acquires the lock, waiting by priority while another task holds it. A checkpoint.
+     *
+     * @throws dev.simloop.Cancelled when the calling task's scope is cancelled (it then does not hold the lock)
+     * @throws IllegalStateException when the calling task already holds it (it is not re-entrant)
+     * @throws BrokenResourceException when a previous holder finished without releasing it
+     */
+    public void acquire() {
+        core.acquire("PriorityLock.acquire");
+    }
+
+    /**
+     * Acquires the lock if that needs no waiting. Not a checkpoint.
+     *
+     * @return whether the calling task now holds the lock
+     * @throws IllegalStateException when the calling task already holds it (it is not re-entrant)
+     * @throws BrokenResourceException when a previous holder finished without releasing it
+     */
+    public boolean tryAcquire() {
+        return core.tryAcquire("PriorityLock.tryAcquire");
+    }
+
+    /**
+     * Releases the lock, handing it to the most urgent waiting task if there is one. Not a checkpoint.
+     *
+     * @throws IllegalStateException when the calling task does not hold the lock (the message names the holder)
+     */
+    public void release() {
+        core.release("PriorityLock.release");
+    }
+
+    /**
+     * Acquires the lock (as {@link #acquire()}) and returns the handle whose {@code close()} releases it,
+     * for {@code try (var _ = lock.hold()) { ... }}. The handle is the same object every time.
+     *
+     * @return the handle
+     */
+    public Held hold() {
+        core.acquire("PriorityLock.hold");
+        return core;
+    }
+
+    /** @return whether some task holds the lock */
+    public boolean isLocked() {
+        return core.holder() != null;
+    }
+
+    /** @return the task holding the lock, or null */
+    public Task<?> owner() {
+        return core.holder();
+    }
+
+    /** @return how many tasks wait to acquire it */
+    public int waiting() {
+        return core.waiting();
+    }
+
+    /** @return whether a holder finished without releasing it, so that it can never be acquired again */
+    public boolean isBroken() {
+        return core.isBroken();
+    }
+
+    LockCore core() {
+        return core;
+    }
+
+    /** @return e.g. {@code PriorityLock 'db' held by task 'writer' (2 waiting)} */
+    @Override
+    public String toString() {
+        return core.toString();
+    }
+}

@@ -1,0 +1,148 @@
+package dev.simloop.sync;
+
+import dev.simloop.internal.Scheduler;
+import dev.simloop.internal.TaskImpl;
+import dev.simloop.internal.WaitQueue;
+
+/**
+ * A counting semaphore. {@link #acquire()} takes a permit, waiting in FIFO order while there is none;
+ * {@link #release()} hands its permit straight to the longest-waiting task, so a
+ * {@link #tryAcquire()} right after a release that had a waiter fails: the permit is already
+ * taken. Permits are not owned: any task may release. A {@linkplain #bounded(int) bounded}
+ * semaphore rejects a release that would raise the permits above the initial count.
+ *
+ * <pre>{@code
+ * try (var _ = sem.hold()) {
+ *     // at most N tasks here at a time
+ * }
+ * }</pre>
+ *
+ * <p>{@code acquire} is always a checkpoint; a cancelled waiter leaves no trace and takes no permit.
+ */
+public final class Semaphore {
+    private static final Object GRANTED = new Object();
+    // Invariant: permits > 0 implies waiters is empty (release hands permits to waiters first).
+    private int permits;
+    private final int max;
+    private final WaitQueue waiters = new WaitQueue();
+    private final Held handle = this::release;
+
+    /**
+     * Creates a semaphore that any number of releases may raise.
+     *
+     * @param permits the initial permits; not negative
+     */
+    public Semaphore(int permits) {
+        this(permits, Integer.MAX_VALUE);
+    }
+
+    private Semaphore(int permits, int max) {
+        if (permits < 0) {
+            throw new IllegalArgumentException("Semaphore: permits must not be negative, but was " + permits);
+        }
+        this.permits = permits;
+        this.max = max;
+    }
+
+    /**
+     * Creates a bounded semaphore: {@link #release()} throws when the permits would exceed
+     * {@code permits}, which catches releasing more often than acquiring.
+     *
+     * @param permits the initial and maximum permits; not negative
+     * @return the semaphore
+     */
+    public static Semaphore bounded(int permits) {
+        return new Semaphore(permits, permits);
+    }
+
+    /**
+     * Takes a permit, waiting (FIFO) until one is available. A checkpoint.
+     *
+     * @throws dev.simloop.Cancelled when the caller's scope is cancelled; no permit is taken then
+     */
+    public void acquire() {
+        TaskImpl<?> me = Scheduler.current("Semaphore.acquire");
+        Scheduler loop = me.loop();
+        loop.checkCancelled(me);
+        if (permits > 0) {
+            permits--;
+            loop.schedulePoint();
+            return;
+        }
+        me.waitPayload = null;
+        try {
+            while (me.waitPayload != GRANTED) {
+                waiters.add(me);
+                loop.block(me, this, waiters);
+            }
+        } finally {
+            me.waitPayload = null;
+        }
+    }
+
+    /**
+     * Takes a permit if one is available now. Not a checkpoint.
+     *
+     * @return whether a permit was taken
+     */
+    public boolean tryAcquire() {
+        Scheduler.current("Semaphore.tryAcquire");
+        if (permits > 0) {
+            permits--;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Returns a permit: to the longest-waiting task if there is one, else to the semaphore. Not a checkpoint.
+     *
+     * @throws IllegalStateException for a bounded semaphore already at its maximum
+     */
+    public void release() {
+        TaskImpl<?> me = Scheduler.current("Semaphore.release");
+        TaskImpl<?> w = waiters.poll();
+        if (w != null) {
+            w.waitPayload = GRANTED;
+            me.loop().wake(w);
+            return;
+        }
+        if (permits >= max) {
+            throw new IllegalStateException("Semaphore.release: " + me + " released a bounded semaphore that already "
+                    + "has all its " + max + " permits (released more often than acquired)");
+        }
+        permits++;
+    }
+
+    /**
+     * Takes a permit (as {@link #acquire()}) and returns the handle whose {@code close()} releases one,
+     * for {@code try (var _ = sem.hold()) { ... }}. The handle is the same object every time.
+     *
+     * @return the handle
+     */
+    public Held hold() {
+        acquire();
+        return handle;
+    }
+
+    /** @return the permits available now */
+    public int availablePermits() {
+        return permits;
+    }
+
+    /** @return how many tasks wait for a permit */
+    public int waiting() {
+        return waiters.size();
+    }
+
+    /** @return whether releases beyond the initial permits are rejected */
+    public boolean isBounded() {
+        return max != Integer.MAX_VALUE;
+    }
+
+    @Override
+    public String toString() {
+        return (isBounded() ? "bounded Semaphore (" : "Semaphore (") + permits + " permits"
+                + (waiters.isEmpty() ? "" : ", " + waiters.size() + " waiting") + ")";
+    }
+}

@@ -1,0 +1,129 @@
+package dev.simloop.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+/** Issue 3: acquire/release of an uncontended lock does not allocate on the hot path. */
+class AllocationTest {
+    private static final com.sun.management.ThreadMXBean MX =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /** The loop's driver threads: a task runs mounted on one, so its allocations are counted there. */
+    private static long[] driverIds;
+
+    /**
+     * Bytes allocated so far by the loop's driver threads. A task is a virtual thread, for which
+     * getCurrentThreadAllocatedBytes() answers -1; its allocations land in its carrier, the driver.
+     */
+    private static long allocated() {
+        long sum = 0;
+        for (long b : MX.getThreadAllocatedBytes(driverIds)) {
+            sum += Math.max(0, b);
+        }
+        return sum;
+    }
+
+    @Test
+    void uncontendedAcquireAndReleaseDoNotAllocate() {
+        long[] bytes = Sims.fifo(() -> {
+            Lock lock = new Lock();
+            RLock rlock = new RLock();
+            PriorityLock plock = new PriorityLock();
+            Semaphore sem = new Semaphore(1);
+            long[] out = new long[6];
+            driverIds = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("simloop-driver-")).mapToLong(Thread::threadId).toArray();
+            for (int round = 0; round < 2; round++) { // round 0 warms up (JIT, first-use allocations)
+                long t0 = allocated();
+                for (int i = 0; i < 10_000; i++) {
+                    lock.acquire();
+                    lock.release();
+                }
+                long t1 = allocated();
+                for (int i = 0; i < 10_000; i++) {
+                    try (var _ = lock.hold()) {
+                        rlock.acquire();
+                        rlock.acquire();
+                        rlock.release();
+                        rlock.release();
+                    }
+                }
+                long t2 = allocated();
+                for (int i = 0; i < 10_000; i++) {
+                    try (var _ = plock.hold()) {
+                        sem.acquire();
+                        sem.release();
+                    }
+                }
+                long t3 = allocated();
+                for (int i = 0; i < 10_000; i++) {
+                    if (lock.tryAcquire()) {
+                        lock.release();
+                    }
+                    if (sem.tryAcquire()) {
+                        sem.release();
+                    }
+                }
+                long t4 = allocated();
+                for (int i = 0; i < 10_000; i++) {
+                    dev.simloop.Loop.checkpoint();
+                }
+                long t5 = allocated();
+                out[0] = t1 - t0;
+                out[1] = t2 - t1;
+                out[2] = t3 - t2;
+                out[3] = t4 - t3;
+                out[4] = t5 - t4;
+                out[5] = t0;
+            }
+            return out;
+        });
+        System.out.println("allocated bytes per 10,000 iterations: acquire+release " + bytes[0] + ", hold+RLock "
+                + bytes[1] + ", PriorityLock hold+Semaphore " + bytes[2] + ", tryAcquire+release " + bytes[3]
+                + ", bare checkpoints " + bytes[4] + " (counter " + bytes[5] + ")");
+        assertThat(bytes[5]).as("allocation counter of the driver thread").isPositive();
+        // 10,000 iterations: anything per-call would be >= 160,000 bytes; allow TLAB-refill noise
+        assertThat(bytes[0]).as("Lock acquire+release").isLessThan(2_000);
+        assertThat(bytes[1]).as("Lock.hold + RLock re-entry").isLessThan(2_000);
+        assertThat(bytes[2]).as("PriorityLock.hold + Semaphore").isLessThan(2_000);
+        assertThat(bytes[3]).as("tryAcquire + release").isLessThan(2_000);
+    }
+
+    @Test
+    void schedulingStepsUnderThePriorityPolicyDoNotAllocate() {
+        long bytes = dev.simloop.Simulation.builder().strategy(dev.simloop.Strategy.random())
+                .priorityPolicy(dev.simloop.PriorityPolicy.boostAfter(7)).run(() -> {
+                    PriorityLock lock = new PriorityLock();
+                    long[] out = new long[1];
+                    dev.simloop.TaskGroup.with(tg -> {
+                        for (int k = 0; k < 3; k++) {
+                            int p = k;
+                            tg.spawn(() -> {
+                                dev.simloop.Loop.currentTask().setPriority(p);
+                                for (int i = 0; i < 30_000; i++) {
+                                    dev.simloop.Loop.checkpoint();
+                                }
+                            });
+                        }
+                        driverIds = Thread.getAllStackTraces().keySet().stream()
+                                .filter(t -> t.getName().startsWith("simloop-driver-")).mapToLong(Thread::threadId)
+                                .toArray();
+                        for (int round = 0; round < 2; round++) {
+                            long t0 = allocated();
+                            for (int i = 0; i < 10_000; i++) {
+                                try (var _ = lock.hold()) { // the holder's effective priority is computed each step
+                                    dev.simloop.Loop.checkpoint();
+                                }
+                            }
+                            out[0] = allocated() - t0;
+                        }
+                        return null;
+                    });
+                    return out[0];
+                }).value();
+        System.out.println("allocated bytes for 10,000 policy-scheduled rounds of 4 tasks: " + bytes);
+        assertThat(bytes).isLessThan(20_000);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.simloop.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simloop.Cancelled;
+import dev.simloop.Loop;
+import dev.simloop.Task;
+import dev.simloop.TaskGroup;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConditionTest {
+    /** Rule 5: await releases the lock, and holds it again when it returns. */
+    @Test
+    void awaitReleasesTheLockAndReacquiresBeforeReturning() {
+        List<String> log = Sims.fifo(() -> {
+            List<String> l = new ArrayList<>();
+            Condition cond = new Condition(new Lock("L"));
+            boolean[] ready = {false};
+            TaskGroup.with(tg -> {
+                tg.spawn("waiter", () -> {
+                    try (var _ = cond.hold()) {
+                        while (!ready[0]) {
+                            l.add("waiter: await");
+                            cond.await();
+                            l.add("waiter: woke holding=" + (cond.lock().owner() == Loop.currentTask()));
+                        }
+                    }
+                });
+                Sims.until(() -> cond.waiting() == 1);
+                try (var _ = cond.hold()) {
+                    l.add("main: holds the lock while waiter waits");
+                    ready[0] = true;
+                    cond.signal();
+                    Loop.checkpoint();
+                    l.add("main: waiter still blocked on the lock: " + cond.lock().waiting());
+                }
+                return null;
+            });
+            return l;
+        });
+        assertThat(log).containsExactly("waiter: await", "main: holds the lock while waiter waits",
+                "main: waiter still blocked on the lock: 1", "waiter: woke holding=true");
+    }
+
+    /** Rule 5: a cancelled await re-acquires the lock before Cancelled propagates. */
+    @Test
+    void cancelledAwaitHoldsTheLockAgainWhenCancelledIsRaised() {
+        List<String> log = Sims.fifo(() -> {
+            List<String> l = new ArrayList<>();
+            Lock lock = new Lock("L");
+            Condition cond = new Condition(lock);
+            TaskGroup.with(tg -> {
+                Task<Void> w = tg.spawn("waiter", () -> {
+                    lock.acquire();
+                    try {
+                        cond.await();
+                    } catch (Cancelled e) {
+                        l.add("waiter: cancelled, owner " + lock.owner().name());
+                        throw e;
+                    } finally {
+                        lock.release();
+                    }
+                });
+                Sims.until(() -> cond.waiting() == 1);
+                lock.acquire();
+                w.cancel();
+                l.add("main: cancelled waiter while holding the lock");
+                Loop.checkpoint();
+                Loop.checkpoint();
+                l.add("main: releasing");
+                lock.release();
+                return null;
+            });
+            l.add("end: locked " + lock.isLocked() + ", cond waiting " + cond.waiting());
+            return l;
+        });
+        assertThat(log).containsExactly("main: cancelled waiter while holding the lock", "main: releasing",
+                "waiter: cancelled, owner waiter", "end: locked false, cond waiting 0");
+    }
+
+    @Test
+    void signalAndAwaitRequireTheLock() {
+        List<String> msgs = Sims.fifo(() -> {
+            List<String> l = new ArrayList<>();
+            Condition cond = new Condition();
+            for (Runnable r : List.<Runnable>of(cond::signal, cond::signalAll, cond::await)) {
+                try {
+                    r.run();
+                } catch (IllegalStateException e) {
+                    l.add(e.getMessage());
+                }
+            }
+            return l;
+        });
+        assertThat(msgs).containsExactly(
+                "Condition.signal: task 'main' does not hold Lock, which is not held by any task",
+                "Condition.signalAll: task 'main' does not hold Lock, which is not held by any task",
+                "Condition.await: task 'main' does not hold Lock, which is not held by any task");
+    }
+
+    @Test
+    void signalWakesInWaitingOrderAndSignalAllWakesEveryone() {
+        List<String> log = Sims.fifo(() -> {
+            List<String> l = new ArrayList<>();
+            Condition cond = new Condition();
+            TaskGroup.with(tg -> {
+                for (String n : List.of("a", "b", "c")) {
+                    tg.spawn(n, () -> {
+                        try (var _ = cond.hold()) {
+                            cond.await();
+                            l.add(n);
+                        }
+                    });
+                }
+                Sims.until(() -> cond.waiting() == 3);
+                try (var _ = cond.hold()) {
+                    cond.signal();
+                }
+                Sims.until(() -> l.size() == 1 && !cond.lock().isLocked());
+                l.add("signalAll");
+                try (var _ = cond.hold()) {
+                    cond.signalAll();
+                }
+                return null;
+            });
+            return l;
+        });
+        assertThat(log).containsExactly("a", "signalAll", "b", "c");
+    }
+
+    @Test
+    void priorityConditionWakesTheMostUrgentWaiterFirst() {
+        List<String> log = Sims.fifo(() -> {
+            List<String> l = new ArrayList<>();
+            PriorityCondition cond = new PriorityCondition();
+            TaskGroup.with(tg -> {
+                int[] prios = {5, -1, 5, 0};
+                for (int i = 0; i < prios.length; i++) {
+                    String n = "p" + prios[i] + "#" + i;
+                    int p = prios[i];
+                    tg.spawn(n, () -> {
+                        Loop.currentTask().setPriority(p);
+                        try (var _ = cond.hold()) {
+                            cond.await();
+                            l.add(n);
+                        }
+                    });
+                }
+                Sims.until(() -> cond.waiting() == 4);
+                for (int i = 0; i < 4; i++) {
+                    try (var _ = cond.hold()) {
+                        cond.signal();
+                    }
+                    Sims.until(() -> !cond.lock().isLocked());
+                }
+                return null;
+            });
+            return l;
+        });
+        assertThat(log).containsExactly("p-1#1", "p0#3", "p5#0", "p5#2");
+    }
+}

@@ -1,0 +1,339 @@
+package dev.simloop.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simloop.Loop;
+import dev.simloop.PriorityPolicy;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.Strategy;
+import dev.simloop.Task;
+import dev.simloop.TaskGroup;
+import dev.simloop.ThrowingSupplier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class PriorityTest {
+    /** A lock as the inversion scenario uses it: a PriorityLock or a plain Lock. */
+    private interface AnyLock {
+        void acquire();
+
+        void release();
+
+        boolean isLocked();
+    }
+
+    /**
+     * The priority-inversion scenario of issue 3: low-priority L holds the lock; high-priority H
+     * waits for it; three medium-priority tasks only checkpoint in a loop.
+     */
+    private static ThrowingSupplier<List<String>> inversion(Supplier<AnyLock> newLock) {
+        return () -> {
+            List<String> log = new ArrayList<>();
+            AnyLock lock = newLock.get();
+            Loop.currentTask().setPriority(-100); // main sets the scene before anyone else runs
+            TaskGroup.with(tg -> {
+                tg.spawn("L", () -> {
+                    Loop.currentTask().setPriority(10);
+                    lock.acquire();
+                    log.add("L holds");
+                    for (int i = 0; i < 5; i++) {
+                        Loop.checkpoint();
+                    }
+                    log.add("L releases");
+                    lock.release();
+                    log.add("L done");
+                });
+                Sims.until(lock::isLocked);
+                for (int m = 1; m <= 3; m++) {
+                    String name = "M" + m;
+                    tg.spawn(name, () -> {
+                        for (int i = 0; i < 20; i++) {
+                            Loop.checkpoint();
+                        }
+                        log.add(name + " done");
+                    });
+                }
+                tg.spawn("H", () -> {
+                    Loop.currentTask().setPriority(-10);
+                    log.add("H waits");
+                    lock.acquire();
+                    log.add("H acquired");
+                    lock.release();
+                });
+                return null;
+            });
+            return log;
+        };
+    }
+
+    private static AnyLock priorityLock() {
+        PriorityLock l = new PriorityLock("P");
+        return new AnyLock() {
+            public void acquire() {
+                l.acquire();
+            }
+
+            public void release() {
+                l.release();
+            }
+
+            public boolean isLocked() {
+                return l.isLocked();
+            }
+        };
+    }
+
+    private static AnyLock plainLock() {
+        Lock l = new Lock("P");
+        return new AnyLock() {
+            public void acquire() {
+                l.acquire();
+            }
+
+            public void release() {
+                l.release();
+            }
+
+            public boolean isLocked() {
+                return l.isLocked();
+            }
+        };
+    }
+
+    @Test
+    void withPriorityLockTheHolderInheritsHsPriorityAndReleasesBeforeAnyMediumTaskFinishes() {
+        List<String> log = Simulation.builder().strategy(Strategy.fifo()).priorityPolicy(PriorityPolicy.standard())
+                .run(inversion(PriorityTest::priorityLock)).value();
+        // L takes the lock and yields inside acquire (a checkpoint), so H queues before L logs "L holds";
+        // from then on L runs with H's priority, ahead of every medium task. Release is not a checkpoint,
+        // so L finishes its step ("L done") before H, which now holds the lock, runs.
+        assertThat(log).containsExactly("H waits", "L holds", "L releases", "L done", "H acquired", "M1 done",
+                "M2 done", "M3 done");
+    }
+
+    @Test
+    void withAPlainLockTheMediumTasksFinishFirst() {
+        List<String> log = Simulation.builder().strategy(Strategy.fifo()).priorityPolicy(PriorityPolicy.standard())
+                .run(inversion(PriorityTest::plainLock)).value();
+        // L keeps its own low priority: every medium task finishes before L may continue
+        assertThat(log).containsExactly("H waits", "M1 done", "M2 done", "M3 done", "L holds", "L releases",
+                "L done", "H acquired");
+    }
+
+    @Test
+    void inversionOutcomeHoldsForEveryExploredScheduleAndInARealLoop() {
+        for (long seed = 0; seed < 50; seed++) {
+            SimResult<List<String>> inherit = Simulation.builder().seed(seed).priorityPolicy(PriorityPolicy.standard())
+                    .run(inversion(PriorityTest::priorityLock));
+            assertThat(inherit.value().subList(0, 5)).containsExactly("H waits", "L holds", "L releases", "L done",
+                    "H acquired");
+            SimResult<List<String>> plain = Simulation.builder().seed(seed).priorityPolicy(PriorityPolicy.standard())
+                    .run(inversion(PriorityTest::plainLock));
+            assertThat(plain.value().subList(0, 4)).containsExactlyInAnyOrder("H waits", "M1 done", "M2 done", "M3 done");
+            assertThat(plain.value().subList(4, 8)).containsExactly("L holds", "L releases", "L done", "H acquired");
+            // the same policy and schedule replay exactly
+            SimResult<List<String>> again = Simulation.builder().priorityPolicy(PriorityPolicy.standard())
+                    .replay(inherit.schedule()).run(inversion(PriorityTest::priorityLock));
+            assertThat(again.traceDigest()).isEqualTo(inherit.traceDigest());
+        }
+        List<String> real = Loop.run(PriorityPolicy.standard(), inversion(PriorityTest::priorityLock));
+        assertThat(real).containsExactly("H waits", "L holds", "L releases", "L done", "H acquired", "M1 done",
+                "M2 done", "M3 done");
+    }
+
+    @Test
+    void withoutThePolicyPrioritiesDoNotReorderTheReadyQueue() {
+        List<String> log = Simulation.builder().strategy(Strategy.fifo()).run(inversion(PriorityTest::priorityLock))
+                .value();
+        // plain FIFO round-robin: L's five checkpoints finish long before the mediums' twenty
+        assertThat(log).containsExactly("L holds", "H waits", "L releases", "L done", "H acquired", "M1 done",
+                "M2 done", "M3 done");
+    }
+
+    @Test
+    void effectivePriorityIsInheritedTransitivelyAndDropsWhenWaitersLeave() {
+        List<Integer> seen = Sims.fifo(() -> {
+            List<Integer> out = new ArrayList<>();
+            PriorityLock p1 = new PriorityLock("p1");
+            PriorityLock p2 = new PriorityLock("p2");
+            Lock plain = new Lock("plain");
+            TaskGroup.with(tg -> {
+                Task<Void> a = tg.spawn("a", () -> {
+                    Loop.currentTask().setPriority(10);
+                    p1.acquire();
+                    plain.acquire();
+                    Loop.sleep(java.time.Duration.ofSeconds(1));
+                    plain.release();
+                    p1.release();
+                });
+                Sims.until(() -> plain.isLocked());
+                Task<Void> b = tg.spawn("b", () -> {
+                    Loop.currentTask().setPriority(5);
+                    p2.acquire();
+                    p1.acquire(); // waits for a
+                    p1.release();
+                    p2.release();
+                });
+                Sims.until(() -> p1.waiting() == 1);
+                out.add(a.effectivePriority()); // 5 from b
+                Task<Void> c = tg.spawn("c", () -> {
+                    Loop.currentTask().setPriority(-3);
+                    p2.acquire(); // waits for b, which waits for a
+                    p2.release();
+                });
+                Task<Void> d = tg.spawn("d", () -> {
+                    Loop.currentTask().setPriority(-50);
+                    plain.acquire(); // a plain lock lends no priority
+                    plain.release();
+                });
+                Sims.until(() -> p2.waiting() == 1 && plain.waiting() == 1);
+                out.add(a.effectivePriority()); // -3 from c through b
+                out.add(b.effectivePriority());
+                out.add(c.effectivePriority());
+                c.cancel();
+                Sims.until(c::isDone);
+                out.add(a.effectivePriority()); // back to 5
+                b.setPriority(1);
+                out.add(a.effectivePriority()); // follows b's own change
+                out.add(a.priority());
+                return null;
+            });
+            return out;
+        });
+        assertThat(seen).containsExactly(5, -3, -3, -3, 5, 1, 10);
+    }
+
+    @Test
+    void priorityLockServesWaitersByPriorityFifoAmongEquals() {
+        List<String> log = Sims.fifo(() -> {
+            List<String> l = new ArrayList<>();
+            PriorityLock lock = new PriorityLock();
+            lock.acquire();
+            TaskGroup.with(tg -> {
+                int[] prios = {3, 1, 3, -2, 1};
+                for (int i = 0; i < prios.length; i++) {
+                    int p = prios[i];
+                    String name = "p" + p + "#" + i;
+                    tg.spawn(name, () -> {
+                        Loop.currentTask().setPriority(p);
+                        try (var _ = lock.hold()) {
+                            l.add(name);
+                        }
+                    });
+                }
+                Sims.until(() -> lock.waiting() == 5);
+                lock.release();
+                return null;
+            });
+            return l;
+        });
+        assertThat(log).containsExactly("p-2#3", "p1#1", "p1#4", "p3#0", "p3#2");
+    }
+
+    @Test
+    void thePolicyRunsTheMostUrgentReadyTaskFirstFifoAmongEquals() {
+        List<String> log = Simulation.builder().strategy(Strategy.fifo()).priorityPolicy(PriorityPolicy.standard())
+                .run(() -> {
+                    List<String> l = new ArrayList<>();
+                    Loop.currentTask().setPriority(-100);
+                    TaskGroup.with(tg -> {
+                        int[] prios = {2, 0, 2, -1, 0};
+                        for (int i = 0; i < prios.length; i++) {
+                            int p = prios[i];
+                            String name = "p" + p + "#" + i;
+                            tg.spawn(name, () -> {
+                                Loop.currentTask().setPriority(p);
+                                Loop.checkpoint(); // re-queued with its own priority
+                                l.add(name);
+                            });
+                        }
+                        return null;
+                    });
+                    return l;
+                }).value();
+        assertThat(log).containsExactly("p-1#3", "p0#1", "p0#4", "p2#0", "p2#2");
+    }
+
+    @Test
+    void exploringStrategiesChooseOnlyAmongTheMostUrgent() {
+        int lowFirstWithout = 0;
+        for (long seed = 0; seed < 100; seed++) {
+            ThrowingSupplier<String> race = () -> {
+                StringBuilder sb = new StringBuilder();
+                TaskGroup.with(tg -> {
+                    tg.spawn("low", () -> {
+                        Loop.currentTask().setPriority(1);
+                        Loop.checkpoint();
+                        sb.append("low ");
+                    });
+                    tg.spawn("high", () -> {
+                        Loop.checkpoint();
+                        sb.append("high ");
+                    });
+                    return null;
+                });
+                return sb.toString().trim();
+            };
+            String with = Simulation.builder().seed(seed).priorityPolicy(PriorityPolicy.standard()).run(race).value();
+            assertThat(with).isEqualTo("high low");
+            if (Simulation.run(seed, race).value().equals("low high")) {
+                lowFirstWithout++;
+            }
+        }
+        assertThat(lowFirstWithout).isGreaterThan(10); // without the policy, both orders are explored
+    }
+
+    @Test
+    void boostingRunsAStarvedTaskAfterTheConfiguredSteps() {
+        for (int boost : new int[] {3, 10}) {
+            List<String> log = Simulation.builder().strategy(Strategy.fifo()).priorityPolicy(PriorityPolicy.boostAfter(boost))
+                    .run(() -> {
+                        List<String> l = new ArrayList<>();
+                        TaskGroup.with(tg -> {
+                            tg.spawn("background", () -> {
+                                Loop.currentTask().setPriority(10);
+                                Loop.checkpoint();
+                                l.add("background");
+                            });
+                            tg.spawn("busy", () -> {
+                                Loop.currentTask().setPriority(-10);
+                                for (int i = 0; i < 30; i++) {
+                                    Loop.checkpoint();
+                                    l.add("busy " + i);
+                                }
+                            });
+                            return null;
+                        });
+                        return l;
+                    }).value();
+            int at = log.indexOf("background");
+            assertThat(log).hasSize(31);
+            // background is passed over at most `boost` steps, then runs between two busy steps
+            assertThat(at).as("position of background with boost %d in %s", boost, log).isEqualTo(boost - 1);
+            List<String> noBoost = Simulation.builder().strategy(Strategy.fifo())
+                    .priorityPolicy(PriorityPolicy.standard()).run(() -> {
+                        List<String> l = new ArrayList<>();
+                        TaskGroup.with(tg -> {
+                            tg.spawn("background", () -> {
+                                Loop.currentTask().setPriority(10);
+                                Loop.checkpoint();
+                                l.add("background");
+                            });
+                            tg.spawn("busy", () -> {
+                                Loop.currentTask().setPriority(-10);
+                                for (int i = 0; i < 30; i++) {
+                                    Loop.checkpoint();
+                                    l.add("busy " + i);
+                                }
+                            });
+                            return null;
+                        });
+                        return l;
+                    }).value();
+            assertThat(noBoost.getLast()).isEqualTo("background");
+        }
+    }
+}
