@@ -71,6 +71,42 @@ class NondeterminismTest {
     }
 
     @Test
+    void realSocketIoWokenByTheJdkPollerIsDetected() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+                Socket accepted = server.accept()) {
+            AtomicBoolean sent = new AtomicBoolean();
+            AtomicReference<Thread> reader = new AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                while (reader.get() == null || reader.get().getState() != Thread.State.WAITING) {
+                    Thread.onSpinWait();
+                }
+                try {
+                    client.getOutputStream().write(42);
+                    client.getOutputStream().flush();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                sent.set(true);
+            }, "socket-writer");
+            writer.setDaemon(true);
+            writer.start();
+            SimResult<Object> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
+                tg.spawn("reader", () -> {
+                    reader.set(Thread.currentThread());
+                    return accepted.getInputStream().read();
+                });
+                tg.spawn("busy", () -> spinUntil(sent));
+                return null;
+            }));
+            writer.join(10_000);
+            assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class).hasMessageContaining("task 'reader'")
+                    .hasMessageContaining("blocking I/O");
+            assertThat(reader.get().getState()).isEqualTo(Thread.State.TERMINATED);
+        }
+    }
+
+    @Test
     void blockingSocketReadInASimulationIsReportedNamingTheTask() throws Exception {
         // A read that no data will ever end: the run must not hang, and the report names the task and
         // where it blocked. (Whether the JDK's I/O poller would ever wake a task of a custom scheduler

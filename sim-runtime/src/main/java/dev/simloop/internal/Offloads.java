@@ -17,6 +17,19 @@ final class Offloads {
                 return t;
             });
 
+    private static final AtomicInteger CARRIERS = new AtomicInteger();
+
+    /**
+     * Carrier threads for virtual threads that inherited a task as their scheduler (see
+     * {@link TaskImpl#execute}): they run off the loop, as they would on the JDK's default scheduler.
+     */
+    static final ExecutorService FOREIGN_CARRIERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "simloop-foreign-carrier-" + CARRIERS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+
     private Offloads() {
     }
 }

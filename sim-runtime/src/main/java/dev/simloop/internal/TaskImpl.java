@@ -79,6 +79,8 @@ public final class TaskImpl<T> implements Task<T>, Executor {
     /** Interrupted once while its aborted run unwinds (see Scheduler.killAll). */
     boolean killInterrupted;
     final WaitQueue joiners = new WaitQueue();
+    /** The JDK's runner of this task's own continuation (the same object at every submission). */
+    private volatile Runnable own;
     private int priority;
 
     TaskImpl(Scheduler loop, int id, String name, GroupImpl group, ThrowingSupplier<T> body,
@@ -128,6 +130,17 @@ public final class TaskImpl<T> implements Task<T>, Executor {
 
     @Override
     public void execute(Runnable continuation) {
+        Runnable mine = own;
+        if (mine == null) {
+            own = continuation; // the first submission is this task's own Thread.start()
+        } else if (continuation != mine) {
+            // The JDK gives a virtual thread created without a scheduler the scheduler of the virtual
+            // thread that creates it, so threads created inside a task (Thread.ofVirtual() in user code,
+            // the JDK's I/O sub-pollers on first I/O) would be scheduled as if they were this task. They
+            // are not tasks: run them off the loop, as the default scheduler would.
+            Offloads.FOREIGN_CARRIERS.execute(continuation);
+            return;
+        }
         loop.submitted(this, continuation);
     }
 
