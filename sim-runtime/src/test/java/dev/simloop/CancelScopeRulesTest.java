@@ -436,7 +436,7 @@ class CancelScopeRulesTest {
     }
 
     @Test
-    void rule4_deadlineSetBeforeTheFirstCheckpointOfAShieldedScopeStillFires() {
+    void rule4_aShieldInsideATimeoutHidesItsDeadline() {
         String v = sim(() -> {
             Optional<String> o = CancelScope.moveOnAfter(Duration.ofSeconds(2), () -> CancelScope.shielded(() -> {
                 Loop.sleep(Duration.ofSeconds(5)); // shield hides the outer deadline

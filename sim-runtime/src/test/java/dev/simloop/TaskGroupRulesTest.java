@@ -283,6 +283,21 @@ class TaskGroupRulesTest {
     }
 
     @Test
+    void rule2_realModeRethrowsUncheckedUnchangedAndWrapsChecked() {
+        IllegalStateException unchecked = new IllegalStateException("real failure");
+        assertThatThrownBy(() -> Loop.run(() -> TaskGroup.with(tg -> {
+            tg.spawn("x", () -> {
+                throw unchecked;
+            });
+            return null;
+        }))).isSameAs(unchecked);
+        assertThatThrownBy(() -> Loop.run(() -> {
+            throw new IOException("checked main");
+        })).isExactlyInstanceOf(TaskFailedException.class).hasMessageContaining("'main'")
+                .hasCauseExactlyInstanceOf(IOException.class);
+    }
+
+    @Test
     void rule2_errorsAreRethrownUnchanged() {
         AssertionError boom = new AssertionError("assertion in a task");
         SimResult<Object> r = Simulation.run(3, () -> TaskGroup.with(tg -> {
