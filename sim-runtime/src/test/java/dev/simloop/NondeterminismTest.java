@@ -54,7 +54,8 @@ class NondeterminismTest {
             completed.set(true);
         }, "foreign-completer");
         completer.setDaemon(true);
-        SimResult<Object> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
+        // no step limit: spinUntil bounds the wait in wall time, however slow the foreign thread is
+        SimResult<Object> r = Simulation.builder().seed(1).maxSteps(Long.MAX_VALUE).run(() -> TaskGroup.with(tg -> {
             tg.spawn("waiter", () -> {
                 waiterThread.set(Thread.currentThread());
                 return cf.get();
@@ -91,7 +92,7 @@ class NondeterminismTest {
             }, "socket-writer");
             writer.setDaemon(true);
             writer.start();
-            SimResult<Object> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
+            SimResult<Object> r = Simulation.builder().seed(1).maxSteps(Long.MAX_VALUE).run(() -> TaskGroup.with(tg -> {
                 tg.spawn("reader", () -> {
                     reader.set(Thread.currentThread());
                     return accepted.getInputStream().read();
