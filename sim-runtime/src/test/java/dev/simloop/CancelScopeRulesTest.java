@@ -917,6 +917,15 @@ class CancelScopeRulesTest {
         assertThat(log).containsExactly("bottom reached at depth " + depth, "bottom cancelled: DEADLINE");
     }
 
+    @Test
+    void rule8_fiveThousandNestedScopesInRealMode() {
+        List<String> log = Modes.log();
+        Optional<Object> r = Loop.run(() -> CancelScope.moveOnAfter(Duration.ofMillis(30),
+                () -> nest(5_000, new Event(), log)));
+        assertThat(r).isEmpty();
+        assertThat(log).containsExactly("bottom reached at depth 5000", "bottom cancelled: DEADLINE");
+    }
+
     /** Few frames per level (see ARCHITECTURE: a parked task's stack must stay small). */
     private static Object nest(int n, Event ready, List<String> log) throws Exception {
         if (n == 0) {
