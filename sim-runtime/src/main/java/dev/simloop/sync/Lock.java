@@ -1,7 +1,5 @@
 package dev.simloop.sync;
 
-import dev.simloop.Task;
-
 /**
  * A mutual-exclusion lock owned by the task that acquired it, served first come, first served:
  * waiters get the lock in the order they started waiting, and {@link #release()} hands it straight
@@ -25,9 +23,7 @@ import dev.simloop.Task;
  * <p>Use a lock from the tasks of one loop only. In a {@link dev.simloop.DeadlockDetected} report, a
  * task waiting for it reads {@code waits for Lock 'name' held by task 'owner'}.
  */
-public final class Lock {
-    private final LockCore core;
-
+public final class Lock extends LockBase {
     /** Creates a free, unnamed lock. */
     public Lock() {
         this(null);
@@ -39,7 +35,7 @@ public final class Lock {
      * @param name the name, or null
      */
     public Lock(String name) {
-        this.core = new LockCore("Lock", name, false, false);
+        super(new LockCore("Lock", name, false, false));
     }
 
     /**
@@ -82,35 +78,5 @@ public final class Lock {
     public Held hold() {
         core.acquire("Lock.hold");
         return core;
-    }
-
-    /** @return whether some task holds the lock */
-    public boolean isLocked() {
-        return core.holder() != null;
-    }
-
-    /** @return the task holding the lock, or null */
-    public Task<?> owner() {
-        return core.holder();
-    }
-
-    /** @return how many tasks wait to acquire it */
-    public int waiting() {
-        return core.waiting();
-    }
-
-    /** @return whether a holder finished without releasing it, so that it can never be acquired again */
-    public boolean isBroken() {
-        return core.isBroken();
-    }
-
-    LockCore core() {
-        return core;
-    }
-
-    /** @return e.g. {@code Lock 'db' held by task 'writer' (2 waiting)} */
-    @Override
-    public String toString() {
-        return core.toString();
     }
 }

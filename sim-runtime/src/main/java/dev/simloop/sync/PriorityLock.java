@@ -1,7 +1,5 @@
 package dev.simloop.sync;
 
-import dev.simloop.Task;
-
 /**
  * A lock whose waiters are served by priority: {@link #release()} hands it to the waiting task with
  * the most urgent {@linkplain Task#effectivePriority() effective priority} (lowest value), the
@@ -27,9 +25,7 @@ import dev.simloop.Task;
  * <p>Use a lock from the tasks of one loop only. In a {@link dev.simloop.DeadlockDetected} report, a
  * task waiting for it reads {@code waits for PriorityLock 'name' held by task 'owner'}.
  */
-public final class PriorityLock {
-    private final LockCore core;
-
+public final class PriorityLock extends LockBase {
     /** Creates a free, unnamed lock. */
     public PriorityLock() {
         this(null);
@@ -41,7 +37,7 @@ public final class PriorityLock {
      * @param name the name, or null
      */
     public PriorityLock(String name) {
-        this.core = new LockCore("PriorityLock", name, false, true);
+        super(new LockCore("PriorityLock", name, false, true));
     }
 
     /**
@@ -84,35 +80,5 @@ public final class PriorityLock {
     public Held hold() {
         core.acquire("PriorityLock.hold");
         return core;
-    }
-
-    /** @return whether some task holds the lock */
-    public boolean isLocked() {
-        return core.holder() != null;
-    }
-
-    /** @return the task holding the lock, or null */
-    public Task<?> owner() {
-        return core.holder();
-    }
-
-    /** @return how many tasks wait to acquire it */
-    public int waiting() {
-        return core.waiting();
-    }
-
-    /** @return whether a holder finished without releasing it, so that it can never be acquired again */
-    public boolean isBroken() {
-        return core.isBroken();
-    }
-
-    LockCore core() {
-        return core;
-    }
-
-    /** @return e.g. {@code PriorityLock 'db' held by task 'writer' (2 waiting)} */
-    @Override
-    public String toString() {
-        return core.toString();
     }
 }

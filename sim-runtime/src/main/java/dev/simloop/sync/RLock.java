@@ -1,7 +1,5 @@
 package dev.simloop.sync;
 
-import dev.simloop.Task;
-
 /**
  * A re-entrant lock: like {@link Lock} (owned, FIFO, handed over on release), but the task holding
  * it may acquire it again; it keeps a hold count, and the lock is released when {@link #release()}
@@ -24,9 +22,7 @@ import dev.simloop.Task;
  * <p>Use a lock from the tasks of one loop only. In a {@link dev.simloop.DeadlockDetected} report, a
  * task waiting for it reads {@code waits for RLock 'name' held by task 'owner'}.
  */
-public final class RLock {
-    private final LockCore core;
-
+public final class RLock extends LockBase {
     /** Creates a free, unnamed lock. */
     public RLock() {
         this(null);
@@ -38,7 +34,7 @@ public final class RLock {
      * @param name the name, or null
      */
     public RLock(String name) {
-        this.core = new LockCore("RLock", name, true, false);
+        super(new LockCore("RLock", name, true, false));
     }
 
     /**
@@ -82,38 +78,8 @@ public final class RLock {
         return core;
     }
 
-    /** @return whether some task holds the lock */
-    public boolean isLocked() {
-        return core.holder() != null;
-    }
-
-    /** @return the task holding the lock, or null */
-    public Task<?> owner() {
-        return core.holder();
-    }
-
-    /** @return how many tasks wait to acquire it */
-    public int waiting() {
-        return core.waiting();
-    }
-
-    /** @return whether a holder finished without releasing it, so that it can never be acquired again */
-    public boolean isBroken() {
-        return core.isBroken();
-    }
-
     /** @return how many times the holder has acquired it without releasing; 0 when free */
     public int holdCount() {
         return core.holds();
-    }
-
-    LockCore core() {
-        return core;
-    }
-
-    /** @return e.g. {@code RLock 'db' held by task 'writer' (2 waiting)} */
-    @Override
-    public String toString() {
-        return core.toString();
     }
 }

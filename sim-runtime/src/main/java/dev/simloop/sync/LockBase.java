@@ -1,0 +1,45 @@
+package dev.simloop.sync;
+
+import dev.simloop.Task;
+
+/**
+ * What {@link Lock}, {@link RLock} and {@link PriorityLock} share: the queries, all answered by
+ * their {@link LockCore}. Each lock documents its own acquire and release rules.
+ */
+abstract sealed class LockBase permits Lock, RLock, PriorityLock {
+    final LockCore core;
+
+    LockBase(LockCore core) {
+        this.core = core;
+    }
+
+    /** @return whether some task holds the lock */
+    public boolean isLocked() {
+        return core.holder() != null;
+    }
+
+    /** @return the task holding the lock, or null */
+    public Task<?> owner() {
+        return core.holder();
+    }
+
+    /** @return how many tasks wait to acquire it */
+    public int waiting() {
+        return core.waiting();
+    }
+
+    /** @return whether a holder finished without releasing it, so that it can never be acquired again */
+    public boolean isBroken() {
+        return core.isBroken();
+    }
+
+    LockCore core() {
+        return core;
+    }
+
+    /** @return e.g. {@code Lock 'db' held by task 'writer' (2 waiting)} */
+    @Override
+    public String toString() {
+        return core.toString();
+    }
+}
