@@ -59,12 +59,13 @@ public final class TimeToBug {
             int[] x = new int[1];
             TaskGroup.with(g -> {
                 for (int t = 0; t < 2; t++) {
+                    int late = t * FILL; // FIFO runs the tasks in lockstep: offset them so that FIFO passes
                     g.spawn(() -> {
-                        fill(FILL);
+                        fill(FILL + late);
                         int v = x[0];
                         Loop.checkpoint();
                         x[0] = v + 1;
-                        fill(FILL);
+                        fill(2 * FILL - late);
                     });
                 }
                 return null;
@@ -79,13 +80,14 @@ public final class TimeToBug {
             int[] balance = {10};
             TaskGroup.with(g -> {
                 for (int t = 0; t < 2; t++) {
+                    int late = t * FILL;
                     g.spawn(() -> {
-                        fill(FILL);
+                        fill(FILL + late);
                         if (balance[0] >= 10) {
                             Loop.checkpoint();
                             balance[0] -= 10;
                         }
-                        fill(FILL);
+                        fill(2 * FILL - late);
                     });
                 }
                 return null;
@@ -170,7 +172,7 @@ public final class TimeToBug {
             });
             return null;
         }));
-        // 6. Needs A1 < B1 < A2 < B2 < A3: three preemptions at specific points (A runs first under FIFO).
+        // 6. Needs A1 < B1 < A2 < B2 < A3: three preemptions at specific points (FIFO runs A to its end first).
         ks.add(new Kernel("three preemptions", 2, 4, () -> {
             int[] stage = new int[1];
             TaskGroup.with(g -> {
@@ -189,7 +191,7 @@ public final class TimeToBug {
                     }
                 });
                 g.spawn(() -> {
-                    fill(PRE);
+                    fill(3 * PRE + 2); // under FIFO, B1 comes after A3
                     if (stage[0] == 1) {
                         stage[0] = 2;
                     }
