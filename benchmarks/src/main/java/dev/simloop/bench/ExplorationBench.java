@@ -9,7 +9,9 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
@@ -26,23 +28,35 @@ public class ExplorationBench {
     /** Checkpoints per task of the kernel. */
     public static final int CHECKPOINTS = 10;
 
+    /**
+     * The strategy of the kernel runs, in {@link Strategy#parse} form. {@link Report} sets it to those
+     * of {@code random} and {@code pct(3)} that the runtime knows.
+     */
+    @Param({"random"})
+    public String strategy;
+
+    Strategy parsed;
     long seed;
 
-    /** The 2-task lost-update kernel, 10 checkpoints per task, {@code Strategy.random()}; returns failures seen. */
+    @Setup
+    public void setup() {
+        parsed = Strategy.parse(strategy);
+    }
+
+    /** The 2-task lost-update kernel, 10 checkpoints per task; returns failures seen. */
     @Benchmark
     @OperationsPerInvocation(RUNS)
-    public int lostUpdateRandom() {
-        int failed = lostUpdateRandom(seed, RUNS);
+    public int lostUpdate() {
+        int failed = lostUpdate(parsed, seed, RUNS);
         seed += RUNS;
         return failed;
     }
 
-    static int lostUpdateRandom(long firstSeed, int runs) {
-        Strategy random = Strategy.random();
+    static int lostUpdate(Strategy s, long firstSeed, int runs) {
         return Drivers.call(() -> {
             int failed = 0;
             for (int i = 0; i < runs; i++) {
-                int v = Simulation.builder().seed(firstSeed + i).strategy(random)
+                int v = Simulation.builder().seed(firstSeed + i).strategy(s)
                         .run(() -> Kernels.lostUpdate(CHECKPOINTS)).value();
                 if (v != 2 * CHECKPOINTS) {
                     failed++;
@@ -56,17 +70,16 @@ public class ExplorationBench {
     @Benchmark
     @OperationsPerInvocation(RUNS)
     public int bareSimulation() {
-        int r = bareSimulation(seed, RUNS);
+        int r = bareSimulation(parsed, seed, RUNS);
         seed += RUNS;
         return r;
     }
 
-    static int bareSimulation(long firstSeed, int runs) {
-        Strategy random = Strategy.random();
+    static int bareSimulation(Strategy s, long firstSeed, int runs) {
         return Drivers.call(() -> {
             int sum = 0;
             for (int i = 0; i < runs; i++) {
-                sum += Simulation.builder().seed(firstSeed + i).strategy(random).run(() -> 1).value();
+                sum += Simulation.builder().seed(firstSeed + i).strategy(s).run(() -> 1).value();
             }
             return sum;
         }, t -> { });

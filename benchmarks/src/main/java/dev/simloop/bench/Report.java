@@ -54,8 +54,10 @@ public final class Report {
                     "ratio < 1"),
             new Row("  simulated, one group", "SpawnJoinBench.simulatedOneGroup", "SpawnJoinBench.virtualThreadExecutor", ""),
             new Row("  real, one group", "SpawnJoinBench.realOneGroup", "SpawnJoinBench.virtualThreadExecutor", ""),
-            new Row("3 exploration (ns/schedule)", "ExplorationBench.lostUpdateRandom", "ExplorationBench.bareSimulation",
-                    ">= 100,000/s"),
+            new Row("3 exploration, random (ns/schedule)", "ExplorationBench.lostUpdate[random]",
+                    "ExplorationBench.bareSimulation[random]", ">= 100,000/s"),
+            new Row("  exploration, pct(3)", "ExplorationBench.lostUpdate[pct(3)]",
+                    "ExplorationBench.bareSimulation[pct(3)]", ">= 100,000/s"),
             new Row("4 timers (ns/event)", "TimerBench.sleepers", "TimerBench.checkpointers", ">= 1,000,000/s"),
             new Row("5 lock, simulated (ns/pair)", "LockBench.simulatedLock", "LockBench.reentrantLock",
                     "ratio <= 3, 0 B"),
@@ -64,11 +66,26 @@ public final class Report {
     record Figure(double score, double error, double allocNorm) {
     }
 
+    /** Those of random and pct(3) that this runtime knows (pct may not exist yet). */
+    static String[] exploredStrategies() {
+        List<String> out = new ArrayList<>();
+        for (String s : List.of("random", "pct(3)")) {
+            try {
+                dev.simloop.Strategy.parse(s);
+                out.add(s);
+            } catch (RuntimeException e) {
+                // not (yet) in the runtime
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
     static Map<String, Figure> runJmh(boolean full) throws RunnerException {
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include("dev\\.simloop\\.bench\\..*Bench\\.")
                 .jvmArgsAppend(JVM_FLAGS)
                 .addProfiler(GCProfiler.class)
+                .param("strategy", exploredStrategies())
                 .shouldFailOnError(true);
         if (full) {
             b.forks(2).warmupIterations(5).warmupTime(TimeValue.seconds(2))
@@ -82,6 +99,10 @@ public final class Report {
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
             String shortName = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+            String strategy = r.getParams().getParam("strategy");
+            if (strategy != null) {
+                shortName += "[" + strategy + "]";
+            }
             Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
             out.put(shortName, new Figure(r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError(),
                     alloc == null ? Double.NaN : alloc.getScore()));
@@ -95,7 +116,7 @@ public final class Report {
 
     static String table(Map<String, Figure> figs) {
         StringBuilder out = new StringBuilder();
-        String h = String.format(Locale.ROOT, "%-36s %-36s %18s  %-38s %18s %8s %10s  %-16s %s", "benchmark", "simloop",
+        String h = String.format(Locale.ROOT, "%-36s %-38s %18s  %-40s %18s %8s %10s  %-16s %s", "benchmark", "simloop",
                 "ns/op", "baseline (same run)", "ns/op", "ratio", "B/op", "target", "met");
         out.append(h).append('\n').append("-".repeat(h.length())).append('\n');
         for (Row row : ROWS) {
@@ -113,16 +134,18 @@ public final class Report {
                 case ">= 1,000,000/s" -> 1e9 / f.score() >= 1_000_000 ? "yes" : "NO";
                 default -> "";
             };
-            out.append(String.format(Locale.ROOT, "%-36s %-36s %18s  %-38s %18s %7.2fx %10.1f  %-16s %s%n", row.what(),
+            out.append(String.format(Locale.ROOT, "%-36s %-38s %18s  %-40s %18s %7.2fx %10.1f  %-16s %s%n", row.what(),
                     row.bench(), fmt(f), row.baseline(), fmt(base), ratio, f.allocNorm(), row.target(), met));
         }
         out.append('\n');
-        Figure ex = figs.get("ExplorationBench.lostUpdateRandom");
-        Figure bare = figs.get("ExplorationBench.bareSimulation");
-        if (ex != null && bare != null) {
-            out.append(String.format(Locale.ROOT, "exploration: %,.0f schedules/s of the lost-update kernel"
-                    + " (a bare 1-task simulation: %,.0f runs/s, so the kernel's own work is %,.0f ns/schedule)%n",
-                    1e9 / ex.score(), 1e9 / bare.score(), ex.score() - bare.score()));
+        for (String st : exploredStrategies()) {
+            Figure ex = figs.get("ExplorationBench.lostUpdate[" + st + "]");
+            Figure bare = figs.get("ExplorationBench.bareSimulation[" + st + "]");
+            if (ex != null && bare != null) {
+                out.append(String.format(Locale.ROOT, "exploration, %s: %,.0f schedules/s of the lost-update kernel"
+                        + " (a bare 1-task simulation: %,.0f runs/s, so the kernel's own work is %,.0f ns/schedule)%n",
+                        st, 1e9 / ex.score(), 1e9 / bare.score(), ex.score() - bare.score()));
+            }
         }
         Figure sl = figs.get("TimerBench.sleepers");
         Figure cp = figs.get("TimerBench.checkpointers");

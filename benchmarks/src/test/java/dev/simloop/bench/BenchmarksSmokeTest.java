@@ -45,9 +45,12 @@ class BenchmarksSmokeTest {
 
     @Test
     void exploration() {
-        int failed = ExplorationBench.lostUpdateRandom(0, 20);
+        int failed = ExplorationBench.lostUpdate(Strategy.random(), 0, 20);
         assertTrue(failed > 0, "random finds lost updates in 20 runs");
-        assertEquals(20, ExplorationBench.bareSimulation(0, 20));
+        assertEquals(20, ExplorationBench.bareSimulation(Strategy.random(), 0, 20));
+        for (String s : Report.exploredStrategies()) {
+            assertEquals(5, ExplorationBench.bareSimulation(Strategy.parse(s), 0, 5));
+        }
     }
 
     @Test
