@@ -1,0 +1,202 @@
+package dev.simloop.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the JMH benchmarks of this module and prints each simloop figure as a ratio to a baseline
+ * measured in the same run, then the time-to-bug table and the scale figure (in a child JVM).
+ *
+ * <p>Arguments: {@code quick} (default: 1 fork, 3 x 1 s warm-up, 3 x 1 s measurement) or {@code full}
+ * (2 forks, 5 x 2 s + 5 x 2 s); optionally {@code jmh-only} to skip time-to-bug and scale.
+ */
+public final class Report {
+    /** The JVM flags every forked benchmark JVM needs. */
+    static final String[] JVM_FLAGS = {
+        "--enable-preview",
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED",
+        "-Xss16m",
+    };
+
+    private Report() {
+    }
+
+    /** One line of the table: a simloop figure against a baseline, with a target on the ratio or the rate. */
+    record Row(String what, String bench, String baseline, String target) {
+    }
+
+    static final List<Row> ROWS = List.of(
+            new Row("1 task switch (ns/switch)", "TaskSwitchBench.simloopCheckpoint", "TaskSwitchBench.continuationYield",
+                    "ratio <= 2"),
+            new Row("", "TaskSwitchBench.simloopCheckpoint", "TaskSwitchBench.platformParkUnpark", ""),
+            new Row("2 spawn+join, simulated, one group", "SpawnJoinBench.simulatedOneGroup",
+                    "SpawnJoinBench.structuredTaskScope", "ratio < 1"),
+            new Row("  simulated, group per child", "SpawnJoinBench.simulatedGroupPerChild",
+                    "SpawnJoinBench.structuredTaskScope", "ratio < 1"),
+            new Row("  real, one group", "SpawnJoinBench.realOneGroup", "SpawnJoinBench.structuredTaskScope", "ratio < 1"),
+            new Row("  real, group per child", "SpawnJoinBench.realGroupPerChild", "SpawnJoinBench.structuredTaskScope",
+                    "ratio < 1"),
+            new Row("  simulated, one group", "SpawnJoinBench.simulatedOneGroup", "SpawnJoinBench.virtualThreadExecutor", ""),
+            new Row("  real, one group", "SpawnJoinBench.realOneGroup", "SpawnJoinBench.virtualThreadExecutor", ""),
+            new Row("3 exploration, random (ns/schedule)", "ExplorationBench.lostUpdate[random]",
+                    "ExplorationBench.bareSimulation[random]", ">= 100,000/s"),
+            new Row("  exploration, pct(3)", "ExplorationBench.lostUpdate[pct(3)]",
+                    "ExplorationBench.bareSimulation[pct(3)]", ">= 100,000/s"),
+            new Row("4 timers (ns/event)", "TimerBench.sleepers", "TimerBench.checkpointers", ">= 1,000,000/s"),
+            new Row("5 lock, simulated (ns/pair)", "LockBench.simulatedLock", "LockBench.reentrantLock",
+                    "ratio <= 3, 0 B"),
+            new Row("  lock, real", "LockBench.realLock", "LockBench.reentrantLock", "ratio <= 3, 0 B"));
+
+    record Figure(double score, double error, double allocNorm) {
+    }
+
+    /** Those of random and pct(3) that this runtime knows (pct may not exist yet). */
+    static String[] exploredStrategies() {
+        List<String> out = new ArrayList<>();
+        for (String s : List.of("random", "pct(3)")) {
+            try {
+                dev.simloop.Strategy.parse(s);
+                out.add(s);
+            } catch (RuntimeException e) {
+                // not (yet) in the runtime
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
+    static Map<String, Figure> runJmh(boolean full) throws RunnerException {
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .include("dev\\.simloop\\.bench\\..*Bench\\.")
+                .jvmArgsAppend(JVM_FLAGS)
+                .addProfiler(GCProfiler.class)
+                .param("strategy", exploredStrategies())
+                .shouldFailOnError(true);
+        if (full) {
+            b.forks(2).warmupIterations(5).warmupTime(TimeValue.seconds(2))
+                    .measurementIterations(5).measurementTime(TimeValue.seconds(2));
+        } else {
+            b.forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(3).measurementTime(TimeValue.seconds(1));
+        }
+        Collection<RunResult> results = new Runner(b.build()).run();
+        Map<String, Figure> out = new HashMap<>();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            String shortName = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+            String strategy = r.getParams().getParam("strategy");
+            if (strategy != null) {
+                shortName += "[" + strategy + "]";
+            }
+            Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+            out.put(shortName, new Figure(r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError(),
+                    alloc == null ? Double.NaN : alloc.getScore()));
+        }
+        return out;
+    }
+
+    static String fmt(Figure f) {
+        return String.format(Locale.ROOT, "%,.1f ± %,.1f", f.score(), Double.isNaN(f.error()) ? 0 : f.error());
+    }
+
+    static String table(Map<String, Figure> figs) {
+        StringBuilder out = new StringBuilder();
+        String h = String.format(Locale.ROOT, "%-36s %-38s %18s  %-40s %18s %8s %10s  %-16s %s", "benchmark", "simloop",
+                "ns/op", "baseline (same run)", "ns/op", "ratio", "B/op", "target", "met");
+        out.append(h).append('\n').append("-".repeat(h.length())).append('\n');
+        for (Row row : ROWS) {
+            Figure f = figs.get(row.bench());
+            Figure base = figs.get(row.baseline());
+            if (f == null || base == null) {
+                continue;
+            }
+            double ratio = f.score() / base.score();
+            String met = switch (row.target()) {
+                case "ratio <= 2" -> ratio <= 2 ? "yes" : "NO";
+                case "ratio < 1" -> ratio < 1 ? "yes" : "NO";
+                case "ratio <= 3, 0 B" -> ratio <= 3 && f.allocNorm() < 1 ? "yes" : "NO";
+                case ">= 100,000/s" -> 1e9 / f.score() >= 100_000 ? "yes" : "NO";
+                case ">= 1,000,000/s" -> 1e9 / f.score() >= 1_000_000 ? "yes" : "NO";
+                default -> "";
+            };
+            out.append(String.format(Locale.ROOT, "%-36s %-38s %18s  %-40s %18s %7.2fx %10.1f  %-16s %s%n", row.what(),
+                    row.bench(), fmt(f), row.baseline(), fmt(base), ratio, f.allocNorm(), row.target(), met));
+        }
+        out.append('\n');
+        for (String st : exploredStrategies()) {
+            Figure ex = figs.get("ExplorationBench.lostUpdate[" + st + "]");
+            Figure bare = figs.get("ExplorationBench.bareSimulation[" + st + "]");
+            if (ex != null && bare != null) {
+                out.append(String.format(Locale.ROOT, "exploration, %s: %,.0f schedules/s of the lost-update kernel"
+                        + " (a bare 1-task simulation: %,.0f runs/s, so the kernel's own work is %,.0f ns/schedule)%n",
+                        st, 1e9 / ex.score(), 1e9 / bare.score(), ex.score() - bare.score()));
+            }
+        }
+        Figure sl = figs.get("TimerBench.sleepers");
+        Figure cp = figs.get("TimerBench.checkpointers");
+        if (sl != null && cp != null) {
+            out.append(String.format(Locale.ROOT, "timers: %,.0f timer events/s (tasks with one checkpoint instead:"
+                    + " %,.0f tasks/s; a timer costs %,.0f ns more than a checkpoint)%n",
+                    1e9 / sl.score(), 1e9 / cp.score(), sl.score() - cp.score()));
+        }
+        Figure lk = figs.get("LockBench.simulatedLock");
+        Figure rl = figs.get("LockBench.realLock");
+        Figure re = figs.get("LockBench.reentrantLock");
+        if (lk != null && rl != null && re != null) {
+            out.append(String.format(Locale.ROOT, "lock: gc.alloc.rate.norm = %.3f B/op simulated, %.3f B/op real,"
+                    + " %.3f B/op ReentrantLock (simloop figures include each run's fixed set-up spread over %,d pairs)%n",
+                    lk.allocNorm(), rl.allocNorm(), re.allocNorm(), LockBench.PAIRS));
+        }
+        return out.toString();
+    }
+
+    /** Runs {@link ParkedTasks} in a child JVM with -Xmx2g and returns what it printed. */
+    static String parkedTasksInChildJvm() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx2g");
+        cmd.addAll(List.of(JVM_FLAGS));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(ParkedTasks.class.getName());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
+        String text = new String(p.getInputStream().readAllBytes());
+        int rc = p.waitFor();
+        return rc == 0 ? text : "ParkedTasks failed (exit " + rc + "):\n" + text;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean full = List.of(args).contains("full");
+        boolean jmhOnly = List.of(args).contains("jmh-only");
+        long t0 = System.nanoTime();
+        Map<String, Figure> figs = runJmh(full);
+        StringBuilder out = new StringBuilder();
+        out.append("\n==== simloop benchmarks (").append(full ? "full" : "quick").append(", JDK ")
+                .append(System.getProperty("java.vm.version")).append(", ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" CPUs) ====\n");
+        out.append(table(figs));
+        System.out.print(out);
+        if (!jmhOnly) {
+            System.out.println();
+            System.out.print(TimeToBug.table(TimeToBug.STARTS, TimeToBug.CAP));
+            System.out.println();
+            System.out.print(parkedTasksInChildJvm());
+        }
+        System.out.printf(Locale.ROOT, "%nreport took %.0f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.simloop.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.simloop.SimResult;
+import dev.simloop.Strategy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Runs every benchmark body once, small, and every time-to-bug kernel once under FIFO. Never asserts timings. */
+@Timeout(60)
+class BenchmarksSmokeTest {
+    @Test
+    void taskSwitch() throws Exception {
+        assertEquals(100, TaskSwitchBench.simloopCheckpoint(100));
+        TaskSwitchBench.Cont c = new TaskSwitchBench.Cont();
+        c.setup();
+        assertEquals(100, TaskSwitchBench.continuationYield(c, 100));
+        TaskSwitchBench.Threads t = new TaskSwitchBench.Threads();
+        t.setup();
+        try {
+            assertEquals(0, TaskSwitchBench.platformParkUnpark(t, 100));
+        } finally {
+            t.tearDown();
+        }
+    }
+
+    @Test
+    void spawnJoin() throws Exception {
+        assertEquals(1, SpawnJoinBench.simulated(10, false));
+        assertEquals(1, SpawnJoinBench.simulated(10, true));
+        assertEquals(1, SpawnJoinBench.real(10, false));
+        assertEquals(1, SpawnJoinBench.real(10, true));
+        SpawnJoinBench.Vt vt = new SpawnJoinBench.Vt();
+        vt.setup();
+        try {
+            assertEquals(1, new SpawnJoinBench().virtualThreadExecutor(vt));
+        } finally {
+            vt.tearDown();
+        }
+        assertEquals(1, new SpawnJoinBench().structuredTaskScope());
+    }
+
+    @Test
+    void exploration() {
+        int failed = ExplorationBench.lostUpdate(Strategy.random(), 0, 20);
+        assertTrue(failed > 0, "random finds lost updates in 20 runs");
+        assertEquals(20, ExplorationBench.bareSimulation(Strategy.random(), 0, 20));
+        for (String s : Report.exploredStrategies()) {
+            assertEquals(5, ExplorationBench.bareSimulation(Strategy.parse(s), 0, 5));
+        }
+    }
+
+    @Test
+    void timers() {
+        long[] sleeps = TimerBench.sleeps(100, 42);
+        long max = 0;
+        for (long d : sleeps) {
+            max = Math.max(max, d);
+        }
+        assertEquals(max, TimerBench.sleepers(sleeps));
+        assertEquals(0, TimerBench.checkpointers(100));
+    }
+
+    @Test
+    void lock() {
+        assertEquals(100, dev.simloop.Simulation.run(1, () -> LockBench.lockLoop(100)).value());
+        assertEquals(100, dev.simloop.Loop.run(() -> LockBench.lockLoop(100)));
+        assertEquals(1, new LockBench().reentrantLock());
+    }
+
+    @Test
+    void parkedTasks() {
+        long[] r = ParkedTasks.measure(1_000);
+        assertTrue(r[1] > 0);
+    }
+
+    @Test
+    void timeToBugKernelsPassUnderFifo() {
+        for (TimeToBug.Kernel k : TimeToBug.kernels()) {
+            SimResult<Object> r = TimeToBug.runOnce(k, Strategy.fifo(), 0);
+            assertFalse(r.failed(), () -> k.name() + " fails under FIFO: " + r);
+        }
+        assertTrue(TimeToBug.available().contains(Strategy.random()));
+    }
+
+    @Test
+    void timeToBugTable() {
+        String t = TimeToBug.table(2, 200);
+        assertTrue(t.contains("lost update"), t);
+    }
+}
