@@ -66,6 +66,11 @@ public final class ReadyQueue {
         head = 0;
     }
 
+    /** Counts a step in which the only ready task ran again without passing through the queue. */
+    void countRemoval() {
+        removals++;
+    }
+
     TaskImpl removeAt(int i) {
         int mask = ring.length - 1;
         TaskImpl t = ring[(head + i) & mask];

@@ -553,7 +553,27 @@ public final class Scheduler {
         if (killing) {
             throw new TaskAbandoned("the run has ended");
         }
+        if (nothingElseCouldRun()) {
+            // The driver would pick this same task again at once: account for that step exactly as
+            // drive() and runStep() would (same steps, digest, ready-queue stamps), without paying
+            // for a continuation switch. This makes an uncontended lock ~10x cheaper.
+            ready.countRemoval();
+            mix(running.id);
+            mix(1);
+            steps++;
+            return;
+        }
         Thread.yield();
+    }
+
+    /**
+     * True when yielding could only resume the caller: no other task is ready, nothing waits in the
+     * inbox, no stop, limit, failure or offloaded work is pending, and (real mode) no timer is due.
+     */
+    private boolean nothingElseCouldRun() {
+        return ready.isEmpty() && running != null && !inboxPending && !stopRequested && abortFailure == null
+                && steps < maxSteps && offloadsInFlight == 0
+                && (simulated || timers.isEmpty() || timers.peek().deadline > clock.now());
     }
 
     /** Blocks {@code me} until the loop clock reaches {@code deadline}. A checkpoint. */
