@@ -3,6 +3,7 @@ package dev.simloop.jqwik;
 import dev.simloop.Schedule;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
+import dev.simloop.Strategy;
 import dev.simloop.ThrowingSupplier;
 
 /** Runs a simulation under a generated schedule and reports failures with their replay line. */
@@ -10,14 +11,20 @@ public final class Simulations {
     private Simulations() {}
 
     /**
-     * Runs {@code main} under {@code schedule} (FIFO after it ends) and returns its value.
+     * Runs {@code main} under {@code schedule} (plain FIFO after it ends, so shrinking toward
+     * fewer choices really moves toward FIFO) and returns its value.
      *
      * @throws ScheduleFailure when the run failed: its message holds the replay line of the run
      *                         and the number of preemptions among the run's recorded choices; its
      *                         cause is the original failure
      */
     public static <T> T check(Schedule schedule, ThrowingSupplier<T> main) {
-        return check(Simulation.builder().schedule(schedule), main);
+        return check(schedule, Strategy.fifo(), main);
+    }
+
+    /** As {@link #check(Schedule, ThrowingSupplier)}, continuing with {@code after} once the schedule ends. */
+    public static <T> T check(Schedule schedule, Strategy after, ThrowingSupplier<T> main) {
+        return check(Schedules.simulate(schedule, after), main);
     }
 
     /** As {@link #check(Schedule, ThrowingSupplier)} with a configured builder. */
@@ -43,11 +50,11 @@ public final class Simulations {
         ScheduleFailure(SimResult<?> r) {
             super(message(r), r.failure());
             this.replayLine = r.schedule();
-            this.preemptions = preemptions(r.schedule());
+            this.preemptions = Simulations.preemptions(r.schedule());
         }
 
         private static String message(SimResult<?> r) {
-            return "simulation failed with " + r.failure() + "\n  preemptions: " + preemptions(r.schedule())
+            return "simulation failed with " + r.failure() + "\n  preemptions: " + Simulations.preemptions(r.schedule())
                     + "\n  replay: Simulation.builder().replay(\"" + r.schedule() + "\")";
         }
 
