@@ -63,7 +63,7 @@ class PropertySnippetsTest {
 
     // snippet:pin-regression
     @Test
-    void lostUpdateRegression() {
+    void pinnedReplay() {
         String line = Simulation.builder().schedule(Schedule.of(0, 0, 1)).strategy(Strategy.fifo())
                 .run(() -> addAll(List.of(1, 2))).schedule();
         // In a real regression test, paste the line from the failure message instead:

@@ -10,6 +10,11 @@ class Depth3Fixture {
     @Property(tries = 1000, seed = "42", afterFailure = AfterFailureMode.RANDOM_SEED)
     void depth3(@ForAll Schedule schedule) {
         ShrinkTest.TRIES.incrementAndGet();
-        Simulations.check(schedule, Kernels::depth3);
+        try {
+            Simulations.check(schedule, Kernels::depth3);
+        } catch (AssertionError e) {
+            ShrinkTest.FIRST_FAILURE.compareAndSet(0, ShrinkTest.TRIES.get());
+            throw e;
+        }
     }
 }

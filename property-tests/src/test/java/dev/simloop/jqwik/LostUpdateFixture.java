@@ -12,6 +12,11 @@ class LostUpdateFixture {
     @Property(tries = 1000, seed = SEED, afterFailure = AfterFailureMode.RANDOM_SEED)
     void lostUpdate(@ForAll Schedule schedule) {
         ShrinkTest.TRIES.incrementAndGet();
-        Simulations.check(schedule, Kernels::lostUpdate);
+        try {
+            Simulations.check(schedule, Kernels::lostUpdate);
+        } catch (AssertionError e) {
+            ShrinkTest.FIRST_FAILURE.compareAndSet(0, ShrinkTest.TRIES.get());
+            throw e;
+        }
     }
 }

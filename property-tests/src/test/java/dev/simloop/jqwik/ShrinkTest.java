@@ -15,6 +15,7 @@ import org.junit.platform.testkit.engine.Event;
 /** Runs the failing fixtures through jqwik's real engine and checks what its shrinker reports. */
 class ShrinkTest {
     static final AtomicInteger TRIES = new AtomicInteger();
+    static final AtomicInteger FIRST_FAILURE = new AtomicInteger();
 
     @Test
     void kernelsPassUnderFifo() {
@@ -48,6 +49,7 @@ class ShrinkTest {
 
     private static Simulations.ScheduleFailure runFixture(Class<?> fixture) {
         TRIES.set(0);
+        FIRST_FAILURE.set(0);
         long t0 = System.nanoTime();
         var events = EngineTestKit.engine("jqwik").selectors(selectClass(fixture)).execute().testEvents();
         Event failed = events.failed().stream().findFirst().orElseThrow(() -> new AssertionError("fixture did not fail"));
@@ -57,8 +59,8 @@ class ShrinkTest {
         }
         assertThat(t).as("a ScheduleFailure in the reported failure").isNotNull();
         Simulations.ScheduleFailure f = (Simulations.ScheduleFailure) t;
-        System.out.printf("%s: %d property invocations (tries+shrink steps), %d ms, shrunk to %d preemptions: %s%n",
-                fixture.getSimpleName(), TRIES.get(), (System.nanoTime() - t0) / 1_000_000, f.preemptions(), f.replayLine());
+        System.out.printf("%s: first failure at try %d, %d property invocations (tries+shrink steps), %d ms, shrunk to %d preemptions: %s%n",
+                fixture.getSimpleName(), FIRST_FAILURE.get(), TRIES.get(), (System.nanoTime() - t0) / 1_000_000, f.preemptions(), f.replayLine());
         return f;
     }
 }
