@@ -1,0 +1,71 @@
+package dev.simloop.jqwik;
+
+import dev.simloop.Schedule;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.Strategy;
+import dev.simloop.ThrowingSupplier;
+
+/** Runs a simulation under a generated schedule and reports failures with their replay line. */
+public final class Simulations {
+    private Simulations() {}
+
+    /**
+     * Runs {@code main} under {@code schedule} (plain FIFO after it ends, so shrinking toward
+     * fewer choices really moves toward FIFO) and returns its value.
+     *
+     * @throws ScheduleFailure when the run failed: its message holds the replay line of the run
+     *                         and the number of preemptions among the run's recorded choices; its
+     *                         cause is the original failure
+     */
+    public static <T> T check(Schedule schedule, ThrowingSupplier<T> main) {
+        return check(schedule, Strategy.fifo(), main);
+    }
+
+    /** As {@link #check(Schedule, ThrowingSupplier)}, continuing with {@code after} once the schedule ends. */
+    public static <T> T check(Schedule schedule, Strategy after, ThrowingSupplier<T> main) {
+        return check(Schedules.simulate(schedule, after), main);
+    }
+
+    /** As {@link #check(Schedule, ThrowingSupplier)} with a configured builder. */
+    public static <T> T check(Simulation.Builder builder, ThrowingSupplier<T> main) {
+        SimResult<T> r = builder.run(main);
+        if (r.failed()) {
+            throw new ScheduleFailure(r);
+        }
+        return r.value();
+    }
+
+    /** @return the number of choices in a replay line that were not the FIFO head */
+    public static int preemptions(String replayLine) {
+        return Schedule.parse(replayLine).preemptions();
+    }
+
+    /** The failure {@link #check} throws: an AssertionError naming the replay line. */
+    public static final class ScheduleFailure extends AssertionError {
+        private static final long serialVersionUID = 1L;
+        private final transient String replayLine;
+        private final int preemptions;
+
+        ScheduleFailure(SimResult<?> r) {
+            super(message(r), r.failure());
+            this.replayLine = r.schedule();
+            this.preemptions = Simulations.preemptions(r.schedule());
+        }
+
+        private static String message(SimResult<?> r) {
+            return "simulation failed with " + r.failure() + "\n  preemptions: " + Simulations.preemptions(r.schedule())
+                    + "\n  replay: Simulation.builder().replay(\"" + r.schedule() + "\")";
+        }
+
+        /** @return the replay line of the failed run */
+        public String replayLine() {
+            return replayLine;
+        }
+
+        /** @return preemptions among the failed run's recorded choices */
+        public int preemptions() {
+            return preemptions;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.simloop.jqwik;
+
+import dev.simloop.Loop;
+import dev.simloop.TaskGroup;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small buggy programs whose bugs need specific interleavings; both pass under plain FIFO order. */
+final class Kernels {
+    private Kernels() {}
+
+    /** Two tasks read a shared int, checkpoint, write read+1; the second starts one checkpoint later, so FIFO passes. */
+    static Integer lostUpdate() throws Exception {
+        int[] shared = {0};
+        TaskGroup.with(g -> {
+            for (int t = 0; t < 2; t++) {
+                int delay = t;
+                g.spawn(() -> {
+                    for (int i = 0; i < delay; i++) {
+                        Loop.checkpoint();
+                    }
+                    int read = shared[0];
+                    Loop.checkpoint();
+                    shared[0] = read + 1;
+                    return null;
+                });
+            }
+            return null;
+        });
+        if (shared[0] != 2) {
+            throw new AssertionError("lost update: counter is " + shared[0]);
+        }
+        return shared[0];
+    }
+
+    /** Four tasks each log one letter; the bug needs d before c, c before b and b before a. */
+    static String depth3() throws Exception {
+        List<String> log = new ArrayList<>();
+        TaskGroup.with(g -> {
+            for (String s : List.of("a", "b", "c", "d")) {
+                g.spawn(() -> {
+                    Loop.checkpoint();
+                    log.add(s);
+                    return null;
+                });
+            }
+            return null;
+        });
+        String order = String.join("", log);
+        if (order.indexOf('d') < order.indexOf('c') && order.indexOf('c') < order.indexOf('b')
+                && order.indexOf('b') < order.indexOf('a')) {
+            throw new AssertionError("depth-3 bug: order " + order);
+        }
+        return order;
+    }
+}

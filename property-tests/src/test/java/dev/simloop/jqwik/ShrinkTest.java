@@ -1,0 +1,66 @@
+package dev.simloop.jqwik;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.Strategy;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+
+/** Runs the failing fixtures through jqwik's real engine and checks what its shrinker reports. */
+class ShrinkTest {
+    static final AtomicInteger TRIES = new AtomicInteger();
+    static final AtomicInteger FIRST_FAILURE = new AtomicInteger();
+
+    @Test
+    void kernelsPassUnderFifo() {
+        assertThat(Simulation.builder().strategy(Strategy.fifo()).run(Kernels::lostUpdate).failed()).isFalse();
+        assertThat(Simulation.builder().strategy(Strategy.fifo()).run(Kernels::depth3).failed()).isFalse();
+    }
+
+    @Test
+    void lostUpdateShrinksToAtMostTwoPreemptions() {
+        Simulations.ScheduleFailure f = runFixture(LostUpdateFixture.class);
+        assertThat(f.getCause()).hasMessageContaining("lost update");
+        assertThat(f.preemptions()).isLessThanOrEqualTo(2);
+        assertThat(f.getMessage()).contains("replay:").contains(f.replayLine());
+        assertReplays(f, Kernels::lostUpdate);
+    }
+
+    @Test
+    void depth3ShrinksToAtMostFourPreemptions() {
+        Simulations.ScheduleFailure f = runFixture(Depth3Fixture.class);
+        assertThat(f.getCause()).hasMessageContaining("depth-3 bug");
+        assertThat(f.preemptions()).isLessThanOrEqualTo(4);
+        assertReplays(f, Kernels::depth3);
+    }
+
+    private static void assertReplays(Simulations.ScheduleFailure f, dev.simloop.ThrowingSupplier<?> kernel) {
+        SimResult<?> again = Simulation.builder().replay(f.replayLine()).run(kernel);
+        assertThat(again.failed()).isTrue();
+        assertThat(again.failure()).hasMessage(f.getCause().getMessage());
+        assertThat(again.schedule()).isEqualTo(f.replayLine());
+    }
+
+    private static Simulations.ScheduleFailure runFixture(Class<?> fixture) {
+        TRIES.set(0);
+        FIRST_FAILURE.set(0);
+        long t0 = System.nanoTime();
+        var events = EngineTestKit.engine("jqwik").selectors(selectClass(fixture)).execute().testEvents();
+        Event failed = events.failed().stream().findFirst().orElseThrow(() -> new AssertionError("fixture did not fail"));
+        Throwable t = failed.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+        while (t != null && !(t instanceof Simulations.ScheduleFailure)) {
+            t = t.getCause();
+        }
+        assertThat(t).as("a ScheduleFailure in the reported failure").isNotNull();
+        Simulations.ScheduleFailure f = (Simulations.ScheduleFailure) t;
+        System.out.printf("%s: first failure at try %d, %d property invocations (tries+shrink steps), %d ms, shrunk to %d preemptions: %s%n",
+                fixture.getSimpleName(), FIRST_FAILURE.get(), TRIES.get(), (System.nanoTime() - t0) / 1_000_000, f.preemptions(), f.replayLine());
+        return f;
+    }
+}
