@@ -173,6 +173,16 @@ public final class Simulation {
         }
     }
 
+    /** @return the raw digest of a result made here (cheaper than parsing {@code traceDigest()}) */
+    static long rawDigest(SimResult<?> r) {
+        return r instanceof Result<?> res ? res.outcome.digest() : Long.parseUnsignedLong(r.traceDigest(), 16);
+    }
+
+    /** @return how many choices the run recorded */
+    static int choiceCount(SimResult<?> r) {
+        return r instanceof Result<?> res ? res.outcome.choices().length : Schedule.parse(r.schedule()).size();
+    }
+
     /** A finished run. The replay line and digest text are built on first use: exploring loops rarely need them. */
     private static final class Result<T> implements SimResult<T> {
         private final T theValue;

@@ -27,20 +27,98 @@ public final class Strategy {
         return new Strategy("random", Strategies::random);
     }
 
+    /** The number of choice points PCT spreads its change points over when none is given or learned. */
+    public static final int DEFAULT_PCT_CHOICES = 50;
+
+    /**
+     * Probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010) for bugs of the given depth
+     * (the number of ordering constraints the bug needs): random task priorities and
+     * {@code depth - 1} priority change points. The change points are spread over
+     * {@value #DEFAULT_PCT_CHOICES} choice points, or over the number {@link Exploration} learns
+     * from earlier runs.
+     *
+     * @param depth at least 1
+     * @return the strategy, textual form {@code pct(depth)}
+     */
+    public static Strategy pct(int depth) {
+        return pct(depth, 0);
+    }
+
+    /**
+     * PCT with the change points spread over {@code expectedChoices} choice points (steps where more
+     * than one task is ready); 0 means "not known".
+     *
+     * @param depth at least 1
+     * @param expectedChoices at least 0
+     * @return the strategy, textual form {@code pct(depth,expectedChoices)} (or {@code pct(depth)} for 0)
+     */
+    public static Strategy pct(int depth, int expectedChoices) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("Strategy.pct: depth must be at least 1, but was " + depth);
+        }
+        if (expectedChoices < 0) {
+            throw new IllegalArgumentException("Strategy.pct: expectedChoices must not be negative, but was "
+                    + expectedChoices);
+        }
+        int k = expectedChoices == 0 ? DEFAULT_PCT_CHOICES : expectedChoices;
+        return new Strategy(expectedChoices == 0 ? "pct(" + depth + ")" : "pct(" + depth + "," + expectedChoices + ")",
+                seed -> Strategies.pct(seed, depth, k));
+    }
+
+    /**
+     * Partial order sampling (Yuan et al., CAV 2018): each ready task holds a random priority, the
+     * highest runs, and the steps that race with the one that ran (the tasks it made ready, by
+     * touching the same lock, event, channel or task) draw fresh priorities.
+     *
+     * @return the strategy, textual form {@code pos}
+     */
+    public static Strategy pos() {
+        return new Strategy("pos", Strategies::pos);
+    }
+
     /**
      * Reads a strategy's textual form.
      *
-     * @param text {@code fifo} or {@code random}
+     * @param text {@code fifo}, {@code random}, {@code pos}, {@code pct(d)} or {@code pct(d,k)}
      * @return the strategy
      * @throws IllegalArgumentException when the text names no known strategy
      */
     public static Strategy parse(String text) {
         Objects.requireNonNull(text, "Strategy.parse: text");
-        return switch (text.trim()) {
-            case "fifo" -> fifo();
-            case "random" -> random();
-            default -> throw new IllegalArgumentException("unknown strategy '" + text + "' (known: fifo, random)");
-        };
+        String t = text.trim();
+        switch (t) {
+            case "fifo":
+                return fifo();
+            case "random":
+                return random();
+            case "pos":
+                return pos();
+            default:
+                break;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("pct\\((\\d{1,4})(?:,(\\d{1,9}))?\\)").matcher(t);
+        if (m.matches()) {
+            Strategy s;
+            try {
+                s = pct(Integer.parseInt(m.group(1)), m.group(2) == null ? 0 : Integer.parseInt(m.group(2)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid strategy '" + text + "': " + e.getMessage(), e);
+            }
+            if (s.text.equals(t)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown strategy '" + text + "' (known: fifo, random, pos, pct(d), pct(d,k))");
+    }
+
+    /** @return the PCT depth, or 0 for other strategies */
+    int pctDepth() {
+        return text.startsWith("pct(") ? Integer.parseInt(text.substring(4, text.indexOf(')')).split(",")[0]) : 0;
+    }
+
+    /** @return whether this is PCT with no expected choice count given (so it may be learned) */
+    boolean learnsChoices() {
+        return text.startsWith("pct(") && !text.contains(",");
     }
 
     /** A fresh, seeded picker for one run. */

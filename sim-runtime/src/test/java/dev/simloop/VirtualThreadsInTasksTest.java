@@ -50,7 +50,14 @@ class VirtualThreadsInTasksTest {
         int v = mode.run(() -> {
             try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
                 Future<Integer> f = ex.submit(() -> 21 * 2);
-                return Loop.toThread(f::get);
+                // Wait for the executor's thread to end off the loop too: otherwise close() below may
+                // find it still finishing and make a timed (real-clock) wait inside the task.
+                return Loop.toThread(() -> {
+                    int r = f.get();
+                    ex.shutdown();
+                    ex.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+                    return r;
+                });
             }
         });
         assertThat(v).isEqualTo(42);

@@ -101,12 +101,7 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
     }
 
     private static Strategy strategyOf(SimulatedLoop.Kind kind, int depth) {
-        try {
-            return RuntimeSeams.strategy(kind, depth);
-        } catch (IllegalArgumentException e) {
-            throw new UnsupportedOperationException("@SimulatedLoop(strategy = " + kind + ") is not available in this "
-                    + "simloop-runtime version (" + e.getMessage() + ")", e);
-        }
+        return RuntimeSeams.strategy(kind, depth);
     }
 
     /** ISO-8601 ({@code PT2H}) or a number with a unit ({@code 90s}, {@code 2h}); empty means the default. */

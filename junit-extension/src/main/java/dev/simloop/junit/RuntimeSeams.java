@@ -19,20 +19,13 @@ final class RuntimeSeams {
     private RuntimeSeams() {
     }
 
-    /**
-     * Maps a {@link SimulatedLoop.Kind} to a runtime strategy.
-     *
-     * <p>SEAM: PCT and POS go through {@link Strategy#parse} until {@code Strategy.pct(int)} and
-     * {@code Strategy.pos()} exist; then call those directly.
-     *
-     * @throws IllegalArgumentException when the runtime does not know the strategy
-     */
+    /** Maps a {@link SimulatedLoop.Kind} to a runtime strategy. */
     static Strategy strategy(SimulatedLoop.Kind kind, int pctDepth) {
         return switch (kind) {
             case RANDOM -> Strategy.random();
             case FIFO -> Strategy.fifo();
-            case PCT -> Strategy.parse("pct(" + pctDepth + ")");
-            case POS -> Strategy.parse("pos");
+            case PCT -> Strategy.pct(pctDepth);
+            case POS -> Strategy.pos();
         };
     }
 

@@ -7,7 +7,6 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 import dev.simloop.DeadlockDetected;
 import dev.simloop.LimitExceeded;
 import dev.simloop.NondeterminismDetected;
-import dev.simloop.Strategy;
 import dev.simloop.junit.fixtures.Fixtures;
 import java.io.IOException;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
@@ -330,21 +328,6 @@ class SimulatedLoopExtensionTest {
     }
 
     @Test
-    void pctIsReportedAsUnavailableUntilTheRuntimeHasIt() {
-        boolean available;
-        try {
-            Strategy.parse("pct(3)");
-            available = true;
-        } catch (IllegalArgumentException e) {
-            available = false;
-        }
-        org.junit.jupiter.api.Assumptions.assumeFalse(available, "Strategy.pct exists: pctFindsTheLostUpdate covers it");
-        Throwable t = onlyFailure(run(selectMethod(Fixtures.Pct.class, "pctFindsLostUpdate"), Map.of()));
-        assertThat(t).isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("@SimulatedLoop(strategy = PCT) is not available");
-    }
-
-    @Test
     void priorityPolicyRunsTheUrgentTaskFirstInEverySchedule() {
         run(Fixtures.Priority.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
         // The same body without the policy: the random strategy runs the low-priority task first in some schedule.
@@ -354,7 +337,6 @@ class SimulatedLoopExtensionTest {
     }
 
     @Test
-    @Disabled("needs Strategy.pct")
     void pctFindsTheLostUpdate() {
         SimulatedLoopFailure f = onlySimFailure(run(Fixtures.Pct.class));
         assertThat(f.strategy()).startsWith("pct");

@@ -37,6 +37,16 @@ public final class Strategies {
         return (ready, i) -> rng.nextInt(ready.size());
     }
 
+    /** PCT; see {@link PctPicker}. */
+    public static Picker pct(long seed, int depth, int expectedChoices) {
+        return new PctPicker(seed, depth, expectedChoices);
+    }
+
+    /** POS; see {@link PosPicker}. */
+    public static Picker pos(long seed) {
+        return new PosPicker(seed);
+    }
+
     /**
      * Follows recorded choices, then hands over to {@code fallback}.
      *

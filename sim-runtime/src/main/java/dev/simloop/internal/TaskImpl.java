@@ -59,6 +59,9 @@ public final class TaskImpl<T> implements Task<T>, Executor {
     /** Free for the primitive the task waits on (a value to send, permits wanted, ...). */
     public Object waitPayload;
 
+    /** Scratch priority for the exploring strategy of the run (PCT, POS); meaningless otherwise. */
+    long strategyPriority;
+
     // ---- priority (issue 3)
     /** The resources (locks) the task holds, linked through them; see HeldResource. */
     HeldResource heldHead;

@@ -1,0 +1,71 @@
+package dev.simloop.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simloop.Exploration;
+import dev.simloop.Loop;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.Strategy;
+import dev.simloop.TaskGroup;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ExploringSnippetsTest {
+    /** A check-then-act race on a cache: two tasks may both miss and both load. */
+    static int loadsOfOneKey() {
+        List<String> cache = new ArrayList<>();
+        int[] loads = {0};
+        TaskGroup.with(tg -> {
+            for (int i = 0; i < 2; i++) {
+                tg.spawn(() -> {
+                    Loop.checkpoint();
+                    if (!cache.contains("k")) {
+                        Loop.checkpoint();          // the load is a blocking call
+                        loads[0]++;
+                        cache.add("k");
+                    }
+                });
+            }
+            return null;
+        });
+        if (loads[0] != 1) {
+            throw new AssertionError("loaded " + loads[0] + " times");
+        }
+        return loads[0];
+    }
+
+    @Test
+    void explore() {
+        // snippet:explore
+        Exploration.Report<Integer> report = Exploration.of(ExploringSnippetsTest::loadsOfOneKey)
+                .strategy(Strategy.pct(2))      // or Strategy.random(), Strategy.pos()
+                .schedules(1_000)
+                .run();
+        System.out.println(report);             // pct(2): 2 schedules (2 distinct), 1 failing, ... replay simloop:1:pct(2,3):1:...
+        SimResult<Integer> failing = report.firstFailure().orElseThrow();
+        SimResult<Integer> again = Simulation.builder().replay(failing.schedule()).run(ExploringSnippetsTest::loadsOfOneKey);
+        // end-snippet
+        assertThat(failing.failure()).hasMessage("loaded 2 times");
+        assertThat(again.traceDigest()).isEqualTo(failing.traceDigest());
+        assertThat(again.failure()).hasMessage("loaded 2 times");
+    }
+
+    @Test
+    void countAll() {
+        // snippet:count-all
+        Exploration.Report<Integer> all = Exploration.of(ExploringSnippetsTest::loadsOfOneKey)
+                .strategy(Strategy.random())
+                .seed(1_000)                    // schedule i runs with seed 1_000 + i
+                .schedules(500)
+                .stopAtFirstFailure(false)
+                .run();
+        double failingShare = all.failingSchedules() / (double) all.schedulesRun();
+        int interleavings = all.distinctDigests();
+        // end-snippet
+        assertThat(all.schedulesRun()).isEqualTo(500);
+        assertThat(failingShare).isBetween(0.01, 0.99);
+        assertThat(interleavings).isGreaterThan(1).isLessThanOrEqualTo(500);
+    }
+}

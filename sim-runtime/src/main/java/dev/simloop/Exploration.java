@@ -1,0 +1,217 @@
+package dev.simloop;
+
+import dev.simloop.internal.Drivers;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs one program under many schedules to find an interleaving that fails.
+ *
+ * <pre>{@code
+ * Exploration.Report<Integer> report = Exploration.of(() -> transfer())
+ *         .strategy(Strategy.pct(3))
+ *         .schedules(10_000)
+ *         .run();
+ * report.firstFailure().ifPresent(r -> System.out.println("replay with " + r.schedule()));
+ * }</pre>
+ *
+ * <p>Schedule {@code i} (counting from 0) runs with seed {@code seed + i}, so any of them is also
+ * {@code Simulation.builder().seed(seed + i).strategy(strategy).run(main)}, and its replay line
+ * reproduces it exactly. All schedules of one exploration run on one driver thread, one after the
+ * other, so a schedule costs only its own steps. With {@code Strategy.pct(d)} (no expected choice
+ * count given), the number of choice points PCT spreads its change points over is learned: each
+ * schedule uses the largest count seen in the schedules before it.
+ *
+ * @param <T> the program's value type
+ */
+public final class Exploration<T> {
+    private final ThrowingSupplier<T> main;
+    private Strategy strategy = Strategy.random();
+    private long seed;
+    private int schedules = 1000;
+    private long maxSteps = Simulation.DEFAULT_MAX_STEPS;
+    private Duration maxVirtualTime = Simulation.DEFAULT_MAX_VIRTUAL_TIME;
+    private PriorityPolicy priorityPolicy;
+    private boolean stopAtFirstFailure = true;
+
+    private Exploration(ThrowingSupplier<T> main) {
+        this.main = main;
+    }
+
+    /**
+     * @param main the program: the root task's body of every schedule; it must not keep state
+     *     between runs (build fresh objects inside it)
+     * @param <T> its value type
+     * @return an exploration with the defaults: {@link Strategy#random()}, seed 0, 1,000 schedules
+     */
+    public static <T> Exploration<T> of(ThrowingSupplier<T> main) {
+        return new Exploration<>(Objects.requireNonNull(main, "Exploration.of: main"));
+    }
+
+    /** @param s the strategy of every schedule; default {@link Strategy#random()} */
+    public Exploration<T> strategy(Strategy s) {
+        this.strategy = Objects.requireNonNull(s, "Exploration.strategy");
+        return this;
+    }
+
+    /** @param seed the seed of schedule 0; schedule i uses {@code seed + i}; default 0 */
+    public Exploration<T> seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    /** @param n how many schedules to run at most; at least 1; default 1,000 */
+    public Exploration<T> schedules(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("Exploration.schedules: must be at least 1, but was " + n);
+        }
+        this.schedules = n;
+        return this;
+    }
+
+    /** @param steps the step limit of each schedule (see {@link Simulation.Builder#maxSteps}) */
+    public Exploration<T> maxSteps(long steps) {
+        Simulation.builder().maxSteps(steps); // validates
+        this.maxSteps = steps;
+        return this;
+    }
+
+    /** @param d the virtual-time limit of each schedule (see {@link Simulation.Builder#maxVirtualTime}) */
+    public Exploration<T> maxVirtualTime(Duration d) {
+        Simulation.builder().maxVirtualTime(d); // validates
+        this.maxVirtualTime = d;
+        return this;
+    }
+
+    /** @param policy run every schedule under this priority policy; null (default) for none */
+    public Exploration<T> priorityPolicy(PriorityPolicy policy) {
+        this.priorityPolicy = policy;
+        return this;
+    }
+
+    /** @param stop whether to stop at the first failing schedule (default) or run them all and count */
+    public Exploration<T> stopAtFirstFailure(boolean stop) {
+        this.stopAtFirstFailure = stop;
+        return this;
+    }
+
+    /**
+     * Runs the schedules.
+     *
+     * @return what was found, with statistics
+     */
+    public Report<T> run() {
+        return Drivers.call(this::runAll, caller -> { });
+    }
+
+    private Report<T> runAll() {
+        long start = System.nanoTime();
+        Set<Long> digests = new HashSet<>();
+        SimResult<T> first = null;
+        int firstIndex = -1;
+        int run = 0;
+        int failing = 0;
+        int learnedChoices = 0;
+        for (int i = 0; i < schedules; i++) {
+            Strategy s = strategy.learnsChoices() && learnedChoices > 0
+                    ? Strategy.pct(strategy.pctDepth(), learnedChoices) : strategy;
+            Simulation.Builder b = Simulation.builder().seed(seed + i).strategy(s).maxSteps(maxSteps)
+                    .maxVirtualTime(maxVirtualTime).priorityPolicy(priorityPolicy);
+            SimResult<T> r = b.run(main);
+            run++;
+            digests.add(Simulation.rawDigest(r));
+            if (strategy.learnsChoices()) {
+                learnedChoices = Math.max(learnedChoices, Simulation.choiceCount(r));
+            }
+            if (r.failed()) {
+                failing++;
+                if (first == null) {
+                    first = r;
+                    firstIndex = i;
+                }
+                if (stopAtFirstFailure) {
+                    break;
+                }
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                break;
+            }
+        }
+        return new Report<>(first, firstIndex, run, failing, digests.size(), Duration.ofNanos(System.nanoTime() - start),
+                strategy);
+    }
+
+    /**
+     * The outcome of an exploration.
+     *
+     * @param <T> the program's value type
+     */
+    public static final class Report<T> {
+        private final SimResult<T> firstFailure;
+        private final int firstFailureIndex;
+        private final int schedulesRun;
+        private final int failingSchedules;
+        private final int distinctDigests;
+        private final Duration wallTime;
+        private final Strategy strategy;
+
+        Report(SimResult<T> firstFailure, int firstFailureIndex, int schedulesRun, int failingSchedules,
+                int distinctDigests, Duration wallTime, Strategy strategy) {
+            this.firstFailure = firstFailure;
+            this.firstFailureIndex = firstFailureIndex;
+            this.schedulesRun = schedulesRun;
+            this.failingSchedules = failingSchedules;
+            this.distinctDigests = distinctDigests;
+            this.wallTime = wallTime;
+            this.strategy = strategy;
+        }
+
+        /** @return the first failing schedule's result; its {@code schedule()} replays it */
+        public Optional<SimResult<T>> firstFailure() {
+            return Optional.ofNullable(firstFailure);
+        }
+
+        /** @return the index (from 0) of the first failing schedule, or -1 */
+        public int firstFailureIndex() {
+            return firstFailureIndex;
+        }
+
+        /** @return how many schedules ran */
+        public int schedulesRun() {
+            return schedulesRun;
+        }
+
+        /** @return how many of them failed (1 at most when stopping at the first failure) */
+        public int failingSchedules() {
+            return failingSchedules;
+        }
+
+        /** @return how many different trace digests were seen: distinct interleavings explored */
+        public int distinctDigests() {
+            return distinctDigests;
+        }
+
+        /** @return the wall time the exploration took */
+        public Duration wallTime() {
+            return wallTime;
+        }
+
+        /** @return schedules run per second of wall time */
+        public double schedulesPerSecond() {
+            double s = wallTime.toNanos() / 1e9;
+            return s == 0 ? 0 : schedulesRun / s;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%s: %d schedules (%d distinct), %d failing, %.0f schedules/s%s",
+                    strategy, schedulesRun, distinctDigests, failingSchedules, schedulesPerSecond(),
+                    firstFailure == null ? "" : "; first failure at schedule " + firstFailureIndex + ": "
+                            + firstFailure.failure() + "; replay " + firstFailure.schedule());
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.simloop.internal;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Probabilistic Concurrency Testing (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010).
+ * Every task gets a random priority when it is spawned, all above {@code depth}; the most urgent
+ * (highest) ready task runs. At {@code depth - 1} change points, drawn uniformly among the first
+ * {@code expectedChoices} choice points, the task that would run drops to priority
+ * {@code depth - 1 - i}, below every initial priority. A bug of depth {@code d} among {@code n}
+ * tasks in {@code k} steps is then found with probability at least {@code 1/(n·k^(d-1))} per run.
+ *
+ * <p>Change points count choice points (steps with more than one ready task), the only places
+ * where the order can differ.
+ */
+final class PctPicker implements Strategies.Picker {
+    private final SplittableRandom rng;
+    private final int depth;
+    /** Sorted choice indexes at which the priority of the chosen task drops. */
+    private final int[] changePoints;
+
+    PctPicker(long seed, int depth, int expectedChoices) {
+        this.rng = new SplittableRandom(seed);
+        this.depth = depth;
+        int k = Math.max(1, expectedChoices);
+        changePoints = new int[depth - 1];
+        for (int i = 0; i < changePoints.length; i++) {
+            changePoints[i] = rng.nextInt(k);
+        }
+        Arrays.sort(changePoints);
+    }
+
+    @Override
+    public void onSpawn(TaskImpl<?> t) {
+        // Random initial priorities above every change-point priority; ties are broken by spawn order.
+        t.strategyPriority = depth + (rng.nextLong() >>> 2);
+    }
+
+    @Override
+    public int pick(ReadyQueue ready, int choiceIndex) {
+        int best = highest(ready);
+        for (int i = 0; i < changePoints.length; i++) {
+            if (changePoints[i] == choiceIndex) {
+                ready.get(best).strategyPriority = depth - 1 - i;
+                best = highest(ready);
+            }
+        }
+        return best;
+    }
+
+    private static int highest(ReadyQueue ready) {
+        int best = 0;
+        for (int i = 1; i < ready.size(); i++) {
+            TaskImpl<?> t = ready.get(i);
+            TaskImpl<?> b = ready.get(best);
+            if (t.strategyPriority > b.strategyPriority
+                    || (t.strategyPriority == b.strategyPriority && t.id < b.id)) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
