@@ -6,7 +6,11 @@ import dev.simloop.Loop;
 import dev.simloop.Schedule;
 import dev.simloop.Strategy;
 import dev.simloop.TaskGroup;
+import dev.simloop.sync.Channel;
 import dev.simloop.sync.Event;
+import dev.simloop.sync.Lock;
+import dev.simloop.sync.Semaphore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.EdgeCasesMode;
@@ -16,10 +20,182 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /**
- * Primitive properties. Only {@link Event} exists on this branch; Lock, Semaphore, Channel and
- * PriorityLock properties are TODO until dev.simloop.sync gains them.
+ * Primitive properties (issue 6, item 3): under generated schedules and random cancellations, no
+ * permit, value or wake-up is lost, locks exclude and serve in arrival order. Priority inheritance
+ * is asserted exactly in the runtime's PriorityTest.
  */
 class SyncProperties {
+    /** Cancels the tasks whose flag is set after {@code delay} checkpoints, if they are still running. */
+    private static void cancelLater(TaskGroup g, List<Boolean> cancel, List<dev.simloop.Task<Object>> tasks, int delay) {
+        g.spawn("canceller", () -> {
+            for (int i = 0; i < delay; i++) {
+                Loop.checkpoint();
+            }
+            for (int i = 0; i < tasks.size(); i++) {
+                if (cancel.get(i)) {
+                    tasks.get(i).cancel();
+                }
+            }
+        });
+    }
+
+    // (3) Lock: at most one task inside; the lock ends free with nobody waiting; every task either
+    // completed its critical section or was cancelled.
+    @Property(tries = 300, edgeCases = EdgeCasesMode.MIXIN)
+    void lockExcludesAndLosesNoHandOff(@ForAll @Size(min = 1, max = 5) List<Boolean> cancel,
+                                       @ForAll @IntRange(max = 3) int work, @ForAll @IntRange(max = 6) int delay,
+                                       @ForAll Schedule schedule) {
+        Simulations.check(schedule, Strategy.random(), () -> {
+            Lock lock = new Lock("L");
+            int[] inside = {0};
+            int[] maxInside = {0};
+            int[] completed = {0};
+            List<dev.simloop.Task<Object>> tasks = new ArrayList<>();
+            TaskGroup.with(g -> {
+                for (int i = 0; i < cancel.size(); i++) {
+                    tasks.add(g.spawn("w" + i, () -> {
+                        try (var held = lock.hold()) {
+                            inside[0]++;
+                            maxInside[0] = Math.max(maxInside[0], inside[0]);
+                            try {
+                                for (int k = 0; k < work; k++) {
+                                    Loop.checkpoint();
+                                }
+                            } finally {
+                                inside[0]--;
+                            }
+                            completed[0]++;
+                        }
+                        return null;
+                    }));
+                }
+                cancelLater(g, cancel, tasks, delay);
+                return null;
+            });
+            long cancelled = tasks.stream().filter(dev.simloop.Task::isCancelled).count();
+            assertThat(maxInside[0]).isLessThanOrEqualTo(1);
+            if (completed[0] > 0) {
+                assertThat(maxInside[0]).isEqualTo(1);
+            }
+            assertThat(completed[0] + cancelled).isEqualTo(cancel.size());
+            assertThat(lock.isLocked()).isFalse();
+            assertThat(lock.waiting()).isZero();
+            return null;
+        });
+    }
+
+    // (3) Lock FIFO: waiters that are not cancelled get the lock in the order they started waiting.
+    @Property(tries = 300, edgeCases = EdgeCasesMode.MIXIN)
+    void lockServesWaitersInArrivalOrder(@ForAll @Size(min = 2, max = 6) List<Boolean> cancel,
+                                         @ForAll Schedule schedule) {
+        Simulations.check(schedule, Strategy.random(), () -> {
+            Lock lock = new Lock("L");
+            List<Integer> arrived = new ArrayList<>();
+            List<Integer> served = new ArrayList<>();
+            TaskGroup.with(g -> {
+                lock.acquire();
+                List<dev.simloop.Task<Object>> tasks = new ArrayList<>();
+                for (int i = 0; i < cancel.size(); i++) {
+                    int id = i;
+                    tasks.add(g.spawn("w" + i, () -> {
+                        arrived.add(id);     // acquire enqueues before it first yields
+                        lock.acquire();
+                        served.add(id);
+                        lock.release();
+                        return null;
+                    }));
+                }
+                while (lock.waiting() < cancel.size()) {
+                    Loop.checkpoint();
+                }
+                for (int i = 0; i < cancel.size(); i++) {
+                    if (cancel.get(i)) {
+                        tasks.get(i).cancel();
+                    }
+                }
+                lock.release();
+                return null;
+            });
+            List<Integer> expected = arrived.stream().filter(i -> !cancel.get(i)).toList();
+            assertThat(served).isEqualTo(expected);
+            return null;
+        });
+    }
+
+    // (3) Semaphore: never more holders than permits; all permits back at the end.
+    @Property(tries = 300, edgeCases = EdgeCasesMode.MIXIN)
+    void semaphoreNeverOverAdmitsAndLosesNoPermit(@ForAll @IntRange(min = 1, max = 3) int permits,
+                                                  @ForAll @Size(min = 1, max = 6) List<Boolean> cancel,
+                                                  @ForAll @IntRange(max = 6) int delay, @ForAll Schedule schedule) {
+        Simulations.check(schedule, Strategy.random(), () -> {
+            Semaphore sem = new Semaphore(permits);
+            int[] inside = {0};
+            int[] maxInside = {0};
+            List<dev.simloop.Task<Object>> tasks = new ArrayList<>();
+            TaskGroup.with(g -> {
+                for (int i = 0; i < cancel.size(); i++) {
+                    tasks.add(g.spawn(() -> {
+                        try (var held = sem.hold()) {
+                            inside[0]++;
+                            maxInside[0] = Math.max(maxInside[0], inside[0]);
+                            try {
+                                Loop.checkpoint();
+                            } finally {
+                                inside[0]--;
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                cancelLater(g, cancel, tasks, delay);
+                return null;
+            });
+            assertThat(maxInside[0]).isBetween(0, permits);
+            assertThat(sem.availablePermits()).isEqualTo(permits);
+            assertThat(sem.waiting()).isZero();
+            return null;
+        });
+    }
+
+    // (3) Channel: every value sent is received exactly once, even when receivers are cancelled
+    // (a cancelled receive leaves its value in the channel for the others).
+    @Property(tries = 300, edgeCases = EdgeCasesMode.MIXIN)
+    void channelLosesAndDuplicatesNoValue(@ForAll @IntRange(max = 2) int capacity,
+                                          @ForAll @Size(min = 1, max = 4) List<Boolean> cancelReceiver,
+                                          @ForAll @IntRange(min = 1, max = 8) int values,
+                                          @ForAll @IntRange(max = 6) int delay, @ForAll Schedule schedule) {
+        Simulations.check(schedule, Strategy.random(), () -> {
+            Channel<Integer> ch = new Channel<>(capacity);
+            List<Integer> received = new ArrayList<>();
+            List<dev.simloop.Task<Object>> receivers = new ArrayList<>();
+            TaskGroup.with(g -> {
+                g.spawn("sender", () -> {
+                    for (int v = 0; v < values; v++) {
+                        ch.send(v);
+                    }
+                    ch.close();
+                });
+                for (int i = 0; i < cancelReceiver.size(); i++) {
+                    receivers.add(g.spawn("r" + i, () -> {
+                        for (Integer v : ch) {
+                            received.add(v);
+                        }
+                        return null;
+                    }));
+                }
+                cancelLater(g, cancelReceiver, receivers, delay);
+                g.spawn("drain", () -> {   // never cancelled: takes what cancelled receivers leave
+                    for (Integer v : ch) {
+                        received.add(v);
+                    }
+                });
+                return null;
+            });
+            assertThat(received).containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.IntStream.range(0, values).boxed().toList());
+            return null;
+        });
+    }
 
     // (3, Event part) No lost wake-ups: every waiter that is not cancelled returns after set(), even
     // when some waiters are cancelled first.
