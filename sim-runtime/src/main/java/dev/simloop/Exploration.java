@@ -130,7 +130,10 @@ public final class Exploration<T> {
             if (r.failed()) {
                 failing++;
                 if (first == null) {
-                    first = r;
+                    // Replay the failing schedule with tracing on, for the report (the replay is exact).
+                    SimResult<T> traced = Simulation.builder().replay(r.schedule()).maxSteps(maxSteps)
+                            .maxVirtualTime(maxVirtualTime).priorityPolicy(priorityPolicy).trace(true).run(main);
+                    first = Simulation.rawDigest(traced) == Simulation.rawDigest(r) ? traced : r;
                     firstIndex = i;
                 }
                 if (stopAtFirstFailure) {
@@ -170,7 +173,10 @@ public final class Exploration<T> {
             this.strategy = strategy;
         }
 
-        /** @return the first failing schedule's result; its {@code schedule()} replays it */
+        /**
+         * @return the first failing schedule's result, traced ({@link SimResult#traceTable}); its
+         *     {@code schedule()} replays it
+         */
         public Optional<SimResult<T>> firstFailure() {
             return Optional.ofNullable(firstFailure);
         }

@@ -37,4 +37,26 @@ public interface SimResult<T> {
 
     /** @return a digest of every scheduling decision: equal for equal runs */
     String traceDigest();
+
+    /**
+     * The last events of the run as a table with one column per task (virtual time and step on the
+     * left), for failure reports. Present only when the run was traced
+     * ({@link Simulation.Builder#trace(boolean)}).
+     *
+     * @param lastEvents how many of the last events to show
+     * @return the table, or empty when the run was not traced
+     */
+    default java.util.Optional<String> traceTable(int lastEvents) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The run as Chrome Trace Event JSON, to open in Perfetto (ui.perfetto.dev) or chrome://tracing:
+     * one track per task over virtual time. Present only when the run was traced.
+     *
+     * @return the JSON, or empty when the run was not traced
+     */
+    default java.util.Optional<String> chromeTraceJson() {
+        return java.util.Optional.empty();
+    }
 }

@@ -6,6 +6,7 @@ import dev.simloop.internal.Strategies;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Runs code on a simulated loop: a virtual clock that starts at 0 and jumps to the next timer when
@@ -65,6 +66,12 @@ public final class Simulation {
         /** @param s choices to follow first (leniently, modulo the ready count); then the strategy continues */
         Builder schedule(Schedule s);
 
+        /**
+         * @param on record the run's events for {@link SimResult#traceTable} and
+         *     {@link SimResult#chromeTraceJson} (default off: a traced run allocates per event)
+         */
+        Builder trace(boolean on);
+
         /** @param steps stop the run with {@link LimitExceeded} after this many steps */
         Builder maxSteps(long steps);
 
@@ -100,6 +107,13 @@ public final class Simulation {
         private long maxSteps = DEFAULT_MAX_STEPS;
         private Duration maxVirtualTime = DEFAULT_MAX_VIRTUAL_TIME;
         private PriorityPolicy priorityPolicy;
+        private boolean trace;
+
+        @Override
+        public Builder trace(boolean on) {
+            this.trace = on;
+            return this;
+        }
 
         @Override
         public Builder seed(long seed) {
@@ -167,6 +181,9 @@ public final class Simulation {
             if (priorityPolicy != null) {
                 loop.setPriorityPolicy(priorityPolicy.newScheduling());
             }
+            if (trace) {
+                loop.enableTrace();
+            }
             Scheduler.RunOutcome o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())),
                     caller -> loop.requestStop());
             return new Result<>((T) o.value(), o, strategy, seed);
@@ -224,6 +241,16 @@ public final class Simulation {
         @Override
         public Duration virtualTime() {
             return Duration.ofNanos(outcome.endNanos());
+        }
+
+        @Override
+        public Optional<String> traceTable(int lastEvents) {
+            return outcome.trace() == null ? Optional.empty() : Optional.of(outcome.trace().table(lastEvents));
+        }
+
+        @Override
+        public Optional<String> chromeTraceJson() {
+            return outcome.trace() == null ? Optional.empty() : Optional.of(outcome.trace().chromeJson());
         }
 
         @Override

@@ -53,6 +53,22 @@ class ExploringSnippetsTest {
     }
 
     @Test
+    void traceAFailure() throws Exception {
+        SimResult<Integer> failing = Exploration.of(ExploringSnippetsTest::loadsOfOneKey).schedules(1_000).run()
+                .firstFailure().orElseThrow();
+        java.nio.file.Path file = java.nio.file.Files.createTempDirectory("simloop").resolve("race.json");
+        // snippet:trace
+        SimResult<Integer> traced = Simulation.builder().replay(failing.schedule()).trace(true)
+                .run(ExploringSnippetsTest::loadsOfOneKey);
+        System.out.println(traced.traceTable(40).orElseThrow());      // one column per task
+        java.nio.file.Files.writeString(file, traced.chromeTraceJson().orElseThrow());   // open in Perfetto
+        // end-snippet
+        assertThat(traced.traceDigest()).isEqualTo(failing.traceDigest());
+        assertThat(traced.traceTable(40).orElseThrow()).contains("| task-1").contains("| task-2").contains("fail");
+        assertThat(java.nio.file.Files.readString(file)).startsWith("{").contains("\"thread_name\"");
+    }
+
+    @Test
     void countAll() {
         // snippet:count-all
         Exploration.Report<Integer> all = Exploration.of(ExploringSnippetsTest::loadsOfOneKey)

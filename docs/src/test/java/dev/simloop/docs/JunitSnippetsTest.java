@@ -121,7 +121,13 @@ class JunitSnippetsTest {
 
         SimulatedLoopFailure f = failure(run("FlakyPageViewsTest", Map.of("simloop.seed", "5403779936224374037")));
         assertThat(f.replayLine()).isEqualTo(CI_LINE);
-        assertThat(f.getMessage()).isEqualTo("""
+        String message = f.getMessage();
+        int trace = message.indexOf("\n  trace (last events per task):");
+        assertThat(trace).isPositive();
+        System.out.println(message.substring(trace + 1, message.indexOf("\n  chrome trace: ")));
+        assertThat(message.substring(trace)).contains("| task-1").contains("| task-2").contains("\n  chrome trace: ")
+                .endsWith(".json");
+        assertThat(message.substring(0, trace)).isEqualTo("""
                 simloop: FlakyPageViewsTest.concurrentViewsAreAllCounted failed in a simulated run
                   failure:      org.opentest4j.AssertionFailedError: expected: <2> but was: <1>
                   seed:         5403779936224374037

@@ -158,7 +158,9 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
     }
 
     Simulation.Builder limits(Simulation.Builder b) {
-        b.maxSteps(maxSteps).maxVirtualTime(maxVirtualTime);
+        // Traced so that a failing schedule's report can show its last events and a timeline
+        // without running the test body again.
+        b.maxSteps(maxSteps).maxVirtualTime(maxVirtualTime).trace(true);
         RuntimeSeams.priorityPolicy(b, priorityPolicy);
         return b;
     }

@@ -10,10 +10,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The few places where the extension meets runtime features that are still being built (the
- * exploration engine: PCT/POS strategies, traces, Chrome-trace files, the engine's own determinism
- * check, the priority policy). Each is one small method, so wiring a feature in changes only that
- * method.
+ * The few places where the extension meets runtime features: strategies, the priority policy,
+ * traces and Chrome-trace files, and the determinism check (done here by replaying, until the
+ * runtime checks determinism itself). Each is one small method.
  */
 final class RuntimeSeams {
     private RuntimeSeams() {
@@ -34,24 +33,35 @@ final class RuntimeSeams {
         b.priorityPolicy(on ? PriorityPolicy.standard() : null);
     }
 
-    /**
-     * The last trace events of a run as a per-task table, for the failure report.
-     *
-     * <p>SEAM: empty until the runtime records traces; the report then simply omits the table.
-     */
+    /** How many of the last trace events a failure report shows. */
+    static final int REPORT_EVENTS = 40;
+
+    /** The last trace events of a run as a per-task table, for the failure report. */
     static Optional<String> traceTable(SimResult<?> r) {
-        return Optional.empty();
+        return r.traceTable(REPORT_EVENTS);
     }
 
     /**
-     * Writes the run's trace as Chrome-trace JSON under {@code target/simloop/} and returns its path.
-     *
-     * <p>SEAM: empty until the runtime records traces; the report then simply omits the path.
+     * Writes the run's trace as Chrome-trace JSON to {@code target/simloop/<fileStem>.json} (relative
+     * to the working directory, the module under Maven) and returns its path; empty when the run
+     * was not traced or the file cannot be written (the report then omits the path).
      *
      * @param fileStem a file-name-safe name for the test and schedule
      */
     static Optional<Path> chromeTrace(SimResult<?> r, String fileStem) {
-        return Optional.empty();
+        Optional<String> json = r.chromeTraceJson();
+        if (json.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Path dir = Path.of("target", "simloop");
+            java.nio.file.Files.createDirectories(dir);
+            Path file = dir.resolve(fileStem + ".json");
+            java.nio.file.Files.writeString(file, json.get());
+            return Optional.of(file.toAbsolutePath());
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -108,8 +108,22 @@ class SimulatedLoopExtensionTest {
         assertThat(msg.lines().findFirst().orElseThrow())
                 .isEqualTo("simloop: Racy.lostUpdate failed in a simulated run");
         assertThat(msg).contains("failure:      org.opentest4j.AssertionFailedError: both increments must count");
-        // no trace table or Chrome trace until the runtime records traces: omitted, not empty
-        assertThat(msg).doesNotContain("trace (last events").doesNotContain("chrome trace");
+        // after the command line: the last events per task, then the Chrome-trace file
+        int table = msg.indexOf("  trace (last events per task):");
+        int chrome = msg.indexOf("  chrome trace: ");
+        assertThat(table).isGreaterThan(at);
+        assertThat(chrome).isGreaterThan(table);
+        assertThat(msg.substring(table)).contains("| main").contains("| a").contains("| b")
+                .contains("fail org.opentest4j.AssertionFailed");
+        java.nio.file.Path json = java.nio.file.Path.of(msg.substring(chrome + "  chrome trace: ".length()).strip());
+        assertThat(json).exists().isAbsolute();
+        assertThat(json.getFileName().toString()).endsWith(".json");
+        try {
+            assertThat(java.nio.file.Files.readString(json)).startsWith("{\"displayTimeUnit\"").contains("\"traceEvents\"")
+                    .contains("\"name\":\"a\"").endsWith("]}");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -172,6 +172,7 @@ public final class CancelScopeTree {
         }
         n.cancelCalled = true;
         n.reason = reason;
+        loop.traceEvent(n.owner, Trace.Kind.CANCEL_REQUESTED, reason.description() + ": " + n.label);
         if (n.timer != null) {
             loop.disarm(n.timer);
         }

@@ -58,6 +58,8 @@ public final class Scheduler {
     /** Offloaded calls ({@code Loop.toThread}) whose completion has not come back yet. */
     private int offloadsInFlight;
     private final SplittableRandom userRandom;
+    /** The run's events when tracing is on; null (the default) costs one check per hook. */
+    private Trace trace;
     /** The optional priority policy (issue 3); null: plain strategy order. */
     private PriorityScheduling priorityPolicy;
 
@@ -101,6 +103,26 @@ public final class Scheduler {
             throw new IllegalStateException(call + " cannot be called from inside simloop task '" + t.name()
                     + "': a loop cannot run inside another loop's task. Use a TaskGroup to run concurrent work "
                     + "in the current loop.");
+        }
+    }
+
+    /**
+     * Turns on the priority policy for this run (issue 3). Call before {@link #run}.
+     *
+     * @param policy the policy, or null for none
+     */
+    public void enableTrace() {
+        trace = new Trace();
+    }
+
+    /** @return the run's trace, or null when tracing was off */
+    public Trace trace() {
+        return trace;
+    }
+
+    void traceEvent(TaskImpl<?> t, Trace.Kind kind, String detail) {
+        if (trace != null) {
+            trace.add(clock.now(), steps, t, kind, detail);
         }
     }
 
@@ -184,11 +206,12 @@ public final class Scheduler {
         }
         Throwable failure = abortFailure != null ? abortFailure : rootTask.failure;
         mix(failure == null ? 0 : failure.getClass().getName().hashCode());
-        return new RunOutcome(rootTask.value, failure, stepsTaken, clock.now(), choices.toArray(), digest);
+        return new RunOutcome(rootTask.value, failure, stepsTaken, clock.now(), choices.toArray(), digest, trace);
     }
 
     /** What a finished run produced. */
-    public record RunOutcome(Object value, Throwable failure, long steps, long endNanos, int[] choices, long digest) {
+    public record RunOutcome(Object value, Throwable failure, long steps, long endNanos, int[] choices, long digest,
+            Trace trace) {
     }
 
     /** Asks a running loop to stop at its next step (used when the caller is interrupted). */
@@ -276,8 +299,15 @@ public final class Scheduler {
         steps++;
         t.inReady = false;
         running = t;
+        if (trace != null) {
+            traceEvent(t, Trace.Kind.RUN, "");
+        }
         t.continuation.run();
         running = null;
+        if (trace != null && !t.done) {
+            traceEvent(t, t.blockedOn != null ? Trace.Kind.BLOCK : Trace.Kind.YIELD,
+                    t.blockedOn != null ? "on " + t.blockedOn : "");
+        }
         if ((steps & 255) == 0 && stopRequested) {
             signalDriver();
         }
@@ -348,6 +378,9 @@ public final class Scheduler {
             group.childStarted(t);
         }
         picker.onSpawn(t);
+        if (trace != null) {
+            traceEvent(t, Trace.Kind.SPAWN, running == null ? "" : "by " + running.name());
+        }
         t.thread.start();
         return t;
     }
@@ -401,6 +434,10 @@ public final class Scheduler {
         }
         t.value = value;
         t.failure = wrapChecked(t.name(), failure);
+        if (trace != null) {
+            traceEvent(t, t.failure == null || (t.cancelled && !t.strayCancel) ? Trace.Kind.FINISH : Trace.Kind.FAIL,
+                    t.cancelled ? "cancelled" : t.failure == null ? "" : String.valueOf(t.failure));
+        }
         t.done = true;
         HeldResource.finished(t); // locks it still holds break, and their waiters are told (issue 3)
         CancelScopeTree.close(this, t.root);
@@ -505,6 +542,10 @@ public final class Scheduler {
     boolean wake(TaskImpl<?> t, int reason) {
         if (t.blockedOn == null || t.wake != TaskImpl.WAKE_NONE) {
             return false;
+        }
+        if (trace != null) {
+            traceEvent(t, reason == TaskImpl.WAKE_CANCELLED ? Trace.Kind.CANCEL_DELIVERED : Trace.Kind.WAKE,
+                    running == null ? "by the clock" : "by " + running.name());
         }
         t.wake = reason;
         t.blockedOn = null;

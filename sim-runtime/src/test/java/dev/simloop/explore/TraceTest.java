@@ -1,0 +1,218 @@
+package dev.simloop.explore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simloop.CancelScope;
+import dev.simloop.Exploration;
+import dev.simloop.Loop;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.TaskGroup;
+import dev.simloop.sync.Event;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TraceTest {
+    static int program() {
+        Event ready = new Event();
+        TaskGroup.with(tg -> {
+            tg.spawn("producer", () -> {
+                Loop.sleep(Duration.ofMillis(5));
+                ready.set();
+            });
+            tg.spawn("consumer", () -> {
+                ready.await();
+                CancelScope.moveOnAfter(Duration.ofMillis(1), () -> {
+                    Loop.sleep(Duration.ofSeconds(1));
+                    return null;
+                });
+            });
+            return null;
+        });
+        return 1;
+    }
+
+    @Test
+    void untracedRunsHaveNoTrace() {
+        SimResult<Integer> r = Simulation.run(1, TraceTest::program);
+        assertThat(r.traceTable(10)).isEmpty();
+        assertThat(r.chromeTraceJson()).isEmpty();
+    }
+
+    @Test
+    void tracingDoesNotChangeTheRun() {
+        SimResult<Integer> plain = Simulation.run(3, TraceTest::program);
+        SimResult<Integer> traced = Simulation.builder().seed(3).trace(true).run(TraceTest::program);
+        assertThat(traced.traceDigest()).isEqualTo(plain.traceDigest());
+        assertThat(traced.schedule()).isEqualTo(plain.schedule());
+    }
+
+    @Test
+    void theTableHasOneColumnPerTaskAndOneRowPerEvent() {
+        SimResult<Integer> r = Simulation.builder().seed(3).trace(true).run(TraceTest::program);
+        String table = r.traceTable(1_000).orElseThrow();
+        String[] lines = table.split("\n");
+        assertThat(lines[0]).startsWith("time").contains("step").contains("| main").contains("| producer")
+                .contains("| consumer");
+        assertThat(table).contains("spawn by main").contains("block on Event (not set, 1 waiting)")
+                .contains("wake by producer").contains("cancel requested deadline passed")
+                .contains("cancel delivered by the clock").contains("finish");
+        assertThat(lines[lines.length - 1]).startsWith("0.006s").contains("finish");
+        // every row but the header has exactly one non-empty task cell
+        for (int i = 1; i < lines.length; i++) {
+            String[] cells = lines[i].split(" \\| ", -1);
+            long filled = java.util.Arrays.stream(cells).skip(1).filter(c -> !c.isBlank()).count();
+            assertThat(filled).as(lines[i]).isEqualTo(1);
+        }
+        String last3 = r.traceTable(3).orElseThrow();
+        assertThat(last3.split("\n")).hasSize(5); // header, "earlier events not shown", 3 rows
+        assertThat(last3).contains("earlier events not shown");
+    }
+
+    @Test
+    void chromeJsonIsValidWithOneTrackPerTaskAndEventsInTimeOrder() {
+        SimResult<Integer> r = Simulation.builder().seed(3).trace(true).run(TraceTest::program);
+        Object json = new Json(r.chromeTraceJson().orElseThrow()).parse();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> events = (List<Map<String, Object>>) ((Map<String, Object>) json).get("traceEvents");
+        List<String> threadNames = events.stream().filter(e -> "M".equals(e.get("ph")))
+                .map(e -> String.valueOf(((Map<?, ?>) e.get("args")).get("name"))).toList();
+        assertThat(threadNames).containsExactly("main", "producer", "consumer");
+        double last = -1;
+        for (Map<String, Object> e : events) {
+            if (!"M".equals(e.get("ph"))) {
+                double ts = (Double) e.get("ts");
+                assertThat(ts).isGreaterThanOrEqualTo(last);
+                last = ts;
+            }
+        }
+        assertThat(events).anyMatch(e -> "X".equals(e.get("ph")));
+        assertThat(events).anyMatch(e -> "i".equals(e.get("ph")) && "cancel_delivered".equals(e.get("name")));
+        assertThat(last).isGreaterThanOrEqualTo(6000.0); // the consumer's timeout at 6 ms virtual
+    }
+
+    @Test
+    void explorationReturnsItsFirstFailureTraced() {
+        Exploration.Report<Integer> report = Exploration.of(() -> ExplorationTest.lostUpdate(1)).schedules(500).run();
+        SimResult<Integer> failing = report.firstFailure().orElseThrow();
+        assertThat(failing.traceTable(20).orElseThrow()).contains("| w0").contains("| w1").contains("fail");
+    }
+
+    /** A small strict JSON parser: enough to prove the output is well-formed. */
+    static final class Json {
+        private final String s;
+        private int i;
+
+        Json(String s) {
+            this.s = s;
+        }
+
+        Object parse() {
+            Object v = value();
+            ws();
+            if (i != s.length()) {
+                throw new IllegalArgumentException("trailing text at " + i);
+            }
+            return v;
+        }
+
+        private Object value() {
+            ws();
+            char c = s.charAt(i);
+            if (c == '{') {
+                Map<String, Object> m = new LinkedHashMap<>();
+                i++;
+                ws();
+                if (s.charAt(i) == '}') {
+                    i++;
+                    return m;
+                }
+                do {
+                    ws();
+                    String k = string();
+                    ws();
+                    expect(':');
+                    m.put(k, value());
+                    ws();
+                } while (s.charAt(i++) == ',');
+                if (s.charAt(i - 1) != '}') {
+                    throw new IllegalArgumentException("expected } at " + (i - 1));
+                }
+                return m;
+            }
+            if (c == '[') {
+                List<Object> l = new ArrayList<>();
+                i++;
+                ws();
+                if (s.charAt(i) == ']') {
+                    i++;
+                    return l;
+                }
+                do {
+                    l.add(value());
+                    ws();
+                } while (s.charAt(i++) == ',');
+                if (s.charAt(i - 1) != ']') {
+                    throw new IllegalArgumentException("expected ] at " + (i - 1));
+                }
+                return l;
+            }
+            if (c == '"') {
+                return string();
+            }
+            int start = i;
+            while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
+                i++;
+            }
+            if (start == i) {
+                throw new IllegalArgumentException("unexpected '" + c + "' at " + i);
+            }
+            return Double.parseDouble(s.substring(start, i));
+        }
+
+        private String string() {
+            expect('"');
+            StringBuilder sb = new StringBuilder();
+            while (s.charAt(i) != '"') {
+                char c = s.charAt(i++);
+                if (c == '\\') {
+                    char e = s.charAt(i++);
+                    switch (e) {
+                        case 'n' -> sb.append('\n');
+                        case 't' -> sb.append('\t');
+                        case 'r' -> sb.append('\r');
+                        case 'u' -> {
+                            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                            i += 4;
+                        }
+                        case '"', '\\', '/' -> sb.append(e);
+                        default -> throw new IllegalArgumentException("bad escape at " + i);
+                    }
+                } else if (c < 0x20) {
+                    throw new IllegalArgumentException("control character in string at " + i);
+                } else {
+                    sb.append(c);
+                }
+            }
+            i++;
+            return sb.toString();
+        }
+
+        private void expect(char c) {
+            if (s.charAt(i) != c) {
+                throw new IllegalArgumentException("expected " + c + " at " + i);
+            }
+            i++;
+        }
+
+        private void ws() {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+        }
+    }
+}
