@@ -3,12 +3,15 @@ package dev.simloop.jqwik;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simloop.Loop;
+import dev.simloop.PriorityPolicy;
+import dev.simloop.Simulation;
 import dev.simloop.Schedule;
 import dev.simloop.Strategy;
 import dev.simloop.TaskGroup;
 import dev.simloop.sync.Channel;
 import dev.simloop.sync.Event;
 import dev.simloop.sync.Lock;
+import dev.simloop.sync.PriorityLock;
 import dev.simloop.sync.Semaphore;
 import java.util.ArrayList;
 import java.util.List;
@@ -230,5 +233,54 @@ class SyncProperties {
             return null;
         });
         assertThat((long) woke.get()).isGreaterThanOrEqualTo(expected).isLessThanOrEqualTo(cancelWaiter.size());
+    }
+
+    // (3) Priority inheritance bound: low-priority L holds a PriorityLock, high-priority H waits for
+    // it, medium tasks only checkpoint. Under the priority policy, in every generated schedule, L
+    // releases (and H acquires) before any medium task finishes.
+    @Property(tries = 200, edgeCases = EdgeCasesMode.MIXIN)
+    void priorityInheritanceLetsTheHolderFinishBeforeMediumWork(@ForAll @IntRange(min = 1, max = 4) int mediums,
+                                                              @ForAll @IntRange(max = 8) int holderWork,
+                                                              @ForAll @IntRange(min = 10, max = 30) int mediumWork,
+                                                              @ForAll long seed, @ForAll Schedule schedule) {
+        Simulation.Builder b = Simulation.builder().schedule(schedule).strategy(Strategy.random()).seed(seed)
+                .priorityPolicy(PriorityPolicy.standard());
+        List<String> log = Simulations.check(b, () -> {
+            List<String> events = new ArrayList<>();
+            PriorityLock lock = new PriorityLock("P");
+            Loop.currentTask().setPriority(-100);
+            TaskGroup.with(tg -> {
+                tg.spawn("L", () -> {
+                    Loop.currentTask().setPriority(10);
+                    lock.acquire();
+                    for (int i = 0; i < holderWork; i++) {
+                        Loop.checkpoint();
+                    }
+                    events.add("L releases");
+                    lock.release();
+                });
+                while (!lock.isLocked()) {
+                    Loop.checkpoint();
+                }
+                for (int m = 0; m < mediums; m++) {
+                    tg.spawn("M" + m, () -> {
+                        for (int i = 0; i < mediumWork; i++) {
+                            Loop.checkpoint();
+                        }
+                        events.add("M done");
+                    });
+                }
+                tg.spawn("H", () -> {
+                    Loop.currentTask().setPriority(-10);
+                    lock.acquire();
+                    events.add("H acquired");
+                    lock.release();
+                });
+                return null;
+            });
+            return events;
+        });
+        assertThat(log).hasSize(mediums + 2);
+        assertThat(log.subList(0, 2)).containsExactly("L releases", "H acquired");
     }
 }
