@@ -75,7 +75,7 @@ public final class LostUpdateDemo {
         System.out.println("Replaying exactly that line...");
         List<String> replayLog = new ArrayList<>();
         String line = failing.schedule();
-        SimResult<Integer> replay = Simulation.builder().replay(line).run(() -> twoDeposits(replayLog));
+        SimResult<Integer> replay = Simulation.builder().replay(line).trace(true).run(() -> twoDeposits(replayLog));
         System.out.println("  failure:      " + replay.failure());
         System.out.println("  virtual time: " + replay.virtualTime().toMillis() + " ms, steps: " + replay.steps());
         boolean same = replay.failed()
@@ -85,6 +85,9 @@ public final class LostUpdateDemo {
         System.out.println();
         System.out.println("What happened, in virtual time:");
         replayLog.forEach(System.out::println);
+        System.out.println();
+        System.out.println("The replay's trace, one column per task:");
+        System.out.println(replay.traceTable(40).orElseThrow());
         if (!same) {
             System.exit(1);
         }
