@@ -130,10 +130,14 @@ public final class Exploration<T> {
             if (r.failed()) {
                 failing++;
                 if (first == null) {
-                    // Replay the failing schedule with tracing on, for the report (the replay is exact).
+                    // Replay the failing schedule twice with tracing on, for the report: the replay is
+                    // exact, and the determinism check makes sure the printed line really reproduces it
+                    // (when it does not, the report's failure says at which step the runs parted).
                     SimResult<T> traced = Simulation.builder().replay(r.schedule()).maxSteps(maxSteps)
-                            .maxVirtualTime(maxVirtualTime).priorityPolicy(priorityPolicy).trace(true).run(main);
-                    first = Simulation.rawDigest(traced) == Simulation.rawDigest(r) ? traced : r;
+                            .maxVirtualTime(maxVirtualTime).priorityPolicy(priorityPolicy).trace(true)
+                            .checkDeterminism(true).run(main);
+                    boolean same = Simulation.rawDigest(traced) == Simulation.rawDigest(r);
+                    first = same || traced.failure() instanceof NondeterminismDetected ? traced : r;
                     firstIndex = i;
                 }
                 if (stopAtFirstFailure) {
@@ -175,7 +179,9 @@ public final class Exploration<T> {
 
         /**
          * @return the first failing schedule's result, traced ({@link SimResult#traceTable}); its
-         *     {@code schedule()} replays it
+         *     {@code schedule()} replays it. The failing schedule is replayed twice under
+         *     {@link Simulation.Builder#checkDeterminism}: when the two replays differ, this result's
+         *     failure is that {@link NondeterminismDetected} (the schedule's own failure suppressed)
          */
         public Optional<SimResult<T>> firstFailure() {
             return Optional.ofNullable(firstFailure);

@@ -1,5 +1,6 @@
 package dev.simloop;
 
+import dev.simloop.internal.DeterminismCheck;
 import dev.simloop.internal.Drivers;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.Strategies;
@@ -56,12 +57,39 @@ public final class Simulation {
 
         /**
          * Exact replay of a recorded run: its strategy, seed and every choice. A run that no longer
-         * fits the recorded choices fails with {@link NondeterminismDetected}.
+         * fits the recorded choices (a choice among fewer candidates than recorded, or more choices
+         * than recorded) fails with {@link NondeterminismDetected} naming the step, the virtual time
+         * and the ready tasks, unless {@link #lenientReplay} is on.
          *
          * @param schedule a line printed by {@link SimResult#schedule()}
          * @throws IllegalArgumentException when the line is malformed
          */
         Builder replay(String schedule);
+
+        /**
+         * Makes a {@link #replay} lenient: from the first recorded choice that no longer fits the
+         * program (which has changed since the line was recorded), the line's strategy and seed
+         * decide the rest of the run instead of failing it. Useful to see whether a recorded bug
+         * still shows up after an edit. Default off.
+         *
+         * @param on whether a replay that stops fitting continues with the strategy
+         * @return this builder
+         */
+        Builder lenientReplay(boolean on);
+
+        /**
+         * Runs the program twice with the same seed, strategy and schedule and compares them step
+         * by step: which task ran, the ready tasks and timers before it (through the trace digest),
+         * and how its step ended. When the runs differ, the result fails with
+         * {@link NondeterminismDetected} "nondeterminism detected at step N (task …)", with the
+         * first run's own failure, if any, attached as suppressed. Default off (it doubles the
+         * cost); {@link Exploration} and {@code @SimulatedLoop} turn it on for the replay of a
+         * failure.
+         *
+         * @param on whether to run twice and compare
+         * @return this builder
+         */
+        Builder checkDeterminism(boolean on);
 
         /** @param s choices to follow first (leniently, modulo the ready count); then the strategy continues */
         Builder schedule(Schedule s);
@@ -104,6 +132,8 @@ public final class Simulation {
         private Strategy strategy = Strategy.random();
         private Schedule follow;
         private boolean strict;
+        private boolean lenient;
+        private boolean checkDeterminism;
         private long maxSteps = DEFAULT_MAX_STEPS;
         private Duration maxVirtualTime = DEFAULT_MAX_VIRTUAL_TIME;
         private PriorityPolicy priorityPolicy;
@@ -134,6 +164,18 @@ public final class Simulation {
             this.strict = true;
             this.seed = s.seed();
             this.strategy = Strategy.parse(s.strategy());
+            return this;
+        }
+
+        @Override
+        public Builder lenientReplay(boolean on) {
+            this.lenient = on;
+            return this;
+        }
+
+        @Override
+        public Builder checkDeterminism(boolean on) {
+            this.checkDeterminism = on;
             return this;
         }
 
@@ -170,12 +212,27 @@ public final class Simulation {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public <T> SimResult<T> run(ThrowingSupplier<T> main) {
             Objects.requireNonNull(main, "Simulation.Builder.run: main");
+            if (!checkDeterminism) {
+                return runOnce(main, null);
+            }
+            DeterminismCheck first = DeterminismCheck.recording();
+            SimResult<T> a = runOnce(main, first);
+            SimResult<T> b = runOnce(main, first.comparing());
+            if (b.failure() instanceof NondeterminismDetected d && a.failure() != null && a.failure() != d) {
+                d.addSuppressed(a.failure());
+            }
+            return b;
+        }
+
+        @SuppressWarnings("unchecked")
+        private <T> SimResult<T> runOnce(ThrowingSupplier<T> main, DeterminismCheck check) {
             Strategies.Picker picker = strategy.newPicker(seed);
             if (follow != null) {
-                picker = Strategies.following(follow.choiceArray(), strict, picker);
+                Strategies.Replay mode = !strict ? Strategies.Replay.MODULO
+                        : lenient ? Strategies.Replay.LENIENT : Strategies.Replay.STRICT;
+                picker = Strategies.following(follow.choiceArray(), mode, picker);
             }
             Scheduler loop = Scheduler.simulated(picker, seed, maxSteps, maxVirtualTime);
             if (priorityPolicy != null) {
@@ -183,6 +240,9 @@ public final class Simulation {
             }
             if (trace) {
                 loop.enableTrace();
+            }
+            if (check != null) {
+                loop.checkDeterminism(check);
             }
             Scheduler.RunOutcome o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())),
                     caller -> loop.requestStop());

@@ -47,9 +47,7 @@ class NondeterminismTest {
         AtomicReference<Thread> waiterThread = new AtomicReference<>();
         Thread completer = new Thread(() -> {
             // complete it only once the task is really parked in get()
-            while (waiterThread.get() == null || waiterThread.get().getState() != Thread.State.WAITING) {
-                Thread.onSpinWait();
-            }
+            awaitParkSeenByTheLoop(waiterThread);
             cf.complete("from outside");
             completed.set(true);
         }, "foreign-completer");
@@ -79,9 +77,7 @@ class NondeterminismTest {
             AtomicBoolean sent = new AtomicBoolean();
             AtomicReference<Thread> reader = new AtomicReference<>();
             Thread writer = new Thread(() -> {
-                while (reader.get() == null || reader.get().getState() != Thread.State.WAITING) {
-                    Thread.onSpinWait();
-                }
+                awaitParkSeenByTheLoop(reader);
                 try {
                     client.getOutputStream().write(42);
                     client.getOutputStream().flush();
@@ -160,10 +156,28 @@ class NondeterminismTest {
      * Keeps the loop busy (so it cannot declare a deadlock) until the foreign wake-up has failed the
      * run, which unwinds this task at its next checkpoint; gives up after 20 s of wall time.
      */
+    /** Checkpoints made by the busy task of the current test. */
+    private static final java.util.concurrent.atomic.AtomicLong BUSY_STEPS = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Waits until {@code task} is parked and the loop has run two more steps of the busy task since:
+     * the loop has then seen the park as a wait for data (not a lock another thread let go at once).
+     */
+    private static void awaitParkSeenByTheLoop(AtomicReference<Thread> task) {
+        while (task.get() == null || task.get().getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
+        long seen = BUSY_STEPS.get();
+        while (BUSY_STEPS.get() < seen + 2) {
+            Thread.onSpinWait();
+        }
+    }
+
     private static void spinUntil(AtomicBoolean flag) {
         long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < giveUp) {
             Loop.checkpoint();
+            BUSY_STEPS.incrementAndGet();
         }
         throw new AssertionError("the foreign wake-up was not detected (foreign thread acted: " + flag.get() + ")");
     }

@@ -334,6 +334,10 @@ class SimulatedLoopExtensionTest {
                 "junit.jupiter.execution.parallel.mode.default", "concurrent",
                 "junit.jupiter.execution.parallel.config.strategy", "fixed",
                 "junit.jupiter.execution.parallel.config.fixed.parallelism", "4"));
+        assertThat(r.testEvents().failed().stream()
+                .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(String::valueOf)
+                        .orElse("?"))).isEmpty();
         r.testEvents().assertStatistics(s -> s.started(4).succeeded(4).failed(0));
         for (String p : List.of("p1", "p2", "p3", "p4")) {
             assertThat(Fixtures.LOG.stream().filter(l -> l.startsWith(p + " "))).hasSize(50);

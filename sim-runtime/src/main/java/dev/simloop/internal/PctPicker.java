@@ -49,6 +49,15 @@ final class PctPicker implements Strategies.Picker {
         return best;
     }
 
+    /**
+     * Tied timers carry no task priority (a deadline concerns a whole scope), so their order is
+     * drawn uniformly; such choices still count as choice points for the change points.
+     */
+    @Override
+    public int pickTimer(int due, int choiceIndex) {
+        return rng.nextInt(due);
+    }
+
     private static int highest(ReadyQueue ready) {
         int best = 0;
         for (int i = 1; i < ready.size(); i++) {

@@ -40,4 +40,10 @@ final class PosPicker implements Strategies.Picker {
         ready.get(best).strategyPriority = UNDRAWN;
         return best;
     }
+
+    /** Tied timers are independent events here; their order is drawn uniformly. */
+    @Override
+    public int pickTimer(int due, int choiceIndex) {
+        return rng.nextInt(due);
+    }
 }

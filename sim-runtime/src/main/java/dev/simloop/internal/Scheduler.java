@@ -35,6 +35,8 @@ public final class Scheduler {
     Thread driver;
     private final ReadyQueue ready = new ReadyQueue();
     private final TimerHeap timers = new TimerHeap();
+    /** Scratch for {@link #fireTiedTimers}: the timers due at one instant, in heap order. Empty between uses. */
+    private Timer[] tiedTimers = new Timer[8];
     /** The task whose continuation is mounted right now, or null between steps. */
     private TaskImpl<?> running;
     private int nextTaskId;
@@ -60,6 +62,10 @@ public final class Scheduler {
     private final SplittableRandom userRandom;
     /** The run's events when tracing is on; null (the default) costs one check per hook. */
     private Trace trace;
+    /** The determinism self-check recording or comparing every step; null (the default) when off. */
+    private DeterminismCheck determinismCheck;
+    /** How many tasks the last pick chose among (for the determinism check's reports). */
+    private int lastReadyCount;
     /** The optional priority policy (issue 3); null: plain strategy order. */
     private PriorityScheduling priorityPolicy;
 
@@ -106,13 +112,18 @@ public final class Scheduler {
         }
     }
 
-    /**
-     * Turns on the priority policy for this run (issue 3). Call before {@link #run}.
-     *
-     * @param policy the policy, or null for none
-     */
+    /** Records the run's events into a {@link Trace}. Call before {@link #run}. */
     public void enableTrace() {
         trace = new Trace();
+    }
+
+    /**
+     * Records every step into {@code check}, or compares every step with it. Call before {@link #run}.
+     *
+     * @param check the first run's recording, or the comparison of a second run
+     */
+    public void checkDeterminism(DeterminismCheck check) {
+        this.determinismCheck = check;
     }
 
     /** @return the run's trace, or null when tracing was off */
@@ -204,7 +215,25 @@ public final class Scheduler {
                 Signals.unregister(this);
             }
         }
+        if (abortFailure == null) {
+            try {
+                picker.runEnded(choices.size());
+            } catch (NondeterminismDetected e) {
+                abortFailure = new NondeterminismDetected("replay diverged at the end of the run (step " + stepsTaken
+                        + ", virtual time " + formatNanos(clock.now()) + "): " + e.getMessage());
+            }
+        }
         Throwable failure = abortFailure != null ? abortFailure : rootTask.failure;
+        if (determinismCheck != null) {
+            String divergence = determinismCheck.runEnded(stepsTaken, digest, failure);
+            if (divergence != null) {
+                NondeterminismDetected d = new NondeterminismDetected(divergence);
+                if (failure != null && !(failure instanceof NondeterminismDetected)) {
+                    d.addSuppressed(failure);
+                }
+                failure = d;
+            }
+        }
         mix(failure == null ? 0 : failure.getClass().getName().hashCode());
         return new RunOutcome(rootTask.value, failure, stepsTaken, clock.now(), choices.toArray(), digest, trace);
     }
@@ -246,6 +275,9 @@ public final class Scheduler {
                 if (rootTask.done) {
                     return;
                 }
+                if (simulated && resumeTasksWokenFromOutside()) {
+                    continue;
+                }
                 if (!timers.isEmpty()) {
                     advanceToNextTimer();
                     continue;
@@ -281,7 +313,7 @@ public final class Scheduler {
             try {
                 index = picker.pick(from, choices.size());
             } catch (NondeterminismDetected e) {
-                abortFailure = e;
+                abortFailure = replayDiverged(e);
                 return null;
             }
             if (index < 0 || index >= n) {
@@ -292,6 +324,7 @@ public final class Scheduler {
         TaskImpl<?> t = ready.removeAt(from == ready ? index : priorityPolicy.readyIndex(index));
         mix(t.id);
         mix(n);
+        lastReadyCount = n;
         return t;
     }
 
@@ -304,6 +337,9 @@ public final class Scheduler {
         }
         t.continuation.run();
         running = null;
+        if (determinismCheck != null && !killing) {
+            checkStep(t);
+        }
         if (trace != null && !t.done) {
             traceEvent(t, t.blockedOn != null ? Trace.Kind.BLOCK : Trace.Kind.YIELD,
                     t.blockedOn != null ? "on " + t.blockedOn : "");
@@ -316,13 +352,95 @@ public final class Scheduler {
         }
     }
 
+    /** How long an idle simulation waits for tasks parked on locks that threads outside it may hold. */
+    private static final long SHARED_LOCK_GRACE_NANOS = 500_000_000L;
+
+    /**
+     * The loop is idle, and some tasks are parked on monitors or java.util.concurrent synchronizers
+     * that a thread outside the simulation may hold. Waits (real time, at most
+     * {@link #SHARED_LOCK_GRACE_NANOS}) until each of them is woken, then makes the woken ones ready
+     * in spawn order. Resuming only at idle moments, and all together, keeps the schedule independent
+     * of when the outside thread let go. Tasks not woken in time wait for a task of this loop; a
+     * later wake-up from outside then fails the run as nondeterministic.
+     *
+     * @return whether any task became ready
+     */
+    private boolean resumeTasksWokenFromOutside() {
+        if (!anyWaitsOnSharedLock()) {
+            return false;
+        }
+        long deadline = System.nanoTime() + SHARED_LOCK_GRACE_NANOS;
+        while (!stopRequested && abortFailure == null && stillWaitingOnSharedLocks()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            LockSupport.parkNanos(this, left);
+            if (inboxPending) {
+                drainInbox();
+            }
+        }
+        boolean resumed = false;
+        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
+            if (t.waitsOnSharedLock) {
+                t.waitsOnSharedLock = false;
+                if (t.foreignContinuation != null && abortFailure == null) {
+                    t.continuation = t.foreignContinuation;
+                    t.foreignContinuation = null;
+                    t.inReady = true;
+                    ready.add(t);
+                    resumed = true;
+                }
+            }
+        }
+        return resumed;
+    }
+
+    private boolean anyWaitsOnSharedLock() {
+        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
+            if (t.waitsOnSharedLock) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean stillWaitingOnSharedLocks() {
+        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
+            if (t.waitsOnSharedLock && t.foreignContinuation == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The task parked somewhere other than a simloop wait: a java.util.concurrent lock (fine: its
      * wake-up comes from another task), or a timed wait / sleep / I/O, whose wake-up would come from
      * a JDK thread the simulation does not own.
      */
+    private void checkStep(TaskImpl<?> t) {
+        String divergence = determinismCheck.stepEnded(steps, t, lastReadyCount, clock.now(), digest);
+        if (divergence != null && abortFailure == null) {
+            abortFailure = new NondeterminismDetected(divergence + ". Something outside the simulation decides the "
+                    + "run: static state kept between runs, wall-clock time, real I/O, unseeded randomness, or "
+                    + "iteration over identity hash codes.");
+        }
+    }
+
     private void parkedOutsideRuntime(TaskImpl<?> t) {
-        if (simulated && !killing && t.thread.getState() == Thread.State.TIMED_WAITING) {
+        if (!simulated || killing) {
+            return;
+        }
+        Thread.State state = t.thread.getState();
+        // BLOCKED: a monitor; an AQS blocker: a java.util.concurrent lock, latch or semaphore; not
+        // waiting any more: a lock that another thread released right away. Any of them may be held
+        // by a thread outside the simulation, whose wake-up is then held back to an idle moment.
+        if (state == Thread.State.BLOCKED || state == Thread.State.RUNNABLE || (state == Thread.State.WAITING
+                && LockSupport.getBlocker(t.thread) instanceof java.util.concurrent.locks.AbstractQueuedSynchronizer)) {
+            t.waitsOnSharedLock = true;
+        }
+        if (state == Thread.State.TIMED_WAITING) {
             abortFailure = new NondeterminismDetected("task '" + t.name() + "' made a timed wait outside simloop at step "
                     + steps + " (" + topFrame(t.thread) + "): Thread.sleep, timed lock or Future waits use the real "
                     + "clock and are woken by a JDK thread the simulation does not own, so the run could not be "
@@ -351,9 +469,74 @@ public final class Scheduler {
     private void fireDueTimers(long now) {
         Timer t;
         while ((t = timers.peek()) != null && t.deadline <= now) {
+            if (simulated && timers.secondIsDue(now)) {
+                fireTiedTimers(now);
+                continue;
+            }
             timers.poll();
             t.fire(this);
         }
+    }
+
+    /**
+     * Several timers are due at once in a simulation: the order in which they fire is a recorded
+     * choice, because it decides races at the same virtual instant (a sleep ending exactly at its
+     * scope's deadline completes when its wake-up fires first, and is cancelled when the deadline
+     * does). Choice 0 is the heap order (deadlines before wake-ups, then arming order), so FIFO keeps
+     * "the timeout wins a tie". All due timers fire before any task runs, as in a real loop.
+     */
+    private void fireTiedTimers(long now) {
+        int n = 0;
+        Timer t;
+        while ((t = timers.peek()) != null && t.deadline <= now) {
+            timers.poll();
+            if (n == tiedTimers.length) {
+                tiedTimers = java.util.Arrays.copyOf(tiedTimers, n * 2);
+            }
+            tiedTimers[n++] = t;
+        }
+        int taken = n;
+        int first = 0;
+        while (first < n && abortFailure == null) {
+            int remaining = n - first;
+            int index = remaining == 1 ? 0 : pickTimer(remaining);
+            if (index < 0) {
+                break; // the strategy failed the run (a replay that no longer fits)
+            }
+            Timer chosen = tiedTimers[first + index];
+            if (index == 0) {
+                first++;
+            } else {
+                System.arraycopy(tiedTimers, first + index + 1, tiedTimers, first + index, remaining - index - 1);
+                n--;
+            }
+            chosen.fire(this);
+        }
+        java.util.Arrays.fill(tiedTimers, 0, taken, null);
+    }
+
+    /** A strict replay stopped fitting: say at which step, which is what a trace shows. */
+    private NondeterminismDetected replayDiverged(NondeterminismDetected detail) {
+        return new NondeterminismDetected("replay diverged at step " + (steps + 1) + " (virtual time "
+                + formatNanos(clock.now()) + "), " + detail.getMessage());
+    }
+
+    /** @return the strategy's pick among {@code due} tied timers, recorded; -1 when the strategy failed the run */
+    private int pickTimer(int due) {
+        int index;
+        try {
+            index = picker.pickTimer(due, choices.size());
+        } catch (NondeterminismDetected e) {
+            abortFailure = replayDiverged(e);
+            return -1;
+        }
+        if (index < 0 || index >= due) {
+            throw new IllegalStateException("strategy picked timer " + index + " of " + due + " due timers");
+        }
+        choices.add(index);
+        mix(~index);
+        mix(due);
+        return index;
     }
 
     // =====================================================================================
@@ -378,6 +561,9 @@ public final class Scheduler {
             group.childStarted(t);
         }
         picker.onSpawn(t);
+        if (determinismCheck != null) {
+            determinismCheck.spawned(t);
+        }
         if (trace != null) {
             traceEvent(t, Trace.Kind.SPAWN, running == null ? "" : "by " + running.name());
         }
@@ -390,6 +576,7 @@ public final class Scheduler {
         Thread caller = Thread.currentThread();
         boolean owned = caller == driver || (running != null && caller == running.thread);
         if (owned) {
+            t.waitsOnSharedLock = false;
             t.continuation = continuation;
             t.inReady = true;
             ready.add(t);
@@ -399,6 +586,9 @@ public final class Scheduler {
         if (simulated) {
             postToInbox(() -> {
                 t.foreignContinuation = continuation;
+                if (t.waitsOnSharedLock && !killing) {
+                    return; // resumed when the loop is idle: resumeTasksWokenFromOutside
+                }
                 if (abortFailure == null && !killing) {
                     abortFailure = new NondeterminismDetected("task '" + t.name() + "' was woken by thread '" + who
                             + "', which the simulation does not own (step " + steps + "). Likely cause: blocking I/O, "
@@ -598,6 +788,10 @@ public final class Scheduler {
             // The driver would pick this same task again at once: account for that step exactly as
             // drive() and runStep() would (same steps, digest, ready-queue stamps), without paying
             // for a continuation switch. This makes an uncontended lock ~10x cheaper.
+            if (determinismCheck != null) {
+                checkStep(running); // the step that ends here is the one this call continues
+                lastReadyCount = 1;
+            }
             ready.countRemoval();
             mix(running.id);
             mix(1);

@@ -21,20 +21,60 @@ public final class Strategies {
          */
         int pick(ReadyQueue ready, int choiceIndex);
 
+        /**
+         * Chooses which of several timers due at the same virtual instant fires next.
+         *
+         * @param due how many timers are due; more than one. Index 0 is the heap order: deadlines
+         *     before wake-ups, then the order they were armed in
+         * @param choiceIndex how many choices the run has made before this one
+         * @return the index of the timer to fire next
+         */
+        int pickTimer(int due, int choiceIndex);
+
         /** Told of every task as it is spawned (strategies such as PCT assign it a priority). */
         default void onSpawn(TaskImpl<?> t) {
         }
+
+        /**
+         * Told when the run has ended normally (not aborted).
+         *
+         * @param choicesMade how many choices the run made
+         * @throws NondeterminismDetected when the strategy cannot accept the run as it ended (an
+         *     exact replay that did not use every recorded choice)
+         */
+        default void runEnded(int choicesMade) {
+        }
     }
 
-    /** Production order: always the longest-ready task. */
+    /** Production order: always the longest-ready task, and timers in heap order. */
     public static Picker fifo() {
-        return (ready, i) -> 0;
+        return new Picker() {
+            @Override
+            public int pick(ReadyQueue ready, int choiceIndex) {
+                return 0;
+            }
+
+            @Override
+            public int pickTimer(int due, int choiceIndex) {
+                return 0;
+            }
+        };
     }
 
-    /** Uniform choice among the ready tasks, from a generator seeded with {@code seed}. */
+    /** Uniform choice among the ready tasks (and tied timers), from a generator seeded with {@code seed}. */
     public static Picker random(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        return (ready, i) -> rng.nextInt(ready.size());
+        return new Picker() {
+            @Override
+            public int pick(ReadyQueue ready, int choiceIndex) {
+                return rng.nextInt(ready.size());
+            }
+
+            @Override
+            public int pickTimer(int due, int choiceIndex) {
+                return rng.nextInt(due);
+            }
+        };
     }
 
     /** PCT; see {@link PctPicker}. */
@@ -47,40 +87,96 @@ public final class Strategies {
         return new PosPicker(seed);
     }
 
+    /** How {@link #following} treats a recorded choice that does not fit the run. */
+    public enum Replay {
+        /** Exact replay: a misfit, or a run needing more choices than recorded, fails the run. */
+        STRICT,
+        /** From the first misfit on, the fallback strategy decides; the divergence is not an error. */
+        LENIENT,
+        /** Every recorded choice is taken modulo the candidates (jqwik-generated and shrunk schedules). */
+        MODULO
+    }
+
     /**
      * Follows recorded choices, then hands over to {@code fallback}.
      *
-     * @param choices choice {@code k} picks {@code ready[choices[k] % ready.size()]}
-     * @param strict when true (exact replay), a choice that does not fit the ready tasks, or a run
-     *     that needs more choices than recorded, fails the run instead of adapting
-     * @param fallback the strategy after the recorded choices run out (lenient mode)
+     * @param choices choice {@code k} picks candidate {@code choices[k]}
+     * @param mode what a choice that does not fit does
+     * @param fallback the strategy once the recorded choices run out (or, leniently, no longer fit)
      */
-    public static Picker following(int[] choices, boolean strict, Picker fallback) {
-        return new Picker() {
-            @Override
-            public int pick(ReadyQueue ready, int k) {
-                int n = ready.size();
-                if (k < choices.length) {
-                    int c = choices[k];
-                    if (strict && c >= n) {
-                        throw new NondeterminismDetected("replay diverged at choice " + k + ": the recorded choice is "
-                                + "ready task #" + c + " but only " + n + " tasks are ready " + ready
-                                + ". The program or its inputs changed since the line was recorded.");
-                    }
-                    return c % n;
-                }
-                if (strict) {
-                    throw new NondeterminismDetected("replay diverged at choice " + k + ": the recorded schedule has "
-                            + "only " + choices.length + " choices but the run needs more (ready: " + ready
-                            + "). The program or its inputs changed since the line was recorded.");
-                }
-                return fallback.pick(ready, k);
-            }
+    public static Picker following(int[] choices, Replay mode, Picker fallback) {
+        return new Following(choices, mode, fallback);
+    }
 
-            @Override
-            public void onSpawn(TaskImpl<?> t) {
-                fallback.onSpawn(t);
+    private static final class Following implements Picker {
+        private final int[] choices;
+        private final Replay mode;
+        private final Picker fallback;
+        /** Lenient replay only: the choice at which the run stopped fitting, or -1. */
+        private int divergedAt = -1;
+
+        Following(int[] choices, Replay mode, Picker fallback) {
+            this.choices = choices;
+            this.mode = mode;
+            this.fallback = fallback;
+        }
+
+        @Override
+        public int pick(ReadyQueue ready, int k) {
+            int c = recorded(ready.size(), k, "ready task", ready);
+            return c >= 0 ? c : fallback.pick(ready, k);
+        }
+
+        @Override
+        public int pickTimer(int due, int k) {
+            int c = recorded(due, k, "tied timer", null);
+            return c >= 0 ? c : fallback.pickTimer(due, k);
+        }
+
+        /** @return the recorded choice to take, or -1 to ask the fallback */
+        private int recorded(int n, int k, String what, ReadyQueue ready) {
+            if (divergedAt >= 0) {
+                return -1;
             }
-        };
+            String tasks = ready == null ? "" : " " + ready;
+            if (k < choices.length) {
+                int c = choices[k];
+                if (c < n) {
+                    return c;
+                }
+                switch (mode) {
+                    case MODULO:
+                        return c % n;
+                    case LENIENT:
+                        divergedAt = k;
+                        return -1;
+                    default:
+                        throw new NondeterminismDetected("choice " + k + ": the recorded choice is "
+                                + what + " #" + c + " but only " + n + " " + what + "s are candidates" + tasks
+                                + ". The program or its inputs changed since the line was recorded; "
+                                + "Simulation.builder().lenientReplay(true) continues with the strategy from here.");
+                }
+            }
+            if (mode == Replay.STRICT) {
+                throw new NondeterminismDetected("choice " + k + ": the recorded schedule has only "
+                        + choices.length + " choices but the run needs more (" + n + " " + what + "s are candidates"
+                        + tasks + "). The program or its inputs changed since the line was recorded; "
+                        + "Simulation.builder().lenientReplay(true) continues with the strategy from here.");
+            }
+            return -1;
+        }
+
+        @Override
+        public void onSpawn(TaskImpl<?> t) {
+            fallback.onSpawn(t);
+        }
+
+        @Override
+        public void runEnded(int made) {
+            if (mode == Replay.STRICT && made < choices.length) {
+                throw new NondeterminismDetected("the run made " + made + " choices but the recorded schedule has "
+                        + choices.length + ". The program or its inputs changed since the line was recorded.");
+            }
+        }
     }
 }

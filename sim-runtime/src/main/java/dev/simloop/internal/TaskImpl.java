@@ -42,8 +42,18 @@ public final class TaskImpl<T> implements Task<T>, Executor {
     Runnable continuation;
     /** True while the task is in the ready queue. */
     boolean inReady;
-    /** A continuation submitted by a foreign thread in a simulation; never run except to unwind. */
+    /**
+     * A continuation submitted by a foreign thread in a simulation: run only to unwind, or (when
+     * {@link #waitsOnSharedLock}) once the loop is idle.
+     */
     Runnable foreignContinuation;
+    /**
+     * Simulation only: the task parked on a monitor or java.util.concurrent synchronizer, which a
+     * thread outside the simulation may hold (System.out's lock, a collection shared by parallel
+     * tests). Its wake-up from such a thread is held back until the loop is idle, so the run stays
+     * replayable. Cleared when the task is woken, or when the loop stops waiting for outside.
+     */
+    boolean waitsOnSharedLock;
     /** What the task waits on while blocked in simloop; null otherwise. */
     Object blockedOn;
     Abortable abortable;

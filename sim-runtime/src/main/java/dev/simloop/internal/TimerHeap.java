@@ -60,6 +60,14 @@ final class TimerHeap {
         }
     }
 
+    /**
+     * @return whether a timer other than the earliest is also due at {@code now}; by the heap
+     *     property it suffices to look at the root's children
+     */
+    boolean secondIsDue(long now) {
+        return (size > 1 && heap[1].deadline <= now) || (size > 2 && heap[2].deadline <= now);
+    }
+
     /** Removes and returns the earliest timer. */
     Timer poll() {
         Timer t = heap[0];

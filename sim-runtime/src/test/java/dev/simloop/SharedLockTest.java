@@ -1,0 +1,100 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A simulated task contending for a lock that a thread outside the simulation holds (System.out's
+ * lock, a synchronized collection shared by parallel tests): the task resumes at the loop's next idle
+ * moment, whenever the outside thread lets go, so the run is the same however long it held the lock.
+ */
+class SharedLockTest {
+
+    /** A program whose task "logger" takes {@code shared} while "worker" has steps left to run. */
+    private static SimResult<List<String>> run(Object shared, ReentrantLock juc) {
+        return Simulation.run(3, () -> {
+            List<String> log = new ArrayList<>();
+            TaskGroup.with(tg -> {
+                tg.spawn("logger", () -> {
+                    Loop.checkpoint();
+                    synchronized (shared) {
+                        log.add("logger took the monitor");
+                    }
+                    juc.lock();
+                    try {
+                        log.add("logger took the ReentrantLock");
+                    } finally {
+                        juc.unlock();
+                    }
+                });
+                tg.spawn("worker", () -> {
+                    for (int i = 0; i < 5; i++) {
+                        Loop.checkpoint();
+                        log.add("worker " + i);
+                    }
+                });
+                return null;
+            });
+            return log;
+        });
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Holds the monitor, then the ReentrantLock, each {@code holdMillis} longer, on a platform thread from before the run. */
+    private static SimResult<List<String>> runWhileHeldOutside(long holdMillis) throws Exception {
+        Object shared = new Object();
+        ReentrantLock juc = new ReentrantLock();
+        CountDownLatch held = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            juc.lock();
+            try {
+                synchronized (shared) {
+                    held.countDown();
+                    sleep(holdMillis);
+                }
+                sleep(holdMillis); // the logger now waits for the ReentrantLock
+            } finally {
+                juc.unlock();
+            }
+        }, "outside-holder");
+        holder.start();
+        held.await();
+        SimResult<List<String>> r = run(shared, juc);
+        holder.join();
+        return r;
+    }
+
+    @Test
+    void aTaskWaitingForALockHeldOutsideResumesAtTheNextIdleMomentWhateverTheHoldTime() throws Exception {
+        SimResult<List<String>> shortHold = runWhileHeldOutside(5);
+        SimResult<List<String>> longHold = runWhileHeldOutside(120);
+        assertThat(shortHold.failed()).as("%s", shortHold.failure()).isFalse();
+        assertThat(longHold.failed()).as("%s", longHold.failure()).isFalse();
+        // the worker finishes first: the logger resumes only once the loop has nothing else to run
+        assertThat(shortHold.value()).endsWith("worker 4", "logger took the monitor", "logger took the ReentrantLock");
+        assertThat(longHold.value()).isEqualTo(shortHold.value());
+        assertThat(longHold.traceDigest()).isEqualTo(shortHold.traceDigest());
+        assertThat(Simulation.builder().replay(longHold.schedule()).run(() -> List.of()).failure())
+                .isInstanceOf(NondeterminismDetected.class); // a different program does not fit the line
+    }
+
+    @Test
+    void withoutContentionTheSameProgramRunsStraightThrough() {
+        SimResult<List<String>> r = run(new Object(), new ReentrantLock());
+        List<String> log = r.value();
+        assertThat(log).contains("logger took the monitor", "logger took the ReentrantLock");
+        assertThat(log.indexOf("logger took the ReentrantLock")).isLessThan(log.indexOf("worker 4"));
+    }
+}
