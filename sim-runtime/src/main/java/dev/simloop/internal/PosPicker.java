@@ -4,16 +4,25 @@ import java.util.SplittableRandom;
 
 /**
  * Partial Order Sampling (Yuan, Yang, Gu, CAV 2018), adapted to a loop of tasks. Each ready task
- * holds a random priority; the highest runs. After a step, the priorities of the steps that race
- * with it are drawn again: here, a task that was made ready by the step that just ran (it touched
- * the same runtime object: a lock released, an event set, a channel written, a task joined) and
- * the task that ran itself get fresh priorities, while tasks that stayed ready keep theirs. Unlike
- * a uniform random walk, this samples partial orders far more evenly.
+ * holds a random priority; the highest runs. After a step, the priorities of the pending steps that
+ * race with it are drawn again, while the others keep theirs; this samples partial orders far more
+ * evenly than a uniform random walk.
+ *
+ * <p>Racing, here: the step that ran operated on a runtime object (acquired or released a lock,
+ * set an event, sent to or received from a channel, took or gave a permit, signalled a condition,
+ * joined a task), and a ready task's pending step is at an operation on the same object: it last
+ * yielded or blocked in one (a task woken from a wait resumes inside the operation it waited in).
+ * The task that ran, and every task made ready since it last ran, also draw fresh priorities. A
+ * task that last yielded at a plain {@code Loop.checkpoint()} touches no object and races with
+ * nothing.
  */
 final class PosPicker implements Strategies.Picker {
     /** Marks a task whose priority must be drawn (it became ready since it last ran). */
     private static final long UNDRAWN = Long.MIN_VALUE;
     private final SplittableRandom rng;
+    /** Objects operated on since the last pick; a step touches very few. */
+    private Object[] touched = new Object[4];
+    private int touchedCount;
 
     PosPicker(long seed) {
         this.rng = new SplittableRandom(seed);
@@ -25,7 +34,26 @@ final class PosPicker implements Strategies.Picker {
     }
 
     @Override
+    public boolean tracksObjects() {
+        return true;
+    }
+
+    @Override
+    public void touched(Object object) {
+        for (int i = 0; i < touchedCount; i++) {
+            if (touched[i] == object) {
+                return;
+            }
+        }
+        if (touchedCount == touched.length) {
+            touched = java.util.Arrays.copyOf(touched, touchedCount * 2);
+        }
+        touched[touchedCount++] = object;
+    }
+
+    @Override
     public int pick(ReadyQueue ready, int choiceIndex) {
+        redrawRacing(ready);
         int best = 0;
         for (int i = 0; i < ready.size(); i++) {
             TaskImpl<?> t = ready.get(i);
@@ -36,9 +64,30 @@ final class PosPicker implements Strategies.Picker {
                 best = i;
             }
         }
-        // The chosen step runs now: whatever it makes ready next time is a new, racing step.
+        // The chosen step runs now: whatever it makes ready next time is a new step.
         ready.get(best).strategyPriority = UNDRAWN;
         return best;
+    }
+
+    /** Ready tasks whose pending step is at an object the steps since the last pick operated on. */
+    private void redrawRacing(ReadyQueue ready) {
+        if (touchedCount == 0) {
+            return;
+        }
+        for (int i = 0; i < ready.size(); i++) {
+            TaskImpl<?> t = ready.get(i);
+            Object o = t.lastObject;
+            if (o != null) {
+                for (int k = 0; k < touchedCount; k++) {
+                    if (touched[k] == o) {
+                        t.strategyPriority = UNDRAWN;
+                        break;
+                    }
+                }
+            }
+        }
+        java.util.Arrays.fill(touched, 0, touchedCount, null);
+        touchedCount = 0;
     }
 
     /** Tied timers are independent events here; their order is drawn uniformly. */

@@ -27,6 +27,8 @@ public final class Scheduler {
     final boolean simulated;
     final LoopClock clock;
     private final Strategies.Picker picker;
+    /** Whether {@link #picker} wants to hear of every object a step operates on (POS). */
+    private final boolean tracksObjects;
     private final long maxSteps;
     private final long maxVirtualNanos;
     final long seed;
@@ -78,6 +80,7 @@ public final class Scheduler {
         this.simulated = simulated;
         this.clock = simulated ? new LoopClock.Virtual() : new LoopClock.Wall();
         this.picker = picker;
+        this.tracksObjects = picker.tracksObjects();
         this.seed = seed;
         this.maxSteps = maxSteps;
         this.maxVirtualNanos = maxVirtualNanos;
@@ -698,6 +701,10 @@ public final class Scheduler {
         me.blockedOn = on;
         me.abortable = abortable;
         me.wake = TaskImpl.WAKE_NONE;
+        me.lastObject = on;
+        if (tracksObjects) {
+            picker.touched(on);
+        }
         boolean interrupted = false;
         while (me.wake == TaskImpl.WAKE_NONE) {
             LockSupport.park(on);
@@ -736,6 +743,9 @@ public final class Scheduler {
         if (trace != null) {
             traceEvent(t, reason == TaskImpl.WAKE_CANCELLED ? Trace.Kind.CANCEL_DELIVERED : Trace.Kind.WAKE,
                     running == null ? "by the clock" : "by " + running.name());
+        }
+        if (tracksObjects && running != null) {
+            picker.touched(t.blockedOn); // the waker operated on what t waited on
         }
         t.wake = reason;
         t.blockedOn = null;
@@ -776,7 +786,38 @@ public final class Scheduler {
     /** A checkpoint: raises a pending cancellation, then lets every other ready task run first. */
     public void checkpoint(TaskImpl<?> me) {
         checkCancelled(me);
+        me.lastObject = null;
         schedulePoint();
+    }
+
+    /**
+     * A schedule point inside an operation on {@code object} (a primitive of dev.simloop.sync, a
+     * join): as {@link #schedulePoint()}, and strategies that track racing steps (POS) learn that
+     * the running step touched the object.
+     *
+     * @param object the primitive operated on
+     */
+    public void schedulePoint(Object object) {
+        TaskImpl<?> me = running;
+        if (me != null) {
+            me.lastObject = object;
+            if (tracksObjects) {
+                picker.touched(object);
+            }
+        }
+        schedulePoint();
+    }
+
+    /**
+     * Tells strategies that track racing steps (POS) that the running step operated on
+     * {@code object} without yielding (a release, a set, a close). Costs one branch otherwise.
+     *
+     * @param object the primitive operated on
+     */
+    public void touched(Object object) {
+        if (tracksObjects) {
+            picker.touched(object);
+        }
     }
 
     /** Lets the other ready tasks run (the strategy decides who goes next); no cancel check. */

@@ -36,6 +36,21 @@ public final class Strategies {
         }
 
         /**
+         * @return whether the strategy wants {@link #touched} calls (they cost a call per operation)
+         */
+        default boolean tracksObjects() {
+            return false;
+        }
+
+        /**
+         * The running task operated on {@code object} (only when {@link #tracksObjects}).
+         *
+         * @param object a lock, event, channel, semaphore, condition or task; never null
+         */
+        default void touched(Object object) {
+        }
+
+        /**
          * Told when the run has ended normally (not aborted).
          *
          * @param choicesMade how many choices the run made
@@ -169,6 +184,16 @@ public final class Strategies {
         @Override
         public void onSpawn(TaskImpl<?> t) {
             fallback.onSpawn(t);
+        }
+
+        @Override
+        public boolean tracksObjects() {
+            return fallback.tracksObjects();
+        }
+
+        @Override
+        public void touched(Object object) {
+            fallback.touched(object);
         }
 
         @Override

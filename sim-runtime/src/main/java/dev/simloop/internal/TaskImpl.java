@@ -71,6 +71,12 @@ public final class TaskImpl<T> implements Task<T>, Executor {
 
     /** Scratch priority for the exploring strategy of the run (PCT, POS); meaningless otherwise. */
     long strategyPriority;
+    /**
+     * The runtime object (lock, event, channel, semaphore, condition, joined task) of the operation
+     * in which the task last yielded or blocked; null after a plain checkpoint. POS treats the task's
+     * pending step as racing with any step that operates on the same object.
+     */
+    Object lastObject;
 
     // ---- priority (issue 3)
     /** The resources (locks) the task holds, linked through them; see HeldResource. */
@@ -178,7 +184,7 @@ public final class TaskImpl<T> implements Task<T>, Executor {
         }
         loop.checkCancelled(me);
         if (done) {
-            loop.schedulePoint();
+            loop.schedulePoint(this);
         }
         while (!done) {
             joiners.add(me);

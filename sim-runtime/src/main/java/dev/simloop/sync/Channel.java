@@ -78,12 +78,12 @@ public final class Channel<T> implements Iterable<T> {
         if (r != null) {
             r.waitPayload = value;
             loop.wake(r);
-            loop.schedulePoint();
+            loop.schedulePoint(this);
             return;
         }
         if (buffer.size() < capacity) {
             buffer.add(value);
-            loop.schedulePoint();
+            loop.schedulePoint(this);
             return;
         }
         me.waitPayload = value;
@@ -141,7 +141,7 @@ public final class Channel<T> implements Iterable<T> {
         loop.checkCancelled(me);
         T v = poll(loop);
         if (v != null) {
-            loop.schedulePoint();
+            loop.schedulePoint(this);
             return v;
         }
         if (closed) {
@@ -205,6 +205,7 @@ public final class Channel<T> implements Iterable<T> {
      */
     public void close() {
         TaskImpl<?> me = Scheduler.current("Channel.close");
+        me.loop().touched(this);
         if (closed) {
             return;
         }

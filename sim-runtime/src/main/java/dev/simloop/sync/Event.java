@@ -20,6 +20,7 @@ public final class Event {
     /** Sets the event and wakes every waiter, in the order they started waiting. Idempotent; not a checkpoint. */
     public void set() {
         TaskImpl<?> me = Scheduler.current("Event.set");
+        me.loop().touched(this);
         if (isSet) {
             return;
         }
@@ -45,7 +46,7 @@ public final class Event {
         Scheduler loop = me.loop();
         loop.checkCancelled(me);
         if (isSet) {
-            loop.schedulePoint();
+            loop.schedulePoint(this);
             return;
         }
         while (!isSet) {

@@ -46,7 +46,7 @@ final class LockCore extends HeldResource implements Held {
             }
             loop.checkCancelled(me);
             holds++;
-            loop.schedulePoint();
+            loop.schedulePoint(this);
             return;
         }
         loop.checkCancelled(me);
@@ -54,7 +54,7 @@ final class LockCore extends HeldResource implements Held {
         if (holder() == null) {
             holds = 1;
             giveTo(me);
-            loop.schedulePoint();
+            loop.schedulePoint(this);
             return;
         }
         while (holder() != me) {
@@ -90,6 +90,7 @@ final class LockCore extends HeldResource implements Held {
             return;
         }
         takeBack();
+        me.loop().touched(this);
         handOver(me.loop());
     }
 
@@ -117,6 +118,7 @@ final class LockCore extends HeldResource implements Held {
         int n = holds;
         holds = 0;
         takeBack();
+        me.loop().touched(this);
         handOver(me.loop());
         return n;
     }

@@ -66,7 +66,7 @@ public final class Semaphore {
         loop.checkCancelled(me);
         if (permits > 0) {
             permits--;
-            loop.schedulePoint();
+            loop.schedulePoint(this);
             return;
         }
         me.waitPayload = null;
@@ -101,6 +101,7 @@ public final class Semaphore {
      */
     public void release() {
         TaskImpl<?> me = Scheduler.current("Semaphore.release");
+        me.loop().touched(this);
         TaskImpl<?> w = waiters.poll();
         if (w != null) {
             w.waitPayload = GRANTED;
