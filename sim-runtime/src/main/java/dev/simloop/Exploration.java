@@ -37,6 +37,7 @@ public final class Exploration<T> {
     private Duration maxVirtualTime = Simulation.DEFAULT_MAX_VIRTUAL_TIME;
     private PriorityPolicy priorityPolicy;
     private boolean stopAtFirstFailure = true;
+    private boolean checkLeaks = true;
 
     private Exploration(ThrowingSupplier<T> main) {
         this.main = main;
@@ -93,6 +94,19 @@ public final class Exploration<T> {
         return this;
     }
 
+    /**
+     * Runs every schedule with or without the leak check (see {@link Simulation.Builder#checkLeaks}):
+     * with it (the default), a schedule in which a task finished still holding a lock fails with
+     * {@link LeakDetected}.
+     *
+     * @param on whether to check
+     * @return this exploration
+     */
+    public Exploration<T> checkLeaks(boolean on) {
+        this.checkLeaks = on;
+        return this;
+    }
+
     /** @param stop whether to stop at the first failing schedule (default) or run them all and count */
     public Exploration<T> stopAtFirstFailure(boolean stop) {
         this.stopAtFirstFailure = stop;
@@ -120,7 +134,7 @@ public final class Exploration<T> {
             Strategy s = strategy.learnsChoices() && learnedChoices > 0
                     ? Strategy.pct(strategy.pctDepth(), learnedChoices) : strategy;
             Simulation.Builder b = Simulation.builder().seed(seed + i).strategy(s).maxSteps(maxSteps)
-                    .maxVirtualTime(maxVirtualTime).priorityPolicy(priorityPolicy);
+                    .maxVirtualTime(maxVirtualTime).priorityPolicy(priorityPolicy).checkLeaks(checkLeaks);
             SimResult<T> r = b.run(main);
             run++;
             digests.add(Simulation.rawDigest(r));
@@ -134,8 +148,8 @@ public final class Exploration<T> {
                     // exact, and the determinism check makes sure the printed line really reproduces it
                     // (when it does not, the report's failure says at which step the runs parted).
                     SimResult<T> traced = Simulation.builder().replay(r.schedule()).maxSteps(maxSteps)
-                            .maxVirtualTime(maxVirtualTime).priorityPolicy(priorityPolicy).trace(true)
-                            .checkDeterminism(true).run(main);
+                            .maxVirtualTime(maxVirtualTime).priorityPolicy(priorityPolicy).checkLeaks(checkLeaks)
+                            .trace(true).checkDeterminism(true).run(main);
                     boolean same = Simulation.rawDigest(traced) == Simulation.rawDigest(r);
                     first = same || traced.failure() instanceof NondeterminismDetected ? traced : r;
                     firstIndex = i;

@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param <T> the type of the main task's value
  */
 public interface SimResult<T> {
-    /** @return whether the run failed (main threw, deadlock, a limit, nondeterminism) */
+    /** @return whether the run failed (main threw, deadlock, a limit, nondeterminism, a leak) */
     boolean failed();
 
     /** @return the failure, or null when the run did not fail */

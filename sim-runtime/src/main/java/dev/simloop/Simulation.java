@@ -20,6 +20,11 @@ import java.util.Optional;
  * if (r.failed()) System.out.println("replay with: " + r.schedule());
  * SimResult<Integer> again = Simulation.builder().replay(r.schedule()).run(() -> counterRace());
  * }</pre>
+ *
+ * <p>Besides the program's own failures, a run fails with {@link DeadlockDetected} (every task
+ * blocked, nothing pending; the message shows the wait-for cycles), {@link LimitExceeded},
+ * {@link NondeterminismDetected}, and {@link LeakDetected} when a task finished still holding a
+ * lock (see {@link Builder#checkLeaks(boolean)}).
  */
 public final class Simulation {
     /** Default livelock guard. */
@@ -118,6 +123,19 @@ public final class Simulation {
         Builder priorityPolicy(PriorityPolicy policy);
 
         /**
+         * The leak check (on by default): a run that otherwise succeeds fails with
+         * {@link LeakDetected} when a task finished while still holding a lock (which then broke),
+         * naming the lock, the task and the step and virtual time it finished at; a run that failed
+         * anyway keeps its failure and gets the {@code LeakDetected} as a suppressed exception.
+         * Turn it off for a program that leaves locks held on purpose (its later acquirers get
+         * {@link dev.simloop.sync.BrokenResourceException} either way).
+         *
+         * @param on whether to check
+         * @return this builder
+         */
+        Builder checkLeaks(boolean on);
+
+        /**
          * Runs {@code main} as the root task of a fresh simulated loop.
          *
          * @param main the root task's body
@@ -138,6 +156,13 @@ public final class Simulation {
         private Duration maxVirtualTime = DEFAULT_MAX_VIRTUAL_TIME;
         private PriorityPolicy priorityPolicy;
         private boolean trace;
+        private boolean checkLeaks = true;
+
+        @Override
+        public Builder checkLeaks(boolean on) {
+            this.checkLeaks = on;
+            return this;
+        }
 
         @Override
         public Builder trace(boolean on) {
@@ -244,6 +269,7 @@ public final class Simulation {
             if (check != null) {
                 loop.checkDeterminism(check);
             }
+            loop.setCheckLeaks(checkLeaks);
             Scheduler.RunOutcome o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())),
                     caller -> loop.requestStop());
             return new Result<>((T) o.value(), o, strategy, seed);

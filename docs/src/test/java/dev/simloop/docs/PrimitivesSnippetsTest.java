@@ -2,6 +2,7 @@ package dev.simloop.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simloop.LeakDetected;
 import dev.simloop.Loop;
 import dev.simloop.NondeterminismDetected;
 import dev.simloop.SimResult;
@@ -69,6 +70,7 @@ class PrimitivesSnippetsTest {
                 }
             }));
             // end-snippet
+            lock.release(); // main still holds it: released, or the run's leak check would fail it
             return errors;
         }).value();
         assertThat(messages).containsExactly(
@@ -79,7 +81,8 @@ class PrimitivesSnippetsTest {
 
     @Test
     void brokenLock() {
-        String result = Simulation.run(1, () -> {
+        String[] seen = new String[1];
+        SimResult<String> r = Simulation.run(1, () -> {
             // snippet:broken-lock
             Lock lock = new Lock("db");
             TaskGroup.with(tg -> tg.spawn("careless", () -> lock.acquire())); // returns still holding it
@@ -91,10 +94,14 @@ class PrimitivesSnippetsTest {
                 message = e.getMessage();
             }
             // end-snippet
+            seen[0] = message;
             return message;
-        }).value();
-        assertThat(result)
+        });
+        assertThat(seen[0])
                 .isEqualTo("Lock.acquire: Lock 'db' is broken: its owner task 'careless' finished without releasing it");
+        // the simulated run itself fails: its leak check reports the lock 'careless' left held
+        assertThat(r.failure()).isInstanceOf(LeakDetected.class)
+                .hasMessageStartingWith("leak: Lock 'db' was still held by task 'careless' when it finished (step ");
     }
 
     @Test

@@ -58,7 +58,7 @@ class SimulationSnippetsTest {
         });
         // r.failure() is a DeadlockDetected:
         //   deadlock: every task is blocked and no timer is pending (virtual time 0s, step 1). Blocked tasks:
-        //     task 'main' waits for Event (not set, 1 waiting)
+        //     task 'main' waits for Event (not set, 1 waiting); no task holds it: it needs a call to set()
         // end-snippet
         assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
                 .hasMessageContaining("task 'main' waits for Event (not set, 1 waiting)");

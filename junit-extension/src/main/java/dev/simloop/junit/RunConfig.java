@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * configuration parameters (system properties or {@code junit-platform.properties}).
  */
 record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strategy, String replay, long maxSteps,
-        Duration maxVirtualTime, boolean checkDeterminism, boolean priorityPolicy) {
+        Duration maxVirtualTime, boolean checkDeterminism, boolean priorityPolicy, boolean checkLeaks) {
 
     static final String SEED = "simloop.seed";
     static final String REPLAY = "simloop.replay";
@@ -80,7 +80,8 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
             seed = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
         }
         return new RunConfig(seed, fresh, replay.isEmpty() ? schedules : 1, strategy, replay, maxSteps,
-                parseDuration(maxTime), a != null && a.checkDeterminism(), a != null && a.priorityPolicy());
+                parseDuration(maxTime), a != null && a.checkDeterminism(), a != null && a.priorityPolicy(),
+                a == null || a.checkLeaks());
     }
 
     private static Optional<String> param(Function<String, Optional<String>> params, String key) {
@@ -160,7 +161,7 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
     Simulation.Builder limits(Simulation.Builder b) {
         // Traced so that a failing schedule's report can show its last events and a timeline
         // without running the test body again.
-        b.maxSteps(maxSteps).maxVirtualTime(maxVirtualTime).trace(true);
+        b.maxSteps(maxSteps).maxVirtualTime(maxVirtualTime).trace(true).checkLeaks(checkLeaks);
         RuntimeSeams.priorityPolicy(b, priorityPolicy);
         return b;
     }

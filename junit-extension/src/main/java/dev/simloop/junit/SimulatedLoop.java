@@ -144,6 +144,16 @@ public @interface SimulatedLoop {
      */
     boolean priorityPolicy() default false;
 
+    /**
+     * The leak check ({@code Simulation.Builder.checkLeaks}): a run in which a task finished while
+     * still holding a lock fails with {@code LeakDetected}, naming the lock, the task and the step
+     * and virtual time it finished at (a run that fails anyway gets it as a suppressed exception).
+     * Turn it off for a test that leaves a lock held on purpose.
+     *
+     * @return whether to check; default on
+     */
+    boolean checkLeaks() default true;
+
     /** The scheduling strategies. */
     enum Kind {
         /** Uniform random choice among ready tasks ({@code Strategy.random()}); the default. */

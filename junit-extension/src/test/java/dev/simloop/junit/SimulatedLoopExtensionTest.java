@@ -5,6 +5,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import dev.simloop.DeadlockDetected;
+import dev.simloop.LeakDetected;
 import dev.simloop.LimitExceeded;
 import dev.simloop.NondeterminismDetected;
 import dev.simloop.junit.fixtures.Fixtures;
@@ -301,6 +302,18 @@ class SimulatedLoopExtensionTest {
                 Map.of("simloop.replay", f.replayLine())));
         assertThat(again.getCause()).isInstanceOf(DeadlockDetected.class);
         assertThat(again.traceDigest()).isEqualTo(f.traceDigest());
+    }
+
+    @Test
+    void aLeakedLockFailsTheTestUnlessTheCheckIsOff() {
+        EngineExecutionResults r = run(Fixtures.Leaks.class);
+        r.testEvents().assertStatistics(s -> s.started(2).succeeded(1).failed(1));
+        Throwable t = onlyFailure(r);
+        assertThat(t).isInstanceOf(SimulatedLoopFailure.class);
+        assertThat(t.getCause()).isInstanceOf(LeakDetected.class)
+                .hasMessageStartingWith("leak: Lock 'accounts' was still held by task 'careless' when it finished (step ");
+        assertThat(r.testEvents().succeeded().list()).singleElement()
+                .satisfies(e -> assertThat(e.getTestDescriptor().getDisplayName()).startsWith("returnsHoldingALockUnchecked"));
     }
 
     @Test

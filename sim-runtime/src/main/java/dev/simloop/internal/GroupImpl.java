@@ -11,7 +11,7 @@ import java.util.List;
  * into it. The body's task waits for every child before the group ends; the first failure cancels
  * the rest and is rethrown with the others attached as suppressed.
  */
-public final class GroupImpl {
+public final class GroupImpl implements WaitTarget {
     final Scheduler loop;
     /** The task running the group's body; it waits for the children at the end. */
     final TaskImpl<?> owner;
@@ -166,6 +166,24 @@ public final class GroupImpl {
     /** @return whether the group's scope has been cancelled */
     public boolean isCancelled() {
         return scope.cancelCalled;
+    }
+
+    /**
+     * The owner waits for every unfinished child. Walks the loop's live tasks (in spawn order) for
+     * them: reports are rare, so the group keeps no list of its own.
+     */
+    @Override
+    public void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out) {
+        for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
+            if (t.group == this) {
+                out.add(t);
+            }
+        }
+    }
+
+    @Override
+    public String describeWait(List<TaskImpl<?>> waitedFor) {
+        return waitedFor.isEmpty() ? toString() : toString() + ": " + WaitTarget.names(waitedFor);
     }
 
     @Override

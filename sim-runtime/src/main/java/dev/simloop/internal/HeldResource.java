@@ -79,11 +79,25 @@ public abstract class HeldResource {
         return null;
     }
 
-    /** Called by the loop when {@code t} finishes: breaks every resource it still holds. */
+    /**
+     * The resource as messages name it, without its state: e.g. {@code Lock 'accounts'}. The
+     * default is {@code toString()}.
+     *
+     * @return the name
+     */
+    protected String resourceName() {
+        return toString();
+    }
+
+    /**
+     * Called by the loop when {@code t} finishes: breaks every resource it still holds, and tells
+     * the loop (its leak check) about each.
+     */
     static void finished(TaskImpl<?> t) {
         HeldResource r;
         while ((r = t.heldHead) != null) {
             r.takeBack();
+            t.loop.resourceLeaked(r, t);
             r.holderFinished(t);
         }
     }

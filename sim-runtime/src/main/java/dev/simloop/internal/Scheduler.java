@@ -3,10 +3,16 @@ package dev.simloop.internal;
 import dev.simloop.CancelReason;
 import dev.simloop.Cancelled;
 import dev.simloop.DeadlockDetected;
+import dev.simloop.LeakDetected;
 import dev.simloop.LimitExceeded;
 import dev.simloop.NondeterminismDetected;
 import dev.simloop.ThrowingSupplier;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -70,6 +76,12 @@ public final class Scheduler {
     private int lastReadyCount;
     /** The optional priority policy (issue 3); null: plain strategy order. */
     private PriorityScheduling priorityPolicy;
+    /** Whether a run that ends with resources still held fails with {@link LeakDetected}. */
+    private boolean checkLeaks;
+    /** One line per resource a task finished holding, when checking; null while none (the usual case). */
+    private List<String> leaks;
+    /** The task names of each cycle of the last deadlock report, in order. */
+    private List<List<String>> deadlockCycles;
 
     // ---- cross-thread state: the only fields other threads touch
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
@@ -149,6 +161,32 @@ public final class Scheduler {
         this.priorityPolicy = policy;
     }
 
+    /**
+     * Turns the leak check on for this run: a run that otherwise succeeds fails with
+     * {@link LeakDetected} when a task finished while still holding a lock, and a failed run gets
+     * the leak as a suppressed exception. Call before {@link #run}.
+     *
+     * @param on whether to check
+     */
+    public void setCheckLeaks(boolean on) {
+        this.checkLeaks = on;
+    }
+
+    /**
+     * Records that {@code holder} finished while still holding {@code r} (which is now breaking).
+     * Rare, so it may build the message now; nothing is recorded when the check is off.
+     */
+    void resourceLeaked(HeldResource r, TaskImpl<?> holder) {
+        if (!checkLeaks) {
+            return;
+        }
+        if (leaks == null) {
+            leaks = new ArrayList<>(2);
+        }
+        leaks.add(r.resourceName() + " was still held by task '" + holder.name() + "' when it finished (step "
+                + steps + ", virtual time " + formatNanos(clock.now()) + ")");
+    }
+
     static long saturatedNanos(Duration d) {
         try {
             return d.toNanos();
@@ -210,6 +248,10 @@ public final class Scheduler {
             rootTask = spawnTask(null, "main", rootBody, null, null);
             drive();
             stepsTaken = steps; // unwinding an aborted run takes steps too, but they are not the run's
+            if (abortFailure instanceof DeadlockDetected d && deadlockCycles != null) {
+                // the report was built with the message; give the exception its cycles too
+                abortFailure = new DeadlockDetected(d.getMessage(), deadlockCycles);
+            }
             if (abortFailure != null) {
                 killAll();
             }
@@ -238,7 +280,34 @@ public final class Scheduler {
             }
         }
         mix(failure == null ? 0 : failure.getClass().getName().hashCode());
+        if (checkLeaks) {
+            failure = withLeaks(failure);
+        }
         return new RunOutcome(rootTask.value, failure, stepsTaken, clock.now(), choices.toArray(), digest, trace);
+    }
+
+    /**
+     * The leak check at the end of a run: the resources tasks finished holding, and (when the run
+     * ended normally) tasks still alive, which should never happen. A run that otherwise succeeded
+     * fails with the {@link LeakDetected}; a failed run keeps its failure and gets it suppressed.
+     */
+    private Throwable withLeaks(Throwable failure) {
+        List<String> found = leaks == null ? new ArrayList<>() : new ArrayList<>(leaks);
+        if (abortFailure == null) {
+            for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
+                found.add("task '" + t.name() + "' was still alive when the run ended (step " + steps
+                        + ", virtual time " + formatNanos(clock.now()) + ")");
+            }
+        }
+        if (found.isEmpty()) {
+            return failure;
+        }
+        LeakDetected leak = new LeakDetected(found);
+        if (failure == null) {
+            return leak;
+        }
+        failure.addSuppressed(leak);
+        return failure;
     }
 
     /** What a finished run produced. */
@@ -661,6 +730,11 @@ public final class Scheduler {
         }
         liveTail = t;
         liveCount++;
+    }
+
+    /** @return the first unfinished task in spawn order (follow {@code liveNext}), or null */
+    TaskImpl<?> liveHead() {
+        return liveHead;
     }
 
     private void unlinkLive(TaskImpl<?> t) {
@@ -1096,26 +1170,220 @@ public final class Scheduler {
         return n;
     }
 
+    /** At most this many cycles are printed (and returned by {@code DeadlockDetected.cycles()}). */
+    private static final int MAX_REPORTED_CYCLES = 20;
+    /** Edge visits the cycle search may make before it gives up on finding more. */
+    private static final int CYCLE_SEARCH_BUDGET = 200_000;
+
+    /**
+     * The deadlock report: the wait-for graph over the live tasks (task → what it waits on → the
+     * tasks that could end the wait, see {@link WaitTarget}), its cycles first, then every other
+     * blocked task in spawn order. Also leaves the cycles' task names in {@link #deadlockCycles}.
+     */
     private String deadlockReport() {
-        StringBuilder sb = new StringBuilder("deadlock: every task is blocked and no timer is pending (virtual time ")
-                .append(formatNanos(clock.now())).append(", step ").append(steps).append("). Blocked tasks:");
-        if (!simulated) {
-            sb.setLength(0);
-            sb.append("deadlock: every task is blocked in simloop and no timer or offloaded call is pending (step ")
-                    .append(steps).append("). Blocked tasks:");
-        }
+        List<TaskImpl<?>> tasks = new ArrayList<>(liveCount);
+        Map<TaskImpl<?>, Integer> index = new IdentityHashMap<>();
         for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
-            sb.append("\n  task '").append(t.name()).append("' ");
-            if (t.blockedOn != null) {
-                sb.append("waits for ").append(t.blockedOn);
-            } else {
-                Object blocker = LockSupport.getBlocker(t.thread);
-                sb.append("is parked outside simloop")
-                        .append(blocker == null ? "" : " on " + blocker.getClass().getName())
-                        .append(" at ").append(topFrame(t.thread));
+            index.put(t, tasks.size());
+            tasks.add(t);
+        }
+        int n = tasks.size();
+        String[] waits = new String[n];
+        int[][] edges = new int[n][];
+        List<TaskImpl<?>> targets = new ArrayList<>();
+        for (int v = 0; v < n; v++) {
+            TaskImpl<?> t = tasks.get(v);
+            targets.clear();
+            if (t.blockedOn instanceof WaitTarget w) {
+                w.addWaitedFor(t, targets);
+                targets.removeIf(u -> !index.containsKey(u)); // only unfinished tasks are nodes
+            }
+            edges[v] = new int[targets.size()];
+            for (int k = 0; k < targets.size(); k++) {
+                edges[v][k] = index.get(targets.get(k));
+            }
+            waits[v] = describeWait(t, targets);
+        }
+        List<int[]> cycles = findCycles(edges);
+
+        StringBuilder sb = new StringBuilder();
+        if (simulated) {
+            sb.append("deadlock: every task is blocked and no timer is pending (virtual time ")
+                    .append(formatNanos(clock.now())).append(", step ").append(steps).append(").");
+        } else {
+            sb.append("deadlock: every task is blocked in simloop and no timer or offloaded call is pending (step ")
+                    .append(steps).append(").");
+        }
+        List<List<String>> cycleNames = new ArrayList<>(cycles.size());
+        boolean[] inCycle = new boolean[n];
+        for (int[] c : cycles) {
+            for (int v : c) {
+                inCycle[v] = true;
             }
         }
+        boolean others = false;
+        for (int v = 0; v < n; v++) {
+            others |= !inCycle[v];
+        }
+        if (cycles.isEmpty()) {
+            sb.append(" Blocked tasks:");
+        } else {
+            sb.append(' ').append(cycles.size()).append(cycles.size() == 1 ? " wait-for cycle" : " wait-for cycles")
+                    .append(others ? ", then the other blocked tasks:" : ":");
+        }
+        for (int[] c : cycles) {
+            List<String> names = new ArrayList<>(c.length);
+            sb.append("\ncycle: ");
+            for (int v : c) {
+                names.add(tasks.get(v).name());
+                sb.append('\'').append(tasks.get(v).name()).append("' → ");
+            }
+            sb.append('\'').append(tasks.get(c[0]).name()).append('\'');
+            for (int k = 0; k < c.length; k++) {
+                sb.append(k == 0 ? "\n  " : "\n  → ").append(waits[c[k]]);
+            }
+            cycleNames.add(List.copyOf(names));
+        }
+        if (cycles.size() == MAX_REPORTED_CYCLES) {
+            sb.append("\n(at most ").append(MAX_REPORTED_CYCLES).append(" cycles are shown)");
+        }
+        if (!cycles.isEmpty() && others) {
+            sb.append("\nother blocked tasks:");
+        }
+        for (int v = 0; v < n; v++) {
+            if (!inCycle[v]) {
+                sb.append("\n  ").append(waits[v]);
+            }
+        }
+        deadlockCycles = List.copyOf(cycleNames);
         return sb.toString();
+    }
+
+    /** One line of a deadlock report: {@code task 'x' waits for ...}, or where it is parked. */
+    private static String describeWait(TaskImpl<?> t, List<TaskImpl<?>> targets) {
+        StringBuilder sb = new StringBuilder("task '").append(t.name()).append("' ");
+        if (t.blockedOn instanceof WaitTarget w) {
+            sb.append("waits for ").append(w.describeWait(targets));
+        } else if (t.blockedOn != null) {
+            sb.append("waits for ").append(t.blockedOn);
+        } else {
+            Object blocker = LockSupport.getBlocker(t.thread);
+            sb.append("is parked outside simloop")
+                    .append(blocker == null ? "" : " on " + blocker.getClass().getName())
+                    .append(" at ").append(topFrame(t.thread));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The elementary cycles of a graph whose nodes are in spawn order, each starting at its
+     * earliest node and found in edge order, so the result is the same in every run: for each
+     * start node, a depth-first search through the later nodes of its strongly connected
+     * component. Stops at {@link #MAX_REPORTED_CYCLES} cycles or when the search budget is spent.
+     */
+    static List<int[]> findCycles(int[][] edges) {
+        int n = edges.length;
+        int[] comp = stronglyConnectedComponents(edges);
+        int[] compSize = new int[n];
+        for (int v = 0; v < n; v++) {
+            compSize[comp[v]]++;
+        }
+        List<int[]> cycles = new ArrayList<>();
+        boolean[] onPath = new boolean[n];
+        int[] path = new int[n];
+        int[] next = new int[n];
+        int budget = CYCLE_SEARCH_BUDGET;
+        for (int s = 0; s < n && cycles.size() < MAX_REPORTED_CYCLES && budget > 0; s++) {
+            boolean selfLoop = false;
+            for (int w : edges[s]) {
+                selfLoop |= w == s;
+            }
+            if (compSize[comp[s]] < 2 && !selfLoop) {
+                continue;
+            }
+            int depth = 0;
+            path[0] = s;
+            next[0] = 0;
+            onPath[s] = true;
+            while (depth >= 0) {
+                int v = path[depth];
+                if (next[depth] < edges[v].length && budget > 0 && cycles.size() < MAX_REPORTED_CYCLES) {
+                    int w = edges[v][next[depth]++];
+                    budget--;
+                    if (w == s) {
+                        cycles.add(Arrays.copyOf(path, depth + 1));
+                    } else if (w > s && comp[w] == comp[s] && !onPath[w]) {
+                        depth++;
+                        path[depth] = w;
+                        next[depth] = 0;
+                        onPath[w] = true;
+                    }
+                } else {
+                    onPath[v] = false;
+                    depth--;
+                }
+            }
+        }
+        return cycles;
+    }
+
+    /** Tarjan's algorithm, iteratively (a chain of joins may be long): the component of each node. */
+    private static int[] stronglyConnectedComponents(int[][] edges) {
+        int n = edges.length;
+        int[] order = new int[n];
+        int[] low = new int[n];
+        int[] comp = new int[n];
+        Arrays.fill(order, -1);
+        boolean[] onStack = new boolean[n];
+        int[] stack = new int[n];
+        int sp = 0;
+        int[] callNode = new int[n];
+        int[] callEdge = new int[n];
+        int counter = 0;
+        int comps = 0;
+        for (int r = 0; r < n; r++) {
+            if (order[r] != -1) {
+                continue;
+            }
+            int depth = 0;
+            callNode[0] = r;
+            callEdge[0] = 0;
+            order[r] = low[r] = counter++;
+            stack[sp++] = r;
+            onStack[r] = true;
+            while (depth >= 0) {
+                int v = callNode[depth];
+                if (callEdge[depth] < edges[v].length) {
+                    int w = edges[v][callEdge[depth]++];
+                    if (order[w] == -1) {
+                        order[w] = low[w] = counter++;
+                        stack[sp++] = w;
+                        onStack[w] = true;
+                        depth++;
+                        callNode[depth] = w;
+                        callEdge[depth] = 0;
+                    } else if (onStack[w]) {
+                        low[v] = Math.min(low[v], order[w]);
+                    }
+                } else {
+                    if (low[v] == order[v]) {
+                        int w;
+                        do {
+                            w = stack[--sp];
+                            onStack[w] = false;
+                            comp[w] = comps;
+                        } while (w != v);
+                        comps++;
+                    }
+                    depth--;
+                    if (depth >= 0) {
+                        int u = callNode[depth];
+                        low[u] = Math.min(low[u], low[v]);
+                    }
+                }
+            }
+        }
+        return comp;
     }
 
     private static String topFrame(Thread t) {

@@ -1,5 +1,6 @@
 package dev.simloop.internal;
 
+import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -7,7 +8,7 @@ import java.util.concurrent.CancellationException;
  * task calls {@code started(v)} or ends. A failure before {@code started} goes to the caller, not
  * to the group.
  */
-public final class StartState implements Abortable {
+public final class StartState implements Abortable, WaitTarget {
     private final String call;
     boolean started;
     private Object value;
@@ -78,6 +79,14 @@ public final class StartState implements Abortable {
         // The caller was cancelled while waiting: cancel the task it starts and keep waiting for it.
         child.cancel0();
         return false;
+    }
+
+    /** The caller of {@code start} waits for the child to call {@code started()} (or end). */
+    @Override
+    public void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out) {
+        if (child != null && !child.done) {
+            out.add(child);
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.simloop.internal;
 
 import dev.simloop.Task;
 import dev.simloop.ThrowingSupplier;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 
@@ -12,7 +13,7 @@ import java.util.concurrent.Executor;
  *
  * @param <T> the type of the task's value
  */
-public final class TaskImpl<T> implements Task<T>, Executor {
+public final class TaskImpl<T> implements Task<T>, Executor, WaitTarget {
     /** The task whose thread this is; set as the task's first action. */
     static final ThreadLocal<TaskImpl<?>> CURRENT = new ThreadLocal<>();
 
@@ -254,6 +255,14 @@ public final class TaskImpl<T> implements Task<T>, Executor {
     /** @return the failure of a finished task, or null */
     public Throwable failure() {
         return failure;
+    }
+
+    /** A task joining this one waits for it to finish. */
+    @Override
+    public void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out) {
+        if (!done) {
+            out.add(this);
+        }
     }
 
     @Override

@@ -43,6 +43,9 @@ public final class Channel<T> implements Iterable<T> {
     private final ArrayDeque<T> buffer;
     private final WaitQueue senders = new WaitQueue();
     private final WaitQueue receivers = new WaitQueue();
+    /** What blocked senders and receivers wait on, for deadlock reports. */
+    private final OwnerlessWait sendWait = new OwnerlessWait(this, "a call to receive() or close()");
+    private final OwnerlessWait receiveWait = new OwnerlessWait(this, "a call to send() or close()");
     private boolean closed;
 
     /**
@@ -90,7 +93,7 @@ public final class Channel<T> implements Iterable<T> {
         try {
             while (me.waitPayload == value) {
                 senders.add(me);
-                loop.block(me, this, senders);
+                loop.block(me, sendWait, senders);
             }
             if (me.waitPayload == CLOSED) {
                 throw new ChannelClosedException("Channel.send: the channel was closed while " + me
@@ -151,7 +154,7 @@ public final class Channel<T> implements Iterable<T> {
         try {
             while (me.waitPayload == WAITING) {
                 receivers.add(me);
-                loop.block(me, this, receivers);
+                loop.block(me, receiveWait, receivers);
             }
             if (me.waitPayload == CLOSED) {
                 throw endOfChannel();

@@ -5,9 +5,11 @@ import dev.simloop.internal.Priorities;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
+import dev.simloop.internal.WaitTarget;
+import java.util.List;
 
 /** The implementation behind {@link Condition} and {@link PriorityCondition}. */
-final class ConditionCore {
+final class ConditionCore implements WaitTarget {
     private static final Object SIGNALLED = new Object() {
         @Override
         public String toString() {
@@ -78,6 +80,16 @@ final class ConditionCore {
 
     int waiting() {
         return waiters.size();
+    }
+
+    @Override
+    public void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out) {
+        // any task holding the lock may signal: no edge
+    }
+
+    @Override
+    public String describeWait(List<TaskImpl<?>> waitedFor) {
+        return this + "; no task holds it: it needs a call to signal() or signalAll()";
     }
 
     @Override

@@ -12,6 +12,8 @@ public final class Event {
     // Invariant: waiters is empty whenever isSet is true.
     private boolean isSet;
     private final WaitQueue waiters = new WaitQueue();
+    /** What waiters are blocked on, for deadlock reports. */
+    private final OwnerlessWait waiting = new OwnerlessWait(this, "a call to set()");
 
     /** Creates an event that is not set. */
     public Event() {
@@ -51,7 +53,7 @@ public final class Event {
         }
         while (!isSet) {
             waiters.add(me);
-            loop.block(me, this, waiters);
+            loop.block(me, waiting, waiters);
         }
     }
 

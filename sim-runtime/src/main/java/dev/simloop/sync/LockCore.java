@@ -6,6 +6,8 @@ import dev.simloop.internal.Priorities;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
+import dev.simloop.internal.WaitTarget;
+import java.util.List;
 
 /**
  * The one implementation behind {@link Lock}, {@link RLock} and {@link PriorityLock}: an owned lock
@@ -14,7 +16,7 @@ import dev.simloop.internal.WaitQueue;
  * priority and lending them to the holder (priority inheritance). It is its own {@link Held}
  * handle, so {@code hold()} allocates nothing.
  */
-final class LockCore extends HeldResource implements Held {
+final class LockCore extends HeldResource implements Held, WaitTarget {
     // Invariants: holder == null implies waiters is empty (release hands over directly);
     // holds > 0 exactly when holder != null; broken != null implies holder == null and no waiters.
     private final String kind;
@@ -155,6 +157,20 @@ final class LockCore extends HeldResource implements Held {
         TaskImpl<?> w;
         while ((w = waiters.poll()) != null) {
             finished.loop().wake(w);
+        }
+    }
+
+    @Override
+    protected String resourceName() {
+        return kindAndName();
+    }
+
+    /** A waiter waits for the holder to release (the toString names it). */
+    @Override
+    public void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out) {
+        TaskImpl<?> h = holder();
+        if (h != null) {
+            out.add(h);
         }
     }
 

@@ -26,6 +26,8 @@ public final class Semaphore {
     private final int max;
     private final WaitQueue waiters = new WaitQueue();
     private final Held handle = this::release;
+    /** What waiters are blocked on, for deadlock reports. */
+    private final OwnerlessWait waiting = new OwnerlessWait(this, "a call to release()");
 
     /**
      * Creates a semaphore that any number of releases may raise.
@@ -73,7 +75,7 @@ public final class Semaphore {
         try {
             while (me.waitPayload != GRANTED) {
                 waiters.add(me);
-                loop.block(me, this, waiters);
+                loop.block(me, waiting, waiters);
             }
         } finally {
             me.waitPayload = null;

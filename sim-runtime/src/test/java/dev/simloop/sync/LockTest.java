@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.simloop.CancelScope;
 import dev.simloop.Cancelled;
 import dev.simloop.DeadlockDetected;
+import dev.simloop.LeakDetected;
 import dev.simloop.Loop;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
+import dev.simloop.Strategy;
 import dev.simloop.Task;
 import dev.simloop.TaskGroup;
 import java.util.ArrayList;
@@ -126,6 +128,8 @@ class LockTest {
             } catch (IllegalStateException e) {
                 assertThat(lock.owner().name()).isEqualTo("main");
                 return e.getMessage();
+            } finally {
+                lock.release(); // not leaked: the run's leak check would fail it
             }
         });
         assertThat(msg).isEqualTo("Lock.acquire: task 'main' already holds Lock 'db', and a Lock is not re-entrant "
@@ -146,7 +150,9 @@ class LockTest {
                         return e.getMessage();
                     }
                 });
-                return t.join();
+                String m = t.join();
+                lock.release();
+                return m;
             });
         });
         assertThat(msg).isEqualTo("Lock.release: task 'intruder' does not hold Lock 'db', which is held by task 'main'");
@@ -164,8 +170,8 @@ class LockTest {
 
     @Test
     void ownerFinishingWithoutReleasingBreaksTheLockForWaitersAndLaterAcquires() {
-        List<String> log = Sims.fifo(() -> {
-            List<String> l = Collections.synchronizedList(new ArrayList<>());
+        List<String> l = Collections.synchronizedList(new ArrayList<>());
+        SimResult<List<String>> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
             Lock lock = new Lock("db");
             TaskGroup.with(tg -> {
                 tg.spawn("careless", () -> {
@@ -191,7 +197,10 @@ class LockTest {
             l.add("broken " + lock.isBroken() + ", locked " + lock.isLocked());
             return l;
         });
-        assertThat(log).containsExactly(
+        // the run itself fails: the leak check reports the lock 'careless' left held
+        assertThat(r.failure()).isInstanceOf(LeakDetected.class).hasMessage(
+                "leak: Lock 'db' was still held by task 'careless' when it finished (step 5, virtual time 0s)");
+        assertThat(l).containsExactly(
                 "careless: returns holding the lock",
                 "waiter: Lock.acquire: Lock 'db' is broken: its owner task 'careless' finished without releasing it",
                 "main: Lock.acquire: Lock 'db' is broken: its owner task 'careless' finished without releasing it",

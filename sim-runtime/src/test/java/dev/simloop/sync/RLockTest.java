@@ -2,8 +2,13 @@ package dev.simloop.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simloop.LeakDetected;
 import dev.simloop.Loop;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.Strategy;
 import dev.simloop.TaskGroup;
+import dev.simloop.ThrowingSupplier;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,7 +54,7 @@ class RLockTest {
 
     @Test
     void ownerFinishingWithHoldsBreaksIt() {
-        String msg = Sims.fifo(() -> {
+        ThrowingSupplier<String> body = () -> {
             RLock lock = new RLock();
             TaskGroup.with(tg -> {
                 tg.spawn("t", () -> {
@@ -65,7 +70,13 @@ class RLockTest {
             } catch (BrokenResourceException e) {
                 return e.getMessage();
             }
-        });
+        };
+        // checked: the run fails, naming the leaked lock
+        SimResult<String> r = Simulation.builder().strategy(Strategy.fifo()).run(body);
+        assertThat(r.failure()).isInstanceOf(LeakDetected.class).hasMessageStartingWith(
+                "leak: RLock was still held by task 't' when it finished (step ");
+        // unchecked: the lock is broken for later acquirers
+        String msg = Simulation.builder().strategy(Strategy.fifo()).checkLeaks(false).run(body).value();
         assertThat(msg).isEqualTo("RLock.acquire: RLock is broken: its owner task 't' finished without releasing it");
     }
 }

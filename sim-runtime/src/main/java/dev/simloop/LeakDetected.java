@@ -1,0 +1,51 @@
+package dev.simloop;
+
+import java.util.List;
+
+/**
+ * A simulated run ended with a task that had finished while still holding a lock (the lock then
+ * broke, see {@link dev.simloop.sync.BrokenResourceException}), or with a task still alive. Each
+ * leak is named in the message with the task that held the resource and the step and virtual time
+ * at which that task finished, e.g.
+ * {@code leak: Lock 'accounts' was still held by task 'worker-2' when it finished (step 41, virtual time 1.5s)}.
+ *
+ * <p>Reported as the run's failure ({@link SimResult#failure()}) when the run otherwise succeeded,
+ * and as a suppressed exception of the failure when it did not. Turned off with
+ * {@link Simulation.Builder#checkLeaks(boolean)}; real-mode runs ({@link Loop#run}) do not check.
+ */
+public class LeakDetected extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** One line per leak; immutable. */
+    private final List<String> leaks;
+
+    /**
+     * @param leaks one line per leaked resource or task left alive, in the order they happened; not empty
+     */
+    public LeakDetected(List<String> leaks) {
+        super(message(leaks));
+        this.leaks = List.copyOf(leaks);
+    }
+
+    private static String message(List<String> leaks) {
+        if (leaks.isEmpty()) {
+            throw new IllegalArgumentException("LeakDetected: no leaks");
+        }
+        if (leaks.size() == 1) {
+            return "leak: " + leaks.get(0);
+        }
+        StringBuilder sb = new StringBuilder("leak: ").append(leaks.size()).append(" found:");
+        for (String l : leaks) {
+            sb.append("\n  ").append(l);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @return one line per leak, in the order they happened, e.g. {@code Lock 'accounts' was still
+     *     held by task 'worker-2' when it finished (step 41, virtual time 1.5s)}
+     */
+    public List<String> leaks() {
+        return leaks;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.simloop.internal;
+
+import java.util.List;
+
+/**
+ * Something a task can block on ({@code Scheduler.block(me, on, ...)}) that knows which tasks it
+ * waits for: the edges of the wait-for graph a deadlock report is built from. A lock waits for its
+ * holder, a join for the joined task, a group for its unfinished children, a {@code start} for the
+ * child it starts. A primitive that no task owns (an event, a semaphore, a channel, a condition)
+ * has no edge; it says instead what would end the wait.
+ *
+ * <p>Asked only while a report is built (rare, on the driver thread), so implementations may
+ * allocate and walk.
+ */
+public interface WaitTarget {
+    /**
+     * Adds the tasks that {@code waiter} waits for: the ones that must act (release, finish, call
+     * {@code started()}) before it can go on. Adds nothing when no particular task can.
+     *
+     * @param waiter the blocked task
+     * @param out where to add them, in a deterministic order (spawn order where there are several)
+     */
+    void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out);
+
+    /**
+     * How a deadlock report describes the wait, after {@code "task 'x' waits for "}. The default is
+     * {@code toString()}, which should already name the tasks of {@link #addWaitedFor}; a target
+     * without any should say what would end the wait.
+     *
+     * @param waitedFor what {@link #addWaitedFor} added for this waiter
+     * @return the description
+     */
+    default String describeWait(List<TaskImpl<?>> waitedFor) {
+        return toString();
+    }
+
+    /**
+     * Names tasks for a report: {@code task 'a'}, {@code tasks 'a', 'b' and 'c'}.
+     *
+     * @param tasks at least one task
+     * @return the text
+     */
+    static String names(List<TaskImpl<?>> tasks) {
+        if (tasks.size() == 1) {
+            return "task '" + tasks.get(0).name() + "'";
+        }
+        StringBuilder sb = new StringBuilder("tasks ");
+        for (int i = 0; i < tasks.size(); i++) {
+            if (i > 0) {
+                sb.append(i == tasks.size() - 1 ? " and " : ", ");
+            }
+            sb.append('\'').append(tasks.get(i).name()).append('\'');
+        }
+        return sb.toString();
+    }
+}

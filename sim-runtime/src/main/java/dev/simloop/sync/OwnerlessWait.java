@@ -1,0 +1,40 @@
+package dev.simloop.sync;
+
+import dev.simloop.internal.TaskImpl;
+import dev.simloop.internal.WaitTarget;
+import java.util.List;
+
+/**
+ * What a task blocked on a primitive that no task owns (an {@link Event}, a {@link Semaphore}, one
+ * side of a {@link Channel}) is recorded as waiting on: no edge in the wait-for graph, and a
+ * deadlock report that says which call would end the wait. It reads as the primitive itself
+ * everywhere else (traces). One per primitive (per direction), made with it.
+ */
+final class OwnerlessWait implements WaitTarget {
+    private final Object primitive;
+    private final String needs;
+
+    /**
+     * @param primitive the primitive, whose {@code toString()} describes its state
+     * @param needs the call that ends the wait, e.g. {@code "a call to set()"}
+     */
+    OwnerlessWait(Object primitive, String needs) {
+        this.primitive = primitive;
+        this.needs = needs;
+    }
+
+    @Override
+    public void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out) {
+        // no owner: any task could end the wait
+    }
+
+    @Override
+    public String describeWait(List<TaskImpl<?>> waitedFor) {
+        return primitive + "; no task holds it: it needs " + needs;
+    }
+
+    @Override
+    public String toString() {
+        return primitive.toString();
+    }
+}
