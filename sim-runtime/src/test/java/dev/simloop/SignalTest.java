@@ -31,12 +31,14 @@ class SignalTest {
                 }
             });
             Loop.sleep(Duration.ofMillis(30));
-            // raise the signal from a platform thread, as the OS would deliver it
-            Loop.toThread(() -> {
-                Signal.raise(new Signal(signal));
-                return null;
-            });
             try {
+                // raise the signal from a platform thread, as the OS would deliver it; the JDK handles
+                // it on yet another thread, so the cancel may reach main while it still waits for
+                // toThread (which a cancel abandons) or only once it sleeps
+                Loop.toThread(() -> {
+                    Signal.raise(new Signal(signal));
+                    return null;
+                });
                 Loop.sleep(Duration.ofHours(1));
             } catch (Cancelled c) {
                 log.add("main cancelled: " + c.reason() + " / " + c.getMessage());

@@ -68,7 +68,7 @@ public final class DeterminismCheck {
      * @return the divergence, when this step is the first that differs from the recording
      */
     String stepEnded(long step, TaskImpl<?> t, int readyCount, long now, long digest) {
-        Object state = t.done ? FINISHED : t.blockedOn != null ? t.blockedOn.getClass() : YIELDED;
+        Object state = t.done ? FINISHED : t.blockedOn != null ? t.lastObject.getClass() : YIELDED;
         if (step > MAX_RECORDED_STEPS) {
             return null;
         }

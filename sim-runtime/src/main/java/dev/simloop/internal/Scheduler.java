@@ -775,9 +775,10 @@ public final class Scheduler {
         me.blockedOn = on;
         me.abortable = abortable;
         me.wake = TaskImpl.WAKE_NONE;
-        me.lastObject = on;
+        Object primitive = on instanceof WaitTarget w ? w.primitive() : on;
+        me.lastObject = primitive;
         if (tracksObjects) {
-            picker.touched(on);
+            picker.touched(primitive);
         }
         boolean interrupted = false;
         while (me.wake == TaskImpl.WAKE_NONE) {
@@ -819,7 +820,7 @@ public final class Scheduler {
                     running == null ? "by the clock" : "by " + running.name());
         }
         if (tracksObjects && running != null) {
-            picker.touched(t.blockedOn); // the waker operated on what t waited on
+            picker.touched(t.lastObject); // the waker operated on what t waited on (set by block)
         }
         t.wake = reason;
         t.blockedOn = null;

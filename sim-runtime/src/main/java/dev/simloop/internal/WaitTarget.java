@@ -35,6 +35,16 @@ public interface WaitTarget {
     }
 
     /**
+     * The runtime object the wait is an operation on: the primitive a user created. Strategies that
+     * track racing steps (POS) and the determinism check see this object, not the wait record.
+     *
+     * @return the primitive; by default this object itself
+     */
+    default Object primitive() {
+        return this;
+    }
+
+    /**
      * Names tasks for a report: {@code task 'a'}, {@code tasks 'a', 'b' and 'c'}.
      *
      * @param tasks at least one task

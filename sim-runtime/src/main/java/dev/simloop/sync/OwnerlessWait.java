@@ -34,6 +34,11 @@ final class OwnerlessWait implements WaitTarget {
     }
 
     @Override
+    public Object primitive() {
+        return primitive;
+    }
+
+    @Override
     public String toString() {
         return primitive.toString();
     }
