@@ -90,6 +90,33 @@ class ReplayTest {
     }
 
     @Test
+    void aThousandRunsUnderEveryStrategyRoundTripThroughTheirLines() {
+        // Issue 4: parse(print) is the original schedule, and replaying it gives the same run.
+        Strategy[] strategies = {Strategy.random(), Strategy.pct(2), Strategy.pct(3, 60), Strategy.pos(), Strategy.fifo()};
+        Set<String> digests = new HashSet<>();
+        for (int i = 0; i < 1_000; i++) {
+            Strategy strategy = strategies[i % strategies.length];
+            long seed = i * 0x9E3779B97F4A7C15L; // spread over the whole long range, negatives included
+            SimResult<String> first = Simulation.builder().seed(seed).strategy(strategy).run(racy(new ArrayList<>()));
+            String line = first.schedule();
+            Schedule parsed = Schedule.parse(line);
+            assertThat(parsed.toString()).as("run %d", i).isEqualTo(line);
+            assertThat(Schedule.parse(parsed.toString())).isEqualTo(parsed);
+            assertThat(parsed.strategy()).isEqualTo(strategy.toString());
+            assertThat(parsed.seed()).isEqualTo(seed);
+            assertThat(parsed.steps()).isEqualTo(first.steps());
+            SimResult<String> again = Simulation.builder().replay(line).run(racy(new ArrayList<>()));
+            assertThat(again.traceDigest()).as("run %d: %s", i, line).isEqualTo(first.traceDigest());
+            assertThat(again.steps()).isEqualTo(first.steps());
+            assertThat(again.virtualTime()).isEqualTo(first.virtualTime());
+            assertThat(again.schedule()).isEqualTo(line);
+            assertThat(again.failed()).isEqualTo(first.failed());
+            digests.add(first.traceDigest());
+        }
+        assertThat(digests.size()).isGreaterThan(500);
+    }
+
+    @Test
     void sameSeedSameRun() {
         List<String> a = new ArrayList<>();
         List<String> b = new ArrayList<>();

@@ -11,8 +11,7 @@ import java.util.function.Function;
 
 /**
  * The few places where the extension meets runtime features: strategies, the priority policy,
- * traces and Chrome-trace files, and the determinism check (done here by replaying, until the
- * runtime checks determinism itself). Each is one small method.
+ * traces and Chrome-trace files, and the determinism check. Each is one small method.
  */
 final class RuntimeSeams {
     private RuntimeSeams() {
@@ -68,8 +67,9 @@ final class RuntimeSeams {
      * Checks that a run is deterministic: {@code rerun} replays it (given a builder configured with
      * the run's replay line) and the two runs must agree on digest and outcome.
      *
-     * <p>SEAM: done here by replaying through the public API; when the engine checks determinism
-     * itself, configure it on the builder instead and drop the rerun.
+     * <p>Why not {@code Simulation.Builder.checkDeterminism}: that runs the same {@code main} twice,
+     * but a JUnit invocation runs once, and the second run needs a fresh test instance with its
+     * own {@code @BeforeEach}; so the extension replays on a fresh instance and compares.
      *
      * @return the failure to report when the runs differ
      */

@@ -128,7 +128,8 @@ public @interface SimulatedLoop {
      * Runs every schedule a second time from its replay line and fails with
      * {@code NondeterminismDetected} when the two runs differ (digest or outcome): catches tests
      * whose behaviour depends on something outside the simulation (static state, wall time, real
-     * I/O). Doubles the cost.
+     * I/O). Doubles the cost. A {@link #replay} (or {@code -Dsimloop.replay}) is always checked,
+     * whatever this says: a replay that does not reproduce itself must not pass for a reproduction.
      *
      * @return whether to check
      */

@@ -110,7 +110,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 }
                 ran++;
                 Throwable failure = r.failure();
-                if (cfg.checkDeterminism()) {
+                if (cfg.checkDeterminism() || cfg.isReplay()) { // a replay must reproduce: always checked
                     Optional<Throwable> nd = RuntimeSeams.checkDeterminism(r,
                             b -> onFreshInstance(call, context, cfg.limits(b)));
                     if (nd.isPresent()) {

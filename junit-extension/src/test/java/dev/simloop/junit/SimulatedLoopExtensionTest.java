@@ -146,6 +146,26 @@ class SimulatedLoopExtensionTest {
     }
 
     @Test
+    void aReplayIsCheckedForDeterminismByDefault() {
+        // the line of the same program run directly: one task spawned, no checkpoints in main
+        String line = dev.simloop.Simulation.builder().seed(9).run(() -> dev.simloop.TaskGroup.with(tg -> {
+            tg.spawn(dev.simloop.Loop::checkpoint);
+            return null;
+        })).schedule();
+        Fixtures.Replayed.RUNS.set(0);
+        Fixtures.Replayed.drift = false;
+        run(selectClass(Fixtures.Replayed.class), Map.of("simloop.replay", line)).testEvents()
+                .assertStatistics(s -> s.started(1).succeeded(1));
+        assertThat(Fixtures.Replayed.RUNS).hasValue(2); // the replay, then the check's second run
+
+        Fixtures.Replayed.RUNS.set(0);
+        Fixtures.Replayed.drift = true; // the second run spawns another task: static state leaks in
+        Throwable t = onlyFailure(run(selectClass(Fixtures.Replayed.class), Map.of("simloop.replay", line)));
+        assertThat(t).isInstanceOf(SimulatedLoopFailure.class);
+        assertThat(t.getCause()).isInstanceOf(NondeterminismDetected.class);
+    }
+
+    @Test
     void seedOfTheFailingScheduleAloneReproducesItToo() {
         SimulatedLoopFailure first = onlySimFailure(run(Fixtures.Racy.class));
         SimulatedLoopFailure again = onlySimFailure(run(selectClass(Fixtures.Racy.class),
