@@ -84,4 +84,95 @@ class ExploringSnippetsTest {
         assertThat(failingShare).isBetween(0.01, 0.99);
         assertThat(interleavings).isGreaterThan(1).isLessThanOrEqualTo(500);
     }
+
+    /** A call that takes exactly as long as its timeout: its sleep and the deadline end together. */
+    static String callOfItsTimeoutsLength() {
+        return dev.simloop.CancelScope.moveOnAfter(java.time.Duration.ofSeconds(1), () -> {
+            Loop.sleep(java.time.Duration.ofSeconds(1));
+            return "answered";
+        }).orElse("timed out");
+    }
+
+    @Test
+    void timerTies() {
+        // snippet:timer-tie
+        String underFifo = Simulation.builder().strategy(Strategy.fifo())
+                .run(ExploringSnippetsTest::callOfItsTimeoutsLength).value();     // "timed out": deadlines first
+        java.util.Set<String> outcomes = new java.util.HashSet<>();
+        for (long seed = 0; seed < 20; seed++) {
+            outcomes.add(Simulation.run(seed, ExploringSnippetsTest::callOfItsTimeoutsLength).value());
+        }                                                                          // both "answered" and "timed out"
+        // end-snippet
+        assertThat(underFifo).isEqualTo("timed out");
+        assertThat(outcomes).containsExactlyInAnyOrder("answered", "timed out");
+    }
+
+    static int runs;
+
+    /** Depends on a static counter: each run is different. */
+    static int leaksStateBetweenRuns() {
+        int workers = 2 + runs++;
+        TaskGroup.with(tg -> {
+            for (int i = 0; i < workers; i++) {
+                tg.spawn("worker-" + i, Loop::checkpoint);
+            }
+            return null;
+        });
+        return workers;
+    }
+
+    @Test
+    void checkDeterminism() {
+        // snippet:check-determinism
+        SimResult<Integer> r = Simulation.builder().seed(3).checkDeterminism(true)
+                .run(ExploringSnippetsTest::leaksStateBetweenRuns);
+        System.out.println(r.failure().getMessage());
+        // nondeterminism detected at step 2 (task 'worker-2'): in the first run task 'worker-0' ran at
+        // this step, in this run task 'worker-2' did. Something outside the simulation decides the run: ...
+        // end-snippet
+        assertThat(r.failure()).isInstanceOf(dev.simloop.NondeterminismDetected.class)
+                .hasMessageStartingWith("nondeterminism detected at step 2 (task 'worker-2'): in the first run task "
+                        + "'worker-0' ran at this step, in this run task 'worker-2' did.");
+    }
+
+    @Test
+    void lenientReplay() {
+        SimResult<Integer> failing = Exploration.of(ExploringSnippetsTest::loadsOfOneKey).schedules(1_000).run()
+                .firstFailure().orElseThrow();
+        String line = failing.schedule();
+        // snippet:lenient-replay
+        SimResult<Integer> exact = Simulation.builder().replay(line)
+                .run(ExploringSnippetsTest::loadsOfOneKeyAfterAnEdit);   // fails: "replay diverged at step 7 ..."
+        SimResult<Integer> lenient = Simulation.builder().replay(line).lenientReplay(true)
+                .run(ExploringSnippetsTest::loadsOfOneKeyAfterAnEdit);   // follows the line while it fits
+        // end-snippet
+        assertThat(exact.failure()).isInstanceOf(dev.simloop.NondeterminismDetected.class)
+                .hasMessageStartingWith("replay diverged at step 7 (virtual time 0s), choice 5: the recorded schedule "
+                        + "has only 5 choices but the run needs more");
+        assertThat(lenient.failure()).isNotInstanceOf(dev.simloop.NondeterminismDetected.class);
+    }
+
+    /** The same race after an edit that added a checkpoint before the load. */
+    static int loadsOfOneKeyAfterAnEdit() {
+        List<String> cache = new ArrayList<>();
+        int[] loads = {0};
+        TaskGroup.with(tg -> {
+            for (int i = 0; i < 2; i++) {
+                tg.spawn(() -> {
+                    Loop.checkpoint();
+                    if (!cache.contains("k")) {
+                        Loop.checkpoint();
+                        Loop.checkpoint();          // new in this version
+                        loads[0]++;
+                        cache.add("k");
+                    }
+                });
+            }
+            return null;
+        });
+        if (loads[0] != 1) {
+            throw new AssertionError("loaded " + loads[0] + " times");
+        }
+        return loads[0];
+    }
 }
