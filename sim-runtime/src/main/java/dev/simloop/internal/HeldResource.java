@@ -34,6 +34,11 @@ public abstract class HeldResource {
             throw new IllegalStateException(this + " is already held");
         }
         holder = t;
+        if (t.loop != null && t.loop.tracing()) {
+            Scheduler loop = t.loop;
+            TaskImpl<?> by = loop.runningTask();
+            loop.traceEvent(t, Trace.Kind.ACQUIRE, resourceName() + (by != null && by != t ? " from " + by.name() : ""));
+        }
         heldPrev = null;
         heldNext = t.heldHead;
         if (t.heldHead != null) {
@@ -47,6 +52,9 @@ public abstract class HeldResource {
         TaskImpl<?> t = holder;
         if (t == null) {
             return;
+        }
+        if (t.loop != null && t.loop.tracing()) {
+            t.loop.traceEvent(t, Trace.Kind.RELEASE, resourceName());
         }
         if (heldPrev == null) {
             t.heldHead = heldNext;

@@ -72,6 +72,8 @@ public final class Scheduler {
     private Trace trace;
     /** The determinism self-check recording or comparing every step; null (the default) when off. */
     private DeterminismCheck determinismCheck;
+    /** Live tasks with {@link TaskImpl#waitsOnSharedLock} set. */
+    private int sharedLockWaiters;
     /** How many tasks the last pick chose among (for the determinism check's reports). */
     private int lastReadyCount;
     /** The optional priority policy (issue 3); null: plain strategy order. */
@@ -144,6 +146,16 @@ public final class Scheduler {
     /** @return the run's trace, or null when tracing was off */
     public Trace trace() {
         return trace;
+    }
+
+    /** @return the task whose step is running, or null between steps */
+    TaskImpl<?> runningTask() {
+        return running;
+    }
+
+    /** @return whether the run is traced (callers then build the detail text; otherwise they must not) */
+    boolean tracing() {
+        return trace != null;
     }
 
     void traceEvent(TaskImpl<?> t, Trace.Kind kind, String detail) {
@@ -292,6 +304,9 @@ public final class Scheduler {
      * fails with the {@link LeakDetected}; a failed run keeps its failure and gets it suppressed.
      */
     private Throwable withLeaks(Throwable failure) {
+        if (leaks == null && (liveHead == null || abortFailure != null)) {
+            return failure; // the common case, without allocating
+        }
         List<String> found = leaks == null ? new ArrayList<>() : new ArrayList<>(leaks);
         if (abortFailure == null) {
             for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
@@ -456,6 +471,7 @@ public final class Scheduler {
         for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
             if (t.waitsOnSharedLock) {
                 t.waitsOnSharedLock = false;
+                sharedLockWaiters--;
                 if (t.foreignContinuation != null && abortFailure == null) {
                     t.continuation = t.foreignContinuation;
                     t.foreignContinuation = null;
@@ -469,12 +485,7 @@ public final class Scheduler {
     }
 
     private boolean anyWaitsOnSharedLock() {
-        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
-            if (t.waitsOnSharedLock) {
-                return true;
-            }
-        }
-        return false;
+        return sharedLockWaiters > 0; // a counter: this is asked every time the loop goes idle
     }
 
     private boolean stillWaitingOnSharedLocks() {
@@ -511,6 +522,7 @@ public final class Scheduler {
         if (state == Thread.State.BLOCKED || state == Thread.State.RUNNABLE || (state == Thread.State.WAITING
                 && LockSupport.getBlocker(t.thread) instanceof java.util.concurrent.locks.AbstractQueuedSynchronizer)) {
             t.waitsOnSharedLock = true;
+            sharedLockWaiters++;
         }
         if (state == Thread.State.TIMED_WAITING) {
             abortFailure = new NondeterminismDetected("task '" + t.name() + "' made a timed wait outside simloop at step "
@@ -648,7 +660,10 @@ public final class Scheduler {
         Thread caller = Thread.currentThread();
         boolean owned = caller == driver || (running != null && caller == running.thread);
         if (owned) {
-            t.waitsOnSharedLock = false;
+            if (t.waitsOnSharedLock) {
+                t.waitsOnSharedLock = false;
+                sharedLockWaiters--;
+            }
             t.continuation = continuation;
             t.inReady = true;
             ready.add(t);

@@ -245,6 +245,9 @@ public final class TaskImpl<T> implements Task<T>, Executor, WaitTarget {
     @Override
     public void setPriority(int priority) {
         this.priority = priority;
+        if (loop.tracing()) {
+            loop.traceEvent(this, Trace.Kind.PRIORITY, "set to " + priority);
+        }
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.util.Map;
  */
 public final class Trace {
     /** What happened. */
-    public enum Kind { SPAWN, RUN, YIELD, BLOCK, WAKE, CANCEL_REQUESTED, CANCEL_DELIVERED, FINISH, FAIL }
+    public enum Kind { SPAWN, RUN, YIELD, BLOCK, WAKE, CANCEL_REQUESTED, CANCEL_DELIVERED, ACQUIRE, RELEASE, PRIORITY,
+        FINISH, FAIL }
 
     /** One event; {@code task} is the task it happened to, {@code detail} a short description. */
     public record Event(long nanos, long step, int taskId, String task, Kind kind, String detail) {
@@ -88,7 +89,8 @@ public final class Trace {
 
     /**
      * The run as Chrome Trace Event JSON: one thread per task, a complete event ({@code "ph":"X"})
-     * per step it ran, instant events ({@code "ph":"i"}) for wake-ups and cancellations. Time is
+     * per step it ran, instant events ({@code "ph":"i"}) for wake-ups, cancellations, lock
+     * acquisitions and hand-offs, releases and priority changes. Time is
      * virtual, in microseconds; because many steps happen at the same virtual instant, step {@code s}
      * is drawn at virtual time plus {@code s} nanoseconds, so steps stay visible and in order.
      */
@@ -113,7 +115,7 @@ public final class Trace {
                             "{\"ph\":\"X\",\"name\":\"step %d\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"dur\":0.001,"
                                     + "\"args\":{\"virtual_ns\":%d}}", e.step, e.taskId, ts, e.nanos));
                 }
-                case WAKE, CANCEL_REQUESTED, CANCEL_DELIVERED, SPAWN, FINISH, FAIL, BLOCK -> {
+                case WAKE, CANCEL_REQUESTED, CANCEL_DELIVERED, ACQUIRE, RELEASE, PRIORITY, SPAWN, FINISH, FAIL, BLOCK -> {
                     first = comma(sb, first);
                     sb.append(String.format(Locale.ROOT,
                             "{\"ph\":\"i\",\"s\":\"t\",\"name\":\"%s\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,"

@@ -215,4 +215,42 @@ class TraceTest {
             }
         }
     }
+
+    @Test
+    void lockAcquisitionsHandOffsReleasesAndPriorityChangesAreEvents() {
+        SimResult<Integer> r = Simulation.builder().strategy(dev.simloop.Strategy.fifo()).trace(true).run(() -> {
+            dev.simloop.sync.Lock lock = new dev.simloop.sync.Lock("accounts");
+            TaskGroup.with(tg -> {
+                tg.spawn("first", () -> {
+                    lock.acquire();
+                    Loop.checkpoint(); // "second" queues for the lock meanwhile
+                    lock.release();
+                });
+                dev.simloop.Task<?> second = tg.spawn("second", () -> {
+                    lock.acquire();
+                    lock.release();
+                });
+                second.setPriority(7);
+                return null;
+            });
+            return 1;
+        });
+        List<String> cells = new ArrayList<>();
+        for (String line : r.traceTable(1_000).orElseThrow().split("\n")) {
+            for (String cell : line.split("\\|")) {
+                String c = cell.trim();
+                if (c.startsWith("acquire") || c.startsWith("release") || c.startsWith("priority")) {
+                    cells.add(c);
+                }
+            }
+        }
+        assertThat(cells).hasSize(5);
+        assertThat(cells.get(0)).isEqualTo("priority set to 7");
+        assertThat(cells.get(1)).startsWith("acquire Lock 'accounts'");
+        assertThat(cells.get(2)).startsWith("release Lock 'accounts'");
+        assertThat(cells.get(3)).startsWith("acquire Lock 'accounts'").isEqualTo("acquire Lock 'accounts' from first"); // a hand-off
+        assertThat(cells.get(4)).startsWith("release Lock 'accounts'");
+        assertThat(r.chromeTraceJson().orElseThrow()).contains("\"name\":\"acquire\"").contains("\"name\":\"release\"")
+                .contains("\"name\":\"priority\"");
+    }
 }
