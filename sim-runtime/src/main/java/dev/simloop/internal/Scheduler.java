@@ -230,6 +230,25 @@ public final class Scheduler {
         return t;
     }
 
+    /**
+     * As {@link #current(String)}, first trying {@code hint}, the loop a primitive was last used in:
+     * when the task running there is the caller, no thread-local lookup is needed. Hot primitives
+     * (locks) keep such a hint.
+     *
+     * @param call the API call being made, for the error message
+     * @param hint a loop the caller probably runs in, or null
+     * @return the calling task
+     */
+    public static TaskImpl<?> current(String call, Scheduler hint) {
+        if (hint != null) {
+            TaskImpl<?> r = hint.running;
+            if (r != null && r.thread == Thread.currentThread() && !r.done && !hint.killing) {
+                return r; // the mounted task of that loop is this thread: it is the caller, and alive
+            }
+        }
+        return current(call);
+    }
+
     /** @return the task running on this thread, or null outside a loop */
     public static TaskImpl<?> currentOrNull() {
         TaskImpl<?> t = TaskImpl.CURRENT.get();

@@ -27,6 +27,11 @@ final class LockCore extends HeldResource implements Held, WaitTarget {
     private final String releaseCall;
     final WaitQueue waiters = new WaitQueue();
     private int holds;
+    /**
+     * The loop this lock was last acquired in: a hint that spares the thread-local lookup of the
+     * calling task ({@link Scheduler#current(String, Scheduler)}); never trusted beyond that.
+     */
+    private Scheduler lastLoop;
     /** Why the lock is broken (its holder finished while holding it); null while usable. */
     private String broken;
 
@@ -39,8 +44,9 @@ final class LockCore extends HeldResource implements Held, WaitTarget {
     }
 
     void acquire(String call) {
-        TaskImpl<?> me = Scheduler.current(call);
+        TaskImpl<?> me = Scheduler.current(call, lastLoop);
         Scheduler loop = me.loop();
+        lastLoop = loop;
         if (holder() == me) {
             if (!reentrant) {
                 throw new IllegalStateException(call + ": " + me + " already holds " + describe() + ", and a " + kind
@@ -86,7 +92,7 @@ final class LockCore extends HeldResource implements Held, WaitTarget {
     }
 
     void release(String call) {
-        TaskImpl<?> me = Scheduler.current(call);
+        TaskImpl<?> me = Scheduler.current(call, lastLoop);
         requireHolder(me, call);
         if (--holds > 0) {
             return;

@@ -20,6 +20,37 @@ import org.junit.jupiter.api.Test;
 
 class LockTest {
 
+    @Test
+    void aLockKeepsWorkingAcrossLoopsAndStillNamesTheWrongReleaser() {
+        // the lock remembers the loop it was last used in, to find the caller fast; a later loop,
+        // and a task of it that does not hold the lock, must not be fooled by that
+        Lock shared = new Lock("shared");
+        assertThat(Simulation.run(1, () -> {
+            shared.acquire();
+            shared.release();
+            return "first loop";
+        }).value()).isEqualTo("first loop");
+        SimResult<Object> second = Simulation.builder().strategy(Strategy.fifo()).run(() -> TaskGroup.with(tg -> {
+            tg.spawn("holder", () -> {
+                shared.acquire();
+                Loop.checkpoint();
+                shared.release();
+            });
+            tg.spawn("intruder", () -> {
+                assertThatThrownBy(shared::release).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("task 'intruder' does not hold Lock 'shared'")
+                        .hasMessageContaining("held by task 'holder'");
+            });
+            return null;
+        }));
+        assertThat(second.failed()).as("%s", second.failure()).isFalse();
+        assertThat(Loop.run(() -> {
+            shared.acquire();
+            shared.release();
+            return "real loop";
+        })).isEqualTo("real loop");
+    }
+
     /** Rule 2 (Trio's lock FIFO fairness): once all wait, every round serves them in arrival order. */
     @Test
     void waitersGetTheLockInArrivalOrderEveryRound() {
