@@ -163,8 +163,20 @@ class ExplorationTest {
     @Test
     void pctLearnsTheChoiceCountFromEarlierRuns() {
         Exploration.Report<Integer> r = Exploration.of(ExplorationTest::depthTwo).strategy(Strategy.pct(2))
-                .schedules(400).stopAtFirstFailure(false).run();
-        assertThat(r.failingSchedules()).isPositive();
+                .schedules(400).run();
+        int index = r.firstFailureIndex();
+        assertThat(index).as("the first schedule uses no learned count, so it must not be the one checked").isPositive();
+        // the rule: schedule i spreads its change points over the most choice points any earlier schedule had
+        int learned = 0;
+        for (int i = 0; i < index; i++) {
+            Strategy s = learned > 0 ? Strategy.pct(2, learned) : Strategy.pct(2);
+            SimResult<Integer> earlier = Simulation.builder().seed(i).strategy(s).run(ExplorationTest::depthTwo);
+            assertThat(earlier.failed()).isFalse();
+            learned = Math.max(learned, Schedule.parse(earlier.schedule()).size());
+        }
+        Schedule failing = Schedule.parse(r.firstFailure().orElseThrow().schedule());
+        assertThat(failing.strategy()).isEqualTo("pct(2," + learned + ")");
+        assertThat(failing.seed()).isEqualTo(index);
     }
 
     @Test
