@@ -107,6 +107,42 @@ class ExploringSnippetsTest {
         assertThat(outcomes).containsExactlyInAnyOrder("answered", "timed out");
     }
 
+    // snippet:timer-tie-worker-program
+    /** A worker answers at the very instant the caller's timeout expires. */
+    static String answerAtTheTimeout() {
+        dev.simloop.sync.Event answered = new dev.simloop.sync.Event();
+        return TaskGroup.with(tg -> {
+            tg.spawn("worker", () -> {
+                Loop.sleep(java.time.Duration.ofSeconds(1));
+                answered.set();
+            });
+            return dev.simloop.CancelScope.moveOnAfter(java.time.Duration.ofSeconds(1), () -> {
+                answered.await();
+                return "answered";
+            }).orElse("timed out");
+        });
+    }
+    // end-snippet
+
+    @Test
+    void timerTieWithAnotherTask() {
+        // snippet:timer-tie-worker
+        // the deadline, armed first, fires first under FIFO: "timed out"
+        String deadlineFirst = Simulation.builder().strategy(Strategy.fifo())
+                .run(ExploringSnippetsTest::answerAtTheTimeout).value();
+        // choice 1: the worker's wake-up fires first; choice 1: the worker runs before the deadline fires
+        String workerFirst = Simulation.builder().schedule(dev.simloop.Schedule.of(1, 1)).strategy(Strategy.fifo())
+                .run(ExploringSnippetsTest::answerAtTheTimeout).value();                 // "answered"
+        // end-snippet
+        assertThat(deadlineFirst).isEqualTo("timed out");
+        assertThat(workerFirst).isEqualTo("answered");
+        java.util.Set<String> outcomes = new java.util.HashSet<>();
+        for (long seed = 0; seed < 40; seed++) {
+            outcomes.add(Simulation.run(seed, ExploringSnippetsTest::answerAtTheTimeout).value());
+        }
+        assertThat(outcomes).containsExactlyInAnyOrder("answered", "timed out");
+    }
+
     static int runs;
 
     /** Depends on a static counter: each run is different. */

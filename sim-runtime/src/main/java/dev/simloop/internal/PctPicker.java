@@ -50,12 +50,13 @@ final class PctPicker implements Strategies.Picker {
     }
 
     /**
-     * Tied timers carry no task priority (a deadline concerns a whole scope), so their order is
-     * drawn uniformly; such choices still count as choice points for the change points.
+     * Tied timers carry no task priority (a deadline concerns a whole scope), so their order (and
+     * whether ready tasks run between them) is drawn uniformly; such choices still count as choice
+     * points for the change points.
      */
     @Override
-    public int pickTimer(int due, int choiceIndex) {
-        return rng.nextInt(due);
+    public int pickTimer(int options, int choiceIndex) {
+        return rng.nextInt(options);
     }
 
     private static int highest(ReadyQueue ready) {

@@ -90,9 +90,12 @@ final class PosPicker implements Strategies.Picker {
         touchedCount = 0;
     }
 
-    /** Tied timers are independent events here; their order is drawn uniformly. */
+    /**
+     * Tied timers are independent events here; their order, and whether ready tasks run between
+     * them, is drawn uniformly.
+     */
     @Override
-    public int pickTimer(int due, int choiceIndex) {
-        return rng.nextInt(due);
+    public int pickTimer(int options, int choiceIndex) {
+        return rng.nextInt(options);
     }
 }

@@ -573,7 +573,9 @@ public final class Scheduler {
         Timer t;
         while ((t = timers.peek()) != null && t.deadline <= now) {
             if (simulated && timers.secondIsDue(now)) {
-                fireTiedTimers(now);
+                if (!fireTiedTimers(now)) {
+                    return; // the rest were held back for the ready tasks
+                }
                 continue;
             }
             timers.poll();
@@ -582,13 +584,18 @@ public final class Scheduler {
     }
 
     /**
-     * Several timers are due at once in a simulation: the order in which they fire is a recorded
-     * choice, because it decides races at the same virtual instant (a sleep ending exactly at its
-     * scope's deadline completes when its wake-up fires first, and is cancelled when the deadline
-     * does). Choice 0 is the heap order (deadlines before wake-ups, then arming order), so FIFO keeps
-     * "the timeout wins a tie". All due timers fire before any task runs, as in a real loop.
+     * Several timers are due at once in a simulation. What happens next is a recorded choice,
+     * because it decides races at the same virtual instant: which tied timer fires next (a sleep
+     * ending exactly at its scope's deadline completes when its wake-up fires first, and is
+     * cancelled when the deadline does), and, once a fired timer has made tasks ready, whether
+     * they run before the rest fire (a worker woken at the instant a waiter's deadline passes can
+     * then hand over its result first), as if the tied timers were an instant apart. Choice 0 is
+     * the production order, every due timer at once in heap order (deadlines before wake-ups, then
+     * arming order), so FIFO keeps "the timeout wins a tie".
+     *
+     * @return false when some of the timers were held back, to fire once the ready tasks have run
      */
-    private void fireTiedTimers(long now) {
+    private boolean fireTiedTimers(long now) {
         int n = 0;
         Timer t;
         while ((t = timers.peek()) != null && t.deadline <= now) {
@@ -600,11 +607,18 @@ public final class Scheduler {
         }
         int taken = n;
         int first = 0;
+        boolean allFired = true;
         while (first < n && abortFailure == null) {
             int remaining = n - first;
-            int index = remaining == 1 ? 0 : pickTimer(remaining);
+            int options = ready.isEmpty() ? remaining : remaining + 1;
+            int index = options == 1 ? 0 : pickTimer(options);
             if (index < 0) {
                 break; // the strategy failed the run (a replay that no longer fits)
+            }
+            if (index == remaining) {
+                holdBack(first, n);
+                allFired = false;
+                break;
             }
             Timer chosen = tiedTimers[first + index];
             if (index == 0) {
@@ -616,6 +630,18 @@ public final class Scheduler {
             chosen.fire(this);
         }
         java.util.Arrays.fill(tiedTimers, 0, taken, null);
+        return allFired;
+    }
+
+    /**
+     * Re-arms the tied timers {@code tiedTimers[from..to)} at their deadlines, in their order, so
+     * they fire once the ready tasks have run; a task may disarm one meanwhile (a scope that exits
+     * before its deadline fires). The clock stays where it is.
+     */
+    private void holdBack(int from, int to) {
+        for (int i = from; i < to; i++) {
+            timers.arm(tiedTimers[i], tiedTimers[i].deadline);
+        }
     }
 
     /** A strict replay stopped fitting: say at which step, which is what a trace shows. */
@@ -624,21 +650,24 @@ public final class Scheduler {
                 + formatNanos(clock.now()) + "), " + detail.getMessage());
     }
 
-    /** @return the strategy's pick among {@code due} tied timers, recorded; -1 when the strategy failed the run */
-    private int pickTimer(int due) {
+    /**
+     * @return the strategy's pick among {@code options} tied-timer options (see {@link #fireTiedTimers}),
+     *     recorded; -1 when the strategy failed the run
+     */
+    private int pickTimer(int options) {
         int index;
         try {
-            index = picker.pickTimer(due, choices.size());
+            index = picker.pickTimer(options, choices.size());
         } catch (NondeterminismDetected e) {
             abortFailure = replayDiverged(e);
             return -1;
         }
-        if (index < 0 || index >= due) {
-            throw new IllegalStateException("strategy picked timer " + index + " of " + due + " due timers");
+        if (index < 0 || index >= options) {
+            throw new IllegalStateException("strategy picked tied-timer option " + index + " of " + options);
         }
         choices.add(index);
         mix(~index);
-        mix(due);
+        mix(options);
         return index;
     }
 

@@ -22,14 +22,17 @@ public final class Strategies {
         int pick(ReadyQueue ready, int choiceIndex);
 
         /**
-         * Chooses which of several timers due at the same virtual instant fires next.
+         * Chooses what happens next among timers due at the same virtual instant: which of them
+         * fires next, or (once one has fired and made a task ready) whether the ready tasks run
+         * before the rest fire.
          *
-         * @param due how many timers are due; more than one. Index 0 is the heap order: deadlines
-         *     before wake-ups, then the order they were armed in
+         * @param options more than one: the due timers, index 0 first in heap order (deadlines
+         *     before wake-ups, then the order they were armed in), plus, when tasks are ready, a
+         *     last option that lets them run first
          * @param choiceIndex how many choices the run has made before this one
-         * @return the index of the timer to fire next
+         * @return an index below {@code options}
          */
-        int pickTimer(int due, int choiceIndex);
+        int pickTimer(int options, int choiceIndex);
 
         /** Told of every task as it is spawned (strategies such as PCT assign it a priority). */
         default void onSpawn(TaskImpl<?> t) {
@@ -70,7 +73,7 @@ public final class Strategies {
             }
 
             @Override
-            public int pickTimer(int due, int choiceIndex) {
+            public int pickTimer(int options, int choiceIndex) {
                 return 0;
             }
         };
@@ -86,8 +89,8 @@ public final class Strategies {
             }
 
             @Override
-            public int pickTimer(int due, int choiceIndex) {
-                return rng.nextInt(due);
+            public int pickTimer(int options, int choiceIndex) {
+                return rng.nextInt(options);
             }
         };
     }
@@ -143,9 +146,9 @@ public final class Strategies {
         }
 
         @Override
-        public int pickTimer(int due, int k) {
-            int c = recorded(due, k, "tied timer", null);
-            return c >= 0 ? c : fallback.pickTimer(due, k);
+        public int pickTimer(int options, int k) {
+            int c = recorded(options, k, "tied-timer option", null);
+            return c >= 0 ? c : fallback.pickTimer(options, k);
         }
 
         /** @return the recorded choice to take, or -1 to ask the fallback */

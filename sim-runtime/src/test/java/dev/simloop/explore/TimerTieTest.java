@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.simloop.CancelScope;
 import dev.simloop.Loop;
 import dev.simloop.NondeterminismDetected;
+import dev.simloop.Schedule;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
+import dev.simloop.TaskGroup;
+import dev.simloop.sync.Event;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,9 +40,11 @@ class TimerTieTest {
 
     @Test
     void theTieIsARecordedChoiceEvenWithASingleTask() {
-        // one task, so no choice among ready tasks: the only recorded choice is the timer tie
+        // one task, so no choice among ready tasks: the recorded choices are the tie's. Which of the
+        // two timers fires first (the deadline, under FIFO); then, as the deadline made main ready,
+        // whether main runs before the wake-up fires (no, under FIFO)
         SimResult<String> r = Simulation.builder().strategy(Strategy.fifo()).run(TimerTieTest::callWithTimeoutOfItsOwnLength);
-        assertThat(dev.simloop.Schedule.parse(r.schedule()).choices()).containsExactly(0);
+        assertThat(dev.simloop.Schedule.parse(r.schedule()).choices()).containsExactly(0, 0);
     }
 
     @Test
@@ -80,14 +85,78 @@ class TimerTieTest {
     }
 
     @Test
-    void threeTiedTimersAreTwoChoices() {
-        // two nested deadlines and a sleep at 1s: pick one of three, then one of two, then the last fires
+    void threeTiedTimersAreThreeChoicesOnceATaskIsReady() {
+        // two nested deadlines and a sleep at 1s: pick one of three timers; the first fired deadline
+        // makes main ready, so next one of the two left or "main runs first", then the last or
+        // "main runs first"
         SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> CancelScope.moveOnAfter(SECOND,
                 () -> CancelScope.moveOnAfter(SECOND, () -> {
                     Loop.sleep(SECOND);
                     return null;
                 })));
-        assertThat(dev.simloop.Schedule.parse(r.schedule()).choices()).containsExactly(0, 0);
+        assertThat(dev.simloop.Schedule.parse(r.schedule()).choices()).containsExactly(0, 0, 0);
+    }
+
+    /**
+     * A worker that answers at the very instant the waiter's deadline passes. In production the two
+     * timers are never exactly equal, so either may win; the simulation explores both.
+     */
+    private static String workerAnswersAtTheDeadline() {
+        Event answered = new Event();
+        String[] answer = {null};
+        return TaskGroup.with(tg -> {
+            tg.spawn("worker", () -> {
+                Loop.sleep(SECOND);
+                answer[0] = "answered at " + Loop.nanoTime();
+                answered.set();
+            });
+            return CancelScope.moveOnAfter(SECOND, () -> {
+                answered.await();
+                return answer[0];
+            }).orElse("timed out at " + Loop.nanoTime());
+        });
+    }
+
+    @Test
+    void anotherTasksAnswerCanBeatTheDeadlineAtTheSameInstant() {
+        SimResult<String> fifo = Simulation.builder().strategy(Strategy.fifo()).run(TimerTieTest::workerAnswersAtTheDeadline);
+        assertThat(fifo.value()).isEqualTo("timed out at 1000000000");
+        // deadline before wake-up by heap order: choice 1 fires the worker's wake-up first, and
+        // choice 1 of the next pair lets the worker run before the deadline fires
+        SimResult<String> answered = Simulation.builder().schedule(Schedule.of(1, 1)).strategy(Strategy.fifo())
+                .run(TimerTieTest::workerAnswersAtTheDeadline);
+        assertThat(answered.value()).isEqualTo("answered at 1000000000");
+        // the wake-up first but the deadline right after it: the worker has not run, so main times out
+        SimResult<String> wakeOnly = Simulation.builder().schedule(Schedule.of(1, 0)).strategy(Strategy.fifo())
+                .run(TimerTieTest::workerAnswersAtTheDeadline);
+        assertThat(wakeOnly.value()).isEqualTo("timed out at 1000000000");
+        Map<String, String> lineByOutcome = new HashMap<>();
+        for (long seed = 0; seed < 40; seed++) {
+            SimResult<String> r = Simulation.run(seed, TimerTieTest::workerAnswersAtTheDeadline);
+            lineByOutcome.putIfAbsent(r.value(), r.schedule());
+        }
+        assertThat(lineByOutcome).containsOnlyKeys("timed out at 1000000000", "answered at 1000000000");
+        lineByOutcome.forEach((outcome, line) -> assertThat(
+                Simulation.builder().replay(line).run(TimerTieTest::workerAnswersAtTheDeadline).value())
+                .isEqualTo(outcome));
+    }
+
+    @Test
+    void aTimerHeldBackForTheReadyTasksStillFiresAtItsInstant() {
+        // the worker's wake-up fires, the worker runs first, and does not answer: the held-back
+        // deadline then fires at 1s, not later
+        SimResult<String> r = Simulation.builder().schedule(Schedule.of(1, 1)).strategy(Strategy.fifo()).run(() -> {
+            Event never = new Event();
+            return TaskGroup.with(tg -> {
+                tg.spawn("worker", () -> Loop.sleep(SECOND));
+                return CancelScope.moveOnAfter(SECOND, () -> {
+                    never.await();
+                    return "answered";
+                }).orElse("timed out at " + Loop.nanoTime());
+            });
+        });
+        assertThat(r.value()).isEqualTo("timed out at 1000000000");
+        assertThat(r.virtualTime()).isEqualTo(SECOND);
     }
 
     @Test
@@ -110,7 +179,7 @@ class TimerTieTest {
         SimResult<String> changed = Simulation.builder().replay(line).run(TimerTieTest::callWithTimeoutOfItsOwnLength);
         assertThat(changed.failure()).isInstanceOf(NondeterminismDetected.class)
                 .hasMessageStartingWith("replay diverged at step 2 (virtual time 1s), choice 0: the recorded choice "
-                        + "is tied timer #2 but only 2 tied timers are candidates");
+                        + "is tied-timer option #2 but only 2 tied-timer options are candidates");
         SimResult<String> lenient = Simulation.builder().replay(line).lenientReplay(true)
                 .run(TimerTieTest::callWithTimeoutOfItsOwnLength);
         assertThat(lenient.failed()).isFalse();
