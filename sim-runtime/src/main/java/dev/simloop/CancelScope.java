@@ -53,6 +53,7 @@ public final class CancelScope {
      * @throws IllegalArgumentException when {@code timeout} is negative
      */
     public static <T> Optional<T> moveOnAfter(Duration timeout, ThrowingSupplier<T> fn) {
+        Objects.requireNonNull(fn, "CancelScope.moveOnAfter: fn");
         CancelScope s = open("CancelScope.moveOnAfter", deadlineAfter("CancelScope.moveOnAfter", timeout), false);
         return Optional.ofNullable(s.runBody(x -> fn.get()));
     }
@@ -71,6 +72,7 @@ public final class CancelScope {
      * @throws IllegalArgumentException when {@code timeout} is negative
      */
     public static <T> T failAfter(Duration timeout, ThrowingSupplier<T> fn) {
+        Objects.requireNonNull(fn, "CancelScope.failAfter: fn");
         CancelScope s = open("CancelScope.failAfter", deadlineAfter("CancelScope.failAfter", timeout), false);
         T value = s.runBody(x -> fn.get());
         if (s.cancelledCaught()) {
@@ -89,6 +91,7 @@ public final class CancelScope {
      * @return the value
      */
     public static <T> T shielded(ThrowingSupplier<T> fn) {
+        Objects.requireNonNull(fn, "CancelScope.shielded: fn");
         return open("CancelScope.shielded", Long.MAX_VALUE, true).runBody(x -> fn.get());
     }
 

@@ -55,7 +55,7 @@ public final class Exploration<T> {
 
     /** @param s the strategy of every schedule; default {@link Strategy#random()} */
     public Exploration<T> strategy(Strategy s) {
-        this.strategy = Objects.requireNonNull(s, "Exploration.strategy");
+        this.strategy = Objects.requireNonNull(s, "Exploration.strategy: strategy");
         return this;
     }
 
@@ -76,14 +76,19 @@ public final class Exploration<T> {
 
     /** @param steps the step limit of each schedule (see {@link Simulation.Builder#maxSteps}) */
     public Exploration<T> maxSteps(long steps) {
-        Simulation.builder().maxSteps(steps); // validates
+        if (steps <= 0) {
+            throw new IllegalArgumentException("Exploration.maxSteps: must be positive, but was " + steps);
+        }
         this.maxSteps = steps;
         return this;
     }
 
     /** @param d the virtual-time limit of each schedule (see {@link Simulation.Builder#maxVirtualTime}) */
     public Exploration<T> maxVirtualTime(Duration d) {
-        Simulation.builder().maxVirtualTime(d); // validates
+        Objects.requireNonNull(d, "Exploration.maxVirtualTime: d");
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("Exploration.maxVirtualTime: must not be negative, but was " + d);
+        }
         this.maxVirtualTime = d;
         return this;
     }

@@ -66,7 +66,7 @@ public final class Schedule {
      * @return the schedule
      */
     public static Schedule of(int... choices) {
-        int[] a = choices.clone();
+        int[] a = Objects.requireNonNull(choices, "Schedule.of: choices").clone();
         for (int i = 0; i < a.length; i++) {
             checkChoice(a[i], i);
         }
@@ -145,11 +145,10 @@ public final class Schedule {
      * @return the schedule
      * @throws IllegalArgumentException saying what is wrong: not a simloop line, an unknown
      *     version, a truncated line, a bad checksum, or a malformed field
+     * @throws NullPointerException when {@code line} is null
      */
     public static Schedule parse(String line) {
-        if (line == null) {
-            throw new IllegalArgumentException("replay line is null");
-        }
+        Objects.requireNonNull(line, "Schedule.parse: line");
         String s = line.strip();
         if (!s.startsWith(PREFIX)) {
             throw new IllegalArgumentException("not a simloop replay line (it must start with '" + PREFIX + "'): '"

@@ -44,6 +44,7 @@ public final class Simulation {
      * @return the result; never throws the task's failure
      */
     public static <T> SimResult<T> run(long seed, ThrowingSupplier<T> main) {
+        Objects.requireNonNull(main, "Simulation.run: main");
         return builder().seed(seed).run(main);
     }
 
@@ -178,12 +179,13 @@ public final class Simulation {
 
         @Override
         public Builder strategy(Strategy s) {
-            this.strategy = Objects.requireNonNull(s, "Simulation.Builder.strategy");
+            this.strategy = Objects.requireNonNull(s, "Simulation.Builder.strategy: strategy");
             return this;
         }
 
         @Override
         public Builder replay(String line) {
+            Objects.requireNonNull(line, "Simulation.Builder.replay: line");
             Schedule s = Schedule.parse(line);
             this.follow = s;
             this.strict = true;
@@ -206,7 +208,7 @@ public final class Simulation {
 
         @Override
         public Builder schedule(Schedule s) {
-            this.follow = Objects.requireNonNull(s, "Simulation.Builder.schedule");
+            this.follow = Objects.requireNonNull(s, "Simulation.Builder.schedule: schedule");
             this.strict = false;
             return this;
         }
@@ -214,7 +216,7 @@ public final class Simulation {
         @Override
         public Builder maxSteps(long steps) {
             if (steps <= 0) {
-                throw new IllegalArgumentException("maxSteps must be positive, but was " + steps);
+                throw new IllegalArgumentException("Simulation.Builder.maxSteps: must be positive, but was " + steps);
             }
             this.maxSteps = steps;
             return this;
@@ -222,9 +224,9 @@ public final class Simulation {
 
         @Override
         public Builder maxVirtualTime(Duration d) {
-            Objects.requireNonNull(d, "Simulation.Builder.maxVirtualTime");
+            Objects.requireNonNull(d, "Simulation.Builder.maxVirtualTime: d");
             if (d.isNegative()) {
-                throw new IllegalArgumentException("maxVirtualTime must not be negative, but was " + d);
+                throw new IllegalArgumentException("Simulation.Builder.maxVirtualTime: must not be negative, but was " + d);
             }
             this.maxVirtualTime = d;
             return this;

@@ -4,6 +4,7 @@ import dev.simloop.internal.GroupImpl;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.StartState;
 import dev.simloop.internal.TaskImpl;
+import java.util.Objects;
 
 /**
  * A task group (a nursery): the only way to run tasks concurrently, and the guarantee that none
@@ -42,6 +43,7 @@ public final class TaskGroup {
      * @throws IllegalStateException when not called from a loop task
      */
     public static <T> T with(ThrowingFunction<TaskGroup, T> body) {
+        Objects.requireNonNull(body, "TaskGroup.with: body");
         GroupImpl g = GroupImpl.open("TaskGroup.with");
         TaskGroup tg = new TaskGroup(g);
         g.facade = tg;
@@ -65,19 +67,21 @@ public final class TaskGroup {
      * @return the task
      */
     public <T> Task<T> spawn(ThrowingSupplier<T> fn) {
-        return impl.spawn(null, fn, null, "TaskGroup.spawn");
+        return spawn(null, fn);
     }
 
     /**
      * Spawns a named task. The task starts running at the loop's next scheduling decision and runs
      * at least up to its first checkpoint, even if the group is already cancelled.
      *
-     * @param name the task's name, used in traces, deadlock reports and thread dumps
+     * @param name the task's name, used in traces, deadlock reports and thread dumps; null for
+     *     {@code task-N}
      * @param fn the task's body
      * @param <T> the task's value type
      * @return the task
      */
     public <T> Task<T> spawn(String name, ThrowingSupplier<T> fn) {
+        Objects.requireNonNull(fn, "TaskGroup.spawn: fn");
         return impl.spawn(name, fn, null, "TaskGroup.spawn");
     }
 
@@ -94,11 +98,12 @@ public final class TaskGroup {
     /**
      * Spawns a named task with no value.
      *
-     * @param name the task's name
+     * @param name the task's name; null for {@code task-N}
      * @param fn the task's body
      * @return the task; its value is null
      */
     public Task<Void> spawn(String name, ThrowingRunnable fn) {
+        Objects.requireNonNull(fn, "TaskGroup.spawn: fn");
         return impl.spawn(name, () -> {
             fn.run();
             return null;
@@ -135,13 +140,14 @@ public final class TaskGroup {
     /**
      * Like {@link #start(Startable)}, for a named task.
      *
-     * @param name the task's name
+     * @param name the task's name; null for {@code task-N}
      * @param body the task's body
      * @param <T> the type of the start value
      * @return the value given to {@code started}
      */
     @SuppressWarnings("unchecked")
     public <T> T start(String name, Startable<T> body) {
+        Objects.requireNonNull(body, "TaskGroup.start: body");
         TaskImpl<?> me = Scheduler.current("TaskGroup.start");
         me.loop().checkCancelled(me);
         StartState state = new StartState("TaskGroup.start");

@@ -38,8 +38,8 @@ class ScheduleParseTest {
                 .hasMessageContaining("not a simloop replay line").hasMessageContaining("hello world");
         assertThatThrownBy(() -> Schedule.parse("")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a simloop replay line");
-        assertThatThrownBy(() -> Schedule.parse(null)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("null");
+        assertThatThrownBy(() -> Schedule.parse(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("Schedule.parse: line");
     }
 
     @Test

@@ -50,8 +50,8 @@ public final class Schedules {
      * @return a builder to configure further and run
      */
     public static Simulation.Builder simulate(Schedule schedule, Strategy after) {
-        Objects.requireNonNull(schedule, "schedule");
-        Objects.requireNonNull(after, "after");
+        Objects.requireNonNull(schedule, "Schedules.simulate: schedule");
+        Objects.requireNonNull(after, "Schedules.simulate: after");
         return Simulation.builder().schedule(schedule).strategy(after);
     }
 }

@@ -5,6 +5,7 @@ import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
 import dev.simloop.ThrowingSupplier;
+import java.util.Objects;
 
 /** Runs a simulation under a generated schedule and reports failures with their replay line. */
 public final class Simulations {
@@ -19,16 +20,21 @@ public final class Simulations {
      *                         cause is the original failure
      */
     public static <T> T check(Schedule schedule, ThrowingSupplier<T> main) {
+        Objects.requireNonNull(schedule, "Simulations.check: schedule");
         return check(schedule, Strategy.fifo(), main);
     }
 
     /** As {@link #check(Schedule, ThrowingSupplier)}, continuing with {@code after} once the schedule ends. */
     public static <T> T check(Schedule schedule, Strategy after, ThrowingSupplier<T> main) {
+        Objects.requireNonNull(schedule, "Simulations.check: schedule");
+        Objects.requireNonNull(after, "Simulations.check: after");
         return check(Schedules.simulate(schedule, after), main);
     }
 
     /** As {@link #check(Schedule, ThrowingSupplier)} with a configured builder. */
     public static <T> T check(Simulation.Builder builder, ThrowingSupplier<T> main) {
+        Objects.requireNonNull(builder, "Simulations.check: builder");
+        Objects.requireNonNull(main, "Simulations.check: main");
         SimResult<T> r = builder.run(main);
         if (r.failed()) {
             throw new ScheduleFailure(r);
