@@ -50,6 +50,27 @@ public final class PriorityPolicy {
         return boostAfterSteps;
     }
 
+    /** @return the form a replay line carries: {@code priority(N)}, N the boost threshold */
+    String lineForm() {
+        return "priority(" + boostAfterSteps + ")";
+    }
+
+    /**
+     * Reads {@link #lineForm()}.
+     *
+     * @throws IllegalArgumentException when {@code text} is not {@code priority(N)} with N at least 1
+     */
+    static PriorityPolicy fromLineForm(String text) {
+        if (text.matches("priority\\([1-9][0-9]{0,9}\\)")) {
+            long n = Long.parseLong(text.substring("priority(".length(), text.length() - 1));
+            if (n <= Integer.MAX_VALUE) {
+                return new PriorityPolicy((int) n);
+            }
+        }
+        throw new IllegalArgumentException("unknown priority policy '" + text + "': expected priority(N), N the "
+                + "boost threshold in steps, at least 1");
+    }
+
     PriorityScheduling newScheduling() {
         return new PriorityScheduling(boostAfterSteps);
     }

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.zip.CRC32;
 
 /**
@@ -18,7 +19,9 @@ import java.util.zip.CRC32;
  *
  * <p>Its one-line form, printed by {@link #toString()} and by {@link SimResult#schedule()}, is
  * <pre>simloop:1:&lt;strategy&gt;:&lt;seed&gt;:&lt;steps&gt;:&lt;choices&gt;:&lt;checksum&gt;</pre>
- * where {@code choices} is the choices as unsigned LEB128 varints in unpadded base64url, {@code steps}
+ * where {@code strategy} is the strategy's textual form ({@link Strategy#parse}), followed by
+ * {@code +priority(N)} when the run had a {@link PriorityPolicy} (N its boost threshold; the
+ * recorded choices index the candidates that policy allowed, so a replay needs it), {@code choices} is the choices as unsigned LEB128 varints in unpadded base64url, {@code steps}
  * is the run's step count ({@code -} when unknown) and {@code checksum} is the CRC-32 of everything
  * before it, in 8 hex digits. {@link #parse} rejects anything else with a message that says what
  * is wrong.
@@ -27,16 +30,19 @@ public final class Schedule {
     /** The version this simloop writes and reads. */
     public static final int VERSION = 1;
     private static final String PREFIX = "simloop:";
-    private static final Schedule EMPTY = new Schedule(new int[0], "fifo", 0, -1);
+    private static final Schedule EMPTY = new Schedule(new int[0], "fifo", null, 0, -1);
 
     private final int[] choices;
     private final String strategy;
+    /** The priority policy of the recorded run, or null for none. */
+    private final PriorityPolicy policy;
     private final long seed;
     private final long steps;
 
-    private Schedule(int[] choices, String strategy, long seed, long steps) {
+    private Schedule(int[] choices, String strategy, PriorityPolicy policy, long seed, long steps) {
         this.choices = choices;
         this.strategy = strategy;
+        this.policy = policy;
         this.seed = seed;
         this.steps = steps;
     }
@@ -58,7 +64,7 @@ public final class Schedule {
         for (int i = 0; i < a.length; i++) {
             a[i] = checkChoice(choices.get(i), i);
         }
-        return new Schedule(a, "fifo", 0, -1);
+        return new Schedule(a, "fifo", null, 0, -1);
     }
 
     /**
@@ -70,12 +76,12 @@ public final class Schedule {
         for (int i = 0; i < a.length; i++) {
             checkChoice(a[i], i);
         }
-        return new Schedule(a, "fifo", 0, -1);
+        return new Schedule(a, "fifo", null, 0, -1);
     }
 
     /** The schedule a finished run made; used by the simulator. */
-    static Schedule recorded(int[] choices, Strategy strategy, long seed, long steps) {
-        return new Schedule(choices, strategy.toString(), seed, steps);
+    static Schedule recorded(int[] choices, Strategy strategy, PriorityPolicy policy, long seed, long steps) {
+        return new Schedule(choices, strategy.toString(), policy, seed, steps);
     }
 
     private static int checkChoice(Integer c, int index) {
@@ -119,6 +125,14 @@ public final class Schedule {
         return strategy;
     }
 
+    /**
+     * @return the priority policy of the run it came from ({@link Simulation.Builder#replay} sets it
+     *     again), or empty when that run had none, and for a built schedule
+     */
+    public Optional<PriorityPolicy> priorityPolicy() {
+        return Optional.ofNullable(policy);
+    }
+
     /** @return the seed of the run it came from (0 for a built schedule) */
     public long seed() {
         return seed;
@@ -132,7 +146,11 @@ public final class Schedule {
     /** @return the one-line form; {@link #parse} reads it back to an equal schedule */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(PREFIX).append(VERSION).append(':').append(strategy).append(':')
+        StringBuilder sb = new StringBuilder(PREFIX).append(VERSION).append(':').append(strategy);
+        if (policy != null) {
+            sb.append('+').append(policy.lineForm());
+        }
+        sb.append(':')
                 .append(seed).append(':').append(steps < 0 ? "-" : Long.toString(steps)).append(':')
                 .append(encodeChoices(choices)).append(':');
         return sb.append(checksum(sb)).toString();
@@ -175,18 +193,27 @@ public final class Schedule {
             throw new IllegalArgumentException("replay line checksum mismatch: the line says " + given
                     + " but its content hashes to " + actual + "; the line was changed or cut when copied");
         }
-        String strategy = f[2];
+        int plus = f[2].indexOf('+');
+        String strategy = plus < 0 ? f[2] : f[2].substring(0, plus);
         try {
             Strategy.parse(strategy);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("replay line names an " + e.getMessage(), e);
+        }
+        PriorityPolicy policy = null;
+        if (plus >= 0) {
+            try {
+                policy = PriorityPolicy.fromLineForm(f[2].substring(plus + 1));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("replay line names an " + e.getMessage(), e);
+            }
         }
         long seed = parseLong(f[3], "seed");
         long steps = f[4].equals("-") ? -1 : parseLong(f[4], "steps");
         if (steps < -1 || (steps == -1 && !f[4].equals("-"))) {
             throw new IllegalArgumentException("replay line steps field must not be negative: " + f[4]);
         }
-        Schedule result = new Schedule(decodeChoices(f[5]), strategy, seed, steps);
+        Schedule result = new Schedule(decodeChoices(f[5]), strategy, policy, seed, steps);
         if (!result.toString().equals(s)) {
             // e.g. "+5" for a seed, or padding bits in the choices: the checksum matched, but the
             // line is not one simloop writes, so it could not round-trip.
@@ -263,11 +290,15 @@ public final class Schedule {
     @Override
     public boolean equals(Object o) {
         return o instanceof Schedule s && s.seed == seed && s.steps == steps && s.strategy.equals(strategy)
-                && Arrays.equals(s.choices, choices);
+                && policyText(s.policy).equals(policyText(policy)) && Arrays.equals(s.choices, choices);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(choices) * 31 + Long.hashCode(seed) + strategy.hashCode();
+        return Arrays.hashCode(choices) * 31 + Long.hashCode(seed) + strategy.hashCode() + policyText(policy).hashCode();
+    }
+
+    private static String policyText(PriorityPolicy p) {
+        return p == null ? "" : p.lineForm();
     }
 }

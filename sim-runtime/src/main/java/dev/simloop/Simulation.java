@@ -62,7 +62,8 @@ public final class Simulation {
         Builder strategy(Strategy s);
 
         /**
-         * Exact replay of a recorded run: its strategy, seed and every choice. A run that no longer
+         * Exact replay of a recorded run: its strategy, priority policy, seed and every choice (a
+         * later {@link #priorityPolicy} call overrides the line's policy). A run that no longer
          * fits the recorded choices (a choice among fewer candidates than recorded, or more choices
          * than recorded) fails with {@link NondeterminismDetected} naming the step, the virtual time
          * and the ready tasks, unless {@link #lenientReplay} is on.
@@ -116,7 +117,8 @@ public final class Simulation {
          * Runs the loop with a priority policy: the strategy chooses only among the ready tasks with
          * the most urgent effective priority (and tasks boosted after waiting too long), so the
          * explored interleavings are the ones a production loop with the same policy can produce.
-         * A replay must set the same policy again, since the recorded choices index the candidates.
+         * The replay line records the policy (the recorded choices index the candidates it allowed),
+         * and {@link #replay} sets it again.
          *
          * @param policy the policy; null turns it off (the default)
          * @return this builder
@@ -185,12 +187,13 @@ public final class Simulation {
 
         @Override
         public Builder replay(String line) {
-            Objects.requireNonNull(line, "Simulation.Builder.replay: line");
+            Objects.requireNonNull(line, "Simulation.Builder.replay: schedule");
             Schedule s = Schedule.parse(line);
             this.follow = s;
             this.strict = true;
             this.seed = s.seed();
             this.strategy = Strategy.parse(s.strategy());
+            this.priorityPolicy = s.priorityPolicy().orElse(null);
             return this;
         }
 
@@ -274,7 +277,7 @@ public final class Simulation {
             loop.setCheckLeaks(checkLeaks);
             Scheduler.RunOutcome o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())),
                     caller -> loop.requestStop());
-            return new Result<>((T) o.value(), o, strategy, seed);
+            return new Result<>((T) o.value(), o, strategy, priorityPolicy, seed);
         }
     }
 
@@ -293,13 +296,15 @@ public final class Simulation {
         private final T theValue;
         private final Scheduler.RunOutcome outcome;
         private final Strategy strategy;
+        private final PriorityPolicy policy;
         private final long seed;
         private String schedule;
 
-        Result(T value, Scheduler.RunOutcome outcome, Strategy strategy, long seed) {
+        Result(T value, Scheduler.RunOutcome outcome, Strategy strategy, PriorityPolicy policy, long seed) {
             this.theValue = value;
             this.outcome = outcome;
             this.strategy = strategy;
+            this.policy = policy;
             this.seed = seed;
         }
 
@@ -316,7 +321,7 @@ public final class Simulation {
         @Override
         public String schedule() {
             if (schedule == null) {
-                schedule = Schedule.recorded(outcome.choices(), strategy, seed, outcome.steps()).toString();
+                schedule = Schedule.recorded(outcome.choices(), strategy, policy, seed, outcome.steps()).toString();
             }
             return schedule;
         }

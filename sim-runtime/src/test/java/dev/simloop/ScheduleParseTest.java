@@ -87,6 +87,12 @@ class ScheduleParseTest {
         "simloop:1:banana:0:-:AQ:           | unknown strategy 'banana'",
         "simloop:1:fifo:0:-:gA:             | ends in the middle of choice 0",
         "simloop:1:fifo:0:-:_____w8:        | too large",
+        "simloop:1:random+priority(0):0:-:AQ: | unknown priority policy 'priority(0)'",
+        "simloop:1:random+priority(x):0:-:AQ: | unknown priority policy 'priority(x)'",
+        "simloop:1:random+priority(99999999999):0:-:AQ: | unknown priority policy",
+        "simloop:1:random+boost:0:-:AQ:     | unknown priority policy 'boost'",
+        "simloop:1:random+:0:-:AQ:          | unknown priority policy ''",
+        "simloop:1:banana+priority(5):0:-:AQ: | unknown strategy 'banana'",
     })
     void rejectsMalformedFieldsEvenWithAValidChecksum(String body, String expected) {
         String line = withChecksum(body.strip());
@@ -129,6 +135,27 @@ class ScheduleParseTest {
             assertThat(s.strategy()).isEqualTo("random");
             assertThat(s.size()).isPositive();
         }
+    }
+
+    @Test
+    void aLineRecordsThePriorityPolicyOfItsRun() {
+        SimResult<Object> r = Simulation.builder().seed(3).priorityPolicy(dev.simloop.PriorityPolicy.boostAfter(25))
+                .run(() -> TaskGroup.with(tg -> {
+                    tg.spawn(Loop::checkpoint);
+                    tg.spawn(Loop::checkpoint);
+                    return null;
+                }));
+        assertThat(r.schedule()).startsWith("simloop:1:random+priority(25):3:");
+        Schedule s = Schedule.parse(r.schedule());
+        assertThat(s.strategy()).isEqualTo("random");
+        assertThat(s.priorityPolicy()).hasValueSatisfying(p -> assertThat(p.boostAfterSteps()).isEqualTo(25));
+        assertThat(s.toString()).isEqualTo(r.schedule());
+        assertThat(s).isNotEqualTo(Schedule.parse(Simulation.builder().seed(3).run(() -> TaskGroup.with(tg -> {
+            tg.spawn(Loop::checkpoint);
+            tg.spawn(Loop::checkpoint);
+            return null;
+        })).schedule()));
+        assertThat(Schedule.of(1, 2).priorityPolicy()).isEmpty();
     }
 
     @Test

@@ -162,7 +162,9 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         // Traced so that a failing schedule's report can show its last events and a timeline
         // without running the test body again.
         b.maxSteps(maxSteps).maxVirtualTime(maxVirtualTime).trace(true).checkLeaks(checkLeaks);
-        RuntimeSeams.priorityPolicy(b, priorityPolicy);
+        if (!isReplay() || Schedule.parse(replay).priorityPolicy().isEmpty()) {
+            RuntimeSeams.priorityPolicy(b, priorityPolicy); // a line recorded with a policy brings its own
+        }
         return b;
     }
 

@@ -139,7 +139,8 @@ public @interface SimulatedLoop {
      * Whether the scheduler honours task priorities ({@code Task.setPriority}) when choosing among
      * ready tasks: {@code PriorityPolicy.standard()} (most urgent effective priority first, FIFO
      * among equals, boosting so nothing starves); exploring strategies then choose only among the
-     * most urgent ready tasks.
+     * most urgent ready tasks. Replay lines of such runs record the policy, and a {@link #replay}
+     * of one runs with it whatever this says.
      *
      * @return whether the priority policy is on
      */

@@ -388,6 +388,21 @@ class SimulatedLoopExtensionTest {
     }
 
     @Test
+    void aReplayLineBringsItsPriorityPolicyWithIt() {
+        // recorded under the policy, which leaves the strategy no choice between high and low
+        String line = dev.simloop.Simulation.builder().seed(3).priorityPolicy(dev.simloop.PriorityPolicy.standard())
+                .run(() -> {
+                    Fixtures.urgentRunsFirst();
+                    return null;
+                }).schedule();
+        assertThat(line).startsWith("simloop:1:random+priority(1000):3:");
+        // replayed into the test without priorityPolicy = true: the line's policy applies, so the
+        // urgent task still runs first and the replay (no choice recorded there) fits
+        run(selectClass(Fixtures.NoPriority.class), Map.of("simloop.replay", line)).testEvents()
+                .assertStatistics(s -> s.started(1).succeeded(1));
+    }
+
+    @Test
     void pctFindsTheLostUpdate() {
         SimulatedLoopFailure f = onlySimFailure(run(Fixtures.Pct.class));
         assertThat(f.strategy()).startsWith("pct");

@@ -134,10 +134,12 @@ class PriorityTest {
                     .run(inversion(PriorityTest::plainLock));
             assertThat(plain.value().subList(0, 4)).containsExactlyInAnyOrder("H waits", "M1 done", "M2 done", "M3 done");
             assertThat(plain.value().subList(4, 8)).containsExactly("L holds", "L releases", "L done", "H acquired");
-            // the same policy and schedule replay exactly
-            SimResult<List<String>> again = Simulation.builder().priorityPolicy(PriorityPolicy.standard())
-                    .replay(inherit.schedule()).run(inversion(PriorityTest::priorityLock));
+            // the line records the policy, so the replay alone runs under it again, exactly
+            assertThat(inherit.schedule()).matches("simloop:1:random\\+priority\\(1000\\):.*");
+            SimResult<List<String>> again = Simulation.builder().replay(inherit.schedule())
+                    .run(inversion(PriorityTest::priorityLock));
             assertThat(again.traceDigest()).isEqualTo(inherit.traceDigest());
+            assertThat(again.value()).isEqualTo(inherit.value());
         }
         List<String> real = Loop.run(PriorityPolicy.standard(), inversion(PriorityTest::priorityLock));
         assertThat(real).containsExactly("H waits", "L holds", "L releases", "L done", "H acquired", "M1 done",
@@ -284,6 +286,46 @@ class PriorityTest {
             }
         }
         assertThat(lowFirstWithout).isGreaterThan(10); // without the policy, both orders are explored
+    }
+
+    @Test
+    void aReplayRunsUnderTheRecordedPolicyUnlessToldOtherwise() {
+        ThrowingSupplier<String> race = () -> {
+            StringBuilder sb = new StringBuilder();
+            TaskGroup.with(tg -> {
+                tg.spawn("low", () -> {
+                    Loop.currentTask().setPriority(1);
+                    Loop.checkpoint();
+                    sb.append("low ");
+                });
+                tg.spawn("high", () -> {
+                    Loop.checkpoint();
+                    sb.append("high ");
+                });
+                return null;
+            });
+            return sb.toString().trim();
+        };
+        // a schedule that, without the policy, runs low first
+        String withoutPolicyLowFirst = null;
+        for (long seed = 0; withoutPolicyLowFirst == null; seed++) {
+            SimResult<String> r = Simulation.run(seed, race);
+            if (r.value().equals("low high")) {
+                withoutPolicyLowFirst = r.schedule();
+            }
+        }
+        // the same choices under boostAfter(7): the policy ran high first, and the line says so
+        SimResult<String> withPolicy = Simulation.builder().schedule(dev.simloop.Schedule.parse(withoutPolicyLowFirst))
+                .priorityPolicy(PriorityPolicy.boostAfter(7)).run(race);
+        assertThat(withPolicy.value()).isEqualTo("high low");
+        assertThat(dev.simloop.Schedule.parse(withPolicy.schedule()).priorityPolicy())
+                .hasValueSatisfying(p -> assertThat(p.boostAfterSteps()).isEqualTo(7));
+        assertThat(Simulation.builder().replay(withPolicy.schedule()).run(race).value()).isEqualTo("high low");
+        // a later priorityPolicy(null) overrides the line: without the policy both tasks are
+        // candidates where the line recorded none, so the strict replay stops there
+        SimResult<String> overridden = Simulation.builder().replay(withPolicy.schedule()).priorityPolicy(null).run(race);
+        assertThat(overridden.failure()).isInstanceOf(dev.simloop.NondeterminismDetected.class)
+                .hasMessageContaining("replay diverged at step 3").hasMessageContaining("[task 'high', task 'low']");
     }
 
     @Test
