@@ -381,7 +381,7 @@ public final class Scheduler {
                 if (rootTask.done) {
                     return;
                 }
-                if (simulated && resumeTasksWokenFromOutside()) {
+                if (simulated && (resumeTasksWokenFromOutside() || abortFailure != null)) {
                     continue;
                 }
                 if (!timers.isEmpty()) {
@@ -466,8 +466,11 @@ public final class Scheduler {
      * that a thread outside the simulation may hold. Waits (real time, at most
      * {@link #SHARED_LOCK_GRACE_NANOS}) until each of them is woken, then makes the woken ones ready
      * in spawn order. Resuming only at idle moments, and all together, keeps the schedule independent
-     * of when the outside thread let go. Tasks not woken in time wait for a task of this loop; a
-     * later wake-up from outside then fails the run as nondeterministic.
+     * of when the outside thread let go. A task not woken in time waits for a task of this loop.
+     * On a java.util.concurrent synchronizer that task wakes it directly, and a later wake-up from
+     * outside fails the run as nondeterministic. On a monitor, the run fails now: a task of this
+     * loop holds it across a wait, and the JVM hands monitors on between virtual threads from its
+     * own thread, in an order that depends on its compiled code, which no run can replay.
      *
      * @return whether any task became ready
      */
@@ -491,7 +494,10 @@ public final class Scheduler {
             if (t.waitsOnSharedLock) {
                 t.waitsOnSharedLock = false;
                 sharedLockWaiters--;
-                if (t.foreignContinuation != null && abortFailure == null) {
+                if (t.foreignContinuation == null && abortFailure == null && !stopRequested
+                        && t.thread.getState() == Thread.State.BLOCKED) {
+                    abortFailure = monitorHeldAcrossAWait(t);
+                } else if (t.foreignContinuation != null && abortFailure == null) {
                     t.continuation = t.foreignContinuation;
                     t.foreignContinuation = null;
                     t.inReady = true;
@@ -501,6 +507,16 @@ public final class Scheduler {
             }
         }
         return resumed;
+    }
+
+    private NondeterminismDetected monitorHeldAcrossAWait(TaskImpl<?> t) {
+        return new NondeterminismDetected("task '" + t.name() + "' waits to enter a monitor (synchronized, at "
+                + topFrame(t.thread) + ") that no thread outside the simulation released within "
+                + formatNanos(SHARED_LOCK_GRACE_NANOS) + " of real time (step " + steps + ", virtual time "
+                + formatNanos(clock.now()) + "), so a task of this simulation holds it across a wait (a checkpoint, "
+                + "sleep or simloop lock inside synchronized). The JVM hands a monitor on between virtual threads "
+                + "from a thread of its own, in an order simloop cannot choose or replay. Hold a "
+                + "dev.simloop.sync.Lock across waits instead of a monitor.");
     }
 
     private boolean anyWaitsOnSharedLock() {
@@ -1330,6 +1346,8 @@ public final class Scheduler {
             sb.append("waits for ").append(w.describeWait(targets));
         } else if (t.blockedOn != null) {
             sb.append("waits for ").append(t.blockedOn);
+        } else if (t.thread.getState() == Thread.State.BLOCKED) {
+            sb.append("waits to enter a monitor (synchronized) at ").append(topFrame(t.thread));
         } else {
             Object blocker = LockSupport.getBlocker(t.thread);
             sb.append("is parked outside simloop")

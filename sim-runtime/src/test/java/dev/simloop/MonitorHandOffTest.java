@@ -1,0 +1,97 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tasks of one simulation contending for a Java monitor. The JVM resumes a virtual thread blocked
+ * entering a monitor from a thread of its own, and whether a release wakes a waiter at once depends
+ * on its compiled code: a monitor held across a simloop wait cannot be replayed. Such runs used to
+ * end with whatever came first (a deadlock report, a foreign wake-up); now, when a waiter is still
+ * blocked once the loop is idle, they fail saying what to use instead. A monitor released before
+ * the loop goes idle still works as before.
+ */
+class MonitorHandOffTest {
+
+    /** {@code n} tasks, each entering {@code monitor} and checkpointing inside it. */
+    private static ThrowingSupplier<List<String>> contend(Object monitor, int n) {
+        return () -> {
+            List<String> log = Collections.synchronizedList(new ArrayList<>());
+            TaskGroup.with(tg -> {
+                for (int i = 0; i < n; i++) {
+                    int id = i;
+                    tg.spawn("t" + i, () -> {
+                        synchronized (monitor) {
+                            log.add("in " + id);
+                            Loop.checkpoint();
+                            log.add("out " + id);
+                        }
+                    });
+                }
+                return null;
+            });
+            return log;
+        };
+    }
+
+    @Test
+    void aMonitorReleasedBeforeTheLoopIsIdleHandsOnAndReplays() {
+        // FIFO: t0 enters and checkpoints, t1 blocks entering, t0 leaves (the JVM releases t1), and
+        // the loop, idle, resumes t1
+        Object monitor = new Object();
+        SimResult<List<String>> r = Simulation.builder().strategy(Strategy.fifo()).run(contend(monitor, 2));
+        assertThat(r.failed()).as("%s", r.failure()).isFalse();
+        assertThat(r.value()).containsExactly("in 0", "out 0", "in 1", "out 1");
+        SimResult<List<String>> again = Simulation.builder().replay(r.schedule()).run(contend(monitor, 2));
+        assertThat(again.value()).isEqualTo(r.value());
+        assertThat(again.traceDigest()).isEqualTo(r.traceDigest());
+    }
+
+    @Test
+    void aMonitorHeldAcrossASleepFailsTheRunSayingWhatToUseInstead() {
+        Object monitor = new Object();
+        ThrowingSupplier<Object> program = () -> TaskGroup.with(tg -> {
+            for (String name : List.of("a", "b")) {
+                tg.spawn(name, () -> {
+                    synchronized (monitor) {
+                        Loop.sleep(Duration.ofMillis(10));
+                    }
+                });
+            }
+            return null;
+        });
+        for (long seed = 0; seed < 3; seed++) {
+            SimResult<Object> r = Simulation.run(seed, program);
+            assertThat(r.failure()).as("seed %d", seed).isInstanceOf(NondeterminismDetected.class)
+                    .hasMessageContaining("waits to enter a monitor (synchronized, at dev.simloop.MonitorHandOffTest.lambda$")
+                    .hasMessageContaining("virtual time 0s")
+                    .hasMessageContaining("a task of this simulation holds it across a wait")
+                    .hasMessageContaining("Hold a dev.simloop.sync.Lock across waits instead of a monitor");
+        }
+    }
+
+    @Test
+    void aSecondWaiterThatOnlyTheFirstCouldReleaseFailsTheRunWithTheSameAdvice() {
+        // three tasks: when the holder leaves, one waiter is released; if the other still waits
+        // when the loop goes idle, it waits for a task that holds the monitor across a wait. Which
+        // schedules get there can depend on the JVM's own hand-off (hence no replay comparison)
+        int failed = 0;
+        for (long seed = 0; seed < 6; seed++) {
+            SimResult<List<String>> r = Simulation.run(seed, contend(new Object(), 3));
+            if (r.failed()) {
+                failed++;
+                assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                        .hasMessageContaining("a task of this simulation holds it across a wait")
+                        .hasMessageContaining("Hold a dev.simloop.sync.Lock across waits instead of a monitor");
+            } else {
+                assertThat(r.value()).hasSize(6);
+            }
+        }
+        assertThat(failed).isPositive();
+    }
+}
