@@ -94,4 +94,29 @@ class MonitorHandOffTest {
         }
         assertThat(failed).isPositive();
     }
+
+    @Test
+    void objectWaitInATaskFailsTheRunNamingTheLineAndTheAlternative() {
+        Object monitor = new Object();
+        boolean[] ready = {false};
+        SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> TaskGroup.with(tg -> {
+            tg.spawn("waiter", () -> {
+                synchronized (monitor) {
+                    while (!ready[0]) {
+                        monitor.wait();
+                    }
+                }
+            });
+            tg.spawn("notifier", () -> {
+                synchronized (monitor) {
+                    ready[0] = true;
+                    monitor.notifyAll();
+                }
+            });
+            return null;
+        }));
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'waiter' called Object.wait at step 2 (dev.simloop.MonitorHandOffTest.lambda$")
+                .hasMessageContaining("Use dev.simloop.sync.Condition or Event instead");
+    }
 }

@@ -559,6 +559,12 @@ public final class Scheduler {
             t.waitsOnSharedLock = true;
             sharedLockWaiters++;
         }
+        if (state == Thread.State.WAITING && LockSupport.getBlocker(t.thread) == null && inObjectWait(t.thread)) {
+            abortFailure = new NondeterminismDetected("task '" + t.name() + "' called Object.wait at step " + steps
+                    + " (" + topFrame(t.thread) + "): the JVM resumes a virtual thread after notify from a thread of "
+                    + "its own, at a moment a simulation cannot choose or replay. Use dev.simloop.sync.Condition or "
+                    + "Event instead, or Loop.toThread for code that must wait on a monitor.");
+        }
         if (state == Thread.State.TIMED_WAITING) {
             abortFailure = new NondeterminismDetected("task '" + t.name() + "' made a timed wait outside simloop at step "
                     + steps + " (" + topFrame(t.thread) + "): Thread.sleep, timed lock or Future waits use the real "
@@ -1466,6 +1472,15 @@ public final class Scheduler {
             }
         }
         return comp;
+    }
+
+    private static boolean inObjectWait(Thread t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().equals("java.lang.Object") && e.getMethodName().startsWith("wait")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String topFrame(Thread t) {
