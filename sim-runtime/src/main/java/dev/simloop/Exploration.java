@@ -2,7 +2,10 @@ package dev.simloop;
 
 import dev.simloop.internal.Drivers;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,6 +29,10 @@ import java.util.Set;
  * count given), the number of choice points PCT spreads its change points over is learned: each
  * schedule uses the largest count seen in the schedules before it.
  *
+ * <p>{@link #exhaustive(int)} searches systematically instead: every schedule with at most a given
+ * number of preemptions, fewest first, so a search that ends without a failure has shown that none
+ * of those schedules fails.
+ *
  * @param <T> the program's value type
  */
 public final class Exploration<T> {
@@ -38,6 +45,8 @@ public final class Exploration<T> {
     private PriorityPolicy priorityPolicy;
     private boolean stopAtFirstFailure = true;
     private boolean checkLeaks = true;
+    /** The preemption bound of a systematic search ({@link #exhaustive}), or -1 to sample with the strategy. */
+    private int maxPreemptions = -1;
 
     private Exploration(ThrowingSupplier<T> main) {
         this.main = main;
@@ -53,9 +62,40 @@ public final class Exploration<T> {
         return new Exploration<>(Objects.requireNonNull(main, "Exploration.of: main"));
     }
 
-    /** @param s the strategy of every schedule; default {@link Strategy#random()} */
+    /**
+     * Samples schedules with a strategy (the default way).
+     *
+     * @param s the strategy of every schedule; default {@link Strategy#random()}
+     * @return this exploration, sampling with {@code s} (instead of an {@link #exhaustive} search)
+     */
     public Exploration<T> strategy(Strategy s) {
         this.strategy = Objects.requireNonNull(s, "Exploration.strategy: strategy");
+        this.maxPreemptions = -1;
+        return this;
+    }
+
+    /**
+     * Runs every schedule with at most {@code maxPreemptions} preemptions instead of sampling:
+     * first the FIFO schedule, then every schedule with one choice away from FIFO order, then every
+     * one with two, and so on (iterative preemption bounding, after CHESS). A preemption is a
+     * recorded choice other than the FIFO head ({@link Schedule#preemptions()}), including the order
+     * of tied timers. Most concurrency bugs need only one or two, and the first failure found has
+     * as few as any failing schedule within the bound. {@link Report#exhausted()} says whether the
+     * search got through every such schedule (it stops at the first failure by default, and at
+     * {@link #schedules(int)} runs). Every run uses the same {@link #seed}, which then only seeds
+     * {@link Loop#random()}; the failing run's replay line names strategy {@code fifo} and holds its
+     * choices.
+     *
+     * @param maxPreemptions the bound; 0 runs the FIFO schedule only
+     * @return this exploration, searching (instead of sampling with a {@link #strategy})
+     * @throws IllegalArgumentException when {@code maxPreemptions} is negative
+     */
+    public Exploration<T> exhaustive(int maxPreemptions) {
+        if (maxPreemptions < 0) {
+            throw new IllegalArgumentException("Exploration.exhaustive: maxPreemptions must not be negative, but was "
+                    + maxPreemptions);
+        }
+        this.maxPreemptions = maxPreemptions;
         return this;
     }
 
@@ -128,47 +168,113 @@ public final class Exploration<T> {
     }
 
     private Report<T> runAll() {
-        long start = System.nanoTime();
-        Set<Long> digests = new HashSet<>();
-        SimResult<T> first = null;
-        int firstIndex = -1;
-        int run = 0;
-        int failing = 0;
+        Tally tally = new Tally();
+        boolean exhausted = maxPreemptions >= 0 ? search(tally) : sample(tally);
+        return tally.report(exhausted, maxPreemptions >= 0 ? "exhaustive(" + maxPreemptions + ")" : strategy.toString());
+    }
+
+    /** Schedule i with seed {@code seed + i} and the strategy; never "exhausted". */
+    private boolean sample(Tally tally) {
         int learnedChoices = 0;
         for (int i = 0; i < schedules; i++) {
             Strategy s = strategy.learnsChoices() && learnedChoices > 0
                     ? Strategy.pct(strategy.pctDepth(), learnedChoices) : strategy;
-            Simulation.Builder b = Simulation.builder().seed(seed + i).strategy(s).maxSteps(maxSteps)
-                    .maxVirtualTime(maxVirtualTime).priorityPolicy(priorityPolicy).checkLeaks(checkLeaks);
-            SimResult<T> r = b.run(main);
-            run++;
-            digests.add(Simulation.rawDigest(r));
+            SimResult<T> r = limits(Simulation.builder().seed(seed + i).strategy(s)).run(main);
             if (strategy.learnsChoices()) {
                 learnedChoices = Math.max(learnedChoices, Simulation.choiceCount(r));
             }
-            if (r.failed()) {
-                failing++;
-                if (first == null) {
-                    // Replay the failing schedule twice with tracing on, for the report: the replay is
-                    // exact, and the determinism check makes sure the printed line really reproduces it
-                    // (when it does not, the report's failure says at which step the runs parted).
-                    SimResult<T> traced = Simulation.builder().replay(r.schedule()).maxSteps(maxSteps)
-                            .maxVirtualTime(maxVirtualTime).priorityPolicy(priorityPolicy).checkLeaks(checkLeaks)
-                            .trace(true).checkDeterminism(true).run(main);
-                    boolean same = Simulation.rawDigest(traced) == Simulation.rawDigest(r);
-                    first = same || traced.failure() instanceof NondeterminismDetected ? traced : r;
-                    firstIndex = i;
-                }
-                if (stopAtFirstFailure) {
-                    break;
-                }
-            }
-            if (Thread.currentThread().isInterrupted()) {
+            if (tally.stopAfter(r) || Thread.currentThread().isInterrupted()) {
                 break;
             }
         }
-        return new Report<>(first, firstIndex, run, failing, digests.size(), Duration.ofNanos(System.nanoTime() - start),
-                strategy);
+        return false;
+    }
+
+    /**
+     * Iterative preemption bounding. A schedule is a prefix of choices followed by FIFO order. Each
+     * run of prefix P also records how many candidates every choice point had; a child of P changes
+     * one FIFO choice after P to another candidate, so it has one preemption more, and every
+     * schedule within the bound is reached once, level by level.
+     *
+     * @return whether every schedule within the bound ran
+     */
+    private boolean search(Tally tally) {
+        List<int[]> level = List.of(new int[0]);
+        for (int preemptions = 0; preemptions <= maxPreemptions && !level.isEmpty(); preemptions++) {
+            List<int[]> next = new ArrayList<>();
+            for (int[] prefix : level) {
+                if (tally.run == schedules || Thread.currentThread().isInterrupted()) {
+                    return false;
+                }
+                SimResult<T> r = Simulation.recordingWidths(limits(Simulation.builder().seed(seed)
+                        .strategy(Strategy.fifo()).schedule(Schedule.of(prefix)))).run(main);
+                if (tally.stopAfter(r)) {
+                    return false;
+                }
+                if (preemptions < maxPreemptions) {
+                    branch(prefix, Simulation.choices(r), Simulation.widths(r), next);
+                }
+            }
+            level = next;
+        }
+        return true;
+    }
+
+    /** Adds to {@code next} every schedule that changes one FIFO choice after {@code prefix}. */
+    private static void branch(int[] prefix, int[] choices, int[] widths, List<int[]> next) {
+        for (int i = prefix.length; i < widths.length; i++) {
+            for (int alternative = 1; alternative < widths[i]; alternative++) {
+                int[] child = Arrays.copyOf(choices, i + 1);
+                child[i] = alternative;
+                next.add(child);
+            }
+        }
+    }
+
+    private Simulation.Builder limits(Simulation.Builder b) {
+        return b.maxSteps(maxSteps).maxVirtualTime(maxVirtualTime).priorityPolicy(priorityPolicy).checkLeaks(checkLeaks);
+    }
+
+    /** What the runs of one exploration found. */
+    private final class Tally {
+        private final long start = System.nanoTime();
+        private final Set<Long> digests = new HashSet<>();
+        private SimResult<T> first;
+        private int firstIndex = -1;
+        private int run;
+        private int failing;
+
+        /** Counts a finished run; true when the exploration should stop (a failure, and stopping at the first). */
+        boolean stopAfter(SimResult<T> r) {
+            int index = run++;
+            digests.add(Simulation.rawDigest(r));
+            if (!r.failed()) {
+                return false;
+            }
+            failing++;
+            if (first == null) {
+                first = traced(r);
+                firstIndex = index;
+            }
+            return stopAtFirstFailure;
+        }
+
+        /**
+         * Replays a failing schedule twice with tracing on, for the report: the replay is exact, and
+         * the determinism check makes sure the printed line really reproduces it (when it does not,
+         * the report's failure says at which step the runs parted).
+         */
+        private SimResult<T> traced(SimResult<T> r) {
+            SimResult<T> traced = limits(Simulation.builder().replay(r.schedule())).trace(true).checkDeterminism(true)
+                    .run(main);
+            boolean same = Simulation.rawDigest(traced) == Simulation.rawDigest(r);
+            return same || traced.failure() instanceof NondeterminismDetected ? traced : r;
+        }
+
+        Report<T> report(boolean exhausted, String searched) {
+            return new Report<>(first, firstIndex, run, failing, digests.size(),
+                    Duration.ofNanos(System.nanoTime() - start), searched, exhausted);
+        }
     }
 
     /**
@@ -183,17 +289,28 @@ public final class Exploration<T> {
         private final int failingSchedules;
         private final int distinctDigests;
         private final Duration wallTime;
-        private final Strategy strategy;
+        private final String searched;
+        private final boolean exhausted;
 
         Report(SimResult<T> firstFailure, int firstFailureIndex, int schedulesRun, int failingSchedules,
-                int distinctDigests, Duration wallTime, Strategy strategy) {
+                int distinctDigests, Duration wallTime, String searched, boolean exhausted) {
             this.firstFailure = firstFailure;
             this.firstFailureIndex = firstFailureIndex;
             this.schedulesRun = schedulesRun;
             this.failingSchedules = failingSchedules;
             this.distinctDigests = distinctDigests;
             this.wallTime = wallTime;
-            this.strategy = strategy;
+            this.searched = searched;
+            this.exhausted = exhausted;
+        }
+
+        /**
+         * @return whether an {@link Exploration#exhaustive} search ran every schedule within its
+         *     preemption bound (so, with no failure, none of them fails); always false when sampling
+         *     with a strategy
+         */
+        public boolean exhausted() {
+            return exhausted;
         }
 
         /**
@@ -239,8 +356,9 @@ public final class Exploration<T> {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s: %d schedules (%d distinct), %d failing, %.0f schedules/s%s",
-                    strategy, schedulesRun, distinctDigests, failingSchedules, schedulesPerSecond(),
+            return String.format(Locale.ROOT, "%s: %d schedules (%d distinct)%s, %d failing, %.0f schedules/s%s",
+                    searched, schedulesRun, distinctDigests, exhausted ? ", all within the bound" : "",
+                    failingSchedules, schedulesPerSecond(),
                     firstFailure == null ? "" : "; first failure at schedule " + firstFailureIndex + ": "
                             + firstFailure.failure() + "; replay " + firstFailure.schedule());
         }

@@ -160,6 +160,8 @@ public final class Simulation {
         private PriorityPolicy priorityPolicy;
         private boolean trace;
         private boolean checkLeaks = true;
+        /** Record how many candidates each choice had (a systematic search needs them); off normally. */
+        private boolean recordWidths;
 
         @Override
         public Builder checkLeaks(boolean on) {
@@ -264,6 +266,10 @@ public final class Simulation {
                         : lenient ? Strategies.Replay.LENIENT : Strategies.Replay.STRICT;
                 picker = Strategies.following(follow.choiceArray(), mode, picker);
             }
+            IntList widths = recordWidths ? new IntList() : null;
+            if (widths != null) {
+                picker = Strategies.recordingWidths(picker, widths);
+            }
             Scheduler loop = Scheduler.simulated(picker, seed, maxSteps, maxVirtualTime);
             if (priorityPolicy != null) {
                 loop.setPriorityPolicy(priorityPolicy.newScheduling());
@@ -277,13 +283,48 @@ public final class Simulation {
             loop.setCheckLeaks(checkLeaks);
             Scheduler.RunOutcome o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())),
                     caller -> loop.requestStop());
-            return new Result<>((T) o.value(), o, strategy, priorityPolicy, seed);
+            return new Result<>((T) o.value(), o, strategy, priorityPolicy, seed,
+                    widths == null ? null : widths.toArray());
         }
     }
 
     /** @return the raw digest of a result made here (cheaper than parsing {@code traceDigest()}) */
     static long rawDigest(SimResult<?> r) {
         return r instanceof Result<?> res ? res.outcome.digest() : Long.parseUnsignedLong(r.traceDigest(), 16);
+    }
+
+    /** @return {@code b}, set to record how many candidates each choice of its runs had ({@link #widths}) */
+    static Builder recordingWidths(Builder b) {
+        ((BuilderImpl) b).recordWidths = true;
+        return b;
+    }
+
+    /** @return the choices of a result made here */
+    static int[] choices(SimResult<?> r) {
+        return ((Result<?>) r).outcome.choices();
+    }
+
+    /** @return how many candidates each choice of a run of a {@link #recordingWidths} builder had */
+    static int[] widths(SimResult<?> r) {
+        return ((Result<?>) r).widths;
+    }
+
+    /** A growable list of ints that does not box. */
+    private static final class IntList implements java.util.function.IntConsumer {
+        private int[] items = new int[32];
+        private int size;
+
+        @Override
+        public void accept(int value) {
+            if (size == items.length) {
+                items = java.util.Arrays.copyOf(items, size * 2);
+            }
+            items[size++] = value;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(items, size);
+        }
     }
 
     /** @return how many choices the run recorded */
@@ -298,14 +339,17 @@ public final class Simulation {
         private final Strategy strategy;
         private final PriorityPolicy policy;
         private final long seed;
+        /** How many candidates each choice had, when recorded; null otherwise. */
+        private final int[] widths;
         private String schedule;
 
-        Result(T value, Scheduler.RunOutcome outcome, Strategy strategy, PriorityPolicy policy, long seed) {
+        Result(T value, Scheduler.RunOutcome outcome, Strategy strategy, PriorityPolicy policy, long seed, int[] widths) {
             this.theValue = value;
             this.outcome = outcome;
             this.strategy = strategy;
             this.policy = policy;
             this.seed = seed;
+            this.widths = widths;
         }
 
         @Override

@@ -85,6 +85,80 @@ class ExploringSnippetsTest {
         assertThat(interleavings).isGreaterThan(1).isLessThanOrEqualTo(500);
     }
 
+    /** Two increments with a checkpoint between read and write; the second starts a step later, so FIFO passes. */
+    static int twoIncrements() {
+        int[] counter = {0};
+        TaskGroup.with(tg -> {
+            for (int t = 0; t < 2; t++) {
+                int delay = t;
+                tg.spawn(() -> {
+                    for (int i = 0; i < delay; i++) {
+                        Loop.checkpoint();
+                    }
+                    int read = counter[0];
+                    Loop.checkpoint();
+                    counter[0] = read + 1;
+                });
+            }
+            return null;
+        });
+        if (counter[0] != 2) {
+            throw new AssertionError("lost update: " + counter[0]);
+        }
+        return counter[0];
+    }
+
+    /** loadsOfOneKey with the check and the load under one lock: correct in every schedule. */
+    static int loadsOfOneKeyLocked() {
+        List<String> cache = new ArrayList<>();
+        int[] loads = {0};
+        dev.simloop.sync.Lock lock = new dev.simloop.sync.Lock("cache");
+        TaskGroup.with(tg -> {
+            for (int i = 0; i < 2; i++) {
+                tg.spawn(() -> {
+                    Loop.checkpoint();
+                    lock.acquire();
+                    try {
+                        if (!cache.contains("k")) {
+                            Loop.checkpoint();
+                            loads[0]++;
+                            cache.add("k");
+                        }
+                    } finally {
+                        lock.release();
+                    }
+                });
+            }
+            return null;
+        });
+        if (loads[0] != 1) {
+            throw new AssertionError("loaded " + loads[0] + " times");
+        }
+        return loads[0];
+    }
+
+    @Test
+    void exhaustive() {
+        // snippet:exhaustive
+        Exploration.Report<Integer> buggy = Exploration.of(ExploringSnippetsTest::twoIncrements)
+                .exhaustive(2)                  // every schedule with at most 2 preemptions, fewest first
+                .run();
+        // FIFO (schedule 0) passes; buggy.firstFailure() has 1 preemption, as few as a failure can
+        Exploration.Report<Integer> fixed = Exploration.of(ExploringSnippetsTest::loadsOfOneKeyLocked)
+                .exhaustive(2)
+                .run();
+        System.out.println(fixed);              // exhaustive(2): 13 schedules (13 distinct), all within the bound, 0 failing, ...
+        // fixed.exhausted() && fixed.failingSchedules() == 0: no schedule within the bound fails
+        // end-snippet
+        assertThat(buggy.firstFailureIndex()).isPositive();
+        assertThat(dev.simloop.Schedule.parse(buggy.firstFailure().orElseThrow().schedule()).preemptions()).isEqualTo(1);
+        assertThat(fixed.exhausted()).isTrue();
+        assertThat(fixed.failingSchedules()).isZero();
+        assertThat(fixed.toString()).startsWith("exhaustive(2): " + fixed.schedulesRun() + " schedules ("
+                + fixed.schedulesRun() + " distinct), all within the bound, 0 failing");
+        assertThat(fixed.schedulesRun()).isEqualTo(13);
+    }
+
     /** A call that takes exactly as long as its timeout: its sleep and the deadline end together. */
     static String callOfItsTimeoutsLength() {
         return dev.simloop.CancelScope.moveOnAfter(java.time.Duration.ofSeconds(1), () -> {

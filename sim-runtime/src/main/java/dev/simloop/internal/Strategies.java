@@ -64,6 +64,46 @@ public final class Strategies {
         }
     }
 
+    /**
+     * Wraps {@code inner}, telling {@code widths} how many candidates each choice it makes has (for
+     * a systematic search, which branches on the other candidates).
+     */
+    public static Picker recordingWidths(Picker inner, java.util.function.IntConsumer widths) {
+        return new Picker() {
+            @Override
+            public int pick(ReadyQueue ready, int choiceIndex) {
+                widths.accept(ready.size());
+                return inner.pick(ready, choiceIndex);
+            }
+
+            @Override
+            public int pickTimer(int options, int choiceIndex) {
+                widths.accept(options);
+                return inner.pickTimer(options, choiceIndex);
+            }
+
+            @Override
+            public void onSpawn(TaskImpl<?> t) {
+                inner.onSpawn(t);
+            }
+
+            @Override
+            public boolean tracksObjects() {
+                return inner.tracksObjects();
+            }
+
+            @Override
+            public void touched(Object object) {
+                inner.touched(object);
+            }
+
+            @Override
+            public void runEnded(int choicesMade) {
+                inner.runEnded(choicesMade);
+            }
+        };
+    }
+
     /** Production order: always the longest-ready task, and timers in heap order. */
     public static Picker fifo() {
         return new Picker() {

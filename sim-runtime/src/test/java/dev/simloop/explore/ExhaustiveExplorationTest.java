@@ -1,0 +1,205 @@
+package dev.simloop.explore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simloop.Exploration;
+import dev.simloop.Loop;
+import dev.simloop.Schedule;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.Strategy;
+import dev.simloop.TaskGroup;
+import dev.simloop.sync.Lock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Exploration.exhaustive: every schedule within a preemption bound, fewest preemptions first. */
+class ExhaustiveExplorationTest {
+
+    /** Two tasks increment a counter with a checkpoint between read and write; FIFO passes. */
+    static int lostUpdate() {
+        int[] shared = {0};
+        TaskGroup.with(g -> {
+            for (int t = 0; t < 2; t++) {
+                int delay = t;
+                g.spawn(() -> {
+                    for (int i = 0; i < delay; i++) {
+                        Loop.checkpoint();
+                    }
+                    int read = shared[0];
+                    Loop.checkpoint();
+                    shared[0] = read + 1;
+                });
+            }
+            return null;
+        });
+        if (shared[0] != 2) {
+            throw new AssertionError("lost update: counter is " + shared[0]);
+        }
+        return shared[0];
+    }
+
+    /** Four tasks log a letter each; the bug needs d before c before b before a: three preemptions. */
+    static String threePreemptions() {
+        List<String> log = new ArrayList<>();
+        TaskGroup.with(g -> {
+            for (String s : List.of("a", "b", "c", "d")) {
+                g.spawn(() -> {
+                    Loop.checkpoint();
+                    log.add(s);
+                });
+            }
+            return null;
+        });
+        String order = String.join("", log);
+        if (order.indexOf('d') < order.indexOf('c') && order.indexOf('c') < order.indexOf('b')
+                && order.indexOf('b') < order.indexOf('a')) {
+            throw new AssertionError("reversed: " + order);
+        }
+        return order;
+    }
+
+    /** The lost update with the increment under a lock: correct in every schedule. */
+    static int lockedCounter() {
+        int[] shared = {0};
+        Lock lock = new Lock("counter");
+        TaskGroup.with(g -> {
+            for (int t = 0; t < 2; t++) {
+                g.spawn(() -> {
+                    lock.acquire();
+                    try {
+                        int read = shared[0];
+                        Loop.checkpoint();
+                        shared[0] = read + 1;
+                    } finally {
+                        lock.release();
+                    }
+                });
+            }
+            return null;
+        });
+        return shared[0];
+    }
+
+    @Test
+    void findsTheLostUpdateWithOnePreemptionAfterTheFifoSchedulePasses() {
+        Exploration.Report<Integer> r = Exploration.of(ExhaustiveExplorationTest::lostUpdate).exhaustive(2).run();
+        assertThat(r.firstFailureIndex()).as("schedule 0 is FIFO, which passes").isPositive();
+        SimResult<Integer> failing = r.firstFailure().orElseThrow();
+        assertThat(failing.failure()).hasMessageContaining("lost update");
+        Schedule s = Schedule.parse(failing.schedule());
+        assertThat(s.strategy()).isEqualTo("fifo");
+        assertThat(s.preemptions()).isEqualTo(1);
+        assertThat(r.exhausted()).as("it stopped at the failure").isFalse();
+        assertThat(Simulation.builder().replay(failing.schedule()).run(ExhaustiveExplorationTest::lostUpdate)
+                .failure()).hasMessage(failing.failure().getMessage());
+    }
+
+    @Test
+    void aBugNeedingThreePreemptionsIsOutOfReachOfTwoAndFoundWithExactlyThree() {
+        Exploration.Report<String> two = Exploration.of(ExhaustiveExplorationTest::threePreemptions).exhaustive(2)
+                .schedules(100_000).run();
+        assertThat(two.failingSchedules()).isZero();
+        assertThat(two.exhausted()).isTrue();
+        assertThat(two.toString()).startsWith("exhaustive(2): " + two.schedulesRun() + " schedules")
+                .contains("all within the bound");
+        Exploration.Report<String> three = Exploration.of(ExhaustiveExplorationTest::threePreemptions).exhaustive(3)
+                .schedules(100_000).run();
+        assertThat(three.firstFailureIndex()).isGreaterThanOrEqualTo(two.schedulesRun());
+        assertThat(Schedule.parse(three.firstFailure().orElseThrow().schedule()).preemptions()).isEqualTo(3);
+    }
+
+    @Test
+    void aCorrectProgramIsShownCorrectWithinTheBound() {
+        Exploration.Report<Integer> r = Exploration.of(ExhaustiveExplorationTest::lockedCounter).exhaustive(3)
+                .schedules(100_000).run();
+        assertThat(r.failingSchedules()).isZero();
+        assertThat(r.exhausted()).isTrue();
+        assertThat(r.distinctDigests()).as("every schedule is a different interleaving").isEqualTo(r.schedulesRun());
+    }
+
+    @Test
+    void theSearchRunsEachScheduleWithinTheBoundExactlyOnce() {
+        // brute force over the inputs instead: every choice list of 16 choices below 5 with at most
+        // two non-zero, followed leniently; the runs whose recorded schedule has at most two
+        // preemptions are all the schedules within the bound (no run of this program has more
+        // than 16 choice points or more than 5 candidates)
+        Set<String> bruteForce = new HashSet<>();
+        bruteForce.add(Simulation.builder().strategy(Strategy.fifo()).run(ExhaustiveExplorationTest::threePreemptions)
+                .traceDigest());
+        int length = 16;
+        for (int i = -1; i < length; i++) {
+            for (int j = i + 1; j < length; j++) {
+                for (int a = i < 0 ? 0 : 1; a < (i < 0 ? 1 : 5); a++) {
+                    for (int b = 1; b < 5; b++) {
+                        int[] choices = new int[length];
+                        if (i >= 0) {
+                            choices[i] = a;
+                        }
+                        choices[j] = b;
+                        SimResult<String> r = Simulation.builder().schedule(Schedule.of(choices)).strategy(Strategy.fifo())
+                                .run(ExhaustiveExplorationTest::threePreemptions);
+                        Schedule recorded = Schedule.parse(r.schedule());
+                        assertThat(recorded.size()).isLessThanOrEqualTo(length);
+                        if (recorded.preemptions() <= 2) {
+                            bruteForce.add(r.traceDigest());
+                        }
+                    }
+                }
+            }
+        }
+        Exploration.Report<String> r = Exploration.of(ExhaustiveExplorationTest::threePreemptions).exhaustive(2)
+                .schedules(100_000).run();
+        assertThat(r.exhausted()).isTrue();
+        assertThat(bruteForce).hasSize(146); // the figure docs/exploring.md quotes
+        assertThat(r.schedulesRun()).isEqualTo(r.distinctDigests()).isEqualTo(bruteForce.size());
+    }
+
+    @Test
+    void timerTiesAreBranchedOnToo() {
+        // a worker answering at the instant of its caller's timeout: only a tie choice decides it
+        Exploration.Report<String> r = Exploration.of(() -> {
+            dev.simloop.sync.Event answered = new dev.simloop.sync.Event();
+            return TaskGroup.with(tg -> {
+                tg.spawn("worker", () -> {
+                    Loop.sleep(Duration.ofSeconds(1));
+                    answered.set();
+                });
+                String outcome = dev.simloop.CancelScope.moveOnAfter(Duration.ofSeconds(1), () -> {
+                    answered.await();
+                    return "answered";
+                }).orElse("timed out");
+                if (outcome.equals("answered")) {
+                    throw new AssertionError("the worker beat the deadline");
+                }
+                return outcome;
+            });
+        }).exhaustive(2).run();
+        assertThat(r.firstFailure()).isPresent();
+        assertThat(Schedule.parse(r.firstFailure().orElseThrow().schedule()).choices()).containsExactly(1, 1);
+    }
+
+    @Test
+    void theScheduleCapEndsTheSearchUnexhausted() {
+        Exploration.Report<String> r = Exploration.of(ExhaustiveExplorationTest::threePreemptions).exhaustive(3)
+                .schedules(5).run();
+        assertThat(r.schedulesRun()).isEqualTo(5);
+        assertThat(r.exhausted()).isFalse();
+    }
+
+    @Test
+    void choosingAStrategyAfterwardsSamplesAgainAndABadBoundIsRejected() {
+        Exploration.Report<Integer> r = Exploration.of(ExhaustiveExplorationTest::lockedCounter).exhaustive(1)
+                .strategy(Strategy.random()).schedules(10).run();
+        assertThat(r.exhausted()).isFalse();
+        assertThat(r.schedulesRun()).isEqualTo(10);
+        assertThat(r.toString()).startsWith("random: 10 schedules");
+        assertThatThrownBy(() -> Exploration.of(() -> 1).exhaustive(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Exploration.exhaustive: maxPreemptions must not be negative, but was -1");
+    }
+}
