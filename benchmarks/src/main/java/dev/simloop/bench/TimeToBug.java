@@ -1,5 +1,6 @@
 package dev.simloop.bench;
 
+import dev.simloop.Exploration;
 import dev.simloop.Loop;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
@@ -235,6 +236,19 @@ public final class TimeToBug {
         return cap + 1;
     }
 
+    /** The preemption bound of the exhaustive column. */
+    static final int EXHAUSTIVE_BOUND = 4;
+
+    /** Schedules an exhaustive search runs until the first failure, and its wall time: "n (ms)" or ">cap (ms)". */
+    static String exhaustiveToBug(Kernel k, int cap) {
+        long t0 = System.nanoTime();
+        Exploration.Report<Object> r = Exploration.of(k.body()).exhaustive(EXHAUSTIVE_BOUND).schedules(cap).run();
+        double millis = (System.nanoTime() - t0) / 1e6;
+        String sched = r.firstFailure().isPresent() ? String.format(Locale.ROOT, "%,d", r.firstFailureIndex() + 1)
+                : (r.exhausted() ? "none" : ">" + cap);
+        return sched + " (" + String.format(Locale.ROOT, "%.1f", millis) + ")";
+    }
+
     static double median(double[] xs) {
         double[] c = xs.clone();
         Arrays.sort(c);
@@ -256,6 +270,7 @@ public final class TimeToBug {
             for (Strategy s : strategies) {
                 head.append(String.format(Locale.ROOT, " | %-22s", s + ": sched (ms)"));
             }
+            head.append(String.format(Locale.ROOT, " | %-22s", "exhaustive(" + EXHAUSTIVE_BOUND + "): sched (ms)"));
             out.append(head).append('\n').append("-".repeat(head.length())).append('\n');
             for (Kernel k : kernels()) {
                 long steps = runOnce(k, Strategy.fifo(), 0).steps();
@@ -275,10 +290,13 @@ public final class TimeToBug {
                     out.append(String.format(Locale.ROOT, " | %-22s", sched + " (" + String.format(Locale.ROOT, "%.1f",
                             median(millis)) + ")"));
                 }
+                out.append(String.format(Locale.ROOT, " | %-22s", exhaustiveToBug(k, cap)));
                 out.append('\n');
             }
             out.append("k = scheduling steps of a FIFO run; PCT guarantees a failing schedule with probability >= 1/(n*k^(d-1))"
                     + " per run, so 1/bound is its worst-case expected number of schedules.\n");
+            out.append("exhaustive(" + EXHAUSTIVE_BOUND + ") = Exploration.exhaustive: every schedule with at most "
+                    + EXHAUSTIVE_BOUND + " preemptions, fewest first; one deterministic search, so no median.\n");
             return out.toString();
         }, t -> { });
     }
