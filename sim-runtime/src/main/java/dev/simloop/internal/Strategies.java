@@ -69,7 +69,7 @@ public final class Strategies {
      * a systematic search, which branches on the other candidates).
      */
     public static Picker recordingWidths(Picker inner, java.util.function.IntConsumer widths) {
-        return new Picker() {
+        return new Wrapping(inner) {
             @Override
             public int pick(ReadyQueue ready, int choiceIndex) {
                 widths.accept(ready.size());
@@ -81,27 +81,36 @@ public final class Strategies {
                 widths.accept(options);
                 return inner.pickTimer(options, choiceIndex);
             }
-
-            @Override
-            public void onSpawn(TaskImpl<?> t) {
-                inner.onSpawn(t);
-            }
-
-            @Override
-            public boolean tracksObjects() {
-                return inner.tracksObjects();
-            }
-
-            @Override
-            public void touched(Object object) {
-                inner.touched(object);
-            }
-
-            @Override
-            public void runEnded(int choicesMade) {
-                inner.runEnded(choicesMade);
-            }
         };
+    }
+
+    /** A picker around another: the hooks other than the picks go to the inner one. */
+    private abstract static class Wrapping implements Picker {
+        final Picker inner;
+
+        Wrapping(Picker inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void onSpawn(TaskImpl<?> t) {
+            inner.onSpawn(t);
+        }
+
+        @Override
+        public boolean tracksObjects() {
+            return inner.tracksObjects();
+        }
+
+        @Override
+        public void touched(Object object) {
+            inner.touched(object);
+        }
+
+        @Override
+        public void runEnded(int choicesMade) {
+            inner.runEnded(choicesMade);
+        }
     }
 
     /** Production order: always the longest-ready task, and timers in heap order. */
@@ -166,29 +175,28 @@ public final class Strategies {
         return new Following(choices, mode, fallback);
     }
 
-    private static final class Following implements Picker {
+    private static final class Following extends Wrapping {
         private final int[] choices;
         private final Replay mode;
-        private final Picker fallback;
         /** Lenient replay only: the choice at which the run stopped fitting, or -1. */
         private int divergedAt = -1;
 
         Following(int[] choices, Replay mode, Picker fallback) {
+            super(fallback);
             this.choices = choices;
             this.mode = mode;
-            this.fallback = fallback;
         }
 
         @Override
         public int pick(ReadyQueue ready, int k) {
             int c = recorded(ready.size(), k, "ready task", ready);
-            return c >= 0 ? c : fallback.pick(ready, k);
+            return c >= 0 ? c : inner.pick(ready, k);
         }
 
         @Override
         public int pickTimer(int options, int k) {
             int c = recorded(options, k, "tied-timer option", null);
-            return c >= 0 ? c : fallback.pickTimer(options, k);
+            return c >= 0 ? c : inner.pickTimer(options, k);
         }
 
         /** @return the recorded choice to take, or -1 to ask the fallback */
@@ -222,21 +230,6 @@ public final class Strategies {
                         + "Simulation.builder().lenientReplay(true) continues with the strategy from here.");
             }
             return -1;
-        }
-
-        @Override
-        public void onSpawn(TaskImpl<?> t) {
-            fallback.onSpawn(t);
-        }
-
-        @Override
-        public boolean tracksObjects() {
-            return fallback.tracksObjects();
-        }
-
-        @Override
-        public void touched(Object object) {
-            fallback.touched(object);
         }
 
         @Override

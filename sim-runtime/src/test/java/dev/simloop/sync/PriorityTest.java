@@ -259,26 +259,29 @@ class PriorityTest {
         assertThat(log).containsExactly("p-1#3", "p0#1", "p0#4", "p2#0", "p2#2");
     }
 
+    /** A low-priority and a default-priority task, each logging its name after a checkpoint. */
+    private static String lowAndHigh() {
+        StringBuilder sb = new StringBuilder();
+        TaskGroup.with(tg -> {
+            tg.spawn("low", () -> {
+                Loop.currentTask().setPriority(1);
+                Loop.checkpoint();
+                sb.append("low ");
+            });
+            tg.spawn("high", () -> {
+                Loop.checkpoint();
+                sb.append("high ");
+            });
+            return null;
+        });
+        return sb.toString().trim();
+    }
+
     @Test
     void exploringStrategiesChooseOnlyAmongTheMostUrgent() {
         int lowFirstWithout = 0;
         for (long seed = 0; seed < 100; seed++) {
-            ThrowingSupplier<String> race = () -> {
-                StringBuilder sb = new StringBuilder();
-                TaskGroup.with(tg -> {
-                    tg.spawn("low", () -> {
-                        Loop.currentTask().setPriority(1);
-                        Loop.checkpoint();
-                        sb.append("low ");
-                    });
-                    tg.spawn("high", () -> {
-                        Loop.checkpoint();
-                        sb.append("high ");
-                    });
-                    return null;
-                });
-                return sb.toString().trim();
-            };
+            ThrowingSupplier<String> race = PriorityTest::lowAndHigh;
             String with = Simulation.builder().seed(seed).priorityPolicy(PriorityPolicy.standard()).run(race).value();
             assertThat(with).isEqualTo("high low");
             if (Simulation.run(seed, race).value().equals("low high")) {
@@ -290,22 +293,7 @@ class PriorityTest {
 
     @Test
     void aReplayRunsUnderTheRecordedPolicyUnlessToldOtherwise() {
-        ThrowingSupplier<String> race = () -> {
-            StringBuilder sb = new StringBuilder();
-            TaskGroup.with(tg -> {
-                tg.spawn("low", () -> {
-                    Loop.currentTask().setPriority(1);
-                    Loop.checkpoint();
-                    sb.append("low ");
-                });
-                tg.spawn("high", () -> {
-                    Loop.checkpoint();
-                    sb.append("high ");
-                });
-                return null;
-            });
-            return sb.toString().trim();
-        };
+        ThrowingSupplier<String> race = PriorityTest::lowAndHigh;
         // a schedule that, without the policy, runs low first
         String withoutPolicyLowFirst = null;
         for (long seed = 0; withoutPolicyLowFirst == null; seed++) {
