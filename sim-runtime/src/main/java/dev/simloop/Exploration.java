@@ -2,10 +2,7 @@ package dev.simloop;
 
 import dev.simloop.internal.Drivers;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -84,7 +81,7 @@ public final class Exploration<T> {
      * search got through every such schedule (it stops at the first failure by default, and at
      * {@link #schedules(int)} runs). Every run uses the same {@link #seed}, which then only seeds
      * {@link Loop#random()}; the failing run's replay line names strategy {@code fifo} and holds its
-     * choices.
+     * choices. {@link BoundedSearch} is the search itself, for driving runs yourself.
      *
      * @param maxPreemptions the bound; 0 runs the FIFO schedule only
      * @return this exploration, searching (instead of sampling with a {@link #strategy})
@@ -190,45 +187,20 @@ public final class Exploration<T> {
         return false;
     }
 
-    /**
-     * Iterative preemption bounding. A schedule is a prefix of choices followed by FIFO order. Each
-     * run of prefix P also records how many candidates every choice point had; a child of P changes
-     * one FIFO choice after P to another candidate, so it has one preemption more, and every
-     * schedule within the bound is reached once, level by level.
-     *
-     * @return whether every schedule within the bound ran
-     */
+    /** @return whether every schedule within the bound ran ({@link BoundedSearch}) */
     private boolean search(Tally tally) {
-        List<int[]> level = List.of(new int[0]);
-        for (int preemptions = 0; preemptions <= maxPreemptions && !level.isEmpty(); preemptions++) {
-            List<int[]> next = new ArrayList<>();
-            for (int[] prefix : level) {
-                if (tally.run == schedules || Thread.currentThread().isInterrupted()) {
-                    return false;
-                }
-                SimResult<T> r = Simulation.recordingWidths(limits(Simulation.builder().seed(seed)
-                        .strategy(Strategy.fifo()).schedule(Schedule.of(prefix)))).run(main);
-                if (tally.stopAfter(r)) {
-                    return false;
-                }
-                if (preemptions < maxPreemptions) {
-                    branch(prefix, Simulation.choices(r), Simulation.widths(r), next);
-                }
+        BoundedSearch search = BoundedSearch.upTo(maxPreemptions);
+        while (search.hasNext()) {
+            if (tally.run == schedules || Thread.currentThread().isInterrupted()) {
+                return false;
             }
-            level = next;
+            SimResult<T> r = limits(search.next(seed)).run(main);
+            search.ran(r);
+            if (tally.stopAfter(r)) {
+                return false;
+            }
         }
         return true;
-    }
-
-    /** Adds to {@code next} every schedule that changes one FIFO choice after {@code prefix}. */
-    private static void branch(int[] prefix, int[] choices, int[] widths, List<int[]> next) {
-        for (int i = prefix.length; i < widths.length; i++) {
-            for (int alternative = 1; alternative < widths[i]; alternative++) {
-                int[] child = Arrays.copyOf(choices, i + 1);
-                child[i] = alternative;
-                next.add(child);
-            }
-        }
     }
 
     private Simulation.Builder limits(Simulation.Builder b) {

@@ -301,12 +301,12 @@ public final class Simulation {
 
     /** @return the choices of a result made here */
     static int[] choices(SimResult<?> r) {
-        return ((Result<?>) r).outcome.choices();
+        return r instanceof Result<?> res ? res.outcome.choices() : null;
     }
 
     /** @return how many candidates each choice of a run of a {@link #recordingWidths} builder had */
     static int[] widths(SimResult<?> r) {
-        return ((Result<?>) r).widths;
+        return r instanceof Result<?> res ? res.widths : null;
     }
 
     /** A growable list of ints that does not box. */

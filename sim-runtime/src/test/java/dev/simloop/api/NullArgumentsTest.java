@@ -2,6 +2,7 @@ package dev.simloop.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simloop.BoundedSearch;
 import dev.simloop.CancelScope;
 import dev.simloop.Exploration;
 import dev.simloop.Loop;
@@ -52,7 +53,8 @@ class NullArgumentsTest {
             "Lock(String)#0", "RLock(String)#0", "PriorityLock(String)#0"); // unnamed
 
     private static final List<Class<?>> STATIC_API = List.of(Loop.class, CancelScope.class, Simulation.class,
-            Strategy.class, Schedule.class, PriorityPolicy.class, TaskGroup.class, Exploration.class);
+            Strategy.class, Schedule.class, PriorityPolicy.class, TaskGroup.class, Exploration.class,
+            BoundedSearch.class);
     private static final List<Class<?>> CONSTRUCTED = List.of(Lock.class, RLock.class, PriorityLock.class,
             Semaphore.class, Event.class, Channel.class, Condition.class, PriorityCondition.class);
 
@@ -79,7 +81,7 @@ class NullArgumentsTest {
                     probe(null, k, c.getSimpleName(), problems, acceptedNullable, probed);
                 }
             }
-            List<Object> instances = List.of(Exploration.of(() -> 1), tg, new Lock(), new RLock(), new PriorityLock(),
+            List<Object> instances = List.of(Exploration.of(() -> 1), BoundedSearch.upTo(1), tg, new Lock(), new RLock(), new PriorityLock(),
                     new Semaphore(1), new Event(), new Channel<>(1), new Condition(new Lock()),
                     new PriorityCondition(new PriorityLock()), tg.spawn(() -> 1));
             for (Object o : instances) {
@@ -108,7 +110,8 @@ class NullArgumentsTest {
         assertThat(probed).as("the probe reaches every kind of entry point").contains("Loop.sleep(Duration)#0",
                 "CancelScope.shielded(ThrowingSupplier)#0", "TaskGroup.spawn(ThrowingRunnable)#0",
                 "Simulation.Builder.replay(String)#0", "Simulation.run(long,ThrowingSupplier)#1",
-                "Exploration.of(ThrowingSupplier)#0", "Channel.send(Object)#0", "Condition(Lock)#0");
+                "Exploration.of(ThrowingSupplier)#0", "Channel.send(Object)#0", "Condition(Lock)#0",
+                "BoundedSearch.ran(SimResult)#0");
         assertThat(problems).isEmpty();
         assertThat(acceptedNullable).as("every documented nullable argument was probed and accepted")
                 .containsExactlyInAnyOrderElementsOf(NULLABLE);

@@ -3,6 +3,7 @@ package dev.simloop.explore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.simloop.BoundedSearch;
 import dev.simloop.Exploration;
 import dev.simloop.Loop;
 import dev.simloop.Schedule;
@@ -201,5 +202,35 @@ class ExhaustiveExplorationTest {
         assertThat(r.toString()).startsWith("random: 10 schedules");
         assertThatThrownBy(() -> Exploration.of(() -> 1).exhaustive(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Exploration.exhaustive: maxPreemptions must not be negative, but was -1");
+    }
+
+    @Test
+    void aSearchDrivenByHandRunsTheSameSchedulesAndNamesItsMisuse() {
+        BoundedSearch search = BoundedSearch.upTo(2);
+        int failing = 0;
+        while (search.hasNext()) {
+            SimResult<Integer> r = search.next(7).run(ExhaustiveExplorationTest::lostUpdate);
+            search.ran(r);
+            failing += r.failed() ? 1 : 0;
+        }
+        assertThat(search.exhausted()).isTrue();
+        Exploration.Report<Integer> same = Exploration.of(ExhaustiveExplorationTest::lostUpdate).exhaustive(2)
+                .stopAtFirstFailure(false).run();
+        assertThat(search.schedulesRun()).isEqualTo(same.schedulesRun());
+        assertThat(failing).isEqualTo(same.failingSchedules());
+
+        assertThatThrownBy(() -> search.next(0)).isInstanceOf(java.util.NoSuchElementException.class)
+                .hasMessage("BoundedSearch.next: every schedule within 2 preemptions has run");
+        BoundedSearch fresh = BoundedSearch.upTo(1);
+        assertThatThrownBy(() -> fresh.ran(Simulation.run(1, () -> 1))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no schedule is outstanding");
+        fresh.next(0);
+        assertThatThrownBy(() -> fresh.next(0)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("pass the result of the previous schedule to ran() first");
+        SimResult<Integer> unrelated = Simulation.run(1, ExhaustiveExplorationTest::lostUpdate);
+        assertThatThrownBy(() -> fresh.ran(unrelated)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the result is not from the builder next() returned");
+        assertThatThrownBy(() -> BoundedSearch.upTo(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("BoundedSearch.upTo: maxPreemptions must not be negative, but was -1");
     }
 }
