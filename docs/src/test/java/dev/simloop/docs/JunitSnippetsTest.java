@@ -167,6 +167,20 @@ class JunitSnippetsTest {
     }
 
     @Test
+    void anExhaustiveSearchPassesTheFixAndFailsTheOriginal() throws Exception {
+        EngineExecutionResults r = run("BoundedPageViewsTest", Map.of());
+        r.testEvents().assertStatistics(s -> s.started(2).succeeded(1).failed(1));
+        List<String> entries = r.allEvents().reportingEntryPublished().stream()
+                .map(e -> e.getPayload(org.junit.platform.engine.reporting.ReportEntry.class).orElseThrow())
+                .map(e -> e.getKeyValuePairs().get("simloop")).filter(java.util.Objects::nonNull).toList();
+        assertThat(entries).containsExactly("passed all 27 schedules within 2 preemptions (strategy exhaustive(2), seed 1)");
+        SimulatedLoopFailure f = failure(r);
+        assertThat(f.strategy()).isEqualTo("exhaustive(2)");
+        assertThat(f.scheduleIndex()).isZero(); // the original code already fails in FIFO order
+        assertThat(f.getCause()).hasMessageContaining("expected: <2> but was: <1>");
+    }
+
+    @Test
     void theOldReplayLineStillFitsTheFixedCodeAndNowPasses() throws Exception {
         run("StaleReplayTest", Map.of()).testEvents().assertStatistics(s -> s.started(1).succeeded(1).failed(0));
     }

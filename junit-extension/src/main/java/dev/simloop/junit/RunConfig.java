@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * configuration parameters (system properties or {@code junit-platform.properties}).
  */
 record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strategy, String replay, long maxSteps,
-        Duration maxVirtualTime, boolean checkDeterminism, boolean priorityPolicy, boolean checkLeaks) {
+        Duration maxVirtualTime, boolean checkDeterminism, boolean priorityPolicy, boolean checkLeaks,
+        int maxPreemptions) {
 
     static final String SEED = "simloop.seed";
     static final String REPLAY = "simloop.replay";
@@ -32,9 +33,10 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
      */
     static RunConfig resolve(SimulatedLoop a, Function<String, Optional<String>> params) {
         long seed = a == null ? SimulatedLoop.FRESH_SEED : a.seed();
-        int schedules = a == null ? 1 : a.schedules();
+        int schedules = a == null ? 0 : a.schedules();
         SimulatedLoop.Kind kind = a == null ? SimulatedLoop.Kind.RANDOM : a.strategy();
         int depth = a == null ? 3 : a.pctDepth();
+        int bound = a == null ? 2 : a.maxPreemptions();
         String replay = a == null ? "" : a.replay().strip();
         long maxSteps = a == null ? Simulation.DEFAULT_MAX_STEPS : a.maxSteps();
         String maxTime = a == null ? "" : a.maxVirtualTime();
@@ -55,18 +57,27 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
                 throw new IllegalArgumentException("-D" + SCHEDULES + "=" + p.get() + " is not a number", e);
             }
         }
-        if (schedules < 1) {
-            throw new IllegalArgumentException("@SimulatedLoop(schedules = " + schedules + "): must be at least 1");
-        }
         if (depth < 1) {
             throw new IllegalArgumentException("@SimulatedLoop(pctDepth = " + depth + "): must be at least 1");
+        }
+        if (bound < 0) {
+            throw new IllegalArgumentException("@SimulatedLoop(maxPreemptions = " + bound + "): must be at least 0");
         }
         Strategy strategy;
         p = param(params, STRATEGY);
         if (p.isPresent()) {
-            strategy = strategyFromText(p.get(), depth);
+            Optional<SimulatedLoop.Kind> named = kindNamed(p.get());
+            kind = named.orElse(null);
+            strategy = named.isPresent() ? strategyOf(named.get(), depth) : strategyFromText(p.get());
         } else {
             strategy = strategyOf(kind, depth);
+        }
+        if (schedules < 0) {
+            throw new IllegalArgumentException("@SimulatedLoop(schedules = " + schedules
+                    + "): must be at least 1 (or 0 for the default)");
+        }
+        if (schedules == 0) {
+            schedules = kind == SimulatedLoop.Kind.EXHAUSTIVE ? SimulatedLoop.EXHAUSTIVE_SCHEDULES : 1;
         }
         p = param(params, REPLAY);
         if (p.isPresent()) {
@@ -81,19 +92,23 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         }
         return new RunConfig(seed, fresh, replay.isEmpty() ? schedules : 1, strategy, replay, maxSteps,
                 parseDuration(maxTime), a != null && a.checkDeterminism(), a != null && a.priorityPolicy(),
-                a == null || a.checkLeaks());
+                a == null || a.checkLeaks(), kind == SimulatedLoop.Kind.EXHAUSTIVE ? bound : -1);
     }
 
     private static Optional<String> param(Function<String, Optional<String>> params, String key) {
         return params.apply(key).map(String::strip).filter(s -> !s.isEmpty());
     }
 
-    private static Strategy strategyFromText(String text, int depth) {
+    private static Optional<SimulatedLoop.Kind> kindNamed(String text) {
         for (SimulatedLoop.Kind k : SimulatedLoop.Kind.values()) {
             if (k.name().equalsIgnoreCase(text)) {
-                return strategyOf(k, depth);
+                return Optional.of(k);
             }
         }
+        return Optional.empty();
+    }
+
+    private static Strategy strategyFromText(String text) {
         try {
             return Strategy.parse(text);
         } catch (IllegalArgumentException e) {
@@ -147,6 +162,11 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         return !replay.isEmpty();
     }
 
+    /** @return whether the schedules come from a preemption-bounded search ({@link SimulatedLoop.Kind#EXHAUSTIVE}) */
+    boolean isExhaustive() {
+        return maxPreemptions >= 0 && !isReplay();
+    }
+
     /** @return a builder for schedule {@code i} */
     Simulation.Builder builder(int i) {
         Simulation.Builder b = Simulation.builder();
@@ -169,7 +189,8 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
     }
 
     String strategyText() {
-        return isReplay() ? Schedule.parse(replay).strategy() : strategy.toString();
+        return isReplay() ? Schedule.parse(replay).strategy()
+                : isExhaustive() ? "exhaustive(" + maxPreemptions + ")" : strategy.toString();
     }
 
     /** @return the seed the run will use: the replay line's seed when replaying */

@@ -24,6 +24,7 @@ final class RuntimeSeams {
             case FIFO -> Strategy.fifo();
             case PCT -> Strategy.pct(pctDepth);
             case POS -> Strategy.pos();
+            case EXHAUSTIVE -> Strategy.fifo(); // what follows each searched schedule's choices
         };
     }
 

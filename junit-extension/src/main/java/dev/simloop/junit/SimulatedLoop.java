@@ -20,6 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * @Test @SimulatedLoop                                  // one run, fresh seed, seed printed on failure
  * @Test @SimulatedLoop(seed = 42)                       // fixed seed
  * @Test @SimulatedLoop(schedules = 1000)                // explore 1000 schedules; stop at the first failure
+ * @Test @SimulatedLoop(strategy = EXHAUSTIVE, maxPreemptions = 2)
+ *                                                      // every schedule within 2 preemptions
  * @Test @SimulatedLoop(replay = "simloop:1:...")        // exact replay of a reported failure
  * }</pre>
  *
@@ -56,7 +58,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * These JUnit configuration parameters (so {@code -D} system properties, or entries in
  * {@code junit-platform.properties}) override every {@code @SimulatedLoop} of the run:
  * {@code simloop.seed}, {@code simloop.replay}, {@code simloop.schedules}, {@code simloop.strategy}
- * ({@code random}, {@code fifo}, {@code pct}, {@code pos}, or any strategy text such as {@code pct(5)}).
+ * ({@code random}, {@code fifo}, {@code pct}, {@code pos}, {@code exhaustive}, or any strategy text
+ * such as {@code pct(5)}).
  * {@code -Dsimloop.replay} applies to every simulated test, so select the one test to replay too
  * (for Maven, {@code -Dtest=MyTest#method}).
  */
@@ -77,13 +80,18 @@ public @interface SimulatedLoop {
      */
     long seed() default FRESH_SEED;
 
+    /** The default cap on the schedules of an {@link Kind#EXHAUSTIVE} search. */
+    int EXHAUSTIVE_SCHEDULES = 10_000;
+
     /**
      * How many schedules to explore. The test passes when all pass; exploration stops at the first
-     * failure, which is reported with its index ("schedule 17 of 1000").
+     * failure, which is reported with its index ("schedule 17 of 1000"). For {@link Kind#EXHAUSTIVE}
+     * it caps the search. 0, the default, means 1, and {@value #EXHAUSTIVE_SCHEDULES} for
+     * {@link Kind#EXHAUSTIVE}.
      *
-     * @return at least 1
+     * @return at least 1, or 0 for the default
      */
-    int schedules() default 1;
+    int schedules() default 0;
 
     /**
      * How the next ready task is chosen.
@@ -98,6 +106,14 @@ public @interface SimulatedLoop {
      * @return at least 1
      */
     int pctDepth() default 3;
+
+    /**
+     * The preemption bound for {@link Kind#EXHAUSTIVE}: every schedule with at most this many
+     * choices away from FIFO order runs, unless {@link #schedules()} runs come first.
+     *
+     * @return at least 0
+     */
+    int maxPreemptions() default 2;
 
     /**
      * A replay line ({@code simloop:1:…}) from a failure report: the test then runs exactly that one
@@ -165,6 +181,12 @@ public @interface SimulatedLoop {
         /** Probabilistic concurrency testing ({@code Strategy.pct(depth)}), see {@link #pctDepth()}. */
         PCT,
         /** Partial-order sampling ({@code Strategy.pos()}). */
-        POS
+        POS,
+        /**
+         * Every schedule within {@link #maxPreemptions()} preemptions, fewest first
+         * ({@code BoundedSearch}, as {@code Exploration.exhaustive}); {@link #schedules()} caps the
+         * runs, and every schedule uses the same seed. A pass says whether the bound was exhausted.
+         */
+        EXHAUSTIVE
     }
 }

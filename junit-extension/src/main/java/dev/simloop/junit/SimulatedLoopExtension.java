@@ -1,5 +1,6 @@
 package dev.simloop.junit;
 
+import dev.simloop.BoundedSearch;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.ThrowingSupplier;
@@ -93,20 +94,25 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             SimulationContext sim = simulationContext(context);
             int n = cfg.schedules();
             int ran = 0;
-            for (int i = 0; i < n; i++) {
+            BoundedSearch search = cfg.isExhaustive() ? BoundedSearch.upTo(cfg.maxPreemptions()) : null;
+            for (int i = 0; i < n && (search == null || search.hasNext()); i++) {
                 if (i > 0 && Thread.currentThread().isInterrupted()) {
                     break; // a @Timeout fired: it reports the timeout
                 }
-                sim.update(cfg.isReplay() ? cfg.builderSeed() : cfg.seedFor(i), i, n, cfg.strategyText(),
-                        cfg.isReplay());
+                sim.update(cfg.isReplay() ? cfg.builderSeed() : search != null ? cfg.baseSeed() : cfg.seedFor(i), i, n,
+                        cfg.strategyText(), cfg.isReplay());
+                Simulation.Builder builder = search != null ? cfg.limits(search.next(cfg.baseSeed())) : cfg.builder(i);
                 SimResult<?> r;
                 if (i == 0) {
-                    r = cfg.builder(0).run(body(() -> {
+                    r = builder.run(body(() -> {
                         proceeded[0] = true;
                         invocation.proceed();
                     }));
                 } else {
-                    r = onFreshInstance(call, context, cfg.builder(i));
+                    r = onFreshInstance(call, context, builder);
+                }
+                if (search != null) {
+                    search.ran(r);
                 }
                 ran++;
                 Throwable failure = r.failure();
@@ -122,8 +128,13 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 }
             }
             Map<String, String> entry = new LinkedHashMap<>();
-            entry.put("simloop", (cfg.isReplay() ? "replayed 1 schedule" : "passed " + ran + " of " + n
-                    + (n == 1 ? " schedule" : " schedules")) + " (strategy " + cfg.strategyText() + ", seed "
+            String passed = cfg.isReplay() ? "replayed 1 schedule"
+                    : search == null ? "passed " + ran + " of " + n + (n == 1 ? " schedule" : " schedules")
+                    : search.exhausted() ? "passed all " + ran + " schedules within " + cfg.maxPreemptions()
+                            + " preemptions"
+                    : "passed " + ran + " schedules, the cap, before the search through " + cfg.maxPreemptions()
+                            + " preemptions ended";
+            entry.put("simloop", passed + " (strategy " + cfg.strategyText() + ", seed "
                     + (cfg.isReplay() ? cfg.builderSeed() : cfg.baseSeed()) + ")");
             entry.put("simloop.schedules", Integer.toString(ran));
             context.publishReportEntry(entry);

@@ -403,6 +403,35 @@ class SimulatedLoopExtensionTest {
     }
 
     @Test
+    void anExhaustiveSearchFindsTheBugWithOnePreemptionAndTheLineReplaysIt() {
+        Fixtures.Exhaustive.RUNS.set(0);
+        SimulatedLoopFailure f = onlySimFailure(run(Fixtures.Exhaustive.class));
+        assertThat(f.strategy()).isEqualTo("exhaustive(2)");
+        assertThat(f.seed()).isEqualTo(5);
+        assertThat(f.getCause()).isInstanceOf(AssertionError.class);
+        assertThat(dev.simloop.Schedule.parse(f.replayLine()).preemptions()).isEqualTo(1);
+        assertThat(f.scheduleIndex()).isPositive(); // FIFO, the first schedule, passed
+        assertThat(f.schedules()).isEqualTo(1000);
+        assertThat(Fixtures.Exhaustive.RUNS.get()).isEqualTo(f.scheduleIndex() + 1);
+        SimulatedLoopFailure again = onlySimFailure(run(selectClass(Fixtures.Exhaustive.class),
+                Map.of("simloop.replay", f.replayLine())));
+        assertThat(again.traceDigest()).isEqualTo(f.traceDigest());
+    }
+
+    @Test
+    void anExhaustiveSearchThatPassesSaysTheBoundWasExhausted() {
+        Fixtures.ExhaustivePasses.RUNS.set(0);
+        EngineExecutionResults r = run(Fixtures.ExhaustivePasses.class);
+        r.testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        int runs = Fixtures.ExhaustivePasses.RUNS.get();
+        assertThat(runs).isGreaterThan(1);
+        assertThat(reportEntries(r, "simloop")).containsExactly("passed all " + runs
+                + " schedules within 2 preemptions (strategy exhaustive(2), seed 5)");
+        assertThat(reportEntries(run(Fixtures.ExhaustiveCapped.class), "simloop")).containsExactly(
+                "passed 2 schedules, the cap, before the search through 3 preemptions ended (strategy exhaustive(3), seed 5)");
+    }
+
+    @Test
     void pctFindsTheLostUpdate() {
         SimulatedLoopFailure f = onlySimFailure(run(Fixtures.Pct.class));
         assertThat(f.strategy()).startsWith("pct");
