@@ -110,7 +110,7 @@ public final class BoundedSearch {
         int[] prefix = outstanding;
         outstanding = null;
         schedulesRun++;
-        if (preemptions(prefix) < maxPreemptions) {
+        if (Schedule.preemptions(prefix) < maxPreemptions) {
             for (int i = prefix.length; i < widths.length; i++) {
                 for (int alternative = 1; alternative < widths[i]; alternative++) {
                     int[] successor = Arrays.copyOf(choices, i + 1);
@@ -134,15 +134,5 @@ public final class BoundedSearch {
     private static boolean startsWith(int[] choices, int[] prefix) {
         return choices != null && choices.length >= prefix.length
                 && Arrays.equals(choices, 0, prefix.length, prefix, 0, prefix.length);
-    }
-
-    private static int preemptions(int[] choices) {
-        int n = 0;
-        for (int c : choices) {
-            if (c != 0) {
-                n++;
-            }
-        }
-        return n;
     }
 }

@@ -76,8 +76,9 @@ public final class Exploration<T> {
      * first the FIFO schedule, then every schedule with one choice away from FIFO order, then every
      * one with two, and so on (iterative preemption bounding, after CHESS). A preemption is a
      * recorded choice other than the FIFO head ({@link Schedule#preemptions()}), including the order
-     * of tied timers. Most concurrency bugs need only one or two, and the first failure found has
-     * as few as any failing schedule within the bound. {@link Report#exhausted()} says whether the
+     * of tied timers. The first failure found has as few as any failing schedule within the bound;
+     * a bug that needs one task to get many steps ahead of FIFO order needs as many preemptions, so
+     * sample such programs with a strategy. {@link Report#exhausted()} says whether the
      * search got through every such schedule (it stops at the first failure by default, and at
      * {@link #schedules(int)} runs). Every run uses the same {@link #seed}, which then only seeds
      * {@link Loop#random()}; the failing run's replay line names strategy {@code fifo} and holds its

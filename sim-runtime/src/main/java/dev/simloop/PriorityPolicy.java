@@ -75,6 +75,17 @@ public final class PriorityPolicy {
         return new PriorityScheduling(boostAfterSteps);
     }
 
+    /** Policies are equal when they boost after the same number of steps. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PriorityPolicy p && p.boostAfterSteps == boostAfterSteps;
+    }
+
+    @Override
+    public int hashCode() {
+        return Integer.hashCode(boostAfterSteps);
+    }
+
     @Override
     public String toString() {
         return "PriorityPolicy[boostAfterSteps=" + boostAfterSteps + "]";

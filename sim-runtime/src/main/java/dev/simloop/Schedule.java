@@ -21,7 +21,8 @@ import java.util.zip.CRC32;
  * <pre>simloop:1:&lt;strategy&gt;:&lt;seed&gt;:&lt;steps&gt;:&lt;choices&gt;:&lt;checksum&gt;</pre>
  * where {@code strategy} is the strategy's textual form ({@link Strategy#parse}), followed by
  * {@code +priority(N)} when the run had a {@link PriorityPolicy} (N its boost threshold; the
- * recorded choices index the candidates that policy allowed, so a replay needs it), {@code choices} is the choices as unsigned LEB128 varints in unpadded base64url, {@code steps}
+ * recorded choices index the candidates that policy allowed, so a replay needs it),
+ * {@code choices} is the choices as unsigned LEB128 varints in unpadded base64url, {@code steps}
  * is the run's step count ({@code -} when unknown) and {@code checksum} is the CRC-32 of everything
  * before it, in 8 hex digits. {@link #parse} rejects anything else with a message that says what
  * is wrong.
@@ -111,6 +112,11 @@ public final class Schedule {
 
     /** @return how many choices are not the FIFO head (non-zero): the schedule's preemptions */
     public int preemptions() {
+        return preemptions(choices);
+    }
+
+    /** @return how many of {@code choices} are not the FIFO head */
+    static int preemptions(int[] choices) {
         int n = 0;
         for (int c : choices) {
             if (c != 0) {
@@ -290,15 +296,11 @@ public final class Schedule {
     @Override
     public boolean equals(Object o) {
         return o instanceof Schedule s && s.seed == seed && s.steps == steps && s.strategy.equals(strategy)
-                && policyText(s.policy).equals(policyText(policy)) && Arrays.equals(s.choices, choices);
+                && Objects.equals(s.policy, policy) && Arrays.equals(s.choices, choices);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(choices) * 31 + Long.hashCode(seed) + strategy.hashCode() + policyText(policy).hashCode();
-    }
-
-    private static String policyText(PriorityPolicy p) {
-        return p == null ? "" : p.lineForm();
+        return Arrays.hashCode(choices) * 31 + Long.hashCode(seed) + strategy.hashCode() + Objects.hashCode(policy);
     }
 }

@@ -266,9 +266,9 @@ public final class Simulation {
                         : lenient ? Strategies.Replay.LENIENT : Strategies.Replay.STRICT;
                 picker = Strategies.following(follow.choiceArray(), mode, picker);
             }
-            IntList widths = recordWidths ? new IntList() : null;
+            Strategies.WidthRecorder widths = recordWidths ? Strategies.recordingWidths(picker) : null;
             if (widths != null) {
-                picker = Strategies.recordingWidths(picker, widths);
+                picker = widths;
             }
             Scheduler loop = Scheduler.simulated(picker, seed, maxSteps, maxVirtualTime);
             if (priorityPolicy != null) {
@@ -284,7 +284,7 @@ public final class Simulation {
             Scheduler.RunOutcome o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())),
                     caller -> loop.requestStop());
             return new Result<>((T) o.value(), o, strategy, priorityPolicy, seed,
-                    widths == null ? null : widths.toArray());
+                    widths == null ? null : widths.widths());
         }
     }
 
@@ -307,24 +307,6 @@ public final class Simulation {
     /** @return how many candidates each choice of a run of a {@link #recordingWidths} builder had */
     static int[] widths(SimResult<?> r) {
         return r instanceof Result<?> res ? res.widths : null;
-    }
-
-    /** A growable list of ints that does not box. */
-    private static final class IntList implements java.util.function.IntConsumer {
-        private int[] items = new int[32];
-        private int size;
-
-        @Override
-        public void accept(int value) {
-            if (size == items.length) {
-                items = java.util.Arrays.copyOf(items, size * 2);
-            }
-            items[size++] = value;
-        }
-
-        int[] toArray() {
-            return java.util.Arrays.copyOf(items, size);
-        }
     }
 
     /** @return how many choices the run recorded */

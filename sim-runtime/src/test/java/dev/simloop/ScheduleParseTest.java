@@ -148,7 +148,9 @@ class ScheduleParseTest {
         assertThat(r.schedule()).startsWith("simloop:1:random+priority(25):3:");
         Schedule s = Schedule.parse(r.schedule());
         assertThat(s.strategy()).isEqualTo("random");
-        assertThat(s.priorityPolicy()).hasValueSatisfying(p -> assertThat(p.boostAfterSteps()).isEqualTo(25));
+        assertThat(s.priorityPolicy()).hasValueSatisfying(p -> assertThat(p.boostAfterSteps()).isEqualTo(25))
+                .contains(dev.simloop.PriorityPolicy.boostAfter(25));
+        assertThat(s.priorityPolicy().orElseThrow()).isNotEqualTo(dev.simloop.PriorityPolicy.standard());
         assertThat(s.toString()).isEqualTo(r.schedule());
         assertThat(s).isNotEqualTo(Schedule.parse(Simulation.builder().seed(3).run(() -> TaskGroup.with(tg -> {
             tg.spawn(Loop::checkpoint);

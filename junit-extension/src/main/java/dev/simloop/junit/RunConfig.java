@@ -147,9 +147,12 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         }
     }
 
-    /** @return the seed of schedule {@code i}: the base seed for the first, well-mixed derivations after */
+    /**
+     * @return the seed of schedule {@code i}: the base seed for the first, well-mixed derivations
+     *     after; an exhaustive search uses the base seed throughout (it varies the choices instead)
+     */
     long seedFor(int i) {
-        if (i == 0) {
+        if (i == 0 || isExhaustive()) {
             return baseSeed;
         }
         long z = baseSeed + i * 0x9E3779B97F4A7C15L;

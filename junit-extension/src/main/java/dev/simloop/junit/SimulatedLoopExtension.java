@@ -99,9 +99,9 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 if (i > 0 && Thread.currentThread().isInterrupted()) {
                     break; // a @Timeout fired: it reports the timeout
                 }
-                sim.update(cfg.isReplay() ? cfg.builderSeed() : search != null ? cfg.baseSeed() : cfg.seedFor(i), i, n,
-                        cfg.strategyText(), cfg.isReplay());
-                Simulation.Builder builder = search != null ? cfg.limits(search.next(cfg.baseSeed())) : cfg.builder(i);
+                sim.update(cfg.isReplay() ? cfg.builderSeed() : cfg.seedFor(i), i, n, cfg.strategyText(),
+                        cfg.isReplay());
+                Simulation.Builder builder = search != null ? cfg.limits(search.next(cfg.seedFor(i))) : cfg.builder(i);
                 SimResult<?> r;
                 if (i == 0) {
                     r = builder.run(body(() -> {
@@ -128,13 +128,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 }
             }
             Map<String, String> entry = new LinkedHashMap<>();
-            String passed = cfg.isReplay() ? "replayed 1 schedule"
-                    : search == null ? "passed " + ran + " of " + n + (n == 1 ? " schedule" : " schedules")
-                    : search.exhausted() ? "passed all " + ran + " schedules within " + cfg.maxPreemptions()
-                            + " preemptions"
-                    : "passed " + ran + " schedules, the cap, before the search through " + cfg.maxPreemptions()
-                            + " preemptions ended";
-            entry.put("simloop", passed + " (strategy " + cfg.strategyText() + ", seed "
+            entry.put("simloop", passed(cfg, search, ran) + " (strategy " + cfg.strategyText() + ", seed "
                     + (cfg.isReplay() ? cfg.builderSeed() : cfg.baseSeed()) + ")");
             entry.put("simloop.schedules", Integer.toString(ran));
             context.publishReportEntry(entry);
@@ -143,6 +137,20 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 invocation.skip();
             }
         }
+    }
+
+    /** The start of the report entry of a passing test: what ran. */
+    private static String passed(RunConfig cfg, BoundedSearch search, int ran) {
+        if (cfg.isReplay()) {
+            return "replayed 1 schedule";
+        }
+        if (search == null) {
+            return "passed " + ran + " of " + cfg.schedules() + (cfg.schedules() == 1 ? " schedule" : " schedules");
+        }
+        return search.exhausted()
+                ? "passed all " + ran + " schedules within " + cfg.maxPreemptions() + " preemptions"
+                : "passed " + ran + " schedules, the cap, before the search through " + cfg.maxPreemptions()
+                        + " preemptions ended";
     }
 
     /** Adapts a test body to the root task; checked throwables travel unchecked so the group keeps them unwrapped. */

@@ -65,23 +65,37 @@ public final class Strategies {
     }
 
     /**
-     * Wraps {@code inner}, telling {@code widths} how many candidates each choice it makes has (for
-     * a systematic search, which branches on the other candidates).
+     * Wraps {@code inner}, recording how many candidates each choice it makes has (for a systematic
+     * search, which branches on the other candidates).
      */
-    public static Picker recordingWidths(Picker inner, java.util.function.IntConsumer widths) {
-        return new Wrapping(inner) {
-            @Override
-            public int pick(ReadyQueue ready, int choiceIndex) {
-                widths.accept(ready.size());
-                return inner.pick(ready, choiceIndex);
-            }
+    public static WidthRecorder recordingWidths(Picker inner) {
+        return new WidthRecorder(inner);
+    }
 
-            @Override
-            public int pickTimer(int options, int choiceIndex) {
-                widths.accept(options);
-                return inner.pickTimer(options, choiceIndex);
-            }
-        };
+    /** A picker that records, beside each choice its inner picker makes, how many candidates it had. */
+    public static final class WidthRecorder extends Wrapping {
+        private final ChoiceLog widths = new ChoiceLog();
+
+        WidthRecorder(Picker inner) {
+            super(inner);
+        }
+
+        @Override
+        public int pick(ReadyQueue ready, int choiceIndex) {
+            widths.add(ready.size());
+            return inner.pick(ready, choiceIndex);
+        }
+
+        @Override
+        public int pickTimer(int options, int choiceIndex) {
+            widths.add(options);
+            return inner.pickTimer(options, choiceIndex);
+        }
+
+        /** @return the candidate counts of the choices made so far, in order */
+        public int[] widths() {
+            return widths.toArray();
+        }
     }
 
     /** A picker around another: the hooks other than the picks go to the inner one. */

@@ -10,6 +10,7 @@ import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
 import dev.simloop.TaskGroup;
+import dev.simloop.ThrowingSupplier;
 import dev.simloop.sync.Event;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,14 +50,20 @@ class TimerTieTest {
 
     @Test
     void randomExploresBothOutcomesAndEachReplays() {
+        assertSeedsReachEachOutcomeAndItsLineReplaysIt(TimerTieTest::callWithTimeoutOfItsOwnLength,
+                "timed out at 1000000000", "completed at 1000000000");
+    }
+
+    /** Over 40 seeds the program ends in exactly {@code outcomes}, and a line of each replays to it. */
+    private static void assertSeedsReachEachOutcomeAndItsLineReplaysIt(ThrowingSupplier<String> program,
+            String... outcomes) {
         Map<String, String> lineByOutcome = new HashMap<>();
         for (long seed = 0; seed < 40; seed++) {
-            SimResult<String> r = Simulation.run(seed, TimerTieTest::callWithTimeoutOfItsOwnLength);
+            SimResult<String> r = Simulation.run(seed, program);
             lineByOutcome.putIfAbsent(r.value(), r.schedule());
         }
-        assertThat(lineByOutcome).containsOnlyKeys("timed out at 1000000000", "completed at 1000000000");
-        lineByOutcome.forEach((outcome, line) -> assertThat(
-                Simulation.builder().replay(line).run(TimerTieTest::callWithTimeoutOfItsOwnLength).value())
+        assertThat(lineByOutcome).containsOnlyKeys(outcomes);
+        lineByOutcome.forEach((outcome, line) -> assertThat(Simulation.builder().replay(line).run(program).value())
                 .isEqualTo(outcome));
     }
 
@@ -130,15 +137,8 @@ class TimerTieTest {
         SimResult<String> wakeOnly = Simulation.builder().schedule(Schedule.of(1, 0)).strategy(Strategy.fifo())
                 .run(TimerTieTest::workerAnswersAtTheDeadline);
         assertThat(wakeOnly.value()).isEqualTo("timed out at 1000000000");
-        Map<String, String> lineByOutcome = new HashMap<>();
-        for (long seed = 0; seed < 40; seed++) {
-            SimResult<String> r = Simulation.run(seed, TimerTieTest::workerAnswersAtTheDeadline);
-            lineByOutcome.putIfAbsent(r.value(), r.schedule());
-        }
-        assertThat(lineByOutcome).containsOnlyKeys("timed out at 1000000000", "answered at 1000000000");
-        lineByOutcome.forEach((outcome, line) -> assertThat(
-                Simulation.builder().replay(line).run(TimerTieTest::workerAnswersAtTheDeadline).value())
-                .isEqualTo(outcome));
+        assertSeedsReachEachOutcomeAndItsLineReplaysIt(TimerTieTest::workerAnswersAtTheDeadline,
+                "timed out at 1000000000", "answered at 1000000000");
     }
 
     @Test
