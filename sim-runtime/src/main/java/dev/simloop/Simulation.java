@@ -3,7 +3,9 @@ package dev.simloop;
 import dev.simloop.internal.DeterminismCheck;
 import dev.simloop.internal.Drivers;
 import dev.simloop.internal.Scheduler;
-import dev.simloop.internal.Strategies;
+import dev.simloop.internal.Picker;
+import dev.simloop.internal.ReplayPicker;
+import dev.simloop.internal.WidthRecorder;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -260,13 +262,13 @@ public final class Simulation {
 
         @SuppressWarnings("unchecked")
         private <T> SimResult<T> runOnce(ThrowingSupplier<T> main, DeterminismCheck check) {
-            Strategies.Picker picker = strategy.newPicker(seed);
+            Picker picker = strategy.newPicker(seed);
             if (follow != null) {
-                Strategies.Replay mode = !strict ? Strategies.Replay.MODULO
-                        : lenient ? Strategies.Replay.LENIENT : Strategies.Replay.STRICT;
-                picker = Strategies.following(follow.choiceArray(), mode, picker);
+                ReplayPicker.Mode mode = !strict ? ReplayPicker.Mode.MODULO
+                        : lenient ? ReplayPicker.Mode.LENIENT : ReplayPicker.Mode.STRICT;
+                picker = new ReplayPicker(follow.choiceArray(), mode, picker);
             }
-            Strategies.WidthRecorder widths = recordWidths ? Strategies.recordingWidths(picker) : null;
+            WidthRecorder widths = recordWidths ? new WidthRecorder(picker) : null;
             if (widths != null) {
                 picker = widths;
             }

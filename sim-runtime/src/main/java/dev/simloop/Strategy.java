@@ -1,6 +1,10 @@
 package dev.simloop;
 
-import dev.simloop.internal.Strategies;
+import dev.simloop.internal.FifoPicker;
+import dev.simloop.internal.PctPicker;
+import dev.simloop.internal.Picker;
+import dev.simloop.internal.PosPicker;
+import dev.simloop.internal.RandomPicker;
 import java.util.Objects;
 import java.util.function.LongFunction;
 
@@ -10,21 +14,21 @@ import java.util.function.LongFunction;
  */
 public final class Strategy {
     private final String text;
-    private final LongFunction<Strategies.Picker> factory;
+    private final LongFunction<Picker> factory;
 
-    private Strategy(String text, LongFunction<Strategies.Picker> factory) {
+    private Strategy(String text, LongFunction<Picker> factory) {
         this.text = text;
         this.factory = factory;
     }
 
     /** Production order: the task that became ready first runs first. No exploration. */
     public static Strategy fifo() {
-        return new Strategy("fifo", seed -> Strategies.fifo());
+        return new Strategy("fifo", seed -> FifoPicker.INSTANCE);
     }
 
     /** A uniform choice among the ready tasks, drawn from a generator seeded with the run's seed. */
     public static Strategy random() {
-        return new Strategy("random", Strategies::random);
+        return new Strategy("random", RandomPicker::new);
     }
 
     /** The number of choice points PCT spreads its change points over when none is given or learned. */
@@ -62,7 +66,7 @@ public final class Strategy {
         }
         int k = expectedChoices == 0 ? DEFAULT_PCT_CHOICES : expectedChoices;
         return new Strategy(expectedChoices == 0 ? "pct(" + depth + ")" : "pct(" + depth + "," + expectedChoices + ")",
-                seed -> Strategies.pct(seed, depth, k));
+                seed -> new PctPicker(seed, depth, k));
     }
 
     /**
@@ -73,7 +77,7 @@ public final class Strategy {
      * @return the strategy, textual form {@code pos}
      */
     public static Strategy pos() {
-        return new Strategy("pos", Strategies::pos);
+        return new Strategy("pos", PosPicker::new);
     }
 
     /**
@@ -122,7 +126,7 @@ public final class Strategy {
     }
 
     /** A fresh, seeded picker for one run. */
-    Strategies.Picker newPicker(long seed) {
+    Picker newPicker(long seed) {
         return factory.apply(seed);
     }
 

@@ -146,7 +146,7 @@ public final class GroupImpl implements WaitTarget {
     void childFinishedQuietly(TaskImpl<?> t) {
         running--;
         if (running == 0 && ownerWaiting) {
-            loop.wake(owner);
+            loop.wake(owner, this);
         }
     }
 

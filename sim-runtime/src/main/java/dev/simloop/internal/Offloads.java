@@ -1,35 +1,107 @@
 package dev.simloop.internal;
 
+import dev.simloop.ThrowingSupplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The platform threads that run {@code Loop.toThread} work: daemon, created on demand, reaped when idle. */
+/**
+ * Work that runs off the loop: {@code Loop.toThread} calls on platform threads, and virtual threads
+ * that inherited a task's scheduler but are not tasks. Both pools are daemon threads created on
+ * demand and reaped when idle; their threads inherit no inheritable thread locals from the task
+ * that caused their creation (so simloop's own threads are never mistaken for the user's).
+ */
 final class Offloads {
     private static final AtomicInteger COUNT = new AtomicInteger();
-
-    static final ExecutorService POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "simloop-offload-" + COUNT.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-
     private static final AtomicInteger CARRIERS = new AtomicInteger();
+
+    /** The platform threads that run {@code Loop.toThread} work. */
+    static final ExecutorService POOL = pool("simloop-offload-", COUNT);
 
     /**
      * Carrier threads for virtual threads that inherited a task as their scheduler (see
-     * {@link TaskImpl#execute}): they run off the loop, as they would on the JDK's default scheduler.
+     * {@link TaskImpl}'s executor): they run off the loop, as they would on the JDK's default scheduler.
      */
-    static final ExecutorService FOREIGN_CARRIERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "simloop-foreign-carrier-" + CARRIERS.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+    static final ExecutorService FOREIGN_CARRIERS = pool("simloop-foreign-carrier-", CARRIERS);
 
     private Offloads() {
+    }
+
+    private static ExecutorService pool(String prefix, AtomicInteger count) {
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> Thread.ofPlatform().name(prefix + count.incrementAndGet()).daemon(true)
+                        .inheritInheritableThreadLocals(false).unstarted(r));
+    }
+
+    /**
+     * Runs {@code work} on a platform thread and returns its result to {@code me}, which waits in
+     * the loop. A checkpoint. Cancelling the caller abandons the wait, not the work.
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T call(Scheduler loop, TaskImpl<?> me, ThrowingSupplier<T> work) throws Exception {
+        loop.checkCancelled(me);
+        Offload op = new Offload(me);
+        loop.offloadStarted();
+        POOL.execute(() -> {
+            Object result = null;
+            Throwable failure = null;
+            try {
+                result = work.get();
+            } catch (Throwable e) {
+                failure = e;
+            }
+            Object r = result;
+            Throwable f = failure;
+            loop.post(() -> op.complete(loop, r, f));
+        });
+        // In a simulation nothing else runs until the work is back, so cancellation cannot arrive.
+        while (!op.completed) {
+            loop.block(me, op, op);
+        }
+        if (op.failure instanceof Exception e) {
+            throw e;
+        }
+        if (op.failure instanceof Error e) {
+            throw e;
+        }
+        return (T) op.result;
+    }
+
+    /** One call to {@code toThread}: what its caller waits on, and how a cancel abandons the wait. */
+    private static final class Offload implements Abortable {
+        final TaskImpl<?> caller;
+        boolean completed;
+        boolean abandoned;
+        Object result;
+        Throwable failure;
+
+        Offload(TaskImpl<?> caller) {
+            this.caller = caller;
+        }
+
+        /** On the driver, when the work's outcome arrives through the inbox. */
+        void complete(Scheduler loop, Object r, Throwable f) {
+            loop.offloadEnded();
+            if (abandoned) {
+                return;
+            }
+            completed = true;
+            result = r;
+            failure = f;
+            loop.wake(caller, this);
+        }
+
+        @Override
+        public boolean abort(TaskImpl<?> waiter) {
+            abandoned = true;
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "work offloaded with Loop.toThread";
+        }
     }
 }

@@ -14,13 +14,18 @@ import java.util.SplittableRandom;
  * <p>Change points count choice points (steps with more than one ready task), the only places
  * where the order can differ.
  */
-final class PctPicker implements Strategies.Picker {
+public final class PctPicker implements Picker {
     private final SplittableRandom rng;
     private final int depth;
     /** Sorted choice indexes at which the priority of the chosen task drops. */
     private final int[] changePoints;
 
-    PctPicker(long seed, int depth, int expectedChoices) {
+    /**
+     * @param seed the run's seed
+     * @param depth the bug depth searched for, at least 1
+     * @param expectedChoices how many choice points the change points are spread over
+     */
+    public PctPicker(long seed, int depth, int expectedChoices) {
         this.rng = new SplittableRandom(seed);
         this.depth = depth;
         int k = Math.max(1, expectedChoices);

@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  * task that last yielded at a plain {@code Loop.checkpoint()} touches no object and races with
  * nothing.
  */
-final class PosPicker implements Strategies.Picker {
+public final class PosPicker implements Picker {
     /** Marks a task whose priority must be drawn (it became ready since it last ran). */
     private static final long UNDRAWN = Long.MIN_VALUE;
     private final SplittableRandom rng;
@@ -24,7 +24,8 @@ final class PosPicker implements Strategies.Picker {
     private Object[] touched = new Object[4];
     private int touchedCount;
 
-    PosPicker(long seed) {
+    /** @param seed the run's seed */
+    public PosPicker(long seed) {
         this.rng = new SplittableRandom(seed);
     }
 

@@ -9,42 +9,48 @@ import dev.simloop.NondeterminismDetected;
 import dev.simloop.ThrowingSupplier;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The run loop. One instance per {@code Loop.run} or simulated run; it owns every piece of
- * scheduling state: the ready queue, the timers, the clock, the strategy, the live tasks, the
- * recorded choices and the trace digest. Everything else in the runtime asks it.
+ * The run loop. One instance per {@code Loop.run} or simulated run; it owns the scheduling state —
+ * the ready queue, the clock, the strategy, the live tasks, the recorded choices, the trace digest
+ * — and decides what runs next. It delegates the rest: the timers and their tie choices to
+ * {@link Timers}, the way in for other threads to {@link Inbox}, tasks parked outside simloop to
+ * {@link OutsideWaits}, offloaded calls to {@link Offloads}, the text of a deadlock report to
+ * {@link DeadlockReport}, and the wait protocol of the primitives to {@link WaitQueue}.
  *
  * <p>Threading: the loop has one driver thread. Tasks are virtual threads whose scheduler is their
- * own {@link TaskImpl} (an {@link java.util.concurrent.Executor}) which hands the continuation to
- * {@link #submitted}; the driver mounts one continuation at a time, so every field below except the
- * inbox is touched only from the driver's OS thread (by the driver itself or by the task mounted on
- * it) and needs no synchronization.
+ * task's executor (see {@link TaskImpl}), which hands each continuation to {@link #submitted}; the
+ * driver mounts one continuation at a time, so every field below is touched only from the driver's
+ * OS thread (by the driver itself or by the task mounted on it) and needs no synchronization —
+ * except {@link #stopRequested} and the inbox, which other threads use.
+ *
+ * <p>A <em>step</em> is one task running from the moment the loop picks it until it yields, blocks
+ * or finishes. Every step is counted and mixed into the digest in one place, {@link #stepTaken},
+ * whether the driver mounts the task or the task continues on the fast path of
+ * {@link #schedulePoint()} because nothing else could run.
  */
 public final class Scheduler {
     // ---- configuration: fixed for the run
     final boolean simulated;
     final LoopClock clock;
-    private final Strategies.Picker picker;
+    private final Picker picker;
     /** Whether {@link #picker} wants to hear of every object a step operates on (POS). */
     private final boolean tracksObjects;
     private final long maxSteps;
     private final long maxVirtualNanos;
     final long seed;
 
+    // ---- collaborators
+    private final ReadyQueue ready = new ReadyQueue();
+    private final Timers timers = new Timers(this);
+    private final Inbox inbox = new Inbox();
+    final OutsideWaits outside = new OutsideWaits(this);
+
     // ---- driver-thread state
     Thread driver;
-    private final ReadyQueue ready = new ReadyQueue();
-    private final TimerHeap timers = new TimerHeap();
-    /** Scratch for {@link #fireTiedTimers}: the timers due at one instant, in heap order. Empty between uses. */
-    private Timer[] tiedTimers = new Timer[8];
     /** The task whose continuation is mounted right now, or null between steps. */
     private TaskImpl<?> running;
     private int nextTaskId;
@@ -54,13 +60,18 @@ public final class Scheduler {
     private int liveCount;
     TaskImpl<?> rootTask;
     GroupImpl rootGroup;
+    /** Steps taken so far, counted by {@link #stepTaken}. */
     private long steps;
     /** Steps of the run itself, without those that unwind an aborted run's tasks. */
     private long stepsTaken;
     /** FNV-1a style running hash of every scheduling decision and clock jump. */
     private long digest = 0xcbf29ce484222325L;
-    /** Every choice made among more than one ready task, in order. */
+    /** Every choice made among more than one candidate, in order. */
     private final ChoiceLog choices = new ChoiceLog();
+    /** How many tasks the last step's task was chosen among (for the determinism check's reports). */
+    private int lastReadyCount;
+    /** How many candidates the last {@link #pickNext} chose among; 1 while unwinding an aborted run. */
+    private int pickedAmong = 1;
     /** Set once when the run must stop abnormally (deadlock, limit, nondeterminism). */
     private Throwable abortFailure;
     /** True while unwinding the tasks of an aborted run: every runtime call then throws. */
@@ -72,25 +83,17 @@ public final class Scheduler {
     private Trace trace;
     /** The determinism self-check recording or comparing every step; null (the default) when off. */
     private DeterminismCheck determinismCheck;
-    /** Live tasks with {@link TaskImpl#waitsOnSharedLock} set. */
-    private int sharedLockWaiters;
-    /** How many tasks the last pick chose among (for the determinism check's reports). */
-    private int lastReadyCount;
     /** The optional priority policy (issue 3); null: plain strategy order. */
     private PriorityScheduling priorityPolicy;
-    /** Whether a run that ends with resources still held fails with {@link LeakDetected}. */
-    private boolean checkLeaks;
-    /** One line per resource a task finished holding, when checking; null while none (the usual case). */
-    private List<String> leaks;
+    /** The leak check, or null when off: a run that ends with resources still held fails with {@link LeakDetected}. */
+    private LeakCheck leakCheck;
     /** The task names of each cycle of the last deadlock report, in order. */
     private List<List<String>> deadlockCycles;
 
-    // ---- cross-thread state: the only fields other threads touch
-    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
-    private volatile boolean inboxPending;
+    // ---- cross-thread state
     private volatile boolean stopRequested;
 
-    private Scheduler(boolean simulated, Strategies.Picker picker, long seed, long maxSteps, long maxVirtualNanos) {
+    private Scheduler(boolean simulated, Picker picker, long seed, long maxSteps, long maxVirtualNanos) {
         this.simulated = simulated;
         this.clock = simulated ? new LoopClock.Virtual() : new LoopClock.Wall();
         this.picker = picker;
@@ -101,19 +104,24 @@ public final class Scheduler {
         this.userRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
     }
 
-    /** A real-mode loop: wall clock, FIFO order, no limits. */
+    /** @return a real-mode loop: wall clock, FIFO order, no limits */
     public static Scheduler real() {
         requireOutsideLoop("Loop.run");
         VirtualThreads.check();
-        return new Scheduler(false, Strategies.fifo(), System.nanoTime(), Long.MAX_VALUE, Long.MAX_VALUE);
+        return new Scheduler(false, FifoPicker.INSTANCE, System.nanoTime(), Long.MAX_VALUE, Long.MAX_VALUE);
     }
 
-    /** A simulated loop: virtual clock, choices made by {@code picker} and recorded. */
-    public static Scheduler simulated(Strategies.Picker picker, long seed, long maxSteps, Duration maxVirtualTime) {
+    /**
+     * @param picker makes the choices, which the loop records
+     * @param seed the run's seed (it also seeds {@code Loop.random()})
+     * @param maxSteps the step limit
+     * @param maxVirtualTime the virtual-time limit
+     * @return a simulated loop: virtual clock, choices made by {@code picker} and recorded
+     */
+    public static Scheduler simulated(Picker picker, long seed, long maxSteps, Duration maxVirtualTime) {
         requireOutsideLoop("Simulation.run");
         VirtualThreads.check();
-        long maxNanos = saturatedNanos(maxVirtualTime);
-        return new Scheduler(true, picker, seed, maxSteps, maxNanos);
+        return new Scheduler(true, picker, seed, maxSteps, saturatedNanos(maxVirtualTime));
     }
 
     /**
@@ -148,22 +156,6 @@ public final class Scheduler {
         return trace;
     }
 
-    /** @return the task whose step is running, or null between steps */
-    TaskImpl<?> runningTask() {
-        return running;
-    }
-
-    /** @return whether the run is traced (callers then build the detail text; otherwise they must not) */
-    boolean tracing() {
-        return trace != null;
-    }
-
-    void traceEvent(TaskImpl<?> t, Trace.Kind kind, String detail) {
-        if (trace != null) {
-            trace.add(clock.now(), steps, t, kind, detail);
-        }
-    }
-
     /**
      * Turns on the priority policy for this run (issue 3). Call before {@link #run}.
      *
@@ -181,22 +173,7 @@ public final class Scheduler {
      * @param on whether to check
      */
     public void setCheckLeaks(boolean on) {
-        this.checkLeaks = on;
-    }
-
-    /**
-     * Records that {@code holder} finished while still holding {@code r} (which is now breaking).
-     * Rare, so it may build the message now; nothing is recorded when the check is off.
-     */
-    void resourceLeaked(HeldResource r, TaskImpl<?> holder) {
-        if (!checkLeaks) {
-            return;
-        }
-        if (leaks == null) {
-            leaks = new ArrayList<>(2);
-        }
-        leaks.add(r.resourceName() + " was still held by task '" + holder.name() + "' when it finished (step "
-                + steps + ", virtual time " + formatNanos(clock.now()) + ")");
+        this.leakCheck = on ? new LeakCheck() : null;
     }
 
     static long saturatedNanos(Duration d) {
@@ -215,6 +192,7 @@ public final class Scheduler {
      * The task running on this thread.
      *
      * @param call the API call being made, for the error message
+     * @return the calling task
      * @throws IllegalStateException when called from a thread that is not a loop task
      */
     public static TaskImpl<?> current(String call) {
@@ -262,6 +240,9 @@ public final class Scheduler {
     /**
      * Runs {@code rootBody} as the root task on the calling thread, which becomes the driver,
      * until the root task and everything it spawned have finished or the run is aborted.
+     *
+     * @param rootBody the root task's body
+     * @return what the run produced
      */
     public RunOutcome run(ThrowingSupplier<?> rootBody) {
         if (driver != null) {
@@ -272,6 +253,7 @@ public final class Scheduler {
                     + "use a TaskGroup to run concurrent work in the current loop");
         }
         driver = Thread.currentThread();
+        inbox.setDriver(driver);
         if (!simulated) {
             Signals.register(this);
         }
@@ -291,6 +273,12 @@ public final class Scheduler {
                 Signals.unregister(this);
             }
         }
+        return new RunOutcome(rootTask.value, endOfRunFailure(), stepsTaken, clock.now(), choices.toArray(), digest,
+                trace);
+    }
+
+    /** The run's failure, after the end-of-run checks: replay fully used, determinism, leaks. */
+    private Throwable endOfRunFailure() {
         if (abortFailure == null) {
             try {
                 picker.runEnded(choices.size());
@@ -311,54 +299,39 @@ public final class Scheduler {
             }
         }
         mix(failure == null ? 0 : failure.getClass().getName().hashCode());
-        if (checkLeaks) {
-            failure = withLeaks(failure);
-        }
-        return new RunOutcome(rootTask.value, failure, stepsTaken, clock.now(), choices.toArray(), digest, trace);
+        return leakCheck == null ? failure : leakCheck.apply(failure, liveHead, abortFailure != null, when());
+    }
+
+    /** @return the step and virtual time now, for messages */
+    String when() {
+        return "step " + steps + ", virtual time " + formatNanos(clock.now());
     }
 
     /**
-     * The leak check at the end of a run: the resources tasks finished holding, and (when the run
-     * ended normally) tasks still alive, which should never happen. A run that otherwise succeeded
-     * fails with the {@link LeakDetected}; a failed run keeps its failure and gets it suppressed.
+     * What a finished run produced.
+     *
+     * @param value the root task's value
+     * @param failure the run's failure, or null
+     * @param steps the steps the run took
+     * @param endNanos the loop clock at the end
+     * @param choices every recorded choice
+     * @param digest the trace digest
+     * @param trace the events, when traced
      */
-    private Throwable withLeaks(Throwable failure) {
-        if (leaks == null && (liveHead == null || abortFailure != null)) {
-            return failure; // the common case, without allocating
-        }
-        List<String> found = leaks == null ? new ArrayList<>() : new ArrayList<>(leaks);
-        if (abortFailure == null) {
-            for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
-                found.add("task '" + t.name() + "' was still alive when the run ended (step " + steps
-                        + ", virtual time " + formatNanos(clock.now()) + ")");
-            }
-        }
-        if (found.isEmpty()) {
-            return failure;
-        }
-        LeakDetected leak = new LeakDetected(found);
-        if (failure == null) {
-            return leak;
-        }
-        failure.addSuppressed(leak);
-        return failure;
-    }
-
-    /** What a finished run produced. */
     public record RunOutcome(Object value, Throwable failure, long steps, long endNanos, int[] choices, long digest,
             Trace trace) {
     }
 
-    /** Asks a running loop to stop at its next step (used when the caller is interrupted). */
+    /** Asks a running loop to stop at its next step (used when the caller is interrupted). Any thread. */
     public void requestStop() {
         stopRequested = true;
-        signalDriver();
+        inbox.wakeDriver();
     }
 
     private void drive() {
         for (;;) {
-            if (inboxPending) {
-                drainInbox();
+            if (inbox.isPending()) {
+                inbox.drain();
             }
             if (abortFailure != null) {
                 return;
@@ -374,26 +347,17 @@ public final class Scheduler {
                 awaitInbox(Long.MAX_VALUE);
                 continue;
             }
-            if (!simulated && !timers.isEmpty()) {
-                fireDueTimers(clock.now());
+            if (!simulated && timers.anyDue(clock.now())) {
+                timers.fireDue(clock.now(), false);
             }
             if (ready.isEmpty()) {
                 if (rootTask.done) {
                     return;
                 }
-                if (simulated && (resumeTasksWokenFromOutside() || abortFailure != null)) {
-                    continue;
+                if (!idle()) {
+                    return;
                 }
-                if (!timers.isEmpty()) {
-                    advanceToNextTimer();
-                    continue;
-                }
-                if (!simulated && (offloadsInFlight > 0 || countParkedOutside() > 0)) {
-                    awaitInbox(Long.MAX_VALUE);
-                    continue;
-                }
-                abortFailure = new DeadlockDetected(deadlockReport());
-                return;
+                continue;
             }
             if (steps >= maxSteps) {
                 abortFailure = new LimitExceeded("simulation stopped after " + steps + " steps (maxSteps = " + maxSteps
@@ -408,6 +372,28 @@ public final class Scheduler {
             }
             runStep(next);
         }
+    }
+
+    /**
+     * Nothing is ready: resume tasks woken from outside, or move the clock to the next timer, or
+     * wait for the outside world (real mode), or report a deadlock.
+     *
+     * @return false when the run must stop
+     */
+    private boolean idle() {
+        if (simulated && (outside.resumeWokenFromOutside() || abortFailure != null)) {
+            return abortFailure == null;
+        }
+        if (!timers.isEmpty()) {
+            advanceToNextTimer();
+            return true;
+        }
+        if (!simulated && (offloadsInFlight > 0 || outside.countParked() > 0)) {
+            awaitInbox(Long.MAX_VALUE);
+            return true;
+        }
+        abortFailure = new DeadlockDetected(deadlockReport());
+        return false;
     }
 
     private TaskImpl<?> pickNext() {
@@ -427,15 +413,13 @@ public final class Scheduler {
             }
             choices.add(index);
         }
-        TaskImpl<?> t = ready.removeAt(from == ready ? index : priorityPolicy.readyIndex(index));
-        mix(t.id);
-        mix(n);
-        lastReadyCount = n;
-        return t;
+        pickedAmong = n;
+        return ready.removeAt(from == ready ? index : priorityPolicy.readyIndex(index));
     }
 
+    /** One step: mounts {@code t} until it yields, blocks or finishes. */
     private void runStep(TaskImpl<?> t) {
-        steps++;
+        stepTaken(t, pickedAmong);
         t.inReady = false;
         running = t;
         if (trace != null) {
@@ -443,100 +427,39 @@ public final class Scheduler {
         }
         t.continuation.run();
         running = null;
-        if (determinismCheck != null && !killing) {
-            checkStep(t);
-        }
+        stepEnded(t);
         if (trace != null && !t.done) {
             traceEvent(t, t.blockedOn != null ? Trace.Kind.BLOCK : Trace.Kind.YIELD,
                     t.blockedOn != null ? "on " + t.blockedOn : "");
         }
         if ((steps & 255) == 0 && stopRequested) {
-            signalDriver();
+            inbox.wakeDriver();
         }
-        if (!t.done && !t.inReady && t.blockedOn == null) {
-            parkedOutsideRuntime(t);
+        if (simulated && !killing && !t.done && !t.inReady && t.blockedOn == null) {
+            outside.parkedAtEndOfStep(t);
         }
-    }
-
-    /** How long an idle simulation waits for tasks parked on locks that threads outside it may hold. */
-    private static final long SHARED_LOCK_GRACE_NANOS = 500_000_000L;
-
-    /**
-     * The loop is idle, and some tasks are parked on monitors or java.util.concurrent synchronizers
-     * that a thread outside the simulation may hold. Waits (real time, at most
-     * {@link #SHARED_LOCK_GRACE_NANOS}) until each of them is woken, then makes the woken ones ready
-     * in spawn order. Resuming only at idle moments, and all together, keeps the schedule independent
-     * of when the outside thread let go. A task not woken in time waits for a task of this loop.
-     * On a java.util.concurrent synchronizer that task wakes it directly, and a later wake-up from
-     * outside fails the run as nondeterministic. On a monitor, the run fails now: a task of this
-     * loop holds it across a wait, and the JVM hands monitors on between virtual threads from its
-     * own thread, in an order that depends on its compiled code, which no run can replay.
-     *
-     * @return whether any task became ready
-     */
-    private boolean resumeTasksWokenFromOutside() {
-        if (!anyWaitsOnSharedLock()) {
-            return false;
-        }
-        long deadline = System.nanoTime() + SHARED_LOCK_GRACE_NANOS;
-        while (!stopRequested && abortFailure == null && stillWaitingOnSharedLocks()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            LockSupport.parkNanos(this, left);
-            if (inboxPending) {
-                drainInbox();
-            }
-        }
-        boolean resumed = false;
-        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
-            if (t.waitsOnSharedLock) {
-                t.waitsOnSharedLock = false;
-                sharedLockWaiters--;
-                if (t.foreignContinuation == null && abortFailure == null && !stopRequested
-                        && t.thread.getState() == Thread.State.BLOCKED) {
-                    abortFailure = monitorHeldAcrossAWait(t);
-                } else if (t.foreignContinuation != null && abortFailure == null) {
-                    t.continuation = t.foreignContinuation;
-                    t.foreignContinuation = null;
-                    t.inReady = true;
-                    ready.add(t);
-                    resumed = true;
-                }
-            }
-        }
-        return resumed;
-    }
-
-    private NondeterminismDetected monitorHeldAcrossAWait(TaskImpl<?> t) {
-        return new NondeterminismDetected("task '" + t.name() + "' waits to enter a monitor (synchronized, at "
-                + topFrame(t.thread) + ") that no thread outside the simulation released within "
-                + formatNanos(SHARED_LOCK_GRACE_NANOS) + " of real time (step " + steps + ", virtual time "
-                + formatNanos(clock.now()) + "), so a task of this simulation holds it across a wait (a checkpoint, "
-                + "sleep or simloop lock inside synchronized). The JVM hands a monitor on between virtual threads "
-                + "from a thread of its own, in an order simloop cannot choose or replay. Hold a "
-                + "dev.simloop.sync.Lock across waits instead of a monitor.");
-    }
-
-    private boolean anyWaitsOnSharedLock() {
-        return sharedLockWaiters > 0; // a counter: this is asked every time the loop goes idle
-    }
-
-    private boolean stillWaitingOnSharedLocks() {
-        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
-            if (t.waitsOnSharedLock && t.foreignContinuation == null) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
-     * The task parked somewhere other than a simloop wait: a java.util.concurrent lock (fine: its
-     * wake-up comes from another task), or a timed wait / sleep / I/O, whose wake-up would come from
-     * a JDK thread the simulation does not own.
+     * The step bookkeeping, in one place: a step of {@code t}, chosen among {@code readyCount}
+     * tasks, starts. It is counted and mixed into the digest (unless it unwinds an aborted run).
      */
+    private void stepTaken(TaskImpl<?> t, int readyCount) {
+        steps++;
+        if (!killing) {
+            mix(t.id);
+            mix(readyCount);
+        }
+        lastReadyCount = readyCount;
+    }
+
+    /** The step of {@code t} has ended: the determinism check compares how. */
+    private void stepEnded(TaskImpl<?> t) {
+        if (determinismCheck != null && !killing) {
+            checkStep(t);
+        }
+    }
+
     private void checkStep(TaskImpl<?> t) {
         String divergence = determinismCheck.stepEnded(steps, t, lastReadyCount, clock.now(), digest);
         if (divergence != null && abortFailure == null) {
@@ -546,35 +469,8 @@ public final class Scheduler {
         }
     }
 
-    private void parkedOutsideRuntime(TaskImpl<?> t) {
-        if (!simulated || killing) {
-            return;
-        }
-        Thread.State state = t.thread.getState();
-        // BLOCKED: a monitor; an AQS blocker: a java.util.concurrent lock, latch or semaphore; not
-        // waiting any more: a lock that another thread released right away. Any of them may be held
-        // by a thread outside the simulation, whose wake-up is then held back to an idle moment.
-        if (state == Thread.State.BLOCKED || state == Thread.State.RUNNABLE || (state == Thread.State.WAITING
-                && LockSupport.getBlocker(t.thread) instanceof java.util.concurrent.locks.AbstractQueuedSynchronizer)) {
-            t.waitsOnSharedLock = true;
-            sharedLockWaiters++;
-        }
-        if (state == Thread.State.WAITING && LockSupport.getBlocker(t.thread) == null && inObjectWait(t.thread)) {
-            abortFailure = new NondeterminismDetected("task '" + t.name() + "' called Object.wait at step " + steps
-                    + " (" + topFrame(t.thread) + "): the JVM resumes a virtual thread after notify from a thread of "
-                    + "its own, at a moment a simulation cannot choose or replay. Use dev.simloop.sync.Condition or "
-                    + "Event instead, or Loop.toThread for code that must wait on a monitor.");
-        }
-        if (state == Thread.State.TIMED_WAITING) {
-            abortFailure = new NondeterminismDetected("task '" + t.name() + "' made a timed wait outside simloop at step "
-                    + steps + " (" + topFrame(t.thread) + "): Thread.sleep, timed lock or Future waits use the real "
-                    + "clock and are woken by a JDK thread the simulation does not own, so the run could not be "
-                    + "replayed. Use Loop.sleep or the dev.simloop.sync primitives instead.");
-        }
-    }
-
     private void advanceToNextTimer() {
-        long next = timers.peek().deadline;
+        long next = timers.nextDeadline();
         if (simulated) {
             if (next > maxVirtualNanos) {
                 abortFailure = new LimitExceeded("simulation stopped at virtual time " + formatNanos(clock.now())
@@ -586,97 +482,21 @@ public final class Scheduler {
             ((LoopClock.Virtual) clock).advanceTo(next);
             mix(next);
         } else {
-            awaitInbox(next);
+            awaitInbox(System.nanoTime() + (next - clock.now()));
         }
-        fireDueTimers(clock.now());
+        timers.fireDue(clock.now(), simulated);
     }
 
-    private void fireDueTimers(long now) {
-        Timer t;
-        while ((t = timers.peek()) != null && t.deadline <= now) {
-            if (simulated && timers.secondIsDue(now)) {
-                if (!fireTiedTimers(now)) {
-                    return; // the rest were held back for the ready tasks
-                }
-                continue;
-            }
-            timers.poll();
-            t.fire(this);
-        }
+    /** @return whether tasks are ready (a tied timer may then let them run first) */
+    boolean hasReadyTasks() {
+        return !ready.isEmpty();
     }
 
     /**
-     * Several timers are due at once in a simulation. What happens next is a recorded choice,
-     * because it decides races at the same virtual instant: which tied timer fires next (a sleep
-     * ending exactly at its scope's deadline completes when its wake-up fires first, and is
-     * cancelled when the deadline does), and, once a fired timer has made tasks ready, whether
-     * they run before the rest fire (a worker woken at the instant a waiter's deadline passes can
-     * then hand over its result first), as if the tied timers were an instant apart. Choice 0 is
-     * the production order, every due timer at once in heap order (deadlines before wake-ups, then
-     * arming order), so FIFO keeps "the timeout wins a tie".
-     *
-     * @return false when some of the timers were held back, to fire once the ready tasks have run
+     * @param options how many tied-timer options there are (see {@link Timers})
+     * @return the strategy's pick, recorded; -1 when the strategy failed the run
      */
-    private boolean fireTiedTimers(long now) {
-        int n = 0;
-        Timer t;
-        while ((t = timers.peek()) != null && t.deadline <= now) {
-            timers.poll();
-            if (n == tiedTimers.length) {
-                tiedTimers = java.util.Arrays.copyOf(tiedTimers, n * 2);
-            }
-            tiedTimers[n++] = t;
-        }
-        int taken = n;
-        int first = 0;
-        boolean allFired = true;
-        while (first < n && abortFailure == null) {
-            int remaining = n - first;
-            int options = ready.isEmpty() ? remaining : remaining + 1;
-            int index = options == 1 ? 0 : pickTimer(options);
-            if (index < 0) {
-                break; // the strategy failed the run (a replay that no longer fits)
-            }
-            if (index == remaining) {
-                holdBack(first, n);
-                allFired = false;
-                break;
-            }
-            Timer chosen = tiedTimers[first + index];
-            if (index == 0) {
-                first++;
-            } else {
-                System.arraycopy(tiedTimers, first + index + 1, tiedTimers, first + index, remaining - index - 1);
-                n--;
-            }
-            chosen.fire(this);
-        }
-        java.util.Arrays.fill(tiedTimers, 0, taken, null);
-        return allFired;
-    }
-
-    /**
-     * Re-arms the tied timers {@code tiedTimers[from..to)} at their deadlines, in their order, so
-     * they fire once the ready tasks have run; a task may disarm one meanwhile (a scope that exits
-     * before its deadline fires). The clock stays where it is.
-     */
-    private void holdBack(int from, int to) {
-        for (int i = from; i < to; i++) {
-            timers.arm(tiedTimers[i], tiedTimers[i].deadline);
-        }
-    }
-
-    /** A strict replay stopped fitting: say at which step, which is what a trace shows. */
-    private NondeterminismDetected replayDiverged(NondeterminismDetected detail) {
-        return new NondeterminismDetected("replay diverged at step " + (steps + 1) + " (virtual time "
-                + formatNanos(clock.now()) + "), " + detail.getMessage());
-    }
-
-    /**
-     * @return the strategy's pick among {@code options} tied-timer options (see {@link #fireTiedTimers}),
-     *     recorded; -1 when the strategy failed the run
-     */
-    private int pickTimer(int options) {
+    int pickTimer(int options) {
         int index;
         try {
             index = picker.pickTimer(options, choices.size());
@@ -693,6 +513,33 @@ public final class Scheduler {
         return index;
     }
 
+    /** A strict replay stopped fitting: say at which step, which is what a trace shows. */
+    private NondeterminismDetected replayDiverged(NondeterminismDetected detail) {
+        return new NondeterminismDetected("replay diverged at step " + (steps + 1) + " (virtual time "
+                + formatNanos(clock.now()) + "), " + detail.getMessage());
+    }
+
+    /** Fails the run with {@code failure} unless it has failed already; it stops at the next step. */
+    void abort(Throwable failure) {
+        if (abortFailure == null) {
+            abortFailure = failure;
+        }
+    }
+
+    /** @return whether the run has failed and is stopping */
+    boolean aborted() {
+        return abortFailure != null;
+    }
+
+    /** @return whether the tasks of an aborted run are being unwound */
+    boolean isKilling() {
+        return killing;
+    }
+
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
     // =====================================================================================
     // Tasks: spawn, submit, finish
     // =====================================================================================
@@ -700,6 +547,14 @@ public final class Scheduler {
     /**
      * Creates and starts a task in {@code group} (null only for the root task). The task runs up to
      * its first checkpoint even when the group is already cancelled.
+     *
+     * @param group its group
+     * @param name its name, or null for {@code task-<id>}
+     * @param body what it runs
+     * @param start the start handshake of {@code TaskGroup.start}, or null
+     * @param call the API call, for messages
+     * @param <T> the value type
+     * @return the task
      */
     public <T> TaskImpl<T> spawnTask(GroupImpl group, String name, ThrowingSupplier<T> body, StartState start,
             String call) {
@@ -728,38 +583,24 @@ public final class Scheduler {
     /** Called by a task's executor when the JDK makes its continuation runnable. */
     void submitted(TaskImpl<?> t, Runnable continuation) {
         Thread caller = Thread.currentThread();
-        boolean owned = caller == driver || (running != null && caller == running.thread);
-        if (owned) {
-            if (t.waitsOnSharedLock) {
-                t.waitsOnSharedLock = false;
-                sharedLockWaiters--;
-            }
-            t.continuation = continuation;
-            t.inReady = true;
-            ready.add(t);
+        if (caller == driver || (running != null && caller == running.thread)) {
+            outside.wokenByTask(t);
+            makeReady(t, continuation);
             return;
         }
         String who = caller.getName().isEmpty() ? caller.toString() : caller.getName();
         if (simulated) {
-            postToInbox(() -> {
-                t.foreignContinuation = continuation;
-                if (t.waitsOnSharedLock && !killing) {
-                    return; // resumed when the loop is idle: resumeTasksWokenFromOutside
-                }
-                if (abortFailure == null && !killing) {
-                    abortFailure = new NondeterminismDetected("task '" + t.name() + "' was woken by thread '" + who
-                            + "', which the simulation does not own (step " + steps + "). Likely cause: blocking I/O, "
-                            + "Thread.sleep, a timed wait or a foreign executor inside a simulated task; its timing "
-                            + "cannot be replayed. Use Loop.sleep, Loop.toThread or dev.simloop.sync instead.");
-                }
-            });
+            post(() -> outside.foreignWake(t, continuation, who));
         } else {
-            postToInbox(() -> {
-                t.continuation = continuation;
-                t.inReady = true;
-                ready.add(t);
-            });
+            post(() -> makeReady(t, continuation));
         }
+    }
+
+    /** Puts {@code t} in the ready queue, to resume with {@code continuation}. */
+    void makeReady(TaskImpl<?> t, Runnable continuation) {
+        t.continuation = continuation;
+        t.inReady = true;
+        ready.add(t);
     }
 
     /** Runs on the finished task's own thread, as the last thing it does. */
@@ -788,14 +629,21 @@ public final class Scheduler {
         t.done = true;
         HeldResource.finished(t); // locks it still holds break, and their waiters are told (issue 3)
         CancelScopeTree.close(this, t.root);
-        TaskImpl<?> j;
-        while ((j = t.joiners.poll()) != null) {
-            wake(j);
-        }
+        t.joiners.unparkAll();
         if (t.start != null && !t.start.started) {
             t.start.childEndedBeforeStarted(this, t);
         } else if (t.group != null) {
             t.group.childFinished(t);
+        }
+    }
+
+    /**
+     * Records that {@code holder} finished while still holding {@code r} (which is now breaking).
+     * Rare, so it may build the message now; nothing is recorded when the check is off.
+     */
+    void resourceLeaked(HeldResource r, TaskImpl<?> holder) {
+        if (leakCheck != null) {
+            leakCheck.resourceLeaked(r, holder, when());
         }
     }
 
@@ -839,12 +687,12 @@ public final class Scheduler {
     }
 
     // =====================================================================================
-    // Blocking and waking: the SPI every blocking call is built on
+    // Blocking and waking: what every wait is built on (primitives use WaitQueue)
     // =====================================================================================
 
     /**
      * Blocks the calling task until {@link #wake} (or a cancel that {@code abortable} accepts).
-     * The caller must already have checked cancellation and enqueued itself where a waker finds it.
+     * The caller must already have checked cancellation and made itself findable by its waker.
      *
      * @param me the calling task
      * @param on what it waits on; its {@code toString()} appears in deadlock reports
@@ -853,7 +701,7 @@ public final class Scheduler {
      *     interrupted the wait but a shield now hides it (callers re-check their condition)
      * @throws Cancelled when a cancel interrupted the wait
      */
-    public int block(TaskImpl<?> me, Object on, Abortable abortable) {
+    int block(TaskImpl<?> me, Object on, Abortable abortable) {
         if (killing) {
             throw new TaskAbandoned("the run has ended");
         }
@@ -888,15 +736,21 @@ public final class Scheduler {
     }
 
     /**
-     * Wakes a task blocked in {@link #block}. The waker must already have removed it from its wait.
+     * Wakes {@code t} if it is blocked on {@code on}: a wake-up names the wait it ends, so a
+     * late one (for a wait the task has left) does nothing.
      *
-     * @return false when the task was not blocked (already woken, or cancelled first)
+     * @return whether it was woken
      */
-    public boolean wake(TaskImpl<?> t) {
+    boolean wake(TaskImpl<?> t, Object on) {
+        return t.blockedOn == on && wake(t, TaskImpl.WAKE_NORMAL);
+    }
+
+    /** Wakes {@code t}, parked in a {@link WaitQueue} that has just unlinked it. */
+    boolean wakeParked(TaskImpl<?> t) {
         return wake(t, TaskImpl.WAKE_NORMAL);
     }
 
-    boolean wake(TaskImpl<?> t, int reason) {
+    private boolean wake(TaskImpl<?> t, int reason) {
         if (t.blockedOn == null || t.wake != TaskImpl.WAKE_NONE) {
             return false;
         }
@@ -932,7 +786,11 @@ public final class Scheduler {
         }
     }
 
-    /** Raises {@link Cancelled} if {@code me} is inside an effectively cancelled scope. */
+    /**
+     * Raises {@link Cancelled} if {@code me} is inside an effectively cancelled scope.
+     *
+     * @param me the calling task
+     */
     public void checkCancelled(TaskImpl<?> me) {
         if (killing) {
             throw new TaskAbandoned("the run has ended");
@@ -943,7 +801,11 @@ public final class Scheduler {
         }
     }
 
-    /** A checkpoint: raises a pending cancellation, then lets every other ready task run first. */
+    /**
+     * A checkpoint: raises a pending cancellation, then lets every other ready task run first.
+     *
+     * @param me the calling task
+     */
     public void checkpoint(TaskImpl<?> me) {
         checkCancelled(me);
         me.lastObject = null;
@@ -986,17 +848,13 @@ public final class Scheduler {
             throw new TaskAbandoned("the run has ended");
         }
         if (nothingElseCouldRun()) {
-            // The driver would pick this same task again at once: account for that step exactly as
-            // drive() and runStep() would (same steps, digest, ready-queue stamps), without paying
-            // for a continuation switch. This makes an uncontended lock ~10x cheaper.
-            if (determinismCheck != null) {
-                checkStep(running); // the step that ends here is the one this call continues
-                lastReadyCount = 1;
-            }
+            // The driver would pick this same task again at once: take that step exactly as drive()
+            // and runStep() would (same bookkeeping, same ready-queue stamps), without paying for a
+            // continuation switch. This makes an uncontended lock ~10x cheaper.
+            TaskImpl<?> me = running;
+            stepEnded(me);
             ready.countRemoval();
-            mix(running.id);
-            mix(1);
-            steps++;
+            stepTaken(me, 1);
             return;
         }
         Thread.yield();
@@ -1007,12 +865,16 @@ public final class Scheduler {
      * inbox, no stop, limit, failure or offloaded work is pending, and (real mode) no timer is due.
      */
     private boolean nothingElseCouldRun() {
-        return ready.isEmpty() && running != null && !inboxPending && !stopRequested && abortFailure == null
-                && steps < maxSteps && offloadsInFlight == 0
-                && (simulated || timers.isEmpty() || timers.peek().deadline > clock.now());
+        return ready.isEmpty() && running != null && !inbox.isPending() && !stopRequested && abortFailure == null
+                && steps < maxSteps && offloadsInFlight == 0 && (simulated || !timers.anyDue(clock.now()));
     }
 
-    /** Blocks {@code me} until the loop clock reaches {@code deadline}. A checkpoint. */
+    /**
+     * Blocks {@code me} until the loop clock reaches {@code deadline}. A checkpoint.
+     *
+     * @param me the calling task
+     * @param deadline loop-clock nanos
+     */
     public void sleepUntil(TaskImpl<?> me, long deadline) {
         checkCancelled(me);
         if (deadline <= clock.now()) {
@@ -1027,7 +889,7 @@ public final class Scheduler {
     }
 
     void disarm(Timer t) {
-        timers.remove(t);
+        timers.disarm(t);
     }
 
     void arm(Timer t, long deadline) {
@@ -1064,128 +926,71 @@ public final class Scheduler {
         return steps;
     }
 
+    /** @return the task whose step is running, or null between steps */
+    TaskImpl<?> runningTask() {
+        return running;
+    }
+
+    /** @return whether the run is traced (callers then build the detail text; otherwise they must not) */
+    boolean tracing() {
+        return trace != null;
+    }
+
+    void traceEvent(TaskImpl<?> t, Trace.Kind kind, String detail) {
+        if (trace != null) {
+            trace.add(clock.now(), steps, t, kind, detail);
+        }
+    }
+
+    // =====================================================================================
+    // Other threads: the inbox, offloaded work, signals
+    // =====================================================================================
+
+    /** Runs {@code action} on the driver at its next step. Any thread. */
+    void post(Runnable action) {
+        inbox.post(action);
+    }
+
+    /**
+     * Parks the driver until something arrives in the inbox, a stop is requested, or the wall
+     * clock reaches {@code wallDeadline} ({@link System#nanoTime()}).
+     *
+     * @return whether something arrived
+     */
+    boolean awaitInbox(long wallDeadline) {
+        return inbox.await(wallDeadline, this::stopRequested);
+    }
+
+    /**
+     * Runs {@code work} on a platform thread and returns its result to the calling task.
+     *
+     * @param me the calling task
+     * @param work the work
+     * @param <T> its result type
+     * @return its result
+     * @throws Exception its failure
+     */
+    public <T> T toThread(TaskImpl<?> me, ThrowingSupplier<T> work) throws Exception {
+        return Offloads.call(this, me, work);
+    }
+
+    void offloadStarted() {
+        offloadsInFlight++;
+    }
+
+    void offloadEnded() {
+        offloadsInFlight--;
+    }
+
     /** Cancels the root group (SIGINT / SIGTERM in real mode). Thread-safe. */
     void cancelRootFromOutside(CancelReason reason) {
-        postToInbox(() -> {
+        post(() -> {
             if (rootGroup != null) {
                 CancelScopeTree.cancel(this, rootGroup.scope, reason);
             } else if (rootTask != null) {
                 CancelScopeTree.cancel(this, rootTask.root, reason);
             }
         });
-    }
-
-    // =====================================================================================
-    // Offloading blocking work: Loop.toThread
-    // =====================================================================================
-
-    /** Runs {@code work} on a platform thread and returns its result to the calling task. */
-    @SuppressWarnings("unchecked")
-    public <T> T toThread(TaskImpl<?> me, ThrowingSupplier<T> work) throws Exception {
-        checkCancelled(me);
-        Offload op = new Offload(me);
-        offloadsInFlight++;
-        Offloads.POOL.execute(() -> {
-            Object result = null;
-            Throwable failure = null;
-            try {
-                result = work.get();
-            } catch (Throwable e) {
-                failure = e;
-            }
-            Object r = result;
-            Throwable f = failure;
-            postToInbox(() -> op.complete(this, r, f));
-        });
-        // In a simulation nothing else runs until the work is back, so cancellation cannot arrive.
-        while (!op.completed) {
-            block(me, op, op);
-        }
-        if (op.failure instanceof Exception e) {
-            throw e;
-        }
-        if (op.failure instanceof Error e) {
-            throw e;
-        }
-        return (T) op.result;
-    }
-
-    /** One call to {@code toThread}; cancelling the caller abandons the wait, not the work. */
-    private final class Offload implements Abortable {
-        final TaskImpl<?> caller;
-        boolean completed;
-        boolean abandoned;
-        Object result;
-        Throwable failure;
-
-        Offload(TaskImpl<?> caller) {
-            this.caller = caller;
-        }
-
-        void complete(Scheduler loop, Object r, Throwable f) {
-            loop.offloadsInFlight--;
-            if (abandoned) {
-                return;
-            }
-            completed = true;
-            result = r;
-            failure = f;
-            loop.wake(caller);
-        }
-
-        @Override
-        public boolean abort(TaskImpl<?> waiter) {
-            abandoned = true;
-            return true;
-        }
-
-        @Override
-        public String toString() {
-            return "work offloaded with Loop.toThread";
-        }
-    }
-
-    // =====================================================================================
-    // The inbox: the one way in for other threads
-    // =====================================================================================
-
-    private void postToInbox(Runnable action) {
-        inbox.add(action);
-        inboxPending = true;
-        signalDriver();
-    }
-
-    private void signalDriver() {
-        Thread d = driver;
-        if (d != null) {
-            LockSupport.unpark(d);
-        }
-    }
-
-    private void drainInbox() {
-        inboxPending = false;
-        Runnable r;
-        while ((r = inbox.poll()) != null) {
-            r.run();
-        }
-    }
-
-    /** Parks the driver until something arrives in the inbox or the loop clock reaches {@code deadline}. */
-    private void awaitInbox(long deadline) {
-        while (!inboxPending && !stopRequested) {
-            long wait = deadline - clock.now();
-            if (deadline == Long.MAX_VALUE) {
-                LockSupport.park(this);
-            } else if (wait > 0) {
-                LockSupport.parkNanos(this, wait);
-            } else {
-                return;
-            }
-            Thread.interrupted(); // the driver is not interruptible; stop requests use requestStop()
-        }
-        if (inboxPending) {
-            drainInbox();
-        }
     }
 
     // =====================================================================================
@@ -1199,13 +1004,10 @@ public final class Scheduler {
                 if (t.waitQueue != null) {
                     t.waitQueue.remove(t);
                 }
-                timers.remove(t.sleepTimer);
+                timers.disarm(t.sleepTimer);
                 wake(t, TaskImpl.WAKE_KILLED);
             } else if (t.foreignContinuation != null) {
-                t.continuation = t.foreignContinuation;
-                t.foreignContinuation = null;
-                t.inReady = true;
-                ready.add(t);
+                makeReady(t, OutsideWaits.takeHeld(t));
             } else if (!t.inReady) {
                 t.thread.interrupt(); // parked in java.util.concurrent: an interruptible wait ends
             }
@@ -1217,6 +1019,7 @@ public final class Scheduler {
                 break;
             }
             TaskImpl<?> t = ready.removeAt(0);
+            pickedAmong = 1;
             runStep(t);
             if (!t.done && !t.inReady && t.blockedOn == null && t.foreignContinuation == null && !t.killInterrupted) {
                 // it parked in java.util.concurrent while unwinding (e.g. in a finally): end that wait too,
@@ -1228,16 +1031,10 @@ public final class Scheduler {
     }
 
     private void drainInboxWhileKilling() {
-        Runnable r;
-        while ((r = inbox.poll()) != null) {
-            r.run();
-        }
+        inbox.drain();
         for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
             if (t.foreignContinuation != null) {
-                t.continuation = t.foreignContinuation;
-                t.foreignContinuation = null;
-                t.inReady = true;
-                ready.add(t);
+                makeReady(t, OutsideWaits.takeHeld(t));
             }
         }
     }
@@ -1246,256 +1043,24 @@ public final class Scheduler {
     // Diagnostics
     // =====================================================================================
 
-    private int countParkedOutside() {
-        int n = 0;
-        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
-            if (t.blockedOn == null && !t.inReady) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** At most this many cycles are printed (and returned by {@code DeadlockDetected.cycles()}). */
-    private static final int MAX_REPORTED_CYCLES = 20;
-    /** Edge visits the cycle search may make before it gives up on finding more. */
-    private static final int CYCLE_SEARCH_BUDGET = 200_000;
-
-    /**
-     * The deadlock report: the wait-for graph over the live tasks (task → what it waits on → the
-     * tasks that could end the wait, see {@link WaitTarget}), its cycles first, then every other
-     * blocked task in spawn order. Also leaves the cycles' task names in {@link #deadlockCycles}.
-     */
+    /** The deadlock report of the live tasks; also leaves its cycles in {@link #deadlockCycles}. */
     private String deadlockReport() {
-        List<TaskImpl<?>> tasks = new ArrayList<>(liveCount);
-        Map<TaskImpl<?>, Integer> index = new IdentityHashMap<>();
-        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
-            index.put(t, tasks.size());
-            tasks.add(t);
-        }
-        int n = tasks.size();
-        String[] waits = new String[n];
-        int[][] edges = new int[n][];
-        List<TaskImpl<?>> targets = new ArrayList<>();
-        for (int v = 0; v < n; v++) {
-            TaskImpl<?> t = tasks.get(v);
-            targets.clear();
-            if (t.blockedOn instanceof WaitTarget w) {
-                w.addWaitedFor(t, targets);
-                targets.removeIf(u -> !index.containsKey(u)); // only unfinished tasks are nodes
-            }
-            edges[v] = new int[targets.size()];
-            for (int k = 0; k < targets.size(); k++) {
-                edges[v][k] = index.get(targets.get(k));
-            }
-            waits[v] = describeWait(t, targets);
-        }
-        List<int[]> cycles = findCycles(edges);
-
-        StringBuilder sb = new StringBuilder();
-        if (simulated) {
-            sb.append("deadlock: every task is blocked and no timer is pending (virtual time ")
-                    .append(formatNanos(clock.now())).append(", step ").append(steps).append(").");
-        } else {
-            sb.append("deadlock: every task is blocked in simloop and no timer or offloaded call is pending (step ")
-                    .append(steps).append(").");
-        }
-        List<List<String>> cycleNames = new ArrayList<>(cycles.size());
-        boolean[] inCycle = new boolean[n];
-        for (int[] c : cycles) {
-            for (int v : c) {
-                inCycle[v] = true;
-            }
-        }
-        boolean others = false;
-        for (int v = 0; v < n; v++) {
-            others |= !inCycle[v];
-        }
-        if (cycles.isEmpty()) {
-            sb.append(" Blocked tasks:");
-        } else {
-            sb.append(' ').append(cycles.size()).append(cycles.size() == 1 ? " wait-for cycle" : " wait-for cycles")
-                    .append(others ? ", then the other blocked tasks:" : ":");
-        }
-        for (int[] c : cycles) {
-            List<String> names = new ArrayList<>(c.length);
-            sb.append("\ncycle: ");
-            for (int v : c) {
-                names.add(tasks.get(v).name());
-                sb.append('\'').append(tasks.get(v).name()).append("' → ");
-            }
-            sb.append('\'').append(tasks.get(c[0]).name()).append('\'');
-            for (int k = 0; k < c.length; k++) {
-                sb.append(k == 0 ? "\n  " : "\n  → ").append(waits[c[k]]);
-            }
-            cycleNames.add(List.copyOf(names));
-        }
-        if (cycles.size() == MAX_REPORTED_CYCLES) {
-            sb.append("\n(at most ").append(MAX_REPORTED_CYCLES).append(" cycles are shown)");
-        }
-        if (!cycles.isEmpty() && others) {
-            sb.append("\nother blocked tasks:");
-        }
-        for (int v = 0; v < n; v++) {
-            if (!inCycle[v]) {
-                sb.append("\n  ").append(waits[v]);
-            }
-        }
-        deadlockCycles = List.copyOf(cycleNames);
-        return sb.toString();
-    }
-
-    /** One line of a deadlock report: {@code task 'x' waits for ...}, or where it is parked. */
-    private static String describeWait(TaskImpl<?> t, List<TaskImpl<?>> targets) {
-        StringBuilder sb = new StringBuilder("task '").append(t.name()).append("' ");
-        if (t.blockedOn instanceof WaitTarget w) {
-            sb.append("waits for ").append(w.describeWait(targets));
-        } else if (t.blockedOn != null) {
-            sb.append("waits for ").append(t.blockedOn);
-        } else if (t.thread.getState() == Thread.State.BLOCKED) {
-            sb.append("waits to enter a monitor (synchronized) at ").append(topFrame(t.thread));
-        } else {
-            Object blocker = LockSupport.getBlocker(t.thread);
-            sb.append("is parked outside simloop")
-                    .append(blocker == null ? "" : " on " + blocker.getClass().getName())
-                    .append(" at ").append(topFrame(t.thread));
-        }
-        return sb.toString();
+        String header = simulated
+                ? "deadlock: every task is blocked and no timer is pending (virtual time " + formatNanos(clock.now())
+                        + ", step " + steps + ")."
+                : "deadlock: every task is blocked in simloop and no timer or offloaded call is pending (step "
+                        + steps + ").";
+        DeadlockReport report = DeadlockReport.ofLiveTasks(header, liveHead);
+        deadlockCycles = report.cycles();
+        return report.message();
     }
 
     /**
-     * The elementary cycles of a graph whose nodes are in spawn order, each starting at its
-     * earliest node and found in edge order, so the result is the same in every run: for each
-     * start node, a depth-first search through the later nodes of its strongly connected
-     * component. Stops at {@link #MAX_REPORTED_CYCLES} cycles or when the search budget is spent.
+     * Formats loop-clock nanos for messages, e.g. {@code 1.5s} or {@code 2h3m}.
+     *
+     * @param nanos the nanos
+     * @return the text
      */
-    static List<int[]> findCycles(int[][] edges) {
-        int n = edges.length;
-        int[] comp = stronglyConnectedComponents(edges);
-        int[] compSize = new int[n];
-        for (int v = 0; v < n; v++) {
-            compSize[comp[v]]++;
-        }
-        List<int[]> cycles = new ArrayList<>();
-        boolean[] onPath = new boolean[n];
-        int[] path = new int[n];
-        int[] next = new int[n];
-        int budget = CYCLE_SEARCH_BUDGET;
-        for (int s = 0; s < n && cycles.size() < MAX_REPORTED_CYCLES && budget > 0; s++) {
-            boolean selfLoop = false;
-            for (int w : edges[s]) {
-                selfLoop |= w == s;
-            }
-            if (compSize[comp[s]] < 2 && !selfLoop) {
-                continue;
-            }
-            int depth = 0;
-            path[0] = s;
-            next[0] = 0;
-            onPath[s] = true;
-            while (depth >= 0) {
-                int v = path[depth];
-                if (next[depth] < edges[v].length && budget > 0 && cycles.size() < MAX_REPORTED_CYCLES) {
-                    int w = edges[v][next[depth]++];
-                    budget--;
-                    if (w == s) {
-                        cycles.add(Arrays.copyOf(path, depth + 1));
-                    } else if (w > s && comp[w] == comp[s] && !onPath[w]) {
-                        depth++;
-                        path[depth] = w;
-                        next[depth] = 0;
-                        onPath[w] = true;
-                    }
-                } else {
-                    onPath[v] = false;
-                    depth--;
-                }
-            }
-        }
-        return cycles;
-    }
-
-    /** Tarjan's algorithm, iteratively (a chain of joins may be long): the component of each node. */
-    private static int[] stronglyConnectedComponents(int[][] edges) {
-        int n = edges.length;
-        int[] order = new int[n];
-        int[] low = new int[n];
-        int[] comp = new int[n];
-        Arrays.fill(order, -1);
-        boolean[] onStack = new boolean[n];
-        int[] stack = new int[n];
-        int sp = 0;
-        int[] callNode = new int[n];
-        int[] callEdge = new int[n];
-        int counter = 0;
-        int comps = 0;
-        for (int r = 0; r < n; r++) {
-            if (order[r] != -1) {
-                continue;
-            }
-            int depth = 0;
-            callNode[0] = r;
-            callEdge[0] = 0;
-            order[r] = low[r] = counter++;
-            stack[sp++] = r;
-            onStack[r] = true;
-            while (depth >= 0) {
-                int v = callNode[depth];
-                if (callEdge[depth] < edges[v].length) {
-                    int w = edges[v][callEdge[depth]++];
-                    if (order[w] == -1) {
-                        order[w] = low[w] = counter++;
-                        stack[sp++] = w;
-                        onStack[w] = true;
-                        depth++;
-                        callNode[depth] = w;
-                        callEdge[depth] = 0;
-                    } else if (onStack[w]) {
-                        low[v] = Math.min(low[v], order[w]);
-                    }
-                } else {
-                    if (low[v] == order[v]) {
-                        int w;
-                        do {
-                            w = stack[--sp];
-                            onStack[w] = false;
-                            comp[w] = comps;
-                        } while (w != v);
-                        comps++;
-                    }
-                    depth--;
-                    if (depth >= 0) {
-                        int u = callNode[depth];
-                        low[u] = Math.min(low[u], low[v]);
-                    }
-                }
-            }
-        }
-        return comp;
-    }
-
-    private static boolean inObjectWait(Thread t) {
-        for (StackTraceElement e : t.getStackTrace()) {
-            if (e.getClassName().equals("java.lang.Object") && e.getMethodName().startsWith("wait")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String topFrame(Thread t) {
-        for (StackTraceElement e : t.getStackTrace()) {
-            String c = e.getClassName();
-            if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.")
-                    && !c.startsWith("dev.simloop.internal.")) {
-                return e.toString();
-            }
-        }
-        StackTraceElement[] all = t.getStackTrace();
-        return all.length == 0 ? "an unknown frame" : all[0].toString();
-    }
-
-    /** Formats loop-clock nanos for messages, e.g. {@code 1.5s} or {@code 2h3m}. */
     public static String formatNanos(long nanos) {
         if (nanos == Long.MAX_VALUE) {
             return "never";

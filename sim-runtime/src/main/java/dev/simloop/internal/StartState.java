@@ -35,7 +35,7 @@ public final class StartState implements Abortable, WaitTarget {
         started = true;
         value = v;
         if (waiter != null) {
-            me.loop.wake(waiter);
+            me.loop.wake(waiter, this);
         }
     }
 
@@ -52,7 +52,7 @@ public final class StartState implements Abortable, WaitTarget {
         // The group still has to count the task as finished, but must not report its failure.
         t.group.childFinishedQuietly(t);
         if (waiter != null) {
-            loop.wake(waiter);
+            loop.wake(waiter, this);
         }
     }
 

@@ -7,21 +7,45 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 
 /**
- * A loop task: a virtual thread whose JDK scheduler is this object. When the JDK makes the thread
- * runnable (start, unpark, yield) it calls {@link #execute}, which hands the continuation to the
- * {@link Scheduler}; the task therefore runs only when the loop's driver mounts it.
+ * A loop task: a virtual thread whose JDK scheduler is this task's {@link #executor}. When the JDK
+ * makes the thread runnable (start, unpark, yield) it calls that executor, which hands the
+ * continuation to the {@link Scheduler}; the task therefore runs only when the loop's driver
+ * mounts it. The executor is a separate object, not this one, so no user holding a {@link Task}
+ * can reach it.
+ *
+ * <h2>States</h2>
+ * The scheduler-state fields below describe, together, where the task is. Exactly one row holds:
+ * <pre>
+ * state      inReady  blockedOn  done   meaning
+ * READY      true     null       false  in the ready queue, {@link #continuation} set
+ * RUNNING    false    null       false  mounted on the driver ({@code Scheduler.running == this})
+ * BLOCKED    false    non-null   false  waiting in simloop (a {@link WaitQueue}, a timer, a group,
+ *                                       a join, an offload): {@link #wake} is WAKE_NONE, and
+ *                                       {@link #abortable} says how a cancel ends the wait
+ * OUTSIDE    false    null       false  parked outside simloop (a monitor, a java.util.concurrent
+ *                                       synchronizer, ...); see {@link OutsideWaits}. A wake-up
+ *                                       from a thread the loop does not own is held in
+ *                                       {@link #foreignContinuation}
+ * DONE       false    null       true   finished; {@link #value} or {@link #failure} is final
+ * </pre>
+ * Transitions: READY → RUNNING (the driver picks it); RUNNING → READY (a schedule point),
+ * BLOCKED ({@code Scheduler.block}), OUTSIDE (it parked elsewhere) or DONE; BLOCKED → READY (a
+ * wake, a cancel that the wait's {@link Abortable} accepts, or the end of an aborted run);
+ * OUTSIDE → READY (a task of the loop unparks it, or a held wake-up is let through). Only the
+ * driver's thread changes these fields. A task is in at most one {@link WaitQueue} at a time, and
+ * only while BLOCKED ({@link #waitQueue} non-null).
  *
  * @param <T> the type of the task's value
  */
-public final class TaskImpl<T> implements Task<T>, Executor, WaitTarget {
+public final class TaskImpl<T> implements Task<T>, WaitTarget {
     /** The task whose thread this is; set as the task's first action. */
     static final ThreadLocal<TaskImpl<?>> CURRENT = new ThreadLocal<>();
 
     static final int WAKE_NONE = 0;
     /** Woken by whoever it waited for. */
-    public static final int WAKE_NORMAL = 1;
+    static final int WAKE_NORMAL = 1;
     /** Woken because a cancel aborted the wait. */
-    public static final int WAKE_CANCELLED = 2;
+    static final int WAKE_CANCELLED = 2;
     /** Woken to unwind because its run has ended. */
     static final int WAKE_KILLED = 3;
 
@@ -39,9 +63,13 @@ public final class TaskImpl<T> implements Task<T>, Executor, WaitTarget {
     /** Non-null when spawned by TaskGroup.start and until started() or the end. */
     final StartState start;
 
-    // ---- scheduler state (driver thread only)
+    /** The JDK scheduler of {@link #thread}: hands its continuations to the loop. */
+    private final Executor executor = this::submit;
+
+    // ---- scheduler state (driver thread only; see the state table above)
+    /** What to run when the driver next mounts the task. */
     Runnable continuation;
-    /** True while the task is in the ready queue. */
+    /** True while the task is in the ready queue (READY). */
     boolean inReady;
     /**
      * A continuation submitted by a foreign thread in a simulation: run only to unwind, or (when
@@ -55,9 +83,11 @@ public final class TaskImpl<T> implements Task<T>, Executor, WaitTarget {
      * replayable. Cleared when the task is woken, or when the loop stops waiting for outside.
      */
     boolean waitsOnSharedLock;
-    /** What the task waits on while blocked in simloop; null otherwise. */
+    /** What the task waits on while BLOCKED; null otherwise. */
     Object blockedOn;
+    /** How a cancel ends the wait while BLOCKED; null otherwise. */
     Abortable abortable;
+    /** Why a BLOCKED task was woken: WAKE_NONE while it still waits. */
     int wake;
     final SleepTimer sleepTimer = new SleepTimer();
     TaskImpl<?> livePrev;
@@ -67,8 +97,8 @@ public final class TaskImpl<T> implements Task<T>, Executor, WaitTarget {
     TaskImpl<?> waitPrev;
     TaskImpl<?> waitNext;
     WaitQueue waitQueue;
-    /** Free for the primitive the task waits on (a value to send, permits wanted, ...). */
-    public Object waitPayload;
+    /** While parked in a WaitQueue: what the task carries, then the unparker's reply. */
+    Object waitPayload;
 
     /** Scratch priority for the exploring strategy of the run (PCT, POS); meaningless otherwise. */
     long strategyPriority;
@@ -113,7 +143,7 @@ public final class TaskImpl<T> implements Task<T>, Executor, WaitTarget {
         this.start = start;
         this.root = CancelScopeTree.open(this, parentScope, "task '" + name + "'");
         this.innermost = root;
-        this.thread = VirtualThreads.newThread(this, name, this::runBody);
+        this.thread = VirtualThreads.newThread(executor, name, this::runBody);
     }
 
     private void runBody() {
@@ -148,8 +178,8 @@ public final class TaskImpl<T> implements Task<T>, Executor, WaitTarget {
         return e;
     }
 
-    @Override
-    public void execute(Runnable continuation) {
+    /** The JDK made the task's thread runnable (or started a thread that inherited this scheduler). */
+    private void submit(Runnable continuation) {
         Runnable mine = own;
         if (mine == null) {
             own = continuation; // the first submission is this task's own Thread.start()
@@ -188,8 +218,7 @@ public final class TaskImpl<T> implements Task<T>, Executor, WaitTarget {
             loop.schedulePoint(this);
         }
         while (!done) {
-            joiners.add(me);
-            loop.block(me, this, joiners);
+            joiners.park(me, this);
         }
         return outcome();
     }
@@ -283,7 +312,7 @@ public final class TaskImpl<T> implements Task<T>, Executor, WaitTarget {
 
         @Override
         void fire(Scheduler l) {
-            l.wake(TaskImpl.this);
+            l.wake(TaskImpl.this, this);
         }
 
         @Override

@@ -69,6 +69,40 @@ final class TimerHeap {
     }
 
     /** Removes and returns the earliest timer. */
+    /**
+     * Collects the armed timers due at {@code now} in firing order (deadline, deadlines before
+     * wake-ups, then arming order), leaving them armed.
+     *
+     * @param now the loop clock
+     * @param out where to put them; grown when too small
+     * @return the array holding them (out, or a bigger copy) with the count in {@link #dueCount}
+     */
+    Timer[] collectDue(long now, Timer[] out) {
+        dueCount = 0;
+        out = collect(0, now, out);
+        java.util.Arrays.sort(out, 0, dueCount, TimerHeap::compare);
+        return out;
+    }
+
+    /** How many timers the last {@link #collectDue} found. */
+    int dueCount;
+
+    private Timer[] collect(int i, long now, Timer[] out) {
+        if (i >= size || heap[i].deadline > now) {
+            return out; // a heap: nothing below a timer that is not due is due
+        }
+        if (dueCount == out.length) {
+            out = Arrays.copyOf(out, out.length * 2);
+        }
+        out[dueCount++] = heap[i];
+        out = collect(2 * i + 1, now, out);
+        return collect(2 * i + 2, now, out);
+    }
+
+    private static int compare(Timer a, Timer b) {
+        return a == b ? 0 : before(a, b) ? -1 : 1;
+    }
+
     Timer poll() {
         Timer t = heap[0];
         remove(t);

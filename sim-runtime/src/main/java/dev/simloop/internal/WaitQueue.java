@@ -1,16 +1,41 @@
 package dev.simloop.internal;
 
 /**
- * A FIFO queue of blocked tasks, linked through the tasks themselves (a task waits on one thing
- * at a time), so enqueueing, dequeueing and removing a cancelled waiter never allocate.
- * It is the {@link Abortable} of the waits that use it: a cancelled waiter is simply unlinked.
+ * The wait protocol of the primitives, after trio's ParkingLot: a FIFO queue of parked tasks that
+ * owns the tricky parts of waiting, so a primitive only parks and unparks. A task parks with
+ * {@link #park}; whoever changes the primitive's state unparks one waiter ({@link #unparkFirst},
+ * {@link #unpark}) or all ({@link #unparkAll}), optionally handing it a reply (a value, a permit, a
+ * "closed" marker) that {@code park} returns.
+ *
+ * <p>What the queue guarantees, by construction:
+ * <ul>
+ *   <li>a task waits in at most one queue, and only while it is blocked in it: it is linked on
+ *       {@link #park} and unlinked by whoever ends the wait — the unparker, or a cancel (the queue
+ *       is the wait's {@link Abortable}), so a cancelled waiter leaves no entry behind;
+ *   <li>an unpark wakes only a task that is parked here, so a wake-up cannot end some other wait;
+ *   <li>enqueueing, dequeueing and removing never allocate: tasks are linked through themselves.
+ * </ul>
+ *
+ * <p>Used on the loop's driver thread only (by the task mounted on it).
  */
 public final class WaitQueue implements Abortable {
-    // Invariant: head..tail linked by TaskImpl.waitNext/waitPrev; every linked task has
-    // waitQueue == this; size counts them.
+    /** What {@link #unparkFirst()} and {@link #unparkAll()} hand the waiters: no particular value. */
+    public static final Object UNPARKED = new Marker("unparked");
+    /**
+     * What {@link #park} returns when the task woke without being unparked: a cancel reached it
+     * while a shield hid the cancellation. The caller re-checks its condition and parks again.
+     */
+    public static final Object NOT_UNPARKED = new Marker("not unparked");
+
+    // Invariant: head..tail are linked by TaskImpl.waitNext/waitPrev; every linked task has
+    // waitQueue == this and is blocked (blockedOn != null) or about to block in park(); size counts them.
     private TaskImpl<?> head;
     private TaskImpl<?> tail;
     private int size;
+
+    /** Creates an empty queue. */
+    public WaitQueue() {
+    }
 
     /** @return whether nobody waits */
     public boolean isEmpty() {
@@ -27,8 +52,144 @@ public final class WaitQueue implements Abortable {
         return head;
     }
 
-    /** Appends {@code t}, which must not be in any queue. */
-    public void add(TaskImpl<?> t) {
+    /**
+     * Parks {@code me} at the end of the queue until it is unparked or cancelled. The caller has
+     * checked cancellation and its condition already.
+     *
+     * @param me the calling task
+     * @param target what the task waits on, for deadlock reports and traces (see {@link WaitTarget})
+     * @return the unparker's reply, or {@link #NOT_UNPARKED}
+     * @throws dev.simloop.Cancelled when a cancel ended the wait (the task is no longer queued)
+     */
+    public Object park(TaskImpl<?> me, Object target) {
+        return park(me, target, null, this);
+    }
+
+    /**
+     * As {@link #park(TaskImpl, Object)}, carrying {@code carried} for the unparker to take
+     * ({@link #carried}): the value a channel sender waits to hand over.
+     *
+     * @param me the calling task
+     * @param target what the task waits on
+     * @param carried what the task carries while parked
+     * @return the unparker's reply, or {@link #NOT_UNPARKED}
+     */
+    public Object park(TaskImpl<?> me, Object target, Object carried) {
+        return park(me, target, carried, this);
+    }
+
+    /**
+     * Parks {@code me} until unparked; a cancel does not end this wait (it is seen at the next
+     * checkpoint). For waits that must complete whatever happens to the task's scope: taking a lock
+     * back after a condition wait.
+     *
+     * @param me the calling task
+     * @param target what the task waits on
+     * @return the unparker's reply
+     */
+    public Object parkUncancellably(TaskImpl<?> me, Object target) {
+        return park(me, target, null, Abortable.NEVER);
+    }
+
+    private Object park(TaskImpl<?> me, Object target, Object carried, Abortable abortable) {
+        link(me);
+        me.waitPayload = carried;
+        try {
+            int w = me.loop.block(me, target, abortable);
+            return w == TaskImpl.WAKE_NORMAL ? me.waitPayload : NOT_UNPARKED;
+        } finally {
+            me.waitPayload = null;
+            if (me.waitQueue == this) {
+                unlink(me); // woken without an unpark (a shielded cancel): leave no entry behind
+            }
+        }
+    }
+
+    /**
+     * @param t a task parked in this queue
+     * @return what it carries ({@link #park(TaskImpl, Object, Object)}), or null
+     */
+    public Object carried(TaskImpl<?> t) {
+        if (t.waitQueue != this) {
+            throw new IllegalStateException(t + " is not parked in this queue");
+        }
+        return t.waitPayload;
+    }
+
+    /**
+     * Unparks the longest-waiting task with {@link #UNPARKED}.
+     *
+     * @return the task, or null when nobody waits
+     */
+    public TaskImpl<?> unparkFirst() {
+        return unparkFirst(UNPARKED);
+    }
+
+    /**
+     * Unparks the longest-waiting task, which {@link #park} then returns {@code reply} to.
+     *
+     * @param reply what park returns; not null
+     * @return the task, or null when nobody waits
+     */
+    public TaskImpl<?> unparkFirst(Object reply) {
+        TaskImpl<?> t = head;
+        if (t != null) {
+            unpark(t, reply);
+        }
+        return t;
+    }
+
+    /**
+     * Unparks {@code t}, which must be parked in this queue (a primitive that serves its waiters
+     * in another order, by priority, picks them itself).
+     *
+     * @param t the task
+     * @param reply what park returns; not null
+     */
+    public void unpark(TaskImpl<?> t, Object reply) {
+        if (t.waitQueue != this) {
+            throw new IllegalStateException(t + " is not parked in this queue");
+        }
+        unlink(t);
+        t.waitPayload = reply;
+        t.loop.wakeParked(t);
+    }
+
+    /**
+     * Unparks every waiting task, longest-waiting first.
+     *
+     * @param reply what park returns to each; not null
+     * @return how many were unparked
+     */
+    public int unparkAll(Object reply) {
+        int n = 0;
+        while (head != null) {
+            unpark(head, reply);
+            n++;
+        }
+        return n;
+    }
+
+    /** Unparks every waiting task with {@link #UNPARKED}. @return how many */
+    public int unparkAll() {
+        return unparkAll(UNPARKED);
+    }
+
+    /** A cancel reached a parked waiter: it leaves the queue, and the wait ends with the cancel. */
+    @Override
+    public boolean abort(TaskImpl<?> waiter) {
+        unlink(waiter);
+        return true;
+    }
+
+    /** Removes {@code t} if it is queued here (an aborted run's tasks unwinding). */
+    void remove(TaskImpl<?> t) {
+        if (t.waitQueue == this) {
+            unlink(t);
+        }
+    }
+
+    private void link(TaskImpl<?> t) {
         if (t.waitQueue != null) {
             throw new IllegalStateException("task '" + t.name() + "' is already waiting in a queue");
         }
@@ -44,24 +205,7 @@ public final class WaitQueue implements Abortable {
         size++;
     }
 
-    /** Removes and returns the longest-waiting task, or null when empty. */
-    public TaskImpl<?> poll() {
-        TaskImpl<?> t = head;
-        if (t != null) {
-            remove(t);
-        }
-        return t;
-    }
-
-    /**
-     * Removes {@code t} if it is in this queue.
-     *
-     * @return whether it was
-     */
-    public boolean remove(TaskImpl<?> t) {
-        if (t.waitQueue != this) {
-            return false;
-        }
+    private void unlink(TaskImpl<?> t) {
         if (t.waitPrev == null) {
             head = t.waitNext;
         } else {
@@ -76,12 +220,13 @@ public final class WaitQueue implements Abortable {
         t.waitNext = null;
         t.waitQueue = null;
         size--;
-        return true;
     }
 
-    @Override
-    public boolean abort(TaskImpl<?> waiter) {
-        remove(waiter);
-        return true;
+    /** A reply marker with a readable name (traces and debuggers show it). */
+    private record Marker(String name) {
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 }

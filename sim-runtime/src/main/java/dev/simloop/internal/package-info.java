@@ -5,6 +5,7 @@
  * <p>Where to find things: {@link dev.simloop.internal.Scheduler} is the run loop and owns every
  * piece of scheduling state; {@link dev.simloop.internal.LoopClock} is the clock (virtual or wall);
  * {@link dev.simloop.internal.CancelScopeTree} is the cancel-scope tree and cancellation delivery;
- * {@link dev.simloop.internal.Strategies} holds the strategies that pick the next ready task.
+ * {@link dev.simloop.internal.Picker} is what a strategy does at run time (one file per strategy);
+ * {@link dev.simloop.internal.WaitQueue} is the wait protocol every primitive parks and unparks with.
  */
 package dev.simloop.internal;

@@ -34,7 +34,6 @@ import java.util.Objects;
  * @param <T> the type of the values
  */
 public final class Channel<T> implements Iterable<T> {
-    private static final Object WAITING = new Object();
     private static final Object TAKEN = new Object();
     private static final Object CLOSED = new Object();
     // Invariants: receivers waiting implies the buffer is empty and no sender waits;
@@ -77,10 +76,7 @@ public final class Channel<T> implements Iterable<T> {
         if (closed) {
             throw new ChannelClosedException("Channel.send: " + me + " sent on a closed channel");
         }
-        TaskImpl<?> r = receivers.poll();
-        if (r != null) {
-            r.waitPayload = value;
-            loop.wake(r);
+        if (receivers.unparkFirst(value) != null) {
             loop.schedulePoint(this);
             return;
         }
@@ -89,18 +85,13 @@ public final class Channel<T> implements Iterable<T> {
             loop.schedulePoint(this);
             return;
         }
-        me.waitPayload = value;
-        try {
-            while (me.waitPayload == value) {
-                senders.add(me);
-                loop.block(me, sendWait, senders);
-            }
-            if (me.waitPayload == CLOSED) {
-                throw new ChannelClosedException("Channel.send: the channel was closed while " + me
-                        + " waited to send; the value was not delivered");
-            }
-        } finally {
-            me.waitPayload = null;
+        Object reply;
+        while ((reply = senders.park(me, sendWait, value)) == WaitQueue.NOT_UNPARKED) {
+            // a cancel hidden by a shield woke it: the value is still not taken, wait again
+        }
+        if (reply == CLOSED) {
+            throw new ChannelClosedException("Channel.send: the channel was closed while " + me
+                    + " waited to send; the value was not delivered");
         }
     }
 
@@ -117,10 +108,7 @@ public final class Channel<T> implements Iterable<T> {
         if (closed) {
             throw new ChannelClosedException("Channel.trySend: " + me + " sent on a closed channel");
         }
-        TaskImpl<?> r = receivers.poll();
-        if (r != null) {
-            r.waitPayload = value;
-            me.loop().wake(r);
+        if (receivers.unparkFirst(value) != null) {
             return true;
         }
         if (buffer.size() < capacity) {
@@ -150,19 +138,14 @@ public final class Channel<T> implements Iterable<T> {
         if (closed) {
             throw endOfChannel();
         }
-        me.waitPayload = WAITING;
-        try {
-            while (me.waitPayload == WAITING) {
-                receivers.add(me);
-                loop.block(me, receiveWait, receivers);
-            }
-            if (me.waitPayload == CLOSED) {
-                throw endOfChannel();
-            }
-            return (T) me.waitPayload;
-        } finally {
-            me.waitPayload = null;
+        Object reply;
+        while ((reply = receivers.park(me, receiveWait)) == WaitQueue.NOT_UNPARKED) {
+            // a cancel hidden by a shield woke it without a value: wait again
         }
+        if (reply == CLOSED) {
+            throw endOfChannel();
+        }
+        return (T) reply;
     }
 
     /**
@@ -184,11 +167,10 @@ public final class Channel<T> implements Iterable<T> {
     @SuppressWarnings("unchecked")
     private T poll(Scheduler loop) {
         T v = buffer.poll();
-        TaskImpl<?> s = senders.poll();
+        TaskImpl<?> s = senders.peek();
         if (s != null) {
-            T sent = (T) s.waitPayload;
-            s.waitPayload = TAKEN;
-            loop.wake(s);
+            T sent = (T) senders.carried(s);
+            senders.unpark(s, TAKEN);
             if (v == null) {
                 return sent; // rendezvous
             }
@@ -213,15 +195,8 @@ public final class Channel<T> implements Iterable<T> {
             return;
         }
         closed = true;
-        TaskImpl<?> t;
-        while ((t = receivers.poll()) != null) {
-            t.waitPayload = CLOSED;
-            me.loop().wake(t);
-        }
-        while ((t = senders.poll()) != null) {
-            t.waitPayload = CLOSED;
-            me.loop().wake(t);
-        }
+        receivers.unparkAll(CLOSED);
+        senders.unparkAll(CLOSED);
     }
 
     /** @return whether {@link #close()} was called */

@@ -34,14 +34,10 @@ final class ConditionCore implements WaitTarget {
         loop.checkCancelled(me); // raised while still holding the lock
         int holds = lock.releaseAll(me);
         RuntimeException failure = null;
-        me.waitPayload = null;
         try {
-            waiters.add(me);
-            loop.block(me, this, waiters);
+            waiters.park(me, this);
         } catch (Cancelled e) {
             failure = e;
-        } finally {
-            me.waitPayload = null;
         }
         try {
             lock.reacquire(me, holds, call);
@@ -61,9 +57,7 @@ final class ConditionCore implements WaitTarget {
         lock.requireHolder(me, call);
         TaskImpl<?> w = priority ? Priorities.mostUrgent(waiters) : waiters.peek();
         if (w != null) {
-            waiters.remove(w);
-            w.waitPayload = SIGNALLED;
-            me.loop().wake(w);
+            waiters.unpark(w, SIGNALLED);
         }
     }
 
@@ -72,9 +66,7 @@ final class ConditionCore implements WaitTarget {
         lock.requireHolder(me, call);
         while (!waiters.isEmpty()) {
             TaskImpl<?> w = priority ? Priorities.mostUrgent(waiters) : waiters.peek();
-            waiters.remove(w);
-            w.waitPayload = SIGNALLED;
-            me.loop().wake(w);
+            waiters.unpark(w, SIGNALLED);
         }
     }
 

@@ -27,10 +27,7 @@ public final class Event {
             return;
         }
         isSet = true;
-        TaskImpl<?> w;
-        while ((w = waiters.poll()) != null) {
-            me.loop().wake(w);
-        }
+        waiters.unparkAll();
     }
 
     /** @return whether the event is set */
@@ -52,8 +49,7 @@ public final class Event {
             return;
         }
         while (!isSet) {
-            waiters.add(me);
-            loop.block(me, waiting, waiters);
+            waiters.park(me, waiting);
         }
     }
 

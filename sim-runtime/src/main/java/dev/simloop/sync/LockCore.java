@@ -1,6 +1,5 @@
 package dev.simloop.sync;
 
-import dev.simloop.internal.Abortable;
 import dev.simloop.internal.HeldResource;
 import dev.simloop.internal.Priorities;
 import dev.simloop.internal.Scheduler;
@@ -66,8 +65,7 @@ final class LockCore extends HeldResource implements Held, WaitTarget {
             return;
         }
         while (holder() != me) {
-            waiters.add(me);
-            loop.block(me, this, waiters);
+            waiters.park(me, this);
             checkBroken(call);
         }
     }
@@ -106,10 +104,9 @@ final class LockCore extends HeldResource implements Held, WaitTarget {
     private void handOver(Scheduler loop) {
         TaskImpl<?> next = priority ? Priorities.mostUrgent(waiters) : waiters.peek();
         if (next != null) {
-            waiters.remove(next);
             holds = 1;
             giveTo(next);
-            loop.wake(next);
+            waiters.unpark(next, WaitQueue.UNPARKED);
         }
     }
 
@@ -142,8 +139,7 @@ final class LockCore extends HeldResource implements Held, WaitTarget {
             giveTo(me);
         } else {
             while (holder() != me) {
-                waiters.add(me);
-                loop.block(me, this, Abortable.NEVER);
+                waiters.parkUncancellably(me, this);
                 checkBroken(call);
             }
         }
@@ -160,10 +156,7 @@ final class LockCore extends HeldResource implements Held, WaitTarget {
     protected void holderFinished(TaskImpl<?> finished) {
         holds = 0;
         broken = kindAndName() + " is broken: its owner task '" + finished.name() + "' finished without releasing it";
-        TaskImpl<?> w;
-        while ((w = waiters.poll()) != null) {
-            finished.loop().wake(w);
-        }
+        waiters.unparkAll();
     }
 
     @Override

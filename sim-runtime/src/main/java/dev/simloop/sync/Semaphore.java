@@ -71,14 +71,8 @@ public final class Semaphore {
             loop.schedulePoint(this);
             return;
         }
-        me.waitPayload = null;
-        try {
-            while (me.waitPayload != GRANTED) {
-                waiters.add(me);
-                loop.block(me, waiting, waiters);
-            }
-        } finally {
-            me.waitPayload = null;
+        while (waiters.park(me, waiting) != GRANTED) {
+            // a cancel hidden by a shield woke it without a permit: wait again
         }
     }
 
@@ -104,11 +98,8 @@ public final class Semaphore {
     public void release() {
         TaskImpl<?> me = Scheduler.current("Semaphore.release");
         me.loop().touched(this);
-        TaskImpl<?> w = waiters.poll();
-        if (w != null) {
-            w.waitPayload = GRANTED;
-            me.loop().wake(w);
-            return;
+        if (waiters.unparkFirst(GRANTED) != null) {
+            return; // handed straight to the longest-waiting task
         }
         if (permits >= max) {
             throw new IllegalStateException("Semaphore.release: " + me + " released a bounded semaphore that already "

@@ -1,0 +1,251 @@
+package dev.simloop.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The text of a deadlock report, from the wait-for graph of the blocked tasks: its elementary
+ * cycles first, then every other blocked task in spawn order. A pure function of its input (the
+ * loop gathers the graph, see {@code Scheduler}), so the same graph always gives the same text.
+ *
+ * @param message the report
+ * @param cycles the task names of each cycle reported, in order; each starts at its earliest-spawned task
+ */
+record DeadlockReport(String message, List<List<String>> cycles) {
+    /** At most this many cycles are printed (and returned). */
+    static final int MAX_REPORTED_CYCLES = 20;
+    /** Edge visits the cycle search may make before it gives up on finding more. */
+    static final int CYCLE_SEARCH_BUDGET = 200_000;
+
+    /**
+     * Builds the report of the live tasks from {@code liveHead} on (in spawn order): the wait-for
+     * graph is task → what it waits on → the tasks that could end the wait (see {@link WaitTarget}).
+     *
+     * @param header the first sentence
+     * @param liveHead the first live task
+     * @return the report
+     */
+    static DeadlockReport ofLiveTasks(String header, TaskImpl<?> liveHead) {
+        List<TaskImpl<?>> tasks = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        Map<TaskImpl<?>, Integer> index = new IdentityHashMap<>();
+        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
+            index.put(t, tasks.size());
+            tasks.add(t);
+            names.add(t.name());
+        }
+        int n = tasks.size();
+        String[] waits = new String[n];
+        int[][] edges = new int[n][];
+        List<TaskImpl<?>> targets = new ArrayList<>();
+        for (int v = 0; v < n; v++) {
+            TaskImpl<?> t = tasks.get(v);
+            targets.clear();
+            if (t.blockedOn instanceof WaitTarget w) {
+                w.addWaitedFor(t, targets);
+                targets.removeIf(u -> !index.containsKey(u)); // only unfinished tasks are nodes
+            }
+            edges[v] = new int[targets.size()];
+            for (int k = 0; k < targets.size(); k++) {
+                edges[v][k] = index.get(targets.get(k));
+            }
+            waits[v] = describeWait(t, targets);
+        }
+        return of(header, names, waits, edges);
+    }
+
+    /** One line of a deadlock report: {@code task 'x' waits for ...}, or where it is parked. */
+    private static String describeWait(TaskImpl<?> t, List<TaskImpl<?>> targets) {
+        String prefix = "task '" + t.name() + "' ";
+        if (t.blockedOn instanceof WaitTarget w) {
+            return prefix + "waits for " + w.describeWait(targets);
+        }
+        if (t.blockedOn != null) {
+            return prefix + "waits for " + t.blockedOn;
+        }
+        return prefix + OutsideWaits.describe(t);
+    }
+
+    /**
+     * Builds the report from a graph.
+     *
+     * @param header the first sentence (what is blocked, when)
+     * @param names each task's name, in spawn order (node {@code i} is {@code names.get(i)})
+     * @param waits each task's line: {@code task 'x' waits for ...}
+     * @param edges {@code edges[i]}: the nodes task {@code i} waits for, in a deterministic order
+     * @return the report
+     */
+    static DeadlockReport of(String header, List<String> names, String[] waits, int[][] edges) {
+        int n = names.size();
+        List<int[]> found = findCycles(edges);
+        boolean[] inCycle = new boolean[n];
+        for (int[] c : found) {
+            for (int v : c) {
+                inCycle[v] = true;
+            }
+        }
+        boolean others = false;
+        for (int v = 0; v < n; v++) {
+            others |= !inCycle[v];
+        }
+        StringBuilder sb = new StringBuilder(header);
+        if (found.isEmpty()) {
+            sb.append(" Blocked tasks:");
+        } else {
+            sb.append(' ').append(found.size()).append(found.size() == 1 ? " wait-for cycle" : " wait-for cycles")
+                    .append(others ? ", then the other blocked tasks:" : ":");
+        }
+        List<List<String>> cycles = new ArrayList<>(found.size());
+        for (int[] c : found) {
+            List<String> cycle = new ArrayList<>(c.length);
+            sb.append("\ncycle: ");
+            for (int v : c) {
+                cycle.add(names.get(v));
+                sb.append('\'').append(names.get(v)).append("' → ");
+            }
+            sb.append('\'').append(names.get(c[0])).append('\'');
+            for (int k = 0; k < c.length; k++) {
+                sb.append(k == 0 ? "\n  " : "\n  → ").append(waits[c[k]]);
+            }
+            cycles.add(List.copyOf(cycle));
+        }
+        if (found.size() == MAX_REPORTED_CYCLES) {
+            sb.append("\n(at most ").append(MAX_REPORTED_CYCLES).append(" cycles are shown)");
+        }
+        if (!found.isEmpty() && others) {
+            sb.append("\nother blocked tasks:");
+        }
+        for (int v = 0; v < n; v++) {
+            if (!inCycle[v]) {
+                sb.append("\n  ").append(waits[v]);
+            }
+        }
+        return new DeadlockReport(sb.toString(), List.copyOf(cycles));
+    }
+
+    /**
+     * The elementary cycles of a graph whose nodes are in spawn order, each starting at its
+     * earliest node and found in edge order, so the result is the same in every run: for each
+     * start node, a depth-first search through the later nodes of its strongly connected
+     * component. Stops at {@link #MAX_REPORTED_CYCLES} cycles or when the search budget is spent.
+     *
+     * @param edges {@code edges[v]}: the successors of node {@code v}
+     * @return the cycles, each as its nodes in order
+     */
+    static List<int[]> findCycles(int[][] edges) {
+        int n = edges.length;
+        int[] comp = stronglyConnectedComponents(edges);
+        int[] compSize = new int[n];
+        for (int v = 0; v < n; v++) {
+            compSize[comp[v]]++;
+        }
+        List<int[]> cycles = new ArrayList<>();
+        boolean[] onPath = new boolean[n];
+        int[] path = new int[n];
+        int[] next = new int[n];
+        int budget = CYCLE_SEARCH_BUDGET;
+        for (int s = 0; s < n && cycles.size() < MAX_REPORTED_CYCLES && budget > 0; s++) {
+            if (compSize[comp[s]] < 2 && !hasSelfLoop(edges, s)) {
+                continue;
+            }
+            int depth = 0;
+            path[0] = s;
+            next[0] = 0;
+            onPath[s] = true;
+            while (depth >= 0) {
+                int v = path[depth];
+                if (next[depth] < edges[v].length && budget > 0 && cycles.size() < MAX_REPORTED_CYCLES) {
+                    int w = edges[v][next[depth]++];
+                    budget--;
+                    if (w == s) {
+                        cycles.add(Arrays.copyOf(path, depth + 1));
+                    } else if (w > s && comp[w] == comp[s] && !onPath[w]) {
+                        depth++;
+                        path[depth] = w;
+                        next[depth] = 0;
+                        onPath[w] = true;
+                    }
+                } else {
+                    onPath[v] = false;
+                    depth--;
+                }
+            }
+        }
+        return cycles;
+    }
+
+    private static boolean hasSelfLoop(int[][] edges, int v) {
+        for (int w : edges[v]) {
+            if (w == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Tarjan's algorithm, iteratively (a chain of joins may be long).
+     *
+     * @return the component number of each node
+     */
+    static int[] stronglyConnectedComponents(int[][] edges) {
+        int n = edges.length;
+        int[] order = new int[n];
+        int[] low = new int[n];
+        int[] comp = new int[n];
+        Arrays.fill(order, -1);
+        boolean[] onStack = new boolean[n];
+        int[] stack = new int[n];
+        int sp = 0;
+        int[] callNode = new int[n];
+        int[] callEdge = new int[n];
+        int counter = 0;
+        int comps = 0;
+        for (int r = 0; r < n; r++) {
+            if (order[r] != -1) {
+                continue;
+            }
+            int depth = 0;
+            callNode[0] = r;
+            callEdge[0] = 0;
+            order[r] = low[r] = counter++;
+            stack[sp++] = r;
+            onStack[r] = true;
+            while (depth >= 0) {
+                int v = callNode[depth];
+                if (callEdge[depth] < edges[v].length) {
+                    int w = edges[v][callEdge[depth]++];
+                    if (order[w] == -1) {
+                        order[w] = low[w] = counter++;
+                        stack[sp++] = w;
+                        onStack[w] = true;
+                        depth++;
+                        callNode[depth] = w;
+                        callEdge[depth] = 0;
+                    } else if (onStack[w]) {
+                        low[v] = Math.min(low[v], order[w]);
+                    }
+                } else {
+                    if (low[v] == order[v]) {
+                        int w;
+                        do {
+                            w = stack[--sp];
+                            onStack[w] = false;
+                            comp[w] = comps;
+                        } while (w != v);
+                        comps++;
+                    }
+                    depth--;
+                    if (depth >= 0) {
+                        int u = callNode[depth];
+                        low[u] = Math.min(low[u], low[v]);
+                    }
+                }
+            }
+        }
+        return comp;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.simloop.internal;
+
+import dev.simloop.LeakDetected;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The leak check of one run: resources (locks) a task finished holding, and tasks still alive when
+ * a run ended normally (which should never happen). A run that otherwise succeeded fails with
+ * {@link LeakDetected}; a failed run keeps its failure and gets the leak as a suppressed exception.
+ */
+final class LeakCheck {
+    /** One line per resource a task finished holding; null while none (the usual case). */
+    private List<String> leaks;
+
+    /**
+     * Records that {@code holder} finished still holding {@code r}. Rare, so it may build the
+     * message now.
+     */
+    void resourceLeaked(HeldResource r, TaskImpl<?> holder, String when) {
+        if (leaks == null) {
+            leaks = new ArrayList<>(2);
+        }
+        leaks.add(r.resourceName() + " was still held by task '" + holder.name() + "' when it finished (" + when + ")");
+    }
+
+    /**
+     * @param failure the run's failure, or null
+     * @param aliveHead the first task still alive at the end, or null; only looked at when the run
+     *     was not aborted (an aborted run's tasks are unwound, not leaked)
+     * @param aborted whether the run was aborted
+     * @param when the step and virtual time, for the messages
+     * @return the run's failure with the leaks found
+     */
+    Throwable apply(Throwable failure, TaskImpl<?> aliveHead, boolean aborted, String when) {
+        if (leaks == null && (aliveHead == null || aborted)) {
+            return failure; // the common case, without allocating
+        }
+        List<String> found = leaks == null ? new ArrayList<>() : new ArrayList<>(leaks);
+        if (!aborted) {
+            for (TaskImpl<?> t = aliveHead; t != null; t = t.liveNext) {
+                found.add("task '" + t.name() + "' was still alive when the run ended (" + when + ")");
+            }
+        }
+        if (found.isEmpty()) {
+            return failure;
+        }
+        LeakDetected leak = new LeakDetected(found);
+        if (failure == null) {
+            return leak;
+        }
+        failure.addSuppressed(leak);
+        return failure;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.simloop.internal;
+
+import dev.simloop.NondeterminismDetected;
+
+/**
+ * Follows recorded choices, then hands over to another picker. How a recorded choice that no
+ * longer fits (more candidates recorded than the run has) is treated depends on the {@link Mode}.
+ */
+public final class ReplayPicker extends WrappingPicker {
+    /** What to do when the recording stops fitting the run. */
+    public enum Mode {
+        /** Fail the run with {@link NondeterminismDetected} naming the choice (exact replay). */
+        STRICT,
+        /** From the first choice that does not fit, let the fallback picker decide the rest. */
+        LENIENT,
+        /** Take every recorded choice modulo the candidates (a jqwik-generated schedule). */
+        MODULO
+    }
+
+    private final int[] choices;
+    private final Mode mode;
+    private int divergedAt = -1;
+
+    /**
+     * @param choices the recorded choices
+     * @param mode how a choice that no longer fits is treated
+     * @param fallback decides every choice after the recording (and after a lenient divergence)
+     */
+    public ReplayPicker(int[] choices, Mode mode, Picker fallback) {
+        super(fallback);
+        this.choices = choices;
+        this.mode = mode;
+    }
+
+    @Override
+    public int pick(ReadyQueue ready, int k) {
+        int c = recorded(ready.size(), k, "ready task", ready);
+        return c >= 0 ? c : inner.pick(ready, k);
+    }
+
+    @Override
+    public int pickTimer(int options, int k) {
+        int c = recorded(options, k, "tied-timer option", null);
+        return c >= 0 ? c : inner.pickTimer(options, k);
+    }
+
+    /** @return the recorded choice {@code k}, or -1 when the fallback decides */
+    private int recorded(int n, int k, String what, ReadyQueue ready) {
+        if (divergedAt >= 0) {
+            return -1;
+        }
+        String tasks = ready == null ? "" : " " + ready;
+        if (k < choices.length) {
+            int c = choices[k];
+            if (c < n) {
+                return c;
+            }
+            switch (mode) {
+                case MODULO:
+                    return c % n;
+                case LENIENT:
+                    divergedAt = k;
+                    return -1;
+                default:
+                    throw new NondeterminismDetected("choice " + k + ": the recorded choice is "
+                            + what + " #" + c + " but only " + n + " " + what + "s are candidates" + tasks
+                            + ". The program or its inputs changed since the line was recorded; "
+                            + "Simulation.builder().lenientReplay(true) continues with the strategy from here.");
+            }
+        }
+        if (mode == Mode.STRICT) {
+            throw new NondeterminismDetected("choice " + k + ": the recorded schedule has only "
+                    + choices.length + " choices but the run needs more (" + n + " " + what + "s are candidates"
+                    + tasks + "). The program or its inputs changed since the line was recorded; "
+                    + "Simulation.builder().lenientReplay(true) continues with the strategy from here.");
+        }
+        return -1;
+    }
+
+    @Override
+    public void runEnded(int made) {
+        if (mode == Mode.STRICT && made < choices.length) {
+            throw new NondeterminismDetected("the run made " + made + " choices but the recorded schedule has "
+                    + choices.length + ". The program or its inputs changed since the line was recorded.");
+        }
+    }
+}

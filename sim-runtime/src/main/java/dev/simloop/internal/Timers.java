@@ -1,0 +1,115 @@
+package dev.simloop.internal;
+
+/**
+ * The loop's timers: the heap of armed timers (sleeps and scope deadlines), and firing the ones
+ * that are due. In a simulation, several timers due at one virtual instant are a recorded choice
+ * ({@link #fireTied}), because their order decides races at that instant.
+ *
+ * <p>A timer is in exactly one of two states: armed (in the heap) or not. Firing takes it out of
+ * the heap first, and a due timer stays in the heap until it fires, so disarming a timer at any
+ * moment (a sleeper cancelled by a deadline that fired first at the same instant) means it never
+ * fires: no stale wake-up can reach a task that has moved on to another wait.
+ *
+ * <p>Driver thread only (or the task mounted on it).
+ */
+final class Timers {
+    private final Scheduler loop;
+    private final TimerHeap heap = new TimerHeap();
+    /** Scratch for {@link #fireTied}: the timers due at one instant, in firing order. Empty between uses. */
+    private Timer[] due = new Timer[8];
+
+    Timers(Scheduler loop) {
+        this.loop = loop;
+    }
+
+    boolean isEmpty() {
+        return heap.isEmpty();
+    }
+
+    /** @return the deadline of the next timer; the heap must not be empty */
+    long nextDeadline() {
+        return heap.peek().deadline;
+    }
+
+    /** @return whether a timer is due at {@code now} */
+    boolean anyDue(long now) {
+        Timer t = heap.peek();
+        return t != null && t.deadline <= now;
+    }
+
+    void arm(Timer t, long deadline) {
+        heap.arm(t, deadline);
+    }
+
+    void disarm(Timer t) {
+        heap.remove(t);
+    }
+
+    /** @return every armed timer, in no particular order (for diagnostics) */
+    Timer[] snapshot() {
+        return heap.snapshot();
+    }
+
+    /**
+     * Fires the timers due at {@code now}, earliest first.
+     *
+     * @return false when some due timers were held back for the ready tasks to run first (they
+     *     stay armed and fire at a later call), or the strategy failed the run
+     */
+    boolean fireDue(long now, boolean chooseTies) {
+        Timer t;
+        while ((t = heap.peek()) != null && t.deadline <= now) {
+            if (chooseTies && heap.secondIsDue(now)) {
+                if (!fireTied(now)) {
+                    return false;
+                }
+                continue;
+            }
+            heap.poll();
+            t.fire(loop);
+        }
+        return true;
+    }
+
+    /**
+     * Several timers are due at once in a simulation. What happens next is a recorded choice,
+     * because it decides races at the same virtual instant: which tied timer fires next (a sleep
+     * ending exactly at its scope's deadline completes when its wake-up fires first, and is
+     * cancelled when the deadline does), and, once a fired timer has made tasks ready, whether
+     * they run before the rest fire (a worker woken at the instant a waiter's deadline passes can
+     * then hand over its result first), as if the tied timers were an instant apart. Choice 0 is
+     * the production order, every due timer at once in heap order (deadlines before wake-ups, then
+     * arming order), so FIFO keeps "the timeout wins a tie". The due timers are collected afresh
+     * before each choice, so a timer disarmed by one that fired (a cancelled sleeper's wake-up) is
+     * no longer a candidate.
+     *
+     * @return false when the rest were held back (they stay armed), or the strategy failed the run
+     */
+    private boolean fireTied(long now) {
+        try {
+            for (;;) {
+                due = heap.collectDue(now, due);
+                int n = heap.dueCount;
+                if (n == 0) {
+                    return true;
+                }
+                int options = loop.hasReadyTasks() ? n + 1 : n;
+                int index = options == 1 ? 0 : loop.pickTimer(options);
+                if (index < 0) {
+                    return false; // the strategy failed the run (a replay that no longer fits)
+                }
+                if (index == n) {
+                    return false; // hold the rest back: the ready tasks run first
+                }
+                Timer chosen = due[index];
+                heap.remove(chosen);
+                chosen.fire(loop);
+                if (loop.aborted()) {
+                    return false;
+                }
+            }
+        } finally {
+            java.util.Arrays.fill(due, null);
+        }
+    }
+}
