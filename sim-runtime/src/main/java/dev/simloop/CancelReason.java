@@ -9,7 +9,12 @@ public enum CancelReason {
     /** A task of the group failed, so the group cancelled its body and its other tasks. */
     GROUP_FAILURE("a task in the group failed"),
     /** The process received SIGINT or SIGTERM (real mode only), which cancels the root group. */
-    SIGNAL("the process received a termination signal");
+    SIGNAL("the process received a termination signal"),
+    /**
+     * The task's thread was interrupted ({@link Thread#interrupt()}): an interrupt of a task is a
+     * request to cancel it, like {@link Task#cancel()}.
+     */
+    INTERRUPTED("the task's thread was interrupted");
 
     private final String description;
 

@@ -114,6 +114,19 @@ public final class Loop {
         me.loop().checkpoint(me);
     }
 
+    /**
+     * Raises {@link Cancelled} if the calling task is inside a cancelled scope, without letting any
+     * other task run (unlike {@link #checkpoint()}, which lets every other ready task run first,
+     * and is also where a cancelled task yields before it raises). For code that must notice a
+     * cancellation in a tight loop without giving up its turn, like trio's
+     * {@code checkpoint_if_cancelled}; do not catch the {@code Cancelled} and loop on it, or the
+     * other tasks never run.
+     */
+    public static void checkpointIfCancelled() {
+        TaskImpl<?> me = Scheduler.current("Loop.checkpointIfCancelled");
+        me.loop().raiseIfCancelled(me);
+    }
+
     /** @return the calling task */
     public static Task<?> currentTask() {
         return Scheduler.current("Loop.currentTask");

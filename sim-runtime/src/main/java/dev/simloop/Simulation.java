@@ -5,6 +5,7 @@ import dev.simloop.internal.Drivers;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.Picker;
 import dev.simloop.internal.ReplayPicker;
+import dev.simloop.internal.Runaway;
 import dev.simloop.internal.WidthRecorder;
 import java.time.Duration;
 import java.util.Locale;
@@ -33,6 +34,8 @@ public final class Simulation {
     public static final long DEFAULT_MAX_STEPS = 10_000_000L;
     /** Default runaway-time guard. */
     public static final Duration DEFAULT_MAX_VIRTUAL_TIME = Duration.ofDays(365);
+    /** Default of {@link Builder#maxStepWallTime}: 10 seconds of real time. */
+    public static final Duration DEFAULT_MAX_STEP_WALL_TIME = Duration.ofSeconds(10);
 
     private Simulation() {
     }
@@ -116,6 +119,20 @@ public final class Simulation {
         Builder maxVirtualTime(Duration d);
 
         /**
+         * The no-silent-hang guard, in real (wall-clock) time: a task that runs this long without
+         * reaching a checkpoint (a CPU loop), or a simulation that waits this long for work outside it
+         * ({@link Loop#toThread} work, a future of the common pool, a wait that only a thread outside
+         * could end), fails the run with {@link LimitExceeded} (or {@link NondeterminismDetected} for the
+         * last), naming the task and where it is. A runaway task's thread cannot be stopped (the JVM
+         * cannot kill a thread): the run reports and returns, and the thread goes on until it reaches
+         * a checkpoint, where it unwinds. Default {@link #DEFAULT_MAX_STEP_WALL_TIME}.
+         *
+         * @param d the limit; positive
+         * @return this builder
+         */
+        Builder maxStepWallTime(Duration d);
+
+        /**
          * Runs the loop with a priority policy: the strategy chooses only among the ready tasks with
          * the most urgent effective priority (and tasks boosted after waiting too long), so the
          * explored interleavings are the ones a production loop with the same policy can produce.
@@ -159,6 +176,7 @@ public final class Simulation {
         private boolean checkDeterminism;
         private long maxSteps = DEFAULT_MAX_STEPS;
         private Duration maxVirtualTime = DEFAULT_MAX_VIRTUAL_TIME;
+        private Duration maxStepWallTime = DEFAULT_MAX_STEP_WALL_TIME;
         private PriorityPolicy priorityPolicy;
         private boolean trace;
         private boolean checkLeaks = true;
@@ -240,6 +258,12 @@ public final class Simulation {
         }
 
         @Override
+        public Builder maxStepWallTime(Duration d) {
+            this.maxStepWallTime = positive(d, "Simulation.Builder.maxStepWallTime");
+            return this;
+        }
+
+        @Override
         public Builder priorityPolicy(PriorityPolicy policy) {
             this.priorityPolicy = policy;
             return this;
@@ -283,11 +307,28 @@ public final class Simulation {
                 loop.checkDeterminism(check);
             }
             loop.setCheckLeaks(checkLeaks);
-            Scheduler.RunOutcome o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())),
-                    caller -> loop.requestStop());
+            loop.setMaxStepWallTime(maxStepWallTime);
+            Scheduler.RunOutcome o;
+            try {
+                o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())), caller -> loop.requestStop());
+            } catch (Runaway r) {
+                o = r.outcome(); // a task ran away; its thread goes on without us
+            }
             return new Result<>((T) o.value(), o, strategy, priorityPolicy, seed,
                     widths == null ? null : widths.widths());
         }
+    }
+
+    /**
+     * @return {@code d}, checked to be a positive duration
+     * @throws IllegalArgumentException naming {@code call} when it is zero or negative
+     */
+    static Duration positive(Duration d, String call) {
+        Objects.requireNonNull(d, call + ": d");
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(call + ": must be positive, but was " + d);
+        }
+        return d;
     }
 
     /** @return the raw digest of a result made here (cheaper than parsing {@code traceDigest()}) */

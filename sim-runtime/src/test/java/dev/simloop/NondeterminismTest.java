@@ -106,22 +106,23 @@ class NondeterminismTest {
     @Test
     void blockingSocketReadInASimulationIsReportedNamingTheTask() throws Exception {
         // A read that no data will ever end: the run must not hang, and the report names the task and
-        // where it blocked. (Whether the JDK's I/O poller would ever wake a task of a custom scheduler
-        // is not something a simulation can rely on, so the report is a deadlock, not a hang.)
+        // where it blocked: the JDK's I/O poller (a thread the simulation does not own) is the only
+        // thing that could end the wait, either when the read starts it or after maxStepWallTime.
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
                 Socket accepted = server.accept()) {
             AtomicReference<Thread> reader = new AtomicReference<>();
-            SimResult<Object> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
-                tg.spawn("reader", () -> {
-                    reader.set(Thread.currentThread());
-                    InputStream in = accepted.getInputStream();
-                    return in.read();
-                });
-                return null;
-            }));
-            assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
-                    .hasMessageContaining("task 'reader' is parked outside simloop")
+            SimResult<Object> r = Simulation.builder().seed(1).maxStepWallTime(Duration.ofMillis(200))
+                    .run(() -> TaskGroup.with(tg -> {
+                        tg.spawn("reader", () -> {
+                            reader.set(Thread.currentThread());
+                            InputStream in = accepted.getInputStream();
+                            return in.read();
+                        });
+                        return null;
+                    }));
+            assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                    .hasMessageStartingWith("task 'reader' ")
                     .hasMessageContaining("NondeterminismTest");
             assertThat(reader.get().getState()).isEqualTo(Thread.State.TERMINATED); // unwound by the end of the run
             assertThat(client.isConnected()).isTrue();
@@ -129,15 +130,23 @@ class NondeterminismTest {
     }
 
     @Test
-    void anUntimedWaitThatNothingInTheSimulationCanEndIsReportedAsADeadlockNamingTheTask() {
+    void anUntimedWaitThatNothingInTheSimulationCanEndFailsNamingTheTaskWhatItWaitsOnAndTheLine() {
         CompletableFuture<String> never = new CompletableFuture<>();
-        SimResult<Object> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
-            tg.spawn("stuck", () -> never.get());
-            return null;
-        }));
-        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
-                .hasMessageContaining("task 'stuck' is parked outside simloop")
-                .hasMessageContaining("CompletableFuture");
+        for (int run = 0; run < 3; run++) {
+            SimResult<Object> r = Simulation.builder().seed(1).maxStepWallTime(Duration.ofMillis(100))
+                    .run(() -> TaskGroup.with(tg -> {
+                        tg.spawn("stuck", () -> never.get());
+                        return null;
+                    }));
+            assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                    .hasMessageStartingWith("task 'stuck' waits outside simloop on a java.util.concurrent."
+                            + "CompletableFuture (java.util.concurrent.CompletableFuture$Signaller) at "
+                            + "dev.simloop.NondeterminismTest.")
+                    .hasMessageContaining("and nothing woke it: every task of the simulation is waiting, no timer "
+                            + "is pending, and no thread outside woke it within 0.1s (maxStepWallTime; step 2, "
+                            + "virtual time 0s)")
+                    .hasMessageContaining("Run the work as tasks (TaskGroup.spawn)");
+        }
     }
 
     @Test

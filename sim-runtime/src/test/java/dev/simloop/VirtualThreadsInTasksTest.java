@@ -3,27 +3,26 @@ package dev.simloop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A virtual thread created inside a task without a scheduler inherits the task's scheduler (a JDK
- * rule); it must not be scheduled as if it were the task (the JDK's I/O sub-pollers are created that
- * way on the first I/O of the process).
+ * rule). On a real loop it must not be scheduled as if it were the task: it runs off the loop (the
+ * JDK's I/O sub-pollers are created that way on the first I/O of the process). In a simulation it
+ * is a thread the simulation does not own, and the run fails at the step that creates it.
  */
 class VirtualThreadsInTasksTest {
 
-    @ParameterizedTest
-    @EnumSource(Modes.class)
+    @Test
     @Timeout(60)
-    void aVirtualThreadStartedInATaskRunsOffTheLoop(Modes mode) {
+    void onARealLoopAVirtualThreadStartedInATaskRunsOffTheLoop() {
         AtomicReference<Thread> inner = new AtomicReference<>();
-        String v = mode.run(() -> TaskGroup.with(tg -> {
+        String v = Loop.run(() -> TaskGroup.with(tg -> {
             Task<String> t = tg.spawn("creator", () -> {
                 AtomicReference<String> result = new AtomicReference<>();
                 Thread vt = Thread.ofVirtual().name("user-vthread").start(() -> {
@@ -43,15 +42,14 @@ class VirtualThreadsInTasksTest {
         assertThat(inner.get().getState()).isEqualTo(Thread.State.TERMINATED);
     }
 
-    @ParameterizedTest
-    @EnumSource(Modes.class)
+    @Test
     @Timeout(60)
-    void aVirtualThreadPerTaskExecutorInATaskWorks(Modes mode) {
-        int v = mode.run(() -> {
+    void onARealLoopAVirtualThreadPerTaskExecutorInATaskWorks() {
+        int v = Loop.run(() -> {
             try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
                 Future<Integer> f = ex.submit(() -> 21 * 2);
                 // Wait for the executor's thread to end off the loop too: otherwise close() below may
-                // find it still finishing and make a timed (real-clock) wait inside the task.
+                // find it still finishing and make a timed wait inside the task.
                 return Loop.toThread(() -> {
                     int r = f.get();
                     ex.shutdown();
@@ -61,5 +59,33 @@ class VirtualThreadsInTasksTest {
             }
         });
         assertThat(v).isEqualTo(42);
+    }
+
+    @Test
+    void inASimulationStartingAVirtualThreadFailsTheRunAtThatStepNamingTheTaskAndTheLine() {
+        AtomicReference<Boolean> ran = new AtomicReference<>(false);
+        SimResult<Object> r = Simulation.run(3, () -> TaskGroup.with(tg -> {
+            tg.spawn("creator", () -> {
+                Loop.checkpoint();
+                Thread.ofVirtual().name("user-vthread").start(() -> ran.set(true));
+            });
+            return null;
+        }));
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'creator' created a thread the simulation does not own: a virtual "
+                        + "thread (Thread.ofVirtual, Thread.startVirtualThread), at dev.simloop.VirtualThreadsInTasksTest.")
+                .hasMessageContaining("Spawn a task instead: TaskGroup.spawn");
+        assertThat(ran.get()).as("the thread was never created, so its body never ran").isFalse();
+    }
+
+    @Test
+    void aVirtualThreadBuiltNotToInheritIsCaughtWhenItStarts() {
+        SimResult<Object> r = Simulation.run(3, () -> {
+            Thread.ofVirtual().inheritInheritableThreadLocals(false).start(() -> { });
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'main' started a thread the simulation does not own: a virtual thread")
+                .hasMessageContaining("VirtualThreadsInTasksTest");
     }
 }

@@ -315,9 +315,7 @@ public final class CancelScopeTree {
         if (!t.interruptedByCancel || e == null) {
             return e;
         }
-        Throwable ie = e instanceof InterruptedException ? e
-                : e instanceof dev.simloop.TaskFailedException && e.getCause() instanceof InterruptedException
-                        ? e.getCause() : null;
+        Throwable ie = interruptCause(e);
         if (ie == null) {
             return e;
         }
@@ -329,6 +327,25 @@ public final class CancelScopeTree {
         Cancelled c = newCancelled(by);
         c.initCause(ie);
         return c;
+    }
+
+    /**
+     * How a JDK wait ends when its thread is interrupted, possibly wrapped (TaskFailedException,
+     * UncheckedIOException, CompletionException...): InterruptedException; for blocking I/O,
+     * ClosedByInterruptException, InterruptedIOException (not a socket time-out), or a
+     * SocketException "Closed by interrupt" (a virtual thread's socket).
+     *
+     * @return the interrupt-caused exception in {@code e}'s cause chain (at most 4 deep), or null
+     */
+    static Throwable interruptCause(Throwable e) {
+        for (int depth = 0; e != null && depth < 4; depth++, e = e.getCause()) {
+            if (e instanceof InterruptedException || e instanceof java.nio.channels.ClosedByInterruptException
+                    || (e instanceof java.io.InterruptedIOException && !(e instanceof java.net.SocketTimeoutException))
+                    || (e instanceof java.net.SocketException && "Closed by interrupt".equals(e.getMessage()))) {
+                return e;
+            }
+        }
+        return null;
     }
 
     /** The exception raised at a checkpoint inside {@code by}. */

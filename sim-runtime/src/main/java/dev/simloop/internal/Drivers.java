@@ -1,9 +1,9 @@
 package dev.simloop.internal;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +14,11 @@ import java.util.function.Consumer;
  * The loops' driver threads. A mounted task runs on its driver's stack, so drivers are platform
  * threads with a large stack (deeply nested scopes need it); they are pooled so that running many
  * short simulations does not create a thread each time.
+ *
+ * <p>A caller waits for its driver's work in {@link #call}. Normally the work's end releases it;
+ * when a task of a simulation runs away (no checkpoint for {@code maxStepWallTime}), the
+ * {@link Watchdog} releases it instead ({@link Call#rescue}), since a thread cannot be stopped: the
+ * caller gets the failure, and the driver goes on until the task reaches a checkpoint.
  */
 public final class Drivers {
     /** Stack size of a driver thread; tasks run mounted on it. */
@@ -30,10 +35,23 @@ public final class Drivers {
     private Drivers() {
     }
 
-    /** A pooled driver thread. */
+    /** A pooled driver thread; knows the call it runs, for the watchdog. */
     static final class DriverThread extends Thread {
+        /** The outermost {@link #call} running on this thread, or null between calls. */
+        Call<?> call;
+
         DriverThread(Runnable r, String name) {
-            super(null, r, name, STACK_BYTES);
+            super(null, r, name, STACK_BYTES, false);
+        }
+    }
+
+    /** One caller's wait for work on a driver: completed by the work, or rescued by the watchdog. */
+    static final class Call<T> {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+
+        /** Releases the waiting caller with {@code failure}; the driver's own result is then dropped. */
+        void rescue(RuntimeException failure) {
+            result.completeExceptionally(failure);
         }
     }
 
@@ -42,10 +60,21 @@ public final class Drivers {
         return Thread.currentThread() instanceof DriverThread;
     }
 
+    /** @return the outermost call running on the calling driver thread, or null */
+    static Call<?> currentCall() {
+        return Thread.currentThread() instanceof DriverThread d ? d.call : null;
+    }
+
     /**
      * Runs {@code work} on a driver thread and returns its result. If the caller is interrupted
      * while waiting, {@code onInterrupt} is told (to stop the loop) and the wait goes on until the
-     * loop has ended, so no task outlives the call.
+     * loop has ended, so no task outlives the call, unless the watchdog rescues the caller from a
+     * runaway task (see the class comment).
+     *
+     * @param work the work
+     * @param onInterrupt told when the caller is interrupted
+     * @param <T> the result type
+     * @return the work's result
      */
     public static <T> T call(Callable<T> work, Consumer<Thread> onInterrupt) {
         if (onDriverThread()) {
@@ -57,12 +86,27 @@ public final class Drivers {
                 throw new IllegalStateException(e);
             }
         }
-        Future<T> f = POOL.submit(work);
+        Call<T> call = new Call<>();
+        POOL.execute(() -> {
+            DriverThread self = (DriverThread) Thread.currentThread();
+            self.call = call;
+            try {
+                call.result.complete(work.call());
+            } catch (Throwable e) {
+                call.result.completeExceptionally(e);
+            } finally {
+                self.call = null;
+            }
+        });
+        return await(call, onInterrupt);
+    }
+
+    private static <T> T await(Call<T> call, Consumer<Thread> onInterrupt) {
         boolean interrupted = false;
         try {
             for (;;) {
                 try {
-                    return f.get();
+                    return call.result.get();
                 } catch (InterruptedException e) {
                     interrupted = true;
                     onInterrupt.accept(Thread.currentThread());

@@ -92,7 +92,7 @@ public final class GroupImpl implements WaitTarget {
         if (childCancelledFromOutside) {
             // As in trio, children's Cancelled from an enclosing scope leaves the group, so that scope
             // catches it (cancelledCaught) and the code after the group does not run cancelled.
-            loop.checkCancelled(owner);
+            loop.raiseIfCancelled(owner);
         }
         return result;
     }

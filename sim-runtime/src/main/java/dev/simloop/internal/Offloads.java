@@ -26,6 +26,9 @@ final class Offloads {
      */
     static final ExecutorService FOREIGN_CARRIERS = pool("simloop-foreign-carrier-", CARRIERS);
 
+    /** How a task waiting for its offloaded call is described (deadlock reports, traces, limits). */
+    static final String WAIT_TEXT = "work offloaded with Loop.toThread";
+
     private Offloads() {
     }
 
@@ -101,7 +104,7 @@ final class Offloads {
 
         @Override
         public String toString() {
-            return "work offloaded with Loop.toThread";
+            return WAIT_TEXT;
         }
     }
 }

@@ -1,26 +1,69 @@
 package dev.simloop.internal;
 
 import dev.simloop.NondeterminismDetected;
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Tasks parked outside simloop: in a {@code synchronized} monitor, a java.util.concurrent
- * synchronizer, or anything else that parks a thread. Such a task is woken by whoever unparks its
- * thread: another task of the loop (fine: that happens in a step, so it replays), or a thread the
- * loop does not own (a wake-up whose timing no seed decides). This class classifies such waits at
- * the end of the step that made them, holds back wake-ups from outside, and reports the waits a
- * simulation cannot replay.
+ * Tasks of a simulation parked outside simloop: in a {@code synchronized} monitor, a
+ * java.util.concurrent lock, latch, queue or future, or anything else that parks a thread (the
+ * OUTSIDE state of {@link TaskImpl}). Such a task is woken by whoever unparks its thread: a task
+ * of the simulation (that happens inside a step, so it replays), or a thread the simulation does
+ * not own (whose timing no seed decides). This class keeps those waits deterministic where it can
+ * and fails the run where it cannot:
  *
- * <p>Driver thread only, except {@link #foreignWake}, which runs on the driver through the inbox.
+ * <ul>
+ *   <li><b>Timed waits and Object.wait</b> ({@code Thread.sleep}, timed locks and futures,
+ *       {@code wait}) fail the run at the step that makes them: their wake-up always comes from a
+ *       JDK thread.
+ *   <li><b>Wake-ups from outside are held.</b> A thread the simulation does not own never makes a
+ *       task ready directly: the wake-up is kept ({@link TaskImpl#foreignContinuation}) and let
+ *       through when the loop is idle ({@link #onIdle}), in spawn order.
+ *   <li><b>Futures completed by the common pool.</b> A task that parks on a future (or anything
+ *       that is not a lock) while {@link ForkJoinPool#commonPool()} — where
+ *       {@code CompletableFuture}'s async methods run by default — still has work, waits for that
+ *       work in place ({@link #waitInPlace}): its step goes on as if the result had been there
+ *       when it asked, which is what happens when the pool is quicker. Either way, the run is the
+ *       same.
+ *   <li><b>Monitors.</b> A task blocked on a monitor at an idle moment waits (real time, at most
+ *       {@link #LOCK_GRACE_NANOS}) for a thread outside to release it; if none does, a task of the
+ *       simulation holds it across a wait, which the JVM resolves from a thread of its own in an
+ *       order no run can replay: the run fails, saying so.
+ *   <li><b>Stuck.</b> When nothing is ready and no timer is pending, only the outside can help: the
+ *       loop waits for it (a lock: {@link #LOCK_GRACE_NANOS}; a future or anything else:
+ *       {@code maxStepWallTime}), then fails: a {@code DeadlockDetected} when every such task
+ *       waits on a lock (the tasks block each other), a {@code NondeterminismDetected} naming the
+ *       task and what it waits on otherwise.
+ * </ul>
+ * What stays outside any seed's control is documented in docs/simulation.md: work handed to an
+ * executor that existed before the simulation (other than the common pool), and locks that
+ * threads outside hold while tasks are ready.
+ *
+ * <p>Driver thread only (actions from other threads arrive through the inbox).
  */
 final class OutsideWaits {
     /** How long an idle simulation waits for tasks parked on locks that threads outside it may hold. */
-    static final long SHARED_LOCK_GRACE_NANOS = 500_000_000L;
+    static final long LOCK_GRACE_NANOS = 500_000_000L;
+    /** How often a task waiting in place looks at the common pool again. */
+    private static final long POOL_POLL_NANOS = 100_000L;
+
+    static final byte NONE = 0;
+    /** Waits to enter a monitor. */
+    static final byte MONITOR = 1;
+    /** Waits on a java.util.concurrent lock, latch, semaphore, barrier or queue. */
+    static final byte LOCK = 2;
+    /** Waits on a future, a thread, or something else that parks. */
+    static final byte OTHER = 3;
 
     private final Scheduler loop;
-    /** Live tasks with {@link TaskImpl#waitsOnSharedLock} set: asked every time the loop goes idle. */
-    private int sharedLockWaiters;
+    /** Live tasks in the OUTSIDE state, and how many of them wait on monitors: asked at every idle moment. */
+    private int parked;
+    private int monitors;
+    /** The task {@link #waitInPlace} waits for, or null. */
+    private TaskImpl<?> waitingInPlace;
 
     OutsideWaits(Scheduler loop) {
         this.loop = loop;
@@ -28,100 +71,51 @@ final class OutsideWaits {
 
     /**
      * The task's step ended with it parked outside simloop (not done, not ready, not blocked in
-     * simloop). In a simulation, decides what the wait is: a lock a thread outside may hold (its
-     * wake-up is then held back to an idle moment), or a wait no run can replay (the run fails).
+     * simloop). Fails the run for waits no run can replay; otherwise records what it waits on.
      */
     void parkedAtEndOfStep(TaskImpl<?> t) {
-        Thread.State state = t.thread.getState();
-        // BLOCKED: a monitor; an AQS blocker: a java.util.concurrent lock, latch or semaphore; not
-        // waiting any more: a lock that another thread released right away. Any of them may be held
-        // by a thread outside the simulation, whose wake-up is then held back to an idle moment.
-        if (state == Thread.State.BLOCKED || state == Thread.State.RUNNABLE || (state == Thread.State.WAITING
-                && LockSupport.getBlocker(t.thread) instanceof AbstractQueuedSynchronizer)) {
-            setWaitsOnSharedLock(t, true);
-        }
-        if (state == Thread.State.WAITING && LockSupport.getBlocker(t.thread) == null && Frames.inObjectWait(t.thread)) {
-            loop.abort(new NondeterminismDetected("task '" + t.name() + "' called Object.wait at step " + loop.steps()
-                    + " (" + Frames.userFrame(t.thread) + "): the JVM resumes a virtual thread after notify from a "
-                    + "thread of its own, at a moment a simulation cannot choose or replay. Use "
-                    + "dev.simloop.sync.Condition or Event instead, or Loop.toThread for code that must wait on a "
-                    + "monitor."));
-        }
-        if (state == Thread.State.TIMED_WAITING) {
-            loop.abort(new NondeterminismDetected("task '" + t.name() + "' made a timed wait outside simloop at step "
-                    + loop.steps() + " (" + Frames.userFrame(t.thread) + "): Thread.sleep, timed lock or Future waits use "
-                    + "the real clock and are woken by a JDK thread the simulation does not own, so the run could not "
-                    + "be replayed. Use Loop.sleep or the dev.simloop.sync primitives instead."));
+        switch (VirtualThreads.parkKind(t.thread)) {
+            case TIMED -> loop.abort(timedWait(t));
+            case OBJECT_WAIT -> loop.abort(objectWait(t));
+            case MONITOR -> enter(t, MONITOR);
+            case PARKED, RUNNABLE -> enter(t, isLockLike(LockSupport.getBlocker(t.thread)) ? LOCK : OTHER);
         }
     }
 
-    /** A task of the loop made {@code t} runnable: it no longer waits outside. */
-    void wokenByTask(TaskImpl<?> t) {
-        setWaitsOnSharedLock(t, false);
+    private void enter(TaskImpl<?> t, byte kind) {
+        t.outside = kind;
+        t.outsideSince = loop.steps();
+        parked++;
+        if (kind == MONITOR) {
+            monitors++;
+        }
     }
 
-    private void setWaitsOnSharedLock(TaskImpl<?> t, boolean on) {
-        if (t.waitsOnSharedLock != on) {
-            t.waitsOnSharedLock = on;
-            sharedLockWaiters += on ? 1 : -1;
+    /** {@code t} leaves the OUTSIDE state (a task woke it, or its held wake-up was let through). */
+    void leave(TaskImpl<?> t) {
+        if (t.outside == NONE) {
+            return;
         }
+        if (t.outside == MONITOR) {
+            monitors--;
+        }
+        parked--;
+        t.outside = NONE;
     }
 
     /**
-     * In a simulation, a thread the loop does not own made {@code t} runnable (on the driver,
-     * through the inbox): hold the continuation back, and fail the run unless the task waits on a
-     * lock such a thread may hold.
+     * A thread the simulation does not own made {@code t} runnable (on the driver, through the
+     * inbox). The wake-up is held: a lock's or monitor's is let through at the next idle moment
+     * (a thread outside held it for a while), one that ends a wait in simloop waits for the wake it
+     * came early for, and one the task waits for in place continues its step. A future's (or
+     * anything else's) fails the run: work outside the simulation finished at a moment no seed
+     * decides.
      */
     void foreignWake(TaskImpl<?> t, Runnable continuation, String who) {
         t.foreignContinuation = continuation;
-        if (t.waitsOnSharedLock && !loop.isKilling()) {
-            return; // resumed when the loop is idle: resumeWokenFromOutside
+        if (t.outside == OTHER && t != waitingInPlace && !loop.isKilling()) {
+            loop.abort(wokenFromOutside(t, who));
         }
-        if (!loop.aborted() && !loop.isKilling()) {
-            loop.abort(new NondeterminismDetected("task '" + t.name() + "' was woken by thread '" + who
-                    + "', which the simulation does not own (step " + loop.steps() + "). Likely cause: blocking I/O, "
-                    + "Thread.sleep, a timed wait or a foreign executor inside a simulated task; its timing "
-                    + "cannot be replayed. Use Loop.sleep, Loop.toThread or dev.simloop.sync instead."));
-        }
-    }
-
-    /**
-     * The loop is idle, and some tasks are parked on monitors or java.util.concurrent synchronizers
-     * that a thread outside the simulation may hold. Waits (real time, at most
-     * {@link #SHARED_LOCK_GRACE_NANOS}) until each of them is woken, then makes the woken ones ready
-     * in spawn order. Resuming only at idle moments, and all together, keeps the schedule independent
-     * of when the outside thread let go. A task not woken in time waits for a task of this loop.
-     * On a java.util.concurrent synchronizer that task wakes it directly, and a later wake-up from
-     * outside fails the run as nondeterministic. On a monitor, the run fails now: a task of this
-     * loop holds it across a wait, and the JVM hands monitors on between virtual threads from its
-     * own thread, in an order that depends on its compiled code, which no run can replay.
-     *
-     * @return whether any task became ready
-     */
-    boolean resumeWokenFromOutside() {
-        if (sharedLockWaiters == 0) {
-            return false;
-        }
-        long deadline = System.nanoTime() + SHARED_LOCK_GRACE_NANOS;
-        while (!loop.stopRequested() && !loop.aborted() && stillWaiting()) {
-            if (!loop.awaitInbox(deadline)) {
-                break;
-            }
-        }
-        boolean resumed = false;
-        for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
-            if (t.waitsOnSharedLock) {
-                setWaitsOnSharedLock(t, false);
-                if (t.foreignContinuation == null && !loop.aborted() && !loop.stopRequested()
-                        && t.thread.getState() == Thread.State.BLOCKED) {
-                    loop.abort(monitorHeldAcrossAWait(t));
-                } else if (t.foreignContinuation != null && !loop.aborted()) {
-                    loop.makeReady(t, takeHeld(t));
-                    resumed = true;
-                }
-            }
-        }
-        return resumed;
     }
 
     /** @return the held-back continuation of {@code t}, now taken */
@@ -131,27 +125,135 @@ final class OutsideWaits {
         return c;
     }
 
-    private boolean stillWaiting() {
+    /**
+     * Right after {@code t} parked outside: when it waits on something that is not a lock while the
+     * common pool still has work, waits for that work (real time, up to {@code maxStepWallTime}).
+     *
+     * @return whether {@code t} was woken meanwhile (it has left the OUTSIDE state; its step goes on
+     *     with {@link #takeHeld})
+     */
+    boolean waitInPlace(TaskImpl<?> t) {
+        if (t.outside != OTHER) {
+            return false;
+        }
+        long deadline = System.nanoTime() + loop.maxStepWallNanos();
+        waitingInPlace = t;
+        try {
+            while (t.foreignContinuation == null && !loop.stopRequested()) {
+                boolean quiet = ForkJoinPool.commonPool().isQuiescent();
+                loop.awaitInbox(quiet ? 0 : Math.min(deadline, System.nanoTime() + POOL_POLL_NANOS));
+                if (quiet || System.nanoTime() >= deadline) {
+                    break; // the pool has finished (what it did has arrived by now), or took too long
+                }
+            }
+        } finally {
+            waitingInPlace = null;
+        }
+        if (t.foreignContinuation == null) {
+            return false;
+        }
+        leave(t);
+        return true;
+    }
+
+    /**
+     * Nothing is ready. Lets held wake-ups through; waits for monitors' outside holders; and when
+     * {@code stuck} (no timer either), waits for the outside world, then fails the run.
+     *
+     * @return whether a task became ready, or the run failed; false: the loop goes on (to the
+     *     timers, or to a deadlock report)
+     */
+    boolean onIdle(boolean stuck) {
+        if (parked == 0) {
+            return false;
+        }
+        if (monitors > 0) {
+            // Every task blocked on a monitor must have been let go by now: a monitor that a task of
+            // this simulation holds across a wait is handed on by the JVM in an order no run can replay.
+            awaitWakes(LOCK_GRACE_NANOS, true);
+            TaskImpl<?> t = first(MONITOR);
+            if (t != null && !loop.stopRequested()) {
+                loop.abort(monitorHeldAcrossAWait(t));
+                return true;
+            }
+        }
+        if (resumeHeld()) {
+            return true;
+        }
+        if (!stuck) {
+            return false;
+        }
+        TaskImpl<?> other = first(OTHER);
+        awaitWakes(other != null ? loop.maxStepWallNanos() : LOCK_GRACE_NANOS, false);
+        if (resumeHeld()) {
+            return true;
+        }
+        if (other != null && !loop.stopRequested()) {
+            loop.abort(waitsForOutside(other));
+            return true;
+        }
+        return false; // every one waits on a lock: a deadlock among the tasks
+    }
+
+    /** Makes every OUTSIDE task with a held wake-up ready, in spawn order. @return whether any */
+    private boolean resumeHeld() {
+        boolean any = false;
         for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
-            if (t.waitsOnSharedLock && t.foreignContinuation == null) {
+            if (t.outside != NONE && t.foreignContinuation != null) {
+                leave(t);
+                loop.makeReady(t, takeHeld(t));
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /**
+     * Waits (real time, at most {@code nanos}) until every monitor waiter has a held wake-up
+     * ({@code monitors}), or until any OUTSIDE task has one.
+     */
+    private void awaitWakes(long nanos, boolean monitors) {
+        long deadline = System.nanoTime() + nanos;
+        while (!loop.stopRequested() && !loop.aborted() && (monitors ? first(MONITOR) != null : !anyHeld())) {
+            if (!loop.awaitInbox(deadline)) {
+                return;
+            }
+        }
+    }
+
+    private boolean anyHeld() {
+        for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
+            if (t.outside != NONE && t.foreignContinuation != null) {
                 return true;
             }
         }
         return false;
     }
 
-    private NondeterminismDetected monitorHeldAcrossAWait(TaskImpl<?> t) {
-        return new NondeterminismDetected("task '" + t.name() + "' waits to enter a monitor (synchronized, at "
-                + Frames.userFrame(t.thread) + ") that no thread outside the simulation released within "
-                + Scheduler.formatNanos(SHARED_LOCK_GRACE_NANOS) + " of real time (step " + loop.steps()
-                + ", virtual time " + Scheduler.formatNanos(loop.now()) + "), so a task of this simulation holds it "
-                + "across a wait (a checkpoint, sleep or simloop lock inside synchronized). The JVM hands a monitor on "
-                + "between virtual threads from a thread of its own, in an order simloop cannot choose or replay. "
-                + "Hold a dev.simloop.sync.Lock across waits instead of a monitor.");
+    private TaskImpl<?> first(byte kind) {
+        for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
+            if (t.outside == kind && t.foreignContinuation == null) {
+                return t;
+            }
+        }
+        return null;
     }
 
-    /** @return how many live tasks are parked outside simloop (not ready, not blocked in simloop) */
-    int countParked() {
+    /**
+     * A lock, latch, semaphore, barrier, queue: something tasks hold or fill for each other, which a
+     * thread outside may also hold for a moment. Futures and everything else are not.
+     */
+    static boolean isLockLike(Object blocker) {
+        if (blocker == null || blocker instanceof Future<?> || blocker instanceof Thread) {
+            return false;
+        }
+        String c = blocker.getClass().getName();
+        return c.startsWith("java.util.concurrent.") && !c.startsWith("java.util.concurrent.CompletableFuture")
+                && !c.startsWith("java.util.concurrent.ForkJoin");
+    }
+
+    /** @return how many live tasks are parked outside simloop (real mode: not ready, not blocked in simloop) */
+    int countParkedReal() {
         int n = 0;
         for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
             if (t.blockedOn == null && !t.inReady) {
@@ -159,6 +261,72 @@ final class OutsideWaits {
             }
         }
         return n;
+    }
+
+    // ---- messages
+
+    private NondeterminismDetected timedWait(TaskImpl<?> t) {
+        return new NondeterminismDetected("task '" + t.name() + "' made a timed wait outside simloop at step "
+                + loop.steps() + " (" + Frames.userFrame(t.thread) + "): Thread.sleep, LockSupport.parkNanos, timed "
+                + "lock, queue and Future waits use the real clock and are woken by a JDK thread the simulation does "
+                + "not own, so the run could not be replayed. Use Loop.sleep, CancelScope.moveOnAfter / failAfter "
+                + "for time-outs, and the dev.simloop.sync primitives instead.");
+    }
+
+    private NondeterminismDetected objectWait(TaskImpl<?> t) {
+        return new NondeterminismDetected("task '" + t.name() + "' called Object.wait at step " + loop.steps()
+                + " (" + Frames.userFrame(t.thread) + "): the JVM resumes a virtual thread after notify from a "
+                + "thread of its own, at a moment a simulation cannot choose or replay. Use "
+                + "dev.simloop.sync.Condition or Event instead, or Loop.toThread for code that must wait on a "
+                + "monitor.");
+    }
+
+    private NondeterminismDetected monitorHeldAcrossAWait(TaskImpl<?> t) {
+        return new NondeterminismDetected("task '" + t.name() + "' waits to enter a monitor (synchronized, at "
+                + Frames.userFrame(t.thread) + ") that no thread outside the simulation released within "
+                + Scheduler.formatNanos(LOCK_GRACE_NANOS) + " of real time (" + loop.when() + "), so a task of "
+                + "this simulation holds it across a wait (a checkpoint, sleep or simloop lock inside synchronized). "
+                + "The JVM hands a monitor on between virtual threads from a thread of its own, in an order simloop "
+                + "cannot choose or replay. Hold a dev.simloop.sync.Lock across waits instead of a monitor.");
+    }
+
+    private NondeterminismDetected wokenFromOutside(TaskImpl<?> t, String who) {
+        return new NondeterminismDetected("task '" + t.name() + "', waiting outside simloop since step "
+                + t.outsideSince + " on " + describeBlocker(LockSupport.getBlocker(t.thread)) + " at "
+                + Frames.userFrame(t.thread) + ", was woken by " + who + ", which the simulation does not own. "
+                + "Likely cause: work on an executor or thread that existed before the simulation, or blocking "
+                + "I/O; when it finishes, relative to the simulation's steps, depends on the JVM, so the run could "
+                + "not be replayed. Run the work as tasks (TaskGroup.spawn) and wait for them with Task.join or "
+                + "the dev.simloop.sync primitives; do blocking work with Loop.toThread.");
+    }
+
+    private NondeterminismDetected waitsForOutside(TaskImpl<?> t) {
+        return new NondeterminismDetected("task '" + t.name() + "' waits outside simloop on "
+                + describeBlocker(LockSupport.getBlocker(t.thread)) + " at " + Frames.userFrame(t.thread)
+                + ", and nothing woke it: every task of the simulation is waiting, no timer is pending, and no "
+                + "thread outside woke it within " + Scheduler.formatNanos(loop.maxStepWallNanos())
+                + " (maxStepWallTime; " + loop.when() + "). It waits for work outside the simulation (an executor "
+                + "or thread the simulation does not own) or for a task that is itself blocked, and either way "
+                + "the run cannot go on deterministically. Run the work as tasks (TaskGroup.spawn) and wait for "
+                + "them with Task.join or the dev.simloop.sync primitives; blocking work goes in Loop.toThread.");
+    }
+
+    /** What a task parked on {@code blocker} waits for, in words. */
+    static String describeBlocker(Object blocker) {
+        if (blocker == null) {
+            return "something it parked for (LockSupport.park without a blocker)";
+        }
+        if (blocker instanceof CompletableFuture<?> || blocker.getClass().getName()
+                .startsWith("java.util.concurrent.CompletableFuture")) {
+            return "a java.util.concurrent.CompletableFuture (" + blocker.getClass().getName() + ")";
+        }
+        if (blocker instanceof ForkJoinTask<?>) {
+            return "a java.util.concurrent.ForkJoinTask (" + blocker.getClass().getName() + ")";
+        }
+        if (blocker instanceof Future<?>) {
+            return "a java.util.concurrent.Future (" + blocker.getClass().getName() + ")";
+        }
+        return blocker.getClass().getName();
     }
 
     /** One line of a deadlock report for a task parked outside simloop. */

@@ -90,8 +90,37 @@ public final class Scheduler {
     /** The task names of each cycle of the last deadlock report, in order. */
     private List<List<String>> deadlockCycles;
 
+    /** Set while simloop itself creates a task's thread, so {@link ThreadGuard} lets it be. */
+    boolean creatingTask;
+    /** How long a step may hold the driver, or the driver wait for the outside, before the run fails. */
+    private long maxStepWallNanos = DEFAULT_MAX_STEP_WALL_NANOS;
+    /** Default of {@link #maxStepWallNanos}: 10 seconds. */
+    public static final long DEFAULT_MAX_STEP_WALL_NANOS = 10_000_000_000L;
+
     // ---- cross-thread state
     private volatile boolean stopRequested;
+    /** Set by the watchdog when a task ran away; the run's failure once the driver gets control back. */
+    private volatile LimitExceeded runaway;
+    /** The call of {@link Drivers} that waits for this run, which the watchdog rescues; null when inline-less. */
+    private Drivers.Call<?> call;
+
+    // ---- the watchdog's own state (watchdog thread only): what it saw last, and since when
+    private long seenSteps = -1;
+    private TaskImpl<?> seenTask;
+    private long seenSince;
+    private long reportedStep = -1;
+    private static final java.lang.invoke.VarHandle RUNNING;
+    private static final java.lang.invoke.VarHandle STEPS;
+
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+            RUNNING = l.findVarHandle(Scheduler.class, "running", TaskImpl.class);
+            STEPS = l.findVarHandle(Scheduler.class, "steps", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private Scheduler(boolean simulated, Picker picker, long seed, long maxSteps, long maxVirtualNanos) {
         this.simulated = simulated;
@@ -135,6 +164,22 @@ public final class Scheduler {
                     + "': a loop cannot run inside another loop's task. Use a TaskGroup to run concurrent work "
                     + "in the current loop.");
         }
+    }
+
+    /**
+     * Sets how long one step may run, or a simulation wait for work outside it (an offloaded call, a
+     * future of the common pool), before the run fails with {@code LimitExceeded}. Call before
+     * {@link #run}.
+     *
+     * @param d the limit; positive
+     */
+    public void setMaxStepWallTime(Duration d) {
+        this.maxStepWallNanos = Math.max(1, saturatedNanos(d));
+    }
+
+    /** @return the step wall-time limit in nanos */
+    long maxStepWallNanos() {
+        return maxStepWallNanos;
     }
 
     /** Records the run's events into a {@link Trace}. Call before {@link #run}. */
@@ -198,9 +243,7 @@ public final class Scheduler {
     public static TaskImpl<?> current(String call) {
         TaskImpl<?> t = TaskImpl.CURRENT.get();
         if (t == null || t.done) {
-            throw new IllegalStateException(call + " must be called from a simloop task, but thread '"
-                    + Thread.currentThread().getName() + "' is not one. Run the code inside Loop.run(...) "
-                    + "or Simulation.run(...), or in a task they spawn.");
+            throw Threads.notInATask(call);
         }
         if (t.loop.killing) {
             throw new TaskAbandoned("the run of this task has already ended");
@@ -254,9 +297,11 @@ public final class Scheduler {
         }
         driver = Thread.currentThread();
         inbox.setDriver(driver);
+        call = Drivers.currentCall();
         if (!simulated) {
             Signals.register(this);
         }
+        Watchdog.watch(this);
         try {
             rootTask = spawnTask(null, "main", rootBody, null, null);
             drive();
@@ -269,6 +314,7 @@ public final class Scheduler {
                 killAll();
             }
         } finally {
+            Watchdog.unwatch(this);
             if (!simulated) {
                 Signals.unregister(this);
             }
@@ -337,14 +383,16 @@ public final class Scheduler {
                 return;
             }
             if (stopRequested) {
-                abortFailure = new LimitExceeded("the run was stopped because the thread waiting for it was "
-                        + "interrupted (a test timeout?) at step " + steps + ", virtual time " + formatNanos(clock.now()));
+                abortFailure = runaway != null ? runaway : new LimitExceeded("the run was stopped because the thread "
+                        + "waiting for it was interrupted (a test timeout?) at " + when());
                 return;
             }
             if (offloadsInFlight > 0 && simulated) {
                 // A simulation waits for offloaded work before anything else runs, so the moment its
                 // result re-enters the loop is the same in every run.
-                awaitInbox(Long.MAX_VALUE);
+                if (!awaitInbox(System.nanoTime() + maxStepWallNanos) && !stopRequested) {
+                    abortFailure = offloadTooSlow();
+                }
                 continue;
             }
             if (!simulated && timers.anyDue(clock.now())) {
@@ -381,14 +429,14 @@ public final class Scheduler {
      * @return false when the run must stop
      */
     private boolean idle() {
-        if (simulated && (outside.resumeWokenFromOutside() || abortFailure != null)) {
+        if (simulated && outside.onIdle(timers.isEmpty())) {
             return abortFailure == null;
         }
         if (!timers.isEmpty()) {
             advanceToNextTimer();
             return true;
         }
-        if (!simulated && (offloadsInFlight > 0 || outside.countParked() > 0)) {
+        if (!simulated && (offloadsInFlight > 0 || outside.countParkedReal() > 0)) {
             awaitInbox(Long.MAX_VALUE);
             return true;
         }
@@ -421,12 +469,14 @@ public final class Scheduler {
     private void runStep(TaskImpl<?> t) {
         stepTaken(t, pickedAmong);
         t.inReady = false;
-        running = t;
         if (trace != null) {
             traceEvent(t, Trace.Kind.RUN, "");
         }
-        t.continuation.run();
-        running = null;
+        do {
+            running = t;
+            t.continuation.run();
+            running = null;
+        } while (stepGoesOn(t));
         stepEnded(t);
         if (trace != null && !t.done) {
             traceEvent(t, t.blockedOn != null ? Trace.Kind.BLOCK : Trace.Kind.YIELD,
@@ -435,9 +485,30 @@ public final class Scheduler {
         if ((steps & 255) == 0 && stopRequested) {
             inbox.wakeDriver();
         }
-        if (simulated && !killing && !t.done && !t.inReady && t.blockedOn == null) {
-            outside.parkedAtEndOfStep(t);
+    }
+
+    /**
+     * The continuation of {@code t} has returned to the driver. In a simulation, its step goes on
+     * when it was unparked from outside while it parked, or when it parked outside simloop and
+     * {@link OutsideWaits#waitInPlace} got its wake-up: as if the park had returned at once, which
+     * is what happens when the outside is quicker, so the run is the same either way.
+     *
+     * @return whether to run {@code t} again within this step
+     */
+    private boolean stepGoesOn(TaskImpl<?> t) {
+        if (t.resumeInStep) {
+            t.resumeInStep = false;
+            return true;
         }
+        if (!simulated || killing || t.done || t.inReady || t.blockedOn != null) {
+            return false;
+        }
+        outside.parkedAtEndOfStep(t);
+        if (abortFailure == null && outside.waitInPlace(t)) {
+            t.continuation = OutsideWaits.takeHeld(t);
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -487,6 +558,21 @@ public final class Scheduler {
         timers.fireDue(clock.now(), simulated);
     }
 
+    private LimitExceeded offloadTooSlow() {
+        StringBuilder callers = new StringBuilder();
+        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
+            if (t.blockedOn != null && t.blockedOn.toString().equals(Offloads.WAIT_TEXT)) {
+                callers.append(callers.length() == 0 ? "" : ", ").append("task '").append(t.name()).append("' at ")
+                        .append(Frames.userFrame(t.thread));
+            }
+        }
+        return new LimitExceeded("the simulation waited " + formatNanos(maxStepWallNanos) + " of real time for work "
+                + "offloaded with Loop.toThread that has not returned (" + callers + "; " + when() + "). Nothing "
+                + "else runs in a simulation while such work is out, so the run stops here. Make the work finish, "
+                + "or raise the limit with Simulation.builder().maxStepWallTime(d) or @SimulatedLoop(maxStepWallTime "
+                + "= ...). The offloaded work itself keeps running on its thread: the JVM cannot stop a thread.");
+    }
+
     /** @return whether tasks are ready (a tied timer may then let them run first) */
     boolean hasReadyTasks() {
         return !ready.isEmpty();
@@ -511,6 +597,52 @@ public final class Scheduler {
         mix(~index);
         mix(options);
         return index;
+    }
+
+    /**
+     * The watchdog's look at this loop (watchdog thread): a step that has run {@code limit} nanos
+     * is a runaway in a simulation, and a slow step on a real loop.
+     */
+    void watch(long now, long limit) {
+        TaskImpl<?> r = (TaskImpl<?>) RUNNING.getOpaque(this);
+        long s = (long) STEPS.getOpaque(this);
+        if (r == null || s != seenSteps || r != seenTask) {
+            seenSteps = s;
+            seenTask = r;
+            seenSince = now;
+            return;
+        }
+        if (now - seenSince < limit || reportedStep == s) {
+            return;
+        }
+        reportedStep = s;
+        StackTraceElement[] stack = r.thread.getStackTrace();
+        if (simulated) {
+            ranAway(r, stack, now - seenSince);
+        } else {
+            Watchdog.slowStep(r, now - seenSince, stack);
+        }
+    }
+
+    /** A task of this simulation ran away (watchdog thread): fail the run and release its caller. */
+    private void ranAway(TaskImpl<?> t, StackTraceElement[] stack, long nanos) {
+        StringBuilder where = new StringBuilder();
+        Watchdog.appendStack(where, stack);
+        LimitExceeded e = new LimitExceeded("task '" + t.name() + "' ran for " + formatNanos(nanos) + " of real time "
+                + "without reaching a checkpoint (maxStepWallTime = " + formatNanos(maxStepWallNanos) + ", step " + seenSteps
+                + ", virtual time " + formatNanos(clock.now()) + "): a CPU loop, or a call that blocks its thread, which no "
+                + "simulation can schedule around. The run stops here. The task's thread cannot be stopped (the JVM "
+                + "cannot kill a thread): it goes on until it reaches a checkpoint, where it unwinds. If the step is "
+                + "only slow, raise the limit with Simulation.builder().maxStepWallTime(d) or @SimulatedLoop("
+                + "maxStepWallTime = ...). The task is at:" + where);
+        e.setStackTrace(stack);
+        runaway = e;
+        requestStop();
+        Drivers.Call<?> c = call;
+        if (c != null) {
+            c.rescue(new Runaway(new RunOutcome(null, e, seenSteps, clock.now(), choices.toArray(), digest,
+                    trace == null ? null : trace.copy())));
+        }
     }
 
     /** A strict replay stopped fitting: say at which step, which is what a trace shows. */
@@ -564,7 +696,13 @@ public final class Scheduler {
         int id = nextTaskId++;
         String taskName = name != null ? name : "task-" + id;
         CancelScopeTree.Node parentScope = group == null ? null : group.scope;
-        TaskImpl<T> t = new TaskImpl<>(this, id, taskName, group, body, parentScope, start);
+        creatingTask = true; // the new thread inherits the caller's thread locals; ThreadGuard must let it be
+        TaskImpl<T> t;
+        try {
+            t = new TaskImpl<>(this, id, taskName, group, body, parentScope, start);
+        } finally {
+            creatingTask = false;
+        }
         linkLive(t);
         if (group != null) {
             group.childStarted(t);
@@ -584,12 +722,17 @@ public final class Scheduler {
     void submitted(TaskImpl<?> t, Runnable continuation) {
         Thread caller = Thread.currentThread();
         if (caller == driver || (running != null && caller == running.thread)) {
-            outside.wokenByTask(t);
+            if (simulated && t == running && caller == driver && VirtualThreads.unparkedWhileParking(t.thread)) {
+                t.continuation = continuation; // unparked from outside while it parked: the step goes on
+                t.resumeInStep = true;
+                return;
+            }
+            outside.leave(t);
             makeReady(t, continuation);
             return;
         }
-        String who = caller.getName().isEmpty() ? caller.toString() : caller.getName();
         if (simulated) {
+            String who = Threads.describe(caller);
             post(() -> outside.foreignWake(t, continuation, who));
         } else {
             post(() -> makeReady(t, continuation));
@@ -713,14 +856,11 @@ public final class Scheduler {
         if (tracksObjects) {
             picker.touched(primitive);
         }
-        boolean interrupted = false;
         while (me.wake == TaskImpl.WAKE_NONE) {
             LockSupport.park(on);
-            // A pending interrupt makes park return at once; clear it so the wait cannot spin.
-            interrupted |= Thread.interrupted();
-        }
-        if (interrupted) {
-            me.thread.interrupt();
+            if (Thread.interrupted() && me.wake == TaskImpl.WAKE_NONE) {
+                interruptedWhileBlocked(me);
+            }
         }
         int w = me.wake;
         if (w == TaskImpl.WAKE_KILLED) {
@@ -733,6 +873,29 @@ public final class Scheduler {
             }
         }
         return w;
+    }
+
+    /**
+     * {@code me}'s thread was interrupted while it waited in simloop (or before, and the interrupt
+     * was pending): an interrupt of a task is a request to cancel it, as {@code Task.cancel()}
+     * does. The wait ends with {@link Cancelled} unless a shield hides the cancellation. An
+     * interrupt simloop sent itself (to end a java.util.concurrent wait on a cancel) that is still
+     * pending is dropped: that cancel has been delivered through the scopes already.
+     */
+    private void interruptedWhileBlocked(TaskImpl<?> me) {
+        if (me.interruptedByCancel) {
+            me.interruptedByCancel = false;
+            return;
+        }
+        CancelScopeTree.cancel(this, me.root, CancelReason.INTERRUPTED); // me is running: deliverCancel skips it
+        if (CancelScopeTree.cancelledFor(this, me) != null && me.abortable.abort(me)) {
+            if (trace != null) {
+                traceEvent(me, Trace.Kind.CANCEL_DELIVERED, "by an interrupt");
+            }
+            me.wake = TaskImpl.WAKE_CANCELLED;
+            me.blockedOn = null;
+            me.abortable = null;
+        }
     }
 
     /**
@@ -764,7 +927,13 @@ public final class Scheduler {
         t.wake = reason;
         t.blockedOn = null;
         t.abortable = null;
-        LockSupport.unpark(t.thread);
+        if (t.foreignContinuation != null) {
+            // a thread outside unparked it while it waited here (a stray unpark): the JDK has already
+            // handed over its continuation, so unparking again would do nothing
+            makeReady(t, OutsideWaits.takeHeld(t));
+        } else {
+            LockSupport.unpark(t.thread);
+        }
         return true;
     }
 
@@ -787,11 +956,30 @@ public final class Scheduler {
     }
 
     /**
-     * Raises {@link Cancelled} if {@code me} is inside an effectively cancelled scope.
+     * The cancellation half of a checkpoint: raises {@link Cancelled} if {@code me} is inside an
+     * effectively cancelled scope. A cancelled checkpoint is still a checkpoint: it first lets the
+     * other ready tasks run (and counts a step), so a task that catches {@code Cancelled} in a loop
+     * cannot starve the others, or escape a simulation's step limit.
      *
      * @param me the calling task
      */
     public void checkCancelled(TaskImpl<?> me) {
+        if (killing) {
+            throw new TaskAbandoned("the run has ended");
+        }
+        if (CancelScopeTree.cancelledFor(this, me) != null) {
+            schedulePoint();
+            raiseIfCancelled(me); // cancellation is level-triggered: only this task could lift it meanwhile
+        }
+    }
+
+    /**
+     * Raises {@link Cancelled} if {@code me} is inside an effectively cancelled scope, without
+     * letting other tasks run ({@code Loop.checkpointIfCancelled}, and where a group or start ends).
+     *
+     * @param me the calling task
+     */
+    public void raiseIfCancelled(TaskImpl<?> me) {
         if (killing) {
             throw new TaskAbandoned("the run has ended");
         }
@@ -999,6 +1187,9 @@ public final class Scheduler {
 
     private void killAll() {
         killing = true;
+        if (trace != null) {
+            trace.runEnded();
+        }
         for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
             if (t.blockedOn != null) {
                 if (t.waitQueue != null) {

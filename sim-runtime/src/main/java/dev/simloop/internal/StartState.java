@@ -67,7 +67,7 @@ public final class StartState implements Abortable, WaitTarget {
         if (started) {
             return value;
         }
-        me.loop.checkCancelled(me);
+        me.loop.raiseIfCancelled(me);
         if (earlyFailure instanceof RuntimeException e) {
             throw e;
         }

@@ -72,17 +72,19 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
     /** True while the task is in the ready queue (READY). */
     boolean inReady;
     /**
-     * A continuation submitted by a foreign thread in a simulation: run only to unwind, or (when
-     * {@link #waitsOnSharedLock}) once the loop is idle.
+     * Simulation only: a continuation submitted by a thread the loop does not own, held back until
+     * the loop lets it through (see {@link OutsideWaits}); null otherwise.
      */
     Runnable foreignContinuation;
+    /** Simulation only: what the task waits on while OUTSIDE ({@link OutsideWaits#MONITOR} ...), else NONE. */
+    byte outside;
+    /** The step at which the task entered the OUTSIDE state (for messages). */
+    long outsideSince;
     /**
-     * Simulation only: the task parked on a monitor or java.util.concurrent synchronizer, which a
-     * thread outside the simulation may hold (System.out's lock, a collection shared by parallel
-     * tests). Its wake-up from such a thread is held back until the loop is idle, so the run stays
-     * replayable. Cleared when the task is woken, or when the loop stops waiting for outside.
+     * Set (on the driver) when the JDK resubmits the running task from its own park because a
+     * thread outside unparked it meanwhile: the step goes on instead of ending (see Scheduler.runStep).
      */
-    boolean waitsOnSharedLock;
+    boolean resumeInStep;
     /** What the task waits on while BLOCKED; null otherwise. */
     Object blockedOn;
     /** How a cancel ends the wait while BLOCKED; null otherwise. */
@@ -148,6 +150,9 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
 
     private void runBody() {
         CURRENT.set(this);
+        if (loop.simulated) {
+            ThreadGuard.arm();
+        }
         T v = null;
         Throwable f = null;
         try {
@@ -187,7 +192,9 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
             // The JDK gives a virtual thread created without a scheduler the scheduler of the virtual
             // thread that creates it, so threads created inside a task (Thread.ofVirtual() in user code,
             // the JDK's I/O sub-pollers on first I/O) would be scheduled as if they were this task. They
-            // are not tasks: run them off the loop, as the default scheduler would.
+            // are not tasks: run them off the loop, as the default scheduler would. In a simulation, such a
+            // thread started by the task is a failure of the run (ThreadGuard).
+            ThreadGuard.foreignThreadStarted(this);
             Offloads.FOREIGN_CARRIERS.execute(continuation);
             return;
         }

@@ -22,8 +22,21 @@ public final class Trace {
 
     /** Keeps memory bounded for runaway runs; later events are counted, not kept. */
     static final int MAX_EVENTS = 200_000;
-    private final List<Event> events = new ArrayList<>();
+    private final List<Event> events;
     private long dropped;
+    /**
+     * How many events belong to the run: when an aborted run's tasks are unwound, the events after
+     * its failure are tear-down, not the run, and the views leave them out. -1 while the run goes on.
+     */
+    private int runEvents = -1;
+
+    Trace() {
+        this(new ArrayList<>());
+    }
+
+    private Trace(List<Event> events) {
+        this.events = events;
+    }
 
     void add(long nanos, long step, TaskImpl<?> t, Kind kind, String detail) {
         if (events.size() < MAX_EVENTS) {
@@ -33,9 +46,28 @@ public final class Trace {
         }
     }
 
-    /** @return the recorded events, in order */
+    /** The run has failed: what is recorded from now on unwinds its tasks. */
+    void runEnded() {
+        if (runEvents < 0) {
+            runEvents = events.size();
+        }
+    }
+
+    /** @return the run's events so far, as a trace of their own (for a report made while the run cannot go on) */
+    Trace copy() {
+        Trace t = new Trace(new ArrayList<>(run()));
+        t.dropped = dropped;
+        return t;
+    }
+
+    /** The events of the run itself, without tear-down. */
+    private List<Event> run() {
+        return runEvents < 0 ? events : events.subList(0, runEvents);
+    }
+
+    /** @return the recorded events of the run, in order (without the tear-down of an aborted run) */
     public List<Event> events() {
-        return List.copyOf(events);
+        return List.copyOf(run());
     }
 
     /**
@@ -43,6 +75,7 @@ public final class Trace {
      * one event, in the column of the task it happened to, with the virtual time and step on the left.
      */
     public String table(int last) {
+        List<Event> events = run();
         List<Event> tail = events.subList(Math.max(0, events.size() - last), events.size());
         Map<Integer, String> columns = new LinkedHashMap<>();
         tail.stream().sorted((a, b) -> Integer.compare(a.taskId, b.taskId)).forEach(e -> columns.putIfAbsent(e.taskId, e.task));
@@ -73,6 +106,10 @@ public final class Trace {
         if (dropped > 0) {
             sb.append("(").append(dropped).append(" events after the first ").append(MAX_EVENTS).append(" not recorded)\n");
         }
+        if (runEvents >= 0 && this.events.size() > runEvents) {
+            sb.append("(the run failed here; ").append(this.events.size() - runEvents)
+                    .append(" more events unwound its tasks and are not shown)\n");
+        }
         return sb.toString();
     }
 
@@ -95,6 +132,7 @@ public final class Trace {
      * is drawn at virtual time plus {@code s} nanoseconds, so steps stay visible and in order.
      */
     public String chromeJson() {
+        List<Event> events = run();
         StringBuilder sb = new StringBuilder("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[");
         Map<Integer, String> names = new LinkedHashMap<>();
         for (Event e : events) {

@@ -3,8 +3,10 @@ package dev.simloop.internal;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Creates virtual threads whose JDK scheduler is an executor of ours, through the JDK's
@@ -17,6 +19,31 @@ final class VirtualThreads {
 
     private static final MethodHandle NEW_BUILDER;
     private static final RuntimeException UNAVAILABLE;
+
+    /** How a task's thread stopped running at the end of a step (see {@link #parkKind}). */
+    enum ParkKind {
+        /** Waits for LockSupport.unpark, without a time-out (j.u.c locks, queues, futures, simloop waits). */
+        PARKED,
+        /** Waits with a time-out on the real clock: sleep, timed park, timed lock, timed Object.wait. */
+        TIMED,
+        /** Waits to enter a {@code synchronized} monitor. */
+        MONITOR,
+        /** Waits in {@code Object.wait} (untimed). */
+        OBJECT_WAIT,
+        /** Runnable again already (yielded, or unparked meanwhile). */
+        RUNNABLE
+    }
+
+    // The JDK's own view of a virtual thread (java.lang is open to simloop): its state word and its
+    // pending time-out task. Both are set on the carrier, that is the loop's driver, before the
+    // continuation returns to it, so reading them after a step is deterministic, unlike
+    // Thread.getState() of a thread that a JDK timer may unpark at any moment. Null when this JDK
+    // has other internals: the checks then fall back to Thread.getState().
+    private static final VarHandle STATE;
+    private static final VarHandle TIMEOUT_TASK;
+    private static final int UNPARKED;
+    private static final int UNBLOCKED;
+    private static final int YIELDED;
 
     static {
         MethodHandle mh = null;
@@ -32,6 +59,65 @@ final class VirtualThreads {
         }
         NEW_BUILDER = mh;
         UNAVAILABLE = problem;
+        VarHandle state = null;
+        VarHandle timeout = null;
+        int unparked = -1;
+        int unblocked = -1;
+        int yielded = -1;
+        try {
+            Class<?> vt = Class.forName("java.lang.VirtualThread");
+            MethodHandles.Lookup l = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
+            state = l.findVarHandle(vt, "state", int.class);
+            timeout = l.findVarHandle(vt, "timeoutTask", java.util.concurrent.Future.class);
+            unparked = (int) l.findStaticVarHandle(vt, "UNPARKED", int.class).get();
+            unblocked = (int) l.findStaticVarHandle(vt, "UNBLOCKED", int.class).get();
+            yielded = (int) l.findStaticVarHandle(vt, "YIELDED", int.class).get();
+        } catch (RuntimeException | ReflectiveOperationException e) {
+            state = null; // not this JDK's layout, or java.lang not open: fall back to Thread.getState()
+            timeout = null;
+        }
+        STATE = state;
+        TIMEOUT_TASK = timeout;
+        UNPARKED = unparked;
+        UNBLOCKED = unblocked;
+        YIELDED = yielded;
+    }
+
+    /**
+     * How {@code t}, a task's virtual thread that has just stopped running, waits. Called on the
+     * driver after the step.
+     */
+    static ParkKind parkKind(Thread t) {
+        if (TIMEOUT_TASK != null && TIMEOUT_TASK.get(t) != null) {
+            return ParkKind.TIMED; // a time-out is scheduled: whatever the state is now, the wait was timed
+        }
+        return switch (t.getState()) {
+            case BLOCKED -> ParkKind.MONITOR;
+            case TIMED_WAITING -> ParkKind.TIMED;
+            case WAITING -> LockSupport.getBlocker(t) == null && Frames.inObjectWait(t) ? ParkKind.OBJECT_WAIT
+                    : ParkKind.PARKED;
+            default -> Frames.inObjectWait(t) ? ParkKind.OBJECT_WAIT : ParkKind.RUNNABLE;
+        };
+    }
+
+    /**
+     * Whether the running task's thread, which has just handed its continuation back on the driver
+     * after parking (or blocking on a monitor), found itself unparked (or the monitor free) while it
+     * did: the JDK then resubmits it at once. Only a thread outside the loop can do that while the
+     * task parks (the loop runs one task at a time), so the task's step goes on as if the park had
+     * returned at once. False for a yield.
+     */
+    static boolean unparkedWhileParking(Thread t) {
+        if (STATE == null) {
+            return false;
+        }
+        int s = ((int) STATE.getVolatile(t)) & 0xff; // without the SUSPENDED bit
+        return s == UNPARKED || s == UNBLOCKED;
+    }
+
+    /** @return whether the JDK internals this class reads were found (tests check it on each JDK) */
+    static boolean internalsAvailable() {
+        return STATE != null && TIMEOUT_TASK != null && YIELDED >= 0;
     }
 
     private VirtualThreads() {

@@ -136,14 +136,14 @@ public final class Channel<T> implements Iterable<T> {
             return v;
         }
         if (closed) {
-            throw endOfChannel();
+            throw endOfChannel("Channel.receive");
         }
         Object reply;
         while ((reply = receivers.park(me, receiveWait)) == WaitQueue.NOT_UNPARKED) {
             // a cancel hidden by a shield woke it without a value: wait again
         }
         if (reply == CLOSED) {
-            throw endOfChannel();
+            throw endOfChannel("Channel.receive");
         }
         return (T) reply;
     }
@@ -158,7 +158,7 @@ public final class Channel<T> implements Iterable<T> {
         TaskImpl<?> me = Scheduler.current("Channel.tryReceive");
         T v = poll(me.loop());
         if (v == null && closed) {
-            throw endOfChannel();
+            throw endOfChannel("Channel.tryReceive");
         }
         return v;
     }
@@ -179,8 +179,8 @@ public final class Channel<T> implements Iterable<T> {
         return v;
     }
 
-    private EndOfChannelException endOfChannel() {
-        return new EndOfChannelException("Channel.receive: the channel is closed and every value has been received");
+    private static EndOfChannelException endOfChannel(String call) {
+        return new EndOfChannelException(call + ": the channel is closed and every value has been received");
     }
 
     /**

@@ -25,7 +25,6 @@ public final class Semaphore {
     private int permits;
     private final int max;
     private final WaitQueue waiters = new WaitQueue();
-    private final Held handle = this::release;
     /** What waiters are blocked on, for deadlock reports. */
     private final OwnerlessWait waiting = new OwnerlessWait(this, "a call to release()");
 
@@ -109,14 +108,31 @@ public final class Semaphore {
     }
 
     /**
-     * Takes a permit (as {@link #acquire()}) and returns the handle whose {@code close()} releases one,
-     * for {@code try (var _ = sem.hold()) { ... }}. The handle is the same object every time.
+     * Takes a permit (as {@link #acquire()}) and returns the handle whose {@code close()} releases
+     * it, for {@code try (var _ = sem.hold()) { ... }}. Permits are not owned by tasks, so each call
+     * returns a handle of its own (a small object) that releases exactly once: closing it again
+     * throws instead of adding a permit.
      *
      * @return the handle
      */
     public Held hold() {
         acquire();
-        return handle;
+        return new OneRelease();
+    }
+
+    /** The handle of one {@link #hold()}: releases its permit once. */
+    private final class OneRelease implements Held {
+        private boolean closed;
+
+        @Override
+        public void close() {
+            if (closed) {
+                throw new IllegalStateException("Semaphore.hold: this handle was closed already; each handle "
+                        + "releases its permit once (closing it again would add a permit nobody took)");
+            }
+            closed = true;
+            release();
+        }
     }
 
     /** @return the permits available now */

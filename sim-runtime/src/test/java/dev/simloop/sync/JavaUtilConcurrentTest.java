@@ -141,9 +141,10 @@ class JavaUtilConcurrentTest {
             assertThat(r.failure()).as(what).isInstanceOf(NondeterminismDetected.class);
             assertThat(r.failure().getMessage()).as(what)
                     .startsWith("task 'timed' made a timed wait outside simloop at step ")
-                    .contains("Thread.sleep, timed lock or Future waits use the real clock and are woken by a JDK "
-                            + "thread the simulation does not own, so the run could not be replayed. Use Loop.sleep "
-                            + "or the dev.simloop.sync primitives instead.")
+                    .contains("Thread.sleep, LockSupport.parkNanos, timed lock, queue and Future waits use the real "
+                            + "clock and are woken by a JDK thread the simulation does not own, so the run could not "
+                            + "be replayed. Use Loop.sleep, CancelScope.moveOnAfter / failAfter for time-outs, and the "
+                            + "dev.simloop.sync primitives instead.")
                     .contains("JavaUtilConcurrentTest");
         }
     }

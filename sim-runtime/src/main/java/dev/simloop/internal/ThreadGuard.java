@@ -1,0 +1,113 @@
+package dev.simloop.internal;
+
+import dev.simloop.NondeterminismDetected;
+
+/**
+ * Fails a simulation at the step where one of its tasks creates a thread the simulation does not
+ * own: a thread pool's worker, a thread-per-task executor's thread, a {@code StructuredTaskScope}
+ * fork, {@code new Thread}, {@code Thread.ofVirtual()}. Code on such a thread runs at moments no
+ * seed decides, so a run that uses one cannot be replayed; the failure names the task, the line
+ * and what was created, instead of a false deadlock or an outcome that changes from run to run.
+ *
+ * <p>How: every task of a simulation carries an {@link InheritableThreadLocal}, and the JDK copies
+ * those into every thread constructed on the task's thread, calling {@link #childValue} on the
+ * creating thread, inside the step. simloop's own threads (tasks, offload threads) are created
+ * without inheriting or while {@link Scheduler#creatingTask} is set. A virtual thread built not to
+ * inherit still inherits the task's scheduler, and is caught when it starts
+ * ({@link #foreignThreadStarted}).
+ */
+final class ThreadGuard extends InheritableThreadLocal<Boolean> {
+    private static final ThreadGuard GUARD = new ThreadGuard();
+
+    private ThreadGuard() {
+    }
+
+    /** Arms the guard on the calling task's thread (a task of a simulation, as its first action). */
+    static void arm() {
+        GUARD.set(Boolean.TRUE);
+    }
+
+    /** A thread is being constructed on a thread that carries the guard. */
+    @Override
+    protected Boolean childValue(Boolean parentValue) {
+        TaskImpl<?> me = TaskImpl.CURRENT.get();
+        if (me == null || me.done || !me.loop.simulated || me.loop.creatingTask || me.loop.isKilling()) {
+            return null; // not inside a simulated step (or simloop's own task): nothing to guard
+        }
+        NondeterminismDetected failure = created(me, Thread.currentThread().getStackTrace(), "created");
+        me.loop.abort(failure);
+        throw failure; // the thread is never constructed, so nothing outside the simulation runs
+    }
+
+    /**
+     * A virtual thread that inherited {@code task}'s scheduler but is not a task was started on the
+     * task's thread (it was built not to inherit thread locals, so construction went unseen).
+     */
+    static void foreignThreadStarted(TaskImpl<?> task) {
+        Scheduler loop = task.loop;
+        if (loop.simulated && !loop.isKilling() && TaskImpl.CURRENT.get() == task) {
+            loop.abort(created(task, Thread.currentThread().getStackTrace(), "started"));
+        }
+    }
+
+    private static NondeterminismDetected created(TaskImpl<?> me, StackTraceElement[] stack, String verb) {
+        Kind kind = Kind.of(stack);
+        return new NondeterminismDetected("task '" + me.name() + "' " + verb + " a thread the simulation does not own: "
+                + kind.what + ", at " + Frames.userFrame(stack) + " (step " + me.loop.steps() + "). Code on a thread "
+                + "outside the simulation runs at moments no seed decides, so the run could not be replayed. "
+                + kind.fix);
+    }
+
+    /** What was created, told by the JDK frames that created it, and what to do instead. */
+    private enum Kind {
+        SCOPE_FORK("java.util.concurrent.StructuredTaskScope", "a fork of a java.util.concurrent.StructuredTaskScope",
+                "Use simloop's own structured concurrency inside simulated code: TaskGroup.with(tg -> ...) and "
+                        + "tg.spawn(...)."),
+        THREAD_PER_TASK("java.util.concurrent.ThreadPerTaskExecutor",
+                "a thread of a thread-per-task executor (Executors.newVirtualThreadPerTaskExecutor or "
+                        + "newThreadPerTaskExecutor)",
+                "Run the work as tasks with TaskGroup.spawn, or blocking work with Loop.toThread."),
+        POOL_WORKER("java.util.concurrent.ThreadPoolExecutor",
+                "a worker thread of a java.util.concurrent.ThreadPoolExecutor (Executors.newFixedThreadPool, "
+                        + "newCachedThreadPool, newScheduledThreadPool, ...)",
+                "Run the work as tasks with TaskGroup.spawn, or blocking work with Loop.toThread."),
+        FORK_JOIN_WORKER("java.util.concurrent.ForkJoinPool", "a worker thread of a java.util.concurrent.ForkJoinPool",
+                "Run the work as tasks with TaskGroup.spawn, or CPU-heavy work with Loop.toThread."),
+        TIMER("java.util.Timer", "the thread of a java.util.Timer",
+                "Use Loop.sleep in a task spawned with TaskGroup.spawn for timed work."),
+        IO_POLLER("sun.nio.ch.Poller", "the JDK's network I/O poller, which the first blocking I/O on a socket "
+                + "starts", "Do blocking I/O with Loop.toThread, or give the code a simulated network."),
+        VIRTUAL("java.lang.VirtualThread", "a virtual thread (Thread.ofVirtual, "
+                + "Thread.startVirtualThread)", "Spawn a task instead: TaskGroup.spawn, or Loop.rootGroup().spawn "
+                + "for one that outlives the caller."),
+        PLATFORM("java.lang.Thread", "a platform thread (new Thread, Thread.ofPlatform)",
+                "Spawn a task instead (TaskGroup.spawn), or create the thread outside the simulated code (or "
+                        + "inside Loop.toThread) if it never interacts with the simulation's tasks.");
+
+        final String frameClass;
+        final String what;
+        final String fix;
+
+        Kind(String frameClass, String what, String fix) {
+            this.frameClass = frameClass;
+            this.what = what;
+            this.fix = fix;
+        }
+
+        /** The most specific kind whose class appears among the JDK frames above the user's frame. */
+        static Kind of(StackTraceElement[] stack) {
+            Kind best = PLATFORM;
+            for (StackTraceElement e : stack) {
+                if (Frames.isUserFrame(e)) {
+                    break;
+                }
+                for (Kind k : values()) {
+                    if (k.ordinal() < best.ordinal() && e.getClassName().startsWith(k.frameClass)) {
+                        best = k;
+                    }
+                }
+            }
+            return best;
+        }
+    }
+}

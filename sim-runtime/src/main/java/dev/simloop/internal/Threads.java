@@ -1,0 +1,101 @@
+package dev.simloop.internal;
+
+import java.util.concurrent.ForkJoinWorkerThread;
+
+/**
+ * Describes a thread that is not a simloop task by what it is, for messages: a worker of the
+ * common pool, a fork of a {@code StructuredTaskScope}, a JDK thread, a pool thread named X, the
+ * test's own thread. Never by an empty name (virtual threads have none unless given one).
+ */
+final class Threads {
+    private Threads() {
+    }
+
+    /** @return e.g. {@code thread 'pool-1-thread-1'} or {@code a fork of a StructuredTaskScope (VirtualThread[#31])} */
+    static String describe(Thread t) {
+        String name = t.getName();
+        String quoted = "thread '" + name + "'";
+        if (t instanceof ForkJoinWorkerThread w) {
+            return (w.getPool() == java.util.concurrent.ForkJoinPool.commonPool()
+                    ? "a worker of ForkJoinPool.commonPool() (where CompletableFuture's async methods run by default), "
+                    : "a worker of a ForkJoinPool, ") + quoted;
+        }
+        if (name.startsWith("VirtualThread-") || name.endsWith("Poller") || name.startsWith("SubPoller")) {
+            return "the JDK's own " + quoted;
+        }
+        if (t.isVirtual()) {
+            String what = forkOfScope(t) ? "a fork of a java.util.concurrent.StructuredTaskScope" : "a virtual thread "
+                    + "that is not a simloop task";
+            return what + " (" + (name.isEmpty() ? t.toString() : quoted) + ")";
+        }
+        return quoted;
+    }
+
+    /** JUnit's lifecycle annotations, by name: the runtime does not depend on JUnit. */
+    private static final String[] LIFECYCLE = {"org.junit.jupiter.api.BeforeEach", "org.junit.jupiter.api.AfterEach",
+        "org.junit.jupiter.api.BeforeAll", "org.junit.jupiter.api.AfterAll"};
+
+    /**
+     * The error for a runtime call made where no task runs: says what the calling thread is, and
+     * when the call comes from a JUnit lifecycle method, that such methods run outside the
+     * simulated run.
+     *
+     * @param call the API call, e.g. {@code Loop.sleep}
+     * @return the exception to throw
+     */
+    static IllegalStateException notInATask(String call) {
+        Thread t = Thread.currentThread();
+        String who = describe(t);
+        String lifecycle = junitLifecycleMethod();
+        if (lifecycle != null) {
+            return new IllegalStateException(call + " must be called from a simloop task, but it was called from "
+                    + lifecycle + ", which JUnit runs outside the simulated run (on " + who + ", before the run starts "
+                    + "or after it ends). Only the test method runs as the simulation's root task under "
+                    + "@SimulatedLoop: move the call into the test method, or into a task it spawns.");
+        }
+        String hint = t.isVirtual() ? " Threads a task starts itself (Thread.ofVirtual, executors, "
+                + "StructuredTaskScope forks) are not tasks: spawn tasks with TaskGroup.spawn instead." : "";
+        return new IllegalStateException(call + " must be called from a simloop task, but the calling thread, " + who
+                + ", is not a task of any loop. Run the code inside Loop.run(...) or Simulation.run(...), or in a "
+                + "task they spawn." + hint);
+    }
+
+    /** @return {@code @BeforeEach method FooTest.setUp} when a JUnit lifecycle method is on the stack, else null */
+    private static String junitLifecycleMethod() {
+        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+                .map(Threads::lifecycleAnnotation).filter(java.util.Objects::nonNull).findFirst().orElse(null));
+    }
+
+    private static String lifecycleAnnotation(StackWalker.StackFrame f) {
+        Class<?> c = f.getDeclaringClass();
+        if (c.getName().startsWith("java.") || c.getName().startsWith("org.junit.") || c.getName().startsWith("dev.simloop.")
+                && !c.getName().contains("Test")) {
+            return null;
+        }
+        try {
+            java.lang.reflect.Method m = c.getDeclaredMethod(f.getMethodName(), f.getMethodType().parameterArray());
+            for (java.lang.annotation.Annotation a : m.getAnnotations()) {
+                String name = a.annotationType().getName();
+                for (String l : LIFECYCLE) {
+                    if (l.equals(name)) {
+                        return "@" + a.annotationType().getSimpleName() + " method " + c.getSimpleName() + "."
+                                + m.getName();
+                    }
+                }
+            }
+        } catch (NoSuchMethodException | RuntimeException e) {
+            return null; // a constructor, a lambda or a bridge: not a lifecycle method
+        }
+        return null;
+    }
+
+    /** @return whether {@code t} runs a subtask of a StructuredTaskScope (seen in its stack) */
+    private static boolean forkOfScope(Thread t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().startsWith("java.util.concurrent.StructuredTaskScope")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

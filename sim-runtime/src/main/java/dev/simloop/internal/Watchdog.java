@@ -1,0 +1,107 @@
+package dev.simloop.internal;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Watches running loops for a step that holds the driver too long without reaching a checkpoint
+ * (a CPU loop, a call that blocks its thread): the one thing the driver cannot see for itself,
+ * since it is that step's carrier. One daemon thread serves every loop; it samples each loop's step
+ * counter and running task, so the loops pay nothing per step.
+ *
+ * <ul>
+ *   <li>A <b>simulation</b> whose step runs {@code maxStepWallTime} fails with {@code LimitExceeded}
+ *       naming the task, with the task's stack as the exception's; its caller is released
+ *       ({@link Drivers.Call#rescue}). The JVM cannot stop a thread: the task's thread runs on until
+ *       it reaches a checkpoint, where it unwinds.
+ *   <li>On a <b>real loop</b>, a step that holds the loop longer than {@link #SLOW_STEP_PROPERTY}
+ *       (default 100 ms) is logged once through {@link System.Logger} ("dev.simloop", WARNING) with
+ *       the task and its stack, like asyncio's slow-callback warning: every other task of the loop
+ *       waited meanwhile.
+ * </ul>
+ */
+final class Watchdog {
+    /** System property: the real-mode slow-step threshold, an ISO-8601 duration such as {@code PT0.1S}. */
+    static final String SLOW_STEP_PROPERTY = "simloop.slowStepThreshold";
+    private static final System.Logger LOG = System.getLogger("dev.simloop");
+    static final long SLOW_STEP_NANOS = slowStepNanos();
+    private static final long MIN_PERIOD_NANOS = 5_000_000L;
+    private static final long MAX_PERIOD_NANOS = 1_000_000_000L;
+    private static final Set<Scheduler> LOOPS = ConcurrentHashMap.newKeySet();
+    private static Thread thread;
+
+    private Watchdog() {
+    }
+
+    /** Starts watching {@code loop} (its driver calls this as the run starts). */
+    static void watch(Scheduler loop) {
+        LOOPS.add(loop);
+        synchronized (Watchdog.class) {
+            if (thread == null) {
+                thread = Thread.ofPlatform().name("simloop-watchdog").daemon(true)
+                        .inheritInheritableThreadLocals(false).start(Watchdog::run);
+            } else {
+                LockSupport.unpark(thread); // a tighter limit may need a shorter period
+            }
+        }
+    }
+
+    /** Stops watching {@code loop} (the run has ended). */
+    static void unwatch(Scheduler loop) {
+        LOOPS.remove(loop);
+    }
+
+    private static void run() {
+        for (;;) {
+            long period = MAX_PERIOD_NANOS;
+            long now = System.nanoTime();
+            for (Scheduler loop : LOOPS) {
+                long limit = loop.isSimulated() ? loop.maxStepWallNanos() : SLOW_STEP_NANOS;
+                period = Math.min(period, Math.max(MIN_PERIOD_NANOS, limit / 4));
+                loop.watch(now, limit);
+            }
+            LockSupport.parkNanos(period);
+        }
+    }
+
+    /** Logs a slow step of a real loop. */
+    static void slowStep(TaskImpl<?> t, long nanos, StackTraceElement[] stack) {
+        if (!LOG.isLoggable(System.Logger.Level.WARNING)) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder("task '").append(t.name()).append("' has held the loop for ")
+                .append(nanos / 1_000_000).append(" ms without reaching a checkpoint, and no other task of the loop "
+                        + "runs meanwhile. Offload CPU-heavy or blocking work with Loop.toThread, or add "
+                        + "Loop.checkpoint() calls. It is at:");
+        appendStack(sb, stack);
+        LOG.log(System.Logger.Level.WARNING, sb.toString());
+    }
+
+    static void appendStack(StringBuilder sb, StackTraceElement[] stack) {
+        int shown = 0;
+        for (StackTraceElement e : stack) {
+            if (shown++ == 12) {
+                sb.append("\n\t...");
+                break;
+            }
+            sb.append("\n\tat ").append(e);
+        }
+    }
+
+    private static long slowStepNanos() {
+        String v = System.getProperty(SLOW_STEP_PROPERTY);
+        if (v == null || v.isBlank()) {
+            return 100_000_000L;
+        }
+        try {
+            return Math.max(1, Duration.parse(v.trim()).toNanos());
+        } catch (DateTimeParseException | ArithmeticException e) {
+            LOG.log(System.Logger.Level.WARNING, "-D" + SLOW_STEP_PROPERTY + "=" + v + " is not an ISO-8601 duration "
+                    + "(write it like PT0.1S for 100 ms, or PT2S); using the default, 100 ms");
+            return 100_000_000L;
+        }
+    }
+}
