@@ -1,0 +1,294 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The Trust issue, item 1 and 2: JDK executors, threads and futures inside a simulation, and the
+ * java.util.concurrent primitives the docs call deterministic. One seed is one run: the same
+ * failure with the same message every time, or the same result with the same digest.
+ */
+class JdkConcurrencyInTasksTest {
+    private static final int RUNS = 100;
+
+    /** The message with JVM-assigned numbers (thread ids and pool counters) masked. */
+    private static String normalized(Throwable t) {
+        return t.getClass().getName() + ": " + t.getMessage().replaceAll("#\\d+", "#N").replaceAll("-\\d+", "-N");
+    }
+
+    /** Runs {@code program} RUNS times with seed 1 and returns the distinct outcomes. */
+    private static Set<String> outcomes(ThrowingSupplier<?> program) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < RUNS; i++) {
+            SimResult<?> r = Simulation.run(1, program);
+            seen.add(r.failed() ? normalized(r.failure()) : "passed " + r.steps() + " steps, digest " + r.traceDigest());
+        }
+        return seen;
+    }
+
+    @Test
+    void aVirtualThreadPerTaskExecutorFailsTheRunTheSameWayEveryTime() {
+        Set<String> seen = outcomes(() -> {
+            try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                return ex.submit(() -> 21).get();
+            }
+        });
+        assertThat(seen).singleElement().asString()
+                .startsWith("dev.simloop.NondeterminismDetected: task 'main' created a thread the simulation does not "
+                        + "own: a thread of a thread-per-task executor (Executors.newVirtualThreadPerTaskExecutor or "
+                        + "newThreadPerTaskExecutor), at dev.simloop.JdkConcurrencyInTasksTest.")
+                .contains("(step 1)")
+                .endsWith("Run the work as tasks with TaskGroup.spawn, or blocking work with Loop.toThread.");
+    }
+
+    @Test
+    void aFixedThreadPoolFailsTheRunTheSameWayEveryTime() {
+        Set<String> seen = outcomes(() -> {
+            ExecutorService ex = Executors.newFixedThreadPool(2);
+            try {
+                return ex.submit(() -> 21).get();
+            } finally {
+                ex.shutdownNow();
+            }
+        });
+        assertThat(seen).singleElement().asString()
+                .startsWith("dev.simloop.NondeterminismDetected: task 'main' created a thread the simulation does not "
+                        + "own: a worker thread of a java.util.concurrent.ThreadPoolExecutor (Executors.newFixedThreadPool,")
+                .contains("at dev.simloop.JdkConcurrencyInTasksTest.");
+    }
+
+    @Test
+    void startingAndJoiningAVirtualThreadFailsTheRunTheSameWayEveryTime() {
+        Set<String> seen = outcomes(() -> {
+            Thread t = Thread.ofVirtual().start(() -> { });
+            t.join();
+            return null;
+        });
+        assertThat(seen).singleElement().asString()
+                .startsWith("dev.simloop.NondeterminismDetected: task 'main' created a thread the simulation does not "
+                        + "own: a virtual thread (Thread.ofVirtual, Thread.startVirtualThread)");
+    }
+
+    @Test
+    void aPlatformThreadStartedInATaskFailsTheRunAndNeverRuns() {
+        List<String> ran = new ArrayList<>();
+        SimResult<Object> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
+            tg.spawn("starter", () -> new Thread(() -> ran.add("outside")).start());
+            return null;
+        }));
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'starter' created a thread the simulation does not own: a platform "
+                        + "thread (new Thread, Thread.ofPlatform)");
+        assertThat(ran).isEmpty();
+    }
+
+    @Test
+    void supplyAsyncOnTheCommonPoolIsWaitedForInPlaceSoEveryRunIsTheSame() {
+        Set<String> seen = outcomes(() -> CompletableFuture.supplyAsync(() -> 21).join() * 2);
+        assertThat(seen).singleElement().asString().startsWith("passed 1 steps");
+        SimResult<Integer> r = Simulation.builder().seed(1).checkDeterminism(true)
+                .run(() -> CompletableFuture.supplyAsync(() -> 21).join() * 2);
+        assertThat(r.value()).isEqualTo(42);
+    }
+
+    @Test
+    void supplyAsyncWhileOtherTasksAreReadyGivesOneRunPerSeed() {
+        ThrowingSupplier<List<String>> program = () -> {
+            List<String> log = new ArrayList<>();
+            TaskGroup.with(tg -> {
+                tg.spawn("asker", () -> {
+                    int v = CompletableFuture.supplyAsync(() -> 21).join();
+                    log.add("asker got " + v);
+                });
+                tg.spawn("other", () -> {
+                    for (int i = 0; i < 3; i++) {
+                        log.add("other " + i);
+                        Loop.checkpoint();
+                    }
+                });
+                return null;
+            });
+            return log;
+        };
+        for (long seed = 0; seed < 20; seed++) {
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                SimResult<List<String>> r = Simulation.run(seed, program);
+                seen.add(r.value() + " " + r.traceDigest());
+            }
+            assertThat(seen).as("seed %d", seed).hasSize(1);
+        }
+    }
+
+    /** Three tasks take {@code lock}, sleep on the loop clock holding it, and let go: mutual exclusion, in spawn-independent order. */
+    private static ThrowingSupplier<List<String>> threeTasksHolding(Runnable lock, Runnable unlock) {
+        return () -> {
+            List<String> log = new ArrayList<>();
+            TaskGroup.with(tg -> {
+                for (String name : List.of("a", "b", "c")) {
+                    tg.spawn(name, () -> {
+                        lock.run();
+                        try {
+                            log.add(name + " in");
+                            Loop.sleep(Duration.ofMillis(1));
+                            log.add(name + " out");
+                        } finally {
+                            unlock.run();
+                        }
+                    });
+                }
+                return null;
+            });
+            return log;
+        };
+    }
+
+    private static void assertExclusiveAndDeterministic(ThrowingSupplier<List<String>> program, Duration lastOut) {
+        Set<List<String>> orders = new HashSet<>();
+        for (long seed = 0; seed < 1000; seed++) {
+            SimResult<List<String>> r = Simulation.run(seed, program);
+            assertThat(r.failed()).as("seed %d: %s", seed, r.failure()).isFalse();
+            List<String> log = r.value();
+            for (int i = 0; i < log.size(); i += 2) {
+                String name = log.get(i).substring(0, 1);
+                assertThat(log.get(i + 1)).as("seed %d: %s", seed, log).isEqualTo(name + " out");
+            }
+            assertThat(r.virtualTime()).isEqualTo(lastOut);
+            orders.add(log);
+            if (seed % 100 == 0) {
+                SimResult<List<String>> again = Simulation.run(seed, program);
+                assertThat(again.traceDigest()).isEqualTo(r.traceDigest());
+                assertThat(again.value()).isEqualTo(log);
+                assertThat(Simulation.builder().replay(r.schedule()).run(program).traceDigest())
+                        .isEqualTo(r.traceDigest());
+            }
+        }
+        assertThat(orders).as("the seeds explore the orders").hasSizeGreaterThan(1);
+    }
+
+    @Test
+    @Timeout(120) // 1,000 schedules take about a second; a real-time grace per contention would take minutes
+    void aReentrantLockHeldAcrossASleepByThreeTasksIsDeterministicOverAThousandSchedules() {
+        ReentrantLock lock = new ReentrantLock();
+        assertExclusiveAndDeterministic(threeTasksHolding(lock::lock, lock::unlock), Duration.ofMillis(3));
+    }
+
+    @Test
+    @Timeout(120)
+    void aReadWriteLockIsDeterministicOverAThousandSchedules() {
+        ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+        assertExclusiveAndDeterministic(threeTasksHolding(rw.writeLock()::lock, rw.writeLock()::unlock),
+                Duration.ofMillis(3));
+        // readers share the lock: three readers sleeping 1 ms together end at 1 ms
+        SimResult<Integer> readers = Simulation.run(5, () -> TaskGroup.with(tg -> {
+            for (int i = 0; i < 3; i++) {
+                tg.spawn(() -> {
+                    rw.readLock().lock();
+                    try {
+                        Loop.sleep(Duration.ofMillis(1));
+                    } finally {
+                        rw.readLock().unlock();
+                    }
+                });
+            }
+            return rw.getReadLockCount();
+        }));
+        assertThat(readers.virtualTime()).isEqualTo(Duration.ofMillis(1));
+    }
+
+    @Test
+    @Timeout(120)
+    void aJucSemaphoreIsDeterministicOverAThousandSchedules() {
+        java.util.concurrent.Semaphore sem = new java.util.concurrent.Semaphore(1);
+        assertExclusiveAndDeterministic(threeTasksHolding(sem::acquireUninterruptibly, sem::release),
+                Duration.ofMillis(3));
+    }
+
+    @Test
+    @Timeout(120)
+    void aCountDownLatchAndBlockingQueuesAcrossCheckpointsAreDeterministic() {
+        ThrowingSupplier<List<String>> program = () -> {
+            List<String> log = new ArrayList<>();
+            CountDownLatch ready = new CountDownLatch(2);
+            BlockingQueue<Integer> small = new ArrayBlockingQueue<>(1);
+            BlockingQueue<String> unbounded = new LinkedBlockingQueue<>();
+            TaskGroup.with(tg -> {
+                tg.spawn("producer", () -> {
+                    ready.countDown();
+                    for (int i = 0; i < 4; i++) {
+                        small.put(i); // waits for room while the consumer sleeps
+                        Loop.sleep(Duration.ofMillis(1));
+                    }
+                });
+                tg.spawn("consumer", () -> {
+                    ready.countDown();
+                    for (int i = 0; i < 4; i++) {
+                        int v = small.take();
+                        Loop.sleep(Duration.ofMillis(2));
+                        unbounded.put("got " + v);
+                    }
+                });
+                tg.spawn("waiter", () -> {
+                    ready.await();
+                    log.add("both started");
+                    for (int i = 0; i < 4; i++) {
+                        log.add(unbounded.take());
+                    }
+                });
+                return null;
+            });
+            return log;
+        };
+        Set<String> digests = new HashSet<>();
+        for (long seed = 0; seed < 1000; seed++) {
+            SimResult<List<String>> r = Simulation.run(seed, program);
+            assertThat(r.value()).as("seed %d", seed).containsExactly("both started", "got 0", "got 1", "got 2", "got 3");
+            assertThat(r.virtualTime()).isEqualTo(Duration.ofMillis(8));
+            if (seed % 100 == 0) {
+                assertThat(Simulation.run(seed, program).traceDigest()).isEqualTo(r.traceDigest());
+            }
+            digests.add(r.traceDigest());
+        }
+        assertThat(digests).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void twoTasksTakingReentrantLocksInOppositeOrderAreADeadlockNamingBoth() {
+        SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
+            ReentrantLock l1 = new ReentrantLock();
+            ReentrantLock l2 = new ReentrantLock();
+            return TaskGroup.with(tg -> {
+                tg.spawn("a", () -> {
+                    l1.lock();
+                    Loop.checkpoint();
+                    l2.lock();
+                });
+                tg.spawn("b", () -> {
+                    l2.lock();
+                    Loop.checkpoint();
+                    l1.lock();
+                });
+                return null;
+            });
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
+                .hasMessageContaining("task 'a' is parked outside simloop on java.util.concurrent.locks.ReentrantLock$")
+                .hasMessageContaining("task 'b' is parked outside simloop on java.util.concurrent.locks.ReentrantLock$");
+    }
+}
