@@ -183,8 +183,7 @@ public final class Exploration<T> {
      * @throws IllegalArgumentException when {@code limit} is zero or negative
      */
     public Exploration<T> timeLimit(Duration limit) {
-        Objects.requireNonNull(limit, "Exploration.timeLimit: limit is null; to explore without a time limit,"
-                + " do not set one");
+        Objects.requireNonNull(limit, "Exploration.timeLimit: limit");
         if (limit.isNegative() || limit.isZero()) {
             throw new IllegalArgumentException("Exploration.timeLimit: must be positive, but was " + limit
                     + "; to explore without a time limit, do not set one");
@@ -210,10 +209,10 @@ public final class Exploration<T> {
      * @param matches true for the failures to stop at; it runs on the exploration's driver thread,
      *     once per failing schedule, and what it throws ends the exploration
      * @return this exploration
+     * @throws NullPointerException when {@code matches} is null (leave it unset for every failure)
      */
     public Exploration<T> failWhen(Predicate<? super Throwable> matches) {
-        this.failWhen = Objects.requireNonNull(matches, "Exploration.failWhen: matches is null; to count every"
-                + " failure, do not set it");
+        this.failWhen = Objects.requireNonNull(matches, "Exploration.failWhen: matches");
         return this;
     }
 
