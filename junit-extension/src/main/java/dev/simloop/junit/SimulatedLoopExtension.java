@@ -218,7 +218,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             int passed = ran - otherCount();
             String some = passed == ran ? "" : passed + " of ";
             if (cfg.isReplay()) {
-                return passed == ran ? "replayed 1 schedule" : "replayed 1 schedule, which failed outside failOn";
+                return "replayed 1 schedule"; // which failed outside failOn, if othersClause() says so
             }
             if (search == null) {
                 return "passed " + passed + " of " + cfg.schedules() + (cfg.schedules() == 1 ? " schedule" : " schedules");

@@ -554,5 +554,21 @@ class SimulatedLoopExtensionTest {
         assertThat(reportEntries(r, "simloop.otherFailures")).containsExactly(countsText(others));
         assertThat(reportEntries(r, "simloop.schedules")).containsExactly("200");
         assertThat(reportEntries(r, "simloop.stopReason")).containsExactly("ALL_SCHEDULES_RUN");
+
+        // a replay of a schedule that failed outside failOn passes too, and says so
+        String line = null;
+        for (long seed = 0; line == null; seed++) {
+            dev.simloop.SimResult<Object> run = dev.simloop.Simulation.run(seed, () -> {
+                Fixtures.failsSeveralWays(false);
+                return null;
+            });
+            line = run.failure() instanceof IllegalStateException ? run.schedule() : null;
+        }
+        EngineExecutionResults replayed = run(selectClass(Fixtures.OnlyOtherFailures.class),
+                Map.of("simloop.replay", line));
+        replayed.testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        assertThat(reportEntries(replayed, "simloop")).containsExactly("replayed 1 schedule (strategy random, seed "
+                + dev.simloop.Schedule.parse(line).seed() + "); 1 schedule failed outside failOn (1 "
+                + IllegalStateException.class.getName() + ")");
     }
 }
