@@ -25,19 +25,30 @@ import java.util.Objects;
  * <p>Each schedule is a prefix of choices followed by FIFO order. Running it also records how many
  * candidates each choice point had; its successors change one FIFO choice after the prefix to
  * another candidate, so each has one preemption more, and every schedule within the bound comes up
- * exactly once. Not thread-safe: one search, one caller.
+ * exactly once. The search keeps one record per run whose successors have not all run yet (its
+ * non-zero choices, and how many candidates each choice point after its prefix had, a byte each
+ * for fewer than 256), and makes each successor when it is handed out: memory grows by about a
+ * byte per choice point per schedule (some 400 bytes for a hundred tasks passing two checkpoints
+ * each). Not thread-safe: one search, one caller.
  */
 public final class BoundedSearch {
     private final int maxPreemptions;
-    /** Schedules to run, fewest preemptions first (each level is appended after the one before). */
-    private final ArrayDeque<int[]> pending = new ArrayDeque<>();
+    /**
+     * Runs whose successors have not all run yet, oldest first. Each holds its choices and widths
+     * once and hands out its successors one at a time, so pending schedules cost a few bytes per
+     * choice point of a run, not a copied choice list per successor (which grew to megabytes per run
+     * on a hundred-task program). Handing out the head's successors in order, then the next run's,
+     * gives every level after the one before, as a queue of all successors would.
+     */
+    private final ArrayDeque<Branches> pending = new ArrayDeque<>();
+    /** Whether the FIFO schedule (the empty prefix) is still to run. */
+    private boolean fifoPending = true;
     /** The prefix handed out by the last {@link #next}, until {@link #ran} takes its result; else null. */
     private int[] outstanding;
     private int schedulesRun;
 
     private BoundedSearch(int maxPreemptions) {
         this.maxPreemptions = maxPreemptions;
-        pending.add(new int[0]);
     }
 
     /**
@@ -60,7 +71,7 @@ public final class BoundedSearch {
 
     /** @return whether a schedule within the bound has not run yet (known once the previous one's result came back) */
     public boolean hasNext() {
-        return !pending.isEmpty();
+        return fifoPending || !pending.isEmpty();
     }
 
     /**
@@ -78,11 +89,11 @@ public final class BoundedSearch {
             throw new IllegalStateException("BoundedSearch.next: pass the result of the previous schedule to ran() first"
                     + " (its successors come from it)");
         }
-        if (pending.isEmpty()) {
+        if (!hasNext()) {
             throw new java.util.NoSuchElementException("BoundedSearch.next: every schedule within "
-                    + maxPreemptions + " preemptions has run" + (outstanding == null ? "" : " or is running"));
+                    + maxPreemptions + " preemptions has run");
         }
-        int[] prefix = pending.remove();
+        int[] prefix = nextPrefix();
         outstanding = prefix;
         return Simulation.recordingWidths(Simulation.builder().seed(seed).strategy(Strategy.fifo())
                 .schedule(Schedule.of(prefix)));
@@ -111,14 +122,38 @@ public final class BoundedSearch {
         outstanding = null;
         schedulesRun++;
         if (Schedule.preemptions(prefix) < maxPreemptions) {
-            for (int i = prefix.length; i < widths.length; i++) {
-                for (int alternative = 1; alternative < widths[i]; alternative++) {
-                    int[] successor = Arrays.copyOf(choices, i + 1);
-                    successor[i] = alternative;
-                    pending.add(successor);
-                }
+            Branches b = Branches.of(choices, widths, prefix.length);
+            if (b != null) {
+                pending.add(b);
             }
         }
+    }
+
+    /** Takes the next schedule's prefix: the FIFO schedule first, then the oldest run's next successor. */
+    private int[] nextPrefix() {
+        if (fifoPending) {
+            fifoPending = false;
+            return new int[0];
+        }
+        Branches head = pending.element();
+        int[] prefix = head.successor();
+        if (!head.advance()) {
+            pending.remove();
+        }
+        return prefix;
+    }
+
+    /**
+     * An estimate of the heap the pending schedules hold, for the memory test: the payload of their
+     * arrays plus {@value Branches#OVERHEAD_BYTES} bytes per run for object headers, fields and the
+     * queue's slot.
+     */
+    long retainedBytes() {
+        long bytes = 0;
+        for (Branches b : pending) {
+            bytes += b.payloadBytes() + Branches.OVERHEAD_BYTES;
+        }
+        return bytes;
     }
 
     /** @return how many schedules have run (results passed to {@link #ran}) */
@@ -129,6 +164,114 @@ public final class BoundedSearch {
     /** @return whether every schedule within the bound has run */
     public boolean exhausted() {
         return pending.isEmpty() && outstanding == null;
+    }
+
+    /**
+     * The successors of one run: its choices with the choice at one position {@code i} at or after
+     * its prefix changed to another candidate, and cut after {@code i}; ordered by position, then
+     * candidate. The choices are kept sparsely (after the prefix they are FIFO's zeros, so a run
+     * has at most a bound's worth of non-zero choices), and the widths from the prefix on, one byte
+     * each when every width fits in one (any program with fewer than 256 tasks ready at once).
+     */
+    private static final class Branches {
+        /** Estimated bytes per instance besides its arrays' payload: headers, fields, queue slot. */
+        static final int OVERHEAD_BYTES = 96;
+
+        /** Pairs (position, value) of the run's non-zero choices, by position. */
+        private final int[] nonZero;
+        /** The position of {@code narrowWidths[0]} / {@code wideWidths[0]}: the prefix's length. */
+        private final int from;
+        /** The widths from {@code from} on, unsigned, when all fit in a byte; else null. */
+        private final byte[] narrowWidths;
+        /** The widths from {@code from} on, when some does not fit in a byte; else null. */
+        private final int[] wideWidths;
+        /** The cursor: the next successor changes the choice at {@code position} to {@code alternative}. */
+        private int position;
+        private int alternative = 1;
+
+        private Branches(int[] nonZero, int from, byte[] narrowWidths, int[] wideWidths) {
+            this.nonZero = nonZero;
+            this.from = from;
+            this.narrowWidths = narrowWidths;
+            this.wideWidths = wideWidths;
+            this.position = from;
+        }
+
+        /** @return the successors of a run that followed a prefix of {@code from} choices, or null if it has none */
+        static Branches of(int[] choices, int[] widths, int from) {
+            int max = 1;
+            for (int i = from; i < widths.length; i++) {
+                max = Math.max(max, widths[i]);
+            }
+            if (max < 2) {
+                return null; // no choice point after the prefix had a second candidate
+            }
+            byte[] narrow = null;
+            int[] wide = null;
+            if (max <= 0xFF) {
+                narrow = new byte[widths.length - from];
+                for (int i = from; i < widths.length; i++) {
+                    narrow[i - from] = (byte) widths[i];
+                }
+            } else {
+                wide = Arrays.copyOfRange(widths, from, widths.length);
+            }
+            Branches b = new Branches(nonZeroPairs(choices), from, narrow, wide);
+            b.skipSingleCandidatePositions();
+            return b;
+        }
+
+        private static int[] nonZeroPairs(int[] choices) {
+            int[] pairs = new int[2 * Schedule.preemptions(choices)];
+            int k = 0;
+            for (int i = 0; i < choices.length; i++) {
+                if (choices[i] != 0) {
+                    pairs[k++] = i;
+                    pairs[k++] = choices[i];
+                }
+            }
+            return pairs;
+        }
+
+        private int width(int i) {
+            return narrowWidths != null ? narrowWidths[i - from] & 0xFF : wideWidths[i - from];
+        }
+
+        private int end() {
+            return from + (narrowWidths != null ? narrowWidths.length : wideWidths.length);
+        }
+
+        /** Moves the cursor to the first position at or after it with a second candidate. */
+        private void skipSingleCandidatePositions() {
+            while (position < end() && width(position) < 2) {
+                position++;
+            }
+        }
+
+        /** @return the successor at the cursor: the run's choices up to the position, with the alternative there */
+        int[] successor() {
+            int[] prefix = new int[position + 1];
+            for (int k = 0; k < nonZero.length && nonZero[k] < position; k += 2) {
+                prefix[nonZero[k]] = nonZero[k + 1];
+            }
+            prefix[position] = alternative;
+            return prefix;
+        }
+
+        /** @return whether another successor follows (the cursor moved on to it) */
+        boolean advance() {
+            if (++alternative < width(position)) {
+                return true;
+            }
+            alternative = 1;
+            position++;
+            skipSingleCandidatePositions();
+            return position < end();
+        }
+
+        long payloadBytes() {
+            return 4L * nonZero.length + (narrowWidths != null ? narrowWidths.length : 4L * wideWidths.length);
+        }
     }
 
     private static boolean startsWith(int[] choices, int[] prefix) {

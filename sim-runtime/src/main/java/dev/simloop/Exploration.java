@@ -2,11 +2,15 @@ package dev.simloop;
 
 import dev.simloop.internal.Drivers;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Runs one program under many schedules to find an interleaving that fails.
@@ -30,6 +34,11 @@ import java.util.Set;
  * number of preemptions, fewest first, so a search that ends without a failure has shown that none
  * of those schedules fails.
  *
+ * <p>An exploration stops at the first failure (see {@link #stopAtFirstFailure} and
+ * {@link #failWhen}), after {@link #schedules} runs, when a search is exhausted, when its
+ * {@link #timeLimit} has passed, or when the thread that called {@link #run()} is interrupted;
+ * {@link Report#stopReason()} says which.
+ *
  * @param <T> the program's value type
  */
 public final class Exploration<T> {
@@ -44,6 +53,10 @@ public final class Exploration<T> {
     private boolean checkLeaks = true;
     /** The preemption bound of a systematic search ({@link #exhaustive}), or -1 to sample with the strategy. */
     private int maxPreemptions = -1;
+    /** The wall-clock budget of the whole exploration, or null for none. */
+    private Duration timeLimit;
+    /** Which failures count as failures; the others are tallied by type and the search goes on. */
+    private Predicate<? super Throwable> failWhen = failure -> true;
 
     private Exploration(ThrowingSupplier<T> main) {
         this.main = main;
@@ -157,71 +170,152 @@ public final class Exploration<T> {
     }
 
     /**
-     * Runs the schedules.
+     * Gives the whole exploration a wall-clock budget. It is checked between schedules: a schedule
+     * that is running when the budget runs out finishes first (its own {@link #maxSteps} and
+     * {@link #maxVirtualTime} bound it), so at least one schedule runs, and the exploration may
+     * overrun the budget by one schedule (plus the traced replay of a failure, when the last
+     * schedule failed). An exploration the limit stops reports {@link StopReason#TIME_LIMIT}.
+     * Default: no limit.
      *
-     * @return what was found, with statistics
+     * @param limit the budget; positive
+     * @return this exploration
+     * @throws NullPointerException when {@code limit} is null (leave the limit unset for none)
+     * @throws IllegalArgumentException when {@code limit} is zero or negative
+     */
+    public Exploration<T> timeLimit(Duration limit) {
+        Objects.requireNonNull(limit, "Exploration.timeLimit: limit");
+        if (limit.isNegative() || limit.isZero()) {
+            throw new IllegalArgumentException("Exploration.timeLimit: must be positive, but was " + limit
+                    + "; to explore without a time limit, do not set one");
+        }
+        this.timeLimit = limit;
+        return this;
+    }
+
+    /**
+     * Says which failures are the ones searched for. A failing schedule whose failure
+     * ({@link SimResult#failure()}: the program's own exception, unchecked ones unwrapped, or a
+     * {@link DeadlockDetected}, {@link LimitExceeded}, {@link LeakDetected}...) matches is a failure
+     * as without this setting: it is counted in {@link Report#failingSchedules()}, the first one is
+     * {@link Report#firstFailure()}, and it stops the exploration unless
+     * {@link #stopAtFirstFailure(boolean) stopAtFirstFailure(false)}. A failure that does not match
+     * is counted by its exception type in {@link Report#otherFailures()} and the search goes on.
+     * Default: every failure matches.
+     *
+     * <pre>{@code
+     * Exploration.of(() -> transfer()).failWhen(e -> e instanceof AssertionError).run();
+     * }</pre>
+     *
+     * @param matches true for the failures to stop at; it runs on the exploration's driver thread,
+     *     once per failing schedule, and what it throws ends the exploration
+     * @return this exploration
+     * @throws NullPointerException when {@code matches} is null (leave it unset for every failure)
+     */
+    public Exploration<T> failWhen(Predicate<? super Throwable> matches) {
+        this.failWhen = Objects.requireNonNull(matches, "Exploration.failWhen: matches");
+        return this;
+    }
+
+    /**
+     * Runs the schedules, one after the other on a driver thread, while the calling thread waits.
+     * Interrupting the calling thread stops the exploration once the running schedule has finished
+     * ({@link StopReason#INTERRUPTED}); {@code run()} then returns the report of the schedules that
+     * ran, with the thread's interrupt status set again.
+     *
+     * @return what was found, with statistics and why the exploration stopped
      */
     public Report<T> run() {
-        return Drivers.call(this::runAll, caller -> { });
-    }
-
-    private Report<T> runAll() {
         Tally tally = new Tally();
-        boolean exhausted = maxPreemptions >= 0 ? search(tally) : sample(tally);
-        return tally.report(exhausted, maxPreemptions >= 0 ? "exhaustive(" + maxPreemptions + ")" : strategy.toString());
+        // The schedules run on a driver thread, which the caller's interrupt does not reach: the
+        // waiting caller hears it and raises the flag that the loop below reads between schedules.
+        return Drivers.call(() -> runAll(tally), caller -> tally.interrupted = true);
     }
 
-    /** Schedule i with seed {@code seed + i} and the strategy; never "exhausted". */
-    private boolean sample(Tally tally) {
+    private Report<T> runAll(Tally tally) {
+        StopReason why = maxPreemptions >= 0 ? search(tally) : sample(tally);
+        return tally.report(why, maxPreemptions >= 0 ? "exhaustive(" + maxPreemptions + ")" : strategy.toString());
+    }
+
+    /** Schedule i with seed {@code seed + i} and the strategy; never {@link StopReason#EXHAUSTED}. */
+    private StopReason sample(Tally tally) {
         int learnedChoices = 0;
-        for (int i = 0; i < schedules; i++) {
+        for (int i = 0;; i++) {
             Strategy s = strategy.learnsChoices() && learnedChoices > 0
                     ? Strategy.pct(strategy.pctDepth(), learnedChoices) : strategy;
             SimResult<T> r = limits(Simulation.builder().seed(seed + i).strategy(s)).run(main);
             if (strategy.learnsChoices()) {
                 learnedChoices = Math.max(learnedChoices, Simulation.choiceCount(r));
             }
-            if (tally.stopAfter(r) || Thread.currentThread().isInterrupted()) {
-                break;
+            StopReason why = tally.stopAfter(r, i + 1 == schedules ? StopReason.ALL_SCHEDULES_RUN : null);
+            if (why != null) {
+                return why;
             }
         }
-        return false;
     }
 
-    /** @return whether every schedule within the bound ran ({@link BoundedSearch}) */
-    private boolean search(Tally tally) {
+    /** Every schedule within the bound ({@link BoundedSearch}), up to {@link #schedules} of them. */
+    private StopReason search(Tally tally) {
         BoundedSearch search = BoundedSearch.upTo(maxPreemptions);
-        while (search.hasNext()) {
-            if (tally.run == schedules || Thread.currentThread().isInterrupted()) {
-                return false;
-            }
+        for (;;) {
             SimResult<T> r = limits(search.next(seed)).run(main);
             search.ran(r);
-            if (tally.stopAfter(r)) {
-                return false;
+            StopReason done = !search.hasNext() ? StopReason.EXHAUSTED
+                    : search.schedulesRun() == schedules ? StopReason.ALL_SCHEDULES_RUN : null;
+            StopReason why = tally.stopAfter(r, done);
+            if (why != null) {
+                return why;
             }
         }
-        return true;
     }
 
     private Simulation.Builder limits(Simulation.Builder b) {
         return b.maxSteps(maxSteps).maxVirtualTime(maxVirtualTime).priorityPolicy(priorityPolicy).checkLeaks(checkLeaks);
     }
 
-    /** What the runs of one exploration found. */
+    /** What the runs of one exploration found, and whether to go on. */
     private final class Tally {
         private final long start = System.nanoTime();
+        /** The time limit in nanoseconds; Long.MAX_VALUE for none (or one too long to be reached). */
+        private final long limitNanos = timeLimit == null ? Long.MAX_VALUE : saturatedNanos(timeLimit);
         private final Set<Long> digests = new HashSet<>();
+        /** Failures that {@link #failWhen} did not match, by exception type; sorted, so reports read the same. */
+        private final Map<String, Integer> others = new TreeMap<>();
+        /** Set by the caller's thread when it is interrupted while waiting; read between schedules. */
+        private volatile boolean interrupted;
         private SimResult<T> first;
         private int firstIndex = -1;
         private int run;
         private int failing;
 
-        /** Counts a finished run; true when the exploration should stop (a failure, and stopping at the first). */
-        boolean stopAfter(SimResult<T> r) {
+        /**
+         * Counts a finished run and decides whether to go on.
+         *
+         * @param done why the exploration ends after this run anyway (no schedule left to run), or null
+         * @return why to stop now, or null to run the next schedule
+         */
+        StopReason stopAfter(SimResult<T> r, StopReason done) {
+            if (count(r) && stopAtFirstFailure) {
+                return StopReason.FAILURE_FOUND;
+            }
+            if (done != null) {
+                return done;
+            }
+            // Thread.currentThread(): when run() was called on a driver thread, this is that thread.
+            if (interrupted || Thread.currentThread().isInterrupted()) {
+                return StopReason.INTERRUPTED;
+            }
+            return System.nanoTime() - start >= limitNanos ? StopReason.TIME_LIMIT : null;
+        }
+
+        /** @return whether {@code r} failed with a failure that {@link #failWhen} matches */
+        private boolean count(SimResult<T> r) {
             int index = run++;
             digests.add(Simulation.rawDigest(r));
             if (!r.failed()) {
+                return false;
+            }
+            if (!failWhen.test(r.failure())) {
+                others.merge(r.failure().getClass().getName(), 1, Integer::sum);
                 return false;
             }
             failing++;
@@ -229,7 +323,7 @@ public final class Exploration<T> {
                 first = traced(r);
                 firstIndex = index;
             }
-            return stopAtFirstFailure;
+            return true;
         }
 
         /**
@@ -244,10 +338,35 @@ public final class Exploration<T> {
             return same || traced.failure() instanceof NondeterminismDetected ? traced : r;
         }
 
-        Report<T> report(boolean exhausted, String searched) {
-            return new Report<>(first, firstIndex, run, failing, digests.size(),
-                    Duration.ofNanos(System.nanoTime() - start), searched, exhausted);
+        Report<T> report(StopReason why, String searched) {
+            return new Report<>(first, firstIndex, run, failing, others, digests.size(),
+                    Duration.ofNanos(System.nanoTime() - start), searched, why, timeLimit);
         }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        return d.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : d.toNanos();
+    }
+
+    /** Why an exploration stopped ({@link Report#stopReason()}). */
+    public enum StopReason {
+        /**
+         * It stopped at a failing schedule whose failure matched {@link Exploration#failWhen} (every
+         * failure does by default), as {@link Exploration#stopAtFirstFailure} asks; it is
+         * {@link Report#firstFailure()}.
+         */
+        FAILURE_FOUND,
+        /** It ran the configured number of schedules ({@link Exploration#schedules}). */
+        ALL_SCHEDULES_RUN,
+        /**
+         * An {@link Exploration#exhaustive} search ran every schedule within its preemption bound
+         * ({@link Report#exhausted()}).
+         */
+        EXHAUSTED,
+        /** Its {@link Exploration#timeLimit} ran out before the schedules did. */
+        TIME_LIMIT,
+        /** The thread that called {@link Exploration#run()} was interrupted. */
+        INTERRUPTED
     }
 
     /**
@@ -260,30 +379,41 @@ public final class Exploration<T> {
         private final int firstFailureIndex;
         private final int schedulesRun;
         private final int failingSchedules;
+        private final Map<String, Integer> otherFailures;
         private final int distinctDigests;
         private final Duration wallTime;
         private final String searched;
-        private final boolean exhausted;
+        private final StopReason stopReason;
+        private final Duration timeLimit;
 
         Report(SimResult<T> firstFailure, int firstFailureIndex, int schedulesRun, int failingSchedules,
-                int distinctDigests, Duration wallTime, String searched, boolean exhausted) {
+                Map<String, Integer> otherFailures, int distinctDigests, Duration wallTime, String searched,
+                StopReason stopReason, Duration timeLimit) {
             this.firstFailure = firstFailure;
             this.firstFailureIndex = firstFailureIndex;
             this.schedulesRun = schedulesRun;
             this.failingSchedules = failingSchedules;
+            this.otherFailures = Collections.unmodifiableMap(new TreeMap<>(otherFailures));
             this.distinctDigests = distinctDigests;
             this.wallTime = wallTime;
             this.searched = searched;
-            this.exhausted = exhausted;
+            this.stopReason = stopReason;
+            this.timeLimit = timeLimit;
         }
 
         /**
          * @return whether an {@link Exploration#exhaustive} search ran every schedule within its
-         *     preemption bound (so, with no failure, none of them fails); always false when sampling
-         *     with a strategy
+         *     preemption bound (so, with no failure, none of them fails): {@link #stopReason()} is
+         *     {@link StopReason#EXHAUSTED}; always false when sampling with a strategy, and when the
+         *     search stopped at a failure, even its last schedule's
          */
         public boolean exhausted() {
-            return exhausted;
+            return stopReason == StopReason.EXHAUSTED;
+        }
+
+        /** @return why the exploration stopped */
+        public StopReason stopReason() {
+            return stopReason;
         }
 
         /**
@@ -306,9 +436,23 @@ public final class Exploration<T> {
             return schedulesRun;
         }
 
-        /** @return how many of them failed (1 at most when stopping at the first failure) */
+        /**
+         * @return how many of them failed with a failure that {@link Exploration#failWhen} matches
+         *     (every failure by default); 1 at most when stopping at the first failure. The
+         *     failures it did not match are in {@link #otherFailures()}, not here
+         */
         public int failingSchedules() {
             return failingSchedules;
+        }
+
+        /**
+         * @return how many schedules failed with a failure that {@link Exploration#failWhen} did not
+         *     match, by the failure's exception class ({@link Class#getName()}, such as
+         *     {@code java.lang.IllegalStateException}), sorted by that name; empty without
+         *     {@code failWhen}. Unmodifiable
+         */
+        public Map<String, Integer> otherFailures() {
+            return otherFailures;
         }
 
         /** @return how many different trace digests were seen: distinct interleavings explored */
@@ -327,13 +471,36 @@ public final class Exploration<T> {
             return s == 0 ? 0 : schedulesRun / s;
         }
 
+        /**
+         * @return one line: what was searched, how many schedules ran and failed (and failed
+         *     otherwise, by type), the rate, why the exploration stopped, and the first failure with
+         *     its replay line, e.g. {@code random: 37 schedules (37 distinct), 1 failing, 90000
+         *     schedules/s; stopped at the first failure; first failure at schedule 36: ...; replay ...}
+         */
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s: %d schedules (%d distinct)%s, %d failing, %.0f schedules/s%s",
-                    searched, schedulesRun, distinctDigests, exhausted ? ", all within the bound" : "",
-                    failingSchedules, schedulesPerSecond(),
+            return String.format(Locale.ROOT, "%s: %d schedules (%d distinct)%s, %d failing%s, %.0f schedules/s; %s%s",
+                    searched, schedulesRun, distinctDigests, exhausted() ? ", all within the bound" : "",
+                    failingSchedules, otherFailures.isEmpty() ? "" : " (other failures: " + othersText() + ")",
+                    schedulesPerSecond(), stopText(),
                     firstFailure == null ? "" : "; first failure at schedule " + firstFailureIndex + ": "
                             + firstFailure.failure() + "; replay " + firstFailure.schedule());
+        }
+
+        private String othersText() {
+            StringBuilder sb = new StringBuilder();
+            otherFailures.forEach((type, n) -> sb.append(sb.isEmpty() ? "" : ", ").append(n).append(' ').append(type));
+            return sb.toString();
+        }
+
+        private String stopText() {
+            return switch (stopReason) {
+                case FAILURE_FOUND -> "stopped at the first failure";
+                case ALL_SCHEDULES_RUN -> "ran all the schedules asked for";
+                case EXHAUSTED -> "the search is exhausted";
+                case TIME_LIMIT -> "stopped by the time limit of " + timeLimit;
+                case INTERRUPTED -> "stopped because the calling thread was interrupted";
+            };
         }
     }
 }

@@ -85,6 +85,54 @@ class ExploringSnippetsTest {
         assertThat(interleavings).isGreaterThan(1).isLessThanOrEqualTo(500);
     }
 
+    /** loadsOfOneKey whose database times out now and then: an IllegalStateException, not the bug hunted. */
+    static int loadsOfOneKeyFromAFlakyDatabase() {
+        List<String> cache = new ArrayList<>();
+        int[] loads = {0};
+        TaskGroup.with(tg -> {
+            for (int i = 0; i < 2; i++) {
+                tg.spawn(() -> {
+                    Loop.checkpoint();
+                    if (!cache.contains("k")) {
+                        Loop.checkpoint();
+                        if (Loop.random().nextInt(4) == 0) {
+                            throw new IllegalStateException("database timeout");
+                        }
+                        loads[0]++;
+                        cache.add("k");
+                    }
+                });
+            }
+            return null;
+        });
+        if (loads[0] != 1) {
+            throw new AssertionError("loaded " + loads[0] + " times");
+        }
+        return loads[0];
+    }
+
+    @Test
+    void stopAndSteer() {
+        // snippet:stop-and-steer
+        Exploration.Report<Integer> report = Exploration.of(ExploringSnippetsTest::loadsOfOneKeyFromAFlakyDatabase)
+                .schedules(1_000_000)
+                .timeLimit(java.time.Duration.ofSeconds(10))   // or as many as 10 seconds allow
+                .failWhen(e -> e instanceof AssertionError)    // hunt the race; count the timeouts
+                .run();
+        Exploration.StopReason why = report.stopReason();      // FAILURE_FOUND, at schedule 13
+        java.util.Map<String, Integer> others = report.otherFailures();   // {java.lang.IllegalStateException=4}
+        // end-snippet
+        assertThat(why).isEqualTo(Exploration.StopReason.FAILURE_FOUND);
+        assertThat(report.firstFailureIndex()).isEqualTo(13);
+        assertThat(report.firstFailure().orElseThrow().failure()).isInstanceOf(AssertionError.class)
+                .hasMessage("loaded 2 times");
+        assertThat(others).isEqualTo(java.util.Map.of("java.lang.IllegalStateException", 4));
+        assertThat(report.failingSchedules()).isEqualTo(1);
+        assertThat(report.toString()).startsWith("random: 14 schedules (10 distinct), 1 failing (other failures: 4 "
+                + "java.lang.IllegalStateException), ").contains(" schedules/s; stopped at the first failure; first "
+                + "failure at schedule 13: java.lang.AssertionError: loaded 2 times; replay simloop:1:random:13:");
+    }
+
     /** Two increments with a checkpoint between read and write; the second starts a step later, so FIFO passes. */
     static int twoIncrements() {
         int[] counter = {0};

@@ -181,6 +181,22 @@ class JunitSnippetsTest {
     }
 
     @Test
+    void aTimeBoxedExplorationPassesAndCountsTheTimeouts() throws Exception {
+        EngineExecutionResults r = run("TimeBoxedPageViewsTest", Map.of());
+        r.testEvents().assertStatistics(s -> s.started(1).succeeded(1).failed(0));
+        Map<String, String> entry = r.allEvents().reportingEntryPublished().stream()
+                .map(e -> e.getPayload(org.junit.platform.engine.reporting.ReportEntry.class).orElseThrow())
+                .map(org.junit.platform.engine.reporting.ReportEntry::getKeyValuePairs)
+                .filter(m -> m.containsKey("simloop")).findFirst().orElseThrow();
+        System.out.println(entry);
+        assertThat(entry.get("simloop.stopReason")).isEqualTo("TIME_LIMIT");
+        assertThat(entry.get("simloop")).matches("passed \\d+ of 1000000 schedules \\(strategy random, seed \\d+\\); "
+                + "\\d+ schedules? failed outside failOn \\(\\d+ java.lang.IllegalStateException\\); "
+                + "stopped by the time limit of PT1S");
+        assertThat(entry.get("simloop.otherFailures")).matches("\\d+ java.lang.IllegalStateException");
+    }
+
+    @Test
     void theOldReplayLineStillFitsTheFixedCodeAndNowPasses() throws Exception {
         run("StaleReplayTest", Map.of()).testEvents().assertStatistics(s -> s.started(1).succeeded(1).failed(0));
     }

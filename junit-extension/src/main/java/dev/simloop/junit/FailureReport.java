@@ -6,9 +6,10 @@ import java.util.Locale;
 
 /**
  * Builds the message of a {@link SimulatedLoopFailure}, in the order users read it: the original
- * failure, seed, strategy, schedule i of n, virtual time, steps, the replay line, the annotation to
- * paste, the {@code -D} form, then the optional trace table and Chrome-trace path (omitted when the
- * runtime does not provide them).
+ * failure, seed, strategy, schedule i of n, the schedules skipped for failing outside
+ * {@code failOn} (only when there were some), virtual time, steps, the replay line, the annotation
+ * to paste, the {@code -D} form, then the optional trace table and Chrome-trace path (omitted when
+ * the runtime does not provide them).
  */
 final class FailureReport {
     private String test = "test";
@@ -19,6 +20,7 @@ final class FailureReport {
     private int index;
     private int of = 1;
     private boolean replay;
+    private String skipped;
     private Duration virtualTime = Duration.ZERO;
     private long steps;
     private String digest = "";
@@ -57,6 +59,12 @@ final class FailureReport {
         this.index = index;
         this.of = of;
         this.replay = replay;
+        return this;
+    }
+
+    /** Optional part: how many earlier schedules failed outside {@code failOn}, and with what. */
+    FailureReport skipped(String text) {
+        this.skipped = text;
         return this;
     }
 
@@ -110,6 +118,9 @@ final class FailureReport {
             sched += " (exploration base seed " + baseSeed + ")";
         }
         line(sb, "schedule", sched);
+        if (skipped != null) {
+            line(sb, "skipped", skipped);
+        }
         line(sb, "virtual time", formatDuration(virtualTime));
         line(sb, "steps", steps + (digest.isEmpty() ? "" : " (trace digest " + digest + ")"));
         line(sb, "replay", replayLine);

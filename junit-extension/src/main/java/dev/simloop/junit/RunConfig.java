@@ -1,10 +1,12 @@
 package dev.simloop.junit;
 
+import dev.simloop.NondeterminismDetected;
 import dev.simloop.Schedule;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,12 +20,13 @@ import java.util.regex.Pattern;
  */
 record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strategy, String replay, long maxSteps,
         Duration maxVirtualTime, boolean checkDeterminism, boolean priorityPolicy, boolean checkLeaks,
-        int maxPreemptions) {
+        int maxPreemptions, Duration timeLimit, List<Class<? extends Throwable>> failOn) {
 
     static final String SEED = "simloop.seed";
     static final String REPLAY = "simloop.replay";
     static final String SCHEDULES = "simloop.schedules";
     static final String STRATEGY = "simloop.strategy";
+    static final String TIME_LIMIT = "simloop.timeLimit";
 
     private static final Pattern AMOUNT = Pattern.compile("(\\d+)\\s*(ns|us|ms|s|m|h|d)");
 
@@ -40,6 +43,7 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         String replay = a == null ? "" : a.replay().strip();
         long maxSteps = a == null ? Simulation.DEFAULT_MAX_STEPS : a.maxSteps();
         String maxTime = a == null ? "" : a.maxVirtualTime();
+        Duration timeLimit = timeLimit(a, params);
 
         Optional<String> p = param(params, SEED);
         if (p.isPresent()) {
@@ -92,7 +96,23 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         }
         return new RunConfig(seed, fresh, replay.isEmpty() ? schedules : 1, strategy, replay, maxSteps,
                 parseDuration(maxTime), a != null && a.checkDeterminism(), a != null && a.priorityPolicy(),
-                a == null || a.checkLeaks(), kind == SimulatedLoop.Kind.EXHAUSTIVE ? bound : -1);
+                a == null || a.checkLeaks(), kind == SimulatedLoop.Kind.EXHAUSTIVE ? bound : -1, timeLimit,
+                a == null ? List.of() : List.of(a.failOn()));
+    }
+
+    /** The annotation's time limit, or {@code -Dsimloop.timeLimit}'s; null for none. */
+    private static Duration timeLimit(SimulatedLoop a, Function<String, Optional<String>> params) {
+        Optional<String> p = param(params, TIME_LIMIT);
+        String text = p.orElse(a == null ? "" : a.timeLimit()).strip();
+        if (text.isEmpty()) {
+            return null;
+        }
+        String where = p.isPresent() ? "-D" + TIME_LIMIT + "=" + text : "@SimulatedLoop(timeLimit = \"" + text + "\")";
+        Duration d = parseDuration(text, where, "\"PT30S\" (ISO-8601) or \"30s\", \"5m\"");
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(where + ": must be positive; leave it empty for no time limit");
+        }
+        return d;
     }
 
     private static Optional<String> param(Function<String, Optional<String>> params, String key) {
@@ -126,6 +146,16 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         if (t.isEmpty()) {
             return Simulation.DEFAULT_MAX_VIRTUAL_TIME;
         }
+        return parseDuration(t, "@SimulatedLoop(maxVirtualTime = \"" + text + "\")",
+                "\"90s\", \"2h\", \"7d\" or ISO-8601 \"PT2H\"");
+    }
+
+    /**
+     * @param t a stripped, non-empty duration: ISO-8601 or a number with a unit
+     * @param where the setting it comes from, for the error message
+     * @param examples what to write instead, for the error message
+     */
+    private static Duration parseDuration(String t, String where, String examples) {
         Matcher m = AMOUNT.matcher(t.toLowerCase(Locale.ROOT));
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
@@ -142,8 +172,7 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         try {
             return Duration.parse(t);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("@SimulatedLoop(maxVirtualTime = \"" + text + "\"): not a duration; "
-                    + "write e.g. \"90s\", \"2h\", \"7d\" or ISO-8601 \"PT2H\"", e);
+            throw new IllegalArgumentException(where + ": not a duration; write e.g. " + examples, e);
         }
     }
 
@@ -159,6 +188,16 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * @return whether a schedule that failed with {@code failure} fails the test: it is an instance
+     *     of a class {@link SimulatedLoop#failOn()} names (or that names none), or the run could not
+     *     be reproduced ({@link NondeterminismDetected}), which no test should pass with
+     */
+    boolean failsOn(Throwable failure) {
+        return failOn.isEmpty() || failure instanceof NondeterminismDetected
+                || failOn.stream().anyMatch(c -> c.isInstance(failure));
     }
 
     boolean isReplay() {

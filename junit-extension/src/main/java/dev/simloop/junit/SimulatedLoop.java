@@ -22,6 +22,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * @Test @SimulatedLoop(schedules = 1000)                // explore 1000 schedules; stop at the first failure
  * @Test @SimulatedLoop(strategy = EXHAUSTIVE, maxPreemptions = 2)
  *                                                      // every schedule within 2 preemptions
+ * @Test @SimulatedLoop(schedules = 100_000, timeLimit = "PT30S")
+ *                                                      // as many as 30 seconds allow
+ * @Test @SimulatedLoop(schedules = 1000, failOn = AssertionError.class)
+ *                                                      // hunt assertion failures; count the others
  * @Test @SimulatedLoop(replay = "simloop:1:...")        // exact replay of a reported failure
  * }</pre>
  *
@@ -59,7 +63,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code junit-platform.properties}) override every {@code @SimulatedLoop} of the run:
  * {@code simloop.seed}, {@code simloop.replay}, {@code simloop.schedules}, {@code simloop.strategy}
  * ({@code random}, {@code fifo}, {@code pct}, {@code pos}, {@code exhaustive}, or any strategy text
- * such as {@code pct(5)}).
+ * such as {@code pct(5)}), {@code simloop.timeLimit} (a duration, as {@link #timeLimit()}).
  * {@code -Dsimloop.replay} applies to every simulated test, so select the one test to replay too
  * (for Maven, {@code -Dtest=MyTest#method}).
  */
@@ -85,13 +89,42 @@ public @interface SimulatedLoop {
 
     /**
      * How many schedules to explore. The test passes when all pass; exploration stops at the first
-     * failure, which is reported with its index ("schedule 17 of 1000"). For {@link Kind#EXHAUSTIVE}
+     * failure (of a kind {@link #failOn()} names), which is reported with its index ("schedule 17
+     * of 1000"). A {@link #timeLimit()} may stop it sooner. For {@link Kind#EXHAUSTIVE}
      * it caps the search. 0, the default, means 1, and {@value #EXHAUSTIVE_SCHEDULES} for
      * {@link Kind#EXHAUSTIVE}.
      *
      * @return at least 1, or 0 for the default
      */
     int schedules() default 0;
+
+    /**
+     * A wall-clock budget for the test's whole exploration: once it has passed, no further schedule
+     * starts (the running one finishes first), and the test passes if no schedule failed, with a
+     * report entry saying how many schedules ran and that the time limit stopped them. ISO-8601
+     * ({@code "PT30S"}) or a number with a unit, as {@link #maxVirtualTime()} ({@code "30s"},
+     * {@code "5m"}); positive. Empty, the default, means no limit: {@link #schedules()} runs (or
+     * the end of an {@link Kind#EXHAUSTIVE} search) end the exploration. Pair it with a large
+     * {@code schedules} to explore for as long as a build can spare. {@code @Timeout}, by
+     * contrast, fails the test when it fires.
+     *
+     * @return the budget, or empty for none
+     */
+    String timeLimit() default "";
+
+    /**
+     * The failures to hunt: a schedule that fails with an instance of one of these classes (the
+     * test's own exception, or {@code DeadlockDetected}, {@code LimitExceeded}, ...) fails the test
+     * as usual. A schedule that fails with anything else does not: the exploration goes on, and
+     * such failures are counted by exception class in the report entry
+     * {@code simloop.otherFailures} (and in the failure report, when a later schedule fails the
+     * test). Empty, the default, means every failure fails the test. A
+     * {@code NondeterminismDetected} (a {@link #replay()} that diverged, or a failed
+     * {@link #checkDeterminism()}) always fails it: the run could not be reproduced.
+     *
+     * @return the exception classes that fail the test, or empty for every failure
+     */
+    Class<? extends Throwable>[] failOn() default {};
 
     /**
      * How the next ready task is chosen.

@@ -1,6 +1,7 @@
 package dev.simloop.junit;
 
 import dev.simloop.BoundedSearch;
+import dev.simloop.Exploration.StopReason;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.ThrowingSupplier;
@@ -8,11 +9,13 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,8 +33,13 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * The JUnit Jupiter extension behind {@link SimulatedLoop}; registered by the annotation, so tests
  * need not name it. It runs the test method's body as the main task of one simulated run per
  * schedule, gives each schedule fresh test state (see {@link SimulatedLoop}), stops at the first
- * failing schedule and throws a {@link SimulatedLoopFailure} whose message is the replay report.
- * A passing test publishes a report entry {@code simloop} saying how many schedules ran.
+ * failing schedule (of the kinds {@link SimulatedLoop#failOn()} names) and throws a
+ * {@link SimulatedLoopFailure} whose message is the replay report. A passing test publishes a
+ * report entry: {@code simloop} says in words how many schedules ran and passed and why the
+ * exploration stopped; {@code simloop.schedules} is the number run, {@code simloop.stopReason} an
+ * {@link StopReason} name ({@code ALL_SCHEDULES_RUN}, {@code EXHAUSTED}, {@code TIME_LIMIT} or
+ * {@code INTERRUPTED}), and {@code simloop.otherFailures}, present when some schedules failed
+ * outside {@code failOn}, counts them by exception class.
  *
  * <p>Thread-safe and stateless: every test invocation owns its simulations, so tests may run in
  * parallel.
@@ -93,12 +101,9 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             RunConfig cfg = RunConfig.resolve(find(context).orElse(null), params);
             SimulationContext sim = simulationContext(context);
             int n = cfg.schedules();
-            int ran = 0;
             BoundedSearch search = cfg.isExhaustive() ? BoundedSearch.upTo(cfg.maxPreemptions()) : null;
-            for (int i = 0; i < n && (search == null || search.hasNext()); i++) {
-                if (i > 0 && Thread.currentThread().isInterrupted()) {
-                    break; // a @Timeout fired: it reports the timeout
-                }
+            Progress progress = new Progress(cfg, search);
+            for (int i = 0; progress.goOn(i); i++) {
                 sim.update(cfg.isReplay() ? cfg.builderSeed() : cfg.seedFor(i), i, n, cfg.strategyText(),
                         cfg.isReplay());
                 Simulation.Builder builder = search != null ? cfg.limits(search.next(cfg.seedFor(i))) : cfg.builder(i);
@@ -114,24 +119,16 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 if (search != null) {
                     search.ran(r);
                 }
-                ran++;
-                Throwable failure = r.failure();
-                if (cfg.checkDeterminism() || cfg.isReplay()) { // a replay must reproduce: always checked
-                    Optional<Throwable> nd = RuntimeSeams.checkDeterminism(r,
-                            b -> onFreshInstance(call, context, cfg.limits(b)));
-                    if (nd.isPresent()) {
-                        failure = nd.get();
-                    }
-                }
+                progress.ran++;
+                Throwable failure = failureOf(r, cfg, call, context);
                 if (failure != null) {
-                    throw report(context, cfg, i, r, unwrap(failure));
+                    if (cfg.failsOn(failure)) {
+                        throw report(context, cfg, i, r, failure, progress);
+                    }
+                    progress.others.merge(failure.getClass().getName(), 1, Integer::sum);
                 }
             }
-            Map<String, String> entry = new LinkedHashMap<>();
-            entry.put("simloop", passed(cfg, search, ran) + " (strategy " + cfg.strategyText() + ", seed "
-                    + (cfg.isReplay() ? cfg.builderSeed() : cfg.baseSeed()) + ")");
-            entry.put("simloop.schedules", Integer.toString(ran));
-            context.publishReportEntry(entry);
+            context.publishReportEntry(progress.entry());
         } finally {
             if (!proceeded[0]) {
                 invocation.skip();
@@ -139,18 +136,110 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         }
     }
 
-    /** The start of the report entry of a passing test: what ran. */
-    private static String passed(RunConfig cfg, BoundedSearch search, int ran) {
-        if (cfg.isReplay()) {
-            return "replayed 1 schedule";
+    /**
+     * The failure a schedule is judged by: its own, unwrapped, unless the determinism check (always
+     * on for a replay, which must reproduce) finds the runs differ; null when it passed.
+     */
+    private static Throwable failureOf(SimResult<?> r, RunConfig cfg, ReflectiveInvocationContext<Method> call,
+            ExtensionContext context) {
+        if (cfg.checkDeterminism() || cfg.isReplay()) {
+            Optional<Throwable> nd = RuntimeSeams.checkDeterminism(r, b -> onFreshInstance(call, context, cfg.limits(b)));
+            if (nd.isPresent()) {
+                return nd.get();
+            }
         }
-        if (search == null) {
-            return "passed " + ran + " of " + cfg.schedules() + (cfg.schedules() == 1 ? " schedule" : " schedules");
+        return r.failure() == null ? null : unwrap(r.failure());
+    }
+
+    /** How far a test's exploration got: schedules run, failures outside failOn, and why it stopped. */
+    private static final class Progress {
+        private final RunConfig cfg;
+        private final BoundedSearch search;
+        private final long start = System.nanoTime();
+        /** Failures of a kind {@link SimulatedLoop#failOn()} does not name, by exception class; sorted. */
+        final Map<String, Integer> others = new TreeMap<>();
+        int ran;
+        private StopReason why;
+
+        Progress(RunConfig cfg, BoundedSearch search) {
+            this.cfg = cfg;
+            this.search = search;
         }
-        return search.exhausted()
-                ? "passed all " + ran + " schedules within " + cfg.maxPreemptions() + " preemptions"
-                : "passed " + ran + " schedules, the cap, before the search through " + cfg.maxPreemptions()
-                        + " preemptions ended";
+
+        /** @return whether schedule {@code i} is to run; when not, remembers why */
+        boolean goOn(int i) {
+            if (search != null && !search.hasNext()) {
+                why = StopReason.EXHAUSTED;
+            } else if (i == cfg.schedules()) {
+                why = StopReason.ALL_SCHEDULES_RUN;
+            } else if (i > 0 && Thread.currentThread().isInterrupted()) {
+                why = StopReason.INTERRUPTED; // a @Timeout fired: it reports the timeout
+            } else if (i > 0 && cfg.timeLimit() != null
+                    && Duration.ofNanos(System.nanoTime() - start).compareTo(cfg.timeLimit()) >= 0) {
+                why = StopReason.TIME_LIMIT;
+            }
+            return why == null;
+        }
+
+        /** @return how many schedules failed outside failOn */
+        int otherCount() {
+            return others.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        /** @return the failures outside failOn, e.g. {@code 2 java.lang.IllegalStateException, 1 java.io.IOException} */
+        String othersText() {
+            StringBuilder sb = new StringBuilder();
+            others.forEach((type, count) -> sb.append(sb.isEmpty() ? "" : ", ").append(count).append(' ').append(type));
+            return sb.toString();
+        }
+
+        /** @return the sentence on failures outside failOn, to append; empty when there were none */
+        String othersClause() {
+            int n = otherCount();
+            return n == 0 ? "" : "; " + n + (n == 1 ? " schedule" : " schedules") + " failed outside failOn ("
+                    + othersText() + ")";
+        }
+
+        /** The report entry of a passing test. */
+        Map<String, String> entry() {
+            Map<String, String> entry = new LinkedHashMap<>();
+            entry.put("simloop", passed() + " (strategy " + cfg.strategyText() + ", seed "
+                    + (cfg.isReplay() ? cfg.builderSeed() : cfg.baseSeed()) + ")" + othersClause() + stopClause());
+            entry.put("simloop.schedules", Integer.toString(ran));
+            entry.put("simloop.stopReason", why.name());
+            if (!others.isEmpty()) {
+                entry.put("simloop.otherFailures", othersText());
+            }
+            return entry;
+        }
+
+        /** The start of the report entry: what ran and passed. */
+        private String passed() {
+            int passed = ran - otherCount();
+            String some = passed == ran ? "" : passed + " of ";
+            if (cfg.isReplay()) {
+                return "replayed 1 schedule"; // which failed outside failOn, if othersClause() says so
+            }
+            if (search == null) {
+                return "passed " + passed + " of " + cfg.schedules() + (cfg.schedules() == 1 ? " schedule" : " schedules");
+            }
+            int bound = cfg.maxPreemptions();
+            return switch (why) {
+                case EXHAUSTED -> "passed " + some + "all " + ran + " schedules within " + bound + " preemptions";
+                case ALL_SCHEDULES_RUN -> "passed " + some + ran + " schedules, the cap, before the search through "
+                        + bound + " preemptions ended";
+                default -> "passed " + some + ran + " schedules of the search through " + bound + " preemptions";
+            };
+        }
+
+        /** @return the sentence on an early stop, to append; empty when the schedules ran out */
+        private String stopClause() {
+            return switch (why) {
+                case TIME_LIMIT -> "; stopped by the time limit of " + cfg.timeLimit();
+                case INTERRUPTED -> "; stopped when the test thread was interrupted";
+                default -> "";
+            };
+        }
     }
 
     /** Adapts a test body to the root task; checked throwables travel unchecked so the group keeps them unwrapped. */
@@ -282,7 +371,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
     // ---- the report
 
     private static SimulatedLoopFailure report(ExtensionContext context, RunConfig cfg, int index, SimResult<?> r,
-            Throwable failure) {
+            Throwable failure, Progress progress) {
         String stem = (context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName()
                 + "-" + (index + 1)).replaceAll("[^A-Za-z0-9._-]", "_");
         FailureReport report = new FailureReport()
@@ -299,6 +388,10 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 .replayLine(r.schedule());
         if (!cfg.isReplay() && cfg.schedules() > 1) {
             report.baseSeed(cfg.baseSeed());
+        }
+        if (progress.otherCount() > 0) {
+            report.skipped(progress.otherCount() + (progress.otherCount() == 1 ? " schedule" : " schedules")
+                    + " before it failed outside failOn (" + progress.othersText() + ")");
         }
         RuntimeSeams.traceTable(r).ifPresent(report::traceTable);
         Optional<Path> file = RuntimeSeams.chromeTrace(r, stem);

@@ -106,4 +106,44 @@ class RunConfigAndReportTest {
         String m = new FailureReport().failure(new IllegalStateException("line1\nline2")).message();
         assertThat(m).contains("  failure:      java.lang.IllegalStateException: line1\n                line2\n");
     }
+
+    @Test
+    void timeLimitReadsIsoAndUnitsAndNamesItsSourceWhenWrong() {
+        assertThat(RunConfig.resolve(null, params(Map.of())).timeLimit()).isNull();
+        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "PT30S"))).timeLimit())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, " 5m "))).timeLimit())
+                .isEqualTo(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "soon"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.timeLimit=soon: not a duration; write e.g. \"PT30S\" (ISO-8601) or \"30s\", \"5m\"");
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "PT-1S"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.timeLimit=PT-1S: must be positive; leave it empty for no time limit");
+    }
+
+    @Test
+    void failOnMatchesTheNamedClassesAndTheirSubclassesAndAlwaysNondeterminism() throws Exception {
+        SimulatedLoop a = dev.simloop.junit.fixtures.Fixtures.OnlyOtherFailures.class.getDeclaredMethod("noBugHere")
+                .getAnnotation(SimulatedLoop.class);
+        RunConfig c = RunConfig.resolve(a, params(Map.of()));
+        assertThat(c.failOn()).containsExactly(AssertionError.class, dev.simloop.DeadlockDetected.class);
+        assertThat(c.failsOn(new AssertionError("x"))).isTrue();
+        assertThat(c.failsOn(new org.opentest4j.AssertionFailedError("a subclass"))).isTrue();
+        assertThat(c.failsOn(new IllegalStateException("x"))).isFalse();
+        assertThat(c.failsOn(new dev.simloop.NondeterminismDetected("the replay diverged"))).isTrue();
+        assertThat(RunConfig.resolve(null, params(Map.of())).failsOn(new IllegalStateException("x")))
+                .as("without failOn, every failure fails the test").isTrue();
+    }
+
+    @Test
+    void reportShowsTheSkippedSchedulesAfterTheScheduleLine() {
+        String m = report().skipped("2 schedules before it failed outside failOn (2 java.lang.IllegalStateException)")
+                .message();
+        assertThat(m).contains("""
+                  schedule:     3 of 10 (exploration base seed 1)
+                  skipped:      2 schedules before it failed outside failOn (2 java.lang.IllegalStateException)
+                  virtual time: 3s
+                """);
+    }
 }

@@ -440,4 +440,135 @@ class SimulatedLoopExtensionTest {
                 Map.of("simloop.replay", f.replayLine())));
         assertThat(again.traceDigest()).isEqualTo(f.traceDigest());
     }
+
+    @Test
+    void aTimeLimitEndsAPassingExplorationWithAnEntrySayingWhy() {
+        Fixtures.TimeLimited.RUNS.set(0);
+        EngineExecutionResults r = run(Fixtures.TimeLimited.class);
+        r.testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        int runs = Fixtures.TimeLimited.RUNS.get();
+        // every schedule takes at least 5 ms, so at most 40 start within the 200 ms; all 3000 would take 15 s
+        assertThat(runs).isBetween(1, 41);
+        assertThat(reportEntries(r, "simloop")).containsExactly("passed " + runs
+                + " of 3000 schedules (strategy random, seed 1); stopped by the time limit of PT0.2S");
+        assertThat(reportEntries(r, "simloop.schedules")).containsExactly(Integer.toString(runs));
+        assertThat(reportEntries(r, "simloop.stopReason")).containsExactly("TIME_LIMIT");
+        assertThat(reportEntries(r, "simloop.otherFailures")).isEmpty();
+    }
+
+    @Test
+    void aTimeLimitEndsAnExhaustiveSearchToo() {
+        Fixtures.TimeLimitedSearch.RUNS.set(0);
+        EngineExecutionResults r = run(Fixtures.TimeLimitedSearch.class);
+        r.testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        int runs = Fixtures.TimeLimitedSearch.RUNS.get();
+        assertThat(runs).isBetween(1, 41); // of the 883 schedules within 4 preemptions
+        assertThat(reportEntries(r, "simloop")).containsExactly("passed " + runs + " schedules of the search through"
+                + " 4 preemptions (strategy exhaustive(4), seed 5); stopped by the time limit of PT0.2S");
+        assertThat(reportEntries(r, "simloop.stopReason")).containsExactly("TIME_LIMIT");
+    }
+
+    @Test
+    void theTimeLimitPropertyOverridesTheAnnotation() {
+        Fixtures.SlowWithoutLimit.RUNS.set(0);
+        EngineExecutionResults r = run(selectClass(Fixtures.SlowWithoutLimit.class), Map.of("simloop.timeLimit", "200ms"));
+        r.testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        int runs = Fixtures.SlowWithoutLimit.RUNS.get();
+        assertThat(runs).isBetween(1, 41);
+        assertThat(reportEntries(r, "simloop")).containsExactly("passed " + runs
+                + " of 3000 schedules (strategy random, seed 1); stopped by the time limit of PT0.2S");
+
+        Throwable t = onlyFailure(run(selectClass(Fixtures.Echo.class), Map.of("simloop.timeLimit", "bogus")));
+        assertThat(t).isInstanceOf(IllegalArgumentException.class).hasMessage(
+                "-Dsimloop.timeLimit=bogus: not a duration; write e.g. \"PT30S\" (ISO-8601) or \"30s\", \"5m\"");
+    }
+
+    @Test
+    void aMalformedOrNonPositiveTimeLimitFailsTheTestNamingTheAttribute() {
+        EngineExecutionResults r = run(Fixtures.BadTimeLimits.class);
+        r.testEvents().assertStatistics(s -> s.started(2).failed(2));
+        List<String> messages = r.testEvents().failed().stream()
+                .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow())
+                .peek(t -> assertThat(t).isInstanceOf(IllegalArgumentException.class))
+                .map(Throwable::getMessage).toList();
+        assertThat(messages).containsExactlyInAnyOrder(
+                "@SimulatedLoop(timeLimit = \"soon\"): not a duration; write e.g. \"PT30S\" (ISO-8601) or \"30s\", \"5m\"",
+                "@SimulatedLoop(timeLimit = \"PT0S\"): must be positive; leave it empty for no time limit");
+    }
+
+    /** Runs the schedules of a fixture method outside JUnit, as the extension would, and counts their failures. */
+    private static Map<String, Integer> failuresByType(Class<?> fixture, String method, Runnable body, int upTo,
+            int[] firstAssertion) throws NoSuchMethodException {
+        RunConfig cfg = RunConfig.resolve(fixture.getDeclaredMethod(method).getAnnotation(SimulatedLoop.class),
+                k -> java.util.Optional.empty());
+        Map<String, Integer> others = new java.util.TreeMap<>();
+        for (int i = 0; i < upTo; i++) {
+            Throwable f = cfg.builder(i).run(() -> {
+                body.run();
+                return null;
+            }).failure();
+            if (f instanceof AssertionError) {
+                firstAssertion[0] = i;
+                break;
+            }
+            if (f != null) {
+                others.merge(f.getClass().getName(), 1, Integer::sum);
+            }
+        }
+        return others;
+    }
+
+    private static String countsText(Map<String, Integer> counts) {
+        StringBuilder sb = new StringBuilder();
+        counts.forEach((type, n) -> sb.append(sb.isEmpty() ? "" : ", ").append(n).append(' ').append(type));
+        return sb.toString();
+    }
+
+    @Test
+    void failOnFailsTheTestAtTheNamedFailureAndReportsTheOthersBeforeIt() throws Exception {
+        int[] first = {-1};
+        Map<String, Integer> others = failuresByType(Fixtures.FailsOnAssertions.class, "huntsTheBug",
+                () -> Fixtures.failsSeveralWays(true), 300, first);
+        assertThat(others).as("both other kinds come before the first assertion").hasSize(2);
+        int skipped = others.values().stream().mapToInt(Integer::intValue).sum();
+
+        SimulatedLoopFailure f = onlySimFailure(run(Fixtures.FailsOnAssertions.class));
+        assertThat(f.getCause()).isExactlyInstanceOf(AssertionError.class).hasMessage("the bug");
+        assertThat(f.scheduleIndex()).isEqualTo(first[0]);
+        assertThat(f.getMessage()).contains("\n  schedule:     " + (first[0] + 1) + " of 300 (exploration base seed 7)"
+                + "\n  skipped:      " + skipped + " schedules before it failed outside failOn (" + countsText(others)
+                + ")\n  virtual time:");
+    }
+
+    @Test
+    void failuresOutsideFailOnLetTheTestPassAndAreCountedInTheEntry() throws Exception {
+        Map<String, Integer> others = failuresByType(Fixtures.OnlyOtherFailures.class, "noBugHere",
+                () -> Fixtures.failsSeveralWays(false), 200, new int[1]);
+        int failed = others.values().stream().mapToInt(Integer::intValue).sum();
+        assertThat(failed).isBetween(1, 199);
+
+        EngineExecutionResults r = run(Fixtures.OnlyOtherFailures.class);
+        r.testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        assertThat(reportEntries(r, "simloop")).containsExactly("passed " + (200 - failed) + " of 200 schedules"
+                + " (strategy random, seed 3); " + failed + " schedules failed outside failOn (" + countsText(others) + ")");
+        assertThat(reportEntries(r, "simloop.otherFailures")).containsExactly(countsText(others));
+        assertThat(reportEntries(r, "simloop.schedules")).containsExactly("200");
+        assertThat(reportEntries(r, "simloop.stopReason")).containsExactly("ALL_SCHEDULES_RUN");
+
+        // a replay of a schedule that failed outside failOn passes too, and says so
+        String line = null;
+        for (long seed = 0; line == null; seed++) {
+            dev.simloop.SimResult<Object> run = dev.simloop.Simulation.run(seed, () -> {
+                Fixtures.failsSeveralWays(false);
+                return null;
+            });
+            line = run.failure() instanceof IllegalStateException ? run.schedule() : null;
+        }
+        EngineExecutionResults replayed = run(selectClass(Fixtures.OnlyOtherFailures.class),
+                Map.of("simloop.replay", line));
+        replayed.testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        assertThat(reportEntries(replayed, "simloop")).containsExactly("replayed 1 schedule (strategy random, seed "
+                + dev.simloop.Schedule.parse(line).seed() + "); 1 schedule failed outside failOn (1 "
+                + IllegalStateException.class.getName() + ")");
+    }
 }

@@ -1,0 +1,142 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * BoundedSearch keeps one compact record per run instead of a copied choice list per successor:
+ * its retained memory stays at a few hundred bytes per schedule, and it hands out the same
+ * schedules in the same order as queueing every successor's full copy did.
+ */
+class BoundedSearchMemoryTest {
+    /** {@code tasks} tasks that each pass {@code checkpoints} checkpoints: a choice point at almost every step. */
+    static int checkpointing(int tasks, int checkpoints) {
+        TaskGroup.with(tg -> {
+            for (int t = 0; t < tasks; t++) {
+                tg.spawn(() -> {
+                    for (int i = 0; i < checkpoints; i++) {
+                        Loop.checkpoint();
+                    }
+                });
+            }
+            return null;
+        });
+        return tasks;
+    }
+
+    /** Four tasks, two of them sleeping to the same instant (a timer tie), with checkpoints between. */
+    static int tiesAndCheckpoints() {
+        TaskGroup.with(tg -> {
+            for (int t = 0; t < 4; t++) {
+                int me = t;
+                tg.spawn(() -> {
+                    Loop.checkpoint();
+                    if (me < 2) {
+                        Loop.sleep(Duration.ofSeconds(1));
+                    }
+                    Loop.checkpoint();
+                });
+            }
+            return null;
+        });
+        return 4;
+    }
+
+    @Test
+    void retainedMemoryStaysFlatOnAHundredTaskProgram() {
+        BoundedSearch search = BoundedSearch.upTo(2);
+        int schedules = 400;
+        int choices = 0;
+        long peak = 0;
+        for (int i = 0; i < schedules; i++) {
+            SimResult<Integer> r = search.next(0).run(() -> checkpointing(100, 2));
+            search.ran(r);
+            choices = Math.max(choices, Simulation.choices(r).length);
+            peak = Math.max(peak, search.retainedBytes());
+        }
+        double perSchedule = peak / (double) schedules;
+        System.out.printf("BoundedSearch, 101 tasks, %d choice points: %d bytes retained after %d schedules"
+                + " (%.0f bytes per schedule)%n", choices, search.retainedBytes(), schedules, perSchedule);
+        assertThat(search.schedulesRun()).isEqualTo(schedules);
+        assertThat(search.hasNext()).isTrue();
+        assertThat(choices).as("a choice point at almost every step").isGreaterThan(250);
+        // a copied choice list per successor held about 12.5 MB per schedule here
+        assertThat(perSchedule).isLessThan(1024);
+    }
+
+    @Test
+    void schedulesComeInTheOrderOfQueueingEverySuccessorsCopy() {
+        assertSameOrder(BoundedSearchMemoryTest::tiesAndCheckpoints, 3, Integer.MAX_VALUE);
+        assertSameOrder(() -> checkpointing(5, 2), 2, Integer.MAX_VALUE);
+    }
+
+    @Test
+    void widthsAboveAByteKeepTheirOrderToo() {
+        // 260 tasks ready at once: the first choice points have more candidates than a byte holds
+        ThrowingSupplier<Integer> wide = () -> checkpointing(260, 0);
+        int[] widths = Simulation.widths(Simulation.recordingWidths(Simulation.builder().strategy(Strategy.fifo()))
+                .run(wide));
+        assertThat(Arrays.stream(widths).max().orElseThrow()).isGreaterThan(255);
+        assertSameOrder(wide, 1, 300); // past the first choice point's alternatives into the second's
+    }
+
+    /** Runs the search and the copying reference side by side; both must run the same choices in the same order. */
+    private static void assertSameOrder(ThrowingSupplier<Integer> program, int bound, int limit) {
+        BoundedSearch search = BoundedSearch.upTo(bound);
+        CopyingSearch reference = new CopyingSearch(bound);
+        int runs = 0;
+        while (reference.hasNext() && runs < limit) {
+            assertThat(search.hasNext()).as("schedule %d", runs).isTrue();
+            SimResult<Integer> expected = reference.next(program);
+            SimResult<Integer> actual = search.next(0).run(program);
+            search.ran(actual);
+            assertThat(Simulation.choices(actual)).as("schedule %d", runs).isEqualTo(Simulation.choices(expected));
+            runs++;
+        }
+        if (runs < limit) {
+            assertThat(search.hasNext()).isFalse();
+            assertThat(search.exhausted()).isTrue();
+        }
+        assertThat(runs).isGreaterThan(bound == 1 ? 100 : 500);
+    }
+
+    /** The search as it was: every successor queued as a full copy of its choices. */
+    private static final class CopyingSearch {
+        private final int bound;
+        private final ArrayDeque<int[]> pending = new ArrayDeque<>(List.of(new int[0]));
+
+        CopyingSearch(int bound) {
+            this.bound = bound;
+        }
+
+        boolean hasNext() {
+            return !pending.isEmpty();
+        }
+
+        SimResult<Integer> next(ThrowingSupplier<Integer> program) {
+            int[] prefix = pending.remove();
+            SimResult<Integer> r = Simulation.recordingWidths(Simulation.builder().strategy(Strategy.fifo())
+                    .schedule(Schedule.of(prefix))).run(program);
+            int[] choices = Simulation.choices(r);
+            int[] widths = Simulation.widths(r);
+            if (Schedule.preemptions(prefix) < bound) {
+                List<int[]> successors = new ArrayList<>();
+                for (int i = prefix.length; i < widths.length; i++) {
+                    for (int alternative = 1; alternative < widths[i]; alternative++) {
+                        int[] successor = Arrays.copyOf(choices, i + 1);
+                        successor[i] = alternative;
+                        successors.add(successor);
+                    }
+                }
+                pending.addAll(successors);
+            }
+            return r;
+        }
+    }
+}
