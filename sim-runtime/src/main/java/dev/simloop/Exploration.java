@@ -1,6 +1,7 @@
 package dev.simloop;
 
 import dev.simloop.internal.Drivers;
+import dev.simloop.internal.Runaway;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashSet;
@@ -48,6 +49,7 @@ public final class Exploration<T> {
     private int schedules = 1000;
     private long maxSteps = Simulation.DEFAULT_MAX_STEPS;
     private Duration maxVirtualTime = Simulation.DEFAULT_MAX_VIRTUAL_TIME;
+    private Duration maxStepWallTime = Simulation.DEFAULT_MAX_STEP_WALL_TIME;
     private PriorityPolicy priorityPolicy;
     private boolean stopAtFirstFailure = true;
     private boolean checkLeaks = true;
@@ -107,6 +109,16 @@ public final class Exploration<T> {
                     + maxPreemptions);
         }
         this.maxPreemptions = maxPreemptions;
+        return this;
+    }
+
+    /**
+     * @param d the no-silent-hang guard of each schedule (see {@link Simulation.Builder#maxStepWallTime});
+     *     a schedule whose task runs away ends the exploration with it as the failure found
+     * @return this exploration
+     */
+    public Exploration<T> maxStepWallTime(Duration d) {
+        this.maxStepWallTime = Simulation.positive(d, "Exploration.maxStepWallTime");
         return this;
     }
 
@@ -228,7 +240,16 @@ public final class Exploration<T> {
         Tally tally = new Tally();
         // The schedules run on a driver thread, which the caller's interrupt does not reach: the
         // waiting caller hears it and raises the flag that the loop below reads between schedules.
-        return Drivers.call(() -> runAll(tally), caller -> tally.interrupted = true);
+        try {
+            return Drivers.call(() -> runAll(tally), caller -> tally.interrupted = true);
+        } catch (Runaway runaway) {
+            // A task of the running schedule ran past maxStepWallTime without a checkpoint. Its driver
+            // cannot be stopped, so the report is made here, from what the exploration had counted;
+            // the driver stops at its next schedule if the task ever lets go.
+            tally.interrupted = true;
+            return tally.ranAway(runaway.outcome(), maxPreemptions >= 0 ? "exhaustive(" + maxPreemptions + ")"
+                    : strategy.toString());
+        }
     }
 
     private Report<T> runAll(Tally tally) {
@@ -242,6 +263,7 @@ public final class Exploration<T> {
         for (int i = 0;; i++) {
             Strategy s = strategy.learnsChoices() && learnedChoices > 0
                     ? Strategy.pct(strategy.pctDepth(), learnedChoices) : strategy;
+            tally.running(seed + i, s);
             SimResult<T> r = limits(Simulation.builder().seed(seed + i).strategy(s)).run(main);
             if (strategy.learnsChoices()) {
                 learnedChoices = Math.max(learnedChoices, Simulation.choiceCount(r));
@@ -257,6 +279,7 @@ public final class Exploration<T> {
     private StopReason search(Tally tally) {
         BoundedSearch search = BoundedSearch.upTo(maxPreemptions);
         for (;;) {
+            tally.running(seed, Strategy.fifo());
             SimResult<T> r = limits(search.next(seed)).run(main);
             search.ran(r);
             StopReason done = !search.hasNext() ? StopReason.EXHAUSTED
@@ -269,7 +292,8 @@ public final class Exploration<T> {
     }
 
     private Simulation.Builder limits(Simulation.Builder b) {
-        return b.maxSteps(maxSteps).maxVirtualTime(maxVirtualTime).priorityPolicy(priorityPolicy).checkLeaks(checkLeaks);
+        return b.maxSteps(maxSteps).maxVirtualTime(maxVirtualTime).maxStepWallTime(maxStepWallTime)
+                .priorityPolicy(priorityPolicy).checkLeaks(checkLeaks);
     }
 
     /** What the runs of one exploration found, and whether to go on. */
@@ -286,6 +310,31 @@ public final class Exploration<T> {
         private int firstIndex = -1;
         private int run;
         private int failing;
+        /** The seed and strategy of the schedule running now (for a report made while it runs away). */
+        private volatile long runningSeed;
+        private volatile Strategy runningStrategy;
+
+        void running(long seed, Strategy s) {
+            runningSeed = seed;
+            runningStrategy = s;
+        }
+
+        /**
+         * The report when the running schedule ran away (on the caller's thread, while the driver is
+         * stuck in that schedule's task): it is the failure found, untraced (replaying it would run
+         * away again).
+         */
+        Report<T> ranAway(dev.simloop.internal.Scheduler.RunOutcome outcome, String searched) {
+            SimResult<T> r = Simulation.resultOf(outcome, runningStrategy, priorityPolicy, runningSeed);
+            failing++;
+            if (first == null) {
+                first = r;
+                firstIndex = run;
+            }
+            run++;
+            return new Report<>(first, firstIndex, run, failing, others, digests.size(),
+                    Duration.ofNanos(System.nanoTime() - start), searched, StopReason.FAILURE_FOUND, timeLimit);
+        }
 
         /**
          * Counts a finished run and decides whether to go on.

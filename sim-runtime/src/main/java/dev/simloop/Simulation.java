@@ -331,6 +331,11 @@ public final class Simulation {
         return d;
     }
 
+    /** @return the result of a run that ended with {@code outcome} (one that ran away, reported from outside it) */
+    static <T> SimResult<T> resultOf(Scheduler.RunOutcome outcome, Strategy strategy, PriorityPolicy policy, long seed) {
+        return new Result<>(null, outcome, strategy, policy, seed, null);
+    }
+
     /** @return the raw digest of a result made here (cheaper than parsing {@code traceDigest()}) */
     static long rawDigest(SimResult<?> r) {
         return r instanceof Result<?> res ? res.outcome.digest() : Long.parseUnsignedLong(r.traceDigest(), 16);

@@ -9,6 +9,9 @@ import dev.simloop.DeadlineExceeded;
 import dev.simloop.Loop;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
+import dev.simloop.Strategy;
+import dev.simloop.Task;
+import dev.simloop.sync.Event;
 import dev.simloop.TaskGroup;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,5 +133,32 @@ class CancellationSnippetsTest {
         });
         assertThat(r.failed()).as("%s", r).isFalse();
         assertThat(r.virtualTime()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void wakeBeatsCancel() {
+        List<String> log = new ArrayList<>();
+        SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
+            // snippet:wake-beats-cancel
+            TaskGroup.with(tg -> {
+                Event go = new Event();
+                Task<Void> waiter = tg.spawn("waiter", () -> {
+                    go.await();                      // woken by set() before the cancel: returns normally
+                    log.add("await returned");
+                    Loop.checkpoint();               // the cancel is raised here
+                    log.add("not reached");
+                    return null;
+                });
+                Loop.checkpoint();                   // the waiter is waiting now
+                go.set();
+                waiter.cancel();                     // in the same step, after the wake-up
+                return null;
+            });
+            // log: [await returned]
+            // end-snippet
+            return null;
+        });
+        assertThat(r.failed()).as("%s", r.failure()).isFalse();
+        assertThat(log).containsExactly("await returned");
     }
 }

@@ -304,8 +304,8 @@ class ExploringSnippetsTest {
         SimResult<Integer> lenient = Simulation.builder().replay(line).lenientReplay(true)
                 .run(ExploringSnippetsTest::loadsOfOneKeyAfterAnEdit);   // follows the line while it fits
         // end-snippet
-        assertThat(exact.failure()).isInstanceOf(dev.simloop.NondeterminismDetected.class)
-                .hasMessageStartingWith("replay diverged at step 7 (virtual time 0s), choice 5: the recorded schedule "
+        assertThat(exact.failure()).isInstanceOf(dev.simloop.ReplayDiverged.class)
+                .hasMessageStartingWith("the program or its inputs changed since this line was recorded: replay diverged at step 7 (virtual time 0s), choice 5: the recorded schedule "
                         + "has only 5 choices but the run needs more");
         assertThat(lenient.failure()).isNotInstanceOf(dev.simloop.NondeterminismDetected.class);
     }

@@ -79,6 +79,25 @@ class SimulationSnippetsTest {
     }
 
     @Test
+    void runawayTask() throws InterruptedException {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        // snippet:runaway
+        SimResult<Object> r = Simulation.builder().maxStepWallTime(Duration.ofMillis(200)).run(() -> {
+            while (!stop.get()) {
+                Thread.onSpinWait();         // no checkpoint: no other task runs, no seed decides anything
+            }
+            Loop.checkpoint();
+            return null;
+        });
+        // r.failure() is a LimitExceeded: "task 'main' ran for 0.2s of real time without reaching a checkpoint ..."
+        // end-snippet
+        stop.set(true); // the task's thread reaches its checkpoint and unwinds
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class)
+                .hasMessageStartingWith("task 'main' ran for ")
+                .hasMessageContaining("of real time without reaching a checkpoint");
+    }
+
+    @Test
     void limits() {
         SimResult<Object> r = Simulation.builder().maxSteps(1_000).run(() -> {
             while (true) {

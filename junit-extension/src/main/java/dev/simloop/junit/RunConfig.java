@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strategy, String replay, long maxSteps,
         Duration maxVirtualTime, boolean checkDeterminism, boolean priorityPolicy, boolean checkLeaks,
-        int maxPreemptions, Duration timeLimit, List<Class<? extends Throwable>> failOn) {
+        int maxPreemptions, Duration timeLimit, List<Class<? extends Throwable>> failOn, Duration maxStepWallTime) {
 
     static final String SEED = "simloop.seed";
     static final String REPLAY = "simloop.replay";
@@ -97,7 +97,21 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         return new RunConfig(seed, fresh, replay.isEmpty() ? schedules : 1, strategy, replay, maxSteps,
                 parseDuration(maxTime), a != null && a.checkDeterminism(), a != null && a.priorityPolicy(),
                 a == null || a.checkLeaks(), kind == SimulatedLoop.Kind.EXHAUSTIVE ? bound : -1, timeLimit,
-                a == null ? List.of() : List.of(a.failOn()));
+                a == null ? List.of() : List.of(a.failOn()), maxStepWallTime(a));
+    }
+
+    /** The annotation's step wall-time limit, or the runtime's default. */
+    private static Duration maxStepWallTime(SimulatedLoop a) {
+        String text = a == null ? "" : a.maxStepWallTime().strip();
+        if (text.isEmpty()) {
+            return Simulation.DEFAULT_MAX_STEP_WALL_TIME;
+        }
+        String where = "@SimulatedLoop(maxStepWallTime = \"" + text + "\")";
+        Duration d = parseDuration(text, where, "\"10s\", \"500ms\" or ISO-8601 \"PT10S\"");
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(where + ": must be positive; leave it empty for the default, 10s");
+        }
+        return d;
     }
 
     /** The annotation's time limit, or {@code -Dsimloop.timeLimit}'s; null for none. */
@@ -223,7 +237,8 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
     Simulation.Builder limits(Simulation.Builder b) {
         // Traced so that a failing schedule's report can show its last events and a timeline
         // without running the test body again.
-        b.maxSteps(maxSteps).maxVirtualTime(maxVirtualTime).trace(true).checkLeaks(checkLeaks);
+        b.maxSteps(maxSteps).maxVirtualTime(maxVirtualTime).maxStepWallTime(maxStepWallTime).trace(true)
+                .checkLeaks(checkLeaks);
         if (!isReplay() || Schedule.parse(replay).priorityPolicy().isEmpty()) {
             RuntimeSeams.priorityPolicy(b, priorityPolicy); // a line recorded with a policy brings its own
         }

@@ -174,6 +174,18 @@ public @interface SimulatedLoop {
     String maxVirtualTime() default "";
 
     /**
+     * No-silent-hang guard, in real time: a task that runs this long without reaching a checkpoint
+     * (a CPU loop, a call that blocks its thread), or a simulation that waits this long for work
+     * outside it ({@code Loop.toThread}, a future of the common pool), fails the schedule with
+     * {@code LimitExceeded} naming the task and where it is. Written like {@link #maxVirtualTime()};
+     * positive. Empty means the runtime's default, {@link Simulation#DEFAULT_MAX_STEP_WALL_TIME}
+     * (10 seconds).
+     *
+     * @return the limit, or empty
+     */
+    String maxStepWallTime() default "";
+
+    /**
      * Runs every schedule a second time from its replay line and fails with
      * {@code NondeterminismDetected} when the two runs differ (digest or outcome): catches tests
      * whose behaviour depends on something outside the simulation (static state, wall time, real

@@ -2,6 +2,7 @@ package dev.simloop.junit;
 
 import dev.simloop.BoundedSearch;
 import dev.simloop.Exploration.StopReason;
+import dev.simloop.ReplayDiverged;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.ThrowingSupplier;
@@ -142,6 +143,11 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
      */
     private static Throwable failureOf(SimResult<?> r, RunConfig cfg, ReflectiveInvocationContext<Method> call,
             ExtensionContext context) {
+        if (r.failure() instanceof ReplayDiverged || (r.failed() && Thread.currentThread().isInterrupted())) {
+            // the line no longer fits the test (it changed since), or a @Timeout stopped the run: a
+            // second run has nothing to tell, and its difference must not be blamed on the test
+            return unwrap(r.failure());
+        }
         if (cfg.checkDeterminism() || cfg.isReplay()) {
             Optional<Throwable> nd = RuntimeSeams.checkDeterminism(r, b -> onFreshInstance(call, context, cfg.limits(b)));
             if (nd.isPresent()) {

@@ -9,8 +9,26 @@ final class Frames {
     }
 
     /** @return the first user frame of {@code t}'s current stack, as {@code Class.method(File.java:line)} */
-    static String userFrame(Thread t) {
-        return userFrame(t.getStackTrace());
+    static String userFrame(TaskImpl<?> t) {
+        return userFrame(stackOf(t));
+    }
+
+    /**
+     * The stack of a task's thread, read on the driver. Reading the stack of an unmounted virtual
+     * thread makes the JDK suspend it and then resubmit it to its scheduler when it is runnable (or
+     * was unparked meanwhile): {@link Scheduler#submitted} knows the task being read
+     * ({@link Scheduler#inspecting}) and treats such a resubmission for what it is, a duplicate or a
+     * wake-up from outside.
+     */
+    static StackTraceElement[] stackOf(TaskImpl<?> t) {
+        Scheduler loop = t.loop;
+        TaskImpl<?> was = loop.inspecting;
+        loop.inspecting = t;
+        try {
+            return t.thread.getStackTrace();
+        } finally {
+            loop.inspecting = was;
+        }
     }
 
     /** @return the first user frame of {@code stack}, or its top frame when there is none */
@@ -27,12 +45,25 @@ final class Frames {
     static boolean isUserFrame(StackTraceElement e) {
         String c = e.getClassName();
         return !c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.")
-                && !c.startsWith("dev.simloop.internal.");
+                && !(c.startsWith("dev.simloop.") && RUNTIME_CLASSES.computeIfAbsent(c, Frames::inRuntime));
+    }
+
+    /** Class name → whether it is simloop's runtime (its own jar), not code of the user's in a dev.simloop package. */
+    private static final java.util.Map<String, Boolean> RUNTIME_CLASSES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static boolean inRuntime(String className) {
+        try {
+            Class<?> c = Class.forName(className, false, Frames.class.getClassLoader());
+            return java.util.Objects.equals(c.getProtectionDomain().getCodeSource(),
+                    Frames.class.getProtectionDomain().getCodeSource());
+        } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+            return className.startsWith("dev.simloop.internal.");
+        }
     }
 
     /** @return whether {@code t} waits in {@code Object.wait} */
-    static boolean inObjectWait(Thread t) {
-        for (StackTraceElement e : t.getStackTrace()) {
+    static boolean inObjectWait(TaskImpl<?> t) {
+        for (StackTraceElement e : stackOf(t)) {
             if (e.getClassName().equals("java.lang.Object") && e.getMethodName().startsWith("wait")) {
                 return true;
             }

@@ -74,7 +74,7 @@ final class OutsideWaits {
      * simloop). Fails the run for waits no run can replay; otherwise records what it waits on.
      */
     void parkedAtEndOfStep(TaskImpl<?> t) {
-        switch (VirtualThreads.parkKind(t.thread)) {
+        switch (VirtualThreads.parkKind(t)) {
             case TIMED -> loop.abort(timedWait(t));
             case OBJECT_WAIT -> loop.abort(objectWait(t));
             case MONITOR -> enter(t, MONITOR);
@@ -112,6 +112,9 @@ final class OutsideWaits {
      * decides.
      */
     void foreignWake(TaskImpl<?> t, Runnable continuation, String who) {
+        if (t.inReady || t.done || t.foreignContinuation != null) {
+            return; // a duplicate of a submission already in hand (see Scheduler.submitted)
+        }
         t.foreignContinuation = continuation;
         if (t.outside == OTHER && t != waitingInPlace && !loop.isKilling()) {
             loop.abort(wokenFromOutside(t, who));
@@ -267,7 +270,7 @@ final class OutsideWaits {
 
     private NondeterminismDetected timedWait(TaskImpl<?> t) {
         return new NondeterminismDetected("task '" + t.name() + "' made a timed wait outside simloop at step "
-                + loop.steps() + " (" + Frames.userFrame(t.thread) + "): Thread.sleep, LockSupport.parkNanos, timed "
+                + loop.steps() + " (" + Frames.userFrame(t) + "): Thread.sleep, LockSupport.parkNanos, timed "
                 + "lock, queue and Future waits use the real clock and are woken by a JDK thread the simulation does "
                 + "not own, so the run could not be replayed. Use Loop.sleep, CancelScope.moveOnAfter / failAfter "
                 + "for time-outs, and the dev.simloop.sync primitives instead.");
@@ -275,7 +278,7 @@ final class OutsideWaits {
 
     private NondeterminismDetected objectWait(TaskImpl<?> t) {
         return new NondeterminismDetected("task '" + t.name() + "' called Object.wait at step " + loop.steps()
-                + " (" + Frames.userFrame(t.thread) + "): the JVM resumes a virtual thread after notify from a "
+                + " (" + Frames.userFrame(t) + "): the JVM resumes a virtual thread after notify from a "
                 + "thread of its own, at a moment a simulation cannot choose or replay. Use "
                 + "dev.simloop.sync.Condition or Event instead, or Loop.toThread for code that must wait on a "
                 + "monitor.");
@@ -283,7 +286,7 @@ final class OutsideWaits {
 
     private NondeterminismDetected monitorHeldAcrossAWait(TaskImpl<?> t) {
         return new NondeterminismDetected("task '" + t.name() + "' waits to enter a monitor (synchronized, at "
-                + Frames.userFrame(t.thread) + ") that no thread outside the simulation released within "
+                + Frames.userFrame(t) + ") that no thread outside the simulation released within "
                 + Scheduler.formatNanos(LOCK_GRACE_NANOS) + " of real time (" + loop.when() + "), so a task of "
                 + "this simulation holds it across a wait (a checkpoint, sleep or simloop lock inside synchronized). "
                 + "The JVM hands a monitor on between virtual threads from a thread of its own, in an order simloop "
@@ -293,7 +296,7 @@ final class OutsideWaits {
     private NondeterminismDetected wokenFromOutside(TaskImpl<?> t, String who) {
         return new NondeterminismDetected("task '" + t.name() + "', waiting outside simloop since step "
                 + t.outsideSince + " on " + describeBlocker(LockSupport.getBlocker(t.thread)) + " at "
-                + Frames.userFrame(t.thread) + ", was woken by " + who + ", which the simulation does not own. "
+                + Frames.userFrame(t) + ", was woken by " + who + ", which the simulation does not own. "
                 + "Likely cause: work on an executor or thread that existed before the simulation, or blocking "
                 + "I/O; when it finishes, relative to the simulation's steps, depends on the JVM, so the run could "
                 + "not be replayed. Run the work as tasks (TaskGroup.spawn) and wait for them with Task.join or "
@@ -302,7 +305,7 @@ final class OutsideWaits {
 
     private NondeterminismDetected waitsForOutside(TaskImpl<?> t) {
         return new NondeterminismDetected("task '" + t.name() + "' waits outside simloop on "
-                + describeBlocker(LockSupport.getBlocker(t.thread)) + " at " + Frames.userFrame(t.thread)
+                + describeBlocker(LockSupport.getBlocker(t.thread)) + " at " + Frames.userFrame(t)
                 + ", and nothing woke it: every task of the simulation is waiting, no timer is pending, and no "
                 + "thread outside woke it within " + Scheduler.formatNanos(loop.maxStepWallNanos())
                 + " (maxStepWallTime; " + loop.when() + "). It waits for work outside the simulation (an executor "
@@ -332,10 +335,10 @@ final class OutsideWaits {
     /** One line of a deadlock report for a task parked outside simloop. */
     static String describe(TaskImpl<?> t) {
         if (t.thread.getState() == Thread.State.BLOCKED) {
-            return "waits to enter a monitor (synchronized) at " + Frames.userFrame(t.thread);
+            return "waits to enter a monitor (synchronized) at " + Frames.userFrame(t);
         }
         Object blocker = LockSupport.getBlocker(t.thread);
         return "is parked outside simloop" + (blocker == null ? "" : " on " + blocker.getClass().getName())
-                + " at " + Frames.userFrame(t.thread);
+                + " at " + Frames.userFrame(t);
     }
 }

@@ -64,15 +64,13 @@ public final class ReplayPicker extends WrappingPicker {
                 default:
                     throw new NondeterminismDetected("choice " + k + ": the recorded choice is "
                             + what + " #" + c + " but only " + n + " " + what + "s are candidates" + tasks
-                            + ". The program or its inputs changed since the line was recorded; "
-                            + "Simulation.builder().lenientReplay(true) continues with the strategy from here.");
+                            + ". Simulation.builder().lenientReplay(true) continues with the strategy from here.");
             }
         }
         if (mode == Mode.STRICT) {
             throw new NondeterminismDetected("choice " + k + ": the recorded schedule has only "
                     + choices.length + " choices but the run needs more (" + n + " " + what + "s are candidates"
-                    + tasks + "). The program or its inputs changed since the line was recorded; "
-                    + "Simulation.builder().lenientReplay(true) continues with the strategy from here.");
+                    + tasks + "). Simulation.builder().lenientReplay(true) continues with the strategy from here.");
         }
         return -1;
     }
@@ -81,7 +79,7 @@ public final class ReplayPicker extends WrappingPicker {
     public void runEnded(int made) {
         if (mode == Mode.STRICT && made < choices.length) {
             throw new NondeterminismDetected("the run made " + made + " choices but the recorded schedule has "
-                    + choices.length + ". The program or its inputs changed since the line was recorded.");
+                    + choices.length + ".");
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.simloop.DeadlockDetected;
 import dev.simloop.LeakDetected;
 import dev.simloop.LimitExceeded;
 import dev.simloop.NondeterminismDetected;
+import dev.simloop.ReplayDiverged;
 import dev.simloop.ThrowingSupplier;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,6 +93,8 @@ public final class Scheduler {
 
     /** Set while simloop itself creates a task's thread, so {@link ThreadGuard} lets it be. */
     boolean creatingTask;
+    /** The task whose stack the driver is reading ({@link Frames#stackOf}), or null. */
+    TaskImpl<?> inspecting;
     /** How long a step may hold the driver, or the driver wait for the outside, before the run fails. */
     private long maxStepWallNanos = DEFAULT_MAX_STEP_WALL_NANOS;
     /** Default of {@link #maxStepWallNanos}: 10 seconds. */
@@ -329,8 +332,8 @@ public final class Scheduler {
             try {
                 picker.runEnded(choices.size());
             } catch (NondeterminismDetected e) {
-                abortFailure = new NondeterminismDetected("replay diverged at the end of the run (step " + stepsTaken
-                        + ", virtual time " + formatNanos(clock.now()) + "): " + e.getMessage());
+                abortFailure = new ReplayDiverged(REPLAY_CHANGED + "replay diverged at the end of the run (step "
+                        + stepsTaken + ", virtual time " + formatNanos(clock.now()) + "): " + e.getMessage());
             }
         }
         Throwable failure = abortFailure != null ? abortFailure : rootTask.failure;
@@ -563,7 +566,7 @@ public final class Scheduler {
         for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
             if (t.blockedOn != null && t.blockedOn.toString().equals(Offloads.WAIT_TEXT)) {
                 callers.append(callers.length() == 0 ? "" : ", ").append("task '").append(t.name()).append("' at ")
-                        .append(Frames.userFrame(t.thread));
+                        .append(Frames.userFrame(t));
             }
         }
         return new LimitExceeded("the simulation waited " + formatNanos(maxStepWallNanos) + " of real time for work "
@@ -645,9 +648,12 @@ public final class Scheduler {
         }
     }
 
+    /** How a replay divergence starts: what the evidence says, first. */
+    private static final String REPLAY_CHANGED = "the program or its inputs changed since this line was recorded: ";
+
     /** A strict replay stopped fitting: say at which step, which is what a trace shows. */
-    private NondeterminismDetected replayDiverged(NondeterminismDetected detail) {
-        return new NondeterminismDetected("replay diverged at step " + (steps + 1) + " (virtual time "
+    private ReplayDiverged replayDiverged(NondeterminismDetected detail) {
+        return new ReplayDiverged(REPLAY_CHANGED + "replay diverged at step " + (steps + 1) + " (virtual time "
                 + formatNanos(clock.now()) + "), " + detail.getMessage());
     }
 
@@ -721,22 +727,35 @@ public final class Scheduler {
     /** Called by a task's executor when the JDK makes its continuation runnable. */
     void submitted(TaskImpl<?> t, Runnable continuation) {
         Thread caller = Thread.currentThread();
-        if (caller == driver || (running != null && caller == running.thread)) {
-            if (simulated && t == running && caller == driver && VirtualThreads.unparkedWhileParking(t.thread)) {
-                t.continuation = continuation; // unparked from outside while it parked: the step goes on
-                t.resumeInStep = true;
-                return;
+        if (caller != driver && (running == null || caller != running.thread)) {
+            // a thread the loop does not own: hand it to the driver (in a simulation, to be held)
+            if (simulated) {
+                String who = Threads.describe(caller);
+                post(() -> outside.foreignWake(t, continuation, who));
+            } else {
+                post(() -> {
+                    if (!t.inReady && !t.done) {
+                        makeReady(t, continuation);
+                    }
+                });
             }
-            outside.leave(t);
-            makeReady(t, continuation);
             return;
         }
-        if (simulated) {
-            String who = Threads.describe(caller);
-            post(() -> outside.foreignWake(t, continuation, who));
-        } else {
-            post(() -> makeReady(t, continuation));
+        if (t.inReady || t.done) {
+            return; // a duplicate: the JDK resubmits a runnable thread whose stack was read (Frames.stackOf)
         }
+        if (simulated && t == inspecting) {
+            // unparked from outside while the driver read its stack: the JDK resubmits it from here
+            outside.foreignWake(t, continuation, "a thread the simulation does not own");
+            return;
+        }
+        if (simulated && t == running && caller == driver && VirtualThreads.unparkedWhileParking(t.thread)) {
+            t.continuation = continuation; // unparked from outside while it parked: the step goes on
+            t.resumeInStep = true;
+            return;
+        }
+        outside.leave(t);
+        makeReady(t, continuation);
     }
 
     /** Puts {@code t} in the ready queue, to resume with {@code continuation}. */

@@ -87,16 +87,17 @@ final class VirtualThreads {
      * How {@code t}, a task's virtual thread that has just stopped running, waits. Called on the
      * driver after the step.
      */
-    static ParkKind parkKind(Thread t) {
+    static ParkKind parkKind(TaskImpl<?> task) {
+        Thread t = task.thread;
         if (TIMEOUT_TASK != null && TIMEOUT_TASK.get(t) != null) {
             return ParkKind.TIMED; // a time-out is scheduled: whatever the state is now, the wait was timed
         }
         return switch (t.getState()) {
             case BLOCKED -> ParkKind.MONITOR;
             case TIMED_WAITING -> ParkKind.TIMED;
-            case WAITING -> LockSupport.getBlocker(t) == null && Frames.inObjectWait(t) ? ParkKind.OBJECT_WAIT
+            case WAITING -> LockSupport.getBlocker(t) == null && Frames.inObjectWait(task) ? ParkKind.OBJECT_WAIT
                     : ParkKind.PARKED;
-            default -> Frames.inObjectWait(t) ? ParkKind.OBJECT_WAIT : ParkKind.RUNNABLE;
+            default -> Frames.inObjectWait(task) ? ParkKind.OBJECT_WAIT : ParkKind.RUNNABLE;
         };
     }
 

@@ -121,7 +121,7 @@ class DeterminismCheckTest {
         // an edited program with more checkpoints needs more choices than were recorded
         SimResult<Integer> strict = Simulation.builder().replay(failing.schedule()).run(() -> ExplorationTest.lostUpdate(6));
         assertThat(strict.failure()).isInstanceOf(NondeterminismDetected.class)
-                .hasMessageStartingWith("replay diverged at step ")
+                .hasMessageStartingWith("the program or its inputs changed since this line was recorded: replay diverged at step ")
                 .hasMessageContaining("but the run needs more (2 ready tasks are candidates [");
         SimResult<Integer> lenient = Simulation.builder().replay(failing.schedule()).lenientReplay(true)
                 .run(() -> ExplorationTest.lostUpdate(6));
@@ -137,10 +137,10 @@ class DeterminismCheckTest {
     void anExactReplayOfAProgramThatNeedsFewerChoicesFailsAtTheEnd() {
         SimResult<Integer> failing = Simulation.builder().seed(firstFailingSeed()).run(() -> ExplorationTest.lostUpdate(3));
         SimResult<Integer> shorter = Simulation.builder().replay(failing.schedule()).run(() -> ExplorationTest.lostUpdate(1));
-        assertThat(shorter.failure()).isInstanceOf(NondeterminismDetected.class)
-                .hasMessageMatching("replay diverged at the end of the run \\(step \\d+, virtual time 0s\\): the run "
-                        + "made \\d+ choices but the recorded schedule has " + dev.simloop.Schedule.parse(failing.schedule()).size()
-                        + "\\. .*");
+        assertThat(shorter.failure()).isInstanceOf(dev.simloop.ReplayDiverged.class)
+                .hasMessageMatching("the program or its inputs changed since this line was recorded: replay diverged at "
+                        + "the end of the run \\(step \\d+, virtual time 0s\\): the run made \\d+ choices but the "
+                        + "recorded schedule has " + dev.simloop.Schedule.parse(failing.schedule()).size() + "\\.");
         Throwable lenient = Simulation.builder().replay(failing.schedule()).lenientReplay(true)
                 .run(() -> ExplorationTest.lostUpdate(1)).failure();
         assertThat(lenient == null || lenient.getMessage().startsWith("lost update"))

@@ -177,8 +177,8 @@ class TimerTieTest {
         }
         assertThat(line).isNotNull();
         SimResult<String> changed = Simulation.builder().replay(line).run(TimerTieTest::callWithTimeoutOfItsOwnLength);
-        assertThat(changed.failure()).isInstanceOf(NondeterminismDetected.class)
-                .hasMessageStartingWith("replay diverged at step 2 (virtual time 1s), choice 0: the recorded choice "
+        assertThat(changed.failure()).isInstanceOf(dev.simloop.ReplayDiverged.class)
+                .hasMessageStartingWith("the program or its inputs changed since this line was recorded: replay diverged at step 2 (virtual time 1s), choice 0: the recorded choice "
                         + "is tied-timer option #2 but only 2 tied-timer options are candidates");
         SimResult<String> lenient = Simulation.builder().replay(line).lenientReplay(true)
                 .run(TimerTieTest::callWithTimeoutOfItsOwnLength);

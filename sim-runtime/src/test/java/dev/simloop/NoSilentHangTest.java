@@ -1,0 +1,156 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The Trust issue, item 3: whatever a program does, a simulated run ends with a result, a failure
+ * or a limit, and says which. A task that never reaches a checkpoint is reported after
+ * {@code maxStepWallTime} with its name and stack; a wait for offloaded work that never returns
+ * likewise; on a real loop, a slow step is logged.
+ */
+class NoSilentHangTest {
+
+    /** Spins without a checkpoint until {@code stop} is set, then reaches one (where an abandoned run unwinds). */
+    private static void spinUntil(AtomicBoolean stop, AtomicReference<Thread> thread) {
+        thread.set(Thread.currentThread());
+        while (!stop.get()) {
+            Thread.onSpinWait();
+        }
+        Loop.checkpoint();
+    }
+
+    private static void awaitTermination(Thread t) throws InterruptedException {
+        t.join(Duration.ofSeconds(30));
+        assertThat(t.getState()).as("the runaway task unwinds once it reaches a checkpoint")
+                .isEqualTo(Thread.State.TERMINATED);
+    }
+
+    @Test
+    @Timeout(60)
+    void aTaskThatNeverReachesACheckpointFailsTheRunWithItsNameAndStack() throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        SimResult<Object> r = Simulation.builder().seed(1).maxStepWallTime(Duration.ofMillis(300))
+                .run(() -> TaskGroup.with(tg -> {
+                    tg.spawn("spinner", () -> spinUntil(stop, thread));
+                    return null;
+                }));
+        try {
+            assertThat(r.failure()).isInstanceOf(LimitExceeded.class)
+                    .hasMessageStartingWith("task 'spinner' ran for ")
+                    .hasMessageContaining("without reaching a checkpoint (maxStepWallTime = 0.3s, step ")
+                    .hasMessageContaining("The task's thread cannot be stopped")
+                    .hasMessageContaining("at dev.simloop.NoSilentHangTest.spinUntil(NoSilentHangTest.java:");
+            assertThat(r.failure().getStackTrace()[0].toString()).contains("NoSilentHangTest.spinUntil")
+                    .as("the exception carries the task's own stack");
+            assertThat(r.schedule()).startsWith("simloop:1:random:1:");
+        } finally {
+            stop.set(true);
+        }
+        awaitTermination(thread.get());
+    }
+
+    @Test
+    @Timeout(60)
+    void anExplorationEndsWithTheRunawayScheduleAsItsFailure() throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        int[] runs = {0};
+        Exploration.Report<Object> report = Exploration.of(() -> {
+            if (runs[0]++ == 3) {
+                spinUntil(stop, thread);
+            }
+            Loop.checkpoint();
+            return null;
+        }).schedules(100).maxStepWallTime(Duration.ofMillis(300)).run();
+        try {
+            assertThat(report.stopReason()).isEqualTo(Exploration.StopReason.FAILURE_FOUND);
+            assertThat(report.firstFailureIndex()).isEqualTo(3);
+            assertThat(report.schedulesRun()).isEqualTo(4);
+            assertThat(report.firstFailure().orElseThrow().failure()).isInstanceOf(LimitExceeded.class)
+                    .hasMessageStartingWith("task 'main' ran for ");
+            assertThat(report.firstFailure().orElseThrow().seed()).isEqualTo(3);
+        } finally {
+            stop.set(true);
+        }
+        awaitTermination(thread.get());
+    }
+
+    @Test
+    @Timeout(60)
+    void offloadedWorkThatDoesNotReturnFailsTheSimulationNamingTheCaller() {
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            SimResult<Object> r = Simulation.builder().seed(1).maxStepWallTime(Duration.ofMillis(200))
+                    .run(() -> TaskGroup.with(tg -> {
+                        tg.spawn("offloader", () -> Loop.toThread(() -> {
+                            release.await();
+                            return null;
+                        }));
+                        return null;
+                    }));
+            assertThat(r.failure()).isInstanceOf(LimitExceeded.class)
+                    .hasMessageStartingWith("the simulation waited 0.2s of real time for work offloaded with "
+                            + "Loop.toThread that has not returned (task 'offloader' at dev.simloop.NoSilentHangTest.")
+                    .hasMessageContaining("maxStepWallTime");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void onARealLoopASlowStepIsLoggedWithTheTaskAndItsStack() {
+        List<LogRecord> records = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public synchronized void publish(LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger log = Logger.getLogger("dev.simloop");
+        log.addHandler(capture);
+        try {
+            Loop.run(() -> TaskGroup.with(tg -> {
+                tg.spawn("slow", () -> {
+                    long until = System.nanoTime() + Duration.ofMillis(600).toNanos();
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait(); // no checkpoint: the loop is held
+                    }
+                });
+                return null;
+            }));
+        } finally {
+            log.removeHandler(capture);
+        }
+        List<String> messages;
+        synchronized (capture) {
+            messages = records.stream().filter(r -> r.getLevel() == Level.WARNING).map(LogRecord::getMessage).toList();
+        }
+        assertThat(messages).singleElement().asString()
+                .startsWith("task 'slow' has held the loop for ")
+                .contains("Offload CPU-heavy or blocking work with Loop.toThread")
+                .contains("at dev.simloop.NoSilentHangTest.lambda$");
+    }
+}
