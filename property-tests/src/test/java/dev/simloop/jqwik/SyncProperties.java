@@ -242,6 +242,8 @@ class SyncProperties {
     // the moment H waits no medium task runs until L has released and H acquired (L inherits H's
     // priority). Before H waits nothing is inherited: H starts at priority 0, like the mediums, so
     // the strategy may run them first and some may finish (docs/priority.md, "Effective priority").
+    // Boosting plays no part after main's spin (L runs once boosted): at most 4 x 31 medium steps
+    // pass before H waits, far below the 1,000-step threshold.
     @Property(tries = 200, edgeCases = EdgeCasesMode.MIXIN)
     void priorityInheritanceLetsTheHolderFinishBeforeMediumWork(@ForAll @IntRange(min = 1, max = 4) int mediums,
                                                               @ForAll @IntRange(max = 8) int holderWork,
