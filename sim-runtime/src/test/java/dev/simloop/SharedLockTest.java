@@ -2,10 +2,13 @@ package dev.simloop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,10 +20,16 @@ class SharedLockTest {
 
     /** A program whose task "logger" takes {@code shared} while "worker" has steps left to run. */
     private static SimResult<List<String>> run(Object shared, ReentrantLock juc) {
+        return run(shared, juc, new AtomicReference<>());
+    }
+
+    /** As {@link #run(Object, ReentrantLock)}, publishing the logger's thread in {@code logger}. */
+    private static SimResult<List<String>> run(Object shared, ReentrantLock juc, AtomicReference<Thread> logger) {
         return Simulation.run(3, () -> {
             List<String> log = new ArrayList<>();
             TaskGroup.with(tg -> {
                 tg.spawn("logger", () -> {
+                    logger.set(Thread.currentThread());
                     Loop.checkpoint();
                     synchronized (shared) {
                         log.add("logger took the monitor");
@@ -52,28 +61,44 @@ class SharedLockTest {
         }
     }
 
-    /** Holds the monitor, then the ReentrantLock, each {@code holdMillis} longer, on a platform thread from before the run. */
+    /**
+     * Holds the monitor, then the ReentrantLock, on a platform thread from before the run, each until
+     * the logger waits for it and {@code holdMillis} longer. Waiting for the logger, not a fixed time,
+     * makes the contention certain: a fixed 5 ms could pass before a loaded machine reached the
+     * logger's synchronized block, which then ran uncontended.
+     */
     private static SimResult<List<String>> runWhileHeldOutside(long holdMillis) throws Exception {
         Object shared = new Object();
         ReentrantLock juc = new ReentrantLock();
+        AtomicReference<Thread> logger = new AtomicReference<>();
         CountDownLatch held = new CountDownLatch(1);
         Thread holder = new Thread(() -> {
             juc.lock();
             try {
                 synchronized (shared) {
                     held.countDown();
+                    awaitLogger(() -> logger.get() != null && logger.get().getState() == Thread.State.BLOCKED);
                     sleep(holdMillis);
                 }
-                sleep(holdMillis); // the logger now waits for the ReentrantLock
+                awaitLogger(() -> logger.get() != null && juc.hasQueuedThread(logger.get()));
+                sleep(holdMillis);
             } finally {
                 juc.unlock();
             }
         }, "outside-holder");
         holder.start();
         held.await();
-        SimResult<List<String>> r = run(shared, juc);
+        SimResult<List<String>> r = run(shared, juc, logger);
         holder.join();
         return r;
+    }
+
+    /** Polls until {@code waiting}; gives up after 10 s so a broken run fails its assertions, not the build's timeout. */
+    private static void awaitLogger(BooleanSupplier waiting) {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!waiting.getAsBoolean() && System.nanoTime() < giveUp) {
+            sleep(1);
+        }
     }
 
     @Test

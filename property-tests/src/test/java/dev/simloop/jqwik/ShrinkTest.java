@@ -51,7 +51,9 @@ class ShrinkTest {
         TRIES.set(0);
         FIRST_FAILURE.set(0);
         long t0 = System.nanoTime();
-        var events = EngineTestKit.engine("jqwik").selectors(selectClass(fixture)).execute().testEvents();
+        // The kit does not read junit-platform.properties: switch jqwik's run database off here too.
+        var events = EngineTestKit.engine("jqwik").selectors(selectClass(fixture))
+                .configurationParameter("jqwik.database", "").execute().testEvents();
         Event failed = events.failed().stream().findFirst().orElseThrow(() -> new AssertionError("fixture did not fail"));
         Throwable t = failed.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
         while (t != null && !(t instanceof Simulations.ScheduleFailure)) {
