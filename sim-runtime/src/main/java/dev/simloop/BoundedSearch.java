@@ -17,7 +17,7 @@ import java.util.Objects;
  * while (search.hasNext()) {
  *     SimResult<Integer> r = search.next(0).run(() -> transfer());
  *     search.ran(r);
- *     if (r.failed()) { ... r.schedule() replays it ... }
+ *     if (r.failed()) { ... r.replayLine() replays it ... }
  * }
  * // search.exhausted(): every schedule within the bound ran
  * }</pre>
@@ -96,7 +96,7 @@ public final class BoundedSearch {
         int[] prefix = nextPrefix();
         outstanding = prefix;
         return Simulation.recordingWidths(Simulation.builder().seed(seed).strategy(Strategy.fifo())
-                .schedule(Schedule.of(prefix)));
+                .followChoices(Schedule.of(prefix)));
     }
 
     /**

@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  *         .strategy(Strategy.pct(3))
  *         .schedules(10_000)
  *         .run();
- * report.firstFailure().ifPresent(r -> System.out.println("replay with " + r.schedule()));
+ * report.firstFailure().ifPresent(r -> System.out.println("replay with " + r.replayLine()));
  * }</pre>
  *
  * <p>Schedule {@code i} (counting from 0) runs with seed {@code seed + i}, so any of them is also
@@ -381,7 +381,7 @@ public final class Exploration<T> {
          * the report's failure says at which step the runs parted).
          */
         private SimResult<T> traced(SimResult<T> r) {
-            SimResult<T> traced = limits(Simulation.builder().replay(r.schedule())).trace(true).checkDeterminism(true)
+            SimResult<T> traced = limits(Simulation.builder().replay(r.replayLine())).trace(true).checkDeterminism(true)
                     .run(main);
             boolean same = Simulation.rawDigest(traced) == Simulation.rawDigest(r);
             return same || traced.failure() instanceof NondeterminismDetected ? traced : r;
@@ -533,7 +533,7 @@ public final class Exploration<T> {
                     failingSchedules, otherFailures.isEmpty() ? "" : " (other failures: " + othersText() + ")",
                     schedulesPerSecond(), stopText(),
                     firstFailure == null ? "" : "; first failure at schedule " + firstFailureIndex + ": "
-                            + firstFailure.failure() + "; replay " + firstFailure.schedule());
+                            + firstFailure.failure() + "; replay " + firstFailure.replayLine());
         }
 
         private String othersText() {

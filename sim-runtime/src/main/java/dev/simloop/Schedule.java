@@ -17,7 +17,7 @@ import java.util.zip.CRC32;
  * {@code ready[c % ready.size()]} (ready tasks in the order they became ready); a missing choice is
  * 0, the FIFO head.
  *
- * <p>Its one-line form, printed by {@link #toString()} and by {@link SimResult#schedule()}, is
+ * <p>Its one-line form, printed by {@link #toString()} and by {@link SimResult#replayLine()}, is
  * <pre>simloop:1:&lt;strategy&gt;:&lt;seed&gt;:&lt;steps&gt;:&lt;choices&gt;:&lt;checksum&gt;</pre>
  * where {@code strategy} is the strategy's textual form ({@link Strategy#parse}), followed by
  * {@code +priority(N)} when the run had a {@link PriorityPolicy} (N its boost threshold; the
@@ -165,7 +165,7 @@ public final class Schedule {
     /**
      * Reads a one-line schedule. Leading and trailing white space is ignored.
      *
-     * @param line the line, as printed by {@link #toString()} or {@link SimResult#schedule()}
+     * @param line the line, as printed by {@link #toString()} or {@link SimResult#replayLine()}
      * @return the schedule
      * @throws IllegalArgumentException saying what is wrong: not a simloop line, an unknown
      *     version, a truncated line, a bad checksum, or a malformed field

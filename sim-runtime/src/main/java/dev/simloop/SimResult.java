@@ -26,8 +26,24 @@ public interface SimResult<T> {
     /** @return the seed of the run */
     long seed();
 
-    /** @return the one-line schedule; {@code Simulation.builder().replay(it)} reproduces this run */
-    String schedule();
+    /**
+     * The run as one line, {@code simloop:1:…}: {@code Simulation.builder().replay(line)} or
+     * {@code @SimulatedLoop(replay = line)} reproduces it exactly. {@link Schedule#parse} reads it.
+     *
+     * @return the replay line
+     */
+    String replayLine();
+
+    /**
+     * The replay line, under its old name, which read like the {@link Schedule} type it is not.
+     *
+     * @return {@link #replayLine()}
+     * @deprecated use {@link #replayLine()}; this name goes in 0.2
+     */
+    @Deprecated(since = "0.1", forRemoval = true)
+    default String schedule() {
+        return replayLine();
+    }
 
     /** @return the number of scheduling steps taken */
     long steps();

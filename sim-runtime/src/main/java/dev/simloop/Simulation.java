@@ -16,12 +16,12 @@ import java.util.Optional;
  * Runs code on a simulated loop: a virtual clock that starts at 0 and jumps to the next timer when
  * no task is ready (an hour of {@link Loop#sleep} takes microseconds), and a seeded strategy that
  * chooses which ready task runs next. Every choice among several ready tasks is recorded, so the
- * run replays exactly from the one line {@link SimResult#schedule()} prints.
+ * run replays exactly from the one line {@link SimResult#replayLine()} prints.
  *
  * <pre>{@code
  * SimResult<Integer> r = Simulation.run(42, () -> counterRace());
- * if (r.failed()) System.out.println("replay with: " + r.schedule());
- * SimResult<Integer> again = Simulation.builder().replay(r.schedule()).run(() -> counterRace());
+ * if (r.failed()) System.out.println("replay with: " + r.replayLine());
+ * SimResult<Integer> again = Simulation.builder().replay(r.replayLine()).run(() -> counterRace());
  * }</pre>
  *
  * <p>Besides the program's own failures, a run fails with {@link DeadlockDetected} (every task
@@ -73,7 +73,7 @@ public final class Simulation {
          * than recorded) fails with {@link NondeterminismDetected} naming the step, the virtual time
          * and the ready tasks, unless {@link #lenientReplay} is on.
          *
-         * @param schedule a line printed by {@link SimResult#schedule()}
+         * @param schedule a line printed by {@link SimResult#replayLine()}
          * @throws IllegalArgumentException when the line is malformed
          */
         Builder replay(String schedule);
@@ -103,8 +103,30 @@ public final class Simulation {
          */
         Builder checkDeterminism(boolean on);
 
-        /** @param s choices to follow first (leniently, modulo the ready count); then the strategy continues */
-        Builder schedule(Schedule s);
+        /**
+         * Steers the run with {@code s}'s choices, then lets the strategy continue: choice {@code i}
+         * picks candidate {@code c % candidates}, so any list of numbers makes a valid run, which is
+         * what generated and shrunk schedules need (see {@code dev.simloop.jqwik}). This is not a
+         * replay: the seed, strategy and priority policy stay this builder's, and the choices are
+         * followed even where they no longer fit. To reproduce a recorded run exactly, use
+         * {@link #replay(String)} with its replay line.
+         *
+         * @param s the choices to follow first
+         * @return this builder
+         */
+        Builder followChoices(Schedule s);
+
+        /**
+         * The old name of {@link #followChoices}, which read like {@link #replay(String)}.
+         *
+         * @param s the choices to follow first
+         * @return this builder
+         * @deprecated use {@link #followChoices(Schedule)}; this name goes in 0.2
+         */
+        @Deprecated(since = "0.1", forRemoval = true)
+        default Builder schedule(Schedule s) {
+            return followChoices(Objects.requireNonNull(s, "Simulation.Builder.schedule: schedule"));
+        }
 
         /**
          * @param on record the run's events for {@link SimResult#traceTable} and
@@ -232,8 +254,8 @@ public final class Simulation {
         }
 
         @Override
-        public Builder schedule(Schedule s) {
-            this.follow = Objects.requireNonNull(s, "Simulation.Builder.schedule: schedule");
+        public Builder followChoices(Schedule s) {
+            this.follow = Objects.requireNonNull(s, "Simulation.Builder.followChoices: schedule");
             this.strict = false;
             return this;
         }
@@ -359,7 +381,7 @@ public final class Simulation {
 
     /** @return how many choices the run recorded */
     static int choiceCount(SimResult<?> r) {
-        return r instanceof Result<?> res ? res.outcome.choices().length : Schedule.parse(r.schedule()).size();
+        return r instanceof Result<?> res ? res.outcome.choices().length : Schedule.parse(r.replayLine()).size();
     }
 
     /** A finished run. The replay line and digest text are built on first use: exploring loops rarely need them. */
@@ -393,7 +415,7 @@ public final class Simulation {
         }
 
         @Override
-        public String schedule() {
+        public String replayLine() {
             if (schedule == null) {
                 schedule = Schedule.recorded(outcome.choices(), strategy, policy, seed, outcome.steps()).toString();
             }
@@ -443,16 +465,16 @@ public final class Simulation {
                     + "\n  seed:         " + seed
                     + "\n  strategy:     " + strategy
                     + "\n  virtual time: " + Scheduler.formatNanos(outcome.endNanos()) + " after " + steps() + " steps"
-                    + "\n  replay:       " + schedule()
-                    + "\n  (Simulation.builder().replay(\"" + schedule() + "\") or @SimulatedLoop(replay = \""
-                    + schedule() + "\") reproduces it)";
+                    + "\n  replay:       " + replayLine()
+                    + "\n  (Simulation.builder().replay(\"" + replayLine() + "\") or @SimulatedLoop(replay = \""
+                    + replayLine() + "\") reproduces it)";
         }
 
         @Override
         public String toString() {
             return "SimResult[" + (failed() ? "failed: " + failure() : "value " + theValue) + ", seed " + seed
                     + ", " + steps() + " steps, virtual time " + Scheduler.formatNanos(outcome.endNanos())
-                    + ", digest " + traceDigest() + ", replay " + schedule() + "]";
+                    + ", digest " + traceDigest() + ", replay " + replayLine() + "]";
         }
     }
 }

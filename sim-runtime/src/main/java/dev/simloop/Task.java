@@ -17,9 +17,9 @@ public interface Task<T> {
      *
      * @return the task's value
      * @throws RuntimeException the task's failure, unchanged when unchecked, or wrapped in
-     *     {@link TaskFailedException} when checked; a plain
-     *     {@link java.util.concurrent.CancellationException} (not {@link Cancelled}) when the task
-     *     was cancelled
+     *     {@link TaskFailedException} when checked; {@link TaskCancelledException} when the task was
+     *     cancelled (not a {@link java.util.concurrent.CancellationException}, so no {@code catch} of
+     *     that type can take it for the caller's own {@link Cancelled})
      */
     T join();
 

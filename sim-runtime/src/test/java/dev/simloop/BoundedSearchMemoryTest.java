@@ -122,7 +122,7 @@ class BoundedSearchMemoryTest {
         SimResult<Integer> next(ThrowingSupplier<Integer> program) {
             int[] prefix = pending.remove();
             SimResult<Integer> r = Simulation.recordingWidths(Simulation.builder().strategy(Strategy.fifo())
-                    .schedule(Schedule.of(prefix))).run(program);
+                    .followChoices(Schedule.of(prefix))).run(program);
             int[] choices = Simulation.choices(r);
             int[] widths = Simulation.widths(r);
             if (Schedule.preemptions(prefix) < bound) {

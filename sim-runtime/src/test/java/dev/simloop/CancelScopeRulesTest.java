@@ -146,7 +146,7 @@ class CancelScopeRulesTest {
         }));
         assertThat(v).isEqualTo("group ok");
         assertThat(log).containsExactlyInAnyOrder("scope returned null, caught true",
-                "join: CancellationException, cancelled true");
+                "join: TaskCancelledException, cancelled true");
     }
 
     // ---- rule 2: cancelCalled vs cancelledCaught

@@ -179,7 +179,7 @@ class CancellationCornersTest {
                 return "acceptor cancelled " + acceptor.isCancelled() + ", join threw "
                         + (joined == null ? "nothing" : joined.getClass().getSimpleName());
             }));
-            assertThat(v).isEqualTo("acceptor cancelled true, join threw CancellationException");
+            assertThat(v).isEqualTo("acceptor cancelled true, join threw TaskCancelledException");
             assertThat(accepted).hasValue(0);
         }
     }

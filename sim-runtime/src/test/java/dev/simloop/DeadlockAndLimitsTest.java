@@ -124,7 +124,7 @@ class DeadlockAndLimitsTest {
             }
         });
         assertThatThrownBy(r::value).isInstanceOf(SimulationFailure.class).hasMessageContaining("replay:")
-                .hasMessageContaining(r.schedule()).hasCauseInstanceOf(LimitExceeded.class);
+                .hasMessageContaining(r.replayLine()).hasCauseInstanceOf(LimitExceeded.class);
         assertThat(List.of(r.failure().getMessage())).allMatch(m -> m.contains("10 steps"));
     }
 }

@@ -175,7 +175,7 @@ class JdkConcurrencyInTasksTest {
                 SimResult<List<String>> again = Simulation.run(seed, program);
                 assertThat(again.traceDigest()).isEqualTo(r.traceDigest());
                 assertThat(again.value()).isEqualTo(log);
-                assertThat(Simulation.builder().replay(r.schedule()).run(program).traceDigest())
+                assertThat(Simulation.builder().replay(r.replayLine()).run(program).traceDigest())
                         .isEqualTo(r.traceDigest());
             }
         }

@@ -46,7 +46,7 @@ class LeakCheckTest {
         assertThat(step).isBetween(1L, r.steps());
         // reported against this run: value() throws with the replay line, and the replay fails the same way
         assertThat(catchSimulationFailure(r)).hasCauseReference(leak);
-        SimResult<String> again = Simulation.builder().replay(r.schedule()).run(LeakCheckTest::workers);
+        SimResult<String> again = Simulation.builder().replay(r.replayLine()).run(LeakCheckTest::workers);
         assertThat(again.failure()).isInstanceOf(LeakDetected.class).hasMessage(leak.getMessage());
     }
 

@@ -47,7 +47,7 @@ class MonitorHandOffTest {
         SimResult<List<String>> r = Simulation.builder().strategy(Strategy.fifo()).run(contend(monitor, 2));
         assertThat(r.failed()).as("%s", r.failure()).isFalse();
         assertThat(r.value()).containsExactly("in 0", "out 0", "in 1", "out 1");
-        SimResult<List<String>> again = Simulation.builder().replay(r.schedule()).run(contend(monitor, 2));
+        SimResult<List<String>> again = Simulation.builder().replay(r.replayLine()).run(contend(monitor, 2));
         assertThat(again.value()).isEqualTo(r.value());
         assertThat(again.traceDigest()).isEqualTo(r.traceDigest());
     }

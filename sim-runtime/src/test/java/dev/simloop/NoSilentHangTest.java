@@ -56,7 +56,7 @@ class NoSilentHangTest {
                     .hasMessageContaining("at dev.simloop.NoSilentHangTest.spinUntil(NoSilentHangTest.java:");
             assertThat(r.failure().getStackTrace()[0].toString()).contains("NoSilentHangTest.spinUntil")
                     .as("the exception carries the task's own stack");
-            assertThat(r.schedule()).startsWith("simloop:1:random:1:");
+            assertThat(r.replayLine()).startsWith("simloop:1:random:1:");
         } finally {
             stop.set(true);
         }

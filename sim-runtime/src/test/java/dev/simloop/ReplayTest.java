@@ -68,11 +68,11 @@ class ReplayTest {
             List<String> trace1 = new ArrayList<>();
             SimResult<String> first = Simulation.run(seed, racy(trace1));
             List<String> trace2 = new ArrayList<>();
-            SimResult<String> again = Simulation.builder().replay(first.schedule()).run(racy(trace2));
+            SimResult<String> again = Simulation.builder().replay(first.replayLine()).run(racy(trace2));
             assertThat(again.traceDigest()).as("seed %d", seed).isEqualTo(first.traceDigest());
             assertThat(again.virtualTime()).as("seed %d", seed).isEqualTo(first.virtualTime());
             assertThat(again.steps()).as("seed %d", seed).isEqualTo(first.steps());
-            assertThat(again.schedule()).as("seed %d", seed).isEqualTo(first.schedule());
+            assertThat(again.replayLine()).as("seed %d", seed).isEqualTo(first.replayLine());
             assertThat(again.seed()).isEqualTo(seed);
             assertThat(trace2).as("seed %d", seed).isEqualTo(trace1);
             assertThat(again.failed()).isEqualTo(first.failed());
@@ -98,7 +98,7 @@ class ReplayTest {
             Strategy strategy = strategies[i % strategies.length];
             long seed = i * 0x9E3779B97F4A7C15L; // spread over the whole long range, negatives included
             SimResult<String> first = Simulation.builder().seed(seed).strategy(strategy).run(racy(new ArrayList<>()));
-            String line = first.schedule();
+            String line = first.replayLine();
             Schedule parsed = Schedule.parse(line);
             assertThat(parsed.toString()).as("run %d", i).isEqualTo(line);
             assertThat(Schedule.parse(parsed.toString())).isEqualTo(parsed);
@@ -109,7 +109,7 @@ class ReplayTest {
             assertThat(again.traceDigest()).as("run %d: %s", i, line).isEqualTo(first.traceDigest());
             assertThat(again.steps()).isEqualTo(first.steps());
             assertThat(again.virtualTime()).isEqualTo(first.virtualTime());
-            assertThat(again.schedule()).isEqualTo(line);
+            assertThat(again.replayLine()).isEqualTo(line);
             assertThat(again.failed()).isEqualTo(first.failed());
             digests.add(first.traceDigest());
         }
@@ -123,7 +123,7 @@ class ReplayTest {
         SimResult<String> r1 = Simulation.run(77, racy(a));
         SimResult<String> r2 = Simulation.run(77, racy(b));
         assertThat(r2.traceDigest()).isEqualTo(r1.traceDigest());
-        assertThat(r2.schedule()).isEqualTo(r1.schedule());
+        assertThat(r2.replayLine()).isEqualTo(r1.replayLine());
         assertThat(b).isEqualTo(a);
     }
 
@@ -140,7 +140,7 @@ class ReplayTest {
         SimResult<String> f = failing;
         Throwable t = org.assertj.core.api.Assertions.catchThrowable(f::value);
         assertThat(t).isInstanceOf(SimulationFailure.class).isInstanceOf(AssertionError.class)
-                .hasMessageContaining("seed:         " + f.seed()).hasMessageContaining(f.schedule())
+                .hasMessageContaining("seed:         " + f.seed()).hasMessageContaining(f.replayLine())
                 .hasCause(f.failure());
     }
 
@@ -148,7 +148,7 @@ class ReplayTest {
     void replayOfAChangedProgramIsDetected() {
         SimResult<String> r = Simulation.run(5, racy(new ArrayList<>()));
         // a different program: fewer tasks, so the recorded choices no longer fit
-        SimResult<Object> other = Simulation.builder().replay(r.schedule()).run(() -> TaskGroup.with(tg -> {
+        SimResult<Object> other = Simulation.builder().replay(r.replayLine()).run(() -> TaskGroup.with(tg -> {
             for (int i = 0; i < 2; i++) {
                 tg.spawn(() -> {
                     for (int k = 0; k < 50; k++) {
@@ -164,7 +164,7 @@ class ReplayTest {
     @Test
     void scheduleFollowsChoicesLenientlyThenTheStrategy() {
         // Schedule.of(...) steers the first choices; with three ready tasks, choice 2 picks the third.
-        SimResult<List<String>> r = Simulation.builder().strategy(Strategy.fifo()).schedule(Schedule.of(2, 4))
+        SimResult<List<String>> r = Simulation.builder().strategy(Strategy.fifo()).followChoices(Schedule.of(2, 4))
                 .run(() -> {
                     List<String> log = new ArrayList<>();
                     TaskGroup.with(tg -> {
@@ -216,6 +216,6 @@ class ReplayTest {
             return log;
         });
         assertThat(r.value()).containsExactly("a1", "b1", "c1", "a2", "b2", "c2");
-        assertThat(Schedule.parse(r.schedule()).strategy()).isEqualTo("fifo");
+        assertThat(Schedule.parse(r.replayLine()).strategy()).isEqualTo("fifo");
     }
 }

@@ -127,8 +127,8 @@ class ScheduleParseTest {
                 }
                 return null;
             }));
-            Schedule s = Schedule.parse(r.schedule());
-            assertThat(s.toString()).isEqualTo(r.schedule());
+            Schedule s = Schedule.parse(r.replayLine());
+            assertThat(s.toString()).isEqualTo(r.replayLine());
             assertThat(Schedule.parse(s.toString())).isEqualTo(s);
             assertThat(s.seed()).isEqualTo(seed);
             assertThat(s.steps()).isEqualTo(r.steps());
@@ -145,18 +145,18 @@ class ScheduleParseTest {
                     tg.spawn(Loop::checkpoint);
                     return null;
                 }));
-        assertThat(r.schedule()).startsWith("simloop:1:random+priority(25):3:");
-        Schedule s = Schedule.parse(r.schedule());
+        assertThat(r.replayLine()).startsWith("simloop:1:random+priority(25):3:");
+        Schedule s = Schedule.parse(r.replayLine());
         assertThat(s.strategy()).isEqualTo("random");
         assertThat(s.priorityPolicy()).hasValueSatisfying(p -> assertThat(p.boostAfterSteps()).isEqualTo(25))
                 .contains(dev.simloop.PriorityPolicy.boostAfter(25));
         assertThat(s.priorityPolicy().orElseThrow()).isNotEqualTo(dev.simloop.PriorityPolicy.standard());
-        assertThat(s.toString()).isEqualTo(r.schedule());
+        assertThat(s.toString()).isEqualTo(r.replayLine());
         assertThat(s).isNotEqualTo(Schedule.parse(Simulation.builder().seed(3).run(() -> TaskGroup.with(tg -> {
             tg.spawn(Loop::checkpoint);
             tg.spawn(Loop::checkpoint);
             return null;
-        })).schedule()));
+        })).replayLine()));
         assertThat(Schedule.of(1, 2).priorityPolicy()).isEmpty();
     }
 

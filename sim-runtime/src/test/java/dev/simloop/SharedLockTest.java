@@ -111,7 +111,7 @@ class SharedLockTest {
         assertThat(shortHold.value()).endsWith("worker 4", "logger took the monitor", "logger took the ReentrantLock");
         assertThat(longHold.value()).isEqualTo(shortHold.value());
         assertThat(longHold.traceDigest()).isEqualTo(shortHold.traceDigest());
-        assertThat(Simulation.builder().replay(longHold.schedule()).run(() -> List.of()).failure())
+        assertThat(Simulation.builder().replay(longHold.replayLine()).run(() -> List.of()).failure())
                 .isInstanceOf(NondeterminismDetected.class); // a different program does not fit the line
     }
 

@@ -43,7 +43,7 @@ class SmokeTest {
             if (r.failed()) failing = r;
         }
         assertThat(failing).isNotNull();
-        SimResult<Integer> again = Simulation.builder().replay(failing.schedule()).run(race);
+        SimResult<Integer> again = Simulation.builder().replay(failing.replayLine()).run(race);
         assertThat(again.failed()).isTrue();
         assertThat(again.traceDigest()).isEqualTo(failing.traceDigest());
         assertThat(again.failure()).hasMessage(failing.failure().getMessage());

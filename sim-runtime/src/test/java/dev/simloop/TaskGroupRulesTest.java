@@ -752,7 +752,8 @@ class TaskGroupRulesTest {
             victim.cancel();
             victim.cancel(); // harmless
             Throwable j = catchThrowable(victim::join);
-            assertThat(j).isExactlyInstanceOf(CancellationException.class).hasMessageContaining("'victim'");
+            assertThat(j).isExactlyInstanceOf(TaskCancelledException.class).hasMessageContaining("'victim'")
+                    .isNotInstanceOf(CancellationException.class);
             assertThat(victim.isCancelled()).isTrue();
             assertThat(victim.isDone()).isTrue();
             assertThat(tg.isCancelled()).isFalse();

@@ -115,7 +115,7 @@ class ThreadLeakTest {
         Simulation.Builder b = Simulation.builder().seed(3).maxSteps(5_000).maxVirtualTime(Duration.ofDays(30));
         if (ending == Ending.REPLAY_DIVERGED) {
             b = Simulation.builder().replay(Schedule.parse(
-                    Simulation.run(3, () -> "nothing to choose").schedule()).toString());
+                    Simulation.run(3, () -> "nothing to choose").replayLine()).toString());
         }
         return b.run(program(ending, threads));
     }

@@ -124,7 +124,7 @@ class ToThreadTest {
         });
         for (long seed = 0; seed < 20; seed++) {
             SimResult<Integer> a = Simulation.run(seed, program);
-            SimResult<Integer> b = Simulation.builder().replay(a.schedule()).run(program);
+            SimResult<Integer> b = Simulation.builder().replay(a.replayLine()).run(program);
             assertThat(b.traceDigest()).isEqualTo(a.traceDigest());
             assertThat(b.failed()).isFalse();
         }

@@ -70,11 +70,11 @@ public final class LostUpdateDemo {
         System.out.println("  failing seed: " + failing.seed());
         System.out.println("  failure:      " + failing.failure());
         System.out.println("  virtual time: " + failing.virtualTime().toMillis() + " ms, steps: " + failing.steps());
-        System.out.println("  replay line:  " + failing.schedule());
+        System.out.println("  replay line:  " + failing.replayLine());
         System.out.println();
         System.out.println("Replaying exactly that line...");
         List<String> replayLog = new ArrayList<>();
-        String line = failing.schedule();
+        String line = failing.replayLine();
         SimResult<Integer> replay = Simulation.builder().replay(line).trace(true).run(() -> twoDeposits(replayLog));
         System.out.println("  failure:      " + replay.failure());
         System.out.println("  virtual time: " + replay.virtualTime().toMillis() + " ms, steps: " + replay.steps());

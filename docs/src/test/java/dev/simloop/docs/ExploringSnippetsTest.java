@@ -45,7 +45,7 @@ class ExploringSnippetsTest {
                 .run();
         System.out.println(report);             // pct(2): 2 schedules (2 distinct), 1 failing, ... replay simloop:1:pct(2,3):1:...
         SimResult<Integer> failing = report.firstFailure().orElseThrow();
-        SimResult<Integer> again = Simulation.builder().replay(failing.schedule()).run(ExploringSnippetsTest::loadsOfOneKey);
+        SimResult<Integer> again = Simulation.builder().replay(failing.replayLine()).run(ExploringSnippetsTest::loadsOfOneKey);
         // end-snippet
         assertThat(failing.failure()).hasMessage("loaded 2 times");
         assertThat(again.traceDigest()).isEqualTo(failing.traceDigest());
@@ -58,7 +58,7 @@ class ExploringSnippetsTest {
                 .firstFailure().orElseThrow();
         java.nio.file.Path file = java.nio.file.Files.createTempDirectory("simloop").resolve("race.json");
         // snippet:trace
-        SimResult<Integer> traced = Simulation.builder().replay(failing.schedule()).trace(true)
+        SimResult<Integer> traced = Simulation.builder().replay(failing.replayLine()).trace(true)
                 .run(ExploringSnippetsTest::loadsOfOneKey);
         System.out.println(traced.traceTable(40).orElseThrow());      // one column per task
         java.nio.file.Files.writeString(file, traced.chromeTraceJson().orElseThrow());   // open in Perfetto
@@ -199,7 +199,7 @@ class ExploringSnippetsTest {
         // fixed.exhausted() && fixed.failingSchedules() == 0: no schedule within the bound fails
         // end-snippet
         assertThat(buggy.firstFailureIndex()).isPositive();
-        assertThat(dev.simloop.Schedule.parse(buggy.firstFailure().orElseThrow().schedule()).preemptions()).isEqualTo(1);
+        assertThat(dev.simloop.Schedule.parse(buggy.firstFailure().orElseThrow().replayLine()).preemptions()).isEqualTo(1);
         assertThat(fixed.exhausted()).isTrue();
         assertThat(fixed.failingSchedules()).isZero();
         assertThat(fixed.toString()).startsWith("exhaustive(2): " + fixed.schedulesRun() + " schedules ("
@@ -253,7 +253,7 @@ class ExploringSnippetsTest {
         String deadlineFirst = Simulation.builder().strategy(Strategy.fifo())
                 .run(ExploringSnippetsTest::answerAtTheTimeout).value();
         // choice 1: the worker's wake-up fires first; choice 1: the worker runs before the deadline fires
-        String workerFirst = Simulation.builder().schedule(dev.simloop.Schedule.of(1, 1)).strategy(Strategy.fifo())
+        String workerFirst = Simulation.builder().followChoices(dev.simloop.Schedule.of(1, 1)).strategy(Strategy.fifo())
                 .run(ExploringSnippetsTest::answerAtTheTimeout).value();                 // "answered"
         // end-snippet
         assertThat(deadlineFirst).isEqualTo("timed out");
@@ -297,7 +297,7 @@ class ExploringSnippetsTest {
     void lenientReplay() {
         SimResult<Integer> failing = Exploration.of(ExploringSnippetsTest::loadsOfOneKey).schedules(1_000).run()
                 .firstFailure().orElseThrow();
-        String line = failing.schedule();
+        String line = failing.replayLine();
         // snippet:lenient-replay
         SimResult<Integer> exact = Simulation.builder().replay(line)
                 .run(ExploringSnippetsTest::loadsOfOneKeyAfterAnEdit);   // fails: "replay diverged at step 7 ..."

@@ -64,8 +64,8 @@ class GettingStartedSnippetsTest {
         for (long seed = 0; seed < 1_000; seed++) {
             SimResult<Integer> r = Simulation.run(seed, GettingStartedSnippetsTest::racyCounter);
             if (r.failed()) {
-                System.out.println("seed " + seed + " fails; replay with " + r.schedule());
-                lines.add(r.schedule());
+                System.out.println("seed " + seed + " fails; replay with " + r.replayLine());
+                lines.add(r.replayLine());
                 break;
             }
         }
@@ -75,7 +75,7 @@ class GettingStartedSnippetsTest {
         // end-snippet
         assertThat(again.failed()).isTrue();
         assertThat(again.failure()).hasMessageStartingWith("lost update: count = ");
-        assertThat(again.schedule()).isEqualTo(lines.get(0));
+        assertThat(again.replayLine()).isEqualTo(lines.get(0));
         SimulationFailure f = org.junit.jupiter.api.Assertions.assertThrows(SimulationFailure.class, again::value);
         assertThat(f.getMessage()).contains(lines.get(0)).contains("seed:");
         assertThat(f.getCause()).isSameAs(again.failure());

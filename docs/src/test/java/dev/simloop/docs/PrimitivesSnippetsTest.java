@@ -261,7 +261,7 @@ class PrimitivesSnippetsTest {
     @Test
     void javaUtilConcurrent() {
         SimResult<Integer> first = Simulation.run(11, PrimitivesSnippetsTest::jucProgram);
-        SimResult<Integer> replay = Simulation.builder().replay(first.schedule()).run(PrimitivesSnippetsTest::jucProgram);
+        SimResult<Integer> replay = Simulation.builder().replay(first.replayLine()).run(PrimitivesSnippetsTest::jucProgram);
         assertThat(first.value()).isEqualTo(4);
         assertThat(replay.traceDigest()).isEqualTo(first.traceDigest());
 

@@ -64,11 +64,11 @@ class PropertySnippetsTest {
     // snippet:pin-regression
     @Test
     void pinnedReplay() {
-        String line = Simulation.builder().schedule(Schedule.of(0, 0, 1)).strategy(Strategy.fifo())
-                .run(() -> addAll(List.of(1, 2))).schedule();
+        String line = Simulation.builder().followChoices(Schedule.of(0, 0, 1)).strategy(Strategy.fifo())
+                .run(() -> addAll(List.of(1, 2))).replayLine();
         // In a real regression test, paste the line from the failure message instead:
         SimResult<Integer> r = Simulation.builder().replay(line).run(() -> addAll(List.of(1, 2)));
-        assertThat(r.schedule()).isEqualTo(line);
+        assertThat(r.replayLine()).isEqualTo(line);
         assertThat(r.value()).isEqualTo(3);
     }
     // end-snippet

@@ -34,7 +34,7 @@ class ReadmeSnippetsTest {
         System.out.println(sim.value() + " after " + sim.virtualTime());   // 30 after PT0.02S
 
         // Any run, failing or not, replays exactly from one line.
-        String line = sim.schedule();
+        String line = sim.replayLine();
         SimResult<Integer> again = Simulation.builder().replay(line).run(ReadmeSnippetsTest::fetchBoth);
         assert again.traceDigest().equals(sim.traceDigest());
     }
@@ -46,7 +46,7 @@ class ReadmeSnippetsTest {
         SimResult<Integer> sim = Simulation.run(42, ReadmeSnippetsTest::fetchBoth);
         assertThat(sim.value()).isEqualTo(30);
         assertThat(sim.virtualTime()).isEqualTo(Duration.ofMillis(20));
-        SimResult<Integer> again = Simulation.builder().replay(sim.schedule()).run(ReadmeSnippetsTest::fetchBoth);
+        SimResult<Integer> again = Simulation.builder().replay(sim.replayLine()).run(ReadmeSnippetsTest::fetchBoth);
         assertThat(again.traceDigest()).isEqualTo(sim.traceDigest());
         assertThat(Loop.run(ReadmeSnippetsTest::fetchBoth)).isEqualTo(30);
     }

@@ -32,16 +32,16 @@ class SimulationSnippetsTest {
         // end-snippet
         assertThat(r.value()).isEqualTo(1);
         assertThat(r.seed()).isEqualTo(2024);
-        assertThat(Schedule.parse(r.schedule()).strategy()).isEqualTo("fifo");
+        assertThat(Schedule.parse(r.replayLine()).strategy()).isEqualTo("fifo");
     }
 
     @Test
     void replayLine() {
         SimResult<Integer> r = Simulation.run(5, SimulationSnippetsTest::work);
         // snippet:replay-line
-        Schedule s = Schedule.parse(r.schedule());   // throws IllegalArgumentException on a damaged line
+        Schedule s = Schedule.parse(r.replayLine());   // throws IllegalArgumentException on a damaged line
         System.out.println(s.strategy() + " seed " + s.seed() + ", " + s.steps() + " steps, choices " + s.choices());
-        SimResult<Integer> same = Simulation.builder().replay(r.schedule()).run(SimulationSnippetsTest::work);
+        SimResult<Integer> same = Simulation.builder().replay(r.replayLine()).run(SimulationSnippetsTest::work);
         // same.traceDigest(), same.virtualTime() and same.failure() equal r's
         // end-snippet
         assertThat(same.traceDigest()).isEqualTo(r.traceDigest());

@@ -75,7 +75,7 @@ final class RuntimeSeams {
      * @return the failure to report when the runs differ
      */
     static Optional<Throwable> checkDeterminism(SimResult<?> first, Function<Simulation.Builder, SimResult<?>> rerun) {
-        SimResult<?> again = rerun.apply(Simulation.builder().replay(first.schedule()));
+        SimResult<?> again = rerun.apply(Simulation.builder().replay(first.replayLine()));
         boolean sameOutcome = first.failed() == again.failed()
                 && (!first.failed() || first.failure().getClass() == again.failure().getClass());
         if (sameOutcome && first.traceDigest().equals(again.traceDigest())) {

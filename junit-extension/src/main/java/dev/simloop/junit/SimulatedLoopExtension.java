@@ -391,7 +391,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 .virtualTime(r.virtualTime())
                 .steps(r.steps())
                 .digest(r.traceDigest())
-                .replayLine(r.schedule());
+                .replayLine(r.replayLine());
         if (!cfg.isReplay() && cfg.schedules() > 1) {
             report.baseSeed(cfg.baseSeed());
         }

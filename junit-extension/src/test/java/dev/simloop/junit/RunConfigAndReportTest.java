@@ -58,11 +58,11 @@ class RunConfigAndReportTest {
 
     @Test
     void replayRunsOneSchedule() {
-        String line = Simulation.run(3, () -> 1).schedule();
+        String line = Simulation.run(3, () -> 1).replayLine();
         RunConfig c = RunConfig.resolve(null, params(Map.of(RunConfig.REPLAY, line, RunConfig.SCHEDULES, "50")));
         assertThat(c.schedules()).isEqualTo(1);
         assertThat(c.builderSeed()).isEqualTo(3);
-        assertThat(c.builder(0).run(() -> 1).schedule()).isEqualTo(line);
+        assertThat(c.builder(0).run(() -> 1).replayLine()).isEqualTo(line);
     }
 
     private static FailureReport report() {

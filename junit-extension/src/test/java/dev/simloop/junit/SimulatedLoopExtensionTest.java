@@ -151,7 +151,7 @@ class SimulatedLoopExtensionTest {
         String line = dev.simloop.Simulation.builder().seed(9).run(() -> dev.simloop.TaskGroup.with(tg -> {
             tg.spawn(dev.simloop.Loop::checkpoint);
             return null;
-        })).schedule();
+        })).replayLine();
         Fixtures.Replayed.RUNS.set(0);
         Fixtures.Replayed.drift = false;
         run(selectClass(Fixtures.Replayed.class), Map.of("simloop.replay", line)).testEvents()
@@ -394,7 +394,7 @@ class SimulatedLoopExtensionTest {
                 .run(() -> {
                     Fixtures.urgentRunsFirst();
                     return null;
-                }).schedule();
+                }).replayLine();
         assertThat(line).startsWith("simloop:1:random+priority(1000):3:");
         // replayed into the test without priorityPolicy = true: the line's policy applies, so the
         // urgent task still runs first and the replay (no choice recorded there) fits
@@ -562,7 +562,7 @@ class SimulatedLoopExtensionTest {
                 Fixtures.failsSeveralWays(false);
                 return null;
             });
-            line = run.failure() instanceof IllegalStateException ? run.schedule() : null;
+            line = run.failure() instanceof IllegalStateException ? run.replayLine() : null;
         }
         EngineExecutionResults replayed = run(selectClass(Fixtures.OnlyOtherFailures.class),
                 Map.of("simloop.replay", line));

@@ -52,6 +52,6 @@ public final class Schedules {
     public static Simulation.Builder simulate(Schedule schedule, Strategy after) {
         Objects.requireNonNull(schedule, "Schedules.simulate: schedule");
         Objects.requireNonNull(after, "Schedules.simulate: after");
-        return Simulation.builder().schedule(schedule).strategy(after);
+        return Simulation.builder().followChoices(schedule).strategy(after);
     }
 }

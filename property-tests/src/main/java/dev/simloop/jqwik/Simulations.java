@@ -55,13 +55,13 @@ public final class Simulations {
 
         ScheduleFailure(SimResult<?> r) {
             super(message(r), r.failure());
-            this.replayLine = r.schedule();
-            this.preemptions = Simulations.preemptions(r.schedule());
+            this.replayLine = r.replayLine();
+            this.preemptions = Simulations.preemptions(r.replayLine());
         }
 
         private static String message(SimResult<?> r) {
-            return "simulation failed with " + r.failure() + "\n  preemptions: " + Simulations.preemptions(r.schedule())
-                    + "\n  replay: Simulation.builder().replay(\"" + r.schedule() + "\")";
+            return "simulation failed with " + r.failure() + "\n  preemptions: " + Simulations.preemptions(r.replayLine())
+                    + "\n  replay: Simulation.builder().replay(\"" + r.replayLine() + "\")";
         }
 
         /** @return the replay line of the failed run */

@@ -54,7 +54,7 @@ class RuntimeProperties {
     void noFailureIsLost(@ForAll("trees") List<Node> tree, @ForAll Schedule schedule) {
         List<Throwable> thrown = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger ids = new AtomicInteger();
-        SimResult<Object> r = Simulation.builder().schedule(schedule).strategy(Strategy.fifo())
+        SimResult<Object> r = Simulation.builder().followChoices(schedule).strategy(Strategy.fifo())
                 .run(() -> { runGroup(tree, thrown, ids); return null; });
         Map<Throwable, Integer> seen = new IdentityHashMap<>();
         if (r.failed()) {
@@ -111,7 +111,7 @@ class RuntimeProperties {
     @Property(tries = 1000, edgeCases = EdgeCasesMode.MIXIN)
     void cancelScopeInvariants(@ForAll @IntRange(max = 4) int cancelAfter, @ForAll @IntRange(max = 4) int bodySteps,
                                @ForAll boolean shieldSome, @ForAll boolean cancel, @ForAll Schedule schedule) {
-        SimResult<Object> r = Simulation.builder().schedule(schedule).strategy(Strategy.fifo()).run(() -> {
+        SimResult<Object> r = Simulation.builder().followChoices(schedule).strategy(Strategy.fifo()).run(() -> {
             AtomicBoolean shieldedSawCancel = new AtomicBoolean();
             CancelScope[] holder = new CancelScope[1];
             TaskGroup.with(g -> {
@@ -152,7 +152,7 @@ class RuntimeProperties {
             return null;
         });
         if (r.failed()) {
-            throw new AssertionError("replay: " + r.schedule(), r.failure());
+            throw new AssertionError("replay: " + r.replayLine(), r.failure());
         }
     }
 
@@ -160,7 +160,7 @@ class RuntimeProperties {
     @Property(tries = 1000, edgeCases = EdgeCasesMode.MIXIN)
     void sleepsWakeExactlyAtDeadline(@ForAll @Size(min = 1, max = 6) List<@IntRange(max = 5) Integer> sleeps,
                                      @ForAll @IntRange(min = 1, max = 4) int tasks, @ForAll Schedule schedule) {
-        SimResult<Object> r = Simulation.builder().schedule(schedule).strategy(Strategy.fifo()).run(() -> {
+        SimResult<Object> r = Simulation.builder().followChoices(schedule).strategy(Strategy.fifo()).run(() -> {
             AtomicLong last = new AtomicLong(Long.MIN_VALUE);
             TaskGroup.with(g -> {
                 for (int t = 0; t < tasks; t++) {
@@ -182,19 +182,19 @@ class RuntimeProperties {
             return null;
         });
         if (r.failed()) {
-            throw new AssertionError("replay: " + r.schedule(), r.failure());
+            throw new AssertionError("replay: " + r.replayLine(), r.failure());
         }
     }
 
     // (5) Determinism: any generated schedule replays, through the run's replay line, to the same digest.
     @Property(tries = 500, edgeCases = EdgeCasesMode.MIXIN)
     void replayGivesSameDigest(@ForAll("trees") List<Node> tree, @ForAll Schedule schedule, @ForAll long seed) {
-        SimResult<Object> first = Simulation.builder().seed(seed).schedule(schedule)
+        SimResult<Object> first = Simulation.builder().seed(seed).followChoices(schedule)
                 .run(() -> { runGroup(tree, new ArrayList<>(), new AtomicInteger()); return null; });
-        SimResult<Object> again = Simulation.builder().replay(first.schedule())
+        SimResult<Object> again = Simulation.builder().replay(first.replayLine())
                 .run(() -> { runGroup(tree, new ArrayList<>(), new AtomicInteger()); return null; });
         assertThat(again.traceDigest()).isEqualTo(first.traceDigest());
-        assertThat(again.schedule()).isEqualTo(first.schedule());
+        assertThat(again.replayLine()).isEqualTo(first.replayLine());
         assertThat(again.failed()).isEqualTo(first.failed());
     }
 
@@ -208,8 +208,8 @@ class RuntimeProperties {
     @Property(tries = 1000)
     void parseMutatedLines(@ForAll Schedule schedule, @ForAll @IntRange(max = 200) int at,
                            @ForAll char replacement, @ForAll @IntRange(max = 2) int kind) {
-        String line = Simulation.builder().schedule(schedule).strategy(Strategy.fifo())
-                .run(() -> Kernels.depth3()).schedule();
+        String line = Simulation.builder().followChoices(schedule).strategy(Strategy.fifo())
+                .run(() -> Kernels.depth3()).replayLine();
         int i = at % (line.length() + 1);
         String mutated = switch (kind) {
             case 0 -> line.substring(0, i) + replacement + line.substring(Math.min(line.length(), i + 1));

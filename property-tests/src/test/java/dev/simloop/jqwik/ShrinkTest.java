@@ -44,7 +44,7 @@ class ShrinkTest {
         SimResult<?> again = Simulation.builder().replay(f.replayLine()).run(kernel);
         assertThat(again.failed()).isTrue();
         assertThat(again.failure()).hasMessage(f.getCause().getMessage());
-        assertThat(again.schedule()).isEqualTo(f.replayLine());
+        assertThat(again.replayLine()).isEqualTo(f.replayLine());
     }
 
     private static Simulations.ScheduleFailure runFixture(Class<?> fixture) {

@@ -274,7 +274,7 @@ class SyncProperties {
     record Inversion(List<String> log, int mediumStepsWhileHWaited) {}
 
     private static Inversion inversion(int mediums, int holderWork, int mediumWork, long seed, Schedule schedule) {
-        Simulation.Builder b = Simulation.builder().schedule(schedule).strategy(Strategy.random()).seed(seed)
+        Simulation.Builder b = Simulation.builder().followChoices(schedule).strategy(Strategy.random()).seed(seed)
                 .priorityPolicy(PriorityPolicy.standard());
         int[] mediumSteps = {0};
         int[] atWait = {0};

@@ -1,7 +1,7 @@
 package dev.simloop.internal;
 
 import java.util.List;
-import java.util.concurrent.CancellationException;
+import dev.simloop.TaskCancelledException;
 
 /**
  * The handshake between {@code TaskGroup.start} and the task it starts: the caller waits until the
@@ -42,7 +42,7 @@ public final class StartState implements Abortable, WaitTarget {
     void childEndedBeforeStarted(Scheduler loop, TaskImpl<?> t) {
         endedEarly = true;
         if (t.cancelled && !t.strayCancel) {
-            earlyFailure = new CancellationException("task '" + t.name() + "' was cancelled before it called started()");
+            earlyFailure = new TaskCancelledException(t.name(), "task '" + t.name() + "' was cancelled before it called started()");
         } else if (t.failure != null) {
             earlyFailure = t.failure;
         } else {

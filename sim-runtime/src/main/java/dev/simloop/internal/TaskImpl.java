@@ -3,7 +3,7 @@ package dev.simloop.internal;
 import dev.simloop.Task;
 import dev.simloop.ThrowingSupplier;
 import java.util.List;
-import java.util.concurrent.CancellationException;
+import dev.simloop.TaskCancelledException;
 import java.util.concurrent.Executor;
 
 /**
@@ -233,7 +233,7 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
     /** The value, or the failure thrown, of a finished task. */
     T outcome() {
         if (cancelled && !strayCancel) {
-            throw new CancellationException("task '" + name + "' was cancelled");
+            throw new TaskCancelledException(name, "task '" + name + "' was cancelled");
         }
         if (failure instanceof RuntimeException e) {
             throw e;

@@ -22,7 +22,7 @@ class DeterminismCheckTest {
                 .run(() -> ExplorationTest.lostUpdate(3));
         assertThat(checked.failed()).isEqualTo(once.failed());
         assertThat(checked.traceDigest()).isEqualTo(once.traceDigest());
-        assertThat(checked.schedule()).isEqualTo(once.schedule());
+        assertThat(checked.replayLine()).isEqualTo(once.replayLine());
     }
 
     @Test
@@ -119,29 +119,29 @@ class DeterminismCheckTest {
         SimResult<Integer> failing = Simulation.builder().seed(firstFailingSeed()).run(() -> ExplorationTest.lostUpdate(3));
         assertThat(failing.failed()).isTrue();
         // an edited program with more checkpoints needs more choices than were recorded
-        SimResult<Integer> strict = Simulation.builder().replay(failing.schedule()).run(() -> ExplorationTest.lostUpdate(6));
+        SimResult<Integer> strict = Simulation.builder().replay(failing.replayLine()).run(() -> ExplorationTest.lostUpdate(6));
         assertThat(strict.failure()).isInstanceOf(NondeterminismDetected.class)
                 .hasMessageStartingWith("the program or its inputs changed since this line was recorded: replay diverged at step ")
                 .hasMessageContaining("but the run needs more (2 ready tasks are candidates [");
-        SimResult<Integer> lenient = Simulation.builder().replay(failing.schedule()).lenientReplay(true)
+        SimResult<Integer> lenient = Simulation.builder().replay(failing.replayLine()).lenientReplay(true)
                 .run(() -> ExplorationTest.lostUpdate(6));
         assertThat(lenient.failure() == null || lenient.failure().getMessage().startsWith("lost update"))
                 .as("lenient replay: %s", lenient.failure()).isTrue();
         assertThat(lenient.steps()).isGreaterThan(failing.steps());
         // the lenient run records what it actually did, so its own line replays it exactly
-        SimResult<Integer> again = Simulation.builder().replay(lenient.schedule()).run(() -> ExplorationTest.lostUpdate(6));
+        SimResult<Integer> again = Simulation.builder().replay(lenient.replayLine()).run(() -> ExplorationTest.lostUpdate(6));
         assertThat(again.traceDigest()).isEqualTo(lenient.traceDigest());
     }
 
     @Test
     void anExactReplayOfAProgramThatNeedsFewerChoicesFailsAtTheEnd() {
         SimResult<Integer> failing = Simulation.builder().seed(firstFailingSeed()).run(() -> ExplorationTest.lostUpdate(3));
-        SimResult<Integer> shorter = Simulation.builder().replay(failing.schedule()).run(() -> ExplorationTest.lostUpdate(1));
+        SimResult<Integer> shorter = Simulation.builder().replay(failing.replayLine()).run(() -> ExplorationTest.lostUpdate(1));
         assertThat(shorter.failure()).isInstanceOf(dev.simloop.ReplayDiverged.class)
                 .hasMessageMatching("the program or its inputs changed since this line was recorded: replay diverged at "
                         + "the end of the run \\(step \\d+, virtual time 0s\\): the run made \\d+ choices but the "
-                        + "recorded schedule has " + dev.simloop.Schedule.parse(failing.schedule()).size() + "\\.");
-        Throwable lenient = Simulation.builder().replay(failing.schedule()).lenientReplay(true)
+                        + "recorded schedule has " + dev.simloop.Schedule.parse(failing.replayLine()).size() + "\\.");
+        Throwable lenient = Simulation.builder().replay(failing.replayLine()).lenientReplay(true)
                 .run(() -> ExplorationTest.lostUpdate(1)).failure();
         assertThat(lenient == null || lenient.getMessage().startsWith("lost update"))
                 .as("lenient replay of a shorter program: %s", lenient).isTrue();

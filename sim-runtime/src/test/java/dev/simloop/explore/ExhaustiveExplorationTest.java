@@ -93,11 +93,11 @@ class ExhaustiveExplorationTest {
         assertThat(r.firstFailureIndex()).as("schedule 0 is FIFO, which passes").isPositive();
         SimResult<Integer> failing = r.firstFailure().orElseThrow();
         assertThat(failing.failure()).hasMessageContaining("lost update");
-        Schedule s = Schedule.parse(failing.schedule());
+        Schedule s = Schedule.parse(failing.replayLine());
         assertThat(s.strategy()).isEqualTo("fifo");
         assertThat(s.preemptions()).isEqualTo(1);
         assertThat(r.exhausted()).as("it stopped at the failure").isFalse();
-        assertThat(Simulation.builder().replay(failing.schedule()).run(ExhaustiveExplorationTest::lostUpdate)
+        assertThat(Simulation.builder().replay(failing.replayLine()).run(ExhaustiveExplorationTest::lostUpdate)
                 .failure()).hasMessage(failing.failure().getMessage());
     }
 
@@ -112,7 +112,7 @@ class ExhaustiveExplorationTest {
         Exploration.Report<String> three = Exploration.of(ExhaustiveExplorationTest::threePreemptions).exhaustive(3)
                 .schedules(100_000).run();
         assertThat(three.firstFailureIndex()).isGreaterThanOrEqualTo(two.schedulesRun());
-        assertThat(Schedule.parse(three.firstFailure().orElseThrow().schedule()).preemptions()).isEqualTo(3);
+        assertThat(Schedule.parse(three.firstFailure().orElseThrow().replayLine()).preemptions()).isEqualTo(3);
     }
 
     @Test
@@ -143,9 +143,9 @@ class ExhaustiveExplorationTest {
                             choices[i] = a;
                         }
                         choices[j] = b;
-                        SimResult<String> r = Simulation.builder().schedule(Schedule.of(choices)).strategy(Strategy.fifo())
+                        SimResult<String> r = Simulation.builder().followChoices(Schedule.of(choices)).strategy(Strategy.fifo())
                                 .run(ExhaustiveExplorationTest::threePreemptions);
-                        Schedule recorded = Schedule.parse(r.schedule());
+                        Schedule recorded = Schedule.parse(r.replayLine());
                         assertThat(recorded.size()).isLessThanOrEqualTo(length);
                         if (recorded.preemptions() <= 2) {
                             bruteForce.add(r.traceDigest());
@@ -182,7 +182,7 @@ class ExhaustiveExplorationTest {
             });
         }).exhaustive(2).run();
         assertThat(r.firstFailure()).isPresent();
-        assertThat(Schedule.parse(r.firstFailure().orElseThrow().schedule()).choices()).containsExactly(1, 1);
+        assertThat(Schedule.parse(r.firstFailure().orElseThrow().replayLine()).choices()).containsExactly(1, 1);
     }
 
     @Test

@@ -75,7 +75,7 @@ class ExplorationTest {
     void pctFindsADepthTwoBugAtLeastAsOftenAsItsBound() {
         SimResult<Integer> fifo = Simulation.builder().strategy(Strategy.fifo()).run(ExplorationTest::depthTwo);
         assertThat(fifo.failed()).as("the bug needs a reordering: FIFO passes").isFalse();
-        int k = Schedule.parse(fifo.schedule()).size();
+        int k = Schedule.parse(fifo.replayLine()).size();
         int n = 3;
         double bound = 1.0 / (n * Math.pow(k, 2 - 1));
         Exploration.Report<Integer> pct = Exploration.of(ExplorationTest::depthTwo).strategy(Strategy.pct(2, k))
@@ -100,7 +100,7 @@ class ExplorationTest {
         // the same schedule, rebuilt from its seed and from its line
         SimResult<Integer> bySeed = Simulation.builder().seed(failing.seed()).strategy(Strategy.random())
                 .run(() -> lostUpdate(1));
-        SimResult<Integer> byLine = Simulation.builder().replay(failing.schedule()).run(() -> lostUpdate(1));
+        SimResult<Integer> byLine = Simulation.builder().replay(failing.replayLine()).run(() -> lostUpdate(1));
         assertThat(bySeed.traceDigest()).isEqualTo(failing.traceDigest());
         assertThat(byLine.traceDigest()).isEqualTo(failing.traceDigest());
         assertThat(report.toString()).contains("first failure at schedule " + report.firstFailureIndex());
@@ -127,9 +127,9 @@ class ExplorationTest {
         for (Strategy s : new Strategy[] {Strategy.pct(3), Strategy.pct(2, 40), Strategy.pos()}) {
             for (long seed = 0; seed < 50; seed++) {
                 SimResult<Integer> r = Simulation.builder().seed(seed).strategy(s).run(ExplorationTest::depthTwo);
-                Schedule line = Schedule.parse(r.schedule());
+                Schedule line = Schedule.parse(r.replayLine());
                 assertThat(line.strategy()).isEqualTo(s.toString());
-                SimResult<Integer> again = Simulation.builder().replay(r.schedule()).run(ExplorationTest::depthTwo);
+                SimResult<Integer> again = Simulation.builder().replay(r.replayLine()).run(ExplorationTest::depthTwo);
                 assertThat(again.traceDigest()).as("%s seed %d", s, seed).isEqualTo(r.traceDigest());
                 assertThat(again.failed()).isEqualTo(r.failed());
             }
@@ -172,9 +172,9 @@ class ExplorationTest {
             Strategy s = learned > 0 ? Strategy.pct(2, learned) : Strategy.pct(2);
             SimResult<Integer> earlier = Simulation.builder().seed(i).strategy(s).run(ExplorationTest::depthTwo);
             assertThat(earlier.failed()).isFalse();
-            learned = Math.max(learned, Schedule.parse(earlier.schedule()).size());
+            learned = Math.max(learned, Schedule.parse(earlier.replayLine()).size());
         }
-        Schedule failing = Schedule.parse(r.firstFailure().orElseThrow().schedule());
+        Schedule failing = Schedule.parse(r.firstFailure().orElseThrow().replayLine());
         assertThat(failing.strategy()).isEqualTo("pct(2," + learned + ")");
         assertThat(failing.seed()).isEqualTo(index);
     }

@@ -45,7 +45,7 @@ class TimerTieTest {
         // two timers fires first (the deadline, under FIFO). The deadline cancels the sleep, which
         // disarms its wake-up, so nothing is left to choose: a cancelled sleeper's timer never fires
         SimResult<String> r = Simulation.builder().strategy(Strategy.fifo()).run(TimerTieTest::callWithTimeoutOfItsOwnLength);
-        assertThat(dev.simloop.Schedule.parse(r.schedule()).choices()).containsExactly(0);
+        assertThat(dev.simloop.Schedule.parse(r.replayLine()).choices()).containsExactly(0);
     }
 
     @Test
@@ -60,7 +60,7 @@ class TimerTieTest {
         Map<String, String> lineByOutcome = new HashMap<>();
         for (long seed = 0; seed < 40; seed++) {
             SimResult<String> r = Simulation.run(seed, program);
-            lineByOutcome.putIfAbsent(r.value(), r.schedule());
+            lineByOutcome.putIfAbsent(r.value(), r.replayLine());
         }
         assertThat(lineByOutcome).containsOnlyKeys(outcomes);
         lineByOutcome.forEach((outcome, line) -> assertThat(Simulation.builder().replay(line).run(program).value())
@@ -101,7 +101,7 @@ class TimerTieTest {
                     Loop.sleep(SECOND);
                     return null;
                 })));
-        assertThat(dev.simloop.Schedule.parse(r.schedule()).choices()).containsExactly(0, 0);
+        assertThat(dev.simloop.Schedule.parse(r.replayLine()).choices()).containsExactly(0, 0);
     }
 
     /**
@@ -130,11 +130,11 @@ class TimerTieTest {
         assertThat(fifo.value()).isEqualTo("timed out at 1000000000");
         // deadline before wake-up by heap order: choice 1 fires the worker's wake-up first, and
         // choice 1 of the next pair lets the worker run before the deadline fires
-        SimResult<String> answered = Simulation.builder().schedule(Schedule.of(1, 1)).strategy(Strategy.fifo())
+        SimResult<String> answered = Simulation.builder().followChoices(Schedule.of(1, 1)).strategy(Strategy.fifo())
                 .run(TimerTieTest::workerAnswersAtTheDeadline);
         assertThat(answered.value()).isEqualTo("answered at 1000000000");
         // the wake-up first but the deadline right after it: the worker has not run, so main times out
-        SimResult<String> wakeOnly = Simulation.builder().schedule(Schedule.of(1, 0)).strategy(Strategy.fifo())
+        SimResult<String> wakeOnly = Simulation.builder().followChoices(Schedule.of(1, 0)).strategy(Strategy.fifo())
                 .run(TimerTieTest::workerAnswersAtTheDeadline);
         assertThat(wakeOnly.value()).isEqualTo("timed out at 1000000000");
         assertSeedsReachEachOutcomeAndItsLineReplaysIt(TimerTieTest::workerAnswersAtTheDeadline,
@@ -145,7 +145,7 @@ class TimerTieTest {
     void aTimerHeldBackForTheReadyTasksStillFiresAtItsInstant() {
         // the worker's wake-up fires, the worker runs first, and does not answer: the held-back
         // deadline then fires at 1s, not later
-        SimResult<String> r = Simulation.builder().schedule(Schedule.of(1, 1)).strategy(Strategy.fifo()).run(() -> {
+        SimResult<String> r = Simulation.builder().followChoices(Schedule.of(1, 1)).strategy(Strategy.fifo()).run(() -> {
             Event never = new Event();
             return TaskGroup.with(tg -> {
                 tg.spawn("worker", () -> Loop.sleep(SECOND));
@@ -171,8 +171,8 @@ class TimerTieTest {
                         Loop.sleep(SECOND);
                         return null;
                     })));
-            if (dev.simloop.Schedule.parse(r.schedule()).choices().get(0) == 2) {
-                line = r.schedule();
+            if (dev.simloop.Schedule.parse(r.replayLine()).choices().get(0) == 2) {
+                line = r.replayLine();
             }
         }
         assertThat(line).isNotNull();

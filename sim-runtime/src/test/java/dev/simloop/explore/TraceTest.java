@@ -48,7 +48,7 @@ class TraceTest {
         SimResult<Integer> plain = Simulation.run(3, TraceTest::program);
         SimResult<Integer> traced = Simulation.builder().seed(3).trace(true).run(TraceTest::program);
         assertThat(traced.traceDigest()).isEqualTo(plain.traceDigest());
-        assertThat(traced.schedule()).isEqualTo(plain.schedule());
+        assertThat(traced.replayLine()).isEqualTo(plain.replayLine());
     }
 
     @Test

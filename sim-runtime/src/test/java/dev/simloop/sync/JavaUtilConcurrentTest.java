@@ -79,7 +79,7 @@ class JavaUtilConcurrentTest {
         for (long seed = 0; seed < 40; seed++) {
             SimResult<List<String>> first = Simulation.run(seed, PROGRAM);
             SimResult<List<String>> second = Simulation.run(seed, PROGRAM);
-            SimResult<List<String>> replayed = Simulation.builder().replay(first.schedule()).run(PROGRAM);
+            SimResult<List<String>> replayed = Simulation.builder().replay(first.replayLine()).run(PROGRAM);
             List<String> log = first.value();
             assertThat(second.value()).isEqualTo(log);
             assertThat(second.traceDigest()).isEqualTo(first.traceDigest());

@@ -93,7 +93,7 @@ class NoLostWakeupsPropertyTest {
                 for (Task<Void> w : workers) {
                     try {
                         w.join();
-                    } catch (java.util.concurrent.CancellationException expected) {
+                    } catch (dev.simloop.TaskCancelledException expected) {
                         // a cancelled worker
                     }
                 }
@@ -151,7 +151,7 @@ class NoLostWakeupsPropertyTest {
                     for (Task<Void> s : senders) {
                         try {
                             s.join();
-                        } catch (java.util.concurrent.CancellationException expected) {
+                        } catch (dev.simloop.TaskCancelledException expected) {
                             // a cancelled sender
                         }
                     }
@@ -174,7 +174,7 @@ class NoLostWakeupsPropertyTest {
         for (long seed = 0; seed < SEEDS; seed++) {
             SimResult<String> r = run(seed);
             if (r.failed()) {
-                throw new AssertionError("seed " + seed + " failed; replay: " + r.schedule(), r.failure());
+                throw new AssertionError("seed " + seed + " failed; replay: " + r.replayLine(), r.failure());
             }
             String[] parts = r.value().split(" ");
             steps += r.steps();

@@ -135,8 +135,8 @@ class PriorityTest {
             assertThat(plain.value().subList(0, 4)).containsExactlyInAnyOrder("H waits", "M1 done", "M2 done", "M3 done");
             assertThat(plain.value().subList(4, 8)).containsExactly("L holds", "L releases", "L done", "H acquired");
             // the line records the policy, so the replay alone runs under it again, exactly
-            assertThat(inherit.schedule()).matches("simloop:1:random\\+priority\\(1000\\):.*");
-            SimResult<List<String>> again = Simulation.builder().replay(inherit.schedule())
+            assertThat(inherit.replayLine()).matches("simloop:1:random\\+priority\\(1000\\):.*");
+            SimResult<List<String>> again = Simulation.builder().replay(inherit.replayLine())
                     .run(inversion(PriorityTest::priorityLock));
             assertThat(again.traceDigest()).isEqualTo(inherit.traceDigest());
             assertThat(again.value()).isEqualTo(inherit.value());
@@ -299,19 +299,19 @@ class PriorityTest {
         for (long seed = 0; withoutPolicyLowFirst == null; seed++) {
             SimResult<String> r = Simulation.run(seed, race);
             if (r.value().equals("low high")) {
-                withoutPolicyLowFirst = r.schedule();
+                withoutPolicyLowFirst = r.replayLine();
             }
         }
         // the same choices under boostAfter(7): the policy ran high first, and the line says so
-        SimResult<String> withPolicy = Simulation.builder().schedule(dev.simloop.Schedule.parse(withoutPolicyLowFirst))
+        SimResult<String> withPolicy = Simulation.builder().followChoices(dev.simloop.Schedule.parse(withoutPolicyLowFirst))
                 .priorityPolicy(PriorityPolicy.boostAfter(7)).run(race);
         assertThat(withPolicy.value()).isEqualTo("high low");
-        assertThat(dev.simloop.Schedule.parse(withPolicy.schedule()).priorityPolicy())
+        assertThat(dev.simloop.Schedule.parse(withPolicy.replayLine()).priorityPolicy())
                 .hasValueSatisfying(p -> assertThat(p.boostAfterSteps()).isEqualTo(7));
-        assertThat(Simulation.builder().replay(withPolicy.schedule()).run(race).value()).isEqualTo("high low");
+        assertThat(Simulation.builder().replay(withPolicy.replayLine()).run(race).value()).isEqualTo("high low");
         // a later priorityPolicy(null) overrides the line: without the policy both tasks are
         // candidates where the line recorded none, so the strict replay stops there
-        SimResult<String> overridden = Simulation.builder().replay(withPolicy.schedule()).priorityPolicy(null).run(race);
+        SimResult<String> overridden = Simulation.builder().replay(withPolicy.replayLine()).priorityPolicy(null).run(race);
         assertThat(overridden.failure()).isInstanceOf(dev.simloop.NondeterminismDetected.class)
                 .hasMessageContaining("replay diverged at step 3").hasMessageContaining("[task 'high', task 'low']");
     }
