@@ -1,6 +1,7 @@
 package dev.simloop;
 
 import dev.simloop.internal.CancelScopeTree;
+import dev.simloop.internal.Current;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import java.time.Duration;
@@ -96,7 +97,7 @@ public final class CancelScope {
     }
 
     private static CancelScope open(String call, long deadline, boolean shield) {
-        TaskImpl<?> me = Scheduler.current(call);
+        TaskImpl<?> me = Current.task(call);
         CancelScopeTree.Node n = CancelScopeTree.enter(me, "cancel scope");
         CancelScope s = new CancelScope(n, me.loop());
         if (shield) {
@@ -113,7 +114,7 @@ public final class CancelScope {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException(call + ": the timeout must not be negative, but was " + timeout);
         }
-        long now = Scheduler.current(call).loop().now();
+        long now = Current.task(call).loop().now();
         long nanos = saturatedNanos(timeout);
         return nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
     }
@@ -213,7 +214,7 @@ public final class CancelScope {
     }
 
     private TaskImpl<?> requireLoop(String call) {
-        TaskImpl<?> me = Scheduler.current(call);
+        TaskImpl<?> me = Current.task(call);
         if (me.loop() != loop) {
             throw new IllegalStateException(call + ": the scope belongs to another loop");
         }

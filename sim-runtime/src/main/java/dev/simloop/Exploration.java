@@ -324,7 +324,7 @@ public final class Exploration<T> {
          * stuck in that schedule's task): it is the failure found, untraced (replaying it would run
          * away again).
          */
-        Report<T> ranAway(dev.simloop.internal.Scheduler.RunOutcome outcome, String searched) {
+        Report<T> ranAway(dev.simloop.internal.RunOutcome outcome, String searched) {
             SimResult<T> r = Simulation.resultOf(outcome, runningStrategy, priorityPolicy, runningSeed);
             failing++;
             if (first == null) {

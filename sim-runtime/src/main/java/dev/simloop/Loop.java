@@ -1,6 +1,8 @@
 package dev.simloop;
 
 import dev.simloop.internal.Drivers;
+import dev.simloop.internal.Current;
+import dev.simloop.internal.RunOutcome;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import java.time.Clock;
@@ -57,7 +59,7 @@ public final class Loop {
         if (policy != null) {
             loop.setPriorityPolicy(policy.newScheduling());
         }
-        Scheduler.RunOutcome o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())),
+        RunOutcome o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())),
                 caller -> loop.requestStop());
         Throwable f = o.failure();
         if (f instanceof RuntimeException e) {
@@ -79,7 +81,7 @@ public final class Loop {
         if (d.isNegative()) {
             throw new IllegalArgumentException("Loop.sleep: the duration must not be negative, but was " + d);
         }
-        TaskImpl<?> me = Scheduler.current("Loop.sleep");
+        TaskImpl<?> me = Current.task("Loop.sleep");
         long now = me.loop().now();
         long nanos = CancelScope.saturatedNanos(d);
         me.loop().sleepUntil(me, nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos);
@@ -91,18 +93,18 @@ public final class Loop {
      * @param deadlineNanos on the loop clock ({@link #nanoTime()}); a past deadline just checkpoints
      */
     public static void sleepUntil(long deadlineNanos) {
-        TaskImpl<?> me = Scheduler.current("Loop.sleepUntil");
+        TaskImpl<?> me = Current.task("Loop.sleepUntil");
         me.loop().sleepUntil(me, deadlineNanos);
     }
 
     /** @return the loop clock in nanos; virtual time starts at 0, real time at the loop's start */
     public static long nanoTime() {
-        return Scheduler.current("Loop.nanoTime").loop().now();
+        return Current.task("Loop.nanoTime").loop().now();
     }
 
     /** @return a {@link Clock} that follows the loop clock (virtual time 0 is 2025-01-01T00:00:00Z) */
     public static Clock clock() {
-        return Scheduler.current("Loop.clock").loop().javaClock();
+        return Current.task("Loop.clock").loop().javaClock();
     }
 
     /**
@@ -110,7 +112,7 @@ public final class Loop {
      * lets every other ready task run before this one continues.
      */
     public static void checkpoint() {
-        TaskImpl<?> me = Scheduler.current("Loop.checkpoint");
+        TaskImpl<?> me = Current.task("Loop.checkpoint");
         me.loop().checkpoint(me);
     }
 
@@ -123,23 +125,23 @@ public final class Loop {
      * other tasks never run.
      */
     public static void checkpointIfCancelled() {
-        TaskImpl<?> me = Scheduler.current("Loop.checkpointIfCancelled");
+        TaskImpl<?> me = Current.task("Loop.checkpointIfCancelled");
         me.loop().raiseIfCancelled(me);
     }
 
     /** @return the calling task */
     public static Task<?> currentTask() {
-        return Scheduler.current("Loop.currentTask");
+        return Current.task("Loop.currentTask");
     }
 
     /** @return whether the calling thread is a task of some loop */
     public static boolean inLoop() {
-        return Scheduler.currentOrNull() != null;
+        return Current.orNull() != null;
     }
 
     /** @return whether the calling task runs in a simulation (virtual clock) */
     public static boolean isSimulated() {
-        return Scheduler.current("Loop.isSimulated").loop().isSimulated();
+        return Current.task("Loop.isSimulated").loop().isSimulated();
     }
 
     /**
@@ -159,7 +161,7 @@ public final class Loop {
      * @return the loop's generator; use it only from the loop's tasks
      */
     public static RandomGenerator random() {
-        return Scheduler.current("Loop.random").loop().random();
+        return Current.task("Loop.random").loop().random();
     }
 
     /**
@@ -176,7 +178,7 @@ public final class Loop {
      */
     public static <T> T toThread(ThrowingSupplier<T> work) {
         Objects.requireNonNull(work, "Loop.toThread: work");
-        TaskImpl<?> me = Scheduler.current("Loop.toThread");
+        TaskImpl<?> me = Current.task("Loop.toThread");
         try {
             return me.loop().toThread(me, work);
         } catch (RuntimeException e) {

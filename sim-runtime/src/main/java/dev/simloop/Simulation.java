@@ -2,6 +2,7 @@ package dev.simloop;
 
 import dev.simloop.internal.DeterminismCheck;
 import dev.simloop.internal.Drivers;
+import dev.simloop.internal.RunOutcome;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.Picker;
 import dev.simloop.internal.ReplayPicker;
@@ -330,7 +331,7 @@ public final class Simulation {
             }
             loop.setCheckLeaks(checkLeaks);
             loop.setMaxStepWallTime(maxStepWallTime);
-            Scheduler.RunOutcome o;
+            RunOutcome o;
             try {
                 o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())), caller -> loop.requestStop());
             } catch (Runaway r) {
@@ -354,7 +355,7 @@ public final class Simulation {
     }
 
     /** @return the result of a run that ended with {@code outcome} (one that ran away, reported from outside it) */
-    static <T> SimResult<T> resultOf(Scheduler.RunOutcome outcome, Strategy strategy, PriorityPolicy policy, long seed) {
+    static <T> SimResult<T> resultOf(RunOutcome outcome, Strategy strategy, PriorityPolicy policy, long seed) {
         return new Result<>(null, outcome, strategy, policy, seed, null);
     }
 
@@ -387,7 +388,7 @@ public final class Simulation {
     /** A finished run. The replay line and digest text are built on first use: exploring loops rarely need them. */
     private static final class Result<T> implements SimResult<T> {
         private final T theValue;
-        private final Scheduler.RunOutcome outcome;
+        private final RunOutcome outcome;
         private final Strategy strategy;
         private final PriorityPolicy policy;
         private final long seed;
@@ -395,7 +396,7 @@ public final class Simulation {
         private final int[] widths;
         private String schedule;
 
-        Result(T value, Scheduler.RunOutcome outcome, Strategy strategy, PriorityPolicy policy, long seed, int[] widths) {
+        Result(T value, RunOutcome outcome, Strategy strategy, PriorityPolicy policy, long seed, int[] widths) {
             this.theValue = value;
             this.outcome = outcome;
             this.strategy = strategy;

@@ -1,6 +1,7 @@
 package dev.simloop;
 
 import dev.simloop.internal.GroupImpl;
+import dev.simloop.internal.Current;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.StartState;
 import dev.simloop.internal.TaskImpl;
@@ -52,7 +53,7 @@ public final class TaskGroup {
 
     /** The root group of the loop running the calling task (see {@link Loop#rootGroup()}). */
     static TaskGroup root(String call) {
-        GroupImpl g = Scheduler.current(call).loop().rootGroup();
+        GroupImpl g = Current.task(call).loop().rootGroup();
         if (g == null) {
             throw new IllegalStateException(call + ": the loop's root group is not open yet");
         }
@@ -148,7 +149,7 @@ public final class TaskGroup {
     @SuppressWarnings("unchecked")
     public <T> T start(String name, Startable<T> body) {
         Objects.requireNonNull(body, "TaskGroup.start: body");
-        TaskImpl<?> me = Scheduler.current("TaskGroup.start");
+        TaskImpl<?> me = Current.task("TaskGroup.start");
         me.loop().checkCancelled(me);
         StartState state = new StartState("TaskGroup.start");
         TaskStatus<T> status = new TaskStatus<>(state);

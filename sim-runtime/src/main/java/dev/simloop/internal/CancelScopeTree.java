@@ -189,7 +189,7 @@ public final class CancelScopeTree {
         Node n = top;
         while (n != null) {
             if (n.owner.innermost == n) {
-                loop.deliverCancel(n.owner);
+                deliverTo(loop, n.owner);
             }
             Node child = firstUnshielded(n.firstChild);
             if (child != null) {
@@ -216,6 +216,46 @@ public final class CancelScopeTree {
             n = n.nextSibling;
         }
         return n;
+    }
+
+    /**
+     * Delivers a cancel to {@code t}: aborts its wait if it is blocked in simloop, interrupts its
+     * thread if it is parked in java.util.concurrent (or blocking I/O), and otherwise leaves it to its
+     * next checkpoint.
+     */
+    static void deliverTo(Scheduler loop, TaskImpl<?> t) {
+        if (t.done || t == loop.runningTask()) {
+            return;
+        }
+        if (t.blockedOn != null) {
+            if (t.wake == TaskImpl.WAKE_NONE && t.abortable.abort(t)) {
+                loop.wake(t, TaskImpl.WAKE_CANCELLED);
+            }
+        } else if (!t.inReady && t.foreignContinuation == null) {
+            t.interruptedByCancel = true; // its InterruptedException is this cancel, not a failure
+            t.thread.interrupt();
+        }
+    }
+
+    /**
+     * {@code me}'s thread was interrupted while it waited in simloop (or before, and the interrupt
+     * was pending): an interrupt of a task is a request to cancel it, as {@code Task.cancel()}
+     * does. The wait ends with {@link Cancelled} unless a shield hides the cancellation. An
+     * interrupt simloop sent itself (to end a java.util.concurrent wait on a cancel) that is still
+     * pending is dropped: that cancel has been delivered through the scopes already.
+     */
+    static void interruptedWhileBlocked(Scheduler loop, TaskImpl<?> me) {
+        if (me.interruptedByCancel) {
+            me.interruptedByCancel = false;
+            return;
+        }
+        cancel(loop, me.root, CancelReason.INTERRUPTED); // me is running: deliverTo skips it
+        if (cancelledFor(loop, me) != null && me.abortable.abort(me)) {
+            loop.traceEvent(me, Trace.Kind.CANCEL_DELIVERED, "by an interrupt");
+            me.wake = TaskImpl.WAKE_CANCELLED;
+            me.blockedOn = null;
+            me.abortable = null;
+        }
     }
 
     /** Moves the deadline of {@code n}; a deadline at or before now cancels at once. */

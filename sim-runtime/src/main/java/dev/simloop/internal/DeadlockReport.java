@@ -20,6 +20,15 @@ record DeadlockReport(String message, List<List<String>> cycles) {
     /** Edge visits the cycle search may make before it gives up on finding more. */
     static final int CYCLE_SEARCH_BUDGET = 200_000;
 
+    /** @return the report's first sentence: what is blocked, when */
+    static String header(boolean simulated, long now, long steps) {
+        return simulated
+                ? "deadlock: every task is blocked and no timer is pending (virtual time " + Scheduler.formatNanos(now)
+                        + ", step " + steps + ")."
+                : "deadlock: every task is blocked in simloop and no timer or offloaded call is pending (step "
+                        + steps + ").";
+    }
+
     /**
      * Builds the report of the live tasks from {@code liveHead} on (in spawn order): the wait-for
      * graph is task → what it waits on → the tasks that could end the wait (see {@link WaitTarget}).

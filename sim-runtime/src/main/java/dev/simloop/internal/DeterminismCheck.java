@@ -67,6 +67,13 @@ public final class DeterminismCheck {
      * @param digest the run's digest at the end of the step
      * @return the divergence, when this step is the first that differs from the recording
      */
+    /** @return the failure of a run whose step differed from the first run's, saying what to look for */
+    static dev.simloop.NondeterminismDetected failure(String divergence) {
+        return new dev.simloop.NondeterminismDetected(divergence + ". Something outside the simulation decides the "
+                + "run: static state kept between runs, wall-clock time, real I/O, unseeded randomness, or "
+                + "iteration over identity hash codes.");
+    }
+
     String stepEnded(long step, TaskImpl<?> t, int readyCount, long now, long digest) {
         Object state = t.done ? FINISHED : t.blockedOn != null ? t.lastObject.getClass() : YIELDED;
         if (step > MAX_RECORDED_STEPS) {

@@ -16,7 +16,7 @@ final class Frames {
     /**
      * The stack of a task's thread, read on the driver. Reading the stack of an unmounted virtual
      * thread makes the JDK suspend it and then resubmit it to its scheduler when it is runnable (or
-     * was unparked meanwhile): {@link Scheduler#submitted} knows the task being read
+     * was unparked meanwhile): the task's executor knows the task being read
      * ({@link Scheduler#inspecting}) and treats such a resubmission for what it is, a duplicate or a
      * wake-up from outside.
      */

@@ -40,7 +40,7 @@ public final class GroupImpl implements WaitTarget {
 
     /** Opens a group in the calling task. */
     public static GroupImpl open(String call) {
-        return new GroupImpl(Scheduler.current(call));
+        return new GroupImpl(Current.task(call));
     }
 
     /** @return the loop the group belongs to */
@@ -66,7 +66,7 @@ public final class GroupImpl implements WaitTarget {
         boolean bodyCancelled = bodyFailure instanceof Cancelled
                 && CancelScopeTree.visibleCancel(loop, scope) != null;
         if (bodyFailure != null && !bodyCancelled) {
-            fail(Scheduler.wrapChecked(owner.name(), bodyFailure));
+            fail(TaskImpl.wrapChecked(owner.name(), bodyFailure));
         }
         while (running > 0) {
             ownerWaiting = true;
@@ -106,7 +106,7 @@ public final class GroupImpl implements WaitTarget {
 
     /** Spawns a child; see {@link Scheduler#spawnTask}. */
     public <T> TaskImpl<T> spawn(String name, ThrowingSupplier<T> fn, StartState start, String call) {
-        TaskImpl<?> me = Scheduler.current(call);
+        TaskImpl<?> me = Current.task(call);
         if (me.loop != loop) {
             throw new IllegalStateException(call + ": this task group belongs to another loop");
         }
@@ -119,7 +119,7 @@ public final class GroupImpl implements WaitTarget {
 
     /** Cancels the body and every current and future child. */
     public void cancel(String call) {
-        TaskImpl<?> me = Scheduler.current(call);
+        TaskImpl<?> me = Current.task(call);
         if (me.loop != loop) {
             throw new IllegalStateException(call + ": this task group belongs to another loop");
         }

@@ -72,6 +72,23 @@ final class Offloads {
         return (T) op.result;
     }
 
+    /** The failure of a simulation that waited {@code maxStepWallTime} for offloaded work, naming its callers. */
+    static dev.simloop.LimitExceeded tooSlow(Scheduler loop) {
+        StringBuilder callers = new StringBuilder();
+        for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
+            if (t.blockedOn instanceof Offload) {
+                callers.append(callers.length() == 0 ? "" : ", ").append("task '").append(t.name()).append("' at ")
+                        .append(Frames.userFrame(t));
+            }
+        }
+        return new dev.simloop.LimitExceeded("the simulation waited " + Scheduler.formatNanos(loop.maxStepWallNanos())
+                + " of real time for work offloaded with Loop.toThread that has not returned (" + callers + "; "
+                + loop.when() + "). Nothing else runs in a simulation while such work is out, so the run stops here. "
+                + "Make the work finish, or raise the limit with Simulation.builder().maxStepWallTime(d) or "
+                + "@SimulatedLoop(maxStepWallTime = ...). The offloaded work itself keeps running on its thread: the "
+                + "JVM cannot stop a thread.");
+    }
+
     /** One call to {@code toThread}: what its caller waits on, and how a cancel abandons the wait. */
     private static final class Offload implements Abortable {
         final TaskImpl<?> caller;

@@ -113,7 +113,7 @@ final class OutsideWaits {
      */
     void foreignWake(TaskImpl<?> t, Runnable continuation, String who) {
         if (t.inReady || t.done || t.foreignContinuation != null) {
-            return; // a duplicate of a submission already in hand (see Scheduler.submitted)
+            return; // a duplicate of a submission already in hand (see TaskImpl.fromTheLoop)
         }
         t.foreignContinuation = continuation;
         if (t.outside == OTHER && t != waitingInPlace && !loop.isKilling()) {

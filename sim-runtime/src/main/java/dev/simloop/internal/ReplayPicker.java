@@ -1,6 +1,7 @@
 package dev.simloop.internal;
 
 import dev.simloop.NondeterminismDetected;
+import dev.simloop.ReplayDiverged;
 
 /**
  * Follows recorded choices, then hands over to another picker. How a recorded choice that no
@@ -15,6 +16,18 @@ public final class ReplayPicker extends WrappingPicker {
         LENIENT,
         /** Take every recorded choice modulo the candidates (a jqwik-generated schedule). */
         MODULO
+    }
+
+    /**
+     * The failure of a strict replay that stopped fitting, leading with what the evidence says.
+     *
+     * @param where where the run parted from the line, e.g. {@code at step 7 (virtual time 0s), }
+     * @param detail what did not fit
+     * @return the failure
+     */
+    static ReplayDiverged diverged(String where, NondeterminismDetected detail) {
+        return new ReplayDiverged("the program or its inputs changed since this line was recorded: replay diverged "
+                + where + detail.getMessage());
     }
 
     private final int[] choices;

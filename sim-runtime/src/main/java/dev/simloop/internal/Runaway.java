@@ -7,15 +7,15 @@ package dev.simloop.internal;
  */
 public final class Runaway extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    private final transient Scheduler.RunOutcome outcome;
+    private final transient RunOutcome outcome;
 
-    Runaway(Scheduler.RunOutcome outcome) {
+    Runaway(RunOutcome outcome) {
         super(outcome.failure().getMessage(), outcome.failure(), false, false);
         this.outcome = outcome;
     }
 
     /** @return the run as far as it got; its failure is the {@code LimitExceeded} */
-    public Scheduler.RunOutcome outcome() {
+    public RunOutcome outcome() {
         return outcome;
     }
 }

@@ -6,11 +6,8 @@ import dev.simloop.DeadlockDetected;
 import dev.simloop.LeakDetected;
 import dev.simloop.LimitExceeded;
 import dev.simloop.NondeterminismDetected;
-import dev.simloop.ReplayDiverged;
 import dev.simloop.ThrowingSupplier;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
 
@@ -23,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@link DeadlockReport}, and the wait protocol of the primitives to {@link WaitQueue}.
  *
  * <p>Threading: the loop has one driver thread. Tasks are virtual threads whose scheduler is their
- * task's executor (see {@link TaskImpl}), which hands each continuation to {@link #submitted}; the
+ * task's executor (see {@link TaskImpl}), which routes each continuation to the driver; the
  * driver mounts one continuation at a time, so every field below is touched only from the driver's
  * OS thread (by the driver itself or by the task mounted on it) and needs no synchronization —
  * except {@link #stopRequested} and the inbox, which other threads use.
@@ -55,10 +52,8 @@ public final class Scheduler {
     /** The task whose continuation is mounted right now, or null between steps. */
     private TaskImpl<?> running;
     private int nextTaskId;
-    /** Unfinished tasks in spawn order; deadlock reports and the final clean-up walk it. */
-    private TaskImpl<?> liveHead;
-    private TaskImpl<?> liveTail;
-    private int liveCount;
+    /** Unfinished tasks in spawn order. */
+    private final LiveTasks live = new LiveTasks();
     TaskImpl<?> rootTask;
     GroupImpl rootGroup;
     /** Steps taken so far, counted by {@link #stepTaken}. */
@@ -88,17 +83,13 @@ public final class Scheduler {
     private PriorityScheduling priorityPolicy;
     /** The leak check, or null when off: a run that ends with resources still held fails with {@link LeakDetected}. */
     private LeakCheck leakCheck;
-    /** The task names of each cycle of the last deadlock report, in order. */
-    private List<List<String>> deadlockCycles;
 
     /** Set while simloop itself creates a task's thread, so {@link ThreadGuard} lets it be. */
     boolean creatingTask;
     /** The task whose stack the driver is reading ({@link Frames#stackOf}), or null. */
     TaskImpl<?> inspecting;
-    /** How long a step may hold the driver, or the driver wait for the outside, before the run fails. */
-    private long maxStepWallNanos = DEFAULT_MAX_STEP_WALL_NANOS;
-    /** Default of {@link #maxStepWallNanos}: 10 seconds. */
-    public static final long DEFAULT_MAX_STEP_WALL_NANOS = 10_000_000_000L;
+    /** How long a step may hold the driver, or the driver wait for the outside, before the run fails (10 s). */
+    private long maxStepWallNanos = 10_000_000_000L;
 
     // ---- cross-thread state
     private volatile boolean stopRequested;
@@ -107,23 +98,12 @@ public final class Scheduler {
     /** The call of {@link Drivers} that waits for this run, which the watchdog rescues; null when inline-less. */
     private Drivers.Call<?> call;
 
-    // ---- the watchdog's own state (watchdog thread only): what it saw last, and since when
-    private long seenSteps = -1;
-    private TaskImpl<?> seenTask;
-    private long seenSince;
-    private long reportedStep = -1;
-    private static final java.lang.invoke.VarHandle RUNNING;
-    private static final java.lang.invoke.VarHandle STEPS;
-
-    static {
-        try {
-            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
-            RUNNING = l.findVarHandle(Scheduler.class, "running", TaskImpl.class);
-            STEPS = l.findVarHandle(Scheduler.class, "steps", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** What the watchdog saw of this loop last (watchdog thread only). */
+    final Watchdog.Probe probe = new Watchdog.Probe(this);
+    private static final java.lang.invoke.VarHandle RUNNING =
+            Watchdog.field(java.lang.invoke.MethodHandles.lookup(), "running", TaskImpl.class);
+    private static final java.lang.invoke.VarHandle STEPS =
+            Watchdog.field(java.lang.invoke.MethodHandles.lookup(), "steps", long.class);
 
     private Scheduler(boolean simulated, Picker picker, long seed, long maxSteps, long maxVirtualNanos) {
         this.simulated = simulated;
@@ -161,7 +141,7 @@ public final class Scheduler {
      * driver while waiting (and, in a simulation, be woken by a foreign thread).
      */
     private static void requireOutsideLoop(String call) {
-        TaskImpl<?> t = currentOrNull();
+        TaskImpl<?> t = Current.orNull();
         if (t != null) {
             throw new IllegalStateException(call + " cannot be called from inside simloop task '" + t.name()
                     + "': a loop cannot run inside another loop's task. Use a TaskGroup to run concurrent work "
@@ -169,32 +149,23 @@ public final class Scheduler {
         }
     }
 
-    /**
-     * Sets how long one step may run, or a simulation wait for work outside it (an offloaded call, a
-     * future of the common pool), before the run fails with {@code LimitExceeded}. Call before
-     * {@link #run}.
-     *
-     * @param d the limit; positive
-     */
+    // ---- settings: each call before run()
+
+    /** @param d how long a step may run, or a simulation wait for work outside it, before the run fails */
     public void setMaxStepWallTime(Duration d) {
         this.maxStepWallNanos = Math.max(1, saturatedNanos(d));
     }
 
-    /** @return the step wall-time limit in nanos */
     long maxStepWallNanos() {
         return maxStepWallNanos;
     }
 
-    /** Records the run's events into a {@link Trace}. Call before {@link #run}. */
+    /** Records the run's events into a {@link Trace}. */
     public void enableTrace() {
         trace = new Trace();
     }
 
-    /**
-     * Records every step into {@code check}, or compares every step with it. Call before {@link #run}.
-     *
-     * @param check the first run's recording, or the comparison of a second run
-     */
+    /** @param check the first run's recording to fill, or a comparison with it (see {@link DeterminismCheck}) */
     public void checkDeterminism(DeterminismCheck check) {
         this.determinismCheck = check;
     }
@@ -204,22 +175,12 @@ public final class Scheduler {
         return trace;
     }
 
-    /**
-     * Turns on the priority policy for this run (issue 3). Call before {@link #run}.
-     *
-     * @param policy the policy, or null for none
-     */
+    /** @param policy the priority policy of the run, or null for plain strategy order */
     public void setPriorityPolicy(PriorityScheduling policy) {
         this.priorityPolicy = policy;
     }
 
-    /**
-     * Turns the leak check on for this run: a run that otherwise succeeds fails with
-     * {@link LeakDetected} when a task finished while still holding a lock, and a failed run gets
-     * the leak as a suppressed exception. Call before {@link #run}.
-     *
-     * @param on whether to check
-     */
+    /** @param on whether a run that ends with locks still held (or tasks alive) fails with {@link LeakDetected} */
     public void setCheckLeaks(boolean on) {
         this.leakCheck = on ? new LeakCheck() : null;
     }
@@ -232,56 +193,7 @@ public final class Scheduler {
         }
     }
 
-    // =====================================================================================
-    // Finding the current task
-    // =====================================================================================
-
-    /**
-     * The task running on this thread.
-     *
-     * @param call the API call being made, for the error message
-     * @return the calling task
-     * @throws IllegalStateException when called from a thread that is not a loop task
-     */
-    public static TaskImpl<?> current(String call) {
-        TaskImpl<?> t = TaskImpl.CURRENT.get();
-        if (t == null || t.done) {
-            throw Threads.notInATask(call);
-        }
-        if (t.loop.killing) {
-            throw new TaskAbandoned("the run of this task has already ended");
-        }
-        return t;
-    }
-
-    /**
-     * As {@link #current(String)}, first trying {@code hint}, the loop a primitive was last used in:
-     * when the task running there is the caller, no thread-local lookup is needed. Hot primitives
-     * (locks) keep such a hint.
-     *
-     * @param call the API call being made, for the error message
-     * @param hint a loop the caller probably runs in, or null
-     * @return the calling task
-     */
-    public static TaskImpl<?> current(String call, Scheduler hint) {
-        if (hint != null) {
-            TaskImpl<?> r = hint.running;
-            if (r != null && r.thread == Thread.currentThread() && !r.done && !hint.killing) {
-                return r; // the mounted task of that loop is this thread: it is the caller, and alive
-            }
-        }
-        return current(call);
-    }
-
-    /** @return the task running on this thread, or null outside a loop */
-    public static TaskImpl<?> currentOrNull() {
-        TaskImpl<?> t = TaskImpl.CURRENT.get();
-        return t == null || t.done ? null : t;
-    }
-
-    // =====================================================================================
-    // Running
-    // =====================================================================================
+    // ---- Running
 
     /**
      * Runs {@code rootBody} as the root task on the calling thread, which becomes the driver,
@@ -294,7 +206,7 @@ public final class Scheduler {
         if (driver != null) {
             throw new IllegalStateException("a loop runs once");
         }
-        if (currentOrNull() != null) {
+        if (Current.orNull() != null) {
             throw new IllegalStateException("cannot start a loop from inside a simloop task: "
                     + "use a TaskGroup to run concurrent work in the current loop");
         }
@@ -309,12 +221,12 @@ public final class Scheduler {
             rootTask = spawnTask(null, "main", rootBody, null, null);
             drive();
             stepsTaken = steps; // unwinding an aborted run takes steps too, but they are not the run's
-            if (abortFailure instanceof DeadlockDetected d && deadlockCycles != null) {
-                // the report was built with the message; give the exception its cycles too
-                abortFailure = new DeadlockDetected(d.getMessage(), deadlockCycles);
-            }
             if (abortFailure != null) {
-                killAll();
+                killing = true;
+                if (trace != null) {
+                    trace.runEnded();
+                }
+                Teardown.unwind(this, ready);
             }
         } finally {
             Watchdog.unwatch(this);
@@ -332,8 +244,8 @@ public final class Scheduler {
             try {
                 picker.runEnded(choices.size());
             } catch (NondeterminismDetected e) {
-                abortFailure = new ReplayDiverged(REPLAY_CHANGED + "replay diverged at the end of the run (step "
-                        + stepsTaken + ", virtual time " + formatNanos(clock.now()) + "): " + e.getMessage());
+                abortFailure = ReplayPicker.diverged("at the end of the run (step " + stepsTaken + ", virtual time "
+                        + formatNanos(clock.now()) + "): ", e);
             }
         }
         Throwable failure = abortFailure != null ? abortFailure : rootTask.failure;
@@ -348,27 +260,12 @@ public final class Scheduler {
             }
         }
         mix(failure == null ? 0 : failure.getClass().getName().hashCode());
-        return leakCheck == null ? failure : leakCheck.apply(failure, liveHead, abortFailure != null, when());
+        return leakCheck == null ? failure : leakCheck.apply(failure, live.head(), abortFailure != null, when());
     }
 
     /** @return the step and virtual time now, for messages */
     String when() {
         return "step " + steps + ", virtual time " + formatNanos(clock.now());
-    }
-
-    /**
-     * What a finished run produced.
-     *
-     * @param value the root task's value
-     * @param failure the run's failure, or null
-     * @param steps the steps the run took
-     * @param endNanos the loop clock at the end
-     * @param choices every recorded choice
-     * @param digest the trace digest
-     * @param trace the events, when traced
-     */
-    public record RunOutcome(Object value, Throwable failure, long steps, long endNanos, int[] choices, long digest,
-            Trace trace) {
     }
 
     /** Asks a running loop to stop at its next step (used when the caller is interrupted). Any thread. */
@@ -386,15 +283,14 @@ public final class Scheduler {
                 return;
             }
             if (stopRequested) {
-                abortFailure = runaway != null ? runaway : new LimitExceeded("the run was stopped because the thread "
-                        + "waiting for it was interrupted (a test timeout?) at " + when());
+                abortFailure = runaway != null ? runaway : Limits.stopped(when());
                 return;
             }
             if (offloadsInFlight > 0 && simulated) {
                 // A simulation waits for offloaded work before anything else runs, so the moment its
                 // result re-enters the loop is the same in every run.
                 if (!awaitInbox(System.nanoTime() + maxStepWallNanos) && !stopRequested) {
-                    abortFailure = offloadTooSlow();
+                    abortFailure = Offloads.tooSlow(this);
                 }
                 continue;
             }
@@ -411,10 +307,7 @@ public final class Scheduler {
                 continue;
             }
             if (steps >= maxSteps) {
-                abortFailure = new LimitExceeded("simulation stopped after " + steps + " steps (maxSteps = " + maxSteps
-                        + ") at virtual time " + formatNanos(clock.now()) + ": a task may be spinning on checkpoints "
-                        + "without making progress. Raise the limit with Simulation.builder().maxSteps(n) "
-                        + "or @SimulatedLoop(maxSteps = n).");
+                abortFailure = Limits.maxSteps(steps, maxSteps, clock.now());
                 return;
             }
             TaskImpl<?> next = pickNext();
@@ -443,7 +336,9 @@ public final class Scheduler {
             awaitInbox(Long.MAX_VALUE);
             return true;
         }
-        abortFailure = new DeadlockDetected(deadlockReport());
+        DeadlockReport report = DeadlockReport.ofLiveTasks(DeadlockReport.header(simulated, clock.now(), steps),
+                live.head());
+        abortFailure = new DeadlockDetected(report.message(), report.cycles());
         return false;
     }
 
@@ -456,7 +351,7 @@ public final class Scheduler {
             try {
                 index = picker.pick(from, choices.size());
             } catch (NondeterminismDetected e) {
-                abortFailure = replayDiverged(e);
+                abortFailure = ReplayPicker.diverged("at step " + (steps + 1) + " (virtual time " + formatNanos(clock.now()) + "), ", e);
                 return null;
             }
             if (index < 0 || index >= n) {
@@ -537,9 +432,7 @@ public final class Scheduler {
     private void checkStep(TaskImpl<?> t) {
         String divergence = determinismCheck.stepEnded(steps, t, lastReadyCount, clock.now(), digest);
         if (divergence != null && abortFailure == null) {
-            abortFailure = new NondeterminismDetected(divergence + ". Something outside the simulation decides the "
-                    + "run: static state kept between runs, wall-clock time, real I/O, unseeded randomness, or "
-                    + "iteration over identity hash codes.");
+            abortFailure = DeterminismCheck.failure(divergence);
         }
     }
 
@@ -547,10 +440,7 @@ public final class Scheduler {
         long next = timers.nextDeadline();
         if (simulated) {
             if (next > maxVirtualNanos) {
-                abortFailure = new LimitExceeded("simulation stopped at virtual time " + formatNanos(clock.now())
-                        + ": the next timer is at " + formatNanos(next) + ", past maxVirtualTime = "
-                        + formatNanos(maxVirtualNanos) + ". Raise it with Simulation.builder().maxVirtualTime(d) "
-                        + "or @SimulatedLoop(maxVirtualTime = ...).");
+                abortFailure = Limits.maxVirtualTime(clock.now(), next, maxVirtualNanos);
                 return;
             }
             ((LoopClock.Virtual) clock).advanceTo(next);
@@ -559,21 +449,6 @@ public final class Scheduler {
             awaitInbox(System.nanoTime() + (next - clock.now()));
         }
         timers.fireDue(clock.now(), simulated);
-    }
-
-    private LimitExceeded offloadTooSlow() {
-        StringBuilder callers = new StringBuilder();
-        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
-            if (t.blockedOn != null && t.blockedOn.toString().equals(Offloads.WAIT_TEXT)) {
-                callers.append(callers.length() == 0 ? "" : ", ").append("task '").append(t.name()).append("' at ")
-                        .append(Frames.userFrame(t));
-            }
-        }
-        return new LimitExceeded("the simulation waited " + formatNanos(maxStepWallNanos) + " of real time for work "
-                + "offloaded with Loop.toThread that has not returned (" + callers + "; " + when() + "). Nothing "
-                + "else runs in a simulation while such work is out, so the run stops here. Make the work finish, "
-                + "or raise the limit with Simulation.builder().maxStepWallTime(d) or @SimulatedLoop(maxStepWallTime "
-                + "= ...). The offloaded work itself keeps running on its thread: the JVM cannot stop a thread.");
     }
 
     /** @return whether tasks are ready (a tied timer may then let them run first) */
@@ -590,7 +465,7 @@ public final class Scheduler {
         try {
             index = picker.pickTimer(options, choices.size());
         } catch (NondeterminismDetected e) {
-            abortFailure = replayDiverged(e);
+            abortFailure = ReplayPicker.diverged("at step " + (steps + 1) + " (virtual time " + formatNanos(clock.now()) + "), ", e);
             return -1;
         }
         if (index < 0 || index >= options) {
@@ -602,59 +477,28 @@ public final class Scheduler {
         return index;
     }
 
-    /**
-     * The watchdog's look at this loop (watchdog thread): a step that has run {@code limit} nanos
-     * is a runaway in a simulation, and a slow step on a real loop.
-     */
-    void watch(long now, long limit) {
-        TaskImpl<?> r = (TaskImpl<?>) RUNNING.getOpaque(this);
-        long s = (long) STEPS.getOpaque(this);
-        if (r == null || s != seenSteps || r != seenTask) {
-            seenSteps = s;
-            seenTask = r;
-            seenSince = now;
-            return;
-        }
-        if (now - seenSince < limit || reportedStep == s) {
-            return;
-        }
-        reportedStep = s;
-        StackTraceElement[] stack = r.thread.getStackTrace();
-        if (simulated) {
-            ranAway(r, stack, now - seenSince);
-        } else {
-            Watchdog.slowStep(r, now - seenSince, stack);
-        }
+    /** @return the task whose step is running, as another thread (the watchdog) sees it */
+    TaskImpl<?> runningSeenFromOutside() {
+        return (TaskImpl<?>) RUNNING.getOpaque(this);
     }
 
-    /** A task of this simulation ran away (watchdog thread): fail the run and release its caller. */
-    private void ranAway(TaskImpl<?> t, StackTraceElement[] stack, long nanos) {
-        StringBuilder where = new StringBuilder();
-        Watchdog.appendStack(where, stack);
-        LimitExceeded e = new LimitExceeded("task '" + t.name() + "' ran for " + formatNanos(nanos) + " of real time "
-                + "without reaching a checkpoint (maxStepWallTime = " + formatNanos(maxStepWallNanos) + ", step " + seenSteps
-                + ", virtual time " + formatNanos(clock.now()) + "): a CPU loop, or a call that blocks its thread, which no "
-                + "simulation can schedule around. The run stops here. The task's thread cannot be stopped (the JVM "
-                + "cannot kill a thread): it goes on until it reaches a checkpoint, where it unwinds. If the step is "
-                + "only slow, raise the limit with Simulation.builder().maxStepWallTime(d) or @SimulatedLoop("
-                + "maxStepWallTime = ...). The task is at:" + where);
-        e.setStackTrace(stack);
+    /** @return the step count, as another thread (the watchdog) sees it */
+    long stepsSeenFromOutside() {
+        return (long) STEPS.getOpaque(this);
+    }
+
+    /**
+     * A task of this simulation ran away (watchdog thread): the run fails with {@code e} when the
+     * driver gets control back, and its caller is released now with the run as far as it got.
+     */
+    void ranAway(LimitExceeded e, long atStep) {
         runaway = e;
         requestStop();
         Drivers.Call<?> c = call;
         if (c != null) {
-            c.rescue(new Runaway(new RunOutcome(null, e, seenSteps, clock.now(), choices.toArray(), digest,
+            c.rescue(new Runaway(new RunOutcome(null, e, atStep, clock.now(), choices.toArray(), digest,
                     trace == null ? null : trace.copy())));
         }
-    }
-
-    /** How a replay divergence starts: what the evidence says, first. */
-    private static final String REPLAY_CHANGED = "the program or its inputs changed since this line was recorded: ";
-
-    /** A strict replay stopped fitting: say at which step, which is what a trace shows. */
-    private ReplayDiverged replayDiverged(NondeterminismDetected detail) {
-        return new ReplayDiverged(REPLAY_CHANGED + "replay diverged at step " + (steps + 1) + " (virtual time "
-                + formatNanos(clock.now()) + "), " + detail.getMessage());
     }
 
     /** Fails the run with {@code failure} unless it has failed already; it stops at the next step. */
@@ -678,9 +522,7 @@ public final class Scheduler {
         return stopRequested;
     }
 
-    // =====================================================================================
-    // Tasks: spawn, submit, finish
-    // =====================================================================================
+    // ---- Tasks: spawn, submit, finish
 
     /**
      * Creates and starts a task in {@code group} (null only for the root task). The task runs up to
@@ -709,7 +551,7 @@ public final class Scheduler {
         } finally {
             creatingTask = false;
         }
-        linkLive(t);
+        live.add(t);
         if (group != null) {
             group.childStarted(t);
         }
@@ -724,79 +566,11 @@ public final class Scheduler {
         return t;
     }
 
-    /** Called by a task's executor when the JDK makes its continuation runnable. */
-    void submitted(TaskImpl<?> t, Runnable continuation) {
-        Thread caller = Thread.currentThread();
-        if (caller != driver && (running == null || caller != running.thread)) {
-            // a thread the loop does not own: hand it to the driver (in a simulation, to be held)
-            if (simulated) {
-                String who = Threads.describe(caller);
-                post(() -> outside.foreignWake(t, continuation, who));
-            } else {
-                post(() -> {
-                    if (!t.inReady && !t.done) {
-                        makeReady(t, continuation);
-                    }
-                });
-            }
-            return;
-        }
-        if (t.inReady || t.done) {
-            return; // a duplicate: the JDK resubmits a runnable thread whose stack was read (Frames.stackOf)
-        }
-        if (simulated && t == inspecting) {
-            // unparked from outside while the driver read its stack: the JDK resubmits it from here
-            outside.foreignWake(t, continuation, "a thread the simulation does not own");
-            return;
-        }
-        if (simulated && t == running && caller == driver && VirtualThreads.unparkedWhileParking(t.thread)) {
-            t.continuation = continuation; // unparked from outside while it parked: the step goes on
-            t.resumeInStep = true;
-            return;
-        }
-        outside.leave(t);
-        makeReady(t, continuation);
-    }
-
     /** Puts {@code t} in the ready queue, to resume with {@code continuation}. */
     void makeReady(TaskImpl<?> t, Runnable continuation) {
         t.continuation = continuation;
         t.inReady = true;
         ready.add(t);
-    }
-
-    /** Runs on the finished task's own thread, as the last thing it does. */
-    <T> void finishTask(TaskImpl<T> t, T value, Throwable failure) {
-        unlinkLive(t);
-        if (failure instanceof TaskAbandoned) {
-            t.done = true;
-            CancelScopeTree.close(this, t.root);
-            return;
-        }
-        failure = CancelScopeTree.interruptAsCancelled(this, t, failure);
-        if (failure instanceof Cancelled) {
-            t.cancelled = true;
-            if (CancelScopeTree.catches(t.root)) {
-                t.root.cancelledCaught = true;
-            } else if (CancelScopeTree.visibleCancel(this, t.root) == null) {
-                t.strayCancel = true; // a Cancelled no scope of ours raised: report it as a failure
-            }
-        }
-        t.value = value;
-        t.failure = wrapChecked(t.name(), failure);
-        if (trace != null) {
-            traceEvent(t, t.failure == null || (t.cancelled && !t.strayCancel) ? Trace.Kind.FINISH : Trace.Kind.FAIL,
-                    t.cancelled ? "cancelled" : t.failure == null ? "" : String.valueOf(t.failure));
-        }
-        t.done = true;
-        HeldResource.finished(t); // locks it still holds break, and their waiters are told (issue 3)
-        CancelScopeTree.close(this, t.root);
-        t.joiners.unparkAll();
-        if (t.start != null && !t.start.started) {
-            t.start.childEndedBeforeStarted(this, t);
-        } else if (t.group != null) {
-            t.group.childFinished(t);
-        }
     }
 
     /**
@@ -809,48 +583,17 @@ public final class Scheduler {
         }
     }
 
-    static Throwable wrapChecked(String taskName, Throwable failure) {
-        if (failure == null || failure instanceof RuntimeException || failure instanceof Error) {
-            return failure;
-        }
-        return new dev.simloop.TaskFailedException(taskName, failure);
-    }
-
-    private void linkLive(TaskImpl<?> t) {
-        t.livePrev = liveTail;
-        if (liveTail == null) {
-            liveHead = t;
-        } else {
-            liveTail.liveNext = t;
-        }
-        liveTail = t;
-        liveCount++;
-    }
-
     /** @return the first unfinished task in spawn order (follow {@code liveNext}), or null */
     TaskImpl<?> liveHead() {
-        return liveHead;
+        return live.head();
     }
 
-    private void unlinkLive(TaskImpl<?> t) {
-        if (t.livePrev == null) {
-            liveHead = t.liveNext;
-        } else {
-            t.livePrev.liveNext = t.liveNext;
-        }
-        if (t.liveNext == null) {
-            liveTail = t.livePrev;
-        } else {
-            t.liveNext.livePrev = t.livePrev;
-        }
-        t.livePrev = null;
-        t.liveNext = null;
-        liveCount--;
+    /** {@code t} has finished (called by the task as it ends): it leaves the live tasks. */
+    void taskEnded(TaskImpl<?> t) {
+        live.remove(t);
     }
 
-    // =====================================================================================
-    // Blocking and waking: what every wait is built on (primitives use WaitQueue)
-    // =====================================================================================
+    // ---- Blocking and waking: what every wait is built on (primitives use WaitQueue)
 
     /**
      * Blocks the calling task until {@link #wake} (or a cancel that {@code abortable} accepts).
@@ -878,7 +621,7 @@ public final class Scheduler {
         while (me.wake == TaskImpl.WAKE_NONE) {
             LockSupport.park(on);
             if (Thread.interrupted() && me.wake == TaskImpl.WAKE_NONE) {
-                interruptedWhileBlocked(me);
+                CancelScopeTree.interruptedWhileBlocked(this, me);
             }
         }
         int w = me.wake;
@@ -892,29 +635,6 @@ public final class Scheduler {
             }
         }
         return w;
-    }
-
-    /**
-     * {@code me}'s thread was interrupted while it waited in simloop (or before, and the interrupt
-     * was pending): an interrupt of a task is a request to cancel it, as {@code Task.cancel()}
-     * does. The wait ends with {@link Cancelled} unless a shield hides the cancellation. An
-     * interrupt simloop sent itself (to end a java.util.concurrent wait on a cancel) that is still
-     * pending is dropped: that cancel has been delivered through the scopes already.
-     */
-    private void interruptedWhileBlocked(TaskImpl<?> me) {
-        if (me.interruptedByCancel) {
-            me.interruptedByCancel = false;
-            return;
-        }
-        CancelScopeTree.cancel(this, me.root, CancelReason.INTERRUPTED); // me is running: deliverCancel skips it
-        if (CancelScopeTree.cancelledFor(this, me) != null && me.abortable.abort(me)) {
-            if (trace != null) {
-                traceEvent(me, Trace.Kind.CANCEL_DELIVERED, "by an interrupt");
-            }
-            me.wake = TaskImpl.WAKE_CANCELLED;
-            me.blockedOn = null;
-            me.abortable = null;
-        }
     }
 
     /**
@@ -932,7 +652,12 @@ public final class Scheduler {
         return wake(t, TaskImpl.WAKE_NORMAL);
     }
 
-    private boolean wake(TaskImpl<?> t, int reason) {
+    /**
+     * Wakes {@code t} from its wait in simloop for {@code reason}: {@link TaskImpl#WAKE_CANCELLED}
+     * (a cancel its wait's {@link Abortable} accepted) or {@link TaskImpl#WAKE_KILLED} (the end of an
+     * aborted run). @return whether it was woken
+     */
+    boolean wake(TaskImpl<?> t, int reason) {
         if (t.blockedOn == null || t.wake != TaskImpl.WAKE_NONE) {
             return false;
         }
@@ -957,24 +682,6 @@ public final class Scheduler {
     }
 
     /**
-     * Delivers a cancel to {@code t}: aborts its wait if it is blocked in simloop, interrupts its
-     * thread if it is parked in java.util.concurrent, and otherwise leaves it to its next checkpoint.
-     */
-    void deliverCancel(TaskImpl<?> t) {
-        if (t.done || t == running) {
-            return;
-        }
-        if (t.blockedOn != null) {
-            if (t.wake == TaskImpl.WAKE_NONE && t.abortable.abort(t)) {
-                wake(t, TaskImpl.WAKE_CANCELLED);
-            }
-        } else if (!t.inReady && t.foreignContinuation == null) {
-            t.interruptedByCancel = true; // its InterruptedException is this cancel, not a failure
-            t.thread.interrupt();
-        }
-    }
-
-    /**
      * The cancellation half of a checkpoint: raises {@link Cancelled} if {@code me} is inside an
      * effectively cancelled scope. A cancelled checkpoint is still a checkpoint: it first lets the
      * other ready tasks run (and counts a step), so a task that catches {@code Cancelled} in a loop
@@ -992,12 +699,7 @@ public final class Scheduler {
         }
     }
 
-    /**
-     * Raises {@link Cancelled} if {@code me} is inside an effectively cancelled scope, without
-     * letting other tasks run ({@code Loop.checkpointIfCancelled}, and where a group or start ends).
-     *
-     * @param me the calling task
-     */
+    /** Raises {@link Cancelled} if {@code me}'s scope is cancelled, without letting others run (checkpointIfCancelled). */
     public void raiseIfCancelled(TaskImpl<?> me) {
         if (killing) {
             throw new TaskAbandoned("the run has ended");
@@ -1008,24 +710,14 @@ public final class Scheduler {
         }
     }
 
-    /**
-     * A checkpoint: raises a pending cancellation, then lets every other ready task run first.
-     *
-     * @param me the calling task
-     */
+    /** A checkpoint of {@code me}: raises a pending cancellation, then lets every other ready task run first. */
     public void checkpoint(TaskImpl<?> me) {
         checkCancelled(me);
         me.lastObject = null;
         schedulePoint();
     }
 
-    /**
-     * A schedule point inside an operation on {@code object} (a primitive of dev.simloop.sync, a
-     * join): as {@link #schedulePoint()}, and strategies that track racing steps (POS) learn that
-     * the running step touched the object.
-     *
-     * @param object the primitive operated on
-     */
+    /** {@link #schedulePoint()} inside an operation on {@code object} (a primitive, a join), which POS hears of. */
     public void schedulePoint(Object object) {
         TaskImpl<?> me = running;
         if (me != null) {
@@ -1037,12 +729,7 @@ public final class Scheduler {
         schedulePoint();
     }
 
-    /**
-     * Tells strategies that track racing steps (POS) that the running step operated on
-     * {@code object} without yielding (a release, a set, a close). Costs one branch otherwise.
-     *
-     * @param object the primitive operated on
-     */
+    /** The running step operated on {@code object} without yielding (a release, a set): POS hears of it. */
     public void touched(Object object) {
         if (tracksObjects) {
             picker.touched(object);
@@ -1076,23 +763,9 @@ public final class Scheduler {
                 && steps < maxSteps && offloadsInFlight == 0 && (simulated || !timers.anyDue(clock.now()));
     }
 
-    /**
-     * Blocks {@code me} until the loop clock reaches {@code deadline}. A checkpoint.
-     *
-     * @param me the calling task
-     * @param deadline loop-clock nanos
-     */
+    /** Blocks {@code me} until the loop clock reaches {@code deadline} (loop-clock nanos): a checkpoint. */
     public void sleepUntil(TaskImpl<?> me, long deadline) {
-        checkCancelled(me);
-        if (deadline <= clock.now()) {
-            schedulePoint();
-            return;
-        }
-        me.sleepTimer.wakeAt = deadline;
-        while (clock.now() < deadline) {
-            timers.arm(me.sleepTimer, deadline);
-            block(me, me.sleepTimer, me.sleepTimer);
-        }
+        timers.sleepUntil(me, deadline);
     }
 
     void disarm(Timer t) {
@@ -1149,33 +822,35 @@ public final class Scheduler {
         }
     }
 
-    // =====================================================================================
-    // Other threads: the inbox, offloaded work, signals
-    // =====================================================================================
+    // ---- Other threads: the inbox, offloaded work, signals
+
+    /** Runs what other threads posted (unwinding an aborted run). Driver thread. */
+    void drainInbox() {
+        inbox.drain();
+    }
+
+    /** One step of a task unwinding an aborted run, in FIFO order. */
+    void runUnwindingStep(TaskImpl<?> t) {
+        pickedAmong = 1;
+        runStep(t);
+    }
 
     /** Runs {@code action} on the driver at its next step. Any thread. */
     void post(Runnable action) {
         inbox.post(action);
     }
 
-    /**
-     * Parks the driver until something arrives in the inbox, a stop is requested, or the wall
-     * clock reaches {@code wallDeadline} ({@link System#nanoTime()}).
-     *
-     * @return whether something arrived
-     */
+    /** @return whether news came to the inbox before a stop or {@code wallDeadline} (nanoTime), parking the driver */
     boolean awaitInbox(long wallDeadline) {
         return inbox.await(wallDeadline, this::stopRequested);
     }
 
     /**
-     * Runs {@code work} on a platform thread and returns its result to the calling task.
+     * {@code Loop.toThread}: runs {@code work} on a platform thread, see {@link Offloads#call}.
      *
-     * @param me the calling task
-     * @param work the work
-     * @param <T> its result type
-     * @return its result
-     * @throws Exception its failure
+     * @param <T> the result type
+     * @return the work's result
+     * @throws Exception the work's failure
      */
     public <T> T toThread(TaskImpl<?> me, ThrowingSupplier<T> work) throws Exception {
         return Offloads.call(this, me, work);
@@ -1189,88 +864,9 @@ public final class Scheduler {
         offloadsInFlight--;
     }
 
-    /** Cancels the root group (SIGINT / SIGTERM in real mode). Thread-safe. */
-    void cancelRootFromOutside(CancelReason reason) {
-        post(() -> {
-            if (rootGroup != null) {
-                CancelScopeTree.cancel(this, rootGroup.scope, reason);
-            } else if (rootTask != null) {
-                CancelScopeTree.cancel(this, rootTask.root, reason);
-            }
-        });
-    }
+    // ---- Diagnostics
 
-    // =====================================================================================
-    // Ending an aborted run: no task thread outlives its run
-    // =====================================================================================
-
-    private void killAll() {
-        killing = true;
-        if (trace != null) {
-            trace.runEnded();
-        }
-        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
-            if (t.blockedOn != null) {
-                if (t.waitQueue != null) {
-                    t.waitQueue.remove(t);
-                }
-                timers.disarm(t.sleepTimer);
-                wake(t, TaskImpl.WAKE_KILLED);
-            } else if (t.foreignContinuation != null) {
-                makeReady(t, OutsideWaits.takeHeld(t));
-            } else if (!t.inReady) {
-                t.thread.interrupt(); // parked in java.util.concurrent: an interruptible wait ends
-            }
-        }
-        long budget = 1_000_000;
-        while (budget-- > 0) {
-            drainInboxWhileKilling();
-            if (ready.isEmpty()) {
-                break;
-            }
-            TaskImpl<?> t = ready.removeAt(0);
-            pickedAmong = 1;
-            runStep(t);
-            if (!t.done && !t.inReady && t.blockedOn == null && t.foreignContinuation == null && !t.killInterrupted) {
-                // it parked in java.util.concurrent while unwinding (e.g. in a finally): end that wait too,
-                // once: a wait that ignores interrupts (ReentrantLock.lock) would otherwise spin here
-                t.killInterrupted = true;
-                t.thread.interrupt();
-            }
-        }
-    }
-
-    private void drainInboxWhileKilling() {
-        inbox.drain();
-        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
-            if (t.foreignContinuation != null) {
-                makeReady(t, OutsideWaits.takeHeld(t));
-            }
-        }
-    }
-
-    // =====================================================================================
-    // Diagnostics
-    // =====================================================================================
-
-    /** The deadlock report of the live tasks; also leaves its cycles in {@link #deadlockCycles}. */
-    private String deadlockReport() {
-        String header = simulated
-                ? "deadlock: every task is blocked and no timer is pending (virtual time " + formatNanos(clock.now())
-                        + ", step " + steps + ")."
-                : "deadlock: every task is blocked in simloop and no timer or offloaded call is pending (step "
-                        + steps + ").";
-        DeadlockReport report = DeadlockReport.ofLiveTasks(header, liveHead);
-        deadlockCycles = report.cycles();
-        return report.message();
-    }
-
-    /**
-     * Formats loop-clock nanos for messages, e.g. {@code 1.5s} or {@code 2h3m}.
-     *
-     * @param nanos the nanos
-     * @return the text
-     */
+    /** @return loop-clock nanos for messages, e.g. {@code 1.5s} or {@code 2h3m}; {@code never} for MAX_VALUE */
     public static String formatNanos(long nanos) {
         if (nanos == Long.MAX_VALUE) {
             return "never";
@@ -1285,6 +881,6 @@ public final class Scheduler {
     @Override
     public String toString() {
         return (simulated ? "simulated" : "real") + " loop at step " + steps + ", time " + formatNanos(clock.now())
-                + ", " + liveCount + " live tasks";
+                + ", " + live.count() + " live tasks";
     }
 }

@@ -25,7 +25,7 @@ final class Signals {
                 try {
                     previous[i] = Signal.handle(new Signal(NAMES[i]), sig -> {
                         for (Scheduler l : LOOPS) {
-                            l.cancelRootFromOutside(CancelReason.SIGNAL);
+                            cancelRoot(l);
                         }
                     });
                 } catch (IllegalArgumentException | UnsupportedOperationException unavailable) {
@@ -34,6 +34,17 @@ final class Signals {
             }
         }
         LOOPS.add(loop);
+    }
+
+    /** Cancels {@code loop}'s root group, on its driver (posted from the signal handler's thread). */
+    private static void cancelRoot(Scheduler loop) {
+        loop.post(() -> {
+            if (loop.rootGroup != null) {
+                CancelScopeTree.cancel(loop, loop.rootGroup.scope, CancelReason.SIGNAL);
+            } else if (loop.rootTask != null) {
+                CancelScopeTree.cancel(loop, loop.rootTask.root, CancelReason.SIGNAL);
+            }
+        });
     }
 
     static synchronized void unregister(Scheduler loop) {

@@ -24,7 +24,7 @@ public final class StartState implements Abortable, WaitTarget {
 
     /** Called by the started task. */
     public void started(Object v) {
-        TaskImpl<?> me = Scheduler.current("TaskStatus.started");
+        TaskImpl<?> me = Current.task("TaskStatus.started");
         if (started) {
             throw new IllegalStateException("TaskStatus.started was called twice by task '" + me.name()
                     + "'; call it exactly once, when the task is ready");

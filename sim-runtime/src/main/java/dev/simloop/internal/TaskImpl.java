@@ -158,12 +158,50 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
         try {
             // throws TaskAbandoned when the task first runs after its run has ended (unwinding an
             // aborted run): user code must not start then
-            Scheduler.current("a task's start");
+            Current.task("a task's start");
             v = body.get();
         } catch (Throwable e) {
             f = explainHumongousStack(e);
         }
-        loop.finishTask(this, v, f);
+        finish(v, f);
+    }
+
+    /**
+     * The task's end, on its own thread as the last thing it does: records the outcome (a
+     * {@code Cancelled} that a scope of this task explains is a cancellation, not a failure), breaks
+     * the locks it still holds, closes its scope, wakes its joiners and tells its group.
+     */
+    private void finish(T v, Throwable f) {
+        loop.taskEnded(this);
+        if (f instanceof TaskAbandoned) {
+            done = true;
+            CancelScopeTree.close(loop, root);
+            return;
+        }
+        f = CancelScopeTree.interruptAsCancelled(loop, this, f);
+        if (f instanceof dev.simloop.Cancelled) {
+            cancelled = true;
+            if (CancelScopeTree.catches(root)) {
+                root.cancelledCaught = true;
+            } else if (CancelScopeTree.visibleCancel(loop, root) == null) {
+                strayCancel = true; // a Cancelled no scope of ours raised: report it as a failure
+            }
+        }
+        value = v;
+        failure = wrapChecked(name, f);
+        if (loop.tracing()) {
+            loop.traceEvent(this, failure == null || (cancelled && !strayCancel) ? Trace.Kind.FINISH : Trace.Kind.FAIL,
+                    cancelled ? "cancelled" : failure == null ? "" : String.valueOf(failure));
+        }
+        done = true;
+        HeldResource.finished(this); // locks it still holds break, and their waiters are told
+        CancelScopeTree.close(loop, root);
+        joiners.unparkAll();
+        if (start != null && !start.started) {
+            start.childEndedBeforeStarted(loop, this);
+        } else if (group != null) {
+            group.childFinished(this);
+        }
     }
 
     /**
@@ -198,7 +236,55 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
             Offloads.FOREIGN_CARRIERS.execute(continuation);
             return;
         }
-        loop.submitted(this, continuation);
+        Thread caller = Thread.currentThread();
+        TaskImpl<?> running = loop.runningTask();
+        if (caller != loop.driver && (running == null || caller != running.thread)) {
+            fromOutside(continuation, caller);
+        } else {
+            fromTheLoop(continuation, caller == loop.driver && running == this);
+        }
+    }
+
+    /**
+     * A thread the loop does not own made the task runnable: hand it to the driver, which in a
+     * simulation holds it (see {@link OutsideWaits#foreignWake}).
+     */
+    private void fromOutside(Runnable continuation, Thread caller) {
+        if (loop.simulated) {
+            String who = Threads.describe(caller);
+            loop.post(() -> loop.outside.foreignWake(this, continuation, who));
+        } else {
+            loop.post(() -> {
+                if (!inReady && !done) {
+                    loop.makeReady(this, continuation);
+                }
+            });
+        }
+    }
+
+    /** The driver, or the task running on it, made the task runnable: it is ready, in most cases. */
+    private void fromTheLoop(Runnable continuation, boolean ownPark) {
+        if (inReady || done) {
+            return; // a duplicate: the JDK resubmits a runnable thread whose stack was read (Frames.stackOf)
+        }
+        if (loop.simulated && this == loop.inspecting) {
+            // unparked from outside while the driver read its stack: the JDK resubmits it from there
+            loop.outside.foreignWake(this, continuation, "a thread the simulation does not own");
+        } else if (loop.simulated && ownPark && VirtualThreads.unparkedWhileParking(thread)) {
+            this.continuation = continuation; // unparked from outside while it parked: the step goes on
+            resumeInStep = true;
+        } else {
+            loop.outside.leave(this);
+            loop.makeReady(this, continuation);
+        }
+    }
+
+    /** @return {@code failure} unchanged when unchecked, else wrapped in {@link dev.simloop.TaskFailedException} */
+    static Throwable wrapChecked(String taskName, Throwable failure) {
+        if (failure == null || failure instanceof RuntimeException || failure instanceof Error) {
+            return failure;
+        }
+        return new dev.simloop.TaskFailedException(taskName, failure);
     }
 
     /** @return the loop this task belongs to */
@@ -213,7 +299,7 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
 
     @Override
     public T join() {
-        TaskImpl<?> me = Scheduler.current("Task.join");
+        TaskImpl<?> me = Current.task("Task.join");
         if (me.loop != loop) {
             throw new IllegalStateException("Task.join: task '" + name + "' belongs to another loop");
         }
@@ -257,7 +343,7 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
     }
 
     void requireSameLoop(String call) {
-        TaskImpl<?> me = Scheduler.current(call);
+        TaskImpl<?> me = Current.task(call);
         if (me.loop != loop) {
             throw new IllegalStateException(call + ": task '" + name + "' belongs to another loop");
         }

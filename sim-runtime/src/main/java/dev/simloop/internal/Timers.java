@@ -37,6 +37,20 @@ final class Timers {
         return t != null && t.deadline <= now;
     }
 
+    /** Blocks {@code me} until the loop clock reaches {@code deadline}: a checkpoint. */
+    void sleepUntil(TaskImpl<?> me, long deadline) {
+        loop.checkCancelled(me);
+        if (deadline <= loop.now()) {
+            loop.schedulePoint();
+            return;
+        }
+        me.sleepTimer.wakeAt = deadline;
+        while (loop.now() < deadline) {
+            heap.arm(me.sleepTimer, deadline);
+            loop.block(me, me.sleepTimer, me.sleepTimer);
+        }
+    }
+
     void arm(Timer t, long deadline) {
         heap.arm(t, deadline);
     }

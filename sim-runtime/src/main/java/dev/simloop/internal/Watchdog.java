@@ -36,6 +36,15 @@ final class Watchdog {
     private Watchdog() {
     }
 
+    /** @return a handle on a field the watchdog reads from its own thread (opaque reads: no cost to the writer) */
+    static java.lang.invoke.VarHandle field(java.lang.invoke.MethodHandles.Lookup owner, String name, Class<?> type) {
+        try {
+            return owner.findVarHandle(owner.lookupClass(), name, type);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Starts watching {@code loop} (its driver calls this as the run starts). */
     static void watch(Scheduler loop) {
         LOOPS.add(loop);
@@ -61,9 +70,62 @@ final class Watchdog {
             for (Scheduler loop : LOOPS) {
                 long limit = loop.isSimulated() ? loop.maxStepWallNanos() : SLOW_STEP_NANOS;
                 period = Math.min(period, Math.max(MIN_PERIOD_NANOS, limit / 4));
-                loop.watch(now, limit);
+                loop.probe.look(now, limit);
             }
             LockSupport.parkNanos(period);
+        }
+    }
+
+    /**
+     * What the watchdog saw of one loop last: its running task and step, and since when. A step
+     * that has run {@code limit} nanos is a runaway in a simulation, and a slow step on a real loop.
+     * Watchdog thread only.
+     */
+    static final class Probe {
+        private final Scheduler loop;
+        private long seenSteps = -1;
+        private TaskImpl<?> seenTask;
+        private long seenSince;
+        private long reportedStep = -1;
+
+        Probe(Scheduler loop) {
+            this.loop = loop;
+        }
+
+        void look(long now, long limit) {
+            TaskImpl<?> r = loop.runningSeenFromOutside();
+            long s = loop.stepsSeenFromOutside();
+            if (r == null || s != seenSteps || r != seenTask) {
+                seenSteps = s;
+                seenTask = r;
+                seenSince = now;
+                return;
+            }
+            if (now - seenSince < limit || reportedStep == s) {
+                return;
+            }
+            reportedStep = s;
+            StackTraceElement[] stack = r.thread.getStackTrace();
+            if (loop.isSimulated()) {
+                loop.ranAway(ranAway(r, stack, now - seenSince, s), s);
+            } else {
+                slowStep(r, now - seenSince, stack);
+            }
+        }
+
+        private dev.simloop.LimitExceeded ranAway(TaskImpl<?> t, StackTraceElement[] stack, long nanos, long step) {
+            StringBuilder where = new StringBuilder();
+            appendStack(where, stack);
+            dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + t.name() + "' ran for "
+                    + Scheduler.formatNanos(nanos) + " of real time without reaching a checkpoint (maxStepWallTime = "
+                    + Scheduler.formatNanos(loop.maxStepWallNanos()) + ", step " + step + ", virtual time "
+                    + Scheduler.formatNanos(loop.now()) + "): a CPU loop, or a call that blocks its thread, which no "
+                    + "simulation can schedule around. The run stops here. The task's thread cannot be stopped (the "
+                    + "JVM cannot kill a thread): it goes on until it reaches a checkpoint, where it unwinds. If the "
+                    + "step is only slow, raise the limit with Simulation.builder().maxStepWallTime(d) or "
+                    + "@SimulatedLoop(maxStepWallTime = ...). The task is at:" + where);
+            e.setStackTrace(stack);
+            return e;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.simloop.sync;
 
+import dev.simloop.internal.Current;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
@@ -70,7 +71,7 @@ public final class Channel<T> implements Iterable<T> {
      */
     public void send(T value) {
         Objects.requireNonNull(value, "Channel.send: value");
-        TaskImpl<?> me = Scheduler.current("Channel.send");
+        TaskImpl<?> me = Current.task("Channel.send");
         Scheduler loop = me.loop();
         loop.checkCancelled(me);
         if (closed) {
@@ -104,7 +105,7 @@ public final class Channel<T> implements Iterable<T> {
      */
     public boolean trySend(T value) {
         Objects.requireNonNull(value, "Channel.trySend: value");
-        TaskImpl<?> me = Scheduler.current("Channel.trySend");
+        TaskImpl<?> me = Current.task("Channel.trySend");
         if (closed) {
             throw new ChannelClosedException("Channel.trySend: " + me + " sent on a closed channel");
         }
@@ -127,7 +128,7 @@ public final class Channel<T> implements Iterable<T> {
      */
     @SuppressWarnings("unchecked")
     public T receive() {
-        TaskImpl<?> me = Scheduler.current("Channel.receive");
+        TaskImpl<?> me = Current.task("Channel.receive");
         Scheduler loop = me.loop();
         loop.checkCancelled(me);
         T v = poll(loop);
@@ -155,7 +156,7 @@ public final class Channel<T> implements Iterable<T> {
      * @throws EndOfChannelException when the channel is closed and every value has been received
      */
     public T tryReceive() {
-        TaskImpl<?> me = Scheduler.current("Channel.tryReceive");
+        TaskImpl<?> me = Current.task("Channel.tryReceive");
         T v = poll(me.loop());
         if (v == null && closed) {
             throw endOfChannel("Channel.tryReceive");
@@ -189,7 +190,7 @@ public final class Channel<T> implements Iterable<T> {
      * {@link ChannelClosedException}; buffered values stay receivable.
      */
     public void close() {
-        TaskImpl<?> me = Scheduler.current("Channel.close");
+        TaskImpl<?> me = Current.task("Channel.close");
         me.loop().touched(this);
         if (closed) {
             return;

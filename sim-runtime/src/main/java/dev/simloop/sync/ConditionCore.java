@@ -2,6 +2,7 @@ package dev.simloop.sync;
 
 import dev.simloop.Cancelled;
 import dev.simloop.internal.Priorities;
+import dev.simloop.internal.Current;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
@@ -28,7 +29,7 @@ final class ConditionCore implements WaitTarget {
     }
 
     void await(String call) {
-        TaskImpl<?> me = Scheduler.current(call);
+        TaskImpl<?> me = Current.task(call);
         Scheduler loop = me.loop();
         lock.requireHolder(me, call);
         loop.checkCancelled(me); // raised while still holding the lock
@@ -53,7 +54,7 @@ final class ConditionCore implements WaitTarget {
     }
 
     void signal(String call) {
-        TaskImpl<?> me = Scheduler.current(call);
+        TaskImpl<?> me = Current.task(call);
         lock.requireHolder(me, call);
         TaskImpl<?> w = priority ? Priorities.mostUrgent(waiters) : waiters.peek();
         if (w != null) {
@@ -62,7 +63,7 @@ final class ConditionCore implements WaitTarget {
     }
 
     void signalAll(String call) {
-        TaskImpl<?> me = Scheduler.current(call);
+        TaskImpl<?> me = Current.task(call);
         lock.requireHolder(me, call);
         while (!waiters.isEmpty()) {
             TaskImpl<?> w = priority ? Priorities.mostUrgent(waiters) : waiters.peek();

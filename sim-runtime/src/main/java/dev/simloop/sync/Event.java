@@ -1,5 +1,6 @@
 package dev.simloop.sync;
 
+import dev.simloop.internal.Current;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
@@ -21,7 +22,7 @@ public final class Event {
 
     /** Sets the event and wakes every waiter, in the order they started waiting. Idempotent; not a checkpoint. */
     public void set() {
-        TaskImpl<?> me = Scheduler.current("Event.set");
+        TaskImpl<?> me = Current.task("Event.set");
         me.loop().touched(this);
         if (isSet) {
             return;
@@ -41,7 +42,7 @@ public final class Event {
      * no trace.
      */
     public void await() {
-        TaskImpl<?> me = Scheduler.current("Event.await");
+        TaskImpl<?> me = Current.task("Event.await");
         Scheduler loop = me.loop();
         loop.checkCancelled(me);
         if (isSet) {

@@ -2,6 +2,7 @@ package dev.simloop.sync;
 
 import dev.simloop.internal.HeldResource;
 import dev.simloop.internal.Priorities;
+import dev.simloop.internal.Current;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
@@ -43,7 +44,7 @@ final class LockCore extends HeldResource implements Held, WaitTarget {
     }
 
     void acquire(String call) {
-        TaskImpl<?> me = Scheduler.current(call, lastLoop);
+        TaskImpl<?> me = Current.task(call, lastLoop);
         Scheduler loop = me.loop();
         lastLoop = loop;
         if (holder() == me) {
@@ -71,7 +72,7 @@ final class LockCore extends HeldResource implements Held, WaitTarget {
     }
 
     boolean tryAcquire(String call) {
-        TaskImpl<?> me = Scheduler.current(call);
+        TaskImpl<?> me = Current.task(call);
         if (holder() == me) {
             if (!reentrant) {
                 throw new IllegalStateException(call + ": " + me + " already holds " + describe() + ", and a " + kind
@@ -90,7 +91,7 @@ final class LockCore extends HeldResource implements Held, WaitTarget {
     }
 
     void release(String call) {
-        TaskImpl<?> me = Scheduler.current(call, lastLoop);
+        TaskImpl<?> me = Current.task(call, lastLoop);
         requireHolder(me, call);
         if (--holds > 0) {
             return;

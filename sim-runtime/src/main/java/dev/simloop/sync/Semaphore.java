@@ -1,5 +1,6 @@
 package dev.simloop.sync;
 
+import dev.simloop.internal.Current;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
@@ -62,7 +63,7 @@ public final class Semaphore {
      * @throws dev.simloop.Cancelled when the caller's scope is cancelled; no permit is taken then
      */
     public void acquire() {
-        TaskImpl<?> me = Scheduler.current("Semaphore.acquire");
+        TaskImpl<?> me = Current.task("Semaphore.acquire");
         Scheduler loop = me.loop();
         loop.checkCancelled(me);
         if (permits > 0) {
@@ -81,7 +82,7 @@ public final class Semaphore {
      * @return whether a permit was taken
      */
     public boolean tryAcquire() {
-        Scheduler.current("Semaphore.tryAcquire");
+        Current.task("Semaphore.tryAcquire");
         if (permits > 0) {
             permits--;
             return true;
@@ -95,7 +96,7 @@ public final class Semaphore {
      * @throws IllegalStateException for a bounded semaphore already at its maximum
      */
     public void release() {
-        TaskImpl<?> me = Scheduler.current("Semaphore.release");
+        TaskImpl<?> me = Current.task("Semaphore.release");
         me.loop().touched(this);
         if (waiters.unparkFirst(GRANTED) != null) {
             return; // handed straight to the longest-waiting task

@@ -1,0 +1,53 @@
+package dev.simloop.internal;
+
+/**
+ * Finds the task that is calling: every runtime call starts here. A call from a thread that is not
+ * a loop task fails with a message that says what the thread is and what to do
+ * ({@link Threads#notInATask}); a call from a task of a run that has ended unwinds it
+ * ({@link TaskAbandoned}).
+ */
+public final class Current {
+    private Current() {
+    }
+
+    /**
+     * @param call the API call being made, for the error message
+     * @return the task running on this thread
+     * @throws IllegalStateException when called from a thread that is not a loop task
+     */
+    public static TaskImpl<?> task(String call) {
+        TaskImpl<?> t = TaskImpl.CURRENT.get();
+        if (t == null || t.done) {
+            throw Threads.notInATask(call);
+        }
+        if (t.loop.isKilling()) {
+            throw new TaskAbandoned("the run of this task has already ended");
+        }
+        return t;
+    }
+
+    /**
+     * As {@link #task(String)}, first trying {@code hint}, the loop a primitive was last used in:
+     * when the task running there is the caller, no thread-local lookup is needed. Hot primitives
+     * (locks) keep such a hint.
+     *
+     * @param call the API call being made, for the error message
+     * @param hint a loop the caller probably runs in, or null
+     * @return the calling task
+     */
+    public static TaskImpl<?> task(String call, Scheduler hint) {
+        if (hint != null) {
+            TaskImpl<?> r = hint.runningTask();
+            if (r != null && r.thread == Thread.currentThread() && !r.done && !hint.isKilling()) {
+                return r; // the mounted task of that loop is this thread: it is the caller, and alive
+            }
+        }
+        return task(call);
+    }
+
+    /** @return the task running on this thread, or null outside a loop */
+    public static TaskImpl<?> orNull() {
+        TaskImpl<?> t = TaskImpl.CURRENT.get();
+        return t == null || t.done ? null : t;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.simloop.internal;
+
+import dev.simloop.LimitExceeded;
+
+/** The limits that stop a run, and their messages: which limit, its value, and how to raise it. */
+final class Limits {
+    private Limits() {
+    }
+
+    static LimitExceeded maxSteps(long steps, long maxSteps, long now) {
+        return new LimitExceeded("simulation stopped after " + steps + " steps (maxSteps = " + maxSteps
+                + ") at virtual time " + Scheduler.formatNanos(now) + ": a task may be spinning on checkpoints "
+                + "without making progress. Raise the limit with Simulation.builder().maxSteps(n) "
+                + "or @SimulatedLoop(maxSteps = n).");
+    }
+
+    static LimitExceeded maxVirtualTime(long now, long next, long maxVirtualNanos) {
+        return new LimitExceeded("simulation stopped at virtual time " + Scheduler.formatNanos(now)
+                + ": the next timer is at " + Scheduler.formatNanos(next) + ", past maxVirtualTime = "
+                + Scheduler.formatNanos(maxVirtualNanos) + ". Raise it with Simulation.builder().maxVirtualTime(d) "
+                + "or @SimulatedLoop(maxVirtualTime = ...).");
+    }
+
+    static LimitExceeded stopped(String when) {
+        return new LimitExceeded("the run was stopped because the thread waiting for it was interrupted (a test "
+                + "timeout?) at " + when);
+    }
+}
