@@ -103,4 +103,19 @@ class OutsideLoopTest {
         })).value();
         assertThat(v).isEqualTo("named on named virtual true; main is main, simulated true");
     }
+
+    @Test
+    void theMessageSaysWhatTheCallingThreadIsNeverAnEmptyName() throws Exception {
+        Thread.currentThread().getName(); // the test runner's thread, e.g. 'main'
+        Throwable fromHere = catchThrowable(() -> Loop.sleep(Duration.ofSeconds(1)));
+        assertThat(fromHere).hasMessageStartingWith("Loop.sleep must be called from a simloop task, but the calling "
+                + "thread, thread '" + Thread.currentThread().getName() + "', is not a task of any loop.");
+        AtomicReference<Throwable> fromVirtual = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> fromVirtual.set(catchThrowable(() -> Loop.sleep(Duration.ofSeconds(1))))).join();
+        assertThat(fromVirtual.get()).hasMessageStartingWith("Loop.sleep must be called from a simloop task, but the "
+                + "calling thread, a virtual thread that is not a simloop task (VirtualThread[#")
+                .hasMessageContaining("Threads a task starts itself (Thread.ofVirtual, executors, StructuredTaskScope "
+                        + "forks) are not tasks: spawn tasks with TaskGroup.spawn instead.")
+                .hasMessageNotContaining("thread ''");
+    }
 }

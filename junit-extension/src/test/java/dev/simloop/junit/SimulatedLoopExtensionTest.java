@@ -571,4 +571,31 @@ class SimulatedLoopExtensionTest {
                 + dev.simloop.Schedule.parse(line).seed() + "); 1 schedule failed outside failOn (1 "
                 + IllegalStateException.class.getName() + ")");
     }
+
+    @Test
+    void aRuntimeCallInBeforeEachSaysThatItRunsOutsideTheSimulation() {
+        Throwable t = onlyFailure(run(Fixtures.ClockInBeforeEach.class));
+        assertThat(t).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Loop.clock must be called from a simloop task, but it was called from "
+                        + "@BeforeEach method ClockInBeforeEach.setUp, which JUnit runs outside the simulated run")
+                .hasMessageContaining("move the call into the test method");
+    }
+
+    @Test
+    void aTimeoutDuringACheckedScheduleIsReportedAsATimeoutNotAsNondeterminism() {
+        long t0 = System.nanoTime();
+        Throwable t = onlyFailure(run(Fixtures.TimeoutDuringAReplay.class));
+        assertThat(t).isInstanceOf(TimeoutException.class).hasMessageContaining("timed out after 300 milliseconds");
+        assertThat(t.getSuppressed()).noneMatch(s -> s instanceof NondeterminismDetected
+                || s.getCause() instanceof NondeterminismDetected);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void aReentrantLockHeldAcrossSleepsPassesThreeHundredSchedules() {
+        EngineExecutionResults r = run(Fixtures.ReentrantLockAcrossSleeps.class);
+        r.testEvents().assertStatistics(s -> s.started(1).succeeded(1).failed(0));
+        assertThat(Fixtures.LOG).hasSize(300).containsOnly("virtual time 3000000");
+    }
 }

@@ -23,16 +23,19 @@ import java.util.concurrent.Executor;
  *                                       a join, an offload): {@link #wake} is WAKE_NONE, and
  *                                       {@link #abortable} says how a cancel ends the wait
  * OUTSIDE    false    null       false  parked outside simloop (a monitor, a java.util.concurrent
- *                                       synchronizer, ...); see {@link OutsideWaits}. A wake-up
- *                                       from a thread the loop does not own is held in
- *                                       {@link #foreignContinuation}
+ *                                       synchronizer, a future, ...); in a simulation
+ *                                       {@link #outside} says which kind (see {@link OutsideWaits}),
+ *                                       and a wake-up from a thread the loop does not own is held
+ *                                       in {@link #foreignContinuation}
  * DONE       false    null       true   finished; {@link #value} or {@link #failure} is final
  * </pre>
  * Transitions: READY → RUNNING (the driver picks it); RUNNING → READY (a schedule point),
  * BLOCKED ({@code Scheduler.block}), OUTSIDE (it parked elsewhere) or DONE; BLOCKED → READY (a
  * wake, a cancel that the wait's {@link Abortable} accepts, or the end of an aborted run);
- * OUTSIDE → READY (a task of the loop unparks it, or a held wake-up is let through). Only the
- * driver's thread changes these fields. A task is in at most one {@link WaitQueue} at a time, and
+ * OUTSIDE → READY (a task of the loop unparks it, or a held wake-up is let through). In a
+ * simulation, RUNNING → OUTSIDE → RUNNING within one step when the outside ends the wait at once
+ * (the JDK resubmits the task while it parks: {@link #resumeInStep}; or the step waits in place for
+ * the common pool). Only the driver's thread changes these fields. A task is in at most one {@link WaitQueue} at a time, and
  * only while BLOCKED ({@link #waitQueue} non-null).
  *
  * @param <T> the type of the task's value

@@ -68,8 +68,8 @@ final class Threads {
 
     private static String lifecycleAnnotation(StackWalker.StackFrame f) {
         Class<?> c = f.getDeclaringClass();
-        if (c.getName().startsWith("java.") || c.getName().startsWith("org.junit.") || c.getName().startsWith("dev.simloop.")
-                && !c.getName().contains("Test")) {
+        if (c.getName().startsWith("java.") || c.getName().startsWith("jdk.") || c.getName().startsWith("org.junit.")
+                || !Frames.isUserFrame(f.toStackTraceElement())) {
             return null;
         }
         try {

@@ -253,4 +253,19 @@ class TraceTest {
         assertThat(r.chromeTraceJson().orElseThrow()).contains("\"name\":\"acquire\"").contains("\"name\":\"release\"")
                 .contains("\"name\":\"priority\"");
     }
+
+    @Test
+    void afterADeadlockTheTableEndsAtTheFailureAndSaysTheTearDownIsLeftOut() {
+        dev.simloop.SimResult<Object> r = dev.simloop.Simulation.builder().strategy(dev.simloop.Strategy.fifo())
+                .trace(true).run(() -> dev.simloop.TaskGroup.with(tg -> {
+                    tg.spawn("waiter", () -> new dev.simloop.sync.Event().await());
+                    return null;
+                }));
+        org.assertj.core.api.Assertions.assertThat(r.failure()).isInstanceOf(dev.simloop.DeadlockDetected.class);
+        String table = r.traceTable(100).orElseThrow();
+        org.assertj.core.api.Assertions.assertThat(table).endsWith("more events unwound its tasks and are not shown)\n");
+        org.assertj.core.api.Assertions.assertThat(table.lines().filter(l -> l.contains("|"))
+                .reduce((a, b) -> b).orElseThrow()).contains("block");
+        org.assertj.core.api.Assertions.assertThat(r.chromeTraceJson().orElseThrow()).doesNotContain("TaskAbandoned");
+    }
 }

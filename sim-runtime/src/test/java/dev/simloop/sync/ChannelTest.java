@@ -199,4 +199,15 @@ class ChannelTest {
             assertThat(got).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 100, 101, 102, 103, 104, 200, 201, 202, 203, 204);
         }
     }
+
+    @Test
+    void tryReceiveOnAClosedDrainedChannelNamesTryReceive() {
+        Throwable t = Sims.fifo(() -> {
+            Channel<String> ch = new Channel<>(1);
+            ch.close();
+            return org.assertj.core.api.Assertions.catchThrowable(ch::tryReceive);
+        });
+        org.assertj.core.api.Assertions.assertThat(t).isInstanceOf(EndOfChannelException.class)
+                .hasMessage("Channel.tryReceive: the channel is closed and every value has been received");
+    }
 }

@@ -119,4 +119,19 @@ class SemaphoreTest {
         });
         assertThat(log).containsExactly("a cancelled true, waiting 1", "b acquired", "permits 1");
     }
+
+    @Test
+    void aHoldHandleReleasesOnceAndRefusesASecondClose() {
+        String v = Sims.fifo(() -> {
+            Semaphore sem = new Semaphore(1);
+            Held h = sem.hold();
+            h.close();
+            Throwable again = org.assertj.core.api.Assertions.catchThrowable(h::close);
+            return sem.availablePermits() + " permit, then " + again.getClass().getSimpleName() + ": "
+                    + again.getMessage();
+        });
+        org.assertj.core.api.Assertions.assertThat(v).isEqualTo("1 permit, then IllegalStateException: Semaphore.hold: "
+                + "this handle was closed already; each handle releases its permit once (closing it again would add a "
+                + "permit nobody took)");
+    }
 }

@@ -1,0 +1,122 @@
+package dev.simloop.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The deadlock report as a pure function of a wait-for graph: cycles, their order and the text. */
+class DeadlockReportCyclesTest {
+
+    private static List<List<Integer>> cycles(int[][] edges) {
+        List<List<Integer>> out = new ArrayList<>();
+        for (int[] c : DeadlockReport.findCycles(edges)) {
+            List<Integer> l = new ArrayList<>();
+            for (int v : c) {
+                l.add(v);
+            }
+            out.add(l);
+        }
+        return out;
+    }
+
+    @Test
+    void noEdgesNoCycles() {
+        assertThat(cycles(new int[][] {{}, {}, {}})).isEmpty();
+        assertThat(cycles(new int[][] {{1}, {2}, {}})).as("a chain").isEmpty();
+    }
+
+    @Test
+    void aSelfLoopIsACycleOfOne() {
+        assertThat(cycles(new int[][] {{}, {1}})).containsExactly(List.of(1));
+    }
+
+    @Test
+    void eachCycleStartsAtItsEarliestNodeAndFollowsTheEdges() {
+        // 2 → 0 → 1 → 2, reported from 0
+        assertThat(cycles(new int[][] {{1}, {2}, {0}})).containsExactly(List.of(0, 1, 2));
+    }
+
+    @Test
+    void everyElementaryCycleOfAComponentIsFoundOnceInEdgeOrder() {
+        // 0 ⇄ 1, 1 ⇄ 2, and 0 → 2: cycles [0,1], [0,2,1], [1,2] (each elementary cycle once)
+        int[][] g = {{1, 2}, {0, 2}, {1}};
+        assertThat(cycles(g)).containsExactly(List.of(0, 1), List.of(0, 2, 1), List.of(1, 2));
+    }
+
+    @Test
+    void separateComponentsAreReportedInTheOrderOfTheirEarliestNode() {
+        int[][] g = {{}, {4}, {3}, {2}, {1}, {}};
+        assertThat(cycles(g)).containsExactly(List.of(1, 4), List.of(2, 3));
+    }
+
+    @Test
+    void atMostTwentyCyclesAreReported() {
+        // a complete digraph on 6 nodes has far more than 20 elementary cycles
+        int n = 6;
+        int[][] g = new int[n][];
+        for (int v = 0; v < n; v++) {
+            int[] e = new int[n - 1];
+            int k = 0;
+            for (int w = 0; w < n; w++) {
+                if (w != v) {
+                    e[k++] = w;
+                }
+            }
+            g[v] = e;
+        }
+        assertThat(DeadlockReport.findCycles(g)).hasSize(DeadlockReport.MAX_REPORTED_CYCLES);
+    }
+
+    @Test
+    void aLongChainOfWaitsDoesNotOverflowTheStack() {
+        int n = 100_000; // a ring of 100,000 joins: iterative, so no StackOverflowError
+        int[][] g = new int[n][];
+        for (int v = 0; v < n; v++) {
+            g[v] = new int[] {(v + 1) % n};
+        }
+        List<int[]> found = DeadlockReport.findCycles(g);
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0)).hasSize(n).startsWith(0, 1, 2);
+    }
+
+    @Test
+    void componentsAreMutuallyReachableSets() {
+        int[] comp = DeadlockReport.stronglyConnectedComponents(new int[][] {{1}, {0}, {0, 3}, {}});
+        assertThat(comp[0]).isEqualTo(comp[1]);
+        assertThat(comp[2]).isNotEqualTo(comp[0]).isNotEqualTo(comp[3]);
+    }
+
+    @Test
+    void theTextListsCyclesFirstThenTheOtherTasksInSpawnOrder() {
+        DeadlockReport r = DeadlockReport.of("deadlock:", List.of("main", "a", "b", "idle"),
+                new String[] {"task 'main' waits for its group", "task 'a' waits for L2 held by 'b'",
+                    "task 'b' waits for L1 held by 'a'", "task 'idle' waits for an event"},
+                new int[][] {{1, 2, 3}, {2}, {1}, {}});
+        assertThat(r.message()).isEqualTo("deadlock: 1 wait-for cycle, then the other blocked tasks:\n"
+                + "cycle: 'a' → 'b' → 'a'\n"
+                + "  task 'a' waits for L2 held by 'b'\n"
+                + "  → task 'b' waits for L1 held by 'a'\n"
+                + "other blocked tasks:\n"
+                + "  task 'main' waits for its group\n"
+                + "  task 'idle' waits for an event");
+        assertThat(r.cycles()).containsExactly(List.of("a", "b"));
+    }
+
+    @Test
+    void withoutACycleTheTextSaysBlockedTasks() {
+        DeadlockReport r = DeadlockReport.of("deadlock:", List.of("main"), new String[] {"task 'main' waits"},
+                new int[][] {{}});
+        assertThat(r.message()).isEqualTo("deadlock: Blocked tasks:\n  task 'main' waits");
+        assertThat(r.cycles()).isEmpty();
+    }
+
+    @Test
+    void theHeaderSaysTheModeAndWhen() {
+        assertThat(DeadlockReport.header(true, 1_500_000_000L, 7))
+                .isEqualTo("deadlock: every task is blocked and no timer is pending (virtual time 1.5s, step 7).");
+        assertThat(DeadlockReport.header(false, 0, 3)).isEqualTo(
+                "deadlock: every task is blocked in simloop and no timer or offloaded call is pending (step 3).");
+    }
+}
