@@ -300,7 +300,7 @@ class ExploringSnippetsTest {
         String line = failing.replayLine();
         // snippet:lenient-replay
         SimResult<Integer> exact = Simulation.builder().replay(line)
-                .run(ExploringSnippetsTest::loadsOfOneKeyAfterAnEdit);   // fails: "replay diverged at step 7 ..."
+                .run(ExploringSnippetsTest::loadsOfOneKeyAfterAnEdit);   // fails: ReplayDiverged, "the program or its inputs changed ..."
         SimResult<Integer> lenient = Simulation.builder().replay(line).lenientReplay(true)
                 .run(ExploringSnippetsTest::loadsOfOneKeyAfterAnEdit);   // follows the line while it fits
         // end-snippet
