@@ -2,6 +2,7 @@ package dev.simloop.junit;
 
 import dev.simloop.BoundedSearch;
 import dev.simloop.Exploration.StopReason;
+import dev.simloop.LimitExceeded;
 import dev.simloop.ReplayDiverged;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
@@ -143,9 +144,11 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
      */
     private static Throwable failureOf(SimResult<?> r, RunConfig cfg, ReflectiveInvocationContext<Method> call,
             ExtensionContext context) {
-        if (r.failure() instanceof ReplayDiverged || (r.failed() && Thread.currentThread().isInterrupted())) {
-            // the line no longer fits the test (it changed since), or a @Timeout stopped the run: a
-            // second run has nothing to tell, and its difference must not be blamed on the test
+        if (r.failure() instanceof ReplayDiverged || r.failure() instanceof LimitExceeded
+                || (r.failed() && Thread.currentThread().isInterrupted())) {
+            // the line no longer fits the test (it changed since), a limit stopped the run (a second run
+            // would hit it again, a runaway task after another maxStepWallTime), or a @Timeout stopped
+            // it: a second run has nothing to tell, and a difference must not be blamed on the test
             return unwrap(r.failure());
         }
         if (cfg.checkDeterminism() || cfg.isReplay()) {
