@@ -2,7 +2,6 @@ package dev.simloop;
 
 import dev.simloop.internal.GroupImpl;
 import dev.simloop.internal.Current;
-import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.StartState;
 import dev.simloop.internal.TaskImpl;
 import java.util.Objects;

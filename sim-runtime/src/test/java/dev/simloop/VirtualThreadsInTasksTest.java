@@ -88,4 +88,48 @@ class VirtualThreadsInTasksTest {
                 .hasMessageStartingWith("task 'main' started a thread the simulation does not own: a virtual thread")
                 .hasMessageContaining("VirtualThreadsInTasksTest");
     }
+
+    /**
+     * JDK 25's StructuredTaskScope is a preview API; reached by reflection (which needs no
+     * --enable-preview) so this module compiles without preview features.
+     */
+    private static Object openScopeAndFork(java.util.concurrent.Callable<Object> work) throws Exception {
+        Class<?> sts = Class.forName("java.util.concurrent.StructuredTaskScope");
+        Object scope = sts.getMethod("open").invoke(null);
+        try {
+            sts.getMethod("fork", java.util.concurrent.Callable.class).invoke(scope, work);
+            sts.getMethod("join").invoke(scope);
+            return null;
+        } finally {
+            sts.getMethod("close").invoke(scope);
+        }
+    }
+
+    @Test
+    void inASimulationAForkOfAStructuredTaskScopeFailsTheRunSayingWhatItIs() {
+        SimResult<Object> r = Simulation.run(3, () -> openScopeAndFork(() -> "forked"));
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'main' created a thread the simulation does not own: a fork of a "
+                        + "java.util.concurrent.StructuredTaskScope, at dev.simloop.VirtualThreadsInTasksTest.")
+                .hasMessageContaining("Use simloop's own structured concurrency inside simulated code: "
+                        + "TaskGroup.with(tg -> ...) and tg.spawn(...).");
+    }
+
+    @Test
+    @Timeout(60)
+    void onARealLoopAForkCallingTheLoopIsToldWhatItIs() {
+        AtomicReference<Throwable> seen = new AtomicReference<>();
+        Loop.run(() -> Loop.toThread(() -> null) == null ? openScopeAndFork(() -> {
+            try {
+                Loop.sleep(Duration.ofMillis(1));
+            } catch (IllegalStateException e) {
+                seen.set(e);
+            }
+            return null;
+        }) : null);
+        assertThat(seen.get()).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Loop.sleep must be called from a simloop task, but the calling thread, a fork "
+                        + "of a java.util.concurrent.StructuredTaskScope (VirtualThread[#")
+                .hasMessageNotContaining("thread ''");
+    }
 }

@@ -1,6 +1,5 @@
 package dev.simloop.internal;
 
-import dev.simloop.CancelReason;
 import dev.simloop.Cancelled;
 import dev.simloop.DeadlockDetected;
 import dev.simloop.LeakDetected;

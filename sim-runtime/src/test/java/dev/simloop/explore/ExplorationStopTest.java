@@ -2,12 +2,10 @@ package dev.simloop.explore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.entry;
 
 import dev.simloop.Exploration;
 import dev.simloop.Exploration.StopReason;
 import dev.simloop.Loop;
-import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.TaskGroup;
 import dev.simloop.ThrowingSupplier;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simloop.CancelScope;
 import dev.simloop.Loop;
-import dev.simloop.NondeterminismDetected;
 import dev.simloop.Schedule;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;

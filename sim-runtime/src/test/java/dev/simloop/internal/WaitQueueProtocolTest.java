@@ -10,7 +10,6 @@ import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
 import dev.simloop.TaskGroup;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
