@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,143 +51,125 @@ class CancelledWaitsLeaveNothingBehindTest {
         }
     }
 
+    /** Sleeps 1 ms inside a scope whose deadline is also at 1 ms: the deadline cancels the sleep at the tie. */
+    private static void sleepCancelledAtATie() {
+        CancelScope.moveOnAfter(Duration.ofMillis(1), () -> {
+            Loop.sleep(Duration.ofMillis(1));
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code program} (which logs into the list it is given) under 300 seeds and checks that
+     * each run passes with exactly {@code expected} in its log.
+     */
+    private static void everySeed(java.util.function.Function<List<String>, ThrowingSupplier<Object>> program,
+            String... expected) {
+        for (long seed = 0; seed < 300; seed++) {
+            List<String> log = new ArrayList<>();
+            SimResult<Object> r = Simulation.run(seed, program.apply(log));
+            assertThat(r.failed()).as("seed %d: %s", seed, r.failure()).isFalse();
+            assertThat(log).as("seed %d", seed).containsExactly(expected);
+        }
+    }
+
     /**
      * A waiter whose sleep ties with its scope's deadline at 1 ms, then waits on a primitive that a
      * releaser makes available only at 5 ms: the waiter must get through at 5 ms, not before.
      */
-    private static void waiterLeavesNothingBehind(Function<Object[], Object> make, Consumer<Object[]> await,
-            Consumer<Object[]> release) {
-        for (long seed = 0; seed < 300; seed++) {
-            List<String> log = new ArrayList<>();
-            SimResult<Object> r = Simulation.run(seed, () -> {
-                Object[] p = new Object[2];
-                p[0] = make.apply(p);
-                return TaskGroup.with(tg -> {
-                    tg.spawn("releaser", () -> {
-                        Loop.sleep(Duration.ofMillis(5));
-                        log.add("release at " + Loop.nanoTime());
-                        release.accept(p);
-                    });
-                    tg.spawn("waiter", () -> {
-                        CancelScope.moveOnAfter(Duration.ofMillis(1), () -> {
-                            Loop.sleep(Duration.ofMillis(1));
-                            return null;
-                        });
-                        await.accept(p);
-                        log.add("through at " + Loop.nanoTime());
-                    });
-                    return null;
+    private static <P> void waiterLeavesNothingBehind(java.util.function.Supplier<P> make, Consumer<P> await,
+            Consumer<P> release) {
+        everySeed(log -> () -> {
+            P p = make.get();
+            return TaskGroup.with(tg -> {
+                tg.spawn("releaser", () -> {
+                    Loop.sleep(Duration.ofMillis(5));
+                    log.add("release at " + Loop.nanoTime());
+                    release.accept(p);
                 });
+                tg.spawn("waiter", () -> {
+                    sleepCancelledAtATie();
+                    await.accept(p);
+                    log.add("through at " + Loop.nanoTime());
+                });
+                return null;
             });
-            assertThat(r.failed()).as("seed %d: %s", seed, r.failure()).isFalse();
-            assertThat(log).as("seed %d", seed).containsExactly("release at 5000000", "through at 5000000");
-        }
+        }, "release at 5000000", "through at 5000000");
     }
 
     @Test
     void eventAwait() {
-        waiterLeavesNothingBehind(p -> new Event(), p -> ((Event) p[0]).await(), p -> ((Event) p[0]).set());
+        waiterLeavesNothingBehind(Event::new, Event::await, Event::set);
     }
 
     @Test
     void channelReceive() {
-        waiterLeavesNothingBehind(p -> new Channel<String>(0), p -> ((Channel<?>) p[0]).receive(),
-                p -> ((Channel<String>) channel(p)).send("v"));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Channel<String> channel(Object[] p) {
-        return (Channel<String>) p[0];
+        waiterLeavesNothingBehind(() -> new Channel<String>(0), Channel::receive, ch -> ch.send("v"));
     }
 
     @Test
     void semaphoreAcquire() {
-        waiterLeavesNothingBehind(p -> new Semaphore(0), p -> ((Semaphore) p[0]).acquire(),
-                p -> ((Semaphore) p[0]).release());
+        waiterLeavesNothingBehind(() -> new Semaphore(0), Semaphore::acquire, Semaphore::release);
     }
 
     @Test
     void lockAcquire() {
-        // the releaser takes the lock at 0 (before the waiter asks) and lets go at 5 ms
-        for (long seed = 0; seed < 300; seed++) {
-            List<String> log = new ArrayList<>();
-            SimResult<Object> r = Simulation.run(seed, () -> {
-                Lock lock = new Lock();
-                return TaskGroup.with(tg -> {
+        // the main task takes the lock at 0 (before the waiter asks) and lets go at 5 ms
+        everySeed(log -> () -> {
+            Lock lock = new Lock();
+            return TaskGroup.with(tg -> {
+                lock.acquire();
+                tg.spawn("waiter", () -> {
+                    sleepCancelledAtATie();
                     lock.acquire();
-                    tg.spawn("waiter", () -> {
-                        CancelScope.moveOnAfter(Duration.ofMillis(1), () -> {
-                            Loop.sleep(Duration.ofMillis(1));
-                            return null;
-                        });
-                        lock.acquire();
-                        log.add("through at " + Loop.nanoTime());
-                        lock.release();
-                    });
-                    Loop.sleep(Duration.ofMillis(5));
+                    log.add("through at " + Loop.nanoTime());
                     lock.release();
-                    return null;
                 });
+                Loop.sleep(Duration.ofMillis(5));
+                lock.release();
+                return null;
             });
-            assertThat(r.failed()).as("seed %d: %s", seed, r.failure()).isFalse();
-            assertThat(log).as("seed %d", seed).containsExactly("through at 5000000");
-        }
+        }, "through at 5000000");
     }
 
     @Test
     void taskJoin() {
-        for (long seed = 0; seed < 300; seed++) {
-            List<String> log = new ArrayList<>();
-            SimResult<Object> r = Simulation.run(seed, () -> TaskGroup.with(tg -> {
-                Task<String> worker = tg.spawn("worker", () -> {
-                    Loop.sleep(Duration.ofMillis(5));
-                    return "w";
-                });
-                tg.spawn("waiter", () -> {
-                    CancelScope.moveOnAfter(Duration.ofMillis(1), () -> {
-                        Loop.sleep(Duration.ofMillis(1));
-                        return null;
-                    });
-                    log.add(worker.join() + " joined at " + Loop.nanoTime());
-                });
-                return null;
-            }));
-            assertThat(r.failed()).as("seed %d: %s", seed, r.failure()).isFalse();
-            assertThat(log).as("seed %d", seed).containsExactly("w joined at 5000000");
-        }
+        everySeed(log -> () -> TaskGroup.with(tg -> {
+            Task<String> worker = tg.spawn("worker", () -> {
+                Loop.sleep(Duration.ofMillis(5));
+                return "w";
+            });
+            tg.spawn("waiter", () -> {
+                sleepCancelledAtATie();
+                log.add(worker.join() + " joined at " + Loop.nanoTime());
+            });
+            return null;
+        }), "w joined at 5000000");
     }
 
     @Test
     void conditionAwaitReturnsOnlyWhenSignalled() {
-        for (long seed = 0; seed < 300; seed++) {
-            List<String> log = new ArrayList<>();
-            SimResult<Object> r = Simulation.run(seed, () -> {
-                Lock lock = new Lock();
-                Condition cond = new Condition(lock);
-                boolean[] signalled = {false};
-                return TaskGroup.with(tg -> {
-                    tg.spawn("signaller", () -> {
-                        Loop.sleep(Duration.ofMillis(5));
-                        lock.acquire();
-                        signalled[0] = true;
-                        cond.signal();
-                        lock.release();
-                    });
-                    tg.spawn("waiter", () -> {
-                        CancelScope.moveOnAfter(Duration.ofMillis(1), () -> {
-                            Loop.sleep(Duration.ofMillis(1));
-                            return null;
-                        });
-                        lock.acquire();
-                        cond.await(); // one await, no loop: a return without a signal would show here
-                        log.add("signalled " + signalled[0] + " at " + Loop.nanoTime());
-                        lock.release();
-                    });
-                    return null;
+        everySeed(log -> () -> {
+            Lock lock = new Lock();
+            Condition cond = new Condition(lock);
+            boolean[] signalled = {false};
+            return TaskGroup.with(tg -> {
+                tg.spawn("signaller", () -> {
+                    Loop.sleep(Duration.ofMillis(5));
+                    lock.acquire();
+                    signalled[0] = true;
+                    cond.signal();
+                    lock.release();
                 });
+                tg.spawn("waiter", () -> {
+                    sleepCancelledAtATie();
+                    lock.acquire();
+                    cond.await(); // one await, no loop: a return without a signal would show here
+                    log.add("signalled " + signalled[0] + " at " + Loop.nanoTime());
+                    lock.release();
+                });
+                return null;
             });
-            assertThat(r.failed()).as("seed %d: %s", seed, r.failure()).isFalse();
-            assertThat(log).as("seed %d", seed).containsExactly("signalled true at 5000000");
-        }
+        }, "signalled true at 5000000");
     }
 }
