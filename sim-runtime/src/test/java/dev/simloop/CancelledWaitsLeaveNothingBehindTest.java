@@ -93,7 +93,7 @@ class CancelledWaitsLeaveNothingBehindTest {
     @Test
     void channelReceive() {
         waiterLeavesNothingBehind(p -> new Channel<String>(0), p -> ((Channel<?>) p[0]).receive(),
-                p -> ((Channel<String>) channel(p)).send("v"));
+                p -> channel(p).send("v"));
     }
 
     @SuppressWarnings("unchecked")
