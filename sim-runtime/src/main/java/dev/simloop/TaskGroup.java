@@ -47,7 +47,7 @@ public final class TaskGroup {
         Objects.requireNonNull(body, "TaskGroup.with: body");
         GroupImpl g = GroupImpl.open("TaskGroup.with");
         TaskGroup tg = new TaskGroup(g);
-        g.facade = tg;
+        g.setFacade(tg);
         return g.run(() -> body.apply(tg));
     }
 
@@ -57,7 +57,7 @@ public final class TaskGroup {
         if (g == null) {
             throw new IllegalStateException(call + ": the loop's root group is not open yet");
         }
-        return (TaskGroup) g.facade;
+        return (TaskGroup) g.facade();
     }
 
     /**

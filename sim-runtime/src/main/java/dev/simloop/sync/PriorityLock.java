@@ -79,6 +79,6 @@ public final class PriorityLock extends LockBase {
      */
     public Held hold() {
         core.acquire("PriorityLock.hold");
-        return core;
+        return handle;
     }
 }
