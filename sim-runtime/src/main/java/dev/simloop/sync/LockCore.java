@@ -30,7 +30,7 @@ final class LockCore extends HeldResource implements WaitTarget {
     private int holds;
     /**
      * The loop this lock was last acquired in: a hint that spares the thread-local lookup of the
-     * calling task ({@link Scheduler#current(String, Scheduler)}); never trusted beyond that.
+     * calling task ({@link Current#task(String, Scheduler)}); never trusted beyond that.
      */
     private Scheduler lastLoop;
     /** Why the lock is broken (its holder finished while holding it); null while usable. */
