@@ -146,7 +146,6 @@ public final class TaskGroup {
      * @param <T> the type of the start value
      * @return the value given to {@code started}
      */
-    @SuppressWarnings("unchecked")
     public <T> T start(String name, Startable<T> body) {
         Objects.requireNonNull(body, "TaskGroup.start: body");
         TaskImpl<?> me = Current.task("TaskGroup.start");
@@ -157,7 +156,9 @@ public final class TaskGroup {
             body.run(status);
             return null;
         }, state, "TaskGroup.start");
-        return (T) state.await(me, child);
+        @SuppressWarnings("unchecked") // the value the child gave to status.started(T)
+        T value = (T) state.await(me, child);
+        return value;
     }
 
     /**

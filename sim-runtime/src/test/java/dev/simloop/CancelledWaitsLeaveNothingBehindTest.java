@@ -96,7 +96,7 @@ class CancelledWaitsLeaveNothingBehindTest {
                 p -> channel(p).send("v"));
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // p[0] is the Channel<String> made by channelReceive's first step
     private static Channel<String> channel(Object[] p) {
         return (Channel<String>) p[0];
     }
