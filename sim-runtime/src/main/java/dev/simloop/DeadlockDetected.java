@@ -13,6 +13,7 @@ public class DeadlockDetected extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** The task names of each cycle; immutable. */
+    @SuppressWarnings("serial") // declared as List, but always an unmodifiable JDK list of them, which serializes
     private final List<List<String>> cycles;
 
     /**

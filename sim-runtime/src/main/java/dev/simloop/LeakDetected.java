@@ -17,6 +17,7 @@ public class LeakDetected extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** One line per leak; immutable. */
+    @SuppressWarnings("serial") // declared as List, but always an unmodifiable List.copyOf, which serializes
     private final List<String> leaks;
 
     /**

@@ -52,7 +52,6 @@ public final class Loop {
      * @return main's value
      * @throws RuntimeException as {@link #run(ThrowingSupplier)}
      */
-    @SuppressWarnings("unchecked")
     public static <T> T run(PriorityPolicy policy, ThrowingSupplier<T> main) {
         Objects.requireNonNull(main, "Loop.run: main");
         Scheduler loop = Scheduler.real();
@@ -68,7 +67,9 @@ public final class Loop {
         if (f instanceof Error e) {
             throw e;
         }
-        return (T) o.value();
+        @SuppressWarnings("unchecked") // the outcome's value is what main returned: a T
+        T value = (T) o.value();
+        return value;
     }
 
     /**

@@ -307,7 +307,6 @@ public final class Simulation {
             return b;
         }
 
-        @SuppressWarnings("unchecked")
         private <T> SimResult<T> runOnce(ThrowingSupplier<T> main, DeterminismCheck check) {
             Picker picker = strategy.newPicker(seed);
             if (follow != null) {
@@ -337,8 +336,9 @@ public final class Simulation {
             } catch (Runaway r) {
                 o = r.outcome(); // a task ran away; its thread goes on without us
             }
-            return new Result<>((T) o.value(), o, strategy, priorityPolicy, seed,
-                    widths == null ? null : widths.widths());
+            @SuppressWarnings("unchecked") // the outcome's value is what main returned: a T
+            T value = (T) o.value();
+            return new Result<>(value, o, strategy, priorityPolicy, seed, widths == null ? null : widths.widths());
         }
     }
 

@@ -46,7 +46,7 @@ public final class TaskGroup {
         Objects.requireNonNull(body, "TaskGroup.with: body");
         GroupImpl g = GroupImpl.open("TaskGroup.with");
         TaskGroup tg = new TaskGroup(g);
-        g.facade = tg;
+        g.setFacade(tg);
         return g.run(() -> body.apply(tg));
     }
 
@@ -56,7 +56,7 @@ public final class TaskGroup {
         if (g == null) {
             throw new IllegalStateException(call + ": the loop's root group is not open yet");
         }
-        return (TaskGroup) g.facade;
+        return (TaskGroup) g.facade();
     }
 
     /**
@@ -145,7 +145,6 @@ public final class TaskGroup {
      * @param <T> the type of the start value
      * @return the value given to {@code started}
      */
-    @SuppressWarnings("unchecked")
     public <T> T start(String name, Startable<T> body) {
         Objects.requireNonNull(body, "TaskGroup.start: body");
         TaskImpl<?> me = Current.task("TaskGroup.start");
@@ -156,7 +155,9 @@ public final class TaskGroup {
             body.run(status);
             return null;
         }, state, "TaskGroup.start");
-        return (T) state.await(me, child);
+        @SuppressWarnings("unchecked") // the value the child gave to status.started(T)
+        T value = (T) state.await(me, child);
+        return value;
     }
 
     /**

@@ -168,7 +168,7 @@ class CancellationCornersTest {
             AtomicInteger accepted = new AtomicInteger();
             String v = Loop.run(() -> TaskGroup.with(tg -> {
                 Task<Void> acceptor = tg.spawn("acceptor", () -> {
-                    try (Socket s = server.accept()) {
+                    try (Socket _ = server.accept()) {
                         accepted.incrementAndGet();
                     }
                     return null;

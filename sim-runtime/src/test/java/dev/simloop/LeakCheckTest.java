@@ -45,7 +45,7 @@ class LeakCheckTest {
         long step = Long.parseLong(leak.getMessage().replaceAll(".*\\(step (\\d+),.*", "$1"));
         assertThat(step).isBetween(1L, r.steps());
         // reported against this run: value() throws with the replay line, and the replay fails the same way
-        assertThat(catchSimulationFailure(r)).hasCauseReference(leak);
+        assertThat(catchSimulationFailure(r)).cause().isSameAs(leak);
         SimResult<String> again = Simulation.builder().replay(r.replayLine()).run(LeakCheckTest::workers);
         assertThat(again.failure()).isInstanceOf(LeakDetected.class).hasMessage(leak.getMessage());
     }

@@ -161,10 +161,6 @@ class NondeterminismTest {
         assertThat(v).isEqualTo("done");
     }
 
-    /**
-     * Keeps the loop busy (so it cannot declare a deadlock) until the foreign wake-up has failed the
-     * run, which unwinds this task at its next checkpoint; gives up after 20 s of wall time.
-     */
     /** Checkpoints made by the busy task of the current test. */
     private static final java.util.concurrent.atomic.AtomicLong BUSY_STEPS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -182,6 +178,10 @@ class NondeterminismTest {
         }
     }
 
+    /**
+     * Keeps the loop busy (so it cannot declare a deadlock) until the foreign wake-up has failed the
+     * run, which unwinds this task at its next checkpoint; gives up after 20 s of wall time.
+     */
     private static void spinUntil(AtomicBoolean flag) {
         long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < giveUp) {

@@ -37,6 +37,8 @@ public final class TimeToBug {
     }
 
     static final class Bug extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Bug(String message) {
             super(message, null, false, false);
         }

@@ -372,7 +372,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         return ks[0];
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // rethrows t unchanged: the cast to T is erased, so it never fails
     private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
         throw (T) t;
     }

@@ -8,6 +8,10 @@ import net.jqwik.api.providers.TypeUsage;
 
 /** Default jqwik provider so that {@code @ForAll Schedule} works without setup. */
 public final class ScheduleArbitraryProvider implements ArbitraryProvider {
+    /** Creates the provider; jqwik does, through {@link java.util.ServiceLoader}. */
+    public ScheduleArbitraryProvider() {
+    }
+
     @Override
     public boolean canProvideFor(TypeUsage targetType) {
         return targetType.isOfType(Schedule.class);

@@ -59,7 +59,7 @@ class SyncProperties {
             TaskGroup.with(g -> {
                 for (int i = 0; i < cancel.size(); i++) {
                     tasks.add(g.spawn("w" + i, () -> {
-                        try (var held = lock.hold()) {
+                        try (var _ = lock.hold()) {
                             inside[0]++;
                             maxInside[0] = Math.max(maxInside[0], inside[0]);
                             try {
@@ -140,7 +140,7 @@ class SyncProperties {
             TaskGroup.with(g -> {
                 for (int i = 0; i < cancel.size(); i++) {
                     tasks.add(g.spawn(() -> {
-                        try (var held = sem.hold()) {
+                        try (var _ = sem.hold()) {
                             inside[0]++;
                             maxInside[0] = Math.max(maxInside[0], inside[0]);
                             try {

@@ -14,7 +14,4 @@ public interface Abortable {
      *     this wait cannot be interrupted (the task keeps waiting and sees the cancel later)
      */
     boolean abort(TaskImpl<?> waiter);
-
-    /** A wait that cancellation cannot interrupt (a task group waiting for its children). */
-    Abortable NEVER = waiter -> false;
 }

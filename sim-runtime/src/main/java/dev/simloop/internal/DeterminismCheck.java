@@ -58,15 +58,6 @@ public final class DeterminismCheck {
         names.add(t.name());
     }
 
-    /**
-     * A step of {@code t} just ended.
-     *
-     * @param step the step number, from 1
-     * @param readyCount how many tasks were ready when {@code t} was picked
-     * @param now the virtual time
-     * @param digest the run's digest at the end of the step
-     * @return the divergence, when this step is the first that differs from the recording
-     */
     /** @return the failure of a run whose step differed from the first run's, saying what to look for */
     static dev.simloop.NondeterminismDetected failure(String divergence) {
         return new dev.simloop.NondeterminismDetected(divergence + ". Something outside the simulation decides the "
@@ -74,6 +65,16 @@ public final class DeterminismCheck {
                 + "iteration over identity hash codes.");
     }
 
+    /**
+     * A step of {@code t} just ended.
+     *
+     * @param step the step number, from 1
+     * @param t the task that ran the step
+     * @param readyCount how many tasks were ready when {@code t} was picked
+     * @param now the virtual time
+     * @param digest the run's digest at the end of the step
+     * @return the divergence, when this step is the first that differs from the recording
+     */
     String stepEnded(long step, TaskImpl<?> t, int readyCount, long now, long digest) {
         Object state = t.done ? FINISHED : t.blockedOn != null ? t.lastObject.getClass() : YIELDED;
         if (step > MAX_RECORDED_STEPS) {

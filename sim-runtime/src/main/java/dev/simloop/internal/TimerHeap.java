@@ -68,7 +68,6 @@ final class TimerHeap {
         return (size > 1 && heap[1].deadline <= now) || (size > 2 && heap[2].deadline <= now);
     }
 
-    /** Removes and returns the earliest timer. */
     /**
      * Collects the armed timers due at {@code now} in firing order (deadline, deadlines before
      * wake-ups, then arming order), leaving them armed.
@@ -103,6 +102,7 @@ final class TimerHeap {
         return a == b ? 0 : before(a, b) ? -1 : 1;
     }
 
+    /** Removes and returns the earliest timer. */
     Timer poll() {
         Timer t = heap[0];
         remove(t);

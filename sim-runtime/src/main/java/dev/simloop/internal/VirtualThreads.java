@@ -15,7 +15,12 @@ import java.util.concurrent.locks.LockSupport;
  * with a message that says exactly what to add and where.
  */
 final class VirtualThreads {
-    static final String FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+    /**
+     * The flag that opens {@code java.lang} to this code: to every class-path class
+     * ({@code ALL-UNNAMED}) when the runtime is on the class path, to its module
+     * ({@code dev.simloop.runtime}) when it is on the module path.
+     */
+    static final String FLAG = "--add-opens java.base/java.lang=" + openTarget(VirtualThreads.class.getModule());
 
     private static final MethodHandle NEW_BUILDER;
     private static final RuntimeException UNAVAILABLE;
@@ -122,6 +127,15 @@ final class VirtualThreads {
     }
 
     private VirtualThreads() {
+    }
+
+    /**
+     * @param m the module this class is in
+     * @return what {@code --add-opens java.base/java.lang=} must name so that {@code m} may reach
+     *     into {@code java.lang}
+     */
+    static String openTarget(Module m) {
+        return m.isNamed() ? m.getName() : "ALL-UNNAMED";
     }
 
     private static String message(Throwable e) {

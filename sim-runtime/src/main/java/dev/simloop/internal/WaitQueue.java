@@ -26,6 +26,11 @@ public final class WaitQueue implements Abortable {
      * while a shield hid the cancellation. The caller re-checks its condition and parks again.
      */
     public static final Object NOT_UNPARKED = new Marker("not unparked");
+    /**
+     * A wait that cancellation cannot interrupt: an uncancellable park, a task group waiting for its
+     * children. Kept here, package-private, rather than in {@link Abortable}, whose constants are public.
+     */
+    static final Abortable UNABORTABLE = waiter -> false;
 
     // Invariant: head..tail are linked by TaskImpl.waitNext/waitPrev; every linked task has
     // waitQueue == this and is blocked (blockedOn != null) or about to block in park(); size counts them.
@@ -88,7 +93,7 @@ public final class WaitQueue implements Abortable {
      * @return the unparker's reply
      */
     public Object parkUncancellably(TaskImpl<?> me, Object target) {
-        return park(me, target, null, Abortable.NEVER);
+        return park(me, target, null, UNABORTABLE);
     }
 
     private Object park(TaskImpl<?> me, Object target, Object carried, Abortable abortable) {

@@ -126,7 +126,6 @@ public final class Channel<T> implements Iterable<T> {
      * @throws EndOfChannelException when the channel is closed and every value has been received
      * @throws dev.simloop.Cancelled when the caller's scope is cancelled; no value is taken then
      */
-    @SuppressWarnings("unchecked")
     public T receive() {
         TaskImpl<?> me = Current.task("Channel.receive");
         Scheduler loop = me.loop();
@@ -146,7 +145,9 @@ public final class Channel<T> implements Iterable<T> {
         if (reply == CLOSED) {
             throw endOfChannel("Channel.receive");
         }
-        return (T) reply;
+        @SuppressWarnings("unchecked") // any reply but CLOSED is the value a sender passed to send(T)
+        T value = (T) reply;
+        return value;
     }
 
     /**
@@ -165,11 +166,11 @@ public final class Channel<T> implements Iterable<T> {
     }
 
     /** Takes a buffered value or one from a waiting sender, refilling the buffer from the senders. */
-    @SuppressWarnings("unchecked")
     private T poll(Scheduler loop) {
         T v = buffer.poll();
         TaskImpl<?> s = senders.peek();
         if (s != null) {
+            @SuppressWarnings("unchecked") // a waiting sender carries the value it passed to send(T)
             T sent = (T) senders.carried(s);
             senders.unpark(s, TAKEN);
             if (v == null) {

@@ -77,6 +77,6 @@ public final class Lock extends LockBase {
      */
     public Held hold() {
         core.acquire("Lock.hold");
-        return core;
+        return handle;
     }
 }

@@ -8,9 +8,12 @@ import dev.simloop.Task;
  */
 abstract sealed class LockBase permits Lock, RLock, PriorityLock {
     final LockCore core;
+    /** What {@code hold()} returns: one per lock, created with it, so {@code hold()} allocates nothing. */
+    final Held handle;
 
     LockBase(LockCore core) {
         this.core = core;
+        this.handle = new LockHandle(core);
     }
 
     /** @return whether some task holds the lock */

@@ -13,23 +13,24 @@ import java.util.List;
  * The one implementation behind {@link Lock}, {@link RLock} and {@link PriorityLock}: an owned lock
  * that is handed straight to the next waiter on release (so a releaser that acquires again queues
  * behind the waiters: fairness), optionally re-entrant, optionally serving waiters by effective
- * priority and lending them to the holder (priority inheritance). It is its own {@link Held}
- * handle, so {@code hold()} allocates nothing.
+ * priority and lending them to the holder (priority inheritance). Its {@code hold()} handle is the
+ * {@link LockBase}'s one {@link LockHandle}, not this object: a {@link HeldResource} has public
+ * methods that only the loop may call.
  */
-final class LockCore extends HeldResource implements Held, WaitTarget {
+final class LockCore extends HeldResource implements WaitTarget {
     // Invariants: holder == null implies waiters is empty (release hands over directly);
     // holds > 0 exactly when holder != null; broken != null implies holder == null and no waiters.
     private final String kind;
     private final String name;
     private final boolean reentrant;
     private final boolean priority;
-    /** The call name used when the {@link Held} handle is closed; built once, so close() does not allocate. */
+    /** The call name used when the {@link Held} handle is closed; built once, so closing does not allocate. */
     private final String releaseCall;
     final WaitQueue waiters = new WaitQueue();
     private int holds;
     /**
      * The loop this lock was last acquired in: a hint that spares the thread-local lookup of the
-     * calling task ({@link Scheduler#current(String, Scheduler)}); never trusted beyond that.
+     * calling task ({@link Current#task(String, Scheduler)}); never trusted beyond that.
      */
     private Scheduler lastLoop;
     /** Why the lock is broken (its holder finished while holding it); null while usable. */
@@ -179,8 +180,8 @@ final class LockCore extends HeldResource implements Held, WaitTarget {
         return priority ? waiters : null;
     }
 
-    @Override
-    public void close() {
+    /** What closing the lock's {@link Held} handle does: one {@link #release}. */
+    void releaseByHandle() {
         release(releaseCall);
     }
 

@@ -2,7 +2,7 @@ package dev.simloop.sync;
 
 /**
  * A lock whose waiters are served by priority: {@link #release()} hands it to the waiting task with
- * the most urgent {@linkplain Task#effectivePriority() effective priority} (lowest value), the
+ * the most urgent {@linkplain dev.simloop.Task#effectivePriority() effective priority} (lowest value), the
  * longest-waiting among equals. It takes part in priority inheritance: while tasks wait for it,
  * its holder's effective priority is at least as urgent as theirs, so under the loop's
  * {@link dev.simloop.PriorityPolicy} a low-priority holder runs ahead of medium-priority work and
@@ -79,6 +79,6 @@ public final class PriorityLock extends LockBase {
      */
     public Held hold() {
         core.acquire("PriorityLock.hold");
-        return core;
+        return handle;
     }
 }

@@ -75,7 +75,7 @@ public final class RLock extends LockBase {
      */
     public Held hold() {
         core.acquire("RLock.hold");
-        return core;
+        return handle;
     }
 
     /** @return how many times the holder has acquired it without releasing; 0 when free */

@@ -77,7 +77,7 @@ class TraceTest {
     void chromeJsonIsValidWithOneTrackPerTaskAndEventsInTimeOrder() {
         SimResult<Integer> r = Simulation.builder().seed(3).trace(true).run(TraceTest::program);
         Object json = new Json(r.chromeTraceJson().orElseThrow()).parse();
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings("unchecked") // a Chrome trace: a JSON object whose traceEvents is an array of objects
         List<Map<String, Object>> events = (List<Map<String, Object>>) ((Map<String, Object>) json).get("traceEvents");
         List<String> threadNames = events.stream().filter(e -> "M".equals(e.get("ph")))
                 .map(e -> String.valueOf(((Map<?, ?>) e.get("args")).get("name"))).toList();

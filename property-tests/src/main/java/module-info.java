@@ -1,0 +1,16 @@
+/**
+ * jqwik support for simloop: arbitraries of schedules, a default provider so that
+ * {@code @ForAll Schedule} needs no setup, and checks that report a failing schedule's replay line.
+ */
+module dev.simloop.jqwik {
+    // Schedules and Simulations take and return runtime types (Schedule, Simulation.Builder,
+    // Strategy) and jqwik types (Arbitrary; the provider implements ArbitraryProvider).
+    requires transitive dev.simloop.runtime;
+    requires transitive net.jqwik.api;
+
+    exports dev.simloop.jqwik;
+
+    // On the class path jqwik finds the provider through META-INF/services; on the module path
+    // through this.
+    provides net.jqwik.api.providers.ArbitraryProvider with dev.simloop.jqwik.ScheduleArbitraryProvider;
+}

@@ -1,0 +1,53 @@
+package dev.simloop.jqwik;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simloop.apicheck.ApiSnapshot;
+import dev.simloop.apicheck.DocComments;
+import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import net.jqwik.api.providers.ArbitraryProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The published API of dev.simloop.jqwik (module descriptor, and every public or protected type
+ * and member of dev.simloop.jqwik) is the checked-in snapshot; a change to it is a reviewed change
+ * of that file (the failure says how to rewrite it).
+ */
+class ApiSnapshotTest {
+    private static final ApiSnapshot API = ApiSnapshot.of(Schedules.class);
+
+    @Test
+    void theApiIsTheCheckedInSnapshot() {
+        API.check(Path.of("src/test/resources/api/dev.simloop.jqwik.txt"), "property-tests");
+    }
+
+    @Test
+    void everyApiTypeHasADocComment() {
+        assertThat(DocComments.undocumentedTypes(API, Path.of("src/main/java"))).isEmpty();
+    }
+
+    @Test
+    void theModuleAndTheServicesFileRegisterTheSameArbitraryProviders() throws IOException {
+        ModuleDescriptor d = API.descriptor();
+        assertThat(d.name()).isEqualTo("dev.simloop.jqwik");
+        assertThat(d.exports()).singleElement().hasToString("dev.simloop.jqwik");
+        assertThat(d.opens()).isEmpty();
+        // the module path reads `provides`, the class path META-INF/services: they must agree
+        List<String> services = Files.readAllLines(
+                Path.of("src/main/resources/META-INF/services/" + ArbitraryProvider.class.getName())).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertThat(d.provides()).singleElement().satisfies(p -> {
+            assertThat(p.service()).isEqualTo(ArbitraryProvider.class.getName());
+            assertThat(p.providers()).containsExactlyElementsOf(services).containsExactly(
+                    ScheduleArbitraryProvider.class.getName());
+        });
+        assertThat(d.requires().stream().filter(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE))
+                .map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()))
+                .containsExactlyInAnyOrder("dev.simloop.runtime", "net.jqwik.api");
+    }
+}

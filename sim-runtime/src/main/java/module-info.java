@@ -1,0 +1,17 @@
+/**
+ * simloop's runtime: the loop, tasks, task groups, cancel scopes, clocks, the simulator and its
+ * strategies ({@code dev.simloop}), and the synchronization primitives ({@code dev.simloop.sync}).
+ * The implementation, {@code dev.simloop.internal}, is not exported.
+ *
+ * <p>Tasks are virtual threads on a loop-owned executor, which the runtime reaches by reflection
+ * into {@code java.lang}: on the module path run with
+ * {@code --add-opens java.base/java.lang=dev.simloop.runtime} (on the class path,
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED}).
+ */
+module dev.simloop.runtime {
+    // sun.misc.Signal (reached through method handles): SIGINT and SIGTERM cancel real-mode loops.
+    requires jdk.unsupported;
+
+    exports dev.simloop;
+    exports dev.simloop.sync;
+}
