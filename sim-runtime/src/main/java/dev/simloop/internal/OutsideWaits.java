@@ -82,6 +82,14 @@ final class OutsideWaits {
         }
     }
 
+    /**
+     * {@code t} made a timed wait whose own time-out resubmitted it while it parked: the run fails as
+     * {@link #parkedAtEndOfStep} fails any timed wait.
+     */
+    void timedWaitWokeItself(TaskImpl<?> t) {
+        loop.abort(timedWait(t));
+    }
+
     private void enter(TaskImpl<?> t, byte kind) {
         t.outside = kind;
         t.outsideSince = loop.steps();

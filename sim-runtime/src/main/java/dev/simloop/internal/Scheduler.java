@@ -395,7 +395,14 @@ public final class Scheduler {
     private boolean stepGoesOn(TaskImpl<?> t) {
         if (t.resumeInStep) {
             t.resumeInStep = false;
-            return true;
+            if (!VirtualThreads.timeoutPending(t.thread)) {
+                return true;
+            }
+            // a timed park whose own time-out fired that early (a short sleep on a loaded machine): the
+            // timed wait it was. Ready first (the tear-down unwinds it from there), then the failure.
+            makeReady(t, t.continuation);
+            outside.timedWaitWokeItself(t);
+            return false;
         }
         if (!simulated || killing || t.done || t.inReady || t.blockedOn != null) {
             return false;

@@ -60,6 +60,8 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
 
     /** What was created, told by the JDK frames that created it, and what to do instead. */
     private enum Kind {
+        IO_POLLER("sun.nio.ch.Poller", "the JDK's network I/O poller, which the first blocking I/O on a socket "
+                + "starts", "Do blocking I/O with Loop.toThread, or give the code a simulated network."),
         SCOPE_FORK("java.util.concurrent.StructuredTaskScope", "a fork of a java.util.concurrent.StructuredTaskScope",
                 "Use simloop's own structured concurrency inside simulated code: TaskGroup.with(tg -> ...) and "
                         + "tg.spawn(...)."),
@@ -75,8 +77,6 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
                 "Run the work as tasks with TaskGroup.spawn, or CPU-heavy work with Loop.toThread."),
         TIMER("java.util.Timer", "the thread of a java.util.Timer",
                 "Use Loop.sleep in a task spawned with TaskGroup.spawn for timed work."),
-        IO_POLLER("sun.nio.ch.Poller", "the JDK's network I/O poller, which the first blocking I/O on a socket "
-                + "starts", "Do blocking I/O with Loop.toThread, or give the code a simulated network."),
         VIRTUAL("java.lang.VirtualThread", "a virtual thread (Thread.ofVirtual, "
                 + "Thread.startVirtualThread)", "Spawn a task instead: TaskGroup.spawn, or Loop.rootGroup().spawn "
                 + "for one that outlives the caller."),
@@ -94,7 +94,10 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
             this.fix = fix;
         }
 
-        /** The most specific kind whose class appears among the JDK frames above the user's frame. */
+        /**
+         * The most specific kind (the first declared) whose class appears among the JDK frames above
+         * the user's frame: the JDK's poller starts its threads through a thread-per-task executor.
+         */
         static Kind of(StackTraceElement[] stack) {
             Kind best = PLATFORM;
             for (StackTraceElement e : stack) {

@@ -88,6 +88,11 @@ final class VirtualThreads {
         YIELDED = yielded;
     }
 
+    /** @return whether {@code t} parked with a time-out that has not been cleared by its resumption yet */
+    static boolean timeoutPending(Thread t) {
+        return TIMEOUT_TASK != null && TIMEOUT_TASK.get(t) != null;
+    }
+
     /**
      * How {@code t}, a task's virtual thread that has just stopped running, waits. Called on the
      * driver after the step.
