@@ -119,4 +119,17 @@ class LoopStepsTest {
             return "slept";
         }).traceDigest()).isEqualTo(one.traceDigest());
     }
+
+    @Test
+    void theDigestTellsApartRunsThatDifferOnlyInHowTheyEnded() {
+        SimResult<String> passed = Simulation.builder().strategy(Strategy.fifo()).run(() -> "fine");
+        SimResult<String> failed = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
+            throw new IllegalStateException("not fine");
+        });
+        SimResult<String> otherFailure = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
+            throw new UnsupportedOperationException("not fine either");
+        });
+        assertThat(failed.steps()).isEqualTo(passed.steps());
+        assertThat(failed.traceDigest()).isNotEqualTo(passed.traceDigest()).isNotEqualTo(otherFailure.traceDigest());
+    }
 }

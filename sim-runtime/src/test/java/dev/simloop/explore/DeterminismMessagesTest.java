@@ -49,4 +49,19 @@ class DeterminismMessagesTest {
                 "nondeterminism detected at step 5 (task 'beta'): in the first run task 'alpha' ran at this step, in "
                         + "this run task 'beta' did. Something outside the simulation decides the run");
     }
+
+    @Test
+    void aSecondRunThatFailsOnlyAtItsEndIsReportedThereWithItsFailureSuppressed() {
+        IllegalStateException late = new IllegalStateException("only the second run throws");
+        SimResult<String> r = Simulation.builder().strategy(Strategy.fifo()).checkDeterminism(true).run(() -> {
+            if (runs.getAndIncrement() % 2 == 1) {
+                throw late;
+            }
+            return "passed";
+        });
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("nondeterminism detected at the end of the run (step 1): the first run passed, "
+                        + "this one failed with java.lang.IllegalStateException");
+        assertThat(r.failure().getSuppressed()).containsExactly(late);
+    }
 }
