@@ -161,4 +161,21 @@ class PrimitiveEdgesTest {
         });
         assertThat(log).containsExactly("signalled, waiting 0", "w1 woken", "w2 woken", "w3 woken", "waiting 0");
     }
+
+    @Test
+    void aLockUsedInARunRefusesCallsFromOutsideAnyTaskAfterwards() {
+        Lock lock = new Lock();
+        RLock rlock = new RLock();
+        Sims.fifo(() -> {
+            lock.acquire();
+            lock.release();
+            rlock.acquire();
+            rlock.release();
+            return null;
+        });
+        assertThat(catchThrowable(lock::acquire)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Lock.acquire must be called from a simloop task, but the calling thread, ");
+        assertThat(catchThrowable(rlock::release)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("RLock.release must be called from a simloop task, but the calling thread, ");
+    }
 }
