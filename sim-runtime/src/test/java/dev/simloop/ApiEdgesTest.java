@@ -127,4 +127,23 @@ class ApiEdgesTest {
         });
         assertThat(seen).containsExactly("started ready", "Cancelled");
     }
+
+    @Test
+    void underAPriorityPolicyTwentyReadyTasksRunMostUrgentFirst() {
+        // more ready tasks than the policy's first scratch arrays hold
+        String order = Simulation.builder().priorityPolicy(PriorityPolicy.standard()).run(() -> {
+            StringBuilder sb = new StringBuilder();
+            TaskGroup.with(tg -> {
+                for (int i = 0; i < 20; i++) {
+                    int p = (i * 7) % 20;
+                    tg.spawn(() -> {
+                        sb.append(p).append(' ');
+                    }).setPriority(p);
+                }
+                return null;
+            });
+            return sb.toString().trim();
+        }).value();
+        assertThat(order).isEqualTo("0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19");
+    }
 }
