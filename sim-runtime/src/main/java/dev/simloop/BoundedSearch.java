@@ -163,7 +163,7 @@ public final class BoundedSearch {
 
     /** @return whether every schedule within the bound has run */
     public boolean exhausted() {
-        return pending.isEmpty() && outstanding == null;
+        return !fifoPending && pending.isEmpty() && outstanding == null;
     }
 
     /**

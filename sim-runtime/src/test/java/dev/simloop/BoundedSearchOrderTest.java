@@ -1,0 +1,120 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The order in which a bounded search hands out schedules, against a plain reference (every
+ * successor of a run queued as a copy of its choices: each later position's other candidates, in
+ * order), on small programs: narrow widths with single-candidate positions and timer ties, and a
+ * first choice point wider than a byte. Also: a result from another builder is refused.
+ */
+class BoundedSearchOrderTest {
+    /** Three tasks; the first two sleep to the same instant (a timer tie), with checkpoints between. */
+    private static int tiesAndCheckpoints() {
+        TaskGroup.with(tg -> {
+            for (int t = 0; t < 3; t++) {
+                int me = t;
+                tg.spawn(() -> {
+                    Loop.checkpoint();
+                    if (me < 2) {
+                        Loop.sleep(Duration.ofSeconds(1));
+                    }
+                    Loop.checkpoint();
+                });
+            }
+            return null;
+        });
+        return 3;
+    }
+
+    /** {@code n} tasks ready at once, each finishing at once. */
+    private static int manyReady(int n) {
+        TaskGroup.with(tg -> {
+            for (int t = 0; t < n; t++) {
+                tg.spawn(() -> {
+                });
+            }
+            return null;
+        });
+        return n;
+    }
+
+    /** The reference: queue every successor of each run as a full copy. */
+    private static List<List<Integer>> reference(ThrowingSupplier<Integer> program, int bound, int limit) {
+        List<List<Integer>> order = new ArrayList<>();
+        ArrayDeque<int[]> pending = new ArrayDeque<>(List.of(new int[0]));
+        while (!pending.isEmpty() && order.size() < limit) {
+            int[] prefix = pending.remove();
+            SimResult<Integer> r = Simulation.recordingWidths(Simulation.builder().strategy(Strategy.fifo())
+                    .followChoices(Schedule.of(prefix))).run(program);
+            int[] choices = Simulation.choices(r);
+            int[] widths = Simulation.widths(r);
+            order.add(Arrays.stream(choices).boxed().toList());
+            if (Schedule.preemptions(prefix) < bound) {
+                for (int i = prefix.length; i < widths.length; i++) {
+                    for (int alternative = 1; alternative < widths[i]; alternative++) {
+                        int[] successor = Arrays.copyOf(choices, i + 1);
+                        successor[i] = alternative;
+                        pending.add(successor);
+                    }
+                }
+            }
+        }
+        return order;
+    }
+
+    private static List<List<Integer>> searched(ThrowingSupplier<Integer> program, int bound, int limit) {
+        BoundedSearch search = BoundedSearch.upTo(bound);
+        List<List<Integer>> order = new ArrayList<>();
+        while (search.hasNext() && order.size() < limit) {
+            SimResult<Integer> r = search.next(0).run(program);
+            search.ran(r);
+            order.add(Arrays.stream(Simulation.choices(r)).boxed().toList());
+        }
+        return order;
+    }
+
+    @Test
+    void narrowWidthsComeInTheReferenceOrderToTheEnd() {
+        for (int bound = 1; bound <= 2; bound++) {
+            List<List<Integer>> expected = reference(BoundedSearchOrderTest::tiesAndCheckpoints, bound, Integer.MAX_VALUE);
+            assertThat(searched(BoundedSearchOrderTest::tiesAndCheckpoints, bound, Integer.MAX_VALUE))
+                    .as("bound %d", bound).isEqualTo(expected);
+            assertThat(expected).hasSizeGreaterThan(10);
+        }
+    }
+
+    @Test
+    void aChoicePointWiderThanAByteKeepsTheOrder() {
+        ThrowingSupplier<Integer> wide = () -> manyReady(260);
+        List<List<Integer>> expected = reference(wide, 1, 6);
+        assertThat(searched(wide, 1, 6)).isEqualTo(expected);
+        assertThat(expected.get(1)).startsWith(1); // the first successor changes the first choice
+    }
+
+    @Test
+    void aResultFromAnotherBuilderIsRefused() {
+        BoundedSearch search = BoundedSearch.upTo(1);
+        search.next(0);
+        SimResult<Integer> other = Simulation.builder().strategy(Strategy.fifo()).run(() -> manyReady(3));
+        assertThatThrownBy(() -> search.ran(other)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("BoundedSearch.ran: the result is not from the builder next() returned");
+        BoundedSearch second = BoundedSearch.upTo(1);
+        SimResult<Integer> first = second.next(0).run(() -> manyReady(3));
+        second.ran(first);
+        Simulation.Builder next = second.next(0);
+        SimResult<Integer> wrongPrefix = Simulation.recordingWidths(Simulation.builder().strategy(Strategy.fifo()))
+                .run(() -> manyReady(3));
+        assertThatThrownBy(() -> second.ran(wrongPrefix)).isInstanceOf(IllegalArgumentException.class);
+        second.ran(next.run(() -> manyReady(3))); // its own builder's result is taken
+        assertThat(second.schedulesRun()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A runtime call from a thread that is no task says what that thread is: a JUnit lifecycle method,
+ * a worker of the common pool or of another fork-join pool, a JDK thread, a named or unnamed virtual
+ * thread (with the hint to spawn tasks instead), or a plain named thread.
+ */
+class NotInATaskMessagesTest {
+    private static final String NOT_A_TASK = "Loop.sleep must be called from a simloop task, but the calling thread, ";
+    private static final String RUN_IT_INSIDE = ", is not a task of any loop. Run the code inside Loop.run(...) or "
+            + "Simulation.run(...), or in a task they spawn.";
+    private static final String VIRTUAL_HINT = " Threads a task starts itself (Thread.ofVirtual, executors, "
+            + "StructuredTaskScope forks) are not tasks: spawn tasks with TaskGroup.spawn instead.";
+
+    private String fromBeforeEach;
+
+    /** The message of the exception a Loop call outside any task throws. */
+    private static String message() {
+        try {
+            Loop.sleep(Duration.ZERO);
+            return "no exception";
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static String onThread(Thread.Builder builder) throws InterruptedException {
+        AtomicReference<String> m = new AtomicReference<>();
+        Thread t = builder.start(() -> m.set(message()));
+        t.join();
+        return m.get();
+    }
+
+    @BeforeEach
+    void callFromALifecycleMethod() {
+        fromBeforeEach = message();
+    }
+
+    @Test
+    void aLifecycleMethodIsNamedAndToldThatItRunsOutsideTheRun() {
+        assertThat(fromBeforeEach).startsWith("Loop.sleep must be called from a simloop task, but it was called from "
+                + "@BeforeEach method NotInATaskMessagesTest.callFromALifecycleMethod, which JUnit runs outside the "
+                + "simulated run (on thread '")
+                .endsWith("Only the test method runs as the simulation's root task under @SimulatedLoop: move the call "
+                        + "into the test method, or into a task it spawns.");
+    }
+
+    @Test
+    void aPlainThreadIsNamedWithoutTheVirtualThreadHint() throws Exception {
+        assertThat(onThread(Thread.ofPlatform().name("worker-7"))).isEqualTo(NOT_A_TASK + "thread 'worker-7'" + RUN_IT_INSIDE);
+    }
+
+    @Test
+    void theJdksOwnThreadsAreSaidToBeTheJdks() throws Exception {
+        assertThat(onThread(Thread.ofPlatform().name("Read-Poller")))
+                .isEqualTo(NOT_A_TASK + "the JDK's own thread 'Read-Poller'" + RUN_IT_INSIDE);
+        assertThat(onThread(Thread.ofPlatform().name("SubPoller-3")))
+                .isEqualTo(NOT_A_TASK + "the JDK's own thread 'SubPoller-3'" + RUN_IT_INSIDE);
+        assertThat(onThread(Thread.ofPlatform().name("VirtualThread-unparker")))
+                .isEqualTo(NOT_A_TASK + "the JDK's own thread 'VirtualThread-unparker'" + RUN_IT_INSIDE);
+    }
+
+    @Test
+    void virtualThreadsAreSaidToBeNoTasksWithTheHintToSpawnTasks() throws Exception {
+        assertThat(onThread(Thread.ofVirtual().name("vt-x"))).isEqualTo(NOT_A_TASK
+                + "a virtual thread that is not a simloop task (thread 'vt-x')" + RUN_IT_INSIDE + VIRTUAL_HINT);
+        assertThat(onThread(Thread.ofVirtual())).startsWith(NOT_A_TASK
+                + "a virtual thread that is not a simloop task (VirtualThread[#").endsWith(RUN_IT_INSIDE + VIRTUAL_HINT);
+    }
+
+    @Test
+    void forkJoinWorkersSayWhichPool() throws Exception {
+        String common = CompletableFuture.supplyAsync(NotInATaskMessagesTest::message).get();
+        assertThat(common).startsWith(NOT_A_TASK + "a worker of ForkJoinPool.commonPool() (where CompletableFuture's "
+                + "async methods run by default), thread 'ForkJoinPool.commonPool-worker-").endsWith(RUN_IT_INSIDE);
+        ForkJoinPool pool = new ForkJoinPool(1);
+        try {
+            String other = pool.submit(NotInATaskMessagesTest::message).get();
+            assertThat(other).startsWith(NOT_A_TASK + "a worker of a ForkJoinPool, thread 'ForkJoinPool-")
+                    .endsWith(RUN_IT_INSIDE);
+        } finally {
+            pool.shutdown();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simloop.sync.Lock;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a failed run reports besides its failure: the G1 "Humongous stack chunk" error explained with
+ * the task and the flag (and only that error), and a leak found in a run that failed anyway, kept as
+ * a suppressed exception of the failure.
+ */
+class RunFailureDetailsTest {
+    @Test
+    void aHumongousStackChunkErrorNamesTheTaskAndTheFlagAndKeepsTheJdksErrorAsItsCause() {
+        StackOverflowError jdk = new StackOverflowError("Humongous stack chunk");
+        SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> TaskGroup.with(tg -> {
+            tg.spawn("deep", () -> {
+                throw jdk;
+            });
+            return null;
+        }));
+        assertThat(r.failure()).isInstanceOf(StackOverflowError.class).isNotSameAs(jdk)
+                .hasMessage("Humongous stack chunk: task 'deep' blocked with a stack larger than half a G1 heap region "
+                        + "(deeply nested cancel scopes or recursion). Nest less deeply, or run the JVM with "
+                        + "-XX:G1HeapRegionSize=32m")
+                .hasCause(jdk);
+        assertThat(r.failure().getStackTrace()).isEqualTo(jdk.getStackTrace());
+    }
+
+    @Test
+    void otherStackOverflowsAreLeftAsTheyAre() {
+        StackOverflowError plain = new StackOverflowError();
+        StackOverflowError other = new StackOverflowError("something else");
+        StackOverflowError explained = new StackOverflowError("Humongous stack chunk");
+        explained.initCause(new IllegalStateException("already explained"));
+        for (StackOverflowError e : new StackOverflowError[] {plain, other, explained}) {
+            SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
+                throw e;
+            });
+            assertThat(r.failure()).isSameAs(e);
+        }
+    }
+
+    @Test
+    void aLeakInARunThatFailedAnywayIsSuppressedInTheFailure() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
+            Lock lock = new Lock("cache");
+            TaskGroup.with(tg -> {
+                tg.spawn("careless", () -> {
+                    lock.acquire();
+                });
+                return null;
+            });
+            throw boom;
+        });
+        assertThat(r.failure()).isSameAs(boom);
+        assertThat(boom.getSuppressed()).hasSize(1);
+        assertThat(boom.getSuppressed()[0]).isInstanceOf(LeakDetected.class)
+                .hasMessageContaining("Lock 'cache' was still held by task 'careless' when it finished");
+    }
+
+    @Test
+    void aLeakInARunThatPassedIsTheFailure() {
+        SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
+            Lock lock = new Lock("cache");
+            TaskGroup.with(tg -> {
+                tg.spawn("careless", () -> {
+                    lock.acquire();
+                });
+                return null;
+            });
+            return "fine";
+        });
+        assertThat(r.failure()).isInstanceOf(LeakDetected.class)
+                .hasMessageContaining("Lock 'cache' was still held by task 'careless' when it finished");
+    }
+}

@@ -1,0 +1,97 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+
+/** Building schedules and the edges of their one-line form: unknown steps, zero steps, short lines, long lines. */
+class ScheduleLineTest {
+    /** A line with a correct checksum for {@code body} (which ends with ':'). */
+    private static String signed(String body) {
+        CRC32 crc = new CRC32();
+        crc.update(body.getBytes(StandardCharsets.US_ASCII));
+        return body + String.format("%08x", crc.getValue());
+    }
+
+    @Test
+    void aScheduleBuiltFromAListKeepsEveryChoice() {
+        Schedule s = Schedule.of(List.of(3, 0, 5, 200));
+        assertThat(s.choices()).containsExactly(3, 0, 5, 200);
+        assertThat(s.size()).isEqualTo(4);
+        assertThat(s.preemptions()).isEqualTo(3);
+        assertThat(s.steps()).isEqualTo(-1);
+        assertThat(s.seed()).isZero();
+        assertThat(s.strategy()).isEqualTo("fifo");
+        assertThat(Schedule.of(3, 0, 5, 200)).isEqualTo(s);
+    }
+
+    @Test
+    void aNegativeOrMissingChoiceIsRejectedWithItsIndex() {
+        assertThatThrownBy(() -> Schedule.of(List.of(1, -2))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("choice 1 must be a non-negative number, but was -2");
+        assertThatThrownBy(() -> Schedule.of(java.util.Arrays.asList(0, 1, null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("choice 2 must be a non-negative number, but was null");
+        assertThatThrownBy(() -> Schedule.of(4, -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("choice 1 must be a non-negative number, but was -1");
+    }
+
+    @Test
+    void aBuiltScheduleWithUnknownStepsRoundTripsThroughItsLine() {
+        Schedule s = Schedule.of(1, 2, 130, 0);
+        String line = s.toString();
+        assertThat(line).startsWith("simloop:1:fifo:0:-:");
+        Schedule back = Schedule.parse(line);
+        assertThat(back).isEqualTo(s);
+        assertThat(back.steps()).isEqualTo(-1);
+        assertThat(back.choices()).containsExactly(1, 2, 130, 0);
+    }
+
+    @Test
+    void zeroStepsIsWrittenAsZeroNotAsUnknown() {
+        Schedule s = Schedule.recorded(new int[0], Strategy.fifo(), null, 7, 0);
+        assertThat(s.toString()).startsWith("simloop:1:fifo:7:0::");
+        assertThat(Schedule.parse(s.toString()).steps()).isZero();
+        String zero = signed("simloop:1:fifo:7:0::");
+        assertThat(Schedule.parse(zero)).isEqualTo(s);
+    }
+
+    @Test
+    void aShortLineWithAnotherVersionIsReportedAsTheVersion() {
+        assertThatThrownBy(() -> Schedule.parse("simloop:2")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("replay line version '2' is not supported");
+        assertThatThrownBy(() -> Schedule.parse("simloop:1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("malformed or truncated replay line: expected 7 fields")
+                .hasMessageContaining("but found 2");
+    }
+
+    @Test
+    void aSignedLineThatSimloopWouldNotWriteIsRejected() {
+        String plusSeed = signed("simloop:1:fifo:+5:-::");
+        assertThatThrownBy(() -> Schedule.parse(plusSeed)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("replay line is not in the canonical form simloop writes: '" + plusSeed + "'");
+        String negativeSteps = signed("simloop:1:fifo:0:-2::");
+        assertThatThrownBy(() -> Schedule.parse(negativeSteps)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("replay line steps field must not be negative: -2");
+        String minusOne = signed("simloop:1:fifo:0:-1::");
+        assertThatThrownBy(() -> Schedule.parse(minusOne)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("replay line steps field must not be negative: -1");
+    }
+
+    @Test
+    void linesUpToSixtyCharactersAreQuotedWholeAndLongerOnesAreCut() {
+        String sixty = "x".repeat(60);
+        assertThatThrownBy(() -> Schedule.parse(sixty)).hasMessageEndingWith(": '" + sixty + "'");
+        String sixtyOne = "y".repeat(61);
+        assertThatThrownBy(() -> Schedule.parse(sixtyOne)).hasMessageEndingWith(": '" + "y".repeat(57) + "...'");
+    }
+
+    @Test
+    void schedulesThatDifferOnlyInTheirChoicesAreNotEqual() {
+        assertThat(Schedule.of(1, 2)).isNotEqualTo(Schedule.of(2, 1)).isNotEqualTo(Schedule.of(1, 2, 0));
+        assertThat(Schedule.of(1, 2).hashCode()).isEqualTo(Schedule.of(List.of(1, 2)).hashCode());
+    }
+}

@@ -1,0 +1,86 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The caller of {@code TaskGroup.start} cancelled while it waits for the handshake: the task it
+ * starts is cancelled, and the caller waits until that task has ended (its clean-up included) before
+ * its own cancellation leaves {@code start}.
+ */
+class StartCallerCancelledTest {
+    private static final Duration SECOND = Duration.ofSeconds(1);
+
+    private static List<String> callerCancelledWhileTheTaskCleansUp() {
+        List<String> log = new ArrayList<>();
+        TaskGroup.with(tg -> {
+            Optional<Object> v = CancelScope.moveOnAfter(SECOND, () -> tg.start("slow", status -> {
+                try {
+                    Loop.sleep(Duration.ofDays(1));
+                } catch (Cancelled c) {
+                    log.add("slow cancelled at " + Loop.nanoTime());
+                    CancelScope.shielded(() -> {
+                        Loop.sleep(Duration.ofSeconds(5));
+                        return null;
+                    });
+                    log.add("slow cleaned up at " + Loop.nanoTime());
+                    throw c;
+                }
+                status.started("never");
+            }));
+            log.add("caller moved on with " + v + " at " + Loop.nanoTime());
+            return null;
+        });
+        return log;
+    }
+
+    @Test
+    void theCallerWaitsForTheCancelledTaskToEndThenItsOwnScopeCatches() {
+        for (Strategy s : List.of(Strategy.fifo(), Strategy.random(), Strategy.pct(2), Strategy.pos())) {
+            for (long seed = 0; seed < 5; seed++) {
+                SimResult<List<String>> r = Simulation.builder().strategy(s).seed(seed)
+                        .run(StartCallerCancelledTest::callerCancelledWhileTheTaskCleansUp);
+                assertThat(r.failure()).as("%s seed %d", s, seed).isNull();
+                assertThat(r.value()).as("%s seed %d", s, seed).containsExactly("slow cancelled at 1000000000",
+                        "slow cleaned up at 6000000000", "caller moved on with Optional.empty at 6000000000");
+            }
+        }
+    }
+
+    @Test
+    void aCallerCancelledFromAnotherTaskCancelsTheStartingTaskToo() {
+        SimResult<List<String>> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
+            List<String> log = new ArrayList<>();
+            TaskGroup.with(tg -> {
+                Task<Void> caller = tg.spawn("caller", () -> {
+                    try {
+                        tg.start("child", status -> {
+                            try {
+                                Loop.sleep(Duration.ofDays(1));
+                            } finally {
+                                log.add("child ended at " + Loop.nanoTime());
+                            }
+                        });
+                    } catch (Cancelled c) {
+                        log.add("caller: " + c.getMessage() + " at " + Loop.nanoTime());
+                        throw c;
+                    }
+                });
+                Loop.sleep(SECOND);
+                caller.cancel();
+                return null;
+            });
+            return log;
+        });
+        assertThat(r.failure()).isNull();
+        assertThat(r.value()).containsExactly("child ended at 1000000000",
+                "caller: cancelled: " + CancelReason.EXPLICIT.description() + " (task 'caller' opened by task 'caller') at "
+                        + "1000000000");
+        assertThat(r.virtualTime()).isEqualTo(SECOND);
+    }
+}

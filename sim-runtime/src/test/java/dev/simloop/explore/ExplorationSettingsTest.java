@@ -1,0 +1,111 @@
+package dev.simloop.explore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simloop.BoundedSearch;
+import dev.simloop.Exploration;
+import dev.simloop.LimitExceeded;
+import dev.simloop.Loop;
+import dev.simloop.PriorityPolicy;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.TaskGroup;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The edges of an exploration's settings: the smallest accepted values (no preemptions, one schedule,
+ * one step, no virtual time), that the limits reach every schedule, and that a bound of zero still
+ * searches (the FIFO schedule only) rather than samples.
+ */
+class ExplorationSettingsTest {
+    /** Two tasks with a checkpoint each: one choice point with two candidates. */
+    private static String twoTasks() {
+        StringBuilder order = new StringBuilder();
+        TaskGroup.with(tg -> {
+            tg.spawn("a", () -> {
+                order.append('a');
+                Loop.checkpoint();
+            });
+            tg.spawn("b", () -> {
+                order.append('b');
+                Loop.checkpoint();
+            });
+            return null;
+        });
+        return order.toString();
+    }
+
+    @Test
+    void aBoundOfZeroSearchesTheFifoScheduleOnly() {
+        Exploration.Report<String> r = Exploration.of(ExplorationSettingsTest::twoTasks).exhaustive(0).run();
+        assertThat(r.exhausted()).isTrue();
+        assertThat(r.schedulesRun()).isEqualTo(1);
+        assertThat(r.toString()).startsWith("exhaustive(0): 1 schedules (1 distinct), all within the bound, 0 failing");
+        BoundedSearch search = BoundedSearch.upTo(0);
+        assertThat(search.maxPreemptions()).isZero();
+        assertThat(search.hasNext()).isTrue();
+        assertThat(search.exhausted()).isFalse();
+        SimResult<String> only = search.next(0).run(ExplorationSettingsTest::twoTasks);
+        search.ran(only);
+        assertThat(only.value()).isEqualTo("ab");
+        assertThat(search.hasNext()).isFalse();
+        assertThat(search.exhausted()).isTrue();
+        assertThat(search.schedulesRun()).isEqualTo(1);
+    }
+
+    @Test
+    void aBoundOfOneReachesTheOtherOrder() {
+        Exploration.Report<String> r = Exploration.of(ExplorationSettingsTest::twoTasks).exhaustive(1).run();
+        assertThat(r.exhausted()).isTrue();
+        assertThat(r.schedulesRun()).isGreaterThanOrEqualTo(2);
+        assertThat(r.distinctDigests()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void negativeBoundsAndZeroCountsAreRejected() {
+        assertThatThrownBy(() -> Exploration.of(() -> null).exhaustive(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Exploration.exhaustive: maxPreemptions must not be negative, but was -1");
+        assertThatThrownBy(() -> BoundedSearch.upTo(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("BoundedSearch.upTo: maxPreemptions must not be negative, but was -1");
+        assertThatThrownBy(() -> Exploration.of(() -> null).schedules(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Exploration.schedules: must be at least 1, but was 0");
+        assertThatThrownBy(() -> Exploration.of(() -> null).maxSteps(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Exploration.maxSteps: must be positive, but was 0");
+        assertThatThrownBy(() -> Exploration.of(() -> null).maxVirtualTime(Duration.ofNanos(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Exploration.maxVirtualTime: must not be negative, but was PT-0.000000001S");
+    }
+
+    @Test
+    void oneScheduleIsEnough() {
+        Exploration.Report<String> r = Exploration.of(ExplorationSettingsTest::twoTasks).schedules(1).run();
+        assertThat(r.schedulesRun()).isEqualTo(1);
+        assertThat(r.stopReason()).isEqualTo(Exploration.StopReason.ALL_SCHEDULES_RUN);
+    }
+
+    @Test
+    void theStepAndTimeLimitsApplyToEverySchedule() {
+        Exploration.Report<String> steps = Exploration.of(ExplorationSettingsTest::twoTasks).schedules(3).maxSteps(1).run();
+        assertThat(steps.firstFailure()).hasValueSatisfying(f -> assertThat(f.failure())
+                .isInstanceOf(LimitExceeded.class).hasMessageContaining("(maxSteps = 1)"));
+        Exploration.Report<String> time = Exploration.<String>of(() -> {
+            Loop.sleep(Duration.ofSeconds(2));
+            return "slept";
+        }).schedules(2).maxVirtualTime(Duration.ofSeconds(1)).run();
+        assertThat(time.firstFailure()).hasValueSatisfying(f -> assertThat(f.failure())
+                .isInstanceOf(LimitExceeded.class).hasMessageContaining("past maxVirtualTime = 1s"));
+        Exploration.Report<String> zero = Exploration.<String>of(() -> "no time needed").schedules(2)
+                .maxVirtualTime(Duration.ZERO).run();
+        assertThat(zero.failingSchedules()).isZero();
+    }
+
+    @Test
+    void aPriorityPolicyReachesEverySchedule() {
+        Exploration.Report<String> r = Exploration.<String>of(() -> {
+            throw new IllegalStateException("always");
+        }).schedules(3).priorityPolicy(PriorityPolicy.boostAfter(7)).run();
+        assertThat(r.firstFailure()).hasValueSatisfying(f -> assertThat(f.replayLine()).contains(":random+priority(7):"));
+    }
+}
