@@ -17,20 +17,29 @@ import java.util.zip.CRC32;
  * {@code ready[c % ready.size()]} (ready tasks in the order they became ready); a missing choice is
  * 0, the FIFO head.
  *
- * <p>Its one-line form, printed by {@link #toString()} and by {@link SimResult#replayLine()}, is
+ * <p>A schedule recorded from a run prints as its <em>replay line</em> ({@link #toString()},
+ * {@link SimResult#replayLine()}):
  * <pre>simloop:1:&lt;strategy&gt;:&lt;seed&gt;:&lt;steps&gt;:&lt;choices&gt;:&lt;checksum&gt;</pre>
  * where {@code strategy} is the strategy's textual form ({@link Strategy#parse}), followed by
  * {@code +priority(N)} when the run had a {@link PriorityPolicy} (N its boost threshold; the
  * recorded choices index the candidates that policy allowed, so a replay needs it),
  * {@code choices} is the choices as unsigned LEB128 varints in unpadded base64url, {@code steps}
  * is the run's step count ({@code -} when unknown) and {@code checksum} is the CRC-32 of everything
- * before it, in 8 hex digits. {@link #parse} rejects anything else with a message that says what
- * is wrong.
+ * before it, in 8 hex digits.
+ *
+ * <p>A <em>built</em> schedule ({@link #of}, {@link #fifo}, and what {@code dev.simloop.jqwik}
+ * generates) is only a list of choices, with no run behind it, so it never prints like a replay
+ * line: it prints as the Java expression that makes it, {@code Schedule.of(1, 0, 2)}, which
+ * {@link Simulation.Builder#followChoices} follows; {@link Simulation.Builder#replay} refuses it
+ * and says so. {@link #parse} reads both forms and rejects anything else with a message that says
+ * what is wrong.
  */
 public final class Schedule {
     /** The version this simloop writes and reads. */
     public static final int VERSION = 1;
     private static final String PREFIX = "simloop:";
+    /** How a built schedule prints: the Java expression that makes it. */
+    private static final String BUILT_PREFIX = "Schedule.of(";
     private static final Schedule EMPTY = new Schedule(new int[0], "fifo", null, 0, -1);
 
     private final int[] choices;
@@ -149,9 +158,32 @@ public final class Schedule {
         return steps;
     }
 
-    /** @return the one-line form; {@link #parse} reads it back to an equal schedule */
+    /**
+     * Whether this is a built schedule ({@link #of}, {@link #fifo}): choices with no recorded run
+     * behind them (no step count, FIFO, seed 0, no priority policy), which cannot be replayed.
+     */
+    boolean isBuilt() {
+        return steps < 0 && seed == 0 && policy == null && strategy.equals("fifo");
+    }
+
+    /**
+     * @return the replay line of a recorded schedule, or {@code Schedule.of(c0, c1, …)} for a built
+     *     one; {@link #parse} reads either back to an equal schedule
+     */
     @Override
     public String toString() {
+        if (isBuilt()) {
+            StringBuilder sb = new StringBuilder(BUILT_PREFIX);
+            for (int i = 0; i < choices.length; i++) {
+                sb.append(i == 0 ? "" : ", ").append(choices[i]);
+            }
+            return sb.append(')').toString();
+        }
+        return line();
+    }
+
+    /** The replay-line form, whether or not the schedule is built (a built one's steps are {@code -}). */
+    String line() {
         StringBuilder sb = new StringBuilder(PREFIX).append(VERSION).append(':').append(strategy);
         if (policy != null) {
             sb.append('+').append(policy.lineForm());
@@ -163,7 +195,8 @@ public final class Schedule {
     }
 
     /**
-     * Reads a one-line schedule. Leading and trailing white space is ignored.
+     * Reads a one-line schedule: a replay line, or a built schedule's {@code Schedule.of(…)} form.
+     * Leading and trailing white space is ignored.
      *
      * @param line the line, as printed by {@link #toString()} or {@link SimResult#replayLine()}
      * @return the schedule
@@ -174,6 +207,9 @@ public final class Schedule {
     public static Schedule parse(String line) {
         Objects.requireNonNull(line, "Schedule.parse: line");
         String s = line.strip();
+        if (s.startsWith(BUILT_PREFIX)) {
+            return parseBuilt(s);
+        }
         if (!s.startsWith(PREFIX)) {
             throw new IllegalArgumentException("not a simloop replay line (it must start with '" + PREFIX + "'): '"
                     + abbreviate(s) + "'");
@@ -220,13 +256,38 @@ public final class Schedule {
             throw new IllegalArgumentException("replay line steps field must not be negative: " + f[4]);
         }
         Schedule result = new Schedule(decodeChoices(f[5]), strategy, policy, seed, steps);
-        if (!result.toString().equals(s)) {
+        if (!result.line().equals(s)) {
             // e.g. "+5" for a seed, or padding bits in the choices: the checksum matched, but the
             // line is not one simloop writes, so it could not round-trip.
             throw new IllegalArgumentException("replay line is not in the canonical form simloop writes: '"
                     + abbreviate(s) + "'");
         }
         return result;
+    }
+
+    /** Reads {@code Schedule.of(c0, c1, …)}, as a built schedule prints. */
+    private static Schedule parseBuilt(String s) {
+        if (!s.endsWith(")")) {
+            throw new IllegalArgumentException("malformed built schedule: expected 'Schedule.of(c0, c1, ...)' with a "
+                    + "closing parenthesis, but found '" + abbreviate(s) + "'");
+        }
+        String inside = s.substring(BUILT_PREFIX.length(), s.length() - 1).strip();
+        if (inside.isEmpty()) {
+            return EMPTY;
+        }
+        String[] parts = inside.split(",", -1);
+        int[] choices = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i].strip();
+            try {
+                choices[i] = Integer.parseInt(p);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("built schedule choice " + i + " '" + abbreviate(p)
+                        + "' is not a number: '" + abbreviate(s) + "'", e);
+            }
+            checkChoice(choices[i], i);
+        }
+        return new Schedule(choices, "fifo", null, 0, -1);
     }
 
     private static long parseLong(String v, String field) {

@@ -75,7 +75,9 @@ public final class Simulation {
          * and the ready tasks, unless {@link #lenientReplay} is on.
          *
          * @param schedule a line printed by {@link SimResult#replayLine()}
-         * @throws IllegalArgumentException when the line is malformed
+         * @throws IllegalArgumentException when the line is malformed, or is a built schedule's
+         *     {@code Schedule.of(…)} form, which has no run to replay (follow it with
+         *     {@link #followChoices} instead)
          */
         Builder replay(String schedule);
 
@@ -234,12 +236,24 @@ public final class Simulation {
         public Builder replay(String line) {
             Objects.requireNonNull(line, "Simulation.Builder.replay: schedule");
             Schedule s = Schedule.parse(line);
+            if (s.isBuilt()) {
+                throw new IllegalArgumentException(notAReplayLine(s));
+            }
             this.follow = s;
             this.strict = true;
             this.seed = s.seed();
             this.strategy = Strategy.parse(s.strategy());
             this.priorityPolicy = s.priorityPolicy().orElse(null);
             return this;
+        }
+
+        private static String notAReplayLine(Schedule s) {
+            String text = s.toString();
+            return "'" + (text.length() <= 80 ? text : text.substring(0, 77) + "...") + "' is a built schedule (a list "
+                    + "of choices, such as a generated jqwik sample), not a replay line recorded from a run, so it "
+                    + "cannot be replayed: follow its choices with Simulation.builder().followChoices(Schedule.parse("
+                    + "\"...\")), or replay the line a failed run printed (SimResult.replayLine(), the 'replay:' "
+                    + "line of a failure message)";
         }
 
         @Override

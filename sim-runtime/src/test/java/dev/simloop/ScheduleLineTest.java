@@ -42,12 +42,13 @@ class ScheduleLineTest {
     @Test
     void aBuiltScheduleWithUnknownStepsRoundTripsThroughItsLine() {
         Schedule s = Schedule.of(1, 2, 130, 0);
-        String line = s.toString();
+        String line = s.line();
         assertThat(line).startsWith("simloop:1:fifo:0:-:");
         Schedule back = Schedule.parse(line);
         assertThat(back).isEqualTo(s);
         assertThat(back.steps()).isEqualTo(-1);
         assertThat(back.choices()).containsExactly(1, 2, 130, 0);
+        assertThat(back.toString()).isEqualTo("Schedule.of(1, 2, 130, 0)");
     }
 
     @Test

@@ -22,12 +22,12 @@ class ScheduleParseTest {
     }
 
     private static String valid() {
-        return Schedule.of(3, 0, 1, 200, 7).toString();
+        return Schedule.of(3, 0, 1, 200, 7).line();
     }
 
     @Test
     void theLineHasTheDocumentedForm() {
-        String s = Schedule.of(1, 0, 2).toString();
+        String s = Schedule.of(1, 0, 2).line();
         assertThat(s).matches("simloop:1:fifo:0:-:[A-Za-z0-9_-]*:[0-9a-f]{8}");
         assertThat(s).isEqualTo(withChecksum("simloop:1:fifo:0:-:AQAC:"));
     }

@@ -17,7 +17,15 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import dev.simloop.junit.SimulatedLoop;
+import dev.simloop.junit.SimulatedLoopFailure;
 import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 class PropertySnippetsTest {
 
@@ -41,8 +49,12 @@ class PropertySnippetsTest {
     @Property(tries = 200)
     void totalIsTheSum(@ForAll @Size(max = 5) List<@IntRange(max = 100) Integer> amounts,
                        @ForAll Schedule schedule) {
-        int total = Simulations.check(schedule, () -> addAll(amounts));
-        assertThat(total).isEqualTo(amounts.stream().mapToInt(Integer::intValue).sum());
+        int expected = amounts.stream().mapToInt(Integer::intValue).sum();
+        Simulations.check(schedule, () -> {
+            int total = addAll(amounts);
+            assertThat(total).isEqualTo(expected);   // inside the run: a failure comes with its replay line
+            return total;
+        });
     }
     // end-snippet
 
@@ -72,4 +84,40 @@ class PropertySnippetsTest {
         assertThat(r.value()).isEqualTo(3);
     }
     // end-snippet
+
+    /** The walk-through: the property's shrunk failure, its replay line pasted into a JUnit test, the same failure. */
+    @Test
+    void aShrunkPropertyFailureBecomesAPinnedSimulatedLoopTest() throws Exception {
+        // implicit parameters: junit-platform.properties, which switches jqwik's failure database off
+        Throwable found = onlyFailure(EngineTestKit.engine("jqwik").enableImplicitConfigurationParameters(true)
+                .selectors(selectClass(Class.forName("dev.simloop.docs.fixtures.DepositsProperty"))).execute());
+        assertThat(found).isInstanceOf(Simulations.ScheduleFailure.class);
+        Simulations.ScheduleFailure failure = (Simulations.ScheduleFailure) found;
+        assertThat(failure.preemptions()).isEqualTo(1);
+        assertThat(new java.io.File(".jqwik-database")).doesNotExist();
+        assertThat(failure.getMessage()).isEqualTo("""
+                simulation failed with org.opentest4j.AssertionFailedError: [balance]\s
+                expected: 150
+                 but was: 50
+                  preemptions: 1
+                  replay: Simulation.builder().replay("simloop:1:fifo:0:7:AAABAA:a2bc46d9")
+                  or pin it as a JUnit test: @Test @SimulatedLoop(replay = "simloop:1:fifo:0:7:AAABAA:a2bc46d9")""");
+
+        Class<?> pinned = Class.forName("dev.simloop.docs.fixtures.PinnedDepositsTest");
+        String pasted = pinned.getDeclaredMethod("depositsAddUp").getAnnotation(SimulatedLoop.class).replay();
+        assertThat(pasted).as("the line pasted in PinnedDepositsTest and docs/property-testing.md")
+                .isEqualTo(failure.replayLine());
+        Throwable reproduced = onlyFailure(EngineTestKit.engine("junit-jupiter").selectors(selectClass(pinned)).execute());
+        assertThat(reproduced).isInstanceOf(SimulatedLoopFailure.class);
+        assertThat(reproduced.getMessage()).contains(pasted);
+        assertThat(reproduced.getCause()).isInstanceOf(AssertionError.class)
+                .hasMessage(failure.getCause().getMessage());
+    }
+
+    private static Throwable onlyFailure(EngineExecutionResults r) {
+        // jqwik reports a property as a container that is also a test, so look at all events
+        List<Event> failed = r.allEvents().failed().list();
+        assertThat(failed).hasSize(1);
+        return failed.getFirst().getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+    }
 }

@@ -61,7 +61,8 @@ public final class Simulations {
 
         private static String message(SimResult<?> r) {
             return "simulation failed with " + r.failure() + "\n  preemptions: " + Simulations.preemptions(r.replayLine())
-                    + "\n  replay: Simulation.builder().replay(\"" + r.replayLine() + "\")";
+                    + "\n  replay: Simulation.builder().replay(\"" + r.replayLine() + "\")"
+                    + "\n  or pin it as a JUnit test: @Test @SimulatedLoop(replay = \"" + r.replayLine() + "\")";
         }
 
         /** @return the replay line of the failed run */
