@@ -11,16 +11,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps the docs honest: every {@code ```java} block in {@code docs/*.md} and in the project
  * README must be preceded by {@code <!-- snippet: NAME -->} and be a verbatim copy of the region
  * {@code // snippet:NAME ... // end-snippet} in a test source of this module, where it is compiled
  * and run. A doc block that drifts from its tested region fails the build.
+ *
+ * <p>Two more marker forms tie a block (Java or XML) to a file of a project under {@code src/it},
+ * which the build builds and tests with the maven-invoker-plugin: {@code <!-- snippet: file PATH -->}
+ * says the block is the whole file {@code src/it/PATH}, {@code <!-- snippet: excerpt PATH -->} that
+ * it is a run of consecutive lines of it (compared after removing the common indentation). An
+ * {@code ```xml} block without a marker is not checked.
  */
 class DocsSnippetsTest {
     private static final Path MODULE = Path.of("").toAbsolutePath();
     private static final Path SOURCES = MODULE.resolve("src/test/java");
+    private static final Path IT_PROJECTS = MODULE.resolve("src/it");
 
     @Test
     void everyJavaBlockInTheDocsIsATestedSnippet() throws IOException {
@@ -44,6 +52,29 @@ class DocsSnippetsTest {
                 "        int a = 1;", "          int b = 2;", "        // end-snippet", "    }", "}"), found, problems);
         assertThat(problems).isEmpty();
         assertThat(found).containsEntry("demo", "int a = 1;\n  int b = 2;");
+    }
+
+    @Test
+    void fileAndExcerptMarkersCompareWithTheFileUnderSrcIt(@TempDir Path dir) throws IOException {
+        String pom = "<project>\n  <build>\n    <plugins>\n      <plugin>\n        <artifactId>x</artifactId>\n"
+                + "      </plugin>\n    </plugins>\n  </build>\n</project>\n";
+        Files.writeString(dir.resolve("pom.xml"), pom);
+        List<String> problems = new ArrayList<>();
+        checkFileBlock("file", dir.resolve("pom.xml"), pom.lines().toList(), "p:1", problems);
+        checkFileBlock("excerpt", dir.resolve("pom.xml"),
+                List.of("<plugin>", "  <artifactId>x</artifactId>", "</plugin>"), "p:2", problems);
+        assertThat(problems).isEmpty();
+
+        checkFileBlock("file", dir.resolve("pom.xml"), List.of("<project>", "</project>"), "p:3", problems);
+        checkFileBlock("excerpt", dir.resolve("pom.xml"),
+                List.of("<plugin>", "  <artifactId>y</artifactId>", "</plugin>"), "p:4", problems);
+        checkFileBlock("excerpt", dir.resolve("pom.xml"), List.of("<plugins>", "</plugins>"), "p:5", problems);
+        checkFileBlock("file", dir.resolve("missing.xml"), List.of("<a/>"), "p:6", problems);
+        assertThat(problems).hasSize(4);
+        assertThat(problems.get(0)).startsWith("p:3: block is not the whole file");
+        assertThat(problems.get(1)).startsWith("p:4: block is not a run of lines of");
+        assertThat(problems.get(2)).startsWith("p:5: block is not a run of lines of");
+        assertThat(problems.get(3)).startsWith("p:6: no file");
     }
 
     private static List<Path> docPages() throws IOException {
@@ -105,7 +136,11 @@ class DocsSnippetsTest {
             String t = lines.get(i).trim();
             if (t.startsWith("<!-- snippet:") && t.endsWith("-->")) {
                 pending = t.substring("<!-- snippet:".length(), t.length() - 3).trim();
-            } else if (t.equals("```java")) {
+            } else if (t.equals("```xml") && pending == null) {
+                for (i++; i < lines.size() && !lines.get(i).trim().equals("```"); i++) {
+                    // not tied to a file: skipped
+                }
+            } else if (t.equals("```java") || t.equals("```xml")) {
                 int start = i;
                 List<String> block = new ArrayList<>();
                 for (i++; i < lines.size() && !lines.get(i).trim().equals("```"); i++) {
@@ -113,7 +148,12 @@ class DocsSnippetsTest {
                 }
                 checked++;
                 String where = MODULE.getParent().relativize(page) + ":" + (start + 1);
-                if (pending == null) {
+                String[] form = pending == null ? new String[0] : pending.split("\\s+", 2);
+                if (form.length == 2 && (form[0].equals("file") || form[0].equals("excerpt"))) {
+                    checkFileBlock(form[0], IT_PROJECTS.resolve(form[1]), block, where, problems);
+                } else if (t.equals("```xml")) {
+                    problems.add(where + ": an xml block can only be a file or an excerpt of one under " + IT_PROJECTS);
+                } else if (pending == null) {
                     problems.add(where + ": java block has no <!-- snippet: NAME --> marker before it");
                 } else if (!snippets.containsKey(pending)) {
                     problems.add(where + ": snippet '" + pending + "' is not defined in " + SOURCES);
@@ -129,7 +169,34 @@ class DocsSnippetsTest {
         return checked;
     }
 
-    private static String dedent(List<String> all) {
+    /**
+     * Checks a block marked {@code file} (the whole file) or {@code excerpt} (consecutive lines of it)
+     * against {@code file}, both compared after {@link #dedent}.
+     */
+    static void checkFileBlock(String form, Path file, List<String> block, String where, List<String> problems)
+            throws IOException {
+        if (!Files.isRegularFile(file)) {
+            problems.add(where + ": no file " + file);
+            return;
+        }
+        List<String> lines = Files.readAllLines(file);
+        String shown = dedent(block);
+        if (form.equals("file")) {
+            if (!dedent(lines).equals(shown)) {
+                problems.add(where + ": block is not the whole file " + file + "; copy it:\n" + dedent(lines));
+            }
+            return;
+        }
+        int n = shown.split("\n", -1).length;
+        for (int from = 0; from + n <= lines.size(); from++) {
+            if (dedent(lines.subList(from, from + n)).equals(shown)) {
+                return;
+            }
+        }
+        problems.add(where + ": block is not a run of lines of " + file);
+    }
+
+    static String dedent(List<String> all) {
         int from = 0;
         int to = all.size();
         while (from < to && all.get(from).isBlank()) {
