@@ -117,4 +117,17 @@ class BoundedSearchOrderTest {
         second.ran(next.run(() -> manyReady(3))); // its own builder's result is taken
         assertThat(second.schedulesRun()).isEqualTo(2);
     }
+
+    @Test
+    void theSearchKnowsItsBoundAndWhatItsPendingRunsHold() {
+        BoundedSearch search = BoundedSearch.upTo(2);
+        assertThat(search.maxPreemptions()).isEqualTo(2);
+        assertThat(search.retainedBytes()).isZero();
+        SimResult<Integer> first = search.next(0).run(() -> manyReady(3));
+        search.ran(first);
+        int choicePoints = Simulation.choices(first).length;
+        assertThat(choicePoints).isPositive();
+        // one pending run: a byte per choice point's width (all narrow), no non-zero choices (FIFO), 96 bytes of overhead
+        assertThat(search.retainedBytes()).isEqualTo(96 + choicePoints);
+    }
 }

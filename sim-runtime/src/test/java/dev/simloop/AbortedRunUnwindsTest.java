@@ -1,0 +1,88 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simloop.sync.Lock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run that ends early (a limit, a deadlock) unwinds every task it leaves behind: each task's
+ * {@code finally} runs once, every runtime call there raises {@code TaskAbandoned}, and a task that
+ * parks in java.util.concurrent while unwinding is interrupted out of it.
+ */
+class AbortedRunUnwindsTest {
+    @Test
+    void aLimitUnwindsASleepingHolderAndItsWaiterEachOnce() {
+        List<String> log = new ArrayList<>();
+        SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).maxVirtualTime(Duration.ofSeconds(1))
+                .run(() -> {
+                    Lock l = new Lock("l");
+                    TaskGroup.with(tg -> {
+                        tg.spawn("holder", () -> {
+                            l.acquire();
+                            try {
+                                Loop.sleep(Duration.ofHours(1));
+                            } finally {
+                                log.add("holder unwinds");
+                                try {
+                                    l.release();
+                                    log.add("holder released");
+                                } catch (Throwable t) {
+                                    log.add("holder release: " + t.getClass().getSimpleName());
+                                }
+                            }
+                        });
+                        tg.spawn("waiter", () -> {
+                            try {
+                                l.acquire();
+                                log.add("waiter acquired");
+                            } catch (Throwable t) {
+                                log.add("waiter: " + t.getClass().getSimpleName());
+                                throw t;
+                            } finally {
+                                log.add("waiter unwinds");
+                            }
+                        });
+                        return null;
+                    });
+                    return null;
+                });
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class);
+        assertThat(r.failure().getSuppressed()).isEmpty();
+        // in FIFO order of the live tasks; every runtime call while unwinding raises TaskAbandoned, a release too
+        assertThat(log).containsExactly("holder unwinds", "holder release: TaskAbandoned", "waiter: TaskAbandoned",
+                "waiter unwinds");
+    }
+
+    @Test
+    void aTaskThatParksInAJdkQueueWhileUnwindingIsInterruptedOutOfIt() {
+        List<String> log = new ArrayList<>();
+        LinkedBlockingQueue<String> never = new LinkedBlockingQueue<>();
+        SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
+            Lock l = new Lock("l");
+            l.acquire();
+            TaskGroup.with(tg -> {
+                tg.spawn("stuck", () -> {
+                    try {
+                        l.acquire(); // deadlock: main holds l and waits for this task
+                    } finally {
+                        try {
+                            never.take(); // parks in java.util.concurrent while unwinding
+                            log.add("took");
+                        } catch (InterruptedException e) {
+                            log.add("interrupted while unwinding");
+                        }
+                    }
+                });
+                return null;
+            });
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class);
+        assertThat(log).containsExactly("interrupted while unwinding");
+    }
+}
