@@ -11,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * SIGINT and SIGTERM cancel the root group of every real-mode loop that is running (as in
  * asyncbis), so shielded clean-up still runs. The handlers are installed while at least one real
- * loop runs and the previous ones are restored after the last one ends.
+ * loop runs and the previous ones are restored after the last one ends. A signal the process was
+ * started with ignored (SIGINT in a background job of a non-interactive shell) stays ignored: the
+ * JVM would accept a handler for it and never call it.
  *
  * <p>The JDK's {@code sun.misc.Signal} and {@code sun.misc.SignalHandler} (module
  * {@code jdk.unsupported}, kept for exactly this use by JEP 260) are reached through method handles
@@ -31,6 +33,8 @@ final class Signals {
     private static final MethodHandle HANDLE;
     /** Our {@code sun.misc.SignalHandler}: cancels the root group of every real loop. */
     private static final Object HANDLER;
+    /** {@code sun.misc.SignalHandler.SIG_IGN}: what {@code handle} returns for a signal the process ignores. */
+    private static final Object IGNORED;
 
     static {
         try {
@@ -45,6 +49,7 @@ final class Signals {
                     .findStatic(Signals.class, "onSignal", MethodType.methodType(void.class, Object.class))
                     .asType(MethodType.methodType(void.class, signal));
             HANDLER = MethodHandleProxies.asInterfaceInstance(handler, onSignal);
+            IGNORED = handler.getField("SIG_IGN").get(null);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -78,6 +83,14 @@ final class Signals {
                     previous[i] = handle(NAMES[i], HANDLER);
                 } catch (IllegalArgumentException | UnsupportedOperationException unavailable) {
                     previous[i] = null; // the JVM reserves this signal (e.g. under -Xrs): leave it alone
+                    continue;
+                }
+                if (previous[i] == IGNORED) {
+                    // The process was started with the signal ignored (a background job of a
+                    // non-interactive shell ignores SIGINT; nohup ignores SIGHUP): the JVM keeps it
+                    // ignored and never calls a handler, so claim nothing and leave it as it was.
+                    handle(NAMES[i], IGNORED);
+                    previous[i] = null;
                 }
             }
         }
