@@ -32,8 +32,13 @@ class BoundedSearchMemoryTest {
 
     /** Four tasks, two of them sleeping to the same instant (a timer tie), with checkpoints between. */
     static int tiesAndCheckpoints() {
+        return tiesAndCheckpoints(4);
+    }
+
+    /** {@code tasks} tasks, the first two sleeping to the same instant (a timer tie), with checkpoints between. */
+    static int tiesAndCheckpoints(int tasks) {
         TaskGroup.with(tg -> {
-            for (int t = 0; t < 4; t++) {
+            for (int t = 0; t < tasks; t++) {
                 int me = t;
                 tg.spawn(() -> {
                     Loop.checkpoint();
@@ -45,7 +50,7 @@ class BoundedSearchMemoryTest {
             }
             return null;
         });
-        return 4;
+        return tasks;
     }
 
     @Test

@@ -19,20 +19,7 @@ import org.junit.jupiter.api.Test;
 class BoundedSearchOrderTest {
     /** Three tasks; the first two sleep to the same instant (a timer tie), with checkpoints between. */
     private static int tiesAndCheckpoints() {
-        TaskGroup.with(tg -> {
-            for (int t = 0; t < 3; t++) {
-                int me = t;
-                tg.spawn(() -> {
-                    Loop.checkpoint();
-                    if (me < 2) {
-                        Loop.sleep(Duration.ofSeconds(1));
-                    }
-                    Loop.checkpoint();
-                });
-            }
-            return null;
-        });
-        return 3;
+        return BoundedSearchMemoryTest.tiesAndCheckpoints(3);
     }
 
     /** {@code n} tasks ready at once, each finishing at once. */

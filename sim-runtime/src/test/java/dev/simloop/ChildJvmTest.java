@@ -2,10 +2,7 @@ package dev.simloop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -13,19 +10,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChildJvmTest {
 
     private static String runChild(List<String> jvmFlags, String mode) throws Exception {
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        List<String> cmd = new java.util.ArrayList<>();
-        cmd.add(java);
-        cmd.addAll(jvmFlags);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NoFlagMain.class.getName(), mode));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
-        return out;
+        List<String> args = new java.util.ArrayList<>(jvmFlags);
+        args.addAll(List.of("-cp", System.getProperty("java.class.path"), NoFlagMain.class.getName(), mode));
+        return ChildJvms.run(args);
     }
 
     @ParameterizedTest

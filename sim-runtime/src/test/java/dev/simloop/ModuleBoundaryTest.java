@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,18 +125,9 @@ class ModuleBoundaryTest {
     }
 
     private static String runProbe(String... jvmFlags) throws Exception {
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        List<String> cmd = new ArrayList<>(List.of(java));
-        cmd.addAll(List.of(jvmFlags));
-        cmd.addAll(List.of("--module-path", CLASSES + File.pathSeparator + probe, "-m", "simloop.probe/simloop.probe.Main"));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
-        return out;
+        List<String> args = new ArrayList<>(List.of(jvmFlags));
+        args.addAll(List.of("--module-path", CLASSES + File.pathSeparator + probe, "-m", "simloop.probe/simloop.probe.Main"));
+        return ChildJvms.run(args);
     }
 
     @Test
