@@ -34,6 +34,11 @@ import java.util.Objects;
 public final class BoundedSearch {
     private final int maxPreemptions;
     /**
+     * The part of the search this one runs: the FIFO schedule belongs to shard 0, and the subtree
+     * under the FIFO schedule's {@code j}-th successor to shard {@code j % count}.
+     */
+    private final Shard shard;
+    /**
      * Runs whose successors have not all run yet, oldest first. Each holds its choices and widths
      * once and hands out its successors one at a time, so pending schedules cost a few bytes per
      * choice point of a run, not a copied choice list per successor (which grew to megabytes per run
@@ -47,8 +52,9 @@ public final class BoundedSearch {
     private int[] outstanding;
     private int schedulesRun;
 
-    private BoundedSearch(int maxPreemptions) {
+    private BoundedSearch(int maxPreemptions, Shard shard) {
         this.maxPreemptions = maxPreemptions;
+        this.shard = shard;
     }
 
     /**
@@ -57,11 +63,35 @@ public final class BoundedSearch {
      * @throws IllegalArgumentException when {@code maxPreemptions} is negative
      */
     public static BoundedSearch upTo(int maxPreemptions) {
+        return upTo(maxPreemptions, Shard.all());
+    }
+
+    /**
+     * One shard's part of the search: the schedules under the FIFO schedule's successors
+     * {@code j} with {@code j % shard.count() == shard.index()} (the FIFO schedule's successors are
+     * its one-preemption schedules, in the order the search takes them). Every shard runs the FIFO
+     * schedule first, since its run says what those successors are; it belongs to shard 0 alone
+     * ({@link #ownsLast()}). The shards together run every schedule of the unsplit search once
+     * (plus the FIFO schedule once per other shard), so a search split across JVMs or machines is
+     * exhausted when every shard's part is.
+     *
+     * @param maxPreemptions the bound; 0 searches the FIFO schedule only
+     * @param shard the part to run; {@link Shard#all()} for all of it
+     * @return a search that has not run anything yet
+     * @throws IllegalArgumentException when {@code maxPreemptions} is negative
+     */
+    public static BoundedSearch upTo(int maxPreemptions, Shard shard) {
+        Objects.requireNonNull(shard, "BoundedSearch.upTo: shard");
         if (maxPreemptions < 0) {
             throw new IllegalArgumentException("BoundedSearch.upTo: maxPreemptions must not be negative, but was "
                     + maxPreemptions);
         }
-        return new BoundedSearch(maxPreemptions);
+        return new BoundedSearch(maxPreemptions, shard);
+    }
+
+    /** @return the part of the search this one runs */
+    public Shard shard() {
+        return shard;
     }
 
     /** @return the preemption bound */
@@ -93,8 +123,13 @@ public final class BoundedSearch {
             throw new java.util.NoSuchElementException("BoundedSearch.next: every schedule within "
                     + maxPreemptions + " preemptions has run");
         }
-        int[] prefix = nextPrefix();
+        int[] prefix = take();
         outstanding = prefix;
+        return builderFor(prefix, seed);
+    }
+
+    /** @return a builder for the schedule with this prefix: FIFO after it, recording what the search needs */
+    static Simulation.Builder builderFor(int[] prefix, long seed) {
         return Simulation.recordingWidths(Simulation.builder().seed(seed).strategy(Strategy.fifo())
                 .followChoices(Schedule.of(prefix)));
     }
@@ -111,36 +146,89 @@ public final class BoundedSearch {
         if (outstanding == null) {
             throw new IllegalStateException("BoundedSearch.ran: no schedule is outstanding; call next() first");
         }
+        int[] prefix = outstanding;
+        record(prefix, result);
+        outstanding = null;
+    }
+
+    /**
+     * Whether the schedule passed to {@link #ran} last belongs to this search's {@link #shard}: false
+     * only for the FIFO schedule in a shard other than the first, which runs there only to learn its
+     * successors (count it, and report its failure, in shard 0 alone).
+     *
+     * @return whether the last schedule run counts in this shard
+     */
+    public boolean ownsLast() {
+        return lastOwned;
+    }
+
+    /** Whether the last recorded run belongs to this shard. */
+    private boolean lastOwned;
+
+    /**
+     * Takes a run's result and queues its successors; for an exploration with runs in flight on
+     * several threads, results are recorded in the order their prefixes were {@link #take taken},
+     * which hands out every schedule in the order a single caller would meet it.
+     */
+    void record(int[] prefix, SimResult<?> result) {
         int[] widths = Simulation.widths(result);
         int[] choices = Simulation.choices(result);
-        if (widths == null || !startsWith(choices, outstanding)) {
+        if (widths == null || !startsWith(choices, prefix)) {
             throw new IllegalArgumentException("BoundedSearch.ran: the result is not from the builder next() returned"
                     + " (run that builder and pass its result), or the program did not repeat its earlier run up to"
                     + " the choices the schedule prescribes (state kept between runs?)");
         }
-        int[] prefix = outstanding;
-        outstanding = null;
-        schedulesRun++;
+        lastOwned = owns(prefix);
+        if (lastOwned) {
+            schedulesRun++;
+        }
         if (Schedule.preemptions(prefix) < maxPreemptions) {
             Branches b = Branches.of(choices, widths, prefix.length);
             if (b != null) {
                 pending.add(b);
+                skipOtherShards();
             }
         }
     }
 
-    /** Takes the next schedule's prefix: the FIFO schedule first, then the oldest run's next successor. */
-    private int[] nextPrefix() {
+    /** @return whether the schedule with this prefix belongs to this shard (see {@link #upTo(int, Shard)}) */
+    boolean owns(int[] prefix) {
+        return prefix.length > 0 || shard.index() == 0;
+    }
+
+    /**
+     * @return the next schedule's prefix, or null when none is known now (in a parallel exploration,
+     *     runs still in flight may add some; the search is over when none are in flight either)
+     */
+    int[] take() {
         if (fifoPending) {
             fifoPending = false;
             return new int[0];
+        }
+        if (pending.isEmpty()) {
+            return null;
         }
         Branches head = pending.element();
         int[] prefix = head.successor();
         if (!head.advance()) {
             pending.remove();
         }
+        skipOtherShards();
         return prefix;
+    }
+
+    /**
+     * Moves past the FIFO schedule's successors that belong to other shards. Only that run's
+     * successors are split (everything after them descends from one of them, so it is this
+     * shard's), and they are first in the queue, since that run is the first to be recorded.
+     */
+    private void skipOtherShards() {
+        while (!shard.isAll() && !pending.isEmpty() && pending.element().from == 0
+                && !shard.owns(pending.element().handedOut)) {
+            if (!pending.element().advance()) {
+                pending.remove();
+            }
+        }
     }
 
     /**
@@ -188,6 +276,8 @@ public final class BoundedSearch {
         /** The cursor: the next successor changes the choice at {@code position} to {@code alternative}. */
         private int position;
         private int alternative = 1;
+        /** How many successors were handed out (or skipped as another shard's): the cursor's ordinal. */
+        int handedOut;
 
         private Branches(int[] nonZero, int from, byte[] narrowWidths, int[] wideWidths) {
             this.nonZero = nonZero;
@@ -260,6 +350,7 @@ public final class BoundedSearch {
 
         /** @return whether another successor follows (the cursor moved on to it) */
         boolean advance() {
+            handedOut++;
             if (++alternative < width(position)) {
                 return true;
             }

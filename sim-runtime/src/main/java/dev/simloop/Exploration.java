@@ -1,15 +1,11 @@
 package dev.simloop;
 
-import dev.simloop.internal.Drivers;
-import dev.simloop.internal.Runaway;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -26,10 +22,13 @@ import java.util.function.Predicate;
  *
  * <p>Schedule {@code i} (counting from 0) runs with seed {@code seed + i}, so any of them is also
  * {@code Simulation.builder().seed(seed + i).strategy(strategy).run(main)}, and its replay line
- * reproduces it exactly. All schedules of one exploration run on one driver thread, one after the
- * other, so a schedule costs only its own steps. With {@code Strategy.pct(d)} (no expected choice
- * count given), the number of choice points PCT spreads its change points over is learned: each
- * schedule uses the largest count seen in the schedules before it.
+ * reproduces it exactly. The schedules run on a driver thread, one after the other, so a schedule
+ * costs only its own steps; {@link #parallelism} runs several at once and reports the same, and
+ * {@link #shard} runs one part of them, to split an exploration across JVMs or machines. With
+ * {@code Strategy.pct(d)} (no expected choice count given), the number of choice points PCT spreads
+ * its change points over is learned from the first {@value Explorer#LEARNING_SCHEDULES} schedules:
+ * each of them uses the largest count seen in the ones before it, and every later schedule the
+ * largest count of all of them.
  *
  * <p>{@link #exhaustive(int)} searches systematically instead: every schedule with at most a given
  * number of preemptions, fewest first, so a search that ends without a failure has shown that none
@@ -43,22 +42,27 @@ import java.util.function.Predicate;
  * @param <T> the program's value type
  */
 public final class Exploration<T> {
-    private final ThrowingSupplier<T> main;
-    private Strategy strategy = Strategy.random();
-    private long seed;
-    private int schedules = 1000;
-    private long maxSteps = Simulation.DEFAULT_MAX_STEPS;
-    private Duration maxVirtualTime = Simulation.DEFAULT_MAX_VIRTUAL_TIME;
-    private Duration maxStepWallTime = Simulation.DEFAULT_MAX_STEP_WALL_TIME;
-    private PriorityPolicy priorityPolicy;
-    private boolean stopAtFirstFailure = true;
-    private boolean checkLeaks = true;
+    // Package-private: the Explorer that runs the exploration reads them.
+    final ThrowingSupplier<T> main;
+    Strategy strategy = Strategy.random();
+    long seed;
+    int schedules = 1000;
+    long maxSteps = Simulation.DEFAULT_MAX_STEPS;
+    Duration maxVirtualTime = Simulation.DEFAULT_MAX_VIRTUAL_TIME;
+    Duration maxStepWallTime = Simulation.DEFAULT_MAX_STEP_WALL_TIME;
+    PriorityPolicy priorityPolicy;
+    boolean stopAtFirstFailure = true;
+    boolean checkLeaks = true;
     /** The preemption bound of a systematic search ({@link #exhaustive}), or -1 to sample with the strategy. */
-    private int maxPreemptions = -1;
+    int maxPreemptions = -1;
     /** The wall-clock budget of the whole exploration, or null for none. */
-    private Duration timeLimit;
+    Duration timeLimit;
     /** Which failures count as failures; the others are tallied by type and the search goes on. */
-    private Predicate<? super Throwable> failWhen = failure -> true;
+    Predicate<? super Throwable> failWhen = failure -> true;
+    /** How many driver threads run schedules at once. */
+    int parallelism = 1;
+    /** The part of the exploration to run, or null for {@link Shard#fromEnvironment()}'s. */
+    Shard shard;
 
     private Exploration(ThrowingSupplier<T> main) {
         this.main = main;
@@ -229,172 +233,64 @@ public final class Exploration<T> {
     }
 
     /**
-     * Runs the schedules, one after the other on a driver thread, while the calling thread waits.
-     * Interrupting the calling thread stops the exploration once the running schedule has finished
-     * ({@link StopReason#INTERRUPTED}); {@code run()} then returns the report of the schedules that
-     * ran, with the thread's interrupt status set again.
+     * Runs schedules on {@code n} driver threads at once. The report is the one a single thread
+     * would make: results are taken in schedule order, so the first failure reported is the one
+     * with the lowest schedule index, and the counts are those of the schedules up to it, whatever
+     * {@code n} is and whichever thread finished first (only {@link Report#wallTime()} differs). A
+     * bounded search hands out a schedule once the run it branches from has finished, so it runs
+     * in parallel as its frontier allows. The program must then be safe to run in several
+     * simulations at once: state it keeps outside the simulation (statics, files) is shared.
+     *
+     * @param n how many schedules to run at once; at least 1; default 1
+     * @return this exploration
+     * @throws IllegalArgumentException when {@code n} is below 1
+     */
+    public Exploration<T> parallelism(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("Exploration.parallelism: must be at least 1, but was " + n
+                    + "; Runtime.getRuntime().availableProcessors() is a good choice");
+        }
+        this.parallelism = n;
+        return this;
+    }
+
+    /**
+     * Runs one part of the exploration, to split it across JVMs, CI jobs or machines: the schedules
+     * {@code i} with {@code i % count == index} (a bounded search: subtrees, see
+     * {@link BoundedSearch#upTo(int, Shard)}). Each keeps its index, seed and replay line, so a failure
+     * found in one shard replays anywhere from its line, and the shards together run exactly the
+     * schedules of the whole exploration, none twice. {@link #schedules} still counts the whole
+     * exploration's schedules (a bounded search: each shard's). Default: the shard
+     * {@link Shard#fromEnvironment()} reads ({@code -Dsimloop.shard=INDEX/COUNT}, 1-based, or a CI
+     * system's variables), else all of it.
+     *
+     * @param index this shard, from 0
+     * @param count how many shards
+     * @return this exploration
+     * @throws IllegalArgumentException unless {@code 0 <= index < count}
+     */
+    public Exploration<T> shard(int index, int count) {
+        this.shard = Shard.of(index, count, "Exploration.shard");
+        return this;
+    }
+
+    /**
+     * Runs the schedules on driver threads ({@link #parallelism}, one by default) while the calling
+     * thread waits. Interrupting the calling thread stops the exploration once the running schedules
+     * have finished ({@link StopReason#INTERRUPTED}); {@code run()} then returns the report of the
+     * schedules that ran, with the thread's interrupt status set again.
      *
      * @return what was found, with statistics and why the exploration stopped
+     * @throws IllegalArgumentException when no shard was set and {@code -Dsimloop.shard} or a CI
+     *     system's shard variables are malformed
      */
     public Report<T> run() {
-        Tally tally = new Tally();
-        // The schedules run on a driver thread, which the caller's interrupt does not reach: the
-        // waiting caller hears it and raises the flag that the loop below reads between schedules.
-        try {
-            return Drivers.call(() -> runAll(tally), caller -> tally.interrupted = true);
-        } catch (Runaway runaway) {
-            // A task of the running schedule ran past maxStepWallTime without a checkpoint. Its driver
-            // cannot be stopped, so the report is made here, from what the exploration had counted;
-            // the driver stops at its next schedule if the task ever lets go.
-            tally.interrupted = true;
-            return tally.ranAway(runaway.outcome(), maxPreemptions >= 0 ? "exhaustive(" + maxPreemptions + ")"
-                    : strategy.toString());
-        }
+        return new Explorer<>(this).run();
     }
 
-    private Report<T> runAll(Tally tally) {
-        StopReason why = maxPreemptions >= 0 ? search(tally) : sample(tally);
-        return tally.report(why, maxPreemptions >= 0 ? "exhaustive(" + maxPreemptions + ")" : strategy.toString());
-    }
-
-    /** Schedule i with seed {@code seed + i} and the strategy; never {@link StopReason#EXHAUSTED}. */
-    private StopReason sample(Tally tally) {
-        int learnedChoices = 0;
-        for (int i = 0;; i++) {
-            Strategy s = strategy.learnsChoices() && learnedChoices > 0
-                    ? Strategy.pct(strategy.pctDepth(), learnedChoices) : strategy;
-            tally.running(seed + i, s);
-            SimResult<T> r = limits(Simulation.builder().seed(seed + i).strategy(s)).run(main);
-            if (strategy.learnsChoices()) {
-                learnedChoices = Math.max(learnedChoices, Simulation.choiceCount(r));
-            }
-            StopReason why = tally.stopAfter(r, i + 1 == schedules ? StopReason.ALL_SCHEDULES_RUN : null);
-            if (why != null) {
-                return why;
-            }
-        }
-    }
-
-    /** Every schedule within the bound ({@link BoundedSearch}), up to {@link #schedules} of them. */
-    private StopReason search(Tally tally) {
-        BoundedSearch search = BoundedSearch.upTo(maxPreemptions);
-        for (;;) {
-            tally.running(seed, Strategy.fifo());
-            SimResult<T> r = limits(search.next(seed)).run(main);
-            search.ran(r);
-            StopReason done = !search.hasNext() ? StopReason.EXHAUSTED
-                    : search.schedulesRun() == schedules ? StopReason.ALL_SCHEDULES_RUN : null;
-            StopReason why = tally.stopAfter(r, done);
-            if (why != null) {
-                return why;
-            }
-        }
-    }
-
-    private Simulation.Builder limits(Simulation.Builder b) {
+    Simulation.Builder limits(Simulation.Builder b) {
         return b.maxSteps(maxSteps).maxVirtualTime(maxVirtualTime).maxStepWallTime(maxStepWallTime)
                 .priorityPolicy(priorityPolicy).checkLeaks(checkLeaks);
-    }
-
-    /** What the runs of one exploration found, and whether to go on. */
-    private final class Tally {
-        private final long start = System.nanoTime();
-        /** The time limit in nanoseconds; Long.MAX_VALUE for none (or one too long to be reached). */
-        private final long limitNanos = timeLimit == null ? Long.MAX_VALUE : saturatedNanos(timeLimit);
-        private final Set<Long> digests = new HashSet<>();
-        /** Failures that {@link #failWhen} did not match, by exception type; sorted, so reports read the same. */
-        private final Map<String, Integer> others = new TreeMap<>();
-        /** Set by the caller's thread when it is interrupted while waiting; read between schedules. */
-        private volatile boolean interrupted;
-        private SimResult<T> first;
-        private int firstIndex = -1;
-        private int run;
-        private int failing;
-        /** The seed and strategy of the schedule running now (for a report made while it runs away). */
-        private volatile long runningSeed;
-        private volatile Strategy runningStrategy;
-
-        void running(long seed, Strategy s) {
-            runningSeed = seed;
-            runningStrategy = s;
-        }
-
-        /**
-         * The report when the running schedule ran away (on the caller's thread, while the driver is
-         * stuck in that schedule's task): it is the failure found, untraced (replaying it would run
-         * away again).
-         */
-        Report<T> ranAway(dev.simloop.internal.RunOutcome outcome, String searched) {
-            SimResult<T> r = Simulation.resultOf(outcome, runningStrategy, priorityPolicy, runningSeed);
-            failing++;
-            if (first == null) {
-                first = r;
-                firstIndex = run;
-            }
-            run++;
-            return new Report<>(first, firstIndex, run, failing, others, digests.size(),
-                    Duration.ofNanos(System.nanoTime() - start), searched, StopReason.FAILURE_FOUND, timeLimit);
-        }
-
-        /**
-         * Counts a finished run and decides whether to go on.
-         *
-         * @param done why the exploration ends after this run anyway (no schedule left to run), or null
-         * @return why to stop now, or null to run the next schedule
-         */
-        StopReason stopAfter(SimResult<T> r, StopReason done) {
-            if (count(r) && stopAtFirstFailure) {
-                return StopReason.FAILURE_FOUND;
-            }
-            if (done != null) {
-                return done;
-            }
-            // Thread.currentThread(): when run() was called on a driver thread, this is that thread.
-            if (interrupted || Thread.currentThread().isInterrupted()) {
-                return StopReason.INTERRUPTED;
-            }
-            return System.nanoTime() - start >= limitNanos ? StopReason.TIME_LIMIT : null;
-        }
-
-        /** @return whether {@code r} failed with a failure that {@link #failWhen} matches */
-        private boolean count(SimResult<T> r) {
-            int index = run++;
-            digests.add(Simulation.rawDigest(r));
-            if (!r.failed()) {
-                return false;
-            }
-            if (!failWhen.test(r.failure())) {
-                others.merge(r.failure().getClass().getName(), 1, Integer::sum);
-                return false;
-            }
-            failing++;
-            if (first == null) {
-                first = traced(r);
-                firstIndex = index;
-            }
-            return true;
-        }
-
-        /**
-         * Replays a failing schedule twice with tracing on, for the report: the replay is exact, and
-         * the determinism check makes sure the printed line really reproduces it (when it does not,
-         * the report's failure says at which step the runs parted).
-         */
-        private SimResult<T> traced(SimResult<T> r) {
-            SimResult<T> traced = limits(Simulation.builder().replay(r.replayLine())).trace(true).checkDeterminism(true)
-                    .run(main);
-            boolean same = Simulation.rawDigest(traced) == Simulation.rawDigest(r);
-            return same || traced.failure() instanceof NondeterminismDetected ? traced : r;
-        }
-
-        Report<T> report(StopReason why, String searched) {
-            return new Report<>(first, firstIndex, run, failing, others, digests.size(),
-                    Duration.ofNanos(System.nanoTime() - start), searched, why, timeLimit);
-        }
-    }
-
-    private static long saturatedNanos(Duration d) {
-        return d.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : d.toNanos();
     }
 
     /** Why an exploration stopped ({@link Report#stopReason()}). */
@@ -434,10 +330,12 @@ public final class Exploration<T> {
         private final String searched;
         private final StopReason stopReason;
         private final Duration timeLimit;
+        private final Shard shard;
+        private final int parallelism;
 
         Report(SimResult<T> firstFailure, int firstFailureIndex, int schedulesRun, int failingSchedules,
                 Map<String, Integer> otherFailures, int distinctDigests, Duration wallTime, String searched,
-                StopReason stopReason, Duration timeLimit) {
+                StopReason stopReason, Duration timeLimit, Shard shard, int parallelism) {
             this.firstFailure = firstFailure;
             this.firstFailureIndex = firstFailureIndex;
             this.schedulesRun = schedulesRun;
@@ -448,6 +346,18 @@ public final class Exploration<T> {
             this.searched = searched;
             this.stopReason = stopReason;
             this.timeLimit = timeLimit;
+            this.shard = shard;
+            this.parallelism = parallelism;
+        }
+
+        /** @return the part of the exploration that ran ({@link Shard#all()} when it was not split) */
+        public Shard shard() {
+            return shard;
+        }
+
+        /** @return how many schedules ran at once ({@link Exploration#parallelism}) */
+        public int parallelism() {
+            return parallelism;
         }
 
         /**
@@ -528,8 +438,8 @@ public final class Exploration<T> {
          */
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s: %d schedules (%d distinct)%s, %d failing%s, %.0f schedules/s; %s%s",
-                    searched, schedulesRun, distinctDigests, exhausted() ? ", all within the bound" : "",
+            return String.format(Locale.ROOT, "%s%s: %d schedules (%d distinct)%s, %d failing%s, %.0f schedules/s; %s%s",
+                    searched, shard.isAll() ? "" : " (shard " + shard + ")", schedulesRun, distinctDigests, exhausted() ? ", all within the bound" : "",
                     failingSchedules, otherFailures.isEmpty() ? "" : " (other failures: " + othersText() + ")",
                     schedulesPerSecond(), stopText(),
                     firstFailure == null ? "" : "; first failure at schedule " + firstFailureIndex + ": "

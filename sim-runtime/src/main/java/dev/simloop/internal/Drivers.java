@@ -86,6 +86,52 @@ public final class Drivers {
                 throw new IllegalStateException(e);
             }
         }
+        return await(start(work), onInterrupt);
+    }
+
+    /**
+     * Runs several works at once, each on its own driver thread, and returns their results in
+     * order: a parallel exploration's workers. A work that fails, or whose caller the watchdog
+     * rescues from a runaway task, is reported to {@code onFailure} (with the work's index) at once (from the thread that
+     * sees it), so the caller can stop the others, which the wait goes on for; then the first
+     * failure, in the works' order, is thrown.
+     *
+     * @param works the works
+     * @param onInterrupt told when the caller is interrupted (each time it is, while waiting)
+     * @param onFailure told of each work's failure when it happens
+     * @param <T> the result type
+     * @return the works' results, in order
+     */
+    public static <T> java.util.List<T> callAll(java.util.List<? extends Callable<T>> works,
+            Consumer<Thread> onInterrupt, java.util.function.ObjIntConsumer<Throwable> onFailure) {
+        java.util.List<Call<T>> calls = new java.util.ArrayList<>(works.size());
+        for (Callable<T> work : works) {
+            Call<T> call = start(work);
+            int index = calls.size();
+            call.result.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    onFailure.accept(failure, index);
+                }
+            });
+            calls.add(call);
+        }
+        java.util.List<T> results = new java.util.ArrayList<>(calls.size());
+        RuntimeException firstFailure = null;
+        for (Call<T> call : calls) {
+            try {
+                results.add(await(call, onInterrupt));
+            } catch (RuntimeException e) {
+                firstFailure = firstFailure == null ? e : firstFailure;
+            }
+        }
+        if (firstFailure != null) {
+            throw firstFailure;
+        }
+        return results;
+    }
+
+    /** Starts {@code work} on a pooled driver thread. */
+    private static <T> Call<T> start(Callable<T> work) {
         Call<T> call = new Call<>();
         POOL.execute(() -> {
             DriverThread self = (DriverThread) Thread.currentThread();
@@ -98,7 +144,7 @@ public final class Drivers {
                 self.call = null;
             }
         });
-        return await(call, onInterrupt);
+        return call;
     }
 
     private static <T> T await(Call<T> call, Consumer<Thread> onInterrupt) {

@@ -1,0 +1,190 @@
+package dev.simloop;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * One part of an exploration split across JVMs, CI jobs or machines: shard {@code index} of
+ * {@code count} (0-based: {@code 0 <= index < count}). Schedule {@code i} of an exploration belongs
+ * to shard {@code i % count}, whatever machine runs it, so every schedule keeps its index, seed and
+ * replay line, the shards together run exactly the schedules of the unsplit exploration, and no two
+ * shards run the same one. A bounded search ({@link Exploration#exhaustive}) is split by subtree
+ * instead (see {@link BoundedSearch#upTo(int, Shard)}).
+ *
+ * <p>{@link #fromEnvironment()} reads the shard the JVM runs: {@code -Dsimloop.shard=INDEX/COUNT}
+ * (1-based, as Jest and Playwright write it: {@code 1/4} to {@code 4/4}), or, when that property is
+ * not set, a CI system's own variables, each in its own base:
+ *
+ * <table class="striped">
+ * <caption>Where the shard comes from</caption>
+ * <thead><tr><th>source</th><th>index</th><th>count</th><th>base of the index</th></tr></thead>
+ * <tbody>
+ * <tr><td>system property</td><td>{@code simloop.shard=INDEX/COUNT}</td><td></td><td>1</td></tr>
+ * <tr><td>GitLab {@code parallel:}</td><td>{@code CI_NODE_INDEX}</td><td>{@code CI_NODE_TOTAL}</td><td>1</td></tr>
+ * <tr><td>CircleCI</td><td>{@code CIRCLE_NODE_INDEX}</td><td>{@code CIRCLE_NODE_TOTAL}</td><td>0</td></tr>
+ * <tr><td>Buildkite</td><td>{@code BUILDKITE_PARALLEL_JOB}</td><td>{@code BUILDKITE_PARALLEL_JOB_COUNT}</td><td>0</td></tr>
+ * <tr><td>Kubernetes Indexed Job</td><td>{@code JOB_COMPLETION_INDEX}</td><td>{@code SIMLOOP_SHARD_COUNT}</td><td>0</td></tr>
+ * </tbody>
+ * </table>
+ *
+ * <p>A Kubernetes Job sets {@code JOB_COMPLETION_INDEX} on every indexed pod, so it shards only
+ * with {@code SIMLOOP_SHARD_COUNT} set (to the Job's {@code completions}).
+ */
+public final class Shard {
+    /** The system property naming the shard, 1-based: {@code -Dsimloop.shard=2/4}. */
+    public static final String PROPERTY = "simloop.shard";
+
+    private static final Shard ALL = new Shard(0, 1);
+
+    /** The CI conventions, in the order they are tried: index variable, count variable, base of the index. */
+    private static final String[][] CI_VARIABLES = {
+        {"CI_NODE_INDEX", "CI_NODE_TOTAL", "1"},
+        {"CIRCLE_NODE_INDEX", "CIRCLE_NODE_TOTAL", "0"},
+        {"BUILDKITE_PARALLEL_JOB", "BUILDKITE_PARALLEL_JOB_COUNT", "0"},
+        {"JOB_COMPLETION_INDEX", "SIMLOOP_SHARD_COUNT", "0"},
+    };
+
+    private final int index;
+    private final int count;
+
+    private Shard(int index, int count) {
+        this.index = index;
+        this.count = count;
+    }
+
+    /**
+     * @param index this shard, from 0
+     * @param count how many shards there are, at least 1
+     * @return the shard
+     * @throws IllegalArgumentException unless {@code 0 <= index < count}
+     */
+    public static Shard of(int index, int count) {
+        return of(index, count, "Shard.of");
+    }
+
+    /** {@link #of(int, int)}, its error naming {@code call}. */
+    static Shard of(int index, int count, String call) {
+        if (count < 1 || index < 0 || index >= count) {
+            throw new IllegalArgumentException(call + "(" + index + ", " + count + "): needs 0 <= index < count"
+                    + " (the index counts from 0; -D" + PROPERTY + "=INDEX/COUNT counts from 1)");
+        }
+        return count == 1 ? ALL : new Shard(index, count);
+    }
+
+    /** @return the whole exploration, unsplit: shard 0 of 1 */
+    public static Shard all() {
+        return ALL;
+    }
+
+    /**
+     * Reads the 1-based form {@code INDEX/COUNT}, as {@code -Dsimloop.shard} takes it.
+     *
+     * @param text e.g. {@code 2/4}: the second of four shards
+     * @return the shard ({@code Shard.of(1, 4)} for {@code 2/4})
+     * @throws IllegalArgumentException when the text is not {@code INDEX/COUNT} with {@code 1 <= INDEX <= COUNT}
+     */
+    public static Shard parse(String text) {
+        Objects.requireNonNull(text, "Shard.parse: text");
+        return parse(text, "shard '" + text + "'");
+    }
+
+    private static Shard parse(String text, String where) {
+        String[] parts = text.strip().split("/", -1);
+        if (parts.length == 2) {
+            try {
+                int index = Integer.parseInt(parts[0].strip());
+                int count = Integer.parseInt(parts[1].strip());
+                if (count >= 1 && index >= 1 && index <= count) {
+                    return of(index - 1, count);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new IllegalArgumentException(where + ": write INDEX/COUNT, counting from 1, e.g. "
+                + PROPERTY + "=1/4 to " + PROPERTY + "=4/4 for four shards");
+    }
+
+    /**
+     * The shard this JVM runs: {@code -Dsimloop.shard}, else the first CI convention whose variables
+     * are set (see the class comment), else {@link #all()}.
+     *
+     * @return the shard
+     * @throws IllegalArgumentException when the property or a CI variable is set but malformed,
+     *     naming it
+     */
+    public static Shard fromEnvironment() {
+        return fromEnvironment(System::getProperty, System.getenv());
+    }
+
+    /** {@link #fromEnvironment()} over given sources, for tests. */
+    static Shard fromEnvironment(Function<String, String> properties, Map<String, String> env) {
+        String p = properties.apply(PROPERTY);
+        if (p != null && !p.isBlank()) {
+            return parse(p, "-D" + PROPERTY + "=" + p);
+        }
+        for (String[] ci : CI_VARIABLES) {
+            String index = env.get(ci[0]);
+            String count = env.get(ci[1]);
+            if (index != null && count != null && !index.isBlank() && !count.isBlank()) {
+                return fromVariables(ci[0], index, ci[1], count, Integer.parseInt(ci[2]));
+            }
+        }
+        return ALL;
+    }
+
+    private static Shard fromVariables(String indexName, String index, String countName, String count, int base) {
+        try {
+            int i = Integer.parseInt(index.strip()) - base;
+            int n = Integer.parseInt(count.strip());
+            if (n >= 1 && i >= 0 && i < n) {
+                return of(i, n);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(indexName + "=" + index + " and " + countName + "=" + count
+                + " do not name a shard: " + indexName + " counts from " + base + " to " + countName
+                + (base == 0 ? " - 1" : "") + " (set -D" + PROPERTY + "=INDEX/COUNT, counting from 1, to override)");
+    }
+
+    /** @return this shard's index, from 0 */
+    public int index() {
+        return index;
+    }
+
+    /** @return how many shards there are */
+    public int count() {
+        return count;
+    }
+
+    /** @return whether this is the whole exploration (one shard) */
+    public boolean isAll() {
+        return count == 1;
+    }
+
+    /**
+     * @param scheduleIndex a schedule's index in its exploration, from 0
+     * @return whether this shard runs it: {@code scheduleIndex % count == index}
+     */
+    public boolean owns(long scheduleIndex) {
+        return scheduleIndex % count == index;
+    }
+
+    /** @return the 1-based form, e.g. {@code 2/4}, which {@link #parse} reads */
+    @Override
+    public String toString() {
+        return (index + 1) + "/" + count;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Shard s && s.index == index && s.count == count;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * index + count;
+    }
+}

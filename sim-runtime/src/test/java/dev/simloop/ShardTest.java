@@ -1,0 +1,66 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** {@link Shard}: its forms, and where a JVM's shard comes from. */
+class ShardTest {
+    private static final Function<String, String> NO_PROPERTIES = key -> null;
+
+    @Test
+    void theOneBasedTextFormReadsAndPrintsAsJestAndPlaywrightWriteIt() {
+        assertThat(Shard.parse("2/4")).isEqualTo(Shard.of(1, 4));
+        assertThat(Shard.parse(" 4 / 4 ")).isEqualTo(Shard.of(3, 4));
+        assertThat(Shard.of(1, 4)).hasToString("2/4");
+        assertThat(Shard.of(0, 1)).isSameAs(Shard.all());
+        assertThat(Shard.all().isAll()).isTrue();
+        assertThat(Shard.of(2, 3).owns(5)).isTrue();
+        assertThat(Shard.of(2, 3).owns(6)).isFalse();
+    }
+
+    @Test
+    void malformedShardsAreRejectedSayingHowToWriteThem() {
+        for (String bad : new String[] {"0/4", "5/4", "1/0", "2", "a/b", "1/2/3"}) {
+            assertThatThrownBy(() -> Shard.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("shard '" + bad + "': write INDEX/COUNT, counting from 1, e.g. simloop.shard=1/4 to "
+                            + "simloop.shard=4/4 for four shards");
+        }
+        assertThatThrownBy(() -> Shard.of(4, 4)).hasMessage(
+                "Shard.of(4, 4): needs 0 <= index < count (the index counts from 0; -Dsimloop.shard=INDEX/COUNT counts from 1)");
+        assertThatThrownBy(() -> Exploration.of(() -> 1).shard(-1, 2)).hasMessageStartingWith(
+                "Exploration.shard(-1, 2): needs 0 <= index < count");
+    }
+
+    @Test
+    void theSystemPropertyComesFirstThenEachCiConventionInItsOwnBase() {
+        Map<String, String> gitlab = Map.of("CI_NODE_INDEX", "1", "CI_NODE_TOTAL", "3");
+        assertThat(Shard.fromEnvironment(key -> key.equals("simloop.shard") ? "3/5" : null, gitlab))
+                .isEqualTo(Shard.of(2, 5));
+        assertThat(Shard.fromEnvironment(NO_PROPERTIES, gitlab)).as("GitLab counts from 1").isEqualTo(Shard.of(0, 3));
+        assertThat(Shard.fromEnvironment(NO_PROPERTIES, Map.of("CIRCLE_NODE_INDEX", "1", "CIRCLE_NODE_TOTAL", "3")))
+                .as("CircleCI counts from 0").isEqualTo(Shard.of(1, 3));
+        assertThat(Shard.fromEnvironment(NO_PROPERTIES,
+                Map.of("BUILDKITE_PARALLEL_JOB", "2", "BUILDKITE_PARALLEL_JOB_COUNT", "3")))
+                .as("Buildkite counts from 0").isEqualTo(Shard.of(2, 3));
+        assertThat(Shard.fromEnvironment(NO_PROPERTIES, Map.of("JOB_COMPLETION_INDEX", "0", "SIMLOOP_SHARD_COUNT", "8")))
+                .as("a Kubernetes Indexed Job counts from 0").isEqualTo(Shard.of(0, 8));
+        assertThat(Shard.fromEnvironment(NO_PROPERTIES, Map.of("JOB_COMPLETION_INDEX", "3")))
+                .as("an indexed pod shards only when SIMLOOP_SHARD_COUNT says into how many").isSameAs(Shard.all());
+        assertThat(Shard.fromEnvironment(NO_PROPERTIES, Map.of())).isSameAs(Shard.all());
+    }
+
+    @Test
+    void aMalformedPropertyOrCiVariableNamesItself() {
+        assertThatThrownBy(() -> Shard.fromEnvironment(key -> "4/3", Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("-Dsimloop.shard=4/3: write INDEX/COUNT, counting from 1");
+        assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_INDEX", "0", "CI_NODE_TOTAL", "2")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("CI_NODE_INDEX=0 and CI_NODE_TOTAL=2 do not name a shard: CI_NODE_INDEX counts from 1 to "
+                        + "CI_NODE_TOTAL (set -Dsimloop.shard=INDEX/COUNT, counting from 1, to override)");
+    }
+}

@@ -1,0 +1,105 @@
+package dev.simloop.explore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simloop.Exploration;
+import dev.simloop.LimitExceeded;
+import dev.simloop.Loop;
+import dev.simloop.Strategy;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code Exploration.parallelism(n)}: n driver threads, and the report a single thread would make. */
+class ParallelExplorationTest {
+    /** What a report says, but for its wall time: what must not depend on the number of threads. */
+    private static String essence(Exploration.Report<?> r) {
+        return r.stopReason() + " run=" + r.schedulesRun() + " failing=" + r.failingSchedules() + " first="
+                + r.firstFailureIndex() + " distinct=" + r.distinctDigests() + " others=" + r.otherFailures()
+                + r.firstFailure().map(f -> " line=" + f.replayLine() + " digest=" + f.traceDigest()
+                        + " failure=" + f.failure()).orElse("");
+    }
+
+    private static Exploration<Integer> lostUpdate(String strategy) {
+        return Exploration.of(() -> ExplorationTest.lostUpdate(3)).strategy(Strategy.parse(strategy)).seed(7)
+                .schedules(400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"random", "pct(3)", "pos"})
+    void theFirstFailureAndEveryCountAreThoseOfOneThreadWhateverTheThreadCount(String strategy) {
+        String one = essence(lostUpdate(strategy).run());
+        assertThat(one).startsWith("FAILURE_FOUND");
+        for (int n : new int[] {2, 3, 8}) {
+            for (int repeat = 0; repeat < 5; repeat++) {
+                Exploration.Report<Integer> r = lostUpdate(strategy).parallelism(n).run();
+                assertThat(essence(r)).as("parallelism %d, repeat %d", n, repeat).isEqualTo(one);
+                assertThat(r.parallelism()).isEqualTo(n);
+            }
+        }
+    }
+
+    @Test
+    void countingEveryFailureGivesTheSameCountsInParallel() {
+        String one = essence(lostUpdate("pct(3)").stopAtFirstFailure(false).run());
+        assertThat(one).startsWith("ALL_SCHEDULES_RUN run=400 failing=");
+        assertThat(essence(lostUpdate("pct(3)").stopAtFirstFailure(false).parallelism(4).run())).isEqualTo(one);
+    }
+
+    @Test
+    void aBoundedSearchRunsInParallelAsItsFrontierAllowsAndReportsTheSame() {
+        for (boolean stop : new boolean[] {true, false}) {
+            String one = essence(Exploration.of(ExplorationTest::depthTwo).exhaustive(2).schedules(100_000)
+                    .stopAtFirstFailure(stop).run());
+            for (int n : new int[] {2, 4}) {
+                assertThat(essence(Exploration.of(ExplorationTest::depthTwo).exhaustive(2).schedules(100_000)
+                        .stopAtFirstFailure(stop).parallelism(n).run())).as("parallelism %d", n).isEqualTo(one);
+            }
+        }
+        Exploration.Report<Integer> passing = Exploration.of(() -> ExplorationTest.lostUpdate(0)).exhaustive(3)
+                .schedules(100_000).parallelism(3).run();
+        assertThat(passing.exhausted()).isTrue();
+        assertThat(passing.schedulesRun()).isEqualTo(Exploration.of(() -> ExplorationTest.lostUpdate(0)).exhaustive(3)
+                .schedules(100_000).run().schedulesRun());
+    }
+
+    @Test
+    @Timeout(60)
+    void aRunawayScheduleEndsAParallelExplorationAsItsFailureAtItsIndex() {
+        // The program runs away (no checkpoint for longer than maxStepWallTime) in the schedules whose
+        // first random number is 0 mod 9; the earliest of them is the failure, as with one thread.
+        Exploration.Report<Object> one = runaways(1);
+        assertThat(one.stopReason()).isEqualTo(Exploration.StopReason.FAILURE_FOUND);
+        assertThat(one.firstFailure().orElseThrow().failure()).isInstanceOf(LimitExceeded.class)
+                .hasMessageStartingWith("task 'main' ran for ");
+        Exploration.Report<Object> three = runaways(3);
+        assertThat(three.firstFailureIndex()).isEqualTo(one.firstFailureIndex());
+        assertThat(three.schedulesRun()).isEqualTo(one.schedulesRun()).isEqualTo(one.firstFailureIndex() + 1);
+        assertThat(three.firstFailure().orElseThrow().seed()).isEqualTo(one.firstFailure().orElseThrow().seed());
+        assertThat(three.firstFailure().orElseThrow().failure()).isInstanceOf(LimitExceeded.class);
+    }
+
+    private static Exploration.Report<Object> runaways(int threads) {
+        return Exploration.of(() -> {
+            if (Loop.random().nextInt(9) == 0) {
+                long until = System.nanoTime() + Duration.ofMillis(700).toNanos();
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait(); // runs away for a while, then lets go, so the driver comes back
+                }
+            }
+            Loop.checkpoint();
+            return null;
+        }).seed(1).schedules(100).maxStepWallTime(Duration.ofMillis(200)).parallelism(threads).run();
+    }
+
+    @Test
+    void parallelismBelowOneIsRejectedWithTheFix() {
+        assertThatThrownBy(() -> Exploration.of(() -> 1).parallelism(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Exploration.parallelism: must be at least 1, but was 0; "
+                        + "Runtime.getRuntime().availableProcessors() is a good choice");
+    }
+}
