@@ -25,11 +25,11 @@ import java.util.Objects;
  * <p>Each schedule is a prefix of choices followed by FIFO order. Running it also records how many
  * candidates each choice point had; its successors change one FIFO choice after the prefix to
  * another candidate, so each has one preemption more, and every schedule within the bound comes up
- * exactly once. The search keeps one record per run whose successors have not all run yet (its
+ * exactly once. Schedules may run on several threads at once (see {@link #ran}). The search keeps one record per run whose successors have not all run yet (its
  * non-zero choices, and how many candidates each choice point after its prefix had, a byte each
  * for fewer than 256), and makes each successor when it is handed out: memory grows by about a
  * byte per choice point per schedule (some 400 bytes for a hundred tasks passing two checkpoints
- * each). Not thread-safe: one search, one caller.
+ * each). Not thread-safe: call it under one lock.
  */
 public final class BoundedSearch {
     private final int maxPreemptions;
@@ -48,8 +48,8 @@ public final class BoundedSearch {
     private final ArrayDeque<Branches> pending = new ArrayDeque<>();
     /** Whether the FIFO schedule (the empty prefix) is still to run. */
     private boolean fifoPending = true;
-    /** The prefix handed out by the last {@link #next}, until {@link #ran} takes its result; else null. */
-    private int[] outstanding;
+    /** The prefixes {@link #next} handed out whose results {@link #ran} has not taken yet, oldest first. */
+    private final ArrayDeque<int[]> outstanding = new ArrayDeque<>();
     private int schedulesRun;
 
     private BoundedSearch(int maxPreemptions, Shard shard) {
@@ -99,7 +99,11 @@ public final class BoundedSearch {
         return maxPreemptions;
     }
 
-    /** @return whether a schedule within the bound has not run yet (known once the previous one's result came back) */
+    /**
+     * @return whether a schedule within the bound is known now and not handed out yet; a schedule's
+     *     successors are known once its result came back, so while schedules are out (see
+     *     {@link #outstanding()}), more may come
+     */
     public boolean hasNext() {
         return fifoPending || !pending.isEmpty();
     }
@@ -107,25 +111,31 @@ public final class BoundedSearch {
     /**
      * The next schedule, as a builder: strategy FIFO after the schedule's choices, recording what the
      * search needs. Set limits, a priority policy or tracing on it as on any builder, run it, and pass
-     * the result to {@link #ran} before asking for the next one.
+     * the result to {@link #ran}.
      *
      * @param seed the run's seed; it only seeds {@link Loop#random()}, so use the same one throughout
      * @return the builder
-     * @throws java.util.NoSuchElementException when {@link #hasNext()} is false
-     * @throws IllegalStateException when the previous schedule's result was not passed to {@link #ran}
+     * @throws java.util.NoSuchElementException when every schedule has run
+     * @throws IllegalStateException when no schedule is known until results still out come back (see {@link #ran})
      */
     public Simulation.Builder next(long seed) {
-        if (outstanding != null) {
-            throw new IllegalStateException("BoundedSearch.next: pass the result of the previous schedule to ran() first"
-                    + " (its successors come from it)");
-        }
         if (!hasNext()) {
+            if (!outstanding.isEmpty()) {
+                throw new IllegalStateException("BoundedSearch.next: no schedule is known until the results of the "
+                        + outstanding.size() + " handed out come back (their successors come from them): pass each "
+                        + "result to ran() first, in the order next() handed them out");
+            }
             throw new java.util.NoSuchElementException("BoundedSearch.next: every schedule within "
                     + maxPreemptions + " preemptions has run");
         }
         int[] prefix = take();
-        outstanding = prefix;
+        outstanding.add(prefix);
         return builderFor(prefix, seed);
+    }
+
+    /** @return how many schedules {@link #next} handed out whose results {@link #ran} has not taken yet */
+    public int outstanding() {
+        return outstanding.size();
     }
 
     /** @return a builder for the schedule with this prefix: FIFO after it, recording what the search needs */
@@ -135,7 +145,10 @@ public final class BoundedSearch {
     }
 
     /**
-     * Takes the result of the schedule {@link #next} handed out last, and queues its successors.
+     * Takes the result of the oldest schedule {@link #next} handed out whose result it has not taken,
+     * and queues its successors. Schedules may be run on several threads at once (call {@code next}
+     * and {@code ran} under one lock): pass their results in the order {@code next} handed them out,
+     * and the search hands out the schedules it would have with one thread, in the same order.
      *
      * @param result what running that builder returned
      * @throws IllegalStateException when no schedule is outstanding
@@ -143,12 +156,11 @@ public final class BoundedSearch {
      */
     public void ran(SimResult<?> result) {
         Objects.requireNonNull(result, "BoundedSearch.ran: result");
-        if (outstanding == null) {
+        if (outstanding.isEmpty()) {
             throw new IllegalStateException("BoundedSearch.ran: no schedule is outstanding; call next() first");
         }
-        int[] prefix = outstanding;
-        record(prefix, result);
-        outstanding = null;
+        record(outstanding.element(), result);
+        outstanding.remove();
     }
 
     /**
@@ -251,7 +263,7 @@ public final class BoundedSearch {
 
     /** @return whether every schedule within the bound has run */
     public boolean exhausted() {
-        return !fifoPending && pending.isEmpty() && outstanding == null;
+        return !fifoPending && pending.isEmpty() && outstanding.isEmpty();
     }
 
     /**

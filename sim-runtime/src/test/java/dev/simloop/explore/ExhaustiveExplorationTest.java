@@ -226,7 +226,9 @@ class ExhaustiveExplorationTest {
                 .hasMessageContaining("no schedule is outstanding");
         fresh.next(0);
         assertThatThrownBy(() -> fresh.next(0)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("pass the result of the previous schedule to ran() first");
+                .hasMessage("BoundedSearch.next: no schedule is known until the results of the 1 handed out come back "
+                        + "(their successors come from them): pass each result to ran() first, in the order next() "
+                        + "handed them out");
         SimResult<Integer> unrelated = Simulation.run(1, ExhaustiveExplorationTest::lostUpdate);
         assertThatThrownBy(() -> fresh.ran(unrelated)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the result is not from the builder next() returned");
