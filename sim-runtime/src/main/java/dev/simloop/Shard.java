@@ -118,8 +118,18 @@ public final class Shard {
         return fromEnvironment(System::getProperty, System.getenv());
     }
 
-    /** {@link #fromEnvironment()} over given sources, for tests. */
-    static Shard fromEnvironment(Function<String, String> properties, Map<String, String> env) {
+    /**
+     * {@link #fromEnvironment()} over given sources: for launchers with properties of their own
+     * (JUnit's configuration parameters), and for tests.
+     *
+     * @param properties looks up a property ({@code simloop.shard}); null when it is not set
+     * @param env the environment variables
+     * @return the shard
+     * @throws IllegalArgumentException when the property or a CI variable is set but malformed
+     */
+    public static Shard fromEnvironment(Function<String, String> properties, Map<String, String> env) {
+        Objects.requireNonNull(properties, "Shard.fromEnvironment: properties");
+        Objects.requireNonNull(env, "Shard.fromEnvironment: env");
         String p = properties.apply(PROPERTY);
         if (p != null && !p.isBlank()) {
             return parse(p, "-D" + PROPERTY + "=" + p);

@@ -2,6 +2,7 @@ package dev.simloop.junit;
 
 import dev.simloop.NondeterminismDetected;
 import dev.simloop.Schedule;
+import dev.simloop.Shard;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
 import java.time.Duration;
@@ -20,13 +21,22 @@ import java.util.regex.Pattern;
  */
 record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strategy, String replay, long maxSteps,
         Duration maxVirtualTime, boolean checkDeterminism, boolean priorityPolicy, boolean checkLeaks,
-        int maxPreemptions, Duration timeLimit, List<Class<? extends Throwable>> failOn, Duration maxStepWallTime) {
+        int maxPreemptions, Duration timeLimit, List<Class<? extends Throwable>> failOn, Duration maxStepWallTime,
+        int parallelism, Shard shard) {
 
     static final String SEED = "simloop.seed";
     static final String REPLAY = "simloop.replay";
     static final String SCHEDULES = "simloop.schedules";
     static final String STRATEGY = "simloop.strategy";
     static final String TIME_LIMIT = "simloop.timeLimit";
+    static final String PARALLELISM = "simloop.parallelism";
+    /**
+     * The CI systems' ids of a run, shared by its shards and new for every run: a sharded test with a
+     * fresh seed derives its seed from the first one set, so the shards agree and a nightly run
+     * explores new schedules.
+     */
+    private static final List<String> CI_RUN_IDS = List.of("GITHUB_RUN_ID", "CI_PIPELINE_ID", "CIRCLE_WORKFLOW_ID",
+            "BUILDKITE_BUILD_ID");
 
     private static final Pattern AMOUNT = Pattern.compile("(\\d+)\\s*(ns|us|ms|s|m|h|d)");
 
@@ -35,6 +45,17 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
      * @param params looks up a configuration parameter
      */
     static RunConfig resolve(SimulatedLoop a, Function<String, Optional<String>> params) {
+        return resolve(a, params, "", System.getenv());
+    }
+
+    /**
+     * @param a the annotation, or null for the defaults
+     * @param params looks up a configuration parameter
+     * @param testId the test's unique id: a sharded test with a fresh seed and no CI run id derives its seed from it
+     * @param env the environment: CI shard variables and run ids
+     */
+    static RunConfig resolve(SimulatedLoop a, Function<String, Optional<String>> params, String testId,
+            java.util.Map<String, String> env) {
         long seed = a == null ? SimulatedLoop.FRESH_SEED : a.seed();
         int schedules = a == null ? 0 : a.schedules();
         SimulatedLoop.Kind kind = a == null ? SimulatedLoop.Kind.RANDOM : a.strategy();
@@ -90,14 +111,52 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         if (!replay.isEmpty()) {
             Schedule.parse(replay); // fails early with the parser's clear message
         }
+        Shard shard = shard(params, env);
         boolean fresh = seed == SimulatedLoop.FRESH_SEED;
         if (fresh) {
-            seed = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+            seed = shard.isAll() ? ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE : sharedSeed(testId, env);
         }
         return new RunConfig(seed, fresh, replay.isEmpty() ? schedules : 1, strategy, replay, maxSteps,
                 parseDuration(maxTime), a != null && a.checkDeterminism(), a != null && a.priorityPolicy(),
                 a == null || a.checkLeaks(), kind == SimulatedLoop.Kind.EXHAUSTIVE ? bound : -1, timeLimit,
-                a == null ? List.of() : List.of(a.failOn()), maxStepWallTime(a));
+                a == null ? List.of() : List.of(a.failOn()), maxStepWallTime(a), parallelism(a, params),
+                replay.isEmpty() ? shard : Shard.all());
+    }
+
+    /** The shard of this JVM: {@code simloop.shard} (also from junit-platform.properties), else the CI variables'. */
+    private static Shard shard(Function<String, Optional<String>> params, java.util.Map<String, String> env) {
+        return Shard.fromEnvironment(key -> params.apply(key).orElse(null), env);
+    }
+
+    /**
+     * The seed every shard of a test with a fresh seed uses: mixed from the CI run's id, when one is
+     * set, and the test's id; so shards of one run agree, and each run explores new schedules.
+     */
+    static long sharedSeed(String testId, java.util.Map<String, String> env) {
+        String run = CI_RUN_IDS.stream().map(env::get).filter(v -> v != null && !v.isBlank()).findFirst().orElse("");
+        long h = 1125899906842597L;
+        for (char c : (run + "/" + testId).toCharArray()) {
+            h = 31 * h + c;
+        }
+        return mix(h) & Long.MAX_VALUE;
+    }
+
+    private static int parallelism(SimulatedLoop a, Function<String, Optional<String>> params) {
+        Optional<String> p = param(params, PARALLELISM);
+        int n = a == null ? 1 : a.parallelism();
+        String where = "@SimulatedLoop(parallelism = " + n + ")";
+        if (p.isPresent()) {
+            where = "-D" + PARALLELISM + "=" + p.get();
+            try {
+                n = Integer.parseInt(p.get());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(where + " is not a number", e);
+            }
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException(where + ": must be at least 1 (schedules run one at a time with 1)");
+        }
+        return n;
     }
 
     /** The annotation's step wall-time limit, or the runtime's default. */
@@ -198,7 +257,11 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         if (i == 0 || isExhaustive()) {
             return baseSeed;
         }
-        long z = baseSeed + i * 0x9E3779B97F4A7C15L;
+        return mix(baseSeed + i * 0x9E3779B97F4A7C15L);
+    }
+
+    /** SplitMix64's finalizer: well-mixed bits from a counter. */
+    private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

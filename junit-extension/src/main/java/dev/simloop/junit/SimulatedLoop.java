@@ -63,7 +63,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code junit-platform.properties}) override every {@code @SimulatedLoop} of the run:
  * {@code simloop.seed}, {@code simloop.replay}, {@code simloop.schedules}, {@code simloop.strategy}
  * ({@code random}, {@code fifo}, {@code pct}, {@code pos}, {@code exhaustive}, or any strategy text
- * such as {@code pct(5)}), {@code simloop.timeLimit} (a duration, as {@link #timeLimit()}).
+ * such as {@code pct(5)}), {@code simloop.timeLimit} (a duration, as {@link #timeLimit()}),
+ * {@code simloop.parallelism} (as {@link #parallelism()}) and {@code simloop.shard}.
+ *
+ * <h2>Sharding and results</h2>
+ * {@code -Dsimloop.shard=INDEX/COUNT} (1-based), or a CI system's shard variables (see
+ * {@code dev.simloop.Shard}), runs one part of every explored test's schedules: schedule {@code i}
+ * of {@code schedules} runs in shard {@code i % COUNT + 1}, with the seed it has unsharded (a test
+ * with a fresh seed then takes a shared one: {@code -Dsimloop.seed}, else the CI run's id, else one
+ * fixed per test), so shards together run exactly the unsharded exploration and a failure found in
+ * one replays anywhere. Every simulated test appends a line to {@code target/simloop/results.jsonl}
+ * ({@link Results}), which {@code Results merge} turns into one summary and a JUnit XML report.
  * {@code -Dsimloop.replay} applies to every simulated test, so select the one test to replay too
  * (for Maven, {@code -Dtest=MyTest#method}).
  */
@@ -111,6 +121,18 @@ public @interface SimulatedLoop {
      * @return the budget, or empty for none
      */
     String timeLimit() default "";
+
+    /**
+     * How many schedules run at once, each on its own thread with its own fresh test instance. The
+     * outcome is the one a single thread gives: results are judged in schedule order, so the failure
+     * reported is the one with the lowest schedule index, and the pass summary counts the same
+     * schedules; only the wall time differs. The test's schedules must then be safe to run
+     * side by side: state they keep outside the simulation (static fields, files) is shared.
+     * {@code -Dsimloop.parallelism=n} overrides it for every test.
+     *
+     * @return at least 1; default 1
+     */
+    int parallelism() default 1;
 
     /**
      * The failures to hunt: a schedule that fails with an instance of one of these classes (the

@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import dev.simloop.internal.OrderedRuns;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
@@ -94,47 +97,198 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
 
     private void simulate(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
             ExtensionContext context) throws Throwable {
-        boolean[] proceeded = {false};
+        AtomicBoolean proceeded = new AtomicBoolean();
         try {
             // JUnit's configuration parameters normally include system properties; the fallback covers
             // launchers that turn implicit parameters off (the EngineTestKit does).
             Function<String, Optional<String>> params = key -> context.getConfigurationParameter(key)
                     .or(() -> Optional.ofNullable(System.getProperty(key)));
-            RunConfig cfg = RunConfig.resolve(find(context).orElse(null), params);
-            SimulationContext sim = simulationContext(context);
-            int n = cfg.schedules();
-            BoundedSearch search = cfg.isExhaustive() ? BoundedSearch.upTo(cfg.maxPreemptions()) : null;
-            Progress progress = new Progress(cfg, search);
-            for (int i = 0; progress.goOn(i); i++) {
-                sim.update(cfg.isReplay() ? cfg.builderSeed() : cfg.seedFor(i), i, n, cfg.strategyText(),
-                        cfg.isReplay());
-                Simulation.Builder builder = search != null ? cfg.limits(search.next(cfg.seedFor(i))) : cfg.builder(i);
-                SimResult<?> r;
-                if (i == 0) {
-                    r = builder.run(body(() -> {
-                        proceeded[0] = true;
-                        invocation.proceed();
-                    }));
-                } else {
-                    r = onFreshInstance(call, context, builder);
-                }
-                if (search != null) {
-                    search.ran(r);
-                }
-                progress.ran++;
-                Throwable failure = failureOf(r, cfg, call, context);
-                if (failure != null) {
-                    if (cfg.failsOn(failure)) {
-                        throw report(context, cfg, i, r, failure, progress);
-                    }
-                    progress.others.merge(failure.getClass().getName(), 1, Integer::sum);
-                }
+            RunConfig cfg = RunConfig.resolve(find(context).orElse(null), params, context.getUniqueId(), System.getenv());
+            Exploring exploring = new Exploring(cfg, invocation, call, context, proceeded);
+            exploring.run();
+            Results.append(context, cfg, exploring.progress, exploring.failed);
+            if (exploring.failed != null) {
+                throw report(context, cfg, exploring.failed.index(), exploring.failed.result(), exploring.failed.failure(),
+                        exploring.progress);
             }
-            context.publishReportEntry(progress.entry());
+            context.publishReportEntry(exploring.progress.entry());
         } finally {
-            if (!proceeded[0]) {
+            if (!proceeded.get()) {
                 invocation.skip();
             }
+        }
+    }
+
+    /** One schedule of a test's exploration. */
+    private record Job(int index, Simulation.Builder builder, boolean proceeds) {
+    }
+
+    /** A schedule's run and the failure it is judged by (null when it passed). */
+    record Judged(int index, SimResult<?> result, Throwable failure) {
+    }
+
+    /**
+     * One test invocation's exploration: hands out its schedules (this shard's, in order), runs each
+     * on fresh test state, and judges the results in schedule order (see {@link OrderedRuns}), so
+     * that {@link SimulatedLoop#parallelism()} threads find what one would.
+     */
+    private static final class Exploring {
+        private final RunConfig cfg;
+        private final Invocation<Void> invocation;
+        private final ReflectiveInvocationContext<Method> call;
+        private final ExtensionContext context;
+        private final AtomicBoolean proceeded;
+        private final BoundedSearch search;
+        final Progress progress;
+        /** The failure that fails the test, once judged; null while none. */
+        Judged failed;
+        /** The next schedule index to hand out. */
+        private int next;
+        /** How many schedules were handed out. */
+        private int handedOut;
+
+        Exploring(RunConfig cfg, Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
+                ExtensionContext context, AtomicBoolean proceeded) {
+            this.cfg = cfg;
+            this.invocation = invocation;
+            this.call = call;
+            this.context = context;
+            this.proceeded = proceeded;
+            this.search = cfg.isExhaustive() ? BoundedSearch.upTo(cfg.maxPreemptions(), cfg.shard()) : null;
+            this.progress = new Progress(cfg, search);
+            this.next = firstOwnedFrom(0);
+        }
+
+        void run() throws InterruptedException {
+            OrderedRuns<Job, Judged> runs = new OrderedRuns<>(cfg.parallelism(), this::take, this::runOne, this::commit,
+                    this::stopHandOut);
+            List<Callable<Void>> workers = runs.workers();
+            if (workers.size() == 1) {
+                call(workers.get(0)); // on the test thread, as JUnit expects of a sequential test
+            } else {
+                onThreads(workers);
+            }
+            progress.ended(runs.ending(), search);
+        }
+
+        /** Runs the workers on threads of their own; an interrupt of the test thread stops the hand-out. */
+        private void onThreads(List<Callable<Void>> workers) throws InterruptedException {
+            List<Thread> threads = new ArrayList<>();
+            Throwable[] failures = new Throwable[workers.size()];
+            for (int w = 0; w < workers.size(); w++) {
+                int worker = w;
+                threads.add(Thread.ofPlatform().name("simloop-schedules-" + w).start(() -> {
+                    try {
+                        workers.get(worker).call();
+                    } catch (Throwable t) {
+                        failures[worker] = t;
+                    }
+                }));
+            }
+            boolean interrupted = false;
+            for (Thread t : threads) {
+                for (;;) {
+                    try {
+                        t.join();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        stopRequested = true;
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            for (Throwable f : failures) {
+                if (f != null) {
+                    throw sneaky(f);
+                }
+            }
+        }
+
+        private static void call(Callable<Void> worker) {
+            try {
+                worker.call();
+            } catch (Exception e) {
+                throw sneaky(e);
+            }
+        }
+
+        /** Set when the test thread is interrupted while parallel workers run (a {@code @Timeout} fired). */
+        private volatile boolean stopRequested;
+
+        private boolean stopHandOut() {
+            if (stopRequested || Thread.currentThread().isInterrupted()) {
+                progress.interrupted = true; // a @Timeout fired: it reports the timeout
+                return true;
+            }
+            return cfg.timeLimit() != null
+                    && Duration.ofNanos(System.nanoTime() - progress.start).compareTo(cfg.timeLimit()) >= 0;
+        }
+
+        /** @return the next schedule of this shard, or null (with the runs' lock held) */
+        private Job take() {
+            if (search != null) {
+                boolean rootElsewhere = !cfg.shard().isAll() && cfg.shard().index() != 0;
+                if (handedOut - (rootElsewhere ? 1 : 0) == cfg.schedules() || !search.hasNext()) {
+                    return null;
+                }
+                int index = handedOut++;
+                return new Job(index, cfg.limits(search.next(cfg.seedFor(0))), index == 0 && !rootElsewhere);
+            }
+            if (next >= cfg.schedules()) {
+                return null;
+            }
+            int index = next;
+            next = firstOwnedFrom(index + 1);
+            handedOut++;
+            return new Job(index, cfg.builder(index), index == 0);
+        }
+
+        private int firstOwnedFrom(int i) {
+            while (i < cfg.schedules() && !cfg.shard().owns(i)) {
+                i++;
+            }
+            return i;
+        }
+
+        /** Runs one schedule (on a worker's thread) and judges it. */
+        private Judged runOne(Job job) {
+            SimulationContext sim = job.proceeds() ? simulationContext(context) : new SimulationContext();
+            sim.update(cfg.isReplay() ? cfg.builderSeed() : cfg.seedFor(job.index()), job.index(), cfg.schedules(),
+                    cfg.strategyText(), cfg.isReplay());
+            SimResult<?> r;
+            if (job.proceeds()) {
+                r = job.builder().run(body(() -> {
+                    proceeded.set(true);
+                    invocation.proceed();
+                }));
+            } else {
+                r = onFreshInstance(call, context, job.builder(), sim);
+            }
+            return new Judged(job.index(), r, failureOf(r, cfg, call, context));
+        }
+
+        /** Takes a judged schedule in order: @return whether it fails the test. */
+        private boolean commit(Job job, Judged judged) {
+            if (search != null) {
+                search.ran(judged.result());
+                if (!search.ownsLast()) {
+                    return false; // another shard's schedule, run here only for what the search learns from it
+                }
+            }
+            progress.ran(judged.result());
+            Throwable failure = judged.failure();
+            if (failure == null) {
+                return false;
+            }
+            if (cfg.failsOn(failure)) {
+                failed = judged;
+                return true;
+            }
+            progress.others.merge(failure.getClass().getName(), 1, Integer::sum);
+            return false;
         }
     }
 
@@ -152,7 +306,8 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             return unwrap(r.failure());
         }
         if (cfg.checkDeterminism() || cfg.isReplay()) {
-            Optional<Throwable> nd = RuntimeSeams.checkDeterminism(r, b -> onFreshInstance(call, context, cfg.limits(b)));
+            Optional<Throwable> nd = RuntimeSeams.checkDeterminism(r,
+                    b -> onFreshInstance(call, context, cfg.limits(b), new SimulationContext()));
             if (nd.isPresent()) {
                 return nd.get();
             }
@@ -161,33 +316,48 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
     }
 
     /** How far a test's exploration got: schedules run, failures outside failOn, and why it stopped. */
-    private static final class Progress {
+    static final class Progress {
         private final RunConfig cfg;
         private final BoundedSearch search;
-        private final long start = System.nanoTime();
+        final long start = System.nanoTime();
         /** Failures of a kind {@link SimulatedLoop#failOn()} does not name, by exception class; sorted. */
         final Map<String, Integer> others = new TreeMap<>();
+        /** The digests of the schedules run: distinct interleavings. */
+        private final java.util.Set<String> digests = new java.util.HashSet<>();
         int ran;
-        private StopReason why;
+        /** Whether the test thread was interrupted (a {@code @Timeout} fired). */
+        volatile boolean interrupted;
+        StopReason why;
 
         Progress(RunConfig cfg, BoundedSearch search) {
             this.cfg = cfg;
             this.search = search;
         }
 
-        /** @return whether schedule {@code i} is to run; when not, remembers why */
-        boolean goOn(int i) {
-            if (search != null && !search.hasNext()) {
-                why = StopReason.EXHAUSTED;
-            } else if (i == cfg.schedules()) {
-                why = StopReason.ALL_SCHEDULES_RUN;
-            } else if (i > 0 && Thread.currentThread().isInterrupted()) {
-                why = StopReason.INTERRUPTED; // a @Timeout fired: it reports the timeout
-            } else if (i > 0 && cfg.timeLimit() != null
-                    && Duration.ofNanos(System.nanoTime() - start).compareTo(cfg.timeLimit()) >= 0) {
-                why = StopReason.TIME_LIMIT;
-            }
-            return why == null;
+        /** Counts a schedule that ran in this shard. */
+        void ran(SimResult<?> r) {
+            ran++;
+            digests.add(r.traceDigest());
+        }
+
+        /** @return how many distinct interleavings ran */
+        int distinct() {
+            return digests.size();
+        }
+
+        /** @return the wall time since the exploration started */
+        Duration wallTime() {
+            return Duration.ofNanos(System.nanoTime() - start);
+        }
+
+        /** Remembers why the exploration ended. */
+        void ended(OrderedRuns.Ending ending, BoundedSearch search) {
+            why = switch (ending) {
+                case STOPPED_BY_SINK -> StopReason.FAILURE_FOUND;
+                case SOURCE_DONE -> search != null && !search.hasNext() && search.outstanding() == 0
+                        ? StopReason.EXHAUSTED : StopReason.ALL_SCHEDULES_RUN;
+                default -> interrupted ? StopReason.INTERRUPTED : StopReason.TIME_LIMIT;
+            };
         }
 
         /** @return how many schedules failed outside failOn */
@@ -230,15 +400,24 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 return "replayed 1 schedule"; // which failed outside failOn, if othersClause() says so
             }
             if (search == null) {
-                return "passed " + passed + " of " + cfg.schedules() + (cfg.schedules() == 1 ? " schedule" : " schedules");
+                int asked = cfg.schedules();
+                return "passed " + passed + " of " + (cfg.shard().isAll() ? asked + (asked == 1 ? " schedule" : " schedules")
+                        : shareOf(asked) + " schedules, shard " + cfg.shard() + " of " + asked);
             }
             int bound = cfg.maxPreemptions();
             return switch (why) {
-                case EXHAUSTED -> "passed " + some + "all " + ran + " schedules within " + bound + " preemptions";
+                case EXHAUSTED -> "passed " + some + "all " + ran + " schedules within " + bound + " preemptions"
+                        + (cfg.shard().isAll() ? "" : " in shard " + cfg.shard());
                 case ALL_SCHEDULES_RUN -> "passed " + some + ran + " schedules, the cap, before the search through "
                         + bound + " preemptions ended";
                 default -> "passed " + some + ran + " schedules of the search through " + bound + " preemptions";
             };
+        }
+
+        /** @return how many of {@code schedules} this shard runs: those whose index it owns */
+        private int shareOf(int schedules) {
+            int count = cfg.shard().count();
+            return (schedules - cfg.shard().index() + count - 1) / count;
         }
 
         /** @return the sentence on an early stop, to append; empty when the schedules ran out */
@@ -299,7 +478,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
      * lifecycle failure after a failed run is attached to the run's failure as suppressed.
      */
     private static SimResult<?> onFreshInstance(ReflectiveInvocationContext<Method> call, ExtensionContext context,
-            Simulation.Builder builder) {
+            Simulation.Builder builder, SimulationContext sim) {
         List<Object> chain = freshInstances(context);
         List<Object> beforeDone = new ArrayList<>();
         Throwable lifecycleFailure = null;
@@ -314,6 +493,11 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             }
             Object target = chain.getLast();
             Object[] args = call.getArguments().toArray();
+            for (int i = 0; i < args.length; i++) {
+                if (args[i] instanceof SimulationContext) {
+                    args[i] = sim; // this schedule's own, as several may run at once
+                }
+            }
             r = builder.run(body(() -> ReflectionSupport.invokeMethod(call.getExecutable(), target, args)));
         } catch (Throwable t) {
             lifecycleFailure = t;

@@ -1,0 +1,223 @@
+package dev.simloop.junit;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The little JSON the results file needs, without a dependency: writing a value (maps, lists,
+ * strings, numbers, booleans, null) on one line, and reading one back. Numbers are read as
+ * {@code long} when they are integers, else {@code double}.
+ */
+final class Json {
+    private final String text;
+    private int at;
+
+    private Json(String text) {
+        this.text = text;
+    }
+
+    /** @return {@code value} as one line of JSON */
+    static String write(Object value) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, value);
+        return sb.toString();
+    }
+
+    private static void write(StringBuilder sb, Object value) {
+        if (value == null || value instanceof Boolean || value instanceof Number) {
+            sb.append(value);
+        } else if (value instanceof Map<?, ?> map) {
+            sb.append('{');
+            map.forEach((k, v) -> {
+                sb.append(sb.charAt(sb.length() - 1) == '{' ? "" : ",");
+                string(sb, k.toString());
+                sb.append(':');
+                write(sb, v);
+            });
+            sb.append('}');
+        } else if (value instanceof List<?> list) {
+            sb.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                sb.append(i == 0 ? "" : ",");
+                write(sb, list.get(i));
+            }
+            sb.append(']');
+        } else {
+            string(sb, value.toString());
+        }
+    }
+
+    private static void string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+
+    /**
+     * @param text one JSON value
+     * @return it as maps ({@link LinkedHashMap}), lists, strings, longs, doubles, booleans and nulls
+     * @throws IllegalArgumentException when the text is not JSON, saying where
+     */
+    static Object read(String text) {
+        Json j = new Json(text);
+        Object v = j.value();
+        j.space();
+        if (j.at != text.length()) {
+            throw j.error("text after the value");
+        }
+        return v;
+    }
+
+    private Object value() {
+        space();
+        if (at >= text.length()) {
+            throw error("a value");
+        }
+        char c = text.charAt(at);
+        return switch (c) {
+            case '{' -> object();
+            case '[' -> array();
+            case '"' -> string();
+            case 't' -> literal("true", Boolean.TRUE);
+            case 'f' -> literal("false", Boolean.FALSE);
+            case 'n' -> literal("null", null);
+            default -> number();
+        };
+    }
+
+    private Map<String, Object> object() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        at++;
+        space();
+        if (peek('}')) {
+            return map;
+        }
+        do {
+            space();
+            if (!peek('"')) {
+                throw error("a member name");
+            }
+            String key = string();
+            space();
+            expect(':');
+            map.put(key, value());
+            space();
+        } while (peek(','));
+        expect('}');
+        return map;
+    }
+
+    private List<Object> array() {
+        List<Object> list = new ArrayList<>();
+        at++;
+        space();
+        if (peek(']')) {
+            return list;
+        }
+        do {
+            list.add(value());
+            space();
+        } while (peek(','));
+        expect(']');
+        return list;
+    }
+
+    private String string() {
+        StringBuilder sb = new StringBuilder();
+        at++;
+        while (at < text.length()) {
+            char c = text.charAt(at++);
+            if (c == '"') {
+                return sb.toString();
+            }
+            if (c != '\\') {
+                sb.append(c);
+                continue;
+            }
+            if (at >= text.length()) {
+                break;
+            }
+            char e = text.charAt(at++);
+            switch (e) {
+                case 'n' -> sb.append('\n');
+                case 'r' -> sb.append('\r');
+                case 't' -> sb.append('\t');
+                case 'b' -> sb.append('\b');
+                case 'f' -> sb.append('\f');
+                case 'u' -> {
+                    if (at + 4 > text.length()) {
+                        throw error("four hex digits");
+                    }
+                    sb.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
+                    at += 4;
+                }
+                default -> sb.append(e);
+            }
+        }
+        throw error("the end of a string");
+    }
+
+    private Object literal(String word, Object value) {
+        if (!text.startsWith(word, at)) {
+            throw error(word);
+        }
+        at += word.length();
+        return value;
+    }
+
+    private Object number() {
+        int start = at;
+        while (at < text.length() && "+-0123456789.eE".indexOf(text.charAt(at)) >= 0) {
+            at++;
+        }
+        String n = text.substring(start, at);
+        try {
+            return n.matches("-?\\d+") ? (Object) Long.parseLong(n) : (Object) Double.parseDouble(n);
+        } catch (NumberFormatException e) {
+            at = start;
+            throw error("a value");
+        }
+    }
+
+    private void space() {
+        while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
+            at++;
+        }
+    }
+
+    private boolean peek(char c) {
+        if (at < text.length() && text.charAt(at) == c) {
+            at++;
+            return true;
+        }
+        return false;
+    }
+
+    private void expect(char c) {
+        if (!peek(c)) {
+            throw error("'" + c + "'");
+        }
+    }
+
+    private IllegalArgumentException error(String expected) {
+        return new IllegalArgumentException("not JSON: expected " + expected + " at character " + (at + 1));
+    }
+}
