@@ -112,7 +112,7 @@ final class Json {
         }
         do {
             space();
-            if (!peek('"')) {
+            if (at >= text.length() || text.charAt(at) != '"') {
                 throw error("a member name");
             }
             String key = string();

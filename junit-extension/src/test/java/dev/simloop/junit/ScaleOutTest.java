@@ -1,0 +1,210 @@
+package dev.simloop.junit;
+
+import static dev.simloop.junit.SimulatedLoopExtensionTest.onlySimFailure;
+import static dev.simloop.junit.SimulatedLoopExtensionTest.reportEntries;
+import static dev.simloop.junit.SimulatedLoopExtensionTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.simloop.junit.fixtures.ScaleOutFixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** {@code @SimulatedLoop(parallelism)}, {@code -Dsimloop.shard} and the results file, in one JVM. */
+class ScaleOutTest {
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void clearLog() {
+        ScaleOutFixtures.LOG.clear();
+    }
+
+    private EngineExecutionResults runWith(Class<?> fixture, String... keyValues) {
+        Map<String, String> params = new HashMap<>();
+        params.put(Results.PROPERTY, dir.resolve("results.jsonl").toString());
+        for (int i = 0; i < keyValues.length; i += 2) {
+            params.put(keyValues[i], keyValues[i + 1]);
+        }
+        return run(selectClass(fixture), params);
+    }
+
+    private static List<String> sortedLog() {
+        List<String> log = new ArrayList<>(ScaleOutFixtures.LOG);
+        Collections.sort(log);
+        return log;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 4})
+    void parallelSchedulesFailWithTheFailureOneThreadFinds(int threads) {
+        SimulatedLoopFailure one = onlySimFailure(runWith(ScaleOutFixtures.FixedSeed.class));
+        assertThat(one.scheduleIndex()).as("a failure some way into the exploration").isGreaterThan(10);
+        for (int repeat = 0; repeat < 3; repeat++) {
+            SimulatedLoopFailure many = onlySimFailure(runWith(ScaleOutFixtures.FixedSeed.class,
+                    "simloop.parallelism", Integer.toString(threads)));
+            assertThat(many.scheduleIndex()).isEqualTo(one.scheduleIndex());
+            assertThat(many.replayLine()).isEqualTo(one.replayLine());
+            assertThat(many.getCause()).hasMessage(one.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void parallelSchedulesOfAPassingTestEachGetFreshStateAndTheSameSummary() {
+        EngineExecutionResults r1 = runWith(ScaleOutFixtures.Passing.class, "simloop.seed", "8");
+        List<String> sequential = sortedLog();
+        ScaleOutFixtures.LOG.clear();
+        EngineExecutionResults r3 = runWith(ScaleOutFixtures.Passing.class, "simloop.seed", "8", "simloop.parallelism", "3");
+        assertThat(r3.testEvents().failed().count()).isZero();
+        assertThat(sortedLog()).hasSize(120).isEqualTo(sequential);
+        assertThat(reportEntries(r3, "simloop")).isEqualTo(reportEntries(r1, "simloop"))
+                .containsExactly("passed 120 of 120 schedules (strategy random, seed 8)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 4})
+    void shardsOfASampledTestRunExactlyItsSchedulesNoneTwice(int count) {
+        runWith(ScaleOutFixtures.Passing.class, "simloop.seed", "21");
+        List<String> whole = sortedLog();
+        List<String> union = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            int shard = i;
+            ScaleOutFixtures.LOG.clear();
+            EngineExecutionResults r = runWith(ScaleOutFixtures.Passing.class, "simloop.seed", "21",
+                    "simloop.shard", i + "/" + count);
+            int share = (120 - (i - 1) + count - 1) / count;
+            assertThat(ScaleOutFixtures.LOG).hasSize(share)
+                    .allSatisfy(line -> assertThat(Integer.parseInt(line.split(" ")[1]) % count).isEqualTo(shard - 1));
+            assertThat(reportEntries(r, "simloop")).containsExactly("passed " + share + " of " + share
+                    + " schedules, shard " + i + "/" + count + " of 120 (strategy random, seed 21)");
+            union.addAll(ScaleOutFixtures.LOG);
+        }
+        Collections.sort(union);
+        assertThat(union).isEqualTo(whole);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void shardsOfABoundedSearchSplitItBySubtrees(int count) {
+        runWith(ScaleOutFixtures.Searched.class);
+        List<String> whole = new ArrayList<>(ScaleOutFixtures.LOG);
+        String fifo = whole.get(0);
+        List<String> union = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            ScaleOutFixtures.LOG.clear();
+            EngineExecutionResults r = runWith(ScaleOutFixtures.Searched.class, "simloop.shard", i + "/" + count);
+            assertThat(ScaleOutFixtures.LOG.get(0)).isEqualTo(fifo);
+            union.addAll(i == 1 ? ScaleOutFixtures.LOG : ScaleOutFixtures.LOG.subList(1, ScaleOutFixtures.LOG.size()));
+            int ran = i == 1 ? ScaleOutFixtures.LOG.size() : ScaleOutFixtures.LOG.size() - 1;
+            assertThat(reportEntries(r, "simloop")).containsExactly("passed all " + ran
+                    + " schedules within 2 preemptions in shard " + i + "/" + count
+                    + " (strategy exhaustive(2), seed 4)");
+        }
+        Collections.sort(union);
+        Collections.sort(whole);
+        assertThat(union).isEqualTo(whole);
+    }
+
+    @Test
+    void shardsOfATestWithAFreshSeedShareOneSeed() throws Exception {
+        for (int i = 1; i <= 2; i++) {
+            runWith(ScaleOutFixtures.Passing.class, "simloop.shard", i + "/2");
+        }
+        List<Map<String, Object>> lines = resultLines();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0).get("seed")).isEqualTo(lines.get(1).get("seed"));
+        assertThat(lines).extracting(l -> l.get("shard")).containsExactly("1/2", "2/2");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> resultLines() throws Exception {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("results.jsonl"))) {
+            out.add((Map<String, Object>) Json.read(line));
+        }
+        return out;
+    }
+
+    @Test
+    void everySimulatedTestAppendsItsResultsAndTheMergeFailsWhenAShardFailed() throws Exception {
+        runWith(ScaleOutFixtures.FixedSeed.class);
+        runWith(ScaleOutFixtures.Passing.class, "simloop.seed", "2", "simloop.shard", "1/2");
+        runWith(ScaleOutFixtures.Passing.class, "simloop.seed", "2", "simloop.shard", "2/2");
+        List<Map<String, Object>> lines = resultLines();
+        assertThat(lines).hasSize(3);
+        Map<String, Object> failing = lines.get(0);
+        assertThat(failing).containsEntry("class", ScaleOutFixtures.FixedSeed.class.getName())
+                .containsEntry("method", "lostUpdate").containsEntry("shard", "1/1").containsEntry("seed", 3L)
+                .containsEntry("strategy", "random").containsEntry("stopReason", "FAILURE_FOUND")
+                .containsKeys("wallMillis", "distinct", "run", "passed");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> failure = ((List<Map<String, Object>>) failing.get("failures")).get(0);
+        assertThat((String) failure.get("replay")).startsWith("simloop:1:random:");
+        assertThat(failure).containsEntry("type", "org.opentest4j.AssertionFailedError").containsKey("shrunk");
+        assertThat(lines.get(1)).containsEntry("run", 60L).containsEntry("passed", 60L)
+                .containsEntry("stopReason", "ALL_SCHEDULES_RUN");
+
+        Path xml = dir.resolve("merged.xml");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Results.run(new String[] {"merge", "--xml", xml.toString(), dir.resolve("results.jsonl").toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(table).isEqualTo(1);
+        assertThat(table).contains("FixedSeed.lostUpdate").contains("Passing.records")
+                .contains("replay " + failure.get("replay")).contains("2 of 2").contains("2 tests, ")
+                .endsWith(": FAILED\n" + "JUnit XML: " + xml.toAbsolutePath() + "\n");
+        assertThat(table.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(200));
+        String report = Files.readString(xml);
+        assertThat(report).contains("<testsuite name=\"simloop\" tests=\"2\" failures=\"1\"")
+                .contains("<testcase classname=\"" + ScaleOutFixtures.FixedSeed.class.getName() + "\" name=\"lostUpdate\"")
+                .contains("replay: " + failure.get("replay"))
+                .contains("shard 1/2: 60 of 120 schedules").contains("shard 2/2: 60 of 120 schedules");
+    }
+
+    @Test
+    void theMergeReportsAMissingShardAndMalformedInput() throws Exception {
+        runWith(ScaleOutFixtures.Passing.class, "simloop.seed", "2", "simloop.shard", "2/3");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Results.run(new String[] {"merge", dir.resolve("results.jsonl").toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertThat(status).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("missing shards 1/3, 3/3");
+
+        Path bad = dir.resolve("bad.jsonl");
+        Files.writeString(bad, "{\"test\": \"x\"}\n{oops\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(Results.run(new String[] {"merge", bad.toString()}, System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .isEqualTo("simloop Results: " + bad + ":2: not JSON: expected a member name at character 2\n");
+        err.reset();
+        assertThat(Results.run(new String[] {"mege"}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("simloop Results: unknown command 'mege'\nusage: ");
+    }
+
+    @Test
+    void aMalformedShardOrParallelismFailsTheTestNamingTheSetting() {
+        Throwable t = SimulatedLoopExtensionTest.onlyFailure(runWith(ScaleOutFixtures.Passing.class,
+                "simloop.shard", "5/4"));
+        assertThat(t).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.shard=5/4: write INDEX/COUNT, counting from 1, e.g. simloop.shard=1/4 to "
+                        + "simloop.shard=4/4 for four shards");
+        t = SimulatedLoopExtensionTest.onlyFailure(runWith(ScaleOutFixtures.Passing.class, "simloop.parallelism", "0"));
+        assertThat(t).hasMessage("-Dsimloop.parallelism=0: must be at least 1 (schedules run one at a time with 1)");
+    }
+}
