@@ -106,7 +106,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             RunConfig cfg = RunConfig.resolve(find(context).orElse(null), params, context.getUniqueId(), System.getenv());
             Exploring exploring = new Exploring(cfg, invocation, call, context, proceeded);
             exploring.run();
-            Results.append(context, cfg, exploring.progress, exploring.failed);
+            ResultsFile.append(context, cfg, exploring.progress, exploring.failed);
             if (exploring.failed != null) {
                 throw report(context, cfg, exploring.failed.index(), exploring.failed.result(), exploring.failed.failure(),
                         exploring.progress);

@@ -3,9 +3,7 @@ package dev.simloop.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simloop.junit.fixtures.ScaleOutFixtures;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +28,13 @@ class ShardJvmsTest {
     Path dir;
 
     /** Runs {@link ShardMain} for a fixture in a fresh JVM with {@code -D} properties; @return its output lines. */
-    private static List<String> child(Class<?> fixture, String... properties) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(
+    private static String javaCommand() {
+        return ProcessHandle.current().info().command().orElse(
                 System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xss16m"));
+    }
+
+    private static List<String> child(Class<?> fixture, String... properties) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(javaCommand(), "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xss16m"));
         for (String p : properties) {
             cmd.add("-D" + p);
         }
@@ -94,14 +95,22 @@ class ShardJvmsTest {
         Collections.sort(sortedWhole);
         assertThat(union).isEqualTo(sortedWhole);
 
-        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        // the merge, as a CI job runs it: java -cp <the simloop jars> dev.simloop.junit.Results merge ...
         Path xml = dir.resolve("merged.xml");
         List<String> args = new ArrayList<>(List.of("merge", "--xml", xml.toString()));
         files.forEach(f -> args.add(f.toString()));
-        int status = Results.run(args.toArray(String[]::new), new PrintStream(table, true, StandardCharsets.UTF_8),
-                System.err);
-        String summary = table.toString(StandardCharsets.UTF_8);
-        assertThat(status).as(summary).isEqualTo(1);
+        String cp = java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> e.contains("junit-extension") || e.contains("sim-runtime") || e.contains("simloop-"))
+                .filter(e -> !e.contains("test-classes"))
+                .collect(java.util.stream.Collectors.joining(File.pathSeparator));
+        assertThat(cp).as("the merge runs on simloop's own jars, without JUnit").doesNotContain("junit-jupiter")
+                .doesNotContain("junit-platform");
+        List<String> cmd = new ArrayList<>(List.of(javaCommand(), "-cp", cp, Results.class.getName()));
+        cmd.addAll(args);
+        Process merge = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String summary = new String(merge.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(merge.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(merge.exitValue()).as(summary).isEqualTo(1);
         assertThat(summary).contains("ScaleOutFixtures$Passing.records", "ScaleOutFixtures$Failing.lostUpdate",
                 "4 of 4", "2 tests, ");
         assertThat(Files.readString(xml)).contains("tests=\"2\" failures=\"1\"").contains("replay: " + replay);
