@@ -61,7 +61,9 @@ public final class Report {
             new Row("4 timers (ns/event)", "TimerBench.sleepers", "TimerBench.checkpointers", ">= 1,000,000/s"),
             new Row("5 lock, simulated (ns/pair)", "LockBench.simulatedLock", "LockBench.reentrantLock",
                     "ratio <= 3, 0 B"),
-            new Row("  lock, real", "LockBench.realLock", "LockBench.reentrantLock", "ratio <= 3, 0 B"));
+            new Row("  lock, real", "LockBench.realLock", "LockBench.reentrantLock", "ratio <= 3, 0 B"),
+            new Row("8 exploration on 2 threads (ns/schedule)", "ParallelExplorationBench.twoThreads",
+                    "ParallelExplorationBench.oneThread", "speed-up >= 1.8"));
 
     record Figure(double score, double error, double allocNorm) {
     }
@@ -130,6 +132,7 @@ public final class Report {
                 case "ratio <= 2" -> ratio <= 2 ? "yes" : "NO";
                 case "ratio < 1" -> ratio < 1 ? "yes" : "NO";
                 case "ratio <= 3, 0 B" -> ratio <= 3 && f.allocNorm() < 1 ? "yes" : "NO";
+                case "speed-up >= 1.8" -> 1 / ratio >= 1.8 ? "yes" : "NO";
                 case ">= 100,000/s" -> 1e9 / f.score() >= 100_000 ? "yes" : "NO";
                 case ">= 1,000,000/s" -> 1e9 / f.score() >= 1_000_000 ? "yes" : "NO";
                 default -> "";
