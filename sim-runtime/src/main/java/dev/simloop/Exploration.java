@@ -29,7 +29,9 @@ import java.util.function.Predicate;
  * reproduces it exactly. All schedules of one exploration run on one driver thread, one after the
  * other, so a schedule costs only its own steps. With {@code Strategy.pct(d)} (no expected choice
  * count given), the number of choice points PCT spreads its change points over is learned: each
- * schedule uses the largest count seen in the schedules before it.
+ * schedule uses the largest count seen in the schedules before it that ended normally or with a
+ * failure searched for ({@link #failWhen}); a schedule stopped by a limit ({@link LimitExceeded})
+ * teaches nothing, since its length is the limit's, not the program's.
  *
  * <p>{@link #exhaustive(int)} searches systematically instead: every schedule with at most a given
  * number of preemptions, fewest first, so a search that ends without a failure has shown that none
@@ -265,12 +267,12 @@ public final class Exploration<T> {
                     ? Strategy.pct(strategy.pctDepth(), learnedChoices) : strategy;
             tally.running(seed + i, s);
             SimResult<T> r = limits(Simulation.builder().seed(seed + i).strategy(s)).run(main);
-            if (strategy.learnsChoices()) {
-                learnedChoices = Math.max(learnedChoices, Simulation.choiceCount(r));
-            }
             StopReason why = tally.stopAfter(r, i + 1 == schedules ? StopReason.ALL_SCHEDULES_RUN : null);
             if (why != null) {
                 return why;
+            }
+            if (strategy.learnsChoices() && tally.showsLength(r)) {
+                learnedChoices = Math.max(learnedChoices, Simulation.choiceCount(r));
             }
         }
     }
@@ -310,6 +312,8 @@ public final class Exploration<T> {
         private int firstIndex = -1;
         private int run;
         private int failing;
+        /** Whether the last run counted failed with a failure that {@link #failWhen} matches. */
+        private boolean lastMatched;
         /** The seed and strategy of the schedule running now (for a report made while it runs away). */
         private volatile long runningSeed;
         private volatile Strategy runningStrategy;
@@ -356,10 +360,21 @@ public final class Exploration<T> {
             return System.nanoTime() - start >= limitNanos ? StopReason.TIME_LIMIT : null;
         }
 
+        /**
+         * @return whether the run just counted ended normally or with a failure searched for, other
+         *     than a limit: only such runs show how long the program is (a run a step limit stopped
+         *     in a spin loop is as long as the limit, and PCT learning that length would spread its
+         *     change points so thin that it practically never preempts again)
+         */
+        boolean showsLength(SimResult<T> r) {
+            return !r.failed() || lastMatched && !(r.failure() instanceof LimitExceeded);
+        }
+
         /** @return whether {@code r} failed with a failure that {@link #failWhen} matches */
         private boolean count(SimResult<T> r) {
             int index = run++;
             digests.add(Simulation.rawDigest(r));
+            lastMatched = false;
             if (!r.failed()) {
                 return false;
             }
@@ -368,6 +383,7 @@ public final class Exploration<T> {
                 return false;
             }
             failing++;
+            lastMatched = true;
             if (first == null) {
                 first = traced(r);
                 firstIndex = index;
