@@ -28,7 +28,9 @@ import java.util.function.Predicate;
  * {@code Strategy.pct(d)} (no expected choice count given), the number of choice points PCT spreads
  * its change points over is learned from the first {@value Explorer#LEARNING_SCHEDULES} schedules:
  * each of them uses the largest count seen in the ones before it, and every later schedule the
- * largest count of all of them.
+ * largest count of all of them. Only runs that ended normally or with a failure searched for
+ * ({@link #failWhen}) count: a schedule stopped by a limit ({@link LimitExceeded}) teaches nothing,
+ * since its length is the limit's, not the program's.
  *
  * <p>{@link #exhaustive(int)} searches systematically instead: every schedule with at most a given
  * number of preemptions, fewest first, so a search that ends without a failure has shown that none

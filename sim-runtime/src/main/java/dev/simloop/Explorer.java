@@ -176,8 +176,20 @@ final class Explorer<T> {
         public void record(Job job, SimResult<?> r) {
             if (job.index < learningTotal) {
                 learningDone++;
-                learnedChoices = Math.max(learnedChoices, Simulation.choiceCount(r));
+                if (showsLength(r)) {
+                    learnedChoices = Math.max(learnedChoices, Simulation.choiceCount(r));
+                }
             }
+        }
+
+        /**
+         * @return whether a run shows how long the program is: it ended normally or with a failure
+         *     searched for, other than a limit (a run a step limit stopped in a spin loop is as long
+         *     as the limit, and PCT learning that length would spread its change points so thin
+         *     that it practically never preempts again)
+         */
+        private boolean showsLength(SimResult<?> r) {
+            return !r.failed() || !(r.failure() instanceof LimitExceeded) && x.failWhen.test(r.failure());
         }
 
         @Override

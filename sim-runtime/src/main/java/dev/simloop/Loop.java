@@ -118,6 +118,28 @@ public final class Loop {
     }
 
     /**
+     * A checkpoint that says "I am waiting for another task to change something" (like
+     * {@link Thread#onSpinWait()}): call it in every retry loop that polls state other tasks set,
+     * instead of {@link #checkpoint()}. It raises {@link Cancelled} in a cancelled scope and lets
+     * every other ready task run, as {@code checkpoint()} does; in addition it tells the
+     * simulation's strategy that running the caller again at once would only repeat the check.
+     * {@link Strategy#pct(int) PCT} then lowers the caller's priority below every other task's (a
+     * task with the highest priority that polls with a plain checkpoint is chosen again and again,
+     * until the step limit ends the run with {@link LimitExceeded}); the other strategies treat it
+     * as a plain checkpoint, and their runs are the same with either call.
+     *
+     * <pre>{@code
+     * while (!ready[0]) {
+     *     Loop.spinWait();
+     * }
+     * }</pre>
+     */
+    public static void spinWait() {
+        TaskImpl<?> me = Current.task("Loop.spinWait");
+        me.loop().spinWait(me);
+    }
+
+    /**
      * Raises {@link Cancelled} if the calling task is inside a cancelled scope, without letting any
      * other task run (unlike {@link #checkpoint()}, which lets every other ready task run first,
      * and is also where a cancelled task yields before it raises). For code that must notice a

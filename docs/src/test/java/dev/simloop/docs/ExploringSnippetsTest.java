@@ -333,4 +333,54 @@ class ExploringSnippetsTest {
         }
         return loads[0];
     }
+
+    // snippet:spin-wait-program
+    /** A consumer polls a plain field that a producer sets after some work. */
+    static int pollForAValue() {
+        int[] slot = {0};
+        return TaskGroup.with(tg -> {
+            tg.spawn("producer", () -> {
+                for (int i = 0; i < 5; i++) {
+                    Loop.checkpoint();          // the work
+                }
+                slot[0] = 42;
+            });
+            while (slot[0] == 0) {
+                Loop.spinWait();                // "I wait for another task", not Loop.checkpoint()
+            }
+            return slot[0];
+        });
+    }
+    // end-snippet
+
+    @Test
+    void spinWait() {
+        // snippet:spin-wait
+        Exploration.Report<Integer> report = Exploration.of(ExploringSnippetsTest::pollForAValue)
+                .strategy(Strategy.pct(3))
+                .schedules(1_000)
+                .maxSteps(10_000)
+                .run();                         // no schedule fails: the poller never starves the producer
+        // end-snippet
+        assertThat(report.failingSchedules()).as(report.toString()).isZero();
+        assertThat(report.schedulesRun()).isEqualTo(1_000);
+        // the same loop with Loop.checkpoint(): PCT keeps choosing the poller until the step limit
+        Exploration.Report<Integer> plain = Exploration.of(() -> {
+            int[] slot = {0};
+            return TaskGroup.with(tg -> {
+                tg.spawn("producer", () -> {
+                    for (int i = 0; i < 5; i++) {
+                        Loop.checkpoint();
+                    }
+                    slot[0] = 42;
+                });
+                while (slot[0] == 0) {
+                    Loop.checkpoint();
+                }
+                return slot[0];
+            });
+        }).strategy(Strategy.pct(1)).schedules(100).maxSteps(10_000).stopAtFirstFailure(false).run();
+        assertThat(plain.failingSchedules()).as(plain.toString()).isPositive();
+        assertThat(plain.firstFailure().orElseThrow().failure()).isInstanceOf(dev.simloop.LimitExceeded.class);
+    }
 }

@@ -13,12 +13,20 @@ import java.util.SplittableRandom;
  *
  * <p>Change points count choice points (steps with more than one ready task), the only places
  * where the order can differ.
+ *
+ * <p>A task that calls {@code Loop.spinWait()} drops below every priority given so far, as the
+ * PCT paper does on a yield: it waits for another task, and as the most urgent one it would be
+ * chosen again and again and spin until the step limit ends the run. Each spin-wait lowers its
+ * task below the previous one, so several spinners take turns, after every task that does not
+ * spin. A program that never spin-waits gets exactly the schedules it got before.
  */
 public final class PctPicker implements Picker {
     private final SplittableRandom rng;
     private final int depth;
     /** Sorted choice indexes at which the priority of the chosen task drops. */
     private final int[] changePoints;
+    /** The priority the next spin-waiting task drops to: below every change-point priority, falling. */
+    private long spinFloor;
 
     /**
      * @param seed the run's seed
@@ -47,11 +55,18 @@ public final class PctPicker implements Picker {
         int best = highest(ready);
         for (int i = 0; i < changePoints.length; i++) {
             if (changePoints[i] == choiceIndex) {
-                ready.get(best).strategyPriority = depth - 1 - i;
+                TaskImpl<?> chosen = ready.get(best);
+                // min: a task that spin-waited sits lower still, and a change point never raises one
+                chosen.strategyPriority = Math.min(chosen.strategyPriority, depth - 1 - i);
                 best = highest(ready);
             }
         }
         return best;
+    }
+
+    @Override
+    public void spinWaited(TaskImpl<?> t) {
+        t.strategyPriority = spinFloor--;
     }
 
     /**

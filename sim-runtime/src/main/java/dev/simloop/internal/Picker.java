@@ -32,6 +32,16 @@ public interface Picker {
     default void onSpawn(TaskImpl<?> t) {
     }
 
+    /**
+     * The running task is about to yield at {@code Loop.spinWait()}: it waits for another task to
+     * change something, so running it again before the others would only repeat its check.
+     * Strategies that would keep choosing it (PCT) lower it; the others ignore this.
+     *
+     * @param t the task that spin-waits
+     */
+    default void spinWaited(TaskImpl<?> t) {
+    }
+
     /** @return whether {@link #touched} should be called for every object a step operates on (costly) */
     default boolean tracksObjects() {
         return false;

@@ -723,6 +723,12 @@ public final class Scheduler {
         schedulePoint();
     }
 
+    /** A checkpoint at which {@code me} waits for another task (Loop.spinWait): the strategy hears of it first. */
+    public void spinWait(TaskImpl<?> me) {
+        picker.spinWaited(me);
+        checkpoint(me);
+    }
+
     /** {@link #schedulePoint()} inside an operation on {@code object} (a primitive, a join), which POS hears of. */
     public void schedulePoint(Object object) {
         TaskImpl<?> me = running;

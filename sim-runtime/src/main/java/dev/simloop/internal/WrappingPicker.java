@@ -14,6 +14,11 @@ abstract class WrappingPicker implements Picker {
     }
 
     @Override
+    public void spinWaited(TaskImpl<?> t) {
+        inner.spinWaited(t);
+    }
+
+    @Override
     public boolean tracksObjects() {
         return inner.tracksObjects();
     }

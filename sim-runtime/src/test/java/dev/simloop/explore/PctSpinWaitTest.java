@@ -1,0 +1,208 @@
+package dev.simloop.explore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simloop.Exploration;
+import dev.simloop.LimitExceeded;
+import dev.simloop.Loop;
+import dev.simloop.Schedule;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.Strategy;
+import dev.simloop.TaskGroup;
+import dev.simloop.ThrowingSupplier;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PCT on programs that poll: {@code Loop.spinWait()} lowers the poller so the task it waits for
+ * runs, and PCT learns its step count only from runs that show the program's length.
+ */
+class PctSpinWaitTest {
+    private static final int SEEDS = 500;
+    private static final long MAX_STEPS = 2_000;
+
+    /** How a program's polling loops yield. */
+    interface Yield {
+        void now();
+    }
+
+    /**
+     * A spin lock built on a plain field (test, then set, with a yield between: the race the lock
+     * guards is modelled, not avoided), a relay of flags (each of three tasks waits for the one
+     * before it), and a worker that polls for the relay's end. Every loop has a way out.
+     */
+    static int spinners(Yield yield) {
+        boolean[] locked = {false};
+        boolean[] relay = new boolean[3];
+        int[] counter = {0};
+        TaskGroup.with(g -> {
+            for (int t = 0; t < 3; t++) {
+                g.spawn("locker" + t, () -> {
+                    for (int round = 0; round < 2; round++) {
+                        while (locked[0]) {
+                            yield.now();
+                        }
+                        locked[0] = true;
+                        int v = counter[0];
+                        Loop.checkpoint();
+                        counter[0] = v + 1;
+                        locked[0] = false;
+                        Loop.checkpoint();
+                    }
+                });
+            }
+            for (int t = 0; t < 3; t++) {
+                int me = t;
+                g.spawn("relay" + t, () -> {
+                    while (me > 0 && !relay[me - 1]) {
+                        yield.now();
+                    }
+                    Loop.checkpoint();
+                    relay[me] = true;
+                });
+            }
+            g.spawn("waiter", () -> {
+                while (!relay[2]) {
+                    yield.now();
+                }
+            });
+            return null;
+        });
+        return counter[0];
+    }
+
+    private static int limitExceeded(Strategy strategy, Yield yield) {
+        Exploration.Report<Integer> r = Exploration.of(() -> spinners(yield)).strategy(strategy).schedules(SEEDS)
+                .maxSteps(MAX_STEPS).stopAtFirstFailure(false).failWhen(e -> e instanceof LimitExceeded).run();
+        assertThat(r.otherFailures()).as("no failure but the step limit").isEmpty();
+        return r.failingSchedules();
+    }
+
+    @Test
+    void fewerThanOnePercentOfPctSchedulesLivelockWhenTheLoopsSpinWait() {
+        for (Strategy s : List.of(Strategy.pct(2), Strategy.pct(3))) {
+            int stuck = limitExceeded(s, Loop::spinWait);
+            assertThat(stuck * 100).as("%s: %d of %d schedules ended in LimitExceeded", s, stuck, SEEDS)
+                    .isLessThan(SEEDS);
+        }
+    }
+
+    @Test
+    void theSameLoopsWithPlainCheckpointsLivelockUnderPct() {
+        // What spinWait fixes: the most urgent poller is chosen again and again.
+        for (Strategy s : List.of(Strategy.pct(2), Strategy.pct(3))) {
+            int stuck = limitExceeded(s, Loop::checkpoint);
+            assertThat(stuck * 10).as("%s: %d of %d schedules ended in LimitExceeded", s, stuck, SEEDS)
+                    .isGreaterThan(SEEDS);
+        }
+    }
+
+    @Test
+    void otherStrategiesRunSpinWaitExactlyAsACheckpoint() {
+        for (Strategy s : List.of(Strategy.fifo(), Strategy.random(), Strategy.pos())) {
+            for (long seed = 0; seed < 20; seed++) {
+                SimResult<Integer> spin = run(s, seed, () -> spinners(Loop::spinWait));
+                SimResult<Integer> plain = run(s, seed, () -> spinners(Loop::checkpoint));
+                assertThat(spin.traceDigest()).as("%s seed %d", s, seed).isEqualTo(plain.traceDigest());
+                assertThat(spin.replayLine().equals(plain.replayLine())).as("%s seed %d: same line", s, seed).isTrue();
+                assertThat(spin.steps()).isEqualTo(plain.steps());
+            }
+        }
+    }
+
+    @Test
+    void spinWaitLowersTheCallerBelowEveryTaskThatDoesNotSpin() {
+        // pct(1) has no change points: without spinWait, the poller with the higher priority never
+        // lets the other run. With it, the other task runs as soon as the poller first polls.
+        for (long seed = 0; seed < 50; seed++) {
+            List<String> order = new ArrayList<>();
+            SimResult<Integer> r = run(Strategy.pct(1), seed, () -> {
+                boolean[] flag = {false};
+                TaskGroup.with(g -> {
+                    g.spawn("poller", () -> {
+                        while (!flag[0]) {
+                            order.add("poll");
+                            Loop.spinWait();
+                        }
+                        order.add("seen");
+                    });
+                    g.spawn("setter", () -> {
+                        order.add("set");
+                        flag[0] = true;
+                    });
+                    return null;
+                });
+                return order.size();
+            });
+            assertThat(r.failed()).as("seed %d: %s", seed, r.failure()).isFalse();
+            assertThat(order).as("seed %d", seed).isIn(List.of("set", "seen"), List.of("poll", "set", "seen"));
+        }
+    }
+
+    /**
+     * A spinner that polls with a plain checkpoint (so the PCT schedules whose change point lowers
+     * the setter before it sets the flag end at the step limit) and a setter; the bug: the spinner
+     * reads {@code x} between the setter's last two steps.
+     */
+    static int spinThenRead() {
+        boolean[] flag = {false};
+        int[] x = {0};
+        TaskGroup.with(g -> {
+            g.spawn("spinner", () -> {
+                for (int i = 0; i < 30; i++) {
+                    Loop.checkpoint();
+                }
+                while (!flag[0]) {
+                    Loop.checkpoint();
+                }
+                Loop.checkpoint();
+                if (x[0] == 0) {
+                    throw new AssertionError("read x before it was written");
+                }
+            });
+            g.spawn("setter", () -> {
+                for (int i = 0; i < 30; i++) {
+                    Loop.checkpoint();
+                }
+                flag[0] = true;
+                Loop.checkpoint();
+                x[0] = 1;
+            });
+            return null;
+        });
+        return x[0];
+    }
+
+    @Test
+    void pctLearnsTheChoiceCountOnlyFromRunsThatEndedNormallyOrWithTheBugHunted() {
+        ThrowingSupplier<Integer> program = PctSpinWaitTest::spinThenRead;
+        Exploration.Report<Integer> report = Exploration.of(program).strategy(Strategy.pct(2)).schedules(2_000)
+                .maxSteps(MAX_STEPS).failWhen(e -> e instanceof AssertionError).run();
+        int index = report.firstFailureIndex();
+        assertThat(index).as(report.toString()).isPositive();
+        assertThat(report.otherFailures()).as("runs stopped by the step limit before the bug")
+                .containsKey(LimitExceeded.class.getName());
+        int learned = 0;
+        int stopped = 0;
+        for (int i = 0; i < index; i++) {
+            Strategy s = learned > 0 ? Strategy.pct(2, learned) : Strategy.pct(2);
+            SimResult<Integer> earlier = Simulation.builder().seed(i).strategy(s).maxSteps(MAX_STEPS).run(program);
+            if (earlier.failure() instanceof LimitExceeded) {
+                stopped++;
+                continue; // its length is the limit's: it teaches nothing
+            }
+            assertThat(earlier.failed()).as("schedule %d: %s", i, earlier.failure()).isFalse();
+            learned = Math.max(learned, Schedule.parse(earlier.replayLine()).size());
+        }
+        assertThat(stopped).isEqualTo(report.otherFailures().get(LimitExceeded.class.getName()));
+        assertThat(learned).as("the longest normal run's choices, far below the step limit").isBetween(1, (int) MAX_STEPS / 4);
+        assertThat(Schedule.parse(report.firstFailure().orElseThrow().replayLine()).strategy())
+                .isEqualTo("pct(2," + learned + ")");
+    }
+
+    private static SimResult<Integer> run(Strategy s, long seed, ThrowingSupplier<Integer> main) {
+        return Simulation.builder().seed(seed).strategy(s).maxSteps(MAX_STEPS).run(main);
+    }
+}
