@@ -1,5 +1,6 @@
 package dev.simloop;
 
+import dev.simloop.internal.AllBlockedWaiters;
 import dev.simloop.internal.Drivers;
 import dev.simloop.internal.Current;
 import dev.simloop.internal.RunOutcome;
@@ -106,6 +107,19 @@ public final class Loop {
     /** @return a {@link Clock} that follows the loop clock (virtual time 0 is 2025-01-01T00:00:00Z) */
     public static Clock clock() {
         return Current.task("Loop.clock").loop().javaClock();
+    }
+
+    /**
+     * Returns once every other task of the loop is blocked (waiting on a primitive, a join, a sleep,
+     * the outside world), without moving the clock: in a simulation, the virtual time is the same
+     * when it returns. For tests that check an intermediate state precisely: start tasks, call this,
+     * and assert what they did up to their next wait (trio's {@code wait_all_tasks_blocked},
+     * kotlinx-coroutines-test's {@code runCurrent}). A checkpoint; works in both modes.
+     *
+     * @throws Cancelled when the calling task's scope is cancelled
+     */
+    public static void waitAllTasksBlocked() {
+        AllBlockedWaiters.awaitAllBlocked("Loop.waitAllTasksBlocked");
     }
 
     /**

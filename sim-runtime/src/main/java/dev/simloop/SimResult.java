@@ -75,4 +75,35 @@ public interface SimResult<T> {
     default java.util.Optional<String> chromeTraceJson() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Writes the run as one self-contained HTML page (no network, no external scripts, fonts or
+     * styles): a lane per task over steps or virtual time, spans for running, ready, blocked and
+     * sleeping, arrows for wake-ups, spawns and lock hand-offs, marks for cancels and the failure;
+     * the failure with its stack, the replay line with a copy button, and the trace table. The run
+     * must have been traced ({@link Simulation.Builder#trace(boolean)}).
+     *
+     * @param file where to write the page; its directory must exist
+     * @throws java.io.IOException when the file cannot be written
+     * @throws IllegalStateException when the run was not traced
+     */
+    default void writeHtmlReport(java.nio.file.Path file) throws java.io.IOException {
+        writeHtmlReport(file, "simulated run (seed " + seed() + ")", null);
+    }
+
+    /**
+     * As {@link #writeHtmlReport(java.nio.file.Path)}, with a title and, when a simpler failing run
+     * was found by shrinking, its replay line shown under the run's own (with a copy button).
+     *
+     * @param file where to write the page; its directory must exist
+     * @param title what ran, e.g. the test's name
+     * @param shrunkReplayLine the replay line of the shrunk run, or null when there is none
+     * @throws java.io.IOException when the file cannot be written
+     * @throws IllegalStateException when the run was not traced
+     */
+    default void writeHtmlReport(java.nio.file.Path file, String title, String shrunkReplayLine)
+            throws java.io.IOException {
+        throw new IllegalStateException("SimResult.writeHtmlReport: the run was not traced; run it with "
+                + "Simulation.builder().trace(true), or replay its line traced");
+    }
 }

@@ -2,6 +2,7 @@ package dev.simloop;
 
 import dev.simloop.internal.DeterminismCheck;
 import dev.simloop.internal.Drivers;
+import dev.simloop.internal.HtmlReport;
 import dev.simloop.internal.RunOutcome;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.Picker;
@@ -455,6 +456,22 @@ public final class Simulation {
         @Override
         public Optional<String> chromeTraceJson() {
             return outcome.trace() == null ? Optional.empty() : Optional.of(outcome.trace().chromeJson());
+        }
+
+        @Override
+        public void writeHtmlReport(java.nio.file.Path file, String title, String shrunkReplayLine)
+                throws java.io.IOException {
+            Objects.requireNonNull(file, "SimResult.writeHtmlReport: file");
+            Objects.requireNonNull(title, "SimResult.writeHtmlReport: title");
+            if (outcome.trace() == null) {
+                SimResult.super.writeHtmlReport(file, title, shrunkReplayLine);
+            }
+            String page = new HtmlReport().title(title).failure(failure()).replayLine(replayLine())
+                    .shrunkLine(shrunkReplayLine)
+                    .facts("seed " + seed + " \u00b7 strategy " + strategy + " \u00b7 " + steps() + " steps \u00b7 virtual time "
+                            + Scheduler.formatNanos(outcome.endNanos()) + " \u00b7 digest " + traceDigest())
+                    .render(outcome.trace());
+            java.nio.file.Files.writeString(file, page);
         }
 
         @Override

@@ -62,7 +62,10 @@ class ExploringSnippetsTest {
                 .run(ExploringSnippetsTest::loadsOfOneKey);
         System.out.println(traced.traceTable(40).orElseThrow());      // one column per task
         java.nio.file.Files.writeString(file, traced.chromeTraceJson().orElseThrow());   // open in Perfetto
+        traced.writeHtmlReport(file.resolveSibling("run.html"));     // open in any browser, offline
         // end-snippet
+        assertThat(java.nio.file.Files.readString(file.resolveSibling("run.html"))).startsWith("<!DOCTYPE html>")
+                .contains("simloop:1:");
         assertThat(traced.traceDigest()).isEqualTo(failing.traceDigest());
         assertThat(traced.traceTable(40).orElseThrow()).contains("| task-1").contains("| task-2").contains("fail");
         assertThat(java.nio.file.Files.readString(file)).startsWith("{").contains("\"thread_name\"");

@@ -122,11 +122,15 @@ class JunitSnippetsTest {
         SimulatedLoopFailure f = failure(run("FlakyPageViewsTest", Map.of("simloop.seed", "5403779936224374037")));
         assertThat(f.replayLine()).isEqualTo(CI_LINE);
         String message = f.getMessage();
-        int trace = message.indexOf("\n  trace (last events per task):");
+        int trace = message.indexOf("\n  html report:  ");
         assertThat(trace).isPositive();
-        System.out.println(message.substring(trace + 1, message.indexOf("\n  chrome trace: ")));
-        assertThat(message.substring(trace)).contains("| task-1").contains("| task-2").contains("\n  chrome trace: ")
-                .endsWith(".json");
+        assertThat(message.substring(trace)).contains("\n  chrome trace: ").contains(".json\n")
+                .endsWith("\n  trace table:  below, under Suppressed");
+        assertThat(f.getSuppressed()).hasSize(1);
+        String table = f.getSuppressed()[0].toString();
+        System.out.println(table);
+        assertThat(table).startsWith("simloop trace (the last events, one column per task):\n    time           step")
+                .contains("| task-1#1").contains("| task-2#2").contains("sleep until 0.077s");
         assertThat(message.substring(0, trace)).isEqualTo("""
                 simloop: FlakyPageViewsTest.concurrentViewsAreAllCounted failed in a simulated run
                   failure:      org.opentest4j.AssertionFailedError: expected: <2> but was: <1>

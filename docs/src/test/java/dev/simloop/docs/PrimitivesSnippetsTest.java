@@ -312,4 +312,54 @@ class PrimitivesSnippetsTest {
         // end-snippet
         return counter[0];
     }
+
+    @Test
+    void namedPrimitives() {
+        SimResult<Object> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
+            // snippet:named-primitives
+            Lock lock = new Lock("cache");
+            Event loaded = new Event("loaded");
+            Semaphore pool = new Semaphore(0, "pool");
+            Channel<String> jobs = new Channel<>(0, "jobs");
+            Condition changed = new Condition(lock, "changed");
+            tg.spawn("waiter", loaded::await);   // waits for Event 'loaded' (not set, 1 waiting); ...
+            tg.spawn("worker", pool::acquire);   // waits for Semaphore 'pool' (0 permits, 1 waiting); ...
+            // end-snippet
+            tg.spawn("receiver", jobs::receive);
+            tg.spawn("watcher", () -> {
+                try (var _ = changed.hold()) {
+                    changed.await();
+                }
+            });
+            return null;
+        }));
+        assertThat(r.failure().getMessage()).contains("task 'waiter' waits for Event 'loaded' (not set, 1 waiting); ")
+                .contains("task 'worker' waits for Semaphore 'pool' (0 permits, 1 waiting); ")
+                .contains("Channel 'jobs'").contains("Condition 'changed' of Lock 'cache'");
+    }
+
+    @Test
+    void waitAllTasksBlocked() {
+        SimResult<List<String>> r = Simulation.run(1, () -> {
+            // snippet:wait-all-blocked
+            List<String> log = new ArrayList<>();
+            Event go = new Event("go");
+            return TaskGroup.with(tg -> {
+                tg.spawn("loader", () -> {
+                    log.add("loading");
+                    go.await();
+                    log.add("loaded");
+                });
+                Loop.waitAllTasksBlocked();   // the loader ran up to its wait; the clock has not moved
+                List<String> seen = new ArrayList<>(log);   // [loading]
+                go.set();
+                Loop.waitAllTasksBlocked();
+                seen.addAll(log);                          // [loading, loading, loaded]
+                return seen;
+            });
+            // end-snippet
+        });
+        assertThat(r.value()).containsExactly("loading", "loading", "loaded");
+        assertThat(r.virtualTime()).isZero();
+    }
 }

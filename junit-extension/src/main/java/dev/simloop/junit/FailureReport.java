@@ -9,7 +9,8 @@ import java.util.Locale;
  * failure, seed, strategy, schedule i of n, the schedules skipped for failing outside
  * {@code failOn} (only when there were some), virtual time, steps, the replay line, the annotation
  * to paste, the {@code -D} form, then the optional trace table and Chrome-trace path (omitted when
- * the runtime does not provide them).
+ * the runtime does not provide them). The trace table itself is attached to the failure as a
+ * suppressed exception ({@link #build()}), so that surefire prints it once.
  */
 final class FailureReport {
     private String test = "test";
@@ -27,6 +28,7 @@ final class FailureReport {
     private String replayLine = "";
     private String traceTable;
     private Path traceFile;
+    private Path htmlFile;
 
     FailureReport test(String name) {
         this.test = name;
@@ -100,9 +102,42 @@ final class FailureReport {
         return this;
     }
 
+    /** Optional part: the HTML report file. */
+    FailureReport htmlFile(Path file) {
+        this.htmlFile = file;
+        return this;
+    }
+
+    /**
+     * The failure, whose message is the short report. The trace table travels as a suppressed
+     * exception: surefire prints a failure's message twice (in the test's stack trace and in the
+     * summary at the end) but its suppressed exceptions once, so the long table appears once.
+     */
     SimulatedLoopFailure build() {
-        return new SimulatedLoopFailure(message(), failure, seed, strategy, index, of, virtualTime, steps, replayLine,
-                digest);
+        SimulatedLoopFailure f = new SimulatedLoopFailure(message(), failure, seed, strategy, index, of, virtualTime,
+                steps, replayLine, digest);
+        if (traceTable != null && !traceTable.isBlank()) {
+            f.addSuppressed(new TraceTable(traceTable));
+        }
+        return f;
+    }
+
+    /** The trace table of a failure report, shown where a stack trace shows suppressed exceptions. */
+    static final class TraceTable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TraceTable(String table) {
+            super(table, null, false, false);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder("simloop trace (the last events, one column per task):\n");
+            for (String l : getMessage().strip().split("\n", -1)) {
+                sb.append("    ").append(l).append('\n');
+            }
+            return sb.toString().stripTrailing();
+        }
     }
 
     String message() {
@@ -126,14 +161,14 @@ final class FailureReport {
         line(sb, "replay", replayLine);
         line(sb, "annotation", "@SimulatedLoop(replay = \"" + replayLine + "\")");
         line(sb, "command line", "-Dsimloop.replay=" + replayLine);
-        if (traceTable != null && !traceTable.isBlank()) {
-            sb.append("  trace (last events per task):\n");
-            for (String l : traceTable.strip().split("\n", -1)) {
-                sb.append("    ").append(l).append('\n');
-            }
+        if (htmlFile != null) {
+            line(sb, "html report", htmlFile.toString());
         }
         if (traceFile != null) {
             line(sb, "chrome trace", traceFile.toString());
+        }
+        if (traceTable != null && !traceTable.isBlank()) {
+            line(sb, "trace table", "below, under Suppressed");
         }
         return sb.toString().stripTrailing();
     }

@@ -65,6 +65,29 @@ final class RuntimeSeams {
     }
 
     /**
+     * Writes the run as a self-contained HTML page to {@code target/simloop/<fileStem>.html}, beside
+     * the Chrome trace, and returns its path; empty when the run was not traced or the file cannot
+     * be written (the report then omits the path).
+     *
+     * @param title the test, as the page's title
+     * @param shrunkLine the replay line of a shrunk run, or null
+     */
+    static Optional<Path> htmlReport(SimResult<?> r, String fileStem, String title, String shrunkLine) {
+        if (r.chromeTraceJson().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Path dir = Path.of("target", "simloop");
+            java.nio.file.Files.createDirectories(dir);
+            Path file = dir.resolve(fileStem + ".html");
+            r.writeHtmlReport(file, title, shrunkLine);
+            return Optional.of(file.toAbsolutePath());
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Checks that a run is deterministic: {@code rerun} replays it (given a builder configured with
      * the run's replay line) and the two runs must agree on digest and outcome.
      *

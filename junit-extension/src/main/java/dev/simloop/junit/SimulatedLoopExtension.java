@@ -111,7 +111,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 throw report(context, cfg, exploring.failed.index(), exploring.failed.result(), exploring.failed.failure(),
                         exploring.progress);
             }
-            context.publishReportEntry(exploring.progress.entry());
+            publishSummary(context, exploring.progress);
         } finally {
             if (!proceeded.get()) {
                 invocation.skip();
@@ -563,14 +563,30 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
 
     // ---- the report
 
+    /** @return the test as reports name it: {@code Class.method}, with the display name when it differs */
+    private static String testName(ExtensionContext context) {
+        String method = context.getRequiredTestMethod().getName();
+        return context.getRequiredTestClass().getSimpleName() + "." + method
+                + (context.getDisplayName().startsWith(method) ? "" : " [" + context.getDisplayName() + "]");
+    }
+
+    /**
+     * Publishes a passing exploration's summary where users look: as a JUnit report entry (IDEs,
+     * and surefire's XML report as a property of the test case) and as one line on standard output
+     * (the console, and surefire's XML as the test's system-out).
+     */
+    private static void publishSummary(ExtensionContext context, Progress progress) {
+        Map<String, String> entry = progress.entry();
+        context.publishReportEntry(entry);
+        System.out.println("simloop: " + testName(context) + " " + entry.get("simloop"));
+    }
+
     private static SimulatedLoopFailure report(ExtensionContext context, RunConfig cfg, int index, SimResult<?> r,
             Throwable failure, Progress progress) {
         String stem = (context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName()
                 + "-" + (index + 1)).replaceAll("[^A-Za-z0-9._-]", "_");
         FailureReport report = new FailureReport()
-                .test(context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName()
-                        + (context.getDisplayName().startsWith(context.getRequiredTestMethod().getName())
-                                ? "" : " [" + context.getDisplayName() + "]"))
+                .test(testName(context))
                 .failure(failure)
                 .seed(r.seed())
                 .strategy(cfg.strategyText())
@@ -589,6 +605,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         RuntimeSeams.traceTable(r).ifPresent(report::traceTable);
         Optional<Path> file = RuntimeSeams.chromeTrace(r, stem);
         file.ifPresent(report::traceFile);
+        RuntimeSeams.htmlReport(r, stem, testName(context), null).ifPresent(report::htmlFile);
         return report.build();
     }
 }

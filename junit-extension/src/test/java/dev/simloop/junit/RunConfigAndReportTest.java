@@ -88,14 +88,21 @@ class RunConfigAndReportTest {
     }
 
     @Test
-    void reportAppendsTraceTableThenFileAfterTheReplayForms() {
+    void reportNamesTheFilesAfterTheReplayFormsAndAttachesTheTableOnceAsSuppressed() {
         SimulatedLoopFailure f = report().traceTable("task  event\na     checkpoint")
-                .traceFile(Path.of("target/simloop/T-m-3.json")).build();
+                .htmlFile(Path.of("target/simloop/T-m-3.html")).traceFile(Path.of("target/simloop/T-m-3.json")).build();
         assertThat(f.getMessage()).endsWith("\n  command line: -Dsimloop.replay=simloop:1:x"
-                + "\n  trace (last events per task):"
+                + "\n  html report:  target/simloop/T-m-3.html"
+                + "\n  chrome trace: target/simloop/T-m-3.json"
+                + "\n  trace table:  below, under Suppressed");
+        assertThat(f.getSuppressed()).hasSize(1);
+        assertThat(f.getSuppressed()[0]).hasToString("simloop trace (the last events, one column per task):"
                 + "\n    task  event"
-                + "\n    a     checkpoint"
-                + "\n  chrome trace: target/simloop/T-m-3.json");
+                + "\n    a     checkpoint");
+        assertThat(f.getSuppressed()[0].getStackTrace()).isEmpty();
+        java.io.StringWriter printed = new java.io.StringWriter();
+        f.printStackTrace(new java.io.PrintWriter(printed));
+        assertThat(printed.toString().split("a     checkpoint", -1)).as("the table is printed once").hasSize(2);
         assertThat(f.getCause()).hasMessage("boom");
         assertThat(f.scheduleIndex()).isEqualTo(2);
         assertThat(f.schedules()).isEqualTo(10);

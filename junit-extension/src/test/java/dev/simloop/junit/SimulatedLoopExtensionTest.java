@@ -109,19 +109,33 @@ class SimulatedLoopExtensionTest {
         assertThat(msg.lines().findFirst().orElseThrow())
                 .isEqualTo("simloop: Racy.lostUpdate failed in a simulated run");
         assertThat(msg).contains("failure:      org.opentest4j.AssertionFailedError: both increments must count");
-        // after the command line: the last events per task, then the Chrome-trace file
-        int table = msg.indexOf("  trace (last events per task):");
+        // after the command line: the HTML report, the Chrome-trace file; the table travels as a suppressed exception
+        int html = msg.indexOf("  html report:  ");
         int chrome = msg.indexOf("  chrome trace: ");
-        assertThat(table).isGreaterThan(at);
-        assertThat(chrome).isGreaterThan(table);
-        assertThat(msg.substring(table)).contains("| main").contains("| a").contains("| b")
-                .contains("fail org.opentest4j.AssertionFailed");
+        assertThat(html).isGreaterThan(at);
+        assertThat(chrome).isGreaterThan(html);
+        assertThat(msg).doesNotContain("| main#");
+        SimulatedLoopFailure failure = onlySimFailure(run(Fixtures.Racy.class));
+        assertThat(failure.getSuppressed()).hasSize(1);
+        assertThat(failure.getSuppressed()[0].toString()).contains("| main#").contains("| a#").contains("| b#")
+                .contains("fail org.opentest4j.AssertionFailedError");
+        assertThat(failure.getSuppressed()[0].toString().lines()).allMatch(l -> l.length() <= 124);
+        java.nio.file.Path page = java.nio.file.Path.of(msg.substring(html + "  html report:  ".length(),
+                msg.indexOf('\n', html)).strip());
+        assertThat(page).exists().isAbsolute();
+        try {
+            assertThat(java.nio.file.Files.readString(page)).startsWith("<!DOCTYPE html>")
+                    .contains("Racy.lostUpdate").doesNotContain("src=\"http", "href=\"http", "@import", "url(http");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        msg = msg.substring(0, msg.indexOf("  trace table:"));
         java.nio.file.Path json = java.nio.file.Path.of(msg.substring(chrome + "  chrome trace: ".length()).strip());
         assertThat(json).exists().isAbsolute();
         assertThat(json.getFileName().toString()).endsWith(".json");
         try {
             assertThat(java.nio.file.Files.readString(json)).startsWith("{\"displayTimeUnit\"").contains("\"traceEvents\"")
-                    .contains("\"name\":\"a\"").endsWith("]}");
+                    .contains("\"name\":\"a#").endsWith("]}");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -198,6 +212,22 @@ class SimulatedLoopExtensionTest {
         assertThat(Set.copyOf(Fixtures.LOG.stream().map(l -> l.split(" ")[0]).toList())).hasSize(3);
         assertThat(reportEntries(r, "simloop")).containsExactly("passed 3 of 3 schedules (strategy random, seed 42)");
         assertThat(reportEntries(r, "simloop.schedules")).containsExactly("3");
+    }
+
+    @Test
+    void aPassingExplorationPrintsItsSummaryAsOneLineOnStandardOutput() {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            run(Fixtures.Echo.class).testEvents().assertStatistics(s -> s.succeeded(1));
+        } finally {
+            System.setOut(out);
+        }
+        // surefire ignores JUnit report entries but keeps standard output: the console and the XML's system-out
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith("simloop: "))).containsExactly(
+                        "simloop: Echo.echo passed 3 of 3 schedules (strategy random, seed 42)");
     }
 
     @Test

@@ -37,7 +37,9 @@ public abstract class HeldResource {
         if (t.loop != null && t.loop.tracing()) {
             Scheduler loop = t.loop;
             TaskImpl<?> by = loop.runningTask();
-            loop.traceEvent(t, Trace.Kind.ACQUIRE, resourceName() + (by != null && by != t ? " from " + by.name() : ""));
+            boolean handOff = by != null && by != t;
+            loop.traceEvent(t, Trace.Kind.ACQUIRE, resourceName() + (handOff ? " from " + Trace.label(by) : ""),
+                    handOff ? by : null);
         }
         heldPrev = null;
         heldNext = t.heldHead;

@@ -76,6 +76,7 @@ public final class Scheduler {
     private final SplittableRandom userRandom;
     /** The run's events when tracing is on; null (the default) costs one check per hook. */
     private Trace trace;
+    final AllBlockedWaiters allBlocked = new AllBlockedWaiters();
     /** The determinism self-check recording or comparing every step; null (the default) when off. */
     private DeterminismCheck determinismCheck;
     /** The optional priority policy (issue 3); null: plain strategy order. */
@@ -327,6 +328,9 @@ public final class Scheduler {
         if (simulated && outside.onIdle(timers.isEmpty())) {
             return abortFailure == null;
         }
+        if (allBlocked.wakeAll()) {
+            return true; // before the clock moves: Loop.waitAllTasksBlocked
+        }
         if (!timers.isEmpty()) {
             advanceToNextTimer();
             return true;
@@ -376,8 +380,7 @@ public final class Scheduler {
         } while (stepGoesOn(t));
         stepEnded(t);
         if (trace != null && !t.done) {
-            traceEvent(t, t.blockedOn != null ? Trace.Kind.BLOCK : Trace.Kind.YIELD,
-                    t.blockedOn != null ? "on " + t.blockedOn : "");
+            trace.stepEnded(clock.now(), steps, t);
         }
         if ((steps & 255) == 0 && stopRequested) {
             inbox.wakeDriver();
@@ -566,7 +569,7 @@ public final class Scheduler {
             determinismCheck.spawned(t);
         }
         if (trace != null) {
-            traceEvent(t, Trace.Kind.SPAWN, running == null ? "" : "by " + running.name());
+            trace.add(clock.now(), steps, t, Trace.Kind.SPAWN, running == null ? "" : "by " + Trace.label(running), running);
         }
         t.thread.start();
         return t;
@@ -668,8 +671,8 @@ public final class Scheduler {
             return false;
         }
         if (trace != null) {
-            traceEvent(t, reason == TaskImpl.WAKE_CANCELLED ? Trace.Kind.CANCEL_DELIVERED : Trace.Kind.WAKE,
-                    running == null ? "by the clock" : "by " + running.name());
+            trace.woken(clock.now(), steps, t,
+                    reason == TaskImpl.WAKE_CANCELLED ? Trace.Kind.CANCEL_DELIVERED : Trace.Kind.WAKE, running);
         }
         if (tracksObjects && running != null) {
             picker.touched(t.lastObject); // the waker operated on what t waited on (set by block)
@@ -829,8 +832,12 @@ public final class Scheduler {
     }
 
     void traceEvent(TaskImpl<?> t, Trace.Kind kind, String detail) {
+        traceEvent(t, kind, detail, null);
+    }
+
+    void traceEvent(TaskImpl<?> t, Trace.Kind kind, String detail, TaskImpl<?> by) { // by: the cause, or null
         if (trace != null) {
-            trace.add(clock.now(), steps, t, kind, detail);
+            trace.add(clock.now(), steps, t, kind, detail, by);
         }
     }
 

@@ -1,23 +1,34 @@
 package dev.simloop.internal;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The events of one simulated run, recorded only when tracing is on (the loop then holds a
  * {@code Trace}; otherwise the hooks cost one null check). Renders as a per-task table for failure
- * reports and as Chrome Trace Event JSON for Perfetto or chrome://tracing.
+ * reports ({@link TraceTable}), as Chrome Trace Event JSON for Perfetto or chrome://tracing
+ * ({@link ChromeTrace}) and as a self-contained HTML page ({@link HtmlReport}).
  */
 public final class Trace {
     /** What happened. */
-    public enum Kind { SPAWN, RUN, YIELD, BLOCK, WAKE, CANCEL_REQUESTED, CANCEL_DELIVERED, ACQUIRE, RELEASE, PRIORITY,
+    public enum Kind { SPAWN, RUN, YIELD, BLOCK, SLEEP, WAKE, CANCEL_REQUESTED, CANCEL_DELIVERED, ACQUIRE, RELEASE, PRIORITY,
         FINISH, FAIL }
 
-    /** One event; {@code task} is the task it happened to, {@code detail} a short description. */
-    public record Event(long nanos, long step, int taskId, String task, Kind kind, String detail) {
+    /**
+     * One event; {@code task} is the task it happened to, {@code detail} a short description,
+     * {@code byId} the task that caused it (the waker, the spawner, the lock's previous holder), or -1.
+     */
+    public record Event(long nanos, long step, int taskId, String task, Kind kind, String detail, int byId) {
+        /** @return the task as tables and pictures name it, {@code name#id}, distinct for same-named tasks */
+        public String label() {
+            return task + "#" + taskId;
+        }
+
+        /** @return where the event sits on the step axis: step {@code s} runs from {@code s - 1} to {@code s} */
+        public long position() {
+            return kind == Kind.RUN ? step - 1 : step;
+        }
     }
 
     /** Keeps memory bounded for runaway runs; later events are counted, not kept. */
@@ -39,11 +50,37 @@ public final class Trace {
     }
 
     void add(long nanos, long step, TaskImpl<?> t, Kind kind, String detail) {
+        add(nanos, step, t, kind, detail, null);
+    }
+
+    void add(long nanos, long step, TaskImpl<?> t, Kind kind, String detail, TaskImpl<?> by) {
         if (events.size() < MAX_EVENTS) {
-            events.add(new Event(nanos, step, t.id, t.name(), kind, detail));
+            events.add(new Event(nanos, step, t.id, t.name(), kind, detail, by == null ? -1 : by.id));
         } else {
             dropped++;
         }
+    }
+
+    /** Records how {@code t}'s step ended: blocked (on what, by which call), asleep, or yielding (where). */
+    void stepEnded(long nanos, long step, TaskImpl<?> t) {
+        Object on = t.blockedOn;
+        if (on == null) {
+            add(nanos, step, t, Kind.YIELD, t.lastObject == null ? "" : "in " + t.lastObject);
+        } else if (on == t.sleepTimer) {
+            add(nanos, step, t, Kind.SLEEP, "until " + Scheduler.formatNanos(t.sleepTimer.wakeAt));
+        } else {
+            add(nanos, step, t, Kind.BLOCK, on instanceof WaitTarget w ? w.traceDetail() : "on " + on);
+        }
+    }
+
+    /** Records that {@code t}'s wait ended: woken by {@code by}, or by the clock when null. */
+    void woken(long nanos, long step, TaskImpl<?> t, Kind kind, TaskImpl<?> by) {
+        add(nanos, step, t, kind, by == null ? "by the clock" : "by " + label(by), by);
+    }
+
+    /** @return how traces name a task: {@code name#id}, distinct for same-named tasks */
+    public static String label(TaskImpl<?> t) {
+        return t.name() + "#" + t.id;
     }
 
     /** The run has failed: what is recorded from now on unwinds its tasks. */
@@ -71,38 +108,14 @@ public final class Trace {
     }
 
     /**
-     * A table with one column per task (Lincheck-style) of the last {@code last} events: each row is
-     * one event, in the column of the task it happened to, with the virtual time and step on the left.
+     * A table with one column per task (Lincheck-style) of the last {@code last} events, at most
+     * {@link TraceTable#WIDTH} characters wide: see {@link TraceTable}.
      */
     public String table(int last) {
         List<Event> events = run();
-        List<Event> tail = events.subList(Math.max(0, events.size() - last), events.size());
-        Map<Integer, String> columns = new LinkedHashMap<>();
-        tail.stream().sorted((a, b) -> Integer.compare(a.taskId, b.taskId)).forEach(e -> columns.putIfAbsent(e.taskId, e.task));
-        List<Integer> ids = new ArrayList<>(columns.keySet());
-        Map<Integer, Integer> widths = new LinkedHashMap<>();
-        for (int id : ids) {
-            widths.put(id, Math.min(MAX_CELL, columns.get(id).length()));
-        }
-        for (Event e : tail) {
-            widths.merge(e.taskId, Math.min(MAX_CELL, cell(e).length()), Math::max);
-        }
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-12s %6s", "time", "step"));
-        for (int id : ids) {
-            sb.append(" | ").append(fit(columns.get(id), widths.get(id)));
-        }
-        sb.append('\n');
-        if (events.size() > tail.size()) {
-            sb.append("(").append(events.size() - tail.size()).append(" earlier events not shown)\n");
-        }
-        for (Event e : tail) {
-            sb.append(String.format(Locale.ROOT, "%-12s %6d", Scheduler.formatNanos(e.nanos), e.step));
-            for (int id : ids) {
-                sb.append(" | ").append(fit(id == e.taskId ? cell(e) : "", widths.get(id)));
-            }
-            sb.append('\n');
-        }
+        sb.append(TraceTable.render(events.subList(Math.max(0, events.size() - last), events.size()),
+                events.size() - Math.min(last, events.size())));
         if (dropped > 0) {
             sb.append("(").append(dropped).append(" events after the first ").append(MAX_EVENTS).append(" not recorded)\n");
         }
@@ -113,57 +126,9 @@ public final class Trace {
         return sb.toString();
     }
 
-    private static final int MAX_CELL = 40;
-
-    private static String cell(Event e) {
-        return e.kind.name().toLowerCase(Locale.ROOT).replace('_', ' ') + (e.detail.isEmpty() ? "" : " " + e.detail);
-    }
-
-    private static String fit(String s, int width) {
-        String t = s.length() > width ? s.substring(0, width - 1) + "…" : s;
-        return String.format(Locale.ROOT, "%-" + width + "s", t);
-    }
-
-    /**
-     * The run as Chrome Trace Event JSON: one thread per task, a complete event ({@code "ph":"X"})
-     * per step it ran, instant events ({@code "ph":"i"}) for wake-ups, cancellations, lock
-     * acquisitions and hand-offs, releases and priority changes. Time is
-     * virtual, in microseconds; because many steps happen at the same virtual instant, step {@code s}
-     * is drawn at virtual time plus {@code s} nanoseconds, so steps stay visible and in order.
-     */
+    /** @return the run as Chrome Trace Event JSON with spans: see {@link ChromeTrace} */
     public String chromeJson() {
-        List<Event> events = run();
-        StringBuilder sb = new StringBuilder("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[");
-        Map<Integer, String> names = new LinkedHashMap<>();
-        for (Event e : events) {
-            names.putIfAbsent(e.taskId, e.task);
-        }
-        boolean first = true;
-        for (Map.Entry<Integer, String> n : names.entrySet()) {
-            first = comma(sb, first);
-            sb.append("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":").append(n.getKey())
-                    .append(",\"args\":{\"name\":\"").append(escape(n.getValue())).append("\"}}");
-        }
-        for (Event e : events) {
-            double ts = e.nanos / 1000.0 + e.step / 1000.0;
-            switch (e.kind) {
-                case RUN -> {
-                    first = comma(sb, first);
-                    sb.append(String.format(Locale.ROOT,
-                            "{\"ph\":\"X\",\"name\":\"step %d\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"dur\":0.001,"
-                                    + "\"args\":{\"virtual_ns\":%d}}", e.step, e.taskId, ts, e.nanos));
-                }
-                case WAKE, CANCEL_REQUESTED, CANCEL_DELIVERED, ACQUIRE, RELEASE, PRIORITY, SPAWN, FINISH, FAIL, BLOCK -> {
-                    first = comma(sb, first);
-                    sb.append(String.format(Locale.ROOT,
-                            "{\"ph\":\"i\",\"s\":\"t\",\"name\":\"%s\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,"
-                                    + "\"args\":{\"detail\":\"%s\"}}", e.kind.name().toLowerCase(Locale.ROOT), e.taskId,
-                            ts, escape(e.detail)));
-                }
-                default -> { }
-            }
-        }
-        return sb.append("]}").toString();
+        return ChromeTrace.json(run());
     }
 
     private static boolean comma(StringBuilder sb, boolean first) {

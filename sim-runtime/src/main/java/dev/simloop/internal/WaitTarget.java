@@ -35,6 +35,17 @@ public interface WaitTarget {
     }
 
     /**
+     * How a trace shows the blocking call: the call and its object, e.g.
+     * {@code Semaphore 'pool'.acquire(permits=0)} or {@code Lock 'cache'.acquire ← held by refresh#3}.
+     * The default is {@code toString()}.
+     *
+     * @return the text
+     */
+    default String traceDetail() {
+        return toString();
+    }
+
+    /**
      * The runtime object the wait is an operation on: the primitive a user created. Strategies that
      * track racing steps (POS) and the determinism check see this object, not the wait record.
      *

@@ -44,8 +44,9 @@ public final class Channel<T> implements Iterable<T> {
     private final WaitQueue senders = new WaitQueue();
     private final WaitQueue receivers = new WaitQueue();
     /** What blocked senders and receivers wait on, for deadlock reports. */
-    private final OwnerlessWait sendWait = new OwnerlessWait(this, "a call to receive() or close()");
-    private final OwnerlessWait receiveWait = new OwnerlessWait(this, "a call to send() or close()");
+    private final OwnerlessWait sendWait;
+    private final OwnerlessWait receiveWait;
+    private final String label;
     private boolean closed;
 
     /**
@@ -54,11 +55,25 @@ public final class Channel<T> implements Iterable<T> {
      * @param capacity how many values it buffers; 0 for a rendezvous channel
      */
     public Channel(int capacity) {
+        this(capacity, null);
+    }
+
+    /**
+     * Creates an open channel with a name for traces and deadlock reports.
+     *
+     * @param capacity how many values it buffers; 0 for a rendezvous channel
+     * @param name the name, or null
+     */
+    public Channel(int capacity, String name) {
         if (capacity < 0) {
             throw new IllegalArgumentException("Channel: capacity must not be negative, but was " + capacity);
         }
         this.capacity = capacity;
         this.buffer = new ArrayDeque<>(Math.min(capacity, 64));
+        this.label = Names.label("Channel", name);
+        this.sendWait = new OwnerlessWait(this, label + ".send", () -> "buffered=" + buffer.size() + "/" + capacity,
+                "a call to receive() or close()");
+        this.receiveWait = new OwnerlessWait(this, label + ".receive", () -> "buffered=0", "a call to send() or close()");
     }
 
     /**
@@ -260,7 +275,7 @@ public final class Channel<T> implements Iterable<T> {
 
     @Override
     public String toString() {
-        return "Channel (capacity " + capacity + ", " + buffer.size() + " buffered"
+        return label + " (capacity " + capacity + ", " + buffer.size() + " buffered"
                 + (senders.isEmpty() ? "" : ", " + senders.size() + " waiting to send")
                 + (receivers.isEmpty() ? "" : ", " + receivers.size() + " waiting to receive")
                 + (closed ? ", closed" : "") + ")";

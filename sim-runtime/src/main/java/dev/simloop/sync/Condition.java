@@ -33,8 +33,18 @@ public final class Condition {
      * @param lock the lock that guards the state the condition is about
      */
     public Condition(Lock lock) {
+        this(lock, null);
+    }
+
+    /**
+     * Creates a condition on {@code lock} with a name for traces and deadlock reports.
+     *
+     * @param lock the lock that guards the state the condition is about
+     * @param name the name, or null
+     */
+    public Condition(Lock lock, String name) {
         this.lock = java.util.Objects.requireNonNull(lock, "Condition: lock");
-        this.core = new ConditionCore("Condition", lock.core(), false);
+        this.core = new ConditionCore(Names.label("Condition", name), lock.core(), false);
     }
 
     /** @return the lock */

@@ -86,6 +86,12 @@ final class ConditionCore implements WaitTarget {
     }
 
     @Override
+    public String traceDetail() {
+        return kind + ".await(" + lock.kindAndName() + (waiters.size() > 1 ? ", " + waiters.size() + " waiting" : "")
+                + ")";
+    }
+
+    @Override
     public String toString() {
         return kind + " of " + lock + (waiters.isEmpty() ? "" : ", " + waiters.size() + " waiting for a signal");
     }

@@ -14,10 +14,22 @@ public final class Event {
     private boolean isSet;
     private final WaitQueue waiters = new WaitQueue();
     /** What waiters are blocked on, for deadlock reports. */
-    private final OwnerlessWait waiting = new OwnerlessWait(this, "a call to set()");
+    private final OwnerlessWait waiting;
+    private final String label;
 
     /** Creates an event that is not set. */
     public Event() {
+        this(null);
+    }
+
+    /**
+     * Creates an event that is not set, with a name for traces and deadlock reports.
+     *
+     * @param name the name, or null
+     */
+    public Event(String name) {
+        this.label = Names.label("Event", name);
+        this.waiting = new OwnerlessWait(this, label + ".await", () -> isSet ? "set" : "not set", "a call to set()");
     }
 
     /** Sets the event and wakes every waiter, in the order they started waiting. Idempotent; not a checkpoint. */
@@ -56,7 +68,7 @@ public final class Event {
 
     @Override
     public String toString() {
-        return "Event (" + (isSet ? "set" : "not set") + (waiters.isEmpty() ? "" : ", " + waiters.size() + " waiting")
+        return label + " (" + (isSet ? "set" : "not set") + (waiters.isEmpty() ? "" : ", " + waiters.size() + " waiting")
                 + ")";
     }
 }

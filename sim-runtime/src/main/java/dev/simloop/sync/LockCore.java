@@ -206,6 +206,12 @@ final class LockCore extends HeldResource implements WaitTarget {
     }
 
     @Override
+    public String traceDetail() {
+        TaskImpl<?> h = holder();
+        return kindAndName() + ".acquire" + (h == null ? "" : " \u2190 held by " + dev.simloop.internal.Trace.label(h));
+    }
+
+    @Override
     public String toString() {
         TaskImpl<?> h = holder();
         StringBuilder sb = new StringBuilder(kindAndName());

@@ -3,6 +3,7 @@ package dev.simloop.sync;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitTarget;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What a task blocked on a primitive that no task owns (an {@link Event}, a {@link Semaphore}, one
@@ -12,15 +13,27 @@ import java.util.List;
  */
 final class OwnerlessWait implements WaitTarget {
     private final Object primitive;
+    private final String call;
+    private final Supplier<String> state;
     private final String needs;
 
     /**
      * @param primitive the primitive, whose {@code toString()} describes its state
+     * @param call the waiting call as a trace shows it after the primitive's label, e.g. {@code "acquire"}
+     * @param state the primitive's state in a few words, e.g. {@code "permits=0"}
      * @param needs the call that ends the wait, e.g. {@code "a call to set()"}
      */
-    OwnerlessWait(Object primitive, String needs) {
+    OwnerlessWait(Object primitive, String call, Supplier<String> state, String needs) {
         this.primitive = primitive;
+        this.call = call;
+        this.state = state;
         this.needs = needs;
+    }
+
+    /** @return e.g. {@code Semaphore 'pool'.acquire(permits=0)}: the call, its object and what it found */
+    @Override
+    public String traceDetail() {
+        return call + "(" + state.get() + ")";
     }
 
     @Override

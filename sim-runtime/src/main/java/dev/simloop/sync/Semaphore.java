@@ -27,7 +27,8 @@ public final class Semaphore {
     private final int max;
     private final WaitQueue waiters = new WaitQueue();
     /** What waiters are blocked on, for deadlock reports. */
-    private final OwnerlessWait waiting = new OwnerlessWait(this, "a call to release()");
+    private final OwnerlessWait waiting;
+    private final String label;
 
     /**
      * Creates a semaphore that any number of releases may raise.
@@ -35,15 +36,28 @@ public final class Semaphore {
      * @param permits the initial permits; not negative
      */
     public Semaphore(int permits) {
-        this(permits, Integer.MAX_VALUE);
+        this(permits, Integer.MAX_VALUE, null);
     }
 
-    private Semaphore(int permits, int max) {
+    /**
+     * Creates a semaphore that any number of releases may raise, with a name for traces and
+     * deadlock reports.
+     *
+     * @param permits the initial permits; not negative
+     * @param name the name, or null
+     */
+    public Semaphore(int permits, String name) {
+        this(permits, Integer.MAX_VALUE, name);
+    }
+
+    private Semaphore(int permits, int max, String name) {
         if (permits < 0) {
             throw new IllegalArgumentException("Semaphore: permits must not be negative, but was " + permits);
         }
         this.permits = permits;
         this.max = max;
+        this.label = Names.label(max == Integer.MAX_VALUE ? "Semaphore" : "bounded Semaphore", name);
+        this.waiting = new OwnerlessWait(this, label + ".acquire", () -> "permits=" + this.permits, "a call to release()");
     }
 
     /**
@@ -54,7 +68,18 @@ public final class Semaphore {
      * @return the semaphore
      */
     public static Semaphore bounded(int permits) {
-        return new Semaphore(permits, permits);
+        return new Semaphore(permits, permits, null);
+    }
+
+    /**
+     * Creates a bounded semaphore (see {@link #bounded(int)}) with a name for traces and deadlock reports.
+     *
+     * @param permits the initial and maximum permits; not negative
+     * @param name the name, or null
+     * @return the semaphore
+     */
+    public static Semaphore bounded(int permits, String name) {
+        return new Semaphore(permits, permits, name);
     }
 
     /**
@@ -153,7 +178,7 @@ public final class Semaphore {
 
     @Override
     public String toString() {
-        return (isBounded() ? "bounded Semaphore (" : "Semaphore (") + permits + " permits"
+        return label + " (" + permits + " permits"
                 + (waiters.isEmpty() ? "" : ", " + waiters.size() + " waiting") + ")";
     }
 }

@@ -8,6 +8,7 @@ import dev.simloop.Exploration;
 import dev.simloop.Loop;
 import dev.simloop.PriorityPolicy;
 import dev.simloop.Schedule;
+import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
 import dev.simloop.TaskGroup;
@@ -49,7 +50,9 @@ class NullArgumentsTest {
             "TaskGroup.spawn(String,ThrowingSupplier)#0",                 // task-N
             "TaskGroup.spawn(String,ThrowingRunnable)#0",                 // task-N
             "TaskGroup.start(String,Startable)#0",                        // task-N
-            "Lock(String)#0", "RLock(String)#0", "PriorityLock(String)#0"); // unnamed
+            "Lock(String)#0", "RLock(String)#0", "PriorityLock(String)#0", // unnamed
+            "Event(String)#0", "Semaphore(int,String)#1", "Channel(int,String)#1", "Condition(Lock,String)#1", // unnamed
+            "SimResult.writeHtmlReport(Path,String,String)#2");          // no shrunk line
 
     private static final List<Class<?>> STATIC_API = List.of(Loop.class, CancelScope.class, Simulation.class,
             Strategy.class, Schedule.class, PriorityPolicy.class, TaskGroup.class, Exploration.class,
@@ -62,6 +65,7 @@ class NullArgumentsTest {
         List<String> problems = new ArrayList<>();
         Set<String> acceptedNullable = new TreeSet<>();
         Set<String> probed = new TreeSet<>();
+        SimResult<Integer> traced = Simulation.builder().trace(true).run(() -> 1);
         Simulation.builder().strategy(Strategy.fifo()).run(() -> TaskGroup.with(tg -> {
             for (Class<?> c : STATIC_API) {
                 for (Method m : c.getMethods()) {
@@ -82,7 +86,7 @@ class NullArgumentsTest {
             }
             List<Object> instances = List.of(Exploration.of(() -> 1), BoundedSearch.upTo(1), tg, new Lock(), new RLock(), new PriorityLock(),
                     new Semaphore(1), new Event(), new Channel<>(1), new Condition(new Lock()),
-                    new PriorityCondition(new PriorityLock()), tg.spawn(() -> 1));
+                    new PriorityCondition(new PriorityLock()), tg.spawn(() -> 1), traced);
             for (Object o : instances) {
                 Class<?> api = publicType(o.getClass());
                 for (Method m : api.getMethods()) {
@@ -220,6 +224,12 @@ class NullArgumentsTest {
             return new PriorityLock();
         } else if (c == Object.class) {
             return "value";
+        } else if (c == java.nio.file.Path.class) {
+            try {
+                return java.nio.file.Files.createTempFile("simloop-null-arguments", ".html");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         throw new AssertionError("no sample argument of " + c + ": add one");
     }

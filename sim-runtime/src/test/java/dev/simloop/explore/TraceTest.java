@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class TraceTest {
-    static int program() {
+public class TraceTest {
+    public static int program() {
         Event ready = new Event();
         TaskGroup.with(tg -> {
             tg.spawn("producer", () -> {
@@ -56,11 +56,12 @@ class TraceTest {
         SimResult<Integer> r = Simulation.builder().seed(3).trace(true).run(TraceTest::program);
         String table = r.traceTable(1_000).orElseThrow();
         String[] lines = table.split("\n");
-        assertThat(lines[0]).startsWith("time").contains("step").contains("| main").contains("| producer")
-                .contains("| consumer");
-        assertThat(table).contains("spawn by main").contains("block on Event (not set, 1 waiting)")
-                .contains("wake by producer").contains("cancel requested deadline passed")
-                .contains("cancel delivered by the clock").contains("finish");
+        assertThat(lines[0]).startsWith("time").contains("step").contains("| main#0").contains("| producer#1")
+                .contains("| consumer#2");
+        assertThat(table).contains("spawn by main#0").contains("block Event.await(not set)")
+                .contains("wake by producer#1").contains("cancel requested deadline passed")
+                .contains("cancel delivered by the clock").contains("sleep until 0.005s").contains("finish");
+        assertThat(table.lines()).allMatch(l -> l.length() <= 120);
         assertThat(lines[lines.length - 1]).startsWith("0.006s").contains("finish");
         // every row but the header has exactly one non-empty task cell
         for (int i = 1; i < lines.length; i++) {
@@ -81,7 +82,7 @@ class TraceTest {
         List<Map<String, Object>> events = (List<Map<String, Object>>) ((Map<String, Object>) json).get("traceEvents");
         List<String> threadNames = events.stream().filter(e -> "M".equals(e.get("ph")))
                 .map(e -> String.valueOf(((Map<?, ?>) e.get("args")).get("name"))).toList();
-        assertThat(threadNames).containsExactly("main", "producer", "consumer");
+        assertThat(threadNames).containsExactly("main#0", "producer#1", "consumer#2");
         double last = -1;
         for (Map<String, Object> e : events) {
             if (!"M".equals(e.get("ph"))) {
@@ -93,6 +94,58 @@ class TraceTest {
         assertThat(events).anyMatch(e -> "X".equals(e.get("ph")));
         assertThat(events).anyMatch(e -> "i".equals(e.get("ph")) && "cancel_delivered".equals(e.get("name")));
         assertThat(last).isGreaterThanOrEqualTo(6000.0); // the consumer's timeout at 6 ms virtual
+    }
+
+    /**
+     * The Trace Event Format (the JSON Object Format of Chrome's trace viewer and Perfetto): an object
+     * with {@code traceEvents}; each event has {@code ph}, {@code pid}, {@code tid}, {@code name};
+     * metadata {@code M} names a thread; a complete event {@code X} has {@code ts} and {@code dur} in
+     * microseconds; an instant {@code i} has a scope {@code s}. Each task's track is its spans back
+     * to back, from its spawn to its end.
+     */
+    @Test
+    void chromeTraceFollowsTheTraceEventFormatWithRunningReadyBlockedAndSleepingSpansPerTask() {
+        SimResult<Integer> r = Simulation.builder().seed(3).trace(true).run(TraceTest::program);
+        @SuppressWarnings("unchecked") // a JSON object
+        Map<String, Object> json = (Map<String, Object>) new Json(r.chromeTraceJson().orElseThrow()).parse();
+        assertThat(json.get("displayTimeUnit")).isEqualTo("ns");
+        @SuppressWarnings("unchecked") // an array of objects
+        List<Map<String, Object>> events = (List<Map<String, Object>>) json.get("traceEvents");
+        Map<Double, List<Map<String, Object>>> spansByTid = new LinkedHashMap<>();
+        for (Map<String, Object> e : events) {
+            assertThat(e).containsKeys("ph", "pid", "tid", "name");
+            assertThat(e.get("pid")).isEqualTo(1.0);
+            assertThat((Double) e.get("tid") % 1).isZero();
+            switch ((String) e.get("ph")) {
+                case "M" -> assertThat(e.get("name")).isEqualTo("thread_name");
+                case "X" -> {
+                    assertThat((Double) e.get("ts")).isNotNegative();
+                    assertThat((Double) e.get("dur")).isNotNegative();
+                    assertThat(e.get("cat")).isIn("running", "ready", "blocked", "sleeping");
+                    spansByTid.computeIfAbsent((Double) e.get("tid"), k -> new ArrayList<>()).add(e);
+                }
+                case "i" -> assertThat(e.get("s")).isEqualTo("t");
+                default -> throw new AssertionError("unexpected phase in " + e);
+            }
+        }
+        for (List<Map<String, Object>> track : spansByTid.values()) {
+            for (int i = 1; i < track.size(); i++) {
+                double end = (Double) track.get(i - 1).get("ts") + (Double) track.get(i - 1).get("dur");
+                assertThat((Double) track.get(i).get("ts")).as("spans of one task are back to back").isCloseTo(end,
+                        org.assertj.core.data.Offset.offset(0.0015));
+            }
+        }
+        List<Map<String, Object>> producer = spansByTid.get(1.0);
+        assertThat(producer).extracting(e -> e.get("cat")).containsExactly("ready", "running", "sleeping", "ready",
+                "running");
+        assertThat(producer.get(2).get("name")).isEqualTo("sleeping until 0.005s");
+        assertThat((Double) producer.get(2).get("dur")).isCloseTo(5000.0, org.assertj.core.data.Offset.offset(0.01));
+        List<Map<String, Object>> consumer = spansByTid.get(2.0);
+        assertThat(consumer).extracting(e -> e.get("cat")).containsExactly("ready", "running", "blocked", "ready",
+                "running", "sleeping", "ready", "running");
+        assertThat(consumer.get(2).get("name")).isEqualTo("blocked in Event.await(not set)");
+        assertThat((Double) consumer.get(5).get("dur")).as("asleep until its 1 ms deadline cancels the sleep")
+                .isCloseTo(1000.0, org.assertj.core.data.Offset.offset(0.01));
     }
 
     @Test
@@ -236,19 +289,17 @@ class TraceTest {
             return 1;
         });
         List<String> cells = new ArrayList<>();
-        for (String line : r.traceTable(1_000).orElseThrow().split("\n")) {
-            for (String cell : line.split("\\|")) {
-                String c = cell.trim();
-                if (c.startsWith("acquire") || c.startsWith("release") || c.startsWith("priority")) {
-                    cells.add(c);
-                }
-            }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "\"name\":\"(acquire|release|priority)\",\"pid\":1,\"tid\":\\d+,\"ts\":[\\d.]+,\"args\":\\{\"detail\":\"([^\"]*)\"")
+                .matcher(r.chromeTraceJson().orElseThrow());
+        while (m.find()) {
+            cells.add(m.group(1) + " " + m.group(2));
         }
         assertThat(cells).hasSize(5);
         assertThat(cells.get(0)).isEqualTo("priority set to 7");
         assertThat(cells.get(1)).startsWith("acquire Lock 'accounts'");
         assertThat(cells.get(2)).startsWith("release Lock 'accounts'");
-        assertThat(cells.get(3)).startsWith("acquire Lock 'accounts'").isEqualTo("acquire Lock 'accounts' from first"); // a hand-off
+        assertThat(cells.get(3)).startsWith("acquire Lock 'accounts'").isEqualTo("acquire Lock 'accounts' from first#1"); // a hand-off
         assertThat(cells.get(4)).startsWith("release Lock 'accounts'");
         assertThat(r.chromeTraceJson().orElseThrow()).contains("\"name\":\"acquire\"").contains("\"name\":\"release\"")
                 .contains("\"name\":\"priority\"");

@@ -2,6 +2,7 @@ package dev.simloop.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,37 +16,67 @@ class TraceViewsTest {
     }
 
     @Test
-    void theTableHasAColumnPerTaskInIdOrderAndCountsTheEventsItLeavesOut() {
+    void theTableHasAColumnPerTaskInIdOrderNamedWithItsIdAndCountsTheEventsItLeavesOut() {
         Trace t = new Trace();
         TaskImpl<Object> main = task(0, "main");
         TaskImpl<Object> worker = task(1, "worker");
         t.add(0, 1, main, Trace.Kind.RUN, "");
         t.add(0, 1, main, Trace.Kind.SPAWN, "worker");
         t.add(0, 2, worker, Trace.Kind.RUN, "");
-        t.add(1_500_000_000L, 3, worker, Trace.Kind.CANCEL_DELIVERED, "by main");
+        t.add(1_500_000_000L, 3, worker, Trace.Kind.CANCEL_DELIVERED, "by main#0");
         String all = t.table(10);
-        // columns as wide as their widest cell: "spawn worker" (12) and "cancel delivered by main" (24)
+        // columns as wide as their widest cell: "spawn worker" (12) and "cancel delivered by main#0" (26)
         assertThat(all).isEqualTo(String.join("\n",
-                "time           step | main         | worker                  ",
-                "0s                1 | run          |                         ",
-                "0s                1 | spawn worker |                         ",
-                "0s                2 |              | run                     ",
-                "1.5s              3 |              | cancel delivered by main",
+                "time           step | main#0       | worker#1",
+                "0s                1 | run",
+                "0s                1 | spawn worker",
+                "0s                2 |              | run",
+                "1.5s              3 |              | cancel delivered by main#0",
                 ""));
         String last2 = t.table(2);
         assertThat(last2.lines().toList()).element(1).isEqualTo("(2 earlier events not shown)");
         assertThat(last2.lines().toList()).hasSize(4);
-        assertThat(last2.lines().toList().get(0)).startsWith("time           step | worker");
+        assertThat(last2.lines().toList().get(0)).startsWith("time           step | worker#1");
     }
 
     @Test
-    void longCellsAreCutToFortyCharactersWithAnEllipsis() {
+    void sameNamedTasksGetColumnsOfTheirOwn() {
+        Trace t = new Trace();
+        t.add(0, 1, task(7, "refresh-user:1"), Trace.Kind.RUN, "");
+        t.add(0, 2, task(8, "refresh-user:1"), Trace.Kind.RUN, "");
+        assertThat(t.table(10).lines().findFirst().orElseThrow())
+                .isEqualTo("time           step | refresh-user:1#7 | refresh-user:1#8");
+    }
+
+    @Test
+    void longCellsWrapAtSpacesWithinTheirColumnAndTheTableStaysWithin120Columns() {
         Trace t = new Trace();
         TaskImpl<Object> a = task(0, "a");
-        String detail = "x".repeat(60);
-        t.add(0, 1, a, Trace.Kind.BLOCK, detail);
-        String row = t.table(1).lines().toList().get(1);
-        assertThat(row).endsWith(" | " + ("block " + detail).substring(0, 39) + "…");
+        TaskImpl<Object> b = task(1, "b");
+        t.add(0, 1, a, Trace.Kind.FAIL, "org.opentest4j.AssertionFailedError: expected: <2> but was: <1> "
+                + "and a very long explanation of what went wrong in that check");
+        t.add(0, 2, b, Trace.Kind.BLOCK, "Lock 'cache'.acquire \u2190 held by refresh-1#3 " + "x".repeat(90));
+        List<String> lines = t.table(10).lines().toList();
+        assertThat(lines).allMatch(l -> l.length() <= TraceTable.WIDTH);
+        assertThat(lines.get(0)).isEqualTo("time           step | a#0" + " ".repeat(44) + " | b#1");
+        assertThat(lines.get(1)).isEqualTo("0s                1 | fail org.opentest4j.AssertionFailedError:");
+        assertThat(lines.get(2)).isEqualTo("                    | expected: <2> but was: <1> and a very long");
+        assertThat(lines.get(3)).isEqualTo("                    | explanation of what went wrong in that check");
+        // a word longer than the column is broken; the cell reads the same with the line breaks taken out
+        assertThat(String.join("", lines.subList(4, lines.size())).replaceAll("[ |]+", ""))
+                .isEqualTo("0s2blockLock'cache'.acquire\u2190heldbyrefresh-1#3" + "x".repeat(90));
+    }
+
+    @Test
+    void withTooManyTasksForReadableColumnsTheTableIsAList() {
+        Trace t = new Trace();
+        for (int i = 0; i < 8; i++) {
+            t.add(1_000_000, i, task(i, "worker-" + i), Trace.Kind.RUN, "");
+        }
+        List<String> lines = t.table(10).lines().toList();
+        assertThat(lines.get(0)).isEqualTo("time           step   task: event");
+        assertThat(lines.get(1)).isEqualTo("0.001s            0 | worker-0#0: run");
+        assertThat(lines).hasSize(9);
     }
 
     @Test
@@ -79,17 +110,31 @@ class TraceViewsTest {
     }
 
     @Test
-    void chromeJsonPlacesEachStepAtItsVirtualTimePlusItsStepInNanosAndEscapesText() {
+    void chromeJsonDrawsSpansAtVirtualTimePlusStepPositionInNanosAndEscapesText() {
         Trace t = new Trace();
         TaskImpl<Object> a = task(3, "a \"quoted\"\ttask");
         t.add(2_000, 5, a, Trace.Kind.RUN, "");
-        t.add(2_000, 5, a, Trace.Kind.WAKE, "line\nbreak \\ and \u0001");
-        t.add(2_000, 6, a, Trace.Kind.YIELD, "not drawn");
+        t.add(2_000, 5, a, Trace.Kind.BLOCK, "line\nbreak \\ and \u0001");
+        t.add(3_000, 5, a, Trace.Kind.WAKE, "by the clock");
+        t.add(3_000, 6, a, Trace.Kind.RUN, "");
+        t.add(3_000, 6, a, Trace.Kind.FINISH, "");
+        // running [2µs + 4ns, + 1ns], blocked until 3µs + 5ns, ready for no time, running [3µs + 5ns, + 1ns]
         assertThat(t.chromeJson()).isEqualTo("{\"displayTimeUnit\":\"ns\",\"traceEvents\":["
-                + "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":3,\"args\":{\"name\":\"a \\\"quoted\\\"\\ttask\"}},"
-                + "{\"ph\":\"X\",\"name\":\"step 5\",\"pid\":1,\"tid\":3,\"ts\":2.005,\"dur\":0.001,\"args\":{\"virtual_ns\":2000}},"
-                + "{\"ph\":\"i\",\"s\":\"t\",\"name\":\"wake\",\"pid\":1,\"tid\":3,\"ts\":2.005,"
-                + "\"args\":{\"detail\":\"line\\nbreak \\\\ and \\u0001\"}}]}");
+                + "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":3,\"args\":{\"name\":\"a \\\"quoted\\\"\\ttask#3\"}},"
+                + "{\"ph\":\"X\",\"cat\":\"running\",\"name\":\"running (step 5)\",\"pid\":1,\"tid\":3,\"ts\":2.004,"
+                + "\"dur\":0.001,\"args\":{\"virtual_ns\":2000}},"
+                + "{\"ph\":\"X\",\"cat\":\"blocked\",\"name\":\"blocked in line\\nbreak \\\\ and \\u0001\",\"pid\":1,"
+                + "\"tid\":3,\"ts\":2.005,\"dur\":1.000,\"args\":{\"virtual_ns\":2000}},"
+                + "{\"ph\":\"i\",\"s\":\"t\",\"name\":\"block\",\"pid\":1,\"tid\":3,\"ts\":2.005,"
+                + "\"args\":{\"detail\":\"line\\nbreak \\\\ and \\u0001\",\"step\":5}},"
+                + "{\"ph\":\"X\",\"cat\":\"ready\",\"name\":\"ready\",\"pid\":1,\"tid\":3,\"ts\":3.005,"
+                + "\"dur\":0.000,\"args\":{\"virtual_ns\":3000}},"
+                + "{\"ph\":\"X\",\"cat\":\"running\",\"name\":\"running (step 6)\",\"pid\":1,\"tid\":3,\"ts\":3.005,"
+                + "\"dur\":0.001,\"args\":{\"virtual_ns\":3000}},"
+                + "{\"ph\":\"i\",\"s\":\"t\",\"name\":\"wake\",\"pid\":1,\"tid\":3,\"ts\":3.005,"
+                + "\"args\":{\"detail\":\"by the clock\",\"step\":5}},"
+                + "{\"ph\":\"i\",\"s\":\"t\",\"name\":\"finish\",\"pid\":1,\"tid\":3,\"ts\":3.006,"
+                + "\"args\":{\"detail\":\"\",\"step\":6}}]}");
         assertThat(Trace.escape("\r \u001f \u0020")).isEqualTo("\\r \\u001f  ");
     }
 }

@@ -1,0 +1,64 @@
+package dev.simloop.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The trace as Chrome Trace Event JSON (Perfetto, chrome://tracing): one track per task
+ * ({@code thread_name} metadata, named {@code name#id}), a complete event ({@code "ph":"X"}) per
+ * span — running, ready, blocked on what, sleeping until when — and instant events
+ * ({@code "ph":"i"}) for wake-ups, cancellations, lock acquisitions and releases, priority changes,
+ * spawns and failures.
+ *
+ * <p>Time is virtual, in microseconds. Many steps happen at one virtual instant, so each event is
+ * drawn at its virtual time plus its step position ({@link Trace.Event#position()}) in nanoseconds:
+ * a step is one nanosecond wide, and steps stay visible and in order.
+ */
+final class ChromeTrace {
+    private ChromeTrace() {
+    }
+
+    static String json(List<Trace.Event> events) {
+        StringBuilder sb = new StringBuilder("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[");
+        Map<Integer, String> names = new LinkedHashMap<>();
+        for (Trace.Event e : events) {
+            names.putIfAbsent(e.taskId(), e.label());
+        }
+        List<String> out = new ArrayList<>();
+        names.forEach((id, name) -> out.add("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":" + id
+                + ",\"args\":{\"name\":\"" + Trace.escape(name) + "\"}}"));
+        List<Timed> timed = new ArrayList<>();
+        for (TraceSpans.Span s : TraceSpans.of(events)) {
+            double ts = micros(s.startNanos(), s.startPos());
+            double dur = Math.max(0, micros(s.endNanos(), s.endPos()) - ts);
+            timed.add(new Timed(ts, String.format(Locale.ROOT,
+                    "{\"ph\":\"X\",\"cat\":\"%s\",\"name\":\"%s\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f,"
+                            + "\"args\":{\"virtual_ns\":%d}}", s.state().name().toLowerCase(Locale.ROOT),
+                    Trace.escape(s.label()), s.taskId(), ts, dur, s.startNanos())));
+        }
+        for (Trace.Event e : events) {
+            if (e.kind() != Trace.Kind.RUN && e.kind() != Trace.Kind.YIELD) {
+                double ts = micros(e.nanos(), e.position());
+                timed.add(new Timed(ts, String.format(Locale.ROOT,
+                        "{\"ph\":\"i\",\"s\":\"t\",\"name\":\"%s\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,"
+                                + "\"args\":{\"detail\":\"%s\",\"step\":%d}}", e.kind().name().toLowerCase(Locale.ROOT),
+                        e.taskId(), ts, Trace.escape(e.detail()), e.step())));
+            }
+        }
+        timed.sort(Comparator.comparingDouble(Timed::ts)); // stable: spans before the marks at their start
+        timed.forEach(t -> out.add(t.json));
+        return sb.append(String.join(",", out)).append("]}").toString();
+    }
+
+    /** @return the drawing time of a point: virtual time in microseconds plus its step position in nanoseconds */
+    static double micros(long nanos, long position) {
+        return nanos / 1000.0 + position / 1000.0;
+    }
+
+    private record Timed(double ts, String json) {
+    }
+}

@@ -1,0 +1,165 @@
+package dev.simloop.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The trace as a text table for failure reports, at most {@link #WIDTH} characters wide: the
+ * virtual time and step on the left, one column per task ({@code name#id}, so same-named tasks
+ * stay apart), one row per event in the column of the task it happened to. A cell longer than its
+ * column wraps onto the next lines instead of being cut. When the tasks are too many for columns
+ * of a readable width, the table becomes a list: one line per event, naming the task.
+ */
+final class TraceTable {
+    /** The widest line of a table. */
+    static final int WIDTH = 120;
+    /** A column narrower than this reads badly: with more tasks, the list form is used. */
+    static final int MIN_COLUMN = 14;
+    private static final String SEPARATOR = " | ";
+    private static final int LEFT = 19; // "%-12s %6s"
+
+    private TraceTable() {
+    }
+
+    /**
+     * @param tail the events to show
+     * @param earlier how many events before them are left out
+     * @return the table, each line ending in a newline
+     */
+    static String render(List<Trace.Event> tail, int earlier) {
+        Map<Integer, String> columns = new TreeMap<>();
+        for (Trace.Event e : tail) {
+            columns.putIfAbsent(e.taskId(), e.label());
+        }
+        int[] widths = widths(tail, columns);
+        StringBuilder sb = new StringBuilder();
+        if (widths == null) {
+            list(sb, tail, earlier);
+        } else {
+            columns(sb, tail, earlier, new ArrayList<>(columns.keySet()), new ArrayList<>(columns.values()), widths);
+        }
+        return sb.toString();
+    }
+
+    /** @return each column's width, sharing {@link #WIDTH} fairly; null when the columns cannot be readable */
+    private static int[] widths(List<Trace.Event> tail, Map<Integer, String> columns) {
+        List<Integer> ids = new ArrayList<>(columns.keySet());
+        int[] natural = new int[ids.size()];
+        for (int i = 0; i < ids.size(); i++) {
+            natural[i] = columns.get(ids.get(i)).length();
+        }
+        for (Trace.Event e : tail) {
+            int i = ids.indexOf(e.taskId());
+            natural[i] = Math.max(natural[i], cell(e).length());
+        }
+        int room = WIDTH - LEFT - SEPARATOR.length() * ids.size();
+        if (ids.isEmpty() || room / ids.size() < MIN_COLUMN) {
+            return ids.isEmpty() ? new int[0] : null;
+        }
+        // water-filling: narrow columns keep their natural width, the rest share what is left equally
+        int[] widths = new int[ids.size()];
+        boolean[] fixed = new boolean[ids.size()];
+        int open = ids.size();
+        boolean changed = true;
+        while (changed && open > 0) {
+            changed = false;
+            int share = room / open;
+            for (int i = 0; i < ids.size(); i++) {
+                if (!fixed[i] && natural[i] <= share) {
+                    widths[i] = natural[i];
+                    fixed[i] = true;
+                    room -= natural[i];
+                    open--;
+                    changed = true;
+                }
+            }
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            if (!fixed[i]) {
+                widths[i] = room / open;
+            }
+        }
+        return widths;
+    }
+
+    private static void columns(StringBuilder sb, List<Trace.Event> tail, int earlier, List<Integer> ids,
+            List<String> labels, int[] widths) {
+        List<List<String>> header = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            header.add(wrap(labels.get(i), widths[i]));
+        }
+        row(sb, "time", "step", header, widths);
+        if (earlier > 0) {
+            sb.append("(").append(earlier).append(" earlier events not shown)\n");
+        }
+        for (Trace.Event e : tail) {
+            List<List<String>> cells = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                cells.add(ids.get(i) == e.taskId() ? wrap(cell(e), widths[i]) : List.of(""));
+            }
+            row(sb, Scheduler.formatNanos(e.nanos()), Long.toString(e.step()), cells, widths);
+        }
+    }
+
+    /** One row, as many lines high as its tallest cell; the time and step only on its first line. */
+    private static void row(StringBuilder sb, String time, String step, List<List<String>> cells, int[] widths) {
+        int height = cells.stream().mapToInt(List::size).max().orElse(1);
+        for (int line = 0; line < height; line++) {
+            StringBuilder l = new StringBuilder(line == 0 ? String.format(Locale.ROOT, "%-12s %6s", time, step)
+                    : " ".repeat(LEFT));
+            for (int i = 0; i < cells.size(); i++) {
+                List<String> c = cells.get(i);
+                l.append(SEPARATOR).append(pad(line < c.size() ? c.get(line) : "", widths[i]));
+            }
+            sb.append(l.toString().replaceAll("(\\s*\\|)*\\s*$", "")).append('\n'); // no empty cells at the end
+        }
+    }
+
+    private static void list(StringBuilder sb, List<Trace.Event> tail, int earlier) {
+        sb.append(String.format(Locale.ROOT, "%-12s %6s   %s%n", "time", "step", "task: event"));
+        if (earlier > 0) {
+            sb.append("(").append(earlier).append(" earlier events not shown)\n");
+        }
+        int room = WIDTH - LEFT - SEPARATOR.length();
+        for (Trace.Event e : tail) {
+            List<String> lines = wrap(e.label() + ": " + cell(e), room);
+            for (int i = 0; i < lines.size(); i++) {
+                sb.append(i == 0 ? String.format(Locale.ROOT, "%-12s %6d", Scheduler.formatNanos(e.nanos()), e.step())
+                        : " ".repeat(LEFT)).append(SEPARATOR).append(lines.get(i)).append('\n');
+            }
+        }
+    }
+
+    /** The text of an event's cell: its kind and detail on one line. */
+    static String cell(Trace.Event e) {
+        String kind = e.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        String detail = e.detail().replaceAll("\\s*\\R\\s*", " ").strip();
+        return detail.isEmpty() ? kind : kind + " " + detail;
+    }
+
+    /** Breaks {@code s} into lines of at most {@code width} characters, at spaces where it can. */
+    static List<String> wrap(String s, int width) {
+        List<String> lines = new ArrayList<>();
+        String rest = s;
+        while (rest.length() > width) {
+            int cut = rest.lastIndexOf(' ', width);
+            if (cut < width / 2) {
+                cut = width; // no space in the second half of the line: break the word
+                lines.add(rest.substring(0, cut));
+                rest = rest.substring(cut);
+            } else {
+                lines.add(rest.substring(0, cut));
+                rest = rest.substring(cut + 1);
+            }
+        }
+        lines.add(rest);
+        return lines;
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+}
