@@ -82,6 +82,7 @@ public final class Scheduler {
     private PriorityScheduling priorityPolicy;
     /** The leak check, or null when off: a run that ends with resources still held fails with {@link LeakDetected}. */
     private LeakCheck leakCheck;
+    private final boolean logTasks = TaskLog.enabled(); // the task lifecycle logger, decided once per run
 
     /** Set while simloop itself creates a task's thread, so {@link ThreadGuard} lets it be. */
     boolean creatingTask;
@@ -565,7 +566,7 @@ public final class Scheduler {
         if (determinismCheck != null) {
             determinismCheck.spawned(t);
         }
-        if (trace != null) {
+        if (tracing()) {
             traceEvent(t, Trace.Kind.SPAWN, running == null ? "" : "by " + running.name());
         }
         t.thread.start();
@@ -580,12 +581,12 @@ public final class Scheduler {
     }
 
     /**
-     * Records that {@code holder} finished while still holding {@code r} (which is now breaking).
-     * Rare, so it may build the message now; nothing is recorded when the check is off.
+     * Records a leak: a resource a task finished holding (which is now breaking), a persistent group
+     * still open when the run ended. Nothing is recorded (or built) when the check is off.
      */
-    void resourceLeaked(HeldResource r, TaskImpl<?> holder) {
+    public void leaked(java.util.function.Supplier<String> what) {
         if (leakCheck != null) {
-            leakCheck.resourceLeaked(r, holder, when());
+            leakCheck.leaked(what.get(), when());
         }
     }
 
@@ -667,7 +668,7 @@ public final class Scheduler {
         if (t.blockedOn == null || t.wake != TaskImpl.WAKE_NONE) {
             return false;
         }
-        if (trace != null) {
+        if (tracing()) {
             traceEvent(t, reason == TaskImpl.WAKE_CANCELLED ? Trace.Kind.CANCEL_DELIVERED : Trace.Kind.WAKE,
                     running == null ? "by the clock" : "by " + running.name());
         }
@@ -819,12 +820,15 @@ public final class Scheduler {
 
     /** @return whether the run is traced (callers then build the detail text; otherwise they must not) */
     boolean tracing() {
-        return trace != null;
+        return trace != null || logTasks;
     }
 
     void traceEvent(TaskImpl<?> t, Trace.Kind kind, String detail) {
         if (trace != null) {
             trace.add(clock.now(), steps, t, kind, detail);
+        }
+        if (logTasks) {
+            TaskLog.event(t, kind, detail);
         }
     }
 
