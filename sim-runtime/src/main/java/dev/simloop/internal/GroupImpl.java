@@ -99,9 +99,9 @@ public final class GroupImpl implements WaitTarget {
         CancelScopeTree.setDeadline(loop, scope, nanos);
     }
 
-    /** @return whether the group ended because its own deadline cancelled it */
+    /** @return whether the group's own deadline cancelled it before it finished */
     public boolean timedOut() {
-        return scope.cancelledCaught && scope.reason == CancelReason.DEADLINE;
+        return scope.cancelCalled && scope.reason == CancelReason.DEADLINE;
     }
 
     /** @return the task running the group's body */
