@@ -180,7 +180,13 @@ public final class PersistentTaskGroup implements AutoCloseable {
         if (current0(me) == this) {
             return;
         }
-        CancelScope.shielded(keeper::join);
+        CancelScope.shielded(() -> {
+            try {
+                return keeper.join();
+            } catch (TaskCancelledException loopEnding) {
+                return null; // its loop's work ended (or a signal came) first: the group is shut down all the same
+            }
+        });
     }
 
     /** Same as {@link #shutdown()}, for try-with-resources and service objects. */
