@@ -1,9 +1,11 @@
 package dev.simloop;
 
 import dev.simloop.internal.GroupImpl;
+import dev.simloop.internal.GroupRules;
 import dev.simloop.internal.Current;
 import dev.simloop.internal.StartState;
 import dev.simloop.internal.TaskImpl;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -33,6 +35,18 @@ public final class TaskGroup {
         this.impl = impl;
     }
 
+    /** Opens a group in the calling task and gives it its public face. */
+    static TaskGroup open(String call) {
+        GroupImpl g = GroupImpl.open(call);
+        TaskGroup tg = new TaskGroup(g);
+        g.setFacade(tg);
+        return tg;
+    }
+
+    GroupImpl impl() {
+        return impl;
+    }
+
     /**
      * Opens a group, runs {@code body} with it in the calling task, then waits for every task of the
      * group.
@@ -44,10 +58,57 @@ public final class TaskGroup {
      */
     public static <T> T with(ThrowingFunction<TaskGroup, T> body) {
         Objects.requireNonNull(body, "TaskGroup.with: body");
-        GroupImpl g = GroupImpl.open("TaskGroup.with");
-        TaskGroup tg = new TaskGroup(g);
-        g.setFacade(tg);
-        return g.run(() -> body.apply(tg));
+        TaskGroup tg = open("TaskGroup.with");
+        return tg.impl.run(() -> body.apply(tg));
+    }
+
+    /**
+     * Like {@link #with}, with a deadline {@code timeout} from now for the whole group (traio's
+     * {@code Scope(timeout=...)}): at the deadline the group (its body and every task) is cancelled,
+     * and once all have finished {@link DeadlineExceeded} is thrown.
+     *
+     * @param timeout how long the group may take; must not be negative
+     * @param body the group's body
+     * @param <T> the body's result type
+     * @return the body's value, or null when the group was cancelled with {@link #cancel()}
+     * @throws DeadlineExceeded when the deadline cancelled the group
+     */
+    public static <T> T withTimeout(Duration timeout, ThrowingFunction<TaskGroup, T> body) {
+        Objects.requireNonNull(timeout, "TaskGroup.withTimeout: timeout");
+        Objects.requireNonNull(body, "TaskGroup.withTimeout: body");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("TaskGroup.withTimeout: the timeout must not be negative, but was "
+                    + timeout);
+        }
+        TaskGroup tg = open("TaskGroup.withTimeout");
+        long now = tg.impl.loop().now();
+        long nanos = CancelScope.saturatedNanos(timeout);
+        tg.impl.setDeadline(nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos);
+        T value = tg.impl.run(() -> body.apply(tg));
+        if (tg.impl.timedOut()) {
+            throw new DeadlineExceeded("TaskGroup.withTimeout: the deadline of "
+                    + dev.simloop.internal.Scheduler.formatNanos(nanos) + " passed at loop time "
+                    + dev.simloop.internal.Scheduler.formatNanos(tg.impl.loop().now()) + " before the group finished");
+        }
+        return value;
+    }
+
+    /**
+     * The innermost group of the calling task (traio's {@code Scope.get_current()}): the innermost
+     * group its body has open, else the group the task was spawned into. Inside a
+     * {@link Supervisor} or a {@link PersistentTaskGroup} it is a view of that group: tasks spawned
+     * through it follow that group's rules.
+     *
+     * @return the group
+     * @throws IllegalStateException when not called from a loop task
+     */
+    public static TaskGroup current() {
+        TaskImpl<?> me = Current.task("TaskGroup.current");
+        GroupImpl g = GroupImpl.innermost(me);
+        if (g == null) {
+            throw new IllegalStateException("TaskGroup.current: the loop's root group is not open yet");
+        }
+        return (TaskGroup) g.facade();
     }
 
     /** The root group of the loop running the calling task (see {@link Loop#rootGroup()}). */
@@ -67,7 +128,7 @@ public final class TaskGroup {
      * @return the task
      */
     public <T> Task<T> spawn(ThrowingSupplier<T> fn) {
-        return spawn(null, fn);
+        return spawn((String) null, fn);
     }
 
     /**
@@ -82,7 +143,7 @@ public final class TaskGroup {
      */
     public <T> Task<T> spawn(String name, ThrowingSupplier<T> fn) {
         Objects.requireNonNull(fn, "TaskGroup.spawn: fn");
-        return impl.spawn(name, fn, null, "TaskGroup.spawn");
+        return impl.spawn(name, fn, (StartState) null, "TaskGroup.spawn");
     }
 
     /**
@@ -92,7 +153,7 @@ public final class TaskGroup {
      * @return the task; its value is null
      */
     public Task<Void> spawn(ThrowingRunnable fn) {
-        return spawn(null, fn);
+        return spawn((String) null, fn);
     }
 
     /**
@@ -107,7 +168,61 @@ public final class TaskGroup {
         return impl.spawn(name, () -> {
             fn.run();
             return null;
-        }, null, "TaskGroup.spawn");
+        }, (StartState) null, "TaskGroup.spawn");
+    }
+
+    /**
+     * Spawns a task with options (traio's spawn flags: see {@link TaskOptions}).
+     *
+     * @param options the name and the bubble, master and awaited flags
+     * @param fn the task's body
+     * @param <T> the task's value type
+     * @return the task
+     */
+    public <T> Task<T> spawn(TaskOptions options, ThrowingSupplier<T> fn) {
+        Objects.requireNonNull(options, "TaskGroup.spawn: options");
+        Objects.requireNonNull(fn, "TaskGroup.spawn: fn");
+        return impl.spawnWithOptions(options.name(), fn,
+                new GroupRules.ChildOptions(options.isBubble(), options.isMaster(), options.isAwaited()), "TaskGroup.spawn");
+    }
+
+    /**
+     * Spawns a task with no value, with options (see {@link TaskOptions}).
+     *
+     * @param options the name and the bubble, master and awaited flags
+     * @param fn the task's body
+     * @return the task; its value is null
+     */
+    public Task<Void> spawn(TaskOptions options, ThrowingRunnable fn) {
+        Objects.requireNonNull(fn, "TaskGroup.spawn: fn");
+        return spawn(options, () -> {
+            fn.run();
+            return null;
+        });
+    }
+
+    /**
+     * Spawns a periodic timer (aiotools' {@code create_timer}): a task that starts a tick task at
+     * fixed rate, at {@code t0 + k·interval} for k = 0, 1, 2, ... (the first at once), until it is
+     * cancelled. Cancelling the returned task cancels the timer and waits for its running ticks; a
+     * tick's failure cancels the timer and fails this group (the tick tasks live in the timer's own
+     * group). Tick tasks are named {@code name#k}.
+     *
+     * @param name the timer task's name
+     * @param interval the period; must be positive
+     * @param policy what happens to a tick still running when the next one starts
+     * @param tick the work of one tick
+     * @return the timer task; cancel it to stop the timer
+     */
+    public Task<Void> spawnTimer(String name, Duration interval, Timer.DelayPolicy policy, ThrowingRunnable tick) {
+        Objects.requireNonNull(name, "TaskGroup.spawnTimer: name");
+        Objects.requireNonNull(interval, "TaskGroup.spawnTimer: interval");
+        Objects.requireNonNull(policy, "TaskGroup.spawnTimer: policy");
+        Objects.requireNonNull(tick, "TaskGroup.spawnTimer: tick");
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("TaskGroup.spawnTimer: the interval must be positive, but was " + interval);
+        }
+        return spawn(name, () -> Timer.run(name, CancelScope.saturatedNanos(interval), policy, tick));
     }
 
     /** The body of a task started with {@link #start}: it calls {@code status.started(v)} when ready. */

@@ -41,6 +41,8 @@ public final class CancelScopeTree {
         /** True when the scope exited because of its own cancellation. */
         boolean cancelledCaught;
         boolean closed;
+        /** The task group whose scope this is; null for other scopes. */
+        GroupImpl group;
         private DeadlineTimer timer;
 
         Node(TaskImpl<?> owner, Node parent, String label) {

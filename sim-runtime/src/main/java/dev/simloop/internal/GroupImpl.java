@@ -28,11 +28,16 @@ public final class GroupImpl implements WaitTarget {
     private List<Throwable> failures;
     /** A child ended with a Cancelled that belongs to a scope outside the group (trio: it propagates). */
     private boolean childCancelledFromOutside;
+    /** Spawn options, supervision, a failure handler (see GroupRules); null for a plain group. */
+    private GroupRules rules;
+    /** The options of the child being spawned right now, adopted when it is counted; null otherwise. */
+    private GroupRules.ChildOptions spawning;
 
     private GroupImpl(TaskImpl<?> owner) {
         this.loop = owner.loop;
         this.owner = owner;
         this.scope = CancelScopeTree.enter(owner, "task group");
+        this.scope.group = this;
         if (loop.rootGroup == null && owner == loop.rootTask) {
             loop.rootGroup = this;
         }
@@ -61,6 +66,49 @@ public final class GroupImpl implements WaitTarget {
         return facade;
     }
 
+    /** @return the group's rules, created on first use (a plain group has none) */
+    public GroupRules rules() {
+        if (rules == null) {
+            rules = new GroupRules();
+        }
+        return rules;
+    }
+
+    /** @return the innermost group of {@code me}: the one its innermost scope is in */
+    public static GroupImpl innermost(TaskImpl<?> me) {
+        for (CancelScopeTree.Node n = me.innermost; n != null; n = n.parent) {
+            if (n.group != null) {
+                return n.group;
+            }
+        }
+        return null;
+    }
+
+    /** @return the group {@code g} is nested in (through its owner's scopes), or null for the root group */
+    public GroupImpl enclosing() {
+        for (CancelScopeTree.Node n = scope.parent; n != null; n = n.parent) {
+            if (n.group != null) {
+                return n.group;
+            }
+        }
+        return null;
+    }
+
+    /** @param nanos a deadline on the loop clock for the whole group (traio's {@code Scope(timeout=...)}) */
+    public void setDeadline(long nanos) {
+        CancelScopeTree.setDeadline(loop, scope, nanos);
+    }
+
+    /** @return whether the group's own deadline cancelled it before it finished */
+    public boolean timedOut() {
+        return scope.cancelCalled && scope.reason == CancelReason.DEADLINE;
+    }
+
+    /** @return the task running the group's body */
+    public TaskImpl<?> owner() {
+        return owner;
+    }
+
     /** @return the loop the group belongs to */
     public Scheduler loop() {
         return loop;
@@ -87,12 +135,24 @@ public final class GroupImpl implements WaitTarget {
             fail(TaskImpl.wrapChecked(owner.name(), bodyFailure));
         }
         while (running > 0) {
+            if (rules != null && running == rules.background()) {
+                rules.cancelBackground(this); // traio: background tasks end when the awaited work is done
+            }
             ownerWaiting = true;
             loop.block(owner, this, WaitQueue.UNABORTABLE);
         }
         ownerWaiting = false;
         closed = true;
         CancelScopeTree.exit(loop, owner, scope);
+        if (rules != null) {
+            List<Throwable> handlerFailures = rules.groupEnded();
+            if (handlerFailures != null) {
+                if (failures == null) {
+                    failures = new ArrayList<>(handlerFailures.size());
+                }
+                failures.addAll(handlerFailures);
+            }
+        }
         if (failures != null) {
             Throwable first = failures.get(0);
             for (int i = 1; i < failures.size(); i++) {
@@ -122,6 +182,18 @@ public final class GroupImpl implements WaitTarget {
         throw (Error) t;
     }
 
+    /** Spawns a child with traio's options; see {@link GroupRules}. */
+    public <T> TaskImpl<T> spawnWithOptions(String name, ThrowingSupplier<T> fn, GroupRules.ChildOptions options,
+            String call) {
+        rules();
+        spawning = options;
+        try {
+            return spawn(name, fn, (StartState) null, call);
+        } finally {
+            spawning = null;
+        }
+    }
+
     /** Spawns a child; see {@link Scheduler#spawnTask}. */
     public <T> TaskImpl<T> spawn(String name, ThrowingSupplier<T> fn, StartState start, String call) {
         TaskImpl<?> me = Current.task(call);
@@ -146,24 +218,35 @@ public final class GroupImpl implements WaitTarget {
 
     void childStarted(TaskImpl<?> t) {
         running++;
+        if (spawning != null) {
+            rules.adopt(t, spawning);
+            spawning = null;
+        }
     }
 
     void childFinished(TaskImpl<?> t) {
         boolean ignorable = t.failure == null || (t.cancelled && !t.strayCancel);
         if (!ignorable) {
-            fail(t.failure);
+            if (rules == null || rules.bubbles(t)) {
+                fail(t.failure);
+            } else {
+                rules.keep(t);
+            }
         } else if (t.failure != null) {
             CancelScopeTree.Node by = CancelScopeTree.visibleCancel(loop, scope);
             if (by != null && by != scope) {
                 childCancelledFromOutside = true;
             }
         }
+        if (rules != null) {
+            rules.ended(this, t);
+        }
         childFinishedQuietly(t);
     }
 
     void childFinishedQuietly(TaskImpl<?> t) {
         running--;
-        if (running == 0 && ownerWaiting) {
+        if (ownerWaiting && (running == 0 || (rules != null && running == rules.background()))) {
             loop.wake(owner, this);
         }
     }

@@ -107,7 +107,8 @@ public abstract class HeldResource {
         HeldResource r;
         while ((r = t.heldHead) != null) {
             r.takeBack();
-            t.loop.resourceLeaked(r, t);
+            HeldResource leaked = r;
+            t.loop.leaked(() -> leaked.resourceName() + " was still held by task '" + t.name() + "' when it finished");
             r.holderFinished(t);
         }
     }

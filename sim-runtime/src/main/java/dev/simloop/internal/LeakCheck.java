@@ -13,15 +13,12 @@ final class LeakCheck {
     /** One line per resource a task finished holding; null while none (the usual case). */
     private List<String> leaks;
 
-    /**
-     * Records that {@code holder} finished still holding {@code r}. Rare, so it may build the
-     * message now.
-     */
-    void resourceLeaked(HeldResource r, TaskImpl<?> holder, String when) {
+    /** Records a leak, described by {@code what}, found at {@code when}. Rare, so it may build the message now. */
+    void leaked(String what, String when) {
         if (leaks == null) {
             leaks = new ArrayList<>(2);
         }
-        leaks.add(r.resourceName() + " was still held by task '" + holder.name() + "' when it finished (" + when + ")");
+        leaks.add(what + " (" + when + ")");
     }
 
     /**

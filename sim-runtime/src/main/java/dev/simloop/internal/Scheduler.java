@@ -83,6 +83,7 @@ public final class Scheduler {
     private PriorityScheduling priorityPolicy;
     /** The leak check, or null when off: a run that ends with resources still held fails with {@link LeakDetected}. */
     private LeakCheck leakCheck;
+    private final boolean logTasks = TaskLog.enabled(); // the task lifecycle logger, decided once per run
 
     /** Set while simloop itself creates a task's thread, so {@link ThreadGuard} lets it be. */
     boolean creatingTask;
@@ -568,8 +569,8 @@ public final class Scheduler {
         if (determinismCheck != null) {
             determinismCheck.spawned(t);
         }
-        if (trace != null) {
-            trace.add(clock.now(), steps, t, Trace.Kind.SPAWN, running == null ? "" : "by " + Trace.label(running), running);
+        if (tracing()) {
+            traceEvent(t, Trace.Kind.SPAWN, running == null ? "" : "by " + Trace.label(running), running);
         }
         t.thread.start();
         return t;
@@ -583,12 +584,12 @@ public final class Scheduler {
     }
 
     /**
-     * Records that {@code holder} finished while still holding {@code r} (which is now breaking).
-     * Rare, so it may build the message now; nothing is recorded when the check is off.
+     * Records a leak: a resource a task finished holding (which is now breaking), a persistent group
+     * still open when the run ended. Nothing is recorded (or built) when the check is off.
      */
-    void resourceLeaked(HeldResource r, TaskImpl<?> holder) {
+    public void leaked(java.util.function.Supplier<String> what) {
         if (leakCheck != null) {
-            leakCheck.resourceLeaked(r, holder, when());
+            leakCheck.leaked(what.get(), when());
         }
     }
 
@@ -670,9 +671,8 @@ public final class Scheduler {
         if (t.blockedOn == null || t.wake != TaskImpl.WAKE_NONE) {
             return false;
         }
-        if (trace != null) {
-            trace.woken(clock.now(), steps, t,
-                    reason == TaskImpl.WAKE_CANCELLED ? Trace.Kind.CANCEL_DELIVERED : Trace.Kind.WAKE, running);
+        if (tracing()) {
+            traceWoken(t, reason == TaskImpl.WAKE_CANCELLED ? Trace.Kind.CANCEL_DELIVERED : Trace.Kind.WAKE);
         }
         if (tracksObjects && running != null) {
             picker.touched(t.lastObject); // the waker operated on what t waited on (set by block)
@@ -828,16 +828,29 @@ public final class Scheduler {
 
     /** @return whether the run is traced (callers then build the detail text; otherwise they must not) */
     boolean tracing() {
-        return trace != null;
+        return trace != null || logTasks;
     }
 
     void traceEvent(TaskImpl<?> t, Trace.Kind kind, String detail) {
         traceEvent(t, kind, detail, null);
     }
 
+    /** A wake-up (or a cancel delivered to a wait) of {@code t} by the running task, or by the clock. */
+    private void traceWoken(TaskImpl<?> t, Trace.Kind kind) {
+        if (trace != null) {
+            trace.woken(clock.now(), steps, t, kind, running);
+        }
+        if (logTasks) {
+            TaskLog.event(t, kind, running == null ? "by the clock" : "by " + running.name());
+        }
+    }
+
     void traceEvent(TaskImpl<?> t, Trace.Kind kind, String detail, TaskImpl<?> by) { // by: the cause, or null
         if (trace != null) {
             trace.add(clock.now(), steps, t, kind, detail, by);
+        }
+        if (logTasks) {
+            TaskLog.event(t, kind, detail);
         }
     }
 

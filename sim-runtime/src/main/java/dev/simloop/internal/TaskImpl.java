@@ -133,6 +133,8 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
     boolean interruptedByCancel;
     /** Interrupted once while its aborted run unwinds (see Scheduler.killAll). */
     boolean killInterrupted;
+    /** Someone joined the task after it finished (so a failure that did not bubble was seen). */
+    boolean joined;
     final WaitQueue joiners = new WaitQueue();
     /** The JDK's runner of this task's own continuation (the same object at every submission). */
     private volatile Runnable own;
@@ -316,6 +318,7 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
         while (!done) {
             joiners.park(me, this);
         }
+        joined = true; // its failure has reached someone: no handler needs it
         return outcome();
     }
 

@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.simloop.BoundedSearch;
 import dev.simloop.CancelScope;
 import dev.simloop.Exploration;
+import dev.simloop.FailureHandler;
+import dev.simloop.PersistentTaskGroup;
+import dev.simloop.ResourceGroup;
+import dev.simloop.Supervisor;
+import dev.simloop.TaskOptions;
+import dev.simloop.Timer;
+import dev.simloop.Workers;
 import dev.simloop.Loop;
 import dev.simloop.PriorityPolicy;
 import dev.simloop.Schedule;
@@ -50,13 +57,18 @@ class NullArgumentsTest {
             "TaskGroup.spawn(String,ThrowingSupplier)#0",                 // task-N
             "TaskGroup.spawn(String,ThrowingRunnable)#0",                 // task-N
             "TaskGroup.start(String,Startable)#0",                        // task-N
+            "Supervisor.spawn(String,ThrowingSupplier)#0",                // task-N
+            "Supervisor.spawn(String,ThrowingRunnable)#0",                // task-N
+            "PersistentTaskGroup.spawn(String,ThrowingSupplier)#0",       // task-N
+            "PersistentTaskGroup.spawn(String,ThrowingRunnable)#0",       // task-N
             "Lock(String)#0", "RLock(String)#0", "PriorityLock(String)#0", // unnamed
             "Event(String)#0", "Semaphore(int,String)#1", "Channel(int,String)#1", "Condition(Lock,String)#1", // unnamed
             "SimResult.writeHtmlReport(Path,String,String)#2");          // no shrunk line
 
     private static final List<Class<?>> STATIC_API = List.of(Loop.class, CancelScope.class, Simulation.class,
             Strategy.class, Schedule.class, PriorityPolicy.class, TaskGroup.class, Exploration.class,
-            BoundedSearch.class);
+            BoundedSearch.class, Supervisor.class, PersistentTaskGroup.class, ResourceGroup.class, Workers.class,
+            TaskOptions.class);
     private static final List<Class<?>> CONSTRUCTED = List.of(Lock.class, RLock.class, PriorityLock.class,
             Semaphore.class, Event.class, Channel.class, Condition.class, PriorityCondition.class);
 
@@ -86,7 +98,8 @@ class NullArgumentsTest {
             }
             List<Object> instances = List.of(Exploration.of(() -> 1), BoundedSearch.upTo(1), tg, new Lock(), new RLock(), new PriorityLock(),
                     new Semaphore(1), new Event(), new Channel<>(1), new Condition(new Lock()),
-                    new PriorityCondition(new PriorityLock()), tg.spawn(() -> 1), traced);
+                    new PriorityCondition(new PriorityLock()), tg.spawn(() -> 1), traced, TaskOptions.defaults(),
+                    PersistentTaskGroup.open("probed"));
             for (Object o : instances) {
                 Class<?> api = publicType(o.getClass());
                 for (Method m : api.getMethods()) {
@@ -94,6 +107,17 @@ class NullArgumentsTest {
                         probe(o, m, api.getSimpleName() + "." + m.getName(), problems, acceptedNullable, probed);
                     }
                 }
+            }
+            Supervisor.with(sup -> {
+                for (Method m : Supervisor.class.getMethods()) {
+                    if (!Modifier.isStatic(m.getModifiers()) && isOurs(m.getDeclaringClass())) {
+                        probe(sup, m, "Supervisor." + m.getName(), problems, acceptedNullable, probed);
+                    }
+                }
+                return null;
+            });
+            for (PersistentTaskGroup g : PersistentTaskGroup.all()) {
+                g.shutdown();
             }
             return null;
         }));
@@ -222,6 +246,14 @@ class NullArgumentsTest {
             return new Lock();
         } else if (c == PriorityLock.class) {
             return new PriorityLock();
+        } else if (c == TaskOptions.class) {
+            return TaskOptions.defaults();
+        } else if (c == Timer.DelayPolicy.class) {
+            return Timer.DelayPolicy.ACCUMULATE;
+        } else if (c == FailureHandler.class) {
+            return (FailureHandler) (task, failure) -> { };
+        } else if (c == Workers.WorkerBody.class) {
+            return (Workers.WorkerBody) index -> null;
         } else if (c == Object.class) {
             return "value";
         } else if (c == java.nio.file.Path.class) {

@@ -1,0 +1,28 @@
+package dev.simloop;
+
+/**
+ * Receives the failures of tasks that no one else handles: the failures of a {@link Supervisor}'s
+ * tasks that no one joined, every failure of a {@link PersistentTaskGroup}'s tasks, and (with the
+ * default handler) those of tasks spawned with {@link TaskOptions#bubble(boolean) bubble(false)}.
+ * Runs in a task of the loop; it should not block.
+ */
+@FunctionalInterface
+public interface FailureHandler {
+    /**
+     * Handles one failure.
+     *
+     * @param task the task that failed (finished)
+     * @param failure its failure, as {@link Task#join()} would throw it
+     */
+    void handle(Task<?> task, Throwable failure);
+
+    /**
+     * The default handler: logs the failure at WARNING to the {@link System.Logger} named
+     * {@code dev.simloop.tasks}, naming the task.
+     *
+     * @return the default handler
+     */
+    static FailureHandler logging() {
+        return dev.simloop.internal.GroupRules.LOGGING;
+    }
+}

@@ -1,0 +1,252 @@
+package dev.simloop;
+
+import dev.simloop.internal.Current;
+import dev.simloop.internal.GroupImpl;
+import dev.simloop.internal.GroupRules;
+import dev.simloop.internal.Scheduler;
+import dev.simloop.internal.TaskImpl;
+import dev.simloop.sync.Event;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.WeakHashMap;
+
+/**
+ * A long-lived task group for services that spawn work over time (aiotools'
+ * {@code PersistentTaskGroup}), usable as a field of a service object rather than only as a block.
+ *
+ * <pre>{@code
+ * final class Server implements AutoCloseable {
+ *     private final PersistentTaskGroup connections = PersistentTaskGroup.open("connections");
+ *
+ *     void accepted(Socket s) { connections.spawn("conn-" + s.getPort(), () -> serve(s)); }
+ *
+ *     public void close() { connections.shutdown(); }
+ * }
+ * }</pre>
+ *
+ * <p>Rules: a task's failure never cancels the group or its other tasks; it stays in its
+ * {@link Task} and goes to the group's {@link FailureHandler} as it happens (by default logged at
+ * WARNING). {@link #shutdown()} (and {@link #close()}) cancels every task and waits for all of them.
+ * The group's tasks belong to the loop's root group, so they may outlive the task that opened it; a
+ * group still open when the loop's main body and its other tasks are done is shut down then, and a
+ * simulation's leak check reports it.
+ */
+public final class PersistentTaskGroup implements AutoCloseable {
+    /** The open groups of each loop, in open order. Weak keys: a finished loop takes its list with it. */
+    private static final Map<Scheduler, List<PersistentTaskGroup>> OPEN = new WeakHashMap<>();
+
+    private final String name;
+    private final FailureHandler handler;
+    private final Scheduler loop;
+    private final Event ready = new Event();
+    private TaskGroup group;
+    private Task<Void> keeper;
+    private boolean shutdownCalled;
+
+    private PersistentTaskGroup(String name, FailureHandler handler, Scheduler loop) {
+        this.name = name;
+        this.handler = handler;
+        this.loop = loop;
+    }
+
+    /**
+     * Opens a group whose task failures are logged at WARNING. A checkpoint.
+     *
+     * @param name the group's name: its keeper task's name, so its tasks' log paths read
+     *     {@code main/name/task}
+     * @return the open group
+     * @throws IllegalStateException when not called from a loop task
+     */
+    public static PersistentTaskGroup open(String name) {
+        Objects.requireNonNull(name, "PersistentTaskGroup.open: name");
+        return open0(name, GroupRules.LOGGING);
+    }
+
+    /**
+     * Opens a group whose task failures go to {@code handler}, each as it happens. A checkpoint.
+     *
+     * @param name the group's name
+     * @param handler receives every failure of the group's tasks
+     * @return the open group
+     */
+    public static PersistentTaskGroup open(String name, FailureHandler handler) {
+        Objects.requireNonNull(name, "PersistentTaskGroup.open: name");
+        Objects.requireNonNull(handler, "PersistentTaskGroup.open: handler");
+        return open0(name, handler);
+    }
+
+    private static PersistentTaskGroup open0(String name, FailureHandler handler) {
+        TaskImpl<?> me = Current.task("PersistentTaskGroup.open");
+        TaskGroup root = TaskGroup.root("PersistentTaskGroup.open");
+        PersistentTaskGroup p = new PersistentTaskGroup(name, handler, me.loop());
+        p.keeper = root.spawn(TaskOptions.named(name).awaited(false), p::keep);
+        try {
+            p.ready.await();
+        } catch (Cancelled c) {
+            p.keeper.cancel(); // the caller gave up: the group never opened for it
+            throw c;
+        }
+        return p;
+    }
+
+    /** The keeper task's body: owns the group, hands failures to the handler until shut down. */
+    private void keep() {
+        group = TaskGroup.open("PersistentTaskGroup.open");
+        GroupRules rules = group.impl().rules();
+        rules.supervise();
+        rules.handOnAtOnce();
+        synchronized (OPEN) {
+            OPEN.computeIfAbsent(loop, l -> new ArrayList<>()).add(this);
+        }
+        ready.set();
+        try {
+            group.impl().run(() -> {
+                for (;;) {
+                    TaskImpl<?> failed = rules.awaitFailure();
+                    handler.handle(failed, failed.failure());
+                }
+            });
+        } finally {
+            synchronized (OPEN) {
+                OPEN.get(loop).remove(this);
+            }
+            CancelScope.shielded(() -> {
+                TaskImpl<?> failed; // failures of tasks that ended while the group shut down
+                while ((failed = rules.pollFailure()) != null) {
+                    handler.handle(failed, failed.failure());
+                }
+                return null;
+            });
+            if (!shutdownCalled) {
+                loop.leaked(() -> "persistent task group '" + name + "' was still open when its loop's work was done; "
+                        + "it was shut down then: call shutdown() (or close()) when the service stops");
+            }
+        }
+    }
+
+    /**
+     * Spawns a task into the group. Its failure goes to the handler and cancels nothing else.
+     *
+     * @param name the task's name; null for {@code task-N}
+     * @param fn the task's body
+     * @param <T> the task's value type
+     * @return the task
+     * @throws IllegalStateException when the group has been shut down
+     */
+    public <T> Task<T> spawn(String name, ThrowingSupplier<T> fn) {
+        Objects.requireNonNull(fn, "PersistentTaskGroup.spawn: fn");
+        requireOpen("PersistentTaskGroup.spawn");
+        return group.spawn(name, fn);
+    }
+
+    /**
+     * Spawns a task with no value into the group.
+     *
+     * @param name the task's name; null for {@code task-N}
+     * @param fn the task's body
+     * @return the task; its value is null
+     * @throws IllegalStateException when the group has been shut down
+     */
+    public Task<Void> spawn(String name, ThrowingRunnable fn) {
+        Objects.requireNonNull(fn, "PersistentTaskGroup.spawn: fn");
+        requireOpen("PersistentTaskGroup.spawn");
+        return group.spawn(name, fn);
+    }
+
+    private void requireOpen(String call) {
+        if (shutdownCalled || keeper.isDone()) {
+            throw new IllegalStateException(call + ": persistent task group '" + name + "' has been shut down; "
+                    + "open a new one");
+        }
+    }
+
+    /**
+     * Cancels every task of the group and waits until all have finished (shielded, so a cancelled
+     * caller still waits). Called from a task of the group itself, it cancels without waiting (it
+     * would wait for itself). Idempotent.
+     *
+     * @throws RuntimeException what the failure handler threw, if it did
+     */
+    public void shutdown() {
+        TaskImpl<?> me = Current.task("PersistentTaskGroup.shutdown");
+        if (me.loop() != loop) {
+            throw new IllegalStateException("PersistentTaskGroup.shutdown: group '" + name + "' belongs to another loop");
+        }
+        shutdownCalled = true;
+        group.cancel();
+        if (current0(me) == this) {
+            return;
+        }
+        CancelScope.shielded(() -> {
+            try {
+                return keeper.join();
+            } catch (TaskCancelledException loopEnding) {
+                return null; // its loop's work ended (or a signal came) first: the group is shut down all the same
+            }
+        });
+    }
+
+    /** Same as {@link #shutdown()}, for try-with-resources and service objects. */
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    /** @return the group's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return whether the group is open (not shut down, and its loop's work not over) */
+    public boolean isOpen() {
+        return !shutdownCalled && !keeper.isDone();
+    }
+
+    /**
+     * @return the groups open in the calling task's loop, in the order they were opened
+     */
+    public static List<PersistentTaskGroup> all() {
+        Scheduler l = Current.task("PersistentTaskGroup.all").loop();
+        synchronized (OPEN) {
+            List<PersistentTaskGroup> open = OPEN.get(l);
+            return open == null ? List.of() : List.copyOf(open);
+        }
+    }
+
+    /**
+     * The persistent group the calling task runs in (aiotools' {@code current_ptaskgroup}): the
+     * innermost one among the groups enclosing it.
+     *
+     * @return the group, or empty when the calling task runs in none
+     */
+    public static Optional<PersistentTaskGroup> current() {
+        return Optional.ofNullable(current0(Current.task("PersistentTaskGroup.current")));
+    }
+
+    private static PersistentTaskGroup current0(TaskImpl<?> me) {
+        List<PersistentTaskGroup> open;
+        synchronized (OPEN) {
+            open = OPEN.get(me.loop());
+            if (open == null || open.isEmpty()) {
+                return null;
+            }
+            open = List.copyOf(open);
+        }
+        for (GroupImpl g = GroupImpl.innermost(me); g != null; g = g.enclosing()) {
+            for (PersistentTaskGroup p : open) {
+                if (p.group.impl() == g) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "PersistentTaskGroup[" + name + (isOpen() ? ", open" : ", shut down") + "]";
+    }
+}

@@ -1,0 +1,124 @@
+package dev.simloop;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A group of resources opened and closed together, concurrently (aiotools' {@code actxgroup}).
+ *
+ * <pre>{@code
+ * try (ResourceGroup<Connection> conns = ResourceGroup.open(List.of(() -> connect(a), () -> connect(b)))) {
+ *     use(conns.values());
+ * }
+ * }</pre>
+ *
+ * <p>{@link #open} runs every opener in its own task and returns when all have opened; if one
+ * fails, the others are cancelled, the ones already opened are closed, and the first failure is
+ * thrown with the others (closing failures included) attached as suppressed. {@link #close()}
+ * closes every resource concurrently, shielded (a cancelled caller still closes), and throws the
+ * first failure with the rest suppressed.
+ *
+ * @param <R> the resource type
+ */
+public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseable {
+    private final List<R> values;
+    private boolean closed;
+
+    private ResourceGroup(List<R> values) {
+        this.values = values;
+    }
+
+    /**
+     * Opens every resource concurrently. A checkpoint; must be called from a loop task.
+     *
+     * @param openers one supplier per resource
+     * @param <R> the resource type
+     * @return the group, its values in the openers' order
+     * @throws RuntimeException the first opening failure (checked ones wrapped in
+     *     {@link TaskFailedException}), the others suppressed
+     */
+    public static <R extends AutoCloseable> ResourceGroup<R> open(List<? extends ThrowingSupplier<? extends R>> openers) {
+        Objects.requireNonNull(openers, "ResourceGroup.open: openers");
+        for (int i = 0; i < openers.size(); i++) {
+            Objects.requireNonNull(openers.get(i), "ResourceGroup.open: openers[" + i + "]");
+        }
+        List<R> opened = new ArrayList<>(Collections.nCopies(openers.size(), null));
+        try {
+            TaskGroup.with(tg -> {
+                for (int i = 0; i < openers.size(); i++) {
+                    int n = i;
+                    tg.spawn("open-" + n, () -> {
+                        opened.set(n, openers.get(n).get());
+                    });
+                }
+                return null;
+            });
+        } catch (RuntimeException | Error failure) {
+            RuntimeException closing = closeAll(opened);
+            if (closing != null) {
+                failure.addSuppressed(closing);
+                for (Throwable t : closing.getSuppressed()) {
+                    failure.addSuppressed(t);
+                }
+            }
+            throw failure;
+        }
+        return new ResourceGroup<>(Collections.unmodifiableList(opened));
+    }
+
+    /** @return the resources, in the order of their openers */
+    public List<R> values() {
+        return values;
+    }
+
+    /**
+     * Closes every resource concurrently, shielded from cancellation. A checkpoint. Idempotent.
+     *
+     * @throws RuntimeException the first closing failure (checked ones wrapped in
+     *     {@link TaskFailedException}), the others suppressed
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = closeAll(values);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Closes the non-null resources concurrently; returns the first failure, the rest suppressed, or null. */
+    private static RuntimeException closeAll(List<? extends AutoCloseable> resources) {
+        List<RuntimeException> failures = new ArrayList<>();
+        CancelScope.shielded(() -> TaskGroup.with(tg -> {
+            for (int i = 0; i < resources.size(); i++) {
+                AutoCloseable r = resources.get(i);
+                if (r != null) {
+                    String name = "close-" + i;
+                    tg.spawn(name, () -> {
+                        try {
+                            r.close();
+                        } catch (RuntimeException e) {
+                            failures.add(e);
+                        } catch (Exception e) {
+                            failures.add(new TaskFailedException(name, e));
+                        }
+                    });
+                }
+            }
+            return null;
+        }));
+        if (failures.isEmpty()) {
+            return null;
+        }
+        RuntimeException first = failures.get(0);
+        for (int i = 1; i < failures.size(); i++) {
+            first.addSuppressed(failures.get(i));
+        }
+        return first;
+    }
+}

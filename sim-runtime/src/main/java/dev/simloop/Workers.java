@@ -1,0 +1,285 @@
+package dev.simloop;
+
+import dev.simloop.internal.LoopStopper;
+import dev.simloop.internal.Scheduler;
+import dev.simloop.sync.Event;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Multi-worker servers (aiotools' {@code start_server} with {@code num_workers}): {@code n} workers,
+ * each set up by {@link WorkerBody#start(int)}, run until termination, then closed gracefully.
+ *
+ * <pre>{@code
+ * Workers.run(4, index -> {
+ *     ServerSocketChannel server = ServerSocketChannel.open();
+ *     server.setOption(StandardSocketOptions.SO_REUSEPORT, true);   // every worker binds the same port
+ *     server.bind(new InetSocketAddress(8888));
+ *     PersistentTaskGroup conns = PersistentTaskGroup.open("conns-" + index);
+ *     conns.spawn("acceptor", () -> { for (;;) { SocketChannel c = server.accept(); conns.spawn(null, () -> echo(c)); } });
+ *     return () -> { conns.shutdown(); server.close(); };
+ * });
+ * }</pre>
+ *
+ * <p>Where the workers run: called outside any loop, each worker gets its own real-mode loop on its
+ * own driver thread, so {@code n} workers use {@code n} cores. Called from a loop task (in
+ * particular in a simulation) the workers are {@code n} task trees of that loop, named
+ * {@code worker-i}: in a simulation they share one virtual clock and one schedule, so start-up and
+ * shutdown races are explored and replayed like any other.
+ *
+ * <p>Termination: SIGINT or SIGTERM (real loops), {@link Handle#stop()}, or any worker failing
+ * (its {@code start} or its loop). Then each worker's waiting ends and what its {@code start} returned
+ * is closed, shielded from cancellation; the failures are thrown by {@link Handle#join()} (and
+ * {@link #run}), the first with the others suppressed.
+ */
+public final class Workers {
+    private Workers() {
+    }
+
+    /** Sets up one worker. */
+    @FunctionalInterface
+    public interface WorkerBody {
+        /**
+         * Sets up worker {@code index} in its loop (open a server socket, spawn acceptors into a
+         * {@link PersistentTaskGroup}, ...); runs in a task of that loop.
+         *
+         * @param index the worker's number, 0 to n-1
+         * @return what to close when the worker terminates (graceful tear-down)
+         * @throws Exception any failure, which terminates every worker
+         */
+        AutoCloseable start(int index) throws Exception;
+    }
+
+    /** Running workers: stop them, wait for them. */
+    public static final class Handle {
+        private final Runnable stop;
+        private final Joiner joiner;
+
+        private Handle(Runnable stop, Joiner joiner) {
+            this.stop = stop;
+            this.joiner = joiner;
+        }
+
+        /**
+         * Asks every worker to terminate; returns at once. Idempotent. For workers in a loop, call
+         * it from a task of that loop; for real-mode workers, from any thread.
+         */
+        public void stop() {
+            stop.run();
+        }
+
+        /**
+         * Waits until every worker has terminated and closed.
+         *
+         * @throws RuntimeException the first worker failure, the others suppressed
+         */
+        public void join() {
+            joiner.join();
+        }
+    }
+
+    private interface Joiner {
+        void join();
+    }
+
+    /**
+     * Starts {@code n} workers, waits until termination (a signal, or a failure), and returns when
+     * all have closed.
+     *
+     * @param n the number of workers, at least 1
+     * @param body sets up each worker
+     * @throws RuntimeException the first worker failure, the others suppressed
+     */
+    public static void run(int n, WorkerBody body) {
+        Objects.requireNonNull(body, "Workers.run: body");
+        start0("Workers.run", n, body).join();
+    }
+
+    /**
+     * Starts {@code n} workers and returns once every {@code start} has returned (or one failed).
+     *
+     * @param n the number of workers, at least 1
+     * @param body sets up each worker
+     * @return the handle to stop and join them
+     * @throws RuntimeException when a worker's start failed (after stopping and joining the others)
+     */
+    public static Handle start(int n, WorkerBody body) {
+        Objects.requireNonNull(body, "Workers.start: body");
+        return start0("Workers.start", n, body);
+    }
+
+    private static Handle start0(String call, int n, WorkerBody body) {
+        if (n < 1) {
+            throw new IllegalArgumentException(call + ": the number of workers must be at least 1, but was " + n);
+        }
+        return Loop.inLoop() ? InLoop.start(n, body) : RealLoops.start(n, body);
+    }
+
+    /** Waits for termination in a worker, then closes what its start returned, shielded. */
+    private static void serve(AutoCloseable resource, ThrowingRunnable awaitTermination) throws Exception {
+        try {
+            awaitTermination.run();
+        } finally {
+            if (resource != null) {
+                CancelScope.shielded(() -> {
+                    resource.close();
+                    return null;
+                });
+            }
+        }
+    }
+
+    /** The workers as task trees of the calling task's loop. */
+    private static final class InLoop {
+        static Handle start(int n, WorkerBody body) {
+            Event stop = new Event();
+            Event allStarted = new Event();
+            int[] started = {0};
+            // bubble(false): the failure goes to whoever joins the handle (or is logged), not to the root group
+            Task<Object> workers = TaskGroup.root("Workers.start").spawn(TaskOptions.named("workers").bubble(false), () -> TaskGroup.with(tg -> {
+                for (int i = 0; i < n; i++) {
+                    int index = i;
+                    tg.spawn("worker-" + index, () -> {
+                        AutoCloseable resource = body.start(index);
+                        if (++started[0] == n) {
+                            allStarted.set();
+                        }
+                        serve(resource, stop::await);
+                    });
+                }
+                return null;
+            }));
+            Handle h = new Handle(stop::set, () -> workers.join());
+            try { // wait until all have started or the workers have ended (a start failed)
+                TaskGroup.with(wait -> {
+                    wait.spawn(TaskOptions.named("workers-started").master(true), allStarted::await);
+                    wait.spawn(TaskOptions.named("workers-ended").master(true), () -> {
+                        try {
+                            workers.join();
+                        } catch (RuntimeException endedEarly) {
+                            if (endedEarly instanceof Cancelled) {
+                                throw endedEarly;
+                            }
+                            // the workers ended (a start failed): thrown below, by join
+                        }
+                    });
+                    return null;
+                });
+            } catch (Cancelled c) {
+                workers.cancel();
+                throw c;
+            }
+            if (workers.isDone()) {
+                workers.join(); // a start failed: throw it
+            }
+            return h;
+        }
+    }
+
+    /** Each worker on its own real-mode loop, on its own thread. */
+    private static final class RealLoops {
+        static Handle start(int n, WorkerBody body) {
+            Scheduler[] loops = new Scheduler[n];
+            Throwable[] failures = new Throwable[n];
+            CountDownLatch startedOrEnded = new CountDownLatch(n);
+            Thread[] threads = new Thread[n];
+            Runnable stopAll = () -> {
+                synchronized (loops) {
+                    for (Scheduler l : loops) {
+                        if (l != null) {
+                            LoopStopper.stop(l);
+                        }
+                    }
+                }
+            };
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                threads[i] = new Thread(() -> {
+                    boolean[] counted = {false};
+                    try {
+                        Loop.run(() -> {
+                            synchronized (loops) {
+                                loops[index] = LoopStopper.loopOf("Workers.start");
+                            }
+                            AutoCloseable resource = body.start(index);
+                            counted[0] = true;
+                            startedOrEnded.countDown();
+                            serve(resource, () -> Loop.sleep(Duration.ofDays(365_000)));
+                            return null;
+                        });
+                    } catch (Throwable e) {
+                        failures[index] = e;
+                        stopAll.run();
+                    } finally {
+                        synchronized (loops) {
+                            loops[index] = null;
+                        }
+                        if (!counted[0]) {
+                            startedOrEnded.countDown();
+                        }
+                    }
+                }, "simloop-worker-" + i);
+                threads[i].start();
+            }
+            Joiner joiner = () -> {
+                for (Thread t : threads) {
+                    joinUninterruptibly(t);
+                }
+                throwFailures(failures);
+            };
+            try {
+                startedOrEnded.await();
+            } catch (InterruptedException e) {
+                stopAll.run();
+                joiner.join();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Workers.start: interrupted while the workers started", e);
+            }
+            for (Throwable f : failures) { // set before the latch counted down, so visible here
+                if (f != null) {
+                    stopAll.run(); // a worker failed while starting: stop the rest and throw
+                    joiner.join();
+                }
+            }
+            return new Handle(stopAll, joiner);
+        }
+
+        private static void joinUninterruptibly(Thread t) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static void throwFailures(Throwable[] failures) {
+            List<Throwable> all = new ArrayList<>();
+            for (Throwable f : failures) {
+                if (f != null) {
+                    all.add(f);
+                }
+            }
+            if (all.isEmpty()) {
+                return;
+            }
+            Throwable first = all.get(0);
+            for (int i = 1; i < all.size(); i++) {
+                first.addSuppressed(all.get(i));
+            }
+            if (first instanceof RuntimeException e) {
+                throw e;
+            }
+            throw (Error) first;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.simloop.internal;
+
+import dev.simloop.CancelReason;
+import dev.simloop.FailureHandler;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a group does with its children beyond a plain task group's rules (every child awaited, every
+ * failure cancels the group and is rethrown): traio's spawn options (bubble, master, awaited),
+ * aiotools' supervision (no child's failure bubbles) and a handler for the failures that do not
+ * bubble. A plain group has no rules object, so it pays nothing for them.
+ *
+ * <p>Nothing is lost: a failure that does not bubble stays in its task ({@code join()} rethrows it);
+ * if no one joined the task by the group's end it goes to the handler then, or at once when the
+ * group hands failures on as they happen (a persistent group).
+ */
+public final class GroupRules {
+    /** How one child was spawned (traio's flags). */
+    public record ChildOptions(boolean bubble, boolean master, boolean awaited) {
+    }
+
+    /** The default handler: the task logger at WARNING. */
+    public static final FailureHandler LOGGING = (task, failure) -> System.getLogger(TaskLog.NAME).log(
+            System.Logger.Level.WARNING, "task " + describe(task) + " failed and no one joined it", failure);
+
+    private boolean supervise;
+    private FailureHandler handler = LOGGING;
+    /**
+     * Hand failures on as they happen (a persistent group), to the task waiting in
+     * {@link #awaitFailure}, instead of to the handler at the group's end.
+     */
+    private boolean immediate;
+    /** Failing tasks not yet taken by {@link #awaitFailure}, in order. */
+    private final ArrayDeque<TaskImpl<?>> handOff = new ArrayDeque<>();
+    private final WaitQueue failureWaiter = new WaitQueue();
+    /** What the waiting task waits for, as deadlock reports say it. */
+    private final Object waitingForFailures = new Object() {
+        @Override
+        public String toString() {
+            return "a task of its persistent task group to fail (or the group to shut down)";
+        }
+    };
+    /** The options of children spawned with some; removed when the child finishes. */
+    private final Map<TaskImpl<?>, ChildOptions> options = new IdentityHashMap<>();
+    /** Children running that the group does not wait for (awaited = false). */
+    private int background;
+    /** Failures that did not bubble, in the order they happened (their tasks). */
+    private final List<TaskImpl<?>> kept = new ArrayList<>(2);
+
+    GroupRules() {
+    }
+
+    private static String describe(dev.simloop.Task<?> task) {
+        return task instanceof TaskImpl<?> t ? "'" + TaskLog.path(t) + "'" : "'" + task.name() + "'";
+    }
+
+    /** No child's failure bubbles (aiotools' Supervisor). */
+    public void supervise() {
+        supervise = true;
+    }
+
+    /** @param h receives the failures no one joined (at the group's end) */
+    public void handler(FailureHandler h) {
+        handler = h;
+    }
+
+    /** Failures are handed on as they happen, through {@link #awaitFailure}, not at the group's end. */
+    public void handOnAtOnce() {
+        immediate = true;
+    }
+
+    /**
+     * Waits until a task of the group has failed (a checkpoint), and returns it.
+     *
+     * @return the failed task; its failure is {@link TaskImpl#failure()}
+     */
+    public TaskImpl<?> awaitFailure() {
+        TaskImpl<?> me = Current.task("PersistentTaskGroup");
+        me.loop.checkCancelled(me);
+        while (handOff.isEmpty()) {
+            failureWaiter.park(me, waitingForFailures);
+        }
+        return handOff.poll();
+    }
+
+    /** @return the next failed task not yet taken, or null */
+    public TaskImpl<?> pollFailure() {
+        return handOff.poll();
+    }
+
+    /** @return the failures that did not bubble, so far, in order */
+    public List<Throwable> failures() {
+        List<Throwable> out = new ArrayList<>(kept.size());
+        for (TaskImpl<?> t : kept) {
+            out.add(t.failure);
+        }
+        return out;
+    }
+
+    void adopt(TaskImpl<?> t, ChildOptions o) {
+        options.put(t, o);
+        if (!o.awaited()) {
+            background++;
+        }
+    }
+
+    int background() {
+        return background;
+    }
+
+    /** @return whether {@code t}'s failure cancels the group and is rethrown by it */
+    boolean bubbles(TaskImpl<?> t) {
+        ChildOptions o = options.get(t);
+        return !supervise && (o == null || o.bubble());
+    }
+
+    /** {@code t} failed and its failure does not bubble: keep it, or hand it on at once. */
+    void keep(TaskImpl<?> t) {
+        if (immediate) {
+            handOff.add(t);
+            failureWaiter.unparkFirst();
+        } else {
+            kept.add(t);
+        }
+    }
+
+    /** {@code t} finished (after its failure was handled): a master ends the group. */
+    void ended(GroupImpl g, TaskImpl<?> t) {
+        ChildOptions o = options.remove(t);
+        if (o == null) {
+            return;
+        }
+        if (!o.awaited()) {
+            background--;
+        }
+        if (o.master()) {
+            CancelScopeTree.cancel(g.loop, g.scope, CancelReason.EXPLICIT);
+        }
+    }
+
+    /** The body and every awaited child are done: cancel the background children, in spawn order. */
+    void cancelBackground(GroupImpl g) {
+        for (TaskImpl<?> t = g.loop.liveHead(); t != null; t = t.liveNext) {
+            ChildOptions o = t.group == g ? options.get(t) : null;
+            if (o != null && !o.awaited()) {
+                t.cancel0();
+            }
+        }
+    }
+
+    /**
+     * The group has ended: hands the kept failures no one joined to the handler.
+     *
+     * @return what the handler threw, to be rethrown by the group; null when nothing
+     */
+    List<Throwable> groupEnded() {
+        List<Throwable> thrown = null;
+        for (TaskImpl<?> t : kept) {
+            if (t.joined) {
+                continue;
+            }
+            try {
+                handler.handle(t, t.failure);
+            } catch (RuntimeException | Error e) {
+                if (thrown == null) {
+                    thrown = new ArrayList<>(1);
+                }
+                thrown.add(e);
+            }
+        }
+        return thrown;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simloop.sync.Event;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Issue 17, item 2: aiotools' PersistentTaskGroup (seed 001, "(Persistent)TaskGroup"), in both modes. */
+class PersistentTaskGroupTest {
+
+    /** A service object holding its group in a field, as servers do. */
+    static final class Service implements AutoCloseable {
+        final PersistentTaskGroup tasks;
+        final List<String> handled = new ArrayList<>();
+
+        Service() {
+            tasks = PersistentTaskGroup.open("service", (task, failure) -> handled.add(task.name() + ": "
+                    + failure.getMessage() + " at " + Loop.nanoTime()));
+        }
+
+        @Override
+        public void close() {
+            tasks.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    @DisplayName("seed 001 PersistentTaskGroup: a task's failure goes to the handler at once and cancels nothing")
+    void failuresGoToTheHandlerAndCancelNothing(Modes mode) {
+        List<String> log = Modes.log();
+        List<String> handled = mode.run(() -> {
+            Service s = new Service();
+            Event sibling = new Event();
+            s.tasks.spawn("worker", () -> {
+                sibling.set();
+                Loop.sleep(mode.units(2));
+                log.add("worker still ran");
+            });
+            sibling.await();
+            s.tasks.spawn("broken", () -> {
+                throw new IllegalStateException("bad request");
+            });
+            Loop.sleep(mode.unit);
+            log.add("handled before shutdown: " + s.handled.size());
+            Loop.sleep(mode.units(2));
+            s.close();
+            assertThat(s.tasks.isOpen()).isFalse();
+            return s.handled;
+        });
+        assertThat(log).containsExactly("handled before shutdown: 1", "worker still ran");
+        assertThat(handled).hasSize(1).first().asString().startsWith("broken: bad request at ");
+        if (mode.simulated()) {
+            assertThat(handled).containsExactly("broken: bad request at 0");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    @DisplayName("seed 001 PersistentTaskGroup: shutdown cancels every task and waits; spawning afterwards fails")
+    void shutdownCancelsAndWaits(Modes mode) {
+        List<String> log = Modes.log();
+        mode.run(() -> {
+            PersistentTaskGroup g = PersistentTaskGroup.open("conns");
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                g.spawn("conn-" + n, () -> {
+                    try {
+                        Loop.sleep(Modes.FOREVER);
+                    } finally {
+                        CancelScope.shielded(() -> {
+                            Loop.sleep(mode.unit); // a graceful close takes time
+                            log.add("conn-" + n + " closed");
+                            return null;
+                        });
+                    }
+                });
+            }
+            Loop.sleep(mode.unit);
+            g.shutdown();
+            log.add("shutdown returned");
+            g.shutdown(); // idempotent
+            assertThatThrownBy(() -> g.spawn("late", () -> null)).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("PersistentTaskGroup.spawn: persistent task group 'conns' has been shut down; open a new one");
+            return null;
+        });
+        assertThat(log).hasSize(4).last().isEqualTo("shutdown returned");
+        assertThat(log).containsExactlyInAnyOrder("conn-0 closed", "conn-1 closed", "conn-2 closed", "shutdown returned");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    @DisplayName("seed 001 current_ptaskgroup: all() lists the open groups, current() the one the task runs in")
+    void allAndCurrent(Modes mode) {
+        List<String> seen = mode.run(() -> {
+            List<String> out = new ArrayList<>();
+            PersistentTaskGroup a = PersistentTaskGroup.open("a");
+            PersistentTaskGroup b = PersistentTaskGroup.open("b");
+            out.add("all: " + PersistentTaskGroup.all().stream().map(PersistentTaskGroup::name).toList());
+            out.add("main runs in: " + PersistentTaskGroup.current().map(PersistentTaskGroup::name).orElse("none"));
+            b.spawn("in-b", () -> TaskGroup.with(inner -> inner.spawn("nested", () -> out.add("nested runs in: "
+                    + PersistentTaskGroup.current().map(PersistentTaskGroup::name).orElse("none"))))).join();
+            a.shutdown();
+            out.add("after a: " + PersistentTaskGroup.all().stream().map(PersistentTaskGroup::name).toList());
+            b.close();
+            return out;
+        });
+        assertThat(seen).containsExactly("all: [a, b]", "main runs in: none", "nested runs in: b", "after a: [b]");
+    }
+
+    @Test
+    @DisplayName("seed 001 PersistentTaskGroup: a group still open when the loop's work is done is shut down and the leak check reports it")
+    void aGroupLeftOpenIsShutDownAndReported() {
+        List<String> log = Modes.log();
+        SimResult<String> r = Simulation.run(7, () -> {
+            PersistentTaskGroup g = PersistentTaskGroup.open("forgotten");
+            g.spawn("idler", () -> {
+                try {
+                    Loop.sleep(Modes.FOREVER);
+                } catch (Cancelled c) {
+                    log.add("idler cancelled at " + Loop.nanoTime());
+                    throw c;
+                }
+            });
+            Loop.sleep(java.time.Duration.ofSeconds(1));
+            return "main done";
+        });
+        assertThat(log).containsExactly("idler cancelled at 1000000000");
+        assertThat(r.failure()).isInstanceOf(LeakDetected.class)
+                .hasMessageContaining("persistent task group 'forgotten' was still open when its loop's work was done; "
+                        + "it was shut down then: call shutdown() (or close()) when the service stops (step ");
+    }
+
+    @Test
+    @DisplayName("seed 001 PersistentTaskGroup: a run with a group is deterministic per seed")
+    void deterministicPerSeed() {
+        ThrowingSupplier<String> program = () -> {
+            StringBuilder order = new StringBuilder();
+            PersistentTaskGroup g = PersistentTaskGroup.open("g", (t, f) -> order.append("!").append(t.name()));
+            for (int i = 0; i < 5; i++) {
+                int n = i;
+                g.spawn("t" + n, () -> {
+                    Loop.checkpoint();
+                    order.append(n);
+                    if (n % 2 == 0) {
+                        throw new IllegalStateException();
+                    }
+                });
+            }
+            Loop.sleep(java.time.Duration.ofSeconds(1));
+            g.shutdown();
+            return order.toString();
+        };
+        for (long seed = 0; seed < 8; seed++) {
+            SimResult<String> r = Simulation.builder().seed(seed).checkDeterminism(true).run(program);
+            assertThat(r.failed()).as("seed %d: %s", seed, r.failure()).isFalse();
+            assertThat(r.value().replaceAll("!t[0-9]", "")).hasSize(5);
+            assertThat(r.value().replaceAll("[0-9]", "").replace("!t", "!")).as("t0, t2, t4 handled").isEqualTo("!!!");
+        }
+    }
+}

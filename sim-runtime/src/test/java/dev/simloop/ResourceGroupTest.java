@@ -1,0 +1,88 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Issue 17, item 4: aiotools' actxgroup (seed 001, "Async Context Manager" groups), in both modes. */
+class ResourceGroupTest {
+
+    record Res(String name, List<String> log) implements AutoCloseable {
+        @Override
+        public void close() throws java.io.IOException {
+            Loop.sleep(java.time.Duration.ofMillis(10));
+            log.add("closed " + name);
+            if (name.startsWith("bad-close")) {
+                throw new java.io.IOException("cannot close " + name);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    @DisplayName("seed 001 actxgroup: all opened concurrently, values in order, all closed on exit")
+    void opensAndClosesAll(Modes mode) {
+        List<String> log = Modes.log();
+        long elapsed = mode.run(() -> {
+            long t0 = Loop.nanoTime();
+            try (ResourceGroup<Res> g = ResourceGroup.open(List.of(
+                    () -> {
+                        Loop.sleep(mode.units(2));
+                        return new Res("a", log);
+                    },
+                    () -> {
+                        Loop.sleep(mode.unit);
+                        return new Res("b", log);
+                    }))) {
+                assertThat(g.values()).extracting(Res::name).containsExactly("a", "b");
+                log.add("using");
+            }
+            return Loop.nanoTime() - t0;
+        });
+        assertThat(log).hasSize(3).first().isEqualTo("using");
+        assertThat(log).containsExactlyInAnyOrder("using", "closed a", "closed b");
+        if (mode.simulated()) {
+            assertThat(elapsed).as("opened concurrently: 2s, closed concurrently: 10ms").isEqualTo(2_010_000_000L);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    @DisplayName("seed 001 actxgroup: when one open fails, the opened ones are closed and the failure thrown")
+    void aFailedOpenClosesTheOthers(Modes mode) {
+        List<String> log = Modes.log();
+        assertThatThrownBy(() -> mode.run(() -> ResourceGroup.open(List.of(
+                () -> new Res("bad-close-x", log),
+                () -> {
+                    Loop.sleep(mode.unit);
+                    throw new IllegalStateException("cannot open y");
+                },
+                () -> {
+                    Loop.sleep(Modes.FOREVER);
+                    return new Res("never", log);
+                }))))
+                .isInstanceOf(IllegalStateException.class).hasMessage("cannot open y")
+                .satisfies(e -> assertThat(e.getSuppressed()).extracting(Throwable::getMessage)
+                        .containsExactly("checked exception thrown in task 'close-0': java.io.IOException: cannot close bad-close-x"));
+        assertThat(log).containsExactly("closed bad-close-x");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    @DisplayName("seed 001 actxgroup: close closes every resource even when some fail, first failure thrown")
+    void closeFailures(Modes mode) {
+        List<String> log = Modes.log();
+        assertThatThrownBy(() -> mode.run(() -> {
+            ResourceGroup<Res> g = ResourceGroup.open(List.of(() -> new Res("bad-close-1", log), () -> new Res("ok", log),
+                    () -> new Res("bad-close-2", log)));
+            g.close();
+            return null;
+        })).isInstanceOf(TaskFailedException.class).hasMessageContaining("cannot close bad-close-")
+                .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
+        assertThat(log).containsExactlyInAnyOrder("closed bad-close-1", "closed ok", "closed bad-close-2");
+    }
+}

@@ -1,0 +1,127 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simloop.sync.Event;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Issue 17, item 1: aiotools' Supervisor (seed 001, "Supervisor"), in both modes. */
+class SupervisorTest {
+
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    @DisplayName("seed 001 Supervisor: a child's failure cancels neither its siblings nor the body; join rethrows it")
+    void aFailureCancelsNothingAndStaysInItsTask(Modes mode) {
+        List<String> log = Modes.log();
+        List<String> handled = new ArrayList<>();
+        String v = mode.run(() -> Supervisor.with((task, failure) -> handled.add(task.name()), sup -> {
+            Event failed = new Event();
+            Task<Void> bad = sup.spawn("bad", () -> {
+                failed.set();
+                throw new IllegalStateException("boom");
+            });
+            Task<String> good = sup.spawn("good", () -> {
+                failed.await();
+                Loop.sleep(mode.unit);
+                log.add("good finished");
+                return "ok";
+            });
+            failed.await();
+            Loop.sleep(mode.units(2));
+            log.add("body finished");
+            assertThatThrownBy(bad::join).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+            assertThat(sup.failures()).extracting(Throwable::getMessage).containsExactly("boom");
+            return good.join();
+        }));
+        assertThat(v).isEqualTo("ok");
+        assertThat(log).containsExactly("good finished", "body finished");
+        assertThat(handled).as("joined failures are not handed to the handler").isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    @DisplayName("seed 001 Supervisor: failures no one joined go to the handler at the end, in order (nothing lost)")
+    void unjoinedFailuresGoToTheHandler(Modes mode) {
+        List<String> handled = new ArrayList<>();
+        mode.run(() -> Supervisor.with((task, failure) -> handled.add(task.name() + ": " + failure.getMessage()), sup -> {
+            sup.spawn("first", () -> {
+                throw new IllegalStateException("one");
+            });
+            sup.spawn("second", () -> {
+                Loop.sleep(mode.unit);
+                throw new java.io.IOException("two");
+            });
+            sup.spawn("fine", () -> "fine");
+            return null;
+        }));
+        assertThat(handled).containsExactly("first: one", "second: checked exception thrown in task 'second': java.io.IOException: two");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    @DisplayName("seed 001 Supervisor: the body's own failure still cancels the children and is rethrown")
+    void theBodysFailureCancelsTheChildren(Modes mode) {
+        List<String> log = Modes.log();
+        assertThatThrownBy(() -> mode.run(() -> Supervisor.with(sup -> {
+            sup.spawn("sleeper", () -> {
+                try {
+                    Loop.sleep(Modes.FOREVER);
+                } catch (Cancelled c) {
+                    log.add("sleeper cancelled: " + c.reason());
+                    throw c;
+                }
+            });
+            Loop.sleep(mode.unit);
+            throw new IllegalArgumentException("body broke");
+        }))).isInstanceOf(IllegalArgumentException.class).hasMessage("body broke");
+        assertThat(log).containsExactly("sleeper cancelled: GROUP_FAILURE");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    @DisplayName("seed 001 Supervisor: cancel() cancels the body and every task, and the supervisor ends normally")
+    void cancelCancelsEverything(Modes mode) {
+        List<String> log = Modes.log();
+        Object v = mode.run(() -> Supervisor.with(sup -> {
+            sup.spawn("a", () -> {
+                try {
+                    Loop.sleep(Modes.FOREVER);
+                } catch (Cancelled c) {
+                    log.add("a cancelled");
+                    throw c;
+                }
+            });
+            Loop.sleep(mode.unit);
+            sup.cancel();
+            assertThat(sup.isCancelled()).isTrue();
+            Loop.sleep(mode.unit);
+            log.add("body not cancelled");
+            return "unreachable";
+        }));
+        assertThat(v).isNull();
+        assertThat(log).containsExactly("a cancelled");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    @DisplayName("seed 001 Supervisor: the default handler logs at WARNING and the run succeeds")
+    void theDefaultHandlerLogs(Modes mode) {
+        List<String> warnings = new ArrayList<>();
+        TaskLogCapture.warnings(warnings, () -> {
+            String v = mode.run(() -> Supervisor.with(sup -> {
+                sup.spawn("lost", () -> {
+                    throw new IllegalStateException("nobody joined me");
+                });
+                return "done";
+            }));
+            assertThat(v).isEqualTo("done");
+        });
+        assertThat(warnings).containsExactly("WARNING task 'main/lost' failed and no one joined it"
+                + " [java.lang.IllegalStateException: nobody joined me]");
+    }
+}

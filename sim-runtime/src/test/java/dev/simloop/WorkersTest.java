@@ -1,0 +1,216 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Issue 17, item 5: aiotools' start_server with num_workers (seed 001, "Async Server"). */
+class WorkersTest {
+
+    @Test
+    @DisplayName("seed 001 start_server: in a simulation the workers are task trees of one run; stop closes each, deterministically")
+    void simulatedWorkersStartAndStop() {
+        ThrowingSupplier<String> program = () -> {
+            StringBuilder log = new StringBuilder();
+            Workers.Handle h = Workers.start(3, index -> {
+                Loop.sleep(Duration.ofMillis(10L * (3 - index))); // start-up takes time
+                log.append("started ").append(index).append(" at ").append(Loop.nanoTime() / 1_000_000).append("ms; ");
+                return () -> {
+                    Loop.sleep(Duration.ofMillis(5)); // graceful close takes time, shielded
+                    log.append("closed ").append(index).append("; ");
+                };
+            });
+            log.append("all started at ").append(Loop.nanoTime() / 1_000_000).append("ms; ");
+            Loop.sleep(Duration.ofSeconds(1));
+            h.stop();
+            h.join();
+            log.append("joined at ").append(Loop.nanoTime() / 1_000_000).append("ms");
+            return log.toString();
+        };
+        for (long seed = 0; seed < 5; seed++) {
+            SimResult<String> r = Simulation.builder().seed(seed).checkDeterminism(true).run(program);
+            assertThat(r.failed()).as("%s", r.failure()).isFalse();
+            assertThat(r.value()).startsWith("started 2 at 10ms; started 1 at 20ms; started 0 at 30ms; all started at 30ms; ")
+                    .endsWith("joined at 1035ms").contains("closed 0; ", "closed 1; ", "closed 2; ");
+        }
+    }
+
+    @Test
+    @DisplayName("seed 001 start_server: a failing worker stops the others and its failure is thrown, the rest suppressed")
+    void aFailingWorkerStopsTheOthers() {
+        SimResult<String> r = Simulation.run(4, () -> {
+            List<String> closed = new java.util.ArrayList<>();
+            try {
+                Workers.run(3, index -> {
+                    if (index == 1) {
+                        Loop.sleep(Duration.ofSeconds(1));
+                        throw new IOException("port in use");
+                    }
+                    return () -> closed.add("closed " + index + " at " + Loop.nanoTime());
+                });
+                return "unreachable";
+            } catch (TaskFailedException e) {
+                return e.getCause().getMessage() + "; " + closed.stream().sorted().toList();
+            }
+        });
+        assertThat(r.value()).isEqualTo("port in use; [closed 0 at 1000000000, closed 2 at 1000000000]");
+    }
+
+    @Test
+    @DisplayName("seed 001 start_server: a real-mode worker that fails to start stops the others; start throws")
+    void realModeStartFailure() {
+        AtomicInteger closed = new AtomicInteger();
+        assertThatThrownBy(() -> Workers.start(3, index -> {
+            if (index == 2) {
+                throw new IllegalStateException("worker 2 cannot start");
+            }
+            return closed::incrementAndGet;
+        })).isInstanceOf(IllegalStateException.class).hasMessage("worker 2 cannot start");
+        assertThat(closed.get()).as("the workers that started were closed").isBetween(0, 2);
+        assertThat(workerThreads()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("seed 001 start_server: 4 real workers echo 200 connections x 1,000 messages; stop() closes everything")
+    void realEchoServer() throws Exception {
+        EchoServer server = new EchoServer();
+        Workers.Handle h = server.start(4);
+        try {
+            EchoClients.Result r = EchoClients.run(server.port, 200, 1_000);
+            assertThat(r.echoed()).as("every message echoed, byte for byte").isEqualTo(200L * 1_000);
+            assertThat(r.mismatches()).isZero();
+        } finally {
+            h.stop();
+            h.join();
+        }
+        assertThat(server.accepted.get()).isEqualTo(200);
+        assertThat(server.closed.get()).as("every connection closed").isEqualTo(200);
+        assertThat(server.listenersClosed.get()).isEqualTo(4);
+        assertThat(workerThreads()).as("no thread left").isEmpty();
+    }
+
+    static List<Thread> workerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("simloop-worker-"))
+                .toList();
+    }
+
+    /** The echo server of docs/services.md: SO_REUSEPORT listeners, acceptors in a PersistentTaskGroup. */
+    static final class EchoServer {
+        final AtomicInteger accepted = new AtomicInteger();
+        final AtomicInteger closed = new AtomicInteger();
+        final AtomicInteger listenersClosed = new AtomicInteger();
+        int port;
+
+        Workers.Handle start(int workers) throws IOException {
+            try (ServerSocketChannel probe = ServerSocketChannel.open()) { // picks a free port for all workers
+                probe.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+                port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
+                return Workers.start(workers, this::startWorker); // the probe closes before any client connects
+            }
+        }
+
+        AutoCloseable startWorker(int index) throws IOException {
+            ServerSocketChannel listener = ServerSocketChannel.open();
+            listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+            PersistentTaskGroup connections = PersistentTaskGroup.open("worker-" + index);
+            connections.spawn("acceptor", () -> {
+                for (int n = 0;; n++) {
+                    SocketChannel c = listener.accept();
+                    accepted.incrementAndGet();
+                    connections.spawn("conn-" + n, () -> echo(c));
+                }
+            });
+            return () -> {
+                connections.shutdown();
+                listener.close();
+                listenersClosed.incrementAndGet();
+            };
+        }
+
+        void echo(SocketChannel c) throws IOException {
+            try (c) {
+                ByteBuffer buf = ByteBuffer.allocate(8192);
+                while (c.read(buf) >= 0) {
+                    buf.flip();
+                    while (buf.hasRemaining()) {
+                        c.write(buf);
+                    }
+                    buf.clear();
+                }
+            } finally {
+                closed.incrementAndGet();
+            }
+        }
+    }
+
+    /** Clients on one real loop: per connection a writer and a reader task, so messages are pipelined. */
+    static final class EchoClients {
+        record Result(long echoed, long mismatches) {
+        }
+
+        static Result run(int port, int connections, int messages) {
+            return Loop.run(() -> {
+                long[] echoed = {0};
+                long[] mismatches = {0};
+                TaskGroup.with(tg -> {
+                    for (int i = 0; i < connections; i++) {
+                        int conn = i;
+                        tg.spawn("client-" + conn, () -> client(port, conn, messages, echoed, mismatches));
+                    }
+                    return null;
+                });
+                return new Result(echoed[0], mismatches[0]);
+            });
+        }
+
+        private static void client(int port, int conn, int messages, long[] echoed, long[] mismatches) throws IOException {
+            try (SocketChannel c = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+                TaskGroup.with(tg -> {
+                    tg.spawn("writer-" + conn, () -> {
+                        for (int m = 0; m < messages; m++) {
+                            ByteBuffer out = ByteBuffer.wrap(message(conn, m));
+                            while (out.hasRemaining()) {
+                                c.write(out);
+                            }
+                        }
+                    });
+                    ByteBuffer in = ByteBuffer.allocate(16);
+                    for (int m = 0; m < messages; m++) {
+                        in.clear();
+                        while (in.hasRemaining()) {
+                            if (c.read(in) < 0) {
+                                throw new IOException("connection " + conn + " closed early at message " + m);
+                            }
+                        }
+                        if (java.util.Arrays.equals(in.array(), message(conn, m))) {
+                            echoed[0]++;
+                        } else {
+                            mismatches[0]++;
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+
+        /** 16 bytes: "cCCCCmMMMMMMMMM\n". */
+        static byte[] message(int conn, int m) {
+            return String.format("c%04dm%09d%n", conn, m).substring(0, 15).concat("\n").getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+}
