@@ -30,7 +30,7 @@ public final class Interrupts {
     public static boolean throwIn(String call, TaskImpl<?> target, RuntimeException e) {
         TaskImpl<?> me = Current.task(call);
         check(call, me, target);
-        if (target.inReady && target.wake == TaskImpl.WAKE_CANCELLED) {
+        if (target.blockedOn == null && target.wake == TaskImpl.WAKE_CANCELLED && target != me.loop.runningTask()) {
             throw new IllegalStateException(call + ": " + target + " is waking up with a cancellation already; "
                     + "an exception cannot be thrown into it while that is delivered (cancel() it, or wait until it ran)");
         }
@@ -56,17 +56,21 @@ public final class Interrupts {
         }
     }
 
-    /** Makes {@code e} pending and ends the target's wait if a cancel could end it. @return whether it is ready */
+    /**
+     * Makes {@code e} pending and ends the target's wait if a cancel could end it.
+     *
+     * @return whether the target is ready, or will be once the caller yields (the JDK may hand a
+     *     woken thread to the loop only then)
+     */
     static boolean deliver(TaskImpl<?> target, RuntimeException e) {
         target.pendingThrow = e;
         Scheduler loop = target.loop;
-        if (target.blockedOn != null && target.wake == TaskImpl.WAKE_NONE && target.abortable.abort(target)) {
-            loop.wake(target, TaskImpl.WAKE_THROWN);
-        }
+        boolean woken = target.blockedOn != null && target.wake == TaskImpl.WAKE_NONE && target.abortable.abort(target)
+                && loop.wake(target, TaskImpl.WAKE_THROWN);
         if (loop.tracing()) {
             loop.traceEvent(target, Trace.Kind.WAKE, "exception thrown in: " + e);
         }
-        return target.inReady;
+        return woken || target.inReady;
     }
 
     /** The start of a checkpoint of {@code me}: no blocking in a synchronous run; an exception thrown in is raised. */
