@@ -49,6 +49,8 @@ class NullArgumentsTest {
             "TaskGroup.spawn(String,ThrowingSupplier)#0",                 // task-N
             "TaskGroup.spawn(String,ThrowingRunnable)#0",                 // task-N
             "TaskGroup.start(String,Startable)#0",                        // task-N
+            "TaskGroup.spawnEager(String,ThrowingSupplier)#0",            // task-N
+            "TaskGroup.spawnEager(String,ThrowingRunnable)#0",            // task-N
             "Lock(String)#0", "RLock(String)#0", "PriorityLock(String)#0"); // unnamed
 
     private static final List<Class<?>> STATIC_API = List.of(Loop.class, CancelScope.class, Simulation.class,
