@@ -2,12 +2,16 @@ package dev.simloop;
 
 import dev.simloop.internal.AllBlockedWaiters;
 import dev.simloop.internal.Drivers;
+import dev.simloop.internal.Interrupts;
 import dev.simloop.internal.Current;
 import dev.simloop.internal.RunOutcome;
 import dev.simloop.internal.Scheduler;
+import dev.simloop.internal.Steering;
+import dev.simloop.internal.SyncRun;
 import dev.simloop.internal.TaskImpl;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -223,5 +227,131 @@ public final class Loop {
         } catch (Exception e) {
             throw new TaskFailedException(me.name(), e);
         }
+    }
+
+    /**
+     * Runs {@code fn} synchronously: nothing else runs until it returns, and it must never block
+     * (asynkit's {@code await_sync}). Any blocking call inside it — a checkpoint, a wait, a sleep, a
+     * spawn — throws {@link SynchronousBlockingException} naming the call, from where it was made.
+     * Non-blocking calls work ({@code Lock.tryAcquire}, {@code Event.isSet}, {@code Channel.trySend},
+     * and driving a {@link Monitor} or {@link Generator} whose body does not block). Called from a
+     * task, {@code fn} runs in that task; called outside any loop, it runs in the root task of a
+     * real loop made for it, so simloop code that needs a task works.
+     *
+     * @param fn the code to run
+     * @param <T> the value type
+     * @return fn's value
+     * @throws RuntimeException fn's failure (checked ones wrapped in {@link TaskFailedException})
+     */
+    public static <T> T runSync(ThrowingSupplier<T> fn) {
+        Objects.requireNonNull(fn, "Loop.runSync: fn");
+        try {
+            return SyncRun.run(fn);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            TaskImpl<?> me = Current.orNull();
+            throw new TaskFailedException(me == null ? "main" : me.name(), e);
+        }
+    }
+
+    /**
+     * Runs the ready task {@code task} now (asynkit's {@code task_switch}): the caller yields, goes
+     * to the end of the ready queue, and {@code task} takes the next step. Not a choice of the
+     * strategy: an exploring strategy does not undo it. Not a checkpoint for cancellation.
+     *
+     * @param task a {@linkplain Task#isRunnable() runnable} task of the caller's loop
+     * @throws IllegalStateException when {@code task} is not runnable
+     */
+    public static void switchTo(Task<?> task) {
+        Objects.requireNonNull(task, "Loop.switchTo: task");
+        TaskImpl<?> me = Current.task("Loop.switchTo");
+        Steering.switchTo("Loop.switchTo", me, (TaskImpl<?>) task, -1);
+    }
+
+    /**
+     * Like {@link #switchTo(Task)}, putting the caller at {@code insertPos} in the ready queue,
+     * counted from {@code task} at its head: 1 makes the caller the next in the queue after
+     * {@code task}'s step. 0 puts the caller before {@code task}: then nothing is forced, the caller
+     * yields at position 0 and {@code task} waits right behind it. Positions order the queue, which
+     * FIFO order (real mode, {@link Strategy#fifo()}) and the priority policy among equal priorities
+     * follow; an exploring strategy chooses among all ready tasks whatever their positions.
+     *
+     * @param task a {@linkplain Task#isRunnable() runnable} task of the caller's loop
+     * @param insertPos the caller's place in the ready queue; 0 or more (past the end: at the end)
+     */
+    public static void switchTo(Task<?> task, int insertPos) {
+        Objects.requireNonNull(task, "Loop.switchTo: task");
+        requirePosition("Loop.switchTo", insertPos);
+        TaskImpl<?> me = Current.task("Loop.switchTo");
+        Steering.switchTo("Loop.switchTo", me, (TaskImpl<?>) task, insertPos);
+    }
+
+    /**
+     * A checkpoint after which the caller waits at {@code pos} in the ready queue instead of at its
+     * end (asynkit's {@code sleep_insert}): 0 lets no other task run first in FIFO order. Positions
+     * mean what {@link #switchTo(Task, int)} says.
+     *
+     * @param pos the caller's place in the ready queue; 0 or more (past the end: at the end)
+     */
+    public static void sleepInsert(int pos) {
+        requirePosition("Loop.sleepInsert", pos);
+        Steering.sleepInsert(Current.task("Loop.sleepInsert"), pos);
+    }
+
+    /**
+     * Moves the runnable {@code task} to {@code pos} in the ready queue (asynkit's
+     * {@code task_reinsert}). Not a checkpoint. Positions mean what {@link #switchTo(Task, int)} says.
+     *
+     * @param task a {@linkplain Task#isRunnable() runnable} task of the caller's loop
+     * @param pos its new place; 0 is the head (past the end: at the end)
+     * @throws IllegalStateException when {@code task} is not runnable
+     */
+    public static void reinsert(Task<?> task, int pos) {
+        Objects.requireNonNull(task, "Loop.reinsert: task");
+        requirePosition("Loop.reinsert", pos);
+        Steering.reinsert("Loop.reinsert", Current.task("Loop.reinsert"), (TaskImpl<?>) task, pos);
+    }
+
+    private static void requirePosition(String call, int pos) {
+        if (pos < 0) {
+            throw new IllegalArgumentException(call + ": the position must be 0 (the head of the ready queue) or more, but was "
+                    + pos);
+        }
+    }
+
+    /**
+     * @return the {@linkplain Task#isRunnable() runnable} tasks of the caller's loop, in ready-queue
+     *     order (asynkit's {@code runnable_tasks}); with {@link #blockedTasks()} and the caller, every
+     *     unfinished task of the loop, each once
+     */
+    public static List<Task<?>> runnableTasks() {
+        return Steering.runnable(Current.task("Loop.runnableTasks").loop());
+    }
+
+    /** @return the {@linkplain Task#isBlocked() blocked} tasks of the caller's loop, in spawn order */
+    public static List<Task<?>> blockedTasks() {
+        return Steering.blocked(Current.task("Loop.blockedTasks").loop());
+    }
+
+    /**
+     * Runs {@code fn} in the calling task and raises {@link TaskTimeoutException} in it when
+     * {@code timeout} has passed on the loop clock (asynkit's {@code task_timeout}): thrown in at
+     * its blocking point like {@link Task#throwIn}, not a {@link Cancelled}, so cancel scopes and
+     * shields do not see it. A timeout that passes after {@code fn}'s last checkpoint is dropped.
+     *
+     * @param timeout how long {@code fn} may run; must not be negative
+     * @param fn the code to run
+     * @param <T> the value type
+     * @return fn's value
+     * @throws TaskTimeoutException when the timeout passed
+     */
+    public static <T> T taskTimeout(Duration timeout, ThrowingSupplier<T> fn) {
+        Objects.requireNonNull(timeout, "Loop.taskTimeout: timeout");
+        Objects.requireNonNull(fn, "Loop.taskTimeout: fn");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("Loop.taskTimeout: the timeout must not be negative, but was " + timeout);
+        }
+        return Interrupts.taskTimeout(Current.task("Loop.taskTimeout"), timeout, fn);
     }
 }

@@ -43,6 +43,16 @@ public interface Task<T> {
     void setPriority(int priority);
 
     /**
+     * Sets the task's own priority to a named one.
+     *
+     * @param priority the new priority
+     */
+    default void setPriority(Priority priority) {
+        java.util.Objects.requireNonNull(priority, "Task.setPriority: priority");
+        setPriority(priority.value());
+    }
+
+    /**
      * The priority the task runs with: the most urgent (lowest) of its own {@link #priority()} and
      * the effective priorities of all tasks waiting on the {@link dev.simloop.sync.PriorityLock}s it
      * holds, transitively (priority inheritance). The loop's {@link PriorityPolicy} and priority
@@ -51,4 +61,50 @@ public interface Task<T> {
      * @return the effective priority; lower is more urgent
      */
     int effectivePriority();
+
+    /**
+     * Whether the task waits: it is unfinished, not running, and not in the ready queue (asynkit's
+     * {@code task_is_blocked}). Every unfinished task of a loop is exactly one of blocked,
+     * {@linkplain #isRunnable() runnable}, or the running one.
+     *
+     * @return whether the task is blocked
+     */
+    boolean isBlocked();
+
+    /**
+     * Whether the task is in the ready queue, waiting for its turn (asynkit's {@code task_is_runnable}).
+     * The running task is not runnable.
+     *
+     * @return whether the task is runnable
+     */
+    boolean isRunnable();
+
+    /**
+     * Raises {@code exception} in this task at its current blocking point and runs it at once; the
+     * caller continues after the task blocks again or ends, before any other task (asynkit's
+     * {@code task_interrupt}). The wait the task was in is left as a cancel would leave it: a lock,
+     * semaphore, condition or channel stays consistent, and a task it was joining is not touched.
+     * A wait already satisfied keeps its outcome, and the exception is raised at the task's next
+     * checkpoint instead; so is one thrown into a task parked outside simloop. Not a checkpoint of
+     * the caller.
+     *
+     * @param exception the exception to raise in the task
+     * @throws IllegalStateException when the task has finished, belongs to another loop, or a
+     *     cancellation is being delivered to it
+     * @throws IllegalArgumentException when the task is the caller
+     */
+    void interrupt(RuntimeException exception);
+
+    /**
+     * Makes {@code exception} pending in this task, to be raised where it next resumes (asynkit's
+     * {@code task_throw}): a blocked task is made ready, as a cancel would, but the caller goes on
+     * first. A later {@code throwIn} replaces an exception not yet raised. Prefer
+     * {@link #interrupt}, which leaves no window in which the exception is pending.
+     *
+     * @param exception the exception to raise in the task
+     * @throws IllegalStateException when the task has finished, belongs to another loop, or a
+     *     cancellation is being delivered to it
+     * @throws IllegalArgumentException when the task is the caller
+     */
+    void throwIn(RuntimeException exception);
 }

@@ -4,6 +4,7 @@ import dev.simloop.internal.GroupImpl;
 import dev.simloop.internal.GroupRules;
 import dev.simloop.internal.Current;
 import dev.simloop.internal.StartState;
+import dev.simloop.internal.Steering;
 import dev.simloop.internal.TaskImpl;
 import java.time.Duration;
 import java.util.Objects;
@@ -223,6 +224,39 @@ public final class TaskGroup {
             throw new IllegalArgumentException("TaskGroup.spawnTimer: the interval must be positive, but was " + interval);
         }
         return spawn(name, () -> Timer.run(name, CancelScope.saturatedNanos(interval), policy, tick));
+    }
+
+    /**
+     * Spawns a task and runs it at once, depth-first (asynkit's {@code eager}): the child runs on
+     * the caller's turn until it first blocks or finishes, then the caller continues before any
+     * other task. In a simulation this is not a choice of the strategy: the order is the program's.
+     * Not a checkpoint for cancellation.
+     *
+     * @param name the task's name; null for {@code task-N}
+     * @param fn the task's body
+     * @param <T> the task's value type
+     * @return the task; already done when the child never blocked
+     */
+    public <T> Task<T> spawnEager(String name, ThrowingSupplier<T> fn) {
+        Objects.requireNonNull(fn, "TaskGroup.spawnEager: fn");
+        TaskImpl<T> child = impl.spawn(name, fn, null, "TaskGroup.spawnEager");
+        Steering.runNow(Current.task("TaskGroup.spawnEager"), child, true);
+        return child;
+    }
+
+    /**
+     * Like {@link #spawnEager(String, ThrowingSupplier)}, for a task with no value.
+     *
+     * @param name the task's name; null for {@code task-N}
+     * @param fn the task's body
+     * @return the task; its value is null
+     */
+    public Task<Void> spawnEager(String name, ThrowingRunnable fn) {
+        Objects.requireNonNull(fn, "TaskGroup.spawnEager: fn");
+        return spawnEager(name, () -> {
+            fn.run();
+            return null;
+        });
     }
 
     /** The body of a task started with {@link #start}: it calls {@code status.started(v)} when ready. */

@@ -15,6 +15,10 @@ class BenchmarksSmokeTest {
     @Test
     void taskSwitch() throws Exception {
         assertEquals(100, TaskSwitchBench.simloopCheckpoint(100));
+        MonitorBench.Echo echo = new MonitorBench.Echo();
+        echo.setup();
+        assertEquals(100, MonitorBench.oobRoundTrip(echo, 100));
+        assertEquals(100, MonitorBench.oobRoundTripInTask(100));
         TaskSwitchBench.Cont c = new TaskSwitchBench.Cont();
         c.setup();
         assertEquals(100, TaskSwitchBench.continuationYield(c, 100));

@@ -3,6 +3,7 @@ package dev.simloop.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simloop.Loop;
+import dev.simloop.Priority;
 import dev.simloop.PriorityPolicy;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
@@ -22,12 +23,12 @@ class PrioritySnippetsTest {
         List<String> order = new ArrayList<>();
         TaskGroup.with(tg -> {
             tg.spawn("housekeeping", () -> {
-                Loop.currentTask().setPriority(10); // lower value = more urgent
+                Loop.currentTask().setPriority(Priority.LOW); // 10; lower value = more urgent
                 Loop.checkpoint();
                 order.add("housekeeping");
             });
             tg.spawn("request", () -> {
-                Loop.currentTask().setPriority(-10);
+                Loop.currentTask().setPriority(Priority.HIGH); // -10
                 Loop.checkpoint();
                 order.add("request");
             });

@@ -197,6 +197,7 @@ public final class GroupImpl implements WaitTarget {
     /** Spawns a child; see {@link Scheduler#spawnTask}. */
     public <T> TaskImpl<T> spawn(String name, ThrowingSupplier<T> fn, StartState start, String call) {
         TaskImpl<?> me = Current.task(call);
+        SyncRun.checkMayBlock(me);
         if (me.loop != loop) {
             throw new IllegalStateException(call + ": this task group belongs to another loop");
         }
@@ -210,6 +211,7 @@ public final class GroupImpl implements WaitTarget {
     /** Cancels the body and every current and future child. */
     public void cancel(String call) {
         TaskImpl<?> me = Current.task(call);
+        SyncRun.checkMayBlock(me);
         if (me.loop != loop) {
             throw new IllegalStateException(call + ": this task group belongs to another loop");
         }

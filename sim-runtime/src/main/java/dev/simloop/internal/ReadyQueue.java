@@ -42,15 +42,40 @@ public final class ReadyQueue {
         return ring[(head + i) & (ring.length - 1)];
     }
 
+    /** Appends {@code t}, or puts it at {@code t.insertAt} when the program asked for a place (see {@link Steering}). */
     void add(TaskImpl<?> t) {
         if (size == ring.length) {
             grow();
         }
         ring[(head + size) & (ring.length - 1)] = t;
         size++;
+        if (t.insertAt >= 0) {
+            moveLastTo(Math.min(t.insertAt, size - 1));
+            t.insertAt = -1;
+        }
         if (stamps) {
             t.readyStamp = removals;
         }
+    }
+
+    /** Moves the last task to index {@code i}, shifting those from {@code i} on one place towards the tail. */
+    private void moveLastTo(int i) {
+        int mask = ring.length - 1;
+        TaskImpl<?> t = ring[(head + size - 1) & mask];
+        for (int k = size - 1; k > i; k--) {
+            ring[(head + k) & mask] = ring[(head + k - 1) & mask];
+        }
+        ring[(head + i) & mask] = t;
+    }
+
+    /** @return the index of {@code t} in the queue, or -1 */
+    int indexOf(TaskImpl<?> t) {
+        for (int k = 0; k < size; k++) {
+            if (get(k) == t) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     /** @return how many tasks were taken from this queue since {@code t}, which is in it, was added */

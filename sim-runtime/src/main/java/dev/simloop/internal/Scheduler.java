@@ -41,10 +41,12 @@ public final class Scheduler {
     final long seed;
 
     // ---- collaborators
-    private final ReadyQueue ready = new ReadyQueue();
+    /** The ready tasks; {@link Steering} moves them where the program asks. */
+    final ReadyQueue ready = new ReadyQueue();
     private final Timers timers = new Timers(this);
     private final Inbox inbox = new Inbox();
     final OutsideWaits outside = new OutsideWaits(this);
+    final Steering steering = new Steering();
 
     // ---- driver-thread state
     Thread driver;
@@ -347,6 +349,11 @@ public final class Scheduler {
     }
 
     private TaskImpl<?> pickNext() {
+        TaskImpl<?> forced = steering.forcedPick(ready); // the program's own switch: not a choice
+        if (forced != null) {
+            pickedAmong = 1;
+            return forced;
+        }
         // Priority policy (issue 3): the strategy chooses only among the most urgent ready tasks.
         ReadyQueue from = priorityPolicy == null ? ready : priorityPolicy.narrow(ready);
         int n = from.size();
@@ -435,14 +442,10 @@ public final class Scheduler {
     /** The step of {@code t} has ended: the determinism check compares how. */
     private void stepEnded(TaskImpl<?> t) {
         if (determinismCheck != null && !killing) {
-            checkStep(t);
-        }
-    }
-
-    private void checkStep(TaskImpl<?> t) {
-        String divergence = determinismCheck.stepEnded(steps, t, lastReadyCount, clock.now(), digest);
-        if (divergence != null && abortFailure == null) {
-            abortFailure = DeterminismCheck.failure(divergence);
+            String divergence = determinismCheck.stepEnded(steps, t, lastReadyCount, clock.now(), digest);
+            if (divergence != null && abortFailure == null) {
+                abortFailure = DeterminismCheck.failure(divergence);
+            }
         }
     }
 
@@ -638,6 +641,7 @@ public final class Scheduler {
         if (w == TaskImpl.WAKE_KILLED) {
             throw new TaskAbandoned("the run has ended");
         }
+        Interrupts.afterWake(me, w);
         if (w == TaskImpl.WAKE_CANCELLED) {
             CancelScopeTree.Node by = CancelScopeTree.cancelledFor(this, me);
             if (by != null) {
@@ -702,6 +706,7 @@ public final class Scheduler {
         if (killing) {
             throw new TaskAbandoned("the run has ended");
         }
+        Interrupts.atCheckpoint(me);
         if (CancelScopeTree.cancelledFor(this, me) != null) {
             schedulePoint();
             raiseIfCancelled(me); // cancellation is level-triggered: only this task could lift it meanwhile
@@ -767,6 +772,7 @@ public final class Scheduler {
             return;
         }
         Thread.yield();
+        Interrupts.raisePending(running);
     }
 
     /**

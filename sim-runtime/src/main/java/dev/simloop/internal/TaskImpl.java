@@ -51,6 +51,8 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
     static final int WAKE_CANCELLED = 2;
     /** Woken to unwind because its run has ended. */
     static final int WAKE_KILLED = 3;
+    /** Woken because an exception was thrown in ({@link Interrupts}): the wait raises {@link #pendingThrow}. */
+    static final int WAKE_THROWN = 4;
 
     final Scheduler loop;
     /** Spawn order within the loop: deterministic, unlike thread ids. */
@@ -114,6 +116,13 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
      */
     Object lastObject;
 
+    /** Where the ready queue puts the task when it next becomes ready (see {@link Steering}); -1: at the tail. */
+    int insertAt = -1;
+    /** An exception thrown in by another task, raised where the task next resumes (see {@link Interrupts}). */
+    RuntimeException pendingThrow;
+    /** How many {@code Loop.runSync} calls the task is inside: blocking calls then fail (see {@link SyncRun}). */
+    int syncRuns;
+
     // ---- priority (issue 3)
     /** The resources (locks) the task holds, linked through them; see HeldResource. */
     HeldResource heldHead;
@@ -164,6 +173,7 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
             // throws TaskAbandoned when the task first runs after its run has ended (unwinding an
             // aborted run): user code must not start then
             Current.task("a task's start");
+            Interrupts.raisePending(this); // thrown in before it ever ran
             v = body.get();
         } catch (Throwable e) {
             f = explainHumongousStack(e);
@@ -353,6 +363,28 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
         if (me.loop != loop) {
             throw new IllegalStateException(call + ": task '" + name + "' belongs to another loop");
         }
+    }
+
+    @Override
+    public boolean isBlocked() {
+        return Steering.isBlocked(this);
+    }
+
+    @Override
+    public boolean isRunnable() {
+        return inReady;
+    }
+
+    @Override
+    public void interrupt(RuntimeException e) {
+        java.util.Objects.requireNonNull(e, "Task.interrupt: exception");
+        Interrupts.interrupt("Task.interrupt", this, e);
+    }
+
+    @Override
+    public void throwIn(RuntimeException e) {
+        java.util.Objects.requireNonNull(e, "Task.throwIn: exception");
+        Interrupts.throwIn("Task.throwIn", this, e);
     }
 
     @Override

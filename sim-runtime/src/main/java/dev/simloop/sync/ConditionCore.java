@@ -1,6 +1,5 @@
 package dev.simloop.sync;
 
-import dev.simloop.Cancelled;
 import dev.simloop.internal.Priorities;
 import dev.simloop.internal.Current;
 import dev.simloop.internal.Scheduler;
@@ -37,7 +36,7 @@ final class ConditionCore implements WaitTarget {
         RuntimeException failure = null;
         try {
             waiters.park(me, this);
-        } catch (Cancelled e) {
+        } catch (RuntimeException e) { // a cancel, or an exception thrown in (Task.interrupt): the lock is taken back first
             failure = e;
         }
         try {

@@ -61,6 +61,8 @@ class NullArgumentsTest {
             "Supervisor.spawn(String,ThrowingRunnable)#0",                // task-N
             "PersistentTaskGroup.spawn(String,ThrowingSupplier)#0",       // task-N
             "PersistentTaskGroup.spawn(String,ThrowingRunnable)#0",       // task-N
+            "TaskGroup.spawnEager(String,ThrowingSupplier)#0",            // task-N
+            "TaskGroup.spawnEager(String,ThrowingRunnable)#0",            // task-N
             "Lock(String)#0", "RLock(String)#0", "PriorityLock(String)#0", // unnamed
             "Event(String)#0", "Semaphore(int,String)#1", "Channel(int,String)#1", "Condition(Lock,String)#1", // unnamed
             "SimResult.writeHtmlReport(Path,String,String)#2");          // no shrunk line

@@ -1,0 +1,208 @@
+package dev.simloop;
+
+import java.util.ArrayDeque;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * A generator whose body yields values with a method call (asynkit's {@code GeneratorObject}):
+ *
+ * <pre>{@code
+ * try (Generator<Integer> g = Generator.of(gen -> { gen.yield(1); gen.yield(2); })) {
+ *     for (int v : g) { ... }   // 1, 2
+ * }
+ * }</pre>
+ *
+ * Iterating pulls the next value: the body runs until it yields one, on the iterating thread, as a
+ * {@link Monitor} body does — no other task runs in between, and a body that blocks blocks the
+ * iterating task. Because {@code yield} is a method, the body can hand {@code g} to helpers, and to
+ * other tasks: a value yielded by another task does not suspend the body; it is buffered, in the
+ * order yielded, and that {@code yield} returns null. A generator iterates once. It works from a
+ * task and, when the body never blocks, outside any loop (through {@link Loop#runSync}).
+ *
+ * @param <T> the type of the values
+ */
+public final class Generator<T> implements Iterable<T>, AutoCloseable {
+    /** A generator's body. */
+    @FunctionalInterface
+    public interface Body<T> {
+        /**
+         * Yields the values.
+         *
+         * @param g the generator: call {@link Generator#yield} on it
+         * @throws Exception any failure, thrown to the iterating code
+         */
+        void run(Generator<T> g) throws Exception;
+    }
+
+    private final Monitor<T, Object> monitor = new Monitor<>();
+    private final Body<T> body;
+    private Iterator<T> iterator;
+
+    private Generator(Body<T> body) {
+        this.body = body;
+    }
+
+    /**
+     * @param body yields the values
+     * @param <T> the type of the values
+     * @return a generator that runs {@code body} when first iterated
+     */
+    public static <T> Generator<T> of(Body<T> body) {
+        Objects.requireNonNull(body, "Generator.of: body");
+        return new Generator<>(body);
+    }
+
+    /**
+     * Hands {@code value} to the iterating code. Called by the body itself (on its thread), it suspends
+     * the body until the next value is asked for; called by another task, it buffers the value.
+     *
+     * @param value the value
+     * @return what {@link Iterator#send} resumed the body with, or null
+     * @throws RuntimeException what {@link Iterator#throwIn} resumed the body with
+     */
+    public Object yield(T value) {
+        Iterator<T> it = iterator;
+        if (it == null || it.finished) {
+            throw new IllegalStateException("Generator.yield: the generator is " + (it == null ? "not being iterated"
+                    : "finished") + "; yield from its body, or from a task the body waits for");
+        }
+        if (it.inBody()) {
+            return monitor.oob(value);
+        }
+        it.buffered.add(value);
+        return null;
+    }
+
+    /**
+     * @return the generator's iterator; a generator iterates once
+     * @throws IllegalStateException when called a second time
+     */
+    @Override
+    public Iterator<T> iterator() {
+        if (iterator != null) {
+            throw new IllegalStateException("Generator.iterator: a generator iterates once; make another with Generator.of");
+        }
+        iterator = new Iterator<>(this);
+        return iterator;
+    }
+
+    /** Ends the body if it has not finished (see {@link Iterator#close()}). */
+    @Override
+    public void close() {
+        if (iterator != null) {
+            iterator.close();
+        }
+    }
+
+    /**
+     * The iterator of a {@link Generator}, with asynkit's {@code asend}, {@code athrow} and {@code aclose}.
+     *
+     * @param <T> the type of the values
+     */
+    public static final class Iterator<T> implements java.util.Iterator<T>, AutoCloseable {
+        private final Monitor.Run<T, Object, Void> run;
+        private final ArrayDeque<T> buffered = new ArrayDeque<>();
+        private final Thread owner = Thread.currentThread();
+        private boolean finished;
+        /** Whether the body waits in its own {@code yield}, to be resumed. */
+        private boolean suspended;
+        /** Whether the body is running, resumed by this iterator. */
+        private boolean running;
+
+        Iterator(Generator<T> g) {
+            this.run = g.monitor.start(() -> {
+                g.body.run(g);
+                return null;
+            });
+        }
+
+        /** @return whether the calling thread is running the body now */
+        boolean inBody() {
+            return running && Thread.currentThread() == owner;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (buffered.isEmpty() && !finished) {
+                resume(null, null);
+            }
+            return !buffered.isEmpty();
+        }
+
+        @Override
+        public T next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("Generator.Iterator.next: the generator has finished");
+            }
+            return buffered.poll();
+        }
+
+        /**
+         * Resumes the body, whose own pending {@link Generator#yield} returns {@code value}, and
+         * returns the next value. Values already buffered (from other tasks) come first; the body then
+         * gets {@code value} when it is resumed.
+         *
+         * @param value what the body's yield returns
+         * @return the next value
+         * @throws NoSuchElementException when the generator finishes instead
+         */
+        public T send(Object value) {
+            if (buffered.isEmpty() && !finished) {
+                if (!suspended) {
+                    throw new IllegalStateException("Generator.Iterator.send: the body has not yielded yet; "
+                            + "start it with next()");
+                }
+                resume(value, null);
+            }
+            return next();
+        }
+
+        /**
+         * Resumes the body, whose own pending {@link Generator#yield} throws {@code e}, and returns
+         * the next value if it goes on.
+         *
+         * @param e the exception
+         * @return the next value
+         * @throws RuntimeException {@code e} or another failure of the body
+         * @throws NoSuchElementException when the generator finishes instead
+         */
+        public T throwIn(RuntimeException e) {
+            Objects.requireNonNull(e, "Generator.Iterator.throwIn: e");
+            if (!suspended) {
+                throw new IllegalStateException("Generator.Iterator.throwIn: the body is not waiting in a yield");
+            }
+            resume(null, e);
+            return next();
+        }
+
+        /** Ends the body if it has not finished: its pending yield throws, so its {@code finally} blocks run. */
+        @Override
+        public void close() {
+            finished = true;
+            suspended = false;
+            run.close();
+        }
+
+        private void resume(Object value, RuntimeException e) {
+            boolean wasSuspended = suspended;
+            suspended = false;
+            running = true;
+            Monitor.Step<T, Void> step;
+            try {
+                step = !wasSuspended ? run.next() : e != null ? run.throwIn(e) : run.send(value);
+            } catch (RuntimeException | Error failure) {
+                finished = true;
+                throw failure;
+            } finally {
+                running = false;
+            }
+            suspended = step.isOob();
+            if (step.isOob()) {
+                buffered.add(step.oob());
+            } else {
+                finished = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.simloop.internal;
+
+import dev.simloop.TaskFailedException;
+import dev.simloop.TaskTimeoutException;
+import dev.simloop.ThrowingSupplier;
+import java.time.Duration;
+
+/**
+ * Exceptions raised in a task by another (asynkit's {@code task_throw}, {@code task_interrupt},
+ * {@code task_timeout}). The exception is <em>pending</em> on the target ({@link TaskImpl#pendingThrow})
+ * until the target takes it, at the first of these places:
+ * <ul>
+ *   <li>a wait in simloop that a cancel could end: the wait is left the way a cancel leaves it
+ *       (through its {@link Abortable}, so the primitive stays consistent) and the blocking call throws;
+ *   <li>the schedule point it yielded at, or its start if it never ran;
+ *   <li>otherwise its next checkpoint: a wait that was already satisfied (a lock handed over, a value
+ *       received) keeps its outcome, and a task parked outside simloop takes it when it is back.
+ * </ul>
+ * Nothing else is touched: a target waiting in {@code join()} leaves the joined task alone.
+ */
+public final class Interrupts {
+    private Interrupts() {
+    }
+
+    /**
+     * {@code Task.throwIn}: makes {@code e} pending on {@code target}, replacing an earlier one.
+     *
+     * @return whether the target is now ready to take it at once
+     */
+    public static boolean throwIn(String call, TaskImpl<?> target, RuntimeException e) {
+        TaskImpl<?> me = Current.task(call);
+        check(call, me, target);
+        if (target.blockedOn == null && target.wake == TaskImpl.WAKE_CANCELLED && target != me.loop.runningTask()) {
+            throw new IllegalStateException(call + ": " + target + " is waking up with a cancellation already; "
+                    + "an exception cannot be thrown into it while that is delivered (cancel() it, or wait until it ran)");
+        }
+        return deliver(target, e);
+    }
+
+    /** {@code Task.interrupt}: {@link #throwIn}, then the target runs at once and the caller right after it. */
+    public static void interrupt(String call, TaskImpl<?> target, RuntimeException e) {
+        if (throwIn(call, target, e)) {
+            Steering.runNow(Current.task(call), target, true);
+        }
+    }
+
+    private static void check(String call, TaskImpl<?> me, TaskImpl<?> target) {
+        if (target.loop != me.loop) {
+            throw new IllegalStateException(call + ": " + target + " belongs to another loop");
+        }
+        if (target == me) {
+            throw new IllegalArgumentException(call + ": " + target + " is the calling task; throw the exception instead");
+        }
+        if (target.done) {
+            throw new IllegalStateException(call + ": " + target + " has already finished");
+        }
+    }
+
+    /**
+     * Makes {@code e} pending and ends the target's wait if a cancel could end it.
+     *
+     * @return whether the target is ready, or will be once the caller yields (the JDK may hand a
+     *     woken thread to the loop only then)
+     */
+    static boolean deliver(TaskImpl<?> target, RuntimeException e) {
+        target.pendingThrow = e;
+        Scheduler loop = target.loop;
+        boolean woken = target.blockedOn != null && target.wake == TaskImpl.WAKE_NONE && target.abortable.abort(target)
+                && loop.wake(target, TaskImpl.WAKE_THROWN);
+        if (loop.tracing()) {
+            loop.traceEvent(target, Trace.Kind.WAKE, "exception thrown in: " + e);
+        }
+        return woken || target.inReady;
+    }
+
+    /** The start of a checkpoint of {@code me}: no blocking in a synchronous run; an exception thrown in is raised. */
+    static void atCheckpoint(TaskImpl<?> me) {
+        SyncRun.checkMayBlock(me);
+        raisePending(me);
+    }
+
+    /** {@code me} was woken from a wait in simloop for {@code reason}: an exception thrown in ended the wait. */
+    static void afterWake(TaskImpl<?> me, int reason) {
+        if (reason == TaskImpl.WAKE_THROWN) {
+            raisePending(me);
+        }
+    }
+
+    /** Raises the exception pending on {@code me}, if any (it is taken: raised once). */
+    static void raisePending(TaskImpl<?> me) {
+        RuntimeException e = me.pendingThrow;
+        if (e != null) {
+            me.pendingThrow = null;
+            throw e;
+        }
+    }
+
+    /**
+     * {@code Loop.taskTimeout}: runs {@code fn}, raising {@link TaskTimeoutException} in {@code me}
+     * when the loop clock reaches the deadline, whatever its cancel scopes say.
+     */
+    public static <T> T taskTimeout(TaskImpl<?> me, Duration d, ThrowingSupplier<T> fn) {
+        Scheduler loop = me.loop;
+        long nanos = Scheduler.saturatedNanos(d);
+        long now = loop.now();
+        TimeoutTimer timer = new TimeoutTimer(me, d);
+        loop.arm(timer, nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos);
+        try {
+            return fn.get();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new TaskFailedException(me.name(), e);
+        } finally {
+            loop.disarm(timer);
+            if (me.pendingThrow == timer.exception) {
+                me.pendingThrow = null; // fired after fn's last checkpoint: fn has finished in time for it
+            }
+        }
+    }
+
+    /** The timer of one {@code Loop.taskTimeout}: at the deadline, its exception is thrown in. */
+    private static final class TimeoutTimer extends Timer {
+        private final TaskImpl<?> task;
+        private final Duration timeout;
+        private TaskTimeoutException exception;
+
+        TimeoutTimer(TaskImpl<?> task, Duration timeout) {
+            super(KIND_DEADLINE);
+            this.task = task;
+            this.timeout = timeout;
+        }
+
+        @Override
+        void fire(Scheduler loop) {
+            if (!task.done) {
+                exception = new TaskTimeoutException(task.name(), timeout);
+                deliver(task, exception);
+            }
+        }
+
+        @Override
+        String describe() {
+            return "the task timeout of " + task + " (" + timeout + ")";
+        }
+    }
+}

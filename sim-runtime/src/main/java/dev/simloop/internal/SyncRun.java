@@ -1,0 +1,65 @@
+package dev.simloop.internal;
+
+import dev.simloop.SynchronousBlockingException;
+import dev.simloop.ThrowingSupplier;
+
+/**
+ * {@code Loop.runSync}: code written for simloop run without letting anything else run. A task in
+ * a synchronous run has {@link TaskImpl#syncRuns} above zero; every blocking call checks it at its
+ * start (the cancellation check of a checkpoint, a spawn) and fails with
+ * {@link SynchronousBlockingException}. Non-blocking calls work as they do in any task.
+ */
+public final class SyncRun {
+    private SyncRun() {
+    }
+
+    /**
+     * Runs {@code fn} synchronously in the calling task, or, outside any loop, in the root task of a
+     * real loop made for it.
+     */
+    public static <T> T run(ThrowingSupplier<T> fn) throws Exception {
+        TaskImpl<?> me = Current.orNull();
+        if (me == null) {
+            Scheduler loop = Scheduler.real();
+            RunOutcome o = Drivers.call(() -> loop.run(() -> run(fn)), caller -> loop.requestStop());
+            Throwable f = o.failure();
+            if (f instanceof Exception e) {
+                throw e;
+            }
+            if (f instanceof Error e) {
+                throw e;
+            }
+            @SuppressWarnings("unchecked") // what fn returned
+            T value = (T) o.value();
+            return value;
+        }
+        me.syncRuns++;
+        try {
+            return fn.get();
+        } finally {
+            me.syncRuns--;
+        }
+    }
+
+    /** The start of a blocking call of {@code me}: fails if {@code me} runs synchronously. */
+    static void checkMayBlock(TaskImpl<?> me) {
+        if (me.syncRuns > 0) {
+            throw blocked();
+        }
+    }
+
+    /** @return the exception for a blocking call made in a synchronous run, naming the call from its own stack */
+    static SynchronousBlockingException blocked() {
+        String call = "a blocking call";
+        for (StackTraceElement e : new Throwable().getStackTrace()) {
+            String c = e.getClassName();
+            if (Frames.isUserFrame(e)) {
+                break;
+            }
+            if (c.startsWith("dev.simloop.") && !c.startsWith("dev.simloop.internal.") && !c.contains("Core")) {
+                call = c.substring(c.lastIndexOf('.') + 1) + "." + e.getMethodName();
+            }
+        }
+        return new SynchronousBlockingException(call);
+    }
+}

@@ -1,0 +1,213 @@
+package dev.simloop.steering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simloop.Generator;
+import dev.simloop.Loop;
+import dev.simloop.Monitor;
+import dev.simloop.OobData;
+import dev.simloop.TaskGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Monitor and Generator: in tasks of both modes, and outside any loop. */
+class MonitorGeneratorTest {
+    /** asynkit's readline example: the parser asks for more data with oob(null) until it has a whole line. */
+    static final class Buffer {
+        private final StringBuilder data = new StringBuilder();
+
+        void fill(String s) {
+            data.append(s);
+        }
+
+        String readline() {
+            int nl = data.indexOf("\n");
+            int end = nl < 0 ? data.length() : nl + 1;
+            String line = data.substring(0, end);
+            data.delete(0, end);
+            return line;
+        }
+    }
+
+    static String readline(Monitor<Object, Object> m, Buffer buffer) {
+        String l = buffer.readline();
+        while (!l.endsWith("\n")) {
+            m.oob(null); // ask for more data in the buffer
+            l += buffer.readline();
+        }
+        return l;
+    }
+
+    static String manager(Buffer buffer, List<String> io) {
+        Monitor<Object, Object> m = new Monitor<>();
+        Monitor.Run<Object, Object, String> a = m.start(() -> readline(m, buffer));
+        int reads = 0;
+        while (true) {
+            try {
+                return a.await();
+            } catch (OobData oob) {
+                buffer.fill(io.get(reads++));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void theReadlineParserKeepsItsStateWhileTheCallerFillsTheBuffer(boolean simulated) {
+        String line = BothModes.run(simulated, () -> manager(new Buffer(), List.of("hel", "lo wor", "ld\nrest")));
+        assertThat(line).isEqualTo("hello world\n");
+        assertThat(manager(new Buffer(), List.of("outside ", "any loop\n"))).isEqualTo("outside any loop\n");
+    }
+
+    @Test
+    void stepsCarryOobValuesSentValuesAndTheResult() {
+        Monitor<String, Integer> m = new Monitor<>();
+        Monitor.Run<String, Integer, Integer> run = m.start(() -> m.oob("a") + m.oob("b"));
+        assertThatThrownBy(() -> run.send(1)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("Monitor.Run.send: the body has not started; start it with next() (a value or exception can "
+                        + "only answer an oob value)");
+        assertThat(run.next().oob()).isEqualTo("a");
+        assertThat(run.send(2).oob()).isEqualTo("b");
+        Monitor.Step<String, Integer> end = run.send(40);
+        assertThat(end.isOob()).isFalse();
+        assertThat(end.result()).isEqualTo(42);
+        assertThat(run.isDone()).isTrue();
+    }
+
+    @Test
+    void throwInRaisesAtTheOobCallAndCloseRunsTheBodysFinally() {
+        List<String> log = new ArrayList<>();
+        Monitor<String, String> m = new Monitor<>();
+        Monitor.Run<String, String, String> run = m.start(() -> {
+            try {
+                m.oob("first");
+            } catch (IllegalArgumentException e) {
+                log.add("caught " + e.getMessage());
+            }
+            try {
+                m.oob("second");
+                return "never";
+            } finally {
+                log.add("finally");
+            }
+        });
+        run.next();
+        assertThat(run.throwIn(new IllegalArgumentException("bad input")).oob()).isEqualTo("second");
+        run.close();
+        assertThat(log).containsExactly("caught bad input", "finally");
+        assertThat(run.isDone()).isTrue();
+    }
+
+    @Test
+    void oobOutsideABodyIsRejected() {
+        Monitor<String, String> m = new Monitor<>();
+        assertThatThrownBy(() -> m.oob("x")).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Monitor.oob: called outside the body of a run of this monitor");
+    }
+
+    /** Driving a monitor is not a scheduling point; a body that sleeps blocks the driving task as a whole. */
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void drivingIsNotASchedulingPointButABlockingBodyBlocksItsTask(boolean simulated) {
+        List<String> log = BothModes.run(simulated, () -> {
+            List<String> l = new ArrayList<>();
+            TaskGroup.with(tg -> {
+                tg.spawn("other", () -> l.add("other ran"));
+                Monitor<Integer, Void> m = new Monitor<>();
+                Monitor.Run<Integer, Void, String> run = m.start(() -> {
+                    for (int i = 0; i < 3; i++) {
+                        m.oob(i);
+                    }
+                    Loop.sleep(Duration.ofMillis(5));
+                    return "slept";
+                });
+                for (int i = 0; i < 3; i++) {
+                    l.add("oob " + run.next().oob());
+                }
+                l.add(run.next().result());
+                return null;
+            });
+            return l;
+        });
+        assertThat(log).containsExactly("oob 0", "oob 1", "oob 2", "other ran", "slept");
+    }
+
+    static void generator(Generator<Integer> g) {
+        g.yield(1); // yield directly
+        TaskGroup.with(tg -> tg.spawn("helper", () -> {
+            g.yield(2); // have someone else yield
+        }).join());
+        g.yield(3);
+    }
+
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void aGeneratorYieldsFromItsBodyAndFromTasksItHandsItTo(boolean simulated) {
+        List<Integer> values = BothModes.run(simulated, () -> {
+            List<Integer> v = new ArrayList<>();
+            try (Generator<Integer> g = Generator.of(MonitorGeneratorTest::generator)) {
+                for (int x : g) {
+                    v.add(x);
+                }
+            }
+            return v;
+        });
+        assertThat(values).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void aGeneratorThatNeverBlocksRunsOutsideAnyLoopAndInRunSync() {
+        List<Integer> plain = new ArrayList<>();
+        for (int x : Generator.<Integer>of(g -> {
+            g.yield(1);
+            g.yield(2);
+        })) {
+            plain.add(x);
+        }
+        assertThat(plain).containsExactly(1, 2);
+        List<Integer> sync = Loop.runSync(() -> {
+            List<Integer> v = new ArrayList<>();
+            Generator.<Integer>of(g -> {
+                for (int i = 0; i < 3; i++) {
+                    g.yield(i);
+                }
+            }).forEach(v::add);
+            return v;
+        });
+        assertThat(sync).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void sendThrowInAndCloseOnAGeneratorIterator() {
+        List<Object> log = new ArrayList<>();
+        Generator<String> gen = Generator.of(g -> {
+            try {
+                Object got = g.yield("first");
+                log.add("got " + got);
+                try {
+                    g.yield("second");
+                } catch (IllegalStateException e) {
+                    log.add("caught " + e.getMessage());
+                }
+                g.yield("third");
+                g.yield("never taken");
+            } finally {
+                log.add("finally");
+            }
+        });
+        Generator.Iterator<String> it = gen.iterator();
+        assertThat(it.next()).isEqualTo("first");
+        assertThat(it.send("hello")).isEqualTo("second");
+        assertThat(it.throwIn(new IllegalStateException("stop"))).isEqualTo("third");
+        it.close();
+        assertThat(it.hasNext()).isFalse();
+        assertThat(log).containsExactly("got hello", "caught stop", "finally");
+        assertThatThrownBy(gen::iterator).isInstanceOf(IllegalStateException.class)
+                .hasMessage("Generator.iterator: a generator iterates once; make another with Generator.of");
+    }
+}

@@ -1,0 +1,174 @@
+package dev.simloop.steering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simloop.Loop;
+import dev.simloop.Priority;
+import dev.simloop.Simulation;
+import dev.simloop.Strategy;
+import dev.simloop.SynchronousBlockingException;
+import dev.simloop.Task;
+import dev.simloop.TaskGroup;
+import dev.simloop.sync.Channel;
+import dev.simloop.sync.Event;
+import dev.simloop.sync.Lock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** switchTo, sleepInsert, reinsert, runnableTasks, blockedTasks, isBlocked, isRunnable; runSync; Priority. */
+class SchedulingHelpersTest {
+    private static List<String> threeWorkers(java.util.function.Consumer<List<Task<?>>> steer) {
+        List<String> log = new ArrayList<>();
+        TaskGroup.with(tg -> {
+            List<Task<?>> ts = new ArrayList<>();
+            for (String n : List.of("a", "b", "c")) {
+                ts.add(tg.spawn(n, () -> log.add(n)));
+            }
+            steer.accept(ts);
+            log.add("main");
+            return null;
+        });
+        return log;
+    }
+
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void switchToRunsTheTargetNextEvenUnderAnExploringStrategy(boolean simulated) {
+        List<String> log = BothModes.run(simulated, () -> threeWorkers(ts -> Loop.switchTo(ts.get(2))));
+        assertThat(log.get(0)).isEqualTo("c");
+    }
+
+    @Test
+    void inFifoOrderPositionsPlaceTheCaller() {
+        assertThat(Loop.run(() -> threeWorkers(ts -> Loop.switchTo(ts.get(2), 1)))).containsExactly("c", "main", "a", "b");
+        assertThat(Loop.run(() -> threeWorkers(ts -> Loop.switchTo(ts.get(2), 0)))).containsExactly("main", "c", "a", "b");
+        assertThat(Loop.run(() -> threeWorkers(ts -> Loop.sleepInsert(1)))).containsExactly("a", "main", "b", "c");
+        assertThat(Loop.run(() -> threeWorkers(ts -> {
+            Loop.reinsert(ts.get(1), 0);
+            Loop.checkpoint();
+        }))).containsExactly("b", "a", "c", "main");
+    }
+
+    @Test
+    void switchingToATaskThatIsNotRunnableNamesWhatItIsDoing() {
+        String m = Loop.run(() -> TaskGroup.with(tg -> {
+            Event e = new Event();
+            Task<Void> t = tg.spawn("waiter", e::await);
+            Loop.checkpoint();
+            try {
+                Loop.switchTo(t);
+                return "switched";
+            } catch (IllegalStateException ex) {
+                return ex.getMessage();
+            } finally {
+                e.set();
+            }
+        }));
+        assertThat(m).startsWith("Loop.switchTo: task 'waiter' is not runnable (it is blocked on ")
+                .endsWith("); only a task waiting in the ready queue can be moved or switched to (check Task.isRunnable())");
+    }
+
+    /** asynkit's identity: every unfinished task is exactly one of runnable, blocked, current, over many schedules. */
+    @Test
+    void everyUnfinishedTaskIsRunnableBlockedOrCurrentExactlyOnce() {
+        for (long seed = 0; seed < 60; seed++) {
+            int checked = Simulation.builder().seed(seed).strategy(Strategy.random()).run(() -> {
+                List<Task<?>> all = new ArrayList<>(List.of(Loop.currentTask())); // every task of the run
+                Lock lock = new Lock();
+                Channel<Integer> ch = new Channel<>(1);
+                int[] checks = {0};
+                Runnable check = () -> {
+                    Set<Task<?>> live = new HashSet<>();
+                    for (Task<?> t : all) {
+                        if (!t.isDone()) {
+                            live.add(t);
+                        }
+                    }
+                    List<Task<?>> runnable = Loop.runnableTasks();
+                    List<Task<?>> blocked = Loop.blockedTasks();
+                    Set<Task<?>> union = new HashSet<>(runnable);
+                    union.addAll(blocked);
+                    union.add(Loop.currentTask());
+                    assertThat(runnable.size() + blocked.size() + 1).isEqualTo(union.size()); // disjoint
+                    assertThat(union).isEqualTo(live);
+                    runnable.forEach(t -> assertThat(t.isRunnable() && !t.isBlocked()).isTrue());
+                    blocked.forEach(t -> assertThat(t.isBlocked() && !t.isRunnable()).isTrue());
+                    checks[0]++;
+                };
+                TaskGroup.with(tg -> {
+                    for (int i = 0; i < 4; i++) {
+                        int id = i;
+                        all.add(tg.spawn("w" + i, () -> {
+                            check.run();
+                            lock.acquire();
+                            Loop.sleep(Duration.ofMillis(id));
+                            lock.release();
+                            check.run();
+                            if (id % 2 == 0) {
+                                ch.send(id);
+                            } else {
+                                ch.receive();
+                            }
+                            check.run();
+                        }));
+                    }
+                    check.run();
+                    return null;
+                });
+                return checks[0];
+            }).value();
+            assertThat(checked).isEqualTo(13);
+        }
+    }
+
+    @Test
+    void runSyncRunsNonBlockingCodeAndNamesTheFirstBlockingCall() {
+        Event e = new Event();
+        Lock lock = new Lock();
+        String ok = Loop.runSync(() -> {
+            boolean got = lock.tryAcquire();
+            lock.release();
+            Channel<String> ch = new Channel<>(1);
+            ch.trySend("v");
+            return e.isSet() + " " + got + " " + ch.tryReceive();
+        });
+        assertThat(ok).isEqualTo("false true v");
+        SynchronousBlockingException sleep = org.junit.jupiter.api.Assertions.assertThrows(
+                SynchronousBlockingException.class, () -> Loop.runSync(() -> {
+                    Loop.sleep(Duration.ofMillis(1));
+                    return null;
+                }));
+        assertThat(sleep.getMessage()).startsWith("Loop.sleep blocks, but it was called inside Loop.runSync");
+        assertThat(sleep.getStackTrace()).anyMatch(f -> f.getClassName().equals(SchedulingHelpersTest.class.getName()));
+        String inTask = Loop.run(() -> {
+            try {
+                return "no failure " + Loop.runSync(() -> TaskGroup.with(tg -> tg.spawn(() -> 1)).join());
+            } catch (SynchronousBlockingException ex) {
+                return ex.getMessage().substring(0, ex.getMessage().indexOf(" blocks")) + " / after: "
+                        + Loop.runSync(() -> "fine");
+            }
+        });
+        assertThat(inTask).isEqualTo("TaskGroup.spawn / after: fine");
+        assertThatThrownBy(() -> Loop.runSync(() -> {
+            lock.acquire();
+            return null;
+        })).isInstanceOf(SynchronousBlockingException.class).hasMessageStartingWith("Lock.acquire blocks");
+    }
+
+    @Test
+    void priorityNamesAreAsynkitsValues() {
+        assertThat(List.of(Priority.HIGH.value(), Priority.NORMAL.value(), Priority.LOW.value())).containsExactly(-10, 0, 10);
+        int p = Loop.run(() -> {
+            Loop.currentTask().setPriority(Priority.LOW);
+            return Loop.currentTask().priority();
+        });
+        assertThat(p).isEqualTo(10);
+    }
+}
