@@ -1,19 +1,33 @@
 package dev.simloop;
 
+import dev.simloop.internal.CostBoundedSearch;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A systematic search through a program's schedules: every schedule with at most a given number
- * of preemptions (recorded choices other than the FIFO head, {@link Schedule#preemptions()}), the
- * FIFO schedule first, then those with one preemption, then two, and so on (iterative preemption
- * bounding, after CHESS). {@link Exploration#exhaustive(int)} runs it for you; drive it yourself
- * when each run needs set-up of its own (the JUnit extension gives every schedule a fresh test
- * instance):
+ * A systematic search through a program's schedules, fewest first, in one of three measures:
+ *
+ * <ul>
+ *   <li>{@link #preemptions(int)}: every schedule with at most {@code k} preemptions as CHESS
+ *       counts them ({@link SimResult#preemptions()}), starting from the schedule without any
+ *       ({@link Strategy#nonPreemptive()}): iterative preemption bounding (Musuvathi and Qadeer,
+ *       PLDI 2007), which {@link Exploration#preemptionBounded(int)} runs;
+ *   <li>{@link #delays(int)}: every schedule at most {@code k} delays away from the
+ *       non-preemptive one, where a choice that skips {@code j} tasks of the ready queue (in cyclic
+ *       order from the non-preemptive choice) costs {@code j}, whether or not the task that ran last
+ *       could go on: iterative delay bounding (Emmi, Qadeer and Rakamarić, POPL 2011), which
+ *       {@link Exploration#delayBounded(int)} runs;
+ *   <li>{@link #upTo(int)}: every schedule with at most {@code k} departures from FIFO order
+ *       ({@link Schedule#departures()}), the FIFO schedule first, which
+ *       {@link Exploration#exhaustive(int)} runs.
+ * </ul>
+ *
+ * Drive a search yourself when each run needs set-up of its own (the JUnit extension gives every
+ * schedule a fresh test instance):
  *
  * <pre>{@code
- * BoundedSearch search = BoundedSearch.upTo(2);
+ * BoundedSearch search = BoundedSearch.preemptions(2);
  * while (search.hasNext()) {
  *     SimResult<Integer> r = search.next(0).run(() -> transfer());
  *     search.ran(r);
@@ -33,6 +47,10 @@ import java.util.Objects;
  */
 public final class BoundedSearch {
     private final int maxPreemptions;
+    /** The preemption- or delay-bounded search, or null for a search bounding departures from FIFO order. */
+    private final CostBoundedSearch engine;
+    /** How the search names itself in reports: {@code exhaustive(2)}, {@code preemptionBounded(1)}. */
+    private final String name;
     /**
      * Runs whose successors have not all run yet, oldest first. Each holds its choices and widths
      * once and hands out its successors one at a time, so pending schedules cost a few bytes per
@@ -47,36 +65,84 @@ public final class BoundedSearch {
     private int[] outstanding;
     private int schedulesRun;
 
-    private BoundedSearch(int maxPreemptions) {
-        this.maxPreemptions = maxPreemptions;
+    private BoundedSearch(int bound, CostBoundedSearch engine, String name) {
+        this.maxPreemptions = bound;
+        this.engine = engine;
+        this.name = name;
     }
 
     /**
-     * @param maxPreemptions the bound; 0 searches the FIFO schedule only
+     * A search bounding departures from FIFO order ({@link Schedule#departures()}): the FIFO
+     * schedule, then every schedule with one choice other than the FIFO head, then two, and so on.
+     * Round-robin FIFO is simloop's production order, so this finds the bugs a few reorderings of
+     * production order expose; to bound preemptions as CHESS counts them, use {@link #preemptions}.
+     *
+     * @param maxPreemptions the bound on departures; 0 searches the FIFO schedule only
      * @return a search that has not run anything yet
      * @throws IllegalArgumentException when {@code maxPreemptions} is negative
      */
     public static BoundedSearch upTo(int maxPreemptions) {
-        if (maxPreemptions < 0) {
-            throw new IllegalArgumentException("BoundedSearch.upTo: maxPreemptions must not be negative, but was "
-                    + maxPreemptions);
-        }
-        return new BoundedSearch(maxPreemptions);
+        return new BoundedSearch(checkBound(maxPreemptions, "BoundedSearch.upTo: maxPreemptions"), null,
+                "exhaustive(" + maxPreemptions + ")");
     }
 
-    /** @return the preemption bound */
+    /**
+     * Iterative preemption bounding: every schedule with at most {@code maxPreemptions} preemptions
+     * ({@link SimResult#preemptions()}), fewest first; choices made after a task blocked or ended
+     * are free, so bound 0 already runs every schedule without preemptions.
+     *
+     * @param maxPreemptions the bound; at least 0
+     * @return a search that has not run anything yet
+     * @throws IllegalArgumentException when {@code maxPreemptions} is negative
+     */
+    public static BoundedSearch preemptions(int maxPreemptions) {
+        return new BoundedSearch(checkBound(maxPreemptions, "BoundedSearch.preemptions: maxPreemptions"),
+                new CostBoundedSearch(CostBoundedSearch.Cost.PREEMPTIONS, maxPreemptions),
+                "preemptionBounded(" + maxPreemptions + ")");
+    }
+
+    /**
+     * Iterative delay bounding: every schedule at most {@code maxDelays} delays away from the
+     * non-preemptive schedule ({@link Strategy#nonPreemptive()}), fewest first; a choice that skips
+     * {@code j} ready tasks (counting cyclically from the non-preemptive choice, in the ready
+     * queue's order) or {@code j} tied-timer options costs {@code j}. Bound 0 runs one schedule.
+     *
+     * @param maxDelays the bound; at least 0
+     * @return a search that has not run anything yet
+     * @throws IllegalArgumentException when {@code maxDelays} is negative
+     */
+    public static BoundedSearch delays(int maxDelays) {
+        return new BoundedSearch(checkBound(maxDelays, "BoundedSearch.delays: maxDelays"),
+                new CostBoundedSearch(CostBoundedSearch.Cost.DELAYS, maxDelays), "delayBounded(" + maxDelays + ")");
+    }
+
+    private static int checkBound(int bound, String what) {
+        if (bound < 0) {
+            throw new IllegalArgumentException(what + " must not be negative, but was " + bound);
+        }
+        return bound;
+    }
+
+    /** @return the bound: on departures, preemptions or delays, as the search was made */
     public int maxPreemptions() {
         return maxPreemptions;
     }
 
+    /** @return the search as reports name it, e.g. {@code preemptionBounded(2)} or {@code exhaustive(2)} */
+    @Override
+    public String toString() {
+        return name;
+    }
+
     /** @return whether a schedule within the bound has not run yet (known once the previous one's result came back) */
     public boolean hasNext() {
-        return fifoPending || !pending.isEmpty();
+        return engine != null ? engine.hasNext() : fifoPending || !pending.isEmpty();
     }
 
     /**
-     * The next schedule, as a builder: strategy FIFO after the schedule's choices, recording what the
-     * search needs. Set limits, a priority policy or tracing on it as on any builder, run it, and pass
+     * The next schedule, as a builder: the schedule's choices, then strategy FIFO (or
+     * {@link Strategy#nonPreemptive()} for a preemption- or delay-bounded search), recording what
+     * the search needs. Set limits, a priority policy or tracing on it as on any builder, run it, and pass
      * the result to {@link #ran} before asking for the next one.
      *
      * @param seed the run's seed; it only seeds {@link Loop#random()}, so use the same one throughout
@@ -85,13 +151,17 @@ public final class BoundedSearch {
      * @throws IllegalStateException when the previous schedule's result was not passed to {@link #ran}
      */
     public Simulation.Builder next(long seed) {
-        if (outstanding != null) {
+        if (outstanding != null || (engine != null && engine.isOutstanding())) {
             throw new IllegalStateException("BoundedSearch.next: pass the result of the previous schedule to ran() first"
                     + " (its successors come from it)");
         }
         if (!hasNext()) {
             throw new java.util.NoSuchElementException("BoundedSearch.next: every schedule within "
-                    + maxPreemptions + " preemptions has run");
+                    + maxPreemptions + (engine == null ? " preemptions" : " " + unit()) + " has run");
+        }
+        if (engine != null) {
+            return Simulation.recordingWidths(Simulation.builder().seed(seed).strategy(Strategy.nonPreemptive())
+                    .followChoices(Schedule.of(engine.next())));
         }
         int[] prefix = nextPrefix();
         outstanding = prefix;
@@ -108,20 +178,25 @@ public final class BoundedSearch {
      */
     public void ran(SimResult<?> result) {
         Objects.requireNonNull(result, "BoundedSearch.ran: result");
-        if (outstanding == null) {
+        if (outstanding == null && (engine == null || !engine.isOutstanding())) {
             throw new IllegalStateException("BoundedSearch.ran: no schedule is outstanding; call next() first");
         }
         int[] widths = Simulation.widths(result);
         int[] choices = Simulation.choices(result);
-        if (widths == null || !startsWith(choices, outstanding)) {
+        boolean fits = widths != null && (engine != null
+                ? engine.ran(choices, widths, Simulation.continuing(result)) : startsWith(choices, outstanding));
+        if (!fits) {
             throw new IllegalArgumentException("BoundedSearch.ran: the result is not from the builder next() returned"
                     + " (run that builder and pass its result), or the program did not repeat its earlier run up to"
                     + " the choices the schedule prescribes (state kept between runs?)");
         }
+        if (engine != null) {
+            return;
+        }
         int[] prefix = outstanding;
         outstanding = null;
         schedulesRun++;
-        if (Schedule.preemptions(prefix) < maxPreemptions) {
+        if (Schedule.departures(prefix) < maxPreemptions) {
             Branches b = Branches.of(choices, widths, prefix.length);
             if (b != null) {
                 pending.add(b);
@@ -158,12 +233,21 @@ public final class BoundedSearch {
 
     /** @return how many schedules have run (results passed to {@link #ran}) */
     public int schedulesRun() {
-        return schedulesRun;
+        return engine != null ? engine.schedulesRun() : schedulesRun;
     }
 
     /** @return whether every schedule within the bound has run */
     public boolean exhausted() {
-        return !fifoPending && pending.isEmpty() && outstanding == null;
+        return engine != null ? engine.exhausted() : !fifoPending && pending.isEmpty() && outstanding == null;
+    }
+
+    /** @return the strategy that continues each schedule after its prescribed choices */
+    Strategy strategyAfterPrefix() {
+        return engine != null ? Strategy.nonPreemptive() : Strategy.fifo();
+    }
+
+    private String unit() {
+        return name.startsWith("delay") ? "delays" : "preemptions";
     }
 
     /**
@@ -222,7 +306,7 @@ public final class BoundedSearch {
         }
 
         private static int[] nonZeroPairs(int[] choices) {
-            int[] pairs = new int[2 * Schedule.preemptions(choices)];
+            int[] pairs = new int[2 * Schedule.departures(choices)];
             int k = 0;
             for (int i = 0; i < choices.length; i++) {
                 if (choices[i] != 0) {

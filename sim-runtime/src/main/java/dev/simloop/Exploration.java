@@ -44,7 +44,8 @@ import java.util.function.Predicate;
  */
 public final class Exploration<T> {
     private final ThrowingSupplier<T> main;
-    private Strategy strategy = Strategy.random();
+    /** The strategy asked for, or null for the default: {@link Strategy#portfolio()}, or random for one schedule. */
+    private Strategy strategy;
     private long seed;
     private int schedules = 1000;
     private long maxSteps = Simulation.DEFAULT_MAX_STEPS;
@@ -53,8 +54,8 @@ public final class Exploration<T> {
     private PriorityPolicy priorityPolicy;
     private boolean stopAtFirstFailure = true;
     private boolean checkLeaks = true;
-    /** The preemption bound of a systematic search ({@link #exhaustive}), or -1 to sample with the strategy. */
-    private int maxPreemptions = -1;
+    /** Makes the systematic search to run ({@link #exhaustive}, {@link #preemptionBounded}...), or null to sample. */
+    private java.util.function.Supplier<BoundedSearch> searchKind;
     /** The wall-clock budget of the whole exploration, or null for none. */
     private Duration timeLimit;
     /** Which failures count as failures; the others are tallied by type and the search goes on. */
@@ -68,7 +69,8 @@ public final class Exploration<T> {
      * @param main the program: the root task's body of every schedule; it must not keep state
      *     between runs (build fresh objects inside it)
      * @param <T> its value type
-     * @return an exploration with the defaults: {@link Strategy#random()}, seed 0, 1,000 schedules
+     * @return an exploration with the defaults: {@link Strategy#portfolio()} ({@link Strategy#random()}
+     *     when only one schedule is asked for), seed 0, 1,000 schedules
      */
     public static <T> Exploration<T> of(ThrowingSupplier<T> main) {
         return new Exploration<>(Objects.requireNonNull(main, "Exploration.of: main"));
@@ -77,23 +79,67 @@ public final class Exploration<T> {
     /**
      * Samples schedules with a strategy (the default way).
      *
-     * @param s the strategy of every schedule; default {@link Strategy#random()}
+     * @param s the strategy of every schedule; default {@link Strategy#portfolio()}, or
+     *     {@link Strategy#random()} when {@link #schedules(int) schedules(1)} asks for one
      * @return this exploration, sampling with {@code s} (instead of an {@link #exhaustive} search)
      */
     public Exploration<T> strategy(Strategy s) {
         this.strategy = Objects.requireNonNull(s, "Exploration.strategy: strategy");
-        this.maxPreemptions = -1;
+        this.searchKind = null;
         return this;
     }
 
     /**
-     * Runs every schedule with at most {@code maxPreemptions} preemptions instead of sampling:
-     * first the FIFO schedule, then every schedule with one choice away from FIFO order, then every
-     * one with two, and so on (iterative preemption bounding, after CHESS). A preemption is a
-     * recorded choice other than the FIFO head ({@link Schedule#preemptions()}), including the order
-     * of tied timers. The first failure found has as few as any failing schedule within the bound;
-     * a bug that needs one task to get many steps ahead of FIFO order needs as many preemptions, so
-     * sample such programs with a strategy. {@link Report#exhausted()} says whether the
+     * Runs every schedule with at most {@code maxPreemptions} preemptions as CHESS counts them
+     * ({@link SimResult#preemptions()}: switches away from a task that could have gone on), fewest
+     * first, instead of sampling: iterative preemption bounding (Musuvathi and Qadeer, PLDI 2007).
+     * Bound 0 runs every schedule without preemptions (choices after a task blocked or ended are
+     * free); each level adds one. The first failure found has as few preemptions as any failing
+     * schedule, and {@link Report#exhausted()} says the search got through every schedule within
+     * the bound (so, without a failure, none of them fails). Every run uses the same {@link #seed};
+     * the failing run's replay line names strategy {@code nonpreemptive} and holds its choices.
+     * Tasks that wait by looping on {@link Loop#checkpoint()} livelock the schedules without
+     * preemptions (see {@link Strategy#nonPreemptive()}). {@link BoundedSearch#preemptions} is the
+     * search itself, for driving runs yourself.
+     *
+     * @param maxPreemptions the bound; at least 0
+     * @return this exploration, searching (instead of sampling with a {@link #strategy})
+     * @throws IllegalArgumentException when {@code maxPreemptions} is negative
+     */
+    public Exploration<T> preemptionBounded(int maxPreemptions) {
+        checkBound(maxPreemptions, "Exploration.preemptionBounded: maxPreemptions");
+        this.searchKind = () -> BoundedSearch.preemptions(maxPreemptions);
+        return this;
+    }
+
+    /**
+     * Runs every schedule at most {@code maxDelays} delays away from the non-preemptive schedule,
+     * fewest first, instead of sampling: iterative delay bounding (Emmi, Qadeer and Rakamarić, POPL
+     * 2011). A choice that skips {@code j} tasks of the ready queue, counting cyclically from the
+     * one the non-preemptive schedule runs, costs {@code j} delays, whether or not the task that ran
+     * last could have gone on. Fewer schedules per bound than {@link #preemptionBounded}, so deeper
+     * bounds stay affordable. {@link Report#exhausted()} says the bound was covered.
+     * {@link BoundedSearch#delays} is the search itself.
+     *
+     * @param maxDelays the bound; at least 0
+     * @return this exploration, searching (instead of sampling with a {@link #strategy})
+     * @throws IllegalArgumentException when {@code maxDelays} is negative
+     */
+    public Exploration<T> delayBounded(int maxDelays) {
+        checkBound(maxDelays, "Exploration.delayBounded: maxDelays");
+        this.searchKind = () -> BoundedSearch.delays(maxDelays);
+        return this;
+    }
+
+    /**
+     * Runs every schedule with at most {@code maxPreemptions} departures from FIFO order instead
+     * of sampling: first the FIFO schedule, then every schedule with one choice away from FIFO
+     * order, then every one with two, and so on. A departure is a recorded choice other than the
+     * FIFO head ({@link Schedule#departures()}), including the order of tied timers; it is not a
+     * preemption as CHESS counts them ({@link #preemptionBounded} bounds those). Round-robin FIFO is
+     * the production order, so this search covers the few reorderings of it first; a bug that
+     * needs one task to get many steps ahead of FIFO order needs as many departures, so search such
+     * programs with {@link #preemptionBounded} or sample them with a strategy. {@link Report#exhausted()} says whether the
      * search got through every such schedule (it stops at the first failure by default, and at
      * {@link #schedules(int)} runs). Every run uses the same {@link #seed}, which then only seeds
      * {@link Loop#random()}; the failing run's replay line names strategy {@code fifo} and holds its
@@ -108,8 +154,14 @@ public final class Exploration<T> {
             throw new IllegalArgumentException("Exploration.exhaustive: maxPreemptions must not be negative, but was "
                     + maxPreemptions);
         }
-        this.maxPreemptions = maxPreemptions;
+        this.searchKind = () -> BoundedSearch.upTo(maxPreemptions);
         return this;
+    }
+
+    private static void checkBound(int bound, String what) {
+        if (bound < 0) {
+            throw new IllegalArgumentException(what + " must not be negative, but was " + bound);
+        }
     }
 
     /**
@@ -247,25 +299,39 @@ public final class Exploration<T> {
             // cannot be stopped, so the report is made here, from what the exploration had counted;
             // the driver stops at its next schedule if the task ever lets go.
             tally.interrupted = true;
-            return tally.ranAway(runaway.outcome(), maxPreemptions >= 0 ? "exhaustive(" + maxPreemptions + ")"
-                    : strategy.toString());
+            return tally.ranAway(runaway.outcome(), searched());
         }
     }
 
-    private Report<T> runAll(Tally tally) {
-        StopReason why = maxPreemptions >= 0 ? search(tally) : sample(tally);
-        return tally.report(why, maxPreemptions >= 0 ? "exhaustive(" + maxPreemptions + ")" : strategy.toString());
+    /** @return what the exploration searches, as its report names it: a strategy or a bounded search */
+    private String searched() {
+        return searchKind != null ? searchKind.get().toString() : strategy().toString();
     }
 
-    /** Schedule i with seed {@code seed + i} and the strategy; never {@link StopReason#EXHAUSTED}. */
+    /** @return the strategy to sample with: the one set, or the default for the number of schedules */
+    private Strategy strategy() {
+        return strategy != null ? strategy : schedules > 1 ? Strategy.portfolio() : Strategy.random();
+    }
+
+    private Report<T> runAll(Tally tally) {
+        StopReason why = searchKind != null ? search(tally) : sample(tally);
+        return tally.report(why, searched());
+    }
+
+    /**
+     * Schedule i with seed {@code seed + i} and the strategy (a portfolio's member for that seed);
+     * never {@link StopReason#EXHAUSTED}.
+     */
     private StopReason sample(Tally tally) {
+        Strategy strategy = strategy();
         int learnedChoices = 0;
         for (int i = 0;; i++) {
-            Strategy s = strategy.learnsChoices() && learnedChoices > 0
-                    ? Strategy.pct(strategy.pctDepth(), learnedChoices) : strategy;
+            Strategy member = strategy.forSeed(seed + i);
+            Strategy s = member.learnsChoices() && learnedChoices > 0
+                    ? Strategy.pct(member.pctDepth(), learnedChoices) : member;
             tally.running(seed + i, s);
             SimResult<T> r = limits(Simulation.builder().seed(seed + i).strategy(s)).run(main);
-            if (strategy.learnsChoices()) {
+            if (member.learnsChoices()) {
                 learnedChoices = Math.max(learnedChoices, Simulation.choiceCount(r));
             }
             StopReason why = tally.stopAfter(r, i + 1 == schedules ? StopReason.ALL_SCHEDULES_RUN : null);
@@ -277,9 +343,9 @@ public final class Exploration<T> {
 
     /** Every schedule within the bound ({@link BoundedSearch}), up to {@link #schedules} of them. */
     private StopReason search(Tally tally) {
-        BoundedSearch search = BoundedSearch.upTo(maxPreemptions);
+        BoundedSearch search = searchKind.get();
         for (;;) {
-            tally.running(seed, Strategy.fifo());
+            tally.running(seed, search.strategyAfterPrefix());
             SimResult<T> r = limits(search.next(seed)).run(main);
             search.ran(r);
             StopReason done = !search.hasNext() ? StopReason.EXHAUSTED

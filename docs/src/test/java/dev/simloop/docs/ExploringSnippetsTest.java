@@ -189,9 +189,9 @@ class ExploringSnippetsTest {
     void exhaustive() {
         // snippet:exhaustive
         Exploration.Report<Integer> buggy = Exploration.of(ExploringSnippetsTest::twoIncrements)
-                .exhaustive(2)                  // every schedule with at most 2 preemptions, fewest first
+                .exhaustive(2)                  // every schedule with at most 2 departures from FIFO order
                 .run();
-        // FIFO (schedule 0) passes; buggy.firstFailure() has 1 preemption, as few as a failure can
+        // FIFO (schedule 0) passes; buggy.firstFailure() has 1 departure, as few as a failure can
         Exploration.Report<Integer> fixed = Exploration.of(ExploringSnippetsTest::loadsOfOneKeyLocked)
                 .exhaustive(2)
                 .run();
@@ -199,7 +199,7 @@ class ExploringSnippetsTest {
         // fixed.exhausted() && fixed.failingSchedules() == 0: no schedule within the bound fails
         // end-snippet
         assertThat(buggy.firstFailureIndex()).isPositive();
-        assertThat(dev.simloop.Schedule.parse(buggy.firstFailure().orElseThrow().replayLine()).preemptions()).isEqualTo(1);
+        assertThat(dev.simloop.Schedule.parse(buggy.firstFailure().orElseThrow().replayLine()).departures()).isEqualTo(1);
         assertThat(fixed.exhausted()).isTrue();
         assertThat(fixed.failingSchedules()).isZero();
         assertThat(fixed.toString()).startsWith("exhaustive(2): " + fixed.schedulesRun() + " schedules ("

@@ -409,7 +409,7 @@ class SimulatedLoopExtensionTest {
         assertThat(f.strategy()).isEqualTo("exhaustive(2)");
         assertThat(f.seed()).isEqualTo(5);
         assertThat(f.getCause()).isInstanceOf(AssertionError.class);
-        assertThat(dev.simloop.Schedule.parse(f.replayLine()).preemptions()).isEqualTo(1);
+        assertThat(dev.simloop.Schedule.parse(f.replayLine()).departures()).isEqualTo(1);
         assertThat(f.scheduleIndex()).isPositive(); // FIFO, the first schedule, passed
         assertThat(f.schedules()).isEqualTo(1000);
         assertThat(Fixtures.Exhaustive.RUNS.get()).isEqualTo(f.scheduleIndex() + 1);
