@@ -272,7 +272,7 @@ class ExploringSnippetsTest {
         int workers = 2 + runs++;
         TaskGroup.with(tg -> {
             for (int i = 0; i < workers; i++) {
-                tg.spawn("worker-" + i, Loop::checkpoint);
+                tg.spawn("worker-" + i, () -> Loop.checkpoint());
             }
             return null;
         });

@@ -149,7 +149,7 @@ class SimulatedLoopExtensionTest {
     void aReplayIsCheckedForDeterminismByDefault() {
         // the line of the same program run directly: one task spawned, no checkpoints in main
         String line = dev.simloop.Simulation.builder().seed(9).run(() -> dev.simloop.TaskGroup.with(tg -> {
-            tg.spawn(dev.simloop.Loop::checkpoint);
+            tg.spawn(() -> dev.simloop.Loop.checkpoint());
             return null;
         })).replayLine();
         Fixtures.Replayed.RUNS.set(0);
