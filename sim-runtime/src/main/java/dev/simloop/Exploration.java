@@ -58,6 +58,9 @@ public final class Exploration<T> {
     private java.util.function.Supplier<BoundedSearch> searchKind;
     /** The wall-clock budget of the whole exploration, or null for none. */
     private Duration timeLimit;
+    /** The shrinking budget: runs (0: no shrinking) and wall time. */
+    private int shrinkReplays = Shrinker.DEFAULT_REPLAYS;
+    private Duration shrinkTime = Shrinker.DEFAULT_TIME;
     /** Which failures count as failures; the others are tallied by type and the search goes on. */
     private Predicate<? super Throwable> failWhen = failure -> true;
 
@@ -281,6 +284,32 @@ public final class Exploration<T> {
     }
 
     /**
+     * Sets the budget of shrinking. When the exploration finds a failure, it looks for a schedule
+     * that fails the same way (the same exception class, the same message but for its numbers) with
+     * fewer preemptions ({@link SimResult#preemptions()}): it cuts the failing run short before each
+     * of its preemptions, then searches every schedule with fewer preemptions, fewest first
+     * ({@link #preemptionBounded}); the first that fails the same way is
+     * {@link Report#shrunkFailure()}, validated by a traced replay of its line. Shrinking stops
+     * when either budget is spent; the count of runs is checked first, so a budget of runs that
+     * ends the shrinking before the time does gives the same result on every machine. Default:
+     * 2,000 runs or 2 seconds.
+     *
+     * @param maxRuns the most runs shrinking may take; 0 turns shrinking off
+     * @param maxTime the most wall time shrinking may take; positive
+     * @return this exploration
+     * @throws IllegalArgumentException when {@code maxRuns} is negative or {@code maxTime} not positive
+     */
+    public Exploration<T> shrinkBudget(int maxRuns, Duration maxTime) {
+        if (maxRuns < 0) {
+            throw new IllegalArgumentException("Exploration.shrinkBudget: maxRuns must not be negative, but was " + maxRuns
+                    + "; 0 turns shrinking off");
+        }
+        this.shrinkTime = Simulation.positive(maxTime, "Exploration.shrinkBudget");
+        this.shrinkReplays = maxRuns;
+        return this;
+    }
+
+    /**
      * Runs the schedules, one after the other on a driver thread, while the calling thread waits.
      * Interrupting the calling thread stops the exploration once the running schedule has finished
      * ({@link StopReason#INTERRUPTED}); {@code run()} then returns the report of the schedules that
@@ -315,6 +344,7 @@ public final class Exploration<T> {
 
     private Report<T> runAll(Tally tally) {
         StopReason why = searchKind != null ? search(tally) : sample(tally);
+        tally.shrink();
         return tally.report(why, searched());
     }
 
@@ -373,6 +403,8 @@ public final class Exploration<T> {
         /** Set by the caller's thread when it is interrupted while waiting; read between schedules. */
         private volatile boolean interrupted;
         private SimResult<T> first;
+        /** The first failure shrunk to the fewest preemptions found, or null. */
+        private SimResult<T> shrunk;
         private int firstIndex = -1;
         private int run;
         private int failing;
@@ -398,8 +430,26 @@ public final class Exploration<T> {
                 firstIndex = run;
             }
             run++;
-            return new Report<>(first, firstIndex, run, failing, others, digests.size(),
+            return new Report<>(first, null, firstIndex, run, failing, others, digests.size(),
                     Duration.ofNanos(System.nanoTime() - start), searched, StopReason.FAILURE_FOUND, timeLimit);
+        }
+
+        /**
+         * Shrinks the first failure ({@link Shrinker}) unless shrinking is off or it could not be
+         * reproduced; a preemption-bounded search's failure has the fewest preemptions already.
+         */
+        void shrink() {
+            if (first == null || shrinkReplays == 0 || first.failure() instanceof NondeterminismDetected) {
+                return;
+            }
+            if (searchKind != null && searched().startsWith("preemptionBounded(")) {
+                shrunk = first;
+                return;
+            }
+            SimResult<T> s = new Shrinker<>(main, Exploration.this::limits, shrinkReplays, shrinkTime).shrink(first);
+            SimResult<T> replayed = s == first ? first : traced(s);
+            boolean sameWay = replayed.failed() && Shrinker.way(replayed.failure()).equals(Shrinker.way(first.failure()));
+            shrunk = sameWay ? replayed : first;
         }
 
         /**
@@ -454,7 +504,7 @@ public final class Exploration<T> {
         }
 
         Report<T> report(StopReason why, String searched) {
-            return new Report<>(first, firstIndex, run, failing, others, digests.size(),
+            return new Report<>(first, shrunk, firstIndex, run, failing, others, digests.size(),
                     Duration.ofNanos(System.nanoTime() - start), searched, why, timeLimit);
         }
     }
@@ -491,6 +541,7 @@ public final class Exploration<T> {
      */
     public static final class Report<T> {
         private final SimResult<T> firstFailure;
+        private final SimResult<T> shrunkFailure;
         private final int firstFailureIndex;
         private final int schedulesRun;
         private final int failingSchedules;
@@ -501,10 +552,11 @@ public final class Exploration<T> {
         private final StopReason stopReason;
         private final Duration timeLimit;
 
-        Report(SimResult<T> firstFailure, int firstFailureIndex, int schedulesRun, int failingSchedules,
+        Report(SimResult<T> firstFailure, SimResult<T> shrunkFailure, int firstFailureIndex, int schedulesRun, int failingSchedules,
                 Map<String, Integer> otherFailures, int distinctDigests, Duration wallTime, String searched,
                 StopReason stopReason, Duration timeLimit) {
             this.firstFailure = firstFailure;
+            this.shrunkFailure = shrunkFailure;
             this.firstFailureIndex = firstFailureIndex;
             this.schedulesRun = schedulesRun;
             this.failingSchedules = failingSchedules;
@@ -539,6 +591,18 @@ public final class Exploration<T> {
          */
         public Optional<SimResult<T>> firstFailure() {
             return Optional.ofNullable(firstFailure);
+        }
+
+        /**
+         * @return the first failure shrunk: the run with the fewest preemptions
+         *     ({@link SimResult#preemptions()}) that shrinking found failing the same way (the same
+         *     exception class and message but for its numbers), traced and validated by a replay
+         *     of its line; the first failure itself when none has fewer. Empty without a failure,
+         *     with shrinking off ({@link Exploration#shrinkBudget}), and when the failure did not
+         *     reproduce ({@link NondeterminismDetected})
+         */
+        public Optional<SimResult<T>> shrunkFailure() {
+            return Optional.ofNullable(shrunkFailure);
         }
 
         /** @return the index (from 0) of the first failing schedule, or -1 */
@@ -589,8 +653,9 @@ public final class Exploration<T> {
         /**
          * @return one line: what was searched, how many schedules ran and failed (and failed
          *     otherwise, by type), the rate, why the exploration stopped, and the first failure with
-         *     its replay line, e.g. {@code random: 37 schedules (37 distinct), 1 failing, 90000
-         *     schedules/s; stopped at the first failure; first failure at schedule 36: ...; replay ...}
+         *     the shrunk failure's replay line and preemptions, then its own, e.g. {@code random: 37 schedules (37 distinct), 1 failing, 90000
+         *     schedules/s; stopped at the first failure; first failure at schedule 36: ...; shrunk to 1 preemption:
+         *     replay ...; as found, 3 preemptions; replay ...}
          */
         @Override
         public String toString() {
@@ -599,7 +664,17 @@ public final class Exploration<T> {
                     failingSchedules, otherFailures.isEmpty() ? "" : " (other failures: " + othersText() + ")",
                     schedulesPerSecond(), stopText(),
                     firstFailure == null ? "" : "; first failure at schedule " + firstFailureIndex + ": "
-                            + firstFailure.failure() + "; replay " + firstFailure.replayLine());
+                            + firstFailure.failure() + shrunkText() + "; replay " + firstFailure.replayLine());
+        }
+
+        /** The shrunk failure's line and preemptions, before the first failure's own line. */
+        private String shrunkText() {
+            return shrunkFailure == null ? "" : "; shrunk to " + preemptions(shrunkFailure) + ": replay "
+                    + shrunkFailure.replayLine() + "; as found, " + preemptions(firstFailure);
+        }
+
+        private static String preemptions(SimResult<?> r) {
+            return r.preemptions() + (r.preemptions() == 1 ? " preemption" : " preemptions");
         }
 
         private String othersText() {
