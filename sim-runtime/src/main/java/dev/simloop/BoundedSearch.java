@@ -1,19 +1,33 @@
 package dev.simloop;
 
+import dev.simloop.internal.CostBoundedSearch;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A systematic search through a program's schedules: every schedule with at most a given number
- * of preemptions (recorded choices other than the FIFO head, {@link Schedule#preemptions()}), the
- * FIFO schedule first, then those with one preemption, then two, and so on (iterative preemption
- * bounding, after CHESS). {@link Exploration#exhaustive(int)} runs it for you; drive it yourself
- * when each run needs set-up of its own (the JUnit extension gives every schedule a fresh test
- * instance):
+ * A systematic search through a program's schedules, fewest first, in one of three measures:
+ *
+ * <ul>
+ *   <li>{@link #preemptions(int)}: every schedule with at most {@code k} preemptions as CHESS
+ *       counts them ({@link SimResult#preemptions()}), starting from the schedule without any
+ *       ({@link Strategy#nonPreemptive()}): iterative preemption bounding (Musuvathi and Qadeer,
+ *       PLDI 2007), which {@link Exploration#preemptionBounded(int)} runs;
+ *   <li>{@link #delays(int)}: every schedule at most {@code k} delays away from the
+ *       non-preemptive one, where a choice that skips {@code j} tasks of the ready queue (in cyclic
+ *       order from the non-preemptive choice) costs {@code j}, whether or not the task that ran last
+ *       could go on: iterative delay bounding (Emmi, Qadeer and Rakamarić, POPL 2011), which
+ *       {@link Exploration#delayBounded(int)} runs;
+ *   <li>{@link #upTo(int)}: every schedule with at most {@code k} departures from FIFO order
+ *       ({@link Schedule#departures()}), the FIFO schedule first, which
+ *       {@link Exploration#exhaustive(int)} runs.
+ * </ul>
+ *
+ * Drive a search yourself when each run needs set-up of its own (the JUnit extension gives every
+ * schedule a fresh test instance):
  *
  * <pre>{@code
- * BoundedSearch search = BoundedSearch.upTo(2);
+ * BoundedSearch search = BoundedSearch.preemptions(2);
  * while (search.hasNext()) {
  *     SimResult<Integer> r = search.next(0).run(() -> transfer());
  *     search.ran(r);
@@ -22,17 +36,23 @@ import java.util.Objects;
  * // search.exhausted(): every schedule within the bound ran
  * }</pre>
  *
- * <p>Each schedule is a prefix of choices followed by FIFO order. Running it also records how many
- * candidates each choice point had; its successors change one FIFO choice after the prefix to
- * another candidate, so each has one preemption more, and every schedule within the bound comes up
- * exactly once. Schedules may run on several threads at once (see {@link #ran}). The search keeps one record per run whose successors have not all run yet (its
- * non-zero choices, and how many candidates each choice point after its prefix had, a byte each
- * for fewer than 256), and makes each successor when it is handed out: memory grows by about a
- * byte per choice point per schedule (some 400 bytes for a hundred tasks passing two checkpoints
- * each). Not thread-safe: call it under one lock.
+ * <p>Each schedule is a prefix of choices followed by FIFO order (the non-preemptive schedule for
+ * preemption and delay bounding). Running it also records how many candidates each choice point
+ * had; its successors change one choice after the prefix to another candidate, so every schedule
+ * within the bound comes up exactly once. Schedules may run on several threads at once (see
+ * {@link #ran}), and a search may be split across JVMs ({@link #upTo(int, Shard)}). The departures
+ * search keeps one record per run whose successors have not all run yet (its non-zero choices, and
+ * how many candidates each choice point after its prefix had, a byte each for fewer than 256), and
+ * makes each successor when it is handed out: memory grows by about a byte per choice point per
+ * schedule (some 400 bytes for a hundred tasks passing two checkpoints each). Not thread-safe:
+ * call it under one lock.
  */
 public final class BoundedSearch {
     private final int maxPreemptions;
+    /** The preemption- or delay-bounded search, or null for a search bounding departures from FIFO order. */
+    private final CostBoundedSearch engine;
+    /** How the search names itself in reports: {@code exhaustive(2)}, {@code preemptionBounded(1)}. */
+    private final String name;
     /**
      * The part of the search this one runs: the FIFO schedule belongs to shard 0, and the subtree
      * under the FIFO schedule's {@code j}-th successor to shard {@code j % count}.
@@ -52,13 +72,20 @@ public final class BoundedSearch {
     private final ArrayDeque<int[]> outstanding = new ArrayDeque<>();
     private int schedulesRun;
 
-    private BoundedSearch(int maxPreemptions, Shard shard) {
-        this.maxPreemptions = maxPreemptions;
+    private BoundedSearch(int bound, CostBoundedSearch engine, String name, Shard shard) {
+        this.maxPreemptions = bound;
+        this.engine = engine;
+        this.name = name;
         this.shard = shard;
     }
 
     /**
-     * @param maxPreemptions the bound; 0 searches the FIFO schedule only
+     * A search bounding departures from FIFO order ({@link Schedule#departures()}): the FIFO
+     * schedule, then every schedule with one choice other than the FIFO head, then two, and so on.
+     * Round-robin FIFO is simloop's production order, so this finds the bugs a few reorderings of
+     * production order expose; to bound preemptions as CHESS counts them, use {@link #preemptions}.
+     *
+     * @param maxPreemptions the bound on departures; 0 searches the FIFO schedule only
      * @return a search that has not run anything yet
      * @throws IllegalArgumentException when {@code maxPreemptions} is negative
      */
@@ -67,26 +94,97 @@ public final class BoundedSearch {
     }
 
     /**
-     * One shard's part of the search: the schedules under the FIFO schedule's successors
-     * {@code j} with {@code j % shard.count() == shard.index()} (the FIFO schedule's successors are
-     * its one-preemption schedules, in the order the search takes them). Every shard runs the FIFO
-     * schedule first, since its run says what those successors are; it belongs to shard 0 alone
-     * ({@link #ownsLast()}). The shards together run every schedule of the unsplit search once
-     * (plus the FIFO schedule once per other shard), so a search split across JVMs or machines is
-     * exhausted when every shard's part is.
+     * One shard's part of a search: the schedules under the first schedule's successors {@code j}
+     * with {@code j % shard.count() == shard.index()} (the first schedule's successors are its
+     * one-step changes, in the order the search takes them). Every shard runs the first schedule
+     * (FIFO, or the non-preemptive one), since its run says what those successors are; it belongs
+     * to shard 0 alone ({@link #ownsLast()}). The shards together run every schedule of the unsplit
+     * search once (plus the first schedule once per other shard), so a search split across JVMs or
+     * machines is exhausted when every shard's part is. {@link #preemptions(int, Shard)} and
+     * {@link #delays(int, Shard)} split the same way.
      *
-     * @param maxPreemptions the bound; 0 searches the FIFO schedule only
+     * @param maxPreemptions the bound on departures; 0 searches the FIFO schedule only
      * @param shard the part to run; {@link Shard#all()} for all of it
      * @return a search that has not run anything yet
      * @throws IllegalArgumentException when {@code maxPreemptions} is negative
      */
     public static BoundedSearch upTo(int maxPreemptions, Shard shard) {
-        Objects.requireNonNull(shard, "BoundedSearch.upTo: shard");
-        if (maxPreemptions < 0) {
-            throw new IllegalArgumentException("BoundedSearch.upTo: maxPreemptions must not be negative, but was "
-                    + maxPreemptions);
+        return new BoundedSearch(checkBound(maxPreemptions, "BoundedSearch.upTo: maxPreemptions"), null,
+                "exhaustive(" + maxPreemptions + ")", checkShard(shard, "BoundedSearch.upTo"));
+    }
+
+    /**
+     * Iterative preemption bounding: every schedule with at most {@code maxPreemptions} preemptions
+     * ({@link SimResult#preemptions()}), fewest first; choices made after a task blocked or ended
+     * are free, so bound 0 already runs every schedule without preemptions.
+     *
+     * @param maxPreemptions the bound; at least 0
+     * @return a search that has not run anything yet
+     * @throws IllegalArgumentException when {@code maxPreemptions} is negative
+     */
+    public static BoundedSearch preemptions(int maxPreemptions) {
+        return preemptions(maxPreemptions, Shard.all());
+    }
+
+    /**
+     * {@link #preemptions(int)}, one shard's part (split as {@link #upTo(int, Shard)} says).
+     *
+     * @param maxPreemptions the bound; at least 0
+     * @param shard the part to run; {@link Shard#all()} for all of it
+     * @return a search that has not run anything yet
+     * @throws IllegalArgumentException when {@code maxPreemptions} is negative
+     */
+    public static BoundedSearch preemptions(int maxPreemptions, Shard shard) {
+        checkShard(shard, "BoundedSearch.preemptions");
+        return new BoundedSearch(checkBound(maxPreemptions, "BoundedSearch.preemptions: maxPreemptions"),
+                new CostBoundedSearch(CostBoundedSearch.Cost.PREEMPTIONS, maxPreemptions, shard.index(), shard.count()),
+                "preemptionBounded(" + maxPreemptions + ")", checkShard(shard, "BoundedSearch.preemptions"));
+    }
+
+    /**
+     * Iterative delay bounding: every schedule at most {@code maxDelays} delays away from the
+     * non-preemptive schedule ({@link Strategy#nonPreemptive()}), fewest first; a choice that skips
+     * {@code j} ready tasks (counting cyclically from the non-preemptive choice, in the ready
+     * queue's order) or {@code j} tied-timer options costs {@code j}. Bound 0 runs one schedule.
+     *
+     * @param maxDelays the bound; at least 0
+     * @return a search that has not run anything yet
+     * @throws IllegalArgumentException when {@code maxDelays} is negative
+     */
+    public static BoundedSearch delays(int maxDelays) {
+        return delays(maxDelays, Shard.all());
+    }
+
+    /**
+     * {@link #delays(int)}, one shard's part (split as {@link #upTo(int, Shard)} says).
+     *
+     * @param maxDelays the bound; at least 0
+     * @param shard the part to run; {@link Shard#all()} for all of it
+     * @return a search that has not run anything yet
+     * @throws IllegalArgumentException when {@code maxDelays} is negative
+     */
+    public static BoundedSearch delays(int maxDelays, Shard shard) {
+        checkShard(shard, "BoundedSearch.delays");
+        return new BoundedSearch(checkBound(maxDelays, "BoundedSearch.delays: maxDelays"),
+                new CostBoundedSearch(CostBoundedSearch.Cost.DELAYS, maxDelays, shard.index(), shard.count()),
+                "delayBounded(" + maxDelays + ")", checkShard(shard, "BoundedSearch.delays"));
+    }
+
+    private static int checkBound(int bound, String what) {
+        if (bound < 0) {
+            throw new IllegalArgumentException(what + " must not be negative, but was " + bound);
         }
-        return new BoundedSearch(maxPreemptions, shard);
+        return bound;
+    }
+
+    private static Shard checkShard(Shard shard, String call) {
+        return Objects.requireNonNull(shard, call + ": shard");
+    }
+
+    /** @return the search as reports name it, e.g. {@code preemptionBounded(2)} or {@code exhaustive(2)} */
+    @Override
+    public String toString() {
+        return name;
     }
 
     /** @return the part of the search this one runs */
@@ -94,7 +192,7 @@ public final class BoundedSearch {
         return shard;
     }
 
-    /** @return the preemption bound */
+    /** @return the bound: on departures, preemptions or delays, as the search was made */
     public int maxPreemptions() {
         return maxPreemptions;
     }
@@ -105,7 +203,7 @@ public final class BoundedSearch {
      *     {@link #outstanding()}), more may come
      */
     public boolean hasNext() {
-        return fifoPending || !pending.isEmpty();
+        return engine != null ? engine.canTake() : fifoPending || !pending.isEmpty();
     }
 
     /**
@@ -126,11 +224,20 @@ public final class BoundedSearch {
                         + "result to ran() first, in the order next() handed them out");
             }
             throw new java.util.NoSuchElementException("BoundedSearch.next: every schedule within "
-                    + maxPreemptions + " preemptions has run");
+                    + maxPreemptions + " " + unit() + " has run");
         }
         int[] prefix = take();
         outstanding.add(prefix);
         return builderFor(prefix, seed);
+    }
+
+    private String unit() {
+        return engine == null ? "departures" : name.startsWith("delay") ? "delays" : "preemptions";
+    }
+
+    /** @return the strategy that continues each schedule after its prescribed choices */
+    Strategy strategyAfterPrefix() {
+        return engine != null ? Strategy.nonPreemptive() : Strategy.fifo();
     }
 
     /** @return how many schedules {@link #next} handed out whose results {@link #ran} has not taken yet */
@@ -138,9 +245,9 @@ public final class BoundedSearch {
         return outstanding.size();
     }
 
-    /** @return a builder for the schedule with this prefix: FIFO after it, recording what the search needs */
-    static Simulation.Builder builderFor(int[] prefix, long seed) {
-        return Simulation.recordingWidths(Simulation.builder().seed(seed).strategy(Strategy.fifo())
+    /** @return a builder for the schedule with this prefix, recording what the search needs */
+    Simulation.Builder builderFor(int[] prefix, long seed) {
+        return Simulation.recordingWidths(Simulation.builder().seed(seed).strategy(strategyAfterPrefix())
                 .followChoices(Schedule.of(prefix)));
     }
 
@@ -185,7 +292,9 @@ public final class BoundedSearch {
     void record(int[] prefix, SimResult<?> result) {
         int[] widths = Simulation.widths(result);
         int[] choices = Simulation.choices(result);
-        if (widths == null || !startsWith(choices, prefix)) {
+        boolean fits = widths != null && (engine != null
+                ? engine.ran(prefix, choices, widths, Simulation.continuing(result)) : startsWith(choices, prefix));
+        if (!fits) {
             throw new IllegalArgumentException("BoundedSearch.ran: the result is not from the builder next() returned"
                     + " (run that builder and pass its result), or the program did not repeat its earlier run up to"
                     + " the choices the schedule prescribes (state kept between runs?)");
@@ -194,7 +303,7 @@ public final class BoundedSearch {
         if (lastOwned) {
             schedulesRun++;
         }
-        if (Schedule.preemptions(prefix) < maxPreemptions) {
+        if (engine == null && Schedule.departures(prefix) < maxPreemptions) {
             Branches b = Branches.of(choices, widths, prefix.length);
             if (b != null) {
                 pending.add(b);
@@ -213,6 +322,9 @@ public final class BoundedSearch {
      *     runs still in flight may add some; the search is over when none are in flight either)
      */
     int[] take() {
+        if (engine != null) {
+            return engine.take();
+        }
         if (fifoPending) {
             fifoPending = false;
             return new int[0];
@@ -263,7 +375,7 @@ public final class BoundedSearch {
 
     /** @return whether every schedule within the bound has run */
     public boolean exhausted() {
-        return !fifoPending && pending.isEmpty() && outstanding.isEmpty();
+        return (engine != null ? !engine.hasPending() : !fifoPending && pending.isEmpty()) && outstanding.isEmpty();
     }
 
     /**
@@ -324,7 +436,7 @@ public final class BoundedSearch {
         }
 
         private static int[] nonZeroPairs(int[] choices) {
-            int[] pairs = new int[2 * Schedule.preemptions(choices)];
+            int[] pairs = new int[2 * Schedule.departures(choices)];
             int k = 0;
             for (int i = 0; i < choices.length; i++) {
                 if (choices[i] != 0) {

@@ -46,7 +46,8 @@ import java.util.function.Predicate;
 public final class Exploration<T> {
     // Package-private: the Explorer that runs the exploration reads them.
     final ThrowingSupplier<T> main;
-    Strategy strategy = Strategy.random();
+    /** The strategy asked for, or null for the default: {@link Strategy#portfolio()}, or random for one schedule. */
+    Strategy strategy;
     long seed;
     int schedules = 1000;
     long maxSteps = Simulation.DEFAULT_MAX_STEPS;
@@ -55,8 +56,11 @@ public final class Exploration<T> {
     PriorityPolicy priorityPolicy;
     boolean stopAtFirstFailure = true;
     boolean checkLeaks = true;
-    /** The preemption bound of a systematic search ({@link #exhaustive}), or -1 to sample with the strategy. */
-    int maxPreemptions = -1;
+    /** Makes the systematic search to run for a shard ({@link #exhaustive}, {@link #preemptionBounded}...), or null to sample. */
+    java.util.function.Function<Shard, BoundedSearch> searchKind;
+    /** The shrinking budget: runs (0: no shrinking) and wall time. */
+    int shrinkReplays = Shrinker.DEFAULT_REPLAYS;
+    Duration shrinkTime = Shrinker.DEFAULT_TIME;
     /** The wall-clock budget of the whole exploration, or null for none. */
     Duration timeLimit;
     /** Which failures count as failures; the others are tallied by type and the search goes on. */
@@ -74,7 +78,8 @@ public final class Exploration<T> {
      * @param main the program: the root task's body of every schedule; it must not keep state
      *     between runs (build fresh objects inside it)
      * @param <T> its value type
-     * @return an exploration with the defaults: {@link Strategy#random()}, seed 0, 1,000 schedules
+     * @return an exploration with the defaults: {@link Strategy#portfolio()} ({@link Strategy#random()}
+     *     when only one schedule is asked for), seed 0, 1,000 schedules
      */
     public static <T> Exploration<T> of(ThrowingSupplier<T> main) {
         return new Exploration<>(Objects.requireNonNull(main, "Exploration.of: main"));
@@ -83,29 +88,85 @@ public final class Exploration<T> {
     /**
      * Samples schedules with a strategy (the default way).
      *
-     * @param s the strategy of every schedule; default {@link Strategy#random()}
+     * @param s the strategy of every schedule; default {@link Strategy#portfolio()}, or
+     *     {@link Strategy#random()} when {@link #schedules(int) schedules(1)} asks for one
      * @return this exploration, sampling with {@code s} (instead of an {@link #exhaustive} search)
      */
     public Exploration<T> strategy(Strategy s) {
         this.strategy = Objects.requireNonNull(s, "Exploration.strategy: strategy");
-        this.maxPreemptions = -1;
+        this.searchKind = null;
+        return this;
+    }
+
+    /** @return the strategy to sample with: the one set, or the default for the number of schedules */
+    Strategy strategy() {
+        return strategy != null ? strategy : schedules > 1 ? Strategy.portfolio() : Strategy.random();
+    }
+
+    /**
+     * Runs every schedule with at most {@code maxPreemptions} preemptions as CHESS counts them
+     * ({@link SimResult#preemptions()}: switches away from a task that could have gone on), fewest
+     * first, instead of sampling: iterative preemption bounding (Musuvathi and Qadeer, PLDI 2007).
+     * Bound 0 runs every schedule without preemptions (choices after a task blocked or ended are
+     * free); each level adds one. The first failure found has as few preemptions as any failing
+     * schedule, and {@link Report#exhausted()} says the search got through every schedule within
+     * the bound (so, without a failure, none of them fails). Every run uses the same {@link #seed};
+     * the failing run's replay line names strategy {@code nonpreemptive} and holds its choices.
+     * Tasks that wait by looping on {@link Loop#checkpoint()} livelock the schedules without
+     * preemptions (see {@link Strategy#nonPreemptive()}). {@link BoundedSearch#preemptions} is the
+     * search itself, for driving runs yourself.
+     *
+     * @param maxPreemptions the bound; at least 0
+     * @return this exploration, searching (instead of sampling with a {@link #strategy})
+     * @throws IllegalArgumentException when {@code maxPreemptions} is negative
+     */
+    public Exploration<T> preemptionBounded(int maxPreemptions) {
+        checkBound(maxPreemptions, "Exploration.preemptionBounded: maxPreemptions");
+        this.searchKind = shard -> BoundedSearch.preemptions(maxPreemptions, shard);
         return this;
     }
 
     /**
-     * Runs every schedule with at most {@code maxPreemptions} preemptions instead of sampling:
-     * first the FIFO schedule, then every schedule with one choice away from FIFO order, then every
-     * one with two, and so on (iterative preemption bounding, after CHESS). A preemption is a
-     * recorded choice other than the FIFO head ({@link Schedule#preemptions()}), including the order
-     * of tied timers. The first failure found has as few as any failing schedule within the bound;
-     * a bug that needs one task to get many steps ahead of FIFO order needs as many preemptions, so
-     * sample such programs with a strategy. {@link Report#exhausted()} says whether the
-     * search got through every such schedule (it stops at the first failure by default, and at
-     * {@link #schedules(int)} runs). Every run uses the same {@link #seed}, which then only seeds
-     * {@link Loop#random()}; the failing run's replay line names strategy {@code fifo} and holds its
-     * choices. {@link BoundedSearch} is the search itself, for driving runs yourself.
+     * Runs every schedule at most {@code maxDelays} delays away from the non-preemptive schedule,
+     * fewest first, instead of sampling: iterative delay bounding (Emmi, Qadeer and Rakamarić, POPL
+     * 2011). A choice that skips {@code j} tasks of the ready queue, counting cyclically from the
+     * one the non-preemptive schedule runs, costs {@code j} delays, whether or not the task that ran
+     * last could have gone on. Fewer schedules per bound than {@link #preemptionBounded}, so deeper
+     * bounds stay affordable. {@link Report#exhausted()} says the bound was covered.
+     * {@link BoundedSearch#delays} is the search itself.
      *
-     * @param maxPreemptions the bound; 0 runs the FIFO schedule only
+     * @param maxDelays the bound; at least 0
+     * @return this exploration, searching (instead of sampling with a {@link #strategy})
+     * @throws IllegalArgumentException when {@code maxDelays} is negative
+     */
+    public Exploration<T> delayBounded(int maxDelays) {
+        checkBound(maxDelays, "Exploration.delayBounded: maxDelays");
+        this.searchKind = shard -> BoundedSearch.delays(maxDelays, shard);
+        return this;
+    }
+
+    private static void checkBound(int bound, String what) {
+        if (bound < 0) {
+            throw new IllegalArgumentException(what + " must not be negative, but was " + bound);
+        }
+    }
+
+    /**
+     * Runs every schedule with at most {@code maxPreemptions} departures from FIFO order instead
+     * of sampling: first the FIFO schedule, then every schedule with one choice away from FIFO
+     * order, then every one with two, and so on. A departure is a recorded choice other than the
+     * FIFO head ({@link Schedule#departures()}), including the order of tied timers; it is not a
+     * preemption as CHESS counts them ({@link #preemptionBounded} bounds those). Round-robin FIFO is
+     * the production order, so this search covers the few reorderings of it first; a bug that
+     * needs one task to get many steps ahead of FIFO order needs as many departures, so search such
+     * programs with {@link #preemptionBounded} or sample them with a strategy.
+     * {@link Report#exhausted()} says whether the search got through every such schedule (it stops
+     * at the first failure by default, and at {@link #schedules(int)} runs). Every run uses the same
+     * {@link #seed}, which then only seeds {@link Loop#random()}; the failing run's replay line names
+     * strategy {@code fifo} and holds its choices. {@link BoundedSearch} is the search itself, for
+     * driving runs yourself.
+     *
+     * @param maxPreemptions the bound on departures; 0 runs the FIFO schedule only
      * @return this exploration, searching (instead of sampling with a {@link #strategy})
      * @throws IllegalArgumentException when {@code maxPreemptions} is negative
      */
@@ -114,7 +175,7 @@ public final class Exploration<T> {
             throw new IllegalArgumentException("Exploration.exhaustive: maxPreemptions must not be negative, but was "
                     + maxPreemptions);
         }
-        this.maxPreemptions = maxPreemptions;
+        this.searchKind = shard -> BoundedSearch.upTo(maxPreemptions, shard);
         return this;
     }
 
@@ -235,6 +296,32 @@ public final class Exploration<T> {
     }
 
     /**
+     * Sets the budget of shrinking. When the exploration finds a failure, it looks for a schedule
+     * that fails the same way (the same exception class, the same message but for its numbers) with
+     * fewer preemptions ({@link SimResult#preemptions()}): it cuts the failing run short before each
+     * of its preemptions, then searches every schedule with fewer preemptions, fewest first
+     * ({@link #preemptionBounded}); the first that fails the same way is
+     * {@link Report#shrunkFailure()}, validated by a traced replay of its line. Shrinking stops
+     * when either budget is spent; the count of runs is checked first, so a budget of runs that
+     * ends the shrinking before the time does gives the same result on every machine. Default:
+     * 2,000 runs or 2 seconds.
+     *
+     * @param maxRuns the most runs shrinking may take; 0 turns shrinking off
+     * @param maxTime the most wall time shrinking may take; positive
+     * @return this exploration
+     * @throws IllegalArgumentException when {@code maxRuns} is negative or {@code maxTime} not positive
+     */
+    public Exploration<T> shrinkBudget(int maxRuns, Duration maxTime) {
+        if (maxRuns < 0) {
+            throw new IllegalArgumentException("Exploration.shrinkBudget: maxRuns must not be negative, but was " + maxRuns
+                    + "; 0 turns shrinking off");
+        }
+        this.shrinkTime = Simulation.positive(maxTime, "Exploration.shrinkBudget");
+        this.shrinkReplays = maxRuns;
+        return this;
+    }
+
+    /**
      * Runs schedules on {@code n} driver threads at once. The report is the one a single thread
      * would make: results are taken in schedule order, so the first failure reported is the one
      * with the lowest schedule index, and the counts are those of the schedules up to it, whatever
@@ -323,6 +410,7 @@ public final class Exploration<T> {
      */
     public static final class Report<T> {
         private final SimResult<T> firstFailure;
+        private final SimResult<T> shrunkFailure;
         private final int firstFailureIndex;
         private final int schedulesRun;
         private final int failingSchedules;
@@ -335,10 +423,11 @@ public final class Exploration<T> {
         private final Shard shard;
         private final int parallelism;
 
-        Report(SimResult<T> firstFailure, int firstFailureIndex, int schedulesRun, int failingSchedules,
+        Report(SimResult<T> firstFailure, SimResult<T> shrunkFailure, int firstFailureIndex, int schedulesRun, int failingSchedules,
                 Map<String, Integer> otherFailures, int distinctDigests, Duration wallTime, String searched,
                 StopReason stopReason, Duration timeLimit, Shard shard, int parallelism) {
             this.firstFailure = firstFailure;
+            this.shrunkFailure = shrunkFailure;
             this.firstFailureIndex = firstFailureIndex;
             this.schedulesRun = schedulesRun;
             this.failingSchedules = failingSchedules;
@@ -385,6 +474,18 @@ public final class Exploration<T> {
          */
         public Optional<SimResult<T>> firstFailure() {
             return Optional.ofNullable(firstFailure);
+        }
+
+        /**
+         * @return the first failure shrunk: the run with the fewest preemptions
+         *     ({@link SimResult#preemptions()}) that shrinking found failing the same way (the same
+         *     exception class and message but for its numbers), traced and validated by a replay
+         *     of its line; the first failure itself when none has fewer. Empty without a failure,
+         *     with shrinking off ({@link Exploration#shrinkBudget}), and when the failure did not
+         *     reproduce ({@link NondeterminismDetected})
+         */
+        public Optional<SimResult<T>> shrunkFailure() {
+            return Optional.ofNullable(shrunkFailure);
         }
 
         /** @return the index (from 0) of the first failing schedule, or -1 */
@@ -435,8 +536,10 @@ public final class Exploration<T> {
         /**
          * @return one line: what was searched, how many schedules ran and failed (and failed
          *     otherwise, by type), the rate, why the exploration stopped, and the first failure with
-         *     its replay line, e.g. {@code random: 37 schedules (37 distinct), 1 failing, 90000
-         *     schedules/s; stopped at the first failure; first failure at schedule 36: ...; replay ...}
+         *     the shrunk failure's replay line and preemptions, then its own, e.g. {@code random: 37
+         *     schedules (37 distinct), 1 failing, 90000 schedules/s; stopped at the first failure;
+         *     first failure at schedule 36: ...; shrunk to 1 preemption: replay ...; as found, 3
+         *     preemptions; replay ...}
          */
         @Override
         public String toString() {
@@ -445,7 +548,17 @@ public final class Exploration<T> {
                     failingSchedules, otherFailures.isEmpty() ? "" : " (other failures: " + othersText() + ")",
                     schedulesPerSecond(), stopText(),
                     firstFailure == null ? "" : "; first failure at schedule " + firstFailureIndex + ": "
-                            + firstFailure.failure() + "; replay " + firstFailure.replayLine());
+                            + firstFailure.failure() + shrunkText() + "; replay " + firstFailure.replayLine());
+        }
+
+        /** The shrunk failure's line and preemptions, before the first failure's own line. */
+        private String shrunkText() {
+            return shrunkFailure == null ? "" : "; shrunk to " + preemptions(shrunkFailure) + ": replay "
+                    + shrunkFailure.replayLine() + "; as found, " + preemptions(firstFailure);
+        }
+
+        private static String preemptions(SimResult<?> r) {
+            return r.preemptions() + (r.preemptions() == 1 ? " preemption" : " preemptions");
         }
 
         private String othersText() {

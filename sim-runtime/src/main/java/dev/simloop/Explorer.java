@@ -35,19 +35,20 @@ final class Explorer<T> {
     Explorer(Exploration<T> x) {
         this.x = x;
         this.shard = x.shard != null ? x.shard : Shard.fromEnvironment();
-        this.plan = x.maxPreemptions >= 0 ? new SearchPlan() : new SamplePlan();
+        this.plan = x.searchKind != null ? new SearchPlan() : new SamplePlan();
         this.tally = new Tally();
     }
 
     Report<T> run() {
         OrderedRuns<Job, SimResult<T>> runs = new OrderedRuns<>(x.parallelism, plan::take,
-                job -> x.limits(job.builder(x.seed)).run(x.main), this::commit, this::stopHandOut);
+                job -> x.limits(job.builder).run(x.main), this::commit, this::stopHandOut);
         try {
             runs.runOnDrivers(caller -> interrupted = true);
         } catch (Runaway runaway) {
             return ranAway(runs);
         }
         tally.traceFirst();
+        tally.shrink();
         StopReason why = switch (runs.ending()) {
             case STOPPED_BY_SINK -> StopReason.FAILURE_FOUND;
             case SOURCE_DONE -> plan.end();
@@ -72,7 +73,7 @@ final class Explorer<T> {
     }
 
     private String searched() {
-        return x.maxPreemptions >= 0 ? "exhaustive(" + x.maxPreemptions + ")" : x.strategy.toString();
+        return plan.searched();
     }
 
     /**
@@ -99,23 +100,22 @@ final class Explorer<T> {
         /** The schedule's index in the exploration (a bounded search: among this shard's schedules). */
         final int index;
         final long seed;
+        /** The strategy it runs with (a bounded search's: the one after its prefix). */
         final Strategy strategy;
-        /** A bounded search's prefix of choices, or null for a sampled schedule. */
-        final int[] prefix;
+        /** Its builder (without the exploration's limits). */
+        final Simulation.Builder builder;
         /** Whether it counts in this shard (otherwise it runs only for what later schedules learn from it). */
         final boolean owned;
+        /** A bounded search's prefix of choices, or null for a sampled schedule. */
+        final int[] prefix;
 
-        Job(int index, long seed, Strategy strategy, int[] prefix, boolean owned) {
+        Job(int index, long seed, Strategy strategy, Simulation.Builder builder, boolean owned, int[] prefix) {
             this.index = index;
             this.seed = seed;
             this.strategy = strategy;
-            this.prefix = prefix;
+            this.builder = builder;
             this.owned = owned;
-        }
-
-        Simulation.Builder builder(long searchSeed) {
-            return prefix != null ? BoundedSearch.builderFor(prefix, searchSeed)
-                    : Simulation.builder().seed(seed).strategy(strategy);
+            this.prefix = prefix;
         }
     }
 
@@ -129,6 +129,9 @@ final class Explorer<T> {
 
         /** @return why the exploration ends, once nothing is in flight and {@link #take} has nothing */
         StopReason end();
+
+        /** @return what is searched, as the report names it: a strategy, or a bounded search */
+        String searched();
     }
 
     /**
@@ -138,7 +141,9 @@ final class Explorer<T> {
      * each learns from those before it.
      */
     private final class SamplePlan implements Plan {
-        private final boolean learns = x.strategy.learnsChoices();
+        private final Strategy strategy = x.strategy();
+        /** Whether PCT learns its choice count (for itself, or for a portfolio's PCT members). */
+        private final boolean learns = strategy.mayLearnChoices();
         /** How many schedules it learns from: all of them run here, one at a time. */
         private final int learningTotal = learns ? Math.min(LEARNING_SCHEDULES, x.schedules) : 0;
         private int next = firstFrom(0);
@@ -156,8 +161,11 @@ final class Explorer<T> {
             if (learningDone < (learning ? learningOut : learningTotal)) {
                 return null; // it learns from results still out
             }
-            Strategy s = learnedChoices > 0 ? Strategy.pct(x.strategy.pctDepth(), learnedChoices) : x.strategy;
-            Job job = new Job(next, x.seed + next, s, null, shard.owns(next));
+            long seed = x.seed + next;
+            Strategy member = strategy.forSeed(seed);
+            Strategy s = member.learnsChoices() && learnedChoices > 0
+                    ? Strategy.pct(member.pctDepth(), learnedChoices) : member;
+            Job job = new Job(next, seed, s, Simulation.builder().seed(seed).strategy(s), shard.owns(next), null);
             if (learning) {
                 learningOut++;
             }
@@ -173,10 +181,15 @@ final class Explorer<T> {
         }
 
         @Override
+        public String searched() {
+            return strategy.toString();
+        }
+
+        @Override
         public void record(Job job, SimResult<?> r) {
             if (job.index < learningTotal) {
                 learningDone++;
-                if (showsLength(r)) {
+                if (job.strategy.pctDepth() > 0 && showsLength(r)) {
                     learnedChoices = Math.max(learnedChoices, Simulation.choiceCount(r));
                 }
             }
@@ -200,7 +213,7 @@ final class Explorer<T> {
 
     /** The schedules of a {@link BoundedSearch} (this shard's part of it), up to {@code schedules} of them. */
     private final class SearchPlan implements Plan {
-        private final BoundedSearch search = BoundedSearch.upTo(x.maxPreemptions, shard);
+        private final BoundedSearch search = x.searchKind.apply(shard);
         private int ownedOut;
 
         @Override
@@ -213,7 +226,8 @@ final class Explorer<T> {
                 return null;
             }
             boolean owned = search.owns(prefix);
-            Job job = new Job(ownedOut, x.seed, Strategy.fifo(), prefix, owned);
+            Job job = new Job(ownedOut, x.seed, search.strategyAfterPrefix(), search.builderFor(prefix, x.seed), owned,
+                    prefix);
             if (owned) {
                 ownedOut++;
             }
@@ -229,6 +243,11 @@ final class Explorer<T> {
         public StopReason end() {
             return search.hasNext() ? StopReason.ALL_SCHEDULES_RUN : StopReason.EXHAUSTED;
         }
+
+        @Override
+        public String searched() {
+            return search.toString();
+        }
     }
 
     /** What the committed runs found. Counted with the runs' lock held. */
@@ -240,6 +259,8 @@ final class Explorer<T> {
         /** Failures that {@code failWhen} did not match, by exception type; sorted, so reports read the same. */
         private final Map<String, Integer> others = new TreeMap<>();
         private SimResult<T> first;
+        /** The first failure shrunk to the fewest preemptions found, or null. */
+        private SimResult<T> shrunk;
         /** Whether {@link #first} was traced (a runaway's is not: replaying it would run away again). */
         private boolean traceFirst;
         private int firstIndex = -1;
@@ -267,8 +288,7 @@ final class Explorer<T> {
         }
 
         void ranAway(Job job, RunOutcome outcome) {
-            SimResult<T> r = Simulation.resultOf(outcome, job.prefix != null ? Strategy.fifo() : job.strategy,
-                    x.priorityPolicy, job.seed);
+            SimResult<T> r = Simulation.resultOf(outcome, job.strategy, x.priorityPolicy, job.seed);
             run++;
             failing++;
             if (first == null) {
@@ -278,10 +298,23 @@ final class Explorer<T> {
         }
 
         /**
-         * Replays a failing schedule twice with tracing on, for the report: the replay is exact, and
-         * the determinism check makes sure the printed line really reproduces it (when it does not,
-         * the report's failure says at which step the runs parted).
+         * Shrinks the first failure ({@link Shrinker}) unless shrinking is off or it could not be
+         * reproduced; a preemption-bounded search's failure has the fewest preemptions already.
          */
+        void shrink() {
+            if (first == null || x.shrinkReplays == 0 || first.failure() instanceof NondeterminismDetected) {
+                return;
+            }
+            if (searched().startsWith("preemptionBounded(")) {
+                shrunk = first;
+                return;
+            }
+            SimResult<T> s = new Shrinker<>(x.main, x::limits, x.shrinkReplays, x.shrinkTime).shrink(first);
+            SimResult<T> replayed = s == first ? first : traced(s);
+            boolean sameWay = replayed.failed() && Shrinker.way(replayed.failure()).equals(Shrinker.way(first.failure()));
+            shrunk = sameWay ? replayed : first;
+        }
+
         void traceFirst() {
             if (traceFirst) {
                 first = traced(first);
@@ -289,6 +322,11 @@ final class Explorer<T> {
             }
         }
 
+        /**
+         * Replays a failing schedule twice with tracing on, for the report: the replay is exact, and
+         * the determinism check makes sure the printed line really reproduces it (when it does not,
+         * the report's failure says at which step the runs parted).
+         */
         private SimResult<T> traced(SimResult<T> r) {
             SimResult<T> traced = x.limits(Simulation.builder().replay(r.replayLine())).trace(true)
                     .checkDeterminism(true).run(x.main);
@@ -297,7 +335,7 @@ final class Explorer<T> {
         }
 
         Report<T> report(StopReason reason) {
-            return new Report<>(first, firstIndex, run, failing, others, digests.size(),
+            return new Report<>(first, shrunk, firstIndex, run, failing, others, digests.size(),
                     Duration.ofNanos(System.nanoTime() - start), searched(), reason, x.timeLimit, shard, x.parallelism);
         }
     }

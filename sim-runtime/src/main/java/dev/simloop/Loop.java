@@ -158,6 +158,25 @@ public final class Loop {
     }
 
     /**
+     * A checkpoint that says what the caller is about to access: as {@link #checkpoint()}, and the
+     * strategies hear that the step resuming here operates on {@code touched}. Partial order
+     * sampling ({@link Strategy#pos()}) then treats the steps of two tasks as racing when they touch
+     * the same object, and as independent when they touch different ones (a plain checkpoint
+     * touches nothing, so it races with nothing). Code that models preemptive access to memory
+     * calls it before each access of a shared field, naming the field's owner; {@link Shared} does
+     * so on every access.
+     *
+     * @param touched what the code after the checkpoint reads or writes (compared by identity)
+     * @throws NullPointerException when {@code touched} is null
+     */
+    public static void checkpoint(Object touched) {
+        Objects.requireNonNull(touched, "Loop.checkpoint: touched");
+        TaskImpl<?> me = Current.task("Loop.checkpoint");
+        me.loop().checkCancelled(me);
+        me.loop().schedulePoint(touched);
+    }
+
+    /**
      * Raises {@link Cancelled} if the calling task is inside a cancelled scope, without letting any
      * other task run (unlike {@link #checkpoint()}, which lets every other ready task run first,
      * and is also where a cancelled task yields before it raises). For code that must notice a

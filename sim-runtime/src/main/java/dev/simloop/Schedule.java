@@ -40,7 +40,7 @@ public final class Schedule {
     private static final String PREFIX = "simloop:";
     /** How a built schedule prints: the Java expression that makes it. */
     private static final String BUILT_PREFIX = "Schedule.of(";
-    private static final Schedule EMPTY = new Schedule(new int[0], "fifo", null, 0, -1);
+    private static final Schedule EMPTY = new Schedule(new int[0], "fifo", null, 0, -1, -1);
 
     private final int[] choices;
     private final String strategy;
@@ -48,13 +48,16 @@ public final class Schedule {
     private final PriorityPolicy policy;
     private final long seed;
     private final long steps;
+    /** The CHESS preemptions of the run it was recorded from, or -1 when not known (not part of the line). */
+    private final int preemptions;
 
-    private Schedule(int[] choices, String strategy, PriorityPolicy policy, long seed, long steps) {
+    private Schedule(int[] choices, String strategy, PriorityPolicy policy, long seed, long steps, int preemptions) {
         this.choices = choices;
         this.strategy = strategy;
         this.policy = policy;
         this.seed = seed;
         this.steps = steps;
+        this.preemptions = preemptions;
     }
 
     /** @return the empty schedule: plain FIFO order */
@@ -74,7 +77,7 @@ public final class Schedule {
         for (int i = 0; i < a.length; i++) {
             a[i] = checkChoice(choices.get(i), i);
         }
-        return new Schedule(a, "fifo", null, 0, -1);
+        return new Schedule(a, "fifo", null, 0, -1, -1);
     }
 
     /**
@@ -86,12 +89,27 @@ public final class Schedule {
         for (int i = 0; i < a.length; i++) {
             checkChoice(a[i], i);
         }
-        return new Schedule(a, "fifo", null, 0, -1);
+        return new Schedule(a, "fifo", null, 0, -1, -1);
     }
 
     /** The schedule a finished run made; used by the simulator. */
-    static Schedule recorded(int[] choices, Strategy strategy, PriorityPolicy policy, long seed, long steps) {
-        return new Schedule(choices, strategy.toString(), policy, seed, steps);
+    static Schedule recorded(int[] choices, Strategy strategy, PriorityPolicy policy, long seed, long steps,
+            int preemptions) {
+        return new Schedule(choices, strategy.toString(), policy, seed, steps, preemptions);
+    }
+
+    /**
+     * The schedule a run made, knowing its {@link #preemptions()} (which a replay line does not
+     * hold): equal to {@code Schedule.parse(run.replayLine())} otherwise.
+     *
+     * @param run a finished simulated run
+     * @return its schedule
+     */
+    public static Schedule recordedBy(SimResult<?> run) {
+        Objects.requireNonNull(run, "Schedule.recordedBy: run");
+        Schedule parsed = parse(run.replayLine());
+        return new Schedule(parsed.choices, parsed.strategy, parsed.policy, parsed.seed, parsed.steps,
+                run.preemptions());
     }
 
     private static int checkChoice(Integer c, int index) {
@@ -119,13 +137,34 @@ public final class Schedule {
         return choices.length;
     }
 
-    /** @return how many choices are not the FIFO head (non-zero): the schedule's preemptions */
+    /**
+     * Preemptions as CHESS counts them: choices that switched away from a task that could have
+     * gone on (its step had ended at a checkpoint and it was still ready). A choice made when the
+     * task that ran last had blocked or ended is free, and so is the order of tied timers. The count
+     * comes from the run, not from the choices, so only a schedule taken from the run knows it
+     * ({@link #recordedBy}, {@link SimResult#preemptions()}).
+     *
+     * @return the run's preemptions, or -1 for a schedule read from a line ({@link #parse}) or built
+     *     ({@link #of}), which does not say which of its choices passed over a ready task
+     */
     public int preemptions() {
-        return preemptions(choices);
+        return preemptions;
+    }
+
+    /**
+     * Departures from FIFO order: how many choices are not the FIFO head (non-zero). This is what
+     * {@link Exploration#exhaustive} and {@link BoundedSearch#upTo} bound; it counts every choice
+     * that reorders round-robin, including those made when the task that ran last had blocked, and
+     * misses the preemption of a task that FIFO order would have passed over anyway.
+     *
+     * @return how many choices are not 0
+     */
+    public int departures() {
+        return departures(choices);
     }
 
     /** @return how many of {@code choices} are not the FIFO head */
-    static int preemptions(int[] choices) {
+    static int departures(int[] choices) {
         int n = 0;
         for (int c : choices) {
             if (c != 0) {
@@ -255,7 +294,7 @@ public final class Schedule {
         if (steps < -1 || (steps == -1 && !f[4].equals("-"))) {
             throw new IllegalArgumentException("replay line steps field must not be negative: " + f[4]);
         }
-        Schedule result = new Schedule(decodeChoices(f[5]), strategy, policy, seed, steps);
+        Schedule result = new Schedule(decodeChoices(f[5]), strategy, policy, seed, steps, -1);
         if (!result.line().equals(s)) {
             // e.g. "+5" for a seed, or padding bits in the choices: the checksum matched, but the
             // line is not one simloop writes, so it could not round-trip.
@@ -287,7 +326,7 @@ public final class Schedule {
             }
             checkChoice(choices[i], i);
         }
-        return new Schedule(choices, "fifo", null, 0, -1);
+        return new Schedule(choices, "fifo", null, 0, -1, -1);
     }
 
     private static long parseLong(String v, String field) {

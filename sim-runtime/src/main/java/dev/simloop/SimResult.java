@@ -45,6 +45,18 @@ public interface SimResult<T> {
         return replayLine();
     }
 
+    /**
+     * Preemptions as CHESS counts them (Musuvathi and Qadeer, PLDI 2007): how many times the run
+     * switched away from a task that could have gone on, i.e. chose another task while the one
+     * whose step had just ended at a checkpoint was still ready. Switching after a task blocked or
+     * ended is free, and so is the order of tied timers. FIFO order, which sends a task that
+     * reaches a checkpoint to the back of the queue, preempts at every checkpoint where another task
+     * is ready; {@link Schedule#departures()} counts departures from FIFO order instead.
+     *
+     * @return the run's preemptions
+     */
+    int preemptions();
+
     /** @return the number of scheduling steps taken */
     long steps();
 

@@ -323,7 +323,8 @@ public final class Simulation {
         }
 
         private <T> SimResult<T> runOnce(ThrowingSupplier<T> main, DeterminismCheck check) {
-            Picker picker = strategy.newPicker(seed);
+            Strategy actual = strategy.forSeed(seed); // a portfolio's member: what the replay line names
+            Picker picker = actual.newPicker(seed);
             if (follow != null) {
                 ReplayPicker.Mode mode = !strict ? ReplayPicker.Mode.MODULO
                         : lenient ? ReplayPicker.Mode.LENIENT : ReplayPicker.Mode.STRICT;
@@ -353,7 +354,7 @@ public final class Simulation {
             }
             @SuppressWarnings("unchecked") // the outcome's value is what main returned: a T
             T value = (T) o.value();
-            return new Result<>(value, o, strategy, priorityPolicy, seed, widths == null ? null : widths.widths());
+            return new Result<>(value, o, actual, priorityPolicy, seed, widths);
         }
     }
 
@@ -392,7 +393,12 @@ public final class Simulation {
 
     /** @return how many candidates each choice of a run of a {@link #recordingWidths} builder had */
     static int[] widths(SimResult<?> r) {
-        return r instanceof Result<?> res ? res.widths : null;
+        return r instanceof Result<?> res && res.widths != null ? res.widths.widths() : null;
+    }
+
+    /** @return for each choice of a run of a {@link #recordingWidths} builder, the candidate that had just yielded */
+    static int[] continuing(SimResult<?> r) {
+        return r instanceof Result<?> res && res.widths != null ? res.widths.continuing() : null;
     }
 
     /** @return how many choices the run recorded */
@@ -407,11 +413,11 @@ public final class Simulation {
         private final Strategy strategy;
         private final PriorityPolicy policy;
         private final long seed;
-        /** How many candidates each choice had, when recorded; null otherwise. */
-        private final int[] widths;
+        /** How many candidates each choice had and which had just yielded, when recorded; null otherwise. */
+        private final WidthRecorder widths;
         private String schedule;
 
-        Result(T value, RunOutcome outcome, Strategy strategy, PriorityPolicy policy, long seed, int[] widths) {
+        Result(T value, RunOutcome outcome, Strategy strategy, PriorityPolicy policy, long seed, WidthRecorder widths) {
             this.theValue = value;
             this.outcome = outcome;
             this.strategy = strategy;
@@ -433,7 +439,8 @@ public final class Simulation {
         @Override
         public String replayLine() {
             if (schedule == null) {
-                schedule = Schedule.recorded(outcome.choices(), strategy, policy, seed, outcome.steps()).toString();
+                schedule = Schedule.recorded(outcome.choices(), strategy, policy, seed, outcome.steps(),
+                        outcome.preemptions()).toString();
             }
             return schedule;
         }
@@ -441,6 +448,11 @@ public final class Simulation {
         @Override
         public long steps() {
             return outcome.steps();
+        }
+
+        @Override
+        public int preemptions() {
+            return outcome.preemptions();
         }
 
         @Override

@@ -1,10 +1,12 @@
 package dev.simloop;
 
 import dev.simloop.internal.FifoPicker;
+import dev.simloop.internal.NonPreemptivePicker;
 import dev.simloop.internal.PctPicker;
 import dev.simloop.internal.Picker;
 import dev.simloop.internal.PosPicker;
 import dev.simloop.internal.RandomPicker;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.LongFunction;
 
@@ -15,10 +17,17 @@ import java.util.function.LongFunction;
 public final class Strategy {
     private final String text;
     private final LongFunction<Picker> factory;
+    /** The strategies a portfolio cycles through, by seed; empty for a single strategy. */
+    private final List<Strategy> members;
 
     private Strategy(String text, LongFunction<Picker> factory) {
+        this(text, factory, List.of());
+    }
+
+    private Strategy(String text, LongFunction<Picker> factory, List<Strategy> members) {
         this.text = text;
         this.factory = factory;
+        this.members = members;
     }
 
     /** Production order: the task that became ready first runs first. No exploration. */
@@ -81,9 +90,53 @@ public final class Strategy {
     }
 
     /**
+     * CHESS's schedule without preemptions: the task whose step just ended at a checkpoint goes on
+     * while it can; when it blocks or ends, the FIFO head runs; tied timers fire in order. It is
+     * what {@link Exploration#preemptionBounded} and {@link Exploration#delayBounded} follow after
+     * the choices they vary, and so what their replay lines name. A task that waits for another by
+     * looping on {@link Loop#checkpoint()} never lets it run under this strategy (the run ends at
+     * {@link Simulation.Builder#maxSteps}): wait on a primitive or with {@link Loop#sleep} instead.
+     *
+     * @return the strategy, textual form {@code nonpreemptive}
+     */
+    public static Strategy nonPreemptive() {
+        return new Strategy("nonpreemptive", seed -> NonPreemptivePicker.INSTANCE);
+    }
+
+    /** The strategies {@link #portfolio()} cycles through, in order. */
+    private static final List<Strategy> PORTFOLIO = List.of(random(), pct(2), pct(3), pos());
+
+    /**
+     * Several strategies taking turns, since no single one finds every bug: the run with seed
+     * {@code s} uses {@code random}, {@code pct(2)}, {@code pct(3)} or {@code pos}, the member at
+     * {@code s mod 4}, so the schedules of an {@link Exploration} (seeds {@code seed + i}) cycle
+     * through them. A run's replay line names the member that made it, so it replays on its own.
+     * The default of {@link Exploration} and of {@code @SimulatedLoop} when more than one schedule
+     * runs.
+     *
+     * @return the strategy, textual form {@code portfolio}
+     */
+    public static Strategy portfolio() {
+        return new Strategy("portfolio", seed -> forSeed(PORTFOLIO, seed).newPicker(seed), PORTFOLIO);
+    }
+
+    /**
+     * @param seed a run's seed
+     * @return the strategy that run uses: the portfolio member for {@code seed}, or this strategy
+     */
+    Strategy forSeed(long seed) {
+        return members.isEmpty() ? this : forSeed(members, seed);
+    }
+
+    private static Strategy forSeed(List<Strategy> members, long seed) {
+        return members.get((int) Math.floorMod(seed, (long) members.size()));
+    }
+
+    /**
      * Reads a strategy's textual form.
      *
-     * @param text {@code fifo}, {@code random}, {@code pos}, {@code pct(d)} or {@code pct(d,k)}
+     * @param text {@code fifo}, {@code random}, {@code pos}, {@code pct(d)}, {@code pct(d,k)},
+     *     {@code nonpreemptive} or {@code portfolio}
      * @return the strategy
      * @throws IllegalArgumentException when the text names no known strategy
      */
@@ -97,6 +150,10 @@ public final class Strategy {
                 return random();
             case "pos":
                 return pos();
+            case "nonpreemptive":
+                return nonPreemptive();
+            case "portfolio":
+                return portfolio();
             default:
                 break;
         }
@@ -112,12 +169,18 @@ public final class Strategy {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown strategy '" + text + "' (known: fifo, random, pos, pct(d), pct(d,k))");
+        throw new IllegalArgumentException("unknown strategy '" + text + "' (known: fifo, random, pos, pct(d), pct(d,k),"
+                + " nonpreemptive, portfolio)");
     }
 
     /** @return the PCT depth, or 0 for other strategies */
     int pctDepth() {
         return text.startsWith("pct(") ? Integer.parseInt(text.substring(4, text.indexOf(')')).split(",")[0]) : 0;
+    }
+
+    /** @return whether runs with this strategy learn PCT's choice count: it, or a portfolio member, is {@link #learnsChoices} */
+    boolean mayLearnChoices() {
+        return learnsChoices() || members.stream().anyMatch(Strategy::learnsChoices);
     }
 
     /** @return whether this is PCT with no expected choice count given (so it may be learned) */

@@ -130,7 +130,7 @@ class BoundedSearchMemoryTest {
                     .followChoices(Schedule.of(prefix))).run(program);
             int[] choices = Simulation.choices(r);
             int[] widths = Simulation.widths(r);
-            if (Schedule.preemptions(prefix) < bound) {
+            if (Schedule.departures(prefix) < bound) {
                 List<int[]> successors = new ArrayList<>();
                 for (int i = prefix.length; i < widths.length; i++) {
                     for (int alternative = 1; alternative < widths[i]; alternative++) {

@@ -45,7 +45,7 @@ class BoundedSearchOrderTest {
             int[] choices = Simulation.choices(r);
             int[] widths = Simulation.widths(r);
             order.add(Arrays.stream(choices).boxed().toList());
-            if (Schedule.preemptions(prefix) < bound) {
+            if (Schedule.departures(prefix) < bound) {
                 for (int i = prefix.length; i < widths.length; i++) {
                     for (int alternative = 1; alternative < widths[i]; alternative++) {
                         int[] successor = Arrays.copyOf(choices, i + 1);

@@ -168,7 +168,7 @@ class LeakCheckTest {
             Lock lock = new Lock("db");
             TaskGroup.with(tg -> {
                 tg.spawn("careless", () -> lock.acquire());
-                tg.spawn("other", Loop::checkpoint);
+                tg.spawn("other", () -> Loop.checkpoint());
                 return null;
             });
             return "done";

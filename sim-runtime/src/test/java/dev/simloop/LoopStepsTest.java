@@ -85,8 +85,8 @@ class LoopStepsTest {
     /** Two tasks with one checkpoint each: FIFO runs a first, the choice 1 runs b first; the outcome is the same. */
     private static List<String> symmetric() {
         TaskGroup.with(tg -> {
-            tg.spawn("a", Loop::checkpoint);
-            tg.spawn("b", Loop::checkpoint);
+            tg.spawn("a", () -> Loop.checkpoint());
+            tg.spawn("b", () -> Loop.checkpoint());
             return null;
         });
         return List.of("done");

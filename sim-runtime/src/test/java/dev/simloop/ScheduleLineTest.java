@@ -22,7 +22,8 @@ class ScheduleLineTest {
         Schedule s = Schedule.of(List.of(3, 0, 5, 200));
         assertThat(s.choices()).containsExactly(3, 0, 5, 200);
         assertThat(s.size()).isEqualTo(4);
-        assertThat(s.preemptions()).isEqualTo(3);
+        assertThat(s.departures()).isEqualTo(3);
+        assertThat(s.preemptions()).as("a built schedule has no run to say").isEqualTo(-1);
         assertThat(s.steps()).isEqualTo(-1);
         assertThat(s.seed()).isZero();
         assertThat(s.strategy()).isEqualTo("fifo");
@@ -53,7 +54,7 @@ class ScheduleLineTest {
 
     @Test
     void zeroStepsIsWrittenAsZeroNotAsUnknown() {
-        Schedule s = Schedule.recorded(new int[0], Strategy.fifo(), null, 7, 0);
+        Schedule s = Schedule.recorded(new int[0], Strategy.fifo(), null, 7, 0, 0);
         assertThat(s.toString()).startsWith("simloop:1:fifo:7:0::");
         assertThat(Schedule.parse(s.toString()).steps()).isZero();
         String zero = signed("simloop:1:fifo:7:0::");

@@ -141,8 +141,8 @@ class ScheduleParseTest {
     void aLineRecordsThePriorityPolicyOfItsRun() {
         SimResult<Object> r = Simulation.builder().seed(3).priorityPolicy(dev.simloop.PriorityPolicy.boostAfter(25))
                 .run(() -> TaskGroup.with(tg -> {
-                    tg.spawn(Loop::checkpoint);
-                    tg.spawn(Loop::checkpoint);
+                    tg.spawn(() -> Loop.checkpoint());
+                    tg.spawn(() -> Loop.checkpoint());
                     return null;
                 }));
         assertThat(r.replayLine()).startsWith("simloop:1:random+priority(25):3:");
@@ -153,8 +153,8 @@ class ScheduleParseTest {
         assertThat(s.priorityPolicy().orElseThrow()).isNotEqualTo(dev.simloop.PriorityPolicy.standard());
         assertThat(s.toString()).isEqualTo(r.replayLine());
         assertThat(s).isNotEqualTo(Schedule.parse(Simulation.builder().seed(3).run(() -> TaskGroup.with(tg -> {
-            tg.spawn(Loop::checkpoint);
-            tg.spawn(Loop::checkpoint);
+            tg.spawn(() -> Loop.checkpoint());
+            tg.spawn(() -> Loop.checkpoint());
             return null;
         })).replayLine()));
         assertThat(Schedule.of(1, 2).priorityPolicy()).isEmpty();

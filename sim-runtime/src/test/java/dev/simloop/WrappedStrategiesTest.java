@@ -72,7 +72,7 @@ class WrappedStrategiesTest {
         for (int i = 0; i < recorded.size(); i++) {
             longer[i] = recorded.choices().get(i);
         }
-        String line = Schedule.recorded(longer, Strategy.random(), null, 3, recorded.steps()).toString();
+        String line = Schedule.recorded(longer, Strategy.random(), null, 3, recorded.steps(), -1).toString();
         SimResult<String> replayed = Simulation.recordingWidths(Simulation.builder().replay(line))
                 .run(WrappedStrategiesTest::contention);
         assertThat(replayed.failure()).isInstanceOf(NondeterminismDetected.class)

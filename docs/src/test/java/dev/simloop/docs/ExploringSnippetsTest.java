@@ -118,6 +118,7 @@ class ExploringSnippetsTest {
     void stopAndSteer() {
         // snippet:stop-and-steer
         Exploration.Report<Integer> report = Exploration.of(ExploringSnippetsTest::loadsOfOneKeyFromAFlakyDatabase)
+                .strategy(Strategy.random())
                 .schedules(1_000_000)
                 .timeLimit(java.time.Duration.ofSeconds(10))   // or as many as 10 seconds allow
                 .failWhen(e -> e instanceof AssertionError)    // hunt the race; count the timeouts
@@ -133,7 +134,8 @@ class ExploringSnippetsTest {
         assertThat(report.failingSchedules()).isEqualTo(1);
         assertThat(report.toString()).startsWith("random: 14 schedules (10 distinct), 1 failing (other failures: 4 "
                 + "java.lang.IllegalStateException), ").contains(" schedules/s; stopped at the first failure; first "
-                + "failure at schedule 13: java.lang.AssertionError: loaded 2 times; replay simloop:1:random:13:");
+                + "failure at schedule 13: java.lang.AssertionError: loaded 2 times; shrunk to ")
+                .contains("; replay simloop:1:random:13:");
     }
 
     /** Two increments with a checkpoint between read and write; the second starts a step later, so FIFO passes. */
@@ -188,13 +190,73 @@ class ExploringSnippetsTest {
         return loads[0];
     }
 
+    // snippet:shared-program
+    /** Three tasks each add one to a shared balance, reading and writing it as two accesses. */
+    static int sharedDeposits() {
+        dev.simloop.Shared<Integer> balance = dev.simloop.Shared.of(0);
+        TaskGroup.with(tg -> {
+            for (int t = 0; t < 3; t++) {
+                tg.spawn(() -> balance.set(balance.get() + 1));
+            }
+            return null;
+        });
+        if (balance.get() != 3) {
+            throw new AssertionError("lost deposit: balance " + balance.get());
+        }
+        return balance.get();
+    }
+    // end-snippet
+
+    @Test
+    void preemptionBounded() {
+        // snippet:preemption-bounded
+        Exploration.Report<Integer> none = Exploration.of(ExploringSnippetsTest::sharedDeposits)
+                .preemptionBounded(0)           // every schedule without preemptions
+                .run();
+        System.out.println(none);               // preemptionBounded(0): 6 schedules (6 distinct), all within the bound, 0 failing, ...
+        Exploration.Report<Integer> one = Exploration.of(ExploringSnippetsTest::sharedDeposits)
+                .preemptionBounded(1)           // ... then every schedule with one
+                .run();
+        SimResult<Integer> failing = one.firstFailure().orElseThrow();
+        System.out.println(failing.preemptions());   // 1: a deposit read, then another task ran before its write
+        // end-snippet
+        assertThat(none.exhausted()).isTrue();
+        assertThat(none.failingSchedules()).isZero();
+        assertThat(none.toString()).startsWith("preemptionBounded(0): 6 schedules (6 distinct), all within the bound, 0 failing");
+        assertThat(failing.preemptions()).isEqualTo(1);
+        assertThat(failing.failure()).hasMessageStartingWith("lost deposit");
+        assertThat(Exploration.of(ExploringSnippetsTest::sharedDeposits).delayBounded(1).run().firstFailure())
+                .isPresent();
+    }
+
+    @Test
+    void shrinking() {
+        // snippet:shrinking
+        Exploration.Report<Integer> report = Exploration.of(ExploringSnippetsTest::sharedDeposits)
+                .strategy(Strategy.random())
+                .schedules(1_000)
+                .run();
+        SimResult<Integer> found = report.firstFailure().orElseThrow();
+        SimResult<Integer> shrunk = report.shrunkFailure().orElseThrow();
+        System.out.println(found.preemptions() + " -> " + shrunk.preemptions());   // 5 -> 1
+        System.out.println(report);             // ...; shrunk to 1 preemption: replay simloop:1:nonpreemptive:...; as found, 5 preemptions; replay simloop:1:random:...
+        // end-snippet
+        assertThat(shrunk.preemptions()).isEqualTo(1);
+        assertThat(found.preemptions()).isEqualTo(5);
+        assertThat(shrunk.failure()).hasMessageStartingWith("lost deposit");
+        assertThat(report.toString()).contains("; shrunk to 1 preemption: replay simloop:1:nonpreemptive:")
+                .contains("; as found, 5 preemptions; replay simloop:1:random:");
+        assertThat(Simulation.builder().replay(shrunk.replayLine()).run(ExploringSnippetsTest::sharedDeposits).failure())
+                .hasMessage(shrunk.failure().getMessage());
+    }
+
     @Test
     void exhaustive() {
         // snippet:exhaustive
         Exploration.Report<Integer> buggy = Exploration.of(ExploringSnippetsTest::twoIncrements)
-                .exhaustive(2)                  // every schedule with at most 2 preemptions, fewest first
+                .exhaustive(2)                  // every schedule with at most 2 departures from FIFO order
                 .run();
-        // FIFO (schedule 0) passes; buggy.firstFailure() has 1 preemption, as few as a failure can
+        // FIFO (schedule 0) passes; buggy.firstFailure() has 1 departure, as few as a failure can
         Exploration.Report<Integer> fixed = Exploration.of(ExploringSnippetsTest::loadsOfOneKeyLocked)
                 .exhaustive(2)
                 .run();
@@ -202,7 +264,7 @@ class ExploringSnippetsTest {
         // fixed.exhausted() && fixed.failingSchedules() == 0: no schedule within the bound fails
         // end-snippet
         assertThat(buggy.firstFailureIndex()).isPositive();
-        assertThat(dev.simloop.Schedule.parse(buggy.firstFailure().orElseThrow().replayLine()).preemptions()).isEqualTo(1);
+        assertThat(dev.simloop.Schedule.parse(buggy.firstFailure().orElseThrow().replayLine()).departures()).isEqualTo(1);
         assertThat(fixed.exhausted()).isTrue();
         assertThat(fixed.failingSchedules()).isZero();
         assertThat(fixed.toString()).startsWith("exhaustive(2): " + fixed.schedulesRun() + " schedules ("
@@ -275,7 +337,7 @@ class ExploringSnippetsTest {
         int workers = 2 + runs++;
         TaskGroup.with(tg -> {
             for (int i = 0; i < workers; i++) {
-                tg.spawn("worker-" + i, Loop::checkpoint);
+                tg.spawn("worker-" + i, () -> Loop.checkpoint());
             }
             return null;
         });

@@ -163,7 +163,7 @@ class SimulatedLoopExtensionTest {
     void aReplayIsCheckedForDeterminismByDefault() {
         // the line of the same program run directly: one task spawned, no checkpoints in main
         String line = dev.simloop.Simulation.builder().seed(9).run(() -> dev.simloop.TaskGroup.with(tg -> {
-            tg.spawn(dev.simloop.Loop::checkpoint);
+            tg.spawn(() -> dev.simloop.Loop.checkpoint());
             return null;
         })).replayLine();
         Fixtures.Replayed.RUNS.set(0);
@@ -439,7 +439,7 @@ class SimulatedLoopExtensionTest {
         assertThat(f.strategy()).isEqualTo("exhaustive(2)");
         assertThat(f.seed()).isEqualTo(5);
         assertThat(f.getCause()).isInstanceOf(AssertionError.class);
-        assertThat(dev.simloop.Schedule.parse(f.replayLine()).preemptions()).isEqualTo(1);
+        assertThat(dev.simloop.Schedule.parse(f.replayLine()).departures()).isEqualTo(1);
         assertThat(f.scheduleIndex()).isPositive(); // FIFO, the first schedule, passed
         assertThat(f.schedules()).isEqualTo(1000);
         assertThat(Fixtures.Exhaustive.RUNS.get()).isEqualTo(f.scheduleIndex() + 1);

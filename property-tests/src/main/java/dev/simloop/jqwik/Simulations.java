@@ -42,9 +42,13 @@ public final class Simulations {
         return r.value();
     }
 
-    /** @return the number of choices in a replay line that were not the FIFO head */
+    /**
+     * @return the number of choices in a replay line that were not the FIFO head: its departures
+     *     from FIFO order ({@link Schedule#departures()}), the measure generated schedules shrink
+     *     toward; preemptions as CHESS counts them are {@code SimResult.preemptions()}
+     */
     public static int preemptions(String replayLine) {
-        return Schedule.parse(replayLine).preemptions();
+        return Schedule.parse(replayLine).departures();
     }
 
     /** The failure {@link #check} throws: an AssertionError naming the replay line. */

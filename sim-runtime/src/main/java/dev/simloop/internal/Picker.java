@@ -19,6 +19,21 @@ public interface Picker {
     int pick(ReadyQueue ready, int choiceIndex);
 
     /**
+     * Chooses among ready tasks knowing which of them just yielded: picking another one instead is
+     * a preemption (a switch away from a task that could have gone on). Strategies that do not care
+     * keep the two-argument form.
+     *
+     * @param ready the ready tasks, in FIFO order; at least two
+     * @param choiceIndex how many choices this run has recorded so far
+     * @param continuing the index in {@code ready} of the task whose step just yielded, or -1 when
+     *     that task blocked or ended (any pick is then free)
+     * @return the index of the task to run
+     */
+    default int pick(ReadyQueue ready, int choiceIndex, int continuing) {
+        return pick(ready, choiceIndex);
+    }
+
+    /**
      * Chooses among tied timers (see {@code Timers}): option {@code i < options - 1} fires the
      * {@code i}-th due timer; when tasks are ready, the last option lets them run first.
      *

@@ -47,8 +47,13 @@ public final class ReplayPicker extends WrappingPicker {
 
     @Override
     public int pick(ReadyQueue ready, int k) {
+        return pick(ready, k, -1);
+    }
+
+    @Override
+    public int pick(ReadyQueue ready, int k, int continuing) {
         int c = recorded(ready.size(), k, "ready task", ready);
-        return c >= 0 ? c : inner.pick(ready, k);
+        return c >= 0 ? c : inner.pick(ready, k, continuing);
     }
 
     @Override

@@ -8,9 +8,10 @@ package dev.simloop.internal;
  * @param steps the steps the run took
  * @param endNanos the loop clock at the end
  * @param choices every recorded choice
+ * @param preemptions how many choices passed over the task whose step had just yielded (CHESS's preemptions)
  * @param digest the trace digest
  * @param trace the events, when traced; else null
  */
-public record RunOutcome(Object value, Throwable failure, long steps, long endNanos, int[] choices, long digest,
-        Trace trace) {
+public record RunOutcome(Object value, Throwable failure, long steps, long endNanos, int[] choices, int preemptions,
+        long digest, Trace trace) {
 }

@@ -67,6 +67,10 @@ public final class Scheduler {
     private final ChoiceLog choices = new ChoiceLog();
     /** How many tasks the last step's task was chosen among (for the determinism check's reports). */
     private int lastReadyCount;
+    /** The task whose step just ended by yielding (still ready), or null: passing it over is a preemption. */
+    private TaskImpl<?> yielded;
+    /** Choices that passed over {@link #yielded}: CHESS's preemptions (switches away from a ready task). */
+    private int preemptions;
     /** How many candidates the last {@link #pickNext} chose among; 1 while unwinding an aborted run. */
     private int pickedAmong = 1;
     /** Set once when the run must stop abnormally (deadlock, limit, nondeterminism). */
@@ -237,8 +241,8 @@ public final class Scheduler {
                 Signals.unregister(this);
             }
         }
-        return new RunOutcome(rootTask.value, endOfRunFailure(), stepsTaken, clock.now(), choices.toArray(), digest,
-                trace);
+        return new RunOutcome(rootTask.value, endOfRunFailure(), stepsTaken, clock.now(), choices.toArray(),
+                preemptions, digest, trace);
     }
 
     /** The run's failure, after the end-of-run checks: replay fully used, determinism, leaks. */
@@ -360,7 +364,9 @@ public final class Scheduler {
         int index = 0;
         if (n > 1) {
             try {
-                index = picker.pick(from, choices.size());
+                int continuing = Preemptions.indexOf(from, yielded);
+                index = picker.pick(from, choices.size(), continuing);
+                preemptions += continuing >= 0 && index != continuing ? 1 : 0;
             } catch (NondeterminismDetected e) {
                 abortFailure = ReplayPicker.diverged("at step " + (steps + 1) + " (virtual time " + formatNanos(clock.now()) + "), ", e);
                 return null;
@@ -387,6 +393,7 @@ public final class Scheduler {
             running = null;
         } while (stepGoesOn(t));
         stepEnded(t);
+        yielded = t.inReady ? t : null;
         if (trace != null && !t.done) {
             trace.stepEnded(clock.now(), steps, t);
         }
@@ -509,8 +516,8 @@ public final class Scheduler {
         requestStop();
         Drivers.Call<?> c = call;
         if (c != null) {
-            c.rescue(new Runaway(new RunOutcome(null, e, atStep, clock.now(), choices.toArray(), digest,
-                    trace == null ? null : trace.copy())));
+            c.rescue(new Runaway(new RunOutcome(null, e, atStep, clock.now(), choices.toArray(),
+                    preemptions, digest, trace == null ? null : trace.copy())));
         }
     }
 
@@ -847,7 +854,7 @@ public final class Scheduler {
             trace.woken(clock.now(), steps, t, kind, running);
         }
         if (logTasks) {
-            TaskLog.event(t, kind, running == null ? "by the clock" : "by " + running.name());
+            TaskLog.event(t, kind, "by the clock", running);
         }
     }
 
@@ -856,7 +863,7 @@ public final class Scheduler {
             trace.add(clock.now(), steps, t, kind, detail, by);
         }
         if (logTasks) {
-            TaskLog.event(t, kind, detail);
+            TaskLog.event(t, kind, detail, by);
         }
     }
 

@@ -25,7 +25,10 @@ final class TaskLog {
     }
 
     /** Logs {@code kind} of {@code t}, if it is a lifecycle event; driver thread or the task itself. */
-    static void event(TaskImpl<?> t, Trace.Kind kind, String detail) {
+    static void event(TaskImpl<?> t, Trace.Kind kind, String detail, TaskImpl<?> by) {
+        if (by != null) {
+            detail = "by " + by.name(); // the task that caused it by name, as paths name tasks (traces add ids: main#0)
+        }
         String what = switch (kind) {
             case SPAWN -> "spawned";
             case FINISH -> "finished";

@@ -103,7 +103,7 @@ class DeterminismCheckTest {
                 long n = System.nanoTime() / 1000 % 2;
                 TaskGroup.with(tg -> {
                     for (int i = 0; i <= n; i++) {
-                        tg.spawn("t" + i, Loop::checkpoint);
+                        tg.spawn("t" + i, () -> Loop.checkpoint());
                     }
                     return null;
                 });

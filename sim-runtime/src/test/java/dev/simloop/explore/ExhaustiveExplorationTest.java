@@ -95,7 +95,7 @@ class ExhaustiveExplorationTest {
         assertThat(failing.failure()).hasMessageContaining("lost update");
         Schedule s = Schedule.parse(failing.replayLine());
         assertThat(s.strategy()).isEqualTo("fifo");
-        assertThat(s.preemptions()).isEqualTo(1);
+        assertThat(s.departures()).isEqualTo(1);
         assertThat(r.exhausted()).as("it stopped at the failure").isFalse();
         assertThat(Simulation.builder().replay(failing.replayLine()).run(ExhaustiveExplorationTest::lostUpdate)
                 .failure()).hasMessage(failing.failure().getMessage());
@@ -112,7 +112,7 @@ class ExhaustiveExplorationTest {
         Exploration.Report<String> three = Exploration.of(ExhaustiveExplorationTest::threePreemptions).exhaustive(3)
                 .schedules(100_000).run();
         assertThat(three.firstFailureIndex()).isGreaterThanOrEqualTo(two.schedulesRun());
-        assertThat(Schedule.parse(three.firstFailure().orElseThrow().replayLine()).preemptions()).isEqualTo(3);
+        assertThat(Schedule.parse(three.firstFailure().orElseThrow().replayLine()).departures()).isEqualTo(3);
     }
 
     @Test
@@ -147,7 +147,7 @@ class ExhaustiveExplorationTest {
                                 .run(ExhaustiveExplorationTest::threePreemptions);
                         Schedule recorded = Schedule.parse(r.replayLine());
                         assertThat(recorded.size()).isLessThanOrEqualTo(length);
-                        if (recorded.preemptions() <= 2) {
+                        if (recorded.departures() <= 2) {
                             bruteForce.add(r.traceDigest());
                         }
                     }
@@ -220,7 +220,7 @@ class ExhaustiveExplorationTest {
         assertThat(failing).isEqualTo(same.failingSchedules());
 
         assertThatThrownBy(() -> search.next(0)).isInstanceOf(java.util.NoSuchElementException.class)
-                .hasMessage("BoundedSearch.next: every schedule within 2 preemptions has run");
+                .hasMessage("BoundedSearch.next: every schedule within 2 departures has run");
         BoundedSearch fresh = BoundedSearch.upTo(1);
         assertThatThrownBy(() -> fresh.ran(Simulation.run(1, () -> 1))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no schedule is outstanding");

@@ -108,7 +108,8 @@ class ExplorationTest {
 
     @Test
     void explorationCanCountEveryFailingScheduleAndDistinctInterleavings() {
-        Exploration.Report<Integer> all = Exploration.of(() -> lostUpdate(2)).schedules(300).stopAtFirstFailure(false).run();
+        Exploration.Report<Integer> all = Exploration.of(() -> lostUpdate(2)).strategy(Strategy.random()).schedules(300)
+                .stopAtFirstFailure(false).run();
         int failing = 0;
         Set<String> digests = new HashSet<>();
         for (int i = 0; i < 300; i++) {

@@ -1,0 +1,230 @@
+package dev.simloop.internal;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+/**
+ * The engine of the preemption- and delay-bounded searches: every schedule whose cost is within a
+ * bound, cheapest first. A schedule is a prefix of choices followed by CHESS's schedule without
+ * preemptions ({@link NonPreemptivePicker}); its successors change one choice after the prefix to
+ * another candidate, at a cost:
+ *
+ * <ul>
+ *   <li>{@link Cost#PREEMPTIONS} (Musuvathi and Qadeer, PLDI 2007): 1 when the choice passes over
+ *       the task that had just yielded, else 0 (after a task blocked or ended, and among tied
+ *       timers, every candidate is free);
+ *   <li>{@link Cost#DELAYS} (Emmi, Qadeer and Rakamarić, POPL 2011): the candidate's distance from
+ *       the non-preemptive choice in the ready queue's cyclic order, so skipping {@code j} tasks
+ *       costs {@code j} delays, wherever it happens.
+ * </ul>
+ *
+ * <p>A schedule's cost is the sum of its changes' costs (the choices after the last change are the
+ * free non-preemptive ones), and every schedule within the bound comes up exactly once: its parent
+ * is the schedule without its last change. Pending successors wait in one queue per cost, as
+ * cursors over the run they come from, so a run's successors are made when handed out.
+ *
+ * <p>Several schedules may be out at once (a parallel exploration), their runs taken back in the
+ * order they were handed out. A schedule is handed out only when no run still out could queue a
+ * cheaper one before it, so the order is the one a single caller meets. A shard
+ * ({@code shardIndex} of {@code shardCount}) hands out only the first run's successors {@code j}
+ * with {@code j % shardCount == shardIndex} (in hand-out order), and so only their subtrees. Not
+ * thread-safe: call it under one lock.
+ */
+public final class CostBoundedSearch {
+    /** What a change of choice costs. */
+    public enum Cost {
+        /** CHESS preemptions: passing over the task that just yielded. */
+        PREEMPTIONS,
+        /** Delays: how many candidates the choice skips, in cyclic order from the non-preemptive one. */
+        DELAYS
+    }
+
+    private final Cost cost;
+    private final int bound;
+    /** {@code pending[c]}: cursors whose successors cost {@code c} in all. */
+    private final ArrayDeque<Cursor>[] pending;
+    private boolean rootPending = true;
+    /** The costs of the prefixes handed out whose runs {@link #ran} has not taken yet, oldest first. */
+    private final ArrayDeque<Integer> outstandingCosts = new ArrayDeque<>();
+    private int schedulesRun;
+    private final int shardIndex;
+    private final int shardCount;
+    /** How many of the first run's successors were handed out or skipped as another shard's. */
+    private int rootSuccessors;
+
+    /**
+     * @param cost what a change costs
+     * @param bound the largest total cost searched; at least 0
+     * @param shardIndex the shard this search runs, from 0
+     * @param shardCount how many shards the search is split into; 1 for all of it
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type, filled with empty queues below
+    public CostBoundedSearch(Cost cost, int bound, int shardIndex, int shardCount) {
+        this.cost = cost;
+        this.bound = bound;
+        this.shardIndex = shardIndex;
+        this.shardCount = shardCount;
+        this.pending = new ArrayDeque[bound + 1];
+        for (int c = 0; c <= bound; c++) {
+            pending[c] = new ArrayDeque<>();
+        }
+    }
+
+    /** @return whether a schedule within the bound is still to be handed out, now or once runs out come back */
+    public boolean hasPending() {
+        return rootPending || cheapest() >= 0;
+    }
+
+    /** @return whether {@link #take} hands out a schedule now */
+    public boolean canTake() {
+        skipOtherShards();
+        int c = cheapest();
+        return rootPending || c >= 0 && !cheaperMayCome(c);
+    }
+
+    /**
+     * @return the next schedule's prefix of choices, cheapest first (the empty prefix first), or
+     *     null when none can be handed out before runs still out come back
+     */
+    public int[] take() {
+        if (rootPending) {
+            rootPending = false;
+            outstandingCosts.add(0);
+            return new int[0];
+        }
+        if (!canTake()) {
+            return null;
+        }
+        int c = cheapest();
+        Cursor head = pending[c].element();
+        int[] prefix = head.successor();
+        if (head.run.from == 0) {
+            rootSuccessors++;
+        }
+        if (!head.advance()) {
+            pending[c].remove();
+        }
+        outstandingCosts.add(c);
+        return prefix;
+    }
+
+    /** @return whether a run still out costs less than {@code c}: its successors could come before cost {@code c}'s */
+    private boolean cheaperMayCome(int c) {
+        for (int out : outstandingCosts) {
+            if (out < c) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Moves past the first run's successors that belong to other shards (always at the heads of the queues). */
+    private void skipOtherShards() {
+        for (int c; shardCount > 1 && (c = cheapest()) >= 0 && pending[c].element().run.from == 0
+                && rootSuccessors % shardCount != shardIndex; ) {
+            rootSuccessors++;
+            if (!pending[c].element().advance()) {
+                pending[c].remove();
+            }
+        }
+    }
+
+    /**
+     * Takes the run of the oldest prefix handed out whose run it has not taken, and queues its
+     * successors.
+     *
+     * @param prefix that prefix
+     * @param choices the run's choices (they start with the prefix)
+     * @param widths how many candidates each choice had
+     * @param continuing for each choice, the candidate that had just yielded, -1, or
+     *     {@link WidthRecorder#TIMER_CHOICE}
+     * @return false when the run does not start with the prefix (nothing is queued then)
+     */
+    public boolean ran(int[] prefix, int[] choices, int[] widths, int[] continuing) {
+        if (outstandingCosts.isEmpty() || choices.length < prefix.length
+                || !Arrays.equals(choices, 0, prefix.length, prefix, 0, prefix.length)) {
+            return false;
+        }
+        int runCost = outstandingCosts.remove();
+        schedulesRun++;
+        Run run = new Run(choices, widths, continuing, prefix.length);
+        int mostExtra = Math.min(bound - runCost, cost == Cost.PREEMPTIONS ? 1 : run.maxWidth - 1);
+        for (int extra = 0; extra <= mostExtra; extra++) {
+            Cursor cursor = new Cursor(run, extra);
+            if (cursor.seekFrom(prefix.length, 0)) {
+                pending[runCost + extra].add(cursor);
+            }
+        }
+        return true;
+    }
+
+    /** @return how many runs were taken */
+    public int schedulesRun() {
+        return schedulesRun;
+    }
+
+    private int cheapest() {
+        for (int c = 0; c <= bound; c++) {
+            if (!pending[c].isEmpty()) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    /** @return what changing choice {@code i} of {@code run} to candidate {@code a} costs */
+    private int costOf(Run run, int i, int a) {
+        int d = run.choices[i];
+        int cont = run.continuing[i - run.from];
+        return switch (cost) {
+            case PREEMPTIONS -> cont >= 0 && a != cont ? 1 : 0;
+            case DELAYS -> Math.floorMod(a - d, run.widths[i - run.from]);
+        };
+    }
+
+    /** A run whose successors are pending: its choices, and each choice's candidates from its prefix on. */
+    private record Run(int[] choices, int[] widths, int[] continuing, int from, int maxWidth) {
+        Run(int[] choices, int[] widths, int[] continuing, int from) {
+            this(choices, Arrays.copyOfRange(widths, from, widths.length),
+                    Arrays.copyOfRange(continuing, from, continuing.length), from,
+                    Arrays.stream(widths, from, widths.length).max().orElse(1));
+        }
+    }
+
+    /** The successors of one run that cost {@code extra} more than it, in order of position, then candidate. */
+    private final class Cursor {
+        private final Run run;
+        private final int extra;
+        private int position;
+        private int alternative;
+
+        Cursor(Run run, int extra) {
+            this.run = run;
+            this.extra = extra;
+        }
+
+        /** Moves to the first change at or after ({@code i}, {@code a}) that costs {@link #extra}; false when none is left. */
+        boolean seekFrom(int i, int a) {
+            for (; i < run.choices.length; i++, a = 0) {
+                for (; a < run.widths[i - run.from]; a++) {
+                    if (a != run.choices[i] && costOf(run, i, a) == extra) {
+                        position = i;
+                        alternative = a;
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        int[] successor() {
+            int[] prefix = Arrays.copyOf(run.choices, position + 1);
+            prefix[position] = alternative;
+            return prefix;
+        }
+
+        boolean advance() {
+            return seekFrom(position, alternative + 1);
+        }
+    }
+}
