@@ -254,7 +254,7 @@ final class Explorer<T> {
     private final class Tally {
         final long start = System.nanoTime();
         /** The time limit in nanoseconds; Long.MAX_VALUE for none (or one too long to be reached). */
-        final long limitNanos = x.timeLimit == null ? Long.MAX_VALUE : saturatedNanos(x.timeLimit);
+        final long limitNanos = x.timeLimit == null ? Long.MAX_VALUE : dev.simloop.internal.Nanos.saturated(x.timeLimit);
         private final Set<Long> digests = new HashSet<>();
         /** Failures that {@code failWhen} did not match, by exception type; sorted, so reports read the same. */
         private final Map<String, Integer> others = new TreeMap<>();
@@ -340,7 +340,4 @@ final class Explorer<T> {
         }
     }
 
-    private static long saturatedNanos(Duration d) {
-        return d.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : d.toNanos();
-    }
 }

@@ -240,7 +240,7 @@ public final class Loop {
         Objects.requireNonNull(work, "Loop.toThread: work");
         TaskImpl<?> me = Current.task("Loop.toThread");
         try {
-            return me.loop().toThread(me, work);
+            return dev.simloop.internal.Offloads.call(me.loop(), me, work); // Loop.toThread's engine
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -101,7 +101,7 @@ public final class Interrupts {
      */
     public static <T> T taskTimeout(TaskImpl<?> me, Duration d, ThrowingSupplier<T> fn) {
         Scheduler loop = me.loop;
-        long nanos = Scheduler.saturatedNanos(d);
+        long nanos = Nanos.saturated(d);
         long now = loop.now();
         TimeoutTimer timer = new TimeoutTimer(me, d);
         loop.arm(timer, nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos);

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * demand and reaped when idle; their threads inherit no inheritable thread locals from the task
  * that caused their creation (so simloop's own threads are never mistaken for the user's).
  */
-final class Offloads {
+public final class Offloads {
     private static final AtomicInteger COUNT = new AtomicInteger();
     private static final AtomicInteger CARRIERS = new AtomicInteger();
 
@@ -42,7 +42,7 @@ final class Offloads {
      * Runs {@code work} on a platform thread and returns its result to {@code me}, which waits in
      * the loop. A checkpoint. Cancelling the caller abandons the wait, not the work.
      */
-    static <T> T call(Scheduler loop, TaskImpl<?> me, ThrowingSupplier<T> work) throws Exception {
+    public static <T> T call(Scheduler loop, TaskImpl<?> me, ThrowingSupplier<T> work) throws Exception {
         loop.checkCancelled(me);
         Offload op = new Offload(me);
         loop.offloadStarted();

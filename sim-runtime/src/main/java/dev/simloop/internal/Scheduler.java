@@ -81,7 +81,7 @@ public final class Scheduler {
     private int offloadsInFlight;
     private final SplittableRandom userRandom;
     /** The run's events when tracing is on; null (the default) costs one check per hook. */
-    private Trace trace;
+    private final Observers observers = new Observers();
     final AllBlockedWaiters allBlocked = new AllBlockedWaiters();
     /** The determinism self-check recording or comparing every step; null (the default) when off. */
     private DeterminismCheck determinismCheck;
@@ -89,7 +89,6 @@ public final class Scheduler {
     private PriorityScheduling priorityPolicy;
     /** The leak check, or null when off: a run that ends with resources still held fails with {@link LeakDetected}. */
     private LeakCheck leakCheck;
-    private final boolean logTasks = TaskLog.enabled(); // the task lifecycle logger, decided once per run
 
     /** Set while simloop itself creates a task's thread, so {@link ThreadGuard} lets it be. */
     boolean creatingTask;
@@ -140,7 +139,7 @@ public final class Scheduler {
     public static Scheduler simulated(Picker picker, long seed, long maxSteps, Duration maxVirtualTime) {
         requireOutsideLoop("Simulation.run");
         VirtualThreads.check();
-        return new Scheduler(true, picker, seed, maxSteps, saturatedNanos(maxVirtualTime));
+        return new Scheduler(true, picker, seed, maxSteps, Nanos.saturated(maxVirtualTime));
     }
 
     /**
@@ -160,7 +159,7 @@ public final class Scheduler {
 
     /** @param d how long a step may run, or a simulation wait for work outside it, before the run fails */
     public void setMaxStepWallTime(Duration d) {
-        this.maxStepWallNanos = Math.max(1, saturatedNanos(d));
+        this.maxStepWallNanos = Math.max(1, Nanos.saturated(d));
     }
 
     long maxStepWallNanos() {
@@ -169,7 +168,7 @@ public final class Scheduler {
 
     /** Records the run's events into a {@link Trace}. */
     public void enableTrace() {
-        trace = new Trace();
+        observers.enableTrace();
     }
 
     /** @param check the first run's recording to fill, or a comparison with it (see {@link DeterminismCheck}) */
@@ -179,7 +178,7 @@ public final class Scheduler {
 
     /** @return the run's trace, or null when tracing was off */
     public Trace trace() {
-        return trace;
+        return observers.trace();
     }
 
     /** @param policy the priority policy of the run, or null for plain strategy order */
@@ -190,14 +189,6 @@ public final class Scheduler {
     /** @param on whether a run that ends with locks still held (or tasks alive) fails with {@link LeakDetected} */
     public void setCheckLeaks(boolean on) {
         this.leakCheck = on ? new LeakCheck() : null;
-    }
-
-    static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
     }
 
     // ---- Running
@@ -230,9 +221,7 @@ public final class Scheduler {
             stepsTaken = steps; // unwinding an aborted run takes steps too, but they are not the run's
             if (abortFailure != null) {
                 killing = true;
-                if (trace != null) {
-                    trace.runEnded();
-                }
+                observers.runEnded();
                 Teardown.unwind(this, ready);
             }
         } finally {
@@ -242,7 +231,7 @@ public final class Scheduler {
             }
         }
         return new RunOutcome(rootTask.value, endOfRunFailure(), stepsTaken, clock.now(), choices.toArray(),
-                preemptions, digest, trace);
+                preemptions, digest, observers.trace());
     }
 
     /** The run's failure, after the end-of-run checks: replay fully used, determinism, leaks. */
@@ -384,7 +373,7 @@ public final class Scheduler {
     private void runStep(TaskImpl<?> t) {
         stepTaken(t, pickedAmong);
         t.inReady = false;
-        if (trace != null) {
+        if (observers.on()) {
             traceEvent(t, Trace.Kind.RUN, "");
         }
         do {
@@ -394,8 +383,8 @@ public final class Scheduler {
         } while (stepGoesOn(t));
         stepEnded(t);
         yielded = t.inReady ? t : null;
-        if (trace != null && !t.done) {
-            trace.stepEnded(clock.now(), steps, t);
+        if (!t.done) {
+            observers.stepEnded(clock.now(), steps, t);
         }
         if ((steps & 255) == 0 && stopRequested) {
             inbox.wakeDriver();
@@ -517,7 +506,7 @@ public final class Scheduler {
         Drivers.Call<?> c = call;
         if (c != null) {
             c.rescue(new Runaway(new RunOutcome(null, e, atStep, clock.now(), choices.toArray(),
-                    preemptions, digest, trace == null ? null : trace.copy())));
+                    preemptions, digest, observers.trace() == null ? null : observers.trace().copy())));
         }
     }
 
@@ -683,7 +672,8 @@ public final class Scheduler {
             return false;
         }
         if (tracing()) {
-            traceWoken(t, reason == TaskImpl.WAKE_CANCELLED ? Trace.Kind.CANCEL_DELIVERED : Trace.Kind.WAKE);
+            observers.woken(clock.now(), steps, t,
+                    reason == TaskImpl.WAKE_CANCELLED ? Trace.Kind.CANCEL_DELIVERED : Trace.Kind.WAKE, running);
         }
         if (tracksObjects && running != null) {
             picker.touched(t.lastObject); // the waker operated on what t waited on (set by block)
@@ -839,32 +829,17 @@ public final class Scheduler {
         return running;
     }
 
-    /** @return whether the run is traced (callers then build the detail text; otherwise they must not) */
+    /** @return whether the run is traced or logged (callers then build the detail text; otherwise they must not) */
     boolean tracing() {
-        return trace != null || logTasks;
+        return observers.on();
     }
 
     void traceEvent(TaskImpl<?> t, Trace.Kind kind, String detail) {
         traceEvent(t, kind, detail, null);
     }
 
-    /** A wake-up (or a cancel delivered to a wait) of {@code t} by the running task, or by the clock. */
-    private void traceWoken(TaskImpl<?> t, Trace.Kind kind) {
-        if (trace != null) {
-            trace.woken(clock.now(), steps, t, kind, running);
-        }
-        if (logTasks) {
-            TaskLog.event(t, kind, "by the clock", running);
-        }
-    }
-
     void traceEvent(TaskImpl<?> t, Trace.Kind kind, String detail, TaskImpl<?> by) { // by: the cause, or null
-        if (trace != null) {
-            trace.add(clock.now(), steps, t, kind, detail, by);
-        }
-        if (logTasks) {
-            TaskLog.event(t, kind, detail, by);
-        }
+        observers.event(clock.now(), steps, t, kind, detail, by);
     }
 
     // ---- Other threads: the inbox, offloaded work, signals
@@ -888,17 +863,6 @@ public final class Scheduler {
     /** @return whether news came to the inbox before a stop or {@code wallDeadline} (nanoTime), parking the driver */
     boolean awaitInbox(long wallDeadline) {
         return inbox.await(wallDeadline, this::stopRequested);
-    }
-
-    /**
-     * {@code Loop.toThread}: runs {@code work} on a platform thread, see {@link Offloads#call}.
-     *
-     * @param <T> the result type
-     * @return the work's result
-     * @throws Exception the work's failure
-     */
-    public <T> T toThread(TaskImpl<?> me, ThrowingSupplier<T> work) throws Exception {
-        return Offloads.call(this, me, work);
     }
 
     void offloadStarted() {
