@@ -138,7 +138,8 @@ public final class Trace {
         return false;
     }
 
-    static String escape(String s) {
+    /** @return {@code s} escaped for a JSON string (quotes, backslashes, control characters); the results file uses it too */
+    public static String escape(String s) {
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
