@@ -39,10 +39,30 @@ public final class SctBench {
             return new Search("exhaustive(" + bound + ")", e -> e.exhaustive(bound));
         }
 
-        /** @return the search named {@code name}: {@code exhaustive(k)} or a strategy's text */
+        static Search preemptionBounded(int bound) {
+            return new Search("preemptionBounded(" + bound + ")", e -> e.preemptionBounded(bound));
+        }
+
+        static Search delayBounded(int bound) {
+            return new Search("delayBounded(" + bound + ")", e -> e.delayBounded(bound));
+        }
+
+        /**
+         * @return the search named {@code name}: {@code exhaustive(k)}, {@code preemptionBounded(k)},
+         *     {@code delayBounded(k)} or a strategy's text
+         */
         static Search parse(String name) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("exhaustive\\((\\d+)\\)").matcher(name);
-            return m.matches() ? exhaustive(Integer.parseInt(m.group(1))) : strategy(Strategy.parse(name));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(exhaustive|preemptionBounded|delayBounded)"
+                    + "\\((\\d+)\\)").matcher(name);
+            if (!m.matches()) {
+                return strategy(Strategy.parse(name));
+            }
+            int bound = Integer.parseInt(m.group(2));
+            return switch (m.group(1)) {
+                case "exhaustive" -> exhaustive(bound);
+                case "preemptionBounded" -> preemptionBounded(bound);
+                default -> delayBounded(bound);
+            };
         }
     }
 
@@ -52,7 +72,11 @@ public final class SctBench {
             Search.strategy(Strategy.pct(2)),
             Search.strategy(Strategy.pct(3)),
             Search.strategy(Strategy.pos()),
-            Search.exhaustive(2));
+            Search.strategy(Strategy.spawnerFirst()),
+            Search.strategy(Strategy.portfolio()),
+            Search.exhaustive(2),
+            Search.preemptionBounded(2),
+            Search.delayBounded(2));
 
     /**
      * One program under one search.

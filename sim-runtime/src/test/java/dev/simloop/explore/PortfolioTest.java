@@ -48,7 +48,7 @@ class PortfolioTest {
             assertThat(Simulation.builder().replay(r.replayLine()).run(PortfolioTest::lostUpdate).traceDigest())
                     .isEqualTo(r.traceDigest());
         }
-        assertThat(named).containsExactly("random", "pct(2)", "pct(3)", "pos", "random", "pct(2)", "pct(3)", "pos");
+        assertThat(named).containsExactly("random", "pct(2)", "pct(3)", "pos", "spawnerfirst", "random", "pct(2)", "pct(3)");
         assertThat(Strategy.portfolio()).hasToString("portfolio");
         assertThat(Strategy.parse("portfolio")).isEqualTo(Strategy.portfolio());
     }
@@ -58,7 +58,7 @@ class PortfolioTest {
         Exploration.Report<Integer> r = Exploration.of(PortfolioTest::lostUpdate).seed(1).run();
         assertThat(r.toString()).startsWith("portfolio: ");
         SimResult<Integer> failing = r.firstFailure().orElseThrow();
-        String member = List.of("random", "pct(2)", "pct(3)", "pos").get((int) Math.floorMod(failing.seed(), 4L));
+        String member = List.of("random", "pct(2)", "pct(3)", "pos", "spawnerfirst").get((int) Math.floorMod(failing.seed(), 5L));
         assertThat(Schedule.parse(failing.replayLine()).strategy()).startsWith(member.replace(")", ""));
         assertThat(Simulation.builder().replay(failing.replayLine()).run(PortfolioTest::lostUpdate).failure())
                 .hasMessage(failing.failure().getMessage());
@@ -79,6 +79,6 @@ class PortfolioTest {
     @Test
     void unknownStrategyTextListsThePortfolio() {
         assertThatThrownBy(() -> Strategy.parse("chess")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown strategy 'chess' (known: fifo, random, pos, pct(d), pct(d,k), nonpreemptive, portfolio)");
+                .hasMessage("unknown strategy 'chess' (known: fifo, random, pos, pct(d), pct(d,k), nonpreemptive, spawnerfirst, portfolio)");
     }
 }
