@@ -32,6 +32,8 @@ final class Watchdog {
     private static final long MAX_PERIOD_NANOS = 1_000_000_000L;
     private static final Set<Scheduler> LOOPS = ConcurrentHashMap.newKeySet();
     private static Thread thread;
+    /** The watchdog's current sleep between looks; a loop that needs a shorter one wakes it. */
+    private static volatile long period = MAX_PERIOD_NANOS;
 
     private Watchdog() {
     }
@@ -48,14 +50,23 @@ final class Watchdog {
     /** Starts watching {@code loop} (its driver calls this as the run starts). */
     static void watch(Scheduler loop) {
         LOOPS.add(loop);
+        if (thread != null && periodFor(loop) >= period) {
+            return; // the common case, once per simulation: waking the watchdog would cost more than the run
+        }
         synchronized (Watchdog.class) {
             if (thread == null) {
                 thread = Thread.ofPlatform().name("simloop-watchdog").daemon(true)
                         .inheritInheritableThreadLocals(false).start(Watchdog::run);
             } else {
-                LockSupport.unpark(thread); // a tighter limit may need a shorter period
+                LockSupport.unpark(thread); // a tighter limit needs a shorter period
             }
         }
+    }
+
+    /** @return how often the watchdog must look at {@code loop}: a quarter of its limit, within bounds */
+    private static long periodFor(Scheduler loop) {
+        long limit = loop.isSimulated() ? loop.maxStepWallNanos() : SLOW_STEP_NANOS;
+        return Math.max(MIN_PERIOD_NANOS, limit / 4);
     }
 
     /** Stops watching {@code loop} (the run has ended). */
@@ -65,14 +76,14 @@ final class Watchdog {
 
     private static void run() {
         for (;;) {
-            long period = MAX_PERIOD_NANOS;
+            long next = MAX_PERIOD_NANOS;
             long now = System.nanoTime();
             for (Scheduler loop : LOOPS) {
-                long limit = loop.isSimulated() ? loop.maxStepWallNanos() : SLOW_STEP_NANOS;
-                period = Math.min(period, Math.max(MIN_PERIOD_NANOS, limit / 4));
-                loop.probe.look(now, limit);
+                next = Math.min(next, periodFor(loop));
+                loop.probe.look(now, loop.isSimulated() ? loop.maxStepWallNanos() : SLOW_STEP_NANOS);
             }
-            LockSupport.parkNanos(period);
+            period = next;
+            LockSupport.parkNanos(next);
         }
     }
 
