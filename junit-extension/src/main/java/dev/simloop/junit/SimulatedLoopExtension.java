@@ -610,6 +610,13 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         System.out.println("simloop: " + testName(context) + " " + entry.get("simloop"));
     }
 
+    /** @return the strategy for the report: a portfolio's with the member that made the run, e.g. {@code portfolio (pct(2))} */
+    private static String strategyOfRun(RunConfig cfg, SimResult<?> r) {
+        String asked = cfg.strategyText();
+        String ran = dev.simloop.Schedule.parse(r.replayLine()).strategy();
+        return asked.equals("portfolio") && !ran.equals(asked) ? asked + " (this schedule: " + ran + ")" : asked;
+    }
+
     private static SimulatedLoopFailure report(ExtensionContext context, RunConfig cfg, Judged failed,
             SimResult<?> shrunk, Progress progress) {
         int index = failed.index();
@@ -620,7 +627,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 .test(testName(context))
                 .failure(failed.failure())
                 .seed(r.seed())
-                .strategy(cfg.strategyText())
+                .strategy(strategyOfRun(cfg, r))
                 .schedule(index, cfg.schedules(), cfg.isReplay())
                 .virtualTime(r.virtualTime())
                 .steps(r.steps())

@@ -108,6 +108,7 @@ class ShrinkAndSearchTest {
         assertThat(ShrinkFixtures.LostUpdate.BEFORE_EACH.get()).isEqualTo(ShrinkFixtures.LostUpdate.RUNS.get())
                 .isGreaterThan(f.scheduleIndex() + 2);
 
+        System.out.println(f.getMessage());
         List<String> lines = f.getMessage().lines().toList();
         int shrunkAt = indexOf(lines, "  shrunk:       " + shrunk + " (1 preemption)");
         int replayAt = indexOf(lines, "  replay:       " + f.replayLine() + " (" + f.preemptions() + " preemptions)");
