@@ -116,7 +116,7 @@ class PropertySnippetsTest {
         assertThat(reproduced.getMessage()).contains(pasted);
         // the shrunk schedule loses the other deposit: the same failure but for its numbers
         assertThat(reproduced.getCause()).isInstanceOf(AssertionError.class)
-                .hasMessage(failure.getCause().getMessage().replace("50", "100"));
+                .hasMessage(failure.getCause().getMessage().replace("but was: 50", "but was: 100"));
         assertThat(dev.simloop.Shrinking.sameWay(reproduced.getCause(), failure.getCause())).isTrue();
     }
 
