@@ -309,7 +309,7 @@ final class Explorer<T> {
                 shrunk = first;
                 return;
             }
-            SimResult<T> s = new Shrinker<>(x.main, x::limits, x.shrinkReplays, x.shrinkTime).shrink(first);
+            SimResult<T> s = new Shrinker<T>(b -> x.limits(b).run(x.main), x.shrinkReplays, x.shrinkTime).shrink(first);
             SimResult<T> replayed = s == first ? first : traced(s);
             boolean sameWay = replayed.failed() && Shrinker.way(replayed.failure()).equals(Shrinker.way(first.failure()));
             shrunk = sameWay ? replayed : first;

@@ -3,7 +3,7 @@ package dev.simloop;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -31,21 +31,21 @@ final class Shrinker<T> {
     static final Duration DEFAULT_TIME = Duration.ofSeconds(2);
     private static final Pattern NUMBER = Pattern.compile("\\d+");
 
-    private final ThrowingSupplier<T> main;
-    private final UnaryOperator<Simulation.Builder> limits;
+    private final Function<Simulation.Builder, ? extends SimResult<T>> runner;
     private final int maxReplays;
     private final long deadline;
     private int replays;
+    /** The failing run's priority policy, which every schedule tried keeps; null for none. */
+    private PriorityPolicy policy;
 
     /**
-     * @param main the program
-     * @param limits sets the run limits of each replay (as the runs that found the failure had)
+     * @param runner runs the program on a builder that says which schedule to follow, with the run
+     *     limits the runs that found the failure had (a JUnit test needs a fresh instance each time)
      * @param maxReplays the budget of runs
      * @param maxTime the wall-clock budget, from now
      */
-    Shrinker(ThrowingSupplier<T> main, UnaryOperator<Simulation.Builder> limits, int maxReplays, Duration maxTime) {
-        this.main = main;
-        this.limits = limits;
+    Shrinker(Function<Simulation.Builder, ? extends SimResult<T>> runner, int maxReplays, Duration maxTime) {
+        this.runner = runner;
         this.maxReplays = maxReplays;
         this.deadline = System.nanoTime() + Math.min(maxTime.toNanos(), Long.MAX_VALUE / 4);
     }
@@ -62,13 +62,14 @@ final class Shrinker<T> {
      */
     SimResult<T> shrink(SimResult<T> failed) {
         String way = way(failed.failure());
+        policy = Schedule.parse(failed.replayLine()).priorityPolicy().orElse(null);
         SimResult<T> best = cutBeforePreemptions(failed, way);
         if (best.preemptions() == 0) {
             return best;
         }
         BoundedSearch search = BoundedSearch.preemptions(best.preemptions() - 1);
         while (search.hasNext() && budgetLeft()) {
-            SimResult<T> r = run(search.next(failed.seed()));
+            SimResult<T> r = run(search.next(failed.seed()).priorityPolicy(policy));
             search.ran(r);
             if (r.failed() && way.equals(way(r.failure()))) {
                 return r; // fewest first: nothing fails this way with fewer
@@ -91,6 +92,7 @@ final class Shrinker<T> {
         for (int p = 0; p < choices.length && before < failed.preemptions() && budgetLeft(); p++) {
             if (continuing[p] >= 0 && choices[p] != continuing[p]) {
                 SimResult<T> r = run(Simulation.builder().seed(failed.seed()).strategy(Strategy.nonPreemptive())
+                        .priorityPolicy(policy)
                         .followChoices(Schedule.of(Arrays.copyOf(choices, p))));
                 if (r.failed() && way.equals(way(r.failure())) && r.preemptions() < failed.preemptions()) {
                     return r;
@@ -103,7 +105,7 @@ final class Shrinker<T> {
 
     private SimResult<T> run(Simulation.Builder b) {
         replays++;
-        return limits.apply(b).run(main);
+        return runner.apply(b);
     }
 
     private boolean budgetLeft() {

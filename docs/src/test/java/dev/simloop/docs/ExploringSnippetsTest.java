@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.simloop.Exploration;
 import dev.simloop.Loop;
 import dev.simloop.SimResult;
+import dev.simloop.Shrinking;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
 import dev.simloop.TaskGroup;
@@ -248,6 +249,22 @@ class ExploringSnippetsTest {
                 .contains("; as found, 5 preemptions; replay simloop:1:random:");
         assertThat(Simulation.builder().replay(shrunk.replayLine()).run(ExploringSnippetsTest::sharedDeposits).failure())
                 .hasMessage(shrunk.failure().getMessage());
+    }
+
+    @Test
+    void shrinkingWithARunnerOfYourOwn() {
+        SimResult<Integer> failed = Simulation.builder().seed(3).strategy(Strategy.random())
+                .run(ExploringSnippetsTest::sharedDeposits);
+        for (long seed = 4; !failed.failed() || failed.preemptions() < 2; seed++) {
+            failed = Simulation.builder().seed(seed).strategy(Strategy.random()).run(ExploringSnippetsTest::sharedDeposits);
+        }
+        // snippet:shrinking-runner
+        SimResult<?> shrunk = Shrinking.shrink(failed,
+                b -> b.maxSteps(100_000).run(ExploringSnippetsTest::sharedDeposits));   // the limits your runs use
+        System.out.println(failed.preemptions() + " -> " + shrunk.preemptions() + ": " + shrunk.replayLine());
+        // end-snippet
+        assertThat(shrunk.preemptions()).isEqualTo(1);
+        assertThat(Shrinking.sameWay(shrunk.failure(), failed.failure())).isTrue();
     }
 
     @Test

@@ -56,6 +56,20 @@ class JunitSnippetsTest {
     }
     // end-snippet
 
+    // snippet:shrink-settings
+    @Test
+    @SimulatedLoop(schedules = 1000, shrinkRuns = 10_000, shrinkTime = "30s")  // a larger budget to shrink a failure
+    void concurrentViewsWithALargerShrinkingBudget() {
+        assertEquals(2, twoConcurrentViews());
+    }
+
+    @Test
+    @SimulatedLoop(schedules = 1000, shrink = false)  // report the failing schedule as found
+    void concurrentViewsWithoutShrinking() {
+        assertEquals(2, twoConcurrentViews());
+    }
+    // end-snippet
+
     // snippet:virtual-time
     @Test
     @SimulatedLoop
@@ -139,7 +153,7 @@ class JunitSnippetsTest {
                   schedule:     1 of 1
                   virtual time: 0.082s
                   steps:        8 (trace digest 42246d63825e00f0)
-                  replay:       simloop:1:random:5403779936224374037:8:AA:ff3643ab
+                  replay:       simloop:1:random:5403779936224374037:8:AA:ff3643ab (0 preemptions; shrinking found none fewer)
                   annotation:   @SimulatedLoop(replay = "simloop:1:random:5403779936224374037:8:AA:ff3643ab")
                   command line: -Dsimloop.replay=simloop:1:random:5403779936224374037:8:AA:ff3643ab""");
     }
@@ -173,11 +187,13 @@ class JunitSnippetsTest {
     @Test
     void anExhaustiveSearchPassesTheFixAndFailsTheOriginal() throws Exception {
         EngineExecutionResults r = run("BoundedPageViewsTest", Map.of());
-        r.testEvents().assertStatistics(s -> s.started(2).succeeded(1).failed(1));
+        r.testEvents().assertStatistics(s -> s.started(3).succeeded(2).failed(1));
         List<String> entries = r.allEvents().reportingEntryPublished().stream()
                 .map(e -> e.getPayload(org.junit.platform.engine.reporting.ReportEntry.class).orElseThrow())
                 .map(e -> e.getKeyValuePairs().get("simloop")).filter(java.util.Objects::nonNull).toList();
-        assertThat(entries).containsExactly("passed all 27 schedules within 2 preemptions (strategy exhaustive(2), seed 1)");
+        assertThat(entries).containsExactlyInAnyOrder(
+                "passed all 27 schedules within 2 preemptions (strategy exhaustive(2), seed 1)",
+                "passed all 72 schedules within 2 preemptions (strategy preemptionBounded(2), seed 1)");
         SimulatedLoopFailure f = failure(r);
         assertThat(f.strategy()).isEqualTo("exhaustive(2)");
         assertThat(f.scheduleIndex()).isZero(); // the original code already fails in FIFO order
@@ -194,7 +210,7 @@ class JunitSnippetsTest {
                 .filter(m -> m.containsKey("simloop")).findFirst().orElseThrow();
         System.out.println(entry);
         assertThat(entry.get("simloop.stopReason")).isEqualTo("TIME_LIMIT");
-        assertThat(entry.get("simloop")).matches("passed \\d+ of 1000000 schedules \\(strategy random, seed \\d+\\); "
+        assertThat(entry.get("simloop")).matches("passed \\d+ of 1000000 schedules \\(strategy portfolio, seed \\d+\\); "
                 + "\\d+ schedules? failed outside failOn \\(\\d+ java.lang.IllegalStateException\\); "
                 + "stopped by the time limit of PT1S");
         assertThat(entry.get("simloop.otherFailures")).matches("\\d+ java.lang.IllegalStateException");

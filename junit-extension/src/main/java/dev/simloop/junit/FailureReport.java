@@ -7,8 +7,9 @@ import java.util.Locale;
 /**
  * Builds the message of a {@link SimulatedLoopFailure}, in the order users read it: the original
  * failure, seed, strategy, schedule i of n, the schedules skipped for failing outside
- * {@code failOn} (only when there were some), virtual time, steps, the replay line, the annotation
- * to paste, the {@code -D} form, then the optional trace table and Chrome-trace path (omitted when
+ * {@code failOn} (only when there were some), virtual time, steps, the shrunk line (when shrinking
+ * found one with fewer preemptions) and the replay line, each with its preemptions, the annotation
+ * to paste and the {@code -D} form (both with the shrunk line when there is one), then the optional trace table and Chrome-trace path (omitted when
  * the runtime does not provide them). The trace table itself is attached to the failure as a
  * suppressed exception ({@link #build()}), so that surefire prints it once.
  */
@@ -26,6 +27,10 @@ final class FailureReport {
     private long steps;
     private String digest = "";
     private String replayLine = "";
+    private int preemptions = -1;
+    private String shrunkLine;
+    private int shrunkPreemptions = -1;
+    private String fewest;
     private String traceTable;
     private Path traceFile;
     private Path htmlFile;
@@ -90,6 +95,26 @@ final class FailureReport {
         return this;
     }
 
+    /** The failing run's replay line and its preemptions ({@code SimResult.preemptions()}). */
+    FailureReport replayLine(String line, int preemptions) {
+        this.replayLine = line;
+        this.preemptions = preemptions;
+        return this;
+    }
+
+    /** Optional part: the shrunk run's line, printed first and suggested to paste. */
+    FailureReport shrunk(String line, int preemptions) {
+        this.shrunkLine = line;
+        this.shrunkPreemptions = preemptions;
+        return this;
+    }
+
+    /** Optional part: why the failing run's own line is the simplest, when shrinking found none simpler. */
+    FailureReport fewest(String why) {
+        this.fewest = why;
+        return this;
+    }
+
     /** Optional part: the last trace events as a per-task table. */
     FailureReport traceTable(String table) {
         this.traceTable = table;
@@ -115,7 +140,7 @@ final class FailureReport {
      */
     SimulatedLoopFailure build() {
         SimulatedLoopFailure f = new SimulatedLoopFailure(message(), failure, seed, strategy, index, of, virtualTime,
-                steps, replayLine, digest);
+                steps, replayLine, digest, preemptions, shrunkLine, shrunkPreemptions);
         if (traceTable != null && !traceTable.isBlank()) {
             f.addSuppressed(new TraceTable(traceTable));
         }
@@ -158,9 +183,14 @@ final class FailureReport {
         }
         line(sb, "virtual time", formatDuration(virtualTime));
         line(sb, "steps", steps + (digest.isEmpty() ? "" : " (trace digest " + digest + ")"));
-        line(sb, "replay", replayLine);
-        line(sb, "annotation", "@SimulatedLoop(replay = \"" + replayLine + "\")");
-        line(sb, "command line", "-Dsimloop.replay=" + replayLine);
+        if (shrunkLine != null) {
+            line(sb, "shrunk", shrunkLine + " (" + preemptionsText(shrunkPreemptions) + ")");
+        }
+        line(sb, "replay", replayLine + (preemptions < 0 ? ""
+                : " (" + preemptionsText(preemptions) + (fewest == null ? "" : "; " + fewest) + ")"));
+        String suggested = shrunkLine != null ? shrunkLine : replayLine;
+        line(sb, "annotation", "@SimulatedLoop(replay = \"" + suggested + "\")");
+        line(sb, "command line", "-Dsimloop.replay=" + suggested);
         if (htmlFile != null) {
             line(sb, "html report", htmlFile.toString());
         }
@@ -171,6 +201,10 @@ final class FailureReport {
             line(sb, "trace table", "below, under Suppressed");
         }
         return sb.toString().stripTrailing();
+    }
+
+    private static String preemptionsText(int n) {
+        return n + (n == 1 ? " preemption" : " preemptions");
     }
 
     private static void line(StringBuilder sb, String label, String value) {

@@ -22,8 +22,8 @@ import java.util.TreeSet;
  * Several JVMs may append to one file at once. A line holds the test's id, class, method and
  * display name, its shard ({@code 2/4}), strategy, seed, the schedules asked for and run, how many
  * passed, why the exploration stopped, the distinct interleavings, the wall time, and its failures
- * with their replay lines (and {@code shrunk}, a shorter line that fails the same way, when one was
- * found).
+ * with their replay lines and preemptions (and {@code shrunk} with {@code shrunkPreemptions}: a
+ * line with fewer preemptions that fails the same way, when shrinking found one; else null).
  *
  * <p>To merge the files of several shards (CI jobs, machines) into one summary and one JUnit XML
  * report that CI servers display:

@@ -22,9 +22,13 @@ final class ResultsFile {
     private ResultsFile() {
     }
 
-    /** Appends the line of one finished test invocation; a file that cannot be written is skipped, with a warning. */
+    /**
+     * Appends the line of one finished test invocation; a file that cannot be written is skipped, with a warning.
+     *
+     * @param shrunk the failure shrunk; null, or the failing run itself, when there is no simpler line
+     */
     static void append(ExtensionContext context, RunConfig cfg, SimulatedLoopExtension.Progress progress,
-            SimulatedLoopExtension.Judged failed) {
+            SimulatedLoopExtension.Judged failed, dev.simloop.SimResult<?> shrunk) {
         String where = context.getConfigurationParameter(Results.PROPERTY).or(
                 () -> java.util.Optional.ofNullable(System.getProperty(Results.PROPERTY))).orElse("").strip();
         if (where.equals("none")) {
@@ -53,7 +57,10 @@ final class ResultsFile {
             f.put("type", failed.failure().getClass().getName());
             f.put("message", String.valueOf(failed.failure().getMessage()));
             f.put("replay", failed.result().replayLine());
-            f.put("shrunk", null);
+            f.put("preemptions", failed.result().preemptions());
+            boolean fewer = shrunk != null && shrunk != failed.result();
+            f.put("shrunk", fewer ? shrunk.replayLine() : null);
+            f.put("shrunkPreemptions", fewer ? shrunk.preemptions() : null);
             failures.add(f);
         }
         line.put("failures", failures);

@@ -1,8 +1,10 @@
 package dev.simloop.junit;
 
+import dev.simloop.BoundedSearch;
 import dev.simloop.NondeterminismDetected;
 import dev.simloop.Schedule;
 import dev.simloop.Shard;
+import dev.simloop.Shrinking;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
 import java.time.Duration;
@@ -21,8 +23,8 @@ import java.util.regex.Pattern;
  */
 record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strategy, String replay, long maxSteps,
         Duration maxVirtualTime, boolean checkDeterminism, boolean priorityPolicy, boolean checkLeaks,
-        int maxPreemptions, Duration timeLimit, List<Class<? extends Throwable>> failOn, Duration maxStepWallTime,
-        int parallelism, Shard shard) {
+        SimulatedLoop.Kind search, int bound, Duration timeLimit, List<Class<? extends Throwable>> failOn,
+        Duration maxStepWallTime, int parallelism, Shard shard, int shrinkRuns, Duration shrinkTime) {
 
     static final String SEED = "simloop.seed";
     static final String REPLAY = "simloop.replay";
@@ -30,6 +32,9 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
     static final String STRATEGY = "simloop.strategy";
     static final String TIME_LIMIT = "simloop.timeLimit";
     static final String PARALLELISM = "simloop.parallelism";
+    static final String SHRINK = "simloop.shrink";
+    /** The strategy texts of the bounded searches, as {@code -Dsimloop.strategy} may name them: {@code preemptionBounded(2)}. */
+    private static final Pattern BOUNDED_TEXT = Pattern.compile("(exhaustive|preemptionBounded|delayBounded)\\((\\d{1,9})\\)");
     /**
      * The CI systems' ids of a run, shared by its shards and new for every run: a sharded test with a
      * fresh seed derives its seed from the first one set, so the shards agree and a nightly run
@@ -58,9 +63,9 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
             java.util.Map<String, String> env) {
         long seed = a == null ? SimulatedLoop.FRESH_SEED : a.seed();
         int schedules = a == null ? 0 : a.schedules();
-        SimulatedLoop.Kind kind = a == null ? SimulatedLoop.Kind.RANDOM : a.strategy();
+        SimulatedLoop.Kind kind = a == null ? SimulatedLoop.Kind.DEFAULT : a.strategy();
         int depth = a == null ? 3 : a.pctDepth();
-        int bound = a == null ? 2 : a.maxPreemptions();
+        int bound = bound(a);
         String replay = a == null ? "" : a.replay().strip();
         long maxSteps = a == null ? Simulation.DEFAULT_MAX_STEPS : a.maxSteps();
         String maxTime = a == null ? "" : a.maxVirtualTime();
@@ -85,24 +90,33 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         if (depth < 1) {
             throw new IllegalArgumentException("@SimulatedLoop(pctDepth = " + depth + "): must be at least 1");
         }
-        if (bound < 0) {
-            throw new IllegalArgumentException("@SimulatedLoop(maxPreemptions = " + bound + "): must be at least 0");
-        }
-        Strategy strategy;
+        Strategy strategy = null;
         p = param(params, STRATEGY);
         if (p.isPresent()) {
+            Matcher bounded = BOUNDED_TEXT.matcher(p.get());
             Optional<SimulatedLoop.Kind> named = kindNamed(p.get());
-            kind = named.orElse(null);
-            strategy = named.isPresent() ? strategyOf(named.get(), depth) : strategyFromText(p.get());
-        } else {
-            strategy = strategyOf(kind, depth);
+            if (bounded.matches()) {
+                kind = boundedKind(bounded.group(1));
+                bound = Integer.parseInt(bounded.group(2));
+            } else if (named.isPresent()) {
+                kind = named.get();
+            } else {
+                kind = null;
+                strategy = strategyFromText(p.get());
+            }
         }
         if (schedules < 0) {
             throw new IllegalArgumentException("@SimulatedLoop(schedules = " + schedules
                     + "): must be at least 1 (or 0 for the default)");
         }
         if (schedules == 0) {
-            schedules = kind == SimulatedLoop.Kind.EXHAUSTIVE ? SimulatedLoop.EXHAUSTIVE_SCHEDULES : 1;
+            schedules = isBounded(kind) ? SimulatedLoop.EXHAUSTIVE_SCHEDULES : 1;
+        }
+        if (kind == SimulatedLoop.Kind.DEFAULT) {
+            kind = schedules > 1 ? SimulatedLoop.Kind.PORTFOLIO : SimulatedLoop.Kind.RANDOM;
+        }
+        if (strategy == null) {
+            strategy = strategyOf(kind, depth);
         }
         p = param(params, REPLAY);
         if (p.isPresent()) {
@@ -118,9 +132,73 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         }
         return new RunConfig(seed, fresh, replay.isEmpty() ? schedules : 1, strategy, replay, maxSteps,
                 parseDuration(maxTime), a != null && a.checkDeterminism(), a != null && a.priorityPolicy(),
-                a == null || a.checkLeaks(), kind == SimulatedLoop.Kind.EXHAUSTIVE ? bound : -1, timeLimit,
+                a == null || a.checkLeaks(), isBounded(kind) ? kind : null, isBounded(kind) ? bound : -1, timeLimit,
                 a == null ? List.of() : List.of(a.failOn()), maxStepWallTime(a), parallelism(a, params),
-                replay.isEmpty() ? shard : Shard.all());
+                replay.isEmpty() ? shard : Shard.all(), shrinkRuns(a, params), shrinkTime(a));
+    }
+
+    /** The bound of a bounded search: {@code bound} when set, else {@code maxPreemptions}. */
+    private static int bound(SimulatedLoop a) {
+        if (a == null) {
+            return 2;
+        }
+        if (a.bound() != SimulatedLoop.BOUND_FROM_MAX_PREEMPTIONS) {
+            if (a.bound() < 0) {
+                throw new IllegalArgumentException("@SimulatedLoop(bound = " + a.bound() + "): must be at least 0 (or "
+                        + "leave it out to use maxPreemptions, 2 by default)");
+            }
+            return a.bound();
+        }
+        if (a.maxPreemptions() < 0) {
+            throw new IllegalArgumentException("@SimulatedLoop(maxPreemptions = " + a.maxPreemptions()
+                    + "): must be at least 0");
+        }
+        return a.maxPreemptions();
+    }
+
+    private static boolean isBounded(SimulatedLoop.Kind kind) {
+        return kind == SimulatedLoop.Kind.EXHAUSTIVE || kind == SimulatedLoop.Kind.PREEMPTION_BOUNDED
+                || kind == SimulatedLoop.Kind.DELAY_BOUNDED;
+    }
+
+    private static SimulatedLoop.Kind boundedKind(String text) {
+        return switch (text) {
+            case "exhaustive" -> SimulatedLoop.Kind.EXHAUSTIVE;
+            case "preemptionBounded" -> SimulatedLoop.Kind.PREEMPTION_BOUNDED;
+            default -> SimulatedLoop.Kind.DELAY_BOUNDED;
+        };
+    }
+
+    /** The shrinking budget of runs: 0 when {@code shrink} (or {@code -Dsimloop.shrink}) turns it off. */
+    private static int shrinkRuns(SimulatedLoop a, Function<String, Optional<String>> params) {
+        boolean on = a == null || a.shrink();
+        Optional<String> p = param(params, SHRINK);
+        if (p.isPresent()) {
+            if (!p.get().equalsIgnoreCase("true") && !p.get().equalsIgnoreCase("false")) {
+                throw new IllegalArgumentException("-D" + SHRINK + "=" + p.get() + ": write true or false");
+            }
+            on = Boolean.parseBoolean(p.get());
+        }
+        int runs = a == null ? Shrinking.DEFAULT_MAX_RUNS : a.shrinkRuns();
+        if (runs < 0) {
+            throw new IllegalArgumentException("@SimulatedLoop(shrinkRuns = " + runs + "): must be at least 0 (0 turns "
+                    + "shrinking off)");
+        }
+        return on ? runs : 0;
+    }
+
+    /** The shrinking budget of wall time: the annotation's, or 2 seconds. */
+    private static Duration shrinkTime(SimulatedLoop a) {
+        String text = a == null ? "" : a.shrinkTime().strip();
+        if (text.isEmpty()) {
+            return Shrinking.DEFAULT_MAX_TIME;
+        }
+        String where = "@SimulatedLoop(shrinkTime = \"" + text + "\")";
+        Duration d = parseDuration(text, where, "\"2s\", \"500ms\" or ISO-8601 \"PT2S\"");
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(where + ": must be positive; leave it empty for the default, 2s");
+        }
+        return d;
     }
 
     /** The shard of this JVM: {@code simloop.shard} (also from junit-platform.properties), else the CI variables'. */
@@ -254,10 +332,17 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
      *     after; an exhaustive search uses the base seed throughout (it varies the choices instead)
      */
     long seedFor(int i) {
-        if (i == 0 || isExhaustive()) {
+        if (i == 0 || isBoundedSearch()) {
             return baseSeed;
         }
-        return mix(baseSeed + i * 0x9E3779B97F4A7C15L);
+        long derived = mix(baseSeed + i * 0x9E3779B97F4A7C15L);
+        // the portfolio's member is the seed's remainder by 4: keep it (baseSeed + i) mod 4, so the
+        // schedules take the members in turn, as an Exploration's (seed + i) do
+        return isPortfolio() ? (derived & ~3L) | ((baseSeed + i) & 3L) : derived;
+    }
+
+    private boolean isPortfolio() {
+        return strategy.toString().equals("portfolio");
     }
 
     /** SplitMix64's finalizer: well-mixed bits from a counter. */
@@ -281,9 +366,36 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         return !replay.isEmpty();
     }
 
-    /** @return whether the schedules come from a preemption-bounded search ({@link SimulatedLoop.Kind#EXHAUSTIVE}) */
-    boolean isExhaustive() {
-        return maxPreemptions >= 0 && !isReplay();
+    /**
+     * @return whether the schedules come from a bounded search ({@link SimulatedLoop.Kind#EXHAUSTIVE},
+     *     {@link SimulatedLoop.Kind#PREEMPTION_BOUNDED}, {@link SimulatedLoop.Kind#DELAY_BOUNDED})
+     */
+    boolean isBoundedSearch() {
+        return search != null && !isReplay();
+    }
+
+    /** @return a new search for this shard: the bounded search the kind names */
+    BoundedSearch newSearch() {
+        return switch (search) {
+            case PREEMPTION_BOUNDED -> BoundedSearch.preemptions(bound, shard);
+            case DELAY_BOUNDED -> BoundedSearch.delays(bound, shard);
+            default -> BoundedSearch.upTo(bound, shard);
+        };
+    }
+
+    /** @return what the bound of the search counts: {@code delays} or {@code preemptions} */
+    String boundUnit() {
+        return search == SimulatedLoop.Kind.DELAY_BOUNDED ? "delays" : "preemptions";
+    }
+
+    /** @return whether a failure is shrunk */
+    boolean shrinks() {
+        return shrinkRuns > 0 && !isReplay();
+    }
+
+    /** @return whether the test's failure has the fewest preemptions already: an unsharded preemption-bounded search's */
+    boolean fewestAlready() {
+        return isBoundedSearch() && search == SimulatedLoop.Kind.PREEMPTION_BOUNDED && shard.isAll();
     }
 
     /** @return a builder for schedule {@code i} */
@@ -300,8 +412,12 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
     Simulation.Builder limits(Simulation.Builder b) {
         // Traced so that a failing schedule's report can show its last events and a timeline
         // without running the test body again.
-        b.maxSteps(maxSteps).maxVirtualTime(maxVirtualTime).maxStepWallTime(maxStepWallTime).trace(true)
-                .checkLeaks(checkLeaks);
+        return untracedLimits(b).trace(true);
+    }
+
+    /** The run limits without turning tracing on: for shrinking's many replays (it traces the one it keeps). */
+    Simulation.Builder untracedLimits(Simulation.Builder b) {
+        b.maxSteps(maxSteps).maxVirtualTime(maxVirtualTime).maxStepWallTime(maxStepWallTime).checkLeaks(checkLeaks);
         if (!isReplay() || Schedule.parse(replay).priorityPolicy().isEmpty()) {
             RuntimeSeams.priorityPolicy(b, priorityPolicy); // a line recorded with a policy brings its own
         }
@@ -310,7 +426,16 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
 
     String strategyText() {
         return isReplay() ? Schedule.parse(replay).strategy()
-                : isExhaustive() ? "exhaustive(" + maxPreemptions + ")" : strategy.toString();
+                : isBoundedSearch() ? searchName() + "(" + bound + ")" : strategy.toString();
+    }
+
+    /** @return the bounded search as reports name it, as {@code BoundedSearch.toString()} does */
+    private String searchName() {
+        return switch (search) {
+            case PREEMPTION_BOUNDED -> "preemptionBounded";
+            case DELAY_BOUNDED -> "delayBounded";
+            default -> "exhaustive";
+        };
     }
 
     /** @return the seed the run will use: the replay line's seed when replaying */

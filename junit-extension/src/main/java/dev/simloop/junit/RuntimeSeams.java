@@ -20,11 +20,13 @@ final class RuntimeSeams {
     /** Maps a {@link SimulatedLoop.Kind} to a runtime strategy. */
     static Strategy strategy(SimulatedLoop.Kind kind, int pctDepth) {
         return switch (kind) {
-            case RANDOM -> Strategy.random();
+            case DEFAULT, RANDOM -> Strategy.random(); // DEFAULT is resolved by the number of schedules first
+            case PORTFOLIO -> Strategy.portfolio();
             case FIFO -> Strategy.fifo();
             case PCT -> Strategy.pct(pctDepth);
             case POS -> Strategy.pos();
             case EXHAUSTIVE -> Strategy.fifo(); // what follows each searched schedule's choices
+            case PREEMPTION_BOUNDED, DELAY_BOUNDED -> Strategy.nonPreemptive();
         };
     }
 

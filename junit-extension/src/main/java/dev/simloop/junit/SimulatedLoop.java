@@ -14,13 +14,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * clock ({@code Loop.sleep(Duration.ofHours(1))} returns at once) and a seeded strategy that
  * chooses which ready task runs next. When the test fails, the failure (a
  * {@link SimulatedLoopFailure} whose cause is the test's own exception) holds the one replay line
- * that reproduces the exact run, as an annotation to paste and as {@code -Dsimloop.replay=…}.
+ * that reproduces the exact run, as an annotation to paste and as {@code -Dsimloop.replay=…};
+ * unless {@link #shrink()} is off, it also holds a shrunk line: a schedule with the fewest
+ * preemptions found that fails the same way, which the annotation and command line then use.
  *
  * <pre>{@code
  * @Test @SimulatedLoop                                  // one run, fresh seed, seed printed on failure
  * @Test @SimulatedLoop(seed = 42)                       // fixed seed
- * @Test @SimulatedLoop(schedules = 1000)                // explore 1000 schedules; stop at the first failure
- * @Test @SimulatedLoop(strategy = EXHAUSTIVE, maxPreemptions = 2)
+ * @Test @SimulatedLoop(schedules = 1000)                // explore 1000 schedules (the portfolio); stop at the first failure
+ * @Test @SimulatedLoop(strategy = PREEMPTION_BOUNDED, bound = 2)
  *                                                      // every schedule within 2 preemptions
  * @Test @SimulatedLoop(schedules = 100_000, timeLimit = "PT30S")
  *                                                      // as many as 30 seconds allow
@@ -62,9 +64,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * These JUnit configuration parameters (so {@code -D} system properties, or entries in
  * {@code junit-platform.properties}) override every {@code @SimulatedLoop} of the run:
  * {@code simloop.seed}, {@code simloop.replay}, {@code simloop.schedules}, {@code simloop.strategy}
- * ({@code random}, {@code fifo}, {@code pct}, {@code pos}, {@code exhaustive}, or any strategy text
- * such as {@code pct(5)}), {@code simloop.timeLimit} (a duration, as {@link #timeLimit()}),
- * {@code simloop.parallelism} (as {@link #parallelism()}) and {@code simloop.shard}.
+ * (a {@link Kind} name in any case, such as {@code random} or {@code preemption_bounded}, any
+ * strategy text such as {@code pct(5)}, or a bounded search with its bound: {@code exhaustive(2)},
+ * {@code preemptionBounded(2)}, {@code delayBounded(3)}), {@code simloop.timeLimit} (a duration, as
+ * {@link #timeLimit()}), {@code simloop.parallelism} (as {@link #parallelism()}), {@code simloop.shard}
+ * and {@code simloop.shrink} ({@code true} or {@code false}, as {@link #shrink()}).
  *
  * <h2>Sharding and results</h2>
  * {@code -Dsimloop.shard=INDEX/COUNT} (1-based), or a CI system's shard variables (see
@@ -94,15 +98,18 @@ public @interface SimulatedLoop {
      */
     long seed() default FRESH_SEED;
 
-    /** The default cap on the schedules of an {@link Kind#EXHAUSTIVE} search. */
+    /** The default cap on the schedules of a bounded search ({@link Kind#EXHAUSTIVE}, {@link Kind#PREEMPTION_BOUNDED}, {@link Kind#DELAY_BOUNDED}). */
     int EXHAUSTIVE_SCHEDULES = 10_000;
+
+    /** The value of {@link #bound()} that means "the bound is {@link #maxPreemptions()}" (the default). */
+    int BOUND_FROM_MAX_PREEMPTIONS = -1;
 
     /**
      * How many schedules to explore. The test passes when all pass; exploration stops at the first
      * failure (of a kind {@link #failOn()} names), which is reported with its index ("schedule 17
-     * of 1000"). A {@link #timeLimit()} may stop it sooner. For {@link Kind#EXHAUSTIVE}
-     * it caps the search. 0, the default, means 1, and {@value #EXHAUSTIVE_SCHEDULES} for
-     * {@link Kind#EXHAUSTIVE}.
+     * of 1000"). A {@link #timeLimit()} may stop it sooner. For a bounded search
+     * ({@link Kind#EXHAUSTIVE}, {@link Kind#PREEMPTION_BOUNDED}, {@link Kind#DELAY_BOUNDED}) it caps
+     * the search. 0, the default, means 1, and {@value #EXHAUSTIVE_SCHEDULES} for a bounded search.
      *
      * @return at least 1, or 0 for the default
      */
@@ -114,7 +121,7 @@ public @interface SimulatedLoop {
      * report entry saying how many schedules ran and that the time limit stopped them. ISO-8601
      * ({@code "PT30S"}) or a number with a unit, as {@link #maxVirtualTime()} ({@code "30s"},
      * {@code "5m"}); positive. Empty, the default, means no limit: {@link #schedules()} runs (or
-     * the end of an {@link Kind#EXHAUSTIVE} search) end the exploration. Pair it with a large
+     * the end of a bounded search) end the exploration. Pair it with a large
      * {@code schedules} to explore for as long as a build can spare. {@code @Timeout}, by
      * contrast, fails the test when it fires.
      *
@@ -149,11 +156,12 @@ public @interface SimulatedLoop {
     Class<? extends Throwable>[] failOn() default {};
 
     /**
-     * How the next ready task is chosen.
+     * How the next ready task is chosen. The default, {@link Kind#DEFAULT}, is {@link Kind#RANDOM}
+     * for one schedule and {@link Kind#PORTFOLIO} for several.
      *
      * @return the strategy kind
      */
-    Kind strategy() default Kind.RANDOM;
+    Kind strategy() default Kind.DEFAULT;
 
     /**
      * The depth (number of priority change points plus one) for {@link Kind#PCT}.
@@ -163,8 +171,20 @@ public @interface SimulatedLoop {
     int pctDepth() default 3;
 
     /**
-     * The preemption bound for {@link Kind#EXHAUSTIVE}: every schedule with at most this many
-     * choices away from FIFO order runs, unless {@link #schedules()} runs come first.
+     * The bound of a bounded search: {@link Kind#PREEMPTION_BOUNDED} runs every schedule with at
+     * most this many preemptions, {@link Kind#DELAY_BOUNDED} every schedule at most this many
+     * delays away from the non-preemptive one, {@link Kind#EXHAUSTIVE} every schedule with at most
+     * this many choices away from FIFO order, unless {@link #schedules()} runs come first. The
+     * default, {@link #BOUND_FROM_MAX_PREEMPTIONS}, takes {@link #maxPreemptions()} (2 unless set).
+     *
+     * @return at least 0, or {@link #BOUND_FROM_MAX_PREEMPTIONS}
+     */
+    int bound() default BOUND_FROM_MAX_PREEMPTIONS;
+
+    /**
+     * The bound of a bounded search when {@link #bound()} is not set: the older name of
+     * {@link #bound()}, from when {@link Kind#EXHAUSTIVE} was the only bounded search; a
+     * {@link #bound()} that is set wins.
      *
      * @return at least 0
      */
@@ -239,10 +259,52 @@ public @interface SimulatedLoop {
      */
     boolean checkLeaks() default true;
 
+    /**
+     * Whether a failure is shrunk: the extension replays the test (on fresh test instances, as
+     * schedules after the first run) to find a schedule with the fewest preemptions
+     * ({@code SimResult.preemptions()}) that fails the same way (the same exception class, and its
+     * message's first line but for numbers), first cutting the failing run before its preemptions,
+     * then searching fewer preemptions, fewest first ({@code dev.simloop.Shrinking}); it is validated
+     * by a replay of its line. The report prints both lines with their preemption counts, the shrunk
+     * one first, and suggests it to paste. Within {@link #shrinkRuns()} runs and
+     * {@link #shrinkTime()}; not for a {@link #replay()} or a {@code NondeterminismDetected}, and not
+     * needed for an unsharded {@link Kind#PREEMPTION_BOUNDED} search (its failure has the fewest
+     * already). {@code -Dsimloop.shrink=false} turns it off for every test, {@code true} on.
+     *
+     * @return whether to shrink; default on
+     */
+    boolean shrink() default true;
+
+    /**
+     * The most runs shrinking a failure may take (the validating replay is one more). Counted before
+     * the wall time, so a shrink that ends within it gives the same line on every machine.
+     *
+     * @return at least 0 (0 turns shrinking off, as {@link #shrink()} {@code = false} does); default 2,000
+     */
+    int shrinkRuns() default 2_000;
+
+    /**
+     * The most wall time shrinking a failure may take, written like {@link #maxVirtualTime()};
+     * positive. Empty, the default, means 2 seconds. When it ends the shrinking before
+     * {@link #shrinkRuns()} does, the line found may differ between machines (it is a valid,
+     * replayable failure either way).
+     *
+     * @return the budget, or empty for 2 seconds
+     */
+    String shrinkTime() default "";
+
     /** The scheduling strategies. */
     enum Kind {
-        /** Uniform random choice among ready tasks ({@code Strategy.random()}); the default. */
+        /** {@link #RANDOM} for one schedule, {@link #PORTFOLIO} for several; the default. */
+        DEFAULT,
+        /** Uniform random choice among ready tasks ({@code Strategy.random()}). */
         RANDOM,
+        /**
+         * Several strategies taking turns, one per schedule ({@code Strategy.portfolio()}: random,
+         * pct(2), pct(3), pos), since no single one finds every bug; the replay line names the one
+         * that ran. The default for several schedules.
+         */
+        PORTFOLIO,
         /** Production order, no exploration ({@code Strategy.fifo()}). */
         FIFO,
         /** Probabilistic concurrency testing ({@code Strategy.pct(depth)}), see {@link #pctDepth()}. */
@@ -250,10 +312,25 @@ public @interface SimulatedLoop {
         /** Partial-order sampling ({@code Strategy.pos()}). */
         POS,
         /**
-         * Every schedule within {@link #maxPreemptions()} preemptions, fewest first
-         * ({@code BoundedSearch}, as {@code Exploration.exhaustive}); {@link #schedules()} caps the
-         * runs, and every schedule uses the same seed. A pass says whether the bound was exhausted.
+         * Every schedule within {@link #bound()} departures from FIFO order, fewest first
+         * ({@code BoundedSearch.upTo}, as {@code Exploration.exhaustive}); {@link #schedules()} caps
+         * the runs, and every schedule uses the same seed. A pass says whether the bound was
+         * exhausted. Departures are not preemptions as CHESS counts them: prefer
+         * {@link #PREEMPTION_BOUNDED}.
          */
-        EXHAUSTIVE
+        EXHAUSTIVE,
+        /**
+         * Iterative preemption bounding (CHESS): every schedule with at most {@link #bound()}
+         * preemptions, fewest first ({@code BoundedSearch.preemptions}, as
+         * {@code Exploration.preemptionBounded}); capped and seeded as {@link #EXHAUSTIVE}. A
+         * failure it finds has the fewest preemptions of any.
+         */
+        PREEMPTION_BOUNDED,
+        /**
+         * Iterative delay bounding: every schedule at most {@link #bound()} delays away from the
+         * non-preemptive schedule, fewest first ({@code BoundedSearch.delays}, as
+         * {@code Exploration.delayBounded}); capped and seeded as {@link #EXHAUSTIVE}.
+         */
+        DELAY_BOUNDED
     }
 }

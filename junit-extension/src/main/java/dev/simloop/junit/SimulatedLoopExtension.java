@@ -3,7 +3,9 @@ package dev.simloop.junit;
 import dev.simloop.BoundedSearch;
 import dev.simloop.Exploration.StopReason;
 import dev.simloop.LimitExceeded;
+import dev.simloop.NondeterminismDetected;
 import dev.simloop.ReplayDiverged;
+import dev.simloop.Shrinking;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.ThrowingSupplier;
@@ -106,16 +108,43 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             RunConfig cfg = RunConfig.resolve(find(context).orElse(null), params, context.getUniqueId(), System.getenv());
             Exploring exploring = new Exploring(cfg, invocation, call, context, proceeded);
             exploring.run();
-            ResultsFile.append(context, cfg, exploring.progress, exploring.failed);
+            SimResult<?> shrunk = exploring.failed == null ? null : shrink(cfg, exploring.failed, call, context);
+            ResultsFile.append(context, cfg, exploring.progress, exploring.failed, shrunk);
             if (exploring.failed != null) {
-                throw report(context, cfg, exploring.failed.index(), exploring.failed.result(), exploring.failed.failure(),
-                        exploring.progress);
+                throw report(context, cfg, exploring.failed, shrunk, exploring.progress);
             }
             publishSummary(context, exploring.progress);
         } finally {
             if (!proceeded.get()) {
                 invocation.skip();
             }
+        }
+    }
+
+    /**
+     * Shrinks the failure that fails the test ({@link Shrinking}), each replay on fresh test state
+     * as a later schedule gets it.
+     *
+     * @return the shrunk run (the failing run itself when none with fewer preemptions fails the same
+     *     way, or when it has the fewest already); null when shrinking is off or does not apply
+     */
+    private static SimResult<?> shrink(RunConfig cfg, Judged failed, ReflectiveInvocationContext<Method> call,
+            ExtensionContext context) {
+        if (!cfg.shrinks() || failed.failure() instanceof NondeterminismDetected
+                || Thread.currentThread().isInterrupted()) {
+            return null; // a run that did not reproduce cannot be shrunk; a @Timeout that fired wants the test to end
+        }
+        if (cfg.fewestAlready()) {
+            return failed.result();
+        }
+        try {
+            return Shrinking.shrink(failed.result(),
+                    b -> onFreshInstance(call, context, cfg.untracedLimits(b), new SimulationContext()),
+                    cfg.shrinkRuns(), cfg.shrinkTime());
+        } catch (RuntimeException | Error e) {
+            // a @BeforeEach or @AfterEach that failed on a replay: report the failure found, and why it was not shrunk
+            failed.failure().addSuppressed(e);
+            return null;
         }
     }
 
@@ -154,7 +183,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             this.call = call;
             this.context = context;
             this.proceeded = proceeded;
-            this.search = cfg.isExhaustive() ? BoundedSearch.upTo(cfg.maxPreemptions(), cfg.shard()) : null;
+            this.search = cfg.isBoundedSearch() ? cfg.newSearch() : null;
             this.progress = new Progress(cfg, search);
             this.next = firstOwnedFrom(0);
         }
@@ -404,13 +433,13 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 return "passed " + passed + " of " + (cfg.shard().isAll() ? asked + (asked == 1 ? " schedule" : " schedules")
                         : shareOf(asked) + " schedules, shard " + cfg.shard() + " of " + asked);
             }
-            int bound = cfg.maxPreemptions();
+            String bound = cfg.bound() + " " + cfg.boundUnit();
             return switch (why) {
-                case EXHAUSTED -> "passed " + some + "all " + ran + " schedules within " + bound + " preemptions"
+                case EXHAUSTED -> "passed " + some + "all " + ran + " schedules within " + bound
                         + (cfg.shard().isAll() ? "" : " in shard " + cfg.shard());
                 case ALL_SCHEDULES_RUN -> "passed " + some + ran + " schedules, the cap, before the search through "
-                        + bound + " preemptions ended";
-                default -> "passed " + some + ran + " schedules of the search through " + bound + " preemptions";
+                        + bound + " ended";
+                default -> "passed " + some + ran + " schedules of the search through " + bound;
             };
         }
 
@@ -581,20 +610,36 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         System.out.println("simloop: " + testName(context) + " " + entry.get("simloop"));
     }
 
-    private static SimulatedLoopFailure report(ExtensionContext context, RunConfig cfg, int index, SimResult<?> r,
-            Throwable failure, Progress progress) {
+    /** @return the strategy for the report: a portfolio's with the member that made the run, e.g. {@code portfolio (pct(2))} */
+    private static String strategyOfRun(RunConfig cfg, SimResult<?> r) {
+        String asked = cfg.strategyText();
+        String ran = dev.simloop.Schedule.parse(r.replayLine()).strategy();
+        return asked.equals("portfolio") && !ran.equals(asked) ? asked + " (this schedule: " + ran + ")" : asked;
+    }
+
+    private static SimulatedLoopFailure report(ExtensionContext context, RunConfig cfg, Judged failed,
+            SimResult<?> shrunk, Progress progress) {
+        int index = failed.index();
+        SimResult<?> r = failed.result();
         String stem = (context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName()
                 + "-" + (index + 1)).replaceAll("[^A-Za-z0-9._-]", "_");
         FailureReport report = new FailureReport()
                 .test(testName(context))
-                .failure(failure)
+                .failure(failed.failure())
                 .seed(r.seed())
-                .strategy(cfg.strategyText())
+                .strategy(strategyOfRun(cfg, r))
                 .schedule(index, cfg.schedules(), cfg.isReplay())
                 .virtualTime(r.virtualTime())
                 .steps(r.steps())
                 .digest(r.traceDigest())
-                .replayLine(r.replayLine());
+                .replayLine(r.replayLine(), r.preemptions());
+        String shrunkLine = null;
+        if (shrunk == r) {
+            report.fewest(cfg.fewestAlready() ? "the fewest: the search runs fewest first" : "shrinking found none fewer");
+        } else if (shrunk != null) {
+            shrunkLine = shrunk.replayLine();
+            report.shrunk(shrunkLine, shrunk.preemptions());
+        }
         if (!cfg.isReplay() && cfg.schedules() > 1) {
             report.baseSeed(cfg.baseSeed());
         }
@@ -605,7 +650,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         RuntimeSeams.traceTable(r).ifPresent(report::traceTable);
         Optional<Path> file = RuntimeSeams.chromeTrace(r, stem);
         file.ifPresent(report::traceFile);
-        RuntimeSeams.htmlReport(r, stem, testName(context), null).ifPresent(report::htmlFile);
+        RuntimeSeams.htmlReport(r, stem, testName(context), shrunkLine).ifPresent(report::htmlFile);
         return report.build();
     }
 }

@@ -2,12 +2,15 @@ package dev.simloop.junit;
 
 import dev.simloop.SimulationFailure;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The failure of a {@link SimulatedLoop} test. Its cause is the test's own failure, type and message
  * unchanged (an assertion error, an exception, {@code DeadlockDetected}, {@code LimitExceeded},
  * {@code NondeterminismDetected}); its message is the report: seed, strategy, which schedule out of
- * how many, virtual time, steps, the replay line, the annotation to paste and the {@code -D} form.
+ * how many, virtual time, steps, the shrunk line and the replay line with their preemptions, the
+ * annotation to paste and the {@code -D} form.
  */
 public final class SimulatedLoopFailure extends SimulationFailure {
     private static final long serialVersionUID = 1L;
@@ -20,9 +23,13 @@ public final class SimulatedLoopFailure extends SimulationFailure {
     private final long steps;
     private final String replayLine;
     private final String traceDigest;
+    private final int preemptions;
+    private final String shrunkReplayLine;
+    private final int shrunkPreemptions;
 
     SimulatedLoopFailure(String message, Throwable cause, long seed, String strategy, int scheduleIndex,
-            int schedules, Duration virtualTime, long steps, String replayLine, String traceDigest) {
+            int schedules, Duration virtualTime, long steps, String replayLine, String traceDigest, int preemptions,
+            String shrunkReplayLine, int shrunkPreemptions) {
         super(message, cause);
         this.seed = seed;
         this.strategy = strategy;
@@ -32,6 +39,9 @@ public final class SimulatedLoopFailure extends SimulationFailure {
         this.steps = steps;
         this.replayLine = replayLine;
         this.traceDigest = traceDigest;
+        this.preemptions = preemptions;
+        this.shrunkReplayLine = shrunkReplayLine;
+        this.shrunkPreemptions = shrunkPreemptions;
     }
 
     /** @return the seed of the failing run */
@@ -72,5 +82,24 @@ public final class SimulatedLoopFailure extends SimulationFailure {
     /** @return the trace digest of the failing run: a replay has the same one */
     public String traceDigest() {
         return traceDigest;
+    }
+
+    /** @return the preemptions of the failing run, as {@code SimResult.preemptions()} counts them */
+    public int preemptions() {
+        return preemptions;
+    }
+
+    /**
+     * @return the replay line of the shrunk failure: a run with fewer preemptions that fails the same
+     *     way (validated by replay), which the report suggests to paste; empty when shrinking was off
+     *     or found none with fewer ({@link SimulatedLoop#shrink()})
+     */
+    public Optional<String> shrunkReplayLine() {
+        return Optional.ofNullable(shrunkReplayLine);
+    }
+
+    /** @return the preemptions of the shrunk failure; empty when there is none ({@link #shrunkReplayLine()}) */
+    public OptionalInt shrunkPreemptions() {
+        return shrunkReplayLine == null ? OptionalInt.empty() : OptionalInt.of(shrunkPreemptions);
     }
 }

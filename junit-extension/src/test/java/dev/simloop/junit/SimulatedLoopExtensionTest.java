@@ -91,8 +91,8 @@ class SimulatedLoopExtensionTest {
                 .contains("schedule:     " + (f.scheduleIndex() + 1) + " of 2000")
                 .contains("virtual time: 0s")
                 .contains("steps:        " + f.steps() + " (trace digest " + f.traceDigest() + ")")
-                .contains("annotation:   @SimulatedLoop(replay = \"" + line + "\")")
-                .contains("command line: -Dsimloop.replay=" + line);
+                .contains("annotation:   @SimulatedLoop(replay = \"" + f.shrunkReplayLine().orElse(line) + "\")")
+                .contains("command line: -Dsimloop.replay=" + f.shrunkReplayLine().orElse(line));
     }
 
     @Test

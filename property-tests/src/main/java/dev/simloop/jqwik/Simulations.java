@@ -1,11 +1,15 @@
 package dev.simloop.jqwik;
 
 import dev.simloop.Schedule;
+import dev.simloop.Shrinking;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
 import dev.simloop.ThrowingSupplier;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Function;
 
 /** Runs a simulation under a generated schedule and reports failures with their replay line. */
 public final class Simulations {
@@ -15,9 +19,9 @@ public final class Simulations {
      * Runs {@code main} under {@code schedule} (plain FIFO after it ends, so shrinking toward
      * fewer choices really moves toward FIFO) and returns its value.
      *
-     * @throws ScheduleFailure when the run failed: its message holds the replay line of the run
-     *                         and the number of preemptions among the run's recorded choices; its
-     *                         cause is the original failure
+     * @throws ScheduleFailure when the run failed: its message holds the replay line of the run and
+     *                         simloop's shrinking of it, each with its preemptions; its cause is the
+     *                         original failure
      */
     public static <T> T check(Schedule schedule, ThrowingSupplier<T> main) {
         Objects.requireNonNull(schedule, "Simulations.check: schedule");
@@ -31,13 +35,18 @@ public final class Simulations {
         return check(Schedules.simulate(schedule, after), main);
     }
 
-    /** As {@link #check(Schedule, ThrowingSupplier)} with a configured builder. */
+    /**
+     * As {@link #check(Schedule, ThrowingSupplier)} with a configured builder. Shrinking the failure
+     * ({@link ScheduleFailure#shrunkReplayLine()}) replays it with the default run limits: a failure
+     * that needs the builder's own limits (a {@code LimitExceeded} at a lower {@code maxSteps}) keeps
+     * the line found.
+     */
     public static <T> T check(Simulation.Builder builder, ThrowingSupplier<T> main) {
         Objects.requireNonNull(builder, "Simulations.check: builder");
         Objects.requireNonNull(main, "Simulations.check: main");
         SimResult<T> r = builder.run(main);
         if (r.failed()) {
-            throw new ScheduleFailure(r);
+            throw new ScheduleFailure(r, b -> b.run(main));
         }
         return r.value();
     }
@@ -51,22 +60,76 @@ public final class Simulations {
         return Schedule.parse(replayLine).departures();
     }
 
-    /** The failure {@link #check} throws: an AssertionError naming the replay line. */
+    /**
+     * The failure {@link #check} throws: an AssertionError naming the replay line. jqwik shrinks the
+     * generated schedule toward FIFO order, which is not the same as toward fewer preemptions; so
+     * the failure also carries simloop's own shrinking of the run jqwik reports
+     * ({@link #shrunkReplayLine()}: the fewest preemptions as {@code SimResult.preemptions()} counts
+     * them, found by {@link Shrinking} within its default budget). It is computed once, when first
+     * asked for, by the message or an accessor: jqwik reads the message of the failure it reports
+     * only, so the schedules jqwik tries while shrinking are not shrunk themselves.
+     */
     public static final class ScheduleFailure extends AssertionError {
         private static final long serialVersionUID = 1L;
         private final transient String replayLine;
         private final int preemptions;
+        private final int chessPreemptions;
+        private final String header;
+        /** Runs the program under a builder, for shrinking; null once shrunk (or after deserialization). */
+        private transient Function<Simulation.Builder, SimResult<?>> runner;
+        private transient SimResult<?> failed;
+        private String shrunkLine;
+        private int shrunkPreemptions = -1;
+        private boolean shrunk;
 
-        ScheduleFailure(SimResult<?> r) {
-            super(message(r), r.failure());
+        ScheduleFailure(SimResult<?> r, Function<Simulation.Builder, SimResult<?>> runner) {
+            super("simulation failed with " + r.failure(), r.failure());
             this.replayLine = r.replayLine();
             this.preemptions = Simulations.preemptions(r.replayLine());
+            this.chessPreemptions = r.preemptions();
+            this.header = "simulation failed with " + r.failure();
+            this.runner = runner;
+            this.failed = r;
         }
 
-        private static String message(SimResult<?> r) {
-            return "simulation failed with " + r.failure() + "\n  preemptions: " + Simulations.preemptions(r.replayLine())
-                    + "\n  replay: Simulation.builder().replay(\"" + r.replayLine() + "\")"
-                    + "\n  or pin it as a JUnit test: @Test @SimulatedLoop(replay = \"" + r.replayLine() + "\")";
+        /** The report: both lines with their preemptions, the shrunk one first, and how to replay it. */
+        @Override
+        public String getMessage() {
+            shrinkOnce();
+            String suggested = shrunkLine != null ? shrunkLine : replayLine;
+            StringBuilder sb = new StringBuilder(header);
+            if (shrunkLine != null) {
+                sb.append("\n  shrunk: ").append(shrunkLine).append(" (").append(count(shrunkPreemptions)).append(')');
+            }
+            sb.append("\n  found:  ").append(replayLine).append(" (").append(count(chessPreemptions))
+                    .append(shrunkLine == null && shrunk ? "; shrinking found none fewer" : "").append(')');
+            sb.append("\n  departures: ").append(preemptions).append(" from FIFO order in the generated schedule (what jqwik shrinks)");
+            sb.append("\n  replay: Simulation.builder().replay(\"").append(suggested).append("\")");
+            sb.append("\n  or pin it as a JUnit test: @Test @SimulatedLoop(replay = \"").append(suggested).append("\")");
+            return sb.toString();
+        }
+
+        private static String count(int n) {
+            return n + (n == 1 ? " preemption" : " preemptions");
+        }
+
+        private synchronized void shrinkOnce() {
+            if (runner == null) {
+                return;
+            }
+            try {
+                SimResult<?> s = Shrinking.shrink(failed, runner);
+                shrunk = true;
+                if (s != failed && s.preemptions() < chessPreemptions) {
+                    shrunkLine = s.replayLine();
+                    shrunkPreemptions = s.preemptions();
+                }
+            } catch (RuntimeException | Error e) {
+                addSuppressed(e); // a replay that threw: report the line found, and why it was not shrunk
+            } finally {
+                runner = null;
+                failed = null;
+            }
         }
 
         /** @return the replay line of the failed run */
@@ -74,9 +137,33 @@ public final class Simulations {
             return replayLine;
         }
 
-        /** @return preemptions among the failed run's recorded choices */
+        /**
+         * @return the departures from FIFO order among the failed run's recorded choices (the measure
+         *     jqwik's shrinking of the generated schedule lowers); see {@link #chessPreemptions()}
+         */
         public int preemptions() {
             return preemptions;
+        }
+
+        /** @return the failed run's preemptions as CHESS counts them ({@code SimResult.preemptions()}) */
+        public int chessPreemptions() {
+            return chessPreemptions;
+        }
+
+        /**
+         * @return the replay line of a run with fewer preemptions ({@code SimResult.preemptions()})
+         *     that fails the same way, validated by replay; empty when shrinking found none fewer.
+         *     Shrinks on the first call (up to {@value Shrinking#DEFAULT_MAX_RUNS} runs or 2 seconds)
+         */
+        public Optional<String> shrunkReplayLine() {
+            shrinkOnce();
+            return Optional.ofNullable(shrunkLine);
+        }
+
+        /** @return the preemptions of {@link #shrunkReplayLine()}'s run; empty when there is none */
+        public OptionalInt shrunkPreemptions() {
+            shrinkOnce();
+            return shrunkLine == null ? OptionalInt.empty() : OptionalInt.of(shrunkPreemptions);
         }
     }
 }

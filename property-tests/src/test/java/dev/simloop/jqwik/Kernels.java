@@ -33,6 +33,29 @@ final class Kernels {
         return shared[0];
     }
 
+    /** The lost update after three checkpoints of noise in each of its two tasks: one preemption still suffices. */
+    static Integer noisyLostUpdate() throws Exception {
+        int[] shared = {0};
+        TaskGroup.with(g -> {
+            for (int t = 0; t < 2; t++) {
+                g.spawn(() -> {
+                    for (int i = 0; i < 3; i++) {
+                        Loop.checkpoint();
+                    }
+                    int read = shared[0];
+                    Loop.checkpoint();
+                    shared[0] = read + 1;
+                    return null;
+                });
+            }
+            return null;
+        });
+        if (shared[0] != 2) {
+            throw new AssertionError("lost update: counter is " + shared[0]);
+        }
+        return shared[0];
+    }
+
     /** Four tasks each log one letter; the bug needs d before c, c before b and b before a. */
     static String depth3() throws Exception {
         List<String> log = new ArrayList<>();

@@ -40,6 +40,66 @@ class ShrinkTest {
         assertReplays(f, Kernels::depth3);
     }
 
+    @Test
+    void simloopShrinksTheReportedLostUpdateToThePreemptionsBoundingProves() {
+        Simulations.ScheduleFailure f = runFixture(LostUpdateFixture.class);
+        assertShrunkToTheMinimum(f, Kernels::lostUpdate);
+    }
+
+    @Test
+    void simloopShrinksTheReportedDepth3BugToThePreemptionsBoundingProves() {
+        Simulations.ScheduleFailure f = runFixture(Depth3Fixture.class);
+        assertShrunkToTheMinimum(f, Kernels::depth3);
+    }
+
+    @Test
+    void aRunWithMorePreemptionsThanNeededShrinksAndTheMessageLeadsWithTheShrunkLine() {
+        // schedule choices that switch tasks at every checkpoint: more preemptions than the bug needs
+        Simulations.ScheduleFailure f = null;
+        for (int n = 1; f == null; n++) {
+            try {
+                Simulations.check(dev.simloop.Schedule.of(java.util.Collections.nCopies(n, 1)), Kernels::noisyLostUpdate);
+            } catch (Simulations.ScheduleFailure e) {
+                f = e;
+            }
+        }
+        assertThat(f.chessPreemptions()).isGreaterThan(1);
+        String shrunk = f.shrunkReplayLine().orElseThrow();
+        assertThat(f.shrunkPreemptions()).hasValue(provenMinimum(Kernels::noisyLostUpdate, f.chessPreemptions()));
+        java.util.List<String> lines = f.getMessage().lines().toList();
+        assertThat(lines.get(1)).isEqualTo("  shrunk: " + shrunk + " (1 preemption)");
+        assertThat(lines.get(2)).isEqualTo("  found:  " + f.replayLine() + " (" + f.chessPreemptions() + " preemptions)");
+        assertThat(lines).contains("  replay: Simulation.builder().replay(\"" + shrunk + "\")");
+        SimResult<?> again = Simulation.builder().replay(shrunk).run(Kernels::noisyLostUpdate);
+        assertThat(again.failure()).hasMessage(f.getCause().getMessage());
+        assertThat(again.preemptions()).isEqualTo(1);
+    }
+
+    private static void assertShrunkToTheMinimum(Simulations.ScheduleFailure f, dev.simloop.ThrowingSupplier<?> kernel) {
+        int shrunk = f.shrunkPreemptions().orElse(f.chessPreemptions());
+        System.out.printf("jqwik reported %d preemptions (%d departures); simloop shrank it to %d%n", f.chessPreemptions(),
+                f.preemptions(), shrunk);
+        assertThat(shrunk).isEqualTo(provenMinimum(kernel, f.chessPreemptions()));
+        String line = f.shrunkReplayLine().orElse(f.replayLine());
+        assertThat(f.getMessage()).contains("  replay: Simulation.builder().replay(\"" + line + "\")");
+        SimResult<?> again = Simulation.builder().replay(line).run(kernel);
+        assertThat(again.failure()).isInstanceOf(f.getCause().getClass());
+        assertThat(again.preemptions()).isEqualTo(shrunk);
+    }
+
+    /** The least bound at which preemption bounding fails, every bound below it exhausted clean. */
+    private static int provenMinimum(dev.simloop.ThrowingSupplier<?> kernel, int atMost) {
+        for (int bound = 0; bound <= atMost; bound++) {
+            dev.simloop.Exploration.Report<?> r = dev.simloop.Exploration.of(kernel).preemptionBounded(bound)
+                    .schedules(1_000_000).run();
+            if (r.firstFailure().isPresent()) {
+                return r.firstFailure().get().preemptions();
+            }
+            assertThat(r.exhausted()).as("bound %s: %s", bound, r).isTrue();
+        }
+        return -1;
+    }
+
     private static void assertReplays(Simulations.ScheduleFailure f, dev.simloop.ThrowingSupplier<?> kernel) {
         SimResult<?> again = Simulation.builder().replay(f.replayLine()).run(kernel);
         assertThat(again.failed()).isTrue();

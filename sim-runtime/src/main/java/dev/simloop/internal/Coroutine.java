@@ -85,7 +85,7 @@ public final class Coroutine {
         }
     }
 
-    /** Runs the body until it {@link #suspend()}s or ends. Must not be called from inside the body itself. */
+    /** Runs the body until it {@link #suspend(String) suspend}s or ends. Must not be called from inside the body itself. */
     public void resume() {
         try {
             RUN.invokeExact(continuation);

@@ -1,0 +1,114 @@
+package dev.simloop.explore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simloop.Exploration;
+import dev.simloop.Loop;
+import dev.simloop.SimResult;
+import dev.simloop.Shrinking;
+import dev.simloop.Simulation;
+import dev.simloop.Strategy;
+import dev.simloop.TaskGroup;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** {@link Shrinking}: a harness's own runner shrinks a failure to the fewest preemptions, as Exploration's does. */
+class ShrinkingTest {
+    /** Two tasks increment a counter across a checkpoint, with a bystander and noise checkpoints around: one preemption loses an update. */
+    static Integer lostUpdate() throws Exception {
+        int[] counter = {0};
+        TaskGroup.with(g -> {
+            for (int t = 0; t < 3; t++) {
+                boolean increments = t < 2;
+                g.spawn(() -> {
+                    for (int i = 0; i < 4; i++) {
+                        Loop.checkpoint();
+                    }
+                    if (increments) {
+                        int read = counter[0];
+                        Loop.checkpoint();
+                        counter[0] = read + 1;
+                    }
+                    return null;
+                });
+            }
+            return null;
+        });
+        if (counter[0] != 2) {
+            throw new AssertionError("lost update: counter is " + counter[0]);
+        }
+        return counter[0];
+    }
+
+    /** The first random run (seeds from 1) that fails with at least 4 preemptions. */
+    private static SimResult<?> busyFailure() {
+        for (long seed = 1; ; seed++) {
+            SimResult<Integer> r = Simulation.builder().seed(seed).strategy(Strategy.random()).run(ShrinkingTest::lostUpdate);
+            if (r.failed() && r.preemptions() >= 4) {
+                return r;
+            }
+        }
+    }
+
+    @Test
+    void shrinksToTheMinimumThatPreemptionBoundingProves() {
+        Exploration.Report<Integer> none = Exploration.of(ShrinkingTest::lostUpdate).preemptionBounded(0).schedules(100_000).run();
+        assertThat(none.exhausted()).isTrue();
+        assertThat(none.firstFailure()).isEmpty();
+
+        SimResult<?> failed = busyFailure();
+        AtomicInteger runs = new AtomicInteger();
+        SimResult<?> shrunk = Shrinking.shrink(failed, b -> {
+            runs.incrementAndGet();
+            return b.run(ShrinkingTest::lostUpdate);
+        }, 2_000, Duration.ofMinutes(10));
+
+        assertThat(shrunk.preemptions()).isEqualTo(1);
+        assertThat(shrunk.failure()).isInstanceOf(AssertionError.class).hasMessage("lost update: counter is 1");
+        assertThat(shrunk.traceTable(10)).isPresent(); // the validating replay is traced
+        SimResult<Integer> again = Simulation.builder().replay(shrunk.replayLine()).run(ShrinkingTest::lostUpdate);
+        assertThat(again.failure()).hasMessage("lost update: counter is 1");
+        assertThat(again.preemptions()).isEqualTo(1);
+        assertThat(runs.get()).isBetween(2, 2_001);
+
+        SimResult<?> twice = Shrinking.shrink(failed, b -> b.run(ShrinkingTest::lostUpdate), 2_000, Duration.ofMinutes(10));
+        assertThat(twice.replayLine()).isEqualTo(shrunk.replayLine()); // the run budget decides: the same every time
+    }
+
+    @Test
+    void aBudgetOfNoRunsReturnsTheRunItself() {
+        SimResult<?> failed = busyFailure();
+        AtomicInteger runs = new AtomicInteger();
+        assertThat(Shrinking.shrink(failed, b -> {
+            runs.incrementAndGet();
+            return b.run(ShrinkingTest::lostUpdate);
+        }, 0, Duration.ofSeconds(1))).isSameAs(failed);
+        assertThat(runs.get()).isZero();
+    }
+
+    @Test
+    void aRunnerWhoseRunsNeverFailTheSameWayLeavesTheRunAsItIs() {
+        SimResult<?> failed = busyFailure();
+        // a "program" that changed: every replay passes
+        assertThat(Shrinking.shrink(failed, b -> b.run(() -> 1), 50, Duration.ofMinutes(1))).isSameAs(failed);
+    }
+
+    @Test
+    void misuseIsNamed() {
+        SimResult<Integer> passed = Simulation.run(1, () -> 1);
+        assertThatThrownBy(() -> Shrinking.shrink(passed, b -> b.run(() -> 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Shrinking.shrink: the run passed, so there is nothing to shrink; pass a run whose failed() is true");
+        SimResult<?> failed = busyFailure();
+        assertThatThrownBy(() -> Shrinking.shrink(failed, b -> b.run(() -> 1), -1, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Shrinking.shrink: maxRuns must not be negative, but was -1; 0 turns shrinking off");
+        assertThatThrownBy(() -> Shrinking.shrink(failed, b -> null))
+                .isInstanceOf(NullPointerException.class).hasMessage("Shrinking.shrink: the runner returned null");
+        assertThat(Shrinking.sameWay(new AssertionError("counter is 1 at 3ms"), new AssertionError("counter is 7 at 0ms")))
+                .isTrue();
+        assertThat(Shrinking.sameWay(new AssertionError("x"), new IllegalStateException("x"))).isFalse();
+    }
+}
