@@ -135,6 +135,14 @@ public final class Strategy {
     }
 
     /**
+     * @return the strategies a portfolio takes turns with, in order (the run with seed {@code s}
+     *     uses the one at {@code Math.floorMod(s, size)}); empty for a single strategy
+     */
+    public List<Strategy> members() {
+        return members;
+    }
+
+    /**
      * @param seed a run's seed
      * @return the strategy that run uses: the portfolio member for {@code seed}, or this strategy
      */

@@ -336,13 +336,15 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
             return baseSeed;
         }
         long derived = mix(baseSeed + i * 0x9E3779B97F4A7C15L);
-        // the portfolio's member is the seed's remainder by 4: keep it (baseSeed + i) mod 4, so the
-        // schedules take the members in turn, as an Exploration's (seed + i) do
-        return isPortfolio() ? (derived & ~3L) | ((baseSeed + i) & 3L) : derived;
-    }
-
-    private boolean isPortfolio() {
-        return strategy.toString().equals("portfolio");
+        int members = strategy.members().size();
+        if (members == 0) {
+            return derived;
+        }
+        // A portfolio's member is the seed's remainder by its size: keep it (baseSeed + i)'s, so the
+        // schedules take the members in turn, as an Exploration's (seed + i) do. Halved first, so
+        // that moving to the right remainder cannot overflow.
+        long half = derived >>> 1;
+        return half - Math.floorMod(half, members) + Math.floorMod(baseSeed + i, members);
     }
 
     /** SplitMix64's finalizer: well-mixed bits from a counter. */

@@ -301,7 +301,7 @@ public @interface SimulatedLoop {
         RANDOM,
         /**
          * Several strategies taking turns, one per schedule ({@code Strategy.portfolio()}: random,
-         * pct(2), pct(3), pos), since no single one finds every bug; the replay line names the one
+         * pct(2), pct(3), pos, spawnerfirst), since no single one finds every bug; the replay line names the one
          * that ran. The default for several schedules.
          */
         PORTFOLIO,
