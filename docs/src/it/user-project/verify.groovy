@@ -14,7 +14,7 @@ def reports = new File(basedir, 'target/surefire-reports')
 // (surefire ignores JUnit report entries, so the extension prints it)
 def pageViews = new groovy.xml.XmlSlurper().parse(new File(reports, 'TEST-com.example.PageViewsTest.xml'))
 def out = pageViews.testcase.find { it.@name == 'concurrentViewsAreAllCounted' }.'system-out'.text()
-assert out.contains('simloop: PageViewsTest.concurrentViewsAreAllCounted passed 200 of 200 schedules (strategy random, seed 1)') : "system-out: ${out}"
+assert out.contains('simloop: PageViewsTest.concurrentViewsAreAllCounted passed 200 of 200 schedules (strategy portfolio, seed 1)') : "system-out: ${out}"
 def log = new File(basedir, 'build.log').text
 assert log.contains('simloop: PageViewsTest.concurrentViewsAreAllCounted passed 200 of 200 schedules') : 'no pass summary on the console'
 
