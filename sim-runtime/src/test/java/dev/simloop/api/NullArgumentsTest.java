@@ -16,6 +16,7 @@ import dev.simloop.Loop;
 import dev.simloop.PriorityPolicy;
 import dev.simloop.Schedule;
 import dev.simloop.SimResult;
+import dev.simloop.Shard;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
 import dev.simloop.TaskGroup;
@@ -70,7 +71,7 @@ class NullArgumentsTest {
     private static final List<Class<?>> STATIC_API = List.of(Loop.class, CancelScope.class, Simulation.class,
             Strategy.class, Schedule.class, PriorityPolicy.class, TaskGroup.class, Exploration.class,
             BoundedSearch.class, Supervisor.class, PersistentTaskGroup.class, ResourceGroup.class, Workers.class,
-            TaskOptions.class);
+            TaskOptions.class, Shard.class);
     private static final List<Class<?>> CONSTRUCTED = List.of(Lock.class, RLock.class, PriorityLock.class,
             Semaphore.class, Event.class, Channel.class, Condition.class, PriorityCondition.class);
 
@@ -256,6 +257,12 @@ class NullArgumentsTest {
             return (FailureHandler) (task, failure) -> { };
         } else if (c == Workers.WorkerBody.class) {
             return (Workers.WorkerBody) index -> null;
+        } else if (c == java.util.Map.class) {
+            return java.util.Map.of();
+        } else if (c == java.util.function.Function.class) {
+            return (java.util.function.Function<Object, Object>) key -> null;
+        } else if (c == Shard.class) {
+            return Shard.of(1, 2);
         } else if (c == Object.class) {
             return "value";
         } else if (c == java.nio.file.Path.class) {
