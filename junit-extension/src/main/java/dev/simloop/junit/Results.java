@@ -132,6 +132,11 @@ public final class Results {
                         throw new IllegalArgumentException(f + ":" + (i + 1) + ": not a simloop results line"
                                 + " (an object with a \"test\" member)");
                     }
+                    try {
+                        dev.simloop.Shard.parse(String.valueOf(map.get("shard")));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(f + ":" + (i + 1) + ": " + e.getMessage(), e);
+                    }
                     @SuppressWarnings("unchecked") // Json.read makes maps of String keys
                     Map<String, Object> line = (Map<String, Object>) map;
                     m.tests.computeIfAbsent(id, k -> new ArrayList<>()).add(line);
@@ -249,28 +254,31 @@ public final class Results {
         /** @return the shards ({@code 3/4}) of a sharded test that none of its lines comes from */
         private static List<String> missing(List<Map<String, Object>> lines) {
             TreeSet<Integer> seen = new TreeSet<>();
-            int count = 1;
-            for (Map<String, Object> l : lines) {
-                String[] parts = String.valueOf(l.get("shard")).split("/");
-                if (parts.length == 2 && parts[0].matches("\\d+") && parts[1].matches("\\d+")) {
-                    seen.add(Integer.parseInt(parts[0]));
-                    count = Math.max(count, Integer.parseInt(parts[1]));
-                }
-            }
+            lines.forEach(l -> seen.add(shardOf(l).index()));
+            int count = shardCount(lines);
             List<String> missing = new ArrayList<>();
-            for (int i = 1; i <= count; i++) {
+            for (int i = 0; i < count; i++) {
                 if (!seen.contains(i)) {
-                    missing.add(i + "/" + count);
+                    missing.add(dev.simloop.Shard.of(i, count).toString());
                 }
             }
             return missing;
         }
 
         private static String shardsText(List<Map<String, Object>> lines) {
-            TreeSet<String> shards = new TreeSet<>();
-            lines.forEach(l -> shards.add(String.valueOf(l.get("shard"))));
-            int count = shards.isEmpty() ? 1 : Integer.parseInt(shards.first().split("/")[1]);
-            return count == 1 ? "1" : shards.size() + " of " + count;
+            int count = shardCount(lines);
+            long seen = lines.stream().map(l -> shardOf(l).index()).distinct().count();
+            return count == 1 ? "1" : seen + " of " + count;
+        }
+
+        /** @return how many shards a test's lines say it was split into (the largest count, if they disagree) */
+        private static int shardCount(List<Map<String, Object>> lines) {
+            return lines.stream().mapToInt(l -> shardOf(l).count()).max().orElse(1);
+        }
+
+        /** A line's shard; {@link #read} checked that every line has one. */
+        private static dev.simloop.Shard shardOf(Map<String, Object> line) {
+            return dev.simloop.Shard.parse(String.valueOf(line.get("shard")));
         }
 
         private static String name(Map<String, Object> line) {

@@ -185,12 +185,18 @@ class ScaleOutTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("missing shards 1/3, 3/3");
 
         Path bad = dir.resolve("bad.jsonl");
-        Files.writeString(bad, "{\"test\": \"x\"}\n{oops\n");
+        Files.writeString(bad, "{\"test\": \"x\", \"shard\": \"1/1\"}\n{oops\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertThat(Results.run(new String[] {"merge", bad.toString()}, System.out,
                 new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .isEqualTo("simloop Results: " + bad + ":2: not JSON: expected a member name at character 2\n");
+        err.reset();
+        Files.writeString(bad, "{\"test\": \"x\", \"shard\": \"5/4\"}\n");
+        assertThat(Results.run(new String[] {"merge", bad.toString()}, System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("simloop Results: " + bad + ":1: shard '5/4': write "
+                + "INDEX/COUNT, counting from 1, e.g. simloop.shard=1/4 to simloop.shard=4/4 for four shards\n");
         err.reset();
         assertThat(Results.run(new String[] {"mege"}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8)))
                 .isEqualTo(2);

@@ -46,7 +46,6 @@ public final class CostBoundedSearch {
     private boolean rootPending = true;
     /** The costs of the prefixes handed out whose runs {@link #ran} has not taken yet, oldest first. */
     private final ArrayDeque<Integer> outstandingCosts = new ArrayDeque<>();
-    private int schedulesRun;
     private final int shardIndex;
     private final int shardCount;
     /** How many of the first run's successors were handed out or skipped as another shard's. */
@@ -146,7 +145,6 @@ public final class CostBoundedSearch {
             return false;
         }
         int runCost = outstandingCosts.remove();
-        schedulesRun++;
         Run run = new Run(choices, widths, continuing, prefix.length);
         int mostExtra = Math.min(bound - runCost, cost == Cost.PREEMPTIONS ? 1 : run.maxWidth - 1);
         for (int extra = 0; extra <= mostExtra; extra++) {
@@ -156,11 +154,6 @@ public final class CostBoundedSearch {
             }
         }
         return true;
-    }
-
-    /** @return how many runs were taken */
-    public int schedulesRun() {
-        return schedulesRun;
     }
 
     private int cheapest() {

@@ -31,7 +31,8 @@ final class Watchdog {
     private static final long MIN_PERIOD_NANOS = 5_000_000L;
     private static final long MAX_PERIOD_NANOS = 1_000_000_000L;
     private static final Set<Scheduler> LOOPS = ConcurrentHashMap.newKeySet();
-    private static Thread thread;
+    /** Written under the class lock; read without it on every run's fast path. */
+    private static volatile Thread thread;
     /** The watchdog's current sleep between looks; a loop that needs a shorter one wakes it. */
     private static volatile long period = MAX_PERIOD_NANOS;
 
