@@ -20,9 +20,19 @@ public final class LoopStopper {
 
     /** Cancels {@code loop}'s root group at its next step. Any thread; a loop that has ended ignores it. */
     public static void stop(Scheduler loop) {
+        cancelRoot(loop, CancelReason.EXPLICIT);
+    }
+
+    /**
+     * Cancels {@code loop}'s root group (or, before the main task has opened it, the main task's own
+     * scope) on the loop's driver at its next step, for {@code reason}. Any thread.
+     */
+    static void cancelRoot(Scheduler loop, CancelReason reason) {
         loop.post(() -> {
             if (loop.rootGroup != null) {
-                CancelScopeTree.cancel(loop, loop.rootGroup.scope, CancelReason.EXPLICIT);
+                CancelScopeTree.cancel(loop, loop.rootGroup.scope, reason);
+            } else if (loop.rootTask != null) {
+                CancelScopeTree.cancel(loop, loop.rootTask.root, reason);
             }
         });
     }

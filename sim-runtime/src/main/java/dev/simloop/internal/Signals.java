@@ -99,13 +99,7 @@ final class Signals {
 
     /** Cancels {@code loop}'s root group, on its driver (posted from the signal handler's thread). */
     private static void cancelRoot(Scheduler loop) {
-        loop.post(() -> {
-            if (loop.rootGroup != null) {
-                CancelScopeTree.cancel(loop, loop.rootGroup.scope, CancelReason.SIGNAL);
-            } else if (loop.rootTask != null) {
-                CancelScopeTree.cancel(loop, loop.rootTask.root, CancelReason.SIGNAL);
-            }
-        });
+        LoopStopper.cancelRoot(loop, CancelReason.SIGNAL);
     }
 
     static synchronized void unregister(Scheduler loop) {
