@@ -81,6 +81,7 @@ final class CallSiteRewriter {
             call("java/time/Instant", "now", "instantNow", MethodTypeDesc.of(INSTANT)),
             call("java/time/Clock", "systemUTC", "systemUTC", MethodTypeDesc.of(CLOCK)),
             call("java/time/Clock", "systemDefaultZone", "systemDefaultZone", MethodTypeDesc.of(CLOCK)),
+            call("java/time/Clock", "system", "system", MethodTypeDesc.of(CLOCK, ClassDesc.of("java.time.ZoneId"))),
             call("java/lang/Thread", "sleep", "sleep", MethodTypeDesc.of(V, J)),
             call("java/lang/Thread", "sleep", "sleep", MethodTypeDesc.of(V, J, ConstantDescs.CD_int)),
             call("java/lang/Thread", "sleep", "sleep", MethodTypeDesc.of(V, DURATION)),

@@ -11,8 +11,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Where the call sites that the simloop agent rewrites land: {@code System.nanoTime()},
- * {@code System.currentTimeMillis()}, {@code Instant.now()}, {@code Clock.systemUTC()} and
- * {@code systemDefaultZone()}, {@code Thread.sleep}, {@code LockSupport.parkNanos} and
+ * {@code System.currentTimeMillis()}, {@code Instant.now()}, {@code Clock.systemUTC()},
+ * {@code systemDefaultZone()} and {@code system(zone)}, {@code Thread.sleep}, {@code LockSupport.parkNanos} and
  * {@code parkUntil}, in user classes and in the JDK's timed synchronizers. Not for use by
  * programs: the agent calls it, and the simloop runtime connects to it.
  *
@@ -134,6 +134,17 @@ public final class VirtualTimeBridge {
      */
     public static Clock systemDefaultZone() {
         return new TaskAwareClock(ZoneId.systemDefault());
+    }
+
+    /**
+     * Replaces {@link Clock#system(ZoneId)}.
+     *
+     * @param zone the clock's zone
+     * @return a clock in {@code zone} that reads the virtual clock when read in a simulated task
+     *     and the system clock elsewhere
+     */
+    public static Clock system(ZoneId zone) {
+        return new TaskAwareClock(java.util.Objects.requireNonNull(zone, "zone"));
     }
 
     private static Instant virtualInstant(long nanos) {
