@@ -4,6 +4,7 @@ import static dev.simloop.vt.Sim.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simloop.CancelScope;
+import dev.simloop.LimitExceeded;
 import dev.simloop.NondeterminismDetected;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** A timed JDK wait on the virtual clock ends at a cancel as an untimed one does, and leaves nothing armed. */
@@ -46,6 +48,34 @@ class CancellationTest {
         assertThat(r.value()).containsExactly("cancelled@PT1.5S", "cancelled=true");
         // the poll's hour-long time-out was disarmed: nothing moved the clock past the cancel
         assertThat(r.virtualTime()).isEqualTo(Duration.ofMillis(1_500));
+    }
+
+    @Test
+    void aRunThatEndsWhileTasksSleepTheJdkWayUnwindsThem() {
+        AtomicInteger unwound = new AtomicInteger();
+        SimResult<Object> r = Simulation.builder().seed(1).maxVirtualTime(Duration.ofMinutes(1)).run(() -> {
+            TaskGroup.with(tg -> {
+                for (int i = 0; i < 3; i++) {
+                    tg.spawn("sleeper-" + i, () -> {
+                        try {
+                            while (true) {
+                                try {
+                                    Thread.sleep(Duration.ofSeconds(45)); // swallows interrupts: only the run's end stops it
+                                } catch (InterruptedException ignored) {
+                                    // keeps sleeping
+                                }
+                            }
+                        } finally {
+                            unwound.incrementAndGet();
+                        }
+                    });
+                }
+                return null;
+            });
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class);
+        assertThat(unwound).hasValue(3);
     }
 
     @Test

@@ -55,10 +55,13 @@ class TimedWaitsTest {
             LockSupport.parkNanos(1_000);
             String e = at("parkNanos");
             LockSupport.parkUntil(Instant.parse("2025-01-01T01:03:00Z").toEpochMilli());
-            return List.of(a, b, c, d, e, at("parkUntil"));
+            String f = at("parkUntil");
+            LockSupport.parkUntil(0); // long past: returns at once
+            Thread.sleep(Duration.ofSeconds(-1)); // as the JDK: a negative duration does not sleep
+            return List.of(a, b, c, d, e, f, at("past"));
         });
         assertThat(r.value()).containsExactly("duration@PT1H", "millis@PT1H0.25S", "millis+nanos@PT1H0.2505S",
-                "TimeUnit@PT1H2M0.2505S", "parkNanos@PT1H2M0.250501S", "parkUntil@PT1H3M");
+                "TimeUnit@PT1H2M0.2505S", "parkNanos@PT1H2M0.250501S", "parkUntil@PT1H3M", "past@PT1H3M");
     }
 
     @Test

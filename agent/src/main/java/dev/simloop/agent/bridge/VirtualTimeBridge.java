@@ -197,8 +197,11 @@ public final class VirtualTimeBridge {
             LockSupport.parkUntil(blocker, deadline);
             return;
         }
-        long until = saturatedNanos(deadline - epoch.toEpochMilli(), TimeUnit.MILLISECONDS);
-        parkVirtually(blocker, until - now);
+        long epochMillis = epoch.toEpochMilli();
+        if (deadline > epochMillis) { // else: before the virtual clock's 0, long past
+            // both non-negative: no overflow either way
+            parkVirtually(blocker, saturatedNanos(deadline - epochMillis, TimeUnit.MILLISECONDS) - now);
+        }
     }
 
     /** @return whether the caller is a simulated task (then it has parked on the virtual clock) */
