@@ -90,6 +90,8 @@ class CancellationTest {
         assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
                 .hasMessageStartingWith("task 'main' made a timed wait outside simloop at step 1 (")
                 .hasMessageEndingWith("The simloop agent is present, but this wait is not one it puts on the virtual "
-                        + "clock (see docs/virtual-time.md for what it rewrites).");
+                        + "clock (Object.wait with a time-out: the JVM resumes the waiter from a thread of its own; "
+                        + "wait on a ReentrantLock's Condition or a dev.simloop.sync.Condition) (see "
+                        + "docs/virtual-time.md for what it rewrites).");
     }
 }

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Date;
+import java.util.GregorianCalendar;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -40,11 +42,13 @@ class VirtualClocksTest {
             Loop.sleep(Duration.ofSeconds(90));
             return List.of(System.currentTimeMillis(), Instant.now(), Clock.systemUTC().instant(),
                     Clock.systemDefaultZone().millis(), LocalDateTime.now(ZoneOffset.UTC),
-                    ZonedDateTime.now(Clock.systemUTC()));
+                    ZonedDateTime.now(Clock.systemUTC()), new Date().getTime(),
+                    new GregorianCalendar().getTimeInMillis());
         });
         Instant at = EPOCH.plusSeconds(90);
         assertThat(r.value()).containsExactly(at.toEpochMilli(), at, at, at.toEpochMilli(),
-                LocalDateTime.ofInstant(at, ZoneOffset.UTC), ZonedDateTime.ofInstant(at, ZoneOffset.UTC));
+                LocalDateTime.ofInstant(at, ZoneOffset.UTC), ZonedDateTime.ofInstant(at, ZoneOffset.UTC),
+                at.toEpochMilli(), at.toEpochMilli());
     }
 
     @Test

@@ -58,7 +58,9 @@ final class CallSiteRewriter {
             "java/time/LocalDateTime",
             "java/time/ZonedDateTime",
             "java/time/OffsetDateTime",
-            "java/time/OffsetTime");
+            "java/time/OffsetTime",
+            "java/util/Date",
+            "java/util/GregorianCalendar");
 
     /** A rewritten call: the bridge method it goes to instead. */
     record Redirect(String name, MethodTypeDesc type) {

@@ -282,17 +282,20 @@ final class OutsideWaits {
                 + loop.steps() + " (" + Frames.userFrame(t) + "): Thread.sleep, LockSupport.parkNanos, timed "
                 + "lock, queue and Future waits use the real clock and are woken by a JDK thread the simulation does "
                 + "not own, so the run could not be replayed. Use Loop.sleep, CancelScope.moveOnAfter / failAfter "
-                + "for time-outs, and the dev.simloop.sync primitives instead. " + agentAdvice());
+                + "for time-outs, and the dev.simloop.sync primitives instead. " + agentAdvice(t));
     }
 
     /**
-     * What a timed-wait failure says about the simloop agent, which puts these waits on the virtual
-     * clock: how to add it when it is absent, and that this wait is beyond it when it is present.
+     * What a timed-wait failure of {@code t} says about the simloop agent, which puts these waits on
+     * the virtual clock: how to add it when it is absent, and that this wait is beyond it when it is
+     * present.
      */
-    static String agentAdvice() {
+    static String agentAdvice(TaskImpl<?> t) {
         if (VirtualTime.agentPresent()) {
-            return "The simloop agent is present, but this wait is not one it puts on the virtual clock (see "
-                    + "docs/virtual-time.md for what it rewrites).";
+            return "The simloop agent is present, but this wait is not one it puts on the virtual clock"
+                    + (Frames.inObjectWait(t) ? " (Object.wait with a time-out: the JVM resumes the waiter from a "
+                    + "thread of its own; wait on a ReentrantLock's Condition or a dev.simloop.sync.Condition)"
+                    : "") + " (see docs/virtual-time.md for what it rewrites).";
         }
         return "Or keep the code as it is and run the test JVM with the simloop agent (artifact "
                 + "dev.simloop:simloop-agent), which runs Thread.sleep, LockSupport.parkNanos, the timed "
