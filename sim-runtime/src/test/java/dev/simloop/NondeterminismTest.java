@@ -32,6 +32,22 @@ class NondeterminismTest {
     }
 
     @Test
+    void withoutTheAgentATimedWaitSaysHowToAddIt() {
+        SimResult<Object> r = Simulation.run(1, () -> {
+            Thread.sleep(Duration.ofSeconds(1));
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class).hasMessageEndingWith("Or keep the code as "
+                + "it is and run the test JVM with the simloop agent (artifact dev.simloop:simloop-agent), which runs "
+                + "Thread.sleep, LockSupport.parkNanos, the timed java.util.concurrent waits and System.nanoTime / "
+                + "currentTimeMillis / Instant.now on the virtual clock inside simulated tasks: java "
+                + "-javaagent:path/to/simloop-agent-<version>.jar ..., or under Maven the surefire plugin's "
+                + "<argLine>-javaagent:${settings.localRepository}/dev/simloop/simloop-agent/<version>/"
+                + "simloop-agent-<version>.jar --add-opens java.base/java.lang=ALL-UNNAMED</argLine> with the "
+                + "artifact as a test dependency (docs/virtual-time.md).");
+    }
+
+    @Test
     void aSleepSoShortThatItsTimeOutFiresWhileItParksIsReportedEveryTime() {
         // the JDK's time-out can resubmit the task before its park has finished; that must still be
         // the timed wait it is (it once continued the step as if a thread outside had woken it)

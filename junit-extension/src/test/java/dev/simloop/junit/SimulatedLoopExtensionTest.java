@@ -628,4 +628,14 @@ class SimulatedLoopExtensionTest {
         r.testEvents().assertStatistics(s -> s.started(1).succeeded(1).failed(0));
         assertThat(Fixtures.LOG).hasSize(300).containsOnly("virtual time 3000000");
     }
+
+    @Test
+    void aTestThatNeedsTheAgentIsToldHowToAddIt() {
+        SimulatedLoopFailure f = onlySimFailure(run(Fixtures.ThreadSleeper.class));
+        assertThat(f.getCause()).isInstanceOf(NondeterminismDetected.class);
+        assertThat(f.getMessage()).contains("made a timed wait outside simloop")
+                .contains("run the test JVM with the simloop agent (artifact dev.simloop:simloop-agent)")
+                .contains("<argLine>-javaagent:${settings.localRepository}/dev/simloop/simloop-agent/<version>/"
+                        + "simloop-agent-<version>.jar --add-opens java.base/java.lang=ALL-UNNAMED</argLine>");
+    }
 }

@@ -67,6 +67,7 @@ final class OutsideWaits {
 
     OutsideWaits(Scheduler loop) {
         this.loop = loop;
+        VirtualTime.connectOnce(); // with the simloop agent, timed JDK waits run on the virtual clock
     }
 
     /**
@@ -281,7 +282,28 @@ final class OutsideWaits {
                 + loop.steps() + " (" + Frames.userFrame(t) + "): Thread.sleep, LockSupport.parkNanos, timed "
                 + "lock, queue and Future waits use the real clock and are woken by a JDK thread the simulation does "
                 + "not own, so the run could not be replayed. Use Loop.sleep, CancelScope.moveOnAfter / failAfter "
-                + "for time-outs, and the dev.simloop.sync primitives instead.");
+                + "for time-outs, and the dev.simloop.sync primitives instead. " + agentAdvice(t));
+    }
+
+    /**
+     * What a timed-wait failure of {@code t} says about the simloop agent, which puts these waits on
+     * the virtual clock: how to add it when it is absent, and that this wait is beyond it when it is
+     * present.
+     */
+    static String agentAdvice(TaskImpl<?> t) {
+        if (VirtualTime.agentPresent()) {
+            return "The simloop agent is present, but this wait is not one it puts on the virtual clock"
+                    + (Frames.inObjectWait(t) ? " (Object.wait with a time-out: the JVM resumes the waiter from a "
+                    + "thread of its own; wait on a ReentrantLock's Condition or a dev.simloop.sync.Condition)"
+                    : "") + " (see docs/virtual-time.md for what it rewrites).";
+        }
+        return "Or keep the code as it is and run the test JVM with the simloop agent (artifact "
+                + "dev.simloop:simloop-agent), which runs Thread.sleep, LockSupport.parkNanos, the timed "
+                + "java.util.concurrent waits and System.nanoTime / currentTimeMillis / Instant.now on the virtual "
+                + "clock inside simulated tasks: java -javaagent:path/to/simloop-agent-<version>.jar ..., or under "
+                + "Maven the surefire plugin's <argLine>-javaagent:${settings.localRepository}/dev/simloop/"
+                + "simloop-agent/<version>/simloop-agent-<version>.jar " + VirtualThreads.FLAG + "</argLine> with "
+                + "the artifact as a test dependency (docs/virtual-time.md).";
     }
 
     private NondeterminismDetected objectWait(TaskImpl<?> t) {

@@ -1,0 +1,97 @@
+package dev.simloop.vt;
+
+import static dev.simloop.vt.Sim.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simloop.CancelScope;
+import dev.simloop.LimitExceeded;
+import dev.simloop.NondeterminismDetected;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.Task;
+import dev.simloop.TaskCancelledException;
+import dev.simloop.TaskGroup;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** A timed JDK wait on the virtual clock ends at a cancel as an untimed one does, and leaves nothing armed. */
+class CancellationTest {
+    @Test
+    void aDeadlineEndsAnHourLongThreadSleep() {
+        SimResult<String> r = Sim.ok(() -> at(CancelScope.moveOnAfter(Duration.ofSeconds(2), () -> {
+            Thread.sleep(Duration.ofHours(1));
+            return "slept";
+        })));
+        assertThat(r.value()).isEqualTo("Optional.empty@PT2S");
+        assertThat(r.virtualTime()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aCancelledTaskLeavesItsTimedPollAtTheCancel() {
+        SimResult<List<String>> r = Sim.ok(() -> TaskGroup.with(tg -> {
+            Task<String> poller = tg.spawn("poller",
+                    () -> String.valueOf(new LinkedBlockingQueue<String>().poll(1, TimeUnit.HOURS)));
+            Thread.sleep(1_500);
+            poller.cancel();
+            String outcome;
+            try {
+                outcome = poller.join();
+            } catch (TaskCancelledException e) {
+                outcome = "cancelled";
+            }
+            return List.of(at(outcome), "cancelled=" + poller.isCancelled());
+        }));
+        assertThat(r.value()).containsExactly("cancelled@PT1.5S", "cancelled=true");
+        // the poll's hour-long time-out was disarmed: nothing moved the clock past the cancel
+        assertThat(r.virtualTime()).isEqualTo(Duration.ofMillis(1_500));
+    }
+
+    @Test
+    void aRunThatEndsWhileTasksSleepTheJdkWayUnwindsThem() {
+        AtomicInteger unwound = new AtomicInteger();
+        SimResult<Object> r = Simulation.builder().seed(1).maxVirtualTime(Duration.ofMinutes(1)).run(() -> {
+            TaskGroup.with(tg -> {
+                for (int i = 0; i < 3; i++) {
+                    tg.spawn("sleeper-" + i, () -> {
+                        try {
+                            while (true) {
+                                try {
+                                    Thread.sleep(Duration.ofSeconds(45)); // swallows interrupts: only the run's end stops it
+                                } catch (InterruptedException ignored) {
+                                    // keeps sleeping
+                                }
+                            }
+                        } finally {
+                            unwound.incrementAndGet();
+                        }
+                    });
+                }
+                return null;
+            });
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class);
+        assertThat(unwound).hasValue(3);
+    }
+
+    @Test
+    void objectWaitWithATimeOutStillFailsTheRunNamingWhy() {
+        SimResult<Object> r = Simulation.run(1, () -> {
+            Object monitor = new Object();
+            synchronized (monitor) {
+                monitor.wait(100);
+            }
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'main' made a timed wait outside simloop at step 1 (")
+                .hasMessageEndingWith("The simloop agent is present, but this wait is not one it puts on the virtual "
+                        + "clock (Object.wait with a time-out: the JVM resumes the waiter from a thread of its own; "
+                        + "wait on a ReentrantLock's Condition or a dev.simloop.sync.Condition) (see "
+                        + "docs/virtual-time.md for what it rewrites).");
+    }
+}

@@ -1,0 +1,268 @@
+package dev.simloop.vt;
+
+import static dev.simloop.vt.Sim.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simloop.Loop;
+import dev.simloop.SimResult;
+import dev.simloop.TaskGroup;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Exchanger;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every timed JDK wait, in a simulated task with the agent: it times out at exactly the virtual
+ * deadline, or returns at exactly the virtual moment another task ends it early.
+ */
+class TimedWaitsTest {
+    private static final Duration S1 = Duration.ofSeconds(1);
+
+    @Test
+    void sleepsAdvanceTheVirtualClockExactly() {
+        SimResult<List<String>> r = Sim.ok(() -> {
+            Thread.sleep(Duration.ofHours(1));
+            String a = at("duration");
+            Thread.sleep(250);
+            String b = at("millis");
+            Thread.sleep(0, 500_000);
+            String c = at("millis+nanos");
+            TimeUnit.MINUTES.sleep(2);
+            String d = at("TimeUnit");
+            LockSupport.parkNanos(1_000);
+            String e = at("parkNanos");
+            LockSupport.parkUntil(Instant.parse("2025-01-01T01:03:00Z").toEpochMilli());
+            String f = at("parkUntil");
+            LockSupport.parkUntil(0); // long past: returns at once
+            Thread.sleep(Duration.ofSeconds(-1)); // as the JDK: a negative duration does not sleep
+            return List.of(a, b, c, d, e, f, at("past"));
+        });
+        assertThat(r.value()).containsExactly("duration@PT1H", "millis@PT1H0.25S", "millis+nanos@PT1H0.2505S",
+                "TimeUnit@PT1H2M0.2505S", "parkNanos@PT1H2M0.250501S", "parkUntil@PT1H3M", "past@PT1H3M");
+    }
+
+    @Test
+    void anEmptyQueuesTimedPollReturnsNullAtExactlyItsTimeOut() {
+        List<Supplier<BlockingQueue<String>>> queues = List.of(LinkedBlockingQueue::new,
+                () -> new ArrayBlockingQueue<>(1), SynchronousQueue::new, LinkedTransferQueue::new,
+                LinkedBlockingDeque::new, PriorityBlockingQueue::new);
+        for (Supplier<BlockingQueue<String>> q : queues) {
+            SimResult<String> r = Sim.ok(() -> {
+                BlockingQueue<String> queue = q.get();
+                return at(queue.poll(5, TimeUnit.SECONDS)) + " " + queue.getClass().getSimpleName();
+            });
+            assertThat(r.value()).startsWith("null@PT5S ");
+            assertThat(r.virtualTime()).isEqualTo(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aTimedPollEndsWhenAnotherTaskOffers() {
+        SimResult<String> r = Sim.ok(() -> {
+            LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+            return TaskGroup.with(tg -> {
+                tg.spawn("producer", () -> {
+                    Thread.sleep(2_000);
+                    queue.put("item");
+                });
+                return at(queue.poll(5, TimeUnit.SECONDS));
+            });
+        });
+        assertThat(r.value()).isEqualTo("item@PT2S");
+        assertThat(r.virtualTime()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void timedLocksTimeOutWhileHeldAndSucceedWhenReleased() {
+        SimResult<List<String>> r = Sim.ok(() -> {
+            ReentrantLock lock = new ReentrantLock();
+            ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+            StampedLock stamped = new StampedLock();
+            return TaskGroup.with(tg -> {
+                tg.spawn("holder", () -> {
+                    lock.lock();
+                    rw.writeLock().lock();
+                    long stamp = stamped.writeLock();
+                    Thread.sleep(10_000);
+                    stamped.unlockWrite(stamp);
+                    rw.writeLock().unlock();
+                    lock.unlock();
+                });
+                Thread.sleep(1); // the holder goes first
+                String a = at(lock.tryLock(3, TimeUnit.SECONDS));
+                String b = at(rw.readLock().tryLock(2, TimeUnit.SECONDS));
+                String c = at(stamped.tryReadLock(1, TimeUnit.SECONDS) != 0);
+                String d = at(lock.tryLock(1, TimeUnit.HOURS));
+                return List.of(a, b, c, d);
+            });
+        });
+        assertThat(r.value()).containsExactly("false@PT3.001S", "false@PT5.001S", "false@PT6.001S", "true@PT10S");
+    }
+
+    @Test
+    void conditionAwaitTimesOutOrIsSignalled() {
+        SimResult<List<String>> r = Sim.ok(() -> {
+            ReentrantLock lock = new ReentrantLock();
+            Condition changed = lock.newCondition();
+            return TaskGroup.with(tg -> {
+                lock.lock();
+                try {
+                    String timedOut = at(changed.await(7, TimeUnit.SECONDS));
+                    tg.spawn("signaller", () -> {
+                        Thread.sleep(2_000);
+                        lock.lock();
+                        try {
+                            changed.signal();
+                        } finally {
+                            lock.unlock();
+                        }
+                    });
+                    String signalled = at(changed.awaitNanos(Duration.ofMinutes(1).toNanos()) > 0);
+                    String until = at(changed.awaitUntil(java.util.Date.from(Instant.parse("2025-01-01T00:00:30Z"))));
+                    return List.of(timedOut, signalled, until);
+                } finally {
+                    lock.unlock();
+                }
+            });
+        });
+        assertThat(r.value()).containsExactly("false@PT7S", "true@PT9S", "false@PT30S");
+    }
+
+    @Test
+    void latchesSemaphoresBarriersPhasersAndExchangersTimeOutExactly() {
+        SimResult<List<String>> r = Sim.ok(() -> {
+            String latch = at(new CountDownLatch(1).await(2, TimeUnit.SECONDS));
+            String semaphore = at(new Semaphore(0).tryAcquire(3, TimeUnit.SECONDS));
+            String barrier;
+            try {
+                barrier = at(new CyclicBarrier(2).await(4, TimeUnit.SECONDS));
+            } catch (TimeoutException e) {
+                barrier = at("TimeoutException");
+            }
+            Phaser phaser = new Phaser(2);
+            String phase;
+            try {
+                phase = at(phaser.awaitAdvanceInterruptibly(phaser.arrive(), 5, TimeUnit.SECONDS));
+            } catch (TimeoutException e) {
+                phase = at("TimeoutException");
+            }
+            String exchange;
+            try {
+                exchange = at(new Exchanger<String>().exchange("mine", 6, TimeUnit.SECONDS));
+            } catch (TimeoutException e) {
+                exchange = at("TimeoutException");
+            }
+            return List.of(latch, semaphore, barrier, phase, exchange);
+        });
+        assertThat(r.value()).containsExactly("false@PT2S", "false@PT5S", "TimeoutException@PT9S",
+                "TimeoutException@PT14S", "TimeoutException@PT20S");
+    }
+
+    @Test
+    void aLatchCountedDownByAnotherTaskEndsTheWaitThen() {
+        SimResult<String> r = Sim.ok(() -> {
+            CountDownLatch ready = new CountDownLatch(1);
+            return TaskGroup.with(tg -> {
+                tg.spawn("starter", () -> {
+                    Loop.sleep(Duration.ofMillis(1_250));
+                    ready.countDown();
+                });
+                return at(ready.await(1, TimeUnit.MINUTES));
+            });
+        });
+        assertThat(r.value()).isEqualTo("true@PT1.25S");
+    }
+
+    @Test
+    void futureGetThrowsTimeoutExceptionAtTheDeadline() {
+        SimResult<List<String>> r = Sim.ok(() -> {
+            String cf;
+            try {
+                cf = at(new CompletableFuture<String>().get(4, TimeUnit.SECONDS));
+            } catch (TimeoutException e) {
+                cf = at("TimeoutException");
+            }
+            String ft;
+            try {
+                ft = at(new FutureTask<>(() -> "never run").get(4, TimeUnit.SECONDS));
+            } catch (TimeoutException e) {
+                ft = at("TimeoutException");
+            }
+            CompletableFuture<String> later = new CompletableFuture<>();
+            String completed = TaskGroup.with(tg -> {
+                tg.spawn("completer", () -> {
+                    Thread.sleep(1_000);
+                    later.complete("done");
+                });
+                return at(later.get(1, TimeUnit.HOURS));
+            });
+            return List.of(cf, ft, completed);
+        });
+        assertThat(r.value()).containsExactly("TimeoutException@PT4S", "TimeoutException@PT8S", "done@PT9S");
+    }
+
+    @Test
+    void orTimeoutAndCompleteOnTimeoutFireOnTheVirtualClock() {
+        SimResult<List<String>> r = Sim.ok(() -> {
+            String failed;
+            try {
+                failed = at(new CompletableFuture<String>().orTimeout(6, TimeUnit.SECONDS).join());
+            } catch (CompletionException e) {
+                failed = at(e.getCause().getClass().getSimpleName());
+            }
+            String defaulted = at(new CompletableFuture<String>().completeOnTimeout("default", 3, TimeUnit.SECONDS)
+                    .join());
+            CompletableFuture<String> answered = new CompletableFuture<>();
+            String early = TaskGroup.with(tg -> {
+                tg.spawn("answer", () -> {
+                    Thread.sleep(500);
+                    answered.complete("answer");
+                });
+                return at(answered.orTimeout(1, TimeUnit.MINUTES).join());
+            });
+            Thread.sleep(Duration.ofMinutes(2)); // past the time-out that was not needed: it did nothing
+            return List.of(failed, defaulted, early, at(answered.join()));
+        });
+        assertThat(r.value()).containsExactly("TimeoutException@PT6S", "default@PT9S", "answer@PT9.5S",
+                "answer@PT2M9.5S");
+    }
+
+    @Test
+    void joiningAThreadWithATimeOut() {
+        SimResult<List<String>> r = Sim.ok(() -> TaskGroup.with(tg -> {
+            Thread[] worker = new Thread[1];
+            tg.spawn("worker", () -> {
+                worker[0] = Thread.currentThread();
+                Thread.sleep(10_000);
+            });
+            Thread.sleep(1);
+            String early = at(worker[0].join(Duration.ofSeconds(3)));
+            String done = at(worker[0].join(Duration.ofMinutes(1)));
+            return List.of(early, done);
+        }));
+        assertThat(r.value()).containsExactly("false@PT3.001S", "true@PT10S");
+    }
+}

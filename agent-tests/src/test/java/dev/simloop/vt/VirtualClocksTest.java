@@ -1,0 +1,80 @@
+package dev.simloop.vt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simloop.Loop;
+import dev.simloop.SimResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Date;
+import java.util.GregorianCalendar;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The clocks inside simulated tasks read the loop clock; everywhere else they stay real. */
+class VirtualClocksTest {
+    /** What the virtual clock's 0 stands for (docs/simulation.md). */
+    private static final Instant EPOCH = Instant.parse("2025-01-01T00:00:00Z");
+    /** Any real reading is after this (the library was written later). */
+    private static final Instant SURELY_PAST = Instant.parse("2025-06-01T00:00:00Z");
+
+    @Test
+    void nanoTimeDifferencesAreVirtualDurations() {
+        SimResult<List<Long>> r = Sim.ok(() -> {
+            long start = System.nanoTime();
+            Loop.sleep(Duration.ofMillis(1500));
+            long afterLoopSleep = System.nanoTime();
+            Thread.sleep(Duration.ofHours(1));
+            return List.of(afterLoopSleep - start, System.nanoTime() - afterLoopSleep, System.nanoTime() - Loop.nanoTime());
+        });
+        assertThat(r.value()).containsExactly(1_500_000_000L, 3_600_000_000_000L, 1_000_000_000_000L);
+        assertThat(r.virtualTime()).isEqualTo(Duration.ofMillis(1500).plusHours(1));
+    }
+
+    @Test
+    void wallClockReadsAreTheVirtualInstant() {
+        SimResult<List<Object>> r = Sim.ok(() -> {
+            Loop.sleep(Duration.ofSeconds(90));
+            return List.of(System.currentTimeMillis(), Instant.now(), Clock.systemUTC().instant(),
+                    Clock.systemDefaultZone().millis(), LocalDateTime.now(ZoneOffset.UTC),
+                    ZonedDateTime.now(Clock.systemUTC()), new Date().getTime(),
+                    new GregorianCalendar().getTimeInMillis());
+        });
+        Instant at = EPOCH.plusSeconds(90);
+        assertThat(r.value()).containsExactly(at.toEpochMilli(), at, at, at.toEpochMilli(),
+                LocalDateTime.ofInstant(at, ZoneOffset.UTC), ZonedDateTime.ofInstant(at, ZoneOffset.UTC),
+                at.toEpochMilli(), at.toEpochMilli());
+    }
+
+    @Test
+    void aSystemClockKeptInAFieldReadsWhicheverTimeItsReaderLivesIn() {
+        Clock kept = Clock.systemUTC(); // obtained outside any task
+        SimResult<Instant> r = Sim.ok(() -> {
+            Loop.sleep(Duration.ofSeconds(3));
+            return kept.instant();
+        });
+        assertThat(r.value()).isEqualTo(EPOCH.plusSeconds(3));
+        assertThat(kept.instant()).isAfter(SURELY_PAST);
+    }
+
+    @Test
+    void outsideSimulatedTasksTimeIsReal() throws Exception {
+        assertThat(Instant.now()).isAfter(SURELY_PAST);
+        assertThat(System.currentTimeMillis()).isGreaterThan(SURELY_PAST.toEpochMilli());
+        // a real-mode loop's task, and a thread a simulated task's program hands work to, see real time
+        Instant inRealLoop = Loop.run(Instant::now);
+        assertThat(inRealLoop).isAfter(SURELY_PAST);
+        AtomicReference<Instant> offloaded = new AtomicReference<>();
+        SimResult<Instant> r = Sim.ok(() -> {
+            offloaded.set(Loop.toThread(Instant::now));
+            return Instant.now();
+        });
+        assertThat(r.value()).isEqualTo(EPOCH);
+        assertThat(offloaded.get()).isAfter(SURELY_PAST);
+    }
+}

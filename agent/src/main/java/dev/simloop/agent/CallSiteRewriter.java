@@ -1,0 +1,238 @@
+package dev.simloop.agent;
+
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.ClassTransform;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.CodeElement;
+import java.lang.classfile.CodeTransform;
+import java.lang.classfile.Label;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.MethodTransform;
+import java.lang.classfile.Opcode;
+import java.lang.classfile.constantpool.MemberRefEntry;
+import java.lang.classfile.constantpool.PoolEntry;
+import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The rewriting itself, on the JDK's {@code java.lang.classfile} API: every call to a clock, a
+ * sleep or a timed park becomes a call to the bridge with the same descriptor (all are
+ * static), so the stack and the locals are untouched and only the call's target changes
+ * ({@code TimeUnit.sleep} is reached through {@code TimeUnit}, which calls {@code Thread.sleep}). {@code CompletableFuture}'s
+ * time-out arrangement gets a prologue that lets the bridge arrange it on the loop clock.
+ *
+ * <p>Which classes are rewritten is {@link #isUserClass} (at load time) and {@link #JDK_CLASSES}
+ * (retransformed at start-up); a class with none of the calls in its constant pool is left as it
+ * is, byte for byte.
+ */
+final class CallSiteRewriter {
+    static final ClassDesc BRIDGE = ClassDesc.of("dev.simloop.agent.bridge.VirtualTimeBridge");
+
+    /**
+     * The JDK classes whose timed waits loop on {@code System.nanoTime()} and park with a time-out
+     * (or sleep) in the waiting thread itself, with their nested classes: retransformed at start-up.
+     */
+    static final Set<String> JDK_CLASSES = Set.of(
+            "java/util/concurrent/locks/AbstractQueuedSynchronizer",
+            "java/util/concurrent/locks/AbstractQueuedLongSynchronizer",
+            "java/util/concurrent/locks/StampedLock",
+            "java/util/concurrent/FutureTask",
+            "java/util/concurrent/CompletableFuture",
+            "java/util/concurrent/LinkedTransferQueue",
+            "java/util/concurrent/SynchronousQueue",
+            "java/util/concurrent/Exchanger",
+            "java/util/concurrent/Phaser",
+            "java/util/concurrent/CyclicBarrier",
+            "java/util/concurrent/TimeUnit",
+            "java/util/concurrent/ForkJoinTask",
+            "java/util/concurrent/AbstractExecutorService",
+            "java/util/concurrent/ThreadPerTaskExecutor",
+            "java/time/LocalDate",
+            "java/time/LocalTime",
+            "java/time/LocalDateTime",
+            "java/time/ZonedDateTime",
+            "java/time/OffsetDateTime",
+            "java/time/OffsetTime",
+            "java/util/Date",
+            "java/util/GregorianCalendar");
+
+    /** A rewritten call: the bridge method it goes to instead. */
+    record Redirect(String name, MethodTypeDesc type) {
+    }
+
+    private record Call(String owner, String name, String descriptor) {
+    }
+
+    private static final ClassDesc DURATION = ClassDesc.of("java.time.Duration");
+    private static final ClassDesc INSTANT = ClassDesc.of("java.time.Instant");
+    private static final ClassDesc CLOCK = ClassDesc.of("java.time.Clock");
+    private static final ClassDesc RUNNABLE = ClassDesc.of("java.lang.Runnable");
+    private static final ClassDesc J = ConstantDescs.CD_long;
+    private static final ClassDesc V = ConstantDescs.CD_void;
+    private static final ClassDesc OBJECT = ConstantDescs.CD_Object;
+
+    private static final Map<Call, Redirect> CALLS = Map.ofEntries(
+            call("java/lang/System", "nanoTime", "nanoTime", MethodTypeDesc.of(J)),
+            call("java/lang/System", "currentTimeMillis", "currentTimeMillis", MethodTypeDesc.of(J)),
+            call("java/time/Instant", "now", "instantNow", MethodTypeDesc.of(INSTANT)),
+            call("java/time/Clock", "systemUTC", "systemUTC", MethodTypeDesc.of(CLOCK)),
+            call("java/time/Clock", "systemDefaultZone", "systemDefaultZone", MethodTypeDesc.of(CLOCK)),
+            call("java/time/Clock", "system", "system", MethodTypeDesc.of(CLOCK, ClassDesc.of("java.time.ZoneId"))),
+            call("java/lang/Thread", "sleep", "sleep", MethodTypeDesc.of(V, J)),
+            call("java/lang/Thread", "sleep", "sleep", MethodTypeDesc.of(V, J, ConstantDescs.CD_int)),
+            call("java/lang/Thread", "sleep", "sleep", MethodTypeDesc.of(V, DURATION)),
+            call("java/util/concurrent/locks/LockSupport", "parkNanos", "parkNanos", MethodTypeDesc.of(V, J)),
+            call("java/util/concurrent/locks/LockSupport", "parkNanos", "parkNanos", MethodTypeDesc.of(V, OBJECT, J)),
+            call("java/util/concurrent/locks/LockSupport", "parkUntil", "parkUntil", MethodTypeDesc.of(V, J)),
+            call("java/util/concurrent/locks/LockSupport", "parkUntil", "parkUntil", MethodTypeDesc.of(V, OBJECT, J)));
+
+    /** The owners of {@link #CALLS}, for the quick look at a constant pool. */
+    private static final Set<String> OWNERS = Set.of("java/lang/System", "java/time/Instant", "java/time/Clock",
+            "java/lang/Thread", "java/util/concurrent/locks/LockSupport");
+
+    private static final String TIMEOUT_OWNER = "java/util/concurrent/CompletableFuture";
+    private static final String TIMEOUT_METHOD = "arrangeTimeout";
+
+    private static Map.Entry<Call, Redirect> call(String owner, String name, String bridgeName, MethodTypeDesc type) {
+        return Map.entry(new Call(owner, name, type.descriptorString()), new Redirect(bridgeName, type));
+    }
+
+    private CallSiteRewriter() {
+    }
+
+    /**
+     * Whether the agent rewrites a class loaded by {@code loader} at load time: everything that is
+     * not the JDK (the boot and platform loaders' classes, and {@code java.}, {@code javax.},
+     * {@code jdk.}, {@code sun.}, {@code com.sun.} packages wherever they come from) and not
+     * simloop's own runtime, JUnit extension, jqwik support and agent ({@code dev.simloop},
+     * {@code dev.simloop.sync}, {@code dev.simloop.internal}, {@code dev.simloop.junit},
+     * {@code dev.simloop.jqwik}, {@code dev.simloop.agent} and below), which must keep reading
+     * the real clock.
+     *
+     * @param internalName the class's name with slashes
+     * @param loader its defining loader (null: the boot loader)
+     */
+    static boolean isUserClass(String internalName, ClassLoader loader) {
+        if (internalName == null || loader == null || loader == ClassLoader.getPlatformClassLoader()) {
+            return false;
+        }
+        for (String jdk : new String[] {"java/", "javax/", "jdk/", "sun/", "com/sun/"}) {
+            if (internalName.startsWith(jdk)) {
+                return false;
+            }
+        }
+        return !isSimloopOwn(internalName);
+    }
+
+    private static boolean isSimloopOwn(String n) {
+        if (!n.startsWith("dev/simloop/")) {
+            return false;
+        }
+        String rest = n.substring("dev/simloop/".length());
+        return rest.indexOf('/') < 0 // dev.simloop itself: the API
+                || rest.startsWith("sync/") || rest.startsWith("internal/") || rest.startsWith("junit/")
+                || rest.startsWith("jqwik/") || rest.startsWith("agent/");
+    }
+
+    /** @return whether {@code internalName} is one of {@link #JDK_CLASSES} or nested in one */
+    static boolean isRewrittenJdkClass(String internalName) {
+        if (internalName == null) {
+            return false;
+        }
+        int dollar = internalName.indexOf('$');
+        return JDK_CLASSES.contains(dollar < 0 ? internalName : internalName.substring(0, dollar));
+    }
+
+    /**
+     * @param classBytes a class file
+     * @param loader where to look up the classes its stack maps mention (null: the boot loader's)
+     * @return the rewritten class file, or null when nothing in it is rewritten
+     */
+    static byte[] rewrite(byte[] classBytes, ClassLoader loader) {
+        ClassModel model = ClassFile.of().parse(classBytes);
+        boolean timeoutPrologue = model.thisClass().asInternalName().equals(TIMEOUT_OWNER);
+        if (!mentionsACall(model) && !timeoutPrologue) {
+            return null;
+        }
+        ClassHierarchyResolver resolver = loader == null ? ClassHierarchyResolver.defaultResolver()
+                : ClassHierarchyResolver.ofResourceParsing(loader).orElse(ClassHierarchyResolver.defaultResolver());
+        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver.cached()));
+        ClassTransform transform = (b, e) -> {
+            if (e instanceof MethodModel m && timeoutPrologue && isArrangeTimeout(m)) {
+                b.transformMethod(m, MethodTransform.transformingCode(
+                        new TimeoutPrologue().andThen(CallSiteRewriter::redirect)));
+            } else if (e instanceof MethodModel m && m.code().isPresent() && callsAny(m)) {
+                b.transformMethod(m, MethodTransform.transformingCode(CallSiteRewriter::redirect));
+            } else {
+                b.with(e);
+            }
+        };
+        return cf.transformClass(model, transform);
+    }
+
+    /** Looks only at the constant pool: is any rewritten call there at all? */
+    static boolean mentionsACall(ClassModel model) {
+        for (PoolEntry e : model.constantPool()) {
+            if (e instanceof MemberRefEntry ref && OWNERS.contains(ref.owner().asInternalName())
+                    && redirectFor(ref) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean callsAny(MethodModel m) {
+        return m.code().get().elementStream()
+                .anyMatch(e -> e instanceof InvokeInstruction i && redirectFor(i) != null);
+    }
+
+    private static void redirect(CodeBuilder b, CodeElement e) {
+        Redirect r = e instanceof InvokeInstruction i ? redirectFor(i) : null;
+        if (r == null) {
+            b.with(e);
+        } else {
+            b.invokestatic(BRIDGE, r.name(), r.type());
+        }
+    }
+
+    /** @return where a call goes instead, or null when it is not rewritten */
+    static Redirect redirectFor(InvokeInstruction i) {
+        return i.opcode() == Opcode.INVOKESTATIC ? redirectFor(i.method()) : null;
+    }
+
+    private static Redirect redirectFor(MemberRefEntry ref) {
+        return CALLS.get(new Call(ref.owner().asInternalName(), ref.name().stringValue(), ref.type().stringValue()));
+    }
+
+    private static boolean isArrangeTimeout(MethodModel m) {
+        return m.methodName().equalsString(TIMEOUT_METHOD);
+    }
+
+    /**
+     * {@code CompletableFuture.arrangeTimeout(long nanoDelay, Timeout onTimeout)} begins with
+     * {@code if (VirtualTimeBridge.arrangeTimeout(this, nanoDelay, onTimeout)) return;}.
+     */
+    private static final class TimeoutPrologue implements CodeTransform {
+        @Override
+        public void atStart(CodeBuilder b) {
+            Label jdkWay = b.newLabel();
+            b.aload(0).lload(1).aload(3)
+                    .invokestatic(BRIDGE, "arrangeTimeout", MethodTypeDesc.of(ConstantDescs.CD_boolean, OBJECT, J,
+                            RUNNABLE))
+                    .ifeq(jdkWay)
+                    .return_()
+                    .labelBinding(jdkWay);
+        }
+
+        @Override
+        public void accept(CodeBuilder b, CodeElement e) {
+            b.with(e);
+        }
+    }
+}

@@ -1,0 +1,376 @@
+package dev.simloop.agent.bridge;
+
+import java.lang.invoke.MethodHandle;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Where the call sites that the simloop agent rewrites land: {@code System.nanoTime()},
+ * {@code System.currentTimeMillis()}, {@code Instant.now()}, {@code Clock.systemUTC()},
+ * {@code systemDefaultZone()} and {@code system(zone)}, {@code Thread.sleep}, {@code LockSupport.parkNanos} and
+ * {@code parkUntil}, in user classes and in the JDK's timed synchronizers. Not for use by
+ * programs: the agent calls it, and the simloop runtime connects to it.
+ *
+ * <p>This class is on the boot class path (the agent appends it there), so that classes of
+ * {@code java.base} can call it, and it knows nothing of simloop: the runtime, which may or may not
+ * be present and lives in another class loader, {@link #connect connects} method handles of its own.
+ * Every method asks the runtime first whether the calling thread is a task of a simulation; when
+ * it is not (code outside simulated tasks, real-mode loops, other threads, or no runtime
+ * connected), the method does exactly what the call it replaces does, on the real clock.
+ */
+public final class VirtualTimeBridge {
+    /** What the runtime's clock hook returns on a thread that is not a task of a simulation. */
+    public static final long NOT_SIMULATED = Long.MIN_VALUE;
+    /**
+     * What {@code System.nanoTime()} reads in a simulated task when the loop clock is at 0 (it
+     * reads this plus the loop clock's nanos). Not 0, because JDK code takes a {@code nanoTime()}
+     * of 0 for "not read yet" ({@code FutureTask}, {@code CompletableFuture}) and would wait a
+     * nanosecond longer; any origin will do, since only differences of {@code nanoTime()} mean
+     * anything.
+     */
+    public static final long NANO_TIME_ORIGIN = 1_000_000_000_000L;
+
+    // Written once by connect (volatile: JDK code on any thread reads them); null until then.
+    private static volatile MethodHandle clock;
+    private static volatile MethodHandle park;
+    private static volatile MethodHandle timeout;
+    private static volatile Instant epoch = Instant.EPOCH;
+
+    private VirtualTimeBridge() {
+    }
+
+    /**
+     * Connects the simloop runtime (called by it, reflectively, once the agent is present).
+     *
+     * @param clockHook {@code ()long}: the loop clock's nanos when the calling thread is a task of
+     *     a simulation, else {@link #NOT_SIMULATED}
+     * @param parkHook {@code (Object blocker, long nanos)boolean}: parks the calling simulated task
+     *     for at most {@code nanos} of virtual time (returns when unparked, interrupted, spuriously
+     *     or at the deadline); false, without parking, when the caller is not a simulated task
+     * @param timeoutHook {@code (Object future, long nanos, Runnable action)boolean}: runs
+     *     {@code action} when the loop clock has advanced by {@code nanos}; false when the caller is
+     *     not a simulated task
+     * @param virtualEpoch the wall-clock instant that loop-clock nanos 0 stands for
+     */
+    public static void connect(MethodHandle clockHook, MethodHandle parkHook, MethodHandle timeoutHook,
+            Instant virtualEpoch) {
+        epoch = virtualEpoch;
+        park = parkHook;
+        timeout = timeoutHook;
+        clock = clockHook; // last: a clock hook implies the others are there
+    }
+
+    /** @return whether a runtime has connected */
+    public static boolean connected() {
+        return clock != null;
+    }
+
+    /** @return the loop clock's nanos in a simulated task, else {@link #NOT_SIMULATED} */
+    private static long virtualNanos() {
+        MethodHandle h = clock;
+        if (h == null) {
+            return NOT_SIMULATED;
+        }
+        try {
+            return (long) h.invokeExact();
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    // ---- clocks
+
+    /**
+     * Replaces {@link System#nanoTime()}.
+     *
+     * @return in a simulated task {@link #NANO_TIME_ORIGIN} plus the loop clock's nanos (so
+     *     differences are virtual durations), else {@code System.nanoTime()}
+     */
+    public static long nanoTime() {
+        long v = virtualNanos();
+        return v != NOT_SIMULATED ? NANO_TIME_ORIGIN + v : System.nanoTime();
+    }
+
+    /**
+     * Replaces {@link System#currentTimeMillis()}.
+     *
+     * @return the virtual instant's epoch millis in a simulated task, else the real ones
+     */
+    public static long currentTimeMillis() {
+        long v = virtualNanos();
+        return v != NOT_SIMULATED ? virtualInstant(v).toEpochMilli() : System.currentTimeMillis();
+    }
+
+    /**
+     * Replaces {@link Instant#now()}.
+     *
+     * @return the virtual instant in a simulated task, else {@code Instant.now()}
+     */
+    public static Instant instantNow() {
+        long v = virtualNanos();
+        return v != NOT_SIMULATED ? virtualInstant(v) : Instant.now();
+    }
+
+    /**
+     * Replaces {@link Clock#systemUTC()}.
+     *
+     * @return a UTC clock that reads the virtual clock when read in a simulated task and the
+     *     system clock elsewhere
+     */
+    public static Clock systemUTC() {
+        return TaskAwareClock.UTC;
+    }
+
+    /**
+     * Replaces {@link Clock#systemDefaultZone()}.
+     *
+     * @return a clock in the default zone that reads the virtual clock when read in a simulated
+     *     task and the system clock elsewhere
+     */
+    public static Clock systemDefaultZone() {
+        return new TaskAwareClock(ZoneId.systemDefault());
+    }
+
+    /**
+     * Replaces {@link Clock#system(ZoneId)}.
+     *
+     * @param zone the clock's zone
+     * @return a clock in {@code zone} that reads the virtual clock when read in a simulated task
+     *     and the system clock elsewhere
+     */
+    public static Clock system(ZoneId zone) {
+        return new TaskAwareClock(java.util.Objects.requireNonNull(zone, "zone"));
+    }
+
+    private static Instant virtualInstant(long nanos) {
+        return epoch.plusNanos(nanos);
+    }
+
+    // ---- parking
+
+    /**
+     * Replaces {@link LockSupport#parkNanos(long)}.
+     *
+     * @param nanos the maximum time to wait
+     */
+    public static void parkNanos(long nanos) {
+        if (!parkVirtually(null, nanos)) {
+            LockSupport.parkNanos(nanos);
+        }
+    }
+
+    /**
+     * Replaces {@link LockSupport#parkNanos(Object, long)}.
+     *
+     * @param blocker what the thread waits on
+     * @param nanos the maximum time to wait
+     */
+    public static void parkNanos(Object blocker, long nanos) {
+        if (!parkVirtually(blocker, nanos)) {
+            LockSupport.parkNanos(blocker, nanos);
+        }
+    }
+
+    /**
+     * Replaces {@link LockSupport#parkUntil(long)}.
+     *
+     * @param deadline epoch millis
+     */
+    public static void parkUntil(long deadline) {
+        parkUntil(null, deadline);
+    }
+
+    /**
+     * Replaces {@link LockSupport#parkUntil(Object, long)}.
+     *
+     * @param blocker what the thread waits on
+     * @param deadline epoch millis
+     */
+    public static void parkUntil(Object blocker, long deadline) {
+        long now = virtualNanos();
+        if (now == NOT_SIMULATED) {
+            LockSupport.parkUntil(blocker, deadline);
+            return;
+        }
+        long epochMillis = epoch.toEpochMilli();
+        if (deadline > epochMillis) { // else: before the virtual clock's 0, long past
+            // both non-negative: no overflow either way
+            parkVirtually(blocker, saturatedNanos(deadline - epochMillis, TimeUnit.MILLISECONDS) - now);
+        }
+    }
+
+    /** @return whether the caller is a simulated task (then it has parked on the virtual clock) */
+    private static boolean parkVirtually(Object blocker, long nanos) {
+        MethodHandle h = park;
+        if (h == null) {
+            return false;
+        }
+        try {
+            return (boolean) h.invokeExact(blocker, nanos);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    // ---- sleeping
+
+    /**
+     * Replaces {@link Thread#sleep(long)}.
+     *
+     * @param millis how long to sleep
+     * @throws InterruptedException when the thread is interrupted (a simulated task: cancelled)
+     */
+    public static void sleep(long millis) throws InterruptedException {
+        if (millis < 0 || virtualNanos() == NOT_SIMULATED) {
+            Thread.sleep(millis);
+        } else {
+            sleepVirtually(saturatedNanos(millis, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    /**
+     * Replaces {@link Thread#sleep(long, int)}.
+     *
+     * @param millis how long to sleep, milliseconds
+     * @param nanos how long to sleep, additional nanoseconds
+     * @throws InterruptedException when the thread is interrupted (a simulated task: cancelled)
+     */
+    public static void sleep(long millis, int nanos) throws InterruptedException {
+        if (millis < 0 || nanos < 0 || nanos > 999_999 || virtualNanos() == NOT_SIMULATED) {
+            Thread.sleep(millis, nanos);
+        } else {
+            long total = saturatedNanos(millis, TimeUnit.MILLISECONDS);
+            sleepVirtually(total > Long.MAX_VALUE - nanos ? Long.MAX_VALUE : total + nanos);
+        }
+    }
+
+    /**
+     * Replaces {@link Thread#sleep(Duration)}.
+     *
+     * @param duration how long to sleep
+     * @throws InterruptedException when the thread is interrupted (a simulated task: cancelled)
+     */
+    public static void sleep(Duration duration) throws InterruptedException {
+        if (duration == null || virtualNanos() == NOT_SIMULATED) {
+            Thread.sleep(duration);
+        } else if (!duration.isNegative()) {
+            sleepVirtually(TimeUnit.NANOSECONDS.convert(duration));
+        }
+    }
+
+    /**
+     * As {@code Thread.sleep} does: a sleep of zero yields; otherwise parks until the clock has
+     * moved by {@code nanos}, whatever wakes the thread early; an interrupt ends it.
+     */
+    private static void sleepVirtually(long nanos) throws InterruptedException {
+        if (nanos == 0) {
+            Thread.sleep(0); // a yield, as for any virtual thread: no time-out is involved
+            return;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long start = virtualNanos();
+        long remaining = nanos;
+        while (remaining > 0) {
+            parkVirtually(null, remaining);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            remaining = nanos - (virtualNanos() - start);
+        }
+    }
+
+    // ---- CompletableFuture.orTimeout and completeOnTimeout
+
+    /**
+     * Called first in {@code CompletableFuture.arrangeTimeout}: in a simulated task, arranges the
+     * time-out on the loop clock.
+     *
+     * @param future the future the time-out is for
+     * @param nanos the time-out
+     * @param action what to run when it expires (completes the future unless done)
+     * @return true when arranged here (the JDK's own arrangement is skipped)
+     */
+    public static boolean arrangeTimeout(Object future, long nanos, Runnable action) {
+        MethodHandle h = timeout;
+        if (h == null) {
+            return false;
+        }
+        try {
+            return (boolean) h.invokeExact(future, nanos, action);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    // ----
+
+    private static long saturatedNanos(long amount, TimeUnit unit) {
+        return unit.toNanos(amount); // TimeUnit saturates at Long.MIN_VALUE / MAX_VALUE
+    }
+
+    private static RuntimeException rethrow(Throwable e) {
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        throw new IllegalStateException("simloop's virtual-time hook failed", e);
+    }
+
+    /**
+     * What {@code Clock.systemUTC()} and {@code systemDefaultZone()} return under the agent: the
+     * virtual clock when read in a simulated task, the system clock elsewhere, at every read (a
+     * clock kept in a field reads whichever the reader is).
+     */
+    static final class TaskAwareClock extends Clock {
+        static final TaskAwareClock UTC = new TaskAwareClock(ZoneOffset.UTC);
+        private final ZoneId zone;
+
+        TaskAwareClock(ZoneId zone) {
+            this.zone = zone;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return zone;
+        }
+
+        @Override
+        public Clock withZone(ZoneId z) {
+            return z.equals(zone) ? this : new TaskAwareClock(z);
+        }
+
+        @Override
+        public long millis() {
+            return currentTimeMillis();
+        }
+
+        @Override
+        public Instant instant() {
+            return instantNow();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TaskAwareClock c && c.zone.equals(zone);
+        }
+
+        @Override
+        public int hashCode() {
+            return zone.hashCode() + 17;
+        }
+
+        @Override
+        public String toString() {
+            return "TaskAwareClock[" + zone + "]";
+        }
+    }
+}
