@@ -69,7 +69,7 @@ final class LoopExecutor extends AbstractExecutorService {
             running.add(t);
         }
         if (command instanceof TaskFuture<?> f) {
-            f.task = t;
+            f.bind(t);
         }
     }
 
@@ -170,7 +170,8 @@ final class LoopExecutor extends AbstractExecutorService {
     static final class TaskFuture<T> implements RunnableFuture<T> {
         private final Callable<T> work;
         private final String origin;
-        private final Event done = new Event("future");
+        /** Set when the future is done; named after its task once spawned, for deadlock reports. */
+        private Event done;
         private State state = State.RUNNING;
         private T value;
         private Throwable failure;
@@ -180,6 +181,18 @@ final class LoopExecutor extends AbstractExecutorService {
         TaskFuture(Callable<T> work, String origin) {
             this.work = work;
             this.origin = origin;
+        }
+
+        void bind(Task<?> t) {
+            task = t;
+            done();
+        }
+
+        private Event done() {
+            if (done == null) {
+                done = new Event(task == null ? "future" : "future of " + task.name());
+            }
+            return done;
         }
 
         @Override
@@ -210,7 +223,7 @@ final class LoopExecutor extends AbstractExecutorService {
             state = s;
             value = v;
             failure = f;
-            done.set();
+            done().set();
         }
 
         @Override
@@ -243,7 +256,7 @@ final class LoopExecutor extends AbstractExecutorService {
         @Override
         public T get() throws ExecutionException {
             Current.task("Future.get (" + origin + ")");
-            done.await();
+            done().await();
             return outcome();
         }
 
@@ -253,7 +266,7 @@ final class LoopExecutor extends AbstractExecutorService {
             Objects.requireNonNull(unit, "Future.get (" + origin + "): unit");
             Current.task("Future.get (" + origin + ")");
             CancelScope.moveOnAfter(Duration.ofNanos(Math.max(0, unit.toNanos(timeout))), () -> {
-                done.await();
+                done().await();
                 return Boolean.TRUE;
             });
             if (!isDone()) {
