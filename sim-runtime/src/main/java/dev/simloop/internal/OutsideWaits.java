@@ -75,7 +75,13 @@ final class OutsideWaits {
      */
     void parkedAtEndOfStep(TaskImpl<?> t) {
         switch (VirtualThreads.parkKind(t)) {
-            case TIMED -> loop.abort(timedWait(t));
+            case TIMED -> {
+                if (isLockLike(LockSupport.getBlocker(t.thread)) && VirtualThreads.timeoutBeyondAnyRun(t.thread)) {
+                    enter(t, LOCK); // ExecutorService.close(): awaitTermination(1 day) on a latch, in effect untimed
+                } else {
+                    loop.abort(timedWait(t));
+                }
+            }
             case OBJECT_WAIT -> loop.abort(objectWait(t));
             case MONITOR -> enter(t, MONITOR);
             case PARKED, RUNNABLE -> enter(t, isLockLike(LockSupport.getBlocker(t.thread)) ? LOCK : OTHER);
