@@ -4,6 +4,7 @@ import dev.simloop.internal.Current;
 import dev.simloop.sync.Event;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -12,6 +13,7 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +73,58 @@ final class LoopExecutor extends AbstractExecutorService {
         if (command instanceof TaskFuture<?> f) {
             f.bind(t);
         }
+    }
+
+    // The submit and invoke methods are AbstractExecutorService's (newTaskFor + execute); these
+    // overrides only name the call and the argument when it is null, as every simloop API does.
+
+    @Override
+    public Future<?> submit(Runnable task) {
+        return super.submit(nonNull(task, "submit", "task"));
+    }
+
+    @Override
+    public <T> Future<T> submit(Runnable task, T result) {
+        return super.submit(nonNull(task, "submit", "task"), result);
+    }
+
+    @Override
+    public <T> Future<T> submit(Callable<T> task) {
+        return super.submit(nonNull(task, "submit", "task"));
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        return super.invokeAll(nonNullTasks(tasks, "invokeAll"));
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        return super.invokeAll(nonNullTasks(tasks, "invokeAll"), timeout, nonNull(unit, "invokeAll", "unit"));
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        return super.invokeAny(nonNullTasks(tasks, "invokeAny"));
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return super.invokeAny(nonNullTasks(tasks, "invokeAny"), timeout, nonNull(unit, "invokeAny", "unit"));
+    }
+
+    private <A> A nonNull(A arg, String call, String name) {
+        return Objects.requireNonNull(arg, "ExecutorService." + call + " (" + origin + "): " + name);
+    }
+
+    private <C extends Collection<?>> C nonNullTasks(C tasks, String call) {
+        nonNull(tasks, call, "tasks");
+        for (Object t : tasks) {
+            nonNull(t, call, "an element of tasks");
+        }
+        return tasks;
     }
 
     private void finished(Task<?> t) {

@@ -199,6 +199,55 @@ class LoopExecutorTest {
     }
 
     @Test
+    void nullArgumentsAreRejectedNamingTheCallAndTheArgument() {
+        SimResult<List<String>> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            List<String> messages = new ArrayList<>();
+            List<Runnable> calls = List.of(
+                    () -> ex.execute(null),
+                    () -> ex.submit((Runnable) null),
+                    () -> ex.submit((Callable<Integer>) null),
+                    () -> ex.submit(null, 1),
+                    () -> call(() -> ex.invokeAll(null)),
+                    () -> call(() -> ex.invokeAll(java.util.Arrays.asList(after(1, 1), null))),
+                    () -> call(() -> ex.invokeAny(null)),
+                    () -> call(() -> ex.invokeAll(List.of(after(1, 1)), 1, null)),
+                    () -> call(() -> ex.awaitTermination(1, null)),
+                    () -> Loop.threadFactory().newThread(null));
+            for (Runnable c : calls) {
+                try {
+                    c.run();
+                    messages.add("no exception");
+                } catch (NullPointerException e) {
+                    messages.add(e.getMessage());
+                }
+            }
+            return messages;
+        });
+        assertThat(r.value()).containsExactly(
+                "ExecutorService.execute (Loop.executor()): command",
+                "ExecutorService.submit (Loop.executor()): task",
+                "ExecutorService.submit (Loop.executor()): task",
+                "ExecutorService.submit (Loop.executor()): task",
+                "ExecutorService.invokeAll (Loop.executor()): tasks",
+                "ExecutorService.invokeAll (Loop.executor()): an element of tasks",
+                "ExecutorService.invokeAny (Loop.executor()): tasks",
+                "ExecutorService.invokeAll (Loop.executor()): unit",
+                "ExecutorService.awaitTermination (Loop.executor()): unit",
+                "ThreadFactory.newThread (Loop.threadFactory()): r");
+    }
+
+    private static void call(Callable<?> c) {
+        try {
+            c.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void aGetThatCanNeverReturnIsADeadlockThatNamesTheFuture() {
         SimResult<Object> r = Simulation.run(1, () -> {
             ExecutorService ex = Loop.executor();
