@@ -231,7 +231,9 @@ public final class Loop {
      * {@code Thread.Builder} gave it), else it is named {@code task-N}. Cancelling the task raises
      * {@link Cancelled} at its next checkpoint and interrupts the thread where it waits in JDK code.
      * An exception the thread's {@code Runnable} throws is a failure of the group, which the group
-     * rethrows as it does a failing spawned task's. Make and start the threads from tasks of the same
+     * rethrows as it does a failing spawned task's (the thread's uncaught-exception handler is not
+     * called: nothing is lost, and nothing is reported twice). JDK pools take the factory too:
+     * {@code Executors.newFixedThreadPool(n, Loop.threadFactory())} has workers that are tasks. Make and start the threads from tasks of the same
      * loop, while the group is open; otherwise {@code newThread} or {@code Thread.start} throws
      * {@link IllegalStateException} saying so. Works in real and simulated mode.
      *

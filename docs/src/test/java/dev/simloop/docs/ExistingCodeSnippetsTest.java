@@ -92,6 +92,34 @@ class ExistingCodeSnippetsTest {
     }
     // end-snippet
 
+    /** The first result wins; the scope cancels the slower fork (a task) and waits for it as it closes. */
+    @Test
+    void aScopeThatNeedsOneResultCancelsTheOtherForkInLoopTime() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            List<String> log = new ArrayList<>();
+            String winner;
+            try (var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.<String>anySuccessfulResultOrThrow(),
+                    cf -> cf.withThreadFactory(Loop.threadFactory()))) {
+                scope.fork(() -> {
+                    Loop.sleep(Duration.ofMillis(10));
+                    return "fast";
+                });
+                scope.fork(() -> {
+                    try {
+                        Loop.sleep(Duration.ofHours(1));
+                        return "slow";
+                    } finally {
+                        log.add("slow fork ended at " + Loop.nanoTime());
+                    }
+                });
+                winner = scope.join();
+            }
+            return winner + ", " + log + ", closed at " + Loop.nanoTime();
+        });
+        assertThat(r.value()).as(String.valueOf(r.failure()))
+                .isEqualTo("fast, [slow fork ended at 10000000], closed at 10000000");
+    }
+
     /** A lost update through two forks of a scope: found by exploration, replayed from its line. */
     @Test
     void aRaceThroughStructuredTaskScopeIsFoundAndReplayed() {
