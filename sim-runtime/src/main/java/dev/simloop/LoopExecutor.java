@@ -251,6 +251,9 @@ final class LoopExecutor extends AbstractExecutorService {
 
         @Override
         public void run() {
+            if (task == null) {
+                task = Loop.currentTask(); // run through a wrapper (invokeAny's completion service): cancel finds it
+            }
             if (state != State.RUNNING) {
                 return; // cancelled before it ran
             }

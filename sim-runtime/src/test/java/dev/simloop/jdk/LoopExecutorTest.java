@@ -79,6 +79,7 @@ class LoopExecutorTest {
             return all + " at " + t1 + ", any " + any + " at " + Loop.nanoTime();
         });
         assertThat(r.value()).isEqualTo("[1, 2, 3] at 3000000000, any 20 at 7000000000");
+        assertThat(r.virtualTime()).as("invokeAny cancelled the slower task").isEqualTo(Duration.ofSeconds(7));
     }
 
     @Test
