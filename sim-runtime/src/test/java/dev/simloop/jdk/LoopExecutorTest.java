@@ -45,6 +45,39 @@ class LoopExecutorTest {
     }
 
     @Test
+    void inRealModeACompletableFutureChainOnTheExecutorRunsAsTasks() {
+        String v = Loop.run(() -> {
+            ExecutorService ex = Loop.executor();
+            java.util.concurrent.CompletableFuture<Integer> a = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> Loop.currentTask().name().startsWith("task-") ? 20 : 0, ex)
+                    .thenApplyAsync(x -> x + 1, ex);
+            java.util.concurrent.CompletableFuture<Integer> b = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> 21, ex);
+            return a.thenCombine(b, (x, y) -> x + y).get() + " " + Loop.inLoop();
+        });
+        assertThat(v).isEqualTo("42 true");
+    }
+
+    @Test
+    void theDeterminismCheckFindsOneRunPerSeedThroughExecutorsFuturesAndFactoryThreads() {
+        SimResult<Integer> r = Simulation.builder().seed(3).checkDeterminism(true).run(() -> {
+            ExecutorService ex = Loop.executor();
+            int[] shared = {0};
+            java.util.concurrent.CompletableFuture<Integer> chain = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> shared[0]++, ex).thenApplyAsync(x -> x + shared[0]++, ex);
+            try (ExecutorService threads = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                    Loop.threadFactory())) {
+                threads.submit(() -> {
+                    Thread.yield();
+                    shared[0] += 10;
+                });
+            }
+            return chain.join() * 100 + shared[0];
+        });
+        assertThat(r.failed()).as(String.valueOf(r.failure())).isFalse();
+    }
+
+    @Test
     void aSubmittedFailureStaysInItsFutureAndAnExecutedOneFailsTheGroup() {
         SimResult<Object> r = Simulation.run(1, () -> {
             ExecutorService ex = Loop.executor();
