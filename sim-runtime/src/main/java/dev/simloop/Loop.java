@@ -215,6 +215,50 @@ public final class Loop {
     }
 
     /**
+     * A {@link java.util.concurrent.ThreadFactory} whose threads are tasks of the calling task's
+     * loop: each thread it makes becomes a task when it is started, in the innermost open task group
+     * of the task that starts it ({@link TaskGroup#current()}). Hand it to JDK code that takes a
+     * factory, and that code's threads run as tasks, one at a time, seeded and replayable:
+     *
+     * <pre>{@code
+     * try (ExecutorService ex = Executors.newThreadPerTaskExecutor(Loop.threadFactory())) {
+     *     Future<Integer> f = ex.submit(() -> fetch(1));
+     *     return f.get();
+     * }
+     * }</pre>
+     *
+     * <p>A thread keeps the name it has when it is started (one an executor or a
+     * {@code Thread.Builder} gave it), else it is named {@code task-N}. Cancelling the task raises
+     * {@link Cancelled} at its next checkpoint and interrupts the thread where it waits in JDK code.
+     * An exception the thread's {@code Runnable} throws is a failure of the group, which the group
+     * rethrows as it does a failing spawned task's (the thread's uncaught-exception handler is not
+     * called: nothing is lost, and nothing is reported twice). JDK pools take the factory too:
+     * {@code Executors.newFixedThreadPool(n, Loop.threadFactory())} has workers that are tasks. Make and start the threads from tasks of the same
+     * loop, while the group is open; otherwise {@code newThread} or {@code Thread.start} throws
+     * {@link IllegalStateException} saying so. Works in real and simulated mode.
+     *
+     * @return the factory; its threads join the starting task's innermost group
+     * @throws IllegalStateException when not called from a loop task
+     */
+    public static java.util.concurrent.ThreadFactory threadFactory() {
+        return dev.simloop.internal.ThreadTasks.ofCallingLoop("Loop.threadFactory");
+    }
+
+    /**
+     * An {@link java.util.concurrent.ExecutorService} whose work runs as tasks of the calling task's
+     * innermost open task group ({@link TaskGroup#current()}, at the time of this call): pass it to
+     * JDK code that takes an executor, such as {@code CompletableFuture.supplyAsync(f, Loop.executor())}.
+     * See {@link TaskGroup#executor()} for what its methods do.
+     *
+     * @return a new executor for the current group
+     * @throws IllegalStateException when not called from a loop task
+     */
+    public static java.util.concurrent.ExecutorService executor() {
+        Current.task("Loop.executor");
+        return new LoopExecutor(TaskGroup.current(), "Loop.executor()");
+    }
+
+    /**
      * A random generator for code on the loop. In a simulation it is seeded from the run's seed
      * (separately from the scheduling strategy), so runs that draw from it replay too.
      *

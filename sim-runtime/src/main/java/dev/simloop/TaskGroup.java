@@ -310,6 +310,47 @@ public final class TaskGroup {
     }
 
     /**
+     * A {@link java.util.concurrent.ThreadFactory} whose threads become tasks of this group when
+     * they are started; otherwise as {@link Loop#threadFactory()}.
+     *
+     * @return the factory
+     * @throws IllegalStateException when not called from a task of this group's loop
+     */
+    public java.util.concurrent.ThreadFactory threadFactory() {
+        return dev.simloop.internal.ThreadTasks.ofGroup(impl, "TaskGroup.threadFactory");
+    }
+
+    /**
+     * An {@link java.util.concurrent.ExecutorService} whose work runs as tasks of this group, for JDK
+     * code that takes an executor ({@code CompletableFuture.supplyAsync(f, tg.executor())},
+     * {@code invokeAll}, submit and get). Each {@code execute}/{@code submit} spawns a task at once;
+     * there is no queue, so {@code shutdownNow()} returns an empty list.
+     *
+     * <ul>
+     *   <li>A {@code Future}'s {@code get()} waits in simloop: a checkpoint, cancellable, named in
+     *       deadlock reports; its timed {@code get} and {@code awaitTermination} count loop time.
+     *   <li>Work given to {@code execute} has no future, so its failure is a failure of this group;
+     *       work given to {@code submit} or {@code invokeAll}/{@code invokeAny} keeps its failure in
+     *       its future ({@code ExecutionException}), as with any executor.
+     *   <li>{@code close()} shuts the executor down and waits for all its tasks (structured); if the
+     *       waiting task is cancelled meanwhile, it cancels them, waits for them, then raises
+     *       {@link Cancelled}. {@code shutdownNow()} cancels every running task;
+     *       {@code Future.cancel(true)} cancels the future's task.
+     *   <li>After a shutdown, {@code execute} and {@code submit} throw
+     *       {@link java.util.concurrent.RejectedExecutionException}.
+     * </ul>
+     * Use it only from tasks of this group's loop. The group waits for the executor's tasks at its
+     * end, as for any task spawned into it.
+     *
+     * @return a new executor for this group
+     * @throws IllegalStateException when not called from a loop task
+     */
+    public java.util.concurrent.ExecutorService executor() {
+        dev.simloop.internal.Current.task("TaskGroup.executor");
+        return new LoopExecutor(this, "TaskGroup.executor()");
+    }
+
+    /**
      * Cancels the group's body and all of its current and future tasks. The group then ends
      * normally: {@link #with} returns null instead of throwing {@link Cancelled}.
      */

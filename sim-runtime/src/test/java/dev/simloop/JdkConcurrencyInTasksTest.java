@@ -54,7 +54,8 @@ class JdkConcurrencyInTasksTest {
                         + "own: a thread of a thread-per-task executor (Executors.newVirtualThreadPerTaskExecutor or "
                         + "newThreadPerTaskExecutor), at dev.simloop.JdkConcurrencyInTasksTest.")
                 .contains("(step 1)")
-                .endsWith("Run the work as tasks with TaskGroup.spawn, or blocking work with Loop.toThread.");
+                .endsWith("Create it with Loop.threadFactory(): Executors.newThreadPerTaskExecutor(Loop.threadFactory()) "
+                        + "runs its threads as tasks; or pass Loop.executor(), whose work runs as tasks.");
     }
 
     @Test
@@ -70,7 +71,9 @@ class JdkConcurrencyInTasksTest {
         assertThat(seen).singleElement().asString()
                 .startsWith("dev.simloop.NondeterminismDetected: task 'main' created a thread the simulation does not "
                         + "own: a worker thread of a java.util.concurrent.ThreadPoolExecutor (Executors.newFixedThreadPool,")
-                .contains("at dev.simloop.JdkConcurrencyInTasksTest.");
+                .contains("at dev.simloop.JdkConcurrencyInTasksTest.")
+                .endsWith("Pass Loop.executor() instead (its work runs as tasks), or create the pool with "
+                        + "Loop.threadFactory(); blocking work goes in Loop.toThread.");
     }
 
     @Test

@@ -95,7 +95,10 @@ class NondeterminismTest {
         }));
         completer.join(10_000);
         assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class).hasMessageContaining("task 'waiter'")
-                .hasMessageContaining("woken by thread 'foreign-completer'");
+                .hasMessageContaining("woken by thread 'foreign-completer'")
+                .hasMessageContaining("Run the work as tasks: pass Loop.executor() instead of the executor (or "
+                        + "ForkJoinPool.commonPool(), CompletableFuture's default), create threads and thread-per-task "
+                        + "executors with Loop.threadFactory()");
         assertThat(waiterThread.get().getState()).isEqualTo(Thread.State.TERMINATED);
     }
 
@@ -175,7 +178,9 @@ class NondeterminismTest {
                     .hasMessageContaining("and nothing woke it: every task of the simulation is waiting, no timer "
                             + "is pending, and no thread outside woke it within 0.1s (maxStepWallTime; step 2, "
                             + "virtual time 0s)")
-                    .hasMessageContaining("Run the work as tasks (TaskGroup.spawn)");
+                    .hasMessageContaining("Run the work as tasks: pass Loop.executor() instead of an executor the "
+                            + "simulation does not own (Executors.newFixedThreadPool, ForkJoinPool.commonPool(), "
+                            + "CompletableFuture's default pool), create threads with Loop.threadFactory()");
         }
     }
 

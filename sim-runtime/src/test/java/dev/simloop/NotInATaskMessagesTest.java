@@ -19,7 +19,8 @@ class NotInATaskMessagesTest {
     private static final String RUN_IT_INSIDE = ", is not a task of any loop. Run the code inside Loop.run(...) or "
             + "Simulation.run(...), or in a task they spawn.";
     private static final String VIRTUAL_HINT = " Threads a task starts itself (Thread.ofVirtual, executors, "
-            + "StructuredTaskScope forks) are not tasks: spawn tasks with TaskGroup.spawn instead.";
+            + "StructuredTaskScope forks) are not tasks: create them with Loop.threadFactory(), pass Loop.executor() "
+            + "to code that takes an executor, or spawn tasks with TaskGroup.spawn.";
 
     private String fromBeforeEach;
 

@@ -115,7 +115,8 @@ class OutsideLoopTest {
         assertThat(fromVirtual.get()).hasMessageStartingWith("Loop.sleep must be called from a simloop task, but the "
                 + "calling thread, a virtual thread that is not a simloop task (VirtualThread[#")
                 .hasMessageContaining("Threads a task starts itself (Thread.ofVirtual, executors, StructuredTaskScope "
-                        + "forks) are not tasks: spawn tasks with TaskGroup.spawn instead.")
+                        + "forks) are not tasks: create them with Loop.threadFactory(), pass Loop.executor() to code "
+                        + "that takes an executor, or spawn tasks with TaskGroup.spawn.")
                 .hasMessageNotContaining("thread ''");
     }
 }

@@ -74,7 +74,8 @@ class VirtualThreadsInTasksTest {
         assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
                 .hasMessageStartingWith("task 'creator' created a thread the simulation does not own: a virtual "
                         + "thread (Thread.ofVirtual, Thread.startVirtualThread), at dev.simloop.VirtualThreadsInTasksTest.")
-                .hasMessageContaining("Spawn a task instead: TaskGroup.spawn");
+                .hasMessageContaining("Create it with Loop.threadFactory() (Loop.threadFactory().newThread(r).start() "
+                        + "runs r as a task), or spawn a task instead: TaskGroup.spawn");
         assertThat(ran.get()).as("the thread was never created, so its body never ran").isFalse();
     }
 
@@ -111,8 +112,9 @@ class VirtualThreadsInTasksTest {
         assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
                 .hasMessageStartingWith("task 'main' created a thread the simulation does not own: a fork of a "
                         + "java.util.concurrent.StructuredTaskScope, at dev.simloop.VirtualThreadsInTasksTest.")
-                .hasMessageContaining("Use simloop's own structured concurrency inside simulated code: "
-                        + "TaskGroup.with(tg -> ...) and tg.spawn(...).");
+                .hasMessageContaining("Open the scope with a factory whose threads are tasks: StructuredTaskScope"
+                        + ".open(joiner, cf -> cf.withThreadFactory(Loop.threadFactory())), or use simloop's own "
+                        + "structured concurrency: TaskGroup.with(tg -> ...) and tg.spawn(...).");
     }
 
     @Test

@@ -66,7 +66,11 @@ public final class Report {
                     "ratio <= 3"),
             new Row("  in a task", "MonitorBench.oobRoundTripInTask", "TaskSwitchBench.continuationYield", "ratio <= 3"),
             new Row("8 exploration on 2 threads (ns/schedule)", "ParallelExplorationBench.twoThreads",
-                    "ParallelExplorationBench.oneThread", "speed-up >= 1.8"));
+                    "ParallelExplorationBench.oneThread", "speed-up >= 1.8"),
+            new Row("9 Loop.executor() submit+get, sim.", "JdkInteropBench.executorSubmitGet",
+                    "JdkInteropBench.spawnJoin", "ratio <= 3"),
+            new Row("  CompletableFuture 2-stage chain", "JdkInteropBench.completableFutureChain",
+                    "JdkInteropBench.spawnJoin", ""));
 
     record Figure(double score, double error, double allocNorm) {
     }

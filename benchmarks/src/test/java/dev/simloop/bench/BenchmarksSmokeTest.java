@@ -48,6 +48,13 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void jdkInterop() {
+        assertEquals(10, JdkInteropBench.simulated(() -> JdkInteropBench.executorSubmitGet(10)));
+        assertEquals(10, JdkInteropBench.simulated(() -> JdkInteropBench.completableFutureChain(10)));
+        assertEquals(10, JdkInteropBench.simulated(() -> JdkInteropBench.spawnJoin(10)));
+    }
+
+    @Test
     void exploration() {
         int failed = ExplorationBench.lostUpdate(Strategy.random(), 0, 20);
         assertTrue(failed > 0, "random finds lost updates in 20 runs");

@@ -208,6 +208,27 @@ public final class GroupImpl implements WaitTarget {
         return loop.spawnTask(this, name, fn, start, call);
     }
 
+    /**
+     * Makes {@code thread}, which the calling task is starting, a child of this group (see
+     * {@link ThreadTasks}); the same checks as {@link #spawn}.
+     */
+    TaskImpl<Void> adopt(Thread thread, String name, Runnable body, String call) {
+        TaskImpl<?> me = Current.task(call);
+        SyncRun.checkMayBlock(me);
+        if (me.loop != loop) {
+            throw new IllegalStateException(call + ": this task group belongs to another loop");
+        }
+        if (closed) {
+            throw new IllegalStateException(call + ": the task group has finished (its body and all its tasks "
+                    + "are done), so it cannot take the thread as a task; start threads only while the group's body "
+                    + "runs or while it waits for its tasks, or use the factory of a group that is still open");
+        }
+        return loop.addTask(this, name, () -> {
+            body.run();
+            return null;
+        }, null, thread);
+    }
+
     /** Cancels the body and every current and future child. */
     public void cancel(String call) {
         TaskImpl<?> me = Current.task(call);

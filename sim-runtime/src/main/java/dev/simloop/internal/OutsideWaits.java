@@ -76,7 +76,13 @@ final class OutsideWaits {
      */
     void parkedAtEndOfStep(TaskImpl<?> t) {
         switch (VirtualThreads.parkKind(t)) {
-            case TIMED -> loop.abort(timedWait(t));
+            case TIMED -> {
+                if (isLockLike(LockSupport.getBlocker(t.thread)) && VirtualThreads.timeoutBeyondAnyRun(t.thread)) {
+                    enter(t, LOCK); // ExecutorService.close(): awaitTermination(1 day) on a latch, in effect untimed
+                } else {
+                    loop.abort(timedWait(t));
+                }
+            }
             case OBJECT_WAIT -> loop.abort(objectWait(t));
             case MONITOR -> enter(t, MONITOR);
             case PARKED, RUNNABLE -> enter(t, isLockLike(LockSupport.getBlocker(t.thread)) ? LOCK : OTHER);
@@ -329,8 +335,10 @@ final class OutsideWaits {
                 + Frames.userFrame(t) + ", was woken by " + who + ", which the simulation does not own. "
                 + "Likely cause: work on an executor or thread that existed before the simulation, or blocking "
                 + "I/O; when it finishes, relative to the simulation's steps, depends on the JVM, so the run could "
-                + "not be replayed. Run the work as tasks (TaskGroup.spawn) and wait for them with Task.join or "
-                + "the dev.simloop.sync primitives; do blocking work with Loop.toThread.");
+                + "not be replayed. Run the work as tasks: pass Loop.executor() instead of the executor (or "
+                + "ForkJoinPool.commonPool(), CompletableFuture's default), create threads and thread-per-task "
+                + "executors with Loop.threadFactory(), or spawn tasks (TaskGroup.spawn); do blocking work with "
+                + "Loop.toThread.");
     }
 
     private NondeterminismDetected waitsForOutside(TaskImpl<?> t) {
@@ -340,8 +348,10 @@ final class OutsideWaits {
                 + "thread outside woke it within " + Scheduler.formatNanos(loop.maxStepWallNanos())
                 + " (maxStepWallTime; " + loop.when() + "). It waits for work outside the simulation (an executor "
                 + "or thread the simulation does not own) or for a task that is itself blocked, and either way "
-                + "the run cannot go on deterministically. Run the work as tasks (TaskGroup.spawn) and wait for "
-                + "them with Task.join or the dev.simloop.sync primitives; blocking work goes in Loop.toThread.");
+                + "the run cannot go on deterministically. Run the work as tasks: pass Loop.executor() instead of "
+                + "an executor the simulation does not own (Executors.newFixedThreadPool, ForkJoinPool.commonPool(), "
+                + "CompletableFuture's default pool), create threads with Loop.threadFactory(), or spawn tasks "
+                + "(TaskGroup.spawn); blocking work goes in Loop.toThread.");
     }
 
     /** What a task parked on {@code blocker} waits for, in words. */

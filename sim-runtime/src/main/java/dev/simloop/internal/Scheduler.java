@@ -534,19 +534,19 @@ public final class Scheduler {
     // ---- Tasks: spawn, submit, finish
 
     /**
-     * Creates and starts a task in {@code group} (null only for the root task). The task runs up to
-     * its first checkpoint even when the group is already cancelled.
-     *
-     * @param group its group
-     * @param name its name, or null for {@code task-<id>}
-     * @param body what it runs
-     * @param start the start handshake of {@code TaskGroup.start}, or null
-     * @param call the API call, for messages
-     * @param <T> the value type
-     * @return the task
+     * Creates and starts a task in {@code group} (null only for the root task), named {@code name}
+     * (null: {@code task-<id>}), running {@code body}; {@code start}: the handshake of
+     * {@code TaskGroup.start}, or null. It runs up to its first checkpoint even in a cancelled group.
      */
     public <T> TaskImpl<T> spawnTask(GroupImpl group, String name, ThrowingSupplier<T> body, StartState start,
             String call) {
+        TaskImpl<T> t = addTask(group, name, body, start, null);
+        t.thread.start();
+        return t;
+    }
+
+    /** As {@link #spawnTask}, not started; {@code adopted}: its thread, made elsewhere (ThreadTasks), or null. */
+    <T> TaskImpl<T> addTask(GroupImpl group, String name, ThrowingSupplier<T> body, StartState start, Thread adopted) {
         if (killing) {
             throw new TaskAbandoned("the run has ended");
         }
@@ -556,7 +556,7 @@ public final class Scheduler {
         creatingTask = true; // the new thread inherits the caller's thread locals; ThreadGuard must let it be
         TaskImpl<T> t;
         try {
-            t = new TaskImpl<>(this, id, taskName, group, body, parentScope, start);
+            t = new TaskImpl<>(this, id, taskName, group, body, parentScope, start, adopted);
         } finally {
             creatingTask = false;
         }
@@ -571,7 +571,6 @@ public final class Scheduler {
         if (tracing()) {
             traceEvent(t, Trace.Kind.SPAWN, running == null ? "" : "by " + Trace.label(running), running);
         }
-        t.thread.start();
         return t;
     }
 

@@ -151,6 +151,16 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
 
     TaskImpl(Scheduler loop, int id, String name, GroupImpl group, ThrowingSupplier<T> body,
             CancelScopeTree.Node parentScope, StartState start) {
+        this(loop, id, name, group, body, parentScope, start, null);
+    }
+
+    /**
+     * @param adopted a thread made elsewhere that becomes this task's thread as it starts (one of
+     *     {@link ThreadTasks}: its scheduler hands continuations to {@link #submit}, its body calls
+     *     {@link #runBody}); null to create the task's own thread
+     */
+    TaskImpl(Scheduler loop, int id, String name, GroupImpl group, ThrowingSupplier<T> body,
+            CancelScopeTree.Node parentScope, StartState start, Thread adopted) {
         this.loop = loop;
         this.id = id;
         this.name = name;
@@ -159,10 +169,10 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
         this.start = start;
         this.root = CancelScopeTree.open(this, parentScope, "task '" + name + "'");
         this.innermost = root;
-        this.thread = VirtualThreads.newThread(executor, name, this::runBody);
+        this.thread = adopted != null ? adopted : VirtualThreads.newThread(executor, name, this::runBody);
     }
 
-    private void runBody() {
+    void runBody() {
         CURRENT.set(this);
         if (loop.simulated) {
             ThreadGuard.arm();
@@ -237,7 +247,7 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
     }
 
     /** The JDK made the task's thread runnable (or started a thread that inherited this scheduler). */
-    private void submit(Runnable continuation) {
+    void submit(Runnable continuation) {
         Runnable mine = own;
         if (mine == null) {
             own = continuation; // the first submission is this task's own Thread.start()

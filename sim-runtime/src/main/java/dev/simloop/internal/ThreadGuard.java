@@ -5,7 +5,9 @@ import dev.simloop.NondeterminismDetected;
 /**
  * Fails a simulation at the step where one of its tasks creates a thread the simulation does not
  * own: a thread pool's worker, a thread-per-task executor's thread, a {@code StructuredTaskScope}
- * fork, {@code new Thread}, {@code Thread.ofVirtual()}. Code on such a thread runs at moments no
+ * fork, {@code new Thread}, {@code Thread.ofVirtual()}. (Threads of {@code Loop.threadFactory()} are
+ * tasks, not such threads: {@link ThreadTasks} makes them while {@link Scheduler#creatingTask} is set.)
+ * Code on such a thread runs at moments no
  * seed decides, so a run that uses one cannot be replayed; the failure names the task, the line
  * and what was created, instead of a false deadlock or an outcome that changes from run to run.
  *
@@ -63,26 +65,32 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
         IO_POLLER("sun.nio.ch.Poller", "the JDK's network I/O poller, which the first blocking I/O on a socket "
                 + "starts", "Do blocking I/O with Loop.toThread, or give the code a simulated network."),
         SCOPE_FORK("java.util.concurrent.StructuredTaskScope", "a fork of a java.util.concurrent.StructuredTaskScope",
-                "Use simloop's own structured concurrency inside simulated code: TaskGroup.with(tg -> ...) and "
-                        + "tg.spawn(...)."),
+                "Open the scope with a factory whose threads are tasks: StructuredTaskScope.open(joiner, "
+                        + "cf -> cf.withThreadFactory(Loop.threadFactory())), or use simloop's own structured "
+                        + "concurrency: TaskGroup.with(tg -> ...) and tg.spawn(...)."),
         THREAD_PER_TASK("java.util.concurrent.ThreadPerTaskExecutor",
                 "a thread of a thread-per-task executor (Executors.newVirtualThreadPerTaskExecutor or "
                         + "newThreadPerTaskExecutor)",
-                "Run the work as tasks with TaskGroup.spawn, or blocking work with Loop.toThread."),
+                "Create it with Loop.threadFactory(): Executors.newThreadPerTaskExecutor(Loop.threadFactory()) runs "
+                        + "its threads as tasks; or pass Loop.executor(), whose work runs as tasks."),
         POOL_WORKER("java.util.concurrent.ThreadPoolExecutor",
                 "a worker thread of a java.util.concurrent.ThreadPoolExecutor (Executors.newFixedThreadPool, "
                         + "newCachedThreadPool, newScheduledThreadPool, ...)",
-                "Run the work as tasks with TaskGroup.spawn, or blocking work with Loop.toThread."),
+                "Pass Loop.executor() instead (its work runs as tasks), or create the pool with "
+                        + "Loop.threadFactory(); blocking work goes in Loop.toThread."),
         FORK_JOIN_WORKER("java.util.concurrent.ForkJoinPool", "a worker thread of a java.util.concurrent.ForkJoinPool",
-                "Run the work as tasks with TaskGroup.spawn, or CPU-heavy work with Loop.toThread."),
+                "Pass Loop.executor() instead (CompletableFuture.supplyAsync(f, Loop.executor()) runs f as a task), "
+                        + "or do CPU-heavy work with Loop.toThread."),
         TIMER("java.util.Timer", "the thread of a java.util.Timer",
                 "Use Loop.sleep in a task spawned with TaskGroup.spawn for timed work."),
         VIRTUAL("java.lang.VirtualThread", "a virtual thread (Thread.ofVirtual, "
-                + "Thread.startVirtualThread)", "Spawn a task instead: TaskGroup.spawn, or Loop.rootGroup().spawn "
+                + "Thread.startVirtualThread)", "Create it with Loop.threadFactory() (Loop.threadFactory().newThread(r)"
+                + ".start() runs r as a task), or spawn a task instead: TaskGroup.spawn, or Loop.rootGroup().spawn "
                 + "for one that outlives the caller."),
         PLATFORM("java.lang.Thread", "a platform thread (new Thread, Thread.ofPlatform)",
-                "Spawn a task instead (TaskGroup.spawn), or create the thread outside the simulated code (or "
-                        + "inside Loop.toThread) if it never interacts with the simulation's tasks.");
+                "Create it with Loop.threadFactory() (its threads are tasks), or spawn a task (TaskGroup.spawn), or "
+                        + "create the thread outside the simulated code (or inside Loop.toThread) if it never "
+                        + "interacts with the simulation's tasks.");
 
         final String frameClass;
         final String what;

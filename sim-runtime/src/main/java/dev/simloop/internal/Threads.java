@@ -54,7 +54,8 @@ final class Threads {
                     + "@SimulatedLoop: move the call into the test method, or into a task it spawns.");
         }
         String hint = t.isVirtual() ? " Threads a task starts itself (Thread.ofVirtual, executors, "
-                + "StructuredTaskScope forks) are not tasks: spawn tasks with TaskGroup.spawn instead." : "";
+                + "StructuredTaskScope forks) are not tasks: create them with Loop.threadFactory(), pass Loop.executor() to "
+                + "code that takes an executor, or spawn tasks with TaskGroup.spawn." : "";
         return new IllegalStateException(call + " must be called from a simloop task, but the calling thread, " + who
                 + ", is not a task of any loop. Run the code inside Loop.run(...) or Simulation.run(...), or in a "
                 + "task they spawn." + hint);

@@ -88,6 +88,20 @@ final class VirtualThreads {
         YIELDED = yielded;
     }
 
+    /**
+     * Timed JDK waits at least this long (real time) are, in a simulation, waits without a time-out:
+     * no run lasts that long (a stuck run fails after {@code maxStepWallTime}), and a time-out that
+     * did fire would be a wake-up from a JDK thread, which {@link OutsideWaits} holds or fails. The
+     * JDK's own {@code ExecutorService.close()} waits in such steps of a day.
+     */
+    static final long UNTIMED_NANOS = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
+
+    /** @return whether {@code t} parked with a time-out at least {@link #UNTIMED_NANOS} away */
+    static boolean timeoutBeyondAnyRun(Thread t) {
+        return TIMEOUT_TASK != null && TIMEOUT_TASK.get(t) instanceof java.util.concurrent.Delayed d
+                && d.getDelay(java.util.concurrent.TimeUnit.NANOSECONDS) >= UNTIMED_NANOS;
+    }
+
     /** @return whether {@code t} parked with a time-out that has not been cleared by its resumption yet */
     static boolean timeoutPending(Thread t) {
         return TIMEOUT_TASK != null && TIMEOUT_TASK.get(t) != null;

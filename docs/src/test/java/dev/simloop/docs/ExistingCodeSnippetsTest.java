@@ -1,0 +1,194 @@
+package dev.simloop.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.simloop.Exploration;
+import dev.simloop.Loop;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.ThrowingSupplier;
+import dev.simloop.junit.SimulatedLoop;
+import dev.simloop.junit.SimulatedLoopFailure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.StructuredTaskScope.Subtask;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The snippets of docs/existing-code.md, the worked example's failing test (a fixture, run through
+ * the EngineTestKit), a race through {@code StructuredTaskScope} found and replayed (this module
+ * compiles with preview features for it), and a check that every test the page's table names exists.
+ */
+class ExistingCodeSnippetsTest {
+
+    // snippet:stock-service-fixed-test
+    @Test
+    @SimulatedLoop(schedules = 200, seed = 1)
+    void theLastBookIsSoldOnce() {
+        FixedStockService stock = new FixedStockService(Loop.executor(), Map.of("book", 1));
+        CompletableFuture<Boolean> alice = stock.reserve("book");
+        CompletableFuture<Boolean> bob = stock.reserve("book");
+        CompletableFuture.allOf(alice, bob).join();
+        int sold = (alice.join() ? 1 : 0) + (bob.join() ? 1 : 0);
+        assertEquals(1, sold, "books sold");
+        assertEquals(0, stock.left("book"), "books left");
+    }
+    // end-snippet
+
+    @Test
+    void theWorkedExamplesTestFindsTheRaceAndItsLineReplaysIt() throws Exception {
+        SimulatedLoopFailure f = JunitSnippetsTest.failure(JunitSnippetsTest.run("StockServiceRaceTest", Map.of()));
+        assertThat(f.getCause()).hasMessage("books sold ==> expected: <1> but was: <2>");
+        assertThat(f.schedules()).isEqualTo(200);
+        SimulatedLoopFailure again = JunitSnippetsTest.failure(JunitSnippetsTest.run("StockServiceRaceTest",
+                Map.of("simloop.replay", f.replayLine())));
+        assertThat(again.traceDigest()).isEqualTo(f.traceDigest());
+        assertThat(again.getCause()).hasMessage(f.getCause().getMessage());
+    }
+
+    private static int fetch(String what) {
+        Loop.sleep(Duration.ofMillis(what.length() * 10L));
+        return what.equals("price") ? 100 : 20;
+    }
+
+    // snippet:thread-per-task-executor
+    @Test
+    @SimulatedLoop
+    void aThreadPerTaskExecutorRunsItsThreadsAsTasks() throws Exception {
+        try (ExecutorService ex = Executors.newThreadPerTaskExecutor(Loop.threadFactory())) {
+            Future<Integer> price = ex.submit(() -> fetch("price"));    // each thread is a task
+            Future<Integer> tax = ex.submit(() -> fetch("tax"));
+            assertEquals(120, price.get() + tax.get());
+        }
+        assertEquals(50_000_000, Loop.nanoTime());                      // virtual time: 50 ms, at once
+    }
+    // end-snippet
+
+    // snippet:structured-task-scope
+    @Test
+    @SimulatedLoop
+    void bothPartsOfTheQuoteArrive() throws InterruptedException {
+        try (var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.<Integer>allSuccessfulOrThrow(),
+                cf -> cf.withThreadFactory(Loop.threadFactory()))) {          // forks are tasks
+            Subtask<Integer> price = scope.fork(() -> fetch("price"));
+            Subtask<Integer> tax = scope.fork(() -> fetch("tax"));
+            scope.join();
+            assertEquals(120, price.get() + tax.get());
+        }
+    }
+    // end-snippet
+
+    /** The first result wins; the scope cancels the slower fork (a task) and waits for it as it closes. */
+    @Test
+    void aScopeThatNeedsOneResultCancelsTheOtherForkInLoopTime() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            List<String> log = new ArrayList<>();
+            String winner;
+            try (var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.<String>anySuccessfulResultOrThrow(),
+                    cf -> cf.withThreadFactory(Loop.threadFactory()))) {
+                scope.fork(() -> {
+                    Loop.sleep(Duration.ofMillis(10));
+                    return "fast";
+                });
+                scope.fork(() -> {
+                    try {
+                        Loop.sleep(Duration.ofHours(1));
+                        return "slow";
+                    } finally {
+                        log.add("slow fork ended at " + Loop.nanoTime());
+                    }
+                });
+                winner = scope.join();
+            }
+            return winner + ", " + log + ", closed at " + Loop.nanoTime();
+        });
+        assertThat(r.value()).as(String.valueOf(r.failure()))
+                .isEqualTo("fast, [slow fork ended at 10000000], closed at 10000000");
+    }
+
+    /** A lost update through two forks of a scope: found by exploration, replayed from its line. */
+    @Test
+    void aRaceThroughStructuredTaskScopeIsFoundAndReplayed() {
+        ThrowingSupplier<Integer> program = () -> {
+            int[] balance = {0};
+            try (var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.awaitAllSuccessfulOrThrow(),
+                    cf -> cf.withThreadFactory(Loop.threadFactory()))) {
+                for (int amount : new int[] {10, 20}) {
+                    scope.fork(() -> {
+                        int seen = balance[0];
+                        Thread.yield();
+                        balance[0] = seen + amount;
+                    });
+                }
+                scope.join();
+            }
+            if (balance[0] != 30) {
+                throw new IllegalStateException("lost update: balance " + balance[0]);
+            }
+            return balance[0];
+        };
+        Exploration.Report<Integer> report = Exploration.of(program).seed(14).schedules(200)
+                .stopAtFirstFailure(false).run();
+        SimResult<Integer> failing = report.firstFailure().orElseThrow();
+        assertThat(failing.failure()).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("lost update: balance ");
+        assertThat(report.failingSchedules()).isLessThan(report.schedulesRun());
+        SimResult<Integer> replayed = Simulation.builder().replay(failing.replayLine()).run(program);
+        assertThat(replayed.failure()).hasMessage(failing.failure().getMessage());
+        assertThat(replayed.traceDigest()).isEqualTo(failing.traceDigest());
+    }
+
+    /** Every test a row of the page's table names (`Class.method`) exists in this repository's tests. */
+    @Test
+    void everyTestTheTableNamesExists() throws IOException {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        String page = Files.readString(root.resolve("docs/existing-code.md"));
+        String table = page.substring(page.indexOf("| JDK API |"), page.indexOf("\n\n", page.indexOf("| JDK API |")));
+        Matcher m = Pattern.compile("`([A-Z][A-Za-z]*Test)\\.([a-z][A-Za-z]*)`").matcher(table);
+        List<String> missing = new ArrayList<>();
+        int rows = 0;
+        while (m.find()) {
+            rows++;
+            String cls = m.group(1);
+            String method = m.group(2);
+            try (Stream<Path> files = Files.walk(root)) {
+                boolean found = files.filter(p -> p.toString().contains("/src/test/java/")
+                                && p.getFileName().toString().equals(cls + ".java"))
+                        .anyMatch(p -> contains(p, " " + method + "("));
+                if (!found) {
+                    missing.add(cls + "." + method);
+                }
+            }
+        }
+        assertThat(rows).as("tests named in the table").isGreaterThan(20);
+        assertThat(missing).as("tests the table names that do not exist").isEmpty();
+        for (String line : table.split("\n")) {
+            if (line.startsWith("| `") || line.startsWith("| ")) {
+                assertThat(line.contains("Test.") || line.startsWith("| JDK API") || line.startsWith("|---"))
+                        .as("a row without a test: %s", line).isTrue();
+            }
+        }
+    }
+
+    private static boolean contains(Path p, String text) {
+        try {
+            return Files.readString(p).contains(text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

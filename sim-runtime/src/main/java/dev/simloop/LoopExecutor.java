@@ -1,0 +1,366 @@
+package dev.simloop;
+
+import dev.simloop.internal.Current;
+import dev.simloop.sync.Event;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The {@code ExecutorService} of {@link Loop#executor()} and {@link TaskGroup#executor()}: each
+ * piece of work is a task spawned into one task group, so JDK code written against an executor
+ * (submit and get, {@code invokeAll}, {@code CompletableFuture.supplyAsync(f, executor)}) runs as
+ * tasks: one at a time, seeded, explored and replayed.
+ *
+ * <p>Its futures wait in simloop (a {@code get()} is a checkpoint that deadlock reports name and a
+ * cancel ends), and their timed {@code get} and {@link #awaitTermination} count loop time. Work
+ * given to {@link #execute} has no future, so its failure is a failure of the group (nothing is
+ * lost); work given to {@code submit} or {@code invoke*} keeps its failure in its future, as with
+ * any executor. {@link #close()} waits for every task (structured); {@link #shutdownNow()} cancels
+ * them. There is never a queue of work that has not started: every task is spawned when submitted,
+ * so {@code shutdownNow()} returns an empty list.
+ *
+ * <p>Driver-only state, like every loop object: used only from the loop's tasks.
+ */
+final class LoopExecutor extends AbstractExecutorService {
+    private final TaskGroup group;
+    /** How the user got this executor, for messages: {@code Loop.executor()}. */
+    private final String origin;
+    /** Tasks spawned and not finished, in spawn order (for shutdownNow). */
+    private final Set<Task<?>> running = new LinkedHashSet<>();
+    private final Event terminated = new Event("executor terminated");
+    private boolean shutdown;
+
+    LoopExecutor(TaskGroup group, String origin) {
+        this.group = group;
+        this.origin = origin;
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        Objects.requireNonNull(command, "ExecutorService.execute (" + origin + "): command");
+        Current.task("ExecutorService.execute (" + origin + ")");
+        if (shutdown) {
+            throw new RejectedExecutionException("ExecutorService.execute (" + origin + "): the executor has been "
+                    + "shut down (shutdown, shutdownNow or close), so it takes no more work; submit work before that, "
+                    + "or use a new " + origin);
+        }
+        Task<?>[] self = new Task<?>[1];
+        Task<Void> t = group.spawn((String) null, () -> {
+            try {
+                command.run();
+            } finally {
+                finished(self[0]);
+            }
+        });
+        self[0] = t;
+        if (!t.isDone()) {
+            running.add(t);
+        }
+        if (command instanceof TaskFuture<?> f) {
+            f.bind(t);
+        }
+    }
+
+    // The submit and invoke methods are AbstractExecutorService's (newTaskFor + execute); these
+    // overrides only name the call and the argument when it is null, as every simloop API does.
+
+    @Override
+    public Future<?> submit(Runnable task) {
+        return super.submit(nonNull(task, "submit", "task"));
+    }
+
+    @Override
+    public <T> Future<T> submit(Runnable task, T result) {
+        return super.submit(nonNull(task, "submit", "task"), result);
+    }
+
+    @Override
+    public <T> Future<T> submit(Callable<T> task) {
+        return super.submit(nonNull(task, "submit", "task"));
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        return super.invokeAll(nonNullTasks(tasks, "invokeAll"));
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        return super.invokeAll(nonNullTasks(tasks, "invokeAll"), timeout, nonNull(unit, "invokeAll", "unit"));
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        return super.invokeAny(nonNullTasks(tasks, "invokeAny"));
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return super.invokeAny(nonNullTasks(tasks, "invokeAny"), timeout, nonNull(unit, "invokeAny", "unit"));
+    }
+
+    private <A> A nonNull(A arg, String call, String name) {
+        return Objects.requireNonNull(arg, "ExecutorService." + call + " (" + origin + "): " + name);
+    }
+
+    private <C extends Collection<?>> C nonNullTasks(C tasks, String call) {
+        nonNull(tasks, call, "tasks");
+        for (Object t : tasks) {
+            nonNull(t, call, "an element of tasks");
+        }
+        return tasks;
+    }
+
+    private void finished(Task<?> t) {
+        running.remove(t);
+        if (shutdown && running.isEmpty()) {
+            terminated.set();
+        }
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Callable<T> callable) {
+        return new TaskFuture<>(callable, origin);
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
+        return new TaskFuture<>(() -> {
+            runnable.run();
+            return value;
+        }, origin);
+    }
+
+    @Override
+    public void shutdown() {
+        Current.task("ExecutorService.shutdown (" + origin + ")");
+        shutdown = true;
+        if (running.isEmpty()) {
+            terminated.set();
+        }
+    }
+
+    /**
+     * Shuts down and cancels every running task (each raises {@code Cancelled} at its next checkpoint,
+     * or is interrupted where it waits in JDK code).
+     *
+     * @return an empty list: no work waits unstarted
+     */
+    @Override
+    public List<Runnable> shutdownNow() {
+        shutdown();
+        for (Task<?> t : new ArrayList<>(running)) {
+            t.cancel();
+        }
+        return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return shutdown && running.isEmpty();
+    }
+
+    /** Waits, in loop time, for every task to finish after a shutdown. A checkpoint. */
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+        Objects.requireNonNull(unit, "ExecutorService.awaitTermination (" + origin + "): unit");
+        CancelScope.moveOnAfter(Duration.ofNanos(Math.max(0, unit.toNanos(timeout))), () -> {
+            terminated.await();
+            return Boolean.TRUE;
+        });
+        return terminated.isSet();
+    }
+
+    /**
+     * Shuts down and waits for every task. When the calling task is cancelled meanwhile, cancels
+     * them, waits for them shielded, and raises the {@code Cancelled}: nothing outlives the call.
+     */
+    @Override
+    public void close() {
+        shutdown();
+        try {
+            terminated.await();
+        } catch (Cancelled c) {
+            shutdownNow();
+            CancelScope.shielded(() -> {
+                terminated.await();
+                return null;
+            });
+            throw c;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ExecutorService of " + origin + (shutdown ? " (shut down, " : " (") + running.size() + " running)";
+    }
+
+    /**
+     * A future whose work runs as a task: {@code get} waits in simloop on an event the work sets.
+     * A cancel marks the future cancelled at once (as {@code FutureTask} does) and, with
+     * {@code mayInterruptIfRunning}, cancels the task.
+     */
+    static final class TaskFuture<T> implements RunnableFuture<T> {
+        private final Callable<T> work;
+        private final String origin;
+        /** Set when the future is done; named after its task once spawned, for deadlock reports. */
+        private Event done;
+        private State state = State.RUNNING;
+        private T value;
+        private Throwable failure;
+        /** The task running the work, once spawned. */
+        Task<?> task;
+
+        TaskFuture(Callable<T> work, String origin) {
+            this.work = work;
+            this.origin = origin;
+        }
+
+        void bind(Task<?> t) {
+            task = t;
+            done();
+        }
+
+        private Event done() {
+            if (done == null) {
+                done = new Event(task == null ? "future" : "future of " + task.name());
+            }
+            return done;
+        }
+
+        @Override
+        public void run() {
+            if (task == null) {
+                task = Loop.currentTask(); // run through a wrapper (invokeAny's completion service): cancel finds it
+            }
+            if (state != State.RUNNING) {
+                return; // cancelled before it ran
+            }
+            try {
+                T v = work.call();
+                complete(State.SUCCESS, v, null);
+            } catch (Throwable e) {
+                if (e instanceof CancellationException || e instanceof InterruptedException) {
+                    try {
+                        Loop.checkpointIfCancelled(); // is it the task's own cancellation? Then the task ends cancelled
+                    } catch (Cancelled c) {
+                        complete(State.CANCELLED, null, null);
+                        throw c;
+                    }
+                }
+                complete(State.FAILED, null, e);
+            }
+        }
+
+        private void complete(State s, T v, Throwable f) {
+            if (state != State.RUNNING) {
+                return;
+            }
+            state = s;
+            value = v;
+            failure = f;
+            done().set();
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            if (state != State.RUNNING) {
+                return false;
+            }
+            complete(State.CANCELLED, null, null);
+            if (mayInterruptIfRunning && task != null && !task.isDone()) {
+                task.cancel();
+            }
+            return true;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return state == State.CANCELLED;
+        }
+
+        @Override
+        public boolean isDone() {
+            return state != State.RUNNING;
+        }
+
+        @Override
+        public State state() {
+            return state;
+        }
+
+        @Override
+        public T get() throws ExecutionException {
+            Current.task("Future.get (" + origin + ")");
+            done().await();
+            return outcome();
+        }
+
+        /** Waits at most {@code timeout} of loop time. */
+        @Override
+        public T get(long timeout, TimeUnit unit) throws ExecutionException, TimeoutException {
+            Objects.requireNonNull(unit, "Future.get (" + origin + "): unit");
+            Current.task("Future.get (" + origin + ")");
+            CancelScope.moveOnAfter(Duration.ofNanos(Math.max(0, unit.toNanos(timeout))), () -> {
+                done().await();
+                return Boolean.TRUE;
+            });
+            if (!isDone()) {
+                throw new TimeoutException("Future.get (" + origin + "): not done after " + timeout + " "
+                        + unit.name().toLowerCase(java.util.Locale.ROOT) + " of loop time");
+            }
+            return outcome();
+        }
+
+        private T outcome() throws ExecutionException {
+            return switch (state) {
+                case SUCCESS -> value;
+                case FAILED -> throw new ExecutionException(failure);
+                case CANCELLED -> throw new CancellationException("Future.get (" + origin + "): the work was cancelled");
+                case RUNNING -> throw new IllegalStateException("not done");
+            };
+        }
+
+        @Override
+        public T resultNow() {
+            if (state != State.SUCCESS) {
+                throw new IllegalStateException("Future.resultNow: the future's state is " + state + ", not SUCCESS");
+            }
+            return value;
+        }
+
+        @Override
+        public Throwable exceptionNow() {
+            if (state != State.FAILED) {
+                throw new IllegalStateException("Future.exceptionNow: the future's state is " + state + ", not FAILED");
+            }
+            return failure;
+        }
+
+        @Override
+        public String toString() {
+            return "Future of " + origin + " (" + state + (task == null ? "" : ", task '" + task.name() + "'") + ")";
+        }
+    }
+}

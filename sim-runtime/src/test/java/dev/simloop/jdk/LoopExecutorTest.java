@@ -1,0 +1,296 @@
+package dev.simloop.jdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simloop.Cancelled;
+import dev.simloop.DeadlockDetected;
+import dev.simloop.Loop;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.TaskGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+/** Issue 14, item 2: Loop.executor() and TaskGroup.executor(). */
+class LoopExecutorTest {
+
+    private static Callable<Integer> after(long seconds, int value) {
+        return () -> {
+            Loop.sleep(Duration.ofSeconds(seconds));
+            return value;
+        };
+    }
+
+    @Test
+    void submitRunsTheWorkAsTasksAndGetWaitsInLoopTime() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            Future<Integer> a = ex.submit(after(3, 1));
+            Future<Integer> b = ex.submit(after(5, 2));
+            int sum = a.get() + b.get();
+            return sum + " at " + Loop.nanoTime() + ", in a task: " + ex.submit(() -> Loop.inLoop()).get();
+        });
+        assertThat(r.value()).isEqualTo("3 at 5000000000, in a task: true");
+    }
+
+    @Test
+    void inRealModeACompletableFutureChainOnTheExecutorRunsAsTasks() {
+        String v = Loop.run(() -> {
+            ExecutorService ex = Loop.executor();
+            java.util.concurrent.CompletableFuture<Integer> a = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> Loop.currentTask().name().startsWith("task-") ? 20 : 0, ex)
+                    .thenApplyAsync(x -> x + 1, ex);
+            java.util.concurrent.CompletableFuture<Integer> b = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> 21, ex);
+            return a.thenCombine(b, (x, y) -> x + y).get() + " " + Loop.inLoop();
+        });
+        assertThat(v).isEqualTo("42 true");
+    }
+
+    @Test
+    void theDeterminismCheckFindsOneRunPerSeedThroughExecutorsFuturesAndFactoryThreads() {
+        SimResult<Integer> r = Simulation.builder().seed(3).checkDeterminism(true).run(() -> {
+            ExecutorService ex = Loop.executor();
+            int[] shared = {0};
+            java.util.concurrent.CompletableFuture<Integer> chain = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> shared[0]++, ex).thenApplyAsync(x -> x + shared[0]++, ex);
+            try (ExecutorService threads = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                    Loop.threadFactory())) {
+                threads.submit(() -> {
+                    Thread.yield();
+                    shared[0] += 10;
+                });
+            }
+            return chain.join() * 100 + shared[0];
+        });
+        assertThat(r.failed()).as(String.valueOf(r.failure())).isFalse();
+    }
+
+    @Test
+    void aSubmittedFailureStaysInItsFutureAndAnExecutedOneFailsTheGroup() {
+        SimResult<Object> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            Future<Object> f = ex.submit(() -> {
+                throw new IllegalArgumentException("in the future");
+            });
+            assertThatThrownBy(f::get).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(IllegalArgumentException.class).hasMessage("in the future");
+            assertThat(f.state()).isEqualTo(Future.State.FAILED);
+            return TaskGroup.with(tg -> {
+                tg.executor().execute(() -> {
+                    throw new IllegalStateException("executed");
+                });
+                Loop.sleep(Duration.ofSeconds(1));
+                return "not reached";
+            });
+        });
+        assertThat(r.failure()).isInstanceOf(IllegalStateException.class).hasMessage("executed");
+        assertThat(r.virtualTime()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void invokeAllAndInvokeAnyRunEveryCallableAsATask() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            List<Integer> all = new ArrayList<>();
+            for (Future<Integer> f : ex.invokeAll(List.of(after(2, 1), after(1, 2), after(3, 3)))) {
+                all.add(f.get());
+            }
+            long t1 = Loop.nanoTime();
+            int any = ex.invokeAny(List.of(after(5, 10), after(4, 20)));
+            return all + " at " + t1 + ", any " + any + " at " + Loop.nanoTime();
+        });
+        assertThat(r.value()).isEqualTo("[1, 2, 3] at 3000000000, any 20 at 7000000000");
+        assertThat(r.virtualTime()).as("invokeAny cancelled the slower task").isEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void aTimedGetTimesOutInLoopTime() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            Future<Integer> f = ex.submit(after(10, 1));
+            try {
+                f.get(4, TimeUnit.SECONDS);
+                return "no timeout";
+            } catch (TimeoutException e) {
+                return e.getMessage() + " / " + Loop.nanoTime() + " / then " + f.get() + " at " + Loop.nanoTime();
+            }
+        });
+        assertThat(r.value()).isEqualTo("Future.get (Loop.executor()): not done after 4 seconds of loop time "
+                + "/ 4000000000 / then 1 at 10000000000");
+    }
+
+    @Test
+    void shutdownRejectsNewWorkAndAwaitTerminationWaitsInLoopTime() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            ex.submit(after(6, 1));
+            ex.shutdown();
+            assertThatThrownBy(() -> ex.submit(after(1, 2))).isInstanceOf(RejectedExecutionException.class)
+                    .hasMessageStartingWith("ExecutorService.execute (Loop.executor()): the executor has been shut down");
+            boolean early = ex.awaitTermination(2, TimeUnit.SECONDS);
+            long t = Loop.nanoTime();
+            boolean late = ex.awaitTermination(1, TimeUnit.DAYS);
+            return early + " at " + t + ", " + late + " at " + Loop.nanoTime() + ", terminated " + ex.isTerminated();
+        });
+        assertThat(r.value()).isEqualTo("false at 2000000000, true at 6000000000, terminated true");
+    }
+
+    @Test
+    void shutdownNowCancelsEveryRunningTask() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            Future<Integer> f = ex.submit(after(100, 1));
+            List<String> log = new ArrayList<>();
+            ex.execute(() -> {
+                try {
+                    Loop.sleep(Duration.ofSeconds(100));
+                } catch (Cancelled c) {
+                    log.add("cancelled at " + Loop.nanoTime());
+                    throw c;
+                }
+            });
+            Loop.sleep(Duration.ofSeconds(1));
+            List<Runnable> unstarted = ex.shutdownNow();
+            ex.close();
+            return log + " " + unstarted + " " + f.isCancelled() + " at " + Loop.nanoTime();
+        });
+        assertThat(r.value()).isEqualTo("[cancelled at 1000000000] [] true at 1000000000");
+    }
+
+    @Test
+    void closeWaitsForEveryTask() {
+        SimResult<Long> r = Simulation.run(1, () -> {
+            try (ExecutorService ex = Loop.executor()) {
+                ex.submit(after(7, 1));
+                ex.execute(() -> Loop.sleep(Duration.ofSeconds(3)));
+            }
+            return Loop.nanoTime();
+        });
+        assertThat(r.value()).isEqualTo(7_000_000_000L);
+    }
+
+    @Test
+    void aCancelledCloseCancelsTheTasksAndWaitsForThem() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            List<String> log = new ArrayList<>();
+            try {
+                TaskGroup.withTimeout(Duration.ofSeconds(2), tg -> {
+                    try (ExecutorService ex = Loop.executor()) {
+                        ex.execute(() -> {
+                            try {
+                                Loop.sleep(Duration.ofSeconds(50));
+                            } finally {
+                                log.add("task ended at " + Loop.nanoTime());
+                            }
+                        });
+                    } finally {
+                        log.add("close ended at " + Loop.nanoTime());
+                    }
+                    return null;
+                });
+                return "not timed out";
+            } catch (dev.simloop.DeadlineExceeded e) {
+                return log.toString();
+            }
+        });
+        assertThat(r.value()).isEqualTo("[task ended at 2000000000, close ended at 2000000000]");
+    }
+
+    @Test
+    void futureCancelCancelsItsTask() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            List<String> log = new ArrayList<>();
+            Future<Integer> f = ex.submit(() -> {
+                try {
+                    Loop.sleep(Duration.ofSeconds(9));
+                    return 1;
+                } catch (Cancelled c) {
+                    log.add("task cancelled at " + Loop.nanoTime());
+                    throw c;
+                }
+            });
+            Loop.sleep(Duration.ofSeconds(1));
+            boolean cancelled = f.cancel(true);
+            assertThatThrownBy(f::get).isInstanceOf(CancellationException.class).isNotInstanceOf(Cancelled.class)
+                    .hasMessage("Future.get (Loop.executor()): the work was cancelled");
+            ex.close();
+            return cancelled + " " + f.state() + " " + log;
+        });
+        assertThat(r.value()).isEqualTo("true CANCELLED [task cancelled at 1000000000]");
+    }
+
+    @Test
+    void nullArgumentsAreRejectedNamingTheCallAndTheArgument() {
+        SimResult<List<String>> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            List<String> messages = new ArrayList<>();
+            List<Runnable> calls = List.of(
+                    () -> ex.execute(null),
+                    () -> ex.submit((Runnable) null),
+                    () -> ex.submit((Callable<Integer>) null),
+                    () -> ex.submit(null, 1),
+                    () -> call(() -> ex.invokeAll(null)),
+                    () -> call(() -> ex.invokeAll(java.util.Arrays.asList(after(1, 1), null))),
+                    () -> call(() -> ex.invokeAny(null)),
+                    () -> call(() -> ex.invokeAll(List.of(after(1, 1)), 1, null)),
+                    () -> call(() -> ex.awaitTermination(1, null)),
+                    () -> Loop.threadFactory().newThread(null));
+            for (Runnable c : calls) {
+                try {
+                    c.run();
+                    messages.add("no exception");
+                } catch (NullPointerException e) {
+                    messages.add(e.getMessage());
+                }
+            }
+            return messages;
+        });
+        assertThat(r.value()).containsExactly(
+                "ExecutorService.execute (Loop.executor()): command",
+                "ExecutorService.submit (Loop.executor()): task",
+                "ExecutorService.submit (Loop.executor()): task",
+                "ExecutorService.submit (Loop.executor()): task",
+                "ExecutorService.invokeAll (Loop.executor()): tasks",
+                "ExecutorService.invokeAll (Loop.executor()): an element of tasks",
+                "ExecutorService.invokeAny (Loop.executor()): tasks",
+                "ExecutorService.invokeAll (Loop.executor()): unit",
+                "ExecutorService.awaitTermination (Loop.executor()): unit",
+                "ThreadFactory.newThread (Loop.threadFactory()): r");
+    }
+
+    private static void call(Callable<?> c) {
+        try {
+            c.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aGetThatCanNeverReturnIsADeadlockThatNamesTheFuture() {
+        SimResult<Object> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            Future<?>[] other = new Future<?>[1];
+            Future<Object> a = ex.submit(() -> other[0].get());
+            other[0] = ex.submit(() -> a.get());
+            return a.get();
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class).hasMessageContaining(
+                "task 'main' waits for Event 'future of task-1' (not set, 2 waiting)");
+    }
+}
