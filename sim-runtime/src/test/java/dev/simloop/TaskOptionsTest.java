@@ -123,8 +123,15 @@ class TaskOptionsTest {
             });
             return null;
         }));
-        assertThat(log).containsExactly("beat", "beat", "beat", "job done",
-                mode.simulated() ? "background cancelled at 3500000000" : "background cancelled");
+        if (mode.simulated()) {
+            assertThat(log).containsExactly("beat", "beat", "beat", "job done", "background cancelled at 3500000000");
+        } else {
+            // On the wall clock how many beats fit before the job wakes depends on the machine's load
+            // (each sleep starts late by the last one's wake-up latency); the exact count is the simulated
+            // row's. What must hold in real time too: only beats before the job is done, then the cancel.
+            assertThat(log).endsWith("job done", "background cancelled");
+            assertThat(log.subList(0, log.size() - 2)).containsOnly("beat");
+        }
     }
 
     @ParameterizedTest
