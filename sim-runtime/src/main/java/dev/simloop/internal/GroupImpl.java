@@ -196,11 +196,7 @@ public final class GroupImpl implements WaitTarget {
 
     /** Spawns a child; see {@link Scheduler#spawnTask}. */
     public <T> TaskImpl<T> spawn(String name, ThrowingSupplier<T> fn, StartState start, String call) {
-        TaskImpl<?> me = Current.task(call);
-        SyncRun.checkMayBlock(me);
-        if (me.loop != loop) {
-            throw new IllegalStateException(call + ": this task group belongs to another loop");
-        }
+        callerOnThisLoop(call);
         if (closed) {
             throw new IllegalStateException(call + ": the task group has finished (its body and all its tasks "
                     + "are done); spawn only while the body runs or while the group waits for its tasks");
@@ -213,11 +209,7 @@ public final class GroupImpl implements WaitTarget {
      * {@link ThreadTasks}); the same checks as {@link #spawn}.
      */
     TaskImpl<Void> adopt(Thread thread, String name, Runnable body, String call) {
-        TaskImpl<?> me = Current.task(call);
-        SyncRun.checkMayBlock(me);
-        if (me.loop != loop) {
-            throw new IllegalStateException(call + ": this task group belongs to another loop");
-        }
+        callerOnThisLoop(call);
         if (closed) {
             throw new IllegalStateException(call + ": the task group has finished (its body and all its tasks "
                     + "are done), so it cannot take the thread as a task; start threads only while the group's body "
@@ -231,12 +223,17 @@ public final class GroupImpl implements WaitTarget {
 
     /** Cancels the body and every current and future child. */
     public void cancel(String call) {
+        callerOnThisLoop(call);
+        CancelScopeTree.cancel(loop, scope, CancelReason.EXPLICIT);
+    }
+
+    /** The checks every call on a group makes: a task of this group's loop, which may block. */
+    private void callerOnThisLoop(String call) {
         TaskImpl<?> me = Current.task(call);
         SyncRun.checkMayBlock(me);
         if (me.loop != loop) {
             throw new IllegalStateException(call + ": this task group belongs to another loop");
         }
-        CancelScopeTree.cancel(loop, scope, CancelReason.EXPLICIT);
     }
 
     void childStarted(TaskImpl<?> t) {
