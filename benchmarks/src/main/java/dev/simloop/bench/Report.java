@@ -124,7 +124,7 @@ public final class Report {
         String h = String.format(Locale.ROOT, "%-36s %-38s %18s  %-40s %18s %8s %10s  %-16s %s", "benchmark", "simloop",
                 "ns/op", "baseline (same run)", "ns/op", "ratio", "B/op", "target", "met");
         out.append(h).append('\n').append("-".repeat(h.length())).append('\n');
-        for (Row row : ROWS) {
+        for (Row row : java.util.stream.Stream.concat(ROWS.stream(), UserPathRows.ROWS.stream()).toList()) {
             Figure f = figs.get(row.bench());
             Figure base = figs.get(row.baseline());
             if (f == null || base == null) {
@@ -139,7 +139,7 @@ public final class Report {
                 case "speed-up >= 1.8" -> 1 / ratio >= 1.8 ? "yes" : "NO";
                 case ">= 100,000/s" -> 1e9 / f.score() >= 100_000 ? "yes" : "NO";
                 case ">= 1,000,000/s" -> 1e9 / f.score() >= 1_000_000 ? "yes" : "NO";
-                default -> "";
+                default -> UserPathRows.met(row.target(), ratio, f.score());
             };
             out.append(String.format(Locale.ROOT, "%-36s %-38s %18s  %-40s %18s %7.2fx %10.1f  %-16s %s%n", row.what(),
                     row.bench(), fmt(f), row.baseline(), fmt(base), ratio, f.allocNorm(), row.target(), met));
@@ -154,6 +154,7 @@ public final class Report {
                         st, 1e9 / ex.score(), 1e9 / bare.score(), ex.score() - bare.score()));
             }
         }
+        out.append(UserPathRows.rates(figs));
         Figure sl = figs.get("TimerBench.sleepers");
         Figure cp = figs.get("TimerBench.checkpointers");
         if (sl != null && cp != null) {
@@ -203,6 +204,8 @@ public final class Report {
             System.out.print(TimeToBug.table(TimeToBug.STARTS, TimeToBug.CAP));
             System.out.println();
             System.out.print(parkedTasksInChildJvm());
+            System.out.println();
+            System.out.print(FirstSimulation.table(7));
         }
         System.out.printf(Locale.ROOT, "%nreport took %.0f s%n", (System.nanoTime() - t0) / 1e9);
     }
