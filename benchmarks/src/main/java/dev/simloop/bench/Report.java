@@ -23,7 +23,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * measured in the same run, then the time-to-bug table and the scale figure (in a child JVM).
  *
  * <p>Arguments: {@code quick} (default: 1 fork, 3 x 1 s warm-up, 3 x 1 s measurement) or {@code full}
- * (2 forks, 5 x 2 s + 5 x 2 s); optionally {@code jmh-only} to skip time-to-bug and scale.
+ * (2 forks, 5 x 2 s + 5 x 2 s); optionally {@code jmh-only} to skip time-to-bug and scale, or
+ * {@code only=REGEX} to run only the benchmarks JMH's include pattern selects (and nothing else);
+ * {@code first-run} prints only {@link FirstSimulation}'s figures.
  */
 public final class Report {
     /** The JVM flags every forked benchmark JVM needs. */
@@ -86,8 +88,13 @@ public final class Report {
     }
 
     static Map<String, Figure> runJmh(boolean full) throws RunnerException {
+        return runJmh(full, "dev\\.simloop\\.bench\\..*Bench\\.");
+    }
+
+    /** @param include JMH's include pattern: which benchmarks run */
+    static Map<String, Figure> runJmh(boolean full, String include) throws RunnerException {
         ChainedOptionsBuilder b = new OptionsBuilder()
-                .include("dev\\.simloop\\.bench\\..*Bench\\.")
+                .include(include)
                 .jvmArgsAppend(JVM_FLAGS)
                 .addProfiler(GCProfiler.class)
                 .param("strategy", exploredStrategies())
@@ -190,9 +197,15 @@ public final class Report {
 
     public static void main(String[] args) throws Exception {
         boolean full = List.of(args).contains("full");
-        boolean jmhOnly = List.of(args).contains("jmh-only");
+        if (List.of(args).contains("first-run")) {
+            System.out.print(FirstSimulation.table(7));
+            return;
+        }
+        String only = List.of(args).stream().filter(a -> a.startsWith("only=")).map(a -> a.substring(5)).findFirst()
+                .orElse(null);
+        boolean jmhOnly = List.of(args).contains("jmh-only") || only != null;
         long t0 = System.nanoTime();
-        Map<String, Figure> figs = runJmh(full);
+        Map<String, Figure> figs = only == null ? runJmh(full) : runJmh(full, only);
         StringBuilder out = new StringBuilder();
         out.append("\n==== simloop benchmarks (").append(full ? "full" : "quick").append(", JDK ")
                 .append(System.getProperty("java.vm.version")).append(", ")

@@ -239,7 +239,8 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         }
 
         void run() throws InterruptedException {
-            runs = new OrderedRuns<>(cfg.parallelism(), this::take, this::runOne, this::commit, this::stopHandOut);
+            runs = new OrderedRuns<>(cfg.parallelism(), this::take, this::runCarryingChecked, this::commit,
+                    this::stopHandOut);
             if (cfg.parallelism() == 1) {
                 onOneDriver();
             } else {
@@ -260,6 +261,8 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 runs.runOnDrivers(caller -> stopFromTestThread());
             } catch (Runaway r) {
                 ranAway(r);
+            } catch (CheckedCarrier c) {
+                throw sneaky(c.getCause()); // a lifecycle method's checked exception, as JUnit's thread would have thrown it
             }
         }
 
@@ -332,7 +335,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             }
             for (Throwable f : failures) {
                 if (f != null) {
-                    throw sneaky(f);
+                    throw sneaky(f instanceof CheckedCarrier c ? c.getCause() : f);
                 }
             }
         }
@@ -373,6 +376,20 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 i++;
             }
             return i;
+        }
+
+        /**
+         * {@link #runOne}, with a checked exception of a lifecycle method carried unchecked (the
+         * driver's call would wrap it), to be thrown unchanged on JUnit's thread.
+         */
+        private Judged runCarryingChecked(Job job) {
+            try {
+                return runOne(job);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new CheckedCarrier(t);
+            }
         }
 
         /** Runs one schedule (on a worker's thread) and judges it. */

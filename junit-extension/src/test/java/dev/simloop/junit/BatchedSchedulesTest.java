@@ -47,6 +47,15 @@ class BatchedSchedulesTest {
     }
 
     @Test
+    void aCheckedExceptionOfALaterSchedulesBeforeEachFailsTheTestUnwrapped() {
+        BatchFixtures.CheckedExceptionInALaterBeforeEach.SET_UPS.set(0);
+        Throwable t = SimulatedLoopExtensionTest.onlyFailure(
+                SimulatedLoopExtensionTest.run(BatchFixtures.CheckedExceptionInALaterBeforeEach.class));
+        assertThat(t).isExactlyInstanceOf(java.io.IOException.class).hasMessage("no fixture for the second schedule");
+        assertThat(BatchFixtures.CheckedExceptionInALaterBeforeEach.SET_UPS).hasValue(2);
+    }
+
+    @Test
     void eachSchedulesBeforeEachAndAfterEachRunOnOneThread() {
         SimulatedLoopExtensionTest.run(BatchFixtures.ThreadLocalAcrossTheLifecycle.class).testEvents()
                 .assertStatistics(s -> s.succeeded(1).failed(0));
