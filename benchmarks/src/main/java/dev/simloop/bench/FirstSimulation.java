@@ -33,6 +33,7 @@ public final class FirstSimulation {
             System.out.print(table(7));
             return;
         }
+        long start = System.nanoTime();
         switch (args[0]) {
             case "empty" -> {
             }
@@ -48,6 +49,22 @@ public final class FirstSimulation {
             default -> throw new IllegalArgumentException("FirstSimulation: unknown program " + args[0]
                     + "; one of " + PROGRAMS);
         }
+        System.out.println(IN_MAIN + (System.nanoTime() - start));
+    }
+
+    /** What a child prints before the nanos its program took inside main (class loading of the program included). */
+    private static final String IN_MAIN = "in-main-nanos ";
+
+    /** A child's whole-process and in-main times, in ms. */
+    record Times(double process, double inMain) {
+    }
+
+    private static String describe(String program) {
+        return switch (program) {
+            case "empty" -> "empty main";
+            case "sts" -> "first StructuredTaskScope fork+join";
+            default -> "first Simulation.run (lost-update kernel)";
+        };
     }
 
     private static void check(boolean ok) {
@@ -57,24 +74,34 @@ public final class FirstSimulation {
     }
 
     /** @return the median wall time in ms of each program's whole process, over {@code rounds} rounds */
-    static Map<String, Double> medians(int rounds) throws Exception {
-        Map<String, double[]> times = new LinkedHashMap<>();
-        PROGRAMS.forEach(p -> times.put(p, new double[rounds]));
+    static Map<String, Times> medians(int rounds) throws Exception {
+        Map<String, double[]> process = new LinkedHashMap<>();
+        Map<String, double[]> inMain = new LinkedHashMap<>();
+        PROGRAMS.forEach(p -> {
+            process.put(p, new double[rounds]);
+            inMain.put(p, new double[rounds]);
+        });
         for (int r = 0; r < rounds; r++) {
             for (String p : PROGRAMS) {
-                times.get(p)[r] = runChild(p);
+                Times t = runChild(p);
+                process.get(p)[r] = t.process();
+                inMain.get(p)[r] = t.inMain();
             }
         }
-        Map<String, Double> out = new LinkedHashMap<>();
-        times.forEach((p, t) -> {
-            Arrays.sort(t);
-            out.put(p, t[t.length / 2]);
-        });
+        Map<String, Times> out = new LinkedHashMap<>();
+        for (String p : PROGRAMS) {
+            out.put(p, new Times(median(process.get(p)), median(inMain.get(p))));
+        }
         return out;
     }
 
-    /** @return the wall time in ms from starting a child JVM that runs {@code program} to its exit */
-    static double runChild(String program) throws Exception {
+    private static double median(double[] t) {
+        Arrays.sort(t);
+        return t[t.length / 2];
+    }
+
+    /** @return the wall time from starting a child JVM that runs {@code program} to its exit, and its time in main */
+    static Times runChild(String program) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of(Report.JVM_FLAGS));
@@ -90,21 +117,25 @@ public final class FirstSimulation {
         if (rc != 0) {
             throw new IllegalStateException("FirstSimulation " + program + " exited " + rc + ":\n" + out);
         }
-        return ms;
+        double inMain = out.lines().filter(l -> l.startsWith(IN_MAIN)).mapToDouble(
+                l -> Long.parseLong(l.substring(IN_MAIN.length()).strip()) / 1e6).findFirst().orElse(Double.NaN);
+        return new Times(ms, inMain);
     }
 
     /** @return the first-simulation figures, as the report prints them */
     static String table(int rounds) throws Exception {
-        Map<String, Double> m = medians(rounds);
-        double empty = m.get("empty");
-        double sim = m.get("simulation");
+        Map<String, Times> m = medians(rounds);
+        double empty = m.get("empty").process();
+        double sim = m.get("simulation").process();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "First run in a fresh JVM (whole process, median of %d, JVM flags as the benchmarks'):%n", rounds));
-        sb.append(String.format(Locale.ROOT, "  empty main:                          %6.0f ms%n", empty));
-        sb.append(String.format(Locale.ROOT, "  first StructuredTaskScope fork+join: %6.0f ms (%+.0f ms over the empty main)%n",
-                m.get("sts"), m.get("sts") - empty));
-        sb.append(String.format(Locale.ROOT, "  first Simulation.run (lost-update kernel): %6.0f ms (%+.0f ms over the empty main)"
-                + "  target <= 150 ms: %s%n", sim, sim - empty, sim <= 150 ? "yes" : "NO"));
+                "First run in a fresh JVM (median of %d child JVMs each, JVM flags as the benchmarks'):%n", rounds));
+        sb.append(String.format(Locale.ROOT, "  %-43s %8s %15s %12s%n", "program", "process", "over empty main", "in main"));
+        for (String p : PROGRAMS) {
+            Times t = m.get(p);
+            sb.append(String.format(Locale.ROOT, "  %-43s %5.0f ms %12.0f ms %9.1f ms%n", describe(p), t.process(),
+                    t.process() - empty, t.inMain()));
+        }
+        sb.append(String.format(Locale.ROOT, "  first simulation, whole process <= 150 ms: %s%n", sim <= 150 ? "yes" : "NO"));
         return sb.toString();
     }
 }

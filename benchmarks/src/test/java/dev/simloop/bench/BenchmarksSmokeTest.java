@@ -75,7 +75,8 @@ class BenchmarksSmokeTest {
 
     @Test
     void firstSimulationChildRuns() throws Exception {
-        assertTrue(FirstSimulation.runChild("simulation") > 0);
+        FirstSimulation.Times t = FirstSimulation.runChild("simulation");
+        assertTrue(t.process() > 0 && t.inMain() > 0 && t.inMain() < t.process(), t.toString());
     }
 
     @Test
