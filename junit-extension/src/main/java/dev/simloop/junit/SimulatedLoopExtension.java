@@ -11,13 +11,11 @@ import dev.simloop.Simulation;
 import dev.simloop.ThrowingSupplier;
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import dev.simloop.internal.LoopStopper;
@@ -212,8 +210,8 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         /** The strategy as {@link SimulationContext#strategy()} says it; the same for every schedule. */
         private final String strategyText;
         final Progress progress;
-        /** The loop of the schedule running now (or the last one), for a stop from the test thread. */
-        private volatile Scheduler running;
+        /** The loops of the runs going on now, by their context (one per run), for a stop from the test thread. */
+        private final Map<SimulationContext, Scheduler> running = new java.util.concurrent.ConcurrentHashMap<>();
         /** Set when a runaway task kept the driver: results the driver still commits are dropped. Guarded by the runs. */
         private boolean abandoned;
         private OrderedRuns<Job, Judged> runs;
@@ -241,22 +239,18 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         void run() throws InterruptedException {
             runs = new OrderedRuns<>(cfg.parallelism(), this::take, this::runCarryingChecked, this::commit,
                     this::stopHandOut);
-            if (cfg.parallelism() == 1) {
-                onOneDriver();
-            } else {
-                onThreads(runs.workers());
-            }
+            onDrivers();
             progress.ended(failed != null ? OrderedRuns.Ending.STOPPED_BY_SINK : runs.ending(), search);
         }
 
         /**
-         * Runs every schedule on one driver thread, one after another, so that no schedule pays a
-         * hand-off between threads: each {@code Simulation} run starts inline on the driver. An
-         * interrupt of the test thread (a {@code @Timeout}) stops the running schedule and the
-         * hand-out; a task that runs away keeps the driver, and the test thread reports that
-         * schedule as it got it.
+         * Runs the schedules on {@link SimulatedLoop#parallelism()} driver threads, each taking one
+         * schedule after another, so that no schedule pays a hand-off between threads: each
+         * {@code Simulation} run starts inline on its driver. An interrupt of the test thread (a
+         * {@code @Timeout}) stops the running schedules and the hand-out; a task that runs away
+         * keeps its driver, and the test thread reports that schedule as it got it.
          */
-        private void onOneDriver() {
+        private void onDrivers() {
             try {
                 runs.runOnDrivers(caller -> stopFromTestThread());
             } catch (Runaway r) {
@@ -266,22 +260,27 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             }
         }
 
-        /** The test thread was interrupted: stop handing out, and stop the schedule that runs. */
+        /** The test thread was interrupted: stop handing out, and stop the schedules that run. */
         private void stopFromTestThread() {
             stopRequested = true;
-            Scheduler loop = running;
-            if (loop != null) {
+            running.values().forEach(Scheduler::requestStop);
+        }
+
+        /**
+         * Called by a run's main task as it starts: remembers its loop under {@code run} until
+         * {@link #left}, and stops it if a stop came first.
+         */
+        void entered(SimulationContext run) {
+            Scheduler loop = LoopStopper.loopOf("@SimulatedLoop");
+            running.put(run, loop);
+            if (stopRequested) {
                 loop.requestStop();
             }
         }
 
-        /** Called by each schedule's main task as it starts: remembers its loop, and stops it if a stop came first. */
-        void entered() {
-            Scheduler loop = LoopStopper.loopOf("@SimulatedLoop");
-            running = loop;
-            if (stopRequested) {
-                loop.requestStop();
-            }
+        /** A run that {@link #entered} has ended. */
+        void left(SimulationContext run) {
+            running.remove(run);
         }
 
         /** @return whether the test thread asked the exploration to stop (a {@code @Timeout} fired) */
@@ -304,43 +303,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             }
         }
 
-        /** Runs the workers on threads of their own; an interrupt of the test thread stops the hand-out. */
-        private void onThreads(List<Callable<Void>> workers) throws InterruptedException {
-            List<Thread> threads = new ArrayList<>();
-            Throwable[] failures = new Throwable[workers.size()];
-            for (int w = 0; w < workers.size(); w++) {
-                int worker = w;
-                threads.add(Thread.ofPlatform().name("simloop-schedules-" + w).start(() -> {
-                    try {
-                        workers.get(worker).call();
-                    } catch (Throwable t) {
-                        failures[worker] = t;
-                    }
-                }));
-            }
-            boolean interrupted = false;
-            for (Thread t : threads) {
-                for (;;) {
-                    try {
-                        t.join();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                        stopRequested = true;
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            for (Throwable f : failures) {
-                if (f != null) {
-                    throw sneaky(f instanceof CheckedCarrier c ? c.getCause() : f);
-                }
-            }
-        }
-
-        /** Set when the test thread is interrupted while parallel workers run (a {@code @Timeout} fired). */
+        /** Set when the test thread is interrupted while the workers run (a {@code @Timeout} fired). */
         private volatile boolean stopRequested;
 
         private boolean stopHandOut() {
@@ -399,10 +362,14 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                     strategyText, cfg.isReplay());
             SimResult<?> r;
             if (job.proceeds()) {
-                r = job.builder().run(body(() -> {
-                    proceeded.set(true);
-                    invocation.proceed();
-                }, this));
+                try {
+                    r = job.builder().run(body(() -> {
+                        proceeded.set(true);
+                        invocation.proceed();
+                    }, this, sim));
+                } finally {
+                    left(sim);
+                }
             } else {
                 r = onFreshInstance(call, fresh, job.builder(), sim, this);
             }
@@ -575,12 +542,13 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
 
     /**
      * Adapts a test body to the root task; checked throwables travel unchecked so the group keeps
-     * them unwrapped. The task first tells {@code exploring} (when not null) which loop it runs in.
+     * them unwrapped. The task first tells {@code exploring} (when not null) which loop the run
+     * {@code run} stands for runs in.
      */
-    private static ThrowingSupplier<Void> body(ThrowingBody body, Exploring exploring) {
+    private static ThrowingSupplier<Void> body(ThrowingBody body, Exploring exploring, SimulationContext run) {
         return () -> {
             if (exploring != null) {
-                exploring.entered();
+                exploring.entered(run);
             }
             try {
                 body.run();
@@ -644,7 +612,14 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                     args[i] = sim; // this schedule's own, as several may run at once
                 }
             }
-            r = builder.run(body(() -> ReflectionSupport.invokeMethod(call.getExecutable(), target, args), exploring));
+            try {
+                r = builder.run(body(() -> ReflectionSupport.invokeMethod(call.getExecutable(), target, args), exploring,
+                        sim));
+            } finally {
+                if (exploring != null) {
+                    exploring.left(sim);
+                }
+            }
         } catch (Throwable t) {
             lifecycleFailure = t;
         }
