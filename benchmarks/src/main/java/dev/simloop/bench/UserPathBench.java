@@ -109,8 +109,25 @@ public class UserPathBench {
     /** Runs {@link UserPathFixtures.JqwikKernel} with {@code tries} tries; @return tests that succeeded (1). */
     static long jqwikProperty(Launcher launcher, int tries) {
         return run(launcher, "jqwik", UserPathFixtures.JqwikKernel.class,
-                Map.of("jqwik.tries.default", Integer.toString(tries), "jqwik.database", "none",
+                Map.of("jqwik.tries.default", Integer.toString(tries), "jqwik.database", JqwikDatabase.FILE,
                         "jqwik.reporting.onlyfailures", "true"));
+    }
+
+    /** jqwik's failure database, in a temporary directory (not the working directory's .jqwik-database). */
+    private static final class JqwikDatabase {
+        static final String FILE = create();
+
+        private static String create() {
+            try {
+                Path dir = Files.createTempDirectory("simloop-bench-jqwik");
+                dir.toFile().deleteOnExit();
+                Path file = dir.resolve("jqwik-database");
+                file.toFile().deleteOnExit();
+                return file.toString();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     private static long run(Launcher launcher, String engine, Class<?> testClass, Map<String, String> params) {
