@@ -10,7 +10,6 @@ import dev.simloop.internal.ReplayPicker;
 import dev.simloop.internal.Runaway;
 import dev.simloop.internal.WidthRecorder;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -375,6 +374,19 @@ public final class Simulation {
         return new Result<>(null, outcome, strategy, policy, seed, null);
     }
 
+    static {
+        dev.simloop.internal.RanAway.register(new RanAwayResults());
+    }
+
+    /** What the JUnit extension's batched schedules get for a run that ran away (see {@code RanAway}). */
+    private static final class RanAwayResults implements dev.simloop.internal.RanAway.Results {
+        @Override
+        public SimResult<?> of(Builder builder, RunOutcome outcome) {
+            BuilderImpl b = (BuilderImpl) builder;
+            return resultOf(outcome, b.strategy.forSeed(b.seed), b.priorityPolicy, b.seed);
+        }
+    }
+
     /** @return the raw digest of a result made here (cheaper than parsing {@code traceDigest()}) */
     static long rawDigest(SimResult<?> r) {
         return r instanceof Result<?> res ? res.outcome.digest() : Long.parseUnsignedLong(r.traceDigest(), 16);
@@ -488,7 +500,8 @@ public final class Simulation {
 
         @Override
         public String traceDigest() {
-            return String.format(Locale.ROOT, "%016x", outcome.digest());
+            String hex = Long.toHexString(outcome.digest()); // as %016x, without a Formatter per call
+            return hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
         }
 
         @Override

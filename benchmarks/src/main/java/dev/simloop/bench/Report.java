@@ -23,7 +23,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * measured in the same run, then the time-to-bug table and the scale figure (in a child JVM).
  *
  * <p>Arguments: {@code quick} (default: 1 fork, 3 x 1 s warm-up, 3 x 1 s measurement) or {@code full}
- * (2 forks, 5 x 2 s + 5 x 2 s); optionally {@code jmh-only} to skip time-to-bug and scale.
+ * (2 forks, 5 x 2 s + 5 x 2 s); optionally {@code jmh-only} to skip time-to-bug and scale, or
+ * {@code only=REGEX} to run only the benchmarks JMH's include pattern selects (and nothing else);
+ * {@code first-run} prints only {@link FirstSimulation}'s figures.
  */
 public final class Report {
     /** The JVM flags every forked benchmark JVM needs. */
@@ -90,8 +92,13 @@ public final class Report {
     }
 
     static Map<String, Figure> runJmh(boolean full) throws RunnerException {
+        return runJmh(full, "dev\\.simloop\\.bench\\..*Bench\\.");
+    }
+
+    /** @param include JMH's include pattern: which benchmarks run */
+    static Map<String, Figure> runJmh(boolean full, String include) throws RunnerException {
         ChainedOptionsBuilder b = new OptionsBuilder()
-                .include("dev\\.simloop\\.bench\\..*Bench\\.")
+                .include(include)
                 .jvmArgsAppend(JVM_FLAGS)
                 .addProfiler(GCProfiler.class)
                 .param("strategy", exploredStrategies())
@@ -128,7 +135,7 @@ public final class Report {
         String h = String.format(Locale.ROOT, "%-36s %-38s %18s  %-40s %18s %8s %10s  %-16s %s", "benchmark", "simloop",
                 "ns/op", "baseline (same run)", "ns/op", "ratio", "B/op", "target", "met");
         out.append(h).append('\n').append("-".repeat(h.length())).append('\n');
-        for (Row row : ROWS) {
+        for (Row row : java.util.stream.Stream.concat(ROWS.stream(), UserPathRows.ROWS.stream()).toList()) {
             Figure f = figs.get(row.bench());
             Figure base = figs.get(row.baseline());
             if (f == null || base == null) {
@@ -143,7 +150,7 @@ public final class Report {
                 case "speed-up >= 1.8" -> 1 / ratio >= 1.8 ? "yes" : "NO";
                 case ">= 100,000/s" -> 1e9 / f.score() >= 100_000 ? "yes" : "NO";
                 case ">= 1,000,000/s" -> 1e9 / f.score() >= 1_000_000 ? "yes" : "NO";
-                default -> "";
+                default -> UserPathRows.met(row.target(), ratio, f.score());
             };
             out.append(String.format(Locale.ROOT, "%-36s %-38s %18s  %-40s %18s %7.2fx %10.1f  %-16s %s%n", row.what(),
                     row.bench(), fmt(f), row.baseline(), fmt(base), ratio, f.allocNorm(), row.target(), met));
@@ -158,6 +165,7 @@ public final class Report {
                         st, 1e9 / ex.score(), 1e9 / bare.score(), ex.score() - bare.score()));
             }
         }
+        out.append(UserPathRows.rates(figs));
         Figure sl = figs.get("TimerBench.sleepers");
         Figure cp = figs.get("TimerBench.checkpointers");
         if (sl != null && cp != null) {
@@ -193,9 +201,15 @@ public final class Report {
 
     public static void main(String[] args) throws Exception {
         boolean full = List.of(args).contains("full");
-        boolean jmhOnly = List.of(args).contains("jmh-only");
+        if (List.of(args).contains("first-run")) {
+            System.out.print(FirstSimulation.table(7));
+            return;
+        }
+        String only = List.of(args).stream().filter(a -> a.startsWith("only=")).map(a -> a.substring(5)).findFirst()
+                .orElse(null);
+        boolean jmhOnly = List.of(args).contains("jmh-only") || only != null;
         long t0 = System.nanoTime();
-        Map<String, Figure> figs = runJmh(full);
+        Map<String, Figure> figs = only == null ? runJmh(full) : runJmh(full, only);
         StringBuilder out = new StringBuilder();
         out.append("\n==== simloop benchmarks (").append(full ? "full" : "quick").append(", JDK ")
                 .append(System.getProperty("java.vm.version")).append(", ")
@@ -207,6 +221,8 @@ public final class Report {
             System.out.print(TimeToBug.table(TimeToBug.STARTS, TimeToBug.CAP));
             System.out.println();
             System.out.print(parkedTasksInChildJvm());
+            System.out.println();
+            System.out.print(FirstSimulation.table(7));
         }
         System.out.printf(Locale.ROOT, "%nreport took %.0f s%n", (System.nanoTime() - t0) / 1e9);
     }

@@ -105,7 +105,10 @@ public class SpawnJoinBench {
         return s.executor.submit(() -> 1).get();
     }
 
-    /** Baseline: {@code StructuredTaskScope.open()}, one fork, join (JDK 25 preview API). */
+    /**
+     * Baseline with a platform-thread owner: the JMH thread runs {@code StructuredTaskScope.open()}, one
+     * fork, join (JDK 25 preview API); its wait wakes a platform thread, which dominates the figure.
+     */
     @Benchmark
     public Object structuredTaskScope() throws Exception {
         try (var scope = StructuredTaskScope.open()) {
@@ -113,5 +116,39 @@ public class SpawnJoinBench {
             scope.join();
             return st.get();
         }
+    }
+
+    /**
+     * Baseline of the spawn+join row with a virtual-thread owner (the fair one): a virtual thread
+     * runs {@code StructuredTaskScope.open()} + fork + join {@value #CHILDREN} times,
+     * as a simloop task spawns and joins its children; ns per fork+join.
+     */
+    @Benchmark
+    @OperationsPerInvocation(CHILDREN)
+    public Object structuredTaskScopeVirtualOwner() throws Exception {
+        return structuredTaskScopeVirtualOwner(CHILDREN);
+    }
+
+    static Object structuredTaskScopeVirtualOwner(int children) throws Exception {
+        Object[] last = new Object[1];
+        Throwable[] failure = new Throwable[1];
+        Thread owner = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < children; i++) {
+                    try (var scope = StructuredTaskScope.open()) {
+                        var st = scope.fork(() -> 1);
+                        scope.join();
+                        last[0] = st.get();
+                    }
+                }
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        owner.join();
+        if (failure[0] != null) {
+            throw new IllegalStateException(failure[0]);
+        }
+        return last[0];
     }
 }

@@ -55,6 +55,38 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void userPaths() throws Exception {
+        assertTrue(UserPathBench.builderPerSeed(0, 20) > 0, "random finds lost updates in 20 runs");
+        org.junit.platform.launcher.Launcher launcher = org.junit.platform.launcher.core.LauncherFactory.create();
+        java.nio.file.Path results = java.nio.file.Files.createTempFile("smoke-results", ".jsonl");
+        try {
+            UserPathFixtures.reset();
+            assertEquals(1, UserPathBench.simulatedLoop(launcher, results, 20));
+            // a fresh instance with its @BeforeEach and @AfterEach around each of the 20 schedules
+            assertEquals(20, UserPathFixtures.RUNS.get());
+            assertEquals(20, UserPathFixtures.BEFORE.get());
+            assertEquals(20, UserPathFixtures.AFTER.get());
+            assertTrue(java.nio.file.Files.readString(results).contains("\"run\":20"), "the results file has the test's line");
+            UserPathFixtures.reset();
+            assertEquals(1, UserPathBench.jqwikProperty(launcher, 20));
+            assertEquals(20, UserPathFixtures.RUNS.get());
+        } finally {
+            java.nio.file.Files.deleteIfExists(results);
+        }
+    }
+
+    @Test
+    void stsWithAVirtualOwner() throws Exception {
+        assertEquals(1, SpawnJoinBench.structuredTaskScopeVirtualOwner(10));
+    }
+
+    @Test
+    void firstSimulationChildRuns() throws Exception {
+        FirstSimulation.Times t = FirstSimulation.runChild("simulation");
+        assertTrue(t.process() > 0 && t.inMain() > 0 && t.inMain() < t.process(), t.toString());
+    }
+
+    @Test
     void exploration() {
         int failed = ExplorationBench.lostUpdate(Strategy.random(), 0, 20);
         assertTrue(failed > 0, "random finds lost updates in 20 runs");

@@ -400,7 +400,7 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         return isBoundedSearch() && search == SimulatedLoop.Kind.PREEMPTION_BOUNDED && shard.isAll();
     }
 
-    /** @return a builder for schedule {@code i} */
+    /** @return a builder for schedule {@code i}, with {@link #scheduleLimits} */
     Simulation.Builder builder(int i) {
         Simulation.Builder b = Simulation.builder();
         if (isReplay()) {
@@ -408,7 +408,17 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         } else {
             b.seed(seedFor(i)).strategy(strategy);
         }
-        return limits(b);
+        return scheduleLimits(b);
+    }
+
+    /**
+     * The limits of an explored schedule. Untraced: tracing every schedule costs more than a small
+     * test's run, and only a failing schedule's trace is ever shown, so the report replays that one
+     * traced. A checked or replayed run is traced at once: it runs once or twice anyway, and its
+     * report must show the run that was judged, which a replay of a nondeterministic test may not be.
+     */
+    Simulation.Builder scheduleLimits(Simulation.Builder b) {
+        return checkDeterminism || isReplay() ? limits(b) : untracedLimits(b);
     }
 
     Simulation.Builder limits(Simulation.Builder b) {

@@ -9,31 +9,26 @@ import dev.simloop.Shrinking;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.ThrowingSupplier;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import dev.simloop.internal.LoopStopper;
 import dev.simloop.internal.OrderedRuns;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInstance;
+import dev.simloop.internal.RanAway;
+import dev.simloop.internal.Runaway;
+import dev.simloop.internal.Scheduler;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.platform.commons.support.AnnotationSupport;
-import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
 
 /**
@@ -108,10 +103,11 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             RunConfig cfg = RunConfig.resolve(find(context).orElse(null), params, context.getUniqueId(), System.getenv());
             Exploring exploring = new Exploring(cfg, invocation, call, context, proceeded);
             exploring.run();
-            SimResult<?> shrunk = exploring.failed == null ? null : shrink(cfg, exploring.failed, call, context);
+            SimResult<?> shrunk = exploring.failed == null ? null : shrink(cfg, exploring.failed, call, exploring.fresh);
             ResultsFile.append(context, cfg, exploring.progress, exploring.failed, shrunk);
             if (exploring.failed != null) {
-                throw report(context, cfg, exploring.failed, shrunk, exploring.progress);
+                SimResult<?> traced = tracedForReport(cfg, exploring.failed, call, exploring.fresh);
+                throw report(context, cfg, exploring.failed, shrunk, exploring.progress, traced);
             }
             publishSummary(context, exploring.progress);
         } finally {
@@ -129,7 +125,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
      *     way, or when it has the fewest already); null when shrinking is off or does not apply
      */
     private static SimResult<?> shrink(RunConfig cfg, Judged failed, ReflectiveInvocationContext<Method> call,
-            ExtensionContext context) {
+            FreshInstances fresh) {
         if (!cfg.shrinks() || failed.failure() instanceof NondeterminismDetected
                 || Thread.currentThread().isInterrupted()) {
             return null; // a run that did not reproduce cannot be shrunk; a @Timeout that fired wants the test to end
@@ -139,13 +135,54 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         }
         try {
             return Shrinking.shrink(failed.result(),
-                    b -> onFreshInstance(call, context, cfg.untracedLimits(b), new SimulationContext()),
+                    b -> onFreshInstance(call, fresh, cfg.untracedLimits(b), new SimulationContext(), null),
                     cfg.shrinkRuns(), cfg.shrinkTime());
         } catch (RuntimeException | Error e) {
             // a @BeforeEach or @AfterEach that failed on a replay: report the failure found, and why it was not shrunk
             failed.failure().addSuppressed(e);
             return null;
         }
+    }
+
+    /**
+     * The failing schedule's run again, traced, for the report's trace table, Chrome trace and HTML
+     * page (schedules run untraced: {@link RunConfig#scheduleLimits}): its replay on fresh test
+     * state, kept only when it is the same run (same digest, same failure class).
+     *
+     * @return the traced run; the failing run itself when it was traced already; null when it cannot
+     *     be replayed (a runaway or a stop would recur; a @Timeout fired) or the replay differs
+     */
+    private static SimResult<?> tracedForReport(RunConfig cfg, Judged failed, ReflectiveInvocationContext<Method> call,
+            FreshInstances fresh) {
+        SimResult<?> r = failed.result();
+        if (r.traceTable(1).isPresent()) {
+            return r;
+        }
+        if (Thread.currentThread().isInterrupted() || !deterministicFailure(r.failure())) {
+            return null;
+        }
+        try {
+            SimResult<?> again = onFreshInstance(call, fresh, cfg.limits(Simulation.builder().replay(r.replayLine())),
+                    new SimulationContext(), null);
+            boolean same = again.failed() && again.failure().getClass() == r.failure().getClass()
+                    && again.traceDigest().equals(r.traceDigest());
+            return same ? again : null;
+        } catch (RuntimeException | Error e) {
+            return null; // a lifecycle method that failed this time: the report goes without the trace
+        }
+    }
+
+    /**
+     * @return whether a replay of a run that failed with {@code f} fails again in the same number of
+     *     steps: not a task that ran away in real time, an offload that never returned, or a run
+     *     stopped from outside (each a {@link LimitExceeded} that a replay would wait for again)
+     */
+    private static boolean deterministicFailure(Throwable f) {
+        if (!(f instanceof LimitExceeded)) {
+            return !(f instanceof NondeterminismDetected);
+        }
+        String m = String.valueOf(f.getMessage());
+        return m.startsWith("simulation stopped after ") || m.startsWith("simulation stopped at virtual time ");
     }
 
     /** One schedule of a test's exploration. */
@@ -168,7 +205,16 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         private final ExtensionContext context;
         private final AtomicBoolean proceeded;
         private final BoundedSearch search;
+        /** Fresh test state for the schedules after the first, and for replays. */
+        final FreshInstances fresh;
+        /** The strategy as {@link SimulationContext#strategy()} says it; the same for every schedule. */
+        private final String strategyText;
         final Progress progress;
+        /** The loops of the runs going on now, by their context (one per run), for a stop from the test thread. */
+        private final Map<SimulationContext, Scheduler> running = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Set when a runaway task kept the driver: results the driver still commits are dropped. Guarded by the runs. */
+        private boolean abandoned;
+        private OrderedRuns<Job, Judged> runs;
         /** The failure that fails the test, once judged; null while none. */
         Judged failed;
         /** The next schedule index to hand out. */
@@ -184,71 +230,84 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             this.context = context;
             this.proceeded = proceeded;
             this.search = cfg.isBoundedSearch() ? cfg.newSearch() : null;
+            this.fresh = new FreshInstances(context);
+            this.strategyText = cfg.strategyText();
             this.progress = new Progress(cfg, search);
             this.next = firstOwnedFrom(0);
         }
 
         void run() throws InterruptedException {
-            OrderedRuns<Job, Judged> runs = new OrderedRuns<>(cfg.parallelism(), this::take, this::runOne, this::commit,
+            runs = new OrderedRuns<>(cfg.parallelism(), this::take, this::runCarryingChecked, this::commit,
                     this::stopHandOut);
-            List<Callable<Void>> workers = runs.workers();
-            if (workers.size() == 1) {
-                call(workers.get(0)); // on the test thread, as JUnit expects of a sequential test
-            } else {
-                onThreads(workers);
-            }
-            progress.ended(runs.ending(), search);
+            onDrivers();
+            progress.ended(failed != null ? OrderedRuns.Ending.STOPPED_BY_SINK : runs.ending(), search);
         }
 
-        /** Runs the workers on threads of their own; an interrupt of the test thread stops the hand-out. */
-        private void onThreads(List<Callable<Void>> workers) throws InterruptedException {
-            List<Thread> threads = new ArrayList<>();
-            Throwable[] failures = new Throwable[workers.size()];
-            for (int w = 0; w < workers.size(); w++) {
-                int worker = w;
-                threads.add(Thread.ofPlatform().name("simloop-schedules-" + w).start(() -> {
-                    try {
-                        workers.get(worker).call();
-                    } catch (Throwable t) {
-                        failures[worker] = t;
-                    }
-                }));
-            }
-            boolean interrupted = false;
-            for (Thread t : threads) {
-                for (;;) {
-                    try {
-                        t.join();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                        stopRequested = true;
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            for (Throwable f : failures) {
-                if (f != null) {
-                    throw sneaky(f);
-                }
-            }
-        }
-
-        private static void call(Callable<Void> worker) {
+        /**
+         * Runs the schedules on {@link SimulatedLoop#parallelism()} driver threads, each taking one
+         * schedule after another, so that no schedule pays a hand-off between threads: each
+         * {@code Simulation} run starts inline on its driver. An interrupt of the test thread (a
+         * {@code @Timeout}) stops the running schedules and the hand-out; a task that runs away
+         * keeps its driver, and the test thread reports that schedule as it got it.
+         */
+        private void onDrivers() {
             try {
-                worker.call();
-            } catch (Exception e) {
-                throw sneaky(e);
+                runs.runOnDrivers(caller -> stopFromTestThread());
+            } catch (Runaway r) {
+                ranAway(r);
+            } catch (CheckedCarrier c) {
+                throw sneaky(c.getCause()); // a lifecycle method's checked exception, as JUnit's thread would have thrown it
             }
         }
 
-        /** Set when the test thread is interrupted while parallel workers run (a {@code @Timeout} fired). */
+        /** The test thread was interrupted: stop handing out, and stop the schedules that run. */
+        private void stopFromTestThread() {
+            stopRequested = true;
+            running.values().forEach(Scheduler::requestStop);
+        }
+
+        /**
+         * Called by a run's main task as it starts: remembers its loop under {@code run} until
+         * {@link #left}, and stops it if a stop came first.
+         */
+        void entered(SimulationContext run) {
+            Scheduler loop = LoopStopper.loopOf("@SimulatedLoop");
+            running.put(run, loop);
+            if (stopRequested) {
+                loop.requestStop();
+            }
+        }
+
+        /** A run that {@link #entered} has ended. */
+        void left(SimulationContext run) {
+            running.remove(run);
+        }
+
+        /** @return whether the test thread asked the exploration to stop (a {@code @Timeout} fired) */
+        boolean stopping() {
+            return stopRequested || Thread.currentThread().isInterrupted();
+        }
+
+        /**
+         * A schedule's task ran away and the watchdog released the test thread: that schedule, as far
+         * as it got, is judged now, after every schedule before it (one worker commits in order).
+         */
+        private void ranAway(Runaway runaway) {
+            synchronized (runs) {
+                abandoned = true;
+                OrderedRuns.Stuck<Job> stuck = runs.earliestStuck();
+                if (stuck != null && failed == null && !runs.stoppedBySink()) {
+                    SimResult<?> r = RanAway.result(stuck.job().builder(), runaway.outcome());
+                    judge(stuck.job(), new Judged(stuck.job().index(), r, unwrap(r.failure())));
+                }
+            }
+        }
+
+        /** Set when the test thread is interrupted while the workers run (a {@code @Timeout} fired). */
         private volatile boolean stopRequested;
 
         private boolean stopHandOut() {
-            if (stopRequested || Thread.currentThread().isInterrupted()) {
+            if (stopping()) {
                 progress.interrupted = true; // a @Timeout fired: it reports the timeout
                 return true;
             }
@@ -264,7 +323,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                     return null;
                 }
                 int index = handedOut++;
-                return new Job(index, cfg.limits(search.next(cfg.seedFor(0))), index == 0 && !rootElsewhere);
+                return new Job(index, cfg.scheduleLimits(search.next(cfg.seedFor(0))), index == 0 && !rootElsewhere);
             }
             if (next >= cfg.schedules()) {
                 return null;
@@ -282,25 +341,48 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             return i;
         }
 
+        /**
+         * {@link #runOne}, with a checked exception of a lifecycle method carried unchecked (the
+         * driver's call would wrap it), to be thrown unchanged on JUnit's thread.
+         */
+        private Judged runCarryingChecked(Job job) {
+            try {
+                return runOne(job);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new CheckedCarrier(t);
+            }
+        }
+
         /** Runs one schedule (on a worker's thread) and judges it. */
         private Judged runOne(Job job) {
             SimulationContext sim = job.proceeds() ? simulationContext(context) : new SimulationContext();
             sim.update(cfg.isReplay() ? cfg.builderSeed() : cfg.seedFor(job.index()), job.index(), cfg.schedules(),
-                    cfg.strategyText(), cfg.isReplay());
+                    strategyText, cfg.isReplay());
             SimResult<?> r;
             if (job.proceeds()) {
-                r = job.builder().run(body(() -> {
-                    proceeded.set(true);
-                    invocation.proceed();
-                }));
+                try {
+                    r = job.builder().run(body(() -> {
+                        proceeded.set(true);
+                        invocation.proceed();
+                    }, this, sim));
+                } finally {
+                    left(sim);
+                }
             } else {
-                r = onFreshInstance(call, context, job.builder(), sim);
+                r = onFreshInstance(call, fresh, job.builder(), sim, this);
             }
-            return new Judged(job.index(), r, failureOf(r, cfg, call, context));
+            return new Judged(job.index(), r, failureOf(r));
         }
 
         /** Takes a judged schedule in order: @return whether it fails the test. */
         private boolean commit(Job job, Judged judged) {
+            return !abandoned && judge(job, judged);
+        }
+
+        /** Counts a judged schedule: @return whether it fails the test. */
+        private boolean judge(Job job, Judged judged) {
             if (search != null) {
                 search.ran(judged.result());
                 if (!search.ownsLast()) {
@@ -319,29 +401,28 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             progress.others.merge(failure.getClass().getName(), 1, Integer::sum);
             return false;
         }
-    }
 
-    /**
-     * The failure a schedule is judged by: its own, unwrapped, unless the determinism check (always
-     * on for a replay, which must reproduce) finds the runs differ; null when it passed.
-     */
-    private static Throwable failureOf(SimResult<?> r, RunConfig cfg, ReflectiveInvocationContext<Method> call,
-            ExtensionContext context) {
-        if (r.failure() instanceof ReplayDiverged || r.failure() instanceof LimitExceeded
-                || (r.failed() && Thread.currentThread().isInterrupted())) {
-            // the line no longer fits the test (it changed since), a limit stopped the run (a second run
-            // would hit it again, a runaway task after another maxStepWallTime), or a @Timeout stopped
-            // it: a second run has nothing to tell, and a difference must not be blamed on the test
-            return unwrap(r.failure());
-        }
-        if (cfg.checkDeterminism() || cfg.isReplay()) {
-            Optional<Throwable> nd = RuntimeSeams.checkDeterminism(r,
-                    b -> onFreshInstance(call, context, cfg.limits(b), new SimulationContext()));
-            if (nd.isPresent()) {
-                return nd.get();
+        /**
+         * The failure a schedule is judged by: its own, unwrapped, unless the determinism check (always
+         * on for a replay, which must reproduce) finds the runs differ; null when it passed.
+         */
+        private Throwable failureOf(SimResult<?> r) {
+            if (r.failure() instanceof ReplayDiverged || r.failure() instanceof LimitExceeded
+                    || (r.failed() && stopping())) {
+                // the line no longer fits the test (it changed since), a limit stopped the run (a second run
+                // would hit it again, a runaway task after another maxStepWallTime), or a @Timeout stopped
+                // it: a second run has nothing to tell, and a difference must not be blamed on the test
+                return unwrap(r.failure());
             }
+            if (cfg.checkDeterminism() || cfg.isReplay()) {
+                Optional<Throwable> nd = RuntimeSeams.checkDeterminism(r,
+                        b -> onFreshInstance(call, fresh, cfg.limits(b), new SimulationContext(), this));
+                if (nd.isPresent()) {
+                    return nd.get();
+                }
+            }
+            return r.failure() == null ? null : unwrap(r.failure());
         }
-        return r.failure() == null ? null : unwrap(r.failure());
     }
 
     /** How far a test's exploration got: schedules run, failures outside failOn, and why it stopped. */
@@ -459,9 +540,16 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         }
     }
 
-    /** Adapts a test body to the root task; checked throwables travel unchecked so the group keeps them unwrapped. */
-    private static ThrowingSupplier<Void> body(ThrowingBody body) {
+    /**
+     * Adapts a test body to the root task; checked throwables travel unchecked so the group keeps
+     * them unwrapped. The task first tells {@code exploring} (when not null) which loop the run
+     * {@code run} stands for runs in.
+     */
+    private static ThrowingSupplier<Void> body(ThrowingBody body, Exploring exploring, SimulationContext run) {
         return () -> {
+            if (exploring != null) {
+                exploring.entered(run);
+            }
             try {
                 body.run();
             } catch (RuntimeException | Error e) {
@@ -506,19 +594,16 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
      * describes, then runs the {@code @AfterEach} methods (also when anything before failed). A
      * lifecycle failure after a failed run is attached to the run's failure as suppressed.
      */
-    private static SimResult<?> onFreshInstance(ReflectiveInvocationContext<Method> call, ExtensionContext context,
-            Simulation.Builder builder, SimulationContext sim) {
-        List<Object> chain = freshInstances(context);
-        List<Object> beforeDone = new ArrayList<>();
+    private static SimResult<?> onFreshInstance(ReflectiveInvocationContext<Method> call, FreshInstances fresh,
+            Simulation.Builder builder, SimulationContext sim, Exploring exploring) {
+        List<Object> chain = fresh.create();
+        int beforeDone = 0;
         Throwable lifecycleFailure = null;
         SimResult<?> r = null;
         try {
             for (Object instance : chain) {
-                beforeDone.add(instance);
-                for (Method m : AnnotationSupport.findAnnotatedMethods(instance.getClass(), BeforeEach.class,
-                        HierarchyTraversalMode.TOP_DOWN)) {
-                    context.getExecutableInvoker().invoke(m, instance);
-                }
+                beforeDone++;
+                fresh.beforeEach(beforeDone - 1, instance);
             }
             Object target = chain.getLast();
             Object[] args = call.getArguments().toArray();
@@ -527,15 +612,21 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                     args[i] = sim; // this schedule's own, as several may run at once
                 }
             }
-            r = builder.run(body(() -> ReflectionSupport.invokeMethod(call.getExecutable(), target, args)));
+            try {
+                r = builder.run(body(() -> ReflectionSupport.invokeMethod(call.getExecutable(), target, args), exploring,
+                        sim));
+            } finally {
+                if (exploring != null) {
+                    exploring.left(sim);
+                }
+            }
         } catch (Throwable t) {
             lifecycleFailure = t;
         }
-        for (Object instance : beforeDone.reversed()) {
-            for (Method m : AnnotationSupport.findAnnotatedMethods(instance.getClass(), AfterEach.class,
-                    HierarchyTraversalMode.BOTTOM_UP)) {
+        for (int depth = beforeDone - 1; depth >= 0; depth--) {
+            for (Method m : fresh.afterEach(depth)) {
                 try {
-                    context.getExecutableInvoker().invoke(m, instance);
+                    fresh.invoke(m, chain.get(depth));
                 } catch (Throwable t) {
                     if (lifecycleFailure == null) {
                         lifecycleFailure = t;
@@ -553,36 +644,6 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             throw sneaky(lifecycleFailure);
         }
         return r;
-    }
-
-    /** New instances of the test class and its enclosing classes, outermost first. */
-    private static List<Object> freshInstances(ExtensionContext context) {
-        List<Object> existing = context.getRequiredTestInstances().getAllInstances();
-        if (context.getTestInstanceLifecycle().orElse(TestInstance.Lifecycle.PER_METHOD)
-                == TestInstance.Lifecycle.PER_CLASS) {
-            return existing;
-        }
-        List<Object> fresh = new ArrayList<>(existing.size());
-        Object outer = null;
-        for (Object old : existing) {
-            Class<?> c = old.getClass();
-            Constructor<?> k = soleConstructor(c);
-            boolean inner = c.isMemberClass() && !Modifier.isStatic(c.getModifiers()) && outer != null;
-            Object instance = inner ? context.getExecutableInvoker().invoke(k, outer)
-                    : context.getExecutableInvoker().invoke(k);
-            fresh.add(instance);
-            outer = instance;
-        }
-        return fresh;
-    }
-
-    private static Constructor<?> soleConstructor(Class<?> c) {
-        Constructor<?>[] ks = c.getDeclaredConstructors();
-        if (ks.length != 1) {
-            throw new IllegalStateException("@SimulatedLoop needs a fresh instance of " + c.getName()
-                    + " for each schedule, but the class declares " + ks.length + " constructors (JUnit requires one)");
-        }
-        return ks[0];
     }
 
     @SuppressWarnings("unchecked") // rethrows t unchanged: the cast to T is erased, so it never fails
@@ -617,8 +678,9 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         return asked.equals("portfolio") && !ran.equals(asked) ? asked + " (this schedule: " + ran + ")" : asked;
     }
 
+    /** @param traced the failing run traced ({@link #tracedForReport}), or null: the report then has no trace */
     private static SimulatedLoopFailure report(ExtensionContext context, RunConfig cfg, Judged failed,
-            SimResult<?> shrunk, Progress progress) {
+            SimResult<?> shrunk, Progress progress, SimResult<?> traced) {
         int index = failed.index();
         SimResult<?> r = failed.result();
         String stem = (context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName()
@@ -647,10 +709,11 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             report.skipped(progress.otherCount() + (progress.otherCount() == 1 ? " schedule" : " schedules")
                     + " before it failed outside failOn (" + progress.othersText() + ")");
         }
-        RuntimeSeams.traceTable(r).ifPresent(report::traceTable);
-        Optional<Path> file = RuntimeSeams.chromeTrace(r, stem);
-        file.ifPresent(report::traceFile);
-        RuntimeSeams.htmlReport(r, stem, testName(context), shrunkLine).ifPresent(report::htmlFile);
+        if (traced != null) {
+            RuntimeSeams.traceTable(traced).ifPresent(report::traceTable);
+            RuntimeSeams.chromeTrace(traced, stem).ifPresent(report::traceFile);
+            RuntimeSeams.htmlReport(traced, stem, testName(context), shrunkLine).ifPresent(report::htmlFile);
+        }
         return report.build();
     }
 }

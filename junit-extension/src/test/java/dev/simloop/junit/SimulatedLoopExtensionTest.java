@@ -442,7 +442,8 @@ class SimulatedLoopExtensionTest {
         assertThat(dev.simloop.Schedule.parse(f.replayLine()).departures()).isEqualTo(1);
         assertThat(f.scheduleIndex()).isPositive(); // FIFO, the first schedule, passed
         assertThat(f.schedules()).isEqualTo(1000);
-        assertThat(Fixtures.Exhaustive.RUNS.get()).isEqualTo(f.scheduleIndex() + 1);
+        // every schedule up to the failing one, and that one once more, traced, for the report
+        assertThat(Fixtures.Exhaustive.RUNS.get()).isEqualTo(f.scheduleIndex() + 2);
         SimulatedLoopFailure again = onlySimFailure(run(selectClass(Fixtures.Exhaustive.class),
                 Map.of("simloop.replay", f.replayLine())));
         assertThat(again.traceDigest()).isEqualTo(f.traceDigest());

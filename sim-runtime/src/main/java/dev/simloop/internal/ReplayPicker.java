@@ -67,7 +67,6 @@ public final class ReplayPicker extends WrappingPicker {
         if (divergedAt >= 0) {
             return -1;
         }
-        String tasks = ready == null ? "" : " " + ready;
         if (k < choices.length) {
             int c = choices[k];
             if (c < n) {
@@ -81,16 +80,21 @@ public final class ReplayPicker extends WrappingPicker {
                     return -1;
                 default:
                     throw new NondeterminismDetected("choice " + k + ": the recorded choice is "
-                            + what + " #" + c + " but only " + n + " " + what + "s are candidates" + tasks
+                            + what + " #" + c + " but only " + n + " " + what + "s are candidates" + tasks(ready)
                             + ". Simulation.builder().lenientReplay(true) continues with the strategy from here.");
             }
         }
         if (mode == Mode.STRICT) {
             throw new NondeterminismDetected("choice " + k + ": the recorded schedule has only "
                     + choices.length + " choices but the run needs more (" + n + " " + what + "s are candidates"
-                    + tasks + "). Simulation.builder().lenientReplay(true) continues with the strategy from here.");
+                    + tasks(ready) + "). Simulation.builder().lenientReplay(true) continues with the strategy from here.");
         }
         return -1;
+    }
+
+    /** The candidates, for a message only: describing them on every choice cost more than the choice. */
+    private static String tasks(ReadyQueue ready) {
+        return ready == null ? "" : " " + ready;
     }
 
     @Override

@@ -26,7 +26,10 @@ import java.util.concurrent.locks.LockSupport;
 final class Watchdog {
     /** System property: the real-mode slow-step threshold, an ISO-8601 duration such as {@code PT0.1S}. */
     static final String SLOW_STEP_PROPERTY = "simloop.slowStepThreshold";
-    private static final System.Logger LOG = System.getLogger("dev.simloop");
+    /** The logger, in a holder: looking it up starts the JDK's logging, which a run that reports nothing does not need. */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger("dev.simloop");
+    }
     static final long SLOW_STEP_NANOS = slowStepNanos();
     private static final long MIN_PERIOD_NANOS = 5_000_000L;
     private static final long MAX_PERIOD_NANOS = 1_000_000_000L;
@@ -143,7 +146,7 @@ final class Watchdog {
 
     /** Logs a slow step of a real loop. */
     static void slowStep(TaskImpl<?> t, long nanos, StackTraceElement[] stack) {
-        if (!LOG.isLoggable(System.Logger.Level.WARNING)) {
+        if (!Log.LOG.isLoggable(System.Logger.Level.WARNING)) {
             return;
         }
         StringBuilder sb = new StringBuilder("task '").append(t.name()).append("' has held the loop for ")
@@ -151,7 +154,7 @@ final class Watchdog {
                         + "runs meanwhile. Offload CPU-heavy or blocking work with Loop.toThread, or add "
                         + "Loop.checkpoint() calls. It is at:");
         appendStack(sb, stack);
-        LOG.log(System.Logger.Level.WARNING, sb.toString());
+        Log.LOG.log(System.Logger.Level.WARNING, sb.toString());
     }
 
     static void appendStack(StringBuilder sb, StackTraceElement[] stack) {
@@ -173,7 +176,7 @@ final class Watchdog {
         try {
             return Math.max(1, Duration.parse(v.trim()).toNanos());
         } catch (DateTimeParseException | ArithmeticException e) {
-            LOG.log(System.Logger.Level.WARNING, "-D" + SLOW_STEP_PROPERTY + "=" + v + " is not an ISO-8601 duration "
+            Log.LOG.log(System.Logger.Level.WARNING, "-D" + SLOW_STEP_PROPERTY + "=" + v + " is not an ISO-8601 duration "
                     + "(write it like PT0.1S for 100 ms, or PT2S); using the default, 100 ms");
             return 100_000_000L;
         }

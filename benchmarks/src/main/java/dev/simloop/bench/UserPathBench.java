@@ -1,0 +1,150 @@
+package dev.simloop.bench;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.simloop.Simulation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.platform.launcher.EngineFilter;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The paths users take (issue 15), each from the calling thread as a user's code calls it: a
+ * trivial {@code Simulation.run}, the lost-update kernel through {@code Simulation.builder()} per
+ * seed, the same kernel as a {@code @SimulatedLoop} test and as a jqwik property, both run through
+ * the JUnit Platform {@link Launcher} as a build tool runs them (discovery, a fresh test instance
+ * and lifecycle per schedule, reports); ns per run, schedule or try.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Thread)
+public class UserPathBench {
+    /** Runs per invocation of the {@code Simulation} benchmarks. */
+    public static final int RUNS = 200;
+    /** Schedules of the {@code @SimulatedLoop} test per invocation. */
+    public static final int SCHEDULES = 10_000;
+    /** Tries of the jqwik property per invocation. */
+    public static final int TRIES = 10_000;
+
+    private long seed;
+
+    /** {@code Simulation.run(seed, () -> 1)}: a whole run, hand-off to a driver thread included. */
+    @Benchmark
+    @OperationsPerInvocation(RUNS)
+    public int simulationRunTrivial() {
+        int sum = 0;
+        for (int i = 0; i < RUNS; i++) {
+            sum += Simulation.run(seed++, () -> 1).value();
+        }
+        return sum;
+    }
+
+    /** The lost-update kernel through {@code Simulation.builder().seed(s).run(..)}, one seed after another. */
+    @Benchmark
+    @OperationsPerInvocation(RUNS)
+    public int builderPerSeed() {
+        return builderPerSeed(seed += RUNS, RUNS);
+    }
+
+    static int builderPerSeed(long firstSeed, int runs) {
+        int lost = 0;
+        for (int i = 0; i < runs; i++) {
+            int v = Simulation.builder().seed(firstSeed + i).run(() -> Kernels.lostUpdate(ExplorationBench.CHECKPOINTS))
+                    .value();
+            lost += v == 2 * ExplorationBench.CHECKPOINTS ? 0 : 1;
+        }
+        return lost;
+    }
+
+    /** The JUnit Platform, set up once per trial as a build tool sets it up once per run. */
+    @State(Scope.Thread)
+    public static class Platform {
+        Launcher launcher;
+        Path results;
+
+        @Setup(Level.Trial)
+        public void setup() throws Exception {
+            launcher = LauncherFactory.create();
+            results = Files.createTempFile("simloop-bench-results", ".jsonl");
+            results.toFile().deleteOnExit();
+        }
+    }
+
+    /** The lost-update kernel as a {@code @SimulatedLoop(schedules = 10000)} test; ns per schedule. */
+    @Benchmark
+    @OperationsPerInvocation(SCHEDULES)
+    public long simulatedLoop(Platform p) {
+        return simulatedLoop(p.launcher, p.results, SCHEDULES);
+    }
+
+    /** The lost-update kernel as a jqwik {@code @Property} with {@code @ForAll Schedule}; ns per try. */
+    @Benchmark
+    @OperationsPerInvocation(TRIES)
+    public long jqwikProperty(Platform p) {
+        return jqwikProperty(p.launcher, TRIES);
+    }
+
+    /** Runs {@link UserPathFixtures.SimulatedLoopKernel} with {@code schedules} schedules; @return tests that succeeded (1). */
+    static long simulatedLoop(Launcher launcher, Path results, int schedules) {
+        return run(launcher, "junit-jupiter", UserPathFixtures.SimulatedLoopKernel.class,
+                Map.of("simloop.schedules", Integer.toString(schedules), "simloop.results", results.toString()));
+    }
+
+    /** Runs {@link UserPathFixtures.JqwikKernel} with {@code tries} tries; @return tests that succeeded (1). */
+    static long jqwikProperty(Launcher launcher, int tries) {
+        return run(launcher, "jqwik", UserPathFixtures.JqwikKernel.class,
+                Map.of("jqwik.tries.default", Integer.toString(tries), "jqwik.database", JqwikDatabase.FILE,
+                        "jqwik.reporting.onlyfailures", "true"));
+    }
+
+    /** jqwik's failure database, in a temporary directory (not the working directory's .jqwik-database). */
+    private static final class JqwikDatabase {
+        static final String FILE = create();
+
+        private static String create() {
+            try {
+                Path dir = Files.createTempDirectory("simloop-bench-jqwik");
+                dir.toFile().deleteOnExit();
+                Path file = dir.resolve("jqwik-database");
+                file.toFile().deleteOnExit();
+                return file.toString();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static long run(Launcher launcher, String engine, Class<?> testClass, Map<String, String> params) {
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClass(testClass))
+                .filters(EngineFilter.includeEngines(engine))
+                .configurationParameters(params)
+                .build();
+        SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        launcher.execute(request, listener);
+        TestExecutionSummary s = listener.getSummary();
+        if (s.getTestsSucceededCount() != 1 || s.getTotalFailureCount() != 0) {
+            StringBuilder why = new StringBuilder();
+            s.getFailures().forEach(f -> why.append(f.getException()).append('\n'));
+            throw new IllegalStateException(testClass.getSimpleName() + ": " + s.getTestsSucceededCount()
+                    + " succeeded, " + s.getTotalFailureCount() + " failed\n" + why);
+        }
+        return s.getTestsSucceededCount();
+    }
+}

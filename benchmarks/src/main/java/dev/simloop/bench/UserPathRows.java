@@ -1,0 +1,65 @@
+package dev.simloop.bench;
+
+import java.util.List;
+
+/**
+ * The report's rows for the paths users take (issue 15), kept apart from {@link Report}'s own so
+ * that the two grow without touching each other: each figure against a baseline of the same run,
+ * with the issue's target.
+ */
+final class UserPathRows {
+    private UserPathRows() {
+    }
+
+    static final List<Report.Row> ROWS = List.of(
+            new Report.Row("U1 Simulation.run, trivial (ns/run)", "UserPathBench.simulationRunTrivial",
+                    "TaskSwitchBench.continuationYield", "<= 12 switches"),
+            new Report.Row("U2 builder per seed, kernel (ns/run)", "UserPathBench.builderPerSeed",
+                    "TaskSwitchBench.continuationYield", ">= 200,000/s"),
+            new Report.Row("U3 @SimulatedLoop kernel (ns/schedule)", "UserPathBench.simulatedLoop",
+                    "ExplorationBench.lostUpdate[random]", ">= 100,000/s"),
+            new Report.Row("U4 jqwik @ForAll Schedule (ns/try)", "UserPathBench.jqwikProperty",
+                    "ExplorationBench.lostUpdate[random]", ">= 50,000/s"),
+            new Report.Row("U5 spawn+join, simulated, one group", "SpawnJoinBench.simulatedOneGroup",
+                    "SpawnJoinBench.structuredTaskScopeVirtualOwner", "ratio <= 0.3"),
+            new Report.Row("  real, one group", "SpawnJoinBench.realOneGroup",
+                    "SpawnJoinBench.structuredTaskScopeVirtualOwner", "ratio <= 0.3"),
+            new Report.Row("  (STS, platform owner)", "SpawnJoinBench.structuredTaskScope",
+                    "SpawnJoinBench.structuredTaskScopeVirtualOwner", ""));
+
+    /**
+     * @param target a target of {@link #ROWS}
+     * @param ratio the figure over its baseline
+     * @param nanos the figure, ns per operation
+     * @return "yes" or "NO"; empty for a target these rows do not have
+     */
+    static String met(String target, double ratio, double nanos) {
+        return switch (target) {
+            case "<= 12 switches" -> ratio <= 12 ? "yes" : "NO";
+            case ">= 200,000/s" -> 1e9 / nanos >= 200_000 ? "yes" : "NO";
+            case ">= 100,000/s" -> 1e9 / nanos >= 100_000 ? "yes" : "NO";
+            case ">= 50,000/s" -> 1e9 / nanos >= 50_000 ? "yes" : "NO";
+            case "ratio <= 0.3" -> ratio <= 0.3 ? "yes" : "NO";
+            default -> "";
+        };
+    }
+
+    /** @return the rates of the user paths, one line each, for the lines under the table */
+    static String rates(java.util.Map<String, Report.Figure> figs) {
+        StringBuilder out = new StringBuilder();
+        rate(out, figs, "UserPathBench.simulationRunTrivial", "Simulation.run of a trivial program: %,.0f runs/s%n");
+        rate(out, figs, "UserPathBench.builderPerSeed", "the lost-update kernel, Simulation.builder() per seed: %,.0f runs/s%n");
+        rate(out, figs, "UserPathBench.simulatedLoop", "the kernel as @SimulatedLoop(schedules = "
+                + UserPathBench.SCHEDULES + "), through the JUnit launcher: %,.0f schedules/s%n");
+        rate(out, figs, "UserPathBench.jqwikProperty", "the kernel as a jqwik @Property (" + UserPathBench.TRIES
+                + " tries), through the JUnit launcher: %,.0f tries/s%n");
+        return out.toString();
+    }
+
+    private static void rate(StringBuilder out, java.util.Map<String, Report.Figure> figs, String bench, String format) {
+        Report.Figure f = figs.get(bench);
+        if (f != null) {
+            out.append(String.format(java.util.Locale.ROOT, format, 1e9 / f.score()));
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.simloop.junit;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ReflectionSupport;
+
+/**
+ * Fresh test state for one schedule: new instances of the test class and its enclosing classes
+ * (outermost first), and their {@code @BeforeEach} and {@code @AfterEach} methods.
+ *
+ * <p>Why a class of its own: looking up the lifecycle methods and constructors is reflection over
+ * the class hierarchy, which costs far more than a schedule of a small test. It is done once per
+ * test invocation, here, and each schedule only calls what was found. Methods and constructors that
+ * take no parameters JUnit would resolve are called directly; the others go through JUnit's
+ * {@link ExtensionContext#getExecutableInvoker()}, which resolves them (a {@code TestInfo}, a
+ * parameter resolver's value) as JUnit would.
+ */
+final class FreshInstances {
+    private final ExtensionContext context;
+    /** The classes of the chain, found at the first {@link #create()}; null before. */
+    private List<Level> levels;
+    /** A {@code PER_CLASS} test's own instances, which it keeps; null for a {@code PER_METHOD} test. */
+    private List<Object> perClass;
+
+    /** One class of the chain: how to make it, and its lifecycle methods. */
+    private record Level(Constructor<?> constructor, boolean inner, boolean direct, List<Method> beforeEach,
+            List<Method> afterEach) {
+    }
+
+    /** Looks nothing up yet: a test whose schedules all run on JUnit's own instance never needs to. */
+    FreshInstances(ExtensionContext context) {
+        this.context = context;
+    }
+
+    /** Finds the constructors and lifecycle methods, once. Not thread-safe: called under {@code create}'s lock. */
+    private void findOnce() {
+        if (levels != null) {
+            return;
+        }
+        List<Object> existing = context.getRequiredTestInstances().getAllInstances();
+        boolean keep = context.getTestInstanceLifecycle().orElse(TestInstance.Lifecycle.PER_METHOD)
+                == TestInstance.Lifecycle.PER_CLASS;
+        List<Level> found = new ArrayList<>(existing.size());
+        boolean outer = false;
+        for (Object old : existing) {
+            Class<?> c = old.getClass();
+            Constructor<?> k = keep ? null : soleConstructor(c);
+            boolean inner = c.isMemberClass() && !Modifier.isStatic(c.getModifiers()) && outer;
+            boolean direct = k != null && k.getParameterCount() == (inner ? 1 : 0) && k.trySetAccessible();
+            found.add(new Level(k, inner, direct,
+                    AnnotationSupport.findAnnotatedMethods(c, BeforeEach.class, HierarchyTraversalMode.TOP_DOWN),
+                    AnnotationSupport.findAnnotatedMethods(c, AfterEach.class, HierarchyTraversalMode.BOTTOM_UP)));
+            outer = true;
+        }
+        perClass = keep ? existing : null;
+        levels = found;
+    }
+
+    /** @return new instances of the test class and its enclosing classes, outermost first (a PER_CLASS test's own) */
+    synchronized List<Object> create() {
+        findOnce();
+        if (perClass != null) {
+            return perClass;
+        }
+        List<Object> fresh = new ArrayList<>(levels.size());
+        Object outer = null;
+        for (Level level : levels) {
+            Object instance = level.inner() ? construct(level, outer) : construct(level);
+            fresh.add(instance);
+            outer = instance;
+        }
+        return fresh;
+    }
+
+    private Object construct(Level level, Object... args) {
+        if (!level.direct()) {
+            return args.length == 0 ? context.getExecutableInvoker().invoke(level.constructor())
+                    : context.getExecutableInvoker().invoke(level.constructor(), args[0]);
+        }
+        try {
+            return level.constructor().newInstance(args);
+        } catch (InvocationTargetException e) {
+            throw sneaky(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw sneaky(e);
+        }
+    }
+
+    /** Runs the {@code @BeforeEach} methods of the instance at {@code depth} (0 = outermost), superclass first. */
+    void beforeEach(int depth, Object instance) {
+        for (Method m : levels().get(depth).beforeEach()) {
+            invoke(m, instance);
+        }
+    }
+
+    /** @return the {@code @AfterEach} methods of the instance at {@code depth}, subclass first */
+    List<Method> afterEach(int depth) {
+        return levels().get(depth).afterEach();
+    }
+
+    /** @return the levels, found by a {@link #create()} before (which published them under its lock) */
+    private synchronized List<Level> levels() {
+        return levels;
+    }
+
+    /** Calls a lifecycle method on {@code instance}; its exception is thrown unchanged. */
+    void invoke(Method m, Object instance) {
+        if (m.getParameterCount() == 0) {
+            ReflectionSupport.invokeMethod(m, instance);
+        } else {
+            context.getExecutableInvoker().invoke(m, instance);
+        }
+    }
+
+    private static Constructor<?> soleConstructor(Class<?> c) {
+        Constructor<?>[] ks = c.getDeclaredConstructors();
+        if (ks.length != 1) {
+            throw new IllegalStateException("@SimulatedLoop needs a fresh instance of " + c.getName()
+                    + " for each schedule, but the class declares " + ks.length + " constructors (JUnit requires one)");
+        }
+        return ks[0];
+    }
+
+    @SuppressWarnings("unchecked") // rethrows t unchanged: the cast to T is erased, so it never fails
+    private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.simloop.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simloop.LimitExceeded;
+import dev.simloop.Schedule;
+import dev.simloop.junit.fixtures.BatchFixtures;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A test's schedules run one after another on one driver thread (issue 15): what must still hold
+ * when a schedule's task runs away, when a {@code @Timeout} fires during a later schedule, and for
+ * the lifecycle methods around each schedule.
+ */
+class BatchedSchedulesTest {
+    @BeforeEach
+    void clear() {
+        BatchFixtures.LOG.clear();
+        BatchFixtures.release = false;
+    }
+
+    @AfterEach
+    void releaseSpinningTasks() {
+        BatchFixtures.release = true;
+    }
+
+    /** Schedules 0 to {@code n - 1}, as the fixtures log them. */
+    private static List<String> schedules(int n) {
+        return java.util.stream.IntStream.range(0, n).mapToObj(i -> "schedule " + i).toList();
+    }
+
+    @Test
+    void aScheduleThatRunsAwayFailsTheTestWithItsOwnReplayLineAndNoLaterScheduleRuns() {
+        SimulatedLoopFailure f = SimulatedLoopExtensionTest.onlySimFailure(
+                SimulatedLoopExtensionTest.run(BatchFixtures.RunsAwayInTheThirdSchedule.class));
+        assertThat(f.getCause()).isInstanceOf(LimitExceeded.class)
+                .hasMessageStartingWith("task 'main' ran for ").hasMessageContaining("maxStepWallTime");
+        assertThat(f.scheduleIndex()).isEqualTo(2);
+        assertThat(f.schedules()).isEqualTo(5);
+        RunConfig cfg = RunConfig.resolve(null, k -> Optional.ofNullable(Map.of("simloop.seed", "3", "simloop.schedules",
+                "5").get(k)));
+        assertThat(f.seed()).isEqualTo(cfg.seedFor(2));
+        assertThat(Schedule.parse(f.replayLine()).seed()).isEqualTo(f.seed());
+        assertThat(BatchFixtures.LOG).containsExactly("schedule 0", "schedule 1", "schedule 2");
+    }
+
+    @Test
+    void aTimeoutDuringALaterScheduleStopsThatScheduleAndTheExploration() {
+        Throwable t = SimulatedLoopExtensionTest.onlyFailure(
+                SimulatedLoopExtensionTest.run(BatchFixtures.TimeoutInTheSecondSchedule.class));
+        assertThat(t).isInstanceOf(TimeoutException.class).hasMessageContaining("timed out after 2 seconds");
+        // schedule 1 never ends unless stopped; nothing after it runs (on a very slow machine the
+        // timeout may even fire during schedule 0)
+        assertThat(BatchFixtures.LOG).isEqualTo(schedules(BatchFixtures.LOG.size())).hasSizeBetween(1, 2);
+    }
+
+    @Test
+    void onTwoWorkersARunawayFailsTheTestAsOnOne() {
+        SimulatedLoopFailure f = SimulatedLoopExtensionTest.onlySimFailure(
+                SimulatedLoopExtensionTest.run(BatchFixtures.RunsAwayOnTwoWorkers.class));
+        assertThat(f.getCause()).isInstanceOf(LimitExceeded.class).hasMessageStartingWith("task 'main' ran for ");
+        assertThat(f.scheduleIndex()).isEqualTo(2);
+    }
+
+    @Test
+    void onTwoWorkersATimeoutStopsTheRunningSchedulesAndTheExploration() {
+        Throwable t = SimulatedLoopExtensionTest.onlyFailure(
+                SimulatedLoopExtensionTest.run(BatchFixtures.TimeoutOnTwoWorkers.class));
+        assertThat(t).isInstanceOf(TimeoutException.class).hasMessageContaining("timed out after 2 seconds");
+        // while schedule 1 is stuck, at most 4 schedules per worker are handed out past the last commit
+        assertThat(schedules(10)).containsAll(BatchFixtures.LOG);
+    }
+
+    @Test
+    void aCheckedExceptionOfALaterSchedulesBeforeEachFailsTheTestUnwrapped() {
+        BatchFixtures.CheckedExceptionInALaterBeforeEach.SET_UPS.set(0);
+        Throwable t = SimulatedLoopExtensionTest.onlyFailure(
+                SimulatedLoopExtensionTest.run(BatchFixtures.CheckedExceptionInALaterBeforeEach.class));
+        assertThat(t).isExactlyInstanceOf(java.io.IOException.class).hasMessage("no fixture for the second schedule");
+        assertThat(BatchFixtures.CheckedExceptionInALaterBeforeEach.SET_UPS).hasValue(2);
+    }
+
+    @Test
+    void eachSchedulesBeforeEachAndAfterEachRunOnOneThread() {
+        SimulatedLoopExtensionTest.run(BatchFixtures.ThreadLocalAcrossTheLifecycle.class).testEvents()
+                .assertStatistics(s -> s.succeeded(1).failed(0));
+        assertThat(BatchFixtures.LOG).isEqualTo(List.of("same", "same", "same", "same"));
+    }
+}
