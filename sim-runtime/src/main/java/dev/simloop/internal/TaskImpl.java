@@ -41,9 +41,6 @@ import java.util.concurrent.Executor;
  * @param <T> the type of the task's value
  */
 public final class TaskImpl<T> implements Task<T>, WaitTarget {
-    /** The task whose thread this is; set as the task's first action. */
-    static final ThreadLocal<TaskImpl<?>> CURRENT = new ThreadLocal<>();
-
     static final int WAKE_NONE = 0;
     /** Woken by whoever it waited for. */
     static final int WAKE_NORMAL = 1;
@@ -163,7 +160,6 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
     }
 
     private void runBody() {
-        CURRENT.set(this);
         if (loop.simulated) {
             ThreadGuard.arm();
         }
