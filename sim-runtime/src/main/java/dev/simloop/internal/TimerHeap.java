@@ -9,7 +9,9 @@ import java.util.Arrays;
  */
 final class TimerHeap {
     // Invariant: heap[0..size) is a binary min-heap under before(); heap[i].heapIndex == i.
-    private Timer[] heap = new Timer[16];
+    private static final Timer[] NONE = new Timer[0];
+    /** Empty until the first timer is armed: most simulations never arm one. */
+    private Timer[] heap = NONE;
     private int size;
     // Monotonic arming counter: equal deadlines fire in arming order, which keeps runs replayable.
     private long nextSeq;
@@ -34,7 +36,7 @@ final class TimerHeap {
         t.deadline = deadline;
         t.seq = nextSeq++;
         if (size == heap.length) {
-            heap = Arrays.copyOf(heap, size * 2);
+            heap = Arrays.copyOf(heap, Math.max(16, size * 2));
         }
         heap[size] = t;
         t.heapIndex = size;
