@@ -155,12 +155,13 @@ public final class Drivers {
         }
 
         void complete(Object value, Throwable failure) {
-            if (!outcome.compareAndSet(null, new Outcome(value, failure))) {
-                return;
+            if (!outcome.compareAndSet(null, CLAIMED)) {
+                return; // completed already: the rescue, or the work's end, came first
             }
             if (failure != null && onFailure != null) {
-                onFailure.accept(failure, index);
+                onFailure.accept(failure, index); // before the caller can see the outcome and act on it
             }
+            outcome.set(new Outcome(value, failure));
             if (waiting) {
                 LockSupport.unpark(caller);
             }
@@ -169,6 +170,9 @@ public final class Drivers {
 
     private record Outcome(Object value, Throwable failure) {
     }
+
+    /** A call's outcome while its completer tells {@code onFailure}: not there yet for the caller. */
+    private static final Outcome CLAIMED = new Outcome(null, null);
 
     /** @return whether the calling thread is a driver thread (then loops may run inline on it) */
     public static boolean onDriverThread() {
@@ -315,7 +319,7 @@ public final class Drivers {
         long start = System.nanoTime();
         for (int i = 1;; i++) {
             Outcome o = call.outcome.get();
-            if (o != null) {
+            if (o != null && o != CLAIMED) {
                 return o;
             }
             if (!stillSpinning(i, start, CALLER_SPIN_NANOS)) {
@@ -327,7 +331,7 @@ public final class Drivers {
         try {
             for (;;) {
                 Outcome o = call.outcome.get();
-                if (o != null) {
+                if (o != null && o != CLAIMED) {
                     return o;
                 }
                 LockSupport.park(call);
