@@ -35,6 +35,8 @@ public final class Drivers {
     static final long CALLER_SPIN_NANOS = 50_000;
     /** How much of a spin is busy before it turns to {@code Thread.yield()}. */
     static final long BUSY_SPIN_NANOS = 5_000;
+    /** Hand-offs done yield-first after a busy spin missed, before busy spinning is tried again. */
+    static final int YIELD_FIRST_HAND_OFFS = 256;
     static final long KEEP_ALIVE_SECONDS = 30;
     private static final AtomicInteger COUNT = new AtomicInteger();
     /** Idle drivers, the most recently idle first. A retired driver may linger here; takers skip it. */
@@ -60,6 +62,12 @@ public final class Drivers {
         private final AtomicReference<Call<?>> slot = new AtomicReference<>();
         /** Set while the driver is parked (or about to park) waiting for work: a hand-off must unpark it. */
         private volatile boolean parked;
+        /**
+         * How many more hand-offs with this driver wait yield-first (no busy spin): set when a busy
+         * spin missed, which mostly means the caller and the driver share a core, where busy spinning
+         * only keeps the other from running. A hint both sides read and write without order.
+         */
+        private int yieldFirst;
 
         DriverThread(String name) {
             super(null, null, name, STACK_BYTES, false);
@@ -90,12 +98,14 @@ public final class Drivers {
         /** @return the next work, or null when none came for the keep-alive time (the driver then ends) */
         private Call<?> nextWork() {
             long start = System.nanoTime();
+            long busy = busyNanos(this);
             for (int i = 1;; i++) {
                 Call<?> c = slot.get();
                 if (c != null) {
+                    learn(this, System.nanoTime() - start, busy);
                     return c;
                 }
-                if (!stillSpinning(i, start, DRIVER_SPIN_NANOS)) {
+                if (!stillSpinning(i, start, busy, DRIVER_SPIN_NANOS)) {
                     break;
                 }
             }
@@ -136,6 +146,8 @@ public final class Drivers {
     static final class Call<T> {
         final Callable<T> work;
         private final Thread caller;
+        /** The driver it was handed to (for the spin hint), or null. */
+        private DriverThread driver;
         /** Told of a failure (with {@link #index}) by the thread that completes the call with it; or null. */
         private ObjIntConsumer<Throwable> onFailure;
         private int index;
@@ -265,11 +277,13 @@ public final class Drivers {
         call.onFailure = onFailure;
         call.index = index;
         for (DriverThread d; (d = IDLE.pollFirst()) != null; ) {
+            call.driver = d;
             if (d.offer(call)) {
                 return call;
             }
         }
         DriverThread d = new DriverThread("simloop-driver-" + COUNT.incrementAndGet());
+        call.driver = d;
         d.slot.set(call);
         d.start();
         return call;
@@ -292,20 +306,34 @@ public final class Drivers {
         throw new IllegalStateException(c);
     }
 
+    /** @return how long a wait for {@code d}'s hand-off spins busy before it yields */
+    private static long busyNanos(DriverThread d) {
+        return d.yieldFirst > 0 ? 0 : BUSY_SPIN_NANOS;
+    }
+
+    /** A wait for {@code d}'s hand-off ended after {@code waited} ns, having spun busy for up to {@code busy}. */
+    private static void learn(DriverThread d, long waited, long busy) {
+        if (busy > 0 && waited > busy) {
+            d.yieldFirst = YIELD_FIRST_HAND_OFFS; // the busy spin missed: the other side probably shares our core
+        } else if (busy == 0) {
+            d.yieldFirst--;
+        }
+    }
+
     /**
      * One round of waiting, running, for another thread's hand-off: a busy spin for the first
-     * {@value #BUSY_SPIN_NANOS} ns, then {@code Thread.yield()}, so that on a machine with more
-     * runnable threads than cores the thread we wait for gets the core.
+     * {@code busy} ns, then {@code Thread.yield()}, so that on a machine with more runnable
+     * threads than cores the thread we wait for gets the core.
      *
      * @return false once {@code spinNanos} have passed since {@code start}: park instead
      */
-    private static boolean stillSpinning(int round, long start, long spinNanos) {
-        if ((round & 15) != 0) {
+    private static boolean stillSpinning(int round, long start, long busy, long spinNanos) {
+        if (busy > 0 && (round & 15) != 0) {
             Thread.onSpinWait();
             return true;
         }
         long waited = System.nanoTime() - start;
-        if (waited < BUSY_SPIN_NANOS) {
+        if (waited < busy) {
             Thread.onSpinWait();
         } else if (waited < spinNanos) {
             Thread.yield();
@@ -317,12 +345,14 @@ public final class Drivers {
 
     private static Outcome awaitOutcome(Call<?> call, Consumer<Thread> onInterrupt) {
         long start = System.nanoTime();
+        long busy = busyNanos(call.driver);
         for (int i = 1;; i++) {
             Outcome o = call.outcome.get();
             if (o != null && o != CLAIMED) {
+                learn(call.driver, System.nanoTime() - start, busy);
                 return o;
             }
-            if (!stillSpinning(i, start, CALLER_SPIN_NANOS)) {
+            if (!stillSpinning(i, start, busy, CALLER_SPIN_NANOS)) {
                 break;
             }
         }
