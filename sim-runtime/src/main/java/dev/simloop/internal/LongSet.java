@@ -11,6 +11,10 @@ public final class LongSet {
     private boolean hasZero;
     private int size;
 
+    /** An empty set. */
+    public LongSet() {
+    }
+
     /** @param v the value to add (no effect when present) */
     public void add(long v) {
         if (v == 0) {
