@@ -7,7 +7,7 @@ import dev.simloop.TaskCancelledException;
 import java.util.concurrent.Executor;
 
 /**
- * A loop task: a virtual thread whose JDK scheduler is this task's {@link #executor}. When the JDK
+ * A loop task: a virtual thread whose JDK scheduler is this task's {@link Route}. When the JDK
  * makes the thread runnable (start, unpark, yield) it calls that executor, which hands the
  * continuation to the {@link Scheduler}; the task therefore runs only when the loop's driver
  * mounts it. The executor is a separate object, not this one, so no user holding a {@link Task}
