@@ -6,9 +6,7 @@ import dev.simloop.internal.OrderedRuns;
 import dev.simloop.internal.RunOutcome;
 import dev.simloop.internal.Runaway;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -255,7 +253,7 @@ final class Explorer<T> {
         final long start = System.nanoTime();
         /** The time limit in nanoseconds; Long.MAX_VALUE for none (or one too long to be reached). */
         final long limitNanos = x.timeLimit == null ? Long.MAX_VALUE : dev.simloop.internal.Nanos.saturated(x.timeLimit);
-        private final Set<Long> digests = new HashSet<>();
+        private final dev.simloop.internal.LongSet digests = new dev.simloop.internal.LongSet();
         /** Failures that {@code failWhen} did not match, by exception type; sorted, so reports read the same. */
         private final Map<String, Integer> others = new TreeMap<>();
         private SimResult<T> first;

@@ -134,4 +134,18 @@ class BenchmarksSmokeTest {
         String t = TimeToBug.table(2, 200);
         assertTrue(t.contains("lost update"), t);
     }
+
+    @Test
+    void runtimePathsOneRunAtATime() {
+        SimulationRunBench b = new SimulationRunBench();
+        assertEquals(1, b.trivialRun());
+        int lost = 0;
+        for (int i = 0; i < 50; i++) {
+            int v = b.kernelPerSeed();
+            assertTrue(v >= ExplorationBench.CHECKPOINTS && v <= 2 * ExplorationBench.CHECKPOINTS, "counter " + v);
+            lost += v < 2 * ExplorationBench.CHECKPOINTS ? 1 : 0;
+        }
+        assertTrue(lost > 0, "the default strategy loses an update within 50 seeds");
+        assertEquals(51, b.seed, "one seed per run");
+    }
 }

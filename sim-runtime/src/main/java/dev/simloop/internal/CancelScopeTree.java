@@ -22,8 +22,8 @@ public final class CancelScopeTree {
     public static final class Node {
         final TaskImpl<?> owner;
         final Node parent;
-        /** What the scope is, for messages: "cancel scope", "task group", "task 'x'". */
-        final String label;
+        /** What the scope is, for messages: "cancel scope", "task group"; null for a task's own scope (see {@link #label()}). */
+        private final String label;
         // Children in opening order: the order in which a cancel reaches blocked tasks.
         Node firstChild;
         Node lastChild;
@@ -49,6 +49,11 @@ public final class CancelScopeTree {
             this.owner = owner;
             this.parent = parent;
             this.label = label;
+        }
+
+        /** @return what the scope is, for messages: "cancel scope", "task group", "task 'x'" */
+        String label() {
+            return label != null ? label : "task '" + owner.name() + "'";
         }
 
         /** @return the task that opened the scope */
@@ -78,7 +83,7 @@ public final class CancelScopeTree {
 
         @Override
         public String toString() {
-            return label + " opened by task '" + owner.name() + "'";
+            return label() + " opened by task '" + owner.name() + "'";
         }
     }
 
@@ -174,7 +179,7 @@ public final class CancelScopeTree {
         }
         n.cancelCalled = true;
         n.reason = reason;
-        loop.traceEvent(n.owner, Trace.Kind.CANCEL_REQUESTED, reason.description() + ": " + n.label);
+        loop.traceEvent(n.owner, Trace.Kind.CANCEL_REQUESTED, reason.description() + ": " + n.label());
         if (n.timer != null) {
             loop.disarm(n.timer);
         }

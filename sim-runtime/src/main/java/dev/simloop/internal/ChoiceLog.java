@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /** A growable list of recorded choices; appending does not box. */
 final class ChoiceLog {
-    private int[] items = new int[64];
+    private int[] items = new int[32];
     private int size;
 
     void add(int choice) {

@@ -16,7 +16,7 @@ public final class Current {
      * @throws IllegalStateException when called from a thread that is not a loop task
      */
     public static TaskImpl<?> task(String call) {
-        TaskImpl<?> t = TaskImpl.CURRENT.get();
+        TaskImpl<?> t = mounted();
         if (t == null || t.done) {
             throw Threads.notInATask(call);
         }
@@ -47,7 +47,24 @@ public final class Current {
 
     /** @return the task running on this thread, or null outside a loop */
     public static TaskImpl<?> orNull() {
-        TaskImpl<?> t = TaskImpl.CURRENT.get();
+        TaskImpl<?> t = mounted();
         return t == null || t.done ? null : t;
+    }
+
+    /**
+     * The task whose step runs on this thread, found without a thread-local: a task is a virtual
+     * thread mounted on its loop's driver, and the loop knows which task it is running. A virtual
+     * thread that is not a task (it runs elsewhere, or the loop runs another) is none.
+     *
+     * @return the mounted task that is the calling thread, or null
+     */
+    static TaskImpl<?> mounted() {
+        Thread self = Thread.currentThread();
+        if (!self.isVirtual()) {
+            return null;
+        }
+        Scheduler loop = Drivers.loopOn(VirtualThreads.currentCarrier());
+        TaskImpl<?> r = loop == null ? null : loop.runningTask();
+        return r != null && r.thread == self ? r : null;
     }
 }

@@ -1,19 +1,25 @@
 package dev.simloop.internal;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The loops' driver threads. A mounted task runs on its driver's stack, so drivers are platform
  * threads with a large stack (deeply nested scopes need it); they are pooled so that running many
  * short simulations does not create a thread each time.
+ *
+ * <p>Why the hand-off spins: most simulations a caller runs (a test's run, one seed of a loop over
+ * seeds) take a few microseconds, while waking a parked thread takes about as long again on each
+ * side. So a driver that has finished its work waits {@value #DRIVER_SPIN_NANOS} ns for the next
+ * before it parks, and a caller waits up to {@value #CALLER_SPIN_NANOS} ns for the result before it
+ * parks: back-to-back runs from one caller then go to the same, still running, driver, and reach it
+ * and come back without a wake-up. Idle drivers are taken last-in first-out, so one caller keeps one
+ * warm driver; a driver idle for {@value #KEEP_ALIVE_SECONDS} s ends.
  *
  * <p>A caller waits for its driver's work in {@link #call}. Normally the work's end releases it;
  * when a task of a simulation runs away (no checkpoint for {@code maxStepWallTime}), the
@@ -23,14 +29,22 @@ import java.util.function.Consumer;
 public final class Drivers {
     /** Stack size of a driver thread; tasks run mounted on it. */
     static final long STACK_BYTES = 256L * 1024 * 1024;
+    /** How long an idle driver waits, running, for the next work before it parks. */
+    static final long DRIVER_SPIN_NANOS = 50_000;
+    /** How long a caller waits, running, for its work's result before it parks. */
+    static final long CALLER_SPIN_NANOS = 50_000;
+    /** How much of a spin is busy before it turns to {@code Thread.yield()}. */
+    static final long BUSY_SPIN_NANOS = 5_000;
+    /** Hand-offs done yield-first after a busy spin missed, before busy spinning is tried again. */
+    static final int YIELD_FIRST_HAND_OFFS = 256;
+    static final long KEEP_ALIVE_SECONDS = 30;
     private static final AtomicInteger COUNT = new AtomicInteger();
-
-    private static final ExecutorService POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> {
-                Thread t = new DriverThread(r, "simloop-driver-" + COUNT.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+    /** Idle drivers, the most recently idle first. A retired driver may linger here; takers skip it. */
+    private static final ConcurrentLinkedDeque<DriverThread> IDLE = new ConcurrentLinkedDeque<>();
+    /** Every driver thread that has not ended (the watchdog looks at their loops). */
+    static final java.util.Set<DriverThread> ALL = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** What a driver's slot holds once it has ended: no work can be handed to it. */
+    private static final Call<Object> RETIRED = new Call<>(() -> null, null);
 
     private Drivers() {
     }
@@ -39,25 +53,159 @@ public final class Drivers {
     static final class DriverThread extends Thread {
         /** The outermost {@link #call} running on this thread, or null between calls. */
         Call<?> call;
+        /**
+         * The loop running on this driver, or null: how a task finds itself ({@link Current}) and
+         * what the {@link Watchdog} looks at. Written by the driver only.
+         */
+        volatile Scheduler loop;
+        /** Work handed to this driver (null while idle, {@link #RETIRED} once ended). */
+        private final AtomicReference<Call<?>> slot = new AtomicReference<>();
+        /** Set while the driver is parked (or about to park) waiting for work: a hand-off must unpark it. */
+        private volatile boolean parked;
+        /**
+         * How many more hand-offs with this driver wait yield-first (no busy spin): set when a busy
+         * spin missed, which mostly means the caller and the driver share a core, where busy spinning
+         * only keeps the other from running. A hint both sides read and write without order.
+         */
+        private int yieldFirst;
 
-        DriverThread(Runnable r, String name) {
-            super(null, r, name, STACK_BYTES, false);
+        DriverThread(String name) {
+            super(null, null, name, STACK_BYTES, false);
+            setDaemon(true);
+            ALL.add(this);
+        }
+
+        @Override
+        public void run() {
+            for (Call<?> c; (c = nextWork()) != null; ) {
+                slot.set(null);
+                Thread.interrupted(); // an interrupt meant for the last work must not reach the next
+                call = c;
+                Object value = null;
+                Throwable failure = null;
+                try {
+                    value = c.work.call();
+                } catch (Throwable e) {
+                    failure = e;
+                } finally {
+                    call = null;
+                }
+                IDLE.addFirst(this); // before the caller hears: its next call finds this driver
+                c.complete(value, failure);
+            }
+        }
+
+        /** @return the next work, or null when none came for the keep-alive time (the driver then ends) */
+        private Call<?> nextWork() {
+            long start = System.nanoTime();
+            long busy = busyNanos(this);
+            for (int i = 1;; i++) {
+                Call<?> c = slot.get();
+                if (c != null) {
+                    learn(this, System.nanoTime() - start, busy);
+                    return c;
+                }
+                if (!stillSpinning(i, start, busy, DRIVER_SPIN_NANOS)) {
+                    break;
+                }
+            }
+            long deadline = System.nanoTime() + KEEP_ALIVE_SECONDS * 1_000_000_000L;
+            parked = true;
+            try {
+                for (;;) {
+                    Call<?> c = slot.get();
+                    if (c != null) {
+                        return c;
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 && slot.compareAndSet(null, RETIRED)) {
+                        IDLE.remove(this);
+                        ALL.remove(this);
+                        return null;
+                    }
+                    LockSupport.parkNanos(this, Math.max(left, 1));
+                }
+            } finally {
+                parked = false;
+            }
+        }
+
+        /** @return whether this idle driver took {@code c} (false: it has ended) */
+        boolean offer(Call<?> c) {
+            if (!slot.compareAndSet(null, c)) {
+                return false;
+            }
+            if (parked) {
+                LockSupport.unpark(this);
+            }
+            return true;
         }
     }
 
     /** One caller's wait for work on a driver: completed by the work, or rescued by the watchdog. */
     static final class Call<T> {
-        final CompletableFuture<T> result = new CompletableFuture<>();
+        final Callable<T> work;
+        private final Thread caller;
+        /** The driver it was handed to (for the spin hint), or null. */
+        private DriverThread driver;
+        /** Told of a failure (with {@link #index}) by the thread that completes the call with it; or null. */
+        private ObjIntConsumer<Throwable> onFailure;
+        private int index;
+        /** The first completion wins: the work's own, or the watchdog's rescue. */
+        private final AtomicReference<Outcome> outcome = new AtomicReference<>();
+        /** Set while the caller is parked (or about to park) waiting: a completion must unpark it. */
+        private volatile boolean waiting;
+
+        Call(Callable<T> work, Thread caller) {
+            this.work = work;
+            this.caller = caller;
+        }
 
         /** Releases the waiting caller with {@code failure}; the driver's own result is then dropped. */
         void rescue(RuntimeException failure) {
-            result.completeExceptionally(failure);
+            complete(null, failure);
+        }
+
+        void complete(Object value, Throwable failure) {
+            if (!outcome.compareAndSet(null, CLAIMED)) {
+                return; // completed already: the rescue, or the work's end, came first
+            }
+            if (failure != null && onFailure != null) {
+                onFailure.accept(failure, index); // before the caller can see the outcome and act on it
+            }
+            outcome.set(new Outcome(value, failure));
+            if (waiting) {
+                LockSupport.unpark(caller);
+            }
         }
     }
+
+    private record Outcome(Object value, Throwable failure) {
+    }
+
+    /** A call's outcome while its completer tells {@code onFailure}: not there yet for the caller. */
+    private static final Outcome CLAIMED = new Outcome(null, null);
 
     /** @return whether the calling thread is a driver thread (then loops may run inline on it) */
     public static boolean onDriverThread() {
         return Thread.currentThread() instanceof DriverThread;
+    }
+
+    /** @return the loop running on {@code carrier} when it is a driver thread, else null */
+    static Scheduler loopOn(Thread carrier) {
+        return carrier instanceof DriverThread d ? d.loop : null;
+    }
+
+    /**
+     * Makes {@code loop} the one running on the calling driver thread (null: none).
+     *
+     * @return the loop it replaces
+     */
+    static Scheduler enter(Scheduler loop) {
+        DriverThread d = (DriverThread) Thread.currentThread();
+        Scheduler before = d.loop;
+        d.loop = loop;
+        return before;
     }
 
     /** @return the outermost call running on the calling driver thread, or null */
@@ -86,7 +234,7 @@ public final class Drivers {
                 throw new IllegalStateException(e);
             }
         }
-        return await(start(work), onInterrupt);
+        return await(start(work, null, 0), onInterrupt);
     }
 
     /**
@@ -103,17 +251,10 @@ public final class Drivers {
      * @return the works' results, in order
      */
     public static <T> java.util.List<T> callAll(java.util.List<? extends Callable<T>> works,
-            Consumer<Thread> onInterrupt, java.util.function.ObjIntConsumer<Throwable> onFailure) {
+            Consumer<Thread> onInterrupt, ObjIntConsumer<Throwable> onFailure) {
         java.util.List<Call<T>> calls = new java.util.ArrayList<>(works.size());
         for (Callable<T> work : works) {
-            Call<T> call = start(work);
-            int index = calls.size();
-            call.result.whenComplete((value, failure) -> {
-                if (failure != null) {
-                    onFailure.accept(failure, index);
-                }
-            });
-            calls.add(call);
+            calls.add(start(work, onFailure, calls.size()));
         }
         java.util.List<T> results = new java.util.ArrayList<>(calls.size());
         RuntimeException firstFailure = null;
@@ -130,44 +271,107 @@ public final class Drivers {
         return results;
     }
 
-    /** Starts {@code work} on a pooled driver thread. */
-    private static <T> Call<T> start(Callable<T> work) {
-        Call<T> call = new Call<>();
-        POOL.execute(() -> {
-            DriverThread self = (DriverThread) Thread.currentThread();
-            self.call = call;
-            try {
-                call.result.complete(work.call());
-            } catch (Throwable e) {
-                call.result.completeExceptionally(e);
-            } finally {
-                self.call = null;
+    /** Hands {@code work} to an idle driver (the most recently idle), or to a new one. */
+    private static <T> Call<T> start(Callable<T> work, ObjIntConsumer<Throwable> onFailure, int index) {
+        Call<T> call = new Call<>(work, Thread.currentThread());
+        call.onFailure = onFailure;
+        call.index = index;
+        for (DriverThread d; (d = IDLE.pollFirst()) != null; ) {
+            call.driver = d;
+            if (d.offer(call)) {
+                return call;
             }
-        });
+        }
+        DriverThread d = new DriverThread("simloop-driver-" + COUNT.incrementAndGet());
+        call.driver = d;
+        d.slot.set(call);
+        d.start();
         return call;
     }
 
     private static <T> T await(Call<T> call, Consumer<Thread> onInterrupt) {
+        Outcome o = awaitOutcome(call, onInterrupt);
+        Throwable c = o.failure();
+        if (c == null) {
+            @SuppressWarnings("unchecked") // the work's own result: a T
+            T value = (T) o.value();
+            return value;
+        }
+        if (c instanceof RuntimeException r) {
+            throw r;
+        }
+        if (c instanceof Error err) {
+            throw err;
+        }
+        throw new IllegalStateException(c);
+    }
+
+    /** @return how long a wait for {@code d}'s hand-off spins busy before it yields */
+    private static long busyNanos(DriverThread d) {
+        return d.yieldFirst > 0 ? 0 : BUSY_SPIN_NANOS;
+    }
+
+    /** A wait for {@code d}'s hand-off ended after {@code waited} ns, having spun busy for up to {@code busy}. */
+    private static void learn(DriverThread d, long waited, long busy) {
+        if (busy > 0 && waited > busy) {
+            d.yieldFirst = YIELD_FIRST_HAND_OFFS; // the busy spin missed: the other side probably shares our core
+        } else if (busy == 0) {
+            d.yieldFirst--;
+        }
+    }
+
+    /**
+     * One round of waiting, running, for another thread's hand-off: a busy spin for the first
+     * {@code busy} ns, then {@code Thread.yield()}, so that on a machine with more runnable
+     * threads than cores the thread we wait for gets the core.
+     *
+     * @return false once {@code spinNanos} have passed since {@code start}: park instead
+     */
+    private static boolean stillSpinning(int round, long start, long busy, long spinNanos) {
+        if (busy > 0 && (round & 15) != 0) {
+            Thread.onSpinWait();
+            return true;
+        }
+        long waited = System.nanoTime() - start;
+        if (waited < busy) {
+            Thread.onSpinWait();
+        } else if (waited < spinNanos) {
+            Thread.yield();
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    private static Outcome awaitOutcome(Call<?> call, Consumer<Thread> onInterrupt) {
+        long start = System.nanoTime();
+        long busy = busyNanos(call.driver);
+        for (int i = 1;; i++) {
+            Outcome o = call.outcome.get();
+            if (o != null && o != CLAIMED) {
+                learn(call.driver, System.nanoTime() - start, busy);
+                return o;
+            }
+            if (!stillSpinning(i, start, busy, CALLER_SPIN_NANOS)) {
+                break;
+            }
+        }
         boolean interrupted = false;
+        call.waiting = true;
         try {
             for (;;) {
-                try {
-                    return call.result.get();
-                } catch (InterruptedException e) {
+                Outcome o = call.outcome.get();
+                if (o != null && o != CLAIMED) {
+                    return o;
+                }
+                LockSupport.park(call);
+                if (Thread.interrupted()) {
                     interrupted = true;
                     onInterrupt.accept(Thread.currentThread());
-                } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    if (c instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IllegalStateException(c);
                 }
             }
         } finally {
+            call.waiting = false;
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

@@ -1,9 +1,7 @@
 package dev.simloop.internal;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -73,18 +71,18 @@ public final class OrderedRuns<J, R> {
     private long nextSeq;
     private long committedSeq;
     private int inFlight;
-    private final Map<Long, Done<J, R>> early = new HashMap<>();
-    /** The job each worker runs now, by worker number (null between jobs), with its hand-out number. */
-    private final List<Out<J>> running;
+    /**
+     * Finished jobs not committed yet, and their results, at their hand-out number modulo the
+     * window (every number out is within one window of {@link #committedSeq}); null: not finished.
+     */
+    private final Object[] doneJobs;
+    private final Object[] doneResults;
+    /** The job each worker runs now, by worker number (null between jobs), and its hand-out number. */
+    private final Object[] runningJobs;
+    private final long[] runningSeqs;
     private Ending ending;
     /** What each failed worker's call ended with, by worker number. */
     private final List<Throwable> failures;
-
-    private record Done<J, R>(J job, R result) {
-    }
-
-    private record Out<J>(J job, long seq) {
-    }
 
     /**
      * @param workers how many jobs run at once
@@ -99,7 +97,10 @@ public final class OrderedRuns<J, R> {
         this.run = run;
         this.sink = sink;
         this.stopHandOut = stopHandOut;
-        this.running = new ArrayList<>(java.util.Collections.nCopies(workers, null));
+        this.doneJobs = new Object[WINDOW_PER_WORKER * workers];
+        this.doneResults = new Object[WINDOW_PER_WORKER * workers];
+        this.runningJobs = new Object[workers];
+        this.runningSeqs = new long[workers];
         this.failures = new ArrayList<>(java.util.Collections.nCopies(workers, null));
     }
 
@@ -158,7 +159,8 @@ public final class OrderedRuns<J, R> {
             }
             J job = nextSeq - committedSeq < (long) WINDOW_PER_WORKER * workers ? source.take() : null;
             if (job != null) {
-                running.set(worker, new Out<>(job, nextSeq++));
+                runningJobs[worker] = job;
+                runningSeqs[worker] = nextSeq++;
                 inFlight++;
                 return job;
             }
@@ -182,15 +184,28 @@ public final class OrderedRuns<J, R> {
     }
 
     private synchronized void finish(int worker, R result) {
-        Out<J> out = running.set(worker, null);
+        int at = slot(runningSeqs[worker]);
+        doneJobs[at] = runningJobs[worker];
+        doneResults[at] = result;
+        runningJobs[worker] = null;
         inFlight--;
-        early.put(out.seq(), new Done<>(out.job(), result));
-        for (Done<J, R> d; (d = early.remove(committedSeq)) != null; committedSeq++) {
-            if (ending != Ending.STOPPED_BY_SINK && sink.commit(d.job(), d.result())) {
+        for (int c = slot(committedSeq); doneJobs[c] != null; c = slot(++committedSeq)) {
+            @SuppressWarnings("unchecked") // put there by this method: a job and its result
+            J job = (J) doneJobs[c];
+            @SuppressWarnings("unchecked")
+            R done = (R) doneResults[c];
+            doneJobs[c] = null;
+            doneResults[c] = null;
+            if (ending != Ending.STOPPED_BY_SINK && sink.commit(job, done)) {
                 ending = Ending.STOPPED_BY_SINK;
             }
         }
         notifyAll();
+    }
+
+    /** @return where the job handed out as number {@code seq} keeps its result until committed */
+    private int slot(long seq) {
+        return (int) (seq % doneJobs.length);
     }
 
     /**
@@ -219,12 +234,14 @@ public final class OrderedRuns<J, R> {
     public synchronized Stuck<J> earliestStuck() {
         int first = -1;
         for (int w = 0; w < workers; w++) {
-            if (running.get(w) != null && failures.get(w) != null
-                    && (first < 0 || running.get(w).seq() < running.get(first).seq())) {
+            if (runningJobs[w] != null && failures.get(w) != null
+                    && (first < 0 || runningSeqs[w] < runningSeqs[first])) {
                 first = w;
             }
         }
-        return first < 0 ? null : new Stuck<>(running.get(first).job(), failures.get(first));
+        @SuppressWarnings("unchecked") // put there by take(): a job
+        J job = first < 0 ? null : (J) runningJobs[first];
+        return first < 0 ? null : new Stuck<>(job, failures.get(first));
     }
 
     /** @return whether a commit said stop (later results were dropped) */

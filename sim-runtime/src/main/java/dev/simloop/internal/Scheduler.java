@@ -208,12 +208,16 @@ public final class Scheduler {
             throw new IllegalStateException("cannot start a loop from inside a simloop task: "
                     + "use a TaskGroup to run concurrent work in the current loop");
         }
+        if (!Drivers.onDriverThread()) {
+            return Drivers.call(() -> run(rootBody), caller -> requestStop()); // tasks find their loop on its driver
+        }
         driver = Thread.currentThread();
         inbox.setDriver(driver);
         call = Drivers.currentCall();
         if (!simulated) {
             Signals.register(this);
         }
+        Scheduler outer = Drivers.enter(this);
         Watchdog.watch(this);
         try {
             rootTask = spawnTask(null, "main", rootBody, null, null);
@@ -225,7 +229,7 @@ public final class Scheduler {
                 Teardown.unwind(this, ready);
             }
         } finally {
-            Watchdog.unwatch(this);
+            Drivers.enter(outer);
             if (!simulated) {
                 Signals.unregister(this);
             }

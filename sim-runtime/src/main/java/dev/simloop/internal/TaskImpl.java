@@ -7,7 +7,7 @@ import dev.simloop.TaskCancelledException;
 import java.util.concurrent.Executor;
 
 /**
- * A loop task: a virtual thread whose JDK scheduler is this task's {@link #executor}. When the JDK
+ * A loop task: a virtual thread whose JDK scheduler is this task's {@link Route}. When the JDK
  * makes the thread runnable (start, unpark, yield) it calls that executor, which hands the
  * continuation to the {@link Scheduler}; the task therefore runs only when the loop's driver
  * mounts it. The executor is a separate object, not this one, so no user holding a {@link Task}
@@ -41,9 +41,6 @@ import java.util.concurrent.Executor;
  * @param <T> the type of the task's value
  */
 public final class TaskImpl<T> implements Task<T>, WaitTarget {
-    /** The task whose thread this is; set as the task's first action. */
-    static final ThreadLocal<TaskImpl<?>> CURRENT = new ThreadLocal<>();
-
     static final int WAKE_NONE = 0;
     /** Woken by whoever it waited for. */
     static final int WAKE_NORMAL = 1;
@@ -68,8 +65,8 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
     /** Non-null when spawned by TaskGroup.start and until started() or the end. */
     final StartState start;
 
-    /** The JDK scheduler of {@link #thread}: hands its continuations to the loop. */
-    private final Executor executor = this::submit;
+    /** The JDK scheduler of {@link #thread}, which hands its continuations to the loop, and its body. */
+    private final Route route = new Route();
 
     // ---- scheduler state (driver thread only; see the state table above)
     /** What to run when the driver next mounts the task. */
@@ -96,7 +93,8 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
     Abortable abortable;
     /** Why a BLOCKED task was woken: WAKE_NONE while it still waits. */
     int wake;
-    final SleepTimer sleepTimer = new SleepTimer();
+    /** The timer of the task's sleeps; made at the first (most tasks never sleep). */
+    private SleepTimer sleepTimer;
     TaskImpl<?> livePrev;
     TaskImpl<?> liveNext;
 
@@ -144,7 +142,8 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
     boolean killInterrupted;
     /** Someone joined the task after it finished (so a failure that did not bubble was seen). */
     boolean joined;
-    final WaitQueue joiners = new WaitQueue();
+    /** The tasks joining this one; made by the first join that waits (most joins find the task done). */
+    private WaitQueue joiners;
     /** The JDK's runner of this task's own continuation (the same object at every submission). */
     private volatile Runnable own;
     private int priority;
@@ -167,13 +166,42 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
         this.group = group;
         this.body = body;
         this.start = start;
-        this.root = CancelScopeTree.open(this, parentScope, "task '" + name + "'");
+        this.root = CancelScopeTree.open(this, parentScope, null); // labelled from the name when a message needs it
         this.innermost = root;
-        this.thread = adopted != null ? adopted : VirtualThreads.newThread(executor, name, this::runBody);
+        this.thread = adopted != null ? adopted : VirtualThreads.newThread(route, name, route);
+    }
+
+    /**
+     * The task thread's JDK scheduler (every continuation goes to {@link #submit}) and its body, in
+     * one object of its own, so that no {@link Task} a user holds is an {@link Executor}.
+     */
+    private final class Route implements Executor, Runnable {
+        @Override
+        public void execute(Runnable continuation) {
+            submit(continuation);
+        }
+
+        @Override
+        public void run() {
+            runBody();
+        }
+    }
+
+    /** @return the timer of this task's sleeps (made on first use) */
+    SleepTimer sleepTimer() {
+        SleepTimer s = sleepTimer;
+        if (s == null) {
+            s = sleepTimer = new SleepTimer();
+        }
+        return s;
+    }
+
+    /** @return the timer of this task's sleeps, or null when it never slept */
+    SleepTimer sleepTimerIfMade() {
+        return sleepTimer;
     }
 
     void runBody() {
-        CURRENT.set(this);
         if (loop.simulated) {
             ThreadGuard.arm();
         }
@@ -221,7 +249,9 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
         done = true;
         HeldResource.finished(this); // locks it still holds break, and their waiters are told
         CancelScopeTree.close(loop, root);
-        joiners.unparkAll();
+        if (joiners != null) {
+            joiners.unparkAll();
+        }
         if (start != null && !start.started) {
             start.childEndedBeforeStarted(loop, this);
         } else if (group != null) {
@@ -336,6 +366,9 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
             loop.schedulePoint(this);
         }
         while (!done) {
+            if (joiners == null) {
+                joiners = new WaitQueue();
+            }
             joiners.park(me, this);
         }
         joined = true; // its failure has reached someone: no handler needs it

@@ -20,7 +20,9 @@ final class Teardown {
                 if (t.waitQueue != null) {
                     t.waitQueue.remove(t);
                 }
-                loop.disarm(t.sleepTimer);
+                if (t.sleepTimerIfMade() != null) {
+                    loop.disarm(t.sleepTimerIfMade());
+                }
                 loop.wake(t, TaskImpl.WAKE_KILLED);
             } else if (t.foreignContinuation != null) {
                 loop.makeReady(t, OutsideWaits.takeHeld(t));

@@ -32,7 +32,7 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
     /** A thread is being constructed on a thread that carries the guard. */
     @Override
     protected Boolean childValue(Boolean parentValue) {
-        TaskImpl<?> me = TaskImpl.CURRENT.get();
+        TaskImpl<?> me = Current.mounted();
         if (me == null || me.done || !me.loop.simulated || me.loop.creatingTask || me.loop.isKilling()) {
             return null; // not inside a simulated step (or simloop's own task): nothing to guard
         }
@@ -47,7 +47,7 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
      */
     static void foreignThreadStarted(TaskImpl<?> task) {
         Scheduler loop = task.loop;
-        if (loop.simulated && !loop.isKilling() && TaskImpl.CURRENT.get() == task) {
+        if (loop.simulated && !loop.isKilling() && Current.mounted() == task) {
             loop.abort(created(task, Thread.currentThread().getStackTrace(), "started"));
         }
     }

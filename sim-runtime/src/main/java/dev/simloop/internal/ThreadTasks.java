@@ -71,7 +71,7 @@ public final class ThreadTasks implements ThreadFactory {
 
     /** @return the calling task, which must be a running task of the factory's loop */
     private TaskImpl<?> requireTaskOfLoop(String call, String verb) {
-        TaskImpl<?> me = TaskImpl.CURRENT.get();
+        TaskImpl<?> me = Current.mounted();
         if (me == null || me.done || me.loop != loop || loop.runningTask() != me) {
             throw new IllegalStateException(call + " (a thread of " + origin + "): called on "
                     + Threads.describe(Thread.currentThread()) + ", which is not a running task of the loop that made "

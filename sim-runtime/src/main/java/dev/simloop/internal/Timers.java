@@ -44,10 +44,11 @@ final class Timers {
             loop.schedulePoint();
             return;
         }
-        me.sleepTimer.wakeAt = deadline;
+        TaskImpl<?>.SleepTimer timer = me.sleepTimer();
+        timer.wakeAt = deadline;
         while (loop.now() < deadline) {
-            heap.arm(me.sleepTimer, deadline);
-            loop.block(me, me.sleepTimer, me.sleepTimer);
+            heap.arm(timer, deadline);
+            loop.block(me, timer, timer);
         }
     }
 

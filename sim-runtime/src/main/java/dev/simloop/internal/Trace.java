@@ -66,8 +66,8 @@ public final class Trace {
         Object on = t.blockedOn;
         if (on == null) {
             add(nanos, step, t, Kind.YIELD, t.lastObject == null ? "" : "in " + t.lastObject);
-        } else if (on == t.sleepTimer) {
-            add(nanos, step, t, Kind.SLEEP, "until " + Scheduler.formatNanos(t.sleepTimer.wakeAt));
+        } else if (on != null && on == t.sleepTimerIfMade()) {
+            add(nanos, step, t, Kind.SLEEP, "until " + Scheduler.formatNanos(t.sleepTimerIfMade().wakeAt));
         } else {
             add(nanos, step, t, Kind.BLOCK, on instanceof WaitTarget w ? w.traceDetail() : "on " + on);
         }

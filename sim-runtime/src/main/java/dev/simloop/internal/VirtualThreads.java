@@ -23,6 +23,8 @@ final class VirtualThreads {
     static final String FLAG = "--add-opens java.base/java.lang=" + openTarget(VirtualThreads.class.getModule());
 
     private static final MethodHandle NEW_BUILDER;
+    /** {@code Thread.currentCarrierThread()} (package-private in java.lang): the OS thread under a virtual thread. */
+    private static final MethodHandle CURRENT_CARRIER;
     private static final RuntimeException UNAVAILABLE;
 
     /** How a task's thread stopped running at the end of a step (see {@link #parkKind}). */
@@ -64,6 +66,14 @@ final class VirtualThreads {
         }
         NEW_BUILDER = mh;
         UNAVAILABLE = problem;
+        MethodHandle carrier = null;
+        try {
+            carrier = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                    .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+        } catch (RuntimeException | ReflectiveOperationException e) {
+            carrier = null; // java.lang not open: no task can be created either (NEW_BUILDER says why)
+        }
+        CURRENT_CARRIER = carrier;
         VarHandle state = null;
         VarHandle timeout = null;
         int unparked = -1;
@@ -100,6 +110,21 @@ final class VirtualThreads {
     static boolean timeoutBeyondAnyRun(Thread t) {
         return TIMEOUT_TASK != null && TIMEOUT_TASK.get(t) instanceof java.util.concurrent.Delayed d
                 && d.getDelay(java.util.concurrent.TimeUnit.NANOSECONDS) >= UNTIMED_NANOS;
+    }
+
+    /**
+     * @return the platform thread that carries the calling thread: itself when it is a platform
+     *     thread, the driver when it is a task mounted on one; null when java.lang is not open
+     */
+    static Thread currentCarrier() {
+        if (CURRENT_CARRIER == null) {
+            return null;
+        }
+        try {
+            return (Thread) CURRENT_CARRIER.invokeExact();
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** @return whether {@code t} parked with a time-out that has not been cleared by its resumption yet */

@@ -79,7 +79,7 @@ final class VirtualTime {
 
     /** @return the calling task when it is a task of a simulation, else null */
     private static TaskImpl<?> simulatedTask() {
-        TaskImpl<?> t = TaskImpl.CURRENT.get();
+        TaskImpl<?> t = Current.mounted();
         return t != null && t.loop.simulated && !t.done ? t : null;
     }
 

@@ -2,8 +2,6 @@ package dev.simloop.internal;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -33,7 +31,6 @@ final class Watchdog {
     static final long SLOW_STEP_NANOS = slowStepNanos();
     private static final long MIN_PERIOD_NANOS = 5_000_000L;
     private static final long MAX_PERIOD_NANOS = 1_000_000_000L;
-    private static final Set<Scheduler> LOOPS = ConcurrentHashMap.newKeySet();
     /** Written under the class lock; read without it on every run's fast path. */
     private static volatile Thread thread;
     /** The watchdog's current sleep between looks; a loop that needs a shorter one wakes it. */
@@ -51,9 +48,11 @@ final class Watchdog {
         }
     }
 
-    /** Starts watching {@code loop} (its driver calls this as the run starts). */
+    /**
+     * Starts watching {@code loop} (its driver calls this as the run starts, with the loop already
+     * set as its driver's: the watchdog looks at every driver's loop, so a run costs no registration).
+     */
     static void watch(Scheduler loop) {
-        LOOPS.add(loop);
         if (thread != null && periodFor(loop) >= period) {
             return; // the common case, once per simulation: waking the watchdog would cost more than the run
         }
@@ -73,16 +72,15 @@ final class Watchdog {
         return Math.max(MIN_PERIOD_NANOS, limit / 4);
     }
 
-    /** Stops watching {@code loop} (the run has ended). */
-    static void unwatch(Scheduler loop) {
-        LOOPS.remove(loop);
-    }
-
     private static void run() {
         for (;;) {
             long next = MAX_PERIOD_NANOS;
             long now = System.nanoTime();
-            for (Scheduler loop : LOOPS) {
+            for (Drivers.DriverThread d : Drivers.ALL) {
+                Scheduler loop = d.loop;
+                if (loop == null) {
+                    continue;
+                }
                 next = Math.min(next, periodFor(loop));
                 loop.probe.look(now, loop.isSimulated() ? loop.maxStepWallNanos() : SLOW_STEP_NANOS);
             }
