@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.simloop.Exploration;
 import dev.simloop.Loop;
+import dev.simloop.NondeterminismDetected;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.ThrowingSupplier;
@@ -118,6 +119,33 @@ class ExistingCodeSnippetsTest {
         });
         assertThat(r.value()).as(String.valueOf(r.failure()))
                 .isEqualTo("fast, [slow fork ended at 10000000], closed at 10000000");
+    }
+
+    /**
+     * Without the agent, a scope's time-out would fire on the common pool's delay-scheduler thread,
+     * outside the run: the run fails at the step that opens the scope, naming the agent.
+     */
+    @Test
+    void aScopeTimeOutWithoutTheAgentFailsTheRunAtItsForkNamingTheAgent() {
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < 2; i++) { // the first run starts the common pool's timer thread, the second finds it
+            SimResult<String> r = Simulation.run(1, () -> {
+                try (var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.<String>awaitAll(),
+                        cf -> cf.withThreadFactory(Loop.threadFactory()).withTimeout(Duration.ofSeconds(5)))) {
+                    scope.fork(() -> "never forked");
+                    scope.join();
+                    return "joined";
+                }
+            });
+            assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class);
+            failures.add(r.failure().getMessage() + " " + r.traceDigest());
+        }
+        assertThat(failures.get(0)).startsWith("task 'main' forked a java.util.concurrent.StructuredTaskScope opened "
+                        + "with a time-out (withTimeout), at dev.simloop.docs.ExistingCodeSnippetsTest.")
+                .contains("(step 1): the JDK arms that time-out on the common pool's timer thread")
+                .contains("Run the test JVM with the simloop agent (artifact dev.simloop:simloop-agent")
+                .contains("or bound the scope with CancelScope.failAfter / moveOnAfter instead of withTimeout.");
+        assertThat(failures.get(1)).isEqualTo(failures.get(0));
     }
 
     /** A lost update through two forks of a scope: found by exploration, replayed from its line. */
