@@ -25,7 +25,8 @@ import java.util.Set;
  * sleep or a timed park becomes a call to the bridge with the same descriptor (all are
  * static), so the stack and the locals are untouched and only the call's target changes
  * ({@code TimeUnit.sleep} is reached through {@code TimeUnit}, which calls {@code Thread.sleep}). {@code CompletableFuture}'s
- * time-out arrangement gets a prologue that lets the bridge arrange it on the loop clock.
+ * time-out arrangement gets a prologue that lets the bridge arrange it on the loop clock, and
+ * {@code StructuredTaskScope}'s {@code ForkJoinPool.schedule} call for its time-out goes to the bridge.
  *
  * <p>Which classes are rewritten is {@link #isUserClass} (at load time) and {@link #JDK_CLASSES}
  * (retransformed at start-up); a class with none of the calls in its constant pool is left as it
@@ -53,6 +54,7 @@ final class CallSiteRewriter {
             "java/util/concurrent/ForkJoinTask",
             "java/util/concurrent/AbstractExecutorService",
             "java/util/concurrent/ThreadPerTaskExecutor",
+            "java/util/concurrent/StructuredTaskScopeImpl",
             "java/time/LocalDate",
             "java/time/LocalTime",
             "java/time/LocalDateTime",
@@ -98,6 +100,21 @@ final class CallSiteRewriter {
 
     private static final String TIMEOUT_OWNER = "java/util/concurrent/CompletableFuture";
     private static final String TIMEOUT_METHOD = "arrangeTimeout";
+
+    /**
+     * {@code StructuredTaskScope} (JDK 25) arms its time-out with
+     * {@code ForkJoinPool.commonPool().schedule(..)}: in that class only, the call goes to the
+     * bridge, which arms it on the loop clock in a simulated task.
+     */
+    private static final String SCOPE_OWNER = "java/util/concurrent/StructuredTaskScopeImpl";
+    private static final ClassDesc POOL = ClassDesc.of("java.util.concurrent.ForkJoinPool");
+    private static final ClassDesc TIME_UNIT = ClassDesc.of("java.util.concurrent.TimeUnit");
+    private static final MethodTypeDesc POOL_SCHEDULE_TYPE = MethodTypeDesc.of(
+            ClassDesc.of("java.util.concurrent.ScheduledFuture"), RUNNABLE, J, TIME_UNIT);
+    private static final Call POOL_SCHEDULE = new Call("java/util/concurrent/ForkJoinPool", "schedule",
+            POOL_SCHEDULE_TYPE.descriptorString());
+    private static final Redirect SCOPE_TIMEOUT = new Redirect("schedule",
+            POOL_SCHEDULE_TYPE.insertParameterTypes(0, POOL));
 
     private static Map.Entry<Call, Redirect> call(String owner, String name, String bridgeName, MethodTypeDesc type) {
         return Map.entry(new Call(owner, name, type.descriptorString()), new Redirect(bridgeName, type));
@@ -157,7 +174,8 @@ final class CallSiteRewriter {
     static byte[] rewrite(byte[] classBytes, ClassLoader loader) {
         ClassModel model = ClassFile.of().parse(classBytes);
         boolean timeoutPrologue = model.thisClass().asInternalName().equals(TIMEOUT_OWNER);
-        if (!mentionsACall(model) && !timeoutPrologue) {
+        boolean scope = model.thisClass().asInternalName().equals(SCOPE_OWNER);
+        if (!mentionsACall(model) && !timeoutPrologue && !scope) {
             return null;
         }
         ClassHierarchyResolver resolver = loader == null ? ClassHierarchyResolver.defaultResolver()
@@ -167,6 +185,8 @@ final class CallSiteRewriter {
             if (e instanceof MethodModel m && timeoutPrologue && isArrangeTimeout(m)) {
                 b.transformMethod(m, MethodTransform.transformingCode(
                         new TimeoutPrologue().andThen(CallSiteRewriter::redirect)));
+            } else if (e instanceof MethodModel m && m.code().isPresent() && scope && schedulesOnAPool(m)) {
+                b.transformMethod(m, MethodTransform.transformingCode(CallSiteRewriter::redirectScopeTimeout));
             } else if (e instanceof MethodModel m && m.code().isPresent() && callsAny(m)) {
                 b.transformMethod(m, MethodTransform.transformingCode(CallSiteRewriter::redirect));
             } else {
@@ -198,6 +218,25 @@ final class CallSiteRewriter {
             b.with(e);
         } else {
             b.invokestatic(BRIDGE, r.name(), r.type());
+        }
+    }
+
+    private static boolean schedulesOnAPool(MethodModel m) {
+        return m.code().get().elementStream().anyMatch(e -> e instanceof InvokeInstruction i && isPoolSchedule(i));
+    }
+
+    private static boolean isPoolSchedule(InvokeInstruction i) {
+        MemberRefEntry ref = i.method();
+        return i.opcode() == Opcode.INVOKEVIRTUAL && POOL_SCHEDULE.equals(new Call(ref.owner().asInternalName(),
+                ref.name().stringValue(), ref.type().stringValue()));
+    }
+
+    /** In {@code StructuredTaskScopeImpl}: the pool's {@code schedule} and the usual calls go to the bridge. */
+    private static void redirectScopeTimeout(CodeBuilder b, CodeElement e) {
+        if (e instanceof InvokeInstruction i && isPoolSchedule(i)) {
+            b.invokestatic(BRIDGE, SCOPE_TIMEOUT.name(), SCOPE_TIMEOUT.type()); // the receiver becomes the first argument
+        } else {
+            redirect(b, e);
         }
     }
 

@@ -127,6 +127,18 @@ class CallSiteRewriterTest {
     }
 
     @Test
+    void structuredTaskScopesTimeOutIsScheduledThroughTheBridgeAndNothingElseOnAPoolIs() throws IOException {
+        byte[] original = ClassLoader.getSystemResourceAsStream("java/util/concurrent/StructuredTaskScopeImpl.class")
+                .readAllBytes();
+        ClassModel out = ClassFile.of().parse(CallSiteRewriter.rewrite(original, null));
+        assertThat(calls(out).get("scheduleTimeout")).contains(BRIDGE + ".schedule(Ljava/util/concurrent/ForkJoinPool;"
+                + "Ljava/lang/Runnable;JLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/ScheduledFuture;")
+                .noneMatch(c -> c.startsWith("java/util/concurrent/ForkJoinPool.schedule"));
+        assertThat(CallSiteRewriter.isRewrittenJdkClass("java/util/concurrent/StructuredTaskScopeImpl")).isTrue();
+        assertThat(CallSiteRewriter.isRewrittenJdkClass("java/util/concurrent/ForkJoinPool")).isFalse();
+    }
+
+    @Test
     void userClassesAreEverythingButTheJdkAndSimloopItself() {
         ClassLoader app = ClassLoader.getSystemClassLoader();
         assertThat(CallSiteRewriter.isUserClass("com/example/Service", app)).isTrue();
@@ -151,6 +163,7 @@ class CallSiteRewriterTest {
     @Test
     void theBridgeJarHoldsTheBridgePackageOnly() throws IOException {
         assertThat(SimloopAgent.bridgeClassFiles()).containsExactly(
+                "dev/simloop/agent/bridge/VirtualTimeBridge$LoopScheduledAction.class",
                 "dev/simloop/agent/bridge/VirtualTimeBridge$TaskAwareClock.class",
                 "dev/simloop/agent/bridge/VirtualTimeBridge.class");
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.simloop.Exploration;
 import dev.simloop.Loop;
+import dev.simloop.NondeterminismDetected;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.ThrowingSupplier;
@@ -120,6 +121,33 @@ class ExistingCodeSnippetsTest {
                 .isEqualTo("fast, [slow fork ended at 10000000], closed at 10000000");
     }
 
+    /**
+     * Without the agent, a scope's time-out would fire on the common pool's delay-scheduler thread,
+     * outside the run: the run fails at the step that opens the scope, naming the agent.
+     */
+    @Test
+    void aScopeTimeOutWithoutTheAgentFailsTheRunAtItsForkNamingTheAgent() {
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < 2; i++) { // the first run starts the common pool's timer thread, the second finds it
+            SimResult<String> r = Simulation.run(1, () -> {
+                try (var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.<String>awaitAll(),
+                        cf -> cf.withThreadFactory(Loop.threadFactory()).withTimeout(Duration.ofSeconds(5)))) {
+                    scope.fork(() -> "never forked");
+                    scope.join();
+                    return "joined";
+                }
+            });
+            assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class);
+            failures.add(r.failure().getMessage() + " " + r.traceDigest());
+        }
+        assertThat(failures.get(0)).startsWith("task 'main' forked a java.util.concurrent.StructuredTaskScope opened "
+                        + "with a time-out (withTimeout), at dev.simloop.docs.ExistingCodeSnippetsTest.")
+                .contains("(step 1): the JDK arms that time-out on the common pool's timer thread")
+                .contains("Run the test JVM with the simloop agent (artifact dev.simloop:simloop-agent")
+                .contains("or bound the scope with CancelScope.failAfter / moveOnAfter instead of withTimeout.");
+        assertThat(failures.get(1)).isEqualTo(failures.get(0));
+    }
+
     /** A lost update through two forks of a scope: found by exploration, replayed from its line. */
     @Test
     void aRaceThroughStructuredTaskScopeIsFoundAndReplayed() {
@@ -156,22 +184,14 @@ class ExistingCodeSnippetsTest {
     @Test
     void everyTestTheTableNamesExists() throws IOException {
         Path root = Path.of("").toAbsolutePath().getParent();
-        String page = Files.readString(root.resolve("docs/existing-code.md"));
-        String table = page.substring(page.indexOf("| JDK API |"), page.indexOf("\n\n", page.indexOf("| JDK API |")));
+        String table = table(root.resolve("docs/existing-code.md"), "| JDK API |");
         Matcher m = Pattern.compile("`([A-Z][A-Za-z]*Test)\\.([a-z][A-Za-z]*)`").matcher(table);
         List<String> missing = new ArrayList<>();
         int rows = 0;
         while (m.find()) {
             rows++;
-            String cls = m.group(1);
-            String method = m.group(2);
-            try (Stream<Path> files = Files.walk(root)) {
-                boolean found = files.filter(p -> p.toString().contains("/src/test/java/")
-                                && p.getFileName().toString().equals(cls + ".java"))
-                        .anyMatch(p -> contains(p, " " + method + "("));
-                if (!found) {
-                    missing.add(cls + "." + method);
-                }
+            if (!testExists(root, m.group(1), " " + m.group(2) + "(")) {
+                missing.add(m.group(1) + "." + m.group(2));
             }
         }
         assertThat(rows).as("tests named in the table").isGreaterThan(20);
@@ -181,6 +201,46 @@ class ExistingCodeSnippetsTest {
                 assertThat(line.contains("Test.") || line.startsWith("| JDK API") || line.startsWith("|---"))
                         .as("a row without a test: %s", line).isTrue();
             }
+        }
+    }
+
+    /** virtual-time.md's table of timed APIs names test classes: each must exist, and every row but its own header names one. */
+    @Test
+    void everyTestClassTheVirtualTimeTableNamesExists() throws IOException {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        String table = table(root.resolve("docs/virtual-time.md"), "| API, inside a simulated task |");
+        Matcher m = Pattern.compile("`([A-Z][A-Za-z]*Test)`").matcher(table);
+        List<String> missing = new ArrayList<>();
+        int named = 0;
+        while (m.find()) {
+            named++;
+            if (!testExists(root, m.group(1), "class " + m.group(1))) {
+                missing.add(m.group(1));
+            }
+        }
+        assertThat(named).as("test classes named in the table").isGreaterThan(15);
+        assertThat(missing).as("test classes the table names that do not exist").isEmpty();
+        for (String line : table.split("\n")) {
+            if (line.startsWith("| ") && !line.startsWith("| API,")) {
+                assertThat(line).as("a row without a test").containsPattern("`[A-Z][A-Za-z]*Test`");
+            }
+        }
+    }
+
+    /** @return the markdown table of {@code page} that starts with {@code header}, up to the blank line after it */
+    private static String table(Path page, String header) throws IOException {
+        String text = Files.readString(page);
+        int start = text.indexOf(header);
+        assertThat(start).as("%s in %s", header, page).isNotNegative();
+        return text.substring(start, text.indexOf("\n\n", start));
+    }
+
+    /** @return whether a test source {@code cls}.java (in any module) contains {@code text} */
+    private static boolean testExists(Path root, String cls, String text) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(p -> p.toString().contains("/src/test/java/")
+                            && p.getFileName().toString().equals(cls + ".java"))
+                    .anyMatch(p -> contains(p, text));
         }
     }
 

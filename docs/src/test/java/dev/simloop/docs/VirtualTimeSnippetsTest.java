@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.simloop.Loop;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.TaskGroup;
@@ -13,6 +14,8 @@ import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.StructuredTaskScope.Subtask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -56,6 +59,28 @@ class VirtualTimeSnippetsTest {
         });
         assertEquals(Duration.ofSeconds(3), Duration.ofNanos(System.nanoTime() - start));
         assertEquals(Instant.parse("2025-01-01T00:00:03Z"), Instant.now());       // the virtual wall clock
+    }
+    // end-snippet
+
+    // snippet:vt-scope-timeout
+    @Test
+    @SimulatedLoop(schedules = 20)
+    void aQuoteThatTakesTooLongTimesOut() throws InterruptedException {
+        try (var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.<Integer>allSuccessfulOrThrow(),
+                cf -> cf.withThreadFactory(Loop.threadFactory()).withTimeout(Duration.ofSeconds(5)))) {
+            Subtask<Integer> price = scope.fork(() -> {
+                Thread.sleep(1_000);
+                return 100;
+            });
+            Subtask<Integer> tax = scope.fork(() -> {
+                Thread.sleep(Duration.ofMinutes(1));                      // too slow
+                return 20;
+            });
+            assertThrows(StructuredTaskScope.TimeoutException.class, scope::join);   // at exactly 5 s
+            assertEquals(Subtask.State.SUCCESS, price.state());
+            assertEquals(Subtask.State.UNAVAILABLE, tax.state());          // cancelled by the time-out
+        }
+        assertEquals(Duration.ofSeconds(5), Duration.ofNanos(Loop.nanoTime()));
     }
     // end-snippet
 }

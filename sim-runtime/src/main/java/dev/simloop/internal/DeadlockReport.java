@@ -21,10 +21,12 @@ record DeadlockReport(String message, List<List<String>> cycles) {
     static final int CYCLE_SEARCH_BUDGET = 200_000;
 
     /** @return the report's first sentence: what is blocked, when */
-    static String header(boolean simulated, long now, long steps) {
+    static String header(boolean simulated, long now, long steps, boolean noTimer) {
         return simulated
-                ? "deadlock: every task is blocked and no timer is pending (virtual time " + Scheduler.formatNanos(now)
-                        + ", step " + steps + ")."
+                ? "deadlock: every task is blocked and " + (noTimer ? "no timer is pending"
+                        : "the only timers pending are the time-outs of java.util.concurrent waits an hour or more "
+                                + "away, which count as untimed (ExecutorService.close() waits a day at a time)")
+                        + " (virtual time " + Scheduler.formatNanos(now) + ", step " + steps + ")."
                 : "deadlock: every task is blocked in simloop and no timer or offloaded call is pending (step "
                         + steps + ").";
     }

@@ -45,6 +45,7 @@ final class Frames {
     static boolean isUserFrame(StackTraceElement e) {
         String c = e.getClassName();
         return !c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.")
+                && !c.startsWith("dev.simloop.agent.bridge.") // the agent's, where rewritten JDK calls land
                 && !(c.startsWith("dev.simloop.") && RUNTIME_CLASSES.computeIfAbsent(c, Frames::inRuntime));
     }
 

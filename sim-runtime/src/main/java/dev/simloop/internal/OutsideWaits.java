@@ -62,6 +62,11 @@ final class OutsideWaits {
     /** Live tasks in the OUTSIDE state, and how many of them wait on monitors: asked at every idle moment. */
     private int parked;
     private int monitors;
+    /**
+     * Armed time-outs of timed JDK waits on a synchronizer that are an hour or more away (with the
+     * agent, {@link VirtualTime.TimedPark}s): {@code ExecutorService.close()} waits a day at a time.
+     */
+    private int longWaitTimeouts;
     /** The task {@link #waitInPlace} waits for, or null. */
     private TaskImpl<?> waitingInPlace;
 
@@ -87,6 +92,29 @@ final class OutsideWaits {
             case MONITOR -> enter(t, MONITOR);
             case PARKED, RUNNABLE -> enter(t, isLockLike(LockSupport.getBlocker(t.thread)) ? LOCK : OTHER);
         }
+    }
+
+    /**
+     * Whether a timed JDK wait counts as untimed when nothing else can happen: one on a
+     * synchronizer ({@link #isLockLike}) whose time-out is an hour or more away. Without the agent
+     * such a wait parks untimed ({@link #parkedAtEndOfStep}); with it, its time-out is a loop
+     * timer that fires in order among the others, but never alone moves the clock: a run in which
+     * only such time-outs are left is a deadlock, not a loop that advances the clock a day at a
+     * time forever ({@code ExecutorService.close()} on work that never ends). The same rule with
+     * and without the agent.
+     */
+    static boolean untimedWhenStuck(Object blocker, long nanos) {
+        return nanos >= VirtualThreads.UNTIMED_NANOS && isLockLike(blocker);
+    }
+
+    /** A time-out of a wait that is {@link #untimedWhenStuck} was armed (+1) or fired or was disarmed (-1). */
+    void longWaitTimeout(int change) {
+        longWaitTimeouts += change;
+    }
+
+    /** @return whether the {@code armed} timers are all time-outs of waits that are {@link #untimedWhenStuck} */
+    boolean onlyLongWaitTimeoutsLeft(int armed) {
+        return longWaitTimeouts > 0 && armed == longWaitTimeouts;
     }
 
     /**

@@ -325,13 +325,14 @@ public final class Scheduler {
      * @return false when the run must stop
      */
     private boolean idle() {
-        if (simulated && outside.onIdle(timers.isEmpty())) {
+        boolean stuck = timers.isEmpty() || outside.onlyLongWaitTimeoutsLeft(timers.size()); // see OutsideWaits
+        if (simulated && outside.onIdle(stuck)) {
             return abortFailure == null;
         }
         if (allBlocked.wakeAll()) {
             return true; // before the clock moves: Loop.waitAllTasksBlocked
         }
-        if (!timers.isEmpty()) {
+        if (!stuck) {
             advanceToNextTimer();
             return true;
         }
@@ -339,8 +340,8 @@ public final class Scheduler {
             awaitInbox(Long.MAX_VALUE);
             return true;
         }
-        DeadlockReport report = DeadlockReport.ofLiveTasks(DeadlockReport.header(simulated, clock.now(), steps),
-                live.head());
+        DeadlockReport report = DeadlockReport.ofLiveTasks(
+                DeadlockReport.header(simulated, clock.now(), steps, timers.isEmpty()), live.head());
         abortFailure = new DeadlockDetected(report.message(), report.cycles());
         return false;
     }

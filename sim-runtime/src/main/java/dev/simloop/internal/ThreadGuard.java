@@ -36,9 +36,25 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
         if (me == null || me.done || !me.loop.simulated || me.loop.creatingTask || me.loop.isKilling()) {
             return null; // not inside a simulated step (or simloop's own task): nothing to guard
         }
-        NondeterminismDetected failure = created(me, Thread.currentThread().getStackTrace(), "created");
+        StackTraceElement[] stack = Thread.currentThread().getStackTrace();
+        if (armsAScopeTimeOut(stack)) {
+            return null; // the common pool's timer thread, once per JVM: ScopeTimeouts fails the run at the fork
+        }
+        NondeterminismDetected failure = created(me, stack, "created");
         me.loop.abort(failure);
         throw failure; // the thread is never constructed, so nothing outside the simulation runs
+    }
+
+    private static boolean armsAScopeTimeOut(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            if (Frames.isUserFrame(e)) {
+                return false;
+            }
+            if ((e.getClassName() + "." + e.getMethodName()).equals(ScopeTimeouts.SCHEDULE_TIMEOUT)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

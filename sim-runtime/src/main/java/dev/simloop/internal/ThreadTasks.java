@@ -57,7 +57,7 @@ public final class ThreadTasks implements ThreadFactory {
     @Override
     public Thread newThread(Runnable r) {
         Objects.requireNonNull(r, "ThreadFactory.newThread (" + origin + "): r");
-        requireTaskOfLoop("ThreadFactory.newThread", "make");
+        ScopeTimeouts.requireVirtualTimeOut(requireTaskOfLoop("ThreadFactory.newThread", "make"), r);
         Pending p = new Pending(r);
         boolean outer = loop.creatingTask;
         loop.creatingTask = true; // not a thread the simulation does not own: ThreadGuard must let it be

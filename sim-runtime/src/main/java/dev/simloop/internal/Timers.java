@@ -26,6 +26,11 @@ final class Timers {
         return heap.isEmpty();
     }
 
+    /** @return how many timers are armed */
+    int size() {
+        return heap.size();
+    }
+
     /** @return the deadline of the next timer; the heap must not be empty */
     long nextDeadline() {
         return heap.peek().deadline;

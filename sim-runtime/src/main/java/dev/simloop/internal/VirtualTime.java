@@ -106,13 +106,15 @@ final class VirtualTime {
         if (nanos <= 0) {
             return true; // as LockSupport.parkNanos: no wait at all
         }
-        TimedPark timer = new TimedPark(t, blocker);
+        TimedPark timer = new TimedPark(t, blocker, OutsideWaits.untimedWhenStuck(blocker, nanos));
         loop.arm(timer, deadline(loop, nanos));
+        timer.counted(loop, 1);
         try {
             LockSupport.park(blocker);
         } finally {
             if (timer.isArmed()) {
                 loop.disarm(timer); // woken before the deadline: the timer must never fire
+                timer.counted(loop, -1);
             }
         }
         return true;
@@ -148,15 +150,26 @@ final class VirtualTime {
     static final class TimedPark extends Timer {
         private final TaskImpl<?> task;
         private final Object blocker;
+        /** Whether it is the time-out of a wait that counts as untimed when nothing else can happen. */
+        private final boolean untimedWhenStuck;
 
-        TimedPark(TaskImpl<?> task, Object blocker) {
+        TimedPark(TaskImpl<?> task, Object blocker, boolean untimedWhenStuck) {
             super(KIND_WAKEUP);
             this.task = task;
             this.blocker = blocker;
+            this.untimedWhenStuck = untimedWhenStuck;
+        }
+
+        /** Keeps the loop's count of long-wait time-outs ({@link OutsideWaits#onlyLongWaitTimeoutsLeft}). */
+        void counted(Scheduler loop, int change) {
+            if (untimedWhenStuck) {
+                loop.outside.longWaitTimeout(change);
+            }
         }
 
         @Override
         void fire(Scheduler loop) {
+            counted(loop, -1);
             // Still parked outside, and not already woken (a held wake-up from outside is let
             // through by OutsideWaits): wake it on the driver, which makes it ready at once.
             if (task.outside != OutsideWaits.NONE && task.foreignContinuation == null && !task.inReady

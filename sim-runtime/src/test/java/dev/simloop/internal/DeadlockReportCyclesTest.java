@@ -89,9 +89,12 @@ class DeadlockReportCyclesTest {
 
     @Test
     void theHeaderSaysTheModeAndWhen() {
-        assertThat(DeadlockReport.header(true, 1_500_000_000L, 7))
+        assertThat(DeadlockReport.header(true, 1_500_000_000L, 7, true))
                 .isEqualTo("deadlock: every task is blocked and no timer is pending (virtual time 1.5s, step 7).");
-        assertThat(DeadlockReport.header(false, 0, 3)).isEqualTo(
+        assertThat(DeadlockReport.header(true, 0, 2, false)).isEqualTo("deadlock: every task is blocked and the only "
+                + "timers pending are the time-outs of java.util.concurrent waits an hour or more away, which count as "
+                + "untimed (ExecutorService.close() waits a day at a time) (virtual time 0s, step 2).");
+        assertThat(DeadlockReport.header(false, 0, 3, true)).isEqualTo(
                 "deadlock: every task is blocked in simloop and no timer or offloaded call is pending (step 3).");
     }
 }

@@ -3,6 +3,7 @@ package dev.simloop.jdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simloop.CancelScope;
+import dev.simloop.DeadlockDetected;
 import dev.simloop.Loop;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
@@ -109,5 +110,26 @@ class YieldSpinAndLongWaitsTest {
             return log + " at " + Loop.nanoTime();
         });
         assertThat(r.value()).isEqualTo("[ran] at 3000000000");
+    }
+
+    /** Without the agent, as with it (agent-tests' ExecutorsWithAgentTest): a close that can never end is a deadlock at once. */
+    @Test
+    void aCloseThatCanNeverEndIsADeadlockNamingTheWaits() {
+        SimResult<Object> r = Simulation.run(1, () -> {
+            CountDownLatch nobodyCountsDown = new CountDownLatch(1);
+            try (ExecutorService ex = Executors.newThreadPerTaskExecutor(Loop.threadFactory())) {
+                ex.submit(() -> {
+                    nobodyCountsDown.await();
+                    return null;
+                });
+            }
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
+                .hasMessageStartingWith("deadlock: every task is blocked and no timer is pending (virtual time 0s")
+                .hasMessageContaining("task 'main' is parked outside simloop on java.util.concurrent.CountDownLatch$Sync "
+                        + "at dev.simloop.jdk.YieldSpinAndLongWaitsTest.")
+                .hasMessageContaining("task 'task-1' is parked outside simloop on java.util.concurrent.CountDownLatch$Sync "
+                        + "at dev.simloop.jdk.YieldSpinAndLongWaitsTest.");
     }
 }

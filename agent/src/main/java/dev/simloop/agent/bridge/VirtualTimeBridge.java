@@ -6,6 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -13,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * Where the call sites that the simloop agent rewrites land: {@code System.nanoTime()},
  * {@code System.currentTimeMillis()}, {@code Instant.now()}, {@code Clock.systemUTC()},
  * {@code systemDefaultZone()} and {@code system(zone)}, {@code Thread.sleep}, {@code LockSupport.parkNanos} and
- * {@code parkUntil}, in user classes and in the JDK's timed synchronizers. Not for use by
+ * {@code parkUntil}, in user classes and in the JDK's timed synchronizers, and the time-outs of
+ * {@code CompletableFuture.orTimeout} and {@code StructuredTaskScope}. Not for use by
  * programs: the agent calls it, and the simloop runtime connects to it.
  *
  * <p>This class is on the boot class path (the agent appends it there), so that classes of
@@ -306,6 +311,66 @@ public final class VirtualTimeBridge {
             return (boolean) h.invokeExact(future, nanos, action);
         } catch (Throwable e) {
             throw rethrow(e);
+        }
+    }
+
+    // ---- StructuredTaskScope's time-out
+
+    /**
+     * Replaces {@code ForkJoinPool.schedule(Runnable, long, TimeUnit)} where
+     * {@code StructuredTaskScope} arms its time-out ({@code StructuredTaskScopeImpl.scheduleTimeout}):
+     * in a simulated task, the action runs on the loop clock (a loop timer, fired by the loop's
+     * driver at the virtual deadline) instead of on the pool's delay-scheduler thread.
+     *
+     * @param pool the pool the JDK schedules on (the common pool)
+     * @param action what to run at the deadline (cancels the scope)
+     * @param delay the time-out
+     * @param unit its unit
+     * @return the scheduled action: cancelling it before the deadline means it never runs
+     */
+    public static ScheduledFuture<?> schedule(ForkJoinPool pool, Runnable action, long delay, TimeUnit unit) {
+        if (virtualNanos() != NOT_SIMULATED && action != null && unit != null) {
+            long nanos = Math.max(0, saturatedNanos(delay, unit));
+            LoopScheduledAction scheduled = new LoopScheduledAction(action, nanoTime(), nanos);
+            if (arrangeTimeout(scheduled, nanos, scheduled::fire)) {
+                return scheduled;
+            }
+        }
+        return pool.schedule(action, delay, unit);
+    }
+
+    /**
+     * An action scheduled on the loop clock, as {@code ForkJoinPool.schedule} returns it. It is a
+     * {@code CompletableFuture} so that the runtime's future time-out (which disarms its timer when
+     * the future completes on the loop: here, when the scope's owner cancels it) serves as its timer.
+     */
+    static final class LoopScheduledAction extends CompletableFuture<Void> implements ScheduledFuture<Void> {
+        private final Runnable action;
+        private final long deadline; // in the bridge's nanoTime() of the task that scheduled it
+
+        LoopScheduledAction(Runnable action, long now, long nanos) {
+            this.action = action;
+            this.deadline = nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+        }
+
+        /** Run by the loop timer at the deadline, unless cancelled (then this future is done). */
+        void fire() {
+            try {
+                action.run();
+                complete(null);
+            } catch (Throwable e) {
+                completeExceptionally(e);
+            }
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(deadline - nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            return other == this ? 0 : Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
         }
     }
 

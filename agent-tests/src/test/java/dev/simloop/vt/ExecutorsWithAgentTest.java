@@ -1,0 +1,164 @@
+package dev.simloop.vt;
+
+import static dev.simloop.vt.Sim.at;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simloop.DeadlockDetected;
+import dev.simloop.Loop;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.TaskGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Executors on {@code Loop.threadFactory()} with the agent: {@code close()} (which waits a day at a
+ * time), {@code awaitTermination(timeout)} and {@code Future.get(timeout)} on the virtual clock, at
+ * exact virtual times; a close that can never end is a deadlock at once, not a clock that moves a day
+ * at a time forever; and the common pool's futures, waited for in place.
+ */
+class ExecutorsWithAgentTest {
+    /** A thread-per-task executor and a fixed pool, both on threads that are tasks. */
+    private static final List<Supplier<ExecutorService>> EXECUTORS = List.of(
+            () -> Executors.newThreadPerTaskExecutor(Loop.threadFactory()),
+            () -> Executors.newFixedThreadPool(2, Loop.threadFactory()));
+
+    @Test
+    void closeReturnsWhenTheLastTaskEndsNotADayLater() {
+        for (Supplier<ExecutorService> executor : EXECUTORS) {
+            SimResult<String> r = Sim.ok(() -> {
+                try (ExecutorService ex = executor.get()) {
+                    ex.submit(() -> sleep(Duration.ofSeconds(3)));
+                    ex.submit(() -> sleep(Duration.ofSeconds(7)));
+                }
+                return at("closed");
+            });
+            assertThat(r.value()).isEqualTo("closed@PT7S");
+            assertThat(r.virtualTime()).isEqualTo(Duration.ofSeconds(7));
+        }
+    }
+
+    @Test
+    void closeWaitsDaysWhileATaskSleepsDaysAndReturnsWhenItEnds() {
+        for (Supplier<ExecutorService> executor : EXECUTORS) {
+            SimResult<String> r = Sim.ok(() -> {
+                try (ExecutorService ex = executor.get()) {
+                    ex.submit(() -> sleep(Duration.ofHours(60))); // close's one-day waits time out twice meanwhile
+                }
+                return at("closed");
+            });
+            assertThat(r.value()).isEqualTo("closed@PT60H");
+        }
+    }
+
+    @Test
+    void aCloseThatCanNeverEndIsADeadlockAtOnceNamingTheWaits() {
+        for (Supplier<ExecutorService> executor : EXECUTORS) {
+            SimResult<Object> r = Simulation.run(1, () -> {
+                CountDownLatch nobodyCountsDown = new CountDownLatch(1);
+                try (ExecutorService ex = executor.get()) {
+                    ex.submit(() -> {
+                        nobodyCountsDown.await();
+                        return null;
+                    });
+                }
+                return null;
+            });
+            assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
+                    .hasMessageStartingWith("deadlock: every task is blocked and the only timers pending are the "
+                            + "time-outs of java.util.concurrent waits an hour or more away, which count as untimed "
+                            + "(ExecutorService.close() waits a day at a time) (virtual time 0s, step ")
+                    .hasMessageContaining("task 'main' is parked outside simloop on java.util.concurrent.")
+                    .hasMessageContaining("at dev.simloop.vt.ExecutorsWithAgentTest.")
+                    .hasMessageContaining("on java.util.concurrent.CountDownLatch$Sync at dev.simloop.vt.ExecutorsWithAgentTest.");
+            assertThat(r.virtualTime()).as("no day went by").isEqualTo(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void awaitTerminationTimesOutAtExactlyItsTimeOutAndReturnsTrueWhenTheLastTaskEnds() {
+        for (Supplier<ExecutorService> executor : EXECUTORS) {
+            SimResult<List<String>> r = Sim.ok(() -> {
+                ExecutorService ex = executor.get();
+                ex.submit(() -> sleep(Duration.ofSeconds(10)));
+                ex.shutdown();
+                String first = at(ex.awaitTermination(3, TimeUnit.SECONDS));
+                String second = at(ex.awaitTermination(1, TimeUnit.MINUTES));
+                return List.of(first, second);
+            });
+            assertThat(r.value()).containsExactly("false@PT3S", "true@PT10S");
+        }
+    }
+
+    @Test
+    void aTimedGetThrowsTimeoutExceptionAtExactlyItsTimeOutAndReturnsTheValueWhenItArrives() {
+        for (Supplier<ExecutorService> executor : EXECUTORS) {
+            SimResult<List<String>> r = Sim.ok(() -> {
+                try (ExecutorService ex = executor.get()) {
+                    Future<String> f = ex.submit(() -> {
+                        sleep(Duration.ofSeconds(10));
+                        return "value";
+                    });
+                    List<String> seen = new ArrayList<>();
+                    assertThatThrownBy(() -> f.get(2, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
+                    seen.add(at("timed out"));
+                    seen.add(at(f.get(1, TimeUnit.MINUTES)));
+                    return seen;
+                }
+            });
+            assertThat(r.value()).containsExactly("timed out@PT2S", "value@PT10S");
+        }
+    }
+
+    @Test
+    void aLongTimedWaitStillTimesOutInOrderWhenSomethingElseCanHappen() {
+        SimResult<String> r = Sim.ok(() -> TaskGroup.with(tg -> {
+            LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+            tg.spawn("late producer", () -> {
+                Thread.sleep(Duration.ofHours(3));
+                queue.put("late");
+            });
+            String polled = at(queue.poll(2, TimeUnit.HOURS));
+            return polled + " " + at(queue.take());
+        }));
+        assertThat(r.value()).isEqualTo("null@PT2H late@PT3H");
+    }
+
+    @Test
+    void aLongTimedWaitThatOnlyItsTimeOutCouldEndIsADeadlockAsWithoutTheAgent() {
+        SimResult<String> r = Simulation.run(1, () -> new LinkedBlockingQueue<String>().poll(2, TimeUnit.HOURS));
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class).hasMessageContaining(
+                "task 'main' is parked outside simloop on java.util.concurrent.locks.AbstractQueuedSynchronizer"
+                        + "$ConditionObject at dev.simloop.vt.ExecutorsWithAgentTest.");
+        assertThat(r.virtualTime()).isEqualTo(Duration.ZERO);
+        SimResult<String> shorter = Sim.ok(() -> at(new LinkedBlockingQueue<String>().poll(59, TimeUnit.MINUTES)));
+        assertThat(shorter.value()).isEqualTo("null@PT59M");
+    }
+
+    @Test
+    void theCommonPoolsFutureIsWaitedForInPlaceWithATimedGetToo() {
+        for (long seed = 1; seed <= 3; seed++) {
+            SimResult<String> r = Simulation.builder().seed(seed).checkDeterminism(true)
+                    .run(() -> at(CompletableFuture.supplyAsync(() -> 21).get(5, TimeUnit.SECONDS) * 2));
+            assertThat(r.failure()).isNull();
+            assertThat(r.value()).isEqualTo("42@PT0S");
+        }
+    }
+
+    private static Void sleep(Duration d) throws InterruptedException {
+        Thread.sleep(d);
+        return null;
+    }
+}
