@@ -72,7 +72,9 @@ public final class Report {
             new Row("9 Loop.executor() submit+get, sim.", "JdkInteropBench.executorSubmitGet",
                     "JdkInteropBench.spawnJoin", "ratio <= 3"),
             new Row("  CompletableFuture 2-stage chain", "JdkInteropBench.completableFutureChain",
-                    "JdkInteropBench.spawnJoin", ""));
+                    "JdkInteropBench.spawnJoin", ""),
+            new Row("11 Thread.sleep(1 h), agent (ns/run)", "AgentSleepBench.threadSleepHour",
+                    "AgentSleepBench.loopSleepHour", "< 1 ms wall"));
 
     // ---- Runtime paths as users call them (issue 15, runtime side): ratios to one raw continuation
     // switch measured in the same run. Kept in a block of their own (other blocks add user-path rows).
@@ -118,14 +120,41 @@ public final class Report {
         return runJmh(full, "dev\\.simloop\\.bench\\..*Bench\\.");
     }
 
-    /** @param include JMH's include pattern: which benchmarks run */
+    /** @param include JMH's include pattern: which benchmarks run (all but the agent's, see {@link #runAgentJmh}) */
     static Map<String, Figure> runJmh(boolean full, String include) throws RunnerException {
+        return runJmh(full, include, AGENT_BENCH, JVM_FLAGS);
+    }
+
+    /** The benchmark that needs the simloop agent in its JVM: it runs only in {@link #runAgentJmh}. */
+    static final String AGENT_BENCH = "AgentSleepBench";
+
+    /**
+     * Runs {@link AgentSleepBench} in JVMs started with the agent, when the reactor has built its
+     * jar (row 11); else says why it is left out.
+     */
+    static Map<String, Figure> runAgentJmh(boolean full) throws RunnerException {
+        java.nio.file.Path jar = AgentSleepBench.agentJar();
+        if (jar == null) {
+            System.out.println("row 11 left out: no simloop-agent jar in ../agent/target (build the agent module first)");
+            return Map.of();
+        }
+        List<String> flags = new ArrayList<>(List.of(JVM_FLAGS));
+        flags.add("-Xshare:off");
+        flags.add("-javaagent:" + jar.toAbsolutePath());
+        return runJmh(full, AGENT_BENCH, null, flags.toArray(String[]::new));
+    }
+
+    private static Map<String, Figure> runJmh(boolean full, String include, String exclude, String[] jvmFlags)
+            throws RunnerException {
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include(include)
-                .jvmArgsAppend(JVM_FLAGS)
+                .jvmArgsAppend(jvmFlags)
                 .addProfiler(GCProfiler.class)
                 .param("strategy", exploredStrategies())
                 .shouldFailOnError(true);
+        if (exclude != null) {
+            b.exclude(exclude);
+        }
         if (full) {
             b.forks(2).warmupIterations(5).warmupTime(TimeValue.seconds(2))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(2));
@@ -176,6 +205,7 @@ public final class Report {
                 case "speed-up >= 1.8" -> 1 / ratio >= 1.8 ? "yes" : "NO";
                 case ">= 100,000/s" -> 1e9 / f.score() >= 100_000 ? "yes" : "NO";
                 case ">= 1,000,000/s" -> 1e9 / f.score() >= 1_000_000 ? "yes" : "NO";
+                case "< 1 ms wall" -> f.score() < 1_000_000 ? "yes" : "NO";
                 default -> {
                     String m = runtimePathMet(row.target(), f, base);
                     yield m != null ? m : UserPathRows.met(row.target(), ratio, f.score());
@@ -228,7 +258,9 @@ public final class Report {
         return rc == 0 ? text : "ParkedTasks failed (exit " + rc + "):\n" + text;
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] argv) throws Exception {
+        // Maven passes -Dbench.args="quick only=X" as one argument: split it into words.
+        String[] args = String.join(" ", argv).strip().split("\\s+");
         boolean full = List.of(args).contains("full");
         if (List.of(args).contains("first-run")) {
             System.out.print(FirstSimulation.table(7));
@@ -238,7 +270,15 @@ public final class Report {
                 .orElse(null);
         boolean jmhOnly = List.of(args).contains("jmh-only") || only != null;
         long t0 = System.nanoTime();
-        Map<String, Figure> figs = only == null ? runJmh(full) : runJmh(full, only);
+        Map<String, Figure> figs = new HashMap<>();
+        try {
+            figs.putAll(only == null ? runJmh(full) : runJmh(full, only));
+        } catch (org.openjdk.jmh.runner.NoBenchmarksException e) {
+            // only=AgentSleepBench: nothing but the agent's run below
+        }
+        if (only == null || java.util.regex.Pattern.compile(only).matcher(AGENT_BENCH + ".threadSleepHour").find()) {
+            figs.putAll(runAgentJmh(full));
+        }
         StringBuilder out = new StringBuilder();
         out.append("\n==== simloop benchmarks (").append(full ? "full" : "quick").append(", JDK ")
                 .append(System.getProperty("java.vm.version")).append(", ")

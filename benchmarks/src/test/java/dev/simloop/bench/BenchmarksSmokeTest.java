@@ -48,6 +48,18 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void agentSleepMeasuresOneVirtualHourOnlyWithTheAgent() throws Exception {
+        // this JVM has no agent: the body refuses to measure, since Thread.sleep fails the run naming the agent
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new AgentSleepBench().threadSleepHour());
+        assertTrue(e.getMessage().contains("simloop-agent"), e.getMessage());
+        assertEquals(java.time.Duration.ofHours(1).toNanos(), new AgentSleepBench().loopSleepHour());
+        java.nio.file.Path jar = AgentSleepBench.agentJar();
+        org.junit.jupiter.api.Assertions.assertNotNull(jar, "the reactor builds the agent before the benchmarks");
+        assertEquals("virtual nanos 3600000000000", AgentSleepBench.runChildWithAgent(jar));
+    }
+
+    @Test
     void jdkInterop() {
         assertEquals(10, JdkInteropBench.simulated(() -> JdkInteropBench.executorSubmitGet(10)));
         assertEquals(10, JdkInteropBench.simulated(() -> JdkInteropBench.completableFutureChain(10)));
