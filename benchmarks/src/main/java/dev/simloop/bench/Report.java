@@ -81,11 +81,7 @@ public final class Report {
 
     /** The rows of the runtime paths a user calls one run at a time ({@link SimulationRunBench}). */
     static final List<Row> RUNTIME_PATH_ROWS = List.of(
-            new Row("10 Simulation.run(seed, () -> 1)", "SimulationRunBench.trivialRun",
-                    "SimulationRunBench.rawSwitch", "<= 12 switches"),
-            new Row("  kernel, builder().seed(s).run per seed", "SimulationRunBench.kernelPerSeed",
-                    "SimulationRunBench.rawSwitch", ">= 200,000/s"),
-            new Row("  kernel through Exploration (ns/schedule)", "ExplorationBench.lostUpdate[random]",
+            new Row("10 kernel through Exploration (ns/schedule)", "ExplorationBench.lostUpdate[random]",
                     "SimulationRunBench.rawSwitch", "<= 25 switches"));
 
     /** @return whether {@code f} meets one of the runtime-path targets, against the raw switch {@code base} */

@@ -2,7 +2,6 @@ package dev.simloop.bench;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import dev.simloop.Simulation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,52 +24,20 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The paths users take (issue 15), each from the calling thread as a user's code calls it: a
- * trivial {@code Simulation.run}, the lost-update kernel through {@code Simulation.builder()} per
- * seed, the same kernel as a {@code @SimulatedLoop} test and as a jqwik property, both run through
+ * The paths users take through a test framework (issue 15): the lost-update kernel as a
+ * {@code @SimulatedLoop} test and as a jqwik property, both run through
  * the JUnit Platform {@link Launcher} as a build tool runs them (discovery, a fresh test instance
- * and lifecycle per schedule, reports); ns per run, schedule or try.
+ * and lifecycle per schedule, reports); ns per schedule or try. {@code Simulation.run} and the
+ * builder per seed, one run at a time, are {@link SimulationRunBench}'s (rows U1 and U2).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Thread)
 public class UserPathBench {
-    /** Runs per invocation of the {@code Simulation} benchmarks. */
-    public static final int RUNS = 200;
     /** Schedules of the {@code @SimulatedLoop} test per invocation. */
     public static final int SCHEDULES = 10_000;
     /** Tries of the jqwik property per invocation. */
     public static final int TRIES = 10_000;
-
-    private long seed;
-
-    /** {@code Simulation.run(seed, () -> 1)}: a whole run, hand-off to a driver thread included. */
-    @Benchmark
-    @OperationsPerInvocation(RUNS)
-    public int simulationRunTrivial() {
-        int sum = 0;
-        for (int i = 0; i < RUNS; i++) {
-            sum += Simulation.run(seed++, () -> 1).value();
-        }
-        return sum;
-    }
-
-    /** The lost-update kernel through {@code Simulation.builder().seed(s).run(..)}, one seed after another. */
-    @Benchmark
-    @OperationsPerInvocation(RUNS)
-    public int builderPerSeed() {
-        return builderPerSeed(seed += RUNS, RUNS);
-    }
-
-    static int builderPerSeed(long firstSeed, int runs) {
-        int lost = 0;
-        for (int i = 0; i < runs; i++) {
-            int v = Simulation.builder().seed(firstSeed + i).run(() -> Kernels.lostUpdate(ExplorationBench.CHECKPOINTS))
-                    .value();
-            lost += v == 2 * ExplorationBench.CHECKPOINTS ? 0 : 1;
-        }
-        return lost;
-    }
 
     /** The JUnit Platform, set up once per trial as a build tool sets it up once per run. */
     @State(Scope.Thread)

@@ -12,10 +12,10 @@ final class UserPathRows {
     }
 
     static final List<Report.Row> ROWS = List.of(
-            new Report.Row("U1 Simulation.run, trivial (ns/run)", "UserPathBench.simulationRunTrivial",
-                    "TaskSwitchBench.continuationYield", "<= 12 switches"),
-            new Report.Row("U2 builder per seed, kernel (ns/run)", "UserPathBench.builderPerSeed",
-                    "TaskSwitchBench.continuationYield", ">= 200,000/s"),
+            new Report.Row("U1 Simulation.run, trivial (ns/run)", "SimulationRunBench.trivialRun",
+                    "SimulationRunBench.rawSwitch", "<= 12 switches"),
+            new Report.Row("U2 builder per seed, kernel (ns/run)", "SimulationRunBench.kernelPerSeed",
+                    "SimulationRunBench.rawSwitch", ">= 200,000/s"),
             new Report.Row("U3 @SimulatedLoop kernel (ns/schedule)", "UserPathBench.simulatedLoop",
                     "ExplorationBench.lostUpdate[random]", ">= 100,000/s"),
             new Report.Row("U4 jqwik @ForAll Schedule (ns/try)", "UserPathBench.jqwikProperty",
@@ -47,8 +47,8 @@ final class UserPathRows {
     /** @return the rates of the user paths, one line each, for the lines under the table */
     static String rates(java.util.Map<String, Report.Figure> figs) {
         StringBuilder out = new StringBuilder();
-        rate(out, figs, "UserPathBench.simulationRunTrivial", "Simulation.run of a trivial program: %,.0f runs/s%n");
-        rate(out, figs, "UserPathBench.builderPerSeed", "the lost-update kernel, Simulation.builder() per seed: %,.0f runs/s%n");
+        rate(out, figs, "SimulationRunBench.trivialRun", "Simulation.run of a trivial program: %,.0f runs/s%n");
+        rate(out, figs, "SimulationRunBench.kernelPerSeed", "the lost-update kernel, Simulation.builder() per seed: %,.0f runs/s%n");
         rate(out, figs, "UserPathBench.simulatedLoop", "the kernel as @SimulatedLoop(schedules = "
                 + UserPathBench.SCHEDULES + "), through the JUnit launcher: %,.0f schedules/s%n");
         rate(out, figs, "UserPathBench.jqwikProperty", "the kernel as a jqwik @Property (" + UserPathBench.TRIES

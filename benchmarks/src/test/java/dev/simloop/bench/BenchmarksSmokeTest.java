@@ -68,7 +68,6 @@ class BenchmarksSmokeTest {
 
     @Test
     void userPaths() throws Exception {
-        assertTrue(UserPathBench.builderPerSeed(0, 20) > 0, "random finds lost updates in 20 runs");
         org.junit.platform.launcher.Launcher launcher = org.junit.platform.launcher.core.LauncherFactory.create();
         java.nio.file.Path results = java.nio.file.Files.createTempFile("smoke-results", ".jsonl");
         try {
