@@ -502,7 +502,7 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
 
         @Override
         public String toString() {
-            return "a sleep until " + Scheduler.formatNanos(wakeAt);
+            return "a sleep until " + Nanos.format(wakeAt);
         }
     }
 }
