@@ -717,7 +717,7 @@ public final class Scheduler {
             return;
         }
         Thread.yield();
-        if (preselected != null && me.inReady) {
+        if (stepClosedInline && me.inReady) {
             unpick(me); // the yield was pinned (a class initializer, a native frame): the step goes on
         }
         Interrupts.raisePending(me);
@@ -761,9 +761,11 @@ public final class Scheduler {
 
     /** The inline pick chose another task, but {@code me} could not yield: undo it, the step goes on. */
     private void unpick(TaskImpl<?> me) {
-        chooser.undoPick(ready, me, preselected);
-        preselected.inReady = true;
-        preselected = null;
+        chooser.undoPick(ready, me, preselected); // preselected null: the strategy failed the run, which stays failed
+        if (preselected != null) {
+            preselected.inReady = true;
+            preselected = null;
+        }
         stepClosedInline = false;
         me.inReady = false;
     }

@@ -85,9 +85,13 @@ final class TaskChooser {
      * Undoes the inline pick of {@code picked} made by {@link #pickAfterYield} for {@code me}: {@code me}
      * leaves the ready queue, {@code picked} goes back to its place, the choice and preemption are forgotten.
      * The strategy's own state (a random generator) cannot be rewound; it is deterministic all the same.
+     * {@code picked} is null when the strategy failed the run instead of choosing: only {@code me} leaves.
      */
     void undoPick(ReadyQueue ready, TaskImpl<?> me, TaskImpl<?> picked) {
         ready.takeBack(ready.indexOf(me));
+        if (picked == null) {
+            return; // the strategy failed the run instead of choosing
+        }
         ready.putBack(picked, pickedFrom);
         if (recorded) {
             choices.removeLast();
