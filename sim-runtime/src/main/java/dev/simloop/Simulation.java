@@ -390,7 +390,7 @@ public final class Simulation {
 
     /** @return the raw digest of a result made here (cheaper than parsing {@code traceDigest()}) */
     static long rawDigest(SimResult<?> r) {
-        return r instanceof Result<?> res ? res.outcome.digest() : Long.parseUnsignedLong(r.traceDigest(), 16);
+        return dev.simloop.internal.RawDigest.of(r);
     }
 
     /** @return {@code b}, set to record how many candidates each choice of its runs had ({@link #widths}) */
@@ -420,7 +420,7 @@ public final class Simulation {
     }
 
     /** A finished run. The replay line and digest text are built on first use: exploring loops rarely need them. */
-    private static final class Result<T> implements SimResult<T> {
+    private static final class Result<T> implements SimResult<T>, dev.simloop.internal.RawDigest {
         private final T theValue;
         private final RunOutcome outcome;
         private final Strategy strategy;
@@ -497,6 +497,11 @@ public final class Simulation {
                             + Nanos.format(outcome.endNanos()) + " \u00b7 digest " + traceDigest())
                     .render(outcome.trace());
             java.nio.file.Files.writeString(file, page);
+        }
+
+        @Override
+        public long rawDigest() {
+            return outcome.digest();
         }
 
         @Override

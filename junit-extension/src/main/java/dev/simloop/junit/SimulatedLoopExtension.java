@@ -433,7 +433,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         /** Failures of a kind {@link SimulatedLoop#failOn()} does not name, by exception class; sorted. */
         final Map<String, Integer> others = new TreeMap<>();
         /** The digests of the schedules run: distinct interleavings. */
-        private final java.util.Set<String> digests = new java.util.HashSet<>();
+        private final dev.simloop.internal.LongSet digests = new dev.simloop.internal.LongSet();
         int ran;
         /** Whether the test thread was interrupted (a {@code @Timeout} fired). */
         volatile boolean interrupted;
@@ -447,7 +447,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         /** Counts a schedule that ran in this shard. */
         void ran(SimResult<?> r) {
             ran++;
-            digests.add(r.traceDigest());
+            digests.add(dev.simloop.internal.RawDigest.of(r));
         }
 
         /** @return how many distinct interleavings ran */
