@@ -43,8 +43,8 @@ public final class Drivers {
     private static final ConcurrentLinkedDeque<DriverThread> IDLE = new ConcurrentLinkedDeque<>();
     /** Every driver thread that has not ended (the watchdog looks at their loops). */
     static final java.util.Set<DriverThread> ALL = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** What a driver's slot holds once it has ended: no work can be handed to it. */
-    private static final Call<Object> RETIRED = new Call<>(() -> null, null);
+    /** What a driver's slot holds once it has ended: no work can be handed to it (so it has none to run). */
+    private static final Call<Object> RETIRED = new Call<>(null, null);
 
     private Drivers() {
     }

@@ -106,10 +106,6 @@ public final class Scheduler {
 
     /** What the watchdog saw of this loop last (watchdog thread only). */
     final Watchdog.Probe probe = new Watchdog.Probe(this);
-    private static final java.lang.invoke.VarHandle RUNNING =
-            Watchdog.field(java.lang.invoke.MethodHandles.lookup(), "running", TaskImpl.class);
-    private static final java.lang.invoke.VarHandle STEPS =
-            Watchdog.field(java.lang.invoke.MethodHandles.lookup(), "steps", long.class);
 
     private Scheduler(boolean simulated, Picker picker, long seed, long maxSteps, long maxVirtualNanos) {
         this.simulated = simulated;
@@ -489,16 +485,6 @@ public final class Scheduler {
         mix(~index);
         mix(options);
         return index;
-    }
-
-    /** @return the task whose step is running, as another thread (the watchdog) sees it */
-    TaskImpl<?> runningSeenFromOutside() {
-        return (TaskImpl<?>) RUNNING.getOpaque(this);
-    }
-
-    /** @return the step count, as another thread (the watchdog) sees it */
-    long stepsSeenFromOutside() {
-        return (long) STEPS.getOpaque(this);
     }
 
     /**
