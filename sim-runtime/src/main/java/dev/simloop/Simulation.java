@@ -419,6 +419,7 @@ public final class Simulation {
     }
 
     static {
+        dev.simloop.internal.WarmUp.start(); // the JDK's start-up a first run needs, on another thread (issue 15)
         dev.simloop.internal.RanAway.register(new RanAwayResults());
     }
 

@@ -107,6 +107,10 @@ public final class Scheduler {
     /** What the watchdog saw of this loop last (watchdog thread only). */
     final Watchdog.Probe probe = new Watchdog.Probe(this);
 
+    static {
+        WarmUp.start(); // the JDK's logging, which every run consults, started on another thread
+    }
+
     private Scheduler(boolean simulated, Picker picker, long seed, long maxSteps, long maxVirtualNanos) {
         this.simulated = simulated;
         this.clock = simulated ? new LoopClock.Virtual() : new LoopClock.Wall();
