@@ -125,8 +125,9 @@ public final class Scheduler {
     /** @return a real-mode loop: wall clock, FIFO order, no limits */
     public static Scheduler real() {
         requireOutsideLoop("Loop.run");
-        VirtualThreads.check();
-        return new Scheduler(false, FifoPicker.INSTANCE, System.nanoTime(), Long.MAX_VALUE, Long.MAX_VALUE);
+        Scheduler loop = new Scheduler(false, FifoPicker.INSTANCE, System.nanoTime(), Long.MAX_VALUE, Long.MAX_VALUE);
+        VirtualThreads.check(); // after building the loop, which needs no threads: meanwhile the WarmUp loads them
+        return loop;
     }
 
     /**
@@ -138,8 +139,9 @@ public final class Scheduler {
      */
     public static Scheduler simulated(Picker picker, long seed, long maxSteps, Duration maxVirtualTime) {
         requireOutsideLoop("Simulation.run");
-        VirtualThreads.check();
-        return new Scheduler(true, picker, seed, maxSteps, Nanos.saturated(maxVirtualTime));
+        Scheduler loop = new Scheduler(true, picker, seed, maxSteps, Nanos.saturated(maxVirtualTime));
+        VirtualThreads.check(); // as in real()
+        return loop;
     }
 
     /**

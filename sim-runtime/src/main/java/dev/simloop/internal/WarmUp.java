@@ -7,8 +7,8 @@ package dev.simloop.internal;
  * {@link VirtualThreads} makes on it), and the JDK's logging, which every run consults once
  * ({@link TaskLog#enabled()}: the first {@code System.getLogger} of a JVM starts its
  * {@code LoggerFinder}, and {@code java.util.logging} behind it). Together they cost more than the
- * rest of a first run. So when {@code Simulation} or the loop class is first used, one short-lived
- * daemon thread does them while the caller goes on with what it must do itself (loading the rest of
+ * rest of a first run. So when {@code Simulation} or the loop class is first used, two short-lived
+ * daemon threads do them while the caller goes on with what it must do itself (loading the rest of
  * the runtime, starting its driver), the way Spring Boot's background pre-initializer does; the
  * caller waits only for what the warm-up has not finished when it gets there (the JVM's class
  * initialization lock). The run still asks the logger itself, once, when it starts, so what is
@@ -26,29 +26,38 @@ public final class WarmUp {
             return;
         }
         started = true;
-        Thread t = new WarmUpThread();
-        t.start();
+        new WarmUpThread(LOGGING).start(); // the longer of the two, needed later: both at once, where cores allow
+        new WarmUpThread(VIRTUAL_THREADS).start();
     }
 
-    /** A plain daemon thread that inherits no inheritable thread locals (no builder: it too would load classes). */
+    /** What a warm-up thread does. */
+    private static final int VIRTUAL_THREADS = 0;
+    private static final int LOGGING = 1;
+
+    /**
+     * A plain daemon thread that inherits no inheritable thread locals (no builder, no lambda: they
+     * too would load classes). A problem it meets is left alone: the caller's own call meets it, and
+     * reports it as it always has.
+     */
     private static final class WarmUpThread extends Thread {
-        WarmUpThread() {
+        private final int work;
+
+        WarmUpThread(int work) {
             super(null, null, "simloop-warm-up", 0, false);
+            this.work = work;
             setDaemon(true);
         }
 
         @Override
         public void run() {
-            // A problem met here is left alone: the caller's own call meets it, and reports it as it always has.
             try {
-                VirtualThreads.internalsAvailable(); // the class's initialization: the JDK's, and our handles
+                if (work == VIRTUAL_THREADS) {
+                    VirtualThreads.internalsAvailable(); // the class's initialization: the JDK's, and our handles
+                } else {
+                    System.getLogger(TaskLog.NAME).isLoggable(System.Logger.Level.DEBUG);
+                }
             } catch (Throwable e) {
-                // see above
-            }
-            try {
-                System.getLogger(TaskLog.NAME).isLoggable(System.Logger.Level.DEBUG);
-            } catch (Throwable e) {
-                // see above
+                // see the class comment
             }
         }
     }
