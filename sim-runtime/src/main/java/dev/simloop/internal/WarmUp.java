@@ -7,12 +7,15 @@ package dev.simloop.internal;
  * {@link VirtualThreads} makes on it), and the JDK's logging, which every run consults once
  * ({@link TaskLog#enabled()}: the first {@code System.getLogger} of a JVM starts its
  * {@code LoggerFinder}, and {@code java.util.logging} behind it). Together they cost more than the
- * rest of a first run. So when {@code Simulation} or the loop class is first used, two short-lived
- * daemon threads do them while the caller goes on with what it must do itself (loading the rest of
- * the runtime, starting its driver), the way Spring Boot's background pre-initializer does; the
- * caller waits only for what the warm-up has not finished when it gets there (the JVM's class
- * initialization lock). The run still asks the logger itself, once, when it starts, so what is
- * logged, and when, is as it was; a failure here is left for the caller's own call to meet.
+ * rest of a first run. So when {@code Simulation} or the loop class is first used, the two threads
+ * every run needs anyway start at once and do that work first, while the caller goes on with what it
+ * must do itself (loading the rest of the runtime, building the run), the way Spring Boot's
+ * background pre-initializer does: the {@link Watchdog}'s thread warms up the logging, and the
+ * first driver ({@link Drivers#startEarly}) the virtual threads, and then loads the classes a run's
+ * tasks need. The caller waits only for what is
+ * not done when it gets there (the JVM's class initialization lock). The run still asks the logger
+ * itself, once, when it starts, so what is logged, and when, is as it was; a problem met here is
+ * left alone, for the caller's own call to meet and report as it always has.
  */
 public final class WarmUp {
     private static boolean started;
@@ -26,39 +29,39 @@ public final class WarmUp {
             return;
         }
         started = true;
-        new WarmUpThread(LOGGING).start(); // the longer of the two, needed later: both at once, where cores allow
-        new WarmUpThread(VIRTUAL_THREADS).start();
+        Watchdog.start();
+        Drivers.startEarly();
     }
 
-    /** What a warm-up thread does. */
-    private static final int VIRTUAL_THREADS = 0;
-    private static final int LOGGING = 1;
+    /** The JDK's logging, as the lifecycle logger will ask it; on the watchdog's thread. */
+    static void logging() {
+        try {
+            System.getLogger(TaskLog.NAME).isLoggable(System.Logger.Level.DEBUG);
+        } catch (Throwable e) {
+            // see the class comment
+        }
+    }
 
     /**
-     * A plain daemon thread that inherits no inheritable thread locals (no builder, no lambda: they
-     * too would load classes). A problem it meets is left alone: the caller's own call meets it, and
-     * reports it as it always has.
+     * On the first driver, before its first run: the virtual-thread machinery ({@link VirtualThreads}'
+     * initialization, the JDK's with it), then the classes a run's tasks need that building the run
+     * does not load (their initializers only set constants), so that they are loaded when it starts.
      */
-    private static final class WarmUpThread extends Thread {
-        private final int work;
-
-        WarmUpThread(int work) {
-            super(null, null, "simloop-warm-up", 0, false);
-            this.work = work;
-            setDaemon(true);
-        }
-
-        @Override
-        public void run() {
-            try {
-                if (work == VIRTUAL_THREADS) {
-                    VirtualThreads.internalsAvailable(); // the class's initialization: the JDK's, and our handles
-                } else {
-                    System.getLogger(TaskLog.NAME).isLoggable(System.Logger.Level.DEBUG);
-                }
-            } catch (Throwable e) {
-                // see the class comment
+    static void firstDriver() {
+        try {
+            VirtualThreads.internalsAvailable();
+            // What a plain run's tasks use, besides what building the run loads (the caller does that
+            // meanwhile). A local array: class literals in a static one would load them all with WarmUp.
+            Class<?>[] runClasses = {
+                TaskImpl.class, GroupImpl.class, CancelScopeTree.class, ThreadGuard.class, Interrupts.class,
+                dev.simloop.TaskGroup.class, SyncRun.class, Preemptions.class, dev.simloop.Loop.class,
+                HeldResource.class, RunOutcome.class,
+            };
+            for (Class<?> c : runClasses) {
+                Class.forName(c.getName(), true, c.getClassLoader());
             }
+        } catch (Throwable e) {
+            // see the class comment
         }
     }
 }

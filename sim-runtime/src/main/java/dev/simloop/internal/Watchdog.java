@@ -71,11 +71,21 @@ final class Watchdog {
         synchronized (Watchdog.class) {
             if (thread == null) {
                 period = Math.min(period, periodFor(loop)); // its first look comes one period after the start
-                thread = new WatchdogThread();
-                thread.start();
+                start();
             } else {
                 LockSupport.unpark(thread); // a tighter limit needs a shorter period
             }
+        }
+    }
+
+    /**
+     * Starts the watchdog's thread if it has not started: the {@link WarmUp} does, when the runtime is
+     * first used, and the thread warms up the JDK's logging before its first look.
+     */
+    static synchronized void start() {
+        if (thread == null) {
+            thread = new WatchdogThread();
+            thread.start();
         }
     }
 
@@ -97,6 +107,7 @@ final class Watchdog {
 
         @Override
         public void run() {
+            WarmUp.logging();
             for (;;) {
                 LockSupport.parkNanos(period); // a first look at the start would only note what runs
                 lookAtAll();
