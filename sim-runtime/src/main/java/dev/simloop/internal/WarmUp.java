@@ -8,14 +8,15 @@ package dev.simloop.internal;
  * ({@link TaskLog#enabled()}: the first {@code System.getLogger} of a JVM starts its
  * {@code LoggerFinder}, and {@code java.util.logging} behind it). Together they cost more than the
  * rest of a first run. So when {@code Simulation} or the loop class is first used, the two threads
- * every run needs anyway start at once and do that work first, while the caller goes on with what it
- * must do itself (loading the rest of the runtime, building the run), the way Spring Boot's
- * background pre-initializer does: the {@link Watchdog}'s thread warms up the logging, and the
- * first driver ({@link Drivers#startEarly}) the virtual threads, and then loads the classes a run's
- * tasks need. The caller waits only for what is
- * not done when it gets there (the JVM's class initialization lock). The run still asks the logger
- * itself, once, when it starts, so what is logged, and when, is as it was; a problem met here is
- * left alone, for the caller's own call to meet and report as it always has.
+ * every run needs anyway start at once and do that work first, while the caller goes on with what
+ * it must do itself (loading the rest of the runtime, building the run), the way Spring Boot's
+ * background pre-initializer does. The caller starts the {@link Watchdog}'s thread, which starts
+ * the first driver ({@link Drivers#startEarly}) and warms up the logging; the driver initializes
+ * the virtual threads and loads the classes a run's tasks need, then waits for its first run. The
+ * caller waits only for what is not done when it gets there (the JVM's class initialization
+ * lock). The run still asks the logger itself, once, when it starts, so what is logged, and when,
+ * is as it was; a problem met here is left alone, for the caller's own call to meet and report as
+ * it always has.
  */
 public final class WarmUp {
     private static boolean started;
@@ -29,13 +30,16 @@ public final class WarmUp {
             return;
         }
         started = true;
-        Watchdog.start();
-        Drivers.startEarly();
+        Watchdog.start(); // which starts the first driver: the caller pays for one thread start, not two
     }
 
-    /** The JDK's logging, as the lifecycle logger will ask it; on the watchdog's thread. */
-    static void logging() {
+    /**
+     * On the watchdog's thread, before its first look: the first driver, then the JDK's logging, as
+     * the lifecycle logger will ask it.
+     */
+    static void watchdogFirst() {
         try {
+            Drivers.startEarly(); // if it cannot, the first run starts a driver as any run does
             System.getLogger(TaskLog.NAME).isLoggable(System.Logger.Level.DEBUG);
         } catch (Throwable e) {
             // see the class comment

@@ -80,7 +80,7 @@ final class Watchdog {
 
     /**
      * Starts the watchdog's thread if it has not started: the {@link WarmUp} does, when the runtime is
-     * first used, and the thread warms up the JDK's logging before its first look.
+     * first used, and the thread does the warm-up's first part before its first look.
      */
     static synchronized void start() {
         if (thread == null) {
@@ -107,7 +107,7 @@ final class Watchdog {
 
         @Override
         public void run() {
-            WarmUp.logging();
+            WarmUp.watchdogFirst();
             for (;;) {
                 LockSupport.parkNanos(period); // a first look at the start would only note what runs
                 lookAtAll();
