@@ -11,7 +11,8 @@ package dev.simloop.internal;
  * every run needs anyway start at once and do that work first, while the caller goes on with what
  * it must do itself (loading the rest of the runtime, building the run), the way Spring Boot's
  * background pre-initializer does. The caller starts the {@link Watchdog}'s thread, which starts
- * the first driver ({@link Drivers#startEarly}) and warms up the logging; the driver initializes
+ * the first driver ({@link Drivers#startEarly}), looks for the simloop agent ({@link VirtualTime})
+ * and warms up the logging; the driver initializes
  * the virtual threads and loads the classes a run's tasks need, then waits for its first run. The
  * caller waits only for what is not done when it gets there (the JVM's class initialization
  * lock). The run still asks the logger itself, once, when it starts, so what is logged, and when,
@@ -34,12 +35,13 @@ public final class WarmUp {
     }
 
     /**
-     * On the watchdog's thread, before its first look: the first driver, then the JDK's logging, as
-     * the lifecycle logger will ask it.
+     * On the watchdog's thread, before its first look: the first driver, the search for the simloop
+     * agent, then the JDK's logging, as the lifecycle logger will ask it.
      */
     static void watchdogFirst() {
         try {
             Drivers.startEarly(); // if it cannot, the first run starts a driver as any run does
+            VirtualTime.agentPresent(); // looks for the simloop agent, as every loop does when it is built
             System.getLogger(TaskLog.NAME).isLoggable(System.Logger.Level.DEBUG);
         } catch (Throwable e) {
             // see the class comment
