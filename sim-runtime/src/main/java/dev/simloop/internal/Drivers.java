@@ -284,8 +284,8 @@ public final class Drivers {
     static void startEarly() {
         DriverThread d = new DriverThread("simloop-driver-" + COUNT.incrementAndGet());
         d.warmsUp = true;
-        IDLE.addFirst(d);
         d.start();
+        IDLE.addFirst(d); // once started: a driver that could not start must not be handed work
     }
 
     /** Hands {@code work} to an idle driver (the most recently idle), or to a new one. */

@@ -108,7 +108,7 @@ public final class Scheduler {
     final Watchdog.Probe probe = new Watchdog.Probe(this);
 
     static {
-        WarmUp.start(); // the JDK's logging, which every run consults, started on another thread
+        WarmUp.start(); // the JDK's start-up work a first run needs, done beside the caller (issue 15)
     }
 
     private Scheduler(boolean simulated, Picker picker, long seed, long maxSteps, long maxVirtualNanos) {

@@ -12,10 +12,11 @@ package dev.simloop.internal;
  * it must do itself (loading the rest of the runtime, building the run), the way Spring Boot's
  * background pre-initializer does. The caller starts the {@link Watchdog}'s thread, which starts
  * the first driver ({@link Drivers#startEarly}), looks for the simloop agent ({@link VirtualTime})
- * and warms up the logging; the driver initializes
- * the virtual threads and loads the classes a run's tasks need, then waits for its first run. The
- * caller waits only for what is not done when it gets there (the JVM's class initialization
- * lock). The run still asks the logger itself, once, when it starts, so what is logged, and when,
+ * and warms up the logging; the driver initializes the virtual threads and loads the classes a
+ * run's tasks need, then waits for its first run. The caller waits only for what is not done when
+ * it gets there (the JVM's class initialization lock). None of the classes initialized here has
+ * an initializer that waits for another thread or initializes another class of the runtime, so
+ * initializing them on three threads at once cannot deadlock. The run still asks the logger itself, once, when it starts, so what is logged, and when,
  * is as it was; a problem met here is left alone, for the caller's own call to meet and report as
  * it always has.
  */
