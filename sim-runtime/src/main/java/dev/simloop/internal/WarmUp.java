@@ -51,12 +51,15 @@ public final class WarmUp {
 
     /**
      * On the first driver, before its first run: the virtual-thread machinery ({@link VirtualThreads}'
-     * initialization, the JDK's with it), then the classes a run's tasks need that building the run
+     * initialization, the JDK's with it, and a first virtual thread made), then the classes a run's tasks need that building the run
      * does not load (their initializers only set constants), so that they are loaded when it starts.
      */
     static void firstDriver() {
         try {
             VirtualThreads.internalsAvailable();
+            // A virtual thread made and never started: the first one of a JVM links the call sites
+            // in the JDK's VirtualThread constructor, which the run's first task would wait for.
+            Thread.ofVirtual().unstarted(new NoWork());
             // What a plain run's tasks use, besides what building the run loads (the caller does that
             // meanwhile). A local array: class literals in a static one would load them all with WarmUp.
             Class<?>[] runClasses = {
@@ -69,6 +72,13 @@ public final class WarmUp {
             }
         } catch (Throwable e) {
             // see the class comment
+        }
+    }
+
+    /** The body of the virtual thread {@link #firstDriver} makes and never starts. */
+    private static final class NoWork implements Runnable {
+        @Override
+        public void run() {
         }
     }
 }
