@@ -13,6 +13,8 @@ import dev.simloop.internal.WidthRecorder;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * Runs code on a simulated loop: a virtual clock that starts at 0 and jumps to the next timer when
@@ -348,13 +350,55 @@ public final class Simulation {
             loop.setMaxStepWallTime(maxStepWallTime);
             RunOutcome o;
             try {
-                o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())), caller -> loop.requestStop());
+                RootRun<T> run = new RootRun<>(loop, main);
+                o = Drivers.call(run, run);
             } catch (Runaway r) {
                 o = r.outcome(); // a task ran away; its thread goes on without us
             }
             @SuppressWarnings("unchecked") // the outcome's value is what main returned: a T
             T value = (T) o.value();
             return new Result<>(value, o, actual, priorityPolicy, seed, widths);
+        }
+    }
+
+    /**
+     * One run's work on its driver: the loop runs {@code main} in a task group of the root task,
+     * and an interrupted caller stops the loop. A named class rather than the four lambdas it
+     * replaces: each lambda's first use spins a class, which a fresh JVM's first simulation pays
+     * (issue 15).
+     */
+    private static final class RootRun<T> implements Callable<RunOutcome>, Consumer<Thread>, ThrowingSupplier<T>,
+            ThrowingFunction<TaskGroup, T> {
+        private final Scheduler loop;
+        private final ThrowingSupplier<T> main;
+
+        RootRun(Scheduler loop, ThrowingSupplier<T> main) {
+            this.loop = loop;
+            this.main = main;
+        }
+
+        /** On the driver: the whole run. */
+        @Override
+        public RunOutcome call() {
+            return loop.run(this);
+        }
+
+        /** The caller was interrupted while it waited. */
+        @Override
+        public void accept(Thread caller) {
+            loop.requestStop();
+        }
+
+        /** The root task's body. */
+        @Override
+        public T get() {
+            return TaskGroup.with(this);
+        }
+
+        /** The root group's body. */
+        @Override
+        public T apply(TaskGroup root) throws Exception {
+            return main.get();
         }
     }
 
@@ -376,6 +420,7 @@ public final class Simulation {
     }
 
     static {
+        dev.simloop.internal.WarmUp.start(); // the JDK's start-up a first run needs, on another thread (issue 15)
         dev.simloop.internal.RanAway.register(new RanAwayResults());
     }
 

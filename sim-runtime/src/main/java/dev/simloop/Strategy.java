@@ -38,7 +38,18 @@ public final class Strategy {
 
     /** A uniform choice among the ready tasks, drawn from a generator seeded with the run's seed. */
     public static Strategy random() {
-        return new Strategy("random", RandomPicker::new);
+        return new Strategy("random", new RandomPickers());
+    }
+
+    /**
+     * Makes {@link RandomPicker}s: the default strategy's factory, a named class rather than a
+     * method reference, whose first use would spin a class in a fresh JVM's first simulation (issue 15).
+     */
+    private static final class RandomPickers implements LongFunction<Picker> {
+        @Override
+        public Picker apply(long seed) {
+            return new RandomPicker(seed);
+        }
     }
 
     /** The number of choice points PCT spreads its change points over when none is given or learned. */

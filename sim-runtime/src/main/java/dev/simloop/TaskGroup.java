@@ -60,7 +60,41 @@ public final class TaskGroup {
     public static <T> T with(ThrowingFunction<TaskGroup, T> body) {
         Objects.requireNonNull(body, "TaskGroup.with: body");
         TaskGroup tg = open("TaskGroup.with");
-        return tg.impl.run(() -> body.apply(tg));
+        return tg.impl.run(new Body<>(body, tg));
+    }
+
+    /**
+     * A group's body applied to its group: a named class rather than a lambda, whose first use would
+     * spin a class on a fresh JVM's first run (issue 15).
+     */
+    private static final class Body<T> implements ThrowingSupplier<T> {
+        private final ThrowingFunction<TaskGroup, T> body;
+        private final TaskGroup group;
+
+        Body(ThrowingFunction<TaskGroup, T> body, TaskGroup group) {
+            this.body = body;
+            this.group = group;
+        }
+
+        @Override
+        public T get() throws Exception {
+            return body.apply(group);
+        }
+    }
+
+    /** A task's body that has no value, as one that returns null (named for the reason {@link Body} is). */
+    private static final class NoValue implements ThrowingSupplier<Void> {
+        private final ThrowingRunnable fn;
+
+        NoValue(ThrowingRunnable fn) {
+            this.fn = fn;
+        }
+
+        @Override
+        public Void get() throws Exception {
+            fn.run();
+            return null;
+        }
     }
 
     /**
@@ -166,10 +200,7 @@ public final class TaskGroup {
      */
     public Task<Void> spawn(String name, ThrowingRunnable fn) {
         Objects.requireNonNull(fn, "TaskGroup.spawn: fn");
-        return impl.spawn(name, () -> {
-            fn.run();
-            return null;
-        }, (StartState) null, "TaskGroup.spawn");
+        return impl.spawn(name, new NoValue(fn), (StartState) null, "TaskGroup.spawn");
     }
 
     /**

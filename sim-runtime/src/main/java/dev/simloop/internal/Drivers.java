@@ -43,8 +43,8 @@ public final class Drivers {
     private static final ConcurrentLinkedDeque<DriverThread> IDLE = new ConcurrentLinkedDeque<>();
     /** Every driver thread that has not ended (the watchdog looks at their loops). */
     static final java.util.Set<DriverThread> ALL = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** What a driver's slot holds once it has ended: no work can be handed to it. */
-    private static final Call<Object> RETIRED = new Call<>(() -> null, null);
+    /** What a driver's slot holds once it has ended: no work can be handed to it (so it has none to run). */
+    private static final Call<Object> RETIRED = new Call<>(null, null);
 
     private Drivers() {
     }
@@ -68,6 +68,8 @@ public final class Drivers {
          * only keeps the other from running. A hint both sides read and write without order.
          */
         private int yieldFirst;
+        /** Set on the driver {@link #startEarly} makes: it warms up the virtual-thread machinery before it idles. */
+        private boolean warmsUp;
 
         DriverThread(String name) {
             super(null, null, name, STACK_BYTES, false);
@@ -77,6 +79,9 @@ public final class Drivers {
 
         @Override
         public void run() {
+            if (warmsUp) {
+                WarmUp.firstDriver();
+            }
             for (Call<?> c; (c = nextWork()) != null; ) {
                 slot.set(null);
                 Thread.interrupted(); // an interrupt meant for the last work must not reach the next
@@ -269,6 +274,18 @@ public final class Drivers {
             throw firstFailure;
         }
         return results;
+    }
+
+    /**
+     * Starts an idle driver before there is work for it (the {@link WarmUp}, when the runtime is
+     * first used): the first run then finds it started, and it loads the virtual-thread machinery
+     * while the caller builds the run. Work handed to it meanwhile waits in its slot until it is done.
+     */
+    static void startEarly() {
+        DriverThread d = new DriverThread("simloop-driver-" + COUNT.incrementAndGet());
+        d.warmsUp = true;
+        d.start();
+        IDLE.addFirst(d); // once started: a driver that could not start must not be handed work
     }
 
     /** Hands {@code work} to an idle driver (the most recently idle), or to a new one. */

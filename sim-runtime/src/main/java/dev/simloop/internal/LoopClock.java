@@ -26,9 +26,13 @@ abstract class LoopClock {
 
     abstract boolean isVirtual();
 
-    /** A {@link java.time.Clock} view for code that wants instants. */
+    /**
+     * A {@link java.time.Clock} view for code that wants instants. Made by the view's own factory:
+     * returning a {@code new JavaClockView} from here would make the verifier load it, and
+     * {@code java.time.Clock}, with this class, on every program's first run (issue 15).
+     */
     Clock asJavaClock() {
-        return new JavaClockView(this, ZoneOffset.UTC);
+        return JavaClockView.of(this);
     }
 
     static final class Virtual extends LoopClock {
@@ -85,6 +89,10 @@ abstract class LoopClock {
         JavaClockView(LoopClock clock, ZoneId zone) {
             this.clock = clock;
             this.zone = zone;
+        }
+
+        static Clock of(LoopClock clock) {
+            return new JavaClockView(clock, ZoneOffset.UTC);
         }
 
         @Override

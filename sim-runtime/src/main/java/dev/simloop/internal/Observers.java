@@ -9,8 +9,15 @@ package dev.simloop.internal;
 final class Observers {
     /** The run's trace, or null when it is not traced. */
     private Trace trace;
-    /** Whether the lifecycle logger listens, decided once per run. */
-    private final boolean logTasks = TaskLog.enabled();
+    /** Whether the lifecycle logger listens, once {@link #logTasksAsked}. */
+    private boolean logTasks;
+    /**
+     * Whether the logger has been asked: once per run, at the run's first event (on the driver,
+     * before anything of the run is logged). Not when the loop is built: in a fresh JVM the first
+     * question starts the JDK's logging, which the {@link WarmUp} has begun beside the caller, and
+     * the caller can build and hand over its run meanwhile (issue 15).
+     */
+    private boolean logTasksAsked;
 
     void enableTrace() {
         trace = new Trace();
@@ -23,7 +30,15 @@ final class Observers {
 
     /** @return whether anyone watches (callers then build the detail text; otherwise they must not) */
     boolean on() {
-        return trace != null || logTasks;
+        return trace != null || logTasks();
+    }
+
+    private boolean logTasks() {
+        if (!logTasksAsked) {
+            logTasks = TaskLog.enabled();
+            logTasksAsked = true;
+        }
+        return logTasks;
     }
 
     /** {@code kind} happened to {@code t} at {@code now}, in step {@code step}, caused by {@code by} (or null). */
@@ -31,7 +46,7 @@ final class Observers {
         if (trace != null) {
             trace.add(now, step, t, kind, detail, by);
         }
-        if (logTasks) {
+        if (logTasks()) {
             TaskLog.event(t, kind, detail, by);
         }
     }
@@ -41,7 +56,7 @@ final class Observers {
         if (trace != null) {
             trace.woken(now, step, t, kind, by);
         }
-        if (logTasks) {
+        if (logTasks()) {
             TaskLog.event(t, kind, "by the clock", by);
         }
     }

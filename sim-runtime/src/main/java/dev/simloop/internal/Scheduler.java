@@ -104,10 +104,10 @@ public final class Scheduler {
 
     /** What the watchdog saw of this loop last (watchdog thread only). */
     final Watchdog.Probe probe = new Watchdog.Probe(this);
-    private static final java.lang.invoke.VarHandle RUNNING =
-            Watchdog.field(java.lang.invoke.MethodHandles.lookup(), "running", TaskImpl.class);
-    private static final java.lang.invoke.VarHandle STEPS =
-            Watchdog.field(java.lang.invoke.MethodHandles.lookup(), "steps", long.class);
+
+    static {
+        WarmUp.start(); // the JDK's start-up work a first run needs, done beside the caller (issue 15)
+    }
 
     private Scheduler(boolean simulated, Picker picker, long seed, long maxSteps, long maxVirtualNanos) {
         this.simulated = simulated;
@@ -124,8 +124,9 @@ public final class Scheduler {
     /** @return a real-mode loop: wall clock, FIFO order, no limits */
     public static Scheduler real() {
         Current.requireOutsideLoop("Loop.run");
-        VirtualThreads.check();
-        return new Scheduler(false, FifoPicker.INSTANCE, System.nanoTime(), Long.MAX_VALUE, Long.MAX_VALUE);
+        Scheduler loop = new Scheduler(false, FifoPicker.INSTANCE, System.nanoTime(), Long.MAX_VALUE, Long.MAX_VALUE);
+        VirtualThreads.check(); // after building the loop, which needs no threads: meanwhile the WarmUp loads them
+        return loop;
     }
 
     /**
@@ -137,8 +138,9 @@ public final class Scheduler {
      */
     public static Scheduler simulated(Picker picker, long seed, long maxSteps, Duration maxVirtualTime) {
         Current.requireOutsideLoop("Simulation.run");
-        VirtualThreads.check();
-        return new Scheduler(true, picker, seed, maxSteps, Nanos.saturated(maxVirtualTime));
+        Scheduler loop = new Scheduler(true, picker, seed, maxSteps, Nanos.saturated(maxVirtualTime));
+        VirtualThreads.check(); // as in real()
+        return loop;
     }
 
     // ---- settings: each call before run()
@@ -430,16 +432,6 @@ public final class Scheduler {
         mix(~index);
         mix(options);
         return index;
-    }
-
-    /** @return the task whose step is running, as another thread (the watchdog) sees it */
-    TaskImpl<?> runningSeenFromOutside() {
-        return (TaskImpl<?>) RUNNING.getOpaque(this);
-    }
-
-    /** @return the step count, as another thread (the watchdog) sees it */
-    long stepsSeenFromOutside() {
-        return (long) STEPS.getOpaque(this);
     }
 
     /**

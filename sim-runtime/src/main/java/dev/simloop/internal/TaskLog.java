@@ -8,8 +8,8 @@ import java.lang.System.Logger.Level;
  * cancel delivered, through the {@link System.Logger} named {@value #NAME} at DEBUG, each line
  * naming the task by its path of task names ({@code main/server/conn-3}). The runtime has no
  * logging dependency: users route the logger with their own {@link System.LoggerFinder}. Whether
- * it is on is read once per run (see {@code Scheduler.logTasks}), so a run with it off pays one
- * boolean check per event, the same check that tracing costs.
+ * it is on is read once per run, at its first event (see {@code Observers}), so a run with it off
+ * pays one boolean check per event, the same check that tracing costs.
  */
 final class TaskLog {
     /** The logger's name. */

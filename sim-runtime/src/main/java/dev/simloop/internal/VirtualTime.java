@@ -39,14 +39,38 @@ final class VirtualTime {
     /** What {@link #clock} answers on a thread that is not a simulated task (the bridge's constant). */
     private static final long NOT_SIMULATED = Long.MIN_VALUE;
     /** Whether the agent's bridge is on the boot class path and connected to this runtime. */
-    private static final boolean AGENT = connect();
+    private static final boolean AGENT;
+    /**
+     * Why the bridge is there but could not be connected, or null. Kept, not thrown by the
+     * initializer, so that the {@link WarmUp} may initialize this class on its own thread and every
+     * loop still fails with it.
+     */
+    private static final IllegalStateException NOT_CONNECTED;
+
+    static {
+        boolean agent = false;
+        IllegalStateException problem = null;
+        try {
+            agent = connect();
+        } catch (IllegalStateException e) {
+            problem = e;
+        }
+        AGENT = agent;
+        NOT_CONNECTED = problem;
+    }
 
     private VirtualTime() {
     }
 
-    /** Connects the runtime to the agent's bridge, once (the class's initialization does it). */
+    /**
+     * Connects the runtime to the agent's bridge, once (the class's initialization does it).
+     *
+     * @throws IllegalStateException when the bridge is there but could not be connected
+     */
     static void connectOnce() {
-        // the static initializer has run by now
+        if (NOT_CONNECTED != null) {
+            throw new IllegalStateException(NOT_CONNECTED.getMessage(), NOT_CONNECTED.getCause());
+        }
     }
 
     /** @return whether the simloop agent is present (and connected to this runtime) */

@@ -30,7 +30,15 @@ public final class WaitQueue implements Abortable {
      * A wait that cancellation cannot interrupt: an uncancellable park, a task group waiting for its
      * children. Kept here, package-private, rather than in {@link Abortable}, whose constants are public.
      */
-    static final Abortable UNABORTABLE = waiter -> false;
+    static final Abortable UNABORTABLE = new Unabortable();
+
+    /** {@link #UNABORTABLE}'s class: named, not a lambda, which would spin a class on a fresh JVM's first run (issue 15). */
+    private static final class Unabortable implements Abortable {
+        @Override
+        public boolean abort(TaskImpl<?> waiter) {
+            return false;
+        }
+    }
 
     // Invariant: head..tail are linked by TaskImpl.waitNext/waitPrev; every linked task has
     // waitQueue == this and is blocked (blockedOn != null) or about to block in park(); size counts them.

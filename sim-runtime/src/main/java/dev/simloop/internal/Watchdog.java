@@ -1,5 +1,7 @@
 package dev.simloop.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.locks.LockSupport;
@@ -39,12 +41,22 @@ final class Watchdog {
     private Watchdog() {
     }
 
-    /** @return a handle on a field the watchdog reads from its own thread (opaque reads: no cost to the writer) */
-    static java.lang.invoke.VarHandle field(java.lang.invoke.MethodHandles.Lookup owner, String name, Class<?> type) {
-        try {
-            return owner.findVarHandle(owner.lookupClass(), name, type);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+    /**
+     * The two fields of a loop the watchdog reads from its own thread, with opaque reads (no cost to
+     * the driver, which writes them plainly). In a holder that the watchdog's first look loads, on its
+     * own thread: making the handles is not work for a run's start (a fresh JVM's first simulation, issue 15).
+     */
+    private static final class Seen {
+        static final VarHandle RUNNING = field("running", TaskImpl.class);
+        static final VarHandle STEPS = field("steps", long.class);
+
+        private static VarHandle field(String name, Class<?> type) {
+            try {
+                return MethodHandles.privateLookupIn(Scheduler.class, MethodHandles.lookup())
+                        .findVarHandle(Scheduler.class, name, type);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
     }
 
@@ -58,11 +70,22 @@ final class Watchdog {
         }
         synchronized (Watchdog.class) {
             if (thread == null) {
-                thread = Thread.ofPlatform().name("simloop-watchdog").daemon(true)
-                        .inheritInheritableThreadLocals(false).start(Watchdog::run);
+                period = Math.min(period, periodFor(loop)); // its first look comes one period after the start
+                start();
             } else {
                 LockSupport.unpark(thread); // a tighter limit needs a shorter period
             }
+        }
+    }
+
+    /**
+     * Starts the watchdog's thread if it has not started: the {@link WarmUp} does, when the runtime is
+     * first used, and the thread does the warm-up's first part before its first look.
+     */
+    static synchronized void start() {
+        if (thread == null) {
+            thread = new WatchdogThread();
+            thread.start();
         }
     }
 
@@ -72,21 +95,39 @@ final class Watchdog {
         return Math.max(MIN_PERIOD_NANOS, limit / 4);
     }
 
-    private static void run() {
-        for (;;) {
-            long next = MAX_PERIOD_NANOS;
-            long now = System.nanoTime();
-            for (Drivers.DriverThread d : Drivers.ALL) {
-                Scheduler loop = d.loop;
-                if (loop == null) {
-                    continue;
-                }
-                next = Math.min(next, periodFor(loop));
-                loop.probe.look(now, loop.isSimulated() ? loop.maxStepWallNanos() : SLOW_STEP_NANOS);
-            }
-            period = next;
-            LockSupport.parkNanos(next);
+    /**
+     * The watchdog's thread: a plain daemon that inherits no inheritable thread locals, made without
+     * a thread builder or a method reference, which a fresh JVM's first run would pay to load (issue 15).
+     */
+    private static final class WatchdogThread extends Thread {
+        WatchdogThread() {
+            super(null, null, "simloop-watchdog", 0, false);
+            setDaemon(true);
         }
+
+        @Override
+        public void run() {
+            WarmUp.watchdogFirst();
+            for (;;) {
+                LockSupport.parkNanos(period); // a first look at the start would only note what runs
+                lookAtAll();
+            }
+        }
+    }
+
+    /** One look at every running loop; sets the period until the next. */
+    private static void lookAtAll() {
+        long next = MAX_PERIOD_NANOS;
+        long now = System.nanoTime();
+        for (Drivers.DriverThread d : Drivers.ALL) {
+            Scheduler loop = d.loop;
+            if (loop == null) {
+                continue;
+            }
+            next = Math.min(next, periodFor(loop));
+            loop.probe.look(now, loop.isSimulated() ? loop.maxStepWallNanos() : SLOW_STEP_NANOS);
+        }
+        period = next;
     }
 
     /**
@@ -106,8 +147,8 @@ final class Watchdog {
         }
 
         void look(long now, long limit) {
-            TaskImpl<?> r = loop.runningSeenFromOutside();
-            long s = loop.stepsSeenFromOutside();
+            TaskImpl<?> r = (TaskImpl<?>) Seen.RUNNING.getOpaque(loop);
+            long s = (long) Seen.STEPS.getOpaque(loop);
             if (r == null || s != seenSteps || r != seenTask) {
                 seenSteps = s;
                 seenTask = r;

@@ -1,0 +1,84 @@
+package dev.simloop.internal;
+
+/**
+ * Start-up work taken off the first run's path (issue 15: a fresh JVM's first simulation). Two
+ * pieces of a first run are the JDK's own start-up and need nothing from the caller: the virtual
+ * thread machinery ({@code java.lang.VirtualThread}'s initialization, and the handles
+ * {@link VirtualThreads} makes on it), and the JDK's logging, which every run consults once
+ * ({@link TaskLog#enabled()}: the first {@code System.getLogger} of a JVM starts its
+ * {@code LoggerFinder}, and {@code java.util.logging} behind it). Together they cost more than the
+ * rest of a first run. So when {@code Simulation} or the loop class is first used, the two threads
+ * every run needs anyway start at once and do that work first, while the caller goes on with what
+ * it must do itself (loading the rest of the runtime, building the run), the way Spring Boot's
+ * background pre-initializer does. The caller starts the {@link Watchdog}'s thread, which starts
+ * the first driver ({@link Drivers#startEarly}), looks for the simloop agent ({@link VirtualTime})
+ * and warms up the logging; the driver initializes the virtual threads and loads the classes a
+ * run's tasks need, then waits for its first run. The caller waits only for what is not done when
+ * it gets there (the JVM's class initialization lock). None of the classes initialized here has
+ * an initializer that waits for another thread or initializes another class of the runtime, so
+ * initializing them on three threads at once cannot deadlock. The run still asks the logger itself, once, when it starts, so what is logged, and when,
+ * is as it was; a problem met here is left alone, for the caller's own call to meet and report as
+ * it always has.
+ */
+public final class WarmUp {
+    private static boolean started;
+
+    private WarmUp() {
+    }
+
+    /** Starts the warm-up, once per JVM. */
+    public static synchronized void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        Watchdog.start(); // which starts the first driver: the caller pays for one thread start, not two
+    }
+
+    /**
+     * On the watchdog's thread, before its first look: the first driver, the search for the simloop
+     * agent, then the JDK's logging, as the lifecycle logger will ask it.
+     */
+    static void watchdogFirst() {
+        try {
+            Drivers.startEarly(); // if it cannot, the first run starts a driver as any run does
+            VirtualTime.agentPresent(); // looks for the simloop agent, as every loop does when it is built
+            System.getLogger(TaskLog.NAME).isLoggable(System.Logger.Level.DEBUG);
+        } catch (Throwable e) {
+            // see the class comment
+        }
+    }
+
+    /**
+     * On the first driver, before its first run: the virtual-thread machinery ({@link VirtualThreads}'
+     * initialization, the JDK's with it, and a first virtual thread made), then the classes a run's tasks need that building the run
+     * does not load (their initializers only set constants), so that they are loaded when it starts.
+     */
+    static void firstDriver() {
+        try {
+            VirtualThreads.internalsAvailable();
+            // A virtual thread made and never started: the first one of a JVM links the call sites
+            // in the JDK's VirtualThread constructor, which the run's first task would wait for.
+            Thread.ofVirtual().unstarted(new NoWork());
+            // What a plain run's tasks use, besides what building the run loads (the caller does that
+            // meanwhile). A local array: class literals in a static one would load them all with WarmUp.
+            Class<?>[] runClasses = {
+                TaskImpl.class, GroupImpl.class, CancelScopeTree.class, ThreadGuard.class, Interrupts.class,
+                dev.simloop.TaskGroup.class, SyncRun.class, Preemptions.class, dev.simloop.Loop.class,
+                HeldResource.class, RunOutcome.class,
+            };
+            for (Class<?> c : runClasses) {
+                Class.forName(c.getName(), true, c.getClassLoader());
+            }
+        } catch (Throwable e) {
+            // see the class comment
+        }
+    }
+
+    /** The body of the virtual thread {@link #firstDriver} makes and never starts. */
+    private static final class NoWork implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+}
