@@ -68,6 +68,8 @@ public final class Drivers {
          * only keeps the other from running. A hint both sides read and write without order.
          */
         private int yieldFirst;
+        /** Inheritable-thread-local maps of tasks that finished here, for the next tasks made here. */
+        final TaskThreads.Spares spareMaps = new TaskThreads.Spares(256);
 
         DriverThread(String name) {
             super(null, null, name, STACK_BYTES, false);
