@@ -2,11 +2,17 @@ package dev.simloop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.simloop.sync.Event;
+import java.lang.management.ManagementFactory;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a task thread inherits from the task that spawns it, as any Java thread does from the thread
@@ -96,5 +102,28 @@ class TaskThreadLocalsTest {
             return tg.spawn(() -> USER.get()).join();
         }));
         assertThat(v).isEqualTo("real parent");
+    }
+
+    @Test
+    void aThreadDumpListsTheTaskThreadsUnderTheirContainer(@TempDir Path dir) {
+        Path dump = dir.resolve("threads.json");
+        SimResult<String> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
+            Event never = new Event();
+            tg.spawn("waiter-in-dump", () -> never.await());
+            Loop.checkpoint(); // the waiter runs up to its wait
+            Loop.toThread(() -> {
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                        .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+                return null;
+            });
+            tg.cancel();
+            return Files.readString(dump);
+        }));
+        assertThat(r.failure()).isNull();
+        String json = r.value();
+        int container = json.indexOf("\"container\": \"simloop tasks");
+        assertThat(container).as("the tasks' container in %s", json).isNotNegative();
+        assertThat(json.indexOf("\"name\": \"waiter-in-dump\"", container)).isGreaterThan(container);
+        assertThat(json.indexOf("\"name\": \"main\"", container)).isGreaterThan(container);
     }
 }

@@ -29,6 +29,11 @@ import java.util.concurrent.Executor;
  *
  * <p>Spare maps are kept per driver thread ({@link Spares}), so they need no synchronization:
  * tasks are created and finish only on their loop's driver.
+ *
+ * <p>A task's thread starts in {@code TaskContainer}, whose start and end cost nothing, instead of
+ * the JDK's root container, which adds every virtual thread to a concurrent set as it starts and
+ * removes it as it ends ({@code jdk.trackAllThreads}). On a JDK where that is not possible the
+ * thread starts as any thread does.
  */
 final class TaskThreads {
     /** {@code new VirtualThread(scheduler, name, characteristics, body)}, or null (use the builder). */
@@ -41,6 +46,12 @@ final class TaskThreads {
     private static final MethodHandle MAP_SIZE;
     /** {@code ThreadLocalMap.getEntry(ThreadLocal)}, as {@code (Object, ThreadLocal) Object}. */
     private static final MethodHandle MAP_ENTRY;
+    /** The container task threads start in (a {@code TaskContainer}), or null: the JDK's root. */
+    private static final Object CONTAINER;
+    /** {@code Thread.start(ThreadContainer)}, as {@code (Thread, Object) void}. */
+    private static final MethodHandle START_IN;
+    /** {@code Thread.threadContainer()}, as {@code (Thread) Object}. */
+    private static final MethodHandle CONTAINER_OF;
 
     static {
         MethodHandle make = null;
@@ -72,6 +83,73 @@ final class TaskThreads {
         INHERITED = inherited;
         MAP_SIZE = size;
         MAP_ENTRY = entry;
+        Object container = null;
+        MethodHandle startIn = null;
+        MethodHandle containerOf = null;
+        try {
+            java.lang.reflect.Method export = Module.class.getDeclaredMethod("implAddExports", String.class, Module.class);
+            export.setAccessible(true);
+            export.invoke(Object.class.getModule(), "jdk.internal.vm", TaskThreads.class.getModule());
+            Class<?> tc = Class.forName("jdk.internal.vm.ThreadContainer");
+            MethodHandles.Lookup tl = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
+            startIn = tl.findVirtual(Thread.class, "start", MethodType.methodType(void.class, tc))
+                    .asType(MethodType.methodType(void.class, Thread.class, Object.class));
+            containerOf = tl.findVirtual(Thread.class, "threadContainer", MethodType.methodType(tc))
+                    .asType(MethodType.methodType(Object.class, Thread.class));
+            // Loaded only now that jdk.internal.vm is exported to us: its superclass is in that package.
+            Class<?> mine = Class.forName("dev.simloop.internal.TaskContainer");
+            container = MethodHandles.lookup().findConstructor(mine, MethodType.methodType(void.class)).invoke();
+            MethodHandles.lookup().findStatic(Class.forName("jdk.internal.vm.ThreadContainers"), "registerContainer",
+                    MethodType.methodType(Object.class, tc)).invoke(container);
+        } catch (Throwable e) {
+            container = null; // another JDK's internals, or java.lang closed: threads start in the root container
+        }
+        CONTAINER = container;
+        START_IN = container == null ? null : startIn;
+        CONTAINER_OF = container == null ? null : containerOf;
+    }
+
+    /** Starts the thread of a task created by {@link #newThread}. */
+    static void start(Thread t) {
+        if (START_IN == null) {
+            t.start();
+            return;
+        }
+        try {
+            START_IN.invokeExact(t, CONTAINER);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The live task threads in {@code TaskContainer}, for thread dumps, which call this on a thread
+     * of their own: it reads each driver's current loop and its live-task list without
+     * synchronization, so a dump taken while tasks start and end may miss some; the walk is bounded.
+     */
+    static java.util.stream.Stream<Thread> containerThreads() {
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (Drivers.DriverThread d : Drivers.ALL) {
+            Scheduler loop = d.loop;
+            TaskImpl<?> t = loop == null ? null : loop.liveHead();
+            for (int n = 0; t != null && n < 10_000_000; t = t.liveNext, n++) {
+                Thread th = t.thread;
+                if (th != null && th.isAlive() && containerOf(th) == CONTAINER) {
+                    threads.add(th);
+                }
+            }
+        }
+        return threads.stream();
+    }
+
+    private static Object containerOf(Thread t) {
+        try {
+            return (Object) CONTAINER_OF.invokeExact(t);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private TaskThreads() {
