@@ -69,7 +69,7 @@ public final class Drivers {
          */
         private int yieldFirst;
         /** Inheritable-thread-local maps of tasks that finished here, for the next tasks made here. */
-        final TaskThreads.Spares spareMaps = new TaskThreads.Spares(256);
+        final TaskThreads.Spares spareMaps = new TaskThreads.Spares(1024);
 
         DriverThread(String name) {
             super(null, null, name, STACK_BYTES, false);

@@ -189,8 +189,13 @@ final class TaskThreads {
         if (!task.loop.simulated || INHERITED == null || Thread.currentThread() != task.thread) {
             return;
         }
+        Spares spares = spares(task.loop);
+        if (spares.full()) {
+            return; // do not even look at the map: with many tasks ending at random, it is a cache miss
+        }
         Object map = INHERITED.get(task.thread);
-        if (map != null && guardOnly(map, false) && spares(task.loop).give(map)) {
+        if (map != null && guardOnly(map, false)) {
+            spares.give(map);
             INHERITED.set(task.thread, null);
         }
     }
@@ -236,13 +241,13 @@ final class TaskThreads {
             return m;
         }
 
-        /** @return whether {@code map} was kept (false: full) */
-        boolean give(Object map) {
-            if (count == maps.length) {
-                return false;
-            }
+        boolean full() {
+            return count == maps.length;
+        }
+
+        /** Keeps {@code map}; there must be room ({@link #full} false). */
+        void give(Object map) {
             maps[count++] = map;
-            return true;
         }
     }
 }
