@@ -164,7 +164,8 @@ final class TaskThreads {
             return VirtualThreads.newThread(scheduler, name, body);
         }
         Thread creator = Thread.currentThread();
-        boolean reuse = loop.simulated && INHERITED != null && guardOnly(INHERITED.get(creator), true);
+        // (loop is null only for the bare tasks of the runtime's unit tests)
+        boolean reuse = loop != null && loop.simulated && INHERITED != null && guardOnly(INHERITED.get(creator), true);
         Thread t;
         try {
             t = (Thread) NEW_VIRTUAL.invokeExact(scheduler, name, reuse ? NO_INHERIT : 0, body);
@@ -186,7 +187,7 @@ final class TaskThreads {
      * driver's spares when it holds the guard and nothing else.
      */
     static void bodyEnded(TaskImpl<?> task) {
-        if (!task.loop.simulated || INHERITED == null || Thread.currentThread() != task.thread) {
+        if (task.loop == null || !task.loop.simulated || INHERITED == null || Thread.currentThread() != task.thread) {
             return;
         }
         Spares spares = spares(task.loop);
