@@ -3,6 +3,7 @@ package dev.simloop.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.simloop.Cancelled;
 import dev.simloop.Loop;
 import dev.simloop.SimResult;
@@ -10,10 +11,14 @@ import dev.simloop.Simulation;
 import dev.simloop.Task;
 import dev.simloop.TaskGroup;
 import dev.simloop.sync.Event;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TaskGroupSnippetsTest {
     @Test
@@ -31,6 +36,31 @@ class TaskGroupSnippetsTest {
             return sum;
         });
         assertThat(r.value()).isEqualTo(3);
+    }
+
+    @Test
+    void tasksInAThreadDump(@TempDir Path dir) {
+        Path file = dir.resolve("threads.json");
+        SimResult<String> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
+            Event ready = new Event();
+            tg.spawn("consumer", () -> ready.await());
+            Loop.checkpoint(); // the consumer runs up to its wait
+            // snippet:thread-dump
+            // the JDK's thread dump, taken off the loop: the tasks are under "simloop tasks"
+            Loop.toThread(() -> {
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                        .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+                return null;
+            });
+            // end-snippet
+            ready.set();
+            return Files.readString(file);
+        }));
+        assertThat(r.failure()).isNull();
+        String json = r.value();
+        int container = json.indexOf("\"container\": \"simloop tasks");
+        assertThat(container).as(json).isNotNegative();
+        assertThat(json.indexOf("\"name\": \"consumer\"", container)).isGreaterThan(container);
     }
 
     @Test

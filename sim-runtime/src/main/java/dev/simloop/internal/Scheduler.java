@@ -479,7 +479,7 @@ public final class Scheduler {
     public <T> TaskImpl<T> spawnTask(GroupImpl group, String name, ThrowingSupplier<T> body, StartState start,
             String call) {
         TaskImpl<T> t = addTask(group, name, body, start, null);
-        t.thread.start();
+        TaskThreads.start(t.thread);
         return t;
     }
 

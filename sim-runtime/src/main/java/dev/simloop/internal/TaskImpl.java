@@ -168,7 +168,7 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
         this.start = start;
         this.root = CancelScopeTree.open(this, parentScope, null); // labelled from the name when a message needs it
         this.innermost = root;
-        this.thread = adopted != null ? adopted : VirtualThreads.newThread(route, name, route);
+        this.thread = adopted != null ? adopted : TaskThreads.newThread(loop, route, name, route);
     }
 
     /**
@@ -217,6 +217,7 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
             f = explainHumongousStack(e);
         }
         finish(v, f);
+        TaskThreads.bodyEnded(this);
     }
 
     /**

@@ -24,6 +24,11 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
     private ThreadGuard() {
     }
 
+    /** @return the guard, the one entry of a task thread's inheritable map when the user has put none there */
+    static ThreadLocal<Boolean> guard() {
+        return GUARD;
+    }
+
     /** Arms the guard on the calling task's thread (a task of a simulation, as its first action). */
     static void arm() {
         GUARD.set(Boolean.TRUE);

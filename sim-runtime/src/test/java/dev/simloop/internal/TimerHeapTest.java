@@ -60,8 +60,8 @@ class TimerHeapTest {
         for (int i = 0; i < a.length; i++) {
             assertThat(a[i].heapIndex).as("index of %s", a[i]).isEqualTo(i);
             if (i > 0) {
-                Timer parent = a[(i - 1) / 2];
-                assertThat(order(parent, a[i])).as("%s (at %d) is not before its child %s", parent, (i - 1) / 2, a[i])
+                Timer parent = a[(i - 1) / 4]; // four children per node
+                assertThat(order(parent, a[i])).as("%s (at %d) is not before its child %s", parent, (i - 1) / 4, a[i])
                         .isNegative();
             }
         }
@@ -102,40 +102,41 @@ class TimerHeapTest {
 
     @Test
     void removingFromTheMiddleMovesTheLastTimerUpWhenItIsEarlierThanTheHolesParent() {
-        // Armed in this order the array is [1, 10, 2, 11, 12, 3, 4]: 4 is the last, in the other
-        // subtree. Removing 11 puts 4 under 10, where it must sift up.
+        // Armed in this order the array is [1, 10, 2, 3, 4, 11, 12, 13, 14, 5]: 5, the last, is a
+        // child of 2. Removing 11 (a child of 10) puts 5 under 10, where it must sift up.
         TimerHeap h = new TimerHeap();
-        T[] byDeadline = new T[13];
-        for (int d : new int[] {1, 10, 2, 11, 12, 3, 4}) {
+        T[] byDeadline = new T[15];
+        for (int d : new int[] {1, 10, 2, 3, 4, 11, 12, 13, 14, 5}) {
             byDeadline[d] = new T("@" + d);
             h.arm(byDeadline[d], d);
         }
         assertValid(h);
-        assertThat(byDeadline[11].heapIndex).isEqualTo(3);
+        assertThat(byDeadline[11].heapIndex).isEqualTo(5);
         h.remove(byDeadline[11]);
         assertThat(byDeadline[11].isArmed()).isFalse();
-        assertThat(byDeadline[4].heapIndex).as("4 moved above 10").isEqualTo(1);
+        assertThat(byDeadline[5].heapIndex).as("5 moved above 10").isEqualTo(1);
         assertValid(h);
         // the earliest after removing 1 and 2 is 3, then 4: both found from the root
         h.remove(byDeadline[1]);
         h.remove(byDeadline[2]);
         assertValid(h);
-        assertThat(drain(h)).containsExactly("@3", "@4", "@10", "@12");
+        assertThat(drain(h)).containsExactly("@3", "@4", "@5", "@10", "@12", "@13", "@14");
     }
 
     @Test
     void removingFromTheMiddleMovesTheLastTimerDownWhenItIsLaterThanTheHolesChildren() {
-        // [1, 2, 8, 3, 4, 9, 10]: removing 2 puts 10 at index 1 above 3 and 4, where it must sift down
+        // [1, 2, 8, 9, 10, 3, 4, 5, 6, 11]: removing 2 puts 11 at index 1 above 3, 4, 5 and 6,
+        // where it must sift down
         TimerHeap h = new TimerHeap();
-        T[] byDeadline = new T[11];
-        for (int d : new int[] {1, 2, 8, 3, 4, 9, 10}) {
+        T[] byDeadline = new T[12];
+        for (int d : new int[] {1, 2, 8, 9, 10, 3, 4, 5, 6, 11}) {
             byDeadline[d] = new T("@" + d);
             h.arm(byDeadline[d], d);
         }
         h.remove(byDeadline[2]);
         assertThat(byDeadline[3].heapIndex).as("3 moved up into the hole").isEqualTo(1);
         assertValid(h);
-        assertThat(drain(h)).containsExactly("@1", "@3", "@4", "@8", "@9", "@10");
+        assertThat(drain(h)).containsExactly("@1", "@3", "@4", "@5", "@6", "@8", "@9", "@10", "@11");
     }
 
     @Test
@@ -223,7 +224,7 @@ class TimerHeapTest {
     }
 
     @Test
-    void secondIsDueLooksAtBothChildrenOfTheRoot() {
+    void secondIsDueLooksAtEveryChildOfTheRoot() {
         TimerHeap h = new TimerHeap();
         h.arm(new T("root"), 1);
         assertThat(h.secondIsDue(100)).as("only one timer").isFalse();
@@ -233,7 +234,12 @@ class TimerHeapTest {
         h.arm(new T("right"), 3); // array [1, 5, 3]
         assertThat(h.snapshot()[2].deadline).isEqualTo(3);
         assertThat(h.secondIsDue(2)).isFalse();
-        assertThat(h.secondIsDue(3)).as("the right child is due, the left is not").isTrue();
+        assertThat(h.secondIsDue(3)).as("the second child is due, the first is not").isTrue();
+        h.arm(new T("third"), 7);
+        h.arm(new T("fourth"), 2); // array [1, 5, 3, 7, 2]: the root's last child
+        assertThat(h.snapshot()[4].deadline).isEqualTo(2);
+        assertThat(h.secondIsDue(2)).as("the fourth child is due").isTrue();
+        assertThat(h.secondIsDue(1)).isFalse();
     }
 
     @Test
