@@ -11,7 +11,7 @@ final class ChoiceLog {
 
     void add(int choice) {
         if (size == items.length) {
-            items = Arrays.copyOf(items, Math.max(16, size * 2));
+            items = Arrays.copyOf(items, Math.max(32, size * 2));
         }
         items[size++] = choice;
     }
