@@ -40,7 +40,7 @@ public final class OrderedRuns<J, R> {
      * small window would stop the other workers whenever one is descheduled; 64 lets them go on
      * for a while and still bounds what a stuck job lets pile up.
      */
-    static final int WINDOW_PER_WORKER = 64;
+    public static final int WINDOW_PER_WORKER = 64;
 
     /** Hands out the jobs. */
     public interface Source<J> {
