@@ -238,7 +238,7 @@ public final class CancelScopeTree {
             if (t.wake == TaskImpl.WAKE_NONE && t.abortable.abort(t)) {
                 loop.wake(t, TaskImpl.WAKE_CANCELLED);
             }
-        } else if (!t.inReady && t.foreignContinuation == null) {
+        } else if (!t.inReady && t.foreignContinuation() == null) {
             t.interruptedByCancel = true; // its InterruptedException is this cancel, not a failure
             t.thread.interrupt();
         }

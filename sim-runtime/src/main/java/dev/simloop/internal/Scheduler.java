@@ -47,6 +47,7 @@ public final class Scheduler {
     private final Inbox inbox = new Inbox();
     final OutsideWaits outside = new OutsideWaits(this);
     final Steering steering = new Steering();
+    final GuardMap guards = new GuardMap(); // the thread guard's map, lent to a simulated task for its step only
 
     // ---- driver-thread state
     Thread driver;
@@ -438,10 +439,12 @@ public final class Scheduler {
             mix(readyCount);
         }
         lastReadyCount = readyCount;
+        guards.lend(t);
     }
 
     /** The step of {@code t} has ended: the determinism check compares how. */
     private void stepEnded(TaskImpl<?> t) {
+        guards.takeBack(t);
         if (determinismCheck != null && !killing) {
             String divergence = determinismCheck.stepEnded(steps, t, lastReadyCount, clock.now(), digest);
             if (divergence != null && abortFailure == null) {
@@ -685,7 +688,7 @@ public final class Scheduler {
         t.wake = reason;
         t.blockedOn = null;
         t.abortable = null;
-        if (t.foreignContinuation != null) {
+        if (t.foreignContinuation() != null) {
             // a thread outside unparked it while it waited here (a stray unpark): the JDK has already
             // handed over its continuation, so unparking again would do nothing
             makeReady(t, OutsideWaits.takeHeld(t));
@@ -881,10 +884,7 @@ public final class Scheduler {
 
     /** @return loop-clock nanos for messages, e.g. {@code 1.5s} or {@code 2h3m}; {@code never} for MAX_VALUE */
     public static String formatNanos(long nanos) {
-        if (nanos == Long.MAX_VALUE) {
-            return "never";
-        }
-        return Duration.ofNanos(nanos).toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+        return nanos == Long.MAX_VALUE ? "never" : Duration.ofNanos(nanos).toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
     private void mix(long v) {

@@ -24,6 +24,11 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
     private ThreadGuard() {
     }
 
+    /** @return the guard itself (the key {@link GuardMap} lends maps with) */
+    static ThreadLocal<Boolean> guard() {
+        return GUARD;
+    }
+
     /** Arms the guard on the calling task's thread (a task of a simulation, as its first action). */
     static void arm() {
         GUARD.set(Boolean.TRUE);

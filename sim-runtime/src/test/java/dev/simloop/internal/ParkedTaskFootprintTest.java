@@ -1,0 +1,86 @@
+package dev.simloop.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simloop.Loop;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.Strategy;
+import dev.simloop.Task;
+import dev.simloop.TaskGroup;
+import dev.simloop.sync.Event;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a parked task keeps (issue 15: a parked task's bytes, measured by the benchmarks'
+ * {@code ParkedTasks}): a simulated task parked on an {@link Event} has no inheritable thread-local
+ * map on its thread (the thread guard's is lent for steps only, {@link GuardMap}) and no
+ * {@link TaskExtras}; a task that sleeps, or that gave an inheritable thread-local a value, has
+ * what that needs. Thread names stay {@code task-N}.
+ */
+class ParkedTaskFootprintTest {
+    private static final InheritableThreadLocal<String> USER = new InheritableThreadLocal<>();
+
+    private static Object inheritableMap(Thread t) throws ReflectiveOperationException {
+        VarHandle h = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                .findVarHandle(Thread.class, "inheritableThreadLocals", Class.forName("java.lang.ThreadLocal$ThreadLocalMap"));
+        return h.get(t);
+    }
+
+    private static Object extras(Task<?> t) throws ReflectiveOperationException {
+        var f = TaskImpl.class.getDeclaredField("extras");
+        f.setAccessible(true);
+        return f.get(t);
+    }
+
+    /** For each of three tasks parked on one event (plain, after a sleep, after setting a value): map?, extras?, name. */
+    private static List<String> parkedState() throws ReflectiveOperationException {
+        List<String> out = new ArrayList<>();
+        Event e = new Event();
+        TaskGroup.with(g -> {
+            List<Task<?>> tasks = List.of(
+                    g.spawn(e::await),
+                    g.spawn(() -> {
+                        Loop.sleep(Duration.ofMillis(10));
+                        e.await();
+                    }),
+                    g.spawn(() -> {
+                        USER.set("mine");
+                        e.await();
+                        assertThat(USER.get()).isEqualTo("mine");
+                    }));
+            Loop.sleep(Duration.ofMillis(20)); // all three are parked on e now (timers fire in deadline order)
+            for (Task<?> t : tasks) {
+                out.add(t.name() + " thread " + ((TaskImpl<?>) t).thread.getName() + ": map "
+                        + (inheritableMap(((TaskImpl<?>) t).thread) != null) + ", extras " + (extras(t) != null));
+            }
+            e.set();
+            return null;
+        });
+        return out;
+    }
+
+    @Test
+    void aTaskParkedInASimulationCarriesNoInheritableMapAndNoExtras() {
+        SimResult<List<String>> r = Simulation.builder().seed(7).strategy(Strategy.fifo())
+                .run(ParkedTaskFootprintTest::parkedState);
+        assertThat(r.failure()).isNull();
+        assertThat(r.value()).containsExactly(
+                "task-1 thread task-1: map false, extras false",
+                "task-2 thread task-2: map false, extras true",
+                "task-3 thread task-3: map true, extras false");
+    }
+
+    @Test
+    void inARealLoopNoTaskGetsAGuardMapAtAll() {
+        assertThat(Loop.run(ParkedTaskFootprintTest::parkedState)).containsExactly(
+                "task-1 thread task-1: map false, extras false",
+                "task-2 thread task-2: map false, extras true",
+                "task-3 thread task-3: map true, extras false");
+    }
+}
