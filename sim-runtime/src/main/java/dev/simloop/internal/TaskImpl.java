@@ -40,7 +40,7 @@ import java.util.concurrent.Executor;
  *
  * @param <T> the type of the task's value
  */
-public final class TaskImpl<T> implements Task<T>, WaitTarget {
+public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>, WaitTarget {
     static final int WAKE_NONE = 0;
     /** Woken by whoever it waited for. */
     static final int WAKE_NORMAL = 1;
@@ -58,9 +58,13 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
     final GroupImpl group;
     private final ThrowingSupplier<T> body;
     final Thread thread;
-    /** The task's own scope: Task.cancel() cancels it; its parent is the group's scope. */
-    final CancelScopeTree.Node root;
-    /** The innermost open scope of this task; cancellation checks walk up from here. */
+    /**
+     * The task's own scope (Task.cancel() cancels it; its parent is the group's scope), made when
+     * first needed ({@link CancelScopeTree#rootOf}); until then null, and the task itself stands
+     * among its parent scope's children (the links it inherits from {@link CancelScopeTree.Entry}).
+     */
+    CancelScopeTree.Node root;
+    /** The innermost open scope of this task (its parent scope while it has none of its own); cancellation checks walk up from here. */
     CancelScopeTree.Node innermost;
     /** Non-null when spawned by TaskGroup.start and until started() or the end. */
     final StartState start;
@@ -144,8 +148,7 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
         this.group = group;
         this.body = body;
         this.start = start;
-        this.root = CancelScopeTree.open(this, parentScope, null); // labelled from the name when a message needs it
-        this.innermost = root;
+        CancelScopeTree.place(this, parentScope);
         if (adopted != null) {
             this.thread = adopted;
         } else {
@@ -306,15 +309,15 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
         loop.taskEnded(this);
         if (f instanceof TaskAbandoned) {
             done = true;
-            CancelScopeTree.close(loop, root);
+            CancelScopeTree.closeTask(loop, this);
             return;
         }
         f = CancelScopeTree.interruptAsCancelled(loop, this, f);
         if (f instanceof dev.simloop.Cancelled) {
             cancelled = true;
-            if (CancelScopeTree.catches(root)) {
+            if (root != null && CancelScopeTree.catches(root)) {
                 root.cancelledCaught = true;
-            } else if (CancelScopeTree.visibleCancel(loop, root) == null) {
+            } else if (CancelScopeTree.visibleCancel(loop, root != null ? root : innermost) == null) {
                 strayCancel = true; // a Cancelled no scope of ours raised: report it as a failure
             }
         }
@@ -326,7 +329,7 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
         }
         done = true;
         HeldResource.finished(this); // locks it still holds break, and their waiters are told
-        CancelScopeTree.close(loop, root);
+        CancelScopeTree.closeTask(loop, this);
         WaitQueue joiners = extras == null ? null : extras.joiners;
         if (joiners != null) {
             joiners.unparkAll();
@@ -477,7 +480,7 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
 
     void cancel0() {
         if (!done) {
-            CancelScopeTree.cancel(loop, root, dev.simloop.CancelReason.EXPLICIT);
+            CancelScopeTree.cancel(loop, CancelScopeTree.rootOf(this), dev.simloop.CancelReason.EXPLICIT);
         }
     }
 
