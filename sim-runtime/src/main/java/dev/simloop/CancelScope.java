@@ -2,6 +2,7 @@ package dev.simloop;
 
 import dev.simloop.internal.CancelScopeTree;
 import dev.simloop.internal.Current;
+import dev.simloop.internal.Nanos;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import java.time.Duration;
@@ -77,8 +78,8 @@ public final class CancelScope {
         CancelScope s = open("CancelScope.failAfter", deadlineAfter("CancelScope.failAfter", timeout), false);
         T value = s.runBody(x -> fn.get());
         if (s.cancelledCaught()) {
-            throw new DeadlineExceeded("CancelScope.failAfter: the deadline of " + Scheduler.formatNanos(timeout.toNanos())
-                    + " passed at loop time " + Scheduler.formatNanos(s.loop.now()) + " before the work finished");
+            throw new DeadlineExceeded("CancelScope.failAfter: the deadline of " + Nanos.format(timeout.toNanos())
+                    + " passed at loop time " + Nanos.format(s.loop.now()) + " before the work finished");
         }
         return value;
     }
@@ -225,7 +226,7 @@ public final class CancelScope {
     public String toString() {
         return "CancelScope[" + (node.cancelCalled() ? "cancel called" : "active")
                 + (node.isShielded() ? ", shielded" : "")
-                + (node.deadline() == Long.MAX_VALUE ? "" : ", deadline " + Scheduler.formatNanos(node.deadline()))
+                + (node.deadline() == Long.MAX_VALUE ? "" : ", deadline " + Nanos.format(node.deadline()))
                 + "]";
     }
 }

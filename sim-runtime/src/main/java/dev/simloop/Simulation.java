@@ -4,6 +4,7 @@ import dev.simloop.internal.DeterminismCheck;
 import dev.simloop.internal.Drivers;
 import dev.simloop.internal.HtmlReport;
 import dev.simloop.internal.RunOutcome;
+import dev.simloop.internal.Nanos;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.Picker;
 import dev.simloop.internal.ReplayPicker;
@@ -493,7 +494,7 @@ public final class Simulation {
             String page = new HtmlReport().title(title).failure(failure()).replayLine(replayLine())
                     .shrunkLine(shrunkReplayLine)
                     .facts("seed " + seed + " \u00b7 strategy " + strategy + " \u00b7 " + steps() + " steps \u00b7 virtual time "
-                            + Scheduler.formatNanos(outcome.endNanos()) + " \u00b7 digest " + traceDigest())
+                            + Nanos.format(outcome.endNanos()) + " \u00b7 digest " + traceDigest())
                     .render(outcome.trace());
             java.nio.file.Files.writeString(file, page);
         }
@@ -521,7 +522,7 @@ public final class Simulation {
             return "simulated run failed: " + failure()
                     + "\n  seed:         " + seed
                     + "\n  strategy:     " + strategy
-                    + "\n  virtual time: " + Scheduler.formatNanos(outcome.endNanos()) + " after " + steps() + " steps"
+                    + "\n  virtual time: " + Nanos.format(outcome.endNanos()) + " after " + steps() + " steps"
                     + "\n  replay:       " + replayLine()
                     + "\n  (Simulation.builder().replay(\"" + replayLine() + "\") or @SimulatedLoop(replay = \""
                     + replayLine() + "\") reproduces it)";
@@ -530,7 +531,7 @@ public final class Simulation {
         @Override
         public String toString() {
             return "SimResult[" + (failed() ? "failed: " + failure() : "value " + theValue) + ", seed " + seed
-                    + ", " + steps() + " steps, virtual time " + Scheduler.formatNanos(outcome.endNanos())
+                    + ", " + steps() + " steps, virtual time " + Nanos.format(outcome.endNanos())
                     + ", digest " + traceDigest() + ", replay " + replayLine() + "]";
         }
     }

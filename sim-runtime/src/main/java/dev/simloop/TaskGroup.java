@@ -88,8 +88,8 @@ public final class TaskGroup {
         T value = tg.impl.run(() -> body.apply(tg));
         if (tg.impl.timedOut()) {
             throw new DeadlineExceeded("TaskGroup.withTimeout: the deadline of "
-                    + dev.simloop.internal.Scheduler.formatNanos(nanos) + " passed at loop time "
-                    + dev.simloop.internal.Scheduler.formatNanos(tg.impl.loop().now()) + " before the group finished");
+                    + dev.simloop.internal.Nanos.format(nanos) + " passed at loop time "
+                    + dev.simloop.internal.Nanos.format(tg.impl.loop().now()) + " before the group finished");
         }
         return value;
     }

@@ -67,6 +67,20 @@ public class UserPathBench {
         return jqwikProperty(p.launcher, TRIES);
     }
 
+    /** Baseline for the jqwik row: the same property with an empty body (jqwik's own work per try); ns per try. */
+    @Benchmark
+    @OperationsPerInvocation(TRIES)
+    public long jqwikAlone(Platform p) {
+        return jqwikAlone(p.launcher, TRIES);
+    }
+
+    /** Runs {@link UserPathFixtures.JqwikEmpty} with {@code tries} tries; @return tests that succeeded (1). */
+    static long jqwikAlone(Launcher launcher, int tries) {
+        return run(launcher, "jqwik", UserPathFixtures.JqwikEmpty.class,
+                Map.of("jqwik.tries.default", Integer.toString(tries), "jqwik.database", JqwikDatabase.FILE,
+                        "jqwik.reporting.onlyfailures", "true"));
+    }
+
     /** Runs {@link UserPathFixtures.SimulatedLoopKernel} with {@code schedules} schedules; @return tests that succeeded (1). */
     static long simulatedLoop(Launcher launcher, Path results, int schedules) {
         return run(launcher, "junit-jupiter", UserPathFixtures.SimulatedLoopKernel.class,

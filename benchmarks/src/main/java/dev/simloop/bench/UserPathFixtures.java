@@ -76,6 +76,19 @@ public final class UserPathFixtures {
         }
     }
 
+    /** jqwik alone: the same property with an empty body, so that jqwik's own cost per try shows. */
+    public static class JqwikEmpty {
+        /** Created by jqwik. */
+        public JqwikEmpty() {
+        }
+
+        /** Generates a schedule as {@link JqwikKernel} does, and runs nothing. */
+        @Property(seed = "42")
+        void nothing(@ForAll Schedule schedule) {
+            RUNS.incrementAndGet();
+        }
+    }
+
     /** The kernel under a jqwik property: one try per generated schedule ({@code jqwik.tries.default}). */
     public static class JqwikKernel {
         /** Created by jqwik. */

@@ -20,6 +20,8 @@ final class UserPathRows {
                     "ExplorationBench.lostUpdate[random]", ">= 100,000/s"),
             new Report.Row("U4 jqwik @ForAll Schedule (ns/try)", "UserPathBench.jqwikProperty",
                     "ExplorationBench.lostUpdate[random]", ">= 50,000/s"),
+            new Report.Row("  (jqwik alone: empty property)", "UserPathBench.jqwikAlone",
+                    "UserPathBench.jqwikProperty", ""),
             new Report.Row("U5 spawn+join, simulated, one group", "SpawnJoinBench.simulatedOneGroup",
                     "SpawnJoinBench.structuredTaskScopeVirtualOwner", "ratio <= 0.3"),
             new Report.Row("  real, one group", "SpawnJoinBench.realOneGroup",
@@ -53,6 +55,8 @@ final class UserPathRows {
                 + UserPathBench.SCHEDULES + "), through the JUnit launcher: %,.0f schedules/s%n");
         rate(out, figs, "UserPathBench.jqwikProperty", "the kernel as a jqwik @Property (" + UserPathBench.TRIES
                 + " tries), through the JUnit launcher: %,.0f tries/s%n");
+        rate(out, figs, "UserPathBench.jqwikAlone", "jqwik alone (the same @ForAll Schedule property, empty body): "
+                + "%,.0f tries/s%n");
         return out.toString();
     }
 

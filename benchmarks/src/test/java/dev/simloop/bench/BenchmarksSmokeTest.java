@@ -81,6 +81,9 @@ class BenchmarksSmokeTest {
             UserPathFixtures.reset();
             assertEquals(1, UserPathBench.jqwikProperty(launcher, 20));
             assertEquals(20, UserPathFixtures.RUNS.get());
+            UserPathFixtures.reset();
+            assertEquals(1, UserPathBench.jqwikAlone(launcher, 20));
+            assertEquals(20, UserPathFixtures.RUNS.get());
         } finally {
             java.nio.file.Files.deleteIfExists(results);
         }

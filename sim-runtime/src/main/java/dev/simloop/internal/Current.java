@@ -45,6 +45,19 @@ public final class Current {
         return task(call);
     }
 
+    /**
+     * A loop cannot be started from a task of another loop: the task would block its own loop's
+     * driver while waiting (and, in a simulation, be woken by a foreign thread).
+     */
+    static void requireOutsideLoop(String call) {
+        TaskImpl<?> t = orNull();
+        if (t != null) {
+            throw new IllegalStateException(call + " cannot be called from inside simloop task '" + t.name()
+                    + "': a loop cannot run inside another loop's task. Use a TaskGroup to run concurrent work "
+                    + "in the current loop.");
+        }
+    }
+
     /** @return the task running on this thread, or null outside a loop */
     public static TaskImpl<?> orNull() {
         TaskImpl<?> t = mounted();

@@ -26,7 +26,7 @@ record DeadlockReport(String message, List<List<String>> cycles) {
                 ? "deadlock: every task is blocked and " + (noTimer ? "no timer is pending"
                         : "the only timers pending are the time-outs of java.util.concurrent waits an hour or more "
                                 + "away, which count as untimed (ExecutorService.close() waits a day at a time)")
-                        + " (virtual time " + Scheduler.formatNanos(now) + ", step " + steps + ")."
+                        + " (virtual time " + Nanos.format(now) + ", step " + steps + ")."
                 : "deadlock: every task is blocked in simloop and no timer or offloaded call is pending (step "
                         + steps + ").";
     }

@@ -58,6 +58,24 @@ public final class DeterminismCheck {
         names.add(t.name());
     }
 
+    /**
+     * The run ended with {@code failure} (or null).
+     *
+     * @return the failure the run reports: a {@link dev.simloop.NondeterminismDetected}, the original
+     *     failure suppressed in it, when the runs differ only at their end
+     */
+    Throwable failureAtEnd(long steps, long digest, Throwable failure) {
+        String divergence = runEnded(steps, digest, failure);
+        if (divergence == null) {
+            return failure;
+        }
+        var d = new dev.simloop.NondeterminismDetected(divergence);
+        if (failure != null && !(failure instanceof dev.simloop.NondeterminismDetected)) {
+            d.addSuppressed(failure);
+        }
+        return d;
+    }
+
     /** @return the failure of a run whose step differed from the first run's, saying what to look for */
     static dev.simloop.NondeterminismDetected failure(String divergence) {
         return new dev.simloop.NondeterminismDetected(divergence + ". Something outside the simulation decides the "
@@ -101,8 +119,8 @@ public final class DeterminismCheck {
                     + readyCount;
         } else if (expected.times[i] != now) {
             divergence = "nondeterminism detected at step " + step + " (task '" + t.name() + "'): the same task ran, "
-                    + "but in the first run at virtual time " + Scheduler.formatNanos(expected.times[i])
-                    + ", in this run at " + Scheduler.formatNanos(now);
+                    + "but in the first run at virtual time " + Nanos.format(expected.times[i])
+                    + ", in this run at " + Nanos.format(now);
         } else if (expected.after[i] != state) {
             divergence = "nondeterminism detected at step " + step + " (task '" + t.name() + "'): in the first run "
                     + "the step ended " + describe(expected.after[i]) + ", in this run it ended " + describe(state);

@@ -10,8 +10,9 @@ import java.lang.invoke.VarHandle;
  * parked task's bytes). The guard must sit in the inheritable-thread-locals map of every simulated
  * task while it runs, since only then can the task construct a thread; a map of its own per task
  * would cost 136 bytes each (map, table, entry). Instead one map per loop that holds only the guard
- * is lent to each task without a map of its own for the length of its step ({@link #lend}), and
- * taken back when the step ends ({@link #takeBack}).
+ * is lent to each task without a map of its own while the driver has it mounted ({@link #lend}),
+ * and taken back when it unmounts ({@link #takeBack}); steps that go on without a continuation
+ * switch (a schedule point where the task is picked again) keep it.
  *
  * <p>Why this keeps the JDK's semantics: a task that gives an {@link InheritableThreadLocal} a value
  * during its step (by {@code set}, or a {@code get} with an initial value) writes into the lent map;
@@ -56,14 +57,14 @@ final class GuardMap {
     /** The map lent to running tasks (holding only the guard); made when a simulated task first needs it. */
     private Object lent;
 
-    /** The step of {@code t} begins: its thread gets the lent map if it has none of its own. */
+    /** The driver mounts {@code t}: its thread gets the lent map if it has none of its own. */
     void lend(TaskImpl<?> t) {
         if (INHERITABLE != null && t.loop.simulated && INHERITABLE.get(t.thread) == null) {
             INHERITABLE.set(t.thread, lent());
         }
     }
 
-    /** The step of {@code t} has ended: the lent map comes back, unless the task put values of its own in it. */
+    /** The driver has unmounted {@code t}: the lent map comes back, unless the task put values of its own in it. */
     void takeBack(TaskImpl<?> t) {
         if (lent != null && INHERITABLE.get(t.thread) == lent) {
             if ((int) SIZE.get(lent) == 1) {

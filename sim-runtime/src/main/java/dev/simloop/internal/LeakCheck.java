@@ -26,15 +26,16 @@ final class LeakCheck {
      * @param aliveHead the first task still alive at the end, or null; only looked at when the run
      *     was not aborted (an aborted run's tasks are unwound, not leaked)
      * @param aborted whether the run was aborted
-     * @param when the step and virtual time, for the messages
+     * @param loop the run, for the step and virtual time in the messages (built only when there is a leak)
      * @return the run's failure with the leaks found
      */
-    Throwable apply(Throwable failure, TaskImpl<?> aliveHead, boolean aborted, String when) {
+    Throwable apply(Throwable failure, TaskImpl<?> aliveHead, boolean aborted, Scheduler loop) {
         if (leaks == null && (aliveHead == null || aborted)) {
             return failure; // the common case, without allocating
         }
         List<String> found = leaks == null ? new ArrayList<>() : new ArrayList<>(leaks);
         if (!aborted) {
+            String when = loop.when();
             for (TaskImpl<?> t = aliveHead; t != null; t = t.liveNext) {
                 found.add("task '" + t.name() + "' was still alive when the run ended (" + when + ")");
             }

@@ -9,15 +9,15 @@ final class Limits {
 
     static LimitExceeded maxSteps(long steps, long maxSteps, long now) {
         return new LimitExceeded("simulation stopped after " + steps + " steps (maxSteps = " + maxSteps
-                + ") at virtual time " + Scheduler.formatNanos(now) + ": a task may be spinning on checkpoints "
+                + ") at virtual time " + Nanos.format(now) + ": a task may be spinning on checkpoints "
                 + "without making progress. Raise the limit with Simulation.builder().maxSteps(n) "
                 + "or @SimulatedLoop(maxSteps = n).");
     }
 
     static LimitExceeded maxVirtualTime(long now, long next, long maxVirtualNanos) {
-        return new LimitExceeded("simulation stopped at virtual time " + Scheduler.formatNanos(now)
-                + ": the next timer is at " + Scheduler.formatNanos(next) + ", past maxVirtualTime = "
-                + Scheduler.formatNanos(maxVirtualNanos) + ". Raise it with Simulation.builder().maxVirtualTime(d) "
+        return new LimitExceeded("simulation stopped at virtual time " + Nanos.format(now)
+                + ": the next timer is at " + Nanos.format(next) + ", past maxVirtualTime = "
+                + Nanos.format(maxVirtualNanos) + ". Raise it with Simulation.builder().maxVirtualTime(d) "
                 + "or @SimulatedLoop(maxVirtualTime = ...).");
     }
 

@@ -15,4 +15,12 @@ public final class Nanos {
             return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
     }
+
+    /** @return loop-clock nanos for messages, e.g. {@code 1.5s} or {@code 2h3m}; {@code never} for MAX_VALUE */
+    public static String format(long nanos) {
+        if (nanos == Long.MAX_VALUE) {
+            return "never";
+        }
+        return Duration.ofNanos(nanos).toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
 }

@@ -82,7 +82,7 @@ public final class Offloads {
                         .append(Frames.userFrame(t));
             }
         }
-        return new dev.simloop.LimitExceeded("the simulation waited " + Scheduler.formatNanos(loop.maxStepWallNanos())
+        return new dev.simloop.LimitExceeded("the simulation waited " + Nanos.format(loop.maxStepWallNanos())
                 + " of real time for work offloaded with Loop.toThread that has not returned (" + callers + "; "
                 + loop.when() + "). Nothing else runs in a simulation while such work is out, so the run stops here. "
                 + "Make the work finish, or raise the limit with Simulation.builder().maxStepWallTime(d) or "

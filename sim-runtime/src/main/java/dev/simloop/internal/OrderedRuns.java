@@ -34,8 +34,13 @@ import java.util.function.Function;
  * @param <R> its result
  */
 public final class OrderedRuns<J, R> {
-    /** How far, in jobs per worker, hand-out may run ahead of the commits. */
-    static final int WINDOW_PER_WORKER = 4;
+    /**
+     * How far, in jobs per worker, hand-out may run ahead of the commits. A schedule takes a few
+     * microseconds and the OS takes a worker off its core for milliseconds on a shared machine, so a
+     * small window would stop the other workers whenever one is descheduled; 64 lets them go on
+     * for a while and still bounds what a stuck job lets pile up.
+     */
+    static final int WINDOW_PER_WORKER = 64;
 
     /** Hands out the jobs. */
     public interface Source<J> {
@@ -81,6 +86,8 @@ public final class OrderedRuns<J, R> {
     private final Object[] runningJobs;
     private final long[] runningSeqs;
     private Ending ending;
+    /** Workers waiting in {@link #take} for a commit: a finish wakes them only when there are any. */
+    private int waiting;
     /** What each failed worker's call ended with, by worker number. */
     private final List<Throwable> failures;
 
@@ -167,10 +174,13 @@ public final class OrderedRuns<J, R> {
             if (inFlight == 0) {
                 return end(Ending.SOURCE_DONE);
             }
+            waiting++;
             try {
                 wait();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // stopHandOut sees it at the next hand-out
+            } finally {
+                waiting--;
             }
         }
     }
@@ -200,7 +210,9 @@ public final class OrderedRuns<J, R> {
                 ending = Ending.STOPPED_BY_SINK;
             }
         }
-        notifyAll();
+        if (waiting > 0) {
+            notifyAll();
+        }
     }
 
     /** @return where the job handed out as number {@code seq} keeps its result until committed */

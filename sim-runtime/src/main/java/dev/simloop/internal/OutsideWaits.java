@@ -133,6 +133,37 @@ final class OutsideWaits {
         }
     }
 
+    /**
+     * The continuation of {@code t} has returned to the driver. In a simulation, its step goes on
+     * when it was unparked from outside while it parked, or when it parked outside simloop and
+     * {@link #waitInPlace} got its wake-up: as if the park had returned at once, which
+     * is what happens when the outside is quicker, so the run is the same either way.
+     *
+     * @return whether to run {@code t} again within this step
+     */
+    boolean stepGoesOn(TaskImpl<?> t) {
+        if (t.resumeInStep) {
+            t.resumeInStep = false;
+            if (!VirtualThreads.timeoutPending(t.thread)) {
+                return true;
+            }
+            // a timed park whose own time-out fired that early (a short sleep on a loaded machine): the
+            // timed wait it was. Ready first (the tear-down unwinds it from there), then the failure.
+            loop.makeReady(t, t.continuation);
+            timedWaitWokeItself(t);
+            return false;
+        }
+        if (!loop.simulated || loop.isKilling() || t.done || t.inReady || t.blockedOn != null) {
+            return false;
+        }
+        parkedAtEndOfStep(t);
+        if (!loop.aborted() && waitInPlace(t)) {
+            t.continuation = OutsideWaits.takeHeld(t);
+            return true;
+        }
+        return false;
+    }
+
     /** {@code t} leaves the OUTSIDE state (a task woke it, or its held wake-up was let through). */
     void leave(TaskImpl<?> t) {
         if (t.outside() == NONE) {
@@ -350,7 +381,7 @@ final class OutsideWaits {
     private NondeterminismDetected monitorHeldAcrossAWait(TaskImpl<?> t) {
         return new NondeterminismDetected("task '" + t.name() + "' waits to enter a monitor (synchronized, at "
                 + Frames.userFrame(t) + ") that no thread outside the simulation released within "
-                + Scheduler.formatNanos(LOCK_GRACE_NANOS) + " of real time (" + loop.when() + "), so a task of "
+                + Nanos.format(LOCK_GRACE_NANOS) + " of real time (" + loop.when() + "), so a task of "
                 + "this simulation holds it across a wait (a checkpoint, sleep or simloop lock inside synchronized). "
                 + "The JVM hands a monitor on between virtual threads from a thread of its own, in an order simloop "
                 + "cannot choose or replay. Hold a dev.simloop.sync.Lock across waits instead of a monitor.");
@@ -372,7 +403,7 @@ final class OutsideWaits {
         return new NondeterminismDetected("task '" + t.name() + "' waits outside simloop on "
                 + describeBlocker(LockSupport.getBlocker(t.thread)) + " at " + Frames.userFrame(t)
                 + ", and nothing woke it: every task of the simulation is waiting, no timer is pending, and no "
-                + "thread outside woke it within " + Scheduler.formatNanos(loop.maxStepWallNanos())
+                + "thread outside woke it within " + Nanos.format(loop.maxStepWallNanos())
                 + " (maxStepWallTime; " + loop.when() + "). It waits for work outside the simulation (an executor "
                 + "or thread the simulation does not own) or for a task that is itself blocked, and either way "
                 + "the run cannot go on deterministically. Run the work as tasks: pass Loop.executor() instead of "

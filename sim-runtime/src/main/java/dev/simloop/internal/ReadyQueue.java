@@ -59,6 +59,23 @@ public final class ReadyQueue {
         }
     }
 
+    /** Takes out the task at {@code i}, which was just added, as if it never had been (an inline pick undone). */
+    void takeBack(int i) {
+        removeAt(i);
+        removals--;
+    }
+
+    /** Puts {@code t}, just removed from index {@code i}, back there as if it never had left (an inline pick undone). */
+    void putBack(TaskImpl<?> t, int i) {
+        if (size == ring.length) {
+            grow();
+        }
+        ring[(head + size) & (ring.length - 1)] = t;
+        size++;
+        moveLastTo(i);
+        removals--;
+    }
+
     /** Moves the last task to index {@code i}, shifting those from {@code i} on one place towards the tail. */
     private void moveLastTo(int i) {
         int mask = ring.length - 1;

@@ -26,14 +26,18 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A <em>step</em> is one task running from the moment the loop picks it until it yields, blocks
  * or finishes. Every step is counted and mixed into the digest in one place, {@link #stepTaken},
- * whether the driver mounts the task or the task continues on the fast path of
- * {@link #schedulePoint()} because nothing else could run.
+ * whether the driver mounts the task or the task goes on at a checkpoint without a switch: because
+ * nothing else could run, or because the strategy, asked on the task's own stack as the driver
+ * would ask it after the yield ({@link #pickInline}), chose it again. Who is chosen, and how, is
+ * {@link TaskChooser}'s; either path makes the same choices, steps and digest.
  */
 public final class Scheduler {
     // ---- configuration: fixed for the run
     final boolean simulated;
     final LoopClock clock;
     private final Picker picker;
+    /** Chooses each step's task: forced picks, the priority policy, the strategy; records the choices. */
+    private final TaskChooser chooser;
     /** Whether {@link #picker} wants to hear of every object a step operates on (POS). */
     private final boolean tracksObjects;
     private final long maxSteps;
@@ -64,16 +68,12 @@ public final class Scheduler {
     private long stepsTaken;
     /** FNV-1a style running hash of every scheduling decision and clock jump. */
     private long digest = 0xcbf29ce484222325L;
-    /** Every choice made among more than one candidate, in order. */
-    private final ChoiceLog choices = new ChoiceLog();
     /** How many tasks the last step's task was chosen among (for the determinism check's reports). */
     private int lastReadyCount;
-    /** The task whose step just ended by yielding (still ready), or null: passing it over is a preemption. */
-    private TaskImpl<?> yielded;
-    /** Choices that passed over {@link #yielded}: CHESS's preemptions (switches away from a ready task). */
-    private int preemptions;
-    /** How many candidates the last {@link #pickNext} chose among; 1 while unwinding an aborted run. */
-    private int pickedAmong = 1;
+    /** The next step's task, chosen inline by the step that just yielded ({@link #pickInline}), or null. */
+    private TaskImpl<?> preselected;
+    /** Whether {@link #pickInline} has ended the running step (the driver must not end it again). */
+    private boolean stepClosedInline;
     /** Set once when the run must stop abnormally (deadlock, limit, nondeterminism). */
     private Throwable abortFailure;
     /** True while unwinding the tasks of an aborted run: every runtime call then throws. */
@@ -86,8 +86,6 @@ public final class Scheduler {
     final AllBlockedWaiters allBlocked = new AllBlockedWaiters();
     /** The determinism self-check recording or comparing every step; null (the default) when off. */
     private DeterminismCheck determinismCheck;
-    /** The optional priority policy (issue 3); null: plain strategy order. */
-    private PriorityScheduling priorityPolicy;
     /** The leak check, or null when off: a run that ends with resources still held fails with {@link LeakDetected}. */
     private LeakCheck leakCheck;
 
@@ -117,6 +115,7 @@ public final class Scheduler {
         this.clock = simulated ? new LoopClock.Virtual() : new LoopClock.Wall();
         this.picker = picker;
         this.tracksObjects = picker.tracksObjects();
+        this.chooser = new TaskChooser(picker, steering);
         this.seed = seed;
         this.maxSteps = maxSteps;
         this.maxVirtualNanos = maxVirtualNanos;
@@ -125,7 +124,7 @@ public final class Scheduler {
 
     /** @return a real-mode loop: wall clock, FIFO order, no limits */
     public static Scheduler real() {
-        requireOutsideLoop("Loop.run");
+        Current.requireOutsideLoop("Loop.run");
         VirtualThreads.check();
         return new Scheduler(false, FifoPicker.INSTANCE, System.nanoTime(), Long.MAX_VALUE, Long.MAX_VALUE);
     }
@@ -138,22 +137,9 @@ public final class Scheduler {
      * @return a simulated loop: virtual clock, choices made by {@code picker} and recorded
      */
     public static Scheduler simulated(Picker picker, long seed, long maxSteps, Duration maxVirtualTime) {
-        requireOutsideLoop("Simulation.run");
+        Current.requireOutsideLoop("Simulation.run");
         VirtualThreads.check();
         return new Scheduler(true, picker, seed, maxSteps, Nanos.saturated(maxVirtualTime));
-    }
-
-    /**
-     * A loop cannot be started from a task of another loop: the task would block its own loop's
-     * driver while waiting (and, in a simulation, be woken by a foreign thread).
-     */
-    private static void requireOutsideLoop(String call) {
-        TaskImpl<?> t = Current.orNull();
-        if (t != null) {
-            throw new IllegalStateException(call + " cannot be called from inside simloop task '" + t.name()
-                    + "': a loop cannot run inside another loop's task. Use a TaskGroup to run concurrent work "
-                    + "in the current loop.");
-        }
     }
 
     // ---- settings: each call before run()
@@ -184,7 +170,7 @@ public final class Scheduler {
 
     /** @param policy the priority policy of the run, or null for plain strategy order */
     public void setPriorityPolicy(PriorityScheduling policy) {
-        this.priorityPolicy = policy;
+        chooser.priorityPolicy = policy;
     }
 
     /** @param on whether a run that ends with locks still held (or tasks alive) fails with {@link LeakDetected} */
@@ -235,38 +221,31 @@ public final class Scheduler {
                 Signals.unregister(this);
             }
         }
-        return new RunOutcome(rootTask.value, endOfRunFailure(), stepsTaken, clock.now(), choices.toArray(),
-                preemptions, digest, observers.trace());
+        return new RunOutcome(rootTask.value, endOfRunFailure(), stepsTaken, clock.now(), chooser.choices.toArray(),
+                chooser.preemptions, digest, observers.trace());
     }
 
     /** The run's failure, after the end-of-run checks: replay fully used, determinism, leaks. */
     private Throwable endOfRunFailure() {
         if (abortFailure == null) {
             try {
-                picker.runEnded(choices.size());
+                picker.runEnded(chooser.choices.size());
             } catch (NondeterminismDetected e) {
                 abortFailure = ReplayPicker.diverged("at the end of the run (step " + stepsTaken + ", virtual time "
-                        + formatNanos(clock.now()) + "): ", e);
+                        + Nanos.format(clock.now()) + "): ", e);
             }
         }
         Throwable failure = abortFailure != null ? abortFailure : rootTask.failure;
         if (determinismCheck != null) {
-            String divergence = determinismCheck.runEnded(stepsTaken, digest, failure);
-            if (divergence != null) {
-                NondeterminismDetected d = new NondeterminismDetected(divergence);
-                if (failure != null && !(failure instanceof NondeterminismDetected)) {
-                    d.addSuppressed(failure);
-                }
-                failure = d;
-            }
+            failure = determinismCheck.failureAtEnd(stepsTaken, digest, failure);
         }
         mix(failure == null ? 0 : failure.getClass().getName().hashCode());
-        return leakCheck == null ? failure : leakCheck.apply(failure, live.head(), abortFailure != null, when());
+        return leakCheck == null ? failure : leakCheck.apply(failure, live.head(), abortFailure != null, this);
     }
 
     /** @return the step and virtual time now, for messages */
     String when() {
-        return "step " + steps + ", virtual time " + formatNanos(clock.now());
+        return "step " + steps + ", virtual time " + Nanos.format(clock.now());
     }
 
     /** Asks a running loop to stop at its next step (used when the caller is interrupted). Any thread. */
@@ -277,6 +256,12 @@ public final class Scheduler {
 
     private void drive() {
         for (;;) {
+            TaskImpl<?> chosen = preselected; // chosen by the last step, inline (pickInline)
+            if (chosen != null) {
+                preselected = null;
+                runStep(chosen);
+                continue;
+            }
             if (inbox.isPending()) {
                 inbox.drain();
             }
@@ -311,7 +296,7 @@ public final class Scheduler {
                 abortFailure = Limits.maxSteps(steps, maxSteps, clock.now());
                 return;
             }
-            TaskImpl<?> next = pickNext();
+            TaskImpl<?> next = pickNext(null);
             if (next == null) {
                 return; // the strategy failed the run (a replay that no longer fits)
             }
@@ -347,85 +332,47 @@ public final class Scheduler {
         return false;
     }
 
-    private TaskImpl<?> pickNext() {
-        TaskImpl<?> forced = steering.forcedPick(ready); // the program's own switch: not a choice
-        if (forced != null) {
-            pickedAmong = 1;
-            return forced;
+    /** The strategy (a replay) no longer fits the run: it fails at the coming step. */
+    private void strategyDiverged(NondeterminismDetected e) {
+        abortFailure = ReplayPicker.diverged("at step " + (steps + 1) + " (virtual time " + Nanos.format(clock.now()) + "), ", e);
+    }
+
+    /** @return the next step's task, chosen after {@code yielding}'s step (inline), or null: the strategy failed the run */
+    private TaskImpl<?> pickNext(TaskImpl<?> yielding) {
+        try {
+            return yielding == null ? chooser.pick(ready) : chooser.pickAfterYield(ready, yielding);
+        } catch (NondeterminismDetected e) {
+            strategyDiverged(e);
+            return null;
         }
-        // Priority policy (issue 3): the strategy chooses only among the most urgent ready tasks.
-        ReadyQueue from = priorityPolicy == null ? ready : priorityPolicy.narrow(ready);
-        int n = from.size();
-        int index = 0;
-        if (n > 1) {
-            try {
-                int continuing = Preemptions.indexOf(from, yielded);
-                index = picker.pick(from, choices.size(), continuing);
-                preemptions += continuing >= 0 && index != continuing ? 1 : 0;
-            } catch (NondeterminismDetected e) {
-                abortFailure = ReplayPicker.diverged("at step " + (steps + 1) + " (virtual time " + formatNanos(clock.now()) + "), ", e);
-                return null;
-            }
-            if (index < 0 || index >= n) {
-                throw new IllegalStateException("strategy picked " + index + " of " + n + " ready tasks");
-            }
-            choices.add(index);
-        }
-        pickedAmong = n;
-        return ready.removeAt(from == ready ? index : priorityPolicy.readyIndex(index));
     }
 
     /** One step: mounts {@code t} until it yields, blocks or finishes. */
     private void runStep(TaskImpl<?> t) {
-        stepTaken(t, pickedAmong);
+        stepTaken(t, chooser.pickedAmong);
         t.inReady = false;
         if (observers.on()) {
             traceEvent(t, Trace.Kind.RUN, "");
         }
+        guards.lend(t); // for as long as the task is mounted
         do {
             running = t;
             t.continuation.run();
             running = null;
-        } while (stepGoesOn(t));
-        stepEnded(t);
-        yielded = t.inReady ? t : null;
-        if (!t.done) {
-            observers.stepEnded(clock.now(), steps, t);
+        } while (outside.stepGoesOn(t));
+        guards.takeBack(t);
+        if (stepClosedInline) {
+            stepClosedInline = false; // pickInline ended the step before the yield
+        } else {
+            stepEnded(t);
+            chooser.yielded = t.inReady ? t : null;
+            if (!t.done) {
+                observers.stepEnded(clock.now(), steps, t);
+            }
         }
         if ((steps & 255) == 0 && stopRequested) {
             inbox.wakeDriver();
         }
-    }
-
-    /**
-     * The continuation of {@code t} has returned to the driver. In a simulation, its step goes on
-     * when it was unparked from outside while it parked, or when it parked outside simloop and
-     * {@link OutsideWaits#waitInPlace} got its wake-up: as if the park had returned at once, which
-     * is what happens when the outside is quicker, so the run is the same either way.
-     *
-     * @return whether to run {@code t} again within this step
-     */
-    private boolean stepGoesOn(TaskImpl<?> t) {
-        if (t.resumeInStep) {
-            t.resumeInStep = false;
-            if (!VirtualThreads.timeoutPending(t.thread)) {
-                return true;
-            }
-            // a timed park whose own time-out fired that early (a short sleep on a loaded machine): the
-            // timed wait it was. Ready first (the tear-down unwinds it from there), then the failure.
-            makeReady(t, t.continuation);
-            outside.timedWaitWokeItself(t);
-            return false;
-        }
-        if (!simulated || killing || t.done || t.inReady || t.blockedOn != null) {
-            return false;
-        }
-        outside.parkedAtEndOfStep(t);
-        if (abortFailure == null && outside.waitInPlace(t)) {
-            t.continuation = OutsideWaits.takeHeld(t);
-            return true;
-        }
-        return false;
     }
 
     /**
@@ -439,12 +386,10 @@ public final class Scheduler {
             mix(readyCount);
         }
         lastReadyCount = readyCount;
-        guards.lend(t);
     }
 
     /** The step of {@code t} has ended: the determinism check compares how. */
     private void stepEnded(TaskImpl<?> t) {
-        guards.takeBack(t);
         if (determinismCheck != null && !killing) {
             String divergence = determinismCheck.stepEnded(steps, t, lastReadyCount, clock.now(), digest);
             if (divergence != null && abortFailure == null) {
@@ -480,15 +425,11 @@ public final class Scheduler {
     int pickTimer(int options) {
         int index;
         try {
-            index = picker.pickTimer(options, choices.size());
+            index = chooser.pickTimer(options);
         } catch (NondeterminismDetected e) {
-            abortFailure = ReplayPicker.diverged("at step " + (steps + 1) + " (virtual time " + formatNanos(clock.now()) + "), ", e);
+            strategyDiverged(e);
             return -1;
         }
-        if (index < 0 || index >= options) {
-            throw new IllegalStateException("strategy picked tied-timer option " + index + " of " + options);
-        }
-        choices.add(index);
         mix(~index);
         mix(options);
         return index;
@@ -513,8 +454,8 @@ public final class Scheduler {
         requestStop();
         Drivers.Call<?> c = call;
         if (c != null) {
-            c.rescue(new Runaway(new RunOutcome(null, e, atStep, clock.now(), choices.toArray(),
-                    preemptions, digest, observers.trace() == null ? null : observers.trace().copy())));
+            c.rescue(new Runaway(new RunOutcome(null, e, atStep, clock.now(), chooser.choices.toArray(),
+                    chooser.preemptions, digest, observers.trace() == null ? null : observers.trace().copy())));
         }
     }
 
@@ -765,18 +706,71 @@ public final class Scheduler {
         if (killing) {
             throw new TaskAbandoned("the run has ended");
         }
+        TaskImpl<?> me = running;
         if (nothingElseCouldRun()) {
             // The driver would pick this same task again at once: take that step exactly as drive()
             // and runStep() would (same bookkeeping, same ready-queue stamps), without paying for a
             // continuation switch. This makes an uncontended lock ~10x cheaper.
-            TaskImpl<?> me = running;
             stepEnded(me);
             ready.countRemoval();
             stepTaken(me, 1);
             return;
         }
+        if (canPickInline() && pickInline(me)) {
+            return;
+        }
         Thread.yield();
-        Interrupts.raisePending(running);
+        if (stepClosedInline && me.inReady) {
+            unpick(me); // the yield was pinned (a class initializer, a native frame): the step goes on
+        }
+        Interrupts.raisePending(me);
+    }
+
+    /**
+     * Whether the strategy may choose the next step here, on the yielding task's own stack, as the
+     * driver would right after the yield: nothing from outside is pending, nothing is traced (a trace
+     * records each step's end as the driver sees it), and the run goes on.
+     */
+    private boolean canPickInline() {
+        return simulated && running != null && !observers.on() && !inbox.isPending() && !stopRequested
+                && abortFailure == null && steps < maxSteps && offloadsInFlight == 0 && !steering.pending();
+    }
+
+    /**
+     * The pick the driver would make after {@code me} yields, made before it yields, with the same
+     * bookkeeping in the same order: its step ends, it joins the ready queue, the strategy chooses.
+     * When the strategy chooses {@code me} again, its next step starts here and no continuation
+     * switch is paid for (the strategies keep the running task about half the time with two tasks,
+     * nearly always under PCT). Otherwise the driver runs {@link #preselected} once {@code me} has
+     * yielded; the JDK's resubmission of {@code me} finds it ready already.
+     *
+     * @return whether {@code me} goes on running
+     */
+    private boolean pickInline(TaskImpl<?> me) {
+        stepEnded(me);
+        outside.leave(me);
+        me.inReady = true;
+        ready.add(me);
+        TaskImpl<?> next = pickNext(me);
+        if (next == me) {
+            me.inReady = false;
+            stepTaken(me, chooser.pickedAmong);
+            return true;
+        }
+        preselected = next; // null when the strategy failed the run: the driver then stops it
+        stepClosedInline = true;
+        return false;
+    }
+
+    /** The inline pick chose another task, but {@code me} could not yield: undo it, the step goes on. */
+    private void unpick(TaskImpl<?> me) {
+        chooser.undoPick(ready, me, preselected); // preselected null: the strategy failed the run, which stays failed
+        if (preselected != null) {
+            preselected.inReady = true;
+            preselected = null;
+        }
+        stepClosedInline = false;
+        me.inReady = false;
     }
 
     /**
@@ -858,7 +852,7 @@ public final class Scheduler {
 
     /** One step of a task unwinding an aborted run, in FIFO order. */
     void runUnwindingStep(TaskImpl<?> t) {
-        pickedAmong = 1;
+        chooser.pickedAmong = 1;
         runStep(t);
     }
 
@@ -882,18 +876,13 @@ public final class Scheduler {
 
     // ---- Diagnostics
 
-    /** @return loop-clock nanos for messages, e.g. {@code 1.5s} or {@code 2h3m}; {@code never} for MAX_VALUE */
-    public static String formatNanos(long nanos) {
-        return nanos == Long.MAX_VALUE ? "never" : Duration.ofNanos(nanos).toString().substring(2).toLowerCase(java.util.Locale.ROOT);
-    }
-
     private void mix(long v) {
         digest = (digest ^ v) * 0x100000001b3L;
     }
 
     @Override
     public String toString() {
-        return (simulated ? "simulated" : "real") + " loop at step " + steps + ", time " + formatNanos(clock.now())
+        return (simulated ? "simulated" : "real") + " loop at step " + steps + ", time " + Nanos.format(clock.now())
                 + ", " + live.count() + " live tasks";
     }
 }

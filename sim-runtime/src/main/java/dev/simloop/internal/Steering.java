@@ -45,6 +45,11 @@ public final class Steering {
         return ready.removeAt(ready.indexOf(t));
     }
 
+    /** @return whether the next pick may be forced (a switch, eager start or interrupt is under way) */
+    boolean pending() {
+        return target != null || !returns.isEmpty();
+    }
+
     /**
      * Runs {@code target} now: {@code me} yields, the target takes the next step, then {@code me}
      * (when {@code comeBack}) continues before any other task. Not a checkpoint for cancellation.

@@ -587,7 +587,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
 
         @Override
         public String toString() {
-            return "a sleep until " + Scheduler.formatNanos(wakeAt);
+            return "a sleep until " + Nanos.format(wakeAt);
         }
     }
 }

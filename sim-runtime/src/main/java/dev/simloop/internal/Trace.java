@@ -67,7 +67,7 @@ public final class Trace {
         if (on == null) {
             add(nanos, step, t, Kind.YIELD, t.lastObject == null ? "" : "in " + t.lastObject);
         } else if (on != null && on == t.sleepTimerIfMade()) {
-            add(nanos, step, t, Kind.SLEEP, "until " + Scheduler.formatNanos(t.sleepTimerIfMade().wakeAt));
+            add(nanos, step, t, Kind.SLEEP, "until " + Nanos.format(t.sleepTimerIfMade().wakeAt));
         } else {
             add(nanos, step, t, Kind.BLOCK, on instanceof WaitTarget w ? w.traceDetail() : "on " + on);
         }

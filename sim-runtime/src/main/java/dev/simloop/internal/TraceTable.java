@@ -100,7 +100,7 @@ final class TraceTable {
             for (int i = 0; i < ids.size(); i++) {
                 cells.add(ids.get(i) == e.taskId() ? wrap(cell(e), widths[i]) : List.of(""));
             }
-            row(sb, Scheduler.formatNanos(e.nanos()), Long.toString(e.step()), cells, widths);
+            row(sb, Nanos.format(e.nanos()), Long.toString(e.step()), cells, widths);
         }
     }
 
@@ -127,7 +127,7 @@ final class TraceTable {
         for (Trace.Event e : tail) {
             List<String> lines = wrap(e.label() + ": " + cell(e), room);
             for (int i = 0; i < lines.size(); i++) {
-                sb.append(i == 0 ? String.format(Locale.ROOT, "%-12s %6d", Scheduler.formatNanos(e.nanos()), e.step())
+                sb.append(i == 0 ? String.format(Locale.ROOT, "%-12s %6d", Nanos.format(e.nanos()), e.step())
                         : " ".repeat(LEFT)).append(SEPARATOR).append(lines.get(i)).append('\n');
             }
         }

@@ -181,7 +181,7 @@ final class VirtualTime {
         @Override
         String describe() {
             return "the time-out of task '" + task.name() + "''s timed wait on "
-                    + OutsideWaits.describeBlocker(blocker) + " at " + Scheduler.formatNanos(deadline);
+                    + OutsideWaits.describeBlocker(blocker) + " at " + Nanos.format(deadline);
         }
     }
 
@@ -217,7 +217,7 @@ final class VirtualTime {
 
         @Override
         String describe() {
-            return "the time-out of a CompletableFuture at " + Scheduler.formatNanos(deadline);
+            return "the time-out of a CompletableFuture at " + Nanos.format(deadline);
         }
     }
 }

@@ -130,9 +130,9 @@ final class Watchdog {
             StringBuilder where = new StringBuilder();
             appendStack(where, stack);
             dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + t.name() + "' ran for "
-                    + Scheduler.formatNanos(nanos) + " of real time without reaching a checkpoint (maxStepWallTime = "
-                    + Scheduler.formatNanos(loop.maxStepWallNanos()) + ", step " + step + ", virtual time "
-                    + Scheduler.formatNanos(loop.now()) + "): a CPU loop, or a call that blocks its thread, which no "
+                    + Nanos.format(nanos) + " of real time without reaching a checkpoint (maxStepWallTime = "
+                    + Nanos.format(loop.maxStepWallNanos()) + ", step " + step + ", virtual time "
+                    + Nanos.format(loop.now()) + "): a CPU loop, or a call that blocks its thread, which no "
                     + "simulation can schedule around. The run stops here. The task's thread cannot be stopped (the "
                     + "JVM cannot kill a thread): it goes on until it reaches a checkpoint, where it unwinds. If the "
                     + "step is only slow, raise the limit with Simulation.builder().maxStepWallTime(d) or "
