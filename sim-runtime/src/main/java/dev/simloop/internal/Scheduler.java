@@ -575,10 +575,15 @@ public final class Scheduler {
         if (tracksObjects) {
             picker.touched(primitive);
         }
+        return parkUntilWoken(me);
+    }
+
+    /** The park of {@link #block}; only {@code me} is live across it (each live value is a slot in every parked stack). */
+    private static int parkUntilWoken(TaskImpl<?> me) {
         while (me.wake == TaskImpl.WAKE_NONE) {
-            LockSupport.park(on);
+            LockSupport.park(me.blockedOn);
             if (Thread.interrupted() && me.wake == TaskImpl.WAKE_NONE) {
-                CancelScopeTree.interruptedWhileBlocked(this, me);
+                CancelScopeTree.interruptedWhileBlocked(me.loop, me);
             }
         }
         int w = me.wake;
@@ -587,7 +592,7 @@ public final class Scheduler {
         }
         Interrupts.afterWake(me, w);
         if (w == TaskImpl.WAKE_CANCELLED) {
-            CancelScopeTree.Node by = CancelScopeTree.cancelledFor(this, me);
+            CancelScopeTree.Node by = CancelScopeTree.cancelledFor(me.loop, me);
             if (by != null) {
                 throw CancelScopeTree.newCancelled(by);
             }
