@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a task thread inherits from the task that spawns it, as any Java thread does from the thread
  * that creates it: the creator's {@link InheritableThreadLocal} values and its context class loader.
- * Task threads are made without the JDK's copy of the creator's inheritable map when it holds only
- * simloop's own thread guard, and reuse the maps of finished tasks (issue 15); none of that may
- * show. Each test spawns and joins tasks first, so later tasks run on reused maps.
+ * Task threads get no copy of the creator's inheritable map when it holds only simloop's own thread
+ * guard: the guard's map is lent to the running task (issue 15, {@code GuardMap}); none of that may
+ * show. Each test spawns and joins tasks first, so later tasks run after the lent map went round.
  */
 class TaskThreadLocalsTest {
     private static final InheritableThreadLocal<String> USER = new InheritableThreadLocal<>();
@@ -84,7 +84,7 @@ class TaskThreadLocalsTest {
     }
 
     @Test
-    void aThreadCreatedInATaskOnAReusedMapStillFailsTheRun() {
+    void aThreadCreatedInATaskAfterOthersEndedStillFailsTheRun() {
         SimResult<Object> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
             warmUp(tg, 3);
             return tg.spawn("creator", () -> new Thread(() -> { }).getName()).join();

@@ -18,17 +18,24 @@ public final class CancelScopeTree {
     private CancelScopeTree() {
     }
 
+    /**
+     * A place in a scope's list of children: a scope ({@link Node}), or a task whose own scope is
+     * not made yet ({@link #rootOf}), which then stands in its place, in the same order.
+     */
+    abstract static class Entry {
+        Entry prevSibling;
+        Entry nextSibling;
+    }
+
     /** One open (or closed) cancel scope. Touched only on the loop's driver thread. */
-    public static final class Node {
+    public static final class Node extends Entry {
         final TaskImpl<?> owner;
         final Node parent;
         /** What the scope is, for messages: "cancel scope", "task group"; null for a task's own scope (see {@link #label()}). */
         private final String label;
         // Children in opening order: the order in which a cancel reaches blocked tasks.
-        Node firstChild;
-        Node lastChild;
-        Node prevSibling;
-        Node nextSibling;
+        Entry firstChild;
+        Entry lastChild;
         boolean linked;
 
         /** Once true, stays true (trio: cancel_called never resets). */
@@ -114,20 +121,82 @@ public final class CancelScopeTree {
     static Node open(TaskImpl<?> owner, Node parent, String label) {
         Node n = new Node(owner, parent, label);
         if (parent != null) {
-            n.prevSibling = parent.lastChild;
-            if (parent.lastChild == null) {
-                parent.firstChild = n;
-            } else {
-                parent.lastChild.nextSibling = n;
-            }
-            parent.lastChild = n;
+            append(parent, n);
             n.linked = true;
         }
         return n;
     }
 
+    private static void append(Node parent, Entry e) {
+        e.prevSibling = parent.lastChild;
+        if (parent.lastChild == null) {
+            parent.firstChild = e;
+        } else {
+            parent.lastChild.nextSibling = e;
+        }
+        parent.lastChild = e;
+    }
+
+    /**
+     * Places a new task in its group's scope: a task without a parent scope (a run's main task)
+     * gets its own scope at once; any other stands in its parent's children itself, with the parent
+     * as its innermost scope, until it needs a scope of its own ({@link #rootOf}). Most tasks never
+     * do, and a parked task is then one scope node (72 bytes) lighter (issue 15).
+     */
+    static void place(TaskImpl<?> t, Node parentScope) {
+        if (parentScope == null) {
+            t.root = open(t, null, null); // labelled from the name when a message needs it
+            t.innermost = t.root;
+        } else {
+            append(parentScope, t);
+            t.innermost = parentScope;
+        }
+    }
+
+    /**
+     * @return {@code t}'s own scope (Task.cancel() cancels it; its parent is the group's scope),
+     *     made now if it was not yet: it takes the task's place among its parent's children, so a
+     *     cancel reaches the tasks in the same order as if it had always been there
+     */
+    static Node rootOf(TaskImpl<?> t) {
+        Node r = t.root;
+        if (r != null) {
+            return r;
+        }
+        Node parent = t.innermost; // a task without its own scope has no inner scopes either
+        r = new Node(t, parent, null);
+        r.prevSibling = t.prevSibling;
+        r.nextSibling = t.nextSibling;
+        if (r.prevSibling == null) {
+            parent.firstChild = r;
+        } else {
+            r.prevSibling.nextSibling = r;
+        }
+        if (r.nextSibling == null) {
+            parent.lastChild = r;
+        } else {
+            r.nextSibling.prevSibling = r;
+        }
+        r.linked = true;
+        t.prevSibling = null;
+        t.nextSibling = null;
+        t.root = r;
+        t.innermost = r;
+        return r;
+    }
+
+    /** Closes the scope of a task that has ended: its own, or its place among its parent's children. */
+    static void closeTask(Scheduler loop, TaskImpl<?> t) {
+        if (t.root != null) {
+            close(loop, t.root);
+        } else if (t.prevSibling != null || t.innermost.firstChild == t) {
+            unlink(t.innermost, t);
+        }
+    }
+
     /** Opens a scope inside the calling task's innermost scope and makes it the innermost. */
     public static Node enter(TaskImpl<?> me, String label) {
+        rootOf(me); // a scope inside the task hangs below the task's own
         Node n = open(me, me.innermost, label);
         me.innermost = n;
         return n;
@@ -151,21 +220,24 @@ public final class CancelScopeTree {
             loop.disarm(n.timer);
         }
         if (n.linked) {
-            Node p = n.parent;
-            if (n.prevSibling == null) {
-                p.firstChild = n.nextSibling;
-            } else {
-                n.prevSibling.nextSibling = n.nextSibling;
-            }
-            if (n.nextSibling == null) {
-                p.lastChild = n.prevSibling;
-            } else {
-                n.nextSibling.prevSibling = n.prevSibling;
-            }
-            n.prevSibling = null;
-            n.nextSibling = null;
+            unlink(n.parent, n);
             n.linked = false;
         }
+    }
+
+    private static void unlink(Node p, Entry e) {
+        if (e.prevSibling == null) {
+            p.firstChild = e.nextSibling;
+        } else {
+            e.prevSibling.nextSibling = e.nextSibling;
+        }
+        if (e.nextSibling == null) {
+            p.lastChild = e.prevSibling;
+        } else {
+            e.nextSibling.prevSibling = e.prevSibling;
+        }
+        e.prevSibling = null;
+        e.nextSibling = null;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -193,36 +265,41 @@ public final class CancelScopeTree {
      * order. Iterative, so 5,000 nested scopes need no deep recursion on the driver.
      */
     static void deliver(Scheduler loop, Node top) {
-        Node n = top;
-        while (n != null) {
-            if (n.owner.innermost == n) {
-                deliverTo(loop, n.owner);
+        Entry e = top;
+        while (e != null) {
+            Entry child = null;
+            if (e instanceof Node n) {
+                if (n.owner.innermost == n) {
+                    deliverTo(loop, n.owner);
+                }
+                child = firstUnshielded(n.firstChild);
+            } else {
+                deliverTo(loop, (TaskImpl<?>) e); // a task without a scope of its own: its innermost is its parent
             }
-            Node child = firstUnshielded(n.firstChild);
             if (child != null) {
-                n = child;
+                e = child;
                 continue;
             }
-            // climb until a node has an unshielded next sibling, stopping at top
-            while (n != top) {
-                Node sib = firstUnshielded(n.nextSibling);
+            // climb until an entry has an unshielded next sibling, stopping at top
+            while (e != top) {
+                Entry sib = firstUnshielded(e.nextSibling);
                 if (sib != null) {
-                    n = sib;
+                    e = sib;
                     break;
                 }
-                n = n.parent;
+                e = e instanceof Node n ? n.parent : ((TaskImpl<?>) e).innermost;
             }
-            if (n == top) {
+            if (e == top) {
                 return;
             }
         }
     }
 
-    private static Node firstUnshielded(Node n) {
-        while (n != null && n.shielded) {
-            n = n.nextSibling;
+    private static Entry firstUnshielded(Entry e) {
+        while (e instanceof Node n && n.shielded) {
+            e = n.nextSibling;
         }
-        return n;
+        return e;
     }
 
     /**
@@ -238,7 +315,7 @@ public final class CancelScopeTree {
             if (t.wake == TaskImpl.WAKE_NONE && t.abortable.abort(t)) {
                 loop.wake(t, TaskImpl.WAKE_CANCELLED);
             }
-        } else if (!t.inReady && t.foreignContinuation == null) {
+        } else if (!t.inReady && t.foreignContinuation() == null) {
             t.interruptedByCancel = true; // its InterruptedException is this cancel, not a failure
             t.thread.interrupt();
         }
@@ -256,7 +333,7 @@ public final class CancelScopeTree {
             me.interruptedByCancel = false;
             return;
         }
-        cancel(loop, me.root, CancelReason.INTERRUPTED); // me is running: deliverTo skips it
+        cancel(loop, rootOf(me), CancelReason.INTERRUPTED); // me is running: deliverTo skips it
         if (cancelledFor(loop, me) != null && me.abortable.abort(me)) {
             loop.traceEvent(me, Trace.Kind.CANCEL_DELIVERED, "by an interrupt");
             me.wake = TaskImpl.WAKE_CANCELLED;

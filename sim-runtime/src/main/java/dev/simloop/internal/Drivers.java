@@ -70,8 +70,6 @@ public final class Drivers {
         private int yieldFirst;
         /** Set on the driver {@link #startEarly} makes: it warms up the virtual-thread machinery before it idles. */
         private boolean warmsUp;
-        /** Inheritable-thread-local maps of tasks that finished here, for the next tasks made here. */
-        final TaskThreads.Spares spareMaps = new TaskThreads.Spares(1024);
 
         DriverThread(String name) {
             super(null, null, name, STACK_BYTES, false);

@@ -63,7 +63,7 @@ public final class Interrupts {
      *     woken thread to the loop only then)
      */
     static boolean deliver(TaskImpl<?> target, RuntimeException e) {
-        target.pendingThrow = e;
+        target.pendingThrow(e);
         Scheduler loop = target.loop;
         boolean woken = target.blockedOn != null && target.wake == TaskImpl.WAKE_NONE && target.abortable.abort(target)
                 && loop.wake(target, TaskImpl.WAKE_THROWN);
@@ -88,9 +88,9 @@ public final class Interrupts {
 
     /** Raises the exception pending on {@code me}, if any (it is taken: raised once). */
     static void raisePending(TaskImpl<?> me) {
-        RuntimeException e = me.pendingThrow;
+        RuntimeException e = me.pendingThrow();
         if (e != null) {
-            me.pendingThrow = null;
+            me.pendingThrow(null);
             throw e;
         }
     }
@@ -113,8 +113,8 @@ public final class Interrupts {
             throw new TaskFailedException(me.name(), e);
         } finally {
             loop.disarm(timer);
-            if (me.pendingThrow == timer.exception) {
-                me.pendingThrow = null; // fired after fn's last checkpoint: fn has finished in time for it
+            if (me.pendingThrow() == timer.exception) {
+                me.pendingThrow(null); // fired after fn's last checkpoint: fn has finished in time for it
             }
         }
     }

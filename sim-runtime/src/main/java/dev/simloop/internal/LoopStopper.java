@@ -32,7 +32,7 @@ public final class LoopStopper {
             if (loop.rootGroup != null) {
                 CancelScopeTree.cancel(loop, loop.rootGroup.scope, reason);
             } else if (loop.rootTask != null) {
-                CancelScopeTree.cancel(loop, loop.rootTask.root, reason);
+                CancelScopeTree.cancel(loop, CancelScopeTree.rootOf(loop.rootTask), reason);
             }
         });
     }

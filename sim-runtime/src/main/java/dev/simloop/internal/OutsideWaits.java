@@ -126,8 +126,7 @@ final class OutsideWaits {
     }
 
     private void enter(TaskImpl<?> t, byte kind) {
-        t.outside = kind;
-        t.outsideSince = loop.steps();
+        t.enterOutside(kind, loop.steps());
         parked++;
         if (kind == MONITOR) {
             monitors++;
@@ -167,14 +166,14 @@ final class OutsideWaits {
 
     /** {@code t} leaves the OUTSIDE state (a task woke it, or its held wake-up was let through). */
     void leave(TaskImpl<?> t) {
-        if (t.outside == NONE) {
+        if (t.outside() == NONE) {
             return;
         }
-        if (t.outside == MONITOR) {
+        if (t.outside() == MONITOR) {
             monitors--;
         }
         parked--;
-        t.outside = NONE;
+        t.leaveOutside();
     }
 
     /**
@@ -186,19 +185,19 @@ final class OutsideWaits {
      * decides.
      */
     void foreignWake(TaskImpl<?> t, Runnable continuation, String who) {
-        if (t.inReady || t.done || t.foreignContinuation != null) {
+        if (t.inReady || t.done || t.foreignContinuation() != null) {
             return; // a duplicate of a submission already in hand (see TaskImpl.fromTheLoop)
         }
-        t.foreignContinuation = continuation;
-        if (t.outside == OTHER && t != waitingInPlace && !loop.isKilling()) {
+        t.foreignContinuation(continuation);
+        if (t.outside() == OTHER && t != waitingInPlace && !loop.isKilling()) {
             loop.abort(wokenFromOutside(t, who));
         }
     }
 
     /** @return the held-back continuation of {@code t}, now taken */
     static Runnable takeHeld(TaskImpl<?> t) {
-        Runnable c = t.foreignContinuation;
-        t.foreignContinuation = null;
+        Runnable c = t.foreignContinuation();
+        t.foreignContinuation(null);
         return c;
     }
 
@@ -210,13 +209,13 @@ final class OutsideWaits {
      *     with {@link #takeHeld})
      */
     boolean waitInPlace(TaskImpl<?> t) {
-        if (t.outside != OTHER) {
+        if (t.outside() != OTHER) {
             return false;
         }
         long deadline = System.nanoTime() + loop.maxStepWallNanos();
         waitingInPlace = t;
         try {
-            while (t.foreignContinuation == null && !loop.stopRequested()) {
+            while (t.foreignContinuation() == null && !loop.stopRequested()) {
                 boolean quiet = ForkJoinPool.commonPool().isQuiescent();
                 loop.awaitInbox(quiet ? 0 : Math.min(deadline, System.nanoTime() + POOL_POLL_NANOS));
                 if (quiet || System.nanoTime() >= deadline) {
@@ -226,7 +225,7 @@ final class OutsideWaits {
         } finally {
             waitingInPlace = null;
         }
-        if (t.foreignContinuation == null) {
+        if (t.foreignContinuation() == null) {
             return false;
         }
         leave(t);
@@ -276,7 +275,7 @@ final class OutsideWaits {
     private boolean resumeHeld() {
         boolean any = false;
         for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
-            if (t.outside != NONE && t.foreignContinuation != null) {
+            if (t.outside() != NONE && t.foreignContinuation() != null) {
                 leave(t);
                 loop.makeReady(t, takeHeld(t));
                 any = true;
@@ -300,7 +299,7 @@ final class OutsideWaits {
 
     private boolean anyHeld() {
         for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
-            if (t.outside != NONE && t.foreignContinuation != null) {
+            if (t.outside() != NONE && t.foreignContinuation() != null) {
                 return true;
             }
         }
@@ -309,7 +308,7 @@ final class OutsideWaits {
 
     private TaskImpl<?> first(byte kind) {
         for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
-            if (t.outside == kind && t.foreignContinuation == null) {
+            if (t.outside() == kind && t.foreignContinuation() == null) {
                 return t;
             }
         }
@@ -390,7 +389,7 @@ final class OutsideWaits {
 
     private NondeterminismDetected wokenFromOutside(TaskImpl<?> t, String who) {
         return new NondeterminismDetected("task '" + t.name() + "', waiting outside simloop since step "
-                + t.outsideSince + " on " + describeBlocker(LockSupport.getBlocker(t.thread)) + " at "
+                + t.outsideSince() + " on " + describeBlocker(LockSupport.getBlocker(t.thread)) + " at "
                 + Frames.userFrame(t) + ", was woken by " + who + ", which the simulation does not own. "
                 + "Likely cause: work on an executor or thread that existed before the simulation, or blocking "
                 + "I/O; when it finishes, relative to the simulation's steps, depends on the JVM, so the run could "

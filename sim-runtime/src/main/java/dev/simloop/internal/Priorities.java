@@ -31,7 +31,7 @@ public final class Priorities {
     }
 
     private static int walk(TaskImpl<?> t, int epoch, int best) {
-        t.priorityMark = epoch;
+        t.priorityMark(epoch);
         best = Math.min(best, t.priority());
         for (HeldResource r = t.heldHead; r != null; r = r.heldNext) {
             WaitQueue q = r.inheritanceWaiters();
@@ -39,7 +39,7 @@ public final class Priorities {
                 continue;
             }
             for (TaskImpl<?> w = q.peek(); w != null; w = w.waitNext) {
-                if (w.priorityMark != epoch) {
+                if (w.priorityMark() != epoch) {
                     best = walk(w, epoch, best);
                 }
             }

@@ -42,16 +42,17 @@ public final class ReadyQueue {
         return ring[(head + i) & (ring.length - 1)];
     }
 
-    /** Appends {@code t}, or puts it at {@code t.insertAt} when the program asked for a place (see {@link Steering}). */
+    /** Appends {@code t}, or puts it at {@code t.insertAt()} when the program asked for a place (see {@link Steering}). */
     void add(TaskImpl<?> t) {
         if (size == ring.length) {
             grow();
         }
         ring[(head + size) & (ring.length - 1)] = t;
         size++;
-        if (t.insertAt >= 0) {
-            moveLastTo(Math.min(t.insertAt, size - 1));
-            t.insertAt = -1;
+        int at = t.insertAt();
+        if (at >= 0) {
+            moveLastTo(Math.min(at, size - 1));
+            t.insertAt(-1);
         }
         if (stamps) {
             t.readyStamp = removals;

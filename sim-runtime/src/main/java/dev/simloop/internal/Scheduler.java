@@ -51,6 +51,7 @@ public final class Scheduler {
     private final Inbox inbox = new Inbox();
     final OutsideWaits outside = new OutsideWaits(this);
     final Steering steering = new Steering();
+    final GuardMap guards = new GuardMap(); // the thread guard's map, lent to a simulated task for its step only
 
     // ---- driver-thread state
     Thread driver;
@@ -355,11 +356,13 @@ public final class Scheduler {
         if (observers.on()) {
             traceEvent(t, Trace.Kind.RUN, "");
         }
+        guards.lend(t); // for as long as the task is mounted
         do {
             running = t;
             t.continuation.run();
             running = null;
         } while (outside.stepGoesOn(t));
+        guards.takeBack(t);
         if (stepClosedInline) {
             stepClosedInline = false; // pickInline ended the step before the yield
         } else {
@@ -564,10 +567,15 @@ public final class Scheduler {
         if (tracksObjects) {
             picker.touched(primitive);
         }
+        return parkUntilWoken(me);
+    }
+
+    /** The park of {@link #block}; only {@code me} is live across it (each live value is a slot in every parked stack). */
+    private static int parkUntilWoken(TaskImpl<?> me) {
         while (me.wake == TaskImpl.WAKE_NONE) {
-            LockSupport.park(on);
+            LockSupport.park(me.blockedOn);
             if (Thread.interrupted() && me.wake == TaskImpl.WAKE_NONE) {
-                CancelScopeTree.interruptedWhileBlocked(this, me);
+                CancelScopeTree.interruptedWhileBlocked(me.loop, me);
             }
         }
         int w = me.wake;
@@ -576,7 +584,7 @@ public final class Scheduler {
         }
         Interrupts.afterWake(me, w);
         if (w == TaskImpl.WAKE_CANCELLED) {
-            CancelScopeTree.Node by = CancelScopeTree.cancelledFor(this, me);
+            CancelScopeTree.Node by = CancelScopeTree.cancelledFor(me.loop, me);
             if (by != null) {
                 throw CancelScopeTree.newCancelled(by);
             }
@@ -618,7 +626,7 @@ public final class Scheduler {
         t.wake = reason;
         t.blockedOn = null;
         t.abortable = null;
-        if (t.foreignContinuation != null) {
+        if (t.foreignContinuation() != null) {
             // a thread outside unparked it while it waited here (a stray unpark): the JDK has already
             // handed over its continuation, so unparking again would do nothing
             makeReady(t, OutsideWaits.takeHeld(t));

@@ -77,18 +77,18 @@ public final class Steering {
         }
         ReadyQueue ready = me.loop.ready;
         ready.removeAt(ready.indexOf(target));
-        target.insertAt = 0; // at the head, as asynkit does, so that insertPos counts from it
+        target.insertAt(0); // at the head, as asynkit does, so that insertPos counts from it
         ready.add(target);
-        me.insertAt = insertPos;
+        me.insertAt(insertPos);
         runNow(me, target, false);
     }
 
     /** {@code Loop.sleepInsert}: a checkpoint after which {@code me} is at {@code pos} in the ready queue. */
     public static void sleepInsert(TaskImpl<?> me, int pos) {
         me.loop.checkCancelled(me);
-        me.insertAt = pos;
+        me.insertAt(pos);
         me.loop.schedulePoint();
-        me.insertAt = -1; // not used when nothing else could run
+        me.insertAt(-1); // not used when nothing else could run
     }
 
     /** {@code Loop.reinsert}: moves the ready task {@code t} to {@code pos}. */
@@ -96,7 +96,7 @@ public final class Steering {
         requireReady(call, me, t);
         ReadyQueue ready = me.loop.ready;
         ready.removeAt(ready.indexOf(t));
-        t.insertAt = pos;
+        t.insertAt(pos);
         ready.add(t);
     }
 

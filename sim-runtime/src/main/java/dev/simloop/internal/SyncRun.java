@@ -33,17 +33,17 @@ public final class SyncRun {
             T value = (T) o.value();
             return value;
         }
-        me.syncRuns++;
+        me.syncRuns(me.syncRuns() + 1);
         try {
             return fn.get();
         } finally {
-            me.syncRuns--;
+            me.syncRuns(me.syncRuns() - 1);
         }
     }
 
     /** The start of a blocking call of {@code me}: fails if {@code me} runs synchronously. */
     static void checkMayBlock(TaskImpl<?> me) {
-        if (me.syncRuns > 0) {
+        if (me.syncRuns() > 0) {
             throw blocked();
         }
     }

@@ -40,7 +40,7 @@ import java.util.concurrent.Executor;
  *
  * @param <T> the type of the task's value
  */
-public final class TaskImpl<T> implements Task<T>, WaitTarget {
+public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>, WaitTarget {
     static final int WAKE_NONE = 0;
     /** Woken by whoever it waited for. */
     static final int WAKE_NORMAL = 1;
@@ -58,30 +58,26 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
     final GroupImpl group;
     private final ThrowingSupplier<T> body;
     final Thread thread;
-    /** The task's own scope: Task.cancel() cancels it; its parent is the group's scope. */
-    final CancelScopeTree.Node root;
-    /** The innermost open scope of this task; cancellation checks walk up from here. */
+    /**
+     * The task's own scope (Task.cancel() cancels it; its parent is the group's scope), made when
+     * first needed ({@link CancelScopeTree#rootOf}); until then null, and the task itself stands
+     * among its parent scope's children (the links it inherits from {@link CancelScopeTree.Entry}).
+     */
+    CancelScopeTree.Node root;
+    /** The innermost open scope of this task (its parent scope while it has none of its own); cancellation checks walk up from here. */
     CancelScopeTree.Node innermost;
     /** Non-null when spawned by TaskGroup.start and until started() or the end. */
     final StartState start;
 
-    /** The JDK scheduler of {@link #thread}, which hands its continuations to the loop, and its body. */
-    private final Route route = new Route();
-
     // ---- scheduler state (driver thread only; see the state table above)
-    /** What to run when the driver next mounts the task. */
+    /**
+     * What to run when the driver next mounts the task: the JDK's runner of this task's own
+     * continuation, set by its first submission (its {@code Thread.start()}); the JDK submits the
+     * same object every time, so any other one is a thread that merely inherited our scheduler.
+     */
     Runnable continuation;
     /** True while the task is in the ready queue (READY). */
     boolean inReady;
-    /**
-     * Simulation only: a continuation submitted by a thread the loop does not own, held back until
-     * the loop lets it through (see {@link OutsideWaits}); null otherwise.
-     */
-    Runnable foreignContinuation;
-    /** Simulation only: what the task waits on while OUTSIDE ({@link OutsideWaits#MONITOR} ...), else NONE. */
-    byte outside;
-    /** The step at which the task entered the OUTSIDE state (for messages). */
-    long outsideSince;
     /**
      * Set (on the driver) when the JDK resubmits the running task from its own park because a
      * thread outside unparked it meanwhile: the step goes on instead of ending (see Scheduler.runStep).
@@ -93,8 +89,6 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
     Abortable abortable;
     /** Why a BLOCKED task was woken: WAKE_NONE while it still waits. */
     int wake;
-    /** The timer of the task's sleeps; made at the first (most tasks never sleep). */
-    private SleepTimer sleepTimer;
     TaskImpl<?> livePrev;
     TaskImpl<?> liveNext;
 
@@ -114,18 +108,9 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
      */
     Object lastObject;
 
-    /** Where the ready queue puts the task when it next becomes ready (see {@link Steering}); -1: at the tail. */
-    int insertAt = -1;
-    /** An exception thrown in by another task, raised where the task next resumes (see {@link Interrupts}). */
-    RuntimeException pendingThrow;
-    /** How many {@code Loop.runSync} calls the task is inside: blocking calls then fail (see {@link SyncRun}). */
-    int syncRuns;
-
     // ---- priority (issue 3)
     /** The resources (locks) the task holds, linked through them; see HeldResource. */
     HeldResource heldHead;
-    /** The last effective-priority walk that visited this task; see Priorities. */
-    int priorityMark;
     /** ReadyQueue's removal count when the task last became ready (for boosting). */
     long readyStamp;
 
@@ -142,11 +127,8 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
     boolean killInterrupted;
     /** Someone joined the task after it finished (so a failure that did not bubble was seen). */
     boolean joined;
-    /** The tasks joining this one; made by the first join that waits (most joins find the task done). */
-    private WaitQueue joiners;
-    /** The JDK's runner of this task's own continuation (the same object at every submission). */
-    private volatile Runnable own;
-    private int priority;
+    /** What few tasks need (outside waits, steering, sleeps, priorities, joins that wait); made at first use. */
+    private TaskExtras extras;
 
     TaskImpl(Scheduler loop, int id, String name, GroupImpl group, ThrowingSupplier<T> body,
             CancelScopeTree.Node parentScope, StartState start) {
@@ -166,9 +148,18 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
         this.group = group;
         this.body = body;
         this.start = start;
-        this.root = CancelScopeTree.open(this, parentScope, null); // labelled from the name when a message needs it
-        this.innermost = root;
-        this.thread = adopted != null ? adopted : TaskThreads.newThread(loop, route, name, route);
+        CancelScopeTree.place(this, parentScope);
+        if (adopted != null) {
+            this.thread = adopted;
+        } else {
+            Route route = new Route(); // referenced by the thread only (its scheduler and its body)
+            Object lent = GuardMap.hideLent(loop); // the creator's lent guard map is not the new thread's to copy
+            try {
+                this.thread = TaskThreads.newThread(route, name, route);
+            } finally {
+                GuardMap.restore(lent);
+            }
+        }
     }
 
     /**
@@ -187,18 +178,108 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
         }
     }
 
+    /** @return the task's rarely used state, made now if it was not yet */
+    TaskExtras extras() {
+        TaskExtras x = extras;
+        if (x == null) {
+            x = extras = new TaskExtras();
+        }
+        return x;
+    }
+
     /** @return the timer of this task's sleeps (made on first use) */
     SleepTimer sleepTimer() {
-        SleepTimer s = sleepTimer;
-        if (s == null) {
-            s = sleepTimer = new SleepTimer();
+        TaskExtras x = extras();
+        if (x.sleepTimer == null) {
+            x.sleepTimer = new SleepTimer();
         }
-        return s;
+        return sleepTimerIfMade();
     }
 
     /** @return the timer of this task's sleeps, or null when it never slept */
+    @SuppressWarnings("unchecked") // made by this task, for this task
     SleepTimer sleepTimerIfMade() {
-        return sleepTimer;
+        return extras == null ? null : (SleepTimer) extras.sleepTimer;
+    }
+
+    /**
+     * @return simulation only: a continuation submitted by a thread the loop does not own, held
+     *     back until the loop lets it through (see {@link OutsideWaits}); null otherwise
+     */
+    Runnable foreignContinuation() {
+        return extras == null ? null : extras.foreignContinuation;
+    }
+
+    void foreignContinuation(Runnable c) {
+        if (c != null || extras != null) {
+            extras().foreignContinuation = c;
+        }
+    }
+
+    /** @return simulation only: what the task waits on while OUTSIDE ({@link OutsideWaits#MONITOR} ...), else NONE */
+    byte outside() {
+        return extras == null ? OutsideWaits.NONE : extras.outside;
+    }
+
+    /** @return the step at which the task last entered the OUTSIDE state (for messages) */
+    long outsideSince() {
+        return extras == null ? 0 : extras.outsideSince;
+    }
+
+    /** The task parks outside simloop, waiting on {@code kind} ({@link OutsideWaits#MONITOR} ...), from step {@code step}. */
+    void enterOutside(byte kind, long step) {
+        TaskExtras x = extras();
+        x.outside = kind;
+        x.outsideSince = step;
+    }
+
+    /** The task no longer parks outside simloop. */
+    void leaveOutside() {
+        if (extras != null) {
+            extras.outside = OutsideWaits.NONE;
+        }
+    }
+
+    /** @return where the ready queue puts the task when it next becomes ready (see {@link Steering}); -1: at the tail */
+    int insertAt() {
+        return extras == null ? -1 : extras.insertAt;
+    }
+
+    void insertAt(int position) {
+        if (position != -1 || extras != null) {
+            extras().insertAt = position;
+        }
+    }
+
+    /** @return an exception thrown in by another task, raised where the task next resumes (see {@link Interrupts}) */
+    RuntimeException pendingThrow() {
+        return extras == null ? null : extras.pendingThrow;
+    }
+
+    void pendingThrow(RuntimeException e) {
+        if (e != null || extras != null) {
+            extras().pendingThrow = e;
+        }
+    }
+
+    /** @return how many {@code Loop.runSync} calls the task is inside: blocking calls then fail (see {@link SyncRun}) */
+    int syncRuns() {
+        return extras == null ? 0 : extras.syncRuns;
+    }
+
+    void syncRuns(int n) {
+        if (n != 0 || extras != null) {
+            extras().syncRuns = n;
+        }
+    }
+
+    /** @return the last effective-priority walk that visited this task; see Priorities */
+    int priorityMark() {
+        return extras == null ? 0 : extras.priorityMark;
+    }
+
+    void priorityMark(int epoch) {
+        extras().priorityMark = epoch;
     }
 
     void runBody() {
@@ -217,7 +298,6 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
             f = explainHumongousStack(e);
         }
         finish(v, f);
-        TaskThreads.bodyEnded(this);
     }
 
     /**
@@ -229,15 +309,15 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
         loop.taskEnded(this);
         if (f instanceof TaskAbandoned) {
             done = true;
-            CancelScopeTree.close(loop, root);
+            CancelScopeTree.closeTask(loop, this);
             return;
         }
         f = CancelScopeTree.interruptAsCancelled(loop, this, f);
         if (f instanceof dev.simloop.Cancelled) {
             cancelled = true;
-            if (CancelScopeTree.catches(root)) {
+            if (root != null && CancelScopeTree.catches(root)) {
                 root.cancelledCaught = true;
-            } else if (CancelScopeTree.visibleCancel(loop, root) == null) {
+            } else if (CancelScopeTree.visibleCancel(loop, root != null ? root : innermost) == null) {
                 strayCancel = true; // a Cancelled no scope of ours raised: report it as a failure
             }
         }
@@ -249,7 +329,8 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
         }
         done = true;
         HeldResource.finished(this); // locks it still holds break, and their waiters are told
-        CancelScopeTree.close(loop, root);
+        CancelScopeTree.closeTask(loop, this);
+        WaitQueue joiners = extras == null ? null : extras.joiners;
         if (joiners != null) {
             joiners.unparkAll();
         }
@@ -279,9 +360,9 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
 
     /** The JDK made the task's thread runnable (or started a thread that inherited this scheduler). */
     void submit(Runnable continuation) {
-        Runnable mine = own;
+        Runnable mine = this.continuation;
         if (mine == null) {
-            own = continuation; // the first submission is this task's own Thread.start()
+            this.continuation = continuation; // the first submission is this task's own Thread.start()
         } else if (continuation != mine) {
             // The JDK gives a virtual thread created without a scheduler the scheduler of the virtual
             // thread that creates it, so threads created inside a task (Thread.ofVirtual() in user code,
@@ -367,10 +448,11 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
             loop.schedulePoint(this);
         }
         while (!done) {
-            if (joiners == null) {
-                joiners = new WaitQueue();
+            TaskExtras x = extras();
+            if (x.joiners == null) {
+                x.joiners = new WaitQueue();
             }
-            joiners.park(me, this);
+            x.joiners.park(me, this);
         }
         joined = true; // its failure has reached someone: no handler needs it
         return outcome();
@@ -398,7 +480,7 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
 
     void cancel0() {
         if (!done) {
-            CancelScopeTree.cancel(loop, root, dev.simloop.CancelReason.EXPLICIT);
+            CancelScopeTree.cancel(loop, CancelScopeTree.rootOf(this), dev.simloop.CancelReason.EXPLICIT);
         }
     }
 
@@ -443,12 +525,14 @@ public final class TaskImpl<T> implements Task<T>, WaitTarget {
 
     @Override
     public int priority() {
-        return priority;
+        return extras == null ? 0 : extras.priority;
     }
 
     @Override
     public void setPriority(int priority) {
-        this.priority = priority;
+        if (priority != 0 || extras != null) {
+            extras().priority = priority;
+        }
         if (loop.tracing()) {
             loop.traceEvent(this, Trace.Kind.PRIORITY, "set to " + priority);
         }

@@ -24,7 +24,7 @@ final class Teardown {
                     loop.disarm(t.sleepTimerIfMade());
                 }
                 loop.wake(t, TaskImpl.WAKE_KILLED);
-            } else if (t.foreignContinuation != null) {
+            } else if (t.foreignContinuation() != null) {
                 loop.makeReady(t, OutsideWaits.takeHeld(t));
             } else if (!t.inReady) {
                 t.thread.interrupt(); // parked in java.util.concurrent: an interruptible wait ends
@@ -38,7 +38,7 @@ final class Teardown {
             }
             TaskImpl<?> t = ready.removeAt(0);
             loop.runUnwindingStep(t);
-            if (!t.done && !t.inReady && t.blockedOn == null && t.foreignContinuation == null && !t.killInterrupted) {
+            if (!t.done && !t.inReady && t.blockedOn == null && t.foreignContinuation() == null && !t.killInterrupted) {
                 // it parked in java.util.concurrent while unwinding (e.g. in a finally): end that wait too,
                 // once: a wait that ignores interrupts (ReentrantLock.lock) would otherwise spin here
                 t.killInterrupted = true;
@@ -50,7 +50,7 @@ final class Teardown {
     /** Wake-ups from outside that arrived meanwhile: while unwinding, every task may run. */
     private static void resumeHeld(Scheduler loop) {
         for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
-            if (t.foreignContinuation != null) {
+            if (t.foreignContinuation() != null) {
                 loop.makeReady(t, OutsideWaits.takeHeld(t));
             }
         }

@@ -24,7 +24,7 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
     private ThreadGuard() {
     }
 
-    /** @return the guard, the one entry of a task thread's inheritable map when the user has put none there */
+    /** @return the guard itself (the key {@link GuardMap} lends maps with) */
     static ThreadLocal<Boolean> guard() {
         return GUARD;
     }

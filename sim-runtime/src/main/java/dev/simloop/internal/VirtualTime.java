@@ -196,7 +196,7 @@ final class VirtualTime {
             counted(loop, -1);
             // Still parked outside, and not already woken (a held wake-up from outside is let
             // through by OutsideWaits): wake it on the driver, which makes it ready at once.
-            if (task.outside != OutsideWaits.NONE && task.foreignContinuation == null && !task.inReady
+            if (task.outside() != OutsideWaits.NONE && task.foreignContinuation() == null && !task.inReady
                     && !task.done) {
                 LockSupport.unpark(task.thread);
             }

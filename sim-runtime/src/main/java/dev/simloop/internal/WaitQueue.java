@@ -112,8 +112,9 @@ public final class WaitQueue implements Abortable {
             return w == TaskImpl.WAKE_NORMAL ? me.waitPayload : NOT_UNPARKED;
         } finally {
             me.waitPayload = null;
-            if (me.waitQueue == this) {
-                unlink(me); // woken without an unpark (a shielded cancel): leave no entry behind
+            WaitQueue q = me.waitQueue; // this queue or none (read from me: nothing else stays live across the park)
+            if (q != null) {
+                q.unlink(me); // woken without an unpark (a shielded cancel): leave no entry behind
             }
         }
     }

@@ -1,0 +1,31 @@
+package dev.simloop.internal;
+
+/**
+ * The part of a task's state that most tasks never use: made the first time a task needs it
+ * ({@link TaskImpl#extras()}), so that the common task, and above all a million parked ones, carries
+ * one null reference instead of these fields (issue 15: a parked task's bytes). Each field's
+ * meaning is documented at its accessor in {@link TaskImpl}; the defaults here are what a task
+ * without extras reads.
+ */
+final class TaskExtras {
+    /** Simulation only: a continuation held back from a thread the loop does not own (OUTSIDE). */
+    Runnable foreignContinuation;
+    /** Simulation only: what the task waits on while OUTSIDE ({@link OutsideWaits#MONITOR} ...). */
+    byte outside = OutsideWaits.NONE;
+    /** The step at which the task entered the OUTSIDE state (for messages). */
+    long outsideSince;
+    /** An exception thrown in by another task, raised where the task next resumes. */
+    RuntimeException pendingThrow;
+    /** How many {@code Loop.runSync} calls the task is inside. */
+    int syncRuns;
+    /** Where the ready queue puts the task when it next becomes ready; -1: at the tail. */
+    int insertAt = -1;
+    /** The last effective-priority walk that visited the task. */
+    int priorityMark;
+    /** The task's own priority ({@code Task.setPriority}). */
+    int priority;
+    /** The tasks joining this one; made by the first join that waits. */
+    WaitQueue joiners;
+    /** The timer of the task's sleeps; made at the first. */
+    TaskImpl<?>.SleepTimer sleepTimer;
+}

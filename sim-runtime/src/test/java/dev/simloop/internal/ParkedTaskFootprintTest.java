@@ -1,0 +1,133 @@
+package dev.simloop.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simloop.CancelScope;
+import dev.simloop.Cancelled;
+import dev.simloop.Loop;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.Strategy;
+import dev.simloop.Task;
+import dev.simloop.TaskGroup;
+import dev.simloop.sync.Event;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a parked task keeps (issue 15: a parked task's bytes, measured by the benchmarks'
+ * {@code ParkedTasks}): a simulated task parked on an {@link Event} has no inheritable thread-local
+ * map on its thread (the thread guard's is lent for steps only, {@link GuardMap}) and no
+ * {@link TaskExtras} and no cancel scope of its own; a task that sleeps, that gave an inheritable
+ * thread-local a value, or that opened a scope, has what that needs. Thread names stay
+ * {@code task-N}, and a cancel reaches tasks in spawn order whether they have a scope or not.
+ */
+class ParkedTaskFootprintTest {
+    private static final InheritableThreadLocal<String> USER = new InheritableThreadLocal<>();
+
+    private static Object inheritableMap(Thread t) throws ReflectiveOperationException {
+        VarHandle h = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                .findVarHandle(Thread.class, "inheritableThreadLocals", Class.forName("java.lang.ThreadLocal$ThreadLocalMap"));
+        return h.get(t);
+    }
+
+    private static Object extras(Task<?> t) throws ReflectiveOperationException {
+        var f = TaskImpl.class.getDeclaredField("extras");
+        f.setAccessible(true);
+        return f.get(t);
+    }
+
+    /** For each of three tasks parked on one event (plain, after a sleep, after setting a value): map?, extras?, name. */
+    private static List<String> parkedState() throws ReflectiveOperationException {
+        List<String> out = new ArrayList<>();
+        Event e = new Event();
+        TaskGroup.with(g -> {
+            List<Task<?>> tasks = List.of(
+                    g.spawn(e::await),
+                    g.spawn(() -> {
+                        Loop.sleep(Duration.ofMillis(10));
+                        e.await();
+                    }),
+                    g.spawn(() -> {
+                        USER.set("mine");
+                        e.await();
+                        assertThat(USER.get()).isEqualTo("mine");
+                    }));
+            Loop.sleep(Duration.ofMillis(20)); // all three are parked on e now (timers fire in deadline order)
+            for (Task<?> t : tasks) {
+                out.add(t.name() + " thread " + ((TaskImpl<?>) t).thread.getName() + ": map "
+                        + (inheritableMap(((TaskImpl<?>) t).thread) != null) + ", extras " + (extras(t) != null)
+                        + ", scope " + (((TaskImpl<?>) t).root != null));
+            }
+            e.set();
+            return null;
+        });
+        return out;
+    }
+
+    @Test
+    void aTaskParkedInASimulationCarriesNoInheritableMapAndNoExtras() {
+        SimResult<List<String>> r = Simulation.builder().seed(7).strategy(Strategy.fifo())
+                .run(ParkedTaskFootprintTest::parkedState);
+        assertThat(r.failure()).isNull();
+        assertThat(r.value()).containsExactly(
+                "task-1 thread task-1: map false, extras false, scope false",
+                "task-2 thread task-2: map false, extras true, scope false",
+                "task-3 thread task-3: map true, extras false, scope false");
+    }
+
+    @Test
+    void inARealLoopNoTaskGetsAGuardMapAtAll() {
+        assertThat(Loop.run(ParkedTaskFootprintTest::parkedState)).containsExactly(
+                "task-1 thread task-1: map false, extras false, scope false",
+                "task-2 thread task-2: map false, extras true, scope false",
+                "task-3 thread task-3: map true, extras false, scope false");
+    }
+
+    /** Parks until cancelled, then records its name. */
+    private static void parkUntilCancelled(Event never, List<String> order, String name) {
+        try {
+            never.await();
+        } catch (Cancelled c) {
+            order.add(name);
+            throw c;
+        }
+    }
+
+    @Test
+    void aGroupCancelReachesTasksWithAndWithoutScopesOfTheirOwnInSpawnOrder() {
+        SimResult<List<String>> r = Simulation.builder().seed(3).strategy(Strategy.fifo()).run(() -> {
+            List<String> order = new ArrayList<>();
+            List<String> scopes = new ArrayList<>();
+            Event never = new Event();
+            TaskGroup.with(g -> {
+                g.spawn(() -> parkUntilCancelled(never, order, "bare-1"));
+                g.spawn(() -> {
+                    Loop.checkpoint(); // its scope is made after bare-2 was spawned, and takes its place before it
+                    CancelScope.run(s -> {
+                        parkUntilCancelled(never, order, "in-a-scope");
+                        return null;
+                    });
+                });
+                Task<?> cancelledAlone = g.spawn(() -> parkUntilCancelled(never, order, "cancelled-alone"));
+                g.spawn(() -> parkUntilCancelled(never, order, "bare-2"));
+                Loop.checkpoint(); // three park, one yields
+                scopes.add("before cancel: " + (((TaskImpl<?>) cancelledAlone).root != null));
+                cancelledAlone.cancel();
+                scopes.add("after cancel: " + (((TaskImpl<?>) cancelledAlone).root != null));
+                Loop.checkpoint(); // it ends first; the fourth parks in its scope
+                g.cancel();
+                return null;
+            });
+            order.addAll(scopes);
+            return order;
+        });
+        assertThat(r.failure()).isNull();
+        assertThat(r.value()).containsExactly("cancelled-alone", "bare-1", "in-a-scope", "bare-2",
+                "before cancel: false", "after cancel: true");
+    }
+}
