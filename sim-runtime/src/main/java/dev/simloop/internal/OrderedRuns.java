@@ -149,11 +149,20 @@ public final class OrderedRuns<J, R> {
     }
 
     private Void work(int worker) {
-        for (J job; (job = take(worker)) != null; ) {
+        for (J job = take(worker); job != null; ) {
             R result = run.apply(job);
-            finish(worker, result);
+            job = finishAndTake(worker, result);
         }
         return null;
+    }
+
+    /**
+     * Commits what it can and hands out the worker's next job under one acquisition of the lock: with
+     * several workers, the lock's cache line moves between cores once per schedule instead of twice.
+     */
+    private synchronized J finishAndTake(int worker, R result) {
+        finish(worker, result);
+        return take(worker);
     }
 
     private synchronized J take(int worker) {
