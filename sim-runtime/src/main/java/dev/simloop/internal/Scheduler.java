@@ -772,11 +772,12 @@ public final class Scheduler {
 
     /**
      * True when yielding could only resume the caller: no other task is ready, nothing waits in the
-     * inbox, no stop, limit, failure or offloaded work is pending, and (real mode) no timer is due.
+     * inbox, no stop, limit, failure or offloaded work is pending, and (real mode) no timer is due:
+     * the wall clock is read only when a timer is armed (it costs more than the rest of a checkpoint).
      */
     private boolean nothingElseCouldRun() {
         return ready.isEmpty() && running != null && !inbox.isPending() && !stopRequested && abortFailure == null
-                && steps < maxSteps && offloadsInFlight == 0 && (simulated || !timers.anyDue(clock.now()));
+                && steps < maxSteps && offloadsInFlight == 0 && (simulated || timers.isEmpty() || !timers.anyDue(clock.now()));
     }
 
     /** Blocks {@code me} until the loop clock reaches {@code deadline} (loop-clock nanos): a checkpoint. */
