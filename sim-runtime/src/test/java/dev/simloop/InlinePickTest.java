@@ -48,6 +48,47 @@ class InlinePickTest {
     }
 
     @Test
+    void underAPriorityPolicyTheInlinePickNarrowsAsTheDriverDoes() {
+        for (PriorityPolicy policy : List.of(PriorityPolicy.standard(), PriorityPolicy.boostAfter(3))) {
+            for (long seed = 1; seed <= 40; seed++) {
+                SimResult<Integer> inline = prioritized(policy, seed, false);
+                SimResult<Integer> driver = prioritized(policy, seed, true);
+                String what = policy + " seed " + seed;
+                assertThat(inline.replayLine()).as(what).isEqualTo(driver.replayLine());
+                assertThat(inline.traceDigest()).as(what).isEqualTo(driver.traceDigest());
+                assertThat(inline.steps()).as(what).isEqualTo(driver.steps());
+                assertThat(message(inline)).as(what).isEqualTo(message(driver));
+            }
+        }
+    }
+
+    /** The mixed program with two tasks of each of three priorities, changing one of them midway. */
+    private static SimResult<Integer> prioritized(PriorityPolicy policy, long seed, boolean traced) {
+        return Simulation.builder().seed(seed).strategy(Strategy.random()).priorityPolicy(policy).trace(traced)
+                .run(() -> {
+                    int[] runs = new int[1];
+                    TaskGroup.with(g -> {
+                        for (int p : new int[] {-10, 0, 10}) {
+                            for (int k = 0; k < 2; k++) {
+                                g.spawn(() -> {
+                                    Loop.currentTask().setPriority(p);
+                                    for (int i = 0; i < 5; i++) {
+                                        runs[0]++;
+                                        Loop.checkpoint();
+                                        if (i == 2 && p == 10) {
+                                            Loop.currentTask().setPriority(-20);
+                                        }
+                                    }
+                                });
+                            }
+                        }
+                        return null;
+                    });
+                    return runs[0];
+                });
+    }
+
+    @Test
     void aReplayOfAnInlinePickedRunTakesTheSameSteps() {
         SimResult<Integer> first = run(Strategy.random(), 7, false);
         SimResult<Integer> replayed = Simulation.builder().replay(first.replayLine()).run(InlinePickTest::program);
