@@ -244,11 +244,23 @@ public final class CancelScopeTree {
     // Cancelling
     // ---------------------------------------------------------------------------------------
 
+    /**
+     * A scope of {@code loop} is cancelled or given a deadline: from now on its checkpoints must walk
+     * their scopes (until then none can be cancelled, so {@link Scheduler#checkCancelled} skips the walk).
+     */
+    private static void scopesStirred(Scheduler loop, Node n) {
+        loop.scopesStirred = true;
+        if (n.owner != null && n.owner.loop != null) {
+            n.owner.loop.scopesStirred = true;
+        }
+    }
+
     /** Cancels {@code n} (a no-op if already cancelled) and delivers it to the tasks inside. */
     public static void cancel(Scheduler loop, Node n, CancelReason reason) {
         if (n.cancelCalled) {
             return;
         }
+        scopesStirred(loop, n);
         n.cancelCalled = true;
         n.reason = reason;
         loop.traceEvent(n.owner, Trace.Kind.CANCEL_REQUESTED, reason.description() + ": " + n.label());
@@ -344,6 +356,9 @@ public final class CancelScopeTree {
 
     /** Moves the deadline of {@code n}; a deadline at or before now cancels at once. */
     public static void setDeadline(Scheduler loop, Node n, long deadline) {
+        if (deadline != Long.MAX_VALUE) {
+            scopesStirred(loop, n);
+        }
         n.deadline = deadline;
         if (n.cancelCalled || n.closed) {
             return;

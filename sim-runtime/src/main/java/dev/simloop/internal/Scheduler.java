@@ -89,6 +89,8 @@ public final class Scheduler {
     /** The leak check, or null when off: a run that ends with resources still held fails with {@link LeakDetected}. */
     private LeakCheck leakCheck;
 
+    /** Whether any scope of this loop was ever cancelled or given a deadline; false: no checkpoint can raise Cancelled. */
+    boolean scopesStirred;
     /** Set while simloop itself creates a task's thread, so {@link ThreadGuard} lets it be. */
     boolean creatingTask;
     /** The task whose stack the driver is reading ({@link Frames#stackOf}), or null. */
@@ -649,7 +651,7 @@ public final class Scheduler {
             throw new TaskAbandoned("the run has ended");
         }
         Interrupts.atCheckpoint(me);
-        if (CancelScopeTree.cancelledFor(this, me) != null) {
+        if (scopesStirred && CancelScopeTree.cancelledFor(this, me) != null) {
             schedulePoint();
             raiseIfCancelled(me); // cancellation is level-triggered: only this task could lift it meanwhile
         }
