@@ -245,8 +245,8 @@ public final class CancelScopeTree {
     // ---------------------------------------------------------------------------------------
 
     /**
-     * A scope of {@code loop} is cancelled or given a deadline: from now on its checkpoints must walk
-     * their scopes (until then none can be cancelled, so {@link Scheduler#checkCancelled} skips the walk).
+     * A scope of {@code loop} is cancelled or given a deadline: from now on {@link #visibleCancel} must
+     * walk the scopes (until then none can be cancelled, so it returns at once: a checkpoint's cost).
      */
     private static void scopesStirred(Scheduler loop, Node n) {
         loop.scopesStirred = true;
@@ -401,6 +401,9 @@ public final class CancelScopeTree {
 
     /** The outermost cancelled scope visible from {@code from} upwards, or null. */
     static Node visibleCancel(Scheduler loop, Node from) {
+        if (loop != null && !loop.scopesStirred) {
+            return null; // no scope of this loop was ever cancelled or given a deadline: none can be found
+        }
         Node found = null;
         for (Node n = from; n != null; n = n.parent) {
             if (!n.cancelCalled && n.deadline != Long.MAX_VALUE && n.deadline <= loop.now()) {

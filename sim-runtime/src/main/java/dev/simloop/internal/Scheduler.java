@@ -89,7 +89,7 @@ public final class Scheduler {
     /** The leak check, or null when off: a run that ends with resources still held fails with {@link LeakDetected}. */
     private LeakCheck leakCheck;
 
-    /** Whether any scope of this loop was ever cancelled or given a deadline; false: no checkpoint can raise Cancelled. */
+    /** Whether any scope of this loop was ever cancelled or given a deadline; false: no scope walk can find a cancel. */
     boolean scopesStirred;
     /** Set while simloop itself creates a task's thread, so {@link ThreadGuard} lets it be. */
     boolean creatingTask;
@@ -651,7 +651,7 @@ public final class Scheduler {
             throw new TaskAbandoned("the run has ended");
         }
         Interrupts.atCheckpoint(me);
-        if (scopesStirred && CancelScopeTree.cancelledFor(this, me) != null) {
+        if (CancelScopeTree.cancelledFor(this, me) != null) {
             schedulePoint();
             raiseIfCancelled(me); // cancellation is level-triggered: only this task could lift it meanwhile
         }
@@ -731,8 +731,7 @@ public final class Scheduler {
      * records each step's end as the driver sees it), and the run goes on.
      */
     private boolean canPickInline() {
-        return simulated && running != null && !observers.on() && !inbox.isPending() && !stopRequested
-                && abortFailure == null && steps < maxSteps && offloadsInFlight == 0 && !steering.pending();
+        return simulated && !observers.on() && !steering.pending() && stepMayGoOnHere();
     }
 
     /**
@@ -778,8 +777,17 @@ public final class Scheduler {
      * the wall clock is read only when a timer is armed (it costs more than the rest of a checkpoint).
      */
     private boolean nothingElseCouldRun() {
-        return ready.isEmpty() && running != null && !inbox.isPending() && !stopRequested && abortFailure == null
-                && steps < maxSteps && offloadsInFlight == 0 && (simulated || timers.isEmpty() || !timers.anyDue(clock.now()));
+        return ready.isEmpty() && stepMayGoOnHere() && (simulated || timers.isEmpty() || !timers.anyDue(clock.now()));
+    }
+
+    /**
+     * Whether a task may start its next step without the driver (both fast paths of
+     * {@link #schedulePoint()}): nothing from outside waits in the inbox, and no stop, failure, step
+     * limit or offloaded work is pending, any of which the driver must see first.
+     */
+    private boolean stepMayGoOnHere() {
+        return running != null && !inbox.isPending() && !stopRequested && abortFailure == null && steps < maxSteps
+                && offloadsInFlight == 0;
     }
 
     /** Blocks {@code me} until the loop clock reaches {@code deadline} (loop-clock nanos): a checkpoint. */
