@@ -29,18 +29,8 @@ class InlinePickTest {
             for (long seed = 1; seed <= 60; seed++) {
                 SimResult<Integer> inline = run(strategy, seed, false);
                 SimResult<Integer> driver = run(strategy, seed, true);
-                String what = strategy + " seed " + seed;
-                assertThat(inline.replayLine()).as(what).isEqualTo(driver.replayLine());
-                assertThat(inline.traceDigest()).as(what).isEqualTo(driver.traceDigest());
-                assertThat(inline.steps()).as(what).isEqualTo(driver.steps());
-                assertThat(inline.preemptions()).as(what).isEqualTo(driver.preemptions());
-                assertThat(inline.virtualTime()).as(what).isEqualTo(driver.virtualTime());
-                assertThat(message(inline)).as(what).isEqualTo(message(driver));
-                if (!inline.failed()) {
-                    assertThat(inline.value()).as(what).isEqualTo(driver.value());
-                } else {
-                    failures++;
-                }
+                assertSameRun(inline, driver, strategy + " seed " + seed);
+                failures += inline.failed() ? 1 : 0;
             }
         }
         // the program's lost update is found by some schedules and missed by others: both kinds compared
@@ -53,11 +43,7 @@ class InlinePickTest {
             for (long seed = 1; seed <= 40; seed++) {
                 SimResult<Integer> inline = prioritized(policy, seed, false);
                 SimResult<Integer> driver = prioritized(policy, seed, true);
-                String what = policy + " seed " + seed;
-                assertThat(inline.replayLine()).as(what).isEqualTo(driver.replayLine());
-                assertThat(inline.traceDigest()).as(what).isEqualTo(driver.traceDigest());
-                assertThat(inline.steps()).as(what).isEqualTo(driver.steps());
-                assertThat(message(inline)).as(what).isEqualTo(message(driver));
+                assertSameRun(inline, driver, policy + " seed " + seed);
             }
         }
     }
@@ -111,9 +97,7 @@ class InlinePickTest {
         assertThat(inline.failure()).isNull();
         assertThat(inlineLog).containsExactly("init starts", "init ends", "value 7", "other");
         assertThat(inlineLog).isEqualTo(driverLog);
-        assertThat(inline.steps()).isEqualTo(driver.steps());
-        assertThat(inline.replayLine()).isEqualTo(driver.replayLine());
-        assertThat(inline.traceDigest()).isEqualTo(driver.traceDigest());
+        assertSameRun(inline, driver, "a checkpoint in a class initializer");
     }
 
     private static SimResult<Integer> initializingRun(List<String> log, boolean traced) throws Exception {
@@ -161,6 +145,19 @@ class InlinePickTest {
 
     private static SimResult<Integer> run(Strategy strategy, long seed, boolean traced) {
         return Simulation.builder().seed(seed).strategy(strategy).trace(traced).run(InlinePickTest::program);
+    }
+
+    /** The two runs made the same choices and steps, and ended the same way. */
+    private static void assertSameRun(SimResult<Integer> inline, SimResult<Integer> driver, String what) {
+        assertThat(inline.replayLine()).as(what).isEqualTo(driver.replayLine());
+        assertThat(inline.traceDigest()).as(what).isEqualTo(driver.traceDigest());
+        assertThat(inline.steps()).as(what).isEqualTo(driver.steps());
+        assertThat(inline.preemptions()).as(what).isEqualTo(driver.preemptions());
+        assertThat(inline.virtualTime()).as(what).isEqualTo(driver.virtualTime());
+        assertThat(message(inline)).as(what).isEqualTo(message(driver));
+        if (!inline.failed()) {
+            assertThat(inline.value()).as(what).isEqualTo(driver.value());
+        }
     }
 
     private static String message(SimResult<?> r) {
