@@ -39,7 +39,7 @@ final class Explorer<T> {
 
     Report<T> run() {
         OrderedRuns<Job, SimResult<T>> runs = new OrderedRuns<>(x.parallelism, plan::take,
-                job -> x.limits(job.builder).run(x.main), this::commit, this::stopHandOut);
+                job -> x.limits(job.builder).run(x.main), SimResult::failed, this::commit, this::stopHandOut);
         try {
             runs.runOnDrivers(caller -> interrupted = true);
         } catch (Runaway runaway) {
@@ -55,7 +55,7 @@ final class Explorer<T> {
         return tally.report(why);
     }
 
-    /** Asked before each hand-out but the first (with the runs' lock held). */
+    /** Asked by the workers before each schedule but the first (without the runs' lock: it reads only volatile and final fields). */
     private boolean stopHandOut() {
         if (interrupted || Thread.currentThread().isInterrupted()) {
             interrupted = true;

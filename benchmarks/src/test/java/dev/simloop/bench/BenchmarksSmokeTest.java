@@ -119,6 +119,16 @@ class BenchmarksSmokeTest {
         }
         assertEquals(max, TimerBench.sleepers(sleeps));
         assertEquals(0, TimerBench.checkpointers(100));
+        // timer events: each task sleeps its ten durations in a row, so the run ends at the longest sum
+        long longest = 0;
+        for (int t = 0; t < sleeps.length / TimerBench.SLEEPS_PER_TASK; t++) {
+            long sum = 0;
+            for (int i = 0; i < TimerBench.SLEEPS_PER_TASK; i++) {
+                sum += sleeps[t * TimerBench.SLEEPS_PER_TASK + i];
+            }
+            longest = Math.max(longest, sum);
+        }
+        assertEquals(longest, TimerBench.timerEvents(sleeps));
     }
 
     @Test

@@ -210,6 +210,8 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         /** The strategy as {@link SimulationContext#strategy()} says it; the same for every schedule. */
         private final String strategyText;
         final Progress progress;
+        /** The time limit in nanoseconds; Long.MAX_VALUE for none. */
+        private final long timeLimitNanos;
         /** The loops of the runs going on now, by their context (one per run), for a stop from the test thread. */
         private final Map<SimulationContext, Scheduler> running = new java.util.concurrent.ConcurrentHashMap<>();
         /** Set when a runaway task kept the driver: results the driver still commits are dropped. Guarded by the runs. */
@@ -233,12 +235,14 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             this.fresh = new FreshInstances(context);
             this.strategyText = cfg.strategyText();
             this.progress = new Progress(cfg, search);
+            this.timeLimitNanos = cfg.timeLimit() == null ? Long.MAX_VALUE
+                    : dev.simloop.internal.Nanos.saturated(cfg.timeLimit());
             this.next = firstOwnedFrom(0);
         }
 
         void run() throws InterruptedException {
-            runs = new OrderedRuns<>(cfg.parallelism(), this::take, this::runCarryingChecked, this::commit,
-                    this::stopHandOut);
+            runs = new OrderedRuns<>(cfg.parallelism(), this::take, this::runCarryingChecked,
+                    judged -> judged.failure() != null, this::commit, this::stopHandOut);
             onDrivers();
             progress.ended(failed != null ? OrderedRuns.Ending.STOPPED_BY_SINK : runs.ending(), search);
         }
@@ -306,13 +310,13 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         /** Set when the test thread is interrupted while the workers run (a {@code @Timeout} fired). */
         private volatile boolean stopRequested;
 
+        /** Asked by the workers before each schedule but the first, without the runs' lock (volatile and final fields only). */
         private boolean stopHandOut() {
             if (stopping()) {
                 progress.interrupted = true; // a @Timeout fired: it reports the timeout
                 return true;
             }
-            return cfg.timeLimit() != null
-                    && Duration.ofNanos(System.nanoTime() - progress.start).compareTo(cfg.timeLimit()) >= 0;
+            return System.nanoTime() - progress.start >= timeLimitNanos;
         }
 
         /** @return the next schedule of this shard, or null (with the runs' lock held) */

@@ -1,0 +1,149 @@
+package dev.simloop.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine under every exploration: results committed in hand-out order whatever the workers do,
+ * chunks that never run past a stop, and the window that bounds how far hand-out runs ahead.
+ */
+class OrderedRunsTest {
+    /** Jobs 0 to {@code total - 1}; what ran and what was committed, in order. */
+    private static final class Jobs {
+        final int total;
+        int next;
+        final Set<Integer> ran = ConcurrentHashMap.newKeySet();
+        final List<Integer> committed = new ArrayList<>();
+
+        Jobs(int total) {
+            this.total = total;
+        }
+
+        Integer take() {
+            return next < total ? next++ : null;
+        }
+
+        OrderedRuns.Ending run(int workers, Function<Integer, Integer> body, IntPredicate mayStop, IntPredicate stopAt,
+                BooleanSupplier stopHandOut) {
+            OrderedRuns<Integer, Integer> runs = new OrderedRuns<>(workers, this::take, job -> {
+                ran.add(job);
+                return body.apply(job);
+            }, mayStop::test, (job, result) -> {
+                committed.add(result);
+                return stopAt.test(result);
+            }, stopHandOut);
+            return runs.runOnDrivers(caller -> { });
+        }
+    }
+
+    private static List<Integer> upTo(int n) {
+        return IntStream.range(0, n).boxed().toList();
+    }
+
+    @Test
+    void resultsAreCommittedInHandOutOrderWhicheverWorkerFinishesFirst() {
+        for (int workers : new int[] {1, 2, 3}) {
+            Jobs jobs = new Jobs(2_000);
+            OrderedRuns.Ending ending = jobs.run(workers, job -> {
+                if (job % 7 == 0) {
+                    Thread.yield(); // let another worker overtake
+                }
+                return job;
+            }, r -> false, r -> false, () -> false);
+            assertThat(ending).isEqualTo(OrderedRuns.Ending.SOURCE_DONE);
+            assertThat(jobs.committed).as("%d workers", workers).isEqualTo(upTo(2_000));
+        }
+    }
+
+    @Test
+    void aResultTheSinkMayStopAtIsCommittedBeforeItsWorkerRunsTheRestOfItsChunk() {
+        Jobs jobs = new Jobs(100);
+        OrderedRuns.Ending ending = jobs.run(1, job -> job, r -> r == 3, r -> r == 3, () -> false);
+        assertThat(ending).isEqualTo(OrderedRuns.Ending.STOPPED_BY_SINK);
+        assertThat(jobs.committed).isEqualTo(upTo(4));
+        assertThat(jobs.ran).isEqualTo(Set.copyOf(upTo(4))); // job 4 is in the same chunk, and never runs
+    }
+
+    @Test
+    void resultsAfterTheOneTheSinkStopsAtAreDroppedEvenWhenTheyRan() {
+        Jobs jobs = new Jobs(100);
+        // mayStop says no, so the chunk runs on after job 3, but nothing after it is committed
+        OrderedRuns.Ending ending = jobs.run(1, job -> job, r -> false, r -> r == 3, () -> false);
+        assertThat(ending).isEqualTo(OrderedRuns.Ending.STOPPED_BY_SINK);
+        assertThat(jobs.committed).isEqualTo(upTo(4));
+        assertThat(jobs.ran).isEqualTo(Set.copyOf(upTo(OrderedRuns.CHUNK)));
+    }
+
+    @Test
+    void whenStopHandOutSaysStopTheChunksRestDoesNotRunAndTheCommitsAreAPrefix() {
+        Jobs jobs = new Jobs(100);
+        OrderedRuns.Ending ending = jobs.run(1, job -> job, r -> false, r -> false, () -> jobs.ran.size() == 3);
+        assertThat(ending).isEqualTo(OrderedRuns.Ending.HAND_OUT_STOPPED);
+        assertThat(jobs.ran).isEqualTo(Set.copyOf(upTo(3)));
+        assertThat(jobs.committed).isEqualTo(upTo(3));
+    }
+
+    @Test
+    void onSeveralWorkersAStoppedHandOutStillCommitsAPrefixOfWhatRan() {
+        for (int round = 0; round < 20; round++) {
+            Jobs jobs = new Jobs(10_000);
+            AtomicInteger asked = new AtomicInteger();
+            OrderedRuns.Ending ending = jobs.run(3, job -> job, r -> false, r -> false,
+                    () -> asked.incrementAndGet() > 500);
+            assertThat(ending).isEqualTo(OrderedRuns.Ending.HAND_OUT_STOPPED);
+            int n = jobs.committed.size();
+            assertThat(jobs.committed).as("round %d", round).isEqualTo(upTo(n));
+            assertThat(jobs.ran).containsAll(jobs.committed);
+            assertThat(n).isLessThan(10_000);
+        }
+    }
+
+    @Test
+    void whileOneJobIsStuckTheOthersRunAtMostOneWindowAhead() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch windowRan = new CountDownLatch(1);
+        int window = 2 * OrderedRuns.WINDOW_PER_WORKER;
+        Jobs jobs = new Jobs(1_000);
+        AtomicInteger beyondWhileStuck = new AtomicInteger(-1);
+        Thread runner = new Thread(() -> jobs.run(2, job -> {
+            if (job == 0) {
+                await(release);
+            } else if (release.getCount() > 0) {
+                if (job >= window) {
+                    beyondWhileStuck.set(job);
+                }
+                if (job == window - 1) {
+                    windowRan.countDown(); // the last job the window lets out before job 0 is committed
+                }
+            }
+            return job;
+        }, r -> false, r -> false, () -> false));
+        runner.start();
+        // the other worker runs every job of the window while job 0 is stuck, then waits for its commit
+        assertThat(windowRan.await(60, TimeUnit.SECONDS)).isTrue();
+        release.countDown();
+        runner.join(60_000);
+        assertThat(beyondWhileStuck).hasValue(-1);
+        assertThat(jobs.committed).isEqualTo(upTo(1_000));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
