@@ -111,7 +111,9 @@ public final class CancelScope {
     }
 
     private static long deadlineAfter(String call, Duration timeout) {
-        Objects.requireNonNull(timeout, call + ": timeout");
+        if (timeout == null) {
+            throw new NullPointerException(call + ": timeout"); // the message built only when thrown: a hot path
+        }
         if (timeout.isNegative()) {
             throw new IllegalArgumentException(call + ": the timeout must not be negative, but was " + timeout);
         }

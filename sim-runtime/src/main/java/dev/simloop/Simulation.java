@@ -407,7 +407,9 @@ public final class Simulation {
      * @throws IllegalArgumentException naming {@code call} when it is zero or negative
      */
     static Duration positive(Duration d, String call) {
-        Objects.requireNonNull(d, call + ": d");
+        if (d == null) {
+            throw new NullPointerException(call + ": d"); // the message built only when thrown: this runs once per schedule
+        }
         if (d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(call + ": must be positive, but was " + d);
         }
