@@ -24,8 +24,10 @@ import java.util.function.Predicate;
  *       have run them, so the conclusion is that of a single worker.
  *   <li>A worker takes up to {@value #CHUNK} jobs at a time and hands their results in together,
  *       so the lock (and the cache lines it guards) moves between cores once per chunk rather than
- *       once per job. A result the sink may stop at ({@code mayStop}) is handed in at once, before
- *       the worker runs anything more.
+ *       once per job. It starts with one and doubles while the source has more, and takes one again
+ *       after the source ran dry, so a narrow supply is shared among the workers. A result the
+ *       sink may stop at ({@code mayStop}) is handed in at once, before the worker runs anything
+ *       more.
  *   <li>At most {@value #WINDOW_PER_WORKER} jobs per worker are out ahead of the last commit, so one
  *       slow or stuck job does not let the others run ahead without bound.
  *   <li>{@code stopHandOut} (a time limit, an interrupt) is asked before every job but the first.
@@ -120,6 +122,12 @@ public final class OrderedRuns<J, R> {
         final Object[] jobs = new Object[CHUNK];
         final Object[] results = new Object[CHUNK];
         long firstSeq;
+        /**
+         * How many jobs to take next: doubles up to {@link #CHUNK} while the source has them, and
+         * drops to one when it runs dry (a bounded search's narrow frontier), so that one worker
+         * does not take every job there is while the others wait.
+         */
+        int want = 1;
         int size;
         int ran;
         int handedIn;
@@ -248,10 +256,16 @@ public final class OrderedRuns<J, R> {
                 end(Ending.HAND_OUT_STOPPED);
                 return;
             }
-            long room = Math.min(CHUNK, (long) WINDOW_PER_WORKER * workers - (nextSeq - committedSeq));
-            for (J job; lane.size < room && (job = source.take()) != null; ) {
-                lane.jobs[lane.size++] = job;
+            long room = Math.min(lane.want, (long) WINDOW_PER_WORKER * workers - (nextSeq - committedSeq));
+            boolean dry = false;
+            while (lane.size < room && !dry) {
+                J job = source.take();
+                dry = job == null;
+                if (!dry) {
+                    lane.jobs[lane.size++] = job;
+                }
             }
+            lane.want = dry ? 1 : Math.min(CHUNK, lane.want * 2);
             if (lane.size > 0) {
                 lane.firstSeq = nextSeq;
                 nextSeq += lane.size;

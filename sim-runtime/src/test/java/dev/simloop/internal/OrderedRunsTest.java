@@ -68,6 +68,30 @@ class OrderedRunsTest {
     }
 
     @Test
+    void aWorkerTakesOneJobThenTwiceAsManyUpToAChunkAndOneAgainAfterTheSourceRanDry() {
+        int[] next = {0};
+        boolean[] ranDry = {false};
+        List<Integer> committed = new ArrayList<>();
+        List<Integer> chunkStarts = new ArrayList<>();
+        OrderedRuns<Integer, Integer> runs = new OrderedRuns<>(1, () -> {
+            if (next[0] == 21 && !ranDry[0]) {
+                ranDry[0] = true; // nothing to hand out, once: a narrow supply
+                return null;
+            }
+            return next[0] < 40 ? next[0]++ : null;
+        }, job -> {
+            if (committed.size() == job) {
+                chunkStarts.add(job); // everything before it is committed: the first job of a chunk
+            }
+            return job;
+        }, r -> false, (job, r) -> !committed.add(r), () -> false);
+        assertThat(runs.runOnDrivers(caller -> { })).isEqualTo(OrderedRuns.Ending.SOURCE_DONE);
+        assertThat(committed).isEqualTo(upTo(40));
+        // chunks of 1, 2, 4, 8, then 6 (the source ran dry after job 20), then 1, 2, 4, 8 and the last 4
+        assertThat(chunkStarts).containsExactly(0, 1, 3, 7, 15, 21, 22, 24, 28, 36);
+    }
+
+    @Test
     void aResultTheSinkMayStopAtIsCommittedBeforeItsWorkerRunsTheRestOfItsChunk() {
         Jobs jobs = new Jobs(100);
         OrderedRuns.Ending ending = jobs.run(1, job -> job, r -> r == 3, r -> r == 3, () -> false);
@@ -83,16 +107,18 @@ class OrderedRunsTest {
         OrderedRuns.Ending ending = jobs.run(1, job -> job, r -> false, r -> r == 3, () -> false);
         assertThat(ending).isEqualTo(OrderedRuns.Ending.STOPPED_BY_SINK);
         assertThat(jobs.committed).isEqualTo(upTo(4));
-        assertThat(jobs.ran).isEqualTo(Set.copyOf(upTo(OrderedRuns.CHUNK)));
+        // chunks of 1, 2 and 4 jobs: job 3 opens the third, which runs to its end
+        assertThat(jobs.ran).isEqualTo(Set.copyOf(upTo(7)));
     }
 
     @Test
     void whenStopHandOutSaysStopTheChunksRestDoesNotRunAndTheCommitsAreAPrefix() {
         Jobs jobs = new Jobs(100);
-        OrderedRuns.Ending ending = jobs.run(1, job -> job, r -> false, r -> false, () -> jobs.ran.size() == 3);
+        // chunks of 1, 2 and 4 jobs: the stop comes after job 3, the first of the third chunk
+        OrderedRuns.Ending ending = jobs.run(1, job -> job, r -> false, r -> false, () -> jobs.ran.size() == 4);
         assertThat(ending).isEqualTo(OrderedRuns.Ending.HAND_OUT_STOPPED);
-        assertThat(jobs.ran).isEqualTo(Set.copyOf(upTo(3)));
-        assertThat(jobs.committed).isEqualTo(upTo(3));
+        assertThat(jobs.ran).isEqualTo(Set.copyOf(upTo(4)));
+        assertThat(jobs.committed).isEqualTo(upTo(4));
     }
 
     @Test
