@@ -28,10 +28,6 @@ final class TaskThreads {
     private static final MethodHandle NEW_VIRTUAL;
     /** The container task threads start in (a {@code TaskContainer}), or null: the JDK's root. */
     private static final Object CONTAINER;
-    /** {@code Thread.start(ThreadContainer)}, as {@code (Thread, Object) void}. */
-    private static final MethodHandle START_IN;
-    /** {@code Thread.threadContainer()}, as {@code (Thread) Object}. */
-    private static final MethodHandle CONTAINER_OF;
 
     static {
         MethodHandle make = null;
@@ -46,43 +42,28 @@ final class TaskThreads {
         }
         NEW_VIRTUAL = make;
         Object container = null;
-        MethodHandle startIn = null;
-        MethodHandle containerOf = null;
         try {
             java.lang.reflect.Method export = Module.class.getDeclaredMethod("implAddExports", String.class, Module.class);
             export.setAccessible(true);
-            export.invoke(Object.class.getModule(), "jdk.internal.vm", TaskThreads.class.getModule());
-            Class<?> tc = Class.forName("jdk.internal.vm.ThreadContainer");
-            MethodHandles.Lookup tl = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
-            startIn = tl.findVirtual(Thread.class, "start", MethodType.methodType(void.class, tc))
-                    .asType(MethodType.methodType(void.class, Thread.class, Object.class));
-            containerOf = tl.findVirtual(Thread.class, "threadContainer", MethodType.methodType(tc))
-                    .asType(MethodType.methodType(Object.class, Thread.class));
-            // Loaded only now that jdk.internal.vm is exported to us: its superclass is in that package.
-            Class<?> mine = Class.forName("dev.simloop.internal.TaskContainer");
-            container = MethodHandles.lookup().findConstructor(mine, MethodType.methodType(void.class)).invoke();
-            MethodHandles.lookup().findStatic(Class.forName("jdk.internal.vm.ThreadContainers"), "registerContainer",
-                    MethodType.methodType(Object.class, tc)).invoke(container);
+            Module mine = TaskThreads.class.getModule();
+            export.invoke(Object.class.getModule(), "jdk.internal.vm", mine);
+            export.invoke(Object.class.getModule(), "jdk.internal.access", mine);
+            // TaskContainer is loaded only now that both packages are exported to us: its superclass is
+            // in one, and it starts threads through the other. Plain calls from here on: a method handle
+            // per call would spin classes on a fresh JVM's first spawn (issue 15, the first simulation).
+            container = TaskContainer.registered();
         } catch (Throwable e) {
             container = null; // another JDK's internals, or java.lang closed: threads start in the root container
         }
         CONTAINER = container;
-        START_IN = container == null ? null : startIn;
-        CONTAINER_OF = container == null ? null : containerOf;
     }
 
     /** Starts the thread of a task created by {@link #newThread}. */
     static void start(Thread t) {
-        if (START_IN == null) {
+        if (CONTAINER == null) {
             t.start();
-            return;
-        }
-        try {
-            START_IN.invokeExact(t, CONTAINER);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
+        } else {
+            TaskContainer.start(t, CONTAINER);
         }
     }
 
@@ -98,20 +79,12 @@ final class TaskThreads {
             TaskImpl<?> t = loop == null ? null : loop.liveHead();
             for (int n = 0; t != null && n < 10_000_000; t = t.liveNext, n++) {
                 Thread th = t.thread;
-                if (th != null && th.isAlive() && containerOf(th) == CONTAINER) {
+                if (th != null && th.isAlive() && TaskContainer.holds(th, CONTAINER)) {
                     threads.add(th);
                 }
             }
         }
         return threads.stream();
-    }
-
-    private static Object containerOf(Thread t) {
-        try {
-            return (Object) CONTAINER_OF.invokeExact(t);
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private TaskThreads() {
