@@ -478,10 +478,10 @@ public final class Scheduler {
 
     /**
      * Creates and starts a task in {@code group} (null only for the root task), named {@code name}
-     * (null: {@code task-<id>}), running {@code body}; {@code start}: the handshake of
+     * (null: {@code task-<id>}), running {@code body} (see {@link TaskImpl#runBody}); {@code start}: the handshake of
      * {@code TaskGroup.start}, or null. It runs up to its first checkpoint even in a cancelled group.
      */
-    public <T> TaskImpl<T> spawnTask(GroupImpl group, String name, ThrowingSupplier<T> body, StartState start,
+    public <T> TaskImpl<T> spawnTask(GroupImpl group, String name, Object body, StartState start,
             String call) {
         TaskImpl<T> t = addTask(group, name, body, start, null);
         TaskThreads.start(t.thread);
@@ -489,7 +489,7 @@ public final class Scheduler {
     }
 
     /** As {@link #spawnTask}, not started; {@code adopted}: its thread, made elsewhere (ThreadTasks), or null. */
-    <T> TaskImpl<T> addTask(GroupImpl group, String name, ThrowingSupplier<T> body, StartState start, Thread adopted) {
+    <T> TaskImpl<T> addTask(GroupImpl group, String name, Object body, StartState start, Thread adopted) {
         if (killing) {
             throw new TaskAbandoned("the run has ended");
         }
@@ -569,17 +569,19 @@ public final class Scheduler {
         if (tracksObjects) {
             picker.touched(primitive);
         }
-        return parkUntilWoken(me);
-    }
-
-    /** The park of {@link #block}; only {@code me} is live across it (each live value is a slot in every parked stack). */
-    private static int parkUntilWoken(TaskImpl<?> me) {
+        // The park is here, not in a method of its own: every frame between the user's wait and the
+        // JDK's yield is kept in each parked stack, and only me is live across it (issue 15).
         while (me.wake == TaskImpl.WAKE_NONE) {
             LockSupport.park(me.blockedOn);
             if (Thread.interrupted() && me.wake == TaskImpl.WAKE_NONE) {
                 CancelScopeTree.interruptedWhileBlocked(me.loop, me);
             }
         }
+        return woken(me);
+    }
+
+    /** After {@link #block}'s park: what ended the wait, raised when it was the run's end or a cancel. */
+    private static int woken(TaskImpl<?> me) {
         int w = me.wake;
         if (w == TaskImpl.WAKE_KILLED) {
             throw new TaskAbandoned("the run has ended");

@@ -1,6 +1,7 @@
 package dev.simloop.internal;
 
 import dev.simloop.Task;
+import dev.simloop.ThrowingRunnable;
 import dev.simloop.ThrowingSupplier;
 import java.util.List;
 import dev.simloop.TaskCancelledException;
@@ -56,7 +57,12 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     final int id;
     private final String name;
     final GroupImpl group;
-    private final ThrowingSupplier<T> body;
+    /**
+     * What the task runs: a {@link ThrowingSupplier}, or a {@link ThrowingRunnable} that is not one
+     * (the task's value is then null); null once the task has started, so a parked task keeps no
+     * reference to it (the running code holds what it uses).
+     */
+    private Object body;
     final Thread thread;
     /**
      * The task's own scope (Task.cancel() cancels it; its parent is the group's scope), made when
@@ -140,7 +146,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
      *     {@link ThreadTasks}: its scheduler hands continuations to {@link #submit}, its body calls
      *     {@link #runBody}); null to create the task's own thread
      */
-    TaskImpl(Scheduler loop, int id, String name, GroupImpl group, ThrowingSupplier<T> body,
+    TaskImpl(Scheduler loop, int id, String name, GroupImpl group, Object body,
             CancelScopeTree.Node parentScope, StartState start, Thread adopted) {
         this.loop = loop;
         this.id = id;
@@ -282,10 +288,13 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         extras().priorityMark = epoch;
     }
 
+    @SuppressWarnings("unchecked") // a supplier body is the spawn's ThrowingSupplier<T>
     void runBody() {
         if (loop.simulated) {
             ThreadGuard.arm();
         }
+        Object b = body;
+        body = null;
         T v = null;
         Throwable f = null;
         try {
@@ -293,7 +302,11 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             // aborted run): user code must not start then
             Current.task("a task's start");
             Interrupts.raisePending(this); // thrown in before it ever ran
-            v = body.get();
+            if (b instanceof ThrowingSupplier<?> s) {
+                v = (T) s.get();
+            } else {
+                ((ThrowingRunnable) b).run();
+            }
         } catch (Throwable e) {
             f = explainHumongousStack(e);
         }
