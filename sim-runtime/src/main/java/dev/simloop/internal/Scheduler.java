@@ -627,7 +627,7 @@ public final class Scheduler {
         if (tracksObjects && running != null) {
             picker.touched(t.lastObject); // the waker operated on what t waited on (set by block)
         }
-        t.wake = reason;
+        t.wake = (byte) reason;
         t.blockedOn = null;
         t.abortable = null;
         if (t.foreignContinuation() != null) {

@@ -64,16 +64,8 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
      */
     private Object body;
     final Thread thread;
-    /**
-     * The task's own scope (Task.cancel() cancels it; its parent is the group's scope), made when
-     * first needed ({@link CancelScopeTree#rootOf}); until then null, and the task itself stands
-     * among its parent scope's children (the links it inherits from {@link CancelScopeTree.Entry}).
-     */
-    CancelScopeTree.Node root;
     /** The innermost open scope of this task (its parent scope while it has none of its own); cancellation checks walk up from here. */
     CancelScopeTree.Node innermost;
-    /** Non-null when spawned by TaskGroup.start and until started() or the end. */
-    final StartState start;
 
     // ---- scheduler state (driver thread only; see the state table above)
     /**
@@ -93,8 +85,8 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     Object blockedOn;
     /** How a cancel ends the wait while BLOCKED; null otherwise. */
     Abortable abortable;
-    /** Why a BLOCKED task was woken: WAKE_NONE while it still waits. */
-    int wake;
+    /** Why a BLOCKED task was woken: WAKE_NONE while it still waits (a byte: a parked task's bytes, issue 15). */
+    byte wake;
     TaskImpl<?> livePrev;
     TaskImpl<?> liveNext;
 
@@ -129,11 +121,9 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     boolean strayCancel;
     /** A cancel interrupted the task's thread while it was parked in java.util.concurrent. */
     boolean interruptedByCancel;
-    /** Interrupted once while its aborted run unwinds (see Scheduler.killAll). */
-    boolean killInterrupted;
     /** Someone joined the task after it finished (so a failure that did not bubble was seen). */
     boolean joined;
-    /** What few tasks need (outside waits, steering, sleeps, priorities, joins that wait); made at first use. */
+    /** What few tasks need (outside waits, steering, sleeps, priorities, joins that wait, own cancel scopes, start handshakes); made at first use. */
     private TaskExtras extras;
 
     TaskImpl(Scheduler loop, int id, String name, GroupImpl group, ThrowingSupplier<T> body,
@@ -153,7 +143,9 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         this.name = name;
         this.group = group;
         this.body = body;
-        this.start = start;
+        if (start != null) {
+            extras().start = start;
+        }
         CancelScopeTree.place(this, parentScope);
         if (adopted != null) {
             this.thread = adopted;
@@ -191,6 +183,35 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             x = extras = new TaskExtras();
         }
         return x;
+    }
+
+    /**
+     * @return the task's own scope (Task.cancel() cancels it; its parent is the group's scope), made
+     *     when first needed ({@link CancelScopeTree#rootOf}); until then null, and the task itself
+     *     stands among its parent scope's children (the links it inherits from {@link CancelScopeTree.Entry})
+     */
+    CancelScopeTree.Node root() {
+        return extras == null ? null : extras.root;
+    }
+
+    void root(CancelScopeTree.Node scope) {
+        extras().root = scope;
+    }
+
+    /** @return the handshake of {@code TaskGroup.start} that spawned the task, or null */
+    StartState start() {
+        return extras == null ? null : extras.start;
+    }
+
+    /** @return whether the task was interrupted once while its aborted run unwinds (see {@link Teardown}) */
+    boolean killInterrupted() {
+        return extras != null && extras.killInterrupted;
+    }
+
+    void killInterrupted(boolean yes) {
+        if (yes || extras != null) {
+            extras().killInterrupted = yes;
+        }
     }
 
     /** @return the timer of this task's sleeps (made on first use) */
@@ -328,6 +349,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         f = CancelScopeTree.interruptAsCancelled(loop, this, f);
         if (f instanceof dev.simloop.Cancelled) {
             cancelled = true;
+            CancelScopeTree.Node root = root();
             if (root != null && CancelScopeTree.catches(root)) {
                 root.cancelledCaught = true;
             } else if (CancelScopeTree.visibleCancel(loop, root != null ? root : innermost) == null) {
@@ -347,6 +369,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         if (joiners != null) {
             joiners.unparkAll();
         }
+        StartState start = start();
         if (start != null && !start.started) {
             start.childEndedBeforeStarted(loop, this);
         } else if (group != null) {
