@@ -569,11 +569,12 @@ public final class Scheduler {
         if (tracksObjects) {
             picker.touched(primitive);
         }
-        // The park is here, not in a method of its own: every frame between the user's wait and the
-        // JDK's yield is kept in each parked stack, and only me is live across it (issue 15).
+        // Parks here, not in a method of its own, with only me live across the park: each frame and
+        // value on the way to the JDK's yield is kept in every parked stack (issue 15). The interrupt
+        // is cleared only when set (Thread.interrupted() locks, and its code would widen the frame).
         while (me.wake == TaskImpl.WAKE_NONE) {
             LockSupport.park(me.blockedOn);
-            if (Thread.interrupted() && me.wake == TaskImpl.WAKE_NONE) {
+            if (Thread.currentThread().isInterrupted() && Thread.interrupted() && me.wake == TaskImpl.WAKE_NONE) {
                 CancelScopeTree.interruptedWhileBlocked(me.loop, me);
             }
         }
