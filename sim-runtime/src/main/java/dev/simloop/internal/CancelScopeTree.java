@@ -330,7 +330,7 @@ public final class CancelScopeTree {
                 loop.wake(t, TaskImpl.WAKE_CANCELLED);
             }
         } else if (!t.inReady && t.foreignContinuation() == null) {
-            t.interruptedByCancel = true; // its InterruptedException is this cancel, not a failure
+            t.interruptedByCancel(true); // its InterruptedException is this cancel, not a failure
             t.thread.interrupt();
         }
     }
@@ -343,8 +343,8 @@ public final class CancelScopeTree {
      * pending is dropped: that cancel has been delivered through the scopes already.
      */
     static void interruptedWhileBlocked(Scheduler loop, TaskImpl<?> me) {
-        if (me.interruptedByCancel) {
-            me.interruptedByCancel = false;
+        if (me.interruptedByCancel()) {
+            me.interruptedByCancel(false);
             return;
         }
         cancel(loop, rootOf(me), CancelReason.INTERRUPTED); // me is running: deliverTo skips it
@@ -456,7 +456,7 @@ public final class CancelScopeTree {
      * unchanged.
      */
     public static Throwable interruptAsCancelled(Scheduler loop, TaskImpl<?> t, Throwable e) {
-        if (!t.interruptedByCancel || e == null) {
+        if (!t.interruptedByCancel() || e == null) {
             return e;
         }
         Throwable ie = interruptCause(e);
@@ -467,7 +467,7 @@ public final class CancelScopeTree {
         if (by == null) {
             return e;
         }
-        t.interruptedByCancel = false;
+        t.interruptedByCancel(false);
         Cancelled c = newCancelled(by);
         c.initCause(ie);
         return c;

@@ -259,14 +259,15 @@ public final class GroupImpl implements WaitTarget {
     }
 
     void childFinished(TaskImpl<?> t) {
-        boolean ignorable = t.failure == null || (t.cancelled && !t.strayCancel);
+        Throwable failure = t.failure();
+        boolean ignorable = failure == null || (t.cancelled && !t.strayCancel());
         if (!ignorable) {
             if (rules == null || rules.bubbles(t)) {
-                fail(t.failure);
+                fail(failure);
             } else {
                 rules.keep(t);
             }
-        } else if (t.failure != null) {
+        } else if (failure != null) {
             CancelScopeTree.Node by = CancelScopeTree.visibleCancel(loop, scope);
             if (by != null && by != scope) {
                 childCancelledFromOutside = true;

@@ -225,7 +225,7 @@ public final class Scheduler {
                 Signals.unregister(this);
             }
         }
-        return new RunOutcome(rootTask.value, endOfRunFailure(), stepsTaken, clock.now(), chooser.choices.toArray(),
+        return new RunOutcome(rootTask.value(), endOfRunFailure(), stepsTaken, clock.now(), chooser.choices.toArray(),
                 chooser.preemptions, digest, observers.trace());
     }
 
@@ -239,7 +239,7 @@ public final class Scheduler {
                         + Nanos.format(clock.now()) + "): ", e);
             }
         }
-        Throwable failure = abortFailure != null ? abortFailure : rootTask.failure;
+        Throwable failure = abortFailure != null ? abortFailure : rootTask.failure();
         if (determinismCheck != null) {
             failure = determinismCheck.failureAtEnd(stepsTaken, digest, failure);
         }

@@ -114,17 +114,20 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
 
     // ---- outcome
     boolean done;
-    T value;
-    Throwable failure;
+    /** The value, or (when {@link #failed}) the failure, of a finished task: one field, a parked task's bytes (issue 15). */
+    private Object outcome;
+    private boolean failed;
     boolean cancelled;
-    /** Ended with a Cancelled that no cancelled scope explains: reported as a failure. */
-    boolean strayCancel;
-    /** A cancel interrupted the task's thread while it was parked in java.util.concurrent. */
-    boolean interruptedByCancel;
     /** Someone joined the task after it finished (so a failure that did not bubble was seen). */
     boolean joined;
-    /** What few tasks need (outside waits, steering, sleeps, priorities, joins that wait, own cancel scopes, start handshakes); made at first use. */
+    /** What few tasks need (outside waits, steering, sleeps, priorities, joins that wait, start handshakes, rare marks); made at first use. */
     private TaskExtras extras;
+    /**
+     * The task's own scope (Task.cancel() cancels it; its parent is the group's scope), made when
+     * first needed ({@link CancelScopeTree#rootOf}); until then null, and the task itself stands
+     * among its parent scope's children (the links it inherits from {@link CancelScopeTree.Entry}).
+     */
+    private CancelScopeTree.Node root;
 
     TaskImpl(Scheduler loop, int id, String name, GroupImpl group, ThrowingSupplier<T> body,
             CancelScopeTree.Node parentScope, StartState start) {
@@ -191,11 +194,11 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
      *     stands among its parent scope's children (the links it inherits from {@link CancelScopeTree.Entry})
      */
     CancelScopeTree.Node root() {
-        return extras == null ? null : extras.root;
+        return root;
     }
 
     void root(CancelScopeTree.Node scope) {
-        extras().root = scope;
+        root = scope;
     }
 
     /** @return the handshake of {@code TaskGroup.start} that spawned the task, or null */
@@ -353,13 +356,14 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             if (root != null && CancelScopeTree.catches(root)) {
                 root.cancelledCaught = true;
             } else if (CancelScopeTree.visibleCancel(loop, root != null ? root : innermost) == null) {
-                strayCancel = true; // a Cancelled no scope of ours raised: report it as a failure
+                extras().strayCancel = true; // a Cancelled no scope of ours raised: report it as a failure
             }
         }
-        value = v;
-        failure = wrapChecked(name, f);
+        Throwable failure = wrapChecked(name, f);
+        failed = failure != null;
+        outcome = failed ? failure : v;
         if (loop.tracing()) {
-            loop.traceEvent(this, failure == null || (cancelled && !strayCancel) ? Trace.Kind.FINISH : Trace.Kind.FAIL,
+            loop.traceEvent(this, failure == null || (cancelled && !strayCancel()) ? Trace.Kind.FINISH : Trace.Kind.FAIL,
                     cancelled ? "cancelled" : failure == null ? "" : String.valueOf(failure));
         }
         done = true;
@@ -496,16 +500,16 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
 
     /** The value, or the failure thrown, of a finished task. */
     T outcome() {
-        if (cancelled && !strayCancel) {
+        if (cancelled && !strayCancel()) {
             throw new TaskCancelledException(name, "task '" + name + "' was cancelled");
         }
-        if (failure instanceof RuntimeException e) {
+        if (outcome instanceof RuntimeException e && failed) {
             throw e;
         }
-        if (failure instanceof Error e) {
+        if (outcome instanceof Error e && failed) {
             throw e;
         }
-        return value;
+        return value();
     }
 
     @Override
@@ -581,7 +585,29 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
 
     /** @return the failure of a finished task, or null */
     public Throwable failure() {
-        return failure;
+        return failed ? (Throwable) outcome : null;
+    }
+
+    /** @return the value of a task that finished without a failure, or null */
+    @SuppressWarnings("unchecked") // finish stored a T when it did not fail
+    T value() {
+        return failed ? null : (T) outcome;
+    }
+
+    /** @return whether the task ended with a {@code Cancelled} that no cancelled scope explains (reported as a failure) */
+    boolean strayCancel() {
+        return extras != null && extras.strayCancel;
+    }
+
+    /** @return whether a cancel interrupted the task's thread while it was parked in java.util.concurrent */
+    boolean interruptedByCancel() {
+        return extras != null && extras.interruptedByCancel;
+    }
+
+    void interruptedByCancel(boolean yes) {
+        if (yes || extras != null) {
+            extras().interruptedByCancel = yes;
+        }
     }
 
     /** A task joining this one waits for it to finish. */
