@@ -569,9 +569,8 @@ public final class Scheduler {
         if (tracksObjects) {
             picker.touched(primitive);
         }
-        // Parks here, not in a method of its own, with only me live across the park: each frame and
-        // value on the way to the JDK's yield is kept in every parked stack (issue 15). The interrupt
-        // is cleared only when set (Thread.interrupted() locks, and its code would widen the frame).
+        // Parks here, only me live across: every frame and live value is kept in each parked stack
+        // (issue 15); Thread.interrupted() only when set (its lock's code widened the frame).
         while (me.wake == TaskImpl.WAKE_NONE) {
             LockSupport.park(me.blockedOn);
             if (Thread.currentThread().isInterrupted() && Thread.interrupted() && me.wake == TaskImpl.WAKE_NONE) {

@@ -91,6 +91,40 @@ class ParkedTaskFootprintTest {
                 "task-3 thread task-3: map true, extras false, body false, scope false");
     }
 
+    private static void waitOn(Event e) {
+        e.await();
+    }
+
+    /**
+     * Every frame between the user's wait and the JDK's park is copied into each parked stack: the
+     * wait path has no frames beyond the primitive, its queue and the scheduler's block, and a
+     * runnable body runs right above the task's own entry (no wrapper).
+     */
+    @Test
+    void aParkedTasksStackHasOnlyTheWaitsOwnFramesBetweenTheUserAndTheJdk() {
+        SimResult<List<String>> r = Simulation.builder().seed(5).strategy(Strategy.fifo()).run(() -> {
+            Event e = new Event();
+            return TaskGroup.with(g -> {
+                Task<Void> t = g.spawn(() -> waitOn(e));
+                Loop.checkpoint(); // it parks on e
+                List<String> frames = new ArrayList<>();
+                for (StackTraceElement f : Frames.stackOf((TaskImpl<?>) t)) {
+                    if (f.getClassName().startsWith("dev.simloop.") && !f.getMethodName().startsWith("lambda$")) {
+                        frames.add(f.getClassName().substring("dev.simloop.".length()) + "." + f.getMethodName());
+                    } else if (f.getClassName().equals("java.util.concurrent.locks.LockSupport") && frames.isEmpty()) {
+                        frames.add("LockSupport." + f.getMethodName());
+                    }
+                }
+                e.set();
+                return frames;
+            });
+        });
+        assertThat(r.failure()).isNull();
+        assertThat(r.value()).containsExactly("LockSupport.park", "internal.Scheduler.block", "internal.WaitQueue.park",
+                "sync.Event.await", "internal.ParkedTaskFootprintTest.waitOn", "internal.TaskImpl.runBody",
+                "internal.TaskImpl$Route.run");
+    }
+
     /** A body that is both kinds: spawned as a runnable, its {@code run} is what runs, and the task's value is null. */
     private static final class Both implements ThrowingRunnable, ThrowingSupplier<String> {
         final List<String> calls = new ArrayList<>();
