@@ -188,11 +188,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         return x;
     }
 
-    /**
-     * @return the task's own scope (Task.cancel() cancels it; its parent is the group's scope), made
-     *     when first needed ({@link CancelScopeTree#rootOf}); until then null, and the task itself
-     *     stands among its parent scope's children (the links it inherits from {@link CancelScopeTree.Entry})
-     */
+    /** @return the task's own scope, or null until it needs one (see {@link #root the field}) */
     CancelScopeTree.Node root() {
         return root;
     }
