@@ -82,7 +82,10 @@ public final class TaskGroup {
         }
     }
 
-    /** A task's body that has no value, as one that returns null (named for the reason {@link Body} is). */
+    /**
+     * A body with no value that is also a {@link ThrowingSupplier}, as one that returns null (any
+     * other runnable is the task's body itself; named for the reason {@link Body} is).
+     */
     private static final class NoValue implements ThrowingSupplier<Void> {
         private final ThrowingRunnable fn;
 
@@ -200,7 +203,10 @@ public final class TaskGroup {
      */
     public Task<Void> spawn(String name, ThrowingRunnable fn) {
         Objects.requireNonNull(fn, "TaskGroup.spawn: fn");
-        return impl.spawn(name, new NoValue(fn), (StartState) null, "TaskGroup.spawn");
+        if (fn instanceof ThrowingSupplier<?>) { // its task would call get(), not run()
+            return impl.spawn(name, new NoValue(fn), (StartState) null, "TaskGroup.spawn");
+        }
+        return impl.spawn(name, fn, "TaskGroup.spawn");
     }
 
     /**

@@ -145,8 +145,9 @@ public final class CancelScopeTree {
      */
     static void place(TaskImpl<?> t, Node parentScope) {
         if (parentScope == null) {
-            t.root = open(t, null, null); // labelled from the name when a message needs it
-            t.innermost = t.root;
+            Node r = open(t, null, null); // labelled from the name when a message needs it
+            t.root(r);
+            t.innermost = r;
         } else {
             append(parentScope, t);
             t.innermost = parentScope;
@@ -159,7 +160,7 @@ public final class CancelScopeTree {
      *     cancel reaches the tasks in the same order as if it had always been there
      */
     static Node rootOf(TaskImpl<?> t) {
-        Node r = t.root;
+        Node r = t.root();
         if (r != null) {
             return r;
         }
@@ -180,15 +181,16 @@ public final class CancelScopeTree {
         r.linked = true;
         t.prevSibling = null;
         t.nextSibling = null;
-        t.root = r;
+        t.root(r);
         t.innermost = r;
         return r;
     }
 
     /** Closes the scope of a task that has ended: its own, or its place among its parent's children. */
     static void closeTask(Scheduler loop, TaskImpl<?> t) {
-        if (t.root != null) {
-            close(loop, t.root);
+        Node r = t.root();
+        if (r != null) {
+            close(loop, r);
         } else if (t.prevSibling != null || t.innermost.firstChild == t) {
             unlink(t.innermost, t);
         }
@@ -328,7 +330,7 @@ public final class CancelScopeTree {
                 loop.wake(t, TaskImpl.WAKE_CANCELLED);
             }
         } else if (!t.inReady && t.foreignContinuation() == null) {
-            t.interruptedByCancel = true; // its InterruptedException is this cancel, not a failure
+            t.interruptedByCancel(true); // its InterruptedException is this cancel, not a failure
             t.thread.interrupt();
         }
     }
@@ -341,8 +343,8 @@ public final class CancelScopeTree {
      * pending is dropped: that cancel has been delivered through the scopes already.
      */
     static void interruptedWhileBlocked(Scheduler loop, TaskImpl<?> me) {
-        if (me.interruptedByCancel) {
-            me.interruptedByCancel = false;
+        if (me.interruptedByCancel()) {
+            me.interruptedByCancel(false);
             return;
         }
         cancel(loop, rootOf(me), CancelReason.INTERRUPTED); // me is running: deliverTo skips it
@@ -454,7 +456,7 @@ public final class CancelScopeTree {
      * unchanged.
      */
     public static Throwable interruptAsCancelled(Scheduler loop, TaskImpl<?> t, Throwable e) {
-        if (!t.interruptedByCancel || e == null) {
+        if (!t.interruptedByCancel() || e == null) {
             return e;
         }
         Throwable ie = interruptCause(e);
@@ -465,7 +467,7 @@ public final class CancelScopeTree {
         if (by == null) {
             return e;
         }
-        t.interruptedByCancel = false;
+        t.interruptedByCancel(false);
         Cancelled c = newCancelled(by);
         c.initCause(ie);
         return c;

@@ -2,6 +2,7 @@ package dev.simloop.internal;
 
 import dev.simloop.CancelReason;
 import dev.simloop.Cancelled;
+import dev.simloop.ThrowingRunnable;
 import dev.simloop.ThrowingSupplier;
 import java.util.ArrayList;
 import java.util.List;
@@ -196,6 +197,21 @@ public final class GroupImpl implements WaitTarget {
 
     /** Spawns a child; see {@link Scheduler#spawnTask}. */
     public <T> TaskImpl<T> spawn(String name, ThrowingSupplier<T> fn, StartState start, String call) {
+        return spawnBody(name, fn, start, call);
+    }
+
+    /**
+     * Spawns a child with no value, whose body is {@code fn} itself (no wrapper: a parked task
+     * keeps none, and its stack has no wrapper's frame; issue 15).
+     *
+     * @param fn the body; not also a {@link ThrowingSupplier} (the task would call its {@code get}:
+     *     wrap such a body in a supplier)
+     */
+    public TaskImpl<Void> spawn(String name, ThrowingRunnable fn, String call) {
+        return spawnBody(name, fn, null, call);
+    }
+
+    private <T> TaskImpl<T> spawnBody(String name, Object fn, StartState start, String call) {
         callerOnThisLoop(call);
         if (closed) {
             throw new IllegalStateException(call + ": the task group has finished (its body and all its tasks "
@@ -215,10 +231,8 @@ public final class GroupImpl implements WaitTarget {
                     + "are done), so it cannot take the thread as a task; start threads only while the group's body "
                     + "runs or while it waits for its tasks, or use the factory of a group that is still open");
         }
-        return loop.addTask(this, name, () -> {
-            body.run();
-            return null;
-        }, null, thread);
+        ThrowingRunnable run = body::run;
+        return loop.addTask(this, name, run, null, thread);
     }
 
     /** Cancels the body and every current and future child. */
@@ -245,14 +259,15 @@ public final class GroupImpl implements WaitTarget {
     }
 
     void childFinished(TaskImpl<?> t) {
-        boolean ignorable = t.failure == null || (t.cancelled && !t.strayCancel);
+        Throwable failure = t.failure();
+        boolean ignorable = failure == null || (t.cancelled && !t.strayCancel());
         if (!ignorable) {
             if (rules == null || rules.bubbles(t)) {
-                fail(t.failure);
+                fail(failure);
             } else {
                 rules.keep(t);
             }
-        } else if (t.failure != null) {
+        } else if (failure != null) {
             CancelScopeTree.Node by = CancelScopeTree.visibleCancel(loop, scope);
             if (by != null && by != scope) {
                 childCancelledFromOutside = true;

@@ -96,7 +96,7 @@ public final class GroupRules {
     public List<Throwable> failures() {
         List<Throwable> out = new ArrayList<>(kept.size());
         for (TaskImpl<?> t : kept) {
-            out.add(t.failure);
+            out.add(t.failure());
         }
         return out;
     }
@@ -164,7 +164,7 @@ public final class GroupRules {
                 continue;
             }
             try {
-                handler.handle(t, t.failure);
+                handler.handle(t, t.failure());
             } catch (RuntimeException | Error e) {
                 if (thrown == null) {
                     thrown = new ArrayList<>(1);

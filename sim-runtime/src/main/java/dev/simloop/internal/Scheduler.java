@@ -225,7 +225,7 @@ public final class Scheduler {
                 Signals.unregister(this);
             }
         }
-        return new RunOutcome(rootTask.value, endOfRunFailure(), stepsTaken, clock.now(), chooser.choices.toArray(),
+        return new RunOutcome(rootTask.value(), endOfRunFailure(), stepsTaken, clock.now(), chooser.choices.toArray(),
                 chooser.preemptions, digest, observers.trace());
     }
 
@@ -239,7 +239,7 @@ public final class Scheduler {
                         + Nanos.format(clock.now()) + "): ", e);
             }
         }
-        Throwable failure = abortFailure != null ? abortFailure : rootTask.failure;
+        Throwable failure = abortFailure != null ? abortFailure : rootTask.failure();
         if (determinismCheck != null) {
             failure = determinismCheck.failureAtEnd(stepsTaken, digest, failure);
         }
@@ -478,10 +478,10 @@ public final class Scheduler {
 
     /**
      * Creates and starts a task in {@code group} (null only for the root task), named {@code name}
-     * (null: {@code task-<id>}), running {@code body}; {@code start}: the handshake of
+     * (null: {@code task-<id>}), running {@code body} (see {@link TaskImpl#runBody}); {@code start}: the handshake of
      * {@code TaskGroup.start}, or null. It runs up to its first checkpoint even in a cancelled group.
      */
-    public <T> TaskImpl<T> spawnTask(GroupImpl group, String name, ThrowingSupplier<T> body, StartState start,
+    public <T> TaskImpl<T> spawnTask(GroupImpl group, String name, Object body, StartState start,
             String call) {
         TaskImpl<T> t = addTask(group, name, body, start, null);
         TaskThreads.start(t.thread);
@@ -489,7 +489,7 @@ public final class Scheduler {
     }
 
     /** As {@link #spawnTask}, not started; {@code adopted}: its thread, made elsewhere (ThreadTasks), or null. */
-    <T> TaskImpl<T> addTask(GroupImpl group, String name, ThrowingSupplier<T> body, StartState start, Thread adopted) {
+    <T> TaskImpl<T> addTask(GroupImpl group, String name, Object body, StartState start, Thread adopted) {
         if (killing) {
             throw new TaskAbandoned("the run has ended");
         }
@@ -569,17 +569,19 @@ public final class Scheduler {
         if (tracksObjects) {
             picker.touched(primitive);
         }
-        return parkUntilWoken(me);
-    }
-
-    /** The park of {@link #block}; only {@code me} is live across it (each live value is a slot in every parked stack). */
-    private static int parkUntilWoken(TaskImpl<?> me) {
+        // Parks here, only me live across: every frame and live value is kept in each parked stack
+        // (issue 15); Thread.interrupted() only when set (its lock's code widened the frame).
         while (me.wake == TaskImpl.WAKE_NONE) {
             LockSupport.park(me.blockedOn);
-            if (Thread.interrupted() && me.wake == TaskImpl.WAKE_NONE) {
+            if (Thread.currentThread().isInterrupted() && Thread.interrupted() && me.wake == TaskImpl.WAKE_NONE) {
                 CancelScopeTree.interruptedWhileBlocked(me.loop, me);
             }
         }
+        return woken(me);
+    }
+
+    /** After {@link #block}'s park: what ended the wait, raised when it was the run's end or a cancel. */
+    private static int woken(TaskImpl<?> me) {
         int w = me.wake;
         if (w == TaskImpl.WAKE_KILLED) {
             throw new TaskAbandoned("the run has ended");
@@ -625,7 +627,7 @@ public final class Scheduler {
         if (tracksObjects && running != null) {
             picker.touched(t.lastObject); // the waker operated on what t waited on (set by block)
         }
-        t.wake = reason;
+        t.wake = (byte) reason;
         t.blockedOn = null;
         t.abortable = null;
         if (t.foreignContinuation() != null) {

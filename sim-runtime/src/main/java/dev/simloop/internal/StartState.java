@@ -41,10 +41,10 @@ public final class StartState implements Abortable, WaitTarget {
 
     void childEndedBeforeStarted(Scheduler loop, TaskImpl<?> t) {
         endedEarly = true;
-        if (t.cancelled && !t.strayCancel) {
+        if (t.cancelled && !t.strayCancel()) {
             earlyFailure = new TaskCancelledException(t.name(), "task '" + t.name() + "' was cancelled before it called started()");
-        } else if (t.failure != null) {
-            earlyFailure = t.failure;
+        } else if (t.failure() != null) {
+            earlyFailure = t.failure();
         } else {
             earlyFailure = new IllegalStateException("task '" + t.name() + "' finished without calling "
                     + "TaskStatus.started(); " + call + " waits for that call");

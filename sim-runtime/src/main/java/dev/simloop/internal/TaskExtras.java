@@ -26,6 +26,14 @@ final class TaskExtras {
     int priority;
     /** The tasks joining this one; made by the first join that waits. */
     WaitQueue joiners;
+    /** The handshake of {@code TaskGroup.start}, for a task it spawned. */
+    StartState start;
+    /** Interrupted once while its aborted run unwinds. */
+    boolean killInterrupted;
+    /** Ended with a Cancelled that no cancelled scope explains. */
+    boolean strayCancel;
+    /** A cancel interrupted the task's thread while it was parked in java.util.concurrent. */
+    boolean interruptedByCancel;
     /** The timer of the task's sleeps; made at the first. */
     TaskImpl<?>.SleepTimer sleepTimer;
 }

@@ -1,6 +1,7 @@
 package dev.simloop.internal;
 
 import dev.simloop.Task;
+import dev.simloop.ThrowingRunnable;
 import dev.simloop.ThrowingSupplier;
 import java.util.List;
 import dev.simloop.TaskCancelledException;
@@ -56,18 +57,15 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     final int id;
     private final String name;
     final GroupImpl group;
-    private final ThrowingSupplier<T> body;
-    final Thread thread;
     /**
-     * The task's own scope (Task.cancel() cancels it; its parent is the group's scope), made when
-     * first needed ({@link CancelScopeTree#rootOf}); until then null, and the task itself stands
-     * among its parent scope's children (the links it inherits from {@link CancelScopeTree.Entry}).
+     * What the task runs: a {@link ThrowingSupplier}, or a {@link ThrowingRunnable} that is not one
+     * (the task's value is then null); null once the task has started, so a parked task keeps no
+     * reference to it (the running code holds what it uses).
      */
-    CancelScopeTree.Node root;
+    private Object body;
+    final Thread thread;
     /** The innermost open scope of this task (its parent scope while it has none of its own); cancellation checks walk up from here. */
     CancelScopeTree.Node innermost;
-    /** Non-null when spawned by TaskGroup.start and until started() or the end. */
-    final StartState start;
 
     // ---- scheduler state (driver thread only; see the state table above)
     /**
@@ -87,8 +85,8 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     Object blockedOn;
     /** How a cancel ends the wait while BLOCKED; null otherwise. */
     Abortable abortable;
-    /** Why a BLOCKED task was woken: WAKE_NONE while it still waits. */
-    int wake;
+    /** Why a BLOCKED task was woken: WAKE_NONE while it still waits (a byte: a parked task's bytes, issue 15). */
+    byte wake;
     TaskImpl<?> livePrev;
     TaskImpl<?> liveNext;
 
@@ -116,19 +114,20 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
 
     // ---- outcome
     boolean done;
-    T value;
-    Throwable failure;
+    /** The value, or (when {@link #failed}) the failure, of a finished task: one field, a parked task's bytes (issue 15). */
+    private Object outcome;
+    private boolean failed;
     boolean cancelled;
-    /** Ended with a Cancelled that no cancelled scope explains: reported as a failure. */
-    boolean strayCancel;
-    /** A cancel interrupted the task's thread while it was parked in java.util.concurrent. */
-    boolean interruptedByCancel;
-    /** Interrupted once while its aborted run unwinds (see Scheduler.killAll). */
-    boolean killInterrupted;
     /** Someone joined the task after it finished (so a failure that did not bubble was seen). */
     boolean joined;
-    /** What few tasks need (outside waits, steering, sleeps, priorities, joins that wait); made at first use. */
+    /** What few tasks need (outside waits, steering, sleeps, priorities, joins that wait, start handshakes, rare marks); made at first use. */
     private TaskExtras extras;
+    /**
+     * The task's own scope (Task.cancel() cancels it; its parent is the group's scope), made when
+     * first needed ({@link CancelScopeTree#rootOf}); until then null, and the task itself stands
+     * among its parent scope's children (the links it inherits from {@link CancelScopeTree.Entry}).
+     */
+    private CancelScopeTree.Node root;
 
     TaskImpl(Scheduler loop, int id, String name, GroupImpl group, ThrowingSupplier<T> body,
             CancelScopeTree.Node parentScope, StartState start) {
@@ -140,14 +139,16 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
      *     {@link ThreadTasks}: its scheduler hands continuations to {@link #submit}, its body calls
      *     {@link #runBody}); null to create the task's own thread
      */
-    TaskImpl(Scheduler loop, int id, String name, GroupImpl group, ThrowingSupplier<T> body,
+    TaskImpl(Scheduler loop, int id, String name, GroupImpl group, Object body,
             CancelScopeTree.Node parentScope, StartState start, Thread adopted) {
         this.loop = loop;
         this.id = id;
         this.name = name;
         this.group = group;
         this.body = body;
-        this.start = start;
+        if (start != null) {
+            extras().start = start;
+        }
         CancelScopeTree.place(this, parentScope);
         if (adopted != null) {
             this.thread = adopted;
@@ -185,6 +186,31 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             x = extras = new TaskExtras();
         }
         return x;
+    }
+
+    /** @return the task's own scope, or null until it needs one (see {@link #root the field}) */
+    CancelScopeTree.Node root() {
+        return root;
+    }
+
+    void root(CancelScopeTree.Node scope) {
+        root = scope;
+    }
+
+    /** @return the handshake of {@code TaskGroup.start} that spawned the task, or null */
+    StartState start() {
+        return extras == null ? null : extras.start;
+    }
+
+    /** @return whether the task was interrupted once while its aborted run unwinds (see {@link Teardown}) */
+    boolean killInterrupted() {
+        return extras != null && extras.killInterrupted;
+    }
+
+    void killInterrupted(boolean yes) {
+        if (yes || extras != null) {
+            extras().killInterrupted = yes;
+        }
     }
 
     /** @return the timer of this task's sleeps (made on first use) */
@@ -282,10 +308,13 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         extras().priorityMark = epoch;
     }
 
+    @SuppressWarnings("unchecked") // a supplier body is the spawn's ThrowingSupplier<T>
     void runBody() {
         if (loop.simulated) {
             ThreadGuard.arm();
         }
+        Object b = body;
+        body = null;
         T v = null;
         Throwable f = null;
         try {
@@ -293,7 +322,11 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             // aborted run): user code must not start then
             Current.task("a task's start");
             Interrupts.raisePending(this); // thrown in before it ever ran
-            v = body.get();
+            if (b instanceof ThrowingSupplier<?> s) {
+                v = (T) s.get();
+            } else {
+                ((ThrowingRunnable) b).run();
+            }
         } catch (Throwable e) {
             f = explainHumongousStack(e);
         }
@@ -315,16 +348,18 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         f = CancelScopeTree.interruptAsCancelled(loop, this, f);
         if (f instanceof dev.simloop.Cancelled) {
             cancelled = true;
+            CancelScopeTree.Node root = root();
             if (root != null && CancelScopeTree.catches(root)) {
                 root.cancelledCaught = true;
             } else if (CancelScopeTree.visibleCancel(loop, root != null ? root : innermost) == null) {
-                strayCancel = true; // a Cancelled no scope of ours raised: report it as a failure
+                extras().strayCancel = true; // a Cancelled no scope of ours raised: report it as a failure
             }
         }
-        value = v;
-        failure = wrapChecked(name, f);
+        Throwable failure = wrapChecked(name, f);
+        failed = failure != null;
+        outcome = failed ? failure : v;
         if (loop.tracing()) {
-            loop.traceEvent(this, failure == null || (cancelled && !strayCancel) ? Trace.Kind.FINISH : Trace.Kind.FAIL,
+            loop.traceEvent(this, failure == null || (cancelled && !strayCancel()) ? Trace.Kind.FINISH : Trace.Kind.FAIL,
                     cancelled ? "cancelled" : failure == null ? "" : String.valueOf(failure));
         }
         done = true;
@@ -334,6 +369,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         if (joiners != null) {
             joiners.unparkAll();
         }
+        StartState start = start();
         if (start != null && !start.started) {
             start.childEndedBeforeStarted(loop, this);
         } else if (group != null) {
@@ -460,16 +496,16 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
 
     /** The value, or the failure thrown, of a finished task. */
     T outcome() {
-        if (cancelled && !strayCancel) {
+        if (cancelled && !strayCancel()) {
             throw new TaskCancelledException(name, "task '" + name + "' was cancelled");
         }
-        if (failure instanceof RuntimeException e) {
+        if (outcome instanceof RuntimeException e && failed) {
             throw e;
         }
-        if (failure instanceof Error e) {
+        if (outcome instanceof Error e && failed) {
             throw e;
         }
-        return value;
+        return value();
     }
 
     @Override
@@ -545,7 +581,29 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
 
     /** @return the failure of a finished task, or null */
     public Throwable failure() {
-        return failure;
+        return failed ? (Throwable) outcome : null;
+    }
+
+    /** @return the value of a task that finished without a failure, or null */
+    @SuppressWarnings("unchecked") // finish stored a T when it did not fail
+    T value() {
+        return failed ? null : (T) outcome;
+    }
+
+    /** @return whether the task ended with a {@code Cancelled} that no cancelled scope explains (reported as a failure) */
+    boolean strayCancel() {
+        return extras != null && extras.strayCancel;
+    }
+
+    /** @return whether a cancel interrupted the task's thread while it was parked in java.util.concurrent */
+    boolean interruptedByCancel() {
+        return extras != null && extras.interruptedByCancel;
+    }
+
+    void interruptedByCancel(boolean yes) {
+        if (yes || extras != null) {
+            extras().interruptedByCancel = yes;
+        }
     }
 
     /** A task joining this one waits for it to finish. */

@@ -38,10 +38,10 @@ final class Teardown {
             }
             TaskImpl<?> t = ready.removeAt(0);
             loop.runUnwindingStep(t);
-            if (!t.done && !t.inReady && t.blockedOn == null && t.foreignContinuation() == null && !t.killInterrupted) {
+            if (!t.done && !t.inReady && t.blockedOn == null && t.foreignContinuation() == null && !t.killInterrupted()) {
                 // it parked in java.util.concurrent while unwinding (e.g. in a finally): end that wait too,
                 // once: a wait that ignores interrupts (ReentrantLock.lock) would otherwise spin here
-                t.killInterrupted = true;
+                t.killInterrupted(true);
                 t.thread.interrupt();
             }
         }

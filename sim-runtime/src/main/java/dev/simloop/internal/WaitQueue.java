@@ -75,7 +75,14 @@ public final class WaitQueue implements Abortable {
      * @throws dev.simloop.Cancelled when a cancel ended the wait (the task is no longer queued)
      */
     public Object park(TaskImpl<?> me, Object target) {
-        return park(me, target, null, this);
+        // Each variant parks itself rather than through a shared method: every frame between the
+        // user's wait and the JDK's yield is kept in each parked stack (issue 15).
+        link(me, null);
+        try {
+            return reply(me, me.loop.block(me, target, this));
+        } finally {
+            leave(me);
+        }
     }
 
     /**
@@ -88,7 +95,12 @@ public final class WaitQueue implements Abortable {
      * @return the unparker's reply, or {@link #NOT_UNPARKED}
      */
     public Object park(TaskImpl<?> me, Object target, Object carried) {
-        return park(me, target, carried, this);
+        link(me, carried);
+        try {
+            return reply(me, me.loop.block(me, target, this));
+        } finally {
+            leave(me);
+        }
     }
 
     /**
@@ -101,21 +113,25 @@ public final class WaitQueue implements Abortable {
      * @return the unparker's reply
      */
     public Object parkUncancellably(TaskImpl<?> me, Object target) {
-        return park(me, target, null, UNABORTABLE);
+        link(me, null);
+        try {
+            return reply(me, me.loop.block(me, target, UNABORTABLE));
+        } finally {
+            leave(me);
+        }
     }
 
-    private Object park(TaskImpl<?> me, Object target, Object carried, Abortable abortable) {
-        link(me);
-        me.waitPayload = carried;
-        try {
-            int w = me.loop.block(me, target, abortable);
-            return w == TaskImpl.WAKE_NORMAL ? me.waitPayload : NOT_UNPARKED;
-        } finally {
-            me.waitPayload = null;
-            WaitQueue q = me.waitQueue; // this queue or none (read from me: nothing else stays live across the park)
-            if (q != null) {
-                q.unlink(me); // woken without an unpark (a shielded cancel): leave no entry behind
-            }
+    /** @return what {@link #park} returns after a wake-up {@code w}: the unparker's reply, or {@link #NOT_UNPARKED} */
+    private static Object reply(TaskImpl<?> me, int w) {
+        return w == TaskImpl.WAKE_NORMAL ? me.waitPayload : NOT_UNPARKED;
+    }
+
+    /** The end of a park, however it ended: nothing carried, and no entry left behind (a shielded cancel woke it). */
+    private static void leave(TaskImpl<?> me) {
+        me.waitPayload = null;
+        WaitQueue q = me.waitQueue; // the parking queue or none (read from me: nothing else stays live across the park)
+        if (q != null) {
+            q.unlink(me);
         }
     }
 
@@ -203,11 +219,12 @@ public final class WaitQueue implements Abortable {
         }
     }
 
-    private void link(TaskImpl<?> t) {
+    private void link(TaskImpl<?> t, Object carried) {
         if (t.waitQueue != null) {
             throw new IllegalStateException("task '" + t.name() + "' is already waiting in a queue");
         }
         t.waitQueue = this;
+        t.waitPayload = carried;
         t.waitPrev = tail;
         t.waitNext = null;
         if (tail == null) {

@@ -10,6 +10,8 @@ import dev.simloop.Simulation;
 import dev.simloop.Strategy;
 import dev.simloop.Task;
 import dev.simloop.TaskGroup;
+import dev.simloop.ThrowingRunnable;
+import dev.simloop.ThrowingSupplier;
 import dev.simloop.sync.Event;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * {@code ParkedTasks}): a simulated task parked on an {@link Event} has no inheritable thread-local
  * map on its thread (the thread guard's is lent for steps only, {@link GuardMap}) and no
  * {@link TaskExtras} and no cancel scope of its own; a task that sleeps, that gave an inheritable
- * thread-local a value, or that opened a scope, has what that needs. Thread names stay
+ * thread-local a value, or that opened a scope, has what that needs; a started task keeps no
+ * reference to its body (the running code holds what it uses). Thread names stay
  * {@code task-N}, and a cancel reaches tasks in spawn order whether they have a scope or not.
  */
 class ParkedTaskFootprintTest {
@@ -35,8 +38,8 @@ class ParkedTaskFootprintTest {
         return h.get(t);
     }
 
-    private static Object extras(Task<?> t) throws ReflectiveOperationException {
-        var f = TaskImpl.class.getDeclaredField("extras");
+    private static Object field(Task<?> t, String name) throws ReflectiveOperationException {
+        var f = TaskImpl.class.getDeclaredField(name);
         f.setAccessible(true);
         return f.get(t);
     }
@@ -60,8 +63,8 @@ class ParkedTaskFootprintTest {
             Loop.sleep(Duration.ofMillis(20)); // all three are parked on e now (timers fire in deadline order)
             for (Task<?> t : tasks) {
                 out.add(t.name() + " thread " + ((TaskImpl<?>) t).thread.getName() + ": map "
-                        + (inheritableMap(((TaskImpl<?>) t).thread) != null) + ", extras " + (extras(t) != null)
-                        + ", scope " + (((TaskImpl<?>) t).root != null));
+                        + (inheritableMap(((TaskImpl<?>) t).thread) != null) + ", extras " + (field(t, "extras") != null) + ", body " + (field(t, "body") != null)
+                        + ", scope " + (((TaskImpl<?>) t).root() != null));
             }
             e.set();
             return null;
@@ -75,17 +78,80 @@ class ParkedTaskFootprintTest {
                 .run(ParkedTaskFootprintTest::parkedState);
         assertThat(r.failure()).isNull();
         assertThat(r.value()).containsExactly(
-                "task-1 thread task-1: map false, extras false, scope false",
-                "task-2 thread task-2: map false, extras true, scope false",
-                "task-3 thread task-3: map true, extras false, scope false");
+                "task-1 thread task-1: map false, extras false, body false, scope false",
+                "task-2 thread task-2: map false, extras true, body false, scope false",
+                "task-3 thread task-3: map true, extras false, body false, scope false");
     }
 
     @Test
     void inARealLoopNoTaskGetsAGuardMapAtAll() {
         assertThat(Loop.run(ParkedTaskFootprintTest::parkedState)).containsExactly(
-                "task-1 thread task-1: map false, extras false, scope false",
-                "task-2 thread task-2: map false, extras true, scope false",
-                "task-3 thread task-3: map true, extras false, scope false");
+                "task-1 thread task-1: map false, extras false, body false, scope false",
+                "task-2 thread task-2: map false, extras true, body false, scope false",
+                "task-3 thread task-3: map true, extras false, body false, scope false");
+    }
+
+    private static void waitOn(Event e) {
+        e.await();
+    }
+
+    /**
+     * Every frame between the user's wait and the JDK's park is copied into each parked stack: the
+     * wait path has no frames beyond the primitive, its queue and the scheduler's block, and a
+     * runnable body runs right above the task's own entry (no wrapper).
+     */
+    @Test
+    void aParkedTasksStackHasOnlyTheWaitsOwnFramesBetweenTheUserAndTheJdk() {
+        SimResult<List<String>> r = Simulation.builder().seed(5).strategy(Strategy.fifo()).run(() -> {
+            Event e = new Event();
+            return TaskGroup.with(g -> {
+                Task<Void> t = g.spawn(() -> waitOn(e));
+                Loop.checkpoint(); // it parks on e
+                List<String> frames = new ArrayList<>();
+                for (StackTraceElement f : Frames.stackOf((TaskImpl<?>) t)) {
+                    if (f.getClassName().startsWith("dev.simloop.") && !f.getMethodName().startsWith("lambda$")) {
+                        frames.add(f.getClassName().substring("dev.simloop.".length()) + "." + f.getMethodName());
+                    } else if (f.getClassName().equals("java.util.concurrent.locks.LockSupport") && frames.isEmpty()) {
+                        frames.add("LockSupport." + f.getMethodName());
+                    }
+                }
+                e.set();
+                return frames;
+            });
+        });
+        assertThat(r.failure()).isNull();
+        assertThat(r.value()).containsExactly("LockSupport.park", "internal.Scheduler.block", "internal.WaitQueue.park",
+                "sync.Event.await", "internal.ParkedTaskFootprintTest.waitOn", "internal.TaskImpl.runBody",
+                "internal.TaskImpl$Route.run");
+    }
+
+    /** A body that is both kinds: spawned as a runnable, its {@code run} is what runs, and the task's value is null. */
+    private static final class Both implements ThrowingRunnable, ThrowingSupplier<String> {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public void run() {
+            calls.add("run");
+        }
+
+        @Override
+        public String get() {
+            calls.add("get");
+            return "from get";
+        }
+    }
+
+    @Test
+    void aRunnableBodyThatIsAlsoASupplierRunsAsTheRunnableItWasSpawnedAs() {
+        SimResult<String> r = Simulation.builder().seed(1).strategy(Strategy.fifo()).run(() -> TaskGroup.with(g -> {
+            Both asRunnable = new Both();
+            Both asSupplier = new Both();
+            Task<Void> a = g.spawn((ThrowingRunnable) asRunnable);
+            Task<String> b = g.spawn((ThrowingSupplier<String>) asSupplier);
+            return a.join() + " " + asRunnable.calls + ", " + b.join() + " " + asSupplier.calls;
+        }));
+        assertThat(r.failure()).isNull();
+        assertThat(r.value()).isEqualTo("null [run], from get [get]");
     }
 
     /** Parks until cancelled, then records its name. */
@@ -116,9 +182,9 @@ class ParkedTaskFootprintTest {
                 Task<?> cancelledAlone = g.spawn(() -> parkUntilCancelled(never, order, "cancelled-alone"));
                 g.spawn(() -> parkUntilCancelled(never, order, "bare-2"));
                 Loop.checkpoint(); // three park, one yields
-                scopes.add("before cancel: " + (((TaskImpl<?>) cancelledAlone).root != null));
+                scopes.add("before cancel: " + (((TaskImpl<?>) cancelledAlone).root() != null));
                 cancelledAlone.cancel();
-                scopes.add("after cancel: " + (((TaskImpl<?>) cancelledAlone).root != null));
+                scopes.add("after cancel: " + (((TaskImpl<?>) cancelledAlone).root() != null));
                 Loop.checkpoint(); // it ends first; the fourth parks in its scope
                 g.cancel();
                 return null;
