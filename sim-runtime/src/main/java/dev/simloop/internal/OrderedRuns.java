@@ -89,7 +89,7 @@ public final class OrderedRuns<J, R> {
     private final Predicate<R> mayStop;
     private final Sink<J, R> sink;
     private final BooleanSupplier stopHandOut;
-    /** Each worker's jobs, by worker number. */
+    /** Each worker's jobs, by worker number (null until the worker starts). Guarded by this. */
     private final Lane[] lanes;
 
     // ---- guarded by this
@@ -155,9 +155,6 @@ public final class OrderedRuns<J, R> {
         this.doneJobs = new Object[WINDOW_PER_WORKER * workers];
         this.doneResults = new Object[WINDOW_PER_WORKER * workers];
         this.lanes = new Lane[workers];
-        for (int w = 0; w < workers; w++) {
-            lanes[w] = new Lane();
-        }
         this.failures = new ArrayList<>(java.util.Collections.nCopies(workers, null));
     }
 
@@ -165,8 +162,8 @@ public final class OrderedRuns<J, R> {
     public List<Callable<Void>> workers() {
         List<Callable<Void>> bodies = new ArrayList<>(workers);
         for (int w = 0; w < workers; w++) {
-            Lane lane = lanes[w];
-            bodies.add(() -> work(lane));
+            int worker = w;
+            bodies.add(() -> work(worker));
         }
         return bodies;
     }
@@ -198,7 +195,13 @@ public final class OrderedRuns<J, R> {
         return ending;
     }
 
-    private Void work(Lane lane) {
+    private Void work(int worker) {
+        // Made on the worker's own thread, so in its own allocation buffer: the lanes of two workers
+        // side by side would share cache lines that each writes at every job.
+        Lane lane = new Lane();
+        synchronized (this) {
+            lanes[worker] = lane;
+        }
         for (takeChunk(lane); lane.size > 0; handInAndTake(lane)) {
             runChunk(lane);
         }
@@ -355,7 +358,7 @@ public final class OrderedRuns<J, R> {
         long firstSeq = Long.MAX_VALUE;
         for (int w = 0; w < workers; w++) {
             Lane lane = lanes[w];
-            int running = lane.running;
+            int running = lane == null ? -1 : lane.running;
             if (running >= 0 && failures.get(w) != null && lane.firstSeq + running < firstSeq) {
                 job = lane.jobs[running];
                 failure = failures.get(w);
