@@ -208,7 +208,10 @@ public final class OrderedRuns<J, R> {
         return null;
     }
 
-    /** Runs the lane's jobs in order, until one must be committed at once or the exploration ends. */
+    /**
+     * Runs the lane's jobs in order until the exploration ends; a result the sink may stop at is
+     * handed in before the next job runs, so that a stop it causes is seen.
+     */
     private void runChunk(Lane lane) {
         for (int i = 0; i < lane.size && (i == 0 || goesOn()); i++) {
             lane.running = i;
