@@ -124,7 +124,7 @@ public final class Report {
         try {
             figs.putAll(runJmh(full, include, AGENT_BENCH + "|" + LONG_BENCH, JVM_FLAGS, false));
         } catch (org.openjdk.jmh.runner.NoBenchmarksException e) {
-            // only=ParallelExplorationBench: nothing but the long run below
+            // only=ParallelExplorationBench or only=AgentSleepBench: nothing but their own runs
         }
         if (java.util.regex.Pattern.compile(include).matcher("dev.simloop.bench." + LONG_BENCH + ".twoThreads").find()) {
             figs.putAll(runJmh(full, LONG_BENCH, null, JVM_FLAGS, true));
@@ -294,11 +294,7 @@ public final class Report {
         boolean jmhOnly = List.of(args).contains("jmh-only") || only != null;
         long t0 = System.nanoTime();
         Map<String, Figure> figs = new HashMap<>();
-        try {
-            figs.putAll(only == null ? runJmh(full) : runJmh(full, only));
-        } catch (org.openjdk.jmh.runner.NoBenchmarksException e) {
-            // only=AgentSleepBench: nothing but the agent's run below
-        }
+        figs.putAll(only == null ? runJmh(full) : runJmh(full, only));
         if (only == null || java.util.regex.Pattern.compile(only).matcher(AGENT_BENCH + ".threadSleepHour").find()) {
             figs.putAll(runAgentJmh(full));
         }

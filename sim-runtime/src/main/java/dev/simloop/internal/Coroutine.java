@@ -3,7 +3,6 @@ package dev.simloop.internal;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.Method;
 
 /**
  * A body that suspends itself and is resumed by whoever drives it, on the driver's own thread: the
@@ -38,9 +37,7 @@ public final class Coroutine {
         MethodHandle isDone = null;
         RuntimeException problem = null;
         try {
-            Method export = Module.class.getDeclaredMethod("implAddExports", String.class, Module.class);
-            export.setAccessible(true);
-            export.invoke(Object.class.getModule(), "jdk.internal.vm", Coroutine.class.getModule());
+            VirtualThreads.exportToRuntime("jdk.internal.vm");
             Class<?> scope = Class.forName("jdk.internal.vm.ContinuationScope");
             Class<?> cont = Class.forName("jdk.internal.vm.Continuation");
             MethodHandles.Lookup l = MethodHandles.lookup();

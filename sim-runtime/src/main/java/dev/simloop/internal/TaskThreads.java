@@ -43,11 +43,7 @@ final class TaskThreads {
         NEW_VIRTUAL = make;
         Object container = null;
         try {
-            java.lang.reflect.Method export = Module.class.getDeclaredMethod("implAddExports", String.class, Module.class);
-            export.setAccessible(true);
-            Module mine = TaskThreads.class.getModule();
-            export.invoke(Object.class.getModule(), "jdk.internal.vm", mine);
-            export.invoke(Object.class.getModule(), "jdk.internal.access", mine);
+            VirtualThreads.exportToRuntime("jdk.internal.vm", "jdk.internal.access");
             // TaskContainer is loaded only now that both packages are exported to us: its superclass is
             // in one, and it starts threads through the other. Plain calls from here on: a method handle
             // per call would spin classes on a fresh JVM's first spawn (issue 15, the first simulation).
