@@ -37,7 +37,7 @@ public final class Coroutine {
         MethodHandle isDone = null;
         RuntimeException problem = null;
         try {
-            VirtualThreads.exportToRuntime("jdk.internal.vm");
+            JdkExports.toRuntime("jdk.internal.vm");
             Class<?> scope = Class.forName("jdk.internal.vm.ContinuationScope");
             Class<?> cont = Class.forName("jdk.internal.vm.Continuation");
             MethodHandles.Lookup l = MethodHandles.lookup();

@@ -14,8 +14,8 @@ final class Observers {
     /**
      * Whether the logger has been asked: once per run, at the run's first event (on the driver,
      * before anything of the run is logged). Not when the loop is built: in a fresh JVM the first
-     * question starts the JDK's logging, which the {@link WarmUp} has begun beside the caller, and
-     * the caller can build and hand over its run meanwhile (issue 15).
+     * question loads what answers it, which the {@link WarmUp} has begun beside the caller, and the
+     * caller can build and hand over its run meanwhile (issue 15).
      */
     private boolean logTasksAsked;
 

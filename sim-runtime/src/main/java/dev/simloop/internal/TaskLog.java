@@ -9,19 +9,25 @@ import java.lang.System.Logger.Level;
  * naming the task by its path of task names ({@code main/server/conn-3}). The runtime has no
  * logging dependency: users route the logger with their own {@link System.LoggerFinder}. Whether
  * it is on is read once per run, at its first event (see {@code Observers}), so a run with it off
- * pays one boolean check per event, the same check that tracing costs.
+ * pays one boolean check per event, the same check that tracing costs. In a JVM whose logging is
+ * at the JDK's defaults and has not started, the answer is known without asking the logger
+ * ({@link LoggingAtDefaults}), and the logger is made only when it is asked.
  */
 final class TaskLog {
     /** The logger's name. */
     static final String NAME = "dev.simloop.tasks";
-    private static final Logger LOG = System.getLogger(NAME);
 
     private TaskLog() {
     }
 
+    /** The logger, made when first asked: making it may start the JDK's logging. */
+    private static final class Holder {
+        static final Logger LOG = System.getLogger(NAME);
+    }
+
     /** @return whether lifecycle events are logged (the logger takes DEBUG) */
     static boolean enabled() {
-        return LOG.isLoggable(Level.DEBUG);
+        return !LoggingAtDefaults.debugCertainlyOff() && Holder.LOG.isLoggable(Level.DEBUG);
     }
 
     /** Logs {@code kind} of {@code t}, if it is a lifecycle event; driver thread or the task itself. */
@@ -38,7 +44,7 @@ final class TaskLog {
             default -> null;
         };
         if (what != null) {
-            LOG.log(Level.DEBUG, path(t) + " " + what + (detail.isEmpty() ? "" : ": " + detail));
+            Holder.LOG.log(Level.DEBUG, path(t) + " " + what + (detail.isEmpty() ? "" : ": " + detail));
         }
     }
 

@@ -32,7 +32,9 @@ final class TaskThreads {
     static {
         MethodHandle make = null;
         try {
-            Class<?> vt = Class.forName("java.lang.VirtualThread");
+            // Not initialized here: the WarmUp makes this handle on one thread while the first driver
+            // initializes the JDK's virtual threads on another (the handle's first call initializes it).
+            Class<?> vt = Class.forName("java.lang.VirtualThread", false, null);
             MethodHandles.Lookup l = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
             make = l.findConstructor(vt, MethodType.methodType(void.class, Executor.class, String.class, int.class,
                     Runnable.class)).asType(MethodType.methodType(Thread.class, Executor.class, String.class,
@@ -43,7 +45,7 @@ final class TaskThreads {
         NEW_VIRTUAL = make;
         Object container = null;
         try {
-            VirtualThreads.exportToRuntime("jdk.internal.vm", "jdk.internal.access");
+            JdkExports.toRuntime("jdk.internal.vm", "jdk.internal.access");
             // TaskContainer is loaded only now that both packages are exported to us: its superclass is
             // in one, and it starts threads through the other. Plain calls from here on: a method handle
             // per call would spin classes on a fresh JVM's first spawn (issue 15, the first simulation).

@@ -174,23 +174,6 @@ final class VirtualThreads {
     }
 
     /**
-     * Exports JDK-internal packages of {@code java.base} to the runtime's own module, through
-     * {@code java.lang.Module}'s private {@code implAddExports}, which the one JVM flag ({@link #FLAG})
-     * makes reachable. For the classes that use {@code jdk.internal.vm} ({@link Coroutine},
-     * {@link TaskContainer}) and {@code jdk.internal.access} ({@link TaskContainer}).
-     *
-     * @param packages the packages, such as {@code "jdk.internal.vm"}
-     * @throws ReflectiveOperationException when this JDK has no such method, or java.lang is not open
-     */
-    static void exportToRuntime(String... packages) throws ReflectiveOperationException {
-        java.lang.reflect.Method export = Module.class.getDeclaredMethod("implAddExports", String.class, Module.class);
-        export.setAccessible(true);
-        for (String p : packages) {
-            export.invoke(Object.class.getModule(), p, VirtualThreads.class.getModule());
-        }
-    }
-
-    /**
      * @param m the module this class is in
      * @return what {@code --add-opens java.base/java.lang=} must name so that {@code m} may reach
      *     into {@code java.lang}

@@ -1,24 +1,29 @@
 package dev.simloop.internal;
 
 /**
- * Start-up work taken off the first run's path (issue 15: a fresh JVM's first simulation). Two
- * pieces of a first run are the JDK's own start-up and need nothing from the caller: the virtual
- * thread machinery ({@code java.lang.VirtualThread}'s initialization, and the handles
- * {@link VirtualThreads} makes on it), and the JDK's logging, which every run consults once
- * ({@link TaskLog#enabled()}: the first {@code System.getLogger} of a JVM starts its
- * {@code LoggerFinder}, and {@code java.util.logging} behind it). Together they cost more than the
- * rest of a first run. So when {@code Simulation} or the loop class is first used, the two threads
- * every run needs anyway start at once and do that work first, while the caller goes on with what
- * it must do itself (loading the rest of the runtime, building the run), the way Spring Boot's
- * background pre-initializer does. The caller starts the {@link Watchdog}'s thread, which starts
- * the first driver ({@link Drivers#startEarly}), looks for the simloop agent ({@link VirtualTime})
- * and warms up the logging; the driver initializes the virtual threads and loads the classes a
- * run's tasks need, then waits for its first run. The caller waits only for what is not done when
- * it gets there (the JVM's class initialization lock). None of the classes initialized here has
- * an initializer that waits for another thread or initializes another class of the runtime, so
- * initializing them on three threads at once cannot deadlock. The run still asks the logger itself, once, when it starts, so what is logged, and when,
- * is as it was; a problem met here is left alone, for the caller's own call to meet and report as
- * it always has.
+ * Start-up work taken off the first run's path (issue 15: a fresh JVM's first simulation). Some of
+ * a first run is the JDK's own start-up and needs nothing from the caller: the virtual-thread
+ * machinery ({@code java.lang.VirtualThread}'s initialization, and the handles {@link VirtualThreads}
+ * makes on it), the handle that creates task threads and the container they start in
+ * ({@link TaskThreads}), and the question every run asks the lifecycle logger
+ * ({@link TaskLog#enabled()}, which in a JVM whose logging is untouched is answered by a look at the
+ * JDK's logging defaults, {@link LoggingAtDefaults}, instead of starting {@code java.util.logging}).
+ * So when {@code Simulation} or the loop class is first used, the two threads every run needs
+ * anyway start at once and do that work, while the caller goes on with what it must do itself
+ * (loading the rest of the runtime, building the run), the way Spring Boot's background
+ * pre-initializer does.
+ *
+ * <p>The caller starts the {@link Watchdog}'s thread. That thread starts the first driver
+ * ({@link Drivers#startEarly}), initializes {@link TaskThreads} (without initializing the JDK's
+ * virtual threads), looks for the simloop agent ({@link VirtualTime}) and asks the logger question
+ * once. The driver initializes the virtual threads and loads the classes a run's tasks need, then
+ * waits for its first run. The caller waits only for what is not done when it gets there (the JVM's
+ * class initialization lock). No class initialized here has an initializer that waits for another
+ * thread or initializes a class of the runtime that initializes it in turn ({@link TaskThreads}
+ * initializes {@link JdkExports} and {@link TaskContainer}, which initialize no other), so
+ * initializing them on three threads at once cannot deadlock. The run still asks the logger
+ * question itself, once, when it starts, so what is logged, and when, is as it was; a problem met
+ * here is left alone, for the caller's own call to meet and report as it always has.
  */
 public final class WarmUp {
     private static boolean started;
@@ -36,14 +41,15 @@ public final class WarmUp {
     }
 
     /**
-     * On the watchdog's thread, before its first look: the first driver, the search for the simloop
-     * agent, then the JDK's logging, as the lifecycle logger will ask it.
+     * On the watchdog's thread, before its first look: the first driver, the task threads' handle
+     * and container, the search for the simloop agent, then the lifecycle logger's question.
      */
     static void watchdogFirst() {
         try {
             Drivers.startEarly(); // if it cannot, the first run starts a driver as any run does
+            initialize(TaskThreads.class); // its handle and container, while the driver initializes virtual threads
             VirtualTime.agentPresent(); // looks for the simloop agent, as every loop does when it is built
-            System.getLogger(TaskLog.NAME).isLoggable(System.Logger.Level.DEBUG);
+            TaskLog.enabled(); // as the run will ask: the JDK's logging if it has started, else the look at its defaults
         } catch (Throwable e) {
             // see the class comment
         }
@@ -68,11 +74,15 @@ public final class WarmUp {
                 HeldResource.class, RunOutcome.class,
             };
             for (Class<?> c : runClasses) {
-                Class.forName(c.getName(), true, c.getClassLoader());
+                initialize(c);
             }
         } catch (Throwable e) {
             // see the class comment
         }
+    }
+
+    private static void initialize(Class<?> c) throws ClassNotFoundException {
+        Class.forName(c.getName(), true, c.getClassLoader());
     }
 
     /** The body of the virtual thread {@link #firstDriver} makes and never starts. */
