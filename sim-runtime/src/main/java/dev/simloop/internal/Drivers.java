@@ -35,8 +35,14 @@ public final class Drivers {
     static final long CALLER_SPIN_NANOS = 50_000;
     /** How much of a spin is busy before it turns to {@code Thread.yield()}. */
     static final long BUSY_SPIN_NANOS = 5_000;
-    /** Hand-offs done yield-first after a busy spin missed, before busy spinning is tried again. */
+    /** Hand-offs done yield-first after a slow yield, before busy spinning is tried again. */
     static final int YIELD_FIRST_HAND_OFFS = 256;
+    /**
+     * A {@code Thread.yield()} that takes longer than this gave the core to another thread: a yield
+     * with nothing else to run on its core returns in about 0.6–1 µs here, one that let another thread
+     * run for its turn took 3–5 µs.
+     */
+    static final long SLOW_YIELD_NANOS = 2_500;
     static final long KEEP_ALIVE_SECONDS = 30;
     private static final AtomicInteger COUNT = new AtomicInteger();
     /** Idle drivers, the most recently idle first. A retired driver may linger here; takers skip it. */
@@ -63,9 +69,12 @@ public final class Drivers {
         /** Set while the driver is parked (or about to park) waiting for work: a hand-off must unpark it. */
         private volatile boolean parked;
         /**
-         * How many more hand-offs with this driver wait yield-first (no busy spin): set when a busy
-         * spin missed, which mostly means the caller and the driver share a core, where busy spinning
-         * only keeps the other from running. A hint both sides read and write without order.
+         * How many more hand-offs with this driver wait yield-first (no busy spin): set when a wait's
+         * yield gave the core to another thread, which mostly means the caller and the driver share
+         * a core, where busy spinning only keeps the other from running. Not when a wait merely
+         * outlasted its busy spin: work longer than the spin (a run of a few microseconds) is no sign
+         * of a shared core, and yielding then only adds a system call to every hand-off. A hint both
+         * sides read and write without order.
          */
         private int yieldFirst;
         /** Set on the driver {@link #startEarly} makes: it warms up the virtual-thread machinery before it idles. */
@@ -107,10 +116,10 @@ public final class Drivers {
             for (int i = 1;; i++) {
                 Call<?> c = slot.get();
                 if (c != null) {
-                    learn(this, System.nanoTime() - start, busy);
+                    learn(this, busy);
                     return c;
                 }
-                if (!stillSpinning(i, start, busy, DRIVER_SPIN_NANOS)) {
+                if (!stillSpinning(i, start, busy, DRIVER_SPIN_NANOS, this)) {
                     break;
                 }
             }
@@ -328,11 +337,9 @@ public final class Drivers {
         return d.yieldFirst > 0 ? 0 : BUSY_SPIN_NANOS;
     }
 
-    /** A wait for {@code d}'s hand-off ended after {@code waited} ns, having spun busy for up to {@code busy}. */
-    private static void learn(DriverThread d, long waited, long busy) {
-        if (busy > 0 && waited > busy) {
-            d.yieldFirst = YIELD_FIRST_HAND_OFFS; // the busy spin missed: the other side probably shares our core
-        } else if (busy == 0) {
+    /** A wait for {@code d}'s hand-off ended, having spun busy for up to {@code busy} ns: one yield-first hand-off fewer. */
+    private static void learn(DriverThread d, long busy) {
+        if (busy == 0 && d.yieldFirst > 0) {
             d.yieldFirst--;
         }
     }
@@ -340,20 +347,25 @@ public final class Drivers {
     /**
      * One round of waiting, running, for another thread's hand-off: a busy spin for the first
      * {@code busy} ns, then {@code Thread.yield()}, so that on a machine with more runnable
-     * threads than cores the thread we wait for gets the core.
+     * threads than cores the thread we wait for gets the core. A yield that gave the core away
+     * makes the next hand-offs with {@code d} yield-first.
      *
      * @return false once {@code spinNanos} have passed since {@code start}: park instead
      */
-    private static boolean stillSpinning(int round, long start, long busy, long spinNanos) {
+    private static boolean stillSpinning(int round, long start, long busy, long spinNanos, DriverThread d) {
         if (busy > 0 && (round & 15) != 0) {
             Thread.onSpinWait();
             return true;
         }
-        long waited = System.nanoTime() - start;
+        long now = System.nanoTime();
+        long waited = now - start;
         if (waited < busy) {
             Thread.onSpinWait();
         } else if (waited < spinNanos) {
             Thread.yield();
+            if (System.nanoTime() - now > SLOW_YIELD_NANOS) {
+                d.yieldFirst = YIELD_FIRST_HAND_OFFS; // another thread wanted this core: do not spin busy on it
+            }
         } else {
             return false;
         }
@@ -366,10 +378,10 @@ public final class Drivers {
         for (int i = 1;; i++) {
             Outcome o = call.outcome.get();
             if (o != null && o != CLAIMED) {
-                learn(call.driver, System.nanoTime() - start, busy);
+                learn(call.driver, busy);
                 return o;
             }
-            if (!stillSpinning(i, start, busy, CALLER_SPIN_NANOS)) {
+            if (!stillSpinning(i, start, busy, CALLER_SPIN_NANOS, call.driver)) {
                 break;
             }
         }
