@@ -18,12 +18,21 @@ import java.util.concurrent.StructuredTaskScope;
  * interleaved, and the median reported. No class-data sharing archive of simloop's own (the JDK's
  * default CDS archive is on, as it is for every user).
  *
+ * <p>A child's class path is the program's: the runtime and these benchmark classes, as a user's
+ * {@code java -cp app:simloop-runtime.jar Main} would have, not the report's whole class path
+ * (JMH, JUnit, jqwik, AssertJ). One more row runs the simulation with that whole class path, to
+ * show what unrelated jars cost a first run: a JVM looks in every jar of its class path for a
+ * {@code System.LoggerFinder} before its first logger (or simloop does, to answer the task
+ * logger's question without starting the JDK's logging), which means opening each jar.
+ *
  * <p>{@code main} with no argument measures and prints; with {@code empty}, {@code sts} or
  * {@code simulation} it is the child.
  */
 public final class FirstSimulation {
+    /** The simulation again, with the report's whole class path. */
+    static final String WHOLE_CLASS_PATH = "simulation-whole-class-path";
     /** What a child runs, by name; in the order they are printed. */
-    static final List<String> PROGRAMS = List.of("empty", "sts", "simulation");
+    static final List<String> PROGRAMS = List.of("empty", "sts", "simulation", WHOLE_CLASS_PATH);
 
     private FirstSimulation() {
     }
@@ -63,7 +72,9 @@ public final class FirstSimulation {
         return switch (program) {
             case "empty" -> "empty main";
             case "sts" -> "first StructuredTaskScope fork+join";
-            default -> "first Simulation.run (lost-update kernel)";
+            case "simulation" -> "first Simulation.run (lost-update kernel)";
+            default -> "  same, the report's class path (" + System.getProperty("java.class.path").split(File.pathSeparator).length
+                    + " entries)";
         };
     }
 
@@ -106,9 +117,10 @@ public final class FirstSimulation {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of(Report.JVM_FLAGS));
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        boolean whole = program.equals(WHOLE_CLASS_PATH);
+        cmd.add(whole ? System.getProperty("java.class.path") : programClassPath());
         cmd.add(FirstSimulation.class.getName());
-        cmd.add(program);
+        cmd.add(whole ? "simulation" : program);
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
         String out = new String(p.getInputStream().readAllBytes());
@@ -120,6 +132,13 @@ public final class FirstSimulation {
         double inMain = out.lines().filter(l -> l.startsWith(IN_MAIN)).mapToDouble(
                 l -> Long.parseLong(l.substring(IN_MAIN.length()).strip()) / 1e6).findFirst().orElse(Double.NaN);
         return new Times(ms, inMain);
+    }
+
+    /** @return the program's own class path: where the runtime and these benchmarks were loaded from */
+    static String programClassPath() throws java.net.URISyntaxException {
+        String runtime = Path.of(Simulation.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String program = Path.of(FirstSimulation.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return program.equals(runtime) ? program : program + File.pathSeparator + runtime;
     }
 
     /** @return the first-simulation figures, as the report prints them */

@@ -98,6 +98,15 @@ class BenchmarksSmokeTest {
     void firstSimulationChildRuns() throws Exception {
         FirstSimulation.Times t = FirstSimulation.runChild("simulation");
         assertTrue(t.process() > 0 && t.inMain() > 0 && t.inMain() < t.process(), t.toString());
+        FirstSimulation.Times whole = FirstSimulation.runChild(FirstSimulation.WHOLE_CLASS_PATH);
+        assertTrue(whole.inMain() > 0, whole.toString());
+    }
+
+    @Test
+    void aFirstSimulationChildHasTheProgramsClassPathOnly() throws Exception {
+        // the runtime and the benchmark classes: one entry each (or one, when they share it), not JMH or JUnit
+        String[] entries = FirstSimulation.programClassPath().split(java.io.File.pathSeparator);
+        assertTrue(entries.length <= 2 && String.join(" ", entries).contains("sim-runtime"), String.join(" ", entries));
     }
 
     @Test

@@ -18,10 +18,22 @@ final class JdkExports {
      * @throws ReflectiveOperationException when this JDK has no such method, or java.lang is not open
      */
     static void toRuntime(String... packages) throws ReflectiveOperationException {
-        java.lang.reflect.Method export = Module.class.getDeclaredMethod("implAddExports", String.class, Module.class);
-        export.setAccessible(true);
+        // A method handle, not Method.invoke: core reflection builds its accessor out of several
+        // method handles, each a class spun on a fresh JVM's first run (five, against two).
+        java.lang.invoke.MethodHandle export = java.lang.invoke.MethodHandles
+                .privateLookupIn(Module.class, java.lang.invoke.MethodHandles.lookup())
+                .findVirtual(Module.class, "implAddExports",
+                        java.lang.invoke.MethodType.methodType(void.class, String.class, Module.class));
+        Module base = Object.class.getModule();
+        Module runtime = JdkExports.class.getModule();
         for (String p : packages) {
-            export.invoke(Object.class.getModule(), p, JdkExports.class.getModule());
+            try {
+                export.invokeExact(base, p, runtime);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new ReflectiveOperationException("could not export " + p + " to the runtime", e);
+            }
         }
     }
 }

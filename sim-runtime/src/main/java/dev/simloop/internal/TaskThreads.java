@@ -89,6 +89,29 @@ final class TaskThreads {
     }
 
     /**
+     * Makes one thread and drops it unstarted, for the {@link WarmUp}: the first call links this
+     * class's call of its handle (two classes spun), which the first run's first task would
+     * otherwise wait for on the driver. Waits for the JDK's virtual threads to be initialized.
+     */
+    static void warmUp() {
+        newThread(NoScheduler.INSTANCE, "simloop-warm-up", NoScheduler.INSTANCE);
+    }
+
+    /** The scheduler and body of the thread {@link #warmUp} makes and never starts. */
+    private static final class NoScheduler implements Executor, Runnable {
+        static final NoScheduler INSTANCE = new NoScheduler();
+
+        @Override
+        public void execute(Runnable command) {
+            throw new java.util.concurrent.RejectedExecutionException("the warm-up's thread is never started");
+        }
+
+        @Override
+        public void run() {
+        }
+    }
+
+    /**
      * @return the unstarted thread of a new task, created on the calling thread (a task of its loop,
      *     or the driver), whose JDK scheduler is {@code scheduler}
      */

@@ -22,7 +22,8 @@ final class VirtualThreads {
      */
     static final String FLAG = "--add-opens java.base/java.lang=" + openTarget(VirtualThreads.class.getModule());
 
-    private static final MethodHandle NEW_BUILDER;
+    /** {@code ThreadBuilders.VirtualThreadBuilder(Executor)}, made accessible; null when it is not there or not open. */
+    private static final Constructor<?> BUILDER_CONSTRUCTOR;
     /** {@code Thread.currentCarrierThread()} (package-private in java.lang): the OS thread under a virtual thread. */
     private static final MethodHandle CURRENT_CARRIER;
     private static final RuntimeException UNAVAILABLE;
@@ -53,25 +54,24 @@ final class VirtualThreads {
     private static final int YIELDED;
 
     static {
-        MethodHandle mh = null;
+        Constructor<?> k = null;
         RuntimeException problem = null;
         try {
             Class<?> c = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
-            Constructor<?> k = c.getDeclaredConstructor(Executor.class);
+            k = c.getDeclaredConstructor(Executor.class);
             k.setAccessible(true);
-            mh = MethodHandles.lookup().unreflectConstructor(k)
-                    .asType(MethodType.methodType(Thread.Builder.OfVirtual.class, Executor.class));
         } catch (RuntimeException | ReflectiveOperationException e) {
+            k = null;
             problem = new IllegalStateException(message(e), e);
         }
-        NEW_BUILDER = mh;
+        BUILDER_CONSTRUCTOR = k;
         UNAVAILABLE = problem;
         MethodHandle carrier = null;
         try {
             carrier = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
                     .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
         } catch (RuntimeException | ReflectiveOperationException e) {
-            carrier = null; // java.lang not open: no task can be created either (NEW_BUILDER says why)
+            carrier = null; // java.lang not open: no task can be created either (UNAVAILABLE says why)
         }
         CURRENT_CARRIER = carrier;
         VarHandle state = null;
@@ -200,10 +200,27 @@ final class VirtualThreads {
         }
     }
 
+    /**
+     * The builder's constructor as a method handle, made when first used: most runs never use it
+     * ({@link TaskThreads} makes task threads), and making it spins classes on a fresh JVM.
+     */
+    private static final class Builders {
+        static final MethodHandle NEW_BUILDER = newBuilder();
+
+        private static MethodHandle newBuilder() {
+            try {
+                return MethodHandles.lookup().unreflectConstructor(BUILDER_CONSTRUCTOR)
+                        .asType(MethodType.methodType(Thread.Builder.OfVirtual.class, Executor.class));
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(message(e), e);
+            }
+        }
+    }
+
     static Thread newThread(Executor scheduler, String name, Runnable body) {
         check();
         try {
-            Thread.Builder.OfVirtual b = (Thread.Builder.OfVirtual) NEW_BUILDER.invokeExact(scheduler);
+            Thread.Builder.OfVirtual b = (Thread.Builder.OfVirtual) Builders.NEW_BUILDER.invokeExact(scheduler);
             return b.name(name).unstarted(body);
         } catch (Throwable e) {
             throw new IllegalStateException("could not create a virtual thread for task '" + name + "'", e);

@@ -15,8 +15,9 @@ package dev.simloop.internal;
  *
  * <p>The caller starts the {@link Watchdog}'s thread. That thread starts the first driver
  * ({@link Drivers#startEarly}), initializes {@link TaskThreads} (without initializing the JDK's
- * virtual threads), looks for the simloop agent ({@link VirtualTime}) and asks the logger question
- * once. The driver initializes the virtual threads and loads the classes a run's tasks need, then
+ * virtual threads), makes one task thread once the driver has initialized them (which links the
+ * call that makes task threads), looks for the simloop agent ({@link VirtualTime}) and asks the
+ * logger question once. The driver initializes the virtual threads and loads the classes a run's tasks need, then
  * waits for its first run. The caller waits only for what is not done when it gets there (the JVM's
  * class initialization lock). No class initialized here has an initializer that waits for another
  * thread or initializes a class of the runtime that initializes it in turn ({@link TaskThreads}
@@ -48,6 +49,7 @@ public final class WarmUp {
         try {
             Drivers.startEarly(); // if it cannot, the first run starts a driver as any run does
             initialize(TaskThreads.class); // its handle and container, while the driver initializes virtual threads
+            TaskThreads.warmUp(); // once they are: links the handle's call site while the driver loads the run's classes
             VirtualTime.agentPresent(); // looks for the simloop agent, as every loop does when it is built
             TaskLog.enabled(); // as the run will ask: the JDK's logging if it has started, else the look at its defaults
         } catch (Throwable e) {
