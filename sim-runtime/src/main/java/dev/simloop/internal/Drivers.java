@@ -333,12 +333,12 @@ public final class Drivers {
     }
 
     /** @return how long a wait for {@code d}'s hand-off spins busy before it yields */
-    private static long busyNanos(DriverThread d) {
+    static long busyNanos(DriverThread d) {
         return d.yieldFirst > 0 ? 0 : BUSY_SPIN_NANOS;
     }
 
     /** A wait for {@code d}'s hand-off ended, having spun busy for up to {@code busy} ns: one yield-first hand-off fewer. */
-    private static void learn(DriverThread d, long busy) {
+    static void learn(DriverThread d, long busy) {
         if (busy == 0 && d.yieldFirst > 0) {
             d.yieldFirst--;
         }
@@ -363,13 +363,18 @@ public final class Drivers {
             Thread.onSpinWait();
         } else if (waited < spinNanos) {
             Thread.yield();
-            if (System.nanoTime() - now > SLOW_YIELD_NANOS) {
-                d.yieldFirst = YIELD_FIRST_HAND_OFFS; // another thread wanted this core: do not spin busy on it
-            }
+            yielded(d, System.nanoTime() - now);
         } else {
             return false;
         }
         return true;
+    }
+
+    /** A wait for {@code d}'s hand-off yielded for {@code nanos}: if that gave the core away, the next hand-offs yield first. */
+    static void yielded(DriverThread d, long nanos) {
+        if (nanos > SLOW_YIELD_NANOS) {
+            d.yieldFirst = YIELD_FIRST_HAND_OFFS; // another thread wanted this core: do not spin busy on it
+        }
     }
 
     private static Outcome awaitOutcome(Call<?> call, Consumer<Thread> onInterrupt) {

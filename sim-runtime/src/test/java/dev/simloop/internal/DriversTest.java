@@ -28,6 +28,30 @@ class DriversTest {
     }
 
     @Test
+    void onlyAYieldThatGaveTheCoreAwayMakesHandOffsYieldFirst() {
+        Drivers.DriverThread d = new Drivers.DriverThread("simloop-driver-test");
+        try {
+            assertThat(Drivers.busyNanos(d)).isEqualTo(Drivers.BUSY_SPIN_NANOS);
+            // A wait that outlasted the busy spin (a run longer than 5 µs) and yielded without giving the
+            // core away: the next hand-offs still spin busy first.
+            Drivers.yielded(d, 900);
+            Drivers.learn(d, Drivers.BUSY_SPIN_NANOS);
+            assertThat(Drivers.busyNanos(d)).isEqualTo(Drivers.BUSY_SPIN_NANOS);
+            // A yield that took longer than a bare system call: another thread ran on this core.
+            Drivers.yielded(d, Drivers.SLOW_YIELD_NANOS + 1);
+            assertThat(Drivers.busyNanos(d)).isZero();
+            for (int i = 0; i < Drivers.YIELD_FIRST_HAND_OFFS - 1; i++) {
+                Drivers.learn(d, 0);
+            }
+            assertThat(Drivers.busyNanos(d)).as("yield-first for %d hand-offs", Drivers.YIELD_FIRST_HAND_OFFS).isZero();
+            Drivers.learn(d, 0);
+            assertThat(Drivers.busyNanos(d)).isEqualTo(Drivers.BUSY_SPIN_NANOS);
+        } finally {
+            Drivers.ALL.remove(d); // never started: it must not linger among the drivers the watchdog looks at
+        }
+    }
+
+    @Test
     void callAllRunsEachWorkOnItsOwnDriverAtOnce() {
         CyclicBarrier both = new CyclicBarrier(2); // each work waits for the other: only concurrent works finish
         List<Thread> threads = Drivers.callAll(List.of(() -> meet(both), () -> meet(both)), t -> { }, (e, i) -> { });
