@@ -103,6 +103,13 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void parallelExplorationRunsEverySchedule() throws Exception {
+        ParallelExplorationBench b = new ParallelExplorationBench();
+        assertEquals(ParallelExplorationBench.SCHEDULES, b.oneThread());
+        assertEquals(ParallelExplorationBench.SCHEDULES, b.twoThreads());
+    }
+
+    @Test
     void aFirstSimulationChildHasTheProgramsClassPathOnly() throws Exception {
         // the runtime and the benchmark classes: one entry each (or one, when they share it), not JMH or JUnit
         String[] entries = FirstSimulation.programClassPath().split(java.io.File.pathSeparator);
