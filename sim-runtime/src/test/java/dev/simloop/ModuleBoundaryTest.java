@@ -141,6 +141,15 @@ class ModuleBoundaryTest {
     }
 
     @Test
+    void onTheModulePathAFirstRunAnswersTheTaskLoggersQuestionWithoutStartingJavaUtilLogging() throws Exception {
+        // the runtime exports jdk.internal.misc to its own module to ask whether LogManager has started
+        String out = runProbe("--add-opens", "java.base/java.lang=" + MODULE, "-Xlog:class+load=info:stdout");
+        assertThat(out).contains("VALUE 42").contains("dev.simloop.internal.UninitializedClasses$Probe ")
+                .doesNotContain("java.util.logging.LogManager$RootLogger ")
+                .doesNotContain("java.util.logging.Logger ");
+    }
+
+    @Test
     void onTheModulePathWithoutTheFlagTheMessageNamesTheModuleNotAllUnnamed() throws Exception {
         for (String[] flags : List.of(new String[0],
                 new String[] {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})) { // the class-path flag
