@@ -28,6 +28,82 @@ class DriversTest {
     }
 
     @Test
+    void aCallersBackToBackWorkGoesToItsLastDriverWhichStaysInTheIdleDequeOnce() {
+        List<Thread> ran = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ran.add(Drivers.call(Thread::currentThread, t -> { }));
+        }
+        // (at most two: a thread left over from another test may take the idle driver once in between)
+        assertThat(ran.stream().distinct().count()).as("driver threads used by 200 back-to-back calls").isLessThanOrEqualTo(2);
+        List<Drivers.DriverThread> idle = Drivers.idleDrivers();
+        assertThat(idle).as("idle drivers").doesNotHaveDuplicates();
+        assertFindableOrBusy((Drivers.DriverThread) ran.getLast(), idle);
+    }
+
+    /** {@code d} is in the idle deque, unless a caller of another test has taken it meanwhile and runs work on it. */
+    private static void assertFindableOrBusy(Drivers.DriverThread d, List<Drivers.DriverThread> idle) {
+        assertThat(idle.contains(d) || Drivers.busy(d)).as("%s is idle in the deque, or running work", d.getName()).isTrue();
+    }
+
+    @Test
+    void aBusyDriverThatIsStillInTheIdleDequeTakesNoOtherCallersWork() throws Exception {
+        Drivers.call(Thread::currentThread, t -> { });
+        Thread busy = Drivers.call(Thread::currentThread, t -> { }); // handed straight to its slot: still in the deque
+        // While it runs this work, another caller takes it out of the deque and offers it work: the
+        // offer must fail (a work queued behind this one would wait for it forever).
+        Object[] other = new Object[2];
+        Thread ran = Drivers.call(() -> {
+            Thread caller = Thread.ofPlatform().start(() -> {
+                other[0] = Drivers.call(() -> 42, t -> { });
+                other[1] = Drivers.call(Thread::currentThread, t -> { });
+            });
+            caller.join(TimeUnit.SECONDS.toMillis(30));
+            return Thread.currentThread();
+        }, t -> { });
+        assertThat(ran).isSameAs(busy);
+        assertThat(other[0]).as("the other caller's work ran (on another driver)").isEqualTo(42);
+        assertThat(other[1]).isNotSameAs(busy);
+    }
+
+    @Test
+    void callersThatShareDriversLeaveEveryDriverTheyUsedIdleInTheDequeOnce() throws Exception {
+        int callers = 3;
+        int calls = 300;
+        java.util.Set<Thread> used = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        CyclicBarrier start = new CyclicBarrier(callers);
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int c = 0; c < callers; c++) {
+            int caller = c;
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await(60, TimeUnit.SECONDS);
+                    for (int i = 0; i < calls; i++) {
+                        int n = i;
+                        assertThat(Drivers.call(() -> {
+                            used.add(Thread.currentThread());
+                            return caller * calls + n;
+                        }, t -> { })).isEqualTo(caller * calls + n);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join(TimeUnit.MINUTES.toMillis(1));
+        }
+        assertThat(failures).isEmpty();
+        // each driver adds itself before its caller hears, so once every call has returned, every
+        // driver used is idle and findable, once
+        List<Drivers.DriverThread> idle = Drivers.idleDrivers();
+        assertThat(idle).doesNotHaveDuplicates();
+        for (Thread d : used) {
+            assertFindableOrBusy((Drivers.DriverThread) d, idle);
+        }
+    }
+
+    @Test
     void onlyAYieldThatGaveTheCoreAwayMakesHandOffsYieldFirst() {
         Drivers.DriverThread d = new Drivers.DriverThread("simloop-driver-test");
         try {
