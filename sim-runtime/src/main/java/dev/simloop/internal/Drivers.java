@@ -22,9 +22,11 @@ import java.util.function.ObjIntConsumer;
  * work to ({@link #LAST_DRIVER}), straight into that driver's slot; only when that driver is busy
  * (another caller took it) or has ended does it take one from the deque of idle drivers, last-in
  * first-out, or start one. The deque is shared by every caller and driver, so skipping it saves two
- * of its updates, and the cache misses of a line both sides write, on every back-to-back run
- * (a bare hand-off's minimum went from 204–403 to 134–328 ns, a trivial run's from 855–1,003 to
- * 784–894 ns, in A/B rounds). A driver idle for {@value #KEEP_ALIVE_SECONDS} s ends.
+ * of its updates, and the cache misses of a line both sides write, on every back-to-back run (in
+ * A/B rounds a bare hand-off's median went from 1,494 to 994 ns, a per-seed run's from 5,410 to
+ * 5,028 ns). A driver so handed work stays in the deque while it runs, so the work stays in its
+ * slot until it has run: only a null slot takes an offer. A driver idle for
+ * {@value #KEEP_ALIVE_SECONDS} s ends.
  *
  * <p>A caller waits for its driver's work in {@link #call}. Normally the work's end releases it;
  * when a task of a simulation runs away (no checkpoint for {@code maxStepWallTime}), the
