@@ -4,7 +4,8 @@ package dev.simloop.internal;
  * Exports JDK-internal packages of {@code java.base} to the runtime's own module, through
  * {@code java.lang.Module}'s private {@code implAddExports}, which the one JVM flag
  * ({@link VirtualThreads#FLAG}) makes reachable. For the classes that use {@code jdk.internal.vm}
- * ({@link Coroutine}, {@link TaskContainer}) and {@code jdk.internal.access} ({@link TaskContainer}).
+ * ({@link Coroutine}, {@link TaskContainer}), {@code jdk.internal.access} ({@link TaskContainer})
+ * and {@code jdk.internal.misc} ({@link UninitializedClasses}).
  * A class of its own, with nothing to initialize, so that exporting does not wait for
  * {@link VirtualThreads}' initialization (which initializes the JDK's virtual threads): the
  * {@link WarmUp} exports on one thread while the first driver initializes virtual threads on another.

@@ -31,8 +31,10 @@ import java.util.Properties;
  *       finer.</li>
  * </ul>
  *
- * The last three do not change while a JVM runs, so they are read once; the first is read at each
- * question until it fails, and after that the logger is always asked.
+ * The module, the finders and the default configuration do not change while a JVM runs, so they are
+ * read once. The two properties, and whether {@code LogManager} has started, are read at each
+ * question (a program may set or start them between two runs); once it has started, the logger is
+ * always asked.
  */
 final class LoggingAtDefaults {
     /** {@code System.LoggerFinder}'s binary name, as service files and module descriptors name it. */

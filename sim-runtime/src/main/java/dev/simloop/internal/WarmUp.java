@@ -15,9 +15,9 @@ package dev.simloop.internal;
  *
  * <p>The caller starts the {@link Watchdog}'s thread. That thread starts the first driver
  * ({@link Drivers#startEarly}), initializes {@link TaskThreads} (without initializing the JDK's
- * virtual threads), makes one task thread once the driver has initialized them (which links the
- * call that makes task threads), looks for the simloop agent ({@link VirtualTime}) and asks the
- * logger question once. The driver initializes the virtual threads and loads the classes a run's tasks need, then
+ * virtual threads), looks for the simloop agent ({@link VirtualTime}), asks the logger question
+ * once, and then makes one task thread once the driver has initialized virtual threads (which
+ * links the call that makes task threads). The driver initializes the virtual threads and loads the classes a run's tasks need, then
  * waits for its first run. The caller waits only for what is not done when it gets there (the JVM's
  * class initialization lock). No class initialized here has an initializer that waits for another
  * thread or initializes a class of the runtime that initializes it in turn ({@link TaskThreads}
@@ -43,15 +43,17 @@ public final class WarmUp {
 
     /**
      * On the watchdog's thread, before its first look: the first driver, the task threads' handle
-     * and container, the search for the simloop agent, then the lifecycle logger's question.
+     * and container, the search for the simloop agent, the lifecycle logger's question, and last
+     * (it waits for the driver to have initialized virtual threads, and fails where tasks cannot be
+     * made) one task thread made and dropped.
      */
     static void watchdogFirst() {
         try {
             Drivers.startEarly(); // if it cannot, the first run starts a driver as any run does
             initialize(TaskThreads.class); // its handle and container, while the driver initializes virtual threads
-            TaskThreads.warmUp(); // once they are: links the handle's call site while the driver loads the run's classes
             VirtualTime.agentPresent(); // looks for the simloop agent, as every loop does when it is built
             TaskLog.enabled(); // as the run will ask: the JDK's logging if it has started, else the look at its defaults
+            TaskThreads.warmUp(); // links the handle's call site while the driver loads the run's classes
         } catch (Throwable e) {
             // see the class comment
         }
