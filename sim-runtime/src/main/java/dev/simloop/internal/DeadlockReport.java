@@ -3,12 +3,15 @@ package dev.simloop.internal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * The text of a deadlock report, from the wait-for graph of the blocked tasks: its elementary
- * cycles first, then every other blocked task in spawn order. A pure function of its input (the
+ * cycles first, then the other blocked tasks in spawn order (the first {@link #MAX_LISTED_TASKS}
+ * one per line, the rest counted by what they wait for). A pure function of its input (the
  * loop gathers the graph, see {@code Scheduler}), so the same graph always gives the same text.
  *
  * @param message the report
@@ -17,6 +20,8 @@ import java.util.Map;
 record DeadlockReport(String message, List<List<String>> cycles) {
     /** At most this many cycles are printed (and returned). */
     static final int MAX_REPORTED_CYCLES = 20;
+    /** At most this many blocked tasks outside the cycles are listed one per line; the rest are counted. */
+    static final int MAX_LISTED_TASKS = 50;
     /** Edge visits the cycle search may make before it gives up on finding more. */
     static final int CYCLE_SEARCH_BUDGET = 200_000;
 
@@ -49,23 +54,29 @@ record DeadlockReport(String message, List<List<String>> cycles) {
             names.add(t.name());
         }
         int n = tasks.size();
-        String[] waits = new String[n];
         int[][] edges = new int[n][];
         List<TaskImpl<?>> targets = new ArrayList<>();
         for (int v = 0; v < n; v++) {
-            TaskImpl<?> t = tasks.get(v);
-            targets.clear();
-            if (t.blockedOn instanceof WaitTarget w) {
-                w.addWaitedFor(t, targets);
-                targets.removeIf(u -> !index.containsKey(u)); // only unfinished tasks are nodes
-            }
+            waitedFor(tasks.get(v), index, targets);
             edges[v] = new int[targets.size()];
             for (int k = 0; k < targets.size(); k++) {
                 edges[v][k] = index.get(targets.get(k));
             }
-            waits[v] = describeWait(t, targets);
         }
-        return of(header, names, waits, edges);
+        // a line is made only for the tasks the report lists (a run may end with a million blocked)
+        return of(header, names, v -> {
+            waitedFor(tasks.get(v), index, targets);
+            return describeWait(tasks.get(v), targets);
+        }, edges);
+    }
+
+    /** Puts into {@code out} the unfinished tasks that could end {@code t}'s wait. */
+    private static void waitedFor(TaskImpl<?> t, Map<TaskImpl<?>, Integer> index, List<TaskImpl<?>> out) {
+        out.clear();
+        if (t.blockedOn instanceof WaitTarget w) {
+            w.addWaitedFor(t, out);
+            out.removeIf(u -> !index.containsKey(u)); // only unfinished tasks are nodes
+        }
     }
 
     /** One line of a deadlock report: {@code task 'x' waits for ...}, or where it is parked. */
@@ -90,6 +101,11 @@ record DeadlockReport(String message, List<List<String>> cycles) {
      * @return the report
      */
     static DeadlockReport of(String header, List<String> names, String[] waits, int[][] edges) {
+        return of(header, names, v -> waits[v], edges);
+    }
+
+    /** As {@link #of(String, List, String[], int[][])}, asking for a task's line only when it is printed or counted. */
+    private static DeadlockReport of(String header, List<String> names, IntFunction<String> waits, int[][] edges) {
         int n = names.size();
         List<int[]> found = findCycles(edges);
         boolean[] inCycle = new boolean[n];
@@ -119,7 +135,7 @@ record DeadlockReport(String message, List<List<String>> cycles) {
             }
             sb.append('\'').append(names.get(c[0])).append('\'');
             for (int k = 0; k < c.length; k++) {
-                sb.append(k == 0 ? "\n  " : "\n  → ").append(waits[c[k]]);
+                sb.append(k == 0 ? "\n  " : "\n  → ").append(waits.apply(c[k]));
             }
             cycles.add(List.copyOf(cycle));
         }
@@ -129,12 +145,50 @@ record DeadlockReport(String message, List<List<String>> cycles) {
         if (!found.isEmpty() && others) {
             sb.append("\nother blocked tasks:");
         }
-        for (int v = 0; v < n; v++) {
-            if (!inCycle[v]) {
-                sb.append("\n  ").append(waits[v]);
+        appendOthers(sb, names, waits, inCycle);
+        return new DeadlockReport(sb.toString(), List.copyOf(cycles));
+    }
+
+    /**
+     * Lists the blocked tasks outside the cycles, in spawn order: the first {@link #MAX_LISTED_TASKS}
+     * one per line, the rest counted by what they wait for, so that a run that ends with a million
+     * blocked tasks gives a report a reader can take in.
+     */
+    private static void appendOthers(StringBuilder sb, List<String> names, IntFunction<String> waits, boolean[] inCycle) {
+        int listed = 0;
+        int rest = 0;
+        Map<String, Integer> restByWait = new LinkedHashMap<>();
+        for (int v = 0; v < inCycle.length; v++) {
+            if (inCycle[v]) {
+                continue;
+            }
+            String line = waits.apply(v);
+            if (listed < MAX_LISTED_TASKS) {
+                sb.append("\n  ").append(line);
+                listed++;
+            } else {
+                rest++;
+                restByWait.merge(withoutTaskName(line, names.get(v)), 1, Integer::sum);
             }
         }
-        return new DeadlockReport(sb.toString(), List.copyOf(cycles));
+        if (rest == 0) {
+            return;
+        }
+        sb.append("\n  and ").append(rest).append(" more, counted by their wait:");
+        int groups = 0;
+        for (Map.Entry<String, Integer> e : restByWait.entrySet()) {
+            if (groups++ == MAX_LISTED_TASKS) {
+                sb.append("\n    (and ").append(restByWait.size() - MAX_LISTED_TASKS).append(" other kinds of wait)");
+                break;
+            }
+            sb.append("\n    ").append(e.getValue()).append(" × ").append(e.getKey());
+        }
+    }
+
+    /** @return {@code line} without its leading {@code task 'name' }, so that tasks waiting alike count together */
+    private static String withoutTaskName(String line, String name) {
+        String prefix = "task '" + name + "' ";
+        return line.startsWith(prefix) ? line.substring(prefix.length()) : line;
     }
 
     /**

@@ -69,6 +69,11 @@ final class OutsideWaits {
     private int longWaitTimeouts;
     /** The task {@link #waitInPlace} waits for, or null. */
     private TaskImpl<?> waitingInPlace;
+    /**
+     * Live tasks holding a wake-up from outside ({@link TaskImpl#foreignContinuation}): scans of the
+     * live tasks for them run only when there is one (a tear-down of a million tasks asks at every step).
+     */
+    private int held;
 
     OutsideWaits(Scheduler loop) {
         this.loop = loop;
@@ -189,6 +194,7 @@ final class OutsideWaits {
             return; // a duplicate of a submission already in hand (see TaskImpl.fromTheLoop)
         }
         t.foreignContinuation(continuation);
+        held++;
         if (t.outside() == OTHER && t != waitingInPlace && !loop.isKilling()) {
             loop.abort(wokenFromOutside(t, who));
         }
@@ -197,8 +203,16 @@ final class OutsideWaits {
     /** @return the held-back continuation of {@code t}, now taken */
     static Runnable takeHeld(TaskImpl<?> t) {
         Runnable c = t.foreignContinuation();
-        t.foreignContinuation(null);
+        if (c != null) {
+            t.foreignContinuation(null);
+            t.loop.outside.held--;
+        }
         return c;
+    }
+
+    /** @return whether any live task holds a wake-up from outside */
+    boolean anyWakeHeld() {
+        return held > 0;
     }
 
     /**
@@ -273,6 +287,9 @@ final class OutsideWaits {
 
     /** Makes every OUTSIDE task with a held wake-up ready, in spawn order. @return whether any */
     private boolean resumeHeld() {
+        if (held == 0) {
+            return false;
+        }
         boolean any = false;
         for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
             if (t.outside() != NONE && t.foreignContinuation() != null) {
@@ -298,6 +315,9 @@ final class OutsideWaits {
     }
 
     private boolean anyHeld() {
+        if (held == 0) {
+            return false;
+        }
         for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
             if (t.outside() != NONE && t.foreignContinuation() != null) {
                 return true;

@@ -7,15 +7,22 @@ package dev.simloop.internal;
  * task parked in java.util.concurrent is interrupted, once, so that an interruptible wait ends.
  */
 final class Teardown {
-    /** Steps the unwinding may take at most: a task that keeps going past that is left behind. */
+    /**
+     * Steps the unwinding may take at most, besides {@link #STEPS_PER_TASK} per task: a task that
+     * keeps going past that is left behind.
+     */
     private static final long BUDGET = 1_000_000;
+    /** Each task alive at the abort adds this many steps to the budget: a million parked tasks all unwind. */
+    private static final long STEPS_PER_TASK = 4;
 
     private Teardown() {
     }
 
     /** Unwinds every live task of {@code loop}, whose {@code killing} flag is set. Driver thread. */
     static void unwind(Scheduler loop, ReadyQueue ready) {
+        long budget = BUDGET;
         for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
+            budget += STEPS_PER_TASK;
             if (t.blockedOn != null) {
                 if (t.waitQueue != null) {
                     t.waitQueue.remove(t);
@@ -30,7 +37,7 @@ final class Teardown {
                 t.thread.interrupt(); // parked in java.util.concurrent: an interruptible wait ends
             }
         }
-        for (long budget = BUDGET; budget > 0; budget--) {
+        for (; budget > 0; budget--) {
             loop.drainInbox();
             resumeHeld(loop);
             if (ready.isEmpty()) {
@@ -49,6 +56,9 @@ final class Teardown {
 
     /** Wake-ups from outside that arrived meanwhile: while unwinding, every task may run. */
     private static void resumeHeld(Scheduler loop) {
+        if (!loop.outside.anyWakeHeld()) {
+            return; // no scan of every live task at every step: a tear-down of n tasks stays O(n)
+        }
         for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
             if (t.foreignContinuation() != null) {
                 loop.makeReady(t, OutsideWaits.takeHeld(t));

@@ -55,8 +55,12 @@ public interface WaitTarget {
         return this;
     }
 
+    /** At most this many tasks are named by {@link #names}; the rest are counted. */
+    int MAX_NAMED = 20;
+
     /**
-     * Names tasks for a report: {@code task 'a'}, {@code tasks 'a', 'b' and 'c'}.
+     * Names tasks for a report: {@code task 'a'}, {@code tasks 'a', 'b' and 'c'}; past
+     * {@link #MAX_NAMED}, {@code tasks 'a', 'b', ... 't' and 980 more}.
      *
      * @param tasks at least one task
      * @return the text
@@ -66,11 +70,15 @@ public interface WaitTarget {
             return "task '" + tasks.get(0).name() + "'";
         }
         StringBuilder sb = new StringBuilder("tasks ");
-        for (int i = 0; i < tasks.size(); i++) {
+        int named = Math.min(tasks.size(), MAX_NAMED);
+        for (int i = 0; i < named; i++) {
             if (i > 0) {
                 sb.append(i == tasks.size() - 1 ? " and " : ", ");
             }
             sb.append('\'').append(tasks.get(i).name()).append('\'');
+        }
+        if (named < tasks.size()) {
+            sb.append(" and ").append(tasks.size() - named).append(" more");
         }
         return sb.toString();
     }

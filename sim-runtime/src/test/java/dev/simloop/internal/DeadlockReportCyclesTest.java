@@ -3,6 +3,7 @@ package dev.simloop.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +78,27 @@ class DeadlockReportCyclesTest {
                 + "  task 'main' waits for its group\n"
                 + "  task 'idle' waits for an event");
         assertThat(r.cycles()).containsExactly(List.of("a", "b"));
+    }
+
+    @Test
+    void pastFiftyTasksTheRestAreCountedByTheirWaitInTheOrderFirstSeen() {
+        int n = DeadlockReport.MAX_LISTED_TASKS + 5;
+        List<String> names = new ArrayList<>();
+        String[] waits = new String[n];
+        int[][] edges = new int[n][];
+        for (int v = 0; v < n; v++) {
+            names.add("t" + v);
+            // after the fifty listed: t50, t52 and t54 wait on a lock, t51 and t53 on an event
+            waits[v] = "task 't" + v + "' waits for " + (v % 2 == 0 ? "Lock 'L' held by 'x'" : "Event 'e'");
+            edges[v] = new int[0];
+        }
+        String[] lines = DeadlockReport.of("deadlock:", names, waits, edges).message().split("\n");
+        assertThat(lines).hasSize(1 + DeadlockReport.MAX_LISTED_TASKS + 3);
+        assertThat(lines[DeadlockReport.MAX_LISTED_TASKS]).isEqualTo("  task 't49' waits for Event 'e'");
+        assertThat(Arrays.copyOfRange(lines, DeadlockReport.MAX_LISTED_TASKS + 1, lines.length)).containsExactly(
+                "  and 5 more, counted by their wait:",
+                "    3 × waits for Lock 'L' held by 'x'",
+                "    2 × waits for Event 'e'");
     }
 
     @Test

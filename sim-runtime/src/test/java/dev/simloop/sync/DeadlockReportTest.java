@@ -49,4 +49,41 @@ class DeadlockReportTest {
                 .contains("task 'onCondition' waits for Condition of Lock 'c' (free), 1 waiting for a signal")
                 .contains("task 'sender' waits for Channel (capacity 0, 0 buffered, 1 waiting to send)");
     }
+
+    @Test
+    void aDeadlockOfAHundredThousandTasksIsListedInFiftyLinesAndTheRestCounted() {
+        // Before the tear-down stopped scanning every live task at every step, unwinding this run took
+        // time quadratic in its tasks (minutes here, hours at a million): the run must end, all unwound.
+        int tasks = 100_000;
+        int[] unwound = new int[1];
+        SimResult<Object> r = Simulation.builder().seed(1).strategy(Strategy.fifo()).run(() -> {
+            Event never = new Event();
+            TaskGroup.with(g -> {
+                for (int i = 0; i < tasks; i++) {
+                    g.spawn(() -> {
+                        try {
+                            never.await();
+                        } finally {
+                            unwound[0]++;
+                        }
+                    });
+                }
+                return null;
+            });
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class);
+        assertThat(unwound[0]).as("every blocked task unwound").isEqualTo(tasks);
+        String[] lines = r.failure().getMessage().split("\n");
+        String wait = "waits for Event (not set, 100000 waiting); no task holds it: it needs a call to set()";
+        assertThat(lines[0]).endsWith("Blocked tasks:");
+        assertThat(lines[1]).isEqualTo("  task 'main' waits for its task group to finish (100000 tasks still running): tasks 'task-1', "
+                + "'task-2', 'task-3', 'task-4', 'task-5', 'task-6', 'task-7', 'task-8', 'task-9', 'task-10', 'task-11', "
+                + "'task-12', 'task-13', 'task-14', 'task-15', 'task-16', 'task-17', 'task-18', 'task-19', 'task-20' and 99980 more");
+        assertThat(lines[2]).isEqualTo("  task 'task-1' " + wait);
+        assertThat(lines[50]).isEqualTo("  task 'task-49' " + wait);
+        assertThat(lines[51]).isEqualTo("  and 99951 more, counted by their wait:");
+        assertThat(lines[52]).isEqualTo("    99951 × " + wait);
+        assertThat(lines).hasSize(53);
+    }
 }
