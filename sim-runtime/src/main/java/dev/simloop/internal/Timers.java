@@ -17,6 +17,8 @@ final class Timers {
     private final TimerHeap heap = new TimerHeap();
     /** Scratch for {@link #fireTied}: the timers due at one instant, in firing order. Empty between uses. */
     private Timer[] due = new Timer[8];
+    /** Scratch for {@link #fireTied}: which of {@link #due} have fired. */
+    private final Untaken untaken = new Untaken();
 
     Timers(Scheduler loop) {
         this.loop = loop;
@@ -99,17 +101,22 @@ final class Timers {
      * they run before the rest fire (a worker woken at the instant a waiter's deadline passes can
      * then hand over its result first), as if the tied timers were an instant apart. Choice 0 is
      * the production order, every due timer at once in heap order (deadlines before wake-ups, then
-     * arming order), so FIFO keeps "the timeout wins a tie". The due timers are collected afresh
-     * before each choice, so a timer disarmed by one that fired (a cancelled sleeper's wake-up) is
-     * no longer a candidate.
+     * arming order), so FIFO keeps "the timeout wins a tie". The candidates of each choice are the
+     * due timers still armed, in that order: a timer disarmed by one that fired (a cancelled
+     * sleeper's wake-up) is no longer one. They are collected once, and afresh only after a fire
+     * that armed or disarmed a timer.
      *
      * @return false when the rest were held back (they stay armed), or the strategy failed the run
      */
     private boolean fireTied(long now) {
         try {
+            boolean collect = true;
             for (;;) {
-                due = heap.collectDue(now, due);
-                int n = heap.dueCount;
+                if (collect) {
+                    due = heap.collectDue(now, due);
+                    untaken.reset(heap.dueCount);
+                }
+                int n = untaken.left();
                 if (n == 0) {
                     return true;
                 }
@@ -121,15 +128,68 @@ final class Timers {
                 if (index == n) {
                     return false; // hold the rest back: the ready tasks run first
                 }
-                Timer chosen = due[index];
+                Timer chosen = due[untaken.take(index)];
+                long armings = heap.armings();
+                int armed = heap.size();
                 heap.remove(chosen);
                 chosen.fire(loop);
                 if (loop.aborted()) {
                     return false;
                 }
+                // The rest are still the due timers in firing order unless the fire armed or disarmed one
+                // (a deadline that cancels a sleeper due at the same instant): then collect them afresh.
+                // Collecting and sorting before every fire made a thousand tasks with one deadline n² log n.
+                collect = heap.armings() != armings || heap.size() != armed - 1;
             }
         } finally {
             java.util.Arrays.fill(due, null);
+        }
+    }
+
+    /**
+     * Which of the collected due timers {@link #fireTied} has not fired yet: the {@code k}-th of
+     * them, in firing order, is found and taken in O(log n) (a Fenwick tree of counts over the
+     * positions), so that the choice index means what it meant when the due timers were collected
+     * afresh before each choice.
+     */
+    private static final class Untaken {
+        /** tree[i] (1-based): how many untaken positions in (i - lowbit(i), i]. */
+        private int[] tree = new int[9];
+        private int size;
+        private int left;
+
+        /** All of positions 0 to {@code n - 1} untaken. */
+        void reset(int n) {
+            if (tree.length <= n) {
+                tree = new int[Integer.highestOneBit(n) * 2 + 1];
+            }
+            for (int i = 1; i <= n; i++) {
+                tree[i] = i & -i;
+            }
+            size = n;
+            left = n;
+        }
+
+        int left() {
+            return left;
+        }
+
+        /** @return the position of the {@code k}-th (0-based) untaken one, now taken */
+        int take(int k) {
+            int pos = 0;
+            int rank = k + 1;
+            for (int step = Integer.highestOneBit(size); step > 0; step >>= 1) {
+                int next = pos + step;
+                if (next <= size && tree[next] < rank) {
+                    pos = next;
+                    rank -= tree[next];
+                }
+            }
+            for (int i = pos + 1; i <= size; i += i & -i) {
+                tree[i]--;
+            }
+            left--;
+            return pos;
         }
     }
 }
