@@ -416,6 +416,8 @@ public final class Exploration<T> {
         private final int failingSchedules;
         private final Map<String, Integer> otherFailures;
         private final int distinctDigests;
+        /** Whether {@link #distinctDigests} is exact (see {@link dev.simloop.internal.DistinctCount}). */
+        private final boolean distinctExact;
         private final Duration wallTime;
         private final String searched;
         private final StopReason stopReason;
@@ -424,7 +426,7 @@ public final class Exploration<T> {
         private final int parallelism;
 
         Report(SimResult<T> firstFailure, SimResult<T> shrunkFailure, int firstFailureIndex, int schedulesRun, int failingSchedules,
-                Map<String, Integer> otherFailures, int distinctDigests, Duration wallTime, String searched,
+                Map<String, Integer> otherFailures, int distinctDigests, boolean distinctExact, Duration wallTime, String searched,
                 StopReason stopReason, Duration timeLimit, Shard shard, int parallelism) {
             this.firstFailure = firstFailure;
             this.shrunkFailure = shrunkFailure;
@@ -433,6 +435,7 @@ public final class Exploration<T> {
             this.failingSchedules = failingSchedules;
             this.otherFailures = Collections.unmodifiableMap(new TreeMap<>(otherFailures));
             this.distinctDigests = distinctDigests;
+            this.distinctExact = distinctExact;
             this.wallTime = wallTime;
             this.searched = searched;
             this.stopReason = stopReason;
@@ -517,7 +520,11 @@ public final class Exploration<T> {
             return otherFailures;
         }
 
-        /** @return how many different trace digests were seen: distinct interleavings explored */
+        /**
+         * @return how many different trace digests were seen: distinct interleavings explored. Exact
+         *     below 262,144; from there on, an estimate within about 1 % (a soak run counts a hundred
+         *     million in 16 KB), which {@link #toString()} prints as {@code about N distinct}
+         */
         public int distinctDigests() {
             return distinctDigests;
         }
@@ -543,8 +550,8 @@ public final class Exploration<T> {
          */
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s%s: %d schedules (%d distinct)%s, %d failing%s, %.0f schedules/s; %s%s",
-                    searched, shard.isAll() ? "" : " (shard " + shard + ")", schedulesRun, distinctDigests, exhausted() ? ", all within the bound" : "",
+            return String.format(Locale.ROOT, "%s%s: %d schedules (%s%d distinct)%s, %d failing%s, %.0f schedules/s; %s%s",
+                    searched, shard.isAll() ? "" : " (shard " + shard + ")", schedulesRun, distinctExact ? "" : "about ", distinctDigests, exhausted() ? ", all within the bound" : "",
                     failingSchedules, otherFailures.isEmpty() ? "" : " (other failures: " + othersText() + ")",
                     schedulesPerSecond(), stopText(),
                     firstFailure == null ? "" : "; first failure at schedule " + firstFailureIndex + ": "

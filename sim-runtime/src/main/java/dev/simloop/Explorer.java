@@ -253,7 +253,7 @@ final class Explorer<T> {
         final long start = System.nanoTime();
         /** The time limit in nanoseconds; Long.MAX_VALUE for none (or one too long to be reached). */
         final long limitNanos = x.timeLimit == null ? Long.MAX_VALUE : dev.simloop.internal.Nanos.saturated(x.timeLimit);
-        private final dev.simloop.internal.LongSet digests = new dev.simloop.internal.LongSet();
+        private final dev.simloop.internal.DistinctCount digests = new dev.simloop.internal.DistinctCount();
         /** Failures that {@code failWhen} did not match, by exception type; sorted, so reports read the same. */
         private final Map<String, Integer> others = new TreeMap<>();
         private SimResult<T> first;
@@ -333,7 +333,7 @@ final class Explorer<T> {
         }
 
         Report<T> report(StopReason reason) {
-            return new Report<>(first, shrunk, firstIndex, run, failing, others, digests.size(),
+            return new Report<>(first, shrunk, firstIndex, run, failing, others, digests.count(), digests.isExact(),
                     Duration.ofNanos(System.nanoTime() - start), searched(), reason, x.timeLimit, shard, x.parallelism);
         }
     }

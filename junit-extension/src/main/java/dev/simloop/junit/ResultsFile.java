@@ -48,6 +48,9 @@ final class ResultsFile {
         line.put("passed", progress.ran - progress.otherCount() - (failed == null ? 0 : 1));
         line.put("stopReason", progress.why.name());
         line.put("distinct", progress.distinct());
+        if (!progress.distinctExact()) {
+            line.put("distinctEstimated", true); // from 262,144 distinct interleavings on: a HyperLogLog estimate
+        }
         line.put("wallMillis", progress.wallTime().toMillis());
         line.put("parallelism", cfg.parallelism());
         List<Object> failures = new ArrayList<>();

@@ -437,7 +437,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         /** Failures of a kind {@link SimulatedLoop#failOn()} does not name, by exception class; sorted. */
         final Map<String, Integer> others = new TreeMap<>();
         /** The digests of the schedules run: distinct interleavings. */
-        private final dev.simloop.internal.LongSet digests = new dev.simloop.internal.LongSet();
+        private final dev.simloop.internal.DistinctCount digests = new dev.simloop.internal.DistinctCount();
         int ran;
         /** Whether the test thread was interrupted (a {@code @Timeout} fired). */
         volatile boolean interrupted;
@@ -454,9 +454,14 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             digests.add(dev.simloop.internal.RawDigest.of(r));
         }
 
-        /** @return how many distinct interleavings ran */
+        /** @return how many distinct interleavings ran (estimated past {@link dev.simloop.internal.DistinctCount#EXACT_LIMIT}) */
         int distinct() {
-            return digests.size();
+            return digests.count();
+        }
+
+        /** @return whether {@link #distinct()} is exact */
+        boolean distinctExact() {
+            return digests.isExact();
         }
 
         /** @return the wall time since the exploration started */

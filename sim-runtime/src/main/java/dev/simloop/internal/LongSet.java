@@ -37,6 +37,18 @@ public final class LongSet {
         return size;
     }
 
+    /** @param action called with each value in the set, in no particular order */
+    public void forEach(java.util.function.LongConsumer action) {
+        if (hasZero) {
+            action.accept(0);
+        }
+        for (long s : slots) {
+            if (s != 0) {
+                action.accept(s);
+            }
+        }
+    }
+
     /** @return whether {@code v} was absent from {@code table} (and is now in it) */
     private static boolean insert(long[] table, long v) {
         int mask = table.length - 1;

@@ -1,0 +1,31 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** An exploration's count of distinct interleavings, past the point where it becomes an estimate. */
+class ExplorationDistinctCountTest {
+    @Test
+    void pastTheExactLimitTheReportSaysAboutAndStaysCloseToTheSchedulesRun() {
+        int schedules = 300_000; // past the 262,144 counted exactly; three tasks of 12 steps: nearly all distinct
+        Exploration.Report<Integer> r = Exploration.of(() -> {
+            int[] c = {0};
+            TaskGroup.with(g -> {
+                for (int t = 0; t < 3; t++) {
+                    g.spawn(() -> {
+                        for (int i = 0; i < 12; i++) {
+                            c[0]++;
+                            Loop.checkpoint();
+                        }
+                    });
+                }
+                return null;
+            });
+            return c[0];
+        }).strategy(Strategy.random()).schedules(schedules).run();
+        assertThat(r.schedulesRun()).isEqualTo(schedules);
+        assertThat(r.distinctDigests()).isBetween((int) (schedules * 0.95), schedules);
+        assertThat(r.toString()).contains("300000 schedules (about " + r.distinctDigests() + " distinct)");
+    }
+}
