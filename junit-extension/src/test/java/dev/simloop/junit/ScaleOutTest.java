@@ -140,6 +140,16 @@ class ScaleOutTest {
     }
 
     @Test
+    void pastTheExactCountTheResultsLineSaysItsDistinctCountIsAnEstimate() throws Exception {
+        runWith(ScaleOutFixtures.Passing.class);
+        runWith(ScaleOutFixtures.ManyDistinct.class);
+        List<Map<String, Object>> lines = resultLines();
+        assertThat(lines.get(0)).as("exact: no flag").doesNotContainKey("distinctEstimated");
+        assertThat(lines.get(1)).containsEntry("run", 300_000L).containsEntry("distinctEstimated", true);
+        assertThat((Long) lines.get(1).get("distinct")).isBetween(285_000L, 300_000L);
+    }
+
+    @Test
     void everySimulatedTestAppendsItsResultsAndTheMergeFailsWhenAShardFailed() throws Exception {
         runWith(ScaleOutFixtures.FixedSeed.class);
         runWith(ScaleOutFixtures.Passing.class, "simloop.seed", "2", "simloop.shard", "1/2");
