@@ -17,8 +17,8 @@ final class Timers {
     private final TimerHeap heap = new TimerHeap();
     /** Scratch for {@link #fireTied}: the timers due at one instant, in firing order. Empty between uses. */
     private Timer[] due = new Timer[8];
-    /** Scratch for {@link #fireTied}: which of {@link #due} have fired. */
-    private final Untaken untaken = new Untaken();
+    /** Scratch for {@link #fireTied}: which of {@link #due} have fired; made at the run's first tie. */
+    private Untaken untaken;
 
     Timers(Scheduler loop) {
         this.loop = loop;
@@ -114,6 +114,9 @@ final class Timers {
             for (;;) {
                 if (collect) {
                     due = heap.collectDue(now, due);
+                    if (untaken == null) {
+                        untaken = new Untaken();
+                    }
                     untaken.reset(heap.dueCount);
                 }
                 int n = untaken.left();
