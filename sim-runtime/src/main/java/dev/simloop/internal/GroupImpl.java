@@ -306,7 +306,8 @@ public final class GroupImpl implements WaitTarget {
 
     /**
      * The owner waits for every unfinished child. Walks the loop's live tasks (in spawn order) for
-     * them: reports are rare, so the group keeps no list of its own.
+     * them: reports are rare, so the group keeps no list of its own. (A deadlock report does not
+     * call this: it finds every group's children in one walk, see {@code DeadlockReport}.)
      */
     @Override
     public void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out) {

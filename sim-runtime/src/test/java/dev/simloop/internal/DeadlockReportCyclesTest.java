@@ -102,6 +102,30 @@ class DeadlockReportCyclesTest {
     }
 
     @Test
+    void theRestAreCountedByTheirWaitWithTheTasksTheyNameLeftOut() {
+        int n = DeadlockReport.MAX_LISTED_TASKS + 4;
+        List<String> names = new ArrayList<>();
+        String[] waits = new String[n];
+        int[][] edges = new int[n][];
+        for (int v = 0; v < n; v++) {
+            names.add("t" + v);
+            waits[v] = "task 't" + v + "' waits for " + switch (v % 4) {
+                case 0 -> "Lock 'L' held by task 'h" + v + "' (1 waiting)";
+                case 1 -> "its task group to finish (3 tasks still running): tasks 'a" + v + "', 'b' and 'c'";
+                case 2 -> "its task group to finish (3 tasks still running): tasks 'a', 'b" + v + "' and 7 more";
+                default -> "task 'x" + v + "' to call TaskStatus.started()";
+            };
+            edges[v] = new int[0];
+        }
+        String[] lines = DeadlockReport.of("deadlock:", names, waits, edges).message().split("\\n");
+        assertThat(Arrays.copyOfRange(lines, DeadlockReport.MAX_LISTED_TASKS + 1, lines.length)).containsExactly(
+                "  and 4 more, counted by their wait:",
+                "    2 × waits for its task group to finish (3 tasks still running): tasks …", // two names, and "7 more"
+                "    1 × waits for task … to call TaskStatus.started()",
+                "    1 × waits for Lock 'L' held by task … (1 waiting)");
+    }
+
+    @Test
     void withoutACycleTheTextSaysBlockedTasks() {
         DeadlockReport r = DeadlockReport.of("deadlock:", List.of("main"), new String[] {"task 'main' waits"},
                 new int[][] {{}});

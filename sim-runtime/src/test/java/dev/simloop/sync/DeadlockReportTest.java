@@ -7,6 +7,7 @@ import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
 import dev.simloop.TaskGroup;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** DeadlockDetected names, for each blocked task, the primitive it waits on (and a lock's holder). */
@@ -85,5 +86,34 @@ class DeadlockReportTest {
         assertThat(lines[51]).isEqualTo("  and 99951 more, counted by their wait:");
         assertThat(lines[52]).isEqualTo("    99951 × " + wait);
         assertThat(lines).hasSize(53);
+    }
+
+    @Test
+    void aDeadlockOfFortyThousandNestedGroupsCountsTheOwnersTogether() {
+        // Each owner waits for its own group's child. Finding those children walked every live task once
+        // per waiting owner (10⁸ visits at ten thousand, over five minutes at forty thousand); the report
+        // now finds them in one walk, and counts owners that wait alike together although each names
+        // its own child.
+        int groups = 40_000;
+        SimResult<Object> r = Simulation.builder().seed(1).strategy(Strategy.fifo()).run(() -> {
+            Event never = new Event();
+            TaskGroup.with(g -> {
+                for (int i = 0; i < groups; i++) {
+                    g.spawn(() -> TaskGroup.with(inner -> {
+                        inner.spawn(never::await);
+                        return null;
+                    }));
+                }
+                return null;
+            });
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class);
+        String[] lines = r.failure().getMessage().split("\n");
+        assertThat(lines[2]).isEqualTo("  task 'task-1' waits for its task group to finish (1 task still running): task 'task-40001'");
+        assertThat(Arrays.copyOfRange(lines, 51, lines.length)).containsExactly(
+                "  and 79951 more, counted by their wait:",
+                "    39951 × waits for its task group to finish (1 task still running): task …",
+                "    40000 × waits for Event (not set, 40000 waiting); no task holds it: it needs a call to set()");
     }
 }
