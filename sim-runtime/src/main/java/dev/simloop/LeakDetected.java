@@ -8,6 +8,7 @@ import java.util.List;
  * leak is named in the message with the task that held the resource and the step and virtual time
  * at which that task finished, e.g.
  * {@code leak: Lock 'accounts' was still held by task 'worker-2' when it finished (step 41, virtual time 1.5s)}.
+ * The message lists the first 50 leaks and counts the rest; {@link #leaks()} has them all.
  *
  * <p>Reported as the run's failure ({@link SimResult#failure()}) when the run otherwise succeeded,
  * and as a suppressed exception of the failure when it did not. Turned off with
@@ -15,6 +16,9 @@ import java.util.List;
  */
 public class LeakDetected extends RuntimeException {
     private static final long serialVersionUID = 1L;
+
+    /** The message lists at most this many leaks (a run may leak thousands); {@link #leaks()} has them all. */
+    private static final int MAX_LISTED = 50;
 
     /** One line per leak; immutable. */
     @SuppressWarnings("serial") // declared as List, but always an unmodifiable List.copyOf, which serializes
@@ -36,8 +40,11 @@ public class LeakDetected extends RuntimeException {
             return "leak: " + leaks.get(0);
         }
         StringBuilder sb = new StringBuilder("leak: ").append(leaks.size()).append(" found:");
-        for (String l : leaks) {
+        for (String l : leaks.subList(0, Math.min(leaks.size(), MAX_LISTED))) {
             sb.append("\n  ").append(l);
+        }
+        if (leaks.size() > MAX_LISTED) {
+            sb.append("\n  and ").append(leaks.size() - MAX_LISTED).append(" more (leaks() lists them all)");
         }
         return sb.toString();
     }

@@ -200,4 +200,26 @@ class LeakCheckTest {
         assertThat(one).hasMessage("leak: Lock 'x' was still held by task 'y' when it finished (step 1, virtual time 0s)");
         assertThat(one.leaks()).hasSize(1);
     }
+
+    @Test
+    void aThousandLeakedLocksAreFiftyLinesOfTheMessageAndAllOfLeaks() {
+        int tasks = 1_000;
+        SimResult<Object> r = Simulation.builder().seed(1).strategy(Strategy.fifo()).run(() -> {
+            TaskGroup.with(g -> {
+                for (int i = 0; i < tasks; i++) {
+                    Lock l = new Lock("l" + i);
+                    g.spawn(l::acquire);
+                }
+                return null;
+            });
+            return null;
+        });
+        LeakDetected leak = (LeakDetected) r.failure();
+        assertThat(leak.leaks()).hasSize(tasks);
+        String[] lines = leak.getMessage().split("\n");
+        assertThat(lines).hasSize(1 + 50 + 1);
+        assertThat(lines[0]).isEqualTo("leak: 1000 found:");
+        assertThat(lines[50]).isEqualTo("  " + leak.leaks().get(49));
+        assertThat(lines[51]).isEqualTo("  and 950 more (leaks() lists them all)");
+    }
 }
