@@ -27,6 +27,13 @@ public final class GroupImpl implements WaitTarget {
     private boolean closed;
     /** Failures in the order they happened, without duplicates (by identity); null when none. */
     private List<Throwable> failures;
+    /**
+     * {@link #failures} as an identity set, once there are more than {@link #SCANNED_FAILURES}: a
+     * group of 80,000 children that all fail took 9.5 s, comparing each failure with every earlier one.
+     */
+    private java.util.Set<Throwable> failureSet;
+    /** Up to this many failures, a new one is compared with each (no set to allocate, the usual case). */
+    private static final int SCANNED_FAILURES = 8;
     /** A child ended with a Cancelled that belongs to a scope outside the group (trio: it propagates). */
     private boolean childCancelledFromOutside;
     /** Spawn options, supervision, a failure handler (see GroupRules); null for a plain group. */
@@ -290,13 +297,30 @@ public final class GroupImpl implements WaitTarget {
         if (failures == null) {
             failures = new ArrayList<>(2);
         }
-        for (Throwable seen : failures) {
-            if (seen == f) {
-                return;
-            }
+        if (alreadyFailedWith(f)) {
+            return;
         }
         failures.add(f);
+        if (failureSet != null) {
+            failureSet.add(f);
+        } else if (failures.size() > SCANNED_FAILURES) {
+            failureSet = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            failureSet.addAll(failures);
+        }
         CancelScopeTree.cancel(loop, scope, CancelReason.GROUP_FAILURE);
+    }
+
+    /** @return whether {@code f} is among {@link #failures} already (by identity) */
+    private boolean alreadyFailedWith(Throwable f) {
+        if (failureSet != null) {
+            return failureSet.contains(f);
+        }
+        for (Throwable seen : failures) {
+            if (seen == f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return whether the group's scope has been cancelled */
