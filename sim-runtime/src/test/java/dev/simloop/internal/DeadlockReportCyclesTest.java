@@ -80,19 +80,27 @@ class DeadlockReportCyclesTest {
         assertThat(r.cycles()).containsExactly(List.of("a", "b"));
     }
 
-    @Test
-    void pastFiftyTasksTheRestAreCountedByTheirWaitInTheOrderFirstSeen() {
-        int n = DeadlockReport.MAX_LISTED_TASKS + 5;
+    /**
+     * @return the report's lines for {@code n} blocked tasks {@code t0, t1, ...} in no cycle, task
+     *     {@code tv} waiting for {@code waitOf.apply(v)}
+     */
+    private static String[] reportOfUnrelated(int n, java.util.function.IntFunction<String> waitOf) {
         List<String> names = new ArrayList<>();
         String[] waits = new String[n];
         int[][] edges = new int[n][];
         for (int v = 0; v < n; v++) {
             names.add("t" + v);
-            // after the fifty listed: t50, t52 and t54 wait on a lock, t51 and t53 on an event
-            waits[v] = "task 't" + v + "' waits for " + (v % 2 == 0 ? "Lock 'L' held by 'x'" : "Event 'e'");
+            waits[v] = "task 't" + v + "' waits for " + waitOf.apply(v);
             edges[v] = new int[0];
         }
-        String[] lines = DeadlockReport.of("deadlock:", names, waits, edges).message().split("\n");
+        return DeadlockReport.of("deadlock:", names, waits, edges).message().split("\n");
+    }
+
+    @Test
+    void pastFiftyTasksTheRestAreCountedByTheirWaitInTheOrderFirstSeen() {
+        // after the fifty listed: t50, t52 and t54 wait on a lock, t51 and t53 on an event
+        String[] lines = reportOfUnrelated(DeadlockReport.MAX_LISTED_TASKS + 5,
+                v -> v % 2 == 0 ? "Lock 'L' held by 'x'" : "Event 'e'");
         assertThat(lines).hasSize(1 + DeadlockReport.MAX_LISTED_TASKS + 3);
         assertThat(lines[DeadlockReport.MAX_LISTED_TASKS]).isEqualTo("  task 't49' waits for Event 'e'");
         assertThat(Arrays.copyOfRange(lines, DeadlockReport.MAX_LISTED_TASKS + 1, lines.length)).containsExactly(
@@ -103,21 +111,12 @@ class DeadlockReportCyclesTest {
 
     @Test
     void theRestAreCountedByTheirWaitWithTheTasksTheyNameLeftOut() {
-        int n = DeadlockReport.MAX_LISTED_TASKS + 4;
-        List<String> names = new ArrayList<>();
-        String[] waits = new String[n];
-        int[][] edges = new int[n][];
-        for (int v = 0; v < n; v++) {
-            names.add("t" + v);
-            waits[v] = "task 't" + v + "' waits for " + switch (v % 4) {
-                case 0 -> "Lock 'L' held by task 'h" + v + "' (1 waiting)";
-                case 1 -> "its task group to finish (3 tasks still running): tasks 'a" + v + "', 'b' and 'c'";
-                case 2 -> "its task group to finish (3 tasks still running): tasks 'a', 'b" + v + "' and 7 more";
-                default -> "task 'x" + v + "' to call TaskStatus.started()";
-            };
-            edges[v] = new int[0];
-        }
-        String[] lines = DeadlockReport.of("deadlock:", names, waits, edges).message().split("\\n");
+        String[] lines = reportOfUnrelated(DeadlockReport.MAX_LISTED_TASKS + 4, v -> switch (v % 4) {
+            case 0 -> "Lock 'L' held by task 'h" + v + "' (1 waiting)";
+            case 1 -> "its task group to finish (3 tasks still running): tasks 'a" + v + "', 'b' and 'c'";
+            case 2 -> "its task group to finish (3 tasks still running): tasks 'a', 'b" + v + "' and 7 more";
+            default -> "task 'x" + v + "' to call TaskStatus.started()";
+        });
         assertThat(Arrays.copyOfRange(lines, DeadlockReport.MAX_LISTED_TASKS + 1, lines.length)).containsExactly(
                 "  and 4 more, counted by their wait:",
                 "    2 × waits for its task group to finish (3 tasks still running): tasks …", // two names, and "7 more"
