@@ -39,7 +39,7 @@ public final class AllBlockedWaiters implements WaitTarget {
     }
 
     @Override
-    public void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out) {
+    public void addWaitedFor(TaskImpl<?> waiter, LiveTaskIndex live, List<TaskImpl<?>> out) {
         // woken whenever nothing else can run: never part of a deadlock
     }
 

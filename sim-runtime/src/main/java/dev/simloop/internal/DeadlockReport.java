@@ -2,7 +2,6 @@ package dev.simloop.internal;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,47 +44,34 @@ record DeadlockReport(String message, List<List<String>> cycles) {
      * @return the report
      */
     static DeadlockReport ofLiveTasks(String header, TaskImpl<?> liveHead) {
-        List<TaskImpl<?>> tasks = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        Map<TaskImpl<?>, Integer> index = new IdentityHashMap<>();
-        // A group's owner waits for the group's unfinished children. GroupImpl finds them by walking
-        // the live tasks, once per waiting owner: with ten thousand nested groups that was 10⁸ visits.
-        // One walk here gives every group its children, in the same (spawn) order.
-        Map<GroupImpl, List<TaskImpl<?>>> children = new IdentityHashMap<>();
-        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
-            index.put(t, tasks.size());
-            tasks.add(t);
-            names.add(t.name());
-            if (t.group != null) {
-                children.computeIfAbsent(t.group, g -> new ArrayList<>()).add(t);
-            }
+        LiveTaskIndex live = new LiveTaskIndex(liveHead);
+        int n = live.size();
+        List<String> names = new ArrayList<>(n);
+        for (int v = 0; v < n; v++) {
+            names.add(live.task(v).name());
         }
-        int n = tasks.size();
         int[][] edges = new int[n][];
         List<TaskImpl<?>> targets = new ArrayList<>();
         for (int v = 0; v < n; v++) {
-            waitedFor(tasks.get(v), index, children, targets);
+            waitedFor(live.task(v), live, targets);
             edges[v] = new int[targets.size()];
             for (int k = 0; k < targets.size(); k++) {
-                edges[v][k] = index.get(targets.get(k));
+                edges[v][k] = live.indexOf(targets.get(k));
             }
         }
         // a line is made only for the tasks the report lists (a run may end with a million blocked)
         return of(header, names, v -> {
-            waitedFor(tasks.get(v), index, children, targets);
-            return describeWait(tasks.get(v), targets);
+            waitedFor(live.task(v), live, targets);
+            return describeWait(live.task(v), targets);
         }, edges);
     }
 
     /** Puts into {@code out} the unfinished tasks that could end {@code t}'s wait. */
-    private static void waitedFor(TaskImpl<?> t, Map<TaskImpl<?>, Integer> index,
-            Map<GroupImpl, List<TaskImpl<?>>> children, List<TaskImpl<?>> out) {
+    private static void waitedFor(TaskImpl<?> t, LiveTaskIndex live, List<TaskImpl<?>> out) {
         out.clear();
-        if (t.blockedOn instanceof GroupImpl g) {
-            out.addAll(children.getOrDefault(g, List.of())); // what g.addWaitedFor would find, without the walk
-        } else if (t.blockedOn instanceof WaitTarget w) {
-            w.addWaitedFor(t, out);
-            out.removeIf(u -> !index.containsKey(u)); // only unfinished tasks are nodes
+        if (t.blockedOn instanceof WaitTarget w) {
+            w.addWaitedFor(t, live, out);
+            out.removeIf(u -> live.indexOf(u) < 0); // only unfinished tasks are nodes
         }
     }
 

@@ -329,17 +329,12 @@ public final class GroupImpl implements WaitTarget {
     }
 
     /**
-     * The owner waits for every unfinished child. Walks the loop's live tasks (in spawn order) for
-     * them: reports are rare, so the group keeps no list of its own. (A deadlock report does not
-     * call this: it finds every group's children in one walk, see {@code DeadlockReport}.)
+     * The owner waits for every unfinished child, in spawn order. Reports are rare, so the group
+     * keeps no list of its own: the report's index of the live tasks has them.
      */
     @Override
-    public void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out) {
-        for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
-            if (t.group == this) {
-                out.add(t);
-            }
-        }
+    public void addWaitedFor(TaskImpl<?> waiter, LiveTaskIndex live, List<TaskImpl<?>> out) {
+        out.addAll(live.childrenOf(this));
     }
 
     @Override

@@ -83,7 +83,7 @@ public final class StartState implements Abortable, WaitTarget {
 
     /** The caller of {@code start} waits for the child to call {@code started()} (or end). */
     @Override
-    public void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out) {
+    public void addWaitedFor(TaskImpl<?> waiter, LiveTaskIndex live, List<TaskImpl<?>> out) {
         if (child != null && !child.done) {
             out.add(child);
         }

@@ -608,7 +608,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
 
     /** A task joining this one waits for it to finish. */
     @Override
-    public void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out) {
+    public void addWaitedFor(TaskImpl<?> waiter, LiveTaskIndex live, List<TaskImpl<?>> out) {
         if (!done) {
             out.add(this);
         }

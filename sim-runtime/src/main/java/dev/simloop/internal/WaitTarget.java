@@ -18,9 +18,10 @@ public interface WaitTarget {
      * {@code started()}) before it can go on. Adds nothing when no particular task can.
      *
      * @param waiter the blocked task
+     * @param live the run's unfinished tasks, indexed once for the whole report (a group's children)
      * @param out where to add them, in a deterministic order (spawn order where there are several)
      */
-    void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out);
+    void addWaitedFor(TaskImpl<?> waiter, LiveTaskIndex live, List<TaskImpl<?>> out);
 
     /**
      * How a deadlock report describes the wait, after {@code "task 'x' waits for "}. The default is

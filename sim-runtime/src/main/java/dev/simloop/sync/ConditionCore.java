@@ -3,6 +3,7 @@ package dev.simloop.sync;
 import dev.simloop.internal.Priorities;
 import dev.simloop.internal.Current;
 import dev.simloop.internal.Scheduler;
+import dev.simloop.internal.LiveTaskIndex;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
 import dev.simloop.internal.WaitTarget;
@@ -75,7 +76,7 @@ final class ConditionCore implements WaitTarget {
     }
 
     @Override
-    public void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out) {
+    public void addWaitedFor(TaskImpl<?> waiter, LiveTaskIndex live, List<TaskImpl<?>> out) {
         // any task holding the lock may signal: no edge
     }
 

@@ -4,6 +4,7 @@ import dev.simloop.internal.HeldResource;
 import dev.simloop.internal.Priorities;
 import dev.simloop.internal.Current;
 import dev.simloop.internal.Scheduler;
+import dev.simloop.internal.LiveTaskIndex;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
 import dev.simloop.internal.WaitTarget;
@@ -168,7 +169,7 @@ final class LockCore extends HeldResource implements WaitTarget {
 
     /** A waiter waits for the holder to release (the toString names it). */
     @Override
-    public void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out) {
+    public void addWaitedFor(TaskImpl<?> waiter, LiveTaskIndex live, List<TaskImpl<?>> out) {
         TaskImpl<?> h = holder();
         if (h != null) {
             out.add(h);

@@ -1,5 +1,6 @@
 package dev.simloop.sync;
 
+import dev.simloop.internal.LiveTaskIndex;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitTarget;
 import java.util.List;
@@ -37,7 +38,7 @@ final class OwnerlessWait implements WaitTarget {
     }
 
     @Override
-    public void addWaitedFor(TaskImpl<?> waiter, List<TaskImpl<?>> out) {
+    public void addWaitedFor(TaskImpl<?> waiter, LiveTaskIndex live, List<TaskImpl<?>> out) {
         // no owner: any task could end the wait
     }
 
