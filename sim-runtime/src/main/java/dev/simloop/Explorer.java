@@ -38,7 +38,7 @@ final class Explorer<T> {
     }
 
     Report<T> run() {
-        OrderedRuns<Job, SimResult<T>> runs = new OrderedRuns<>(x.parallelism, plan::take,
+        OrderedRuns<Job, SimResult<T>> runs = new OrderedRuns<>(x.parallelism, plan,
                 job -> x.limits(job.builder).run(x.main), SimResult::failed, this::commit, this::stopHandOut);
         try {
             runs.runOnDrivers(caller -> interrupted = true);
@@ -118,8 +118,9 @@ final class Explorer<T> {
     }
 
     /** Where the schedules come from. Called with the explorer's lock held. */
-    private interface Plan {
+    private interface Plan extends OrderedRuns.Source<Job> {
         /** @return the next job, or null when none can be handed out before more results are recorded */
+        @Override
         Job take();
 
         /** Takes a job's result; results come in hand-out order. */
@@ -149,6 +150,11 @@ final class Explorer<T> {
         private int learningOut;
         private int learningDone;
         private int learnedChoices;
+
+        @Override
+        public boolean exhausted() {
+            return next >= x.schedules;
+        }
 
         @Override
         public Job take() {
@@ -213,6 +219,11 @@ final class Explorer<T> {
     private final class SearchPlan implements Plan {
         private final BoundedSearch search = x.searchKind.apply(shard);
         private int ownedOut;
+
+        @Override
+        public boolean exhausted() {
+            return ownedOut == x.schedules; // a search with a frontier still open may hand out more after commits
+        }
 
         @Override
         public Job take() {

@@ -71,6 +71,8 @@ public final class Report {
             new Row("  in a task", "MonitorBench.oobRoundTripInTask", "TaskSwitchBench.continuationYield", "ratio <= 3"),
             new Row("8 exploration on 2 threads (ns/schedule)", "ParallelExplorationBench.twoThreads",
                     "ParallelExplorationBench.oneThread", "speed-up >= 1.8"),
+            new Row("  control: 2 independent explorations", "ParallelExplorationBench.twoIndependentExplorations",
+                    "ParallelExplorationBench.oneThread", ""),
             new Row("9 Loop.executor() submit+get, sim.", "JdkInteropBench.executorSubmitGet",
                     "JdkInteropBench.spawnJoin", "ratio <= 3"),
             new Row("  CompletableFuture 2-stage chain", "JdkInteropBench.completableFutureChain",
@@ -197,6 +199,23 @@ public final class Report {
         return out;
     }
 
+    /**
+     * Row 8's speed-up beside its control's: two independent one-thread explorations at once show
+     * what the machine gives two copies of this work, so a speed-up below 1.8 can be told apart from
+     * a machine (a noisy host, a collector shared by both) that gives no more.
+     */
+    static String parallelSpeedUps(Map<String, Figure> figs) {
+        Figure one = figs.get("ParallelExplorationBench.oneThread");
+        Figure two = figs.get("ParallelExplorationBench.twoThreads");
+        Figure control = figs.get("ParallelExplorationBench.twoIndependentExplorations");
+        if (one == null || two == null || control == null) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "exploration on 2 threads: %.2fx the schedules/s of 1 thread; two independent"
+                + " 1-thread explorations at once (the control): %.2fx%n", one.score() / two.score(),
+                one.score() / control.score());
+    }
+
     static String fmt(Figure f) {
         return String.format(Locale.ROOT, "%,.1f ± %,.1f", f.score(), Double.isNaN(f.error()) ? 0 : f.error());
     }
@@ -244,6 +263,7 @@ public final class Report {
                         st, 1e9 / ex.score(), 1e9 / bare.score(), ex.score() - bare.score()));
             }
         }
+        out.append(parallelSpeedUps(figs));
         out.append(UserPathRows.rates(figs));
         Figure te = figs.get("TimerBench.timerEvents");
         Figure sl = figs.get("TimerBench.sleepers");

@@ -107,6 +107,18 @@ class BenchmarksSmokeTest {
         ParallelExplorationBench b = new ParallelExplorationBench();
         assertEquals(ParallelExplorationBench.SCHEDULES, b.oneThread());
         assertEquals(ParallelExplorationBench.SCHEDULES, b.twoThreads());
+        assertEquals(ParallelExplorationBench.SCHEDULES, b.twoIndependentExplorations()); // one JMH thread's share
+    }
+
+    @Test
+    void rowEightIsPrintedBesideItsControl() {
+        java.util.Map<String, Report.Figure> figs = java.util.Map.of(
+                "ParallelExplorationBench.oneThread", new Report.Figure(5000, 100, 4800),
+                "ParallelExplorationBench.twoThreads", new Report.Figure(2500, 100, 4800),
+                "ParallelExplorationBench.twoIndependentExplorations", new Report.Figure(3125, 100, 4800));
+        assertEquals("exploration on 2 threads: 2.00x the schedules/s of 1 thread; two independent 1-thread explorations"
+                + " at once (the control): 1.60x\n", Report.parallelSpeedUps(figs));
+        assertEquals("", Report.parallelSpeedUps(java.util.Map.of()));
     }
 
     @Test

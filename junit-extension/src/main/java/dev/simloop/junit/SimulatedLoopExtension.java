@@ -198,7 +198,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
      * on fresh test state, and judges the results in schedule order (see {@link OrderedRuns}), so
      * that {@link SimulatedLoop#parallelism()} threads find what one would.
      */
-    private static final class Exploring {
+    private static final class Exploring implements OrderedRuns.Source<Job> {
         private final RunConfig cfg;
         private final Invocation<Void> invocation;
         private final ReflectiveInvocationContext<Method> call;
@@ -241,7 +241,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         }
 
         void run() throws InterruptedException {
-            runs = new OrderedRuns<>(cfg.parallelism(), this::take, this::runCarryingChecked,
+            runs = new OrderedRuns<>(cfg.parallelism(), this, this::runCarryingChecked,
                     judged -> judged.failure() != null, this::commit, this::stopHandOut);
             onDrivers();
             progress.ended(failed != null ? OrderedRuns.Ending.STOPPED_BY_SINK : runs.ending(), search);
@@ -320,14 +320,14 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         }
 
         /** @return the next schedule of this shard, or null (with the runs' lock held) */
-        private Job take() {
+        @Override
+        public Job take() {
             if (search != null) {
-                boolean rootElsewhere = !cfg.shard().isAll() && cfg.shard().index() != 0;
-                if (handedOut - (rootElsewhere ? 1 : 0) == cfg.schedules() || !search.hasNext()) {
+                if (exhausted() || !search.hasNext()) {
                     return null;
                 }
                 int index = handedOut++;
-                return new Job(index, cfg.scheduleLimits(search.next(cfg.seedFor(0))), index == 0 && !rootElsewhere);
+                return new Job(index, cfg.scheduleLimits(search.next(cfg.seedFor(0))), index == 0 && !rootElsewhere());
             }
             if (next >= cfg.schedules()) {
                 return null;
@@ -336,6 +336,20 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             next = firstOwnedFrom(index + 1);
             handedOut++;
             return new Job(index, cfg.builder(index), index == 0);
+        }
+
+        /**
+         * @return whether every schedule this shard may run is handed out (a search whose frontier
+         *     is empty now may still grow from a result, so only its count is final)
+         */
+        @Override
+        public boolean exhausted() {
+            return search != null ? handedOut - (rootElsewhere() ? 1 : 0) == cfg.schedules() : next >= cfg.schedules();
+        }
+
+        /** @return whether a bounded search's root schedule is another shard's (it runs here uncounted) */
+        private boolean rootElsewhere() {
+            return !cfg.shard().isAll() && cfg.shard().index() != 0;
         }
 
         private int firstOwnedFrom(int i) {

@@ -28,6 +28,9 @@ import java.util.function.Predicate;
  *       after the source ran dry, so a narrow supply is shared among the workers. A result the
  *       sink may stop at ({@code mayStop}) is handed in at once, before the worker runs anything
  *       more.
+ *   <li>A worker that finds nothing to take waits for a commit, unless the source is
+ *       {@linkplain Source#exhausted exhausted}: then it ends at once, and the last worker to hand
+ *       in ends the runs.
  *   <li>At most {@value #WINDOW_PER_WORKER} jobs per worker are out ahead of the last commit, so one
  *       slow or stuck job does not let the others run ahead without bound.
  *   <li>{@code stopHandOut} (a time limit, an interrupt) is asked before every job but the first.
@@ -63,6 +66,15 @@ public final class OrderedRuns<J, R> {
     public interface Source<J> {
         /** @return the next job, or null when none can be handed out before more results are committed */
         J take();
+
+        /**
+         * @return true once {@link #take} will never hand out another job, whatever is committed (all
+         *     the schedules asked for are out): a worker with nothing to run then ends at once instead
+         *     of waiting for the others' commits. False (the default) when it cannot tell.
+         */
+        default boolean exhausted() {
+            return false;
+        }
     }
 
     /** Takes the results, in hand-out order. */
@@ -280,6 +292,13 @@ public final class OrderedRuns<J, R> {
             }
             if (inFlight == 0) {
                 end(Ending.SOURCE_DONE);
+                return;
+            }
+            if (source.exhausted()) {
+                // Nothing more will be handed out, so this worker has nothing to wait for: it ends now,
+                // and the worker that hands in the last result ends the runs. Waiting here would put
+                // this thread's wake-up (tens of microseconds to milliseconds on a busy machine) between
+                // that last result and the caller's return, at the end of every exploration.
                 return;
             }
             waiting++;

@@ -165,6 +165,61 @@ class OrderedRunsTest {
         assertThat(jobs.committed).isEqualTo(upTo(1_000));
     }
 
+    @Test
+    void aWorkerWithNothingLeftToTakeEndsAtOnceWhenTheSourceIsExhaustedAndTheLastHandInEndsTheRuns()
+            throws Exception {
+        int[] next = {0};
+        OrderedRuns.Source<Integer> source = new OrderedRuns.Source<>() {
+            @Override
+            public Integer take() {
+                return next[0] < 10 ? next[0]++ : null;
+            }
+
+            @Override
+            public boolean exhausted() {
+                return next[0] == 10;
+            }
+        };
+        CountDownLatch firstJobStarted = new CountDownLatch(1);
+        CountDownLatch secondWorkerEnded = new CountDownLatch(1);
+        boolean[] endedWhileFirstJobRan = {false};
+        List<Integer> committed = new ArrayList<>();
+        OrderedRuns<Integer, Integer> runs = new OrderedRuns<>(2, source, job -> {
+            if (job == 0) {
+                firstJobStarted.countDown();
+                try {
+                    // before exhausted(), the other worker waited for this job's commit: a deadlock, cut short here
+                    endedWhileFirstJobRan[0] = secondWorkerEnded.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return job;
+        }, r -> false, (job, r) -> !committed.add(r), () -> false);
+        List<java.util.concurrent.Callable<Void>> bodies = runs.workers();
+        Thread first = new Thread(() -> call(bodies.get(0))); // takes job 0 alone (a first chunk is one job) and holds it
+        first.start();
+        assertThat(firstJobStarted.await(60, TimeUnit.SECONDS)).isTrue();
+        Thread second = new Thread(() -> call(bodies.get(1))); // runs jobs 1 to 9, whose commits wait for job 0
+        second.start();
+        second.join(60_000);
+        assertThat(second.isAlive()).as("the second worker ended with its results uncommitted").isFalse();
+        assertThat(runs.ending()).as("nothing has ended the runs yet: job 0 is out").isNull();
+        secondWorkerEnded.countDown();
+        first.join(60_000);
+        assertThat(endedWhileFirstJobRan[0]).isTrue();
+        assertThat(runs.ending()).isEqualTo(OrderedRuns.Ending.SOURCE_DONE);
+        assertThat(committed).isEqualTo(upTo(10));
+    }
+
+    private static void call(java.util.concurrent.Callable<Void> body) {
+        try {
+            body.call();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await();
