@@ -67,6 +67,30 @@ class InheritableThreadLocalsInTasksTest {
     }
 
     @Test
+    void aValueSetInATasksLastStepIsNotSeenByTheTaskThatRunsNext() {
+        // The setter's only step sets the value and ends: its thread drops the lent map as it
+        // terminates, so that map (now holding the value) must not be lent to the next task.
+        List<String> seen = new ArrayList<>();
+        SimResult<Object> r = Simulation.builder().seed(1).strategy(Strategy.fifo()).run(() -> {
+            TaskGroup.with(g -> {
+                g.spawn(TaskOptions.named("setter"), () -> USER.set("setter's value"));
+                g.spawn(TaskOptions.named("next"), () -> {
+                    seen.add("next=" + USER.get());
+                });
+                g.spawn(TaskOptions.named("creator"), () -> {
+                    seen.add("creator=" + USER.get());
+                    new Thread(() -> { }); // the map lent instead still holds the guard
+                });
+                return null;
+            });
+            return null;
+        });
+        assertThat(seen).containsExactly("next=null", "creator=null");
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'creator' created a thread the simulation does not own: a platform thread");
+    }
+
+    @Test
     void valuesLastAcrossStepsAndPassToTasksSpawnedLaterInARealLoop() {
         assertThat(Loop.run(InheritableThreadLocalsInTasksTest::seenAcrossStepsAndChildren))
                 .containsExactlyElementsOf(EXPECTED);

@@ -64,14 +64,22 @@ final class GuardMap {
         }
     }
 
-    /** The driver has unmounted {@code t}: the lent map comes back, unless the task put values of its own in it. */
+    /**
+     * The driver has unmounted {@code t}: the lent map comes back, unless the task put values of its
+     * own in it. A task that ended in this step no longer holds the map (the JDK clears a finished
+     * thread's thread-locals), but may have put values in it first: such a map is never lent again,
+     * or the next task would see a finished task's values.
+     */
     void takeBack(TaskImpl<?> t) {
-        if (lent != null && INHERITABLE.get(t.thread) == lent) {
-            if ((int) SIZE.get(lent) == 1) {
-                INHERITABLE.set(t.thread, (Object) null);
-            } else {
-                lent = null; // the task gave an inheritable thread-local a value: the map is its own now
-            }
+        Object m = lent;
+        if (m == null) {
+            return;
+        }
+        boolean onlyTheGuard = (int) SIZE.get(m) == 1;
+        if (INHERITABLE.get(t.thread) == m && onlyTheGuard) {
+            INHERITABLE.set(t.thread, (Object) null);
+        } else if (!onlyTheGuard) {
+            lent = null; // the task gave an inheritable thread-local a value: the map is its own now (or died with it)
         }
     }
 
