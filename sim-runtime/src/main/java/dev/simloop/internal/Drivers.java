@@ -77,6 +77,12 @@ public final class Drivers {
          * what the {@link Watchdog} looks at. Written by the driver only.
          */
         volatile Scheduler loop;
+        /**
+         * The thread guard's map a simulation on this driver lent its tasks, holding only the guard,
+         * kept for the next simulation here ({@link GuardMap}): one map per driver rather than one
+         * per run. Driver only.
+         */
+        Object spareGuardMap;
         /** Work handed to this driver, until it has run (null while idle, {@link #RETIRED} once ended). */
         private final AtomicReference<Call<?>> slot = new AtomicReference<>();
         /** Set while the driver is parked (or about to park) waiting for work: a hand-off must unpark it. */
@@ -247,6 +253,27 @@ public final class Drivers {
         Scheduler before = d.loop;
         d.loop = loop;
         return before;
+    }
+
+    /**
+     * @return the thread guard's map the last loop on the calling driver thread left for the next
+     *     one ({@link GuardMap#loopEnded}), taken so no other loop shares it; null when there is none
+     *     or the caller is not a driver
+     */
+    static Object takeSpareGuardMap() {
+        if (Thread.currentThread() instanceof DriverThread d) {
+            Object m = d.spareGuardMap;
+            d.spareGuardMap = null;
+            return m;
+        }
+        return null;
+    }
+
+    /** Keeps {@code map} (the guard's map, holding nothing else) for the calling driver's next loop. */
+    static void keepSpareGuardMap(Object map) {
+        if (Thread.currentThread() instanceof DriverThread d) {
+            d.spareGuardMap = map;
+        }
     }
 
     /** @return the outermost call running on the calling driver thread, or null */

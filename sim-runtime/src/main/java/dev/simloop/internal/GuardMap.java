@@ -12,7 +12,9 @@ import java.lang.invoke.VarHandle;
  * would cost 136 bytes each (map, table, entry). Instead one map per loop that holds only the guard
  * is lent to each task without a map of its own while the driver has it mounted ({@link #lend}),
  * and taken back when it unmounts ({@link #takeBack}); steps that go on without a continuation
- * switch (a schedule point where the task is picked again) keep it.
+ * switch (a schedule point where the task is picked again) keep it. When the loop ends, the map
+ * is kept for the next loop on the same driver ({@link #loopEnded}), so a run of a small program
+ * does not make one.
  *
  * <p>Why this keeps the JDK's semantics: a task that gives an {@link InheritableThreadLocal} a value
  * during its step (by {@code set}, or a {@code get} with an initial value) writes into the lent map;
@@ -111,14 +113,30 @@ final class GuardMap {
         }
     }
 
+    /**
+     * The loop has ended on its driver: a lent map that holds only the guard (no thread holds it:
+     * each task gave it back as it unmounted) is kept for the driver's next loop.
+     */
+    void loopEnded() {
+        Object m = lent;
+        if (m != null && (int) SIZE.get(m) == 1) {
+            lent = null;
+            Drivers.keepSpareGuardMap(m);
+        }
+    }
+
     private Object lent() {
         Object m = lent;
         if (m == null) {
-            try {
-                m = lent = NEW_MAP.invokeExact(ThreadGuard.guard(), (Object) Boolean.TRUE);
-            } catch (Throwable e) {
-                throw new IllegalStateException("could not make the thread guard's map", e);
+            m = Drivers.takeSpareGuardMap(); // the map of the driver's last loop, if it left one
+            if (m == null) {
+                try {
+                    m = NEW_MAP.invokeExact(ThreadGuard.guard(), (Object) Boolean.TRUE);
+                } catch (Throwable e) {
+                    throw new IllegalStateException("could not make the thread guard's map", e);
+                }
             }
+            lent = m;
         }
         return m;
     }

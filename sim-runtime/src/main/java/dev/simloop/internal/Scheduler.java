@@ -220,6 +220,7 @@ public final class Scheduler {
                 Teardown.unwind(this, ready);
             }
         } finally {
+            guards.loopEnded();
             Drivers.enter(outer);
             if (!simulated) {
                 Signals.unregister(this);

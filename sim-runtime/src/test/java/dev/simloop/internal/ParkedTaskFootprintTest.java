@@ -196,4 +196,30 @@ class ParkedTaskFootprintTest {
         assertThat(r.value()).containsExactly("cancelled-alone", "bare-1", "in-a-scope", "bare-2",
                 "before cancel: false", "after cancel: true");
     }
+
+    /** @return the inheritable map the root task of a simulation runs with, after {@code before} ran in the same run */
+    private static Object rootsMap(ThrowingRunnable before) throws ReflectiveOperationException {
+        return Simulation.builder().seed(1).strategy(Strategy.fifo()).run(() -> {
+            TaskGroup.with(g -> {
+                g.spawn(before);
+                return null;
+            });
+            return inheritableMap(Thread.currentThread());
+        }).value();
+    }
+
+    @Test
+    void theGuardsMapIsKeptForTheNextSimulationOnTheDriverUnlessATaskGaveItValues() throws Exception {
+        ThrowingRunnable nothing = () -> { };
+        Object first = rootsMap(nothing);
+        Object second = rootsMap(nothing); // the same caller: the same driver, which kept the map
+        assertThat(first).isNotNull();
+        assertThat(second).isSameAs(first);
+        // a task that sets a value in its last step makes the map its own: it is never lent again,
+        // so the root, mounted after it, runs with a new one, which the next simulation gets
+        Object afterAValue = rootsMap(() -> USER.set("the setter's"));
+        assertThat(afterAValue).isNotNull().isNotSameAs(first);
+        assertThat(rootsMap(nothing)).isSameAs(afterAValue);
+        assertThat(Simulation.builder().seed(1).run(USER::get).value()).isNull();
+    }
 }
