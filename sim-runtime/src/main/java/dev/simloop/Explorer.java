@@ -158,7 +158,7 @@ final class Explorer<T> {
 
         @Override
         public Job take() {
-            if (next >= x.schedules) {
+            if (exhausted()) {
                 return null;
             }
             boolean learning = next < learningTotal;
@@ -227,7 +227,7 @@ final class Explorer<T> {
 
         @Override
         public Job take() {
-            if (ownedOut == x.schedules) {
+            if (exhausted()) {
                 return null;
             }
             int[] prefix = search.take();

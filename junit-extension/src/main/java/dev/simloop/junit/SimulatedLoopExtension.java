@@ -322,15 +322,15 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         /** @return the next schedule of this shard, or null (with the runs' lock held) */
         @Override
         public Job take() {
+            if (exhausted()) {
+                return null;
+            }
             if (search != null) {
-                if (exhausted() || !search.hasNext()) {
+                if (!search.hasNext()) {
                     return null;
                 }
                 int index = handedOut++;
                 return new Job(index, cfg.scheduleLimits(search.next(cfg.seedFor(0))), index == 0 && !rootElsewhere());
-            }
-            if (next >= cfg.schedules()) {
-                return null;
             }
             int index = next;
             next = firstOwnedFrom(index + 1);
