@@ -30,7 +30,7 @@ public class ExplorationBench {
 
     /**
      * The strategy of the kernel runs, in {@link Strategy#parse} form. {@link Report} sets it to those
-     * of {@code random} and {@code pct(3)} that the runtime knows.
+     * of {@code random}, {@code pct(3)} and {@code portfolio} (Exploration's default) that the runtime knows.
      */
     @Param({"random"})
     public String strategy;

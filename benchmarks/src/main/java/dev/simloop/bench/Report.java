@@ -86,7 +86,34 @@ public final class Report {
     /** The rows of the runtime paths a user calls one run at a time ({@link SimulationRunBench}). */
     static final List<Row> RUNTIME_PATH_ROWS = List.of(
             new Row("10 kernel through Exploration (ns/schedule)", "ExplorationBench.lostUpdate[random]",
-                    "SimulationRunBench.rawSwitch", "<= 25 switches"));
+                    "SimulationRunBench.rawSwitch", "<= 25 switches"),
+            new Row("  pct(3)", "ExplorationBench.lostUpdate[pct(3)]", "SimulationRunBench.rawSwitch", "<= 25 switches"),
+            new Row("  portfolio (Exploration's default)", "ExplorationBench.lostUpdate[portfolio]",
+                    "SimulationRunBench.rawSwitch", "<= 25 switches"),
+            new Row("  floor: bare VTs, random's switches", "VirtualThreadFloorBench.randomSwitches",
+                    "SimulationRunBench.rawSwitch", ""),
+            new Row("  floor: bare VTs, no switches", "VirtualThreadFloorBench.noSwitches",
+                    "SimulationRunBench.rawSwitch", ""));
+
+    /**
+     * Row 10 beside its floor ({@link VirtualThreadFloorBench}): the kernel's shape on bare virtual
+     * threads, in raw switches and mounts per schedule, and what simloop's {@code random} costs over
+     * it, so a target below the floor shows as one.
+     */
+    static String rowTenFloor(Map<String, Figure> figs, double randomMounts, double straightMounts) {
+        Figure raw = figs.get("SimulationRunBench.rawSwitch");
+        Figure floor = figs.get("VirtualThreadFloorBench.randomSwitches");
+        Figure straight = figs.get("VirtualThreadFloorBench.noSwitches");
+        Figure random = figs.get("ExplorationBench.lostUpdate[random]");
+        if (raw == null || floor == null || straight == null || random == null) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "row 10's floor, the kernel on bare virtual threads (no simloop code): %,.0f ns ="
+                + " %.1f raw switches with random's switches (%.1f mounts per schedule), %,.0f ns = %.1f without"
+                + " switches (%.1f mounts); simloop's random: %.2fx that floor%n", floor.score(),
+                floor.score() / raw.score(), randomMounts, straight.score(), straight.score() / raw.score(),
+                straightMounts, random.score() / floor.score());
+    }
 
     /** @return whether {@code f} meets one of the runtime-path targets, against the raw switch {@code base} */
     static String runtimePathMet(String target, Figure f, Figure base) {
@@ -102,10 +129,10 @@ public final class Report {
     record Figure(double score, double error, double allocNorm) {
     }
 
-    /** Those of random and pct(3) that this runtime knows (pct may not exist yet). */
+    /** Those of random, pct(3) and portfolio (Exploration's default) that this runtime knows. */
     static String[] exploredStrategies() {
         List<String> out = new ArrayList<>();
-        for (String s : List.of("random", "pct(3)")) {
+        for (String s : List.of("random", "pct(3)", "portfolio")) {
             try {
                 dev.simloop.Strategy.parse(s);
                 out.add(s);
@@ -263,6 +290,8 @@ public final class Report {
                         st, 1e9 / ex.score(), 1e9 / bare.score(), ex.score() - bare.score()));
             }
         }
+        out.append(rowTenFloor(figs, VirtualThreadFloorBench.mountsPerSchedule(true, 2_000),
+                VirtualThreadFloorBench.mountsPerSchedule(false, 2_000)));
         out.append(parallelSpeedUps(figs));
         out.append(UserPathRows.rates(figs));
         Figure te = figs.get("TimerBench.timerEvents");

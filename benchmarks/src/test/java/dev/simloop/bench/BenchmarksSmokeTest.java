@@ -122,6 +122,32 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void rowTensFloorRunsTheKernelOnBareVirtualThreads() {
+        VirtualThreadFloorBench b = new VirtualThreadFloorBench();
+        // without switches no update is lost: every schedule ends at 2 x CHECKPOINTS
+        assertEquals(2L * ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS, b.noSwitches());
+        long withSwitches = b.randomSwitches();
+        assertTrue(withSwitches < 2L * ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS, "random's switches lose updates");
+        // root's start, each worker's one run, root's resume; random switches about half its checkpoints
+        assertEquals(4.0, VirtualThreadFloorBench.mountsPerSchedule(false, 100));
+        double mounts = VirtualThreadFloorBench.mountsPerSchedule(true, 1_000);
+        assertTrue(mounts > 10 && mounts < 16, "mounts per schedule with random's switches: " + mounts);
+    }
+
+    @Test
+    void rowTenIsPrintedBesideItsFloor() {
+        java.util.Map<String, Report.Figure> figs = java.util.Map.of(
+                "SimulationRunBench.rawSwitch", new Report.Figure(100, 1, 0),
+                "VirtualThreadFloorBench.randomSwitches", new Report.Figure(2500, 10, 0),
+                "VirtualThreadFloorBench.noSwitches", new Report.Figure(900, 10, 0),
+                "ExplorationBench.lostUpdate[random]", new Report.Figure(4000, 10, 0));
+        assertEquals("row 10's floor, the kernel on bare virtual threads (no simloop code): 2,500 ns = 25.0 raw switches"
+                + " with random's switches (12.5 mounts per schedule), 900 ns = 9.0 without switches (4.0 mounts);"
+                + " simloop's random: 1.60x that floor\n", Report.rowTenFloor(figs, 12.5, 4.0));
+        assertEquals("", Report.rowTenFloor(java.util.Map.of(), 12.5, 4.0));
+    }
+
+    @Test
     void aFirstSimulationChildHasTheProgramsClassPathOnly() throws Exception {
         // the runtime and the benchmark classes: one entry each (or one, when they share it), not JMH or JUnit
         String[] entries = FirstSimulation.programClassPath().split(java.io.File.pathSeparator);

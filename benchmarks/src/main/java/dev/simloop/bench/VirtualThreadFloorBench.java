@@ -1,0 +1,159 @@
+package dev.simloop.bench;
+
+import java.lang.reflect.Constructor;
+import java.util.ArrayDeque;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Row 10's floor: the lost-update kernel's shape on bare JDK virtual threads, with no simloop code
+ * at all. A root thread starts two workers and parks until both have ended; each worker does
+ * {@value ExplorationBench#CHECKPOINTS} read–checkpoint–write rounds. The threads' scheduler is a
+ * queue that the benchmark thread drains, one continuation at a time, as a simloop driver does.
+ *
+ * <p>It is what any design that gives each task a virtual thread of its own pays for one schedule
+ * (architecture.md, decision 1): three thread lives (create, start, first mount, end) and one mount
+ * per switch, with nothing recorded, checked or decided beyond a coin. Two switch rules:
+ * <ul>
+ *   <li>{@link #randomSwitches}: at a checkpoint with the other worker ready, switch with the
+ *       chance that simloop's {@code random} strategy gives (one in the number of ready tasks),
+ *       from a {@link SplittableRandom} made per schedule as a strategy's is;</li>
+ *   <li>{@link #noSwitches}: a checkpoint never switches, so each worker runs to its end (the shape
+ *       of {@code nonpreemptive}, and nearly that of {@code pct(3)}).</li>
+ * </ul>
+ * Threads start with the JDK's thread tracking off ({@code -Djdk.trackAllThreads=false}, prepended
+ * to the fork's flags), as simloop's own thread container avoids it: the floor is the cheapest way
+ * the JDK offers, not the default one. {@link #mountsPerSchedule} counts the mounts of each rule.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Thread)
+@Fork(jvmArgsPrepend = "-Djdk.trackAllThreads=false")
+public class VirtualThreadFloorBench {
+    private final Kernel random = new Kernel(true);
+    private final Kernel straight = new Kernel(false);
+    private long seed;
+
+    /** The kernel with random's switches; returns the sum of the final counters. */
+    @Benchmark
+    @OperationsPerInvocation(ExplorationBench.RUNS)
+    public long randomSwitches() {
+        return runs(random, ExplorationBench.RUNS);
+    }
+
+    /** The kernel without switches: three thread lives and the root's one park. */
+    @Benchmark
+    @OperationsPerInvocation(ExplorationBench.RUNS)
+    public long noSwitches() {
+        return runs(straight, ExplorationBench.RUNS);
+    }
+
+    private long runs(Kernel k, int runs) {
+        long sum = 0;
+        for (int i = 0; i < runs; i++) {
+            sum += k.run(seed++);
+        }
+        return sum;
+    }
+
+    /**
+     * @param switching the random rule, or none
+     * @param runs how many schedules to average over
+     * @return the mounts (continuation runs) per schedule of that rule
+     */
+    static double mountsPerSchedule(boolean switching, int runs) {
+        Kernel k = new Kernel(switching);
+        for (int i = 0; i < runs; i++) {
+            k.run(i);
+        }
+        return k.mounts / (double) runs;
+    }
+
+    /**
+     * One kernel at a time on virtual threads whose scheduler is {@link #ready}; the thread that
+     * calls {@link #run} is their carrier. Fields are plain where only the carrier's one running
+     * thread touches them; {@link #workersLeft} is volatile because the root re-reads it after each
+     * park.
+     */
+    static final class Kernel {
+        private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
+        private final Thread.Builder.OfVirtual threads;
+        private final boolean switching;
+        private final Runnable rootBody = this::root;
+        private final Runnable workerBody = this::worker;
+        private SplittableRandom coin;
+        private int counter;
+        private volatile int workersLeft;
+        private Thread root;
+        long mounts;
+
+        Kernel(boolean switching) {
+            this.switching = switching;
+            this.threads = builderOn(ready::add);
+        }
+
+        /** @return the final counter of one schedule (2 x CHECKPOINTS when no update was lost) */
+        int run(long seed) {
+            coin = switching ? new SplittableRandom(seed) : null;
+            counter = 0;
+            root = threads.unstarted(rootBody);
+            root.start();
+            for (Runnable r; (r = ready.poll()) != null; ) {
+                mounts++;
+                r.run();
+            }
+            return counter;
+        }
+
+        private void root() {
+            workersLeft = 2;
+            threads.unstarted(workerBody).start();
+            threads.unstarted(workerBody).start();
+            while (workersLeft > 0) {
+                LockSupport.park();
+            }
+        }
+
+        private void worker() {
+            for (int i = 0; i < ExplorationBench.CHECKPOINTS; i++) {
+                int v = counter;
+                checkpoint();
+                counter = v + 1;
+            }
+            if (--workersLeft == 0) { // one carrier: no other worker runs between the read and the write
+                LockSupport.unpark(root);
+            }
+        }
+
+        /** Switches to the other ready worker with the chance random gives it (it or the caller). */
+        private void checkpoint() {
+            if (switching && !ready.isEmpty() && coin.nextInt(ready.size() + 1) != 0) {
+                Thread.yield();
+            }
+        }
+    }
+
+    /** @return a virtual-thread builder whose threads' scheduler is {@code scheduler} (the JDK's own builder, by reflection) */
+    static Thread.Builder.OfVirtual builderOn(Executor scheduler) {
+        try {
+            Class<?> c = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+            Constructor<?> k = c.getDeclaredConstructor(Executor.class);
+            k.setAccessible(true); // needs --add-opens java.base/java.lang, as simloop itself does
+            return (Thread.Builder.OfVirtual) k.newInstance(scheduler);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("VirtualThreadFloorBench needs the JDK's virtual-thread builder with a"
+                    + " scheduler (java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)) and"
+                    + " --add-opens java.base/java.lang=ALL-UNNAMED: " + e, e);
+        }
+    }
+}
