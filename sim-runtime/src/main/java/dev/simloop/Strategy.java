@@ -38,8 +38,11 @@ public final class Strategy {
 
     /** A uniform choice among the ready tasks, drawn from a generator seeded with the run's seed. */
     public static Strategy random() {
-        return new Strategy("random", new RandomPickers());
+        return RANDOM;
     }
+
+    /** {@link #random()}'s one instance: a strategy is immutable, and every builder starts with it. */
+    private static final Strategy RANDOM = new Strategy("random", new RandomPickers());
 
     /**
      * Makes {@link RandomPicker}s: the default strategy's factory, a named class rather than a

@@ -80,7 +80,12 @@ public final class Scheduler {
     private boolean killing;
     /** Offloaded calls ({@code Loop.toThread}) whose completion has not come back yet. */
     private int offloadsInFlight;
-    private final SplittableRandom userRandom;
+    /**
+     * The generator user code draws from ({@link #random}), seeded from the run's seed: made at its
+     * first use, since most runs never ask (its sequence does not depend on when it is made).
+     * Driver thread only (its callers are tasks).
+     */
+    private SplittableRandom userRandom;
     /** The run's events when tracing is on; null (the default) costs one check per hook. */
     private final Observers observers = new Observers();
     final AllBlockedWaiters allBlocked = new AllBlockedWaiters();
@@ -121,7 +126,6 @@ public final class Scheduler {
         this.seed = seed;
         this.maxSteps = maxSteps;
         this.maxVirtualNanos = maxVirtualNanos;
-        this.userRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
     }
 
     /** @return a real-mode loop: wall clock, FIFO order, no limits */
@@ -495,7 +499,7 @@ public final class Scheduler {
             throw new TaskAbandoned("the run has ended");
         }
         int id = nextTaskId++;
-        String taskName = name != null ? name : "task-" + id;
+        String taskName = name != null ? name : TaskImpl.defaultName(id);
         CancelScopeTree.Node parentScope = group == null ? null : group.scope;
         creatingTask = true; // the new thread inherits the caller's thread locals; ThreadGuard must let it be
         TaskImpl<T> t;
@@ -823,7 +827,11 @@ public final class Scheduler {
 
     /** @return the random generator for user code: seeded from the run's seed in a simulation */
     public SplittableRandom random() {
-        return userRandom;
+        SplittableRandom r = userRandom;
+        if (r == null) {
+            r = userRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        }
+        return r;
     }
 
     /** @return the run's root task group */

@@ -52,6 +52,28 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     /** Woken because an exception was thrown in ({@link Interrupts}): the wait raises {@link #pendingThrow}. */
     static final int WAKE_THROWN = 4;
 
+    /**
+     * The names {@code task-<id>} of the first ids, made once per JVM and shared by every run: ids
+     * count from 0 in each loop, so nearly every run names its tasks {@code task-1}, {@code task-2}, …
+     * again (two strings per schedule of a two-task program). Filled racily, which is safe: a
+     * {@code String} is immutable and published through its final fields, and two threads that
+     * both make a name make equal ones.
+     */
+    private static final String[] SMALL_IDS_NAMES = new String[256];
+
+    /** @return the name of a task spawned without one: {@code task-<id>} */
+    static String defaultName(int id) {
+        if (id >= SMALL_IDS_NAMES.length) {
+            return "task-" + id;
+        }
+        String name = SMALL_IDS_NAMES[id];
+        if (name == null) {
+            name = "task-" + id;
+            SMALL_IDS_NAMES[id] = name;
+        }
+        return name;
+    }
+
     final Scheduler loop;
     /** Spawn order within the loop: deterministic, unlike thread ids. */
     final int id;

@@ -120,7 +120,7 @@ final class TimerHeap {
             return out; // a heap: nothing below a timer that is not due is due
         }
         if (dueCount == out.length) {
-            out = Arrays.copyOf(out, out.length * 2);
+            out = Arrays.copyOf(out, Math.max(8, out.length * 2));
         }
         out[dueCount++] = heap[i];
         for (int c = ARITY * i + 1, end = c + ARITY; c < end; c++) {

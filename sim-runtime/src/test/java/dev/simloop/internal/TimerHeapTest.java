@@ -257,7 +257,7 @@ class TimerHeapTest {
         Timer[] out = h.collectDue(2, new Timer[1]); // grows from one slot
         assertThat(h.dueCount).isEqualTo(4);
         assertThat(out.length).isGreaterThanOrEqualTo(4);
-        assertThat(List.of(out).subList(0, 4)).containsExactly(early, d, w1, w2);
+        assertThat(java.util.Arrays.asList(out).subList(0, 4)).containsExactly(early, d, w1, w2);
         assertThat(h.size()).as("collecting leaves them armed").isEqualTo(6);
         assertThat(early.isArmed()).isTrue();
         assertThat(h.collectDue(0, out)).isSameAs(out);
