@@ -100,6 +100,15 @@ public final class Report {
      * threads, in raw switches and mounts per schedule, and what simloop's {@code random} costs over
      * it, so a target below the floor shows as one.
      */
+    static String rowTenFloor(Map<String, Figure> figs) {
+        if (!figs.containsKey("VirtualThreadFloorBench.randomSwitches")) {
+            return ""; // not measured in this report: no need to count the floor's mounts
+        }
+        return rowTenFloor(figs, VirtualThreadFloorBench.mountsPerSchedule(true, 2_000),
+                VirtualThreadFloorBench.mountsPerSchedule(false, 2_000));
+    }
+
+    /** As {@link #rowTenFloor(Map)}, with the floor's mounts per schedule given (with and without switches). */
     static String rowTenFloor(Map<String, Figure> figs, double randomMounts, double straightMounts) {
         Figure raw = figs.get("SimulationRunBench.rawSwitch");
         Figure floor = figs.get("VirtualThreadFloorBench.randomSwitches");
@@ -290,8 +299,7 @@ public final class Report {
                         st, 1e9 / ex.score(), 1e9 / bare.score(), ex.score() - bare.score()));
             }
         }
-        out.append(rowTenFloor(figs, VirtualThreadFloorBench.mountsPerSchedule(true, 2_000),
-                VirtualThreadFloorBench.mountsPerSchedule(false, 2_000)));
+        out.append(rowTenFloor(figs));
         out.append(parallelSpeedUps(figs));
         out.append(UserPathRows.rates(figs));
         Figure te = figs.get("TimerBench.timerEvents");

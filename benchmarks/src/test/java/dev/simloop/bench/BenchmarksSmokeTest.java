@@ -145,6 +145,8 @@ class BenchmarksSmokeTest {
                 + " with random's switches (12.5 mounts per schedule), 900 ns = 9.0 without switches (4.0 mounts);"
                 + " simloop's random: 1.60x that floor\n", Report.rowTenFloor(figs, 12.5, 4.0));
         assertEquals("", Report.rowTenFloor(java.util.Map.of(), 12.5, 4.0));
+        assertEquals("", Report.rowTenFloor(java.util.Map.of())); // no floor measured: its mounts are not counted
+        assertTrue(Report.rowTenFloor(figs).contains(" with random's switches ("), Report.rowTenFloor(figs));
     }
 
     @Test
