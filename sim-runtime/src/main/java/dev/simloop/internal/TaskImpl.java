@@ -59,17 +59,17 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
      * {@code String} is immutable and published through its final fields, and two threads that
      * both make a name make equal ones.
      */
-    private static final String[] SMALL_IDS_NAMES = new String[256];
+    private static final String[] SMALL_ID_NAMES = new String[256];
 
     /** @return the name of a task spawned without one: {@code task-<id>} */
     static String defaultName(int id) {
-        if (id >= SMALL_IDS_NAMES.length) {
+        if (id >= SMALL_ID_NAMES.length) {
             return "task-" + id;
         }
-        String name = SMALL_IDS_NAMES[id];
+        String name = SMALL_ID_NAMES[id];
         if (name == null) {
             name = "task-" + id;
-            SMALL_IDS_NAMES[id] = name;
+            SMALL_ID_NAMES[id] = name;
         }
         return name;
     }
