@@ -122,7 +122,7 @@ class BenchmarksSmokeTest {
     }
 
     @Test
-    void rowTensFloorRunsTheKernelOnBareVirtualThreads() {
+    void rowTenFloorRunsTheKernelOnBareVirtualThreads() {
         VirtualThreadFloorBench b = new VirtualThreadFloorBench();
         // without switches no update is lost: every schedule ends at 2 x CHECKPOINTS
         assertEquals(2L * ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS, b.noSwitches());

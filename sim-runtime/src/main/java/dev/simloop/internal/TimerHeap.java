@@ -17,7 +17,8 @@ import java.util.Arrays;
 final class TimerHeap {
     // Invariant: heap[0..size) is a binary min-heap under before(); heap[i].heapIndex == i;
     // deadlines[i] == heap[i].deadline.
-    private static final Timer[] NONE = new Timer[0];
+    /** No timers: the empty heap's array, and any empty scratch a caller grows through {@link #collectDue}. */
+    static final Timer[] NONE = new Timer[0];
     private static final long[] NO_DEADLINES = new long[0];
     /** Empty until the first timer is armed: most simulations never arm one. */
     private Timer[] heap = NONE;

@@ -15,12 +15,11 @@ package dev.simloop.internal;
 final class Timers {
     private final Scheduler loop;
     private final TimerHeap heap = new TimerHeap();
-    private static final Timer[] NO_TIMERS = {};
     /**
      * Scratch for {@link #fireTied}: the timers due at one instant, in firing order. Empty between
      * uses; made at the run's first tie (most runs have none).
      */
-    private Timer[] due = NO_TIMERS;
+    private Timer[] due = TimerHeap.NONE;
     /** Scratch for {@link #fireTied}: which of {@link #due} have fired; made at the run's first tie. */
     private Untaken untaken;
 
