@@ -326,6 +326,24 @@ public final class Simulation {
 
         private <T> SimResult<T> runOnce(ThrowingSupplier<T> main, DeterminismCheck check) {
             Strategy actual = strategy.forSeed(seed); // a portfolio's member: what the replay line names
+            Scheduler.requireCanSimulate("Simulation.run"); // here, on the caller's thread: a task must not reach a driver
+            RootRun<T> run = new RootRun<>(this, actual, check, main);
+            RunOutcome o;
+            try {
+                o = Drivers.call(run, run);
+            } catch (Runaway r) {
+                o = r.outcome(); // a task ran away; its thread goes on without us
+            }
+            @SuppressWarnings("unchecked") // the outcome's value is what main returned: a T
+            T value = (T) o.value();
+            return new Result<>(value, o, actual, priorityPolicy, seed, run.widths);
+        }
+
+        /**
+         * @return a new loop for one run of {@code actual} as this builder says, made on the thread
+         *     that runs it (see {@link RootRun}), which is told the recorder of its widths, if any
+         */
+        private Scheduler newLoop(Strategy actual, DeterminismCheck check, RootRun<?> run) {
             Picker picker = actual.newPicker(seed);
             if (follow != null) {
                 ReplayPicker.Mode mode = !strict ? ReplayPicker.Mode.MODULO
@@ -348,16 +366,8 @@ public final class Simulation {
             }
             loop.setCheckLeaks(checkLeaks);
             loop.setMaxStepWallTime(maxStepWallTime);
-            RunOutcome o;
-            try {
-                RootRun<T> run = new RootRun<>(loop, main);
-                o = Drivers.call(run, run);
-            } catch (Runaway r) {
-                o = r.outcome(); // a task ran away; its thread goes on without us
-            }
-            @SuppressWarnings("unchecked") // the outcome's value is what main returned: a T
-            T value = (T) o.value();
-            return new Result<>(value, o, actual, priorityPolicy, seed, widths);
+            run.widths = widths;
+            return loop;
         }
     }
 
@@ -366,27 +376,56 @@ public final class Simulation {
      * and an interrupted caller stops the loop. A named class rather than the four lambdas it
      * replaces: each lambda's first use spins a class, which a fresh JVM's first simulation pays
      * (issue 15).
+     *
+     * <p>The loop is made on the driver, not by the caller: the loop, its picker and its
+     * collaborators are touched at every step, and objects a thread has just made sit in that
+     * thread's core's cache. Made by the caller, each of their cache lines first crossed to the
+     * driver's core (some 200 ns apiece on a machine whose cores are far apart), which was most of
+     * what a per-seed run cost beyond the hand-off itself (issue 15, row U1).
      */
     private static final class RootRun<T> implements Callable<RunOutcome>, Consumer<Thread>, ThrowingSupplier<T>,
             ThrowingFunction<TaskGroup, T> {
-        private final Scheduler loop;
+        private final BuilderImpl builder;
+        private final Strategy actual;
+        private final DeterminismCheck check;
         private final ThrowingSupplier<T> main;
+        /** The run's loop once the driver has made it; read by an interrupted caller. */
+        private volatile Scheduler loop;
+        /** Set by an interrupted caller: a loop made after it must stop at once. */
+        private volatile boolean stopAsked;
+        /**
+         * The recorder of the run's choices' widths, or null; set by the driver before the run. A
+         * plain field: the caller reads it after the call's outcome (or the watchdog's rescue, which
+         * found the run's loop on its driver) is published, both after this write.
+         */
+        WidthRecorder widths;
 
-        RootRun(Scheduler loop, ThrowingSupplier<T> main) {
-            this.loop = loop;
+        RootRun(BuilderImpl builder, Strategy actual, DeterminismCheck check, ThrowingSupplier<T> main) {
+            this.builder = builder;
+            this.actual = actual;
+            this.check = check;
             this.main = main;
         }
 
         /** On the driver: the whole run. */
         @Override
         public RunOutcome call() {
-            return loop.run(this);
+            Scheduler l = builder.newLoop(actual, check, this);
+            loop = l;
+            if (stopAsked) { // the caller was interrupted before the loop was there to be told
+                l.requestStop();
+            }
+            return l.run(this);
         }
 
         /** The caller was interrupted while it waited. */
         @Override
         public void accept(Thread caller) {
-            loop.requestStop();
+            stopAsked = true;
+            Scheduler l = loop;
+            if (l != null) {
+                l.requestStop();
+            }
         }
 
         /** The root task's body. */

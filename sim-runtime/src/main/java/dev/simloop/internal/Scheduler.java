@@ -144,10 +144,21 @@ public final class Scheduler {
      * @return a simulated loop: virtual clock, choices made by {@code picker} and recorded
      */
     public static Scheduler simulated(Picker picker, long seed, long maxSteps, Duration maxVirtualTime) {
-        Current.requireOutsideLoop("Simulation.run");
-        Scheduler loop = new Scheduler(true, picker, seed, maxSteps, Nanos.saturated(maxVirtualTime));
+        requireCanSimulate("Simulation.run");
+        return new Scheduler(true, picker, seed, maxSteps, Nanos.saturated(maxVirtualTime));
+    }
+
+    /**
+     * Checks that the calling thread may run a simulation: it is no task of a loop, and this JVM
+     * has the virtual threads simloop needs. A caller that makes its loop on a driver checks first
+     * on its own thread, since the driver is outside every loop.
+     *
+     * @param call the API call, for the message
+     * @throws IllegalStateException when it may not
+     */
+    public static void requireCanSimulate(String call) {
+        Current.requireOutsideLoop(call);
         VirtualThreads.check(); // as in real()
-        return loop;
     }
 
     // ---- settings: each call before run()
