@@ -137,6 +137,10 @@ public final class Scheduler {
     }
 
     /**
+     * A simulated loop, made on the thread that will run it (its driver). The thread that asked for
+     * the run checks {@link #requireCanSimulate} first, on its own side: on a driver the check would
+     * always pass.
+     *
      * @param picker makes the choices, which the loop records
      * @param seed the run's seed (it also seeds {@code Loop.random()})
      * @param maxSteps the step limit
@@ -144,7 +148,6 @@ public final class Scheduler {
      * @return a simulated loop: virtual clock, choices made by {@code picker} and recorded
      */
     public static Scheduler simulated(Picker picker, long seed, long maxSteps, Duration maxVirtualTime) {
-        requireCanSimulate("Simulation.run");
         return new Scheduler(true, picker, seed, maxSteps, Nanos.saturated(maxVirtualTime));
     }
 
