@@ -73,6 +73,8 @@ public final class Report {
                     "ParallelExplorationBench.oneThread", "speed-up >= 1.8"),
             new Row("  control: 2 independent explorations", "ParallelExplorationBench.twoIndependentExplorations",
                     "ParallelExplorationBench.oneThread", ""),
+            new Row("  floor: bare VTs on 2 threads", "VirtualThreadFloorBench.randomSwitchesOnTwoThreads",
+                    "VirtualThreadFloorBench.randomSwitches", ""),
             new Row("9 Loop.executor() submit+get, sim.", "JdkInteropBench.executorSubmitGet",
                     "JdkInteropBench.spawnJoin", "ratio <= 3"),
             new Row("  CompletableFuture 2-stage chain", "JdkInteropBench.completableFutureChain",
@@ -238,7 +240,9 @@ public final class Report {
     /**
      * Row 8's speed-up beside its control's: two independent one-thread explorations at once show
      * what the machine gives two copies of this work, so a speed-up below 1.8 can be told apart from
-     * a machine (a noisy host, a collector shared by both) that gives no more.
+     * a machine (a noisy host, a collector shared by both) that gives no more. When measured, also
+     * its floor's: the kernel on bare virtual threads, two threads at once against one, what the
+     * JDK's own threads get from two cores for it.
      */
     static String parallelSpeedUps(Map<String, Figure> figs) {
         Figure one = figs.get("ParallelExplorationBench.oneThread");
@@ -247,9 +251,16 @@ public final class Report {
         if (one == null || two == null || control == null) {
             return "";
         }
-        return String.format(Locale.ROOT, "exploration on 2 threads: %.2fx the schedules/s of 1 thread; two independent"
-                + " 1-thread explorations at once (the control): %.2fx%n", one.score() / two.score(),
+        String line = String.format(Locale.ROOT, "exploration on 2 threads: %.2fx the schedules/s of 1 thread; two"
+                + " independent 1-thread explorations at once (the control): %.2fx", one.score() / two.score(),
                 one.score() / control.score());
+        Figure floorOne = figs.get("VirtualThreadFloorBench.randomSwitches");
+        Figure floorTwo = figs.get("VirtualThreadFloorBench.randomSwitchesOnTwoThreads");
+        if (floorOne != null && floorTwo != null) {
+            line += String.format(Locale.ROOT, "; the kernel on bare virtual threads (row 10's floor) on 2 threads: %.2fx",
+                    floorOne.score() / floorTwo.score());
+        }
+        return line + System.lineSeparator();
     }
 
     static String fmt(Figure f) {

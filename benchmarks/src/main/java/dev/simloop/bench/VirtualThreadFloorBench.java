@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
 
 /**
  * Row 10's floor: the lost-update kernel's shape on bare JDK virtual threads, with no simloop code
@@ -48,6 +49,20 @@ public class VirtualThreadFloorBench {
     @Benchmark
     @OperationsPerInvocation(ExplorationBench.RUNS)
     public long randomSwitches() {
+        return runs(random, ExplorationBench.RUNS);
+    }
+
+    /**
+     * Row 8's floor: {@link #randomSwitches} on two JMH threads at once, each with its own kernel and
+     * scheduler (this state is per thread), as two independent explorations would run it. The
+     * figure is ns per schedule of the two together ({@code 2 x RUNS} per invocation), so
+     * {@code randomSwitches} over it is what two cores give bare virtual threads for this kernel:
+     * the most row 8's {@code parallelism(2)} could expect from the JDK's threads alone.
+     */
+    @Benchmark
+    @Threads(2)
+    @OperationsPerInvocation(2 * ExplorationBench.RUNS)
+    public long randomSwitchesOnTwoThreads() {
         return runs(random, ExplorationBench.RUNS);
     }
 

@@ -119,6 +119,12 @@ class BenchmarksSmokeTest {
         assertEquals("exploration on 2 threads: 2.00x the schedules/s of 1 thread; two independent 1-thread explorations"
                 + " at once (the control): 1.60x\n", Report.parallelSpeedUps(figs));
         assertEquals("", Report.parallelSpeedUps(java.util.Map.of()));
+        java.util.Map<String, Report.Figure> withFloor = new java.util.HashMap<>(figs);
+        withFloor.put("VirtualThreadFloorBench.randomSwitches", new Report.Figure(1500, 10, 0));
+        withFloor.put("VirtualThreadFloorBench.randomSwitchesOnTwoThreads", new Report.Figure(1250, 10, 0));
+        assertEquals("exploration on 2 threads: 2.00x the schedules/s of 1 thread; two independent 1-thread explorations"
+                + " at once (the control): 1.60x; the kernel on bare virtual threads (row 10's floor) on 2 threads: 1.20x\n",
+                Report.parallelSpeedUps(withFloor));
     }
 
     @Test
@@ -127,6 +133,8 @@ class BenchmarksSmokeTest {
         // without switches no update is lost: every schedule ends at 2 x CHECKPOINTS
         assertEquals(2L * ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS, b.noSwitches());
         long withSwitches = b.randomSwitches();
+        long onTwo = b.randomSwitchesOnTwoThreads(); // one JMH thread's share: the same kernel, with its own seeds
+        assertTrue(onTwo < 2L * ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS, "random's switches lose updates");
         assertTrue(withSwitches < 2L * ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS, "random's switches lose updates");
         // root's start, each worker's one run, root's resume; random switches about half its checkpoints
         assertEquals(4.0, VirtualThreadFloorBench.mountsPerSchedule(false, 100));
