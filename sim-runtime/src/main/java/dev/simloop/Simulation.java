@@ -380,8 +380,8 @@ public final class Simulation {
      * <p>The loop is made on the driver, not by the caller: the loop, its picker and its
      * collaborators are touched at every step, and objects a thread has just made sit in that
      * thread's core's cache. Made by the caller, each of their cache lines first crossed to the
-     * driver's core (some 200 ns apiece on a machine whose cores are far apart), which was most of
-     * what a per-seed run cost beyond the hand-off itself (issue 15, row U1).
+     * driver's core: with the cores far apart, a trivial run took 1,805–1,850 ns that way and
+     * 1,611–1,630 ns this way (issue 15, row U1).
      */
     private static final class RootRun<T> implements Callable<RunOutcome>, Consumer<Thread>, ThrowingSupplier<T>,
             ThrowingFunction<TaskGroup, T> {
