@@ -7,14 +7,17 @@ import dev.simloop.TaskGroup;
 import dev.simloop.sync.Event;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.LockSupport;
 import java.util.Locale;
 
 /**
  * Benchmark 6, scale: {@value #TASKS} simulated tasks all parked on one {@link Event}; prints the
  * heap each parked task costs (used heap after a full GC, with all of them parked, minus the same
- * before the run, divided by the number of tasks). Meant for its own JVM with {@code -Xmx2g}.
+ * before the run, divided by the number of tasks). Meant for its own JVM with {@code -Xmx2g}. With
+ * the argument {@code floor}, measures row 6's floor instead ({@link #measureFloor}).
  *
- * <p>{@code java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED ... dev.simloop.bench.ParkedTasks [tasks]}
+ * <p>{@code java -Xmx2g --add-opens java.base/java.lang=ALL-UNNAMED ... dev.simloop.bench.ParkedTasks [tasks | floor]}
  */
 public final class ParkedTasks {
     static final int TASKS = 1_000_000;
@@ -55,8 +58,58 @@ public final class ParkedTasks {
         return out;
     }
 
+    /**
+     * Row 6's floor: {@code threads} bare JDK virtual threads (no simloop code) parked in
+     * {@code LockSupport.park}, on a one-thread scheduler as a simloop driver runs tasks, each named
+     * as simloop names a task ({@code task-N}) when {@code named}. An array holds them (4 bytes each,
+     * counted), since nothing else would: simloop's tasks are held by the wait queue they park in.
+     * Meant for a JVM with {@code -Djdk.trackAllThreads=false}, as simloop's own thread container
+     * avoids the JDK's tracking set; with it, each thread would also cost its entry there.
+     *
+     * @return {bytes before, bytes with all parked, how many were parked then, how many had ended after}
+     */
+    static long[] measureFloor(int threads, boolean named) {
+        long before = usedAfterGc();
+        ArrayDeque<Runnable> ready = new ArrayDeque<>();
+        Thread.Builder.OfVirtual builder = VirtualThreadFloorBench.builderOn(ready::add);
+        if (named) {
+            builder.name("task-", 0);
+        }
+        Thread[] parked = new Thread[threads];
+        Object blocker = new Object();
+        Runnable body = () -> LockSupport.park(blocker);
+        for (int i = 0; i < threads; i++) {
+            parked[i] = builder.start(body);
+            for (Runnable r; (r = ready.poll()) != null; ) {
+                r.run(); // it runs up to its park
+            }
+        }
+        long all = usedAfterGc();
+        long waiting = 0;
+        for (Thread t : parked) {
+            waiting += t.getState() == Thread.State.WAITING ? 1 : 0;
+            LockSupport.unpark(t);
+        }
+        for (Runnable r; (r = ready.poll()) != null; ) {
+            r.run();
+        }
+        long ended = 0;
+        for (Thread t : parked) {
+            ended += t.getState() == Thread.State.TERMINATED ? 1 : 0;
+        }
+        return new long[] {before, all, waiting, ended};
+    }
+
     public static void main(String[] args) {
-        int tasks = args.length > 0 ? Integer.parseInt(args[0]) : TASKS;
+        int tasks = args.length > 0 && !args[0].equals("floor") ? Integer.parseInt(args[0]) : TASKS;
+        if (args.length > 0 && args[0].equals("floor")) {
+            long[] plain = measureFloor(tasks, false);
+            long[] named = measureFloor(tasks, true);
+            System.out.printf(Locale.ROOT, "Row 6's floor: %,d bare virtual threads parked in LockSupport.park (no simloop"
+                    + " code, one carrier): %,.0f bytes each unnamed, %,.0f bytes each named task-N%n", tasks,
+                    (plain[1] - plain[0]) / (double) tasks, (named[1] - named[0]) / (double) tasks);
+            return;
+        }
         long[] r = measure(tasks);
         System.out.printf(Locale.ROOT, "Scale: %,d simulated tasks parked on one Event: %,.0f bytes of heap per parked task"
                 + " (used heap after GC %,d MB before, %,d MB with all parked; -Xmx %,d MB); spawn+park took %,.0f ns/task%n",

@@ -336,15 +336,24 @@ public final class Report {
         return out.toString();
     }
 
-    /** Runs {@link ParkedTasks} in a child JVM with -Xmx2g and returns what it printed. */
+    /**
+     * Runs {@link ParkedTasks} in a child JVM with -Xmx2g, then its floor in another (with the JDK's
+     * thread tracking off, as {@link VirtualThreadFloorBench}), and returns what they printed.
+     */
     static String parkedTasksInChildJvm() throws IOException, InterruptedException {
+        return parkedTasks(List.of(), List.of()) + parkedTasks(List.of("-Djdk.trackAllThreads=false"), List.of("floor"));
+    }
+
+    private static String parkedTasks(List<String> flags, List<String> args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx2g");
         cmd.addAll(List.of(JVM_FLAGS));
+        cmd.addAll(flags);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(ParkedTasks.class.getName());
+        cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
         String text = new String(p.getInputStream().readAllBytes());
         int rc = p.waitFor();

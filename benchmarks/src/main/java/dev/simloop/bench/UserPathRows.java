@@ -27,6 +27,8 @@ final class UserPathRows {
             new Report.Row("  real, one group", "SpawnJoinBench.realOneGroup",
                     "SpawnJoinBench.structuredTaskScopeVirtualOwner", "ratio <= 0.3"),
             new Report.Row("  (STS, platform owner)", "SpawnJoinBench.structuredTaskScope",
+                    "SpawnJoinBench.structuredTaskScopeVirtualOwner", ""),
+            new Report.Row("  floor: bare VTs, one carrier", "VirtualThreadFloorBench.spawnJoin",
                     "SpawnJoinBench.structuredTaskScopeVirtualOwner", ""));
 
     /**
@@ -57,7 +59,26 @@ final class UserPathRows {
                 + " tries), through the JUnit launcher: %,.0f tries/s%n");
         rate(out, figs, "UserPathBench.jqwikAlone", "jqwik alone (the same @ForAll Schedule property, empty body): "
                 + "%,.0f tries/s%n");
+        out.append(spawnJoinFloor(figs));
         return out.toString();
+    }
+
+    /**
+     * U5 beside its floor ({@link VirtualThreadFloorBench#spawnJoin}): what spawn + join costs on bare
+     * virtual threads, as a fraction of the baseline U5 divides by, so a target below the floor shows
+     * as one.
+     */
+    static String spawnJoinFloor(java.util.Map<String, Report.Figure> figs) {
+        Report.Figure floor = figs.get("VirtualThreadFloorBench.spawnJoin");
+        Report.Figure sts = figs.get("SpawnJoinBench.structuredTaskScopeVirtualOwner");
+        Report.Figure simloop = figs.get("SpawnJoinBench.simulatedOneGroup");
+        if (floor == null || sts == null || simloop == null) {
+            return "";
+        }
+        return String.format(java.util.Locale.ROOT, "U5's floor, spawn + join on bare virtual threads (no simloop code,"
+                + " one carrier): %,.0f ns per child = %.2fx StructuredTaskScope with a virtual-thread owner;"
+                + " simloop's simulated: %.2fx that floor%n", floor.score(), floor.score() / sts.score(),
+                simloop.score() / floor.score());
     }
 
     private static void rate(StringBuilder out, java.util.Map<String, Report.Figure> figs, String bench, String format) {

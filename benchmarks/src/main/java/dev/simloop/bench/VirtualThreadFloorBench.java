@@ -43,6 +43,7 @@ import org.openjdk.jmh.annotations.Threads;
 public class VirtualThreadFloorBench {
     private final Kernel random = new Kernel(true);
     private final Kernel straight = new Kernel(false);
+    private final SpawnJoin spawnJoin = new SpawnJoin();
     private long seed;
 
     /** The kernel with random's switches; returns the sum of the final counters. */
@@ -71,6 +72,19 @@ public class VirtualThreadFloorBench {
     @OperationsPerInvocation(ExplorationBench.RUNS)
     public long noSwitches() {
         return runs(straight, ExplorationBench.RUNS);
+    }
+
+    /**
+     * U5's floor: spawn + join of one empty child on bare virtual threads, as
+     * {@code SpawnJoinBench.simulatedOneGroup} spawns and joins in simloop: a parent thread starts a
+     * child and parks until the child, as it ends, has unparked it; {@value SpawnJoinBench#CHILDREN}
+     * children per parent, ns per child. Per child: one thread life (create, start, first mount,
+     * end), the parent's park and its resume, on one carrier as on a simloop driver.
+     */
+    @Benchmark
+    @OperationsPerInvocation(SpawnJoinBench.CHILDREN)
+    public int spawnJoin() {
+        return spawnJoin.run(SpawnJoinBench.CHILDREN);
     }
 
     private long runs(Kernel k, int runs) {
@@ -155,6 +169,49 @@ public class VirtualThreadFloorBench {
             if (switching && !ready.isEmpty() && coin.nextInt(ready.size() + 1) != 0) {
                 Thread.yield();
             }
+        }
+    }
+
+    /**
+     * Spawn + join on bare virtual threads whose scheduler is {@link #ready}, drained by the thread
+     * that calls {@link #run}. {@link #childDone} is volatile because the parent re-reads it after
+     * each park.
+     */
+    static final class SpawnJoin {
+        private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
+        private final Thread.Builder.OfVirtual threads = builderOn(ready::add);
+        private final Runnable childBody = this::child;
+        private Thread parent;
+        private volatile boolean childDone;
+        private int joined;
+        long mounts;
+
+        /** @return how many children the parent joined ({@code children}, when each ran) */
+        int run(int children) {
+            joined = 0;
+            parent = threads.unstarted(() -> parent(children));
+            parent.start();
+            for (Runnable r; (r = ready.poll()) != null; ) {
+                mounts++;
+                r.run();
+            }
+            return joined;
+        }
+
+        private void parent(int children) {
+            for (int i = 0; i < children; i++) {
+                childDone = false;
+                threads.unstarted(childBody).start();
+                while (!childDone) {
+                    LockSupport.park();
+                }
+                joined++;
+            }
+        }
+
+        private void child() {
+            childDone = true;
+            LockSupport.unpark(parent);
         }
     }
 

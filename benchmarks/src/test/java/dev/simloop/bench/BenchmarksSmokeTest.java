@@ -143,6 +143,27 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void spawnJoinFloorJoinsEveryChildOnBareVirtualThreads() {
+        VirtualThreadFloorBench.SpawnJoin floor = new VirtualThreadFloorBench.SpawnJoin();
+        assertEquals(300, floor.run(300));
+        // the parent's start, then per child: the child's one run and the parent's resume
+        assertEquals(1 + 2 * 300, floor.mounts);
+        assertEquals(SpawnJoinBench.CHILDREN, new VirtualThreadFloorBench().spawnJoin());
+    }
+
+    @Test
+    void spawnJoinIsPrintedBesideItsFloor() {
+        java.util.Map<String, Report.Figure> figs = java.util.Map.of(
+                "VirtualThreadFloorBench.spawnJoin", new Report.Figure(250, 5, 0),
+                "SpawnJoinBench.structuredTaskScopeVirtualOwner", new Report.Figure(1000, 50, 0),
+                "SpawnJoinBench.simulatedOneGroup", new Report.Figure(300, 5, 0));
+        assertEquals("U5's floor, spawn + join on bare virtual threads (no simloop code, one carrier): 250 ns per child"
+                + " = 0.25x StructuredTaskScope with a virtual-thread owner; simloop's simulated: 1.20x that floor\n",
+                UserPathRows.spawnJoinFloor(figs));
+        assertEquals("", UserPathRows.spawnJoinFloor(java.util.Map.of()));
+    }
+
+    @Test
     void rowTenIsPrintedBesideItsFloor() {
         java.util.Map<String, Report.Figure> figs = java.util.Map.of(
                 "SimulationRunBench.rawSwitch", new Report.Figure(100, 1, 0),
@@ -206,6 +227,13 @@ class BenchmarksSmokeTest {
     void parkedTasks() {
         long[] r = ParkedTasks.measure(1_000);
         assertTrue(r[1] > 0);
+    }
+
+    @Test
+    void parkedTasksFloorParksEveryThreadAndEndsThemAll() {
+        long[] named = ParkedTasks.measureFloor(1_000, true);
+        assertEquals(1_000, named[2], "parked while measured");
+        assertEquals(1_000, named[3], "ended after");
     }
 
     @Test
