@@ -80,9 +80,7 @@ public final class ParkedTasks {
         Runnable body = () -> LockSupport.park(blocker);
         for (int i = 0; i < threads; i++) {
             parked[i] = builder.start(body);
-            for (Runnable r; (r = ready.poll()) != null; ) {
-                r.run(); // it runs up to its park
-            }
+            VirtualThreadFloorBench.drain(ready); // it runs up to its park
         }
         long all = usedAfterGc();
         long waiting = 0;
@@ -90,9 +88,7 @@ public final class ParkedTasks {
             waiting += t.getState() == Thread.State.WAITING ? 1 : 0;
             LockSupport.unpark(t);
         }
-        for (Runnable r; (r = ready.poll()) != null; ) {
-            r.run();
-        }
+        VirtualThreadFloorBench.drain(ready);
         long ended = 0;
         for (Thread t : parked) {
             ended += t.getState() == Thread.State.TERMINATED ? 1 : 0;
@@ -101,8 +97,9 @@ public final class ParkedTasks {
     }
 
     public static void main(String[] args) {
-        int tasks = args.length > 0 && !args[0].equals("floor") ? Integer.parseInt(args[0]) : TASKS;
-        if (args.length > 0 && args[0].equals("floor")) {
+        boolean floor = args.length > 0 && args[0].equals("floor");
+        int tasks = args.length > 0 && !floor ? Integer.parseInt(args[0]) : TASKS;
+        if (floor) {
             long[] plain = measureFloor(tasks, false);
             long[] named = measureFloor(tasks, true);
             System.out.printf(Locale.ROOT, "Row 6's floor: %,d bare virtual threads parked in LockSupport.park (no simloop"

@@ -35,6 +35,10 @@ import org.openjdk.jmh.annotations.Threads;
  * Threads start with the JDK's thread tracking off ({@code -Djdk.trackAllThreads=false}, prepended
  * to the fork's flags), as simloop's own thread container avoids it: the floor is the cheapest way
  * the JDK offers, not the default one. {@link #mountsPerSchedule} counts the mounts of each rule.
+ *
+ * <p>Two more floors on the same kind of scheduler: row 8's ({@link #randomSwitchesOnTwoThreads},
+ * the kernel on two JMH threads at once) and U5's ({@link #spawnJoin}, spawn + join of an empty
+ * child).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -137,10 +141,7 @@ public class VirtualThreadFloorBench {
             counter = 0;
             root = threads.unstarted(rootBody);
             root.start();
-            for (Runnable r; (r = ready.poll()) != null; ) {
-                mounts++;
-                r.run();
-            }
+            mounts += drain(ready);
             return counter;
         }
 
@@ -191,10 +192,7 @@ public class VirtualThreadFloorBench {
             joined = 0;
             parent = threads.unstarted(() -> parent(children));
             parent.start();
-            for (Runnable r; (r = ready.poll()) != null; ) {
-                mounts++;
-                r.run();
-            }
+            mounts += drain(ready);
             return joined;
         }
 
@@ -213,6 +211,21 @@ public class VirtualThreadFloorBench {
             childDone = true;
             LockSupport.unpark(parent);
         }
+    }
+
+    /**
+     * Runs what {@code ready} holds, and what running it adds, until it is empty: the carrier's side
+     * of a one-thread scheduler, as a simloop driver runs its tasks' continuations.
+     *
+     * @return how many continuations ran (mounts)
+     */
+    static long drain(ArrayDeque<Runnable> ready) {
+        long mounts = 0;
+        for (Runnable r; (r = ready.poll()) != null; ) {
+            mounts++;
+            r.run();
+        }
+        return mounts;
     }
 
     /** @return a virtual-thread builder whose threads' scheduler is {@code scheduler} (the JDK's own builder, by reflection) */
