@@ -71,10 +71,8 @@ public final class ParkedTasks {
     static long[] measureFloor(int threads, boolean named) {
         long before = usedAfterGc();
         ArrayDeque<Runnable> ready = new ArrayDeque<>();
-        Thread.Builder.OfVirtual builder = VirtualThreadFloorBench.builderOn(ready::add);
-        if (named) {
-            builder.name("task-", 0);
-        }
+        Thread.Builder.OfVirtual unnamed = VirtualThreadFloorBench.builderOn(ready::add);
+        Thread.Builder.OfVirtual builder = named ? unnamed.name("task-", 0) : unnamed;
         Thread[] parked = new Thread[threads];
         Object blocker = new Object();
         Runnable body = () -> LockSupport.park(blocker);
