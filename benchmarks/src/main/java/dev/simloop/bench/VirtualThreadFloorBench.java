@@ -14,7 +14,8 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Row 10's floor: the lost-update kernel's shape on bare JDK virtual threads, with no simloop code
@@ -37,7 +38,7 @@ import org.openjdk.jmh.annotations.Threads;
  * the JDK offers, not the default one. {@link #mountsPerSchedule} counts the mounts of each rule.
  *
  * <p>Two more floors on the same kind of scheduler: row 8's ({@link #randomSwitchesOnTwoThreads},
- * the kernel on two JMH threads at once) and U5's ({@link #spawnJoin}, spawn + join of an empty
+ * the kernel on two spaced carrier threads at once) and U5's ({@link #spawnJoin}, spawn + join of an empty
  * child).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -58,17 +59,35 @@ public class VirtualThreadFloorBench {
     }
 
     /**
-     * Row 8's floor: {@link #randomSwitches} on two JMH threads at once, each with its own kernel and
-     * scheduler (this state is per thread), as two independent explorations would run it. The
-     * figure is ns per schedule of the two together ({@code 2 x RUNS} per invocation), so
-     * {@code randomSwitches} over it is what two cores give bare virtual threads for this kernel:
-     * the most row 8's {@code parallelism(2)} could expect from the JDK's threads alone.
+     * Row 8's floor: {@link #randomSwitches} on two carrier threads at once, each with its own kernel
+     * and scheduler, as two independent explorations would run it; the carriers are started between
+     * spacer threads, as simloop's drivers are ({@link SpacedCarriers} says why). The figure is ns
+     * per schedule of the two together ({@code 2 x RUNS} per invocation), so {@code randomSwitches}
+     * over it is what two cores give bare virtual threads for this kernel: the most row 8's
+     * {@code parallelism(2)} could expect from the JDK's threads alone.
      */
     @Benchmark
-    @Threads(2)
     @OperationsPerInvocation(2 * ExplorationBench.RUNS)
-    public long randomSwitchesOnTwoThreads() {
-        return runs(random, ExplorationBench.RUNS);
+    public long randomSwitchesOnTwoThreads(TwoCarriers two) {
+        return two.carriers.runEach(ExplorationBench.RUNS);
+    }
+
+    /** The two carriers of {@link #randomSwitchesOnTwoThreads}, started once per trial. */
+    @State(Scope.Benchmark)
+    public static class TwoCarriers {
+        SpacedCarriers carriers;
+
+        /** Starts the carriers and their spacers. */
+        @Setup
+        public void start() {
+            carriers = SpacedCarriers.start(2);
+        }
+
+        /** Ends them. */
+        @TearDown
+        public void stop() {
+            carriers.stop();
+        }
     }
 
     /** The kernel without switches: three thread lives and the root's one park. */

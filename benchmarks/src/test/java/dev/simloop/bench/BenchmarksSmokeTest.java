@@ -133,8 +133,19 @@ class BenchmarksSmokeTest {
         // without switches no update is lost: every schedule ends at 2 x CHECKPOINTS
         assertEquals(2L * ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS, b.noSwitches());
         long withSwitches = b.randomSwitches();
-        long onTwo = b.randomSwitchesOnTwoThreads(); // one JMH thread's share: the same kernel, with its own seeds
-        assertTrue(onTwo < 2L * ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS, "random's switches lose updates");
+        VirtualThreadFloorBench.TwoCarriers two = new VirtualThreadFloorBench.TwoCarriers();
+        two.start();
+        long onTwo;
+        try {
+            onTwo = b.randomSwitchesOnTwoThreads(two); // both carriers' schedules: the same kernel, with their own seeds
+        } finally {
+            two.stop();
+        }
+        // each schedule ends with a counter above CHECKPOINTS (a worker's own updates) and, losing
+        // some, below 2 x CHECKPOINTS: only both carriers' RUNS schedules together sum to more than
+        // 2 x CHECKPOINTS x RUNS
+        long perCarrierMax = 2L * ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS;
+        assertTrue(onTwo > perCarrierMax && onTwo < 2 * perCarrierMax, "both carriers' schedules, some updates lost: " + onTwo);
         assertTrue(withSwitches < 2L * ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS, "random's switches lose updates");
         // root's start, each worker's one run, root's resume; random switches about half its checkpoints
         assertEquals(4.0, VirtualThreadFloorBench.mountsPerSchedule(false, 100));

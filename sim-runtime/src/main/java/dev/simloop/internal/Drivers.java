@@ -28,6 +28,19 @@ import java.util.function.ObjIntConsumer;
  * slot until it has run: only a null slot takes an offer. A driver idle for
  * {@value #KEEP_ALIVE_SECONDS} s ends.
  *
+ * <p>Why each driver starts between two {@link Spacer}s: the JVM keeps four object handles per
+ * thread ({@code Thread.currentThread()}'s among them) in 8-byte slots of one shared store, handed
+ * out lowest-free-first as threads start, so two threads started one after the other usually get
+ * slots on the same 64-byte cache line. Mounting a virtual thread writes its carrier's slot, and
+ * every {@code Thread.currentThread()} reads it, many times per task switch; two drivers whose slots
+ * share a line therefore make each other's every switch miss the cache, and when the two cores sit
+ * far apart (this machine's host moves them) two drivers ran a parallel exploration no faster than
+ * one (0.6–1.0x, issue 21). A spacer is an idle thread started just before and one just after each
+ * driver, so that the driver's slots share their line with a spacer's: with them, two drivers ran
+ * at 1.5–2.0x in the same JVMs. They live, parked, as long as their driver. (When threads have
+ * ended and left free slots between live ones, a new driver can still land next to another
+ * thread; the spacers make that the exception rather than the rule.)
+ *
  * <p>A caller waits for its driver's work in {@link #call}. Normally the work's end releases it;
  * when a task of a simulation runs away (no checkpoint for {@code maxStepWallTime}), the
  * {@link Watchdog} releases it instead ({@link Call#rescue}), since a thread cannot be stopped: the
@@ -110,15 +123,36 @@ public final class Drivers {
          * twice; one that a caller took out is added again when it finishes whatever it runs.
          */
         private volatile boolean inIdle;
+        /** Set as the driver ends: its {@link Spacer}s end with it. */
+        private volatile boolean ended;
+        /** The driver's two {@link Spacer}s (started just before and just after it), or null until then. */
+        private volatile Spacer[] spacers;
+        /** How long the driver waits for work, parked, before it ends. */
+        private final long keepAliveNanos;
 
         DriverThread(String name) {
+            this(name, KEEP_ALIVE_SECONDS * 1_000_000_000L);
+        }
+
+        /** @param keepAliveNanos how long the driver waits for work, parked, before it ends (shorter in tests) */
+        DriverThread(String name, long keepAliveNanos) {
             super(null, null, name, STACK_BYTES, false);
+            this.keepAliveNanos = keepAliveNanos;
             setDaemon(true);
             ALL.add(this);
         }
 
         @Override
         public void run() {
+            try {
+                runWorks();
+            } finally {
+                ended = true;
+                releaseSpacers(spacers);
+            }
+        }
+
+        private void runWorks() {
             if (warmsUp) {
                 WarmUp.firstDriver();
             }
@@ -161,7 +195,7 @@ public final class Drivers {
                     break;
                 }
             }
-            long deadline = System.nanoTime() + KEEP_ALIVE_SECONDS * 1_000_000_000L;
+            long deadline = System.nanoTime() + keepAliveNanos;
             parked = true;
             try {
                 for (;;) {
@@ -374,7 +408,7 @@ public final class Drivers {
     static void startEarly() {
         DriverThread d = new DriverThread("simloop-driver-" + COUNT.incrementAndGet());
         d.warmsUp = true;
-        d.start();
+        startSpaced(d);
         d.inIdle = true;
         IDLE.addFirst(d); // once started: a driver that could not start must not be handed work
     }
@@ -405,9 +439,84 @@ public final class Drivers {
         DriverThread d = new DriverThread("simloop-driver-" + COUNT.incrementAndGet());
         call.driver = d;
         d.slot.set(call);
-        d.start();
+        startSpaced(d);
         LAST_DRIVER.set(d);
         return call;
+    }
+
+    /**
+     * Starts {@code d} between two {@link Spacer}s: one started just before it and one just after
+     * (see the class comment for why).
+     */
+    static void startSpaced(DriverThread d) {
+        Spacer before = Spacer.startNextTo(d, "before");
+        try {
+            d.start();
+        } catch (RuntimeException | Error e) {
+            d.ended = true; // it never runs: its spacer must not wait for it
+            releaseSpacers(new Spacer[] {before});
+            throw e;
+        }
+        Spacer[] both = {before, Spacer.startNextTo(d, "after")};
+        d.spacers = both;
+        if (d.ended) {
+            releaseSpacers(both); // it ended before it could see them (a volatile write, then a read: one side sees the other)
+        }
+    }
+
+    private static void releaseSpacers(Spacer[] spacers) {
+        if (spacers != null) {
+            for (Spacer s : spacers) {
+                if (s != null) {
+                    LockSupport.unpark(s);
+                }
+            }
+        }
+    }
+
+    /** @return {@code d}'s spacers, before and after, or an empty list before they are started (for tests) */
+    static java.util.List<Thread> spacersOf(DriverThread d) {
+        Spacer[] s = d.spacers;
+        return s == null ? java.util.List.of() : java.util.Arrays.stream(s).filter(java.util.Objects::nonNull)
+                .map(Thread.class::cast).toList();
+    }
+
+    /**
+     * An idle thread started next to a driver, so that the JVM's per-thread slots of two drivers do
+     * not share a cache line (see the class comment). It parks, its driver as its blocker, until its
+     * driver ends. Named after its driver: {@code simloop-spacer-<n>-before} and {@code -after}.
+     */
+    static final class Spacer extends Thread {
+        /** It parks, and so needs next to no stack. */
+        private static final long STACK_BYTES = 128 * 1024;
+        private final DriverThread driver;
+
+        private Spacer(DriverThread driver, String side) {
+            super(null, null, driver.getName().replace("driver", "spacer") + "-" + side, STACK_BYTES, false);
+            this.driver = driver;
+            setDaemon(true);
+        }
+
+        /**
+         * @return a started spacer, or null when the JVM could not start one (out of threads): a
+         *     spacer only saves time, so the driver goes on without it
+         */
+        static Spacer startNextTo(DriverThread driver, String side) {
+            Spacer s = new Spacer(driver, side);
+            try {
+                s.start();
+                return s;
+            } catch (OutOfMemoryError e) {
+                return null;
+            }
+        }
+
+        @Override
+        public void run() {
+            while (!driver.ended) {
+                LockSupport.park(driver);
+            }
+        }
     }
 
     /** @return whether {@code d} has work handed to it or running (for tests; a racy read) */

@@ -128,6 +128,46 @@ class DriversTest {
     }
 
     @Test
+    void everyDriverThePoolStartsHasTwoSpacersParkedOnIt() {
+        List<Thread> drivers = Drivers.callAll(List.of(Thread::currentThread, Thread::currentThread), t -> { }, (e, i) -> { });
+        for (Thread d : drivers) {
+            String n = d.getName().substring("simloop-driver-".length());
+            List<Thread> spacers = Drivers.spacersOf((Drivers.DriverThread) d);
+            assertThat(spacers).extracting(Thread::getName)
+                    .containsExactly("simloop-spacer-" + n + "-before", "simloop-spacer-" + n + "-after");
+            assertThat(spacers).allSatisfy(s -> assertThat(s.isDaemon()).as(s.getName()).isTrue());
+            spacers.forEach(s -> awaitParkedOn(s, d));
+        }
+    }
+
+    @Test
+    void aDriversSpacersEndWhenItEnds() throws InterruptedException {
+        Drivers.DriverThread d = new Drivers.DriverThread("simloop-driver-spaced", TimeUnit.MILLISECONDS.toNanos(200));
+        Drivers.startSpaced(d);
+        List<Thread> spacers = Drivers.spacersOf(d);
+        assertThat(spacers).extracting(Thread::getName)
+                .containsExactly("simloop-spacer-spaced-before", "simloop-spacer-spaced-after");
+        spacers.forEach(s -> awaitParkedOn(s, d));
+        d.join(TimeUnit.SECONDS.toMillis(60)); // idle for its 200 ms keep-alive, it ends
+        assertThat(d.isAlive()).as("driver after its keep-alive").isFalse();
+        for (Thread s : spacers) {
+            s.join(TimeUnit.SECONDS.toMillis(60));
+            assertThat(s.getState()).as(s.getName()).isEqualTo(Thread.State.TERMINATED);
+        }
+        assertThat(Drivers.ALL).doesNotContain(d);
+    }
+
+    /** Waits (up to a minute) until {@code spacer} parks with {@code driver} as its blocker. */
+    private static void awaitParkedOn(Thread spacer, Thread driver) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!(spacer.getState() == Thread.State.WAITING && java.util.concurrent.locks.LockSupport.getBlocker(spacer) == driver)) {
+            assertThat(System.nanoTime()).as(spacer.getName() + " parked on " + driver.getName() + ", state " + spacer.getState())
+                    .isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
     void callAllRunsEachWorkOnItsOwnDriverAtOnce() {
         CyclicBarrier both = new CyclicBarrier(2); // each work waits for the other: only concurrent works finish
         List<Thread> threads = Drivers.callAll(List.of(() -> meet(both), () -> meet(both)), t -> { }, (e, i) -> { });

@@ -1,0 +1,115 @@
+package dev.simloop.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Row 8's floor's carriers: {@code n} platform threads that each run row 10's floor kernel
+ * ({@link VirtualThreadFloorBench.Kernel}, its own scheduler queue) at once, each started between
+ * two idle spacer threads, as simloop starts its drivers. Without the spacers, two carriers started
+ * one after the other usually get the JVM's per-thread handle slots on one cache line, and each
+ * mount of a virtual thread on one then makes the other's {@code Thread.currentThread()} miss the
+ * cache: on this machine two such carriers (JMH's own worker threads, as this floor used before)
+ * ran the kernel at 0.6–1.2x one thread, spaced ones at 1.5–2.0x (docs/benchmarks.md, "Row 8's
+ * slow mode"). The floor is the most two cores give bare virtual threads, so it spaces them.
+ */
+final class SpacedCarriers {
+    private final VirtualThreadFloorBench.Kernel[] kernels;
+    private final Thread[] carriers;
+    private final List<Thread> spacers = new ArrayList<>();
+    /** Every carrier and the caller meet here to start a batch, and again when it is done. */
+    private final CyclicBarrier meet;
+    private final long[] sums;
+    private volatile int runs;
+    private volatile boolean stopping;
+
+    private SpacedCarriers(int n) {
+        kernels = new VirtualThreadFloorBench.Kernel[n];
+        carriers = new Thread[n];
+        sums = new long[n];
+        meet = new CyclicBarrier(n + 1);
+    }
+
+    /** @return {@code n} started carriers, each between two spacers, waiting for {@link #runEach} */
+    static SpacedCarriers start(int n) {
+        SpacedCarriers c = new SpacedCarriers(n);
+        c.startSpacer();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            c.kernels[i] = new VirtualThreadFloorBench.Kernel(true);
+            c.carriers[i] = new Thread(() -> c.carry(index), "floor-carrier-" + i);
+            c.carriers[i].setDaemon(true);
+            c.carriers[i].start();
+            c.startSpacer();
+        }
+        return c;
+    }
+
+    private void startSpacer() {
+        Thread s = new Thread(() -> {
+            while (!stopping) {
+                LockSupport.park(this);
+            }
+        }, "floor-spacer-" + spacers.size());
+        s.setDaemon(true);
+        s.start();
+        spacers.add(s);
+    }
+
+    /** A carrier's life: batch after batch of its kernel's schedules, each seed its own. */
+    private void carry(int index) {
+        long seed = (long) index << 40;
+        try {
+            for (;;) {
+                meet.await();
+                if (stopping) {
+                    return;
+                }
+                long sum = 0;
+                for (int i = 0, n = runs; i < n; i++) {
+                    sum += kernels[index].run(seed++);
+                }
+                sums[index] = sum;
+                meet.await();
+            }
+        } catch (InterruptedException | BrokenBarrierException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs {@code runs} schedules on every carrier at once and waits for all of them.
+     *
+     * @return the sum of every schedule's final counter (each is {@code 2 x CHECKPOINTS} when no update was lost)
+     */
+    long runEach(int runs) {
+        this.runs = runs;
+        await(); // go
+        await(); // all done
+        long total = 0;
+        for (long s : sums) {
+            total += s;
+        }
+        return total;
+    }
+
+    /** Ends the carriers and the spacers. */
+    void stop() {
+        stopping = true;
+        await();
+        for (Thread t : spacers) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    private void await() {
+        try {
+            meet.await();
+        } catch (InterruptedException | BrokenBarrierException e) {
+            throw new IllegalStateException("floor carriers: " + e, e);
+        }
+    }
+}
