@@ -39,7 +39,7 @@ final class Explorer<T> {
 
     Report<T> run() {
         OrderedRuns<Job, SimResult<T>> runs = new OrderedRuns<>(x.parallelism, plan,
-                job -> x.limits(job.builder).run(x.main), SimResult::failed, this::commit, this::stopHandOut);
+                this::runJob, SimResult::failed, this::commit, this::stopHandOut);
         try {
             runs.runOnDrivers(caller -> interrupted = true);
         } catch (Runaway runaway) {
@@ -64,10 +64,22 @@ final class Explorer<T> {
         return System.nanoTime() - tally.start >= tally.limitNanos;
     }
 
+    /**
+     * Runs a job on a worker, and notes in the job what its commit needs. The job was made on this
+     * worker ({@link OrderedRuns} hands out jobs on the thread that takes them), so the commit, on
+     * whichever worker makes it, reads one line of this worker's rather than the result's objects.
+     */
+    private SimResult<T> runJob(Job job) {
+        SimResult<T> r = x.limits(job.builder).run(x.main);
+        job.digest = Simulation.rawDigest(r);
+        job.failed = r.failed();
+        return r;
+    }
+
     /** Takes a result in schedule order: @return whether it is the failure to stop at. */
     private boolean commit(Job job, SimResult<T> r) {
         plan.record(job, r);
-        return job.owned && tally.count(job.index, r) && x.stopAtFirstFailure;
+        return job.owned && tally.count(job, r) && x.stopAtFirstFailure;
     }
 
     private String searched() {
@@ -106,6 +118,9 @@ final class Explorer<T> {
         final boolean owned;
         /** A bounded search's prefix of choices, or null for a sampled schedule. */
         final int[] prefix;
+        /** Set by the worker that ran it ({@link #runJob}): its result's digest, and whether it failed. */
+        long digest;
+        boolean failed;
 
         Job(int index, long seed, Strategy strategy, Simulation.Builder builder, boolean owned, int[] prefix) {
             this.index = index;
@@ -277,10 +292,11 @@ final class Explorer<T> {
         private int failing;
 
         /** @return whether {@code r} failed with a failure that {@code failWhen} matches */
-        boolean count(int index, SimResult<T> r) {
+        boolean count(Job job, SimResult<T> r) {
+            int index = job.index;
             run++;
-            digests.add(Simulation.rawDigest(r));
-            if (!r.failed()) {
+            digests.add(job.digest);
+            if (!job.failed) {
                 return false;
             }
             if (!x.failWhen.test(r.failure())) {

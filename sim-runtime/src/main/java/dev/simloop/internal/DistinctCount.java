@@ -9,6 +9,12 @@ package dev.simloop.internal;
  * ({@code -Dsimloop.timeLimit=PT10M}) of a program whose schedules nearly all differ reaches a
  * hundred million of them: the set ran out of heap before the time was up. The switch keeps 4 MB
  * for the first 262,144 and 16 KB after. Not thread-safe (each exploration counts under its lock).
+ *
+ * <p>Digests are added in batches of {@value #BATCH}: {@link #add} only appends to a buffer, and
+ * the batch goes into the set when the buffer is full or the count is read. A parallel
+ * exploration's workers take turns committing, and an insertion lands on a line of the set that
+ * the other worker's core likely wrote last; appending fills one line after another, and a batch
+ * is inserted by one thread at a time, its misses overlapping.
  */
 public final class DistinctCount {
     /** Distinct digests counted exactly; the count is an estimate once this many differ. */
@@ -22,6 +28,11 @@ public final class DistinctCount {
     private byte[] registers;
     /** Digests added, distinct or not: an estimate never exceeds it. */
     private long added;
+    /** How many digests {@link #add} keeps before they go into the count. */
+    static final int BATCH = 1024;
+    /** Digests added but not yet in the count: {@code pending[0, pendingSize)}. */
+    private final long[] pending = new long[BATCH];
+    private int pendingSize;
 
     /** An empty count. */
     public DistinctCount() {
@@ -29,6 +40,21 @@ public final class DistinctCount {
 
     /** @param digest a schedule's digest */
     public void add(long digest) {
+        pending[pendingSize++] = digest;
+        if (pendingSize == BATCH) {
+            flush();
+        }
+    }
+
+    /** Puts the pending digests into the count. */
+    private void flush() {
+        for (int i = 0; i < pendingSize; i++) {
+            count(pending[i]);
+        }
+        pendingSize = 0;
+    }
+
+    private void count(long digest) {
         added++;
         if (registers != null) {
             estimate(digest);
@@ -44,11 +70,13 @@ public final class DistinctCount {
 
     /** @return whether {@link #count} is exact */
     public boolean isExact() {
+        flush();
         return registers == null;
     }
 
     /** @return how many distinct digests were added: exact below {@link #EXACT_LIMIT}, estimated from there on */
     public int count() {
+        flush();
         if (registers == null) {
             return exact.size();
         }

@@ -20,6 +20,23 @@ class DistinctCountTest {
     }
 
     @Test
+    void aCountReadBetweenBatchesSeesEveryDigestAddedSoFar() {
+        DistinctCount c = new DistinctCount();
+        c.add(7);
+        c.add(7);
+        c.add(8);
+        assertThat(c.count()).as("a partial batch").isEqualTo(2);
+        c.add(8);
+        c.add(9);
+        assertThat(c.count()).isEqualTo(3);
+        for (long v = 0; v < DistinctCount.BATCH + 5; v++) {
+            c.add(1000 + v);
+        }
+        assertThat(c.isExact()).isTrue();
+        assertThat(c.count()).as("a whole batch and a part of the next").isEqualTo(3 + DistinctCount.BATCH + 5);
+    }
+
+    @Test
     void fromTheLimitOnItEstimatesWithinTwoPercent() {
         DistinctCount c = new DistinctCount();
         int distinct = 3_000_000;
