@@ -49,12 +49,12 @@ public final class DistinctCount {
     /** Puts the pending digests into the count. */
     private void flush() {
         for (int i = 0; i < pendingSize; i++) {
-            count(pending[i]);
+            addNow(pending[i]);
         }
         pendingSize = 0;
     }
 
-    private void count(long digest) {
+    private void addNow(long digest) {
         added++;
         if (registers != null) {
             estimate(digest);
