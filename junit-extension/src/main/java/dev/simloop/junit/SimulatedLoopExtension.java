@@ -189,8 +189,15 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
     private record Job(int index, Simulation.Builder builder, boolean proceeds) {
     }
 
-    /** A schedule's run and the failure it is judged by (null when it passed). */
-    record Judged(int index, SimResult<?> result, Throwable failure) {
+    /**
+     * A schedule's run, the failure it is judged by (null when it passed), and its digest: made on
+     * the worker that ran it, so that the in-order commit, on whichever worker makes it, reads this
+     * worker's record rather than the result's objects.
+     */
+    record Judged(int index, SimResult<?> result, Throwable failure, long digest) {
+        Judged(int index, SimResult<?> result, Throwable failure) {
+            this(index, result, failure, dev.simloop.internal.RawDigest.of(result));
+        }
     }
 
     /**
@@ -407,7 +414,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                     return false; // another shard's schedule, run here only for what the search learns from it
                 }
             }
-            progress.ran(judged.result());
+            progress.ran(judged.digest());
             Throwable failure = judged.failure();
             if (failure == null) {
                 return false;
@@ -462,10 +469,10 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             this.search = search;
         }
 
-        /** Counts a schedule that ran in this shard. */
-        void ran(SimResult<?> r) {
+        /** Counts a schedule that ran in this shard, by its digest. */
+        void ran(long digest) {
             ran++;
-            digests.add(dev.simloop.internal.RawDigest.of(r));
+            digests.add(digest);
         }
 
         /** @return how many distinct interleavings ran (estimated past {@link dev.simloop.internal.DistinctCount#EXACT_LIMIT}) */
