@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * one after the other usually get the JVM's per-thread handle slots on one cache line, and each
  * mount of a virtual thread on one then makes the other's {@code Thread.currentThread()} miss the
  * cache: on this machine two such carriers (JMH's own worker threads, as this floor used before)
- * ran the kernel at 0.6–1.2x one thread, spaced ones at 1.5–2.0x (docs/benchmarks.md, "Row 8's
+ * ran the kernel at 0.6–1.2x one thread, spaced ones mostly at 1.7–1.9x (docs/benchmarks.md, "Row 8's
  * slow mode"). The floor is the most two cores give bare virtual threads, so it spaces them.
  */
 final class SpacedCarriers {

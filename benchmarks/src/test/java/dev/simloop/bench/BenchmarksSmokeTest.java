@@ -141,9 +141,10 @@ class BenchmarksSmokeTest {
         } finally {
             two.stop();
         }
-        // each schedule ends with a counter above CHECKPOINTS (a worker's own updates) and, losing
-        // some, below 2 x CHECKPOINTS: only both carriers' RUNS schedules together sum to more than
-        // 2 x CHECKPOINTS x RUNS
+        // a schedule ends with a counter of at least CHECKPOINTS (the last writer's own updates
+        // follow each other: no switch between a write and its next read) and, when it lost some,
+        // below 2 x CHECKPOINTS; so one carrier's RUNS schedules sum to at most 2 x CHECKPOINTS x
+        // RUNS, and only both carriers' together exceed it (fixed seeds: the same sum every run)
         long perCarrierMax = 2L * ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS;
         assertTrue(onTwo > perCarrierMax && onTwo < 2 * perCarrierMax, "both carriers' schedules, some updates lost: " + onTwo);
         assertTrue(withSwitches < 2L * ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS, "random's switches lose updates");

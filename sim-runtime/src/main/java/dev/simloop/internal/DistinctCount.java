@@ -21,6 +21,8 @@ public final class DistinctCount {
     public static final int EXACT_LIMIT = 1 << 18;
     private static final int P = 14;
     private static final int M = 1 << P;
+    /** How many digests {@link #add} keeps before they go into the count. */
+    static final int BATCH = 1024;
 
     /** The digests seen, while the count is exact; null after. */
     private LongSet exact = new LongSet();
@@ -28,8 +30,6 @@ public final class DistinctCount {
     private byte[] registers;
     /** Digests added, distinct or not: an estimate never exceeds it. */
     private long added;
-    /** How many digests {@link #add} keeps before they go into the count. */
-    static final int BATCH = 1024;
     /** Digests added but not yet in the count: {@code pending[0, pendingSize)}. */
     private final long[] pending = new long[BATCH];
     private int pendingSize;

@@ -37,7 +37,7 @@ import java.util.function.ObjIntConsumer;
  * far apart (this machine's host moves them) two drivers ran a parallel exploration no faster than
  * one (0.6–1.0x, issue 21). A spacer is an idle thread started just before and one just after each
  * driver, so that the driver's slots share their line with a spacer's: with them, two drivers ran
- * at 1.5–2.0x in the same JVMs. They live, parked, as long as their driver. (When threads have
+ * at 1.21–2.59x, mostly 1.5–2.0x, in JVMs alternated with ones without them (0.80–1.23x). They live, parked, as long as their driver. (When threads have
  * ended and left free slots between live ones, a new driver can still land next to another
  * thread; the spacers make that the exception rather than the rule.)
  *
