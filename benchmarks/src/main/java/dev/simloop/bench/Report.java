@@ -74,7 +74,7 @@ public final class Report {
             new Row("  control: 2 independent explorations", "ParallelExplorationBench.twoIndependentExplorations",
                     "ParallelExplorationBench.oneThread", ""),
             new Row("  floor: bare VTs on 2 threads", "VirtualThreadFloorBench.randomSwitchesOnTwoThreads",
-                    "VirtualThreadFloorBench.randomSwitches", ""),
+                    "VirtualThreadFloorBench.randomSwitchesOnOneCarrier", ""),
             new Row("9 Loop.executor() submit+get, sim.", "JdkInteropBench.executorSubmitGet",
                     "JdkInteropBench.spawnJoin", "ratio <= 3"),
             new Row("  CompletableFuture 2-stage chain", "JdkInteropBench.completableFutureChain",
@@ -166,7 +166,7 @@ public final class Report {
         } catch (org.openjdk.jmh.runner.NoBenchmarksException e) {
             // only=ParallelExplorationBench or only=AgentSleepBench: nothing but their own runs
         }
-        if (java.util.regex.Pattern.compile(include).matcher("dev.simloop.bench." + LONG_BENCH + ".twoThreads").find()) {
+        if (java.util.regex.Pattern.compile(include).matcher("dev.simloop.bench." + LONG_BENCH + ".round").find()) {
             figs.putAll(runJmh(full, LONG_BENCH, null, JVM_FLAGS, true));
         }
         return figs;
@@ -231,11 +231,42 @@ public final class Report {
                 shortName += "[" + strategy + "]";
             }
             Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+            double allocNorm = alloc == null ? Double.NaN : alloc.getScore();
             out.put(shortName, new Figure(r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError(),
-                    alloc == null ? Double.NaN : alloc.getScore()));
+                    allocNorm));
+            out.putAll(interleavedFigures(shortName, r.getSecondaryResults(), allocNorm));
         }
         return out;
     }
+
+    /**
+     * The figures a benchmark measured interleaved and reported as JMH auxiliary counters, one value
+     * per iteration ({@link ParallelExplorationBench.Times}): each counter's mean over the iterations,
+     * under the benchmark class's name, as if measured on its own ({@code ParallelExplorationBench.oneThread}).
+     *
+     * @param bench the benchmark's short name ({@code ParallelExplorationBench.round})
+     * @param secondary its secondary results, by label
+     * @param allocNorm the bytes per operation of the whole benchmark, given to each figure
+     */
+    static Map<String, Figure> interleavedFigures(String bench, Map<String, ?> secondary, double allocNorm) {
+        Map<String, Figure> out = new HashMap<>();
+        String owner = bench.substring(0, bench.indexOf('.') + 1);
+        for (String counter : INTERLEAVED_COUNTERS) {
+            if (secondary.get(counter) instanceof Result<?> r) {
+                org.openjdk.jmh.util.Statistics s = r.getStatistics();
+                out.put(owner + counter, new Figure(s.getMean(), s.getN() > 1 ? s.getMeanErrorAt(0.999) : Double.NaN,
+                        allocNorm));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The auxiliary counters of the benchmarks measured interleaved: {@link ParallelExplorationBench#round}'s,
+     * one per kind of exploration it runs, and {@link VirtualThreadFloorBench#twoCarriersRound}'s.
+     */
+    static final List<String> INTERLEAVED_COUNTERS = List.of("oneThread", "twoThreads", "twoIndependentExplorations",
+            "randomSwitchesOnOneCarrier", "randomSwitchesOnTwoThreads");
 
     /**
      * Row 8's speed-up beside its control's: two independent one-thread explorations at once show
@@ -254,7 +285,7 @@ public final class Report {
         String line = String.format(Locale.ROOT, "exploration on 2 threads: %.2fx the schedules/s of 1 thread; two"
                 + " independent 1-thread explorations at once (the control): %.2fx", one.score() / two.score(),
                 one.score() / control.score());
-        Figure floorOne = figs.get("VirtualThreadFloorBench.randomSwitches");
+        Figure floorOne = figs.get("VirtualThreadFloorBench.randomSwitchesOnOneCarrier");
         Figure floorTwo = figs.get("VirtualThreadFloorBench.randomSwitchesOnTwoThreads");
         if (floorOne != null && floorTwo != null) {
             line += String.format(Locale.ROOT, "; the kernel on bare virtual threads (row 10's floor) on 2 threads: %.2fx",

@@ -6,9 +6,11 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -37,7 +39,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * to the fork's flags), as simloop's own thread container avoids it: the floor is the cheapest way
  * the JDK offers, not the default one. {@link #mountsPerSchedule} counts the mounts of each rule.
  *
- * <p>Two more floors on the same kind of scheduler: row 8's ({@link #randomSwitchesOnTwoThreads},
+ * <p>Two more floors on the same kind of scheduler: row 8's ({@link #twoCarriersRound},
  * the kernel on two spaced carrier threads at once) and U5's ({@link #spawnJoin}, spawn + join of an empty
  * child).
  */
@@ -59,20 +61,71 @@ public class VirtualThreadFloorBench {
     }
 
     /**
-     * Row 8's floor: {@link #randomSwitches} on two carrier threads at once, each with its own kernel
-     * and scheduler, as two independent explorations would run it; the carriers are started between
-     * spacer threads, as simloop's drivers are ({@link SpacedCarriers} says why). The figure is ns
-     * per schedule of the two together ({@code 2 x RUNS} per invocation), so {@code randomSwitches}
-     * over it is what two cores give bare virtual threads for this kernel: the most row 8's
-     * {@code parallelism(2)} could expect from the JDK's threads alone.
+     * Row 8's floor, measured interleaved as row 8 itself is ({@link ParallelExplorationBench}):
+     * each round runs {@link #randomSwitches}' kernel on one spaced carrier thread, then on two at
+     * once, each carrier with its own kernel and scheduler, as two independent explorations would
+     * run it; the carriers are started between spacer threads, as simloop's drivers are
+     * ({@link SpacedCarriers} says why). {@link CarrierTimes} reports ns per schedule of each: of
+     * the two together for two carriers, so the one-carrier figure over it is what two cores give
+     * bare virtual threads for this kernel, the most row 8's {@code parallelism(2)} could expect from
+     * the JDK's threads alone.
+     *
+     * @return the sum of the final counters of both rounds' schedules
      */
     @Benchmark
-    @OperationsPerInvocation(2 * ExplorationBench.RUNS)
-    public long randomSwitchesOnTwoThreads(TwoCarriers two) {
-        return two.carriers.runEach(ExplorationBench.RUNS);
+    @OperationsPerInvocation(3 * CARRIER_RUNS)
+    public long twoCarriersRound(TwoCarriers two, CarrierTimes times) {
+        long t0 = System.nanoTime();
+        long sum = two.carriers.runOnFirst(1, CARRIER_RUNS);
+        long t1 = System.nanoTime();
+        sum += two.carriers.runEach(CARRIER_RUNS);
+        times.add(t1 - t0, System.nanoTime() - t1);
+        return sum;
     }
 
-    /** The two carriers of {@link #randomSwitchesOnTwoThreads}, started once per trial. */
+    /**
+     * Schedules per carrier in each half of {@link #twoCarriersRound}: enough (3 to 4 ms) that waking
+     * the carriers for a half and hearing they are done, tens of microseconds, adds a few ns per
+     * schedule (with 200, it added about 250 ns to the one-carrier figure and half that to the other).
+     */
+    static final int CARRIER_RUNS = 10 * ExplorationBench.RUNS;
+
+    /**
+     * The wall times of {@link #twoCarriersRound}'s two halves over one iteration, reported by JMH as
+     * ns per schedule of each (its public methods; see {@link ParallelExplorationBench.Times}).
+     */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class CarrierTimes {
+        private long oneNanos;
+        private long twoNanos;
+        private int rounds;
+
+        /** Starts an iteration's sums. */
+        @Setup(Level.Iteration)
+        public void clear() {
+            oneNanos = twoNanos = 0;
+            rounds = 0;
+        }
+
+        void add(long one, long two) {
+            oneNanos += one;
+            twoNanos += two;
+            rounds++;
+        }
+
+        /** @return ns per schedule of the kernel on one spaced carrier */
+        public double randomSwitchesOnOneCarrier() {
+            return rounds == 0 ? Double.NaN : oneNanos / ((double) rounds * CARRIER_RUNS);
+        }
+
+        /** @return ns per schedule of the kernel on two spaced carriers at once, of the two together */
+        public double randomSwitchesOnTwoThreads() {
+            return rounds == 0 ? Double.NaN : twoNanos / (2.0 * rounds * CARRIER_RUNS);
+        }
+    }
+
+    /** The two carriers of {@link #twoCarriersRound}, started once per trial. */
     @State(Scope.Benchmark)
     public static class TwoCarriers {
         SpacedCarriers carriers;

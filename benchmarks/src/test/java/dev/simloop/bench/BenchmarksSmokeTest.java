@@ -103,11 +103,41 @@ class BenchmarksSmokeTest {
     }
 
     @Test
-    void parallelExplorationRunsEverySchedule() throws Exception {
+    void parallelExplorationRunsEveryScheduleOfEachKindAndTimesEach() throws Exception {
         ParallelExplorationBench b = new ParallelExplorationBench();
-        assertEquals(ParallelExplorationBench.SCHEDULES, b.oneThread());
-        assertEquals(ParallelExplorationBench.SCHEDULES, b.twoThreads());
-        assertEquals(ParallelExplorationBench.SCHEDULES, b.twoIndependentExplorations()); // one JMH thread's share
+        b.startSecondCaller();
+        try {
+            ParallelExplorationBench.Times times = new ParallelExplorationBench.Times();
+            times.clear();
+            assertTrue(Double.isNaN(times.oneThread()), "no round yet: no figure");
+            assertEquals(ParallelExplorationBench.SCHEDULES_PER_ROUND, b.round(times));
+            assertEquals(ParallelExplorationBench.SCHEDULES_PER_ROUND, b.round(times));
+            for (double nsPerSchedule : new double[] {times.oneThread(), times.twoThreads(),
+                    times.twoIndependentExplorations()}) {
+                // a schedule of the kernel takes microseconds, never less than 100 ns or more than a second
+                assertTrue(nsPerSchedule > 100 && nsPerSchedule < 1e9, String.valueOf(nsPerSchedule));
+            }
+        } finally {
+            b.stopSecondCaller();
+        }
+    }
+
+    @Test
+    void rowEightsFiguresAreTheRoundsCountersUnderTheirOwnNames() {
+        java.util.Map<String, org.openjdk.jmh.results.ScalarResult> secondary = new java.util.HashMap<>();
+        secondary.put("oneThread", new org.openjdk.jmh.results.ScalarResult("oneThread", 2400, "#",
+                org.openjdk.jmh.results.AggregationPolicy.SUM));
+        secondary.put("twoThreads", new org.openjdk.jmh.results.ScalarResult("twoThreads", 1250, "#",
+                org.openjdk.jmh.results.AggregationPolicy.SUM));
+        secondary.put("gc.alloc.rate", new org.openjdk.jmh.results.ScalarResult("gc.alloc.rate", 900, "MB/sec",
+                org.openjdk.jmh.results.AggregationPolicy.AVG));
+        java.util.Map<String, Report.Figure> figs = Report.interleavedFigures("ParallelExplorationBench.round", secondary, 4500);
+        assertEquals(java.util.Set.of("ParallelExplorationBench.oneThread", "ParallelExplorationBench.twoThreads"),
+                figs.keySet());
+        assertEquals(2400, figs.get("ParallelExplorationBench.oneThread").score());
+        assertEquals(1250, figs.get("ParallelExplorationBench.twoThreads").score());
+        assertEquals(4500, figs.get("ParallelExplorationBench.twoThreads").allocNorm());
+        assertTrue(Report.interleavedFigures("ExplorationBench.lostUpdate", java.util.Map.of(), 0).isEmpty());
     }
 
     @Test
@@ -120,7 +150,7 @@ class BenchmarksSmokeTest {
                 + " at once (the control): 1.60x\n", Report.parallelSpeedUps(figs));
         assertEquals("", Report.parallelSpeedUps(java.util.Map.of()));
         java.util.Map<String, Report.Figure> withFloor = new java.util.HashMap<>(figs);
-        withFloor.put("VirtualThreadFloorBench.randomSwitches", new Report.Figure(1500, 10, 0));
+        withFloor.put("VirtualThreadFloorBench.randomSwitchesOnOneCarrier", new Report.Figure(1500, 10, 0));
         withFloor.put("VirtualThreadFloorBench.randomSwitchesOnTwoThreads", new Report.Figure(1250, 10, 0));
         assertEquals("exploration on 2 threads: 2.00x the schedules/s of 1 thread; two independent 1-thread explorations"
                 + " at once (the control): 1.60x; the kernel on bare virtual threads (row 10's floor) on 2 threads: 1.20x\n",
@@ -134,19 +164,33 @@ class BenchmarksSmokeTest {
         assertEquals(2L * ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS, b.noSwitches());
         long withSwitches = b.randomSwitches();
         VirtualThreadFloorBench.TwoCarriers two = new VirtualThreadFloorBench.TwoCarriers();
+        VirtualThreadFloorBench.CarrierTimes times = new VirtualThreadFloorBench.CarrierTimes();
+        times.clear();
         two.start();
-        long onTwo;
+        long round;
+        long oneCarrier;
+        long bothCarriers;
         try {
-            onTwo = b.randomSwitchesOnTwoThreads(two); // both carriers' schedules: the same kernel, with their own seeds
+            // one carrier's schedules, then both carriers': the same kernel, each carrier with its own seeds
+            round = b.twoCarriersRound(two, times);
+            oneCarrier = two.carriers.runOnFirst(1, ExplorationBench.RUNS);
+            bothCarriers = two.carriers.runEach(ExplorationBench.RUNS);
         } finally {
             two.stop();
         }
         // a schedule ends with a counter of at least CHECKPOINTS (the last writer's own updates
         // follow each other: no switch between a write and its next read) and, when it lost some,
-        // below 2 x CHECKPOINTS; so one carrier's RUNS schedules sum to at most 2 x CHECKPOINTS x
-        // RUNS, and only both carriers' together exceed it (fixed seeds: the same sum every run)
-        long perCarrierMax = 2L * ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS;
-        assertTrue(onTwo > perCarrierMax && onTwo < 2 * perCarrierMax, "both carriers' schedules, some updates lost: " + onTwo);
+        // below 2 x CHECKPOINTS; so RUNS schedules sum to at most 2 x CHECKPOINTS x RUNS, and only
+        // two carriers' together exceed it (fixed seeds: the same sums every run)
+        long perRunsMin = (long) ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS;
+        long perRunsMax = 2 * perRunsMin;
+        assertTrue(oneCarrier >= perRunsMin && oneCarrier < perRunsMax, "one carrier's schedules, some updates lost: " + oneCarrier);
+        assertTrue(bothCarriers > perRunsMax && bothCarriers < 2 * perRunsMax, "both carriers' schedules: " + bothCarriers);
+        long rounds = VirtualThreadFloorBench.CARRIER_RUNS / ExplorationBench.RUNS; // a round's halves run that many times RUNS
+        assertTrue(round >= 3 * rounds * perRunsMin && round < 3 * rounds * perRunsMax, "a round: one carrier's, then both's: " + round);
+        for (double nsPerSchedule : new double[] {times.randomSwitchesOnOneCarrier(), times.randomSwitchesOnTwoThreads()}) {
+            assertTrue(nsPerSchedule > 10 && nsPerSchedule < 1e9, String.valueOf(nsPerSchedule));
+        }
         assertTrue(withSwitches < 2L * ExplorationBench.CHECKPOINTS * ExplorationBench.RUNS, "random's switches lose updates");
         // root's start, each worker's one run, root's resume; random switches about half its checkpoints
         assertEquals(4.0, VirtualThreadFloorBench.mountsPerSchedule(false, 100));

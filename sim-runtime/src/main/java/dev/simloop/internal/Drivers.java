@@ -37,9 +37,14 @@ import java.util.function.ObjIntConsumer;
  * far apart (this machine's host moves them) two drivers ran a parallel exploration no faster than
  * one (0.6–1.0x, issue 21). A spacer is an idle thread started just before and one just after each
  * driver, so that the driver's slots share their line with a spacer's: with them, two drivers ran
- * at 1.21–2.59x, mostly 1.5–2.0x, in JVMs alternated with ones without them (0.80–1.23x). They live, parked, as long as their driver. (When threads have
- * ended and left free slots between live ones, a new driver can still land next to another
- * thread; the spacers make that the exception rather than the rule.)
+ * at 1.21–2.59x, mostly 1.5–2.0x, in JVMs alternated with ones without them (0.80–1.23x). A
+ * driver has one on each side because a thread's four slots are half a line: with one idle thread
+ * between them, two carriers still shared a line unless their slots began at a half-line boundary
+ * (in a harness, medians of 0.75–1.40x in six JVMs, against 1.70–1.94x with two between them); two
+ * drivers started one after the other have two spacers, a whole line, between them. They live,
+ * parked, as long as their driver. (When threads have ended and left free slots between live ones,
+ * a new driver can still land next to another thread; the spacers make that the exception rather
+ * than the rule.)
  *
  * <p>A caller waits for its driver's work in {@link #call}. Normally the work's end releases it;
  * when a task of a simulation runs away (no checkpoint for {@code maxStepWallTime}), the
