@@ -6,12 +6,9 @@ import dev.simloop.internal.GroupRules;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.sync.Event;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.WeakHashMap;
 
 /**
  * A long-lived task group for services that spawn work over time (aiotools'
@@ -35,9 +32,6 @@ import java.util.WeakHashMap;
  * simulation's leak check reports it.
  */
 public final class PersistentTaskGroup implements AutoCloseable {
-    /** The open groups of each loop, in open order. Weak keys: a finished loop takes its list with it. */
-    private static final Map<Scheduler, List<PersistentTaskGroup>> OPEN = new WeakHashMap<>();
-
     private final String name;
     private final FailureHandler handler;
     private final Scheduler loop;
@@ -98,9 +92,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
         GroupRules rules = group.impl().rules();
         rules.supervise();
         rules.handOnAtOnce();
-        synchronized (OPEN) {
-            OPEN.computeIfAbsent(loop, l -> new ArrayList<>()).add(this);
-        }
+        loop.persistentGroups().add(this);
         ready.set();
         try {
             group.impl().run(() -> {
@@ -110,9 +102,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
                 }
             });
         } finally {
-            synchronized (OPEN) {
-                OPEN.get(loop).remove(this);
-            }
+            loop.persistentGroups().remove(this);
             CancelScope.shielded(() -> {
                 TaskImpl<?> failed; // failures of tasks that ended while the group shut down
                 while ((failed = rules.pollFailure()) != null) {
@@ -209,11 +199,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
      * @return the groups open in the calling task's loop, in the order they were opened
      */
     public static List<PersistentTaskGroup> all() {
-        Scheduler l = Current.task("PersistentTaskGroup.all").loop();
-        synchronized (OPEN) {
-            List<PersistentTaskGroup> open = OPEN.get(l);
-            return open == null ? List.of() : List.copyOf(open);
-        }
+        return List.copyOf(Current.task("PersistentTaskGroup.all").loop().persistentGroups());
     }
 
     /**
@@ -227,14 +213,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
     }
 
     private static PersistentTaskGroup current0(TaskImpl<?> me) {
-        List<PersistentTaskGroup> open;
-        synchronized (OPEN) {
-            open = OPEN.get(me.loop());
-            if (open == null || open.isEmpty()) {
-                return null;
-            }
-            open = List.copyOf(open);
-        }
+        List<PersistentTaskGroup> open = me.loop().persistentGroups();
         for (GroupImpl g = GroupImpl.innermost(me); g != null; g = g.enclosing()) {
             for (PersistentTaskGroup p : open) {
                 if (p.group.impl() == g) {

@@ -46,12 +46,14 @@ final class Frames {
         String c = e.getClassName();
         return !c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.")
                 && !c.startsWith("dev.simloop.agent.bridge.") // the agent's, where rewritten JDK calls land
-                && !(c.startsWith("dev.simloop.") && RUNTIME_CLASSES.computeIfAbsent(c, Frames::inRuntime));
+                && !(c.startsWith("dev.simloop.") && inRuntime(c));
     }
 
-    /** Class name → whether it is simloop's runtime (its own jar), not code of the user's in a dev.simloop package. */
-    private static final java.util.Map<String, Boolean> RUNTIME_CLASSES = new java.util.concurrent.ConcurrentHashMap<>();
-
+    /**
+     * @return whether the class is simloop's runtime (its own jar), not code of the user's in a
+     *     dev.simloop package. Not cached: it runs inside tasks, for messages, and a cache shared by
+     *     every loop would make a task wait for a lock another simulation holds.
+     */
     private static boolean inRuntime(String className) {
         try {
             Class<?> c = Class.forName(className, false, Frames.class.getClassLoader());

@@ -193,6 +193,13 @@ final class OutsideWaits {
         if (t.inReady || t.done || t.foreignContinuation() != null) {
             return; // a duplicate of a submission already in hand (see TaskImpl.fromTheLoop)
         }
+        if (!VirtualThreads.waitingToRun(t.thread)) {
+            // A stale duplicate: another submission of the same wake-up has run the task since (a
+            // monitor's release can reach the JDK's unblocker thread after the task, let through by
+            // another, got the monitor and went on to wait in simloop). Held, it would later stand
+            // in for the task's real wake-up and run nothing, and the task would be lost.
+            return;
+        }
         t.foreignContinuation(continuation);
         held++;
         if (t.outside() == OTHER && t != waitingInPlace && !loop.isKilling()) {

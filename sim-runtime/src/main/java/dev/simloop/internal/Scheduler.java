@@ -100,6 +100,12 @@ public final class Scheduler {
     boolean creatingTask;
     /** The task whose stack the driver is reading ({@link Frames#stackOf}), or null. */
     TaskImpl<?> inspecting;
+    /**
+     * The loop's open {@link dev.simloop.PersistentTaskGroup}s, in open order; made at the first.
+     * The loop's own, not a map shared by all loops: a lock shared by loops on other drivers would
+     * make a task wait for another simulation (a wait in a run that no seed decides). Driver only.
+     */
+    private java.util.List<dev.simloop.PersistentTaskGroup> persistentGroups;
     /** How long a step may hold the driver, or the driver wait for the outside, before the run fails (10 s). */
     private long maxStepWallNanos = 10_000_000_000L;
 
@@ -553,6 +559,14 @@ public final class Scheduler {
         }
     }
 
+    /** @return the loop's open persistent groups, in open order (its tasks add and remove them; driver only) */
+    public java.util.List<dev.simloop.PersistentTaskGroup> persistentGroups() {
+        if (persistentGroups == null) {
+            persistentGroups = new java.util.ArrayList<>();
+        }
+        return persistentGroups;
+    }
+
     /** @return the first unfinished task in spawn order (follow {@code liveNext}), or null */
     TaskImpl<?> liveHead() {
         return live.head();
@@ -649,12 +663,13 @@ public final class Scheduler {
         t.wake = (byte) reason;
         t.blockedOn = null;
         t.abortable = null;
-        if (t.foreignContinuation() != null) {
+        Runnable held = OutsideWaits.takeHeld(t);
+        if (held != null && VirtualThreads.waitingToRun(t.thread)) {
             // a thread outside unparked it while it waited here (a stray unpark): the JDK has already
             // handed over its continuation, so unparking again would do nothing
-            makeReady(t, OutsideWaits.takeHeld(t));
+            makeReady(t, held);
         } else {
-            LockSupport.unpark(t.thread);
+            LockSupport.unpark(t.thread); // held, if any, was stale: the JDK hands the continuation over again
         }
         return true;
     }

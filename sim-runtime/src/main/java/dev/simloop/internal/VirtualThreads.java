@@ -165,6 +165,23 @@ final class VirtualThreads {
         return s == UNPARKED || s == UNBLOCKED;
     }
 
+    /**
+     * Whether {@code t}'s continuation, handed to its scheduler, would run now: the JDK has made the
+     * unmounted thread runnable (unparked, unblocked from a monitor, or yielded), and it has not run
+     * since. False means a submission of it is stale: the JDK can hand a thread's continuation over
+     * more than once for one wake-up (its stack read while it was runnable, or a monitor's release
+     * seen twice), and once one of them has run, running another does nothing, leaving the thread
+     * where it waits. True when this JDK's internals are not readable, and for a platform thread
+     * (every submission counts).
+     */
+    static boolean waitingToRun(Thread t) {
+        if (STATE == null || !t.isVirtual()) {
+            return true;
+        }
+        int s = ((int) STATE.getVolatile(t)) & 0xff; // without the SUSPENDED bit
+        return s == UNPARKED || s == UNBLOCKED || s == YIELDED;
+    }
+
     /** @return whether the JDK internals this class reads were found (tests check it on each JDK) */
     static boolean internalsAvailable() {
         return STATE != null && TIMEOUT_TASK != null && YIELDED >= 0;
