@@ -27,9 +27,13 @@ import org.junit.platform.commons.support.ReflectionSupport;
  */
 final class FreshInstances {
     private final ExtensionContext context;
-    /** The classes of the chain, found at the first {@link #create()}; null before. */
-    private List<Level> levels;
-    /** A {@code PER_CLASS} test's own instances, which it keeps; null for a {@code PER_METHOD} test. */
+    /**
+     * The classes of the chain, found at the first {@link #create()}; null before. Volatile, and
+     * written after {@link #perClass}: the workers of a parallel exploration read both at every
+     * schedule without a lock (a lock they all took at every schedule made them wait for each other).
+     */
+    private volatile List<Level> levels;
+    /** A {@code PER_CLASS} test's own instances, which it keeps; null for a {@code PER_METHOD} test. Published by {@link #levels}. */
     private List<Object> perClass;
 
     /** One class of the chain: how to make it, and its lifecycle methods. */
@@ -42,8 +46,8 @@ final class FreshInstances {
         this.context = context;
     }
 
-    /** Finds the constructors and lifecycle methods, once. Not thread-safe: called under {@code create}'s lock. */
-    private void findOnce() {
+    /** Finds the constructors and lifecycle methods, once (the first caller; the others wait for it). */
+    private synchronized void findOnce() {
         if (levels != null) {
             return;
         }
@@ -67,14 +71,14 @@ final class FreshInstances {
     }
 
     /** @return new instances of the test class and its enclosing classes, outermost first (a PER_CLASS test's own) */
-    synchronized List<Object> create() {
-        findOnce();
+    List<Object> create() {
+        List<Level> chain = levels();
         if (perClass != null) {
             return perClass;
         }
-        List<Object> fresh = new ArrayList<>(levels.size());
+        List<Object> fresh = new ArrayList<>(chain.size());
         Object outer = null;
-        for (Level level : levels) {
+        for (Level level : chain) {
             Object instance = level.inner() ? construct(level, outer) : construct(level);
             fresh.add(instance);
             outer = instance;
@@ -108,9 +112,14 @@ final class FreshInstances {
         return levels().get(depth).afterEach();
     }
 
-    /** @return the levels, found by a {@link #create()} before (which published them under its lock) */
-    private synchronized List<Level> levels() {
-        return levels;
+    /** @return the levels, found now if no {@link #create()} found them before */
+    private List<Level> levels() {
+        List<Level> found = levels;
+        if (found == null) {
+            findOnce();
+            found = levels;
+        }
+        return found;
     }
 
     /** Calls a lifecycle method on {@code instance}; its exception is thrown unchanged. */

@@ -185,8 +185,34 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         return m.startsWith("simulation stopped after ") || m.startsWith("simulation stopped at virtual time ");
     }
 
-    /** One schedule of a test's exploration. */
-    private record Job(int index, Simulation.Builder builder, boolean proceeds) {
+    /**
+     * One schedule of a test's exploration: its index, whether it runs on JUnit's own test instance
+     * ({@code proceeds}), and the builder of its run. A bounded search's schedule comes with its
+     * builder (the search decides it, under the hand-out's lock); a seeded one's is made by the
+     * worker that runs it ({@link #builder(RunConfig)}), outside that lock, so that two workers do
+     * not take turns making them.
+     */
+    private static final class Job {
+        final int index;
+        final boolean proceeds;
+        /** Set before the run starts; read by the test thread when the run's task runs away. */
+        private volatile Simulation.Builder builder;
+
+        Job(int index, Simulation.Builder builder, boolean proceeds) {
+            this.index = index;
+            this.builder = builder;
+            this.proceeds = proceeds;
+        }
+
+        /** @return the run's builder, made now from {@code cfg} if it was not given */
+        Simulation.Builder builder(RunConfig cfg) {
+            Simulation.Builder b = builder;
+            if (b == null) {
+                b = cfg.builder(index);
+                builder = b;
+            }
+            return b;
+        }
     }
 
     /**
@@ -219,8 +245,15 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         final Progress progress;
         /** The time limit in nanoseconds; Long.MAX_VALUE for none. */
         private final long timeLimitNanos;
-        /** The loops of the runs going on now, by their context (one per run), for a stop from the test thread. */
-        private final Map<SimulationContext, Scheduler> running = new java.util.concurrent.ConcurrentHashMap<>();
+        /**
+         * The runs going on now, by their context (one per run), each with its loop once it has
+         * started, for a stop from the test thread. Written only on the workers' own threads, before
+         * and after each run ({@link #entering}, {@link #left}): a map's update can wait for a lock
+         * that another worker holds, and a wait inside a run would be a wait of its task, which
+         * adds steps that depend on timing (and, in the JDK, a monitor wait of a virtual thread).
+         * Inside the run, its task only reads the map and sets its own entry's loop.
+         */
+        private final Map<SimulationContext, RunningLoop> running = new java.util.concurrent.ConcurrentHashMap<>();
         /** Set when a runaway task kept the driver: results the driver still commits are dropped. Guarded by the runs. */
         private boolean abandoned;
         private OrderedRuns<Job, Judged> runs;
@@ -273,23 +306,36 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
 
         /** The test thread was interrupted: stop handing out, and stop the schedules that run. */
         private void stopFromTestThread() {
-            stopRequested = true;
-            running.values().forEach(Scheduler::requestStop);
+            stopRequested = true; // before reading the loops: a run that starts later sees it (entered)
+            for (RunningLoop r : running.values()) {
+                Scheduler loop = r.loop;
+                if (loop != null) {
+                    loop.requestStop();
+                }
+            }
+        }
+
+        /** A run under {@code run} is about to start on this worker's thread: makes its entry, until {@link #left}. */
+        void entering(SimulationContext run) {
+            running.put(run, new RunningLoop());
         }
 
         /**
-         * Called by a run's main task as it starts: remembers its loop under {@code run} until
-         * {@link #left}, and stops it if a stop came first.
+         * Called by a run's main task as it starts: notes its loop in the run's entry (made by
+         * {@link #entering}), and stops it if a stop came first.
          */
         void entered(SimulationContext run) {
             Scheduler loop = LoopStopper.loopOf("@SimulatedLoop");
-            running.put(run, loop);
+            RunningLoop entry = running.get(run);
+            if (entry != null) {
+                entry.loop = loop; // then the read of stopRequested: a stop either sees this loop or is seen here
+            }
             if (stopRequested) {
                 loop.requestStop();
             }
         }
 
-        /** A run that {@link #entered} has ended. */
+        /** A run that {@link #entering} announced has ended. */
         void left(SimulationContext run) {
             running.remove(run);
         }
@@ -308,8 +354,8 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 abandoned = true;
                 OrderedRuns.Stuck<Job> stuck = runs.earliestStuck();
                 if (stuck != null && failed == null && !runs.stoppedBySink()) {
-                    SimResult<?> r = RanAway.result(stuck.job().builder(), runaway.outcome());
-                    judge(stuck.job(), new Judged(stuck.job().index(), r, unwrap(r.failure())));
+                    SimResult<?> r = RanAway.result(stuck.job().builder(cfg), runaway.outcome());
+                    judge(stuck.job(), new Judged(stuck.job().index, r, unwrap(r.failure())));
                 }
             }
         }
@@ -342,7 +388,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             int index = next;
             next = firstOwnedFrom(index + 1);
             handedOut++;
-            return new Job(index, cfg.builder(index), index == 0);
+            return new Job(index, null, index == 0);
         }
 
         /**
@@ -382,13 +428,14 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
 
         /** Runs one schedule (on a worker's thread) and judges it. */
         private Judged runOne(Job job) {
-            SimulationContext sim = job.proceeds() ? simulationContext(context) : new SimulationContext();
-            sim.update(cfg.isReplay() ? cfg.builderSeed() : cfg.seedFor(job.index()), job.index(), cfg.schedules(),
+            SimulationContext sim = job.proceeds ? simulationContext(context) : new SimulationContext();
+            sim.update(cfg.isReplay() ? cfg.builderSeed() : cfg.seedFor(job.index), job.index, cfg.schedules(),
                     strategyText, cfg.isReplay());
             SimResult<?> r;
-            if (job.proceeds()) {
+            if (job.proceeds) {
+                entering(sim);
                 try {
-                    r = job.builder().run(body(() -> {
+                    r = job.builder(cfg).run(body(() -> {
                         proceeded.set(true);
                         invocation.proceed();
                     }, this, sim));
@@ -396,9 +443,9 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                     left(sim);
                 }
             } else {
-                r = onFreshInstance(call, fresh, job.builder(), sim, this);
+                r = onFreshInstance(call, fresh, job.builder(cfg), sim, this);
             }
-            return new Judged(job.index(), r, failureOf(r));
+            return new Judged(job.index, r, failureOf(r));
         }
 
         /** Takes a judged schedule in order: @return whether it fails the test. */
@@ -448,6 +495,11 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             }
             return r.failure() == null ? null : unwrap(r.failure());
         }
+    }
+
+    /** A run's loop, once its main task has started ({@link Exploring#entered}); null before. */
+    private static final class RunningLoop {
+        volatile Scheduler loop;
     }
 
     /** How far a test's exploration got: schedules run, failures outside failOn, and why it stopped. */
@@ -641,6 +693,9 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 if (args[i] instanceof SimulationContext) {
                     args[i] = sim; // this schedule's own, as several may run at once
                 }
+            }
+            if (exploring != null) {
+                exploring.entering(sim);
             }
             try {
                 r = builder.run(body(() -> ReflectionSupport.invokeMethod(call.getExecutable(), target, args), exploring,
