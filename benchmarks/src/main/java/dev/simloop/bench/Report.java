@@ -73,6 +73,8 @@ public final class Report {
                     "ParallelExplorationBench.oneThread", "speed-up >= 1.8"),
             new Row("  control: 2 independent explorations", "ParallelExplorationBench.twoIndependentExplorations",
                     "ParallelExplorationBench.oneThread", ""),
+            new Row("  @SimulatedLoop(parallelism = 2)", "UserPathBench.simulatedLoopTwoThreads",
+                    "UserPathBench.simulatedLoopOneThread", "speed-up >= 1.8"),
             new Row("  floor: bare VTs on 2 threads", "VirtualThreadFloorBench.randomSwitchesOnTwoThreads",
                     "VirtualThreadFloorBench.randomSwitchesOnOneCarrier", ""),
             new Row("9 Loop.executor() submit+get, sim.", "JdkInteropBench.executorSubmitGet",
@@ -166,18 +168,32 @@ public final class Report {
         } catch (org.openjdk.jmh.runner.NoBenchmarksException e) {
             // only=ParallelExplorationBench or only=AgentSleepBench: nothing but their own runs
         }
-        if (java.util.regex.Pattern.compile(include).matcher("dev.simloop.bench." + LONG_BENCH + ".round").find()) {
-            figs.putAll(runJmh(full, LONG_BENCH, null, JVM_FLAGS, true));
+        String longOnes = longBenchmarksIn(include);
+        if (longOnes != null) {
+            figs.putAll(runJmh(full, longOnes, null, JVM_FLAGS, true));
         }
         return figs;
     }
 
+    /** @return JMH's include pattern for those of {@link #LONG_BENCHMARKS} that {@code include} selects, or null */
+    static String longBenchmarksIn(String include) {
+        java.util.regex.Pattern selects = java.util.regex.Pattern.compile(include);
+        List<String> chosen = LONG_BENCHMARKS.stream().filter(b -> selects.matcher("dev.simloop.bench." + b).find())
+                .map(b -> b.replace(".", "\\.") + "$").toList();
+        return chosen.isEmpty() ? null : String.join("|", chosen);
+    }
+
     /**
-     * The benchmark measured longer than the others (row 8): a speed-up on two cores of a shared
-     * machine is a ratio of two noisy figures, and 3 x 1 s left errors as large as the difference
-     * it looks for. Quick mode gives it 2 forks of 5 x 2 s of warm-up and 8 x 2 s of measurement.
+     * The benchmarks measured longer than the others (row 8's speed-ups): a speed-up on two cores of a
+     * shared machine is a ratio of two noisy figures, and 3 x 1 s left errors as large as the
+     * difference it looks for. Quick mode gives them 2 forks of 5 x 2 s of warm-up and 8 x 2 s of
+     * measurement.
      */
-    static final String LONG_BENCH = "ParallelExplorationBench";
+    static final List<String> LONG_BENCHMARKS = List.of("ParallelExplorationBench.round",
+            "UserPathBench.simulatedLoopParallelRound");
+
+    /** JMH's pattern for {@link #LONG_BENCHMARKS}, left out of the other benchmarks' run. */
+    static final String LONG_BENCH = "ParallelExplorationBench|UserPathBench\\.simulatedLoopParallelRound";
 
     /** The benchmark that needs the simloop agent in its JVM: it runs only in {@link #runAgentJmh}. */
     static final String AGENT_BENCH = "AgentSleepBench";
@@ -263,10 +279,12 @@ public final class Report {
 
     /**
      * The auxiliary counters of the benchmarks measured interleaved: {@link ParallelExplorationBench#round}'s,
-     * one per kind of exploration it runs, and {@link VirtualThreadFloorBench#twoCarriersRound}'s.
+     * one per kind of exploration it runs, {@link VirtualThreadFloorBench#twoCarriersRound}'s and
+     * {@link UserPathBench#simulatedLoopParallelRound}'s.
      */
     static final List<String> INTERLEAVED_COUNTERS = List.of("oneThread", "twoThreads", "twoIndependentExplorations",
-            "randomSwitchesOnOneCarrier", "randomSwitchesOnTwoThreads");
+            "randomSwitchesOnOneCarrier", "randomSwitchesOnTwoThreads", "simulatedLoopOneThread",
+            "simulatedLoopTwoThreads");
 
     /**
      * Row 8's speed-up beside its control's: two independent one-thread explorations at once show
@@ -290,6 +308,12 @@ public final class Report {
         if (floorOne != null && floorTwo != null) {
             line += String.format(Locale.ROOT, "; the kernel on bare virtual threads (row 10's floor) on 2 threads: %.2fx",
                     floorOne.score() / floorTwo.score());
+        }
+        Figure loopOne = figs.get("UserPathBench.simulatedLoopOneThread");
+        Figure loopTwo = figs.get("UserPathBench.simulatedLoopTwoThreads");
+        if (loopOne != null && loopTwo != null) {
+            line += String.format(Locale.ROOT, "; the kernel as a @SimulatedLoop test, parallelism = 2 against 1: %.2fx",
+                    loopOne.score() / loopTwo.score());
         }
         return line + System.lineSeparator();
     }

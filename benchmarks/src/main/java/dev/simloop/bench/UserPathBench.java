@@ -13,6 +13,7 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -60,6 +61,65 @@ public class UserPathBench {
         return simulatedLoop(p.launcher, p.results, SCHEDULES);
     }
 
+    /**
+     * Row 8 for {@code @SimulatedLoop}: the same test with {@code parallelism = 1}, then with
+     * {@code parallelism = 2} ({@code simloop.parallelism}), {@value #SCHEDULES} schedules each, each
+     * run timed into {@code times}: measured interleaved, as {@link ParallelExplorationBench} measures
+     * {@code Exploration}'s, so both sides of the speed-up see the same minutes of the host. Each
+     * includes the whole test run through the launcher (discovery, the extension's set-up, the
+     * summary), as a build runs it.
+     */
+    @Benchmark
+    @OperationsPerInvocation(2 * SCHEDULES)
+    public long simulatedLoopParallelRound(Platform p, LoopTimes times) {
+        return parallelRound(p.launcher, p.results, SCHEDULES, times);
+    }
+
+    /** {@link #simulatedLoopParallelRound} with {@code schedules} per run; @return tests that succeeded (2) */
+    static long parallelRound(Launcher launcher, Path results, int schedules, LoopTimes times) {
+        long t0 = System.nanoTime();
+        long passed = simulatedLoop(launcher, results, schedules, 1);
+        long t1 = System.nanoTime();
+        passed += simulatedLoop(launcher, results, schedules, 2);
+        times.add(t1 - t0, System.nanoTime() - t1, schedules);
+        return passed;
+    }
+
+    /**
+     * The wall times of {@link #simulatedLoopParallelRound}'s two test runs over one iteration,
+     * reported by JMH as ns per schedule of each (its public methods; see
+     * {@link ParallelExplorationBench.Times}).
+     */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class LoopTimes {
+        private long oneNanos;
+        private long twoNanos;
+        private long schedules;
+
+        /** Starts an iteration's sums. */
+        @Setup(Level.Iteration)
+        public void clear() {
+            oneNanos = twoNanos = schedules = 0;
+        }
+
+        void add(long one, long two, int schedulesEach) {
+            oneNanos += one;
+            twoNanos += two;
+            schedules += schedulesEach;
+        }
+
+        /** @return ns per schedule of the test with {@code parallelism = 1} */
+        public double simulatedLoopOneThread() {
+            return schedules == 0 ? Double.NaN : oneNanos / (double) schedules;
+        }
+
+        /** @return ns per schedule of the test with {@code parallelism = 2} */
+        public double simulatedLoopTwoThreads() {
+            return schedules == 0 ? Double.NaN : twoNanos / (double) schedules;
+        }
+    }
+
     /** The lost-update kernel as a jqwik {@code @Property} with {@code @ForAll Schedule}; ns per try. */
     @Benchmark
     @OperationsPerInvocation(TRIES)
@@ -85,6 +145,13 @@ public class UserPathBench {
     static long simulatedLoop(Launcher launcher, Path results, int schedules) {
         return run(launcher, "junit-jupiter", UserPathFixtures.SimulatedLoopKernel.class,
                 Map.of("simloop.schedules", Integer.toString(schedules), "simloop.results", results.toString()));
+    }
+
+    /** As {@link #simulatedLoop(Launcher, Path, int)}, on {@code parallelism} threads ({@code simloop.parallelism}). */
+    static long simulatedLoop(Launcher launcher, Path results, int schedules, int parallelism) {
+        return run(launcher, "junit-jupiter", UserPathFixtures.SimulatedLoopKernel.class,
+                Map.of("simloop.schedules", Integer.toString(schedules), "simloop.results", results.toString(),
+                        "simloop.parallelism", Integer.toString(parallelism)));
     }
 
     /** Runs {@link UserPathFixtures.JqwikKernel} with {@code tries} tries; @return tests that succeeded (1). */

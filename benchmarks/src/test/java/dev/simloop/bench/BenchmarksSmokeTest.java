@@ -79,6 +79,15 @@ class BenchmarksSmokeTest {
             assertEquals(20, UserPathFixtures.AFTER.get());
             assertTrue(java.nio.file.Files.readString(results).contains("\"run\":20"), "the results file has the test's line");
             UserPathFixtures.reset();
+            UserPathBench.LoopTimes times = new UserPathBench.LoopTimes();
+            times.clear();
+            assertEquals(2, UserPathBench.parallelRound(launcher, results, 20, times));
+            assertEquals(40, UserPathFixtures.RUNS.get()); // 20 schedules on one thread, then 20 on two
+            assertEquals(40, UserPathFixtures.AFTER.get());
+            assertTrue(times.simulatedLoopOneThread() > 0 && times.simulatedLoopTwoThreads() > 0);
+            assertTrue(java.nio.file.Files.readString(results).lines().filter(l -> l.contains("\"run\":20")).count() >= 3,
+                    "each run has its line in the results file");
+            UserPathFixtures.reset();
             assertEquals(1, UserPathBench.jqwikProperty(launcher, 20));
             assertEquals(20, UserPathFixtures.RUNS.get());
             UserPathFixtures.reset();
@@ -123,6 +132,20 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void theSpeedUpsRunLongerWhenTheReportSelectsThem() {
+        assertEquals("ParallelExplorationBench\\.round$|UserPathBench\\.simulatedLoopParallelRound$",
+                Report.longBenchmarksIn("dev\\.simloop\\.bench\\..*Bench\\."));
+        assertEquals("ParallelExplorationBench\\.round$", Report.longBenchmarksIn("ParallelExplorationBench"));
+        assertEquals("UserPathBench\\.simulatedLoopParallelRound$", Report.longBenchmarksIn("UserPathBench"));
+        assertEquals(null, Report.longBenchmarksIn("TimerBench"));
+        // the other benchmarks' run leaves them out, and only them
+        java.util.regex.Pattern out = java.util.regex.Pattern.compile(Report.LONG_BENCH);
+        assertTrue(out.matcher("dev.simloop.bench.UserPathBench.simulatedLoopParallelRound").find());
+        assertFalse(out.matcher("dev.simloop.bench.UserPathBench.simulatedLoop").find());
+        assertFalse(out.matcher("dev.simloop.bench.UserPathBench.jqwikProperty").find());
+    }
+
+    @Test
     void rowEightsFiguresAreTheRoundsCountersUnderTheirOwnNames() {
         java.util.Map<String, org.openjdk.jmh.results.ScalarResult> secondary = new java.util.HashMap<>();
         secondary.put("oneThread", new org.openjdk.jmh.results.ScalarResult("oneThread", 2400, "#",
@@ -155,6 +178,10 @@ class BenchmarksSmokeTest {
         assertEquals("exploration on 2 threads: 2.00x the schedules/s of 1 thread; two independent 1-thread explorations"
                 + " at once (the control): 1.60x; the kernel on bare virtual threads (row 10's floor) on 2 threads: 1.20x\n",
                 Report.parallelSpeedUps(withFloor));
+        withFloor.put("UserPathBench.simulatedLoopOneThread", new Report.Figure(2600, 10, 0));
+        withFloor.put("UserPathBench.simulatedLoopTwoThreads", new Report.Figure(1625, 10, 0));
+        assertTrue(Report.parallelSpeedUps(withFloor).endsWith("; the kernel as a @SimulatedLoop test, parallelism = 2"
+                + " against 1: 1.60x\n"), Report.parallelSpeedUps(withFloor));
     }
 
     @Test
