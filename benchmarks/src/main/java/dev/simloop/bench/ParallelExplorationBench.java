@@ -105,49 +105,34 @@ public class ParallelExplorationBench {
     }
 
     /**
-     * The three kinds' wall times over one iteration, reported by JMH beside the round's own figure
-     * as ns per schedule of each kind (its public methods; JMH sums each over the iterations, and
-     * the report takes their mean per iteration).
+     * The three kinds' wall times over one iteration (see {@link RoundTimes}), reported by JMH beside
+     * the round's own figure as ns per schedule of each kind.
      */
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)
-    public static class Times {
-        private long oneNanos;
-        private long twoNanos;
-        private long controlNanos;
-        private int rounds;
-
-        /** Starts an iteration's sums. */
-        @Setup(Level.Iteration)
-        public void clear() {
-            oneNanos = twoNanos = controlNanos = 0;
-            rounds = 0;
+    public static class Times extends RoundTimes {
+        /** Three kinds: one thread, two threads, the control. */
+        public Times() {
+            super(3);
         }
 
         void add(long one, long two, long control) {
-            oneNanos += one;
-            twoNanos += two;
-            controlNanos += control;
-            rounds++;
+            add(SCHEDULES, one, two, control);
         }
 
         /** @return ns per schedule of {@code parallelism(1)}, the baseline */
         public double oneThread() {
-            return perSchedule(oneNanos, SCHEDULES);
+            return perSchedule(0, 1);
         }
 
         /** @return ns per schedule of {@code parallelism(2)} */
         public double twoThreads() {
-            return perSchedule(twoNanos, SCHEDULES);
+            return perSchedule(1, 1);
         }
 
         /** @return ns per schedule of the control's two explorations together (twice the schedules in their time) */
         public double twoIndependentExplorations() {
-            return perSchedule(controlNanos, 2 * SCHEDULES);
-        }
-
-        private double perSchedule(long nanos, int schedulesPerRound) {
-            return rounds == 0 ? Double.NaN : nanos / ((double) rounds * schedulesPerRound);
+            return perSchedule(2, 2);
         }
     }
 }

@@ -81,7 +81,7 @@ public class UserPathBench {
         long passed = simulatedLoop(launcher, results, schedules, 1);
         long t1 = System.nanoTime();
         passed += simulatedLoop(launcher, results, schedules, 2);
-        times.add(t1 - t0, System.nanoTime() - t1, schedules);
+        times.add(schedules, t1 - t0, System.nanoTime() - t1);
         return passed;
     }
 
@@ -92,31 +92,20 @@ public class UserPathBench {
      */
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)
-    public static class LoopTimes {
-        private long oneNanos;
-        private long twoNanos;
-        private long schedules;
-
-        /** Starts an iteration's sums. */
-        @Setup(Level.Iteration)
-        public void clear() {
-            oneNanos = twoNanos = schedules = 0;
-        }
-
-        void add(long one, long two, int schedulesEach) {
-            oneNanos += one;
-            twoNanos += two;
-            schedules += schedulesEach;
+    public static class LoopTimes extends RoundTimes {
+        /** Two kinds: the test on one thread, on two. */
+        public LoopTimes() {
+            super(2);
         }
 
         /** @return ns per schedule of the test with {@code parallelism = 1} */
         public double simulatedLoopOneThread() {
-            return schedules == 0 ? Double.NaN : oneNanos / (double) schedules;
+            return perSchedule(0, 1);
         }
 
         /** @return ns per schedule of the test with {@code parallelism = 2} */
         public double simulatedLoopTwoThreads() {
-            return schedules == 0 ? Double.NaN : twoNanos / (double) schedules;
+            return perSchedule(1, 1);
         }
     }
 

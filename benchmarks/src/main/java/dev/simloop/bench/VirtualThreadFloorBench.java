@@ -96,32 +96,24 @@ public class VirtualThreadFloorBench {
      */
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)
-    public static class CarrierTimes {
-        private long oneNanos;
-        private long twoNanos;
-        private int rounds;
-
-        /** Starts an iteration's sums. */
-        @Setup(Level.Iteration)
-        public void clear() {
-            oneNanos = twoNanos = 0;
-            rounds = 0;
+    public static class CarrierTimes extends RoundTimes {
+        /** Two kinds: one carrier, two carriers. */
+        public CarrierTimes() {
+            super(2);
         }
 
         void add(long one, long two) {
-            oneNanos += one;
-            twoNanos += two;
-            rounds++;
+            add(CARRIER_RUNS, one, two);
         }
 
         /** @return ns per schedule of the kernel on one spaced carrier */
         public double randomSwitchesOnOneCarrier() {
-            return rounds == 0 ? Double.NaN : oneNanos / ((double) rounds * CARRIER_RUNS);
+            return perSchedule(0, 1);
         }
 
         /** @return ns per schedule of the kernel on two spaced carriers at once, of the two together */
         public double randomSwitchesOnTwoThreads() {
-            return rounds == 0 ? Double.NaN : twoNanos / (2.0 * rounds * CARRIER_RUNS);
+            return perSchedule(1, 2);
         }
     }
 
