@@ -257,7 +257,7 @@ public final class Report {
 
     /**
      * The figures a benchmark measured interleaved and reported as JMH auxiliary counters, one value
-     * per iteration ({@link ParallelExplorationBench.Times}): each counter's mean over the iterations,
+     * per iteration ({@link RoundTimes}): each counter's mean over the iterations,
      * under the benchmark class's name, as if measured on its own ({@code ParallelExplorationBench.oneThread}).
      *
      * @param bench the benchmark's short name ({@code ParallelExplorationBench.round})

@@ -87,8 +87,7 @@ public class UserPathBench {
 
     /**
      * The wall times of {@link #simulatedLoopParallelRound}'s two test runs over one iteration,
-     * reported by JMH as ns per schedule of each (its public methods; see
-     * {@link ParallelExplorationBench.Times}).
+     * reported by JMH as ns per schedule of each (see {@link RoundTimes}).
      */
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)

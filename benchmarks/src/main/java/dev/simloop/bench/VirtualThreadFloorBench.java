@@ -92,7 +92,7 @@ public class VirtualThreadFloorBench {
 
     /**
      * The wall times of {@link #twoCarriersRound}'s two halves over one iteration, reported by JMH as
-     * ns per schedule of each (its public methods; see {@link ParallelExplorationBench.Times}).
+     * ns per schedule of each (see {@link RoundTimes}).
      */
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)
