@@ -179,8 +179,13 @@ public final class Report {
     static String longBenchmarksIn(String include) {
         java.util.regex.Pattern selects = java.util.regex.Pattern.compile(include);
         List<String> chosen = LONG_BENCHMARKS.stream().filter(b -> selects.matcher("dev.simloop.bench." + b).find())
-                .map(b -> b.replace(".", "\\.") + "$").toList();
-        return chosen.isEmpty() ? null : String.join("|", chosen);
+                .toList();
+        return chosen.isEmpty() ? null : patternFor(chosen);
+    }
+
+    /** @return JMH's include pattern for exactly {@code benchmarks} ({@code Class.method} each) */
+    private static String patternFor(List<String> benchmarks) {
+        return String.join("|", benchmarks.stream().map(b -> b.replace(".", "\\.") + "$").toList());
     }
 
     /**
@@ -193,7 +198,7 @@ public final class Report {
             "UserPathBench.simulatedLoopParallelRound");
 
     /** JMH's pattern for {@link #LONG_BENCHMARKS}, left out of the other benchmarks' run. */
-    static final String LONG_BENCH = "ParallelExplorationBench|UserPathBench\\.simulatedLoopParallelRound";
+    static final String LONG_BENCH = patternFor(LONG_BENCHMARKS);
 
     /** The benchmark that needs the simloop agent in its JVM: it runs only in {@link #runAgentJmh}. */
     static final String AGENT_BENCH = "AgentSleepBench";

@@ -663,13 +663,13 @@ public final class Scheduler {
         t.wake = (byte) reason;
         t.blockedOn = null;
         t.abortable = null;
-        Runnable held = OutsideWaits.takeHeld(t);
-        if (held != null && VirtualThreads.waitingToRun(t.thread)) {
+        if (t.foreignContinuation() != null) {
             // a thread outside unparked it while it waited here (a stray unpark): the JDK has already
-            // handed over its continuation, so unparking again would do nothing
-            makeReady(t, held);
+            // handed over its continuation, so unparking again would do nothing (OutsideWaits.foreignWake
+            // holds only a submission the thread is still waiting to run)
+            makeReady(t, OutsideWaits.takeHeld(t));
         } else {
-            LockSupport.unpark(t.thread); // held, if any, was stale: the JDK hands the continuation over again
+            LockSupport.unpark(t.thread);
         }
         return true;
     }
