@@ -317,8 +317,9 @@ public final class Report {
         Figure loopOne = figs.get("UserPathBench.simulatedLoopOneThread");
         Figure loopTwo = figs.get("UserPathBench.simulatedLoopTwoThreads");
         if (loopOne != null && loopTwo != null) {
-            line += String.format(Locale.ROOT, "; the kernel as a @SimulatedLoop test, parallelism = 2 against 1: %.2fx",
-                    loopOne.score() / loopTwo.score());
+            line += String.format(Locale.ROOT,
+                    "; the kernel as a @SimulatedLoop test of %,d schedules, parallelism = 2 against 1: %.2fx",
+                    UserPathBench.PARALLEL_SCHEDULES, loopOne.score() / loopTwo.score());
         }
         return line + System.lineSeparator();
     }

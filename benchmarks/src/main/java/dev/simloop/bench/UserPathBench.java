@@ -37,6 +37,13 @@ import org.openjdk.jmh.annotations.State;
 public class UserPathBench {
     /** Schedules of the {@code @SimulatedLoop} test per invocation. */
     public static final int SCHEDULES = 10_000;
+    /**
+     * Schedules of each of {@link #simulatedLoopParallelRound}'s two test runs: a test long enough to
+     * be worth two threads. Each test run also pays about 3 ms that no parallelism shortens (the
+     * launcher's discovery and reports, the extension's set-up, results line and summary); at
+     * {@value #SCHEDULES} schedules (some 20 ms) that share alone holds the speed-up near 1.6x.
+     */
+    public static final int PARALLEL_SCHEDULES = 100_000;
     /** Tries of the jqwik property per invocation. */
     public static final int TRIES = 10_000;
 
@@ -63,16 +70,16 @@ public class UserPathBench {
 
     /**
      * Row 8 for {@code @SimulatedLoop}: the same test with {@code parallelism = 1}, then with
-     * {@code parallelism = 2} ({@code simloop.parallelism}), {@value #SCHEDULES} schedules each, each
+     * {@code parallelism = 2} ({@code simloop.parallelism}), {@value #PARALLEL_SCHEDULES} schedules each, each
      * run timed into {@code times}: measured interleaved, as {@link ParallelExplorationBench} measures
      * {@code Exploration}'s, so both sides of the speed-up see the same minutes of the host. Each
      * includes the whole test run through the launcher (discovery, the extension's set-up, the
      * summary), as a build runs it.
      */
     @Benchmark
-    @OperationsPerInvocation(2 * SCHEDULES)
+    @OperationsPerInvocation(2 * PARALLEL_SCHEDULES)
     public long simulatedLoopParallelRound(Platform p, LoopTimes times) {
-        return parallelRound(p.launcher, p.results, SCHEDULES, times);
+        return parallelRound(p.launcher, p.results, PARALLEL_SCHEDULES, times);
     }
 
     /** {@link #simulatedLoopParallelRound} with {@code schedules} per run; @return tests that succeeded (2) */

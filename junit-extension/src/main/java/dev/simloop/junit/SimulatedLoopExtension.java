@@ -216,13 +216,19 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
     }
 
     /**
-     * A schedule's run, the failure it is judged by (null when it passed), and its digest: made on
+     * A schedule's run (null for a passing schedule of a seeded exploration: see
+     * {@link Exploring#runOne}), the failure it is judged by (null when it passed), and its digest: made on
      * the worker that ran it, so that the in-order commit, on whichever worker makes it, reads this
      * worker's record rather than the result's objects.
      */
     record Judged(int index, SimResult<?> result, Throwable failure, long digest) {
         Judged(int index, SimResult<?> result, Throwable failure) {
             this(index, result, failure, dev.simloop.internal.RawDigest.of(result));
+        }
+
+        /** @return this judgement with its result dropped: all a passing schedule's commit reads is its digest */
+        Judged withoutResult() {
+            return new Judged(index, null, failure, digest);
         }
     }
 
@@ -445,7 +451,11 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             } else {
                 r = onFreshInstance(call, fresh, job.builder(cfg), sim, this);
             }
-            return new Judged(job.index, r, failureOf(r));
+            Throwable failure = failureOf(r);
+            Judged judged = new Judged(job.index, r, failure);
+            // a passing schedule's commit needs only its digest (a search's, the result it learns from):
+            // results wait for their commit in OrderedRuns' window, so they should hold no more than that
+            return failure == null && search == null ? judged.withoutResult() : judged;
         }
 
         /** Takes a judged schedule in order: @return whether it fails the test. */

@@ -74,7 +74,7 @@ class BatchedSchedulesTest {
                 SimulatedLoopExtensionTest.run(BatchFixtures.TimeoutOnTwoWorkers.class));
         assertThat(t).isInstanceOf(TimeoutException.class).hasMessageContaining("timed out after 2 seconds");
         // while schedule 1 is stuck, at most WINDOW_PER_WORKER schedules per worker are handed out past
-        // the last commit (schedule 0's), so schedules 0 to 1 + 2 * WINDOW_PER_WORKER - 1 at most, of 1,000
+        // the last commit (schedule 0's), so schedules 0 to 1 + 2 * WINDOW_PER_WORKER - 1 at most, of 5,000
         assertThat(schedules(1 + 2 * dev.simloop.internal.OrderedRuns.WINDOW_PER_WORKER)).containsAll(BatchFixtures.LOG);
     }
 

@@ -141,7 +141,7 @@ class OrderedRunsTest {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch windowRan = new CountDownLatch(1);
         int window = 2 * OrderedRuns.WINDOW_PER_WORKER;
-        Jobs jobs = new Jobs(1_000);
+        Jobs jobs = new Jobs(4 * window);
         AtomicInteger beyondWhileStuck = new AtomicInteger(-1);
         Thread runner = new Thread(() -> jobs.run(2, job -> {
             if (job == 0) {
@@ -162,7 +162,7 @@ class OrderedRunsTest {
         release.countDown();
         runner.join(60_000);
         assertThat(beyondWhileStuck).hasValue(-1);
-        assertThat(jobs.committed).isEqualTo(upTo(1_000));
+        assertThat(jobs.committed).isEqualTo(upTo(4 * window));
     }
 
     @Test
