@@ -39,7 +39,7 @@ final class Explorer<T> {
 
     Report<T> run() {
         OrderedRuns<Job, SimResult<T>> runs = new OrderedRuns<>(x.parallelism, plan,
-                this::runJob, SimResult::failed, this::commit, this::stopHandOut);
+                this::runJob, r -> r != null && r.failed(), this::commit, this::stopHandOut);
         try {
             runs.runOnDrivers(caller -> interrupted = true);
         } catch (Runaway runaway) {
@@ -73,10 +73,13 @@ final class Explorer<T> {
         SimResult<T> r = x.limits(job.builder).run(x.main);
         job.digest = Simulation.rawDigest(r);
         job.failed = r.failed();
-        return r;
+        // results wait for their commit in OrderedRuns' window (hundreds per worker when one schedule is
+        // slow), so a passing one keeps its result only when the plan learns from it: its digest is
+        // all the tally reads
+        return job.failed || plan.learnsFrom(job) ? r : null;
     }
 
-    /** Takes a result in schedule order: @return whether it is the failure to stop at. */
+    /** Takes a result (null: a passing one the plan does not learn from) in schedule order: @return whether it is the failure to stop at. */
     private boolean commit(Job job, SimResult<T> r) {
         plan.record(job, r);
         return job.owned && tally.count(job, r) && x.stopAtFirstFailure;
@@ -140,6 +143,9 @@ final class Explorer<T> {
 
         /** Takes a job's result; results come in hand-out order. */
         void record(Job job, SimResult<?> r);
+
+        /** @return whether {@link #record} reads a passing run of {@code job} (otherwise it is given null) */
+        boolean learnsFrom(Job job);
 
         /** @return why the exploration ends, once nothing is in flight and {@link #take} has nothing */
         StopReason end();
@@ -205,8 +211,13 @@ final class Explorer<T> {
         }
 
         @Override
+        public boolean learnsFrom(Job job) {
+            return job.index < learningTotal;
+        }
+
+        @Override
         public void record(Job job, SimResult<?> r) {
-            if (job.index < learningTotal) {
+            if (learnsFrom(job)) {
                 learningDone++;
                 if (job.strategy.pctDepth() > 0 && showsLength(r)) {
                     learnedChoices = Math.max(learnedChoices, Simulation.choiceCount(r));
@@ -256,6 +267,11 @@ final class Explorer<T> {
                 ownedOut++;
             }
             return job;
+        }
+
+        @Override
+        public boolean learnsFrom(Job job) {
+            return true; // every run's choices extend the search's frontier
         }
 
         @Override

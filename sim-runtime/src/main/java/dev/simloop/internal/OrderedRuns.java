@@ -152,8 +152,9 @@ public final class OrderedRuns<J, R> {
     /**
      * @param workers how many jobs run at once
      * @param source hands out the jobs
-     * @param run runs one job (on a worker's thread)
-     * @param mayStop whether the sink may say stop at a result: such a result is committed before
+     * @param run runs one job (on a worker's thread); its result may be null, and is held until its
+     *     commit, so it should keep no more than the sink reads
+     * @param mayStop whether the sink may say stop at a result (null included): such a result is committed before
      *     its worker runs another job
      * @param sink takes the results in hand-out order
      * @param stopHandOut asked before every job but the first, from the workers' threads: true stops

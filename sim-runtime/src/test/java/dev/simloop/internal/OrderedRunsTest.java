@@ -68,6 +68,28 @@ class OrderedRunsTest {
     }
 
     @Test
+    void aNullResultIsCommittedInItsPlaceLikeAnyOther() {
+        // Explorer and the JUnit extension hand in null for a passing schedule whose result nothing reads
+        int[] next = {0};
+        List<Integer> jobs = new ArrayList<>();
+        List<Integer> results = new ArrayList<>();
+        List<Integer> askedToStopAt = java.util.Collections.synchronizedList(new ArrayList<>());
+        OrderedRuns<Integer, Integer> runs = new OrderedRuns<>(2, () -> next[0] < 1_000 ? next[0]++ : null,
+                job -> job % 3 == 0 ? job : null, r -> {
+                    askedToStopAt.add(r);
+                    return r != null && r == 999;
+                }, (job, r) -> {
+                    jobs.add(job);
+                    results.add(r);
+                    return r != null && r == 999;
+                }, () -> false);
+        assertThat(runs.runOnDrivers(caller -> { })).isEqualTo(OrderedRuns.Ending.STOPPED_BY_SINK);
+        assertThat(jobs).isEqualTo(upTo(1_000));
+        assertThat(results).isEqualTo(IntStream.range(0, 1_000).mapToObj(i -> i % 3 == 0 ? i : null).toList());
+        assertThat(askedToStopAt).contains((Integer) null);
+    }
+
+    @Test
     void aWorkerTakesOneJobThenTwiceAsManyUpToAChunkAndOneAgainAfterTheSourceRanDry() {
         int[] next = {0};
         boolean[] ranDry = {false};
