@@ -225,11 +225,6 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         Judged(int index, SimResult<?> result, Throwable failure) {
             this(index, result, failure, dev.simloop.internal.RawDigest.of(result));
         }
-
-        /** @return this judgement with its result dropped: all a passing schedule's commit reads is its digest */
-        Judged withoutResult() {
-            return new Judged(index, null, failure, digest);
-        }
     }
 
     /**
@@ -452,10 +447,10 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 r = onFreshInstance(call, fresh, job.builder(cfg), sim, this);
             }
             Throwable failure = failureOf(r);
-            Judged judged = new Judged(job.index, r, failure);
             // a passing schedule's commit needs only its digest (a search's, the result it learns from):
             // results wait for their commit in OrderedRuns' window, so they should hold no more than that
-            return failure == null && search == null ? judged.withoutResult() : judged;
+            boolean keep = failure != null || search != null;
+            return new Judged(job.index, keep ? r : null, failure, dev.simloop.internal.RawDigest.of(r));
         }
 
         /** Takes a judged schedule in order: @return whether it fails the test. */
