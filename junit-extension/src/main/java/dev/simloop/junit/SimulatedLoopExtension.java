@@ -247,14 +247,17 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         /** The time limit in nanoseconds; Long.MAX_VALUE for none. */
         private final long timeLimitNanos;
         /**
-         * The runs going on now, by their context (one per run), each with its loop once it has
-         * started, for a stop from the test thread. Written only on the workers' own threads, before
-         * and after each run ({@link #entering}, {@link #left}): a map's update can wait for a lock
-         * that another worker holds, and a wait inside a run would be a wait of its task, which
-         * adds steps that depend on timing (and, in the JDK, a monitor wait of a virtual thread).
-         * Inside the run, its task only reads the map and sets its own entry's loop.
+         * One slot per thread that runs this exploration's schedules (a worker), holding the loop of
+         * the run it runs now, for a stop from the test thread. A worker finds its slot here (made
+         * at its first schedule) and then only writes its own slot: the workers of a parallel
+         * exploration share no line they write per schedule (a map entry put and removed at every
+         * schedule wrote the map's count and table, which both workers read). The map is written
+         * only on the workers' own threads, before a run ({@link #entering}): a map's update can
+         * wait for a lock that another worker holds, and a wait inside a run would be a wait of its
+         * task, which adds steps that depend on timing (and, in the JDK, a monitor wait of a virtual
+         * thread).
          */
-        private final Map<SimulationContext, RunningLoop> running = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<Thread, RunningLoop> running = new java.util.concurrent.ConcurrentHashMap<>();
         /** Set when a runaway task kept the driver: results the driver still commits are dropped. Guarded by the runs. */
         private boolean abandoned;
         private OrderedRuns<Job, Judged> runs;
@@ -316,29 +319,29 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             }
         }
 
-        /** A run under {@code run} is about to start on this worker's thread: makes its entry, until {@link #left}. */
-        void entering(SimulationContext run) {
-            running.put(run, new RunningLoop());
+        /**
+         * A run is about to start on this thread: @return this thread's slot, which the run's main
+         * task fills ({@link #entered}) and {@link #left} empties
+         */
+        RunningLoop entering() {
+            return running.computeIfAbsent(Thread.currentThread(), t -> new RunningLoop());
         }
 
         /**
-         * Called by a run's main task as it starts: notes its loop in the run's entry (made by
-         * {@link #entering}), and stops it if a stop came first.
+         * Called by a run's main task as it starts: notes its loop in the slot of the thread that
+         * runs it ({@link #entering}), and stops it if a stop came first.
          */
-        void entered(SimulationContext run) {
+        void entered(RunningLoop slot) {
             Scheduler loop = LoopStopper.loopOf("@SimulatedLoop");
-            RunningLoop entry = running.get(run);
-            if (entry != null) {
-                entry.loop = loop; // then the read of stopRequested: a stop either sees this loop or is seen here
-            }
+            slot.loop = loop; // then the read of stopRequested: a stop either sees this loop or is seen here
             if (stopRequested) {
                 loop.requestStop();
             }
         }
 
-        /** A run that {@link #entering} announced has ended. */
-        void left(SimulationContext run) {
-            running.remove(run);
+        /** The run that {@link #entering} gave {@code slot} for has ended. */
+        void left(RunningLoop slot) {
+            slot.loop = null;
         }
 
         /** @return whether the test thread asked the exploration to stop (a {@code @Timeout} fired) */
@@ -434,14 +437,14 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                     strategyText, cfg.isReplay());
             SimResult<?> r;
             if (job.proceeds) {
-                entering(sim);
+                RunningLoop slot = entering();
                 try {
                     r = job.builder(cfg).run(body(() -> {
                         proceeded.set(true);
                         invocation.proceed();
-                    }, this, sim));
+                    }, this, slot));
                 } finally {
-                    left(sim);
+                    left(slot);
                 }
             } else {
                 r = onFreshInstance(call, fresh, job.builder(cfg), sim, this);
@@ -502,7 +505,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         }
     }
 
-    /** A run's loop, once its main task has started ({@link Exploring#entered}); null before. */
+    /** A worker's slot: the loop of the run it runs now, once that run's main task has started ({@link Exploring#entered}); null between runs. */
     private static final class RunningLoop {
         volatile Scheduler loop;
     }
@@ -629,13 +632,13 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
 
     /**
      * Adapts a test body to the root task; checked throwables travel unchecked so the group keeps
-     * them unwrapped. The task first tells {@code exploring} (when not null) which loop the run
-     * {@code run} stands for runs in.
+     * them unwrapped. The task first tells {@code exploring} (when not null) its loop, in the slot
+     * {@link Exploring#entering} gave.
      */
-    private static ThrowingSupplier<Void> body(ThrowingBody body, Exploring exploring, SimulationContext run) {
+    private static ThrowingSupplier<Void> body(ThrowingBody body, Exploring exploring, RunningLoop slot) {
         return () -> {
             if (exploring != null) {
-                exploring.entered(run);
+                exploring.entered(slot);
             }
             try {
                 body.run();
@@ -699,15 +702,13 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                     args[i] = sim; // this schedule's own, as several may run at once
                 }
             }
-            if (exploring != null) {
-                exploring.entering(sim);
-            }
+            RunningLoop slot = exploring != null ? exploring.entering() : null;
             try {
                 r = builder.run(body(() -> ReflectionSupport.invokeMethod(call.getExecutable(), target, args), exploring,
-                        sim));
+                        slot));
             } finally {
-                if (exploring != null) {
-                    exploring.left(sim);
+                if (slot != null) {
+                    exploring.left(slot);
                 }
             }
         } catch (Throwable t) {
