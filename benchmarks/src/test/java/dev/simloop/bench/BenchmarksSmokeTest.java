@@ -74,25 +74,25 @@ class BenchmarksSmokeTest {
             UserPathFixtures.reset();
             assertEquals(1, UserPathBench.simulatedLoop(launcher, results, 20));
             // a fresh instance with its @BeforeEach and @AfterEach around each of the 20 schedules
-            assertEquals(20, UserPathFixtures.RUNS.get());
-            assertEquals(20, UserPathFixtures.BEFORE.get());
-            assertEquals(20, UserPathFixtures.AFTER.get());
+            assertEquals(20, UserPathFixtures.RUNS.sum());
+            assertEquals(20, UserPathFixtures.BEFORE.sum());
+            assertEquals(20, UserPathFixtures.AFTER.sum());
             assertTrue(java.nio.file.Files.readString(results).contains("\"run\":20"), "the results file has the test's line");
             UserPathFixtures.reset();
             UserPathBench.LoopTimes times = new UserPathBench.LoopTimes();
             times.clear();
             assertEquals(2, UserPathBench.parallelRound(launcher, results, 20, times));
-            assertEquals(40, UserPathFixtures.RUNS.get()); // 20 schedules on one thread, then 20 on two
-            assertEquals(40, UserPathFixtures.AFTER.get());
+            assertEquals(40, UserPathFixtures.RUNS.sum()); // 20 schedules on one thread, then 20 on two
+            assertEquals(40, UserPathFixtures.AFTER.sum());
             assertTrue(times.simulatedLoopOneThread() > 0 && times.simulatedLoopTwoThreads() > 0);
             assertTrue(java.nio.file.Files.readString(results).lines().filter(l -> l.contains("\"run\":20")).count() >= 3,
                     "each run has its line in the results file");
             UserPathFixtures.reset();
             assertEquals(1, UserPathBench.jqwikProperty(launcher, 20));
-            assertEquals(20, UserPathFixtures.RUNS.get());
+            assertEquals(20, UserPathFixtures.RUNS.sum());
             UserPathFixtures.reset();
             assertEquals(1, UserPathBench.jqwikAlone(launcher, 20));
-            assertEquals(20, UserPathFixtures.RUNS.get());
+            assertEquals(20, UserPathFixtures.RUNS.sum());
         } finally {
             java.nio.file.Files.deleteIfExists(results);
         }
