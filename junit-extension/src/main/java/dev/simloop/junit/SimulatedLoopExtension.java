@@ -11,6 +11,7 @@ import dev.simloop.Simulation;
 import dev.simloop.ThrowingSupplier;
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -248,16 +249,19 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         private final long timeLimitNanos;
         /**
          * One slot per thread that runs this exploration's schedules (a worker), holding the loop of
-         * the run it runs now, for a stop from the test thread. A worker finds its slot here (made
-         * at its first schedule) and then only writes its own slot: the workers of a parallel
-         * exploration share no line they write per schedule (a map entry put and removed at every
-         * schedule wrote the map's count and table, which both workers read). The map is written
-         * only on the workers' own threads, before a run ({@link #entering}): a map's update can
-         * wait for a lock that another worker holds, and a wait inside a run would be a wait of its
-         * task, which adds steps that depend on timing (and, in the JDK, a monitor wait of a virtual
-         * thread).
+         * the run it runs now, for a stop from the test thread. Each worker finds its slot in its own
+         * thread's map and writes only its own slot, made on its own thread (so in its own allocation
+         * buffer, as {@code OrderedRuns} makes its lanes): the workers of a parallel exploration share
+         * no memory per schedule here. A map entry put and removed at every schedule wrote the
+         * shared map's count and table, and a shared map of slots put one worker's slot beside the
+         * table the other read at every schedule: in one JVM of a report, two threads ran slower
+         * than one. (A driver thread outlives the exploration; its entry for this thread-local, whose
+         * key is weak, goes with the thread's next clean-up once the exploration is gone, holding
+         * only an empty slot till then.)
          */
-        private final Map<Thread, RunningLoop> running = new java.util.concurrent.ConcurrentHashMap<>();
+        private final ThreadLocal<RunningLoop> slot = new ThreadLocal<>();
+        /** Every worker's slot, for {@link #stopFromTestThread}; a worker adds its own at its first schedule. Guarded by itself. */
+        private final List<RunningLoop> slots = new ArrayList<>();
         /** Set when a runaway task kept the driver: results the driver still commits are dropped. Guarded by the runs. */
         private boolean abandoned;
         private OrderedRuns<Job, Judged> runs;
@@ -311,7 +315,11 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         /** The test thread was interrupted: stop handing out, and stop the schedules that run. */
         private void stopFromTestThread() {
             stopRequested = true; // before reading the loops: a run that starts later sees it (entered)
-            for (RunningLoop r : running.values()) {
+            List<RunningLoop> all;
+            synchronized (slots) {
+                all = List.copyOf(slots);
+            }
+            for (RunningLoop r : all) {
                 Scheduler loop = r.loop;
                 if (loop != null) {
                     loop.requestStop();
@@ -324,7 +332,15 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
          * task fills ({@link #entered}) and {@link #left} empties
          */
         RunningLoop entering() {
-            return running.computeIfAbsent(Thread.currentThread(), t -> new RunningLoop());
+            RunningLoop mine = slot.get();
+            if (mine == null) {
+                mine = new RunningLoop();
+                slot.set(mine);
+                synchronized (slots) {
+                    slots.add(mine);
+                }
+            }
+            return mine;
         }
 
         /**
