@@ -10,7 +10,7 @@ import org.openjdk.jmh.annotations.Setup;
  * each kind's figure with a public method, which JMH reports beside the benchmark's own figure (ns
  * per schedule of that kind in the iteration; JMH sums a counter over the iterations, and
  * {@code Report} takes the mean). Measured this way, both sides of a speed-up see the same minutes
- * of a shared host (docs/benchmarks.md, "Row 8 measured interleaved").
+ * of a shared host (docs/benchmark-notes.md, "Row 8 measured interleaved").
  */
 public abstract class RoundTimes {
     /** Each kind's wall time over the iteration's rounds, in the kinds' order. */

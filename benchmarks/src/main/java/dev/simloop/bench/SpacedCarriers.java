@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * slots on one cache line, and each mount of a virtual thread on one then makes the other's
  * {@code Thread.currentThread()} miss the cache: on this machine two such carriers (JMH's own
  * worker threads, as this floor used before) ran the kernel at 0.6–1.2x one thread
- * (docs/benchmarks.md, "Row 8's slow mode"). One spacer between two carriers is not enough: a
+ * (docs/benchmark-notes.md, "Row 8's slow mode"). One spacer between two carriers is not enough: a
  * thread takes four 8-byte slots, half a line, so two carriers one spacer apart still share a line
  * unless their slots happen to start at a half-line boundary (in a harness, two carriers with one
  * spacer between them ran at 0.75–1.40x one carrier, the median of each of six JVMs' rounds, and

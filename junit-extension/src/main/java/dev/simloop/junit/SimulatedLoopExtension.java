@@ -253,9 +253,9 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
          * thread's map and writes only its own slot, made on its own thread (so in its own allocation
          * buffer, as {@code OrderedRuns} makes its lanes): the workers of a parallel exploration share
          * no memory per schedule here. A map entry put and removed at every schedule wrote the
-         * shared map's count and table, and a shared map of slots put one worker's slot beside the
-         * table the other read at every schedule: in one JVM of a report, two threads ran slower
-         * than one. (A driver thread outlives the exploration; its entry for this thread-local, whose
+         * shared map's count and table; a shared map of slots allocates one worker's slot right
+         * after the table the other reads at every schedule (the likely cause of one JVM of a
+         * report in which two threads ran slower than one). (A driver thread outlives the exploration; its entry for this thread-local, whose
          * key is weak, goes with the thread's next clean-up once the exploration is gone, holding
          * only an empty slot till then.)
          */
