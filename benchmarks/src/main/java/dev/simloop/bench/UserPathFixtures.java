@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
  */
 public final class UserPathFixtures {
     // The counters are LongAdders added to on the calling (platform) thread: JUnit's for jqwik, a driver
-    // for @SimulatedLoop, never a task's virtual thread. With parallelism = 2 both drivers count every
-    // schedule; one shared AtomicLong per counter put three writes to one cache line, bounced between the
-    // cores, into each schedule: 6-12 % of the two-thread figure, the fixture's cost rather than simloop's
-    // (a test's own state is per instance; nothing of a user's test need be shared by its schedules).
-    // A LongAdder gives each thread a cell of its own; a new virtual thread per schedule would not keep one.
+    // for @SimulatedLoop, never a task's virtual thread (a new one per schedule would keep no cell of its
+    // own). With parallelism = 2 both drivers count every schedule, and shared AtomicLongs would put
+    // writes to one cache line from both cores into each schedule: the fixture's cost, not simloop's
+    // (a user's test keeps its state per instance). Measured, the difference was within the noise
+    // (docs/benchmark-notes.md); the fixture avoids it on principle.
     /** Schedules (or tries) per test run. */
     static final LongAdder RUNS = new LongAdder();
     /** {@code @BeforeEach} calls. */

@@ -249,15 +249,15 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         private final long timeLimitNanos;
         /**
          * One slot per thread that runs this exploration's schedules (a worker), holding the loop of
-         * the run it runs now, for a stop from the test thread. Each worker finds its slot in its own
-         * thread's map and writes only its own slot, made on its own thread (so in its own allocation
-         * buffer, as {@code OrderedRuns} makes its lanes): the workers of a parallel exploration share
-         * no memory per schedule here. A map entry put and removed at every schedule wrote the
-         * shared map's count and table; a shared map of slots allocates one worker's slot right
-         * after the table the other reads at every schedule (the likely cause of one JVM of a
-         * report in which two threads ran slower than one). (A driver thread outlives the exploration; its entry for this thread-local, whose
-         * key is weak, goes with the thread's next clean-up once the exploration is gone, holding
-         * only an empty slot till then.)
+         * the run it runs now, for a stop from the test thread. A worker finds its slot in its own
+         * thread's map and writes only that slot, made on its own thread (in its own allocation
+         * buffer, as {@code OrderedRuns} makes its lanes), so the workers share no memory per
+         * schedule here: a shared map written at every schedule, or read beside a slot another
+         * worker writes, moves cache lines between their cores at every schedule. A slot is
+         * registered before the worker's first run, never inside one: a wait for the list's lock
+         * inside a run would be a wait of its task, adding steps that depend on timing. A driver
+         * thread outlives the exploration; its entry for this thread-local (a weak key) goes at the
+         * thread's next clean-up once the exploration is gone, holding an empty slot till then.
          */
         private final ThreadLocal<RunningLoop> slot = new ThreadLocal<>();
         /** Every worker's slot, for {@link #stopFromTestThread}; a worker adds its own at its first schedule. Guarded by itself. */
