@@ -75,6 +75,8 @@ public final class Report {
                     "ParallelExplorationBench.oneThread", ""),
             new Row("  @SimulatedLoop(parallelism = 2)", "UserPathBench.simulatedLoopTwoThreads",
                     "UserPathBench.simulatedLoopOneThread", "speed-up >= 1.8"),
+            new Row("    control: 2 independent test runs", "UserPathBench.simulatedLoopTwoIndependentRuns",
+                    "UserPathBench.simulatedLoopOneThread", ""),
             new Row("  floor: bare VTs on 2 threads", "VirtualThreadFloorBench.randomSwitchesOnTwoThreads",
                     "VirtualThreadFloorBench.randomSwitchesOnOneCarrier", ""),
             new Row("9 Loop.executor() submit+get, sim.", "JdkInteropBench.executorSubmitGet",
@@ -289,7 +291,7 @@ public final class Report {
      */
     static final List<String> INTERLEAVED_COUNTERS = List.of("oneThread", "twoThreads", "twoIndependentExplorations",
             "randomSwitchesOnOneCarrier", "randomSwitchesOnTwoThreads", "simulatedLoopOneThread",
-            "simulatedLoopTwoThreads");
+            "simulatedLoopTwoThreads", "simulatedLoopTwoIndependentRuns");
 
     /**
      * Row 8's speed-up beside its control's: two independent one-thread explorations at once show
@@ -320,6 +322,11 @@ public final class Report {
             line += String.format(Locale.ROOT,
                     "; the kernel as a @SimulatedLoop test of %,d schedules, parallelism = 2 against 1: %.2fx",
                     UserPathBench.PARALLEL_SCHEDULES, loopOne.score() / loopTwo.score());
+            Figure loopControl = figs.get("UserPathBench.simulatedLoopTwoIndependentRuns");
+            if (loopControl != null) {
+                line += String.format(Locale.ROOT, " (its control, two independent 1-thread test runs at once: %.2fx)",
+                        loopOne.score() / loopControl.score());
+            }
         }
         return line + System.lineSeparator();
     }

@@ -5,6 +5,9 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.platform.launcher.EngineFilter;
 import org.junit.platform.launcher.Launcher;
@@ -23,6 +26,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The paths users take through a test framework (issue 15): the lost-update kernel as a
@@ -38,7 +42,7 @@ public class UserPathBench {
     /** Schedules of the {@code @SimulatedLoop} test per invocation. */
     public static final int SCHEDULES = 10_000;
     /**
-     * Schedules of each of {@link #simulatedLoopParallelRound}'s two test runs: a test long enough to
+     * Schedules of each of {@link #simulatedLoopParallelRound}'s test runs: a test long enough to
      * be worth two threads. Each test run also pays about 3 ms that no parallelism shortens (the
      * launcher's discovery and reports, the extension's set-up, results line and summary); at
      * {@value #SCHEDULES} schedules (some 20 ms) that share alone holds the speed-up near 1.6x.
@@ -52,12 +56,54 @@ public class UserPathBench {
     public static class Platform {
         Launcher launcher;
         Path results;
+        /** The parallel row's control: a second caller with a launcher and results file of its own. */
+        Caller second;
 
         @Setup(Level.Trial)
         public void setup() throws Exception {
             launcher = LauncherFactory.create();
-            results = Files.createTempFile("simloop-bench-results", ".jsonl");
-            results.toFile().deleteOnExit();
+            results = resultsFile();
+            second = new Caller();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            second.close();
+        }
+    }
+
+    /**
+     * A second caller for {@link #simulatedLoopParallelRound}'s control: a thread of its own with a
+     * launcher of its own, so that its test run goes on beside the benchmark thread's, as two test
+     * classes of a build run at once under JUnit's parallel execution.
+     */
+    static final class Caller implements AutoCloseable {
+        final Launcher launcher = LauncherFactory.create();
+        final Path results = resultsFile();
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "user-path-second-caller");
+            t.setDaemon(true);
+            return t;
+        });
+
+        /** Starts {@code schedules} of the test on one thread: @return its tests that succeeded (1), when done */
+        Future<Long> simulatedLoop(int schedules) {
+            return thread.submit(() -> UserPathBench.simulatedLoop(launcher, results, schedules, 1));
+        }
+
+        @Override
+        public void close() {
+            thread.shutdownNow();
+        }
+    }
+
+    private static Path resultsFile() {
+        try {
+            Path file = Files.createTempFile("simloop-bench-results", ".jsonl");
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -70,38 +116,44 @@ public class UserPathBench {
 
     /**
      * Row 8 for {@code @SimulatedLoop}: the same test with {@code parallelism = 1}, then with
-     * {@code parallelism = 2} ({@code simloop.parallelism}), {@value #PARALLEL_SCHEDULES} schedules each, each
-     * run timed into {@code times}: measured interleaved, as {@link ParallelExplorationBench} measures
-     * {@code Exploration}'s, so both sides of the speed-up see the same minutes of the host. Each
-     * includes the whole test run through the launcher (discovery, the extension's set-up, the
-     * summary), as a build runs it.
+     * {@code parallelism = 2} ({@code simloop.parallelism}), then the control, two test runs with
+     * {@code parallelism = 1} at once from two callers (what the machine gives two copies of the
+     * work that share nothing of an exploration's), {@value #PARALLEL_SCHEDULES} schedules each, each
+     * timed into {@code times}: measured interleaved, as {@link ParallelExplorationBench} measures
+     * {@code Exploration}'s, so all three see the same minutes of the host. Each includes the whole
+     * test run through the launcher (discovery, the extension's set-up, the summary), as a build
+     * runs it.
      */
     @Benchmark
-    @OperationsPerInvocation(2 * PARALLEL_SCHEDULES)
-    public long simulatedLoopParallelRound(Platform p, LoopTimes times) {
-        return parallelRound(p.launcher, p.results, PARALLEL_SCHEDULES, times);
+    @OperationsPerInvocation(4 * PARALLEL_SCHEDULES)
+    public long simulatedLoopParallelRound(Platform p, LoopTimes times) throws Exception {
+        return parallelRound(p.launcher, p.results, p.second, PARALLEL_SCHEDULES, times);
     }
 
-    /** {@link #simulatedLoopParallelRound} with {@code schedules} per run; @return tests that succeeded (2) */
-    static long parallelRound(Launcher launcher, Path results, int schedules, LoopTimes times) {
+    /** {@link #simulatedLoopParallelRound} with {@code schedules} per run; @return tests that succeeded (4) */
+    static long parallelRound(Launcher launcher, Path results, Caller second, int schedules, LoopTimes times)
+            throws Exception {
         long t0 = System.nanoTime();
         long passed = simulatedLoop(launcher, results, schedules, 1);
         long t1 = System.nanoTime();
         passed += simulatedLoop(launcher, results, schedules, 2);
-        times.add(schedules, t1 - t0, System.nanoTime() - t1);
+        long t2 = System.nanoTime();
+        Future<Long> other = second.simulatedLoop(schedules);
+        passed += simulatedLoop(launcher, results, schedules, 1) + other.get();
+        times.add(schedules, t1 - t0, t2 - t1, System.nanoTime() - t2);
         return passed;
     }
 
     /**
-     * The wall times of {@link #simulatedLoopParallelRound}'s two test runs over one iteration,
-     * reported by JMH as ns per schedule of each (see {@link RoundTimes}).
+     * The wall times of {@link #simulatedLoopParallelRound}'s three kinds of test run over one
+     * iteration, reported by JMH as ns per schedule of each (see {@link RoundTimes}).
      */
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)
     public static class LoopTimes extends RoundTimes {
-        /** Two kinds: the test on one thread, on two. */
+        /** Three kinds: the test on one thread, on two, and two one-thread runs at once. */
         public LoopTimes() {
-            super(2);
+            super(3);
         }
 
         /** @return ns per schedule of the test with {@code parallelism = 1} */
@@ -112,6 +164,11 @@ public class UserPathBench {
         /** @return ns per schedule of the test with {@code parallelism = 2} */
         public double simulatedLoopTwoThreads() {
             return perSchedule(1, 1);
+        }
+
+        /** @return ns per schedule of the control, two one-thread runs at once, their schedules together */
+        public double simulatedLoopTwoIndependentRuns() {
+            return perSchedule(2, 2);
         }
     }
 

@@ -81,12 +81,18 @@ class BenchmarksSmokeTest {
             UserPathFixtures.reset();
             UserPathBench.LoopTimes times = new UserPathBench.LoopTimes();
             times.clear();
-            assertEquals(2, UserPathBench.parallelRound(launcher, results, 20, times));
-            assertEquals(40, UserPathFixtures.RUNS.sum()); // 20 schedules on one thread, then 20 on two
-            assertEquals(40, UserPathFixtures.AFTER.sum());
-            assertTrue(times.simulatedLoopOneThread() > 0 && times.simulatedLoopTwoThreads() > 0);
-            assertTrue(java.nio.file.Files.readString(results).lines().filter(l -> l.contains("\"run\":20")).count() >= 3,
-                    "each run has its line in the results file");
+            try (UserPathBench.Caller second = new UserPathBench.Caller()) {
+                assertEquals(4, UserPathBench.parallelRound(launcher, results, second, 20, times));
+                // 20 schedules on one thread, then 20 on two, then 20 on each of two callers at once
+                assertEquals(80, UserPathFixtures.RUNS.sum());
+                assertEquals(80, UserPathFixtures.AFTER.sum());
+                assertTrue(times.simulatedLoopOneThread() > 0 && times.simulatedLoopTwoThreads() > 0
+                        && times.simulatedLoopTwoIndependentRuns() > 0);
+                assertTrue(java.nio.file.Files.readString(results).lines().filter(l -> l.contains("\"run\":20")).count() >= 4,
+                        "each of this caller's runs has its line in the results file");
+                assertTrue(java.nio.file.Files.readString(second.results).contains("\"run\":20"),
+                        "the second caller's run has its line in its own results file");
+            }
             UserPathFixtures.reset();
             assertEquals(1, UserPathBench.jqwikProperty(launcher, 20));
             assertEquals(20, UserPathFixtures.RUNS.sum());
@@ -182,6 +188,9 @@ class BenchmarksSmokeTest {
         withFloor.put("UserPathBench.simulatedLoopTwoThreads", new Report.Figure(1625, 10, 0));
         assertTrue(Report.parallelSpeedUps(withFloor).endsWith("; the kernel as a @SimulatedLoop test of 100,000 schedules,"
                 + " parallelism = 2 against 1: 1.60x\n"), Report.parallelSpeedUps(withFloor));
+        withFloor.put("UserPathBench.simulatedLoopTwoIndependentRuns", new Report.Figure(1400, 10, 0));
+        assertTrue(Report.parallelSpeedUps(withFloor).endsWith("parallelism = 2 against 1: 1.60x (its control, two"
+                + " independent 1-thread test runs at once: 1.86x)\n"), Report.parallelSpeedUps(withFloor));
     }
 
     @Test
