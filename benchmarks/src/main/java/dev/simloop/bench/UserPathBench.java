@@ -56,19 +56,11 @@ public class UserPathBench {
     public static class Platform {
         Launcher launcher;
         Path results;
-        /** The parallel row's control: a second caller with a launcher and results file of its own. */
-        Caller second;
 
         @Setup(Level.Trial)
         public void setup() throws Exception {
             launcher = LauncherFactory.create();
             results = resultsFile();
-            second = new Caller();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            second.close();
         }
     }
 
@@ -77,7 +69,8 @@ public class UserPathBench {
      * launcher of its own, so that its test run goes on beside the benchmark thread's, as two test
      * classes of a build run at once under JUnit's parallel execution.
      */
-    static final class Caller implements AutoCloseable {
+    @State(Scope.Thread)
+    public static class Caller implements AutoCloseable {
         final Launcher launcher = LauncherFactory.create();
         final Path results = resultsFile();
         private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -91,7 +84,12 @@ public class UserPathBench {
             return thread.submit(() -> UserPathBench.simulatedLoop(launcher, results, schedules, 1));
         }
 
+        /** Made by JMH, once per trial of {@link #simulatedLoopParallelRound}. */
+        public Caller() {
+        }
+
         @Override
+        @TearDown(Level.Trial)
         public void close() {
             thread.shutdownNow();
         }
@@ -126,8 +124,8 @@ public class UserPathBench {
      */
     @Benchmark
     @OperationsPerInvocation(4 * PARALLEL_SCHEDULES)
-    public long simulatedLoopParallelRound(Platform p, LoopTimes times) throws Exception {
-        return parallelRound(p.launcher, p.results, p.second, PARALLEL_SCHEDULES, times);
+    public long simulatedLoopParallelRound(Platform p, Caller second, LoopTimes times) throws Exception {
+        return parallelRound(p.launcher, p.results, second, PARALLEL_SCHEDULES, times);
     }
 
     /** {@link #simulatedLoopParallelRound} with {@code schedules} per run; @return tests that succeeded (4) */
