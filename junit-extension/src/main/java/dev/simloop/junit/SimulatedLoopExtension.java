@@ -259,9 +259,9 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
          * thread outlives the exploration; its entry for this thread-local (a weak key) goes at the
          * thread's next clean-up once the exploration is gone, holding an empty slot till then.
          */
-        private final ThreadLocal<RunningLoop> slot = new ThreadLocal<>();
+        private final ThreadLocal<LoopSlot> slot = new ThreadLocal<>();
         /** Every worker's slot, for {@link #stopFromTestThread}; a worker adds its own at its first schedule. Guarded by itself. */
-        private final List<RunningLoop> slots = new ArrayList<>();
+        private final List<LoopSlot> slots = new ArrayList<>();
         /** Set when a runaway task kept the driver: results the driver still commits are dropped. Guarded by the runs. */
         private boolean abandoned;
         private OrderedRuns<Job, Judged> runs;
@@ -315,11 +315,11 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         /** The test thread was interrupted: stop handing out, and stop the schedules that run. */
         private void stopFromTestThread() {
             stopRequested = true; // before reading the loops: a run that starts later sees it (entered)
-            List<RunningLoop> all;
+            List<LoopSlot> all;
             synchronized (slots) {
                 all = List.copyOf(slots);
             }
-            for (RunningLoop r : all) {
+            for (LoopSlot r : all) {
                 Scheduler loop = r.loop;
                 if (loop != null) {
                     loop.requestStop();
@@ -331,10 +331,10 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
          * A run is about to start on this thread: @return this thread's slot, which the run's main
          * task fills ({@link #entered}) and {@link #left} empties
          */
-        RunningLoop entering() {
-            RunningLoop mine = slot.get();
+        LoopSlot entering() {
+            LoopSlot mine = slot.get();
             if (mine == null) {
-                mine = new RunningLoop();
+                mine = new LoopSlot();
                 slot.set(mine);
                 synchronized (slots) {
                     slots.add(mine);
@@ -347,7 +347,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
          * Called by a run's main task as it starts: notes its loop in the slot of the thread that
          * runs it ({@link #entering}), and stops it if a stop came first.
          */
-        void entered(RunningLoop slot) {
+        void entered(LoopSlot slot) {
             Scheduler loop = LoopStopper.loopOf("@SimulatedLoop");
             slot.loop = loop; // then the read of stopRequested: a stop either sees this loop or is seen here
             if (stopRequested) {
@@ -356,7 +356,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         }
 
         /** The run that {@link #entering} gave {@code slot} for has ended. */
-        void left(RunningLoop slot) {
+        void left(LoopSlot slot) {
             slot.loop = null;
         }
 
@@ -453,7 +453,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                     strategyText, cfg.isReplay());
             SimResult<?> r;
             if (job.proceeds) {
-                RunningLoop slot = entering();
+                LoopSlot slot = entering();
                 try {
                     r = job.builder(cfg).run(body(() -> {
                         proceeded.set(true);
@@ -522,7 +522,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
     }
 
     /** A worker's slot: the loop of the run it runs now, once that run's main task has started ({@link Exploring#entered}); null between runs. */
-    private static final class RunningLoop {
+    private static final class LoopSlot {
         volatile Scheduler loop;
     }
 
@@ -651,7 +651,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
      * them unwrapped. The task first tells {@code exploring} (when not null) its loop, in the slot
      * {@link Exploring#entering} gave.
      */
-    private static ThrowingSupplier<Void> body(ThrowingBody body, Exploring exploring, RunningLoop slot) {
+    private static ThrowingSupplier<Void> body(ThrowingBody body, Exploring exploring, LoopSlot slot) {
         return () -> {
             if (exploring != null) {
                 exploring.entered(slot);
@@ -718,7 +718,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                     args[i] = sim; // this schedule's own, as several may run at once
                 }
             }
-            RunningLoop slot = exploring != null ? exploring.entering() : null;
+            LoopSlot slot = exploring != null ? exploring.entering() : null;
             try {
                 r = builder.run(body(() -> ReflectionSupport.invokeMethod(call.getExecutable(), target, args), exploring,
                         slot));

@@ -1,6 +1,7 @@
 package dev.simloop.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
@@ -104,7 +105,7 @@ class AllocationTest {
 
     @Test
     void schedulingStepsUnderThePriorityPolicyDoNotAllocate() {
-        org.junit.jupiter.api.Assumptions.assumeFalse(collectorAllocatesPerSwitch(),
+        assumeFalse(collectorAllocatesPerSwitch(),
                 "ZGC and Shenandoah allocate a stack chunk at each virtual-thread switch; run this test under G1,"
                         + " Parallel or Serial GC to measure simloop's own allocations");
         long bytes = dev.simloop.Simulation.builder().strategy(dev.simloop.Strategy.random())
