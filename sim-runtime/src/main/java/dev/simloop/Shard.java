@@ -29,7 +29,10 @@ import java.util.function.Function;
  * </table>
  *
  * <p>A Kubernetes Job sets {@code JOB_COMPLETION_INDEX} on every indexed pod, so it shards only
- * with {@code SIMLOOP_SHARD_COUNT} set (to the Job's {@code completions}).
+ * with {@code SIMLOOP_SHARD_COUNT} set (to the Job's {@code completions}). Any other variable of a
+ * pair set without its partner is an error, as is a malformed value: a half-made set-up would run
+ * every schedule in every job unnoticed. {@code -Dsimloop.shard=1/1} runs every schedule whatever
+ * the variables say (for a CI job whose parallelism splits test files instead).
  */
 public final class Shard {
     /** The system property naming the shard, 1-based: {@code -Dsimloop.shard=2/4}. */
@@ -137,8 +140,19 @@ public final class Shard {
         for (String[] ci : CI_VARIABLES) {
             String index = env.get(ci[0]);
             String count = env.get(ci[1]);
-            if (index != null && count != null && !index.isBlank() && !count.isBlank()) {
+            boolean hasIndex = index != null && !index.isBlank();
+            boolean hasCount = count != null && !count.isBlank();
+            if (hasIndex && hasCount) {
                 return fromVariables(ci[0], index, ci[1], count, Integer.parseInt(ci[2]));
+            }
+            // One of a pair alone is a half-made set-up, which would silently run every schedule in every
+            // job; but Kubernetes sets JOB_COMPLETION_INDEX on any Indexed Job, sharded by simloop or not.
+            if (hasCount || (hasIndex && !ci[0].equals("JOB_COMPLETION_INDEX"))) {
+                String set = hasIndex ? ci[0] + "=" + index : ci[1] + "=" + count;
+                String unset = hasIndex ? ci[1] : ci[0];
+                throw new IllegalArgumentException(set + " is set but " + unset + " is not, so it names no shard:"
+                        + " set both to split each explored test's schedules among the jobs, or -D" + PROPERTY
+                        + "=1/1 to run all of them in this one");
             }
         }
         return ALL;

@@ -63,4 +63,21 @@ class ShardTest {
                 .hasMessage("CI_NODE_INDEX=0 and CI_NODE_TOTAL=2 do not name a shard: CI_NODE_INDEX counts from 1 to "
                         + "CI_NODE_TOTAL (set -Dsimloop.shard=INDEX/COUNT, counting from 1, to override)");
     }
+
+    @Test
+    void aCiVariableWithoutItsPartnerIsAnErrorUnlessThePropertySaysWhichShard() {
+        assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_INDEX", "2")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("CI_NODE_INDEX=2 is set but CI_NODE_TOTAL is not, so it names no shard: set both to split"
+                        + " each explored test's schedules among the jobs, or -Dsimloop.shard=1/1 to run all of them"
+                        + " in this one");
+        assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("SIMLOOP_SHARD_COUNT", "4")))
+                .hasMessageStartingWith("SIMLOOP_SHARD_COUNT=4 is set but JOB_COMPLETION_INDEX is not,");
+        assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("BUILDKITE_PARALLEL_JOB", "1")))
+                .hasMessageStartingWith("BUILDKITE_PARALLEL_JOB=1 is set but BUILDKITE_PARALLEL_JOB_COUNT is not,");
+        assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("CIRCLE_NODE_TOTAL", "3")))
+                .hasMessageStartingWith("CIRCLE_NODE_TOTAL=3 is set but CIRCLE_NODE_INDEX is not,");
+        assertThat(Shard.fromEnvironment(key -> key.equals("simloop.shard") ? "1/1" : null, Map.of("CI_NODE_INDEX", "2")))
+                .as("the property overrides the variables").isSameAs(Shard.all());
+    }
 }

@@ -29,13 +29,16 @@ import java.util.TreeSet;
  * report that CI servers display:
  *
  * <pre>{@code
- * java -cp simloop-junit.jar dev.simloop.junit.Results merge --xml merged.xml shard-*.jsonl
+ * java -cp simloop-junit.jar:simloop-runtime.jar dev.simloop.junit.Results merge --xml merged.xml shard-*.jsonl
  * }</pre>
  *
  * <p>It prints a table with a row per test, and exits with 0 when every test passed in every shard
- * that ran it, 1 when a test failed in some shard or a shard of a test is missing, and 2 when the
- * command or a file is malformed. ({@code Results} needs nothing but this jar: the JUnit jars are
- * not read.)
+ * that ran it, 1 when a test failed in some shard (a schedule failed, the test failed outside its
+ * schedules, or its exploration was interrupted, as by a {@code @Timeout}), when a shard of a test
+ * is missing, or when a file holds no results; and 2 when the command, a file or the set of files is
+ * malformed (a shard's lines disagree on the seed, strategy, schedules or shard count of one test:
+ * they are not of one run). A test and shard with several lines (a file that several runs appended
+ * to) counts its last line, with a note. It needs these two jars only, not JUnit's.
  */
 public final class Results {
     /** The configuration parameter (or system property) that moves the results file, or turns it off with {@code none}. */
@@ -60,6 +63,10 @@ public final class Results {
     static int run(String[] args, PrintStream out, PrintStream err) {
         List<Path> files = new ArrayList<>();
         Path xml = null;
+        if (args.length > 0 && HELP.contains(args[args.length - 1])) {
+            out.print(USAGE);
+            return 0;
+        }
         if (args.length == 0 || !args[0].equals("merge")) {
             return usage(err, args.length == 0 ? "no command" : "unknown command '" + args[0] + "'");
         }
@@ -100,54 +107,142 @@ public final class Results {
         return merged.failed() ? 1 : 0;
     }
 
+    private static final List<String> HELP = List.of("--help", "-h", "help");
+
+    private static final String USAGE = """
+            usage: java -cp simloop-junit.jar:simloop-runtime.jar dev.simloop.junit.Results merge [--xml FILE] RESULTS.jsonl...
+              merges the results files that simulated tests append to (target/simloop/results.jsonl),
+              prints a summary per test and, with --xml, writes a JUnit XML report;
+              exits 0 when every test passed in every shard, 1 when one failed, a shard is missing or a
+              file holds no results, 2 when the command or the files are malformed
+            """;
+
     private static int usage(PrintStream err, String problem) {
-        err.println("simloop Results: " + problem + "\n"
-                + "usage: java -cp simloop-junit.jar dev.simloop.junit.Results merge [--xml FILE] RESULTS.jsonl...\n"
-                + "  merges the results files that simulated tests append to (target/simloop/results.jsonl),\n"
-                + "  prints a summary per test and, with --xml, writes a JUnit XML report;\n"
-                + "  exits 0 when every test passed in every shard, 1 when one failed or a shard is missing");
+        err.print("simloop Results: " + problem + "\n" + USAGE);
         return 2;
     }
 
     /** The results of every test, merged over shards and files. */
     static final class Merged {
-        /** By test id, sorted: each test's lines. */
+        /** By test id, sorted: each test's lines, one per shard (the last), then those of no shard. */
         private final Map<String, List<Map<String, Object>>> tests = new TreeMap<>();
+        /** Files that hold no results: each fails the merge (its shard ran no simulated test). */
+        private final List<String> empty = new ArrayList<>();
+        /** Lines that a later line of the same test and shard replaced. */
+        private final List<String> replaced = new ArrayList<>();
 
         static Merged read(List<Path> files) throws IOException {
+            Map<String, Map<String, Map<String, Object>>> byTestAndShard = new TreeMap<>();
             Merged m = new Merged();
+            int noShard = 0;
             for (Path f : files) {
-                List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+                List<String> lines = readable(f);
+                int results = 0;
                 for (int i = 0; i < lines.size(); i++) {
                     if (lines.get(i).isBlank()) {
                         continue;
                     }
-                    Object v;
-                    try {
-                        v = Json.read(lines.get(i));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(f + ":" + (i + 1) + ": " + e.getMessage(), e);
+                    Map<String, Object> line = line(f, i + 1, lines.get(i));
+                    Object shard = line.get("shard");
+                    String key = shard == null ? "no shard " + noShard++ : shard.toString();
+                    Map<String, Object> earlier = byTestAndShard
+                            .computeIfAbsent((String) line.get("test"), k -> new LinkedHashMap<>()).put(key, line);
+                    if (earlier != null) {
+                        m.replaced.add(name(line) + " shard " + key);
                     }
-                    if (!(v instanceof Map<?, ?> map) || !(map.get("test") instanceof String id)) {
-                        throw new IllegalArgumentException(f + ":" + (i + 1) + ": not a simloop results line"
-                                + " (an object with a \"test\" member)");
-                    }
-                    try {
-                        dev.simloop.Shard.parse(String.valueOf(map.get("shard")));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(f + ":" + (i + 1) + ": " + e.getMessage(), e);
-                    }
-                    @SuppressWarnings("unchecked") // Json.read makes maps of String keys
-                    Map<String, Object> line = (Map<String, Object>) map;
-                    m.tests.computeIfAbsent(id, k -> new ArrayList<>()).add(line);
+                    results++;
+                }
+                if (results == 0) {
+                    m.empty.add(f.toString());
                 }
             }
+            byTestAndShard.forEach((id, lines) -> {
+                List<Map<String, Object>> sorted = new ArrayList<>(lines.values());
+                sorted.sort(java.util.Comparator.comparingInt(l -> l.get("shard") == null ? Integer.MAX_VALUE
+                        : shardOf(l).index()));
+                checkOneRun(sorted);
+                m.tests.put(id, sorted);
+            });
             return m;
         }
 
-        /** @return whether a test failed in some shard or misses a shard */
+        /** @return the file's lines, or an exception that says why they cannot be read */
+        private static List<String> readable(Path f) throws IOException {
+            if (Files.isDirectory(f)) {
+                throw new IOException(f + " is a directory: give the results files in it (" + f.resolve("*.jsonl") + ")");
+            }
+            if (!Files.exists(f)) {
+                throw new IOException(f + ": no such file");
+            }
+            try {
+                return Files.readAllLines(f, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IOException("cannot read " + f + ": " + e, e);
+            }
+        }
+
+        /** @return line {@code number} of {@code f}, checked to be a results line */
+        private static Map<String, Object> line(Path f, int number, String text) {
+            Object v;
+            try {
+                v = Json.read(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(f + ":" + number + ": " + e.getMessage(), e);
+            }
+            if (!(v instanceof Map<?, ?> map) || !(map.get("test") instanceof String)) {
+                throw new IllegalArgumentException(f + ":" + number + ": not a simloop results line"
+                        + " (an object with a \"test\" member)");
+            }
+            // a line of no shard is one whose test failed before its settings resolved (ResultsFile.appendError)
+            if (map.get("shard") != null || !ResultsFile.ERROR.equals(map.get("stopReason"))) {
+                try {
+                    dev.simloop.Shard.parse(String.valueOf(map.get("shard")));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(f + ":" + number + ": " + e.getMessage(), e);
+                }
+            }
+            @SuppressWarnings("unchecked") // Json.read makes maps of String keys
+            Map<String, Object> line = (Map<String, Object>) map;
+            return line;
+        }
+
+        /**
+         * Checks that a test's shards are of one run: the same shard count, seed, strategy and
+         * schedules, without which their union is not one exploration.
+         */
+        private static void checkOneRun(List<Map<String, Object>> lines) {
+            List<Map<String, Object>> sharded = lines.stream().filter(l -> l.get("shard") != null).toList();
+            for (String key : List.of("seed", "strategy", "schedules")) {
+                TreeSet<String> values = new TreeSet<>();
+                sharded.forEach(l -> values.add(String.valueOf(l.get(key))));
+                if (values.size() > 1) {
+                    throw new IllegalArgumentException(name(lines.get(0)) + ": its shards ran with different " + key
+                            + "s (" + String.join(", ", values) + "), so they are not one exploration;"
+                            + " merge the files of one run, whose shards all got the same settings");
+                }
+            }
+            TreeSet<Integer> counts = new TreeSet<>();
+            sharded.forEach(l -> counts.add(shardOf(l).count()));
+            if (counts.size() > 1) {
+                throw new IllegalArgumentException(name(lines.get(0)) + ": lines of runs split into "
+                        + counts.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" and "))
+                        + " shards; merge the files of one run (a file that an earlier run appended to?)");
+            }
+        }
+
+        /** @return whether a test failed in some shard or misses a shard, a file held nothing, or nothing was given */
         boolean failed() {
-            return tests.values().stream().anyMatch(lines -> !failures(lines).isEmpty() || !missing(lines).isEmpty());
+            return tests.isEmpty() || !empty.isEmpty() || tests.values().stream().anyMatch(Merged::failing);
+        }
+
+        /** @return whether a test's lines fail it: a failure, an interrupted exploration, or a missing shard */
+        private static boolean failing(List<Map<String, Object>> lines) {
+            return !failures(lines).isEmpty() || interrupted(lines) || !missing(lines).isEmpty();
+        }
+
+        /** @return whether a shard's exploration was interrupted (a {@code @Timeout}: JUnit failed the test) */
+        private static boolean interrupted(List<Map<String, Object>> lines) {
+            return lines.stream().anyMatch(l -> "INTERRUPTED".equals(l.get("stopReason")));
         }
 
         /** One test's row: what its shards ran together. */
@@ -162,12 +257,19 @@ public final class Results {
                 List<String> missing = missing(lines);
                 TreeSet<String> stops = new TreeSet<>();
                 lines.forEach(l -> stops.add(String.valueOf(l.get("stopReason"))));
-                String note = !failures.isEmpty() ? "replay " + failures.get(0).get("replay")
+                String note = !failures.isEmpty() ? failureNote(failures.get(0))
+                        : interrupted(lines) ? "interrupted (a @Timeout?): not every schedule ran"
                         : !missing.isEmpty() ? "missing shards " + String.join(", ", missing) : "";
                 rows.add(new Row(name(lines.get(0)), shardsText(lines), run, failures.size(), String.join(",", stops),
                         note));
             });
             return rows;
+        }
+
+        /** @return what the table says of a failure: its replay line, or the error of a test that failed outside its schedules */
+        private static String failureNote(Map<String, Object> f) {
+            return f.get("replay") != null ? "replay " + f.get("replay")
+                    : "failed outside its schedules: " + f.get("type") + ": " + f.get("message");
         }
 
         /** @return the summary: a row per test, then the totals */
@@ -186,6 +288,15 @@ public final class Results {
                 run += r.run();
                 failing += r.failing();
             }
+            for (String f : empty) {
+                sb.append(f).append(": no results in it (its shard ran no simulated test)\n");
+            }
+            if (tests.isEmpty() && empty.isEmpty()) {
+                sb.append("no results in any file\n");
+            }
+            for (String r : replaced) {
+                sb.append("note: ").append(r).append(": an earlier line replaced by a later one\n");
+            }
             sb.append(String.format(Locale.ROOT, "%d tests, %d schedules, %d failing: %s%n", rows.size(), run, failing,
                     failed() ? "FAILED" : "passed"));
             return sb.toString();
@@ -194,12 +305,16 @@ public final class Results {
         /** @return a JUnit XML report: a test case per test, failing with the replay lines of its failures */
         String junitXml() {
             StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-            long failures = tests.values().stream()
-                    .filter(l -> !failures(l).isEmpty() || !missing(l).isEmpty()).count();
+            long failures = tests.values().stream().filter(Merged::failing).count() + empty.size();
             double total = tests.values().stream().flatMap(List::stream).mapToLong(l -> number(l, "wallMillis")).sum()
                     / 1000.0;
             sb.append(String.format(Locale.ROOT, "<testsuite name=\"simloop\" tests=\"%d\" failures=\"%d\" errors=\"0\""
-                    + " skipped=\"0\" time=\"%.3f\">%n", tests.size(), failures, total));
+                    + " skipped=\"0\" time=\"%.3f\">%n", tests.size() + empty.size(), failures, total));
+            for (String f : empty) {
+                sb.append("  <testcase classname=\"simloop.merge\" name=\"").append(xml(f)).append("\" time=\"0\">\n")
+                        .append("    <failure message=\"no results in it (its shard ran no simulated test)\""
+                                + " type=\"NoResults\"/>\n  </testcase>\n");
+            }
             tests.forEach((id, lines) -> {
                 Map<String, Object> first = lines.get(0);
                 double time = lines.stream().mapToLong(l -> number(l, "wallMillis")).sum() / 1000.0;
@@ -212,11 +327,16 @@ public final class Results {
                     sb.append("    <failure message=\"").append(xml(f.get("type") + ": " + f.get("message")))
                             .append("\" type=\"").append(xml(String.valueOf(f.get("type")))).append("\">");
                     for (Map<String, Object> each : fs) {
-                        sb.append(xml("schedule " + each.get("schedule") + " (shard " + each.get("shard") + "): "
-                                + each.get("type") + ": " + each.get("message") + "\nreplay: " + each.get("replay")
+                        String where = each.get("schedule") == null ? "outside its schedules"
+                                : "schedule " + each.get("schedule");
+                        sb.append(xml(where + " (shard " + each.get("shard") + "): " + each.get("type") + ": "
+                                + each.get("message") + (each.get("replay") == null ? "" : "\nreplay: " + each.get("replay"))
                                 + (each.get("shrunk") == null ? "" : "\nshrunk: " + each.get("shrunk")) + "\n"));
                     }
                     sb.append("</failure>\n");
+                } else if (interrupted(lines)) {
+                    sb.append("    <failure message=\"interrupted (a @Timeout?): not every schedule ran\""
+                            + " type=\"Interrupted\"/>\n");
                 } else if (!missing.isEmpty()) {
                     sb.append("    <failure message=\"").append(xml("no results from shards " + String.join(", ", missing)))
                             .append("\" type=\"MissingShards\"/>\n");
@@ -242,7 +362,7 @@ public final class Results {
                         if (f instanceof Map<?, ?> m) {
                             Map<String, Object> copy = new LinkedHashMap<>();
                             m.forEach((k, v) -> copy.put(k.toString(), v));
-                            copy.put("shard", l.get("shard"));
+                            copy.put("shard", l.get("shard") == null ? "?" : l.get("shard"));
                             out.add(copy);
                         }
                     }
@@ -254,7 +374,10 @@ public final class Results {
         /** @return the shards ({@code 3/4}) of a sharded test that none of its lines comes from */
         private static List<String> missing(List<Map<String, Object>> lines) {
             TreeSet<Integer> seen = new TreeSet<>();
-            lines.forEach(l -> seen.add(shardOf(l).index()));
+            lines.stream().filter(l -> l.get("shard") != null).forEach(l -> seen.add(shardOf(l).index()));
+            if (seen.isEmpty()) {
+                return List.of(); // only lines of tests whose settings did not resolve: their errors fail them
+            }
             int count = shardCount(lines);
             List<String> missing = new ArrayList<>();
             for (int i = 0; i < count; i++) {
@@ -267,16 +390,16 @@ public final class Results {
 
         private static String shardsText(List<Map<String, Object>> lines) {
             int count = shardCount(lines);
-            long seen = lines.stream().map(l -> shardOf(l).index()).distinct().count();
-            return count == 1 ? "1" : seen + " of " + count;
+            long seen = lines.stream().filter(l -> l.get("shard") != null).count();
+            return seen == 0 ? "?" : count == 1 ? "1" : seen + " of " + count;
         }
 
-        /** @return how many shards a test's lines say it was split into (the largest count, if they disagree) */
+        /** @return how many shards a test's lines say it was split into ({@link #read} checked that they agree) */
         private static int shardCount(List<Map<String, Object>> lines) {
-            return lines.stream().mapToInt(l -> shardOf(l).count()).max().orElse(1);
+            return lines.stream().filter(l -> l.get("shard") != null).mapToInt(l -> shardOf(l).count()).max().orElse(1);
         }
 
-        /** A line's shard; {@link #read} checked that every line has one. */
+        /** A line's shard, of a line that has one ({@link #read} checked that it parses). */
         private static dev.simloop.Shard shardOf(Map<String, Object> line) {
             return dev.simloop.Shard.parse(String.valueOf(line.get("shard")));
         }

@@ -22,6 +22,9 @@ final class ResultsFile {
     private ResultsFile() {
     }
 
+    /** The stop reason of a line whose test failed outside its schedules' judgement (see {@link #appendError}). */
+    static final String ERROR = "ERROR";
+
     /**
      * Appends the line of one finished test invocation; a file that cannot be written is skipped, with a warning.
      *
@@ -29,30 +32,6 @@ final class ResultsFile {
      */
     static void append(ExtensionContext context, RunConfig cfg, SimulatedLoopExtension.Progress progress,
             SimulatedLoopExtension.Judged failed, dev.simloop.SimResult<?> shrunk) {
-        String where = context.getConfigurationParameter(Results.PROPERTY).or(
-                () -> java.util.Optional.ofNullable(System.getProperty(Results.PROPERTY))).orElse("").strip();
-        if (where.equals("none")) {
-            return;
-        }
-        Path file = where.isEmpty() ? Path.of("target", "simloop", "results.jsonl") : Path.of(where);
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("test", context.getUniqueId());
-        line.put("class", context.getRequiredTestClass().getName());
-        line.put("method", context.getRequiredTestMethod().getName());
-        line.put("display", context.getDisplayName());
-        line.put("shard", cfg.shard().toString());
-        line.put("strategy", cfg.strategyText());
-        line.put("seed", cfg.isReplay() ? cfg.builderSeed() : cfg.baseSeed());
-        line.put("schedules", cfg.schedules());
-        line.put("run", progress.ran);
-        line.put("passed", progress.ran - progress.otherCount() - (failed == null ? 0 : 1));
-        line.put("stopReason", progress.why.name());
-        line.put("distinct", progress.distinct());
-        if (!progress.distinctExact()) {
-            line.put("distinctEstimated", true); // from 262,144 distinct interleavings on: a HyperLogLog estimate
-        }
-        line.put("wallMillis", progress.wallTime().toMillis());
-        line.put("parallelism", cfg.parallelism());
         List<Object> failures = new ArrayList<>();
         if (failed != null) {
             Map<String, Object> f = new LinkedHashMap<>();
@@ -66,8 +45,62 @@ final class ResultsFile {
             f.put("shrunkPreemptions", fewer ? shrunk.preemptions() : null);
             failures.add(f);
         }
+        write(context, line(context, cfg, progress, progress.why.name(), failed == null ? 0 : 1, failures));
+    }
+
+    /**
+     * Appends the line of a test invocation that ended with {@code error} before its exploration was
+     * judged: a setting that does not parse, a lifecycle method or a schedule's set-up that threw, a
+     * runtime that cannot run. Its stop reason is {@value #ERROR} and its one failure has no replay
+     * line, so that a merge of the shards fails as JUnit failed the test.
+     *
+     * @param cfg the test's settings, or null when they did not resolve
+     * @param progress how far the exploration got, or null when it did not start
+     */
+    static void appendError(ExtensionContext context, RunConfig cfg, SimulatedLoopExtension.Progress progress,
+            Throwable error) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("schedule", null);
+        f.put("type", error.getClass().getName());
+        f.put("message", String.valueOf(error.getMessage()));
+        f.put("replay", null);
+        write(context, line(context, cfg, progress, ERROR, 1, List.of(f)));
+    }
+
+    private static Map<String, Object> line(ExtensionContext context, RunConfig cfg,
+            SimulatedLoopExtension.Progress progress, String stopReason, int failed, List<Object> failures) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("test", context.getUniqueId());
+        line.put("class", context.getRequiredTestClass().getName());
+        line.put("method", context.getRequiredTestMethod().getName());
+        line.put("display", context.getDisplayName());
+        line.put("shard", cfg == null ? null : cfg.shard().toString()); // null: the settings did not resolve
+        line.put("strategy", cfg == null ? null : cfg.strategyText());
+        line.put("seed", cfg == null ? null : cfg.isReplay() ? cfg.builderSeed() : cfg.baseSeed());
+        line.put("schedules", cfg == null ? null : cfg.schedules());
+        int ran = progress == null ? 0 : progress.ran;
+        line.put("run", ran);
+        line.put("passed", progress == null ? 0 : Math.max(0, ran - progress.otherCount() - failed));
+        line.put("stopReason", stopReason);
+        line.put("distinct", progress == null ? 0 : progress.distinct());
+        if (progress != null && !progress.distinctExact()) {
+            line.put("distinctEstimated", true); // from 262,144 distinct interleavings on: a HyperLogLog estimate
+        }
+        line.put("wallMillis", progress == null ? 0 : progress.wallTime().toMillis());
+        line.put("parallelism", cfg == null ? null : cfg.parallelism());
         line.put("failures", failures);
-        line.put("otherFailures", new TreeMap<>(progress.others));
+        line.put("otherFailures", progress == null ? Map.of() : new TreeMap<>(progress.others));
+        return line;
+    }
+
+    /** Appends {@code line} to the configured file, or warns that it cannot. */
+    private static void write(ExtensionContext context, Map<String, Object> line) {
+        String where = context.getConfigurationParameter(Results.PROPERTY).or(
+                () -> java.util.Optional.ofNullable(System.getProperty(Results.PROPERTY))).orElse("").strip();
+        if (where.equals("none")) {
+            return;
+        }
+        Path file = where.isEmpty() ? Path.of("target", "simloop", "results.jsonl") : Path.of(where);
         try {
             appendLine(file, Json.write(line));
         } catch (IOException | RuntimeException e) {
@@ -82,6 +115,21 @@ final class ResultsFile {
      * (and under this class's lock: a JVM may hold one lock on a file only).
      */
     static synchronized void appendLine(Path file, String line) throws IOException {
+        // A file channel closes itself when its thread is interrupted, and a test whose @Timeout fired
+        // still has its interrupt set here: the line of that test would be lost, and a merge of the
+        // shards would pass a test that JUnit failed. So the write runs uninterrupted, and the
+        // interrupt is set again after it.
+        boolean interrupted = Thread.interrupted();
+        try {
+            appendUninterrupted(file, line);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void appendUninterrupted(Path file, String line) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null) {
             Files.createDirectories(dir);

@@ -73,19 +73,11 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
 
         Optional<String> p = param(params, SEED);
         if (p.isPresent()) {
-            try {
-                seed = Long.parseLong(p.get());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("-D" + SEED + "=" + p.get() + " is not a number", e);
-            }
+            seed = number("-D" + SEED + "=" + p.get(), p.get(), Long.MIN_VALUE, Long.MAX_VALUE);
         }
         p = param(params, SCHEDULES);
         if (p.isPresent()) {
-            try {
-                schedules = Integer.parseInt(p.get());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("-D" + SCHEDULES + "=" + p.get() + " is not a number", e);
-            }
+            schedules = (int) number("-D" + SCHEDULES + "=" + p.get(), p.get(), Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
         if (depth < 1) {
             throw new IllegalArgumentException("@SimulatedLoop(pctDepth = " + depth + "): must be at least 1");
@@ -225,16 +217,33 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         String where = "@SimulatedLoop(parallelism = " + n + ")";
         if (p.isPresent()) {
             where = "-D" + PARALLELISM + "=" + p.get();
-            try {
-                n = Integer.parseInt(p.get());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(where + " is not a number", e);
-            }
+            n = (int) number(where, p.get(), Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
         if (n < 1) {
             throw new IllegalArgumentException(where + ": must be at least 1 (schedules run one at a time with 1)");
         }
         return n;
+    }
+
+    /**
+     * @param where the setting as the user wrote it, for the error
+     * @return {@code text} as a whole number from {@code min} to {@code max}
+     * @throws IllegalArgumentException naming the setting: not a number, or one out of that range
+     */
+    static long number(String where, String text, long min, long max) {
+        java.math.BigInteger n;
+        try {
+            n = new java.math.BigInteger(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(where + " is not a number", e);
+        }
+        if (n.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+            throw new IllegalArgumentException(where + " is above the largest it takes, " + max);
+        }
+        if (n.compareTo(java.math.BigInteger.valueOf(min)) < 0) {
+            throw new IllegalArgumentException(where + " is below the smallest it takes, " + min);
+        }
+        return n.longValue();
     }
 
     /** The annotation's step wall-time limit, or the runtime's default. */

@@ -96,21 +96,33 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
     private void simulate(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
             ExtensionContext context) throws Throwable {
         AtomicBoolean proceeded = new AtomicBoolean();
+        RunConfig cfg = null;
+        Exploring exploring = null;
+        boolean written = false;
         try {
             // JUnit's configuration parameters normally include system properties; the fallback covers
             // launchers that turn implicit parameters off (the EngineTestKit does).
             Function<String, Optional<String>> params = key -> context.getConfigurationParameter(key)
                     .or(() -> Optional.ofNullable(System.getProperty(key)));
-            RunConfig cfg = RunConfig.resolve(find(context).orElse(null), params, context.getUniqueId(), System.getenv());
-            Exploring exploring = new Exploring(cfg, invocation, call, context, proceeded);
+            cfg = RunConfig.resolve(find(context).orElse(null), params, context.getUniqueId(), System.getenv());
+            exploring = new Exploring(cfg, invocation, call, context, proceeded);
             exploring.run();
             SimResult<?> shrunk = exploring.failed == null ? null : shrink(cfg, exploring.failed, call, exploring.fresh);
+            written = true;
             ResultsFile.append(context, cfg, exploring.progress, exploring.failed, shrunk);
             if (exploring.failed != null) {
                 SimResult<?> traced = tracedForReport(cfg, exploring.failed, call, exploring.fresh);
                 throw report(context, cfg, exploring.failed, shrunk, exploring.progress, traced);
             }
             publishSummary(context, exploring.progress);
+        } catch (Throwable t) {
+            // Every test that ends leaves its line, also one that fails before its exploration is judged
+            // (a bad setting, a lifecycle method that throws): else a merge of the shards would pass it.
+            // A test aborted by an assumption is skipped, as JUnit reports it.
+            if (!written && !(t instanceof org.opentest4j.TestAbortedException)) {
+                ResultsFile.appendError(context, cfg, exploring == null ? null : exploring.progress, t);
+            }
+            throw t;
         } finally {
             if (!proceeded.get()) {
                 invocation.skip();

@@ -115,6 +115,21 @@ class RunConfigAndReportTest {
     }
 
     @Test
+    void aNumberOutOfRangeIsNamedAsSuchNotAsNoNumber() {
+        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.SCHEDULES, " 2147483647 "))).schedules())
+                .isEqualTo(Integer.MAX_VALUE);
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SCHEDULES, "10000000000"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.schedules=10000000000 is above the largest it takes, 2147483647");
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SCHEDULES, "lots"))))
+                .hasMessage("-Dsimloop.schedules=lots is not a number");
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "-99999999999999999999"))))
+                .hasMessage("-Dsimloop.seed=-99999999999999999999 is below the smallest it takes, " + Long.MIN_VALUE);
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of("simloop.parallelism", "3000000000"))))
+                .hasMessage("-Dsimloop.parallelism=3000000000 is above the largest it takes, 2147483647");
+    }
+
+    @Test
     void timeLimitReadsIsoAndUnitsAndNamesItsSourceWhenWrong() {
         assertThat(RunConfig.resolve(null, params(Map.of())).timeLimit()).isNull();
         assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "PT30S"))).timeLimit())

@@ -214,6 +214,124 @@ class ScaleOutTest {
     }
 
     @Test
+    void aTestThatFailsOutsideItsSchedulesStillLeavesALineThatFailsTheMerge() throws Exception {
+        dev.simloop.junit.fixtures.BatchFixtures.CheckedExceptionInALaterBeforeEach.SET_UPS.set(0);
+        runWith(dev.simloop.junit.fixtures.BatchFixtures.CheckedExceptionInALaterBeforeEach.class);
+        SimulatedLoopExtensionTest.onlyFailure(runWith(ScaleOutFixtures.Passing.class, "simloop.shard", "5/4"));
+        runWith(dev.simloop.junit.fixtures.BatchFixtures.TimeoutOnTwoWorkers.class);
+        List<Map<String, Object>> lines = resultLines();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).containsEntry("stopReason", "ERROR").containsEntry("shard", "1/1")
+                .containsEntry("run", 1L).containsEntry("failures", List.of(failure("java.io.IOException",
+                        "no fixture for the second schedule")));
+        assertThat(lines.get(1)).as("its settings did not resolve: no shard").containsEntry("stopReason", "ERROR")
+                .containsEntry("shard", null).containsEntry("run", 0L)
+                .containsEntry("failures", List.of(failure("java.lang.IllegalArgumentException", "-Dsimloop.shard=5/4:"
+                        + " write INDEX/COUNT, counting from 1, e.g. simloop.shard=1/4 to simloop.shard=4/4 for four shards")));
+        assertThat(lines.get(2)).as("written although the @Timeout interrupted the test thread")
+                .containsEntry("stopReason", "FAILURE_FOUND");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> stopped = ((List<Map<String, Object>>) lines.get(2).get("failures")).get(0);
+        assertThat(stopped).containsEntry("schedule", 1L).containsEntry("type", "dev.simloop.LimitExceeded");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Path xml = dir.resolve("merged.xml");
+        int status = Results.run(new String[] {"merge", "--xml", xml.toString(), dir.resolve("results.jsonl").toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(table).isEqualTo(1);
+        assertThat(table).contains("failed outside its schedules: java.io.IOException: no fixture for the second schedule")
+                .contains("failed outside its schedules: java.lang.IllegalArgumentException: -Dsimloop.shard=5/4")
+                .contains("replay " + stopped.get("replay")).contains("3 tests, ");
+        assertThat(Files.readString(xml)).contains("tests=\"3\" failures=\"3\"")
+                .contains("outside its schedules (shard ?): java.lang.IllegalArgumentException");
+    }
+
+    private static Map<String, Object> failure(String type, String message) {
+        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("schedule", null);
+        f.put("type", type);
+        f.put("message", message);
+        f.put("replay", null);
+        return f;
+    }
+
+    /** Runs the merge on {@code files}: @return its exit status, then what it printed and what it printed as errors */
+    private static List<Object> merge(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] command = new String[args.length + 1];
+        command[0] = "merge";
+        System.arraycopy(args, 0, command, 1, args.length);
+        int status = Results.run(command, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return List.of(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String resultsLine(String test, String shard, long seed, int run) {
+        return "{\"test\": \"[engine:x]/" + test + "\", \"class\": \"a.T\", \"method\": \"" + test + "\", \"display\": \""
+                + test + "()\", \"shard\": \"" + shard + "\", \"strategy\": \"random\", \"seed\": " + seed
+                + ", \"schedules\": 100, \"run\": " + run + ", \"stopReason\": \"ALL_SCHEDULES_RUN\", \"failures\": []}\n";
+    }
+
+    @Test
+    void theMergeCountsATestsShardOnceAndRefusesFilesThatAreNotOfOneRun() throws Exception {
+        Path a = dir.resolve("a.jsonl");
+        Path b = dir.resolve("b.jsonl");
+        Files.writeString(a, resultsLine("t", "1/2", 7, 40) + resultsLine("t", "1/2", 7, 50));
+        Files.writeString(b, resultsLine("t", "2/2", 7, 50));
+        List<Object> r = merge(a.toString(), b.toString());
+        assertThat(r.get(0)).as(r.toString()).isEqualTo(0);
+        assertThat((String) r.get(1)).contains("note: T.t shard 1/2: an earlier line replaced by a later one")
+                .endsWith("1 tests, 100 schedules, 0 failing: passed\n");
+
+        Files.writeString(b, resultsLine("t", "2/2", 7, 50).replace("ALL_SCHEDULES_RUN", "INTERRUPTED"));
+        Path xml = dir.resolve("m.xml");
+        r = merge("--xml", xml.toString(), a.toString(), b.toString());
+        assertThat(r.get(0)).as("an interrupted shard (a @Timeout) did not run its schedules").isEqualTo(1);
+        assertThat((String) r.get(1)).contains("interrupted (a @Timeout?): not every schedule ran");
+        assertThat(Files.readString(xml)).contains("failures=\"1\"").contains("type=\"Interrupted\"");
+
+        Files.writeString(b, resultsLine("t", "2/2", 8, 50));
+        r = merge(a.toString(), b.toString());
+        assertThat(r.get(0)).isEqualTo(2);
+        assertThat(r.get(2)).isEqualTo("simloop Results: T.t: its shards ran with different seeds (7, 8), so they are"
+                + " not one exploration; merge the files of one run, whose shards all got the same settings\n");
+
+        Files.writeString(b, resultsLine("t", "1/1", 7, 100) + resultsLine("t", "2/2", 7, 50));
+        r = merge(a.toString(), b.toString());
+        assertThat(r.get(0)).isEqualTo(2);
+        assertThat(r.get(2)).isEqualTo("simloop Results: T.t: lines of runs split into 1 and 2 shards; merge the files"
+                + " of one run (a file that an earlier run appended to?)\n");
+    }
+
+    @Test
+    void theMergeFailsOnAFileWithoutResultsAndNamesFilesItCannotRead() throws Exception {
+        Path a = dir.resolve("a.jsonl");
+        Path empty = dir.resolve("empty.jsonl");
+        Files.writeString(a, resultsLine("t", "1/1", 7, 100));
+        Files.writeString(empty, "\n");
+        Path xml = dir.resolve("m.xml");
+        List<Object> r = merge("--xml", xml.toString(), a.toString(), empty.toString());
+        assertThat(r.get(0)).isEqualTo(1);
+        assertThat((String) r.get(1)).contains(empty + ": no results in it (its shard ran no simulated test)")
+                .contains("1 tests, 100 schedules, 0 failing: FAILED");
+        assertThat(Files.readString(xml)).contains("tests=\"2\" failures=\"1\"").contains("type=\"NoResults\"");
+        r = merge(empty.toString());
+        assertThat(r.get(0)).isEqualTo(1);
+        assertThat((String) r.get(1)).endsWith("0 tests, 0 schedules, 0 failing: FAILED\n");
+
+        Path none = dir.resolve("none.jsonl");
+        assertThat(merge(none.toString())).containsExactly(2, "", "simloop Results: " + none + ": no such file\n");
+        assertThat(merge(dir.toString())).containsExactly(2, "", "simloop Results: " + dir
+                + " is a directory: give the results files in it (" + dir.resolve("*.jsonl") + ")\n");
+        List<Object> help = merge("--help");
+        assertThat(help.get(0)).isEqualTo(0);
+        assertThat((String) help.get(1)).startsWith("usage: java -cp simloop-junit.jar:simloop-runtime.jar"
+                + " dev.simloop.junit.Results merge").contains("2 when the command or the files are malformed");
+    }
+
+    @Test
     void aMalformedShardOrParallelismFailsTheTestNamingTheSetting() {
         Throwable t = SimulatedLoopExtensionTest.onlyFailure(runWith(ScaleOutFixtures.Passing.class,
                 "simloop.shard", "5/4"));
