@@ -23,7 +23,10 @@ import java.util.TreeSet;
  * display name, its shard ({@code 2/4}), strategy, seed, the schedules asked for and run, how many
  * passed, why the exploration stopped, the distinct interleavings, the wall time, and its failures
  * with their replay lines and preemptions (and {@code shrunk} with {@code shrunkPreemptions}: a
- * line with fewer preemptions that fails the same way, when shrinking found one; else null).
+ * line with fewer preemptions that fails the same way, when shrinking found one; else null). A test
+ * that failed outside its schedules (a setting that does not parse, a lifecycle method that threw)
+ * has the stop reason {@code ERROR} and one failure without a schedule or replay line, and no shard
+ * when its settings did not resolve.
  *
  * <p>To merge the files of several shards (CI jobs, machines) into one summary and one JUnit XML
  * report that CI servers display:
@@ -107,7 +110,7 @@ public final class Results {
         return merged.failed() ? 1 : 0;
     }
 
-    private static final List<String> HELP = List.of("--help", "-h", "help");
+    private static final List<String> HELP = List.of("--help", "-h");
 
     private static final String USAGE = """
             usage: java -cp simloop-junit.jar:simloop-runtime.jar dev.simloop.junit.Results merge [--xml FILE] RESULTS.jsonl...
