@@ -64,6 +64,9 @@ final class Shrinker<T> {
         String way = way(failed.failure());
         policy = Schedule.parse(failed.replayLine()).priorityPolicy().orElse(null);
         SimResult<T> best = cutBeforePreemptions(failed, way);
+        if (best == null) {
+            return failed; // its replay did not fail so: the failure depends on more than the schedule
+        }
         if (best.preemptions() == 0) {
             return best;
         }
@@ -78,15 +81,23 @@ final class Shrinker<T> {
         return best;
     }
 
+    /**
+     * @return a run that fails as {@code failed} does with fewer preemptions, found by cutting the
+     *     schedule before one of them; {@code failed} when none is; null when the replay of
+     *     {@code failed} itself did not fail so
+     */
     private SimResult<T> cutBeforePreemptions(SimResult<T> failed, String way) {
         if (failed.preemptions() == 0 || !budgetLeft()) {
             return failed;
         }
         SimResult<T> recorded = run(Simulation.recordingWidths(Simulation.builder().replay(failed.replayLine())));
+        if (!recorded.failed() || !way.equals(way(recorded.failure()))) {
+            return null; // the replay passed, or failed otherwise: nothing to shrink from, and no search would be
+        }
         int[] choices = Simulation.choices(recorded);
         int[] continuing = Simulation.continuing(recorded);
-        if (choices == null || continuing == null || !way.equals(way(recorded.failure()))) {
-            return failed; // the replay did not repeat the run: nothing to shrink from
+        if (choices == null || continuing == null) {
+            return failed;
         }
         int before = 0;
         for (int p = 0; p < choices.length && before < failed.preemptions() && budgetLeft(); p++) {

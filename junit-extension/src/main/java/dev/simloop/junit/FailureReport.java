@@ -9,7 +9,8 @@ import java.util.Locale;
  * failure, seed, strategy, schedule i of n, the schedules skipped for failing outside
  * {@code failOn} (only when there were some), virtual time, steps, the shrunk line (when shrinking
  * found one with fewer preemptions) and the replay line, each with its preemptions, the annotation
- * to paste and the {@code -D} form (both with the shrunk line when there is one), then the optional trace table and Chrome-trace path (omitted when
+ * to paste and the {@code -D} form (both with the shrunk line when there is one; instead, why the
+ * line does not repeat the failure when it does not), then the optional trace table and Chrome-trace path (omitted when
  * the runtime does not provide them). The trace table itself is attached to the failure as a
  * suppressed exception ({@link #build()}), so that surefire prints it once.
  */
@@ -31,6 +32,7 @@ final class FailureReport {
     private String shrunkLine;
     private int shrunkPreemptions = -1;
     private String fewest;
+    private String notReplayable;
     private String traceTable;
     private Path traceFile;
     private Path htmlFile;
@@ -115,6 +117,16 @@ final class FailureReport {
         return this;
     }
 
+    /**
+     * Optional part: why the replay line does not repeat the failure. The report then offers no
+     * annotation or command line to paste: a pinned line that passes would be a regression test
+     * that tests nothing.
+     */
+    FailureReport notReplayable(String why) {
+        this.notReplayable = why;
+        return this;
+    }
+
     /** Optional part: the last trace events as a per-task table. */
     FailureReport traceTable(String table) {
         this.traceTable = table;
@@ -187,10 +199,15 @@ final class FailureReport {
             line(sb, "shrunk", shrunkLine + " (" + preemptionsText(shrunkPreemptions) + ")");
         }
         line(sb, "replay", replayLine + (preemptions < 0 ? ""
-                : " (" + preemptionsText(preemptions) + (fewest == null ? "" : "; " + fewest) + ")"));
-        String suggested = shrunkLine != null ? shrunkLine : replayLine;
-        line(sb, "annotation", "@SimulatedLoop(replay = \"" + suggested + "\")");
-        line(sb, "command line", "-Dsimloop.replay=" + suggested);
+                : " (" + preemptionsText(preemptions) + (fewest == null || notReplayable != null ? "" : "; " + fewest)
+                        + ")"));
+        if (notReplayable != null) {
+            line(sb, "not a pin", notReplayable);
+        } else {
+            String suggested = shrunkLine != null ? shrunkLine : replayLine;
+            line(sb, "annotation", "@SimulatedLoop(replay = \"" + suggested + "\")");
+            line(sb, "command line", "-Dsimloop.replay=" + suggested);
+        }
         if (htmlFile != null) {
             line(sb, "html report", htmlFile.toString());
         }

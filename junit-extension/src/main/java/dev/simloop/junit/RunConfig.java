@@ -82,6 +82,10 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         if (depth < 1) {
             throw new IllegalArgumentException("@SimulatedLoop(pctDepth = " + depth + "): must be at least 1");
         }
+        if (maxSteps < 1) {
+            throw new IllegalArgumentException("@SimulatedLoop(maxSteps = " + maxSteps + "): must be at least 1"
+                    + " (Long.MAX_VALUE for no step limit)");
+        }
         Strategy strategy = null;
         p = param(params, STRATEGY);
         if (p.isPresent()) {
@@ -211,6 +215,29 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         return mix(h) & Long.MAX_VALUE;
     }
 
+    /**
+     * The settings for a {@code @TestInstance(PER_CLASS)} test, which keeps one instance: schedules
+     * that ran at once would share its fields. So a JVM-wide {@code -Dsimloop.parallelism} (a soak
+     * run's, say) runs its schedules one at a time, and the annotation asking for more is an error.
+     *
+     * @param params the configuration parameters {@link #resolve} read
+     * @return these settings, with a parallelism of 1 when a property set it
+     * @throws IllegalArgumentException when the annotation asks for more than one worker
+     */
+    RunConfig forOneKeptInstance(Function<String, Optional<String>> params) {
+        if (parallelism == 1) {
+            return this;
+        }
+        if (param(params, PARALLELISM).isEmpty()) {
+            throw new IllegalArgumentException("@SimulatedLoop(parallelism = " + parallelism + ") on a"
+                    + " @TestInstance(PER_CLASS) test: its schedules would run at once on the one instance it keeps,"
+                    + " sharing its fields; drop PER_CLASS (each schedule then gets a fresh instance) or the parallelism");
+        }
+        return new RunConfig(baseSeed, freshSeed, schedules, strategy, replay, maxSteps, maxVirtualTime,
+                checkDeterminism, priorityPolicy, checkLeaks, search, bound, timeLimit, failOn, maxStepWallTime, 1, shard,
+                shrinkRuns, shrinkTime);
+    }
+
     private static int parallelism(SimulatedLoop a, Function<String, Optional<String>> params) {
         Optional<String> p = param(params, PARALLELISM);
         int n = a == null ? 1 : a.parallelism();
@@ -292,7 +319,12 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         try {
             return Strategy.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("-D" + STRATEGY + "=" + text + ": " + e.getMessage(), e);
+            String kinds = java.util.Arrays.stream(SimulatedLoop.Kind.values()).filter(k -> k != SimulatedLoop.Kind.DEFAULT)
+                    .map(k -> k.name().toLowerCase(java.util.Locale.ROOT))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            throw new IllegalArgumentException("-D" + STRATEGY + "=" + text + ": " + e.getMessage() + "; it also takes"
+                    + " the kinds of @SimulatedLoop(strategy) (" + kinds + ") and a bounded search with its bound"
+                    + " (exhaustive(2), preemptionBounded(2), delayBounded(2))", e);
         }
     }
 

@@ -105,13 +105,16 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             Function<String, Optional<String>> params = key -> context.getConfigurationParameter(key)
                     .or(() -> Optional.ofNullable(System.getProperty(key)));
             cfg = RunConfig.resolve(find(context).orElse(null), params, context.getUniqueId(), System.getenv());
+            if (context.getTestInstanceLifecycle().orElse(null) == org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS) {
+                cfg = cfg.forOneKeptInstance(params);
+            }
             exploring = new Exploring(cfg, invocation, call, context, proceeded);
             exploring.run();
             SimResult<?> shrunk = exploring.failed == null ? null : shrink(cfg, exploring.failed, call, exploring.fresh);
             written = true;
             ResultsFile.append(context, cfg, exploring.progress, exploring.failed, shrunk);
             if (exploring.failed != null) {
-                SimResult<?> traced = tracedForReport(cfg, exploring.failed, call, exploring.fresh);
+                Traced traced = tracedForReport(cfg, exploring.failed, call, exploring.fresh);
                 throw report(context, cfg, exploring.failed, shrunk, exploring.progress, traced);
             }
             publishSummary(context, exploring.progress);
@@ -158,31 +161,63 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
     }
 
     /**
+     * The failing run traced for the report, and whether its replay line repeats the failure.
+     *
+     * @param run the traced run, or null: the report then goes without a trace
+     * @param notReplayable why pasting the failing run's line would not repeat the failure, or null
+     *     when it would (as far as is known)
+     */
+    private record Traced(SimResult<?> run, String notReplayable) {
+    }
+
+    /**
      * The failing schedule's run again, traced, for the report's trace table, Chrome trace and HTML
      * page (schedules run untraced: {@link RunConfig#scheduleLimits}): its replay on fresh test
-     * state, kept only when it is the same run (same digest, same failure class).
+     * state, kept only when it is the same run (same digest, same failure class). A replay that
+     * differs shows that the failure depends on more than the schedule, so that its line is no
+     * regression test to pin.
      *
-     * @return the traced run; the failing run itself when it was traced already; null when it cannot
-     *     be replayed (a runaway or a stop would recur; a @Timeout fired) or the replay differs
+     * @return the traced run (the failing run itself when it was traced already; none when it cannot
+     *     be replayed, as a runaway or a stop would recur, or the replay differs), and why the line
+     *     does not repeat the failure when it does not
      */
-    private static SimResult<?> tracedForReport(RunConfig cfg, Judged failed, ReflectiveInvocationContext<Method> call,
+    private static Traced tracedForReport(RunConfig cfg, Judged failed, ReflectiveInvocationContext<Method> call,
             FreshInstances fresh) {
         SimResult<?> r = failed.result();
+        String known = notReplayable(r.failure());
         if (r.traceTable(1).isPresent()) {
-            return r;
+            return new Traced(r, known);
         }
-        if (Thread.currentThread().isInterrupted() || !deterministicFailure(r.failure())) {
-            return null;
+        if (known != null || Thread.currentThread().isInterrupted()) {
+            return new Traced(null, known);
         }
         try {
             SimResult<?> again = onFreshInstance(call, fresh, cfg.limits(Simulation.builder().replay(r.replayLine())),
                     new SimulationContext(), null);
             boolean same = again.failed() && again.failure().getClass() == r.failure().getClass()
                     && again.traceDigest().equals(r.traceDigest());
-            return same ? again : null;
+            return same ? new Traced(again, null) : new Traced(null, "replaying it did not fail the same way: the"
+                    + " failure depends on more than the schedule (a static field kept across schedules, the real"
+                    + " clock, another thread), so the line is no test to pin; checkDeterminism = true shows where"
+                    + " two runs part");
         } catch (RuntimeException | Error e) {
-            return null; // a lifecycle method that failed this time: the report goes without the trace
+            return new Traced(null, null); // a lifecycle method that failed this time: the report goes without the trace
         }
+    }
+
+    /** @return why a run that failed with {@code f} is not repeated by its replay line, or null when it is */
+    private static String notReplayable(Throwable f) {
+        if (f instanceof ReplayDiverged) {
+            return "the line no longer fits the test (it changed since the line was made): explore again for a new one";
+        }
+        if (f instanceof NondeterminismDetected) {
+            return "two runs of this schedule differed (the failure says how), so its line does not repeat it";
+        }
+        if (!deterministicFailure(f)) {
+            return "the run was stopped from outside (a @Timeout, or a step over its wall-time limit): the line"
+                    + " replays the steps before the stop, not the stop";
+        }
+        return null;
     }
 
     /**
@@ -634,7 +669,8 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             }
             String bound = cfg.bound() + " " + cfg.boundUnit();
             return switch (why) {
-                case EXHAUSTED -> "passed " + some + "all " + ran + " schedules within " + bound
+                case EXHAUSTED -> "passed " + some + (ran == 1 ? "the one schedule" : "all " + ran + " schedules")
+                        + " within " + bound
                         + (cfg.shard().isAll() ? "" : " in shard " + cfg.shard());
                 case ALL_SCHEDULES_RUN -> "passed " + some + ran + " schedules, the cap, before the search through "
                         + bound + " ended";
@@ -797,13 +833,23 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         return asked.equals("portfolio") && !ran.equals(asked) ? asked + " (this schedule: " + ran + ")" : asked;
     }
 
-    /** @param traced the failing run traced ({@link #tracedForReport}), or null: the report then has no trace */
+    /**
+     * @return {@code -invocationN} for the N-th invocation of a {@code @ParameterizedTest} or
+     *     {@code @RepeatedTest} (their report files would else overwrite each other's), else empty
+     */
+    private static String invocation(ExtensionContext context) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[test-template-invocation:#(\\d+)]$")
+                .matcher(context.getUniqueId());
+        return m.find() ? "-invocation" + m.group(1) : "";
+    }
+
+    /** @param traced the failing run traced ({@link #tracedForReport}; without a run, the report has no trace) */
     private static SimulatedLoopFailure report(ExtensionContext context, RunConfig cfg, Judged failed,
-            SimResult<?> shrunk, Progress progress, SimResult<?> traced) {
+            SimResult<?> shrunk, Progress progress, Traced traced) {
         int index = failed.index();
         SimResult<?> r = failed.result();
         String stem = (context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName()
-                + "-" + (index + 1)).replaceAll("[^A-Za-z0-9._-]", "_");
+                + invocation(context) + "-" + (index + 1)).replaceAll("[^A-Za-z0-9._-]", "_");
         FailureReport report = new FailureReport()
                 .test(testName(context))
                 .failure(failed.failure())
@@ -828,10 +874,14 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             report.skipped(progress.otherCount() + (progress.otherCount() == 1 ? " schedule" : " schedules")
                     + " before it failed outside failOn (" + progress.othersText() + ")");
         }
-        if (traced != null) {
-            RuntimeSeams.traceTable(traced).ifPresent(report::traceTable);
-            RuntimeSeams.chromeTrace(traced, stem).ifPresent(report::traceFile);
-            RuntimeSeams.htmlReport(traced, stem, testName(context), shrunkLine).ifPresent(report::htmlFile);
+        if (traced.run() != null) {
+            RuntimeSeams.traceTable(traced.run()).ifPresent(report::traceTable);
+            RuntimeSeams.chromeTrace(traced.run(), stem).ifPresent(report::traceFile);
+            RuntimeSeams.htmlReport(traced.run(), stem, testName(context), shrunkLine).ifPresent(report::htmlFile);
+        }
+        // a shrunk line was replayed and failed the same way, so it stands, unless the failure's kind never replays
+        if (traced.notReplayable() != null && (shrunkLine == null || notReplayable(failed.failure()) != null)) {
+            report.notReplayable(traced.notReplayable());
         }
         return report.build();
     }

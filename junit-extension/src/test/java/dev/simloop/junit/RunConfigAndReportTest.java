@@ -129,6 +129,18 @@ class RunConfigAndReportTest {
                 .hasMessage("-Dsimloop.parallelism=3000000000 is above the largest it takes, 2147483647");
     }
 
+    @SimulatedLoop(maxSteps = 0)
+    private static void noSteps() {
+    }
+
+    @Test
+    void aStepLimitBelowOneIsNamedAsTheAnnotationsAttribute() throws Exception {
+        SimulatedLoop a = RunConfigAndReportTest.class.getDeclaredMethod("noSteps").getAnnotation(SimulatedLoop.class);
+        assertThatThrownBy(() -> RunConfig.resolve(a, params(Map.of())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("@SimulatedLoop(maxSteps = 0): must be at least 1 (Long.MAX_VALUE for no step limit)");
+    }
+
     @Test
     void timeLimitReadsIsoAndUnitsAndNamesItsSourceWhenWrong() {
         assertThat(RunConfig.resolve(null, params(Map.of())).timeLimit()).isNull();

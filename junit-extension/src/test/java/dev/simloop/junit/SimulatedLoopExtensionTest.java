@@ -267,7 +267,10 @@ class SimulatedLoopExtensionTest {
         assertThat(t).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replay line");
         Throwable s = onlyFailure(run(selectClass(Fixtures.Echo.class), Map.of("simloop.strategy", "bogus")));
         assertThat(s).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("-Dsimloop.strategy=bogus").hasMessageContaining("unknown strategy");
+                .hasMessageStartingWith("-Dsimloop.strategy=bogus: unknown strategy 'bogus' (known: fifo, random,")
+                .hasMessageEndingWith("; it also takes the kinds of @SimulatedLoop(strategy) (random, portfolio, fifo,"
+                        + " pct, pos, exhaustive, preemption_bounded, delay_bounded) and a bounded search with its bound"
+                        + " (exhaustive(2), preemptionBounded(2), delayBounded(2))");
     }
 
     @Test
@@ -301,6 +304,42 @@ class SimulatedLoopExtensionTest {
         run(Fixtures.PerClass.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
         assertThat(Fixtures.LOG).hasSize(4).allSatisfy(l -> assertThat(l).endsWith("counter=0"));
         assertThat(Set.copyOf(Fixtures.LOG)).hasSize(1);
+    }
+
+    @Test
+    void aFailureThatItsReplayDoesNotRepeatOffersNoLineToPin() {
+        Fixtures.FailsOnItsSeventhRun.RUNS.set(0);
+        SimulatedLoopFailure f = onlySimFailure(run(Fixtures.FailsOnItsSeventhRun.class));
+        assertThat(f.getCause()).hasMessage("the seventh run");
+        assertThat(f.getMessage()).contains("  schedule:     7 of 50").contains("  replay:       simloop:")
+                .contains("  not a pin:    replaying it did not fail the same way: the failure depends on more than"
+                        + " the schedule").doesNotContain("annotation:").doesNotContain("command line:")
+                .doesNotContain("shrinking found none fewer");
+        assertThat(f.getSuppressed()).as("shrinking met a replay that passed, and said nothing").isEmpty();
+        assertThat(f.getCause().getSuppressed()).isEmpty();
+    }
+
+    @Test
+    void theInvocationsOfAParameterizedTestWriteTheirReportsToFilesOfTheirOwn() {
+        List<String> pages = run(Fixtures.FailingTemplates.class).testEvents().failed().list().stream()
+                .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow().getMessage())
+                .map(m -> m.lines().filter(l -> l.startsWith("  html report:")).findFirst().orElseThrow())
+                .toList();
+        assertThat(pages).hasSize(2);
+        assertThat(pages.get(0)).endsWith("FailingTemplates-fails-invocation1-1.html");
+        assertThat(pages.get(1)).endsWith("FailingTemplates-fails-invocation2-1.html");
+    }
+
+    @Test
+    void aPerClassTestRunsItsSchedulesOneAtATime() {
+        run(selectClass(Fixtures.PerClass.class), Map.of("simloop.parallelism", "2"))
+                .testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        assertThat(Fixtures.LOG).as("the JVM-wide setting: one worker for the kept instance").hasSize(4)
+                .allSatisfy(l -> assertThat(l).endsWith("counter=0"));
+        assertThat(onlyFailure(run(Fixtures.PerClassOnTwoWorkers.class))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("@SimulatedLoop(parallelism = 2) on a @TestInstance(PER_CLASS) test: its schedules would run"
+                        + " at once on the one instance it keeps, sharing its fields; drop PER_CLASS (each schedule then"
+                        + " gets a fresh instance) or the parallelism");
     }
 
     @Test

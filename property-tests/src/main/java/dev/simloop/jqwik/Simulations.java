@@ -81,6 +81,8 @@ public final class Simulations {
         private String shrunkLine;
         private int shrunkPreemptions = -1;
         private boolean shrunk;
+        /** Why the replay line does not repeat the failure, when it does not; null otherwise. */
+        private String notReplayable;
 
         ScheduleFailure(SimResult<?> r, Function<Simulation.Builder, SimResult<?>> runner) {
             super("simulation failed with " + r.failure(), r.failure());
@@ -104,7 +106,12 @@ public final class Simulations {
             sb.append("\n  found:  ").append(replayLine).append(" (").append(count(chessPreemptions))
                     .append(shrunkLine == null && shrunk ? "; shrinking found none fewer" : "").append(')');
             sb.append("\n  departures: ").append(preemptions).append(" from FIFO order in the generated schedule (what jqwik shrinks)");
-            sb.append("\n  replay: Simulation.builder().replay(\"").append(suggested).append("\")");
+            if (notReplayable != null) {
+                sb.append("\n  not a pin: ").append(notReplayable);
+                return sb.toString();
+            }
+            sb.append("\n  replay: Simulation.builder().replay(\"").append(suggested)
+                    .append("\").run(program).value() (value() throws the failure again)");
             sb.append("\n  or pin it as a JUnit test: @Test @SimulatedLoop(replay = \"").append(suggested).append("\")");
             return sb.toString();
         }
@@ -118,6 +125,10 @@ public final class Simulations {
                 return;
             }
             try {
+                notReplayable = notReplayable(failed, runner);
+                if (notReplayable != null) {
+                    return; // nothing to shrink: its own line does not fail again
+                }
                 SimResult<?> s = Shrinking.shrink(failed, runner);
                 shrunk = true;
                 if (s != failed && s.preemptions() < chessPreemptions) {
@@ -130,6 +141,25 @@ public final class Simulations {
                 runner = null;
                 failed = null;
             }
+        }
+
+        /**
+         * @return why the failed run's replay line does not repeat its failure (it is then no test to
+         *     pin), or null when a replay of it fails the same way
+         */
+        private static String notReplayable(SimResult<?> failed, Function<Simulation.Builder, SimResult<?>> runner) {
+            if (failed.failure() instanceof dev.simloop.ReplayDiverged) {
+                return "the line no longer fits the program (it changed since the line was made)";
+            }
+            if (failed.failure() instanceof dev.simloop.NondeterminismDetected) {
+                return "two runs of this schedule differed (the failure says how), so its line does not repeat it";
+            }
+            SimResult<?> again = runner.apply(Simulation.builder().replay(failed.replayLine()));
+            if (again.failed() && again.failure().getClass() == failed.failure().getClass()) {
+                return null;
+            }
+            return "replaying it did not fail the same way: the failure depends on more than the schedule (state"
+                    + " kept across tries, the real clock, another thread), so the line is no test to pin";
         }
 
         /** @return the replay line of the failed run */

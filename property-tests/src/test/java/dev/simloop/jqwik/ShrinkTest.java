@@ -69,10 +69,41 @@ class ShrinkTest {
         java.util.List<String> lines = f.getMessage().lines().toList();
         assertThat(lines.get(1)).isEqualTo("  shrunk: " + shrunk + " (1 preemption)");
         assertThat(lines.get(2)).isEqualTo("  found:  " + f.replayLine() + " (" + f.chessPreemptions() + " preemptions)");
-        assertThat(lines).contains("  replay: Simulation.builder().replay(\"" + shrunk + "\")");
+        assertThat(lines).contains("  replay: Simulation.builder().replay(\"" + shrunk + "\").run(program).value() (value() throws the failure again)");
         SimResult<?> again = Simulation.builder().replay(shrunk).run(Kernels::noisyLostUpdate);
         assertThat(again.failure()).hasMessage(f.getCause().getMessage());
         assertThat(again.preemptions()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailureThatItsReplayDoesNotRepeatIsNotShrunkAndOffersNoLineToPin() {
+        AtomicInteger runs = new AtomicInteger();
+        Simulations.ScheduleFailure f = null;
+        try {
+            Simulations.check(dev.simloop.Schedule.of(1, 1, 1), () -> {
+                dev.simloop.TaskGroup.with(g -> {
+                    for (int t = 0; t < 2; t++) {
+                        g.spawn(() -> {
+                            dev.simloop.Loop.checkpoint();
+                            dev.simloop.Loop.checkpoint();
+                        });
+                    }
+                    return null;
+                });
+                if (runs.incrementAndGet() == 1) {
+                    throw new AssertionError("the first run only");
+                }
+                return null;
+            });
+        } catch (Simulations.ScheduleFailure e) {
+            f = e;
+        }
+        assertThat(f).isNotNull();
+        assertThat(f.getMessage()).contains("\n  not a pin: replaying it did not fail the same way: the failure depends"
+                + " on more than the schedule").doesNotContain("  replay: ").doesNotContain("@SimulatedLoop(replay");
+        assertThat(f.shrunkReplayLine()).isEmpty();
+        assertThat(f.getSuppressed()).as("no shrinking, so nothing went wrong in it").isEmpty();
+        assertThat(runs.get()).as("the run, and one replay that passed").isEqualTo(2);
     }
 
     private static void assertShrunkToTheMinimum(Simulations.ScheduleFailure f, dev.simloop.ThrowingSupplier<?> kernel) {
@@ -81,7 +112,7 @@ class ShrinkTest {
                 f.preemptions(), shrunk);
         assertThat(shrunk).isEqualTo(provenMinimum(kernel, f.chessPreemptions()));
         String line = f.shrunkReplayLine().orElse(f.replayLine());
-        assertThat(f.getMessage()).contains("  replay: Simulation.builder().replay(\"" + line + "\")");
+        assertThat(f.getMessage()).contains("  replay: Simulation.builder().replay(\"" + line + "\").run(program).value() (value() throws the failure again)");
         SimResult<?> again = Simulation.builder().replay(line).run(kernel);
         assertThat(again.failure()).isInstanceOf(f.getCause().getClass());
         assertThat(again.preemptions()).isEqualTo(shrunk);

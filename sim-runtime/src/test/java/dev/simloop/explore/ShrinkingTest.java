@@ -53,6 +53,19 @@ class ShrinkingTest {
     }
 
     @Test
+    void aFailureThatDoesNotReproduceIsReturnedAsItIsNotShrunk() {
+        SimResult<?> failed = busyFailure();
+        AtomicInteger runs = new AtomicInteger();
+        // a test that depends on state outside the simulation: its replays pass
+        SimResult<?> shrunk = Shrinking.shrink(failed, b -> {
+            runs.incrementAndGet();
+            return b.run(() -> 2);
+        }, 2_000, Duration.ofMinutes(10));
+        assertThat(shrunk).isSameAs(failed);
+        assertThat(runs.get()).as("no search once the replay passed: the failure depends on more than the schedule").isEqualTo(1);
+    }
+
+    @Test
     void shrinksToTheMinimumThatPreemptionBoundingProves() {
         Exploration.Report<Integer> none = Exploration.of(ShrinkingTest::lostUpdate).preemptionBounded(0).schedules(100_000).run();
         assertThat(none.exhausted()).isTrue();
