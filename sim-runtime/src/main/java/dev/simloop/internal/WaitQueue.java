@@ -147,6 +147,19 @@ public final class WaitQueue implements Abortable {
     }
 
     /**
+     * Refuses a call from a task of another run than this queue's waiters' ({@link ForeignLoop}),
+     * for a primitive to call before it changes any of its state on the way to an unpark.
+     *
+     * @throws IllegalStateException when a task of another run waits here
+     */
+    public void requireSameRun() {
+        TaskImpl<?> h = head;
+        if (h != null && !ForeignLoop.mayWake(h)) {
+            throw ForeignLoop.shared(h.blockedOn, h, "is waited on by");
+        }
+    }
+
+    /**
      * Unparks the longest-waiting task with {@link #UNPARKED}.
      *
      * @return the task, or null when nobody waits
@@ -179,6 +192,9 @@ public final class WaitQueue implements Abortable {
     public void unpark(TaskImpl<?> t, Object reply) {
         if (t.waitQueue != this) {
             throw new IllegalStateException(t + " is not parked in this queue");
+        }
+        if (!ForeignLoop.mayWake(t)) { // a primitive's state may have changed already: requireSameRun comes first
+            throw ForeignLoop.shared(t.blockedOn, t, "is waited on by");
         }
         unlink(t);
         t.waitPayload = reply;
@@ -222,6 +238,9 @@ public final class WaitQueue implements Abortable {
     private void link(TaskImpl<?> t, Object carried) {
         if (t.waitQueue != null) {
             throw new IllegalStateException("task '" + t.name() + "' is already waiting in a queue");
+        }
+        if (head != null && head.loop != t.loop) {
+            throw ForeignLoop.shared(head.blockedOn, head, "is waited on by");
         }
         t.waitQueue = this;
         t.waitPayload = carried;

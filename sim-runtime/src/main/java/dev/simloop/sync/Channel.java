@@ -182,6 +182,7 @@ public final class Channel<T> implements Iterable<T> {
 
     /** Takes a buffered value or one from a waiting sender, refilling the buffer from the senders. */
     private T poll(Scheduler loop) {
+        senders.requireSameRun();
         T v = buffer.poll();
         TaskImpl<?> s = senders.peek();
         if (s != null) {
@@ -211,6 +212,8 @@ public final class Channel<T> implements Iterable<T> {
         if (closed) {
             return;
         }
+        receivers.requireSameRun();
+        senders.requireSameRun();
         closed = true;
         receivers.unparkAll(CLOSED);
         senders.unparkAll(CLOSED);

@@ -39,6 +39,7 @@ public final class Event {
         if (isSet) {
             return;
         }
+        waiters.requireSameRun();
         isSet = true;
         waiters.unparkAll();
     }

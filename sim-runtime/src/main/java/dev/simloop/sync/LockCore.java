@@ -67,6 +67,9 @@ final class LockCore extends HeldResource implements WaitTarget {
             loop.schedulePoint(this);
             return;
         }
+        if (holder().loop() != loop) {
+            throw dev.simloop.internal.ForeignLoop.shared(kindAndName(), holder(), "is held by");
+        }
         while (holder() != me) {
             waiters.park(me, this);
             checkBroken(call);
@@ -85,6 +88,9 @@ final class LockCore extends HeldResource implements WaitTarget {
         }
         checkBroken(call);
         if (holder() != null) {
+            if (holder().loop() != me.loop()) {
+                throw dev.simloop.internal.ForeignLoop.shared(kindAndName(), holder(), "is held by");
+            }
             return false;
         }
         holds = 1;
