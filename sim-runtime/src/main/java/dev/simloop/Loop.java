@@ -32,11 +32,12 @@ public final class Loop {
     /**
      * Runs {@code main} on a real loop (wall clock, production order) until it and every task it
      * spawned have finished. {@code main} is the body of the loop's root {@link TaskGroup}.
-     * SIGINT and SIGTERM cancel the root group while the loop runs, so shielded clean-up still runs.
+     * SIGINT and SIGTERM cancel the root group while the loop runs, so shielded clean-up still runs;
+     * a second one ends the JVM as it would without simloop (for a task that ignores cancellation).
      *
      * @param main the root task's body
      * @param <T> the value type
-     * @return main's value
+     * @return main's value; null when a signal cancelled the root group before main returned one
      * @throws RuntimeException main's failure (checked ones wrapped in {@link TaskFailedException}),
      *     or {@link DeadlockDetected} when every task blocks with nothing to wake them
      */

@@ -225,14 +225,29 @@ public final class Simulation {
 
         @Override
         public Builder seed(long seed) {
+            requireNoReplay("seed(" + seed + ")");
             this.seed = seed;
             return this;
         }
 
         @Override
         public Builder strategy(Strategy s) {
-            this.strategy = Objects.requireNonNull(s, "Simulation.Builder.strategy: strategy");
+            Objects.requireNonNull(s, "Simulation.Builder.strategy: strategy");
+            requireNoReplay("strategy(" + s + ")");
+            this.strategy = s;
             return this;
+        }
+
+        /**
+         * A replay line names its seed and strategy; another one set after it would run a different
+         * run than the line's while the user believes it is a replay.
+         */
+        private void requireNoReplay(String call) {
+            if (strict) {
+                throw new IllegalStateException("Simulation.Builder." + call + ": this builder replays a line, which"
+                        + " sets the seed and the strategy itself (seed " + seed + ", strategy " + strategy + "); drop"
+                        + " the " + call.substring(0, call.indexOf('(')) + " call, or use a new builder to run another run");
+            }
         }
 
         @Override

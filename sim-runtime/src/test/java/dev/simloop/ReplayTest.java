@@ -218,4 +218,18 @@ class ReplayTest {
         assertThat(r.value()).containsExactly("a1", "b1", "c1", "a2", "b2", "c2");
         assertThat(Schedule.parse(r.replayLine()).strategy()).isEqualTo("fifo");
     }
+
+    @Test
+    void aSeedOrStrategySetAfterAReplayLineIsRefusedNotRunAsIfItWereTheReplay() {
+        String line = Simulation.builder().seed(7).strategy(Strategy.random()).run(() -> 1).replayLine();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Simulation.builder().replay(line).seed(99))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Simulation.Builder.seed(99): this builder replays a line, which sets the seed and the"
+                        + " strategy itself (seed 7, strategy random); drop the seed call, or use a new builder to run"
+                        + " another run");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Simulation.builder().replay(line).strategy(Strategy.fifo()))
+                .hasMessageStartingWith("Simulation.Builder.strategy(fifo): this builder replays a line");
+        assertThat(Simulation.builder().seed(99).replay(line).run(() -> 1).replayLine())
+                .as("a replay set last wins, as it says which run to run").isEqualTo(line);
+    }
 }

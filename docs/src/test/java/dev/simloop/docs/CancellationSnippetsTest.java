@@ -135,30 +135,43 @@ class CancellationSnippetsTest {
         assertThat(r.virtualTime()).isEqualTo(Duration.ofSeconds(5));
     }
 
-    @Test
-    void wakeBeatsCancel() {
-        List<String> log = new ArrayList<>();
-        SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
-            // snippet:wake-beats-cancel
-            TaskGroup.with(tg -> {
-                Event go = new Event();
-                Task<Void> waiter = tg.spawn("waiter", () -> {
-                    go.await();                      // woken by set() before the cancel: returns normally
-                    log.add("await returned");
-                    Loop.checkpoint();               // the cancel is raised here
-                    log.add("not reached");
-                    return null;
-                });
-                Loop.checkpoint();                   // the waiter is waiting now
-                go.set();
-                waiter.cancel();                     // in the same step, after the wake-up
+    /** The page's wake-beats-cancel snippet; the page says the rule holds in every mode, under every schedule. */
+    private static Object wakeBeatsCancel(List<String> log) throws Exception {
+        // snippet:wake-beats-cancel
+        TaskGroup.with(tg -> {
+            Event go = new Event();
+            Task<Void> waiter = tg.spawn("waiter", () -> {
+                go.await();                      // woken by set() before the cancel: returns normally
+                log.add("await returned");
+                Loop.checkpoint();               // the cancel is raised here
+                log.add("not reached");
                 return null;
             });
-            // log: [await returned]
-            // end-snippet
+            Loop.waitAllTasksBlocked();          // the waiter is waiting now
+            go.set();
+            waiter.cancel();                     // in the same step, after the wake-up
             return null;
         });
-        assertThat(r.failed()).as("%s", r.failure()).isFalse();
-        assertThat(log).containsExactly("await returned");
+        // log: [await returned]
+        // end-snippet
+        return null;
+    }
+
+    @Test
+    void wakeBeatsCancelUnderEverySchedulerAndInRealMode() {
+        List<Simulation.Builder> builders = new ArrayList<>(List.of(Simulation.builder().strategy(Strategy.fifo())));
+        for (long seed = 0; seed < 20; seed++) {
+            builders.add(Simulation.builder().seed(seed).strategy(Strategy.random()));
+            builders.add(Simulation.builder().seed(seed).strategy(Strategy.pct(3)));
+        }
+        for (Simulation.Builder b : builders) {
+            List<String> log = new ArrayList<>();
+            SimResult<Object> r = b.run(() -> wakeBeatsCancel(log));
+            assertThat(r.failed()).as("%s", r.failure()).isFalse();
+            assertThat(log).as(r.replayLine()).containsExactly("await returned");
+        }
+        List<String> log = new ArrayList<>();
+        Loop.run(() -> wakeBeatsCancel(log));
+        assertThat(log).as("real mode").containsExactly("await returned");
     }
 }

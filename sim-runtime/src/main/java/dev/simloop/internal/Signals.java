@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * SIGINT and SIGTERM cancel the root group of every real-mode loop that is running (as in
  * asyncbis), so shielded clean-up still runs. The handlers are installed while at least one real
- * loop runs and the previous ones are restored after the last one ends. A signal the process was
+ * loop runs and the previous ones are restored after the last one ends, or at the first signal, so
+ * that a second one ends the JVM as it would without simloop. A signal the process was
  * started with ignored (SIGINT in a background job of a non-interactive shell) stays ignored: the
  * JVM would accept a handler for it and never call it.
  *
@@ -58,10 +59,26 @@ final class Signals {
     private Signals() {
     }
 
-    /** The handler's body, on the JDK's signal-dispatch thread. */
+    /**
+     * The handler's body, on the JDK's signal-dispatch thread. It also gives both signals back to
+     * the handlers it replaced: a loop whose task ignores cancellation (it spins, or waits where a
+     * cancel cannot reach it) would otherwise outlive every signal, so a second SIGINT or SIGTERM
+     * ends the JVM as it would without simloop.
+     */
     private static void onSignal(Object sig) {
         for (Scheduler l : LOOPS) {
             cancelRoot(l);
+        }
+        restorePrevious();
+    }
+
+    /** Puts back the handlers this class replaced, once: after a signal, or when the last loop ends. */
+    private static synchronized void restorePrevious() {
+        for (int i = 0; i < NAMES.length; i++) {
+            if (previous[i] != null) {
+                handle(NAMES[i], previous[i]);
+                previous[i] = null;
+            }
         }
     }
 
@@ -105,12 +122,7 @@ final class Signals {
     static synchronized void unregister(Scheduler loop) {
         LOOPS.remove(loop);
         if (LOOPS.isEmpty()) {
-            for (int i = 0; i < NAMES.length; i++) {
-                if (previous[i] != null) {
-                    handle(NAMES[i], previous[i]);
-                    previous[i] = null;
-                }
-            }
+            restorePrevious();
         }
     }
 }

@@ -127,8 +127,10 @@ public final class Semaphore {
             return; // handed straight to the longest-waiting task
         }
         if (permits >= max) {
-            throw new IllegalStateException("Semaphore.release: " + me + " released a bounded semaphore that already "
-                    + "has all its " + max + " permits (released more often than acquired)");
+            throw new IllegalStateException("Semaphore.release: " + me + (max == Integer.MAX_VALUE
+                    ? " released a semaphore that already has " + max + " permits, as many as an int counts"
+                    : " released a bounded semaphore that already has all its " + max + " permits (released more"
+                            + " often than acquired)"));
         }
         permits++;
     }

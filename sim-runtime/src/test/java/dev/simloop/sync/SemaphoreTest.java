@@ -88,6 +88,17 @@ class SemaphoreTest {
             return sem.availablePermits();
         });
         assertThat(unbounded).isEqualTo(2);
+        String full = Sims.fifo(() -> {
+            Semaphore sem = new Semaphore(Integer.MAX_VALUE);
+            try {
+                sem.release();
+                return "released";
+            } catch (IllegalStateException e) {
+                return e.getMessage();
+            }
+        });
+        assertThat(full).as("an unbounded one is not called bounded").isEqualTo("Semaphore.release: task 'main'"
+                + " released a semaphore that already has 2147483647 permits, as many as an int counts");
     }
 
     @Test
