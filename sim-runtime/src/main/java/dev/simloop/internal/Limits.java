@@ -15,6 +15,11 @@ final class Limits {
     }
 
     static LimitExceeded maxVirtualTime(long now, long next, long maxVirtualNanos) {
+        if (next == Long.MAX_VALUE) {
+            return new LimitExceeded("simulation stopped at virtual time " + Nanos.format(now) + ": every task waits,"
+                    + " and the only timer left is at the end of time (a sleep or deadline that saturated to"
+                    + " Long.MAX_VALUE nanoseconds), so nothing can happen any more, as in a deadlock");
+        }
         return new LimitExceeded("simulation stopped at virtual time " + Nanos.format(now)
                 + ": the next timer is at " + Nanos.format(next) + ", past maxVirtualTime = "
                 + Nanos.format(maxVirtualNanos) + ". Raise it with Simulation.builder().maxVirtualTime(d) "

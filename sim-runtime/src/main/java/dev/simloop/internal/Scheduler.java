@@ -274,7 +274,7 @@ public final class Scheduler {
 
     /** @return the step and virtual time now, for messages */
     String when() {
-        return "step " + steps + ", virtual time " + Nanos.format(clock.now());
+        return "step " + steps + (simulated ? ", virtual time " : ", loop time ") + Nanos.format(clock.now());
     }
 
     /** Asks a running loop to stop at its next step (used when the caller is interrupted). Any thread. */

@@ -96,6 +96,14 @@ class ExplorationSettingsTest {
         }).schedules(2).maxVirtualTime(Duration.ofSeconds(1)).run();
         assertThat(time.firstFailure()).hasValueSatisfying(f -> assertThat(f.failure())
                 .isInstanceOf(LimitExceeded.class).hasMessageContaining("past maxVirtualTime = 1s"));
+        SimResult<Object> forever = Simulation.run(1, () -> {
+            Loop.sleep(Duration.ofSeconds(Long.MAX_VALUE));
+            return null;
+        });
+        assertThat(forever.failure()).as("a sleep that saturates is no timer that a time limit could reach")
+                .isInstanceOf(LimitExceeded.class).hasMessage("simulation stopped at virtual time 0s: every task waits,"
+                        + " and the only timer left is at the end of time (a sleep or deadline that saturated to"
+                        + " Long.MAX_VALUE nanoseconds), so nothing can happen any more, as in a deadlock");
         Exploration.Report<String> zero = Exploration.<String>of(() -> "no time needed").schedules(2)
                 .maxVirtualTime(Duration.ZERO).run();
         assertThat(zero.failingSchedules()).isZero();
