@@ -335,8 +335,9 @@ public final class Exploration<T> {
      * @throws IllegalArgumentException when {@code n} is below 1
      */
     public Exploration<T> parallelism(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("Exploration.parallelism: must be at least 1, but was " + n
+        if (n < 1 || n > dev.simloop.internal.OrderedRuns.MAX_WORKERS) {
+            throw new IllegalArgumentException("Exploration.parallelism: must be from 1 to "
+                    + dev.simloop.internal.OrderedRuns.MAX_WORKERS + ", but was " + n
                     + "; Runtime.getRuntime().availableProcessors() is a good choice");
         }
         this.parallelism = n;

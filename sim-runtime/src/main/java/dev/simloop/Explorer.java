@@ -38,7 +38,7 @@ final class Explorer<T> {
     }
 
     Report<T> run() {
-        OrderedRuns<Job, SimResult<T>> runs = new OrderedRuns<>(x.parallelism, plan,
+        OrderedRuns<Job, SimResult<T>> runs = new OrderedRuns<>(Math.min(x.parallelism, Math.max(1, x.schedules)), plan,
                 this::runJob, r -> r != null && r.failed(), this::commit, this::stopHandOut);
         try {
             runs.runOnDrivers(caller -> interrupted = true);
@@ -372,6 +372,11 @@ final class Explorer<T> {
             SimResult<T> traced = x.limits(Simulation.builder().replay(r.replayLine())).trace(true)
                     .checkDeterminism(true).run(x.main);
             boolean same = Simulation.rawDigest(traced) == Simulation.rawDigest(r);
+            if (!same && traced.failure() instanceof NondeterminismDetected nd && r.failure() != null
+                    && !(r.failure() instanceof NondeterminismDetected)) {
+                // the report shows that the line does not replay; the failure the schedule ran into goes with it
+                nd.addSuppressed(new FailureNotRepeated(r.replayLine(), r.failure()));
+            }
             return same || traced.failure() instanceof NondeterminismDetected ? traced : r;
         }
 
@@ -381,4 +386,18 @@ final class Explorer<T> {
         }
     }
 
+
+    /**
+     * The failure a schedule ran into when a replay of its line ran differently: attached to the
+     * replay's {@link NondeterminismDetected}, so the report keeps both the bug and why its line
+     * does not reproduce it.
+     */
+    static final class FailureNotRepeated extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FailureNotRepeated(String line, Throwable failure) {
+            super("the schedule first failed with " + failure + ", as " + line + ", and its replay ran"
+                    + " differently", failure, false, false);
+        }
+    }
 }

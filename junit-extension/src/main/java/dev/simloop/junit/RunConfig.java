@@ -249,6 +249,10 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         if (n < 1) {
             throw new IllegalArgumentException(where + ": must be at least 1 (schedules run one at a time with 1)");
         }
+        if (n > dev.simloop.internal.OrderedRuns.MAX_WORKERS) {
+            throw new IllegalArgumentException(where + ": must be at most " + dev.simloop.internal.OrderedRuns.MAX_WORKERS
+                    + " (a driver thread each; the results do not depend on it)");
+        }
         return n;
     }
 

@@ -1,7 +1,9 @@
 package dev.simloop.internal;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The engine of the preemption- and delay-bounded searches: every schedule whose cost is within a
@@ -41,8 +43,11 @@ public final class CostBoundedSearch {
 
     private final Cost cost;
     private final int bound;
-    /** {@code pending[c]}: cursors whose successors cost {@code c} in all. */
-    private final ArrayDeque<Cursor>[] pending;
+    /**
+     * {@code pending.get(c)}: cursors whose successors cost {@code c} in all. Grown to the costs that
+     * come up, not to the bound: a bound of {@code Integer.MAX_VALUE} means "no bound".
+     */
+    private final List<ArrayDeque<Cursor>> pending = new ArrayList<>();
     private boolean rootPending = true;
     /** The costs of the prefixes handed out whose runs {@link #ran} has not taken yet, oldest first. */
     private final ArrayDeque<Integer> outstandingCosts = new ArrayDeque<>();
@@ -57,16 +62,19 @@ public final class CostBoundedSearch {
      * @param shardIndex the shard this search runs, from 0
      * @param shardCount how many shards the search is split into; 1 for all of it
      */
-    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type, filled with empty queues below
     public CostBoundedSearch(Cost cost, int bound, int shardIndex, int shardCount) {
         this.cost = cost;
         this.bound = bound;
         this.shardIndex = shardIndex;
         this.shardCount = shardCount;
-        this.pending = new ArrayDeque[bound + 1];
-        for (int c = 0; c <= bound; c++) {
-            pending[c] = new ArrayDeque<>();
+    }
+
+    /** @return the queue of cost {@code c}, made (with those below it) when first needed */
+    private ArrayDeque<Cursor> pendingAt(int c) {
+        while (pending.size() <= c) {
+            pending.add(new ArrayDeque<>());
         }
+        return pending.get(c);
     }
 
     /** @return whether a schedule within the bound is still to be handed out, now or once runs out come back */
@@ -95,13 +103,13 @@ public final class CostBoundedSearch {
             return null;
         }
         int c = cheapest();
-        Cursor head = pending[c].element();
+        Cursor head = pending.get(c).element();
         int[] prefix = head.successor();
         if (head.run.from == 0) {
             rootSuccessors++;
         }
         if (!head.advance()) {
-            pending[c].remove();
+            pending.get(c).remove();
         }
         outstandingCosts.add(c);
         return prefix;
@@ -119,11 +127,11 @@ public final class CostBoundedSearch {
 
     /** Moves past the first run's successors that belong to other shards (always at the heads of the queues). */
     private void skipOtherShards() {
-        for (int c; shardCount > 1 && (c = cheapest()) >= 0 && pending[c].element().run.from == 0
+        for (int c; shardCount > 1 && (c = cheapest()) >= 0 && pending.get(c).element().run.from == 0
                 && rootSuccessors % shardCount != shardIndex; ) {
             rootSuccessors++;
-            if (!pending[c].element().advance()) {
-                pending[c].remove();
+            if (!pending.get(c).element().advance()) {
+                pending.get(c).remove();
             }
         }
     }
@@ -150,15 +158,15 @@ public final class CostBoundedSearch {
         for (int extra = 0; extra <= mostExtra; extra++) {
             Cursor cursor = new Cursor(run, extra);
             if (cursor.seekFrom(prefix.length, 0)) {
-                pending[runCost + extra].add(cursor);
+                pendingAt(runCost + extra).add(cursor);
             }
         }
         return true;
     }
 
     private int cheapest() {
-        for (int c = 0; c <= bound; c++) {
-            if (!pending[c].isEmpty()) {
+        for (int c = 0; c < pending.size(); c++) {
+            if (!pending.get(c).isEmpty()) {
                 return c;
             }
         }

@@ -64,6 +64,13 @@ public final class OrderedRuns<J, R> {
      */
     public static final int CHUNK = 8;
 
+    /**
+     * The most workers an exploration may ask for: each is a driver thread, and no machine runs more
+     * at once to any use (the results do not depend on the number). Asking for more is an error;
+     * an exploration also never starts more workers than it has schedules.
+     */
+    public static final int MAX_WORKERS = 1024;
+
     /** Hands out the jobs. */
     public interface Source<J> {
         /** @return the next job, or null when none can be handed out before more results are committed */

@@ -116,4 +116,62 @@ class ExplorationSettingsTest {
         }).schedules(3).priorityPolicy(PriorityPolicy.boostAfter(7)).run();
         assertThat(r.firstFailure()).hasValueSatisfying(f -> assertThat(f.replayLine()).contains(":random+priority(7):"));
     }
+
+    private static int calls;
+
+    /** Fails on its fourth call, and runs differently on odd calls: a program that depends on a static counter. */
+    private static Integer dependsOnACounter() {
+        int c = calls++;
+        TaskGroup.with(tg -> {
+            for (int i = 0; i < 2 + c % 2; i++) {
+                tg.spawn(() -> Loop.checkpoint());
+            }
+            return null;
+        });
+        if (c == 3) {
+            throw new AssertionError("the bug, on call " + c);
+        }
+        return c;
+    }
+
+    @Test
+    void aFailureWhoseReplayRunsDifferentlyIsReportedAsNondeterminismWithTheFailureItRanInto() {
+        calls = 0;
+        Exploration.Report<Integer> r = Exploration.of(ExplorationSettingsTest::dependsOnACounter)
+                .strategy(dev.simloop.Strategy.random()).schedules(50).run();
+        Throwable f = r.firstFailure().orElseThrow().failure();
+        assertThat(f).isInstanceOf(dev.simloop.NondeterminismDetected.class);
+        assertThat(f.getSuppressed()).anySatisfy(s -> assertThat(s)
+                .hasMessageStartingWith("the schedule first failed with java.lang.AssertionError: the bug, on call 3,"
+                        + " as simloop:1:random:")
+                .hasMessageEndingWith(", and its replay ran differently")
+                .cause().isInstanceOf(AssertionError.class).hasMessage("the bug, on call 3"));
+    }
+
+    @Test
+    void parallelismIsBoundedAndNeverMoreWorkersThanSchedules() {
+        assertThatThrownBy(() -> Exploration.of(() -> 1).parallelism(10_000_000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Exploration.parallelism: must be from 1 to 1024, but was 10000000;"
+                        + " Runtime.getRuntime().availableProcessors() is a good choice");
+        Exploration.Report<Integer> r = Exploration.of(() -> {
+            Loop.checkpoint();
+            return 1;
+        }).schedules(20).parallelism(1024).run();
+        assertThat(r.schedulesRun()).isEqualTo(20);
+        assertThat(r.parallelism()).isEqualTo(1024);
+    }
+
+    @Test
+    void anUnboundedCostSearchIsTheWholeSearchNotACrash() {
+        Exploration.Report<String> all = Exploration.of(ExplorationSettingsTest::twoTasks).preemptionBounded(5)
+                .schedules(100_000).run();
+        Exploration.Report<String> unbounded = Exploration.of(ExplorationSettingsTest::twoTasks)
+                .preemptionBounded(Integer.MAX_VALUE).schedules(100_000).run();
+        assertThat(unbounded.exhausted()).isTrue();
+        assertThat(unbounded.schedulesRun()).isEqualTo(all.schedulesRun());
+        Exploration.Report<String> delays = Exploration.of(ExplorationSettingsTest::twoTasks)
+                .delayBounded(Integer.MAX_VALUE).schedules(100_000).run();
+        assertThat(delays.exhausted()).isTrue();
+    }
 }

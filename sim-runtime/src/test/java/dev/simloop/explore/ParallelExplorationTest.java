@@ -99,7 +99,7 @@ class ParallelExplorationTest {
     void parallelismBelowOneIsRejectedWithTheFix() {
         assertThatThrownBy(() -> Exploration.of(() -> 1).parallelism(0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Exploration.parallelism: must be at least 1, but was 0; "
+                .hasMessage("Exploration.parallelism: must be from 1 to 1024, but was 0; "
                         + "Runtime.getRuntime().availableProcessors() is a good choice");
     }
 }
