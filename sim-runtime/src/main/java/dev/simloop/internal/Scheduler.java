@@ -7,6 +7,8 @@ import dev.simloop.LimitExceeded;
 import dev.simloop.NondeterminismDetected;
 import dev.simloop.ThrowingSupplier;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
 
@@ -312,6 +314,7 @@ public final class Scheduler {
             if (!simulated && timers.anyDue(clock.now())) {
                 timers.fireDue(clock.now(), false);
             }
+            readyInterrupted(); // those a timer interrupted (a StructuredTaskScope's time-out)
             if (ready.isEmpty()) {
                 if (rootTask.done) {
                     return;
@@ -390,6 +393,7 @@ public final class Scheduler {
             running = null;
         } while (outside.stepGoesOn(t));
         guards.takeBack(t);
+        readyInterrupted();
         if (stepClosedInline) {
             stepClosedInline = false; // pickInline ended the step before the yield
         } else {
@@ -540,6 +544,45 @@ public final class Scheduler {
             traceEvent(t, Trace.Kind.SPAWN, running == null ? "" : "by " + Trace.label(running), running);
         }
         return t;
+    }
+
+    /**
+     * Tasks the running task interrupted in this step, or the driver between steps (a timer that
+     * fired), as the JDK unparked them, in the order of the interrupts; made ready in spawn order
+     * when the step ends or before the next task is picked ({@link #readyInterrupted}). Null
+     * until a run first needs it. Why: JDK code interrupts several threads in an order of its own
+     * that no schedule chose and that differs between runs of one seed: a pool's {@code shutdownNow}
+     * and {@code close} walk their workers in a {@code HashSet} (identity hash codes), a
+     * {@code StructuredTaskScope} its threads in a set. Made ready in that order, the same seed made
+     * different runs, and its replay line another.
+     */
+    private List<TaskImpl<?>> interruptedInStep;
+
+    /** A task the running task or the driver interrupted: it becomes ready in spawn order among those, a little later. */
+    void readyAtStepEnd(TaskImpl<?> t, Runnable continuation) {
+        if (interruptedInStep == null) {
+            interruptedInStep = new ArrayList<>();
+        } else if (interruptedInStep.contains(t)) {
+            return; // a duplicate submission of the same wake-up
+        }
+        t.continuation = continuation;
+        interruptedInStep.add(t);
+    }
+
+    /** The end of a step: the tasks it interrupted become ready, in spawn order. */
+    private void readyInterrupted() {
+        List<TaskImpl<?>> woken = interruptedInStep;
+        if (woken == null || woken.isEmpty()) {
+            return;
+        }
+        woken.sort(java.util.Comparator.comparingInt(x -> x.id));
+        for (TaskImpl<?> x : woken) {
+            if (!x.inReady && !x.done) {
+                outside.leave(x);
+                makeReady(x, x.continuation);
+            }
+        }
+        woken.clear();
     }
 
     /** Puts {@code t} in the ready queue, to resume with {@code continuation}. */

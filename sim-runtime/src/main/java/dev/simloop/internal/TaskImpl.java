@@ -468,6 +468,8 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         } else if (loop.simulated && ownPark && VirtualThreads.unparkedWhileParking(thread)) {
             this.continuation = continuation; // unparked from outside while it parked: the step goes on
             resumeInStep = true;
+        } else if (loop.simulated && thread.isInterrupted() && loop.runningTask() != this && !loop.isKilling()) {
+            loop.readyAtStepEnd(this, continuation); // interrupted by the running task or a timer: see readyAtStepEnd
         } else {
             loop.outside.leave(this);
             loop.makeReady(this, continuation);
