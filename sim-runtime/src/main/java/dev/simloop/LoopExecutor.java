@@ -98,10 +98,53 @@ final class LoopExecutor extends AbstractExecutorService {
         return super.invokeAll(nonNullTasks(tasks, "invokeAll"));
     }
 
+    /**
+     * As {@link AbstractExecutorService}'s, but its deadline is on the loop clock: the JDK's reads
+     * {@code System.nanoTime()}, which in a simulation (without the agent) is the real clock, so the
+     * time-out came late by the wall time the run took, and at a virtual time that changed from run
+     * to run.
+     */
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException {
-        return super.invokeAll(nonNullTasks(tasks, "invokeAll"), timeout, nonNull(unit, "invokeAll", "unit"));
+        nonNullTasks(tasks, "invokeAll");
+        long nanos = nonNull(unit, "invokeAll", "unit").toNanos(timeout);
+        long now = Loop.nanoTime();
+        long deadline = nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+        List<Future<T>> futures = new ArrayList<>(tasks.size());
+        boolean done = false;
+        try {
+            for (Callable<T> t : tasks) {
+                futures.add(submit(t));
+            }
+            for (Future<T> f : futures) {
+                if (!f.isDone() && !waitUntil(f, deadline)) {
+                    return futures; // timed out: the finally cancels the rest
+                }
+            }
+            done = true;
+            return futures;
+        } finally {
+            if (!done) {
+                futures.forEach(f -> f.cancel(true));
+            }
+        }
+    }
+
+    /** @return false when the loop clock reached {@code deadline} before {@code f} was done */
+    private static boolean waitUntil(Future<?> f, long deadline) throws InterruptedException {
+        long left = deadline - Loop.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        try {
+            f.get(left, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | CancellationException failedOrCancelled) {
+            // done: its future holds that, as invokeAll's contract says
+        } catch (TimeoutException e) {
+            return false;
+        }
+        return true;
     }
 
     @Override

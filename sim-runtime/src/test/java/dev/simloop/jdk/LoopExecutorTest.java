@@ -116,6 +116,18 @@ class LoopExecutorTest {
     }
 
     @Test
+    void aTimedInvokeAllTimesOutInLoopTimeAndCancelsWhatIsNotDone() {
+        for (long seed = 1; seed <= 3; seed++) {
+            SimResult<String> r = Simulation.run(seed, () -> {
+                List<Future<Integer>> fs = Loop.executor().invokeAll(List.of(after(1, 1), after(10, 2)), 3,
+                        TimeUnit.SECONDS);
+                return fs.get(0).get() + ", " + fs.get(1).isCancelled() + " at " + Loop.nanoTime();
+            });
+            assertThat(r.value()).as("seed %s", seed).isEqualTo("1, true at 3000000000");
+        }
+    }
+
+    @Test
     void aTimedGetTimesOutInLoopTime() {
         SimResult<String> r = Simulation.run(1, () -> {
             ExecutorService ex = Loop.executor();
