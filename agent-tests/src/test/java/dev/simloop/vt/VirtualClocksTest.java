@@ -43,12 +43,16 @@ class VirtualClocksTest {
             return List.of(System.currentTimeMillis(), Instant.now(), Clock.systemUTC().instant(),
                     Clock.systemDefaultZone().millis(), LocalDateTime.now(ZoneOffset.UTC),
                     ZonedDateTime.now(Clock.systemUTC()), new Date().getTime(),
-                    new GregorianCalendar().getTimeInMillis());
+                    new GregorianCalendar().getTimeInMillis(), java.util.Calendar.getInstance().getTimeInMillis(),
+                    java.time.Year.now(ZoneOffset.UTC), java.time.YearMonth.now(ZoneOffset.UTC),
+                    java.time.MonthDay.now(ZoneOffset.UTC), Clock.tickMillis(ZoneOffset.UTC).instant(),
+                    Clock.tickSeconds(ZoneOffset.UTC).instant());
         });
         Instant at = EPOCH.plusSeconds(90);
         assertThat(r.value()).containsExactly(at.toEpochMilli(), at, at, at.toEpochMilli(),
                 LocalDateTime.ofInstant(at, ZoneOffset.UTC), ZonedDateTime.ofInstant(at, ZoneOffset.UTC),
-                at.toEpochMilli(), at.toEpochMilli());
+                at.toEpochMilli(), at.toEpochMilli(), at.toEpochMilli(), java.time.Year.of(2025),
+                java.time.YearMonth.of(2025, 1), java.time.MonthDay.of(1, 1), at, at);
     }
 
     @Test

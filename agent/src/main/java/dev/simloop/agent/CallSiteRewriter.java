@@ -61,8 +61,14 @@ final class CallSiteRewriter {
             "java/time/ZonedDateTime",
             "java/time/OffsetDateTime",
             "java/time/OffsetTime",
+            "java/time/Year",
+            "java/time/YearMonth",
+            "java/time/MonthDay",
+            "java/time/Clock", // tickMillis(zone) and the other tick clocks wrap system(zone), called in Clock
             "java/util/Date",
-            "java/util/GregorianCalendar");
+            "java/util/Calendar",
+            "java/util/GregorianCalendar",
+            "sun/util/locale/provider/CalendarProviderImpl"); // Calendar.getInstance() builds one at currentTimeMillis()
 
     /** A rewritten call: the bridge method it goes to instead. */
     record Redirect(String name, MethodTypeDesc type) {
