@@ -36,6 +36,29 @@ class ExecutorsWithAgentTest {
             () -> Executors.newFixedThreadPool(2, Loop.threadFactory()));
 
     @Test
+    void aScheduledPoolOnTaskThreadsRunsItsJobsAtTheirVirtualDelays() {
+        java.util.Set<String> runs = new java.util.TreeSet<>();
+        for (int i = 0; i < 3; i++) {
+            SimResult<List<String>> r = Sim.ok(() -> {
+                List<String> ran = new ArrayList<>();
+                java.util.concurrent.ScheduledExecutorService s = Executors.newScheduledThreadPool(2, Loop.threadFactory());
+                List<Future<?>> jobs = List.of(
+                        s.schedule(() -> ran.add("5s job at " + Sim.now()), 5, TimeUnit.SECONDS),
+                        s.schedule(() -> ran.add("1s job at " + Sim.now()), 1, TimeUnit.SECONDS),
+                        s.schedule(() -> ran.add("2.5s job at " + Sim.now()), 2500, TimeUnit.MILLISECONDS));
+                for (Future<?> f : jobs) {
+                    f.get();
+                }
+                s.shutdown();
+                return ran;
+            });
+            assertThat(r.value()).containsExactly("1s job at PT1S", "2.5s job at PT2.5S", "5s job at PT5S");
+            runs.add(r.replayLine() + " " + r.traceDigest());
+        }
+        assertThat(runs).as("one seed, one run").hasSize(1);
+    }
+
+    @Test
     void closeReturnsWhenTheLastTaskEndsNotADayLater() {
         for (Supplier<ExecutorService> executor : EXECUTORS) {
             SimResult<String> r = Sim.ok(() -> {

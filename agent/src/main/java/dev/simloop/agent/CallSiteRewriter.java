@@ -54,6 +54,7 @@ final class CallSiteRewriter {
             "java/util/concurrent/ForkJoinTask",
             "java/util/concurrent/AbstractExecutorService",
             "java/util/concurrent/ThreadPerTaskExecutor",
+            "java/util/concurrent/ScheduledThreadPoolExecutor", // its delays count System.nanoTime()
             "java/util/concurrent/StructuredTaskScopeImpl",
             "java/time/LocalDate",
             "java/time/LocalTime",
