@@ -59,6 +59,14 @@ public final class Scheduler {
     Thread driver;
     /** The task whose continuation is mounted right now, or null between steps. */
     private TaskImpl<?> running;
+    /**
+     * When the driver began to run user code outside any task (the dependents a future's time-out
+     * completes: {@code VirtualTime.FutureTimeout}), by {@code System.nanoTime()}; 0 when it does
+     * not. The watchdog reads it (opaque) to report such code that blocks the driver.
+     */
+    private long userCodeOnDriverSince;
+    /** What that user code is, for the watchdog's report. */
+    private String userCodeOnDriver;
     private int nextTaskId;
     /** Unfinished tasks in spawn order. */
     private final LiveTasks live = new LiveTasks();
@@ -583,6 +591,26 @@ public final class Scheduler {
             }
         }
         woken.clear();
+    }
+
+    /**
+     * Runs user code on the driver, outside any task ({@code what} names it for a report): a
+     * watchdog reports it when it blocks the driver for {@code maxStepWallTime}, as it reports a
+     * task's step, instead of the run hanging without a word.
+     */
+    void runUserCodeOnDriver(String what, Runnable code) {
+        userCodeOnDriver = what;
+        Watchdog.Seen.USER_CODE_SINCE.setOpaque(this, System.nanoTime());
+        try {
+            code.run();
+        } finally {
+            Watchdog.Seen.USER_CODE_SINCE.setOpaque(this, 0L);
+        }
+    }
+
+    /** @return what user code the driver runs outside any task now ({@link #runUserCodeOnDriver}) */
+    String userCodeOnDriver() {
+        return userCodeOnDriver;
     }
 
     /** Puts {@code t} in the ready queue, to resume with {@code continuation}. */

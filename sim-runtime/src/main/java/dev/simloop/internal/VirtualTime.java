@@ -223,7 +223,8 @@ final class VirtualTime {
         @Override
         void fire(Scheduler loop) {
             if (!future.isDone()) {
-                action.run(); // completes the future (dependents that are not async run here, as on the JDK's timer)
+                // completes the future: dependents that are not async run here, as on the JDK's timer thread
+                loop.runUserCodeOnDriver("the dependent actions that a CompletableFuture's time-out completes", action);
             }
         }
 

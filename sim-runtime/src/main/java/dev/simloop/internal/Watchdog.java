@@ -46,9 +46,10 @@ final class Watchdog {
      * the driver, which writes them plainly). In a holder that the watchdog's first look loads, on its
      * own thread: making the handles is not work for a run's start (a fresh JVM's first simulation, issue 15).
      */
-    private static final class Seen {
+    static final class Seen {
         static final VarHandle RUNNING = field("running", TaskImpl.class);
         static final VarHandle STEPS = field("steps", long.class);
+        static final VarHandle USER_CODE_SINCE = field("userCodeOnDriverSince", long.class);
 
         private static VarHandle field(String name, Class<?> type) {
             try {
@@ -149,6 +150,12 @@ final class Watchdog {
         void look(long now, long limit) {
             TaskImpl<?> r = (TaskImpl<?>) Seen.RUNNING.getOpaque(loop);
             long s = (long) Seen.STEPS.getOpaque(loop);
+            long userCode = (long) Seen.USER_CODE_SINCE.getOpaque(loop);
+            if (r == null && userCode != 0 && now - userCode >= limit && reportedStep != s) {
+                reportedStep = s;
+                blockedDriver(now - userCode, s);
+                return;
+            }
             if (r == null || s != seenSteps || r != seenTask) {
                 seenSteps = s;
                 seenTask = r;
@@ -165,6 +172,30 @@ final class Watchdog {
             } else {
                 slowStep(r, now - seenSince, stack);
             }
+        }
+
+        /** User code that the driver runs outside any task has blocked it for the limit. */
+        private void blockedDriver(long nanos, long step) {
+            Thread driver = loop.driver;
+            StackTraceElement[] stack = driver == null ? new StackTraceElement[0] : driver.getStackTrace();
+            StringBuilder where = new StringBuilder();
+            appendStack(where, stack);
+            String what = loop.userCodeOnDriver();
+            if (!loop.isSimulated()) {
+                if (Log.LOG.isLoggable(System.Logger.Level.WARNING)) {
+                    Log.LOG.log(System.Logger.Level.WARNING, what + " has held the loop's driver for "
+                            + nanos / 1_000_000 + " ms: it must not block. It is at:" + where);
+                }
+                return;
+            }
+            dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded(what + " ran for " + Nanos.format(nanos)
+                    + " of real time on the loop's driver thread (maxStepWallTime = " + Nanos.format(loop.maxStepWallNanos())
+                    + ", step " + step + ", virtual time " + Nanos.format(loop.now()) + "): code there must not block,"
+                    + " since no task runs until it returns. Attach the action with an Async method and Loop.executor()"
+                    + " (exceptionallyAsync(f, Loop.executor())), so that it runs as a task. The run stops here; the"
+                    + " driver is at:" + where);
+            e.setStackTrace(stack);
+            loop.ranAway(e, step);
         }
 
         private dev.simloop.LimitExceeded ranAway(TaskImpl<?> t, StackTraceElement[] stack, long nanos, long step) {
