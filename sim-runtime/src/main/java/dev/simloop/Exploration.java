@@ -551,8 +551,10 @@ public final class Exploration<T> {
          */
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s%s: %d schedules (%s%d distinct)%s, %d failing%s, %.0f schedules/s; %s%s",
-                    searched, shard.isAll() ? "" : " (shard " + shard + ")", schedulesRun, distinctExact ? "" : "about ", distinctDigests, exhausted() ? ", all within the bound" : "",
+            return String.format(Locale.ROOT, "%s%s: %d %s (%s%d distinct)%s, %d failing%s, %.0f schedules/s; %s%s",
+                    searched, shard.isAll() ? "" : " (shard " + shard + ")", schedulesRun,
+                    schedulesRun == 1 ? "schedule" : "schedules", distinctExact ? "" : "about ", distinctDigests,
+                    exhausted() ? ", all within the bound" : "",
                     failingSchedules, otherFailures.isEmpty() ? "" : " (other failures: " + othersText() + ")",
                     schedulesPerSecond(), stopText(),
                     firstFailure == null ? "" : "; first failure at schedule " + firstFailureIndex + ": "

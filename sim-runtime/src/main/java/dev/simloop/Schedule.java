@@ -267,7 +267,9 @@ public final class Schedule {
         String given = f[6];
         if (!given.matches("[0-9a-f]{8}")) {
             throw new IllegalArgumentException("replay line checksum '" + abbreviate(given)
-                    + "' is not 8 lowercase hex digits; the line was probably cut when copied");
+                    + "' is not 8 lowercase hex digits; " + (given.matches("[0-9a-fA-F]{8}")
+                            ? "the line was changed to upper case (a replay line is case-sensitive)"
+                            : "the line was probably cut when copied"));
         }
         String actual = checksum(body);
         if (!given.equals(actual)) {

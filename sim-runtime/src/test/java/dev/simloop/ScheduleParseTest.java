@@ -71,7 +71,10 @@ class ScheduleParseTest {
                 .hasMessageContaining("checksum mismatch");
         String upper = valid().substring(0, valid().length() - 8) + "ABCDEF01";
         assertThatThrownBy(() -> Schedule.parse(upper)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not 8 lowercase hex digits");
+                .hasMessageContaining("not 8 lowercase hex digits")
+                .hasMessageEndingWith("the line was changed to upper case (a replay line is case-sensitive)");
+        String cut = valid().substring(0, valid().length() - 3);
+        assertThatThrownBy(() -> Schedule.parse(cut)).hasMessageEndingWith("the line was probably cut when copied");
     }
 
     @ParameterizedTest

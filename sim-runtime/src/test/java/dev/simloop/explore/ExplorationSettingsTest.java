@@ -42,7 +42,7 @@ class ExplorationSettingsTest {
         Exploration.Report<String> r = Exploration.of(ExplorationSettingsTest::twoTasks).exhaustive(0).run();
         assertThat(r.exhausted()).isTrue();
         assertThat(r.schedulesRun()).isEqualTo(1);
-        assertThat(r.toString()).startsWith("exhaustive(0): 1 schedules (1 distinct), all within the bound, 0 failing");
+        assertThat(r.toString()).startsWith("exhaustive(0): 1 schedule (1 distinct), all within the bound, 0 failing");
         BoundedSearch search = BoundedSearch.upTo(0);
         assertThat(search.maxPreemptions()).isZero();
         assertThat(search.hasNext()).isTrue();

@@ -64,7 +64,7 @@ class PortfolioTest {
                 .hasMessage(failing.failure().getMessage());
 
         Exploration.Report<Integer> one = Exploration.of(PortfolioTest::lostUpdate).schedules(1).run();
-        assertThat(one.toString()).startsWith("random: 1 schedules");
+        assertThat(one.toString()).startsWith("random: 1 schedule (");
     }
 
     @Test
