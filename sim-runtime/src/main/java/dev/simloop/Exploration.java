@@ -330,9 +330,10 @@ public final class Exploration<T> {
      * in parallel as its frontier allows. The program must then be safe to run in several
      * simulations at once: state it keeps outside the simulation (statics, files) is shared.
      *
-     * @param n how many schedules to run at once; at least 1; default 1
+     * @param n how many schedules to run at once; from 1 to 1,024; default 1. No more workers start
+     *     than the exploration has schedules
      * @return this exploration
-     * @throws IllegalArgumentException when {@code n} is below 1
+     * @throws IllegalArgumentException when {@code n} is below 1 or above 1,024
      */
     public Exploration<T> parallelism(int n) {
         if (n < 1 || n > dev.simloop.internal.OrderedRuns.MAX_WORKERS) {

@@ -38,7 +38,7 @@ final class Explorer<T> {
     }
 
     Report<T> run() {
-        OrderedRuns<Job, SimResult<T>> runs = new OrderedRuns<>(Math.min(x.parallelism, Math.max(1, x.schedules)), plan,
+        OrderedRuns<Job, SimResult<T>> runs = new OrderedRuns<>(OrderedRuns.workersFor(x.parallelism, x.schedules), plan,
                 this::runJob, r -> r != null && r.failed(), this::commit, this::stopHandOut);
         try {
             runs.runOnDrivers(caller -> interrupted = true);
@@ -385,7 +385,6 @@ final class Explorer<T> {
                     Duration.ofNanos(System.nanoTime() - start), searched(), reason, x.timeLimit, shard, x.parallelism);
         }
     }
-
 
     /**
      * The failure a schedule ran into when a replay of its line ran differently: attached to the

@@ -64,15 +64,22 @@ public final class Simulation {
 
     /** Configures one simulated run. */
     public interface Builder {
-        /** @param seed seeds the strategy and {@link Loop#random()}; default 0 */
+        /**
+         * @param seed seeds the strategy and {@link Loop#random()}; default 0
+         * @throws IllegalStateException after {@link #replay}, whose line sets the seed itself
+         */
         Builder seed(long seed);
 
-        /** @param s how to choose among ready tasks; default {@link Strategy#random()} */
+        /**
+         * @param s how to choose among ready tasks; default {@link Strategy#random()}
+         * @throws IllegalStateException after {@link #replay}, whose line sets the strategy itself
+         */
         Builder strategy(Strategy s);
 
         /**
          * Exact replay of a recorded run: its strategy, priority policy, seed and every choice (a
-         * later {@link #priorityPolicy} call overrides the line's policy). A run that no longer
+         * later {@link #priorityPolicy} call overrides the line's policy; a later {@link #seed} or
+         * {@link #strategy} call is an error, as it would run another run). A run that no longer
          * fits the recorded choices (a choice among fewer candidates than recorded, or more choices
          * than recorded) fails with {@link NondeterminismDetected} naming the step, the virtual time
          * and the ready tasks, unless {@link #lenientReplay} is on.

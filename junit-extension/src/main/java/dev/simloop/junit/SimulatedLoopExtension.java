@@ -336,7 +336,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         }
 
         void run() throws InterruptedException {
-            runs = new OrderedRuns<>(Math.min(cfg.parallelism(), Math.max(1, cfg.schedules())), this, this::runCarryingChecked,
+            runs = new OrderedRuns<>(OrderedRuns.workersFor(cfg.parallelism(), cfg.schedules()), this, this::runCarryingChecked,
                     judged -> judged.failure() != null, this::commit, this::stopHandOut);
             onDrivers();
             progress.ended(failed != null ? OrderedRuns.Ending.STOPPED_BY_SINK : runs.ending(), search);

@@ -71,6 +71,15 @@ public final class OrderedRuns<J, R> {
      */
     public static final int MAX_WORKERS = 1024;
 
+    /**
+     * @param asked the parallelism asked for
+     * @param jobs how many jobs the exploration may run at most
+     * @return how many workers to start: the parallelism, but never more than there are jobs
+     */
+    public static int workersFor(int asked, int jobs) {
+        return Math.min(asked, Math.max(1, jobs));
+    }
+
     /** Hands out the jobs. */
     public interface Source<J> {
         /** @return the next job, or null when none can be handed out before more results are committed */

@@ -62,10 +62,11 @@ public final class Scheduler {
     /**
      * When the driver began to run user code outside any task (the dependents a future's time-out
      * completes: {@code VirtualTime.FutureTimeout}), by {@code System.nanoTime()}; 0 when it does
-     * not. The watchdog reads it (opaque) to report such code that blocks the driver.
+     * not. Volatile: the watchdog reads it, then {@link #userCodeOnDriver}, to report such code
+     * that blocks the driver.
      */
-    private long userCodeOnDriverSince;
-    /** What that user code is, for the watchdog's report. */
+    private volatile long userCodeOnDriverSince;
+    /** What that user code is, for the watchdog's report; published by {@link #userCodeOnDriverSince}. */
     private String userCodeOnDriver;
     private int nextTaskId;
     /** Unfinished tasks in spawn order. */
@@ -295,6 +296,7 @@ public final class Scheduler {
 
     private void drive() {
         for (;;) {
+            readyInterrupted(); // the tasks the last step, or a timer that fired, interrupted
             TaskImpl<?> chosen = preselected; // chosen by the last step, inline (pickInline)
             if (chosen != null) {
                 preselected = null;
@@ -322,7 +324,6 @@ public final class Scheduler {
             if (!simulated && timers.anyDue(clock.now())) {
                 timers.fireDue(clock.now(), false);
             }
-            readyInterrupted(); // those a timer interrupted (a StructuredTaskScope's time-out)
             if (ready.isEmpty()) {
                 if (rootTask.done) {
                     return;
@@ -401,7 +402,6 @@ public final class Scheduler {
             running = null;
         } while (outside.stepGoesOn(t));
         guards.takeBack(t);
-        readyInterrupted();
         if (stepClosedInline) {
             stepClosedInline = false; // pickInline ended the step before the yield
         } else {
@@ -557,7 +557,7 @@ public final class Scheduler {
     /**
      * Tasks the running task interrupted in this step, or the driver between steps (a timer that
      * fired), as the JDK unparked them, in the order of the interrupts; made ready in spawn order
-     * when the step ends or before the next task is picked ({@link #readyInterrupted}). Null
+     * before the driver goes on to the next step ({@link #readyInterrupted}). Null
      * until a run first needs it. Why: JDK code interrupts several threads in an order of its own
      * that no schedule chose and that differs between runs of one seed: a pool's {@code shutdownNow}
      * and {@code close} walk their workers in a {@code HashSet} (identity hash codes), a
@@ -577,7 +577,7 @@ public final class Scheduler {
         interruptedInStep.add(t);
     }
 
-    /** The end of a step: the tasks it interrupted become ready, in spawn order. */
+    /** Between steps: the tasks interrupted since the last call become ready, in spawn order. */
     private void readyInterrupted() {
         List<TaskImpl<?>> woken = interruptedInStep;
         if (woken == null || woken.isEmpty()) {
@@ -600,15 +600,20 @@ public final class Scheduler {
      */
     void runUserCodeOnDriver(String what, Runnable code) {
         userCodeOnDriver = what;
-        Watchdog.Seen.USER_CODE_SINCE.setOpaque(this, System.nanoTime());
+        userCodeOnDriverSince = System.nanoTime();
         try {
             code.run();
         } finally {
-            Watchdog.Seen.USER_CODE_SINCE.setOpaque(this, 0L);
+            userCodeOnDriverSince = 0;
         }
     }
 
-    /** @return what user code the driver runs outside any task now ({@link #runUserCodeOnDriver}) */
+    /** @return since when the driver runs user code outside any task ({@link #runUserCodeOnDriver}); 0: it does not */
+    long userCodeOnDriverSince() {
+        return userCodeOnDriverSince;
+    }
+
+    /** @return what user code the driver runs outside any task; read after {@link #userCodeOnDriverSince()} */
     String userCodeOnDriver() {
         return userCodeOnDriver;
     }

@@ -46,10 +46,9 @@ final class Watchdog {
      * the driver, which writes them plainly). In a holder that the watchdog's first look loads, on its
      * own thread: making the handles is not work for a run's start (a fresh JVM's first simulation, issue 15).
      */
-    static final class Seen {
+    private static final class Seen {
         static final VarHandle RUNNING = field("running", TaskImpl.class);
         static final VarHandle STEPS = field("steps", long.class);
-        static final VarHandle USER_CODE_SINCE = field("userCodeOnDriverSince", long.class);
 
         private static VarHandle field(String name, Class<?> type) {
             try {
@@ -150,7 +149,7 @@ final class Watchdog {
         void look(long now, long limit) {
             TaskImpl<?> r = (TaskImpl<?>) Seen.RUNNING.getOpaque(loop);
             long s = (long) Seen.STEPS.getOpaque(loop);
-            long userCode = (long) Seen.USER_CODE_SINCE.getOpaque(loop);
+            long userCode = loop.userCodeOnDriverSince();
             if (r == null && userCode != 0 && now - userCode >= limit && reportedStep != s) {
                 reportedStep = s;
                 blockedDriver(now - userCode, s);
