@@ -9,7 +9,10 @@ import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
+import dev.simloop.jqwik.internal.SimulatedLoopOnPropertyCheck;
+import net.jqwik.api.lifecycle.LifecycleHook;
 import net.jqwik.api.providers.ArbitraryProvider;
 import org.junit.jupiter.api.Test;
 
@@ -32,22 +35,26 @@ class ApiSnapshotTest {
     }
 
     @Test
-    void theModuleAndTheServicesFileRegisterTheSameArbitraryProviders() throws IOException {
+    void theModuleAndTheServicesFilesRegisterTheSameProviders() throws IOException {
         ModuleDescriptor d = API.descriptor();
         assertThat(d.name()).isEqualTo("dev.simloop.jqwik");
         assertThat(d.exports()).singleElement().hasToString("dev.simloop.jqwik");
         assertThat(d.opens()).isEmpty();
         // the module path reads `provides`, the class path META-INF/services: they must agree
-        List<String> services = Files.readAllLines(
-                Path.of("src/main/resources/META-INF/services/" + ArbitraryProvider.class.getName())).stream()
-                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-        assertThat(d.provides()).singleElement().satisfies(p -> {
-            assertThat(p.service()).isEqualTo(ArbitraryProvider.class.getName());
-            assertThat(p.providers()).containsExactlyElementsOf(services).containsExactly(
-                    ScheduleArbitraryProvider.class.getName());
-        });
+        Map<String, List<String>> provided = d.provides().stream()
+                .collect(Collectors.toMap(ModuleDescriptor.Provides::service, ModuleDescriptor.Provides::providers));
+        assertThat(provided).containsOnlyKeys(ArbitraryProvider.class.getName(), LifecycleHook.class.getName());
+        assertThat(provided.get(ArbitraryProvider.class.getName())).isEqualTo(servicesFile(ArbitraryProvider.class))
+                .containsExactly(ScheduleArbitraryProvider.class.getName());
+        assertThat(provided.get(LifecycleHook.class.getName())).isEqualTo(servicesFile(LifecycleHook.class))
+                .containsExactly(SimulatedLoopOnPropertyCheck.class.getName());
         assertThat(d.requires().stream().filter(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE))
                 .map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder("dev.simloop.runtime", "net.jqwik.api");
+    }
+
+    private static List<String> servicesFile(Class<?> service) throws IOException {
+        return Files.readAllLines(Path.of("src/main/resources/META-INF/services/" + service.getName())).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     }
 }
