@@ -39,7 +39,12 @@ public final class Loop {
      * @param <T> the value type
      * @return main's value; null when a signal cancelled the root group before main returned one
      * @throws RuntimeException main's failure (checked ones wrapped in {@link TaskFailedException}),
-     *     or {@link DeadlockDetected} when every task blocks with nothing to wake them
+     *     {@link TaskCancelledException} when the main task itself was cancelled (its
+     *     {@link Task#cancel()}, or an interrupt of its thread), as {@link Task#join()} reports a
+     *     cancelled task, with the {@link Cancelled} as its cause; or {@link DeadlockDetected} when
+     *     every task blocks with nothing to wake them
+     * @throws IllegalStateException when called from a task: a loop does not run inside another
+     *     loop's task (spawn the work in a {@link TaskGroup} of the current loop instead)
      */
     public static <T> T run(ThrowingSupplier<T> main) {
         Objects.requireNonNull(main, "Loop.run: main");
@@ -173,8 +178,7 @@ public final class Loop {
     public static void checkpoint(Object touched) {
         Objects.requireNonNull(touched, "Loop.checkpoint: touched");
         TaskImpl<?> me = Current.task("Loop.checkpoint");
-        me.loop().checkCancelled(me);
-        me.loop().schedulePoint(touched);
+        me.loop().checkpoint(me, touched);
     }
 
     /**

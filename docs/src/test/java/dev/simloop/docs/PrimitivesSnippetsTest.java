@@ -76,7 +76,8 @@ class PrimitivesSnippetsTest {
         assertThat(messages).containsExactly(
                 "Lock.acquire: task 'main' already holds Lock 'db', and a Lock is not re-entrant "
                         + "(use RLock to acquire a lock again while holding it)",
-                "Lock.release: task 'other' does not hold Lock 'db', which is held by task 'main'");
+                "Lock.release: task 'other' does not hold Lock 'db', which is held by task 'main'"
+                        + "; release only a hold this task took, once (closing one hold() handle twice, or a release after the try-with-resources block already released it, releases once too often)");
     }
 
     @Test

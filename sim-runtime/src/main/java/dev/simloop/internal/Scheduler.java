@@ -275,7 +275,7 @@ public final class Scheduler {
                         + Nanos.format(clock.now()) + "): ", e);
             }
         }
-        Throwable failure = abortFailure != null ? abortFailure : rootTask.failure();
+        Throwable failure = abortFailure != null ? abortFailure : rootTask.failureAsJoined();
         if (determinismCheck != null) {
             failure = determinismCheck.failureAtEnd(stepsTaken, digest, failure);
         }
@@ -321,8 +321,11 @@ public final class Scheduler {
                 }
                 continue;
             }
-            if (!simulated && timers.anyDue(clock.now())) {
-                timers.fireDue(clock.now(), false);
+            if (simulated ? timers.takeArmedDue() : timers.anyDue(clock.now())) {
+                // Real time passes while tasks run; virtual time does not, so in a simulation only a
+                // timer armed already due can be due here (Timers.takeArmedDue)
+                timers.fireDue(clock.now(), simulated);
+                continue; // what the timers woke or interrupted is ready before the next pick
             }
             if (ready.isEmpty()) {
                 if (rootTask.done) {
@@ -787,22 +790,41 @@ public final class Scheduler {
         schedulePoint();
     }
 
+    /** {@link #checkpoint(TaskImpl)} before code that reads or writes {@code touched}, which POS hears of. */
+    public void checkpoint(TaskImpl<?> me, Object touched) {
+        checkCancelled(me);
+        touchedAtYield(me, touched);
+        schedulePoint();
+    }
+
     /** A checkpoint at which {@code me} waits for another task (Loop.spinWait): the strategy hears of it first. */
     public void spinWait(TaskImpl<?> me) {
         picker.spinWaited(me);
         checkpoint(me);
     }
 
-    /** {@link #schedulePoint()} inside an operation on {@code object} (a primitive, a join), which POS hears of. */
+    /**
+     * The schedule point of an operation on {@code object} (a primitive, a join) that has already
+     * taken effect: a permit or a lock taken, a value received or sent, a set event or finished task
+     * seen. Lets the other ready tasks run, as {@link #schedulePoint()} does, but raises nothing: an
+     * exception thrown in meanwhile ({@link Interrupts}) waits for the task's next checkpoint, so
+     * the operation keeps its outcome (the caller gets its permit, its value, its lock's handle)
+     * instead of throwing after it took effect. Trio's operations end with a cancel-shielded
+     * checkpoint for the same reason. POS hears of {@code object}.
+     */
     public void schedulePoint(Object object) {
         TaskImpl<?> me = running;
         if (me != null) {
-            me.lastObject = object;
-            if (tracksObjects) {
-                picker.touched(object);
-            }
+            touchedAtYield(me, object);
         }
-        schedulePoint();
+        yieldStep(me);
+    }
+
+    private void touchedAtYield(TaskImpl<?> me, Object object) {
+        me.lastObject = object;
+        if (tracksObjects) {
+            picker.touched(object);
+        }
     }
 
     /** The running step operated on {@code object} without yielding (a release, a set): POS hears of it. */
@@ -812,12 +834,27 @@ public final class Scheduler {
         }
     }
 
-    /** Lets the other ready tasks run (the strategy decides who goes next); no cancel check. */
+    /**
+     * Lets the other ready tasks run (the strategy decides who goes next); no cancel check. An
+     * exception thrown into the task while others ran is raised here.
+     */
     public void schedulePoint() {
+        TaskImpl<?> me = running;
+        if (yieldStep(me)) {
+            Interrupts.raisePending(me);
+        }
+    }
+
+    /**
+     * Ends {@code me}'s step at a schedule point; the strategy decides who goes next.
+     *
+     * @return whether other tasks may have run meanwhile (false: the step went on at once, as the
+     *     driver would have picked {@code me} again)
+     */
+    private boolean yieldStep(TaskImpl<?> me) {
         if (killing) {
             throw new TaskAbandoned("the run has ended");
         }
-        TaskImpl<?> me = running;
         if (nothingElseCouldRun()) {
             // The driver would pick this same task again at once: take that step exactly as drive()
             // and runStep() would (same bookkeeping, same ready-queue stamps), without paying for a
@@ -825,16 +862,16 @@ public final class Scheduler {
             stepEnded(me);
             ready.countRemoval();
             stepTaken(me, 1);
-            return;
+            return false;
         }
         if (canPickInline() && pickInline(me)) {
-            return;
+            return false;
         }
         Thread.yield();
         if (stepClosedInline && me.inReady) {
             unpick(me); // the yield was pinned (a class initializer, a native frame): the step goes on
         }
-        Interrupts.raisePending(me);
+        return true;
     }
 
     /**
@@ -899,7 +936,7 @@ public final class Scheduler {
      */
     private boolean stepMayGoOnHere() {
         return running != null && !inbox.isPending() && !stopRequested && abortFailure == null && steps < maxSteps
-                && offloadsInFlight == 0;
+                && offloadsInFlight == 0 && !timers.armedDue();
     }
 
     /** Blocks {@code me} until the loop clock reaches {@code deadline} (loop-clock nanos): a checkpoint. */

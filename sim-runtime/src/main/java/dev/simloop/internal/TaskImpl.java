@@ -521,7 +521,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     /** The value, or the failure thrown, of a finished task. */
     T outcome() {
         if (cancelled && !strayCancel()) {
-            throw new TaskCancelledException(name, "task '" + name + "' was cancelled");
+            throw cancelledException();
         }
         if (outcome instanceof RuntimeException e && failed) {
             throw e;
@@ -606,6 +606,25 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     /** @return the failure of a finished task, or null */
     public Throwable failure() {
         return failed ? (Throwable) outcome : null;
+    }
+
+    /**
+     * The failure of a finished task as its joiner sees it ({@link #outcome}): a cancellation is a
+     * {@link TaskCancelledException} that carries the {@code Cancelled} as its cause, so that no
+     * {@code catch (Cancelled e)} of the caller takes it for its own. For the run's main task, whose
+     * joiner is the caller of {@code Loop.run} or {@code Simulation.run}.
+     */
+    Throwable failureAsJoined() {
+        if (cancelled && !strayCancel()) {
+            TaskCancelledException e = cancelledException();
+            e.initCause(failure());
+            return e;
+        }
+        return failure();
+    }
+
+    private TaskCancelledException cancelledException() {
+        return new TaskCancelledException(name, "task '" + name + "' was cancelled");
     }
 
     /** @return the value of a task that finished without a failure, or null */

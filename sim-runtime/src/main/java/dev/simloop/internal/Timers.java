@@ -22,6 +22,8 @@ final class Timers {
     private Timer[] due = TimerHeap.NONE;
     /** Scratch for {@link #fireTied}: which of {@link #due} have fired; made at the run's first tie. */
     private Untaken untaken;
+    /** A timer was armed already due since the driver last looked ({@link #takeArmedDue}). */
+    private boolean armedDue;
 
     Timers(Scheduler loop) {
         this.loop = loop;
@@ -64,6 +66,26 @@ final class Timers {
 
     void arm(Timer t, long deadline) {
         heap.arm(t, deadline);
+        if (deadline <= loop.now() && loop.simulated) {
+            armedDue = true; // real mode's driver looks at the heap's earliest deadline before every step
+        }
+    }
+
+    /**
+     * Whether a timer was armed for an instant that had already come (a zero delay, a deadline in
+     * the past) since the last call; clears it. A simulation's clock stands still while tasks run
+     * and moves only when none can, so such a timer would otherwise wait for every task to block,
+     * where in real mode it fires before the next step: the driver fires it then in both modes.
+     */
+    boolean takeArmedDue() {
+        boolean d = armedDue;
+        armedDue = false;
+        return d;
+    }
+
+    /** Whether {@link #takeArmedDue} would return true, without clearing it (always false in real mode). */
+    boolean armedDue() {
+        return armedDue;
     }
 
     void disarm(Timer t) {

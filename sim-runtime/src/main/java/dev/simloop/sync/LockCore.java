@@ -123,8 +123,17 @@ final class LockCore extends HeldResource implements WaitTarget {
         TaskImpl<?> h = holder();
         if (h != me) {
             throw new IllegalStateException(call + ": " + me + " does not hold " + kindAndName() + ", "
-                    + (h == null ? "which is not held by any task" : "which is held by " + h));
+                    + (h == null ? "which is not held by any task" : "which is held by " + h) + "; " + fixFor(call));
         }
+    }
+
+    /** @return what to do instead of {@code call} by a task that does not hold the lock */
+    private String fixFor(String call) {
+        if (call.equals(releaseCall)) {
+            return "release only a hold this task took, once (closing one hold() handle twice, or a release"
+                    + " after the try-with-resources block already released it, releases once too often)";
+        }
+        return "hold the lock around it: try (var _ = condition.hold()) { ... }";
     }
 
     /** For {@link ConditionCore}: releases completely; returns the hold count to restore. */

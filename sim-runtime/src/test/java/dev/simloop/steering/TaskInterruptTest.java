@@ -282,4 +282,58 @@ class TaskInterruptTest {
             return null;
         }))).isInstanceOf(TaskTimeoutException.class).isNotInstanceOf(dev.simloop.Cancelled.class);
     }
+
+    /**
+     * A timeout already due when armed fires before the next step in both modes. A simulation's clock
+     * stands still while tasks run, and it used to fire such a timer only once every task blocked: a
+     * task that checkpoints while another is ready never timed out there, and did on a real loop.
+     */
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void aZeroTaskTimeoutFiresWhileOtherTasksAreReady(boolean simulated) {
+        String r = BothModes.run(simulated, () -> TaskGroup.with(tg -> {
+            tg.spawn("other", () -> {
+                for (int i = 0; i < 100; i++) {
+                    Loop.checkpoint();
+                }
+            });
+            int[] checkpoints = new int[1];
+            try {
+                Loop.taskTimeout(Duration.ZERO, () -> {
+                    for (;;) {
+                        Loop.checkpoint();
+                        checkpoints[0]++;
+                    }
+                });
+                return "no timeout";
+            } catch (TaskTimeoutException e) {
+                return e.getMessage() + " after " + checkpoints[0] + " checkpoints";
+            }
+        }));
+        assertThat(r).isEqualTo("Loop.taskTimeout: task 'main' ran past its timeout of PT0S after 0 checkpoints");
+    }
+
+    @Test
+    void aZeroTaskTimeoutFiresAtTheSameStepUnderEverySeed() {
+        for (long seed = 0; seed < 30; seed++) {
+            var r = Simulation.run(seed, () -> TaskGroup.with(tg -> {
+                tg.spawn("other", () -> {
+                    for (int i = 0; i < 100; i++) {
+                        Loop.checkpoint();
+                    }
+                });
+                try {
+                    return Loop.taskTimeout(Duration.ZERO, () -> {
+                        for (int i = 0; i < 1_000; i++) {
+                            Loop.checkpoint();
+                        }
+                        return "no timeout";
+                    });
+                } catch (TaskTimeoutException e) {
+                    return "timed out at " + Loop.nanoTime();
+                }
+            }));
+            assertThat(r.value()).as("seed %d", seed).isEqualTo("timed out at 0");
+        }
+    }
 }

@@ -95,9 +95,9 @@ class ConditionTest {
             return l;
         });
         assertThat(msgs).containsExactly(
-                "Condition.signal: task 'main' does not hold Lock, which is not held by any task",
-                "Condition.signalAll: task 'main' does not hold Lock, which is not held by any task",
-                "Condition.await: task 'main' does not hold Lock, which is not held by any task");
+                "Condition.signal: task 'main' does not hold Lock, which is not held by any task; hold the lock around it: try (var _ = condition.hold()) { ... }",
+                "Condition.signalAll: task 'main' does not hold Lock, which is not held by any task; hold the lock around it: try (var _ = condition.hold()) { ... }",
+                "Condition.await: task 'main' does not hold Lock, which is not held by any task; hold the lock around it: try (var _ = condition.hold()) { ... }");
     }
 
     @Test

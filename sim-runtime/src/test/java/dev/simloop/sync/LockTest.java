@@ -186,7 +186,8 @@ class LockTest {
                 return m;
             });
         });
-        assertThat(msg).isEqualTo("Lock.release: task 'intruder' does not hold Lock 'db', which is held by task 'main'");
+        assertThat(msg).isEqualTo("Lock.release: task 'intruder' does not hold Lock 'db', which is held by task 'main'"
+                + "; release only a hold this task took, once (closing one hold() handle twice, or a release after the try-with-resources block already released it, releases once too often)");
         String free = Sims.fifo(() -> {
             Lock lock = new Lock();
             try {
@@ -196,7 +197,8 @@ class LockTest {
                 return e.getMessage();
             }
         });
-        assertThat(free).isEqualTo("Lock.release: task 'main' does not hold Lock, which is not held by any task");
+        assertThat(free).isEqualTo("Lock.release: task 'main' does not hold Lock, which is not held by any task"
+                + "; release only a hold this task took, once (closing one hold() handle twice, or a release after the try-with-resources block already released it, releases once too often)");
     }
 
     @Test
