@@ -85,4 +85,59 @@ class AbortedRunUnwindsTest {
         assertThat(r.failure()).isInstanceOf(DeadlockDetected.class);
         assertThat(log).containsExactly("interrupted while unwinding");
     }
+
+    /** A clean-up that fails (a flush that could not be done): a method, so that its finally can end normally to javac. */
+    private static void failCleanUp(String why) {
+        throw new IllegalStateException(why);
+    }
+
+    /** Runs {@code main} in both modes and returns the failure it ended with. */
+    private static Throwable failureInBothModes(ThrowingSupplier<Object> main, List<Throwable> real) {
+        try {
+            Loop.run(main);
+        } catch (Throwable t) {
+            real.add(t);
+        }
+        return Simulation.builder().strategy(Strategy.fifo()).run(main).failure();
+    }
+
+    @Test
+    void aFinallyThatThrowsWhileADeadlockedRunUnwindsIsKeptAsSuppressed() {
+        List<Throwable> real = new ArrayList<>();
+        Throwable sim = failureInBothModes(() -> {
+            try {
+                new dev.simloop.sync.Event().await();
+            } finally {
+                failCleanUp("clean-up failed: could not flush the journal");
+            }
+            return "unreached";
+        }, real);
+        assertThat(real).hasSize(1);
+        for (Throwable t : List.of(sim, real.get(0))) {
+            assertThat(t).isInstanceOf(DeadlockDetected.class);
+            assertThat(List.of(t.getSuppressed())).singleElement().satisfies(s -> assertThat(s)
+                    .isInstanceOf(IllegalStateException.class).hasMessage("clean-up failed: could not flush the journal"));
+        }
+    }
+
+    @Test
+    void aChildsFailureWhileUnwindingIsKeptOnceThoughItsGroupRethrowsIt() {
+        List<Throwable> real = new ArrayList<>();
+        Throwable sim = failureInBothModes(() -> TaskGroup.with(tg -> {
+            tg.spawn("child", () -> {
+                try {
+                    new dev.simloop.sync.Event().await();
+                } finally {
+                    failCleanUp("child's clean-up failed");
+                }
+            });
+            return null;
+        }), real);
+        assertThat(real).hasSize(1);
+        for (Throwable t : List.of(sim, real.get(0))) {
+            assertThat(t).isInstanceOf(DeadlockDetected.class);
+            assertThat(List.of(t.getSuppressed())).singleElement().satisfies(s -> assertThat(s)
+                    .isInstanceOf(IllegalStateException.class).hasMessage("child's clean-up failed"));
+        }
+    }
 }

@@ -265,6 +265,25 @@ public final class Scheduler {
                 chooser.preemptions, digest, observers.trace());
     }
 
+    /**
+     * A task failed while the aborted run unwound (a {@code finally} block that threw, say): the
+     * run's failure carries it as suppressed, so that it is not lost. Once: a group that unwinds
+     * rethrows its child's failure, which then reaches this again, itself or as a cause.
+     */
+    void failedWhileUnwinding(Throwable failure) {
+        if (failure instanceof dev.simloop.Cancelled || abortFailure == null) {
+            return;
+        }
+        for (Throwable seen : abortFailure.getSuppressed()) {
+            for (Throwable f = failure; f != null; f = f.getCause()) {
+                if (f == seen) {
+                    return;
+                }
+            }
+        }
+        abortFailure.addSuppressed(failure);
+    }
+
     /** The run's failure, after the end-of-run checks: replay fully used, determinism, leaks. */
     private Throwable endOfRunFailure() {
         if (abortFailure == null) {
@@ -682,10 +701,12 @@ public final class Scheduler {
             picker.touched(primitive);
         }
         // Parks here, only me live across: every frame and live value is kept in each parked stack
-        // (issue 15); Thread.interrupted() only when set (its lock's code widened the frame).
+        // (issue 15); Thread.interrupted() only when set (its lock's code widened the frame). An
+        // interrupt that comes after the wake-up is not this wait's: it stays set, for the next wait
+        // (a simloop one is cancelled by it, a java.util.concurrent one throws InterruptedException).
         while (me.wake == TaskImpl.WAKE_NONE) {
             LockSupport.park(me.blockedOn);
-            if (Thread.currentThread().isInterrupted() && Thread.interrupted() && me.wake == TaskImpl.WAKE_NONE) {
+            if (me.wake == TaskImpl.WAKE_NONE && Thread.currentThread().isInterrupted() && Thread.interrupted()) {
                 CancelScopeTree.interruptedWhileBlocked(me.loop, me);
             }
         }

@@ -378,6 +378,9 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             }
         }
         Throwable failure = wrapChecked(name, f);
+        if (failure != null && loop.isKilling()) {
+            loop.failedWhileUnwinding(failure);
+        }
         failed = failure != null;
         outcome = failed ? failure : v;
         if (loop.tracing()) {
