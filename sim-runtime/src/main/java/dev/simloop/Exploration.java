@@ -33,8 +33,9 @@ import java.util.function.Predicate;
  * since its length is the limit's, not the program's.
  *
  * <p>{@link #exhaustive(int)} searches systematically instead: every schedule with at most a given
- * number of preemptions, fewest first, so a search that ends without a failure has shown that none
- * of those schedules fails.
+ * number of departures from FIFO order, fewest first, so a search that ends without a failure has
+ * shown that none of those schedules fails ({@link #preemptionBounded(int)} and
+ * {@link #delayBounded(int)} bound preemptions and delays the same way).
  *
  * <p>An exploration stops at the first failure (see {@link #stopAtFirstFailure} and
  * {@link #failWhen}), after {@link #schedules} runs, when a search is exhausted, when its
@@ -252,8 +253,10 @@ public final class Exploration<T> {
      * Gives the whole exploration a wall-clock budget. It is checked between schedules: a schedule
      * that is running when the budget runs out finishes first (its own {@link #maxSteps} and
      * {@link #maxVirtualTime} bound it), so at least one schedule runs, and the exploration may
-     * overrun the budget by one schedule (plus the traced replay of a failure, when the last
-     * schedule failed). An exploration the limit stops reports {@link StopReason#TIME_LIMIT}.
+     * overrun the budget by one schedule. After it come the shrinking of the first failure (within
+     * its own {@link #shrinkBudget}, 2 seconds by default) and the traced replay of the failure
+     * reported, when a failure was found. An exploration the limit stops reports
+     * {@link StopReason#TIME_LIMIT}.
      * Default: no limit.
      *
      * @param limit the budget; positive
@@ -395,7 +398,8 @@ public final class Exploration<T> {
         /** It ran the configured number of schedules ({@link Exploration#schedules}). */
         ALL_SCHEDULES_RUN,
         /**
-         * An {@link Exploration#exhaustive} search ran every schedule within its preemption bound
+         * A bounded search ({@link Exploration#exhaustive}, {@link Exploration#preemptionBounded},
+         * {@link Exploration#delayBounded}) ran every schedule within its bound
          * ({@link Report#exhausted()}).
          */
         EXHAUSTED,
@@ -457,8 +461,9 @@ public final class Exploration<T> {
         }
 
         /**
-         * @return whether an {@link Exploration#exhaustive} search ran every schedule within its
-         *     preemption bound (so, with no failure, none of them fails): {@link #stopReason()} is
+         * @return whether a bounded search ({@link Exploration#exhaustive},
+         *     {@link Exploration#preemptionBounded}, {@link Exploration#delayBounded}) ran every
+         *     schedule within its bound (so, with no failure, none of them fails): {@link #stopReason()} is
          *     {@link StopReason#EXHAUSTED}; always false when sampling with a strategy, and when the
          *     search stopped at a failure, even its last schedule's
          */
@@ -524,8 +529,9 @@ public final class Exploration<T> {
 
         /**
          * @return how many different trace digests were seen: distinct interleavings explored. Exact
-         *     below 262,144; from there on, an estimate within about 1 % (a soak run counts a hundred
-         *     million in 16 KB), which {@link #toString()} prints as {@code about N distinct}
+         *     below 262,144; from there on, an estimate typically within 1 % and rarely beyond 2 % (a
+         *     soak run counts a hundred million in 16 KB), which {@link #toString()} prints as
+         *     {@code about N distinct}
          */
         public int distinctDigests() {
             return distinctDigests;

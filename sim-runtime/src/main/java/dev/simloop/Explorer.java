@@ -331,6 +331,7 @@ final class Explorer<T> {
         void ranAway(Job job, RunOutcome outcome) {
             SimResult<T> r = Simulation.resultOf(outcome, job.strategy, x.priorityPolicy, job.seed);
             run++;
+            digests.add(Simulation.rawDigest(r)); // an interleaving explored too, up to where it ran away
             failing++;
             if (first == null) {
                 first = r;

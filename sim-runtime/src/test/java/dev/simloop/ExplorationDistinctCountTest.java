@@ -28,4 +28,19 @@ class ExplorationDistinctCountTest {
         assertThat(r.distinctDigests()).isBetween((int) (schedules * 0.95), schedules);
         assertThat(r.toString()).contains("300000 schedules (about " + r.distinctDigests() + " distinct)");
     }
+
+    /** A schedule that runs away (a step over its wall-time limit) was explored too: it counts among the distinct ones. */
+    @Test
+    void aScheduleThatRanAwayIsCountedAmongTheDistinct() {
+        Exploration.Report<Integer> r = Exploration.of(() -> {
+            long end = System.nanoTime() + 500_000_000L; // spins past the limit: no checkpoint
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            return 0;
+        }).strategy(Strategy.random()).seed(3).schedules(1).maxStepWallTime(java.time.Duration.ofMillis(50)).run();
+        assertThat(r.schedulesRun()).isEqualTo(1);
+        assertThat(r.failingSchedules()).isEqualTo(1);
+        assertThat(r.distinctDigests()).isEqualTo(1);
+    }
 }

@@ -265,4 +265,23 @@ class TimedWaitsTest {
         }));
         assertThat(r.value()).containsExactly("false@PT3.001S", "true@PT10S");
     }
+
+    /**
+     * A time-out under a microsecond: LinkedTransferQueue's wait (SynchronousQueue's too) spins for
+     * the last microsecond re-reading the clock, and the loop clock stands still while a task runs.
+     * Before, the poll spun for ever (a runaway step), its thread on a core after the run ended.
+     */
+    @Test
+    void pollsUnderAMicrosecondTimeOutAtTheirVirtualDeadline() {
+        SimResult<List<String>> r = Sim.ok(() -> {
+            long t0 = System.nanoTime();
+            Object a = new SynchronousQueue<String>().poll(500, TimeUnit.NANOSECONDS);
+            long t1 = System.nanoTime();
+            Object b = new LinkedTransferQueue<String>().poll(1, TimeUnit.MICROSECONDS);
+            long t2 = System.nanoTime();
+            return List.of("SynchronousQueue " + a + " after " + (t1 - t0) + " ns",
+                    "LinkedTransferQueue " + b + " after " + (t2 - t1) + " ns");
+        });
+        assertThat(r.value()).containsExactly("SynchronousQueue null after 500 ns", "LinkedTransferQueue null after 1000 ns");
+    }
 }

@@ -105,6 +105,16 @@ final class CallSiteRewriter {
     private static final Set<String> OWNERS = Set.of("java/lang/System", "java/time/Instant", "java/time/Clock",
             "java/lang/Thread", "java/util/concurrent/locks/LockSupport");
 
+    /**
+     * {@code LinkedTransferQueue}'s waits (and {@code SynchronousQueue}'s, which are its) spin with
+     * {@code Thread.onSpinWait()} through the last microsecond of a time-out, re-reading the clock:
+     * the loop clock, which stands still while a task runs. In that class only, the call goes to the
+     * bridge, which lets the loop clock move.
+     */
+    private static final String SPIN_OWNER = "java/util/concurrent/LinkedTransferQueue";
+    private static final Call ON_SPIN_WAIT = new Call("java/lang/Thread", "onSpinWait", "()V");
+    private static final Redirect SPIN_ON_THE_LOOP_CLOCK = new Redirect("onSpinWait", MethodTypeDesc.of(V));
+
     private static final String TIMEOUT_OWNER = "java/util/concurrent/CompletableFuture";
     private static final String TIMEOUT_METHOD = "arrangeTimeout";
 
@@ -182,6 +192,7 @@ final class CallSiteRewriter {
         ClassModel model = ClassFile.of().parse(classBytes);
         boolean timeoutPrologue = model.thisClass().asInternalName().equals(TIMEOUT_OWNER);
         boolean scope = model.thisClass().asInternalName().equals(SCOPE_OWNER);
+        boolean spins = isSpinOwner(model.thisClass().asInternalName());
         if (!mentionsACall(model) && !timeoutPrologue && !scope) {
             return null;
         }
@@ -194,6 +205,8 @@ final class CallSiteRewriter {
                         new TimeoutPrologue().andThen(CallSiteRewriter::redirect)));
             } else if (e instanceof MethodModel m && m.code().isPresent() && scope && schedulesOnAPool(m)) {
                 b.transformMethod(m, MethodTransform.transformingCode(CallSiteRewriter::redirectScopeTimeout));
+            } else if (e instanceof MethodModel m && m.code().isPresent() && spins && (callsAny(m) || spinsIn(m))) {
+                b.transformMethod(m, MethodTransform.transformingCode(CallSiteRewriter::redirectWithSpins));
             } else if (e instanceof MethodModel m && m.code().isPresent() && callsAny(m)) {
                 b.transformMethod(m, MethodTransform.transformingCode(CallSiteRewriter::redirect));
             } else {
@@ -225,6 +238,30 @@ final class CallSiteRewriter {
             b.with(e);
         } else {
             b.invokestatic(BRIDGE, r.name(), r.type());
+        }
+    }
+
+    /** @return whether {@code internalName} is {@link #SPIN_OWNER} or nested in it */
+    private static boolean isSpinOwner(String internalName) {
+        return internalName.equals(SPIN_OWNER) || internalName.startsWith(SPIN_OWNER + "$");
+    }
+
+    private static boolean spinsIn(MethodModel m) {
+        return m.code().get().elementStream().anyMatch(e -> e instanceof InvokeInstruction i && isOnSpinWait(i));
+    }
+
+    private static boolean isOnSpinWait(InvokeInstruction i) {
+        MemberRefEntry ref = i.method();
+        return i.opcode() == Opcode.INVOKESTATIC && ON_SPIN_WAIT.equals(new Call(ref.owner().asInternalName(),
+                ref.name().stringValue(), ref.type().stringValue()));
+    }
+
+    /** In {@link #SPIN_OWNER}: {@code Thread.onSpinWait()} and the usual calls go to the bridge. */
+    private static void redirectWithSpins(CodeBuilder b, CodeElement e) {
+        if (e instanceof InvokeInstruction i && isOnSpinWait(i)) {
+            b.invokestatic(BRIDGE, SPIN_ON_THE_LOOP_CLOCK.name(), SPIN_ON_THE_LOOP_CLOCK.type());
+        } else {
+            redirect(b, e);
         }
     }
 

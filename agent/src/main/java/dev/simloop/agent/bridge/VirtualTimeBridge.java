@@ -170,6 +170,19 @@ public final class VirtualTimeBridge {
     }
 
     /**
+     * Replaces {@link Thread#onSpinWait()} in {@code LinkedTransferQueue}, whose timed waits (and
+     * {@code SynchronousQueue}'s) spin through the last microsecond of their time-out re-reading the
+     * clock. In a simulated task that clock is the loop's, which stands still while the task runs,
+     * so the spin parks for one virtual nanosecond instead and the time-out ends at its virtual
+     * time; elsewhere the JDK's spin hint.
+     */
+    public static void onSpinWait() {
+        if (!parkVirtually(null, 1)) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
      * Replaces {@link LockSupport#parkNanos(Object, long)}.
      *
      * @param blocker what the thread waits on
