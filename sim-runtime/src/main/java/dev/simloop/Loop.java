@@ -34,10 +34,17 @@ public final class Loop {
      * spawned have finished. {@code main} is the body of the loop's root {@link TaskGroup}.
      * SIGINT and SIGTERM cancel the root group while the loop runs, so shielded clean-up still runs;
      * a second one ends the JVM as it would without simloop (for a task that ignores cancellation).
+     * An interrupt of the calling thread (a {@code Future.cancel(true)}, an executor's
+     * {@code shutdownNow()}) cancels the root group the same way, with reason
+     * {@link CancelReason#INTERRUPTED}, and the thread's interrupt status is set again when this
+     * returns; a caller interrupted before the call gets a root group cancelled from the start. A
+     * second interrupt stops the loop at its next step ({@link LimitExceeded}), for a task that
+     * ignores the cancel.
      *
      * @param main the root task's body
      * @param <T> the value type
-     * @return main's value; null when a signal cancelled the root group before main returned one
+     * @return main's value; null when a signal or an interrupt of the caller cancelled the root
+     *     group before main returned one
      * @throws RuntimeException main's failure (checked ones wrapped in {@link TaskFailedException}),
      *     {@link TaskCancelledException} when the main task itself was cancelled (its
      *     {@link Task#cancel()}, or an interrupt of its thread), as {@link Task#join()} reports a
@@ -69,8 +76,20 @@ public final class Loop {
         if (policy != null) {
             loop.setPriorityPolicy(policy.newScheduling());
         }
-        RunOutcome o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())),
-                caller -> loop.requestStop());
+        // Interrupted before the run: the root group starts cancelled, the same in every run (not
+        // after however much of it ran before the interrupt was seen), and the status is set again.
+        boolean interruptedBefore = Thread.interrupted();
+        if (interruptedBefore) {
+            loop.cancelRootGroupAtStart(CancelReason.INTERRUPTED);
+        }
+        RunOutcome o;
+        try {
+            o = Drivers.call(() -> loop.run(() -> TaskGroup.with(root -> main.get())), caller -> loop.callerInterrupted());
+        } finally {
+            if (interruptedBefore) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Throwable f = o.failure();
         if (f instanceof RuntimeException e) {
             throw e;

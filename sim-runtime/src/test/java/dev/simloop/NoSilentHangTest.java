@@ -153,4 +153,61 @@ class NoSilentHangTest {
                 .contains("Offload CPU-heavy or blocking work with Loop.toThread")
                 .contains("at dev.simloop.NoSilentHangTest.lambda$");
     }
+
+    /**
+     * A real loop whose every task waits in java.util.concurrent cannot know whether a thread outside
+     * will wake one, so it waits; but after -Dsimloop.idleWarning it logs every task's wait once, so
+     * that a deadlock in JDK locks does not hang a service without a word. Here a thread outside does
+     * wake the task, once it has seen the warning, and the run ends normally.
+     */
+    @Test
+    @Timeout(60)
+    void onARealLoopWhoseTasksAllWaitOutsideSimloopTheIdleSpellIsLoggedOnce() throws InterruptedException {
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel() == Level.WARNING) {
+                    warnings.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger log = Logger.getLogger("dev.simloop");
+        log.addHandler(capture);
+        CountDownLatch latch = new CountDownLatch(1);
+        Thread outside = new Thread(() -> {
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (warnings.isEmpty() && System.nanoTime() < until) {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            }
+            latch.countDown();
+        });
+        System.setProperty("simloop.idleWarning", "PT0.3S");
+        String v;
+        try {
+            outside.start();
+            v = Loop.run(() -> TaskGroup.with(tg -> {
+                tg.spawn("waiter", () -> latch.await());
+                return "woken from outside";
+            }));
+        } finally {
+            System.clearProperty("simloop.idleWarning");
+            log.removeHandler(capture);
+            outside.join();
+        }
+        assertThat(v).isEqualTo("woken from outside");
+        assertThat(warnings).singleElement().asString()
+                .startsWith("a real loop has been idle for 0.3s (step ")
+                .contains("every task waits outside simloop and no timer or offloaded call is pending. Unless a thread"
+                        + " outside the loop will wake one of them, this is a deadlock.")
+                .contains("task 'waiter'").contains("CountDownLatch");
+    }
 }

@@ -48,6 +48,9 @@ public final class GroupImpl implements WaitTarget {
         this.scope.group = this;
         if (loop.rootGroup == null && owner == loop.rootTask) {
             loop.rootGroup = this;
+            if (loop.rootCancelAtStart != null) {
+                CancelScopeTree.cancel(loop, scope, loop.rootCancelAtStart);
+            }
         }
     }
 

@@ -24,15 +24,16 @@ public final class LoopStopper {
     }
 
     /**
-     * Cancels {@code loop}'s root group (or, before the main task has opened it, the main task's own
-     * scope) on the loop's driver at its next step, for {@code reason}. Any thread.
+     * Cancels {@code loop}'s root group on the loop's driver at its next step, for {@code reason}
+     * (before the main task has opened the group, as the group opens: the run then ends as a
+     * cancelled root group ends it, with no value, not as a cancelled main task). Any thread.
      */
     static void cancelRoot(Scheduler loop, CancelReason reason) {
         loop.post(() -> {
             if (loop.rootGroup != null) {
                 CancelScopeTree.cancel(loop, loop.rootGroup.scope, reason);
-            } else if (loop.rootTask != null) {
-                CancelScopeTree.cancel(loop, CancelScopeTree.rootOf(loop.rootTask), reason);
+            } else {
+                loop.cancelRootGroupAtStart(reason);
             }
         });
     }

@@ -73,6 +73,10 @@ public final class Scheduler {
     private final LiveTasks live = new LiveTasks();
     TaskImpl<?> rootTask;
     GroupImpl rootGroup;
+    /** Why the root group is to be cancelled as it opens ({@link #cancelRootGroupAtStart}); null for no such cancel. */
+    dev.simloop.CancelReason rootCancelAtStart;
+    /** How many interrupts of a real loop's caller it has seen ({@link #callerInterrupted}); the caller's thread only. */
+    private int callerInterrupts;
     /** Steps taken so far, counted by {@link #stepTaken}. */
     private long steps;
     /** Steps of the run itself, without those that unwind an aborted run's tasks. */
@@ -87,6 +91,14 @@ public final class Scheduler {
     private boolean stepClosedInline;
     /** Set once when the run must stop abnormally (deadlock, limit, nondeterminism). */
     private Throwable abortFailure;
+    /**
+     * System property: how long a real loop waits with every task outside simloop before it logs so
+     * ({@link #awaitOutsideWaits}), an ISO-8601 duration; default {@code PT10S}. Read when a loop
+     * first waits so, not at every step.
+     */
+    static final String IDLE_WARNING_PROPERTY = "simloop.idleWarning";
+    /** The step count at the last such warning (one per idle spell), or -1. */
+    private long warnedIdleAtStep = -1;
     /** True while unwinding the tasks of an aborted run: every runtime call then throws. */
     private boolean killing;
     /** Offloaded calls ({@code Loop.toThread}) whose completion has not come back yet. */
@@ -307,6 +319,31 @@ public final class Scheduler {
         return "step " + steps + (simulated ? ", virtual time " : ", loop time ") + Nanos.format(clock.now());
     }
 
+    /**
+     * Cancels the root group as it opens, for {@code reason} (the first cancel wins): a stop asked
+     * for before the main task has opened it, or before the run starts. The caller's thread before
+     * the run, the driver's during it.
+     */
+    public void cancelRootGroupAtStart(dev.simloop.CancelReason reason) {
+        if (rootCancelAtStart == null) {
+            rootCancelAtStart = reason;
+        }
+    }
+
+    /**
+     * A real loop's caller was interrupted (a {@code Future.cancel(true)}, an executor's
+     * {@code shutdownNow()}): the first time, the root group is cancelled as SIGTERM cancels it, so
+     * that clean-up runs and {@code Loop.run} returns with no value; a task that ignores that
+     * cancellation is stopped by the next interrupt, at the loop's next step. The caller's thread.
+     */
+    public void callerInterrupted() {
+        if (callerInterrupts++ == 0) {
+            LoopStopper.cancelRoot(this, dev.simloop.CancelReason.INTERRUPTED);
+        } else {
+            requestStop();
+        }
+    }
+
     /** Asks a running loop to stop at its next step (used when the caller is interrupted). Any thread. */
     public void requestStop() {
         stopRequested = true;
@@ -385,14 +422,37 @@ public final class Scheduler {
             advanceToNextTimer();
             return true;
         }
-        if (!simulated && (offloadsInFlight > 0 || outside.countParkedReal() > 0)) {
+        if (!simulated && offloadsInFlight > 0) {
             awaitInbox(Long.MAX_VALUE);
+            return true;
+        }
+        if (!simulated && outside.countParkedReal() > 0) {
+            awaitOutsideWaits();
             return true;
         }
         DeadlockReport report = DeadlockReport.ofLiveTasks(
                 DeadlockReport.header(simulated, clock.now(), steps, timers.isEmpty()), live.head());
         abortFailure = new DeadlockDetected(report.message(), report.cycles());
         return false;
+    }
+
+    /**
+     * A real loop whose every task waits outside simloop (in java.util.concurrent, on a future, ...)
+     * with no timer pending: a thread outside the loop may still wake one, so this is no deadlock
+     * the loop can prove, and it waits. But a wait that lasts {@link #IDLE_WARNING_PROPERTY}
+     * (10 s) is logged once per idle spell (WARNING, "dev.simloop") with every task's wait, so that
+     * a deadlock in JDK locks does not hang a service without a word.
+     */
+    private void awaitOutsideWaits() {
+        long warnAfter = Watchdog.durationProperty(IDLE_WARNING_PROPERTY, 10_000_000_000L, "10 s");
+        if (awaitInbox(System.nanoTime() + warnAfter) || stopRequested || warnedIdleAtStep == steps) {
+            return;
+        }
+        warnedIdleAtStep = steps;
+        Watchdog.warn(() -> DeadlockReport.ofLiveTasks("a real loop has been idle for "
+                + Nanos.format(warnAfter) + " (step " + steps + "): every task waits outside simloop"
+                + " and no timer or offloaded call is pending. Unless a thread outside the loop will wake one of"
+                + " them, this is a deadlock.", live.head()).message());
     }
 
     /** The strategy (a replay) no longer fits the run: it fails at the coming step. */

@@ -213,6 +213,13 @@ final class Watchdog {
         }
     }
 
+    /** Logs {@code message} at WARNING ("dev.simloop"), made only when that level is logged. */
+    static void warn(java.util.function.Supplier<String> message) {
+        if (Log.LOG.isLoggable(System.Logger.Level.WARNING)) {
+            Log.LOG.log(System.Logger.Level.WARNING, message.get());
+        }
+    }
+
     /** Logs a slow step of a real loop. */
     static void slowStep(TaskImpl<?> t, long nanos, StackTraceElement[] stack) {
         if (!Log.LOG.isLoggable(System.Logger.Level.WARNING)) {
@@ -238,16 +245,24 @@ final class Watchdog {
     }
 
     private static long slowStepNanos() {
-        String v = System.getProperty(SLOW_STEP_PROPERTY);
+        return durationProperty(SLOW_STEP_PROPERTY, 100_000_000L, "100 ms");
+    }
+
+    /**
+     * @return the ISO-8601 duration the system property {@code name} gives, in nanos (at least 1),
+     *     or {@code defaultNanos} when it is not set, or not a duration (which is logged)
+     */
+    static long durationProperty(String name, long defaultNanos, String defaultText) {
+        String v = System.getProperty(name);
         if (v == null || v.isBlank()) {
-            return 100_000_000L;
+            return defaultNanos;
         }
         try {
             return Math.max(1, Duration.parse(v.trim()).toNanos());
         } catch (DateTimeParseException | ArithmeticException e) {
-            Log.LOG.log(System.Logger.Level.WARNING, "-D" + SLOW_STEP_PROPERTY + "=" + v + " is not an ISO-8601 duration "
-                    + "(write it like PT0.1S for 100 ms, or PT2S); using the default, 100 ms");
-            return 100_000_000L;
+            Log.LOG.log(System.Logger.Level.WARNING, "-D" + name + "=" + v + " is not an ISO-8601 duration "
+                    + "(write it like PT0.1S for 100 ms, or PT2S); using the default, " + defaultText);
+            return defaultNanos;
         }
     }
 }

@@ -1,0 +1,116 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Interrupting the thread that runs a real loop (Future.cancel(true), shutdownNow()) stops the
+ * service the way SIGTERM does: the root group is cancelled, clean-up runs, Loop.run returns null,
+ * and the caller's interrupt status is set again. A second interrupt stops a task that ignores the
+ * cancel. Before, the first interrupt aborted the run (LimitExceeded "a test timeout?") and unwound
+ * the clean-up with an internal error, and a caller interrupted before Loop.run got its value or
+ * that abort depending on timing.
+ */
+class CallerInterruptTest {
+    @Test
+    void aCallerInterruptedBeforehandGetsACancelledRootGroupEveryTime() {
+        for (int i = 0; i < 300; i++) {
+            List<String> log = new CopyOnWriteArrayList<>();
+            Thread.currentThread().interrupt();
+            Object v;
+            try {
+                v = Loop.run(() -> {
+                    try {
+                        Loop.checkpoint();
+                        return "ran";
+                    } catch (Cancelled e) {
+                        log.add("cancelled: " + e.reason());
+                        throw e;
+                    } finally {
+                        log.add("finally");
+                    }
+                });
+            } finally {
+                log.add("interrupted after: " + Thread.interrupted());
+            }
+            assertThat(v).as("run %d", i).isNull();
+            assertThat(log).as("run %d", i).containsExactly("cancelled: INTERRUPTED", "finally", "interrupted after: true");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void anInterruptDuringTheRunCancelsTheRootGroupAndShieldedCleanUpRuns() throws InterruptedException {
+        List<String> log = new CopyOnWriteArrayList<>();
+        AtomicReference<Object> value = new AtomicReference<>("unset");
+        AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+        Thread service = new Thread(() -> {
+            value.set(Loop.run(() -> {
+                try {
+                    log.add("serving");
+                    Loop.sleep(Duration.ofSeconds(20));
+                    return "served";
+                } finally {
+                    CancelScope.shielded(() -> {
+                        Loop.sleep(Duration.ofMillis(20)); // clean-up that must block
+                        log.add("cleaned up");
+                        return null;
+                    });
+                }
+            }));
+            interruptedAfter.set(Thread.currentThread().isInterrupted());
+        });
+        service.start();
+        while (log.isEmpty()) {
+            Thread.sleep(5);
+        }
+        service.interrupt();
+        service.join(10_000);
+        assertThat(service.isAlive()).isFalse();
+        assertThat(value.get()).isNull();
+        assertThat(log).containsExactly("serving", "cleaned up");
+        assertThat(interruptedAfter.get()).isTrue();
+    }
+
+    @Test
+    @Timeout(30)
+    void aSecondInterruptStopsATaskThatIgnoresTheCancel() throws InterruptedException {
+        List<String> log = new CopyOnWriteArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread service = new Thread(() -> failure.set(catchThrowable(() -> Loop.run(() -> {
+            for (;;) {
+                try {
+                    Loop.sleep(Duration.ofMillis(5));
+                    log.add("tick");
+                } catch (Cancelled e) {
+                    log.add("ignored " + e.reason());
+                    CancelScope.shielded(() -> {
+                        Loop.sleep(Duration.ofDays(1));
+                        return null;
+                    });
+                }
+            }
+        }))));
+        service.start();
+        while (log.isEmpty()) {
+            Thread.sleep(5);
+        }
+        service.interrupt();
+        while (!log.contains("ignored INTERRUPTED")) {
+            Thread.sleep(5);
+        }
+        assertThat(service.isAlive()).as("the first interrupt only cancels").isTrue();
+        service.interrupt();
+        service.join(10_000);
+        assertThat(service.isAlive()).isFalse();
+        assertThat(failure.get()).isInstanceOf(LimitExceeded.class)
+                .hasMessageContaining("the thread waiting for it was interrupted");
+    }
+}
