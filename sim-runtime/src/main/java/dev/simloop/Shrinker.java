@@ -9,11 +9,18 @@ import java.util.regex.Pattern;
 /**
  * Shrinks a failing run to a schedule with as few preemptions ({@link SimResult#preemptions()}) as
  * a budget allows, failing the same way: the same exception class and the same message shape (the
- * message with every number read as "some number"). Two passes, each run a replay of the program:
+ * message with every number read as "some number"). Three passes, each run a replay of the program:
  *
  * <ol>
  *   <li>cut the failing run's choices just before one of its preemptions and let the
- *       non-preemptive schedule finish it, earliest cut first: a few runs give an upper bound;
+ *       non-preemptive schedule finish it, earliest cut first: a few runs give an upper bound when
+ *       the preemptions after the bug's are what can go;
+ *   <li>drop preemptions anywhere in the run, in chunks that halve when no chunk can go (delta
+ *       debugging over the set of preemptions): each one dropped lets the task that had just
+ *       yielded go on there with its next steps, and the run follows the rest of its tasks in
+ *       order (a schedule of task ids, so an edit does not shift what the rest means). This
+ *       removes the preemptions before the bug's, which the cut cannot, in about as many runs as
+ *       the bug needs preemptions times the log of how many the run had;
  *   <li>iterative preemption bounding ({@link BoundedSearch#preemptions}) below that bound, fewest
  *       first, so the first run that fails the same way has the fewest preemptions of all.
  * </ol>
@@ -63,9 +70,23 @@ final class Shrinker<T> {
     SimResult<T> shrink(SimResult<T> failed) {
         String way = way(failed.failure());
         policy = Schedule.parse(failed.replayLine()).priorityPolicy().orElse(null);
-        SimResult<T> best = cutBeforePreemptions(failed, way);
-        if (best == null) {
-            return failed; // its replay did not fail so: the failure depends on more than the schedule
+        if (failed.preemptions() == 0 || !budgetLeft()) {
+            return failed;
+        }
+        SimResult<T> replayed = run(recording(Simulation.builder().replay(failed.replayLine())));
+        if (!failsSo(replayed, way)) {
+            return failed; // the replay passed, or failed otherwise: the failure depends on more than the schedule
+        }
+        SimResult<T> best = replayed;
+        for (SimResult<T> before = null; before != best && best.preemptions() > 0 && budgetLeft(); ) {
+            before = best; // each pass can open the way for the others: until none removes one
+            best = dropPreemptions(cutBeforePreemptions(best, way), way);
+            if (best == before) {
+                best = reorderAtFreeChoices(best, way);
+            }
+        }
+        if (best.preemptions() >= failed.preemptions()) {
+            best = failed;
         }
         if (best.preemptions() == 0) {
             return best;
@@ -74,7 +95,7 @@ final class Shrinker<T> {
         while (search.hasNext() && budgetLeft()) {
             SimResult<T> r = run(search.next(failed.seed()).priorityPolicy(policy));
             search.ran(r);
-            if (r.failed() && way.equals(way(r.failure()))) {
+            if (failsSo(r, way)) {
                 return r; // fewest first: nothing fails this way with fewer
             }
         }
@@ -82,36 +103,167 @@ final class Shrinker<T> {
     }
 
     /**
-     * @return a run that fails as {@code failed} does with fewer preemptions, found by cutting the
-     *     schedule before one of them; {@code failed} when none is; null when the replay of
-     *     {@code failed} itself did not fail so
+     * @param recorded a run of a {@link Simulation#recordingWidths} builder that fails as wanted
+     * @return a recorded run that fails so with fewer preemptions, found by cutting the schedule
+     *     before one of them; {@code recorded} when none is
      */
-    private SimResult<T> cutBeforePreemptions(SimResult<T> failed, String way) {
-        if (failed.preemptions() == 0 || !budgetLeft()) {
-            return failed;
-        }
-        SimResult<T> recorded = run(Simulation.recordingWidths(Simulation.builder().replay(failed.replayLine())));
-        if (!recorded.failed() || !way.equals(way(recorded.failure()))) {
-            return null; // the replay passed, or failed otherwise: nothing to shrink from, and no search would be
-        }
+    private SimResult<T> cutBeforePreemptions(SimResult<T> recorded, String way) {
         int[] choices = Simulation.choices(recorded);
         int[] continuing = Simulation.continuing(recorded);
         if (choices == null || continuing == null) {
-            return failed;
+            return recorded;
         }
         int before = 0;
-        for (int p = 0; p < choices.length && before < failed.preemptions() && budgetLeft(); p++) {
-            if (continuing[p] >= 0 && choices[p] != continuing[p]) {
-                SimResult<T> r = run(Simulation.builder().seed(failed.seed()).strategy(Strategy.nonPreemptive())
-                        .priorityPolicy(policy)
-                        .followChoices(Schedule.of(Arrays.copyOf(choices, p))));
-                if (r.failed() && way.equals(way(r.failure())) && r.preemptions() < failed.preemptions()) {
+        for (int p = 0; p < choices.length && before < recorded.preemptions() && budgetLeft(); p++) {
+            if (isPreemption(choices, continuing, p)) {
+                SimResult<T> r = runFollowing(recorded, Arrays.copyOf(choices, p));
+                if (failsSo(r, way) && r.preemptions() < recorded.preemptions()) {
                     return r;
                 }
                 before++;
             }
         }
-        return failed;
+        return recorded;
+    }
+
+    /**
+     * Delta debugging over the run's preemptions: tries the run with a chunk of them dropped, keeps
+     * the first try that still fails so with fewer preemptions, and halves the chunks when none
+     * does, down to single preemptions. The run is edited as the tasks it ran, by id
+     * ({@link #letContinue}), so the rest of it still runs the same tasks after an edit.
+     *
+     * @param current a recorded run that fails as wanted
+     * @return a recorded run that fails so with the fewest preemptions this found; {@code current}
+     *     when none has fewer
+     */
+    private SimResult<T> dropPreemptions(SimResult<T> current, String way) {
+        int chunks = 2;
+        while (current.preemptions() > 0 && budgetLeft()) {
+            int[] ids = Simulation.chosenIds(current);
+            int[] continuing = Simulation.continuingIds(current);
+            int[] at = ids == null || continuing == null ? new int[0] : preemptionsOf(ids, continuing);
+            if (at.length == 0) {
+                return current;
+            }
+            chunks = Math.min(chunks, at.length);
+            SimResult<T> fewer = null;
+            for (int c = 0; c < chunks && fewer == null && budgetLeft(); c++) {
+                int[] tried = ids;
+                for (int i = at.length * (c + 1) / chunks - 1; i >= at.length * c / chunks; i--) {
+                    tried = letContinue(tried, at[i], continuing[at[i]]); // the latest first: earlier positions stay
+                }
+                SimResult<T> r = runIds(current, tried);
+                if (failsSo(r, way) && r.preemptions() < current.preemptions()) {
+                    fewer = r;
+                }
+            }
+            if (fewer != null) {
+                current = fewer;
+                chunks = Math.max(chunks - 1, 2);
+            } else if (chunks == at.length) {
+                return current; // no single preemption can go
+            } else {
+                chunks = Math.min(chunks * 2, at.length);
+            }
+        }
+        return current;
+    }
+
+    /**
+     * Runs task {@code a} at choice {@code k} of a schedule of task ids with the steps it took next
+     * (its next run of choices in the schedule, moved to {@code k}), and everything between after
+     * them. When {@code a} had just yielded at {@code k}, this drops the preemption there.
+     */
+    static int[] letContinue(int[] ids, int k, int a) {
+        int q = k + 1;
+        while (q < ids.length && ids[q] != a) {
+            q++;
+        }
+        int[] out = new int[q < ids.length ? ids.length : ids.length + 1];
+        System.arraycopy(ids, 0, out, 0, k);
+        if (q == ids.length) {
+            out[k] = a; // it is not chosen again (its later steps had no rival): one step of it, then the rest
+            System.arraycopy(ids, k, out, k + 1, ids.length - k);
+            return out;
+        }
+        int r = q;
+        while (r < ids.length && ids[r] == a) {
+            r++;
+        }
+        System.arraycopy(ids, q, out, k, r - q);
+        System.arraycopy(ids, k, out, k + (r - q), q - k);
+        System.arraycopy(ids, r, out, r, ids.length - r);
+        return out;
+    }
+
+    /**
+     * Where no preemption can go, a different order of the tasks' runs may need fewer: at a choice
+     * that costs nothing (no task had just yielded: the run's start, or the running task blocked or
+     * ended), runs another task's next steps first ({@link #letContinue} with that task). A lost
+     * update found with its tasks in the "wrong" order, say, needs the other task to go first.
+     *
+     * @param current a recorded run that fails as wanted
+     * @return the first such reorder that fails so with fewer preemptions; {@code current} when none does
+     */
+    private SimResult<T> reorderAtFreeChoices(SimResult<T> current, String way) {
+        int[] ids = Simulation.chosenIds(current);
+        int[] continuing = Simulation.continuingIds(current);
+        if (ids == null || continuing == null) {
+            return current;
+        }
+        for (int k = 0; k < ids.length && budgetLeft(); k++) {
+            if (continuing[k] != -1) {
+                continue; // a choice where a task had just yielded (or among timers): not free
+            }
+            java.util.BitSet tried = new java.util.BitSet();
+            for (int q = k + 1; q < ids.length && budgetLeft(); q++) {
+                int other = ids[q];
+                if (other < 0 || other == ids[k] || tried.get(other)) {
+                    continue;
+                }
+                tried.set(other);
+                SimResult<T> r = runIds(current, letContinue(ids, k, other));
+                if (failsSo(r, way) && r.preemptions() < current.preemptions()) {
+                    return r;
+                }
+            }
+        }
+        return current;
+    }
+
+    private SimResult<T> runIds(SimResult<T> from, int[] ids) {
+        return run(recording(Simulation.followingTaskIds(Simulation.builder().seed(from.seed())
+                .strategy(Strategy.nonPreemptive()).priorityPolicy(policy), ids)));
+    }
+
+    /** @return the indexes of the choices that preempted: another task than the one that had just yielded */
+    private static int[] preemptionsOf(int[] chosen, int[] continuing) {
+        int n = 0;
+        int[] at = new int[chosen.length];
+        for (int p = 0; p < chosen.length; p++) {
+            if (continuing[p] >= 0 && chosen[p] != continuing[p]) {
+                at[n++] = p;
+            }
+        }
+        return Arrays.copyOf(at, n);
+    }
+
+    private static boolean isPreemption(int[] choices, int[] continuing, int p) {
+        return continuing[p] >= 0 && choices[p] != continuing[p];
+    }
+
+    /** Runs {@code choices}, then the non-preemptive schedule, recording widths for the next pass. */
+    private SimResult<T> runFollowing(SimResult<T> from, int[] choices) {
+        return run(recording(Simulation.builder().seed(from.seed()).strategy(Strategy.nonPreemptive())
+                .priorityPolicy(policy).followChoices(Schedule.of(choices))));
+    }
+
+    private static Simulation.Builder recording(Simulation.Builder b) {
+        return Simulation.recordingWidths(b);
+    }
+
+    private static boolean failsSo(SimResult<?> r, String way) {
+        return r.failed() && way.equals(way(r.failure()));
     }
 
     private SimResult<T> run(Simulation.Builder b) {

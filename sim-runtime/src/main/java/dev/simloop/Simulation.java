@@ -217,6 +217,8 @@ public final class Simulation {
         private boolean checkLeaks = true;
         /** Record how many candidates each choice had (a systematic search needs them); off normally. */
         private boolean recordWidths;
+        /** The tasks to run, by id, choice by choice ({@link #followingTaskIds}); null normally. */
+        private int[] followIds;
 
         @Override
         public Builder checkLeaks(boolean on) {
@@ -372,6 +374,9 @@ public final class Simulation {
                         : lenient ? ReplayPicker.Mode.LENIENT : ReplayPicker.Mode.STRICT;
                 picker = new ReplayPicker(follow.choiceArray(), mode, picker);
             }
+            if (followIds != null) {
+                picker = new dev.simloop.internal.TaskIdPicker(followIds, picker);
+            }
             WidthRecorder widths = recordWidths ? new WidthRecorder(picker) : null;
             if (widths != null) {
                 picker = widths;
@@ -505,6 +510,27 @@ public final class Simulation {
     static Builder recordingWidths(Builder b) {
         ((BuilderImpl) b).recordWidths = true;
         return b;
+    }
+
+    /**
+     * @return {@code b}, set to run, choice by choice, the task of the given id ({@code -(i + 1)}:
+     *     tied timer {@code i}), and its strategy for what the ids do not decide (see
+     *     {@link dev.simloop.internal.TaskIdPicker}). The run's replay line holds the choices made,
+     *     so it replays without the ids.
+     */
+    static Builder followingTaskIds(Builder b, int[] ids) {
+        ((BuilderImpl) b).followIds = ids.clone();
+        return b;
+    }
+
+    /** @return for each choice of a run of a {@link #recordingWidths} builder, the id of the task chosen (see {@link #followingTaskIds}) */
+    static int[] chosenIds(SimResult<?> r) {
+        return r instanceof Result<?> res && res.widths != null ? res.widths.chosenIds() : null;
+    }
+
+    /** @return for each choice of a run of a {@link #recordingWidths} builder, the id of the task that had just yielded, or negative */
+    static int[] continuingIds(SimResult<?> r) {
+        return r instanceof Result<?> res && res.widths != null ? res.widths.continuingIds() : null;
     }
 
     /** @return the choices of a result made here */

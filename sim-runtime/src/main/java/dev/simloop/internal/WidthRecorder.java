@@ -10,6 +10,10 @@ public final class WidthRecorder extends WrappingPicker {
     public static final int TIMER_CHOICE = -2;
     private final ChoiceLog widths = new ChoiceLog();
     private final ChoiceLog continuing = new ChoiceLog();
+    /** Per choice: the chosen task's id, or for a choice among tied timers {@code -(index + 1)} ({@link TaskIdPicker}'s form). */
+    private final ChoiceLog chosen = new ChoiceLog();
+    /** Per choice: the id of the task that had just yielded, -1 when none had, {@link #TIMER_CHOICE} for a timer choice. */
+    private final ChoiceLog continuingIds = new ChoiceLog();
 
     /** @param inner the picker that chooses */
     public WidthRecorder(Picker inner) {
@@ -25,14 +29,34 @@ public final class WidthRecorder extends WrappingPicker {
     public int pick(ReadyQueue ready, int choiceIndex, int yielded) {
         widths.add(ready.size());
         continuing.add(yielded);
-        return inner.pick(ready, choiceIndex, yielded);
+        continuingIds.add(yielded >= 0 ? ready.get(yielded).id : -1);
+        int i = inner.pick(ready, choiceIndex, yielded);
+        chosen.add(i >= 0 && i < ready.size() ? ready.get(i).id : -1);
+        return i;
     }
 
     @Override
     public int pickTimer(int options, int choiceIndex) {
         widths.add(options);
         continuing.add(TIMER_CHOICE);
-        return inner.pickTimer(options, choiceIndex);
+        continuingIds.add(TIMER_CHOICE);
+        int i = inner.pickTimer(options, choiceIndex);
+        chosen.add(-(i + 1));
+        return i;
+    }
+
+    /**
+     * @return for each choice, the id of the task chosen (ids count spawns, the same in every run
+     *     of a program), or {@code -(index + 1)} for the index chosen among tied timers: what
+     *     {@link TaskIdPicker} follows
+     */
+    public int[] chosenIds() {
+        return chosen.toArray();
+    }
+
+    /** @return for each choice, the id of the task that had just yielded, -1 when none had, or {@link #TIMER_CHOICE} */
+    public int[] continuingIds() {
+        return continuingIds.toArray();
     }
 
     /** @return the candidates of each choice, in order */
