@@ -52,7 +52,7 @@ final class LoopExecutor extends AbstractExecutorService {
     @Override
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "ExecutorService.execute (" + origin + "): command");
-        Current.task("ExecutorService.execute (" + origin + ")");
+        callerOfItsLoop("execute");
         if (shutdown) {
             throw new RejectedExecutionException("ExecutorService.execute (" + origin + "): the executor has been "
                     + "shut down (shutdown, shutdownNow or close), so it takes no more work; submit work before that, "
@@ -80,16 +80,19 @@ final class LoopExecutor extends AbstractExecutorService {
 
     @Override
     public Future<?> submit(Runnable task) {
+        callerOfItsLoop("submit");
         return super.submit(nonNull(task, "submit", "task"));
     }
 
     @Override
     public <T> Future<T> submit(Runnable task, T result) {
+        callerOfItsLoop("submit");
         return super.submit(nonNull(task, "submit", "task"), result);
     }
 
     @Override
     public <T> Future<T> submit(Callable<T> task) {
+        callerOfItsLoop("submit");
         return super.submit(nonNull(task, "submit", "task"));
     }
 
@@ -158,6 +161,20 @@ final class LoopExecutor extends AbstractExecutorService {
         return super.invokeAny(nonNullTasks(tasks, "invokeAny"), timeout, nonNull(unit, "invokeAny", "unit"));
     }
 
+    /**
+     * The checks of every call that hands work over: the caller is a task (of any loop, named in
+     * the message as the call the user made), and of this executor's loop.
+     */
+    private void callerOfItsLoop(String call) {
+        String named = "ExecutorService." + call + " (" + origin + ")";
+        dev.simloop.internal.TaskImpl<?> me = Current.task(named);
+        if (me.loop() != group.impl().loop()) {
+            throw new IllegalStateException(named + ": this executor belongs to another loop than the calling " + me
+                    + ", and a loop's executor takes work from that loop's own tasks; use " + origin
+                    + " of the loop that is to run the work, from one of its tasks");
+        }
+    }
+
     private <A> A nonNull(A arg, String call, String name) {
         return Objects.requireNonNull(arg, "ExecutorService." + call + " (" + origin + "): " + name);
     }
@@ -167,6 +184,7 @@ final class LoopExecutor extends AbstractExecutorService {
         for (Object t : tasks) {
             nonNull(t, call, "an element of tasks");
         }
+        callerOfItsLoop(call);
         return tasks;
     }
 

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  *
  * <ol>
  *   <li>cut the failing run's choices just before one of its preemptions and let the
- *       non-preemptive schedule finish it, earliest cut first: a few runs give an upper bound when
- *       the preemptions after the bug's are what can go;
+ *       non-preemptive schedule finish it, the earliest cut that keeps the failure found by
+ *       halving: a few runs drop the preemptions after the bug's;
  *   <li>drop preemptions anywhere in the run, in chunks that halve when no chunk can go (delta
  *       debugging over the set of preemptions): each one dropped lets the task that had just
  *       yielded go on there with its next steps, and the run follows the rest of its tasks in
@@ -103,9 +103,13 @@ final class Shrinker<T> {
     }
 
     /**
+     * Cuts the schedule short before one of its preemptions and lets the non-preemptive schedule
+     * finish the run. A cut before the bug's own preemptions loses the failure and a cut after
+     * them keeps it, so the earliest cut that keeps it is searched for by halving (a run found
+     * with two thousand preemptions takes about a dozen runs, not two thousand).
+     *
      * @param recorded a run of a {@link Simulation#recordingWidths} builder that fails as wanted
-     * @return a recorded run that fails so with fewer preemptions, found by cutting the schedule
-     *     before one of them; {@code recorded} when none is
+     * @return a recorded run that fails so with fewer preemptions; {@code recorded} when no cut does
      */
     private SimResult<T> cutBeforePreemptions(SimResult<T> recorded, String way) {
         int[] choices = Simulation.choices(recorded);
@@ -113,17 +117,21 @@ final class Shrinker<T> {
         if (choices == null || continuing == null) {
             return recorded;
         }
-        int before = 0;
-        for (int p = 0; p < choices.length && before < recorded.preemptions() && budgetLeft(); p++) {
-            if (isPreemption(choices, continuing, p)) {
-                SimResult<T> r = runFollowing(recorded, Arrays.copyOf(choices, p));
-                if (failsSo(r, way) && r.preemptions() < recorded.preemptions()) {
-                    return r;
-                }
-                before++;
+        int[] at = preemptionsOf(choices, continuing);
+        SimResult<T> best = recorded;
+        int lo = 0;
+        int hi = at.length; // cutting before at[hi] (none: hi == at.length) keeps the failure
+        while (lo < hi && budgetLeft()) {
+            int mid = (lo + hi) >>> 1;
+            SimResult<T> r = runFollowing(recorded, Arrays.copyOf(choices, at[mid]));
+            if (failsSo(r, way) && r.preemptions() < best.preemptions()) {
+                best = r;
+                hi = mid;
+            } else {
+                lo = mid + 1;
             }
         }
-        return recorded;
+        return best;
     }
 
     /**
@@ -246,10 +254,6 @@ final class Shrinker<T> {
             }
         }
         return Arrays.copyOf(at, n);
-    }
-
-    private static boolean isPreemption(int[] choices, int[] continuing, int p) {
-        return continuing[p] >= 0 && choices[p] != continuing[p];
     }
 
     /** Runs {@code choices}, then the non-preemptive schedule, recording widths for the next pass. */

@@ -305,4 +305,31 @@ class LoopExecutorTest {
         assertThat(r.failure()).isInstanceOf(DeadlockDetected.class).hasMessageContaining(
                 "task 'main' waits for Event 'future of task-1' (not set, 2 waiting)");
     }
+
+    /** Misuse from outside the executor's loop names the call the user made, and the way out. */
+    @Test
+    void workFromOutsideItsLoopIsRefusedNamingTheCallMade() {
+        ExecutorService ofA = Simulation.run(1, Loop::executor).value();
+        assertThatThrownBy(() -> ofA.submit(() -> 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("ExecutorService.submit (Loop.executor()) must be called from a simloop task, but"
+                        + " the calling thread");
+        SimResult<List<String>> b = Simulation.run(2, () -> {
+            List<String> messages = new ArrayList<>();
+            for (Callable<Object> call : List.<Callable<Object>>of(() -> ofA.submit(() -> 1),
+                    () -> ofA.invokeAll(List.of(() -> 1)), () -> { ofA.execute(() -> { }); return null; })) {
+                try {
+                    call.call();
+                    messages.add("accepted");
+                } catch (IllegalStateException e) {
+                    messages.add(e.getMessage());
+                }
+            }
+            return messages;
+        });
+        String rest = ": this executor belongs to another loop than the calling task 'main', and a loop's executor"
+                + " takes work from that loop's own tasks; use Loop.executor() of the loop that is to run the work, from"
+                + " one of its tasks";
+        assertThat(b.value()).containsExactly("ExecutorService.submit (Loop.executor())" + rest,
+                "ExecutorService.invokeAll (Loop.executor())" + rest, "ExecutorService.execute (Loop.executor())" + rest);
+    }
 }
