@@ -38,6 +38,8 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
     private final Monitor<T, Object> monitor = new Monitor<>();
     private final Body<T> body;
     private Iterator<T> iterator;
+    /** {@link #close()} came before {@link #iterator()}. */
+    private boolean closedBeforeIterating;
 
     private Generator(Body<T> body) {
         this.body = body;
@@ -84,14 +86,22 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
             throw new IllegalStateException("Generator.iterator: a generator iterates once; make another with Generator.of");
         }
         iterator = new Iterator<>(this);
+        if (closedBeforeIterating) {
+            iterator.closedEarly();
+        }
         return iterator;
     }
 
-    /** Ends the body if it has not finished (see {@link Iterator#close()}). */
+    /**
+     * Ends the body if it has not finished (see {@link Iterator#close()}). A generator closed before
+     * it is iterated never runs its body: its iterator has no values.
+     */
     @Override
     public void close() {
         if (iterator != null) {
             iterator.close();
+        } else {
+            closedBeforeIterating = true;
         }
     }
 
@@ -103,7 +113,8 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
     public static final class Iterator<T> implements java.util.Iterator<T>, AutoCloseable {
         private final Monitor.Run<T, Object, Void> run;
         private final ArrayDeque<T> buffered = new ArrayDeque<>();
-        private final Thread owner = Thread.currentThread();
+        /** The thread that resumed the body last: the body runs on it, so its yields are the body's own. */
+        private Thread resumer;
         private boolean finished;
         /** Whether the body waits in its own {@code yield}, to be resumed. */
         private boolean suspended;
@@ -119,7 +130,7 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
 
         /** @return whether the calling thread is running the body now */
         boolean inBody() {
-            return running && Thread.currentThread() == owner;
+            return running && Thread.currentThread() == resumer;
         }
 
         @Override
@@ -184,10 +195,24 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
             run.close();
         }
 
+        /** Whether the generator was closed before it was iterated: its body never runs then. */
+        private void closedEarly() {
+            finished = true;
+            run.close();
+        }
+
         private void resume(Object value, RuntimeException e) {
+            if (running) {
+                // another task iterates while the body runs for the one that resumed it: refused before
+                // anything changes, so that task's iteration goes on
+                throw new IllegalStateException("Generator.Iterator: the body is running, resumed by another task ("
+                        + resumer.getName() + "); a generator is iterated by one task at a time: wait until its"
+                        + " next() returns there");
+            }
             boolean wasSuspended = suspended;
             suspended = false;
             running = true;
+            resumer = Thread.currentThread();
             Monitor.Step<T, Void> step;
             try {
                 step = !wasSuspended ? run.next() : e != null ? run.throwIn(e) : run.send(value);

@@ -190,7 +190,9 @@ public final class Monitor<O, I> {
 
         private Step<O, R> resume(String call, I value, RuntimeException e) {
             if (driver != null) {
-                throw new IllegalStateException(call + ": the body is running (it drives its own run)");
+                throw new IllegalStateException(call + ": the body is running" + (driver == Thread.currentThread()
+                        ? " (it drives its own run)" : ", driven by another task (" + driverName()
+                        + "); a run is driven by one task at a time: wait until next() returns there"));
             }
             if (isDone()) {
                 throw new IllegalStateException(call + ": the body has finished");
@@ -213,6 +215,13 @@ public final class Monitor<O, I> {
                 return new Step<>(true, o, null);
             }
             return finished();
+        }
+
+        /** @return the task (or thread) driving the run now, for messages */
+        private String driverName() {
+            Thread d = driver;
+            String name = d == null ? "" : d.getName();
+            return name.isEmpty() ? "thread " + d : "'" + name + "'";
         }
 
         private Step<O, R> finished() {

@@ -94,6 +94,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
         rules.handOnAtOnce();
         loop.persistentGroups().add(this);
         ready.set();
+        RuntimeException thrown = null; // what the handler (or the group) threw: the first, the rest suppressed
         try {
             group.impl().run(() -> {
                 for (;;) {
@@ -101,20 +102,42 @@ public final class PersistentTaskGroup implements AutoCloseable {
                     handler.handle(failed, failed.failure());
                 }
             });
-        } finally {
+        } catch (RuntimeException e) {
+            thrown = e;
+        } catch (Error e) {
             loop.persistentGroups().remove(this);
-            CancelScope.shielded(() -> {
-                TaskImpl<?> failed; // failures of tasks that ended while the group shut down
-                while ((failed = rules.pollFailure()) != null) {
-                    handler.handle(failed, failed.failure());
-                }
-                return null;
-            });
-            if (!shutdownCalled) {
-                loop.leaked(() -> "persistent task group '" + name + "' was still open when its loop's work was done; "
-                        + "it was shut down then: call shutdown() (or close()) when the service stops");
-            }
+            throw e;
         }
+        loop.persistentGroups().remove(this);
+        RuntimeException[] first = {thrown};
+        CancelScope.shielded(() -> {
+            TaskImpl<?> failed; // failures of tasks that ended while the group shut down: every one handed over
+            while ((failed = rules.pollFailure()) != null) {
+                try {
+                    handler.handle(failed, failed.failure());
+                } catch (RuntimeException e) {
+                    first[0] = keepFirst(first[0], e);
+                }
+            }
+            return null;
+        });
+        boolean handlerFailed = first[0] != null && !(first[0] instanceof Cancelled); // it ended the group itself
+        if (!shutdownCalled && !handlerFailed) {
+            loop.leaked(() -> "persistent task group '" + name + "' was still open when its loop's work was done; "
+                    + "it was shut down then: call shutdown() (or close()) when the service stops");
+        }
+        if (first[0] != null) {
+            throw first[0];
+        }
+    }
+
+    /** @return the first failure, {@code next} suppressed by it; a handler's failure goes before the group's own cancellation */
+    private static RuntimeException keepFirst(RuntimeException first, RuntimeException next) {
+        if (first == null || first instanceof Cancelled && !(next instanceof Cancelled)) {
+            return next; // a Cancelled first would be caught by a scope, and the handler's failure with it
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     /**

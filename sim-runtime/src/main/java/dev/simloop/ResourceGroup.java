@@ -44,6 +44,7 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
         for (int i = 0; i < openers.size(); i++) {
             Objects.requireNonNull(openers.get(i), "ResourceGroup.open: openers[" + i + "]");
         }
+        dev.simloop.internal.Current.task("ResourceGroup.open"); // named here, not by the clean-up of a failed open
         List<R> opened = new ArrayList<>(Collections.nCopies(openers.size(), null));
         try {
             TaskGroup.with(tg -> {
@@ -56,12 +57,9 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
                 return null;
             });
         } catch (RuntimeException | Error failure) {
-            RuntimeException closing = closeAll(opened);
+            Throwable closing = closeAll(opened);
             if (closing != null) {
-                failure.addSuppressed(closing);
-                for (Throwable t : closing.getSuppressed()) {
-                    failure.addSuppressed(t);
-                }
+                failure.addSuppressed(closing); // with its own suppressed ones
             }
             throw failure;
         }
@@ -85,15 +83,23 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
             return;
         }
         closed = true;
-        RuntimeException failure = closeAll(values);
+        Throwable failure = closeAll(values);
+        if (failure instanceof Error e) {
+            throw e;
+        }
         if (failure != null) {
-            throw failure;
+            throw (RuntimeException) failure;
         }
     }
 
-    /** Closes the non-null resources concurrently; returns the first failure, the rest suppressed, or null. */
-    private static RuntimeException closeAll(List<? extends AutoCloseable> resources) {
-        List<RuntimeException> failures = new ArrayList<>();
+    /**
+     * Closes the non-null resources concurrently, every one of them whatever the others' {@code close}
+     * throws (an {@link Error} too, which would otherwise fail the group and cancel the rest).
+     *
+     * @return the first failure (a RuntimeException or an Error), the rest suppressed, or null
+     */
+    private static Throwable closeAll(List<? extends AutoCloseable> resources) {
+        List<Throwable> failures = new ArrayList<>();
         CancelScope.shielded(() -> TaskGroup.with(tg -> {
             for (int i = 0; i < resources.size(); i++) {
                 AutoCloseable r = resources.get(i);
@@ -102,7 +108,9 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
                     tg.spawn(name, () -> {
                         try {
                             r.close();
-                        } catch (RuntimeException e) {
+                        } catch (dev.simloop.internal.TaskAbandoned e) {
+                            throw e; // the run has ended: unwind
+                        } catch (RuntimeException | Error e) {
                             failures.add(e);
                         } catch (Exception e) {
                             failures.add(new TaskFailedException(name, e));
@@ -115,7 +123,7 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
         if (failures.isEmpty()) {
             return null;
         }
-        RuntimeException first = failures.get(0);
+        Throwable first = failures.get(0);
         for (int i = 1; i < failures.size(); i++) {
             first.addSuppressed(failures.get(i));
         }

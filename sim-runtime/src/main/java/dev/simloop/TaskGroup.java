@@ -151,7 +151,9 @@ public final class TaskGroup {
 
     /** The root group of the loop running the calling task (see {@link Loop#rootGroup()}). */
     static TaskGroup root(String call) {
-        GroupImpl g = Current.task(call).loop().rootGroup();
+        TaskImpl<?> me = Current.task(call);
+        dev.simloop.internal.SyncRun.checkMayBlock(me); // in Loop.runSync there is no root group to find
+        GroupImpl g = me.loop().rootGroup();
         if (g == null) {
             throw new IllegalStateException(call + ": the loop's root group is not open yet");
         }

@@ -164,4 +164,39 @@ class PersistentTaskGroupTest {
             assertThat(r.value().replaceAll("[0-9]", "").replace("!t", "!")).as("t0, t2, t4 handled").isEqualTo("!!!");
         }
     }
+
+    /** A failure handler that throws on two failures loses neither: the first is raised, the second suppressed by it. */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void aHandlerThatThrowsTwiceLosesNeitherException(Modes mode) {
+        List<String> seen = new ArrayList<>();
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> mode.run(() -> {
+            PersistentTaskGroup g = PersistentTaskGroup.open("p", (task, f) -> {
+                seen.add(task.name() + ": " + f.getMessage());
+                throw new IllegalArgumentException("handler rejects " + task.name());
+            });
+            g.spawn("y", () -> {
+                try {
+                    Loop.sleep(mode.units(3600));
+                } finally {
+                    fail("y cleanup failed");
+                }
+            });
+            g.spawn("x", () -> {
+                Loop.sleep(mode.units(1));
+                fail("x failed");
+            });
+            Loop.sleep(mode.units(10));
+            g.shutdown();
+            return "main done";
+        }));
+        assertThat(seen).containsExactly("x: x failed", "y: y cleanup failed");
+        assertThat(t).isInstanceOf(IllegalArgumentException.class).hasMessage("handler rejects x");
+        assertThat(t.getSuppressed()).extracting(Throwable::getMessage).containsExactly("handler rejects y");
+    }
+
+    /** Throws, from a method, so that a finally that calls it can complete normally to javac. */
+    private static void fail(String why) {
+        throw new IllegalStateException(why);
+    }
 }

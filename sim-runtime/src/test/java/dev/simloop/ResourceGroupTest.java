@@ -85,4 +85,38 @@ class ResourceGroupTest {
                 .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
         assertThat(log).containsExactlyInAnyOrder("closed bad-close-1", "closed ok", "closed bad-close-2");
     }
+
+    /** A close that throws an Error neither cancels the others' closes nor hides what they throw. */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void anErrorFromOneCloseStillClosesTheOthers(Modes mode) {
+        List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> mode.run(() -> {
+            ResourceGroup<AutoCloseable> g = ResourceGroup.open(List.of(
+                    () -> () -> {
+                        throw new AssertionError("close 0 failed");
+                    },
+                    () -> () -> {
+                        Loop.sleep(mode.units(1)); // flushes first
+                        closed.add("1");
+                    },
+                    () -> () -> {
+                        Loop.checkpoint();
+                        closed.add("2");
+                        throw new IllegalStateException("close 2 failed");
+                    }));
+            g.close();
+            return null;
+        }));
+        assertThat(closed).containsExactlyInAnyOrder("1", "2");
+        assertThat(t).isInstanceOf(AssertionError.class).hasMessage("close 0 failed");
+        assertThat(t.getSuppressed()).extracting(Throwable::getMessage).containsExactly("close 2 failed");
+    }
+
+    @org.junit.jupiter.api.Test
+    void openOutsideALoopNamesItself() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResourceGroup.open(List.of(() -> () -> { })))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("ResourceGroup.open must be called from a simloop task");
+    }
 }

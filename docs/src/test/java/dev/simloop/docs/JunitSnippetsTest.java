@@ -155,7 +155,7 @@ class JunitSnippetsTest {
                   steps:        8 (trace digest 42246d63825e00f0)
                   replay:       simloop:1:random:5403779936224374037:8:AA:ff3643ab (0 preemptions; shrinking found none fewer)
                   annotation:   @SimulatedLoop(replay = "simloop:1:random:5403779936224374037:8:AA:ff3643ab")
-                  command line: -Dsimloop.replay=simloop:1:random:5403779936224374037:8:AA:ff3643ab""");
+                  command line: -Dsimloop.replay="simloop:1:random:5403779936224374037:8:AA:ff3643ab\"""");
     }
 
     @Test

@@ -206,7 +206,8 @@ final class FailureReport {
         } else {
             String suggested = shrunkLine != null ? shrunkLine : replayLine;
             line(sb, "annotation", "@SimulatedLoop(replay = \"" + suggested + "\")");
-            line(sb, "command line", "-Dsimloop.replay=" + suggested);
+            // quoted: a line may hold parentheses (pct(2)), which a shell would take for syntax
+            line(sb, "command line", "-Dsimloop.replay=\"" + suggested + "\"");
         }
         if (htmlFile != null) {
             line(sb, "html report", htmlFile.toString());

@@ -211,7 +211,8 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             return "the line no longer fits the test (it changed since the line was made): explore again for a new one";
         }
         if (f instanceof NondeterminismDetected) {
-            return "two runs of this schedule differed (the failure says how), so its line does not repeat it";
+            return "the run depended on something no seed decides (the failure says what: a wait on the real clock, a thread"
+                    + " the simulation does not own, or two runs that differed), so its line does not repeat it";
         }
         if (!deterministicFailure(f)) {
             return "the run was stopped from outside (a @Timeout, or a step over its wall-time limit): the line"

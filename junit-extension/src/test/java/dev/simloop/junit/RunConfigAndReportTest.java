@@ -84,14 +84,14 @@ class RunConfigAndReportTest {
                   steps:        7 (trace digest abc)
                   replay:       simloop:1:x
                   annotation:   @SimulatedLoop(replay = "simloop:1:x")
-                  command line: -Dsimloop.replay=simloop:1:x""");
+                  command line: -Dsimloop.replay="simloop:1:x\"""");
     }
 
     @Test
     void reportNamesTheFilesAfterTheReplayFormsAndAttachesTheTableOnceAsSuppressed() {
         SimulatedLoopFailure f = report().traceTable("task  event\na     checkpoint")
                 .htmlFile(Path.of("target/simloop/T-m-3.html")).traceFile(Path.of("target/simloop/T-m-3.json")).build();
-        assertThat(f.getMessage()).endsWith("\n  command line: -Dsimloop.replay=simloop:1:x"
+        assertThat(f.getMessage()).endsWith("\n  command line: -Dsimloop.replay=\"simloop:1:x\""
                 + "\n  html report:  target/simloop/T-m-3.html"
                 + "\n  chrome trace: target/simloop/T-m-3.json"
                 + "\n  trace table:  below, under Suppressed");

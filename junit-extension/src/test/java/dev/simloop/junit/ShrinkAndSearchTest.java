@@ -114,7 +114,7 @@ class ShrinkAndSearchTest {
         int replayAt = indexOf(lines, "  replay:       " + f.replayLine() + " (" + f.preemptions() + " preemptions)");
         assertThat(shrunkAt).isPositive().isEqualTo(replayAt - 1);
         assertThat(lines.get(replayAt + 1)).isEqualTo("  annotation:   @SimulatedLoop(replay = \"" + shrunk + "\")");
-        assertThat(lines.get(replayAt + 2)).isEqualTo("  command line: -Dsimloop.replay=" + shrunk);
+        assertThat(lines.get(replayAt + 2)).isEqualTo("  command line: -Dsimloop.replay=\"" + shrunk + "\"");
         String html = lines.stream().filter(l -> l.startsWith("  html report:")).findFirst().orElseThrow()
                 .substring("  html report:".length()).strip();
         assertThat(Files.readString(Path.of(html))).contains(shrunk).contains(f.replayLine());

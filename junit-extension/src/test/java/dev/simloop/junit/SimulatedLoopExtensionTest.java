@@ -92,7 +92,7 @@ class SimulatedLoopExtensionTest {
                 .contains("virtual time: 0s")
                 .contains("steps:        " + f.steps() + " (trace digest " + f.traceDigest() + ")")
                 .contains("annotation:   @SimulatedLoop(replay = \"" + f.shrunkReplayLine().orElse(line) + "\")")
-                .contains("command line: -Dsimloop.replay=" + f.shrunkReplayLine().orElse(line));
+                .contains("command line: -Dsimloop.replay=\"" + f.shrunkReplayLine().orElse(line) + "\"");
     }
 
     @Test

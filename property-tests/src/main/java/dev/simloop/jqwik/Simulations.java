@@ -152,7 +152,8 @@ public final class Simulations {
                 return "the line no longer fits the program (it changed since the line was made)";
             }
             if (failed.failure() instanceof dev.simloop.NondeterminismDetected) {
-                return "two runs of this schedule differed (the failure says how), so its line does not repeat it";
+                return "the run depended on something no seed decides (the failure says what: a wait on the real clock, a thread"
+                    + " the simulation does not own, or two runs that differed), so its line does not repeat it";
             }
             SimResult<?> again = runner.apply(Simulation.builder().replay(failed.replayLine()));
             if (again.failed() && again.failure().getClass() == failed.failure().getClass()) {

@@ -611,6 +611,10 @@ public final class Drivers {
             }
         }
         boolean interrupted = false;
+        boolean poolWorker = isCommonPoolWorker(Thread.currentThread());
+        if (poolWorker) {
+            COMMON_POOL_CALLERS.incrementAndGet();
+        }
         call.waiting = true;
         try {
             for (;;) {
@@ -625,9 +629,37 @@ public final class Drivers {
             }
         } finally {
             call.waiting = false;
+            if (poolWorker) {
+                COMMON_POOL_CALLERS.decrementAndGet();
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Workers of the common pool parked in {@link #awaitOutcome}, each waiting for a run of its own
+     * (jqwik shrinks in a {@code CompletableFuture} there, say). The pool counts each as busy.
+     */
+    private static final AtomicInteger COMMON_POOL_CALLERS = new AtomicInteger();
+
+    private static boolean isCommonPoolWorker(Thread t) {
+        return t instanceof java.util.concurrent.ForkJoinWorkerThread w && w.getPool() == java.util.concurrent.ForkJoinPool.commonPool();
+    }
+
+    /**
+     * Whether the common pool has finished its work ({@code OutsideWaits.waitInPlace} waits for
+     * that): {@code isQuiescent()}, except that workers parked here waiting for a run count as
+     * idle, since the work they wait for is a run's, not the pool's. Without that, a run called from
+     * a common-pool worker found the pool busy at every such wait, for {@code maxStepWallTime} each.
+     */
+    static boolean commonPoolQuiet() {
+        java.util.concurrent.ForkJoinPool pool = java.util.concurrent.ForkJoinPool.commonPool();
+        int callers = COMMON_POOL_CALLERS.get();
+        if (callers == 0) {
+            return pool.isQuiescent();
+        }
+        return pool.getActiveThreadCount() <= callers && !pool.hasQueuedSubmissions() && pool.getQueuedTaskCount() == 0;
     }
 }

@@ -237,7 +237,7 @@ final class OutsideWaits {
         waitingInPlace = t;
         try {
             while (t.foreignContinuation() == null && !loop.stopRequested()) {
-                boolean quiet = ForkJoinPool.commonPool().isQuiescent();
+                boolean quiet = Drivers.commonPoolQuiet();
                 loop.awaitInbox(quiet ? 0 : Math.min(deadline, System.nanoTime() + POOL_POLL_NANOS));
                 if (quiet || System.nanoTime() >= deadline) {
                     break; // the pool has finished (what it did has arrived by now), or took too long

@@ -42,7 +42,7 @@ public final class SyncRun {
     }
 
     /** The start of a blocking call of {@code me}: fails if {@code me} runs synchronously. */
-    static void checkMayBlock(TaskImpl<?> me) {
+    public static void checkMayBlock(TaskImpl<?> me) {
         if (me.syncRuns() > 0) {
             throw blocked();
         }

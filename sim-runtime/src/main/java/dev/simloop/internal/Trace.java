@@ -64,7 +64,14 @@ public final class Trace {
     /** Records how {@code t}'s step ended: blocked (on what, by which call), asleep, or yielding (where). */
     void stepEnded(long nanos, long step, TaskImpl<?> t) {
         Object on = t.blockedOn;
-        if (on == null) {
+        if (on == null && t.outside() != OutsideWaits.NONE) {
+            // parked in JDK code (a java.util.concurrent lock, a future, a sleep with the agent): blocked,
+            // not yielding, and lastObject is a simloop primitive it used before, not this wait's
+            Object blocker = java.util.concurrent.locks.LockSupport.getBlocker(t.thread);
+            add(nanos, step, t, Kind.BLOCK, "a wait outside simloop" + (t.outside() == OutsideWaits.MONITOR ? " for a monitor"
+                    : blocker == null ? " (a park with no blocker: a sleep, or LockSupport.park)"
+                    : " on " + OutsideWaits.describeBlocker(blocker)));
+        } else if (on == null) {
             add(nanos, step, t, Kind.YIELD, t.lastObject == null ? "" : "in " + t.lastObject);
         } else if (on != null && on == t.sleepTimerIfMade()) {
             add(nanos, step, t, Kind.SLEEP, "until " + Nanos.format(t.sleepTimerIfMade().wakeAt));

@@ -319,4 +319,40 @@ public class TraceTest {
                 .reduce((a, b) -> b).orElseThrow()).contains("block");
         org.assertj.core.api.Assertions.assertThat(r.chromeTraceJson().orElseThrow()).doesNotContain("TaskAbandoned");
     }
+
+    /**
+     * A task parked in a java.util.concurrent lock is shown blocked there, not yielding "in" the
+     * simloop primitive it last used (which the step's record used to repeat), and its Chrome-trace
+     * span is a blocked one.
+     */
+    @Test
+    void aTaskParkedInAJdkLockIsShownBlockedOnIt() {
+        SimResult<String> r = Simulation.builder().seed(1).strategy(dev.simloop.Strategy.fifo()).trace(true).run(() -> {
+            java.util.concurrent.locks.ReentrantLock jdkLock = new java.util.concurrent.locks.ReentrantLock();
+            Event used = new Event("used before");
+            used.set();
+            TaskGroup.with(tg -> {
+                tg.spawn("holder", () -> {
+                    jdkLock.lock();
+                    try {
+                        Loop.sleep(Duration.ofMillis(3));
+                    } finally {
+                        jdkLock.unlock();
+                    }
+                });
+                tg.spawn("waiter", () -> {
+                    used.await(); // a simloop primitive used last before the JDK lock
+                    jdkLock.lock();
+                    jdkLock.unlock();
+                });
+                return null;
+            });
+            return "done";
+        });
+        assertThat(r.value()).isEqualTo("done");
+        String table = r.traceTable(1_000).orElseThrow();
+        assertThat(table).contains("block a wait outside simloop on").contains("ock$NonfairSync"); // the table wraps it
+        assertThat(table).doesNotContain("yield in Event 'used before'");
+        assertThat(r.chromeTraceJson().orElseThrow()).contains("blocked in a wait outside simloop on java.util.concurrent.locks.ReentrantLock$NonfairSync");
+    }
 }

@@ -7,6 +7,7 @@ import dev.simloop.Generator;
 import dev.simloop.Loop;
 import dev.simloop.Monitor;
 import dev.simloop.OobData;
+import dev.simloop.Simulation;
 import dev.simloop.TaskGroup;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -209,5 +210,101 @@ class MonitorGeneratorTest {
         assertThat(log).containsExactly("got hello", "caught stop", "finally");
         assertThatThrownBy(gen::iterator).isInstanceOf(IllegalStateException.class)
                 .hasMessage("Generator.iterator: a generator iterates once; make another with Generator.of");
+    }
+
+    /** An iterator made in one task and consumed in another: the body still stops at each yield, and send reaches it. */
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void aGeneratorIteratedByAnotherTaskThanTheOneThatMadeItsIterator(boolean simulated) {
+        List<String> log = BothModes.run(simulated, () -> {
+            List<String> l = new ArrayList<>();
+            Generator<Integer> g = Generator.of(x -> {
+                for (int i = 0; i < 3; i++) {
+                    l.add("yield " + i + " returned " + x.yield(i));
+                }
+            });
+            Generator.Iterator<Integer> it = g.iterator();
+            TaskGroup.with(tg -> tg.spawn("consumer", () -> {
+                l.add("next() = " + it.next());
+                l.add("send(hello) = " + it.send("hello"));
+            }).join());
+            return l;
+        });
+        assertThat(log).containsExactly("next() = 0", "yield 0 returned hello", "send(hello) = 1");
+    }
+
+    /** A second task's call while the body runs for the first is refused, naming it, and the first task's iteration goes on. */
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void aSecondTaskIteratingWhileTheBodyRunsIsRefusedAndChangesNothing(boolean simulated) {
+        List<String> log = BothModes.run(simulated, () -> {
+            List<String> l = new ArrayList<>();
+            Generator<Integer> g = Generator.of(x -> {
+                x.yield(1);
+                Loop.sleep(java.time.Duration.ofMillis(20)); // B calls in meanwhile
+                x.yield(2);
+            });
+            Generator.Iterator<Integer> it = g.iterator();
+            TaskGroup.with(tg -> {
+                tg.spawn("A", () -> {
+                    l.add("A " + it.next());
+                    l.add("A " + it.next());
+                    l.add("A hasNext " + it.hasNext());
+                });
+                tg.spawn("B", () -> {
+                    Loop.sleep(java.time.Duration.ofMillis(10));
+                    try {
+                        it.next();
+                    } catch (IllegalStateException e) {
+                        l.add("B: " + e.getMessage());
+                    }
+                });
+                return null;
+            });
+            return l;
+        });
+        assertThat(log).containsExactly("A 1", "B: Generator.Iterator: the body is running, resumed by another task (A);"
+                + " a generator is iterated by one task at a time: wait until its next() returns there", "A 2",
+                "A hasNext false");
+    }
+
+    @Test
+    void aGeneratorClosedBeforeItIsIteratedNeverRunsItsBody() {
+        List<String> log = new ArrayList<>();
+        Generator<Integer> g = Generator.of(x -> {
+            log.add("body ran");
+            x.yield(1);
+        });
+        g.close();
+        List<Integer> values = new ArrayList<>();
+        g.forEach(values::add);
+        assertThat(values).isEmpty();
+        assertThat(log).isEmpty();
+    }
+
+    /** A Monitor run driven by another task names that task, not the body. */
+    @Test
+    void aMonitorRunDrivenByAnotherTaskSaysSo() {
+        String msg = Simulation.run(1, () -> {
+            Monitor<Object, Object> m = new Monitor<>();
+            Monitor.Run<Object, Object, String> run = m.start(() -> {
+                Loop.sleep(java.time.Duration.ofMillis(20));
+                return "done";
+            });
+            return TaskGroup.with(tg -> {
+                tg.spawn("A", () -> run.next());
+                return tg.spawn("B", () -> {
+                    Loop.sleep(java.time.Duration.ofMillis(10));
+                    try {
+                        run.next();
+                        return "accepted";
+                    } catch (IllegalStateException e) {
+                        return e.getMessage();
+                    }
+                }).join();
+            });
+        }).value();
+        assertThat(msg).isEqualTo("Monitor.Run.next: the body is running, driven by another task ('A'); a run is driven"
+                + " by one task at a time: wait until next() returns there");
     }
 }

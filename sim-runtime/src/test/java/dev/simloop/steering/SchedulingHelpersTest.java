@@ -171,4 +171,15 @@ class SchedulingHelpersTest {
         });
         assertThat(p).isEqualTo(10);
     }
+
+    /** A service call that needs the root group, in Loop.runSync outside a loop, is the blocking call it is. */
+    @Test
+    void serviceCallsInRunSyncOutsideALoopAreBlockingCalls() {
+        for (java.util.concurrent.Callable<Object> call : List.<java.util.concurrent.Callable<Object>>of(
+                () -> Loop.runSync(() -> dev.simloop.PersistentTaskGroup.open("svc")),
+                () -> Loop.runSync(() -> dev.simloop.Workers.start(1, index -> null)))) {
+            assertThatThrownBy(call::call).isInstanceOf(SynchronousBlockingException.class)
+                    .hasMessageContaining("blocks, but it was called inside Loop.runSync");
+        }
+    }
 }
