@@ -3,7 +3,6 @@ package dev.simloop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -114,24 +113,8 @@ class NoSilentHangTest {
     @Test
     @Timeout(60)
     void onARealLoopASlowStepIsLoggedWithTheTaskAndItsStack() {
-        List<LogRecord> records = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public synchronized void publish(LogRecord r) {
-                records.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger log = Logger.getLogger("dev.simloop");
-        log.addHandler(capture);
-        try {
+        List<String> messages;
+        try (Warnings warnings = new Warnings()) {
             Loop.run(() -> TaskGroup.with(tg -> {
                 tg.spawn("slow", () -> {
                     long until = System.nanoTime() + Duration.ofMillis(600).toNanos();
@@ -141,17 +124,38 @@ class NoSilentHangTest {
                 });
                 return null;
             }));
-        } finally {
-            log.removeHandler(capture);
-        }
-        List<String> messages;
-        synchronized (capture) {
-            messages = records.stream().filter(r -> r.getLevel() == Level.WARNING).map(LogRecord::getMessage).toList();
+            messages = List.copyOf(warnings.messages);
         }
         assertThat(messages).singleElement().asString()
                 .startsWith("task 'slow' has held the loop for ")
                 .contains("Offload CPU-heavy or blocking work with Loop.toThread")
                 .contains("at dev.simloop.NoSilentHangTest.lambda$");
+    }
+
+    /** The WARNING messages logged on "dev.simloop" while it is open. */
+    private static final class Warnings extends Handler implements AutoCloseable {
+        final List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Logger log = Logger.getLogger("dev.simloop");
+
+        Warnings() {
+            log.addHandler(this);
+        }
+
+        @Override
+        public void publish(LogRecord r) {
+            if (r.getLevel() == Level.WARNING) {
+                messages.add(r.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+            log.removeHandler(this);
+        }
     }
 
     /**
@@ -163,45 +167,29 @@ class NoSilentHangTest {
     @Test
     @Timeout(60)
     void onARealLoopWhoseTasksAllWaitOutsideSimloopTheIdleSpellIsLoggedOnce() throws InterruptedException {
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel() == Level.WARNING) {
-                    warnings.add(r.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger log = Logger.getLogger("dev.simloop");
-        log.addHandler(capture);
         CountDownLatch latch = new CountDownLatch(1);
-        Thread outside = new Thread(() -> {
-            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (warnings.isEmpty() && System.nanoTime() < until) {
-                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
-            }
-            latch.countDown();
-        });
-        System.setProperty("simloop.idleWarning", "PT0.3S");
         String v;
-        try {
-            outside.start();
-            v = Loop.run(() -> TaskGroup.with(tg -> {
-                tg.spawn("waiter", () -> latch.await());
-                return "woken from outside";
-            }));
-        } finally {
-            System.clearProperty("simloop.idleWarning");
-            log.removeHandler(capture);
-            outside.join();
+        List<String> warnings;
+        try (Warnings captured = new Warnings()) {
+            Thread outside = new Thread(() -> {
+                long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (captured.messages.isEmpty() && System.nanoTime() < until) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+                }
+                latch.countDown();
+            });
+            System.setProperty("simloop.idleWarning", "PT0.3S");
+            try {
+                outside.start();
+                v = Loop.run(() -> TaskGroup.with(tg -> {
+                    tg.spawn("waiter", () -> latch.await());
+                    return "woken from outside";
+                }));
+            } finally {
+                System.clearProperty("simloop.idleWarning");
+                outside.join();
+            }
+            warnings = List.copyOf(captured.messages);
         }
         assertThat(v).isEqualTo("woken from outside");
         assertThat(warnings).singleElement().asString()
