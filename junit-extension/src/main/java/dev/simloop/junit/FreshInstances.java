@@ -1,6 +1,7 @@
 package dev.simloop.junit;
 
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -36,9 +37,12 @@ final class FreshInstances {
     /** A {@code PER_CLASS} test's own instances, which it keeps; null for a {@code PER_METHOD} test. Published by {@link #levels}. */
     private List<Object> perClass;
 
-    /** One class of the chain: how to make it, and its lifecycle methods. */
+    /**
+     * One class of the chain: how to make it, its lifecycle methods, and the fields JUnit's
+     * extensions set on JUnit's own instance of it ({@code jupiter}), which each fresh instance gets.
+     */
     private record Level(Constructor<?> constructor, boolean inner, boolean direct, List<Method> beforeEach,
-            List<Method> afterEach) {
+            List<Method> afterEach, List<Field> injected, Object jupiter) {
     }
 
     /** Looks nothing up yet: a test whose schedules all run on JUnit's own instance never needs to. */
@@ -63,7 +67,8 @@ final class FreshInstances {
             boolean direct = k != null && k.getParameterCount() == (inner ? 1 : 0) && k.trySetAccessible();
             found.add(new Level(k, inner, direct,
                     AnnotationSupport.findAnnotatedMethods(c, BeforeEach.class, HierarchyTraversalMode.TOP_DOWN),
-                    AnnotationSupport.findAnnotatedMethods(c, AfterEach.class, HierarchyTraversalMode.BOTTOM_UP)));
+                    AnnotationSupport.findAnnotatedMethods(c, AfterEach.class, HierarchyTraversalMode.BOTTOM_UP),
+                    keep ? List.of() : injectedFields(c), old));
             outer = true;
         }
         perClass = keep ? existing : null;
@@ -80,10 +85,49 @@ final class FreshInstances {
         Object outer = null;
         for (Level level : chain) {
             Object instance = level.inner() ? construct(level, outer) : construct(level);
+            for (Field f : level.injected()) {
+                copy(f, level.jupiter(), instance);
+            }
             fresh.add(instance);
             outer = instance;
         }
         return fresh;
+    }
+
+    /**
+     * @return the instance fields of {@code c} and its superclasses that carry a JUnit annotation
+     *     ({@code @TempDir}, a {@code @ParameterizedClass}'s {@code @Parameter}, ...): what JUnit's
+     *     extensions set on the instance JUnit made, which a fresh instance would lack
+     */
+    private static List<Field> injectedFields(Class<?> c) {
+        List<Field> out = new ArrayList<>();
+        for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
+            for (Field f : k.getDeclaredFields()) {
+                if (!Modifier.isStatic(f.getModifiers()) && !Modifier.isFinal(f.getModifiers()) && byJUnit(f)
+                        && f.trySetAccessible()) {
+                    out.add(f);
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static boolean byJUnit(Field f) {
+        for (java.lang.annotation.Annotation a : f.getAnnotations()) {
+            if (a.annotationType().getName().startsWith("org.junit.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void copy(Field f, Object from, Object to) {
+        try {
+            f.set(to, f.get(from));
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("@SimulatedLoop could not copy the field " + f + " that JUnit set to a fresh"
+                    + " instance of the test class: " + e.getMessage(), e);
+        }
     }
 
     private Object construct(Level level, Object... args) {

@@ -356,7 +356,10 @@ public final class Results {
             return sb.append("</testsuite>\n").toString();
         }
 
-        /** @return the failures of every shard of a test, each with its shard, in shard order */
+        /**
+         * @return the failures of every shard of a test, each with its shard, the earliest schedule
+         *     first (the one an unsharded run reports), after any failure outside the schedules
+         */
         private static List<Map<String, Object>> failures(List<Map<String, Object>> lines) {
             List<Map<String, Object>> out = new ArrayList<>();
             for (Map<String, Object> l : lines) {
@@ -371,6 +374,7 @@ public final class Results {
                     }
                 }
             }
+            out.sort(java.util.Comparator.comparingLong(f -> f.get("schedule") instanceof Number n ? n.longValue() : -1));
             return out;
         }
 

@@ -110,6 +110,9 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             }
             exploring = new Exploring(cfg, invocation, call, context, proceeded);
             exploring.run();
+            if (exploring.failed == null && exploring.progress.allAborted() != null) {
+                throw exploring.progress.allAborted(); // skipped: no schedule applied
+            }
             SimResult<?> shrunk = exploring.failed == null ? null : shrink(cfg, exploring.failed, call, exploring.fresh);
             written = true;
             ResultsFile.append(context, cfg, exploring.progress, exploring.failed, shrunk);
@@ -184,7 +187,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
     private static Traced tracedForReport(RunConfig cfg, Judged failed, ReflectiveInvocationContext<Method> call,
             FreshInstances fresh) {
         SimResult<?> r = failed.result();
-        String known = notReplayable(r.failure());
+        String known = notReplayable(failed.failure()); // what the test fails with: a determinism check's finding, say
         if (r.traceTable(1).isPresent()) {
             return new Traced(r, known);
         }
@@ -538,6 +541,10 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             if (failure == null) {
                 return false;
             }
+            if (failure instanceof org.opentest4j.TestAbortedException aborted) {
+                progress.aborted(aborted); // an assumption that did not hold: this schedule does not apply
+                return false;
+            }
             if (cfg.failsOn(failure)) {
                 failed = judged;
                 return true;
@@ -584,6 +591,9 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         /** The digests of the schedules run: distinct interleavings. */
         private final dev.simloop.internal.DistinctCount digests = new dev.simloop.internal.DistinctCount();
         int ran;
+        /** Schedules an assumption aborted (not failures: they do not apply), and the first one's exception. */
+        int aborted;
+        private org.opentest4j.TestAbortedException firstAborted;
         /** Whether the test thread was interrupted (a {@code @Timeout} fired). */
         volatile boolean interrupted;
         StopReason why;
@@ -602,6 +612,22 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         /** @return how many distinct interleavings ran (estimated past {@link dev.simloop.internal.DistinctCount#EXACT_LIMIT}) */
         int distinct() {
             return digests.count();
+        }
+
+        /** Counts a schedule that an assumption aborted. */
+        void aborted(org.opentest4j.TestAbortedException e) {
+            aborted++;
+            if (firstAborted == null) {
+                firstAborted = e;
+            }
+        }
+
+        /**
+         * @return the first schedule's assumption failure when every schedule run was aborted by one
+         *     (the test is skipped, as JUnit skips a test whose assumption fails), else null
+         */
+        org.opentest4j.TestAbortedException allAborted() {
+            return ran > 0 && aborted == ran ? firstAborted : null;
         }
 
         /** @return whether {@link #distinct()} is exact */
@@ -639,8 +665,10 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         /** @return the sentence on failures outside failOn, to append; empty when there were none */
         String othersClause() {
             int n = otherCount();
-            return n == 0 ? "" : "; " + n + (n == 1 ? " schedule" : " schedules") + " failed outside failOn ("
-                    + othersText() + ")";
+            return (n == 0 ? "" : "; " + n + (n == 1 ? " schedule" : " schedules") + " failed outside failOn ("
+                    + othersText() + ")")
+                    + (aborted == 0 ? "" : "; " + aborted + (aborted == 1 ? " schedule" : " schedules")
+                            + " aborted by an assumption");
         }
 
         /** The report entry of a passing test. */
@@ -658,7 +686,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
 
         /** The start of the report entry: what ran and passed. */
         private String passed() {
-            int passed = ran - otherCount();
+            int passed = ran - otherCount() - aborted;
             String some = passed == ran ? "" : passed + " of ";
             if (cfg.isReplay()) {
                 return "replayed 1 schedule"; // which failed outside failOn, if othersClause() says so
@@ -835,13 +863,35 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
     }
 
     /**
+     * @return the test as its report files are named: the class with its package and enclosing
+     *     classes, and the method with its parameter types when it has any, e.g.
+     *     {@code com.example.Outer.Inner-transfers-TestInfo}; two tests of one run never share it
+     */
+    private static String reportName(ExtensionContext context) {
+        Method m = context.getRequiredTestMethod();
+        StringBuilder sb = new StringBuilder(context.getRequiredTestClass().getName().replace('$', '.'))
+                .append('-').append(m.getName());
+        for (Class<?> p : m.getParameterTypes()) {
+            sb.append('-').append(p.getSimpleName());
+        }
+        return sb.toString();
+    }
+
+    /**
      * @return {@code -invocationN} for the N-th invocation of a {@code @ParameterizedTest} or
-     *     {@code @RepeatedTest} (their report files would else overwrite each other's), else empty
+     *     {@code @RepeatedTest}, and {@code -classInvocationN} for the N-th of a
+     *     {@code @ParameterizedClass} (their report files would else overwrite each other's), else empty
      */
     private static String invocation(ExtensionContext context) {
+        StringBuilder sb = new StringBuilder();
+        java.util.regex.Matcher c = java.util.regex.Pattern.compile("\\[class-template-invocation:#(\\d+)]")
+                .matcher(context.getUniqueId());
+        while (c.find()) {
+            sb.append("-classInvocation").append(c.group(1));
+        }
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[test-template-invocation:#(\\d+)]$")
                 .matcher(context.getUniqueId());
-        return m.find() ? "-invocation" + m.group(1) : "";
+        return m.find() ? sb.append("-invocation").append(m.group(1)).toString() : sb.toString();
     }
 
     /** @param traced the failing run traced ({@link #tracedForReport}; without a run, the report has no trace) */
@@ -849,8 +899,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             SimResult<?> shrunk, Progress progress, Traced traced) {
         int index = failed.index();
         SimResult<?> r = failed.result();
-        String stem = (context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName()
-                + invocation(context) + "-" + (index + 1)).replaceAll("[^A-Za-z0-9._-]", "_");
+        String stem = (reportName(context) + invocation(context) + "-" + (index + 1)).replaceAll("[^A-Za-z0-9._-]", "_");
         FailureReport report = new FailureReport()
                 .test(testName(context))
                 .failure(failed.failure())

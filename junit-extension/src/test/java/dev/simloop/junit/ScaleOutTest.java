@@ -305,6 +305,24 @@ class ScaleOutTest {
                 + " of one run (a file that an earlier run appended to?)\n");
     }
 
+    /** The table's first failure is the earliest schedule's of all shards, the one an unsharded run reports. */
+    @Test
+    void theMergesFirstFailureIsTheEarliestScheduleOfAnyShard() throws Exception {
+        Path a = dir.resolve("a.jsonl");
+        Path b = dir.resolve("b.jsonl");
+        Files.writeString(a, resultsLine("t", "1/2", 7, 50).replace("\"failures\": []",
+                "\"failures\": [{\"schedule\": 46, \"type\": \"java.lang.AssertionError\", \"message\": \"late\","
+                        + " \"replay\": \"simloop:1:pos:46\"}]").replace("ALL_SCHEDULES_RUN", "FAILURE_FOUND"));
+        Files.writeString(b, resultsLine("t", "2/2", 7, 50).replace("\"failures\": []",
+                "\"failures\": [{\"schedule\": 9, \"type\": \"java.lang.AssertionError\", \"message\": \"early\","
+                        + " \"replay\": \"simloop:1:pct(2):9\"}]").replace("ALL_SCHEDULES_RUN", "FAILURE_FOUND"));
+        for (List<String> order : List.of(List.of(a.toString(), b.toString()), List.of(b.toString(), a.toString()))) {
+            List<Object> r = merge(order.toArray(String[]::new));
+            assertThat(r.get(0)).isEqualTo(1);
+            assertThat((String) r.get(1)).contains("replay simloop:1:pct(2):9").doesNotContain("replay simloop:1:pos:46");
+        }
+    }
+
     @Test
     void theMergeFailsOnAFileWithoutResultsAndNamesFilesItCannotRead() throws Exception {
         Path a = dir.resolve("a.jsonl");

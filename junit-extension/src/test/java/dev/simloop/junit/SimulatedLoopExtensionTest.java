@@ -326,8 +326,67 @@ class SimulatedLoopExtensionTest {
                 .map(m -> m.lines().filter(l -> l.startsWith("  html report:")).findFirst().orElseThrow())
                 .toList();
         assertThat(pages).hasSize(2);
-        assertThat(pages.get(0)).endsWith("FailingTemplates-fails-invocation1-1.html");
-        assertThat(pages.get(1)).endsWith("FailingTemplates-fails-invocation2-1.html");
+        assertThat(pages.get(0)).endsWith("/dev.simloop.junit.fixtures.Fixtures.FailingTemplates-fails-int-invocation1-1.html");
+        assertThat(pages.get(1)).endsWith("/dev.simloop.junit.fixtures.Fixtures.FailingTemplates-fails-int-invocation2-1.html");
+    }
+
+    /** Fresh instances get the fields JUnit's extensions set on JUnit's own (a @TempDir field here). */
+    @Test
+    void everyScheduleAndReplayHasTheFieldsJUnitsExtensionsSet() {
+        EngineExecutionResults r = run(Fixtures.TempDirField.class);
+        r.testEvents().assertStatistics(s -> s.succeeded(1).failed(1));
+        SimulatedLoopFailure f = onlySimFailure(r);
+        assertThat(f.getCause()).hasMessage("the real bug");
+        assertThat(f.getMessage()).contains("  annotation:   @SimulatedLoop(replay = ").doesNotContain("not a pin");
+    }
+
+    @Test
+    void aTestWhoseAssumptionNeverHoldsIsSkipped() {
+        EngineExecutionResults r = run(Fixtures.AssumesNever.class);
+        r.testEvents().assertStatistics(s -> s.aborted(1).failed(0).succeeded(0));
+        assertThat(r.testEvents().aborted().list().get(0).getPayload(TestExecutionResult.class).orElseThrow()
+                .getThrowable().orElseThrow()).isInstanceOf(org.opentest4j.TestAbortedException.class)
+                .hasMessage("Assumption failed: never applies");
+    }
+
+    @Test
+    void schedulesWhoseAssumptionFailsDoNotApplyAndTheOthersRun() {
+        Fixtures.AssumesSometimes.RUNS.set(0);
+        EngineExecutionResults r = run(Fixtures.AssumesSometimes.class);
+        r.testEvents().assertStatistics(s -> s.succeeded(1).failed(0).aborted(0));
+        assertThat(reportEntries(r, "simloop")).singleElement().asString()
+                .startsWith("passed 5 of 10 schedules").endsWith("; 5 schedules aborted by an assumption");
+    }
+
+    @Test
+    void aDeterminismCheckThatFindsTwoRunsDifferOffersNoLineToPin() {
+        Fixtures.StaticStateChecked.RUNS.set(0);
+        SimulatedLoopFailure f = onlySimFailure(run(Fixtures.StaticStateChecked.class));
+        assertThat(f.getCause()).isInstanceOf(NondeterminismDetected.class);
+        assertThat(f.getMessage()).contains("  not a pin:").doesNotContain("annotation:").doesNotContain("command line:");
+    }
+
+    /** Two failing tests whose classes share a simple name, or whose methods share a name, write reports of their own. */
+    @Test
+    void testsWithTheSameSimpleNamesWriteTheirReportsToFilesOfTheirOwn() throws java.io.IOException {
+        List<String> pages = new java.util.ArrayList<>();
+        for (Class<?> c : List.of(Fixtures.OuterOne.In.class, Fixtures.OuterTwo.In.class)) {
+            run(c).testEvents().failed().list().stream()
+                    .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow().getMessage())
+                    .map(m -> m.lines().filter(l -> l.startsWith("  html report:")).findFirst().orElseThrow())
+                    .map(l -> l.substring("  html report:".length()).strip())
+                    .forEach(pages::add);
+        }
+        assertThat(pages).hasSize(3).doesNotHaveDuplicates();
+        assertThat(pages).anySatisfy(p -> assertThat(p).endsWith("Fixtures.OuterOne.In-t-1.html"))
+                .anySatisfy(p -> assertThat(p).endsWith("Fixtures.OuterTwo.In-t-1.html"))
+                .anySatisfy(p -> assertThat(p).endsWith("Fixtures.OuterTwo.In-t-TestInfo-1.html"));
+        for (String p : pages) {
+            String page = java.nio.file.Files.readString(java.nio.file.Path.of(p));
+            String expected = p.contains("OuterOne") ? "FAILURE FROM OuterOne" : p.contains("TestInfo")
+                    ? "FAILURE FROM OuterTwo with TestInfo" : "FAILURE FROM OuterTwo";
+            assertThat(page).contains(expected);
+        }
     }
 
     @Test
