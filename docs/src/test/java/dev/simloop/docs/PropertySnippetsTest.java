@@ -101,7 +101,7 @@ class PropertySnippetsTest {
                  but was: 50
                   shrunk: simloop:1:nonpreemptive:0:7:AAABAQ:ae3f7703 (1 preemption)
                   found:  simloop:1:fifo:0:7:AAABAA:a2bc46d9 (2 preemptions)
-                  departures: 1 from FIFO order in the generated schedule (what jqwik shrinks)
+                  departures: 1 from FIFO order among the run's choices (what jqwik's shrinking of the generated schedule lowers)
                   replay: Simulation.builder().replay("simloop:1:nonpreemptive:0:7:AAABAQ:ae3f7703").run(program).value() (value() throws the failure again)
                   or pin it as a JUnit test: @Test @SimulatedLoop(replay = "simloop:1:nonpreemptive:0:7:AAABAQ:ae3f7703")""");
         assertThat(failure.chessPreemptions()).isEqualTo(2);

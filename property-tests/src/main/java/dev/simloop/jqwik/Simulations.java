@@ -45,10 +45,23 @@ public final class Simulations {
         Objects.requireNonNull(builder, "Simulations.check: builder");
         Objects.requireNonNull(main, "Simulations.check: main");
         SimResult<T> r = builder.run(main);
+        if (r.failed() && isAborted(r.failure())) {
+            throw (RuntimeException) r.failure(); // an assumption inside the run: jqwik discards the try
+        }
         if (r.failed()) {
             throw new ScheduleFailure(r, b -> b.run(main));
         }
         return r.value();
+    }
+
+    /** @return whether {@code t} is an assumption that did not hold (jqwik's {@code Assume}, JUnit's {@code Assumptions}) */
+    private static boolean isAborted(Throwable t) {
+        for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals("org.opentest4j.TestAbortedException")) {
+                return t instanceof RuntimeException;
+            }
+        }
+        return false;
     }
 
     /**
@@ -71,7 +84,7 @@ public final class Simulations {
      */
     public static final class ScheduleFailure extends AssertionError {
         private static final long serialVersionUID = 1L;
-        private final transient String replayLine;
+        private final String replayLine;
         private final int preemptions;
         private final int chessPreemptions;
         private final String header;
@@ -105,7 +118,8 @@ public final class Simulations {
             }
             sb.append("\n  found:  ").append(replayLine).append(" (").append(count(chessPreemptions))
                     .append(shrunkLine == null && shrunk ? "; shrinking found none fewer" : "").append(')');
-            sb.append("\n  departures: ").append(preemptions).append(" from FIFO order in the generated schedule (what jqwik shrinks)");
+            sb.append("\n  departures: ").append(preemptions).append(" from FIFO order among the run's choices (what jqwik's"
+                    + " shrinking of the generated schedule lowers)");
             if (notReplayable != null) {
                 sb.append("\n  not a pin: ").append(notReplayable);
                 return sb.toString();
@@ -156,11 +170,13 @@ public final class Simulations {
                     + " the simulation does not own, or two runs that differed), so its line does not repeat it";
             }
             SimResult<?> again = runner.apply(Simulation.builder().replay(failed.replayLine()));
-            if (again.failed() && again.failure().getClass() == failed.failure().getClass()) {
-                return null;
+            if (again.failed() && again.failure().getClass() == failed.failure().getClass()
+                    && again.traceDigest().equals(failed.traceDigest())) {
+                return null; // the same run: a replay of the line is this failure
             }
-            return "replaying it did not fail the same way: the failure depends on more than the schedule (state"
-                    + " kept across tries, the real clock, another thread), so the line is no test to pin";
+            return "replaying it did not run the same way: the failure depends on more than the schedule (state"
+                    + " kept across tries, a body that changes its own inputs, such as a generated list it adds to,"
+                    + " the real clock, another thread), so the line is no test to pin";
         }
 
         /** @return the replay line of the failed run */

@@ -99,7 +99,7 @@ class ShrinkTest {
             f = e;
         }
         assertThat(f).isNotNull();
-        assertThat(f.getMessage()).contains("\n  not a pin: replaying it did not fail the same way: the failure depends"
+        assertThat(f.getMessage()).contains("\n  not a pin: replaying it did not run the same way: the failure depends"
                 + " on more than the schedule").doesNotContain("  replay: ").doesNotContain("@SimulatedLoop(replay");
         assertThat(f.shrunkReplayLine()).isEmpty();
         assertThat(f.getSuppressed()).as("no shrinking, so nothing went wrong in it").isEmpty();
