@@ -301,25 +301,30 @@ public final class Exploration<T> {
     /**
      * Sets the budget of shrinking. When the exploration finds a failure, it looks for a schedule
      * that fails the same way (the same exception class, the same message but for its numbers) with
-     * fewer preemptions ({@link SimResult#preemptions()}): it cuts the failing run short before each
-     * of its preemptions, then searches every schedule with fewer preemptions, fewest first
-     * ({@link #preemptionBounded}); the first that fails the same way is
-     * {@link Report#shrunkFailure()}, validated by a traced replay of its line. Shrinking stops
+     * fewer preemptions ({@link SimResult#preemptions()}): it cuts the failing run short before one
+     * of its preemptions, drops preemptions anywhere in it, then searches every schedule with fewer
+     * preemptions, fewest first ({@link #preemptionBounded}); the fewest found is
+     * {@link Report#shrunkFailure()}, validated by a traced replay of its line (exploring.md,
+     * "Shrinking a failure"). Shrinking stops
      * when either budget is spent; the count of runs is checked first, so a budget of runs that
      * ends the shrinking before the time does gives the same result on every machine. Default:
      * 2,000 runs or 2 seconds.
      *
      * @param maxRuns the most runs shrinking may take; 0 turns shrinking off
-     * @param maxTime the most wall time shrinking may take; positive
+     * @param maxTime the most wall time shrinking may take; positive, or any duration not negative
+     *     when {@code maxRuns} is 0
      * @return this exploration
      * @throws IllegalArgumentException when {@code maxRuns} is negative or {@code maxTime} not positive
+     *     (negative, when {@code maxRuns} is 0)
      */
     public Exploration<T> shrinkBudget(int maxRuns, Duration maxTime) {
         if (maxRuns < 0) {
             throw new IllegalArgumentException("Exploration.shrinkBudget: maxRuns must not be negative, but was " + maxRuns
                     + "; 0 turns shrinking off");
         }
-        this.shrinkTime = Simulation.positive(maxTime, "Exploration.shrinkBudget");
+        java.util.Objects.requireNonNull(maxTime, "Exploration.shrinkBudget: maxTime");
+        // shrinking off: shrinkBudget(0, Duration.ZERO) reads as meant
+        this.shrinkTime = maxRuns == 0 && !maxTime.isNegative() ? maxTime : Simulation.positive(maxTime, "Exploration.shrinkBudget");
         this.shrinkReplays = maxRuns;
         return this;
     }

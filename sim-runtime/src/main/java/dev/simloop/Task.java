@@ -84,9 +84,10 @@ public interface Task<T> {
      * caller continues after the task blocks again or ends, before any other task (asynkit's
      * {@code task_interrupt}). The wait the task was in is left as a cancel would leave it: a lock,
      * semaphore, condition or channel stays consistent, and a task it was joining is not touched.
-     * A wait already satisfied keeps its outcome, and the exception is raised at the task's next
-     * checkpoint instead; so is one thrown into a task parked outside simloop. Not a checkpoint of
-     * the caller.
+     * A wait or operation already satisfied (a lock handed over, a permit or value taken) keeps its
+     * outcome, and the exception is raised at the task's next checkpoint instead, or as its body
+     * ends if it reaches none; so is one thrown into a task parked outside simloop. Not a
+     * checkpoint of the caller.
      *
      * @param exception the exception to raise in the task
      * @throws IllegalStateException when the task has finished, belongs to another loop, or a
@@ -97,8 +98,8 @@ public interface Task<T> {
 
     /**
      * Makes {@code exception} pending in this task, to be raised where it next resumes (asynkit's
-     * {@code task_throw}): a blocked task is made ready, as a cancel would, but the caller goes on
-     * first. A later {@code throwIn} replaces an exception not yet raised. Prefer
+     * {@code task_throw}), as {@link #interrupt} describes: a blocked task is made ready, as a cancel
+     * would, but the caller goes on first. A later {@code throwIn} replaces an exception not yet raised. Prefer
      * {@link #interrupt}, which leaves no window in which the exception is pending.
      *
      * @param exception the exception to raise in the task

@@ -120,6 +120,29 @@ class AbortedRunUnwindsTest {
         }
     }
 
+    /** Many tasks failing as they unwind: the first 100 attached, the rest counted (each a set lookup, not a scan). */
+    @Test
+    void ofManyFailuresWhileUnwindingTheFirstHundredAreAttachedAndTheRestCounted() {
+        Throwable t = Simulation.builder().strategy(Strategy.fifo()).run(() -> TaskGroup.with(tg -> {
+            for (int i = 0; i < 150; i++) {
+                int n = i;
+                tg.spawn(() -> {
+                    try {
+                        new dev.simloop.sync.Event().await();
+                    } finally {
+                        failCleanUp("clean-up " + n + " failed");
+                    }
+                });
+            }
+            return null;
+        })).failure();
+        assertThat(t).isInstanceOf(DeadlockDetected.class);
+        assertThat(t.getSuppressed()).hasSize(101);
+        assertThat(t.getSuppressed()[0]).hasMessage("clean-up 0 failed");
+        assertThat(t.getSuppressed()[100]).hasMessage("50 more tasks failed while the aborted run unwound; the first 100"
+                + " of those failures are attached");
+    }
+
     @Test
     void aChildsFailureWhileUnwindingIsKeptOnceThoughItsGroupRethrowsIt() {
         List<Throwable> real = new ArrayList<>();

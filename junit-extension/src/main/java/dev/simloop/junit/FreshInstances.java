@@ -86,7 +86,11 @@ final class FreshInstances {
         for (Level level : chain) {
             Object instance = level.inner() ? construct(level, outer) : construct(level);
             for (Field f : level.injected()) {
-                copy(f, level.jupiter(), instance);
+                if (isTempDir(f)) {
+                    set(f, instance, newTempDir(f, instance));
+                } else {
+                    copy(f, level.jupiter(), instance);
+                }
             }
             fresh.add(instance);
             outer = instance;
@@ -95,9 +99,63 @@ final class FreshInstances {
     }
 
     /**
+     * The temporary directories made for {@code @TempDir} fields of fresh instances, by instance:
+     * each schedule gets empty ones of its own, as each JUnit test does, so that no schedule sees the
+     * files of another and a schedule's replay starts as the schedule did. Removed by {@link #discard}.
+     */
+    private final java.util.Map<Object, List<java.nio.file.Path>> tempDirs = java.util.Collections.synchronizedMap(
+            new java.util.IdentityHashMap<>());
+
+    private static boolean isTempDir(Field f) {
+        return f.isAnnotationPresent(org.junit.jupiter.api.io.TempDir.class)
+                && (f.getType() == java.nio.file.Path.class || f.getType() == java.io.File.class);
+    }
+
+    private Object newTempDir(Field f, Object instance) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("junit-simloop-");
+            tempDirs.computeIfAbsent(instance, k -> new ArrayList<>()).add(dir);
+            return f.getType() == java.io.File.class ? dir.toFile() : dir;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("@SimulatedLoop could not make a temporary directory for the"
+                    + " @TempDir field " + f + " of a fresh instance: " + e.getMessage(), e);
+        }
+    }
+
+    /** The schedule on {@code chain} (from {@link #create()}) has ended: deletes the temporary directories made for it. */
+    void discard(List<Object> chain) {
+        for (Object instance : chain) {
+            List<java.nio.file.Path> dirs = tempDirs.remove(instance);
+            if (dirs != null) {
+                dirs.forEach(FreshInstances::deleteTree);
+            }
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) {
+        try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // best effort, as a temporary directory: what is left is in the system's temporary folder
+        }
+    }
+
+    private static void set(Field f, Object to, Object value) {
+        try {
+            f.set(to, value);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("@SimulatedLoop could not set the field " + f + " of a fresh instance of"
+                    + " the test class: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * @return the instance fields of {@code c} and its superclasses that carry a JUnit annotation
      *     ({@code @TempDir}, a {@code @ParameterizedClass}'s {@code @Parameter}, ...): what JUnit's
-     *     extensions set on the instance JUnit made, which a fresh instance would lack
+     *     extensions set on the instance JUnit made, which a fresh instance would lack. A fresh
+     *     instance gets a {@code @TempDir} of its own, and the others' values copied.
      */
     private static List<Field> injectedFields(Class<?> c) {
         List<Field> out = new ArrayList<>();

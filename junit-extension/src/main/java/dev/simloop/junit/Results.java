@@ -331,7 +331,7 @@ public final class Results {
                             .append("\" type=\"").append(xml(String.valueOf(f.get("type")))).append("\">");
                     for (Map<String, Object> each : fs) {
                         String where = each.get("schedule") == null ? "outside its schedules"
-                                : "schedule " + each.get("schedule");
+                                : "schedule index " + each.get("schedule");
                         sb.append(xml(where + " (shard " + each.get("shard") + "): " + each.get("type") + ": "
                                 + each.get("message") + (each.get("replay") == null ? "" : "\nreplay: " + each.get("replay"))
                                 + (each.get("shrunk") == null ? "" : "\nshrunk: " + each.get("shrunk")) + "\n"));

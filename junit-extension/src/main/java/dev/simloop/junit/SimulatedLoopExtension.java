@@ -820,6 +820,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 }
             }
         }
+        fresh.discard(chain);
         if (lifecycleFailure != null) {
             if (r != null && r.failure() != null) {
                 r.failure().addSuppressed(lifecycleFailure);

@@ -37,9 +37,9 @@ public final class Simulations {
 
     /**
      * As {@link #check(Schedule, ThrowingSupplier)} with a configured builder. Shrinking the failure
-     * ({@link ScheduleFailure#shrunkReplayLine()}) replays it with the default run limits: a failure
-     * that needs the builder's own limits (a {@code LimitExceeded} at a lower {@code maxSteps}) keeps
-     * the line found.
+     * ({@link ScheduleFailure#shrunkReplayLine()}) replays it with the default run limits; a failure
+     * at a limit ({@code LimitExceeded}: a lower {@code maxSteps}, a runaway step) is neither replayed
+     * nor shrunk, and its message says to replay the line with the builder's limits.
      */
     public static <T> T check(Simulation.Builder builder, ThrowingSupplier<T> main) {
         Objects.requireNonNull(builder, "Simulations.check: builder");
@@ -168,6 +168,13 @@ public final class Simulations {
             if (failed.failure() instanceof dev.simloop.NondeterminismDetected) {
                 return "the run depended on something no seed decides (the failure says what: a wait on the real clock, a thread"
                     + " the simulation does not own, or two runs that differed), so its line does not repeat it";
+            }
+            if (failed.failure() instanceof dev.simloop.LimitExceeded) {
+                // replays here run with the default limits, not the builder's, so a replay would not run
+                // into this one (or, for a runaway, would wait out the default wall-time limit): no replay
+                return "the run ended at a limit (the failure says which); its line repeats it only with the"
+                        + " limits of the builder it ran with: Simulation.builder().replay(line) with the same"
+                        + " maxSteps, maxVirtualTime or maxStepWallTime";
             }
             SimResult<?> again = runner.apply(Simulation.builder().replay(failed.replayLine()));
             if (again.failed() && again.failure().getClass() == failed.failure().getClass()

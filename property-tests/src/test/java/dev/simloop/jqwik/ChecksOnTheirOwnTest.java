@@ -80,4 +80,33 @@ class ChecksOnTheirOwnTest {
             assertThat(back.getMessage()).contains("found:  " + line);
         }
     }
+
+    /**
+     * A failure at the builder's own limit is not replayed with the default limits (which would not
+     * repeat it, or for a runaway would wait out ten seconds of wall time per replay): the message
+     * comes at once and says to replay with the builder's limits.
+     */
+    @Test
+    void aFailureAtTheBuildersLimitIsNeitherReplayedNorShrunk() {
+        Throwable t = catchThrowable(() -> Simulations.check(
+                Schedules.simulate(Schedule.of(1, 1, 1), dev.simloop.Strategy.fifo()).maxSteps(1_000), () -> {
+                    TaskGroup.with(g -> {
+                        for (int i = 0; i < 2; i++) {
+                            g.spawn(() -> {
+                                for (;;) {
+                                    Loop.checkpoint();
+                                }
+                            });
+                        }
+                        return null;
+                    });
+                    return null;
+                }));
+        assertThat(t).isInstanceOf(Simulations.ScheduleFailure.class);
+        long t0 = System.nanoTime();
+        String message = t.getMessage();
+        assertThat(message).contains("\n  not a pin: the run ended at a limit").doesNotContain("\n  replay: ");
+        assertThat(((Simulations.ScheduleFailure) t).shrunkReplayLine()).isEmpty();
+        assertThat(System.nanoTime() - t0).as("no replay ran").isLessThan(5_000_000_000L);
+    }
 }

@@ -99,6 +99,11 @@ public final class Scheduler {
     static final String IDLE_WARNING_PROPERTY = "simloop.idleWarning";
     /** The step count at the last such warning (one per idle spell), or -1. */
     private long warnedIdleAtStep = -1;
+    /** How many failures while unwinding the run's failure carries as suppressed, at most (a million tasks may fail). */
+    private static final int MAX_UNWIND_FAILURES = 100;
+    /** The failures seen while unwinding, by identity (made at the first); and how many were not attached. */
+    private java.util.Set<Throwable> unwindFailures;
+    private int unwindFailuresOmitted;
     /** True while unwinding the tasks of an aborted run: every runtime call then throws. */
     private boolean killing;
     /** Offloaded calls ({@code Loop.toThread}) whose completion has not come back yet. */
@@ -265,6 +270,7 @@ public final class Scheduler {
                 killing = true;
                 observers.runEnded();
                 Teardown.unwind(this, ready);
+                unwindFailuresCounted();
             }
         } finally {
             guards.loopEnded();
@@ -280,20 +286,36 @@ public final class Scheduler {
     /**
      * A task failed while the aborted run unwound (a {@code finally} block that threw, say): the
      * run's failure carries it as suppressed, so that it is not lost. Once: a group that unwinds
-     * rethrows its child's failure, which then reaches this again, itself or as a cause.
+     * rethrows its child's failure, which then reaches this again, itself or as a cause. The first
+     * {@link #MAX_UNWIND_FAILURES} are attached and the rest counted, so that a million tasks that
+     * fail as they unwind cost a set lookup each, not a scan of the others.
      */
     void failedWhileUnwinding(Throwable failure) {
         if (failure instanceof dev.simloop.Cancelled || abortFailure == null) {
             return;
         }
-        for (Throwable seen : abortFailure.getSuppressed()) {
-            for (Throwable f = failure; f != null; f = f.getCause()) {
-                if (f == seen) {
-                    return;
-                }
+        if (unwindFailures == null) {
+            unwindFailures = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        }
+        for (Throwable f = failure; f != null; f = f.getCause()) {
+            if (unwindFailures.contains(f)) {
+                return; // a group's rethrow of its child's failure, itself or as a cause
             }
         }
-        abortFailure.addSuppressed(failure);
+        unwindFailures.add(failure);
+        if (unwindFailures.size() <= MAX_UNWIND_FAILURES) {
+            abortFailure.addSuppressed(failure);
+        } else {
+            unwindFailuresOmitted++;
+        }
+    }
+
+    /** After the unwinding: says how many failures {@link #failedWhileUnwinding} did not attach. */
+    private void unwindFailuresCounted() {
+        if (unwindFailuresOmitted > 0) {
+            abortFailure.addSuppressed(new IllegalStateException(unwindFailuresOmitted + " more tasks failed while the"
+                    + " aborted run unwound; the first " + MAX_UNWIND_FAILURES + " of those failures are attached"));
+        }
     }
 
     /** The run's failure, after the end-of-run checks: replay fully used, determinism, leaks. */

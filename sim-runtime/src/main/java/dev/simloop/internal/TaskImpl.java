@@ -349,6 +349,9 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             } else {
                 ((ThrowingRunnable) b).run();
             }
+            // thrown in while the body's last operation ended (it kept its outcome, to raise the
+            // exception at the next checkpoint), and the body reached none: raised at its end instead
+            Interrupts.raisePending(this);
         } catch (Throwable e) {
             f = explainHumongousStack(e);
         }

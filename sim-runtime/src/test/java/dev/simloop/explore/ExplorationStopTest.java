@@ -235,4 +235,17 @@ class ExplorationStopTest {
         assertThat(r.toString()).endsWith("; stopped because the calling thread was interrupted");
         assertThat(interruptedAfter.get()).as("the caller's interrupt status is set again").isTrue();
     }
+
+    @Test
+    void aBudgetOfNoRunsTurnsShrinkingOffWhateverItsTime() {
+        Exploration.Report<Object> r = Exploration.of(() -> {
+            throw new IllegalStateException("fails");
+        }).schedules(1).shrinkBudget(0, java.time.Duration.ZERO).run();
+        assertThat(r.firstFailure()).isPresent();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Exploration.of(() -> 1)
+                .shrinkBudget(0, java.time.Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Exploration.shrinkBudget: must be positive, but was PT-1S");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Exploration.of(() -> 1)
+                .shrinkBudget(10, java.time.Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

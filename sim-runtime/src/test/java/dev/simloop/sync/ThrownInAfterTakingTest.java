@@ -96,6 +96,27 @@ class ThrownInAfterTakingTest {
         }
     }
 
+    /** The operation kept its outcome, and the body then ended with no checkpoint: the exception is raised at its end. */
+    @ParameterizedTest
+    @EnumSource(Delivery.class)
+    void anExceptionPendingWhenTheBodyEndsFailsTheTask(Delivery how) {
+        SimResult<String> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
+            Semaphore sem = new Semaphore(1, "S");
+            TaskGroup.with(tg -> {
+                Task<Void> a = tg.spawn("A", () -> {
+                    sem.acquire(); // yields inside, B throws in, and A returns with no checkpoint after it
+                });
+                tg.spawn("B", () -> {
+                    Sims.until(() -> sem.availablePermits() == 0);
+                    how.into.accept(a, new IllegalArgumentException("stop A"));
+                });
+                return null;
+            });
+            return "not failed";
+        });
+        assertThat(r.failure()).isInstanceOf(IllegalArgumentException.class).hasMessage("stop A");
+    }
+
     @ParameterizedTest
     @EnumSource(Delivery.class)
     void anAcquiredPermitIsKept(Delivery how) {
