@@ -216,11 +216,7 @@ public final class Exploration<T> {
 
     /** @param d the virtual-time limit of each schedule (see {@link Simulation.Builder#maxVirtualTime}) */
     public Exploration<T> maxVirtualTime(Duration d) {
-        Objects.requireNonNull(d, "Exploration.maxVirtualTime: d");
-        if (d.isNegative()) {
-            throw new IllegalArgumentException("Exploration.maxVirtualTime: must not be negative, but was " + d);
-        }
-        this.maxVirtualTime = d;
+        this.maxVirtualTime = Simulation.virtualTimeLimit(d, "Exploration.maxVirtualTime");
         return this;
     }
 

@@ -38,6 +38,23 @@ public final class Simulation {
     public static final long DEFAULT_MAX_STEPS = 10_000_000L;
     /** Default runaway-time guard. */
     public static final Duration DEFAULT_MAX_VIRTUAL_TIME = Duration.ofDays(365);
+    /** The largest {@code maxVirtualTime}: half the nanoseconds a long counts, so no deadline within it saturates. */
+    private static final Duration MAX_VIRTUAL_TIME = Duration.ofNanos(Long.MAX_VALUE / 2);
+
+    /** @return {@code d}, checked as a {@code maxVirtualTime} for {@code call}: not negative, at most {@link #MAX_VIRTUAL_TIME} */
+    static Duration virtualTimeLimit(Duration d, String call) {
+        Objects.requireNonNull(d, call + ": d");
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(call + ": must not be negative, but was " + d);
+        }
+        if (d.compareTo(MAX_VIRTUAL_TIME) > 0) {
+            // the clock counts nanoseconds in a long: past about 292 years deadlines saturate and tie
+            throw new IllegalArgumentException(call + ": at most " + MAX_VIRTUAL_TIME.toDays() + " days (about 146"
+                    + " years), but was " + d + ": the virtual clock counts nanoseconds in a long, and timers past its"
+                    + " end would all fire at one instant");
+        }
+        return d;
+    }
     /** Default of {@link Builder#maxStepWallTime}: 10 seconds of real time. */
     public static final Duration DEFAULT_MAX_STEP_WALL_TIME = Duration.ofSeconds(10);
 
@@ -150,7 +167,12 @@ public final class Simulation {
         /** @param steps stop the run with {@link LimitExceeded} after this many steps */
         Builder maxSteps(long steps);
 
-        /** @param d stop the run with {@link LimitExceeded} when the next timer is later than this */
+        /**
+         * @param d stop the run with {@link LimitExceeded} when the next timer is later than this; at
+         *     most about 146 years ({@code Long.MAX_VALUE / 2} nanoseconds: the clock counts
+         *     nanoseconds in a long)
+         * @throws IllegalArgumentException when {@code d} is negative or longer than that
+         */
         Builder maxVirtualTime(Duration d);
 
         /**
@@ -313,11 +335,7 @@ public final class Simulation {
 
         @Override
         public Builder maxVirtualTime(Duration d) {
-            Objects.requireNonNull(d, "Simulation.Builder.maxVirtualTime: d");
-            if (d.isNegative()) {
-                throw new IllegalArgumentException("Simulation.Builder.maxVirtualTime: must not be negative, but was " + d);
-            }
-            this.maxVirtualTime = d;
+            this.maxVirtualTime = virtualTimeLimit(d, "Simulation.Builder.maxVirtualTime");
             return this;
         }
 

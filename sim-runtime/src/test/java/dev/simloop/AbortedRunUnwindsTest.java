@@ -163,4 +163,37 @@ class AbortedRunUnwindsTest {
                     .isInstanceOf(IllegalStateException.class).hasMessage("child's clean-up failed"));
         }
     }
+
+    /**
+     * A task that catches what unwinds it (a catch-all around a wait, in a retry loop) never ends
+     * while an aborted run unwinds: the run still reports what aborted it (a deadlock here), with
+     * the stubborn task named in a suppressed LimitExceeded that says what it does. Before, a false
+     * "ran without reaching a checkpoint" replaced the deadlock. (This task gives up after two
+     * seconds, so that its thread does not spin for the rest of the test run.)
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aTaskThatWillNotUnwindLeavesTheRunsFailureAsItWas() {
+        Throwable t = Simulation.builder().strategy(Strategy.fifo()).maxStepWallTime(Duration.ofMillis(300)).run(() -> {
+            TaskGroup.with(tg -> {
+                tg.spawn("stubborn", () -> {
+                    long giveUp = System.nanoTime() + 2_000_000_000L;
+                    while (System.nanoTime() < giveUp) {
+                        try {
+                            new dev.simloop.sync.Event().await();
+                        } catch (Throwable swallowed) {
+                            // retry: what unwinds it, too
+                        }
+                    }
+                });
+                return null;
+            });
+            return null;
+        }).failure();
+        assertThat(t).isInstanceOf(DeadlockDetected.class);
+        assertThat(List.of(t.getSuppressed())).singleElement().satisfies(s -> assertThat(s)
+                .isInstanceOf(dev.simloop.LimitExceeded.class)
+                .hasMessageStartingWith("task 'stubborn' did not end while the aborted run unwound it")
+                .hasMessageContaining("Let dev.simloop.internal.TaskAbandoned, an Error, pass such a catch"));
+    }
 }

@@ -15,6 +15,12 @@ import java.util.Locale;
  * suppressed exception ({@link #build()}), so that surefire prints it once.
  */
 final class FailureReport {
+    /**
+     * The longest line offered as an annotation and a command line: a Java annotation's string holds
+     * 65,535 bytes of UTF-8 (a replay line is ASCII), and Linux takes 128 KB for one argument.
+     */
+    static final int LONGEST_PIN = 65_000;
+
     private String test = "test";
     private Throwable failure;
     private long seed;
@@ -203,6 +209,11 @@ final class FailureReport {
                         + ")"));
         if (notReplayable != null) {
             line(sb, "not a pin", notReplayable);
+        } else if ((shrunkLine != null ? shrunkLine : replayLine).length() > LONGEST_PIN) {
+            String suggested = shrunkLine != null ? shrunkLine : replayLine;
+            line(sb, "not a pin", "the line is " + suggested.length() + " characters long (a run of many steps):"
+                    + " longer than a Java annotation's string (65,535 bytes) or one command-line argument can"
+                    + " hold; it replays from code, Simulation.builder().replay(line).run(program)");
         } else {
             String suggested = shrunkLine != null ? shrunkLine : replayLine;
             line(sb, "annotation", "@SimulatedLoop(replay = \"" + suggested + "\")");

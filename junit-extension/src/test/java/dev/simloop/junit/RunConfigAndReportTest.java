@@ -71,6 +71,16 @@ class RunConfigAndReportTest {
                 .replayLine("simloop:1:x");
     }
 
+    /** A line too long for an annotation or a command-line argument is not offered as either. */
+    @Test
+    void aLineTooLongToPasteIsNotOfferedAsAnAnnotation() {
+        String longLine = "simloop:1:random:1:10000000:" + "A".repeat(FailureReport.LONGEST_PIN) + ":abc";
+        String m = report().replayLine(longLine).message();
+        assertThat(m).contains("  not a pin:    the line is " + longLine.length() + " characters long (a run of many"
+                + " steps): longer than a Java annotation's string (65,535 bytes) or one command-line argument can hold")
+                .doesNotContain("annotation:").doesNotContain("command line:");
+    }
+
     @Test
     void reportOmitsTraceTableAndFileWhenAbsent() {
         String m = report().message();

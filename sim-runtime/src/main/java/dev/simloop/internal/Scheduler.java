@@ -585,11 +585,18 @@ public final class Scheduler {
      * driver gets control back, and its caller is released now with the run as far as it got.
      */
     void ranAway(LimitExceeded e, long atStep) {
+        Throwable failure = e;
+        if (killing && abortFailure != null) {
+            // a task that would not unwind: the run failed already, with what the caller must see
+            abortFailure.addSuppressed(e);
+            failure = abortFailure;
+            atStep = stepsTaken;
+        }
         runaway = e;
         requestStop();
         Drivers.Call<?> c = call;
         if (c != null) {
-            c.rescue(new Runaway(new RunOutcome(null, e, atStep, clock.now(), chooser.choices.toArray(),
+            c.rescue(new Runaway(new RunOutcome(null, failure, atStep, clock.now(), chooser.choices.toArray(),
                     chooser.preemptions, digest, observers.trace() == null ? null : observers.trace().copy())));
         }
     }

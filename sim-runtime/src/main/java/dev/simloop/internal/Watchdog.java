@@ -200,6 +200,17 @@ final class Watchdog {
         private dev.simloop.LimitExceeded ranAway(TaskImpl<?> t, StackTraceElement[] stack, long nanos, long step) {
             StringBuilder where = new StringBuilder();
             appendStack(where, stack);
+            if (loop.isKilling()) {
+                // not a task without checkpoints: one that catches what unwinds it, and so never ends
+                dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + t.name() + "' did not end while"
+                        + " the aborted run unwound it: for " + Nanos.format(nanos) + " of real time it went on after the"
+                        + " run had failed, catching what unwinds it at every runtime call (a catch (Throwable) or"
+                        + " catch (Error) around a wait, in a loop, say). Let dev.simloop.internal.TaskAbandoned, an"
+                        + " Error, pass such a catch. The task's thread cannot be stopped: it goes on until it lets"
+                        + " that pass. The task is at:" + where);
+                e.setStackTrace(stack);
+                return e;
+            }
             dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + t.name() + "' ran for "
                     + Nanos.format(nanos) + " of real time without reaching a checkpoint (maxStepWallTime = "
                     + Nanos.format(loop.maxStepWallNanos()) + ", step " + step + ", virtual time "

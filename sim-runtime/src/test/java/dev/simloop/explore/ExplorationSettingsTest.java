@@ -76,6 +76,12 @@ class ExplorationSettingsTest {
         assertThatThrownBy(() -> Exploration.of(() -> null).maxVirtualTime(Duration.ofNanos(-1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Exploration.maxVirtualTime: must not be negative, but was PT-0.000000001S");
+        assertThatThrownBy(() -> Exploration.of(() -> null).maxVirtualTime(Duration.ofDays(365L * 200)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Exploration.maxVirtualTime: at most 53375 days (about 146 years), but was PT1752000H");
+        assertThatThrownBy(() -> dev.simloop.Simulation.builder().maxVirtualTime(Duration.ofDays(365L * 300)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the virtual clock counts nanoseconds in a long");
     }
 
     @Test
