@@ -83,17 +83,22 @@ final class FreshInstances {
         }
         List<Object> fresh = new ArrayList<>(chain.size());
         Object outer = null;
-        for (Level level : chain) {
-            Object instance = level.inner() ? construct(level, outer) : construct(level);
-            for (Field f : level.injected()) {
-                if (isTempDir(f)) {
-                    set(f, instance, newTempDir(f, instance));
-                } else {
-                    copy(f, level.jupiter(), instance);
+        try {
+            for (Level level : chain) {
+                Object instance = level.inner() ? construct(level, outer) : construct(level);
+                fresh.add(instance); // before its fields: a directory made for it is deleted if the next level fails
+                for (Field f : level.injected()) {
+                    if (isTempDir(f)) {
+                        set(f, instance, newTempDir(f, instance));
+                    } else {
+                        copy(f, level.jupiter(), instance);
+                    }
                 }
+                outer = instance;
             }
-            fresh.add(instance);
-            outer = instance;
+        } catch (RuntimeException | Error e) {
+            discard(fresh, false);
+            throw e;
         }
         return fresh;
     }
@@ -115,6 +120,7 @@ final class FreshInstances {
         try {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("junit-simloop-");
             tempDirs.computeIfAbsent(instance, k -> new ArrayList<>()).add(dir);
+            cleanupModes.put(dir, f.getAnnotation(org.junit.jupiter.api.io.TempDir.class).cleanup());
             return f.getType() == java.io.File.class ? dir.toFile() : dir;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("@SimulatedLoop could not make a temporary directory for the"
@@ -122,15 +128,31 @@ final class FreshInstances {
         }
     }
 
-    /** The schedule on {@code chain} (from {@link #create()}) has ended: deletes the temporary directories made for it. */
-    void discard(List<Object> chain) {
+    /**
+     * The schedule on {@code chain} (from {@link #create()}) has ended: deletes the temporary
+     * directories made for it, as their {@code @TempDir}'s {@code cleanup} says (kept with
+     * {@code NEVER}, and with {@code ON_SUCCESS} when the schedule failed).
+     */
+    void discard(List<Object> chain, boolean passed) {
         for (Object instance : chain) {
             List<java.nio.file.Path> dirs = tempDirs.remove(instance);
             if (dirs != null) {
-                dirs.forEach(FreshInstances::deleteTree);
+                for (java.nio.file.Path dir : dirs) {
+                    org.junit.jupiter.api.io.CleanupMode mode = cleanupModes.getOrDefault(dir,
+                            org.junit.jupiter.api.io.CleanupMode.DEFAULT);
+                    cleanupModes.remove(dir);
+                    if (mode != org.junit.jupiter.api.io.CleanupMode.NEVER
+                            && (mode != org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS || passed)) {
+                        deleteTree(dir);
+                    }
+                }
             }
         }
     }
+
+    /** The {@code cleanup} of the {@code @TempDir} each directory was made for. */
+    private final java.util.Map<java.nio.file.Path, org.junit.jupiter.api.io.CleanupMode> cleanupModes =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static void deleteTree(java.nio.file.Path dir) {
         try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.walk(dir)) {

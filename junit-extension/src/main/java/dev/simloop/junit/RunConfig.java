@@ -342,8 +342,14 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         if (t.isEmpty()) {
             return Simulation.DEFAULT_MAX_VIRTUAL_TIME;
         }
-        return parseDuration(t, "@SimulatedLoop(maxVirtualTime = \"" + text + "\")",
-                "\"90s\", \"2h\", \"7d\" or ISO-8601 \"PT2H\"");
+        String setting = "@SimulatedLoop(maxVirtualTime = \"" + text + "\")";
+        Duration d = parseDuration(t, setting, "\"90s\", \"2h\", \"7d\" or ISO-8601 \"PT2H\"");
+        try {
+            Simulation.builder().maxVirtualTime(d); // the builder's range, checked here to name the setting
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(setting + e.getMessage().substring(e.getMessage().indexOf(':')), e);
+        }
+        return d;
     }
 
     /**

@@ -426,7 +426,12 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 OrderedRuns.Stuck<Job> stuck = runs.earliestStuck();
                 if (stuck != null && failed == null && !runs.stoppedBySink()) {
                     SimResult<?> r = RanAway.result(stuck.job().builder(cfg), runaway.outcome());
-                    judge(stuck.job(), new Judged(stuck.job().index, r, unwrap(r.failure())));
+                    Judged judged = new Judged(stuck.job().index, r, unwrap(r.failure()));
+                    if (!judge(stuck.job(), judged) && failed == null) {
+                        // outside failOn, but a runaway keeps its driver: the schedules after it cannot
+                        // run, so the test cannot pass as if they had
+                        failed = judged;
+                    }
                 }
             }
         }
@@ -820,7 +825,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 }
             }
         }
-        fresh.discard(chain);
+        fresh.discard(chain, lifecycleFailure == null && r != null && !r.failed());
         if (lifecycleFailure != null) {
             if (r != null && r.failure() != null) {
                 r.failure().addSuppressed(lifecycleFailure);

@@ -341,6 +341,42 @@ class SimulatedLoopExtensionTest {
     }
 
     @Test
+    void aTempDirWithCleanupNeverIsKeptForEverySchedule() throws IOException {
+        Fixtures.TempDirNeverCleaned.SEEN.clear();
+        run(Fixtures.TempDirNeverCleaned.class).testEvents().assertStatistics(s -> s.succeeded(1));
+        assertThat(Fixtures.TempDirNeverCleaned.SEEN).hasSize(4).doesNotHaveDuplicates()
+                .allSatisfy(d -> assertThat(d).isDirectory());
+        for (java.nio.file.Path d : Fixtures.TempDirNeverCleaned.SEEN) {
+            java.nio.file.Files.delete(d);
+        }
+    }
+
+    @Test
+    void aTempDirMadeForInstancesThatCouldNotAllBeMadeIsDeleted() throws IOException {
+        Fixtures.OuterWithTempDir.MADE.set(0);
+        java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+        java.util.function.Supplier<Long> ours = () -> {
+            try (var all = java.nio.file.Files.list(tmp)) {
+                return all.filter(p -> p.getFileName().toString().startsWith("junit-simloop-")).count();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        long before = ours.get();
+        EngineExecutionResults r = run(Fixtures.OuterWithTempDir.class);
+        assertThat(r.testEvents().failed().count()).isEqualTo(1);
+        assertThat(ours.get()).isEqualTo(before);
+    }
+
+    @Test
+    void aRunawayOutsideFailOnStillFailsTheTest() {
+        EngineExecutionResults r = run(Fixtures.RunawayOutsideFailOn.class);
+        r.testEvents().assertStatistics(s -> s.failed(1).succeeded(0));
+        SimulatedLoopFailure f = onlySimFailure(r);
+        assertThat(f.getCause()).isInstanceOf(LimitExceeded.class).hasMessageContaining("without reaching a checkpoint");
+    }
+
+    @Test
     void aTestWhoseAssumptionNeverHoldsIsSkipped() {
         EngineExecutionResults r = run(Fixtures.AssumesNever.class);
         r.testEvents().assertStatistics(s -> s.aborted(1).failed(0).succeeded(0));

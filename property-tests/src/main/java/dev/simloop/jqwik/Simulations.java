@@ -169,7 +169,8 @@ public final class Simulations {
                 return "the run depended on something no seed decides (the failure says what: a wait on the real clock, a thread"
                     + " the simulation does not own, or two runs that differed), so its line does not repeat it";
             }
-            if (failed.failure() instanceof dev.simloop.LimitExceeded) {
+            if (failed.failure() instanceof dev.simloop.LimitExceeded || java.util.Arrays.stream(
+                    failed.failure().getSuppressed()).anyMatch(dev.simloop.LimitExceeded.class::isInstance)) {
                 // replays here run with the default limits, not the builder's, so a replay would not run
                 // into this one (or, for a runaway, would wait out the default wall-time limit): no replay
                 return "the run ended at a limit (the failure says which); its line repeats it only with the"

@@ -104,6 +104,12 @@ public final class Scheduler {
     /** The failures seen while unwinding, by identity (made at the first); and how many were not attached. */
     private java.util.Set<Throwable> unwindFailures;
     private int unwindFailuresOmitted;
+    /**
+     * Guards the run's failure while the driver unwinds and the watchdog may hand it to the caller
+     * ({@link #ranAway}); after that hand-over ({@link #failureHandedOver}) nothing is added to it.
+     */
+    private final Object unwindLock = new Object();
+    private boolean failureHandedOver;
     /** True while unwinding the tasks of an aborted run: every runtime call then throws. */
     private boolean killing;
     /** Offloaded calls ({@code Loop.toThread}) whose completion has not come back yet. */
@@ -294,6 +300,14 @@ public final class Scheduler {
         if (failure instanceof dev.simloop.Cancelled || abortFailure == null) {
             return;
         }
+        synchronized (unwindLock) {
+            if (!failureHandedOver) {
+                keepUnwindFailure(failure);
+            }
+        }
+    }
+
+    private void keepUnwindFailure(Throwable failure) {
         if (unwindFailures == null) {
             unwindFailures = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         }
@@ -312,9 +326,11 @@ public final class Scheduler {
 
     /** After the unwinding: says how many failures {@link #failedWhileUnwinding} did not attach. */
     private void unwindFailuresCounted() {
-        if (unwindFailuresOmitted > 0) {
-            abortFailure.addSuppressed(new IllegalStateException(unwindFailuresOmitted + " more tasks failed while the"
-                    + " aborted run unwound; the first " + MAX_UNWIND_FAILURES + " of those failures are attached"));
+        synchronized (unwindLock) {
+            if (unwindFailuresOmitted > 0 && !failureHandedOver) {
+                abortFailure.addSuppressed(new IllegalStateException(unwindFailuresOmitted + " more tasks failed while"
+                        + " the aborted run unwound; the first " + MAX_UNWIND_FAILURES + " of those failures are attached"));
+            }
         }
     }
 
@@ -587,8 +603,12 @@ public final class Scheduler {
     void ranAway(LimitExceeded e, long atStep) {
         Throwable failure = e;
         if (killing && abortFailure != null) {
-            // a task that would not unwind: the run failed already, with what the caller must see
-            abortFailure.addSuppressed(e);
+            // a task that would not unwind: the run failed already, with what the caller must see. The
+            // caller gets it now, while the driver may go on unwinding: nothing is added to it after this
+            synchronized (unwindLock) {
+                failureHandedOver = true;
+                abortFailure.addSuppressed(e);
+            }
             failure = abortFailure;
             atStep = stepsTaken;
         }
