@@ -87,7 +87,7 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         }
         iterator = new Iterator<>(this);
         if (closedBeforeIterating) {
-            iterator.closedEarly();
+            iterator.close(); // before its body started: it never runs (Monitor.Run.close)
         }
         return iterator;
     }
@@ -192,12 +192,6 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         public void close() {
             finished = true;
             suspended = false;
-            run.close();
-        }
-
-        /** Whether the generator was closed before it was iterated: its body never runs then. */
-        private void closedEarly() {
-            finished = true;
             run.close();
         }
 

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * Shrinks a failing run to a schedule with as few preemptions ({@link SimResult#preemptions()}) as
  * a budget allows, failing the same way: the same exception class and the same message shape (the
- * message with every number read as "some number"). Three passes, each run a replay of the program:
+ * message with every number read as "some number"). Three passes, each run a replay of the program
+ * (the first two take turns until neither removes a preemption):
  *
  * <ol>
  *   <li>cut the failing run's choices just before one of its preemptions and let the
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  *       yielded go on there with its next steps, and the run follows the rest of its tasks in
  *       order (a schedule of task ids, so an edit does not shift what the rest means). This
  *       removes the preemptions before the bug's, which the cut cannot, in about as many runs as
- *       the bug needs preemptions times the log of how many the run had;
+ *       the bug needs preemptions times the log of how many the run had. Where none can go, the
+ *       tasks are tried in another order where a switch costs nothing ({@link #reorderAtFreeChoices});
  *   <li>iterative preemption bounding ({@link BoundedSearch#preemptions}) below that bound, fewest
  *       first, so the first run that fails the same way has the fewest preemptions of all.
  * </ol>
@@ -124,7 +126,7 @@ final class Shrinker<T> {
         while (lo < hi && budgetLeft()) {
             int mid = (lo + hi) >>> 1;
             SimResult<T> r = runFollowing(recorded, Arrays.copyOf(choices, at[mid]));
-            if (failsSo(r, way) && r.preemptions() < best.preemptions()) {
+            if (fewerSo(r, way, best)) {
                 best = r;
                 hi = mid;
             } else {
@@ -161,7 +163,7 @@ final class Shrinker<T> {
                     tried = letContinue(tried, at[i], continuing[at[i]]); // the latest first: earlier positions stay
                 }
                 SimResult<T> r = runIds(current, tried);
-                if (failsSo(r, way) && r.preemptions() < current.preemptions()) {
+                if (fewerSo(r, way, current)) {
                     fewer = r;
                 }
             }
@@ -231,7 +233,7 @@ final class Shrinker<T> {
                 }
                 tried.set(other);
                 SimResult<T> r = runIds(current, letContinue(ids, k, other));
-                if (failsSo(r, way) && r.preemptions() < current.preemptions()) {
+                if (fewerSo(r, way, current)) {
                     return r;
                 }
             }
@@ -239,9 +241,9 @@ final class Shrinker<T> {
         return current;
     }
 
+    /** Runs the tasks {@code ids} names, choice by choice ({@link Simulation#followingTaskIds}), then the non-preemptive schedule. */
     private SimResult<T> runIds(SimResult<T> from, int[] ids) {
-        return run(recording(Simulation.followingTaskIds(Simulation.builder().seed(from.seed())
-                .strategy(Strategy.nonPreemptive()).priorityPolicy(policy), ids)));
+        return run(Simulation.followingTaskIds(nonPreemptiveAfter(from), ids));
     }
 
     /** @return the indexes of the choices that preempted: another task than the one that had just yielded */
@@ -256,14 +258,26 @@ final class Shrinker<T> {
         return Arrays.copyOf(at, n);
     }
 
-    /** Runs {@code choices}, then the non-preemptive schedule, recording widths for the next pass. */
+    /** Runs {@code choices}, then the non-preemptive schedule. */
     private SimResult<T> runFollowing(SimResult<T> from, int[] choices) {
-        return run(recording(Simulation.builder().seed(from.seed()).strategy(Strategy.nonPreemptive())
-                .priorityPolicy(policy).followChoices(Schedule.of(choices))));
+        return run(nonPreemptiveAfter(from).followChoices(Schedule.of(choices)));
+    }
+
+    /**
+     * @return a builder of {@code from}'s seed and priority policy that finishes the run without
+     *     preempting, recording what the next pass edits ({@link Simulation#recordingWidths})
+     */
+    private Simulation.Builder nonPreemptiveAfter(SimResult<T> from) {
+        return recording(Simulation.builder().seed(from.seed()).strategy(Strategy.nonPreemptive()).priorityPolicy(policy));
     }
 
     private static Simulation.Builder recording(Simulation.Builder b) {
         return Simulation.recordingWidths(b);
+    }
+
+    /** @return whether {@code r} fails the same way as {@code than} with fewer preemptions */
+    private static boolean fewerSo(SimResult<?> r, String way, SimResult<?> than) {
+        return failsSo(r, way) && r.preemptions() < than.preemptions();
     }
 
     private static boolean failsSo(SimResult<?> r, String way) {

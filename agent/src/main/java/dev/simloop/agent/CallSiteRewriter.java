@@ -203,10 +203,10 @@ final class CallSiteRewriter {
             if (e instanceof MethodModel m && timeoutPrologue && isArrangeTimeout(m)) {
                 b.transformMethod(m, MethodTransform.transformingCode(
                         new TimeoutPrologue().andThen(CallSiteRewriter::redirect)));
-            } else if (e instanceof MethodModel m && m.code().isPresent() && scope && schedulesOnAPool(m)) {
-                b.transformMethod(m, MethodTransform.transformingCode(CallSiteRewriter::redirectScopeTimeout));
-            } else if (e instanceof MethodModel m && m.code().isPresent() && spins && (callsAny(m) || spinsIn(m))) {
-                b.transformMethod(m, MethodTransform.transformingCode(CallSiteRewriter::redirectWithSpins));
+            } else if (e instanceof MethodModel m && m.code().isPresent() && scope && SCOPE_SCHEDULE.in(m)) {
+                b.transformMethod(m, MethodTransform.transformingCode(SCOPE_SCHEDULE::redirect));
+            } else if (e instanceof MethodModel m && m.code().isPresent() && spins && (callsAny(m) || SPIN.in(m))) {
+                b.transformMethod(m, MethodTransform.transformingCode(SPIN::redirect));
             } else if (e instanceof MethodModel m && m.code().isPresent() && callsAny(m)) {
                 b.transformMethod(m, MethodTransform.transformingCode(CallSiteRewriter::redirect));
             } else {
@@ -246,43 +246,34 @@ final class CallSiteRewriter {
         return internalName.equals(SPIN_OWNER) || internalName.startsWith(SPIN_OWNER + "$");
     }
 
-    private static boolean spinsIn(MethodModel m) {
-        return m.code().get().elementStream().anyMatch(e -> e instanceof InvokeInstruction i && isOnSpinWait(i));
-    }
+    /**
+     * A call rewritten in one JDK class only ({@link #SPIN_OWNER}'s {@code Thread.onSpinWait()},
+     * {@link #SCOPE_OWNER}'s pool {@code schedule}): which instruction, and the bridge method it goes to.
+     */
+    private record OneClassCall(Opcode opcode, Call call, Redirect to) {
+        boolean matches(InvokeInstruction i) {
+            MemberRefEntry ref = i.method();
+            return i.opcode() == opcode && call.equals(new Call(ref.owner().asInternalName(), ref.name().stringValue(),
+                    ref.type().stringValue()));
+        }
 
-    private static boolean isOnSpinWait(InvokeInstruction i) {
-        MemberRefEntry ref = i.method();
-        return i.opcode() == Opcode.INVOKESTATIC && ON_SPIN_WAIT.equals(new Call(ref.owner().asInternalName(),
-                ref.name().stringValue(), ref.type().stringValue()));
-    }
+        /** @return whether {@code m} makes the call */
+        boolean in(MethodModel m) {
+            return m.code().get().elementStream().anyMatch(e -> e instanceof InvokeInstruction i && matches(i));
+        }
 
-    /** In {@link #SPIN_OWNER}: {@code Thread.onSpinWait()} and the usual calls go to the bridge. */
-    private static void redirectWithSpins(CodeBuilder b, CodeElement e) {
-        if (e instanceof InvokeInstruction i && isOnSpinWait(i)) {
-            b.invokestatic(BRIDGE, SPIN_ON_THE_LOOP_CLOCK.name(), SPIN_ON_THE_LOOP_CLOCK.type());
-        } else {
-            redirect(b, e);
+        /** Sends this call, and the usual ones ({@link #redirect}), to the bridge. */
+        void redirect(CodeBuilder b, CodeElement e) {
+            if (e instanceof InvokeInstruction i && matches(i)) {
+                b.invokestatic(BRIDGE, to.name(), to.type()); // a receiver becomes the first argument
+            } else {
+                CallSiteRewriter.redirect(b, e);
+            }
         }
     }
 
-    private static boolean schedulesOnAPool(MethodModel m) {
-        return m.code().get().elementStream().anyMatch(e -> e instanceof InvokeInstruction i && isPoolSchedule(i));
-    }
-
-    private static boolean isPoolSchedule(InvokeInstruction i) {
-        MemberRefEntry ref = i.method();
-        return i.opcode() == Opcode.INVOKEVIRTUAL && POOL_SCHEDULE.equals(new Call(ref.owner().asInternalName(),
-                ref.name().stringValue(), ref.type().stringValue()));
-    }
-
-    /** In {@code StructuredTaskScopeImpl}: the pool's {@code schedule} and the usual calls go to the bridge. */
-    private static void redirectScopeTimeout(CodeBuilder b, CodeElement e) {
-        if (e instanceof InvokeInstruction i && isPoolSchedule(i)) {
-            b.invokestatic(BRIDGE, SCOPE_TIMEOUT.name(), SCOPE_TIMEOUT.type()); // the receiver becomes the first argument
-        } else {
-            redirect(b, e);
-        }
-    }
+    private static final OneClassCall SPIN = new OneClassCall(Opcode.INVOKESTATIC, ON_SPIN_WAIT, SPIN_ON_THE_LOOP_CLOCK);
+    private static final OneClassCall SCOPE_SCHEDULE = new OneClassCall(Opcode.INVOKEVIRTUAL, POOL_SCHEDULE, SCOPE_TIMEOUT);
 
     /** @return where a call goes instead, or null when it is not rewritten */
     static Redirect redirectFor(InvokeInstruction i) {
