@@ -21,6 +21,24 @@ import java.util.SplittableRandom;
  * spin. A program that never spin-waits gets exactly the schedules it got before.
  */
 public final class PctPicker implements Picker {
+    /** PCT's order: the higher priority runs, ties to the task spawned first (ids are unique, so one task is the most urgent). */
+    private static final ReadyQueue.Ranking URGENCY = new ReadyQueue.Ranking() {
+        @Override
+        public boolean unprepared(TaskImpl<?> t) {
+            return false; // a priority is given at spawn
+        }
+
+        @Override
+        public void prepare(TaskImpl<?> t) {
+        }
+
+        @Override
+        public boolean beats(TaskImpl<?> a, TaskImpl<?> b) {
+            return a.strategyPriority > b.strategyPriority
+                    || (a.strategyPriority == b.strategyPriority && a.id < b.id);
+        }
+    };
+
     private final SplittableRandom rng;
     private final int depth;
     /** Sorted choice indexes at which the priority of the chosen task drops. */
@@ -52,13 +70,14 @@ public final class PctPicker implements Picker {
 
     @Override
     public int pick(ReadyQueue ready, int choiceIndex) {
-        int best = highest(ready);
+        int best = ready.best(URGENCY);
         for (int i = 0; i < changePoints.length; i++) {
             if (changePoints[i] == choiceIndex) {
                 TaskImpl<?> chosen = ready.get(best);
                 // min: a task that spin-waited sits lower still, and a change point never raises one
                 chosen.strategyPriority = Math.min(chosen.strategyPriority, depth - 1 - i);
-                best = highest(ready);
+                ready.rankChanged(best);
+                best = ready.best(URGENCY);
             }
         }
         return best;
@@ -77,18 +96,5 @@ public final class PctPicker implements Picker {
     @Override
     public int pickTimer(int options, int choiceIndex) {
         return rng.nextInt(options);
-    }
-
-    private static int highest(ReadyQueue ready) {
-        int best = 0;
-        for (int i = 1; i < ready.size(); i++) {
-            TaskImpl<?> t = ready.get(i);
-            TaskImpl<?> b = ready.get(best);
-            if (t.strategyPriority > b.strategyPriority
-                    || (t.strategyPriority == b.strategyPriority && t.id < b.id)) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

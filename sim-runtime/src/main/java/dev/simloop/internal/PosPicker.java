@@ -23,6 +23,26 @@ public final class PosPicker implements Picker {
     /** Objects operated on since the last pick; a step touches very few. */
     private Object[] touched = new Object[4];
     private int touchedCount;
+    /** The highest priority runs, ties to the first in the queue; a task without one draws it, in queue order. */
+    private final ReadyQueue.Ranking ranking = new ReadyQueue.Ranking() {
+        @Override
+        public boolean unprepared(TaskImpl<?> t) {
+            return t.strategyPriority == UNDRAWN;
+        }
+
+        @Override
+        public void prepare(TaskImpl<?> t) {
+            t.strategyPriority = rng.nextLong() >>> 1;
+        }
+
+        @Override
+        public boolean beats(TaskImpl<?> a, TaskImpl<?> b) {
+            return a.strategyPriority > b.strategyPriority;
+        }
+    };
+    /** The ready queue of the pick under way, while its racing tasks are marked. */
+    private ReadyQueue marking;
+    private final ReadyQueue.Visitor undrawIfRacing = this::undrawIfRacing;
 
     /** @param seed the run's seed */
     public PosPicker(long seed) {
@@ -55,18 +75,9 @@ public final class PosPicker implements Picker {
     @Override
     public int pick(ReadyQueue ready, int choiceIndex) {
         redrawRacing(ready);
-        int best = 0;
-        for (int i = 0; i < ready.size(); i++) {
-            TaskImpl<?> t = ready.get(i);
-            if (t.strategyPriority == UNDRAWN) {
-                t.strategyPriority = rng.nextLong() >>> 1;
-            }
-            if (t.strategyPriority > ready.get(best).strategyPriority) {
-                best = i;
-            }
-        }
+        int best = ready.best(ranking);
         // The chosen step runs now: whatever it makes ready next time is a new step.
-        ready.get(best).strategyPriority = UNDRAWN;
+        ready.get(best).strategyPriority = UNDRAWN; // it leaves the queue now: no rank to update
         return best;
     }
 
@@ -75,20 +86,19 @@ public final class PosPicker implements Picker {
         if (touchedCount == 0) {
             return;
         }
-        for (int i = 0; i < ready.size(); i++) {
-            TaskImpl<?> t = ready.get(i);
-            Object o = t.lastObject;
-            if (o != null) {
-                for (int k = 0; k < touchedCount; k++) {
-                    if (touched[k] == o) {
-                        t.strategyPriority = UNDRAWN;
-                        break;
-                    }
-                }
-            }
-        }
+        marking = ready;
+        ready.visitTasksAt(touched, touchedCount, undrawIfRacing);
+        marking = null;
         java.util.Arrays.fill(touched, 0, touchedCount, null);
         touchedCount = 0;
+    }
+
+    /** Marks {@code t}, whose pending step is at an object touched since the last pick, for a new draw. */
+    private void undrawIfRacing(TaskImpl<?> t, int index) {
+        if (t.strategyPriority != UNDRAWN) {
+            t.strategyPriority = UNDRAWN;
+            marking.rankChanged(index);
+        }
     }
 
     /**

@@ -4,14 +4,20 @@ import java.util.Arrays;
 
 /**
  * The tasks that can run now, in the order they became ready (index 0 is the FIFO head).
- * A ring buffer so that FIFO removal is O(1); removal at index i shifts the shorter side.
+ * A ring buffer so that FIFO removal is O(1); removal at index i shifts the shorter side. Beyond
+ * {@link ReadyChunks#CHUNK} tasks the ring becomes the first chunk of a {@link ReadyChunks}, so
+ * that a pick anywhere in a queue of a million tasks does not shift half a million of them; the
+ * ring comes back when one chunk is left. Indexes mean the same in both forms.
  * Used only from the driver thread.
  */
 public final class ReadyQueue {
-    // Invariant: elements live at ring[(head + k) & mask] for k in [0, size); others are null.
+    // Invariant: while big is null, elements live at ring[(head + k) & mask] for k in [0, size);
+    // others are null. While big is not null, it holds them all (ring is null) and size is its size.
     private TaskImpl<?>[] ring = new TaskImpl<?>[16];
     private int head;
     private int size;
+    /** The queue in chunks, once it outgrew one ring of {@link ReadyChunks#CHUNK}; else null. */
+    private ReadyChunks big;
     // ---- for the priority policy's boosting (issue 3): how long a task has been ready
     /** Whether this queue stamps the tasks added to it (the loop's queue does; a candidate view does not). */
     private final boolean stamps;
@@ -39,23 +45,31 @@ public final class ReadyQueue {
 
     /** @return the i-th ready task in FIFO order */
     public TaskImpl<?> get(int i) {
-        return ring[(head + i) & (ring.length - 1)];
+        ReadyChunks b = big;
+        return b == null ? ring[(head + i) & (ring.length - 1)] : b.get(i);
     }
 
     /** Appends {@code t}, or puts it at {@code t.insertAt()} when the program asked for a place (see {@link Steering}). */
     void add(TaskImpl<?> t) {
-        if (size == ring.length) {
-            grow();
-        }
-        ring[(head + size) & (ring.length - 1)] = t;
-        size++;
         int at = t.insertAt();
-        if (at >= 0) {
-            moveLastTo(Math.min(at, size - 1));
-            t.insertAt(-1);
+        if (at >= 0 || big != null || size == ring.length) {
+            addElsewhere(t, at);
+        } else {
+            ring[(head + size) & (ring.length - 1)] = t;
+            size++;
         }
         if (stamps) {
             t.readyStamp = removals;
+        }
+    }
+
+    /** {@link #add} off its fast path: at a place the program asked for, into chunks, or past a full ring. */
+    private void addElsewhere(TaskImpl<?> t, int at) {
+        if (at >= 0) {
+            t.insertAt(-1);
+            insert(t, Math.min(at, size));
+        } else {
+            insert(t, size);
         }
     }
 
@@ -67,23 +81,118 @@ public final class ReadyQueue {
 
     /** Puts {@code t}, just removed from index {@code i}, back there as if it never had left (an inline pick undone). */
     void putBack(TaskImpl<?> t, int i) {
-        if (size == ring.length) {
-            grow();
-        }
-        ring[(head + size) & (ring.length - 1)] = t;
-        size++;
-        moveLastTo(i);
+        insert(t, i);
         removals--;
     }
 
-    /** Moves the last task to index {@code i}, shifting those from {@code i} on one place towards the tail. */
-    private void moveLastTo(int i) {
+    /** Puts {@code t} at index {@code i} (0..size), shifting those from {@code i} on one place towards the tail. */
+    private void insert(TaskImpl<?> t, int i) {
+        if (big == null && size == ring.length) {
+            grow();
+        }
+        if (big != null) {
+            big.insertAt(i, t);
+            size++;
+            return;
+        }
         int mask = ring.length - 1;
-        TaskImpl<?> t = ring[(head + size - 1) & mask];
-        for (int k = size - 1; k > i; k--) {
+        for (int k = size; k > i; k--) {
             ring[(head + k) & mask] = ring[(head + k - 1) & mask];
         }
         ring[(head + i) & mask] = t;
+        size++;
+    }
+
+    /** Looks at ready tasks, with their index. */
+    interface Visitor {
+        void visit(TaskImpl<?> t, int index);
+    }
+
+    /**
+     * Shows {@code visitor}, in index order, every ready task whose {@link TaskImpl#lastObject} is
+     * one of {@code objects[0..n)} (POS: the tasks whose next step races with the steps just taken).
+     * Beyond one ring, each chunk notes the objects its tasks last operated on, so the chunks with
+     * none of them are passed over.
+     */
+    void visitTasksAt(Object[] objects, int n, Visitor visitor) {
+        if (big != null) {
+            big.visitTasksAt(objects, n, visitor);
+            return;
+        }
+        for (int k = 0; k < size; k++) {
+            TaskImpl<?> t = ring[(head + k) & (ring.length - 1)];
+            if (isOneOf(t.lastObject, objects, n)) {
+                visitor.visit(t, k);
+            }
+        }
+    }
+
+    /** @return whether {@code o} is not null and one of {@code objects[0..n)} */
+    static boolean isOneOf(Object o, Object[] objects, int n) {
+        if (o != null) {
+            for (int k = 0; k < n; k++) {
+                if (objects[k] == o) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * How a strategy ranks the ready tasks (PCT, POS): its pick is the first task, in queue order,
+     * that no later one beats. Beyond one ring the queue keeps each chunk's best, so a pick need not
+     * look at every task; a strategy that changes a rank while the task waits in the queue says so
+     * ({@link #rankChanged}).
+     */
+    interface Ranking {
+        /** @return whether {@code t} must be {@linkplain #prepare prepared} before it is compared (POS: no priority drawn yet) */
+        boolean unprepared(TaskImpl<?> t);
+
+        /** Readies {@code t} for comparison; called on unprepared tasks in queue order. */
+        void prepare(TaskImpl<?> t);
+
+        /** @return whether {@code a} ranks strictly above {@code b} */
+        boolean beats(TaskImpl<?> a, TaskImpl<?> b);
+
+        /**
+         * One step of a walk in queue order: prepares {@code t} if it needs it.
+         *
+         * @return whether {@code t} is the best so far: the first ({@code best} null), or beating {@code best}
+         */
+        default boolean takesOver(TaskImpl<?> t, TaskImpl<?> best) {
+            if (unprepared(t)) {
+                prepare(t);
+            }
+            return best == null || beats(t, best);
+        }
+    }
+
+    /**
+     * @return the index of the first ready task that no later one beats by {@code r}, having
+     *     prepared, in queue order, those that needed it; the queue is not empty
+     */
+    int best(Ranking r) {
+        if (big != null) {
+            return big.best(r);
+        }
+        int best = 0;
+        TaskImpl<?> b = null;
+        for (int i = 0; i < size; i++) {
+            TaskImpl<?> t = ring[(head + i) & (ring.length - 1)];
+            if (r.takesOver(t, b)) {
+                best = i;
+                b = t;
+            }
+        }
+        return best;
+    }
+
+    /** The rank of the {@code i}-th task was just changed in place (see {@link Ranking}). */
+    void rankChanged(int i) {
+        if (big != null) {
+            big.rankChanged(i);
+        }
     }
 
     /** @return the index of {@code t} in the queue, or -1 */
@@ -103,6 +212,12 @@ public final class ReadyQueue {
 
     /** Empties the queue. */
     void clear() {
+        if (big != null) {
+            big.clear();
+            big = null;
+            ring = new TaskImpl<?>[16];
+            size = 0;
+        }
         while (size > 0) {
             ring[(head + --size) & (ring.length - 1)] = null;
         }
@@ -115,6 +230,9 @@ public final class ReadyQueue {
     }
 
     TaskImpl<?> removeAt(int i) {
+        if (big != null) {
+            return removeFromChunks(i);
+        }
         int mask = ring.length - 1;
         TaskImpl<?> t = ring[(head + i) & mask];
         if (i < size - 1 - i) {
@@ -135,7 +253,28 @@ public final class ReadyQueue {
         return t;
     }
 
+    private TaskImpl<?> removeFromChunks(int i) {
+        TaskImpl<?> t = big.removeAt(i);
+        size--;
+        removals++;
+        if (big.oneChunkLeft()) {
+            ring = big.onlyRing();
+            head = big.onlyHead();
+            big = null;
+        }
+        return t;
+    }
+
+    /**
+     * Makes room for one more task: a ring twice as long, or, once the ring is as long as a chunk,
+     * the queue in chunks (the full ring is their first chunk).
+     */
     private void grow() {
+        if (ring.length == ReadyChunks.CHUNK) {
+            big = new ReadyChunks(ring, head);
+            ring = null;
+            return;
+        }
         TaskImpl<?>[] bigger = new TaskImpl<?>[ring.length * 2];
         for (int k = 0; k < size; k++) {
             bigger[k] = get(k);
