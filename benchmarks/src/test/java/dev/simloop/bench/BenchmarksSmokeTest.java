@@ -322,6 +322,13 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void manyReadyEndsEveryTaskUnderEachStrategy() {
+        for (String s : new String[] {"fifo", "random", "pct(3)", "pos", "spawnerfirst"}) {
+            assertEquals(3_000, ManyReady.run(3_000, dev.simloop.Strategy.parse(s)), s);
+        }
+    }
+
+    @Test
     void parkedTasksFloorParksEveryThreadAndEndsThemAll() {
         long[] named = ParkedTasks.measureFloor(1_000, true);
         assertEquals(1_000, named[2], "parked while measured");
