@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 /**
  * A run in which thousands of tasks are ready at once (one {@code Event.set} wakes 3,000): the
  * ready queue then holds them in chunks rather than one ring (internal {@code ReadyChunks}), PCT
- * finds its most urgent task through each chunk's own, and nothing of the run may change. The
- * digests below were recorded with the single ring, before the chunks existed, so every
- * strategy must still make exactly the choices it made then (and so replay every line recorded
- * then).
+ * and POS find their pick through each chunk's own best, the priority policy reads the queue in
+ * one copy, and nothing of the run may change. The digests below were recorded with the single
+ * ring, before the chunks existed, so every strategy must still make exactly the choices it made
+ * then (and so replay every line recorded then).
  */
 class LargeReadyQueueTest {
     private static final int TASKS = 3_000;
@@ -78,6 +78,22 @@ class LargeReadyQueueTest {
         assertRun("pos", 16, 2947, "f0c31285516935d1");
         assertRun("spawnerfirst", 8, 6997, "5dbe326208a27284");
         assertRun("fifo", 1, 7006, "e2630a04bc32e6a8");
+    }
+
+    @Test
+    void withThePriorityPolicyItsViewOfTheCandidatesGivesTheSameChoices() {
+        record Golden(String strategy, int value, int preemptions, String digest) {
+        }
+        for (Golden g : java.util.List.of(new Golden("random", 9, 1599, "53f24acadfaff513"),
+                new Golden("pct(3)", 297, 8, "07376e307867b762"), new Golden("pos", 13, 1221, "3bc010604dd36716"),
+                new Golden("fifo", 1, 2004, "4a6a758ec90d3b20"))) {
+            SimResult<Integer> r = Simulation.builder().seed(1).strategy(Strategy.parse(g.strategy()))
+                    .priorityPolicy(PriorityPolicy.standard()).run(LargeReadyQueueTest::program);
+            assertThat(r.value()).as(g.strategy()).isEqualTo(g.value());
+            assertThat(r.steps()).as(g.strategy()).isEqualTo(14_208);
+            assertThat(r.preemptions()).as(g.strategy()).isEqualTo(g.preemptions());
+            assertThat(r.traceDigest()).as(g.strategy()).isEqualTo(g.digest());
+        }
     }
 
     @Test

@@ -23,6 +23,10 @@ record DeadlockReport(String message, List<List<String>> cycles) {
     static final int MAX_LISTED_TASKS = 50;
     /** Edge visits the cycle search may make before it gives up on finding more. */
     static final int CYCLE_SEARCH_BUDGET = 200_000;
+    /** A longer cycle shows its first tasks and its last few, and counts those between. */
+    static final int MAX_SHOWN_CYCLE_MEMBERS = 20;
+    /** Of a longer cycle, how many of its last tasks are shown. */
+    private static final int SHOWN_CYCLE_TAIL = 5;
 
     /** @return the report's first sentence: what is blocked, when */
     static String header(boolean simulated, long now, long steps, boolean noTimer) {
@@ -124,15 +128,10 @@ record DeadlockReport(String message, List<List<String>> cycles) {
         List<List<String>> cycles = new ArrayList<>(found.size());
         for (int[] c : found) {
             List<String> cycle = new ArrayList<>(c.length);
-            sb.append("\ncycle: ");
             for (int v : c) {
                 cycle.add(names.get(v));
-                sb.append('\'').append(names.get(v)).append("' → ");
             }
-            sb.append('\'').append(names.get(c[0])).append('\'');
-            for (int k = 0; k < c.length; k++) {
-                sb.append(k == 0 ? "\n  " : "\n  → ").append(waits.apply(c[k]));
-            }
+            appendCycle(sb, c, names, waits);
             cycles.add(List.copyOf(cycle));
         }
         if (found.size() == MAX_REPORTED_CYCLES) {
@@ -143,6 +142,35 @@ record DeadlockReport(String message, List<List<String>> cycles) {
         }
         appendOthers(sb, names, waits, inCycle);
         return new DeadlockReport(sb.toString(), List.copyOf(cycles));
+    }
+
+    /**
+     * Appends one cycle: its tasks in a line, then each one's wait. A cycle of more than {@link
+     * #MAX_SHOWN_CYCLE_MEMBERS} tasks (a ring of a thousand locks) shows its first tasks and its
+     * last {@link #SHOWN_CYCLE_TAIL}, and counts those between, so the report stays short.
+     */
+    private static void appendCycle(StringBuilder sb, int[] c, List<String> names, IntFunction<String> waits) {
+        int head = c.length <= MAX_SHOWN_CYCLE_MEMBERS ? c.length : MAX_SHOWN_CYCLE_MEMBERS - SHOWN_CYCLE_TAIL;
+        int skipped = c.length - head - Math.min(SHOWN_CYCLE_TAIL, c.length - head);
+        String between = "… " + String.format("%,d", skipped) + " more " + (skipped == 1 ? "task" : "tasks") + " of this cycle …";
+        sb.append("\ncycle: ");
+        for (int k = 0; k < c.length; k++) {
+            if (k == head && skipped > 0) {
+                sb.append(between).append(" → ");
+                k += skipped - 1;
+                continue;
+            }
+            sb.append('\'').append(names.get(c[k])).append("' → ");
+        }
+        sb.append('\'').append(names.get(c[0])).append('\'');
+        for (int k = 0; k < c.length; k++) {
+            if (k == head && skipped > 0) {
+                sb.append("\n  → ").append(between);
+                k += skipped - 1;
+                continue;
+            }
+            sb.append(k == 0 ? "\n  " : "\n  → ").append(waits.apply(c[k]));
+        }
     }
 
     /**
@@ -244,7 +272,50 @@ record DeadlockReport(String message, List<List<String>> cycles) {
                 }
             }
         }
+        if (cycles.isEmpty()) {
+            // The budget ran out before any cycle closed (a ring of hundreds of thousands of tasks):
+            // a deadlock with a cycle still shows one, found in time linear in its component.
+            for (int s = 0; s < n; s++) {
+                if (compSize[comp[s]] >= 2 || hasSelfLoop(edges, s)) {
+                    cycles.add(cycleThrough(s, edges, comp));
+                    break;
+                }
+            }
+        }
         return cycles;
+    }
+
+    /**
+     * @return a cycle through {@code s}, the earliest node of a component with a cycle: a depth-first
+     *     search within the component that never visits a node twice, so it is linear in the
+     *     component, and ends at the first edge back to {@code s} (every node of the component
+     *     reaches {@code s}, so one is found)
+     */
+    private static int[] cycleThrough(int s, int[][] edges, int[] comp) {
+        int n = edges.length;
+        boolean[] visited = new boolean[n];
+        int[] path = new int[n];
+        int[] next = new int[n];
+        int depth = 0;
+        path[0] = s;
+        visited[s] = true;
+        while (depth >= 0) {
+            int v = path[depth];
+            if (next[depth] < edges[v].length) {
+                int w = edges[v][next[depth]++];
+                if (w == s) {
+                    return Arrays.copyOf(path, depth + 1);
+                }
+                if (comp[w] == comp[s] && !visited[w]) {
+                    visited[w] = true;
+                    path[++depth] = w;
+                    next[depth] = 0;
+                }
+            } else {
+                depth--;
+            }
+        }
+        throw new IllegalStateException("simloop internal error: no cycle through node " + s + " of its component");
     }
 
     private static boolean hasSelfLoop(int[][] edges, int v) {

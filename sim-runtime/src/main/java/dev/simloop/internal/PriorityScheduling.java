@@ -12,6 +12,8 @@ public final class PriorityScheduling {
     private final int boostAfter;
     /** The candidates of the current step, in ready order; reused, so a step does not allocate. */
     private final ReadyQueue candidates = new ReadyQueue(false);
+    /** The ready tasks of the current step, copied out of the queue in its order; empty between steps. */
+    private TaskImpl<?>[] readyTasks = new TaskImpl<?>[16];
     /** indexInReady[k] is the index in the ready queue of candidates.get(k). */
     private int[] indexInReady = new int[16];
     /** effective[i]: the effective priority of ready.get(i) in the current step. */
@@ -41,10 +43,11 @@ public final class PriorityScheduling {
             boosted = new boolean[len];
             indexInReady = new int[len];
         }
+        TaskImpl<?>[] tasks = readyTasks = ready.copyTo(readyTasks);
         int best = Integer.MAX_VALUE;
         boolean anyBoosted = false;
         for (int i = 0; i < n; i++) {
-            TaskImpl<?> t = ready.get(i);
+            TaskImpl<?> t = tasks[i];
             boosted[i] = ready.waitedSteps(t) >= boostAfter;
             if (boosted[i]) {
                 anyBoosted = true;
@@ -53,14 +56,15 @@ public final class PriorityScheduling {
                 best = Math.min(best, effective[i]);
             }
         }
-        candidates.clear();
+        int count = 0;
         for (int i = 0; i < n; i++) {
             // Boosted tasks run first (in ready order); otherwise the most urgent ones.
             if (anyBoosted ? boosted[i] : effective[i] == best) {
-                indexInReady[candidates.size()] = i;
-                candidates.add(ready.get(i));
+                indexInReady[count++] = i;
             }
         }
+        candidates.refill(tasks, indexInReady, count);
+        java.util.Arrays.fill(tasks, 0, n, null); // keeps no task reachable until the next step
         return candidates;
     }
 

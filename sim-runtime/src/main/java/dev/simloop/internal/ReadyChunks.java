@@ -363,6 +363,18 @@ final class ReadyChunks {
         }
     }
 
+    /** Copies every task, in order, into {@code into} (long enough) from index 0. */
+    void copyTo(TaskImpl<?>[] into) {
+        int i = 0;
+        for (int p = first; p < first + count; p++) {
+            Chunk c = chunks[p];
+            int fromHead = Math.min(c.size, CHUNK - c.head);
+            System.arraycopy(c.tasks, c.head, into, i, fromHead);
+            System.arraycopy(c.tasks, 0, into, i + fromHead, c.size - fromHead);
+            i += c.size;
+        }
+    }
+
     /** Empties every chunk, so that no task stays reachable. */
     void clear() {
         lastRead = null;

@@ -18,9 +18,13 @@ public final class ReadyQueue {
     private int size;
     /** The queue in chunks, once it outgrew one ring of {@link ReadyChunks#CHUNK}; else null. */
     private ReadyChunks big;
-    // ---- for the priority policy's boosting (issue 3): how long a task has been ready
-    /** Whether this queue stamps the tasks added to it (the loop's queue does; a candidate view does not). */
-    private final boolean stamps;
+    /**
+     * Whether this is the loop's queue, not a view of it (the priority policy's candidates). The
+     * loop's queue stamps the tasks added to it (for the policy's boosting, issue 3: how long a task
+     * has been ready) and takes the form of chunks past one ring. A view is refilled at every step
+     * and never has a task taken out of its middle, so it stays one ring, the cheapest to refill.
+     */
+    private final boolean isLoopQueue;
     /** Tasks removed so far; a task's wait is the removals since it was added. */
     private long removals;
 
@@ -29,9 +33,9 @@ public final class ReadyQueue {
         this(true);
     }
 
-    /** @param stamps whether to record in each added task when it became ready (see {@link #waitedSteps}) */
-    ReadyQueue(boolean stamps) {
-        this.stamps = stamps;
+    /** @param isLoopQueue true for the loop's queue, false for a view of it (see {@link #isLoopQueue}) */
+    ReadyQueue(boolean isLoopQueue) {
+        this.isLoopQueue = isLoopQueue;
     }
 
     /** @return the number of ready tasks */
@@ -58,7 +62,7 @@ public final class ReadyQueue {
             ring[(head + size) & (ring.length - 1)] = t;
             size++;
         }
-        if (stamps) {
+        if (isLoopQueue) {
             t.readyStamp = removals;
         }
     }
@@ -101,6 +105,45 @@ public final class ReadyQueue {
         }
         ring[(head + i) & mask] = t;
         size++;
+    }
+
+    /**
+     * Copies the ready tasks, in order, into {@code into} (grown when too small) from index 0: a
+     * walk over every ready task (the priority policy's) reads them from one array.
+     *
+     * @return the array holding them
+     */
+    TaskImpl<?>[] copyTo(TaskImpl<?>[] into) {
+        if (into.length < size) {
+            into = new TaskImpl<?>[Math.max(size, into.length * 2)];
+        }
+        if (big != null) {
+            big.copyTo(into);
+            return into;
+        }
+        int fromHead = Math.min(size, ring.length - head);
+        System.arraycopy(ring, head, into, 0, fromHead);
+        System.arraycopy(ring, 0, into, fromHead, size - fromHead);
+        return into;
+    }
+
+    /**
+     * Makes this view (not the loop's queue) hold {@code from[indexes[k]]} for k in [0, count), in
+     * that order: the priority policy's candidates, refilled at every step. A ready task has no
+     * place asked for (the loop's queue took it as the task joined), so none is looked for here.
+     */
+    void refill(TaskImpl<?>[] from, int[] indexes, int count) {
+        if (isLoopQueue) {
+            throw new IllegalStateException("simloop internal error: the loop's ready queue is not refilled");
+        }
+        clear();
+        if (ring.length < count) {
+            ring = new TaskImpl<?>[Integer.highestOneBit(count - 1) << 1];
+        }
+        for (int k = 0; k < count; k++) {
+            ring[k] = from[indexes[k]];
+        }
+        size = count;
     }
 
     /** Looks at ready tasks, with their index. */
@@ -270,7 +313,7 @@ public final class ReadyQueue {
      * the queue in chunks (the full ring is their first chunk).
      */
     private void grow() {
-        if (ring.length == ReadyChunks.CHUNK) {
+        if (ring.length == ReadyChunks.CHUNK && isLoopQueue) {
             big = new ReadyChunks(ring, head);
             ring = null;
             return;

@@ -49,6 +49,9 @@ final class TimerHeap {
         if (t.isArmed()) {
             remove(t);
         }
+        if (watching && deadline <= watchNow) {
+            dueSetGrew = true;
+        }
         t.deadline = deadline;
         t.seq = nextSeq++;
         if (size == heap.length) {
@@ -67,6 +70,9 @@ final class TimerHeap {
         int i = t.heapIndex;
         if (i < 0) {
             return;
+        }
+        if (watching && t.deadline <= watchNow) {
+            noteDueRemoved(t);
         }
         size--;
         Timer last = heap[size];
@@ -115,6 +121,61 @@ final class TimerHeap {
 
     /** How many timers the last {@link #collectDue} found. */
     int dueCount;
+
+    // ---- watching the due timers while one of them fires (Timers.fireTied): a fire may disarm
+    // others (a deadline cancels a sleeper) or arm some; only those due at the instant matter.
+    private boolean watching;
+    private long watchNow;
+    private Timer[] watchDue;
+    private int watchCount;
+    /** Positions in the watched due timers of those disarmed while watching. */
+    private int[] removedDue = new int[8];
+    private int removedDueCount;
+    /** A timer due at the instant was armed while watching, or one disarmed was not found among the watched. */
+    private boolean dueSetGrew;
+
+    /** Starts noting what happens to the timers due at {@code now}, {@code due[0..count)} in firing order. */
+    void watchDue(long now, Timer[] due, int count) {
+        watching = true;
+        watchNow = now;
+        watchDue = due;
+        watchCount = count;
+        removedDueCount = 0;
+        dueSetGrew = false;
+    }
+
+    /**
+     * Stops watching.
+     *
+     * @return whether the due timers must be collected afresh: one due at the instant was armed (or
+     *     moved) meanwhile; otherwise they are the watched ones less those at {@link #removedDue}
+     */
+    boolean endWatch() {
+        watching = false;
+        watchDue = null;
+        return dueSetGrew;
+    }
+
+    /** @return how many watched due timers were disarmed; their positions are {@link #removedDue(int)} */
+    int removedDueCount() {
+        return removedDueCount;
+    }
+
+    int removedDue(int k) {
+        return removedDue[k];
+    }
+
+    private void noteDueRemoved(Timer t) {
+        int pos = Arrays.binarySearch(watchDue, 0, watchCount, t, TimerHeap::compare);
+        if (pos < 0 || watchDue[pos] != t) {
+            dueSetGrew = true; // not among those collected (cannot happen unless one was moved): collect afresh
+            return;
+        }
+        if (removedDueCount == removedDue.length) {
+            removedDue = Arrays.copyOf(removedDue, removedDueCount * 2);
+        }
+        removedDue[removedDueCount++] = pos;
+    }
 
     private Timer[] collect(int i, long now, Timer[] out) {
         if (i >= size || deadlines[i] > now) {

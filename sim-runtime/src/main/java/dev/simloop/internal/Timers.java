@@ -128,21 +128,24 @@ final class Timers {
      * the production order, every due timer at once in heap order (deadlines before wake-ups, then
      * arming order), so FIFO keeps "the timeout wins a tie". The candidates of each choice are the
      * due timers still armed, in that order: a timer disarmed by one that fired (a cancelled
-     * sleeper's wake-up) is no longer one. They are collected once, and afresh only after a fire
-     * that armed or disarmed a timer.
+     * sleeper's wake-up) is no longer one. They are collected once; a due timer that a fire
+     * disarms drops out where it stands ({@link TimerHeap#watchDue}), and they are collected afresh
+     * only after a fire that armed one due at the instant.
      *
      * @return false when the rest were held back (they stay armed), or the strategy failed the run
      */
     private boolean fireTied(long now) {
         try {
             boolean collect = true;
+            int collected = 0;
             for (;;) {
                 if (collect) {
                     due = heap.collectDue(now, due);
+                    collected = heap.dueCount;
                     if (untaken == null) {
                         untaken = new Untaken();
                     }
-                    untaken.reset(heap.dueCount);
+                    untaken.reset(collected);
                 }
                 int n = untaken.left();
                 if (n == 0) {
@@ -157,17 +160,24 @@ final class Timers {
                     return false; // hold the rest back: the ready tasks run first
                 }
                 Timer chosen = due[untaken.take(index)];
-                long armings = heap.armings();
-                int armed = heap.size();
                 heap.remove(chosen);
-                chosen.fire(loop);
+                heap.watchDue(now, due, collected);
+                try {
+                    chosen.fire(loop);
+                } finally {
+                    collect = heap.endWatch();
+                }
                 if (loop.aborted()) {
                     return false;
                 }
-                // The rest are still the due timers in firing order unless the fire armed or disarmed one
-                // (a deadline that cancels a sleeper due at the same instant): then collect them afresh.
-                // Collecting and sorting before every fire made a thousand tasks with one deadline n² log n.
-                collect = heap.armings() != armings || heap.size() != armed - 1;
+                // The rest are still the due timers in firing order, less those the fire disarmed (a
+                // deadline that cancels a sleeper due at the same instant), unless it armed one due now:
+                // then collect them afresh. Collecting and sorting before every fire made a thousand tasks
+                // with one deadline n² log n, and so did collecting after every fire that disarmed a timer
+                // due later (a deadline around a long sleep).
+                for (int k = 0; k < heap.removedDueCount() && !collect; k++) {
+                    untaken.takeAt(heap.removedDue(k));
+                }
             }
         } finally {
             java.util.Arrays.fill(due, null);
@@ -183,6 +193,8 @@ final class Timers {
     private static final class Untaken {
         /** tree[i] (1-based): how many untaken positions in (i - lowbit(i), i]. */
         private int[] tree = new int[9];
+        /** taken[p]: whether position p is taken. */
+        private boolean[] taken = new boolean[8];
         private int size;
         private int left;
 
@@ -190,12 +202,26 @@ final class Timers {
         void reset(int n) {
             if (tree.length <= n) {
                 tree = new int[Integer.highestOneBit(n) * 2 + 1];
+                taken = new boolean[tree.length];
             }
             for (int i = 1; i <= n; i++) {
                 tree[i] = i & -i;
             }
+            java.util.Arrays.fill(taken, 0, n, false);
             size = n;
             left = n;
+        }
+
+        /** Takes position {@code pos} (a due timer disarmed by another's fire), if it is not taken yet. */
+        void takeAt(int pos) {
+            if (taken[pos]) {
+                return;
+            }
+            taken[pos] = true;
+            for (int i = pos + 1; i <= size; i += i & -i) {
+                tree[i]--;
+            }
+            left--;
         }
 
         int left() {
@@ -213,6 +239,7 @@ final class Timers {
                     rank -= tree[next];
                 }
             }
+            taken[pos] = true;
             for (int i = pos + 1; i <= size; i += i & -i) {
                 tree[i]--;
             }

@@ -65,6 +65,61 @@ class DeadlockReportCyclesTest {
     }
 
     @Test
+    void aRingLongerThanTheSearchBudgetStillShowsItsCycle() {
+        int n = DeadlockReport.CYCLE_SEARCH_BUDGET + 50_000; // the budgeted search gives up before the ring closes
+        int[][] g = new int[n + 1][];
+        g[0] = new int[] {1}; // a task outside the ring waits for it
+        for (int v = 1; v <= n; v++) {
+            g[v] = new int[] {v == n ? 1 : v + 1};
+        }
+        List<int[]> found = DeadlockReport.findCycles(g);
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0)).hasSize(n).startsWith(1, 2, 3).endsWith(n);
+    }
+
+    @Test
+    void aLongCycleShowsItsFirstAndLastTasksAndCountsTheRest() {
+        int n = 60;
+        List<String> names = new ArrayList<>();
+        String[] waits = new String[n];
+        int[][] edges = new int[n][];
+        for (int v = 0; v < n; v++) {
+            names.add("t" + v);
+            waits[v] = "task 't" + v + "' waits for L" + (v + 1) % n + " held by 't" + (v + 1) % n + "'";
+            edges[v] = new int[] {(v + 1) % n};
+        }
+        DeadlockReport r = DeadlockReport.of("deadlock:", names, waits, edges);
+        String[] lines = r.message().split("\n");
+        assertThat(lines[0]).isEqualTo("deadlock: 1 wait-for cycle:");
+        assertThat(lines[1]).isEqualTo("cycle: 't0' → 't1' → 't2' → 't3' → 't4' → 't5' → 't6' → 't7' → 't8' → 't9' → 't10' → 't11'"
+                + " → 't12' → 't13' → 't14' → … 40 more tasks of this cycle … → 't55' → 't56' → 't57' → 't58' → 't59' → 't0'");
+        assertThat(lines).hasSize(2 + DeadlockReport.MAX_SHOWN_CYCLE_MEMBERS + 1);
+        assertThat(lines[2]).isEqualTo("  task 't0' waits for L1 held by 't1'");
+        assertThat(lines[16]).isEqualTo("  → task 't14' waits for L15 held by 't15'");
+        assertThat(lines[17]).isEqualTo("  → … 40 more tasks of this cycle …");
+        assertThat(lines[18]).isEqualTo("  → task 't55' waits for L56 held by 't56'");
+        assertThat(lines[22]).isEqualTo("  → task 't59' waits for L0 held by 't0'");
+        assertThat(r.cycles()).hasSize(1);
+        assertThat(r.cycles().get(0)).as("the cycle itself is whole").hasSize(n).startsWith("t0").endsWith("t59");
+    }
+
+    @Test
+    void aCycleOfTwentyIsShownWhole() {
+        int n = DeadlockReport.MAX_SHOWN_CYCLE_MEMBERS;
+        List<String> names = new ArrayList<>();
+        String[] waits = new String[n];
+        int[][] edges = new int[n][];
+        for (int v = 0; v < n; v++) {
+            names.add("t" + v);
+            waits[v] = "task 't" + v + "' waits";
+            edges[v] = new int[] {(v + 1) % n};
+        }
+        String message = DeadlockReport.of("deadlock:", names, waits, edges).message();
+        assertThat(message).doesNotContain("more tasks of this cycle").contains("'t19' → 't0'");
+        assertThat(message.split("\n")).hasSize(2 + n);
+    }
+
+    @Test
     void theTextListsCyclesFirstThenTheOtherTasksInSpawnOrder() {
         DeadlockReport r = DeadlockReport.of("deadlock:", List.of("main", "a", "b", "idle"),
                 new String[] {"task 'main' waits for its group", "task 'a' waits for L2 held by 'b'",

@@ -447,6 +447,26 @@ class ReadyQueueTest {
     }
 
     @Test
+    void aViewIsRefilledInTheGivenOrderAndStaysOneRing() throws Exception {
+        ReadyQueue view = new ReadyQueue(false);
+        TaskImpl<?>[] from = MANY.toArray(new TaskImpl<?>[0]);
+        int[] every = new int[3 * ReadyChunks.CHUNK];
+        for (int k = 0; k < every.length; k++) {
+            every[k] = every.length - 1 - k; // reversed
+        }
+        view.refill(from, every, every.length);
+        assertThat(view.size()).isEqualTo(every.length);
+        assertThat(view.get(0)).isSameAs(MANY.get(every.length - 1));
+        assertThat(view.get(every.length - 1)).isSameAs(MANY.get(0));
+        assertNoStaleSlots(view); // one ring, however long
+        view.refill(from, new int[] {5, 7}, 2);
+        assertThat(contents(view)).containsExactly(MANY.get(5), MANY.get(7));
+        assertNoStaleSlots(view);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ReadyQueue().refill(from, every, 1))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not refilled");
+    }
+
+    @Test
     void aQueueInChunksClearsToAnEmptyRing() throws Exception {
         ReadyQueue q = new ReadyQueue();
         for (int k = 0; k < 3 * ReadyChunks.CHUNK; k++) {

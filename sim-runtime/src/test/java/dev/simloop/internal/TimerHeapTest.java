@@ -265,4 +265,40 @@ class TimerHeapTest {
         h.collectDue(9, out);
         assertThat(h.dueCount).isEqualTo(6);
     }
+
+    @Test
+    void watchingTheDueTimersNotesWhereTheDisarmedOnesStoodAndWhetherOneDueWasArmed() {
+        TimerHeap h = new TimerHeap();
+        T a = new T("a");
+        T b = new T("b");
+        T c = new T("c");
+        T later = new T("later");
+        h.arm(a, 10);
+        h.arm(b, 10);
+        h.arm(c, 5);
+        h.arm(later, 99);
+        Timer[] due = h.collectDue(10, TimerHeap.NONE);
+        assertThat(h.dueCount).isEqualTo(3);
+        assertThat(java.util.Arrays.copyOf(due, 3)).containsExactly(c, a, b);
+
+        h.watchDue(10, due, 3);
+        h.remove(later); // due later: not one of them
+        h.remove(b); // at position 2
+        h.remove(c); // at position 0
+        h.remove(b); // not armed any more: nothing
+        assertThat(h.endWatch()).as("nothing due was armed").isFalse();
+        assertThat(h.removedDueCount()).isEqualTo(2);
+        assertThat(h.removedDue(0)).isEqualTo(2);
+        assertThat(h.removedDue(1)).isEqualTo(0);
+
+        h.watchDue(10, due, 3);
+        h.arm(later, 99); // due later: the due timers are the same
+        assertThat(h.endWatch()).isFalse();
+        h.watchDue(10, due, 3);
+        h.arm(a, 10); // moved, still due now: a removal, and one due armed
+        assertThat(h.removedDueCount()).isEqualTo(1);
+        assertThat(h.endWatch()).as("one due at the instant was armed").isTrue();
+        h.remove(a); // no longer watching: nothing noted
+        assertThat(h.removedDueCount()).isEqualTo(1);
+    }
 }
