@@ -146,11 +146,12 @@ record DeadlockReport(String message, List<List<String>> cycles) {
 
     /**
      * Appends one cycle: its tasks in a line, then each one's wait. A cycle of more than {@link
-     * #MAX_SHOWN_CYCLE_MEMBERS} tasks (a ring of a thousand locks) shows its first tasks and its
-     * last {@link #SHOWN_CYCLE_TAIL}, and counts those between, so the report stays short.
+     * #MAX_SHOWN_CYCLE_MEMBERS} + 1 tasks (a ring of a thousand locks) shows its first tasks and its
+     * last {@link #SHOWN_CYCLE_TAIL}, and counts those between (two or more), so the report stays short.
      */
     private static void appendCycle(StringBuilder sb, int[] c, List<String> names, IntFunction<String> waits) {
-        int head = c.length <= MAX_SHOWN_CYCLE_MEMBERS ? c.length : MAX_SHOWN_CYCLE_MEMBERS - SHOWN_CYCLE_TAIL;
+        // a cycle one longer than the limit shows its one task between rather than a count of one
+        int head = c.length <= MAX_SHOWN_CYCLE_MEMBERS + 1 ? c.length : MAX_SHOWN_CYCLE_MEMBERS - SHOWN_CYCLE_TAIL;
         int skipped = c.length - head - Math.min(SHOWN_CYCLE_TAIL, c.length - head);
         String between = "… " + String.format("%,d", skipped) + " more " + (skipped == 1 ? "task" : "tasks") + " of this cycle …";
         sb.append("\ncycle: ");

@@ -35,11 +35,6 @@ final class TimerHeap {
         return size;
     }
 
-    /** @return how many times a timer has been armed: with {@link #size}, tells whether the heap changed */
-    long armings() {
-        return nextSeq;
-    }
-
     Timer peek() {
         return size == 0 ? null : heap[0];
     }
