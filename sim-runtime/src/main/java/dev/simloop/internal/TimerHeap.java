@@ -45,7 +45,7 @@ final class TimerHeap {
             remove(t);
         }
         if (watching && deadline <= watchNow) {
-            dueSetGrew = true;
+            mustCollectAfresh = true;
         }
         t.deadline = deadline;
         t.seq = nextSeq++;
@@ -127,7 +127,7 @@ final class TimerHeap {
     private int[] removedDue = new int[8];
     private int removedDueCount;
     /** A timer due at the instant was armed while watching, or one disarmed was not found among the watched. */
-    private boolean dueSetGrew;
+    private boolean mustCollectAfresh;
 
     /** Starts noting what happens to the timers due at {@code now}, {@code due[0..count)} in firing order. */
     void watchDue(long now, Timer[] due, int count) {
@@ -136,7 +136,7 @@ final class TimerHeap {
         watchDue = due;
         watchCount = count;
         removedDueCount = 0;
-        dueSetGrew = false;
+        mustCollectAfresh = false;
     }
 
     /**
@@ -148,7 +148,7 @@ final class TimerHeap {
     boolean endWatch() {
         watching = false;
         watchDue = null;
-        return dueSetGrew;
+        return mustCollectAfresh;
     }
 
     /** @return how many watched due timers were disarmed; their positions are {@link #removedDue(int)} */
@@ -163,7 +163,7 @@ final class TimerHeap {
     private void noteDueRemoved(Timer t) {
         int pos = Arrays.binarySearch(watchDue, 0, watchCount, t, TimerHeap::compare);
         if (pos < 0 || watchDue[pos] != t) {
-            dueSetGrew = true; // not among those collected (cannot happen unless one was moved): collect afresh
+            mustCollectAfresh = true; // not among those collected (cannot happen unless one was moved): collect afresh
             return;
         }
         if (removedDueCount == removedDue.length) {
