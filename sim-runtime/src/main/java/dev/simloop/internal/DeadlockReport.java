@@ -122,7 +122,10 @@ record DeadlockReport(String message, List<List<String>> cycles) {
         if (found.isEmpty()) {
             sb.append(" Blocked tasks:");
         } else {
-            sb.append(' ').append(found.size()).append(found.size() == 1 ? " wait-for cycle" : " wait-for cycles")
+            // the search stops at the cap, so a capped count is a lower bound, not the number of cycles
+            sb.append(found.size() == MAX_REPORTED_CYCLES ? " At least " : " ").append(found.size())
+                    .append(found.size() == 1 ? " wait-for cycle" : " wait-for cycles")
+                    .append(found.size() == MAX_REPORTED_CYCLES ? " (the first " + MAX_REPORTED_CYCLES + " found are shown)" : "")
                     .append(others ? ", then the other blocked tasks:" : ":");
         }
         List<List<String>> cycles = new ArrayList<>(found.size());
@@ -133,9 +136,6 @@ record DeadlockReport(String message, List<List<String>> cycles) {
             }
             appendCycle(sb, c, names, waits);
             cycles.add(List.copyOf(cycle));
-        }
-        if (found.size() == MAX_REPORTED_CYCLES) {
-            sb.append("\n(at most ").append(MAX_REPORTED_CYCLES).append(" cycles are shown)");
         }
         if (!found.isEmpty() && others) {
             sb.append("\nother blocked tasks:");

@@ -128,6 +128,15 @@ class DeadlockGraphTest {
         List<int[]> cycles = DeadlockReport.findCycles(complete);
         assertThat(cycles).hasSize(DeadlockReport.MAX_REPORTED_CYCLES);
         assertThat(text(cycles)).isEqualTo(text(referenceCycles(complete).subList(0, DeadlockReport.MAX_REPORTED_CYCLES)));
+
+        // a complete graph of 6 tasks has hundreds of cycles: the report gives its count as a lower bound
+        List<String> names = List.of("a", "b", "c", "d", "e", "f");
+        String[] waits = names.stream().map(x -> "task '" + x + "' waits").toArray(String[]::new);
+        String text = DeadlockReport.of("Deadlock.", names, waits, complete).message();
+        assertThat(text).startsWith("Deadlock. At least 20 wait-for cycles (the first 20 found are shown):\n")
+                .doesNotContain("at most");
+        String two = DeadlockReport.of("Deadlock.", names, waits, new int[][] {{1}, {0}, {3}, {2}, {}, {}}).message();
+        assertThat(two).startsWith("Deadlock. 2 wait-for cycles, then the other blocked tasks:\n");
     }
 
     @Test
