@@ -18,7 +18,10 @@ public interface FailureHandler {
 
     /**
      * The default handler: logs the failure at WARNING to the {@link System.Logger} named
-     * {@code dev.simloop.tasks}, naming the task.
+     * {@code dev.simloop.tasks}, naming the task. Of the failures a group hands it at its end, it
+     * logs the first 20 one by one, with their stack traces, and counts the rest by exception class
+     * in one more record (naming the first task of each class), so thousands of tasks that fail
+     * alike do not flood the log; pass a handler of your own to see every one.
      *
      * @return the default handler
      */

@@ -124,4 +124,48 @@ class SupervisorTest {
         assertThat(warnings).containsExactly("WARNING task 'main/lost' failed and no one joined it"
                 + " [java.lang.IllegalStateException: nobody joined me]");
     }
+
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    @DisplayName("the default handler logs 20 unjoined failures one by one and counts the rest by kind; a handler of one's own gets each")
+    void manyUnjoinedFailuresAreCountedNotLoggedEachWithATrace(Modes mode) {
+        List<String> warnings = new ArrayList<>();
+        TaskLogCapture.warnings(warnings, () -> mode.run(() -> Supervisor.with(sup -> {
+            for (int i = 0; i < 37; i++) {
+                int k = i;
+                Task<?> t = sup.spawn(k < 30 ? "w" + k : "a" + (k - 30), () -> {
+                    throw k < 30 ? new IllegalStateException("boom " + k) : new ArithmeticException("zero " + (k - 30));
+                });
+                while (!t.isDone()) { // they fail in the order spawned, so the log's order is known
+                    Loop.checkpoint();
+                }
+            }
+            Task<?> joined = sup.spawn("joined", () -> {
+                throw new IllegalArgumentException("seen");
+            });
+            assertThatThrownBy(joined::join).isInstanceOf(IllegalArgumentException.class);
+            return null;
+        })));
+        assertThat(warnings).hasSize(21);
+        assertThat(warnings.get(0)).isEqualTo("WARNING task 'main/w0' failed and no one joined it"
+                + " [java.lang.IllegalStateException: boom 0]");
+        assertThat(warnings.get(19)).isEqualTo("WARNING task 'main/w19' failed and no one joined it"
+                + " [java.lang.IllegalStateException: boom 19]");
+        assertThat(warnings.get(20)).isEqualTo("WARNING 17 more tasks failed and no one joined them (the first 20 were"
+                + " logged one by one, above; each failure stays in its task, which join() rethrows, and a Supervisor"
+                + " given a FailureHandler hands it every one): 10 × java.lang.IllegalStateException (first: task"
+                + " 'main/w20': boom 20); 7 × java.lang.ArithmeticException (first: task 'main/a0': zero 0)");
+
+        List<String> handled = new ArrayList<>();
+        mode.run(() -> Supervisor.with((task, failure) -> handled.add(task.name()), sup -> {
+            for (int i = 0; i < 30; i++) {
+                sup.spawn("w" + i, () -> {
+                    throw new IllegalStateException("boom");
+                });
+            }
+            return null;
+        }));
+        assertThat(handled).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.IntStream.range(0, 30).mapToObj(i -> "w" + i).toList());
+    }
 }

@@ -27,6 +27,14 @@ public final class GroupRules {
     public static final FailureHandler LOGGING = (task, failure) -> System.getLogger(TaskLog.NAME).log(
             System.Logger.Level.WARNING, "task " + describe(task) + " failed and no one joined it", failure);
 
+    /**
+     * Of the failures no one joined by a group's end, how many the default handler logs one by one,
+     * each with its stack trace; the rest are counted in one more record, by kind, so that a
+     * supervisor whose 80,000 tasks fail alike logs 21 records rather than 80,000 traces. A handler
+     * of the user's own gets every one.
+     */
+    static final int LOGGED_ONE_BY_ONE = 20;
+
     private boolean supervise;
     private FailureHandler handler = LOGGING;
     /**
@@ -159,10 +167,18 @@ public final class GroupRules {
      */
     List<Throwable> groupEnded() {
         List<Throwable> thrown = null;
+        int handled = 0;
+        FailureCounts rest = null;
         for (TaskImpl<?> t : kept) {
             if (t.joined) {
                 continue;
             }
+            if (handler == LOGGING && handled == LOGGED_ONE_BY_ONE) {
+                rest = rest == null ? new FailureCounts() : rest;
+                rest.add(t);
+                continue;
+            }
+            handled++;
             try {
                 handler.handle(t, t.failure());
             } catch (RuntimeException | Error e) {
@@ -172,6 +188,49 @@ public final class GroupRules {
                 thrown.add(e);
             }
         }
+        if (rest != null) {
+            System.getLogger(TaskLog.NAME).log(System.Logger.Level.WARNING, rest.message());
+        }
         return thrown;
+    }
+
+    /** The default handler's failures past {@link #LOGGED_ONE_BY_ONE}, counted by exception class, in order of first sight. */
+    private static final class FailureCounts {
+        /** Shown by name, each with its first task; the rest of the kinds are counted together. */
+        private static final int KINDS_SHOWN = 5;
+        private final Map<Class<?>, int[]> counts = new java.util.LinkedHashMap<>();
+        private final Map<Class<?>, TaskImpl<?>> first = new IdentityHashMap<>();
+        private int total;
+
+        void add(TaskImpl<?> t) {
+            Class<?> kind = t.failure().getClass();
+            counts.computeIfAbsent(kind, k -> new int[1])[0]++;
+            first.putIfAbsent(kind, t);
+            total++;
+        }
+
+        String message() {
+            StringBuilder sb = new StringBuilder().append(total).append(total == 1 ? " more task" : " more tasks")
+                    .append(" failed and no one joined them (the first ").append(LOGGED_ONE_BY_ONE)
+                    .append(" were logged one by one, above; each failure stays in its task, which join() rethrows, and"
+                            + " a Supervisor given a FailureHandler hands it every one):");
+            int shown = 0;
+            int others = 0;
+            for (Map.Entry<Class<?>, int[]> e : counts.entrySet()) {
+                if (shown == KINDS_SHOWN) {
+                    others += e.getValue()[0];
+                    continue;
+                }
+                TaskImpl<?> t = first.get(e.getKey());
+                sb.append(shown == 0 ? " " : "; ").append(e.getValue()[0]).append(" × ")
+                        .append(e.getKey().getName()).append(" (first: task ").append(describe(t)).append(": ")
+                        .append(t.failure().getMessage()).append(')');
+                shown++;
+            }
+            if (others > 0) {
+                sb.append("; ").append(others).append(" of ").append(counts.size() - KINDS_SHOWN).append(" other kinds");
+            }
+            return sb.toString();
+        }
     }
 }
