@@ -29,9 +29,11 @@ import java.util.function.Function;
  * </table>
  *
  * <p>A Kubernetes Job sets {@code JOB_COMPLETION_INDEX} on every indexed pod, so it shards only
- * with {@code SIMLOOP_SHARD_COUNT} set (to the Job's {@code completions}). Any other variable of a
- * pair set without its partner is an error, as is a malformed value: a half-made set-up would run
- * every schedule in every job unnoticed. {@code -Dsimloop.shard=1/1} runs every schedule whatever
+ * with {@code SIMLOOP_SHARD_COUNT} set (to the Job's {@code completions}); and GitLab sets
+ * {@code CI_NODE_TOTAL=1} on every job without {@code parallel:}, so a count of 1 alone means no
+ * split. Any other variable of a pair set without its partner is an error, as is a malformed value
+ * (an empty {@code -Dsimloop.shard=} included): a half-made set-up would run every schedule in
+ * every job unnoticed. {@code -Dsimloop.shard=1/1} runs every schedule whatever
  * the variables say (for a CI job whose parallelism splits test files instead).
  */
 public final class Shard {
@@ -94,7 +96,7 @@ public final class Shard {
 
     private static Shard parse(String text, String where) {
         String[] parts = text.strip().split("/", -1);
-        if (parts.length == 2) {
+        if (parts.length == 2 && digits(parts[0]) && digits(parts[1])) {
             try {
                 int index = Integer.parseInt(parts[0].strip());
                 int count = Integer.parseInt(parts[1].strip());
@@ -134,8 +136,10 @@ public final class Shard {
         Objects.requireNonNull(properties, "Shard.fromEnvironment: properties");
         Objects.requireNonNull(env, "Shard.fromEnvironment: env");
         String p = properties.apply(PROPERTY);
-        if (p != null && !p.isBlank()) {
-            return parse(p, "-D" + PROPERTY + "=" + p);
+        if (p != null) {
+            // an empty value is most often a CI variable that was not set: running every schedule in
+            // every job would go unnoticed, so it is malformed like any other
+            return parse(p, "-D" + PROPERTY + "=" + p + (p.isBlank() ? " (empty)" : ""));
         }
         for (String[] ci : CI_VARIABLES) {
             String index = env.get(ci[0]);
@@ -144,6 +148,9 @@ public final class Shard {
             boolean hasCount = count != null && !count.isBlank();
             if (hasIndex && hasCount) {
                 return fromVariables(ci[0], index, ci[1], count, Integer.parseInt(ci[2]));
+            }
+            if (hasCount && !hasIndex && count.strip().equals("1")) {
+                continue; // GitLab sets CI_NODE_TOTAL=1, and no CI_NODE_INDEX, on every job without parallel:
             }
             // One of a pair alone is a half-made set-up, which would silently run every schedule in every
             // job; but Kubernetes sets JOB_COMPLETION_INDEX on any Indexed Job, sharded by simloop or not.
@@ -158,8 +165,17 @@ public final class Shard {
         return ALL;
     }
 
+    /** @return whether {@code s} is a number written in digits alone (no sign), spaces around it aside */
+    private static boolean digits(String s) {
+        String t = s.strip();
+        return !t.isEmpty() && t.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
     private static Shard fromVariables(String indexName, String index, String countName, String count, int base) {
         try {
+            if (!digits(index) || !digits(count)) {
+                throw new NumberFormatException();
+            }
             int i = Integer.parseInt(index.strip()) - base;
             int n = Integer.parseInt(count.strip());
             if (n >= 1 && i >= 0 && i < n) {

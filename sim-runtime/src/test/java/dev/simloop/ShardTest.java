@@ -24,7 +24,7 @@ class ShardTest {
 
     @Test
     void malformedShardsAreRejectedSayingHowToWriteThem() {
-        for (String bad : new String[] {"0/4", "5/4", "1/0", "2", "a/b", "1/2/3"}) {
+        for (String bad : new String[] {"0/4", "5/4", "1/0", "2", "a/b", "1/2/3", "+2/4", "2/+4", "-1/4", "", " ", "/"}) {
             assertThatThrownBy(() -> Shard.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("shard '" + bad + "': write INDEX/COUNT, counting from 1, e.g. simloop.shard=1/4 to "
                             + "simloop.shard=4/4 for four shards");
@@ -79,5 +79,25 @@ class ShardTest {
                 .hasMessageStartingWith("CIRCLE_NODE_TOTAL=3 is set but CIRCLE_NODE_INDEX is not,");
         assertThat(Shard.fromEnvironment(key -> key.equals("simloop.shard") ? "1/1" : null, Map.of("CI_NODE_INDEX", "2")))
                 .as("the property overrides the variables").isSameAs(Shard.all());
+    }
+
+    @Test
+    void aCountOfOneAloneIsNoSplitAsGitLabSetsItOnEveryJobWithoutParallel() {
+        assertThat(Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_TOTAL", "1"))).isSameAs(Shard.all());
+        assertThat(Shard.fromEnvironment(NO_PROPERTIES, Map.of("CIRCLE_NODE_TOTAL", " 1 "))).isSameAs(Shard.all());
+        assertThat(Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_TOTAL", "1", "CIRCLE_NODE_INDEX", "1",
+                "CIRCLE_NODE_TOTAL", "2"))).as("the next convention is read").isEqualTo(Shard.of(1, 2));
+        assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_TOTAL", "2")))
+                .hasMessageStartingWith("CI_NODE_TOTAL=2 is set but CI_NODE_INDEX is not,");
+    }
+
+    @Test
+    void anEmptyPropertyOrASignedVariableIsMalformedNotUnset() {
+        assertThatThrownBy(() -> Shard.fromEnvironment(key -> key.equals("simloop.shard") ? "" : null, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.shard= (empty): write INDEX/COUNT, counting from 1, e.g. simloop.shard=1/4 to "
+                        + "simloop.shard=4/4 for four shards");
+        assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("CIRCLE_NODE_INDEX", "+1", "CIRCLE_NODE_TOTAL", "2")))
+                .hasMessageStartingWith("CIRCLE_NODE_INDEX=+1 and CIRCLE_NODE_TOTAL=2 do not name a shard");
     }
 }

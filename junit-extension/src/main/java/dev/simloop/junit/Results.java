@@ -39,9 +39,12 @@ import java.util.TreeSet;
  * that ran it, 1 when a test failed in some shard (a schedule failed, the test failed outside its
  * schedules, or its exploration was interrupted, as by a {@code @Timeout}), when a shard of a test
  * is missing, or when a file holds no results; and 2 when the command, a file or the set of files is
- * malformed (a shard's lines disagree on the seed, strategy, schedules or shard count of one test:
- * they are not of one run). A test and shard with several lines (a file that several runs appended
- * to) counts its last line, with a note. It needs these two jars only, not JUnit's.
+ * malformed (a line lacks a member that passes or fails its test; a shard's lines disagree on the
+ * seed, strategy, schedules or shard count of one test: they are not of one run). A test and shard
+ * with several lines (a file that several runs appended to) counts its last line, with a note. A
+ * test's first failure is the lowest schedule index of any shard, as an unsharded run reports it;
+ * but a bounded search is split by subtree, each shard numbering its own schedules, so its failures
+ * are listed by shard, then index. It needs these two jars only, not JUnit's.
  */
 public final class Results {
     /** The configuration parameter (or system property) that moves the results file, or turns it off with {@code none}. */
@@ -204,9 +207,39 @@ public final class Results {
                     throw new IllegalArgumentException(f + ":" + number + ": " + e.getMessage(), e);
                 }
             }
+            String wrong = wrongMember(map);
+            if (wrong != null) {
+                throw new IllegalArgumentException(f + ":" + number + ": not a simloop results line (" + wrong + ")");
+            }
             @SuppressWarnings("unchecked") // Json.read makes maps of String keys
             Map<String, Object> line = (Map<String, Object>) map;
             return line;
+        }
+
+        /**
+         * @return what is missing or of the wrong type among the members every results line has
+         *     (those the merge reads to pass or fail a test), or null when nothing is: a line that
+         *     lacked its failures would otherwise count as a pass
+         */
+        private static String wrongMember(Map<?, ?> line) {
+            for (String key : List.of("class", "method", "stopReason")) {
+                if (!(line.get(key) instanceof String)) {
+                    return "its \"" + key + "\" is " + (line.containsKey(key) ? "not a string" : "missing");
+                }
+            }
+            if (!(line.get("run") instanceof Number)) {
+                return "its \"run\" is " + (line.containsKey("run") ? "not a number" : "missing");
+            }
+            if (!(line.get("failures") instanceof List<?> failures)) {
+                return "its \"failures\" is " + (line.containsKey("failures") ? "not a list" : "missing");
+            }
+            for (Object f : failures) {
+                if (!(f instanceof Map<?, ?> m) || !(m.get("type") instanceof String)
+                        || !(m.get("schedule") == null || m.get("schedule") instanceof Number)) {
+                    return "a member of its \"failures\" is not an object with a \"type\" and a \"schedule\"";
+                }
+            }
+            return null;
         }
 
         /**
@@ -260,9 +293,11 @@ public final class Results {
                 List<String> missing = missing(lines);
                 TreeSet<String> stops = new TreeSet<>();
                 lines.forEach(l -> stops.add(String.valueOf(l.get("stopReason"))));
-                String note = !failures.isEmpty() ? failureNote(failures.get(0))
+                String note = !failures.isEmpty() ? failureNote(failures.get(0), lines)
                         : interrupted(lines) ? "interrupted (a @Timeout?): not every schedule ran"
-                        : !missing.isEmpty() ? "missing shards " + String.join(", ", missing) : "";
+                        : !missing.isEmpty() ? "missing shards " + String.join(", ", missing)
+                        : cappedBoundedSearch(lines) ? "a shard stopped at the schedule count before its part of the"
+                                + " bounded search was exhausted: raise -Dsimloop.schedules to search it all" : "";
                 rows.add(new Row(name(lines.get(0)), shardsText(lines), run, failures.size(), String.join(",", stops),
                         note));
             });
@@ -270,9 +305,10 @@ public final class Results {
         }
 
         /** @return what the table says of a failure: its replay line, or the error of a test that failed outside its schedules */
-        private static String failureNote(Map<String, Object> f) {
-            return f.get("replay") != null ? "replay " + f.get("replay")
-                    : "failed outside its schedules: " + f.get("type") + ": " + f.get("message");
+        private static String failureNote(Map<String, Object> f, List<Map<String, Object>> lines) {
+            return f.get("replay") == null ? "failed outside its schedules: " + f.get("type") + ": " + f.get("message")
+                    : (shardCount(lines) > 1 && isBoundedSearch(lines.get(0)) ? "(shard " + f.get("shard") + ") " : "")
+                            + "replay " + f.get("replay");
         }
 
         /** @return the summary: a row per test, then the totals */
@@ -357,8 +393,10 @@ public final class Results {
         }
 
         /**
-         * @return the failures of every shard of a test, each with its shard, the earliest schedule
-         *     first (the one an unsharded run reports), after any failure outside the schedules
+         * @return the failures of every shard of a test, each with its shard, after any failure
+         *     outside the schedules: the earliest schedule first (the one an unsharded run reports);
+         *     but for a bounded search, whose shards each number the schedules of their own subtrees,
+         *     by shard, then schedule (see {@link #isBoundedSearch})
          */
         private static List<Map<String, Object>> failures(List<Map<String, Object>> lines) {
             List<Map<String, Object>> out = new ArrayList<>();
@@ -374,8 +412,34 @@ public final class Results {
                     }
                 }
             }
-            out.sort(java.util.Comparator.comparingLong(f -> f.get("schedule") instanceof Number n ? n.longValue() : -1));
+            java.util.Comparator<Map<String, Object>> bySchedule =
+                    java.util.Comparator.comparingLong(f -> f.get("schedule") instanceof Number n ? n.longValue() : -1);
+            out.sort(!lines.isEmpty() && isBoundedSearch(lines.get(0))
+                    ? java.util.Comparator.<Map<String, Object>>comparingInt(f -> f.get("schedule") == null ? -1
+                            : f.get("shard") instanceof String sh && !sh.equals("?") ? dev.simloop.Shard.parse(sh).index()
+                            : Integer.MAX_VALUE).thenComparing(bySchedule)
+                    : bySchedule);
             return out;
+        }
+
+        /**
+         * Whether a test's exploration is a bounded search ({@code exhaustive(k)},
+         * {@code preemptionBounded(k)}, {@code delayBounded(k)}). Such a search is split by subtree,
+         * not by schedule index: each shard numbers its own schedules from 0, so indices of two shards
+         * cannot be compared, and which failure an unsharded run meets first is not known.
+         */
+        private static boolean isBoundedSearch(Map<String, Object> line) {
+            return line.get("strategy") instanceof String s && s.matches("(exhaustive|preemptionBounded|delayBounded)\\(\\d+\\)");
+        }
+
+        /**
+         * @return whether a sharded bounded search stopped at its schedule count in some shard
+         *     before its part was exhausted: the shards then ran more than, and other schedules than,
+         *     an unsharded run of that count would have
+         */
+        private static boolean cappedBoundedSearch(List<Map<String, Object>> lines) {
+            return shardCount(lines) > 1 && isBoundedSearch(lines.get(0))
+                    && lines.stream().anyMatch(l -> "ALL_SCHEDULES_RUN".equals(l.get("stopReason")));
         }
 
         /** @return the shards ({@code 3/4}) of a sharded test that none of its lines comes from */

@@ -77,7 +77,14 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         }
         p = param(params, SCHEDULES);
         if (p.isPresent()) {
-            schedules = (int) number("-D" + SCHEDULES + "=" + p.get(), p.get(), Integer.MIN_VALUE, Integer.MAX_VALUE);
+            // at least 1: a 0 here, read as "no cap", would have run a single schedule and passed
+            String where = "-D" + SCHEDULES + "=" + p.get();
+            schedules = (int) number(where, p.get(), Integer.MIN_VALUE, Integer.MAX_VALUE);
+            if (schedules < 1) {
+                throw new IllegalArgumentException(where + ": must be at least 1 (it sets how many schedules each"
+                        + " explored test runs, the cap of a -D" + TIME_LIMIT + " run; leave it out for each test's own"
+                        + " @SimulatedLoop(schedules))");
+            }
         }
         if (depth < 1) {
             throw new IllegalArgumentException("@SimulatedLoop(pctDepth = " + depth + "): must be at least 1");

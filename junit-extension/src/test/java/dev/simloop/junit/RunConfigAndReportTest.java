@@ -139,6 +139,18 @@ class RunConfigAndReportTest {
                 .hasMessage("-Dsimloop.parallelism=3000000000 is above the largest it takes, 2147483647");
     }
 
+    @Test
+    void aScheduleCountPropertyBelowOneIsRejectedNamingThePropertyNotTheAnnotation() {
+        for (String bad : new String[] {"0", "-5"}) {
+            assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SCHEDULES, bad))))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("-Dsimloop.schedules=" + bad + ": must be at least 1 (it sets how many schedules each"
+                            + " explored test runs, the cap of a -Dsimloop.timeLimit run; leave it out for each test's"
+                            + " own @SimulatedLoop(schedules))");
+        }
+        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.SCHEDULES, "1"))).schedules()).isEqualTo(1);
+    }
+
     @SimulatedLoop(maxSteps = 0)
     private static void noSteps() {
     }

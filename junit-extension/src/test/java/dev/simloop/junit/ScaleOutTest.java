@@ -195,14 +195,14 @@ class ScaleOutTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("missing shards 1/3, 3/3");
 
         Path bad = dir.resolve("bad.jsonl");
-        Files.writeString(bad, "{\"test\": \"x\", \"shard\": \"1/1\"}\n{oops\n");
+        Files.writeString(bad, resultsLine("x", "1/1", 7, 100) + "{oops\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertThat(Results.run(new String[] {"merge", bad.toString()}, System.out,
                 new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .isEqualTo("simloop Results: " + bad + ":2: not JSON: expected a member name at character 2\n");
         err.reset();
-        Files.writeString(bad, "{\"test\": \"x\", \"shard\": \"5/4\"}\n");
+        Files.writeString(bad, resultsLine("x", "5/4", 7, 100));
         assertThat(Results.run(new String[] {"merge", bad.toString()}, System.out,
                 new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("simloop Results: " + bad + ":1: shard '5/4': write "
@@ -303,6 +303,64 @@ class ScaleOutTest {
         assertThat(r.get(0)).isEqualTo(2);
         assertThat(r.get(2)).isEqualTo("simloop Results: T.t: lines of runs split into 1 and 2 shards; merge the files"
                 + " of one run (a file that an earlier run appended to?)\n");
+    }
+
+    @Test
+    void aLineWithoutTheMembersThatPassOrFailATestIsMalformedNotAPass() throws Exception {
+        Path bad = dir.resolve("bad.jsonl");
+        String good = resultsLine("t", "1/1", 7, 100);
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(good.replace("\"failures\": []", "\"failures\": \"oops\""), "its \"failures\" is not a list");
+        cases.put(good.replace(", \"failures\": []", ""), "its \"failures\" is missing");
+        cases.put(good.replace("\"run\": 100", "\"run\": \"many\""), "its \"run\" is not a number");
+        cases.put(good.replace(", \"stopReason\": \"ALL_SCHEDULES_RUN\"", ""), "its \"stopReason\" is missing");
+        cases.put(good.replace("\"class\": \"a.T\"", "\"class\": 3"), "its \"class\" is not a string");
+        cases.put(good.replace("\"failures\": []", "\"failures\": [{\"schedule\": \"3\", \"type\": \"E\"}]"),
+                "a member of its \"failures\" is not an object with a \"type\" and a \"schedule\"");
+        cases.put(good.replace("\"failures\": []", "\"failures\": [7]"),
+                "a member of its \"failures\" is not an object with a \"type\" and a \"schedule\"");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Files.writeString(bad, good + c.getKey());
+            List<Object> r = merge(bad.toString());
+            assertThat(r.get(0)).as(c.getKey()).isEqualTo(2);
+            assertThat(r.get(2)).isEqualTo("simloop Results: " + bad + ":2: not a simloop results line (" + c.getValue()
+                    + ")\n");
+        }
+    }
+
+    /**
+     * A bounded search is split by subtree, and each shard numbers its own schedules: their indices
+     * are not comparable, so the failures are listed by shard, and the table says whose the first is.
+     */
+    @Test
+    void aShardedBoundedSearchListsItsFailuresByShardAndSaysWhenAShardStoppedAtTheCap() throws Exception {
+        Path a = dir.resolve("a.jsonl");
+        Path b = dir.resolve("b.jsonl");
+        String bounded = resultsLine("t", "1/2", 7, 50).replace("\"random\"", "\"preemptionBounded(2)\"");
+        Files.writeString(a, bounded.replace("\"failures\": []",
+                "\"failures\": [{\"schedule\": 46, \"type\": \"java.lang.AssertionError\", \"message\": \"one\","
+                        + " \"replay\": \"simloop:1:a:46\"}]").replace("ALL_SCHEDULES_RUN", "FAILURE_FOUND"));
+        Files.writeString(b, bounded.replace("1/2", "2/2").replace("\"failures\": []",
+                "\"failures\": [{\"schedule\": 9, \"type\": \"java.lang.AssertionError\", \"message\": \"two\","
+                        + " \"replay\": \"simloop:1:b:9\"}]").replace("ALL_SCHEDULES_RUN", "FAILURE_FOUND"));
+        Path xml = dir.resolve("m.xml");
+        for (List<String> order : List.of(List.of(a.toString(), b.toString()), List.of(b.toString(), a.toString()))) {
+            List<Object> r = merge("--xml", xml.toString(), order.get(0), order.get(1));
+            assertThat(r.get(0)).isEqualTo(1);
+            assertThat((String) r.get(1)).contains("(shard 1/2) replay simloop:1:a:46").doesNotContain("replay simloop:1:b:9");
+            String x = Files.readString(xml);
+            assertThat(x.indexOf("schedule index 46 (shard 1/2)")).isPositive()
+                    .isLessThan(x.indexOf("schedule index 9 (shard 2/2)"));
+        }
+
+        Files.writeString(a, bounded);
+        Files.writeString(b, bounded.replace("1/2", "2/2").replace("ALL_SCHEDULES_RUN", "EXHAUSTED"));
+        List<Object> r = merge(a.toString(), b.toString());
+        assertThat(r.get(0)).as("a capped search that found nothing passes").isEqualTo(0);
+        assertThat((String) r.get(1)).contains("a shard stopped at the schedule count before its part of the bounded"
+                + " search was exhausted: raise -Dsimloop.schedules to search it all");
+        Files.writeString(a, bounded.replace("ALL_SCHEDULES_RUN", "EXHAUSTED"));
+        assertThat((String) merge(a.toString(), b.toString()).get(1)).doesNotContain("raise -Dsimloop.schedules");
     }
 
     /** The table's first failure is the earliest schedule's of all shards, the one an unsharded run reports. */
