@@ -572,7 +572,8 @@ public final class Simulation {
     }
 
     /** A finished run. The replay line and digest text are built on first use: exploring loops rarely need them. */
-    private static final class Result<T> implements SimResult<T>, dev.simloop.internal.RawDigest {
+    private static final class Result<T> implements SimResult<T>, dev.simloop.internal.RawDigest,
+            dev.simloop.internal.SearchOrder.Recorded {
         private final T theValue;
         private final RunOutcome outcome;
         private final Strategy strategy;
@@ -594,6 +595,16 @@ public final class Simulation {
         @Override
         public Throwable failure() {
             return outcome.failure();
+        }
+
+        @Override
+        public int[] recordedChoices() {
+            return outcome.choices();
+        }
+
+        @Override
+        public WidthRecorder recordedWidths() {
+            return widths;
         }
 
         @Override

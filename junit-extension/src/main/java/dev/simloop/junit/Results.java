@@ -42,9 +42,10 @@ import java.util.TreeSet;
  * malformed (a line lacks a member that passes or fails its test; a shard's lines disagree on the
  * seed, strategy, schedules or shard count of one test: they are not of one run). A test and shard
  * with several lines (a file that several runs appended to) counts its last line, with a note. A
- * test's first failure is the lowest schedule index of any shard, as an unsharded run reports it;
- * but a bounded search is split by subtree, each shard numbering its own schedules, so its failures
- * are listed by shard, then index. It needs these two jars only, not JUnit's.
+ * test's first failure is the one an unsharded run meets first: the lowest schedule index of any
+ * shard, or, for a bounded search (split by subtree, each shard numbering its own schedules), the
+ * first in the unsplit search's order, which each failure's {@code order} key gives. It needs these
+ * two jars only, not JUnit's.
  */
 public final class Results {
     /** The configuration parameter (or system property) that moves the results file, or turns it off with {@code none}. */
@@ -238,6 +239,9 @@ public final class Results {
                         || !(m.get("schedule") == null || m.get("schedule") instanceof Number)) {
                     return "a member of its \"failures\" is not an object with a \"type\" and a \"schedule\"";
                 }
+                if (m.containsKey("order") && orderKey(m) == null) {
+                    return "a failure's \"order\" is not a list of numbers";
+                }
             }
             return null;
         }
@@ -394,9 +398,10 @@ public final class Results {
 
         /**
          * @return the failures of every shard of a test, each with its shard, after any failure
-         *     outside the schedules: the earliest schedule first (the one an unsharded run reports);
-         *     but for a bounded search, whose shards each number the schedules of their own subtrees,
-         *     by shard, then schedule (see {@link #isBoundedSearch})
+         *     outside the schedules, the one an unsharded run meets first first: by schedule index;
+         *     for a bounded search, whose shards each number the schedules of their own subtrees, by
+         *     where each stands in the unsplit search's order (its {@code order} key, see
+         *     {@link dev.simloop.internal.SearchOrder}), or by shard, then index, for lines without one
          */
         private static List<Map<String, Object>> failures(List<Map<String, Object>> lines) {
             List<Map<String, Object>> out = new ArrayList<>();
@@ -412,21 +417,42 @@ public final class Results {
                     }
                 }
             }
+            java.util.Comparator<Map<String, Object>> outsideFirst =
+                    java.util.Comparator.comparingInt(f -> f.get("schedule") == null ? 0 : 1);
             java.util.Comparator<Map<String, Object>> bySchedule =
                     java.util.Comparator.comparingLong(f -> f.get("schedule") instanceof Number n ? n.longValue() : -1);
-            out.sort(!lines.isEmpty() && isBoundedSearch(lines.get(0))
-                    ? java.util.Comparator.<Map<String, Object>>comparingInt(f -> f.get("schedule") == null ? -1
-                            : f.get("shard") instanceof String sh && !sh.equals("?") ? dev.simloop.Shard.parse(sh).index()
-                            : Integer.MAX_VALUE).thenComparing(bySchedule)
-                    : bySchedule);
+            if (lines.isEmpty() || !isBoundedSearch(lines.get(0))) {
+                out.sort(outsideFirst.thenComparing(bySchedule));
+            } else if (out.stream().allMatch(f -> f.get("schedule") == null || orderKey(f) != null)) {
+                out.sort(outsideFirst.thenComparing((x, y) -> x.get("schedule") == null ? 0
+                        : dev.simloop.internal.SearchOrder.compare(orderKey(x), orderKey(y))));
+            } else {
+                out.sort(outsideFirst.thenComparingInt((Map<String, Object> f) -> f.get("shard") instanceof String sh
+                        && !sh.equals("?") ? dev.simloop.Shard.parse(sh).index() : Integer.MAX_VALUE).thenComparing(bySchedule));
+            }
             return out;
+        }
+
+        /** @return a failure's {@code order} key, or null when it has none or it is not a list of numbers */
+        private static long[] orderKey(Map<?, ?> failure) {
+            if (!(failure.get("order") instanceof List<?> order)) {
+                return null;
+            }
+            long[] key = new long[order.size()];
+            for (int i = 0; i < key.length; i++) {
+                if (!(order.get(i) instanceof Number n)) {
+                    return null;
+                }
+                key[i] = n.longValue();
+            }
+            return key;
         }
 
         /**
          * Whether a test's exploration is a bounded search ({@code exhaustive(k)},
          * {@code preemptionBounded(k)}, {@code delayBounded(k)}). Such a search is split by subtree,
          * not by schedule index: each shard numbers its own schedules from 0, so indices of two shards
-         * cannot be compared, and which failure an unsharded run meets first is not known.
+         * cannot be compared; each failure's {@code order} key can.
          */
         private static boolean isBoundedSearch(Map<String, Object> line) {
             return line.get("strategy") instanceof String s && s.matches("(exhaustive|preemptionBounded|delayBounded)\\(\\d+\\)");

@@ -43,6 +43,12 @@ final class ResultsFile {
             boolean fewer = shrunk != null && shrunk != failed.result();
             f.put("shrunk", fewer ? shrunk.replayLine() : null);
             f.put("shrunkPreemptions", fewer ? shrunk.preemptions() : null);
+            long[] order = cfg.searchMeasure() == null ? null
+                    : dev.simloop.internal.SearchOrder.of(cfg.searchMeasure(), failed.result());
+            if (order != null) {
+                // a bounded search's shards number their own subtrees' schedules: the merge compares these instead
+                f.put("order", java.util.Arrays.stream(order).boxed().toList());
+            }
             failures.add(f);
         }
         write(context, line(context, cfg, progress, progress.why.name(), failed == null ? 0 : 1, failures));

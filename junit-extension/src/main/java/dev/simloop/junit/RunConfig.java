@@ -499,6 +499,18 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
                 : isBoundedSearch() ? searchName() + "(" + bound + ")" : strategy.toString();
     }
 
+    /** @return what the bounded search counts, for {@link dev.simloop.internal.SearchOrder}; null when the test samples */
+    dev.simloop.internal.SearchOrder.Measure searchMeasure() {
+        if (!isBoundedSearch()) {
+            return null;
+        }
+        return switch (search) {
+            case PREEMPTION_BOUNDED -> dev.simloop.internal.SearchOrder.Measure.PREEMPTIONS;
+            case DELAY_BOUNDED -> dev.simloop.internal.SearchOrder.Measure.DELAYS;
+            default -> dev.simloop.internal.SearchOrder.Measure.DEPARTURES;
+        };
+    }
+
     /** @return the bounded search as reports name it, as {@code BoundedSearch.toString()} does */
     private String searchName() {
         return switch (search) {

@@ -119,6 +119,41 @@ class ScaleOutTest {
         assertThat(union).isEqualTo(whole);
     }
 
+    /**
+     * A bounded search's shards number their own subtrees' schedules; the merge still names the
+     * failure an unsharded run meets first, by each failure's place in the unsplit search's order.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 4})
+    void theMergeOfABoundedSearchsShardsNamesTheFailureTheUnshardedSearchMeetsFirst(int count) throws Exception {
+        Path whole = dir.resolve("whole.jsonl");
+        run(selectClass(ScaleOutFixtures.SearchedFailing.class), Map.of(Results.PROPERTY, whole.toString()));
+        List<Path> shards = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            Path file = dir.resolve("shard" + i + "of" + count + ".jsonl");
+            run(selectClass(ScaleOutFixtures.SearchedFailing.class),
+                    Map.of(Results.PROPERTY, file.toString(), "simloop.shard", i + "/" + count));
+            shards.add(file);
+        }
+        List<Object> unsharded = merge(whole.toString());
+        List<Object> sharded = merge(shards.stream().map(Path::toString).toArray(String[]::new));
+        assertThat(unsharded.get(0)).isEqualTo(1);
+        assertThat(sharded.get(0)).isEqualTo(1);
+        List<String> firstReplays = replays((String) unsharded.get(1));
+        assertThat(firstReplays).hasSize(3);
+        assertThat(replays((String) sharded.get(1))).as(sharded.get(1).toString()).isEqualTo(firstReplays);
+    }
+
+    /** @return the first failure's replay line of each row of a merge's table, in row order */
+    private static List<String> replays(String table) {
+        List<String> out = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay (\\S+)").matcher(table);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
     @Test
     void shardsOfATestWithAFreshSeedShareOneSeed() throws Exception {
         for (int i = 1; i <= 2; i++) {
@@ -330,10 +365,12 @@ class ScaleOutTest {
 
     /**
      * A bounded search is split by subtree, and each shard numbers its own schedules: their indices
-     * are not comparable, so the failures are listed by shard, and the table says whose the first is.
+     * are not comparable. The failures' order keys are (the cheaper schedule first, whatever its
+     * shard or index); lines without them are listed by shard, and the table says whose the first is.
      */
     @Test
-    void aShardedBoundedSearchListsItsFailuresByShardAndSaysWhenAShardStoppedAtTheCap() throws Exception {
+    void aShardedBoundedSearchListsItsFailuresByTheirOrderKeysElseByShardAndSaysWhenAShardStoppedAtTheCap()
+            throws Exception {
         Path a = dir.resolve("a.jsonl");
         Path b = dir.resolve("b.jsonl");
         String bounded = resultsLine("t", "1/2", 7, 50).replace("\"random\"", "\"preemptionBounded(2)\"");
@@ -352,6 +389,17 @@ class ScaleOutTest {
             assertThat(x.indexOf("schedule index 46 (shard 1/2)")).isPositive()
                     .isLessThan(x.indexOf("schedule index 9 (shard 2/2)"));
         }
+
+        Files.writeString(a, Files.readString(a).replace("\"replay\"", "\"order\": [2, 1, 0, -1, 0, 1, 3, 1], \"replay\""));
+        Files.writeString(b, Files.readString(b).replace("\"replay\"", "\"order\": [1, 0, -1, 4, 1], \"replay\""));
+        List<Object> byOrder = merge("--xml", xml.toString(), a.toString(), b.toString());
+        assertThat((String) byOrder.get(1)).contains("(shard 2/2) replay simloop:1:b:9");
+        String x = Files.readString(xml);
+        assertThat(x.indexOf("schedule index 9 (shard 2/2)")).isPositive()
+                .isLessThan(x.indexOf("schedule index 46 (shard 1/2)"));
+        Files.writeString(b, Files.readString(b).replace("[1, 0, -1, 4, 1]", "[1, \"x\"]"));
+        assertThat(merge(a.toString(), b.toString()).get(2)).isEqualTo("simloop Results: " + b
+                + ":1: not a simloop results line (a failure's \"order\" is not a list of numbers)\n");
 
         Files.writeString(a, bounded);
         Files.writeString(b, bounded.replace("1/2", "2/2").replace("ALL_SCHEDULES_RUN", "EXHAUSTED"));
