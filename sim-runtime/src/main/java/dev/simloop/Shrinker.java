@@ -158,11 +158,21 @@ final class Shrinker<T> {
             chunks = Math.min(chunks, at.length);
             SimResult<T> fewer = null;
             for (int c = 0; c < chunks && fewer == null && budgetLeft(); c++) {
-                int[] tried = ids;
-                for (int i = at.length * (c + 1) / chunks - 1; i >= at.length * c / chunks; i--) {
-                    tried = letContinue(tried, at[i], continuing[at[i]]); // the latest first: earlier positions stay
+                int first = at.length * c / chunks;
+                int last = at.length * (c + 1) / chunks - 1;
+                // edited in place, each edit touching only the choices it moves: a copy of the whole
+                // schedule per dropped preemption made one try of a long run quadratic
+                int[] tried = Arrays.copyOf(ids, ids.length + (last - first + 1));
+                int length = ids.length;
+                for (int i = last; i >= first; i--) {
+                    length = letContinueInPlace(tried, length, at[i], continuing[at[i]]); // the latest first: earlier positions stay
+                    if ((last - i) % 256 == 255 && !budgetLeft()) {
+                        // an edit can still move a long stretch (a task's runs merged by the edits after it):
+                        // a long run's try must not outlast the budget before it even runs
+                        return current;
+                    }
                 }
-                SimResult<T> r = runIds(current, tried);
+                SimResult<T> r = runIds(current, Arrays.copyOf(tried, length));
                 if (fewerSo(r, way, current)) {
                     fewer = r;
                 }
@@ -204,6 +214,33 @@ final class Shrinker<T> {
         System.arraycopy(ids, k, out, k + (r - q), q - k);
         System.arraycopy(ids, r, out, r, ids.length - r);
         return out;
+    }
+
+    /**
+     * {@link #letContinue} in place: edits {@code ids[0, length)}, which has room for one more
+     * choice, and moves only the choices from {@code k} to the end of {@code a}'s next run (or, when
+     * {@code a} is not chosen again, shifts the rest by one).
+     *
+     * @return the schedule's new length
+     */
+    static int letContinueInPlace(int[] ids, int length, int k, int a) {
+        int q = k + 1;
+        while (q < length && ids[q] != a) {
+            q++;
+        }
+        if (q == length) {
+            System.arraycopy(ids, k, ids, k + 1, length - k);
+            ids[k] = a;
+            return length + 1;
+        }
+        int r = q;
+        while (r < length && ids[r] == a) {
+            r++;
+        }
+        int[] between = Arrays.copyOfRange(ids, k, q);
+        System.arraycopy(ids, q, ids, k, r - q);
+        System.arraycopy(between, 0, ids, k + (r - q), between.length);
+        return length;
     }
 
     /**

@@ -91,4 +91,30 @@ class ShrinkLongRunTest {
         assertThat(Shrinker.letContinue(ids, 1, 3)).containsExactly(2, 3, 2, 1, 1, 2, 2, 1);
         assertThat(ids).as("the input is not changed").containsExactly(2, 2, 1, 1, 2, 2, 1);
     }
+
+    @Test
+    void editsInPlaceGiveWhatCopiesGiveForEveryDroppedChunk() {
+        java.util.Random random = new java.util.Random(11);
+        int compared = 0;
+        for (int round = 0; round < 2_000; round++) {
+            int n = 1 + random.nextInt(40);
+            int[] ids = new int[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = random.nextInt(4);
+            }
+            int edits = 1 + random.nextInt(6);
+            int[] ks = random.ints(edits, 0, n).sorted().distinct().toArray(); // applied latest first, as the shrinker does
+            int[] copied = ids;
+            int[] inPlace = java.util.Arrays.copyOf(ids, n + ks.length);
+            int length = n;
+            for (int e = ks.length - 1; e >= 0; e--) {
+                int a = random.nextInt(5); // 4: a task not in the schedule
+                copied = Shrinker.letContinue(copied, ks[e], a);
+                length = Shrinker.letContinueInPlace(inPlace, length, ks[e], a);
+            }
+            assertThat(java.util.Arrays.copyOf(inPlace, length)).as("round %d", round).containsExactly(copied);
+            compared++;
+        }
+        assertThat(compared).isEqualTo(2_000);
+    }
 }

@@ -155,7 +155,7 @@ public final class CostBoundedSearch {
         int runCost = outstandingCosts.remove();
         Run run = new Run(choices, widths, continuing, prefix.length);
         int mostExtra = Math.min(bound - runCost, cost == Cost.PREEMPTIONS ? 1 : run.maxWidth - 1);
-        for (int extra = 0; extra <= mostExtra; extra++) {
+        for (int extra = cost == Cost.DELAYS ? 1 : 0; extra <= mostExtra; extra++) { // a delay costs at least 1
             Cursor cursor = new Cursor(run, extra);
             if (cursor.seekFrom(prefix.length, 0)) {
                 pendingAt(runCost + extra).add(cursor);
@@ -171,16 +171,6 @@ public final class CostBoundedSearch {
             }
         }
         return -1;
-    }
-
-    /** @return what changing choice {@code i} of {@code run} to candidate {@code a} costs */
-    private int costOf(Run run, int i, int a) {
-        int d = run.choices[i];
-        int cont = run.continuing[i - run.from];
-        return switch (cost) {
-            case PREEMPTIONS -> cont >= 0 && a != cont ? 1 : 0;
-            case DELAYS -> Math.floorMod(a - d, run.widths[i - run.from]);
-        };
     }
 
     /** A run whose successors are pending: its choices, and each choice's candidates from its prefix on. */
@@ -204,18 +194,50 @@ public final class CostBoundedSearch {
             this.extra = extra;
         }
 
-        /** Moves to the first change at or after ({@code i}, {@code a}) that costs {@link #extra}; false when none is left. */
+        /**
+         * Moves to the first change at or after ({@code i}, {@code a}) that costs {@link #extra}; false
+         * when none is left. Each choice's candidates of that cost are known without trying them all
+         * ({@link #firstCosting}): a run of a thousand tasks has a thousand candidates at most choices,
+         * and trying each made every run's successors cost the square of its tasks.
+         */
         boolean seekFrom(int i, int a) {
             for (; i < run.choices.length; i++, a = 0) {
-                for (; a < run.widths[i - run.from]; a++) {
-                    if (a != run.choices[i] && costOf(run, i, a) == extra) {
-                        position = i;
-                        alternative = a;
-                        return true;
-                    }
+                int found = firstCosting(i, a);
+                if (found >= 0) {
+                    position = i;
+                    alternative = found;
+                    return true;
                 }
             }
             return false;
+        }
+
+        /**
+         * @return the first candidate {@code >= a} of choice {@code i}, other than the run's own, whose
+         *     change costs {@link #extra} (the class comment says what a change costs), or -1
+         */
+        private int firstCosting(int i, int a) {
+            int width = run.widths[i - run.from];
+            int own = run.choices[i];
+            if (cost == Cost.DELAYS) {
+                // floorMod(a - own, width) == extra has one solution below the width, none for 0 (the run's own)
+                int only = extra >= 1 && extra < width ? (own + extra) % width : -1;
+                return only >= a ? only : -1;
+            }
+            // passing over the task that had just yielded costs 1; choosing it, or any choice where none had, 0
+            int yielded = run.continuing[i - run.from];
+            if (yielded >= 0 && extra == 0) {
+                return yielded >= a && yielded != own && yielded < width ? yielded : -1;
+            }
+            if ((yielded >= 0 ? 1 : 0) != extra) {
+                return -1;
+            }
+            for (int c = a; c < width; c++) {
+                if (c != own && c != yielded) {
+                    return c; // at most two candidates skipped
+                }
+            }
+            return -1;
         }
 
         int[] successor() {
