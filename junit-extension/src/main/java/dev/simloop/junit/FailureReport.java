@@ -39,6 +39,7 @@ final class FailureReport {
     private int shrunkPreemptions = -1;
     private String fewest;
     private String notReplayable;
+    private boolean everyInvocation;
     private String traceTable;
     private Path traceFile;
     private Path htmlFile;
@@ -133,6 +134,15 @@ final class FailureReport {
         return this;
     }
 
+    /**
+     * Optional part: the test is one invocation of a parameterized or repeated test, so a pasted
+     * line replays every invocation with it, and the others, which it does not fit, fail.
+     */
+    FailureReport everyInvocation(boolean template) {
+        this.everyInvocation = template;
+        return this;
+    }
+
     /** Optional part: the last trace events as a per-task table. */
     FailureReport traceTable(String table) {
         this.traceTable = table;
@@ -216,7 +226,9 @@ final class FailureReport {
                     + " hold; it replays from code, Simulation.builder().replay(line).run(program)");
         } else {
             String suggested = shrunkLine != null ? shrunkLine : replayLine;
-            line(sb, "annotation", "@SimulatedLoop(replay = \"" + suggested + "\")");
+            line(sb, "annotation", "@SimulatedLoop(replay = \"" + suggested + "\")" + (everyInvocation
+                    ? " (it replays every invocation of this test with this line: the others, which it does not fit,"
+                            + " then fail with ReplayDiverged; pin it while you debug this one)" : ""));
             // quoted: a line may hold parentheses (pct(2)), which a shell would take for syntax
             line(sb, "command line", "-Dsimloop.replay=\"" + suggested + "\"");
         }

@@ -126,7 +126,12 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
             replay = p.get();
         }
         if (!replay.isEmpty()) {
-            Schedule.parse(replay); // fails early with the parser's clear message
+            try {
+                Schedule.parse(replay); // fails early with the parser's clear message, naming the setting
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException((p.isPresent() ? "-D" + REPLAY + "=" + replay
+                        : "@SimulatedLoop(replay = \"" + replay + "\")") + ": " + e.getMessage(), e);
+            }
         }
         Shard shard = shard(params, env);
         boolean fresh = seed == SimulatedLoop.FRESH_SEED;
@@ -367,16 +372,21 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
     private static Duration parseDuration(String t, String where, String examples) {
         Matcher m = AMOUNT.matcher(t.toLowerCase(Locale.ROOT));
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ns" -> Duration.ofNanos(n);
-                case "us" -> Duration.ofNanos(Math.multiplyExact(n, 1000L));
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
+            try {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ns" -> Duration.ofNanos(n);
+                    case "us" -> Duration.ofNanos(Math.multiplyExact(n, 1000L));
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException(where + ": too long a duration (a Duration holds up to about"
+                        + " 292 billion years, and nanoseconds up to 292 years); write e.g. " + examples, e);
+            }
         }
         try {
             return Duration.parse(t);

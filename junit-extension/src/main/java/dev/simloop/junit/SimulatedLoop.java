@@ -43,8 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <h2>What runs inside the simulation</h2>
  * Only the test method's body: it is the root task's body, so {@code Loop}, {@code TaskGroup} and
  * the rest of simloop work directly in it, and {@code Loop.rootGroup()} is the run's root group.
- * {@code @BeforeEach}/{@code @AfterEach} methods run outside it, on JUnit's thread, around each
- * schedule. A test that never calls simloop runs as a single-task simulation. A parameter of type
+ * {@code @BeforeEach}/{@code @AfterEach} methods run outside it, around each schedule: JUnit's own
+ * calls on its thread for the first schedule, and for each later one on the thread that runs it. A test that never calls simloop runs as a single-task simulation. A parameter of type
  * {@link SimulationContext} receives the run's seed, clock and root group.
  *
  * <h2>Fresh state per schedule</h2>

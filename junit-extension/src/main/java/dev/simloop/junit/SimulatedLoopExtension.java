@@ -152,6 +152,9 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         if (cfg.fewestAlready()) {
             return failed.result();
         }
+        if (!failed.result().failed()) {
+            return null; // the run passed and an @AfterEach failed: shrinking compares the runs' own failures
+        }
         try {
             return Shrinking.shrink(failed.result(),
                     b -> onFreshInstance(call, fresh, cfg.untracedLimits(b), new SimulationContext(), null),
@@ -195,9 +198,19 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             return new Traced(null, known);
         }
         try {
-            SimResult<?> again = onFreshInstance(call, fresh, cfg.limits(Simulation.builder().replay(r.replayLine())),
-                    new SimulationContext(), null);
-            boolean same = again.failed() && again.failure().getClass() == r.failure().getClass()
+            SimResult<?> again;
+            Throwable againFailure;
+            try {
+                again = onFreshInstance(call, fresh, cfg.limits(Simulation.builder().replay(r.replayLine())),
+                        new SimulationContext(), null, true);
+                againFailure = again.failure();
+            } catch (AfterRunFailure after) {
+                again = after.run;
+                againFailure = unwrap(after.getCause());
+            }
+            // the run's own failure, or (when the run passed) what its @AfterEach threw
+            Throwable judged = r.failed() ? r.failure() : failed.failure();
+            boolean same = againFailure != null && againFailure.getClass() == judged.getClass()
                     && again.traceDigest().equals(r.traceDigest());
             return same ? new Traced(again, null) : new Traced(null, "replaying it did not fail the same way: the"
                     + " failure depends on more than the schedule (a static field kept across schedules, the real"
@@ -519,7 +532,13 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                     left(slot);
                 }
             } else {
-                r = onFreshInstance(call, fresh, job.builder(cfg), sim, this);
+                try {
+                    r = onFreshInstance(call, fresh, job.builder(cfg), sim, this, true);
+                } catch (AfterRunFailure after) {
+                    // an @AfterEach that checks what the run left fails this schedule: judged with its run,
+                    // so the report gives the line that replays it (a replay runs the @AfterEach too)
+                    return new Judged(job.index, after.run, unwrap(after.getCause()));
+                }
             }
             Throwable failure = failureOf(r);
             // a passing schedule's commit needs only its digest (a search's, the result it learns from):
@@ -784,6 +803,16 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
      */
     private static SimResult<?> onFreshInstance(ReflectiveInvocationContext<Method> call, FreshInstances fresh,
             Simulation.Builder builder, SimulationContext sim, Exploring exploring) {
+        return onFreshInstance(call, fresh, builder, sim, exploring, false);
+    }
+
+    /**
+     * @param carryAfterRun when the run passed and an {@code @AfterEach} then threw, throw an
+     *     {@link AfterRunFailure} holding both (for a schedule of the exploration, judged by it) rather
+     *     than what the method threw
+     */
+    private static SimResult<?> onFreshInstance(ReflectiveInvocationContext<Method> call, FreshInstances fresh,
+            Simulation.Builder builder, SimulationContext sim, Exploring exploring, boolean carryAfterRun) {
         List<Object> chain = fresh.create();
         int beforeDone = 0;
         Throwable lifecycleFailure = null;
@@ -831,9 +860,24 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 r.failure().addSuppressed(lifecycleFailure);
                 return r;
             }
+            if (r != null && carryAfterRun) {
+                throw new AfterRunFailure(r, lifecycleFailure);
+            }
             throw sneaky(lifecycleFailure);
         }
         return r;
+    }
+
+    /** A schedule whose run passed, after which an {@code @AfterEach} threw (its cause). */
+    private static final class AfterRunFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        /** The run; not serialized (it never leaves the extension). */
+        private final transient SimResult<?> run;
+
+        AfterRunFailure(SimResult<?> run, Throwable thrown) {
+            super("an @AfterEach threw after a schedule's run passed", thrown, false, false);
+            this.run = run;
+        }
     }
 
     @SuppressWarnings("unchecked") // rethrows t unchanged: the cast to T is erased, so it never fails
@@ -861,11 +905,20 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         System.out.println("simloop: " + testName(context) + " " + entry.get("simloop"));
     }
 
-    /** @return the strategy for the report: a portfolio's with the member that made the run, e.g. {@code portfolio (pct(2))} */
+    /**
+     * @return the strategy for the report: a portfolio's with the member that made the run and how to
+     *     run that schedule alone, e.g. {@code portfolio (this schedule: pos; alone: -Dsimloop.seed=7
+     *     -Dsimloop.strategy="pos")}: its seed alone would run {@code random}, what a test of one
+     *     schedule runs, and a PCT member's text holds the choice count it learned
+     */
     private static String strategyOfRun(RunConfig cfg, SimResult<?> r) {
         String asked = cfg.strategyText();
         String ran = dev.simloop.Schedule.parse(r.replayLine()).strategy();
-        return asked.equals("portfolio") && !ran.equals(asked) ? asked + " (this schedule: " + ran + ")" : asked;
+        if (!asked.equals("portfolio") || ran.equals(asked)) {
+            return asked;
+        }
+        return asked + " (this schedule: " + ran + (ran.equals("random") ? ""
+                : "; alone: -D" + RunConfig.SEED + "=" + r.seed() + " -D" + RunConfig.STRATEGY + "=\"" + ran + "\"") + ")";
     }
 
     /**
@@ -936,9 +989,15 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             RuntimeSeams.htmlReport(traced.run(), stem, testName(context), shrunkLine).ifPresent(report::htmlFile);
         }
         // a shrunk line was replayed and failed the same way, so it stands, unless the failure's kind never replays
+        boolean template = !invocation(context).isEmpty();
         if (traced.notReplayable() != null && (shrunkLine == null || notReplayable(failed.failure()) != null)) {
-            report.notReplayable(traced.notReplayable());
+            report.notReplayable(template && failed.failure() instanceof ReplayDiverged
+                    ? "the line does not fit this invocation: a replay line applies to every invocation of a"
+                            + " parameterized or repeated test, and fits the one it was recorded in (or the test changed"
+                            + " since it was made)"
+                    : traced.notReplayable());
         }
+        report.everyInvocation(template);
         return report.build();
     }
 }

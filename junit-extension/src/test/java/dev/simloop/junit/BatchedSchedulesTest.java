@@ -87,6 +87,24 @@ class BatchedSchedulesTest {
         assertThat(BatchFixtures.CheckedExceptionInALaterBeforeEach.SET_UPS).hasValue(2);
     }
 
+    /** A schedule whose run passed fails in its @AfterEach: reported as that schedule's failure, with its line. */
+    @Test
+    void anAfterEachThatFailsOnALaterScheduleIsReportedWithThatSchedulesReplayLine() {
+        SimulatedLoopFailure f = SimulatedLoopExtensionTest.onlySimFailure(
+                SimulatedLoopExtensionTest.run(BatchFixtures.AfterEachChecksTheRun.class));
+        assertThat(f.scheduleIndex()).as("a later schedule, on fresh test state").isPositive();
+        assertThat(f.getCause()).isInstanceOf(org.opentest4j.AssertionFailedError.class)
+                .hasMessageStartingWith("requests counted (checked in @AfterEach) ==> expected: <2> but was: <1>");
+        assertThat(f.getMessage()).contains("  replay:       " + f.replayLine())
+                .contains("  annotation:   @SimulatedLoop(replay = \"" + f.replayLine() + "\")");
+        // the line runs that schedule: pinned, the @AfterEach fails the same way
+        Throwable replayed = SimulatedLoopExtensionTest.onlyFailure(SimulatedLoopExtensionTest.run(
+                org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(BatchFixtures.AfterEachChecksTheRun.class),
+                Map.of("simloop.replay", f.replayLine())));
+        assertThat(replayed).isInstanceOf(org.opentest4j.AssertionFailedError.class)
+                .hasMessageStartingWith("requests counted (checked in @AfterEach) ==> expected: <2> but was: <1>");
+    }
+
     @Test
     void eachSchedulesBeforeEachAndAfterEachRunOnOneThread() {
         SimulatedLoopExtensionTest.run(BatchFixtures.ThreadLocalAcrossTheLifecycle.class).testEvents()

@@ -163,6 +163,43 @@ class RunConfigAndReportTest {
                 .hasMessage("@SimulatedLoop(maxSteps = 0): must be at least 1 (Long.MAX_VALUE for no step limit)");
     }
 
+    @SimulatedLoop(replay = "garbage")
+    private static void badReplay() {
+    }
+
+    @SimulatedLoop(maxVirtualTime = "99999999999999999999s")
+    private static void hugeVirtualTime() {
+    }
+
+    @SimulatedLoop(maxVirtualTime = "9999999999999999d")
+    private static void overflowingVirtualTime() {
+    }
+
+    private static SimulatedLoop annotationOf(String method) throws NoSuchMethodException {
+        return RunConfigAndReportTest.class.getDeclaredMethod(method).getAnnotation(SimulatedLoop.class);
+    }
+
+    @Test
+    void aMalformedReplayLineOrATooLongDurationNamesItsSetting() throws Exception {
+        SimulatedLoop bad = annotationOf("badReplay");
+        assertThatThrownBy(() -> RunConfig.resolve(bad, params(Map.of())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("@SimulatedLoop(replay = \"garbage\"): ");
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.REPLAY, "simloop:1:random:5:8:AA:00000000"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("-Dsimloop.replay=simloop:1:random:5:8:AA:00000000: ");
+        for (String method : new String[] {"hugeVirtualTime", "overflowingVirtualTime"}) {
+            SimulatedLoop a = annotationOf(method);
+            assertThatThrownBy(() -> RunConfig.resolve(a, params(Map.of()))).as(method)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("@SimulatedLoop(maxVirtualTime = \"" + a.maxVirtualTime() + "\"): too long a duration (a"
+                            + " Duration holds up to about 292 billion years, and nanoseconds up to 292 years); write e.g."
+                            + " \"90s\", \"2h\", \"7d\" or ISO-8601 \"PT2H\"");
+        }
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "99999999999999999999s"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("-Dsimloop.timeLimit=99999999999999999999s: too long a duration");
+    }
+
     @Test
     void timeLimitReadsIsoAndUnitsAndNamesItsSourceWhenWrong() {
         assertThat(RunConfig.resolve(null, params(Map.of())).timeLimit()).isNull();

@@ -207,6 +207,27 @@ class ShrinkAndSearchTest {
         assertThat(ShrinkFixtures.PortfolioByDefault.STRATEGIES).containsExactly("random");
     }
 
+    /** Its seed alone would run random (one schedule's strategy): the report says how to run the schedule alone. */
+    @Test
+    void aPortfolioSchedulesReportSaysHowToRunItAloneAndThatRunsTheSameSchedule() {
+        SimulatedLoopFailure found = onlySimFailure(run(ShrinkFixtures.PortfolioFailing.class));
+        String member = Schedule.parse(found.replayLine()).strategy();
+        assertThat(member).as("the fixture's first failing schedule is not a random one").isNotEqualTo("random");
+        assertThat(found.getMessage()).contains("  strategy:     portfolio (this schedule: " + member + "; alone: -Dsimloop.seed="
+                + found.seed() + " -Dsimloop.strategy=\"" + member + "\")\n");
+        SimulatedLoopFailure alone = onlySimFailure(run(selectClass(ShrinkFixtures.PortfolioFailing.class),
+                Map.of(RunConfig.SEED, Long.toString(found.seed()), RunConfig.STRATEGY, member, RunConfig.SCHEDULES, "1")));
+        assertThat(alone.replayLine()).isEqualTo(found.replayLine());
+        SimulatedLoopFailure seedOnly = onlySimFailureOrNull(run(selectClass(ShrinkFixtures.PortfolioFailing.class),
+                Map.of(RunConfig.SEED, Long.toString(found.seed()), RunConfig.SCHEDULES, "1")));
+        assertThat(seedOnly == null ? null : seedOnly.replayLine()).as("the seed alone runs random")
+                .isNotEqualTo(found.replayLine());
+    }
+
+    private static SimulatedLoopFailure onlySimFailureOrNull(org.junit.platform.testkit.engine.EngineExecutionResults r) {
+        return r.testEvents().failed().count() == 0 ? null : onlySimFailure(r);
+    }
+
     @Test
     void thePortfolioSchedulesTakeItsMembersInTurn() {
         RunConfig c = RunConfig.resolve(null, k -> Optional.ofNullable(Map.of(RunConfig.SEED, "6",

@@ -330,6 +330,25 @@ class SimulatedLoopExtensionTest {
         assertThat(pages.get(1)).endsWith("/dev.simloop.junit.fixtures.Fixtures.FailingTemplates-fails-int-invocation2-1.html");
     }
 
+    /** A line of one invocation replays every invocation of a parameterized test: the report says so, both ways. */
+    @Test
+    void aParameterizedTestsLineIsSaidToReplayEveryInvocationAndOneItDoesNotFitSaysWhy() {
+        SimulatedLoopFailure found = onlySimFailure(run(Fixtures.RacyTemplate.class));
+        String line = found.shrunkReplayLine().orElse(found.replayLine());
+        assertThat(found.getMessage()).contains("  annotation:   @SimulatedLoop(replay = \"" + line + "\") (it"
+                + " replays every invocation of this test with this line: the others, which it does not fit, then fail"
+                + " with ReplayDiverged; pin it while you debug this one)");
+        List<Throwable> pinned = run(selectClass(Fixtures.RacyTemplate.class), Map.of("simloop.replay", line))
+                .testEvents().failed().list().stream()
+                .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow()).toList();
+        assertThat(pinned).hasSize(2);
+        assertThat(pinned.get(0)).isInstanceOf(SimulatedLoopFailure.class).hasCauseInstanceOf(dev.simloop.ReplayDiverged.class)
+                .hasMessageContaining("  not a pin:    the line does not fit this invocation: a replay line applies to"
+                        + " every invocation of a parameterized or repeated test, and fits the one it was recorded in (or"
+                        + " the test changed since it was made)");
+        assertThat(pinned.get(1).getCause()).isInstanceOf(org.opentest4j.AssertionFailedError.class);
+    }
+
     /** Fresh instances get the fields JUnit's extensions set on JUnit's own (a @TempDir field here). */
     @Test
     void everyScheduleAndReplayHasTheFieldsJUnitsExtensionsSet() {

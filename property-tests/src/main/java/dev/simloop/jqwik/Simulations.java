@@ -79,8 +79,9 @@ public final class Simulations {
      * the failure also carries simloop's own shrinking of the run jqwik reports
      * ({@link #shrunkReplayLine()}: the fewest preemptions as {@code SimResult.preemptions()} counts
      * them, found by {@link Shrinking} within its default budget). It is computed once, when first
-     * asked for, by the message or an accessor: jqwik reads the message of the failure it reports
-     * only, so the schedules jqwik tries while shrinking are not shrunk themselves.
+     * asked for, by the message or an accessor: jqwik reads the messages of the failures it reports
+     * only (the shrunk sample's, and the first failing sample's as its original error), so the
+     * schedules jqwik tries while shrinking are not shrunk themselves.
      */
     public static final class ScheduleFailure extends AssertionError {
         private static final long serialVersionUID = 1L;
