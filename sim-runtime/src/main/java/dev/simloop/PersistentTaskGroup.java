@@ -92,7 +92,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
         GroupRules rules = group.impl().rules();
         rules.supervise();
         rules.handOnAtOnce();
-        loop.persistentGroups().add(this);
+        loop.persistentGroups().put(group.impl(), this);
         ready.set();
         RuntimeException thrown = null; // what the handler (or the group) threw: the first, the rest suppressed
         try {
@@ -105,10 +105,10 @@ public final class PersistentTaskGroup implements AutoCloseable {
         } catch (RuntimeException e) {
             thrown = e;
         } catch (Error e) {
-            loop.persistentGroups().remove(this);
+            loop.persistentGroups().remove(group.impl());
             throw e;
         }
-        loop.persistentGroups().remove(this);
+        loop.persistentGroups().remove(group.impl());
         RuntimeException[] first = {thrown};
         CancelScope.shielded(() -> {
             TaskImpl<?> failed; // failures of tasks that ended while the group shut down: every one handed over
@@ -222,7 +222,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
      * @return the groups open in the calling task's loop, in the order they were opened
      */
     public static List<PersistentTaskGroup> all() {
-        return List.copyOf(Current.task("PersistentTaskGroup.all").loop().persistentGroups());
+        return List.copyOf(Current.task("PersistentTaskGroup.all").loop().persistentGroups().values());
     }
 
     /**
@@ -236,12 +236,11 @@ public final class PersistentTaskGroup implements AutoCloseable {
     }
 
     private static PersistentTaskGroup current0(TaskImpl<?> me) {
-        List<PersistentTaskGroup> open = me.loop().persistentGroups();
+        java.util.Map<GroupImpl, PersistentTaskGroup> open = me.loop().persistentGroups();
         for (GroupImpl g = GroupImpl.innermost(me); g != null; g = g.enclosing()) {
-            for (PersistentTaskGroup p : open) {
-                if (p.group.impl() == g) {
-                    return p;
-                }
+            PersistentTaskGroup p = open.get(g);
+            if (p != null) {
+                return p;
             }
         }
         return null;

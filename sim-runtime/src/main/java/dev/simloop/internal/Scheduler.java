@@ -135,11 +135,13 @@ public final class Scheduler {
     /** The task whose stack the driver is reading ({@link Frames#stackOf}), or null. */
     TaskImpl<?> inspecting;
     /**
-     * The loop's open {@link dev.simloop.PersistentTaskGroup}s, in open order; made at the first.
-     * The loop's own, not a map shared by all loops: a lock shared by loops on other drivers would
-     * make a task wait for another simulation (a wait in a run that no seed decides). Driver only.
+     * The loop's open {@link dev.simloop.PersistentTaskGroup}s by their groups, in open order; made
+     * at the first. The loop's own, not a map shared by all loops: a lock shared by loops on other
+     * drivers would make a task wait for another simulation (a wait in a run that no seed decides).
+     * Keyed by group (identity), so that finding the one a task runs in, and closing one, does not
+     * walk every open group. Driver only.
      */
-    private java.util.List<dev.simloop.PersistentTaskGroup> persistentGroups;
+    private java.util.LinkedHashMap<GroupImpl, dev.simloop.PersistentTaskGroup> persistentGroups;
     /** How long a step may hold the driver, or the driver wait for the outside, before the run fails (10 s). */
     private long maxStepWallNanos = 10_000_000_000L;
 
@@ -766,10 +768,10 @@ public final class Scheduler {
         }
     }
 
-    /** @return the loop's open persistent groups, in open order (its tasks add and remove them; driver only) */
-    public java.util.List<dev.simloop.PersistentTaskGroup> persistentGroups() {
+    /** @return the loop's open persistent groups by their groups, in open order (its tasks add and remove them; driver only) */
+    public java.util.Map<GroupImpl, dev.simloop.PersistentTaskGroup> persistentGroups() {
         if (persistentGroups == null) {
-            persistentGroups = new java.util.ArrayList<>();
+            persistentGroups = new java.util.LinkedHashMap<>();
         }
         return persistentGroups;
     }
