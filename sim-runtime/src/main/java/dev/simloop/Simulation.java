@@ -571,6 +571,12 @@ public final class Simulation {
         return r instanceof Result<?> res ? res.outcome.choices().length : Schedule.parse(r.replayLine()).size();
     }
 
+    /**
+     * The longest replay line a failure's message quotes in the ways to paste it, besides giving it
+     * once: a Java annotation's string holds 65,535 bytes, one command-line argument some 128 KB.
+     */
+    static final int LONGEST_QUOTED_LINE = 65_000;
+
     /** A finished run. The replay line and digest text are built on first use: exploring loops rarely need them. */
     private static final class Result<T> implements SimResult<T>, dev.simloop.internal.RawDigest,
             dev.simloop.internal.SearchOrder.Recorded {
@@ -687,13 +693,18 @@ public final class Simulation {
         }
 
         private String report() {
+            String line = replayLine();
             return "simulated run failed: " + failure()
                     + "\n  seed:         " + seed
                     + "\n  strategy:     " + strategy
                     + "\n  virtual time: " + Nanos.format(outcome.endNanos()) + " after " + steps() + " steps"
-                    + "\n  replay:       " + replayLine()
-                    + "\n  (Simulation.builder().replay(\"" + replayLine() + "\") or @SimulatedLoop(replay = \""
-                    + replayLine() + "\") reproduces it)";
+                    + "\n  replay:       " + line
+                    // the line once only when long: a run of millions of steps has a line of megabytes
+                    + (line.length() <= LONGEST_QUOTED_LINE
+                            ? "\n  (Simulation.builder().replay(\"" + line + "\") or @SimulatedLoop(replay = \"" + line
+                                    + "\") reproduces it)"
+                            : "\n  (Simulation.builder().replay(line), with the line above, reproduces it; at " + line.length()
+                                    + " characters it is too long for an annotation's string or one command-line argument)");
         }
 
         @Override

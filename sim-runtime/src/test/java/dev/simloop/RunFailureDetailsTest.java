@@ -76,4 +76,52 @@ class RunFailureDetailsTest {
         assertThat(r.failure()).isInstanceOf(LeakDetected.class)
                 .hasMessageContaining("Lock 'cache' was still held by task 'careless' when it finished");
     }
+
+    /** Two tasks that switch at each of {@code n} checkpoints, then fail: a long replay line. */
+    private static int switchesThenFails(int n) {
+        TaskGroup.with(tg -> {
+            for (int t = 0; t < 2; t++) {
+                tg.spawn(() -> {
+                    for (int i = 0; i < n; i++) {
+                        Loop.checkpoint();
+                    }
+                });
+            }
+            return null;
+        });
+        throw new IllegalStateException("at the end");
+    }
+
+    @Test
+    void aFailuresMessageQuotesItsLineInThePastableFormsOnlyWhenTheyCanHoldIt() {
+        SimResult<Integer> shortRun = Simulation.run(4, () -> switchesThenFails(3));
+        String quoted = messageOf(shortRun);
+        assertThat(count(quoted, shortRun.replayLine())).isEqualTo(3);
+        assertThat(quoted).endsWith("@SimulatedLoop(replay = \"" + shortRun.replayLine() + "\") reproduces it)");
+
+        SimResult<Integer> longRun = Simulation.run(4, () -> switchesThenFails(60_000));
+        assertThat(longRun.replayLine().length()).isGreaterThan(Simulation.LONGEST_QUOTED_LINE);
+        String once = messageOf(longRun);
+        assertThat(count(once, longRun.replayLine())).isEqualTo(1);
+        assertThat(once).endsWith("(Simulation.builder().replay(line), with the line above, reproduces it; at "
+                + longRun.replayLine().length() + " characters it is too long for an annotation's string or one"
+                + " command-line argument)");
+    }
+
+    private static String messageOf(SimResult<?> r) {
+        try {
+            r.value();
+            throw new AssertionError("the run passed");
+        } catch (SimulationFailure f) {
+            return f.getMessage();
+        }
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            n++;
+        }
+        return n;
+    }
 }
