@@ -52,6 +52,14 @@ public final class CancelScopeTree {
         GroupImpl group;
         private DeadlineTimer timer;
 
+        // The last walk from this scope ({@link #visibleCancel}), kept while it still holds: its loop's
+        // scopeChanges then, the earliest deadline still to come on the walked path, and what it found.
+        // Without it, every checkpoint of a task ten thousand scopes deep walks them all, once any
+        // scope of the loop was cancelled or given a deadline.
+        private long walkedAtChange = -1;
+        private long walkHoldsUntil;
+        private Node walkFound;
+
         Node(TaskImpl<?> owner, Node parent, String label) {
             this.owner = owner;
             this.parent = parent;
@@ -255,6 +263,17 @@ public final class CancelScopeTree {
         if (n.owner != null && n.owner.loop != null) {
             n.owner.loop.scopesStirred = true;
         }
+        scopeChanged(loop, n);
+    }
+
+    /** A change that can change what a walk finds: the walks kept in {@code n}'s loop (and the caller's) no longer hold. */
+    private static void scopeChanged(Scheduler loop, Node n) {
+        if (loop != null) {
+            loop.scopeChanges++;
+        }
+        if (n.owner != null && n.owner.loop != null && n.owner.loop != loop) {
+            n.owner.loop.scopeChanges++;
+        }
     }
 
     /** Cancels {@code n} (a no-op if already cancelled) and delivers it to the tasks inside. */
@@ -360,6 +379,8 @@ public final class CancelScopeTree {
     public static void setDeadline(Scheduler loop, Node n, long deadline) {
         if (deadline != Long.MAX_VALUE) {
             scopesStirred(loop, n);
+        } else {
+            scopeChanged(loop, n);
         }
         n.deadline = deadline;
         if (n.cancelCalled || n.closed) {
@@ -383,6 +404,7 @@ public final class CancelScopeTree {
     public static void setShielded(Scheduler loop, Node n, boolean shield) {
         boolean was = n.shielded;
         n.shielded = shield;
+        scopeChanged(loop, n);
         if (was && !shield && !n.closed && n.parent != null && visibleCancel(loop, n.parent) != null) {
             deliver(loop, n);
         }
@@ -401,22 +423,39 @@ public final class CancelScopeTree {
         return visibleCancel(loop, t.innermost);
     }
 
-    /** The outermost cancelled scope visible from {@code from} upwards, or null. */
+    /**
+     * The outermost cancelled scope visible from {@code from} upwards, or null. The walk's result is
+     * kept on {@code from} while nothing it read can have changed: no scope of the loop changed
+     * ({@link Scheduler#scopeChanges}) and no deadline on the walked path has come. A walk then would
+     * cancel nothing on its way and find the same, so the kept result is returned instead.
+     */
     static Node visibleCancel(Scheduler loop, Node from) {
         if (loop != null && !loop.scopesStirred) {
             return null; // no scope of this loop was ever cancelled or given a deadline: none can be found
         }
+        boolean keep = loop != null && from != null && from.owner != null && from.owner.loop == loop;
+        if (keep && from.walkedAtChange == loop.scopeChanges && loop.now() < from.walkHoldsUntil) {
+            return from.walkFound;
+        }
         Node found = null;
+        long nextDeadline = Long.MAX_VALUE;
         for (Node n = from; n != null; n = n.parent) {
             if (!n.cancelCalled && n.deadline != Long.MAX_VALUE && n.deadline <= loop.now()) {
                 cancel(loop, n, CancelReason.DEADLINE);
             }
             if (n.cancelCalled) {
                 found = n;
+            } else if (n.deadline != Long.MAX_VALUE) {
+                nextDeadline = Math.min(nextDeadline, n.deadline);
             }
             if (n.shielded) {
                 break;
             }
+        }
+        if (keep) {
+            from.walkedAtChange = loop.scopeChanges; // after the walk: the cancels it made are counted
+            from.walkHoldsUntil = nextDeadline;
+            from.walkFound = found;
         }
         return found;
     }

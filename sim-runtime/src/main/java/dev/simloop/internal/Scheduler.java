@@ -130,6 +130,12 @@ public final class Scheduler {
 
     /** Whether any scope of this loop was ever cancelled or given a deadline; false: no scope walk can find a cancel. */
     boolean scopesStirred;
+    /**
+     * Counts the changes to this loop's scopes that can change what a scope walk finds (a cancel, a
+     * deadline set or moved, a shield raised or lifted): a walk's result kept on its scope
+     * ({@link CancelScopeTree#visibleCancel}) holds while this count has not moved.
+     */
+    long scopeChanges;
     /** Set while simloop itself creates a task's thread, so {@link ThreadGuard} lets it be. */
     boolean creatingTask;
     /** The task whose stack the driver is reading ({@link Frames#stackOf}), or null. */
