@@ -160,19 +160,16 @@ final class Shrinker<T> {
             for (int c = 0; c < chunks && fewer == null && budgetLeft(); c++) {
                 int first = at.length * c / chunks;
                 int last = at.length * (c + 1) / chunks - 1;
-                // edited in place, each edit touching only the choices it moves: a copy of the whole
-                // schedule per dropped preemption made one try of a long run quadratic
-                int[] tried = Arrays.copyOf(ids, ids.length + (last - first + 1));
-                int length = ids.length;
+                // edited as runs of one task: a copy of the whole schedule per dropped preemption, or a
+                // shift of the long runs the later edits merged, made one try of a long run quadratic
+                ScheduleEdits tried = new ScheduleEdits(ids);
                 for (int i = last; i >= first; i--) {
-                    length = letContinueInPlace(tried, length, at[i], continuing[at[i]]); // the latest first: earlier positions stay
+                    tried.letContinue(at[i], continuing[at[i]]); // the latest first: earlier positions stay
                     if ((last - i) % 256 == 255 && !budgetLeft()) {
-                        // an edit can still move a long stretch (a task's runs merged by the edits after it):
-                        // a long run's try must not outlast the budget before it even runs
-                        return current;
+                        return current; // a long run's try must not outlast the budget before it even runs
                     }
                 }
-                SimResult<T> r = runIds(current, Arrays.copyOf(tried, length));
+                SimResult<T> r = runIds(current, tried.toArray());
                 if (fewerSo(r, way, current)) {
                     fewer = r;
                 }
@@ -217,30 +214,105 @@ final class Shrinker<T> {
     }
 
     /**
-     * {@link #letContinue} in place: edits {@code ids[0, length)}, which has room for one more
-     * choice, and moves only the choices from {@code k} to the end of {@code a}'s next run (or, when
-     * {@code a} is not chosen again, shifts the rest by one).
-     *
-     * @return the schedule's new length
+     * A schedule of task ids edited by {@link #letContinue} at positions that only go down (the
+     * latest preemption first), without copying it per edit. Before the last edit's position the
+     * schedule is still the original; from there it is a list of runs (a task and how many choices
+     * in a row it takes), maximal: no two neighbours are of one task. An edit brings the original
+     * choices from its position into the list, finds the task's next run and moves that whole run
+     * to the front: a few list operations, where an array would shift every choice between.
      */
-    static int letContinueInPlace(int[] ids, int length, int k, int a) {
-        int q = k + 1;
-        while (q < length && ids[q] != a) {
-            q++;
+    static final class ScheduleEdits {
+        private static final class Run {
+            final int task;
+            int count;
+            Run prev;
+            Run next;
+
+            Run(int task, int count) {
+                this.task = task;
+                this.count = count;
+            }
         }
-        if (q == length) {
-            System.arraycopy(ids, k, ids, k + 1, length - k);
-            ids[k] = a;
-            return length + 1;
+
+        private final int[] original;
+        /** The position of {@link #head}: before it, the schedule is {@link #original}'s. */
+        private int from;
+        private Run head;
+        private int length;
+
+        ScheduleEdits(int[] ids) {
+            this.original = ids;
+            this.from = ids.length;
+            this.length = ids.length;
         }
-        int r = q;
-        while (r < length && ids[r] == a) {
-            r++;
+
+        /** As {@link Shrinker#letContinue}{@code (schedule, k, a)}, for {@code k} at or before every earlier edit's. */
+        void letContinue(int k, int a) {
+            if (k > from) {
+                throw new IllegalArgumentException("edit at " + k + " after one at " + from);
+            }
+            for (int p = from - 1; p >= k; p--) {
+                pushFront(new Run(original[p], 1));
+            }
+            from = k;
+            // the choices after k: the first of a's is where its next run starts (never at k itself)
+            Run found = head == null ? null : head.task == a && head.count > 1 ? head : head.next;
+            while (found != null && found.task != a) {
+                found = found.next;
+            }
+            length += found == null ? 1 : 0;
+            if (found == head) {
+                return; // a at k and right after: moving a's next choices before k changes nothing
+            }
+            if (found == null) {
+                pushFront(new Run(a, 1)); // not chosen again: one choice of it, then the rest
+                return;
+            }
+            unlink(found);
+            pushFront(found);
         }
-        int[] between = Arrays.copyOfRange(ids, k, q);
-        System.arraycopy(ids, q, ids, k, r - q);
-        System.arraycopy(between, 0, ids, k + (r - q), between.length);
-        return length;
+
+        private void pushFront(Run r) {
+            if (head != null && head.task == r.task) {
+                head.count += r.count;
+                return;
+            }
+            r.prev = null;
+            r.next = head;
+            if (head != null) {
+                head.prev = r;
+            }
+            head = r;
+        }
+
+        /** Takes {@code r} (not the head) out of the list, joining its neighbours when they are of one task. */
+        private void unlink(Run r) {
+            Run before = r.prev;
+            Run after = r.next;
+            before.next = after;
+            if (after != null) {
+                after.prev = before;
+                if (after.task == before.task) {
+                    before.count += after.count;
+                    before.next = after.next;
+                    if (after.next != null) {
+                        after.next.prev = before;
+                    }
+                }
+            }
+            r.prev = null;
+            r.next = null;
+        }
+
+        int[] toArray() {
+            int[] out = Arrays.copyOf(original, length);
+            int p = from;
+            for (Run r = head; r != null; r = r.next) {
+                Arrays.fill(out, p, p + r.count, r.task);
+                p += r.count;
+            }
+            return out;
+        }
     }
 
     /**

@@ -93,28 +93,27 @@ class ShrinkLongRunTest {
     }
 
     @Test
-    void editsInPlaceGiveWhatCopiesGiveForEveryDroppedChunk() {
+    void editsAsRunsGiveWhatCopiesGiveForEveryDroppedChunk() {
         java.util.Random random = new java.util.Random(11);
         int compared = 0;
-        for (int round = 0; round < 2_000; round++) {
-            int n = 1 + random.nextInt(40);
+        for (int round = 0; round < 5_000; round++) {
+            int n = 1 + random.nextInt(60);
             int[] ids = new int[n];
             for (int i = 0; i < n; i++) {
                 ids[i] = random.nextInt(4);
             }
-            int edits = 1 + random.nextInt(6);
+            int edits = 1 + random.nextInt(12);
             int[] ks = random.ints(edits, 0, n).sorted().distinct().toArray(); // applied latest first, as the shrinker does
             int[] copied = ids;
-            int[] inPlace = java.util.Arrays.copyOf(ids, n + ks.length);
-            int length = n;
+            Shrinker.ScheduleEdits asRuns = new Shrinker.ScheduleEdits(ids);
             for (int e = ks.length - 1; e >= 0; e--) {
                 int a = random.nextInt(5); // 4: a task not in the schedule
                 copied = Shrinker.letContinue(copied, ks[e], a);
-                length = Shrinker.letContinueInPlace(inPlace, length, ks[e], a);
+                asRuns.letContinue(ks[e], a);
             }
-            assertThat(java.util.Arrays.copyOf(inPlace, length)).as("round %d", round).containsExactly(copied);
+            assertThat(asRuns.toArray()).as("round %d", round).containsExactly(copied);
             compared++;
         }
-        assertThat(compared).isEqualTo(2_000);
+        assertThat(compared).isEqualTo(5_000);
     }
 }
