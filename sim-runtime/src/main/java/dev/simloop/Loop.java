@@ -153,7 +153,8 @@ public final class Loop {
 
     /**
      * A checkpoint: raises {@link Cancelled} if the calling task is inside a cancelled scope, then
-     * lets every other ready task run before this one continues.
+     * yields: in a real loop every other ready task runs before this one continues; in a simulation
+     * the strategy picks which ready task runs next, this one included (an interleaving to explore).
      */
     public static void checkpoint() {
         TaskImpl<?> me = Current.task("Loop.checkpoint");

@@ -349,8 +349,30 @@ public final class CancelScopeTree {
                 loop.wake(t, TaskImpl.WAKE_CANCELLED);
             }
         } else if (!t.inReady && t.foreignContinuation() == null) {
-            t.interruptedByCancel(true); // its InterruptedException is this cancel, not a failure
-            t.thread.interrupt();
+            interrupt(t, cancelledScopeOf(t));
+        }
+    }
+
+    /**
+     * Interrupts {@code t}, parked outside simloop, for the cancel of {@code scope}: once per scope,
+     * as Java code expects an interrupt once (a wait that catches it and waits again, as
+     * {@code ExecutorService.close()} does, is left to wait).
+     */
+    private static void interrupt(TaskImpl<?> t, Node scope) {
+        t.interruptedForScope(scope);
+        t.interruptedByCancel(true); // its InterruptedException is this cancel, not a failure
+        t.thread.interrupt();
+    }
+
+    /**
+     * {@code t} parked outside simloop at the end of its step: when it is inside a cancelled scope
+     * whose cancel has not interrupted it yet (the cancel came while it was ready or running), the
+     * wait it began is interrupted now, as one it was in when the cancel came would have been.
+     */
+    static void parkedOutside(Scheduler loop, TaskImpl<?> t) {
+        Node scope = cancelledScopeOf(t);
+        if (scope != null && scope != t.interruptedForScope() && t.foreignContinuation() == null) {
+            interrupt(t, scope);
         }
     }
 
@@ -456,6 +478,24 @@ public final class CancelScopeTree {
             from.walkedAtChange = loop.scopeChanges; // after the walk: the cancels it made are counted
             from.walkHoldsUntil = nextDeadline;
             from.walkFound = found;
+        }
+        return found;
+    }
+
+    /**
+     * The outermost cancelled scope visible from {@code t}'s innermost scope, or null: the walk of
+     * {@link #visibleCancel} with no side effect (a deadline passed but not yet fired is left to its
+     * timer, whose cancel is delivered then).
+     */
+    static Node cancelledScopeOf(TaskImpl<?> t) {
+        Node found = null;
+        for (Node n = t.innermost; n != null; n = n.parent) {
+            if (n.cancelCalled) {
+                found = n;
+            }
+            if (n.shielded) {
+                break;
+            }
         }
         return found;
     }

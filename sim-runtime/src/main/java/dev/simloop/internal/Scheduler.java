@@ -530,6 +530,9 @@ public final class Scheduler {
             running = null;
         } while (outside.stepGoesOn(t));
         guards.takeBack(t);
+        if (scopesStirred && !t.done && !t.inReady && t.blockedOn == null) {
+            CancelScopeTree.parkedOutside(this, t); // a java.util.concurrent wait begun in a cancelled scope
+        }
         if (stepClosedInline) {
             stepClosedInline = false; // pickInline ended the step before the yield
         } else {

@@ -34,6 +34,8 @@ final class TaskExtras {
     boolean strayCancel;
     /** A cancel interrupted the task's thread while it was parked in java.util.concurrent. */
     boolean interruptedByCancel;
+    /** The cancelled scope whose cancel last interrupted the task's thread: interrupted once per scope. */
+    Object interruptedForScope;
     /** The timer of the task's sleeps; made at the first. */
     TaskImpl<?>.SleepTimer sleepTimer;
 }

@@ -655,6 +655,15 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         }
     }
 
+    /** @return the cancelled scope whose cancel last interrupted the task's thread, or null */
+    Object interruptedForScope() {
+        return extras == null ? null : extras.interruptedForScope;
+    }
+
+    void interruptedForScope(Object scope) {
+        extras().interruptedForScope = scope;
+    }
+
     /** A task joining this one waits for it to finish. */
     @Override
     public void addWaitedFor(TaskImpl<?> waiter, LiveTaskIndex live, List<TaskImpl<?>> out) {

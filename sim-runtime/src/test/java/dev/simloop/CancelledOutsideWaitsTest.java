@@ -1,0 +1,135 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cancel reaches waits outside simloop too: a {@code java.util.concurrent} wait that a task
+ * begins inside a scope cancelled before (not only one it was in when the cancel came) is
+ * interrupted, once per cancelled scope, in a simulation under every strategy and in a real loop.
+ * Before, such a task waited forever: a real loop hung with the group's failure lost, a simulation
+ * reported a deadlock.
+ */
+class CancelledOutsideWaitsTest {
+    private static final List<Strategy> STRATEGIES = List.of(Strategy.fifo(), Strategy.random(), Strategy.pct(3),
+            Strategy.pos(), Strategy.nonPreemptive(), Strategy.spawnerFirst());
+
+    /** Runs {@code main} under every strategy with several seeds, then twice in a real loop: @return every value seen */
+    private static List<String> everywhere(ThrowingSupplier<String> main) {
+        List<String> seen = new ArrayList<>();
+        for (Strategy s : STRATEGIES) {
+            for (long seed = 0; seed < 6; seed++) {
+                SimResult<String> r = Simulation.builder().seed(seed).strategy(s).run(main);
+                seen.add(r.failed() ? "failed: " + r.failure() : r.value());
+            }
+        }
+        for (int i = 0; i < 2; i++) {
+            seen.add(assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Loop.run(main), "a real loop hung"));
+        }
+        return seen;
+    }
+
+    @Test
+    void aTaskCancelledBySiblingsFailureWhileReadyIsInterruptedInTheLatchItWaitsInNext() {
+        List<String> seen = everywhere(() -> {
+            CountDownLatch never = new CountDownLatch(1);
+            try {
+                TaskGroup.with(tg -> {
+                    tg.spawn("waiter", () -> {
+                        Loop.checkpoint(); // the sibling may fail here, while this one is ready
+                        never.await();
+                    });
+                    tg.spawn("failing", () -> {
+                        throw new IllegalStateException("boom");
+                    });
+                    return null;
+                });
+                return "the group returned";
+            } catch (IllegalStateException e) {
+                return "the group failed: " + e.getMessage();
+            }
+        });
+        assertThat(seen).hasSize(38).containsOnly("the group failed: boom");
+    }
+
+    @Test
+    void aWaitBegunInsideAnAlreadyCancelledScopeIsInterrupted() {
+        List<String> seen = everywhere(() -> {
+            CountDownLatch never = new CountDownLatch(1);
+            List<String> log = new ArrayList<>();
+            String v = CancelScope.run(s -> {
+                s.cancel();
+                try {
+                    never.await();
+                    log.add("returned");
+                } catch (InterruptedException e) {
+                    log.add("interrupted");
+                }
+                return "body's value";
+            });
+            return log + " " + v + ", interrupt flag " + Thread.currentThread().isInterrupted();
+        });
+        assertThat(seen).containsOnly("[interrupted] body's value, interrupt flag false");
+    }
+
+    /**
+     * Interrupted once per cancelled scope, as Java code expects an interrupt: a wait that catches it
+     * and waits again (as {@code ExecutorService.close()} does, by design) is left to wait, and
+     * simloop's own checkpoints raise again.
+     */
+    @Test
+    void aTimedOutScopeInterruptsItsWaitOnceAndItsCheckpointsRaiseAgain() {
+        List<String> seen = everywhere(() -> {
+            CountDownLatch never = new CountDownLatch(1);
+            List<String> log = new ArrayList<>();
+            CancelScope.moveOnAfter(Duration.ofMillis(10), () -> {
+                try {
+                    never.await();
+                    log.add("returned");
+                } catch (InterruptedException e) {
+                    log.add("interrupted");
+                }
+                try {
+                    Loop.checkpoint();
+                    log.add("checkpoint passed");
+                } catch (Cancelled c) {
+                    log.add("checkpoint cancelled");
+                    throw c;
+                }
+                return null;
+            });
+            return log.toString();
+        });
+        assertThat(seen).containsOnly("[interrupted, checkpoint cancelled]");
+    }
+
+    @Test
+    void aShieldedWaitInsideACancelledScopeIsLeftAlone() {
+        List<String> seen = everywhere(() -> {
+            CountDownLatch counted = new CountDownLatch(1);
+            List<String> log = new ArrayList<>();
+            String v = CancelScope.run(s -> {
+                s.cancel();
+                CancelScope.shielded(() -> TaskGroup.with(tg -> {
+                    tg.spawn("counter", () -> {
+                        Loop.sleep(Duration.ofMillis(5));
+                        counted.countDown();
+                    });
+                    counted.await(); // shielded: not interrupted, though its outer scope is cancelled
+                    log.add("awaited");
+                    return null;
+                }));
+                Loop.checkpoint(); // out of the shield: the cancel is seen
+                return "not cancelled";
+            });
+            return log + " " + v;
+        });
+        assertThat(seen).containsOnly("[awaited] null");
+    }
+}
