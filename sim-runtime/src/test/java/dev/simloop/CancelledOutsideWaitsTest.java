@@ -35,6 +35,16 @@ class CancelledOutsideWaitsTest {
         return seen;
     }
 
+    /** Waits on {@code latch}, noting how the wait ended: {@code returned} or {@code interrupted}. */
+    private static void awaitNoting(CountDownLatch latch, List<String> log) {
+        try {
+            latch.await();
+            log.add("returned");
+        } catch (InterruptedException e) {
+            log.add("interrupted");
+        }
+    }
+
     @Test
     void aTaskCancelledBySiblingsFailureWhileReadyIsInterruptedInTheLatchItWaitsInNext() {
         List<String> seen = everywhere(() -> {
@@ -65,12 +75,7 @@ class CancelledOutsideWaitsTest {
             List<String> log = new ArrayList<>();
             String v = CancelScope.run(s -> {
                 s.cancel();
-                try {
-                    never.await();
-                    log.add("returned");
-                } catch (InterruptedException e) {
-                    log.add("interrupted");
-                }
+                awaitNoting(never, log);
                 return "body's value";
             });
             return log + " " + v + ", interrupt flag " + Thread.currentThread().isInterrupted();
@@ -89,12 +94,7 @@ class CancelledOutsideWaitsTest {
             CountDownLatch never = new CountDownLatch(1);
             List<String> log = new ArrayList<>();
             CancelScope.moveOnAfter(Duration.ofMillis(10), () -> {
-                try {
-                    never.await();
-                    log.add("returned");
-                } catch (InterruptedException e) {
-                    log.add("interrupted");
-                }
+                awaitNoting(never, log);
                 try {
                     Loop.checkpoint();
                     log.add("checkpoint passed");
