@@ -58,6 +58,12 @@ final class LoopExecutor extends AbstractExecutorService {
                     + "shut down (shutdown, shutdownNow or close), so it takes no more work; submit work before that, "
                     + "or use a new " + origin);
         }
+        if (group.impl().isClosed()) {
+            // rejected, as the ExecutorService contract says, for JDK code that catches exactly that
+            throw new RejectedExecutionException("ExecutorService.execute (" + origin + "): the task group the"
+                    + " executor runs its work in has finished, so it takes no more work; keep the executor no longer"
+                    + " than its group, or use the " + origin + " of a group that is still open");
+        }
         Task<?>[] self = new Task<?>[1];
         Task<Void> t = group.spawn((String) null, () -> {
             try {

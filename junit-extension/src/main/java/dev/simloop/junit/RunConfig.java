@@ -93,6 +93,7 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
             throw new IllegalArgumentException("@SimulatedLoop(maxSteps = " + maxSteps + "): must be at least 1"
                     + " (Long.MAX_VALUE for no step limit)");
         }
+        settingsFitTheStrategy(a);
         Strategy strategy = null;
         p = param(params, STRATEGY);
         if (p.isPresent()) {
@@ -162,6 +163,34 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
                     + "): must be at least 0");
         }
         return a.maxPreemptions();
+    }
+
+    /**
+     * A setting of the annotation that its own strategy never reads is a mistake to name, not to
+     * ignore: {@code bound} (or {@code maxPreemptions}) without a bounded search, {@code pctDepth}
+     * without PCT. Only the annotation's own strategy counts: a {@code -Dsimloop.strategy} that
+     * overrides it for a run leaves such settings unused, and that is no mistake of the test.
+     */
+    private static void settingsFitTheStrategy(SimulatedLoop a) {
+        if (a == null) {
+            return;
+        }
+        String kind = "strategy = " + (a.strategy() == SimulatedLoop.Kind.DEFAULT ? "DEFAULT (RANDOM, or PORTFOLIO for"
+                + " several schedules)" : a.strategy().name());
+        if (!isBounded(a.strategy())) {
+            String set = a.bound() != SimulatedLoop.BOUND_FROM_MAX_PREEMPTIONS ? "bound = " + a.bound()
+                    : a.maxPreemptions() != 2 ? "maxPreemptions = " + a.maxPreemptions() : null;
+            if (set != null) {
+                throw new IllegalArgumentException("@SimulatedLoop(" + set + "): has no effect with " + kind + ": it"
+                        + " bounds the searches EXHAUSTIVE, PREEMPTION_BOUNDED and DELAY_BOUNDED; name one of them as"
+                        + " the strategy, or leave it out");
+            }
+        }
+        if (a.pctDepth() != 3 && a.strategy() != SimulatedLoop.Kind.PCT) {
+            throw new IllegalArgumentException("@SimulatedLoop(pctDepth = " + a.pctDepth() + "): has no effect with "
+                    + kind + ": it is the depth of strategy = PCT (the portfolio's PCT schedules run pct(2) and"
+                    + " pct(3)); name PCT as the strategy, or leave it out");
+        }
     }
 
     private static boolean isBounded(SimulatedLoop.Kind kind) {

@@ -175,6 +175,42 @@ class RunConfigAndReportTest {
     private static void overflowingVirtualTime() {
     }
 
+    @SimulatedLoop(bound = 5)
+    private static void boundWithoutASearch() {
+    }
+
+    @SimulatedLoop(strategy = SimulatedLoop.Kind.RANDOM, maxPreemptions = 4)
+    private static void maxPreemptionsWithoutASearch() {
+    }
+
+    @SimulatedLoop(strategy = SimulatedLoop.Kind.RANDOM, pctDepth = 9)
+    private static void pctDepthWithoutPct() {
+    }
+
+    @SimulatedLoop(strategy = SimulatedLoop.Kind.PCT, pctDepth = 9)
+    private static void pctDepthWithPct() {
+    }
+
+    @Test
+    void aSettingItsOwnStrategyNeverReadsIsNamedNotIgnored() throws Exception {
+        SimulatedLoop bound = annotationOf("boundWithoutASearch");
+        assertThatThrownBy(() -> RunConfig.resolve(bound, params(Map.of()))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("@SimulatedLoop(bound = 5): has no effect with strategy = DEFAULT (RANDOM, or PORTFOLIO for"
+                        + " several schedules): it bounds the searches EXHAUSTIVE, PREEMPTION_BOUNDED and DELAY_BOUNDED;"
+                        + " name one of them as the strategy, or leave it out");
+        SimulatedLoop max = annotationOf("maxPreemptionsWithoutASearch");
+        assertThatThrownBy(() -> RunConfig.resolve(max, params(Map.of())))
+                .hasMessageStartingWith("@SimulatedLoop(maxPreemptions = 4): has no effect with strategy = RANDOM: ");
+        SimulatedLoop depth = annotationOf("pctDepthWithoutPct");
+        assertThatThrownBy(() -> RunConfig.resolve(depth, params(Map.of())))
+                .hasMessage("@SimulatedLoop(pctDepth = 9): has no effect with strategy = RANDOM: it is the depth of"
+                        + " strategy = PCT (the portfolio's PCT schedules run pct(2) and pct(3)); name PCT as the"
+                        + " strategy, or leave it out");
+        assertThat(RunConfig.resolve(annotationOf("pctDepthWithPct"), params(Map.of())).strategy()).hasToString("pct(9)");
+        assertThat(RunConfig.resolve(annotationOf("pctDepthWithPct"), params(Map.of(RunConfig.STRATEGY, "random")))
+                .strategy()).as("overridden for a run: no mistake of the test").hasToString("random");
+    }
+
     private static SimulatedLoop annotationOf(String method) throws NoSuchMethodException {
         return RunConfigAndReportTest.class.getDeclaredMethod(method).getAnnotation(SimulatedLoop.class);
     }

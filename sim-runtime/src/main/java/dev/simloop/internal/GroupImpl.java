@@ -327,6 +327,11 @@ public final class GroupImpl implements WaitTarget {
         return false;
     }
 
+    /** @return whether the group has finished (its body and all its tasks are done): it takes no more tasks */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** @return whether the group's scope has been cancelled */
     public boolean isCancelled() {
         return scope.cancelCalled;
@@ -348,6 +353,12 @@ public final class GroupImpl implements WaitTarget {
 
     @Override
     public String toString() {
-        return "its task group to finish (" + running + " task" + (running == 1 ? "" : "s") + " still running)";
+        return "its task group to finish (" + running + " task" + (running == 1 ? "" : "s") + " still running)"
+                + (failures == null ? "" : ", failing with " + failures.get(0) + " (rethrown once they end)");
+    }
+
+    /** @return the first failure of a child or the body that the group will rethrow when it ends, or null */
+    Throwable pendingFailure() {
+        return failures == null ? null : failures.get(0);
     }
 }

@@ -415,6 +415,16 @@ final class OutsideWaits {
     }
 
     private NondeterminismDetected wokenFromOutside(TaskImpl<?> t, String who) {
+        if (who.contains("delayScheduler")) {
+            // the common pool's delay scheduler fired a CompletableFuture time-out on the real clock
+            return new NondeterminismDetected("task '" + t.name() + "', waiting outside simloop since step "
+                    + t.outsideSince() + " on " + describeBlocker(LockSupport.getBlocker(t.thread)) + " at "
+                    + Frames.userFrame(t) + ", was woken by " + who + ", which the simulation does not own: a"
+                    + " time-out of CompletableFuture.orTimeout, completeOnTimeout or delayedExecutor, which ran on"
+                    + " the real clock. Run with the simloop agent (-javaagent:simloop-agent.jar, see"
+                    + " virtual-time.md), which puts these time-outs on the loop's clock; or wait with a time-out of"
+                    + " simloop's: CancelScope.failAfter(d, () -> future.get()), or moveOnAfter.");
+        }
         return new NondeterminismDetected("task '" + t.name() + "', waiting outside simloop since step "
                 + t.outsideSince() + " on " + describeBlocker(LockSupport.getBlocker(t.thread)) + " at "
                 + Frames.userFrame(t) + ", was woken by " + who + ", which the simulation does not own. "

@@ -479,7 +479,22 @@ public final class Scheduler {
         DeadlockReport report = DeadlockReport.ofLiveTasks(
                 DeadlockReport.header(simulated, clock.now(), steps, timers.isEmpty()), live.head());
         abortFailure = new DeadlockDetected(report.message(), report.cycles());
+        attachPendingFailures(abortFailure);
         return false;
+    }
+
+    /**
+     * Nothing is lost in a deadlock: a group that waits for its tasks while failing (a task that
+     * ignores the interrupt its cancel sent keeps it waiting) would rethrow its failure once they
+     * end, and now never will; each such failure is attached to the report as suppressed.
+     */
+    private void attachPendingFailures(Throwable report) {
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (TaskImpl<?> t = live.head(); t != null; t = t.liveNext) {
+            if (t.blockedOn instanceof GroupImpl g && g.pendingFailure() != null && seen.add(g.pendingFailure())) {
+                report.addSuppressed(g.pendingFailure());
+            }
+        }
     }
 
     /**

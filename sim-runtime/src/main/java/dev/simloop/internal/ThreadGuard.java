@@ -99,6 +99,10 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
                         + "newCachedThreadPool, newScheduledThreadPool, ...)",
                 "Pass Loop.executor() instead (its work runs as tasks), or create the pool with "
                         + "Loop.threadFactory(); blocking work goes in Loop.toThread."),
+        TIMEOUT("java.util.concurrent.CompletableFuture.arrangeTimeout", "the common pool's delay scheduler, which"
+                + " CompletableFuture.orTimeout and completeOnTimeout start", Kind.DELAY_FIX),
+        DELAYED_EXECUTOR("java.util.concurrent.CompletableFuture$DelayedExecutor", "the common pool's delay"
+                + " scheduler, which CompletableFuture.delayedExecutor starts", Kind.DELAY_FIX),
         FORK_JOIN_WORKER("java.util.concurrent.ForkJoinPool", "a worker thread of a java.util.concurrent.ForkJoinPool",
                 "Pass Loop.executor() instead (CompletableFuture.supplyAsync(f, Loop.executor()) runs f as a task), "
                         + "or do CPU-heavy work with Loop.toThread."),
@@ -113,6 +117,12 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
                         + "create the thread outside the simulated code (or inside Loop.toThread) if it never "
                         + "interacts with the simulation's tasks.");
 
+        /** What a time-out of the common pool's delay scheduler needs: the agent, or a time-out of simloop's. */
+        private static final String DELAY_FIX = "Run with the simloop agent (-javaagent:simloop-agent.jar, see"
+                + " virtual-time.md), which puts these time-outs on the loop's clock; or wait with a time-out of"
+                + " simloop's: CancelScope.failAfter(d, () -> future.get()), or moveOnAfter.";
+
+        /** The start of a JDK frame's {@code class.method} that tells the kind. */
         final String frameClass;
         final String what;
         final String fix;
@@ -133,8 +143,9 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
                 if (Frames.isUserFrame(e)) {
                     break;
                 }
+                String frame = e.getClassName() + "." + e.getMethodName();
                 for (Kind k : values()) {
-                    if (k.ordinal() < best.ordinal() && e.getClassName().startsWith(k.frameClass)) {
+                    if (k.ordinal() < best.ordinal() && frame.startsWith(k.frameClass)) {
                         best = k;
                     }
                 }

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -141,6 +142,54 @@ class LoopExecutorTest {
         });
         assertThat(r.value()).isEqualTo("Future.get (Loop.executor()): not done after 4 seconds of loop time "
                 + "/ 4000000000 / then 1 at 10000000000");
+    }
+
+    /**
+     * A fixed pool's worker ignores the interrupt its cancel sends while the pool is not shut down,
+     * so a failing group waits for it forever: the deadlock report keeps the group's failure.
+     */
+    @Test
+    void aGroupFailingWhileItWaitsForAPoolWorkerKeepsItsFailureInTheDeadlockReport() {
+        SimResult<Object> r = Simulation.run(1, () -> {
+            ExecutorService pool = Executors.newFixedThreadPool(2, Loop.threadFactory());
+            try {
+                return TaskGroup.with(tg -> {
+                    tg.spawn("failing", () -> {
+                        Loop.sleep(Duration.ofMillis(100));
+                        throw new IllegalStateException("the real failure");
+                    });
+                    return pool.submit(() -> {
+                        Loop.sleep(Duration.ofSeconds(1));
+                        return 1;
+                    }).get();
+                });
+            } finally {
+                pool.shutdown();
+            }
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class).hasMessageContaining("waits for its task group to"
+                + " finish (1 task still running), failing with java.lang.IllegalStateException: the real failure"
+                + " (rethrown once they end)");
+        assertThat(r.failure().getSuppressed()).hasSize(1);
+        assertThat(r.failure().getSuppressed()[0]).isInstanceOf(IllegalStateException.class)
+                .hasMessage("the real failure");
+    }
+
+    @Test
+    void anExecutorKeptPastItsGroupRejectsWorkAsTheExecutorContractSays() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            ExecutorService[] kept = new ExecutorService[1];
+            TaskGroup.with(tg -> {
+                kept[0] = tg.executor();
+                return null;
+            });
+            assertThatThrownBy(() -> kept[0].submit(after(1, 2))).isInstanceOf(RejectedExecutionException.class)
+                    .hasMessage("ExecutorService.execute (TaskGroup.executor()): the task group the executor runs its"
+                            + " work in has finished, so it takes no more work; keep the executor no longer than its"
+                            + " group, or use the TaskGroup.executor() of a group that is still open");
+            return "rejected";
+        });
+        assertThat(r.value()).isEqualTo("rejected");
     }
 
     @Test
