@@ -415,19 +415,18 @@ final class OutsideWaits {
     }
 
     private NondeterminismDetected wokenFromOutside(TaskImpl<?> t, String who) {
+        String woken = "task '" + t.name() + "', waiting outside simloop since step " + t.outsideSince() + " on "
+                + describeBlocker(LockSupport.getBlocker(t.thread)) + " at " + Frames.userFrame(t) + ", was woken by "
+                + who + ", which the simulation does not own";
         if (who.contains("delayScheduler")) {
             // the common pool's delay scheduler fired a CompletableFuture time-out on the real clock
-            return new NondeterminismDetected("task '" + t.name() + "', waiting outside simloop since step "
-                    + t.outsideSince() + " on " + describeBlocker(LockSupport.getBlocker(t.thread)) + " at "
-                    + Frames.userFrame(t) + ", was woken by " + who + ", which the simulation does not own: a"
-                    + " time-out of CompletableFuture.orTimeout, completeOnTimeout or delayedExecutor, which ran on"
-                    + " the real clock. Run with the simloop agent (-javaagent:simloop-agent.jar, see"
-                    + " virtual-time.md), which puts these time-outs on the loop's clock; or wait with a time-out of"
-                    + " simloop's: CancelScope.failAfter(d, () -> future.get()), or moveOnAfter.");
+            return new NondeterminismDetected(woken + ": a time-out of CompletableFuture.orTimeout, completeOnTimeout"
+                    + " or delayedExecutor, which ran on the real clock. Run with the simloop agent"
+                    + " (-javaagent:simloop-agent.jar, see virtual-time.md), which puts these time-outs on the loop's"
+                    + " clock; or wait with a time-out of simloop's: CancelScope.failAfter(d, () -> future.get()), or"
+                    + " moveOnAfter.");
         }
-        return new NondeterminismDetected("task '" + t.name() + "', waiting outside simloop since step "
-                + t.outsideSince() + " on " + describeBlocker(LockSupport.getBlocker(t.thread)) + " at "
-                + Frames.userFrame(t) + ", was woken by " + who + ", which the simulation does not own. "
+        return new NondeterminismDetected(woken + ". "
                 + "Likely cause: work on an executor or thread that existed before the simulation, or blocking "
                 + "I/O; when it finishes, relative to the simulation's steps, depends on the JVM, so the run could "
                 + "not be replayed. Run the work as tasks: pass Loop.executor() instead of the executor (or "
