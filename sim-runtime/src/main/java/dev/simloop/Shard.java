@@ -172,17 +172,16 @@ public final class Shard {
     }
 
     private static Shard fromVariables(String indexName, String index, String countName, String count, int base) {
-        try {
-            if (!digits(index) || !digits(count)) {
-                throw new NumberFormatException();
+        if (digits(index) && digits(count)) {
+            try {
+                int i = Integer.parseInt(index.strip()) - base;
+                int n = Integer.parseInt(count.strip());
+                if (n >= 1 && i >= 0 && i < n) {
+                    return of(i, n);
+                }
+            } catch (NumberFormatException e) {
+                // digits beyond an int: reported below
             }
-            int i = Integer.parseInt(index.strip()) - base;
-            int n = Integer.parseInt(count.strip());
-            if (n >= 1 && i >= 0 && i < n) {
-                return of(i, n);
-            }
-        } catch (NumberFormatException e) {
-            // reported below
         }
         throw new IllegalArgumentException(indexName + "=" + index + " and " + countName + "=" + count
                 + " do not name a shard: " + indexName + " counts from " + base + " to " + countName

@@ -397,11 +397,11 @@ public final class Results {
         }
 
         /**
-         * @return the failures of every shard of a test, each with its shard, after any failure
-         *     outside the schedules, the one an unsharded run meets first first: by schedule index;
-         *     for a bounded search, whose shards each number the schedules of their own subtrees, by
-         *     where each stands in the unsplit search's order (its {@code order} key, see
-         *     {@link dev.simloop.internal.SearchOrder}), or by shard, then index, for lines without one
+         * @return the failures of every shard of a test, each with its shard: any failure outside the
+         *     schedules first, then the rest in the order an unsharded run meets them. That is by
+         *     schedule index; for a bounded search, whose shards each number the schedules of their own
+         *     subtrees, by each failure's {@code order} key ({@link dev.simloop.internal.SearchOrder}),
+         *     or by shard, then index, when a failure has none (a run that ran away is not recorded)
          */
         private static List<Map<String, Object>> failures(List<Map<String, Object>> lines) {
             List<Map<String, Object>> out = new ArrayList<>();

@@ -117,7 +117,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             written = true;
             ResultsFile.append(context, cfg, exploring.progress, exploring.failed, shrunk);
             if (exploring.failed != null) {
-                Traced traced = tracedForReport(cfg, exploring.failed, call, exploring.fresh);
+                Traced traced = tracedForReport(cfg, exploring.failed, call, exploring.fresh, isTemplate(context));
                 throw report(context, cfg, exploring.failed, shrunk, exploring.progress, traced);
             }
             publishSummary(context, exploring.progress);
@@ -183,14 +183,15 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
      * differs shows that the failure depends on more than the schedule, so that its line is no
      * regression test to pin.
      *
+     * @param template whether the test is one invocation of a parameterized or repeated test
      * @return the traced run (the failing run itself when it was traced already; none when it cannot
      *     be replayed, as a runaway or a stop would recur, or the replay differs), and why the line
      *     does not repeat the failure when it does not
      */
     private static Traced tracedForReport(RunConfig cfg, Judged failed, ReflectiveInvocationContext<Method> call,
-            FreshInstances fresh) {
+            FreshInstances fresh, boolean template) {
         SimResult<?> r = failed.result();
-        String known = notReplayable(failed.failure()); // what the test fails with: a determinism check's finding, say
+        String known = notReplayable(failed.failure(), template); // a determinism check's finding, say
         if (r.traceTable(1).isPresent()) {
             return new Traced(r, known);
         }
@@ -221,10 +222,22 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         }
     }
 
-    /** @return why a run that failed with {@code f} is not repeated by its replay line, or null when it is */
-    private static String notReplayable(Throwable f) {
+    /** @return whether the test is one invocation of a parameterized or repeated test (a template's) */
+    private static boolean isTemplate(ExtensionContext context) {
+        return !invocation(context).isEmpty();
+    }
+
+    /**
+     * @param template whether the test is one invocation of a parameterized or repeated test, whose
+     *     replay line applies to every invocation
+     * @return why a run that failed with {@code f} is not repeated by its replay line, or null when it is
+     */
+    private static String notReplayable(Throwable f, boolean template) {
         if (f instanceof ReplayDiverged) {
-            return "the line no longer fits the test (it changed since the line was made): explore again for a new one";
+            return template ? "the line does not fit this invocation: a replay line applies to every invocation of a"
+                    + " parameterized or repeated test, and fits the one it was recorded in (or the test changed since"
+                    + " it was made)"
+                    : "the line no longer fits the test (it changed since the line was made): explore again for a new one";
         }
         if (f instanceof NondeterminismDetected) {
             return "the run depended on something no seed decides (the failure says what: a wait on the real clock, a thread"
@@ -989,15 +1002,11 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             RuntimeSeams.htmlReport(traced.run(), stem, testName(context), shrunkLine).ifPresent(report::htmlFile);
         }
         // a shrunk line was replayed and failed the same way, so it stands, unless the failure's kind never replays
-        boolean template = !invocation(context).isEmpty();
-        if (traced.notReplayable() != null && (shrunkLine == null || notReplayable(failed.failure()) != null)) {
-            report.notReplayable(template && failed.failure() instanceof ReplayDiverged
-                    ? "the line does not fit this invocation: a replay line applies to every invocation of a"
-                            + " parameterized or repeated test, and fits the one it was recorded in (or the test changed"
-                            + " since it was made)"
-                    : traced.notReplayable());
+        if (traced.notReplayable() != null
+                && (shrunkLine == null || notReplayable(failed.failure(), isTemplate(context)) != null)) {
+            report.notReplayable(traced.notReplayable());
         }
-        report.everyInvocation(template);
+        report.everyInvocation(isTemplate(context));
         return report.build();
     }
 }

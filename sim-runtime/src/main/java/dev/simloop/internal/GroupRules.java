@@ -198,14 +198,22 @@ public final class GroupRules {
     private static final class FailureCounts {
         /** Shown by name, each with its first task; the rest of the kinds are counted together. */
         private static final int KINDS_SHOWN = 5;
-        private final Map<Class<?>, int[]> counts = new java.util.LinkedHashMap<>();
-        private final Map<Class<?>, TaskImpl<?>> first = new IdentityHashMap<>();
+
+        /** The failures of one exception class: how many, and the task of the first. */
+        private static final class Kind {
+            final TaskImpl<?> first;
+            int count;
+
+            Kind(TaskImpl<?> first) {
+                this.first = first;
+            }
+        }
+
+        private final Map<Class<?>, Kind> kinds = new java.util.LinkedHashMap<>();
         private int total;
 
         void add(TaskImpl<?> t) {
-            Class<?> kind = t.failure().getClass();
-            counts.computeIfAbsent(kind, k -> new int[1])[0]++;
-            first.putIfAbsent(kind, t);
+            kinds.computeIfAbsent(t.failure().getClass(), k -> new Kind(t)).count++;
             total++;
         }
 
@@ -216,19 +224,19 @@ public final class GroupRules {
                             + " a Supervisor given a FailureHandler hands it every one):");
             int shown = 0;
             int others = 0;
-            for (Map.Entry<Class<?>, int[]> e : counts.entrySet()) {
+            for (Map.Entry<Class<?>, Kind> e : kinds.entrySet()) {
+                Kind k = e.getValue();
                 if (shown == KINDS_SHOWN) {
-                    others += e.getValue()[0];
+                    others += k.count;
                     continue;
                 }
-                TaskImpl<?> t = first.get(e.getKey());
-                sb.append(shown == 0 ? " " : "; ").append(e.getValue()[0]).append(" × ")
-                        .append(e.getKey().getName()).append(" (first: task ").append(describe(t)).append(": ")
-                        .append(t.failure().getMessage()).append(')');
+                sb.append(shown == 0 ? " " : "; ").append(k.count).append(" × ").append(e.getKey().getName())
+                        .append(" (first: task ").append(describe(k.first)).append(": ")
+                        .append(k.first.failure().getMessage()).append(')');
                 shown++;
             }
             if (others > 0) {
-                sb.append("; ").append(others).append(" of ").append(counts.size() - KINDS_SHOWN).append(" other kinds");
+                sb.append("; ").append(others).append(" of ").append(kinds.size() - KINDS_SHOWN).append(" other kinds");
             }
             return sb.toString();
         }

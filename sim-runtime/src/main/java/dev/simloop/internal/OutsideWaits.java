@@ -421,10 +421,7 @@ final class OutsideWaits {
         if (who.contains("delayScheduler")) {
             // the common pool's delay scheduler fired a CompletableFuture time-out on the real clock
             return new NondeterminismDetected(woken + ": a time-out of CompletableFuture.orTimeout, completeOnTimeout"
-                    + " or delayedExecutor, which ran on the real clock. Run with the simloop agent"
-                    + " (-javaagent:simloop-agent.jar, see virtual-time.md), which puts these time-outs on the loop's"
-                    + " clock; or wait with a time-out of simloop's: CancelScope.failAfter(d, () -> future.get()), or"
-                    + " moveOnAfter.");
+                    + " or delayedExecutor, which ran on the real clock. " + ThreadGuard.DELAY_FIX);
         }
         return new NondeterminismDetected(woken + ". "
                 + "Likely cause: work on an executor or thread that existed before the simulation, or blocking "

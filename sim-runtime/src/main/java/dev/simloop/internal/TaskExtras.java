@@ -35,7 +35,7 @@ final class TaskExtras {
     /** A cancel interrupted the task's thread while it was parked in java.util.concurrent. */
     boolean interruptedByCancel;
     /** The cancelled scope whose cancel last interrupted the task's thread: interrupted once per scope. */
-    Object interruptedForScope;
+    CancelScopeTree.Node interruptedForScope;
     /** The timer of the task's sleeps; made at the first. */
     TaskImpl<?>.SleepTimer sleepTimer;
 }

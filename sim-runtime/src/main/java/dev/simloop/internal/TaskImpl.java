@@ -656,11 +656,11 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     }
 
     /** @return the cancelled scope whose cancel last interrupted the task's thread, or null */
-    Object interruptedForScope() {
+    CancelScopeTree.Node interruptedForScope() {
         return extras == null ? null : extras.interruptedForScope;
     }
 
-    void interruptedForScope(Object scope) {
+    void interruptedForScope(CancelScopeTree.Node scope) {
         extras().interruptedForScope = scope;
     }
 

@@ -81,6 +81,16 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
                 + kind.fix);
     }
 
+    /**
+     * What a time-out of the common pool's delay scheduler (CompletableFuture's orTimeout,
+     * completeOnTimeout, delayedExecutor) needs in a simulation: the agent, or a time-out of
+     * simloop's. Said when the scheduler starts in a step, and when, started before, it wakes a task
+     * ({@link OutsideWaits}).
+     */
+    static final String DELAY_FIX = "Run with the simloop agent (-javaagent:simloop-agent.jar, see virtual-time.md),"
+            + " which puts these time-outs on the loop's clock; or wait with a time-out of simloop's:"
+            + " CancelScope.failAfter(d, () -> future.get()), or moveOnAfter.";
+
     /** What was created, told by the JDK frames that created it, and what to do instead. */
     private enum Kind {
         IO_POLLER("sun.nio.ch.Poller", "the JDK's network I/O poller, which the first blocking I/O on a socket "
@@ -100,9 +110,9 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
                 "Pass Loop.executor() instead (its work runs as tasks), or create the pool with "
                         + "Loop.threadFactory(); blocking work goes in Loop.toThread."),
         TIMEOUT("java.util.concurrent.CompletableFuture.arrangeTimeout", "the common pool's delay scheduler, which"
-                + " CompletableFuture.orTimeout and completeOnTimeout start", Kind.DELAY_FIX),
+                + " CompletableFuture.orTimeout and completeOnTimeout start", DELAY_FIX),
         DELAYED_EXECUTOR("java.util.concurrent.CompletableFuture$DelayedExecutor", "the common pool's delay"
-                + " scheduler, which CompletableFuture.delayedExecutor starts", Kind.DELAY_FIX),
+                + " scheduler, which CompletableFuture.delayedExecutor starts", DELAY_FIX),
         FORK_JOIN_WORKER("java.util.concurrent.ForkJoinPool", "a worker thread of a java.util.concurrent.ForkJoinPool",
                 "Pass Loop.executor() instead (CompletableFuture.supplyAsync(f, Loop.executor()) runs f as a task), "
                         + "or do CPU-heavy work with Loop.toThread."),
@@ -117,18 +127,13 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
                         + "create the thread outside the simulated code (or inside Loop.toThread) if it never "
                         + "interacts with the simulation's tasks.");
 
-        /** What a time-out of the common pool's delay scheduler needs: the agent, or a time-out of simloop's. */
-        private static final String DELAY_FIX = "Run with the simloop agent (-javaagent:simloop-agent.jar, see"
-                + " virtual-time.md), which puts these time-outs on the loop's clock; or wait with a time-out of"
-                + " simloop's: CancelScope.failAfter(d, () -> future.get()), or moveOnAfter.";
-
         /** The start of a JDK frame's {@code class.method} that tells the kind. */
-        final String frameClass;
+        final String framePrefix;
         final String what;
         final String fix;
 
-        Kind(String frameClass, String what, String fix) {
-            this.frameClass = frameClass;
+        Kind(String framePrefix, String what, String fix) {
+            this.framePrefix = framePrefix;
             this.what = what;
             this.fix = fix;
         }
@@ -145,7 +150,7 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
                 }
                 String frame = e.getClassName() + "." + e.getMethodName();
                 for (Kind k : values()) {
-                    if (k.ordinal() < best.ordinal() && frame.startsWith(k.frameClass)) {
+                    if (k.ordinal() < best.ordinal() && frame.startsWith(k.framePrefix)) {
                         best = k;
                     }
                 }
