@@ -288,7 +288,12 @@ class PrimitivesSnippetsTest {
             return null;
         });
         assertThat(timed.failure()).isInstanceOf(NondeterminismDetected.class)
-                .hasMessageStartingWith("task 'impatient' made a timed wait outside simloop");
+                .hasMessageStartingWith("task 'impatient' made a timed wait outside simloop")
+                // the text primitives.md quotes
+                .hasMessageContaining("): Thread.sleep, LockSupport.parkNanos, timed lock, queue and Future waits use the"
+                        + " real clock and are woken by a JDK thread the simulation does not own, so the run could not be"
+                        + " replayed. Use Loop.sleep, CancelScope.moveOnAfter / failAfter for time-outs, and the"
+                        + " dev.simloop.sync primitives instead.");
     }
 
     private static int jucProgram() {

@@ -26,7 +26,10 @@ public final class AllBlockedWaiters implements WaitTarget {
 
     private void await(TaskImpl<?> me) {
         me.loop.checkCancelled(me);
-        waiters.park(me, this);
+        while (waiters.park(me, this) == WaitQueue.NOT_UNPARKED) {
+            // a cancel woke it and a shield hid the cancel by the time it ran: the others were not all
+            // blocked then (it was ready), so wait for the next time they are
+        }
     }
 
     /** The loop is idle: wakes every waiter (they run next). @return whether there were any */

@@ -103,7 +103,19 @@ public final class Channel<T> implements Iterable<T> {
         }
         Object reply;
         while ((reply = senders.park(me, sendWait, value)) == WaitQueue.NOT_UNPARKED) {
-            // a cancel hidden by a shield woke it: the value is still not taken, wait again
+            // A cancel woke it, out of the queue, and a shield hid the cancel by the time it ran: the value is
+            // not taken, and what happened meanwhile (a close, a receiver, room in the buffer) passed it by.
+            if (closed) {
+                reply = CLOSED;
+                break;
+            }
+            if (receivers.unparkFirst(value) != null) {
+                return;
+            }
+            if (buffer.size() < capacity) { // room only while no sender waits: none is passed
+                buffer.add(value);
+                return;
+            }
         }
         if (reply == CLOSED) {
             throw new ChannelClosedException("Channel.send: the channel was closed while " + me
@@ -155,7 +167,16 @@ public final class Channel<T> implements Iterable<T> {
         }
         Object reply;
         while ((reply = receivers.park(me, receiveWait)) == WaitQueue.NOT_UNPARKED) {
-            // a cancel hidden by a shield woke it without a value: wait again
+            // A cancel woke it, out of the queue, and a shield hid the cancel by the time it ran: a value sent
+            // meanwhile went to the buffer (values wait there only while no receiver does), or a close came.
+            T came = poll(loop);
+            if (came != null) {
+                return came;
+            }
+            if (closed) {
+                reply = CLOSED;
+                break;
+            }
         }
         if (reply == CLOSED) {
             throw endOfChannel("Channel.receive");

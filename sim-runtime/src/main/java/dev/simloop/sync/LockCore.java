@@ -73,6 +73,12 @@ final class LockCore extends HeldResource implements WaitTarget {
         while (holder() != me) {
             waiters.park(me, this);
             checkBroken(call);
+            if (holder() == null) {
+                // A cancel woke it, out of the queue, and a shield hid the cancel by the time it ran; the
+                // release meanwhile found no waiter (the lock is free only while nobody waits): take it.
+                holds = 1;
+                giveTo(me);
+            }
         }
     }
 

@@ -97,7 +97,12 @@ public final class Semaphore {
             return;
         }
         while (waiters.park(me, waiting) != GRANTED) {
-            // a cancel hidden by a shield woke it without a permit: wait again
+            // A cancel woke it, out of the queue, and a shield hid the cancel by the time it ran. A release
+            // meanwhile saw no waiter and kept its permit (permits > 0 only while nobody waits): take it.
+            if (permits > 0) {
+                permits--;
+                return;
+            }
         }
     }
 
