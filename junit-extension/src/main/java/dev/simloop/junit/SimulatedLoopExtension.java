@@ -26,9 +26,11 @@ import dev.simloop.internal.Runaway;
 import dev.simloop.internal.Scheduler;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.ReflectionSupport;
 
@@ -47,8 +49,28 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * <p>Thread-safe and stateless: every test invocation owns its simulations, so tests may run in
  * parallel.
  */
-public final class SimulatedLoopExtension implements InvocationInterceptor, ParameterResolver {
+public final class SimulatedLoopExtension
+        implements InvocationInterceptor, ParameterResolver, LifecycleMethodExecutionExceptionHandler, TestWatcher {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SimulatedLoopExtension.class);
+
+    /**
+     * The test invocations (by unique id) whose exploration ended and wrote its results line, until
+     * JUnit reports the test's result: what JUnit runs after the exploration (the first schedule's
+     * {@code @AfterEach}) can still fail the test, and what it runs before (a {@code @BeforeEach})
+     * can fail it with no exploration at all; {@link #testFailed} writes the line those leave. Kept
+     * here, not in the context's store, because JUnit closes the store before it calls a watcher.
+     */
+    private static final Map<String, Ended> ENDED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * How one test invocation's exploration ended.
+     *
+     * @param exploring the exploration, or null when its settings did not resolve
+     * @param thrown what the exploration threw to JUnit, or null when it passed; set again when the
+     *     first schedule's {@code @AfterEach} fails it
+     */
+    private record Ended(RunConfig cfg, Exploring exploring, Throwable thrown) {
+    }
 
     /** Created by JUnit. */
     public SimulatedLoopExtension() {
@@ -78,6 +100,79 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         return simulationContext(context);
     }
 
+    /**
+     * The first schedule's {@code @AfterEach}, which JUnit runs after the exploration, failed: when the
+     * exploration passed, that schedule fails the test as a later schedule's {@code @AfterEach} does,
+     * with its replay line, and its results line says so. Anything else is rethrown as it is.
+     */
+    @Override
+    public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
+        Ended ended = ENDED.get(context.getUniqueId());
+        if (ended == null || ended.thrown() != null || ended.exploring() == null
+                || ended.exploring().firstRun == null || thrown instanceof org.opentest4j.TestAbortedException
+                || !ended.cfg().failsOn(thrown)) {
+            throw thrown;
+        }
+        Exploring exploring = ended.exploring();
+        RunConfig cfg = ended.cfg();
+        Judged failed = new Judged(exploring.firstIndex, exploring.firstRun, thrown);
+        exploring.progress.why = StopReason.FAILURE_FOUND;
+        ResultsFile.append(context, cfg, exploring.progress, failed, null); // replaces the passing line in a merge
+        Traced traced = tracedForReport(cfg, failed, exploring.call, exploring.fresh, isTemplate(context));
+        SimulatedLoopFailure report = report(context, cfg, failed, null, exploring.progress, traced);
+        ENDED.put(context.getUniqueId(), new Ended(cfg, exploring, report));
+        throw report;
+    }
+
+    /**
+     * The test failed with something its exploration did not throw (a {@code @BeforeEach} that threw
+     * before any schedule, the first schedule's {@code @AfterEach} when the exploration failed or it
+     * failed outside {@code failOn}, another extension's callback): its line says so, so that a merge
+     * of the shards fails as JUnit failed the test.
+     */
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        Ended ended = ENDED.remove(context.getUniqueId());
+        if (ended != null && ended.thrown() != null) {
+            return; // the line written fails the merge already (JUnit may report another exception: a @Timeout's)
+        }
+        RunConfig cfg = ended != null ? ended.cfg() : settingsOrNull(context);
+        ResultsFile.appendError(context, cfg, ended == null || ended.exploring() == null ? null
+                : ended.exploring().progress, cause);
+    }
+
+    @Override
+    public void testSuccessful(ExtensionContext context) {
+        ENDED.remove(context.getUniqueId());
+    }
+
+    @Override
+    public void testAborted(ExtensionContext context, Throwable cause) {
+        ENDED.remove(context.getUniqueId());
+    }
+
+    /** @return the test's settings, or null when they do not resolve (the line then has no shard) */
+    private static RunConfig settingsOrNull(ExtensionContext context) {
+        try {
+            return settings(context);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** @return the test's settings: its annotation, then configuration parameters and system properties */
+    private static RunConfig settings(ExtensionContext context) {
+        // JUnit's configuration parameters normally include system properties; the fallback covers
+        // launchers that turn implicit parameters off (the EngineTestKit does).
+        Function<String, Optional<String>> params = key -> context.getConfigurationParameter(key)
+                .or(() -> Optional.ofNullable(System.getProperty(key)));
+        RunConfig cfg = RunConfig.resolve(find(context).orElse(null), params, context.getUniqueId(), System.getenv());
+        if (context.getTestInstanceLifecycle().orElse(null) == org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS) {
+            cfg = cfg.forOneKeptInstance(params);
+        }
+        return cfg;
+    }
+
     private static SimulationContext simulationContext(ExtensionContext context) {
         return context.getStore(NS).getOrComputeIfAbsent(SimulationContext.class, k -> new SimulationContext(),
                 SimulationContext.class);
@@ -100,14 +195,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         Exploring exploring = null;
         boolean written = false;
         try {
-            // JUnit's configuration parameters normally include system properties; the fallback covers
-            // launchers that turn implicit parameters off (the EngineTestKit does).
-            Function<String, Optional<String>> params = key -> context.getConfigurationParameter(key)
-                    .or(() -> Optional.ofNullable(System.getProperty(key)));
-            cfg = RunConfig.resolve(find(context).orElse(null), params, context.getUniqueId(), System.getenv());
-            if (context.getTestInstanceLifecycle().orElse(null) == org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS) {
-                cfg = cfg.forOneKeptInstance(params);
-            }
+            cfg = settings(context);
             exploring = new Exploring(cfg, invocation, call, context, proceeded);
             exploring.run();
             if (exploring.failed == null && exploring.progress.allAborted() != null) {
@@ -121,6 +209,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 throw report(context, cfg, exploring.failed, shrunk, exploring.progress, traced);
             }
             publishSummary(context, exploring.progress);
+            ENDED.put(context.getUniqueId(), new Ended(cfg, exploring, null));
         } catch (Throwable t) {
             // Every test that ends leaves its line, also one that fails before its exploration is judged
             // (a bad setting, a lifecycle method that throws): else a merge of the shards would pass it.
@@ -128,6 +217,7 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
             if (!written && !(t instanceof org.opentest4j.TestAbortedException)) {
                 ResultsFile.appendError(context, cfg, exploring == null ? null : exploring.progress, t);
             }
+            ENDED.put(context.getUniqueId(), new Ended(cfg, exploring, t));
             throw t;
         } finally {
             if (!proceeded.get()) {
@@ -344,6 +434,12 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
         private OrderedRuns<Job, Judged> runs;
         /** The failure that fails the test, once judged; null while none. */
         Judged failed;
+        /**
+         * The run of the schedule on JUnit's own test instance (this shard's first), and its index: its
+         * {@code @AfterEach} runs after the exploration ({@link #handleAfterEachMethodExecutionException}).
+         */
+        private volatile SimResult<?> firstRun;
+        private volatile int firstIndex;
         /** The next schedule index to hand out. */
         private int next;
         /** How many schedules were handed out. */
@@ -544,6 +640,8 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 } finally {
                     left(slot);
                 }
+                firstIndex = job.index;
+                firstRun = r;
             } else {
                 try {
                     r = onFreshInstance(call, fresh, job.builder(cfg), sim, this, true);
@@ -603,8 +701,13 @@ public final class SimulatedLoopExtension implements InvocationInterceptor, Para
                 return unwrap(r.failure());
             }
             if (cfg.checkDeterminism() || cfg.isReplay()) {
-                Optional<Throwable> nd = RuntimeSeams.checkDeterminism(r,
-                        b -> onFreshInstance(call, fresh, cfg.limits(b), new SimulationContext(), this));
+                Optional<Throwable> nd = RuntimeSeams.checkDeterminism(r, b -> {
+                    try {
+                        return onFreshInstance(call, fresh, cfg.limits(b), new SimulationContext(), this, true);
+                    } catch (AfterRunFailure after) {
+                        return after.run; // the check compares the runs; what the schedule's own @AfterEach finds judges it
+                    }
+                });
                 if (nd.isPresent()) {
                     return nd.get();
                 }

@@ -98,11 +98,32 @@ class BatchedSchedulesTest {
         assertThat(f.getMessage()).contains("  replay:       " + f.replayLine())
                 .contains("  annotation:   @SimulatedLoop(replay = \"" + f.replayLine() + "\")");
         // the line runs that schedule: pinned, the @AfterEach fails the same way
-        Throwable replayed = SimulatedLoopExtensionTest.onlyFailure(SimulatedLoopExtensionTest.run(
+        SimulatedLoopFailure replayed = SimulatedLoopExtensionTest.onlySimFailure(SimulatedLoopExtensionTest.run(
                 org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(BatchFixtures.AfterEachChecksTheRun.class),
                 Map.of("simloop.replay", f.replayLine())));
-        assertThat(replayed).isInstanceOf(org.opentest4j.AssertionFailedError.class)
+        assertThat(replayed.getCause()).isInstanceOf(org.opentest4j.AssertionFailedError.class)
                 .hasMessageStartingWith("requests counted (checked in @AfterEach) ==> expected: <2> but was: <1>");
+        assertThat(replayed.replayLine()).isEqualTo(f.replayLine());
+    }
+
+    /**
+     * The first schedule runs on JUnit's own test instance, whose @AfterEach JUnit calls after the whole
+     * exploration: when it fails there (here the one schedule of a pinned line), it fails the test as a
+     * later schedule does, with its line, not bare; and a second @AfterEach that fails joins that report.
+     */
+    @Test
+    void anAfterEachThatFailsTheFirstScheduleIsReportedWithItsReplayLine() {
+        SimulatedLoopFailure later = SimulatedLoopExtensionTest.onlySimFailure(
+                SimulatedLoopExtensionTest.run(BatchFixtures.AfterEachChecksTheRun.class));
+        SimulatedLoopFailure first = SimulatedLoopExtensionTest.onlySimFailure(SimulatedLoopExtensionTest.run(
+                org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(BatchFixtures.AfterEachChecksTheRun.class),
+                Map.of("simloop.replay", later.replayLine())));
+        assertThat(first.scheduleIndex()).isZero();
+        assertThat(first.seed()).isEqualTo(later.seed());
+        assertThat(first.getMessage())
+                .contains("failure:      org.opentest4j.AssertionFailedError: requests counted (checked in @AfterEach)")
+                .contains("  replay:       " + later.replayLine());
+        assertThat(first.getCause()).isInstanceOf(org.opentest4j.AssertionFailedError.class);
     }
 
     @Test

@@ -282,6 +282,41 @@ class ScaleOutTest {
                 .contains("outside its schedules (shard ?): java.lang.IllegalArgumentException");
     }
 
+    /**
+     * JUnit runs a @BeforeEach before the first schedule and the first schedule's @AfterEach after the
+     * exploration, outside the extension's interception: both still leave the line of what happened.
+     */
+    @Test
+    void aFirstSchedulesBeforeEachOrAfterEachThatFailsLeavesItsLine() throws Exception {
+        Throwable setUp = SimulatedLoopExtensionTest.onlyFailure(runWith(
+                dev.simloop.junit.fixtures.BatchFixtures.BeforeEachAlwaysFails.class));
+        assertThat(setUp).isExactlyInstanceOf(IllegalStateException.class);
+        SimulatedLoopFailure later = onlySimFailure(runWith(dev.simloop.junit.fixtures.BatchFixtures.AfterEachChecksTheRun.class));
+        SimulatedLoopFailure first = onlySimFailure(runWith(dev.simloop.junit.fixtures.BatchFixtures.AfterEachChecksTheRun.class,
+                "simloop.replay", later.replayLine()));
+        List<Map<String, Object>> lines = resultLines();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).containsEntry("stopReason", "ERROR").containsEntry("shard", "1/1").containsEntry("run", 0L)
+                .containsEntry("failures", List.of(failure("java.lang.IllegalStateException", "the fixture's database is down")));
+        assertThat(lines.get(2)).as("the exploration passed: JUnit calls the @AfterEach after it")
+                .containsEntry("stopReason", "ALL_SCHEDULES_RUN").containsEntry("passed", 1L);
+        assertThat(lines.get(3)).as("then the line of its failure, which replaces that one in a merge")
+                .containsEntry("stopReason", "FAILURE_FOUND").containsEntry("run", 1L).containsEntry("passed", 0L);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> failed = ((List<Map<String, Object>>) lines.get(3).get("failures")).get(0);
+        assertThat(failed).containsEntry("schedule", 0L).containsEntry("replay", first.replayLine())
+                .containsEntry("type", "org.opentest4j.AssertionFailedError");
+        assertThat(first.replayLine()).isEqualTo(later.replayLine());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Results.run(new String[] {"merge", dir.resolve("results.jsonl").toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertThat(status).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("failed outside its schedules: java.lang.IllegalStateException: the fixture's database is down")
+                .contains("replay " + first.replayLine());
+    }
+
     private static Map<String, Object> failure(String type, String message) {
         Map<String, Object> f = new java.util.LinkedHashMap<>();
         f.put("schedule", null);
