@@ -400,6 +400,9 @@ public final class Simulation {
                 picker = widths;
             }
             Scheduler loop = Scheduler.simulated(picker, seed, maxSteps, maxVirtualTime);
+            if (follow != null && strict && !lenient) {
+                loop.replayEndsAt(follow.steps());
+            }
             if (priorityPolicy != null) {
                 loop.setPriorityPolicy(priorityPolicy.newScheduling());
             }

@@ -45,6 +45,41 @@ class CallerInterruptTest {
         }
     }
 
+    /**
+     * A tight loop that checks with checkpointIfCancelled alone never hands the driver a step; the
+     * cancel that the caller's interrupt (or a signal) sends arrives at the driver. Before, it waited
+     * there, and the loop ran to its end with the service "interrupted" but never cancelled.
+     */
+    @Test
+    @Timeout(60)
+    void aTightLoopThatOnlyChecksForCancelSeesTheCallersInterrupt() throws InterruptedException {
+        List<String> log = new CopyOnWriteArrayList<>();
+        AtomicReference<Object> value = new AtomicReference<>("unset");
+        Thread service = new Thread(() -> value.set(Loop.run(() -> {
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            log.add("spinning");
+            try {
+                while (System.nanoTime() < end) {
+                    Loop.checkpointIfCancelled(); // never yields: the cancel must come to it
+                    Thread.onSpinWait();
+                }
+                return "spun 30 s without seeing the cancel";
+            } catch (Cancelled e) {
+                log.add("cancelled: " + e.reason());
+                throw e;
+            }
+        })));
+        service.start();
+        while (log.isEmpty()) {
+            Thread.sleep(5);
+        }
+        service.interrupt();
+        service.join(20_000);
+        assertThat(service.isAlive()).as("still spinning 20 s after the interrupt").isFalse();
+        assertThat(value.get()).isNull();
+        assertThat(log).containsExactly("spinning", "cancelled: INTERRUPTED");
+    }
+
     @Test
     @Timeout(30)
     void anInterruptDuringTheRunCancelsTheRootGroupAndShieldedCleanUpRuns() throws InterruptedException {

@@ -22,6 +22,10 @@ class NotInATaskMessagesTest {
             + "StructuredTaskScope forks) are not tasks: create them with Loop.threadFactory(), pass Loop.executor() "
             + "to code that takes an executor, or spawn tasks with TaskGroup.spawn.";
 
+    private static final String OUTSIDE_HINT = " To reach a real loop from a thread of its own (a callback, a client"
+            + " library's thread), wake one of its tasks: complete a CompletableFuture, or count down a"
+            + " CountDownLatch, that the task waits on.";
+
     private String fromBeforeEach;
 
     /** The message of the exception a Loop call outside any task throws. */
@@ -57,37 +61,37 @@ class NotInATaskMessagesTest {
 
     @Test
     void aPlainThreadIsNamedWithoutTheVirtualThreadHint() throws Exception {
-        assertThat(onThread(Thread.ofPlatform().name("worker-7"))).isEqualTo(NOT_A_TASK + "thread 'worker-7'" + RUN_IT_INSIDE);
+        assertThat(onThread(Thread.ofPlatform().name("worker-7"))).isEqualTo(NOT_A_TASK + "thread 'worker-7'" + RUN_IT_INSIDE + OUTSIDE_HINT);
     }
 
     @Test
     void theJdksOwnThreadsAreSaidToBeTheJdks() throws Exception {
         assertThat(onThread(Thread.ofPlatform().name("Read-Poller")))
-                .isEqualTo(NOT_A_TASK + "the JDK's own thread 'Read-Poller'" + RUN_IT_INSIDE);
+                .isEqualTo(NOT_A_TASK + "the JDK's own thread 'Read-Poller'" + RUN_IT_INSIDE + OUTSIDE_HINT);
         assertThat(onThread(Thread.ofPlatform().name("SubPoller-3")))
-                .isEqualTo(NOT_A_TASK + "the JDK's own thread 'SubPoller-3'" + RUN_IT_INSIDE);
+                .isEqualTo(NOT_A_TASK + "the JDK's own thread 'SubPoller-3'" + RUN_IT_INSIDE + OUTSIDE_HINT);
         assertThat(onThread(Thread.ofPlatform().name("VirtualThread-unparker")))
-                .isEqualTo(NOT_A_TASK + "the JDK's own thread 'VirtualThread-unparker'" + RUN_IT_INSIDE);
+                .isEqualTo(NOT_A_TASK + "the JDK's own thread 'VirtualThread-unparker'" + RUN_IT_INSIDE + OUTSIDE_HINT);
     }
 
     @Test
     void virtualThreadsAreSaidToBeNoTasksWithTheHintToSpawnTasks() throws Exception {
         assertThat(onThread(Thread.ofVirtual().name("vt-x"))).isEqualTo(NOT_A_TASK
-                + "a virtual thread that is not a simloop task (thread 'vt-x')" + RUN_IT_INSIDE + VIRTUAL_HINT);
+                + "a virtual thread that is not a simloop task (thread 'vt-x')" + RUN_IT_INSIDE + VIRTUAL_HINT + OUTSIDE_HINT);
         assertThat(onThread(Thread.ofVirtual())).startsWith(NOT_A_TASK
-                + "a virtual thread that is not a simloop task (VirtualThread[#").endsWith(RUN_IT_INSIDE + VIRTUAL_HINT);
+                + "a virtual thread that is not a simloop task (VirtualThread[#").endsWith(RUN_IT_INSIDE + VIRTUAL_HINT + OUTSIDE_HINT);
     }
 
     @Test
     void forkJoinWorkersSayWhichPool() throws Exception {
         String common = CompletableFuture.supplyAsync(NotInATaskMessagesTest::message).get();
         assertThat(common).startsWith(NOT_A_TASK + "a worker of ForkJoinPool.commonPool() (where CompletableFuture's "
-                + "async methods run by default), thread 'ForkJoinPool.commonPool-worker-").endsWith(RUN_IT_INSIDE);
+                + "async methods run by default), thread 'ForkJoinPool.commonPool-worker-").endsWith(RUN_IT_INSIDE + OUTSIDE_HINT);
         ForkJoinPool pool = new ForkJoinPool(1);
         try {
             String other = pool.submit(NotInATaskMessagesTest::message).get();
             assertThat(other).startsWith(NOT_A_TASK + "a worker of a ForkJoinPool, thread 'ForkJoinPool-")
-                    .endsWith(RUN_IT_INSIDE);
+                    .endsWith(RUN_IT_INSIDE + OUTSIDE_HINT);
         } finally {
             pool.shutdown();
         }

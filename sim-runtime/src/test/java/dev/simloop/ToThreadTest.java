@@ -129,4 +129,58 @@ class ToThreadTest {
             assertThat(b.failed()).isFalse();
         }
     }
+
+    /**
+     * Offloaded work that completes a future and counts a latch down, each waited on by a task parked
+     * outside simloop: the loop's own work woke them, while nothing else ran, so the run is the seed's,
+     * not a wake-up from a thread the simulation does not own. Before, every run failed saying so, and
+     * advised the Loop.toThread call that made it.
+     */
+    @Test
+    void tasksWokenByOffloadedWorkAreReadyInTheOrderTheWorkWokeThem() {
+        ThrowingSupplier<String> program = () -> {
+            java.util.concurrent.CompletableFuture<String> value = new java.util.concurrent.CompletableFuture<>();
+            CountDownLatch done = new CountDownLatch(1);
+            List<String> log = new java.util.ArrayList<>();
+            TaskGroup.with(tg -> {
+                tg.spawn("reader", () -> log.add("reader got " + value.get()));
+                tg.spawn("waiter", () -> {
+                    done.await();
+                    log.add("waiter");
+                });
+                tg.spawn("other", () -> {
+                    Loop.checkpoint();
+                    log.add("other");
+                    Loop.checkpoint();
+                });
+                tg.spawn("offloader", () -> {
+                    Loop.checkpoint();
+                    Loop.toThread(() -> {
+                        value.complete("x");
+                        done.countDown();
+                        Thread.sleep(2); // the work goes on after waking them: the wake-ups came before its result
+                        return 0;
+                    });
+                    log.add("offloader");
+                });
+                return null;
+            });
+            return String.join(", ", log);
+        };
+        java.util.Set<String> orders = new java.util.TreeSet<>();
+        for (Strategy s : List.of(Strategy.fifo(), Strategy.random(), Strategy.pct(3), Strategy.pos())) {
+            for (long seed = 0; seed < 8; seed++) {
+                SimResult<String> r = Simulation.builder().seed(seed).strategy(s).run(program);
+                assertThat(r.failed()).as(s + " seed " + seed + ": " + r.failure()).isFalse();
+                SimResult<String> again = Simulation.builder().replay(r.replayLine()).run(program);
+                assertThat(again.value()).isEqualTo(r.value());
+                assertThat(again.traceDigest()).isEqualTo(r.traceDigest());
+                orders.add(r.value());
+            }
+        }
+        assertThat(orders).allMatch(o -> o.contains("reader got x") && o.contains("waiter") && o.contains("offloader"))
+                .hasSizeGreaterThan(1);
+        assertThat(Simulation.builder().seed(0).strategy(Strategy.fifo()).run(program).value())
+                .isEqualTo("other, reader got x, waiter, offloader");
+    }
 }

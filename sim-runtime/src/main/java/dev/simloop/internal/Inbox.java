@@ -43,7 +43,7 @@ final class Inbox {
         return pending;
     }
 
-    /** Runs every queued action, in the order posted. Driver only. */
+    /** Runs every queued action, in the order posted. The driver, or in real mode the task running on it (see {@code Scheduler.takeInFromOutside}). */
     void drain() {
         pending = false;
         Runnable r;

@@ -26,6 +26,13 @@ public final class Offloads {
      */
     static final ExecutorService FOREIGN_CARRIERS = pool("simloop-foreign-carrier-", CARRIERS);
 
+    /**
+     * The loop whose {@code Loop.toThread} work this offload thread runs now, or null: a task that this
+     * work wakes (it completes a future a task waits on, counts a latch down) is woken by the loop's
+     * own work, in an order its program decides, while the loop waits for it (see {@link #runningFor}).
+     */
+    private static final ThreadLocal<Scheduler> RUNNING_FOR = new ThreadLocal<>();
+
     /** How a task waiting for its offloaded call is described (deadlock reports, traces, limits). */
     static final String WAIT_TEXT = "work offloaded with Loop.toThread";
 
@@ -49,10 +56,13 @@ public final class Offloads {
         POOL.execute(() -> {
             Object result = null;
             Throwable failure = null;
+            RUNNING_FOR.set(loop);
             try {
                 result = work.get();
             } catch (Throwable e) {
                 failure = e;
+            } finally {
+                RUNNING_FOR.remove();
             }
             Object r = result;
             Throwable f = failure;
@@ -71,6 +81,15 @@ public final class Offloads {
         @SuppressWarnings("unchecked") // the result is what work.get() returned: a T
         T result = (T) op.result;
         return result;
+    }
+
+    /**
+     * @return whether the calling thread runs {@code loop}'s offloaded work now. In a simulation nothing
+     *     else runs while the work is out, so what it wakes, it wakes in its own program's order, and the
+     *     wake-ups arrive before its result: they are the run's, not the outside's.
+     */
+    static boolean runningFor(Scheduler loop) {
+        return RUNNING_FOR.get() == loop;
     }
 
     /** The failure of a simulation that waited {@code maxStepWallTime} for offloaded work, naming its callers. */

@@ -207,6 +207,19 @@ final class OutsideWaits {
         }
     }
 
+    /**
+     * Work of this loop offloaded with {@code Loop.toThread} made {@code t} runnable (it completed a
+     * future or counted a latch down that {@code t} waits on): the loop's own doing, while it waits for
+     * that work with nothing else running, so {@code t} is ready at once, in the order the work woke them.
+     */
+    void offloadWake(TaskImpl<?> t, Runnable continuation) {
+        if (t.inReady || t.done || t.foreignContinuation() != null || !VirtualThreads.waitingToRun(t.thread)) {
+            return; // a duplicate, or a stale one (see foreignWake)
+        }
+        leave(t);
+        loop.makeReady(t, continuation);
+    }
+
     /** @return the held-back continuation of {@code t}, now taken */
     static Runnable takeHeld(TaskImpl<?> t) {
         Runnable c = t.foreignContinuation();

@@ -43,6 +43,13 @@ public final class Scheduler {
     /** Whether {@link #picker} wants to hear of every object a step operates on (POS). */
     private final boolean tracksObjects;
     private final long maxSteps;
+    /**
+     * The step a run may not begin: {@link #maxSteps}, or fewer in a strict replay, whose run must
+     * end where the line's did ({@link #replayEndsAt}). Read before every step, so one field.
+     */
+    private long stepLimit;
+    /** A strict replay's recorded step count: the run must take exactly these steps; -1 when not a replay. */
+    private long replaySteps = -1;
     private final long maxVirtualNanos;
     final long seed;
 
@@ -173,7 +180,23 @@ public final class Scheduler {
         this.chooser = new TaskChooser(picker, steering);
         this.seed = seed;
         this.maxSteps = maxSteps;
+        this.stepLimit = maxSteps;
         this.maxVirtualNanos = maxVirtualNanos;
+    }
+
+    /**
+     * Makes this run a strict replay of a line whose run took {@code steps} steps: the run must take
+     * as many, as the recorded choices alone do not show a step added or dropped where nobody
+     * chose (one more checkpoint of a lone task, a sleep). A run that would go on past them, or
+     * ends before them, fails with {@link dev.simloop.ReplayDiverged}.
+     *
+     * @param steps the line's step count; negative when the line does not say
+     */
+    public void replayEndsAt(long steps) {
+        if (steps >= 0) {
+            replaySteps = steps;
+            stepLimit = Math.min(maxSteps, steps);
+        }
     }
 
     /** @return a real-mode loop: wall clock, FIFO order, no limits */
@@ -347,6 +370,10 @@ public final class Scheduler {
         if (abortFailure == null) {
             try {
                 picker.runEnded(chooser.choices.size());
+                if (stepsTaken < replaySteps) {
+                    throw new NondeterminismDetected("the run ended after " + stepsTaken + " steps, and the line's run"
+                            + " took " + replaySteps + ".");
+                }
             } catch (NondeterminismDetected e) {
                 abortFailure = ReplayPicker.diverged("at the end of the run (step " + stepsTaken + ", virtual time "
                         + Nanos.format(clock.now()) + "): ", e);
@@ -358,6 +385,14 @@ public final class Scheduler {
         }
         mix(failure == null ? 0 : failure.getClass().getName().hashCode());
         return leakCheck == null ? failure : leakCheck.apply(failure, live.head(), abortFailure != null, this);
+    }
+
+    /** A strict replay is about to take a step the line's run did not take. */
+    private dev.simloop.ReplayDiverged pastTheReplayedRun() {
+        return ReplayPicker.diverged("at step " + (steps + 1) + " (virtual time " + Nanos.format(clock.now()) + "), ",
+                new NondeterminismDetected("the line's run took " + replaySteps + " steps, and this one goes on. (A line"
+                        + " of a run stopped from outside, by a time-out or the step wall-time limit, replays the steps"
+                        + " before the stop and ends here too.)"));
     }
 
     /** @return the step and virtual time now, for messages */
@@ -438,8 +473,8 @@ public final class Scheduler {
                 }
                 continue;
             }
-            if (steps >= maxSteps) {
-                abortFailure = Limits.maxSteps(steps, maxSteps, clock.now());
+            if (steps >= stepLimit) {
+                abortFailure = steps < maxSteps ? pastTheReplayedRun() : Limits.maxSteps(steps, maxSteps, clock.now());
                 return;
             }
             TaskImpl<?> next = pickNext(null);
@@ -703,7 +738,7 @@ public final class Scheduler {
         }
         picker.onSpawn(t);
         if (determinismCheck != null) {
-            determinismCheck.spawned(t);
+            determinismCheck.spawned(t, steps, adopted == null);
         }
         if (tracing()) {
             traceEvent(t, Trace.Kind.SPAWN, running == null ? "" : "by " + Trace.label(running), running);
@@ -921,6 +956,7 @@ public final class Scheduler {
         if (killing) {
             throw new TaskAbandoned("the run has ended");
         }
+        takeInFromOutside();
         Interrupts.atCheckpoint(me);
         if (CancelScopeTree.cancelledFor(this, me) != null) {
             schedulePoint();
@@ -933,9 +969,24 @@ public final class Scheduler {
         if (killing) {
             throw new TaskAbandoned("the run has ended");
         }
+        takeInFromOutside();
         CancelScopeTree.Node by = CancelScopeTree.cancelledFor(this, me);
         if (by != null) {
             throw CancelScopeTree.newCancelled(by);
+        }
+    }
+
+    /**
+     * Real mode: runs what other threads sent the loop (a signal's or the caller's cancel, a wake-up)
+     * now, on the running task, as the driver would before the next step, so that a checkpoint sees a
+     * cancel that came while the task ran: else a task that checks with {@code checkpointIfCancelled}
+     * alone, which never hands the driver a step, would never see a SIGTERM. Each action is what a
+     * task may do itself (cancel a scope, make a task ready). A simulation takes nothing in between
+     * steps: what arrives from outside arrives at a step the seed decides.
+     */
+    private void takeInFromOutside() {
+        if (!simulated && inbox.isPending()) {
+            inbox.drain();
         }
     }
 
@@ -1091,7 +1142,7 @@ public final class Scheduler {
      * limit or offloaded work is pending, any of which the driver must see first.
      */
     private boolean stepMayGoOnHere() {
-        return running != null && !inbox.isPending() && !stopRequested && abortFailure == null && steps < maxSteps
+        return running != null && !inbox.isPending() && !stopRequested && abortFailure == null && steps < stepLimit
                 && offloadsInFlight == 0 && !timers.armedDue();
     }
 

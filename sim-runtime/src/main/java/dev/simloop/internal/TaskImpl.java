@@ -451,9 +451,11 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
      * simulation holds it (see {@link OutsideWaits#foreignWake}).
      */
     private void fromOutside(Runnable continuation, Thread caller) {
-        if (loop.simulated) {
+        if (loop.simulated && !Offloads.runningFor(loop)) {
             String who = Threads.describe(caller);
             loop.post(() -> loop.outside.foreignWake(this, continuation, who));
+        } else if (loop.simulated) {
+            loop.post(() -> loop.outside.offloadWake(this, continuation));
         } else {
             loop.post(() -> {
                 if (!inReady && !done) {

@@ -35,6 +35,11 @@ final class Threads {
     private static final String[] LIFECYCLE = {"org.junit.jupiter.api.BeforeEach", "org.junit.jupiter.api.AfterEach",
         "org.junit.jupiter.api.BeforeAll", "org.junit.jupiter.api.AfterAll"};
 
+    /** For a thread outside a running loop that wants to reach it, what does (a second Loop.run would be another run). */
+    private static final String OUTSIDE_HINT = " To reach a real loop from a thread of its own (a callback, a client"
+            + " library's thread), wake one of its tasks: complete a CompletableFuture, or count down a"
+            + " CountDownLatch, that the task waits on.";
+
     /**
      * The error for a runtime call made where no task runs: says what the calling thread is, and
      * when the call comes from a JUnit lifecycle method, that such methods run outside the
@@ -58,7 +63,7 @@ final class Threads {
                 + "code that takes an executor, or spawn tasks with TaskGroup.spawn." : "";
         return new IllegalStateException(call + " must be called from a simloop task, but the calling thread, " + who
                 + ", is not a task of any loop. Run the code inside Loop.run(...) or Simulation.run(...), or in a "
-                + "task they spawn." + hint);
+                + "task they spawn." + hint + OUTSIDE_HINT);
     }
 
     /** @return {@code @BeforeEach method FooTest.setUp} when a JUnit lifecycle method is on the stack, else null */
