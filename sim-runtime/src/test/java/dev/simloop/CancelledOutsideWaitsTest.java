@@ -1,7 +1,6 @@
 package dev.simloop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,22 +16,9 @@ import org.junit.jupiter.api.Test;
  * reported a deadlock.
  */
 class CancelledOutsideWaitsTest {
-    private static final List<Strategy> STRATEGIES = List.of(Strategy.fifo(), Strategy.random(), Strategy.pct(3),
-            Strategy.pos(), Strategy.nonPreemptive(), Strategy.spawnerFirst());
 
-    /** Runs {@code main} under every strategy with several seeds, then twice in a real loop: @return every value seen */
     private static List<String> everywhere(ThrowingSupplier<String> main) {
-        List<String> seen = new ArrayList<>();
-        for (Strategy s : STRATEGIES) {
-            for (long seed = 0; seed < 6; seed++) {
-                SimResult<String> r = Simulation.builder().seed(seed).strategy(s).run(main);
-                seen.add(r.failed() ? "failed: " + r.failure() : r.value());
-            }
-        }
-        for (int i = 0; i < 2; i++) {
-            seen.add(assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Loop.run(main), "a real loop hung"));
-        }
-        return seen;
+        return EveryStrategyAndRealLoop.values(main);
     }
 
     /** Waits on {@code latch}, noting how the wait ended: {@code returned} or {@code interrupted}. */
@@ -65,7 +51,7 @@ class CancelledOutsideWaitsTest {
                 return "the group failed: " + e.getMessage();
             }
         });
-        assertThat(seen).hasSize(38).containsOnly("the group failed: boom");
+        assertThat(seen).hasSize(EveryStrategyAndRealLoop.RUNS).containsOnly("the group failed: boom");
     }
 
     @Test

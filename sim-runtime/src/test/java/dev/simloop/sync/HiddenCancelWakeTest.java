@@ -1,17 +1,13 @@
 package dev.simloop.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.simloop.CancelScope;
+import dev.simloop.EveryStrategyAndRealLoop;
 import dev.simloop.Loop;
-import dev.simloop.SimResult;
-import dev.simloop.Simulation;
-import dev.simloop.Strategy;
 import dev.simloop.TaskGroup;
 import dev.simloop.ThrowingRunnable;
 import dev.simloop.ThrowingSupplier;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,8 +21,6 @@ import org.junit.jupiter.api.Test;
  * deadlock report, in a simulation and in a real loop alike.
  */
 class HiddenCancelWakeTest {
-    private static final List<Strategy> STRATEGIES = List.of(Strategy.fifo(), Strategy.random(), Strategy.pct(3),
-            Strategy.pos(), Strategy.nonPreemptive(), Strategy.spawnerFirst());
 
     /**
      * The waiter runs {@code waits} until it is parked; the opener cancels an outer scope that a shield
@@ -53,19 +47,8 @@ class HiddenCancelWakeTest {
         return log;
     }
 
-    /** Runs {@code main} under every strategy with several seeds, then twice in a real loop: @return every value seen */
     private static List<String> everywhere(ThrowingSupplier<String> main) {
-        List<String> seen = new ArrayList<>();
-        for (Strategy s : STRATEGIES) {
-            for (long seed = 0; seed < 6; seed++) {
-                SimResult<String> r = Simulation.builder().seed(seed).strategy(s).run(main);
-                seen.add(r.failed() ? "failed: " + r.failure() : r.value());
-            }
-        }
-        for (int i = 0; i < 2; i++) {
-            seen.add(assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Loop.run(main), "a real loop hung"));
-        }
-        return seen;
+        return EveryStrategyAndRealLoop.values(main);
     }
 
     @Test
@@ -98,7 +81,7 @@ class HiddenCancelWakeTest {
                 }, release, new ArrayList<>());
                 return log + ", locked " + lock.isLocked() + ", waiting " + lock.waiting();
             });
-            assertThat(seen).as(kind).hasSize(38).containsOnly("[waiter done], locked false, waiting 0");
+            assertThat(seen).as(kind).hasSize(EveryStrategyAndRealLoop.RUNS).containsOnly("[waiter done], locked false, waiting 0");
         }
     }
 
@@ -109,7 +92,7 @@ class HiddenCancelWakeTest {
             List<String> log = scenario(s::acquire, s::release, new ArrayList<>());
             return log + ", permits " + s.availablePermits();
         });
-        assertThat(seen).hasSize(38).containsOnly("[waiter done], permits 0");
+        assertThat(seen).hasSize(EveryStrategyAndRealLoop.RUNS).containsOnly("[waiter done], permits 0");
     }
 
     @Test
@@ -123,7 +106,7 @@ class HiddenCancelWakeTest {
             }, log);
             return log + ", buffered " + ch.size();
         });
-        assertThat(seen).hasSize(38).containsOnly("[received first, waiter done], buffered 1");
+        assertThat(seen).hasSize(EveryStrategyAndRealLoop.RUNS).containsOnly("[received first, waiter done], buffered 1");
     }
 
     @Test
@@ -140,7 +123,7 @@ class HiddenCancelWakeTest {
             }, ch::close, log);
             return log.toString();
         });
-        assertThat(seen).hasSize(38).containsOnly("[end of channel, waiter done]");
+        assertThat(seen).hasSize(EveryStrategyAndRealLoop.RUNS).containsOnly("[end of channel, waiter done]");
     }
 
     @Test
@@ -148,13 +131,13 @@ class HiddenCancelWakeTest {
         List<String> seen = everywhere(() -> {
             Channel<String> ch = new Channel<>(1, "C");
             ch.send("first");
-            List<String> log = scenario(() -> ch.send("second"), () -> log0(ch), new ArrayList<>());
+            List<String> log = scenario(() -> ch.send("second"), () -> receivesFirst(ch), new ArrayList<>());
             return log + ", then " + ch.receive() + ", buffered " + ch.size();
         });
-        assertThat(seen).hasSize(38).containsOnly("[waiter done], then second, buffered 0");
+        assertThat(seen).hasSize(EveryStrategyAndRealLoop.RUNS).containsOnly("[waiter done], then second, buffered 0");
     }
 
-    private static void log0(Channel<String> ch) {
+    private static void receivesFirst(Channel<String> ch) {
         assertThat(ch.receive()).isEqualTo("first");
     }
 
@@ -173,7 +156,7 @@ class HiddenCancelWakeTest {
             }, ch::close, log);
             return log.toString();
         });
-        assertThat(seen).hasSize(38).containsOnly("[Channel.send: the channel was closed while the task waited to send;"
+        assertThat(seen).hasSize(EveryStrategyAndRealLoop.RUNS).containsOnly("[Channel.send: the channel was closed while the task waited to send;"
                 + " the value was not delivered, waiter done]");
     }
 }
