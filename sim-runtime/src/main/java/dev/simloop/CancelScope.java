@@ -78,10 +78,20 @@ public final class CancelScope {
         CancelScope s = open("CancelScope.failAfter", deadlineAfter("CancelScope.failAfter", timeout), false);
         T value = s.runBody(x -> fn.get());
         if (s.cancelledCaught()) {
-            throw new DeadlineExceeded("CancelScope.failAfter: the deadline of " + Nanos.format(timeout.toNanos())
-                    + " passed at loop time " + Nanos.format(s.loop.now()) + " before the work finished");
+            throw new DeadlineExceeded(deadlinePassed("CancelScope.failAfter", timeout.toNanos(), s.deadline(),
+                    s.loop.now(), "the work"));
         }
         return value;
+    }
+
+    /**
+     * The message of a {@link DeadlineExceeded}: when the deadline passed, and when the work noticed,
+     * if later (a real loop's task that ran on without a checkpoint, or ignored an interrupt).
+     */
+    static String deadlinePassed(String call, long timeoutNanos, long deadline, long now, String what) {
+        return call + ": the deadline of " + Nanos.format(timeoutNanos) + " passed at loop time "
+                + Nanos.format(Math.min(deadline, now)) + " before " + what + " finished"
+                + (now > deadline ? " (which ended at loop time " + Nanos.format(now) + ")" : "");
     }
 
     /**

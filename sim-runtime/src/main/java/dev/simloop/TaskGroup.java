@@ -124,9 +124,9 @@ public final class TaskGroup {
         tg.impl.setDeadline(nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos);
         T value = tg.impl.run(() -> body.apply(tg));
         if (tg.impl.timedOut()) {
-            throw new DeadlineExceeded("TaskGroup.withTimeout: the deadline of "
-                    + dev.simloop.internal.Nanos.format(nanos) + " passed at loop time "
-                    + dev.simloop.internal.Nanos.format(tg.impl.loop().now()) + " before the group finished");
+            long deadline = nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+            throw new DeadlineExceeded(CancelScope.deadlinePassed("TaskGroup.withTimeout", nanos, deadline,
+                    tg.impl.loop().now(), "the group"));
         }
         return value;
     }

@@ -701,6 +701,31 @@ class CancelScopeRulesTest {
         }
     }
 
+    /**
+     * The message says when the deadline passed, and when the work noticed if that was later: a real
+     * loop's task that runs on without a checkpoint is late, and the message shows by how much.
+     */
+    @Test
+    void rule6_deadlineExceededSaysWhenTheDeadlinePassedAndWhenTheWorkEnded() {
+        Throwable simulated = Simulation.run(11, () -> CancelScope.failAfter(Duration.ofSeconds(1), () -> {
+            Loop.sleep(Duration.ofSeconds(5));
+            return "unreachable";
+        })).failure();
+        assertThat(simulated).isInstanceOf(DeadlineExceeded.class)
+                .hasMessage("CancelScope.failAfter: the deadline of 1s passed at loop time 1s before the work finished");
+        Throwable real = catchThrowable(() -> Loop.run(() -> TaskGroup.withTimeout(Duration.ofMillis(10), tg -> {
+            long end = System.nanoTime() + 200_000_000L;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait(); // no checkpoint: the deadline passes unnoticed
+            }
+            Loop.checkpoint();
+            return "unreachable";
+        })));
+        assertThat(real).isInstanceOf(DeadlineExceeded.class)
+                .hasMessageMatching("TaskGroup\\.withTimeout: the deadline of 0\\.01s passed at loop time [0-9.]+s before the"
+                        + " group finished \\(which ended at loop time [0-9.]+s\\)");
+    }
+
     @Test
     void rule6_failAfterReturnsTheValueWhenInTime() {
         assertThat(sim(() -> CancelScope.failAfter(Duration.ofSeconds(1), () -> {

@@ -46,8 +46,9 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * {@code INTERRUPTED}), and {@code simloop.otherFailures}, present when some schedules failed
  * outside {@code failOn}, counts them by exception class.
  *
- * <p>Thread-safe and stateless: every test invocation owns its simulations, so tests may run in
- * parallel.
+ * <p>Thread-safe: every test invocation owns its simulations, so tests may run in parallel. The one
+ * state shared between them is a map, by unique id, of the invocations whose exploration ended and
+ * whose result JUnit has not reported yet ({@link #testFailed} reads it).
  */
 public final class SimulatedLoopExtension
         implements InvocationInterceptor, ParameterResolver, LifecycleMethodExecutionExceptionHandler, TestWatcher {
@@ -65,6 +66,7 @@ public final class SimulatedLoopExtension
     /**
      * How one test invocation's exploration ended.
      *
+     * @param cfg its settings, or null when they did not resolve
      * @param exploring the exploration, or null when its settings did not resolve
      * @param thrown what the exploration threw to JUnit, or null when it passed; set again when the
      *     first schedule's {@code @AfterEach} fails it
