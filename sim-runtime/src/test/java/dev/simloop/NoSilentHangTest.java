@@ -196,6 +196,38 @@ class NoSilentHangTest {
                 .startsWith("a real loop has been idle for 0.3s (step ")
                 .contains("every task waits outside simloop and no timer or offloaded call is pending. Unless a thread"
                         + " outside the loop will wake one of them, this is a deadlock.")
-                .contains("task 'waiter'").contains("CountDownLatch");
+                .contains("task 'waiter'").contains("CountDownLatch").doesNotContain("its scope is cancelled");
+    }
+
+    /** A task that a deadline cancelled but whose JDK wait ignores the interrupt: the warning says why it still waits. */
+    @Test
+    @Timeout(60)
+    void theIdleWarningSaysATaskIsCancelledButItsWaitDoesNotEnd() throws InterruptedException {
+        java.util.concurrent.CompletableFuture<String> value = new java.util.concurrent.CompletableFuture<>();
+        Object v;
+        List<String> warnings;
+        try (Warnings captured = new Warnings()) {
+            Thread outside = new Thread(() -> {
+                long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (captured.messages.isEmpty() && System.nanoTime() < until) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+                }
+                value.complete("late");
+            });
+            System.setProperty("simloop.idleWarning", "PT0.3S");
+            try {
+                outside.start();
+                v = Loop.run(() -> CancelScope.moveOnAfter(Duration.ofMillis(50), () -> value.join()));
+            } finally {
+                System.clearProperty("simloop.idleWarning");
+                outside.join();
+            }
+            warnings = List.copyOf(captured.messages);
+        }
+        assertThat(v).as("the body returned: no checkpoint raised the cancel").isEqualTo(java.util.Optional.of("late"));
+        assertThat(warnings).singleElement().asString().contains("task 'main' is parked outside simloop on "
+                + "java.util.concurrent.CompletableFuture").endsWith("; its scope is cancelled, but this wait does not"
+                + " end on the interrupt a cancel sends (an uninterruptible wait such as CompletableFuture.join, or code"
+                + " that caught InterruptedException and waited again)");
     }
 }

@@ -88,7 +88,11 @@ record DeadlockReport(String message, List<List<String>> cycles) {
         if (t.blockedOn != null) {
             return prefix + "waits for " + t.blockedOn;
         }
-        return prefix + OutsideWaits.describe(t);
+        String outside = prefix + OutsideWaits.describe(t);
+        // A cancel ends a simloop wait, but only interrupts a JDK one: say why this one goes on
+        return CancelScopeTree.cancelledScopeOf(t) == null ? outside : outside + "; its scope is cancelled, but this"
+                + " wait does not end on the interrupt a cancel sends (an uninterruptible wait such as"
+                + " CompletableFuture.join, or code that caught InterruptedException and waited again)";
     }
 
     /**
