@@ -17,8 +17,11 @@ import java.util.SplittableRandom;
  * <p>A task that calls {@code Loop.spinWait()} drops below every priority given so far, as the
  * PCT paper does on a yield: it waits for another task, and as the most urgent one it would be
  * chosen again and again and spin until the step limit ends the run. Each spin-wait lowers its
- * task below the previous one, so several spinners take turns, after every task that does not
- * spin. A program that never spin-waits gets exactly the schedules it got before.
+ * task below the previous one, so several spinners take turns. A spinner waits as if blocked until
+ * the state it polls may have changed: once a step ends other than in a spin-wait, every spinner
+ * gets its priority back. Else a spinner could never run between two steps of a task it waits for
+ * (see the producer's intermediate value), a race of depth 2 that PCT would never find. A program
+ * that never spin-waits gets exactly the schedules it got before.
  */
 public final class PctPicker implements Picker {
     /** PCT's order: the higher priority runs, ties to the task spawned first (ids are unique, so one task is the most urgent). */
@@ -45,6 +48,11 @@ public final class PctPicker implements Picker {
     private final int[] changePoints;
     /** The priority the next spin-waiting task drops to: below every change-point priority, falling. */
     private long spinFloor;
+    /** The tasks that spin-waited since a step last ended otherwise, and the priorities they had. */
+    private final java.util.ArrayList<TaskImpl<?>> spinners = new java.util.ArrayList<>();
+    private long[] spinnersPriorities = new long[4];
+    /** Whether the last step ended in a spin-wait: the state the spinners poll is as it was. */
+    private boolean lastStepSpun;
 
     /**
      * @param seed the run's seed
@@ -70,12 +78,20 @@ public final class PctPicker implements Picker {
 
     @Override
     public int pick(ReadyQueue ready, int choiceIndex) {
+        if (!lastStepSpun && !spinners.isEmpty()) {
+            spinnersBack(ready);
+        }
+        lastStepSpun = false;
         int best = ready.best(URGENCY);
         for (int i = 0; i < changePoints.length; i++) {
             if (changePoints[i] == choiceIndex) {
                 TaskImpl<?> chosen = ready.get(best);
                 // min: a task that spin-waited sits lower still, and a change point never raises one
                 chosen.strategyPriority = Math.min(chosen.strategyPriority, depth - 1 - i);
+                int spinner = spinners.indexOf(chosen);
+                if (spinner >= 0) { // the priority it gets back is the lowered one
+                    spinnersPriorities[spinner] = Math.min(spinnersPriorities[spinner], depth - 1 - i);
+                }
                 ready.rankChanged(best);
                 best = ready.best(URGENCY);
             }
@@ -85,7 +101,28 @@ public final class PctPicker implements Picker {
 
     @Override
     public void spinWaited(TaskImpl<?> t) {
+        if (!spinners.contains(t)) {
+            if (spinners.size() == spinnersPriorities.length) {
+                spinnersPriorities = Arrays.copyOf(spinnersPriorities, spinners.size() * 2);
+            }
+            spinnersPriorities[spinners.size()] = t.strategyPriority;
+            spinners.add(t);
+        }
         t.strategyPriority = spinFloor--;
+        lastStepSpun = true;
+    }
+
+    /** A step ended other than in a spin-wait, so what the spinners poll may have changed: their priorities come back. */
+    private void spinnersBack(ReadyQueue ready) {
+        for (int i = 0; i < spinners.size(); i++) {
+            TaskImpl<?> t = spinners.get(i);
+            t.strategyPriority = spinnersPriorities[i];
+            int at = t.inReady ? ready.indexOf(t) : -1;
+            if (at >= 0) {
+                ready.rankChanged(at);
+            }
+        }
+        spinners.clear();
     }
 
     /**

@@ -92,6 +92,8 @@ public final class Scheduler {
     private long digest = 0xcbf29ce484222325L;
     /** How many tasks the last step's task was chosen among (for the determinism check's reports). */
     private int lastReadyCount;
+    /** The task whose step is ending in {@code Loop.spinWait()}: it yields, but is no task that goes on. */
+    private TaskImpl<?> spinning;
     /** The next step's task, chosen inline by the step that just yielded ({@link #pickInline}), or null. */
     private TaskImpl<?> preselected;
     /** Whether {@link #pickInline} has ended the running step (the driver must not end it again). */
@@ -559,7 +561,7 @@ public final class Scheduler {
     /** @return the next step's task, chosen after {@code yielding}'s step (inline), or null: the strategy failed the run */
     private TaskImpl<?> pickNext(TaskImpl<?> yielding) {
         try {
-            return yielding == null ? chooser.pick(ready) : chooser.pickAfterYield(ready, yielding);
+            return yielding == null ? chooser.pick(ready) : chooser.pickAfterYield(ready, yielding, yielding == spinning);
         } catch (NondeterminismDetected e) {
             strategyDiverged(e);
             return null;
@@ -588,6 +590,7 @@ public final class Scheduler {
         } else {
             stepEnded(t);
             chooser.yielded = t.inReady ? t : null;
+            chooser.yieldedSpinning = t == spinning;
             if (!t.done) {
                 observers.stepEnded(clock.now(), steps, t);
             }
@@ -1004,10 +1007,20 @@ public final class Scheduler {
         schedulePoint();
     }
 
-    /** A checkpoint at which {@code me} waits for another task (Loop.spinWait): the strategy hears of it first. */
+    /**
+     * A checkpoint at which {@code me} waits for another task (Loop.spinWait): the strategy hears of it
+     * first, and the task that goes on without a preemption is the first other ready task, not the
+     * poller: under the schedule without preemptions (and the bounded searches, which continue with
+     * it) the poller would otherwise poll forever. Polling again at once costs a preemption.
+     */
     public void spinWait(TaskImpl<?> me) {
         picker.spinWaited(me);
-        checkpoint(me);
+        spinning = me;
+        try {
+            checkpoint(me);
+        } finally {
+            spinning = null;
+        }
     }
 
     /**

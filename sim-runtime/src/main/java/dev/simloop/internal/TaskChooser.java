@@ -27,6 +27,11 @@ final class TaskChooser {
     PriorityScheduling priorityPolicy;
     /** The task whose step just ended by yielding (still ready), or null: passing it over is a preemption. */
     TaskImpl<?> yielded;
+    /**
+     * Whether {@link #yielded} spin-waited ({@code Loop.spinWait()}): it waits for another task, so the
+     * one that goes on without a preemption is the first other candidate.
+     */
+    boolean yieldedSpinning;
     /** Choices that passed over {@link #yielded}. */
     int preemptions;
     /** How many candidates the last pick chose among; 1 for a forced pick or while unwinding an aborted run. */
@@ -37,6 +42,7 @@ final class TaskChooser {
     private boolean recorded;
     private boolean preempted;
     private TaskImpl<?> yieldedBefore;
+    private boolean yieldedSpinningBefore;
 
     TaskChooser(Picker picker, Steering steering) {
         this.picker = picker;
@@ -61,6 +67,9 @@ final class TaskChooser {
         preempted = false;
         if (recorded) {
             int continuing = Preemptions.indexOf(from, yielded);
+            if (yieldedSpinning && continuing >= 0) {
+                continuing = continuing == 0 ? 1 : 0; // the poller lets the first other task go on
+            }
             index = picker.pick(from, choices.size(), continuing);
             if (index < 0 || index >= n) {
                 throw new IllegalStateException("strategy picked " + index + " of " + n + " ready tasks");
@@ -74,10 +83,12 @@ final class TaskChooser {
         return ready.removeAt(pickedFrom);
     }
 
-    /** As {@link #pick}, right after {@code me}'s step ended by yielding into {@code ready} (an inline pick). */
-    TaskImpl<?> pickAfterYield(ReadyQueue ready, TaskImpl<?> me) {
+    /** As {@link #pick}, right after {@code me}'s step ended by yielding into {@code ready} (an inline pick); {@code spinning}: at {@code Loop.spinWait()}. */
+    TaskImpl<?> pickAfterYield(ReadyQueue ready, TaskImpl<?> me, boolean spinning) {
         yieldedBefore = yielded;
+        yieldedSpinningBefore = yieldedSpinning;
         yielded = me;
+        yieldedSpinning = spinning;
         return pick(ready);
     }
 
@@ -98,6 +109,7 @@ final class TaskChooser {
         }
         preemptions -= preempted ? 1 : 0;
         yielded = yieldedBefore;
+        yieldedSpinning = yieldedSpinningBefore;
     }
 
     /**

@@ -112,6 +112,42 @@ class PctSpinWaitTest {
         }
     }
 
+    /**
+     * The producer sets 1, then (after a checkpoint) 2; the poller fails when it sees the 1. A bug of
+     * depth 2 among 2 tasks: PCT finds it with probability at least 1/(n·k) per schedule. A poller that
+     * stayed below the producer after its spin-wait could never run between the producer's two steps,
+     * so no PCT schedule found it; it gets its priority back once the producer's step ends.
+     */
+    static int pollsAnIntermediateValue() {
+        int[] slot = {0};
+        return TaskGroup.with(g -> {
+            g.spawn("producer", () -> {
+                slot[0] = 1;
+                Loop.checkpoint();
+                slot[0] = 2;
+            });
+            while (slot[0] == 0) {
+                Loop.spinWait();
+            }
+            if (slot[0] == 1) {
+                throw new IllegalStateException("saw the intermediate value");
+            }
+            return slot[0];
+        });
+    }
+
+    @Test
+    void pctFindsARaceBetweenTheStepsOfTheTaskASpinnerWaitsFor() {
+        for (Strategy s : List.of(Strategy.pct(2), Strategy.pct(2, 5), Strategy.pct(3))) {
+            Exploration.Report<Integer> r = Exploration.of(PctSpinWaitTest::pollsAnIntermediateValue).strategy(s)
+                    .schedules(SEEDS).maxSteps(MAX_STEPS).stopAtFirstFailure(false).run();
+            assertThat(r.otherFailures()).as("%s: no failure but the race", s).isEmpty();
+            // the bound: 1/(2·50) for pct(2) (1/(2·5) for pct(2,5)); more than 1 in 100 of 500 is at least 5
+            assertThat(r.failingSchedules()).as("%s: %d of %d schedules saw the intermediate value", s,
+                    r.failingSchedules(), SEEDS).isGreaterThanOrEqualTo(5);
+        }
+    }
+
     @Test
     void spinWaitLowersTheCallerBelowEveryTaskThatDoesNotSpin() {
         // pct(1) has no change points: without spinWait, the poller with the higher priority never

@@ -186,4 +186,46 @@ class PreemptionBoundedSearchTest {
         assertThatThrownBy(() -> BoundedSearch.delays(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("BoundedSearch.delays: maxDelays must not be negative, but was -1");
     }
+
+    /**
+     * A poller that waits with {@code Loop.spinWait()} leaves no task to go on: the bounded searches'
+     * schedule without preemptions runs the task it waits for next, and a switch away from it is no
+     * preemption. Before, that schedule polled forever: schedule 0 of both searches ended in
+     * LimitExceeded.
+     */
+    @Test
+    void aPollerThatSpinWaitsLetsTheTaskItWaitsForRunInEverySchedule() {
+        dev.simloop.ThrowingSupplier<Integer> poll = () -> {
+            int[] slot = {0};
+            return TaskGroup.with(tg -> {
+                tg.spawn("producer", () -> {
+                    for (int i = 0; i < 5; i++) {
+                        Loop.checkpoint();
+                    }
+                    slot[0] = 42;
+                });
+                while (slot[0] == 0) {
+                    Loop.spinWait();
+                }
+                return slot[0];
+            });
+        };
+        for (String search : List.of("preemptionBounded", "delayBounded")) {
+            Exploration<Integer> e = Exploration.of(poll).maxSteps(10_000).stopAtFirstFailure(false);
+            Exploration.Report<Integer> r = (search.equals("preemptionBounded") ? e.preemptionBounded(2)
+                    : e.delayBounded(2)).run();
+            assertThat(r.failingSchedules()).as("%s: %s", search, r.otherFailures()).isZero();
+            assertThat(r.otherFailures()).as(search).isEmpty();
+            assertThat(r.exhausted()).as(search).isTrue();
+        }
+        SimResult<Integer> alone = Simulation.builder().strategy(Strategy.nonPreemptive()).maxSteps(10_000).run(poll);
+        assertThat(alone.value()).isEqualTo(42);
+        assertThat(alone.preemptions()).isZero();
+        // and a race of the poller with the producer's steps is one preemption away
+        Exploration.Report<Integer> race = Exploration.of(PctSpinWaitTest::pollsAnIntermediateValue).maxSteps(10_000)
+                .preemptionBounded(1).run();
+        assertThat(race.firstFailure()).isPresent();
+        assertThat(race.firstFailure().get().failure()).hasMessage("saw the intermediate value");
+        assertThat(race.firstFailure().get().preemptions()).isEqualTo(1);
+    }
 }
