@@ -68,11 +68,24 @@ public final class Shared<T> {
      * @param f computes the new value from the current one; it must not reach a checkpoint
      * @return the new value
      * @throws NullPointerException when {@code f} is null
+     * @throws IllegalStateException when {@code f} makes a blocking call (a checkpoint, a sleep, a
+     *     wait): another task could then write the field between the read and the write
      */
     public T update(UnaryOperator<T> f) {
         Objects.requireNonNull(f, "Shared.update: f");
-        access();
-        value = f.apply(value);
+        if (Current.orNull() == null) {
+            value = f.apply(value);
+            return value;
+        }
+        Loop.checkpoint(this);
+        T old = value;
+        try {
+            value = Loop.runSync(() -> f.apply(old)); // no step may end inside it
+        } catch (SynchronousBlockingException e) {
+            throw new IllegalStateException("Shared.update: the update function made a blocking call (the cause says"
+                    + " which), so the update would not be atomic: another task could write the field between its read"
+                    + " and its write. Compute the new value without waiting, and wait before or after the update", e);
+        }
         return value;
     }
 

@@ -71,8 +71,9 @@ public interface SimResult<T> {
      * left), for failure reports. Present only when the run was traced
      * ({@link Simulation.Builder#trace(boolean)}).
      *
-     * @param lastEvents how many of the last events to show
+     * @param lastEvents how many of the last events to show; not negative
      * @return the table, or empty when the run was not traced
+     * @throws IllegalArgumentException when {@code lastEvents} is negative
      */
     default java.util.Optional<String> traceTable(int lastEvents) {
         return java.util.Optional.empty();

@@ -319,7 +319,9 @@ public final class Simulation {
 
         @Override
         public Builder followChoices(Schedule s) {
-            this.follow = Objects.requireNonNull(s, "Simulation.Builder.followChoices: schedule");
+            Objects.requireNonNull(s, "Simulation.Builder.followChoices: schedule");
+            requireNoReplay("followChoices(" + s + ")");
+            this.follow = s;
             this.strict = false;
             return this;
         }
@@ -347,6 +349,9 @@ public final class Simulation {
 
         @Override
         public Builder priorityPolicy(PriorityPolicy policy) {
+            if (policy != null && !(strict && follow.priorityPolicy().filter(policy::equals).isPresent())) {
+                requireNoReplay("priorityPolicy(" + policy + ")"); // a line recorded with a policy brings it
+            }
             this.priorityPolicy = policy;
             return this;
         }
@@ -354,6 +359,10 @@ public final class Simulation {
         @Override
         public <T> SimResult<T> run(ThrowingSupplier<T> main) {
             Objects.requireNonNull(main, "Simulation.Builder.run: main");
+            if (lenient && !strict) {
+                throw new IllegalStateException("Simulation.Builder.lenientReplay(true) applies to a replay, and this"
+                        + " builder replays no line: give it the line with replay(line), or drop lenientReplay(true)");
+            }
             if (!checkDeterminism) {
                 return runOnce(main, null);
             }
@@ -647,6 +656,10 @@ public final class Simulation {
 
         @Override
         public Optional<String> traceTable(int lastEvents) {
+            if (lastEvents < 0) {
+                throw new IllegalArgumentException("SimResult.traceTable: lastEvents must not be negative, but was "
+                        + lastEvents);
+            }
             return outcome.trace() == null ? Optional.empty() : Optional.of(outcome.trace().table(lastEvents));
         }
 

@@ -65,24 +65,28 @@ public final class Strategy {
      * {@value #DEFAULT_PCT_CHOICES} choice points, or over the number {@link Exploration} learns
      * from earlier runs.
      *
-     * @param depth at least 1
+     * @param depth from 1 to 1,000
      * @return the strategy, textual form {@code pct(depth)}
      */
     public static Strategy pct(int depth) {
         return pct(depth, 0);
     }
 
+    /** The deepest PCT: each level past the first is a change point every run draws. */
+    static final int MAX_PCT_DEPTH = 1_000;
+
     /**
      * PCT with the change points spread over {@code expectedChoices} choice points (steps where more
      * than one task is ready); 0 means "not known".
      *
-     * @param depth at least 1
+     * @param depth from 1 to 1,000
      * @param expectedChoices at least 0
      * @return the strategy, textual form {@code pct(depth,expectedChoices)} (or {@code pct(depth)} for 0)
      */
     public static Strategy pct(int depth, int expectedChoices) {
-        if (depth < 1) {
-            throw new IllegalArgumentException("Strategy.pct: depth must be at least 1, but was " + depth);
+        if (depth < 1 || depth > MAX_PCT_DEPTH) {
+            throw new IllegalArgumentException("Strategy.pct: depth must be from 1 to " + MAX_PCT_DEPTH + " (a run draws"
+                    + " depth - 1 change points; bugs deeper than a handful are rare), but was " + depth);
         }
         if (expectedChoices < 0) {
             throw new IllegalArgumentException("Strategy.pct: expectedChoices must not be negative, but was "
@@ -211,6 +215,18 @@ public final class Strategy {
             if (s.text.equals(t)) {
                 return s;
             }
+        }
+        if (t.startsWith("pct")) {
+            throw new IllegalArgumentException("invalid strategy '" + text + "': write pct(d) or pct(d,k), with the depth"
+                    + " d from 1 to " + MAX_PCT_DEPTH + " and k, the choice points to spread the change points over, at"
+                    + " least 1");
+        }
+        int plus = t.indexOf("+priority(");
+        if (plus > 0) {
+            throw new IllegalArgumentException("invalid strategy '" + text + "': '" + t.substring(plus + 1) + "' is a"
+                    + " priority policy, not part of the strategy (a replay line writes them together): give '"
+                    + t.substring(0, plus) + "' as the strategy and the policy with Simulation.builder().priorityPolicy(..),"
+                    + " or replay the whole line");
         }
         throw new IllegalArgumentException("unknown strategy '" + text + "' (known: fifo, random, pos, pct(d), pct(d,k),"
                 + " nonpreemptive, spawnerfirst, portfolio)");

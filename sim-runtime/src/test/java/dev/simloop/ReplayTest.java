@@ -232,4 +232,26 @@ class ReplayTest {
         assertThat(Simulation.builder().seed(99).replay(line).run(() -> 1).replayLine())
                 .as("a replay set last wins, as it says which run to run").isEqualTo(line);
     }
+
+    /** What else would change the replayed run is refused too, and a lenient replay without a line is no replay. */
+    @Test
+    void choicesOrAPolicyGivenAfterAReplayLineAreRefusedAndLenientReplayNeedsALine() {
+        String line = Simulation.builder().seed(7).run(() -> 1).replayLine();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Simulation.builder().replay(line)
+                .followChoices(Schedule.of(1, 1))).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Simulation.Builder.followChoices(").hasMessageContaining(": this builder replays"
+                        + " a line, which sets the seed and the strategy itself");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Simulation.builder().replay(line)
+                .priorityPolicy(PriorityPolicy.standard())).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Simulation.Builder.priorityPolicy(PriorityPolicy[boostAfterSteps=");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Simulation.builder().lenientReplay(true).run(() -> 1))
+                .isInstanceOf(IllegalStateException.class).hasMessage("Simulation.Builder.lenientReplay(true) applies to"
+                        + " a replay, and this builder replays no line: give it the line with replay(line), or drop"
+                        + " lenientReplay(true)");
+        // a line recorded with the policy brings it: setting the same one again changes nothing
+        String withPolicy = Simulation.builder().seed(7).priorityPolicy(PriorityPolicy.standard()).run(() -> 1).replayLine();
+        assertThat(Simulation.builder().replay(withPolicy).priorityPolicy(PriorityPolicy.standard()).run(() -> 1)
+                .replayLine()).isEqualTo(withPolicy);
+        assertThat(Simulation.builder().replay(line).priorityPolicy(null).run(() -> 1).replayLine()).isEqualTo(line);
+    }
 }

@@ -73,4 +73,21 @@ class SharedTest {
         }).value();
         assertThat(log).containsExactly("value 1");
     }
+
+    /** An update whose function blocks would not be atomic: refused, naming the blocking call in its cause. */
+    @Test
+    void anUpdateWhoseFunctionBlocksIsRefused() {
+        SimResult<Integer> r = Simulation.run(1, () -> {
+            Shared<Integer> s = Shared.of(0);
+            return s.update(x -> {
+                Loop.sleep(java.time.Duration.ofMillis(1));
+                return x + 1;
+            });
+        });
+        assertThat(r.failure()).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Shared.update: the update function made a blocking call (the cause says which),"
+                        + " so the update would not be atomic")
+                .cause().isInstanceOf(SynchronousBlockingException.class).hasMessageStartingWith("Loop.sleep blocks");
+        assertThat(Simulation.run(1, () -> Shared.of(41).update(x -> x + 1)).value()).isEqualTo(42);
+    }
 }

@@ -168,4 +168,26 @@ class SupervisorTest {
         assertThat(handled).containsExactlyInAnyOrderElementsOf(
                 java.util.stream.IntStream.range(0, 30).mapToObj(i -> "w" + i).toList());
     }
+
+    /** A handler that throws does not hide the failure it was handed: it comes along, as the cause of a suppressed note. */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void aFailureHandlerThatThrowsKeepsTheFailureItWasHanded(Modes mode) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> mode.run(() -> Supervisor.with(
+                (t, f) -> {
+                    throw new IllegalStateException("handler boom");
+                },
+                sup -> {
+                    sup.spawn("x", () -> {
+                        throw new RuntimeException("child");
+                    });
+                    return "ok";
+                })));
+        assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessage("handler boom");
+        assertThat(thrown.getSuppressed()).singleElement().satisfies(note -> {
+            assertThat(note).hasMessage("the FailureHandler threw this while it handled the failure of task 'x',"
+                    + " attached as this exception's cause");
+            assertThat(note.getCause()).isInstanceOf(RuntimeException.class).hasMessage("child");
+        });
+    }
 }

@@ -399,6 +399,9 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
      * @param examples what to write instead, for the error message
      */
     private static Duration parseDuration(String t, String where, String examples) {
+        if (t.startsWith("-")) {
+            throw new IllegalArgumentException(where + ": must be positive, but was " + t + "; write e.g. " + examples);
+        }
         Matcher m = AMOUNT.matcher(t.toLowerCase(Locale.ROOT));
         if (m.matches()) {
             try {

@@ -249,6 +249,10 @@ class RunConfigAndReportTest {
         assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "PT-1S"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("-Dsimloop.timeLimit=PT-1S: must be positive; leave it empty for no time limit");
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "-1s"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.timeLimit=-1s: must be positive, but was -1s; write e.g. \"PT30S\" (ISO-8601) or"
+                        + " \"30s\", \"5m\"");
     }
 
     @Test

@@ -185,6 +185,11 @@ public final class GroupRules {
                 if (thrown == null) {
                     thrown = new ArrayList<>(1);
                 }
+                // the failure it was handed goes with it, else the handler's bug would hide the task's
+                if (e != t.failure()) {
+                    e.addSuppressed(new IllegalStateException("the FailureHandler threw this while it handled the"
+                            + " failure of task '" + t.name() + "', attached as this exception's cause", t.failure()));
+                }
                 thrown.add(e);
             }
         }

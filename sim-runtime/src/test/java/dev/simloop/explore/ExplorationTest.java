@@ -157,7 +157,17 @@ class ExplorationTest {
             assertThatThrownBy(() -> Strategy.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("strategy");
         }
-        assertThatThrownBy(() -> Strategy.pct(0)).hasMessageContaining("depth must be at least 1");
+        assertThatThrownBy(() -> Strategy.pct(0)).hasMessageContaining("depth must be from 1 to 1000");
+        assertThatThrownBy(() -> Strategy.pct(Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Strategy.pct: depth must be from 1 to 1000 (a run draws depth - 1 change points; bugs deeper"
+                        + " than a handful are rare), but was 2147483647");
+        assertThatThrownBy(() -> Strategy.parse("pct(2,0)")).hasMessage("invalid strategy 'pct(2,0)': write pct(d) or"
+                + " pct(d,k), with the depth d from 1 to 1000 and k, the choice points to spread the change points over,"
+                + " at least 1");
+        assertThatThrownBy(() -> Strategy.parse("random+priority(1000)")).hasMessage("invalid strategy"
+                + " 'random+priority(1000)': 'priority(1000)' is a priority policy, not part of the strategy (a replay line"
+                + " writes them together): give 'random' as the strategy and the policy with"
+                + " Simulation.builder().priorityPolicy(..), or replay the whole line");
         assertThatThrownBy(() -> Exploration.of(() -> 1).schedules(0)).hasMessageContaining("at least 1");
     }
 
