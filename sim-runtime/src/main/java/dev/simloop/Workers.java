@@ -135,8 +135,9 @@ public final class Workers {
     /** The workers as task trees of the calling task's loop. */
     private static final class InLoop {
         static Handle start(int n, WorkerBody body) {
-            Event stop = new Event();
-            Event allStarted = new Event();
+            // named for deadlock reports, which otherwise ask for a set() of an Event the caller cannot see
+            Event stop = new Event("the stop signal of Workers.start (Handle.stop() sets it)");
+            Event allStarted = new Event("the start signal of Workers.start (its last worker's start sets it)");
             int[] started = {0};
             // bubble(false): the failure goes to whoever joins the handle (or is logged), not to the root group
             Task<Object> workers = TaskGroup.root("Workers.start").spawn(TaskOptions.named("workers").bubble(false), () -> TaskGroup.with(tg -> {

@@ -218,4 +218,16 @@ class WorkersTest {
             return String.format("c%04dm%09d%n", conn, m).substring(0, 15).concat("\n").getBytes(StandardCharsets.US_ASCII);
         }
     }
+
+    /** Workers never stopped: the deadlock report names what would stop them, not an Event nobody can reach. */
+    @Test
+    void workersNeverStoppedAreReportedAsWaitingForHandleStop() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            Workers.Handle h = Workers.start(1, index -> () -> { });
+            h.join(); // without h.stop()
+            return "joined";
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class).hasMessageContaining("task 'worker-0' waits for"
+                + " Event 'the stop signal of Workers.start (Handle.stop() sets it)' (not set, 1 waiting)");
+    }
 }
