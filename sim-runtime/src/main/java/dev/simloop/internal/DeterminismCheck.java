@@ -34,12 +34,8 @@ public final class DeterminismCheck {
     private long endSteps = -1;
     private long endDigest;
     private String endFailure;
-    /** The failure's message with identity hash codes and ids masked ({@link #comparable}), or null. */
-    private String endMessage;
     /** The first difference found, or null. */
     private String divergence;
-    /** Whether {@link #divergence} was found outside a step's end (at a spawn) and not yet returned by one. */
-    private boolean unreported;
 
     private DeterminismCheck(DeterminismCheck expected) {
         this.expected = expected;
@@ -58,33 +54,8 @@ public final class DeterminismCheck {
         return new DeterminismCheck(this);
     }
 
-    /**
-     * A task was spawned in step {@code step}. Its name is compared with the first run's task of its
-     * id: a name is the user's (or simloop's {@code task-N}), so a different one shows a different task
-     * behind the same id (tasks spawned from a {@code HashSet} of objects with identity hash codes,
-     * say), which the ids alone do not.
-     *
-     * @param named whether the name is the spawner's or simloop's; not for a thread that became a task,
-     *     whose JDK name may count threads across the JVM ({@code Thread-7})
-     */
-    void spawned(TaskImpl<?> t, long step, boolean named) {
+    void spawned(TaskImpl<?> t) {
         names.add(t.name());
-        if (expected != null && named && divergence == null && t.id < expected.names.size()
-                && expected.named(t.id) && !expected.names.get(t.id).equals(t.name())) {
-            divergence = "nondeterminism detected at step " + step + ": the task spawned as #" + t.id + " was '"
-                    + expected.names.get(t.id) + "' in the first run and is '" + t.name() + "' in this one";
-            unreported = true;
-        }
-        if (!named) {
-            unnamed.set(t.id);
-        }
-    }
-
-    /** Ids of the tasks whose names {@link #spawned} does not compare. */
-    private final java.util.BitSet unnamed = new java.util.BitSet();
-
-    private boolean named(int id) {
-        return !unnamed.get(id);
     }
 
     /**
@@ -132,10 +103,6 @@ public final class DeterminismCheck {
             record(i, t.id, readyCount, now, digest, state);
             return null;
         }
-        if (unreported) {
-            unreported = false;
-            return divergence; // found at a spawn in this step
-        }
         if (divergence != null) {
             return null;
         }
@@ -172,12 +139,10 @@ public final class DeterminismCheck {
      */
     String runEnded(long steps, long digest, Throwable failure) {
         String outcome = failure == null ? "passed" : "failed with " + failure.getClass().getName();
-        String message = comparable(failure);
         if (expected == null) {
             endSteps = steps;
             endDigest = digest;
             endFailure = outcome;
-            endMessage = message;
             return null;
         }
         if (divergence != null) {
@@ -192,31 +157,9 @@ public final class DeterminismCheck {
         } else if (digest != expected.endDigest) {
             divergence = "nondeterminism detected at the end of the run (step " + steps + "): the runs took the "
                     + "same steps but their trace digests differ (a timer or the virtual time differed)";
-        } else if (!java.util.Objects.equals(message, expected.endMessage)) {
-            divergence = "nondeterminism detected at the end of the run (step " + steps + "): both runs "
-                    + outcome + ", but the first with the message '" + expected.endMessage + "' and this one with '"
-                    + message + "'";
         }
         return divergence;
     }
-
-    /**
-     * @return {@code failure}'s message as the check compares it, with what differs between two runs
-     *     of one program anyway masked: identity hash codes ({@code Object@1b6d3586}), addresses
-     *     ({@code 0x7f3a…}) and JVM-wide ids ({@code #27}); null when there is no failure, or it is
-     *     simloop's own (a deadlock or limit report, say), whose message is made of what the check compares
-     *     already and of what may differ harmlessly: real time, JDK thread names
-     */
-    private static String comparable(Throwable failure) {
-        if (failure == null || failure.getClass().getPackageName().equals("dev.simloop")) {
-            return null;
-        }
-        String m = String.valueOf(failure.getMessage());
-        return MASKED.matcher(m).replaceAll("$1…");
-    }
-
-    private static final java.util.regex.Pattern MASKED =
-            java.util.regex.Pattern.compile("(@|0x|#)[0-9a-fA-F]+");
 
     private void record(int i, int taskId, int readyCount, long now, long digest, Object state) {
         if (i >= tasks.length) {

@@ -389,12 +389,17 @@ public final class Scheduler {
         return leakCheck == null ? failure : leakCheck.apply(failure, live.head(), abortFailure != null, this);
     }
 
-    /** A strict replay is about to take a step the line's run did not take. */
+    /**
+     * A strict replay is about to take a step the line's run did not take. The line does not say
+     * whether its run ended there or was stopped (a limit, a time-out), so the message gives both.
+     */
     private dev.simloop.ReplayDiverged pastTheReplayedRun() {
-        return ReplayPicker.diverged("at step " + (steps + 1) + " (virtual time " + Nanos.format(clock.now()) + "), ",
-                new NondeterminismDetected("the line's run took " + replaySteps + " steps, and this one goes on. (A line"
-                        + " of a run stopped from outside, by a time-out or the step wall-time limit, replays the steps"
-                        + " before the stop and ends here too.)"));
+        return new dev.simloop.ReplayDiverged("the replay goes on past the end of the line's run, which took "
+                + replaySteps + " steps (step " + (steps + 1) + ", virtual time " + Nanos.format(clock.now()) + "). If"
+                + " that run was stopped there (by maxSteps or maxVirtualTime, a test's time-out, a step over its"
+                + " wall-time limit), replay it with the same limit, or with lenientReplay(true) to go on past the line"
+                + " with its strategy; if it ended there, the program or its inputs changed since the line was recorded"
+                + " (a step added where nobody chooses: one more checkpoint or sleep of a lone task)");
     }
 
     /** @return the step and virtual time now, for messages */
@@ -741,7 +746,7 @@ public final class Scheduler {
         }
         picker.onSpawn(t);
         if (determinismCheck != null) {
-            determinismCheck.spawned(t, steps, adopted == null);
+            determinismCheck.spawned(t);
         }
         if (tracing()) {
             traceEvent(t, Trace.Kind.SPAWN, running == null ? "" : "by " + Trace.label(running), running);
