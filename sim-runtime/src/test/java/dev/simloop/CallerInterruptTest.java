@@ -146,6 +146,7 @@ class CallerInterruptTest {
         service.join(10_000);
         assertThat(service.isAlive()).isFalse();
         assertThat(failure.get()).isInstanceOf(LimitExceeded.class)
-                .hasMessageContaining("the thread waiting for it was interrupted");
+                .hasMessageContaining("the thread waiting for it was interrupted")
+                .hasMessageContaining("Tasks still alive:\n  task 'main' waits for ");
     }
 }

@@ -88,6 +88,9 @@ record DeadlockReport(String message, List<List<String>> cycles) {
         if (t.blockedOn != null) {
             return prefix + "waits for " + t.blockedOn;
         }
+        if (t.inReady) {
+            return prefix + "is ready to run"; // a run stopped from outside lists its ready tasks too
+        }
         String outside = prefix + OutsideWaits.describe(t);
         // A cancel ends a simloop wait, but only interrupts a JDK one: say why this one goes on
         return CancelScopeTree.cancelledScopeOf(t) == null ? outside : outside + "; its scope is cancelled, but this"

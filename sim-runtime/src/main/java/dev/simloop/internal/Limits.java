@@ -26,8 +26,13 @@ final class Limits {
                 + "or @SimulatedLoop(maxVirtualTime = ...).");
     }
 
-    static LimitExceeded stopped(String when) {
-        return new LimitExceeded("the run was stopped because the thread waiting for it was interrupted (a test "
-                + "timeout?) at " + when);
+    /**
+     * @param liveHead the first task still alive: the report lists them with their waits, so that a
+     *     stop after a cancel that a task ignored names that task
+     */
+    static LimitExceeded stopped(String when, TaskImpl<?> liveHead) {
+        return new LimitExceeded(DeadlockReport.ofLiveTasks("the run was stopped because the thread waiting for it was"
+                + " interrupted (a test timeout?) at " + when + ".", liveHead).message().replace(" Blocked tasks:",
+                " Tasks still alive:"));
     }
 }

@@ -454,7 +454,7 @@ public final class Scheduler {
                 return;
             }
             if (stopRequested) {
-                abortFailure = runaway != null ? runaway : Limits.stopped(when());
+                abortFailure = runaway != null ? runaway : Limits.stopped(when(), live.head());
                 return;
             }
             if (offloadsInFlight > 0 && simulated) {
