@@ -1,6 +1,6 @@
 package dev.simloop.internal;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Effective priorities (priority inheritance, after asynkit's priority module): lower values are
@@ -12,8 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waiters that leave are seen at once.
  */
 public final class Priorities {
-    /** Marks the tasks visited by one walk; unique across loops, so a task can only carry a stale mark. */
-    private static final AtomicInteger EPOCH = new AtomicInteger();
+    /**
+     * Marks the tasks visited by one walk; unique across loops, so a task can only carry a stale mark.
+     * A long: an int wrapped after 2^32 walks (under a minute of walking), and a task whose mark came
+     * round again was skipped as visited, dropping its inheritance.
+     */
+    private static final AtomicLong EPOCH = new AtomicLong();
 
     private Priorities() {
     }
@@ -26,11 +30,11 @@ public final class Priorities {
         if (t.heldHead == null) {
             return t.priority(); // the common case: holds nothing, inherits nothing
         }
-        int epoch = EPOCH.incrementAndGet();
+        long epoch = EPOCH.incrementAndGet();
         return walk(t, epoch, t.priority());
     }
 
-    private static int walk(TaskImpl<?> t, int epoch, int best) {
+    private static int walk(TaskImpl<?> t, long epoch, int best) {
         t.priorityMark(epoch);
         best = Math.min(best, t.priority());
         for (HeldResource r = t.heldHead; r != null; r = r.heldNext) {

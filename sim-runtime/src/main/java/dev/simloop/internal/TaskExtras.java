@@ -21,7 +21,7 @@ final class TaskExtras {
     /** Where the ready queue puts the task when it next becomes ready; -1: at the tail. */
     int insertAt = -1;
     /** The last effective-priority walk that visited the task. */
-    int priorityMark;
+    long priorityMark;
     /** The task's own priority ({@code Task.setPriority}). */
     int priority;
     /** The tasks joining this one; made by the first join that waits. */

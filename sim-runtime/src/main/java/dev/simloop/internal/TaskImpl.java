@@ -322,11 +322,11 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     }
 
     /** @return the last effective-priority walk that visited this task; see Priorities */
-    int priorityMark() {
+    long priorityMark() {
         return extras == null ? 0 : extras.priorityMark;
     }
 
-    void priorityMark(int epoch) {
+    void priorityMark(long epoch) {
         extras().priorityMark = epoch;
     }
 

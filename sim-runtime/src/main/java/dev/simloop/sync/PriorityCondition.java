@@ -4,7 +4,9 @@ package dev.simloop.sync;
  * A condition variable that wakes waiters by priority: {@link #signal()} wakes the waiting task with
  * the most urgent {@linkplain dev.simloop.Task#effectivePriority() effective priority}, the
  * longest-waiting among equals. Its lock is a {@link PriorityLock} (a new one unless given), so
- * re-acquiring after a signal is by priority too.
+ * re-acquiring after a signal is by priority among the tasks waiting for the lock then; a signalled
+ * waiter queues for the lock only when it runs, so a task already queued when the lock is released
+ * gets it first.
  *
  * <p>Rules: {@link #await()} requires holding the lock; it releases the lock, waits for a signal,
  * and always acquires the lock again before it returns <em>or</em> raises

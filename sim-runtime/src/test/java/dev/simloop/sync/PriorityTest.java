@@ -366,4 +366,42 @@ class PriorityTest {
             assertThat(noBoost.getLast()).isEqualTo("background");
         }
     }
+
+    /**
+     * A walk marks the tasks it visits with a JVM-wide epoch. An int epoch came round again after 2^32
+     * walks (under a minute of walking), and a task whose mark it met was skipped as visited: its
+     * holder lost the priority it inherits. A mark 2^32 walks old is no match now.
+     */
+    @Test
+    void aMarkLeftByAWalkTwoToTheThirtyTwoWalksAgoIsNotTakenForThisWalks() throws Exception {
+        java.lang.reflect.Field f = Class.forName("dev.simloop.internal.Priorities").getDeclaredField("EPOCH");
+        f.setAccessible(true);
+        java.util.concurrent.atomic.AtomicLong epoch = (java.util.concurrent.atomic.AtomicLong) f.get(null);
+        List<Integer> seen = Sims.fifo(() -> {
+            List<Integer> out = new ArrayList<>();
+            PriorityLock lock = new PriorityLock("p");
+            TaskGroup.with(tg -> {
+                Task<Void> holder = tg.spawn("holder", () -> {
+                    Loop.currentTask().setPriority(10);
+                    lock.acquire();
+                    Loop.sleep(java.time.Duration.ofSeconds(1));
+                    lock.release();
+                });
+                Sims.until(lock::isLocked);
+                tg.spawn("waiter", () -> {
+                    Loop.currentTask().setPriority(-3);
+                    lock.acquire();
+                    lock.release();
+                });
+                Sims.until(() -> lock.waiting() == 1);
+                out.add(holder.effectivePriority()); // the walk marks the waiter with this epoch
+                long marked = epoch.get();
+                epoch.set(marked + (1L << 32) - 1); // the next walk's epoch is 2^32 past that mark
+                out.add(holder.effectivePriority());
+                return null;
+            });
+            return out;
+        });
+        assertThat(seen).containsExactly(-3, -3);
+    }
 }

@@ -170,16 +170,22 @@ public final class VirtualTimeBridge {
     }
 
     /**
-     * Replaces {@link Thread#onSpinWait()} in {@code LinkedTransferQueue}, whose timed waits (and
-     * {@code SynchronousQueue}'s) spin through the last microsecond of their time-out re-reading the
-     * clock. In a simulated task that clock is the loop's, which stands still while the task runs,
-     * so the spin parks for one virtual nanosecond instead and the time-out ends at its virtual
-     * time; elsewhere the JDK's spin hint.
+     * Replaces {@link Thread#onSpinWait()} in {@code LinkedTransferQueue}, whose waits (and
+     * {@code SynchronousQueue}'s) spin at two places. Before a wait parks, with its blocker not yet
+     * set, it spins a few times, and only when the JVM sees more than one CPU: a hint that must not
+     * move the loop clock, or a run (its virtual times, its replay line) would depend on the
+     * machine's CPU count. A timed wait, its blocker set, spins through the last microsecond of its
+     * time-out re-reading the clock: in a simulated task that clock is the loop's, which stands still
+     * while the task runs, so that spin parks for one virtual nanosecond instead and the time-out ends
+     * at its virtual time. Elsewhere, the JDK's spin hint.
      */
     public static void onSpinWait() {
-        if (!parkVirtually(null, 1)) {
+        Object blocker = LockSupport.getBlocker(Thread.currentThread());
+        if (blocker == null || !parkVirtually(blocker, 1)) {
             Thread.onSpinWait();
+            return;
         }
+        LockSupport.setCurrentBlocker(blocker); // the park cleared it, and the wait it spins in goes on
     }
 
     /**
