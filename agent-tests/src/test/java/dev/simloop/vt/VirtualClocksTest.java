@@ -55,6 +55,34 @@ class VirtualClocksTest {
                 java.time.YearMonth.of(2025, 1), java.time.MonthDay.of(1, 1), at, at);
     }
 
+    /** Sleeps, as a method reference can stand for Thread.sleep. */
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    /**
+     * A method reference to a clock or a sleep (an injectable clock: {@code LongSupplier clock =
+     * System::nanoTime}) is rewritten as a call is. Before, it read the real clock inside a task, and
+     * {@code Thread::sleep} failed as an unrewritten timed wait.
+     */
+    @Test
+    void methodReferencesToClocksAndSleepsAreVirtualTooAndRealOutside() {
+        java.util.function.LongSupplier nanos = System::nanoTime;
+        java.util.function.LongSupplier millis = System::currentTimeMillis;
+        java.util.function.Supplier<Instant> now = Instant::now;
+        java.util.function.Supplier<Clock> utc = Clock::systemUTC;
+        Sleeper sleeper = Thread::sleep;
+        SimResult<List<Object>> r = Sim.ok(() -> {
+            sleeper.sleep(300);
+            return List.of(nanos.getAsLong() - Loop.nanoTime(), millis.getAsLong(), now.get(), utc.get().instant());
+        });
+        Instant at = EPOCH.plusMillis(300);
+        assertThat(r.value()).containsExactly(1_000_000_000_000L, at.toEpochMilli(), at, at);
+        assertThat(r.virtualTime()).isEqualTo(Duration.ofMillis(300));
+        assertThat(now.get()).isAfter(SURELY_PAST); // outside any task: real
+        assertThat(Instant.ofEpochMilli(millis.getAsLong())).isAfter(SURELY_PAST);
+    }
+
     @Test
     void aSystemClockKeptInAFieldReadsWhicheverTimeItsReaderLivesIn() {
         Clock kept = Clock.systemUTC(); // obtained outside any task

@@ -13,9 +13,14 @@ import java.lang.classfile.MethodTransform;
 import java.lang.classfile.Opcode;
 import java.lang.classfile.constantpool.MemberRefEntry;
 import java.lang.classfile.constantpool.PoolEntry;
+import java.lang.classfile.instruction.InvokeDynamicInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDesc;
 import java.lang.constant.ConstantDescs;
+import java.lang.constant.DirectMethodHandleDesc;
+import java.lang.constant.DynamicCallSiteDesc;
+import java.lang.constant.MethodHandleDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +28,9 @@ import java.util.Set;
 /**
  * The rewriting itself, on the JDK's {@code java.lang.classfile} API: every call to a clock, a
  * sleep or a timed park becomes a call to the bridge with the same descriptor (all are
- * static), so the stack and the locals are untouched and only the call's target changes
+ * static), so the stack and the locals are untouched and only the call's target changes; a method
+ * reference to one ({@code System::nanoTime}, a lambda factory's method handle) is sent to the
+ * bridge the same way
  * ({@code TimeUnit.sleep} is reached through {@code TimeUnit}, which calls {@code Thread.sleep}). {@code CompletableFuture}'s
  * time-out arrangement gets a prologue that lets the bridge arrange it on the loop clock, and
  * {@code StructuredTaskScope}'s {@code ForkJoinPool.schedule} call for its time-out goes to the bridge.
@@ -228,17 +235,55 @@ final class CallSiteRewriter {
     }
 
     private static boolean callsAny(MethodModel m) {
-        return m.code().get().elementStream()
-                .anyMatch(e -> e instanceof InvokeInstruction i && redirectFor(i) != null);
+        return m.code().get().elementStream().anyMatch(e -> (e instanceof InvokeInstruction i && redirectFor(i) != null)
+                || (e instanceof InvokeDynamicInstruction d && redirectedMethodReference(d) != null));
     }
 
     private static void redirect(CodeBuilder b, CodeElement e) {
+        if (e instanceof InvokeDynamicInstruction d) {
+            DynamicCallSiteDesc site = redirectedMethodReference(d);
+            if (site != null) {
+                b.invokedynamic(site);
+                return;
+            }
+        }
         Redirect r = e instanceof InvokeInstruction i ? redirectFor(i) : null;
         if (r == null) {
             b.with(e);
         } else {
             b.invokestatic(BRIDGE, r.name(), r.type());
         }
+    }
+
+    private static final ClassDesc LAMBDA_METAFACTORY = ClassDesc.of("java.lang.invoke.LambdaMetafactory");
+
+    /**
+     * A method reference to a rewritten call ({@code LongSupplier clock = System::nanoTime},
+     * {@code Thread::sleep}) is an {@code invokedynamic} of the lambda factory whose arguments hold a
+     * handle to the method, not a call instruction: the handle goes to the bridge method instead,
+     * which has the same type.
+     *
+     * @return the call site with its handle redirected, or null when it has none to redirect
+     */
+    static DynamicCallSiteDesc redirectedMethodReference(InvokeDynamicInstruction d) {
+        DirectMethodHandleDesc bootstrap = d.bootstrapMethod();
+        if (!bootstrap.owner().equals(LAMBDA_METAFACTORY)) {
+            return null;
+        }
+        ConstantDesc[] args = d.bootstrapArgs().toArray(ConstantDesc[]::new);
+        boolean redirected = false;
+        for (int k = 0; k < args.length; k++) {
+            if (args[k] instanceof DirectMethodHandleDesc h && h.kind() == DirectMethodHandleDesc.Kind.STATIC) {
+                String owner = h.owner().descriptorString();
+                Redirect r = CALLS.get(new Call(owner.substring(1, owner.length() - 1), h.methodName(),
+                        h.lookupDescriptor()));
+                if (r != null) {
+                    args[k] = MethodHandleDesc.ofMethod(DirectMethodHandleDesc.Kind.STATIC, BRIDGE, r.name(), r.type());
+                    redirected = true;
+                }
+            }
+        }
+        return redirected ? DynamicCallSiteDesc.of(bootstrap, d.name().stringValue(), d.typeSymbol(), args) : null;
     }
 
     /** @return whether {@code internalName} is {@link #SPIN_OWNER} or nested in it */
