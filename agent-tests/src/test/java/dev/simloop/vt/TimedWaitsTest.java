@@ -111,6 +111,40 @@ class TimedWaitsTest {
         }
     }
 
+    /** A thread of a subclass of Thread that sleeps with an unqualified sleep(..), as legacy workers do. */
+    static final class Poller extends Thread {
+        final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Poller() {
+            super("poller");
+        }
+
+        @Override
+        public void run() {
+            try {
+                sleep(Duration.ofMillis(500)); // javac names Poller as the owner: invokestatic Poller.sleep
+                log.add("woke at " + now());
+                sleep(250);
+                log.add("woke at " + now());
+            } catch (InterruptedException e) {
+                log.add("interrupted");
+            }
+        }
+    }
+
+    @Test
+    void anUnqualifiedSleepInASubclassOfThreadIsOnTheLoopClock() {
+        Poller p = new Poller(); // made outside the simulation, run as a task: its run() is the task's body
+        SimResult<List<String>> r = Sim.ok(() -> {
+            Thread t = Loop.threadFactory().newThread(p);
+            t.start();
+            t.join();
+            return p.log;
+        });
+        assertThat(r.value()).containsExactly("woke at PT0.5S", "woke at PT0.75S");
+        assertThat(r.virtualTime()).isEqualTo(Duration.ofMillis(750));
+    }
+
     @Test
     void aTimedPollEndsWhenAnotherTaskOffers() {
         SimResult<String> r = Sim.ok(() -> {

@@ -200,7 +200,8 @@ final class CallSiteRewriter {
         boolean timeoutPrologue = model.thisClass().asInternalName().equals(TIMEOUT_OWNER);
         boolean scope = model.thisClass().asInternalName().equals(SCOPE_OWNER);
         boolean spins = isSpinOwner(model.thisClass().asInternalName());
-        if (!mentionsACall(model) && !timeoutPrologue && !scope) {
+        Map<Call, Redirect> inherited = inheritedSleeps(model);
+        if (!mentionsACall(model) && !timeoutPrologue && !scope && inherited.isEmpty()) {
             return null;
         }
         ClassHierarchyResolver resolver = loader == null ? ClassHierarchyResolver.defaultResolver()
@@ -214,13 +215,60 @@ final class CallSiteRewriter {
                 b.transformMethod(m, MethodTransform.transformingCode(SCOPE_SCHEDULE::redirect));
             } else if (e instanceof MethodModel m && m.code().isPresent() && spins && (callsAny(m) || SPIN.in(m))) {
                 b.transformMethod(m, MethodTransform.transformingCode(SPIN::redirect));
-            } else if (e instanceof MethodModel m && m.code().isPresent() && callsAny(m)) {
+            } else if (e instanceof MethodModel m && m.code().isPresent() && inherited.isEmpty() && callsAny(m)) {
                 b.transformMethod(m, MethodTransform.transformingCode(CallSiteRewriter::redirect));
+            } else if (e instanceof MethodModel m && m.code().isPresent() && (callsAny(m) || callsAny(m, inherited))) {
+                b.transformMethod(m, MethodTransform.transformingCode((cb, ce) -> {
+                    Redirect r = ce instanceof InvokeInstruction i && i.opcode() == Opcode.INVOKESTATIC
+                            ? inherited.get(callOf(i.method())) : null;
+                    if (r == null) {
+                        redirect(cb, ce);
+                    } else {
+                        cb.invokestatic(BRIDGE, r.name(), r.type());
+                    }
+                }));
             } else {
                 b.with(e);
             }
         };
         return cf.transformClass(model, transform);
+    }
+
+    /**
+     * A subclass of {@code Thread} that calls {@code sleep(..)} unqualified names itself as the
+     * call's owner ({@code invokestatic Poller.sleep}), which {@link #CALLS} does not list: the
+     * {@code Thread.sleep} calls it inherits, as calls on it, unless it declares a {@code sleep} of its
+     * own. A subclass of a subclass is not seen (its superclass would have to be loaded to know).
+     *
+     * @return the sleeps of {@code model}'s own name that are {@code Thread}'s; empty for other classes
+     */
+    private static Map<Call, Redirect> inheritedSleeps(ClassModel model) {
+        if (model.superclass().isEmpty() || !model.superclass().get().asInternalName().equals("java/lang/Thread")) {
+            return Map.of();
+        }
+        String self = model.thisClass().asInternalName();
+        Map<Call, Redirect> out = new java.util.HashMap<>();
+        for (PoolEntry e : model.constantPool()) { // only those it calls: a class that calls none stays as it is
+            if (e instanceof MemberRefEntry ref && ref.owner().asInternalName().equals(self)) {
+                Call asThreads = new Call("java/lang/Thread", ref.name().stringValue(), ref.type().stringValue());
+                Redirect to = CALLS.get(asThreads);
+                boolean declared = model.methods().stream().anyMatch(m -> m.methodName().equalsString(asThreads.name())
+                        && m.methodType().equalsString(asThreads.descriptor()));
+                if (to != null && !declared) {
+                    out.put(callOf(ref), to);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Call callOf(MemberRefEntry ref) {
+        return new Call(ref.owner().asInternalName(), ref.name().stringValue(), ref.type().stringValue());
+    }
+
+    private static boolean callsAny(MethodModel m, Map<Call, Redirect> calls) {
+        return m.code().get().elementStream().anyMatch(e -> e instanceof InvokeInstruction i
+                && i.opcode() == Opcode.INVOKESTATIC && calls.containsKey(callOf(i.method())));
     }
 
     /** Looks only at the constant pool: is any rewritten call there at all? */
