@@ -74,10 +74,11 @@ class VirtualClocksTest {
         Sleeper sleeper = Thread::sleep;
         SimResult<List<Object>> r = Sim.ok(() -> {
             sleeper.sleep(300);
-            return List.of(nanos.getAsLong() - Loop.nanoTime(), millis.getAsLong(), now.get(), utc.get().instant());
+            return List.of(nanos.getAsLong() - Loop.nanoTime(), millis.getAsLong(), now.get(), utc.get().instant(),
+                    java.time.InstantSource.system().instant(), java.time.InstantSource.system().millis());
         });
         Instant at = EPOCH.plusMillis(300);
-        assertThat(r.value()).containsExactly(1_000_000_000_000L, at.toEpochMilli(), at, at);
+        assertThat(r.value()).containsExactly(1_000_000_000_000L, at.toEpochMilli(), at, at, at, at.toEpochMilli());
         assertThat(r.virtualTime()).isEqualTo(Duration.ofMillis(300));
         assertThat(now.get()).isAfter(SURELY_PAST); // outside any task: real
         assertThat(Instant.ofEpochMilli(millis.getAsLong())).isAfter(SURELY_PAST);

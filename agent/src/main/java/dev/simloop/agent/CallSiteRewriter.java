@@ -98,6 +98,8 @@ final class CallSiteRewriter {
             call("java/lang/System", "currentTimeMillis", "currentTimeMillis", MethodTypeDesc.of(J)),
             call("java/time/Instant", "now", "instantNow", MethodTypeDesc.of(INSTANT)),
             call("java/time/Clock", "systemUTC", "systemUTC", MethodTypeDesc.of(CLOCK)),
+            call("java/time/InstantSource", "system", "instantSourceSystem",
+                    MethodTypeDesc.of(ClassDesc.of("java.time.InstantSource"))),
             call("java/time/Clock", "systemDefaultZone", "systemDefaultZone", MethodTypeDesc.of(CLOCK)),
             call("java/time/Clock", "system", "system", MethodTypeDesc.of(CLOCK, ClassDesc.of("java.time.ZoneId"))),
             call("java/lang/Thread", "sleep", "sleep", MethodTypeDesc.of(V, J)),
@@ -110,7 +112,7 @@ final class CallSiteRewriter {
 
     /** The owners of {@link #CALLS}, for the quick look at a constant pool. */
     private static final Set<String> OWNERS = Set.of("java/lang/System", "java/time/Instant", "java/time/Clock",
-            "java/lang/Thread", "java/util/concurrent/locks/LockSupport");
+            "java/time/InstantSource", "java/lang/Thread", "java/util/concurrent/locks/LockSupport");
 
     /**
      * {@code LinkedTransferQueue}'s waits (and {@code SynchronousQueue}'s, which are its) spin with

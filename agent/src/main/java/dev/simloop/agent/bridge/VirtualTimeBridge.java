@@ -132,6 +132,15 @@ public final class VirtualTimeBridge {
     }
 
     /**
+     * Replaces {@link java.time.InstantSource#system()}.
+     *
+     * @return the clock of {@link #systemUTC()}: an instant source too
+     */
+    public static java.time.InstantSource instantSourceSystem() {
+        return TaskAwareClock.UTC;
+    }
+
+    /**
      * Replaces {@link Clock#systemDefaultZone()}.
      *
      * @return a clock in the default zone that reads the virtual clock when read in a simulated
