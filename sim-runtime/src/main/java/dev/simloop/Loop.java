@@ -167,10 +167,13 @@ public final class Loop {
      * instead of {@link #checkpoint()}. It raises {@link Cancelled} in a cancelled scope and lets
      * every other ready task run, as {@code checkpoint()} does; in addition it tells the
      * simulation's strategy that running the caller again at once would only repeat the check.
-     * {@link Strategy#pct(int) PCT} then lowers the caller's priority below every other task's (a
-     * task with the highest priority that polls with a plain checkpoint is chosen again and again,
-     * until the step limit ends the run with {@link LimitExceeded}); the other strategies treat it
-     * as a plain checkpoint, and their runs are the same with either call.
+     * {@link Strategy#pct(int) PCT} then lowers the caller's priority below every other task's until
+     * another task's step ends (a task with the highest priority that polls with a plain checkpoint
+     * is chosen again and again, until the step limit ends the run with {@link LimitExceeded}); the
+     * schedule without preemptions ({@link Strategy#nonPreemptive()}, and the preemption- and
+     * delay-bounded searches, which continue with it) lets the first other ready task go on instead
+     * of the caller. The other strategies treat it as a plain checkpoint, and their runs are the same
+     * with either call.
      *
      * <pre>{@code
      * while (!ready[0]) {

@@ -98,8 +98,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
         try {
             group.impl().run(() -> {
                 for (;;) {
-                    TaskImpl<?> failed = rules.awaitFailure();
-                    handler.handle(failed, failed.failure());
+                    dev.simloop.internal.GroupRules.handOver(handler, rules.awaitFailure());
                 }
             });
         } catch (RuntimeException e) {
@@ -114,7 +113,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
             TaskImpl<?> failed; // failures of tasks that ended while the group shut down: every one handed over
             while ((failed = rules.pollFailure()) != null) {
                 try {
-                    handler.handle(failed, failed.failure());
+                    dev.simloop.internal.GroupRules.handOver(handler, failed);
                 } catch (RuntimeException e) {
                     first[0] = keepFirst(first[0], e);
                 }

@@ -69,7 +69,8 @@ public final class Shared<T> {
      * @return the new value
      * @throws NullPointerException when {@code f} is null
      * @throws IllegalStateException when {@code f} makes a blocking call (a checkpoint, a sleep, a
-     *     wait): another task could then write the field between the read and the write
+     *     wait, an access to a {@code Shared}, a spawn: what {@link Loop#runSync} refuses), so that no
+     *     other task can write the field between the read and the write
      */
     public T update(UnaryOperator<T> f) {
         Objects.requireNonNull(f, "Shared.update: f");

@@ -143,6 +143,7 @@ public final class Simulation {
          *
          * @param s the choices to follow first
          * @return this builder
+         * @throws IllegalStateException after {@link #replay}, whose line sets the choices itself
          */
         Builder followChoices(Schedule s);
 
@@ -349,9 +350,6 @@ public final class Simulation {
 
         @Override
         public Builder priorityPolicy(PriorityPolicy policy) {
-            if (policy != null && !(strict && follow.priorityPolicy().filter(policy::equals).isPresent())) {
-                requireNoReplay("priorityPolicy(" + policy + ")"); // a line recorded with a policy brings it
-            }
             this.priorityPolicy = policy;
             return this;
         }

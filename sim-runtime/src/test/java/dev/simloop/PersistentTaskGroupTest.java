@@ -192,7 +192,12 @@ class PersistentTaskGroupTest {
         }));
         assertThat(seen).containsExactly("x: x failed", "y: y cleanup failed");
         assertThat(t).isInstanceOf(IllegalArgumentException.class).hasMessage("handler rejects x");
-        assertThat(t.getSuppressed()).extracting(Throwable::getMessage).containsExactly("handler rejects y");
+        // each handler failure carries the task failure it was handed (as a note's cause)
+        assertThat(t.getSuppressed()).extracting(Throwable::getMessage).containsExactly("the FailureHandler threw this"
+                + " while it handled the failure of task 'x', attached as this exception's cause", "handler rejects y");
+        assertThat(t.getSuppressed()[0].getCause()).hasMessage("x failed");
+        assertThat(t.getSuppressed()[1].getSuppressed()).singleElement()
+                .satisfies(note -> assertThat(note.getCause()).hasMessage("y cleanup failed"));
     }
 
     /** Throws, from a method, so that a finally that calls it can complete normally to javac. */

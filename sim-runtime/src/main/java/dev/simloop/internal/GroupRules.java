@@ -161,6 +161,25 @@ public final class GroupRules {
     }
 
     /**
+     * Hands {@code t}'s failure to {@code handler}. What the handler throws carries that failure
+     * along (as the cause of a suppressed note), else a bug in the handler would hide the task's.
+     *
+     * @throws RuntimeException what the handler threw
+     * @throws Error what the handler threw
+     */
+    public static void handOver(FailureHandler handler, TaskImpl<?> t) {
+        try {
+            handler.handle(t, t.failure());
+        } catch (RuntimeException | Error e) {
+            if (e != t.failure()) {
+                e.addSuppressed(new IllegalStateException("the FailureHandler threw this while it handled the failure"
+                        + " of task '" + t.name() + "', attached as this exception's cause", t.failure()));
+            }
+            throw e;
+        }
+    }
+
+    /**
      * The group has ended: hands the kept failures no one joined to the handler.
      *
      * @return what the handler threw, to be rethrown by the group; null when nothing
@@ -180,15 +199,10 @@ public final class GroupRules {
             }
             handled++;
             try {
-                handler.handle(t, t.failure());
+                handOver(handler, t);
             } catch (RuntimeException | Error e) {
                 if (thrown == null) {
                     thrown = new ArrayList<>(1);
-                }
-                // the failure it was handed goes with it, else the handler's bug would hide the task's
-                if (e != t.failure()) {
-                    e.addSuppressed(new IllegalStateException("the FailureHandler threw this while it handled the"
-                            + " failure of task '" + t.name() + "', attached as this exception's cause", t.failure()));
                 }
                 thrown.add(e);
             }

@@ -57,6 +57,17 @@ public interface Picker {
     default void spinWaited(TaskImpl<?> t) {
     }
 
+    /**
+     * @return whether, after a step that ended in {@code Loop.spinWait()}, the task that goes on
+     *     without a preemption (the {@code continuing} of {@link #pick(ReadyQueue, int, int)}) is the
+     *     first other candidate rather than the poller: the schedule without preemptions and the
+     *     bounded searches want that (a poller that goes on polls forever); spawner-first, whose
+     *     spawner goes on, does not
+     */
+    default boolean pollersGiveWay() {
+        return true;
+    }
+
     /** @return whether {@link #touched} should be called for every object a step operates on (costly) */
     default boolean tracksObjects() {
         return false;

@@ -24,6 +24,11 @@ public final class SpawnerFirstPicker implements Picker {
     }
 
     @Override
+    public boolean pollersGiveWay() {
+        return false; // a spawner that then polls goes on as it did, to spawn the rest
+    }
+
+    @Override
     public int pick(ReadyQueue ready, int choiceIndex) {
         return pick(ready, choiceIndex, -1);
     }

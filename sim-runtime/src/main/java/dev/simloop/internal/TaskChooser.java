@@ -32,6 +32,8 @@ final class TaskChooser {
      * one that goes on without a preemption is the first other candidate.
      */
     boolean yieldedSpinning;
+    /** {@link Picker#pollersGiveWay()}, asked once: the picker is the run's. */
+    private final boolean pollersGiveWay;
     /** Choices that passed over {@link #yielded}. */
     int preemptions;
     /** How many candidates the last pick chose among; 1 for a forced pick or while unwinding an aborted run. */
@@ -47,6 +49,7 @@ final class TaskChooser {
     TaskChooser(Picker picker, Steering steering) {
         this.picker = picker;
         this.steering = steering;
+        this.pollersGiveWay = picker.pollersGiveWay();
     }
 
     /**
@@ -67,7 +70,7 @@ final class TaskChooser {
         preempted = false;
         if (recorded) {
             int continuing = Preemptions.indexOf(from, yielded);
-            if (yieldedSpinning && continuing >= 0) {
+            if (yieldedSpinning && continuing >= 0 && pollersGiveWay) {
                 continuing = continuing == 0 ? 1 : 0; // the poller lets the first other task go on
             }
             index = picker.pick(from, choices.size(), continuing);

@@ -14,6 +14,11 @@ abstract class WrappingPicker implements Picker {
     }
 
     @Override
+    public boolean pollersGiveWay() {
+        return inner.pollersGiveWay();
+    }
+
+    @Override
     public void spinWaited(TaskImpl<?> t) {
         inner.spinWaited(t);
     }

@@ -101,7 +101,8 @@ class PctSpinWaitTest {
 
     @Test
     void otherStrategiesRunSpinWaitExactlyAsACheckpoint() {
-        for (Strategy s : List.of(Strategy.fifo(), Strategy.random(), Strategy.pos())) {
+        // spawner-first too: its spawner goes on after a spawning step, also one that ends in a spin-wait
+        for (Strategy s : List.of(Strategy.fifo(), Strategy.random(), Strategy.pos(), Strategy.spawnerFirst())) {
             for (long seed = 0; seed < 20; seed++) {
                 SimResult<Integer> spin = run(s, seed, () -> spinners(Loop::spinWait));
                 SimResult<Integer> plain = run(s, seed, () -> spinners(Loop::checkpoint));
