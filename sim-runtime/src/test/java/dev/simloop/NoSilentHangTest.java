@@ -159,6 +159,32 @@ class NoSilentHangTest {
     }
 
     /**
+     * Runs {@code main} in a real loop with a 0.3 s idle warning; a thread outside runs {@code wake} once
+     * the warning is logged (or after 30 s). @return main's value, then the warnings logged
+     */
+    private static List<Object> runUntilWarnedThenWoken(ThrowingSupplier<?> main, Runnable wake) throws InterruptedException {
+        Object v;
+        try (Warnings captured = new Warnings()) {
+            Thread outside = new Thread(() -> {
+                long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (captured.messages.isEmpty() && System.nanoTime() < until) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+                }
+                wake.run();
+            });
+            System.setProperty("simloop.idleWarning", "PT0.3S");
+            try {
+                outside.start();
+                v = Loop.run(main);
+            } finally {
+                System.clearProperty("simloop.idleWarning");
+                outside.join();
+            }
+            return java.util.Arrays.asList(v, List.copyOf(captured.messages));
+        }
+    }
+
+    /**
      * A real loop whose every task waits in java.util.concurrent cannot know whether a thread outside
      * will wake one, so it waits; but after -Dsimloop.idleWarning it logs every task's wait once, so
      * that a deadlock in JDK locks does not hang a service without a word. Here a thread outside does
@@ -168,31 +194,12 @@ class NoSilentHangTest {
     @Timeout(60)
     void onARealLoopWhoseTasksAllWaitOutsideSimloopTheIdleSpellIsLoggedOnce() throws InterruptedException {
         CountDownLatch latch = new CountDownLatch(1);
-        String v;
-        List<String> warnings;
-        try (Warnings captured = new Warnings()) {
-            Thread outside = new Thread(() -> {
-                long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (captured.messages.isEmpty() && System.nanoTime() < until) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
-                }
-                latch.countDown();
-            });
-            System.setProperty("simloop.idleWarning", "PT0.3S");
-            try {
-                outside.start();
-                v = Loop.run(() -> TaskGroup.with(tg -> {
-                    tg.spawn("waiter", () -> latch.await());
-                    return "woken from outside";
-                }));
-            } finally {
-                System.clearProperty("simloop.idleWarning");
-                outside.join();
-            }
-            warnings = List.copyOf(captured.messages);
-        }
-        assertThat(v).isEqualTo("woken from outside");
-        assertThat(warnings).singleElement().asString()
+        List<Object> r = runUntilWarnedThenWoken(() -> TaskGroup.with(tg -> {
+            tg.spawn("waiter", () -> latch.await());
+            return "woken from outside";
+        }), latch::countDown);
+        assertThat(r.get(0)).isEqualTo("woken from outside");
+        assertThat((List<?>) r.get(1)).singleElement().asString()
                 .startsWith("a real loop has been idle for 0.3s (step ")
                 .contains("every task waits outside simloop and no timer or offloaded call is pending. Unless a thread"
                         + " outside the loop will wake one of them, this is a deadlock.")
@@ -204,28 +211,10 @@ class NoSilentHangTest {
     @Timeout(60)
     void theIdleWarningSaysATaskIsCancelledButItsWaitDoesNotEnd() throws InterruptedException {
         java.util.concurrent.CompletableFuture<String> value = new java.util.concurrent.CompletableFuture<>();
-        Object v;
-        List<String> warnings;
-        try (Warnings captured = new Warnings()) {
-            Thread outside = new Thread(() -> {
-                long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (captured.messages.isEmpty() && System.nanoTime() < until) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
-                }
-                value.complete("late");
-            });
-            System.setProperty("simloop.idleWarning", "PT0.3S");
-            try {
-                outside.start();
-                v = Loop.run(() -> CancelScope.moveOnAfter(Duration.ofMillis(50), () -> value.join()));
-            } finally {
-                System.clearProperty("simloop.idleWarning");
-                outside.join();
-            }
-            warnings = List.copyOf(captured.messages);
-        }
-        assertThat(v).as("the body returned: no checkpoint raised the cancel").isEqualTo(java.util.Optional.of("late"));
-        assertThat(warnings).singleElement().asString().contains("task 'main' is parked outside simloop on "
+        List<Object> r = runUntilWarnedThenWoken(() -> CancelScope.moveOnAfter(Duration.ofMillis(50), () -> value.join()),
+                () -> value.complete("late"));
+        assertThat(r.get(0)).as("the body returned: no checkpoint raised the cancel").isEqualTo(java.util.Optional.of("late"));
+        assertThat((List<?>) r.get(1)).singleElement().asString().contains("task 'main' is parked outside simloop on "
                 + "java.util.concurrent.CompletableFuture").endsWith("; its scope is cancelled, but this wait does not"
                 + " end on the interrupt a cancel sends (an uninterruptible wait such as CompletableFuture.join, or code"
                 + " that caught InterruptedException and waited again)");
