@@ -84,6 +84,39 @@ class VirtualClocksTest {
         assertThat(Instant.ofEpochMilli(millis.getAsLong())).isAfter(SURELY_PAST);
     }
 
+    /** Round-trips {@code o} through Java serialization. */
+    private static Object roundTrip(Object o) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            return in.readObject();
+        }
+    }
+
+    /**
+     * A serializable method reference names its method in its serial form, which the capturing class
+     * checks as it reads it back: it is left as it is (real time), so that it still deserializes. The
+     * agent's clocks serialize as the JDK's system clocks, as a program without the agent would have.
+     */
+    @Test
+    void serializableMethodReferencesAndTheSystemClocksStillSerialize() throws Exception {
+        java.util.function.LongSupplier nanos = (java.util.function.LongSupplier & java.io.Serializable) System::nanoTime;
+        assertThat(((java.util.function.LongSupplier) roundTrip(nanos)).getAsLong()).isPositive();
+        Object utc = roundTrip(Clock.systemUTC());
+        assertThat(utc.getClass().getName()).isEqualTo("java.time.Clock$SystemClock"); // the JDK's own
+        assertThat(((Clock) utc).getZone()).isEqualTo(ZoneOffset.UTC);
+        assertThat(((java.time.InstantSource) roundTrip(java.time.InstantSource.system())).instant()).isAfter(SURELY_PAST);
+        java.util.function.Supplier<java.time.InstantSource> source = java.time.InstantSource::system;
+        SimResult<Instant> r = Sim.ok(() -> {
+            Loop.sleep(Duration.ofHours(1));
+            return source.get().instant();
+        });
+        assertThat(r.value()).isEqualTo(EPOCH.plus(Duration.ofHours(1)));
+    }
+
     @Test
     void aSystemClockKeptInAFieldReadsWhicheverTimeItsReaderLivesIn() {
         Clock kept = Clock.systemUTC(); // obtained outside any task

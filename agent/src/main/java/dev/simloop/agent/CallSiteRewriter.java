@@ -321,9 +321,15 @@ final class CallSiteRewriter {
             return null;
         }
         ConstantDesc[] args = d.bootstrapArgs().toArray(ConstantDesc[]::new);
+        if (bootstrap.methodName().equals("altMetafactory") && args.length > 3 && args[3] instanceof Integer flags
+                && (flags & java.lang.invoke.LambdaMetafactory.FLAG_SERIALIZABLE) != 0) {
+            // a serializable one names its method in its serial form, which $deserializeLambda$ checks
+            return null;
+        }
         boolean redirected = false;
         for (int k = 0; k < args.length; k++) {
-            if (args[k] instanceof DirectMethodHandleDesc h && h.kind() == DirectMethodHandleDesc.Kind.STATIC) {
+            if (args[k] instanceof DirectMethodHandleDesc h && (h.kind() == DirectMethodHandleDesc.Kind.STATIC
+                    || h.kind() == DirectMethodHandleDesc.Kind.INTERFACE_STATIC)) {
                 String owner = h.owner().descriptorString();
                 Redirect r = CALLS.get(new Call(owner.substring(1, owner.length() - 1), h.methodName(),
                         h.lookupDescriptor()));

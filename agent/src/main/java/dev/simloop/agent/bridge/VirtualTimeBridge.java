@@ -423,9 +423,22 @@ public final class VirtualTimeBridge {
      * virtual clock when read in a simulated task, the system clock elsewhere, at every read (a
      * clock kept in a field reads whichever the reader is).
      */
-    static final class TaskAwareClock extends Clock {
+    static final class TaskAwareClock extends Clock implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
         static final TaskAwareClock UTC = new TaskAwareClock(ZoneOffset.UTC);
         private final ZoneId zone;
+
+        /**
+         * Serialized as the JDK's system clock of its zone, which the JDK's clock and instant source
+         * are (this bridge is not rewritten): read back, in a JVM with the agent or without, it is
+         * the clock a program without the agent would have had.
+         *
+         * @return the JDK's system clock in this clock's zone
+         */
+        @java.io.Serial
+        private Object writeReplace() {
+            return Clock.system(zone);
+        }
 
         TaskAwareClock(ZoneId zone) {
             this.zone = zone;
