@@ -82,4 +82,28 @@ class WaitAllTasksBlockedTest {
         }));
         assertThat(cancelled.value()).isEqualTo("cancelled");
     }
+
+    /**
+     * A task parked on a future nobody has completed counts as blocked: waitAllTasksBlocked returns,
+     * and the caller may be what completes it. Before, a simulation waited maxStepWallTime for the
+     * outside world to complete it, then failed with NondeterminismDetected (a real loop returned).
+     */
+    @Test
+    void aTaskParkedOnAnIncompleteFutureCountsAsBlocked() {
+        ThrowingSupplier<String> program = () -> {
+            java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
+            return TaskGroup.with(tg -> {
+                Task<String> asker = tg.spawn("asker", () -> "got " + answer.join());
+                Loop.waitAllTasksBlocked();
+                answer.complete("42");
+                return asker.join();
+            });
+        };
+        for (long seed = 0; seed < 5; seed++) {
+            SimResult<String> r = Simulation.builder().seed(seed).maxStepWallTime(Duration.ofSeconds(5)).run(program);
+            assertThat(r.failure()).as("seed %d", seed).isNull();
+            assertThat(r.value()).isEqualTo("got 42");
+        }
+        assertThat(Loop.run(program)).isEqualTo("got 42");
+    }
 }

@@ -32,6 +32,11 @@ public final class AllBlockedWaiters implements WaitTarget {
         }
     }
 
+    /** @return whether a task waits in {@code Loop.waitAllTasksBlocked()} */
+    boolean anyWaiting() {
+        return !waiters.isEmpty();
+    }
+
     /** The loop is idle: wakes every waiter (they run next). @return whether there were any */
     boolean wakeAll() {
         if (waiters.isEmpty()) {

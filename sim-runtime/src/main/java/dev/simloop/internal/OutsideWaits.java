@@ -290,7 +290,9 @@ final class OutsideWaits {
         if (resumeHeld()) {
             return true;
         }
-        if (!stuck) {
+        if (!stuck || loop.allBlocked.anyWaiting()) {
+            // a task in Loop.waitAllTasksBlocked counts the others' waits outside as blocked: it runs
+            // first, and may be what ends them (it completes the future they wait for, say)
             return false;
         }
         TaskImpl<?> other = first(OTHER);
