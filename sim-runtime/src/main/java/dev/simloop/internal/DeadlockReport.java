@@ -48,6 +48,14 @@ record DeadlockReport(String message, List<List<String>> cycles) {
      * @return the report
      */
     static DeadlockReport ofLiveTasks(String header, TaskImpl<?> liveHead) {
+        return ofLiveTasks(header, liveHead, "Blocked tasks:");
+    }
+
+    /**
+     * As {@link #ofLiveTasks(String, TaskImpl)}, with {@code listed} naming the list when there is no
+     * cycle (a run stopped from outside lists its tasks still alive, not only blocked ones).
+     */
+    static DeadlockReport ofLiveTasks(String header, TaskImpl<?> liveHead, String listed) {
         LiveTaskIndex live = new LiveTaskIndex(liveHead);
         int n = live.size();
         List<String> names = new ArrayList<>(n);
@@ -64,7 +72,7 @@ record DeadlockReport(String message, List<List<String>> cycles) {
             }
         }
         // a line is made only for the tasks the report lists (a run may end with a million blocked)
-        return of(header, names, v -> {
+        return of(header, listed, names, v -> {
             waitedFor(live.task(v), live, targets);
             return describeWait(live.task(v), targets);
         }, edges);
@@ -108,11 +116,12 @@ record DeadlockReport(String message, List<List<String>> cycles) {
      * @return the report
      */
     static DeadlockReport of(String header, List<String> names, String[] waits, int[][] edges) {
-        return of(header, names, v -> waits[v], edges);
+        return of(header, "Blocked tasks:", names, v -> waits[v], edges);
     }
 
     /** As {@link #of(String, List, String[], int[][])}, asking for a task's line only when it is printed or counted. */
-    private static DeadlockReport of(String header, List<String> names, IntFunction<String> waits, int[][] edges) {
+    private static DeadlockReport of(String header, String listed, List<String> names, IntFunction<String> waits,
+            int[][] edges) {
         int n = names.size();
         List<int[]> found = findCycles(edges);
         boolean[] inCycle = new boolean[n];
@@ -127,7 +136,7 @@ record DeadlockReport(String message, List<List<String>> cycles) {
         }
         StringBuilder sb = new StringBuilder(header);
         if (found.isEmpty()) {
-            sb.append(" Blocked tasks:");
+            sb.append(' ').append(listed);
         } else {
             // the search stops at the cap, so a capped count is a lower bound, not the number of cycles
             sb.append(found.size() == MAX_REPORTED_CYCLES ? " At least " : " ").append(found.size())

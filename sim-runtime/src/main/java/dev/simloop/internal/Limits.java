@@ -32,7 +32,6 @@ final class Limits {
      */
     static LimitExceeded stopped(String when, TaskImpl<?> liveHead) {
         return new LimitExceeded(DeadlockReport.ofLiveTasks("the run was stopped because the thread waiting for it was"
-                + " interrupted (a test timeout?) at " + when + ".", liveHead).message().replace(" Blocked tasks:",
-                " Tasks still alive:"));
+                + " interrupted (a test timeout?) at " + when + ".", liveHead, "Tasks still alive:").message());
     }
 }

@@ -190,14 +190,7 @@ final class OutsideWaits {
      * decides.
      */
     void foreignWake(TaskImpl<?> t, Runnable continuation, String who) {
-        if (t.inReady || t.done || t.foreignContinuation() != null) {
-            return; // a duplicate of a submission already in hand (see TaskImpl.fromTheLoop)
-        }
-        if (!VirtualThreads.waitingToRun(t.thread)) {
-            // A stale duplicate: another submission of the same wake-up has run the task since (a
-            // monitor's release can reach the JDK's unblocker thread after the task, let through by
-            // another, got the monitor and went on to wait in simloop). Held, it would later stand
-            // in for the task's real wake-up and run nothing, and the task would be lost.
+        if (notAWakeUp(t)) {
             return;
         }
         t.foreignContinuation(continuation);
@@ -213,11 +206,22 @@ final class OutsideWaits {
      * that work with nothing else running, so {@code t} is ready at once, in the order the work woke them.
      */
     void offloadWake(TaskImpl<?> t, Runnable continuation) {
-        if (t.inReady || t.done || t.foreignContinuation() != null || !VirtualThreads.waitingToRun(t.thread)) {
-            return; // a duplicate, or a stale one (see foreignWake)
+        if (notAWakeUp(t)) {
+            return;
         }
         leave(t);
         loop.makeReady(t, continuation);
+    }
+
+    /**
+     * @return whether a submission of {@code t} from outside the loop wakes nothing: a duplicate of one
+     *     already in hand (see {@code TaskImpl.fromTheLoop}), or a stale one, which another submission
+     *     of the same wake-up has run since (a monitor's release can reach the JDK's unblocker thread
+     *     after the task, let through by another, got the monitor and went on to wait in simloop):
+     *     taken, it would stand in for the task's real wake-up and run nothing, and the task be lost
+     */
+    private static boolean notAWakeUp(TaskImpl<?> t) {
+        return t.inReady || t.done || t.foreignContinuation() != null || !VirtualThreads.waitingToRun(t.thread);
     }
 
     /** @return the held-back continuation of {@code t}, now taken */

@@ -101,7 +101,9 @@ public final class PctPicker implements Picker {
 
     @Override
     public void spinWaited(TaskImpl<?> t) {
-        if (!spinners.contains(t)) {
+        // a spinner not yet given its priority back sits at or below 0, where no other priority is
+        // (change points give 1 and up, spawns depth and up): the list need not be searched
+        if (t.strategyPriority > 0) {
             if (spinners.size() == spinnersPriorities.length) {
                 spinnersPriorities = Arrays.copyOf(spinnersPriorities, spinners.size() * 2);
             }

@@ -92,12 +92,7 @@ public final class Channel<T> implements Iterable<T> {
         if (closed) {
             throw new ChannelClosedException("Channel.send: " + me + " sent on a closed channel");
         }
-        if (receivers.unparkFirst(value) != null) {
-            loop.schedulePoint(this);
-            return;
-        }
-        if (buffer.size() < capacity) {
-            buffer.add(value);
+        if (offer(value)) {
             loop.schedulePoint(this);
             return;
         }
@@ -109,11 +104,7 @@ public final class Channel<T> implements Iterable<T> {
                 reply = CLOSED;
                 break;
             }
-            if (receivers.unparkFirst(value) != null) {
-                return;
-            }
-            if (buffer.size() < capacity) { // room only while no sender waits: none is passed
-                buffer.add(value);
+            if (offer(value)) { // room only while no sender waits: none is passed
                 return;
             }
         }
@@ -136,6 +127,11 @@ public final class Channel<T> implements Iterable<T> {
         if (closed) {
             throw new ChannelClosedException("Channel.trySend: " + me + " sent on a closed channel");
         }
+        return offer(value);
+    }
+
+    /** Hands {@code value} to the longest-waiting receiver, else buffers it: @return whether either could */
+    private boolean offer(T value) {
         if (receivers.unparkFirst(value) != null) {
             return true;
         }

@@ -62,8 +62,7 @@ final class LockCore extends HeldResource implements WaitTarget {
         loop.checkCancelled(me);
         checkBroken(call);
         if (holder() == null) {
-            holds = 1;
-            giveTo(me);
+            holdOnce(me);
             loop.schedulePoint(this);
             return;
         }
@@ -76,8 +75,7 @@ final class LockCore extends HeldResource implements WaitTarget {
             if (holder() == null) {
                 // A cancel woke it, out of the queue, and a shield hid the cancel by the time it ran; the
                 // release meanwhile found no waiter (the lock is free only while nobody waits): take it.
-                holds = 1;
-                giveTo(me);
+                holdOnce(me);
             }
         }
     }
@@ -99,9 +97,14 @@ final class LockCore extends HeldResource implements WaitTarget {
             }
             return false;
         }
-        holds = 1;
-        giveTo(me);
+        holdOnce(me);
         return true;
+    }
+
+    /** Makes {@code t} the holder of the free lock, once (not re-entered). */
+    private void holdOnce(TaskImpl<?> t) {
+        holds = 1;
+        giveTo(t);
     }
 
     void release(String call) {
@@ -119,8 +122,7 @@ final class LockCore extends HeldResource implements WaitTarget {
     private void handOver(Scheduler loop) {
         TaskImpl<?> next = priority ? Priorities.mostUrgent(waiters) : waiters.peek();
         if (next != null) {
-            holds = 1;
-            giveTo(next);
+            holdOnce(next);
             waiters.unpark(next, WaitQueue.UNPARKED);
         }
     }

@@ -91,19 +91,26 @@ public final class Semaphore {
         TaskImpl<?> me = Current.task("Semaphore.acquire");
         Scheduler loop = me.loop();
         loop.checkCancelled(me);
-        if (permits > 0) {
-            permits--;
+        if (takePermit()) {
             loop.schedulePoint(this);
             return;
         }
         while (waiters.park(me, waiting) != GRANTED) {
             // A cancel woke it, out of the queue, and a shield hid the cancel by the time it ran. A release
             // meanwhile saw no waiter and kept its permit (permits > 0 only while nobody waits): take it.
-            if (permits > 0) {
-                permits--;
+            if (takePermit()) {
                 return;
             }
         }
+    }
+
+    /** @return whether a permit was free, now taken */
+    private boolean takePermit() {
+        if (permits > 0) {
+            permits--;
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -113,11 +120,7 @@ public final class Semaphore {
      */
     public boolean tryAcquire() {
         Current.task("Semaphore.tryAcquire");
-        if (permits > 0) {
-            permits--;
-            return true;
-        }
-        return false;
+        return takePermit();
     }
 
     /**
