@@ -13,6 +13,8 @@ module dev.simloop.jqwik {
     // On the class path jqwik finds the provider through META-INF/services; on the module path
     // through this.
     provides net.jqwik.api.providers.ArbitraryProvider with dev.simloop.jqwik.ScheduleArbitraryProvider;
-    // Fails a jqwik property that carries @SimulatedLoop, which jqwik would otherwise run unsimulated.
-    provides net.jqwik.api.lifecycle.LifecycleHook with dev.simloop.jqwik.internal.SimulatedLoopOnPropertyCheck;
+    // Fails a jqwik property that carries @SimulatedLoop, which jqwik would otherwise run unsimulated;
+    // and runs the replays of a failed check as tries of their own, with the try's lifecycle.
+    provides net.jqwik.api.lifecycle.LifecycleHook with dev.simloop.jqwik.internal.SimulatedLoopOnPropertyCheck,
+            dev.simloop.jqwik.internal.TryReplays;
 }

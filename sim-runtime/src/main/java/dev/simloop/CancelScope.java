@@ -195,7 +195,8 @@ public final class CancelScope {
 
     /**
      * Moves the deadline, either way, while the scope runs. A deadline at or before now cancels at
-     * once; {@link Long#MAX_VALUE} removes it. Has no effect once the scope is cancelled.
+     * once; {@link Long#MAX_VALUE} removes it. Once the scope is cancelled, the new deadline is
+     * recorded ({@link #deadline()} returns it) but changes nothing: a cancel is not taken back.
      *
      * @param nanos the deadline on the loop clock
      */

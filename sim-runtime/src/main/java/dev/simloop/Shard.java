@@ -149,7 +149,7 @@ public final class Shard {
             if (hasIndex && hasCount) {
                 return fromVariables(ci[0], index, ci[1], count, Integer.parseInt(ci[2]));
             }
-            if (hasCount && !hasIndex && count.strip().equals("1")) {
+            if (hasCount && !hasIndex && digits(count) && count.strip().replaceFirst("^0+", "").equals("1")) {
                 continue; // GitLab sets CI_NODE_TOTAL=1, and no CI_NODE_INDEX, on every job without parallel:
             }
             // One of a pair alone is a half-made set-up, which would silently run every schedule in every

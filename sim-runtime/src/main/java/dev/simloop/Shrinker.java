@@ -1,5 +1,6 @@
 package dev.simloop;
 
+import dev.simloop.internal.SafeText;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -404,11 +405,15 @@ final class Shrinker<T> {
 
     /**
      * @param failure a run's failure
-     * @return how it failed, for comparing: its class and its message's first line with numbers blanked
+     * @return how it failed, for comparing: its class and its message's first line with numbers
+     *     blanked; for a deadlock also its wait-for cycles, since its first line is the same for
+     *     every deadlock and two cycles are two bugs
      */
     static String way(Throwable failure) {
         Objects.requireNonNull(failure, "failure");
-        String message = failure.getMessage() == null ? "" : failure.getMessage().lines().findFirst().orElse("");
-        return failure.getClass().getName() + ": " + NUMBER.matcher(message).replaceAll("#");
+        String text = SafeText.message(failure);
+        String message = text == null ? "" : text.lines().findFirst().orElse("");
+        String way = failure.getClass().getName() + ": " + NUMBER.matcher(message).replaceAll("#");
+        return failure instanceof DeadlockDetected d && !d.cycles().isEmpty() ? way + " cycles " + d.cycles() : way;
     }
 }

@@ -73,7 +73,8 @@ public final class Shrinking {
     /**
      * Whether two failures are the same for shrinking: the same exception class, and the same first
      * line of their messages once every number in them is read as "some number" (an index, a count
-     * or a time may differ in a simpler run).
+     * or a time may differ in a simpler run); for a {@link DeadlockDetected}, also the same wait-for
+     * cycles ({@link DeadlockDetected#cycles()}), since every deadlock's first line reads alike.
      *
      * @param a a run's failure
      * @param b another run's failure

@@ -9,6 +9,7 @@ import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.Picker;
 import dev.simloop.internal.ReplayPicker;
 import dev.simloop.internal.Runaway;
+import dev.simloop.internal.SafeText;
 import dev.simloop.internal.WidthRecorder;
 import java.time.Duration;
 import java.util.Objects;
@@ -385,7 +386,23 @@ public final class Simulation {
             }
             @SuppressWarnings("unchecked") // the outcome's value is what main returned: a T
             T value = (T) o.value();
-            return new Result<>(value, o, actual, priorityPolicy, seed, run.widths);
+            ReplayLimits limits = o.failure() instanceof LimitExceeded ? replayLimits() : ReplayLimits.NONE;
+            return new Result<>(value, o, actual, priorityPolicy, seed, run.widths, limits);
+        }
+
+        /** @return this builder's limits where they are not the defaults, as a replay of a run they stopped must repeat them */
+        private ReplayLimits replayLimits() {
+            String calls = "";
+            String elements = "";
+            if (maxSteps != DEFAULT_MAX_STEPS) {
+                calls += ".maxSteps(" + maxSteps + ")";
+                elements += ", maxSteps = " + maxSteps;
+            }
+            if (!maxVirtualTime.equals(DEFAULT_MAX_VIRTUAL_TIME)) {
+                calls += ".maxVirtualTime(Duration.parse(\"" + maxVirtualTime + "\"))";
+                elements += ", maxVirtualTime = \"" + maxVirtualTime + "\"";
+            }
+            return new ReplayLimits(calls, elements);
         }
 
         /**
@@ -512,7 +529,17 @@ public final class Simulation {
 
     /** @return the result of a run that ended with {@code outcome} (one that ran away, reported from outside it) */
     static <T> SimResult<T> resultOf(RunOutcome outcome, Strategy strategy, PriorityPolicy policy, long seed) {
-        return new Result<>(null, outcome, strategy, policy, seed, null);
+        return new Result<>(null, outcome, strategy, policy, seed, null, ReplayLimits.NONE);
+    }
+
+    /**
+     * The limits a replay must repeat to stop where the run did: a strict replay of a run that a
+     * limit stopped goes past the line's end without it. As builder calls ({@code .maxSteps(300)})
+     * and as {@code @SimulatedLoop} elements ({@code , maxSteps = 300}); empty where the run had the
+     * defaults, which a replay has too.
+     */
+    private record ReplayLimits(String builderCalls, String annotationElements) {
+        static final ReplayLimits NONE = new ReplayLimits("", "");
     }
 
     static {
@@ -597,9 +624,13 @@ public final class Simulation {
         private final long seed;
         /** How many candidates each choice had and which had just yielded, when recorded; null otherwise. */
         private final WidthRecorder widths;
+        /** The limits a replay must repeat (see {@link ReplayLimits}): none unless a limit stopped the run. */
+        private final ReplayLimits limits;
         private String schedule;
 
-        Result(T value, RunOutcome outcome, Strategy strategy, PriorityPolicy policy, long seed, WidthRecorder widths) {
+        Result(T value, RunOutcome outcome, Strategy strategy, PriorityPolicy policy, long seed, WidthRecorder widths,
+                ReplayLimits limits) {
+            this.limits = limits;
             this.theValue = value;
             this.outcome = outcome;
             this.strategy = strategy;
@@ -708,17 +739,25 @@ public final class Simulation {
 
         private String report() {
             String line = replayLine();
-            return "simulated run failed: " + failure()
+            return "simulated run failed: " + SafeText.of(failure())
                     + "\n  seed:         " + seed
                     + "\n  strategy:     " + strategy
                     + "\n  virtual time: " + Nanos.format(outcome.endNanos()) + " after " + steps() + " steps"
                     + "\n  replay:       " + line
                     // the line once only when long: a run of millions of steps has a line of megabytes
                     + (line.length() <= LONGEST_QUOTED_LINE
-                            ? "\n  (Simulation.builder().replay(\"" + line + "\") or @SimulatedLoop(replay = \"" + line
-                                    + "\") reproduces it)"
-                            : "\n  (Simulation.builder().replay(line), with the line above, reproduces it; at " + line.length()
+                            ? "\n  (Simulation.builder()" + limits.builderCalls() + ".replay(\"" + line
+                                    + "\") or @SimulatedLoop(replay = \"" + line + "\"" + limits.annotationElements()
+                                    + ") reproduces it" + sameLimits() + ")"
+                            : "\n  (Simulation.builder()" + limits.builderCalls() + ".replay(line), with the line above,"
+                                    + " reproduces it" + sameLimits() + "; at " + line.length()
                                     + " characters it is too long for an annotation's string or one command-line argument)");
+        }
+
+        /** @return why the advice repeats the run's limits, when it does */
+        private String sameLimits() {
+            return limits.builderCalls().isEmpty() ? "" : ": with the limit that stopped the run, so that the replay"
+                    + " stops where it did";
         }
 
         @Override

@@ -103,7 +103,9 @@ public final class TaskGroup {
     /**
      * Like {@link #with}, with a deadline {@code timeout} from now for the whole group (traio's
      * {@code Scope(timeout=...)}): at the deadline the group (its body and every task) is cancelled,
-     * and once all have finished {@link DeadlineExceeded} is thrown.
+     * and once all have finished {@link DeadlineExceeded} is thrown: whenever the deadline passed
+     * before the group finished, even when the body or its tasks handled the cancel (unlike
+     * {@link CancelScope#failAfter}, which raises only when its scope caught the cancel).
      *
      * @param timeout how long the group may take; must not be negative
      * @param body the group's body

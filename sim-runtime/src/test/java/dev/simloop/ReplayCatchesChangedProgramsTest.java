@@ -135,4 +135,58 @@ class ReplayCatchesChangedProgramsTest {
         });
         assertThat(r.failure()).isInstanceOf(IllegalStateException.class);
     }
+
+    /** Two tasks take two locks in opposite orders: a deadlock under schedules that switch between the takes. */
+    private static ThrowingSupplier<String> lockOrder() {
+        return () -> {
+            dev.simloop.sync.Lock a = new dev.simloop.sync.Lock();
+            dev.simloop.sync.Lock b = new dev.simloop.sync.Lock();
+            TaskGroup.with(tg -> {
+                tg.spawn("ab", () -> {
+                    a.acquire();
+                    b.acquire();
+                    b.release();
+                    a.release();
+                });
+                tg.spawn("ba", () -> {
+                    b.acquire();
+                    a.acquire();
+                    a.release();
+                    b.release();
+                });
+                return null;
+            });
+            return "done";
+        };
+    }
+
+    /**
+     * A strict replay that ends in a deadlock before the line's run ended diverged as one that
+     * ends sooner does: the deadlock does not hide it (it is kept as suppressed).
+     */
+    @Test
+    void aLineReplayedIntoAProgramThatDeadlocksSoonerFailsWithReplayDiverged() {
+        SimResult<String> deadlocked = null;
+        for (long seed = 0; deadlocked == null; seed++) {
+            SimResult<String> r = Simulation.builder().seed(seed).strategy(Strategy.random()).run(lockOrder());
+            deadlocked = r.failure() instanceof DeadlockDetected ? r : null;
+        }
+        // its own line replays the deadlock as it was
+        SimResult<String> same = Simulation.builder().replay(deadlocked.replayLine()).run(lockOrder());
+        assertThat(same.failure()).isInstanceOf(DeadlockDetected.class);
+        assertThat(same.traceDigest()).isEqualTo(deadlocked.traceDigest());
+        // other programs' lines replayed into it: a deadlock before the line's end is a divergence too
+        int divergedInADeadlock = 0;
+        for (long seed = 0; seed < 40; seed++) {
+            SimResult<String> other = Simulation.run(seed, bank("sleep at the end"));
+            SimResult<String> r = Simulation.builder().replay(other.replayLine()).run(lockOrder());
+            assertThat(r.failure()).as("seed %d", seed).isNotInstanceOf(DeadlockDetected.class);
+            if (r.failure() instanceof ReplayDiverged d && d.getSuppressed().length > 0) {
+                assertThat(d).hasMessageContaining(", in a deadlock): ");
+                assertThat(d.getSuppressed()[0]).isInstanceOf(DeadlockDetected.class);
+                divergedInADeadlock++;
+            }
+        }
+        assertThat(divergedInADeadlock).isPositive();
+    }
 }

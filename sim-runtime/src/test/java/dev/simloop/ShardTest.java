@@ -84,6 +84,8 @@ class ShardTest {
     @Test
     void aCountOfOneAloneIsNoSplitAsGitLabSetsItOnEveryJobWithoutParallel() {
         assertThat(Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_TOTAL", "1"))).isSameAs(Shard.all());
+        assertThat(Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_TOTAL", "01"))).as("one job, however written")
+                .isSameAs(Shard.all());
         assertThat(Shard.fromEnvironment(NO_PROPERTIES, Map.of("CIRCLE_NODE_TOTAL", " 1 "))).isSameAs(Shard.all());
         assertThat(Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_TOTAL", "1", "CIRCLE_NODE_INDEX", "1",
                 "CIRCLE_NODE_TOTAL", "2"))).as("the next convention is read").isEqualTo(Shard.of(1, 2));

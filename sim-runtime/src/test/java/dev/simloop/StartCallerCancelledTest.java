@@ -83,4 +83,40 @@ class StartCallerCancelledTest {
                         + "1000000000");
         assertThat(r.virtualTime()).isEqualTo(SECOND);
     }
+
+    /**
+     * A task that handles the caller's cancel and calls {@code started} anyway leaves the caller's
+     * cancellation behind, as trio moves it into the group: {@code start} returns its value, and the
+     * task serves on in the group (before, it died at its next checkpoint, unreported). The cancel
+     * it saw carried the caller's reason, the deadline's.
+     */
+    @Test
+    void aTaskThatCallsStartedAfterTheCallersCancelGoesOnInTheGroup() {
+        for (Strategy s : List.of(Strategy.fifo(), Strategy.random(), Strategy.pct(2), Strategy.pos())) {
+            for (long seed = 0; seed < 5; seed++) {
+                SimResult<List<String>> r = Simulation.builder().strategy(s).seed(seed).run(() -> {
+                    List<String> log = new ArrayList<>();
+                    TaskGroup.with(tg -> {
+                        Optional<Integer> v = CancelScope.moveOnAfter(SECOND, () -> tg.start("server", status -> {
+                            try {
+                                Loop.sleep(Duration.ofSeconds(2));
+                            } catch (Cancelled c) {
+                                log.add("server saw " + c.reason() + " at " + Loop.nanoTime());
+                            }
+                            status.started(7);
+                            Loop.sleep(SECOND);
+                            log.add("server served at " + Loop.nanoTime());
+                        }));
+                        log.add("start gave " + v + " at " + Loop.nanoTime());
+                        return null;
+                    });
+                    return log;
+                });
+                assertThat(r.failure()).as("%s seed %d", s, seed).isNull();
+                assertThat(r.value()).as("%s seed %d", s, seed).containsExactly(
+                        "server saw " + CancelReason.DEADLINE + " at 1000000000",
+                        "start gave Optional[7] at 1000000000", "server served at 2000000000");
+            }
+        }
+    }
 }

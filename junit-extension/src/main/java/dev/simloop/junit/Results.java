@@ -256,8 +256,9 @@ public final class Results {
                 TreeSet<String> values = new TreeSet<>();
                 sharded.forEach(l -> values.add(String.valueOf(l.get(key))));
                 if (values.size() > 1) {
-                    throw new IllegalArgumentException(name(lines.get(0)) + ": its shards ran with different " + key
-                            + "s (" + String.join(", ", values) + "), so they are not one exploration;"
+                    throw new IllegalArgumentException(name(lines.get(0)) + ": its shards ran with different "
+                            + (key.equals("strategy") ? "strategies" : key.equals("schedules") ? "schedule counts" : key + "s")
+                            + " (" + String.join(", ", values) + "), so they are not one exploration;"
                             + " merge the files of one run, whose shards all got the same settings");
                 }
             }
@@ -285,6 +286,15 @@ public final class Results {
             return lines.stream().anyMatch(l -> "INTERRUPTED".equals(l.get("stopReason")));
         }
 
+        /**
+         * @return whether an assumption aborted every schedule the test's shards ran: JUnit skipped it
+         *     (a shard that owned only such schedules is there, and skipped, not missing)
+         */
+        private static boolean allAborted(List<Map<String, Object>> lines) {
+            long run = lines.stream().mapToLong(l -> number(l, "run")).sum();
+            return run > 0 && lines.stream().mapToLong(l -> number(l, "aborted")).sum() == run;
+        }
+
         /** One test's row: what its shards ran together. */
         private record Row(String name, String shards, long run, long failing, String stops, String note) {
         }
@@ -300,6 +310,7 @@ public final class Results {
                 String note = !failures.isEmpty() ? failureNote(failures.get(0), lines)
                         : interrupted(lines) ? "interrupted (a @Timeout?): not every schedule ran"
                         : !missing.isEmpty() ? "missing shards " + String.join(", ", missing)
+                        : allAborted(lines) ? "skipped: an assumption aborted every schedule"
                         : cappedBoundedSearch(lines) ? "a shard stopped at the schedule count before its part of the"
                                 + " bounded search was exhausted: raise -Dsimloop.schedules to search it all" : "";
                 rows.add(new Row(name(lines.get(0)), shardsText(lines), run, failures.size(), String.join(",", stops),
@@ -351,8 +362,9 @@ public final class Results {
             long failures = tests.values().stream().filter(Merged::failing).count() + empty.size();
             double total = tests.values().stream().flatMap(List::stream).mapToLong(l -> number(l, "wallMillis")).sum()
                     / 1000.0;
+            long skipped = tests.values().stream().filter(l -> !failing(l) && allAborted(l)).count();
             sb.append(String.format(Locale.ROOT, "<testsuite name=\"simloop\" tests=\"%d\" failures=\"%d\" errors=\"0\""
-                    + " skipped=\"0\" time=\"%.3f\">%n", tests.size() + empty.size(), failures, total));
+                    + " skipped=\"%d\" time=\"%.3f\">%n", tests.size() + empty.size(), failures, skipped, total));
             for (String f : empty) {
                 sb.append("  <testcase classname=\"simloop.merge\" name=\"").append(xml(f)).append("\" time=\"0\">\n")
                         .append("    <failure message=\"no results in it (its shard ran no simulated test)\""
@@ -383,6 +395,8 @@ public final class Results {
                 } else if (!missing.isEmpty()) {
                     sb.append("    <failure message=\"").append(xml("no results from shards " + String.join(", ", missing)))
                             .append("\" type=\"MissingShards\"/>\n");
+                } else if (allAborted(lines)) {
+                    sb.append("    <skipped message=\"an assumption aborted every schedule\"/>\n");
                 }
                 sb.append("    <system-out>");
                 for (Map<String, Object> l : lines) {

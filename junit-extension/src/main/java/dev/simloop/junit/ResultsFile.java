@@ -86,7 +86,9 @@ final class ResultsFile {
         line.put("schedules", cfg == null ? null : cfg.schedules());
         int ran = progress == null ? 0 : progress.ran;
         line.put("run", ran);
-        line.put("passed", progress == null ? 0 : Math.max(0, ran - progress.otherCount() - failed));
+        int aborted = progress == null ? 0 : progress.aborted;
+        line.put("passed", progress == null ? 0 : Math.max(0, ran - progress.otherCount() - failed - aborted));
+        line.put("aborted", aborted); // schedules an assumption aborted: they do not apply, so they neither pass nor fail
         line.put("stopReason", stopReason);
         line.put("distinct", progress == null ? 0 : progress.distinct());
         if (progress != null && !progress.distinctExact()) {

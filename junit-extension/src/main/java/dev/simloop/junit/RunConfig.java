@@ -35,6 +35,8 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
     static final String SHRINK = "simloop.shrink";
     /** The strategy texts of the bounded searches, as {@code -Dsimloop.strategy} may name them: {@code preemptionBounded(2)}. */
     private static final Pattern BOUNDED_TEXT = Pattern.compile("(exhaustive|preemptionBounded|delayBounded)\\((\\d{1,9})\\)");
+    /** A bounded search's text whatever its bound, to say what is wrong with one that does not fit {@link #BOUNDED_TEXT}. */
+    private static final Pattern ANY_BOUND = Pattern.compile("(?i)(exhaustive|preemptionBounded|delayBounded)\\((.*)\\)");
     /**
      * The CI systems' ids of a run, shared by its shards and new for every run: a sharded test with a
      * fresh seed derives its seed from the first one set, so the shards agree and a nightly run
@@ -105,6 +107,7 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
             } else if (named.isPresent()) {
                 kind = named.get();
             } else {
+                badBound(p.get());
                 kind = null;
                 strategy = strategyFromText(p.get());
             }
@@ -358,6 +361,22 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
             }
         }
         return Optional.empty();
+    }
+
+    /** Fails for a bounded search whose bound is no count from 0 to 999,999,999, or whose name is not spelt as documented. */
+    private static void badBound(String text) {
+        Matcher m = ANY_BOUND.matcher(text);
+        if (!m.matches()) {
+            return;
+        }
+        String name = java.util.stream.Stream.of("exhaustive", "preemptionBounded", "delayBounded")
+                .filter(n -> n.equalsIgnoreCase(m.group(1))).findFirst().orElseThrow();
+        if (!name.equals(m.group(1))) {
+            throw new IllegalArgumentException("-D" + STRATEGY + "=" + text + ": write the search as " + name + "("
+                    + m.group(2) + ")");
+        }
+        throw new IllegalArgumentException("-D" + STRATEGY + "=" + text + ": the bound of " + name + "(k) is a count"
+                + " from 0 to 999999999, but was '" + m.group(2) + "'");
     }
 
     private static Strategy strategyFromText(String text) {

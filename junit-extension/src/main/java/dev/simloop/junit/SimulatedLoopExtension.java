@@ -201,7 +201,11 @@ public final class SimulatedLoopExtension
             exploring = new Exploring(cfg, invocation, call, context, proceeded);
             exploring.run();
             if (exploring.failed == null && exploring.progress.allAborted() != null) {
-                throw exploring.progress.allAborted(); // skipped: no schedule applied
+                // skipped: no schedule applied. Its line still says so: a shard whose every schedule an
+                // assumption aborted ran its part, and a merge must not count it missing
+                written = true;
+                ResultsFile.append(context, cfg, exploring.progress, null, null);
+                throw exploring.progress.allAborted();
             }
             SimResult<?> shrunk = exploring.failed == null ? null : shrink(cfg, exploring.failed, call, exploring.fresh);
             written = true;
@@ -215,7 +219,7 @@ public final class SimulatedLoopExtension
         } catch (Throwable t) {
             // Every test that ends leaves its line, also one that fails before its exploration is judged
             // (a bad setting, a lifecycle method that throws): else a merge of the shards would pass it.
-            // A test aborted by an assumption is skipped, as JUnit reports it.
+            // A test aborted by an assumption outside its schedules is skipped, as JUnit reports it.
             if (!written && !(t instanceof org.opentest4j.TestAbortedException)) {
                 ResultsFile.appendError(context, cfg, exploring == null ? null : exploring.progress, t);
             }
@@ -226,6 +230,24 @@ public final class SimulatedLoopExtension
                 invocation.skip();
             }
         }
+    }
+
+    /**
+     * @return a test's {@link SimulationContext} for a replay of schedule {@code index} (a shrinking
+     *     try, the traced replay for the report, the determinism check's second run): the schedule's
+     *     own seed, index, count and strategy, so that a test that derives its inputs from them gets
+     *     the same inputs as the run it replays
+     */
+    private static SimulationContext contextOf(RunConfig cfg, int index) {
+        SimulationContext sim = new SimulationContext();
+        describe(sim, cfg, index, cfg.strategyText());
+        return sim;
+    }
+
+    /** Sets {@code sim} to describe schedule {@code index} of the test's exploration. */
+    private static void describe(SimulationContext sim, RunConfig cfg, int index, String strategyText) {
+        sim.update(cfg.isReplay() ? cfg.builderSeed() : cfg.seedFor(index), index, cfg.schedules(), strategyText,
+                cfg.isReplay());
     }
 
     /**
@@ -249,7 +271,7 @@ public final class SimulatedLoopExtension
         }
         try {
             return Shrinking.shrink(failed.result(),
-                    b -> onFreshInstance(call, fresh, cfg.untracedLimits(b), new SimulationContext(), null),
+                    b -> onFreshInstance(call, fresh, cfg.untracedLimits(b), contextOf(cfg, failed.index()), null),
                     cfg.shrinkRuns(), cfg.shrinkTime());
         } catch (RuntimeException | Error e) {
             // a @BeforeEach or @AfterEach that failed on a replay: report the failure found, and why it was not shrunk
@@ -295,7 +317,7 @@ public final class SimulatedLoopExtension
             Throwable againFailure;
             try {
                 again = onFreshInstance(call, fresh, cfg.limits(Simulation.builder().replay(r.replayLine())),
-                        new SimulationContext(), null, true);
+                        contextOf(cfg, failed.index()), null, true);
                 againFailure = again.failure();
             } catch (AfterRunFailure after) {
                 again = after.run;
@@ -629,8 +651,7 @@ public final class SimulatedLoopExtension
         /** Runs one schedule (on a worker's thread) and judges it. */
         private Judged runOne(Job job) {
             SimulationContext sim = job.proceeds ? simulationContext(context) : new SimulationContext();
-            sim.update(cfg.isReplay() ? cfg.builderSeed() : cfg.seedFor(job.index), job.index, cfg.schedules(),
-                    strategyText, cfg.isReplay());
+            describe(sim, cfg, job.index, strategyText);
             SimResult<?> r;
             if (job.proceeds) {
                 LoopSlot slot = entering();
@@ -653,7 +674,7 @@ public final class SimulatedLoopExtension
                     return new Judged(job.index, after.run, unwrap(after.getCause()));
                 }
             }
-            Throwable failure = failureOf(r);
+            Throwable failure = failureOf(r, job.index);
             // a passing schedule's commit needs only its digest (a search's, the result it learns from):
             // results wait for their commit in OrderedRuns' window, so they should hold no more than that
             boolean keep = failure != null || search != null;
@@ -694,7 +715,7 @@ public final class SimulatedLoopExtension
          * The failure a schedule is judged by: its own, unwrapped, unless the determinism check (always
          * on for a replay, which must reproduce) finds the runs differ; null when it passed.
          */
-        private Throwable failureOf(SimResult<?> r) {
+        private Throwable failureOf(SimResult<?> r, int index) {
             if (r.failure() instanceof ReplayDiverged || r.failure() instanceof LimitExceeded
                     || (r.failed() && stopping())) {
                 // the line no longer fits the test (it changed since), a limit stopped the run (a second run
@@ -705,7 +726,7 @@ public final class SimulatedLoopExtension
             if (cfg.checkDeterminism() || cfg.isReplay()) {
                 Optional<Throwable> nd = RuntimeSeams.checkDeterminism(r, b -> {
                     try {
-                        return onFreshInstance(call, fresh, cfg.limits(b), new SimulationContext(), this, true);
+                        return onFreshInstance(call, fresh, cfg.limits(b), contextOf(cfg, index), this, true);
                     } catch (AfterRunFailure after) {
                         return after.run; // the check compares the runs; what the schedule's own @AfterEach finds judges it
                     }

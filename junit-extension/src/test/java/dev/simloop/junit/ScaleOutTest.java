@@ -367,6 +367,12 @@ class ScaleOutTest {
         assertThat(r.get(0)).isEqualTo(2);
         assertThat(r.get(2)).isEqualTo("simloop Results: T.t: its shards ran with different seeds (7, 8), so they are"
                 + " not one exploration; merge the files of one run, whose shards all got the same settings\n");
+        Files.writeString(b, resultsLine("t", "2/2", 7, 50).replace("\"random\"", "\"pct(3)\""));
+        assertThat((String) merge(a.toString(), b.toString()).get(2)).startsWith("simloop Results: T.t: its shards ran"
+                + " with different strategies (pct(3), random), so");
+        Files.writeString(b, resultsLine("t", "2/2", 7, 50).replace("\"schedules\": 100", "\"schedules\": 400"));
+        assertThat((String) merge(a.toString(), b.toString()).get(2)).startsWith("simloop Results: T.t: its shards ran"
+                + " with different schedule counts (100, 400), so");
 
         Files.writeString(b, resultsLine("t", "1/1", 7, 100) + resultsLine("t", "2/2", 7, 50));
         r = merge(a.toString(), b.toString());
@@ -499,5 +505,54 @@ class ScaleOutTest {
                         + "simloop.shard=4/4 for four shards");
         t = SimulatedLoopExtensionTest.onlyFailure(runWith(ScaleOutFixtures.Passing.class, "simloop.parallelism", "0"));
         assertThat(t).hasMessage("-Dsimloop.parallelism=0: must be at least 1 (schedules run one at a time with 1)");
+    }
+
+    /**
+     * Schedules an assumption aborted are not passes in the results file, and a shard whose every
+     * schedule was aborted (JUnit skips the test there) still leaves its line: the merge of the two
+     * shards agrees with the unsharded run instead of failing a shard as missing.
+     */
+    @Test
+    void abortedSchedulesCountAsAbortedAndAShardOfOnlyAbortedOnesIsNotMissing() throws Exception {
+        runWith(ScaleOutFixtures.AssumesEven.class);
+        Map<String, Object> whole = resultLines().get(0);
+        assertThat(whole).containsEntry("run", 20L).containsEntry("passed", 10L).containsEntry("aborted", 10L);
+        Files.delete(dir.resolve("results.jsonl"));
+        EngineExecutionResults first = runWith(ScaleOutFixtures.AssumesEven.class, "simloop.shard", "1/2");
+        EngineExecutionResults second = runWith(ScaleOutFixtures.AssumesEven.class, "simloop.shard", "2/2");
+        first.testEvents().assertStatistics(st -> st.succeeded(1).aborted(0).failed(0));
+        second.testEvents().assertStatistics(st -> st.succeeded(0).aborted(1).failed(0));
+        List<Map<String, Object>> lines = resultLines();
+        assertThat(lines).extracting(l -> l.get("shard")).containsExactly("1/2", "2/2");
+        assertThat(lines.get(1)).containsEntry("run", 10L).containsEntry("passed", 0L).containsEntry("aborted", 10L);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Path xml = dir.resolve("merged.xml");
+        int status = Results.run(new String[] {"merge", "--xml", xml.toString(), dir.resolve("results.jsonl").toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(table).isZero();
+        assertThat(table).doesNotContain("missing").contains("1 tests, 20 schedules, 0 failing: passed");
+        // a test that an assumption skipped is reported skipped in the XML
+        Files.delete(dir.resolve("results.jsonl"));
+        runWith(dev.simloop.junit.fixtures.Fixtures.AssumesNever.class);
+        status = Results.run(new String[] {"merge", "--xml", xml.toString(), dir.resolve("results.jsonl").toString()},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), System.err);
+        String report = Files.readString(xml);
+        assertThat(status).isZero();
+        assertThat(report).contains("skipped=\"1\"").contains("<skipped message=\"an assumption aborted every schedule\"/>");
+    }
+
+    /**
+     * A test that takes its input from the schedule's seed: the extension's own replays (the
+     * determinism check's second run, the traced replay, shrinking) get the schedule's context, so
+     * the failure is found, reproduced and offered as a pin; its line replays as a test.
+     */
+    @Test
+    void theExtensionsOwnReplaysSeeTheSchedulesContext() {
+        SimulatedLoopFailure f = onlySimFailure(runWith(ScaleOutFixtures.InputFromTheSeed.class));
+        assertThat(f.getCause()).isInstanceOf(AssertionError.class).hasMessageStartingWith("input 3 loses an update");
+        assertThat(f.getMessage()).doesNotContain("not a pin").doesNotContain("NondeterminismDetected");
+        EngineExecutionResults passing = runWith(ScaleOutFixtures.ContextWithDeterminismCheck.class);
+        passing.testEvents().assertStatistics(st -> st.succeeded(1).failed(0));
     }
 }

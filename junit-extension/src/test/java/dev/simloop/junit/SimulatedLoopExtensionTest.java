@@ -271,6 +271,15 @@ class SimulatedLoopExtensionTest {
                 .hasMessageEndingWith("; it also takes the kinds of @SimulatedLoop(strategy) (random, portfolio, fifo,"
                         + " pct, pos, exhaustive, preemption_bounded, delay_bounded) and a bounded search with its bound"
                         + " (exhaustive(2), preemptionBounded(2), delayBounded(2))");
+        assertThat(onlyFailure(run(selectClass(Fixtures.Echo.class), Map.of("simloop.strategy", "exhaustive(-1)"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("-Dsimloop.strategy=exhaustive(-1): the bound of"
+                        + " exhaustive(k) is a count from 0 to 999999999, but was '-1'");
+        assertThat(onlyFailure(run(selectClass(Fixtures.Echo.class),
+                Map.of("simloop.strategy", "preemptionBounded(99999999999)")))).hasMessage("-Dsimloop.strategy="
+                        + "preemptionBounded(99999999999): the bound of preemptionBounded(k) is a count from 0 to"
+                        + " 999999999, but was '99999999999'");
+        assertThat(onlyFailure(run(selectClass(Fixtures.Echo.class), Map.of("simloop.strategy", "Exhaustive(2)"))))
+                .hasMessage("-Dsimloop.strategy=Exhaustive(2): write the search as exhaustive(2)");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.simloop.Schedule;
 import dev.simloop.Shrinking;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
+import dev.simloop.jqwik.internal.TryReplays;
 import dev.simloop.Strategy;
 import dev.simloop.ThrowingSupplier;
 import java.util.Objects;
@@ -44,12 +45,25 @@ public final class Simulations {
     public static <T> T check(Simulation.Builder builder, ThrowingSupplier<T> main) {
         Objects.requireNonNull(builder, "Simulations.check: builder");
         Objects.requireNonNull(main, "Simulations.check: main");
+        Simulation.Builder asked = TryReplays.replayAsked();
+        if (asked != null) {
+            throw TryReplays.replayed(asked.run(main)); // this try is a rerun, to replay this check (see TryReplays)
+        }
+        int check = TryReplays.nextCheck();
         SimResult<T> r = builder.run(main);
         if (r.failed() && isAborted(r.failure())) {
             throw (RuntimeException) r.failure(); // an assumption inside the run: jqwik discards the try
         }
+        if (r.failed() && r.failure() instanceof net.jqwik.api.JqwikException misuse) {
+            // jqwik's own error (Statistics.collect inside the run, too many filter misses): a misuse
+            // for jqwik to report as it does, not a failing schedule to shrink and pin
+            throw misuse;
+        }
+        if (r.failed() && r.failure() instanceof VirtualMachineError fatal) {
+            throw fatal; // out of memory, say: fatal for jqwik too, not a property's falsification
+        }
         if (r.failed()) {
-            throw new ScheduleFailure(r, b -> b.run(main));
+            throw new ScheduleFailure(r, TryReplays.replayer(check, b -> b.run(main)));
         }
         return r.value();
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import dev.simloop.jqwik.internal.SimulatedLoopOnPropertyCheck;
+import dev.simloop.jqwik.internal.TryReplays;
 import net.jqwik.api.lifecycle.LifecycleHook;
 import net.jqwik.api.providers.ArbitraryProvider;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class ApiSnapshotTest {
         assertThat(provided.get(ArbitraryProvider.class.getName())).isEqualTo(servicesFile(ArbitraryProvider.class))
                 .containsExactly(ScheduleArbitraryProvider.class.getName());
         assertThat(provided.get(LifecycleHook.class.getName())).isEqualTo(servicesFile(LifecycleHook.class))
-                .containsExactly(SimulatedLoopOnPropertyCheck.class.getName());
+                .containsExactly(SimulatedLoopOnPropertyCheck.class.getName(), TryReplays.class.getName());
         assertThat(d.requires().stream().filter(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE))
                 .map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder("dev.simloop.runtime", "net.jqwik.api");

@@ -276,6 +276,20 @@ public final class CancelScopeTree {
         }
     }
 
+    /**
+     * Takes back the cancel of {@code n}, a {@code TaskGroup.start} handshake's scope
+     * ({@link StartState}): the only scope whose cancel is taken back, since it stands for the
+     * caller's scopes, which the started task leaves when it calls {@code started} (trio moves the
+     * task into the group then). No API reaches that scope, so nothing else cancelled it.
+     */
+    static void lift(Scheduler loop, Node n) {
+        if (n.cancelCalled) {
+            n.cancelCalled = false;
+            n.reason = null;
+            scopeChanged(loop, n); // walks that found it no longer hold
+        }
+    }
+
     /** Cancels {@code n} (a no-op if already cancelled) and delivers it to the tasks inside. */
     public static void cancel(Scheduler loop, Node n, CancelReason reason) {
         if (n.cancelCalled) {

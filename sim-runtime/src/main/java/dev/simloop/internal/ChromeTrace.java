@@ -33,32 +33,42 @@ final class ChromeTrace {
                 + ",\"args\":{\"name\":\"" + Trace.escape(name) + "\"}}"));
         List<Timed> timed = new ArrayList<>();
         for (TraceSpans.Span s : TraceSpans.of(events)) {
-            double ts = micros(s.startNanos(), s.startPos());
-            double dur = Math.max(0, micros(s.endNanos(), s.endPos()) - ts);
+            long ts = drawn(s.startNanos(), s.startPos());
+            long dur = Math.max(0, drawn(s.endNanos(), s.endPos()) - ts);
             timed.add(new Timed(ts, String.format(Locale.ROOT,
-                    "{\"ph\":\"X\",\"cat\":\"%s\",\"name\":\"%s\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f,"
+                    "{\"ph\":\"X\",\"cat\":\"%s\",\"name\":\"%s\",\"pid\":1,\"tid\":%d,\"ts\":%s,\"dur\":%s,"
                             + "\"args\":{\"virtual_ns\":%d}}", s.state().name().toLowerCase(Locale.ROOT),
-                    Trace.escape(s.label()), s.taskId(), ts, dur, s.startNanos())));
+                    Trace.escape(s.label()), s.taskId(), micros(ts), micros(dur), s.startNanos())));
         }
         for (Trace.Event e : events) {
             if (e.kind() != Trace.Kind.RUN && e.kind() != Trace.Kind.YIELD) {
-                double ts = micros(e.nanos(), e.position());
+                long ts = drawn(e.nanos(), e.position());
                 timed.add(new Timed(ts, String.format(Locale.ROOT,
-                        "{\"ph\":\"i\",\"s\":\"t\",\"name\":\"%s\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,"
+                        "{\"ph\":\"i\",\"s\":\"t\",\"name\":\"%s\",\"pid\":1,\"tid\":%d,\"ts\":%s,"
                                 + "\"args\":{\"detail\":\"%s\",\"step\":%d}}", e.kind().name().toLowerCase(Locale.ROOT),
-                        e.taskId(), ts, Trace.escape(e.detail()), e.step())));
+                        e.taskId(), micros(ts), Trace.escape(e.detail()), e.step())));
             }
         }
-        timed.sort(Comparator.comparingDouble(Timed::ts)); // stable: spans before the marks at their start
+        timed.sort(Comparator.comparingLong(Timed::ts)); // stable: spans before the marks at their start
         timed.forEach(t -> out.add(t.json));
         return sb.append(String.join(",", out)).append("]}").toString();
     }
 
-    /** @return the drawing time of a point: virtual time in microseconds plus its step position in nanoseconds */
-    static double micros(long nanos, long position) {
-        return nanos / 1000.0 + position / 1000.0;
+    /** @return the drawing time of a point in nanoseconds: its virtual time plus its step position */
+    static long drawn(long nanos, long position) {
+        return nanos + position;
     }
 
-    private record Timed(double ts, String json) {
+    /**
+     * @return {@code nanos} as microseconds, exactly, with three decimals: computed in a
+     *     {@code double}, a time past 2^53 ns (about 104 days) would lose its last nanoseconds, and
+     *     the steps of one instant would fall on one point
+     */
+    static String micros(long nanos) {
+        long frac = nanos % 1000;
+        return nanos / 1000 + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
+    }
+
+    private record Timed(long ts, String json) {
     }
 }

@@ -354,7 +354,7 @@ public final class GroupImpl implements WaitTarget {
     @Override
     public String toString() {
         return "its task group to finish (" + running + " task" + (running == 1 ? "" : "s") + " still running)"
-                + (pendingFailure() == null ? "" : ", failing with " + pendingFailure() + " (rethrown once they end)");
+                + (pendingFailure() == null ? "" : ", failing with " + SafeText.of(pendingFailure()) + " (rethrown once they end)");
     }
 
     /** @return the first failure of a child or the body that the group will rethrow when it ends, or null */

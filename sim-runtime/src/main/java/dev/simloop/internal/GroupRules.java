@@ -251,7 +251,7 @@ public final class GroupRules {
                 }
                 sb.append(shown == 0 ? " " : "; ").append(k.count).append(" × ").append(e.getKey().getName())
                         .append(" (first: task ").append(describe(k.first)).append(": ")
-                        .append(k.first.failure().getMessage()).append(')');
+                        .append(SafeText.message(k.first.failure())).append(')');
                 shown++;
             }
             if (others > 0) {

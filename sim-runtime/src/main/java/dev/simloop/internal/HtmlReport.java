@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A simulated run as one self-contained HTML page: no network, no external scripts, fonts or
@@ -29,6 +31,8 @@ public final class HtmlReport {
     public static final int LABEL_PX = 190;
     /** The page shows at most this many of the last events (a runaway run records up to 200,000). */
     static final int MAX_EVENTS = 4_000;
+    /** A place in {@link #TEMPLATE} for a value: {@code $} and capitals ({@code $HEADER_PXpx} is {@code $HEADER_PX}, then "px"). */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$([A-Z_]+)");
 
     private String title = "simulated run";
     private String status = "";
@@ -80,17 +84,40 @@ public final class HtmlReport {
         List<Trace.Event> all = trace.events();
         List<Trace.Event> events = all.subList(Math.max(0, all.size() - MAX_EVENTS), all.size());
         String data = data(events, all.size() - events.size());
-        return TEMPLATE.replace("$LAYOUT", "{\"header\":" + HEADER_PX + ",\"lane\":" + LANE_PX + ",\"axis\":" + AXIS_PX
-                        + ",\"label\":" + LABEL_PX + "}")
-                .replace("$HEADER_PX", Integer.toString(HEADER_PX))
-                .replace("$TITLE", html(title))
-                .replace("$STATUS", status)
-                .replace("$FACTS", html(facts))
-                .replace("$FAILURE", failure == null ? "" : "<section class=\"failure\"><h2>Failure</h2><pre>"
-                        + html(stack(failure)) + "</pre></section>")
-                .replace("$LINES", line("replay", replayLine) + (shrunkLine == null ? "" : line("shrunk", shrunkLine)))
-                .replace("$TABLE", html(trace.table(200)))
-                .replace("$DATA", data.replace("</", "<\\/"));
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("LAYOUT", "{\"header\":" + HEADER_PX + ",\"lane\":" + LANE_PX + ",\"axis\":" + AXIS_PX + ",\"label\":"
+                + LABEL_PX + "}");
+        values.put("HEADER_PX", Integer.toString(HEADER_PX));
+        values.put("TITLE", html(title));
+        values.put("STATUS", status);
+        values.put("FACTS", html(facts));
+        values.put("FAILURE", failure == null ? "" : "<section class=\"failure\"><h2>Failure</h2><pre>"
+                + html(stack(failure)) + "</pre></section>");
+        values.put("LINES", line("replay", replayLine) + (shrunkLine == null ? "" : line("shrunk", shrunkLine)));
+        values.put("TABLE", html(trace.table(200)));
+        // In a script element only "<" can end the data early ("</script>", or "<!--" with "<script",
+        // which makes the page's own "</script>" not count); JSON may write it as \u003c anywhere.
+        values.put("DATA", data.replace("<", "\\u003c"));
+        return fill(values);
+    }
+
+    /**
+     * @return the page with each {@code $NAME} of the template replaced by its value, in one pass:
+     *     a value (a task's name, a failure's message) that holds a {@code $NAME} itself stays text
+     */
+    private static String fill(Map<String, String> values) {
+        Matcher m = PLACEHOLDER.matcher(TEMPLATE);
+        StringBuilder page = new StringBuilder(TEMPLATE.length() + values.values().stream().mapToInt(String::length).sum());
+        int from = 0;
+        while (m.find()) {
+            String value = values.get(m.group(1));
+            if (value == null) {
+                throw new IllegalStateException("HtmlReport's template names " + m.group() + ", which has no value");
+            }
+            page.append(TEMPLATE, from, m.start()).append(value);
+            from = m.end();
+        }
+        return page.append(TEMPLATE, from, TEMPLATE.length()).toString();
     }
 
     private static String line(String label, String text) {

@@ -306,6 +306,7 @@ public final class Scheduler {
             drive();
             stepsTaken = steps; // unwinding an aborted run takes steps too, but they are not the run's
             if (abortFailure != null) {
+                attachPendingFailures(); // before the unwinding, which would end the groups' waits without them
                 killing = true;
                 observers.runEnded();
                 Teardown.unwind(this, ready);
@@ -369,7 +370,10 @@ public final class Scheduler {
 
     /** The run's failure, after the end-of-run checks: replay fully used, determinism, leaks. */
     private Throwable endOfRunFailure() {
-        if (abortFailure == null) {
+        // A deadlock ends a run as its last task's end does (no limit or stop cut it short), so a
+        // strict replay that deadlocks before the line's end diverged as one that ends sooner does.
+        Throwable deadlock = abortFailure instanceof DeadlockDetected ? abortFailure : null;
+        if (abortFailure == null || deadlock != null) {
             try {
                 picker.runEnded(chooser.choices.size());
                 if (stepsTaken < replaySteps) {
@@ -378,7 +382,10 @@ public final class Scheduler {
                 }
             } catch (NondeterminismDetected e) {
                 abortFailure = ReplayPicker.diverged("at the end of the run (step " + stepsTaken + ", virtual time "
-                        + Nanos.format(clock.now()) + "): ", e);
+                        + Nanos.format(clock.now()) + (deadlock != null ? ", in a deadlock" : "") + "): ", e);
+                if (deadlock != null) {
+                    abortFailure.addSuppressed(deadlock);
+                }
             }
         }
         Throwable failure = abortFailure != null ? abortFailure : rootTask.failureAsJoined();
@@ -521,20 +528,21 @@ public final class Scheduler {
         DeadlockReport report = DeadlockReport.ofLiveTasks(
                 DeadlockReport.header(simulated, clock.now(), steps, timers.isEmpty()), live.head());
         abortFailure = new DeadlockDetected(report.message(), report.cycles());
-        attachPendingFailures(abortFailure);
         return false;
     }
 
     /**
-     * Nothing is lost in a deadlock: a group that waits for its tasks while failing (a task that
-     * ignores the interrupt its cancel sent keeps it waiting) would rethrow its failure once they
-     * end, and now never will; each such failure is attached to the report as suppressed.
+     * Nothing is lost when a run is aborted (a deadlock, a limit, a stop): a group that waits for
+     * its tasks while failing (a task that ignores or swallows the cancel keeps it waiting) would
+     * rethrow its failure once they end, and now never will; each such failure is attached to the
+     * run's failure as suppressed, once (the unwinding's failures are checked against them).
      */
-    private void attachPendingFailures(Throwable report) {
-        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (TaskImpl<?> t = live.head(); t != null; t = t.liveNext) {
-            if (t.blockedOn instanceof GroupImpl g && g.pendingFailure() != null && seen.add(g.pendingFailure())) {
-                report.addSuppressed(g.pendingFailure());
+    private void attachPendingFailures() {
+        synchronized (unwindLock) {
+            for (TaskImpl<?> t = live.head(); t != null; t = t.liveNext) {
+                if (t.blockedOn instanceof GroupImpl g && g.pendingFailure() != null) {
+                    keepUnwindFailure(g.pendingFailure());
+                }
             }
         }
     }

@@ -1,12 +1,19 @@
 package dev.simloop.internal;
 
 import java.util.List;
+import dev.simloop.CancelReason;
 import dev.simloop.TaskCancelledException;
 
 /**
  * The handshake between {@code TaskGroup.start} and the task it starts: the caller waits until the
  * task calls {@code started(v)} or ends. A failure before {@code started} goes to the caller, not
  * to the group.
+ *
+ * <p>Until {@code started}, the task runs under the caller's cancellation as well as the group's
+ * (trio runs it in the caller's scopes, then moves it into the group): a scope of its own, the
+ * {@link #handshake}, between the task and the group's scope, is cancelled when the caller's wait is,
+ * with the caller's reason, and that cancel is taken back when the task calls {@code started}, so
+ * the task goes on in the group as {@code start} promises.
  */
 public final class StartState implements Abortable, WaitTarget {
     private final String call;
@@ -16,6 +23,8 @@ public final class StartState implements Abortable, WaitTarget {
     private TaskImpl<?> waiter;
     private Throwable earlyFailure;
     private boolean endedEarly;
+    /** The task's scope for the caller's cancellation until {@code started} (see the class comment); null until spawned. */
+    private CancelScopeTree.Node handshake;
 
     /** @param call the API name for messages */
     public StartState(String call) {
@@ -34,6 +43,7 @@ public final class StartState implements Abortable, WaitTarget {
         }
         started = true;
         value = v;
+        CancelScopeTree.lift(me.loop, handshake); // the task leaves the caller's scopes for the group's
         if (waiter != null) {
             me.loop.wake(waiter, this);
         }
@@ -74,10 +84,28 @@ public final class StartState implements Abortable, WaitTarget {
         throw (Error) earlyFailure;
     }
 
+    /**
+     * Opens the handshake's scope of {@code child}, in {@code groupScope}, as the task is made.
+     *
+     * @return the scope the task stands in
+     */
+    CancelScopeTree.Node openHandshake(TaskImpl<?> child, CancelScopeTree.Node groupScope) {
+        handshake = CancelScopeTree.open(child, groupScope, "the handshake of " + call);
+        return handshake;
+    }
+
+    /** The task has ended: its handshake's scope leaves the group's scope with it. */
+    void closeHandshake(Scheduler loop) {
+        CancelScopeTree.close(loop, handshake);
+    }
+
     @Override
     public boolean abort(TaskImpl<?> w) {
-        // The caller was cancelled while waiting: cancel the task it starts and keep waiting for it.
-        child.cancel0();
+        // The caller was cancelled while waiting: so is the task it starts, until it calls started(),
+        // with the caller's reason (a deadline's, say); the caller keeps waiting for it.
+        CancelScopeTree.Node by = CancelScopeTree.cancelledScopeOf(w);
+        CancelReason reason = by == null || by.reason == null ? CancelReason.EXPLICIT : by.reason;
+        CancelScopeTree.cancel(w.loop, handshake, reason);
         return false;
     }
 

@@ -168,10 +168,12 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         this.name = name;
         this.group = group;
         this.body = body;
+        CancelScopeTree.Node scope = parentScope;
         if (start != null) {
             extras().start = start;
+            scope = start.openHandshake(this, parentScope); // the caller's cancellation until started()
         }
-        CancelScopeTree.place(this, parentScope);
+        CancelScopeTree.place(this, scope);
         if (adopted != null) {
             this.thread = adopted;
         } else {
@@ -388,16 +390,19 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         outcome = failed ? failure : v;
         if (loop.tracing()) {
             loop.traceEvent(this, failure == null || (cancelled && !strayCancel()) ? Trace.Kind.FINISH : Trace.Kind.FAIL,
-                    cancelled ? "cancelled" : failure == null ? "" : String.valueOf(failure));
+                    cancelled ? "cancelled" : failure == null ? "" : SafeText.of(failure));
         }
         done = true;
         HeldResource.finished(this); // locks it still holds break, and their waiters are told
         CancelScopeTree.closeTask(loop, this);
+        StartState start = start();
+        if (start != null) {
+            start.closeHandshake(loop);
+        }
         WaitQueue joiners = extras == null ? null : extras.joiners;
         if (joiners != null) {
             joiners.unparkAll();
         }
-        StartState start = start();
         if (start != null && !start.started) {
             start.childEndedBeforeStarted(loop, this);
         } else if (group != null) {

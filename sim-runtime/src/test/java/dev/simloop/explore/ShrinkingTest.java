@@ -3,6 +3,7 @@ package dev.simloop.explore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.simloop.DeadlockDetected;
 import dev.simloop.Exploration;
 import dev.simloop.Loop;
 import dev.simloop.SimResult;
@@ -123,5 +124,25 @@ class ShrinkingTest {
         assertThat(Shrinking.sameWay(new AssertionError("counter is 1 at 3ms"), new AssertionError("counter is 7 at 0ms")))
                 .isTrue();
         assertThat(Shrinking.sameWay(new AssertionError("x"), new IllegalStateException("x"))).isFalse();
+    }
+
+    /**
+     * Every deadlock's first line reads alike ("deadlock: every task is blocked ..."), so two
+     * deadlocks are the same way only with the same wait-for cycles: shrinking must not swap one
+     * bug (a lock cycle of two tasks) for another (a second pair's).
+     */
+    @Test
+    void twoDeadlocksAreTheSameWayOnlyWithTheSameCycles() {
+        String header = "deadlock: every task is blocked and no timer is pending (virtual time 0s, step 7), 1 wait-for"
+                + " cycle, then the other blocked tasks:";
+        DeadlockDetected ab = new DeadlockDetected(header + "\n  ab1 ...", java.util.List.of(java.util.List.of("ab1", "ab2")));
+        DeadlockDetected abLater = new DeadlockDetected(header.replace("step 7", "step 12") + "\n  ab1 waits ...",
+                java.util.List.of(java.util.List.of("ab1", "ab2")));
+        DeadlockDetected cd = new DeadlockDetected(header, java.util.List.of(java.util.List.of("cd1", "cd2")));
+        assertThat(Shrinking.sameWay(ab, abLater)).isTrue();
+        assertThat(Shrinking.sameWay(ab, cd)).isFalse();
+        // a deadlock without structured cycles compares by its message as any failure does
+        assertThat(Shrinking.sameWay(new DeadlockDetected("deadlock: custom"), new DeadlockDetected("deadlock: custom")))
+                .isTrue();
     }
 }

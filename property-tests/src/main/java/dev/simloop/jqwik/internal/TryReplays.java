@@ -1,0 +1,206 @@
+package dev.simloop.jqwik.internal;
+
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.AroundTryHook;
+import net.jqwik.api.lifecycle.FalsifiedSample;
+import net.jqwik.api.lifecycle.PropagationMode;
+import net.jqwik.api.lifecycle.PropertyExecutionResult;
+import net.jqwik.api.lifecycle.PropertyExecutor;
+import net.jqwik.api.lifecycle.PropertyLifecycleContext;
+import net.jqwik.api.lifecycle.TryExecutionResult;
+import net.jqwik.api.lifecycle.TryExecutor;
+import net.jqwik.api.lifecycle.TryLifecycleContext;
+
+/**
+ * Runs each replay of a failed {@code Simulations.check} (the replay that validates its line, and
+ * every run of its shrinking) as a try of its own: jqwik runs the property again with the failing
+ * try's parameters, so the try's {@code @BeforeTry} and {@code @AfterTry} run around it and the
+ * program starts from the state a try starts from, not from what the failing try left. Without
+ * this, a replay of a property that resets its state in {@code @BeforeTry} ran on the last try's
+ * state: a "shrunk" line that passed on fresh state was offered as a pin, and a line that did
+ * replay was called no pin.
+ *
+ * <p>How: around every try (outside jqwik's try lifecycle members and methods, which a rerun must
+ * run), this hook keeps the try's executor and parameters. A failed check numbers itself among the
+ * try's checks, and its replays rerun the try with a request: the check with that number runs the
+ * requested builder instead of its own, records the result and ends the rerun try. The failures
+ * jqwik reports are settled (validated and shrunk) before the property ends, while its tries can
+ * still run; a failure first read after that is replayed as before, by its program alone.
+ *
+ * <p>Registered for every jqwik run through {@code META-INF/services} (and the module's
+ * {@code provides}); a property that never calls {@code Simulations.check} pays a thread-local
+ * set and reset per try.
+ */
+public final class TryReplays implements AroundTryHook, AroundPropertyHook {
+    /** The try running on this thread; null outside one (a check from a plain test). */
+    private static final ThreadLocal<Rerun> CURRENT = new ThreadLocal<>();
+    /** While a try is rerun for a replay on this thread: what it is asked to run. */
+    private static final ThreadLocal<Request> REQUEST = new ThreadLocal<>();
+    /** Ends a rerun try once its replay has run: the rest of the property is not the replay's. */
+    private static final RuntimeException REPLAY_DONE = new ReplayDone();
+
+    /** Made by jqwik's service loader. */
+    public TryReplays() {
+    }
+
+    @Override
+    public PropagationMode propagateTo() {
+        return PropagationMode.ALL_DESCENDANTS; // registered on the engine: it must reach every property
+    }
+
+    @Override
+    public boolean appliesTo(Optional<AnnotatedElement> element) {
+        return element.filter(Method.class::isInstance).isPresent();
+    }
+
+    /** Outside the try's lifecycle members (-100) and methods (-10): a rerun of the try runs them. */
+    @Override
+    public int aroundTryProximity() {
+        return -110;
+    }
+
+    @Override
+    public TryExecutionResult aroundTry(TryLifecycleContext context, TryExecutor aTry, List<Object> parameters) {
+        Rerun outer = CURRENT.get();
+        CURRENT.set(new Rerun(aTry, parameters));
+        try {
+            return aTry.execute(parameters);
+        } finally {
+            CURRENT.set(outer);
+        }
+    }
+
+    /** Inside the property's lifecycle methods (-10): its instance is still set up when the failures are settled. */
+    @Override
+    public int aroundPropertyProximity() {
+        return 0;
+    }
+
+    @Override
+    public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
+        PropertyExecutionResult result = property.execute();
+        result.shrunkSample().flatMap(FalsifiedSample::falsifyingError).ifPresent(TryReplays::settle);
+        result.originalSample().flatMap(FalsifiedSample::falsifyingError).ifPresent(TryReplays::settle);
+        result.throwable().ifPresent(TryReplays::settle);
+        return result;
+    }
+
+    /** Validates and shrinks the check failures in {@code t}'s causes now (their message does, once). */
+    private static void settle(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof dev.simloop.jqwik.Simulations.ScheduleFailure f) {
+                f.getMessage();
+            }
+        }
+    }
+
+    /**
+     * Called by each {@code Simulations.check} first.
+     *
+     * @return the builder this check must run instead of its own, when the try is being rerun to
+     *     replay it; null otherwise (the check runs as always)
+     */
+    public static Simulation.Builder replayAsked() {
+        Request r = REQUEST.get();
+        return r == null ? null : r.asked();
+    }
+
+    /**
+     * Records the replay's result, in a rerun try.
+     *
+     * @return the exception that ends the rerun try, to be thrown by the check
+     */
+    public static RuntimeException replayed(SimResult<?> result) {
+        REQUEST.get().result = result;
+        return REPLAY_DONE;
+    }
+
+    /**
+     * @return the number of this check among the current try's checks (0 for the first), or -1
+     *     outside a jqwik try
+     */
+    public static int nextCheck() {
+        Rerun r = CURRENT.get();
+        return r == null ? -1 : r.checks++;
+    }
+
+    /**
+     * @param check the failed check's number in its try ({@link #nextCheck()})
+     * @param alone how to replay without a try: the program alone
+     * @return how to replay the failed check: rerun its try; or {@code alone} outside a try, or
+     *     when the replay is asked inside a running try (a property that reads the failure's message
+     *     itself): a rerun would run the try's lifecycle in the middle of that try's
+     */
+    public static Function<Simulation.Builder, SimResult<?>> replayer(int check,
+            Function<Simulation.Builder, SimResult<?>> alone) {
+        Rerun r = CURRENT.get();
+        if (r == null || check < 0) {
+            return alone;
+        }
+        return b -> CURRENT.get() == null ? r.replay(check, b) : alone.apply(b);
+    }
+
+    /** A try that can run again with its own parameters. */
+    private static final class Rerun {
+        private final TryExecutor aTry;
+        private final List<Object> parameters;
+        /** Checks the try has made so far. */
+        int checks;
+
+        Rerun(TryExecutor aTry, List<Object> parameters) {
+            this.aTry = aTry;
+            this.parameters = parameters;
+        }
+
+        SimResult<?> replay(int check, Simulation.Builder builder) {
+            Request request = new Request(check, builder);
+            Request outer = REQUEST.get();
+            REQUEST.set(request);
+            try {
+                aTry.execute(parameters); // a fresh try: its outcome is the replay's, recorded by the check
+            } finally {
+                REQUEST.set(outer);
+            }
+            if (request.result == null) {
+                throw new IllegalStateException("a rerun of the failing try did not reach its Simulations.check call"
+                        + " number " + (check + 1) + " (an earlier check failed, or the property took another path):"
+                        + " the try depends on more than its parameters, so its replay line is not validated");
+            }
+            return request.result;
+        }
+    }
+
+    /** A replay asked of a rerun try: check number {@code check} runs {@code builder}. */
+    private static final class Request {
+        private final int check;
+        private final Simulation.Builder builder;
+        private int seen;
+        SimResult<?> result;
+
+        Request(int check, Simulation.Builder builder) {
+            this.check = check;
+            this.builder = builder;
+        }
+
+        /** Counts a check of the rerun try: @return the builder at the asked check, else null */
+        Simulation.Builder asked() {
+            return seen++ == check ? builder : null;
+        }
+    }
+
+    /** Thrown by the replayed check to end its rerun try; never reported (the try's outcome is not looked at). */
+    private static final class ReplayDone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ReplayDone() {
+            super("a replay of a Simulations.check has run; the rest of this rerun try is not run", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package dev.simloop.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.simloop.Exploration;
+import dev.simloop.LimitExceeded;
+import dev.simloop.Loop;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.SimulationFailure;
+import dev.simloop.Strategy;
+import dev.simloop.TaskGroup;
+import dev.simloop.ThrowingSupplier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What users write ends up in reports: task names, failure messages, and the failure objects
+ * themselves. None of it may change the report's structure (the HTML page's placeholders and its
+ * script data), and a failure whose {@code toString()} or {@code getMessage()} throws must not
+ * lose the run's report, turn a failed task into a deadlock, or crash an exploration.
+ */
+class UserTextInReportsTest {
+
+    /** A failure whose text cannot be had: both its toString() and its getMessage() throw. */
+    static final class Unprintable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getMessage() {
+            throw new IllegalStateException("getMessage boom");
+        }
+
+        @Override
+        public String toString() {
+            throw new IllegalStateException("toString boom");
+        }
+    }
+
+    private static SimResult<String> failingRun(String taskName, String message, boolean traced) {
+        return Simulation.builder().seed(3).strategy(Strategy.fifo()).trace(traced).run(() -> TaskGroup.with(tg -> {
+            tg.spawn(taskName, () -> {
+                throw new IllegalStateException(message);
+            });
+            Loop.sleep(Duration.ofSeconds(1));
+            return "main done";
+        }));
+    }
+
+    @Test
+    void placeholdersInANameOrMessageStayText(@TempDir Path dir) throws Exception {
+        SimResult<String> r = failingRun("$DATA <b>$TITLE</b>", "balance wrong: $LINES $FAILURE", true);
+        Path page = dir.resolve("report.html");
+        r.writeHtmlReport(page);
+        String html = Files.readString(page);
+        // the message shows as escaped text in the failure section, its placeholders not replaced
+        assertThat(html).contains("balance wrong: $LINES $FAILURE");
+        assertThat(html).contains("$DATA &lt;b&gt;$TITLE&lt;/b&gt;");
+        assertThat(html).doesNotContain("<b>$TITLE</b>");
+        // the replay line's copy button appears once, in the page's lines section only
+        assertThat(count(html, "class=\"copy\"")).isEqualTo(1);
+    }
+
+    @Test
+    void aNameThatWouldOpenAnHtmlCommentOrScriptInTheDataStaysInsideIt(@TempDir Path dir) throws Exception {
+        SimResult<String> r = failingRun("<!--<script>", "x </script><script>document.title='PWNED'</script>", true);
+        Path page = dir.resolve("report.html");
+        r.writeHtmlReport(page);
+        String html = Files.readString(page);
+        String script = html.substring(html.indexOf("<script"), html.lastIndexOf("</script>"));
+        // inside the page's script, a "<" of the data is written \u003c, so nothing ends or comments it early
+        assertThat(script).doesNotContain("<!--").doesNotContain("<script>document").contains("\\u003c!--\\u003cscript>");
+        assertThat(count(html, "</script>")).isEqualTo(count(TEMPLATE_SCRIPTS_CLOSED, "</script>"));
+    }
+
+    /** The page's template closes its scripts this many times (one data block, one program). */
+    private static final String TEMPLATE_SCRIPTS_CLOSED = "</script></script>";
+
+    /** Spans of the same program after a sleep of {@code days}: each {@code tid ts dur}. */
+    private static List<String[]> spansAfter(int days) {
+        ThrowingSupplier<Void> late = () -> {
+            Loop.sleep(Duration.ofDays(days));
+            TaskGroup.with(tg -> {
+                for (int t = 0; t < 2; t++) {
+                    tg.spawn(() -> {
+                        for (int i = 0; i < 5; i++) {
+                            Loop.checkpoint();
+                        }
+                    });
+                }
+                return null;
+            });
+            return null;
+        };
+        String json = Simulation.builder().seed(1).strategy(Strategy.random()).trace(true).run(late)
+                .chromeTraceJson().orElseThrow();
+        Matcher m = Pattern.compile("\"ph\":\"X\",[^}]*\"tid\":(\\d+),\"ts\":([0-9.]+),\"dur\":([0-9.]+)").matcher(json);
+        List<String[]> spans = new ArrayList<>();
+        while (m.find()) {
+            spans.add(new String[] {m.group(1), m.group(2), m.group(3)});
+        }
+        return spans;
+    }
+
+    /**
+     * A step is drawn one nanosecond after the one before it at the same instant; past 2^53 ns of
+     * virtual time (about 104 days) a {@code double} of microseconds lost those nanoseconds, and a
+     * run's steps fell on one point. The file now writes each time exactly: the same run after 300
+     * days has the spans it has after one day, each moved by exactly 299 days.
+     */
+    @Test
+    void chromeTraceTimesStayExactAfterMonthsOfVirtualTime() {
+        List<String[]> early = spansAfter(1);
+        List<String[]> late = spansAfter(300);
+        assertThat(late).hasSameSizeAs(early).hasSizeGreaterThan(10);
+        java.math.BigDecimal shift = java.math.BigDecimal.valueOf(Duration.ofDays(299).toNanos()).movePointLeft(3);
+        for (int i = 0; i < early.size(); i++) {
+            String[] e = early.get(i);
+            String[] l = late.get(i);
+            assertThat(l[1]).matches("\\d+\\.\\d{3}");
+            assertThat(l[0]).isEqualTo(e[0]);
+            if (!e[1].startsWith("0.")) { // the spans that start before the sleep ends (the sleep's) do not move
+                assertThat(l[2]).as("span %d's duration", i).isEqualTo(e[2]);
+                assertThat(new java.math.BigDecimal(l[1]).subtract(new java.math.BigDecimal(e[1])))
+                        .as("span %d's start", i).isEqualByComparingTo(shift);
+            }
+        }
+    }
+
+    @Test
+    void aTracedRunKeepsTheFailureOfATaskWhoseToStringThrows() {
+        for (boolean traced : List.of(false, true)) {
+            SimResult<String> r = Simulation.builder().seed(3).strategy(Strategy.fifo()).trace(traced)
+                    .run(() -> TaskGroup.with(tg -> {
+                        tg.spawn("evil", () -> {
+                            throw new Unprintable();
+                        });
+                        Loop.sleep(Duration.ofSeconds(1));
+                        return "main done";
+                    }));
+            assertThat(r.failure()).as("traced %s", traced).isInstanceOf(Unprintable.class);
+        }
+    }
+
+    @Test
+    void valueThrowsSimulationFailureWithItsReportWhenTheFailureCannotBePrinted() {
+        SimResult<Object> r = Simulation.builder().seed(4).run(() -> {
+            throw new Unprintable();
+        });
+        try {
+            r.value();
+            throw new AssertionError("value() returned");
+        } catch (SimulationFailure f) {
+            assertThat(f.getCause()).isInstanceOf(Unprintable.class);
+            assertThat(f.getMessage()).startsWith("simulated run failed: " + Unprintable.class.getName()
+                    + " (its toString() threw java.lang.IllegalStateException)").contains("replay:       simloop:1:");
+        }
+    }
+
+    @Test
+    void anExplorationReportsAFailureWhoseMessageCannotBeHad() {
+        var report = Exploration.of(() -> {
+            int[] balance = {0};
+            TaskGroup.with(tg -> {
+                for (int i = 0; i < 2; i++) {
+                    tg.spawn(() -> {
+                        int b = balance[0];
+                        Loop.checkpoint();
+                        balance[0] = b + 1;
+                    });
+                }
+                return null;
+            });
+            if (balance[0] != 2) {
+                throw new Unprintable();
+            }
+            return null;
+        }).schedules(200).seed(1).run();
+        assertThat(report.firstFailure()).isPresent();
+        assertThat(report.firstFailure().orElseThrow().failure()).isInstanceOf(Unprintable.class);
+        assertThat(report.shrunkFailure()).isPresent();
+    }
+
+    @Test
+    void aRunStoppedByALimitSaysToReplayItWithThatLimit() {
+        ThrowingSupplier<Void> spins = () -> {
+            while (true) {
+                Loop.checkpoint();
+            }
+        };
+        SimResult<Void> r = Simulation.builder().seed(29).maxSteps(300).run(spins);
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class);
+        String message = messageOf(r);
+        assertThat(message).contains("(Simulation.builder().maxSteps(300).replay(\"" + r.replayLine()
+                + "\") or @SimulatedLoop(replay = \"" + r.replayLine() + "\", maxSteps = 300) reproduces it: with the"
+                + " limit that stopped the run, so that the replay stops where it did)");
+        // and the advice works: the replay with the limit stops where the run did
+        SimResult<Void> again = Simulation.builder().maxSteps(300).replay(r.replayLine()).run(spins);
+        assertThat(again.failure()).isInstanceOf(LimitExceeded.class);
+        assertThat(again.traceDigest()).isEqualTo(r.traceDigest());
+        // a run stopped by the default limit needs none: the advice is the plain one
+        SimResult<Void> plain = Simulation.builder().seed(29).maxVirtualTime(Duration.ofDays(365)).run(() -> {
+            Loop.sleep(Duration.ofDays(400));
+            return null;
+        });
+        assertThat(plain.failure()).isInstanceOf(LimitExceeded.class);
+        assertThat(messageOf(plain)).contains("(Simulation.builder().replay(\"" + plain.replayLine() + "\") or");
+    }
+
+    @Test
+    void aRunStoppedByALimitKeepsTheFailureItsGroupWaitedToRethrow() {
+        SimResult<Void> r = Simulation.builder().seed(1).strategy(Strategy.fifo()).maxSteps(10_000).run(() -> {
+            TaskGroup.with(tg -> {
+                tg.spawn("poller", () -> {
+                    while (true) {
+                        try {
+                            Loop.sleep(Duration.ofMillis(100));
+                        } catch (Exception swallowed) {
+                            // a retry loop that swallows the group's cancel
+                        }
+                    }
+                });
+                tg.spawn("handler", () -> {
+                    Loop.sleep(Duration.ofSeconds(1));
+                    throw new IllegalStateException("the real bug");
+                });
+                return null;
+            });
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class);
+        assertThat(r.failure().getSuppressed()).hasSize(1);
+        assertThat(r.failure().getSuppressed()[0]).isInstanceOf(IllegalStateException.class).hasMessage("the real bug");
+    }
+
+    private static String messageOf(SimResult<?> r) {
+        try {
+            r.value();
+            throw new AssertionError("value() returned");
+        } catch (SimulationFailure f) {
+            return f.getMessage();
+        }
+    }
+
+    private static int count(String s, String part) {
+        int n = 0;
+        for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
