@@ -39,6 +39,10 @@ public final class PersistentTaskGroup implements AutoCloseable {
     private TaskGroup group;
     private Task<Void> keeper;
     private boolean shutdownCalled;
+    /** A task waits in {@link #shutdown()} for the keeper: the handler's failure is that caller's to get. */
+    private boolean shutdownWaiting;
+    /** What the handler threw while the group shut down, for the waiting {@link #shutdown()} caller; else null. */
+    private RuntimeException forShutdown;
 
     private PersistentTaskGroup(String name, FailureHandler handler, Scheduler loop) {
         this.name = name;
@@ -80,6 +84,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
         try {
             p.ready.await();
         } catch (Cancelled c) {
+            p.shutdownCalled = true; // nobody got the group to shut down: no leak to report when it ends
             p.keeper.cancel(); // the caller gave up: the group never opened for it
             throw c;
         }
@@ -125,8 +130,12 @@ public final class PersistentTaskGroup implements AutoCloseable {
             loop.leaked(() -> "persistent task group '" + name + "' was still open when its loop's work was done; "
                     + "it was shut down then: call shutdown() (or close()) when the service stops");
         }
+        if (first[0] != null && shutdownWaiting && !(first[0] instanceof Cancelled)) {
+            forShutdown = first[0]; // thrown by shutdown() to its caller, and only there: it does not also end the loop
+            return;
+        }
         if (first[0] != null) {
-            throw first[0];
+            throw first[0]; // no caller waits for it: it fails the keeper, which fails the loop's root group
         }
     }
 
@@ -146,7 +155,8 @@ public final class PersistentTaskGroup implements AutoCloseable {
      * @param fn the task's body
      * @param <T> the task's value type
      * @return the task
-     * @throws IllegalStateException when the group has been shut down
+     * @throws IllegalStateException when the group has been shut down (a task of the group itself may
+     *     still spawn while it shuts down: the new task starts cancelled)
      */
     public <T> Task<T> spawn(String name, ThrowingSupplier<T> fn) {
         Objects.requireNonNull(fn, "PersistentTaskGroup.spawn: fn");
@@ -160,7 +170,8 @@ public final class PersistentTaskGroup implements AutoCloseable {
      * @param name the task's name; null for {@code task-N}
      * @param fn the task's body
      * @return the task; its value is null
-     * @throws IllegalStateException when the group has been shut down
+     * @throws IllegalStateException when the group has been shut down (a task of the group itself may
+     *     still spawn while it shuts down: the new task starts cancelled)
      */
     public Task<Void> spawn(String name, ThrowingRunnable fn) {
         Objects.requireNonNull(fn, "PersistentTaskGroup.spawn: fn");
@@ -168,8 +179,13 @@ public final class PersistentTaskGroup implements AutoCloseable {
         return group.spawn(name, fn);
     }
 
+    /**
+     * Refuses a spawn once the group is shut down, except from a task of the group itself while it
+     * shuts down: as in trio, that task starts cancelled and its clean-up runs (an acceptor that
+     * had just accepted a connection hands it to a task whose {@code try (c)} closes it).
+     */
     private void requireOpen(String call) {
-        if (shutdownCalled || keeper.isDone()) {
+        if (keeper.isDone() || shutdownCalled && current0(Current.task(call)) != this) {
             throw new IllegalStateException(call + ": persistent task group '" + name + "' has been shut down; "
                     + "open a new one");
         }
@@ -180,7 +196,9 @@ public final class PersistentTaskGroup implements AutoCloseable {
      * caller still waits). Called from a task of the group itself, it cancels without waiting (it
      * would wait for itself). Idempotent.
      *
-     * @throws RuntimeException what the failure handler threw, if it did
+     * @throws RuntimeException what the failure handler threw as the group shut down, if it did:
+     *     to this caller only (a handler that throws while the group runs, with no caller waiting
+     *     here, fails the loop's root group instead)
      */
     public void shutdown() {
         TaskImpl<?> me = Current.task("PersistentTaskGroup.shutdown");
@@ -192,6 +210,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
         if (current0(me) == this) {
             return;
         }
+        shutdownWaiting = true;
         CancelScope.shielded(() -> {
             try {
                 return keeper.join();
@@ -199,6 +218,11 @@ public final class PersistentTaskGroup implements AutoCloseable {
                 return null; // its loop's work ended (or a signal came) first: the group is shut down all the same
             }
         });
+        RuntimeException handlerFailure = forShutdown;
+        forShutdown = null;
+        if (handlerFailure != null) {
+            throw handlerFailure;
+        }
     }
 
     /** Same as {@link #shutdown()}, for try-with-resources and service objects. */

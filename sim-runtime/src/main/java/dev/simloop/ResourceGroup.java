@@ -37,7 +37,9 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
      * @param <R> the resource type
      * @return the group, its values in the openers' order
      * @throws RuntimeException the first opening failure (checked ones wrapped in
-     *     {@link TaskFailedException}), the others suppressed
+     *     {@link TaskFailedException}), the others suppressed; or, when the caller was cancelled
+     *     and closing what had opened failed, that closing failure, the {@link Cancelled} suppressed
+     *     (a scope would catch the {@code Cancelled}, and the closing failure with it)
      */
     public static <R extends AutoCloseable> ResourceGroup<R> open(List<? extends ThrowingSupplier<? extends R>> openers) {
         Objects.requireNonNull(openers, "ResourceGroup.open: openers");
@@ -58,6 +60,14 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
             });
         } catch (RuntimeException | Error failure) {
             Throwable closing = closeAll(opened);
+            if (closing != null && failure instanceof Cancelled) {
+                // a scope would catch the Cancelled, and the closing failure with it: that goes first
+                closing.addSuppressed(failure);
+                if (closing instanceof Error e) {
+                    throw e;
+                }
+                throw (RuntimeException) closing;
+            }
             if (closing != null) {
                 failure.addSuppressed(closing); // with its own suppressed ones
             }

@@ -395,8 +395,9 @@ public final class Simulation {
             String calls = "";
             String elements = "";
             if (maxSteps != DEFAULT_MAX_STEPS) {
-                calls += ".maxSteps(" + maxSteps + ")";
-                elements += ", maxSteps = " + maxSteps;
+                String literal = maxSteps + (maxSteps > Integer.MAX_VALUE ? "L" : ""); // pasted as Java source
+                calls += ".maxSteps(" + literal + ")";
+                elements += ", maxSteps = " + literal;
             }
             if (!maxVirtualTime.equals(DEFAULT_MAX_VIRTUAL_TIME)) {
                 calls += ".maxVirtualTime(Duration.parse(\"" + maxVirtualTime + "\"))";

@@ -36,7 +36,8 @@ public final class Supervisor {
      *
      * @param body the body; may spawn tasks and block
      * @param <T> the body's result type
-     * @return the body's value, or null when the supervisor was cancelled with {@link #cancel()}
+     * @return the body's value; null when the supervisor was cancelled with {@link #cancel()} and the
+     *     body did not return first (a body that returns without a checkpoint after the cancel returns its value)
      */
     public static <T> T with(ThrowingFunction<Supervisor, T> body) {
         Objects.requireNonNull(body, "Supervisor.with: body");
@@ -49,7 +50,8 @@ public final class Supervisor {
      * @param handler receives each failure of a task no one joined, when the supervisor ends
      * @param body the body; may spawn tasks and block
      * @param <T> the body's result type
-     * @return the body's value, or null when the supervisor was cancelled with {@link #cancel()}
+     * @return the body's value; null when the supervisor was cancelled with {@link #cancel()} and the
+     *     body did not return first (a body that returns without a checkpoint after the cancel returns its value)
      * @throws RuntimeException the body's failure, or what the handler threw
      */
     public static <T> T with(FailureHandler handler, ThrowingFunction<Supervisor, T> body) {

@@ -17,12 +17,13 @@ import java.util.Objects;
  *       rethrows it); if no one joined the task by the group's end it is logged at WARNING
  *       ({@link FailureHandler#logging()}).
  *   <li>{@link #master(boolean) master} (default false): when the task finishes, the group is cancelled and
- *       ends normally ({@link TaskGroup#with} returns null); a master that fails and bubbles fails the group.
+ *       ends normally ({@link TaskGroup#with} returns null, unless the body returned first: then its
+ *       value); a master that fails and bubbles fails the group.
  *   <li>{@link #awaited(boolean) awaited} (default true). False: a background task the group does not
  *       wait for: when the body and every awaited task are done, it is cancelled (and then waited for).
  * </ul>
- * The flags combine: {@code bubble(false).master(true)} ends the group silently when the task ends,
- * even with a failure.
+ * The flags combine: {@code bubble(false).master(true)} ends the group normally when the task ends,
+ * even with a failure, which is not rethrown (unjoined, it is logged at WARNING as above).
  */
 public final class TaskOptions {
     private static final TaskOptions DEFAULTS = new TaskOptions(null, true, false, true);

@@ -86,8 +86,8 @@ public final class Workers {
     }
 
     /**
-     * Starts {@code n} workers, waits until termination (a signal, or a failure), and returns when
-     * all have closed.
+     * Starts {@code n} workers, waits until termination (a signal, or a failure; in a loop, also a
+     * cancel of the caller), and returns when all have closed.
      *
      * @param n the number of workers, at least 1
      * @param body sets up each worker
@@ -95,7 +95,25 @@ public final class Workers {
      */
     public static void run(int n, WorkerBody body) {
         Objects.requireNonNull(body, "Workers.run: body");
-        start0("Workers.run", n, body).join();
+        Handle workers = start0("Workers.run", n, body);
+        try {
+            workers.join();
+        } catch (Cancelled c) {
+            // In a loop the caller's cancel is its only way to stop them (it has no handle): they
+            // terminate and close, shielded, before the cancel goes on; a closing failure goes first,
+            // which a scope would otherwise catch with the Cancelled
+            workers.stop();
+            try {
+                CancelScope.shielded(() -> {
+                    workers.join();
+                    return null;
+                });
+            } catch (RuntimeException | Error failure) {
+                failure.addSuppressed(c);
+                throw failure;
+            }
+            throw c;
+        }
     }
 
     /**

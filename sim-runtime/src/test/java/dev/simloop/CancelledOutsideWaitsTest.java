@@ -118,4 +118,38 @@ class CancelledOutsideWaitsTest {
         });
         assertThat(seen).containsOnly("[awaited] null");
     }
+
+    /**
+     * The interrupt a cancel sent to end a JDK wait is that cancel: when the scope that caught it
+     * exits, it goes. Code that restored it after its InterruptedException (the usual idiom) met it
+     * before at its next JDK wait, outside any cancelled scope: an InterruptedException from a
+     * semaphore with a free permit.
+     */
+    @Test
+    void theInterruptOfACancelEndsWithItsScope() {
+        for (Strategy s : List.of(Strategy.fifo(), Strategy.random())) {
+            SimResult<List<String>> r = Simulation.builder().seed(3).strategy(s).run(() -> {
+                List<String> log = new ArrayList<>();
+                Object v = CancelScope.moveOnAfter(Duration.ofMillis(5), () -> {
+                    try {
+                        new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // restore the interrupt, as Java code does
+                    }
+                    return "swallowed";
+                });
+                log.add(v + ", interrupted after the scope: " + Thread.currentThread().isInterrupted());
+                try {
+                    new java.util.concurrent.Semaphore(1).acquire();
+                    log.add("acquired");
+                } catch (InterruptedException e) {
+                    log.add("InterruptedException outside the cancelled scope");
+                }
+                return log;
+            });
+            assertThat(r.failure()).as("%s", s).isNull();
+            assertThat(r.value()).as("%s", s).containsExactly("Optional[swallowed], interrupted after the scope: false",
+                    "acquired");
+        }
+    }
 }

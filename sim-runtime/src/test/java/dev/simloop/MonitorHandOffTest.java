@@ -119,4 +119,44 @@ class MonitorHandOffTest {
                 .hasMessageStartingWith("task 'waiter' called Object.wait at step 2 (dev.simloop.MonitorHandOffTest.lambda$")
                 .hasMessageContaining("Use dev.simloop.sync.Condition or Event instead");
     }
+
+    /**
+     * Two tasks that take two monitors in opposite orders: the JVM does not say who holds a monitor
+     * a virtual thread waits for, so the run fails as a monitor held across a wait; the message says
+     * that the other task waits to enter a monitor too, so that it may be this deadlock.
+     */
+    @Test
+    void aDeadlockOfMonitorsNamesTheOtherTaskWaitingToEnterOne() {
+        Object a = new Object();
+        Object b = new Object();
+        ThrowingSupplier<String> oppositeOrders = () -> {
+            TaskGroup.with(g -> {
+                g.spawn("ab", () -> {
+                    synchronized (a) {
+                        Thread.yield();
+                        synchronized (b) {
+                            Loop.checkpoint();
+                        }
+                    }
+                });
+                g.spawn("ba", () -> {
+                    synchronized (b) {
+                        Thread.yield();
+                        synchronized (a) {
+                            Loop.checkpoint();
+                        }
+                    }
+                });
+                return null;
+            });
+            return "done";
+        };
+        Throwable found = null;
+        for (long seed = 0; seed < 20 && found == null; seed++) {
+            found = Simulation.builder().seed(seed).strategy(Strategy.random()).run(oppositeOrders).failure();
+        }
+        assertThat(found).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageContaining("or it is a deadlock of monitors taken in opposite orders: task '")
+                .hasMessageContaining("waits to enter one too");
+    }
 }

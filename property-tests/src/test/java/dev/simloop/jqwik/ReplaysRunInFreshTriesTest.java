@@ -6,9 +6,6 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Event;
 
 /**
  * simloop's replays of a failed check (the one that validates its line, and shrinking's) run as
@@ -35,16 +32,29 @@ class ReplaysRunInFreshTriesTest {
                 .isPositive();
     }
 
+    /**
+     * Each replay of a property with try state is a whole try (the body runs with every program);
+     * a property without try state replays the program alone (more programs than bodies), so its
+     * jqwik statistics and run time are what they were.
+     */
+    @Test
+    void onlyAPropertyWithTryStateReplaysByRerunningItsTries() {
+        TryLifecycleFixture.BODIES.set(0);
+        TryLifecycleFixture.PROGRAMS.set(0);
+        runFixture(TryLifecycleFixture.class, "stateResetBeforeEachTry");
+        assertThat(TryLifecycleFixture.PROGRAMS.get()).isGreaterThan(2).isEqualTo(TryLifecycleFixture.BODIES.get());
+        NoTryStateFixture.BODIES.set(0);
+        NoTryStateFixture.PROGRAMS.set(0);
+        Simulations.ScheduleFailure f = runFixture(NoTryStateFixture.class, "noTryState");
+        assertThat(f.getMessage()).doesNotContain("not a pin");
+        assertThat(NoTryStateFixture.PROGRAMS.get()).isGreaterThan(NoTryStateFixture.BODIES.get());
+    }
+
     private static Simulations.ScheduleFailure runFixture(String property) {
-        var events = EngineTestKit.engine("jqwik").selectors(selectMethod(TryLifecycleFixture.class, property,
-                        "dev.simloop.Schedule"))
-                .configurationParameter("jqwik.database", "").execute().testEvents();
-        Event failed = events.failed().stream().findFirst().orElseThrow(() -> new AssertionError("fixture did not fail"));
-        Throwable t = failed.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
-        while (t != null && !(t instanceof Simulations.ScheduleFailure)) {
-            t = t.getCause();
-        }
-        assertThat(t).as("a ScheduleFailure in the reported failure").isNotNull();
-        return (Simulations.ScheduleFailure) t;
+        return runFixture(TryLifecycleFixture.class, property);
+    }
+
+    private static Simulations.ScheduleFailure runFixture(Class<?> fixture, String property) {
+        return ShrinkTest.scheduleFailureOf(selectMethod(fixture, property, "dev.simloop.Schedule"));
     }
 }

@@ -142,8 +142,20 @@ class ShrinkTest {
         TRIES.set(0);
         FIRST_FAILURE.set(0);
         long t0 = System.nanoTime();
+        Simulations.ScheduleFailure f = scheduleFailureOf(selectClass(fixture));
+        System.out.printf("%s: first failure at try %d, %d property invocations (tries+shrink steps), %d ms, shrunk to %d preemptions: %s%n",
+                fixture.getSimpleName(), FIRST_FAILURE.get(), TRIES.get(), (System.nanoTime() - t0) / 1_000_000, f.preemptions(), f.replayLine());
+        return f;
+    }
+
+    /**
+     * Runs a failing fixture through jqwik's engine.
+     *
+     * @return the {@link Simulations.ScheduleFailure} among the causes of the failure it reported
+     */
+    static Simulations.ScheduleFailure scheduleFailureOf(org.junit.platform.engine.DiscoverySelector fixture) {
         // The kit does not read junit-platform.properties: switch jqwik's run database off here too.
-        var events = EngineTestKit.engine("jqwik").selectors(selectClass(fixture))
+        var events = EngineTestKit.engine("jqwik").selectors(fixture)
                 .configurationParameter("jqwik.database", "").execute().testEvents();
         Event failed = events.failed().stream().findFirst().orElseThrow(() -> new AssertionError("fixture did not fail"));
         Throwable t = failed.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
@@ -151,9 +163,6 @@ class ShrinkTest {
             t = t.getCause();
         }
         assertThat(t).as("a ScheduleFailure in the reported failure").isNotNull();
-        Simulations.ScheduleFailure f = (Simulations.ScheduleFailure) t;
-        System.out.printf("%s: first failure at try %d, %d property invocations (tries+shrink steps), %d ms, shrunk to %d preemptions: %s%n",
-                fixture.getSimpleName(), FIRST_FAILURE.get(), TRIES.get(), (System.nanoTime() - t0) / 1_000_000, f.preemptions(), f.replayLine());
-        return f;
+        return (Simulations.ScheduleFailure) t;
     }
 }

@@ -62,9 +62,16 @@ class TryLifecycleFixture {
         return acc.balance;
     }
 
+    static final java.util.concurrent.atomic.AtomicInteger BODIES = new java.util.concurrent.atomic.AtomicInteger();
+    static final java.util.concurrent.atomic.AtomicInteger PROGRAMS = new java.util.concurrent.atomic.AtomicInteger();
+
     @Property(seed = "42", tries = 1000, afterFailure = AfterFailureMode.RANDOM_SEED)
     void stateResetBeforeEachTry(@ForAll Schedule schedule) {
+        BODIES.incrementAndGet();
         Account acc = account;
-        Simulations.check(schedule, () -> deposits(acc));
+        Simulations.check(schedule, () -> {
+            PROGRAMS.incrementAndGet();
+            return deposits(acc);
+        });
     }
 }

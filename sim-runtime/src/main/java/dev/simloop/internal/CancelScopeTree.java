@@ -219,6 +219,16 @@ public final class CancelScopeTree {
         }
         me.innermost = n.parent;
         close(loop, n);
+        if (me.interruptedForScope() == n) {
+            // This scope's cancel interrupted the task's JDK wait, and the scope is done: that interrupt
+            // was the cancel, so it goes with it (code that restored it, as Java code does after an
+            // InterruptedException, would otherwise meet it at its next JDK wait, outside any cancel).
+            me.interruptedForScope(null);
+            me.interruptedByCancel(false);
+            if (Thread.currentThread() == me.thread) {
+                Thread.interrupted();
+            }
+        }
     }
 
     static void close(Scheduler loop, Node n) {

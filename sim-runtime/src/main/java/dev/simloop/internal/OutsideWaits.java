@@ -1,6 +1,8 @@
 package dev.simloop.internal;
 
 import dev.simloop.NondeterminismDetected;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
@@ -428,9 +430,26 @@ final class OutsideWaits {
         return new NondeterminismDetected("task '" + t.name() + "' waits to enter a monitor (synchronized, at "
                 + Frames.userFrame(t) + ") that no thread outside the simulation released within "
                 + Nanos.format(LOCK_GRACE_NANOS) + " of real time (" + loop.when() + "), so a task of "
-                + "this simulation holds it across a wait (a checkpoint, sleep or simloop lock inside synchronized). "
-                + "The JVM hands a monitor on between virtual threads from a thread of its own, in an order simloop "
-                + "cannot choose or replay. Hold a dev.simloop.sync.Lock across waits instead of a monitor.");
+                + "this simulation holds it across a wait (a checkpoint, sleep or simloop lock inside synchronized)"
+                + otherMonitorWaiters(t) + ". The JVM hands a monitor on between virtual threads from a thread of its"
+                + " own, in an order simloop cannot choose or replay, and does not say which thread holds it. Hold a"
+                + " dev.simloop.sync.Lock across waits instead of a monitor.");
+    }
+
+    /**
+     * @return for a message: the other tasks that wait to enter a monitor too, when there are: then
+     *     the wait may be a deadlock (monitors taken in opposite orders), which the JVM cannot show
+     */
+    private String otherMonitorWaiters(TaskImpl<?> t) {
+        List<String> others = new ArrayList<>();
+        for (TaskImpl<?> o = loop.liveHead(); o != null && others.size() < 5; o = o.liveNext) {
+            if (o != t && o.outside() == MONITOR && o.foreignContinuation() == null) {
+                others.add("'" + o.name() + "' (at " + Frames.userFrame(o) + ")");
+            }
+        }
+        return others.isEmpty() ? "" : ", or it is a deadlock of monitors taken in opposite orders: task"
+                + (others.size() == 1 ? " " : "s ") + String.join(", ", others) + " wait" + (others.size() == 1 ? "s" : "")
+                + " to enter one too";
     }
 
     private NondeterminismDetected wokenFromOutside(TaskImpl<?> t, String who) {

@@ -200,6 +200,7 @@ public final class Channel<T> implements Iterable<T> {
     /** Takes a buffered value or one from a waiting sender, refilling the buffer from the senders. */
     private T poll(Scheduler loop) {
         senders.requireSameRun();
+        receivers.requireSameRun(); // a task of another run waits to receive: a null would hide the sharing
         T v = buffer.poll();
         TaskImpl<?> s = senders.peek();
         if (s != null) {

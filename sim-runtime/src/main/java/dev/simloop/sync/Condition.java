@@ -67,7 +67,7 @@ public final class Condition {
      * @throws IllegalStateException when the calling task does not hold the lock
      * @throws dev.simloop.Cancelled when the caller is cancelled, before the wait or while waiting
      *     for a signal; the lock is held again when it is raised
-     * @throws BrokenResourceException when the lock broke while the task waited to re-acquire it
+     * @throws BrokenResourceException when the lock broke while the task waited (for a signal, or to re-acquire it)
      */
     public void await() {
         core.await("Condition.await");

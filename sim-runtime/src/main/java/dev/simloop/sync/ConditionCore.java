@@ -28,6 +28,11 @@ final class ConditionCore implements WaitTarget {
         this.priority = priority;
     }
 
+    /** The lock broke: every waiter wakes, to meet the break as it re-acquires the lock. */
+    void lockBroke() {
+        waiters.unparkAll();
+    }
+
     void await(String call) {
         TaskImpl<?> me = Current.task(call);
         Scheduler loop = me.loop();
@@ -35,10 +40,14 @@ final class ConditionCore implements WaitTarget {
         loop.checkCancelled(me); // raised while still holding the lock
         int holds = lock.releaseAll(me);
         RuntimeException failure = null;
+        lock.conditionWaiting(this); // should the lock break meanwhile, the break wakes this wait
         try {
             waiters.park(me, this);
         } catch (RuntimeException e) { // a cancel, or an exception thrown in (Task.interrupt): the lock is taken back first
             failure = e;
+        }
+        if (waiters.isEmpty()) {
+            lock.conditionIdle(this);
         }
         try {
             lock.reacquire(me, holds, call);

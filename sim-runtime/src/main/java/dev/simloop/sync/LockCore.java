@@ -36,6 +36,8 @@ final class LockCore extends HeldResource implements WaitTarget {
     private Scheduler lastLoop;
     /** Why the lock is broken (its holder finished while holding it); null while usable. */
     private String broken;
+    /** The conditions of this lock that have waiters, whom a break must wake too; null until the first wait. */
+    private List<ConditionCore> conditions;
 
     LockCore(String kind, String name, boolean reentrant, boolean priority) {
         this.kind = kind;
@@ -183,6 +185,26 @@ final class LockCore extends HeldResource implements WaitTarget {
         holds = 0;
         broken = kindAndName() + " is broken: its owner task '" + finished.name() + "' finished without releasing it";
         waiters.unparkAll();
+        if (conditions != null) {
+            // a condition's waiter would wait for a signal that needs the lock, which nobody can hold
+            // now: woken, it re-acquires the lock as after a signal, and that throws BrokenResourceException
+            conditions.forEach(ConditionCore::lockBroke);
+        }
+    }
+
+    /** A task waits on condition {@code c} of this lock: {@link #holderFinished} must wake it. */
+    void conditionWaiting(ConditionCore c) {
+        if (conditions == null) {
+            conditions = new java.util.ArrayList<>(1);
+        }
+        if (!conditions.contains(c)) { // a lock has a few conditions
+            conditions.add(c);
+        }
+    }
+
+    /** Nobody waits on condition {@code c} of this lock any more. */
+    void conditionIdle(ConditionCore c) {
+        conditions.remove(c);
     }
 
     @Override

@@ -62,7 +62,9 @@ public final class Semaphore {
 
     /**
      * Creates a bounded semaphore: {@link #release()} throws when the permits would exceed
-     * {@code permits}, which catches releasing more often than acquiring.
+     * {@code permits}, which catches releasing more often than acquiring once the permits are all
+     * back. Permits have no owner: a release by a task that never acquired, while another waits,
+     * hands that waiter a permit without an error, and the error comes at a later, correct release.
      *
      * @param permits the initial and maximum permits; not negative
      * @return the semaphore
@@ -120,6 +122,7 @@ public final class Semaphore {
      */
     public boolean tryAcquire() {
         Current.task("Semaphore.tryAcquire");
+        waiters.requireSameRun(); // a task of another run waits: a "no" would hide the sharing
         return takePermit();
     }
 

@@ -240,6 +240,39 @@ class LockTest {
                 "broken true, locked false");
     }
 
+    /**
+     * A task waiting on a condition of a lock that breaks is woken too: it would wait for a signal
+     * that needs the lock, which nobody can hold any more. It meets the break as it re-acquires.
+     */
+    @Test
+    void aLockThatBreaksWakesItsConditionsWaitersWithBrokenResourceException() {
+        List<String> l = Collections.synchronizedList(new ArrayList<>());
+        SimResult<List<String>> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
+            Lock lock = new Lock("L");
+            Condition c = new Condition(lock, "C");
+            TaskGroup.with(tg -> {
+                tg.spawn("w", () -> {
+                    lock.acquire();
+                    try {
+                        c.await();
+                        l.add("w: woken holding the lock");
+                    } catch (BrokenResourceException e) {
+                        l.add("w: " + e.getMessage());
+                    }
+                });
+                tg.spawn("careless", () -> {
+                    lock.acquire();
+                    l.add("careless: returns holding the lock");
+                });
+                return null;
+            });
+            return l;
+        });
+        assertThat(r.failure()).isInstanceOf(LeakDetected.class);
+        assertThat(l).containsExactly("careless: returns holding the lock",
+                "w: Condition.await: Lock 'L' is broken: its owner task 'careless' finished without releasing it");
+    }
+
     @Test
     void aCancelledWaiterLeavesNoTraceAndTheNextWaiterGetsTheLock() {
         List<String> log = Sims.fifo(() -> {

@@ -74,4 +74,19 @@ class SharedBetweenRunsTest {
                 .hasMessage("Lock 'cache' is held by task 'waiter'" + SHARED);
         assertThat(seen.get(1)).isNull();
     }
+
+    /** The try calls too: a "no" or a null would hide that the primitive is shared. */
+    @Test
+    void aTryAcquireOrTryReceiveInAnotherRunBesideThisOnesWaiterIsRefused() {
+        Semaphore sem = new Semaphore(0, "slots");
+        List<Object> seen = whileAWaits(sem::acquire, sem::release, () -> sem.tryAcquire());
+        assertThat((Throwable) seen.get(0)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Semaphore 'slots'").hasMessageContaining("is waited on by task 'waiter'" + SHARED);
+        assertThat(seen.get(1)).isNull();
+        Channel<Integer> ch = new Channel<>(0, "jobs");
+        seen = whileAWaits(() -> ch.receive(), () -> ch.trySend(1), () -> ch.tryReceive());
+        assertThat((Throwable) seen.get(0)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Channel 'jobs'").hasMessageContaining("is waited on by task 'waiter'" + SHARED);
+        assertThat(seen.get(1)).isNull();
+    }
 }

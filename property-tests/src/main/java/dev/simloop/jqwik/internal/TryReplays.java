@@ -34,9 +34,11 @@ import net.jqwik.api.lifecycle.TryLifecycleContext;
  * jqwik reports are settled (validated and shrunk) before the property ends, while its tries can
  * still run; a failure first read after that is replayed as before, by its program alone.
  *
- * <p>Registered for every jqwik run through {@code META-INF/services} (and the module's
- * {@code provides}); a property that never calls {@code Simulations.check} pays a thread-local
- * set and reset per try.
+ * <p>Only for containers whose tries have state of their own ({@link #TRY_STATE}): a rerun runs
+ * the property's whole body again, which costs what the body costs and counts in jqwik's
+ * statistics, so other properties keep the plain replay of the program. Registered for every
+ * jqwik run through {@code META-INF/services} (and the module's {@code provides}); a property pays
+ * a class-value look-up per try, and one with try state a thread-local set and reset.
  */
 public final class TryReplays implements AroundTryHook, AroundPropertyHook {
     /** The try running on this thread; null outside one (a check from a plain test). */
@@ -45,6 +47,45 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook {
     private static final ThreadLocal<Request> REQUEST = new ThreadLocal<>();
     /** Ends a rerun try once its replay has run: the rest of the property is not the replay's. */
     private static final RuntimeException REPLAY_DONE = new ReplayDone();
+    /**
+     * Whether a container's tries have state of their own to set up or tear down: a method or
+     * field with {@code @BeforeTry} or {@code @AfterTry} (or an annotation carrying one) in the
+     * class, its superclasses or the classes it is nested in. Only then is a replay a rerun of the
+     * try: a rerun runs the property's whole body again, and jqwik's statistics collected in it
+     * count it as a try, so properties without try state keep the plain replay of the program.
+     */
+    private static final ClassValue<Boolean> TRY_STATE = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> container) {
+            for (Class<?> c = container; c != null; c = c.getEnclosingClass()) {
+                for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
+                    for (Method m : k.getDeclaredMethods()) {
+                        if (tryLifecycle(m)) {
+                            return true;
+                        }
+                    }
+                    for (java.lang.reflect.Field f : k.getDeclaredFields()) {
+                        if (tryLifecycle(f)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+    };
+
+    private static boolean tryLifecycle(AnnotatedElement e) {
+        for (java.lang.annotation.Annotation a : e.getAnnotations()) {
+            Class<? extends java.lang.annotation.Annotation> t = a.annotationType();
+            if (t == net.jqwik.api.lifecycle.BeforeTry.class || t == net.jqwik.api.lifecycle.AfterTry.class
+                    || t.isAnnotationPresent(net.jqwik.api.lifecycle.BeforeTry.class)
+                    || t.isAnnotationPresent(net.jqwik.api.lifecycle.AfterTry.class)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** Made by jqwik's service loader. */
     public TryReplays() {
@@ -68,6 +109,9 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook {
 
     @Override
     public TryExecutionResult aroundTry(TryLifecycleContext context, TryExecutor aTry, List<Object> parameters) {
+        if (!context.optionalContainerClass().map(TRY_STATE::get).orElse(false)) {
+            return aTry.execute(parameters); // no try lifecycle to run: a replay runs the program alone, as always
+        }
         Rerun outer = CURRENT.get();
         CURRENT.set(new Rerun(aTry, parameters));
         try {
