@@ -285,7 +285,9 @@ public final class Exploration<T> {
      * }</pre>
      *
      * @param matches true for the failures to stop at; it runs on the exploration's driver thread,
-     *     once per failing schedule, and what it throws ends the exploration
+     *     once per failing schedule (under PCT, also on failing schedules among the first that other
+     *     shards own, which this shard learns its choice count from), and what it throws ends the
+     *     exploration
      * @return this exploration
      * @throws NullPointerException when {@code matches} is null (leave it unset for every failure)
      */
@@ -378,8 +380,12 @@ public final class Exploration<T> {
      * @return what was found, with statistics and why the exploration stopped
      * @throws IllegalArgumentException when no shard was set and {@code -Dsimloop.shard} or a CI
      *     system's shard variables are malformed
+     * @throws IllegalStateException when called from a task of a loop (a simulation's or a real one)
      */
     public Report<T> run() {
+        // here, on the caller's thread, as Simulation.run does: an exploration inside a task would hand
+        // its schedules to drivers and wait outside the task's own loop
+        dev.simloop.internal.Scheduler.requireCanSimulate("Exploration.run");
         return new Explorer<>(this).run();
     }
 
@@ -407,7 +413,14 @@ public final class Exploration<T> {
         /** Its {@link Exploration#timeLimit} ran out before the schedules did. */
         TIME_LIMIT,
         /** The thread that called {@link Exploration#run()} was interrupted. */
-        INTERRUPTED
+        INTERRUPTED,
+        /**
+         * A schedule's task ran past {@link Exploration#maxStepWallTime} without a checkpoint, and
+         * {@link Exploration#failWhen} did not match its {@code LimitExceeded}, which is counted in
+         * {@link Report#otherFailures()}: the exploration cannot go on, since the task's thread
+         * cannot be taken back (when {@code failWhen} matches, it is {@link #FAILURE_FOUND}).
+         */
+        RAN_AWAY
     }
 
     /**
@@ -592,6 +605,8 @@ public final class Exploration<T> {
                 case EXHAUSTED -> "the search is exhausted";
                 case TIME_LIMIT -> "stopped by the time limit of " + timeLimit;
                 case INTERRUPTED -> "stopped because the calling thread was interrupted";
+                case RAN_AWAY -> "stopped because a task ran away (no checkpoint within maxStepWallTime), which"
+                        + " failWhen does not count as a failure";
             };
         }
     }

@@ -81,8 +81,10 @@ final class Explorer<T> {
 
     /** Takes a result (null: a passing one the plan does not learn from) in schedule order: @return whether it is the failure to stop at. */
     private boolean commit(Job job, SimResult<T> r) {
-        plan.record(job, r);
-        return job.owned && tally.count(job, r) && x.stopAtFirstFailure;
+        // failWhen runs once per failing schedule: the plan's learning and the tally share its answer
+        boolean searchedFor = job.failed && (job.owned || plan.learnsFrom(job)) && x.failWhen.test(r.failure());
+        plan.record(job, r, searchedFor);
+        return job.owned && tally.count(job, r, searchedFor) && x.stopAtFirstFailure;
     }
 
     private String searched() {
@@ -98,14 +100,15 @@ final class Explorer<T> {
     private Report<T> ranAway(OrderedRuns<Job, SimResult<T>> runs) {
         interrupted = true;
         OrderedRuns.Stuck<Job> stuck = runs.earliestStuck();
+        boolean matched = true;
         synchronized (runs) {
             if (stuck != null && stuck.job().owned && !runs.stoppedBySink()
                     && stuck.failure() instanceof Runaway r) {
-                tally.ranAway(stuck.job(), r.outcome());
+                matched = tally.ranAway(stuck.job(), r.outcome());
             }
         }
         tally.traceFirst();
-        return tally.report(StopReason.FAILURE_FOUND);
+        return tally.report(matched ? StopReason.FAILURE_FOUND : StopReason.RAN_AWAY);
     }
 
     /** One schedule to run: its place in the exploration and how to build it. */
@@ -141,8 +144,12 @@ final class Explorer<T> {
         @Override
         Job take();
 
-        /** Takes a job's result; results come in hand-out order. */
-        void record(Job job, SimResult<?> r);
+        /**
+         * Takes a job's result; results come in hand-out order.
+         *
+         * @param searchedFor whether the run failed with a failure that {@code failWhen} matches
+         */
+        void record(Job job, SimResult<?> r, boolean searchedFor);
 
         /** @return whether {@link #record} reads a passing run of {@code job} (otherwise it is given null) */
         boolean learnsFrom(Job job);
@@ -216,10 +223,10 @@ final class Explorer<T> {
         }
 
         @Override
-        public void record(Job job, SimResult<?> r) {
+        public void record(Job job, SimResult<?> r, boolean searchedFor) {
             if (learnsFrom(job)) {
                 learningDone++;
-                if (job.strategy.pctDepth() > 0 && showsLength(r)) {
+                if (job.strategy.pctDepth() > 0 && showsLength(r, searchedFor)) {
                     learnedChoices = Math.max(learnedChoices, Simulation.choiceCount(r));
                 }
             }
@@ -231,8 +238,8 @@ final class Explorer<T> {
          *     as the limit, and PCT learning that length would spread its change points so thin
          *     that it practically never preempts again)
          */
-        private boolean showsLength(SimResult<?> r) {
-            return !r.failed() || !(r.failure() instanceof LimitExceeded) && x.failWhen.test(r.failure());
+        private boolean showsLength(SimResult<?> r, boolean searchedFor) {
+            return !r.failed() || !(r.failure() instanceof LimitExceeded) && searchedFor;
         }
 
         @Override
@@ -248,7 +255,9 @@ final class Explorer<T> {
 
         @Override
         public boolean exhausted() {
-            return ownedOut == x.schedules; // a search with a frontier still open may hand out more after commits
+            // a search with a frontier still open may hand out more after commits; one with nothing
+            // pending and nothing out (BoundedSearch.exhausted) never will
+            return ownedOut == x.schedules || search.exhausted();
         }
 
         @Override
@@ -275,7 +284,7 @@ final class Explorer<T> {
         }
 
         @Override
-        public void record(Job job, SimResult<?> r) {
+        public void record(Job job, SimResult<?> r, boolean searchedFor) {
             search.record(job.prefix, r);
         }
 
@@ -307,15 +316,18 @@ final class Explorer<T> {
         private int run;
         private int failing;
 
-        /** @return whether {@code r} failed with a failure that {@code failWhen} matches */
-        boolean count(Job job, SimResult<T> r) {
+        /**
+         * @param searchedFor whether {@code r} failed with a failure that {@code failWhen} matches
+         * @return {@code searchedFor}
+         */
+        boolean count(Job job, SimResult<T> r, boolean searchedFor) {
             int index = job.index;
             run++;
             digests.add(job.digest);
             if (!job.failed) {
                 return false;
             }
-            if (!x.failWhen.test(r.failure())) {
+            if (!searchedFor) {
                 others.merge(r.failure().getClass().getName(), 1, Integer::sum);
                 return false;
             }
@@ -328,15 +340,21 @@ final class Explorer<T> {
             return true;
         }
 
-        void ranAway(Job job, RunOutcome outcome) {
+        /** @return whether the run-away schedule is a failure that {@code failWhen} matches */
+        boolean ranAway(Job job, RunOutcome outcome) {
             SimResult<T> r = Simulation.resultOf(outcome, job.strategy, x.priorityPolicy, job.seed);
             run++;
             digests.add(Simulation.rawDigest(r)); // an interleaving explored too, up to where it ran away
+            if (!x.failWhen.test(r.failure())) {
+                others.merge(r.failure().getClass().getName(), 1, Integer::sum);
+                return false;
+            }
             failing++;
             if (first == null) {
                 first = r;
                 firstIndex = job.index;
             }
+            return true;
         }
 
         /**

@@ -120,6 +120,9 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         private boolean suspended;
         /** Whether the body is running, resumed by this iterator. */
         private boolean running;
+        /** A value {@link #send} gave while values were still buffered: the body's yield gets it when resumed. */
+        private Object sent;
+        private boolean hasSent;
 
         Iterator(Generator<T> g) {
             this.run = g.monitor.start(() -> {
@@ -136,7 +139,10 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         @Override
         public boolean hasNext() {
             while (buffered.isEmpty() && !finished) {
-                resume(null, null);
+                Object value = hasSent ? sent : null;
+                hasSent = false;
+                sent = null;
+                resume(value, null);
             }
             return !buffered.isEmpty();
         }
@@ -165,6 +171,9 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
                             + "start it with next()");
                 }
                 resume(value, null);
+            } else if (!finished) {
+                sent = value; // the buffered values come first; the body's yield gets this when it is resumed
+                hasSent = true;
             }
             return next();
         }
@@ -183,6 +192,8 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
             if (!suspended) {
                 throw new IllegalStateException("Generator.Iterator.throwIn: the body is not waiting in a yield");
             }
+            hasSent = false; // the exception replaces a value sent before it
+            sent = null;
             resume(null, e);
             return next();
         }

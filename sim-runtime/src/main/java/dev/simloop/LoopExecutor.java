@@ -216,7 +216,12 @@ final class LoopExecutor extends AbstractExecutorService {
 
     @Override
     public void shutdown() {
-        Current.task("ExecutorService.shutdown (" + origin + ")");
+        shutdown0("shutdown");
+    }
+
+    /** Shuts down for {@code call}, the method the user called (named in a misuse's message). */
+    private void shutdown0(String call) {
+        callerOfItsLoop(call);
         shutdown = true;
         if (running.isEmpty()) {
             terminated.set();
@@ -231,7 +236,7 @@ final class LoopExecutor extends AbstractExecutorService {
      */
     @Override
     public List<Runnable> shutdownNow() {
-        shutdown();
+        shutdown0("shutdownNow");
         for (Task<?> t : new ArrayList<>(running)) {
             t.cancel();
         }
@@ -252,6 +257,7 @@ final class LoopExecutor extends AbstractExecutorService {
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) {
         Objects.requireNonNull(unit, "ExecutorService.awaitTermination (" + origin + "): unit");
+        callerOfItsLoop("awaitTermination");
         CancelScope.moveOnAfter(Duration.ofNanos(Math.max(0, unit.toNanos(timeout))), () -> {
             terminated.await();
             return Boolean.TRUE;
@@ -265,7 +271,7 @@ final class LoopExecutor extends AbstractExecutorService {
      */
     @Override
     public void close() {
-        shutdown();
+        shutdown0("close");
         try {
             terminated.await();
         } catch (Cancelled c) {

@@ -14,8 +14,11 @@ import java.util.zip.CRC32;
 /**
  * An immutable list of scheduling choices, with the strategy and seed of the run it came from.
  * Choice {@code i} is made at the {@code i}-th point where more than one task is ready, and picks
- * {@code ready[c % ready.size()]} (ready tasks in the order they became ready); a missing choice is
- * 0, the FIFO head.
+ * {@code ready[c % ready.size()]} (ready tasks in queue order: the order they became ready, as
+ * {@link Loop#reinsert}, {@link Loop#sleepInsert} and the like change it). After the last choice
+ * the run goes on with the strategy that follows the schedule: FIFO under {@code Simulations.check}
+ * (jqwik), so a missing choice is 0, the FIFO head; the builder's own strategy (random, unless set)
+ * under {@link Simulation.Builder#followChoices}.
  *
  * <p>A schedule recorded from a run prints as its <em>replay line</em> ({@link #toString()},
  * {@link SimResult#replayLine()}):
@@ -60,7 +63,7 @@ public final class Schedule {
         this.preemptions = preemptions;
     }
 
-    /** @return the empty schedule: plain FIFO order */
+    /** @return the empty schedule: no choices, so the strategy that follows it makes them all (FIFO under {@code Simulations.check}) */
     public static Schedule fifo() {
         return EMPTY;
     }
@@ -69,7 +72,9 @@ public final class Schedule {
      * A schedule of the given choices (what a generator builds).
      *
      * @param choices the choices; each must be non-negative
-     * @return the schedule, with strategy {@code fifo} for whatever comes after the choices
+     * @return the schedule; its {@link #strategy()} reads {@code fifo}, what {@code Simulations.check}
+     *     continues with after the choices ({@link Simulation.Builder#followChoices} continues with the
+     *     builder's strategy instead)
      */
     public static Schedule of(List<Integer> choices) {
         Objects.requireNonNull(choices, "Schedule.of: choices");

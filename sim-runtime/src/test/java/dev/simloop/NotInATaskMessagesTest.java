@@ -60,6 +60,14 @@ class NotInATaskMessagesTest {
     }
 
     @Test
+    void aCallFromAJUnitTestMethodIsToldToAnnotateItWithSimulatedLoop() {
+        assertThat(message()).contains(RUN_IT_INSIDE + " From the @Test method"
+                + " NotInATaskMessagesTest.aCallFromAJUnitTestMethodIsToldToAnnotateItWithSimulatedLoop, which runs on no"
+                + " loop: annotate it with @SimulatedLoop (dev.simloop:simloop-junit), which runs it as a simulation's"
+                + " root task.").endsWith(OUTSIDE_HINT);
+    }
+
+    @Test
     void aPlainThreadIsNamedWithoutTheVirtualThreadHint() throws Exception {
         assertThat(onThread(Thread.ofPlatform().name("worker-7"))).isEqualTo(NOT_A_TASK + "thread 'worker-7'" + RUN_IT_INSIDE + OUTSIDE_HINT);
     }

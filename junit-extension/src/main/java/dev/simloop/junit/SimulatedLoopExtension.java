@@ -351,7 +351,8 @@ public final class SimulatedLoopExtension
             return template ? "the line does not fit this invocation: a replay line applies to every invocation of a"
                     + " parameterized or repeated test, and fits the one it was recorded in (or the test changed since"
                     + " it was made)"
-                    : "the line no longer fits the test (it changed since the line was made): explore again for a new one";
+                    : "the line no longer fits the test (it changed since the line was made, or the line is another"
+                            + " test's): explore again for a new one";
         }
         if (f instanceof NondeterminismDetected) {
             return "the run depended on something no seed decides (the failure says what: a wait on the real clock, a thread"
@@ -619,7 +620,9 @@ public final class SimulatedLoopExtension
          */
         @Override
         public boolean exhausted() {
-            return search != null ? handedOut - (rootElsewhere() ? 1 : 0) == cfg.schedules() : next >= cfg.schedules();
+            // a search with nothing pending and nothing out (BoundedSearch.exhausted) hands out no more
+            return search != null ? handedOut - (rootElsewhere() ? 1 : 0) == cfg.schedules() || search.exhausted()
+                    : next >= cfg.schedules();
         }
 
         /** @return whether a bounded search's root schedule is another shard's (it runs here uncounted) */

@@ -50,6 +50,20 @@ class ReplaysRunInFreshTriesTest {
         assertThat(NoTryStateFixture.PROGRAMS.get()).isGreaterThan(NoTryStateFixture.BODIES.get());
     }
 
+    /** Try state that jqwik finds in an interface's default method, or through two annotations, counts too. */
+    @Test
+    void tryStateInAnInterfaceOrBehindTwoAnnotationsIsFound() {
+        for (Class<?> fixture : java.util.List.of(TryStateShapesFixture.ViaInterface.class,
+                TryStateShapesFixture.ViaTwoAnnotations.class)) {
+            TryStateShapesFixture.BODIES.set(0);
+            TryStateShapesFixture.PROGRAMS.set(0);
+            Simulations.ScheduleFailure f = runFixture(fixture, "deposits");
+            assertThat(f.getMessage()).as(fixture.getSimpleName()).doesNotContain("not a pin");
+            assertThat(TryStateShapesFixture.PROGRAMS.get()).as(fixture.getSimpleName()).isGreaterThan(2)
+                    .isEqualTo(TryStateShapesFixture.BODIES.get());
+        }
+    }
+
     private static Simulations.ScheduleFailure runFixture(String property) {
         return runFixture(TryLifecycleFixture.class, property);
     }

@@ -39,6 +39,7 @@ public final class Interrupts {
 
     /** {@code Task.interrupt}: {@link #throwIn}, then the target runs at once and the caller right after it. */
     public static void interrupt(String call, TaskImpl<?> target, RuntimeException e) {
+        SyncRun.checkMayBlock(Current.task(call)); // before the throw-in: the target would run inside Loop.runSync
         if (throwIn(call, target, e)) {
             Steering.runNow(Current.task(call), target, true);
         }

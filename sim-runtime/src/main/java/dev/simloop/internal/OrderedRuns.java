@@ -290,7 +290,9 @@ public final class OrderedRuns<J, R> {
                 return;
             }
             if (nextSeq > 0 && stopHandOut.getAsBoolean()) {
-                end(Ending.HAND_OUT_STOPPED);
+                // every job ran before the stop came (a time limit passed in the last one): the source is
+                // done, not stopped, so a search that ran all its schedules is exhausted
+                end(inFlight == 0 && source.exhausted() ? Ending.SOURCE_DONE : Ending.HAND_OUT_STOPPED);
                 return;
             }
             long room = Math.min(lane.want, (long) WINDOW_PER_WORKER * workers - (nextSeq - committedSeq));

@@ -345,12 +345,13 @@ public final class Scheduler {
         if (unwindFailures == null) {
             unwindFailures = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         }
+        if (failure == abortFailure) {
+            return; // the run's failure itself, which a task threw (a rule broken in the step that aborted the run)
+        }
         int depth = 0;
         for (Throwable f = failure; f != null && depth++ < 1_000; f = f.getCause()) { // a cause chain may loop
-            if (f == abortFailure || unwindFailures.contains(f)) {
-                // a group's rethrow of its child's failure, itself or as a cause; or the run's failure
-                // itself, which a task threw (a rule broken in the step that aborted the run)
-                return;
+            if (unwindFailures.contains(f)) {
+                return; // a group's rethrow of its child's failure, itself or as a cause
             }
         }
         unwindFailures.add(failure);

@@ -59,6 +59,7 @@ public final class Steering {
      * @param comeBack whether {@code me} runs right after the target's step (eager start, interrupt)
      */
     public static void runNow(TaskImpl<?> me, TaskImpl<?> target, boolean comeBack) {
+        SyncRun.checkMayBlock(me); // another task would run inside Loop.runSync
         Steering s = me.loop.steering;
         s.target = target;
         if (comeBack) {
@@ -69,6 +70,7 @@ public final class Steering {
 
     /** {@code Loop.switchTo}: see {@link dev.simloop.Loop#switchTo(Task, int)}. */
     public static void switchTo(String call, TaskImpl<?> me, TaskImpl<?> target, int insertPos) {
+        SyncRun.checkMayBlock(me); // before anything moves: another task would run inside Loop.runSync
         requireReady(call, me, target);
         if (insertPos == 0) {
             reinsert(call, me, target, 0);

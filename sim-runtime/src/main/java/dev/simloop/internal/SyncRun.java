@@ -48,6 +48,9 @@ public final class SyncRun {
         }
     }
 
+    /** The methods of {@code Task} that may block, as {@link TaskImpl} implements them. */
+    private static final java.util.Set<String> TASK_CALLS = java.util.Set.of("join", "interrupt", "throwIn");
+
     /** @return the exception for a blocking call made in a synchronous run, naming the call from its own stack */
     static SynchronousBlockingException blocked() {
         String call = "a blocking call";
@@ -58,6 +61,10 @@ public final class SyncRun {
             }
             if (c.startsWith("dev.simloop.") && !c.startsWith("dev.simloop.internal.") && !c.contains("Core")) {
                 call = c.substring(c.lastIndexOf('.') + 1) + "." + e.getMethodName();
+            } else if (c.equals(TaskImpl.class.getName()) && TASK_CALLS.contains(e.getMethodName())) {
+                call = "Task." + e.getMethodName(); // the public Task's methods are TaskImpl's
+            } else if (c.equals(TaskThreads.class.getName()) || c.equals(ThreadTasks.class.getName())) {
+                call = "Thread.start (a thread of Loop.threadFactory())"; // a thread that becomes a task
             }
         }
         return new SynchronousBlockingException(call);

@@ -34,6 +34,9 @@ final class Threads {
     /** JUnit's lifecycle annotations, by name: the runtime does not depend on JUnit. */
     private static final String[] LIFECYCLE = {"org.junit.jupiter.api.BeforeEach", "org.junit.jupiter.api.AfterEach",
         "org.junit.jupiter.api.BeforeAll", "org.junit.jupiter.api.AfterAll"};
+    /** JUnit's test annotations: a call from such a method wants {@code @SimulatedLoop} on it. */
+    private static final String[] TESTS = {"org.junit.jupiter.api.Test", "org.junit.jupiter.api.RepeatedTest",
+        "org.junit.jupiter.params.ParameterizedTest"};
 
     /** For a thread outside a running loop that wants to reach it, what does (a second Loop.run would be another run). */
     private static final String OUTSIDE_HINT = " To reach a real loop from a thread of its own (a callback, a client"
@@ -51,7 +54,7 @@ final class Threads {
     static IllegalStateException notInATask(String call) {
         Thread t = Thread.currentThread();
         String who = describe(t);
-        String lifecycle = junitLifecycleMethod();
+        String lifecycle = junitMethod(LIFECYCLE);
         if (lifecycle != null) {
             return new IllegalStateException(call + " must be called from a simloop task, but it was called from "
                     + lifecycle + ", which JUnit runs outside the simulated run (on " + who + ", before the run starts "
@@ -61,18 +64,24 @@ final class Threads {
         String hint = t.isVirtual() ? " Threads a task starts itself (Thread.ofVirtual, executors, "
                 + "StructuredTaskScope forks) are not tasks: create them with Loop.threadFactory(), pass Loop.executor() to "
                 + "code that takes an executor, or spawn tasks with TaskGroup.spawn." : "";
+        String test = t.isVirtual() ? null : junitMethod(TESTS);
+        String junit = test == null ? "" : " From the " + test + ", which runs on no loop: annotate it with"
+                + " @SimulatedLoop (dev.simloop:simloop-junit), which runs it as a simulation's root task.";
         return new IllegalStateException(call + " must be called from a simloop task, but the calling thread, " + who
                 + ", is not a task of any loop. Run the code inside Loop.run(...) or Simulation.run(...), or in a "
-                + "task they spawn." + hint + OUTSIDE_HINT);
+                + "task they spawn." + junit + hint + OUTSIDE_HINT);
     }
 
-    /** @return {@code @BeforeEach method FooTest.setUp} when a JUnit lifecycle method is on the stack, else null */
-    private static String junitLifecycleMethod() {
+    /**
+     * @param annotations the JUnit annotations to look for
+     * @return {@code @BeforeEach method FooTest.setUp} when a method carrying one of them is on the stack, else null
+     */
+    private static String junitMethod(String[] annotations) {
         return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
-                .map(Threads::lifecycleAnnotation).filter(java.util.Objects::nonNull).findFirst().orElse(null));
+                .map(f -> junitAnnotation(f, annotations)).filter(java.util.Objects::nonNull).findFirst().orElse(null));
     }
 
-    private static String lifecycleAnnotation(StackWalker.StackFrame f) {
+    private static String junitAnnotation(StackWalker.StackFrame f, String[] annotations) {
         Class<?> c = f.getDeclaringClass();
         if (c.getName().startsWith("java.") || c.getName().startsWith("jdk.") || c.getName().startsWith("org.junit.")
                 || !Frames.isUserFrame(f.toStackTraceElement())) {
@@ -82,7 +91,7 @@ final class Threads {
             java.lang.reflect.Method m = c.getDeclaredMethod(f.getMethodName(), f.getMethodType().parameterArray());
             for (java.lang.annotation.Annotation a : m.getAnnotations()) {
                 String name = a.annotationType().getName();
-                for (String l : LIFECYCLE) {
+                for (String l : annotations) {
                     if (l.equals(name)) {
                         return "@" + a.annotationType().getSimpleName() + " method " + c.getSimpleName() + "."
                                 + m.getName();

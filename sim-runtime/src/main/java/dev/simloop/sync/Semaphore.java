@@ -25,6 +25,8 @@ public final class Semaphore {
     // Invariant: permits > 0 implies waiters is empty (release hands permits to waiters first).
     private int permits;
     private final int max;
+    /** Whether releases are checked against {@link #max} as a bound the user gave ({@link #bounded(int)}). */
+    private final boolean bounded;
     private final WaitQueue waiters = new WaitQueue();
     /** What waiters are blocked on, for deadlock reports. */
     private final OwnerlessWait waiting;
@@ -36,7 +38,7 @@ public final class Semaphore {
      * @param permits the initial permits; not negative
      */
     public Semaphore(int permits) {
-        this(permits, Integer.MAX_VALUE, null);
+        this(permits, Integer.MAX_VALUE, false, null);
     }
 
     /**
@@ -47,16 +49,17 @@ public final class Semaphore {
      * @param name the name, or null
      */
     public Semaphore(int permits, String name) {
-        this(permits, Integer.MAX_VALUE, name);
+        this(permits, Integer.MAX_VALUE, false, name);
     }
 
-    private Semaphore(int permits, int max, String name) {
+    private Semaphore(int permits, int max, boolean bounded, String name) {
         if (permits < 0) {
             throw new IllegalArgumentException("Semaphore: permits must not be negative, but was " + permits);
         }
         this.permits = permits;
         this.max = max;
-        this.label = Names.label(max == Integer.MAX_VALUE ? "Semaphore" : "bounded Semaphore", name);
+        this.bounded = bounded;
+        this.label = Names.label(bounded ? "bounded Semaphore" : "Semaphore", name);
         this.waiting = new OwnerlessWait(this, label + ".acquire", () -> "permits=" + this.permits, "a call to release()");
     }
 
@@ -70,7 +73,7 @@ public final class Semaphore {
      * @return the semaphore
      */
     public static Semaphore bounded(int permits) {
-        return new Semaphore(permits, permits, null);
+        return new Semaphore(permits, permits, true, null);
     }
 
     /**
@@ -81,7 +84,7 @@ public final class Semaphore {
      * @return the semaphore
      */
     public static Semaphore bounded(int permits, String name) {
-        return new Semaphore(permits, permits, name);
+        return new Semaphore(permits, permits, true, name);
     }
 
     /**
@@ -138,7 +141,7 @@ public final class Semaphore {
             return; // handed straight to the longest-waiting task
         }
         if (permits >= max) {
-            throw new IllegalStateException("Semaphore.release: " + me + (max == Integer.MAX_VALUE
+            throw new IllegalStateException("Semaphore.release: " + me + (!bounded
                     ? " released a semaphore that already has " + max + " permits, as many as an int counts"
                     : " released a bounded semaphore that already has all its " + max + " permits (released more"
                             + " often than acquired)"));
@@ -186,7 +189,7 @@ public final class Semaphore {
 
     /** @return whether releases beyond the initial permits are rejected */
     public boolean isBounded() {
-        return max != Integer.MAX_VALUE;
+        return bounded;
     }
 
     @Override

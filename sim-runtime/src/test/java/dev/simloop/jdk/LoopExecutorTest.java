@@ -380,5 +380,27 @@ class LoopExecutorTest {
                 + " one of its tasks";
         assertThat(b.value()).containsExactly("ExecutorService.submit (Loop.executor())" + rest,
                 "ExecutorService.invokeAll (Loop.executor())" + rest, "ExecutorService.execute (Loop.executor())" + rest);
+        // shutting it down or waiting for it too: each named as the call made
+        assertThatThrownBy(ofA::close).hasMessageStartingWith("ExecutorService.close (Loop.executor()) must be called"
+                + " from a simloop task");
+        SimResult<List<String>> c = Simulation.run(3, () -> {
+            List<String> messages = new ArrayList<>();
+            for (Callable<Object> call : List.<Callable<Object>>of(() -> {
+                ofA.shutdown();
+                return null;
+            }, ofA::shutdownNow, () -> ofA.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS))) {
+                try {
+                    call.call();
+                    messages.add("accepted");
+                } catch (IllegalStateException e) {
+                    messages.add(e.getMessage());
+                }
+            }
+            return messages;
+        });
+        assertThat(c.value()).containsExactly("ExecutorService.shutdown (Loop.executor())" + rest,
+                "ExecutorService.shutdownNow (Loop.executor())" + rest,
+                "ExecutorService.awaitTermination (Loop.executor())" + rest);
+        assertThat(ofA.isShutdown()).as("nothing accepted").isFalse();
     }
 }

@@ -212,6 +212,30 @@ class MonitorGeneratorTest {
                 .hasMessage("Generator.iterator: a generator iterates once; make another with Generator.of");
     }
 
+    /**
+     * send() while values are still buffered: they come first, and the body's own pending yield
+     * gets the sent value when it is resumed (before, the value was dropped and the yield got null).
+     */
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void aValueSentWhileOthersAreBufferedReachesTheBodysYield(boolean simulated) {
+        List<String> log = BothModes.run(simulated, () -> {
+            List<String> l = new ArrayList<>();
+            Generator<String> gen = Generator.of(g -> {
+                TaskGroup.with(tg -> tg.spawn("helper", () -> {
+                    g.yield("from helper");
+                }).join());
+                l.add("body's yield returned " + g.yield("from body"));
+            });
+            Generator.Iterator<String> it = gen.iterator();
+            l.add(it.next());
+            l.add(it.send("SENT"));
+            l.add("more: " + it.hasNext());
+            return l;
+        });
+        assertThat(log).containsExactly("from helper", "from body", "body's yield returned SENT", "more: false");
+    }
+
     /** An iterator made in one task and consumed in another: the body still stops at each yield, and send reaches it. */
     @ParameterizedTest(name = "simulated={0}")
     @ValueSource(booleans = {false, true})

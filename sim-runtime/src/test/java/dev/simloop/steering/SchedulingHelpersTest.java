@@ -162,6 +162,46 @@ class SchedulingHelpersTest {
         })).isInstanceOf(SynchronousBlockingException.class).hasMessageStartingWith("Lock.acquire blocks");
     }
 
+    /**
+     * Inside Loop.runSync nothing else runs: switching to another task, or interrupting one (which
+     * runs it at once), is refused as a blocking call is, before anything moves, naming the call.
+     * Before, both ran the other task, and a Shared.update around them lost the other's write.
+     */
+    @Test
+    void runSyncRefusesWhatWouldRunAnotherTaskNamingTheCall() {
+        List<String> log = Simulation.builder().seed(1).strategy(Strategy.fifo()).run(() -> {
+            List<String> l = new ArrayList<>();
+            TaskGroup.with(tg -> {
+                Event never = new Event();
+                Task<Void> other = tg.spawn("other", () -> {
+                    l.add("other ran");
+                    never.await();
+                });
+                Loop.checkpoint(); // other runs up to its wait
+                Task<Void> ready = tg.spawn("ready", () -> {
+                    l.add("ready ran");
+                });
+                for (Runnable call : List.<Runnable>of(() -> Loop.switchTo(ready), () -> Loop.switchTo(ready, 1),
+                        () -> other.interrupt(new IllegalStateException("in")), () -> ready.join())) {
+                    try {
+                        Loop.runSync(() -> {
+                            call.run();
+                            return null;
+                        });
+                        l.add("accepted");
+                    } catch (SynchronousBlockingException e) {
+                        l.add(e.getMessage().substring(0, e.getMessage().indexOf(" blocks")));
+                    }
+                }
+                tg.cancel();
+                return null;
+            });
+            return l;
+        }).value();
+        assertThat(log).containsExactly("other ran", "Loop.switchTo", "Loop.switchTo", "Task.interrupt", "Task.join",
+                "ready ran");
+    }
+
     @Test
     void priorityNamesAreAsynkitsValues() {
         assertThat(List.of(Priority.HIGH.value(), Priority.NORMAL.value(), Priority.LOW.value())).containsExactly(-10, 0, 10);

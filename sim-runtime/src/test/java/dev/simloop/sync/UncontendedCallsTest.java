@@ -88,6 +88,11 @@ class UncontendedCallsTest {
         });
         assertThat(r).isEqualTo("Semaphore.release: task 'main' released a bounded semaphore that already has all its "
                 + "1 permits (released more often than acquired) | permits 1, bounded true");
+        // the bound is the user's, whatever its value: one of Integer.MAX_VALUE is a bound too
+        Semaphore huge = Semaphore.bounded(Integer.MAX_VALUE, "huge");
+        assertThat(huge.isBounded()).isTrue();
+        assertThat(huge.toString()).startsWith("bounded Semaphore 'huge'");
+        assertThat(new Semaphore(3).isBounded()).isFalse();
     }
 
     /** Locks of each kind, as their acquire, tryAcquire and release. */

@@ -49,8 +49,9 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook {
     private static final RuntimeException REPLAY_DONE = new ReplayDone();
     /**
      * Whether a container's tries have state of their own to set up or tear down: a method or
-     * field with {@code @BeforeTry} or {@code @AfterTry} (or an annotation carrying one) in the
-     * class, its superclasses or the classes it is nested in. Only then is a replay a rerun of the
+     * field with {@code @BeforeTry} or {@code @AfterTry} (or an annotation carrying one, at any
+     * depth) in the class, its superclasses, its interfaces (default methods) or the classes it is
+     * nested in. Only then is a replay a rerun of the
      * try: a rerun runs the property's whole body again, and jqwik's statistics collected in it
      * count it as a try, so properties without try state keep the plain replay of the program.
      */
@@ -58,29 +59,45 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook {
         @Override
         protected Boolean computeValue(Class<?> container) {
             for (Class<?> c = container; c != null; c = c.getEnclosingClass()) {
-                for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
-                    for (Method m : k.getDeclaredMethods()) {
-                        if (tryLifecycle(m)) {
-                            return true;
-                        }
-                    }
-                    for (java.lang.reflect.Field f : k.getDeclaredFields()) {
-                        if (tryLifecycle(f)) {
-                            return true;
-                        }
-                    }
+                if (hasTryState(c, new java.util.HashSet<>())) {
+                    return true;
                 }
             }
             return false;
         }
     };
 
-    private static boolean tryLifecycle(AnnotatedElement e) {
+    /** @return whether {@code type}, its superclasses or its interfaces (default methods) declare try state */
+    private static boolean hasTryState(Class<?> type, java.util.Set<Class<?>> seen) {
+        if (type == null || type == Object.class || !seen.add(type)) {
+            return false;
+        }
+        for (Method m : type.getDeclaredMethods()) {
+            if (tryLifecycle(m, new java.util.HashSet<>())) {
+                return true;
+            }
+        }
+        for (java.lang.reflect.Field f : type.getDeclaredFields()) {
+            if (tryLifecycle(f, new java.util.HashSet<>())) {
+                return true;
+            }
+        }
+        for (Class<?> i : type.getInterfaces()) {
+            if (hasTryState(i, seen)) {
+                return true;
+            }
+        }
+        return hasTryState(type.getSuperclass(), seen);
+    }
+
+    /** @return whether {@code e} carries {@code @BeforeTry} or {@code @AfterTry}, itself or through annotations, at any depth */
+    private static boolean tryLifecycle(AnnotatedElement e, java.util.Set<Class<?>> seen) {
         for (java.lang.annotation.Annotation a : e.getAnnotations()) {
             Class<? extends java.lang.annotation.Annotation> t = a.annotationType();
-            if (t == net.jqwik.api.lifecycle.BeforeTry.class || t == net.jqwik.api.lifecycle.AfterTry.class
-                    || t.isAnnotationPresent(net.jqwik.api.lifecycle.BeforeTry.class)
-                    || t.isAnnotationPresent(net.jqwik.api.lifecycle.AfterTry.class)) {
+            if (t == net.jqwik.api.lifecycle.BeforeTry.class || t == net.jqwik.api.lifecycle.AfterTry.class) {
+                return true;
+            }
+            if (!t.getName().startsWith("java.lang.annotation.") && seen.add(t) && tryLifecycle(t, seen)) {
                 return true;
             }
         }

@@ -1,0 +1,115 @@
+package dev.simloop.explore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simloop.Exploration;
+import dev.simloop.LimitExceeded;
+import dev.simloop.Loop;
+import dev.simloop.Simulation;
+import dev.simloop.Strategy;
+import dev.simloop.TaskGroup;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Why an exploration stopped, as its report says: every way, and only the way it was. */
+class ExplorationStopsTest {
+    private static volatile boolean letGo;
+
+    /**
+     * A time limit that passes during the last schedule stops nothing: every schedule ran, so a
+     * bounded search is exhausted and a sampled run ran all its schedules (before, both said
+     * TIME_LIMIT, and the search was not exhausted).
+     */
+    @Test
+    void aTimeLimitThatPassesInTheLastScheduleIsNoStop() {
+        var search = Exploration.of(() -> {
+            long end = System.nanoTime() + 20_000_000;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            return 1;
+        }).exhaustive(0).timeLimit(Duration.ofNanos(1)).run();
+        assertThat(search.schedulesRun()).isEqualTo(1);
+        assertThat(search.stopReason()).isEqualTo(Exploration.StopReason.EXHAUSTED);
+        assertThat(search.exhausted()).isTrue();
+        var sampled = Exploration.of(() -> {
+            long end = System.nanoTime() + 20_000_000;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            return 1;
+        }).strategy(Strategy.random()).schedules(1).timeLimit(Duration.ofNanos(1)).run();
+        assertThat(sampled.stopReason()).isEqualTo(Exploration.StopReason.ALL_SCHEDULES_RUN);
+    }
+
+    /**
+     * A schedule whose task runs away stops the exploration (its thread cannot be taken back); when
+     * failWhen does not match its LimitExceeded, it is no failure but one of the others, and the
+     * reason says what happened.
+     */
+    @Test
+    void aRunawayThatFailWhenDoesNotMatchIsCountedAmongTheOthers() {
+        letGo = false;
+        try {
+            var report = Exploration.of(() -> {
+                while (!letGo) {
+                    Thread.onSpinWait();
+                }
+                return 1;
+            }).strategy(Strategy.random()).schedules(10).maxStepWallTime(Duration.ofMillis(200))
+                    .failWhen(e -> !(e instanceof LimitExceeded)).stopAtFirstFailure(false).run();
+            assertThat(report.stopReason()).isEqualTo(Exploration.StopReason.RAN_AWAY);
+            assertThat(report.failingSchedules()).isZero();
+            assertThat(report.firstFailure()).isEmpty();
+            assertThat(report.otherFailures()).containsEntry(LimitExceeded.class.getName(), 1);
+            assertThat(report.toString()).contains("stopped because a task ran away");
+        } finally {
+            letGo = true; // the runaway task ends, and its driver is free again
+        }
+    }
+
+    @Test
+    void anExplorationInsideATaskIsRefused() {
+        var r = Simulation.run(1, () -> Exploration.of(() -> 1).schedules(3).run());
+        assertThat(r.failure()).isInstanceOf(IllegalStateException.class)
+                .hasMessage("Exploration.run cannot be called from inside simloop task 'main': a loop cannot run"
+                        + " inside another loop's task. Use a TaskGroup to run concurrent work in the current loop.");
+        assertThatThrownBy(() -> dev.simloop.Loop.run(() -> Exploration.of(() -> 1).schedules(3).run()))
+                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("Exploration.run cannot be called");
+    }
+
+    /** failWhen runs once per failing schedule, PCT's learning included (before, twice for some). */
+    @Test
+    void failWhenRunsOncePerFailingSchedule() {
+        for (Strategy s : java.util.List.of(Strategy.pct(2), Strategy.portfolio(), Strategy.random())) {
+            AtomicInteger calls = new AtomicInteger();
+            var report = Exploration.of(ExplorationStopsTest::lostUpdate).strategy(s).schedules(100).seed(3)
+                    .stopAtFirstFailure(false).failWhen(e -> {
+                        calls.incrementAndGet();
+                        return true;
+                    }).run();
+            assertThat(report.failingSchedules()).as("%s", s).isPositive();
+            assertThat(calls.get()).as("%s", s).isEqualTo(report.failingSchedules());
+        }
+    }
+
+    private static int lostUpdate() {
+        int[] x = {0};
+        TaskGroup.with(tg -> {
+            for (int i = 0; i < 2; i++) {
+                tg.spawn(() -> {
+                    int r = x[0];
+                    Loop.checkpoint();
+                    x[0] = r + 1;
+                });
+            }
+            return null;
+        });
+        if (x[0] != 2) {
+            throw new AssertionError("lost update: " + x[0]);
+        }
+        return x[0];
+    }
+}
