@@ -322,7 +322,8 @@ public final class Exploration<T> {
         }
         java.util.Objects.requireNonNull(maxTime, "Exploration.shrinkBudget: maxTime");
         // shrinking off: shrinkBudget(0, Duration.ZERO) reads as meant
-        this.shrinkTime = maxRuns == 0 && !maxTime.isNegative() ? maxTime : Simulation.positive(maxTime, "Exploration.shrinkBudget");
+        this.shrinkTime = maxRuns == 0 && !maxTime.isNegative() ? maxTime
+                : Simulation.positive(maxTime, "Exploration.shrinkBudget: maxTime");
         this.shrinkReplays = maxRuns;
         return this;
     }
@@ -579,13 +580,20 @@ public final class Exploration<T> {
                     failingSchedules, otherFailures.isEmpty() ? "" : " (other failures: " + othersText() + ")",
                     schedulesPerSecond(), stopText(),
                     firstFailure == null ? "" : "; first failure at schedule " + firstFailureIndex + ": "
-                            + firstFailure.failure() + shrunkText() + "; replay " + firstFailure.replayLine());
+                            + dev.simloop.internal.SafeText.of(firstFailure.failure()) + shrunkText() + "; replay "
+                            + firstFailure.replayLine());
         }
 
         /** The shrunk failure's line and preemptions, before the first failure's own line. */
         private String shrunkText() {
-            return shrunkFailure == null ? "" : "; shrunk to " + preemptions(shrunkFailure) + ": replay "
-                    + shrunkFailure.replayLine() + "; as found, " + preemptions(firstFailure);
+            if (shrunkFailure == null) {
+                return "";
+            }
+            if (shrunkFailure.replayLine().equals(firstFailure.replayLine())) {
+                return "; " + preemptions(firstFailure) + ", and shrinking found none fewer"; // one line, said once
+            }
+            return "; shrunk to " + preemptions(shrunkFailure) + ": replay " + shrunkFailure.replayLine() + "; as found, "
+                    + preemptions(firstFailure);
         }
 
         private static String preemptions(SimResult<?> r) {

@@ -40,6 +40,9 @@ final class Explorer<T> {
     Report<T> run() {
         OrderedRuns<Job, SimResult<T>> runs = new OrderedRuns<>(OrderedRuns.workersFor(x.parallelism, x.schedules), plan,
                 this::runJob, r -> r != null && r.failed(), this::commit, this::stopHandOut);
+        if (Thread.currentThread().isInterrupted()) {
+            interrupted = true; // interrupted before the call: it stops after the first schedule, every time
+        }
         try {
             runs.runOnDrivers(caller -> interrupted = true);
         } catch (Runaway runaway) {
@@ -255,9 +258,13 @@ final class Explorer<T> {
 
         @Override
         public boolean exhausted() {
-            // a search with a frontier still open may hand out more after commits; one with nothing
-            // pending and nothing out (BoundedSearch.exhausted) never will
-            return ownedOut == x.schedules || search.exhausted();
+            return ownedOut == x.schedules; // a search with a frontier still open may hand out more after commits
+        }
+
+        @Override
+        public boolean doneWhenIdle() {
+            // every result recorded: a frontier with nothing left in it hands out no more
+            return exhausted() || !search.hasNext();
         }
 
         @Override

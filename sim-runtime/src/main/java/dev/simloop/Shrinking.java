@@ -58,7 +58,8 @@ public final class Shrinking {
      *     strategy, schedule, priority policy and tracing alone)
      * @param maxRuns the most runs shrinking may take (the validating replay is one more); 0 returns
      *     {@code failed} at once
-     * @param maxTime the most wall time shrinking may take; positive
+     * @param maxTime the most wall time shrinking may take; positive, or any duration not negative
+     *     when {@code maxRuns} is 0
      * @return the failing run with the fewest preemptions found, traced (its replay, which failed the
      *     same way); {@code failed} itself when none with fewer preemptions was found within the
      *     budget, when that one's replay did not fail the same way, and when {@code failed} is a
@@ -90,7 +91,10 @@ public final class Shrinking {
             int maxRuns, Duration maxTime, String call) {
         Objects.requireNonNull(failed, call + ": failed");
         Objects.requireNonNull(runner, call + ": runner");
-        Simulation.positive(maxTime, call);
+        Objects.requireNonNull(maxTime, call + ": maxTime");
+        if (!(maxRuns == 0 && !maxTime.isNegative())) { // shrink(.., 0, Duration.ZERO) reads as meant: off
+            Simulation.positive(maxTime, call + ": maxTime");
+        }
         if (!failed.failed()) {
             throw new IllegalArgumentException(call + ": the run passed, so there is nothing to shrink; pass a run whose "
                     + "failed() is true");

@@ -378,6 +378,11 @@ public final class Simulation {
             Strategy actual = strategy.forSeed(seed); // a portfolio's member: what the replay line names
             Scheduler.requireCanSimulate("Simulation.run"); // here, on the caller's thread: a task must not reach a driver
             RootRun<T> run = new RootRun<>(this, actual, check, main);
+            if (Thread.currentThread().isInterrupted()) {
+                // interrupted before the call: the run stops before its first step, every time (the
+                // caller's wait would see the interrupt only if the run outlasted its first spin)
+                run.accept(Thread.currentThread());
+            }
             RunOutcome o;
             try {
                 o = Drivers.call(run, run);

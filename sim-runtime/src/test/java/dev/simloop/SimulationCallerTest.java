@@ -2,6 +2,7 @@ package dev.simloop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,6 +81,36 @@ class SimulationCallerTest {
         assertThat(caller.isAlive()).as("run() returned").isFalse();
         assertStoppedByTheInterrupt(result.get());
         assertThat(interruptedAfter.get()).as("the caller's interrupt status is set again").isTrue();
+    }
+
+    /**
+     * An interrupt that came before the call stops even a short run, before its first step, every
+     * time; an exploration stops after its first schedule. Before, a run that ended while the caller
+     * still spun for it went on as if nothing had come (190 of 200 short runs), and an exploration
+     * ran hundreds of schedules.
+     */
+    @Test
+    void aCallerInterruptedBeforeItCallsStopsEvenAShortRunEveryTime() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread caller = new Thread(() -> {
+            for (int i = 0; i < 50; i++) {
+                Thread.currentThread().interrupt();
+                SimResult<String> r = Simulation.run(i, () -> {
+                    Loop.sleep(java.time.Duration.ofMillis(1));
+                    return "x";
+                });
+                seen.add(r.steps() + " " + (r.failure() == null ? "passed" : r.failure().getClass().getSimpleName())
+                        + " " + Thread.interrupted());
+            }
+            Thread.currentThread().interrupt();
+            var report = Exploration.of(() -> 1).schedules(1_000).run();
+            seen.add(report.schedulesRun() + " " + report.stopReason() + " " + Thread.interrupted());
+        }, "interrupted-caller");
+        caller.start();
+        caller.join(TimeUnit.SECONDS.toMillis(60));
+        assertThat(seen).hasSize(51);
+        assertThat(seen.subList(0, 50)).containsOnly("0 LimitExceeded true");
+        assertThat(seen.get(50)).isEqualTo("1 INTERRUPTED true");
     }
 
     private static void assertStoppedByTheInterrupt(SimResult<Integer> r) {

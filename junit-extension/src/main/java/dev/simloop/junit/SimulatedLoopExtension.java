@@ -1005,6 +1005,12 @@ public final class SimulatedLoopExtension
             if (r != null && carryAfterRun) {
                 throw new AfterRunFailure(r, lifecycleFailure);
             }
+            if (r == null) {
+                // the set-up of a later schedule's fresh instance: say which, since JUnit shows the bare exception
+                lifecycleFailure.addSuppressed(new IllegalStateException("simloop: thrown while setting up schedule "
+                        + (sim.scheduleIndex() + 1) + " of " + sim.schedules() + " (seed " + sim.seed()
+                        + ") on a fresh test instance (its constructor or @BeforeEach methods), before its run"));
+            }
             throw sneaky(lifecycleFailure);
         }
         return r;

@@ -85,6 +85,10 @@ class BatchedSchedulesTest {
                 SimulatedLoopExtensionTest.run(BatchFixtures.CheckedExceptionInALaterBeforeEach.class));
         assertThat(t).isExactlyInstanceOf(java.io.IOException.class).hasMessage("no fixture for the second schedule");
         assertThat(BatchFixtures.CheckedExceptionInALaterBeforeEach.SET_UPS).hasValue(2);
+        // JUnit shows the exception as it was thrown; a note says which schedule's set-up it was
+        assertThat(t.getSuppressed()).singleElement().extracting(Throwable::getMessage).asString()
+                .startsWith("simloop: thrown while setting up schedule 2 of 3 (seed ")
+                .endsWith(") on a fresh test instance (its constructor or @BeforeEach methods), before its run");
     }
 
     /** A schedule whose run passed fails in its @AfterEach: reported as that schedule's failure, with its line. */

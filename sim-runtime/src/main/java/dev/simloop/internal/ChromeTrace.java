@@ -61,7 +61,7 @@ final class ChromeTrace {
 
     /**
      * @return {@code nanos} as microseconds, exactly, with three decimals: computed in a
-     *     {@code double}, a time past 2^53 ns (about 104 days) would lose its last nanoseconds, and
+     *     {@code double}, a time past 2^43 µs (about 102 days) would lose its last nanoseconds, and
      *     the steps of one instant would fall on one point
      */
     static String micros(long nanos) {

@@ -93,6 +93,15 @@ public final class OrderedRuns<J, R> {
         default boolean exhausted() {
             return false;
         }
+
+        /**
+         * Asked with no job in flight (every result handed in and recorded), when the runs are to
+         * stop: whether {@link #take} would hand out nothing more anyway, so that the runs are done
+         * rather than stopped. By default {@link #exhausted()}.
+         */
+        default boolean doneWhenIdle() {
+            return exhausted();
+        }
     }
 
     /** Takes the results, in hand-out order. */
@@ -292,7 +301,7 @@ public final class OrderedRuns<J, R> {
             if (nextSeq > 0 && stopHandOut.getAsBoolean()) {
                 // every job ran before the stop came (a time limit passed in the last one): the source is
                 // done, not stopped, so a search that ran all its schedules is exhausted
-                end(inFlight == 0 && source.exhausted() ? Ending.SOURCE_DONE : Ending.HAND_OUT_STOPPED);
+                end(inFlight == 0 && source.doneWhenIdle() ? Ending.SOURCE_DONE : Ending.HAND_OUT_STOPPED);
                 return;
             }
             long room = Math.min(lane.want, (long) WINDOW_PER_WORKER * workers - (nextSeq - committedSeq));

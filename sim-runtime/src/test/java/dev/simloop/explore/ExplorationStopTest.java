@@ -244,7 +244,7 @@ class ExplorationStopTest {
         assertThat(r.firstFailure()).isPresent();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Exploration.of(() -> 1)
                 .shrinkBudget(0, java.time.Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("Exploration.shrinkBudget: must be positive, but was PT-1S");
+                .hasMessageStartingWith("Exploration.shrinkBudget: maxTime: must be positive, but was PT-1S");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Exploration.of(() -> 1)
                 .shrinkBudget(10, java.time.Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }

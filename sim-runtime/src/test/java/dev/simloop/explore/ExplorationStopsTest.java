@@ -85,7 +85,7 @@ class ExplorationStopsTest {
     void failWhenRunsOncePerFailingSchedule() {
         for (Strategy s : java.util.List.of(Strategy.pct(2), Strategy.portfolio(), Strategy.random())) {
             AtomicInteger calls = new AtomicInteger();
-            var report = Exploration.of(ExplorationStopsTest::lostUpdate).strategy(s).schedules(100).seed(3)
+            var report = Exploration.of(() -> ExplorationTest.lostUpdate(1)).strategy(s).schedules(100).seed(3)
                     .stopAtFirstFailure(false).failWhen(e -> {
                         calls.incrementAndGet();
                         return true;
@@ -95,21 +95,14 @@ class ExplorationStopsTest {
         }
     }
 
-    private static int lostUpdate() {
-        int[] x = {0};
-        TaskGroup.with(tg -> {
-            for (int i = 0; i < 2; i++) {
-                tg.spawn(() -> {
-                    int r = x[0];
-                    Loop.checkpoint();
-                    x[0] = r + 1;
-                });
-            }
-            return null;
-        });
-        if (x[0] != 2) {
-            throw new AssertionError("lost update: " + x[0]);
-        }
-        return x[0];
+    /** When shrinking found nothing smaller, the report gives the line once and says so. */
+    @Test
+    void aReportWhoseFailureDidNotShrinkGivesItsLineOnce() {
+        var report = Exploration.of(() -> ExplorationTest.lostUpdate(1)).preemptionBounded(1).run();
+        String line = report.firstFailure().orElseThrow().replayLine();
+        assertThat(report.shrunkFailure().orElseThrow().replayLine()).isEqualTo(line);
+        String text = report.toString();
+        assertThat(text).contains(", and shrinking found none fewer; replay " + line);
+        assertThat(text.indexOf(line)).isEqualTo(text.lastIndexOf(line));
     }
 }

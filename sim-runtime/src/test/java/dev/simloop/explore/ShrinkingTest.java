@@ -123,6 +123,11 @@ class ShrinkingTest {
                 .isInstanceOf(NullPointerException.class).hasMessage("Shrinking.shrink: the runner returned null");
         assertThat(Shrinking.sameWay(new AssertionError("counter is 1 at 3ms"), new AssertionError("counter is 7 at 0ms")))
                 .isTrue();
+        // shrinking off reads as meant, as Exploration.shrinkBudget(0, ZERO) does; a bad time names the parameter
+        assertThat(Shrinking.shrink(failed, b -> b.run(() -> 1), 0, Duration.ZERO)).isSameAs(failed);
+        assertThatThrownBy(() -> Shrinking.shrink(failed, b -> b.run(() -> 1), 5, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Shrinking.shrink: maxTime: must be positive, but was PT0S");
         assertThat(Shrinking.sameWay(new AssertionError("x"), new IllegalStateException("x"))).isFalse();
     }
 

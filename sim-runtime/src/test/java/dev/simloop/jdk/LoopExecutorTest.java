@@ -355,6 +355,20 @@ class LoopExecutorTest {
                 "task 'main' waits for Event 'future of task-1' (not set, 2 waiting)");
     }
 
+    /** @return for each call, the message of the IllegalStateException it threw, or "accepted" */
+    private static List<String> refusals(List<Callable<Object>> calls) throws Exception {
+        List<String> messages = new ArrayList<>();
+        for (Callable<Object> call : calls) {
+            try {
+                call.call();
+                messages.add("accepted");
+            } catch (IllegalStateException e) {
+                messages.add(e.getMessage());
+            }
+        }
+        return messages;
+    }
+
     /** Misuse from outside the executor's loop names the call the user made, and the way out. */
     @Test
     void workFromOutsideItsLoopIsRefusedNamingTheCallMade() {
@@ -362,19 +376,11 @@ class LoopExecutorTest {
         assertThatThrownBy(() -> ofA.submit(() -> 1)).isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("ExecutorService.submit (Loop.executor()) must be called from a simloop task, but"
                         + " the calling thread");
-        SimResult<List<String>> b = Simulation.run(2, () -> {
-            List<String> messages = new ArrayList<>();
-            for (Callable<Object> call : List.<Callable<Object>>of(() -> ofA.submit(() -> 1),
-                    () -> ofA.invokeAll(List.of(() -> 1)), () -> { ofA.execute(() -> { }); return null; })) {
-                try {
-                    call.call();
-                    messages.add("accepted");
-                } catch (IllegalStateException e) {
-                    messages.add(e.getMessage());
-                }
-            }
-            return messages;
-        });
+        SimResult<List<String>> b = Simulation.run(2, () -> refusals(List.of(() -> ofA.submit(() -> 1),
+                () -> ofA.invokeAll(List.of(() -> 1)), () -> {
+                    ofA.execute(() -> { });
+                    return null;
+                })));
         String rest = ": this executor belongs to another loop than the calling task 'main', and a loop's executor"
                 + " takes work from that loop's own tasks; use Loop.executor() of the loop that is to run the work, from"
                 + " one of its tasks";
@@ -383,21 +389,10 @@ class LoopExecutorTest {
         // shutting it down or waiting for it too: each named as the call made
         assertThatThrownBy(ofA::close).hasMessageStartingWith("ExecutorService.close (Loop.executor()) must be called"
                 + " from a simloop task");
-        SimResult<List<String>> c = Simulation.run(3, () -> {
-            List<String> messages = new ArrayList<>();
-            for (Callable<Object> call : List.<Callable<Object>>of(() -> {
-                ofA.shutdown();
-                return null;
-            }, ofA::shutdownNow, () -> ofA.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS))) {
-                try {
-                    call.call();
-                    messages.add("accepted");
-                } catch (IllegalStateException e) {
-                    messages.add(e.getMessage());
-                }
-            }
-            return messages;
-        });
+        SimResult<List<String>> c = Simulation.run(3, () -> refusals(List.of(() -> {
+            ofA.shutdown();
+            return null;
+        }, ofA::shutdownNow, () -> ofA.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS))));
         assertThat(c.value()).containsExactly("ExecutorService.shutdown (Loop.executor())" + rest,
                 "ExecutorService.shutdownNow (Loop.executor())" + rest,
                 "ExecutorService.awaitTermination (Loop.executor())" + rest);

@@ -110,8 +110,8 @@ class UserTextInReportsTest {
     }
 
     /**
-     * A step is drawn one nanosecond after the one before it at the same instant; past 2^53 ns of
-     * virtual time (about 104 days) a {@code double} of microseconds lost those nanoseconds, and a
+     * A step is drawn one nanosecond after the one before it at the same instant; past 2^43 µs of
+     * virtual time (about 102 days) a {@code double} of microseconds lost those nanoseconds, and a
      * run's steps fell on one point. The file now writes each time exactly: the same run after 300
      * days has the spans it has after one day, each moved by exactly 299 days.
      */
