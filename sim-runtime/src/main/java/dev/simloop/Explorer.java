@@ -48,8 +48,20 @@ final class Explorer<T> {
         } catch (Runaway runaway) {
             return ranAway(runs);
         }
-        tally.traceFirst();
-        tally.shrink();
+        // The report's replays run on this thread: an interrupt would stop each before its first step.
+        // The failure is traced all the same (one replay), the interrupt kept for the caller; an
+        // interrupted exploration is not shrunk (shrinking may take its whole budget).
+        boolean callerInterrupted = Thread.interrupted();
+        try {
+            tally.traceFirst();
+            if (!interrupted) {
+                tally.shrink();
+            }
+        } finally {
+            if (callerInterrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         StopReason why = switch (runs.ending()) {
             case STOPPED_BY_SINK -> StopReason.FAILURE_FOUND;
             case SOURCE_DONE -> plan.end();

@@ -955,7 +955,12 @@ public final class SimulatedLoopExtension
      */
     private static SimResult<?> onFreshInstance(ReflectiveInvocationContext<Method> call, FreshInstances fresh,
             Simulation.Builder builder, SimulationContext sim, Exploring exploring, boolean carryAfterRun) {
-        List<Object> chain = fresh.create();
+        List<Object> chain;
+        try {
+            chain = fresh.create();
+        } catch (Throwable e) { // a checked exception of a constructor comes through unchecked
+            throw settingUp(e, sim);
+        }
         int beforeDone = 0;
         Throwable lifecycleFailure = null;
         SimResult<?> r = null;
@@ -1005,15 +1010,20 @@ public final class SimulatedLoopExtension
             if (r != null && carryAfterRun) {
                 throw new AfterRunFailure(r, lifecycleFailure);
             }
-            if (r == null) {
-                // the set-up of a later schedule's fresh instance: say which, since JUnit shows the bare exception
-                lifecycleFailure.addSuppressed(new IllegalStateException("simloop: thrown while setting up schedule "
-                        + (sim.scheduleIndex() + 1) + " of " + sim.schedules() + " (seed " + sim.seed()
-                        + ") on a fresh test instance (its constructor or @BeforeEach methods), before its run"));
-            }
-            throw sneaky(lifecycleFailure);
+            throw r == null ? settingUp(lifecycleFailure, sim) : sneaky(lifecycleFailure);
         }
         return r;
+    }
+
+    /**
+     * @return {@code e}, thrown by the set-up of a schedule's fresh instance (its constructor or
+     *     {@code @BeforeEach} methods), with a note that says which schedule: JUnit shows the bare exception
+     */
+    private static RuntimeException settingUp(Throwable e, SimulationContext sim) {
+        e.addSuppressed(new IllegalStateException("simloop: thrown while setting up schedule " + (sim.scheduleIndex() + 1)
+                + " of " + sim.schedules() + " (seed " + sim.seed() + ") on a fresh test instance (its constructor or"
+                + " @BeforeEach methods), before its run"));
+        return sneaky(e);
     }
 
     /** A schedule whose run passed, after which an {@code @AfterEach} threw (its cause). */

@@ -394,6 +394,11 @@ class SimulatedLoopExtensionTest {
         EngineExecutionResults r = run(Fixtures.OuterWithTempDir.class);
         assertThat(r.testEvents().failed().count()).isEqualTo(1);
         assertThat(ours.get()).isEqualTo(before);
+        // the constructor's failure names the schedule whose fresh instance it was making (JUnit's own instance is the first)
+        Throwable t = onlyFailure(r);
+        assertThat(t).hasMessage("the third inner instance");
+        assertThat(t.getSuppressed()).singleElement().extracting(Throwable::getMessage).asString()
+                .startsWith("simloop: thrown while setting up schedule 3 of 4 (seed ");
     }
 
     @Test

@@ -299,9 +299,14 @@ public final class OrderedRuns<J, R> {
                 return;
             }
             if (nextSeq > 0 && stopHandOut.getAsBoolean()) {
+                if (inFlight > 0) {
+                    // others' jobs are out: the worker that hands in the last of them decides, below, whether
+                    // the runs were stopped or had ended anyway (a stop asked before the only job ran)
+                    return;
+                }
                 // every job ran before the stop came (a time limit passed in the last one): the source is
                 // done, not stopped, so a search that ran all its schedules is exhausted
-                end(inFlight == 0 && source.doneWhenIdle() ? Ending.SOURCE_DONE : Ending.HAND_OUT_STOPPED);
+                end(source.doneWhenIdle() ? Ending.SOURCE_DONE : Ending.HAND_OUT_STOPPED);
                 return;
             }
             long room = Math.min(lane.want, (long) WINDOW_PER_WORKER * workers - (nextSeq - committedSeq));

@@ -105,4 +105,38 @@ class ExplorationStopsTest {
         assertThat(text).contains(", and shrinking found none fewer; replay " + line);
         assertThat(text.indexOf(line)).isEqualTo(text.lastIndexOf(line));
     }
+
+    /**
+     * A caller interrupted before it calls: a parallel search whose only schedule is its first is
+     * exhausted, every time (a second worker that saw the interrupt while the first's job was out
+     * used to end it as stopped); a failure it found is traced for the report (its replays run with
+     * the interrupt held back) but not shrunk; the interrupt is kept for the caller.
+     */
+    @Test
+    void aPreInterruptedCallerGetsTheSameReportEveryTime() throws Exception {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread caller = new Thread(() -> {
+            for (int i = 0; i < 20; i++) {
+                for (int parallelism : new int[] {2, 4}) {
+                    Thread.currentThread().interrupt();
+                    var r = Exploration.of(() -> {
+                        Loop.checkpoint();
+                        return 1;
+                    }).preemptionBounded(2).parallelism(parallelism).run();
+                    seen.add(r.stopReason() + " " + r.schedulesRun() + " " + Thread.interrupted());
+                }
+            }
+            Thread.currentThread().interrupt();
+            var failing = Exploration.of(() -> {
+                throw new AssertionError("always");
+            }).schedules(10).run();
+            seen.add(failing.stopReason() + " traced=" + failing.firstFailure().orElseThrow().traceTable(5).isPresent()
+                    + " shrunk=" + failing.shrunkFailure().isPresent() + " " + Thread.interrupted());
+        });
+        caller.start();
+        caller.join(60_000);
+        assertThat(seen).hasSize(41);
+        assertThat(seen.subList(0, 40)).containsOnly("EXHAUSTED 1 true");
+        assertThat(seen.get(40)).isEqualTo("FAILURE_FOUND traced=true shrunk=false true");
+    }
 }
