@@ -506,8 +506,8 @@ public final class Exploration<T> {
          *     ({@link SimResult#preemptions()}) that shrinking found failing the same way (the same
          *     exception class and message but for its numbers), traced and validated by a replay
          *     of its line; the first failure itself when none has fewer. Empty without a failure,
-         *     with shrinking off ({@link Exploration#shrinkBudget}), and when the failure did not
-         *     reproduce ({@link NondeterminismDetected})
+         *     with shrinking off ({@link Exploration#shrinkBudget}), when the failure did not
+         *     reproduce ({@link NondeterminismDetected}), and when the calling thread was interrupted
          */
         public Optional<SimResult<T>> shrunkFailure() {
             return Optional.ofNullable(shrunkFailure);

@@ -54,7 +54,7 @@ final class Explorer<T> {
         boolean callerInterrupted = Thread.interrupted();
         try {
             tally.traceFirst();
-            if (!interrupted) {
+            if (!interrupted && !callerInterrupted) { // an interrupt the runs did not see is one all the same
                 tally.shrink();
             }
         } finally {

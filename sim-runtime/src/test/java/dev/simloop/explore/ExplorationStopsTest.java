@@ -139,4 +139,30 @@ class ExplorationStopsTest {
         assertThat(seen.subList(0, 40)).containsOnly("EXHAUSTED 1 true");
         assertThat(seen.get(40)).isEqualTo("FAILURE_FOUND traced=true shrunk=false true");
     }
+
+    /**
+     * A caller interrupted during the runs is not shrunk for, whether the runs noticed the
+     * interrupt (and stopped) or ended first: shrinking would spend its whole budget on replays
+     * held back from the interrupt.
+     */
+    @Test
+    void aCallerInterruptedDuringTheRunsGetsNoShrinking() throws Exception {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread caller = new Thread(() -> {
+            Thread self = Thread.currentThread();
+            AtomicInteger runs = new AtomicInteger();
+            var report = Exploration.of(() -> {
+                if (runs.incrementAndGet() == 3) {
+                    self.interrupt(); // as a test's time-out would, while the schedules run
+                }
+                Loop.checkpoint();
+                throw new AssertionError("every schedule fails"); // so some failure ran, however many did
+            }).schedules(8).stopAtFirstFailure(false).run();
+            seen.add("failing=" + (report.failingSchedules() > 0) + " shrunk=" + report.shrunkFailure().isPresent()
+                    + " interrupted=" + Thread.interrupted());
+        });
+        caller.start();
+        caller.join(60_000);
+        assertThat(seen).containsExactly("failing=true shrunk=false interrupted=true");
+    }
 }

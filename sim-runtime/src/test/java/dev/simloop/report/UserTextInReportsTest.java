@@ -54,12 +54,16 @@ class UserTextInReportsTest {
         }));
     }
 
+    /** @return the HTML report of a traced run whose task {@code taskName} failed with {@code message} */
+    private static String htmlReport(String taskName, String message, Path dir) throws java.io.IOException {
+        Path page = dir.resolve("report.html");
+        failingRun(taskName, message, true).writeHtmlReport(page);
+        return Files.readString(page);
+    }
+
     @Test
     void placeholdersInANameOrMessageStayText(@TempDir Path dir) throws Exception {
-        SimResult<String> r = failingRun("$DATA <b>$TITLE</b>", "balance wrong: $LINES $FAILURE", true);
-        Path page = dir.resolve("report.html");
-        r.writeHtmlReport(page);
-        String html = Files.readString(page);
+        String html = htmlReport("$DATA <b>$TITLE</b>", "balance wrong: $LINES $FAILURE", dir);
         // the message shows as escaped text in the failure section, its placeholders not replaced
         assertThat(html).contains("balance wrong: $LINES $FAILURE");
         assertThat(html).contains("$DATA &lt;b&gt;$TITLE&lt;/b&gt;");
@@ -70,10 +74,7 @@ class UserTextInReportsTest {
 
     @Test
     void aNameThatWouldOpenAnHtmlCommentOrScriptInTheDataStaysInsideIt(@TempDir Path dir) throws Exception {
-        SimResult<String> r = failingRun("<!--<script>", "x </script><script>document.title='PWNED'</script>", true);
-        Path page = dir.resolve("report.html");
-        r.writeHtmlReport(page);
-        String html = Files.readString(page);
+        String html = htmlReport("<!--<script>", "x </script><script>document.title='PWNED'</script>", dir);
         String script = html.substring(html.indexOf("<script"), html.lastIndexOf("</script>"));
         // inside the page's script, a "<" of the data is written \u003c, so nothing ends or comments it early
         assertThat(script).doesNotContain("<!--").doesNotContain("<script>document").contains("\\u003c!--\\u003cscript>");
