@@ -97,6 +97,9 @@ final class Shrinker<T> {
         BoundedSearch search = BoundedSearch.preemptions(best.preemptions() - 1);
         while (search.hasNext() && budgetLeft()) {
             SimResult<T> r = run(search.next(failed.seed()).priorityPolicy(policy));
+            if (Thread.currentThread().isInterrupted()) {
+                return best; // the run was stopped by the interrupt, short of its schedule: no result for the search
+            }
             search.ran(r);
             if (failsSo(r, way)) {
                 return r; // fewest first: nothing fails this way with fewer
@@ -400,7 +403,8 @@ final class Shrinker<T> {
     }
 
     private boolean budgetLeft() {
-        return replays < maxReplays && System.nanoTime() - deadline < 0;
+        // an interrupt of the thread that shrinks stops it: its runs would be stopped too
+        return replays < maxReplays && System.nanoTime() - deadline < 0 && !Thread.currentThread().isInterrupted();
     }
 
     /**

@@ -60,7 +60,8 @@ public final class Shrinking {
      *     {@code failed} at once
      * @param maxTime the most wall time shrinking may take; positive, or any duration not negative
      *     when {@code maxRuns} is 0
-     * @return the failing run with the fewest preemptions found, traced (its replay, which failed the
+     * @return the failing run with the fewest preemptions found (an interrupt of the calling thread
+     *     ends the shrinking with what it found so far, the interrupt kept), traced (its replay, which failed the
      *     same way); {@code failed} itself when none with fewer preemptions was found within the
      *     budget, when that one's replay did not fail the same way, and when {@code failed} is a
      *     {@link NondeterminismDetected} (a run that did not reproduce cannot be shrunk)

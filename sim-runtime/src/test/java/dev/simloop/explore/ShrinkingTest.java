@@ -53,6 +53,49 @@ class ShrinkingTest {
         }
     }
 
+    /**
+     * An interrupt of the thread that shrinks ends the shrinking (its replays would be stopped, short
+     * of their schedules, and a stopped run is no result for the search): the run comes back as it
+     * was, at once, with the interrupt kept. Before, a replay stopped this way could reach the
+     * search and fail it with "the result is not from the builder next() returned".
+     */
+    @Test
+    void anInterruptEndsTheShrinking() {
+        SimResult<?> failed = busyFailure();
+        AtomicInteger runs = new AtomicInteger();
+        Thread.currentThread().interrupt();
+        try {
+            SimResult<?> shrunk = Shrinking.shrink(failed, b -> {
+                runs.incrementAndGet();
+                return b.run(ShrinkingTest::lostUpdate);
+            }, 2_000, Duration.ofMinutes(10));
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            assertThat(shrunk.replayLine()).isEqualTo(failed.replayLine());
+            assertThat(runs.get()).as("the validating replay only").isLessThanOrEqualTo(1);
+        } finally {
+            Thread.interrupted();
+        }
+        // an interrupt that comes while it shrinks, at each of the first runs in turn
+        for (int at = 1; at <= 12; at++) {
+            int k = at;
+            AtomicInteger n = new AtomicInteger();
+            try {
+                SimResult<?> shrunk = Shrinking.shrink(failed, b -> {
+                    if (n.incrementAndGet() == k) {
+                        Thread.currentThread().interrupt(); // as a test's time-out would
+                    }
+                    return b.run(ShrinkingTest::lostUpdate);
+                }, 2_000, Duration.ofMinutes(10));
+                assertThat(Thread.currentThread().isInterrupted()).as("run %d", k).isTrue();
+                assertThat(shrunk.failed()).as("run %d", k).isTrue();
+                assertThat(Shrinking.sameWay(shrunk.failure(), failed.failure())).as("run %d", k).isTrue();
+                assertThat(n.get()).as("run %d: no run after the interrupt", k).isLessThanOrEqualTo(k + 1);
+            } finally {
+                Thread.interrupted();
+            }
+        }
+    }
+
     @Test
     void aFailureThatDoesNotReproduceIsReturnedAsItIsNotShrunk() {
         SimResult<?> failed = busyFailure();
