@@ -111,6 +111,8 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
      * @param <T> the type of the values
      */
     public static final class Iterator<T> implements java.util.Iterator<T>, AutoCloseable {
+        /** {@link #sent} when no value waits to be given to the body's yield (null is a value one may send). */
+        private static final Object NOTHING_SENT = new Object();
         private final Monitor.Run<T, Object, Void> run;
         private final ArrayDeque<T> buffered = new ArrayDeque<>();
         /** The thread that resumed the body last: the body runs on it, so its yields are the body's own. */
@@ -120,9 +122,8 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         private boolean suspended;
         /** Whether the body is running, resumed by this iterator. */
         private boolean running;
-        /** A value {@link #send} gave while values were still buffered: the body's yield gets it when resumed. */
-        private Object sent;
-        private boolean hasSent;
+        /** A value {@link #send} gave while values were still buffered, which the body's yield gets when resumed; else {@link #NOTHING_SENT}. */
+        private Object sent = NOTHING_SENT;
 
         Iterator(Generator<T> g) {
             this.run = g.monitor.start(() -> {
@@ -139,9 +140,8 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         @Override
         public boolean hasNext() {
             while (buffered.isEmpty() && !finished) {
-                Object value = hasSent ? sent : null;
-                hasSent = false;
-                sent = null;
+                Object value = sent == NOTHING_SENT ? null : sent;
+                sent = NOTHING_SENT;
                 resume(value, null);
             }
             return !buffered.isEmpty();
@@ -173,7 +173,6 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
                 resume(value, null);
             } else if (!finished) {
                 sent = value; // the buffered values come first; the body's yield gets this when it is resumed
-                hasSent = true;
             }
             return next();
         }
@@ -192,8 +191,7 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
             if (!suspended) {
                 throw new IllegalStateException("Generator.Iterator.throwIn: the body is not waiting in a yield");
             }
-            hasSent = false; // the exception replaces a value sent before it
-            sent = null;
+            sent = NOTHING_SENT; // the exception replaces a value sent before it
             resume(null, e);
             return next();
         }

@@ -120,7 +120,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
                 try {
                     dev.simloop.internal.GroupRules.handOver(handler, failed);
                 } catch (RuntimeException e) {
-                    first[0] = keepFirst(first[0], e);
+                    first[0] = (RuntimeException) Failures.keepFirst(first[0], e);
                 }
             }
             return null;
@@ -137,15 +137,6 @@ public final class PersistentTaskGroup implements AutoCloseable {
         if (first[0] != null) {
             throw first[0]; // no caller waits for it: it fails the keeper, which fails the loop's root group
         }
-    }
-
-    /** @return the first failure, {@code next} suppressed by it; a handler's failure goes before the group's own cancellation */
-    private static RuntimeException keepFirst(RuntimeException first, RuntimeException next) {
-        if (first == null || first instanceof Cancelled && !(next instanceof Cancelled)) {
-            return next; // a Cancelled first would be caught by a scope, and the handler's failure with it
-        }
-        first.addSuppressed(next);
-        return first;
     }
 
     /**

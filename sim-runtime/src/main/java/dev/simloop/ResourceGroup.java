@@ -59,19 +59,8 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
                 return null;
             });
         } catch (RuntimeException | Error failure) {
-            Throwable closing = closeAll(opened);
-            if (closing != null && failure instanceof Cancelled) {
-                // a scope would catch the Cancelled, and the closing failure with it: that goes first
-                closing.addSuppressed(failure);
-                if (closing instanceof Error e) {
-                    throw e;
-                }
-                throw (RuntimeException) closing;
-            }
-            if (closing != null) {
-                failure.addSuppressed(closing); // with its own suppressed ones
-            }
-            throw failure;
+            // the closing failure, with its own suppressed ones, goes under the opening's; before a Cancelled
+            throw Failures.rethrow(Failures.keepFirst(failure, closeAll(opened)));
         }
         return new ResourceGroup<>(Collections.unmodifiableList(opened));
     }

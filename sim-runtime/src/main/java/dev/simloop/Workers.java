@@ -109,8 +109,7 @@ public final class Workers {
                     return null;
                 });
             } catch (RuntimeException | Error failure) {
-                failure.addSuppressed(c);
-                throw failure;
+                throw Failures.rethrow(Failures.keepFirst(c, failure));
             }
             throw c;
         }

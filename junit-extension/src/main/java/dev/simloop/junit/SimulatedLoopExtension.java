@@ -620,9 +620,14 @@ public final class SimulatedLoopExtension
          */
         @Override
         public boolean exhausted() {
-            // a search with nothing pending and nothing out (BoundedSearch.exhausted) hands out no more
-            return search != null ? handedOut - (rootElsewhere() ? 1 : 0) == cfg.schedules() || search.exhausted()
-                    : next >= cfg.schedules();
+            // a search with a frontier still open may hand out more after commits
+            return search != null ? handedOut - (rootElsewhere() ? 1 : 0) == cfg.schedules() : next >= cfg.schedules();
+        }
+
+        @Override
+        public boolean doneWhenIdle() {
+            // every result recorded: a frontier with nothing left in it hands out no more (as Explorer's plan)
+            return exhausted() || search != null && !search.hasNext();
         }
 
         /** @return whether a bounded search's root schedule is another shard's (it runs here uncounted) */

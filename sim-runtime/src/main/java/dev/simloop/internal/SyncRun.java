@@ -49,7 +49,7 @@ public final class SyncRun {
     }
 
     /** The methods of {@code Task} that may block, as {@link TaskImpl} implements them. */
-    private static final java.util.Set<String> TASK_CALLS = java.util.Set.of("join", "interrupt", "throwIn");
+    private static final java.util.Set<String> TASK_CALLS = java.util.Set.of("join", "interrupt");
 
     /** @return the exception for a blocking call made in a synchronous run, naming the call from its own stack */
     static SynchronousBlockingException blocked() {
