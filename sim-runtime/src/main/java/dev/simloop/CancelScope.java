@@ -230,7 +230,7 @@ public final class CancelScope {
     private TaskImpl<?> requireLoop(String call) {
         TaskImpl<?> me = Current.task(call);
         if (me.loop() != loop) {
-            throw new IllegalStateException(call + ": the scope belongs to another loop");
+            throw loop.notThisLoop(call, "the scope", me);
         }
         return me;
     }

@@ -25,7 +25,7 @@ public class Cancelled extends CancellationException {
      */
     public Cancelled(CancelReason reason, String message) {
         super(message);
-        this.reason = reason;
+        this.reason = java.util.Objects.requireNonNull(reason, "Cancelled: reason");
     }
 
     /** @return why the scope that raised this was cancelled */

@@ -33,7 +33,8 @@ public class DeadlockDetected extends RuntimeException {
      */
     public DeadlockDetected(String message, List<List<String>> cycles) {
         super(message);
-        this.cycles = cycles.stream().map(List::copyOf).toList();
+        this.cycles = java.util.Objects.requireNonNull(cycles, "DeadlockDetected: cycles").stream()
+                .map(c -> List.copyOf(java.util.Objects.requireNonNull(c, "DeadlockDetected: a cycle"))).toList();
     }
 
     /**

@@ -190,13 +190,19 @@ public final class Exploration<T> {
         return this;
     }
 
-    /** @param seed the seed of schedule 0; schedule i uses {@code seed + i}; default 0 */
+    /**
+     * @param seed the seed of schedule 0; schedule i uses {@code seed + i}; default 0
+     * @return this exploration
+     */
     public Exploration<T> seed(long seed) {
         this.seed = seed;
         return this;
     }
 
-    /** @param n how many schedules to run at most; at least 1; default 1,000 */
+    /**
+     * @param n how many schedules to run at most; at least 1; default 1,000
+     * @return this exploration
+     */
     public Exploration<T> schedules(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("Exploration.schedules: must be at least 1, but was " + n);
@@ -205,7 +211,10 @@ public final class Exploration<T> {
         return this;
     }
 
-    /** @param steps the step limit of each schedule (see {@link Simulation.Builder#maxSteps}) */
+    /**
+     * @param steps the step limit of each schedule (see {@link Simulation.Builder#maxSteps})
+     * @return this exploration
+     */
     public Exploration<T> maxSteps(long steps) {
         if (steps <= 0) {
             throw new IllegalArgumentException("Exploration.maxSteps: must be positive, but was " + steps);
@@ -214,7 +223,10 @@ public final class Exploration<T> {
         return this;
     }
 
-    /** @param d the virtual-time limit of each schedule (see {@link Simulation.Builder#maxVirtualTime}) */
+    /**
+     * @param d the virtual-time limit of each schedule (see {@link Simulation.Builder#maxVirtualTime})
+     * @return this exploration
+     */
     public Exploration<T> maxVirtualTime(Duration d) {
         this.maxVirtualTime = Simulation.virtualTimeLimit(d, "Exploration.maxVirtualTime");
         return this;
@@ -580,7 +592,7 @@ public final class Exploration<T> {
                     failingSchedules, otherFailures.isEmpty() ? "" : " (other failures: " + othersText() + ")",
                     schedulesPerSecond(), stopText(),
                     firstFailure == null ? "" : "; first failure at schedule " + firstFailureIndex + ": "
-                            + dev.simloop.internal.SafeText.of(firstFailure.failure()) + shrunkText() + "; replay "
+                            + dev.simloop.internal.SafeText.brief(firstFailure.failure()) + shrunkText() + "; replay "
                             + firstFailure.replayLine());
         }
 

@@ -33,7 +33,7 @@ public class LeakDetected extends RuntimeException {
     }
 
     private static String message(List<String> leaks) {
-        if (leaks.isEmpty()) {
+        if (java.util.Objects.requireNonNull(leaks, "LeakDetected: leaks").isEmpty()) {
             throw new IllegalArgumentException("LeakDetected: no leaks");
         }
         if (leaks.size() == 1) {

@@ -155,6 +155,8 @@ public final class Loop {
      * A checkpoint: raises {@link Cancelled} if the calling task is inside a cancelled scope, then
      * yields: in a real loop every other ready task runs before this one continues; in a simulation
      * the strategy picks which ready task runs next, this one included (an interleaving to explore).
+     * A cancel that comes while the task waits for its turn is raised as it resumes, here (trio's
+     * order: its checkpoint checks after its schedule point).
      */
     public static void checkpoint() {
         TaskImpl<?> me = Current.task("Loop.checkpoint");
@@ -353,11 +355,12 @@ public final class Loop {
      *
      * @param task a {@linkplain Task#isRunnable() runnable} task of the caller's loop
      * @throws IllegalStateException when {@code task} is not runnable
+     * @throws IllegalArgumentException when {@code task} is not one that simloop spawned
      */
     public static void switchTo(Task<?> task) {
-        Objects.requireNonNull(task, "Loop.switchTo: task");
+        TaskImpl<?> target = spawned("Loop.switchTo", task);
         TaskImpl<?> me = Current.task("Loop.switchTo");
-        Steering.switchTo("Loop.switchTo", me, (TaskImpl<?>) task, -1);
+        Steering.switchTo("Loop.switchTo", me, target, -1);
     }
 
     /**
@@ -370,12 +373,15 @@ public final class Loop {
      *
      * @param task a {@linkplain Task#isRunnable() runnable} task of the caller's loop
      * @param insertPos the caller's place in the ready queue; 0 or more (past the end: at the end)
+     * @throws IllegalStateException when {@code task} is not runnable
+     * @throws IllegalArgumentException when {@code task} is not one that simloop spawned, or
+     *     {@code insertPos} is negative
      */
     public static void switchTo(Task<?> task, int insertPos) {
-        Objects.requireNonNull(task, "Loop.switchTo: task");
+        TaskImpl<?> target = spawned("Loop.switchTo", task);
         requirePosition("Loop.switchTo", insertPos);
         TaskImpl<?> me = Current.task("Loop.switchTo");
-        Steering.switchTo("Loop.switchTo", me, (TaskImpl<?>) task, insertPos);
+        Steering.switchTo("Loop.switchTo", me, target, insertPos);
     }
 
     /**
@@ -397,11 +403,22 @@ public final class Loop {
      * @param task a {@linkplain Task#isRunnable() runnable} task of the caller's loop
      * @param pos its new place; 0 is the head (past the end: at the end)
      * @throws IllegalStateException when {@code task} is not runnable
+     * @throws IllegalArgumentException when {@code task} is not one that simloop spawned
      */
     public static void reinsert(Task<?> task, int pos) {
-        Objects.requireNonNull(task, "Loop.reinsert: task");
+        TaskImpl<?> target = spawned("Loop.reinsert", task);
         requirePosition("Loop.reinsert", pos);
-        Steering.reinsert("Loop.reinsert", Current.task("Loop.reinsert"), (TaskImpl<?>) task, pos);
+        Steering.reinsert("Loop.reinsert", Current.task("Loop.reinsert"), target, pos);
+    }
+
+    /** @return {@code task}, one that simloop spawned; else a clear error (a {@code Task} of the user's own making) */
+    private static TaskImpl<?> spawned(String call, Task<?> task) {
+        Objects.requireNonNull(task, call + ": task");
+        if (task instanceof TaskImpl<?> t) {
+            return t;
+        }
+        throw new IllegalArgumentException(call + ": " + task + " (a " + task.getClass().getName() + ") is not a task"
+                + " that simloop spawned; pass the Task that TaskGroup.spawn or start, or Loop.currentTask(), returned");
     }
 
     private static void requirePosition(String call, int pos) {
@@ -414,13 +431,13 @@ public final class Loop {
     /**
      * @return the {@linkplain Task#isRunnable() runnable} tasks of the caller's loop, in ready-queue
      *     order (asynkit's {@code runnable_tasks}); with {@link #blockedTasks()} and the caller, every
-     *     unfinished task of the loop, each once
+     *     unfinished task of the loop, each once; an unmodifiable snapshot
      */
     public static List<Task<?>> runnableTasks() {
         return Steering.runnable(Current.task("Loop.runnableTasks").loop());
     }
 
-    /** @return the {@linkplain Task#isBlocked() blocked} tasks of the caller's loop, in spawn order */
+    /** @return the {@linkplain Task#isBlocked() blocked} tasks of the caller's loop, in spawn order; an unmodifiable snapshot */
     public static List<Task<?>> blockedTasks() {
         return Steering.blocked(Current.task("Loop.blockedTasks").loop());
     }

@@ -194,7 +194,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
     public void shutdown() {
         TaskImpl<?> me = Current.task("PersistentTaskGroup.shutdown");
         if (me.loop() != loop) {
-            throw new IllegalStateException("PersistentTaskGroup.shutdown: group '" + name + "' belongs to another loop");
+            throw loop.notThisLoop("PersistentTaskGroup.shutdown", "group '" + name + "'", me);
         }
         shutdownCalled = true;
         group.cancel();

@@ -118,8 +118,11 @@ public final class Schedule {
     }
 
     private static int checkChoice(Integer c, int index) {
-        if (c == null || c < 0) {
-            throw new IllegalArgumentException("choice " + index + " must be a non-negative number, but was " + c);
+        if (c == null) {
+            throw new IllegalArgumentException("Schedule.of: choice " + index + " is null");
+        }
+        if (c < 0) {
+            throw new IllegalArgumentException("Schedule.of: choice " + index + " must not be negative, but was " + c);
         }
         return c;
     }
@@ -255,8 +258,8 @@ public final class Schedule {
             return parseBuilt(s);
         }
         if (!s.startsWith(PREFIX)) {
-            throw new IllegalArgumentException("not a simloop replay line (it must start with '" + PREFIX + "'): '"
-                    + abbreviate(s) + "'");
+            throw new IllegalArgumentException("not a simloop replay line (it must start with '" + PREFIX
+                    + "') nor a built schedule (which starts with '" + BUILT_PREFIX + "'): '" + abbreviate(s) + "'");
         }
         String[] f = s.split(":", -1);
         if (f.length >= 2 && !f[1].equals(Integer.toString(VERSION))) {

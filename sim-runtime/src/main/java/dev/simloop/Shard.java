@@ -103,6 +103,11 @@ public final class Shard {
                 if (count >= 1 && index >= 1 && index <= count) {
                     return of(index - 1, count);
                 }
+                if (count >= 1 && index > count) {
+                    throw new IllegalArgumentException(where + ": the index " + index + " is past the count " + count
+                            + " (INDEX/COUNT counts from 1: " + PROPERTY + "=1/" + count + " to " + PROPERTY + "=" + count
+                            + "/" + count + ")");
+                }
             } catch (NumberFormatException e) {
                 // reported below
             }

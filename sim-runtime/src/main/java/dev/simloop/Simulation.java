@@ -84,12 +84,14 @@ public final class Simulation {
     public interface Builder {
         /**
          * @param seed seeds the strategy and {@link Loop#random()}; default 0
+         * @return this builder
          * @throws IllegalStateException after {@link #replay}, whose line sets the seed itself
          */
         Builder seed(long seed);
 
         /**
          * @param s how to choose among ready tasks; default {@link Strategy#random()}
+         * @return this builder
          * @throws IllegalStateException after {@link #replay}, whose line sets the strategy itself
          */
         Builder strategy(Strategy s);
@@ -102,12 +104,13 @@ public final class Simulation {
          * than recorded) fails with {@link NondeterminismDetected} naming the step, the virtual time
          * and the ready tasks, unless {@link #lenientReplay} is on.
          *
-         * @param schedule a line printed by {@link SimResult#replayLine()}
+         * @param line a line printed by {@link SimResult#replayLine()}
+         * @return this builder
          * @throws IllegalArgumentException when the line is malformed, or is a built schedule's
          *     {@code Schedule.of(…)} form, which has no run to replay (follow it with
          *     {@link #followChoices} instead)
          */
-        Builder replay(String schedule);
+        Builder replay(String line);
 
         /**
          * Makes a {@link #replay} lenient: from the first recorded choice that no longer fits the
@@ -163,16 +166,21 @@ public final class Simulation {
         /**
          * @param on record the run's events for {@link SimResult#traceTable} and
          *     {@link SimResult#chromeTraceJson} (default off: a traced run allocates per event)
+         * @return this builder
          */
         Builder trace(boolean on);
 
-        /** @param steps stop the run with {@link LimitExceeded} after this many steps */
+        /**
+         * @param steps stop the run with {@link LimitExceeded} after this many steps
+         * @return this builder
+         */
         Builder maxSteps(long steps);
 
         /**
          * @param d stop the run with {@link LimitExceeded} when the next timer is later than this; at
          *     most about 146 years ({@code Long.MAX_VALUE / 2} nanoseconds: the clock counts
          *     nanoseconds in a long)
+         * @return this builder
          * @throws IllegalArgumentException when {@code d} is negative or longer than that
          */
         Builder maxVirtualTime(Duration d);
@@ -285,7 +293,7 @@ public final class Simulation {
 
         @Override
         public Builder replay(String line) {
-            Objects.requireNonNull(line, "Simulation.Builder.replay: schedule");
+            Objects.requireNonNull(line, "Simulation.Builder.replay: line");
             Schedule s = Schedule.parse(line);
             if (s.isBuilt()) {
                 throw new IllegalArgumentException(notAReplayLine(s));
@@ -745,7 +753,7 @@ public final class Simulation {
 
         private String report() {
             String line = replayLine();
-            return "simulated run failed: " + SafeText.of(failure())
+            return "simulated run failed: " + SafeText.brief(failure())
                     + "\n  seed:         " + seed
                     + "\n  strategy:     " + strategy
                     + "\n  virtual time: " + Nanos.format(outcome.endNanos()) + " after " + steps() + " steps"

@@ -31,12 +31,20 @@ public final class Strategy {
         this.members = members;
     }
 
-    /** Production order: the task that became ready first runs first. No exploration. */
+    /**
+     * Production order: the task that became ready first runs first. No exploration.
+     *
+     * @return the strategy, textual form {@code fifo}
+     */
     public static Strategy fifo() {
         return new Strategy("fifo", seed -> FifoPicker.INSTANCE);
     }
 
-    /** A uniform choice among the ready tasks, drawn from a generator seeded with the run's seed. */
+    /**
+     * A uniform choice among the ready tasks, drawn from a generator seeded with the run's seed.
+     *
+     * @return the strategy, textual form {@code random}
+     */
     public static Strategy random() {
         return RANDOM;
     }

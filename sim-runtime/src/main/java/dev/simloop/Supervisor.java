@@ -96,7 +96,7 @@ public final class Supervisor {
 
     /**
      * @return the failures of this supervisor's tasks so far, in the order they happened (joined or
-     *     not)
+     *     not); an unmodifiable snapshot
      */
     public List<Throwable> failures() {
         return group.impl().rules().failures();

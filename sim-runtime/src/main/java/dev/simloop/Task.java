@@ -86,8 +86,10 @@ public interface Task<T> {
      * semaphore, condition or channel stays consistent, and a task it was joining is not touched.
      * A wait or operation already satisfied (a lock handed over, a permit or value taken) keeps its
      * outcome, and the exception is raised at the task's next checkpoint instead, or as its body
-     * ends if it reaches none; so is one thrown into a task parked outside simloop. Not a
-     * checkpoint of the caller.
+     * ends if it reaches none; so is one thrown into a task parked outside simloop. A task that has
+     * not started yet raises it as it starts, before its body runs (no {@code try} of the body sees
+     * it; a cancel instead lets a task run up to its first checkpoint). Not a checkpoint of the
+     * caller.
      *
      * @param exception the exception to raise in the task
      * @throws IllegalStateException when the task has finished, belongs to another loop, or a

@@ -8,11 +8,20 @@ package dev.simloop;
 public class TaskFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The task in which the exception was thrown. */
+    private final String taskName;
+
     /**
      * @param taskName the task in which the exception was thrown
      * @param cause the checked exception
      */
     public TaskFailedException(String taskName, Throwable cause) {
         super("checked exception thrown in task '" + taskName + "': " + cause, cause);
+        this.taskName = taskName;
+    }
+
+    /** @return the name of the task in which the checked exception was thrown */
+    public String taskName() {
+        return taskName;
     }
 }

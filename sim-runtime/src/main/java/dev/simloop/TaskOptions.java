@@ -100,6 +100,18 @@ public final class TaskOptions {
         return awaited;
     }
 
+    /** Options are equal when all four settings are: a value, as its {@code with} methods make it. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TaskOptions t && java.util.Objects.equals(name, t.name) && bubble == t.bubble
+                && master == t.master && awaited == t.awaited;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(name, bubble, master, awaited);
+    }
+
     @Override
     public String toString() {
         return "TaskOptions[name=" + name + ", bubble=" + bubble + ", master=" + master + ", awaited=" + awaited + "]";

@@ -11,6 +11,9 @@ import java.time.Duration;
 public class TaskTimeoutException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The task that ran past its timeout. */
+    private final String taskName;
+
     /** The timeout that passed. */
     private final Duration timeout;
 
@@ -19,8 +22,15 @@ public class TaskTimeoutException extends RuntimeException {
      * @param timeout the timeout
      */
     public TaskTimeoutException(String taskName, Duration timeout) {
-        super("Loop.taskTimeout: task '" + taskName + "' ran past its timeout of " + timeout);
+        super("Loop.taskTimeout: task '" + taskName + "' ran past its timeout of "
+                + (timeout == null ? null : dev.simloop.internal.Nanos.format(dev.simloop.internal.Nanos.saturated(timeout))));
+        this.taskName = taskName;
         this.timeout = timeout;
+    }
+
+    /** @return the name of the task that ran past its timeout */
+    public String taskName() {
+        return taskName;
     }
 
     /** @return the timeout that passed */

@@ -59,7 +59,7 @@ class BuiltScheduleTest {
         assertThatThrownBy(() -> Schedule.parse("Schedule.of(1,,2)")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("built schedule choice 1 '' is not a number: 'Schedule.of(1,,2)'");
         assertThatThrownBy(() -> Schedule.parse("Schedule.of(-1)")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("choice 0 must be a non-negative number, but was -1");
+                .hasMessage("Schedule.of: choice 0 must not be negative, but was -1");
     }
 
     @Test

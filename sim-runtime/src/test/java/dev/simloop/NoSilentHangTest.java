@@ -132,6 +132,63 @@ class NoSilentHangTest {
                 .contains("at dev.simloop.NoSilentHangTest.lambda$");
     }
 
+    /** A task that keeps catching its cancel and going on: the group waits for it for ever, its failure unreported. */
+    private static Object stubbornAndFailing(int catches) {
+        return TaskGroup.with(tg -> {
+            tg.spawn("stubborn", () -> {
+                for (int caught = 0; ; ) {
+                    try {
+                        Loop.sleep(Duration.ofMillis(10));
+                    } catch (Cancelled c) {
+                        if (++caught == catches) {
+                            throw c;
+                        }
+                    }
+                }
+            });
+            tg.spawn("failer", () -> {
+                Loop.sleep(Duration.ofMillis(15));
+                throw new IllegalStateException("the real bug");
+            });
+            return null;
+        });
+    }
+
+    private static final String SWALLOWED = "task 'stubborn' keeps catching the Cancelled of a cancelled scope and going"
+            + " on (raised %d times in a row: cancelled: a task in the group failed (task group opened by task 'main')),"
+            + " so it never ends, and its task group, which waits for it, never rethrows its failure:"
+            + " java.lang.IllegalStateException: the real bug. A cancelled task must let Cancelled propagate: where it"
+            + " catches Throwable, Exception or RuntimeException around a checkpoint, rethrow Cancelled (or catch only"
+            + " what it handles).";
+
+    /** Before, the run spun to maxSteps and advised raising it; the task and the group's failure were only suppressed. */
+    @Test
+    void aSimulationStoppedAtMaxStepsNamesTheTaskThatSwallowsItsCancelAndTheGroupsFailure() {
+        SimResult<Object> r = Simulation.builder().seed(1).strategy(Strategy.fifo()).maxSteps(30_000)
+                .run(() -> stubbornAndFailing(Integer.MAX_VALUE));
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class);
+        String message = r.failure().getMessage();
+        java.util.regex.Matcher raised = java.util.regex.Pattern.compile("raised (\\d+) times").matcher(message);
+        assertThat(raised.find()).as(message).isTrue();
+        assertThat(Long.parseLong(raised.group(1))).isBetween(29_000L, 30_000L);
+        assertThat(message).isEqualTo("simulation stopped after 30000 steps (maxSteps = 30000) at virtual time 0.015s: "
+                + String.format(SWALLOWED, Long.parseLong(raised.group(1))));
+    }
+
+    /** Before, a real loop spun for ever without a word, the group's failure never reported. */
+    @Test
+    @Timeout(60)
+    void aRealLoopWarnsOnceOfATaskThatSwallowsItsCancel() {
+        List<String> messages;
+        Throwable thrown;
+        try (Warnings warnings = new Warnings()) {
+            thrown = org.assertj.core.api.Assertions.catchThrowable(() -> Loop.run(() -> stubbornAndFailing(15_000)));
+            messages = List.copyOf(warnings.messages);
+        }
+        assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessage("the real bug");
+        assertThat(messages).containsExactly(String.format(SWALLOWED, 10_000));
+    }
+
     /** The WARNING messages logged on "dev.simloop" while it is open. */
     private static final class Warnings extends Handler implements AutoCloseable {
         final List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -33,11 +33,11 @@ class ScheduleLineTest {
     @Test
     void aNegativeOrMissingChoiceIsRejectedWithItsIndex() {
         assertThatThrownBy(() -> Schedule.of(List.of(1, -2))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("choice 1 must be a non-negative number, but was -2");
+                .hasMessage("Schedule.of: choice 1 must not be negative, but was -2");
         assertThatThrownBy(() -> Schedule.of(java.util.Arrays.asList(0, 1, null)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("choice 2 must be a non-negative number, but was null");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("Schedule.of: choice 2 is null");
         assertThatThrownBy(() -> Schedule.of(4, -1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("choice 1 must be a non-negative number, but was -1");
+                .hasMessage("Schedule.of: choice 1 must not be negative, but was -1");
     }
 
     @Test

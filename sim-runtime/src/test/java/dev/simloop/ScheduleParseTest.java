@@ -35,7 +35,8 @@ class ScheduleParseTest {
     @Test
     void rejectsLinesThatAreNotSimloopLines() {
         assertThatThrownBy(() -> Schedule.parse("hello world")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not a simloop replay line").hasMessageContaining("hello world");
+                .hasMessage("not a simloop replay line (it must start with 'simloop:') nor a built schedule (which"
+                        + " starts with 'Schedule.of('): 'hello world'");
         assertThatThrownBy(() -> Schedule.parse("")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a simloop replay line");
         assertThatThrownBy(() -> Schedule.parse(null)).isInstanceOf(NullPointerException.class)

@@ -24,7 +24,10 @@ class ShardTest {
 
     @Test
     void malformedShardsAreRejectedSayingHowToWriteThem() {
-        for (String bad : new String[] {"0/4", "5/4", "1/0", "2", "a/b", "1/2/3", "+2/4", "2/+4", "-1/4", "", " ", "/"}) {
+        assertThatThrownBy(() -> Shard.parse("5/4")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("shard '5/4': the index 5 is past the count 4 (INDEX/COUNT counts from 1: simloop.shard=1/4"
+                        + " to simloop.shard=4/4)");
+        for (String bad : new String[] {"0/4", "1/0", "2", "a/b", "1/2/3", "+2/4", "2/+4", "-1/4", "", " ", "/"}) {
             assertThatThrownBy(() -> Shard.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("shard '" + bad + "': write INDEX/COUNT, counting from 1, e.g. simloop.shard=1/4 to "
                             + "simloop.shard=4/4 for four shards");
@@ -57,7 +60,7 @@ class ShardTest {
     void aMalformedPropertyOrCiVariableNamesItself() {
         assertThatThrownBy(() -> Shard.fromEnvironment(key -> "4/3", Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("-Dsimloop.shard=4/3: write INDEX/COUNT, counting from 1");
+                .hasMessageStartingWith("-Dsimloop.shard=4/3: the index 4 is past the count 3");
         assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_INDEX", "0", "CI_NODE_TOTAL", "2")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("CI_NODE_INDEX=0 and CI_NODE_TOTAL=2 do not name a shard: CI_NODE_INDEX counts from 1 to "

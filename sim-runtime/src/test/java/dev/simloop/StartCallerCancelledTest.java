@@ -79,7 +79,7 @@ class StartCallerCancelledTest {
         });
         assertThat(r.failure()).isNull();
         assertThat(r.value()).containsExactly("child ended at 1000000000",
-                "caller: cancelled: " + CancelReason.EXPLICIT.description() + " (task 'caller' opened by task 'caller') at "
+                "caller: cancelled: " + CancelReason.EXPLICIT.description() + " (task 'caller', by task 'main') at "
                         + "1000000000");
         assertThat(r.virtualTime()).isEqualTo(SECOND);
     }

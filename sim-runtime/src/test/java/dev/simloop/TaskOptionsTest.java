@@ -12,6 +12,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Issue 17, items 6 and 7: traio's spawn flags, current scope and scope time-outs (seed 002), in both modes. */
 class TaskOptionsTest {
 
+    @org.junit.jupiter.api.Test
+    void optionsAreValuesEqualByTheirSettings() {
+        org.assertj.core.api.Assertions.assertThat(TaskOptions.named("a").master(true))
+                .isEqualTo(TaskOptions.named("a").master(true)).hasSameHashCodeAs(TaskOptions.named("a").master(true))
+                .isNotEqualTo(TaskOptions.named("a")).isNotEqualTo(TaskOptions.named("b").master(true));
+        org.assertj.core.api.Assertions.assertThat(TaskOptions.defaults()).isEqualTo(TaskOptions.defaults().bubble(true));
+    }
+
     @ParameterizedTest
     @EnumSource(Modes.class)
     @DisplayName("seed 002 bubble=False: the failure cancels nothing, is not rethrown, stays in the Task")

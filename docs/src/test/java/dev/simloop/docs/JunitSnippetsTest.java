@@ -220,4 +220,15 @@ class JunitSnippetsTest {
     void theOldReplayLineStillFitsTheFixedCodeAndNowPasses() throws Exception {
         run("StaleReplayTest", Map.of()).testEvents().assertStatistics(s -> s.started(1).succeeded(1).failed(0));
     }
+
+    /** junit.md says "The reference for every attribute comes after": every attribute of the annotation has a row. */
+    @Test
+    void everyAttributeOfSimulatedLoopHasARowInTheAttributesTable() throws java.io.IOException {
+        String page = java.nio.file.Files.readString(java.nio.file.Path.of("junit.md"));
+        String table = page.substring(page.indexOf("### Attributes"), page.indexOf("### Command-line overrides"));
+        List<String> rows = table.lines().filter(l -> l.startsWith("| `")).map(l -> l.substring(0, l.indexOf(" |", 2))).toList();
+        List<String> missing = java.util.Arrays.stream(SimulatedLoop.class.getDeclaredMethods()).map(m -> "`" + m.getName() + "`")
+                .filter(name -> rows.stream().noneMatch(r -> r.contains(name))).sorted().toList();
+        assertThat(missing).as("attributes of @SimulatedLoop without a row in junit.md's table").isEmpty();
+    }
 }

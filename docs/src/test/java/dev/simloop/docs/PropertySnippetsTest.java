@@ -93,7 +93,7 @@ class PropertySnippetsTest {
                 .selectors(selectClass(Class.forName("dev.simloop.docs.fixtures.DepositsProperty"))).execute());
         assertThat(found).isInstanceOf(Simulations.ScheduleFailure.class);
         Simulations.ScheduleFailure failure = (Simulations.ScheduleFailure) found;
-        assertThat(failure.preemptions()).isEqualTo(1);
+        assertThat(failure.departures()).isEqualTo(1);
         assertThat(new java.io.File(".jqwik-database")).doesNotExist();
         assertThat(failure.getMessage()).isEqualTo("""
                 simulation failed with org.opentest4j.AssertionFailedError: [balance]\s

@@ -196,7 +196,7 @@ final class FailureReport {
     String message() {
         StringBuilder sb = new StringBuilder();
         sb.append("simloop: ").append(test).append(" failed in a simulated run\n");
-        line(sb, "failure", String.valueOf(failure));
+        line(sb, "failure", dev.simloop.internal.SafeText.brief(failure));
         line(sb, "seed", Long.toString(seed));
         line(sb, "strategy", strategy);
         String sched = (index + 1) + " of " + of;

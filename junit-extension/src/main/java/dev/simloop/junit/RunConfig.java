@@ -88,8 +88,11 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
                         + " @SimulatedLoop(schedules))");
             }
         }
-        if (depth < 1) {
-            throw new IllegalArgumentException("@SimulatedLoop(pctDepth = " + depth + "): must be at least 1");
+        try {
+            Strategy.pct(depth); // its range, checked here to name the setting
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("@SimulatedLoop(pctDepth = " + depth + "): "
+                    + e.getMessage().substring(e.getMessage().indexOf("must")), e);
         }
         if (maxSteps < 1) {
             throw new IllegalArgumentException("@SimulatedLoop(maxSteps = " + maxSteps + "): must be at least 1"
@@ -419,7 +422,8 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
      */
     private static Duration parseDuration(String t, String where, String examples) {
         if (t.startsWith("-")) {
-            throw new IllegalArgumentException(where + ": must be positive, but was " + t + "; write e.g. " + examples);
+            // each setting's own range check then says what it takes (zero is a valid maxVirtualTime)
+            return parseDuration(t.substring(1), where, examples).negated();
         }
         Matcher m = AMOUNT.matcher(t.toLowerCase(Locale.ROOT));
         if (m.matches()) {

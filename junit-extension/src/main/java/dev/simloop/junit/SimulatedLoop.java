@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * nothing else needs registering. It works with {@code @Test}, {@code @ParameterizedTest} and
  * {@code @RepeatedTest} (each invocation is its own simulation or exploration); {@code @Timeout}
  * still guards wall-clock time, for the whole exploration. {@code @TestFactory} dynamic tests are
- * not simulated.
+ * not simulated; on a {@code @TestFactory} method itself the annotation is refused (the factory
+ * fails with an {@code IllegalArgumentException}).
  *
  * <h2>What runs inside the simulation</h2>
  * Only the test method's body: it is the root task's body, so {@code Loop}, {@code TaskGroup} and
@@ -166,7 +167,7 @@ public @interface SimulatedLoop {
     /**
      * The depth (number of priority change points plus one) for {@link Kind#PCT}.
      *
-     * @return at least 1
+     * @return from 1 to 1,000
      */
     int pctDepth() default 3;
 

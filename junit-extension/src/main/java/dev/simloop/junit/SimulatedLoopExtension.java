@@ -90,6 +90,29 @@ public final class SimulatedLoopExtension
         simulate(invocation, call, context);
     }
 
+    /**
+     * A {@code @TestFactory}'s dynamic tests are not simulated: JUnit runs their executables after the
+     * factory returns, outside any hook that gives them a fresh instance and lifecycle per schedule.
+     * With {@code @SimulatedLoop} on the class that is documented and the factory runs as it is; on
+     * the factory method itself it can only be a mistake that would pass silently, so it fails the
+     * factory with the way to simulate its tests.
+     */
+    @Override
+    public <T> T interceptTestFactoryMethod(Invocation<T> invocation, ReflectiveInvocationContext<Method> call,
+            ExtensionContext context) throws Throwable {
+        Method factory = call.getExecutable();
+        if (AnnotationSupport.isAnnotated(factory, SimulatedLoop.class)) {
+            invocation.skip();
+            throw new IllegalArgumentException("@SimulatedLoop on the @TestFactory method "
+                    + factory.getDeclaringClass().getSimpleName() + "." + factory.getName()
+                    + "() would simulate nothing: JUnit runs a factory's dynamic tests after it returns, and"
+                    + " simloop does not simulate them. Put @SimulatedLoop on a @Test, @ParameterizedTest or"
+                    + " @RepeatedTest method instead, or have each dynamic test call Simulation.run(seed, ...)"
+                    + " or Exploration.of(...) itself.");
+        }
+        return invocation.proceed();
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext p, ExtensionContext context) {
         return p.getParameter().getType() == SimulationContext.class

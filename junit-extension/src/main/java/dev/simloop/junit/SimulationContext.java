@@ -16,8 +16,9 @@ import java.time.Clock;
  * }
  * }</pre>
  *
- * <p>One object serves every schedule of an exploration; {@link #seed()} and
- * {@link #scheduleIndex()} always describe the schedule running now. {@link #clock()},
+ * <p>The object passed to a schedule's run describes that schedule ({@link #seed()},
+ * {@link #scheduleIndex()}); a replay of it (shrinking, the report's traced run) gets one that
+ * describes the same schedule. Read it in the test, and keep no reference to it for later schedules. {@link #clock()},
  * {@link #nanoTime()} and {@link #rootGroup()} must be called from a task of the run.
  */
 public final class SimulationContext {

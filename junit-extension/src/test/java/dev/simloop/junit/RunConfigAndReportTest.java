@@ -7,6 +7,7 @@ import dev.simloop.Simulation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -251,8 +252,31 @@ class RunConfigAndReportTest {
                 .hasMessage("-Dsimloop.timeLimit=PT-1S: must be positive; leave it empty for no time limit");
         assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "-1s"))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("-Dsimloop.timeLimit=-1s: must be positive, but was -1s; write e.g. \"PT30S\" (ISO-8601) or"
-                        + " \"30s\", \"5m\"");
+                .hasMessage("-Dsimloop.timeLimit=-1s: must be positive; leave it empty for no time limit");
+    }
+
+    /** A negative duration gets each setting's own rule, as its ISO spelling does: a zero maxVirtualTime is valid. */
+    @Test
+    void aNegativeDurationIsJudgedByTheSettingsOwnRuleInEitherSpelling() throws Exception {
+        for (String text : List.of("-1s", "PT-1S")) {
+            SimulatedLoop a = SimulatedLoop.class.cast(java.lang.reflect.Proxy.newProxyInstance(
+                    SimulatedLoop.class.getClassLoader(), new Class<?>[] {SimulatedLoop.class}, (p, m, args) ->
+                            m.getName().equals("maxVirtualTime") ? text : m.getDefaultValue()));
+            assertThatThrownBy(() -> RunConfig.resolve(a, params(Map.of()))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("@SimulatedLoop(maxVirtualTime = \"" + text + "\"): must not be negative");
+        }
+    }
+
+    @SimulatedLoop(strategy = SimulatedLoop.Kind.PCT, pctDepth = 1001)
+    private static void pctDepthTooDeep() {
+    }
+
+    @Test
+    void aPctDepthOutOfRangeIsNamedBySetting() throws Exception {
+        assertThatThrownBy(() -> RunConfig.resolve(annotationOf("pctDepthTooDeep"), params(Map.of())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("@SimulatedLoop(pctDepth = 1001): must be from 1 to 1000 (a run draws depth - 1 change"
+                        + " points; bugs deeper than a handful are rare), but was 1001");
     }
 
     @Test

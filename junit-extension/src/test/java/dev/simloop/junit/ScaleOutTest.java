@@ -240,8 +240,8 @@ class ScaleOutTest {
         Files.writeString(bad, resultsLine("x", "5/4", 7, 100));
         assertThat(Results.run(new String[] {"merge", bad.toString()}, System.out,
                 new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("simloop Results: " + bad + ":1: shard '5/4': write "
-                + "INDEX/COUNT, counting from 1, e.g. simloop.shard=1/4 to simloop.shard=4/4 for four shards\n");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("simloop Results: " + bad + ":1: shard '5/4': the index"
+                + " 5 is past the count 4 (INDEX/COUNT counts from 1: simloop.shard=1/4 to simloop.shard=4/4)\n");
         err.reset();
         assertThat(Results.run(new String[] {"mege"}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8)))
                 .isEqualTo(2);
@@ -262,7 +262,8 @@ class ScaleOutTest {
         assertThat(lines.get(1)).as("its settings did not resolve: no shard").containsEntry("stopReason", "ERROR")
                 .containsEntry("shard", null).containsEntry("run", 0L)
                 .containsEntry("failures", List.of(failure("java.lang.IllegalArgumentException", "-Dsimloop.shard=5/4:"
-                        + " write INDEX/COUNT, counting from 1, e.g. simloop.shard=1/4 to simloop.shard=4/4 for four shards")));
+                        + " the index 5 is past the count 4 (INDEX/COUNT counts from 1: simloop.shard=1/4 to"
+                        + " simloop.shard=4/4)")));
         assertThat(lines.get(2)).as("written although the @Timeout interrupted the test thread")
                 .containsEntry("stopReason", "FAILURE_FOUND");
         @SuppressWarnings("unchecked")
@@ -501,8 +502,8 @@ class ScaleOutTest {
         Throwable t = SimulatedLoopExtensionTest.onlyFailure(runWith(ScaleOutFixtures.Passing.class,
                 "simloop.shard", "5/4"));
         assertThat(t).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("-Dsimloop.shard=5/4: write INDEX/COUNT, counting from 1, e.g. simloop.shard=1/4 to "
-                        + "simloop.shard=4/4 for four shards");
+                .hasMessage("-Dsimloop.shard=5/4: the index 5 is past the count 4 (INDEX/COUNT counts from 1:"
+                        + " simloop.shard=1/4 to simloop.shard=4/4)");
         t = SimulatedLoopExtensionTest.onlyFailure(runWith(ScaleOutFixtures.Passing.class, "simloop.parallelism", "0"));
         assertThat(t).hasMessage("-Dsimloop.parallelism=0: must be at least 1 (schedules run one at a time with 1)");
     }

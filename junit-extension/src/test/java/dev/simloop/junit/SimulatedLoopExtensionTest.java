@@ -339,6 +339,28 @@ class SimulatedLoopExtensionTest {
         assertThat(pages.get(1)).endsWith("/dev.simloop.junit.fixtures.Fixtures.FailingTemplates-fails-int-invocation2-1.html");
     }
 
+    /** On a @TestFactory method the annotation would simulate nothing: the factory fails and says what to do. */
+    @Test
+    void simulatedLoopOnATestFactoryMethodIsRefusedWithTheWayToSimulateItsTests() {
+        Fixtures.AnnotatedFactory.DYNAMIC_RUNS.set(0);
+        EngineExecutionResults results = run(Fixtures.AnnotatedFactory.class);
+        List<Throwable> failed = results.containerEvents().failed().list().stream()
+                .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow()).toList();
+        assertThat(failed).hasSize(1);
+        assertThat(failed.get(0)).isInstanceOf(IllegalArgumentException.class).hasMessage("@SimulatedLoop on the"
+                + " @TestFactory method AnnotatedFactory.tests() would simulate nothing: JUnit runs a factory's dynamic"
+                + " tests after it returns, and simloop does not simulate them. Put @SimulatedLoop on a @Test,"
+                + " @ParameterizedTest or @RepeatedTest method instead, or have each dynamic test call"
+                + " Simulation.run(seed, ...) or Exploration.of(...) itself.");
+        assertThat(Fixtures.AnnotatedFactory.DYNAMIC_RUNS).hasValue(0);
+
+        Fixtures.ClassWithAFactory.DYNAMIC_RUNS.set(0);
+        EngineExecutionResults onClass = run(Fixtures.ClassWithAFactory.class);
+        assertThat(onClass.testEvents().succeeded().count()).isEqualTo(1);
+        assertThat(onClass.containerEvents().failed().count()).isZero();
+        assertThat(Fixtures.ClassWithAFactory.DYNAMIC_RUNS).as("run once, as JUnit runs it").hasValue(1);
+    }
+
     /** A line of one invocation replays every invocation of a parameterized test: the report says so, both ways. */
     @Test
     void aParameterizedTestsLineIsSaidToReplayEveryInvocationAndOneItDoesNotFitSaysWhy() {

@@ -34,8 +34,11 @@ public final class Schedules {
      * @return schedules that shrink toward fewer and smaller choices
      */
     public static Arbitrary<Schedule> schedules(int maxLength, int maxChoice) {
-        if (maxLength < 0 || maxChoice < 0) {
-            throw new IllegalArgumentException("maxLength and maxChoice must be >= 0, got " + maxLength + ", " + maxChoice);
+        if (maxLength < 0) {
+            throw new IllegalArgumentException("Schedules.schedules: maxLength must not be negative, but was " + maxLength);
+        }
+        if (maxChoice < 0) {
+            throw new IllegalArgumentException("Schedules.schedules: maxChoice must not be negative, but was " + maxChoice);
         }
         return Arbitraries.integers().between(0, maxChoice)
                 .list().ofMaxSize(maxLength)

@@ -20,16 +20,31 @@ public final class Simulations {
      * Runs {@code main} under {@code schedule} (plain FIFO after it ends, so shrinking toward
      * fewer choices really moves toward FIFO) and returns its value.
      *
+     * @param schedule the generated schedule
+     * @param main the program, the simulation's root task
+     * @param <T> the program's value type
+     * @return the program's value
      * @throws ScheduleFailure when the run failed: its message holds the replay line of the run and
      *                         simloop's shrinking of it, each with its preemptions; its cause is the
-     *                         original failure
+     *                         original failure. Not for these, thrown as they are: an assumption that
+     *                         did not hold ({@code TestAbortedException}: jqwik discards the try),
+     *                         jqwik's own errors ({@code JqwikException}), and {@code OutOfMemoryError}
      */
     public static <T> T check(Schedule schedule, ThrowingSupplier<T> main) {
         Objects.requireNonNull(schedule, "Simulations.check: schedule");
         return check(schedule, Strategy.fifo(), main);
     }
 
-    /** As {@link #check(Schedule, ThrowingSupplier)}, continuing with {@code after} once the schedule ends. */
+    /**
+     * As {@link #check(Schedule, ThrowingSupplier)}, continuing with {@code after} once the schedule ends.
+     *
+     * @param schedule the generated schedule
+     * @param after the strategy that picks once the schedule's choices are used up
+     * @param main the program, the simulation's root task
+     * @param <T> the program's value type
+     * @return the program's value
+     * @throws ScheduleFailure as {@link #check(Schedule, ThrowingSupplier)} says
+     */
     public static <T> T check(Schedule schedule, Strategy after, ThrowingSupplier<T> main) {
         Objects.requireNonNull(schedule, "Simulations.check: schedule");
         Objects.requireNonNull(after, "Simulations.check: after");
@@ -41,6 +56,12 @@ public final class Simulations {
      * ({@link ScheduleFailure#shrunkReplayLine()}) replays it with the default run limits; a failure
      * at a limit ({@code LimitExceeded}: a lower {@code maxSteps}, a runaway step) is neither replayed
      * nor shrunk, and its message says to replay the line with the builder's limits.
+     *
+     * @param builder the configured simulation
+     * @param main the program, the simulation's root task
+     * @param <T> the program's value type
+     * @return the program's value
+     * @throws ScheduleFailure as {@link #check(Schedule, ThrowingSupplier)} says
      */
     public static <T> T check(Simulation.Builder builder, ThrowingSupplier<T> main) {
         Objects.requireNonNull(builder, "Simulations.check: builder");
@@ -59,13 +80,34 @@ public final class Simulations {
             // for jqwik to report as it does, not a failing schedule to shrink and pin
             throw misuse;
         }
-        if (r.failed() && r.failure() instanceof VirtualMachineError fatal) {
-            throw fatal; // out of memory, say: fatal for jqwik too, not a property's falsification
+        if (r.failed() && r.failure() instanceof OutOfMemoryError fatal) {
+            throw fatal; // fatal for jqwik too (opentest4j's only unrecoverable error), not a falsification
         }
         if (r.failed()) {
             throw new ScheduleFailure(r, TryReplays.replayer(check, b -> b.run(main)));
         }
         return r.value();
+    }
+
+    /**
+     * The longest text of a failure the report's first line quotes: a message of megabytes would push
+     * the replay line out of a CI log that cuts long output (the runtime cuts its own reports so).
+     */
+    private static final int BRIEF_CHARS = 2_000;
+
+    /** @return {@code t} as text, cut to {@link #BRIEF_CHARS} with a note of how much more the failure (the cause) has */
+    static String brief(Throwable t) {
+        String s;
+        try {
+            s = String.valueOf(t);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            return t.getClass().getName() + " (its toString() threw " + e.getClass().getName() + ")";
+        }
+        if (s.length() <= BRIEF_CHARS) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(BRIEF_CHARS - 1)) ? BRIEF_CHARS - 1 : BRIEF_CHARS;
+        return s.substring(0, end) + "... (" + (s.length() - end) + " more characters: the failure itself has them all)";
     }
 
     /** @return whether {@code t} is an assumption that did not hold (jqwik's {@code Assume}, JUnit's {@code Assumptions}) */
@@ -79,12 +121,26 @@ public final class Simulations {
     }
 
     /**
+     * @param replayLine a replay line
      * @return the number of choices in a replay line that were not the FIFO head: its departures
      *     from FIFO order ({@link Schedule#departures()}), the measure generated schedules shrink
      *     toward; preemptions as CHESS counts them are {@code SimResult.preemptions()}
      */
-    public static int preemptions(String replayLine) {
+    public static int departures(String replayLine) {
         return Schedule.parse(replayLine).departures();
+    }
+
+    /**
+     * The old name of {@link #departures(String)}, which counts departures from FIFO order, not
+     * preemptions as {@code SimResult.preemptions()} and the rest of simloop count them.
+     *
+     * @param replayLine a replay line
+     * @return {@link #departures(String)}
+     * @deprecated use {@link #departures(String)}; this name goes in 0.2
+     */
+    @Deprecated(since = "0.1", forRemoval = true)
+    public static int preemptions(String replayLine) {
+        return departures(replayLine);
     }
 
     /**
@@ -100,7 +156,7 @@ public final class Simulations {
     public static final class ScheduleFailure extends AssertionError {
         private static final long serialVersionUID = 1L;
         private final String replayLine;
-        private final int preemptions;
+        private final int departures;
         private final int chessPreemptions;
         private final String header;
         /** Runs the program under a builder, for shrinking; null once shrunk (or after deserialization). */
@@ -113,11 +169,11 @@ public final class Simulations {
         private String notReplayable;
 
         ScheduleFailure(SimResult<?> r, Function<Simulation.Builder, SimResult<?>> runner) {
-            super("simulation failed with " + r.failure(), r.failure());
+            super("simulation failed with " + brief(r.failure()), r.failure());
             this.replayLine = r.replayLine();
-            this.preemptions = Simulations.preemptions(r.replayLine());
+            this.departures = Simulations.departures(r.replayLine());
             this.chessPreemptions = r.preemptions();
-            this.header = "simulation failed with " + r.failure();
+            this.header = "simulation failed with " + brief(r.failure());
             this.runner = runner;
             this.failed = r;
         }
@@ -133,7 +189,7 @@ public final class Simulations {
             }
             sb.append("\n  found:  ").append(replayLine).append(" (").append(count(chessPreemptions))
                     .append(shrunkLine == null && shrunk ? "; shrinking found none fewer" : "").append(')');
-            sb.append("\n  departures: ").append(preemptions).append(" from FIFO order among the run's choices (what jqwik's"
+            sb.append("\n  departures: ").append(departures).append(" from FIFO order among the run's choices (what jqwik's"
                     + " shrinking of the generated schedule lowers)");
             if (notReplayable != null) {
                 sb.append("\n  not a pin: ").append(notReplayable);
@@ -211,8 +267,21 @@ public final class Simulations {
          * @return the departures from FIFO order among the failed run's recorded choices (the measure
          *     jqwik's shrinking of the generated schedule lowers); see {@link #chessPreemptions()}
          */
+        public int departures() {
+            return departures;
+        }
+
+        /**
+         * The old name of {@link #departures()}, which counts departures from FIFO order, not
+         * preemptions as {@link #chessPreemptions()}, {@link #shrunkPreemptions()} and the rest of
+         * simloop count them.
+         *
+         * @return {@link #departures()}
+         * @deprecated use {@link #departures()}; this name goes in 0.2
+         */
+        @Deprecated(since = "0.1", forRemoval = true)
         public int preemptions() {
-            return preemptions;
+            return departures;
         }
 
         /** @return the failed run's preemptions as CHESS counts them ({@code SimResult.preemptions()}) */

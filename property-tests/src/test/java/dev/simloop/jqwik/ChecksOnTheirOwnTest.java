@@ -23,6 +23,25 @@ class ChecksOnTheirOwnTest {
         })).isInstanceOf(org.opentest4j.TestAbortedException.class).hasMessage("Assumption failed: does not apply");
     }
 
+    /** A program's stack overflow is a failing schedule like any other, with its line; only an OutOfMemoryError passes through. */
+    @Test
+    void aStackOverflowInATaskIsAScheduleFailureWithItsLine() {
+        Throwable t = catchThrowable(() -> Simulations.check(Schedule.of(), () -> TaskGroup.with(g -> {
+            g.spawn("deep", ChecksOnTheirOwnTest::recurse);
+            return null;
+        })));
+        assertThat(t).isInstanceOf(Simulations.ScheduleFailure.class).hasCauseInstanceOf(StackOverflowError.class)
+                .hasMessageContaining("simloop:1:");
+        OutOfMemoryError oom = new OutOfMemoryError("by hand");
+        assertThat(catchThrowable(() -> Simulations.check(Schedule.of(), () -> {
+            throw oom;
+        }))).isSameAs(oom);
+    }
+
+    private static int recurse() {
+        return recurse() + 1;
+    }
+
     /** Two tasks add "done" once between them, checking first: a check-then-act race on the list given. */
     static Object addOnce(List<String> log) {
         TaskGroup.with(g -> {

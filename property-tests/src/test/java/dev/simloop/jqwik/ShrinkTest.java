@@ -27,7 +27,7 @@ class ShrinkTest {
     void lostUpdateShrinksToAtMostTwoPreemptions() {
         Simulations.ScheduleFailure f = runFixture(LostUpdateFixture.class);
         assertThat(f.getCause()).hasMessageContaining("lost update");
-        assertThat(f.preemptions()).isLessThanOrEqualTo(2);
+        assertThat(f.departures()).isLessThanOrEqualTo(2);
         assertThat(f.getMessage()).contains("replay:").contains(f.replayLine());
         assertReplays(f, Kernels::lostUpdate);
     }
@@ -36,7 +36,7 @@ class ShrinkTest {
     void depth3ShrinksToAtMostFourPreemptions() {
         Simulations.ScheduleFailure f = runFixture(Depth3Fixture.class);
         assertThat(f.getCause()).hasMessageContaining("depth-3 bug");
-        assertThat(f.preemptions()).isLessThanOrEqualTo(4);
+        assertThat(f.departures()).isLessThanOrEqualTo(4);
         assertReplays(f, Kernels::depth3);
     }
 
@@ -109,7 +109,7 @@ class ShrinkTest {
     private static void assertShrunkToTheMinimum(Simulations.ScheduleFailure f, dev.simloop.ThrowingSupplier<?> kernel) {
         int shrunk = f.shrunkPreemptions().orElse(f.chessPreemptions());
         System.out.printf("jqwik reported %d preemptions (%d departures); simloop shrank it to %d%n", f.chessPreemptions(),
-                f.preemptions(), shrunk);
+                f.departures(), shrunk);
         assertThat(shrunk).isEqualTo(provenMinimum(kernel, f.chessPreemptions()));
         String line = f.shrunkReplayLine().orElse(f.replayLine());
         assertThat(f.getMessage()).contains("  replay: Simulation.builder().replay(\"" + line + "\").run(program).value() (value() throws the failure again)");
@@ -144,7 +144,7 @@ class ShrinkTest {
         long t0 = System.nanoTime();
         Simulations.ScheduleFailure f = scheduleFailureOf(selectClass(fixture));
         System.out.printf("%s: first failure at try %d, %d property invocations (tries+shrink steps), %d ms, shrunk to %d preemptions: %s%n",
-                fixture.getSimpleName(), FIRST_FAILURE.get(), TRIES.get(), (System.nanoTime() - t0) / 1_000_000, f.preemptions(), f.replayLine());
+                fixture.getSimpleName(), FIRST_FAILURE.get(), TRIES.get(), (System.nanoTime() - t0) / 1_000_000, f.departures(), f.replayLine());
         return f;
     }
 

@@ -42,6 +42,8 @@ public final class CancelScopeTree {
         boolean cancelCalled;
         /** The first reason given; later cancels keep it. */
         CancelReason reason;
+        /** The task that cancelled the scope explicitly, when not its owner: its {@link Cancelled}'s message names it. */
+        private TaskImpl<?> cancelledBy;
         boolean shielded;
         /** Loop-clock nanos, {@link Long#MAX_VALUE} when none. */
         long deadline = Long.MAX_VALUE;
@@ -98,7 +100,7 @@ public final class CancelScopeTree {
 
         @Override
         public String toString() {
-            return label() + " opened by task '" + owner.name() + "'";
+            return label == null ? label() : label + " opened by task '" + owner.name() + "'";
         }
     }
 
@@ -308,6 +310,10 @@ public final class CancelScopeTree {
         scopesStirred(loop, n);
         n.cancelCalled = true;
         n.reason = reason;
+        TaskImpl<?> by = loop.runningTask();
+        if (reason == CancelReason.EXPLICIT && by != n.owner) {
+            n.cancelledBy = by;
+        }
         loop.traceEvent(n.owner, Trace.Kind.CANCEL_REQUESTED, reason.description() + ": " + n.label());
         if (n.timer != null) {
             loop.disarm(n.timer);
@@ -418,6 +424,28 @@ public final class CancelScopeTree {
             me.wake = TaskImpl.WAKE_CANCELLED;
             me.blockedOn = null;
             me.abortable = null;
+        }
+    }
+
+    /**
+     * {@code t}, parked outside simloop (a java.util.concurrent wait, a monitor, a {@code Thread.sleep}),
+     * has just been made ready with its thread interrupted by a task or thread, not by a cancel of
+     * simloop's. An interrupt of a task is a request to cancel it, as {@code Task.cancel()} is, but the
+     * JDK wait throws InterruptedException and clears the status where simloop's own waits would
+     * have seen it: the request is taken here instead. The task's own scope is cancelled (reason
+     * INTERRUPTED), and the InterruptedException counts as that cancel ({@link #interruptAsCancelled}),
+     * as one caused by a cancel's own interrupt does; the cancel's interrupt of a JDK wait, once per
+     * scope, is this one. {@code t} must be ready already, so the cancel does not interrupt it again.
+     */
+    static void interruptedOutside(Scheduler loop, TaskImpl<?> t) {
+        if (t.done || t.blockedOn != null || t.interruptedByCancel() || !t.thread.isInterrupted()) {
+            return; // a wait in simloop sees the interrupt itself (interruptedWhileBlocked)
+        }
+        cancel(loop, rootOf(t), CancelReason.INTERRUPTED);
+        Node by = cancelledScopeOf(t);
+        if (by != null) { // not hidden by a shield
+            t.interruptedForScope(by);
+            t.interruptedByCancel(true);
         }
     }
 
@@ -595,9 +623,58 @@ public final class CancelScopeTree {
         return null;
     }
 
+    /**
+     * How many times in a row one scope's {@code Cancelled} is raised in one task before a real loop
+     * warns that the task swallows it ({@link #raise}). No program raises one cancel this often and
+     * means it: trio's cancellation is level-triggered, so a task that catches it and goes on meets
+     * it again at its next checkpoint.
+     */
+    static final long SWALLOWED_CANCELS_WARNING = 10_000;
+
+    /**
+     * The {@link Cancelled} to raise in {@code me} at a checkpoint or wait inside the cancelled
+     * {@code by}, counted: a real loop warns once when a task has met it
+     * {@value #SWALLOWED_CANCELS_WARNING} times in a row, since such a task catches it and goes on
+     * (a catch of Throwable or Exception around a checkpoint), and neither it nor the group that
+     * waits for it, nor that group's failure, will ever come out. A simulation says so when it stops
+     * at maxSteps ({@link #swallowedCancels}).
+     */
+    static Cancelled raise(Scheduler loop, TaskImpl<?> me, Node by) {
+        if (me.raisedAgain(by) == SWALLOWED_CANCELS_WARNING && !loop.simulated) {
+            Watchdog.warn(() -> swallowedCancels(me));
+        }
+        return newCancelled(by);
+    }
+
+    /**
+     * @return what a task that keeps catching the {@code Cancelled} of one scope does, with the
+     *     failure of the group waiting for it, if any; or null when no task among {@code liveHead}
+     *     and its followers has met one cancel {@value #SWALLOWED_CANCELS_WARNING} times in a row
+     */
+    static String swallowedCancelsAmong(TaskImpl<?> liveHead) {
+        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
+            if (t.raisedInARow() >= SWALLOWED_CANCELS_WARNING && t.lastRaisedBy() != null && !t.lastRaisedBy().closed) {
+                return swallowedCancels(t);
+            }
+        }
+        return null;
+    }
+
+    private static String swallowedCancels(TaskImpl<?> t) {
+        Node by = t.lastRaisedBy();
+        Throwable pending = by.group == null ? null : by.group.pendingFailure();
+        String group = by.group == null ? "" : pending == null ? ", and its task group waits for it"
+                : ", and its task group, which waits for it, never rethrows its failure: " + SafeText.brief(pending);
+        return "task '" + t.name() + "' keeps catching the Cancelled of a cancelled scope and going on (raised "
+                + t.raisedInARow() + " times in a row: " + newCancelled(by).getMessage() + "), so it never ends"
+                + group + ". A cancelled task must let Cancelled propagate: where it catches Throwable, Exception or"
+                + " RuntimeException around a checkpoint, rethrow Cancelled (or catch only what it handles).";
+    }
+
     /** The exception raised at a checkpoint inside {@code by}. */
     public static Cancelled newCancelled(Node by) {
         CancelReason r = by.reason == null ? CancelReason.EXPLICIT : by.reason;
-        return new Cancelled(r, "cancelled: " + r.description() + " (" + by + ")");
+        String canceller = by.cancelledBy == null ? "" : ", by task '" + by.cancelledBy.name() + "'";
+        return new Cancelled(r, "cancelled: " + r.description() + " (" + by + canceller + ")");
     }
 }

@@ -180,7 +180,15 @@ public final class Drivers {
                 slot.set(null); // idle: before the caller hears, so that its next work finds this driver
                 if (!inIdle) {
                     inIdle = true;
-                    IDLE.addFirst(this); // before the caller hears: its next call finds this driver
+                    try {
+                        IDLE.addFirst(this); // before the caller hears: its next call finds this driver
+                    } catch (Throwable e) {
+                        // An OutOfMemoryError, most likely (the run's objects are still reachable
+                        // through the call): the caller must hear all the same, or it would wait for
+                        // ever, keeping them reachable. The driver goes on, found by its last caller.
+                        inIdle = false; // not added, so no caller took it out
+                        failure = failure != null ? failure : e;
+                    }
                 }
                 c.complete(value, failure);
             }
@@ -282,14 +290,17 @@ public final class Drivers {
             if (!compareAndSet(PENDING, CLAIMED)) {
                 return; // completed already: the rescue, or the work's end, came first
             }
-            if (failure != null && onFailure != null) {
-                onFailure.accept(failure, index); // before the caller can see the outcome and act on it
-            }
-            this.value = value;
-            this.failure = failure;
-            set(DONE); // a volatile write: the caller that reads DONE sees both
-            if (waiting) {
-                LockSupport.unpark(caller);
+            try {
+                if (failure != null && onFailure != null) {
+                    onFailure.accept(failure, index); // before the caller can see the outcome and act on it
+                }
+            } finally { // even when that threw (out of memory): a claimed call left undone holds its caller for ever
+                this.value = value;
+                this.failure = failure;
+                set(DONE); // a volatile write: the caller that reads DONE sees both
+                if (waiting) {
+                    LockSupport.unpark(caller);
+                }
             }
         }
 
@@ -610,56 +621,123 @@ public final class Drivers {
                 break;
             }
         }
-        boolean interrupted = false;
-        boolean poolWorker = isCommonPoolWorker(Thread.currentThread());
-        if (poolWorker) {
-            COMMON_POOL_CALLERS.incrementAndGet();
-        }
+        OutcomeWait wait = new OutcomeWait(call, onInterrupt);
         call.waiting = true;
         try {
-            for (;;) {
-                if (call.done()) {
-                    return;
-                }
-                LockSupport.park(call);
-                if (Thread.interrupted()) {
-                    interrupted = true;
-                    onInterrupt.accept(Thread.currentThread());
-                }
+            if (Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w) {
+                managedWait(wait, w.getPool() == java.util.concurrent.ForkJoinPool.commonPool());
+            } else {
+                wait.block();
             }
         } finally {
             call.waiting = false;
-            if (poolWorker) {
-                COMMON_POOL_CALLERS.decrementAndGet();
-            }
-            if (interrupted) {
+            if (wait.interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
     }
 
     /**
-     * Workers of the common pool parked in {@link #awaitOutcome}, each waiting for a run of its own
-     * (jqwik shrinks in a {@code CompletableFuture} there, say). The pool counts each as busy.
+     * A pool worker's wait, as {@code CompletableFuture.get} waits on one: in
+     * {@link java.util.concurrent.ForkJoinPool#managedBlock}, so the pool may start or wake a spare
+     * worker meanwhile (and no longer counts the caller as active). Without it, a run called from a
+     * common-pool worker whose tasks use the common pool ({@code supplyAsync(..).get()}, which a
+     * simulation waits for in place) waited for work queued behind its own caller: with one worker,
+     * for ever in a real loop, and for {@code maxStepWallTime}, then a false
+     * {@code NondeterminismDetected}, in a simulation. A pool that can add no spare refuses; then the
+     * caller waits as any thread does, counted in {@link #UNCOMPENSATED_CALLERS} if it is the common
+     * pool's.
      */
-    private static final AtomicInteger COMMON_POOL_CALLERS = new AtomicInteger();
-
-    private static boolean isCommonPoolWorker(Thread t) {
-        return t instanceof java.util.concurrent.ForkJoinWorkerThread w && w.getPool() == java.util.concurrent.ForkJoinPool.commonPool();
+    private static void managedWait(OutcomeWait wait, boolean commonPool) {
+        if (commonPool) {
+            COMMON_POOL_CALLERS.incrementAndGet();
+        }
+        try {
+            try {
+                java.util.concurrent.ForkJoinPool.managedBlock(wait);
+                return;
+            } catch (InterruptedException e) {
+                wait.interrupted = true; // not thrown by OutcomeWait, which keeps waiting; kept as the status
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // "Thread limit exceeded replacing blocked worker": wait without a spare
+            }
+            if (commonPool) {
+                UNCOMPENSATED_CALLERS.incrementAndGet();
+            }
+            try {
+                wait.block();
+            } finally {
+                if (commonPool) {
+                    UNCOMPENSATED_CALLERS.decrementAndGet();
+                }
+            }
+        } finally {
+            if (commonPool) {
+                COMMON_POOL_CALLERS.decrementAndGet();
+            }
+        }
     }
 
     /**
+     * The caller's parked wait for its call's outcome: an interrupt is told to the call's
+     * {@code onInterrupt} (to stop its loop) and the wait goes on until the call is done.
+     */
+    private static final class OutcomeWait implements java.util.concurrent.ForkJoinPool.ManagedBlocker {
+        private final Call<?> call;
+        private final Consumer<Thread> onInterrupt;
+        boolean interrupted;
+
+        OutcomeWait(Call<?> call, Consumer<Thread> onInterrupt) {
+            this.call = call;
+            this.onInterrupt = onInterrupt;
+        }
+
+        @Override
+        public boolean block() {
+            while (!call.done()) {
+                LockSupport.park(call);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                    onInterrupt.accept(Thread.currentThread());
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public boolean isReleasable() {
+            return call.done();
+        }
+    }
+
+    /**
+     * Workers of the common pool waiting in {@link #awaitOutcome} for a run of their own (jqwik
+     * shrinks in a {@code CompletableFuture} there, say).
+     */
+    private static final AtomicInteger COMMON_POOL_CALLERS = new AtomicInteger();
+
+    /**
+     * Those of {@link #COMMON_POOL_CALLERS} that wait without a spare worker in their place: the pool
+     * still counts each as active (one in {@code managedBlock} it does not count).
+     */
+    private static final AtomicInteger UNCOMPENSATED_CALLERS = new AtomicInteger();
+
+    /**
      * Whether the common pool has finished its work ({@code OutsideWaits.waitInPlace} waits for
-     * that): {@code isQuiescent()}, except that workers parked here waiting for a run count as
-     * idle, since the work they wait for is a run's, not the pool's. Without that, a run called from
-     * a common-pool worker found the pool busy at every such wait, for {@code maxStepWallTime} each.
+     * that): {@code isQuiescent()}, except while workers wait in {@link #awaitOutcome} for a run:
+     * {@code isQuiescent()} counts such a worker as busy (its queue is not idle) though the work it
+     * waits for is a run's, not the pool's, and a run called from a common-pool worker would find the
+     * pool busy at every such wait, for {@code maxStepWallTime} each. Then the pool is quiet when no
+     * worker is active and nothing is queued; a waiting worker the pool could not replace with a
+     * spare is still in its active count, so it is taken off.
      */
     static boolean commonPoolQuiet() {
         java.util.concurrent.ForkJoinPool pool = java.util.concurrent.ForkJoinPool.commonPool();
-        int callers = COMMON_POOL_CALLERS.get();
-        if (callers == 0) {
+        if (COMMON_POOL_CALLERS.get() == 0) {
             return pool.isQuiescent();
         }
-        return pool.getActiveThreadCount() <= callers && !pool.hasQueuedSubmissions() && pool.getQueuedTaskCount() == 0;
+        return pool.getActiveThreadCount() <= UNCOMPENSATED_CALLERS.get() && !pool.hasQueuedSubmissions()
+                && pool.getQueuedTaskCount() == 0;
     }
 }

@@ -256,8 +256,7 @@ public final class GroupImpl implements WaitTarget {
         TaskImpl<?> me = Current.task(call);
         SyncRun.checkMayBlock(me);
         if (me.loop != loop) {
-            throw new IllegalStateException(call + ": this task group belongs to another loop than the calling " + me
-                    + "; a group takes calls from its own loop's tasks only");
+            throw loop.notThisLoop(call, "this task group", me);
         }
     }
 

@@ -106,7 +106,7 @@ public final class GroupRules {
         for (TaskImpl<?> t : kept) {
             out.add(t.failure());
         }
-        return out;
+        return java.util.Collections.unmodifiableList(out);
     }
 
     void adopt(TaskImpl<?> t, ChildOptions o) {

@@ -47,7 +47,7 @@ public final class Interrupts {
 
     private static void check(String call, TaskImpl<?> me, TaskImpl<?> target) {
         if (target.loop != me.loop) {
-            throw new IllegalStateException(call + ": " + target + " belongs to another loop");
+            throw target.loop.notThisLoop(call, target.toString(), me);
         }
         if (target == me) {
             throw new IllegalArgumentException(call + ": " + target + " is the calling task; throw the exception instead");

@@ -7,11 +7,18 @@ final class Limits {
     private Limits() {
     }
 
-    static LimitExceeded maxSteps(long steps, long maxSteps, long now) {
-        return new LimitExceeded("simulation stopped after " + steps + " steps (maxSteps = " + maxSteps
-                + ") at virtual time " + Nanos.format(now) + ": a task may be spinning on checkpoints "
-                + "without making progress. Raise the limit with Simulation.builder().maxSteps(n) "
-                + "or @SimulatedLoop(maxSteps = n).");
+    /**
+     * @param swallowedCancels what a task that keeps catching a cancel does, when one does (the
+     *     reason the run spins, which no higher limit would end); null otherwise
+     */
+    static LimitExceeded maxSteps(long steps, long maxSteps, long now, String swallowedCancels) {
+        String stopped = "simulation stopped after " + steps + " steps (maxSteps = " + maxSteps + ") at virtual time "
+                + Nanos.format(now) + ": ";
+        if (swallowedCancels != null) {
+            return new LimitExceeded(stopped + swallowedCancels);
+        }
+        return new LimitExceeded(stopped + "a task may be spinning on checkpoints without making progress. Raise the"
+                + " limit with Simulation.builder().maxSteps(n) or @SimulatedLoop(maxSteps = n).");
     }
 
     static LimitExceeded maxVirtualTime(long now, long next, long maxVirtualNanos) {

@@ -22,6 +22,25 @@ public final class SafeText {
         }
     }
 
+    /**
+     * The longest text of a failure that a report's summary quotes ({@link #brief}): a message of
+     * megabytes would push the report's seed and replay line out of a CI log that cuts long output.
+     */
+    static final int BRIEF_CHARS = 2_000;
+
+    /**
+     * @return {@link #of}{@code (t)}, cut to {@value #BRIEF_CHARS} characters with a note of how many
+     *     more the failure has (the failure itself, a report's cause, keeps them all)
+     */
+    public static String brief(Throwable t) {
+        String s = of(t);
+        if (s.length() <= BRIEF_CHARS) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(BRIEF_CHARS - 1)) ? BRIEF_CHARS - 1 : BRIEF_CHARS;
+        return s.substring(0, end) + "... (" + (s.length() - end) + " more characters: the failure itself has them all)";
+    }
+
     /** @return {@code t.getMessage()} (null when it is), or what its {@code getMessage()} threw, in parentheses */
     public static String message(Throwable t) {
         try {

@@ -492,7 +492,8 @@ public final class Scheduler {
                 continue;
             }
             if (steps >= stepLimit) {
-                abortFailure = steps < maxSteps ? pastTheReplayedRun() : Limits.maxSteps(steps, maxSteps, clock.now());
+                abortFailure = steps < maxSteps ? pastTheReplayedRun()
+                        : Limits.maxSteps(steps, maxSteps, clock.now(), CancelScopeTree.swallowedCancelsAmong(live.head()));
                 return;
             }
             TaskImpl<?> next = pickNext(null);
@@ -714,6 +715,20 @@ public final class Scheduler {
         return abortFailure != null;
     }
 
+    /**
+     * The error for a call on an object of this loop (a task, group, scope) from a task of another:
+     * most often a handle kept from an earlier run, in a static field or a test fixture.
+     *
+     * @param what the object, as the message names it
+     * @param caller the calling task, of another loop
+     */
+    public IllegalStateException notThisLoop(String call, String what, TaskImpl<?> caller) {
+        boolean ended = rootTask != null && rootTask.done;
+        return new IllegalStateException(call + ": " + what + " belongs to another loop" + (ended ? ", whose run has"
+                + " ended," : "") + " than the calling " + caller + "; use it from its own loop's tasks only (keep no"
+                + " task, group or scope of a run, in a static field or a test fixture, for later runs)");
+    }
+
     /** @return whether the tasks of an aborted run are being unwound */
     boolean isKilling() {
         return killing;
@@ -800,6 +815,7 @@ public final class Scheduler {
             if (!x.inReady && !x.done) {
                 outside.leave(x);
                 makeReady(x, x.continuation);
+                CancelScopeTree.interruptedOutside(this, x);
             }
         }
         woken.clear();
@@ -913,7 +929,7 @@ public final class Scheduler {
         if (w == TaskImpl.WAKE_CANCELLED) {
             CancelScopeTree.Node by = CancelScopeTree.cancelledFor(me.loop, me);
             if (by != null) {
-                throw CancelScopeTree.newCancelled(by);
+                throw CancelScopeTree.raise(me.loop, me, by);
             }
         }
         return w;
@@ -992,7 +1008,7 @@ public final class Scheduler {
         takeInFromOutside();
         CancelScopeTree.Node by = CancelScopeTree.cancelledFor(this, me);
         if (by != null) {
-            throw CancelScopeTree.newCancelled(by);
+            throw CancelScopeTree.raise(this, me, by);
         }
     }
 
@@ -1010,11 +1026,17 @@ public final class Scheduler {
         }
     }
 
-    /** A checkpoint of {@code me}: raises a pending cancellation, then lets every other ready task run first. */
+    /**
+     * A checkpoint of {@code me}: raises a pending cancellation, else lets every other ready task run
+     * first, and raises a cancellation that came while they ran. As trio's {@code checkpoint()}, whose
+     * cancel check follows its schedule point: a cancel of a task that waits at a checkpoint to run
+     * again lands there, not at its next checkpoint, which code that ends after this one never reaches.
+     */
     public void checkpoint(TaskImpl<?> me) {
         checkCancelled(me);
         me.lastObject = null;
         schedulePoint();
+        raiseIfCancelled(me);
     }
 
     /** {@link #checkpoint(TaskImpl)} before code that reads or writes {@code touched}, which POS hears of. */
@@ -1022,6 +1044,7 @@ public final class Scheduler {
         checkCancelled(me);
         touchedAtYield(me, touched);
         schedulePoint();
+        raiseIfCancelled(me);
     }
 
     /**

@@ -104,7 +104,7 @@ public final class Steering {
 
     static void requireReady(String call, TaskImpl<?> me, TaskImpl<?> t) {
         if (t.loop != me.loop) {
-            throw new IllegalStateException(call + ": " + t + " belongs to another loop");
+            throw t.loop.notThisLoop(call, t.toString(), me);
         }
         if (t == me) {
             throw new IllegalArgumentException(call + ": " + t + " is the calling task; pass another, ready task");
@@ -136,7 +136,7 @@ public final class Steering {
         for (int i = 0; i < ready.size(); i++) {
             out.add(ready.get(i));
         }
-        return out;
+        return java.util.Collections.unmodifiableList(out);
     }
 
     /** @return the unfinished tasks of {@code loop} that neither run nor are ready, in spawn order */
@@ -147,7 +147,7 @@ public final class Steering {
                 out.add(t);
             }
         }
-        return out;
+        return java.util.Collections.unmodifiableList(out);
     }
 
     static boolean isBlocked(TaskImpl<?> t) {

@@ -36,6 +36,9 @@ final class TaskExtras {
     boolean interruptedByCancel;
     /** The cancelled scope whose cancel last interrupted the task's thread: interrupted once per scope. */
     CancelScopeTree.Node interruptedForScope;
+    /** The cancelled scope whose {@code Cancelled} was last raised in the task, and how many times in a row. */
+    CancelScopeTree.Node raisedBy;
+    long raisedInARow;
     /** The timer of the task's sleeps; made at the first. */
     TaskImpl<?>.SleepTimer sleepTimer;
 }

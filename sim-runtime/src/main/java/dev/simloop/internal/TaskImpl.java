@@ -465,6 +465,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             loop.post(() -> {
                 if (!inReady && !done) {
                     loop.makeReady(this, continuation);
+                    CancelScopeTree.interruptedOutside(loop, this);
                 }
             });
         }
@@ -486,6 +487,9 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         } else {
             loop.outside.leave(this);
             loop.makeReady(this, continuation);
+            if (!loop.simulated) {
+                CancelScopeTree.interruptedOutside(loop, this); // in a simulation, readyAtStepEnd's task
+            }
         }
     }
 
@@ -511,7 +515,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     public T join() {
         TaskImpl<?> me = Current.task("Task.join");
         if (me.loop != loop) {
-            throw new IllegalStateException("Task.join: task '" + name + "' belongs to another loop");
+            throw loop.notThisLoop("Task.join", "task '" + name + "'", me);
         }
         if (me == this) {
             throw new IllegalStateException("Task.join: task '" + name + "' cannot join itself (it would wait forever)");
@@ -560,7 +564,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     void requireSameLoop(String call) {
         TaskImpl<?> me = Current.task(call);
         if (me.loop != loop) {
-            throw new IllegalStateException(call + ": task '" + name + "' belongs to another loop");
+            throw loop.notThisLoop(call, "task '" + name + "'", me);
         }
     }
 
@@ -660,6 +664,31 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         if (yes || extras != null) {
             extras().interruptedByCancel = yes;
         }
+    }
+
+    /**
+     * Notes that the {@code Cancelled} of {@code by} is raised in this task once more.
+     *
+     * @return how many times in a row it has been: a task that keeps catching it and going on
+     *     cannot end, nor can the scope's owner (see {@link CancelScopeTree#raise})
+     */
+    long raisedAgain(CancelScopeTree.Node by) {
+        TaskExtras x = extras();
+        if (x.raisedBy != by) {
+            x.raisedBy = by;
+            x.raisedInARow = 0;
+        }
+        return ++x.raisedInARow;
+    }
+
+    /** @return the cancelled scope whose {@code Cancelled} was raised in this task last, or null */
+    CancelScopeTree.Node lastRaisedBy() {
+        return extras == null ? null : extras.raisedBy;
+    }
+
+    /** @return how many times in a row {@link #lastRaisedBy} was raised */
+    long raisedInARow() {
+        return extras == null ? 0 : extras.raisedInARow;
     }
 
     /** @return the cancelled scope whose cancel last interrupted the task's thread, or null */

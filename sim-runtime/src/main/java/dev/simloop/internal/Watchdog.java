@@ -110,7 +110,13 @@ final class Watchdog {
             WarmUp.watchdogFirst();
             for (;;) {
                 LockSupport.parkNanos(period); // a first look at the start would only note what runs
-                lookAtAll();
+                try {
+                    lookAtAll();
+                } catch (Throwable e) {
+                    // Out of memory, most likely, while a run filled the heap: the watchdog must outlive
+                    // it, or no later runaway in this JVM would be reported. It looks again next period.
+                    period = MAX_PERIOD_NANOS;
+                }
             }
         }
     }

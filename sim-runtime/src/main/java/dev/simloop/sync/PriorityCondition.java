@@ -37,8 +37,18 @@ public final class PriorityCondition {
      * @param lock the lock that guards the state the condition is about
      */
     public PriorityCondition(PriorityLock lock) {
+        this(lock, null);
+    }
+
+    /**
+     * Creates a condition on {@code lock} with a name for traces and deadlock reports.
+     *
+     * @param lock the lock that guards the state the condition is about
+     * @param name the name, or null
+     */
+    public PriorityCondition(PriorityLock lock, String name) {
         this.lock = java.util.Objects.requireNonNull(lock, "PriorityCondition: lock");
-        this.core = new ConditionCore("PriorityCondition", lock.core(), true);
+        this.core = new ConditionCore(Names.label("PriorityCondition", name), lock.core(), true);
     }
 
     /** @return the lock */

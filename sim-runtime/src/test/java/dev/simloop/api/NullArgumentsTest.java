@@ -66,6 +66,7 @@ class NullArgumentsTest {
             "TaskGroup.spawnEager(String,ThrowingRunnable)#0",            // task-N
             "Lock(String)#0", "RLock(String)#0", "PriorityLock(String)#0", // unnamed
             "Event(String)#0", "Semaphore(int,String)#1", "Channel(int,String)#1", "Condition(Lock,String)#1", // unnamed
+            "PriorityCondition(PriorityLock,String)#1",                    // unnamed
             "SimResult.writeHtmlReport(Path,String,String)#2");          // no shrunk line
 
     private static final List<Class<?>> STATIC_API = List.of(Loop.class, CancelScope.class, Simulation.class,
@@ -150,6 +151,9 @@ class NullArgumentsTest {
     private static void probe(Object target, Executable e, String call, List<String> problems, Set<String> acceptedNullable,
             Set<String> probed) {
         Class<?>[] types = e.getParameterTypes();
+        if (e.getName().equals("equals") && types.length == 1 && types[0] == Object.class) {
+            return; // Object's contract: equals(null) is false, not an error
+        }
         for (int i = 0; i < types.length; i++) {
             if (types[i].isPrimitive()) {
                 continue;

@@ -56,6 +56,28 @@ class SchedulingHelpersTest {
         }))).containsExactly("b", "a", "c", "main");
     }
 
+    /** A Task the user made (a wrapper, a test double) is refused by name, not with a ClassCastException. */
+    @Test
+    void aTaskSimloopDidNotSpawnIsRefusedByName() {
+        Task<?> fake = (Task<?>) java.lang.reflect.Proxy.newProxyInstance(Task.class.getClassLoader(),
+                new Class<?>[] {Task.class}, (proxy, m, args) -> m.getName().equals("toString") ? "a fake task" : null);
+        List<String> seen = Loop.run(() -> {
+            List<String> messages = new ArrayList<>();
+            for (Runnable call : List.<Runnable>of(() -> Loop.switchTo(fake), () -> Loop.switchTo(fake, 1),
+                    () -> Loop.reinsert(fake, 0))) {
+                try {
+                    call.run();
+                } catch (IllegalArgumentException e) {
+                    messages.add(e.getMessage().replaceAll("\\(a [^)]*\\)", "(a CLASS)"));
+                }
+            }
+            return messages;
+        });
+        String rest = ": a fake task (a CLASS) is not a task that simloop spawned; pass the Task that TaskGroup.spawn or"
+                + " start, or Loop.currentTask(), returned";
+        assertThat(seen).containsExactly("Loop.switchTo" + rest, "Loop.switchTo" + rest, "Loop.reinsert" + rest);
+    }
+
     @Test
     void switchingToATaskThatIsNotRunnableNamesWhatItIsDoing() {
         String m = Loop.run(() -> TaskGroup.with(tg -> {

@@ -258,7 +258,7 @@ class TaskInterruptTest {
                 return e.getMessage() + " at " + Loop.nanoTime();
             }
         }).value();
-        assertThat(r).isEqualTo("Loop.taskTimeout: task 'main' ran past its timeout of PT3S at 3000000000");
+        assertThat(r).isEqualTo("Loop.taskTimeout: task 'main' ran past its timeout of 3s at 3000000000");
     }
 
     @ParameterizedTest(name = "simulated={0}")
@@ -310,7 +310,7 @@ class TaskInterruptTest {
                 return e.getMessage() + " after " + checkpoints[0] + " checkpoints";
             }
         }));
-        assertThat(r).isEqualTo("Loop.taskTimeout: task 'main' ran past its timeout of PT0S after 0 checkpoints");
+        assertThat(r).isEqualTo("Loop.taskTimeout: task 'main' ran past its timeout of 0s after 0 checkpoints");
     }
 
     @Test

@@ -21,6 +21,10 @@ class PrimitiveNamesTest {
         assertThat(new Channel<String>(3, "jobs")).hasToString("Channel 'jobs' (capacity 3, 0 buffered)");
         assertThat(new Condition(lock, "changed")).hasToString("Condition 'changed' of Lock 'cache' (free)");
         assertThat(new Condition(lock, null)).hasToString("Condition of Lock 'cache' (free)");
+        PriorityLock urgent = new PriorityLock("urgent");
+        assertThat(new PriorityCondition(urgent, "ready")).hasToString(
+                "PriorityCondition 'ready' of " + urgent);
+        assertThat(new PriorityCondition(urgent)).hasToString("PriorityCondition of " + urgent);
     }
 
     @Test

@@ -1,0 +1,110 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An interrupt of a task's thread is a request to cancel the task (cancellation.md), also when the
+ * task waits in {@code java.util.concurrent}, where the JDK throws {@code InterruptedException} and
+ * clears the status before simloop's own waits could see it. Before, the request was lost there: an
+ * escaping {@code InterruptedException} failed the task as a checked exception, which failed its
+ * group and the run, and a task that caught it went on uncancelled.
+ */
+class InterruptedOutsideWaitsTest {
+
+    /** Spawns {@code waiter}, which notes its thread and runs {@code body}, and interrupts it after 1 s. */
+    private static Task<String> spawnAndInterrupt(TaskGroup tg, ThrowingSupplier<String> body) {
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        Task<String> waiter = tg.spawn("waiter", () -> {
+            thread.set(Thread.currentThread());
+            return body.get();
+        });
+        tg.spawn("interrupter", () -> {
+            Loop.sleep(Duration.ofSeconds(1));
+            thread.get().interrupt();
+        });
+        return waiter;
+    }
+
+    @Test
+    void anInterruptedExceptionThatEscapesEndsTheTaskCancelledAndItsGroupNormally() {
+        List<String> seen = EveryStrategyAndRealLoop.values(() -> {
+            CountDownLatch never = new CountDownLatch(1);
+            Task<String> waiter = TaskGroup.with(tg -> spawnAndInterrupt(tg, () -> {
+                never.await();
+                return "returned";
+            }));
+            try {
+                return "joined: " + waiter.join();
+            } catch (TaskCancelledException e) {
+                return e.getMessage();
+            }
+        });
+        assertThat(seen).hasSize(EveryStrategyAndRealLoop.RUNS)
+                .containsOnly("task 'waiter' was cancelled");
+    }
+
+    @Test
+    void aTaskThatCatchesTheInterruptedExceptionIsStillCancelledAtItsNextCheckpoint() {
+        List<String> seen = EveryStrategyAndRealLoop.values(() -> {
+            CountDownLatch never = new CountDownLatch(1);
+            List<String> log = new ArrayList<>();
+            Task<String> waiter = TaskGroup.with(tg -> spawnAndInterrupt(tg, () -> {
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    log.add("interrupted");
+                }
+                try {
+                    Loop.checkpoint();
+                    log.add("checkpoint passed");
+                } catch (Cancelled c) {
+                    log.add("checkpoint raised " + c.reason());
+                    throw c;
+                }
+                return "returned";
+            }));
+            try {
+                return log + " joined: " + waiter.join();
+            } catch (TaskCancelledException e) {
+                return log + " cancelled";
+            }
+        });
+        assertThat(seen).containsOnly("[interrupted, checkpoint raised INTERRUPTED] cancelled");
+    }
+
+    /** A shield hides the request as it hides {@code Task.cancel()}: the task is cancelled once it leaves the shield. */
+    @Test
+    void insideAShieldTheInterruptedExceptionIsTheTasksOwnAndTheCancelWaitsForTheShield() {
+        List<String> seen = EveryStrategyAndRealLoop.values(() -> {
+            CountDownLatch never = new CountDownLatch(1);
+            List<String> log = new ArrayList<>();
+            Task<String> waiter = TaskGroup.with(tg -> spawnAndInterrupt(tg, () -> {
+                CancelScope.shielded(() -> {
+                    try {
+                        never.await();
+                    } catch (InterruptedException e) {
+                        log.add("interrupted");
+                    }
+                    Loop.checkpoint();
+                    log.add("shielded checkpoint passed");
+                    return null;
+                });
+                Loop.checkpoint();
+                return "returned";
+            }));
+            try {
+                return log + " joined: " + waiter.join();
+            } catch (TaskCancelledException e) {
+                return log + " cancelled";
+            }
+        });
+        assertThat(seen).containsOnly("[interrupted, shielded checkpoint passed] cancelled");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.simloop;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Run by {@link OutOfMemoryInRunTest} in a child JVM with a small heap: a simulation, then a real
+ * loop, whose tasks fill the heap with what they share, and then a run that must still work.
+ */
+public final class OutOfMemoryMain {
+    private OutOfMemoryMain() {
+    }
+
+    /** Tasks that add to one list until the heap is full. */
+    private static int fillTheHeap() {
+        return TaskGroup.with(tg -> {
+            List<long[]> hog = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                tg.spawn("w" + i, () -> {
+                    while (true) {
+                        hog.add(new long[100_000]);
+                        Loop.checkpoint();
+                    }
+                });
+            }
+            return 1;
+        });
+    }
+
+    public static void main(String[] args) {
+        try {
+            SimResult<Integer> r = Simulation.run(1, OutOfMemoryMain::fillTheHeap);
+            System.out.println("simulation: returned, failure " + r.failure().getClass().getSimpleName());
+        } catch (OutOfMemoryError e) {
+            System.out.println("simulation: threw OutOfMemoryError");
+        }
+        try {
+            Loop.run(OutOfMemoryMain::fillTheHeap);
+            System.out.println("real loop: returned");
+        } catch (OutOfMemoryError e) {
+            System.out.println("real loop: threw OutOfMemoryError");
+        }
+        System.out.println("next run: " + Simulation.run(2, () -> 7).value());
+    }
+}
