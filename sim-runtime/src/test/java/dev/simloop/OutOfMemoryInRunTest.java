@@ -19,11 +19,27 @@ import org.junit.jupiter.api.io.TempDir;
 class OutOfMemoryInRunTest {
 
     @Test
-    void aRunThatFillsTheHeapEndsWithTheErrorAndTheNextRunWorks(@TempDir Path dir) throws Exception {
-        Path out = dir.resolve("out.txt");
+    void aSimulationThatFillsTheHeapEndsWithTheErrorAndTheNextRunWorks(@TempDir Path dir) throws Exception {
+        assertThat(runChild(dir, "simulation"))
+                .containsPattern("simulation: (threw OutOfMemoryError|returned, failure OutOfMemoryError)")
+                .contains("next run: 7");
+    }
+
+    /**
+     * Where the error strikes in a real loop decides whether the caller catches it or the JVM's main
+     * thread dies of it (the heap is full for everyone); either way the JVM ends, and says so.
+     */
+    @Test
+    void aRealLoopThatFillsTheHeapEnds(@TempDir Path dir) throws Exception {
+        assertThat(runChild(dir, "real")).contains("OutOfMemoryError").doesNotContain("real loop: returned");
+    }
+
+    /** @return what a child JVM with a 48 MB heap running {@link OutOfMemoryMain} {@code mode} printed; it must end */
+    private static String runChild(Path dir, String mode) throws Exception {
+        Path out = dir.resolve(mode + ".txt");
         ProcessBuilder pb = new ProcessBuilder(List.of(System.getProperty("java.home") + File.separator + "bin"
                 + File.separator + "java", "-Xmx48m", "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), OutOfMemoryMain.class.getName()));
+                System.getProperty("java.class.path"), OutOfMemoryMain.class.getName(), mode));
         pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.redirectErrorStream(true).redirectOutput(out.toFile());
@@ -34,7 +50,26 @@ class OutOfMemoryInRunTest {
         }
         String printed = Files.readString(out);
         assertThat(ended).as("the child JVM ended; it printed:%n%s", printed).isTrue();
-        assertThat(printed).containsPattern("simulation: (threw OutOfMemoryError|returned, failure OutOfMemoryError)")
-                .containsPattern("real loop: threw OutOfMemoryError").contains("next run: 7");
+        return printed;
+    }
+
+    /**
+     * What a run made is garbage once its caller has the result: the idle driver keeps none of it.
+     * Before, the driver's loop kept the last call (its program, its value) in a local while it
+     * waited for the next work, up to its 30 s keep-alive, which also kept a full heap full.
+     */
+    @Test
+    void theIdleDriverKeepsNothingOfTheLastRun() throws InterruptedException {
+        java.lang.ref.WeakReference<byte[]> value = valueOfARun();
+        for (int i = 0; i < 20 && value.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertThat(value.get()).as("the last run's value, after the caller dropped it").isNull();
+    }
+
+    private static java.lang.ref.WeakReference<byte[]> valueOfARun() {
+        byte[] made = Simulation.run(1, () -> new byte[1 << 20]).value();
+        return new java.lang.ref.WeakReference<>(made);
     }
 }

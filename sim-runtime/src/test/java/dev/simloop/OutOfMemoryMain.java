@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Run by {@link OutOfMemoryInRunTest} in a child JVM with a small heap: a simulation, then a real
- * loop, whose tasks fill the heap with what they share, and then a run that must still work.
+ * Run by {@link OutOfMemoryInRunTest} in a child JVM with a small heap: a simulation (then a run
+ * that must still work), or a real loop, whose tasks fill the heap with what they share.
  */
 public final class OutOfMemoryMain {
     private OutOfMemoryMain() {
@@ -27,19 +27,23 @@ public final class OutOfMemoryMain {
         });
     }
 
+    /** @param args {@code simulation} (then a run that must work) or {@code real} */
     public static void main(String[] args) {
-        try {
-            SimResult<Integer> r = Simulation.run(1, OutOfMemoryMain::fillTheHeap);
-            System.out.println("simulation: returned, failure " + r.failure().getClass().getSimpleName());
-        } catch (OutOfMemoryError e) {
-            System.out.println("simulation: threw OutOfMemoryError");
+        if (args[0].equals("simulation")) {
+            try {
+                SimResult<Integer> r = Simulation.run(1, OutOfMemoryMain::fillTheHeap);
+                System.out.println("simulation: returned, failure " + r.failure().getClass().getSimpleName());
+            } catch (OutOfMemoryError e) {
+                System.out.println("simulation: threw OutOfMemoryError");
+            }
+            System.out.println("next run: " + Simulation.run(2, () -> 7).value());
+        } else {
+            try {
+                Loop.run(OutOfMemoryMain::fillTheHeap);
+                System.out.println("real loop: returned");
+            } catch (OutOfMemoryError e) {
+                System.out.println("real loop: threw OutOfMemoryError");
+            }
         }
-        try {
-            Loop.run(OutOfMemoryMain::fillTheHeap);
-            System.out.println("real loop: returned");
-        } catch (OutOfMemoryError e) {
-            System.out.println("real loop: threw OutOfMemoryError");
-        }
-        System.out.println("next run: " + Simulation.run(2, () -> 7).value());
     }
 }

@@ -13,6 +13,7 @@ import dev.simloop.TaskCancelledException;
 import dev.simloop.TaskGroup;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -93,5 +94,68 @@ class CancellationTest {
                         + "clock (Object.wait with a time-out: the JVM resumes the waiter from a thread of its own; "
                         + "wait on a ReentrantLock's Condition or a dev.simloop.sync.Condition) (see "
                         + "docs/virtual-time.md for what it rewrites).");
+    }
+
+    /**
+     * With the agent present, the timed-wait failure no longer says that sleeps, parks and timed
+     * locks use the real clock; a timed join of a thread the simulation does not own says that such
+     * a join is not supported, and what to use.
+     */
+    @Test
+    void aTimedJoinOfAThreadThatIsNotATaskSaysItIsNotSupportedAndWhatToUse() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Thread outsider = Thread.ofPlatform().start(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            for (boolean duration : new boolean[] {false, true}) {
+                SimResult<Object> r = Simulation.run(1, () -> {
+                    if (duration) {
+                        outsider.join(Duration.ofMillis(100));
+                    } else {
+                        outsider.join(100);
+                    }
+                    return null;
+                });
+                assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                        .hasMessageStartingWith("task 'main' made a timed wait outside simloop at step 1 (")
+                        .hasMessageContaining("Thread.join with a time-out of a thread that is not a task of the "
+                                + "simulation")
+                        .hasMessageContaining("is not supported")
+                        .hasMessageContaining("Loop.toThread")
+                        .hasMessageNotContaining("use the real clock")
+                        .hasMessageNotContaining("Condition");
+            }
+        } finally {
+            release.countDown();
+            outsider.join();
+        }
+    }
+
+    @Test
+    void aSleepCalledThroughReflectionOrAMethodHandleSaysSuchCallsAreNotRewritten() throws Exception {
+        java.lang.reflect.Method sleep = Thread.class.getMethod("sleep", long.class);
+        java.lang.invoke.MethodHandle handle = java.lang.invoke.MethodHandles.lookup().findStatic(Thread.class, "sleep",
+                java.lang.invoke.MethodType.methodType(void.class, long.class));
+        List<dev.simloop.ThrowingSupplier<Object>> calls = List.of(() -> sleep.invoke(null, 100L), () -> {
+            try {
+                handle.invokeExact(100L);
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+            return null;
+        });
+        for (dev.simloop.ThrowingSupplier<Object> call : calls) {
+            SimResult<Object> r = Simulation.run(1, call);
+            assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                    .hasMessageStartingWith("task 'main' made a timed wait outside simloop at step 1 (")
+                    .hasMessageContaining("a call made through reflection (Method.invoke) or a MethodHandle is not "
+                            + "rewritten")
+                    .hasMessageNotContaining("use the real clock");
+        }
     }
 }

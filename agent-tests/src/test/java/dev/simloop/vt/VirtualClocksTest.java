@@ -143,4 +143,89 @@ class VirtualClocksTest {
         assertThat(r.value()).isEqualTo(EPOCH);
         assertThat(offloaded.get()).isAfter(SURELY_PAST);
     }
+
+    /**
+     * A subclass of {@code Clock} that calls {@code systemUTC()} unqualified: javac names the subclass
+     * as the call's owner ({@code invokestatic AdjustableClock.systemUTC}), and the call is rewritten
+     * all the same, as {@code Thread.sleep} is in a subclass of {@code Thread}.
+     */
+    static final class AdjustableClock extends Clock {
+        private final Clock base;
+        private final Duration offset;
+
+        AdjustableClock(Duration offset) {
+            this(systemUTC(), offset);
+        }
+
+        AdjustableClock(Clock base, Duration offset) {
+            this.base = base;
+            this.offset = offset;
+        }
+
+        static List<Clock> unqualifiedSystemClocks() {
+            return List.of(systemUTC(), system(ZoneOffset.UTC), systemDefaultZone());
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return base.getZone();
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return new AdjustableClock(base.withZone(zone), offset);
+        }
+
+        @Override
+        public Instant instant() {
+            return base.instant().plus(offset);
+        }
+    }
+
+    @Test
+    void aClockSubclassCallingTheSystemClocksUnqualifiedReadsTheVirtualClock() {
+        SimResult<List<Instant>> r = Sim.ok(() -> {
+            Loop.sleep(Duration.ofSeconds(5));
+            List<Instant> out = new java.util.ArrayList<>();
+            out.add(new AdjustableClock(Duration.ofMinutes(1)).instant());
+            for (Clock c : AdjustableClock.unqualifiedSystemClocks()) {
+                out.add(c.instant());
+            }
+            return out;
+        });
+        Instant at = EPOCH.plusSeconds(5);
+        assertThat(r.value()).containsExactly(at.plusSeconds(60), at, at, at);
+        assertThat(new AdjustableClock(Duration.ZERO).instant()).as("real outside tasks").isAfter(SURELY_PAST);
+    }
+
+    @Test
+    void theOtherCalendarSystemsDatesAreTheVirtualDate() {
+        SimResult<List<Object>> r = Sim.ok(() -> {
+            Loop.sleep(Duration.ofDays(40));
+            java.time.LocalDate today = java.time.LocalDate.now(); // the default zone's, as the ones below
+            List<Object> out = new java.util.ArrayList<>(List.of(
+                    java.time.chrono.JapaneseDate.now().equals(java.time.chrono.JapaneseDate.from(today)),
+                    java.time.chrono.HijrahDate.now().equals(java.time.chrono.HijrahDate.from(today)),
+                    java.time.chrono.MinguoDate.now().equals(java.time.chrono.MinguoDate.from(today)),
+                    java.time.chrono.ThaiBuddhistDate.now().equals(java.time.chrono.ThaiBuddhistDate.from(today)),
+                    java.time.chrono.IsoChronology.INSTANCE.dateNow().equals(today),
+                    java.time.chrono.JapaneseChronology.INSTANCE.dateNow().equals(java.time.chrono.JapaneseDate.from(today))));
+            out.addAll(List.of(java.time.chrono.JapaneseDate.now(ZoneOffset.UTC),
+                    java.time.chrono.HijrahDate.now(ZoneOffset.UTC), java.time.chrono.MinguoDate.now(ZoneOffset.UTC),
+                    java.time.chrono.ThaiBuddhistDate.now(ZoneOffset.UTC),
+                    java.time.chrono.Chronology.of("ISO").dateNow(ZoneOffset.UTC),
+                    java.time.chrono.MinguoChronology.INSTANCE.dateNow(ZoneOffset.UTC),
+                    java.time.chrono.ThaiBuddhistChronology.INSTANCE.dateNow(ZoneOffset.UTC),
+                    java.time.chrono.HijrahChronology.INSTANCE.dateNow(ZoneOffset.UTC)));
+            return out;
+        });
+        java.time.LocalDate day = java.time.LocalDate.of(2025, 2, 10);
+        assertThat(r.value()).containsExactly(true, true, true, true, true, true,
+                java.time.chrono.JapaneseDate.from(day), java.time.chrono.HijrahDate.from(day),
+                java.time.chrono.MinguoDate.from(day), java.time.chrono.ThaiBuddhistDate.from(day), day,
+                java.time.chrono.MinguoDate.from(day), java.time.chrono.ThaiBuddhistDate.from(day),
+                java.time.chrono.HijrahDate.from(day));
+        assertThat(java.time.chrono.JapaneseDate.now(ZoneOffset.UTC).isAfter(java.time.chrono.JapaneseDate.from(day)))
+                .as("real outside tasks").isTrue();
+    }
 }

@@ -72,6 +72,16 @@ final class CallSiteRewriter {
             "java/time/Year",
             "java/time/YearMonth",
             "java/time/MonthDay",
+            "java/time/chrono/Chronology", // dateNow() and dateNow(zone), default methods
+            "java/time/chrono/IsoChronology",
+            "java/time/chrono/JapaneseChronology",
+            "java/time/chrono/HijrahChronology",
+            "java/time/chrono/MinguoChronology",
+            "java/time/chrono/ThaiBuddhistChronology",
+            "java/time/chrono/JapaneseDate",
+            "java/time/chrono/HijrahDate",
+            "java/time/chrono/MinguoDate",
+            "java/time/chrono/ThaiBuddhistDate",
             "java/time/Clock", // tickMillis(zone) and the other tick clocks wrap system(zone), called in Clock
             "java/util/Date",
             "java/util/Calendar",
@@ -202,7 +212,7 @@ final class CallSiteRewriter {
         boolean timeoutPrologue = model.thisClass().asInternalName().equals(TIMEOUT_OWNER);
         boolean scope = model.thisClass().asInternalName().equals(SCOPE_OWNER);
         boolean spins = isSpinOwner(model.thisClass().asInternalName());
-        Map<Call, Redirect> inherited = inheritedSleeps(model);
+        Map<Call, Redirect> inherited = inheritedCalls(model);
         if (!mentionsACall(model) && !timeoutPrologue && !scope && inherited.isEmpty()) {
             return null;
         }
@@ -237,25 +247,35 @@ final class CallSiteRewriter {
     }
 
     /**
-     * A subclass of {@code Thread} that calls {@code sleep(..)} unqualified names itself as the
-     * call's owner ({@code invokestatic Poller.sleep}), which {@link #CALLS} does not list: the
-     * {@code Thread.sleep} calls it inherits, as calls on it, unless it declares a {@code sleep} of its
-     * own. A subclass of a subclass is not seen (its superclass would have to be loaded to know).
-     *
-     * @return the sleeps of {@code model}'s own name that are {@code Thread}'s; empty for other classes
+     * The classes whose static methods in {@link #CALLS} a direct subclass inherits, and may call
+     * unqualified: {@code Thread}'s sleeps, {@code Clock}'s {@code systemUTC()},
+     * {@code systemDefaultZone()} and {@code system(zone)}.
      */
-    private static Map<Call, Redirect> inheritedSleeps(ClassModel model) {
-        if (model.superclass().isEmpty() || !model.superclass().get().asInternalName().equals("java/lang/Thread")) {
+    private static final Set<String> INHERITED_FROM = Set.of("java/lang/Thread", "java/time/Clock");
+
+    /**
+     * A subclass of {@code Thread} that calls {@code sleep(..)} unqualified, or of {@code Clock} that
+     * calls {@code systemUTC()} unqualified, names itself as the call's owner
+     * ({@code invokestatic Poller.sleep}, {@code invokestatic AdjustableClock.systemUTC}), which
+     * {@link #CALLS} does not list: the calls of {@link #CALLS} it inherits from its superclass, as
+     * calls on it, unless it declares a method of the same name and type itself. A subclass of a
+     * subclass is not seen (its superclass would have to be loaded to know).
+     *
+     * @return the calls of {@code model}'s own name that are its superclass's; empty for other classes
+     */
+    private static Map<Call, Redirect> inheritedCalls(ClassModel model) {
+        if (model.superclass().isEmpty() || !INHERITED_FROM.contains(model.superclass().get().asInternalName())) {
             return Map.of();
         }
+        String superclass = model.superclass().get().asInternalName();
         String self = model.thisClass().asInternalName();
         Map<Call, Redirect> out = new java.util.HashMap<>();
         for (PoolEntry e : model.constantPool()) { // only those it calls: a class that calls none stays as it is
             if (e instanceof MemberRefEntry ref && ref.owner().asInternalName().equals(self)) {
-                Call asThreads = new Call("java/lang/Thread", ref.name().stringValue(), ref.type().stringValue());
-                Redirect to = CALLS.get(asThreads);
-                boolean declared = model.methods().stream().anyMatch(m -> m.methodName().equalsString(asThreads.name())
-                        && m.methodType().equalsString(asThreads.descriptor()));
+                Call asSupers = new Call(superclass, ref.name().stringValue(), ref.type().stringValue());
+                Redirect to = CALLS.get(asSupers);
+                boolean declared = model.methods().stream().anyMatch(m -> m.methodName().equalsString(asSupers.name())
+                        && m.methodType().equalsString(asSupers.descriptor()));
                 if (to != null && !declared) {
                     out.put(callOf(ref), to);
                 }

@@ -161,37 +161,50 @@ public final class Drivers {
             if (warmsUp) {
                 WarmUp.firstDriver();
             }
-            for (Call<?> c; (c = nextWork()) != null; ) {
-                // The work stays in the slot while it runs: a driver is offered work only through a
-                // null slot, and a busy driver can still be in the idle deque (its last caller handed
-                // it work directly), so another caller must find it taken (a task that calls a driver
-                // must never queue its work behind its own).
-                Thread.interrupted(); // an interrupt meant for the last work must not reach the next
-                call = c;
-                Object value = null;
-                Throwable failure = null;
-                try {
-                    value = c.work.call();
-                } catch (Throwable e) {
-                    failure = e;
-                } finally {
-                    call = null;
-                }
-                slot.set(null); // idle: before the caller hears, so that its next work finds this driver
-                if (!inIdle) {
-                    inIdle = true;
-                    try {
-                        IDLE.addFirst(this); // before the caller hears: its next call finds this driver
-                    } catch (Throwable e) {
-                        // An OutOfMemoryError, most likely (the run's objects are still reachable
-                        // through the call): the caller must hear all the same, or it would wait for
-                        // ever, keeping them reachable. The driver goes on, found by its last caller.
-                        inIdle = false; // not added, so no caller took it out
-                        failure = failure != null ? failure : e;
-                    }
-                }
-                c.complete(value, failure);
+            while (runNextWork()) {
+                // each work in a frame of its own: a local of this loop would keep the last run's
+                // objects (its program, its value, its tasks' data) reachable while the driver waits
+                // for the next, up to its keep-alive time; and a run that filled the heap would keep
+                // it full, so its caller could not even report the OutOfMemoryError
             }
+        }
+
+        /** @return whether a work came and ran; false when none came for the keep-alive time */
+        private boolean runNextWork() {
+            Call<?> c = nextWork();
+            if (c == null) {
+                return false;
+            }
+            // The work stays in the slot while it runs: a driver is offered work only through a
+            // null slot, and a busy driver can still be in the idle deque (its last caller handed
+            // it work directly), so another caller must find it taken (a task that calls a driver
+            // must never queue its work behind its own).
+            Thread.interrupted(); // an interrupt meant for the last work must not reach the next
+            call = c;
+            Object value = null;
+            Throwable failure = null;
+            try {
+                value = c.work.call();
+            } catch (Throwable e) {
+                failure = e;
+            } finally {
+                call = null;
+            }
+            slot.set(null); // idle: before the caller hears, so that its next work finds this driver
+            if (!inIdle) {
+                inIdle = true;
+                try {
+                    IDLE.addFirst(this); // before the caller hears: its next call finds this driver
+                } catch (Throwable e) {
+                    // An OutOfMemoryError, most likely (the run's objects are still reachable
+                    // through the call): the caller must hear all the same, or it would wait for
+                    // ever, keeping them reachable. The driver goes on, found by its last caller.
+                    inIdle = false; // not added, so no caller took it out
+                    failure = failure != null ? failure : e;
+                }
+            }
+            c.complete(value, failure);
+            return true;
         }
 
         /** @return the next work, or null when none came for the keep-alive time (the driver then ends) */

@@ -64,6 +64,16 @@ final class Frames {
         }
     }
 
+    /** @return whether {@code stack} has a frame of {@code className} in a method whose name starts with {@code method} */
+    static boolean in(StackTraceElement[] stack, String className, String method) {
+        for (StackTraceElement e : stack) {
+            if (e.getClassName().equals(className) && e.getMethodName().startsWith(method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return whether {@code t} waits in {@code Object.wait} */
     static boolean inObjectWait(TaskImpl<?> t) {
         for (StackTraceElement e : stackOf(t)) {

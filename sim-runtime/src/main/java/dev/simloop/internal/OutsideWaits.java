@@ -89,7 +89,8 @@ final class OutsideWaits {
     void parkedAtEndOfStep(TaskImpl<?> t) {
         switch (VirtualThreads.parkKind(t)) {
             case TIMED -> {
-                if (isLockLike(LockSupport.getBlocker(t.thread)) && VirtualThreads.timeoutBeyondAnyRun(t.thread)) {
+                if (isLockLike(LockSupport.getBlocker(t.thread)) && VirtualThreads.timeoutBeyondAnyRun(t.thread)
+                        && !waitsForAQueuedDelay(t)) {
                     enter(t, LOCK); // ExecutorService.close(): awaitTermination(1 day) on a latch, in effect untimed
                 } else {
                     loop.abort(timedWait(t));
@@ -102,8 +103,9 @@ final class OutsideWaits {
     }
 
     /**
-     * Whether a timed JDK wait counts as untimed when nothing else can happen: one on a
-     * synchronizer ({@link #isLockLike}) whose time-out is an hour or more away. Without the agent
+     * Whether a timed JDK wait of the calling task counts as untimed when nothing else can happen:
+     * one on a synchronizer ({@link #isLockLike}) whose time-out is an hour or more away, unless it
+     * is a delay queue's wait for its head's delay ({@link #waitsForAQueuedDelay}). Without the agent
      * such a wait parks untimed ({@link #parkedAtEndOfStep}); with it, its time-out is a loop
      * timer that fires in order among the others, but never alone moves the clock: a run in which
      * only such time-outs are left is a deadlock, not a loop that advances the clock a day at a
@@ -111,8 +113,40 @@ final class OutsideWaits {
      * and without the agent.
      */
     static boolean untimedWhenStuck(Object blocker, long nanos) {
-        return nanos >= VirtualThreads.UNTIMED_NANOS && isLockLike(blocker);
+        return nanos >= VirtualThreads.UNTIMED_NANOS && isLockLike(blocker) && !waitsForAQueuedDelay();
     }
+
+    /** The delay queues whose {@code take()} waits for its head's delay: a scheduled pool's, and DelayQueue. */
+    private static final java.util.Set<String> DELAY_QUEUES = java.util.Set.of(
+            "java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue", "java.util.concurrent.DelayQueue");
+
+    /**
+     * Whether the calling thread's timed wait is a delay queue's {@code take()} waiting for its head's
+     * delay: a {@code ScheduledThreadPoolExecutor}'s worker waiting for its next job (an hourly job
+     * is ordinary), or a {@code DelayQueue.take()}. Such a wait is what runs the program's scheduled
+     * work, not a time-out that only ends a stall, so it is an ordinary timer however long it is.
+     * (Their {@code take()} parks with a time-out only for the head's delay; with no head, or
+     * another thread waiting for it, untimed.) Asked only of waits an hour or more away.
+     */
+    private static boolean waitsForAQueuedDelay() {
+        return STACK.walk(frames -> frames.limit(16).anyMatch(f -> isDelayQueueTake(f.getClassName(), f.getMethodName())));
+    }
+
+    private static boolean isDelayQueueTake(String className, String methodName) {
+        return methodName.equals("take") && DELAY_QUEUES.contains(className);
+    }
+
+    /** @return whether {@code t}, parked with a time-out, waits in a delay queue's {@code take()} for its head's delay */
+    private static boolean waitsForAQueuedDelay(TaskImpl<?> t) {
+        for (StackTraceElement e : Frames.stackOf(t)) {
+            if (isDelayQueueTake(e.getClassName(), e.getMethodName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final StackWalker STACK = StackWalker.getInstance();
 
     /** A time-out of a wait that is {@link #untimedWhenStuck} was armed (+1) or fired or was disarmed (-1). */
     void longWaitTimeout(int change) {
@@ -390,8 +424,13 @@ final class OutsideWaits {
     // ---- messages
 
     private NondeterminismDetected timedWait(TaskImpl<?> t) {
-        return new NondeterminismDetected("task '" + t.name() + "' made a timed wait outside simloop at step "
-                + loop.steps() + " (" + Frames.userFrame(t) + "): Thread.sleep, LockSupport.parkNanos, timed "
+        String made = "task '" + t.name() + "' made a timed wait outside simloop at step " + loop.steps() + " ("
+                + Frames.userFrame(t) + "): ";
+        if (VirtualTime.agentPresent()) {
+            return new NondeterminismDetected(made + "a wait on the real clock, which a thread the simulation does "
+                    + "not own ends, so the run could not be replayed. " + agentAdvice(t));
+        }
+        return new NondeterminismDetected(made + "Thread.sleep, LockSupport.parkNanos, timed "
                 + "lock, queue and Future waits use the real clock and are woken by a JDK thread the simulation does "
                 + "not own, so the run could not be replayed. Use Loop.sleep, CancelScope.moveOnAfter / failAfter "
                 + "for time-outs, and the dev.simloop.sync primitives instead. " + agentAdvice(t));
@@ -399,15 +438,38 @@ final class OutsideWaits {
 
     /**
      * What a timed-wait failure of {@code t} says about the simloop agent, which puts these waits on
-     * the virtual clock: how to add it when it is absent, and that this wait is beyond it when it is
-     * present.
+     * the virtual clock: how to add it when it is absent; when it is present, why this wait is beyond
+     * it and what to do instead (a timed join of a thread that is not a task, {@code Object.wait}, a
+     * sleep or park called through reflection or a method handle, or anything else it does not cover).
      */
     static String agentAdvice(TaskImpl<?> t) {
         if (VirtualTime.agentPresent()) {
-            return "The simloop agent is present, but this wait is not one it puts on the virtual clock"
-                    + (Frames.inObjectWait(t) ? " (Object.wait with a time-out: the JVM resumes the waiter from a "
-                    + "thread of its own; wait on a ReentrantLock's Condition or a dev.simloop.sync.Condition)"
-                    : "") + " (see docs/virtual-time.md for what it rewrites).";
+            StackTraceElement[] stack = Frames.stackOf(t);
+            if (Frames.in(stack, "java.lang.Thread", "join")) {
+                return "The simloop agent is present, but this wait is Thread.join with a time-out of a thread that "
+                        + "is not a task of the simulation (it waits on that thread's monitor, Object.wait, which the "
+                        + "JVM resumes from a thread of its own). The agent puts the timed join of a task's thread on "
+                        + "the virtual clock; joining a thread the simulation does not own is not supported. Run that "
+                        + "work with Loop.toThread (and wait for its result), or as a task (Loop.threadFactory(), "
+                        + "TaskGroup.spawn), and join that (see docs/virtual-time.md).";
+            }
+            if (Frames.in(stack, "java.lang.Object", "wait")) {
+                return "The simloop agent is present, but this wait is not one it puts on the virtual clock (Object.wait "
+                        + "with a time-out: the JVM resumes the waiter from a thread of its own; wait on a "
+                        + "ReentrantLock's Condition or a dev.simloop.sync.Condition) (see docs/virtual-time.md for what "
+                        + "it rewrites).";
+            }
+            if (Frames.in(stack, "java.lang.Thread", "sleep") || Frames.in(stack, "java.util.concurrent.locks.LockSupport",
+                    "park")) {
+                return "The simloop agent is present, but this call was not rewritten: the agent rewrites the calls "
+                        + "written in a class's code (and method references), but a call made through reflection "
+                        + "(Method.invoke) or a MethodHandle is not rewritten, nor one in a class the agent did not see "
+                        + "load (a hidden class, one loaded before it). Call it directly, or use Loop.sleep (see "
+                        + "docs/virtual-time.md).";
+            }
+            return "The simloop agent is present, but this wait is not one it puts on the virtual clock (see "
+                    + "docs/virtual-time.md for what it rewrites; a call made through reflection (Method.invoke) or a "
+                    + "MethodHandle is not rewritten either).";
         }
         return "Or keep the code as it is and run the test JVM with the simloop agent (artifact "
                 + "dev.simloop:simloop-agent), which runs Thread.sleep, LockSupport.parkNanos, the timed "
@@ -458,8 +520,10 @@ final class OutsideWaits {
                 + who + ", which the simulation does not own";
         if (who.contains("delayScheduler")) {
             // the common pool's delay scheduler fired a CompletableFuture time-out on the real clock
+            // with the agent, orTimeout and completeOnTimeout of a task are on the loop clock: delayedExecutor it is
             return new NondeterminismDetected(woken + ": a time-out of CompletableFuture.orTimeout, completeOnTimeout"
-                    + " or delayedExecutor, which ran on the real clock. " + ThreadGuard.DELAY_FIX);
+                    + " or delayedExecutor, which ran on the real clock. " + (VirtualTime.agentPresent()
+                    ? ThreadGuard.DELAYED_EXECUTOR_FIX : ThreadGuard.DELAY_FIX + " " + ThreadGuard.DELAYED_EXECUTOR_FIX));
         }
         return new NondeterminismDetected(woken + ". "
                 + "Likely cause: work on an executor or thread that existed before the simulation, or blocking "

@@ -91,6 +91,16 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
             + " which puts these time-outs on the loop's clock; or wait with a time-out of simloop's:"
             + " CancelScope.failAfter(d, () -> future.get()), or moveOnAfter.";
 
+    /**
+     * What {@code CompletableFuture.delayedExecutor} needs instead in a simulation, with the agent
+     * or without: the agent covers {@code orTimeout} and {@code completeOnTimeout}, not its delay.
+     */
+    static final String DELAYED_EXECUTOR_FIX = "Note that the simloop agent does not put"
+            + " CompletableFuture.delayedExecutor's delay on the virtual clock (it covers orTimeout and"
+            + " completeOnTimeout only; the delay runs on the common pool's delay scheduler): delay the work in a"
+            + " task instead, Loop.executor().execute(() -> { Loop.sleep(delay); work.run(); }), or"
+            + " CompletableFuture.supplyAsync(() -> { Loop.sleep(delay); return work.get(); }, Loop.executor()).";
+
     /** What was created, told by the JDK frames that created it, and what to do instead. */
     private enum Kind {
         IO_POLLER("sun.nio.ch.Poller", "the JDK's network I/O poller, which the first blocking I/O on a socket "
@@ -112,7 +122,7 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
         TIMEOUT("java.util.concurrent.CompletableFuture.arrangeTimeout", "the common pool's delay scheduler, which"
                 + " CompletableFuture.orTimeout and completeOnTimeout start", DELAY_FIX),
         DELAYED_EXECUTOR("java.util.concurrent.CompletableFuture$DelayedExecutor", "the common pool's delay"
-                + " scheduler, which CompletableFuture.delayedExecutor starts", DELAY_FIX),
+                + " scheduler, which CompletableFuture.delayedExecutor starts", DELAYED_EXECUTOR_FIX),
         FORK_JOIN_WORKER("java.util.concurrent.ForkJoinPool", "a worker thread of a java.util.concurrent.ForkJoinPool",
                 "Pass Loop.executor() instead (CompletableFuture.supplyAsync(f, Loop.executor()) runs f as a task), "
                         + "or do CPU-heavy work with Loop.toThread."),
