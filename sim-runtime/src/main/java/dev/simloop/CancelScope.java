@@ -175,7 +175,7 @@ public final class CancelScope {
     /** Cancels the scope: every checkpoint inside it raises {@link Cancelled} until it exits. Idempotent. */
     public void cancel() {
         requireLoop("CancelScope.cancel");
-        CancelScopeTree.cancel(loop, node, CancelReason.EXPLICIT);
+        CancelScopeTree.cancelByUser(loop, node);
     }
 
     /** @return whether cancellation was requested (explicitly or by the deadline); never reverts */

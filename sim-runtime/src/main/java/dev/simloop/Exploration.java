@@ -299,7 +299,8 @@ public final class Exploration<T> {
      * @param matches true for the failures to stop at; it runs on the exploration's driver thread,
      *     once per failing schedule (under PCT, also on failing schedules among the first that other
      *     shards own, which this shard learns its choice count from), and what it throws ends the
-     *     exploration
+     *     exploration, with the failure it judged attached as suppressed (its cause) and that
+     *     schedule's replay line in the attachment's message
      * @return this exploration
      * @throws NullPointerException when {@code matches} is null (leave it unset for every failure)
      */

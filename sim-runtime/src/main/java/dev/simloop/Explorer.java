@@ -97,9 +97,25 @@ final class Explorer<T> {
     /** Takes a result (null: a passing one the plan does not learn from) in schedule order: @return whether it is the failure to stop at. */
     private boolean commit(Job job, SimResult<T> r) {
         // failWhen runs once per failing schedule: the plan's learning and the tally share its answer
-        boolean searchedFor = job.failed && (job.owned || plan.learnsFrom(job)) && x.failWhen.test(r.failure());
+        boolean searchedFor = job.failed && (job.owned || plan.learnsFrom(job)) && failWhen(job, r);
         plan.record(job, r, searchedFor);
         return job.owned && tally.count(job, r, searchedFor) && x.stopAtFirstFailure;
+    }
+
+    /**
+     * Asks {@code failWhen} about {@code r}'s failure. What it throws ends the exploration (a
+     * predicate such as {@code e -> e.getCause().getMessage()...} meets a failure with no cause), with
+     * that failure and its replay line attached, so the schedule it judged is not lost.
+     */
+    private boolean failWhen(Job job, SimResult<T> r) {
+        try {
+            return x.failWhen.test(r.failure());
+        } catch (RuntimeException | Error e) {
+            e.addSuppressed(new IllegalStateException("Exploration.failWhen threw this while it judged the failure"
+                    + " of schedule " + job.index + " (replay " + r.replayLine() + "), attached as this exception's"
+                    + " cause", r.failure()));
+            throw e;
+        }
     }
 
     private String searched() {

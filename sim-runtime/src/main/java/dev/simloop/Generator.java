@@ -23,14 +23,19 @@ import java.util.Objects;
  * @param <T> the type of the values
  */
 public final class Generator<T> implements Iterable<T>, AutoCloseable {
-    /** A generator's body. */
+    /**
+     * A generator's body.
+     *
+     * @param <T> the type of the values
+     */
     @FunctionalInterface
     public interface Body<T> {
         /**
          * Yields the values.
          *
          * @param g the generator: call {@link Generator#yield} on it
-         * @throws Exception any failure, thrown to the iterating code
+         * @throws Exception any failure, thrown to the iterating code (a checked one in a
+         *     {@code CompletionException}, as a {@link Monitor} body's)
          */
         void run(Generator<T> g) throws Exception;
     }
@@ -72,7 +77,7 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         if (it.inBody()) {
             return monitor.oob(value);
         }
-        it.buffered.add(value);
+        it.buffered.add(Iterator.box(value));
         return null;
     }
 
@@ -114,7 +119,10 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         /** {@link #sent} when no value waits to be given to the body's yield (null is a value one may send). */
         private static final Object NOTHING_SENT = new Object();
         private final Monitor.Run<T, Object, Void> run;
-        private final ArrayDeque<T> buffered = new ArrayDeque<>();
+        /** A yielded null in {@link #buffered}, which holds no null. */
+        private static final Object NULL_VALUE = new Object();
+        /** Values yielded and not yet taken, a null one as {@link #NULL_VALUE}. */
+        private final ArrayDeque<Object> buffered = new ArrayDeque<>();
         /** The thread that resumed the body last: the body runs on it, so its yields are the body's own. */
         private Thread resumer;
         private boolean finished;
@@ -152,7 +160,14 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
             if (!hasNext()) {
                 throw new NoSuchElementException("Generator.Iterator.next: the generator has finished");
             }
-            return buffered.poll();
+            Object v = buffered.poll();
+            @SuppressWarnings("unchecked") // only yield puts values here, each a T or NULL_VALUE
+            T value = v == NULL_VALUE ? null : (T) v;
+            return value;
+        }
+
+        static Object box(Object value) {
+            return value == null ? NULL_VALUE : value;
         }
 
         /**
@@ -227,7 +242,7 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
             }
             suspended = step.isOob();
             if (step.isOob()) {
-                buffered.add(step.oob());
+                buffered.add(box(step.oob()));
             } else {
                 finished = true;
             }

@@ -42,7 +42,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
     /** A task waits in {@link #shutdown()} for the keeper: the handler's failure is that caller's to get. */
     private boolean shutdownWaiting;
     /** What the handler threw while the group shut down, for the waiting {@link #shutdown()} caller; else null. */
-    private RuntimeException forShutdown;
+    private Throwable forShutdown;
 
     private PersistentTaskGroup(String name, FailureHandler handler, Scheduler loop) {
         this.name = name;
@@ -99,28 +99,25 @@ public final class PersistentTaskGroup implements AutoCloseable {
         rules.handOnAtOnce();
         loop.persistentGroups().put(group.impl(), this);
         ready.set();
-        RuntimeException thrown = null; // what the handler (or the group) threw: the first, the rest suppressed
+        Throwable thrown = null; // what the handler (or the group) threw: the first, the rest suppressed
         try {
             group.impl().run(() -> {
                 for (;;) {
                     dev.simloop.internal.GroupRules.handOver(handler, rules.awaitFailure());
                 }
             });
-        } catch (RuntimeException e) {
-            thrown = e;
-        } catch (Error e) {
-            loop.persistentGroups().remove(group.impl());
-            throw e;
+        } catch (RuntimeException | Error e) {
+            thrown = e; // an Error too (an AssertionError of the handler): the failures left are still handed over
         }
         loop.persistentGroups().remove(group.impl());
-        RuntimeException[] first = {thrown};
+        Throwable[] first = {thrown};
         CancelScope.shielded(() -> {
             TaskImpl<?> failed; // failures of tasks that ended while the group shut down: every one handed over
             while ((failed = rules.pollFailure()) != null) {
                 try {
                     dev.simloop.internal.GroupRules.handOver(handler, failed);
-                } catch (RuntimeException e) {
-                    first[0] = (RuntimeException) Failures.keepFirst(first[0], e);
+                } catch (RuntimeException | Error e) {
+                    first[0] = Failures.keepFirst(first[0], e);
                 }
             }
             return null;
@@ -135,7 +132,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
             return;
         }
         if (first[0] != null) {
-            throw first[0]; // no caller waits for it: it fails the keeper, which fails the loop's root group
+            throw Failures.rethrow(first[0]); // no caller waits for it: it fails the keeper, which fails the loop's root group
         }
     }
 
@@ -209,10 +206,10 @@ public final class PersistentTaskGroup implements AutoCloseable {
                 return null; // its loop's work ended (or a signal came) first: the group is shut down all the same
             }
         });
-        RuntimeException handlerFailure = forShutdown;
+        Throwable handlerFailure = forShutdown;
         forShutdown = null;
         if (handlerFailure != null) {
-            throw handlerFailure;
+            throw Failures.rethrow(handlerFailure);
         }
     }
 

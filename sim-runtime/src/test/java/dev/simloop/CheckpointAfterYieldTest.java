@@ -74,5 +74,20 @@ class CheckpointAfterYieldTest {
             return t.join();
         }));
         assertThat(other.value()).isEqualTo("cancelled: cancelled explicitly (task 'sleeper', by task 'main')");
+        java.util.List<String> log = new java.util.ArrayList<>();
+        Simulation.run(1, () -> TaskGroup.with(tg -> {
+            tg.spawn(TaskOptions.named("background").awaited(false), () -> {
+                try {
+                    Loop.sleep(java.time.Duration.ofDays(1));
+                } catch (Cancelled c) {
+                    log.add(c.getMessage());
+                    throw c;
+                }
+            });
+            Loop.checkpoint();
+            return null;
+        })).value();
+        assertThat(log).as("cancelled by the group's end, which main did not ask for")
+                .containsExactly("cancelled: cancelled explicitly (task 'background')");
     }
 }

@@ -107,4 +107,35 @@ class InterruptedOutsideWaitsTest {
         });
         assertThat(seen).containsOnly("[interrupted, shielded checkpoint passed] cancelled");
     }
+
+    /**
+     * A JDK pool's worker made by {@code Loop.threadFactory()} keeps the JDK's meaning of an interrupt:
+     * {@code Future.cancel(true)} ends one job, and the worker's next jobs run. (Cancelling the worker's
+     * task for good, as an interrupt of a task does, failed every later job at its first checkpoint.)
+     */
+    @Test
+    void aPoolWorkerOfTheThreadFactoryIsNotCancelledByTheInterruptThatEndsOneJob() {
+        List<String> seen = EveryStrategyAndRealLoop.values(() -> {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(1,
+                    Loop.threadFactory());
+            try {
+                CountDownLatch never = new CountDownLatch(1);
+                java.util.concurrent.Future<String> first = pool.submit(() -> {
+                    never.await();
+                    return "first";
+                });
+                Loop.sleep(Duration.ofMillis(1)); // the first job waits in the latch
+                first.cancel(true);
+                java.util.concurrent.Future<String> second = pool.submit(() -> {
+                    Loop.sleep(Duration.ofMillis(1));
+                    Loop.checkpoint();
+                    return "second ran";
+                });
+                return "first cancelled " + first.isCancelled() + ", " + second.get();
+            } finally {
+                pool.shutdown();
+            }
+        });
+        assertThat(seen).containsOnly("first cancelled true, second ran");
+    }
 }

@@ -132,6 +132,29 @@ class NoSilentHangTest {
                 .contains("at dev.simloop.NoSilentHangTest.lambda$");
     }
 
+    /** Sleeps in its static initializer, where the JVM pins the task that first uses it. */
+    static final class SleepsInItsInitializer {
+        static final long AT;
+
+        static {
+            Loop.sleep(Duration.ofSeconds(1));
+            AT = Loop.nanoTime();
+        }
+    }
+
+    /** Before, the report called such a wait "a CPU loop, or a call that blocks its thread". */
+    @Test
+    @Timeout(60)
+    void aWaitInAStaticInitializerIsNamedAsSuch() {
+        SimResult<Long> r = Simulation.builder().maxStepWallTime(Duration.ofMillis(300))
+                .run(() -> SleepsInItsInitializer.AT);
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class).hasMessageContaining("): it waits inside the static"
+                + " initializer of dev.simloop.NoSilentHangTest$SleepsInItsInitializer, where the JVM pins the task to"
+                + " the driver: the wait cannot give the driver back, so no other task runs and no timer fires that"
+                + " could end it. Move the wait (a sleep, a lock, a wait for another task) out of the static"
+                + " initializer, into code the task calls. The run stops here.");
+    }
+
     /** A task that keeps catching its cancel and going on: the group waits for it for ever, its failure unreported. */
     private static Object stubbornAndFailing(int catches) {
         return TaskGroup.with(tg -> {

@@ -18,17 +18,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OutOfMemoryInRunTest {
 
+    /**
+     * Where the error strikes decides whether the caller catches it (and a next run works) or, when
+     * it struck the run's unwinding and its tasks' stacks keep the heap full, the JVM's main thread
+     * dies of it too; either way the JVM ends, and says why.
+     */
     @Test
-    void aSimulationThatFillsTheHeapEndsWithTheErrorAndTheNextRunWorks(@TempDir Path dir) throws Exception {
-        assertThat(runChild(dir, "simulation"))
-                .containsPattern("simulation: (threw OutOfMemoryError|returned, failure OutOfMemoryError)")
-                .contains("next run: 7");
+    void aSimulationThatFillsTheHeapEnds(@TempDir Path dir) throws Exception {
+        assertThat(runChild(dir, "simulation")).contains("OutOfMemoryError").doesNotContain("simulation: returned,"
+                + " failure null");
     }
 
-    /**
-     * Where the error strikes in a real loop decides whether the caller catches it or the JVM's main
-     * thread dies of it (the heap is full for everyone); either way the JVM ends, and says so.
-     */
+    /** As {@link #aSimulationThatFillsTheHeapEnds}, with a real loop. */
     @Test
     void aRealLoopThatFillsTheHeapEnds(@TempDir Path dir) throws Exception {
         assertThat(runChild(dir, "real")).contains("OutOfMemoryError").doesNotContain("real loop: returned");

@@ -183,4 +183,21 @@ class ToThreadTest {
         assertThat(Simulation.builder().seed(0).strategy(Strategy.fifo()).run(program).value())
                 .isEqualTo("other, reader got x, waiter, offloader");
     }
+
+    /** Before, the message said only that the offload thread is not a task, not that toThread's work may not call the loop. */
+    @Test
+    void aLoopCallFromOffloadedWorkSaysSuchWorkMayNotCallTheLoop() {
+        SimResult<Throwable> r = Simulation.run(1, () -> Loop.toThread(() -> {
+            try {
+                Loop.sleep(java.time.Duration.ofSeconds(1));
+                return null;
+            } catch (IllegalStateException e) {
+                return e;
+            }
+        }));
+        assertThat(r.value()).hasMessageStartingWith("Loop.sleep must be called from a simloop task, but it was called"
+                + " from work offloaded with Loop.toThread, which runs on ").hasMessageEndingWith(", outside the loop,"
+                + " while its task waits for it: such work may not call the loop (no sleeps, locks or spawns). Return"
+                + " what it computed, and act on it in the task that called Loop.toThread.");
+    }
 }

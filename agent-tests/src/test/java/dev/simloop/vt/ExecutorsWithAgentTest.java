@@ -59,57 +59,6 @@ class ExecutorsWithAgentTest {
     }
 
     @Test
-    void aScheduledPoolRunsJobsAnHourOrMoreAwayAtTheirVirtualDelaysAsTheOnlyThingLeft() {
-        java.util.Set<String> runs = new java.util.TreeSet<>();
-        for (int i = 0; i < 2; i++) {
-            SimResult<List<String>> r = Sim.ok(() -> {
-                java.util.concurrent.ScheduledExecutorService s = Executors.newScheduledThreadPool(1, Loop.threadFactory());
-                List<String> seen = new ArrayList<>();
-                seen.add(s.schedule(() -> at("ran"), 2, TimeUnit.HOURS).get());
-                CountDownLatch three = new CountDownLatch(3);
-                List<String> hourly = new ArrayList<>();
-                Future<?> every = s.scheduleAtFixedRate(() -> {
-                    hourly.add(Sim.now().toString());
-                    three.countDown();
-                }, 1, 1, TimeUnit.HOURS);
-                three.await();
-                every.cancel(false);
-                seen.add(String.join(" ", hourly));
-                s.shutdown();
-                seen.add(at(s.awaitTermination(1, TimeUnit.DAYS)));
-                return seen;
-            });
-            assertThat(r.value()).containsExactly("ran@PT2H", "PT3H PT4H PT5H", "true@PT5H");
-            runs.add(r.replayLine() + " " + r.traceDigest());
-        }
-        assertThat(runs).as("one seed, one run").hasSize(1);
-    }
-
-    @Test
-    void aDelayQueuesTakeWaitsForItsHeadsDelayHoweverLong() {
-        SimResult<String> r = Sim.ok(() -> {
-            java.util.concurrent.DelayQueue<Due> q = new java.util.concurrent.DelayQueue<>();
-            q.put(new Due(System.nanoTime() + TimeUnit.HOURS.toNanos(3)));
-            q.take();
-            return at("taken");
-        });
-        assertThat(r.value()).isEqualTo("taken@PT3H");
-    }
-
-    /** An element of a DelayQueue, due at a System.nanoTime() reading. */
-    private record Due(long at) implements java.util.concurrent.Delayed {
-        @Override
-        public long getDelay(TimeUnit unit) {
-            return unit.convert(at - System.nanoTime(), TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public int compareTo(java.util.concurrent.Delayed o) {
-            return Long.compare(getDelay(TimeUnit.NANOSECONDS), o.getDelay(TimeUnit.NANOSECONDS));
-        }
-    }
-
-    @Test
     void delayedExecutorFailsTheRunSayingTheAgentDoesNotCoverItAndWhatToUse() {
         SimResult<String> r = Simulation.run(1, () -> CompletableFuture.supplyAsync(() -> "late",
                 CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, Loop.executor())).get());

@@ -421,7 +421,7 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
      * @param examples what to write instead, for the error message
      */
     private static Duration parseDuration(String t, String where, String examples) {
-        if (t.startsWith("-")) {
+        if (t.startsWith("-") && !t.startsWith("--")) {
             // each setting's own range check then says what it takes (zero is a valid maxVirtualTime)
             return parseDuration(t.substring(1), where, examples).negated();
         }

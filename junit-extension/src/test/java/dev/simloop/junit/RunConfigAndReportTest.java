@@ -265,6 +265,11 @@ class RunConfigAndReportTest {
             assertThatThrownBy(() -> RunConfig.resolve(a, params(Map.of()))).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("@SimulatedLoop(maxVirtualTime = \"" + text + "\"): must not be negative");
         }
+        SimulatedLoop twice = SimulatedLoop.class.cast(java.lang.reflect.Proxy.newProxyInstance(
+                SimulatedLoop.class.getClassLoader(), new Class<?>[] {SimulatedLoop.class}, (p, m, args) ->
+                        m.getName().equals("maxVirtualTime") ? "--2s" : m.getDefaultValue()));
+        assertThatThrownBy(() -> RunConfig.resolve(twice, params(Map.of()))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("@SimulatedLoop(maxVirtualTime = \"--2s\"): not a duration");
     }
 
     @SimulatedLoop(strategy = SimulatedLoop.Kind.PCT, pctDepth = 1001)

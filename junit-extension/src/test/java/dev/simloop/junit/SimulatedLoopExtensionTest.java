@@ -339,6 +339,18 @@ class SimulatedLoopExtensionTest {
         assertThat(pages.get(1)).endsWith("/dev.simloop.junit.fixtures.Fixtures.FailingTemplates-fails-int-invocation2-1.html");
     }
 
+    /** Before, an assumption of a later schedule's @BeforeEach skipped the whole test: 18 schedules never ran. */
+    @Test
+    void anAssumptionInALaterSchedulesBeforeEachMakesThatScheduleNotApplyAndTheRestRun() {
+        Fixtures.AssumesInBeforeEach.SET_UPS.set(0);
+        Fixtures.AssumesInBeforeEach.BODIES.set(0);
+        EngineExecutionResults results = run(Fixtures.AssumesInBeforeEach.class);
+        assertThat(results.testEvents().succeeded().count()).isEqualTo(1);
+        assertThat(results.testEvents().aborted().count()).isZero();
+        assertThat(Fixtures.AssumesInBeforeEach.SET_UPS).hasValue(20);
+        assertThat(Fixtures.AssumesInBeforeEach.BODIES).as("every schedule but the second").hasValue(19);
+    }
+
     /** On a @TestFactory method the annotation would simulate nothing: the factory fails and says what to do. */
     @Test
     void simulatedLoopOnATestFactoryMethodIsRefusedWithTheWayToSimulateItsTests() {

@@ -302,6 +302,20 @@ public final class CancelScopeTree {
         }
     }
 
+    /**
+     * A user's explicit cancel of {@code n} ({@code Task.cancel}, {@code CancelScope.cancel},
+     * {@code TaskGroup.cancel}): {@link #cancel}, noting the calling task, when it is not the scope's
+     * owner, for the {@link Cancelled}'s message. Not for the cancels simloop makes itself (a master
+     * task's end, background tasks at a group's end), whose running task did not ask for them.
+     */
+    public static void cancelByUser(Scheduler loop, Node n) {
+        TaskImpl<?> by = loop.runningTask();
+        if (!n.cancelCalled && by != n.owner) {
+            n.cancelledBy = by;
+        }
+        cancel(loop, n, CancelReason.EXPLICIT);
+    }
+
     /** Cancels {@code n} (a no-op if already cancelled) and delivers it to the tasks inside. */
     public static void cancel(Scheduler loop, Node n, CancelReason reason) {
         if (n.cancelCalled) {
@@ -310,10 +324,6 @@ public final class CancelScopeTree {
         scopesStirred(loop, n);
         n.cancelCalled = true;
         n.reason = reason;
-        TaskImpl<?> by = loop.runningTask();
-        if (reason == CancelReason.EXPLICIT && by != n.owner) {
-            n.cancelledBy = by;
-        }
         loop.traceEvent(n.owner, Trace.Kind.CANCEL_REQUESTED, reason.description() + ": " + n.label());
         if (n.timer != null) {
             loop.disarm(n.timer);
@@ -436,9 +446,11 @@ public final class CancelScopeTree {
      * INTERRUPTED), and the InterruptedException counts as that cancel ({@link #interruptAsCancelled}),
      * as one caused by a cancel's own interrupt does; the cancel's interrupt of a JDK wait, once per
      * scope, is this one. {@code t} must be ready already, so the cancel does not interrupt it again.
+     * Not for a thread of {@code Loop.threadFactory()}: a JDK pool interrupts its workers to end one
+     * job or to wake an idle one, and a cancel would end every later job of the worker.
      */
     static void interruptedOutside(Scheduler loop, TaskImpl<?> t) {
-        if (t.done || t.blockedOn != null || t.interruptedByCancel() || !t.thread.isInterrupted()) {
+        if (t.done || t.blockedOn != null || t.interruptedByCancel() || t.adoptedThread() || !t.thread.isInterrupted()) {
             return; // a wait in simloop sees the interrupt itself (interruptedWhileBlocked)
         }
         cancel(loop, rootOf(t), CancelReason.INTERRUPTED);

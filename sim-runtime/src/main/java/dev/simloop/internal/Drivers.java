@@ -637,8 +637,10 @@ public final class Drivers {
         OutcomeWait wait = new OutcomeWait(call, onInterrupt);
         call.waiting = true;
         try {
-            if (Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w) {
-                managedWait(wait, w.getPool() == java.util.concurrent.ForkJoinPool.commonPool());
+            if (Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w
+                    && w.getPool() == java.util.concurrent.ForkJoinPool.commonPool()) {
+                // a pool of the user's own keeps its size: it is how they cap how many runs go at once
+                managedWait(wait);
             } else {
                 wait.block();
             }
@@ -657,38 +659,31 @@ public final class Drivers {
      * common-pool worker whose tasks use the common pool ({@code supplyAsync(..).get()}, which a
      * simulation waits for in place) waited for work queued behind its own caller: with one worker,
      * for ever in a real loop, and for {@code maxStepWallTime}, then a false
-     * {@code NondeterminismDetected}, in a simulation. A pool that can add no spare refuses; then the
-     * caller waits as any thread does, counted in {@link #UNCOMPENSATED_CALLERS} if it is the common
-     * pool's.
+     * {@code NondeterminismDetected}, in a simulation. A pool that can add no spare refuses, and a
+     * stopping one returns at once; then the caller waits as any thread does, counted in
+     * {@link #UNCOMPENSATED_CALLERS}.
      */
-    private static void managedWait(OutcomeWait wait, boolean commonPool) {
-        if (commonPool) {
-            COMMON_POOL_CALLERS.incrementAndGet();
-        }
+    private static void managedWait(OutcomeWait wait) {
+        COMMON_POOL_CALLERS.incrementAndGet();
         try {
             try {
                 java.util.concurrent.ForkJoinPool.managedBlock(wait);
-                return;
+                if (wait.isReleasable()) {
+                    return;
+                }
             } catch (InterruptedException e) {
-                wait.interrupted = true; // not thrown by OutcomeWait, which keeps waiting; kept as the status
-                return;
+                // not OutcomeWait's, which keeps waiting: the pool is stopping (ForkJoinPool.compensatedBlock)
             } catch (java.util.concurrent.RejectedExecutionException e) {
-                // "Thread limit exceeded replacing blocked worker": wait without a spare
+                // "Thread limit exceeded replacing blocked worker"
             }
-            if (commonPool) {
-                UNCOMPENSATED_CALLERS.incrementAndGet();
-            }
+            UNCOMPENSATED_CALLERS.incrementAndGet(); // wait without a spare, as any thread does
             try {
                 wait.block();
             } finally {
-                if (commonPool) {
-                    UNCOMPENSATED_CALLERS.decrementAndGet();
-                }
+                UNCOMPENSATED_CALLERS.decrementAndGet();
             }
         } finally {
-            if (commonPool) {
-                COMMON_POOL_CALLERS.decrementAndGet();
-            }
+            COMMON_POOL_CALLERS.decrementAndGet();
         }
     }
 

@@ -248,7 +248,7 @@ public final class GroupImpl implements WaitTarget {
     /** Cancels the body and every current and future child. */
     public void cancel(String call) {
         callerOnThisLoop(call);
-        CancelScopeTree.cancel(loop, scope, CancelReason.EXPLICIT);
+        CancelScopeTree.cancelByUser(loop, scope);
     }
 
     /** The checks every call on a group makes: a task of this group's loop, which may block. */

@@ -170,12 +170,19 @@ public final class GroupRules {
     public static void handOver(FailureHandler handler, TaskImpl<?> t) {
         try {
             handler.handle(t, t.failure());
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable thrown) {
+            Throwable e = thrown instanceof RuntimeException || thrown instanceof Error ? thrown
+                    // a checked exception thrown sneakily (Lombok's @SneakyThrows, Kotlin): the handler's, not a task's
+                    : new IllegalStateException("the FailureHandler threw the checked exception " + SafeText.brief(thrown)
+                            + " while it handled the failure of task '" + t.name() + "'", thrown);
             if (e != t.failure()) {
                 e.addSuppressed(new IllegalStateException("the FailureHandler threw this while it handled the failure"
                         + " of task '" + t.name() + "', attached as this exception's cause", t.failure()));
             }
-            throw e;
+            if (e instanceof Error error) {
+                throw error;
+            }
+            throw (RuntimeException) e;
         }
     }
 

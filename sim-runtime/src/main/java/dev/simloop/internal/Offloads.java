@@ -39,6 +39,11 @@ public final class Offloads {
     private Offloads() {
     }
 
+    /** @return whether the calling thread runs {@code Loop.toThread} work now */
+    static boolean runningWork() {
+        return RUNNING_FOR.get() != null;
+    }
+
     private static ExecutorService pool(String prefix, AtomicInteger count) {
         return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> Thread.ofPlatform().name(prefix + count.incrementAndGet()).daemon(true)

@@ -89,8 +89,7 @@ final class OutsideWaits {
     void parkedAtEndOfStep(TaskImpl<?> t) {
         switch (VirtualThreads.parkKind(t)) {
             case TIMED -> {
-                if (isLockLike(LockSupport.getBlocker(t.thread)) && VirtualThreads.timeoutBeyondAnyRun(t.thread)
-                        && !waitsForAQueuedDelay(t)) {
+                if (isLockLike(LockSupport.getBlocker(t.thread)) && VirtualThreads.timeoutBeyondAnyRun(t.thread)) {
                     enter(t, LOCK); // ExecutorService.close(): awaitTermination(1 day) on a latch, in effect untimed
                 } else {
                     loop.abort(timedWait(t));
@@ -103,9 +102,8 @@ final class OutsideWaits {
     }
 
     /**
-     * Whether a timed JDK wait of the calling task counts as untimed when nothing else can happen:
-     * one on a synchronizer ({@link #isLockLike}) whose time-out is an hour or more away, unless it
-     * is a delay queue's wait for its head's delay ({@link #waitsForAQueuedDelay}). Without the agent
+     * Whether a timed JDK wait counts as untimed when nothing else can happen: one on a
+     * synchronizer ({@link #isLockLike}) whose time-out is an hour or more away. Without the agent
      * such a wait parks untimed ({@link #parkedAtEndOfStep}); with it, its time-out is a loop
      * timer that fires in order among the others, but never alone moves the clock: a run in which
      * only such time-outs are left is a deadlock, not a loop that advances the clock a day at a
@@ -113,40 +111,8 @@ final class OutsideWaits {
      * and without the agent.
      */
     static boolean untimedWhenStuck(Object blocker, long nanos) {
-        return nanos >= VirtualThreads.UNTIMED_NANOS && isLockLike(blocker) && !waitsForAQueuedDelay();
+        return nanos >= VirtualThreads.UNTIMED_NANOS && isLockLike(blocker);
     }
-
-    /** The delay queues whose {@code take()} waits for its head's delay: a scheduled pool's, and DelayQueue. */
-    private static final java.util.Set<String> DELAY_QUEUES = java.util.Set.of(
-            "java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue", "java.util.concurrent.DelayQueue");
-
-    /**
-     * Whether the calling thread's timed wait is a delay queue's {@code take()} waiting for its head's
-     * delay: a {@code ScheduledThreadPoolExecutor}'s worker waiting for its next job (an hourly job
-     * is ordinary), or a {@code DelayQueue.take()}. Such a wait is what runs the program's scheduled
-     * work, not a time-out that only ends a stall, so it is an ordinary timer however long it is.
-     * (Their {@code take()} parks with a time-out only for the head's delay; with no head, or
-     * another thread waiting for it, untimed.) Asked only of waits an hour or more away.
-     */
-    private static boolean waitsForAQueuedDelay() {
-        return STACK.walk(frames -> frames.limit(16).anyMatch(f -> isDelayQueueTake(f.getClassName(), f.getMethodName())));
-    }
-
-    private static boolean isDelayQueueTake(String className, String methodName) {
-        return methodName.equals("take") && DELAY_QUEUES.contains(className);
-    }
-
-    /** @return whether {@code t}, parked with a time-out, waits in a delay queue's {@code take()} for its head's delay */
-    private static boolean waitsForAQueuedDelay(TaskImpl<?> t) {
-        for (StackTraceElement e : Frames.stackOf(t)) {
-            if (isDelayQueueTake(e.getClassName(), e.getMethodName())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static final StackWalker STACK = StackWalker.getInstance();
 
     /** A time-out of a wait that is {@link #untimedWhenStuck} was armed (+1) or fired or was disarmed (-1). */
     void longWaitTimeout(int change) {
@@ -459,13 +425,12 @@ final class OutsideWaits {
                         + "ReentrantLock's Condition or a dev.simloop.sync.Condition) (see docs/virtual-time.md for what "
                         + "it rewrites).";
             }
-            if (Frames.in(stack, "java.lang.Thread", "sleep") || Frames.in(stack, "java.util.concurrent.locks.LockSupport",
-                    "park")) {
-                return "The simloop agent is present, but this call was not rewritten: the agent rewrites the calls "
-                        + "written in a class's code (and method references), but a call made through reflection "
-                        + "(Method.invoke) or a MethodHandle is not rewritten, nor one in a class the agent did not see "
-                        + "load (a hidden class, one loaded before it). Call it directly, or use Loop.sleep (see "
-                        + "docs/virtual-time.md).";
+            if (Frames.in(stack, "java.lang.reflect.Method", "invoke")
+                    && (Frames.in(stack, "java.lang.Thread", "sleep")
+                            || Frames.in(stack, "java.util.concurrent.locks.LockSupport", "park"))) {
+                return "The simloop agent is present, but this call was made through reflection (Method.invoke), which"
+                        + " it does not rewrite: it rewrites the calls written in a class's code (and method"
+                        + " references). Call it directly, or use Loop.sleep (see docs/virtual-time.md).";
             }
             return "The simloop agent is present, but this wait is not one it puts on the virtual clock (see "
                     + "docs/virtual-time.md for what it rewrites; a call made through reflection (Method.invoke) or a "
@@ -523,7 +488,12 @@ final class OutsideWaits {
             // with the agent, orTimeout and completeOnTimeout of a task are on the loop clock: delayedExecutor it is
             return new NondeterminismDetected(woken + ": a time-out of CompletableFuture.orTimeout, completeOnTimeout"
                     + " or delayedExecutor, which ran on the real clock. " + (VirtualTime.agentPresent()
-                    ? ThreadGuard.DELAYED_EXECUTOR_FIX : ThreadGuard.DELAY_FIX + " " + ThreadGuard.DELAYED_EXECUTOR_FIX));
+                    ? "With the simloop agent, orTimeout and completeOnTimeout called in a simulated task run on the"
+                    + " loop clock: this one was set up outside one (before the run, or on a thread the simulation"
+                    + " does not own), or it is delayedExecutor's delay. Set the time-out up in the task, or wait with"
+                    + " a time-out of simloop's: CancelScope.failAfter(d, () -> future.get()), or moveOnAfter. "
+                    + ThreadGuard.DELAYED_EXECUTOR_FIX
+                    : ThreadGuard.DELAY_FIX + " " + ThreadGuard.DELAYED_EXECUTOR_FIX));
         }
         return new NondeterminismDetected(woken + ". "
                 + "Likely cause: work on an executor or thread that existed before the simulation, or blocking "

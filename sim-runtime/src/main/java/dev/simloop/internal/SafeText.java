@@ -41,6 +41,26 @@ public final class SafeText {
         return s.substring(0, end) + "... (" + (s.length() - end) + " more characters: the failure itself has them all)";
     }
 
+    /**
+     * A user's object as a trace names it: its {@code toString()} cut to {@code max} characters, or its
+     * class and what its {@code toString()} threw. A trace records such a text at every step that
+     * touches the object: a text of megabytes, or one that throws, would make a traced replay (which
+     * every failure's report runs) run out of memory or fail with the user's exception.
+     */
+    public static String object(Object o, int max) {
+        String s;
+        try {
+            s = String.valueOf(o);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            return o.getClass().getName() + " (its toString() threw " + e.getClass().getName() + ")";
+        }
+        if (s.length() <= max) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return s.substring(0, end) + "... (" + (s.length() - end) + " more characters)";
+    }
+
     /** @return {@code t.getMessage()} (null when it is), or what its {@code getMessage()} threw, in parentheses */
     public static String message(Throwable t) {
         try {

@@ -36,6 +36,12 @@ final class TaskExtras {
     boolean interruptedByCancel;
     /** The cancelled scope whose cancel last interrupted the task's thread: interrupted once per scope. */
     CancelScopeTree.Node interruptedForScope;
+    /**
+     * The task's thread was made elsewhere ({@code Loop.threadFactory()}, for a JDK pool or scope): the
+     * JDK's own code interrupts such threads for its own ends (to end one job of a pooled worker, to
+     * wake an idle one), so an interrupt there is not a request to cancel the task for good.
+     */
+    boolean adoptedThread;
     /** The cancelled scope whose {@code Cancelled} was last raised in the task, and how many times in a row. */
     CancelScopeTree.Node raisedBy;
     long raisedInARow;

@@ -175,6 +175,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         }
         CancelScopeTree.place(this, scope);
         if (adopted != null) {
+            extras().adoptedThread = true;
             this.thread = adopted;
         } else {
             Route route = new Route(); // referenced by the thread only (its scheduler and its body)
@@ -552,7 +553,9 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     @Override
     public void cancel() {
         requireSameLoop("Task.cancel");
-        cancel0();
+        if (!done) {
+            CancelScopeTree.cancelByUser(loop, CancelScopeTree.rootOf(this));
+        }
     }
 
     void cancel0() {
@@ -679,6 +682,11 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             x.raisedInARow = 0;
         }
         return ++x.raisedInARow;
+    }
+
+    /** @return whether the task's thread was made elsewhere ({@link TaskExtras#adoptedThread}) */
+    boolean adoptedThread() {
+        return extras != null && extras.adoptedThread;
     }
 
     /** @return the cancelled scope whose {@code Cancelled} was raised in this task last, or null */

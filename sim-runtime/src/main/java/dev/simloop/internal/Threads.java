@@ -61,6 +61,12 @@ final class Threads {
                     + "or after it ends). Only the test method runs as the simulation's root task under "
                     + "@SimulatedLoop: move the call into the test method, or into a task it spawns.");
         }
+        if (Offloads.runningWork()) {
+            return new IllegalStateException(call + " must be called from a simloop task, but it was called from work"
+                    + " offloaded with Loop.toThread, which runs on " + who + ", outside the loop, while its task"
+                    + " waits for it: such work may not call the loop (no sleeps, locks or spawns). Return what it"
+                    + " computed, and act on it in the task that called Loop.toThread.");
+        }
         String hint = t.isVirtual() ? " Threads a task starts itself (Thread.ofVirtual, executors, "
                 + "StructuredTaskScope forks) are not tasks: create them with Loop.threadFactory(), pass Loop.executor() to "
                 + "code that takes an executor, or spawn tasks with TaskGroup.spawn." : "";

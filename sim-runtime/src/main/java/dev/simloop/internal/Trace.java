@@ -72,12 +72,24 @@ public final class Trace {
                     : blocker == null ? " (a park with no blocker: a sleep, or LockSupport.park)"
                     : " on " + OutsideWaits.describeBlocker(blocker)));
         } else if (on == null) {
-            add(nanos, step, t, Kind.YIELD, t.lastObject == null ? "" : "in " + t.lastObject);
+            add(nanos, step, t, Kind.YIELD, t.lastObject == null ? "" : "in " + touched(t.lastObject));
         } else if (on != null && on == t.sleepTimerIfMade()) {
             add(nanos, step, t, Kind.SLEEP, "until " + Nanos.format(t.sleepTimerIfMade().wakeAt));
         } else {
             add(nanos, step, t, Kind.BLOCK, on instanceof WaitTarget w ? w.traceDetail() : "on " + on);
         }
+    }
+
+    /** The longest text a trace gives an object a task touched ({@link #touched}). */
+    private static final int TOUCHED_CHARS = 200;
+
+    /**
+     * @return how the trace names an object a step touched: its text, cut and safe
+     *     ({@link SafeText#object}); a {@code Shared}'s is its value's, a whole collection at every
+     *     step that reads it
+     */
+    private static String touched(Object o) {
+        return SafeText.object(o, TOUCHED_CHARS);
     }
 
     /** Records that {@code t}'s wait ended: woken by {@code by}, or by the clock when null. */

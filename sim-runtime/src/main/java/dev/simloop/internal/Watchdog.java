@@ -217,17 +217,39 @@ final class Watchdog {
                 e.setStackTrace(stack);
                 return e;
             }
+            String initializer = waitingInAClassInitializer(stack);
             dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + t.name() + "' ran for "
                     + Nanos.format(nanos) + " of real time without reaching a checkpoint (maxStepWallTime = "
                     + Nanos.format(loop.maxStepWallNanos()) + ", step " + step + ", virtual time "
-                    + Nanos.format(loop.now()) + "): a CPU loop, or a call that blocks its thread, which no "
-                    + "simulation can schedule around. The run stops here. The task's thread cannot be stopped (the "
+                    + Nanos.format(loop.now()) + "): " + (initializer != null ? "it waits inside the static"
+                    + " initializer of " + initializer + ", where the JVM pins the task to the driver: the wait"
+                    + " cannot give the driver back, so no other task runs and no timer fires that could end it."
+                    + " Move the wait (a sleep, a lock, a wait for another task) out of the static initializer, into"
+                    + " code the task calls." : "a CPU loop, or a call that blocks its thread, which no "
+                    + "simulation can schedule around.") + " The run stops here. The task's thread cannot be stopped (the "
                     + "JVM cannot kill a thread): it goes on until it reaches a checkpoint, where it unwinds. If the "
                     + "step is only slow, raise the limit with Simulation.builder().maxStepWallTime(d) or "
                     + "@SimulatedLoop(maxStepWallTime = ...). The task is at:" + where);
             e.setStackTrace(stack);
             return e;
         }
+    }
+
+    /**
+     * @return the class whose static initializer {@code stack} waits in (a park below a
+     *     {@code <clinit>} frame), or null
+     */
+    static String waitingInAClassInitializer(StackTraceElement[] stack) {
+        boolean parked = false;
+        for (StackTraceElement f : stack) { // innermost first
+            if (f.getClassName().equals("java.lang.VirtualThread") && f.getMethodName().startsWith("park")
+                    || f.getClassName().equals("jdk.internal.misc.Unsafe") && f.getMethodName().equals("park")) {
+                parked = true;
+            } else if (parked && f.getMethodName().equals("<clinit>")) {
+                return f.getClassName();
+            }
+        }
+        return null;
     }
 
     /** Logs {@code message} at WARNING ("dev.simloop"), made only when that level is logged. */

@@ -331,4 +331,28 @@ class MonitorGeneratorTest {
         assertThat(msg).isEqualTo("Monitor.Run.next: the body is running, driven by another task ('A'); a run is driven"
                 + " by one task at a time: wait until next() returns there");
     }
+
+    /** A yielded null is a value like any other, from the body and from another task. Before: a bare NPE from ArrayDeque. */
+    @Test
+    void nullIsAValueToYield() {
+        List<String> seen = Simulation.run(1, () -> {
+            Generator<String> gen = Generator.of(g -> {
+                g.yield("a");
+                g.yield(null);
+                TaskGroup.with(tg -> {
+                    tg.spawn(() -> {
+                        g.yield(null); // from another task: buffered
+                        g.yield("b");
+                    });
+                    return null;
+                });
+            });
+            List<String> values = new ArrayList<>();
+            for (String v : gen) {
+                values.add(String.valueOf(v));
+            }
+            return values;
+        }).value();
+        assertThat(seen).containsExactly("a", "null", "null", "b");
+    }
 }

@@ -134,28 +134,6 @@ class JavaUtilConcurrentTest {
         });
     }
 
-    /**
-     * A scheduled pool's worker waiting for a job an hour or more away makes a timed wait like one
-     * for a job a minute away (it is not one of the long waits that count as untimed): the run fails
-     * at once naming the agent, not after maxStepWallTime with a message about an executor the
-     * simulation does not own.
-     */
-    @Test
-    void aScheduledPoolsWaitForAJobHoursAwayIsATimedWaitLikeAnyOther() {
-        for (long hours : new long[] {0, 2}) {
-            long started = System.nanoTime();
-            SimResult<Object> r = Simulation.run(1, () -> {
-                java.util.concurrent.ScheduledExecutorService s =
-                        java.util.concurrent.Executors.newScheduledThreadPool(1, Loop.threadFactory());
-                return s.schedule(() -> "ran", hours * 60 + 1, TimeUnit.MINUTES).get();
-            });
-            assertThat(r.failure()).as(hours + "h").isInstanceOf(NondeterminismDetected.class)
-                    .hasMessageContaining("made a timed wait outside simloop at step ")
-                    .hasMessageContaining("simloop-agent");
-            assertThat(System.nanoTime() - started).as("at once").isLessThan(TimeUnit.SECONDS.toNanos(5));
-        }
-    }
-
     @Test
     void timedWaitsAreRejectedWithNondeterminismDetected() {
         for (String what : List.of("tryLock", "latch", "condition", "sleep")) {
