@@ -704,6 +704,9 @@ public final class SimulatedLoopExtension
                     // so the report gives the line that replays it (a replay runs the @AfterEach too)
                     return new Judged(job.index, after.run, unwrap(after.getCause()));
                 } catch (org.opentest4j.TestAbortedException assumption) {
+                    if (search != null) {
+                        throw assumption; // a bounded search learns from every run it planned: it cannot skip one
+                    }
                     // an assumption of the fresh instance's set-up (@BeforeEach) did not hold: this schedule
                     // does not apply, as when one in the test's body does; the exploration goes on
                     return new Judged(job.index, null, assumption, 0L);

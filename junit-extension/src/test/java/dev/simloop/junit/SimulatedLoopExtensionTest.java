@@ -349,6 +349,11 @@ class SimulatedLoopExtensionTest {
         assertThat(results.testEvents().aborted().count()).isZero();
         assertThat(Fixtures.AssumesInBeforeEach.SET_UPS).hasValue(20);
         assertThat(Fixtures.AssumesInBeforeEach.BODIES).as("every schedule but the second").hasValue(19);
+
+        Fixtures.AssumesInBeforeEachOfASearch.SET_UPS.set(0);
+        EngineExecutionResults search = run(Fixtures.AssumesInBeforeEachOfASearch.class);
+        assertThat(search.testEvents().aborted().count()).as("skipped, as JUnit skips it").isEqualTo(1);
+        assertThat(search.testEvents().failed().count()).isZero();
     }
 
     /** On a @TestFactory method the annotation would simulate nothing: the factory fails and says what to do. */

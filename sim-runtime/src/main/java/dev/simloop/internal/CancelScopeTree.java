@@ -304,9 +304,10 @@ public final class CancelScopeTree {
 
     /**
      * A user's explicit cancel of {@code n} ({@code Task.cancel}, {@code CancelScope.cancel},
-     * {@code TaskGroup.cancel}): {@link #cancel}, noting the calling task, when it is not the scope's
-     * owner, for the {@link Cancelled}'s message. Not for the cancels simloop makes itself (a master
-     * task's end, background tasks at a group's end), whose running task did not ask for them.
+     * {@code TaskGroup.cancel}, called by a user's code or a service's, such as a timer that cancels
+     * its late tick): {@link #cancel}, noting the calling task, when it is not the scope's owner, for
+     * the {@link Cancelled}'s message. Not for the cancels the loop makes itself (a master task's end,
+     * background tasks at a group's end), whose running task did not ask for them.
      */
     public static void cancelByUser(Scheduler loop, Node n) {
         TaskImpl<?> by = loop.runningTask();

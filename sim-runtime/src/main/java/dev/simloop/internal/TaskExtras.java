@@ -39,7 +39,8 @@ final class TaskExtras {
     /**
      * The task's thread was made elsewhere ({@code Loop.threadFactory()}, for a JDK pool or scope): the
      * JDK's own code interrupts such threads for its own ends (to end one job of a pooled worker, to
-     * wake an idle one), so an interrupt there is not a request to cancel the task for good.
+     * wake an idle one), so an interrupt in a JDK wait there is not a request to cancel the task for
+     * good. (One in a simloop wait still is, as for any task: a known limit for pooled workers.)
      */
     boolean adoptedThread;
     /** The cancelled scope whose {@code Cancelled} was last raised in the task, and how many times in a row. */
