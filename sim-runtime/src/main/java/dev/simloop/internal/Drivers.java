@@ -162,10 +162,10 @@ public final class Drivers {
                 WarmUp.firstDriver();
             }
             while (runNextWork()) {
-                // each work in a frame of its own: a local of this loop would keep the last run's
-                // objects (its program, its value, its tasks' data) reachable while the driver waits
-                // for the next, up to its keep-alive time; and a run that filled the heap would keep
-                // it full, so its caller could not even report the OutOfMemoryError
+                // one work per call: no local of the driver's loop holds a finished run's call (its
+                // program, its value) while the driver waits for the next work, up to its keep-alive
+                // time; the JVM's liveness analysis frees such a dead local too, and this does not
+                // lean on it (OutOfMemoryInRunTest)
             }
         }
 
