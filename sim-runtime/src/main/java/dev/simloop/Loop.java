@@ -417,7 +417,8 @@ public final class Loop {
         if (task instanceof TaskImpl<?> t) {
             return t;
         }
-        throw new IllegalArgumentException(call + ": " + task + " (a " + task.getClass().getName() + ") is not a task"
+        throw new IllegalArgumentException(call + ": " + dev.simloop.internal.SafeText.object(task, 200) + " (a "
+                + task.getClass().getName() + ") is not a task"
                 + " that simloop spawned; pass the Task that TaskGroup.spawn or start, or Loop.currentTask(), returned");
     }
 

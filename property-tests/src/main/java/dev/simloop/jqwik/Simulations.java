@@ -91,7 +91,9 @@ public final class Simulations {
 
     /**
      * The longest text of a failure the report's first line quotes: a message of megabytes would push
-     * the replay line out of a CI log that cuts long output (the runtime cuts its own reports so).
+     * the replay line out of a CI log that cuts long output. The runtime's own reports cut theirs the
+     * same way ({@code dev.simloop.internal.SafeText.brief}), in a package the runtime exports to the
+     * JUnit extension alone (ModuleBoundaryTest), so this module keeps its own few lines.
      */
     private static final int BRIEF_CHARS = 2_000;
 

@@ -659,9 +659,8 @@ public final class Drivers {
      * common-pool worker whose tasks use the common pool ({@code supplyAsync(..).get()}, which a
      * simulation waits for in place) waited for work queued behind its own caller: with one worker,
      * for ever in a real loop, and for {@code maxStepWallTime}, then a false
-     * {@code NondeterminismDetected}, in a simulation. A pool that can add no spare refuses, and a
-     * stopping one returns at once; then the caller waits as any thread does, counted in
-     * {@link #UNCOMPENSATED_CALLERS}.
+     * {@code NondeterminismDetected}, in a simulation. When the pool can add no spare, it refuses;
+     * then the caller waits as any thread does, counted in {@link #UNCOMPENSATED_CALLERS}.
      */
     private static void managedWait(OutcomeWait wait) {
         COMMON_POOL_CALLERS.incrementAndGet();
@@ -672,7 +671,8 @@ public final class Drivers {
                     return;
                 }
             } catch (InterruptedException e) {
-                // not OutcomeWait's, which keeps waiting: the pool is stopping (ForkJoinPool.compensatedBlock)
+                // declared for a stopping pool (ForkJoinPool.compensatedBlock), which the common pool never
+                // is; OutcomeWait itself never throws it: either way, wait on below
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // "Thread limit exceeded replacing blocked worker"
             }

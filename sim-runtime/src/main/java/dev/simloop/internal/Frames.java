@@ -76,11 +76,6 @@ final class Frames {
 
     /** @return whether {@code t} waits in {@code Object.wait} */
     static boolean inObjectWait(TaskImpl<?> t) {
-        for (StackTraceElement e : stackOf(t)) {
-            if (e.getClassName().equals("java.lang.Object") && e.getMethodName().startsWith("wait")) {
-                return true;
-            }
-        }
-        return false;
+        return in(stackOf(t), "java.lang.Object", "wait");
     }
 }

@@ -406,13 +406,15 @@ final class OutsideWaits {
      * What a timed-wait failure of {@code t} says about the simloop agent, which puts these waits on
      * the virtual clock: how to add it when it is absent; when it is present, why this wait is beyond
      * it and what to do instead (a timed join of a thread that is not a task, {@code Object.wait}, a
-     * sleep or park called through reflection or a method handle, or anything else it does not cover).
+     * sleep or park called through reflection, or anything else it does not cover; a method handle's
+     * frames are hidden from stack traces, so that case gets the last, general text).
      */
     static String agentAdvice(TaskImpl<?> t) {
         if (VirtualTime.agentPresent()) {
             StackTraceElement[] stack = Frames.stackOf(t);
+            String present = "The simloop agent is present, but ";
             if (Frames.in(stack, "java.lang.Thread", "join")) {
-                return "The simloop agent is present, but this wait is Thread.join with a time-out of a thread that "
+                return present + "this wait is Thread.join with a time-out of a thread that "
                         + "is not a task of the simulation (it waits on that thread's monitor, Object.wait, which the "
                         + "JVM resumes from a thread of its own). The agent puts the timed join of a task's thread on "
                         + "the virtual clock; joining a thread the simulation does not own is not supported. Run that "
@@ -420,7 +422,7 @@ final class OutsideWaits {
                         + "TaskGroup.spawn), and join that (see docs/virtual-time.md).";
             }
             if (Frames.in(stack, "java.lang.Object", "wait")) {
-                return "The simloop agent is present, but this wait is not one it puts on the virtual clock (Object.wait "
+                return present + "this wait is not one it puts on the virtual clock (Object.wait "
                         + "with a time-out: the JVM resumes the waiter from a thread of its own; wait on a "
                         + "ReentrantLock's Condition or a dev.simloop.sync.Condition) (see docs/virtual-time.md for what "
                         + "it rewrites).";
@@ -428,11 +430,11 @@ final class OutsideWaits {
             if (Frames.in(stack, "java.lang.reflect.Method", "invoke")
                     && (Frames.in(stack, "java.lang.Thread", "sleep")
                             || Frames.in(stack, "java.util.concurrent.locks.LockSupport", "park"))) {
-                return "The simloop agent is present, but this call was made through reflection (Method.invoke), which"
+                return present + "this call was made through reflection (Method.invoke), which"
                         + " it does not rewrite: it rewrites the calls written in a class's code (and method"
                         + " references). Call it directly, or use Loop.sleep (see docs/virtual-time.md).";
             }
-            return "The simloop agent is present, but this wait is not one it puts on the virtual clock (see "
+            return present + "this wait is not one it puts on the virtual clock (see "
                     + "docs/virtual-time.md for what it rewrites; a call made through reflection (Method.invoke) or a "
                     + "MethodHandle is not rewritten either).";
         }
@@ -485,7 +487,6 @@ final class OutsideWaits {
                 + who + ", which the simulation does not own";
         if (who.contains("delayScheduler")) {
             // the common pool's delay scheduler fired a CompletableFuture time-out on the real clock
-            // with the agent, orTimeout and completeOnTimeout of a task are on the loop clock: delayedExecutor it is
             return new NondeterminismDetected(woken + ": a time-out of CompletableFuture.orTimeout, completeOnTimeout"
                     + " or delayedExecutor, which ran on the real clock. " + (VirtualTime.agentPresent()
                     ? "With the simloop agent, orTimeout and completeOnTimeout called in a simulated task run on the"

@@ -12,14 +12,25 @@ public final class SafeText {
 
     /** @return {@code t.toString()}, or its class and what its {@code toString()} threw */
     public static String of(Throwable t) {
-        if (t == null) {
-            return "null";
-        }
+        return text(t);
+    }
+
+    /** @return {@code String.valueOf(o)}, or {@code o}'s class and what its {@code toString()} threw */
+    private static String text(Object o) {
         try {
-            return t.toString();
+            return String.valueOf(o);
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
-            return t.getClass().getName() + " (its toString() threw " + e.getClass().getName() + ")";
+            return o.getClass().getName() + " (its toString() threw " + e.getClass().getName() + ")";
         }
+    }
+
+    /** @return {@code s}, or its first {@code max} characters and how many more there are, with {@code note} */
+    private static String cut(String s, int max, String note) {
+        if (s.length() <= max) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return s.substring(0, end) + "... (" + (s.length() - end) + " more characters" + note + ")";
     }
 
     /**
@@ -33,12 +44,7 @@ public final class SafeText {
      *     more the failure has (the failure itself, a report's cause, keeps them all)
      */
     public static String brief(Throwable t) {
-        String s = of(t);
-        if (s.length() <= BRIEF_CHARS) {
-            return s;
-        }
-        int end = Character.isHighSurrogate(s.charAt(BRIEF_CHARS - 1)) ? BRIEF_CHARS - 1 : BRIEF_CHARS;
-        return s.substring(0, end) + "... (" + (s.length() - end) + " more characters: the failure itself has them all)";
+        return cut(text(t), BRIEF_CHARS, ": the failure itself has them all");
     }
 
     /**
@@ -48,17 +54,7 @@ public final class SafeText {
      * every failure's report runs) run out of memory or fail with the user's exception.
      */
     public static String object(Object o, int max) {
-        String s;
-        try {
-            s = String.valueOf(o);
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
-            return o.getClass().getName() + " (its toString() threw " + e.getClass().getName() + ")";
-        }
-        if (s.length() <= max) {
-            return s;
-        }
-        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
-        return s.substring(0, end) + "... (" + (s.length() - end) + " more characters)";
+        return cut(text(o), max, "");
     }
 
     /** @return {@code t.getMessage()} (null when it is), or what its {@code getMessage()} threw, in parentheses */
