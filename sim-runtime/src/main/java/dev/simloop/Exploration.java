@@ -507,8 +507,10 @@ public final class Exploration<T> {
         /**
          * @return the first failing schedule's result, traced ({@link SimResult#traceTable}); its
          *     {@code schedule()} replays it. The failing schedule is replayed twice under
-         *     {@link Simulation.Builder#checkDeterminism}: when the two replays differ, this result's
-         *     failure is that {@link NondeterminismDetected} (the schedule's own failure suppressed)
+         *     {@link Simulation.Builder#checkDeterminism}: when a replay runs differently, this is the
+         *     schedule's own result, untraced, failed with a {@link NondeterminismDetected} that says
+         *     that its line does not reproduce the failure (the schedule's own failure and where the
+         *     replay parted suppressed)
          */
         public Optional<SimResult<T>> firstFailure() {
             return Optional.ofNullable(firstFailure);
@@ -577,12 +579,14 @@ public final class Exploration<T> {
         }
 
         /**
-         * @return one line: what was searched, how many schedules ran and failed (and failed
-         *     otherwise, by type), the rate, why the exploration stopped, and the first failure with
-         *     the shrunk failure's replay line and preemptions, then its own, e.g. {@code random: 37
-         *     schedules (37 distinct), 1 failing, 90000 schedules/s; stopped at the first failure;
-         *     first failure at schedule 36: ...; shrunk to 1 preemption: replay ...; as found, 3
-         *     preemptions; replay ...}
+         * @return what was searched, how many schedules ran and failed (and failed otherwise, by
+         *     type), the rate, why the exploration stopped, and the first failure: its index (from 0),
+         *     the shrunk failure's replay line and preemptions, its own, the builder calls a replay
+         *     must add when a limit other than the default stopped the run, and last the failure
+         *     itself, e.g. {@code random: 37 schedules (37 distinct), 1 failing, 90000 schedules/s;
+         *     stopped at the first failure; first failure at schedule 36; shrunk to 1 preemption:
+         *     replay ...; as found, 3 preemptions; replay ...; failure: java.lang.AssertionError: ...}.
+         *     All of it is on one line but the failure, whose message may span several (a deadlock's)
          */
         @Override
         public String toString() {
@@ -591,10 +595,16 @@ public final class Exploration<T> {
                     schedulesRun == 1 ? "schedule" : "schedules", distinctExact ? "" : "about ", distinctDigests,
                     exhausted() ? ", all within the bound" : "",
                     failingSchedules, otherFailures.isEmpty() ? "" : " (other failures: " + othersText() + ")",
-                    schedulesPerSecond(), stopText(),
-                    firstFailure == null ? "" : "; first failure at schedule " + firstFailureIndex + ": "
-                            + dev.simloop.internal.SafeText.brief(firstFailure.failure()) + shrunkText() + "; replay "
-                            + firstFailure.replayLine());
+                    schedulesPerSecond(), stopText(), firstFailure == null ? "" : firstFailureText());
+        }
+
+        /** The first failure: the lines that replay it on the first line, the failure's text (maybe several lines) last. */
+        private String firstFailureText() {
+            String limits = Simulation.replayLimitCalls(firstFailure);
+            return "; first failure at schedule " + firstFailureIndex + shrunkText() + "; replay "
+                    + firstFailure.replayLine() + (limits.isEmpty() ? ""
+                            : " (with Simulation.builder()" + limits + ", the limit that stopped it)")
+                    + "; failure: " + dev.simloop.internal.SafeText.brief(firstFailure.failure());
         }
 
         /** The shrunk failure's line and preemptions, before the first failure's own line. */

@@ -5,6 +5,7 @@ import dev.simloop.Exploration.StopReason;
 import dev.simloop.internal.OrderedRuns;
 import dev.simloop.internal.RunOutcome;
 import dev.simloop.internal.Runaway;
+import dev.simloop.internal.SafeText;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,6 +23,8 @@ final class Explorer<T> {
      * how the exploration is split across threads and shards.
      */
     static final int LEARNING_SCHEDULES = 32;
+    /** How much of a schedule's failure the message of a failure that did not reproduce quotes. */
+    private static final int IN_MESSAGE = 300;
 
     private final Exploration<T> x;
     private final Shard shard;
@@ -419,38 +422,44 @@ final class Explorer<T> {
 
         /**
          * Replays a failing schedule twice with tracing on, for the report: the replay is exact, and
-         * the determinism check makes sure the printed line really reproduces it (when it does not,
-         * the report's failure says at which step the runs parted).
+         * the determinism check makes sure the printed line really reproduces it. When it does not,
+         * the schedule's own result is given, failed with a {@link NondeterminismDetected} that says
+         * so ({@link #notReproduced}): the replay's line is that of a run cut where it parted.
          */
         private SimResult<T> traced(SimResult<T> r) {
             SimResult<T> traced = x.limits(Simulation.builder().replay(r.replayLine())).trace(true)
                     .checkDeterminism(true).run(x.main);
-            boolean same = Simulation.rawDigest(traced) == Simulation.rawDigest(r);
-            if (!same && traced.failure() instanceof NondeterminismDetected nd && r.failure() != null
-                    && !(r.failure() instanceof NondeterminismDetected)) {
-                // the report shows that the line does not replay; the failure the schedule ran into goes with it
-                nd.addSuppressed(new FailureNotRepeated(r.replayLine(), r.failure()));
+            if (Simulation.rawDigest(traced) == Simulation.rawDigest(r)) {
+                return traced;
             }
-            return same || traced.failure() instanceof NondeterminismDetected ? traced : r;
+            if (traced.failure() instanceof NondeterminismDetected parted) {
+                return r.failure() instanceof NondeterminismDetected ? traced : notReproduced(r, parted);
+            }
+            return r;
+        }
+
+        /**
+         * @param r a failing schedule's result
+         * @param parted why its replay ran differently (where it parted from the line)
+         * @return {@code r}, failed with a {@link NondeterminismDetected} saying that its line does not
+         *     reproduce its failure, and what causes that; the failure and {@code parted} suppressed
+         */
+        private SimResult<T> notReproduced(SimResult<T> r, NondeterminismDetected parted) {
+            NondeterminismDetected why = new NondeterminismDetected("the program is not deterministic: a schedule"
+                    + " failed with " + SafeText.object(r.failure(), IN_MESSAGE) + ", but a replay of its line ran"
+                    + " differently, so no line reproduces that failure. Something outside the simulation decides"
+                    + " the run: state kept between runs, the real clock, randomness not from Loop.random(), the"
+                    + " order of identity hash codes, real I/O, or a thread the simulation does not own"
+                    + " (exploring.md, \"Is the run deterministic?\"). Suppressed here: the schedule's failure,"
+                    + " and where the replay parted from the line.");
+            why.addSuppressed(r.failure());
+            why.addSuppressed(parted);
+            return Simulation.notReproduced(r, why);
         }
 
         Report<T> report(StopReason reason) {
             return new Report<>(first, shrunk, firstIndex, run, failing, others, digests.count(), digests.isExact(),
                     Duration.ofNanos(System.nanoTime() - start), searched(), reason, x.timeLimit, shard, x.parallelism);
-        }
-    }
-
-    /**
-     * The failure a schedule ran into when a replay of its line ran differently: attached to the
-     * replay's {@link NondeterminismDetected}, so the report keeps both the bug and why its line
-     * does not reproduce it.
-     */
-    static final class FailureNotRepeated extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        FailureNotRepeated(String line, Throwable failure) {
-            super("the schedule first failed with " + failure + ", as " + line + ", and its replay ran"
-                    + " differently", failure, false, false);
         }
     }
 }

@@ -173,7 +173,8 @@ public final class PersistentTaskGroup implements AutoCloseable {
      * had just accepted a connection hands it to a task whose {@code try (c)} closes it).
      */
     private void requireOpen(String call) {
-        if (keeper.isDone() || shutdownCalled && current0(Current.task(call)) != this) {
+        TaskImpl<?> me = Current.task(call); // first: a caller that is no task hears of this call, not of TaskGroup.spawn
+        if (keeper.isDone() || shutdownCalled && current0(me) != this) {
             throw new IllegalStateException(call + ": persistent task group '" + name + "' has been shut down; "
                     + "open a new one");
         }

@@ -617,6 +617,28 @@ public final class Simulation {
         return r instanceof Result<?> res && res.widths != null ? res.widths.continuing() : null;
     }
 
+    /**
+     * @return the builder calls a replay of {@code r}'s line must add to stop where the run did
+     *     ({@code .maxSteps(300)}), empty unless a limit other than the default stopped it
+     */
+    static String replayLimitCalls(SimResult<?> r) {
+        return r instanceof Result<?> res ? res.limits.builderCalls() : "";
+    }
+
+    /**
+     * @return {@code r} (a result made here) with {@code why} as its failure: a failing schedule whose
+     *     line, replayed, ran differently, so that the line is shown as the one that failed once, not
+     *     as one that reproduces the failure
+     */
+    static <T> SimResult<T> notReproduced(SimResult<T> r, NondeterminismDetected why) {
+        Result<T> res = (Result<T>) r;
+        RunOutcome o = res.outcome;
+        Result<T> x = new Result<>(null, new RunOutcome(o.value(), why, o.steps(), o.endNanos(), o.choices(),
+                o.preemptions(), o.digest(), o.trace()), res.strategy, res.policy, res.seed, res.widths, res.limits);
+        x.notReproduced = true;
+        return x;
+    }
+
     /** @return how many choices the run recorded */
     static int choiceCount(SimResult<?> r) {
         return r instanceof Result<?> res ? res.outcome.choices().length : Schedule.parse(r.replayLine()).size();
@@ -641,6 +663,8 @@ public final class Simulation {
         /** The limits a replay must repeat (see {@link ReplayLimits}): none unless a limit stopped the run. */
         private final ReplayLimits limits;
         private String schedule;
+        /** Whether a replay of the line ran differently ({@link #notReproduced}): the report does not offer it as a pin. */
+        private boolean notReproduced;
 
         Result(T value, RunOutcome outcome, Strategy strategy, PriorityPolicy policy, long seed, WidthRecorder widths,
                 ReplayLimits limits) {
@@ -758,8 +782,10 @@ public final class Simulation {
                     + "\n  strategy:     " + strategy
                     + "\n  virtual time: " + Nanos.format(outcome.endNanos()) + " after " + steps() + " steps"
                     + "\n  replay:       " + line
+                    + (notReproduced ? "\n  (the line of the run that failed; replayed, it ran differently, so it does"
+                            + " not reproduce the failure: see the failure's message)"
                     // the line once only when long: a run of millions of steps has a line of megabytes
-                    + (line.length() <= LONGEST_QUOTED_LINE
+                    : line.length() <= LONGEST_QUOTED_LINE
                             ? "\n  (Simulation.builder()" + limits.builderCalls() + ".replay(\"" + line
                                     + "\") or @SimulatedLoop(replay = \"" + line + "\"" + limits.annotationElements()
                                     + ") reproduces it" + sameLimits() + ")"

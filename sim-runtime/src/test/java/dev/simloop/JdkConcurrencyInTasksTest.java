@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.junit.jupiter.api.Test;
@@ -291,7 +292,57 @@ class JdkConcurrencyInTasksTest {
             });
         });
         assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
-                .hasMessageContaining("task 'a' is parked outside simloop on java.util.concurrent.locks.ReentrantLock$")
-                .hasMessageContaining("task 'b' is parked outside simloop on java.util.concurrent.locks.ReentrantLock$");
+                .hasMessageContaining("1 wait-for cycle")
+                .hasMessageContaining("cycle: 'a' → 'b' → 'a'")
+                .hasMessageContaining("task 'a' is parked outside simloop on java.util.concurrent.locks.ReentrantLock$"
+                        + "NonfairSync, held by task 'b', at ")
+                .hasMessageContaining("task 'b' is parked outside simloop on java.util.concurrent.locks.ReentrantLock$"
+                        + "NonfairSync, held by task 'a', at ");
+        assertThat(((DeadlockDetected) r.failure()).cycles()).containsExactly(List.of("a", "b"));
+    }
+
+    @Test
+    void aWriteLockHeldByAnotherTaskIsAnEdgeOfTheCycleAndOwnerlessSynchronizersAreNot() {
+        SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
+            ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+            Semaphore permits = new Semaphore(1);
+            return TaskGroup.with(tg -> {
+                tg.spawn("writer", () -> {
+                    rw.writeLock().lock();
+                    Loop.checkpoint();
+                    permits.acquire(); // the semaphore has no owner: its wait gives no edge
+                });
+                tg.spawn("reader", () -> {
+                    permits.acquire();
+                    Loop.checkpoint();
+                    rw.readLock().lock();
+                });
+                return null;
+            });
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
+                .hasMessageContaining("task 'reader' is parked outside simloop on java.util.concurrent.locks."
+                        + "ReentrantReadWriteLock$NonfairSync, held by task 'writer', at ")
+                .hasMessageContaining("task 'writer' is parked outside simloop on java.util.concurrent.Semaphore$"
+                        + "NonfairSync at ");
+        assertThat(((DeadlockDetected) r.failure()).cycles()).isEmpty();
+    }
+
+    @Test
+    void aLockHeldByTheTaskThatWaitsForItsGroupIsNamedAsItsHolder() {
+        SimResult<Object> r = Simulation.run(1, () -> {
+            ReentrantLock lock = new ReentrantLock();
+            lock.lock();
+            return TaskGroup.with(tg -> {
+                tg.spawn("late", () -> {
+                    lock.lock();
+                });
+                return null;
+            });
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
+                .hasMessageContaining("cycle: 'main' → 'late' → 'main'")
+                .hasMessageContaining("task 'late' is parked outside simloop on java.util.concurrent.locks."
+                        + "ReentrantLock$NonfairSync, held by task 'main', at ");
     }
 }

@@ -159,4 +159,45 @@ class MonitorHandOffTest {
                 .hasMessageContaining("or it is a deadlock of monitors taken in opposite orders: task '")
                 .hasMessageContaining("waits to enter one too");
     }
+
+    /** Before, the later run was told that one of its own tasks held the monitor, which it could not. */
+    @Test
+    void aMonitorHeldByATaskThatAnEarlierRunStoppedWithoutIsBlamedOnThatTask() throws InterruptedException {
+        Object monitor = new Object();
+        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        SimResult<Object> first = Simulation.builder().maxStepWallTime(Duration.ofMillis(200)).run(() -> TaskGroup.with(tg -> {
+            tg.spawn("spinner", () -> {
+                synchronized (monitor) {
+                    while (!release.get()) {
+                        Thread.onSpinWait(); // no checkpoint: the run stops without this task
+                    }
+                }
+                released.countDown();
+            });
+            return null;
+        }));
+        try {
+            assertThat(first.failure()).isInstanceOf(LimitExceeded.class).hasMessageContaining("task 'spinner'");
+            SimResult<Object> later = Simulation.run(1, () -> {
+                synchronized (monitor) {
+                    return "entered";
+                }
+            });
+            assertThat(later.failure()).isInstanceOf(NondeterminismDetected.class)
+                    .hasMessageContaining("task 'main' waits to enter a monitor")
+                    .hasMessageContaining(", so a task that an earlier run stopped without (it ran for maxStepWallTime"
+                            + " without a checkpoint) holds it: 'spinner' still running, with what it held then; a"
+                            + " replay of this run does not meet that task. Or a task of this simulation holds it");
+        } finally {
+            release.set(true);
+        }
+        assertThat(released.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // once that task has ended, the monitor is free
+        assertThat(Simulation.run(1, () -> {
+            synchronized (monitor) {
+                return "entered";
+            }
+        }).value()).isEqualTo("entered");
+    }
 }

@@ -127,7 +127,7 @@ class NoSilentHangTest {
             messages = List.copyOf(warnings.messages);
         }
         assertThat(messages).singleElement().asString()
-                .startsWith("task 'slow' has held the loop for ")
+                .startsWith("task 'slow' has held the loop for at least ")
                 .contains("Offload CPU-heavy or blocking work with Loop.toThread")
                 .contains("at dev.simloop.NoSilentHangTest.lambda$");
     }
@@ -209,7 +209,9 @@ class NoSilentHangTest {
             messages = List.copyOf(warnings.messages);
         }
         assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessage("the real bug");
-        assertThat(messages).containsExactly(String.format(SWALLOWED, 10_000));
+        // 15,000 cancels raised without a yield are one long step: on a busy machine also a slow one
+        assertThat(messages).filteredOn(m -> !m.startsWith("task 'stubborn' has held the loop for at least "))
+                .containsExactly(String.format(SWALLOWED, 10_000));
     }
 
     /** The WARNING messages logged on "dev.simloop" while it is open. */
@@ -281,9 +283,45 @@ class NoSilentHangTest {
         assertThat(r.get(0)).isEqualTo("woken from outside");
         assertThat((List<?>) r.get(1)).singleElement().asString()
                 .startsWith("a real loop has been idle for 0.3s (step ")
-                .contains("every task waits outside simloop and no timer or offloaded call is pending. Unless a thread"
-                        + " outside the loop will wake one of them, this is a deadlock.")
+                .contains("every task waits, some outside simloop, and no timer or offloaded call is pending. Unless"
+                        + " a thread outside the loop will wake one of them, this is a deadlock.")
                 .contains("task 'waiter'").contains("CountDownLatch").doesNotContain("its scope is cancelled");
+    }
+
+    /**
+     * Before, a server waiting in accept() was warned of as a likely deadlock after every quiet
+     * spell: a task parked in network I/O is woken by the JDK's poller when a client comes.
+     */
+    @Test
+    @Timeout(60)
+    void aRealLoopWhoseTaskWaitsInAcceptIsAnIdleServerAndIsNotWarnedOf() throws Exception {
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()
+                .bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+                Warnings captured = new Warnings()) {
+            Thread client = new Thread(() -> {
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(1500).toNanos()); // five idle spells
+                try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(server.getLocalAddress())) {
+                    c.isConnected();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            System.setProperty("simloop.idleWarning", "PT0.3S");
+            Object v;
+            try {
+                client.start();
+                v = Loop.run(() -> TaskGroup.with(tg -> tg.spawn("acceptor", () -> {
+                    try (java.nio.channels.SocketChannel accepted = server.accept()) {
+                        return accepted.isOpen() ? "accepted" : "closed";
+                    }
+                }).join()));
+            } finally {
+                System.clearProperty("simloop.idleWarning");
+                client.join();
+            }
+            assertThat(v).isEqualTo("accepted");
+            assertThat(captured.messages).isEmpty();
+        }
     }
 
     /** A task that a deadline cancelled but whose JDK wait ignores the interrupt: the warning says why it still waits. */

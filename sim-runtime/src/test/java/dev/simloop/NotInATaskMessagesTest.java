@@ -90,6 +90,32 @@ class NotInATaskMessagesTest {
                 + "a virtual thread that is not a simloop task (VirtualThread[#").endsWith(RUN_IT_INSIDE + VIRTUAL_HINT + OUTSIDE_HINT);
     }
 
+    /** Before, the message named TaskGroup.spawn, a call the user did not make. */
+    @Test
+    void aSpawnIntoAPersistentTaskGroupFromAThreadOutsideNamesThatCall() throws Exception {
+        AtomicReference<String> seen = new AtomicReference<>();
+        Object v = Loop.run(() -> {
+            PersistentTaskGroup g = PersistentTaskGroup.open("conns");
+            Loop.toThread(() -> {
+                Thread http = Thread.ofPlatform().name("my-http-thread").start(() -> {
+                    try {
+                        g.spawn("handler", () -> "handled");
+                        seen.set("no exception");
+                    } catch (IllegalStateException e) {
+                        seen.set(e.getMessage());
+                    }
+                });
+                http.join();
+                return null;
+            });
+            g.shutdown();
+            return "done";
+        });
+        assertThat(v).isEqualTo("done");
+        assertThat(seen.get()).isEqualTo("PersistentTaskGroup.spawn must be called from a simloop task, but the calling"
+                + " thread, thread 'my-http-thread'" + RUN_IT_INSIDE + OUTSIDE_HINT);
+    }
+
     @Test
     void forkJoinWorkersSayWhichPool() throws Exception {
         String common = CompletableFuture.supplyAsync(NotInATaskMessagesTest::message).get();

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real loop whose task ignores cancellation outlives the first SIGTERM (which cancels its root
- * group), but not the second: that one ends the JVM as it would without simloop.
+ * A real loop's SIGTERM, in child JVMs: once the loop's clean-up has run, the signal ends the JVM as
+ * it would without simloop; a loop whose task ignores cancellation outlives the first SIGTERM (which
+ * cancels its root group), but not the second.
  */
 class SignalEscalationTest {
     /** The child: a real loop whose only task spins and never checkpoints. */
@@ -28,21 +29,90 @@ class SignalEscalationTest {
         }
     }
 
-    @Test
-    void aSecondSigtermEndsTheJvmWhenTheFirstCouldNotStopTheLoop() throws Exception {
+    /**
+     * The child: a service with a non-daemon thread of its own (an HTTP server's dispatcher, say)
+     * and a shutdown hook, whose loop sleeps until a signal cancels it.
+     */
+    public static final class ServiceWithAnotherThread {
+        public static void main(String[] args) throws InterruptedException {
+            Thread dispatcher = new Thread(() -> {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "dispatcher");
+            dispatcher.start(); // not a daemon: alone, it keeps the JVM alive
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("HOOK")));
+            Loop.run(() -> {
+                System.out.println("SERVING");
+                System.out.flush();
+                try {
+                    Loop.sleep(java.time.Duration.ofHours(1));
+                } finally {
+                    System.out.println("CLEANED UP");
+                }
+                return null;
+            });
+        }
+    }
+
+    private static Process start(Class<?> main, java.nio.file.Path output) throws java.io.IOException {
+        return builder(main).redirectOutput(output.toFile()).start();
+    }
+
+    private static Process start(Class<?> main) throws java.io.IOException {
+        return builder(main).start();
+    }
+
+    private static ProcessBuilder builder(Class<?> main) {
         ProcessBuilder pb = new ProcessBuilder(List.of(System.getProperty("java.home") + File.separator + "bin"
                 + File.separator + "java", "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), SpinsThroughSignals.class.getName()));
+                System.getProperty("java.class.path"), main.getName()));
         pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.redirectErrorStream(true);
-        Process p = pb.start();
+        return pb;
+    }
+
+    /** Reads the child's output up to {@code marker}, collecting it; returns the marker, or null at its end. */
+    private static String readUpTo(BufferedReader out, String marker, List<String> seen) throws java.io.IOException {
+        String line;
+        while ((line = out.readLine()) != null && !line.equals(marker)) {
+            seen.add(line); // the JVM's own output, if any, before the loop runs
+        }
+        return line;
+    }
+
+    /** Before, the first SIGTERM cancelled the loop and was swallowed: the other thread kept the JVM alive. */
+    @Test
+    void afterItsCleanUpTheFirstSigtermEndsTheJvmAsWithoutSimloopThoughAnotherThreadIsAlive() throws Exception {
+        // the output goes to a file: a pipe read while the child exits can fail with "Stream closed"
+        java.nio.file.Path output = java.nio.file.Files.createTempFile("simloop-signal", ".txt");
+        Process p = start(ServiceWithAnotherThread.class, output);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!java.nio.file.Files.readAllLines(output).contains("SERVING") && p.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(java.nio.file.Files.readAllLines(output)).as("the child's loop started").contains("SERVING");
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("one SIGTERM ends the JVM").isTrue();
+            assertThat(p.exitValue()).isEqualTo(128 + 15);
+            assertThat(java.nio.file.Files.readAllLines(output)).containsSubsequence("SERVING", "CLEANED UP", "HOOK");
+        } finally {
+            p.destroyForcibly();
+            java.nio.file.Files.deleteIfExists(output);
+        }
+    }
+
+    @Test
+    void aSecondSigtermEndsTheJvmWhenTheFirstCouldNotStopTheLoop() throws Exception {
+        Process p = start(SpinsThroughSignals.class);
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = out.readLine()) != null && !line.equals("SPINNING")) {
-                // the JVM's own output, if any, before the loop runs
-            }
+            String line = readUpTo(out, "SPINNING", new java.util.ArrayList<>());
             assertThat(line).as("the child's loop started").isEqualTo("SPINNING");
             p.destroy(); // SIGTERM: cancels the root group, which the spinning task never sees
             assertThat(p.waitFor(2, TimeUnit.SECONDS)).as("the first SIGTERM cannot stop a task that ignores it").isFalse();

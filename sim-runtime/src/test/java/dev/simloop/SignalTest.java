@@ -7,6 +7,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,11 +42,55 @@ class SignalTest {
         return previous != handlerType.getField("SIG_IGN").get(null);
     }
 
+    /**
+     * Installs a handler of the test's own for {@code name} (as an application may have one), which
+     * counts the signals it gets; it is what simloop gives the signal back to once its loops have
+     * ended, where the JVM's own handler would end this test JVM.
+     *
+     * @return the handler it replaced, to put back
+     */
+    private static Object countInstead(String name, AtomicInteger count) throws ReflectiveOperationException {
+        Class<?> signal = Class.forName("sun.misc.Signal");
+        Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+        Object counting = Proxy.newProxyInstance(handlerType.getClassLoader(), new Class<?>[] {handlerType},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("handle")) {
+                        count.incrementAndGet();
+                    }
+                    return method.getName().equals("toString") ? "counting" : null;
+                });
+        return signal.getMethod("handle", signal, handlerType).invoke(null,
+                signal.getConstructor(String.class).newInstance(name), counting);
+    }
+
+    private static void putBack(String name, Object handler) throws ReflectiveOperationException {
+        Class<?> signal = Class.forName("sun.misc.Signal");
+        Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+        signal.getMethod("handle", signal, handlerType).invoke(null, signal.getConstructor(String.class).newInstance(name),
+                handler);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"INT", "TERM"})
-    void sigintCancelsTheRootGroupAndShieldedCleanupStillRuns(String signal) throws ReflectiveOperationException {
+    void sigintCancelsTheRootGroupAndShieldedCleanupStillRuns(String signal) throws Exception {
         assumeTrue(deliverable(signal), () -> "SIG" + signal + " is ignored by this process (started as a background "
                 + "job?), so the JVM cannot deliver it and simloop leaves it ignored");
+        AtomicInteger givenBack = new AtomicInteger();
+        Object original = countInstead(signal, givenBack);
+        try {
+            runAndSignal(signal);
+            // the loop has ended: the signal is raised again for the handler simloop had replaced
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (givenBack.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(givenBack.get()).as("the signal given back to the application's handler once").isEqualTo(1);
+        } finally {
+            putBack(signal, original);
+        }
+    }
+
+    private static void runAndSignal(String signal) {
         List<String> log = Modes.log();
         long t0 = System.nanoTime();
         Object v = Loop.run(() -> TaskGroup.with(tg -> {

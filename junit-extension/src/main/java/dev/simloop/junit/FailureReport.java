@@ -39,6 +39,7 @@ final class FailureReport {
     private int shrunkPreemptions = -1;
     private String fewest;
     private String notReplayable;
+    private String limitElements = "";
     private boolean everyInvocation;
     private String traceTable;
     private Path traceFile;
@@ -135,6 +136,16 @@ final class FailureReport {
     }
 
     /**
+     * Optional part: the annotation elements that repeat the limits that stopped the run (e.g.
+     * {@code , maxSteps = 300}), appended to the annotation: a replay without them goes on past the
+     * line's end and diverges. The command line needs none, as it keeps the annotation's limits.
+     */
+    FailureReport limitElements(String elements) {
+        this.limitElements = elements;
+        return this;
+    }
+
+    /**
      * Optional part: the test is one invocation of a parameterized or repeated test, so a pasted
      * line replays every invocation with it, and the others, which it does not fit, fail.
      */
@@ -226,9 +237,10 @@ final class FailureReport {
                     + " hold; it replays from code, Simulation.builder().replay(line).run(program)");
         } else {
             String suggested = shrunkLine != null ? shrunkLine : replayLine;
-            line(sb, "annotation", "@SimulatedLoop(replay = \"" + suggested + "\")" + (everyInvocation
-                    ? " (it replays every invocation of this test with this line: the others, which it does not fit,"
-                            + " then fail with ReplayDiverged; pin it while you debug this one)" : ""));
+            line(sb, "annotation", "@SimulatedLoop(replay = \"" + suggested + "\"" + limitElements + ")"
+                    + (everyInvocation ? " (it replays every invocation of this test with this line: the others,"
+                            + " which it does not fit, then fail with ReplayDiverged; pin it while you debug this one)"
+                            : ""));
             // quoted: a line may hold parentheses (pct(2)), which a shell would take for syntax
             line(sb, "command line", "-Dsimloop.replay=\"" + suggested + "\"");
         }

@@ -45,6 +45,19 @@ final class FreshInstances {
             List<Method> afterEach, List<Field> injected, Object jupiter) {
     }
 
+    /**
+     * The fields of JUnit's own instances (outermost first) that held a value before the first
+     * schedule ran and that {@link #create()} does not copy: what a fresh instance must set up by
+     * itself. Null unless {@link #noteSetFields()} was called. Written on the test thread before any
+     * schedule runs, so the workers, started after, see it.
+     */
+    private List<List<Field>> setOnJUnits;
+    /**
+     * Those of {@link #setOnJUnits} that the first fresh instance set up left null, named for a
+     * report ({@link #lacking()}); null until a fresh instance was set up.
+     */
+    private volatile List<String> lacking;
+
     /** Looks nothing up yet: a test whose schedules all run on JUnit's own instance never needs to. */
     FreshInstances(ExtensionContext context) {
         this.context = context;
@@ -73,6 +86,92 @@ final class FreshInstances {
         }
         perClass = keep ? existing : null;
         levels = found;
+    }
+
+    /**
+     * Notes which fields of JUnit's own instances hold a value now, before the first schedule runs
+     * (their constructors, {@code @BeforeEach} methods and other extensions' callbacks have run):
+     * {@link #checkSet} then finds those a fresh instance lacks. For a test of several schedules; a
+     * {@code PER_CLASS} test's schedules share its instances, so it notes nothing.
+     */
+    void noteSetFields() {
+        if (context.getTestInstanceLifecycle().orElse(null) == TestInstance.Lifecycle.PER_CLASS) {
+            return;
+        }
+        List<List<Field>> set = new ArrayList<>();
+        for (Object junits : context.getRequiredTestInstances().getAllInstances()) {
+            set.add(setFields(junits));
+        }
+        setOnJUnits = set;
+    }
+
+    /**
+     * @return the instance fields of {@code instance} that hold a value, but not those that hold a
+     *     primitive (never null), are final (its constructor sets them), or carry a JUnit annotation
+     *     ({@link #create()} copies or makes them)
+     */
+    private static List<Field> setFields(Object instance) {
+        List<Field> out = new ArrayList<>();
+        for (Class<?> k = instance.getClass(); k != null && k != Object.class; k = k.getSuperclass()) {
+            for (Field f : k.getDeclaredFields()) {
+                int mods = f.getModifiers();
+                if (!Modifier.isStatic(mods) && !Modifier.isFinal(mods) && !f.getType().isPrimitive()
+                        && !f.isSynthetic() && !byJUnit(f) && f.trySetAccessible() && valueOf(f, instance) != null) {
+                    out.add(f);
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The first fresh instances set up ({@code chain}, from {@link #create()}, after their
+     * {@code @BeforeEach} methods): notes which of the fields {@link #noteSetFields()} found set on
+     * JUnit's instances they left null. Once per test: every fresh instance is made the same way.
+     */
+    void checkSet(List<Object> chain) {
+        List<List<Field>> set = setOnJUnits;
+        if (set == null || lacking != null) {
+            return;
+        }
+        List<String> found = new ArrayList<>();
+        for (int depth = 0; depth < set.size(); depth++) {
+            for (Field f : set.get(depth)) {
+                if (valueOf(f, chain.get(depth)) == null) {
+                    found.add(describe(f));
+                }
+            }
+        }
+        lacking = List.copyOf(found);
+    }
+
+    /**
+     * @return the fields, named with their annotations (e.g. {@code 'storage' (@Mock)}), that are set
+     *     on JUnit's own instance but null on a fresh one after its set-up: set by another extension's
+     *     callback, which JUnit runs for its own instance only; empty when there are none or no fresh
+     *     instance was set up
+     */
+    List<String> lacking() {
+        List<String> found = lacking;
+        return found == null ? List.of() : found;
+    }
+
+    /** @return {@code f} as a report names it: {@code 'storage' (@Mock)}, its annotations by simple name */
+    private static String describe(Field f) {
+        java.util.StringJoiner annotations = new java.util.StringJoiner(" ", " (", ")").setEmptyValue("");
+        for (java.lang.annotation.Annotation a : f.getAnnotations()) {
+            annotations.add("@" + a.annotationType().getSimpleName());
+        }
+        return "'" + f.getName() + "'" + annotations;
+    }
+
+    /** @return the value of {@code f}, made accessible, on {@code instance} */
+    private static Object valueOf(Field f, Object instance) {
+        try {
+            return f.get(instance);
+        } catch (IllegalAccessException e) {
+            return null; // made accessible before: not thrown
+        }
     }
 
     /** @return new instances of the test class and its enclosing classes, outermost first (a PER_CLASS test's own) */

@@ -26,7 +26,9 @@ import java.util.TreeSet;
  * line with fewer preemptions that fails the same way, when shrinking found one; else null). A test
  * that failed outside its schedules (a setting that does not parse, a lifecycle method that threw)
  * has the stop reason {@code ERROR} and one failure without a schedule or replay line, and no shard
- * when its settings did not resolve.
+ * when its settings did not resolve; one whose later schedule's set-up (a fresh instance's
+ * constructor or {@code @BeforeEach}) threw has the stop reason {@code ERROR} too, and its failure
+ * names that schedule and its seed, with no replay line (it never ran).
  *
  * <p>To merge the files of several shards (CI jobs, machines) into one summary and one JUnit XML
  * report that CI servers display:
@@ -319,11 +321,18 @@ public final class Results {
             return rows;
         }
 
-        /** @return what the table says of a failure: its replay line, or the error of a test that failed outside its schedules */
+        /**
+         * @return what the table says of a failure: its replay line, or the error of a test that failed
+         *     outside its schedules or while setting one up (which has a schedule but no replay line)
+         */
         private static String failureNote(Map<String, Object> f, List<Map<String, Object>> lines) {
-            return f.get("replay") == null ? "failed outside its schedules: " + f.get("type") + ": " + f.get("message")
-                    : (shardCount(lines) > 1 && isBoundedSearch(lines.get(0)) ? "(shard " + f.get("shard") + ") " : "")
-                            + "replay " + f.get("replay");
+            if (f.get("replay") == null) {
+                String where = f.get("schedule") == null ? "failed outside its schedules: "
+                        : "failed setting up schedule index " + f.get("schedule") + " (seed " + f.get("seed") + "): ";
+                return where + f.get("type") + ": " + f.get("message");
+            }
+            return (shardCount(lines) > 1 && isBoundedSearch(lines.get(0)) ? "(shard " + f.get("shard") + ") " : "")
+                    + "replay " + f.get("replay");
         }
 
         /** @return the summary: a row per test, then the totals */
@@ -383,6 +392,8 @@ public final class Results {
                             .append("\" type=\"").append(xml(String.valueOf(f.get("type")))).append("\">");
                     for (Map<String, Object> each : fs) {
                         String where = each.get("schedule") == null ? "outside its schedules"
+                                : each.get("replay") == null ? "setting up schedule index " + each.get("schedule")
+                                        + " (seed " + each.get("seed") + ")"
                                 : "schedule index " + each.get("schedule");
                         sb.append(xml(where + " (shard " + each.get("shard") + "): " + each.get("type") + ": "
                                 + each.get("message") + (each.get("replay") == null ? "" : "\nreplay: " + each.get("replay"))

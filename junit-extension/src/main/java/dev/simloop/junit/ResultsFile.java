@@ -73,6 +73,25 @@ final class ResultsFile {
         write(context, line(context, cfg, progress, ERROR, 1, List.of(f)));
     }
 
+    /**
+     * Appends the line of a test invocation whose exploration ended when the set-up of one of its
+     * schedules (a fresh instance's constructor or {@code @BeforeEach} methods) threw {@code error}:
+     * as {@link #appendError}, but its failure names that schedule's index and seed, and the
+     * schedules before it, which ran, count as passed. It has no replay line: the schedule never ran.
+     *
+     * @param progress how far the exploration got, counting that schedule as run
+     */
+    static void appendSetUpError(ExtensionContext context, RunConfig cfg, SimulatedLoopExtension.Progress progress,
+            Throwable error, int schedule, long seed) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("schedule", schedule);
+        f.put("seed", seed);
+        f.put("type", error.getClass().getName());
+        f.put("message", String.valueOf(error.getMessage()));
+        f.put("replay", null);
+        write(context, line(context, cfg, progress, ERROR, 1, List.of(f)));
+    }
+
     private static Map<String, Object> line(ExtensionContext context, RunConfig cfg,
             SimulatedLoopExtension.Progress progress, String stopReason, int failed, List<Object> failures) {
         Map<String, Object> line = new LinkedHashMap<>();

@@ -559,6 +559,23 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         return b;
     }
 
+    /**
+     * @return the elements of {@code @SimulatedLoop} that set this test's step and virtual-time
+     *     limits where they are not the runtime's defaults, each after a comma, as a pasted replay of
+     *     a run that a limit stopped must repeat them (e.g. {@code , maxSteps = 300}); empty when
+     *     both are the defaults. A replay keeps the annotation's other elements, so it needs no more.
+     */
+    String limitElements() {
+        String elements = "";
+        if (maxSteps != Simulation.DEFAULT_MAX_STEPS) {
+            elements += ", maxSteps = " + maxSteps + (maxSteps > Integer.MAX_VALUE ? "L" : ""); // pasted as Java source
+        }
+        if (!maxVirtualTime.equals(Simulation.DEFAULT_MAX_VIRTUAL_TIME)) {
+            elements += ", maxVirtualTime = \"" + maxVirtualTime + "\""; // ISO-8601, which the element accepts
+        }
+        return elements;
+    }
+
     String strategyText() {
         return isReplay() ? Schedule.parse(replay).strategy()
                 : isBoundedSearch() ? searchName() + "(" + bound + ")" : strategy.toString();

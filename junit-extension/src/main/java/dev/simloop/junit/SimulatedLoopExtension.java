@@ -144,7 +144,7 @@ public final class SimulatedLoopExtension
         exploring.progress.why = StopReason.FAILURE_FOUND;
         ResultsFile.append(context, cfg, exploring.progress, failed, null); // replaces the passing line in a merge
         Traced traced = tracedForReport(cfg, failed, exploring.call, exploring.fresh, isTemplate(context));
-        SimulatedLoopFailure report = report(context, cfg, failed, null, exploring.progress, traced);
+        SimulatedLoopFailure report = report(context, cfg, failed, null, exploring.progress, traced, null);
         ENDED.put(context.getUniqueId(), new Ended(cfg, exploring, report));
         throw report;
     }
@@ -223,6 +223,13 @@ public final class SimulatedLoopExtension
             cfg = settings(context);
             exploring = new Exploring(cfg, invocation, call, context, proceeded);
             exploring.run();
+            if (exploring.setUpFailed != null) {
+                written = true;
+                Judged setUp = exploring.setUpFailed;
+                ResultsFile.appendSetUpError(context, cfg, exploring.progress, setUp.failure(), setUp.index(),
+                        seedOf(cfg, setUp.index()));
+                throw setUp.failure(); // as JUnit shows a failing @BeforeEach: the exception, with settingUp's note
+            }
             if (exploring.failed == null && exploring.progress.allAborted() != null) {
                 // skipped: no schedule applied. Its line still says so: a shard whose every schedule an
                 // assumption aborted ran its part, and a merge must not count it missing
@@ -235,7 +242,8 @@ public final class SimulatedLoopExtension
             ResultsFile.append(context, cfg, exploring.progress, exploring.failed, shrunk);
             if (exploring.failed != null) {
                 Traced traced = tracedForReport(cfg, exploring.failed, call, exploring.fresh, isTemplate(context));
-                throw report(context, cfg, exploring.failed, shrunk, exploring.progress, traced);
+                throw report(context, cfg, exploring.failed, shrunk, exploring.progress, traced,
+                        lackingFields(exploring, exploring.failed));
             }
             publishSummary(context, exploring.progress);
             ENDED.put(context.getUniqueId(), new Ended(cfg, exploring, null));
@@ -269,8 +277,12 @@ public final class SimulatedLoopExtension
 
     /** Sets {@code sim} to describe schedule {@code index} of the test's exploration. */
     private static void describe(SimulationContext sim, RunConfig cfg, int index, String strategyText) {
-        sim.update(cfg.isReplay() ? cfg.builderSeed() : cfg.seedFor(index), index, cfg.schedules(), strategyText,
-                cfg.isReplay());
+        sim.update(seedOf(cfg, index), index, cfg.schedules(), strategyText, cfg.isReplay());
+    }
+
+    /** @return the seed of schedule {@code index}, as its {@link SimulationContext} and reports give it */
+    private static long seedOf(RunConfig cfg, int index) {
+        return cfg.isReplay() ? cfg.builderSeed() : cfg.seedFor(index);
     }
 
     /**
@@ -357,6 +369,40 @@ public final class SimulatedLoopExtension
         } catch (RuntimeException | Error e) {
             return new Traced(null, null); // a lifecycle method that failed this time: the report goes without the trace
         }
+    }
+
+    /**
+     * @return why the report offers no line to pin, or null when it does: the failure's kind, which
+     *     never replays, first; then fields the failing schedule's fresh instance lacked (a pin runs on
+     *     JUnit's own instance, which has them); then a traced replay that differed, unless a shrunk
+     *     line was replayed and failed the same way
+     */
+    private static String notAPin(Judged failed, String shrunkLine, Traced traced, String lacking, boolean template) {
+        String kind = notReplayable(failed.failure(), template);
+        if (kind != null) {
+            return kind;
+        }
+        return lacking != null ? lacking : shrunkLine == null ? traced.notReplayable() : null;
+    }
+
+    /**
+     * @return, when the failing schedule ran on a fresh instance that lacked fields set on JUnit's own
+     *     (by another extension's callback: {@link FreshInstances#lacking()}), the report's reason
+     *     that its line is no pin: a pasted line runs on JUnit's instance, where they are set, and
+     *     does not fail the same way; else null
+     */
+    private static String lackingFields(Exploring exploring, Judged failed) {
+        List<String> lacking = exploring.fresh.lacking();
+        if (lacking.isEmpty() || !exploring.ranOnFreshInstance(failed)) {
+            return null;
+        }
+        boolean one = lacking.size() == 1;
+        String names = lacking.size() <= 2 ? String.join(" and ", lacking)
+                : String.join(", ", lacking.subList(0, lacking.size() - 1)) + " and " + lacking.getLast();
+        return "fresh instance: " + (one ? "field " : "fields ") + names + (one ? " is" : " are") + " set on JUnit's"
+                + " instance by another extension's callback, which JUnit runs for the first schedule only, and "
+                + (one ? "is" : "are") + " null on this schedule's instance: create " + (one ? "it" : "them")
+                + " in a field initializer or in the test method (junit.md, \"Other JUnit features\")";
     }
 
     /** @return whether the test is one invocation of a parameterized or repeated test (a template's) */
@@ -483,6 +529,11 @@ public final class SimulatedLoopExtension
         /** The failure that fails the test, once judged; null while none. */
         Judged failed;
         /**
+         * The schedule whose fresh instance's set-up (its constructor or {@code @BeforeEach} methods)
+         * threw, once judged: it fails the test with that exception and has no run; null while none.
+         */
+        Judged setUpFailed;
+        /**
          * The run of the schedule on JUnit's own test instance (this shard's first), and its index: its
          * {@code @AfterEach} runs after the exploration ({@link #handleAfterEachMethodExecutionException}).
          */
@@ -507,6 +558,9 @@ public final class SimulatedLoopExtension
             this.timeLimitNanos = cfg.timeLimit() == null ? Long.MAX_VALUE
                     : dev.simloop.internal.Nanos.saturated(cfg.timeLimit());
             this.next = firstOwnedFrom(0);
+            if (cfg.schedules() > 1) {
+                fresh.noteSetFields(); // now, before the first schedule's body can set fields of JUnit's instance
+            }
         }
 
         void run() throws InterruptedException {
@@ -685,6 +739,7 @@ public final class SimulatedLoopExtension
             describe(sim, cfg, job.index, strategyText);
             SimResult<?> r;
             if (job.proceeds) {
+                firstIndex = job.index; // before the run, which may never return: it names JUnit's instance's schedule
                 LoopSlot slot = entering();
                 try {
                     r = job.builder(cfg).run(body(() -> {
@@ -694,7 +749,6 @@ public final class SimulatedLoopExtension
                 } finally {
                     left(slot);
                 }
-                firstIndex = job.index;
                 firstRun = r;
             } else {
                 try {
@@ -710,6 +764,10 @@ public final class SimulatedLoopExtension
                     // an assumption of the fresh instance's set-up (@BeforeEach) did not hold: this schedule
                     // does not apply, as when one in the test's body does; the exploration goes on
                     return new Judged(job.index, null, assumption, 0L);
+                } catch (Throwable setUp) {
+                    // judged in order like a run's failure, so that the schedules before it count as run and
+                    // the results line names this one (settingUp's note says which to JUnit)
+                    return new Judged(job.index, null, setUp, 0L);
                 }
             }
             Throwable failure = failureOf(r, job.index);
@@ -719,6 +777,11 @@ public final class SimulatedLoopExtension
             return new Judged(job.index, keep ? r : null, failure, dev.simloop.internal.RawDigest.of(r));
         }
 
+        /** @return whether {@code judged}'s schedule ran on a fresh instance, not on JUnit's own (the shard's first) */
+        boolean ranOnFreshInstance(Judged judged) {
+            return !proceeded.get() || judged.index() != firstIndex;
+        }
+
         /** Takes a judged schedule in order: @return whether it fails the test. */
         private boolean commit(Job job, Judged judged) {
             return !abandoned && judge(job, judged);
@@ -726,6 +789,12 @@ public final class SimulatedLoopExtension
 
         /** Counts a judged schedule: @return whether it fails the test. */
         private boolean judge(Job job, Judged judged) {
+            if (judged.result() == null && judged.failure() != null
+                    && !(judged.failure() instanceof org.opentest4j.TestAbortedException)) {
+                progress.ranNoRun();
+                setUpFailed = judged; // a set-up that threw fails the test whatever failOn says, as JUnit's own would
+                return true;
+            }
             if (search != null) {
                 search.ran(judged.result());
                 if (!search.ownsLast()) {
@@ -808,6 +877,11 @@ public final class SimulatedLoopExtension
         void ran(long digest) {
             ran++;
             digests.add(digest);
+        }
+
+        /** Counts a schedule whose set-up threw before its run: it ran no interleaving to count as distinct. */
+        void ranNoRun() {
+            ran++;
         }
 
         /** @return how many distinct interleavings ran (estimated past {@link dev.simloop.internal.DistinctCount#EXACT_LIMIT}) */
@@ -1004,6 +1078,7 @@ public final class SimulatedLoopExtension
                 beforeDone++;
                 fresh.beforeEach(beforeDone - 1, instance);
             }
+            fresh.checkSet(chain);
             Object target = chain.getLast();
             Object[] args = call.getArguments().toArray();
             for (int i = 0; i < args.length; i++) {
@@ -1146,9 +1221,12 @@ public final class SimulatedLoopExtension
         return m.find() ? sb.append("-invocation").append(m.group(1)).toString() : sb.toString();
     }
 
-    /** @param traced the failing run traced ({@link #tracedForReport}; without a run, the report has no trace) */
+    /**
+     * @param traced the failing run traced ({@link #tracedForReport}; without a run, the report has no trace)
+     * @param lacking why the failing schedule's fresh instance made its line no pin ({@link #lackingFields}), or null
+     */
     private static SimulatedLoopFailure report(ExtensionContext context, RunConfig cfg, Judged failed,
-            SimResult<?> shrunk, Progress progress, Traced traced) {
+            SimResult<?> shrunk, Progress progress, Traced traced, String lacking) {
         int index = failed.index();
         SimResult<?> r = failed.result();
         String stem = (reportName(context) + invocation(context) + "-" + (index + 1)).replaceAll("[^A-Za-z0-9._-]", "_");
@@ -1172,6 +1250,10 @@ public final class SimulatedLoopExtension
         if (!cfg.isReplay() && cfg.schedules() > 1) {
             report.baseSeed(cfg.baseSeed());
         }
+        if (failed.failure() instanceof LimitExceeded) {
+            // a strict replay stops where the run did only under the same limits: without them it goes on past the line
+            report.limitElements(cfg.limitElements());
+        }
         if (progress.otherCount() > 0) {
             report.skipped(progress.otherCount() + (progress.otherCount() == 1 ? " schedule" : " schedules")
                     + " before it failed outside failOn (" + progress.othersText() + ")");
@@ -1181,10 +1263,9 @@ public final class SimulatedLoopExtension
             RuntimeSeams.chromeTrace(traced.run(), stem).ifPresent(report::traceFile);
             RuntimeSeams.htmlReport(traced.run(), stem, testName(context), shrunkLine).ifPresent(report::htmlFile);
         }
-        // a shrunk line was replayed and failed the same way, so it stands, unless the failure's kind never replays
-        if (traced.notReplayable() != null
-                && (shrunkLine == null || notReplayable(failed.failure(), isTemplate(context)) != null)) {
-            report.notReplayable(traced.notReplayable());
+        String notAPin = notAPin(failed, shrunkLine, traced, lacking, isTemplate(context));
+        if (notAPin != null) {
+            report.notReplayable(notAPin);
         }
         report.everyInvocation(isTemplate(context));
         return report.build();

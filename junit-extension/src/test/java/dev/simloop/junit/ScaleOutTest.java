@@ -251,13 +251,15 @@ class ScaleOutTest {
     @Test
     void aTestThatFailsOutsideItsSchedulesStillLeavesALineThatFailsTheMerge() throws Exception {
         dev.simloop.junit.fixtures.BatchFixtures.CheckedExceptionInALaterBeforeEach.SET_UPS.set(0);
-        runWith(dev.simloop.junit.fixtures.BatchFixtures.CheckedExceptionInALaterBeforeEach.class);
+        long seed = setUpSeed(SimulatedLoopExtensionTest.onlyFailure(
+                runWith(dev.simloop.junit.fixtures.BatchFixtures.CheckedExceptionInALaterBeforeEach.class)), 2, 3);
         SimulatedLoopExtensionTest.onlyFailure(runWith(ScaleOutFixtures.Passing.class, "simloop.shard", "5/4"));
         runWith(dev.simloop.junit.fixtures.BatchFixtures.TimeoutOnTwoWorkers.class);
         List<Map<String, Object>> lines = resultLines();
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(0)).containsEntry("stopReason", "ERROR").containsEntry("shard", "1/1")
-                .containsEntry("run", 1L).containsEntry("failures", List.of(failure("java.io.IOException",
+        assertThat(lines.get(0)).as("the second schedule's set-up threw").containsEntry("stopReason", "ERROR")
+                .containsEntry("shard", "1/1").containsEntry("run", 2L).containsEntry("passed", 1L)
+                .containsEntry("failures", List.of(setUpFailure(1, seed, "java.io.IOException",
                         "no fixture for the second schedule")));
         assertThat(lines.get(1)).as("its settings did not resolve: no shard").containsEntry("stopReason", "ERROR")
                 .containsEntry("shard", null).containsEntry("run", 0L)
@@ -276,7 +278,8 @@ class ScaleOutTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         String table = out.toString(StandardCharsets.UTF_8);
         assertThat(status).as(table).isEqualTo(1);
-        assertThat(table).contains("failed outside its schedules: java.io.IOException: no fixture for the second schedule")
+        assertThat(table).contains("failed setting up schedule index 1 (seed " + seed + "): java.io.IOException: no"
+                        + " fixture for the second schedule")
                 .contains("failed outside its schedules: java.lang.IllegalArgumentException: -Dsimloop.shard=5/4")
                 .contains("replay " + stopped.get("replay")).contains("3 tests, ");
         assertThat(Files.readString(xml)).contains("tests=\"3\" failures=\"3\"")
@@ -316,6 +319,59 @@ class ScaleOutTest {
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .contains("failed outside its schedules: java.lang.IllegalStateException: the fixture's database is down")
                 .contains("replay " + first.replayLine());
+    }
+
+    /**
+     * The set-up of a later schedule (its fresh instance's {@code @BeforeEach}) throws: the schedules
+     * before it ran and passed, and the line's failure names that schedule and its seed, as the note
+     * on the exception does. The fifth is the second of a worker's chunk of schedules [3, 7).
+     */
+    @Test
+    void aLaterSchedulesSetUpThatThrowsCountsTheSchedulesBeforeItAndNamesItsIndexAndSeed() throws Exception {
+        ScaleOutFixtures.FifthSetUpFails.SET_UPS.set(0);
+        Throwable thrown = SimulatedLoopExtensionTest.onlyFailure(runWith(ScaleOutFixtures.FifthSetUpFails.class));
+        assertThat(thrown).isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("database container failed to start (attempt 5)");
+        long seed = setUpSeed(thrown, 5, 10);
+        assertThat(ScaleOutFixtures.FifthSetUpFails.SET_UPS).hasValue(5);
+
+        List<Map<String, Object>> lines = resultLines();
+        assertThat(lines).singleElement().satisfies(line -> assertThat(line).containsEntry("stopReason", "ERROR")
+                .containsEntry("run", 5L).containsEntry("passed", 4L).containsEntry("aborted", 0L)
+                .containsEntry("distinct", 1L).containsEntry("failures", List.of(setUpFailure(4, seed,
+                        "java.lang.IllegalStateException", "database container failed to start (attempt 5)"))));
+
+        Path xml = dir.resolve("merged.xml");
+        List<Object> merged = merge("--xml", xml.toString(), dir.resolve("results.jsonl").toString());
+        assertThat(merged.get(0)).as("%s", merged).isEqualTo(1);
+        assertThat((String) merged.get(1)).contains("  error              failed setting up schedule index 4 (seed "
+                + seed + "): java.lang.IllegalStateException: database container failed to start (attempt 5)\n")
+                .contains("\n1 tests, 5 schedules, 1 failing: FAILED\n");
+        assertThat(Files.readString(xml)).contains("setting up schedule index 4 (seed " + seed + ") (shard 1/1):"
+                + " java.lang.IllegalStateException: database container failed to start (attempt 5)\n</failure>");
+    }
+
+    /**
+     * @return the seed that the note on {@code thrown}, the exception of a schedule's set-up, gives
+     *     for schedule {@code number} (from 1) of {@code of}
+     */
+    private static long setUpSeed(Throwable thrown, int number, int of) {
+        assertThat(thrown.getSuppressed()).hasSize(1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^simloop: thrown while setting up schedule "
+                + number + " of " + of + " \\(seed (-?\\d+)\\) on a fresh test instance")
+                .matcher(thrown.getSuppressed()[0].getMessage());
+        assertThat(m.find()).as(thrown.getSuppressed()[0].getMessage()).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private static Map<String, Object> setUpFailure(long schedule, long seed, String type, String message) {
+        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("schedule", schedule);
+        f.put("seed", seed);
+        f.put("type", type);
+        f.put("message", message);
+        f.put("replay", null);
+        return f;
     }
 
     private static Map<String, Object> failure(String type, String message) {

@@ -577,7 +577,66 @@ class SimulatedLoopExtensionTest {
         SimulatedLoopFailure f = onlySimFailure(run(Fixtures.Limits.class));
         assertThat(f.getCause()).isInstanceOf(LimitExceeded.class);
         assertThat(f.getMessage()).contains("failure:      " + LimitExceeded.class.getName())
-                .contains("replay:       simloop:1:random:1:");
+                .contains("replay:       simloop:1:random:1:")
+                // the limit that stopped it, in a form the annotation takes
+                .contains("annotation:   @SimulatedLoop(replay = \"" + f.replayLine()
+                        + "\", maxVirtualTime = \"PT1H\")\n");
+        assertThat(RunConfig.parseDuration("PT1H")).isEqualTo(Duration.ofHours(1));
+    }
+
+    /**
+     * A run that the test's own step limit stopped: pasted without that limit, its line would go on
+     * past its end and diverge, so the annotation repeats it; the command line keeps the annotation's
+     * limits, so it needs none. A failure of another kind needs no limit to stop where it did.
+     */
+    @Test
+    void theAnnotationOfARunStoppedByTheTestsOwnLimitRepeatsTheLimit() {
+        SimulatedLoopFailure f = onlySimFailure(run(selectMethod(Fixtures.StepLimit.class, "pollsForever"), Map.of()));
+        assertThat(f.getCause()).isInstanceOf(LimitExceeded.class).hasMessageStartingWith("simulation stopped after ");
+        assertThat(f.steps()).isEqualTo(300);
+        String line = f.shrunkReplayLine().orElse(f.replayLine());
+        assertThat(f.getMessage()).contains("\n  annotation:   @SimulatedLoop(replay = \"" + line
+                + "\", maxSteps = 300)\n  command line: -Dsimloop.replay=\"" + line + "\"\n");
+
+        SimulatedLoopFailure replayed = onlySimFailure(run(selectMethod(Fixtures.StepLimit.class, "pollsForever"),
+                Map.of("simloop.replay", line)));
+        assertThat(replayed.getCause()).isInstanceOf(LimitExceeded.class);
+        assertThat(replayed.replayLine()).isEqualTo(line);
+        assertThat(replayed.getMessage()).contains("\n  schedule:     1 of 1 (replay)\n")
+                .contains("\n  annotation:   @SimulatedLoop(replay = \"" + line + "\", maxSteps = 300)\n");
+
+        SimulatedLoopFailure other = onlySimFailure(run(selectMethod(Fixtures.StepLimit.class, "failsWithinTheLimit"),
+                Map.of()));
+        assertThat(other.getCause()).isExactlyInstanceOf(IllegalStateException.class);
+        assertThat(other.getMessage()).contains("\n  annotation:   @SimulatedLoop(replay = \""
+                + other.shrunkReplayLine().orElse(other.replayLine()) + "\")\n");
+    }
+
+    /**
+     * A field another extension sets on JUnit's instance only (as Mockito's sets a {@code @Mock}) is
+     * null on the fresh instance of a later schedule: that schedule's line, pasted, would run on
+     * JUnit's instance and not fail the same way, so the report names the field and offers no pin.
+     * Fields set by an initializer or by the test body are not named; a failure on JUnit's own
+     * instance keeps its pin.
+     */
+    @Test
+    void aLaterScheduleLackingAFieldAnotherExtensionSetNamesItAndIsNoPin() {
+        SimulatedLoopFailure f = onlySimFailure(run(selectMethod(Fixtures.FieldSetByAnotherExtension.class,
+                "usesTheStub"), Map.of()));
+        assertThat(f.getCause()).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessageContaining("\"this.storage\" is null");
+        assertThat(f.scheduleIndex()).isEqualTo(1);
+        assertThat(f.getMessage()).contains("\n  not a pin:    fresh instance: field 'storage' (@Stub) is set on"
+                + " JUnit's instance by another extension's callback, which JUnit runs for the first schedule only,"
+                + " and is null on this schedule's instance: create it in a field initializer or in the test method"
+                + " (junit.md, \"Other JUnit features\")\n")
+                .doesNotContain("annotation:").doesNotContain("command line:");
+
+        SimulatedLoopFailure first = onlySimFailure(run(selectMethod(Fixtures.FieldSetByAnotherExtension.class,
+                "failsOnTheFirstSchedule"), Map.of()));
+        assertThat(first.scheduleIndex()).isZero();
+        assertThat(first.getMessage()).contains("\n  annotation:   @SimulatedLoop(replay = \""
+                + first.shrunkReplayLine().orElse(first.replayLine()) + "\")\n").doesNotContain("not a pin");
     }
 
     @Test

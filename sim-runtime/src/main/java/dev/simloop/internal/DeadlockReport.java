@@ -84,7 +84,16 @@ record DeadlockReport(String message, List<List<String>> cycles) {
         if (t.blockedOn instanceof WaitTarget w) {
             w.addWaitedFor(t, live, out);
             out.removeIf(u -> live.indexOf(u) < 0); // only unfinished tasks are nodes
+        } else if (parkedOutside(t)) {
+            TaskImpl<?> holder = live.ofThread(LockOwners.holderOfWhatBlocks(t.thread));
+            if (holder != null && holder != t) {
+                out.add(holder); // a ReentrantLock (or a write lock) another task holds
+            }
         }
+    }
+
+    private static boolean parkedOutside(TaskImpl<?> t) {
+        return t.blockedOn == null && !t.inReady && !t.done;
     }
 
     /** One line of a deadlock report: {@code task 'x' waits for ...}, or where it is parked. */
@@ -99,7 +108,7 @@ record DeadlockReport(String message, List<List<String>> cycles) {
         if (t.inReady) {
             return prefix + "is ready to run"; // a run stopped from outside lists its ready tasks too
         }
-        String outside = prefix + OutsideWaits.describe(t);
+        String outside = prefix + OutsideWaits.describe(t, targets.isEmpty() ? null : targets.get(0));
         // A cancel ends a simloop wait, but only interrupts a JDK one: say why this one goes on
         return CancelScopeTree.cancelledScopeOf(t) == null ? outside : outside + "; its scope is cancelled, but this"
                 + " wait does not end on the interrupt a cancel sends (an uninterruptible wait such as"

@@ -5,7 +5,8 @@ package dev.simloop.internal;
  * {@code java.lang.Module}'s private {@code implAddExports}, which the one JVM flag
  * ({@link VirtualThreads#FLAG}) makes reachable. For the classes that use {@code jdk.internal.vm}
  * ({@link Coroutine}, {@link TaskContainer}), {@code jdk.internal.access} ({@link TaskContainer})
- * and {@code jdk.internal.misc} ({@link UninitializedClasses}).
+ * and {@code jdk.internal.misc} ({@link UninitializedClasses}); and opens exported packages whose
+ * private fields the runtime reads ({@link #openToRuntime}).
  * A class of its own, with nothing to initialize, so that exporting does not wait for
  * {@link VirtualThreads}' initialization (which initializes the JDK's virtual threads): the
  * {@link WarmUp} exports on one thread while the first driver initializes virtual threads on another.
@@ -35,6 +36,27 @@ final class JdkExports {
             } catch (Throwable e) {
                 throw new ReflectiveOperationException("could not export " + p + " to the runtime", e);
             }
+        }
+    }
+
+    /**
+     * Opens {@code pkg} of {@code java.base} to the runtime's module, through {@code Module}'s
+     * private {@code implAddOpens}, so that the runtime may read its classes' private fields.
+     *
+     * @param pkg an exported package, such as {@code "java.util.concurrent.locks"}
+     * @throws ReflectiveOperationException when this JDK has no such method, or java.lang is not open
+     */
+    static void openToRuntime(String pkg) throws ReflectiveOperationException {
+        java.lang.invoke.MethodHandle open = java.lang.invoke.MethodHandles
+                .privateLookupIn(Module.class, java.lang.invoke.MethodHandles.lookup())
+                .findVirtual(Module.class, "implAddOpens",
+                        java.lang.invoke.MethodType.methodType(void.class, String.class, Module.class));
+        try {
+            open.invokeExact(Object.class.getModule(), pkg, JdkExports.class.getModule());
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new ReflectiveOperationException("could not open " + pkg + " to the runtime", e);
         }
     }
 }

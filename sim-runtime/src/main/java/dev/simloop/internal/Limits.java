@@ -10,15 +10,21 @@ final class Limits {
     /**
      * @param swallowedCancels what a task that keeps catching a cancel does, when one does (the
      *     reason the run spins, which no higher limit would end); null otherwise
+     * @param spinWaited whether a task of the run called {@code Loop.spinWait()}
      */
-    static LimitExceeded maxSteps(long steps, long maxSteps, long now, String swallowedCancels) {
+    static LimitExceeded maxSteps(long steps, long maxSteps, long now, String swallowedCancels, boolean spinWaited) {
         String stopped = "simulation stopped after " + steps + " steps (maxSteps = " + maxSteps + ") at virtual time "
                 + Nanos.format(now) + ": ";
         if (swallowedCancels != null) {
             return new LimitExceeded(stopped + swallowedCancels);
         }
-        return new LimitExceeded(stopped + "a task may be spinning on checkpoints without making progress. Raise the"
-                + " limit with Simulation.builder().maxSteps(n) or @SimulatedLoop(maxSteps = n).");
+        // PCT, nonpreemptive and the bounded searches let a poller at a plain checkpoint go on, so
+        // a wait for another task written that way spins here under them (exploring.md, "Polling loops")
+        String polling = spinWaited ? "" : " A task that waits for another by polling should yield with"
+                + " Loop.spinWait(), not Loop.checkpoint(): at a plain checkpoint the poller may go on forever"
+                + " (PCT, nonpreemptive and the bounded searches let it), and the task it waits for never runs.";
+        return new LimitExceeded(stopped + "a task may be spinning on checkpoints without making progress." + polling
+                + " Raise the limit with Simulation.builder().maxSteps(n) or @SimulatedLoop(maxSteps = n).");
     }
 
     static LimitExceeded maxVirtualTime(long now, long next, long maxVirtualNanos) {

@@ -16,6 +16,8 @@ public final class LiveTaskIndex {
     private final List<TaskImpl<?>> tasks = new ArrayList<>();
     private final Map<TaskImpl<?>, Integer> index = new IdentityHashMap<>();
     private final Map<GroupImpl, List<TaskImpl<?>>> children = new IdentityHashMap<>();
+    /** Each unfinished task by its thread, for the holders of JDK locks ({@link #ofThread}); null until asked. */
+    private Map<Thread, TaskImpl<?>> byThread;
 
     /** @param liveHead the first live task of the run (then {@code liveNext}, in spawn order) */
     LiveTaskIndex(TaskImpl<?> liveHead) {
@@ -42,6 +44,20 @@ public final class LiveTaskIndex {
     int indexOf(TaskImpl<?> t) {
         Integer i = index.get(t);
         return i == null ? -1 : i;
+    }
+
+    /**
+     * @return the unfinished task whose thread is {@code thread}, or null (a thread of no task, or
+     *     of a finished one); the map behind it is made at the first call
+     */
+    TaskImpl<?> ofThread(Thread thread) {
+        if (byThread == null) {
+            byThread = new IdentityHashMap<>();
+            for (TaskImpl<?> t : tasks) {
+                byThread.put(t.thread, t);
+            }
+        }
+        return byThread.get(thread);
     }
 
     /** @return the unfinished children of {@code g}, in spawn order */

@@ -456,11 +456,16 @@ final class OutsideWaits {
     }
 
     private NondeterminismDetected monitorHeldAcrossAWait(TaskImpl<?> t) {
+        String abandoned = AbandonedTasks.stillRunning();
+        String ownTask = "a task of this simulation holds it across a wait (a checkpoint, sleep or simloop lock"
+                + " inside synchronized)" + otherMonitorWaiters(t);
         return new NondeterminismDetected("task '" + t.name() + "' waits to enter a monitor (synchronized, at "
                 + Frames.userFrame(t) + ") that no thread outside the simulation released within "
-                + Nanos.format(LOCK_GRACE_NANOS) + " of real time (" + loop.when() + "), so a task of "
-                + "this simulation holds it across a wait (a checkpoint, sleep or simloop lock inside synchronized)"
-                + otherMonitorWaiters(t) + ". The JVM hands a monitor on between virtual threads from a thread of its"
+                + Nanos.format(LOCK_GRACE_NANOS) + " of real time (" + loop.when() + "), so "
+                + (abandoned.isEmpty() ? ownTask : "a task that an earlier run stopped without (it ran for"
+                        + " maxStepWallTime without a checkpoint) holds it: " + abandoned + " still running, with what"
+                        + " it held then; a replay of this run does not meet that task. Or " + ownTask)
+                + ". The JVM hands a monitor on between virtual threads from a thread of its"
                 + " own, in an order simloop cannot choose or replay, and does not say which thread holds it. Hold a"
                 + " dev.simloop.sync.Lock across waits instead of a monitor.");
     }
@@ -536,13 +541,42 @@ final class OutsideWaits {
         return blocker.getClass().getName();
     }
 
-    /** One line of a deadlock report for a task parked outside simloop. */
-    static String describe(TaskImpl<?> t) {
+    /**
+     * @param liveHead the first live task of a real loop that is idle
+     * @return whether one of the live tasks is parked in network I/O (a socket's accept, connect,
+     *     read or write, a selector), which the JDK's I/O poller ends when the peer acts: the loop
+     *     is then idle as a server is, not stuck. Read from the parked tasks' stacks, which costs
+     *     little beside the idle spell it ends (and stops at the first such task)
+     */
+    static boolean anyWaitsForNetworkIo(TaskImpl<?> liveHead) {
+        for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
+            if (t.blockedOn == null && !t.inReady && !t.done && inNetworkIo(t.thread.getStackTrace())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean inNetworkIo(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            if (e.getClassName().startsWith("sun.nio.ch.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One line of a deadlock report for a task parked outside simloop.
+     *
+     * @param holder the task that holds the lock {@code t} is parked on ({@link LockOwners}), or null
+     */
+    static String describe(TaskImpl<?> t, TaskImpl<?> holder) {
         if (t.thread.getState() == Thread.State.BLOCKED) {
             return "waits to enter a monitor (synchronized) at " + Frames.userFrame(t);
         }
         Object blocker = LockSupport.getBlocker(t.thread);
         return "is parked outside simloop" + (blocker == null ? "" : " on " + blocker.getClass().getName())
-                + " at " + Frames.userFrame(t);
+                + (holder == null ? "" : ", held by task '" + holder.name() + "',") + " at " + Frames.userFrame(t);
     }
 }

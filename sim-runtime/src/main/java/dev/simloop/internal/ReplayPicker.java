@@ -86,7 +86,7 @@ public final class ReplayPicker extends WrappingPicker {
         }
         if (mode == Mode.STRICT) {
             throw new NondeterminismDetected("choice " + k + ": the recorded schedule has only "
-                    + choices.length + " choices but the run needs more (" + n + " " + what + "s are candidates"
+                    + choices(choices.length) + " but the run needs more (" + n + " " + what + "s are candidates"
                     + tasks(ready) + "). Simulation.builder().lenientReplay(true) continues with the strategy from here.");
         }
         return -1;
@@ -100,8 +100,12 @@ public final class ReplayPicker extends WrappingPicker {
     @Override
     public void runEnded(int made) {
         if (mode == Mode.STRICT && made < choices.length) {
-            throw new NondeterminismDetected("the run made " + made + " choices but the recorded schedule has "
+            throw new NondeterminismDetected("the run made " + choices(made) + " but the recorded schedule has "
                     + choices.length + ".");
         }
+    }
+
+    private static String choices(int n) {
+        return n + (n == 1 ? " choice" : " choices");
     }
 }

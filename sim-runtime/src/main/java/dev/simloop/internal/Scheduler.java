@@ -73,6 +73,11 @@ public final class Scheduler {
      * that blocks the driver.
      */
     private volatile long userCodeOnDriverSince;
+    /**
+     * A real loop's driver waits for work ({@link #awaitInbox}): no step runs, so the watchdog sleeps
+     * its longest period rather than look every 25 ms (read opaquely by the watchdog).
+     */
+    private boolean idle;
     /** What that user code is, for the watchdog's report; published by {@link #userCodeOnDriverSince}. */
     private String userCodeOnDriver;
     private int nextTaskId;
@@ -94,6 +99,8 @@ public final class Scheduler {
     private int lastReadyCount;
     /** The task whose step is ending in {@code Loop.spinWait()}: it yields, but is no task that goes on. */
     private TaskImpl<?> spinning;
+    /** Whether a task of the run has called {@code Loop.spinWait()}: the step limit's message says to when none has. */
+    private boolean spinWaited;
     /** The next step's task, chosen inline by the step that just yielded ({@link #pickInline}), or null. */
     private TaskImpl<?> preselected;
     /** Whether {@link #pickInline} has ended the running step (the driver must not end it again). */
@@ -493,7 +500,8 @@ public final class Scheduler {
             }
             if (steps >= stepLimit) {
                 abortFailure = steps < maxSteps ? pastTheReplayedRun()
-                        : Limits.maxSteps(steps, maxSteps, clock.now(), CancelScopeTree.swallowedCancelsAmong(live.head()));
+                        : Limits.maxSteps(steps, maxSteps, clock.now(), CancelScopeTree.swallowedCancelsAmong(live.head()),
+                                spinWaited);
                 return;
             }
             TaskImpl<?> next = pickNext(null);
@@ -523,7 +531,7 @@ public final class Scheduler {
             return true;
         }
         if (!simulated && offloadsInFlight > 0) {
-            awaitInbox(Long.MAX_VALUE);
+            awaitWorkIdle(Long.MAX_VALUE);
             return true;
         }
         if (!simulated && outside.countParkedReal() > 0) {
@@ -553,20 +561,22 @@ public final class Scheduler {
     }
 
     /**
-     * A real loop whose every task waits outside simloop (in java.util.concurrent, on a future, ...)
-     * with no timer pending: a thread outside the loop may still wake one, so this is no deadlock
-     * the loop can prove, and it waits. But a wait that lasts {@link #IDLE_WARNING_PROPERTY}
+     * A real loop whose every task waits, some outside simloop (in java.util.concurrent, on a future,
+     * ...), with no timer pending: a thread outside the loop may still wake one, so this is no
+     * deadlock the loop can prove, and it waits. But a wait that lasts {@link #IDLE_WARNING_PROPERTY}
      * (10 s) is logged once per idle spell (WARNING, "dev.simloop") with every task's wait, so that
-     * a deadlock in JDK locks does not hang a service without a word.
+     * a deadlock in JDK locks does not hang a service without a word; not while a task waits for
+     * network I/O, which is how an idle server waits (the JDK's poller wakes it).
      */
     private void awaitOutsideWaits() {
         long warnAfter = Watchdog.durationProperty(IDLE_WARNING_PROPERTY, 10_000_000_000L, "10 s");
-        if (awaitInbox(System.nanoTime() + warnAfter) || stopRequested || warnedIdleAtStep == steps) {
+        if (awaitWorkIdle(System.nanoTime() + warnAfter) || stopRequested || warnedIdleAtStep == steps
+                || OutsideWaits.anyWaitsForNetworkIo(live.head())) {
             return;
         }
         warnedIdleAtStep = steps;
         Watchdog.warn(() -> DeadlockReport.ofLiveTasks("a real loop has been idle for "
-                + Nanos.format(warnAfter) + " (step " + steps + "): every task waits outside simloop"
+                + Nanos.format(warnAfter) + " (step " + steps + "): every task waits, some outside simloop,"
                 + " and no timer or offloaded call is pending. Unless a thread outside the loop will wake one of"
                 + " them, this is a deadlock.", live.head()).message());
     }
@@ -651,7 +661,7 @@ public final class Scheduler {
             ((LoopClock.Virtual) clock).advanceTo(next);
             mix(next);
         } else {
-            awaitInbox(System.nanoTime() + (next - clock.now()));
+            awaitWorkIdle(System.nanoTime() + (next - clock.now()));
         }
         timers.fireDue(clock.now(), simulated);
     }
@@ -1056,6 +1066,7 @@ public final class Scheduler {
     public void spinWait(TaskImpl<?> me) {
         picker.spinWaited(me);
         spinning = me;
+        spinWaited = true;
         try {
             checkpoint(me);
         } finally {
@@ -1285,6 +1296,21 @@ public final class Scheduler {
     /** @return whether news came to the inbox before a stop or {@code wallDeadline} (nanoTime), parking the driver */
     boolean awaitInbox(long wallDeadline) {
         return inbox.await(wallDeadline, this::stopRequested);
+    }
+
+    /**
+     * A real loop with nothing to run waits for work (a timer, the inbox, offloaded work, a wake-up
+     * from outside): meanwhile the watchdog need not look at it, so an idle service wakes no thread
+     * (the waits of a step, such as a poll for the common pool, stay {@link #awaitInbox}).
+     */
+    private boolean awaitWorkIdle(long wallDeadline) {
+        idle = true;
+        try {
+            return awaitInbox(wallDeadline);
+        } finally {
+            idle = false;
+            Watchdog.watch(this); // wakes the watchdog if it slept long meanwhile: a step may be slow
+        }
     }
 
     void offloadStarted() {

@@ -2,7 +2,6 @@ package dev.simloop.internal;
 
 import dev.simloop.NondeterminismDetected;
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 
 /**
  * A {@code StructuredTaskScope} opened with a time-out ({@code cf.withTimeout(..)}) in a simulated
@@ -29,9 +28,7 @@ final class ScopeTimeouts {
         Field scope = null;
         Field timer = null;
         try {
-            Method open = Module.class.getDeclaredMethod("implAddOpens", String.class, Module.class);
-            open.setAccessible(true);
-            open.invoke(Object.class.getModule(), "java.util.concurrent", ScopeTimeouts.class.getModule());
+            JdkExports.openToRuntime("java.util.concurrent");
             Class<?> subtask = Class.forName(SUBTASK, false, null);
             scope = subtask.getDeclaredField("scope");
             scope.setAccessible(true);

@@ -12,7 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * SIGINT and SIGTERM cancel the root group of every real-mode loop that is running (as in
  * asyncbis), so shielded clean-up still runs. The handlers are installed while at least one real
  * loop runs and the previous ones are restored after the last one ends, or at the first signal, so
- * that a second one ends the JVM as it would without simloop. A signal the process was
+ * that a second one ends the JVM as it would without simloop. Once the last loop has ended after
+ * a signal, that signal is raised again for the handler it was kept from: the JVM's own ends the
+ * process (status 128 + the signal's number, after the shutdown hooks) as it would have at once
+ * without simloop, also when a non-daemon thread would keep the JVM alive; an application's own
+ * handler gets it as it would have. A signal the process was
  * started with ignored (SIGINT in a background job of a non-interactive shell) stays ignored: the
  * JVM would accept a handler for it and never call it.
  *
@@ -36,6 +40,12 @@ final class Signals {
     private static final Object HANDLER;
     /** {@code sun.misc.SignalHandler.SIG_IGN}: what {@code handle} returns for a signal the process ignores. */
     private static final Object IGNORED;
+    /** {@code sun.misc.Signal.getName()}, as {@code (Object)String}. */
+    private static final MethodHandle NAME;
+    /** {@code sun.misc.Signal.raise(Signal)}, as {@code (Object)void}. */
+    private static final MethodHandle RAISE;
+    /** The name of the signal that cancelled the loops, raised again once the last has ended; null if none came. */
+    private static String received;
 
     static {
         try {
@@ -51,6 +61,10 @@ final class Signals {
                     .asType(MethodType.methodType(void.class, signal));
             HANDLER = MethodHandleProxies.asInterfaceInstance(handler, onSignal);
             IGNORED = handler.getField("SIG_IGN").get(null);
+            NAME = lookup.findVirtual(signal, "getName", MethodType.methodType(String.class))
+                    .asType(MethodType.methodType(String.class, Object.class));
+            RAISE = lookup.findStatic(signal, "raise", MethodType.methodType(void.class, signal))
+                    .asType(MethodType.methodType(void.class, Object.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -65,11 +79,45 @@ final class Signals {
      * cancel cannot reach it) would otherwise outlive every signal, so a second SIGINT or SIGTERM
      * ends the JVM as it would without simloop.
      */
-    private static void onSignal(Object sig) {
+    private static synchronized void onSignal(Object sig) {
+        if (received == null) {
+            received = nameOf(sig);
+        }
         for (Scheduler l : LOOPS) {
             cancelRoot(l);
         }
         restorePrevious();
+        if (LOOPS.isEmpty()) {
+            raiseReceived(); // the last loop ended as the signal came: nothing is left to clean up
+        }
+    }
+
+    /**
+     * Raises the signal that cancelled the loops again, now that the handlers it was kept from are
+     * back: the JDK delivers it to them on its signal-dispatch thread, as the first time.
+     */
+    private static void raiseReceived() {
+        String name = received;
+        received = null;
+        if (name != null) {
+            try {
+                RAISE.invokeExact(NEW_SIGNAL.invokeExact(name));
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e); // neither method declares a checked exception
+            }
+        }
+    }
+
+    private static String nameOf(Object sig) {
+        try {
+            return (String) NAME.invokeExact(sig);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e); // getName declares no checked exception
+        }
     }
 
     /** Puts back the handlers this class replaced, once: after a signal, or when the last loop ends. */
@@ -123,6 +171,7 @@ final class Signals {
         LOOPS.remove(loop);
         if (LOOPS.isEmpty()) {
             restorePrevious();
+            raiseReceived();
         }
     }
 }

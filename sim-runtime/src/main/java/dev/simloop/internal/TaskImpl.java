@@ -391,7 +391,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         outcome = failed ? failure : v;
         if (loop.tracing()) {
             loop.traceEvent(this, failure == null || (cancelled && !strayCancel()) ? Trace.Kind.FINISH : Trace.Kind.FAIL,
-                    cancelled ? "cancelled" : failure == null ? "" : SafeText.of(failure));
+                    cancelled ? "cancelled" : failure == null ? "" : SafeText.brief(failure)); // a trace keeps no megabytes
         }
         done = true;
         HeldResource.finished(this); // locks it still holds break, and their waiters are told

@@ -18,6 +18,12 @@ final class TraceTable {
     static final int WIDTH = 120;
     /** A column narrower than this reads badly: with more tasks, the list form is used. */
     static final int MIN_COLUMN = 14;
+    /**
+     * A cell's text at most this long: a failure's message of many kilobytes would wrap into
+     * thousands of lines of its column and push the rest of a report out of view (the failure
+     * itself, in the report, keeps it all).
+     */
+    static final int MAX_CELL = 300;
     private static final String SEPARATOR = " | ";
     private static final int LEFT = 19; // "%-12s %6s"
 
@@ -136,7 +142,7 @@ final class TraceTable {
     /** The text of an event's cell: its kind and detail on one line. */
     static String cell(Trace.Event e) {
         String kind = e.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        String detail = e.detail().replaceAll("\\s*\\R\\s*", " ").strip();
+        String detail = SafeText.object(e.detail().replaceAll("\\s*\\R\\s*", " ").strip(), MAX_CELL);
         return detail.isEmpty() ? kind : kind + " " + detail;
     }
 

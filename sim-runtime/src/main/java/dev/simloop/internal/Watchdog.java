@@ -41,14 +41,16 @@ final class Watchdog {
     private Watchdog() {
     }
 
+
     /**
-     * The two fields of a loop the watchdog reads from its own thread, with opaque reads (no cost to
+     * The fields of a loop the watchdog reads from its own thread, with opaque reads (no cost to
      * the driver, which writes them plainly). In a holder that the watchdog's first look loads, on its
      * own thread: making the handles is not work for a run's start (a fresh JVM's first simulation, issue 15).
      */
     private static final class Seen {
         static final VarHandle RUNNING = field("running", TaskImpl.class);
         static final VarHandle STEPS = field("steps", long.class);
+        static final VarHandle IDLE = field("idle", boolean.class);
 
         private static VarHandle field(String name, Class<?> type) {
             try {
@@ -127,8 +129,8 @@ final class Watchdog {
         long now = System.nanoTime();
         for (Drivers.DriverThread d : Drivers.ALL) {
             Scheduler loop = d.loop;
-            if (loop == null) {
-                continue;
+            if (loop == null || (boolean) Seen.IDLE.getOpaque(loop)) {
+                continue; // an idle real loop wakes the watchdog when its driver wakes (Scheduler.awaitInbox)
             }
             next = Math.min(next, periodFor(loop));
             loop.probe.look(now, loop.isSimulated() ? loop.maxStepWallNanos() : SLOW_STEP_NANOS);
@@ -152,7 +154,15 @@ final class Watchdog {
             this.loop = loop;
         }
 
+        /** How many times the watchdog has looked at the loop (for tests: an idle loop is not looked at). */
+        private volatile long looks;
+
+        long looks() {
+            return looks;
+        }
+
         void look(long now, long limit) {
+            looks++; // the watchdog's thread only writes it
             TaskImpl<?> r = (TaskImpl<?>) Seen.RUNNING.getOpaque(loop);
             long s = (long) Seen.STEPS.getOpaque(loop);
             long userCode = loop.userCodeOnDriverSince();
@@ -173,6 +183,7 @@ final class Watchdog {
             reportedStep = s;
             StackTraceElement[] stack = r.thread.getStackTrace();
             if (loop.isSimulated()) {
+                AbandonedTasks.add(r); // it goes on, with what it holds, after its run has stopped
                 loop.ranAway(ranAway(r, stack, now - seenSince, s), s);
             } else {
                 slowStep(r, now - seenSince, stack);
@@ -259,12 +270,15 @@ final class Watchdog {
         }
     }
 
-    /** Logs a slow step of a real loop. */
+    /**
+     * Logs a slow step of a real loop. {@code nanos} counts from the watchdog's first look at the
+     * step (the driver reads no clock per step), so the step may have run up to a period longer.
+     */
     static void slowStep(TaskImpl<?> t, long nanos, StackTraceElement[] stack) {
         if (!Log.LOG.isLoggable(System.Logger.Level.WARNING)) {
             return;
         }
-        StringBuilder sb = new StringBuilder("task '").append(t.name()).append("' has held the loop for ")
+        StringBuilder sb = new StringBuilder("task '").append(t.name()).append("' has held the loop for at least ")
                 .append(nanos / 1_000_000).append(" ms without reaching a checkpoint, and no other task of the loop "
                         + "runs meanwhile. Offload CPU-heavy or blocking work with Loop.toThread, or add "
                         + "Loop.checkpoint() calls. It is at:");

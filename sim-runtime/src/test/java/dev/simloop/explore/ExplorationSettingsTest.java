@@ -145,13 +145,95 @@ class ExplorationSettingsTest {
         calls = 0;
         Exploration.Report<Integer> r = Exploration.of(ExplorationSettingsTest::dependsOnACounter)
                 .strategy(dev.simloop.Strategy.random()).schedules(50).run();
-        Throwable f = r.firstFailure().orElseThrow().failure();
-        assertThat(f).isInstanceOf(dev.simloop.NondeterminismDetected.class);
-        assertThat(f.getSuppressed()).anySatisfy(s -> assertThat(s)
-                .hasMessageStartingWith("the schedule first failed with java.lang.AssertionError: the bug, on call 3,"
-                        + " as simloop:1:random:")
-                .hasMessageEndingWith(", and its replay ran differently")
-                .cause().isInstanceOf(AssertionError.class).hasMessage("the bug, on call 3"));
+        dev.simloop.SimResult<Integer> first = r.firstFailure().orElseThrow();
+        Throwable f = first.failure();
+        assertThat(f).isExactlyInstanceOf(dev.simloop.NondeterminismDetected.class)
+                .hasMessage("the program is not deterministic: a schedule failed with java.lang.AssertionError: the"
+                        + " bug, on call 3, but a replay of its line ran differently, so no line reproduces that"
+                        + " failure. Something outside the simulation decides the run: state kept between runs, the"
+                        + " real clock, randomness not from Loop.random(), the order of identity hash codes, real"
+                        + " I/O, or a thread the simulation does not own (exploring.md, \"Is the run"
+                        + " deterministic?\"). Suppressed here: the schedule's failure, and where the replay parted"
+                        + " from the line.");
+        assertThat(f.getSuppressed()).hasSize(2);
+        assertThat(f.getSuppressed()[0]).isInstanceOf(AssertionError.class).hasMessage("the bug, on call 3");
+        assertThat(f.getSuppressed()[1]).isInstanceOf(dev.simloop.NondeterminismDetected.class);
+        // the line shown is the schedule's own (the one that failed), not the replay's cut where it parted
+        assertThat(first.steps()).isGreaterThan(0);
+        assertThat(r.shrunkFailure()).isEmpty();
+        assertThatThrownBy(first::value).hasMessageContaining("\n  replay:       " + first.replayLine()
+                + "\n  (the line of the run that failed; replayed, it ran differently, so it does not reproduce the"
+                + " failure: see the failure's message)").hasMessageNotContaining("reproduces it");
+        assertThat(r.toString()).contains("; first failure at schedule " + r.firstFailureIndex() + "; replay "
+                + first.replayLine() + "; failure: dev.simloop.NondeterminismDetected: the program is not"
+                + " deterministic: ");
+    }
+
+    /** A poller at plain checkpoints and the setter it waits for: under nonpreemptive the setter never runs. */
+    static Integer pollsAtPlainCheckpoints() {
+        boolean[] flag = {false};
+        TaskGroup.with(g -> {
+            g.spawn("poller", () -> {
+                while (!flag[0]) {
+                    Loop.checkpoint();
+                }
+            });
+            g.spawn("setter", () -> {
+                flag[0] = true;
+            });
+            return null;
+        });
+        return 1;
+    }
+
+    @Test
+    void theReportOfARunThatALimitStoppedSaysWhichLimitAReplayNeedsAndTheLineThenReplaysIt() {
+        Exploration.Report<Integer> r = Exploration.of(ExplorationSettingsTest::pollsAtPlainCheckpoints)
+                .strategy(dev.simloop.Strategy.nonPreemptive()).maxSteps(300).schedules(1).run();
+        SimResult<Integer> first = r.firstFailure().orElseThrow();
+        assertThat(first.failure()).isInstanceOf(LimitExceeded.class);
+        assertThat(r.toString()).contains("; replay " + first.replayLine() + " (with Simulation.builder().maxSteps(300),"
+                + " the limit that stopped it); failure: dev.simloop.LimitExceeded: simulation stopped after 300 steps");
+        SimResult<Integer> replayed = Simulation.builder().maxSteps(300).replay(first.replayLine())
+                .run(ExplorationSettingsTest::pollsAtPlainCheckpoints);
+        assertThat(replayed.failure()).isInstanceOf(LimitExceeded.class);
+        assertThat(replayed.traceDigest()).isEqualTo(first.traceDigest());
+    }
+
+    @Test
+    void aReportsReplayLinesAreOnItsFirstLineAndAMultiLineFailureComesLast() {
+        Exploration.Report<Integer> r = Exploration.of(() -> {
+            dev.simloop.sync.Lock a = new dev.simloop.sync.Lock("a");
+            dev.simloop.sync.Lock b = new dev.simloop.sync.Lock("b");
+            TaskGroup.with(g -> {
+                g.spawn("ab", () -> inOrder(a, b));
+                g.spawn("ba", () -> inOrder(b, a));
+                return null;
+            });
+            return 1;
+        }).seed(1).schedules(200).run();
+        SimResult<Integer> first = r.firstFailure().orElseThrow();
+        assertThat(first.failure()).isInstanceOf(dev.simloop.DeadlockDetected.class);
+        String[] lines = r.toString().split("\n");
+        assertThat(lines.length).isGreaterThan(1);
+        assertThat(lines[0]).contains("; replay " + first.replayLine() + "; failure: dev.simloop.DeadlockDetected:"
+                + " deadlock: ");
+        assertThat(lines[0]).contains("; first failure at schedule " + r.firstFailureIndex() + "; ");
+        if (!r.shrunkFailure().orElseThrow().replayLine().equals(first.replayLine())) {
+            assertThat(lines[0]).contains("; shrunk to ").contains(": replay " + r.shrunkFailure().get().replayLine());
+        }
+        assertThat(lines[lines.length - 1]).doesNotContain("replay simloop:");
+    }
+
+    private static void inOrder(dev.simloop.sync.Lock first, dev.simloop.sync.Lock second) {
+        first.acquire();
+        try {
+            Loop.checkpoint();
+            second.acquire();
+            second.release();
+        } finally {
+            first.release();
+        }
     }
 
     @Test

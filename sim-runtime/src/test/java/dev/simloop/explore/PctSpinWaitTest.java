@@ -99,6 +99,54 @@ class PctSpinWaitTest {
         }
     }
 
+    /** A poller at plain checkpoints under the schedule without preemptions: the setter never runs. */
+    private static SimResult<Integer> pollsForAFlag(Yield yield) {
+        return Simulation.builder().strategy(Strategy.nonPreemptive()).maxSteps(MAX_STEPS).run(() -> {
+            boolean[] flag = {false};
+            int[] polls = {0};
+            TaskGroup.with(g -> {
+                g.spawn("poller", () -> {
+                    while (!flag[0]) {
+                        polls[0]++;
+                        yield.now();
+                    }
+                });
+                g.spawn("setter", () -> {
+                    flag[0] = true;
+                });
+                return null;
+            });
+            return polls[0];
+        });
+    }
+
+    @Test
+    void theStepLimitsMessageSaysToPollWithSpinWaitWhenNoTaskDid() {
+        SimResult<Integer> plain = pollsForAFlag(Loop::checkpoint);
+        assertThat(plain.failure()).isInstanceOf(LimitExceeded.class).hasMessage("simulation stopped after 2000"
+                + " steps (maxSteps = 2000) at virtual time 0s: a task may be spinning on checkpoints without making"
+                + " progress. A task that waits for another by polling should yield with Loop.spinWait(), not"
+                + " Loop.checkpoint(): at a plain checkpoint the poller may go on forever (PCT, nonpreemptive and"
+                + " the bounded searches let it), and the task it waits for never runs. Raise the limit with"
+                + " Simulation.builder().maxSteps(n) or @SimulatedLoop(maxSteps = n).");
+        // the advice works: with spinWait the setter runs at the poller's first poll
+        SimResult<Integer> spin = pollsForAFlag(Loop::spinWait);
+        assertThat(spin.failed()).as("%s", spin.failure()).isFalse();
+        assertThat(spin.value()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunThatSpinWaitsAndStillReachesTheLimitIsNotToldToSpinWait() {
+        SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).maxSteps(MAX_STEPS).run(() -> {
+            while (true) {
+                Loop.spinWait(); // waits for nothing that will come
+            }
+        });
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class)
+                .hasMessageEndingWith("a task may be spinning on checkpoints without making progress. Raise the limit"
+                        + " with Simulation.builder().maxSteps(n) or @SimulatedLoop(maxSteps = n).");
+    }
+
     @Test
     void otherStrategiesRunSpinWaitExactlyAsACheckpoint() {
         // spawner-first too: its spawner goes on after a spawning step, also one that ends in a spin-wait

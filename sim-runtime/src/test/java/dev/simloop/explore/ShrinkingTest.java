@@ -193,4 +193,55 @@ class ShrinkingTest {
         assertThat(Shrinking.sameWay(new DeadlockDetected("deadlock: custom"), new DeadlockDetected("deadlock: custom")))
                 .isTrue();
     }
+
+    /**
+     * Two bugs that throw the same exception class: "two updates of y lost" (checked first) and
+     * "lost update on x", each reachable with one preemption. A "y" failure shrinks to a "y" failure
+     * (the same way: class and message), and to one preemption, which takes the last pass (the
+     * search below the bound, fewest preemptions first) for these seeds: cutting and delta
+     * debugging stop above it.
+     */
+    static Integer twoBugsOfOneClass() {
+        int[] x = {0};
+        int[] y = {0};
+        TaskGroup.with(tg -> {
+            for (int t = 0; t < 3; t++) {
+                tg.spawn(() -> {
+                    for (int i = 0; i < 3; i++) {
+                        int a = x[0];
+                        Loop.checkpoint();
+                        x[0] = a + 1;
+                    }
+                    int b = y[0];
+                    Loop.checkpoint();
+                    y[0] = b + 1;
+                    for (int i = 0; i < 3; i++) {
+                        Loop.checkpoint();
+                    }
+                });
+            }
+            return null;
+        });
+        if (y[0] <= 1) {
+            throw new IllegalStateException("two updates of y lost");
+        }
+        if (x[0] != 9) {
+            throw new IllegalStateException("lost update on x");
+        }
+        return 0;
+    }
+
+    @Test
+    void aFailureShrinksToTheFewestPreemptionsWithoutTurningIntoAnotherBugOfTheSameClass() {
+        for (long seed : new long[] {35, 261}) {
+            SimResult<Integer> failed = Simulation.run(seed, ShrinkingTest::twoBugsOfOneClass);
+            assertThat(failed.failure()).as("seed %d", seed).hasMessage("two updates of y lost");
+            assertThat(failed.preemptions()).as("seed %d", seed).isGreaterThan(1);
+            SimResult<?> shrunk = Shrinking.shrink(failed, b -> b.run(ShrinkingTest::twoBugsOfOneClass), 2000,
+                    Duration.ofSeconds(60));
+            assertThat(shrunk.failure()).as("seed %d", seed).hasMessage("two updates of y lost");
+            assertThat(shrunk.preemptions()).as("seed %d: %d preemptions before, shrunk %s", seed,
+                    failed.preemptions(), shrunk.replayLine()).isEqualTo(1);
+        }
+    }
 }

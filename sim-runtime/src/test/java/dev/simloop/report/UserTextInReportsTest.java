@@ -257,4 +257,16 @@ class UserTextInReportsTest {
         }
         return n;
     }
+
+    /** Before, a 50 KB message filled about 2,600 lines of the trace table's 38-character column. */
+    @Test
+    void aHugeFailureMessageTakesAFewLinesOfTheTraceTableAndTheTraceKeepsItsBriefText() {
+        SimResult<String> r = failingRun("worker", "state: " + "y".repeat(50_000), true);
+        String table = r.traceTable(40).orElseThrow();
+        assertThat(table.lines().count()).as(table).isLessThan(40);
+        assertThat(table).contains("IllegalStateException").contains("characters)"); // "... (N more characters)"
+        assertThat(r.chromeTraceJson().orElseThrow().length()).as("the trace holds the brief text, not 50 KB")
+                .isLessThan(10_000);
+        assertThat(r.failure().getMessage()).hasSize(50_007); // the failure itself keeps it all
+    }
 }
