@@ -33,10 +33,10 @@ public final class Loop {
      * Runs {@code main} on a real loop (wall clock, production order) until it and every task it
      * spawned have finished. {@code main} is the body of the loop's root {@link TaskGroup}.
      * SIGINT and SIGTERM cancel the root group while the loop runs, so shielded clean-up still runs;
-     * once the last running loop has ended, the signal is raised again for the handler it was kept
+     * once the last running loop has ended, a SIGTERM is raised again for the handler it was kept
      * from, so that the JVM's own ends the process as it would have without simloop (after the
-     * shutdown hooks, whatever other threads are alive); a second one ends the JVM at once (for a
-     * task that ignores cancellation).
+     * shutdown hooks, whatever other threads are alive), while after a SIGINT the program goes on;
+     * a second signal ends the JVM at once (for a task that ignores cancellation).
      * An interrupt of the calling thread (a {@code Future.cancel(true)}, an executor's
      * {@code shutdownNow()}) cancels the root group the same way, with reason
      * {@link CancelReason#INTERRUPTED}, and the thread's interrupt status is set again when this

@@ -186,9 +186,11 @@ class MonitorHandOffTest {
             });
             assertThat(later.failure()).isInstanceOf(NondeterminismDetected.class)
                     .hasMessageContaining("task 'main' waits to enter a monitor")
-                    .hasMessageContaining(", so a task that an earlier run stopped without (it ran for maxStepWallTime"
-                            + " without a checkpoint) holds it: 'spinner' still running, with what it held then; a"
-                            + " replay of this run does not meet that task. Or a task of this simulation holds it");
+                    .hasMessageContaining(", so a task of this simulation holds it across a wait")
+                    .hasMessageEndingWith(" Hold a dev.simloop.sync.Lock across waits instead of a monitor.\nOr a task"
+                            + " that an earlier run in this JVM stopped without (it ran for maxStepWallTime without a"
+                            + " checkpoint) holds it: 'spinner' still running, with what it held then, which a replay"
+                            + " of this run does not meet.");
         } finally {
             release.set(true);
         }

@@ -324,6 +324,54 @@ class NoSilentHangTest {
         }
     }
 
+    /** An acceptor waiting in accept() does not hide handlers deadlocked on JDK locks: the cycle is warned of. */
+    @Test
+    @Timeout(60)
+    void anIdleServerWhoseHandlersDeadlockOnJdkLocksIsStillWarnedOfWithTheCycle() throws Exception {
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()
+                .bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))) {
+            java.util.concurrent.locks.ReentrantLock a = new java.util.concurrent.locks.ReentrantLock();
+            java.util.concurrent.locks.ReentrantLock b = new java.util.concurrent.locks.ReentrantLock();
+            List<Thread> handlers = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CountDownLatch bothHold = new CountDownLatch(2);
+            List<Object> r = runUntilWarnedThenWoken(() -> TaskGroup.with(tg -> {
+                tg.spawn("acceptor", () -> {
+                    try (java.nio.channels.SocketChannel c = server.accept()) {
+                        return c.isOpen();
+                    }
+                });
+                tg.spawn("h1", () -> inOpposedOrder(a, b, bothHold, handlers));
+                tg.spawn("h2", () -> inOpposedOrder(b, a, bothHold, handlers));
+                return "ended";
+            }), () -> {
+                handlers.forEach(Thread::interrupt); // a cancel of each handler: its lockInterruptibly() ends
+                try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(server.getLocalAddress())) {
+                    c.isConnected();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(r.get(0)).isEqualTo("ended");
+            assertThat((List<?>) r.get(1)).singleElement().asString().contains("cycle: 'h1' → 'h2' → 'h1'")
+                    .contains("held by task 'h2'").contains("held by task 'h1'");
+        }
+    }
+
+    private static void inOpposedOrder(java.util.concurrent.locks.ReentrantLock first,
+            java.util.concurrent.locks.ReentrantLock second, CountDownLatch bothHold, List<Thread> handlers)
+            throws InterruptedException {
+        handlers.add(Thread.currentThread());
+        first.lockInterruptibly();
+        try {
+            bothHold.countDown();
+            bothHold.await();
+            second.lockInterruptibly();
+            second.unlock();
+        } finally {
+            first.unlock();
+        }
+    }
+
     /** A task that a deadline cancelled but whose JDK wait ignores the interrupt: the warning says why it still waits. */
     @Test
     @Timeout(60)

@@ -84,7 +84,10 @@ class SignalEscalationTest {
         return line;
     }
 
-    /** Before, the first SIGTERM cancelled the loop and was swallowed: the other thread kept the JVM alive. */
+    /**
+     * Before, the first SIGTERM cancelled the loop and was swallowed: the other thread kept the JVM
+     * alive (and without one, the JVM exited with status 0).
+     */
     @Test
     void afterItsCleanUpTheFirstSigtermEndsTheJvmAsWithoutSimloopThoughAnotherThreadIsAlive() throws Exception {
         // the output goes to a file: a pipe read while the child exits can fail with "Stream closed"

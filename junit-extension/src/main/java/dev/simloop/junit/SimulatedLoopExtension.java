@@ -57,7 +57,8 @@ public final class SimulatedLoopExtension
     /**
      * The test invocations (by unique id) whose exploration ended and wrote its results line, until
      * JUnit reports the test's result: what JUnit runs after the exploration (the first schedule's
-     * {@code @AfterEach}) can still fail the test, and what it runs before (a {@code @BeforeEach})
+     * {@code @AfterEach}) can still fail the test or add a failure outside {@code failOn} to its
+     * summary, which {@link #testSuccessful} publishes, and what it runs before (a {@code @BeforeEach})
      * can fail it with no exploration at all; {@link #testFailed} writes the line those leave. Kept
      * here, not in the context's store, because JUnit closes the store before it calls a watcher.
      */
@@ -127,19 +128,32 @@ public final class SimulatedLoopExtension
 
     /**
      * The first schedule's {@code @AfterEach}, which JUnit runs after the exploration, failed: when the
-     * exploration passed, that schedule fails the test as a later schedule's {@code @AfterEach} does,
-     * with its replay line, and its results line says so. Anything else is rethrown as it is.
+     * exploration passed, that schedule is judged as a later schedule with a throwing {@code @AfterEach}
+     * is. A failure of a {@code failOn} kind fails the test, with its replay line, and its results line
+     * says so; any other is counted with the failures outside {@code failOn} (not again when the
+     * schedule's run failed already, as a later schedule's is counted once, by its run's failure), a
+     * new results line replaces the passing one, and the test passes, its summary
+     * ({@link #testSuccessful}) counting it.
+     * Anything else is rethrown as it is.
      */
     @Override
     public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
         Ended ended = ENDED.get(context.getUniqueId());
         if (ended == null || ended.thrown() != null || ended.exploring() == null
-                || ended.exploring().firstRun == null || thrown instanceof org.opentest4j.TestAbortedException
-                || !ended.cfg().failsOn(thrown)) {
+                || ended.exploring().firstRun == null || thrown instanceof org.opentest4j.TestAbortedException) {
             throw thrown;
         }
         Exploring exploring = ended.exploring();
         RunConfig cfg = ended.cfg();
+        if (!cfg.failsOn(thrown)) {
+            if (!exploring.firstRun.failed()) {
+                // a run that failed (outside failOn, or aborted by an assumption) was judged by its own
+                // failure, as a later schedule's is, whatever its @AfterEach threw
+                exploring.progress.others.merge(thrown.getClass().getName(), 1, Integer::sum);
+                ResultsFile.append(context, cfg, exploring.progress, null, null); // replaces the passing line in a merge
+            }
+            return;
+        }
         Judged failed = new Judged(exploring.firstIndex, exploring.firstRun, thrown);
         exploring.progress.why = StopReason.FAILURE_FOUND;
         ResultsFile.append(context, cfg, exploring.progress, failed, null); // replaces the passing line in a merge
@@ -151,8 +165,8 @@ public final class SimulatedLoopExtension
 
     /**
      * The test failed with something its exploration did not throw (a {@code @BeforeEach} that threw
-     * before any schedule, the first schedule's {@code @AfterEach} when the exploration failed or it
-     * failed outside {@code failOn}, another extension's callback): its line says so, so that a merge
+     * before any schedule, the first schedule's {@code @AfterEach} when the exploration failed, another
+     * extension's callback): its line says so, so that a merge
      * of the shards fails as JUnit failed the test.
      */
     @Override
@@ -166,9 +180,16 @@ public final class SimulatedLoopExtension
                 : ended.exploring().progress, cause);
     }
 
+    /**
+     * Publishes a passing exploration's summary ({@link #publishSummary}): here, after the first
+     * schedule's {@code @AfterEach}, which can still add a failure outside {@code failOn} to it.
+     */
     @Override
     public void testSuccessful(ExtensionContext context) {
-        ENDED.remove(context.getUniqueId());
+        Ended ended = ENDED.remove(context.getUniqueId());
+        if (ended != null && ended.thrown() == null && ended.exploring() != null) {
+            publishSummary(context, ended.exploring().progress);
+        }
     }
 
     @Override
@@ -245,8 +266,7 @@ public final class SimulatedLoopExtension
                 throw report(context, cfg, exploring.failed, shrunk, exploring.progress, traced,
                         lackingFields(exploring, exploring.failed));
             }
-            publishSummary(context, exploring.progress);
-            ENDED.put(context.getUniqueId(), new Ended(cfg, exploring, null));
+            ENDED.put(context.getUniqueId(), new Ended(cfg, exploring, null)); // testSuccessful publishes its summary
         } catch (Throwable t) {
             // Every test that ends leaves its line, also one that fails before its exploration is judged
             // (a bad setting, a lifecycle method that throws): else a merge of the shards would pass it.

@@ -1,17 +1,26 @@
 package dev.simloop.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.simloop.LimitExceeded;
 import dev.simloop.Schedule;
 import dev.simloop.junit.fixtures.BatchFixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /**
  * A test's schedules run one after another on one driver thread (issue 15): what must still hold
@@ -135,5 +144,49 @@ class BatchedSchedulesTest {
         SimulatedLoopExtensionTest.run(BatchFixtures.ThreadLocalAcrossTheLifecycle.class).testEvents()
                 .assertStatistics(s -> s.succeeded(1).failed(0));
         assertThat(BatchFixtures.LOG).isEqualTo(List.of("same", "same", "same", "same"));
+    }
+
+    /**
+     * Guards that the first schedule's @AfterEach (JUnit's, run after the exploration) failing outside
+     * failOn is counted as a later schedule's is, not rethrown bare: the test passes, and its summary and
+     * results line count all five schedules (the exploration's line is replaced by one that counts it).
+     */
+    @Test
+    void anAfterEachThatFailsOutsideFailOnIsCountedForTheFirstScheduleAsForTheOthers(@TempDir Path dir)
+            throws Exception {
+        Path results = dir.resolve("results.jsonl");
+        EngineExecutionResults r = SimulatedLoopExtensionTest.run(selectClass(BatchFixtures.AfterEachFailsOutsideFailOn.class),
+                Map.of(Results.PROPERTY, results.toString()));
+        r.testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        assertThat(SimulatedLoopExtensionTest.reportEntries(r, "simloop")).containsExactly("passed 0 of 5 schedules"
+                + " (strategy portfolio, seed 1); 5 schedules failed outside failOn (5 java.lang.IllegalStateException)");
+        assertThat(SimulatedLoopExtensionTest.reportEntries(r, "simloop.otherFailures"))
+                .containsExactly("5 java.lang.IllegalStateException");
+        List<String> lines = Files.readAllLines(results);
+        assertThat(lines).hasSize(2);
+        assertThat(Json.read(lines.get(0))).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("run", 5L).containsEntry("passed", 1L)
+                .containsEntry("otherFailures", Map.of("java.lang.IllegalStateException", 4L));
+        assertThat(Json.read(lines.get(1))).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("run", 5L).containsEntry("passed", 0L).containsEntry("failures", List.of())
+                .containsEntry("otherFailures", Map.of("java.lang.IllegalStateException", 5L));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Results.run(new String[] {"merge", results.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertThat(status).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    }
+
+    /**
+     * Guards that an @AfterEach that throws after a later schedule failed is not lost: it is attached
+     * to that schedule's failure as suppressed.
+     */
+    @Test
+    void anAfterEachThatFailsAfterAFailedLaterScheduleIsSuppressedInItsFailure() {
+        SimulatedLoopFailure f = SimulatedLoopExtensionTest.onlySimFailure(
+                SimulatedLoopExtensionTest.run(BatchFixtures.AfterEachThrowsAfterAFailedSchedule.class));
+        assertThat(f.scheduleIndex()).isEqualTo(2);
+        assertThat(f.getCause()).isExactlyInstanceOf(AssertionError.class).hasMessage("schedule 3 fails");
+        assertThat(f.getCause().getSuppressed()).singleElement(InstanceOfAssertFactories.THROWABLE)
+                .isExactlyInstanceOf(IllegalStateException.class).hasMessage("the @AfterEach of a failed schedule");
     }
 }

@@ -612,4 +612,25 @@ class ScaleOutTest {
         EngineExecutionResults passing = runWith(ScaleOutFixtures.ContextWithDeterminismCheck.class);
         passing.testEvents().assertStatistics(st -> st.succeeded(1).failed(0));
     }
+
+    /**
+     * Guards a shard's pass summary when the schedules do not split evenly: 10 schedules in 3 shards
+     * are 4, 3 and 3, the first shard taking the one left over.
+     */
+    @Test
+    void theShardsOfAnUnevenSplitEachSayTheirOwnShare() {
+        int[] shares = {4, 3, 3};
+        int total = 0;
+        for (int i = 1; i <= 3; i++) {
+            ScaleOutFixtures.LOG.clear();
+            EngineExecutionResults r = runWith(ScaleOutFixtures.Passing.class, "simloop.seed", "21",
+                    "simloop.schedules", "10", "simloop.shard", i + "/3");
+            int share = shares[i - 1];
+            assertThat(ScaleOutFixtures.LOG).hasSize(share);
+            assertThat(reportEntries(r, "simloop")).containsExactly("passed " + share + " of " + share
+                    + " schedules, shard " + i + "/3 of 10 (strategy random, seed 21)");
+            total += share;
+        }
+        assertThat(total).isEqualTo(10);
+    }
 }

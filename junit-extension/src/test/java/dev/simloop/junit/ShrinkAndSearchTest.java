@@ -246,4 +246,32 @@ class ShrinkAndSearchTest {
         SimulatedLoopFailure f = onlySimFailure(run(ShrinkFixtures.Deadlock.class));
         assertThat(f.getCause()).isInstanceOf(DeadlockDetected.class);
     }
+
+    /** Guards that {@code -Dsimloop.shrink=true} turns shrinking on for a test whose annotation says {@code shrink = false}. */
+    @Test
+    void shrinkingOnFromTheCommandLineOverridesTheAnnotation() {
+        SimulatedLoopFailure off = onlySimFailure(run(ShrinkFixtures.LostUpdateShrinkOff.class));
+        assertThat(off.shrunkReplayLine()).isEmpty();
+        assertThat(off.preemptions()).isGreaterThan(1);
+        SimulatedLoopFailure on = onlySimFailure(run(selectClass(ShrinkFixtures.LostUpdateShrinkOff.class),
+                Map.of("simloop.shrink", "true")));
+        assertThat(on.replayLine()).isEqualTo(off.replayLine());
+        assertThat(on.shrunkPreemptions()).hasValue(1);
+        assertThat(on.getMessage()).contains("  shrunk:       " + on.shrunkReplayLine().orElseThrow() + " (1 preemption)\n");
+    }
+
+    /**
+     * Guards that shrinking replays get the failing schedule's {@link SimulationContext}: a test whose
+     * input comes from the schedule's seed shrinks (with another schedule's seed every replay passes).
+     */
+    @Test
+    void aTestWhoseInputComesFromTheSeedIsShrunk() {
+        SimulatedLoopFailure f = onlySimFailure(run(ShrinkFixtures.InputFromTheSeed.class));
+        assertThat(f.getCause()).hasMessageStartingWith("input 3 loses an update");
+        assertThat(f.preemptions()).isGreaterThan(1);
+        String shrunk = f.shrunkReplayLine().orElseThrow();
+        assertThat(f.shrunkPreemptions()).hasValue(1);
+        assertThat(f.getMessage()).contains("  shrunk:       " + shrunk + " (1 preemption)\n")
+                .contains("  annotation:   @SimulatedLoop(replay = \"" + shrunk + "\")");
+    }
 }

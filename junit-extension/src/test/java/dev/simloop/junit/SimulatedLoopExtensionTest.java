@@ -328,12 +328,17 @@ class SimulatedLoopExtensionTest {
         assertThat(f.getCause().getSuppressed()).isEmpty();
     }
 
-    @Test
-    void theInvocationsOfAParameterizedTestWriteTheirReportsToFilesOfTheirOwn() {
-        List<String> pages = run(Fixtures.FailingTemplates.class).testEvents().failed().list().stream()
+    /** @return the {@code html report:} line of each failed test's report, in the order they failed */
+    private static List<String> htmlReportsOfFailures(Class<?> fixture) {
+        return run(fixture).testEvents().failed().list().stream()
                 .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow().getMessage())
                 .map(m -> m.lines().filter(l -> l.startsWith("  html report:")).findFirst().orElseThrow())
                 .toList();
+    }
+
+    @Test
+    void theInvocationsOfAParameterizedTestWriteTheirReportsToFilesOfTheirOwn() {
+        List<String> pages = htmlReportsOfFailures(Fixtures.FailingTemplates.class);
         assertThat(pages).hasSize(2);
         assertThat(pages.get(0)).endsWith("/dev.simloop.junit.fixtures.Fixtures.FailingTemplates-fails-int-invocation1-1.html");
         assertThat(pages.get(1)).endsWith("/dev.simloop.junit.fixtures.Fixtures.FailingTemplates-fails-int-invocation2-1.html");
@@ -903,5 +908,77 @@ class SimulatedLoopExtensionTest {
                 .contains("run the test JVM with the simloop agent (artifact dev.simloop:simloop-agent)")
                 .contains("<argLine>-javaagent:${settings.localRepository}/dev/simloop/simloop-agent/<version>/"
                         + "simloop-agent-<version>.jar --add-opens java.base/java.lang=ALL-UNNAMED</argLine>");
+    }
+
+    /** Guards that a fresh instance gets a @ParameterizedClass's @Parameter field from JUnit's own instance. */
+    @Test
+    void everyScheduleOfAParameterizedClassHasItsParameterField() {
+        List<String> failures = run(Fixtures.ParameterizedClassFixture.class).testEvents().failed().list().stream()
+                .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow())
+                .map(t -> ((SimulatedLoopFailure) t).getCause().getMessage())
+                .toList();
+        assertThat(failures).containsExactly("value 7", "value 8");
+        assertThat(Fixtures.LOG).startsWith("value 7 schedule 0", "value 7 schedule 1", "value 7 schedule 2")
+                .containsOnly("value 7 schedule 0", "value 7 schedule 1", "value 7 schedule 2",
+                        "value 8 schedule 0", "value 8 schedule 1", "value 8 schedule 2");
+    }
+
+    /** Guards that the invocations of a @ParameterizedClass write their reports to files of their own. */
+    @Test
+    void theInvocationsOfAParameterizedClassWriteTheirReportsToFilesOfTheirOwn() {
+        List<String> pages = htmlReportsOfFailures(Fixtures.ParameterizedClassFixture.class);
+        assertThat(pages).hasSize(2);
+        assertThat(pages.get(0)).endsWith(
+                "/dev.simloop.junit.fixtures.Fixtures.ParameterizedClassFixture-logs-SimulationContext-classInvocation1-3.html");
+        assertThat(pages.get(1)).endsWith(
+                "/dev.simloop.junit.fixtures.Fixtures.ParameterizedClassFixture-logs-SimulationContext-classInvocation2-3.html");
+    }
+
+    /** Guards JUnit's order of @AfterEach methods across @Nested levels (inner first) for every schedule. */
+    @Test
+    void aNestedTestsAfterEachMethodsRunInnerFirstForEverySchedule() {
+        run(Fixtures.NestedAfterEachOrder.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        assertThat(Fixtures.LOG).containsExactly("1:inner", "1:outer", "2:inner", "2:outer", "0:inner", "0:outer");
+    }
+
+    /** Guards {@code @TempDir(cleanup = ON_SUCCESS)}: a passing schedule's directory is deleted, a failed one's kept. */
+    @Test
+    void aTempDirWithCleanupOnSuccessIsKeptForAFailedScheduleOnly() throws IOException {
+        Fixtures.TempDirOnSuccess.SEEN.clear();
+        assertThat(onlySimFailure(run(Fixtures.TempDirOnSuccess.class)).scheduleIndex()).isEqualTo(2);
+        List<java.nio.file.Path> seen = Fixtures.TempDirOnSuccess.SEEN;
+        assertThat(seen).hasSizeGreaterThanOrEqualTo(3).doesNotHaveDuplicates();
+        assertThat(seen.get(1)).as("the second schedule passed").doesNotExist();
+        assertThat(seen.get(2)).as("the third schedule failed").isDirectory();
+        for (java.nio.file.Path d : seen) {
+            java.nio.file.Files.deleteIfExists(d);
+        }
+    }
+
+    /**
+     * Guards the digest check of the traced replay: a replay that fails with the same exception class
+     * at another virtual time is not the same run, so the report has no trace and offers no line to pin.
+     */
+    @Test
+    void aReplayThatFailsTheSameWayWithAnotherDigestOffersNoLineToPin() {
+        Fixtures.SameFailureAfterOtherSteps.RUNS.set(0);
+        SimulatedLoopFailure f = onlySimFailure(run(Fixtures.SameFailureAfterOtherSteps.class));
+        assertThat(f.getCause()).hasMessage("fails after 1s");
+        assertThat(Fixtures.SameFailureAfterOtherSteps.RUNS).hasValue(2);
+        assertThat(f.getMessage()).contains("  replay:       " + f.replayLine())
+                .contains("  not a pin:    replaying it did not fail the same way: the failure depends on more than"
+                        + " the schedule")
+                .doesNotContain("annotation:").doesNotContain("command line:").doesNotContain("html report:")
+                .doesNotContain("chrome trace:");
+    }
+
+    /** Guards the report's {@code skipped:} line with exactly one schedule failed outside failOn (singular). */
+    @Test
+    void oneScheduleFailedOutsideFailOnBeforeTheBugIsReportedSkipped() {
+        SimulatedLoopFailure f = onlySimFailure(run(Fixtures.OneOtherFailureThenTheBug.class));
+        assertThat(f.getCause()).isExactlyInstanceOf(AssertionError.class).hasMessage("the bug");
+        assertThat(f.getMessage()).contains("\n  schedule:     2 of 3 (exploration base seed 1)"
+                + "\n  skipped:      1 schedule before it failed outside failOn (1 java.lang.IllegalStateException)"
+                + "\n  virtual time:");
     }
 }

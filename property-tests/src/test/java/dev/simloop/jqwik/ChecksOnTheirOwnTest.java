@@ -128,4 +128,57 @@ class ChecksOnTheirOwnTest {
         assertThat(((Simulations.ScheduleFailure) t).shrunkReplayLine()).isEmpty();
         assertThat(System.nanoTime() - t0).as("no replay ran").isLessThan(5_000_000_000L);
     }
+
+    /**
+     * Guards the trace-digest comparison of the replay that validates the line: a replay that follows
+     * the line and fails with the same exception class, but at another virtual time (another digest),
+     * is not the run found, and the line is not offered to pin.
+     */
+    @Test
+    void aReplayThatFailsTheSameWayWithAnotherDigestIsNotAPin() {
+        int[] runs = {0};
+        Throwable t = catchThrowable(() -> Simulations.check(Schedule.of(), () -> {
+            int n = ++runs[0];
+            Loop.sleep(java.time.Duration.ofSeconds(n));
+            throw new AssertionError("fails after " + n + "s");
+        }));
+        assertThat(t).isInstanceOf(Simulations.ScheduleFailure.class).hasCauseInstanceOf(AssertionError.class);
+        Simulations.ScheduleFailure f = (Simulations.ScheduleFailure) t;
+        assertThat(f.getMessage()).contains("\n  not a pin: replaying it did not run the same way")
+                .doesNotContain("\n  replay: ").doesNotContain("@SimulatedLoop(replay");
+        assertThat(runs[0]).as("the run, and the one replay that validates its line").isEqualTo(2);
+    }
+
+    /** Guards the {@code found:} line's {@code shrinking found none fewer} when the failing run has the fewest already. */
+    @Test
+    void aFailureWithNoneFewerSaysShrinkingFoundNoneFewer() {
+        Simulations.ScheduleFailure f = (Simulations.ScheduleFailure) catchThrowable(
+                () -> Simulations.check(Schedule.of(), () -> {
+                    throw new AssertionError("always");
+                }));
+        assertThat(f.getMessage()).contains("\n  found:  " + f.replayLine() + " (0 preemptions; shrinking found none fewer)\n");
+        assertThat(f.shrunkReplayLine()).isEmpty();
+    }
+
+    /** Guards that jqwik's own exception (here {@code Statistics.collect} outside a property) is thrown from {@code check} as it is. */
+    @Test
+    void jqwiksOwnExceptionInsideTheRunIsThrownAsItIs() {
+        Throwable t = catchThrowable(() -> Simulations.check(Schedule.of(), () -> {
+            net.jqwik.api.statistics.Statistics.collect("inside");
+            return 1;
+        }));
+        assertThat(t).isInstanceOf(net.jqwik.api.JqwikException.class);
+        assertThat(t.getClass().getName()).isEqualTo("net.jqwik.engine.execution.lifecycle.OutsideJqwikException");
+        assertThat(t).hasMessage("The current action must be run on a jqwik thread, i.e. container, property or hook.\n"
+                + "Maybe you spawned off a thread?");
+    }
+
+    /** Guards that {@code Schedules.schedules(maxLength, maxChoice)} makes at most maxLength choices (and reaches it). */
+    @Test
+    void generatedSchedulesHaveAtMostMaxLengthChoices() {
+        List<Schedule> samples = Schedules.schedules(3, 5).sampleStream().limit(2_000).toList();
+        assertThat(samples).allSatisfy(s -> assertThat(s.size()).isLessThanOrEqualTo(3))
+                .anySatisfy(s -> assertThat(s.size()).isEqualTo(3))
+                .allSatisfy(s -> assertThat(s.choices()).allSatisfy(c -> assertThat(c).isBetween(0, 5)));
+    }
 }

@@ -53,8 +53,12 @@ class ReplaysRunInFreshTriesTest {
     /** Try state that jqwik finds in an interface's default method, or through two annotations, counts too. */
     @Test
     void tryStateInAnInterfaceOrBehindTwoAnnotationsIsFound() {
-        for (Class<?> fixture : java.util.List.of(TryStateShapesFixture.ViaInterface.class,
-                TryStateShapesFixture.ViaTwoAnnotations.class)) {
+        assertTryStateFound(TryStateShapesFixture.ViaInterface.class, TryStateShapesFixture.ViaTwoAnnotations.class);
+    }
+
+    /** Each fixture's failing property replays its program in tries of its own: as often as the bodies ran. */
+    private static void assertTryStateFound(Class<?>... fixtures) {
+        for (Class<?> fixture : fixtures) {
             TryStateShapesFixture.BODIES.set(0);
             TryStateShapesFixture.PROGRAMS.set(0);
             Simulations.ScheduleFailure f = runFixture(fixture, "deposits");
@@ -70,5 +74,34 @@ class ReplaysRunInFreshTriesTest {
 
     private static Simulations.ScheduleFailure runFixture(Class<?> fixture, String property) {
         return ShrinkTest.scheduleFailureOf(selectMethod(fixture, property, "dev.simloop.Schedule"));
+    }
+
+    /** Guards that try state in a class the property's @Group is nested in, or in a @BeforeTry field, counts too. */
+    @Test
+    void tryStateInAnEnclosingClassOrAFieldIsFound() {
+        assertTryStateFound(TryStateShapesFixture.InAnEnclosingClass.Deposits.class, TryStateShapesFixture.ViaAField.class);
+    }
+
+    /**
+     * Guards that the failure jqwik reports as the "Original Error" (the first failing sample's) is
+     * settled (validated and shrunk) with its replays as tries of their own, on a fresh account: its
+     * line is offered to pin, where a replay of the program alone would meet the account the
+     * {@code @AfterTry} closed.
+     */
+    @Test
+    void theOriginalErrorIsSettledWhileTheTriesCanStillRun() {
+        String report = org.junit.platform.testkit.engine.EngineTestKit.engine("jqwik")
+                .selectors(selectMethod(TryLifecycleFixture.class, "stateResetBeforeEachTry", "dev.simloop.Schedule"))
+                .configurationParameter("jqwik.database", "")
+                .configurationParameter("jqwik.reporting.usejunitplatform", "true")
+                .execute().allEvents().reportingEntryPublished().stream()
+                .flatMap(e -> e.getPayload(org.junit.platform.engine.reporting.ReportEntry.class).orElseThrow()
+                        .getKeyValuePairs().values().stream())
+                .filter(v -> v.contains("Original Error"))
+                .findFirst().orElseThrow();
+        String original = report.substring(report.indexOf("Original Error"));
+        assertThat(original).contains("simulation failed with java.lang.AssertionError: balance expected 150 but was 125")
+                .contains("  found:  simloop:1:").contains("  replay: Simulation.builder().replay(\"simloop:1:")
+                .doesNotContain("not a pin");
     }
 }

@@ -80,4 +80,33 @@ final class TryStateShapesFixture {
             check(schedule, account);
         }
     }
+
+    /** Opens the account before each try in the enclosing class of the @Group that has the property. */
+    static class InAnEnclosingClass {
+        private TryLifecycleFixture.Account account;
+
+        @BeforeTry
+        void open() {
+            account = new TryLifecycleFixture.Account();
+        }
+
+        @net.jqwik.api.Group
+        class Deposits {
+            @Property(seed = "42", tries = 1000, afterFailure = AfterFailureMode.RANDOM_SEED)
+            void deposits(@ForAll Schedule schedule) {
+                check(schedule, account);
+            }
+        }
+    }
+
+    /** A @BeforeTry field: jqwik resets it to its initial value before each try. */
+    static class ViaAField {
+        @BeforeTry
+        private TryLifecycleFixture.Account account = new TryLifecycleFixture.Account();
+
+        @Property(seed = "42", tries = 1000, afterFailure = AfterFailureMode.RANDOM_SEED)
+        void deposits(@ForAll Schedule schedule) {
+            check(schedule, account);
+        }
+    }
 }

@@ -1,7 +1,5 @@
 package dev.simloop.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.AbstractOwnableSynchronizer;
 import java.util.concurrent.locks.LockSupport;
 
@@ -13,33 +11,47 @@ import java.util.concurrent.locks.LockSupport;
  * what its waiters park on ({@link LockSupport#getBlocker}). Synchronizers without an owner
  * (semaphores, latches, read holds, conditions) give no edge, as simloop's own ownerless
  * primitives do not; neither do monitors, whose owner the JDK does not tell for virtual threads.
+ *
+ * <p>The field is read with the JDK's {@code jdk.internal.misc.Unsafe}, which {@link JdkExports}
+ * exports to the runtime already: opening {@code java.util.concurrent.locks} for a reflective read
+ * would open it to all class-path code as well.
  */
 final class LockOwners {
-    /** {@code AbstractOwnableSynchronizer.exclusiveOwnerThread}; null when this JDK does not let it be read. */
-    private static final VarHandle OWNER = ownerField();
-
     private LockOwners() {
-    }
-
-    private static VarHandle ownerField() {
-        try {
-            JdkExports.openToRuntime("java.util.concurrent.locks");
-            return MethodHandles.privateLookupIn(AbstractOwnableSynchronizer.class, MethodHandles.lookup())
-                    .findVarHandle(AbstractOwnableSynchronizer.class, "exclusiveOwnerThread", Thread.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null; // another JDK: reports name the lock, not its holder
-        }
     }
 
     /**
      * @param parked a thread parked outside simloop
      * @return the thread that holds the synchronizer {@code parked} is parked on, or null when it
-     *     has no owner (or is not a synchronizer)
+     *     has no owner, is not a synchronizer, or this JDK does not let the owner be read
      */
     static Thread holderOfWhatBlocks(Thread parked) {
-        if (OWNER != null && LockSupport.getBlocker(parked) instanceof AbstractOwnableSynchronizer s) {
-            return (Thread) OWNER.getOpaque(s);
+        if (Owner.AVAILABLE && LockSupport.getBlocker(parked) instanceof AbstractOwnableSynchronizer s) {
+            return Owner.of(s);
         }
         return null;
+    }
+
+    /** The field's offset, in a holder that is loaded only for a report that needs it. */
+    private static final class Owner {
+        static final boolean AVAILABLE = UninitializedClasses.AVAILABLE && Field.OFFSET >= 0;
+
+        static Thread of(AbstractOwnableSynchronizer s) {
+            return (Thread) Field.UNSAFE.getReferenceOpaque(s, Field.OFFSET);
+        }
+    }
+
+    /** Names {@code jdk.internal.misc}: loaded only once {@link UninitializedClasses} has exported it. */
+    private static final class Field {
+        static final jdk.internal.misc.Unsafe UNSAFE = jdk.internal.misc.Unsafe.getUnsafe();
+        static final long OFFSET = offset();
+
+        private static long offset() {
+            try {
+                return UNSAFE.objectFieldOffset(AbstractOwnableSynchronizer.class, "exclusiveOwnerThread");
+            } catch (RuntimeException | LinkageError e) {
+                return -1; // another JDK: reports name the lock, not its holder
+            }
+        }
     }
 }

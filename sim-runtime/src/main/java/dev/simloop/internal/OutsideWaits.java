@@ -457,17 +457,18 @@ final class OutsideWaits {
 
     private NondeterminismDetected monitorHeldAcrossAWait(TaskImpl<?> t) {
         String abandoned = AbandonedTasks.stillRunning();
-        String ownTask = "a task of this simulation holds it across a wait (a checkpoint, sleep or simloop lock"
-                + " inside synchronized)" + otherMonitorWaiters(t);
+        // the first line is the run's own, the same in any JVM (shrinking compares it); what an earlier
+        // run left behind in this JVM, which may hold the monitor instead, is said on a line of its own
         return new NondeterminismDetected("task '" + t.name() + "' waits to enter a monitor (synchronized, at "
                 + Frames.userFrame(t) + ") that no thread outside the simulation released within "
-                + Nanos.format(LOCK_GRACE_NANOS) + " of real time (" + loop.when() + "), so "
-                + (abandoned.isEmpty() ? ownTask : "a task that an earlier run stopped without (it ran for"
-                        + " maxStepWallTime without a checkpoint) holds it: " + abandoned + " still running, with what"
-                        + " it held then; a replay of this run does not meet that task. Or " + ownTask)
-                + ". The JVM hands a monitor on between virtual threads from a thread of its"
+                + Nanos.format(LOCK_GRACE_NANOS) + " of real time (" + loop.when() + "), so a task of "
+                + "this simulation holds it across a wait (a checkpoint, sleep or simloop lock inside synchronized)"
+                + otherMonitorWaiters(t) + ". The JVM hands a monitor on between virtual threads from a thread of its"
                 + " own, in an order simloop cannot choose or replay, and does not say which thread holds it. Hold a"
-                + " dev.simloop.sync.Lock across waits instead of a monitor.");
+                + " dev.simloop.sync.Lock across waits instead of a monitor."
+                + (abandoned.isEmpty() ? "" : "\nOr a task that an earlier run in this JVM stopped without (it ran"
+                        + " for maxStepWallTime without a checkpoint) holds it: " + abandoned + " still running, with"
+                        + " what it held then, which a replay of this run does not meet."));
     }
 
     /**
@@ -541,20 +542,35 @@ final class OutsideWaits {
         return blocker.getClass().getName();
     }
 
+    /** At most this many parked stacks are read to tell an idle server ({@link #onlyNetworkIoOutside}). */
+    private static final int STACKS_READ = 64;
+
     /**
      * @param liveHead the first live task of a real loop that is idle
-     * @return whether one of the live tasks is parked in network I/O (a socket's accept, connect,
-     *     read or write, a selector), which the JDK's I/O poller ends when the peer acts: the loop
-     *     is then idle as a server is, not stuck. Read from the parked tasks' stacks, which costs
-     *     little beside the idle spell it ends (and stops at the first such task)
+     * @return whether the tasks parked outside simloop all wait for network I/O (a socket's accept,
+     *     connect, read or write, a selector), which the JDK's I/O poller ends when a peer acts: the
+     *     loop is then idle as a server is, not stuck. A task parked on a {@code java.util.concurrent}
+     *     synchronizer (it has a blocker), in a monitor, or elsewhere makes it false. Stacks are read
+     *     only of tasks parked with no blocker, and of {@value #STACKS_READ} of them at most (a server
+     *     with ten thousand connections has as many readers, all alike)
      */
-    static boolean anyWaitsForNetworkIo(TaskImpl<?> liveHead) {
+    static boolean onlyNetworkIoOutside(TaskImpl<?> liveHead) {
+        int read = 0;
         for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
-            if (t.blockedOn == null && !t.inReady && !t.done && inNetworkIo(t.thread.getStackTrace())) {
-                return true;
+            if (t.blockedOn != null || t.inReady || t.done) {
+                continue; // blocked in simloop: the deadlock report's cycles speak for those
+            }
+            if (LockSupport.getBlocker(t.thread) != null || t.thread.getState() == Thread.State.BLOCKED) {
+                return false;
+            }
+            if (read < STACKS_READ) {
+                read++;
+                if (!inNetworkIo(t.thread.getStackTrace())) {
+                    return false;
+                }
             }
         }
-        return false;
+        return read > 0;
     }
 
     private static boolean inNetworkIo(StackTraceElement[] stack) {

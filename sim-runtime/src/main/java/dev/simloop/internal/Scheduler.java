@@ -74,10 +74,11 @@ public final class Scheduler {
      */
     private volatile long userCodeOnDriverSince;
     /**
-     * A real loop's driver waits for work ({@link #awaitInbox}): no step runs, so the watchdog sleeps
-     * its longest period rather than look every 25 ms (read opaquely by the watchdog).
+     * A real loop's driver waits for work ({@link #awaitWorkIdle}): no step runs, so the watchdog need
+     * not look. Volatile: the driver writes it, then reads the watchdog's period; the watchdog writes
+     * its period, then reads this (see {@code Watchdog.lookAtAll}): one of them sees the other's write.
      */
-    private boolean idle;
+    private volatile boolean idle;
     /** What that user code is, for the watchdog's report; published by {@link #userCodeOnDriverSince}. */
     private String userCodeOnDriver;
     private int nextTaskId;
@@ -565,20 +566,23 @@ public final class Scheduler {
      * ...), with no timer pending: a thread outside the loop may still wake one, so this is no
      * deadlock the loop can prove, and it waits. But a wait that lasts {@link #IDLE_WARNING_PROPERTY}
      * (10 s) is logged once per idle spell (WARNING, "dev.simloop") with every task's wait, so that
-     * a deadlock in JDK locks does not hang a service without a word; not while a task waits for
-     * network I/O, which is how an idle server waits (the JDK's poller wakes it).
+     * a deadlock in JDK locks does not hang a service without a word; not when every task parked
+     * outside simloop waits for network I/O and there is no wait-for cycle, which is how an idle
+     * server waits (the JDK's poller wakes it).
      */
     private void awaitOutsideWaits() {
         long warnAfter = Watchdog.durationProperty(IDLE_WARNING_PROPERTY, 10_000_000_000L, "10 s");
-        if (awaitWorkIdle(System.nanoTime() + warnAfter) || stopRequested || warnedIdleAtStep == steps
-                || OutsideWaits.anyWaitsForNetworkIo(live.head())) {
+        if (awaitWorkIdle(System.nanoTime() + warnAfter) || stopRequested || warnedIdleAtStep == steps) {
             return;
         }
+        DeadlockReport report = DeadlockReport.ofLiveTasks("a real loop has been idle for " + Nanos.format(warnAfter)
+                + " (step " + steps + "): every task waits, some outside simloop, and no timer or offloaded call is"
+                + " pending. Unless a thread outside the loop will wake one of them, this is a deadlock.", live.head());
+        if (report.cycles().isEmpty() && OutsideWaits.onlyNetworkIoOutside(live.head())) {
+            return; // an idle server: looked at again after the next idle spell
+        }
         warnedIdleAtStep = steps;
-        Watchdog.warn(() -> DeadlockReport.ofLiveTasks("a real loop has been idle for "
-                + Nanos.format(warnAfter) + " (step " + steps + "): every task waits, some outside simloop,"
-                + " and no timer or offloaded call is pending. Unless a thread outside the loop will wake one of"
-                + " them, this is a deadlock.", live.head()).message());
+        Watchdog.warn(report::message);
     }
 
     /** The strategy (a replay) no longer fits the run: it fails at the coming step. */

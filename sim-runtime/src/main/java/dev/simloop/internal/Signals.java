@@ -13,10 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * asyncbis), so shielded clean-up still runs. The handlers are installed while at least one real
  * loop runs and the previous ones are restored after the last one ends, or at the first signal, so
  * that a second one ends the JVM as it would without simloop. Once the last loop has ended after
- * a signal, that signal is raised again for the handler it was kept from: the JVM's own ends the
- * process (status 128 + the signal's number, after the shutdown hooks) as it would have at once
- * without simloop, also when a non-daemon thread would keep the JVM alive; an application's own
- * handler gets it as it would have. A signal the process was
+ * a SIGTERM, that signal is raised again for the handler it was kept from: the JVM's own ends the
+ * process (status 143, after the shutdown hooks) as it would have at once without simloop, also
+ * when a non-daemon thread would keep the JVM alive; an application's own handler gets it as it
+ * would have. A SIGINT (Ctrl-C) is not raised again: like KeyboardInterrupt out of asyncio.run or
+ * trio.run, it ends the run, and the program goes on (a tool whose Ctrl-C cancels one command).
+ * A signal the process was
  * started with ignored (SIGINT in a background job of a non-interactive shell) stays ignored: the
  * JVM would accept a handler for it and never call it.
  *
@@ -44,8 +46,10 @@ final class Signals {
     private static final MethodHandle NAME;
     /** {@code sun.misc.Signal.raise(Signal)}, as {@code (Object)void}. */
     private static final MethodHandle RAISE;
-    /** The name of the signal that cancelled the loops, raised again once the last has ended; null if none came. */
-    private static String received;
+    /** The signal that is raised again once the last loop has ended: SIGTERM asks the process to end. */
+    private static final String RAISED_AGAIN = "TERM";
+    /** Whether a SIGTERM cancelled the loops, to be raised again once the last has ended. */
+    private static boolean termReceived;
 
     static {
         try {
@@ -80,9 +84,7 @@ final class Signals {
      * ends the JVM as it would without simloop.
      */
     private static synchronized void onSignal(Object sig) {
-        if (received == null) {
-            received = nameOf(sig);
-        }
+        termReceived |= RAISED_AGAIN.equals(nameOf(sig));
         for (Scheduler l : LOOPS) {
             cancelRoot(l);
         }
@@ -93,15 +95,14 @@ final class Signals {
     }
 
     /**
-     * Raises the signal that cancelled the loops again, now that the handlers it was kept from are
-     * back: the JDK delivers it to them on its signal-dispatch thread, as the first time.
+     * Raises a SIGTERM that cancelled the loops again, now that the handler it was kept from is
+     * back: the JDK delivers it to that handler on its signal-dispatch thread, as the first time.
      */
     private static void raiseReceived() {
-        String name = received;
-        received = null;
-        if (name != null) {
+        if (termReceived) {
+            termReceived = false;
             try {
-                RAISE.invokeExact(NEW_SIGNAL.invokeExact(name));
+                RAISE.invokeExact(NEW_SIGNAL.invokeExact(RAISED_AGAIN));
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable e) {

@@ -123,19 +123,39 @@ final class Watchdog {
         }
     }
 
-    /** One look at every running loop; sets the period until the next. */
+    /**
+     * One look at every running loop; sets the period until the next. An idle real loop is not
+     * looked at: its driver wakes the watchdog as it wakes ({@code Scheduler.awaitWorkIdle}) when the
+     * period it reads then is longer than the loop needs. So that no wake-up is lost, the period is
+     * written before the idle marks are read again: a driver that woke after its mark was read either
+     * reads the long period (and wakes the watchdog) or its loop is seen busy here.
+     */
     private static void lookAtAll() {
         long next = MAX_PERIOD_NANOS;
         long now = System.nanoTime();
+        boolean skipped = false;
         for (Drivers.DriverThread d : Drivers.ALL) {
             Scheduler loop = d.loop;
-            if (loop == null || (boolean) Seen.IDLE.getOpaque(loop)) {
-                continue; // an idle real loop wakes the watchdog when its driver wakes (Scheduler.awaitInbox)
+            if (loop == null) {
+                continue;
+            }
+            if ((boolean) Seen.IDLE.getVolatile(loop)) {
+                skipped = true;
+                continue;
             }
             next = Math.min(next, periodFor(loop));
             loop.probe.look(now, loop.isSimulated() ? loop.maxStepWallNanos() : SLOW_STEP_NANOS);
         }
         period = next;
+        if (skipped) {
+            for (Drivers.DriverThread d : Drivers.ALL) {
+                Scheduler loop = d.loop;
+                if (loop != null && !(boolean) Seen.IDLE.getVolatile(loop)) {
+                    next = Math.min(next, periodFor(loop));
+                }
+            }
+            period = next;
+        }
     }
 
     /**
