@@ -448,6 +448,7 @@ public final class Exploration<T> {
         private final int firstFailureIndex;
         private final int schedulesRun;
         private final int failingSchedules;
+        private final Map<String, Integer> failingByType;
         private final Map<String, Integer> otherFailures;
         private final int distinctDigests;
         /** Whether {@link #distinctDigests} is exact (see {@link dev.simloop.internal.DistinctCount}). */
@@ -460,13 +461,14 @@ public final class Exploration<T> {
         private final int parallelism;
 
         Report(SimResult<T> firstFailure, SimResult<T> shrunkFailure, int firstFailureIndex, int schedulesRun, int failingSchedules,
-                Map<String, Integer> otherFailures, int distinctDigests, boolean distinctExact, Duration wallTime, String searched,
+                Map<String, Integer> failingByType, Map<String, Integer> otherFailures, int distinctDigests, boolean distinctExact, Duration wallTime, String searched,
                 StopReason stopReason, Duration timeLimit, Shard shard, int parallelism) {
             this.firstFailure = firstFailure;
             this.shrunkFailure = shrunkFailure;
             this.firstFailureIndex = firstFailureIndex;
             this.schedulesRun = schedulesRun;
             this.failingSchedules = failingSchedules;
+            this.failingByType = Collections.unmodifiableMap(new TreeMap<>(failingByType));
             this.otherFailures = Collections.unmodifiableMap(new TreeMap<>(otherFailures));
             this.distinctDigests = distinctDigests;
             this.distinctExact = distinctExact;
@@ -548,6 +550,17 @@ public final class Exploration<T> {
         }
 
         /**
+         * @return the schedules that {@link #failingSchedules()} counts, by their failure's exception
+         *     class ({@link Class#getName()}), sorted by that name: with
+         *     {@link Exploration#stopAtFirstFailure stopAtFirstFailure(false)}, whether the search met
+         *     more than one kind of bug, which {@link #firstFailure()} alone does not tell. Its values
+         *     add up to {@link #failingSchedules()}. Unmodifiable
+         */
+        public Map<String, Integer> failingByType() {
+            return failingByType;
+        }
+
+        /**
          * @return how many schedules failed with a failure that {@link Exploration#failWhen} did not
          *     match, by the failure's exception class ({@link Class#getName()}, such as
          *     {@code java.lang.IllegalStateException}), sorted by that name; empty without
@@ -579,8 +592,8 @@ public final class Exploration<T> {
         }
 
         /**
-         * @return what was searched, how many schedules ran and failed (and failed otherwise, by
-         *     type), the rate, why the exploration stopped, and the first failure: its index (from 0),
+         * @return what was searched, how many schedules ran and failed (by type when of more than
+         *     one; and failed otherwise, by type), the rate, why the exploration stopped, and the first failure: its index (from 0),
          *     the shrunk failure's replay line and preemptions, its own, the builder calls a replay
          *     must add when a limit other than the default stopped the run, and last the failure
          *     itself, e.g. {@code random: 37 schedules (37 distinct), 1 failing, 90000 schedules/s;
@@ -594,7 +607,8 @@ public final class Exploration<T> {
                     searched, shard.isAll() ? "" : " (shard " + shard + ")", schedulesRun,
                     schedulesRun == 1 ? "schedule" : "schedules", distinctExact ? "" : "about ", distinctDigests,
                     exhausted() ? ", all within the bound" : "",
-                    failingSchedules, otherFailures.isEmpty() ? "" : " (other failures: " + othersText() + ")",
+                    failingSchedules, (failingByType.size() > 1 ? " (" + byType(failingByType) + ")" : "")
+                            + (otherFailures.isEmpty() ? "" : " (other failures: " + byType(otherFailures) + ")"),
                     schedulesPerSecond(), stopText(), firstFailure == null ? "" : firstFailureText());
         }
 
@@ -623,9 +637,9 @@ public final class Exploration<T> {
             return r.preemptions() + (r.preemptions() == 1 ? " preemption" : " preemptions");
         }
 
-        private String othersText() {
+        private static String byType(Map<String, Integer> counts) {
             StringBuilder sb = new StringBuilder();
-            otherFailures.forEach((type, n) -> sb.append(sb.isEmpty() ? "" : ", ").append(n).append(' ').append(type));
+            counts.forEach((type, n) -> sb.append(sb.isEmpty() ? "" : ", ").append(n).append(' ').append(type));
             return sb.toString();
         }
 

@@ -345,6 +345,8 @@ final class Explorer<T> {
         private final dev.simloop.internal.DistinctCount digests = new dev.simloop.internal.DistinctCount();
         /** Failures that {@code failWhen} did not match, by exception type; sorted, so reports read the same. */
         private final Map<String, Integer> others = new TreeMap<>();
+        /** The failures {@code failWhen} matched, by exception class: a search may find more than one bug. */
+        private final Map<String, Integer> failingTypes = new TreeMap<>();
         private SimResult<T> first;
         /** The first failure shrunk to the fewest preemptions found, or null. */
         private SimResult<T> shrunk;
@@ -370,6 +372,7 @@ final class Explorer<T> {
                 return false;
             }
             failing++;
+            failingTypes.merge(r.failure().getClass().getName(), 1, Integer::sum);
             if (first == null) {
                 first = r;
                 firstIndex = index;
@@ -388,6 +391,7 @@ final class Explorer<T> {
                 return false;
             }
             failing++;
+            failingTypes.merge(r.failure().getClass().getName(), 1, Integer::sum);
             if (first == null) {
                 first = r;
                 firstIndex = job.index;
@@ -458,7 +462,7 @@ final class Explorer<T> {
         }
 
         Report<T> report(StopReason reason) {
-            return new Report<>(first, shrunk, firstIndex, run, failing, others, digests.count(), digests.isExact(),
+            return new Report<>(first, shrunk, firstIndex, run, failing, failingTypes, others, digests.count(), digests.isExact(),
                     Duration.ofNanos(System.nanoTime() - start), searched(), reason, x.timeLimit, shard, x.parallelism);
         }
     }

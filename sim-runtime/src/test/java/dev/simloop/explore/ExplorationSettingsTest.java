@@ -236,6 +236,46 @@ class ExplorationSettingsTest {
         }
     }
 
+    /** Three tasks race to go first: the second's win is one bug, the third's another, of another class. */
+    static Integer twoKindsOfBug() {
+        java.util.List<String> order = new java.util.ArrayList<>();
+        TaskGroup.with(g -> {
+            for (String name : java.util.List.of("a", "b", "c")) {
+                g.spawn(name, () -> {
+                    Loop.checkpoint();
+                    order.add(name);
+                });
+            }
+            return null;
+        });
+        switch (order.get(0)) {
+            case "b" -> throw new AssertionError("b went first");
+            case "c" -> throw new IllegalStateException("c went first");
+            default -> {
+                return order.size();
+            }
+        }
+    }
+
+    @Test
+    void anExplorationThatGoesOnAfterItsFirstFailureCountsTheFailingSchedulesByType() {
+        Exploration.Report<Integer> r = Exploration.of(ExplorationSettingsTest::twoKindsOfBug)
+                .strategy(dev.simloop.Strategy.random()).seed(1).schedules(200).stopAtFirstFailure(false).run();
+        java.util.Map<String, Integer> byType = r.failingByType();
+        assertThat(byType).containsOnlyKeys("java.lang.AssertionError", "java.lang.IllegalStateException");
+        assertThat(byType.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(r.failingSchedules());
+        assertThat(r.toString()).contains(", " + r.failingSchedules() + " failing (" + byType.get("java.lang.AssertionError")
+                + " java.lang.AssertionError, " + byType.get("java.lang.IllegalStateException")
+                + " java.lang.IllegalStateException), ");
+
+        Exploration.Report<Integer> hunted = Exploration.of(ExplorationSettingsTest::twoKindsOfBug)
+                .strategy(dev.simloop.Strategy.random()).seed(1).schedules(200).stopAtFirstFailure(false)
+                .failWhen(e -> e instanceof AssertionError).run();
+        assertThat(hunted.failingByType()).containsOnlyKeys("java.lang.AssertionError");
+        assertThat(hunted.otherFailures()).containsOnlyKeys("java.lang.IllegalStateException");
+        assertThat(hunted.toString()).contains(" failing (other failures: ");
+    }
+
     @Test
     void parallelismIsBoundedAndNeverMoreWorkersThanSchedules() {
         assertThatThrownBy(() -> Exploration.of(() -> 1).parallelism(10_000_000))
