@@ -35,7 +35,8 @@ public final class Loop {
      * SIGINT and SIGTERM cancel the root group while the loop runs, so shielded clean-up still runs;
      * once the last running loop has ended, a SIGTERM is raised again for the handler it was kept
      * from, so that the JVM's own ends the process as it would have without simloop (after the
-     * shutdown hooks, whatever other threads are alive), while after a SIGINT the program goes on;
+     * shutdown hooks, whatever other threads are alive), while after a SIGINT the program goes on
+     * (unless the application has a SIGINT handler of its own, which gets it as it would have);
      * a second signal ends the JVM at once (for a task that ignores cancellation).
      * An interrupt of the calling thread (a {@code Future.cancel(true)}, an executor's
      * {@code shutdownNow()}) cancels the root group the same way, with reason

@@ -186,11 +186,12 @@ class MonitorHandOffTest {
             });
             assertThat(later.failure()).isInstanceOf(NondeterminismDetected.class)
                     .hasMessageContaining("task 'main' waits to enter a monitor")
-                    .hasMessageContaining(", so a task of this simulation holds it across a wait")
-                    .hasMessageEndingWith(" Hold a dev.simloop.sync.Lock across waits instead of a monitor.\nOr a task"
-                            + " that an earlier run in this JVM stopped without (it ran for maxStepWallTime without a"
-                            + " checkpoint) holds it: 'spinner' still running, with what it held then, which a replay"
-                            + " of this run does not meet.");
+                    .hasMessageContaining(", so a task of this simulation holds it across a wait (a checkpoint, sleep or"
+                            + " simloop lock inside synchronized), or a task that an earlier run in this JVM stopped"
+                            + " without, when it ran for maxStepWallTime without a checkpoint, holds it still.")
+                    .hasMessageEndingWith(" Hold a dev.simloop.sync.Lock across waits instead of a monitor.\nIn this"
+                            + " JVM, tasks that earlier runs stopped without are still running: 'spinner', with what"
+                            + " they held then, which a replay of this run does not meet.");
         } finally {
             release.set(true);
         }

@@ -57,6 +57,60 @@ class SignalEscalationTest {
         }
     }
 
+    /** The child: a tool whose Ctrl-C cancels one run; it says what it does after the run. */
+    public static final class ToolThatGoesOnAfterCtrlC {
+        public static void main(String[] args) throws Exception {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+            Object probe = java.lang.reflect.Proxy.newProxyInstance(handlerType.getClassLoader(),
+                    new Class<?>[] {handlerType}, (proxy, method, a) -> null);
+            java.lang.reflect.Method handle = signal.getMethod("handle", signal, handlerType);
+            Object sig = signal.getConstructor(String.class).newInstance("INT");
+            Object jvms = handle.invoke(null, sig, probe);
+            handle.invoke(null, sig, jvms);
+            if (jvms == handlerType.getField("SIG_IGN").get(null)) {
+                System.out.println("SIGINT IGNORED"); // started as a background job: nothing to test
+                return;
+            }
+            Object v = Loop.run(() -> {
+                System.out.println("SERVING");
+                System.out.flush();
+                Loop.sleep(java.time.Duration.ofHours(1));
+                return "slept";
+            });
+            System.out.println("RUN ENDED WITH " + v);
+            Thread.sleep(500); // time for a raised signal to end the JVM, if one were raised
+            System.out.println("NEXT COMMAND");
+        }
+    }
+
+    /** A Ctrl-C ends the run; the JVM's own SIGINT handler, which would exit, does not get it again. */
+    @Test
+    void aCtrlCEndsTheRunAndTheProgramGoesOn() throws Exception {
+        java.nio.file.Path output = java.nio.file.Files.createTempFile("simloop-sigint", ".txt");
+        Process p = start(ToolThatGoesOnAfterCtrlC.class, output);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            List<String> lines = java.nio.file.Files.readAllLines(output);
+            while (!lines.contains("SERVING") && !lines.contains("SIGINT IGNORED") && p.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                lines = java.nio.file.Files.readAllLines(output);
+            }
+            org.junit.jupiter.api.Assumptions.assumeFalse(lines.contains("SIGINT IGNORED"),
+                    "SIGINT is ignored by this process (started as a background job?)");
+            assertThat(lines).as("the child's loop started").contains("SERVING");
+            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor()).isZero();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the child ends on its own").isTrue();
+            assertThat(p.exitValue()).isZero();
+            assertThat(java.nio.file.Files.readAllLines(output)).containsSubsequence("SERVING", "RUN ENDED WITH null",
+                    "NEXT COMMAND");
+        } finally {
+            p.destroyForcibly();
+            java.nio.file.Files.deleteIfExists(output);
+        }
+    }
+
     private static Process start(Class<?> main, java.nio.file.Path output) throws java.io.IOException {
         return builder(main).redirectOutput(output.toFile()).start();
     }

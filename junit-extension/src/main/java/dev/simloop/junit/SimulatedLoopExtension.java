@@ -186,15 +186,20 @@ public final class SimulatedLoopExtension
      */
     @Override
     public void testSuccessful(ExtensionContext context) {
+        publishSummaryOfPassedExploration(context);
+    }
+
+    /** An assumption of the first schedule's {@code @AfterEach} aborted the test: its exploration passed all the same. */
+    @Override
+    public void testAborted(ExtensionContext context, Throwable cause) {
+        publishSummaryOfPassedExploration(context);
+    }
+
+    private static void publishSummaryOfPassedExploration(ExtensionContext context) {
         Ended ended = ENDED.remove(context.getUniqueId());
         if (ended != null && ended.thrown() == null && ended.exploring() != null) {
             publishSummary(context, ended.exploring().progress);
         }
-    }
-
-    @Override
-    public void testAborted(ExtensionContext context, Throwable cause) {
-        ENDED.remove(context.getUniqueId());
     }
 
     /** @return the test's settings, or null when they do not resolve (the line then has no shard) */

@@ -146,6 +146,15 @@ class BatchedSchedulesTest {
         assertThat(BatchFixtures.LOG).isEqualTo(List.of("same", "same", "same", "same"));
     }
 
+    /** Guards that a test whose first schedule's @AfterEach (JUnit's own) aborts still publishes its summary. */
+    @Test
+    void aTestThatTheFirstSchedulesAfterEachAbortsStillSaysHowItsExplorationWent() {
+        EngineExecutionResults r = SimulatedLoopExtensionTest.run(BatchFixtures.AfterEachAssumptionFails.class);
+        r.testEvents().assertStatistics(s -> s.aborted(1).failed(0));
+        assertThat(SimulatedLoopExtensionTest.reportEntries(r, "simloop")).singleElement().asString()
+                .startsWith("passed ");
+    }
+
     /**
      * Guards that the first schedule's @AfterEach (JUnit's, run after the exploration) failing outside
      * failOn is counted as a later schedule's is, not rethrown bare: the test passes, and its summary and

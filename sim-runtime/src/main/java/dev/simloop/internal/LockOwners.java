@@ -13,8 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * primitives do not; neither do monitors, whose owner the JDK does not tell for virtual threads.
  *
  * <p>The field is read with the JDK's {@code jdk.internal.misc.Unsafe}, which {@link JdkExports}
- * exports to the runtime already: opening {@code java.util.concurrent.locks} for a reflective read
- * would open it to all class-path code as well.
+ * exports to the runtime (as it does for {@link UninitializedClasses}): opening
+ * {@code java.util.concurrent.locks} for a reflective read would open it to all class-path code too.
  */
 final class LockOwners {
     private LockOwners() {
@@ -34,14 +34,24 @@ final class LockOwners {
 
     /** The field's offset, in a holder that is loaded only for a report that needs it. */
     private static final class Owner {
-        static final boolean AVAILABLE = UninitializedClasses.AVAILABLE && Field.OFFSET >= 0;
+        static final boolean AVAILABLE = exported() && Field.OFFSET >= 0;
+
+        /** @return whether {@code jdk.internal.misc} is exported to the runtime, or now is */
+        private static boolean exported() {
+            try {
+                JdkExports.toRuntime("jdk.internal.misc");
+                return true;
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return false;
+            }
+        }
 
         static Thread of(AbstractOwnableSynchronizer s) {
             return (Thread) Field.UNSAFE.getReferenceOpaque(s, Field.OFFSET);
         }
     }
 
-    /** Names {@code jdk.internal.misc}: loaded only once {@link UninitializedClasses} has exported it. */
+    /** Names {@code jdk.internal.misc}: loaded only once {@link Owner} has exported it. */
     private static final class Field {
         static final jdk.internal.misc.Unsafe UNSAFE = jdk.internal.misc.Unsafe.getUnsafe();
         static final long OFFSET = offset();

@@ -463,12 +463,13 @@ final class OutsideWaits {
                 + Frames.userFrame(t) + ") that no thread outside the simulation released within "
                 + Nanos.format(LOCK_GRACE_NANOS) + " of real time (" + loop.when() + "), so a task of "
                 + "this simulation holds it across a wait (a checkpoint, sleep or simloop lock inside synchronized)"
-                + otherMonitorWaiters(t) + ". The JVM hands a monitor on between virtual threads from a thread of its"
-                + " own, in an order simloop cannot choose or replay, and does not say which thread holds it. Hold a"
-                + " dev.simloop.sync.Lock across waits instead of a monitor."
-                + (abandoned.isEmpty() ? "" : "\nOr a task that an earlier run in this JVM stopped without (it ran"
-                        + " for maxStepWallTime without a checkpoint) holds it: " + abandoned + " still running, with"
-                        + " what it held then, which a replay of this run does not meet."));
+                + otherMonitorWaiters(t) + ", or a task that an earlier run in this JVM stopped without, when it ran"
+                + " for maxStepWallTime without a checkpoint, holds it still. The JVM hands a monitor on between"
+                + " virtual threads from a thread of its own, in an order simloop cannot choose or replay, and does"
+                + " not say which thread holds it. Hold a dev.simloop.sync.Lock across waits instead of a monitor."
+                + (abandoned.isEmpty() ? "" : "\nIn this JVM, tasks that earlier runs stopped without are still"
+                        + " running: " + abandoned + ", with what they held then, which a replay of this run does"
+                        + " not meet."));
     }
 
     /**
@@ -543,7 +544,7 @@ final class OutsideWaits {
     }
 
     /** At most this many parked stacks are read to tell an idle server ({@link #onlyNetworkIoOutside}). */
-    private static final int STACKS_READ = 64;
+    static final int STACKS_READ = 1_000;
 
     /**
      * @param liveHead the first live task of a real loop that is idle
@@ -551,8 +552,9 @@ final class OutsideWaits {
      *     connect, read or write, a selector), which the JDK's I/O poller ends when a peer acts: the
      *     loop is then idle as a server is, not stuck. A task parked on a {@code java.util.concurrent}
      *     synchronizer (it has a blocker), in a monitor, or elsewhere makes it false. Stacks are read
-     *     only of tasks parked with no blocker, and of {@value #STACKS_READ} of them at most (a server
-     *     with ten thousand connections has as many readers, all alike)
+     *     only of tasks parked with no blocker, and of the first {@value #STACKS_READ} of them in spawn
+     *     order (a server with ten thousand connections has as many readers; a stuck task spawned
+     *     after a thousand of them is not seen)
      */
     static boolean onlyNetworkIoOutside(TaskImpl<?> liveHead) {
         int read = 0;

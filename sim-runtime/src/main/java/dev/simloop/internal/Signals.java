@@ -16,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * a SIGTERM, that signal is raised again for the handler it was kept from: the JVM's own ends the
  * process (status 143, after the shutdown hooks) as it would have at once without simloop, also
  * when a non-daemon thread would keep the JVM alive; an application's own handler gets it as it
- * would have. A SIGINT (Ctrl-C) is not raised again: like KeyboardInterrupt out of asyncio.run or
- * trio.run, it ends the run, and the program goes on (a tool whose Ctrl-C cancels one command).
+ * would have. A SIGINT (Ctrl-C) is raised again only for an application's own handler: where the
+ * JVM's would have exited, it ends the run, like KeyboardInterrupt out of asyncio.run or trio.run,
+ * and the program goes on (a tool whose Ctrl-C cancels one command).
  * A signal the process was
  * started with ignored (SIGINT in a background job of a non-interactive shell) stays ignored: the
  * JVM would accept a handler for it and never call it.
@@ -46,10 +47,12 @@ final class Signals {
     private static final MethodHandle NAME;
     /** {@code sun.misc.Signal.raise(Signal)}, as {@code (Object)void}. */
     private static final MethodHandle RAISE;
-    /** The signal that is raised again once the last loop has ended: SIGTERM asks the process to end. */
-    private static final String RAISED_AGAIN = "TERM";
-    /** Whether a SIGTERM cancelled the loops, to be raised again once the last has ended. */
-    private static boolean termReceived;
+    /**
+     * The signal to raise again once the last loop has ended, or null: a SIGTERM (it asks the process
+     * to end), or a SIGINT that an application's own handler was kept from. A SIGINT that the JVM's
+     * own handler would have taken (it exits) is not: Ctrl-C ends the run, and the program goes on.
+     */
+    private static String toRaiseAgain;
 
     static {
         try {
@@ -84,7 +87,11 @@ final class Signals {
      * ends the JVM as it would without simloop.
      */
     private static synchronized void onSignal(Object sig) {
-        termReceived |= RAISED_AGAIN.equals(nameOf(sig));
+        String name = nameOf(sig);
+        int i = java.util.Arrays.asList(NAMES).indexOf(name);
+        if (toRaiseAgain == null && (name.equals("TERM") || i >= 0 && !isTheJvmsOwn(previous[i]))) {
+            toRaiseAgain = name;
+        }
         for (Scheduler l : LOOPS) {
             cancelRoot(l);
         }
@@ -95,14 +102,25 @@ final class Signals {
     }
 
     /**
-     * Raises a SIGTERM that cancelled the loops again, now that the handler it was kept from is
-     * back: the JDK delivers it to that handler on its signal-dispatch thread, as the first time.
+     * @return whether {@code handler} is the JVM's own for SIGINT and SIGTERM (which exits with 128 +
+     *     the signal's number), as {@code sun.misc.Signal.handle} returns it: a wrapper whose text is
+     *     that of {@code java.lang.Terminator}'s handler. Any other is the application's own
+     */
+    private static boolean isTheJvmsOwn(Object handler) {
+        return handler != null && String.valueOf(handler).startsWith("java.lang.Terminator$");
+    }
+
+    /**
+     * Raises the signal that cancelled the loops again ({@link #toRaiseAgain}), now that the handler
+     * it was kept from is back: the JDK delivers it to that handler on its signal-dispatch thread,
+     * as the first time.
      */
     private static void raiseReceived() {
-        if (termReceived) {
-            termReceived = false;
+        String name = toRaiseAgain;
+        if (name != null) {
+            toRaiseAgain = null;
             try {
-                RAISE.invokeExact(NEW_SIGNAL.invokeExact(RAISED_AGAIN));
+                RAISE.invokeExact(NEW_SIGNAL.invokeExact(name));
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable e) {
