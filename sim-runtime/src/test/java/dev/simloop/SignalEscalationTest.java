@@ -90,13 +90,7 @@ class SignalEscalationTest {
         java.nio.file.Path output = java.nio.file.Files.createTempFile("simloop-sigint", ".txt");
         Process p = start(ToolThatGoesOnAfterCtrlC.class, output);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            List<String> lines = java.nio.file.Files.readAllLines(output);
-            while (!lines.contains("SERVING") && !lines.contains("SIGINT IGNORED") && p.isAlive()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-                lines = java.nio.file.Files.readAllLines(output);
-            }
+            List<String> lines = awaitAnyLine(p, output, "SERVING", "SIGINT IGNORED");
             org.junit.jupiter.api.Assumptions.assumeFalse(lines.contains("SIGINT IGNORED"),
                     "SIGINT is ignored by this process (started as a background job?)");
             assertThat(lines).as("the child's loop started").contains("SERVING");
@@ -109,6 +103,18 @@ class SignalEscalationTest {
             p.destroyForcibly();
             java.nio.file.Files.deleteIfExists(output);
         }
+    }
+
+    /** @return the child's output once it holds one of {@code markers} (or the child ended, or a minute passed) */
+    private static List<String> awaitAnyLine(Process p, java.nio.file.Path output, String... markers)
+            throws java.io.IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        List<String> lines = java.nio.file.Files.readAllLines(output);
+        while (java.util.Collections.disjoint(lines, List.of(markers)) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            lines = java.nio.file.Files.readAllLines(output);
+        }
+        return lines;
     }
 
     private static Process start(Class<?> main, java.nio.file.Path output) throws java.io.IOException {
@@ -148,12 +154,7 @@ class SignalEscalationTest {
         java.nio.file.Path output = java.nio.file.Files.createTempFile("simloop-signal", ".txt");
         Process p = start(ServiceWithAnotherThread.class, output);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!java.nio.file.Files.readAllLines(output).contains("SERVING") && p.isAlive()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(java.nio.file.Files.readAllLines(output)).as("the child's loop started").contains("SERVING");
+            assertThat(awaitAnyLine(p, output, "SERVING")).as("the child's loop started").contains("SERVING");
             p.destroy(); // SIGTERM
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("one SIGTERM ends the JVM").isTrue();
             assertThat(p.exitValue()).isEqualTo(128 + 15);
