@@ -18,8 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * when a non-daemon thread would keep the JVM alive; an application's own handler gets it as it
  * would have. A SIGINT (Ctrl-C) is raised again only for an application's own handler: where the
  * JVM's would have exited, it ends the run, like KeyboardInterrupt out of asyncio.run or trio.run,
- * and the program goes on (a tool whose Ctrl-C cancels one command).
- * A signal the process was
+ * and the program goes on (a tool whose Ctrl-C cancels one command). A signal the process was
  * started with ignored (SIGINT in a background job of a non-interactive shell) stays ignored: the
  * JVM would accept a handler for it and never call it.
  *

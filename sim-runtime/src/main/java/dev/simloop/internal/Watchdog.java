@@ -41,10 +41,10 @@ final class Watchdog {
     private Watchdog() {
     }
 
-
     /**
      * The fields of a loop the watchdog reads from its own thread, with opaque reads (no cost to
-     * the driver, which writes them plainly). In a holder that the watchdog's first look loads, on its
+     * the driver, which writes them plainly), but for the idle mark, read and written as volatile
+     * ({@link #lookAtAll} says why). In a holder that the watchdog's first look loads, on its
      * own thread: making the handles is not work for a run's start (a fresh JVM's first simulation, issue 15).
      */
     private static final class Seen {
@@ -169,14 +169,14 @@ final class Watchdog {
         private TaskImpl<?> seenTask;
         private long seenSince;
         private long reportedStep = -1;
+        /** How many times the watchdog has looked at the loop; written by the watchdog's thread only. */
+        private volatile long looks;
 
         Probe(Scheduler loop) {
             this.loop = loop;
         }
 
-        /** How many times the watchdog has looked at the loop (for tests: an idle loop is not looked at). */
-        private volatile long looks;
-
+        /** @return how many times the watchdog has looked at the loop (for tests: an idle loop is not looked at) */
         long looks() {
             return looks;
         }
