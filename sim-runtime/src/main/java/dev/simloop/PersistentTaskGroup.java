@@ -149,7 +149,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
     public <T> Task<T> spawn(String name, ThrowingSupplier<T> fn) {
         Objects.requireNonNull(fn, "PersistentTaskGroup.spawn: fn");
         requireOpen("PersistentTaskGroup.spawn");
-        return group.spawn(name, fn);
+        return group.spawn(name, fn, "PersistentTaskGroup.spawn");
     }
 
     /**
@@ -164,7 +164,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
     public Task<Void> spawn(String name, ThrowingRunnable fn) {
         Objects.requireNonNull(fn, "PersistentTaskGroup.spawn: fn");
         requireOpen("PersistentTaskGroup.spawn");
-        return group.spawn(name, fn);
+        return group.spawn(name, fn, "PersistentTaskGroup.spawn");
     }
 
     /**
@@ -173,8 +173,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
      * had just accepted a connection hands it to a task whose {@code try (c)} closes it).
      */
     private void requireOpen(String call) {
-        TaskImpl<?> me = Current.task(call); // first: a caller that is no task hears of this call, not of TaskGroup.spawn
-        if (keeper.isDone() || shutdownCalled && current0(me) != this) {
+        if (keeper.isDone() || shutdownCalled && current0(Current.task(call)) != this) {
             throw new IllegalStateException(call + ": persistent task group '" + name + "' has been shut down; "
                     + "open a new one");
         }

@@ -184,8 +184,13 @@ public final class TaskGroup {
      * @return the task
      */
     public <T> Task<T> spawn(String name, ThrowingSupplier<T> fn) {
-        Objects.requireNonNull(fn, "TaskGroup.spawn: fn");
-        return impl.spawn(name, fn, (StartState) null, "TaskGroup.spawn");
+        return spawn(name, fn, "TaskGroup.spawn");
+    }
+
+    /** As {@link #spawn(String, ThrowingSupplier)}; its messages name {@code call}, the API call the user made. */
+    <T> Task<T> spawn(String name, ThrowingSupplier<T> fn, String call) {
+        Objects.requireNonNull(fn, call + ": fn");
+        return impl.spawn(name, fn, (StartState) null, call);
     }
 
     /**
@@ -206,11 +211,16 @@ public final class TaskGroup {
      * @return the task; its value is null
      */
     public Task<Void> spawn(String name, ThrowingRunnable fn) {
-        Objects.requireNonNull(fn, "TaskGroup.spawn: fn");
+        return spawn(name, fn, "TaskGroup.spawn");
+    }
+
+    /** As {@link #spawn(String, ThrowingRunnable)}; its messages name {@code call}, the API call the user made. */
+    Task<Void> spawn(String name, ThrowingRunnable fn, String call) {
+        Objects.requireNonNull(fn, call + ": fn");
         if (fn instanceof ThrowingSupplier<?>) { // its task would call get(), not run()
-            return impl.spawn(name, new NoValue(fn), (StartState) null, "TaskGroup.spawn");
+            return impl.spawn(name, new NoValue(fn), (StartState) null, call);
         }
-        return impl.spawn(name, fn, "TaskGroup.spawn");
+        return impl.spawn(name, fn, call);
     }
 
     /**

@@ -56,8 +56,8 @@ final class ResultsFile {
 
     /**
      * Appends the line of a test invocation that ended with {@code error} before its exploration was
-     * judged: a setting that does not parse, a lifecycle method or a schedule's set-up that threw, a
-     * runtime that cannot run. Its stop reason is {@value #ERROR} and its one failure has no replay
+     * judged: a setting that does not parse, a lifecycle method that threw (the first schedule's,
+     * which JUnit runs), a runtime that cannot run (a later schedule's set-up: {@link #appendSetUpError}). Its stop reason is {@value #ERROR} and its one failure has no replay
      * line, so that a merge of the shards fails as JUnit failed the test.
      *
      * @param cfg the test's settings, or null when they did not resolve
@@ -67,10 +67,7 @@ final class ResultsFile {
             Throwable error) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("schedule", null);
-        f.put("type", error.getClass().getName());
-        f.put("message", String.valueOf(error.getMessage()));
-        f.put("replay", null);
-        write(context, line(context, cfg, progress, ERROR, 1, List.of(f)));
+        appendError(context, cfg, progress, error, f);
     }
 
     /**
@@ -86,10 +83,16 @@ final class ResultsFile {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("schedule", schedule);
         f.put("seed", seed);
-        f.put("type", error.getClass().getName());
-        f.put("message", String.valueOf(error.getMessage()));
-        f.put("replay", null);
-        write(context, line(context, cfg, progress, ERROR, 1, List.of(f)));
+        appendError(context, cfg, progress, error, f);
+    }
+
+    /** Writes an {@value #ERROR} line whose one failure is {@code where} (its schedule) and {@code error}, with no replay line. */
+    private static void appendError(ExtensionContext context, RunConfig cfg, SimulatedLoopExtension.Progress progress,
+            Throwable error, Map<String, Object> where) {
+        where.put("type", error.getClass().getName());
+        where.put("message", String.valueOf(error.getMessage()));
+        where.put("replay", null);
+        write(context, line(context, cfg, progress, ERROR, 1, List.of(where)));
     }
 
     private static Map<String, Object> line(ExtensionContext context, RunConfig cfg,

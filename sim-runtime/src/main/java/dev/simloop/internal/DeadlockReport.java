@@ -84,16 +84,12 @@ record DeadlockReport(String message, List<List<String>> cycles) {
         if (t.blockedOn instanceof WaitTarget w) {
             w.addWaitedFor(t, live, out);
             out.removeIf(u -> live.indexOf(u) < 0); // only unfinished tasks are nodes
-        } else if (parkedOutside(t)) {
+        } else if (t.parkedOutside()) {
             TaskImpl<?> holder = live.ofThread(LockOwners.holderOfWhatBlocks(t.thread));
             if (holder != null && holder != t) {
                 out.add(holder); // a ReentrantLock (or a write lock) another task holds
             }
         }
-    }
-
-    private static boolean parkedOutside(TaskImpl<?> t) {
-        return t.blockedOn == null && !t.inReady && !t.done;
     }
 
     /** One line of a deadlock report: {@code task 'x' waits for ...}, or where it is parked. */

@@ -20,43 +20,38 @@ final class JdkExports {
      * @throws ReflectiveOperationException when this JDK has no such method, or java.lang is not open
      */
     static void toRuntime(String... packages) throws ReflectiveOperationException {
-        // A method handle, not Method.invoke: core reflection builds its accessor out of several
-        // method handles, each a class spun on a fresh JVM's first run (five, against two).
-        java.lang.invoke.MethodHandle export = java.lang.invoke.MethodHandles
-                .privateLookupIn(Module.class, java.lang.invoke.MethodHandles.lookup())
-                .findVirtual(Module.class, "implAddExports",
-                        java.lang.invoke.MethodType.methodType(void.class, String.class, Module.class));
-        Module base = Object.class.getModule();
-        Module runtime = JdkExports.class.getModule();
-        for (String p : packages) {
-            try {
-                export.invokeExact(base, p, runtime);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable e) {
-                throw new ReflectiveOperationException("could not export " + p + " to the runtime", e);
-            }
-        }
+        apply("implAddExports", "export", packages);
     }
 
     /**
      * Opens {@code pkg} of {@code java.base} to the runtime's module, through {@code Module}'s
      * private {@code implAddOpens}, so that the runtime may read its classes' private fields.
      *
-     * @param pkg an exported package, such as {@code "java.util.concurrent.locks"}
+     * @param pkg an exported package, such as {@code "java.util.concurrent"}
      * @throws ReflectiveOperationException when this JDK has no such method, or java.lang is not open
      */
     static void openToRuntime(String pkg) throws ReflectiveOperationException {
-        java.lang.invoke.MethodHandle open = java.lang.invoke.MethodHandles
+        apply("implAddOpens", "open", pkg);
+    }
+
+    /** Calls {@code java.base}'s module's private {@code method(pkg, runtime)} for each package. */
+    private static void apply(String method, String verb, String... packages) throws ReflectiveOperationException {
+        // A method handle, not Method.invoke: core reflection builds its accessor out of several
+        // method handles, each a class spun on a fresh JVM's first run (five, against two).
+        java.lang.invoke.MethodHandle handle = java.lang.invoke.MethodHandles
                 .privateLookupIn(Module.class, java.lang.invoke.MethodHandles.lookup())
-                .findVirtual(Module.class, "implAddOpens",
+                .findVirtual(Module.class, method,
                         java.lang.invoke.MethodType.methodType(void.class, String.class, Module.class));
-        try {
-            open.invokeExact(Object.class.getModule(), pkg, JdkExports.class.getModule());
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new ReflectiveOperationException("could not open " + pkg + " to the runtime", e);
+        Module base = Object.class.getModule();
+        Module runtime = JdkExports.class.getModule();
+        for (String p : packages) {
+            try {
+                handle.invokeExact(base, p, runtime);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new ReflectiveOperationException("could not " + verb + " " + p + " to the runtime", e);
+            }
         }
     }
 }

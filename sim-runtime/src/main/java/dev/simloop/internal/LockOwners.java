@@ -34,7 +34,7 @@ final class LockOwners {
 
     /** The field's offset, in a holder that is loaded only for a report that needs it. */
     private static final class Owner {
-        static final boolean AVAILABLE = exported() && Field.OFFSET >= 0;
+        static final boolean AVAILABLE = exported() && OwnerOffset.OFFSET >= 0;
 
         /** @return whether {@code jdk.internal.misc} is exported to the runtime, or now is */
         private static boolean exported() {
@@ -47,12 +47,12 @@ final class LockOwners {
         }
 
         static Thread of(AbstractOwnableSynchronizer s) {
-            return (Thread) Field.UNSAFE.getReferenceOpaque(s, Field.OFFSET);
+            return (Thread) OwnerOffset.UNSAFE.getReferenceOpaque(s, OwnerOffset.OFFSET);
         }
     }
 
     /** Names {@code jdk.internal.misc}: loaded only once {@link Owner} has exported it. */
-    private static final class Field {
+    private static final class OwnerOffset {
         static final jdk.internal.misc.Unsafe UNSAFE = jdk.internal.misc.Unsafe.getUnsafe();
         static final long OFFSET = offset();
 

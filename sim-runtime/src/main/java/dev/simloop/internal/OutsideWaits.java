@@ -456,7 +456,7 @@ final class OutsideWaits {
     }
 
     private NondeterminismDetected monitorHeldAcrossAWait(TaskImpl<?> t) {
-        String abandoned = AbandonedTasks.stillRunning();
+        String abandoned = RunawayTasks.stillRunning();
         // the first line is the run's own, the same in any JVM (shrinking compares it); what an earlier
         // run left behind in this JVM, which may hold the monitor instead, is said on a line of its own
         return new NondeterminismDetected("task '" + t.name() + "' waits to enter a monitor (synchronized, at "
@@ -559,7 +559,7 @@ final class OutsideWaits {
     static boolean onlyNetworkIoOutside(TaskImpl<?> liveHead) {
         int read = 0;
         for (TaskImpl<?> t = liveHead; t != null; t = t.liveNext) {
-            if (t.blockedOn != null || t.inReady || t.done) {
+            if (!t.parkedOutside()) {
                 continue; // blocked in simloop: the deadlock report's cycles speak for those
             }
             if (LockSupport.getBlocker(t.thread) != null || t.thread.getState() == Thread.State.BLOCKED) {

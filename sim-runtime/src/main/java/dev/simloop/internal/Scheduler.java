@@ -114,10 +114,11 @@ public final class Scheduler {
      * first waits so, not at every step.
      */
     static final String IDLE_WARNING_PROPERTY = "simloop.idleWarning";
-    /** The step count at the last such warning (one per idle spell), or -1. */
-    private long warnedIdleAtStep = -1;
-    /** The step at which the idle real loop was last found to be an idle server (all its outside waits network I/O), or -1. */
-    private long idleServerAtStep = -1;
+    /**
+     * The step count when the idle real loop was last judged (warned of, or found an idle server whose
+     * outside waits are all network I/O), or -1: judged once per step, so once per idle spell.
+     */
+    private long idleJudgedAtStep = -1;
     /** How many failures while unwinding the run's failure carries as suppressed, at most (a million tasks may fail). */
     private static final int MAX_UNWIND_FAILURES = 100;
     /** The failures seen while unwinding, by identity (made at the first); and how many were not attached. */
@@ -574,18 +575,16 @@ public final class Scheduler {
      */
     private void awaitOutsideWaits() {
         long warnAfter = Watchdog.durationProperty(IDLE_WARNING_PROPERTY, 10_000_000_000L, "10 s");
-        if (awaitWorkIdle(System.nanoTime() + warnAfter) || stopRequested || warnedIdleAtStep == steps
-                || idleServerAtStep == steps) {
+        if (awaitWorkIdle(System.nanoTime() + warnAfter) || stopRequested || idleJudgedAtStep == steps) {
             return; // warned of, or found an idle server, since the last step: nothing has changed
         }
+        idleJudgedAtStep = steps;
         DeadlockReport report = DeadlockReport.ofLiveTasks("a real loop has been idle for " + Nanos.format(warnAfter)
                 + " (step " + steps + "): every task waits, some outside simloop, and no timer or offloaded call is"
                 + " pending. Unless a thread outside the loop will wake one of them, this is a deadlock.", live.head());
         if (report.cycles().isEmpty() && OutsideWaits.onlyNetworkIoOutside(live.head())) {
-            idleServerAtStep = steps; // looked at again once a step has run
-            return;
+            return; // an idle server: looked at again once a step has run
         }
-        warnedIdleAtStep = steps;
         Watchdog.warn(report::message);
     }
 

@@ -684,6 +684,15 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         return ++x.raisedInARow;
     }
 
+    /**
+     * @return whether the task is parked outside simloop: the OUTSIDE row of the state table (or
+     *     RUNNING, which the callers, reports and the idle checks of a loop whose driver waits, never
+     *     meet)
+     */
+    boolean parkedOutside() {
+        return blockedOn == null && !inReady && !done;
+    }
+
     /** @return whether the task's thread was made elsewhere ({@link TaskExtras#adoptedThread}) */
     boolean adoptedThread() {
         return extras != null && extras.adoptedThread;

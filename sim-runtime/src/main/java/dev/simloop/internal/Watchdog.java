@@ -203,7 +203,7 @@ final class Watchdog {
             reportedStep = s;
             StackTraceElement[] stack = r.thread.getStackTrace();
             if (loop.isSimulated()) {
-                AbandonedTasks.add(r); // it goes on, with what it holds, after its run has stopped
+                RunawayTasks.add(r); // it goes on, with what it holds, after its run has stopped
                 loop.ranAway(ranAway(r, stack, now - seenSince, s), s);
             } else {
                 slowStep(r, now - seenSince, stack);

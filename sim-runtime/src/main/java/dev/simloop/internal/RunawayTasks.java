@@ -12,23 +12,23 @@ import java.util.WeakHashMap;
  * monitor would otherwise be told that one of its own tasks holds it. Weakly held: a thread that
  * has ended and been dropped is forgotten.
  */
-final class AbandonedTasks {
-    /** Each abandoned task's thread, with the task's name; guarded by itself. */
+final class RunawayTasks {
+    /** Each runaway task's thread, with the task's name; guarded by itself. */
     private static final Map<Thread, String> THREADS = new WeakHashMap<>();
     /** At most this many are named in a message. */
     private static final int NAMED = 3;
 
-    private AbandonedTasks() {
+    private RunawayTasks() {
     }
 
-    /** {@code t} ran away: its run goes on (or ends) without it. */
+    /** {@code t} ran away: its run stops without it, and it goes on. */
     static void add(TaskImpl<?> t) {
         synchronized (THREADS) {
             THREADS.put(t.thread, t.name());
         }
     }
 
-    /** @return the abandoned tasks still running, named for a message ({@code 'spin', 'loop'}); empty when none is */
+    /** @return the runaway tasks still running, named for a message ({@code 'spin', 'loop'}); empty when none is */
     static String stillRunning() {
         List<String> names = new ArrayList<>();
         synchronized (THREADS) {
