@@ -76,7 +76,13 @@ public final class Loop {
      */
     public static <T> T run(PriorityPolicy policy, ThrowingSupplier<T> main) {
         Objects.requireNonNull(main, "Loop.run: main");
+        return run("main", policy, main);
+    }
+
+    /** As {@link #run(PriorityPolicy, ThrowingSupplier)}, the root task named {@code rootName} ({@link Workers}' {@code worker-i}). */
+    static <T> T run(String rootName, PriorityPolicy policy, ThrowingSupplier<T> main) {
         Scheduler loop = Scheduler.real();
+        loop.nameRoot(rootName);
         if (policy != null) {
             loop.setPriorityPolicy(policy.newScheduling());
         }

@@ -218,7 +218,7 @@ public final class Workers {
                 threads[i] = new Thread(() -> {
                     boolean[] counted = {false};
                     try {
-                        Loop.run(() -> {
+                        Loop.run("worker-" + index, null, () -> { // named as a worker in a loop is
                             synchronized (loops) {
                                 loops[index] = LoopStopper.loopOf("Workers.start");
                             }

@@ -89,6 +89,25 @@ class WorkersTest {
     }
 
     @Test
+    @DisplayName("each worker's task is named worker-i, in a simulation and on its own real loop alike")
+    void workersAreNamedAfterTheirIndexInBothModes() throws Exception {
+        ThrowingSupplier<List<String>> names = () -> {
+            String[] seen = new String[2];
+            Workers.Handle h = Workers.start(2, index -> {
+                seen[index] = Loop.currentTask().name() + " on " + Thread.currentThread().getName();
+                return () -> { };
+            });
+            h.stop();
+            h.join();
+            return List.of(seen);
+        };
+        List<String> expected = List.of("worker-0 on worker-0", "worker-1 on worker-1");
+        assertThat(Simulation.run(1, names).value()).isEqualTo(expected);
+        // outside any loop each worker is the root task of a loop of its own; it was named 'main'
+        assertThat(names.get()).isEqualTo(expected);
+    }
+
+    @Test
     @DisplayName("seed 001 start_server: 4 real workers echo 200 connections x 1,000 messages; stop() closes everything")
     void realEchoServer() throws Exception {
         EchoServer server = new EchoServer();

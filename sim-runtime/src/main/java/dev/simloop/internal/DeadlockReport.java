@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
 
 /**
  * The text of a deadlock report, from the wait-for graph of the blocked tasks: its elementary
@@ -72,9 +71,9 @@ record DeadlockReport(String message, List<List<String>> cycles) {
             }
         }
         // a line is made only for the tasks the report lists (a run may end with a million blocked)
-        return of(header, listed, names, v -> {
+        return of(header, listed, names, (v, brief) -> {
             waitedFor(live.task(v), live, targets);
-            return describeWait(live.task(v), targets);
+            return describeWait(live.task(v), targets, brief);
         }, edges);
     }
 
@@ -92,8 +91,12 @@ record DeadlockReport(String message, List<List<String>> cycles) {
         }
     }
 
-    /** One line of a deadlock report: {@code task 'x' waits for ...}, or where it is parked. */
-    private static String describeWait(TaskImpl<?> t, List<TaskImpl<?>> targets) {
+    /**
+     * One line of a deadlock report: {@code task 'x' waits for ...}, or where it is parked.
+     *
+     * @param brief the line is only counted by its wait, past the listed ones: a ready task's stack is not read
+     */
+    private static String describeWait(TaskImpl<?> t, List<TaskImpl<?>> targets, boolean brief) {
         String prefix = "task '" + t.name() + "' ";
         if (t.blockedOn instanceof WaitTarget w) {
             return prefix + "waits for " + w.describeWait(targets);
@@ -102,7 +105,10 @@ record DeadlockReport(String message, List<List<String>> cycles) {
             return prefix + "waits for " + t.blockedOn;
         }
         if (t.inReady) {
-            return prefix + "is ready to run"; // a run stopped from outside lists its ready tasks too
+            // a run stopped from outside or at maxSteps lists its ready tasks too, a spinning one among
+            // them: where each stands is the line to look at
+            return prefix + (brief ? "is ready to run" : !t.started() ? "is ready to run and has not started"
+                    : "is ready to run, at " + Frames.userFrame(t));
         }
         String outside = prefix + OutsideWaits.describe(t, targets.isEmpty() ? null : targets.get(0));
         // A cancel ends a simloop wait, but only interrupts a JDK one: say why this one goes on
@@ -121,11 +127,17 @@ record DeadlockReport(String message, List<List<String>> cycles) {
      * @return the report
      */
     static DeadlockReport of(String header, List<String> names, String[] waits, int[][] edges) {
-        return of(header, "Blocked tasks:", names, v -> waits[v], edges);
+        return of(header, "Blocked tasks:", names, (v, brief) -> waits[v], edges);
+    }
+
+    /** Makes task {@code v}'s line of a report, when it is printed or counted. */
+    private interface Lines {
+        /** @param brief the line is only counted by its wait (past the listed ones), not printed */
+        String line(int v, boolean brief);
     }
 
     /** As {@link #of(String, List, String[], int[][])}, asking for a task's line only when it is printed or counted. */
-    private static DeadlockReport of(String header, String listed, List<String> names, IntFunction<String> waits,
+    private static DeadlockReport of(String header, String listed, List<String> names, Lines waits,
             int[][] edges) {
         int n = names.size();
         List<int[]> found = findCycles(edges);
@@ -170,7 +182,7 @@ record DeadlockReport(String message, List<List<String>> cycles) {
      * #MAX_SHOWN_CYCLE_MEMBERS} + 1 tasks (a ring of a thousand locks) shows its first tasks and its
      * last {@link #SHOWN_CYCLE_TAIL}, and counts those between (two or more), so the report stays short.
      */
-    private static void appendCycle(StringBuilder sb, int[] c, List<String> names, IntFunction<String> waits) {
+    private static void appendCycle(StringBuilder sb, int[] c, List<String> names, Lines waits) {
         // a cycle one longer than the limit shows its one task between rather than a count of one
         int head = c.length <= MAX_SHOWN_CYCLE_MEMBERS + 1 ? c.length : MAX_SHOWN_CYCLE_MEMBERS - SHOWN_CYCLE_TAIL;
         int skipped = c.length - head - Math.min(SHOWN_CYCLE_TAIL, c.length - head);
@@ -191,7 +203,7 @@ record DeadlockReport(String message, List<List<String>> cycles) {
                 k += skipped - 1;
                 continue;
             }
-            sb.append(k == 0 ? "\n  " : "\n  → ").append(waits.apply(c[k]));
+            sb.append(k == 0 ? "\n  " : "\n  → ").append(waits.line(c[k], false));
         }
     }
 
@@ -200,7 +212,7 @@ record DeadlockReport(String message, List<List<String>> cycles) {
      * one per line, the rest counted by what they wait for, so that a run that ends with a million
      * blocked tasks gives a report a reader can take in.
      */
-    private static void appendOthers(StringBuilder sb, List<String> names, IntFunction<String> waits, boolean[] inCycle) {
+    private static void appendOthers(StringBuilder sb, List<String> names, Lines waits, boolean[] inCycle) {
         int listed = 0;
         int rest = 0;
         Map<String, Integer> restByWait = new LinkedHashMap<>();
@@ -208,7 +220,7 @@ record DeadlockReport(String message, List<List<String>> cycles) {
             if (inCycle[v]) {
                 continue;
             }
-            String line = waits.apply(v);
+            String line = waits.line(v, listed == MAX_LISTED_TASKS);
             if (listed < MAX_LISTED_TASKS) {
                 sb.append("\n  ").append(line);
                 listed++;

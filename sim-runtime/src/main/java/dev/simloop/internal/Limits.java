@@ -11,8 +11,11 @@ final class Limits {
      * @param swallowedCancels what a task that keeps catching a cancel does, when one does (the
      *     reason the run spins, which no higher limit would end); null otherwise
      * @param spinWaited whether a task of the run called {@code Loop.spinWait()}
+     * @param liveHead the first task still alive: the report lists them, so that the spinning task
+     *     shows where it stands (a ready task's line gives its frame) and a task it waits for shows its wait
      */
-    static LimitExceeded maxSteps(long steps, long maxSteps, long now, String swallowedCancels, boolean spinWaited) {
+    static LimitExceeded maxSteps(long steps, long maxSteps, long now, String swallowedCancels, boolean spinWaited,
+            TaskImpl<?> liveHead) {
         String stopped = "simulation stopped after " + steps + " steps (maxSteps = " + maxSteps + ") at virtual time "
                 + Nanos.format(now) + ": ";
         if (swallowedCancels != null) {
@@ -23,8 +26,9 @@ final class Limits {
         String polling = spinWaited ? "" : " A task that waits for another by polling should yield with"
                 + " Loop.spinWait(), not Loop.checkpoint(): at a plain checkpoint the poller may go on forever"
                 + " (PCT, nonpreemptive and the bounded searches let it), and the task it waits for never runs.";
-        return new LimitExceeded(stopped + "a task may be spinning on checkpoints without making progress." + polling
-                + " Raise the limit with Simulation.builder().maxSteps(n) or @SimulatedLoop(maxSteps = n).");
+        return new LimitExceeded(DeadlockReport.ofLiveTasks(stopped + "a task may be spinning on checkpoints without"
+                + " making progress." + polling + " Raise the limit with Simulation.builder().maxSteps(n) or"
+                + " @SimulatedLoop(maxSteps = n).", liveHead, "Tasks still alive:").message());
     }
 
     static LimitExceeded maxVirtualTime(long now, long next, long maxVirtualNanos) {

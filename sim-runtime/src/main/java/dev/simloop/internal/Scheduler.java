@@ -85,6 +85,8 @@ public final class Scheduler {
     /** Unfinished tasks in spawn order. */
     private final LiveTasks live = new LiveTasks();
     TaskImpl<?> rootTask;
+    /** The root task's name: {@code main}, or a {@code Workers} worker's {@code worker-i} (its own real loop). */
+    private String rootName = "main";
     GroupImpl rootGroup;
     /** Why the root group is to be cancelled as it opens ({@link #cancelRootGroupAtStart}); null for no such cancel. */
     dev.simloop.CancelReason rootCancelAtStart;
@@ -195,6 +197,11 @@ public final class Scheduler {
         this.maxSteps = maxSteps;
         this.stepLimit = maxSteps;
         this.maxVirtualNanos = maxVirtualNanos;
+    }
+
+    /** Names the root task, before {@link #run}. */
+    public void nameRoot(String name) {
+        rootName = name;
     }
 
     /**
@@ -313,7 +320,7 @@ public final class Scheduler {
         Scheduler outer = Drivers.enter(this);
         Watchdog.watch(this);
         try {
-            rootTask = spawnTask(null, "main", rootBody, null, null);
+            rootTask = spawnTask(null, rootName, rootBody, null, null);
             drive();
             stepsTaken = steps; // unwinding an aborted run takes steps too, but they are not the run's
             if (abortFailure != null) {
@@ -505,7 +512,7 @@ public final class Scheduler {
             if (steps >= stepLimit) {
                 abortFailure = steps < maxSteps ? pastTheReplayedRun()
                         : Limits.maxSteps(steps, maxSteps, clock.now(), CancelScopeTree.swallowedCancelsAmong(live.head()),
-                                spinWaited);
+                                spinWaited, live.head());
                 return;
             }
             TaskImpl<?> next = pickNext(null);

@@ -204,6 +204,11 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         }
     }
 
+    /** @return whether the task's body has begun to run (it is dropped then, see {@link #body}) */
+    boolean started() {
+        return body == null;
+    }
+
     /** @return the task's rarely used state, made now if it was not yet */
     TaskExtras extras() {
         TaskExtras x = extras;

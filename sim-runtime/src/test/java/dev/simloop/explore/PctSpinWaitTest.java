@@ -128,11 +128,42 @@ class PctSpinWaitTest {
                 + " progress. A task that waits for another by polling should yield with Loop.spinWait(), not"
                 + " Loop.checkpoint(): at a plain checkpoint the poller may go on forever (PCT, nonpreemptive and"
                 + " the bounded searches let it), and the task it waits for never runs. Raise the limit with"
-                + " Simulation.builder().maxSteps(n) or @SimulatedLoop(maxSteps = n).");
+                + " Simulation.builder().maxSteps(n) or @SimulatedLoop(maxSteps = n). Tasks still alive:\n"
+                + "  task 'main' waits for its task group to finish (2 tasks still running): tasks 'poller' and 'setter'\n"
+                // the spinning task's line points at its poll; the task it waits for never started
+                + "  task 'poller' is ready to run, at " + PctSpinWaitTest.class.getName() + ".lambda$pollsForAFlag$2"
+                + "(PctSpinWaitTest.java:111)\n"
+                + "  task 'setter' is ready to run and has not started");
         // the advice works: with spinWait the setter runs at the poller's first poll
         SimResult<Integer> spin = pollsForAFlag(Loop::spinWait);
         assertThat(spin.failed()).as("%s", spin.failure()).isFalse();
         assertThat(spin.value()).isEqualTo(1);
+    }
+
+    @Test
+    void theStepLimitsMessageGivesTheFirstFiftyLiveTasksTheirLineAndCountsTheRest() {
+        SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).maxSteps(MAX_STEPS).run(() -> TaskGroup.with(g -> {
+            for (int i = 0; i < 200; i++) {
+                g.spawn(() -> {
+                    while (true) {
+                        Loop.spinWait();
+                    }
+                });
+            }
+            return null;
+        }));
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class);
+        List<String> lines = r.failure().getMessage().lines().toList();
+        assertThat(lines.get(0)).endsWith(" Tasks still alive:");
+        assertThat(lines.get(1)).startsWith("  task 'main' waits for its task group to finish (200 tasks still running):"
+                + " tasks 'task-1', 'task-2', ").endsWith(", 'task-20' and 180 more");
+        for (int i = 2; i <= 50; i++) {
+            assertThat(lines.get(i)).startsWith("  task 'task-" + (i - 1) + "' is ready to run, at "
+                    + PctSpinWaitTest.class.getName() + ".lambda$");
+        }
+        // past the fiftieth no stack is read: the rest are counted by their wait alone
+        assertThat(lines.subList(51, lines.size())).containsExactly("  and 151 more, counted by their wait:",
+                "    151 × is ready to run");
     }
 
     @Test
@@ -143,8 +174,10 @@ class PctSpinWaitTest {
             }
         });
         assertThat(r.failure()).isInstanceOf(LimitExceeded.class)
-                .hasMessageEndingWith("a task may be spinning on checkpoints without making progress. Raise the limit"
-                        + " with Simulation.builder().maxSteps(n) or @SimulatedLoop(maxSteps = n).");
+                .hasMessageContaining("a task may be spinning on checkpoints without making progress. Raise the limit"
+                        + " with Simulation.builder().maxSteps(n) or @SimulatedLoop(maxSteps = n). Tasks still alive:\n"
+                        + "  task 'main' is ready to run, at " + PctSpinWaitTest.class.getName())
+                .hasMessageNotContaining("Loop.spinWait(), not Loop.checkpoint()");
     }
 
     @Test
