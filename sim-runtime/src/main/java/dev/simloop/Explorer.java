@@ -453,8 +453,9 @@ final class Explorer<T> {
                     + " failed with " + SafeText.object(r.failure(), IN_MESSAGE) + ", but a replay of its line ran"
                     + " differently, so no line reproduces that failure. Something outside the simulation decides"
                     + " the run: state kept between runs, the real clock, randomness not from Loop.random(), the"
-                    + " order of identity hash codes, real I/O, or a thread the simulation does not own"
-                    + " (exploring.md, \"Is the run deterministic?\"). Suppressed here: the schedule's failure,"
+                    + " order of identity hash codes, real I/O, or a thread the simulation does not own (an async"
+                    + " logger's queue, a cache's maintenance on the common pool) (exploring.md, \"Is the run"
+                    + " deterministic?\"). Suppressed here: the schedule's failure,"
                     + " and where the replay parted from the line.");
             why.addSuppressed(r.failure());
             why.addSuppressed(parted);

@@ -649,6 +649,11 @@ public final class Simulation {
      * once: a Java annotation's string holds 65,535 bytes, one command-line argument some 128 KB.
      */
     static final int LONGEST_QUOTED_LINE = 65_000;
+    /**
+     * The longest replay line a failure's message gives whole (a run of some 750,000 choices); a longer
+     * one (up to 13 MB at the default {@code maxSteps}) is cut, and the message says where to get it.
+     */
+    static final int LONGEST_SHOWN_LINE = 1_000_000;
 
     /** A finished run. The replay line and digest text are built on first use: exploring loops rarely need them. */
     private static final class Result<T> implements SimResult<T>, dev.simloop.internal.RawDigest,
@@ -781,10 +786,14 @@ public final class Simulation {
                     + "\n  seed:         " + seed
                     + "\n  strategy:     " + strategy
                     + "\n  virtual time: " + Nanos.format(outcome.endNanos()) + " after " + steps() + " steps"
-                    + "\n  replay:       " + line
+                    + "\n  replay:       " + shown(line)
                     + (notReproduced ? "\n  (the line of the run that failed; replayed, it ran differently, so it does"
                             + " not reproduce the failure: see the failure's message)"
                     // the line once only when long: a run of millions of steps has a line of megabytes
+                    : line.length() > LONGEST_SHOWN_LINE
+                            ? "\n  (the line is " + line.length() + " characters long, too long for a message: the"
+                                    + " result's replayLine() returns it whole, and Simulation.builder()" + limits.builderCalls()
+                                    + ".replay(line) reproduces it" + sameLimits() + ")"
                     : line.length() <= LONGEST_QUOTED_LINE
                             ? "\n  (Simulation.builder()" + limits.builderCalls() + ".replay(\"" + line
                                     + "\") or @SimulatedLoop(replay = \"" + line + "\"" + limits.annotationElements()
@@ -792,6 +801,11 @@ public final class Simulation {
                             : "\n  (Simulation.builder()" + limits.builderCalls() + ".replay(line), with the line above,"
                                     + " reproduces it" + sameLimits() + "; at " + line.length()
                                     + " characters it is too long for an annotation's string or one command-line argument)");
+        }
+
+        /** @return the line, or its start when it is too long to show ({@link #LONGEST_SHOWN_LINE}) */
+        private static String shown(String line) {
+            return line.length() <= LONGEST_SHOWN_LINE ? line : line.substring(0, 100) + "… (" + line.length() + " characters)";
         }
 
         /** @return why the advice repeats the run's limits, when it does */
@@ -804,7 +818,7 @@ public final class Simulation {
         public String toString() {
             return "SimResult[" + (failed() ? "failed: " + failure() : "value " + theValue) + ", seed " + seed
                     + ", " + steps() + " steps, virtual time " + Nanos.format(outcome.endNanos())
-                    + ", digest " + traceDigest() + ", replay " + replayLine() + "]";
+                    + ", digest " + traceDigest() + ", replay " + shown(replayLine()) + "]";
         }
     }
 }

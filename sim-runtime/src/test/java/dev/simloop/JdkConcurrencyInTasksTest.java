@@ -343,6 +343,29 @@ class JdkConcurrencyInTasksTest {
         assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
                 .hasMessageContaining("cycle: 'main' → 'late' → 'main'")
                 .hasMessageContaining("task 'late' is parked outside simloop on java.util.concurrent.locks."
-                        + "ReentrantLock$NonfairSync, held by task 'main', at ");
+                        + "ReentrantLock$NonfairSync, held by task 'main', at ")
+                .hasMessageNotContaining("A thread outside the simulation could also end"); // the cycle explains it
+    }
+
+    /**
+     * A task blocked on a full queue that no task drains: the report says that a thread outside could
+     * also have drained it (an async logger's worker does), that none did, and where to read more.
+     */
+    @Test
+    void aWaitNoTaskCanEndIsReportedWithWhatAThreadOutsideCouldHaveDone() {
+        SimResult<Object> r = Simulation.run(1, () -> {
+            java.util.concurrent.ArrayBlockingQueue<String> queue = new java.util.concurrent.ArrayBlockingQueue<>(1);
+            queue.put("first");
+            queue.put("second");
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class);
+        assertThat(r.failure().getMessage()).contains("task 'main' is parked outside simloop on java.util.concurrent"
+                + ".locks.AbstractQueuedSynchronizer$ConditionObject at ").endsWith("\nA task above is parked in"
+                + " java.util.concurrent on something no task of the run holds (a lock, a queue's or condition's wait, a"
+                + " latch, a semaphore). A thread outside the simulation could also end such a wait (an async logger's"
+                + " worker draining its queue, a cache's maintenance executor), and none did within 0.5s of real time."
+                + " If one should have, the run depends on that thread's timing, which no seed replays: keep such"
+                + " threads out of the simulated code (simulation.md, \"Libraries with threads of their own\").");
     }
 }

@@ -106,6 +106,17 @@ class RunFailureDetailsTest {
         assertThat(once).endsWith("(Simulation.builder().replay(line), with the line above, reproduces it; at "
                 + longRun.replayLine().length() + " characters it is too long for an annotation's string or one"
                 + " command-line argument)");
+
+        // a run of a million choices: the message cuts the line and says where to get it whole
+        SimResult<Integer> hugeRun = Simulation.run(4, () -> switchesThenFails(800_000));
+        assertThat(hugeRun.replayLine().length()).isGreaterThan(Simulation.LONGEST_SHOWN_LINE);
+        String cut = messageOf(hugeRun);
+        assertThat(cut).doesNotContain(hugeRun.replayLine()).hasSizeLessThan(1_000)
+                .contains("\n  replay:       " + hugeRun.replayLine().substring(0, 100) + "… (" + hugeRun.replayLine().length()
+                        + " characters)\n")
+                .endsWith("(the line is " + hugeRun.replayLine().length() + " characters long, too long for a message:"
+                        + " the result's replayLine() returns it whole, and Simulation.builder().replay(line) reproduces it)");
+        assertThat(hugeRun.toString()).hasSizeLessThan(1_000).doesNotContain(hugeRun.replayLine());
     }
 
     private static String messageOf(SimResult<?> r) {

@@ -37,6 +37,9 @@ public final class SimloopAgent {
     /** {@code -Dsimloop.agent.verbose=true}: one line on standard error per rewritten class. */
     private static final boolean VERBOSE = Boolean.getBoolean("simloop.agent.verbose");
 
+    /** The agent jar's module name, when it is (wrongly) resolved on the module path. */
+    static final String MODULE_NAME = "dev.simloop.agent";
+
     private SimloopAgent() {
     }
 
@@ -50,6 +53,15 @@ public final class SimloopAgent {
     public static void premain(String args, Instrumentation inst) throws Exception {
         if (!inst.isRetransformClassesSupported()) {
             throw new IllegalStateException("simloop-agent needs a JVM that can retransform classes");
+        }
+        if (ModuleLayer.boot().findModule(MODULE_NAME).isPresent()) {
+            // the application's loader would then give rewritten code that module's copy of the bridge,
+            // which the runtime never connects to (and which a named module of the user's cannot read)
+            throw new IllegalStateException("simloop-agent's jar is also on the module path, resolved as module "
+                    + MODULE_NAME + " (--add-modules " + MODULE_NAME + " or ALL-MODULE-PATH): code the agent"
+                    + " rewrites would call that module's copy of its bridge, which the runtime does not see. Give"
+                    + " the jar to -javaagent only and leave it off the module path (docs/virtual-time.md,"
+                    + " \"Adding the agent\").");
         }
         Module bridge = installBridge(inst);
         inst.redefineModule(Object.class.getModule(), Set.of(bridge), Map.of(), Map.of(), Set.of(), Map.of());

@@ -20,8 +20,14 @@ final class FailureReport {
      * 65,535 bytes of UTF-8 (a replay line is ASCII), and Linux takes 128 KB for one argument.
      */
     static final int LONGEST_PIN = 65_000;
+    /**
+     * The longest line the report shows whole (a run of some 750,000 choices); a longer one, up to
+     * 13 MB at the default {@code maxSteps}, is cut: the results file holds it whole.
+     */
+    static final int LONGEST_SHOWN = 1_000_000;
 
     private String test = "test";
+    private String rerun;
     private Throwable failure;
     private long seed;
     private Long baseSeed;
@@ -47,6 +53,12 @@ final class FailureReport {
 
     FailureReport test(String name) {
         this.test = name;
+        return this;
+    }
+
+    /** Optional part: what a re-run of a failed test did first, shown under the first line; null for none. */
+    FailureReport rerun(String note) {
+        this.rerun = note;
         return this;
     }
 
@@ -204,9 +216,18 @@ final class FailureReport {
         }
     }
 
+    /** @return {@code line}, or its start when it is too long to show ({@link #LONGEST_SHOWN}) */
+    private static String shown(String line) {
+        return line.length() <= LONGEST_SHOWN ? line : line.substring(0, 100) + "… (" + line.length()
+                + " characters, too long to show: the test's line in the results file holds it whole)";
+    }
+
     String message() {
         StringBuilder sb = new StringBuilder();
         sb.append("simloop: ").append(test).append(" failed in a simulated run\n");
+        if (rerun != null) {
+            line(sb, "re-run", rerun);
+        }
         line(sb, "failure", dev.simloop.internal.SafeText.brief(failure));
         line(sb, "seed", Long.toString(seed));
         line(sb, "strategy", strategy);
@@ -223,9 +244,9 @@ final class FailureReport {
         line(sb, "virtual time", formatDuration(virtualTime));
         line(sb, "steps", steps + (digest.isEmpty() ? "" : " (trace digest " + digest + ")"));
         if (shrunkLine != null) {
-            line(sb, "shrunk", shrunkLine + " (" + preemptionsText(shrunkPreemptions) + ")");
+            line(sb, "shrunk", shown(shrunkLine) + " (" + preemptionsText(shrunkPreemptions) + ")");
         }
-        line(sb, "replay", replayLine + (preemptions < 0 ? ""
+        line(sb, "replay", shown(replayLine) + (preemptions < 0 ? ""
                 : " (" + preemptionsText(preemptions) + (fewest == null || notReplayable != null ? "" : "; " + fewest)
                         + ")"));
         if (notReplayable != null) {

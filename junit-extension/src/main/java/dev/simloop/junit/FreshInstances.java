@@ -46,6 +46,17 @@ final class FreshInstances {
     }
 
     /**
+     * Fails, with the line to add, when a fresh instance could not get the fields JUnit's extensions
+     * set ({@code @TempDir}, {@code @Parameter}): their package is not open to this module. For a
+     * test of several schedules, before its first: else its later schedules would run without them.
+     */
+    void checkSettable() {
+        if (context.getTestInstanceLifecycle().orElse(null) != TestInstance.Lifecycle.PER_CLASS) {
+            notSettable(context.getRequiredTestInstances().getAllInstances());
+        }
+    }
+
+    /**
      * The fields of JUnit's own instances (outermost first) that held a value before the first
      * schedule ran and that {@link #create()} does not copy: what a fresh instance must set up by
      * itself. Null unless {@link #noteSetFields()} was called. Written on the test thread before any
@@ -84,6 +95,9 @@ final class FreshInstances {
                     keep ? List.of() : injectedFields(c), old));
             outer = true;
         }
+        if (!keep) {
+            notSettable(existing);
+        }
         perClass = keep ? existing : null;
         levels = found;
     }
@@ -116,7 +130,7 @@ final class FreshInstances {
             for (Field f : k.getDeclaredFields()) {
                 int mods = f.getModifiers();
                 if (!Modifier.isStatic(mods) && !Modifier.isFinal(mods) && !f.getType().isPrimitive()
-                        && !f.isSynthetic() && !byJUnit(f) && f.trySetAccessible() && valueOf(f, instance) != null) {
+                        && !f.isSynthetic() && !byJUnit(f) && valueOf(f, instance) != null) {
                     out.add(f);
                 }
             }
@@ -165,13 +179,20 @@ final class FreshInstances {
         return "'" + f.getName() + "'" + annotations;
     }
 
-    /** @return the value of {@code f}, made accessible, on {@code instance} */
+    /**
+     * @return the value of {@code f} on {@code instance}: read directly when this module may open it,
+     *     else through JUnit's support API, which reads as JUnit's module (a test module opens its
+     *     packages to that one at least)
+     */
     private static Object valueOf(Field f, Object instance) {
-        try {
-            return f.get(instance);
-        } catch (IllegalAccessException e) {
-            return null; // made accessible before: not thrown
+        if (f.trySetAccessible()) {
+            try {
+                return f.get(instance);
+            } catch (IllegalAccessException e) {
+                return null; // made accessible just now: not thrown
+            }
         }
+        return ReflectionSupport.tryToReadFieldValue(f, instance).toOptional().orElse(null);
     }
 
     /** @return new instances of the test class and its enclosing classes, outermost first (a PER_CLASS test's own) */
@@ -273,6 +294,51 @@ final class FreshInstances {
     }
 
     /**
+     * Throws, naming the fields and the {@code opens} line to add, when fields that JUnit's extensions
+     * set on its own instances cannot be set on a fresh one: this module may not open them (a test
+     * module that opens its package to {@code org.junit.platform.commons} only). JUnit's support API
+     * reads fields through JUnit's module but sets none, so there is no other route; skipping them
+     * would run the later schedules with {@code @TempDir} and {@code @Parameter} fields null or 0.
+     */
+    private static void notSettable(List<Object> instances) {
+        List<String> fields = new ArrayList<>();
+        java.util.Set<String> opens = new java.util.LinkedHashSet<>();
+        java.util.Set<String> flags = new java.util.LinkedHashSet<>();
+        Module self = FreshInstances.class.getModule();
+        String target = self.isNamed() ? self.getName() : "ALL-UNNAMED";
+        for (Object instance : instances) {
+            for (Class<?> k = instance.getClass(); k != null && k != Object.class; k = k.getSuperclass()) {
+                for (Field f : k.getDeclaredFields()) {
+                    if (isInjected(f) && !f.trySetAccessible()) {
+                        fields.add(k.getName() + "." + describe(f));
+                        Module m = k.getModule();
+                        String pkg = k.getPackageName();
+                        opens.add(self.isNamed() ? "opens " + pkg + " to org.junit.platform.commons, " + self.getName()
+                                + ";" : "opens " + pkg + ";");
+                        flags.add("--add-opens " + (m.isNamed() ? m.getName() : "ALL-UNNAMED") + "/" + pkg + "="
+                                + target);
+                    }
+                }
+            }
+        }
+        if (!fields.isEmpty()) {
+            Module m = instances.getLast().getClass().getModule();
+            throw new IllegalStateException("@SimulatedLoop gives each schedule after the first a fresh instance of"
+                    + " the test class, with the fields JUnit set on its own: " + String.join(", ", fields)
+                    + ". It cannot set " + (fields.size() == 1 ? "that field" : "those fields") + ": module "
+                    + (m.isNamed() ? m.getName() : "unnamed") + " does not open " + (opens.size() == 1 ? "its package"
+                            : "their packages") + " to " + (self.isNamed() ? "module " + self.getName()
+                                    : "the class path") + ". Add to its module-info.java: " + String.join(" ", opens)
+                    + " (or the JVM flag " + String.join(" ", flags) + "; docs/setup.md, \"Modular test projects\")");
+        }
+    }
+
+    /** @return whether a fresh instance gets {@code f}'s value from JUnit's instance, or a directory of its own */
+    private static boolean isInjected(Field f) {
+        return !Modifier.isStatic(f.getModifiers()) && !Modifier.isFinal(f.getModifiers()) && byJUnit(f);
+    }
+
+    /**
      * @return the instance fields of {@code c} and its superclasses that carry a JUnit annotation
      *     ({@code @TempDir}, a {@code @ParameterizedClass}'s {@code @Parameter}, ...): what JUnit's
      *     extensions set on the instance JUnit made, which a fresh instance would lack. A fresh
@@ -282,8 +348,7 @@ final class FreshInstances {
         List<Field> out = new ArrayList<>();
         for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
             for (Field f : k.getDeclaredFields()) {
-                if (!Modifier.isStatic(f.getModifiers()) && !Modifier.isFinal(f.getModifiers()) && byJUnit(f)
-                        && f.trySetAccessible()) {
+                if (isInjected(f) && f.trySetAccessible()) { // the others fail the test: notSettable
                     out.add(f);
                 }
             }

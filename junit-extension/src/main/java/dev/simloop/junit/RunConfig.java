@@ -285,6 +285,17 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
                 shrinkRuns, shrinkTime);
     }
 
+    /**
+     * @param line a replay line this test recorded
+     * @return these settings replaying {@code line}, as {@code -Dsimloop.replay} would: one
+     *     schedule, in every shard
+     */
+    RunConfig replaying(String line) {
+        return new RunConfig(baseSeed, freshSeed, 1, strategy, line, maxSteps, maxVirtualTime, checkDeterminism,
+                priorityPolicy, checkLeaks, search, bound, timeLimit, failOn, maxStepWallTime, parallelism, Shard.all(),
+                shrinkRuns, shrinkTime);
+    }
+
     private static int parallelism(SimulatedLoop a, Function<String, Optional<String>> params) {
         Optional<String> p = param(params, PARALLELISM);
         int n = a == null ? 1 : a.parallelism();

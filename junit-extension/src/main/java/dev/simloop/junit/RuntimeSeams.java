@@ -108,7 +108,8 @@ final class RuntimeSeams {
         }
         NondeterminismDetected d = new NondeterminismDetected("checkDeterminism: replaying the run gave a different "
                 + "result, so the test depends on something outside the simulation (static state, wall time, real "
-                + "I/O, unseeded randomness). First run: " + describe(first) + ". Replay: " + describe(again) + ".");
+                + "I/O, unseeded randomness, a queue or cache shared with a thread the simulation does not own: "
+                + "docs/simulation.md, \"Libraries with threads of their own\"). First run: " + describe(first) + ". Replay: " + describe(again) + ".");
         if (again.failure() != null) {
             d.addSuppressed(again.failure());
         }

@@ -246,7 +246,14 @@ public final class SimulatedLoopExtension
         Exploring exploring = null;
         boolean written = false;
         try {
+            checkRuntimeAccess(); // before any class that uses the runtime's internals is loaded
             cfg = settings(context);
+            String rerun = cfg.freshSeed() && !cfg.isReplay() ? FAILED_BEFORE.get(context.getUniqueId()) : null;
+            SimulatedLoopFailure again = rerun == null ? null : replayFirst(cfg.replaying(rerun), call, context);
+            if (again != null) {
+                written = true;
+                throw again;
+            }
             exploring = new Exploring(cfg, invocation, call, context, proceeded);
             exploring.run();
             if (exploring.setUpFailed != null) {
@@ -268,16 +275,26 @@ public final class SimulatedLoopExtension
             ResultsFile.append(context, cfg, exploring.progress, exploring.failed, shrunk);
             if (exploring.failed != null) {
                 Traced traced = tracedForReport(cfg, exploring.failed, call, exploring.fresh, isTemplate(context));
-                throw report(context, cfg, exploring.failed, shrunk, exploring.progress, traced,
-                        lackingFields(exploring, exploring.failed));
+                String lacking = lackingFields(exploring, exploring.failed);
+                rememberForRerun(context, cfg, exploring.failed, lacking);
+                throw report(context, cfg, exploring.failed, shrunk, exploring.progress, traced, lacking);
             }
+            FAILED_BEFORE.remove(context.getUniqueId());
             ENDED.put(context.getUniqueId(), new Ended(cfg, exploring, null)); // testSuccessful publishes its summary
         } catch (Throwable t) {
             // Every test that ends leaves its line, also one that fails before its exploration is judged
             // (a bad setting, a lifecycle method that throws): else a merge of the shards would pass it.
             // A test aborted by an assumption outside its schedules is skipped, as JUnit reports it.
             if (!written && !(t instanceof org.opentest4j.TestAbortedException)) {
-                ResultsFile.appendError(context, cfg, exploring == null ? null : exploring.progress, t);
+                try {
+                    ResultsFile.appendError(context, cfg, exploring == null ? null : exploring.progress, t);
+                } catch (Throwable lineFailed) {
+                    // an Error while writing the line (a class the results need that cannot be loaded)
+                    // must not replace the failure that fails the test
+                    if (lineFailed != t) {
+                        t.addSuppressed(lineFailed);
+                    }
+                }
             }
             ENDED.put(context.getUniqueId(), new Ended(cfg, exploring, t));
             throw t;
@@ -286,6 +303,99 @@ public final class SimulatedLoopExtension
                 invocation.skip();
             }
         }
+    }
+
+    /** The package of the runtime that this extension uses beyond its API. */
+    private static final String INTERNAL = "dev.simloop.internal";
+
+    /**
+     * Fails the test with the flags to add when this extension may not use the runtime's internals:
+     * the runtime is a named module (on the module path) that does not export them to this
+     * extension's module, as when surefire 3.5.4 or newer puts a project with a
+     * {@code module-info.java} on the module path and the extension on the class path. Without this,
+     * the test would die with a raw {@code IllegalAccessError} that names no flag.
+     */
+    private static void checkRuntimeAccess() {
+        String missing = missingRuntimeAccess(Simulation.class.getModule(), SimulatedLoopExtension.class.getModule());
+        if (missing != null) {
+            throw new IllegalStateException(missing);
+        }
+    }
+
+    /**
+     * @param runtime the runtime's module ({@code dev.simloop.runtime} when named)
+     * @param extension this extension's module
+     * @return the message that names the missing flags, or null when {@code extension} may use
+     *     {@code runtime}'s internals
+     */
+    static String missingRuntimeAccess(Module runtime, Module extension) {
+        if (!runtime.isNamed() || runtime.isExported(INTERNAL, extension)) {
+            return null;
+        }
+        String to = extension.isNamed() ? extension.getName() : "ALL-UNNAMED";
+        String exports = "--add-exports " + runtime.getName() + "/" + INTERNAL + "=" + to;
+        String opens = "--add-opens java.base/java.lang=" + runtime.getName();
+        boolean opened = Object.class.getModule().isOpen("java.lang", runtime);
+        String flags = opens + " " + exports;
+        return "simloop's JUnit extension (" + (extension.isNamed() ? "module " + extension.getName()
+                : "on the class path") + ") cannot use the runtime's internals: module " + runtime.getName()
+                + " (on the module path) does not export " + INTERNAL + " to it. This is the set-up surefire 3.5.4"
+                + " and newer make for a project with a module-info.java: the runtime on the module path, the"
+                + " extension on the class path. Missing JVM flag" + (opened ? "" : "s") + ": "
+                + (opened ? exports : flags) + ". Add " + (opened ? "it" : "them") + " to the java command line, or"
+                + " for tests under Maven to the surefire plugin: <configuration><argLine>" + flags
+                + "</argLine></configuration> (docs/setup.md, \"Maven\").";
+    }
+
+    /**
+     * The replay line of each unseeded test (by unique id) whose last run in this JVM failed in a
+     * simulated run: a re-run of it (a retry plugin's, surefire's {@code rerunFailingTestsCount})
+     * replays that schedule first ({@link #replayFirst}), so that a fresh seed does not pass it as a
+     * flake. Removed when the test passes.
+     */
+    private static final Map<String, String> FAILED_BEFORE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What a re-run's report and summary say it did first. */
+    static final String RERUN_NOTE = "re-run of a failed test: replaying the failure first";
+
+    /**
+     * Remembers the line of a failure of an unseeded test (one a replay repeats), for a re-run of
+     * the test in this JVM; a seeded or replayed test fails the same way when re-run by itself.
+     */
+    private static void rememberForRerun(ExtensionContext context, RunConfig cfg, Judged failed, String lacking) {
+        if (cfg.freshSeed() && !cfg.isReplay() && failed.result() != null && lacking == null
+                && notReplayable(failed.failure(), isTemplate(context)) == null) {
+            FAILED_BEFORE.put(context.getUniqueId(), failed.result().replayLine());
+        }
+    }
+
+    /**
+     * A re-run of an unseeded test that failed in a simulated run in this JVM: replays the failing
+     * schedule ({@code replay}'s line, as {@code -Dsimloop.replay} would) on a fresh test instance
+     * before the exploration. A failure of a {@code failOn} kind fails the test with the report, which
+     * says it was a re-run; else the test explores as usual.
+     *
+     * @return the report when the replay failed (its line written), or null when it did not fail the same way
+     */
+    private static SimulatedLoopFailure replayFirst(RunConfig replay, ReflectiveInvocationContext<Method> call,
+            ExtensionContext context) {
+        FreshInstances fresh = new FreshInstances(context);
+        SimResult<?> r = onFreshInstance(call, fresh, replay.builder(0), contextOf(replay, 0), null);
+        Throwable failure = r.failed() ? unwrap(r.failure()) : null;
+        if (failure == null || !replay.failsOn(failure)) {
+            System.out.println("simloop: " + testName(context) + " " + RERUN_NOTE + " (" + replay.replay() + "): it "
+                    + (failure == null ? "passed" : "failed outside failOn (" + failure.getClass().getName() + ")")
+                    + ", so the failure depends on more than the schedule; exploring as usual");
+            context.publishReportEntry("simloop.rerun", RERUN_NOTE + ": it did not fail the same way");
+            return null;
+        }
+        Judged failed = new Judged(0, r, failure);
+        Progress progress = new Progress(replay, null);
+        progress.ran(failed.digest());
+        progress.why = StopReason.FAILURE_FOUND;
+        ResultsFile.append(context, replay, progress, failed, null);
+        Traced traced = r.traceTable(1).isPresent() ? new Traced(r, null) : new Traced(null, null);
+        return report(context, replay, failed, null, progress, traced, null, RERUN_NOTE);
     }
 
     /**
@@ -584,6 +694,7 @@ public final class SimulatedLoopExtension
                     : dev.simloop.internal.Nanos.saturated(cfg.timeLimit());
             this.next = firstOwnedFrom(0);
             if (cfg.schedules() > 1) {
+                fresh.checkSettable(); // fails at once when a later schedule's fresh instance could not get JUnit's fields
                 fresh.noteSetFields(); // now, before the first schedule's body can set fields of JUnit's instance
             }
         }
@@ -1252,11 +1363,18 @@ public final class SimulatedLoopExtension
      */
     private static SimulatedLoopFailure report(ExtensionContext context, RunConfig cfg, Judged failed,
             SimResult<?> shrunk, Progress progress, Traced traced, String lacking) {
+        return report(context, cfg, failed, shrunk, progress, traced, lacking, null);
+    }
+
+    /** @param rerun what a re-run of the test did first ({@link #RERUN_NOTE}), or null when it is no re-run */
+    private static SimulatedLoopFailure report(ExtensionContext context, RunConfig cfg, Judged failed,
+            SimResult<?> shrunk, Progress progress, Traced traced, String lacking, String rerun) {
         int index = failed.index();
         SimResult<?> r = failed.result();
         String stem = (reportName(context) + invocation(context) + "-" + (index + 1)).replaceAll("[^A-Za-z0-9._-]", "_");
         FailureReport report = new FailureReport()
                 .test(testName(context))
+                .rerun(rerun)
                 .failure(failed.failure())
                 .seed(r.seed())
                 .strategy(strategyOfRun(cfg, r))

@@ -82,6 +82,16 @@ class RunConfigAndReportTest {
                 .doesNotContain("annotation:").doesNotContain("command line:");
     }
 
+    /** A line of megabytes (a run stopped at the default maxSteps) is cut: the results file holds it. */
+    @Test
+    void aLineOfMegabytesIsCutInTheReport() {
+        String hugeLine = "simloop:1:random:1:10000000:" + "A".repeat(FailureReport.LONGEST_SHOWN) + ":abc";
+        String m = report().replayLine(hugeLine).message();
+        assertThat(m).hasSizeLessThan(2_000).contains("  replay:       " + hugeLine.substring(0, 100) + "… ("
+                + hugeLine.length() + " characters, too long to show: the test's line in the results file holds it"
+                + " whole)\n  not a pin:    the line is " + hugeLine.length() + " characters long");
+    }
+
     @Test
     void reportOmitsTraceTableAndFileWhenAbsent() {
         String m = report().message();

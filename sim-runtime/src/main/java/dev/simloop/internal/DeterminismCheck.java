@@ -79,8 +79,10 @@ public final class DeterminismCheck {
     /** @return the failure of a run whose step differed from the first run's, saying what to look for */
     static dev.simloop.NondeterminismDetected failure(String divergence) {
         return new dev.simloop.NondeterminismDetected(divergence + ". Something outside the simulation decides the "
-                + "run: static state kept between runs, wall-clock time, real I/O, unseeded randomness, or "
-                + "iteration over identity hash codes.");
+                + "run: static state kept between runs, wall-clock time, real I/O, unseeded randomness, "
+                + "iteration over identity hash codes, or a lock, queue or cache shared with a thread the simulation "
+                + "does not own (an async logger's queue, a cache's maintenance on the common pool: simulation.md, "
+                + "\"Libraries with threads of their own\").");
     }
 
     /**

@@ -354,6 +354,25 @@ final class OutsideWaits {
         return false;
     }
 
+    /**
+     * @param anyCycle whether the deadlock report has a wait-for cycle (which explains it)
+     * @return the closing note of a simulation's deadlock report in which a task waits in
+     *     java.util.concurrent and no cycle explains it; null otherwise. Such a wait may belong to a
+     *     thread outside as well (an async logger's worker drains the queue a task fills), so the
+     *     report says what it cannot know, and what to do if that thread should have ended it.
+     */
+    String deadlockNote(boolean anyCycle) {
+        if (anyCycle || first(LOCK) == null) {
+            return null;
+        }
+        return "A task above is parked in java.util.concurrent on something no task of the run holds (a lock, a"
+                + " queue's or condition's wait, a latch, a semaphore). A thread outside the simulation could also end"
+                + " such a wait (an async logger's worker draining its queue, a cache's maintenance executor), and"
+                + " none did within " + Nanos.format(LOCK_GRACE_NANOS) + " of real time. If one should have, the run"
+                + " depends on that thread's timing, which no seed replays: keep such threads out of the simulated"
+                + " code (simulation.md, \"Libraries with threads of their own\").";
+    }
+
     private TaskImpl<?> first(byte kind) {
         for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
             if (t.outside() == kind && t.foreignContinuation() == null) {

@@ -192,7 +192,7 @@ public final class Scheduler {
         this.clock = simulated ? new LoopClock.Virtual() : new LoopClock.Wall();
         this.picker = picker;
         this.tracksObjects = picker.tracksObjects();
-        this.chooser = new TaskChooser(picker, steering);
+        this.chooser = new TaskChooser(picker, steering, simulated);
         this.seed = seed;
         this.maxSteps = maxSteps;
         this.stepLimit = maxSteps;
@@ -551,7 +551,9 @@ public final class Scheduler {
         }
         DeadlockReport report = DeadlockReport.ofLiveTasks(
                 DeadlockReport.header(simulated, clock.now(), steps, timers.isEmpty()), live.head());
-        abortFailure = new DeadlockDetected(report.message(), report.cycles());
+        String note = simulated ? outside.deadlockNote(!report.cycles().isEmpty()) : null;
+        abortFailure = new DeadlockDetected(note == null ? report.message() : report.message() + "\n" + note,
+                report.cycles());
         return false;
     }
 

@@ -20,8 +20,8 @@ package dev.simloop.internal;
  */
 final class TaskChooser {
     final Picker picker;
-    /** Every choice made among more than one candidate, in order. */
-    final ChoiceLog choices = new ChoiceLog();
+    /** Every choice made among more than one candidate, in order (in a simulation; a real loop keeps none). */
+    final ChoiceLog choices;
     private final Steering steering;
     /** The optional priority policy (issue 3); null: plain strategy order. */
     PriorityScheduling priorityPolicy;
@@ -46,8 +46,10 @@ final class TaskChooser {
     private TaskImpl<?> yieldedBefore;
     private boolean yieldedSpinningBefore;
 
-    TaskChooser(Picker picker, Steering steering) {
+    /** @param keepChoices whether the choices are kept (a simulation, for its replay line) */
+    TaskChooser(Picker picker, Steering steering, boolean keepChoices) {
         this.picker = picker;
+        this.choices = new ChoiceLog(keepChoices);
         this.steering = steering;
         this.pollersGiveWay = picker.pollersGiveWay();
     }

@@ -206,8 +206,31 @@ final class VirtualThreads {
         }
         return "simloop needs the JVM flag " + FLAG + " to run tasks as virtual threads on its own loop. "
                 + "Add it to the java command line (java " + FLAG + " ...), or for tests under Maven to the "
-                + "surefire plugin: <configuration><argLine>" + FLAG + "</argLine></configuration>. ("
+                + "surefire plugin: <configuration><argLine>" + mavenArgLine(VirtualThreads.class.getModule(),
+                        ModuleLayer.boot().findModule("dev.simloop.junit").isPresent())
+                + "</argLine></configuration>" + mavenNote(VirtualThreads.class.getModule(),
+                        ModuleLayer.boot().findModule("dev.simloop.junit").isPresent()) + ". ("
                 + e.getMessage() + ")";
+    }
+
+    /**
+     * @param m the module this class is in
+     * @param junitNamed whether simloop's JUnit extension is a named module here
+     * @return the surefire {@code argLine} for tests: {@link #FLAG}, and when the runtime is a named
+     *     module but the extension is not (surefire 3.5.4 and newer with a {@code module-info.java}
+     *     put the runtime on the module path and the extension on the class path) the export of the
+     *     runtime's internals to it, without which the extension cannot run
+     */
+    static String mavenArgLine(Module m, boolean junitNamed) {
+        String open = "--add-opens java.base/java.lang=" + openTarget(m);
+        return m.isNamed() && !junitNamed ? open + " --add-exports " + m.getName() + "/dev.simloop.internal=ALL-UNNAMED"
+                : open;
+    }
+
+    /** @return why {@link #mavenArgLine} has a second flag, to append after it; empty when it has one */
+    private static String mavenNote(Module m, boolean junitNamed) {
+        return m.isNamed() && !junitNamed ? " (the --add-exports is for simloop's JUnit extension, which surefire"
+                + " puts on the class path while the runtime is on the module path)" : "";
     }
 
     /** Fails fast, with the flag in the message, when tasks cannot be created. */

@@ -8,12 +8,12 @@ package dev.simloop.internal;
 public final class WidthRecorder extends WrappingPicker {
     /** {@link #continuing()}'s entry for a choice among tied timers. */
     public static final int TIMER_CHOICE = -2;
-    private final ChoiceLog widths = new ChoiceLog();
-    private final ChoiceLog continuing = new ChoiceLog();
+    private final ChoiceLog widths = new ChoiceLog(true);
+    private final ChoiceLog continuing = new ChoiceLog(true);
     /** Per choice: the chosen task's id, or for a choice among tied timers {@code -(index + 1)} ({@link TaskIdPicker}'s form). */
-    private final ChoiceLog chosen = new ChoiceLog();
+    private final ChoiceLog chosen = new ChoiceLog(true);
     /** Per choice: the id of the task that had just yielded, -1 when none had, {@link #TIMER_CHOICE} for a timer choice. */
-    private final ChoiceLog continuingIds = new ChoiceLog();
+    private final ChoiceLog continuingIds = new ChoiceLog(true);
 
     /** @param inner the picker that chooses */
     public WidthRecorder(Picker inner) {

@@ -152,8 +152,9 @@ class ExplorationSettingsTest {
                         + " bug, on call 3, but a replay of its line ran differently, so no line reproduces that"
                         + " failure. Something outside the simulation decides the run: state kept between runs, the"
                         + " real clock, randomness not from Loop.random(), the order of identity hash codes, real"
-                        + " I/O, or a thread the simulation does not own (exploring.md, \"Is the run"
-                        + " deterministic?\"). Suppressed here: the schedule's failure, and where the replay parted"
+                        + " I/O, or a thread the simulation does not own (an async logger's queue, a cache's"
+                        + " maintenance on the common pool) (exploring.md, \"Is the run deterministic?\")."
+                        + " Suppressed here: the schedule's failure, and where the replay parted"
                         + " from the line.");
         assertThat(f.getSuppressed()).hasSize(2);
         assertThat(f.getSuppressed()[0]).isInstanceOf(AssertionError.class).hasMessage("the bug, on call 3");
