@@ -597,7 +597,7 @@ public final class Exploration<T> {
          *     the shrunk failure's replay line and preemptions, its own, the builder calls a replay
          *     must add when a limit other than the default stopped the run, and last the failure
          *     itself, e.g. {@code random: 37 schedules (37 distinct), 1 failing, 90000 schedules/s;
-         *     stopped at the first failure; first failure at schedule 36; shrunk to 1 preemption:
+         *     stopped at the first failure; first failure at schedule index 36; shrunk to 1 preemption:
          *     replay ...; as found, 3 preemptions; replay ...; failure: java.lang.AssertionError: ...}.
          *     All of it is on one line but the failure, whose message may span several (a deadlock's)
          */
@@ -615,7 +615,7 @@ public final class Exploration<T> {
         /** The first failure: the lines that replay it on the first line, the failure's text (maybe several lines) last. */
         private String firstFailureText() {
             String limits = Simulation.replayLimitCalls(firstFailure);
-            return "; first failure at schedule " + firstFailureIndex + shrunkText() + "; replay "
+            return "; first failure at schedule index " + firstFailureIndex + shrunkText() + "; replay "
                     + firstFailure.replayLine() + (limits.isEmpty() ? ""
                             : " (with Simulation.builder()" + limits + ", the limit that stopped it)")
                     + "; failure: " + dev.simloop.internal.SafeText.brief(firstFailure.failure());

@@ -46,6 +46,8 @@ final class VirtualTime {
      * loop still fails with it.
      */
     private static final IllegalStateException NOT_CONNECTED;
+    /** The hooks as the bridge connected them: kept here, since the bridge holds each runtime's weakly. */
+    private static Object connectedHooks;
 
     static {
         boolean agent = false;
@@ -92,8 +94,8 @@ final class VirtualTime {
                     MethodType.methodType(boolean.class, Object.class, long.class));
             MethodHandle timeout = l.findStatic(VirtualTime.class, "timeout",
                     MethodType.methodType(boolean.class, Object.class, long.class, Runnable.class));
-            bridge.getMethod("connect", MethodHandle.class, MethodHandle.class, MethodHandle.class, Instant.class)
-                    .invoke(null, clock, park, timeout, LoopClock.VIRTUAL_EPOCH);
+            connectedHooks = bridge.getMethod("connect", MethodHandle.class, MethodHandle.class, MethodHandle.class,
+                    Instant.class).invoke(null, clock, park, timeout, LoopClock.VIRTUAL_EPOCH);
             return true;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("simloop could not connect to the simloop agent's " + BRIDGE

@@ -165,7 +165,7 @@ class ExplorationSettingsTest {
         assertThatThrownBy(first::value).hasMessageContaining("\n  replay:       " + first.replayLine()
                 + "\n  (the line of the run that failed; replayed, it ran differently, so it does not reproduce the"
                 + " failure: see the failure's message)").hasMessageNotContaining("reproduces it");
-        assertThat(r.toString()).contains("; first failure at schedule " + r.firstFailureIndex() + "; replay "
+        assertThat(r.toString()).contains("; first failure at schedule index " + r.firstFailureIndex() + "; replay "
                 + first.replayLine() + "; failure: dev.simloop.NondeterminismDetected: the program is not"
                 + " deterministic: ");
     }
@@ -219,7 +219,7 @@ class ExplorationSettingsTest {
         assertThat(lines.length).isGreaterThan(1);
         assertThat(lines[0]).contains("; replay " + first.replayLine() + "; failure: dev.simloop.DeadlockDetected:"
                 + " deadlock: ");
-        assertThat(lines[0]).contains("; first failure at schedule " + r.firstFailureIndex() + "; ");
+        assertThat(lines[0]).contains("; first failure at schedule index " + r.firstFailureIndex() + "; ");
         if (!r.shrunkFailure().orElseThrow().replayLine().equals(first.replayLine())) {
             assertThat(lines[0]).contains("; shrunk to ").contains(": replay " + r.shrunkFailure().get().replayLine());
         }

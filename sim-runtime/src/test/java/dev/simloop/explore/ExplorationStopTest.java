@@ -60,7 +60,7 @@ class ExplorationStopTest {
         Exploration.Report<Integer> failed = Exploration.of(() -> ExplorationTest.lostUpdate(1)).seed(100)
                 .schedules(500).run();
         assertThat(failed.stopReason()).isEqualTo(StopReason.FAILURE_FOUND);
-        assertThat(failed.toString()).contains("; stopped at the first failure; first failure at schedule "
+        assertThat(failed.toString()).contains("; stopped at the first failure; first failure at schedule index "
                 + failed.firstFailureIndex());
 
         Exploration.Report<Integer> all = Exploration.of(() -> ExplorationTest.lostUpdate(1)).seed(100)

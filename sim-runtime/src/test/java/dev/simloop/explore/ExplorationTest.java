@@ -103,7 +103,7 @@ class ExplorationTest {
         SimResult<Integer> byLine = Simulation.builder().replay(failing.replayLine()).run(() -> lostUpdate(1));
         assertThat(bySeed.traceDigest()).isEqualTo(failing.traceDigest());
         assertThat(byLine.traceDigest()).isEqualTo(failing.traceDigest());
-        assertThat(report.toString()).contains("first failure at schedule " + report.firstFailureIndex());
+        assertThat(report.toString()).contains("first failure at schedule index " + report.firstFailureIndex());
     }
 
     @Test

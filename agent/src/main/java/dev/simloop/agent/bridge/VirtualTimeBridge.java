@@ -1,11 +1,14 @@
 package dev.simloop.agent.bridge;
 
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.WeakReference;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ForkJoinPool;
@@ -40,11 +43,21 @@ public final class VirtualTimeBridge {
      */
     public static final long NANO_TIME_ORIGIN = 1_000_000_000_000L;
 
-    // Written once by connect (volatile: JDK code on any thread reads them); null until then.
-    private static volatile MethodHandle clock;
-    private static volatile MethodHandle park;
-    private static volatile MethodHandle timeout;
+    /**
+     * The connected runtimes' hooks, oldest first; replaced whole by {@link #connect} (volatile: JDK
+     * code on any thread reads it). A JVM may hold several copies of the runtime, each in a class
+     * loader of its own (a test framework's isolated loaders), and each hook answers only for its
+     * own copy's tasks, so every call asks them in turn: a second copy must not take the first's
+     * tasks off the virtual clock. Held weakly: each runtime keeps its own strongly, so a copy whose
+     * class loader is gone is skipped, and dropped at the next connect, not kept alive.
+     */
+    private static volatile List<WeakReference<Hooks>> runtimes = List.of();
+    /** The wall-clock instant that loop-clock nanos 0 stands for: the same in every runtime copy. */
     private static volatile Instant epoch = Instant.EPOCH;
+
+    /** One runtime's hooks (see {@link #connect}). */
+    private record Hooks(MethodHandle clock, MethodHandle park, MethodHandle timeout) {
+    }
 
     private VirtualTimeBridge() {
     }
@@ -61,31 +74,51 @@ public final class VirtualTimeBridge {
      *     {@code action} when the loop clock has advanced by {@code nanos}; false when the caller is
      *     not a simulated task
      * @param virtualEpoch the wall-clock instant that loop-clock nanos 0 stands for
+     * @return the hooks as connected, which the runtime must keep (the bridge holds them weakly)
      */
-    public static void connect(MethodHandle clockHook, MethodHandle parkHook, MethodHandle timeoutHook,
+    public static synchronized Object connect(MethodHandle clockHook, MethodHandle parkHook, MethodHandle timeoutHook,
             Instant virtualEpoch) {
+        Hooks hooks = new Hooks(clockHook, parkHook, timeoutHook);
+        List<WeakReference<Hooks>> now = new ArrayList<>();
+        for (WeakReference<Hooks> r : runtimes) {
+            if (r.get() != null) {
+                now.add(r);
+            }
+        }
+        now.add(new WeakReference<>(hooks));
         epoch = virtualEpoch;
-        park = parkHook;
-        timeout = timeoutHook;
-        clock = clockHook; // last: a clock hook implies the others are there
+        runtimes = List.copyOf(now);
+        return hooks;
     }
 
-    /** @return whether a runtime has connected */
+    /** @return whether a runtime has connected (and its class loader is still there) */
     public static boolean connected() {
-        return clock != null;
+        for (WeakReference<Hooks> r : runtimes) {
+            if (r.get() != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return the loop clock's nanos in a simulated task, else {@link #NOT_SIMULATED} */
     private static long virtualNanos() {
-        MethodHandle h = clock;
-        if (h == null) {
-            return NOT_SIMULATED;
+        List<WeakReference<Hooks>> rs = runtimes;
+        for (int i = 0; i < rs.size(); i++) {
+            Hooks h = rs.get(i).get();
+            if (h != null) {
+                long nanos;
+                try {
+                    nanos = (long) h.clock().invokeExact();
+                } catch (Throwable e) {
+                    throw rethrow(e);
+                }
+                if (nanos != NOT_SIMULATED) {
+                    return nanos;
+                }
+            }
         }
-        try {
-            return (long) h.invokeExact();
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
+        return NOT_SIMULATED;
     }
 
     // ---- clocks
@@ -239,15 +272,18 @@ public final class VirtualTimeBridge {
 
     /** @return whether the caller is a simulated task (then it has parked on the virtual clock) */
     private static boolean parkVirtually(Object blocker, long nanos) {
-        MethodHandle h = park;
-        if (h == null) {
-            return false;
+        List<WeakReference<Hooks>> rs = runtimes;
+        for (int i = 0; i < rs.size(); i++) {
+            Hooks h = rs.get(i).get();
+            try {
+                if (h != null && (boolean) h.park().invokeExact(blocker, nanos)) {
+                    return true;
+                }
+            } catch (Throwable e) {
+                throw rethrow(e);
+            }
         }
-        try {
-            return (boolean) h.invokeExact(blocker, nanos);
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
+        return false;
     }
 
     // ---- sleeping
@@ -331,15 +367,18 @@ public final class VirtualTimeBridge {
      * @return true when arranged here (the JDK's own arrangement is skipped)
      */
     public static boolean arrangeTimeout(Object future, long nanos, Runnable action) {
-        MethodHandle h = timeout;
-        if (h == null) {
-            return false;
+        List<WeakReference<Hooks>> rs = runtimes;
+        for (int i = 0; i < rs.size(); i++) {
+            Hooks h = rs.get(i).get();
+            try {
+                if (h != null && (boolean) h.timeout().invokeExact(future, nanos, action)) {
+                    return true;
+                }
+            } catch (Throwable e) {
+                throw rethrow(e);
+            }
         }
-        try {
-            return (boolean) h.invokeExact(future, nanos, action);
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
+        return false;
     }
 
     // ---- StructuredTaskScope's time-out
