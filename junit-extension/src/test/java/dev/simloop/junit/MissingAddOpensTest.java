@@ -15,7 +15,7 @@ class MissingAddOpensTest {
         String java = ProcessHandle.current().info().command().orElse(
                 System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                AddOpensProbe.class.getName()))
+                PlainFixtureProbe.class.getName()))
                 .redirectErrorStream(true)
                 .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

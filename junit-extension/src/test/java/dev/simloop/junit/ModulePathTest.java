@@ -58,7 +58,7 @@ class ModulePathTest {
         String exports = "--add-exports " + RUNTIME + "/dev.simloop.internal=ALL-UNNAMED";
         // the flag the runtime's message used to give alone; the results file on, whose writing needs the internals
         String out = run(List.of("--add-opens", "java.base/java.lang=" + RUNTIME, "-p", runtime, "--add-modules", RUNTIME,
-                "-Dsimloop.results=" + work.resolve("results.jsonl"), "-cp", cp, ModulePathProbe.class.getName()));
+                "-Dsimloop.results=" + work.resolve("results.jsonl"), "-cp", cp, PlainFixtureProbe.class.getName()));
 
         assertThat(out).as(out).contains("status: FAILED")
                 .contains("failure: java.lang.IllegalStateException: simloop's JUnit extension (on the class path)"

@@ -7,12 +7,13 @@ import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
- * Run by {@link ModulePathTest} in a JVM with the runtime on the module path and this extension on
- * the class path (surefire 3.5.4 and newer with a {@code module-info.java}): runs a fixture and
- * prints how its test ended, with the failure's suppressed exceptions.
+ * Run in a child JVM set up as a user's may be (started without {@code --add-opens}:
+ * {@link MissingAddOpensTest}; the runtime on the module path and this extension on the class path:
+ * {@link ModulePathTest}): runs a fixture and prints how its test ended, with the failure's
+ * suppressed exceptions, so the tests can check what users see.
  */
-public final class ModulePathProbe {
-    private ModulePathProbe() {
+public final class PlainFixtureProbe {
+    private PlainFixtureProbe() {
     }
 
     public static void main(String[] args) {
