@@ -816,7 +816,7 @@ public final class Simulation {
 
         @Override
         public String toString() {
-            return "SimResult[" + (failed() ? "failed: " + failure() : "value " + theValue) + ", seed " + seed
+            return "SimResult[" + (failed() ? "failed: " + SafeText.brief(failure()) : "value " + theValue) + ", seed " + seed
                     + ", " + steps() + " steps, virtual time " + Nanos.format(outcome.endNanos())
                     + ", digest " + traceDigest() + ", replay " + shown(replayLine()) + "]";
         }

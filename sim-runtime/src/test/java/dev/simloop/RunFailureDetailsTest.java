@@ -117,6 +117,11 @@ class RunFailureDetailsTest {
                 .endsWith("(the line is " + hugeRun.replayLine().length() + " characters long, too long for a message:"
                         + " the result's replayLine() returns it whole, and Simulation.builder().replay(line) reproduces it)");
         assertThat(hugeRun.toString()).hasSizeLessThan(1_000).doesNotContain(hugeRun.replayLine());
+        // and a failure's message of a megabyte is cut there as in value()'s message
+        SimResult<Object> bigMessage = Simulation.run(1, () -> {
+            throw new IllegalStateException("m".repeat(1_000_000));
+        });
+        assertThat(bigMessage.toString()).hasSizeLessThan(3_000).startsWith("SimResult[failed: java.lang.IllegalStateException: mmm");
     }
 
     private static String messageOf(SimResult<?> r) {

@@ -22,7 +22,16 @@ final class ChromeTrace {
     private ChromeTrace() {
     }
 
-    static String json(List<Trace.Event> events) {
+    /**
+     * @param head the run's first events
+     * @param tail its last events, after {@code skipped} more that the trace let go; empty when it kept all
+     * @param skipped how many events lie between the two
+     * @return the trace as JSON: spans of each part on their own (none spans the gap), and at the
+     *     gap a global mark that says how many events it leaves out
+     */
+    static String json(List<Trace.Event> head, List<Trace.Event> tail, long skipped) {
+        List<Trace.Event> events = new ArrayList<>(head);
+        events.addAll(tail);
         StringBuilder sb = new StringBuilder("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[");
         Map<Integer, String> names = new LinkedHashMap<>();
         for (Trace.Event e : events) {
@@ -32,7 +41,16 @@ final class ChromeTrace {
         names.forEach((id, name) -> out.add("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":" + id
                 + ",\"args\":{\"name\":\"" + Trace.escape(name) + "\"}}"));
         List<Timed> timed = new ArrayList<>();
-        for (TraceSpans.Span s : TraceSpans.of(events)) {
+        List<TraceSpans.Span> spans = new ArrayList<>(TraceSpans.of(head));
+        spans.addAll(TraceSpans.of(tail));
+        if (skipped > 0 && !tail.isEmpty()) {
+            Trace.Event first = tail.get(0);
+            timed.add(new Timed(drawn(first.nanos(), first.position()), String.format(Locale.ROOT,
+                    "{\"ph\":\"i\",\"s\":\"g\",\"name\":\"%d events not recorded\",\"pid\":1,\"ts\":%s,"
+                            + "\"args\":{\"step\":%d}}", skipped, micros(drawn(first.nanos(), first.position())),
+                    first.step())));
+        }
+        for (TraceSpans.Span s : spans) {
             long ts = drawn(s.startNanos(), s.startPos());
             long dur = Math.max(0, drawn(s.endNanos(), s.endPos()) - ts);
             timed.add(new Timed(ts, String.format(Locale.ROOT,

@@ -83,7 +83,7 @@ public final class HtmlReport {
         status = failure == null ? "passed" : "failed";
         List<Trace.Event> all = trace.events();
         List<Trace.Event> events = all.subList(Math.max(0, all.size() - MAX_EVENTS), all.size());
-        String data = data(events, all.size() - events.size());
+        String data = data(events, all.size() - events.size() + trace.skipped());
         Map<String, String> values = new LinkedHashMap<>();
         values.put("LAYOUT", "{\"header\":" + HEADER_PX + ",\"lane\":" + LANE_PX + ",\"axis\":" + AXIS_PX + ",\"label\":"
                 + LABEL_PX + "}");
@@ -125,7 +125,7 @@ public final class HtmlReport {
                 + "</code><button type=\"button\" class=\"copy\">copy</button></div>";
     }
 
-    private static String data(List<Trace.Event> events, int earlier) {
+    private static String data(List<Trace.Event> events, long earlier) {
         Map<Integer, String> tasks = new LinkedHashMap<>();
         events.forEach(e -> tasks.putIfAbsent(e.taskId(), e.label()));
         StringBuilder sb = new StringBuilder("{\"earlier\":").append(earlier).append(",\"tasks\":[");

@@ -31,22 +31,37 @@ public final class Trace {
         }
     }
 
-    /** Keeps memory bounded for runaway runs; later events are counted, not kept. */
-    static final int MAX_EVENTS = 200_000;
-    private final List<Event> events;
-    private long dropped;
     /**
-     * How many events belong to the run: when an aborted run's tasks are unwound, the events after
-     * its failure are tear-down, not the run, and the views leave them out. -1 while the run goes on.
+     * How many of a run's first events a trace keeps. With {@link #TAIL_EVENTS}, memory stays bounded
+     * for runs of millions of steps, and the trace shows how the run began and how it ended (the
+     * failure); the events between are counted, not kept.
      */
-    private int runEvents = -1;
+    static final int HEAD_EVENTS = 100_000;
+    /** How many of a run's last events a trace keeps (a ring, once {@link #HEAD_EVENTS} are kept). */
+    static final int TAIL_EVENTS = 100_000;
+    /** The run's first events, up to {@link #HEAD_EVENTS}. */
+    private final List<Event> head;
+    /** The run's last events since the head filled: a ring of {@link #TAIL_EVENTS}, made when first needed. */
+    private Event[] tail;
+    private int tailStart;
+    private int tailSize;
+    /** Events between the head and the tail that the ring let go. */
+    private long skipped;
+    /**
+     * Events recorded after the run failed ({@link #runEnded}): an aborted run's tasks are unwound,
+     * which is tear-down, not the run; counted, not kept. -1 while the run goes on.
+     */
+    private long unwound = -1;
 
     Trace() {
-        this(new ArrayList<>());
+        this(new ArrayList<>(), null, 0);
     }
 
-    private Trace(List<Event> events) {
-        this.events = events;
+    private Trace(List<Event> head, Event[] tail, long skipped) {
+        this.head = head;
+        this.tail = tail;
+        this.tailSize = tail == null ? 0 : tail.length;
+        this.skipped = skipped;
     }
 
     void add(long nanos, long step, TaskImpl<?> t, Kind kind, String detail) {
@@ -54,10 +69,22 @@ public final class Trace {
     }
 
     void add(long nanos, long step, TaskImpl<?> t, Kind kind, String detail, TaskImpl<?> by) {
-        if (events.size() < MAX_EVENTS) {
-            events.add(new Event(nanos, step, t.id, t.name(), kind, detail, by == null ? -1 : by.id));
+        if (unwound >= 0) {
+            unwound++;
+            return;
+        }
+        Event e = new Event(nanos, step, t.id, t.name(), kind, detail, by == null ? -1 : by.id);
+        if (head.size() < HEAD_EVENTS) {
+            head.add(e);
+        } else if (tailSize < TAIL_EVENTS) {
+            if (tail == null) {
+                tail = new Event[TAIL_EVENTS];
+            }
+            tail[(tailStart + tailSize++) % TAIL_EVENTS] = e;
         } else {
-            dropped++;
+            tail[tailStart] = e; // the oldest of the tail goes
+            tailStart = (tailStart + 1) % TAIL_EVENTS;
+            skipped++;
         }
     }
 
@@ -104,26 +131,46 @@ public final class Trace {
 
     /** The run has failed: what is recorded from now on unwinds its tasks. */
     void runEnded() {
-        if (runEvents < 0) {
-            runEvents = events.size();
+        if (unwound < 0) {
+            unwound = 0;
         }
     }
 
     /** @return the run's events so far, as a trace of their own (for a report made while the run cannot go on) */
     Trace copy() {
-        Trace t = new Trace(new ArrayList<>(run()));
-        t.dropped = dropped;
-        return t;
+        List<Event> tailInOrder = tail();
+        return new Trace(new ArrayList<>(head), tailInOrder.isEmpty() ? null : tailInOrder.toArray(new Event[0]), skipped);
     }
 
-    /** The events of the run itself, without tear-down. */
+    /** @return the tail's events, oldest first */
+    private List<Event> tail() {
+        List<Event> out = new ArrayList<>(tailSize);
+        for (int i = 0; i < tailSize; i++) {
+            out.add(tail[(tailStart + i) % tail.length]);
+        }
+        return out;
+    }
+
+    /** The events of the run itself, kept (without the tear-down of an aborted run): the head, then the tail. */
     private List<Event> run() {
-        return runEvents < 0 ? events : events.subList(0, runEvents);
+        List<Event> out = new ArrayList<>(head.size() + tailSize);
+        out.addAll(head);
+        out.addAll(tail());
+        return out;
     }
 
-    /** @return the recorded events of the run, in order (without the tear-down of an aborted run) */
+    /**
+     * @return the recorded events of the run, in order (without the tear-down of an aborted run);
+     *     of a run of more than {@link #HEAD_EVENTS} + {@link #TAIL_EVENTS} events, the first and the
+     *     last, {@link #skipped()} events apart
+     */
     public List<Event> events() {
         return List.copyOf(run());
+    }
+
+    /** @return how many events of the run lie between the first and the last that {@link #events()} keeps */
+    public long skipped() {
+        return skipped;
     }
 
     /**
@@ -132,22 +179,22 @@ public final class Trace {
      */
     public String table(int last) {
         List<Event> events = run();
+        int shown = Math.min(last, events.size());
         StringBuilder sb = new StringBuilder();
-        sb.append(TraceTable.render(events.subList(Math.max(0, events.size() - last), events.size()),
-                events.size() - Math.min(last, events.size())));
-        if (dropped > 0) {
-            sb.append("(").append(dropped).append(" events after the first ").append(MAX_EVENTS).append(" not recorded)\n");
+        sb.append(TraceTable.render(events.subList(events.size() - shown, events.size()), events.size() - shown + skipped));
+        if (skipped > 0) {
+            sb.append("(of the run's ").append(events.size() + skipped).append(" events, the trace keeps the first ")
+                    .append(head.size()).append(" and the last ").append(tailSize).append(")\n");
         }
-        if (runEvents >= 0 && this.events.size() > runEvents) {
-            sb.append("(the run failed here; ").append(this.events.size() - runEvents)
-                    .append(" more events unwound its tasks and are not shown)\n");
+        if (unwound > 0) {
+            sb.append("(the run failed here; ").append(unwound).append(" more events unwound its tasks and are not shown)\n");
         }
         return sb.toString();
     }
 
     /** @return the run as Chrome Trace Event JSON with spans: see {@link ChromeTrace} */
     public String chromeJson() {
-        return ChromeTrace.json(run());
+        return ChromeTrace.json(head, tail(), skipped);
     }
 
     private static boolean comma(StringBuilder sb, boolean first) {

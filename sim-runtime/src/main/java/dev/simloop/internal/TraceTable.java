@@ -24,6 +24,11 @@ final class TraceTable {
      * itself, in the report, keeps it all).
      */
     static final int MAX_CELL = 300;
+    /**
+     * A task's name at most this long in a column's header or a list line (its {@code #id} kept): a
+     * name of a megabyte made a header of thousands of lines.
+     */
+    static final int MAX_NAME = 60;
     private static final String SEPARATOR = " | ";
     private static final int LEFT = 19; // "%-12s %6s"
 
@@ -35,10 +40,10 @@ final class TraceTable {
      * @param earlier how many events before them are left out
      * @return the table, each line ending in a newline
      */
-    static String render(List<Trace.Event> tail, int earlier) {
+    static String render(List<Trace.Event> tail, long earlier) {
         Map<Integer, String> columns = new TreeMap<>();
         for (Trace.Event e : tail) {
-            columns.putIfAbsent(e.taskId(), e.label());
+            columns.putIfAbsent(e.taskId(), label(e));
         }
         int[] widths = widths(tail, columns);
         StringBuilder sb = new StringBuilder();
@@ -91,7 +96,7 @@ final class TraceTable {
         return widths;
     }
 
-    private static void columns(StringBuilder sb, List<Trace.Event> tail, int earlier, List<Integer> ids,
+    private static void columns(StringBuilder sb, List<Trace.Event> tail, long earlier, List<Integer> ids,
             List<String> labels, int[] widths) {
         List<List<String>> header = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
@@ -124,19 +129,24 @@ final class TraceTable {
         }
     }
 
-    private static void list(StringBuilder sb, List<Trace.Event> tail, int earlier) {
+    private static void list(StringBuilder sb, List<Trace.Event> tail, long earlier) {
         sb.append(String.format(Locale.ROOT, "%-12s %6s   %s%n", "time", "step", "task: event"));
         if (earlier > 0) {
             sb.append("(").append(earlier).append(" earlier events not shown)\n");
         }
         int room = WIDTH - LEFT - SEPARATOR.length();
         for (Trace.Event e : tail) {
-            List<String> lines = wrap(e.label() + ": " + cell(e), room);
+            List<String> lines = wrap(label(e) + ": " + cell(e), room);
             for (int i = 0; i < lines.size(); i++) {
                 sb.append(i == 0 ? String.format(Locale.ROOT, "%-12s %6d", Nanos.format(e.nanos()), e.step())
                         : " ".repeat(LEFT)).append(SEPARATOR).append(lines.get(i)).append('\n');
             }
         }
+    }
+
+    /** @return the event's task as the table names it: {@code name#id}, the name cut at {@link #MAX_NAME} */
+    private static String label(Trace.Event e) {
+        return SafeText.object(e.task(), MAX_NAME) + "#" + e.taskId();
     }
 
     /** The text of an event's cell: its kind and detail on one line. */

@@ -97,16 +97,45 @@ class TraceViewsTest {
         assertThat(copy.chromeJson()).isEqualTo(t.chromeJson()).doesNotContain("unwinding");
     }
 
+    /** A task named with a megabyte: its column's header and its list lines show the first 60 characters and its id. */
     @Test
-    void eventsPastTheCapAreCountedNotKept() {
+    void aHugeTaskNameIsCutInTheTable() {
+        Trace t = new Trace();
+        TaskImpl<Object> huge = task(1, "n".repeat(1_000_000));
+        TaskImpl<Object> b = task(2, "b");
+        t.add(0, 1, huge, Trace.Kind.RUN, "");
+        t.add(0, 1, b, Trace.Kind.YIELD, "");
+        String table = t.table(10);
+        assertThat(table.lines().count()).isLessThan(20);
+        assertThat(table.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(TraceTable.WIDTH));
+        assertThat(table).doesNotContain("n".repeat(61)).contains("#1");
+    }
+
+    /**
+     * A run of more events than a trace keeps: the first and the last are kept, so the views end at
+     * the run's end (its failure), and the events between are counted.
+     */
+    @Test
+    void aLongRunKeepsItsFirstAndLastEventsAndCountsThoseBetween() {
         Trace t = new Trace();
         TaskImpl<Object> a = task(0, "a");
-        for (int i = 0; i < Trace.MAX_EVENTS + 3; i++) {
+        int all = Trace.HEAD_EVENTS + Trace.TAIL_EVENTS + 3;
+        for (int i = 0; i < all - 1; i++) {
             t.add(0, i, a, Trace.Kind.YIELD, "");
         }
-        assertThat(t.events()).hasSize(Trace.MAX_EVENTS);
-        assertThat(t.table(1)).endsWith("(3 events after the first 200000 not recorded)\n");
-        assertThat(t.copy().table(1)).endsWith("(3 events after the first 200000 not recorded)\n");
+        t.add(0, all - 1, a, Trace.Kind.FAIL, "the end");
+        for (Trace trace : List.of(t, t.copy())) {
+            List<Trace.Event> kept = trace.events();
+            assertThat(kept).hasSize(Trace.HEAD_EVENTS + Trace.TAIL_EVENTS);
+            assertThat(kept.get(Trace.HEAD_EVENTS - 1).step()).isEqualTo(Trace.HEAD_EVENTS - 1);
+            assertThat(kept.get(Trace.HEAD_EVENTS).step()).as("the tail begins after the 3 let go").isEqualTo(Trace.HEAD_EVENTS + 3);
+            assertThat(kept.getLast().kind()).isEqualTo(Trace.Kind.FAIL);
+            assertThat(trace.skipped()).isEqualTo(3);
+            assertThat(trace.table(1)).isEqualTo("time           step | a#0\n(" + (all - 1) + " earlier events not shown)\n"
+                    + "0s           " + (all - 1) + " | fail the end\n"
+                    + "(of the run's " + all + " events, the trace keeps the first 100000 and the last 100000)\n");
+            assertThat(trace.chromeJson()).contains("{\"ph\":\"i\",\"s\":\"g\",\"name\":\"3 events not recorded\"");
+        }
     }
 
     @Test
