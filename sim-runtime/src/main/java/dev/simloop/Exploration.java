@@ -599,7 +599,10 @@ public final class Exploration<T> {
          *     itself, e.g. {@code random: 37 schedules (37 distinct), 1 failing, 90000 schedules/s;
          *     stopped at the first failure; first failure at schedule index 36; shrunk to 1 preemption:
          *     replay ...; as found, 3 preemptions; replay ...; failure: java.lang.AssertionError: ...}.
-         *     All of it is on one line but the failure, whose message may span several (a deadlock's)
+         *     All of it is on one line but the failure, whose message may span several (a deadlock's).
+         *     Cut as {@link SimResult#value()}'s message is: the failure to its first 2,000 characters, and
+         *     a replay line of more than 1,000,000 characters (a run of some 750,000 choices) to its first
+         *     100 and its length, which {@link #shrunkFailure()} and {@link #firstFailure()} give whole
          */
         @Override
         public String toString() {
@@ -616,7 +619,8 @@ public final class Exploration<T> {
         private String firstFailureText() {
             String limits = Simulation.replayLimitCalls(firstFailure);
             return "; first failure at schedule index " + firstFailureIndex + shrunkText() + "; replay "
-                    + firstFailure.replayLine() + (limits.isEmpty() ? ""
+                    + dev.simloop.internal.SafeText.line(firstFailure.replayLine(),
+                            ", too long to show: firstFailure().replayLine() returns it whole") + (limits.isEmpty() ? ""
                             : " (with Simulation.builder()" + limits + ", the limit that stopped it)")
                     + "; failure: " + dev.simloop.internal.SafeText.brief(firstFailure.failure());
         }
@@ -629,7 +633,8 @@ public final class Exploration<T> {
             if (shrunkFailure.replayLine().equals(firstFailure.replayLine())) {
                 return "; " + preemptions(firstFailure) + ", and shrinking found none fewer"; // one line, said once
             }
-            return "; shrunk to " + preemptions(shrunkFailure) + ": replay " + shrunkFailure.replayLine() + "; as found, "
+            return "; shrunk to " + preemptions(shrunkFailure) + ": replay " + dev.simloop.internal.SafeText.line(
+                    shrunkFailure.replayLine(), ", too long to show: shrunkFailure().replayLine() returns it whole") + "; as found, "
                     + preemptions(firstFailure);
         }
 

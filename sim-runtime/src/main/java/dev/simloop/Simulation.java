@@ -644,16 +644,10 @@ public final class Simulation {
         return r instanceof Result<?> res ? res.outcome.choices().length : Schedule.parse(r.replayLine()).size();
     }
 
-    /**
-     * The longest replay line a failure's message quotes in the ways to paste it, besides giving it
-     * once: a Java annotation's string holds 65,535 bytes, one command-line argument some 128 KB.
-     */
-    static final int LONGEST_QUOTED_LINE = 65_000;
-    /**
-     * The longest replay line a failure's message gives whole (a run of some 750,000 choices); a longer
-     * one (up to 13 MB at the default {@code maxSteps}) is cut, and the message says where to get it.
-     */
-    static final int LONGEST_SHOWN_LINE = 1_000_000;
+    /** The longest replay line a failure's message quotes in the ways to paste it ({@link SafeText#LONGEST_QUOTED_LINE}). */
+    static final int LONGEST_QUOTED_LINE = SafeText.LONGEST_QUOTED_LINE;
+    /** The longest replay line a failure's message gives whole ({@link SafeText#LONGEST_SHOWN_LINE}); a longer one is cut. */
+    static final int LONGEST_SHOWN_LINE = SafeText.LONGEST_SHOWN_LINE;
 
     /** A finished run. The replay line and digest text are built on first use: exploring loops rarely need them. */
     private static final class Result<T> implements SimResult<T>, dev.simloop.internal.RawDigest,
@@ -803,9 +797,9 @@ public final class Simulation {
                                     + " characters it is too long for an annotation's string or one command-line argument)");
         }
 
-        /** @return the line, or its start when it is too long to show ({@link #LONGEST_SHOWN_LINE}) */
+        /** @return the line, or its start when it is too long to show ({@link SafeText#line}) */
         private static String shown(String line) {
-            return line.length() <= LONGEST_SHOWN_LINE ? line : line.substring(0, 100) + "… (" + line.length() + " characters)";
+            return SafeText.line(line, "");
         }
 
         /** @return why the advice repeats the run's limits, when it does */

@@ -77,7 +77,7 @@ class ThrowingFailureHandlersTest {
         assertThat(thrown).isInstanceOf(NullPointerException.class);
         assertThat(thrown.getSuppressed()).singleElement().satisfies(s -> {
             assertThat(s).hasMessageStartingWith("Exploration.failWhen threw this while it judged the failure of"
-                    + " schedule 0 (replay simloop:1:").hasCauseInstanceOf(IllegalStateException.class);
+                    + " schedule index 0 (replay simloop:1:").hasCauseInstanceOf(IllegalStateException.class);
             assertThat(s.getCause()).hasMessage("the real bug");
         });
     }

@@ -164,6 +164,7 @@ class CallSiteRewriterTest {
     @Test
     void theBridgeJarHoldsTheBridgePackageOnly() throws IOException {
         assertThat(SimloopAgent.bridgeClassFiles()).containsExactly(
+                "dev/simloop/agent/bridge/VirtualTimeBridge$Hooks.class",
                 "dev/simloop/agent/bridge/VirtualTimeBridge$LoopScheduledAction.class",
                 "dev/simloop/agent/bridge/VirtualTimeBridge$TaskAwareClock.class",
                 "dev/simloop/agent/bridge/VirtualTimeBridge.class");

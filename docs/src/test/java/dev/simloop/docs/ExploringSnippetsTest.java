@@ -135,7 +135,7 @@ class ExploringSnippetsTest {
         assertThat(report.failingSchedules()).isEqualTo(1);
         assertThat(report.toString()).startsWith("random: 14 schedules (10 distinct), 1 failing (other failures: 4 "
                 + "java.lang.IllegalStateException), ").contains(" schedules/s; stopped at the first failure; first "
-                + "failure at schedule 13; shrunk to ")
+                + "failure at schedule index 13; shrunk to ")
                 .contains("; replay simloop:1:random:13:").endsWith("; failure: java.lang.AssertionError: loaded 2 times");
     }
 

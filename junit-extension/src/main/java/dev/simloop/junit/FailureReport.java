@@ -16,15 +16,15 @@ import java.util.Locale;
  */
 final class FailureReport {
     /**
-     * The longest line offered as an annotation and a command line: a Java annotation's string holds
-     * 65,535 bytes of UTF-8 (a replay line is ASCII), and Linux takes 128 KB for one argument.
+     * The longest line offered as an annotation and a command line
+     * ({@link dev.simloop.internal.SafeText#LONGEST_QUOTED_LINE}).
      */
-    static final int LONGEST_PIN = 65_000;
+    static final int LONGEST_PIN = dev.simloop.internal.SafeText.LONGEST_QUOTED_LINE;
     /**
-     * The longest line the report shows whole (a run of some 750,000 choices); a longer one, up to
-     * 13 MB at the default {@code maxSteps}, is cut: the results file holds it whole.
+     * The longest line the report shows whole ({@link dev.simloop.internal.SafeText#LONGEST_SHOWN_LINE});
+     * a longer one is cut: the results file holds it whole.
      */
-    static final int LONGEST_SHOWN = 1_000_000;
+    static final int LONGEST_SHOWN = dev.simloop.internal.SafeText.LONGEST_SHOWN_LINE;
 
     private String test = "test";
     private String rerun;
@@ -218,9 +218,11 @@ final class FailureReport {
 
     /** @return {@code line}, or its start when it is too long to show ({@link #LONGEST_SHOWN}) */
     private static String shown(String line) {
-        return line.length() <= LONGEST_SHOWN ? line : line.substring(0, 100) + "… (" + line.length()
-                + " characters, too long to show: the test's line in the results file holds it whole)";
+        return dev.simloop.internal.SafeText.line(line, IN_THE_RESULTS_FILE);
     }
+
+    /** Where a line too long to show is whole, after its length (the results file, {@link Results}). */
+    static final String IN_THE_RESULTS_FILE = ", too long to show: the test's line in the results file holds it whole";
 
     String message() {
         StringBuilder sb = new StringBuilder();

@@ -28,7 +28,9 @@ import java.util.TreeSet;
  * has the stop reason {@code ERROR} and one failure without a schedule or replay line, and no shard
  * when its settings did not resolve; one whose later schedule's set-up (a fresh instance's
  * constructor or {@code @BeforeEach}) threw has the stop reason {@code ERROR} too, and its failure
- * names that schedule and its seed, with no replay line (it never ran).
+ * names that schedule and its seed, with no replay line (it never ran). The replay lines are whole,
+ * however long (the report points here for a line too long to show); a failure's message is cut to
+ * its first 2,000 characters, as the report cuts it.
  *
  * <p>To merge the files of several shards (CI jobs, machines) into one summary and one JUnit XML
  * report that CI servers display:
@@ -37,7 +39,8 @@ import java.util.TreeSet;
  * java -cp simloop-junit.jar:simloop-runtime.jar dev.simloop.junit.Results merge --xml merged.xml shard-*.jsonl
  * }</pre>
  *
- * <p>It prints a table with a row per test, and exits with 0 when every test passed in every shard
+ * <p>It prints a table with a row per test (a replay line of more than 65,000 characters, which no
+ * annotation holds, cut to its start and length), and exits with 0 when every test passed in every shard
  * that ran it, 1 when a test failed in some shard (a schedule failed, the test failed outside its
  * schedules, or its exploration was interrupted, as by a {@code @Timeout}), when a shard of a test
  * is missing, or when a file holds no results; and 2 when the command, a file or the set of files is
@@ -329,10 +332,32 @@ public final class Results {
             if (f.get("replay") == null) {
                 String where = f.get("schedule") == null ? "failed outside its schedules: "
                         : "failed setting up schedule index " + f.get("schedule") + " (seed " + f.get("seed") + "): ";
-                return where + f.get("type") + ": " + f.get("message");
+                return where + f.get("type") + ": " + message(f);
             }
             return (shardCount(lines) > 1 && isBoundedSearch(lines.get(0)) ? "(shard " + f.get("shard") + ") " : "")
-                    + "replay " + f.get("replay");
+                    + "replay " + dev.simloop.internal.SafeText.line(String.valueOf(f.get("replay")), LONGEST_ROW_LINE,
+                            ", too long for the table: the test's line in the results file holds it whole");
+        }
+
+        /**
+         * The longest replay line the table shows whole: the longest one an annotation can hold
+         * ({@link dev.simloop.internal.SafeText#LONGEST_QUOTED_LINE}); a longer one, which replays
+         * from code only, is cut to its start and length (a row per test, not a row of megabytes).
+         */
+        static final int LONGEST_ROW_LINE = dev.simloop.internal.SafeText.LONGEST_QUOTED_LINE;
+
+        /**
+         * @return a failure's message as the report cuts it (2,000 characters): a file a shard of an
+         *     earlier version wrote may hold it whole
+         */
+        private static String message(Map<String, Object> failure) {
+            return dev.simloop.internal.SafeText.brief(String.valueOf(failure.get("message")), ResultsFile.MESSAGE_NOTE);
+        }
+
+        /** @return a replay line as the report shows it (whole up to 1,000,000 characters), or null */
+        private static String shown(Object line) {
+            return line == null ? null : dev.simloop.internal.SafeText.line(line.toString(),
+                    FailureReport.IN_THE_RESULTS_FILE);
         }
 
         /** @return the summary: a row per test, then the totals */
@@ -388,7 +413,7 @@ public final class Results {
                 List<String> missing = missing(lines);
                 if (!fs.isEmpty()) {
                     Map<String, Object> f = fs.get(0);
-                    sb.append("    <failure message=\"").append(xml(f.get("type") + ": " + f.get("message")))
+                    sb.append("    <failure message=\"").append(xml(f.get("type") + ": " + message(f)))
                             .append("\" type=\"").append(xml(String.valueOf(f.get("type")))).append("\">");
                     for (Map<String, Object> each : fs) {
                         String where = each.get("schedule") == null ? "outside its schedules"
@@ -396,8 +421,8 @@ public final class Results {
                                         + " (seed " + each.get("seed") + ")"
                                 : "schedule index " + each.get("schedule");
                         sb.append(xml(where + " (shard " + each.get("shard") + "): " + each.get("type") + ": "
-                                + each.get("message") + (each.get("replay") == null ? "" : "\nreplay: " + each.get("replay"))
-                                + (each.get("shrunk") == null ? "" : "\nshrunk: " + each.get("shrunk")) + "\n"));
+                                + message(each) + (each.get("replay") == null ? "" : "\nreplay: " + shown(each.get("replay")))
+                                + (each.get("shrunk") == null ? "" : "\nshrunk: " + shown(each.get("shrunk"))) + "\n"));
                     }
                     sb.append("</failure>\n");
                 } else if (interrupted(lines)) {

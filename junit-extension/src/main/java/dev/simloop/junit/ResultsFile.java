@@ -37,7 +37,7 @@ final class ResultsFile {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("schedule", failed.index());
             f.put("type", failed.failure().getClass().getName());
-            f.put("message", String.valueOf(failed.failure().getMessage()));
+            f.put("message", message(failed.failure()));
             f.put("replay", failed.result().replayLine());
             f.put("preemptions", failed.result().preemptions());
             boolean fewer = shrunk != null && shrunk != failed.result();
@@ -90,10 +90,24 @@ final class ResultsFile {
     private static void appendError(ExtensionContext context, RunConfig cfg, SimulatedLoopExtension.Progress progress,
             Throwable error, Map<String, Object> where) {
         where.put("type", error.getClass().getName());
-        where.put("message", String.valueOf(error.getMessage()));
+        where.put("message", message(error));
         where.put("replay", null);
         write(context, line(context, cfg, progress, ERROR, 1, List.of(where)));
     }
+
+    /**
+     * @return the failure's message ({@code "null"} for none), cut as the report cuts the failure
+     *     ({@link dev.simloop.internal.SafeText#brief(String, String)}: 2,000 characters): a line holds
+     *     its replay lines whole, which a merge needs, but not a message of megabytes, which the
+     *     test's own report (the failure's cause) has whole
+     */
+    static String message(Throwable failure) {
+        return dev.simloop.internal.SafeText.brief(String.valueOf(dev.simloop.internal.SafeText.message(failure)),
+                MESSAGE_NOTE);
+    }
+
+    /** After the count of a cut message's characters: where they all are. */
+    static final String MESSAGE_NOTE = ": the test's own report has them all";
 
     private static Map<String, Object> line(ExtensionContext context, RunConfig cfg,
             SimulatedLoopExtension.Progress progress, String stopReason, int failed, List<Object> failures) {

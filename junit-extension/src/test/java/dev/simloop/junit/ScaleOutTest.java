@@ -221,6 +221,50 @@ class ScaleOutTest {
     }
 
     @Test
+    void theResultsFileCutsAFailuresMessageAsTheReportDoes() throws Exception {
+        runWith(ScaleOutFixtures.BigMessage.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> failure = ((List<Map<String, Object>>) resultLines().get(0).get("failures")).get(0);
+        assertThat((String) failure.get("message")).hasSizeLessThan(2_100).startsWith("mmmm")
+                .endsWith("... (1098000 more characters: the test's own report has them all)");
+        assertThat((String) failure.get("replay")).startsWith("simloop:1:");
+    }
+
+    @Test
+    void theMergeCutsLongLinesInItsTableAndLongMessagesInItsXml() throws Exception {
+        String huge = "simloop:1:random:1:9000000:" + "A".repeat(1_100_000) + ":abc";
+        String pastable = "simloop:1:random:1:9000000:" + "B".repeat(60_000) + ":abc";
+        String tooLongToPaste = "simloop:1:random:1:9000000:" + "C".repeat(70_000) + ":abc";
+        String message = "m".repeat(1_100_000);
+        Path results = dir.resolve("long.jsonl");
+        Files.writeString(results, resultsLine("huge", "1/1", 7, 100).replace("\"failures\": []",
+                "\"failures\": [{\"schedule\": 3, \"type\": \"java.lang.AssertionError\", \"message\": \"" + message
+                        + "\", \"replay\": \"" + huge + "\", \"shrunk\": \"" + tooLongToPaste + "\"}]")
+                + resultsLine("pastable", "1/1", 7, 100).replace("\"failures\": []",
+                "\"failures\": [{\"schedule\": 3, \"type\": \"E\", \"message\": \"x\", \"replay\": \"" + pastable + "\"}]")
+                + resultsLine("long", "1/1", 7, 100).replace("\"failures\": []",
+                "\"failures\": [{\"schedule\": 3, \"type\": \"E\", \"message\": \"x\", \"replay\": \""
+                        + tooLongToPaste + "\"}]"));
+        Path xml = dir.resolve("long.xml");
+        List<Object> r = merge("--xml", xml.toString(), results.toString());
+        assertThat(r.get(0)).isEqualTo(1);
+        String table = (String) r.get(1);
+        assertThat(table).contains("replay " + pastable + "\n")
+                .contains("replay " + huge.substring(0, 100) + "… (" + huge.length() + " characters, too long for the"
+                        + " table: the test's line in the results file holds it whole)\n")
+                .contains("replay " + tooLongToPaste.substring(0, 100) + "… (" + tooLongToPaste.length() + " characters,"
+                        + " too long for the table: the test's line in the results file holds it whole)\n")
+                .doesNotContain(tooLongToPaste).hasSizeLessThan(70_000);
+        String report = Files.readString(xml);
+        assertThat(report).contains("<failure message=\"java.lang.AssertionError: " + "m".repeat(2_000)
+                        + "... (1098000 more characters: the test&apos;s own report has them all)\"".replace("&apos;", "'"))
+                .contains("\nreplay: " + huge.substring(0, 100) + "… (" + huge.length() + " characters, too long to show:"
+                        + " the test's line in the results file holds it whole)\n")
+                .contains("\nshrunk: " + tooLongToPaste + "\n").contains("\nreplay: " + pastable + "\n")
+                .doesNotContain(huge).doesNotContain("m".repeat(2_001)).hasSizeLessThan(300_000);
+    }
+
+    @Test
     void theMergeReportsAMissingShardAndMalformedInput() throws Exception {
         runWith(ScaleOutFixtures.Passing.class, "simloop.seed", "2", "simloop.shard", "2/3");
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -93,9 +93,33 @@ public final class Simulations {
      * The longest text of a failure the report's first line quotes: a message of megabytes would push
      * the replay line out of a CI log that cuts long output. The runtime's own reports cut theirs the
      * same way ({@code dev.simloop.internal.SafeText.brief}), in a package the runtime exports to the
-     * JUnit extension alone (ModuleBoundaryTest), so this module keeps its own few lines.
+     * JUnit extension alone (ModuleBoundaryTest): this module, which surefire may put on the class path
+     * beside a runtime on the module path, could not reach it there, so it keeps its own few lines,
+     * these and {@link #LONGEST_QUOTED_LINE}, {@link #LONGEST_SHOWN_LINE} and {@link #shown}
+     * (LongLinesTest checks that they agree with the runtime's).
      */
-    private static final int BRIEF_CHARS = 2_000;
+    static final int BRIEF_CHARS = 2_000;
+
+    /**
+     * The longest replay line the report offers as code to paste ({@code SafeText.LONGEST_QUOTED_LINE}):
+     * a Java annotation's string, like any string constant, holds 65,535 bytes.
+     */
+    static final int LONGEST_QUOTED_LINE = 65_000;
+
+    /**
+     * The longest replay line the report shows whole ({@code SafeText.LONGEST_SHOWN_LINE}): a run of
+     * some 750,000 choices; a longer one (up to 13 MB at the default {@code maxSteps}) is cut.
+     */
+    static final int LONGEST_SHOWN_LINE = 1_000_000;
+
+    /**
+     * @return {@code line}, or, above {@link #LONGEST_SHOWN_LINE} characters, its first 100 and its
+     *     length with {@code where}, as {@code SafeText.line} cuts it for the runtime's reports
+     */
+    static String shown(String line, String where) {
+        return line.length() <= LONGEST_SHOWN_LINE ? line : line.substring(0, 100) + "… (" + line.length()
+                + " characters" + where + ")";
+    }
 
     /** @return {@code t} as text, cut to {@link #BRIEF_CHARS} with a note of how much more the failure (the cause) has */
     static String brief(Throwable t) {
@@ -185,11 +209,15 @@ public final class Simulations {
         public String getMessage() {
             shrinkOnce();
             String suggested = shrunkLine != null ? shrunkLine : replayLine;
+            // the accessor that returns the suggested line whole, for a line too long to paste or to show
+            String accessor = shrunkLine != null ? "shrunkReplayLine()" : "replayLine()";
             StringBuilder sb = new StringBuilder(header);
             if (shrunkLine != null) {
-                sb.append("\n  shrunk: ").append(shrunkLine).append(" (").append(count(shrunkPreemptions)).append(')');
+                sb.append("\n  shrunk: ").append(shown(shrunkLine, TOO_LONG + "shrunkReplayLine()" + RETURNS_IT))
+                        .append(" (").append(count(shrunkPreemptions)).append(')');
             }
-            sb.append("\n  found:  ").append(replayLine).append(" (").append(count(chessPreemptions))
+            sb.append("\n  found:  ").append(shown(replayLine, TOO_LONG + "replayLine()" + RETURNS_IT))
+                    .append(" (").append(count(chessPreemptions))
                     .append(shrunkLine == null && shrunk ? "; shrinking found none fewer" : "").append(')');
             sb.append("\n  departures: ").append(departures).append(" from FIFO order among the run's choices (what jqwik's"
                     + " shrinking of the generated schedule lowers)");
@@ -197,11 +225,24 @@ public final class Simulations {
                 sb.append("\n  not a pin: ").append(notReplayable);
                 return sb.toString();
             }
+            if (suggested.length() > LONGEST_QUOTED_LINE) {
+                // no code to paste: neither compiles with a string constant of this length
+                sb.append("\n  not a pin: the line is ").append(suggested.length()).append(" characters long (a run of"
+                        + " many steps): longer than a Java annotation's string or any string constant (65,535 bytes)"
+                        + " can hold; it replays from code, Simulation.builder().replay(line).run(program), with the line ")
+                        .append(suggested.length() <= LONGEST_SHOWN_LINE ? "above, which " : "")
+                        .append("this ScheduleFailure's ").append(accessor).append(" returns (catch the failure"
+                                + " Simulations.check throws to read it)");
+                return sb.toString();
+            }
             sb.append("\n  replay: Simulation.builder().replay(\"").append(suggested)
                     .append("\").run(program).value() (value() throws the failure again)");
             sb.append("\n  or pin it as a JUnit test: @Test @SimulatedLoop(replay = \"").append(suggested).append("\")");
             return sb.toString();
         }
+
+        private static final String TOO_LONG = ", too long to show: this ScheduleFailure's ";
+        private static final String RETURNS_IT = " returns it whole";
 
         private static String count(int n) {
             return n + (n == 1 ? " preemption" : " preemptions");

@@ -150,6 +150,13 @@ public final class OrderedRuns<J, R> {
 
     /** Set with {@link #ending}; read by the workers between jobs, without the lock. */
     private volatile boolean over;
+    /**
+     * The hand-out number of the earliest job a failed worker is stuck in (a runaway), or
+     * {@link Long#MAX_VALUE}. The other workers still run the jobs before it and nothing from it on,
+     * and nothing from it on is committed: what is committed is the prefix a single worker would
+     * have run before it met that job, so a failure before it is found whatever the number of workers.
+     */
+    private volatile long stuckSeq = Long.MAX_VALUE;
 
     /**
      * One worker's chunk: jobs {@code [0, size)} with hand-out numbers from {@code firstSeq}; those
@@ -253,7 +260,7 @@ public final class OrderedRuns<J, R> {
      * handed in before the next job runs, so that a stop it causes is seen.
      */
     private void runChunk(Lane lane) {
-        for (int i = 0; i < lane.size && (i == 0 || goesOn()); i++) {
+        for (int i = 0; i < lane.size && (i == 0 || goesOn()) && lane.firstSeq + i < stuckSeq; i++) {
             lane.running = i;
             @SuppressWarnings("unchecked") // put there by takeChunk: a job
             J job = (J) lane.jobs[i];
@@ -363,7 +370,7 @@ public final class OrderedRuns<J, R> {
             doneResults[at] = lane.results[lane.handedIn];
             inFlight--;
         }
-        for (int c = slot(committedSeq); doneJobs[c] != null; c = slot(++committedSeq)) {
+        for (int c = slot(committedSeq); doneJobs[c] != null && committedSeq < stuckSeq; c = slot(++committedSeq)) {
             @SuppressWarnings("unchecked") // put there above: a job and its result
             J job = (J) doneJobs[c];
             @SuppressWarnings("unchecked")
@@ -386,8 +393,10 @@ public final class OrderedRuns<J, R> {
     }
 
     /**
-     * A worker failed, or a watchdog released its caller from a runaway job: hand nothing more out,
-     * and let the others finish the job they run.
+     * A worker failed, or a watchdog released its caller from a runaway job: hand nothing more out.
+     * When the worker is in a job (stuck in it), the others still run the jobs handed out before
+     * that one ({@link #stuckSeq}) and the failed worker's jobs that ran are handed in, so that a
+     * failure a single worker would have met first is found; else the others finish the job they run.
      *
      * @param failure what the worker's call ended with
      * @param worker its number
@@ -397,7 +406,14 @@ public final class OrderedRuns<J, R> {
         if (ending == null) {
             ending = Ending.WORKER_FAILED;
         }
-        over = true;
+        Lane lane = lanes[worker];
+        int running = lane == null ? -1 : lane.running;
+        if (running >= 0) {
+            stuckSeq = Math.min(stuckSeq, lane.firstSeq + running);
+            handIn(lane); // the jobs before the stuck one ran; the worker's thread is in that one
+        } else {
+            over = true;
+        }
         notifyAll();
     }
 

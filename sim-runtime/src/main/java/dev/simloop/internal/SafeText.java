@@ -48,6 +48,60 @@ public final class SafeText {
     }
 
     /**
+     * @return {@code text} (a failure's message, say, read back from a results file), cut to
+     *     {@value #BRIEF_CHARS} characters as {@link #brief(Throwable)} cuts a failure, with {@code note}
+     *     (such as {@code ": the test's report has them all"}) after the count of the characters cut
+     */
+    public static String brief(String text, String note) {
+        return text == null ? null : cut(text, BRIEF_CHARS, note);
+    }
+
+    /**
+     * The longest replay line a report quotes in the ways to paste it (an annotation, a string in
+     * code, a command line), besides giving it once: a Java annotation's string, like any string
+     * constant, holds 65,535 bytes of UTF-8 (a replay line is ASCII), one command-line argument some
+     * 128 KB on Linux. A longer line replays from code only, {@code Simulation.builder().replay(line)}.
+     */
+    public static final int LONGEST_QUOTED_LINE = 65_000;
+
+    /**
+     * The longest replay line a report shows whole (a run of some 750,000 choices); a longer one (up
+     * to 13 MB at the default {@code maxSteps}) is cut by {@link #line}, and the report says where to
+     * get it whole.
+     */
+    public static final int LONGEST_SHOWN_LINE = 1_000_000;
+
+    /**
+     * A replay line as the runtime's and the extensions' reports show it: whole up to
+     * {@value #LONGEST_SHOWN_LINE} characters, or its first 100 characters and its length, then
+     * {@code where} (where to get it whole, such as {@code ", too long to show: replayLine() returns
+     * it whole"}; empty for nothing more).
+     *
+     * @param line a replay line (null stays null)
+     * @param where what follows the length inside the parentheses
+     * @return the line, or its cut
+     */
+    public static String line(String line, String where) {
+        return line(line, LONGEST_SHOWN_LINE, where);
+    }
+
+    /**
+     * As {@link #line(String, String)}, cut above {@code longest} characters instead (a table whose
+     * rows should stay shorter than a message).
+     *
+     * @param line a replay line (null stays null)
+     * @param longest the longest line shown whole, at least 100
+     * @param where what follows the length inside the parentheses
+     * @return the line, or its cut
+     */
+    public static String line(String line, int longest, String where) {
+        if (line == null || line.length() <= longest) {
+            return line;
+        }
+        return line.substring(0, 100) + "… (" + line.length() + " characters" + where + ")";
+    }
+
+    /**
      * A user's object as a trace names it: its {@code toString()} cut to {@code max} characters, or its
      * class and what its {@code toString()} threw. A trace records such a text at every step that
      * touches the object: a text of megabytes, or one that throws, would make a traced replay (which

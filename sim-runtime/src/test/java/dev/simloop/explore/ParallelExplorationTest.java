@@ -82,6 +82,52 @@ class ParallelExplorationTest {
         assertThat(three.firstFailure().orElseThrow().failure()).isInstanceOf(LimitExceeded.class);
     }
 
+    /**
+     * A runaway at schedule index 14 on one worker while the others still hold earlier schedules,
+     * slow ones, and a bug at 12 and 13: the others run the schedules before the runaway's, so the
+     * bug at 12 is found, as with one thread, and counted with the schedules before it. They used to
+     * stop at once, and the report named the runaway (or, with failWhen matching only the bug, no
+     * failure at all).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    @Timeout(60)
+    void aRunawayDoesNotHideAnEarlierFailureWhateverTheWorkers(int threads) {
+        java.util.Map<Long, Integer> index = new java.util.HashMap<>();
+        for (long s = 0; s < 20; s++) {
+            index.put(dev.simloop.Simulation.run(s, () -> Loop.random().nextLong()).value(), (int) s);
+        }
+        for (boolean onlyTheBug : new boolean[] {false, true}) {
+            Exploration<Integer> x = Exploration.of(() -> {
+                int i = index.getOrDefault(Loop.random().nextLong(), -1);
+                if (i < 12) {
+                    Loop.toThread(() -> {
+                        Thread.sleep(150); // slow schedules: the workers hold several when 14 runs away
+                        return null;
+                    });
+                } else if (i == 12 || i == 13) {
+                    throw new AssertionError("bug at " + i);
+                } else if (i == 14) {
+                    long until = System.nanoTime() + Duration.ofMillis(1_500).toNanos();
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait(); // no checkpoint: runs away
+                    }
+                }
+                return i;
+            }).strategy(Strategy.random()).seed(0).schedules(40).parallelism(threads)
+                    .maxStepWallTime(Duration.ofMillis(300)).shrinkBudget(0, Duration.ZERO);
+            if (onlyTheBug) {
+                x.failWhen(e -> e instanceof AssertionError);
+            }
+            Exploration.Report<Integer> r = x.run();
+            assertThat(r.stopReason()).as("failWhen only the bug: %s", onlyTheBug).isEqualTo(Exploration.StopReason.FAILURE_FOUND);
+            assertThat(r.firstFailureIndex()).isEqualTo(12);
+            assertThat(r.firstFailure().orElseThrow().failure()).isInstanceOf(AssertionError.class).hasMessage("bug at 12");
+            assertThat(r.schedulesRun()).isEqualTo(13);
+            assertThat(r.otherFailures()).isEmpty();
+        }
+    }
+
     private static Exploration.Report<Object> runaways(int threads) {
         return Exploration.of(() -> {
             if (Loop.random().nextInt(9) == 0) {
