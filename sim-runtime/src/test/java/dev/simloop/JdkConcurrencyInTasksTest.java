@@ -347,6 +347,32 @@ class JdkConcurrencyInTasksTest {
                 .hasMessageNotContaining("A thread outside the simulation could also end"); // the cycle explains it
     }
 
+    /** A ReentrantLock held by a task that waits for something else: only that task can release it, so no note of a thread outside. */
+    @Test
+    void aLockATaskHoldsGetsNoNoteOfAThreadOutside() {
+        SimResult<Object> r = Simulation.run(1, () -> {
+            ReentrantLock lock = new ReentrantLock();
+            dev.simloop.sync.Event held = new dev.simloop.sync.Event();
+            dev.simloop.sync.Event never = new dev.simloop.sync.Event();
+            return TaskGroup.with(tg -> {
+                tg.spawn("holder", () -> {
+                    lock.lock();
+                    held.set();
+                    never.await();
+                });
+                tg.spawn("waiter", () -> {
+                    held.await();
+                    lock.lock();
+                });
+                return null;
+            });
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
+                .hasMessageContaining("task 'waiter' is parked outside simloop on java.util.concurrent.locks."
+                        + "ReentrantLock$NonfairSync, held by task 'holder', at ")
+                .hasMessageNotContaining("A thread outside the simulation could also end");
+    }
+
     /**
      * A task blocked on a full queue that no task drains: the report says that a thread outside could
      * also have drained it (an async logger's worker does), that none did, and where to read more.

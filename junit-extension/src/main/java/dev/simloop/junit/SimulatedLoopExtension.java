@@ -248,8 +248,9 @@ public final class SimulatedLoopExtension
         try {
             checkRuntimeAccess(); // before any class that uses the runtime's internals is loaded
             cfg = settings(context);
-            String rerun = cfg.freshSeed() && !cfg.isReplay() ? FAILED_BEFORE.get(context.getUniqueId()) : null;
-            SimulatedLoopFailure again = rerun == null ? null : replayFirst(cfg.replaying(rerun), call, context);
+            Remembered rerun = cfg.freshSeed() && !cfg.isReplay() ? FAILED_BEFORE.get(context.getUniqueId()) : null;
+            SimulatedLoopFailure again = rerun == null ? null : replayFirst(cfg.replaying(rerun.line()), rerun.way(), call,
+                    context);
             if (again != null) {
                 written = true;
                 throw again;
@@ -276,7 +277,9 @@ public final class SimulatedLoopExtension
             if (exploring.failed != null) {
                 Traced traced = tracedForReport(cfg, exploring.failed, call, exploring.fresh, isTemplate(context));
                 String lacking = lackingFields(exploring, exploring.failed);
-                rememberForRerun(context, cfg, exploring.failed, lacking);
+                if (traced.notReplayable() == null) { // the report's own replay repeated the failure
+                    rememberForRerun(context, cfg, exploring.failed, lacking);
+                }
                 throw report(context, cfg, exploring.failed, shrunk, exploring.progress, traced, lacking);
             }
             FAILED_BEFORE.remove(context.getUniqueId());
@@ -353,7 +356,22 @@ public final class SimulatedLoopExtension
      * replays that schedule first ({@link #replayFirst}), so that a fresh seed does not pass it as a
      * flake. Removed when the test passes.
      */
-    private static final Map<String, String> FAILED_BEFORE = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Remembered> FAILED_BEFORE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A failed test's line, and how it failed ({@link #way}): a re-run counts only the same failure.
+     * Only lines that a pin could hold ({@link FailureReport#LONGEST_PIN}) are kept, so a JVM whose
+     * tests stop at maxSteps does not hold megabytes per test.
+     */
+    private record Remembered(String line, String way) {
+    }
+
+    /** @return how {@code t} failed, for telling one failure from another: its class and first line, numbers blanked */
+    private static String way(Throwable t) {
+        String text = dev.simloop.internal.SafeText.message(t);
+        String first = text == null ? "" : text.lines().findFirst().orElse("");
+        return t.getClass().getName() + ": " + first.replaceAll("[0-9]+", "#");
+    }
 
     /** What a re-run's report and summary say it did first. */
     static final String RERUN_NOTE = "re-run of a failed test: replaying the failure first";
@@ -365,26 +383,29 @@ public final class SimulatedLoopExtension
     private static void rememberForRerun(ExtensionContext context, RunConfig cfg, Judged failed, String lacking) {
         if (cfg.freshSeed() && !cfg.isReplay() && failed.result() != null && lacking == null
                 && notReplayable(failed.failure(), isTemplate(context)) == null) {
-            FAILED_BEFORE.put(context.getUniqueId(), failed.result().replayLine());
+            String line = failed.result().replayLine();
+            if (line.length() <= FailureReport.LONGEST_PIN) {
+                FAILED_BEFORE.put(context.getUniqueId(), new Remembered(line, way(failed.failure())));
+            }
         }
     }
 
     /**
      * A re-run of an unseeded test that failed in a simulated run in this JVM: replays the failing
      * schedule ({@code replay}'s line, as {@code -Dsimloop.replay} would) on a fresh test instance
-     * before the exploration. A failure of a {@code failOn} kind fails the test with the report, which
-     * says it was a re-run; else the test explores as usual.
+     * before the exploration. The same failure as before ({@code way}: its class and first line) fails
+     * the test with the report, which says it was a re-run; else the test explores as usual.
      *
      * @return the report when the replay failed (its line written), or null when it did not fail the same way
      */
-    private static SimulatedLoopFailure replayFirst(RunConfig replay, ReflectiveInvocationContext<Method> call,
+    private static SimulatedLoopFailure replayFirst(RunConfig replay, String way, ReflectiveInvocationContext<Method> call,
             ExtensionContext context) {
         FreshInstances fresh = new FreshInstances(context);
         SimResult<?> r = onFreshInstance(call, fresh, replay.builder(0), contextOf(replay, 0), null);
         Throwable failure = r.failed() ? unwrap(r.failure()) : null;
-        if (failure == null || !replay.failsOn(failure)) {
+        if (failure == null || !replay.failsOn(failure) || !way(failure).equals(way)) {
             System.out.println("simloop: " + testName(context) + " " + RERUN_NOTE + " (" + replay.replay() + "): it "
-                    + (failure == null ? "passed" : "failed outside failOn (" + failure.getClass().getName() + ")")
+                    + (failure == null ? "passed" : "failed otherwise (" + failure.getClass().getName() + ")")
                     + ", so the failure depends on more than the schedule; exploring as usual");
             context.publishReportEntry("simloop.rerun", RERUN_NOTE + ": it did not fail the same way");
             return null;

@@ -24,6 +24,25 @@ class RerunTest {
     @AfterEach
     void reset() {
         Fixtures.UnseededSometimes.failing = true;
+        Fixtures.UnseededSometimes.otherwise = false;
+    }
+
+    /** A re-run whose replay fails another way is no repeat of the failure: it explores as usual. */
+    @Test
+    void aReRunWhoseReplayFailsAnotherWayExploresAsUsual() {
+        String first = null;
+        for (int i = 0; i < 200 && first == null; i++) {
+            first = failure(execute());
+        }
+        assertThat(first).isNotNull().contains("AssertionFailedError");
+        Fixtures.UnseededSometimes.otherwise = true;
+
+        EngineExecutionResults rerun = execute();
+        assertThat(rerunEntries(rerun)).singleElement().asString().startsWith(NOTE);
+        String after = failure(rerun); // a fresh seed: passes, or fails the other way, never as a re-run
+        if (after != null) {
+            assertThat(after).doesNotContain(NOTE).contains("another failure");
+        }
     }
 
     private static EngineExecutionResults execute() {

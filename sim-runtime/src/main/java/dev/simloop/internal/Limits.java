@@ -26,9 +26,11 @@ final class Limits {
         String polling = spinWaited ? "" : " A task that waits for another by polling should yield with"
                 + " Loop.spinWait(), not Loop.checkpoint(): at a plain checkpoint the poller may go on forever"
                 + " (PCT, nonpreemptive and the bounded searches let it), and the task it waits for never runs.";
+        // the tasks on lines of their own: the first line stays the same whatever they wait for, since
+        // shrinking compares failures by it
         return new LimitExceeded(DeadlockReport.ofLiveTasks(stopped + "a task may be spinning on checkpoints without"
                 + " making progress." + polling + " Raise the limit with Simulation.builder().maxSteps(n) or"
-                + " @SimulatedLoop(maxSteps = n).", liveHead, "Tasks still alive:").message());
+                + " @SimulatedLoop(maxSteps = n).\n", liveHead, "Tasks still alive:").message());
     }
 
     static LimitExceeded maxVirtualTime(long now, long next, long maxVirtualNanos) {

@@ -362,7 +362,7 @@ final class OutsideWaits {
      *     report says what it cannot know, and what to do if that thread should have ended it.
      */
     String deadlockNote(boolean anyCycle) {
-        if (anyCycle || first(LOCK) == null) {
+        if (anyCycle || !anyLockWaitAnOutsideThreadCouldEnd()) {
             return null;
         }
         return "A task above is parked in java.util.concurrent on something no task of the run holds (a lock, a"
@@ -371,6 +371,24 @@ final class OutsideWaits {
                 + " none did within " + Nanos.format(LOCK_GRACE_NANOS) + " of real time. If one should have, the run"
                 + " depends on that thread's timing, which no seed replays: keep such threads out of the simulated"
                 + " code (simulation.md, \"Libraries with threads of their own\").";
+    }
+
+    /**
+     * @return whether a task waits on a java.util.concurrent synchronizer that no task owns: one with
+     *     no owner (a condition's wait, a latch, a semaphore, a read lock) or one a platform thread
+     *     holds. A lock a task holds (a virtual thread's: this run's tasks, or a finished one's that
+     *     leaked it) only that task can release.
+     */
+    private boolean anyLockWaitAnOutsideThreadCouldEnd() {
+        for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
+            if (t.outside() == LOCK && t.foreignContinuation() == null) {
+                Thread owner = LockOwners.holderOfWhatBlocks(t.thread);
+                if (owner == null || !owner.isVirtual()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private TaskImpl<?> first(byte kind) {

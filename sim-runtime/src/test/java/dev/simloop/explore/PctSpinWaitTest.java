@@ -128,7 +128,7 @@ class PctSpinWaitTest {
                 + " progress. A task that waits for another by polling should yield with Loop.spinWait(), not"
                 + " Loop.checkpoint(): at a plain checkpoint the poller may go on forever (PCT, nonpreemptive and"
                 + " the bounded searches let it), and the task it waits for never runs. Raise the limit with"
-                + " Simulation.builder().maxSteps(n) or @SimulatedLoop(maxSteps = n). Tasks still alive:\n"
+                + " Simulation.builder().maxSteps(n) or @SimulatedLoop(maxSteps = n).\nTasks still alive:\n"
                 + "  task 'main' waits for its task group to finish (2 tasks still running): tasks 'poller' and 'setter'\n"
                 // the spinning task's line points at its poll; the task it waits for never started
                 + "  task 'poller' is ready to run, at " + PctSpinWaitTest.class.getName() + ".lambda$pollsForAFlag$2"
@@ -154,7 +154,9 @@ class PctSpinWaitTest {
         }));
         assertThat(r.failure()).isInstanceOf(LimitExceeded.class);
         List<String> lines = r.failure().getMessage().lines().toList();
-        assertThat(lines.get(0)).endsWith(" Tasks still alive:");
+        assertThat(lines.get(0)).endsWith("@SimulatedLoop(maxSteps = n).");
+        assertThat(lines.get(1)).isEqualTo("Tasks still alive:");
+        lines = lines.subList(1, lines.size());
         assertThat(lines.get(1)).startsWith("  task 'main' waits for its task group to finish (200 tasks still running):"
                 + " tasks 'task-1', 'task-2', ").endsWith(", 'task-20' and 180 more");
         for (int i = 2; i <= 50; i++) {
@@ -175,7 +177,7 @@ class PctSpinWaitTest {
         });
         assertThat(r.failure()).isInstanceOf(LimitExceeded.class)
                 .hasMessageContaining("a task may be spinning on checkpoints without making progress. Raise the limit"
-                        + " with Simulation.builder().maxSteps(n) or @SimulatedLoop(maxSteps = n). Tasks still alive:\n"
+                        + " with Simulation.builder().maxSteps(n) or @SimulatedLoop(maxSteps = n).\nTasks still alive:\n"
                         + "  task 'main' is ready to run, at " + PctSpinWaitTest.class.getName())
                 .hasMessageNotContaining("Loop.spinWait(), not Loop.checkpoint()");
     }
