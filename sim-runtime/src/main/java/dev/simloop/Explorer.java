@@ -115,7 +115,8 @@ final class Explorer<T> {
             return x.failWhen.test(r.failure());
         } catch (RuntimeException | Error e) {
             e.addSuppressed(new IllegalStateException("Exploration.failWhen threw this while it judged the failure"
-                    + " of schedule index " + job.index + " (replay " + r.replayLine() + "), attached as this exception's"
+                    + " of schedule index " + job.index + " (replay " + dev.simloop.internal.SafeText.line(r.replayLine(),
+                            ", too long to show") + "), attached as this exception's"
                     + " cause", r.failure()));
             throw e;
         }
