@@ -216,8 +216,8 @@ final class FailureReport {
         }
     }
 
-    /** @return {@code line}, or its start when it is too long to show ({@link #LONGEST_SHOWN}) */
-    private static String shown(String line) {
+    /** @return {@code line}, or its start when it is too long to show ({@link #LONGEST_SHOWN}); the merge's XML shows lines so too */
+    static String shown(String line) {
         return dev.simloop.internal.SafeText.line(line, IN_THE_RESULTS_FILE);
     }
 

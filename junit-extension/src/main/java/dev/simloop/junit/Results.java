@@ -335,16 +335,11 @@ public final class Results {
                 return where + f.get("type") + ": " + message(f);
             }
             return (shardCount(lines) > 1 && isBoundedSearch(lines.get(0)) ? "(shard " + f.get("shard") + ") " : "")
-                    + "replay " + dev.simloop.internal.SafeText.line(String.valueOf(f.get("replay")), LONGEST_ROW_LINE,
-                            ", too long for the table: the test's line in the results file holds it whole");
+                    // a row per test, not a row of megabytes: longer than a pin holds, the line is cut
+                    + "replay " + dev.simloop.internal.SafeText.line(String.valueOf(f.get("replay")),
+                            FailureReport.LONGEST_PIN, ", too long for the table: the test's line in the results file"
+                                    + " holds it whole");
         }
-
-        /**
-         * The longest replay line the table shows whole: the longest one an annotation can hold
-         * ({@link dev.simloop.internal.SafeText#LONGEST_QUOTED_LINE}); a longer one, which replays
-         * from code only, is cut to its start and length (a row per test, not a row of megabytes).
-         */
-        static final int LONGEST_ROW_LINE = dev.simloop.internal.SafeText.LONGEST_QUOTED_LINE;
 
         /**
          * @return a failure's message as the report cuts it (2,000 characters): a file a shard of an
@@ -354,11 +349,6 @@ public final class Results {
             return dev.simloop.internal.SafeText.brief(String.valueOf(failure.get("message")), ResultsFile.MESSAGE_NOTE);
         }
 
-        /** @return a replay line as the report shows it (whole up to 1,000,000 characters), or null */
-        private static String shown(Object line) {
-            return line == null ? null : dev.simloop.internal.SafeText.line(line.toString(),
-                    FailureReport.IN_THE_RESULTS_FILE);
-        }
 
         /** @return the summary: a row per test, then the totals */
         String table() {
@@ -421,8 +411,8 @@ public final class Results {
                                         + " (seed " + each.get("seed") + ")"
                                 : "schedule index " + each.get("schedule");
                         sb.append(xml(where + " (shard " + each.get("shard") + "): " + each.get("type") + ": "
-                                + message(each) + (each.get("replay") == null ? "" : "\nreplay: " + shown(each.get("replay")))
-                                + (each.get("shrunk") == null ? "" : "\nshrunk: " + shown(each.get("shrunk"))) + "\n"));
+                                + message(each) + (each.get("replay") == null ? "" : "\nreplay: " + FailureReport.shown(String.valueOf(each.get("replay"))))
+                                + (each.get("shrunk") == null ? "" : "\nshrunk: " + FailureReport.shown(String.valueOf(each.get("shrunk")))) + "\n"));
                     }
                     sb.append("</failure>\n");
                 } else if (interrupted(lines)) {

@@ -152,12 +152,12 @@ record DeadlockReport(String message, List<List<String>> cycles) {
             others |= !inCycle[v];
         }
         StringBuilder sb = new StringBuilder(header);
+        sb.append(header.endsWith("\n") ? "" : " "); // a header may end its line (Limits.maxSteps)
         if (found.isEmpty()) {
-            sb.append(header.endsWith("\n") ? "" : " ").append(listed);
+            sb.append(listed);
         } else {
             // the search stops at the cap, so a capped count is a lower bound, not the number of cycles
-            sb.append(found.size() == MAX_REPORTED_CYCLES ? (header.endsWith("\n") ? "At least " : " At least ")
-                    : header.endsWith("\n") ? "" : " ").append(found.size())
+            sb.append(found.size() == MAX_REPORTED_CYCLES ? "At least " : "").append(found.size())
                     .append(found.size() == 1 ? " wait-for cycle" : " wait-for cycles")
                     .append(found.size() == MAX_REPORTED_CYCLES ? " (the first " + MAX_REPORTED_CYCLES + " found are shown)" : "")
                     .append(others ? ", then the other blocked tasks:" : ":");
