@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Shrinks a failing run to a schedule with as few preemptions ({@link SimResult#preemptions()}) as
@@ -39,7 +38,6 @@ final class Shrinker<T> {
     static final int DEFAULT_REPLAYS = 2_000;
     /** The default wall-clock budget. */
     static final Duration DEFAULT_TIME = Duration.ofSeconds(2);
-    private static final Pattern NUMBER = Pattern.compile("\\d+");
 
     private final Function<Simulation.Builder, ? extends SimResult<T>> runner;
     private final int maxReplays;
@@ -415,9 +413,7 @@ final class Shrinker<T> {
      */
     static String way(Throwable failure) {
         Objects.requireNonNull(failure, "failure");
-        String text = SafeText.message(failure);
-        String message = text == null ? "" : text.lines().findFirst().orElse("");
-        String way = failure.getClass().getName() + ": " + NUMBER.matcher(message).replaceAll("#");
+        String way = SafeText.way(failure);
         return failure instanceof DeadlockDetected d && !d.cycles().isEmpty() ? way + " cycles " + d.cycles() : way;
     }
 }

@@ -359,19 +359,13 @@ public final class SimulatedLoopExtension
     private static final Map<String, Remembered> FAILED_BEFORE = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * A failed test's line, and how it failed ({@link #way}): a re-run counts only the same failure.
+     * A failed test's line, and how it failed ({@link dev.simloop.internal.SafeText#way}): a re-run counts only the same failure.
      * Only lines that a pin could hold ({@link FailureReport#LONGEST_PIN}) are kept, so a JVM whose
      * tests stop at maxSteps does not hold megabytes per test.
      */
     private record Remembered(String line, String way) {
     }
 
-    /** @return how {@code t} failed, for telling one failure from another: its class and first line, numbers blanked */
-    private static String way(Throwable t) {
-        String text = dev.simloop.internal.SafeText.message(t);
-        String first = text == null ? "" : text.lines().findFirst().orElse("");
-        return t.getClass().getName() + ": " + first.replaceAll("[0-9]+", "#");
-    }
 
     /** What a re-run's report and summary say it did first. */
     static final String RERUN_NOTE = "re-run of a failed test: replaying the failure first";
@@ -385,7 +379,8 @@ public final class SimulatedLoopExtension
                 && notReplayable(failed.failure(), isTemplate(context)) == null) {
             String line = failed.result().replayLine();
             if (line.length() <= FailureReport.LONGEST_PIN) {
-                FAILED_BEFORE.put(context.getUniqueId(), new Remembered(line, way(failed.failure())));
+                FAILED_BEFORE.put(context.getUniqueId(),
+                        new Remembered(line, dev.simloop.internal.SafeText.way(failed.failure())));
             }
         }
     }
@@ -403,7 +398,7 @@ public final class SimulatedLoopExtension
         FreshInstances fresh = new FreshInstances(context);
         SimResult<?> r = onFreshInstance(call, fresh, replay.builder(0), contextOf(replay, 0), null);
         Throwable failure = r.failed() ? unwrap(r.failure()) : null;
-        if (failure == null || !replay.failsOn(failure) || !way(failure).equals(way)) {
+        if (failure == null || !replay.failsOn(failure) || !dev.simloop.internal.SafeText.way(failure).equals(way)) {
             System.out.println("simloop: " + testName(context) + " " + RERUN_NOTE + " (" + replay.replay() + "): it "
                     + (failure == null ? "passed" : "failed otherwise (" + failure.getClass().getName() + ")")
                     + ", so the failure depends on more than the schedule; exploring as usual");

@@ -48,6 +48,19 @@ public final class SafeText {
     }
 
     /**
+     * @param failure a run's failure
+     * @return how it failed, for telling two failures apart (shrinking, a re-run of a failed test):
+     *     its class and its message's first line, with every number blanked
+     */
+    public static String way(Throwable failure) {
+        String text = message(failure);
+        String first = text == null ? "" : text.lines().findFirst().orElse("");
+        return failure.getClass().getName() + ": " + NUMBER.matcher(first).replaceAll("#");
+    }
+
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("\\d+");
+
+    /**
      * @return {@code text} (a failure's message, say, read back from a results file), cut to
      *     {@value #BRIEF_CHARS} characters as {@link #brief(Throwable)} cuts a failure, with {@code note}
      *     (such as {@code ": the test's report has them all"}) after the count of the characters cut
