@@ -294,6 +294,11 @@ public final class Drivers {
             this.caller = caller;
         }
 
+        /** @return the thread that waits for this call */
+        Thread caller() {
+            return caller;
+        }
+
         /** Releases the waiting caller with {@code failure}; the driver's own result is then dropped. */
         void rescue(RuntimeException failure) {
             complete(null, failure);
@@ -326,6 +331,16 @@ public final class Drivers {
     /** @return whether the calling thread is a driver thread (then loops may run inline on it) */
     public static boolean onDriverThread() {
         return Thread.currentThread() instanceof DriverThread;
+    }
+
+    /**
+     * @return the thread waiting for the outermost call that {@code driver} runs, or null (not a
+     *     driver, or between calls); for the watchdog, which reads it after the driver's loop, a
+     *     volatile field written after the call
+     */
+    static Thread callerOf(Thread driver) {
+        Call<?> c = driver instanceof DriverThread d ? d.call : null;
+        return c == null ? null : c.caller();
     }
 
     /** @return the loop running on {@code carrier} when it is a driver thread, else null */

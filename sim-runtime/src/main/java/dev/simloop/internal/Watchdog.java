@@ -248,22 +248,54 @@ final class Watchdog {
                 e.setStackTrace(stack);
                 return e;
             }
-            String initializer = waitingInAClassInitializer(stack);
             dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + t.name() + "' ran for "
                     + Nanos.format(nanos) + " of real time without reaching a checkpoint (maxStepWallTime = "
                     + Nanos.format(loop.maxStepWallNanos()) + ", step " + step + ", virtual time "
-                    + Nanos.format(loop.now()) + "): " + (initializer != null ? "it waits inside the static"
-                    + " initializer of " + initializer + ", where the JVM pins the task to the driver: the wait"
-                    + " cannot give the driver back, so no other task runs and no timer fires that could end it."
-                    + " Move the wait (a sleep, a lock, a wait for another task) out of the static initializer, into"
-                    + " code the task calls." : "a CPU loop, or a call that blocks its thread, which no "
-                    + "simulation can schedule around.") + " The run stops here. The task's thread cannot be stopped (the "
-                    + "JVM cannot kill a thread): it goes on until it reaches a checkpoint, where it unwinds. If the "
-                    + "step is only slow, raise the limit with Simulation.builder().maxStepWallTime(d) or "
-                    + "@SimulatedLoop(maxStepWallTime = ...). The task is at:" + where);
+                    + Nanos.format(loop.now()) + "): " + likelyCause(stack) + " The run stops here. The task's thread"
+                    + " cannot be stopped (the JVM cannot kill a thread): it goes on until it reaches a checkpoint,"
+                    + " where it unwinds. If the step is only slow, raise the limit with"
+                    + " Simulation.builder().maxStepWallTime(d) or @SimulatedLoop(maxStepWallTime = ...). The task is at:"
+                    + where);
             e.setStackTrace(stack);
             return e;
         }
+
+        /**
+         * @return why a task whose thread is at {@code stack} holds the driver: a wait inside a static
+         *     initializer, a run started from one (whose class every other thread waits for), or, as a
+         *     rule, a CPU loop or a blocking call
+         */
+        private String likelyCause(StackTraceElement[] stack) {
+            String initializer = waitingInAClassInitializer(stack);
+            if (initializer != null) {
+                return "it waits inside the static initializer of " + initializer + ", where the JVM pins the task to"
+                        + " the driver: the wait cannot give the driver back, so no other task runs and no timer fires"
+                        + " that could end it. Move the wait (a sleep, a lock, a wait for another task) out of the static"
+                        + " initializer, into code the task calls.";
+            }
+            StackTraceElement start = Drivers.callerOf(loop.driver) instanceof Thread caller
+                    ? innermostInitializer(caller.getStackTrace()) : null;
+            if (start != null) {
+                String c = start.getClassName();
+                return "the simulation was started from the static initializer of " + c + " (at " + start + "), and"
+                        + " until that initializer returns, which it does only after this run, the JVM holds any other"
+                        + " thread that uses " + c + " (calls its methods or lambdas, reads its static fields): most"
+                        + " likely the task waits there. Start the simulation outside static initializers (from main, a"
+                        + " test method, or a method that the initializer's users call); or, if the task spins, it is a"
+                        + " CPU loop or a call that blocks its thread.";
+            }
+            return "a CPU loop, or a call that blocks its thread, which no simulation can schedule around.";
+        }
+    }
+
+    /** @return the innermost {@code <clinit>} frame of {@code stack}, or null */
+    static StackTraceElement innermostInitializer(StackTraceElement[] stack) {
+        for (StackTraceElement f : stack) {
+            if (f.getMethodName().equals("<clinit>")) {
+                return f;
+            }
+        }
+        return null;
     }
 
     /**
