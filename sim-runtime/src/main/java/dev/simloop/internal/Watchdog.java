@@ -206,7 +206,7 @@ final class Watchdog {
                 RunawayTasks.add(r); // it goes on, with what it holds, after its run has stopped
                 loop.ranAway(ranAway(r, stack, now - seenSince, s), s);
             } else {
-                slowStep(r, now - seenSince, stack);
+                slowStep(r.name(), now - seenSince, stack, startedInAnInitializer());
             }
         }
 
@@ -273,19 +273,35 @@ final class Watchdog {
                         + " that could end it. Move the wait (a sleep, a lock, a wait for another task) out of the static"
                         + " initializer, into code the task calls.";
             }
-            StackTraceElement start = Drivers.callerOf(loop.driver) instanceof Thread caller
-                    ? innermostInitializer(caller.getStackTrace()) : null;
+            StackTraceElement start = startedInAnInitializer();
             if (start != null) {
-                String c = start.getClassName();
-                return "the simulation was started from the static initializer of " + c + " (at " + start + "), and"
-                        + " until that initializer returns, which it does only after this run, the JVM holds any other"
-                        + " thread that uses " + c + " (calls its methods or lambdas, reads its static fields): most"
-                        + " likely the task waits there. Start the simulation outside static initializers (from main, a"
-                        + " test method, or a method that the initializer's users call); or, if the task spins, it is a"
-                        + " CPU loop or a call that blocks its thread.";
+                return startedIn(start, "simulation") + "; or, if the task spins, it is a CPU loop or a call that"
+                        + " blocks its thread.";
             }
             return "a CPU loop, or a call that blocks its thread, which no simulation can schedule around.";
         }
+
+        /**
+         * @return the innermost static initializer frame of the thread that waits for this loop's
+         *     run, or null: that class's other users wait for the run to end
+         */
+        private StackTraceElement startedInAnInitializer() {
+            return Drivers.callerOf(loop.driver) instanceof Thread caller ? innermostInitializer(caller.getStackTrace())
+                    : null;
+        }
+    }
+
+    /**
+     * @return why a run started at {@code start}, a static initializer's frame, holds a task that
+     *     uses that class; {@code run} says what kind of run it is
+     */
+    private static String startedIn(StackTraceElement start, String run) {
+        String c = start.getClassName();
+        return "the " + run + " was started from the static initializer of " + c + " (at " + start + "), and until"
+                + " that initializer returns, which it does only after this run, the JVM holds any other thread that"
+                + " uses " + c + " (calls its methods or lambdas, reads its static fields): most likely the task waits"
+                + " there. Start the " + run + " outside static initializers (from main, a test method, or a method"
+                + " that the initializer's users call)";
     }
 
     /** @return the innermost {@code <clinit>} frame of {@code stack}, or null */
@@ -325,15 +341,25 @@ final class Watchdog {
     /**
      * Logs a slow step of a real loop. {@code nanos} counts from the watchdog's first look at the
      * step (the driver reads no clock per step), so the step may have run up to a period longer.
+     *
+     * @param task the task's name
+     * @param startedIn the static initializer frame that the loop's caller is in, or null
      */
-    static void slowStep(TaskImpl<?> t, long nanos, StackTraceElement[] stack) {
+    static void slowStep(String task, long nanos, StackTraceElement[] stack, StackTraceElement startedIn) {
         if (!Log.LOG.isLoggable(System.Logger.Level.WARNING)) {
             return;
         }
-        StringBuilder sb = new StringBuilder("task '").append(t.name()).append("' has held the loop for at least ")
+        StringBuilder sb = new StringBuilder("task '").append(task).append("' has held the loop for at least ")
                 .append(nanos / 1_000_000).append(" ms without reaching a checkpoint, and no other task of the loop "
-                        + "runs meanwhile. Offload CPU-heavy or blocking work with Loop.toThread, or add "
-                        + "Loop.checkpoint() calls. It is at:");
+                        + "runs meanwhile. ");
+        if (startedIn != null) {
+            String cause = startedIn(startedIn, "loop");
+            sb.append(Character.toUpperCase(cause.charAt(0))).append(cause, 1, cause.length()).append(". If the task"
+                    + " spins instead, offload CPU-heavy or blocking work with Loop.toThread, or add Loop.checkpoint()"
+                    + " calls. It is at:");
+        } else {
+            sb.append("Offload CPU-heavy or blocking work with Loop.toThread, or add Loop.checkpoint() calls. It is at:");
+        }
         appendStack(sb, stack);
         Log.LOG.log(System.Logger.Level.WARNING, sb.toString());
     }
