@@ -12,6 +12,9 @@
 module dev.simloop.runtime {
     // sun.misc.Signal (reached through method handles): SIGINT and SIGTERM cancel real-mode loops.
     requires jdk.unsupported;
+    // The thread MXBean: which monitors the thread waiting for a run holds, for a report on a task
+    // that waits to enter one (internal.LockOwners); optional, a report goes without it.
+    requires static java.management;
 
     exports dev.simloop;
     exports dev.simloop.sync;

@@ -394,4 +394,73 @@ class JdkConcurrencyInTasksTest {
                 + " If one should have, the run depends on that thread's timing, which no seed replays: keep such"
                 + " threads out of the simulated code (simulation.md, \"Libraries with threads of their own\").");
     }
+
+    /**
+     * A lock the caller of the run holds: before, the report called it "something no task of the run
+     * holds" that "a thread outside could also end", when that thread waits for the run itself.
+     */
+    @Test
+    void aLockTheCallerOfTheRunHoldsIsNamedAsWhyTheRunCannotEnd() {
+        ReentrantLock lock = new ReentrantLock();
+        String caller = Thread.currentThread().getName();
+        SimResult<Integer> r;
+        lock.lock();
+        try {
+            r = Simulation.run(1, () -> {
+                lock.lock();
+                lock.unlock();
+                return 1;
+            });
+        } finally {
+            lock.unlock();
+        }
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class);
+        assertThat(r.failure().getMessage()).contains("task 'main' is parked outside simloop on java.util.concurrent."
+                + "locks.ReentrantLock$NonfairSync, held by thread '" + caller + "', the thread that waits for this run,"
+                + " at dev.simloop.JdkConcurrencyInTasksTest.").endsWith("\nTask 'main' waits for a lock that the thread"
+                + " that waits for this run, '" + caller + "', holds: that thread lets go of it only after the run, so"
+                + " the run cannot end. Release the lock before the run starts, or take it inside the run.");
+        assertThat(Simulation.run(1, () -> {
+            lock.lock();
+            lock.unlock();
+            return 1;
+        }).value()).as("released before the run: it runs").isEqualTo(1);
+    }
+
+    /** A lock another thread outside holds: named, with the note of what such a thread could have done. */
+    @Test
+    @Timeout(60)
+    void aLockAThreadOutsideHoldsIsNamedWithItsThread() throws InterruptedException {
+        ReentrantLock lock = new ReentrantLock();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread outside = new Thread(() -> {
+            lock.lock();
+            try {
+                held.countDown();
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.unlock();
+            }
+        }, "cache-maintenance");
+        outside.start();
+        held.await();
+        SimResult<Object> r;
+        try {
+            r = Simulation.run(1, () -> {
+                lock.lock();
+                return null;
+            });
+        } finally {
+            done.countDown();
+            outside.join();
+        }
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class);
+        assertThat(r.failure().getMessage()).contains("task 'main' is parked outside simloop on java.util.concurrent."
+                + "locks.ReentrantLock$NonfairSync, held by thread 'cache-maintenance' outside the run, at ")
+                .contains("\nA task above is parked in java.util.concurrent on something no task of the run holds")
+                .doesNotContain("the thread that waits for this run");
+    }
 }

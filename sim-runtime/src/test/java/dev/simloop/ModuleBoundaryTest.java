@@ -61,7 +61,9 @@ class ModuleBoundaryTest {
         assertThat(d.packages()).contains("dev.simloop.internal");
         assertThat(d.opens()).isEmpty();
         assertThat(d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()))
-                .containsExactlyInAnyOrder("java.base", "jdk.unsupported");
+                .containsExactlyInAnyOrder("java.base", "jdk.unsupported", "java.management");
+        assertThat(d.requires().stream().filter(r -> r.name().equals("java.management")).findFirst().orElseThrow()
+                .modifiers()).as("optional: only a report's line needs it").contains(ModuleDescriptor.Requires.Modifier.STATIC);
     }
 
     private static void write(Path file, String text) throws IOException {

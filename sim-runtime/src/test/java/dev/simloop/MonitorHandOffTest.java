@@ -203,4 +203,39 @@ class MonitorHandOffTest {
             }
         }).value()).isEqualTo("entered");
     }
+
+    /**
+     * A monitor the caller of the run holds: the task waits for ever. The JVM does not say which
+     * monitor a virtual thread waits for, but it does say which ones a platform thread holds; the
+     * report names them on a line of its own (identity hashes differ by JVM).
+     */
+    @Test
+    void aMonitorTheCallerOfTheRunHoldsIsNamedOnALineOfItsOwn() {
+        Object monitor = new Object();
+        String caller = Thread.currentThread().getName();
+        SimResult<Integer> r;
+        synchronized (monitor) {
+            r = Simulation.run(1, () -> {
+                synchronized (monitor) {
+                    return 1;
+                }
+            });
+        }
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class);
+        String[] lines = r.failure().getMessage().split("\n");
+        assertThat(lines[0]).startsWith("task 'main' waits to enter a monitor (synchronized, at dev.simloop."
+                + "MonitorHandOffTest.lambda$").doesNotContain("@" + Integer.toHexString(System.identityHashCode(monitor)));
+        assertThat(lines).anySatisfy(line -> assertThat(line).matches(java.util.regex.Pattern.quote("The thread that"
+                + " waits for this run, '" + caller + "', holds the monitor of java.lang.Object@"
+                + Integer.toHexString(System.identityHashCode(monitor)) + " (locked at dev.simloop.MonitorHandOffTest."
+                + "aMonitorTheCallerOfTheRunHoldsIsNamedOnALineOfItsOwn(MonitorHandOffTest.java:") + "\\d+"
+                + java.util.regex.Pattern.quote(")): if the task waits for it, it waits for ever, since that thread lets"
+                + " go only after the run. Leave the synchronized block before the run starts, or take the monitor"
+                + " inside it.")));
+        assertThat(Simulation.run(1, () -> {
+            synchronized (monitor) {
+                return 1;
+            }
+        }).value()).as("released before the run: it runs").isEqualTo(1);
+    }
 }

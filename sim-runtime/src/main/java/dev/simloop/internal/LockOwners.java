@@ -1,5 +1,8 @@
 package dev.simloop.internal;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.AbstractOwnableSynchronizer;
 import java.util.concurrent.locks.LockSupport;
 
@@ -11,6 +14,10 @@ import java.util.concurrent.locks.LockSupport;
  * what its waiters park on ({@link LockSupport#getBlocker}). Synchronizers without an owner
  * (semaphores, latches, read holds, conditions) give no edge, as simloop's own ownerless
  * primitives do not; neither do monitors, whose owner the JDK does not tell for virtual threads.
+ *
+ * <p>And which monitors a platform thread holds ({@link #monitorsHeldBy}): the JDK tells that through
+ * {@code java.management}'s thread MXBean, which the runtime reads when the boot layer has it
+ * ({@code requires static}: a jlinked image without it gets reports without the line).
  *
  * <p>The field is read with the JDK's {@code jdk.internal.misc.Unsafe}, which {@link JdkExports}
  * exports to the runtime (as it does for {@link UninitializedClasses}): opening
@@ -30,6 +37,60 @@ final class LockOwners {
             return Owner.of(s);
         }
         return null;
+    }
+
+    /**
+     * @param thread a platform thread outside the run (the one waiting for it), or null
+     * @return the monitors {@code thread} holds, innermost first, each as its class, identity hash
+     *     and the frame that took it ({@code java.lang.Object@1b6d3586 (locked at App.main(App.java:8))});
+     *     empty when it holds none, is virtual or null, or this JVM cannot tell
+     */
+    static List<String> monitorsHeldBy(Thread thread) {
+        if (thread == null || thread.isVirtual() || !HeldMonitors.AVAILABLE) {
+            return List.of();
+        }
+        try {
+            return HeldMonitors.Mx.of(thread);
+        } catch (RuntimeException | LinkageError e) {
+            return List.of(); // a JVM whose MXBean cannot tell: the report goes without the line
+        }
+    }
+
+    /** Whether {@code java.management} is there to ask; its types are named only in {@link Mx}, linked once it is. */
+    private static final class HeldMonitors {
+        static final boolean AVAILABLE = readable();
+
+        private static boolean readable() {
+            Optional<Module> m = ModuleLayer.boot().findModule("java.management");
+            if (m.isEmpty()) {
+                return false;
+            }
+            Module self = LockOwners.class.getModule();
+            if (!self.canRead(m.get())) {
+                self.addReads(m.get()); // a named runtime whose boot layer resolved it for another module
+            }
+            return true;
+        }
+
+        private static final class Mx {
+            static List<String> of(Thread thread) {
+                java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                if (!mx.isObjectMonitorUsageSupported()) {
+                    return List.of();
+                }
+                java.lang.management.ThreadInfo[] infos = mx.getThreadInfo(new long[] {thread.threadId()}, true, false);
+                List<String> held = new ArrayList<>();
+                if (infos.length == 1 && infos[0] != null) {
+                    for (java.lang.management.MonitorInfo m : infos[0].getLockedMonitors()) {
+                        StackTraceElement f = m.getLockedStackFrame();
+                        held.add(m.getClassName() + "@" + Integer.toHexString(m.getIdentityHashCode()) + (f == null ? ""
+                                : " (locked at " + new StackTraceElement(f.getClassName(), f.getMethodName(),
+                                        f.getFileName(), f.getLineNumber()) + ")")); // as task frames read: no "app//"
+                    }
+                }
+                return held;
+            }
+        }
     }
 
     /** The field's offset, in a holder that is loaded only for a report that needs it. */

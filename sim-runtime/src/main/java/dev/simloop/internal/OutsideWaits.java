@@ -365,6 +365,13 @@ final class OutsideWaits {
         if (anyCycle || !anyLockWaitAnOutsideThreadCouldEnd()) {
             return null;
         }
+        Thread caller = Drivers.callerOf(loop.driver);
+        TaskImpl<?> waiter = waiterForALockHeldBy(caller);
+        if (waiter != null) {
+            return "Task '" + waiter.name() + "' waits for a lock that the thread that waits for this run, '"
+                    + caller.getName() + "', holds: that thread lets go of it only after the run, so the run cannot"
+                    + " end. Release the lock before the run starts, or take it inside the run.";
+        }
         return "A task above is parked in java.util.concurrent on something no task of the run holds (a lock, a"
                 + " queue's or condition's wait, a latch, a semaphore). A thread outside the simulation could also end"
                 + " such a wait (an async logger's worker draining its queue, a cache's maintenance executor), and"
@@ -389,6 +396,19 @@ final class OutsideWaits {
             }
         }
         return false;
+    }
+
+    /** @return the first live task parked on a java.util.concurrent lock that {@code owner} holds, or null */
+    private TaskImpl<?> waiterForALockHeldBy(Thread owner) {
+        if (owner == null) {
+            return null;
+        }
+        for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
+            if (t.outside() == LOCK && t.foreignContinuation() == null && LockOwners.holderOfWhatBlocks(t.thread) == owner) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private TaskImpl<?> first(byte kind) {
@@ -504,9 +524,26 @@ final class OutsideWaits {
                 + " for maxStepWallTime without a checkpoint, holds it still. The JVM hands a monitor on between"
                 + " virtual threads from a thread of its own, in an order simloop cannot choose or replay, and does"
                 + " not say which thread holds it. Hold a dev.simloop.sync.Lock across waits instead of a monitor."
+                + monitorsOfTheCaller()
                 + (abandoned.isEmpty() ? "" : "\nIn this JVM, tasks that earlier runs stopped without are still"
                         + " running: " + abandoned + ", with what they held then, which a replay of this run does"
                         + " not meet."));
+    }
+
+    /**
+     * @return for a message, on a line of its own (identity hashes differ by JVM): the monitors that
+     *     the thread waiting for this run holds, which it lets go of only after the run; or nothing
+     */
+    private String monitorsOfTheCaller() {
+        Thread caller = Drivers.callerOf(loop.driver);
+        List<String> held = LockOwners.monitorsHeldBy(caller);
+        if (held.isEmpty()) {
+            return "";
+        }
+        return "\nThe thread that waits for this run, '" + caller.getName() + "', holds the monitor"
+                + (held.size() == 1 ? " of " : "s of ") + String.join(", ", held) + ": if the task waits for"
+                + (held.size() == 1 ? " it" : " one of them") + ", it waits for ever, since that thread lets go only"
+                + " after the run. Leave the synchronized block before the run starts, or take the monitor inside it.";
     }
 
     /**
@@ -632,6 +669,20 @@ final class OutsideWaits {
         }
         Object blocker = LockSupport.getBlocker(t.thread);
         return "is parked outside simloop" + (blocker == null ? "" : " on " + blocker.getClass().getName())
-                + (holder == null ? "" : ", held by task '" + holder.name() + "',") + " at " + Frames.userFrame(t);
+                + (holder != null ? ", held by task '" + holder.name() + "'," : heldOutside(t)) + " at "
+                + Frames.userFrame(t);
+    }
+
+    /**
+     * @return {@code , held by thread 'x' ...,} when a platform thread holds the lock {@code t} is
+     *     parked on (saying so when it is the thread that waits for this run), or nothing
+     */
+    private static String heldOutside(TaskImpl<?> t) {
+        Thread owner = LockOwners.holderOfWhatBlocks(t.thread);
+        if (owner == null || owner.isVirtual()) {
+            return ""; // a virtual thread is a task: of this run, or a finished one's that leaked it
+        }
+        return ", held by thread '" + owner.getName() + "'" + (owner == Drivers.callerOf(t.loop.driver)
+                ? ", the thread that waits for this run," : " outside the run,");
     }
 }
