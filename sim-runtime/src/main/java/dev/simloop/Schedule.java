@@ -287,7 +287,8 @@ public final class Schedule {
         int plus = f[2].indexOf('+');
         String strategy = plus < 0 ? f[2] : f[2].substring(0, plus);
         try {
-            Strategy.parse(strategy);
+            // its canonical text: a strategy that parses only once trimmed ("random\0") fails the check below
+            strategy = Strategy.parse(strategy).toString();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("replay line names an " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.simloop;
 
+import dev.simloop.internal.SafeText;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -91,7 +92,7 @@ public final class Shard {
      */
     public static Shard parse(String text) {
         Objects.requireNonNull(text, "Shard.parse: text");
-        return parse(text, "shard '" + text + "'");
+        return parse(text, "shard '" + SafeText.input(text) + "'");
     }
 
     private static Shard parse(String text, String where) {
@@ -144,7 +145,7 @@ public final class Shard {
         if (p != null) {
             // an empty value is most often a CI variable that was not set: running every schedule in
             // every job would go unnoticed, so it is malformed like any other
-            return parse(p, "-D" + PROPERTY + "=" + p + (p.isBlank() ? " (empty)" : ""));
+            return parse(p, "-D" + PROPERTY + "=" + SafeText.input(p) + (p.isBlank() ? " (empty)" : ""));
         }
         for (String[] ci : CI_VARIABLES) {
             String index = env.get(ci[0]);
@@ -160,7 +161,7 @@ public final class Shard {
             // One of a pair alone is a half-made set-up, which would silently run every schedule in every
             // job; but Kubernetes sets JOB_COMPLETION_INDEX on any Indexed Job, sharded by simloop or not.
             if (hasCount || (hasIndex && !ci[0].equals("JOB_COMPLETION_INDEX"))) {
-                String set = hasIndex ? ci[0] + "=" + index : ci[1] + "=" + count;
+                String set = hasIndex ? ci[0] + "=" + SafeText.input(index) : ci[1] + "=" + SafeText.input(count);
                 String unset = hasIndex ? ci[1] : ci[0];
                 throw new IllegalArgumentException(set + " is set but " + unset + " is not, so it names no shard:"
                         + " set both to split each explored test's schedules among the jobs, or -D" + PROPERTY
@@ -188,7 +189,7 @@ public final class Shard {
                 // digits beyond an int: reported below
             }
         }
-        throw new IllegalArgumentException(indexName + "=" + index + " and " + countName + "=" + count
+        throw new IllegalArgumentException(indexName + "=" + SafeText.input(index) + " and " + countName + "=" + SafeText.input(count)
                 + " do not name a shard: " + indexName + " counts from " + base + " to " + countName
                 + (base == 0 ? " - 1" : "") + " (set -D" + PROPERTY + "=INDEX/COUNT, counting from 1, to override)");
     }

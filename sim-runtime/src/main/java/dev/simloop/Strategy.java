@@ -6,6 +6,7 @@ import dev.simloop.internal.PctPicker;
 import dev.simloop.internal.Picker;
 import dev.simloop.internal.PosPicker;
 import dev.simloop.internal.RandomPicker;
+import dev.simloop.internal.SafeText;
 import dev.simloop.internal.SpawnerFirstPicker;
 import java.util.List;
 import java.util.Objects;
@@ -218,26 +219,28 @@ public final class Strategy {
             try {
                 s = pct(Integer.parseInt(m.group(1)), m.group(2) == null ? 0 : Integer.parseInt(m.group(2)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("invalid strategy '" + text + "': " + e.getMessage(), e);
+                throw new IllegalArgumentException("invalid strategy '" + SafeText.input(text) + "': " + e.getMessage(),
+                        e);
             }
             if (s.text.equals(t)) {
                 return s;
             }
         }
-        if (t.startsWith("pct")) {
-            throw new IllegalArgumentException("invalid strategy '" + text + "': write pct(d) or pct(d,k), with the depth"
-                    + " d from 1 to " + MAX_PCT_DEPTH + " and k, the choice points to spread the change points over, at"
-                    + " least 1");
-        }
+        // before the pct(d) check: pct(3)+priority(4) is a valid strategy with a policy appended
         int plus = t.indexOf("+priority(");
         if (plus > 0) {
-            throw new IllegalArgumentException("invalid strategy '" + text + "': '" + t.substring(plus + 1) + "' is a"
-                    + " priority policy, not part of the strategy (a replay line writes them together): give '"
-                    + t.substring(0, plus) + "' as the strategy and the policy with Simulation.builder().priorityPolicy(..),"
-                    + " or replay the whole line");
+            throw new IllegalArgumentException("invalid strategy '" + SafeText.input(text) + "': '"
+                    + SafeText.input(t.substring(plus + 1)) + "' is a priority policy, not part of the strategy (a replay line writes them together): give '"
+                    + SafeText.input(t.substring(0, plus)) + "' as the strategy and the policy with"
+                    + " Simulation.builder().priorityPolicy(..), or replay the whole line");
         }
-        throw new IllegalArgumentException("unknown strategy '" + text + "' (known: fifo, random, pos, pct(d), pct(d,k),"
-                + " nonpreemptive, spawnerfirst, portfolio)");
+        if (t.startsWith("pct")) {
+            throw new IllegalArgumentException("invalid strategy '" + SafeText.input(text) + "': write pct(d) or"
+                    + " pct(d,k), with the depth d from 1 to " + MAX_PCT_DEPTH + " and k, the choice points to spread the change points over,"
+                    + " at least 1");
+        }
+        throw new IllegalArgumentException("unknown strategy '" + SafeText.input(text) + "' (known: fifo, random, pos,"
+                + " pct(d), pct(d,k), nonpreemptive, spawnerfirst, portfolio)");
     }
 
     /** @return the PCT depth, or 0 for other strategies */

@@ -11,8 +11,13 @@ import java.util.Map;
  * {@code long} when they are integers, else {@code double}.
  */
 final class Json {
+    /** The deepest nesting of arrays and objects read: a results line nests 4 deep; a deeper one would overflow the stack. */
+    static final int MAX_DEPTH = 256;
+
     private final String text;
     private int at;
+    /** The arrays and objects open at {@link #at}. */
+    private int depth;
 
     private Json(String text) {
         this.text = text;
@@ -74,6 +79,10 @@ final class Json {
             throw error("a value");
         }
         char c = text.charAt(at);
+        if ((c == '{' || c == '[') && depth == MAX_DEPTH) {
+            throw new IllegalArgumentException("not a results line: arrays and objects nested more than " + MAX_DEPTH
+                    + " deep at character " + (at + 1));
+        }
         return switch (c) {
             case '{' -> object();
             case '[' -> array();
@@ -88,8 +97,10 @@ final class Json {
     private Map<String, Object> object() {
         Map<String, Object> map = new LinkedHashMap<>();
         at++;
+        depth++;
         space();
         if (peek('}')) {
+            depth--;
             return map;
         }
         do {
@@ -104,14 +115,17 @@ final class Json {
             space();
         } while (peek(','));
         expect('}');
+        depth--;
         return map;
     }
 
     private List<Object> array() {
         List<Object> list = new ArrayList<>();
         at++;
+        depth++;
         space();
         if (peek(']')) {
+            depth--;
             return list;
         }
         do {
@@ -119,6 +133,7 @@ final class Json {
             space();
         } while (peek(','));
         expect(']');
+        depth--;
         return list;
     }
 
@@ -145,7 +160,7 @@ final class Json {
                 case 'b' -> sb.append('\b');
                 case 'f' -> sb.append('\f');
                 case 'u' -> {
-                    if (at + 4 > text.length()) {
+                    if (at + 4 > text.length() || !text.substring(at, at + 4).matches("[0-9a-fA-F]{4}")) {
                         throw error("four hex digits");
                     }
                     sb.append((char) Integer.parseInt(text.substring(at, at + 4), 16));

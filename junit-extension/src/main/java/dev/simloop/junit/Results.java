@@ -83,13 +83,19 @@ public final class Results {
             return usage(err, args.length == 0 ? "no command" : "unknown command '" + args[0] + "'");
         }
         for (int i = 1; i < args.length; i++) {
-            if (args[i].equals("--xml")) {
-                if (++i == args.length) {
-                    return usage(err, "--xml needs a file");
+            try {
+                if (args[i].equals("--xml")) {
+                    if (++i == args.length) {
+                        return usage(err, "--xml needs a file");
+                    }
+                    xml = Path.of(args[i]);
+                } else {
+                    files.add(Path.of(args[i]));
                 }
-                xml = Path.of(args[i]);
-            } else {
-                files.add(Path.of(args[i]));
+            } catch (java.nio.file.InvalidPathException e) {
+                // e.g. shard-*.jsonl, which cmd.exe passes on unexpanded, on Windows
+                return usage(err, "'" + args[i] + "' is not a file name (" + e.getReason() + "); a shell that does"
+                        + " not expand wildcards passes them on as they are: name the files one by one");
             }
         }
         if (files.isEmpty()) {
@@ -206,7 +212,12 @@ public final class Results {
                         + " (an object with a \"test\" member)");
             }
             // a line of no shard is one whose test failed before its settings resolved (ResultsFile.appendError)
-            if (map.get("shard") != null || !ResultsFile.ERROR.equals(map.get("stopReason"))) {
+            if (map.get("shard") == null && !ResultsFile.ERROR.equals(map.get("stopReason"))) {
+                throw new IllegalArgumentException(f + ":" + number + ": not a simloop results line (its \"shard\" is "
+                        + (map.containsKey("shard") ? "null" : "missing") + ", and only a test that failed before its"
+                        + " settings resolved, of stop reason " + ResultsFile.ERROR + ", has none)");
+            }
+            if (map.get("shard") != null) {
                 try {
                     dev.simloop.Shard.parse(String.valueOf(map.get("shard")));
                 } catch (IllegalArgumentException e) {
@@ -222,8 +233,13 @@ public final class Results {
             return line;
         }
 
+        /** The stop reasons a results line may give: an exploration's, or a test's that failed before it explored. */
+        private static final List<String> STOP_REASONS = java.util.stream.Stream.concat(
+                java.util.Arrays.stream(dev.simloop.Exploration.StopReason.values()).map(Enum::name),
+                java.util.stream.Stream.of(ResultsFile.ERROR)).toList();
+
         /**
-         * @return what is missing or of the wrong type among the members every results line has
+         * @return what is missing or of the wrong type or value among the members every results line has
          *     (those the merge reads to pass or fail a test), or null when nothing is: a line that
          *     lacked its failures would otherwise count as a pass
          */
@@ -233,8 +249,16 @@ public final class Results {
                     return "its \"" + key + "\" is " + (line.containsKey(key) ? "not a string" : "missing");
                 }
             }
-            if (!(line.get("run") instanceof Number)) {
+            if (!STOP_REASONS.contains(line.get("stopReason"))) {
+                // a pass or a fail is read off it: "interrupted" or "Failure_Found" would count as a pass
+                return "its \"stopReason\" '" + dev.simloop.internal.SafeText.input((String) line.get("stopReason"))
+                        + "' is none of " + STOP_REASONS;
+            }
+            if (!(line.get("run") instanceof Number run)) {
                 return "its \"run\" is " + (line.containsKey("run") ? "not a number" : "missing");
+            }
+            if (run.doubleValue() < 0) {
+                return "its \"run\" is negative";
             }
             if (!(line.get("failures") instanceof List<?> failures)) {
                 return "its \"failures\" is " + (line.containsKey("failures") ? "not a list" : "missing");
@@ -508,7 +532,13 @@ public final class Results {
                     && lines.stream().anyMatch(l -> "ALL_SCHEDULES_RUN".equals(l.get("stopReason")));
         }
 
-        /** @return the shards ({@code 3/4}) of a sharded test that none of its lines comes from */
+        /** The most missing shards the summary names one by one. */
+        private static final int MISSING_SHOWN = 20;
+
+        /**
+         * @return the shards ({@code 3/4}) of a sharded test that none of its lines comes from: the
+         *     first {@link #MISSING_SHOWN}, then how many more ({@code and 7 more})
+         */
         private static List<String> missing(List<Map<String, Object>> lines) {
             TreeSet<Integer> seen = new TreeSet<>();
             lines.stream().filter(l -> l.get("shard") != null).forEach(l -> seen.add(shardOf(l).index()));
@@ -517,10 +547,15 @@ public final class Results {
             }
             int count = shardCount(lines);
             List<String> missing = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
+            // a line's count alone may be huge (1/2147483647): name the first few absent shards, count the rest
+            long absent = count - (long) seen.size();
+            for (int i = 0; i < count && missing.size() < absent && missing.size() < MISSING_SHOWN; i++) {
                 if (!seen.contains(i)) {
                     missing.add(dev.simloop.Shard.of(i, count).toString());
                 }
+            }
+            if (absent > missing.size()) {
+                missing.add("and " + (absent - missing.size()) + " more");
             }
             return missing;
         }

@@ -76,6 +76,12 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         Optional<String> p = param(params, SEED);
         if (p.isPresent()) {
             seed = number("-D" + SEED + "=" + p.get(), p.get(), Long.MIN_VALUE, Long.MAX_VALUE);
+            if (seed == SimulatedLoop.FRESH_SEED) {
+                // the annotation's "fresh seed" value: run as one, it would draw a random seed unnoticed
+                throw new IllegalArgumentException("-D" + SEED + "=" + p.get() + " is below the smallest it takes, "
+                        + (Long.MIN_VALUE + 1) + " (Long.MIN_VALUE is SimulatedLoop.FRESH_SEED; leave -D" + SEED
+                        + " out for a fresh seed)");
+            }
         }
         p = param(params, SCHEDULES);
         if (p.isPresent()) {
@@ -134,10 +140,14 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         }
         if (!replay.isEmpty()) {
             try {
-                Schedule.parse(replay); // fails early with the parser's clear message, naming the setting
+                // fails early with the parser's clear message, naming the setting; and for a built
+                // schedule, Schedule.of(..), which parses but replays no run
+                Simulation.builder().replay(replay);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException((p.isPresent() ? "-D" + REPLAY + "=" + replay
-                        : "@SimulatedLoop(replay = \"" + replay + "\")") + ": " + e.getMessage(), e);
+                // the parser's message quotes the line (cut when long): the setting names its start only
+                String shown = dev.simloop.internal.SafeText.input(replay);
+                throw new IllegalArgumentException((p.isPresent() ? "-D" + REPLAY + "=" + shown
+                        : "@SimulatedLoop(replay = \"" + shown + "\")") + ": " + e.getMessage(), e);
             }
         }
         Shard shard = shard(params, env);

@@ -124,6 +124,25 @@ public final class SafeText {
         return cut(text(o), max, "");
     }
 
+    /** The longest input an error quotes whole ({@link #input}). */
+    static final int LONGEST_QUOTED_INPUT = 60;
+
+    /**
+     * A user's input as an error quotes it (a strategy, a shard, a system property's value): whole
+     * up to {@value #LONGEST_QUOTED_INPUT} characters, or its start and its length, so that a log
+     * pasted where a value belongs does not make an error of megabytes.
+     *
+     * @param text the input
+     * @return it, or its first 57 characters, {@code ...} and {@code (N characters)}
+     */
+    public static String input(String text) {
+        if (text.length() <= LONGEST_QUOTED_INPUT) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(56)) ? 56 : 57;
+        return text.substring(0, end) + "... (" + text.length() + " characters)";
+    }
+
     /** @return {@code t.getMessage()} (null when it is), or what its {@code getMessage()} threw, in parentheses */
     public static String message(Throwable t) {
         try {

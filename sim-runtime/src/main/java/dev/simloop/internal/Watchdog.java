@@ -380,20 +380,29 @@ final class Watchdog {
     }
 
     /**
-     * @return the ISO-8601 duration the system property {@code name} gives, in nanos (at least 1),
-     *     or {@code defaultNanos} when it is not set, or not a duration (which is logged)
+     * @return the ISO-8601 duration the system property {@code name} gives, in nanos, or
+     *     {@code defaultNanos} when it is not set, or not a positive duration a long counts in
+     *     nanoseconds (which is logged)
      */
     static long durationProperty(String name, long defaultNanos, String defaultText) {
         String v = System.getProperty(name);
         if (v == null || v.isBlank()) {
             return defaultNanos;
         }
+        String problem;
         try {
-            return Math.max(1, Duration.parse(v.trim()).toNanos());
-        } catch (DateTimeParseException | ArithmeticException e) {
-            Log.LOG.log(System.Logger.Level.WARNING, "-D" + name + "=" + v + " is not an ISO-8601 duration "
-                    + "(write it like PT0.1S for 100 ms, or PT2S); using the default, " + defaultText);
-            return defaultNanos;
+            Duration d = Duration.parse(v.trim());
+            if (d.isPositive()) {
+                return d.toNanos();
+            }
+            problem = "is not positive";
+        } catch (DateTimeParseException e) {
+            problem = "is not an ISO-8601 duration";
+        } catch (ArithmeticException e) {
+            problem = "is longer than the 292 years a long counts in nanoseconds";
         }
+        Log.LOG.log(System.Logger.Level.WARNING, "-D" + name + "=" + SafeText.input(v) + " " + problem
+                + " (write it like PT0.1S for 100 ms, or PT2S); using the default, " + defaultText);
+        return defaultNanos;
     }
 }

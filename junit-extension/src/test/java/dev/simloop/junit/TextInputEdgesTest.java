@@ -1,0 +1,134 @@
+package dev.simloop.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The text a user gives the extension and the results merge, at its edges: every bad value fails
+ * with an error that names it, nothing is silently replaced, and no line crashes or stalls the merge.
+ */
+class TextInputEdgesTest {
+    @TempDir
+    Path dir;
+
+    private static Function<String, Optional<String>> params(Map<String, String> m) {
+        return k -> Optional.ofNullable(m.get(k));
+    }
+
+    @Test
+    void theFreshSeedValueIsNoSeedToAskFor() {
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "-9223372036854775808"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.seed=-9223372036854775808 is below the smallest it takes, -9223372036854775807"
+                        + " (Long.MIN_VALUE is SimulatedLoop.FRESH_SEED; leave -Dsimloop.seed out for a fresh seed)");
+        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "-9223372036854775807"))).baseSeed())
+                .isEqualTo(-9223372036854775807L);
+    }
+
+    @Test
+    void aBuiltScheduleToReplayFailsNamingTheSetting() {
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.REPLAY, "Schedule.of(1, 0)"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("-Dsimloop.replay=Schedule.of(1, 0): 'Schedule.of(1, 0)' is a built schedule");
+        String longLine = "simloop:1:random:1:-:" + "A".repeat(1 << 20) + ":00000000";
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.REPLAY, longLine))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("-Dsimloop.replay=simloop:1:random:1:-:AAA").message().hasSizeLessThan(400);
+    }
+
+    /** Runs the merge: @return its exit status, then what it printed and what it printed as errors */
+    private static List<Object> merge(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Results.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return List.of(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String resultsLine(String shard, String extra) {
+        return "{\"test\": \"[engine:x]/t\", \"class\": \"a.T\", \"method\": \"t\", \"display\": \"t()\", \"shard\": " + shard
+                + ", \"strategy\": \"random\", \"seed\": 7, \"schedules\": 100, \"run\": 50, \"stopReason\":"
+                + " \"ALL_SCHEDULES_RUN\", \"failures\": []" + extra + "}\n";
+    }
+
+    private List<Object> mergeLine(String line) throws Exception {
+        Path f = dir.resolve("r.jsonl");
+        Files.writeString(f, line);
+        return merge("merge", f.toString());
+    }
+
+    @Test
+    void aDeeplyNestedLineIsMalformedNotAStackOverflow() throws Exception {
+        List<Object> r = mergeLine("{\"test\": \"x\", \"z\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}\n");
+        assertThat(r.get(0)).isEqualTo(2);
+        assertThat((String) r.get(2)).endsWith("r.jsonl:1: not a results line: arrays and objects nested more than 256"
+                + " deep at character 275\n");
+        assertThat(mergeLine(resultsLine("\"1/1\"", ", \"z\": " + "[".repeat(200) + "]".repeat(200))).get(0))
+                .isEqualTo(0);
+    }
+
+    @Test
+    void aBadUnicodeEscapeIsMalformedJson() throws Exception {
+        for (String escape : new String[] {"\\\\uZZZZ", "\\\\u-123", "\\\\u+123"}) {
+            List<Object> r = mergeLine(resultsLine("\"1/1\"", ", \"x\": \"" + escape.substring(1) + "\""));
+            assertThat(r.get(0)).as(escape).isEqualTo(2);
+            assertThat((String) r.get(2)).as(escape).contains("r.jsonl:1: not JSON: expected four hex digits at character");
+        }
+        assertThat(mergeLine(resultsLine("\"1/1\"", ", \"x\": \"\\u00e9\"")).get(0)).isEqualTo(0);
+    }
+
+    @Test
+    @Timeout(30)
+    void aHugeShardCountNamesAFewMissingShards() throws Exception {
+        List<Object> r = mergeLine(resultsLine("\"1/2147483647\"", ""));
+        assertThat(r.get(0)).isEqualTo(1);
+        assertThat((String) r.get(1)).contains("missing shards 2/2147483647, 3/2147483647, ")
+                .contains(", 21/2147483647, and 2147483626 more\n");
+        r = mergeLine(resultsLine("\"2/3\"", ""));
+        assertThat((String) r.get(1)).contains("missing shards 1/3, 3/3\n");
+    }
+
+    @Test
+    void aLineWithoutAShardSaysSo() throws Exception {
+        List<Object> r = mergeLine("{\"test\": \"[engine:x]/t\"}\n");
+        assertThat(r.get(0)).isEqualTo(2);
+        assertThat((String) r.get(2)).endsWith("r.jsonl:1: not a simloop results line (its \"shard\" is missing, and only"
+                + " a test that failed before its settings resolved, of stop reason ERROR, has none)\n");
+    }
+
+    @Test
+    void anArgumentThatIsNoPathIsAUsageError() {
+        List<Object> r = merge("merge", "shard\u0000.jsonl");
+        assertThat(r.get(0)).isEqualTo(2);
+        assertThat((String) r.get(2)).startsWith("simloop Results: 'shard\u0000.jsonl' is not a file name (Nul character"
+                + " not allowed); a shell that does not expand wildcards passes them on as they are: name the files one"
+                + " by one\nusage: ");
+    }
+
+    /** Before, a stop reason of another case or spelling was read as a pass, and a negative count taken as it was. */
+    @Test
+    void aStopReasonThatIsNoneOfTheKnownOrANegativeRunIsMalformed() throws Exception {
+        List<Object> r = mergeLine(resultsLine("\"1/1\"", "").replace("\"ALL_SCHEDULES_RUN\"", "\"interrupted\""));
+        assertThat(r.get(0)).isEqualTo(2);
+        assertThat((String) r.get(2)).endsWith("r.jsonl:1: not a simloop results line (its \"stopReason\" 'interrupted'"
+                + " is none of [FAILURE_FOUND, ALL_SCHEDULES_RUN, EXHAUSTED, TIME_LIMIT, INTERRUPTED, RAN_AWAY, ERROR])\n");
+        r = mergeLine(resultsLine("\"1/1\"", "").replace("\"run\": 50", "\"run\": -50"));
+        assertThat(r.get(0)).isEqualTo(2);
+        assertThat((String) r.get(2)).endsWith("r.jsonl:1: not a simloop results line (its \"run\" is negative)\n");
+        r = mergeLine(resultsLine("\"1/1\"", "").replace("\"ALL_SCHEDULES_RUN\"", "\"INTERRUPTED\""));
+        assertThat(r.get(0)).as("an interrupted shard fails the merge").isEqualTo(1);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.simloop.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code -Dsimloop.slowStepThreshold} and {@code -Dsimloop.idleWarning}: a value that is not a
+ * positive duration is logged, with what is wrong with it, and the default used; never a 1 ns
+ * threshold that warns of every step.
+ */
+class WatchdogDurationPropertyTest {
+    private static final String NAME = "simloop.test.durationProperty";
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "PT0.5S     | 500000000 | ",
+        "' PT2S '   | 2000000000 | ",
+        "-PT1S      | 7 | -Dsimloop.test.durationProperty=-PT1S is not positive (write it like PT0.1S for 100 ms, or PT2S); using the default, 7 ns",
+        "PT0S       | 7 | -Dsimloop.test.durationProperty=PT0S is not positive (write it like PT0.1S for 100 ms, or PT2S); using the default, 7 ns",
+        "PT3000000H | 7 | -Dsimloop.test.durationProperty=PT3000000H is longer than the 292 years a long counts in nanoseconds (write it like PT0.1S for 100 ms, or PT2S); using the default, 7 ns",
+        "100ms      | 7 | -Dsimloop.test.durationProperty=100ms is not an ISO-8601 duration (write it like PT0.1S for 100 ms, or PT2S); using the default, 7 ns",
+    })
+    void aValueThatIsNotAPositiveDurationIsLoggedAndTheDefaultUsed(String value, long nanos, String warning) {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Logger log = Logger.getLogger("dev.simloop");
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel() == Level.WARNING) {
+                    warnings.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
+        System.setProperty(NAME, value);
+        try {
+            assertThat(Watchdog.durationProperty(NAME, 7, "7 ns")).isEqualTo(nanos);
+        } finally {
+            System.clearProperty(NAME);
+            log.removeHandler(handler);
+        }
+        assertThat(warnings).isEqualTo(warning == null ? List.of() : List.of(warning));
+    }
+}
