@@ -83,6 +83,10 @@ public final class Results {
             return usage(err, args.length == 0 ? "no command" : "unknown command '" + args[0] + "'");
         }
         for (int i = 1; i < args.length; i++) {
+            if (args[i].isBlank()) {
+                // Path.of("") is the working directory: most likely a shell variable that was not set
+                return usage(err, "an empty file name (argument " + i + "): a shell variable that was not set?");
+            }
             try {
                 if (args[i].equals("--xml")) {
                     if (++i == args.length) {
@@ -192,11 +196,19 @@ public final class Results {
             if (!Files.exists(f)) {
                 throw new IOException(f + ": no such file");
             }
+            List<String> lines;
             try {
-                return Files.readAllLines(f, StandardCharsets.UTF_8);
+                lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new IOException(f + " is not UTF-8 text: a results file is JSON lines in UTF-8, as simloop writes"
+                        + " it (was it converted, or is it another file?)", e);
             } catch (IOException e) {
                 throw new IOException("cannot read " + f + ": " + e, e);
             }
+            if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) {
+                lines.set(0, lines.get(0).substring(1)); // a byte-order mark that an editor on Windows added
+            }
+            return lines;
         }
 
         /** @return line {@code number} of {@code f}, checked to be a results line */

@@ -131,4 +131,20 @@ class TextInputEdgesTest {
         r = mergeLine(resultsLine("\"1/1\"", "").replace("\"ALL_SCHEDULES_RUN\"", "\"INTERRUPTED\""));
         assertThat(r.get(0)).as("an interrupted shard fails the merge").isEqualTo(1);
     }
+
+    /** Before: an empty argument read as the working directory, a byte-order mark as bad JSON, Latin-1 as a bare exception. */
+    @Test
+    void anEmptyArgumentAByteOrderMarkAndAFileThatIsNotUtf8AreSaidAsSuch() throws Exception {
+        List<Object> r = merge("merge", "");
+        assertThat(r.get(0)).isEqualTo(2);
+        assertThat((String) r.get(2)).startsWith("simloop Results: an empty file name (argument 1): a shell variable that"
+                + " was not set?\nusage: ");
+        assertThat(mergeLine("\uFEFF" + resultsLine("\"1/1\"", "")).get(0)).as("a byte-order mark is read past").isEqualTo(0);
+        Path latin1 = dir.resolve("latin1.jsonl");
+        Files.write(latin1, resultsLine("\"1/1\"", ", \"x\": \"\u00e9\"").getBytes(StandardCharsets.ISO_8859_1));
+        r = merge("merge", latin1.toString());
+        assertThat(r.get(0)).isEqualTo(2);
+        assertThat((String) r.get(2)).contains(latin1 + " is not UTF-8 text: a results file is JSON lines in UTF-8, as"
+                + " simloop writes it (was it converted, or is it another file?)");
+    }
 }
