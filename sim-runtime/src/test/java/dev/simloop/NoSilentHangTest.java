@@ -7,10 +7,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -114,7 +110,7 @@ class NoSilentHangTest {
     @Timeout(60)
     void onARealLoopASlowStepIsLoggedWithTheTaskAndItsStack() {
         List<String> messages;
-        try (Warnings warnings = new Warnings()) {
+        try (CapturedWarnings warnings = new CapturedWarnings()) {
             Loop.run(() -> TaskGroup.with(tg -> {
                 tg.spawn("slow", () -> {
                     long until = System.nanoTime() + Duration.ofMillis(600).toNanos();
@@ -124,7 +120,7 @@ class NoSilentHangTest {
                 });
                 return null;
             }));
-            messages = List.copyOf(warnings.messages);
+            messages = warnings.messages();
         }
         // on a busy machine, the root's first step (a cold JVM's first spawn) may be slow too
         assertThat(messages).filteredOn(m -> !m.startsWith("task 'main' has held the loop")).singleElement().asString()
@@ -235,7 +231,7 @@ class NoSilentHangTest {
     void aRealLoopWarnsOnceOfATaskThatSwallowsItsCancel() {
         List<String> messages;
         Throwable thrown;
-        try (Warnings warnings = new Warnings()) {
+        try (CapturedWarnings warnings = new CapturedWarnings()) {
             thrown = org.assertj.core.api.Assertions.catchThrowable(() -> Loop.run(() -> stubbornAndFailing(15_000)));
             messages = warnings.withoutSlowSteps();
         }
@@ -244,47 +240,13 @@ class NoSilentHangTest {
         assertThat(messages).containsExactly(String.format(SWALLOWED, 10_000));
     }
 
-    /** The WARNING messages logged on "dev.simloop" while it is open. */
-    private static final class Warnings extends Handler implements AutoCloseable {
-        /** How a slow-step warning starts: timing alone can add one to any real loop's run (a cold JVM's first NIO call, on a busy machine). */
-        private static final java.util.regex.Pattern SLOW_STEP = java.util.regex.Pattern.compile(
-                "^task '[^']*' has held the loop for at least ");
-        final List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
-        private final Logger log = Logger.getLogger("dev.simloop");
-
-        Warnings() {
-            log.addHandler(this);
-        }
-
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel() == Level.WARNING) {
-                messages.add(r.getMessage());
-            }
-        }
-
-        /** @return the messages but the slow-step warnings, for a test of some other warning */
-        List<String> withoutSlowSteps() {
-            return messages.stream().filter(m -> !SLOW_STEP.matcher(m).find()).toList();
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            log.removeHandler(this);
-        }
-    }
-
     /**
      * Runs {@code main} in a real loop with a 0.3 s idle warning; a thread outside runs {@code wake} once
      * the warning is logged (or after 30 s). @return main's value, then the warnings logged
      */
     private static List<Object> runUntilWarnedThenWoken(ThrowingSupplier<?> main, Runnable wake) throws InterruptedException {
         Object v;
-        try (Warnings captured = new Warnings()) {
+        try (CapturedWarnings captured = new CapturedWarnings()) {
             Thread outside = new Thread(() -> {
                 long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (captured.withoutSlowSteps().isEmpty() && System.nanoTime() < until) {
@@ -335,7 +297,7 @@ class NoSilentHangTest {
     void aRealLoopWhoseTaskWaitsInAcceptIsAnIdleServerAndIsNotWarnedOf() throws Exception {
         try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()
                 .bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
-                Warnings captured = new Warnings()) {
+                CapturedWarnings captured = new CapturedWarnings()) {
             Thread client = new Thread(() -> {
                 java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(1500).toNanos()); // five idle spells
                 try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(server.getLocalAddress())) {

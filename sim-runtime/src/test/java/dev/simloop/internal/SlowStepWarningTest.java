@@ -2,12 +2,8 @@ package dev.simloop.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simloop.CapturedWarnings;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,30 +52,9 @@ class SlowStepWarningTest {
 
     /** @return the WARNING messages logged on "dev.simloop" while {@code action} ran */
     private static List<String> warningsOf(Runnable action) {
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Logger log = Logger.getLogger("dev.simloop");
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel() == Level.WARNING) {
-                    warnings.add(r.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(handler);
-        try {
+        try (CapturedWarnings captured = new CapturedWarnings()) {
             action.run();
-        } finally {
-            log.removeHandler(handler);
+            return captured.messages();
         }
-        return List.copyOf(warnings);
     }
 }

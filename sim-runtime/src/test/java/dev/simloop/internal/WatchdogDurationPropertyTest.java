@@ -2,12 +2,8 @@ package dev.simloop.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simloop.CapturedWarnings;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -29,31 +25,13 @@ class WatchdogDurationPropertyTest {
         "100ms      | 7 | -Dsimloop.test.durationProperty=100ms is not an ISO-8601 duration (write it like PT0.1S for 100 ms, or PT2S); using the default, 7 ns",
     })
     void aValueThatIsNotAPositiveDurationIsLoggedAndTheDefaultUsed(String value, long nanos, String warning) {
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Logger log = Logger.getLogger("dev.simloop");
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel() == Level.WARNING) {
-                    warnings.add(r.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(handler);
+        List<String> warnings;
         System.setProperty(NAME, value);
-        try {
+        try (CapturedWarnings captured = new CapturedWarnings()) {
             assertThat(Watchdog.durationProperty(NAME, 7, "7 ns")).isEqualTo(nanos);
+            warnings = captured.messages();
         } finally {
             System.clearProperty(NAME);
-            log.removeHandler(handler);
         }
         assertThat(warnings).isEqualTo(warning == null ? List.of() : List.of(warning));
     }

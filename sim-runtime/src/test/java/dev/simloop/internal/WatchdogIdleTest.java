@@ -2,16 +2,12 @@ package dev.simloop.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simloop.CapturedWarnings;
 import dev.simloop.Loop;
 import dev.simloop.TaskGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,25 +21,7 @@ class WatchdogIdleTest {
     @Test
     @Timeout(60)
     void anIdleRealLoopIsNotLookedAtAndASlowStepAfterItsIdleSpellIsStillLogged() {
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Logger log = Logger.getLogger("dev.simloop");
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel() == Level.WARNING) {
-                    warnings.add(r.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(handler);
+        CapturedWarnings captured = new CapturedWarnings();
         List<Long> looksWhileIdle = new ArrayList<>();
         try {
             Loop.run(() -> TaskGroup.with(tg -> {
@@ -60,8 +38,9 @@ class WatchdogIdleTest {
                 return null;
             }));
         } finally {
-            log.removeHandler(handler);
+            captured.close();
         }
+        List<String> warnings = captured.messages();
         assertThat(looksWhileIdle).singleElement().asString().isIn("0", "1", "2"); // a look as the sleep began
         // the spin after the idle spell is logged (on a busy machine an earlier step may be slow too)
         assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("task 'service' has held the loop for at least ")
