@@ -823,4 +823,35 @@ class TaskGroupRulesTest {
         assertThatThrownBy(() -> t.get().join()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Task.join");
     }
+
+    /**
+     * A Cancelled that no cancelled scope raised (here one the body throws itself) is a failure of the
+     * body like any other: the group cancels its tasks at once and rethrows it, rather than waiting for
+     * them as it would for the Cancelled of a cancel that reaches the group.
+     */
+    @Test
+    void aStrayCancelledThrownByTheBodyCancelsTheTasksAndIsRethrown() {
+        List<String> log = Simulation.run(11, () -> {
+            List<String> l = new ArrayList<>();
+            try {
+                TaskGroup.with(tg -> {
+                    tg.spawn("child", () -> {
+                        try {
+                            Loop.sleep(Duration.ofSeconds(5));
+                            l.add("child slept 5s");
+                        } catch (Cancelled c) {
+                            l.add("child cancelled: " + c.reason());
+                            throw c;
+                        }
+                    });
+                    Loop.checkpoint();
+                    throw new Cancelled(CancelReason.EXPLICIT, "not raised by any scope");
+                });
+            } catch (Cancelled c) {
+                l.add("group threw '" + c.getMessage() + "' at " + Loop.nanoTime());
+            }
+            return l;
+        }).value();
+        assertThat(log).containsExactly("child cancelled: GROUP_FAILURE", "group threw 'not raised by any scope' at 0");
+    }
 }

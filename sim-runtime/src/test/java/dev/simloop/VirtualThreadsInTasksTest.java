@@ -134,4 +134,59 @@ class VirtualThreadsInTasksTest {
                         + "of a java.util.concurrent.StructuredTaskScope (VirtualThread[#")
                 .hasMessageNotContaining("thread ''");
     }
+
+    /**
+     * As {@link #openScopeAndFork}, but the scope's threads come from {@code Loop.threadFactory()}
+     * (so its forks are tasks), with a time-out when {@code timeout} is not null; returns the fork's
+     * value. By reflection, as there.
+     */
+    private static Object openScopeOfTasksAndFork(Duration timeout, java.util.concurrent.Callable<Object> work)
+            throws Exception {
+        Class<?> sts = Class.forName("java.util.concurrent.StructuredTaskScope");
+        Class<?> joiner = Class.forName("java.util.concurrent.StructuredTaskScope$Joiner");
+        Class<?> config = Class.forName("java.util.concurrent.StructuredTaskScope$Configuration");
+        java.util.function.Function<Object, Object> cf = c -> {
+            try {
+                Object withTasks = config.getMethod("withThreadFactory", java.util.concurrent.ThreadFactory.class)
+                        .invoke(c, Loop.threadFactory());
+                return timeout == null ? withTasks
+                        : config.getMethod("withTimeout", Duration.class).invoke(withTasks, timeout);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        Object scope = sts.getMethod("open", joiner, java.util.function.Function.class)
+                .invoke(null, joiner.getMethod("awaitAllSuccessfulOrThrow").invoke(null), cf);
+        try {
+            Object subtask = sts.getMethod("fork", java.util.concurrent.Callable.class).invoke(scope, work);
+            sts.getMethod("join").invoke(scope);
+            return Class.forName("java.util.concurrent.StructuredTaskScope$Subtask").getMethod("get").invoke(subtask);
+        } finally {
+            sts.getMethod("close").invoke(scope);
+        }
+    }
+
+    /** A scope whose threads are tasks and that has no time-out runs in a simulation without the agent. */
+    @Test
+    void inASimulationAScopeOfTasksWithoutATimeOutRunsWithoutTheAgent() {
+        SimResult<Object> r = Simulation.run(3, () -> openScopeOfTasksAndFork(null, () -> {
+            Loop.sleep(Duration.ofSeconds(2));
+            return "forked, done at " + Loop.nanoTime();
+        }));
+        assertThat(r.failed()).as("%s", r.failure()).isFalse();
+        assertThat(r.value()).isEqualTo("forked, done at 2000000000");
+    }
+
+    /**
+     * Its time-out, without the agent, would run on the common pool's real-time timer: the fork fails
+     * the run, saying so.
+     */
+    @Test
+    void inASimulationAScopeOfTasksWithATimeOutFailsTheRunWithoutTheAgent() {
+        SimResult<Object> r = Simulation.run(3, () -> openScopeOfTasksAndFork(Duration.ofSeconds(5), () -> "forked"));
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'main' forked a java.util.concurrent.StructuredTaskScope opened with a "
+                        + "time-out (withTimeout), at ")
+                .hasMessageContaining("bound the scope with CancelScope.failAfter / moveOnAfter instead of withTimeout.");
+    }
 }

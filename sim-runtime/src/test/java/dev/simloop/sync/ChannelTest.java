@@ -2,6 +2,8 @@ package dev.simloop.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simloop.CancelScope;
+import dev.simloop.Cancelled;
 import dev.simloop.Loop;
 import dev.simloop.Task;
 import dev.simloop.TaskGroup;
@@ -209,5 +211,48 @@ class ChannelTest {
         });
         org.assertj.core.api.Assertions.assertThat(t).isInstanceOf(EndOfChannelException.class)
                 .hasMessage("Channel.tryReceive: the channel is closed and every value has been received");
+    }
+
+    /** A closed channel still gives out what it buffered: tryReceive drains it, then reports the end. */
+    @Test
+    void tryReceiveDrainsAClosedChannelBeforeReportingItsEnd() {
+        List<String> log = Sims.fifo(() -> {
+            List<String> l = new ArrayList<>();
+            Channel<String> ch = new Channel<>(2);
+            ch.send("a");
+            ch.send("b");
+            ch.close();
+            for (int i = 0; i < 3; i++) {
+                try {
+                    l.add("got " + ch.tryReceive());
+                } catch (EndOfChannelException e) {
+                    l.add(e.getMessage());
+                }
+            }
+            return l;
+        });
+        assertThat(log).containsExactly("got a", "got b",
+                "Channel.tryReceive: the channel is closed and every value has been received");
+    }
+
+    /** send is a checkpoint first: in a cancelled scope it raises Cancelled even on a closed channel. */
+    @Test
+    void sendInACancelledScopeRaisesCancelledEvenOnAClosedChannel() {
+        String r = Sims.fifo(() -> {
+            Channel<String> ch = new Channel<>(1);
+            ch.close();
+            return CancelScope.run(s -> {
+                s.cancel();
+                try {
+                    ch.send("x");
+                    return "sent";
+                } catch (ChannelClosedException e) {
+                    return "ChannelClosedException: " + e.getMessage();
+                } catch (Cancelled e) {
+                    return "Cancelled: " + e.reason();
+                }
+            });
+        });
+        assertThat(r).isEqualTo("Cancelled: EXPLICIT");
     }
 }

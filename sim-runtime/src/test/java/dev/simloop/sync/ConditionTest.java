@@ -2,11 +2,18 @@ package dev.simloop.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simloop.CancelScope;
 import dev.simloop.Cancelled;
+import dev.simloop.LeakDetected;
 import dev.simloop.Loop;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.Strategy;
 import dev.simloop.Task;
 import dev.simloop.TaskGroup;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +85,47 @@ class ConditionTest {
         });
         assertThat(log).containsExactly("main: cancelled waiter while holding the lock", "main: releasing",
                 "waiter: cancelled, owner waiter", "end: locked false, cond waiting 0");
+    }
+
+    /**
+     * Await in a scope already cancelled raises Cancelled before it releases the lock: a task waiting
+     * for the lock does not get it in between, and the caller still holds it, once, when Cancelled
+     * is raised.
+     */
+    @Test
+    void awaitInACancelledScopeRaisesWithoutLettingAnotherTaskTakeTheLock() {
+        List<String> log = Sims.fifo(() -> {
+            List<String> l = new ArrayList<>();
+            Lock lock = new Lock("L");
+            Condition cond = new Condition(lock);
+            lock.acquire();
+            TaskGroup.with(tg -> {
+                tg.spawn("other", () -> {
+                    lock.acquire();
+                    l.add("other: acquired");
+                    lock.release();
+                });
+                Sims.until(() -> lock.waiting() == 1);
+                CancelScope.run(s -> {
+                    s.cancel();
+                    try {
+                        cond.await();
+                        l.add("main: await returned");
+                    } catch (Cancelled e) {
+                        l.add("main: await raised Cancelled, owner " + lock.owner().name() + ", lock waiters "
+                                + lock.waiting() + ", cond waiting " + cond.waiting());
+                        throw e;
+                    }
+                    return null;
+                });
+                l.add("main: releasing");
+                lock.release();
+                return null;
+            });
+            return l;
+        });
+        assertThat(log).containsExactly("main: await raised Cancelled, owner main, lock waiters 1, cond waiting 0",
+                "main: releasing", "other: acquired");
     }
 
     @Test
@@ -160,5 +208,45 @@ class ConditionTest {
             return l;
         });
         assertThat(log).containsExactly("p-1#1", "p0#3", "p5#0", "p5#2");
+    }
+
+    /**
+     * A waiter cancelled while it waits for a signal takes the lock back before the Cancelled leaves
+     * await; if the lock broke meanwhile, that re-acquire throws BrokenResourceException, and the
+     * Cancelled is not lost: it rides along as a suppressed exception.
+     */
+    @Test
+    void aCancelMetByABrokenLockIsSuppressedInTheBrokenResourceException() {
+        List<String> l = Collections.synchronizedList(new ArrayList<>());
+        SimResult<List<String>> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
+            Lock lock = new Lock("L");
+            Condition c = new Condition(lock, "C");
+            CancelScope[] waiting = new CancelScope[1];
+            TaskGroup.with(tg -> {
+                tg.spawn("w", () -> CancelScope.run(scope -> {
+                    waiting[0] = scope;
+                    lock.acquire();
+                    try {
+                        c.await();
+                        l.add("w: woken holding the lock");
+                    } catch (BrokenResourceException e) {
+                        l.add("w: " + e.getMessage() + " / suppressed "
+                                + Arrays.stream(e.getSuppressed()).map(x -> x.getClass().getSimpleName()).toList());
+                    }
+                    return null;
+                }));
+                tg.spawn("careless", () -> {
+                    lock.acquire();
+                    waiting[0].cancel(); // w leaves the wait for a signal, cancelled
+                    l.add("careless: returns holding the lock");
+                });
+                return null;
+            });
+            return l;
+        });
+        assertThat(r.failure()).isInstanceOf(LeakDetected.class);
+        assertThat(l).containsExactly("careless: returns holding the lock",
+                "w: Condition.await: Lock 'L' is broken: its owner task 'careless' finished without releasing it"
+                        + " / suppressed [Cancelled]");
     }
 }
