@@ -445,6 +445,8 @@ public final class Exploration<T> {
     public static final class Report<T> {
         private final SimResult<T> firstFailure;
         private final SimResult<T> shrunkFailure;
+        /** How the shrunk failure's count of preemptions stands when it is not shown to be the fewest, or null. */
+        private final String shrunkNote;
         private final int firstFailureIndex;
         private final int schedulesRun;
         private final int failingSchedules;
@@ -460,11 +462,12 @@ public final class Exploration<T> {
         private final Shard shard;
         private final int parallelism;
 
-        Report(SimResult<T> firstFailure, SimResult<T> shrunkFailure, int firstFailureIndex, int schedulesRun, int failingSchedules,
+        Report(SimResult<T> firstFailure, SimResult<T> shrunkFailure, String shrunkNote, int firstFailureIndex, int schedulesRun, int failingSchedules,
                 Map<String, Integer> failingByType, Map<String, Integer> otherFailures, int distinctDigests, boolean distinctExact, Duration wallTime, String searched,
                 StopReason stopReason, Duration timeLimit, Shard shard, int parallelism) {
             this.firstFailure = firstFailure;
             this.shrunkFailure = shrunkFailure;
+            this.shrunkNote = shrunkNote;
             this.firstFailureIndex = firstFailureIndex;
             this.schedulesRun = schedulesRun;
             this.failingSchedules = failingSchedules;
@@ -631,9 +634,11 @@ public final class Exploration<T> {
                 return "";
             }
             if (shrunkFailure.replayLine().equals(firstFailure.replayLine())) {
-                return "; " + preemptions(firstFailure) + ", and shrinking found none fewer"; // one line, said once
+                return "; " + preemptions(firstFailure) + (shrunkNote == null ? ", and shrinking found none fewer"
+                        : ", " + shrunkNote); // one line, said once
             }
-            return "; shrunk to " + preemptions(shrunkFailure) + ": replay " + dev.simloop.internal.SafeText.line(
+            return "; shrunk to " + preemptions(shrunkFailure) + (shrunkNote == null ? "" : " (" + shrunkNote + ")")
+                    + ": replay " + dev.simloop.internal.SafeText.line(
                     shrunkFailure.replayLine(), ", too long to show: shrunkFailure().replayLine() returns it whole") + "; as found, "
                     + preemptions(firstFailure);
         }

@@ -351,6 +351,8 @@ final class Explorer<T> {
         private SimResult<T> first;
         /** The first failure shrunk to the fewest preemptions found, or null. */
         private SimResult<T> shrunk;
+        /** How {@link #shrunk}'s count of preemptions stands when it is not shown to be the fewest, or null. */
+        private String shrunkNote;
         /** Whether {@link #first} was traced (a runaway's is not: replaying it would run away again). */
         private boolean traceFirst;
         private int firstIndex = -1;
@@ -410,9 +412,19 @@ final class Explorer<T> {
             }
             if (searched().startsWith("preemptionBounded(")) {
                 shrunk = first;
+                shrunkNote = "the fewest: the search runs fewest first";
                 return;
             }
-            SimResult<T> s = new Shrinker<T>(b -> x.limits(b).run(x.main), x.shrinkReplays, x.shrinkTime).shrink(first);
+            Shrinker<T> shrinker = new Shrinker<T>(b -> x.limits(b).run(x.main), x.shrinkReplays, x.shrinkTime);
+            SimResult<T> s = shrinker.shrink(first);
+            if (shrinker.replayedOtherwise()) {
+                shrunkNote = "not shown to be the fewest: its replay did not fail the same way, so it was not shrunk";
+            } else if (!shrinker.fewest()) {
+                shrunkNote = "not shown to be the fewest: the shrink budget (" + x.shrinkReplays + " runs or "
+                        + dev.simloop.internal.Nanos.format(x.shrinkTime.toNanos()) + ") ran out before every schedule"
+                        + " with fewer was tried, so fewer may still fail; a larger shrinkBudget or preemptionBounded("
+                        + (s.preemptions() - 1) + ") tries them";
+            }
             SimResult<T> replayed = s == first ? first : traced(s);
             boolean sameWay = replayed.failed() && Shrinker.way(replayed.failure()).equals(Shrinker.way(first.failure()));
             shrunk = sameWay ? replayed : first;
@@ -464,7 +476,7 @@ final class Explorer<T> {
         }
 
         Report<T> report(StopReason reason) {
-            return new Report<>(first, shrunk, firstIndex, run, failing, failingTypes, others, digests.count(), digests.isExact(),
+            return new Report<>(first, shrunk, shrunkNote, firstIndex, run, failing, failingTypes, others, digests.count(), digests.isExact(),
                     Duration.ofNanos(System.nanoTime() - start), searched(), reason, x.timeLimit, shard, x.parallelism);
         }
     }

@@ -43,6 +43,10 @@ final class Shrinker<T> {
     private final int maxReplays;
     private final long deadline;
     private int replays;
+    /** Whether the last {@link #shrink} showed that no schedule with fewer preemptions fails the same way. */
+    private boolean fewest;
+    /** Whether the last {@link #shrink}'s replay of the failing run did not fail the same way. */
+    private boolean replayedOtherwise;
     /** The failing run's priority policy, which every schedule tried keeps; null for none. */
     private PriorityPolicy policy;
 
@@ -64,6 +68,20 @@ final class Shrinker<T> {
     }
 
     /**
+     * @return whether the last {@link #shrink} result has the fewest preemptions of all the runs that fail the
+     *     same way: it has none, or every schedule with fewer was tried; false when the budget (or an interrupt)
+     *     ended the search first, or the failure did not replay
+     */
+    boolean fewest() {
+        return fewest;
+    }
+
+    /** @return whether the last {@link #shrink}'s replay of the failing run did not fail the same way */
+    boolean replayedOtherwise() {
+        return replayedOtherwise;
+    }
+
+    /**
      * @param failed a failing run of the program
      * @return the failing run with the fewest preemptions found that fails as {@code failed} does:
      *     {@code failed} itself when none has fewer (within the budget)
@@ -71,11 +89,14 @@ final class Shrinker<T> {
     SimResult<T> shrink(SimResult<T> failed) {
         String way = way(failed.failure());
         policy = Schedule.parse(failed.replayLine()).priorityPolicy().orElse(null);
+        fewest = failed.preemptions() == 0;
+        replayedOtherwise = false;
         if (failed.preemptions() == 0 || !budgetLeft()) {
             return failed;
         }
         SimResult<T> replayed = run(recording(Simulation.builder().replay(failed.replayLine())));
         if (!failsSo(replayed, way)) {
+            replayedOtherwise = true;
             return failed; // the replay passed, or failed otherwise: the failure depends on more than the schedule
         }
         SimResult<T> best = replayed;
@@ -90,6 +111,7 @@ final class Shrinker<T> {
             best = failed;
         }
         if (best.preemptions() == 0) {
+            fewest = true;
             return best;
         }
         BoundedSearch search = BoundedSearch.preemptions(best.preemptions() - 1);
@@ -100,9 +122,11 @@ final class Shrinker<T> {
             }
             search.ran(r);
             if (failsSo(r, way)) {
+                fewest = true;
                 return r; // fewest first: nothing fails this way with fewer
             }
         }
+        fewest = !search.hasNext() && !Thread.currentThread().isInterrupted(); // every schedule with fewer was tried
         return best;
     }
 

@@ -220,6 +220,46 @@ class DeadlockCyclesTest {
                         + "no task holds it: it needs a call to signal() or signalAll()");
     }
 
+    /**
+     * A missed wake-up: the producer signals before the consumer awaits, and the consumer awaits
+     * without checking the state first. The report says that a signal came while no task waited,
+     * from which task and at which step, and that a signal is not kept. Before, it said only that
+     * the wait "needs a call to signal() or signalAll()", though one had been made.
+     */
+    @Test
+    void aConditionWaitNamesTheSignalThatFoundNoTaskWaiting() {
+        DeadlockDetected d = deadlockOf(() -> TaskGroup.with(tg -> {
+            Lock lock = new Lock("q");
+            Condition ready = new Condition(lock, "ready");
+            tg.spawn("consumer", () -> {
+                Loop.checkpoint(); // under FIFO, the producer signals first
+                try (var _ = lock.hold()) {
+                    ready.await(); // no check of the state: the signal is gone
+                }
+            });
+            tg.spawn("producer", () -> {
+                try (var _ = lock.hold()) {
+                    ready.signal();
+                }
+            });
+            return null;
+        }));
+        assertThat(d.getMessage()).contains("task 'consumer' waits for Condition 'ready' of Lock 'q' (free), 1 waiting for"
+                + " a signal; no task holds it: it needs a call to signal() or signalAll(); the last signal that found no"
+                + " task waiting came from task 'producer' at step 5, and a signal is not kept for a later await (a missed"
+                + " wake-up): wait in a loop that checks the condition's state before each await");
+        // a condition that was never signalled reads as before
+        DeadlockDetected never = deadlockOf(() -> {
+            Lock lock = new Lock("q");
+            Condition ready = new Condition(lock, "ready");
+            try (var _ = lock.hold()) {
+                ready.await();
+            }
+            return null;
+        });
+        assertThat(never.getMessage()).endsWith("it needs a call to signal() or signalAll()");
+    }
+
     @Test
     void realModeReportsTheCycleToo() {
         Throwable t = catchThrowable(() -> Loop.run(() -> TaskGroup.with(tg -> {

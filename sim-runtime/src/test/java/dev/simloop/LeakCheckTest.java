@@ -222,4 +222,38 @@ class LeakCheckTest {
         assertThat(lines[50]).isEqualTo("  " + leak.leaks().get(49));
         assertThat(lines[51]).isEqualTo("  and 950 more (leaks() lists them all)");
     }
+    /**
+     * The trace says that a lock its holder left held is broken, not released: its waiters and
+     * later acquirers get a {@code BrokenResourceException}. Before, the event after the holder's
+     * finish read "release Lock 'connection'", as if the lock had been let go and were free.
+     */
+    @Test
+    void theTraceSaysALeakedLockIsBrokenNotReleased() {
+        SimResult<Object> r = Simulation.builder().seed(1).trace(true).run(() -> {
+            Lock conn = new Lock("connection");
+            TaskGroup.with(tg -> {
+                tg.spawn("client", () -> {
+                    CancelScope.moveOnAfter(Duration.ofMillis(50), () -> {
+                        conn.acquire();
+                        Loop.sleep(Duration.ofMillis(100)); // the time-out cancels it here: the release is never reached
+                        conn.release();
+                        return null;
+                    });
+                });
+                return null;
+            });
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(LeakDetected.class);
+        String table = r.traceTable(40).orElseThrow().replaceAll("\\n[ |]+\\| ", " "); // a long cell wraps within its column
+        assertThat(table).contains("release Lock 'connection' (broken: the task finished without releasing it)");
+        // a lock let go as usual reads as before
+        SimResult<Object> fine = Simulation.builder().seed(1).trace(true).run(() -> {
+            Lock conn = new Lock("connection");
+            conn.acquire();
+            conn.release();
+            return null;
+        });
+        assertThat(fine.traceTable(40).orElseThrow()).contains("release Lock 'connection'").doesNotContain("broken");
+    }
 }

@@ -51,12 +51,17 @@ public abstract class HeldResource {
 
     /** Unlinks the resource from its holder's list; it is then held by nobody. */
     public final void takeBack() {
+        takeBack("");
+    }
+
+    /** {@link #takeBack()}, with {@code note} after the resource's name in the trace's release event. */
+    private void takeBack(String note) {
         TaskImpl<?> t = holder;
         if (t == null) {
             return;
         }
         if (t.loop != null && t.loop.tracing()) {
-            t.loop.traceEvent(t, Trace.Kind.RELEASE, resourceName());
+            t.loop.traceEvent(t, Trace.Kind.RELEASE, resourceName() + note);
         }
         if (heldPrev == null) {
             t.heldHead = heldNext;
@@ -106,7 +111,7 @@ public abstract class HeldResource {
     static void finished(TaskImpl<?> t) {
         HeldResource r;
         while ((r = t.heldHead) != null) {
-            r.takeBack();
+            r.takeBack(" (broken: the task finished without releasing it)");
             HeldResource leaked = r;
             t.loop.leaked(() -> leaked.resourceName() + " was still held by task '" + t.name() + "' when it finished");
             r.holderFinished(t);

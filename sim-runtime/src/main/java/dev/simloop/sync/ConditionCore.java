@@ -21,6 +21,14 @@ final class ConditionCore implements WaitTarget {
     final LockCore lock;
     private final boolean priority;
     private final WaitQueue waiters = new WaitQueue();
+    /**
+     * The name of the task whose last signal() or signalAll() found no task waiting, or null: a
+     * deadlock report names it. Its name, not the task: a long-lived condition must not keep a
+     * finished task (and its result) reachable.
+     */
+    private String lostSignaller;
+    /** The step of that call. */
+    private long lostSignalStep;
 
     ConditionCore(String kind, LockCore lock, boolean priority) {
         this.kind = kind;
@@ -68,16 +76,27 @@ final class ConditionCore implements WaitTarget {
         TaskImpl<?> w = priority ? Priorities.mostUrgent(waiters) : waiters.peek();
         if (w != null) {
             waiters.unpark(w, SIGNALLED);
+        } else {
+            signalLost(me);
         }
     }
 
     void signalAll(String call) {
         TaskImpl<?> me = Current.task(call);
         lock.requireHolder(me, call);
+        if (waiters.isEmpty()) {
+            signalLost(me);
+        }
         while (!waiters.isEmpty()) {
             TaskImpl<?> w = priority ? Priorities.mostUrgent(waiters) : waiters.peek();
             waiters.unpark(w, SIGNALLED);
         }
+    }
+
+    /** A signal found no task waiting: it is not kept, and a later await waits for another. */
+    private void signalLost(TaskImpl<?> me) {
+        lostSignaller = me.name();
+        lostSignalStep = me.loop().steps();
     }
 
     int waiting() {
@@ -91,7 +110,10 @@ final class ConditionCore implements WaitTarget {
 
     @Override
     public String describeWait(List<TaskImpl<?>> waitedFor) {
-        return this + "; no task holds it: it needs a call to signal() or signalAll()";
+        return this + "; no task holds it: it needs a call to signal() or signalAll()" + (lostSignaller == null ? ""
+                : "; the last signal that found no task waiting came from task '" + lostSignaller + "' at step "
+                + lostSignalStep + ", and a signal is not kept for a later await (a missed wake-up): wait in a loop"
+                + " that checks the condition's state before each await");
     }
 
     @Override

@@ -102,8 +102,61 @@ class ExplorationStopsTest {
         String line = report.firstFailure().orElseThrow().replayLine();
         assertThat(report.shrunkFailure().orElseThrow().replayLine()).isEqualTo(line);
         String text = report.toString();
-        assertThat(text).contains(", and shrinking found none fewer; replay " + line);
+        // a preemption-bounded search's failure is not shrunk: no "shrinking found none fewer", which no shrinking found
+        assertThat(text).contains(", the fewest: the search runs fewest first; replay " + line)
+                .doesNotContain("shrinking found none fewer");
         assertThat(text.indexOf(line)).isEqualTo(text.lastIndexOf(line));
+    }
+
+    /** A writer raises a flag for one step; a reader that sees it up and then down fails. It needs 2 preemptions. */
+    static int flagFlip() {
+        int[] flag = {0};
+        TaskGroup.with(tg -> {
+            tg.spawn("writer", () -> {
+                for (int i = 0; i < 20; i++) {
+                    Loop.checkpoint();
+                }
+                flag[0] = 1;
+                Loop.checkpoint();
+                flag[0] = 0;
+            });
+            for (int r = 0; r < 3; r++) {
+                tg.spawn("reader" + r, () -> {
+                    for (int i = 0; i < 20; i++) {
+                        if (flag[0] == 1) {
+                            Loop.checkpoint();
+                            if (flag[0] == 0) {
+                                throw new IllegalStateException("saw the flag flip");
+                            }
+                        }
+                        Loop.checkpoint();
+                    }
+                });
+            }
+            return null;
+        });
+        return 0;
+    }
+
+    /**
+     * A shrink that its budget of runs ended before it had tried every schedule with fewer
+     * preemptions says that its count is not shown to be the fewest. Before, the report read
+     * "shrunk to 3 preemptions" as if 3 were the fewest, while a schedule with 2 fails the same way.
+     */
+    @Test
+    void aShrinkThatItsBudgetEndedSaysItsCountIsNotShownToBeTheFewest() {
+        var report = Exploration.of(ExplorationStopsTest::flagFlip).strategy(Strategy.random()).seed(5).schedules(10_000)
+                .shrinkBudget(50, Duration.ofMinutes(5)).run();
+        int shrunk = report.shrunkFailure().orElseThrow().preemptions();
+        var bounded = Exploration.of(ExplorationStopsTest::flagFlip).preemptionBounded(shrunk - 1).schedules(1_000_000).run();
+        assertThat(bounded.firstFailure()).as("a schedule with fewer preemptions fails the same way").isPresent();
+        assertThat(report.toString()).contains("not shown to be the fewest: the shrink budget (50 runs or 5m) ran out"
+                + " before every schedule with fewer was tried, so fewer may still fail; a larger shrinkBudget or"
+                + " preemptionBounded(" + (shrunk - 1) + ") tries them");
+        // with the budget to try them all, the fewest is found and said plainly
+        var full = Exploration.of(() -> ExplorationTest.lostUpdate(1)).strategy(Strategy.random()).seed(5).schedules(1_000).run();
+        assertThat(full.shrunkFailure().orElseThrow().preemptions()).isEqualTo(1);
+        assertThat(full.toString()).doesNotContain("not shown to be the fewest");
     }
 
     /**
