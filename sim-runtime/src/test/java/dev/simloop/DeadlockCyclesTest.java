@@ -14,6 +14,17 @@ import org.junit.jupiter.api.Test;
 /** Issue 4, checks: a deadlock report is the wait-for graph of the blocked tasks, cycles first. */
 class DeadlockCyclesTest {
 
+    /**
+     * @return {@code message} without the places where its tasks wait ({@code , at Class.method(File.java:line)}):
+     *     for the tests of its structure; {@link #eachListedWaitSaysWhereTheTaskWaits} checks the places
+     */
+    private static String withoutPlaces(String message) {
+        return PLACE.matcher(message).replaceAll("");
+    }
+
+    private static final java.util.regex.Pattern PLACE = java.util.regex.Pattern.compile(", at [\\w.$/]+\\(\\w+\\.java:\\d+\\)$",
+            java.util.regex.Pattern.MULTILINE);
+
     private static DeadlockDetected deadlockOf(ThrowingSupplier<?> main) {
         SimResult<?> r = Simulation.builder().seed(7).strategy(Strategy.fifo()).run(main);
         assertThat(r.failure()).isInstanceOf(DeadlockDetected.class);
@@ -42,7 +53,7 @@ class DeadlockCyclesTest {
             tg.spawn("bystander", () -> new Event().await());
             return null;
         }));
-        String m = d.getMessage();
+        String m = withoutPlaces(d.getMessage());
         assertThat(m).startsWith("deadlock: every task is blocked and no timer is pending (virtual time 0s, step ")
                 .contains("). 1 wait-for cycle, then the other blocked tasks:\n"
                         + "cycle: 'a' → 'b' → 'a'\n"
@@ -86,7 +97,7 @@ class DeadlockCyclesTest {
             go.set();
             return null;
         }));
-        assertThat(d.getMessage()).contains("1 wait-for cycle, then the other blocked tasks:\n"
+        assertThat(withoutPlaces(d.getMessage())).contains("1 wait-for cycle, then the other blocked tasks:\n"
                 + "cycle: 'first' → 'second' → 'third' → 'first'\n"
                 + "  task 'first' waits for Lock 'L3' held by task 'second' (1 waiting)\n"
                 + "  → task 'second' waits for Lock 'L1' held by task 'third' (1 waiting)\n"
@@ -111,7 +122,7 @@ class DeadlockCyclesTest {
             });
             return null;
         }));
-        assertThat(d.getMessage()).contains("1 wait-for cycle, then the other blocked tasks:\n"
+        assertThat(withoutPlaces(d.getMessage())).contains("1 wait-for cycle, then the other blocked tasks:\n"
                 + "cycle: 'parent' → 'child' → 'parent'\n"
                 + "  task 'parent' waits for its task group to finish (1 task still running): task 'child'\n"
                 + "  → task 'child' waits for Lock 'L' held by task 'parent' (1 waiting)\n"
@@ -133,7 +144,7 @@ class DeadlockCyclesTest {
             l.release();
             return null;
         });
-        assertThat(d.getMessage()).contains("). 2 wait-for cycles:\n"
+        assertThat(withoutPlaces(d.getMessage())).contains("). 2 wait-for cycles:\n"
                 + "cycle: 'main' → 'c1' → 'main'\n"
                 + "  task 'main' waits for its task group to finish (2 tasks still running): tasks 'c1' and 'c2'\n"
                 + "  → task 'c1' waits for Lock 'L' held by task 'main' (2 waiting)\n"
@@ -154,7 +165,7 @@ class DeadlockCyclesTest {
             l.release();
             return null;
         }));
-        assertThat(join.getMessage()).contains("cycle: 'main' → 'worker' → 'main'\n"
+        assertThat(withoutPlaces(join.getMessage())).contains("cycle: 'main' → 'worker' → 'main'\n"
                 + "  task 'main' waits for task 'worker'\n"
                 + "  → task 'worker' waits for Lock 'L' held by task 'main' (1 waiting)");
         assertThat(join.cycles()).containsExactly(List.of("main", "worker"));
@@ -169,7 +180,7 @@ class DeadlockCyclesTest {
             l.release();
             return null;
         }));
-        assertThat(start.getMessage()).contains("cycle: 'main' → 'server' → 'main'\n"
+        assertThat(withoutPlaces(start.getMessage())).contains("cycle: 'main' → 'server' → 'main'\n"
                 + "  task 'main' waits for task 'server' to call TaskStatus.started()\n"
                 + "  → task 'server' waits for Lock 'L' held by task 'main' (1 waiting)");
         assertThat(start.cycles()).containsExactly(List.of("main", "server"));
@@ -185,7 +196,7 @@ class DeadlockCyclesTest {
             return null;
         }));
         assertThat(d.cycles()).isEmpty();
-        assertThat(d.getMessage()).doesNotContain("cycle").endsWith("). Blocked tasks:\n"
+        assertThat(withoutPlaces(d.getMessage())).doesNotContain("cycle").endsWith("). Blocked tasks:\n"
                 + "  task 'main' waits for Event (not set, 3 waiting); no task holds it: it needs a call to set()\n"
                 + "  task 'w1' waits for Event (not set, 3 waiting); no task holds it: it needs a call to set()\n"
                 + "  task 'w2' waits for Event (not set, 3 waiting); no task holds it: it needs a call to set()");
@@ -209,7 +220,7 @@ class DeadlockCyclesTest {
             return null;
         }));
         assertThat(d.cycles()).isEmpty();
-        assertThat(d.getMessage())
+        assertThat(withoutPlaces(d.getMessage()))
                 .contains("task 'onSemaphore' waits for Semaphore (0 permits, 1 waiting); no task holds it: "
                         + "it needs a call to release()")
                 .contains("task 'receiver' waits for Channel (capacity 1, 0 buffered, 1 waiting to receive); "
@@ -244,7 +255,7 @@ class DeadlockCyclesTest {
             });
             return null;
         }));
-        assertThat(d.getMessage()).contains("task 'consumer' waits for Condition 'ready' of Lock 'q' (free), 1 waiting for"
+        assertThat(withoutPlaces(d.getMessage())).contains("task 'consumer' waits for Condition 'ready' of Lock 'q' (free), 1 waiting for"
                 + " a signal; no task holds it: it needs a call to signal() or signalAll(); the last signal that found no"
                 + " task waiting came from task 'producer' at step 5, and a signal is not kept for a later await (a missed"
                 + " wake-up): wait in a loop that checks the condition's state before each await");
@@ -257,7 +268,7 @@ class DeadlockCyclesTest {
             }
             return null;
         });
-        assertThat(never.getMessage()).endsWith("it needs a call to signal() or signalAll()");
+        assertThat(withoutPlaces(never.getMessage())).endsWith("it needs a call to signal() or signalAll()");
     }
 
     @Test
@@ -279,5 +290,41 @@ class DeadlockCyclesTest {
         DeadlockDetected d = new DeadlockDetected("deadlock: custom");
         assertThat(d).hasMessage("deadlock: custom");
         assertThat(d.cycles()).isEmpty();
+    }
+
+    /**
+     * Each listed task's line ends with the line of the user's code where it waits: a program may take
+     * one lock at several calls. A task with no frame of the user's (spawned as {@code never::await})
+     * has none. Before, no line of a deadlock on simloop's own primitives said where.
+     */
+    @Test
+    void eachListedWaitSaysWhereTheTaskWaits() {
+        int[] at = new int[2];
+        DeadlockDetected d = deadlockOf(() -> TaskGroup.with(tg -> {
+            Lock l1 = new Lock("L1");
+            Lock l2 = new Lock("L2");
+            Event bothHold = new Event();
+            tg.spawn("a", () -> {
+                l1.acquire();
+                bothHold.await();
+                at[0] = StackWalker.getInstance().walk(f -> f.findFirst()).orElseThrow().getLineNumber() + 1;
+                l2.acquire();
+            });
+            tg.spawn("b", () -> {
+                l2.acquire();
+                bothHold.set();
+                at[1] = StackWalker.getInstance().walk(f -> f.findFirst()).orElseThrow().getLineNumber() + 1;
+                l1.acquire();
+            });
+            tg.spawn("bystander", new Event()::await);
+            return null;
+        }));
+        String here = DeadlockCyclesTest.class.getName() + ".lambda$eachListedWaitSaysWhereTheTaskWaits$";
+        assertThat(d.getMessage()).containsPattern("\n  task 'a' waits for Lock 'L2' held by task 'b' \\(1 waiting\\), at "
+                + java.util.regex.Pattern.quote(here) + "\\d+\\(DeadlockCyclesTest\\.java:" + at[0] + "\\)\n")
+                .containsPattern("\n  → task 'b' waits for Lock 'L1' held by task 'a' \\(1 waiting\\), at "
+                        + java.util.regex.Pattern.quote(here) + "\\d+\\(DeadlockCyclesTest\\.java:" + at[1] + "\\)\n")
+                .containsPattern("\n  task 'bystander' waits for Event \\(not set, 1 waiting\\); no task holds it: it needs a"
+                        + " call to set\\(\\)(\n|$)");
     }
 }

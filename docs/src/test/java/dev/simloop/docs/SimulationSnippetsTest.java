@@ -58,10 +58,12 @@ class SimulationSnippetsTest {
         });
         // r.failure() is a DeadlockDetected:
         //   deadlock: every task is blocked and no timer is pending (virtual time 0s, step 1). Blocked tasks:
-        //     task 'main' waits for Event (not set, 1 waiting); no task holds it: it needs a call to set()
+        //     task 'main' waits for Event (not set, 1 waiting); no task holds it: it needs a call to set(), at App.lambda$main$0(App.java:12)
         // end-snippet
-        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
-                .hasMessageContaining("task 'main' waits for Event (not set, 1 waiting)");
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class).hasMessageMatching("(?s).*\\. Blocked tasks:\n"
+                + "  task 'main' waits for Event \\(not set, 1 waiting\\); no task holds it: it needs a call to set\\(\\), at "
+                + java.util.regex.Pattern.quote(SimulationSnippetsTest.class.getName() + ".lambda$deadlock$")
+                + "\\d+\\(SimulationSnippetsTest\\.java:\\d+\\)");
     }
 
     @Test

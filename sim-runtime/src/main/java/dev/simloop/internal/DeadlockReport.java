@@ -99,10 +99,10 @@ record DeadlockReport(String message, List<List<String>> cycles) {
     private static String describeWait(TaskImpl<?> t, List<TaskImpl<?>> targets, boolean brief) {
         String prefix = "task '" + t.name() + "' ";
         if (t.blockedOn instanceof WaitTarget w) {
-            return prefix + "waits for " + w.describeWait(targets);
+            return prefix + "waits for " + w.describeWait(targets) + where(t, brief);
         }
         if (t.blockedOn != null) {
-            return prefix + "waits for " + t.blockedOn;
+            return prefix + "waits for " + t.blockedOn + where(t, brief);
         }
         if (t.inReady) {
             // a run stopped from outside or at maxSteps lists its ready tasks too, a spinning one among
@@ -115,6 +115,16 @@ record DeadlockReport(String message, List<List<String>> cycles) {
         return CancelScopeTree.cancelledScopeOf(t) == null ? outside : outside + "; its scope is cancelled, but this"
                 + " wait does not end on the interrupt a cancel sends (an uninterruptible wait such as"
                 + " CompletableFuture.join, or code that caught InterruptedException and waited again)";
+    }
+
+    /**
+     * @return {@code , at Class.method(File.java:line)}, the line where a listed task waits (a program
+     *     may take one lock at several calls), or nothing for a line that is only counted, or a task
+     *     with no frame of the user's (one spawned with a method reference such as {@code event::await})
+     */
+    private static String where(TaskImpl<?> t, boolean brief) {
+        String frame = brief ? null : Frames.userFrameOrNull(t);
+        return frame == null ? "" : ", at " + frame;
     }
 
     /**

@@ -31,6 +31,16 @@ final class Frames {
         }
     }
 
+    /** @return the first user frame of {@code t}'s current stack, or null when it has none (a method reference to the runtime's own) */
+    static String userFrameOrNull(TaskImpl<?> t) {
+        for (StackTraceElement e : stackOf(t)) {
+            if (isUserFrame(e)) {
+                return e.toString();
+            }
+        }
+        return null;
+    }
+
     /** @return the first user frame of {@code stack}, or its top frame when there is none */
     static String userFrame(StackTraceElement[] stack) {
         for (StackTraceElement e : stack) {
