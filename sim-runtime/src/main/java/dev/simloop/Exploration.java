@@ -445,7 +445,7 @@ public final class Exploration<T> {
     public static final class Report<T> {
         private final SimResult<T> firstFailure;
         private final SimResult<T> shrunkFailure;
-        /** How the shrunk failure's count of preemptions stands when it is not shown to be the fewest, or null. */
+        /** What the report says of the shrunk count of preemptions (not shown to be the fewest, or the fewest by a bounded search), or null. */
         private final String shrunkNote;
         private final int firstFailureIndex;
         private final int schedulesRun;

@@ -351,7 +351,7 @@ final class Explorer<T> {
         private SimResult<T> first;
         /** The first failure shrunk to the fewest preemptions found, or null. */
         private SimResult<T> shrunk;
-        /** How {@link #shrunk}'s count of preemptions stands when it is not shown to be the fewest, or null. */
+        /** What the report says of the shrunk count of preemptions (not shown to be the fewest, or the fewest by a bounded search), or null. */
         private String shrunkNote;
         /** Whether {@link #first} was traced (a runaway's is not: replaying it would run away again). */
         private boolean traceFirst;
@@ -412,22 +412,33 @@ final class Explorer<T> {
             }
             if (searched().startsWith("preemptionBounded(")) {
                 shrunk = first;
-                shrunkNote = "the fewest: the search runs fewest first";
+                shrunkNote = "the fewest, as the search tries fewer preemptions first";
                 return;
             }
             Shrinker<T> shrinker = new Shrinker<T>(b -> x.limits(b).run(x.main), x.shrinkReplays, x.shrinkTime);
             SimResult<T> s = shrinker.shrink(first);
-            if (shrinker.replayedOtherwise()) {
-                shrunkNote = "not shown to be the fewest: its replay did not fail the same way, so it was not shrunk";
-            } else if (!shrinker.fewest()) {
-                shrunkNote = "not shown to be the fewest: the shrink budget (" + x.shrinkReplays + " runs or "
-                        + dev.simloop.internal.Nanos.format(x.shrinkTime.toNanos()) + ") ran out before every schedule"
-                        + " with fewer was tried, so fewer may still fail; a larger shrinkBudget or preemptionBounded("
-                        + (s.preemptions() - 1) + ") tries them";
-            }
             SimResult<T> replayed = s == first ? first : traced(s);
             boolean sameWay = replayed.failed() && Shrinker.way(replayed.failure()).equals(Shrinker.way(first.failure()));
             shrunk = sameWay ? replayed : first;
+            shrunkNote = notShownFewest(shrinker, sameWay);
+        }
+
+        /**
+         * @return why {@link #shrunk}'s count of preemptions is not shown to be the fewest, or null
+         *     when it is; read off the shrunk result as validated (a replay that failed otherwise
+         *     leaves the first failure, unshrunk)
+         */
+        private String notShownFewest(Shrinker<T> shrinker, boolean sameWay) {
+            if (shrinker.replayedOtherwise() || !sameWay) {
+                return "not shown to be the fewest: a replay did not fail the same way, so it was not shrunk";
+            }
+            if (shrinker.fewest()) {
+                return null;
+            }
+            return "not shown to be the fewest: the shrink budget (" + x.shrinkReplays + " runs or "
+                    + dev.simloop.internal.Nanos.format(x.shrinkTime.toNanos()) + ") ran out before every schedule"
+                    + " with fewer was tried, so fewer may still fail; a larger shrinkBudget or preemptionBounded("
+                    + (shrunk.preemptions() - 1) + ") tries them";
         }
 
         void traceFirst() {

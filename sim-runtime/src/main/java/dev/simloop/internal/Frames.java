@@ -33,22 +33,22 @@ final class Frames {
 
     /** @return the first user frame of {@code t}'s current stack, or null when it has none (a method reference to the runtime's own) */
     static String userFrameOrNull(TaskImpl<?> t) {
-        for (StackTraceElement e : stackOf(t)) {
-            if (isUserFrame(e)) {
-                return e.toString();
-            }
-        }
-        return null;
+        return firstUserFrame(stackOf(t));
     }
 
     /** @return the first user frame of {@code stack}, or its top frame when there is none */
     static String userFrame(StackTraceElement[] stack) {
+        String user = firstUserFrame(stack);
+        return user != null ? user : stack.length == 0 ? "an unknown frame" : stack[0].toString();
+    }
+
+    private static String firstUserFrame(StackTraceElement[] stack) {
         for (StackTraceElement e : stack) {
             if (isUserFrame(e)) {
                 return e.toString();
             }
         }
-        return stack.length == 0 ? "an unknown frame" : stack[0].toString();
+        return null;
     }
 
     /** @return whether {@code e} belongs to neither the JDK nor simloop's runtime */

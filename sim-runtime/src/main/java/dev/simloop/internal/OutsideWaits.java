@@ -365,7 +365,7 @@ final class OutsideWaits {
         if (anyCycle || !anyLockWaitAnOutsideThreadCouldEnd()) {
             return null;
         }
-        Thread caller = Drivers.callerOf(loop.driver);
+        Thread caller = loop.caller();
         TaskImpl<?> waiter = waiterForALockHeldBy(caller);
         if (waiter != null) {
             return "Task '" + waiter.name() + "' waits for a lock that the thread that waits for this run, '"
@@ -535,7 +535,7 @@ final class OutsideWaits {
      *     the thread waiting for this run holds, which it lets go of only after the run; or nothing
      */
     private String monitorsOfTheCaller() {
-        Thread caller = Drivers.callerOf(loop.driver);
+        Thread caller = loop.caller();
         List<String> held = LockOwners.monitorsHeldBy(caller);
         if (held.isEmpty()) {
             return "";
@@ -682,7 +682,7 @@ final class OutsideWaits {
         if (owner == null || owner.isVirtual()) {
             return ""; // a virtual thread is a task: of this run, or a finished one's that leaked it
         }
-        return ", held by thread '" + owner.getName() + "'" + (owner == Drivers.callerOf(t.loop.driver)
+        return ", held by thread '" + owner.getName() + "'" + (owner == t.loop.caller()
                 ? ", the thread that waits for this run," : " outside the run,");
     }
 }

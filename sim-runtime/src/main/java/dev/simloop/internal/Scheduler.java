@@ -1249,6 +1249,15 @@ public final class Scheduler {
         return clock.asJavaClock();
     }
 
+    /**
+     * @return the thread that waits for this loop's run (the one that called {@code Simulation.run}
+     *     or {@code Loop.run}), or null between runs: reports name it when it holds what a task
+     *     waits for, since it lets go only after the run
+     */
+    Thread caller() {
+        return Drivers.callerOf(driver);
+    }
+
     /** @return whether this loop runs on a virtual clock */
     public boolean isSimulated() {
         return simulated;

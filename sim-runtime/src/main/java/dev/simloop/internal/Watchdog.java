@@ -286,8 +286,7 @@ final class Watchdog {
          *     run, or null: that class's other users wait for the run to end
          */
         private StackTraceElement startedInAnInitializer() {
-            return Drivers.callerOf(loop.driver) instanceof Thread caller ? innermostInitializer(caller.getStackTrace())
-                    : null;
+            return loop.caller() instanceof Thread caller ? innermostInitializer(caller.getStackTrace()) : null;
         }
     }
 

@@ -103,7 +103,7 @@ class ExplorationStopsTest {
         assertThat(report.shrunkFailure().orElseThrow().replayLine()).isEqualTo(line);
         String text = report.toString();
         // a preemption-bounded search's failure is not shrunk: no "shrinking found none fewer", which no shrinking found
-        assertThat(text).contains(", the fewest: the search runs fewest first; replay " + line)
+        assertThat(text).contains(", the fewest, as the search tries fewer preemptions first; replay " + line)
                 .doesNotContain("shrinking found none fewer");
         assertThat(text.indexOf(line)).isEqualTo(text.lastIndexOf(line));
     }
