@@ -1,6 +1,7 @@
 package dev.simloop;
 
 import dev.simloop.internal.PriorityScheduling;
+import dev.simloop.internal.SafeText;
 
 /**
  * The loop's optional priority scheduling. With a policy, among the ready tasks the one with the
@@ -67,8 +68,8 @@ public final class PriorityPolicy {
                 return new PriorityPolicy((int) n);
             }
         }
-        throw new IllegalArgumentException("unknown priority policy '" + text + "': expected priority(N), N the "
-                + "boost threshold in steps, at least 1");
+        throw new IllegalArgumentException("unknown priority policy '" + SafeText.input(text) + "': expected priority(N),"
+                + " N the boost threshold in steps, at least 1");
     }
 
     PriorityScheduling newScheduling() {

@@ -34,8 +34,10 @@ import java.util.function.Function;
  * {@code CI_NODE_TOTAL=1} on every job without {@code parallel:}, so a count of 1 alone means no
  * split. Any other variable of a pair set without its partner is an error, as is a malformed value
  * (an empty {@code -Dsimloop.shard=} included): a half-made set-up would run every schedule in
- * every job unnoticed. {@code -Dsimloop.shard=1/1} runs every schedule whatever
- * the variables say (for a CI job whose parallelism splits test files instead).
+ * every job unnoticed. So are two conventions that name different splits (a count of 1 names
+ * none): either would run schedules that another job runs too. {@code -Dsimloop.shard=1/1} runs
+ * every schedule whatever the variables say (for a CI job whose parallelism splits test files
+ * instead).
  */
 public final class Shard {
     /** The system property naming the shard, 1-based: {@code -Dsimloop.shard=2/4}. */
@@ -118,12 +120,12 @@ public final class Shard {
     }
 
     /**
-     * The shard this JVM runs: {@code -Dsimloop.shard}, else the first CI convention whose variables
-     * are set (see the class comment), else {@link #all()}.
+     * The shard this JVM runs: {@code -Dsimloop.shard}, else the shard the CI conventions' variables
+     * name (see the class comment), else {@link #all()}.
      *
      * @return the shard
      * @throws IllegalArgumentException when the property or a CI variable is set but malformed,
-     *     naming it
+     *     naming it, or when two CI conventions name different shards
      */
     public static Shard fromEnvironment() {
         return fromEnvironment(System::getProperty, System.getenv());
@@ -136,7 +138,8 @@ public final class Shard {
      * @param properties looks up a property ({@code simloop.shard}); null when it is not set
      * @param env the environment variables
      * @return the shard
-     * @throws IllegalArgumentException when the property or a CI variable is set but malformed
+     * @throws IllegalArgumentException when the property or a CI variable is set but malformed, or
+     *     when two CI conventions name different shards
      */
     public static Shard fromEnvironment(Function<String, String> properties, Map<String, String> env) {
         Objects.requireNonNull(properties, "Shard.fromEnvironment: properties");
@@ -147,26 +150,52 @@ public final class Shard {
             // every job would go unnoticed, so it is malformed like any other
             return parse(p, "-D" + PROPERTY + "=" + SafeText.input(p) + (p.isBlank() ? " (empty)" : ""));
         }
+        Shard split = ALL;
+        String splitBy = null;
         for (String[] ci : CI_VARIABLES) {
-            String index = env.get(ci[0]);
-            String count = env.get(ci[1]);
-            boolean hasIndex = index != null && !index.isBlank();
-            boolean hasCount = count != null && !count.isBlank();
-            if (hasIndex && hasCount) {
-                return fromVariables(ci[0], index, ci[1], count, Integer.parseInt(ci[2]));
+            Shard named = fromConvention(ci, env);
+            if (named.isAll()) {
+                continue;
             }
-            if (hasCount && !hasIndex && digits(count) && count.strip().replaceFirst("^0+", "").equals("1")) {
-                continue; // GitLab sets CI_NODE_TOTAL=1, and no CI_NODE_INDEX, on every job without parallel:
+            String by = ci[0] + "=" + SafeText.input(env.get(ci[0])) + " and " + ci[1] + "=" + SafeText.input(env.get(ci[1]));
+            if (splitBy != null && !named.equals(split)) {
+                // two CI systems' variables in one job (an image or a runner set up by another): which
+                // split is meant cannot be known, and taking either would run the other's schedules twice
+                throw new IllegalArgumentException(splitBy + " name shard " + split + ", but " + by + " name shard "
+                        + named + ": two CI conventions split this job differently; set -D" + PROPERTY
+                        + "=INDEX/COUNT (counting from 1) to say which, or unset the variables that do not belong here");
             }
-            // One of a pair alone is a half-made set-up, which would silently run every schedule in every
-            // job; but Kubernetes sets JOB_COMPLETION_INDEX on any Indexed Job, sharded by simloop or not.
-            if (hasCount || (hasIndex && !ci[0].equals("JOB_COMPLETION_INDEX"))) {
-                String set = hasIndex ? ci[0] + "=" + SafeText.input(index) : ci[1] + "=" + SafeText.input(count);
-                String unset = hasIndex ? ci[1] : ci[0];
-                throw new IllegalArgumentException(set + " is set but " + unset + " is not, so it names no shard:"
-                        + " set both to split each explored test's schedules among the jobs, or -D" + PROPERTY
-                        + "=1/1 to run all of them in this one");
-            }
+            split = named;
+            splitBy = by;
+        }
+        return split;
+    }
+
+    /**
+     * @param ci a CI convention: index variable, count variable, base of the index
+     * @return the shard its variables name; {@link #all()} when they name none (unset, or a count
+     *     of 1 alone)
+     * @throws IllegalArgumentException when they are malformed, or one of the pair is set alone
+     */
+    private static Shard fromConvention(String[] ci, Map<String, String> env) {
+        String index = env.get(ci[0]);
+        String count = env.get(ci[1]);
+        boolean hasIndex = index != null && !index.isBlank();
+        boolean hasCount = count != null && !count.isBlank();
+        if (hasIndex && hasCount) {
+            return fromVariables(ci[0], index, ci[1], count, Integer.parseInt(ci[2]));
+        }
+        if (hasCount && !hasIndex && digits(count) && count.strip().replaceFirst("^0+", "").equals("1")) {
+            return ALL; // GitLab sets CI_NODE_TOTAL=1, and no CI_NODE_INDEX, on every job without parallel:
+        }
+        // One of a pair alone is a half-made set-up, which would silently run every schedule in every
+        // job; but Kubernetes sets JOB_COMPLETION_INDEX on any Indexed Job, sharded by simloop or not.
+        if (hasCount || (hasIndex && !ci[0].equals("JOB_COMPLETION_INDEX"))) {
+            String set = hasIndex ? ci[0] + "=" + SafeText.input(index) : ci[1] + "=" + SafeText.input(count);
+            String unset = hasIndex ? ci[1] : ci[0];
+            throw new IllegalArgumentException(set + " is set but " + unset + " is not, so it names no shard:"
+                    + " set both to split each explored test's schedules among the jobs, or -D" + PROPERTY
+                    + "=1/1 to run all of them in this one");
         }
         return ALL;
     }

@@ -271,6 +271,32 @@ class DeadlockCyclesTest {
         assertThat(withoutPlaces(never.getMessage())).endsWith("it needs a call to signal() or signalAll()");
     }
 
+    /**
+     * A condition kept across runs (a static, a shared fixture): a signal lost in one run is no
+     * cause of a later run's deadlock, so that run's report does not name it. Before, the second
+     * report named the first run's signaller and step.
+     */
+    @Test
+    void aConditionKeptAcrossRunsNamesOnlyASignalLostInTheReportingRun() {
+        Lock lock = new Lock("q");
+        Condition ready = new Condition(lock, "ready");
+        SimResult<?> first = Simulation.builder().seed(7).strategy(Strategy.fifo()).run(() -> {
+            try (var _ = lock.hold()) {
+                ready.signal(); // no task waits: lost, in this run
+            }
+            return null;
+        });
+        assertThat(first.failed()).isFalse();
+        DeadlockDetected later = deadlockOf(() -> {
+            try (var _ = lock.hold()) {
+                ready.await();
+            }
+            return null;
+        });
+        assertThat(withoutPlaces(later.getMessage())).contains("task 'main' waits for Condition 'ready' of Lock 'q'")
+                .endsWith("it needs a call to signal() or signalAll()");
+    }
+
     @Test
     void realModeReportsTheCycleToo() {
         Throwable t = catchThrowable(() -> Loop.run(() -> TaskGroup.with(tg -> {

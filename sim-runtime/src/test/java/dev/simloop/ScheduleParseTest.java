@@ -104,6 +104,17 @@ class ScheduleParseTest {
                 .hasMessageContaining(expected);
     }
 
+    /** A forged line's megabyte policy field is quoted cut, as every other long input is (SafeText.input). */
+    @Test
+    void aLongUnknownPriorityPolicyIsQuotedCut() {
+        String policy = "x".repeat(1_000_000);
+        String line = withChecksum("simloop:1:random+" + policy + ":0:-:AQ:");
+        assertThatThrownBy(() -> Schedule.parse(line)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown priority policy '" + "x".repeat(57) + "... (1000000 characters)': expected"
+                        + " priority(N)")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+    }
+
     @Test
     void roundTripsBuiltSchedules() {
         List<Schedule> all = List.of(Schedule.fifo(), Schedule.of(), Schedule.of(0), Schedule.of(127, 128, 16383, 16384),

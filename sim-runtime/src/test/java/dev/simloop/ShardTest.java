@@ -96,6 +96,31 @@ class ShardTest {
                 .hasMessageStartingWith("CI_NODE_TOTAL=2 is set but CI_NODE_INDEX is not,");
     }
 
+    /**
+     * Two CI systems' variables in one job: before, the first convention in the table won silently,
+     * so a job whose GitLab variables said 1/2 and whose own SIMLOOP_SHARD_COUNT said 3/4 ran a half
+     * of the schedules that another job ran too.
+     */
+    @Test
+    void twoCiConventionsThatNameDifferentSplitsAreAnErrorAndASplitBeatsACountOfOne() {
+        assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_INDEX", "1", "CI_NODE_TOTAL", "2",
+                "JOB_COMPLETION_INDEX", "2", "SIMLOOP_SHARD_COUNT", "4")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("CI_NODE_INDEX=1 and CI_NODE_TOTAL=2 name shard 1/2, but JOB_COMPLETION_INDEX=2 and"
+                        + " SIMLOOP_SHARD_COUNT=4 name shard 3/4: two CI conventions split this job differently; set"
+                        + " -Dsimloop.shard=INDEX/COUNT (counting from 1) to say which, or unset the variables that do"
+                        + " not belong here");
+        assertThat(Shard.fromEnvironment(key -> key.equals("simloop.shard") ? "3/4" : null, Map.of("CI_NODE_INDEX", "1",
+                "CI_NODE_TOTAL", "2", "JOB_COMPLETION_INDEX", "2", "SIMLOOP_SHARD_COUNT", "4")))
+                .as("the property says which").isEqualTo(Shard.of(2, 4));
+        assertThat(Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_INDEX", "2", "CI_NODE_TOTAL", "4",
+                "CIRCLE_NODE_INDEX", "1", "CIRCLE_NODE_TOTAL", "4")))
+                .as("two conventions that agree, each in its own base").isEqualTo(Shard.of(1, 4));
+        assertThat(Shard.fromEnvironment(NO_PROPERTIES, Map.of("CIRCLE_NODE_INDEX", "0", "CIRCLE_NODE_TOTAL", "1",
+                "JOB_COMPLETION_INDEX", "3", "SIMLOOP_SHARD_COUNT", "4")))
+                .as("a job that CircleCI does not split, split by its own SIMLOOP_SHARD_COUNT").isEqualTo(Shard.of(3, 4));
+    }
+
     @Test
     void anEmptyPropertyOrASignedVariableIsMalformedNotUnset() {
         assertThatThrownBy(() -> Shard.fromEnvironment(key -> key.equals("simloop.shard") ? "" : null, Map.of()))

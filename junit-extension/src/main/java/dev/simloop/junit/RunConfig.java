@@ -460,15 +460,22 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
                     default -> Duration.ofDays(n);
                 };
             } catch (NumberFormatException | ArithmeticException e) {
-                throw new IllegalArgumentException(where + ": too long a duration (a Duration holds up to about"
-                        + " 292 billion years, and nanoseconds up to 292 years); write e.g. " + examples, e);
+                throw tooLong(where, examples, e);
             }
         }
         try {
             return Duration.parse(t);
         } catch (DateTimeParseException e) {
+            if (e.getCause() instanceof ArithmeticException || e.getCause() instanceof NumberFormatException) {
+                throw tooLong(where, examples, e); // PT9999999999999999999H is written right, but overflows
+            }
             throw new IllegalArgumentException(where + ": not a duration; write e.g. " + examples, e);
         }
+    }
+
+    private static IllegalArgumentException tooLong(String where, String examples, RuntimeException e) {
+        return new IllegalArgumentException(where + ": too long a duration (a Duration holds up to about"
+                + " 292 billion years, and nanoseconds up to 292 years); write e.g. " + examples, e);
     }
 
     /**

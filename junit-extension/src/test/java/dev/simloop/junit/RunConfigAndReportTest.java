@@ -245,6 +245,15 @@ class RunConfigAndReportTest {
         assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "99999999999999999999s"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("-Dsimloop.timeLimit=99999999999999999999s: too long a duration");
+        // ISO-8601 written right but overflowing: before, "not a duration"
+        for (String iso : new String[] {"PT9999999999999999999H", "P99999999999999999D"}) {
+            assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, iso)))).as(iso)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("-Dsimloop.timeLimit=" + iso + ": too long a duration");
+        }
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "PT1.9999999999S"))))
+                .as("too many decimals is malformed, not too long")
+                .hasMessageStartingWith("-Dsimloop.timeLimit=PT1.9999999999S: not a duration");
     }
 
     @Test

@@ -99,7 +99,7 @@ record DeadlockReport(String message, List<List<String>> cycles) {
     private static String describeWait(TaskImpl<?> t, List<TaskImpl<?>> targets, boolean brief) {
         String prefix = "task '" + t.name() + "' ";
         if (t.blockedOn instanceof WaitTarget w) {
-            return prefix + "waits for " + w.describeWait(targets) + where(t, brief);
+            return prefix + "waits for " + w.describeWait(t, targets) + where(t, brief);
         }
         if (t.blockedOn != null) {
             return prefix + "waits for " + t.blockedOn + where(t, brief);

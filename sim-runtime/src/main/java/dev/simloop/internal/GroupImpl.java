@@ -346,7 +346,7 @@ public final class GroupImpl implements WaitTarget {
     }
 
     @Override
-    public String describeWait(List<TaskImpl<?>> waitedFor) {
+    public String describeWait(TaskImpl<?> waiter, List<TaskImpl<?>> waitedFor) {
         return waitedFor.isEmpty() ? toString() : toString() + ": " + WaitTarget.names(waitedFor);
     }
 

@@ -28,10 +28,11 @@ public interface WaitTarget {
      * {@code toString()}, which should already name the tasks of {@link #addWaitedFor}; a target
      * without any should say what would end the wait.
      *
+     * @param waiter the blocked task
      * @param waitedFor what {@link #addWaitedFor} added for this waiter
      * @return the description
      */
-    default String describeWait(List<TaskImpl<?>> waitedFor) {
+    default String describeWait(TaskImpl<?> waiter, List<TaskImpl<?>> waitedFor) {
         return toString();
     }
 

@@ -43,7 +43,7 @@ final class OwnerlessWait implements WaitTarget {
     }
 
     @Override
-    public String describeWait(List<TaskImpl<?>> waitedFor) {
+    public String describeWait(TaskImpl<?> waiter, List<TaskImpl<?>> waitedFor) {
         return primitive + "; no task holds it: it needs " + needs;
     }
 
