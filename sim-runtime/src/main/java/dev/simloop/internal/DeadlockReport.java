@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -197,7 +198,7 @@ record DeadlockReport(String message, List<List<String>> cycles) {
         // a cycle one longer than the limit shows its one task between rather than a count of one
         int head = c.length <= MAX_SHOWN_CYCLE_MEMBERS + 1 ? c.length : MAX_SHOWN_CYCLE_MEMBERS - SHOWN_CYCLE_TAIL;
         int skipped = c.length - head - Math.min(SHOWN_CYCLE_TAIL, c.length - head);
-        String between = "… " + String.format("%,d", skipped) + " more " + (skipped == 1 ? "task" : "tasks") + " of this cycle …";
+        String between = "… " + String.format(Locale.ROOT, "%,d", skipped) + " more " + (skipped == 1 ? "task" : "tasks") + " of this cycle …";
         sb.append("\ncycle: ");
         for (int k = 0; k < c.length; k++) {
             if (k == head && skipped > 0) {
