@@ -41,6 +41,33 @@ class CrossJvmDeterminismTest {
         assertThat(there).as("the battery's runs in a JVM with " + flags).containsExactlyElementsOf(HERE);
     }
 
+    /**
+     * The same battery run from six threads at once, four platform and two virtual (a parallel test
+     * engine, a user's own executor), on drivers that the runs share in turn: every run is as in one
+     * thread alone, so no run sees another's state (caches shared by the runs, a strategy's tables,
+     * the drivers' reuse).
+     */
+    @org.junit.jupiter.api.Test
+    void everyRunOfTheBatteryIsTheSameWhenSixThreadsRunItAtOnce() throws Exception {
+        List<java.util.concurrent.Callable<List<String>>> callers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            callers.add(DigestsMain::battery);
+        }
+        List<java.util.concurrent.Future<List<String>>> platform;
+        List<java.util.concurrent.Future<List<String>>> virtual;
+        try (var p = java.util.concurrent.Executors.newFixedThreadPool(4);
+                var v = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            platform = callers.subList(0, 4).stream().map(p::submit).toList();
+            virtual = callers.subList(4, 6).stream().map(v::submit).toList();
+            for (var f : platform) {
+                assertThat(f.get(2, java.util.concurrent.TimeUnit.MINUTES)).containsExactlyElementsOf(HERE);
+            }
+            for (var f : virtual) {
+                assertThat(f.get(2, java.util.concurrent.TimeUnit.MINUTES)).containsExactlyElementsOf(HERE);
+            }
+        }
+    }
+
     /** The battery is worth comparing: its runs differ by seed and strategy, and some fail. */
     @org.junit.jupiter.api.Test
     void theBatteryRunsDifferentSchedulesAndFindsFailures() {

@@ -106,26 +106,24 @@ public final class DigestsMain {
         });
     }
 
-    private static int counter;
-
     private static Object lostUpdate() {
-        counter = 0;
+        int[] counter = {0}; // the run's own: runs of the battery may go on at once, from several threads
         TaskGroup.with(g -> {
             for (int t = 0; t < 2; t++) {
                 g.spawn(() -> {
                     for (int i = 0; i < 3; i++) {
-                        int v = counter;
+                        int v = counter[0];
                         Loop.checkpoint();
-                        counter = v + 1;
+                        counter[0] = v + 1;
                     }
                 });
             }
             return null;
         });
-        if (counter != 6) {
-            throw new IllegalStateException("lost update: " + counter);
+        if (counter[0] != 6) {
+            throw new IllegalStateException("lost update: " + counter[0]);
         }
-        return counter;
+        return counter[0];
     }
 
     private static Object lockOrder() {
