@@ -317,6 +317,14 @@ public final class CancelScopeTree {
         cancel(loop, n, CancelReason.EXPLICIT);
     }
 
+    /**
+     * @return the deadline of a deadline's cancel, for its trace row: a deadline set in the past
+     *     cancels the scope at once, and only its value, earlier than the row's time, shows why
+     */
+    private static String deadlineShown(Node n, CancelReason reason) {
+        return reason != CancelReason.DEADLINE ? "" : " (deadline " + Nanos.format(n.deadline) + ")";
+    }
+
     /** Cancels {@code n} (a no-op if already cancelled) and delivers it to the tasks inside. */
     public static void cancel(Scheduler loop, Node n, CancelReason reason) {
         if (n.cancelCalled) {
@@ -325,7 +333,9 @@ public final class CancelScopeTree {
         scopesStirred(loop, n);
         n.cancelCalled = true;
         n.reason = reason;
-        loop.traceEvent(n.owner, Trace.Kind.CANCEL_REQUESTED, reason.description() + ": " + n.label());
+        if (loop.tracing()) {
+            loop.traceEvent(n.owner, Trace.Kind.CANCEL_REQUESTED, reason.description() + deadlineShown(n, reason) + ": " + n.label());
+        }
         if (n.timer != null) {
             loop.disarm(n.timer);
         }

@@ -36,6 +36,28 @@ public class TraceTest {
         return 1;
     }
 
+    /**
+     * A deadline moved into the past cancels its scope at the next checkpoint, and the scope's
+     * {@code run} returns null, as documented; the trace row of that cancel gives the deadline, so
+     * that a reader sees it was earlier than the row's time. Before, the row said only "deadline
+     * passed", at 0.005s, of a deadline set for 0.004s.
+     */
+    @Test
+    void aDeadlineSetInThePastShowsItsValueInTheCancelsRow() {
+        SimResult<Object> r = Simulation.builder().seed(1).trace(true).run(() -> {
+            Loop.sleep(Duration.ofMillis(5));
+            return CancelScope.run(scope -> {
+                scope.setDeadline(Loop.nanoTime() - 1_000_000);
+                Loop.sleep(Duration.ofMillis(2));
+                return "done";
+            });
+        });
+        assertThat(r.value()).isNull();
+        assertThat(r.traceTable(10).orElseThrow().lines().filter(l -> l.contains("cancel requested")))
+                .singleElement().satisfies(row -> assertThat(row).startsWith("0.005s")
+                        .endsWith("cancel requested deadline passed (deadline 0.004s): cancel scope"));
+    }
+
     @Test
     void untracedRunsHaveNoTrace() {
         SimResult<Integer> r = Simulation.run(1, TraceTest::program);
