@@ -553,6 +553,27 @@ class SimulatedLoopExtensionTest {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
     }
 
+    /**
+     * JUnit's own timeouts in a simulated test: {@code @Timeout} on a separate thread and
+     * {@code assertTimeout} run as usual; {@code assertTimeoutPreemptively} runs its code on a thread
+     * of JUnit's, outside the simulation, and the failure says so, where the test calls it, and what
+     * to use instead. Before, it named JUnit's thread factory as the place, and advised
+     * {@code Loop.threadFactory()}, which the user cannot pass to JUnit.
+     */
+    @Test
+    void junitTimeoutsRunOrSayWhatToUseInstead() {
+        EngineExecutionResults r = run(Fixtures.JUnitTimeouts.class);
+        r.testEvents().assertStatistics(s -> s.started(3).succeeded(2).failed(1));
+        SimulatedLoopFailure f = onlySimFailure(r);
+        assertThat(f.getCause()).isInstanceOf(NondeterminismDetected.class).hasMessageStartingWith("task 'main' created a"
+                + " thread the simulation does not own: the thread on which JUnit's assertTimeoutPreemptively runs the"
+                + " code it is given, at dev.simloop.junit.fixtures.Fixtures$JUnitTimeouts.assertTimeoutPreemptivelyMakesAThread(")
+                .hasMessageEndingWith("In a simulated test, time the code in virtual time instead: CancelScope.failAfter("
+                        + "timeout, () -> code) runs it on the task and throws DeadlineExceeded when the deadline passes on"
+                        + " the loop's clock (assertTimeout, not preemptive, also runs it on the task, but times it on the"
+                        + " real clock).");
+    }
+
     @Test
     void deadlockReadsLikeAnyOtherFailure() {
         SimulatedLoopFailure f = onlySimFailure(run(Fixtures.Deadlock.class));

@@ -76,7 +76,7 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
     private static NondeterminismDetected created(TaskImpl<?> me, StackTraceElement[] stack, String verb) {
         Kind kind = Kind.of(stack);
         return new NondeterminismDetected("task '" + me.name() + "' " + verb + " a thread the simulation does not own: "
-                + kind.what + ", at " + Frames.userFrame(stack) + " (step " + me.loop.steps() + "). Code on a thread "
+                + kind.what + ", at " + kind.where(stack) + " (step " + me.loop.steps() + "). Code on a thread "
                 + "outside the simulation runs at moments no seed decides, so the run could not be replayed. "
                 + kind.fix);
     }
@@ -103,6 +103,12 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
 
     /** What was created, told by the JDK frames that created it, and what to do instead. */
     private enum Kind {
+        /** A library's own thread, told by the library's frame (not the JDK's) that made it. */
+        JUNIT_PREEMPTIVE_TIMEOUT("org.junit.jupiter.api.AssertTimeoutPreemptively", "the thread on which JUnit's"
+                + " assertTimeoutPreemptively runs the code it is given", "In a simulated test, time the code in"
+                + " virtual time instead: CancelScope.failAfter(timeout, () -> code) runs it on the task and throws"
+                + " DeadlineExceeded when the deadline passes on the loop's clock (assertTimeout, not preemptive,"
+                + " also runs it on the task, but times it on the real clock)."),
         IO_POLLER("sun.nio.ch.Poller", "the JDK's network I/O poller, which the first blocking I/O on a socket "
                 + "starts", "Do blocking I/O with Loop.toThread, or give the code a simulated network."),
         SCOPE_FORK("java.util.concurrent.StructuredTaskScope", "a fork of a java.util.concurrent.StructuredTaskScope",
@@ -155,10 +161,13 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
         static Kind of(StackTraceElement[] stack) {
             Kind best = PLATFORM;
             for (StackTraceElement e : stack) {
+                String frame = e.getClassName() + "." + e.getMethodName();
+                if (frame.startsWith(JUNIT_PREEMPTIVE_TIMEOUT.framePrefix)) {
+                    return JUNIT_PREEMPTIVE_TIMEOUT; // JUnit's frames are not the JDK's: the first one tells
+                }
                 if (Frames.isUserFrame(e)) {
                     break;
                 }
-                String frame = e.getClassName() + "." + e.getMethodName();
                 for (Kind k : values()) {
                     if (k.ordinal() < best.ordinal() && frame.startsWith(k.framePrefix)) {
                         best = k;
@@ -166,6 +175,23 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
                 }
             }
             return best;
+        }
+
+        /**
+         * @return where the user's code made the thread: its first frame, or, for a library's thread,
+         *     the first frame past the library's (the call of assertTimeoutPreemptively, not JUnit's
+         *     thread factory)
+         */
+        String where(StackTraceElement[] stack) {
+            if (this != JUNIT_PREEMPTIVE_TIMEOUT) {
+                return Frames.userFrame(stack);
+            }
+            for (StackTraceElement e : stack) {
+                if (Frames.isUserFrame(e) && !e.getClassName().startsWith("org.junit.")) {
+                    return e.toString();
+                }
+            }
+            return Frames.userFrame(stack);
         }
     }
 }
