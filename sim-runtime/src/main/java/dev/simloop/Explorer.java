@@ -420,25 +420,11 @@ final class Explorer<T> {
             SimResult<T> replayed = s == first ? first : traced(s);
             boolean sameWay = replayed.failed() && Shrinker.way(replayed.failure()).equals(Shrinker.way(first.failure()));
             shrunk = sameWay ? replayed : first;
-            shrunkNote = notShownFewest(shrinker, sameWay);
-        }
-
-        /**
-         * @return why {@link #shrunk}'s count of preemptions is not shown to be the fewest, or null
-         *     when it is; read off the shrunk result as validated (a replay that failed otherwise
-         *     leaves the first failure, unshrunk)
-         */
-        private String notShownFewest(Shrinker<T> shrinker, boolean sameWay) {
-            if (shrinker.replayedOtherwise() || !sameWay) {
-                return "not shown to be the fewest: a replay did not fail the same way, so it was not shrunk";
-            }
-            if (shrinker.fewest()) {
-                return null;
-            }
-            return "not shown to be the fewest: the shrink budget (" + x.shrinkReplays + " runs or "
-                    + dev.simloop.internal.Nanos.format(x.shrinkTime.toNanos()) + ") ran out before every schedule"
-                    + " with fewer was tried, so fewer may still fail; a larger shrinkBudget or preemptionBounded("
-                    + (shrunk.preemptions() - 1) + ") tries them";
+            // Shrinking's note, the one wording of every harness, with this API's own way to try the rest
+            Shrinking.Outcome outcome = Shrinking.outcome(shrunk, shrinker, sameWay, x.shrinkReplays, x.shrinkTime);
+            shrunkNote = outcome.notShownFewest().map(note -> outcome.fewerLeftUntried()
+                    ? note + "; a larger shrinkBudget or preemptionBounded(" + (shrunk.preemptions() - 1) + ") tries them"
+                    : note).orElse(null);
         }
 
         void traceFirst() {

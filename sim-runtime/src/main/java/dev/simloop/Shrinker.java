@@ -47,6 +47,8 @@ final class Shrinker<T> {
     private boolean fewest;
     /** Whether the last {@link #shrink}'s replay of the failing run did not fail the same way. */
     private boolean replayedOtherwise;
+    /** Whether an interrupt, not the budget, ended the last {@link #shrink} before it had shown {@link #fewest}. */
+    private boolean interrupted;
     /** The failing run's priority policy, which every schedule tried keeps; null for none. */
     private PriorityPolicy policy;
 
@@ -82,11 +84,27 @@ final class Shrinker<T> {
     }
 
     /**
+     * @return whether an interrupt of the shrinking thread ended the last {@link #shrink} before it
+     *     had tried every schedule with fewer preemptions (else, when not {@link #fewest}, the budget did)
+     */
+    boolean interrupted() {
+        return interrupted;
+    }
+
+    /**
      * @param failed a failing run of the program
      * @return the failing run with the fewest preemptions found that fails as {@code failed} does:
      *     {@code failed} itself when none has fewer (within the budget)
      */
     SimResult<T> shrink(SimResult<T> failed) {
+        SimResult<T> found = search(failed);
+        // an interrupt stops the search where the budget would: only the flag tells the two apart
+        interrupted = !fewest && !replayedOtherwise && Thread.currentThread().isInterrupted();
+        return found;
+    }
+
+    /** {@link #shrink}, but for telling what ended it. */
+    private SimResult<T> search(SimResult<T> failed) {
         String way = way(failed.failure());
         policy = Schedule.parse(failed.replayLine()).priorityPolicy().orElse(null);
         fewest = failed.preemptions() == 0;

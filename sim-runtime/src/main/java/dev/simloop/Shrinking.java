@@ -1,7 +1,9 @@
 package dev.simloop;
 
+import dev.simloop.internal.Nanos;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -20,7 +22,9 @@ import java.util.function.Function;
  * validated by one more run, a traced replay of its line.
  *
  * <p>The budget counts runs and wall time; runs are counted first, so a program whose shrinking
- * ends within the run budget shrinks the same way on every machine.
+ * ends within the run budget shrinks the same way on every machine. When the budget ends the search
+ * before it has tried every schedule with fewer preemptions, fewer may still fail: {@link #outcome}
+ * says so ({@link Outcome#notShownFewest()}), for a report to say it too.
  *
  * <pre>{@code
  * SimResult<?> shrunk = Shrinking.shrink(failed, b -> b.maxSteps(10_000).run(main));
@@ -33,7 +37,45 @@ public final class Shrinking {
     /** The default wall-clock budget: 2 seconds. */
     public static final Duration DEFAULT_MAX_TIME = Shrinker.DEFAULT_TIME;
 
+    /** How every note of {@link Outcome#notShownFewest()} starts. */
+    private static final String NOT_SHOWN = "not shown to be the fewest: ";
+    /** The end of a note whose untried schedules a larger budget would try ({@link Outcome#fewerLeftUntried()}). */
+    private static final String UNTRIED = " before every schedule with fewer was tried, so fewer may still fail";
+
     private Shrinking() {
+    }
+
+    /**
+     * What shrinking found, and whether its count of preemptions is shown to be the fewest of the
+     * runs that fail the same way.
+     *
+     * @param run the failing run with the fewest preemptions found, as {@link #shrink(SimResult, Function, int, Duration)}
+     *     returns it
+     * @param notShownFewest why {@code run}'s count of preemptions is not shown to be the fewest, for a
+     *     report: {@code "not shown to be the fewest: "} and the reason (shrinking was off; the run did
+     *     not reproduce, or a replay did not fail the same way, so it was not shrunk; the budget or an
+     *     interrupt ended it first). It names no harness's settings: a harness adds how its users get
+     *     more. Empty when the count is shown to be the fewest: shrinking tried every schedule with
+     *     fewer preemptions below its bound, or the run has none
+     * @param fewerLeftUntried whether the budget or an interrupt ended the shrinking before it had tried
+     *     every schedule with fewer preemptions: a larger budget, or a preemption-bounded search below
+     *     {@code run.preemptions()} ({@link BoundedSearch#preemptions(int)}), tries them
+     */
+    public record Outcome(SimResult<?> run, Optional<String> notShownFewest, boolean fewerLeftUntried) {
+        /**
+         * Checks the parts.
+         *
+         * @throws NullPointerException when {@code run} or {@code notShownFewest} is null
+         * @throws IllegalArgumentException when {@code fewerLeftUntried} comes without a note
+         */
+        public Outcome {
+            Objects.requireNonNull(run, "Shrinking.Outcome: run");
+            Objects.requireNonNull(notShownFewest, "Shrinking.Outcome: notShownFewest");
+            if (fewerLeftUntried && notShownFewest.isEmpty()) {
+                throw new IllegalArgumentException("Shrinking.Outcome: fewer left untried, but no note says the count is "
+                        + "not shown to be the fewest; give one");
+            }
+        }
     }
 
     /**
@@ -46,7 +88,7 @@ public final class Shrinking {
      * @return as {@link #shrink(SimResult, Function, int, Duration)}
      */
     public static SimResult<?> shrink(SimResult<?> failed, Function<Simulation.Builder, ? extends SimResult<?>> runner) {
-        return shrink(failed, runner, DEFAULT_MAX_RUNS, DEFAULT_MAX_TIME, "Shrinking.shrink");
+        return outcome(failed, runner, DEFAULT_MAX_RUNS, DEFAULT_MAX_TIME, "Shrinking.shrink").run();
     }
 
     /**
@@ -69,7 +111,37 @@ public final class Shrinking {
      */
     public static SimResult<?> shrink(SimResult<?> failed, Function<Simulation.Builder, ? extends SimResult<?>> runner,
             int maxRuns, Duration maxTime) {
-        return shrink(failed, runner, maxRuns, maxTime, "Shrinking.shrink");
+        return outcome(failed, runner, maxRuns, maxTime, "Shrinking.shrink").run();
+    }
+
+    /**
+     * Shrinks within the default budget, {@value #DEFAULT_MAX_RUNS} runs or 2 seconds, and says
+     * whether the count found is shown to be the fewest.
+     *
+     * @param failed a failing run of the program
+     * @param runner as {@link #shrink(SimResult, Function)}
+     * @return as {@link #outcome(SimResult, Function, int, Duration)}
+     */
+    public static Outcome outcome(SimResult<?> failed, Function<Simulation.Builder, ? extends SimResult<?>> runner) {
+        return outcome(failed, runner, DEFAULT_MAX_RUNS, DEFAULT_MAX_TIME, "Shrinking.outcome");
+    }
+
+    /**
+     * Shrinks within a budget, as {@link #shrink(SimResult, Function, int, Duration)}, and says whether
+     * the count found is shown to be the fewest: a report that gives it as the fewest when the budget
+     * ran out first would send its reader after a bug that needs fewer preemptions than it does.
+     *
+     * @param failed a failing run of the program
+     * @param runner as {@link #shrink(SimResult, Function, int, Duration)}
+     * @param maxRuns as {@link #shrink(SimResult, Function, int, Duration)}; 0 turns shrinking off
+     * @param maxTime as {@link #shrink(SimResult, Function, int, Duration)}
+     * @return the run {@link #shrink(SimResult, Function, int, Duration)} returns, and why its count is
+     *     not shown to be the fewest when it is not
+     * @throws IllegalArgumentException as {@link #shrink(SimResult, Function, int, Duration)}
+     */
+    public static Outcome outcome(SimResult<?> failed, Function<Simulation.Builder, ? extends SimResult<?>> runner,
+            int maxRuns, Duration maxTime) {
+        return outcome(failed, runner, maxRuns, maxTime, "Shrinking.outcome");
     }
 
     /**
@@ -88,7 +160,7 @@ public final class Shrinking {
         return Shrinker.way(a).equals(Shrinker.way(b));
     }
 
-    private static SimResult<?> shrink(SimResult<?> failed, Function<Simulation.Builder, ? extends SimResult<?>> runner,
+    private static Outcome outcome(SimResult<?> failed, Function<Simulation.Builder, ? extends SimResult<?>> runner,
             int maxRuns, Duration maxTime, String call) {
         Objects.requireNonNull(failed, call + ": failed");
         Objects.requireNonNull(runner, call + ": runner");
@@ -104,17 +176,51 @@ public final class Shrinking {
             throw new IllegalArgumentException(call + ": maxRuns must not be negative, but was " + maxRuns
                     + "; 0 turns shrinking off");
         }
-        if (maxRuns == 0 || failed.failure() instanceof NondeterminismDetected) {
-            return failed;
+        if (maxRuns == 0) {
+            return notShrunk(failed, "shrinking was off");
+        }
+        if (failed.failure() instanceof NondeterminismDetected) {
+            return notShrunk(failed, "the run did not reproduce (NondeterminismDetected), so it was not shrunk");
         }
         SimResult<Object> first = cast(failed);
-        SimResult<Object> found = new Shrinker<Object>(
-                b -> cast(Objects.requireNonNull(runner.apply(b), call + ": the runner returned null")), maxRuns, maxTime).shrink(first);
+        Shrinker<Object> shrinker = new Shrinker<Object>(
+                b -> cast(Objects.requireNonNull(runner.apply(b), call + ": the runner returned null")), maxRuns, maxTime);
+        SimResult<Object> found = shrinker.shrink(first);
         if (found == first) {
-            return failed;
+            return outcome(failed, shrinker, true, maxRuns, maxTime);
         }
         SimResult<?> replayed = runner.apply(Simulation.builder().replay(found.replayLine()).trace(true));
-        return replayed.failed() && sameWay(replayed.failure(), failed.failure()) ? replayed : failed;
+        boolean validated = replayed.failed() && sameWay(replayed.failure(), failed.failure());
+        return outcome(validated ? replayed : failed, shrinker, validated, maxRuns, maxTime);
+    }
+
+    /** @return {@code failed} as it is, with {@code why} it was not shrunk unless it has no preemptions to shrink */
+    private static Outcome notShrunk(SimResult<?> failed, String why) {
+        return new Outcome(failed, failed.preemptions() == 0 ? Optional.empty() : Optional.of(NOT_SHOWN + why), false);
+    }
+
+    /**
+     * The outcome of a shrink, for {@link Exploration}'s shrinking too: one wording for every harness,
+     * each of which adds how its users get more when {@link Outcome#fewerLeftUntried()}.
+     *
+     * @param run the shrunk run as validated: the failing run itself when {@code validated} is false
+     * @param shrinker the shrinker, after its {@link Shrinker#shrink}
+     * @param validated whether the validating replay of the run found failed the same way (true when
+     *     there was none to make: the shrinker found no run with fewer preemptions)
+     * @param maxRuns the shrinker's budget of runs
+     * @param maxTime the shrinker's budget of wall time
+     */
+    static Outcome outcome(SimResult<?> run, Shrinker<?> shrinker, boolean validated, int maxRuns, Duration maxTime) {
+        if (shrinker.replayedOtherwise() || !validated) {
+            return notShrunk(run, "a replay did not fail the same way, so it was not shrunk");
+        }
+        if (shrinker.fewest()) {
+            return new Outcome(run, Optional.empty(), false);
+        }
+        String ended = shrinker.interrupted() ? "an interrupt ended the shrinking"
+                : "the shrink budget (" + maxRuns + (maxRuns == 1 ? " run" : " runs") + " or "
+                        + Nanos.format(maxTime.toNanos()) + ") ran out";
+        return new Outcome(run, Optional.of(NOT_SHOWN + ended + UNTRIED), true);
     }
 
     /** Only the failure, preemptions and replay line of the runs are read, never their values. */

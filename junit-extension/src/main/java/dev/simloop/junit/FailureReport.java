@@ -8,7 +8,8 @@ import java.util.Locale;
  * Builds the message of a {@link SimulatedLoopFailure}, in the order users read it: the original
  * failure, seed, strategy, schedule i of n, the schedules skipped for failing outside
  * {@code failOn} (only when there were some), virtual time, steps, the shrunk line (when shrinking
- * found one with fewer preemptions) and the replay line, each with its preemptions, the annotation
+ * found one with fewer preemptions) and the replay line, each with its preemptions (and, when shrinking
+ * did not show that count to be the fewest, why not), the annotation
  * to paste and the {@code -D} form (both with the shrunk line when there is one; instead, why the
  * line does not repeat the failure when it does not), then the optional trace table and Chrome-trace path (omitted when
  * the runtime does not provide them). The trace table itself is attached to the failure as a
@@ -43,6 +44,7 @@ final class FailureReport {
     private int preemptions = -1;
     private String shrunkLine;
     private int shrunkPreemptions = -1;
+    private String shrunkNote;
     private String fewest;
     private String notReplayable;
     private String limitElements = "";
@@ -131,7 +133,16 @@ final class FailureReport {
         return this;
     }
 
-    /** Optional part: why the failing run's own line is the simplest, when shrinking found none simpler. */
+    /** Optional part: why the shrunk run's count of preemptions is not shown to be the fewest; null when it is. */
+    FailureReport shrunkNote(String note) {
+        this.shrunkNote = note;
+        return this;
+    }
+
+    /**
+     * Optional part: why the failing run's own line is the simplest, when shrinking found none simpler,
+     * or why that is not shown.
+     */
     FailureReport fewest(String why) {
         this.fewest = why;
         return this;
@@ -246,7 +257,8 @@ final class FailureReport {
         line(sb, "virtual time", formatDuration(virtualTime));
         line(sb, "steps", steps + (digest.isEmpty() ? "" : " (trace digest " + digest + ")"));
         if (shrunkLine != null) {
-            line(sb, "shrunk", shown(shrunkLine) + " (" + preemptionsText(shrunkPreemptions) + ")");
+            line(sb, "shrunk", shown(shrunkLine) + " (" + preemptionsText(shrunkPreemptions)
+                    + (shrunkNote == null ? "" : "; " + shrunkNote) + ")");
         }
         line(sb, "replay", shown(replayLine) + (preemptions < 0 ? ""
                 : " (" + preemptionsText(preemptions) + (fewest == null || notReplayable != null ? "" : "; " + fewest)

@@ -271,9 +271,9 @@ public final class SimulatedLoopExtension
                 ResultsFile.append(context, cfg, exploring.progress, null, null);
                 throw exploring.progress.allAborted();
             }
-            SimResult<?> shrunk = exploring.failed == null ? null : shrink(cfg, exploring.failed, call, exploring.fresh);
+            Shrinking.Outcome shrunk = exploring.failed == null ? null : shrink(cfg, exploring.failed, call, exploring.fresh);
             written = true;
-            ResultsFile.append(context, cfg, exploring.progress, exploring.failed, shrunk);
+            ResultsFile.append(context, cfg, exploring.progress, exploring.failed, shrunk == null ? null : shrunk.run());
             if (exploring.failed != null) {
                 Traced traced = tracedForReport(cfg, exploring.failed, call, exploring.fresh, isTemplate(context));
                 String lacking = lackingFields(exploring, exploring.failed);
@@ -441,22 +441,23 @@ public final class SimulatedLoopExtension
      * as a later schedule gets it.
      *
      * @return the shrunk run (the failing run itself when none with fewer preemptions fails the same
-     *     way, or when it has the fewest already); null when shrinking is off or does not apply
+     *     way, or when it has the fewest already), and why its count is not shown to be the fewest when
+     *     it is not; null when shrinking is off or does not apply
      */
-    private static SimResult<?> shrink(RunConfig cfg, Judged failed, ReflectiveInvocationContext<Method> call,
+    private static Shrinking.Outcome shrink(RunConfig cfg, Judged failed, ReflectiveInvocationContext<Method> call,
             FreshInstances fresh) {
         if (!cfg.shrinks() || failed.failure() instanceof NondeterminismDetected
                 || Thread.currentThread().isInterrupted()) {
             return null; // a run that did not reproduce cannot be shrunk; a @Timeout that fired wants the test to end
         }
         if (cfg.fewestAlready()) {
-            return failed.result();
+            return new Shrinking.Outcome(failed.result(), Optional.empty(), false);
         }
         if (!failed.result().failed()) {
             return null; // the run passed and an @AfterEach failed: shrinking compares the runs' own failures
         }
         try {
-            return Shrinking.shrink(failed.result(),
+            return Shrinking.outcome(failed.result(),
                     b -> onFreshInstance(call, fresh, cfg.untracedLimits(b), contextOf(cfg, failed.index()), null),
                     cfg.shrinkRuns(), cfg.shrinkTime());
         } catch (RuntimeException | Error e) {
@@ -1378,13 +1379,25 @@ public final class SimulatedLoopExtension
      * @param lacking why the failing schedule's fresh instance made its line no pin ({@link #lackingFields}), or null
      */
     private static SimulatedLoopFailure report(ExtensionContext context, RunConfig cfg, Judged failed,
-            SimResult<?> shrunk, Progress progress, Traced traced, String lacking) {
+            Shrinking.Outcome shrunk, Progress progress, Traced traced, String lacking) {
         return report(context, cfg, failed, shrunk, progress, traced, lacking, null);
+    }
+
+    /**
+     * @return why the shrunk count of preemptions is not shown to be the fewest ({@link Shrinking.Outcome#notShownFewest()}),
+     *     with how a test gets the schedules shrinking left untried; empty when it is shown
+     */
+    private static Optional<String> notShownFewest(Shrinking.Outcome outcome) {
+        return outcome.notShownFewest().map(note -> outcome.fewerLeftUntried()
+                ? note + "; a larger shrinkRuns or shrinkTime, or @SimulatedLoop(strategy = PREEMPTION_BOUNDED, bound = "
+                        + (outcome.run().preemptions() - 1) + "), tries them"
+                : note);
     }
 
     /** @param rerun what a re-run of the test did first ({@link #RERUN_NOTE}), or null when it is no re-run */
     private static SimulatedLoopFailure report(ExtensionContext context, RunConfig cfg, Judged failed,
-            SimResult<?> shrunk, Progress progress, Traced traced, String lacking, String rerun) {
+            Shrinking.Outcome outcome, Progress progress, Traced traced, String lacking, String rerun) {
+        SimResult<?> shrunk = outcome == null ? null : outcome.run();
         int index = failed.index();
         SimResult<?> r = failed.result();
         String stem = (reportName(context) + invocation(context) + "-" + (index + 1)).replaceAll("[^A-Za-z0-9._-]", "_");
@@ -1401,10 +1414,11 @@ public final class SimulatedLoopExtension
                 .replayLine(r.replayLine(), r.preemptions());
         String shrunkLine = null;
         if (shrunk == r) {
-            report.fewest(cfg.fewestAlready() ? "the fewest: the search runs fewest first" : "shrinking found none fewer");
+            report.fewest(cfg.fewestAlready() ? "the fewest: the search runs fewest first"
+                    : notShownFewest(outcome).orElse("shrinking found none fewer"));
         } else if (shrunk != null) {
             shrunkLine = shrunk.replayLine();
-            report.shrunk(shrunkLine, shrunk.preemptions());
+            report.shrunk(shrunkLine, shrunk.preemptions()).shrunkNote(notShownFewest(outcome).orElse(null));
         }
         if (!cfg.isReplay() && cfg.schedules() > 1) {
             report.baseSeed(cfg.baseSeed());

@@ -148,6 +148,43 @@ class ShrinkAndSearchTest {
         assertThat(bad).isInstanceOf(IllegalArgumentException.class).hasMessage("-Dsimloop.shrink=maybe: write true or false");
     }
 
+    /**
+     * A shrink whose budget ran out before every schedule with fewer preemptions was tried says that
+     * its count is not shown to be the fewest, and how a test tries the rest. Before, the report said
+     * "shrinking found none fewer" of a run no smaller schedule had been tried for.
+     */
+    @Test
+    void aShrinkThatItsBudgetEndedSaysItsCountIsNotShownToBeTheFewest() {
+        SimulatedLoopFailure none = onlySimFailure(run(ShrinkFixtures.LostUpdateShrinkRunsOne.class));
+        assertThat(none.shrunkReplayLine()).isEmpty();
+        assertThat(none.preemptions()).isGreaterThan(1);
+        System.out.println(none.getMessage());
+        assertThat(none.getMessage()).contains("  replay:       " + none.replayLine() + " (" + none.preemptions()
+                + " preemptions; not shown to be the fewest: the shrink budget (1 run or 10m) ran out before every schedule"
+                + " with fewer was tried, so fewer may still fail; a larger shrinkRuns or shrinkTime, or"
+                + " @SimulatedLoop(strategy = PREEMPTION_BOUNDED, bound = " + (none.preemptions() - 1) + "), tries them)\n")
+                .doesNotContain("shrinking found none fewer");
+
+        SimulatedLoopFailure some = onlySimFailure(run(ShrinkFixtures.LostUpdateShrinkRunsFew.class));
+        System.out.println(some.getMessage());
+        int shrunk = some.shrunkPreemptions().orElseThrow();
+        assertThat(shrunk).as("fewer, but not the fewest").isBetween(2, some.preemptions() - 1);
+        assertThat(some.getMessage()).contains("  shrunk:       " + some.shrunkReplayLine().orElseThrow() + " (" + shrunk
+                + " preemptions; not shown to be the fewest: the shrink budget (5 runs or 10m) ran out before every schedule"
+                + " with fewer was tried, so fewer may still fail; a larger shrinkRuns or shrinkTime, or"
+                + " @SimulatedLoop(strategy = PREEMPTION_BOUNDED, bound = " + (shrunk - 1) + "), tries them)\n")
+                .contains("  replay:       " + some.replayLine() + " (" + some.preemptions() + " preemptions)\n");
+    }
+
+    /** A shrink that tried every schedule with fewer preemptions gives its count without a note. */
+    @Test
+    void aShrinkThatTriedEveryScheduleWithFewerHasNoNote() {
+        SimulatedLoopFailure f = onlySimFailure(run(ShrinkFixtures.LostUpdate.class));
+        assertThat(f.getMessage()).contains("  shrunk:       " + f.shrunkReplayLine().orElseThrow() + " (1 preemption)\n")
+                .contains("  replay:       " + f.replayLine() + " (" + f.preemptions() + " preemptions)\n")
+                .doesNotContain("not shown to be the fewest");
+    }
+
     @Test
     void aPreemptionBoundedSearchFindsTheFewestAndSaysSo() {
         SimulatedLoopFailure f = onlySimFailure(run(ShrinkFixtures.PreemptionBounded.class));

@@ -191,6 +191,8 @@ public final class Simulations {
         private String shrunkLine;
         private int shrunkPreemptions = -1;
         private boolean shrunk;
+        /** Why the suggested line's count of preemptions is not shown to be the fewest, with how to try the rest; null when it is. */
+        private String notShownFewest;
         /** Why the replay line does not repeat the failure, when it does not; null otherwise. */
         private String notReplayable;
 
@@ -212,13 +214,13 @@ public final class Simulations {
             // the accessor that returns the suggested line whole, for a line too long to paste or to show
             String accessor = shrunkLine != null ? "shrunkReplayLine()" : "replayLine()";
             StringBuilder sb = new StringBuilder(header);
+            String note = notShownFewest == null ? "" : "; " + notShownFewest;
             if (shrunkLine != null) {
                 sb.append("\n  shrunk: ").append(shown(shrunkLine, TOO_LONG + "shrunkReplayLine()" + RETURNS_IT))
-                        .append(" (").append(count(shrunkPreemptions)).append(')');
+                        .append(" (").append(count(shrunkPreemptions)).append(note).append(')');
             }
             sb.append("\n  found:  ").append(shown(replayLine, TOO_LONG + "replayLine()" + RETURNS_IT))
-                    .append(" (").append(count(chessPreemptions))
-                    .append(shrunkLine == null && shrunk ? "; shrinking found none fewer" : "").append(')');
+                    .append(" (").append(count(chessPreemptions)).append(foundLineNote(note)).append(')');
             sb.append("\n  departures: ").append(departures).append(" from FIFO order among the run's choices (what jqwik's"
                     + " shrinking of the generated schedule lowers)");
             if (notReplayable != null) {
@@ -242,7 +244,25 @@ public final class Simulations {
         }
 
         private static final String TOO_LONG = ", too long to show: this ScheduleFailure's ";
+        /**
+         * How to try the schedules that shrinking (within {@link Shrinking}'s default budget here) left
+         * untried, with the bound below the count found.
+         */
+        private static final String TRY_THE_REST = "Shrinking.outcome(run, runner, maxRuns, maxTime) with a larger budget,"
+                + " or Exploration.of(program).preemptionBounded(%d), tries them";
         private static final String RETURNS_IT = " returns it whole";
+
+        /**
+         * @return what the found line says after its count when it is the suggested line: why that count
+         *     is not shown to be the fewest, or that shrinking found none fewer; nothing when a shrunk
+         *     line is suggested, or when shrinking did not run
+         */
+        private String foundLineNote(String note) {
+            if (shrunkLine != null || !shrunk) {
+                return "";
+            }
+            return note.isEmpty() ? "; shrinking found none fewer" : note;
+        }
 
         private static String count(int n) {
             return n + (n == 1 ? " preemption" : " preemptions");
@@ -257,12 +277,15 @@ public final class Simulations {
                 if (notReplayable != null) {
                     return; // nothing to shrink: its own line does not fail again
                 }
-                SimResult<?> s = Shrinking.shrink(failed, runner);
+                Shrinking.Outcome outcome = Shrinking.outcome(failed, runner);
+                SimResult<?> s = outcome.run();
                 shrunk = true;
                 if (s != failed && s.preemptions() < chessPreemptions) {
                     shrunkLine = s.replayLine();
                     shrunkPreemptions = s.preemptions();
                 }
+                notShownFewest = outcome.notShownFewest().map(note -> outcome.fewerLeftUntried()
+                        ? note + "; " + TRY_THE_REST.formatted(s.preemptions() - 1) : note).orElse(null);
             } catch (RuntimeException | Error e) {
                 addSuppressed(e); // a replay that threw: report the line found, and why it was not shrunk
             } finally {
@@ -346,6 +369,19 @@ public final class Simulations {
         public OptionalInt shrunkPreemptions() {
             shrinkOnce();
             return shrunkLine == null ? OptionalInt.empty() : OptionalInt.of(shrunkPreemptions);
+        }
+
+        /**
+         * @return why the count of preemptions of the line the message suggests ({@link #shrunkReplayLine()},
+         *     else {@link #replayLine()}) is not shown to be the fewest, as the message says it
+         *     ({@link Shrinking.Outcome#notShownFewest()}, with how to try the rest when shrinking's
+         *     default budget ran out first); empty when it is shown (shrinking tried every schedule with
+         *     fewer preemptions, or the run has none), and when the line was not shrunk because it does
+         *     not repeat the failure (the message's "not a pin" says why). Shrinks on the first call
+         */
+        public Optional<String> notShownFewest() {
+            shrinkOnce();
+            return Optional.ofNullable(notShownFewest);
         }
     }
 }

@@ -56,6 +56,35 @@ final class Kernels {
         return shared[0];
     }
 
+    /**
+     * Four tasks each hold an update in flight across a checkpoint, after four checkpoints of noise;
+     * the bug is all four in flight at once, which needs three preemptions (a task that ends frees
+     * a choice, but one in flight has not ended). The schedules with at most two preemptions number
+     * some fourteen thousand, more than shrinking's default budget of runs.
+     */
+    static Integer fourInFlight() throws Exception {
+        int[] inFlight = {0};
+        int[] most = {0};
+        TaskGroup.with(g -> {
+            for (int t = 0; t < 4; t++) {
+                g.spawn(() -> {
+                    for (int i = 0; i < 4; i++) {
+                        Loop.checkpoint();
+                    }
+                    most[0] = Math.max(most[0], ++inFlight[0]);
+                    Loop.checkpoint();
+                    inFlight[0]--;
+                    return null;
+                });
+            }
+            return null;
+        });
+        if (most[0] == 4) {
+            throw new AssertionError("four updates in flight at once");
+        }
+        return most[0];
+    }
+
     /** Four tasks each log one letter; the bug needs d before c, c before b and b before a. */
     static String depth3() throws Exception {
         List<String> log = new ArrayList<>();

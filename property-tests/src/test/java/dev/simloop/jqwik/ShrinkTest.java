@@ -3,6 +3,8 @@ package dev.simloop.jqwik;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.simloop.Exploration;
+import dev.simloop.Shrinking;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
@@ -73,6 +75,55 @@ class ShrinkTest {
         SimResult<?> again = Simulation.builder().replay(shrunk).run(Kernels::noisyLostUpdate);
         assertThat(again.failure()).hasMessage(f.getCause().getMessage());
         assertThat(again.preemptions()).isEqualTo(1);
+    }
+
+    /**
+     * A failure whose shrinking the default budget ends before every schedule with fewer preemptions
+     * was tried says that its count is not shown to be the fewest, and how to try the rest. Before,
+     * the message gave the count as if it were the fewest.
+     */
+    @Test
+    void aShrinkThatItsBudgetEndedSaysItsCountIsNotShownToBeTheFewest() {
+        Exploration.Report<Integer> fewer = Exploration.of(Kernels::fourInFlight).preemptionBounded(2).schedules(1_000_000).run();
+        assertThat(fewer.exhausted()).isTrue();
+        assertThat(fewer.firstFailure()).as("it needs 3 preemptions").isEmpty();
+        assertThat(fewer.schedulesRun()).as("more schedules below 3 than the budget has runs")
+                .isGreaterThan(5 * Shrinking.DEFAULT_MAX_RUNS);
+
+        Simulations.ScheduleFailure f = checkFailure(Kernels::fourInFlight);
+        assertThat(f.chessPreemptions()).isGreaterThan(3);
+        String shrunk = f.shrunkReplayLine().orElseThrow();
+        int count = f.shrunkPreemptions().orElseThrow();
+        String note = "not shown to be the fewest: the shrink budget (2000 runs or 2s) ran out before every schedule with"
+                + " fewer was tried, so fewer may still fail; Shrinking.outcome(run, runner, maxRuns, maxTime) with a larger"
+                + " budget, or Exploration.of(program).preemptionBounded(" + (count - 1) + "), tries them";
+        assertThat(f.notShownFewest()).hasValue(note);
+        java.util.List<String> lines = f.getMessage().lines().toList();
+        assertThat(lines.get(1)).isEqualTo("  shrunk: " + shrunk + " (" + count + " preemptions; " + note + ")");
+        assertThat(lines.get(2)).isEqualTo("  found:  " + f.replayLine() + " (" + f.chessPreemptions() + " preemptions)");
+    }
+
+    /** A shrink that tried every schedule with fewer preemptions has no note. */
+    @Test
+    void aShrinkThatTriedEveryScheduleWithFewerHasNoNote() {
+        Simulations.ScheduleFailure f = checkFailure(Kernels::noisyLostUpdate);
+        assertThat(f.notShownFewest()).isEmpty();
+        assertThat(f.getMessage()).doesNotContain("not shown to be the fewest");
+        String count = f.shrunkPreemptions().isPresent() ? "  shrunk: " + f.shrunkReplayLine().orElseThrow() + " (1 preemption)"
+                : "  found:  " + f.replayLine() + " (1 preemption; shrinking found none fewer)";
+        assertThat(f.getMessage().lines().toList()).contains(count);
+    }
+
+    /** @return the failure of the first random run of {@code kernel} (seeds from 1) that fails */
+    private static Simulations.ScheduleFailure checkFailure(dev.simloop.ThrowingSupplier<?> kernel) {
+        for (long seed = 1; seed < 10_000; seed++) {
+            try {
+                Simulations.check(Simulation.builder().seed(seed).strategy(Strategy.random()), kernel);
+            } catch (Simulations.ScheduleFailure e) {
+                return e;
+            }
+        }
+        throw new AssertionError("no run failed");
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.simloop.PriorityPolicy;
 import dev.simloop.Schedule;
 import dev.simloop.SimResult;
 import dev.simloop.Shard;
+import dev.simloop.Shrinking;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
 import dev.simloop.TaskGroup;
@@ -72,9 +73,14 @@ class NullArgumentsTest {
     private static final List<Class<?>> STATIC_API = List.of(Loop.class, CancelScope.class, Simulation.class,
             Strategy.class, Schedule.class, PriorityPolicy.class, TaskGroup.class, Exploration.class,
             BoundedSearch.class, Supervisor.class, PersistentTaskGroup.class, ResourceGroup.class, Workers.class,
-            TaskOptions.class, Shard.class);
+            TaskOptions.class, Shard.class, Shrinking.class);
     private static final List<Class<?>> CONSTRUCTED = List.of(Lock.class, RLock.class, PriorityLock.class,
             Semaphore.class, Event.class, Channel.class, Condition.class, PriorityCondition.class);
+
+    /** A failed run, made outside the probe's own simulation, for the calls that take one ({@link Shrinking}). */
+    private static final SimResult<?> FAILED = Simulation.run(1, () -> {
+        throw new AssertionError("sample");
+    });
 
     @Test
     void everyPublicCallRejectsNullNamingTheCallAndArgumentOrDocumentsIt() {
@@ -142,7 +148,7 @@ class NullArgumentsTest {
                 "CancelScope.shielded(ThrowingSupplier)#0", "TaskGroup.spawn(ThrowingRunnable)#0",
                 "Simulation.Builder.replay(String)#0", "Simulation.run(long,ThrowingSupplier)#1",
                 "Exploration.of(ThrowingSupplier)#0", "Channel.send(Object)#0", "Condition(Lock)#0",
-                "BoundedSearch.ran(SimResult)#0");
+                "BoundedSearch.ran(SimResult)#0", "Shrinking.outcome(SimResult,Function,int,Duration)#0");
         assertThat(problems).isEmpty();
         assertThat(acceptedNullable).as("every documented nullable argument was probed and accepted")
                 .containsExactlyInAnyOrderElementsOf(NULLABLE);
@@ -267,6 +273,10 @@ class NullArgumentsTest {
             return (java.util.function.Function<Object, Object>) key -> null;
         } else if (c == Shard.class) {
             return Shard.of(1, 2);
+        } else if (c == SimResult.class) {
+            return FAILED;
+        } else if (c == Throwable.class) {
+            return new AssertionError("sample");
         } else if (c == Object.class) {
             return "value";
         } else if (c == java.nio.file.Path.class) {

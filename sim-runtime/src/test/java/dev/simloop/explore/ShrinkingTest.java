@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.simloop.DeadlockDetected;
 import dev.simloop.Exploration;
 import dev.simloop.Loop;
+import dev.simloop.NondeterminismDetected;
 import dev.simloop.SimResult;
 import dev.simloop.Shrinking;
 import dev.simloop.Simulation;
@@ -152,6 +153,113 @@ class ShrinkingTest {
         assertThat(Shrinking.shrink(failed, b -> b.run(() -> 1), 50, Duration.ofMinutes(1))).isSameAs(failed);
     }
 
+    /**
+     * An outcome says when the budget ran out before every schedule with fewer preemptions was tried.
+     * Before, a harness had only the run {@code shrink} returns, which reads the same whether its
+     * count is the fewest or the budget ended the search first, and its report said "shrinking found
+     * none fewer" of a run that still had fewer to try.
+     */
+    @Test
+    void anOutcomeWhoseBudgetRanOutSaysItsCountIsNotShownToBeTheFewest() {
+        SimResult<?> failed = busyFailure();
+        Shrinking.Outcome cut = Shrinking.outcome(failed, b -> b.run(ShrinkingTest::lostUpdate), 1, Duration.ofMinutes(10));
+        assertThat(cut.run()).as("one run: the replay of the failing run, no shorter one tried").isSameAs(failed);
+        assertThat(cut.notShownFewest()).hasValue("not shown to be the fewest: the shrink budget (1 run or 10m) ran out"
+                + " before every schedule with fewer was tried, so fewer may still fail");
+        assertThat(cut.fewerLeftUntried()).isTrue();
+        Shrinking.Outcome some = Shrinking.outcome(failed, b -> b.run(ShrinkingTest::lostUpdate), 3, Duration.ofMinutes(10));
+        assertThat(some.notShownFewest()).hasValue("not shown to be the fewest: the shrink budget (3 runs or 10m) ran out"
+                + " before every schedule with fewer was tried, so fewer may still fail");
+
+        // with the budget to try them all, the count is the fewest and the outcome has no note
+        Shrinking.Outcome full = Shrinking.outcome(failed, b -> b.run(ShrinkingTest::lostUpdate), 2_000, Duration.ofMinutes(10));
+        assertThat(full.run().preemptions()).isEqualTo(1);
+        assertThat(full.notShownFewest()).isEmpty();
+        assertThat(full.fewerLeftUntried()).isFalse();
+        assertThat(full.run().replayLine()).as("shrink returns the outcome's run")
+                .isEqualTo(Shrinking.shrink(failed, b -> b.run(ShrinkingTest::lostUpdate), 2_000, Duration.ofMinutes(10)).replayLine());
+        // the default budget: a note only when its 2 seconds ran out first, on a slow machine
+        Shrinking.Outcome byDefault = Shrinking.outcome(failed, b -> b.run(ShrinkingTest::lostUpdate));
+        byDefault.notShownFewest().ifPresent(note -> assertThat(note).isEqualTo("not shown to be the fewest: the shrink"
+                + " budget (2000 runs or 2s) ran out before every schedule with fewer was tried, so fewer may still fail"));
+    }
+
+    /** The runs an outcome does not shrink, or whose shrinking an interrupt ends, say why. */
+    @Test
+    void anOutcomeSaysWhyItsRunWasNotShrunk() {
+        SimResult<?> failed = busyFailure();
+        Shrinking.Outcome off = Shrinking.outcome(failed, b -> b.run(ShrinkingTest::lostUpdate), 0, Duration.ZERO);
+        assertThat(off.run()).isSameAs(failed);
+        assertThat(off.notShownFewest()).hasValue("not shown to be the fewest: shrinking was off");
+        assertThat(off.fewerLeftUntried()).isFalse();
+
+        Shrinking.Outcome otherwise = Shrinking.outcome(failed, b -> b.run(() -> 2), 2_000, Duration.ofMinutes(10));
+        assertThat(otherwise.run()).isSameAs(failed);
+        assertThat(otherwise.notShownFewest())
+                .hasValue("not shown to be the fewest: a replay did not fail the same way, so it was not shrunk");
+        assertThat(otherwise.fewerLeftUntried()).isFalse();
+
+        Thread.currentThread().interrupt();
+        Shrinking.Outcome interrupted;
+        try {
+            interrupted = Shrinking.outcome(failed, b -> b.run(ShrinkingTest::lostUpdate), 2_000, Duration.ofMinutes(10));
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(interrupted.notShownFewest()).hasValue("not shown to be the fewest: an interrupt ended the shrinking"
+                + " before every schedule with fewer was tried, so fewer may still fail");
+        assertThat(interrupted.fewerLeftUntried()).isTrue();
+
+        SimResult<?> notReproduced = nondeterministicFailure();
+        Shrinking.Outcome unshrunk = Shrinking.outcome(notReproduced, b -> b.run(() -> 1), 2_000, Duration.ofMinutes(10));
+        assertThat(unshrunk.run()).isSameAs(notReproduced);
+        assertThat(unshrunk.notShownFewest())
+                .hasValue("not shown to be the fewest: the run did not reproduce (NondeterminismDetected), so it was not shrunk");
+
+        // a run without preemptions has the fewest, shrunk or not
+        SimResult<Object> none = Simulation.run(1, () -> {
+            throw new AssertionError("always");
+        });
+        assertThat(Shrinking.outcome(none, b -> b.run(() -> 1), 0, Duration.ZERO).notShownFewest()).isEmpty();
+        assertThat(Shrinking.outcome(none, b -> b.run(() -> {
+            throw new AssertionError("always");
+        })).notShownFewest()).isEmpty();
+    }
+
+    /** The first random run (seeds from 1) with a preemption that fails with a {@link NondeterminismDetected}. */
+    private static SimResult<?> nondeterministicFailure() {
+        for (long seed = 1; ; seed++) {
+            SimResult<Object> r = Simulation.builder().seed(seed).strategy(Strategy.random()).run(() -> {
+                TaskGroup.with(g -> {
+                    for (int t = 0; t < 2; t++) {
+                        g.spawn(() -> {
+                            Loop.checkpoint();
+                            Loop.checkpoint();
+                        });
+                    }
+                    return null;
+                });
+                Thread.sleep(1); // the real clock: no seed decides it
+                return null;
+            });
+            if (r.failure() instanceof NondeterminismDetected && r.preemptions() > 0) {
+                return r;
+            }
+        }
+    }
+
+    @Test
+    void anOutcomesPartsAreChecked() {
+        SimResult<?> failed = busyFailure();
+        assertThatThrownBy(() -> new Shrinking.Outcome(failed, java.util.Optional.empty(), true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Shrinking.Outcome: fewer left untried, but no note says the count is not shown to be the fewest;"
+                        + " give one");
+        assertThatThrownBy(() -> new Shrinking.Outcome(null, java.util.Optional.empty(), false))
+                .isInstanceOf(NullPointerException.class).hasMessage("Shrinking.Outcome: run");
+    }
+
     @Test
     void misuseIsNamed() {
         SimResult<Integer> passed = Simulation.run(1, () -> 1);
@@ -172,6 +280,20 @@ class ShrinkingTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Shrinking.shrink: maxTime: must be positive, but was PT0S");
         assertThat(Shrinking.sameWay(new AssertionError("x"), new IllegalStateException("x"))).isFalse();
+        // outcome checks its arguments as shrink does, in its own name
+        assertThatThrownBy(() -> Shrinking.outcome(passed, b -> b.run(() -> 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Shrinking.outcome: the run passed, so there is nothing to shrink; pass a run whose failed() is true");
+        assertThatThrownBy(() -> Shrinking.outcome(failed, b -> b.run(() -> 1), -1, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Shrinking.outcome: maxRuns must not be negative, but was -1; 0 turns shrinking off");
+        assertThatThrownBy(() -> Shrinking.outcome(failed, b -> b.run(() -> 1), 5, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Shrinking.outcome: maxTime: must be positive, but was PT0S");
+        assertThatThrownBy(() -> Shrinking.outcome(failed, b -> null))
+                .isInstanceOf(NullPointerException.class).hasMessage("Shrinking.outcome: the runner returned null");
+        assertThatThrownBy(() -> Shrinking.outcome(null, b -> null))
+                .isInstanceOf(NullPointerException.class).hasMessage("Shrinking.outcome: failed");
     }
 
     /**
