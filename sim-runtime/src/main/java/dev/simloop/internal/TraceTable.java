@@ -156,23 +156,38 @@ final class TraceTable {
         return detail.isEmpty() ? kind : kind + " " + detail;
     }
 
-    /** Breaks {@code s} into lines of at most {@code width} characters, at spaces where it can. */
+    /**
+     * Breaks {@code s} into lines of at most {@code width} characters: at a space where it can, else
+     * after a dot, comma, slash, hyphen or parenthesis ({@code Lock 'cache'.acquire(permits=0)}
+     * breaks before {@code acquire} and {@code permits}), and inside a word only when neither is in
+     * the second half of the line.
+     */
     static List<String> wrap(String s, int width) {
         List<String> lines = new ArrayList<>();
         String rest = s;
         while (rest.length() > width) {
-            int cut = rest.lastIndexOf(' ', width);
-            if (cut < width / 2) {
-                cut = width; // no space in the second half of the line: break the word
-                lines.add(rest.substring(0, cut));
-                rest = rest.substring(cut);
-            } else {
-                lines.add(rest.substring(0, cut));
-                rest = rest.substring(cut + 1);
+            int space = rest.lastIndexOf(' ', width);
+            if (space >= width / 2) {
+                lines.add(rest.substring(0, space));
+                rest = rest.substring(space + 1);
+                continue;
             }
+            int cut = afterLastBreak(rest, width);
+            lines.add(rest.substring(0, cut));
+            rest = rest.substring(cut);
         }
         lines.add(rest);
         return lines;
+    }
+
+    /** @return where to cut {@code s}: after its last break character in the second half of {@code width}, else at it */
+    private static int afterLastBreak(String s, int width) {
+        for (int i = width - 1; i >= width / 2; i--) {
+            if (".,/(-".indexOf(s.charAt(i)) >= 0) {
+                return i + 1;
+            }
+        }
+        return width;
     }
 
     private static String pad(String s, int width) {

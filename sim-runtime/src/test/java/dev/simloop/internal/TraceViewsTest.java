@@ -15,6 +15,23 @@ class TraceViewsTest {
         return new TaskImpl<>(null, id, name, null, () -> null, null, null);
     }
 
+    /**
+     * A cell breaks at spaces, else after punctuation, and inside a word only as a last resort.
+     * Before, a long call without spaces in the second half of the line broke mid-word.
+     */
+    @Test
+    void cellsWrapAtSpacesThenAfterPunctuationThenInsideWords() {
+        assertThat(TraceTable.wrap("block Semaphore 'pool'.acquire(permits=0)", 20))
+                .containsExactly("block Semaphore", "'pool'.acquire(", "permits=0)");
+        assertThat(TraceTable.wrap("Lock 'accounts-and-balances'.acquire", 16))
+                .containsExactly("Lock 'accounts-", "and-balances'.", "acquire");
+        assertThat(TraceTable.wrap("abcdefghijklmnopqrstuvwxyz", 10)).containsExactly("abcdefghij", "klmnopqrst", "uvwxyz");
+        assertThat(TraceTable.wrap("short", 10)).containsExactly("short");
+        for (String l : TraceTable.wrap("wake by producer#1 at Semaphore 'pool'.release(permits=1),then more", 12)) {
+            assertThat(l.length()).as(l).isLessThanOrEqualTo(12);
+        }
+    }
+
     @Test
     void theTableHasAColumnPerTaskInIdOrderNamedWithItsIdAndCountsTheEventsItLeavesOut() {
         Trace t = new Trace();
