@@ -139,17 +139,33 @@ class NoSilentHangTest {
         }
     }
 
-    /** Before, the report called such a wait "a CPU loop, or a call that blocks its thread". */
+    /**
+     * Before, the report called such a wait "a CPU loop, or a call that blocks its thread". And the
+     * task then waited for the rest of the JVM: pinned in the initializer, its sleep held the driver
+     * that would fire its timer, and every later report in the JVM named it among the runaways (which
+     * made MonitorHandOffTest fail whenever this test ran first). The watchdog now interrupts such a
+     * wait, so the task unwinds out of the initializer, whose class then fails to initialize.
+     */
     @Test
     @Timeout(60)
-    void aWaitInAStaticInitializerIsNamedAsSuch() {
+    void aWaitInAStaticInitializerIsNamedAsSuchAndEndedSoTheTaskUnwinds() throws InterruptedException {
+        AtomicReference<Thread> thread = new AtomicReference<>();
         SimResult<Long> r = Simulation.builder().maxStepWallTime(Duration.ofMillis(300))
-                .run(() -> SleepsInItsInitializer.AT);
-        assertThat(r.failure()).isInstanceOf(LimitExceeded.class).hasMessageContaining("): it waits inside the static"
-                + " initializer of dev.simloop.NoSilentHangTest$SleepsInItsInitializer, where the JVM pins the task to"
-                + " the driver: the wait cannot give the driver back, so no other task runs and no timer fires that"
-                + " could end it. Move the wait (a sleep, a lock, a wait for another task) out of the static"
-                + " initializer, into code the task calls. The run stops here.");
+                .run(() -> {
+                    thread.set(Thread.currentThread());
+                    return SleepsInItsInitializer.AT;
+                });
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class).hasMessageContaining("): it waits inside the"
+                + " static initializer of dev.simloop.NoSilentHangTest$SleepsInItsInitializer, where the JVM pins the"
+                + " task to the driver: the wait cannot give the driver back, so no other task runs and no timer"
+                + " fires that could end it. Move the wait (a sleep, a lock, a wait for another task) out of the"
+                + " static initializer, into code the task calls. The run stops here, and simloop interrupts the"
+                + " task's wait so that it unwinds out of the initializer: that class's initialization then fails,"
+                + " and later uses of the class in this JVM throw NoClassDefFoundError.");
+        awaitTermination(thread.get());
+        SimResult<Long> later = Simulation.builder().run(() -> SleepsInItsInitializer.AT);
+        assertThat(later.failure()).as("a later use of the class fails at once, not for ever")
+                .isInstanceOf(NoClassDefFoundError.class);
     }
 
     /**

@@ -205,6 +205,12 @@ final class Watchdog {
             if (loop.isSimulated()) {
                 RunawayTasks.add(r); // it goes on, with what it holds, after its run has stopped
                 loop.ranAway(ranAway(r, stack, now - seenSince, s), s);
+                if (waitingInAClassInitializer(stack) != null) {
+                    // Pinned in the initializer, the wait holds the driver that would end it: nothing
+                    // else ever would, and the task, its driver and every user of that class would wait
+                    // for the rest of the JVM. An interrupt cancels the wait; the task unwinds.
+                    r.thread.interrupt();
+                }
             } else {
                 slowStep(r.name(), now - seenSince, stack, startedInAnInitializer());
             }
@@ -248,14 +254,18 @@ final class Watchdog {
                 e.setStackTrace(stack);
                 return e;
             }
+            String afterwards = waitingInAClassInitializer(stack) != null
+                    ? " The run stops here, and simloop interrupts the task's wait so that it unwinds out of the"
+                            + " initializer: that class's initialization then fails, and later uses of the class in"
+                            + " this JVM throw NoClassDefFoundError."
+                    : " The run stops here. The task's thread cannot be stopped (the JVM cannot kill a thread): it goes"
+                            + " on until it reaches a checkpoint, where it unwinds.";
             dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + t.name() + "' ran for "
                     + Nanos.format(nanos) + " of real time without reaching a checkpoint (maxStepWallTime = "
                     + Nanos.format(loop.maxStepWallNanos()) + ", step " + step + ", virtual time "
-                    + Nanos.format(loop.now()) + "): " + likelyCause(stack) + " The run stops here. The task's thread"
-                    + " cannot be stopped (the JVM cannot kill a thread): it goes on until it reaches a checkpoint,"
-                    + " where it unwinds. If the step is only slow, raise the limit with"
-                    + " Simulation.builder().maxStepWallTime(d) or @SimulatedLoop(maxStepWallTime = ...). The task is at:"
-                    + where);
+                    + Nanos.format(loop.now()) + "): " + likelyCause(stack) + afterwards + " If the step is only slow,"
+                    + " raise the limit with Simulation.builder().maxStepWallTime(d) or @SimulatedLoop(maxStepWallTime"
+                    + " = ...). The task is at:" + where);
             e.setStackTrace(stack);
             return e;
         }
