@@ -50,10 +50,12 @@ class ExplorationStopsTest {
      * reason says what happened.
      */
     @Test
-    void aRunawayThatFailWhenDoesNotMatchIsCountedAmongTheOthers() {
+    void aRunawayThatFailWhenDoesNotMatchIsCountedAmongTheOthers() throws InterruptedException {
         letGo = false;
+        java.util.concurrent.atomic.AtomicReference<Thread> runaway = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             var report = Exploration.of(() -> {
+                runaway.set(Thread.currentThread());
                 while (!letGo) {
                     Thread.onSpinWait();
                 }
@@ -68,6 +70,9 @@ class ExplorationStopsTest {
         } finally {
             letGo = true; // the runaway task ends, and its driver is free again
         }
+        // ended before the next test: a later report in this JVM would name it among the runaways still running
+        runaway.get().join(Duration.ofSeconds(30));
+        assertThat(runaway.get().isAlive()).isFalse();
     }
 
     @Test
