@@ -244,13 +244,18 @@ public final class Simulations {
         }
 
         private static final String TOO_LONG = ", too long to show: this ScheduleFailure's ";
-        /**
-         * How to try the schedules that shrinking (within {@link Shrinking}'s default budget here) left
-         * untried, with the bound below the count found.
-         */
-        private static final String TRY_THE_REST = "Shrinking.outcome(run, runner, maxRuns, maxTime) with a larger budget,"
-                + " or Exploration.of(program).preemptionBounded(%d), tries them";
         private static final String RETURNS_IT = " returns it whole";
+
+        /**
+         * @param bound one less than the count found
+         * @return how to try the schedules that shrinking (within {@link Shrinking}'s default budget
+         *     here) left untried; concatenated, not formatted: a format's {@code %d} writes the JVM
+         *     locale's digits (Arabic ones, say)
+         */
+        private static String tryTheRest(int bound) {
+            return "Shrinking.outcome(run, runner, maxRuns, maxTime) with a larger budget, or"
+                    + " Exploration.of(program).preemptionBounded(" + bound + "), tries them";
+        }
 
         /**
          * @return what the found line says after its count when it is the suggested line: why that count
@@ -285,7 +290,7 @@ public final class Simulations {
                     shrunkPreemptions = s.preemptions();
                 }
                 notShownFewest = outcome.notShownFewest().map(note -> outcome.fewerLeftUntried()
-                        ? note + "; " + TRY_THE_REST.formatted(s.preemptions() - 1) : note).orElse(null);
+                        ? note + "; " + tryTheRest(s.preemptions() - 1) : note).orElse(null);
             } catch (RuntimeException | Error e) {
                 addSuppressed(e); // a replay that threw: report the line found, and why it was not shrunk
             } finally {
