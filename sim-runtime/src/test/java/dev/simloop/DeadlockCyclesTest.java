@@ -297,6 +297,31 @@ class DeadlockCyclesTest {
                 .endsWith("it needs a call to signal() or signalAll()");
     }
 
+    /**
+     * A producer blocked on a channel whose only consumer has finished: "it needs a call to receive()"
+     * alone sent the reader after a receive() that no task left would make. The line now names the
+     * task that received last, and when; that task is not among the report's live tasks.
+     */
+    @Test
+    void aSenderWhoseConsumerHasFinishedIsToldWhoReceivedLast() {
+        DeadlockDetected d = deadlockOf(() -> TaskGroup.with(tg -> {
+            dev.simloop.sync.Channel<Integer> ch = new dev.simloop.sync.Channel<>(0, "jobs");
+            tg.spawn("consumer", () -> {
+                ch.receive();
+                ch.receive(); // and then it is done: it takes two jobs, not three
+            });
+            tg.spawn("producer", () -> {
+                for (int i = 0; i < 3; i++) {
+                    ch.send(i);
+                }
+            });
+            return null;
+        }));
+        assertThat(withoutPlaces(d.getMessage())).contains("task 'producer' waits for Channel 'jobs' (capacity 0, 0"
+                + " buffered, 1 waiting to send); no task holds it: it needs a call to receive() or close(); the last"
+                + " value was received by task 'consumer' at step ").doesNotContain("task 'consumer' waits");
+    }
+
     @Test
     void realModeReportsTheCycleToo() {
         Throwable t = catchThrowable(() -> Loop.run(() -> TaskGroup.with(tg -> {

@@ -48,6 +48,8 @@ public final class Channel<T> implements Iterable<T> {
     private final OwnerlessWait receiveWait;
     private final String label;
     private boolean closed;
+    /** The task that received a value last: a deadlock report on a blocked sender names it (a consumer that has finished is why no receive() comes). */
+    private final LastCall lastReceive = new LastCall();
 
     /**
      * Creates an open channel.
@@ -72,7 +74,7 @@ public final class Channel<T> implements Iterable<T> {
         this.buffer = new ArrayDeque<>(Math.min(capacity, 64));
         this.label = Names.label("Channel", name);
         this.sendWait = new OwnerlessWait(this, label + ".send", () -> "buffered=" + buffer.size() + "/" + capacity,
-                "a call to receive() or close()");
+                "a call to receive() or close()", this::lastReceived);
         this.receiveWait = new OwnerlessWait(this, label + ".receive", () -> "buffered=0", "a call to send() or close()");
     }
 
@@ -155,6 +157,7 @@ public final class Channel<T> implements Iterable<T> {
         loop.checkCancelled(me);
         T v = poll(loop);
         if (v != null) {
+            lastReceive.note(me);
             loop.schedulePoint(this);
             return v;
         }
@@ -167,6 +170,7 @@ public final class Channel<T> implements Iterable<T> {
             // meanwhile went to the buffer (values wait there only while no receiver does), or a close came.
             T came = poll(loop);
             if (came != null) {
+                lastReceive.note(me);
                 return came;
             }
             if (closed) {
@@ -179,6 +183,7 @@ public final class Channel<T> implements Iterable<T> {
         }
         @SuppressWarnings("unchecked") // any reply but CLOSED is the value a sender passed to send(T)
         T value = (T) reply;
+        lastReceive.note(me);
         return value;
     }
 
@@ -194,7 +199,19 @@ public final class Channel<T> implements Iterable<T> {
         if (v == null && closed) {
             throw endOfChannel("Channel.tryReceive");
         }
+        if (v != null) {
+            lastReceive.note(me);
+        }
         return v;
+    }
+
+    /**
+     * @return for a deadlock report on {@code waiter}, a sender: which task received last in its run,
+     *     and when (if that task has finished, no receive() will come from it); empty when none did
+     */
+    private String lastReceived(TaskImpl<?> waiter) {
+        String last = lastReceive.in(waiter);
+        return last == null ? "" : "; the last value was received by " + last;
     }
 
     /** Takes a buffered value or one from a waiting sender, refilling the buffer from the senders. */

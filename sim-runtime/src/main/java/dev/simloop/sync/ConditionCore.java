@@ -7,7 +7,6 @@ import dev.simloop.internal.LiveTaskIndex;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
 import dev.simloop.internal.WaitTarget;
-import java.lang.ref.WeakReference;
 import java.util.List;
 
 /** The implementation behind {@link Condition} and {@link PriorityCondition}. */
@@ -22,19 +21,8 @@ final class ConditionCore implements WaitTarget {
     final LockCore lock;
     private final boolean priority;
     private final WaitQueue waiters = new WaitQueue();
-    /**
-     * The name of the task whose last signal() or signalAll() found no task waiting, or null: a
-     * deadlock report names it. Its name, not the task: a long-lived condition must not keep a
-     * finished task (and its result) reachable.
-     */
-    private String lostSignaller;
-    /** The step of that call. */
-    private long lostSignalStep;
-    /**
-     * The loop that made that call, held weakly: a condition kept across runs must name only a
-     * signal of the run that reports it, and must not keep an ended run reachable.
-     */
-    private WeakReference<Scheduler> lostSignalLoop;
+    /** The last signal() or signalAll() that found no task waiting: a deadlock report names it (a missed wake-up). */
+    private final LastCall lostSignal = new LastCall();
 
     ConditionCore(String kind, LockCore lock, boolean priority) {
         this.kind = kind;
@@ -101,17 +89,7 @@ final class ConditionCore implements WaitTarget {
 
     /** A signal found no task waiting: it is not kept, and a later await waits for another. */
     private void signalLost(TaskImpl<?> me) {
-        Scheduler loop = me.loop();
-        lostSignaller = me.name();
-        lostSignalStep = loop.steps();
-        if (lostSignalLoop == null || lostSignalLoop.get() != loop) {
-            lostSignalLoop = new WeakReference<>(loop); // once per run, not per lost signal
-        }
-    }
-
-    /** @return whether a signal of the waiter's own run found no task waiting */
-    private boolean lostSignalIn(Scheduler loop) {
-        return lostSignaller != null && lostSignalLoop.get() == loop;
+        lostSignal.note(me);
     }
 
     int waiting() {
@@ -125,10 +103,11 @@ final class ConditionCore implements WaitTarget {
 
     @Override
     public String describeWait(TaskImpl<?> waiter, List<TaskImpl<?>> waitedFor) {
-        return this + "; no task holds it: it needs a call to signal() or signalAll()" + (!lostSignalIn(waiter.loop()) ? ""
-                : "; the last signal that found no task waiting came from task '" + lostSignaller + "' at step "
-                + lostSignalStep + ", and a signal is not kept for a later await (a missed wake-up): wait in a loop"
-                + " that checks the condition's state before each await");
+        String lost = lostSignal.in(waiter);
+        return this + "; no task holds it: it needs a call to signal() or signalAll()" + (lost == null ? ""
+                : "; the last signal that found no task waiting came from " + lost + ", and a signal is not kept"
+                + " for a later await (a missed wake-up): wait in a loop that checks the condition's state before"
+                + " each await");
     }
 
     @Override

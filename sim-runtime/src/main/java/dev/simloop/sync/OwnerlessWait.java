@@ -4,6 +4,7 @@ import dev.simloop.internal.LiveTaskIndex;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitTarget;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -17,6 +18,8 @@ final class OwnerlessWait implements WaitTarget {
     private final String call;
     private final Supplier<String> state;
     private final String needs;
+    /** What a report adds for the waiting task after {@link #needs}: {@code ""} or {@code "; ..."}. */
+    private final Function<TaskImpl<?>, String> more;
 
     /**
      * @param primitive the primitive, whose {@code toString()} describes its state
@@ -25,10 +28,19 @@ final class OwnerlessWait implements WaitTarget {
      * @param needs the call that ends the wait, e.g. {@code "a call to set()"}
      */
     OwnerlessWait(Object primitive, String call, Supplier<String> state, String needs) {
+        this(primitive, call, state, needs, waiter -> "");
+    }
+
+    /**
+     * @param more what a deadlock report adds for a waiting task after what it needs: {@code ""}, or
+     *     {@code "; "} and a fact that bears on whether the call will come (who made it last, say)
+     */
+    OwnerlessWait(Object primitive, String call, Supplier<String> state, String needs, Function<TaskImpl<?>, String> more) {
         this.primitive = primitive;
         this.call = call;
         this.state = state;
         this.needs = needs;
+        this.more = more;
     }
 
     /** @return e.g. {@code Semaphore 'pool'.acquire(permits=0)}: the call, its object and what it found */
@@ -44,7 +56,7 @@ final class OwnerlessWait implements WaitTarget {
 
     @Override
     public String describeWait(TaskImpl<?> waiter, List<TaskImpl<?>> waitedFor) {
-        return primitive + "; no task holds it: it needs " + needs;
+        return primitive + "; no task holds it: it needs " + needs + more.apply(waiter);
     }
 
     @Override
