@@ -238,7 +238,7 @@ class NoSilentHangTest {
         assertThat(raised.find()).as(message).isTrue();
         assertThat(Long.parseLong(raised.group(1))).isBetween(29_000L, 30_000L);
         assertThat(message).isEqualTo("simulation stopped after 30000 steps (maxSteps = 30000) at virtual time 0.015s: "
-                + String.format(SWALLOWED, Long.parseLong(raised.group(1))));
+                + String.format(java.util.Locale.ROOT, SWALLOWED, Long.parseLong(raised.group(1))));
     }
 
     /** Before, a real loop spun for ever without a word, the group's failure never reported. */
@@ -253,7 +253,7 @@ class NoSilentHangTest {
         }
         assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessage("the real bug");
         // 15,000 cancels raised without a yield are one long step: on a busy machine also a slow one
-        assertThat(messages).containsExactly(String.format(SWALLOWED, 10_000));
+        assertThat(messages).containsExactly(String.format(java.util.Locale.ROOT, SWALLOWED, 10_000));
     }
 
     /**

@@ -87,7 +87,11 @@ public class AgentSleepBench {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(AgentSleepBench.class.getName());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(new File("/dev/null"));
+        // the launcher notes such options on stderr ("Picked up JDK_JAVA_OPTIONS"), mixed into the output read
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
         int rc = p.waitFor();
         if (rc != 0) {

@@ -24,7 +24,7 @@ public final class Account {
     }
 
     private void note(String what) {
-        log.add(String.format("  %6s  %s", Duration.ofNanos(Loop.nanoTime()).toMillis() + "ms", what));
+        log.add(String.format(java.util.Locale.ROOT, "  %6s  %s", Duration.ofNanos(Loop.nanoTime()).toMillis() + "ms", what));
     }
 
     /** @return what happened, one line per read or write, with its virtual time */

@@ -70,7 +70,7 @@ public final class LostUpdateDemo {
             log.clear();
             SimResult<Integer> r = Simulation.run(seed, () -> Account.twoDeposits(log));
             if (r.failed()) {
-                out.printf("   seed %d fails after %.0f ms of wall time%n", seed, (System.nanoTime() - wallStart) / 1e6);
+                out.printf(java.util.Locale.ROOT, "   seed %d fails after %.0f ms of wall time%n", seed, (System.nanoTime() - wallStart) / 1e6);
                 out.println("   failure:      " + r.failure());
                 out.println("   virtual time: " + r.virtualTime().toMillis() + " ms, steps: " + r.steps());
                 out.println("   replay line:  " + r.replayLine());
