@@ -422,9 +422,8 @@ final class Explorer<T> {
             shrunk = sameWay ? replayed : first;
             // Shrinking's note, the one wording of every harness, with this API's own way to try the rest
             Shrinking.Outcome outcome = Shrinking.outcome(shrunk, shrinker, sameWay, x.shrinkReplays, x.shrinkTime);
-            shrunkNote = outcome.notShownFewest().map(note -> outcome.fewerLeftUntried()
-                    ? note + "; a larger shrinkBudget or preemptionBounded(" + (shrunk.preemptions() - 1) + ") tries them"
-                    : note).orElse(null);
+            shrunkNote = outcome.notShownFewest(k -> "a larger shrinkBudget or preemptionBounded(" + k + ") tries them")
+                    .orElse(null);
         }
 
         void traceFirst() {

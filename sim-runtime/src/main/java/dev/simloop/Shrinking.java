@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Shrinks a failing run for a harness that runs the program itself: to a schedule with as few
@@ -75,6 +76,22 @@ public final class Shrinking {
                 throw new IllegalArgumentException("Shrinking.Outcome: fewer left untried, but no note says the count is "
                         + "not shown to be the fewest; give one");
             }
+        }
+
+        /**
+         * The note of {@link #notShownFewest()} as a harness reports it: with the harness's own way to
+         * try the schedules shrinking left untried, when it left some ({@link #fewerLeftUntried()});
+         * that advice does not fit the other reasons (shrinking off, a run not shrunk).
+         *
+         * @param howToTryTheRest the advice, given the bound below the count found
+         *     ({@code run().preemptions() - 1}), e.g. {@code k -> "preemptionBounded(" + k + ") tries them"}
+         * @return the note, then {@code "; "} and the advice when fewer were left untried; empty when the
+         *     count is shown to be the fewest
+         */
+        public Optional<String> notShownFewest(IntFunction<String> howToTryTheRest) {
+            Objects.requireNonNull(howToTryTheRest, "Shrinking.Outcome.notShownFewest: howToTryTheRest");
+            return notShownFewest.map(note -> fewerLeftUntried
+                    ? note + "; " + howToTryTheRest.apply(run.preemptions() - 1) : note);
         }
     }
 

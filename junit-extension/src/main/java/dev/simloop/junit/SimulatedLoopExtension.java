@@ -1388,10 +1388,8 @@ public final class SimulatedLoopExtension
      *     with how a test gets the schedules shrinking left untried; empty when it is shown
      */
     private static Optional<String> notShownFewest(Shrinking.Outcome outcome) {
-        return outcome.notShownFewest().map(note -> outcome.fewerLeftUntried()
-                ? note + "; a larger shrinkRuns or shrinkTime, or @SimulatedLoop(strategy = PREEMPTION_BOUNDED, bound = "
-                        + (outcome.run().preemptions() - 1) + "), tries them"
-                : note);
+        return outcome.notShownFewest(k -> "a larger shrinkRuns or shrinkTime, or @SimulatedLoop(strategy ="
+                + " PREEMPTION_BOUNDED, bound = " + k + "), tries them");
     }
 
     /** @param rerun what a re-run of the test did first ({@link #RERUN_NOTE}), or null when it is no re-run */

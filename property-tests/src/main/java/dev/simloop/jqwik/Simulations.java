@@ -289,8 +289,7 @@ public final class Simulations {
                     shrunkLine = s.replayLine();
                     shrunkPreemptions = s.preemptions();
                 }
-                notShownFewest = outcome.notShownFewest().map(note -> outcome.fewerLeftUntried()
-                        ? note + "; " + tryTheRest(s.preemptions() - 1) : note).orElse(null);
+                notShownFewest = outcome.notShownFewest(ScheduleFailure::tryTheRest).orElse(null);
             } catch (RuntimeException | Error e) {
                 addSuppressed(e); // a replay that threw: report the line found, and why it was not shrunk
             } finally {

@@ -203,9 +203,10 @@ final class Watchdog {
             reportedStep = s;
             StackTraceElement[] stack = r.thread.getStackTrace();
             if (loop.isSimulated()) {
+                String initializer = waitingInAClassInitializer(stack);
                 RunawayTasks.add(r); // it goes on, with what it holds, after its run has stopped
-                loop.ranAway(ranAway(r, stack, now - seenSince, s), s);
-                if (waitingInAClassInitializer(stack) != null) {
+                loop.ranAway(ranAway(r, stack, initializer, now - seenSince, s), s);
+                if (initializer != null) {
                     // Pinned in the initializer, the wait holds the driver that would end it: nothing
                     // else ever would, and the task, its driver and every user of that class would wait
                     // for the rest of the JVM. An interrupt cancels the wait; the task unwinds.
@@ -240,7 +241,9 @@ final class Watchdog {
             loop.ranAway(e, step);
         }
 
-        private dev.simloop.LimitExceeded ranAway(TaskImpl<?> t, StackTraceElement[] stack, long nanos, long step) {
+        /** @param initializer the class whose static initializer the task waits in ({@link #waitingInAClassInitializer}), or null */
+        private dev.simloop.LimitExceeded ranAway(TaskImpl<?> t, StackTraceElement[] stack, String initializer, long nanos,
+                long step) {
             StringBuilder where = new StringBuilder();
             appendStack(where, stack);
             if (loop.isKilling()) {
@@ -254,7 +257,7 @@ final class Watchdog {
                 e.setStackTrace(stack);
                 return e;
             }
-            String afterwards = waitingInAClassInitializer(stack) != null
+            String afterwards = initializer != null
                     ? " The run stops here, and simloop interrupts the task's wait so that it unwinds out of the"
                             + " initializer: that class's initialization then fails, and later uses of the class in"
                             + " this JVM throw NoClassDefFoundError."
@@ -263,7 +266,7 @@ final class Watchdog {
             dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + t.name() + "' ran for "
                     + Nanos.format(nanos) + " of real time without reaching a checkpoint (maxStepWallTime = "
                     + Nanos.format(loop.maxStepWallNanos()) + ", step " + step + ", virtual time "
-                    + Nanos.format(loop.now()) + "): " + likelyCause(stack) + afterwards + " If the step is only slow,"
+                    + Nanos.format(loop.now()) + "): " + likelyCause(initializer) + afterwards + " If the step is only slow,"
                     + " raise the limit with Simulation.builder().maxStepWallTime(d) or @SimulatedLoop(maxStepWallTime"
                     + " = ...). The task is at:" + where);
             e.setStackTrace(stack);
@@ -271,12 +274,11 @@ final class Watchdog {
         }
 
         /**
-         * @return why a task whose thread is at {@code stack} holds the driver: a wait inside a static
-         *     initializer, a run started from one (whose class every other thread waits for), or, as a
-         *     rule, a CPU loop or a blocking call
+         * @param initializer the class whose static initializer the task waits in, or null
+         * @return why a task holds the driver: a wait inside a static initializer, a run started from
+         *     one (whose class every other thread waits for), or, as a rule, a CPU loop or a blocking call
          */
-        private String likelyCause(StackTraceElement[] stack) {
-            String initializer = waitingInAClassInitializer(stack);
+        private String likelyCause(String initializer) {
             if (initializer != null) {
                 return "it waits inside the static initializer of " + initializer + ", where the JVM pins the task to"
                         + " the driver: the wait cannot give the driver back, so no other task runs and no timer fires"

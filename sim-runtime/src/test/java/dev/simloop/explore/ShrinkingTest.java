@@ -167,6 +167,10 @@ class ShrinkingTest {
         assertThat(cut.notShownFewest()).hasValue("not shown to be the fewest: the shrink budget (1 run or 10m) ran out"
                 + " before every schedule with fewer was tried, so fewer may still fail");
         assertThat(cut.fewerLeftUntried()).isTrue();
+        assertThat(cut.notShownFewest(k -> "preemptionBounded(" + k + ") tries them")).as("a harness's advice, after the note")
+                .hasValue("not shown to be the fewest: the shrink budget (1 run or 10m) ran out before every schedule"
+                        + " with fewer was tried, so fewer may still fail; preemptionBounded("
+                        + (failed.preemptions() - 1) + ") tries them");
         Shrinking.Outcome some = Shrinking.outcome(failed, b -> b.run(ShrinkingTest::lostUpdate), 3, Duration.ofMinutes(10));
         assertThat(some.notShownFewest()).hasValue("not shown to be the fewest: the shrink budget (3 runs or 10m) ran out"
                 + " before every schedule with fewer was tried, so fewer may still fail");
@@ -176,6 +180,7 @@ class ShrinkingTest {
         assertThat(full.run().preemptions()).isEqualTo(1);
         assertThat(full.notShownFewest()).isEmpty();
         assertThat(full.fewerLeftUntried()).isFalse();
+        assertThat(full.notShownFewest(k -> "advice")).isEmpty();
         assertThat(full.run().replayLine()).as("shrink returns the outcome's run")
                 .isEqualTo(Shrinking.shrink(failed, b -> b.run(ShrinkingTest::lostUpdate), 2_000, Duration.ofMinutes(10)).replayLine());
         // the default budget: a note only when its 2 seconds ran out first, on a slow machine
@@ -192,6 +197,8 @@ class ShrinkingTest {
         assertThat(off.run()).isSameAs(failed);
         assertThat(off.notShownFewest()).hasValue("not shown to be the fewest: shrinking was off");
         assertThat(off.fewerLeftUntried()).isFalse();
+        assertThat(off.notShownFewest(k -> "advice")).as("no advice to try the rest when nothing was tried")
+                .hasValue("not shown to be the fewest: shrinking was off");
 
         Shrinking.Outcome otherwise = Shrinking.outcome(failed, b -> b.run(() -> 2), 2_000, Duration.ofMinutes(10));
         assertThat(otherwise.run()).isSameAs(failed);
