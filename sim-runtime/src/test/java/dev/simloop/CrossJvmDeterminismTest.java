@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * by accident: identity hash codes (all the same with {@code -XX:hashCode=2}, sequential with
  * {@code 3}), the interpreter instead of the JIT, another garbage collector and heap, compact object
  * headers, another default locale (Turkish, whose lower case of {@code I} is not {@code i}; Arabic,
- * whose digits are not ASCII) and charset. Every run must give the same digest, replay line,
+ * whose digits are not ASCII) and charset, and a one-CPU container whose JVM compiles with C1 only
+ * (as IDEs and some build tools start test JVMs) and collects with ZGC. Every run must give the same digest, replay line,
  * virtual time, steps, outcome and failure message in all of them. Before, a deadlock report that
  * counted more than 999 tasks it left out wrote the count in the JVM's locale ({@code 1.080},
  * {@code ١٬٠٨٠}).
@@ -30,6 +31,7 @@ class CrossJvmDeterminismTest {
         "-XX:+UseSerialGC -Xmx96m -XX:+UseCompactObjectHeaders",
         "-Duser.language=tr -Duser.country=TR -Dfile.encoding=ISO-8859-1 -Dstdout.encoding=UTF-8",
         "-Duser.language=ar -Duser.country=SA -Dstdout.encoding=UTF-8",
+        "-XX:ActiveProcessorCount=1 -XX:TieredStopAtLevel=1 -XX:+UseZGC",
     })
     void everyRunOfTheBatteryIsTheSameInAJvmWithOtherFlags(String flags) throws Exception {
         List<String> args = new ArrayList<>(List.of(flags.split(" ")));

@@ -330,12 +330,14 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
      * @throws IllegalArgumentException naming the setting: not a number, or one out of that range
      */
     static long number(String where, String text, long min, long max) {
-        java.math.BigInteger n;
-        try {
-            n = new java.math.BigInteger(text.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(where + " is not a number", e);
+        String t = text.strip();
+        if (!t.matches("[+-]?[0-9]+")) {
+            // BigInteger would read other scripts' digits (١٢), which a replay line, a shard and the
+            // results file never take: one rule for every number a user writes
+            boolean otherDigits = t.codePoints().anyMatch(c -> Character.isDigit(c) && (c < '0' || c > '9'));
+            throw new IllegalArgumentException(where + " is not a number" + (otherDigits ? " in the digits 0-9" : ""));
         }
+        java.math.BigInteger n = new java.math.BigInteger(t);
         if (n.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
             throw new IllegalArgumentException(where + " is above the largest it takes, " + max);
         }

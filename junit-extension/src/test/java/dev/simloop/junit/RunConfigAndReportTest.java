@@ -144,6 +144,12 @@ class RunConfigAndReportTest {
                 .hasMessage("-Dsimloop.schedules=10000000000 is above the largest it takes, 2147483647");
         assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SCHEDULES, "lots"))))
                 .hasMessage("-Dsimloop.schedules=lots is not a number");
+        // other scripts' digits are refused as a replay line and a shard refuse them, saying which digits to use
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "\u0661\u0662"))))
+                .hasMessage("-Dsimloop.seed=\u0661\u0662 is not a number in the digits 0-9");
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of("simloop.parallelism", "\u0968"))))
+                .hasMessage("-Dsimloop.parallelism=\u0968 is not a number in the digits 0-9");
+        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "+12"))).baseSeed()).isEqualTo(12);
         assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "-99999999999999999999"))))
                 .hasMessage("-Dsimloop.seed=-99999999999999999999 is below the smallest it takes, " + Long.MIN_VALUE);
         assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of("simloop.parallelism", "3000000000"))))
