@@ -7,6 +7,7 @@ import dev.simloop.Shard;
 import dev.simloop.Shrinking;
 import dev.simloop.Simulation;
 import dev.simloop.Strategy;
+import dev.simloop.internal.SafeText;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -75,10 +76,10 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
 
         Optional<String> p = param(params, SEED);
         if (p.isPresent()) {
-            seed = number("-D" + SEED + "=" + p.get(), p.get(), Long.MIN_VALUE, Long.MAX_VALUE);
+            seed = number(setting(SEED, p.get()), p.get(), Long.MIN_VALUE, Long.MAX_VALUE);
             if (seed == SimulatedLoop.FRESH_SEED) {
                 // the annotation's "fresh seed" value: run as one, it would draw a random seed unnoticed
-                throw new IllegalArgumentException("-D" + SEED + "=" + p.get() + " is below the smallest it takes, "
+                throw new IllegalArgumentException(setting(SEED, p.get()) + " is below the smallest it takes, "
                         + (Long.MIN_VALUE + 1) + " (Long.MIN_VALUE is SimulatedLoop.FRESH_SEED; leave -D" + SEED
                         + " out for a fresh seed)");
             }
@@ -86,7 +87,7 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         p = param(params, SCHEDULES);
         if (p.isPresent()) {
             // at least 1: a 0 here, read as "no cap", would have run a single schedule and passed
-            String where = "-D" + SCHEDULES + "=" + p.get();
+            String where = setting(SCHEDULES, p.get());
             schedules = (int) number(where, p.get(), Integer.MIN_VALUE, Integer.MAX_VALUE);
             if (schedules < 1) {
                 throw new IllegalArgumentException(where + ": must be at least 1 (it sets how many schedules each"
@@ -145,7 +146,7 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
                 Simulation.builder().replay(replay);
             } catch (IllegalArgumentException e) {
                 // the parser's message quotes the line (cut when long): the setting names its start only
-                String shown = dev.simloop.internal.SafeText.input(replay);
+                String shown = SafeText.input(replay);
                 throw new IllegalArgumentException((p.isPresent() ? "-D" + REPLAY + "=" + shown
                         : "@SimulatedLoop(replay = \"" + shown + "\")") + ": " + e.getMessage(), e);
             }
@@ -228,7 +229,7 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         Optional<String> p = param(params, SHRINK);
         if (p.isPresent()) {
             if (!p.get().equalsIgnoreCase("true") && !p.get().equalsIgnoreCase("false")) {
-                throw new IllegalArgumentException("-D" + SHRINK + "=" + p.get() + ": write true or false");
+                throw new IllegalArgumentException(setting(SHRINK, p.get()) + ": write true or false");
             }
             on = Boolean.parseBoolean(p.get());
         }
@@ -311,7 +312,7 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         int n = a == null ? 1 : a.parallelism();
         String where = "@SimulatedLoop(parallelism = " + n + ")";
         if (p.isPresent()) {
-            where = "-D" + PARALLELISM + "=" + p.get();
+            where = setting(PARALLELISM, p.get());
             n = (int) number(where, p.get(), Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
         if (n < 1) {
@@ -332,16 +333,19 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
     static long number(String where, String text, long min, long max) {
         String t = text.strip();
         if (!t.matches("[+-]?[0-9]+")) {
-            // BigInteger would read other scripts' digits (١٢), which a replay line, a shard and the
-            // results file never take: one rule for every number a user writes
+            // BigInteger would read other scripts' digits (Arabic-Indic ones, say), which a replay
+            // line, a shard and the results file never take: one rule for every number a user writes
             boolean otherDigits = t.codePoints().anyMatch(c -> Character.isDigit(c) && (c < '0' || c > '9'));
             throw new IllegalArgumentException(where + " is not a number" + (otherDigits ? " in the digits 0-9" : ""));
         }
-        java.math.BigInteger n = new java.math.BigInteger(t);
-        if (n.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+        // more digits than a long has are out of range whatever they are (and BigInteger would take
+        // seconds to read megabytes of them)
+        boolean longerThanALong = t.replaceFirst("^[+-]?0*", "").length() > 19;
+        java.math.BigInteger n = longerThanALong ? null : new java.math.BigInteger(t);
+        if (longerThanALong ? !t.startsWith("-") : n.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
             throw new IllegalArgumentException(where + " is above the largest it takes, " + max);
         }
-        if (n.compareTo(java.math.BigInteger.valueOf(min)) < 0) {
+        if (longerThanALong || n.compareTo(java.math.BigInteger.valueOf(min)) < 0) {
             throw new IllegalArgumentException(where + " is below the smallest it takes, " + min);
         }
         return n.longValue();
@@ -368,12 +372,17 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         if (text.isEmpty()) {
             return null;
         }
-        String where = p.isPresent() ? "-D" + TIME_LIMIT + "=" + text : "@SimulatedLoop(timeLimit = \"" + text + "\")";
+        String where = p.isPresent() ? setting(TIME_LIMIT, text) : "@SimulatedLoop(timeLimit = \"" + SafeText.input(text) + "\")";
         Duration d = parseDuration(text, where, "\"PT30S\" (ISO-8601) or \"30s\", \"5m\"");
         if (d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(where + ": must be positive; leave it empty for no time limit");
         }
         return d;
+    }
+
+    /** @return a property setting as messages name it, a long value cut ({@link SafeText#input}) */
+    private static String setting(String key, String value) {
+        return "-D" + key + "=" + SafeText.input(value);
     }
 
     private static Optional<String> param(Function<String, Optional<String>> params, String key) {
@@ -398,10 +407,10 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         String name = java.util.stream.Stream.of("exhaustive", "preemptionBounded", "delayBounded")
                 .filter(n -> n.equalsIgnoreCase(m.group(1))).findFirst().orElseThrow();
         if (!name.equals(m.group(1))) {
-            throw new IllegalArgumentException("-D" + STRATEGY + "=" + text + ": write the search as " + name + "("
+            throw new IllegalArgumentException(setting(STRATEGY, text) + ": write the search as " + name + "("
                     + m.group(2) + ")");
         }
-        throw new IllegalArgumentException("-D" + STRATEGY + "=" + text + ": the bound of " + name + "(k) is a count"
+        throw new IllegalArgumentException(setting(STRATEGY, text) + ": the bound of " + name + "(k) is a count"
                 + " from 0 to 999999999, but was '" + m.group(2) + "'");
     }
 
@@ -412,7 +421,7 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
             String kinds = java.util.Arrays.stream(SimulatedLoop.Kind.values()).filter(k -> k != SimulatedLoop.Kind.DEFAULT)
                     .map(k -> k.name().toLowerCase(java.util.Locale.ROOT))
                     .collect(java.util.stream.Collectors.joining(", "));
-            throw new IllegalArgumentException("-D" + STRATEGY + "=" + text + ": " + e.getMessage() + "; it also takes"
+            throw new IllegalArgumentException(setting(STRATEGY, text) + ": " + e.getMessage() + "; it also takes"
                     + " the kinds of @SimulatedLoop(strategy) (" + kinds + ") and a bounded search with its bound"
                     + " (exhaustive(2), preemptionBounded(2), delayBounded(2))", e);
         }

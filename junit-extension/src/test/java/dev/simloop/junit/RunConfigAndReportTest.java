@@ -150,6 +150,17 @@ class RunConfigAndReportTest {
         assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of("simloop.parallelism", "\u0968"))))
                 .hasMessage("-Dsimloop.parallelism=\u0968 is not a number in the digits 0-9");
         assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "+12"))).baseSeed()).isEqualTo(12);
+        // a value of megabytes (a mistaken substitution in a CI script) is quoted cut, not whole
+        String long_ = "9".repeat(1_000_000);
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SEED, long_))))
+                .hasMessage("-Dsimloop.seed=" + "9".repeat(57) + "... (1000000 characters) is above the largest it takes, "
+                        + Long.MAX_VALUE);
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "-" + long_))))
+                .hasMessage("-Dsimloop.seed=-" + "9".repeat(56) + "... (1000001 characters) is below the smallest it takes, "
+                        + Long.MIN_VALUE);
+        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "0".repeat(100) + "7"))).baseSeed()).isEqualTo(7);
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SCHEDULES, "x".repeat(100_000)))))
+                .hasMessage("-Dsimloop.schedules=" + "x".repeat(57) + "... (100000 characters) is not a number");
         assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "-99999999999999999999"))))
                 .hasMessage("-Dsimloop.seed=-99999999999999999999 is below the smallest it takes, " + Long.MIN_VALUE);
         assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of("simloop.parallelism", "3000000000"))))
