@@ -113,6 +113,9 @@ final class Shrinker<T> {
             return failed;
         }
         SimResult<T> replayed = run(recording(Simulation.builder().replay(failed.replayLine())));
+        if (Thread.currentThread().isInterrupted()) {
+            return failed; // the interrupt stopped the replay short of its schedule: it did not fail otherwise
+        }
         if (!failsSo(replayed, way)) {
             replayedOtherwise = true;
             return failed; // the replay passed, or failed otherwise: the failure depends on more than the schedule

@@ -67,7 +67,8 @@ public final class Shrinking {
          * Checks the parts.
          *
          * @throws NullPointerException when {@code run} or {@code notShownFewest} is null
-         * @throws IllegalArgumentException when {@code fewerLeftUntried} comes without a note
+         * @throws IllegalArgumentException when {@code fewerLeftUntried} comes without a note, or with a
+         *     run of no preemptions (no schedule has fewer)
          */
         public Outcome {
             Objects.requireNonNull(run, "Shrinking.Outcome: run");
@@ -75,6 +76,10 @@ public final class Shrinking {
             if (fewerLeftUntried && notShownFewest.isEmpty()) {
                 throw new IllegalArgumentException("Shrinking.Outcome: fewer left untried, but no note says the count is "
                         + "not shown to be the fewest; give one");
+            }
+            if (fewerLeftUntried && run.preemptions() == 0) {
+                throw new IllegalArgumentException("Shrinking.Outcome: fewer left untried, but the run has no preemptions,"
+                        + " so no schedule has fewer; pass false");
             }
         }
 
@@ -223,18 +228,22 @@ public final class Shrinking {
      * @param run the shrunk run as validated: the failing run itself when {@code validated} is false
      * @param shrinker the shrinker, after its {@link Shrinker#shrink}
      * @param validated whether the validating replay of the run found failed the same way (true when
-     *     there was none to make: the shrinker found no run with fewer preemptions)
+     *     there was none to make: the shrinker found no run with fewer preemptions); false with the
+     *     thread interrupted is a replay that the interrupt stopped
      * @param maxRuns the shrinker's budget of runs
      * @param maxTime the shrinker's budget of wall time
      */
     static Outcome outcome(SimResult<?> run, Shrinker<?> shrinker, boolean validated, int maxRuns, Duration maxTime) {
-        if (shrinker.replayedOtherwise() || !validated) {
+        // a validating replay that an interrupt stopped short of its schedule did not fail otherwise:
+        // it says nothing of the run found, and the interrupt, not the program, ended the shrinking
+        boolean interrupted = shrinker.interrupted() || !validated && Thread.currentThread().isInterrupted();
+        if (shrinker.replayedOtherwise() || !validated && !interrupted) {
             return notShrunk(run, "a replay did not fail the same way, so it was not shrunk");
         }
-        if (shrinker.fewest()) {
+        if (shrinker.fewest() && validated) {
             return new Outcome(run, Optional.empty(), false);
         }
-        String ended = shrinker.interrupted() ? "an interrupt ended the shrinking"
+        String ended = interrupted ? "an interrupt ended the shrinking"
                 : "the shrink budget (" + maxRuns + (maxRuns == 1 ? " run" : " runs") + " or "
                         + Nanos.format(maxTime.toNanos()) + ") ran out";
         return new Outcome(run, Optional.of(NOT_SHOWN + ended + UNTRIED), true);

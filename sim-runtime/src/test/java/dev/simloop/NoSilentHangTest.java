@@ -160,8 +160,9 @@ class NoSilentHangTest {
                 + " task to the driver: the wait cannot give the driver back, so no other task runs and no timer"
                 + " fires that could end it. Move the wait (a sleep, a lock, a wait for another task) out of the"
                 + " static initializer, into code the task calls. The run stops here, and simloop interrupts the"
-                + " task's wait so that it unwinds out of the initializer: that class's initialization then fails,"
-                + " and later uses of the class in this JVM throw NoClassDefFoundError.");
+                + " task's wait so that it unwinds out of the initializer: unless the initializer catches what the"
+                + " wait throws, that class's initialization then fails, and later uses of the class in this JVM"
+                + " throw NoClassDefFoundError.");
         awaitTermination(thread.get());
         SimResult<Long> later = Simulation.builder().run(() -> SleepsInItsInitializer.AT);
         assertThat(later.failure()).as("a later use of the class fails at once, not for ever")

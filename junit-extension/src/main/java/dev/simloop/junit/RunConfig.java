@@ -455,7 +455,12 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
     private static Duration parseDuration(String t, String where, String examples) {
         if (t.startsWith("-") && !t.startsWith("--")) {
             // each setting's own range check then says what it takes (zero is a valid maxVirtualTime)
-            return parseDuration(t.substring(1), where, examples).negated();
+            Duration magnitude = parseDuration(t.substring(1), where, examples);
+            try {
+                return magnitude.negated();
+            } catch (ArithmeticException e) {
+                throw tooLong(where, examples, e); // -PT-9223372036854775808S: one second past the longest Duration
+            }
         }
         Matcher m = AMOUNT.matcher(t.toLowerCase(Locale.ROOT));
         if (m.matches()) {

@@ -268,6 +268,10 @@ class RunConfigAndReportTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("-Dsimloop.timeLimit=" + iso + ": too long a duration");
         }
+        // negated, the most negative Duration overflows: before, an ArithmeticException that named no setting
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "-PT-9223372036854775808S"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("-Dsimloop.timeLimit=-PT-9223372036854775808S: too long a duration");
         assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "PT1.9999999999S"))))
                 .as("too many decimals is malformed, not too long")
                 .hasMessageStartingWith("-Dsimloop.timeLimit=PT1.9999999999S: not a duration");

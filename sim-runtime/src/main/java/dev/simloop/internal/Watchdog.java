@@ -259,8 +259,9 @@ final class Watchdog {
             }
             String afterwards = initializer != null
                     ? " The run stops here, and simloop interrupts the task's wait so that it unwinds out of the"
-                            + " initializer: that class's initialization then fails, and later uses of the class in"
-                            + " this JVM throw NoClassDefFoundError."
+                            + " initializer: unless the initializer catches what the wait throws, that class's"
+                            + " initialization then fails, and later uses of the class in this JVM throw"
+                            + " NoClassDefFoundError."
                     : " The run stops here. The task's thread cannot be stopped (the JVM cannot kill a thread): it goes"
                             + " on until it reaches a checkpoint, where it unwinds.";
             dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + t.name() + "' ran for "

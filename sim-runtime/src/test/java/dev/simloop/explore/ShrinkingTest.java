@@ -256,6 +256,45 @@ class ShrinkingTest {
         }
     }
 
+    /**
+     * An interrupt that stops one of the shrinking's replays (a {@code @Timeout} that fires meanwhile)
+     * ended the shrinking, whichever replay it stops: the first, of the failing run, or the last,
+     * which validates the run found. Before, the stopped replay read as one that did not fail the
+     * same way, and the note blamed the program: "a replay did not fail the same way, so it was not
+     * shrunk".
+     */
+    @Test
+    void anInterruptThatStopsAReplayIsWhatEndedTheShrinking() {
+        SimResult<?> failed = busyFailure();
+        AtomicInteger runs = new AtomicInteger();
+        Shrinking.Outcome uninterrupted = Shrinking.outcome(failed, b -> {
+            runs.incrementAndGet();
+            return b.run(ShrinkingTest::lostUpdate);
+        }, 2_000, Duration.ofMinutes(10));
+        assertThat(uninterrupted.notShownFewest()).isEmpty();
+        int validating = runs.get(); // the last run: within a run budget, the same on every machine
+        for (int stopped : new int[] {1, validating}) {
+            AtomicInteger made = new AtomicInteger();
+            Shrinking.Outcome outcome;
+            try {
+                outcome = Shrinking.outcome(failed, b -> {
+                    if (made.incrementAndGet() == stopped) {
+                        Thread.currentThread().interrupt(); // the run it starts stops short of its schedule
+                    }
+                    return b.run(ShrinkingTest::lostUpdate);
+                }, 2_000, Duration.ofMinutes(10));
+                assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+            assertThat(made.get()).as("no run after the interrupt").isEqualTo(stopped);
+            assertThat(outcome.run()).as("run %d stopped: the failing run, unshrunk", stopped).isSameAs(failed);
+            assertThat(outcome.notShownFewest()).as("run %d stopped", stopped).hasValue("not shown to be the fewest: an"
+                    + " interrupt ended the shrinking before every schedule with fewer was tried, so fewer may still fail");
+            assertThat(outcome.fewerLeftUntried()).isTrue();
+        }
+    }
+
     @Test
     void anOutcomesPartsAreChecked() {
         SimResult<?> failed = busyFailure();
@@ -265,6 +304,14 @@ class ShrinkingTest {
                         + " give one");
         assertThatThrownBy(() -> new Shrinking.Outcome(null, java.util.Optional.empty(), false))
                 .isInstanceOf(NullPointerException.class).hasMessage("Shrinking.Outcome: run");
+        SimResult<?> none = Simulation.builder().seed(1).strategy(Strategy.fifo()).run(() -> {
+            throw new IllegalStateException("fails in FIFO order");
+        });
+        assertThat(none.preemptions()).isZero();
+        assertThatThrownBy(() -> new Shrinking.Outcome(none, java.util.Optional.of("not shown to be the fewest: x"), true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Shrinking.Outcome: fewer left untried, but the run has no preemptions, so no schedule has"
+                        + " fewer; pass false");
     }
 
     @Test
