@@ -26,7 +26,8 @@ class ModulePathTest {
     private static final String RUNTIME = "dev.simloop.runtime";
     /** The JUnit jars a modular test project puts on the module path. */
     private static final Pattern JUNIT = Pattern.compile(
-            "(junit-jupiter-(api|params|engine)|junit-platform-(engine|commons|launcher)|opentest4j|apiguardian-api)-[0-9].*\\.jar");
+            "(junit-jupiter-(api|params|engine)|junit-platform-(engine|commons|launcher)|opentest4j|apiguardian-api"
+                    + "|jspecify)-[0-9].*\\.jar"); // JUnit 6's modules require org.jspecify
 
     @TempDir
     Path work;

@@ -73,6 +73,11 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
         }
     }
 
+    /** @return what a thread created from {@code stack} is, as the failure names it (for tests) */
+    static String whatWasCreated(StackTraceElement[] stack) {
+        return Kind.of(stack).what;
+    }
+
     private static NondeterminismDetected created(TaskImpl<?> me, StackTraceElement[] stack, String verb) {
         Kind kind = Kind.of(stack);
         return new NondeterminismDetected("task '" + me.name() + "' " + verb + " a thread the simulation does not own: "
@@ -104,11 +109,13 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
     /** What was created, told by the JDK frames that created it, and what to do instead. */
     private enum Kind {
         /** A library's own thread, told by the library's frame (not the JDK's) that made it. */
-        JUNIT_PREEMPTIVE_TIMEOUT("org.junit.jupiter.api.AssertTimeoutPreemptively", "the thread on which JUnit's"
-                + " assertTimeoutPreemptively runs the code it is given", "In a simulated test, time the code in"
-                + " virtual time instead: CancelScope.failAfter(timeout, () -> code) runs it on the task and throws"
-                + " DeadlineExceeded when the deadline passes on the loop's clock (assertTimeout, not preemptive,"
-                + " also runs it on the task, but times it on the real clock)."),
+        JUNIT_PREEMPTIVE_TIMEOUT(new String[] {
+            "org.junit.jupiter.api.AssertTimeoutPreemptively", // JUnit 5
+            "org.junit.jupiter.api.timeout.PreemptiveTimeoutUtils", // JUnit 6
+        }, "the thread on which JUnit's assertTimeoutPreemptively runs the code it is given", "In a simulated test,"
+                + " time the code in virtual time instead: CancelScope.failAfter(timeout, () -> code) runs it on the"
+                + " task and throws DeadlineExceeded when the deadline passes on the loop's clock (assertTimeout, not"
+                + " preemptive, also runs it on the task, but times it on the real clock)."),
         IO_POLLER("sun.nio.ch.Poller", "the JDK's network I/O poller, which the first blocking I/O on a socket "
                 + "starts", "Do blocking I/O with Loop.toThread, or give the code a simulated network."),
         SCOPE_FORK("java.util.concurrent.StructuredTaskScope", "a fork of a java.util.concurrent.StructuredTaskScope",
@@ -143,15 +150,28 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
                         + "create the thread outside the simulated code (or inside Loop.toThread) if it never "
                         + "interacts with the simulation's tasks.");
 
-        /** The start of a JDK frame's {@code class.method} that tells the kind. */
-        final String framePrefix;
+        /** The starts of a frame's {@code class.method} that tell the kind (a JDK frame's; a library's names its versions'). */
+        private final String[] framePrefixes;
         final String what;
         final String fix;
 
         Kind(String framePrefix, String what, String fix) {
-            this.framePrefix = framePrefix;
+            this(new String[] {framePrefix}, what, fix);
+        }
+
+        Kind(String[] framePrefixes, String what, String fix) {
+            this.framePrefixes = framePrefixes;
             this.what = what;
             this.fix = fix;
+        }
+
+        private boolean toldBy(String frame) {
+            for (String prefix : framePrefixes) {
+                if (frame.startsWith(prefix)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /**
@@ -162,14 +182,14 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
             Kind best = PLATFORM;
             for (StackTraceElement e : stack) {
                 String frame = e.getClassName() + "." + e.getMethodName();
-                if (frame.startsWith(JUNIT_PREEMPTIVE_TIMEOUT.framePrefix)) {
+                if (JUNIT_PREEMPTIVE_TIMEOUT.toldBy(frame)) {
                     return JUNIT_PREEMPTIVE_TIMEOUT; // JUnit's frames are not the JDK's: the first one tells
                 }
                 if (Frames.isUserFrame(e)) {
                     break;
                 }
                 for (Kind k : values()) {
-                    if (k.ordinal() < best.ordinal() && frame.startsWith(k.framePrefix)) {
+                    if (k.ordinal() < best.ordinal() && k.toldBy(frame)) {
                         best = k;
                     }
                 }

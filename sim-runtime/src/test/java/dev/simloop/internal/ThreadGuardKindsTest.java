@@ -1,0 +1,46 @@
+package dev.simloop.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kind of thread a task created is told by the frames that created it; a library's frames
+ * differ by version, so each version's must tell it (a simulated test runs with the user's JUnit,
+ * not the one simloop builds with).
+ */
+class ThreadGuardKindsTest {
+    private static final StackTraceElement USER = new StackTraceElement("com.example.OrdersTest", "ordersArrive",
+            "OrdersTest.java", 42);
+
+    private static StackTraceElement frame(String className, String method) {
+        return new StackTraceElement(className, method, null, -1);
+    }
+
+    @Test
+    void assertTimeoutPreemptivelysThreadIsToldByJUnit5sFramesAndJUnit6s() {
+        StackTraceElement[] junit5 = {frame("java.lang.Thread", "<init>"),
+            frame("org.junit.jupiter.api.AssertTimeoutPreemptively$TimeoutThreadFactory", "newThread"),
+            frame("java.util.concurrent.ThreadPoolExecutor", "addWorker"),
+            frame("org.junit.jupiter.api.AssertTimeoutPreemptively", "assertTimeoutPreemptively"), USER};
+        StackTraceElement[] junit6 = {frame("java.lang.Thread", "<init>"),
+            frame("org.junit.jupiter.api.timeout.PreemptiveTimeoutUtils$TimeoutThreadFactory", "newThread"),
+            frame("java.util.concurrent.ThreadPoolExecutor", "addWorker"),
+            frame("org.junit.jupiter.api.timeout.PreemptiveTimeoutUtils", "executeWithPreemptiveTimeout"),
+            frame("org.junit.jupiter.api.Assertions", "assertTimeoutPreemptively"), USER};
+        String junits = "the thread on which JUnit's assertTimeoutPreemptively runs the code it is given";
+        assertThat(ThreadGuard.whatWasCreated(junit5)).isEqualTo(junits);
+        assertThat(ThreadGuard.whatWasCreated(junit6)).isEqualTo(junits);
+    }
+
+    @Test
+    void aPoolsWorkerAndAPlainThreadAreToldByTheJdksFrames() {
+        StackTraceElement[] pool = {frame("java.lang.Thread", "<init>"),
+            frame("java.util.concurrent.Executors$DefaultThreadFactory", "newThread"),
+            frame("java.util.concurrent.ThreadPoolExecutor$Worker", "<init>"),
+            frame("java.util.concurrent.ThreadPoolExecutor", "addWorker"), USER};
+        assertThat(ThreadGuard.whatWasCreated(pool)).startsWith("a worker thread of a java.util.concurrent.ThreadPoolExecutor");
+        assertThat(ThreadGuard.whatWasCreated(new StackTraceElement[] {frame("java.lang.Thread", "<init>"), USER}))
+                .isEqualTo("a platform thread (new Thread, Thread.ofPlatform)");
+    }
+}
