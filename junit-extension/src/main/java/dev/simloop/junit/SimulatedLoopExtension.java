@@ -224,9 +224,22 @@ public final class SimulatedLoopExtension
         return cfg;
     }
 
+    /** Makes {@link #simulationContext}'s look-up and store one step. */
+    private static final Object STORE_LOCK = new Object();
+
     private static SimulationContext simulationContext(ExtensionContext context) {
-        return context.getStore(NS).getOrComputeIfAbsent(SimulationContext.class, k -> new SimulationContext(),
-                SimulationContext.class);
+        // get and put, not getOrComputeIfAbsent: JUnit 6 deprecates that, and computeIfAbsent, its
+        // replacement, is missing before 5.13. One lock for all tests makes the two one step (getStore
+        // returns a new view each call, so the view is no lock); a test takes it twice.
+        ExtensionContext.Store store = context.getStore(NS);
+        synchronized (STORE_LOCK) {
+            SimulationContext sim = store.get(SimulationContext.class, SimulationContext.class);
+            if (sim == null) {
+                sim = new SimulationContext();
+                store.put(SimulationContext.class, sim);
+            }
+            return sim;
+        }
     }
 
     /** The annotation nearest to the test method: the method, its class, then enclosing classes. */
