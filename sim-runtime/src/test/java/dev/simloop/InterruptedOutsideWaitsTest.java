@@ -79,6 +79,79 @@ class InterruptedOutsideWaitsTest {
         assertThat(seen).containsOnly("[interrupted, checkpoint raised INTERRUPTED] cancelled");
     }
 
+    /**
+     * The waiter is woken in simloop (the event set) and interrupted in the same step, so the
+     * interrupt finds it ready, not parked: its java.util.concurrent wait after the event throws
+     * InterruptedException at once, without parking. The request stands all the same: the task is
+     * cancelled as it resumes. Before, nothing took it there: the exception failed the task as a
+     * checked one and the group with it (under every strategy and in a real loop), while an interrupt
+     * a moment later, once the task had parked in the latch, ended it cancelled.
+     */
+    private static Task<String> wakeThenInterrupt(TaskGroup tg, List<String> log, boolean catchIt) {
+        dev.simloop.sync.Event ev = new dev.simloop.sync.Event("ev");
+        CountDownLatch never = new CountDownLatch(1);
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        Task<String> waiter = tg.spawn("waiter", () -> {
+            thread.set(Thread.currentThread());
+            ev.await();
+            log.add("awaited");
+            try {
+                never.await(); // the interrupt is pending: throws at once
+                log.add("latch returned");
+            } catch (InterruptedException e) {
+                log.add("latch interrupted");
+                if (!catchIt) {
+                    throw e;
+                }
+            }
+            try {
+                Loop.checkpoint();
+                log.add("checkpoint passed");
+            } catch (Cancelled c) {
+                log.add("checkpoint raised " + c.reason());
+                throw c;
+            }
+            return "returned";
+        });
+        tg.spawn("interrupter", () -> {
+            Loop.waitAllTasksBlocked(); // the waiter waits for the event
+            ev.set();
+            thread.get().interrupt(); // in the same step: the waiter is ready, not parked
+        });
+        return waiter;
+    }
+
+    @Test
+    void anInterruptThatFindsTheTaskReadyStillCancelsItWhenItsNextJdkWaitThrowsAtOnce() {
+        List<String> seen = EveryStrategyAndRealLoop.values(() -> {
+            List<String> log = new ArrayList<>();
+            try {
+                Task<String> waiter = TaskGroup.with(tg -> wakeThenInterrupt(tg, log, false));
+                return log + " " + waiter.join();
+            } catch (TaskCancelledException e) {
+                return log + " " + e.getMessage();
+            } catch (RuntimeException e) {
+                return log + " group threw " + e;
+            }
+        });
+        assertThat(seen).hasSize(EveryStrategyAndRealLoop.RUNS)
+                .containsOnly("[awaited, latch interrupted] task 'waiter' was cancelled");
+    }
+
+    @Test
+    void aTaskThatCatchesItIsCancelledAtItsNextCheckpoint() {
+        List<String> seen = EveryStrategyAndRealLoop.values(() -> {
+            List<String> log = new ArrayList<>();
+            Task<String> waiter = TaskGroup.with(tg -> wakeThenInterrupt(tg, log, true));
+            try {
+                return log + " joined: " + waiter.join();
+            } catch (TaskCancelledException e) {
+                return log + " cancelled";
+            }
+        });
+        assertThat(seen).containsOnly("[awaited, latch interrupted, checkpoint raised INTERRUPTED] cancelled");
+    }
+
     /** A shield hides the request as it hides {@code Task.cancel()}: the task is cancelled once it leaves the shield. */
     @Test
     void insideAShieldTheInterruptedExceptionIsTheTasksOwnAndTheCancelWaitsForTheShield() {

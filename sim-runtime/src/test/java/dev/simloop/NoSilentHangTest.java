@@ -106,6 +106,51 @@ class NoSilentHangTest {
         }
     }
 
+    /**
+     * A real loop whose tasks deadlock in simloop while a {@code Loop.toThread} call that its caller
+     * stopped waiting for (a cancel) is still out, as a blocking call with no time-out stays out,
+     * reports the deadlock at once: that call's return wakes no task. Before, the loop waited for
+     * the call without a word, for as long as it ran (for ever here, where it waits for the test:
+     * the time-out below failed the test).
+     */
+    @Test
+    void aRealLoopReportsADeadlockWithoutWaitingForOffloadedWorkItsCallerAbandoned() {
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            Throwable failure = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5),
+                    () -> org.assertj.core.api.Assertions.catchThrowable(() -> Loop.run(() -> TaskGroup.with(tg -> {
+                        AtomicReference<CancelScope> scope = new AtomicReference<>();
+                        tg.spawn("offloader", () -> CancelScope.run(s -> {
+                            scope.set(s);
+                            return Loop.toThread(() -> {
+                                release.await(); // a blocking call that outlives the run
+                                return null;
+                            });
+                        }));
+                        Loop.waitAllTasksBlocked(); // the offloader waits for its call
+                        scope.get().cancel(); // it stops waiting (its scope catches the cancel); the call runs on
+                        dev.simloop.sync.Lock x = new dev.simloop.sync.Lock("x");
+                        dev.simloop.sync.Lock y = new dev.simloop.sync.Lock("y");
+                        tg.spawn("a", () -> {
+                            x.acquire();
+                            Loop.checkpoint();
+                            y.acquire();
+                        });
+                        tg.spawn("b", () -> {
+                            y.acquire();
+                            Loop.checkpoint();
+                            x.acquire();
+                        });
+                        return null;
+                    }))), "the real loop waited for the abandoned offloaded call instead of reporting the deadlock");
+            assertThat(failure).isInstanceOf(DeadlockDetected.class)
+                    .hasMessageStartingWith("deadlock: every task is blocked in simloop")
+                    .hasMessageContaining("1 wait-for cycle");
+        } finally {
+            release.countDown();
+        }
+    }
+
     @Test
     @Timeout(60)
     void onARealLoopASlowStepIsLoggedWithTheTaskAndItsStack() {

@@ -472,6 +472,22 @@ public final class CancelScopeTree {
         }
     }
 
+    /**
+     * {@code t}'s thread was interrupted while it was ready to run (it waited for its turn at a
+     * checkpoint, had just been woken, or had not started), by another task or by a thread outside
+     * the loop, and its step starts now. The request to cancel it is taken as it resumes, as
+     * {@link #interruptedOutside} takes one that ended a wait outside simloop: else a
+     * java.util.concurrent wait the task makes next throws InterruptedException at once, without
+     * parking, and nothing counted it as the cancel it stands for (the task failed with a checked
+     * exception, and its group with it), while the same interrupt a moment later, once the task
+     * had parked there, ended it cancelled. {@code t} must still be marked ready, so the cancel
+     * does not interrupt it again; a task woken in simloop that goes on after the interrupt (the
+     * wake-up came first) raises the cancel at its next checkpoint.
+     */
+    static void interruptedWhileReady(Scheduler loop, TaskImpl<?> t) {
+        interruptedOutside(loop, t);
+    }
+
     /** Moves the deadline of {@code n}; a deadline at or before now cancels at once. */
     public static void setDeadline(Scheduler loop, Node n, long deadline) {
         if (deadline != Long.MAX_VALUE) {

@@ -128,7 +128,7 @@ public final class Offloads {
 
         /** On the driver, when the work's outcome arrives through the inbox. */
         void complete(Scheduler loop, Object r, Throwable f) {
-            loop.offloadEnded();
+            loop.offloadEnded(abandoned);
             if (abandoned) {
                 return;
             }
@@ -140,7 +140,10 @@ public final class Offloads {
 
         @Override
         public boolean abort(TaskImpl<?> waiter) {
-            abandoned = true;
+            if (!abandoned) { // counted once, though a waiter whose cancel a shield hid may wait again and be aborted again
+                abandoned = true;
+                caller.loop().offloadAbandoned();
+            }
             return true;
         }
 

@@ -137,6 +137,12 @@ public final class Scheduler {
     /** Offloaded calls ({@code Loop.toThread}) whose completion has not come back yet. */
     private int offloadsInFlight;
     /**
+     * Those of {@link #offloadsInFlight} whose caller has stopped waiting (a cancel abandoned the
+     * wait): their completion wakes no task, so an idle real loop does not wait for them. At most
+     * {@code offloadsInFlight}.
+     */
+    private int offloadsAbandoned;
+    /**
      * The generator user code draws from ({@link #random}), seeded from the run's seed: made at its
      * first use, since most runs never ask (its sequence does not depend on when it is made).
      * Driver thread only (its callers are tasks).
@@ -541,7 +547,10 @@ public final class Scheduler {
             advanceToNextTimer();
             return true;
         }
-        if (!simulated && offloadsInFlight > 0) {
+        if (!simulated && offloadsInFlight > offloadsAbandoned) {
+            // a task waits for offloaded work; work abandoned by its caller's cancel wakes nobody when
+            // it returns (maybe never: a blocking call with no time-out), so it is not waited for here:
+            // a deadlock of the others is reported, and tasks parked outside get the idle warning
             awaitWorkIdle(Long.MAX_VALUE);
             return true;
         }
@@ -614,6 +623,9 @@ public final class Scheduler {
 
     /** One step: mounts {@code t} until it yields, blocks or finishes. */
     private void runStep(TaskImpl<?> t) {
+        if (t.thread.isInterrupted() && !killing) {
+            CancelScopeTree.interruptedWhileReady(this, t); // while t is still marked ready: see there
+        }
         stepTaken(t, chooser.pickedAmong);
         t.inReady = false;
         if (observers.on()) {
@@ -1342,8 +1354,17 @@ public final class Scheduler {
         offloadsInFlight++;
     }
 
-    void offloadEnded() {
+    /** @param abandoned whether the caller had stopped waiting for the work ({@link #offloadAbandoned}) */
+    void offloadEnded(boolean abandoned) {
         offloadsInFlight--;
+        if (abandoned) {
+            offloadsAbandoned--;
+        }
+    }
+
+    /** The caller of an offloaded call still in flight stopped waiting for it (once per call). */
+    void offloadAbandoned() {
+        offloadsAbandoned++;
     }
 
     // ---- Diagnostics
