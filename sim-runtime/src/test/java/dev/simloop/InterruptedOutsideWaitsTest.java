@@ -61,14 +61,7 @@ class InterruptedOutsideWaitsTest {
                 } catch (InterruptedException e) {
                     log.add("interrupted");
                 }
-                try {
-                    Loop.checkpoint();
-                    log.add("checkpoint passed");
-                } catch (Cancelled c) {
-                    log.add("checkpoint raised " + c.reason());
-                    throw c;
-                }
-                return "returned";
+                return checkpointLogged(log);
             }));
             try {
                 return log + " joined: " + waiter.join();
@@ -77,6 +70,18 @@ class InterruptedOutsideWaitsTest {
             }
         });
         assertThat(seen).containsOnly("[interrupted, checkpoint raised INTERRUPTED] cancelled");
+    }
+
+    /** A checkpoint that logs whether it passed or raised (and why), then the task's value. */
+    private static String checkpointLogged(List<String> log) {
+        try {
+            Loop.checkpoint();
+            log.add("checkpoint passed");
+        } catch (Cancelled c) {
+            log.add("checkpoint raised " + c.reason());
+            throw c;
+        }
+        return "returned";
     }
 
     /**
@@ -104,14 +109,7 @@ class InterruptedOutsideWaitsTest {
                     throw e;
                 }
             }
-            try {
-                Loop.checkpoint();
-                log.add("checkpoint passed");
-            } catch (Cancelled c) {
-                log.add("checkpoint raised " + c.reason());
-                throw c;
-            }
-            return "returned";
+            return checkpointLogged(log);
         });
         tg.spawn("interrupter", () -> {
             Loop.waitAllTasksBlocked(); // the waiter waits for the event
