@@ -457,6 +457,12 @@ public final class CancelScopeTree {
      * INTERRUPTED), and the InterruptedException counts as that cancel ({@link #interruptAsCancelled}),
      * as one caused by a cancel's own interrupt does; the cancel's interrupt of a JDK wait, once per
      * scope, is this one. {@code t} must be ready already, so the cancel does not interrupt it again.
+     * Also called as any step starts with the task's thread interrupted (by a task or a thread
+     * outside, while the task was ready: waiting for its turn, just woken, or not yet started): a
+     * java.util.concurrent wait it makes next throws InterruptedException at once, without parking,
+     * and would otherwise fail the task as a checked exception, where the same interrupt a moment
+     * later, once it had parked there, cancels it. A task woken in simloop before the interrupt
+     * raises the cancel at its next checkpoint.
      * Not for a thread of {@code Loop.threadFactory()}: a JDK pool interrupts its workers to end one
      * job or to wake an idle one, and a cancel would end every later job of the worker.
      */
@@ -470,22 +476,6 @@ public final class CancelScopeTree {
             t.interruptedForScope(by);
             t.interruptedByCancel(true);
         }
-    }
-
-    /**
-     * {@code t}'s thread was interrupted while it was ready to run (it waited for its turn at a
-     * checkpoint, had just been woken, or had not started), by another task or by a thread outside
-     * the loop, and its step starts now. The request to cancel it is taken as it resumes, as
-     * {@link #interruptedOutside} takes one that ended a wait outside simloop: else a
-     * java.util.concurrent wait the task makes next throws InterruptedException at once, without
-     * parking, and nothing counted it as the cancel it stands for (the task failed with a checked
-     * exception, and its group with it), while the same interrupt a moment later, once the task
-     * had parked there, ended it cancelled. {@code t} must still be marked ready, so the cancel
-     * does not interrupt it again; a task woken in simloop that goes on after the interrupt (the
-     * wake-up came first) raises the cancel at its next checkpoint.
-     */
-    static void interruptedWhileReady(Scheduler loop, TaskImpl<?> t) {
-        interruptedOutside(loop, t);
     }
 
     /** Moves the deadline of {@code n}; a deadline at or before now cancels at once. */

@@ -624,7 +624,7 @@ public final class Scheduler {
     /** One step: mounts {@code t} until it yields, blocks or finishes. */
     private void runStep(TaskImpl<?> t) {
         if (t.thread.isInterrupted() && !killing) {
-            CancelScopeTree.interruptedWhileReady(this, t); // while t is still marked ready: see there
+            CancelScopeTree.interruptedOutside(this, t); // an interrupt found it ready; t is still marked so: see there
         }
         stepTaken(t, chooser.pickedAmong);
         t.inReady = false;
