@@ -457,8 +457,9 @@ public final class CancelScopeTree {
      * INTERRUPTED), and the InterruptedException counts as that cancel ({@link #interruptAsCancelled}),
      * as one caused by a cancel's own interrupt does; the cancel's interrupt of a JDK wait, once per
      * scope, is this one. {@code t} must be ready already, so the cancel does not interrupt it again.
-     * Also called as any step starts with the task's thread interrupted (by a task or a thread
-     * outside, while the task was ready: waiting for its turn, just woken, or not yet started): a
+     * Also called as a step starts with the task's thread interrupted since its last step ended (by
+     * a task or a thread outside, while the task was ready: waiting for its turn, just woken, or not
+     * yet started; {@link TaskImpl#interruptedWhenLeft}): a
      * java.util.concurrent wait it makes next throws InterruptedException at once, without parking,
      * and would otherwise fail the task as a checked exception, where the same interrupt a moment
      * later, once it had parked there, cancels it. A task woken in simloop before the interrupt

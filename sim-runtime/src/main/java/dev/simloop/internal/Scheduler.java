@@ -623,7 +623,7 @@ public final class Scheduler {
 
     /** One step: mounts {@code t} until it yields, blocks or finishes. */
     private void runStep(TaskImpl<?> t) {
-        if (t.thread.isInterrupted() && !killing) {
+        if (!t.interruptedWhenLeft && t.thread.isInterrupted() && !killing) {
             CancelScopeTree.interruptedOutside(this, t); // an interrupt found it ready; t is still marked so: see there
         }
         stepTaken(t, chooser.pickedAmong);
@@ -638,6 +638,7 @@ public final class Scheduler {
             running = null;
         } while (outside.stepGoesOn(t));
         guards.takeBack(t);
+        t.interruptedWhenLeft = t.thread.isInterrupted();
         if (scopesStirred && !t.done && !t.inReady && t.blockedOn == null) {
             CancelScopeTree.parkedOutside(this, t); // a java.util.concurrent wait begun in a cancelled scope
         }

@@ -142,6 +142,15 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     boolean cancelled;
     /** Someone joined the task after it finished (so a failure that did not bubble was seen). */
     boolean joined;
+    /**
+     * Whether the task's thread was interrupted as its last step ended (the driver's note, as the
+     * task left it): a step that starts with the thread interrupted is a cancel request only when
+     * the interrupt came since (while the task was ready). An interrupt the task made itself, or
+     * restored after catching InterruptedException, is not one at a checkpoint (cancellation.md);
+     * and a task chosen again at a checkpoint goes on without the driver, so only this note keeps a
+     * run and its traced twin alike.
+     */
+    boolean interruptedWhenLeft;
     /** What few tasks need (outside waits, steering, sleeps, priorities, joins that wait, start handshakes, rare marks); made at first use. */
     private TaskExtras extras;
     /**
