@@ -146,9 +146,8 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
                 Simulation.builder().replay(replay);
             } catch (IllegalArgumentException e) {
                 // the parser's message quotes the line (cut when long): the setting names its start only
-                String shown = SafeText.input(replay);
-                throw new IllegalArgumentException((p.isPresent() ? "-D" + REPLAY + "=" + shown
-                        : "@SimulatedLoop(replay = \"" + shown + "\")") + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException((p.isPresent() ? setting(REPLAY, replay)
+                        : "@SimulatedLoop(replay = \"" + SafeText.input(replay) + "\")") + ": " + e.getMessage(), e);
             }
         }
         Shard shard = shard(params, env);
@@ -338,14 +337,15 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
             boolean otherDigits = t.codePoints().anyMatch(c -> Character.isDigit(c) && (c < '0' || c > '9'));
             throw new IllegalArgumentException(where + " is not a number" + (otherDigits ? " in the digits 0-9" : ""));
         }
-        // more digits than a long has are out of range whatever they are (and BigInteger would take
-        // seconds to read megabytes of them)
-        boolean longerThanALong = t.replaceFirst("^[+-]?0*", "").length() > 19;
-        java.math.BigInteger n = longerThanALong ? null : new java.math.BigInteger(t);
-        if (longerThanALong ? !t.startsWith("-") : n.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+        // more digits than a long has are out of range whatever they are: read as +-10^19 (BigInteger
+        // would take seconds to read megabytes of them)
+        java.math.BigInteger n = t.replaceFirst("^[+-]?0*", "").length() > 19
+                ? java.math.BigInteger.TEN.pow(19).multiply(java.math.BigInteger.valueOf(t.startsWith("-") ? -1 : 1))
+                : new java.math.BigInteger(t);
+        if (n.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
             throw new IllegalArgumentException(where + " is above the largest it takes, " + max);
         }
-        if (longerThanALong || n.compareTo(java.math.BigInteger.valueOf(min)) < 0) {
+        if (n.compareTo(java.math.BigInteger.valueOf(min)) < 0) {
             throw new IllegalArgumentException(where + " is below the smallest it takes, " + min);
         }
         return n.longValue();
