@@ -27,8 +27,9 @@ import org.w3c.dom.NodeList;
 /**
  * setup.md against the user project the build tests (src/it/user-project, built by the
  * maven-invoker-plugin): the page shows every file of it in full (DocsSnippetsTest compares them),
- * the project's versions are the ones simloop builds with, each error the page quotes is checked
- * somewhere, and its links lead somewhere.
+ * the project's versions are the ones simloop builds with, the job that runs it on newer JUnit and
+ * jqwik versions is that project and the docs name those versions, each error the page quotes is
+ * checked somewhere, and its links lead somewhere.
  */
 class SetupPageTest {
     private static final Path MODULE = Path.of("").toAbsolutePath();
@@ -107,6 +108,43 @@ class SetupPageTest {
         assertThat(((NodeList) XPathFactory.newInstance().newXPath()
                 .evaluate("/project/properties/argLine", user, XPathConstants.NODESET)).getLength())
                 .as("the empty argLine property is declared").isEqualTo(1);
+    }
+
+    @Test
+    void theNewestVersionsJobIsThePagesProjectOnVersionsNewerThanSimloopsAndTheDocsNameThem() throws Exception {
+        Document root = xml(MODULE.resolveSibling("pom.xml"));
+        Document docs = xml(MODULE.resolve("pom.xml"));
+        String junit = text(docs, "/project/properties/newest.junit.version");
+        String jqwik = text(docs, "/project/properties/newest.jqwik.version");
+        assertThat(compareVersions(junit, text(root, "/project/properties/junit.version"))).as("JUnit %s", junit).isPositive();
+        assertThat(compareVersions(jqwik, text(root, "/project/properties/jqwik.version"))).as("jqwik %s", jqwik).isPositive();
+        // the job has no project of its own: prebuild.groovy writes the page's, so they cannot drift apart
+        try (Stream<Path> s = Files.list(IT.resolve("user-project-newest"))) {
+            assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly("invoker.properties", "prebuild.groovy", "verify.groovy");
+        }
+        assertSays(PAGE, "JUnit BOM at " + junit + " and jqwik at " + jqwik);
+        assertSays(MODULE.resolve("junit.md"), "on JUnit " + junit + " with the jars");
+        assertSays(MODULE.resolve("property-testing.md"), "on jqwik " + jqwik + " (and JUnit " + junit + ")");
+    }
+
+    /** Asserts that {@code page} says {@code text}, wherever its lines break (the page is not quoted whole on failure). */
+    private static void assertSays(Path page, String text) throws IOException {
+        boolean says = Files.readString(page).replaceAll("\\s+", " ").contains(text);
+        assertThat(says).as("%s says \"%s\"", page.getFileName(), text).isTrue();
+    }
+
+    /** Compares dotted numeric versions ("6.1.3" against "5.14.1") number by number. */
+    private static int compareVersions(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int c = Integer.compare(i < x.length ? Integer.parseInt(x[i]) : 0, i < y.length ? Integer.parseInt(y[i]) : 0);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
     }
 
     @Test
