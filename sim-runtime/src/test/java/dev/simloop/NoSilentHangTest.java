@@ -1,6 +1,7 @@
 package dev.simloop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import java.util.List;
@@ -188,30 +189,87 @@ class NoSilentHangTest {
      * Before, the report called such a wait "a CPU loop, or a call that blocks its thread". And the
      * task then waited for the rest of the JVM: pinned in the initializer, its sleep held the driver
      * that would fire its timer, and every later report in the JVM named it among the runaways (which
-     * made MonitorHandOffTest fail whenever this test ran first). The watchdog now interrupts such a
-     * wait, so the task unwinds out of the initializer, whose class then fails to initialize.
+     * made MonitorHandOffTest fail whenever this test ran first). Then the watchdog interrupted such a
+     * wait as it reported it, after maxStepWallTime. Now it reports it at its first look at the task
+     * (the thread parked pinned in a wait of the loop's, which nothing else can end), with no limit to
+     * wait for: here well within the test's time-out, though the limit is longer. The task's wait
+     * ends with an IllegalStateException, so the task unwinds and the class fails to initialize.
      */
     @Test
-    @Timeout(60)
-    void aWaitInAStaticInitializerIsNamedAsSuchAndEndedSoTheTaskUnwinds() throws InterruptedException {
+    @Timeout(15)
+    void aWaitInAStaticInitializerIsReportedAtOnceAndEndedSoTheTaskUnwinds() throws InterruptedException {
         AtomicReference<Thread> thread = new AtomicReference<>();
-        SimResult<Long> r = Simulation.builder().maxStepWallTime(Duration.ofMillis(300))
+        SimResult<Long> r = Simulation.builder().maxStepWallTime(Duration.ofSeconds(20))
                 .run(() -> {
                     thread.set(Thread.currentThread());
                     return SleepsInItsInitializer.AT;
                 });
-        assertThat(r.failure()).isInstanceOf(LimitExceeded.class).hasMessageContaining("): it waits inside the"
-                + " static initializer of dev.simloop.NoSilentHangTest$SleepsInItsInitializer, where the JVM pins the"
-                + " task to the driver: the wait cannot give the driver back, so no other task runs and no timer"
-                + " fires that could end it. Move the wait (a sleep, a lock, a wait for another task) out of the"
-                + " static initializer, into code the task calls. The run stops here, and simloop interrupts the"
-                + " task's wait so that it unwinds out of the initializer: unless the initializer catches what the"
-                + " wait throws, that class's initialization then fails, and later uses of the class in this JVM"
-                + " throw NoClassDefFoundError.");
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class).hasMessageStartingWith("task 'main' waits pinned to"
+                + " the loop's driver thread (step 1, virtual time 0s): it waits inside the static initializer of"
+                + " dev.simloop.NoSilentHangTest$SleepsInItsInitializer, where the JVM pins the task to the driver: the"
+                + " wait cannot give the driver back, so no other task runs and no timer fires that could end it. Move"
+                + " the wait (a sleep, a lock, a wait for another task) out of the static initializer, into code the"
+                + " task calls. The run stops here, and simloop ends the task's wait with an IllegalStateException so"
+                + " that it unwinds out of the initializer: unless the initializer catches it, that class's"
+                + " initialization then fails, and later uses of the class in this JVM throw NoClassDefFoundError."
+                + " The task is at:\n\tat ");
         awaitTermination(thread.get());
         SimResult<Long> later = Simulation.builder().run(() -> SleepsInItsInitializer.AT);
         assertThat(later.failure()).as("a later use of the class fails at once, not for ever")
-                .isInstanceOf(NoClassDefFoundError.class);
+                .isInstanceOf(NoClassDefFoundError.class)
+                .cause().hasMessageContaining("java.lang.IllegalStateException: task 'main' cannot wait here, pinned"
+                        + " to its loop's driver thread: it waits inside the static initializer of"
+                        + " dev.simloop.NoSilentHangTest$SleepsInItsInitializer");
+    }
+
+    /** Sleeps in its static initializer, first used by a task of a real loop. */
+    static final class SleepsInItsInitializerOnARealLoop {
+        static final long AT;
+
+        static {
+            Loop.sleep(Duration.ofSeconds(1));
+            AT = Loop.nanoTime();
+        }
+    }
+
+    /**
+     * On a real loop the same wait hung the loop for ever: the driver that would fire the sleep's
+     * timer is the thread the task is pinned to, and the only sign was a slow-step warning that
+     * advised offloading CPU work. Now the task fails with the reason, and the loop goes on: the
+     * group's failure cancels the other task, and Loop.run ends with the failure.
+     */
+    @Test
+    @Timeout(15)
+    void aWaitInAStaticInitializerFailsItsTaskOnARealLoopInsteadOfHangingTheLoop() {
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Throwable failure;
+        try (CapturedWarnings warnings = new CapturedWarnings()) {
+            failure = catchThrowable(() -> Loop.run(() -> TaskGroup.with(g -> {
+                g.spawn("initializes", () -> SleepsInItsInitializerOnARealLoop.AT);
+                g.spawn("other", () -> {
+                    try {
+                        Loop.sleep(Duration.ofHours(1));
+                    } finally {
+                        log.add("other unwound");
+                    }
+                    return null;
+                });
+                return null;
+            })));
+            assertThat(warnings.messages()).filteredOn(m -> m.startsWith("task 'initializes' waits pinned")).singleElement()
+                    .asString().contains("it waits inside the static initializer of"
+                            + " dev.simloop.NoSilentHangTest$SleepsInItsInitializerOnARealLoop, where the JVM pins the task"
+                            + " to the driver", "simloop ends the wait with an IllegalStateException");
+        }
+        assertThat(failure).isInstanceOf(ExceptionInInitializerError.class).cause()
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("task 'initializes' cannot wait here, pinned to its loop's driver thread: it waits inside the"
+                        + " static initializer of dev.simloop.NoSilentHangTest$SleepsInItsInitializerOnARealLoop, where"
+                        + " the JVM pins the task to the driver: the wait cannot give the driver back, so no other task"
+                        + " runs and no timer fires that could end it. Move the wait (a sleep, a lock, a wait for another"
+                        + " task) out of the static initializer, into code the task calls. simloop ended the wait with"
+                        + " this exception, since nothing else could have ended it.");
+        assertThat(log).as("the group's failure cancelled the other task: the loop ran again").containsExactly("other unwound");
     }
 
     /**

@@ -84,6 +84,21 @@ final class Frames {
         return false;
     }
 
+    /**
+     * @return whether {@code stack} (innermost first) parks in one of the loop's own waits
+     *     ({@link Scheduler#block}), below nothing but the JDK's park: a wait that only the loop's
+     *     driver can end
+     */
+    static boolean parksInLoopWait(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            String c = e.getClassName();
+            if (!c.startsWith("java.") && !c.startsWith("jdk.")) {
+                return c.equals(Scheduler.class.getName()) && e.getMethodName().equals("block");
+            }
+        }
+        return false;
+    }
+
     /** @return whether {@code t} waits in {@code Object.wait} */
     static boolean inObjectWait(TaskImpl<?> t) {
         return in(stackOf(t), "java.lang.Object", "wait");

@@ -952,10 +952,26 @@ public final class Scheduler {
         while (me.wake == TaskImpl.WAKE_NONE) {
             LockSupport.park(me.blockedOn);
             if (me.wake == TaskImpl.WAKE_NONE && Thread.currentThread().isInterrupted() && Thread.interrupted()) {
+                endIfPinned(me);
                 CancelScopeTree.interruptedWhileBlocked(me.loop, me);
             }
         }
         return woken(me);
+    }
+
+    /**
+     * Ends {@code me}'s wait with an {@link IllegalStateException} when the watchdog found it parked
+     * pinned to the driver (inside a static initializer, say), where nothing else could ever end it
+     * ({@link Watchdog.Probe#pinnedWaitOf}): the task unwinds instead of holding the driver for ever.
+     * A wait that cancellation cannot end (its {@link Abortable} refuses) goes on.
+     */
+    private void endIfPinned(TaskImpl<?> me) {
+        String why = probe.pinnedWaitOf(me);
+        if (why != null && me.abortable.abort(me)) {
+            me.blockedOn = null;
+            me.abortable = null;
+            throw new IllegalStateException(why);
+        }
     }
 
     /** After {@link #block}'s park: what ended the wait, raised when it was the run's end or a cancel. */

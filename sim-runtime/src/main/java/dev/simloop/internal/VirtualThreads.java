@@ -52,6 +52,9 @@ final class VirtualThreads {
     private static final int UNPARKED;
     private static final int UNBLOCKED;
     private static final int YIELDED;
+    /** The states of a virtual thread parked on its carrier: pinned there (a class initializer, a native frame). */
+    private static final int PINNED;
+    private static final int TIMED_PINNED;
 
     static {
         Constructor<?> k = null;
@@ -79,6 +82,8 @@ final class VirtualThreads {
         int unparked = -1;
         int unblocked = -1;
         int yielded = -1;
+        int pinned = -1;
+        int timedPinned = -1;
         try {
             Class<?> vt = Class.forName("java.lang.VirtualThread");
             MethodHandles.Lookup l = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
@@ -87,6 +92,8 @@ final class VirtualThreads {
             unparked = (int) l.findStaticVarHandle(vt, "UNPARKED", int.class).get();
             unblocked = (int) l.findStaticVarHandle(vt, "UNBLOCKED", int.class).get();
             yielded = (int) l.findStaticVarHandle(vt, "YIELDED", int.class).get();
+            pinned = (int) l.findStaticVarHandle(vt, "PINNED", int.class).get();
+            timedPinned = (int) l.findStaticVarHandle(vt, "TIMED_PINNED", int.class).get();
         } catch (RuntimeException | ReflectiveOperationException e) {
             state = null; // not this JDK's layout, or java.lang not open: fall back to Thread.getState()
             timeout = null;
@@ -96,6 +103,8 @@ final class VirtualThreads {
         UNPARKED = unparked;
         UNBLOCKED = unblocked;
         YIELDED = yielded;
+        PINNED = pinned;
+        TIMED_PINNED = timedPinned;
     }
 
     /**
@@ -182,9 +191,23 @@ final class VirtualThreads {
         return s == UNPARKED || s == UNBLOCKED || s == YIELDED;
     }
 
+    /**
+     * Whether {@code t}, a virtual thread, is parked on its carrier: pinned there (its park could not
+     * unmount it: a class initializer or a native frame is on its stack), so the carrier waits with
+     * it. A task's carrier is its loop's driver. Any thread may ask; false when the internals are not
+     * readable.
+     */
+    static boolean parkedPinned(Thread t) {
+        if (STATE == null || PINNED < 0 || !t.isVirtual()) {
+            return false;
+        }
+        int s = ((int) STATE.getVolatile(t)) & 0xff; // without the SUSPENDED bit
+        return s == PINNED || s == TIMED_PINNED;
+    }
+
     /** @return whether the JDK internals this class reads were found (tests check it on each JDK) */
     static boolean internalsAvailable() {
-        return STATE != null && TIMEOUT_TASK != null && YIELDED >= 0;
+        return STATE != null && TIMEOUT_TASK != null && YIELDED >= 0 && PINNED >= 0 && TIMED_PINNED >= 0;
     }
 
     private VirtualThreads() {

@@ -169,8 +169,16 @@ final class Watchdog {
         private TaskImpl<?> seenTask;
         private long seenSince;
         private long reportedStep = -1;
+        /** The last step whose task the watchdog found parked pinned to the driver, and read the stack of. */
+        private long pinnedCheckedStep = -1;
         /** How many times the watchdog has looked at the loop; written by the watchdog's thread only. */
         private volatile long looks;
+        /**
+         * A wait of the loop's that the watchdog found pinned to the driver, for its task to end
+         * ({@link #pinnedWaitOf}). Written by the watchdog before it interrupts the task, and read by
+         * the task after the interrupt, which orders the two.
+         */
+        private volatile PinnedWait pinnedWait;
 
         Probe(Scheduler loop) {
             this.loop = loop;
@@ -190,6 +198,9 @@ final class Watchdog {
                 reportedStep = s;
                 blockedDriver(now - userCode, s);
                 return;
+            }
+            if (r != null && reportedStep != s && pinnedInLoopWait(r, s)) {
+                return; // reported at once: no limit to wait for, since nothing can end that wait
             }
             if (r == null || s != seenSteps || r != seenTask) {
                 seenSteps = s;
@@ -213,8 +224,68 @@ final class Watchdog {
                     r.thread.interrupt();
                 }
             } else {
-                slowStep(r.name(), now - seenSince, stack, startedInAnInitializer());
+                slowStep(r.name(), now - seenSince, stack, startedInAnInitializer(), waitingInAClassInitializer(stack));
             }
+        }
+
+        /**
+         * Whether {@code r}, the running task of step {@code step}, is parked pinned to the driver in
+         * one of the loop's own waits, which only the driver could end: it then holds the driver, and
+         * the loop, for ever (a task waiting inside a static initializer, most often). Reported here
+         * on a simulation as the run's failure, and on a real loop as a warning; either way the task's
+         * wait is then ended with an {@link IllegalStateException} ({@link #pinnedWaitOf}) so that the
+         * task unwinds. The stack is read once per step, only when the thread's state says pinned.
+         */
+        private boolean pinnedInLoopWait(TaskImpl<?> r, long step) {
+            if (pinnedCheckedStep == step || !VirtualThreads.parkedPinned(r.thread)) {
+                return false;
+            }
+            pinnedCheckedStep = step;
+            StackTraceElement[] stack = r.thread.getStackTrace();
+            if (!Frames.parksInLoopWait(stack)) {
+                return false; // a JDK wait pinned there may be ended by a thread outside: the limit applies
+            }
+            reportedStep = step;
+            String initializer = waitingInAClassInitializer(stack);
+            String cause = pinnedCause(initializer);
+            pinnedWait = new PinnedWait(r, "task '" + r.name() + "' cannot wait here, pinned to its loop's driver thread: "
+                    + cause + " simloop ended the wait with this exception, since nothing else could have ended it.");
+            if (loop.isSimulated()) {
+                RunawayTasks.add(r); // until it has unwound
+                loop.ranAway(pinnedRunaway(r, stack, initializer, cause, step), step);
+            } else {
+                warn(() -> pinnedWarning(r.name(), cause, stack));
+            }
+            r.thread.interrupt(); // ends its park: the task takes pinnedWait and throws it from the wait
+            return true;
+        }
+
+        /**
+         * @return the message for the task that {@link #pinnedInLoopWait} found, to throw from its
+         *     wait; null, and nothing taken, for any other task
+         */
+        String pinnedWaitOf(TaskImpl<?> t) {
+            PinnedWait p = pinnedWait;
+            if (p == null || p.task != t) {
+                return null;
+            }
+            pinnedWait = null;
+            return p.message;
+        }
+
+        private dev.simloop.LimitExceeded pinnedRunaway(TaskImpl<?> t, StackTraceElement[] stack, String initializer, String cause,
+                long step) {
+            StringBuilder where = new StringBuilder();
+            appendStack(where, stack);
+            dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + t.name() + "' waits pinned to the loop's driver thread (step "
+                    + step + ", virtual time " + Nanos.format(loop.now()) + "): " + cause + " The run stops here, and"
+                    + " simloop ends the task's wait with an IllegalStateException so that it unwinds"
+                    + (initializer == null ? "." : " out of the initializer: unless the initializer catches it, that"
+                            + " class's initialization then fails, and later uses of the class in this JVM throw"
+                            + " NoClassDefFoundError.")
+                    + " The task is at:" + where);
+            e.setStackTrace(stack);
+            return e;
         }
 
         /** User code that the driver runs outside any task has blocked it for the limit. */
@@ -281,10 +352,7 @@ final class Watchdog {
          */
         private String likelyCause(String initializer) {
             if (initializer != null) {
-                return "it waits inside the static initializer of " + initializer + ", where the JVM pins the task to"
-                        + " the driver: the wait cannot give the driver back, so no other task runs and no timer fires"
-                        + " that could end it. Move the wait (a sleep, a lock, a wait for another task) out of the static"
-                        + " initializer, into code the task calls.";
+                return pinnedCause(initializer);
             }
             StackTraceElement start = startedInAnInitializer();
             if (start != null) {
@@ -301,6 +369,35 @@ final class Watchdog {
         private StackTraceElement startedInAnInitializer() {
             return loop.caller() instanceof Thread caller ? innermostInitializer(caller.getStackTrace()) : null;
         }
+    }
+
+    /** A wait that the watchdog found pinned to its loop's driver, and the message to end it with. */
+    private record PinnedWait(TaskImpl<?> task, String message) {
+    }
+
+    /**
+     * @param initializer the class whose static initializer the task waits in, or null (a native
+     *     frame pins it)
+     * @return why a task's wait holds its driver, and what to do
+     */
+    static String pinnedCause(String initializer) {
+        String where = initializer != null ? "inside the static initializer of " + initializer
+                : "below a native method's frame (native code that called back into Java)";
+        return "it waits " + where + ", where the JVM pins the task to the driver: the wait cannot give the driver"
+                + " back, so no other task runs and no timer fires that could end it. Move the wait (a sleep, a lock,"
+                + " a wait for another task) out of " + (initializer != null ? "the static initializer" : "that call")
+                + ", into code the task calls.";
+    }
+
+    /** The warning of a real loop whose task waits pinned to the driver (the task's wait is then ended). */
+    private static String pinnedWarning(String task, String cause, StackTraceElement[] stack) {
+        StringBuilder sb = new StringBuilder("task '").append(task).append("' waits pinned to the loop's driver thread: ")
+                .append(cause).append(" simloop ends the wait with an IllegalStateException, so that the task fails"
+                        + " instead of holding the loop for ever; a wait that cancellation cannot end (a task group's"
+                        + " wait for its tasks, a lock taken back after a condition's wait) goes on, and the loop then"
+                        + " hangs. It is at:");
+        appendStack(sb, stack);
+        return sb.toString();
     }
 
     /**
@@ -356,15 +453,21 @@ final class Watchdog {
      *
      * @param task the task's name
      * @param startedIn the static initializer frame that the loop's caller is in, or null
+     * @param waitsIn the class whose static initializer the task waits in (pinned there, with a JDK
+     *     wait: the loop's own are reported at once), or null
      */
-    static void slowStep(String task, long nanos, StackTraceElement[] stack, StackTraceElement startedIn) {
+    static void slowStep(String task, long nanos, StackTraceElement[] stack, StackTraceElement startedIn,
+            String waitsIn) {
         if (!Log.LOG.isLoggable(System.Logger.Level.WARNING)) {
             return;
         }
         StringBuilder sb = new StringBuilder("task '").append(task).append("' has held the loop for at least ")
                 .append(nanos / 1_000_000).append(" ms without reaching a checkpoint, and no other task of the loop "
                         + "runs meanwhile. ");
-        if (startedIn != null) {
+        if (waitsIn != null) {
+            String cause = pinnedCause(waitsIn);
+            sb.append(Character.toUpperCase(cause.charAt(0))).append(cause, 1, cause.length()).append(" It is at:");
+        } else if (startedIn != null) {
             String cause = startedIn(startedIn, "loop");
             sb.append(Character.toUpperCase(cause.charAt(0))).append(cause, 1, cause.length()).append(". If the task"
                     + " spins instead, offload CPU-heavy or blocking work with Loop.toThread, or add Loop.checkpoint()"

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The real loop's slow-step warning, and what it says when the loop was started from a static
  * initializer: a task that uses that class waits for the initializer, which waits for the loop, for
- * ever (the JVM's class-initialization deadlock), and the warning is all the user hears of it. The
+ * ever (the JVM's class-initialization deadlock), and the warning is all the user hears of it; and
+ * when the task waits inside a static initializer itself, with a JDK wait (the loop's own waits
+ * there are ended at once, {@code NoSilentHangTest}). The
  * simulated side of the same case, end to end, is {@code NoSilentHangTest}'s.
  */
 class SlowStepWarningTest {
@@ -18,7 +20,7 @@ class SlowStepWarningTest {
     @Test
     void aSlowStepOfALoopStartedFromAStaticInitializerNamesTheClassAndTheLine() {
         StackTraceElement start = new StackTraceElement("app.Config", "<clinit>", "Config.java", 12);
-        assertThat(warningsOf(() -> Watchdog.slowStep("main", 150_000_000L, TASK_AT, start))).containsExactly(
+        assertThat(warningsOf(() -> Watchdog.slowStep("main", 150_000_000L, TASK_AT, start, null))).containsExactly(
                 "task 'main' has held the loop for at least 150 ms without reaching a checkpoint, and no other task of"
                         + " the loop runs meanwhile. The loop was started from the static initializer of app.Config (at"
                         + " app.Config.<clinit>(Config.java:12)), and until that initializer returns, which it does only"
@@ -31,10 +33,21 @@ class SlowStepWarningTest {
 
     @Test
     void aSlowStepOfAnyOtherLoopSaysToOffloadOrCheckpoint() {
-        assertThat(warningsOf(() -> Watchdog.slowStep("worker", 250_000_000L, TASK_AT, null))).containsExactly(
+        assertThat(warningsOf(() -> Watchdog.slowStep("worker", 250_000_000L, TASK_AT, null, null))).containsExactly(
                 "task 'worker' has held the loop for at least 250 ms without reaching a checkpoint, and no other task"
                         + " of the loop runs meanwhile. Offload CPU-heavy or blocking work with Loop.toThread, or add"
                         + " Loop.checkpoint() calls. It is at:\n\tat app.Config.lambda$static$0(Config.java:14)");
+    }
+
+    @Test
+    void aSlowStepWaitingInsideAStaticInitializerNamesTheClassAndSaysToMoveTheWait() {
+        assertThat(warningsOf(() -> Watchdog.slowStep("worker", 120_000_000L, TASK_AT, null, "app.Config"))).containsExactly(
+                "task 'worker' has held the loop for at least 120 ms without reaching a checkpoint, and no other task"
+                        + " of the loop runs meanwhile. It waits inside the static initializer of app.Config, where the"
+                        + " JVM pins the task to the driver: the wait cannot give the driver back, so no other task runs"
+                        + " and no timer fires that could end it. Move the wait (a sleep, a lock, a wait for another task)"
+                        + " out of the static initializer, into code the task calls. It is at:"
+                        + "\n\tat app.Config.lambda$static$0(Config.java:14)");
     }
 
     @Test
