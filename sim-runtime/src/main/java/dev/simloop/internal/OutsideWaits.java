@@ -456,7 +456,8 @@ final class OutsideWaits {
         return new NondeterminismDetected(made + "Thread.sleep, LockSupport.parkNanos, timed "
                 + "lock, queue and Future waits use the real clock and are woken by a JDK thread the simulation does "
                 + "not own, so the run could not be replayed. Use Loop.sleep, CancelScope.moveOnAfter / failAfter "
-                + "for time-outs, and the dev.simloop.sync primitives instead. " + agentAdvice(t));
+                + "for time-outs, and the dev.simloop.sync primitives instead. " + agentAdvice(t)
+                + ThreadGuard.libraryNote(Frames.stackOf(t)));
     }
 
     /**

@@ -78,6 +78,11 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
         return Kind.of(stack).what;
     }
 
+    /** @return where the failure says the user's code created a thread from {@code stack} (for tests) */
+    static String whereCreated(StackTraceElement[] stack) {
+        return Kind.of(stack).where(stack);
+    }
+
     private static NondeterminismDetected created(TaskImpl<?> me, StackTraceElement[] stack, String verb) {
         Kind kind = Kind.of(stack);
         return new NondeterminismDetected("task '" + me.name() + "' " + verb + " a thread the simulation does not own: "
@@ -97,6 +102,31 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
             + " CancelScope.failAfter(d, () -> future.get()), or moveOnAfter.";
 
     /**
+     * What Awaitility's {@code await()} needs in a simulation: by default it evaluates the condition
+     * on a thread of its own, and waits between polls with sleeps on the real clock. Said when that
+     * thread is made, and when one of its sleeps is the timed wait that fails a run without the agent
+     * ({@link #libraryNote}).
+     */
+    static final String AWAITILITY_FIX = "Let the task poll the condition itself: await().pollInSameThread() for one"
+            + " await, or Awaitility.pollInSameThread() once (in a @BeforeAll, say) for all of them. Its poll delay,"
+            + " poll interval and atMost then sleep and read the clock on the task, which the simloop agent puts on"
+            + " the virtual clock (see virtual-time.md). Or wait for the state with simloop's own primitives (an"
+            + " Event the code sets) instead of polling for it.";
+
+    /**
+     * @return a note on the library whose frames {@code stack} has, for a failure in it that its own
+     *     settings avoid (Awaitility's sleeps between polls), or an empty string
+     */
+    static String libraryNote(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            if (Kind.AWAITILITY.toldBy(e.getClassName() + "." + e.getMethodName())) {
+                return " This wait is Awaitility's, between its polls of an await()'s condition. " + AWAITILITY_FIX;
+            }
+        }
+        return "";
+    }
+
+    /**
      * What {@code CompletableFuture.delayedExecutor} needs instead in a simulation, with the agent
      * or without: the agent covers {@code orTimeout} and {@code completeOnTimeout}, not its delay.
      */
@@ -112,10 +142,12 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
         JUNIT_PREEMPTIVE_TIMEOUT(new String[] {
             "org.junit.jupiter.api.AssertTimeoutPreemptively", // JUnit 5
             "org.junit.jupiter.api.timeout.PreemptiveTimeoutUtils", // JUnit 6
-        }, "the thread on which JUnit's assertTimeoutPreemptively runs the code it is given", "In a simulated test,"
-                + " time the code in virtual time instead: CancelScope.failAfter(timeout, () -> code) runs it on the"
-                + " task and throws DeadlineExceeded when the deadline passes on the loop's clock (assertTimeout, not"
-                + " preemptive, also runs it on the task, but times it on the real clock)."),
+        }, "org.junit.", "the thread on which JUnit's assertTimeoutPreemptively runs the code it is given", "In a"
+                + " simulated test, time the code in virtual time instead: CancelScope.failAfter(timeout, () -> code)"
+                + " runs it on the task and throws DeadlineExceeded when the deadline passes on the loop's clock"
+                + " (assertTimeout, not preemptive, also runs it on the task, but times it on the real clock)."),
+        AWAITILITY(new String[] {"org.awaitility."}, "org.awaitility.", "the thread on which Awaitility evaluates the"
+                + " condition of an await() (its default)", AWAITILITY_FIX),
         IO_POLLER("sun.nio.ch.Poller", "the JDK's network I/O poller, which the first blocking I/O on a socket "
                 + "starts", "Do blocking I/O with Loop.toThread, or give the code a simulated network."),
         SCOPE_FORK("java.util.concurrent.StructuredTaskScope", "a fork of a java.util.concurrent.StructuredTaskScope",
@@ -152,15 +184,18 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
 
         /** The starts of a frame's {@code class.method} that tell the kind (a JDK frame's; a library's names its versions'). */
         private final String[] framePrefixes;
+        /** For a library's thread, the start of the library's class names (its frames are not where the user made it); else null. */
+        private final String library;
         final String what;
         final String fix;
 
         Kind(String framePrefix, String what, String fix) {
-            this(new String[] {framePrefix}, what, fix);
+            this(new String[] {framePrefix}, null, what, fix);
         }
 
-        Kind(String[] framePrefixes, String what, String fix) {
+        Kind(String[] framePrefixes, String library, String what, String fix) {
             this.framePrefixes = framePrefixes;
+            this.library = library;
             this.what = what;
             this.fix = fix;
         }
@@ -182,8 +217,9 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
             Kind best = PLATFORM;
             for (StackTraceElement e : stack) {
                 String frame = e.getClassName() + "." + e.getMethodName();
-                if (JUNIT_PREEMPTIVE_TIMEOUT.toldBy(frame)) {
-                    return JUNIT_PREEMPTIVE_TIMEOUT; // JUnit's frames are not the JDK's: the first one tells
+                Kind library = libraryKind(frame);
+                if (library != null) {
+                    return library; // a library's frames are not the JDK's: the first one tells
                 }
                 if (Frames.isUserFrame(e)) {
                     break;
@@ -203,15 +239,25 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
          *     thread factory)
          */
         String where(StackTraceElement[] stack) {
-            if (this != JUNIT_PREEMPTIVE_TIMEOUT) {
+            if (library == null) {
                 return Frames.userFrame(stack);
             }
             for (StackTraceElement e : stack) {
-                if (Frames.isUserFrame(e) && !e.getClassName().startsWith("org.junit.")) {
+                if (Frames.isUserFrame(e) && !e.getClassName().startsWith(library)) {
                     return e.toString();
                 }
             }
             return Frames.userFrame(stack);
+        }
+
+        /** @return the library kind whose frame {@code frame} ({@code class.method}) is, or null */
+        private static Kind libraryKind(String frame) {
+            for (Kind k : values()) {
+                if (k.library != null && k.toldBy(frame)) {
+                    return k;
+                }
+            }
+            return null;
         }
     }
 }

@@ -43,4 +43,19 @@ class ThreadGuardKindsTest {
         assertThat(ThreadGuard.whatWasCreated(new StackTraceElement[] {frame("java.lang.Thread", "<init>"), USER}))
                 .isEqualTo("a platform thread (new Thread, Thread.ofPlatform)");
     }
+
+    @Test
+    void awaitilitysPollingThreadIsToldByItsFramesAndPlacedAtTheUsersCall() {
+        StackTraceElement[] awaitility = {frame("java.lang.Thread", "<init>"),
+            frame("org.awaitility.core.ConditionFactory", "lambda$null$6"),
+            frame("java.util.concurrent.ThreadPoolExecutor", "addWorker"),
+            frame("org.awaitility.core.ConditionAwaiter", "await"),
+            frame("org.awaitility.core.ConditionFactory", "until"), USER};
+        assertThat(ThreadGuard.whatWasCreated(awaitility))
+                .isEqualTo("the thread on which Awaitility evaluates the condition of an await() (its default)");
+        assertThat(ThreadGuard.whereCreated(awaitility)).isEqualTo(USER.toString());
+        assertThat(ThreadGuard.libraryNote(awaitility)).startsWith(" This wait is Awaitility's, between its polls of an"
+                + " await()'s condition. Let the task poll the condition itself: await().pollInSameThread()");
+        assertThat(ThreadGuard.libraryNote(new StackTraceElement[] {frame("java.lang.Thread", "sleep"), USER})).isEmpty();
+    }
 }
