@@ -248,8 +248,9 @@ final class Watchdog {
             reportedStep = step;
             String initializer = waitingInAClassInitializer(stack);
             String cause = pinnedCause(initializer);
-            pinnedWait = new PinnedWait(r, "task '" + r.name() + "' cannot wait here, pinned to its loop's driver thread: "
-                    + cause + " simloop ended the wait with this exception, since nothing else could have ended it.");
+            pinnedWait = new PinnedWait(r, "task '" + r.name() + "' cannot wait here, pinned to its loop's driver"
+                    + " thread: " + cause + " simloop ended the wait with this exception, since nothing else could have"
+                    + " ended it.");
             if (loop.isSimulated()) {
                 RunawayTasks.add(r); // until it has unwound
                 loop.ranAway(pinnedRunaway(r, stack, initializer, cause, step), step);
@@ -273,12 +274,14 @@ final class Watchdog {
             return p.message;
         }
 
-        private dev.simloop.LimitExceeded pinnedRunaway(TaskImpl<?> t, StackTraceElement[] stack, String initializer, String cause,
-                long step) {
+        /** The simulation's failure for a task that {@link #pinnedInLoopWait} found. */
+        private dev.simloop.LimitExceeded pinnedRunaway(TaskImpl<?> t, StackTraceElement[] stack, String initializer,
+                String cause, long step) {
             StringBuilder where = new StringBuilder();
             appendStack(where, stack);
-            dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + t.name() + "' waits pinned to the loop's driver thread (step "
-                    + step + ", virtual time " + Nanos.format(loop.now()) + "): " + cause + " The run stops here, and"
+            dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + t.name() + "' waits pinned to the"
+                    + " loop's driver thread (step " + step + ", virtual time " + Nanos.format(loop.now()) + "): "
+                    + cause + " The run stops here, and"
                     + " simloop ends the task's wait with an IllegalStateException so that it unwinds"
                     + (initializer == null ? "." : " out of the initializer: unless the initializer catches it, that"
                             + " class's initialization then fails, and later uses of the class in this JVM throw"
