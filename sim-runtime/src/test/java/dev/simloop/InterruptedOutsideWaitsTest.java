@@ -93,6 +93,15 @@ class InterruptedOutsideWaitsTest {
      * a moment later, once the task had parked in the latch, ended it cancelled.
      */
     private static Task<String> wakeThenInterrupt(TaskGroup tg, List<String> log, boolean catchIt) {
+        return wakeThenInterrupt(tg, log, catchIt, null);
+    }
+
+    /**
+     * {@link #wakeThenInterrupt(TaskGroup, List, boolean)}; a waiter that catches the exception then
+     * waits in {@code waitAgain} (when not null), which the interrupter releases once every task waits.
+     */
+    private static Task<String> wakeThenInterrupt(TaskGroup tg, List<String> log, boolean catchIt,
+            CountDownLatch waitAgain) {
         dev.simloop.sync.Event ev = new dev.simloop.sync.Event("ev");
         CountDownLatch never = new CountDownLatch(1);
         AtomicReference<Thread> thread = new AtomicReference<>();
@@ -109,14 +118,31 @@ class InterruptedOutsideWaitsTest {
                     throw e;
                 }
             }
+            if (waitAgain != null) {
+                awaitLogged(waitAgain, log);
+            }
             return checkpointLogged(log);
         });
         tg.spawn("interrupter", () -> {
             Loop.waitAllTasksBlocked(); // the waiter waits for the event
             ev.set();
             thread.get().interrupt(); // in the same step: the waiter is ready, not parked
+            if (waitAgain != null) {
+                Loop.waitAllTasksBlocked(); // the waiter waits in waitAgain, or has ended
+                waitAgain.countDown();
+            }
         });
         return waiter;
+    }
+
+    /** A java.util.concurrent wait that logs whether it returned or was interrupted. */
+    private static void awaitLogged(CountDownLatch latch, List<String> log) {
+        try {
+            latch.await();
+            log.add("waited again");
+        } catch (InterruptedException e) {
+            log.add("interrupted again");
+        }
     }
 
     @Test
@@ -148,6 +174,28 @@ class InterruptedOutsideWaitsTest {
             }
         });
         assertThat(seen).containsOnly("[awaited, latch interrupted, checkpoint raised INTERRUPTED] cancelled");
+    }
+
+    /**
+     * The interrupt that found the task ready is the cancel's one interrupt of a JDK wait (once per
+     * cancelled scope, as Java code expects one): a task that caught the InterruptedException and
+     * waits in the JDK again, as {@code ExecutorService.close()} does, is left to wait there, and is
+     * cancelled at its next checkpoint. (Not noting the interrupt as the scope's, the loop
+     * interrupted that second wait too, as it interrupts a wait begun in a scope cancelled before.)
+     */
+    @Test
+    void aTaskThatCatchesItAndWaitsInTheJdkAgainIsLeftToWait() {
+        List<String> seen = EveryStrategyAndRealLoop.values(() -> {
+            List<String> log = new ArrayList<>();
+            Task<String> waiter = TaskGroup.with(tg -> wakeThenInterrupt(tg, log, true, new CountDownLatch(1)));
+            try {
+                return log + " joined: " + waiter.join();
+            } catch (TaskCancelledException e) {
+                return log + " cancelled";
+            }
+        });
+        assertThat(seen).hasSize(EveryStrategyAndRealLoop.RUNS)
+                .containsOnly("[awaited, latch interrupted, waited again, checkpoint raised INTERRUPTED] cancelled");
     }
 
     /** A shield hides the request as it hides {@code Task.cancel()}: the task is cancelled once it leaves the shield. */

@@ -130,18 +130,7 @@ class NoSilentHangTest {
                         }));
                         Loop.waitAllTasksBlocked(); // the offloader waits for its call
                         scope.get().cancel(); // it stops waiting (its scope catches the cancel); the call runs on
-                        dev.simloop.sync.Lock x = new dev.simloop.sync.Lock("x");
-                        dev.simloop.sync.Lock y = new dev.simloop.sync.Lock("y");
-                        tg.spawn("a", () -> {
-                            x.acquire();
-                            Loop.checkpoint();
-                            y.acquire();
-                        });
-                        tg.spawn("b", () -> {
-                            y.acquire();
-                            Loop.checkpoint();
-                            x.acquire();
-                        });
+                        spawnLockOrderDeadlock(tg);
                         return null;
                     }))), "the real loop waited for the abandoned offloaded call instead of reporting the deadlock");
             assertThat(failure).isInstanceOf(DeadlockDetected.class)
@@ -149,6 +138,121 @@ class NoSilentHangTest {
                     .hasMessageContaining("1 wait-for cycle");
         } finally {
             release.countDown();
+        }
+    }
+
+    /** Spawns tasks 'a' and 'b', which take locks x and y in opposite orders: a wait-for cycle. */
+    private static void spawnLockOrderDeadlock(TaskGroup tg) {
+        dev.simloop.sync.Lock x = new dev.simloop.sync.Lock("x");
+        dev.simloop.sync.Lock y = new dev.simloop.sync.Lock("y");
+        tg.spawn("a", () -> {
+            x.acquire();
+            Loop.checkpoint();
+            y.acquire();
+        });
+        tg.spawn("b", () -> {
+            y.acquire();
+            Loop.checkpoint();
+            x.acquire();
+        });
+    }
+
+    /**
+     * A {@code Loop.toThread} call that returned, its caller still waiting, is no longer out: a
+     * real loop whose tasks then deadlock reports it. (Counting its return as that of an abandoned
+     * call left the loop waiting for work that was not out, without a word.)
+     */
+    @Test
+    void aRealLoopReportsADeadlockAfterOffloadedWorkReturnedToItsCaller() {
+        Throwable failure = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> org.assertj.core.api.Assertions.catchThrowable(() -> Loop.run(() -> TaskGroup.with(tg -> {
+                    assertThat(Loop.toThread(() -> "offloaded")).isEqualTo("offloaded");
+                    spawnLockOrderDeadlock(tg);
+                    return null;
+                }))), "the real loop waited for offloaded work that had returned instead of reporting the deadlock");
+        assertThat(failure).isInstanceOf(DeadlockDetected.class).hasMessageContaining("1 wait-for cycle");
+    }
+
+    /**
+     * Once an abandoned {@code Loop.toThread} call has returned, it is neither out nor abandoned: a
+     * real loop waits for the next calls its tasks wait for, as for any. (Still counting the
+     * returned call as abandoned, the loop took a later call for one nobody waits for and reported
+     * its caller deadlocked.) The first call returns once the abandoned one's thread idles in the
+     * pool again, so the abandoned call's return reached the loop before the first's; each later
+     * call returns only once its caller waits for it, so the loop mostly goes idle with it out.
+     * What this asserts holds however the threads interleave; only how surely it catches such a
+     * miscount depends on that.
+     */
+    @Test
+    void aRealLoopWaitsForOffloadedWorkAfterAnAbandonedCallReturned() {
+        List<String> returned = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> Loop.run(() -> {
+                    AtomicReference<Thread> abandonedOn = returnedAbandonedCall();
+                    List<String> values = new java.util.ArrayList<>();
+                    values.add(Loop.toThread(() -> {
+                        awaitIdleInPool(abandonedOn);
+                        return "first";
+                    }));
+                    Thread caller = Thread.currentThread();
+                    for (int i = 0; i < 3; i++) {
+                        values.add(Loop.toThread(() -> {
+                            awaitWaiting(caller);
+                            return "later";
+                        }));
+                    }
+                    return values;
+                }), "the real loop never returned");
+        assertThat(returned).containsExactly("first", "later", "later", "later");
+    }
+
+    /**
+     * Makes a {@code Loop.toThread} call, abandons it (a cancel of its caller's scope) and lets its
+     * work return.
+     *
+     * @return where the abandoned work notes the thread it runs on, once it runs
+     */
+    private static AtomicReference<Thread> returnedAbandonedCall() {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        TaskGroup.with(tg -> {
+            AtomicReference<CancelScope> scope = new AtomicReference<>();
+            tg.spawn("offloader", () -> CancelScope.run(s -> {
+                scope.set(s);
+                return Loop.toThread(() -> {
+                    ranOn.set(Thread.currentThread());
+                    release.await();
+                    return null;
+                });
+            }));
+            Loop.waitAllTasksBlocked(); // the offloader waits for its call
+            scope.get().cancel(); // it stops waiting; the call runs on
+            return null;
+        });
+        release.countDown();
+        return ranOn;
+    }
+
+    /**
+     * Returns once the pool thread noted in {@code ranOn} has handed its work's end to the loop: it
+     * then waits, timed, for its next work, or has ended (an idle pool thread ends after a while).
+     * On that very thread, it has.
+     */
+    private static void awaitIdleInPool(AtomicReference<Thread> ranOn) {
+        Thread poolThread;
+        while ((poolThread = ranOn.get()) == null || Thread.currentThread() != poolThread && !idleInPool(poolThread)) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static boolean idleInPool(Thread poolThread) {
+        Thread.State state = poolThread.getState();
+        return state == Thread.State.TIMED_WAITING || state == Thread.State.TERMINATED;
+    }
+
+    /** Returns once {@code task}'s thread waits (for the offloaded call this runs for) or has ended. */
+    private static void awaitWaiting(Thread task) {
+        while (task.getState() == Thread.State.RUNNABLE) {
+            Thread.onSpinWait();
         }
     }
 

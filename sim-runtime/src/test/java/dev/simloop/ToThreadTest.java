@@ -34,6 +34,30 @@ class ToThreadTest {
         assertThat(worker.get().getName()).startsWith("simloop-offload-");
     }
 
+    /**
+     * {@code Loop.toThread} is a checkpoint: in a scope cancelled before the call it raises
+     * {@code Cancelled} without starting the work, so no side effect of the work happens and no
+     * thread runs it. (Starting the work first, the call still raised, but the work ran on.)
+     */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void aCallInAScopeCancelledBeforeRaisesWithoutStartingTheWork(Modes mode) {
+        AtomicReference<String> ran = new AtomicReference<>("not started");
+        String v = mode.run(() -> {
+            CancelScope.run(scope -> {
+                scope.cancel();
+                return Loop.toThread(() -> {
+                    ran.set("started");
+                    return null;
+                });
+            });
+            return "returned";
+        });
+        assertThat(v).isEqualTo("returned");
+        // a simulation waits for work it started before its run ends
+        assertThat(ran.get()).isEqualTo("not started");
+    }
+
     @ParameterizedTest
     @EnumSource(Modes.class)
     void failuresAreRethrownUncheckedUnchangedAndCheckedWrapped(Modes mode) {

@@ -135,6 +135,29 @@ class RunConfigAndReportTest {
         assertThat(m).contains("  failure:      java.lang.IllegalStateException: line1\n                line2\n");
     }
 
+    /**
+     * A setting takes every number of its range, the ends included, however many digits they have:
+     * a long's extremes have 19, as many as a number read at its value before it is compared.
+     */
+    @Test
+    void aNumberAtEitherEndOfItsRangeIsTaken() {
+        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "9223372036854775807"))).baseSeed())
+                .isEqualTo(Long.MAX_VALUE);
+        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "-9223372036854775807"))).baseSeed())
+                .isEqualTo(Long.MIN_VALUE + 1);
+        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "1000000000000000000"))).baseSeed())
+                .as("19 digits").isEqualTo(1_000_000_000_000_000_000L);
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "9223372036854775808"))))
+                .hasMessage("-Dsimloop.seed=9223372036854775808 is above the largest it takes, " + Long.MAX_VALUE);
+        // the smallest long is a long: refused as the annotation's fresh seed, not as out of range
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "-9223372036854775808"))))
+                .hasMessageStartingWith("-Dsimloop.seed=-9223372036854775808 is below the smallest it takes, "
+                        + (Long.MIN_VALUE + 1) + " (Long.MIN_VALUE is SimulatedLoop.FRESH_SEED");
+        // and the smallest int is an int: refused as fewer than one schedule
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SCHEDULES, "-2147483648"))))
+                .hasMessageStartingWith("-Dsimloop.schedules=-2147483648: must be at least 1");
+    }
+
     @Test
     void aNumberOutOfRangeIsNamedAsSuchNotAsNoNumber() {
         assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.SCHEDULES, " 2147483647 "))).schedules())

@@ -187,6 +187,11 @@ class ShrinkingTest {
         Shrinking.Outcome byDefault = Shrinking.outcome(failed, b -> b.run(ShrinkingTest::lostUpdate));
         byDefault.notShownFewest().ifPresent(note -> assertThat(note).isEqualTo("not shown to be the fewest: the shrink"
                 + " budget (2000 runs or 2s) ran out before every schedule with fewer was tried, so fewer may still fail"));
+        // shrink with the default budget returns its outcome's run: one that fails as the run found did, with no
+        // more preemptions (how many fewer depends on how much of the 2 seconds the machine gives it)
+        SimResult<?> shrunkByDefault = Shrinking.shrink(failed, b -> b.run(ShrinkingTest::lostUpdate));
+        assertThat(shrunkByDefault.failure()).hasMessage("lost update: counter is 1");
+        assertThat(shrunkByDefault.preemptions()).isBetween(1, failed.preemptions());
     }
 
     /** The runs an outcome does not shrink, or whose shrinking an interrupt ends, say why. */

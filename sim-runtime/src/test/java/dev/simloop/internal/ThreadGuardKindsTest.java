@@ -58,4 +58,22 @@ class ThreadGuardKindsTest {
                 + " await()'s condition. Let the task poll the condition itself: await().pollInSameThread()");
         assertThat(ThreadGuard.libraryNote(new StackTraceElement[] {frame("java.lang.Thread", "sleep"), USER})).isEmpty();
     }
+
+    /**
+     * The failure places JUnit's thread where the test called assertTimeoutPreemptively, past JUnit's
+     * own frames (which are not the JDK's, so they would read as the user's code), while the kind is
+     * told by them.
+     */
+    @Test
+    void assertTimeoutPreemptivelysThreadIsPlacedAtTheTestsCallNotInJUnit() {
+        dev.simloop.SimResult<String> r = dev.simloop.Simulation.builder().run(() -> callsAssertTimeoutPreemptively());
+        assertThat(r.failure()).isInstanceOf(dev.simloop.NondeterminismDetected.class)
+                .hasMessageContaining("task 'main' created a thread the simulation does not own: the thread on which"
+                        + " JUnit's assertTimeoutPreemptively runs the code it is given, at "
+                        + ThreadGuardKindsTest.class.getName() + ".callsAssertTimeoutPreemptively(");
+    }
+
+    private static String callsAssertTimeoutPreemptively() {
+        return org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> "ran");
+    }
 }
