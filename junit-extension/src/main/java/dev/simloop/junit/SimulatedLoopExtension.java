@@ -380,6 +380,16 @@ public final class SimulatedLoopExtension
     }
 
 
+    /**
+     * Forgets every failed test remembered for a re-run, so that the next run of each test in this
+     * JVM explores as a first run does. For the extension's own tests, which run one fixture from
+     * several tests in one JVM: none of those runs is a re-run of another, and whichever ran first
+     * would otherwise turn the fixture's later runs into replays of its failure (one schedule).
+     */
+    static void forgetFailuresForRerun() {
+        FAILED_BEFORE.clear();
+    }
+
     /** What a re-run's report and summary say it did first. */
     static final String RERUN_NOTE = "re-run of a failed test: replaying the failure first";
 

@@ -8,6 +8,8 @@ import dev.simloop.LimitExceeded;
 import dev.simloop.Loop;
 import dev.simloop.Strategy;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,7 +89,12 @@ class ParallelExplorationTest {
      * slow ones, and a bug at 12 and 13: the others run the schedules before the runaway's, so the
      * bug at 12 is found, as with one thread, and counted with the schedules before it. They used to
      * stop at once, and the report named the runaway (or, with failWhen matching only the bug, no
-     * failure at all).
+     * failure at all). The runaway spins until its exploration has reported, and its thread ends
+     * before the next one starts; a slow schedule is slow in short offloaded calls, each far inside
+     * maxStepWallTime. Before, one 150 ms call had only its own length again to spare, and the
+     * runaway spun 1.5 s, well into the next exploration, taking a core from its slow schedules: on a
+     * loaded machine a call now and then came back after the 300 ms, and an early schedule failed
+     * with LimitExceeded (2 of 100 explorations with two busy threads beside them).
      */
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
@@ -98,19 +105,23 @@ class ParallelExplorationTest {
             index.put(dev.simloop.Simulation.run(s, () -> Loop.random().nextLong()).value(), (int) s);
         }
         for (boolean onlyTheBug : new boolean[] {false, true}) {
+            AtomicBoolean reported = new AtomicBoolean();
+            AtomicReference<Thread> runaway = new AtomicReference<>();
             Exploration<Integer> x = Exploration.of(() -> {
                 int i = index.getOrDefault(Loop.random().nextLong(), -1);
                 if (i < 12) {
-                    Loop.toThread(() -> {
-                        Thread.sleep(150); // slow schedules: the workers hold several when 14 runs away
-                        return null;
-                    });
+                    for (int k = 0; k < 15; k++) { // slow schedules: the workers hold several when 14 runs away
+                        Loop.toThread(() -> {
+                            Thread.sleep(10);
+                            return null;
+                        });
+                    }
                 } else if (i == 12 || i == 13) {
                     throw new AssertionError("bug at " + i);
                 } else if (i == 14) {
-                    long until = System.nanoTime() + Duration.ofMillis(1_500).toNanos();
-                    while (System.nanoTime() < until) {
-                        Thread.onSpinWait(); // no checkpoint: runs away
+                    runaway.set(Thread.currentThread());
+                    while (!reported.get()) {
+                        Thread.onSpinWait(); // no checkpoint: runs away, however long maxStepWallTime takes
                     }
                 }
                 return i;
@@ -119,12 +130,30 @@ class ParallelExplorationTest {
             if (onlyTheBug) {
                 x.failWhen(e -> e instanceof AssertionError);
             }
-            Exploration.Report<Integer> r = x.run();
+            Exploration.Report<Integer> r;
+            try {
+                r = x.run();
+            } finally {
+                reported.set(true);
+            }
+            awaitEnd(runaway.get());
             assertThat(r.stopReason()).as("failWhen only the bug: %s", onlyTheBug).isEqualTo(Exploration.StopReason.FAILURE_FOUND);
             assertThat(r.firstFailureIndex()).isEqualTo(12);
             assertThat(r.firstFailure().orElseThrow().failure()).isInstanceOf(AssertionError.class).hasMessage("bug at 12");
             assertThat(r.schedulesRun()).isEqualTo(13);
             assertThat(r.otherFailures()).isEmpty();
+        }
+    }
+
+    /** Waits for a runaway task's thread (null: none ran) to end, so that it spins beside no later run. */
+    private static void awaitEnd(Thread runaway) {
+        if (runaway != null) {
+            try {
+                runaway.join(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            assertThat(runaway.isAlive()).as("the runaway task ends once let go").isFalse();
         }
     }
 
