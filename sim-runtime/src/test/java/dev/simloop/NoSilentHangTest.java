@@ -281,12 +281,13 @@ class NoSilentHangTest {
 
     /** Sleeps in its static initializer, where the JVM pins the task that first uses it. */
     static final class SleepsInItsInitializer {
-        static final long AT;
+        static final long AT = sleepASecond();
+    }
 
-        static {
-            Loop.sleep(Duration.ofSeconds(1));
-            AT = Loop.nanoTime();
-        }
+    /** @return the loop clock after a second's sleep: for the static initializers of the classes above and below */
+    private static long sleepASecond() {
+        Loop.sleep(Duration.ofSeconds(1));
+        return Loop.nanoTime();
     }
 
     /**
@@ -326,14 +327,9 @@ class NoSilentHangTest {
                         + " dev.simloop.NoSilentHangTest$SleepsInItsInitializer");
     }
 
-    /** Sleeps in its static initializer, first used by a task of a real loop. */
+    /** Sleeps in its static initializer, first used by a task of a real loop (a class initializes once per JVM). */
     static final class SleepsInItsInitializerOnARealLoop {
-        static final long AT;
-
-        static {
-            Loop.sleep(Duration.ofSeconds(1));
-            AT = Loop.nanoTime();
-        }
+        static final long AT = sleepASecond();
     }
 
     /**
