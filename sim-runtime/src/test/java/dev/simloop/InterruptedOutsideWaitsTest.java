@@ -63,11 +63,7 @@ class InterruptedOutsideWaitsTest {
                 }
                 return checkpointLogged(log);
             }));
-            try {
-                return log + " joined: " + waiter.join();
-            } catch (TaskCancelledException e) {
-                return log + " cancelled";
-            }
+            return outcome(log, waiter);
         });
         assertThat(seen).containsOnly("[interrupted, checkpoint raised INTERRUPTED] cancelled");
     }
@@ -167,11 +163,7 @@ class InterruptedOutsideWaitsTest {
         List<String> seen = EveryStrategyAndRealLoop.values(() -> {
             List<String> log = new ArrayList<>();
             Task<String> waiter = TaskGroup.with(tg -> wakeThenInterrupt(tg, log, true));
-            try {
-                return log + " joined: " + waiter.join();
-            } catch (TaskCancelledException e) {
-                return log + " cancelled";
-            }
+            return outcome(log, waiter);
         });
         assertThat(seen).containsOnly("[awaited, latch interrupted, checkpoint raised INTERRUPTED] cancelled");
     }
@@ -188,11 +180,7 @@ class InterruptedOutsideWaitsTest {
         List<String> seen = EveryStrategyAndRealLoop.values(() -> {
             List<String> log = new ArrayList<>();
             Task<String> waiter = TaskGroup.with(tg -> wakeThenInterrupt(tg, log, true, new CountDownLatch(1)));
-            try {
-                return log + " joined: " + waiter.join();
-            } catch (TaskCancelledException e) {
-                return log + " cancelled";
-            }
+            return outcome(log, waiter);
         });
         assertThat(seen).hasSize(EveryStrategyAndRealLoop.RUNS)
                 .containsOnly("[awaited, latch interrupted, waited again, checkpoint raised INTERRUPTED] cancelled");
@@ -218,11 +206,7 @@ class InterruptedOutsideWaitsTest {
                 Loop.checkpoint();
                 return "returned";
             }));
-            try {
-                return log + " joined: " + waiter.join();
-            } catch (TaskCancelledException e) {
-                return log + " cancelled";
-            }
+            return outcome(log, waiter);
         });
         assertThat(seen).containsOnly("[interrupted, shielded checkpoint passed] cancelled");
     }
@@ -256,5 +240,14 @@ class InterruptedOutsideWaitsTest {
             }
         });
         assertThat(seen).containsOnly("first cancelled true, second ran");
+    }
+
+    /** @return {@code log}, then how {@code waiter} ended: "joined: " and its value, or "cancelled" */
+    private static String outcome(List<String> log, Task<String> waiter) {
+        try {
+            return log + " joined: " + waiter.join();
+        } catch (TaskCancelledException e) {
+            return log + " cancelled";
+        }
     }
 }
