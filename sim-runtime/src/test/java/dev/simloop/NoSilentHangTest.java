@@ -372,6 +372,69 @@ class NoSilentHangTest {
         assertThat(log).as("the group's failure cancelled the other task: the loop ran again").containsExactly("other unwound");
     }
 
+    /** What the child of {@link RunsAGroupInItsInitializer}'s group did (outside the class, which fails to initialize). */
+    private static final List<String> GROUP_CHILD_RAN = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Runs a task group in its static initializer, first used by a task of a real loop. */
+    static final class RunsAGroupInItsInitializer {
+        static final int VALUE = TaskGroup.with(g -> {
+            g.spawn(() -> GROUP_CHILD_RAN.add("child"));
+            return 7;
+        });
+    }
+
+    /**
+     * A group's wait for its tasks is one that cancellation cannot end, and inside a static
+     * initializer its tasks can never run: the driver they need is the thread the waiting task is
+     * pinned to. Such a real loop hung for ever. Now the run fails with the reason, and its tasks
+     * unwind: the group's child, which never ran, does not run.
+     */
+    @Test
+    @Timeout(15)
+    void aTaskGroupInsideAStaticInitializerFailsARealLoopInsteadOfHangingIt() {
+        Throwable failure;
+        try (CapturedWarnings warnings = new CapturedWarnings()) {
+            failure = catchThrowable(() -> Loop.run(() -> TaskGroup.with(g -> {
+                g.spawn("initializes", () -> RunsAGroupInItsInitializer.VALUE);
+                return null;
+            })));
+            assertThat(warnings.messages()).filteredOn(m -> m.startsWith("task 'initializes' waits pinned")).singleElement()
+                    .asString().contains("a wait that cancellation cannot end (a task group's wait for its tasks, a lock"
+                            + " taken back after a condition's wait) fails the whole run with it instead");
+        }
+        assertThat(failure).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("task 'initializes' cannot"
+                + " wait here, pinned to its loop's driver thread: it waits inside the static initializer of"
+                + " dev.simloop.NoSilentHangTest$RunsAGroupInItsInitializer, where the JVM pins the task to the driver");
+        assertThat(GROUP_CHILD_RAN).as("the group's child, which could never run").isEmpty();
+    }
+
+    /** Runs a task group in its static initializer, first used by a simulation's task. */
+    static final class RunsAGroupInItsInitializerInASimulation {
+        static final int VALUE = TaskGroup.with(g -> {
+            g.spawn(() -> GROUP_CHILD_RAN.add("simulated child"));
+            return 7;
+        });
+    }
+
+    /**
+     * In a simulation, the same group's wait was reported, but the task stayed in it for the rest of
+     * the JVM, holding its driver thread. It now unwinds.
+     */
+    @Test
+    @Timeout(15)
+    void aTaskGroupInsideAStaticInitializerIsReportedAndItsTaskUnwindsInASimulation() throws InterruptedException {
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        SimResult<Integer> r = Simulation.run(1, () -> {
+            thread.set(Thread.currentThread());
+            return RunsAGroupInItsInitializerInASimulation.VALUE;
+        });
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class).hasMessageStartingWith("task 'main' waits pinned to"
+                + " the loop's driver thread (step 1, virtual time 0s): it waits inside the static initializer of"
+                + " dev.simloop.NoSilentHangTest$RunsAGroupInItsInitializerInASimulation");
+        awaitTermination(thread.get());
+        assertThat(GROUP_CHILD_RAN).doesNotContain("simulated child");
+    }
+
     /**
      * Runs a simulation from its own static initializer, whose task calls back into the class: the
      * JVM holds that call until the initializer returns, which it does only after the run.

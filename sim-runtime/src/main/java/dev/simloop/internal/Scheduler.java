@@ -963,15 +963,24 @@ public final class Scheduler {
      * Ends {@code me}'s wait with an {@link IllegalStateException} when the watchdog found it parked
      * pinned to the driver (inside a static initializer, say), where nothing else could ever end it
      * ({@link Watchdog.Probe#pinnedWaitOf}): the task unwinds instead of holding the driver for ever.
-     * A wait that cancellation cannot end (its {@link Abortable} refuses) goes on.
+     * A wait that cancellation cannot end (a group's wait for its tasks, which can never run while
+     * the driver is held) fails the run with that exception instead, and the task unwinds as the
+     * tasks of a failed run do: it is mounted on the driver, so it may fail the run itself.
      */
     private void endIfPinned(TaskImpl<?> me) {
         String why = probe.pinnedWaitOf(me);
-        if (why != null && me.abortable.abort(me)) {
-            me.blockedOn = null;
-            me.abortable = null;
-            throw new IllegalStateException(why);
+        if (why == null) {
+            return;
         }
+        IllegalStateException ended = new IllegalStateException(why);
+        boolean left = me.abortable.abort(me);
+        me.blockedOn = null;
+        me.abortable = null;
+        if (left) {
+            throw ended;
+        }
+        abort(ended);
+        throw new TaskAbandoned("the run failed: " + why);
     }
 
     /** After {@link #block}'s park: what ended the wait, raised when it was the run's end or a cancel. */

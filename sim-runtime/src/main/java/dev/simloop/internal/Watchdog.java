@@ -397,8 +397,8 @@ final class Watchdog {
         StringBuilder sb = new StringBuilder("task '").append(task).append("' waits pinned to the loop's driver thread: ")
                 .append(cause).append(" simloop ends the wait with an IllegalStateException, so that the task fails"
                         + " instead of holding the loop for ever; a wait that cancellation cannot end (a task group's"
-                        + " wait for its tasks, a lock taken back after a condition's wait) goes on, and the loop then"
-                        + " hangs. It is at:");
+                        + " wait for its tasks, a lock taken back after a condition's wait) fails the whole run with"
+                        + " it instead. It is at:");
         appendStack(sb, stack);
         return sb.toString();
     }
