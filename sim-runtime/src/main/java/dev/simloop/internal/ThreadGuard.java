@@ -136,9 +136,9 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
             + " task instead, Loop.executor().execute(() -> { Loop.sleep(delay); work.run(); }), or"
             + " CompletableFuture.supplyAsync(() -> { Loop.sleep(delay); return work.get(); }, Loop.executor()).";
 
-    /** What was created, told by the JDK frames that created it, and what to do instead. */
+    /** What was created, told by the frames that created it (the JDK's, or a library's), and what to do instead. */
     private enum Kind {
-        /** A library's own thread, told by the library's frame (not the JDK's) that made it. */
+        // The first two: a library's own thread, told by the library's frame (not the JDK's) that made it.
         JUNIT_PREEMPTIVE_TIMEOUT(new String[] {
             "org.junit.jupiter.api.AssertTimeoutPreemptively", // JUnit 5
             "org.junit.jupiter.api.timeout.PreemptiveTimeoutUtils", // JUnit 6

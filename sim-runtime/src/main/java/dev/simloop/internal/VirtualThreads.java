@@ -198,8 +198,8 @@ final class VirtualThreads {
      * readable.
      */
     static boolean parkedPinned(Thread t) {
-        if (STATE == null || PINNED < 0 || !t.isVirtual()) {
-            return false;
+        if (STATE == null || !t.isVirtual()) {
+            return false; // STATE is null, too, when a state constant was not found
         }
         int s = ((int) STATE.getVolatile(t)) & 0xff; // without the SUSPENDED bit
         return s == PINNED || s == TIMED_PINNED;

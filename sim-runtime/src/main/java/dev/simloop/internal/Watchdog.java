@@ -234,7 +234,9 @@ final class Watchdog {
          * the loop, for ever (a task waiting inside a static initializer, most often). Reported here
          * on a simulation as the run's failure, and on a real loop as a warning; either way the task's
          * wait is then ended with an {@link IllegalStateException} ({@link #pinnedWaitOf}) so that the
-         * task unwinds. The stack is read once per step, only when the thread's state says pinned.
+         * task unwinds, or, for a wait that cancellation cannot end, the run fails with that exception
+         * ({@code Scheduler.endIfPinned}). The stack is read once per step, only when the thread's
+         * state says pinned.
          */
         private boolean pinnedInLoopWait(TaskImpl<?> r, long step) {
             if (pinnedCheckedStep == step || !VirtualThreads.parkedPinned(r.thread)) {
@@ -283,9 +285,7 @@ final class Watchdog {
                     + " loop's driver thread (step " + step + ", virtual time " + Nanos.format(loop.now()) + "): "
                     + cause + " The run stops here, and"
                     + " simloop ends the task's wait with an IllegalStateException so that it unwinds"
-                    + (initializer == null ? "." : " out of the initializer: unless the initializer catches it, that"
-                            + " class's initialization then fails, and later uses of the class in this JVM throw"
-                            + " NoClassDefFoundError.")
+                    + (initializer == null ? "." : outOfTheInitializer("it"))
                     + " The task is at:" + where);
             e.setStackTrace(stack);
             return e;
@@ -332,10 +332,8 @@ final class Watchdog {
                 return e;
             }
             String afterwards = initializer != null
-                    ? " The run stops here, and simloop interrupts the task's wait so that it unwinds out of the"
-                            + " initializer: unless the initializer catches what the wait throws, that class's"
-                            + " initialization then fails, and later uses of the class in this JVM throw"
-                            + " NoClassDefFoundError."
+                    ? " The run stops here, and simloop interrupts the task's wait so that it unwinds"
+                            + outOfTheInitializer("what the wait throws")
                     : " The run stops here. The task's thread cannot be stopped (the JVM cannot kill a thread): it goes"
                             + " on until it reaches a checkpoint, where it unwinds.";
             dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + t.name() + "' ran for "
@@ -372,6 +370,15 @@ final class Watchdog {
         private StackTraceElement startedInAnInitializer() {
             return loop.caller() instanceof Thread caller ? innermostInitializer(caller.getStackTrace()) : null;
         }
+    }
+
+    /**
+     * @param caught what the initializer would have to catch, as the sentence names it
+     * @return how a task that unwinds out of a static initializer leaves the class, to end a report's sentence
+     */
+    private static String outOfTheInitializer(String caught) {
+        return " out of the initializer: unless the initializer catches " + caught + ", that class's initialization"
+                + " then fails, and later uses of the class in this JVM throw NoClassDefFoundError.";
     }
 
     /** A wait that the watchdog found pinned to its loop's driver, and the message to end it with. */
