@@ -372,6 +372,79 @@ class NoSilentHangTest {
         assertThat(log).as("the group's failure cancelled the other task: the loop ran again").containsExactly("other unwound");
     }
 
+    /** What {@link #sleepUntilItSticks} caught, for the classes below: one list per class. */
+    private static final List<String> CAUGHT_ON_A_REAL_LOOP = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final List<String> CAUGHT_IN_A_SIMULATION = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Sleeps in a static initializer, catches the IllegalStateException that ends a pinned wait and
+     * sleeps again, three times in all: @return how many sleeps were ended, and {@code caught} has what each said
+     */
+    private static int sleepUntilItSticks(List<String> caught) {
+        for (int i = 0; i < 3; i++) {
+            try {
+                Loop.sleep(Duration.ofMillis(5));
+                return i;
+            } catch (IllegalStateException e) {
+                caught.add(e.getMessage().substring(0, e.getMessage().indexOf(':')));
+            }
+        }
+        return 3;
+    }
+
+    /** Catches the end of its pinned sleep and sleeps again: first used by a task of a real loop. */
+    static final class SleepsAgainInItsInitializerOnARealLoop {
+        static final int ENDED = sleepUntilItSticks(CAUGHT_ON_A_REAL_LOOP);
+    }
+
+    /** Catches the end of its pinned sleep and sleeps again: first used by a simulation's task. */
+    static final class SleepsAgainInItsInitializerInASimulation {
+        static final int ENDED = sleepUntilItSticks(CAUGHT_IN_A_SIMULATION);
+    }
+
+    /**
+     * Before, the watchdog ended one pinned wait per step: an initializer that caught the exception
+     * and waited again was pinned again, and held the real loop for ever after a warning that said
+     * its wait had been ended. Now every such wait is ended, and the step's first one warned of.
+     */
+    @Test
+    @Timeout(value = 15, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a regression fails, not hangs, the build
+    void anInitializerThatCatchesTheEndOfItsPinnedWaitAndWaitsAgainIsEndedAgainOnARealLoop() {
+        Object value;
+        try (CapturedWarnings warnings = new CapturedWarnings()) {
+            value = Loop.run(() -> TaskGroup.with(g -> g.spawn("initializes",
+                    () -> SleepsAgainInItsInitializerOnARealLoop.ENDED).join()));
+            assertThat(warnings.messages()).filteredOn(m -> m.startsWith("task 'initializes' waits pinned")).hasSize(1);
+        }
+        assertThat(value).as("all three sleeps were ended; the class initialized").isEqualTo(3);
+        assertThat(CAUGHT_ON_A_REAL_LOOP).containsExactly("task 'initializes' cannot wait here, pinned to its loop's driver"
+                + " thread", "task 'initializes' cannot wait here, pinned to its loop's driver thread",
+                "task 'initializes' cannot wait here, pinned to its loop's driver thread");
+    }
+
+    /**
+     * In a simulation the first such wait failed the run, but the task's next wait held its driver
+     * for ever, and the class's initialization with it: a later use of the class, from any thread,
+     * waited for ever. Now the task's later waits end too, the initializer returns, and the class
+     * is initialized for its later users.
+     */
+    @Test
+    @Timeout(value = 45, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anInitializerThatCatchesTheEndOfItsPinnedWaitAndWaitsAgainIsEndedAgainInASimulation() throws InterruptedException {
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        SimResult<Integer> r = Simulation.builder().maxStepWallTime(Duration.ofSeconds(20)).run(() -> {
+            thread.set(Thread.currentThread());
+            return SleepsAgainInItsInitializerInASimulation.ENDED;
+        });
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class).hasMessageStartingWith("task 'main' waits pinned to"
+                + " the loop's driver thread (step 1, virtual time 0s): it waits inside the static initializer of"
+                + " dev.simloop.NoSilentHangTest$SleepsAgainInItsInitializerInASimulation");
+        awaitTermination(thread.get());
+        assertThat(SleepsAgainInItsInitializerInASimulation.ENDED).isEqualTo(3);
+        assertThat(CAUGHT_IN_A_SIMULATION).hasSize(3)
+                .containsOnly("task 'main' cannot wait here, pinned to its loop's driver thread");
+    }
+
     /** What the child of {@link RunsAGroupInItsInitializer}'s group did (outside the class, which fails to initialize). */
     private static final List<String> GROUP_CHILD_RAN = new java.util.concurrent.CopyOnWriteArrayList<>();
 

@@ -169,8 +169,14 @@ final class Watchdog {
         private TaskImpl<?> seenTask;
         private long seenSince;
         private long reportedStep = -1;
-        /** The last step whose task the watchdog found parked pinned to the driver, and read the stack of. */
+        /**
+         * The step whose task the watchdog found parked pinned in a wait it may not end (a JDK wait,
+         * which a thread outside may end), and read the stack of; -1 once the task is seen otherwise,
+         * so that a later pinned wait of the same step is looked at again.
+         */
         private long pinnedCheckedStep = -1;
+        /** The last step in which the watchdog reported a pinned wait of the loop's: one report per step, every such wait ended. */
+        private long pinnedReportedStep = -1;
         /** How many times the watchdog has looked at the loop; written by the watchdog's thread only. */
         private volatile long looks;
         /**
@@ -199,8 +205,8 @@ final class Watchdog {
                 blockedDriver(now - userCode, s);
                 return;
             }
-            if (r != null && reportedStep != s && pinnedInLoopWait(r, s)) {
-                return; // reported at once: no limit to wait for, since nothing can end that wait
+            if (r != null && pinnedInLoopWait(r, s)) {
+                return; // ended at once: no limit to wait for, since nothing else can end that wait
             }
             if (r == null || s != seenSteps || r != seenTask) {
                 seenSteps = s;
@@ -235,16 +241,29 @@ final class Watchdog {
          * on a simulation as the run's failure, and on a real loop as a warning; either way the task's
          * wait is then ended with an {@link IllegalStateException} ({@link #pinnedWaitOf}) so that the
          * task unwinds, or, for a wait that cancellation cannot end, the run fails with that exception
-         * ({@code Scheduler.endIfPinned}). The stack is read once per step, only when the thread's
-         * state says pinned.
+         * ({@code Scheduler.endIfPinned}). Every such wait is ended, and the first of a step
+         * reported: a task that catches the exception and waits again in the same initializer is
+         * pinned again, and would hold the driver for ever after a warning that says its wait was
+         * ended. The stack is read only when the thread's state says pinned, and once per pinned
+         * JDK wait.
+         *
+         * @return whether the task is in such a wait, found now or found before and not yet ended
          */
         private boolean pinnedInLoopWait(TaskImpl<?> r, long step) {
-            if (pinnedCheckedStep == step || !VirtualThreads.parkedPinned(r.thread)) {
+            PinnedWait ending = pinnedWait;
+            if (ending != null && ending.task == r) {
+                return true; // the wait found last is ending: its task has yet to take the exception
+            }
+            if (!VirtualThreads.parkedPinned(r.thread)) {
+                pinnedCheckedStep = -1;
                 return false;
             }
-            pinnedCheckedStep = step;
+            if (pinnedCheckedStep == step) {
+                return false;
+            }
             StackTraceElement[] stack = r.thread.getStackTrace();
             if (!Frames.parksInLoopWait(stack)) {
+                pinnedCheckedStep = step;
                 return false; // a JDK wait pinned there may be ended by a thread outside: the limit applies
             }
             reportedStep = step;
@@ -253,14 +272,22 @@ final class Watchdog {
             pinnedWait = new PinnedWait(r, "task '" + r.name() + "' cannot wait here, pinned to its loop's driver"
                     + " thread: " + cause + " simloop ended the wait with this exception, since nothing else could have"
                     + " ended it.");
+            if (pinnedReportedStep != step) {
+                pinnedReportedStep = step;
+                report(r, stack, initializer, cause, step);
+            }
+            r.thread.interrupt(); // ends its park: the task takes pinnedWait and throws it from the wait
+            return true;
+        }
+
+        /** Reports the first wait of a step that {@link #pinnedInLoopWait} found: the run's failure, or a warning. */
+        private void report(TaskImpl<?> r, StackTraceElement[] stack, String initializer, String cause, long step) {
             if (loop.isSimulated()) {
                 RunawayTasks.add(r); // until it has unwound
                 loop.ranAway(pinnedRunaway(r, stack, initializer, cause, step), step);
             } else {
                 warn(() -> pinnedWarning(r.name(), cause, stack));
             }
-            r.thread.interrupt(); // ends its park: the task takes pinnedWait and throws it from the wait
-            return true;
         }
 
         /**
