@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -100,6 +101,104 @@ class NondeterminismTest {
                         + "ForkJoinPool.commonPool(), CompletableFuture's default), create threads and thread-per-task "
                         + "executors with Loop.threadFactory()");
         assertThat(waiterThread.get().getState()).isEqualTo(Thread.State.TERMINATED);
+    }
+
+    /**
+     * A latch, a condition or a queue that a thread outside signals is an event, as a future is: held
+     * until the loop is idle, the wake-up would let the task go on before the clock moves or after,
+     * depending on when that thread acted (a task ticking on Loop.sleep saw the waiter resume at 9 to
+     * 29 ms of virtual time, one seed, eight runs). The run fails at the idle moment, naming both.
+     */
+    @Test
+    void aLatchCountedDownByAThreadOutsideWhileTheClockMovesIsDetected() throws Exception {
+        CountDownLatch latch = new CountDownLatch(1);
+        AtomicBoolean counted = new AtomicBoolean();
+        AtomicReference<Thread> waiterThread = new AtomicReference<>();
+        Thread counter = new Thread(() -> {
+            awaitParkSeenByTheLoop(waiterThread);
+            latch.countDown();
+            counted.set(true);
+        }, "latch-counter");
+        counter.setDaemon(true);
+        SimResult<Object> r = Simulation.builder().seed(1).maxSteps(Long.MAX_VALUE).run(() -> TaskGroup.with(tg -> {
+            tg.spawn("waiter", () -> {
+                waiterThread.set(Thread.currentThread());
+                latch.await();
+            });
+            tg.spawn("ticker", () -> tickUntil(counted)); // a timer pending at every idle moment
+            counter.start();
+            return null;
+        }));
+        counter.join(10_000);
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'waiter', waiting outside simloop since step ")
+                .hasMessageContaining(" on java.util.concurrent.CountDownLatch$Sync at dev.simloop.NondeterminismTest.")
+                .hasMessageContaining(", was woken by thread 'latch-counter', which the simulation does not own, "
+                        + "while the run had other work to do (a timer pending; step ")
+                .hasMessageContaining("the task goes on now or after the clock moves, depending on when that thread "
+                        + "acted, so the run could not be replayed. Count the latch down, signal the condition, fill or "
+                        + "drain the queue from a task");
+        assertThat(waiterThread.get().getState()).isEqualTo(Thread.State.TERMINATED);
+    }
+
+    /** Process.waitFor waits on a condition that the JDK's process reaper signals: the failure says so and what to do. */
+    @Test
+    void processWaitForWhileTheClockMovesIsDetectedAndPointsAtToThread() throws Exception {
+        AtomicReference<Process> process = new AtomicReference<>();
+        SimResult<Object> r = Simulation.builder().seed(1).maxSteps(Long.MAX_VALUE).run(() -> TaskGroup.with(tg -> {
+            AtomicBoolean exited = new AtomicBoolean();
+            tg.spawn("waiter", () -> {
+                // a JVM that prints its version takes tens of milliseconds: it exits after the wait has begun
+                process.set(new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-version")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+                int code = process.get().waitFor();
+                exited.set(true);
+                return code;
+            });
+            tg.spawn("ticker", () -> tickUntil(exited));
+            return null;
+        }));
+        process.get().waitFor(10, TimeUnit.SECONDS);
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'waiter', waiting outside simloop since step ")
+                .hasMessageContaining(" on java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject at "
+                        + "dev.simloop.NondeterminismTest.")
+                .hasMessageContaining(", was woken by thread 'process reaper")
+                .hasMessageContaining("(the JDK's thread that sees a process end: Process.waitFor waits on a condition "
+                        + "it signals), while the run had other work to do (a timer pending; step ")
+                .hasMessageEndingWith("Wait for a process in Loop.toThread: Loop.toThread(() -> process.waitFor()) runs "
+                        + "the wait on a thread of the loop's own, and nothing else runs until it is back.");
+    }
+
+    /**
+     * The same latch, when nothing else in the run can happen (no task ready, no timer pending): the
+     * task can only go on once the thread outside acts, whenever that is, so the run is one run and
+     * passes, as before.
+     */
+    @Test
+    void aLatchCountedDownByAThreadOutsideWhenNothingElseCanHappenStillPasses() throws Exception {
+        for (int run = 0; run < 3; run++) {
+            CountDownLatch latch = new CountDownLatch(1);
+            AtomicReference<Thread> waiterThread = new AtomicReference<>();
+            Thread counter = new Thread(() -> {
+                while (waiterThread.get() == null || waiterThread.get().getState() != Thread.State.WAITING) {
+                    Thread.onSpinWait();
+                }
+                latch.countDown();
+            }, "latch-counter");
+            counter.setDaemon(true);
+            counter.start();
+            SimResult<String> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
+                Task<String> waiter = tg.spawn("waiter", () -> {
+                    waiterThread.set(Thread.currentThread());
+                    latch.await();
+                    return "counted at " + Loop.nanoTime();
+                });
+                return waiter.join();
+            }));
+            counter.join(10_000);
+            assertThat(r.value()).as("run %d", run).isEqualTo("counted at 0");
+        }
     }
 
     @Test
@@ -216,6 +315,19 @@ class NondeterminismTest {
                 && System.nanoTime() < giveUp) {
             Thread.onSpinWait();
         }
+    }
+
+    /**
+     * As {@link #spinUntil}, on the clock: sleeps a millisecond at a time, so the loop is idle with a
+     * timer pending between its steps; gives up after 20 s of wall time.
+     */
+    private static void tickUntil(AtomicBoolean flag) {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < giveUp) {
+            Loop.sleep(Duration.ofMillis(1));
+            BUSY_STEPS.incrementAndGet();
+        }
+        throw new AssertionError("the foreign wake-up was not detected (foreign thread acted: " + flag.get() + ")");
     }
 
     /**

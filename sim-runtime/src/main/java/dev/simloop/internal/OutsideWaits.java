@@ -23,7 +23,9 @@ import java.util.concurrent.locks.LockSupport;
  *       JDK thread.
  *   <li><b>Wake-ups from outside are held.</b> A thread the simulation does not own never makes a
  *       task ready directly: the wake-up is kept ({@link TaskImpl#foreignContinuation}) and let
- *       through when the loop is idle ({@link #onIdle}), in spawn order.
+ *       through when the loop is idle ({@link #onIdle}), in spawn order. One that ends a wait for an
+ *       event ({@link #isEventWait}: a latch, a condition, a queue) is let through only when nothing
+ *       else can happen then; with a timer pending, it fails the run, as a future's does.
  *   <li><b>Futures completed by the common pool.</b> A task that parks on a future (or anything
  *       that is not a lock) while {@link ForkJoinPool#commonPool()} — where
  *       {@code CompletableFuture}'s async methods run by default — still has work, waits for that
@@ -196,6 +198,7 @@ final class OutsideWaits {
             return;
         }
         t.foreignContinuation(continuation);
+        t.foreignWaker(who);
         held++;
         if (t.outside() == OTHER && t != waitingInPlace && !loop.isKilling()) {
             loop.abort(wokenFromOutside(t, who));
@@ -231,6 +234,7 @@ final class OutsideWaits {
         Runnable c = t.foreignContinuation();
         if (c != null) {
             t.foreignContinuation(null);
+            t.foreignWaker(null);
             t.loop.outside.held--;
         }
         return c;
@@ -293,6 +297,15 @@ final class OutsideWaits {
                 return true;
             }
         }
+        if (!stuck || loop.allBlocked.anyWaiting()) {
+            // the clock would move (or a task in Loop.waitAllTasksBlocked go on): a held wake-up that ends a
+            // wait for an event, let through here, makes the run depend on whether it came before this moment
+            TaskImpl<?> signalled = firstHeldEventWake();
+            if (signalled != null && !loop.stopRequested()) {
+                loop.abort(signalledFromOutside(signalled, stuck));
+                return true;
+            }
+        }
         if (resumeHeld()) {
             return true;
         }
@@ -311,6 +324,22 @@ final class OutsideWaits {
             return true;
         }
         return false; // every one waits on a lock: a deadlock among the tasks
+    }
+
+    /**
+     * @return the first live task (in spawn order) holding a wake-up from outside that ends a wait
+     *     for an event ({@link #isEventWait}: a latch, a condition, a queue), or null
+     */
+    private TaskImpl<?> firstHeldEventWake() {
+        if (held == 0) {
+            return null;
+        }
+        for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
+            if (t.outside() == LOCK && t.foreignContinuation() != null && isEventWait(LockSupport.getBlocker(t.thread))) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** Makes every OUTSIDE task with a held wake-up ready, in spawn order. @return whether any */
@@ -418,6 +447,26 @@ final class OutsideWaits {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a task parked on {@code blocker} waits for something to happen (a latch counted down, a
+     * condition signalled, a queue filled or drained, a barrier or phaser tripped, an exchange), not
+     * for a lock another holder lets go of: a thread outside that ends such a wait did something at a
+     * moment of its own, as one that completes a future does ({@code Process.waitFor} is a condition
+     * that the JDK's process reaper signals). Held until the loop is idle, the wake-up replays only
+     * if nothing else could happen then ({@link #onIdle}).
+     */
+    static boolean isEventWait(Object blocker) {
+        if (blocker == null) {
+            return false;
+        }
+        String c = blocker.getClass().getName();
+        return c.equals("java.util.concurrent.CountDownLatch$Sync")
+                || c.equals("java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject")
+                || c.equals("java.util.concurrent.locks.AbstractQueuedLongSynchronizer$ConditionObject")
+                || c.startsWith("java.util.concurrent.SynchronousQueue") || c.startsWith("java.util.concurrent.LinkedTransferQueue")
+                || c.startsWith("java.util.concurrent.Exchanger") || c.startsWith("java.util.concurrent.Phaser");
     }
 
     /**
@@ -585,6 +634,30 @@ final class OutsideWaits {
                 + "ForkJoinPool.commonPool(), CompletableFuture's default), create threads and thread-per-task "
                 + "executors with Loop.threadFactory(), or spawn tasks (TaskGroup.spawn); do blocking work with "
                 + "Loop.toThread.");
+    }
+
+    /**
+     * {@code t}'s wait for an event (a latch, a condition, a queue) was ended by a thread outside, and
+     * the loop is idle with something else to do ({@code stuck} false: a timer pending; else a task in
+     * {@code Loop.waitAllTasksBlocked}): whether {@code t} goes on now, or after the clock has moved,
+     * depends on when that thread acted.
+     */
+    private NondeterminismDetected signalledFromOutside(TaskImpl<?> t, boolean stuck) {
+        String who = t.foreignWaker();
+        boolean reaper = who != null && who.startsWith("thread 'process reaper");
+        return new NondeterminismDetected("task '" + t.name() + "', waiting outside simloop since step "
+                + t.outsideSince() + " on " + describeBlocker(LockSupport.getBlocker(t.thread)) + " at "
+                + Frames.userFrame(t) + ", was woken by " + (who == null ? "a thread the simulation does not own" : who
+                + ", which the simulation does not own") + (reaper ? " (the JDK's thread that sees a process end:"
+                + " Process.waitFor waits on a condition it signals)" : "") + ", while the run had other work to do ("
+                + (stuck ? "a task waiting in Loop.waitAllTasksBlocked" : "a timer pending") + "; " + loop.when() + "):"
+                + " the task goes on now or after the clock moves, depending on when that thread acted, so the run"
+                + " could not be replayed. " + (reaper ? "Wait for a process in Loop.toThread: Loop.toThread(() ->"
+                + " process.waitFor()) runs the wait on a thread of the loop's own, and nothing else runs until it is"
+                + " back." : "Count the latch down, signal the condition, fill or drain the queue from a task (or from"
+                + " work the task waits for in Loop.toThread), or use dev.simloop.sync's Event, Channel or Condition;"
+                + " a library's thread that does it (an async logger's worker) is a thread to keep out of simulated"
+                + " code (simulation.md, \"Libraries with threads of their own\")."));
     }
 
     private NondeterminismDetected waitsForOutside(TaskImpl<?> t) {

@@ -10,6 +10,8 @@ package dev.simloop.internal;
 final class TaskExtras {
     /** Simulation only: a continuation held back from a thread the loop does not own (OUTSIDE). */
     Runnable foreignContinuation;
+    /** Simulation only: the thread that sent {@link #foreignContinuation}, in words (for a failure that names it). */
+    String foreignWaker;
     /** Simulation only: what the task waits on while OUTSIDE ({@link OutsideWaits#MONITOR} ...). */
     byte outside = OutsideWaits.NONE;
     /** The step at which the task entered the OUTSIDE state (for messages). */

@@ -281,6 +281,17 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         }
     }
 
+    /** @return simulation only: the thread that sent the {@link #foreignContinuation}, in words; null otherwise */
+    String foreignWaker() {
+        return extras == null ? null : extras.foreignWaker;
+    }
+
+    void foreignWaker(String who) {
+        if (who != null || extras != null) {
+            extras().foreignWaker = who;
+        }
+    }
+
     /** @return simulation only: what the task waits on while OUTSIDE ({@link OutsideWaits#MONITOR} ...), else NONE */
     byte outside() {
         return extras == null ? OutsideWaits.NONE : extras.outside;
