@@ -95,6 +95,60 @@ class DeadlockAndLimitsTest {
         assertThat(r.steps()).isEqualTo(1_000);
     }
 
+    /** Polls, with {@code poll} between its checks, for a flag that a task sets after a 5 ms sleep. */
+    private static SimResult<Object> pollForASleepersFlag(Runnable poll) {
+        return Simulation.builder().seed(2).maxSteps(1_000).run(() -> TaskGroup.with(tg -> {
+            boolean[] set = new boolean[1];
+            tg.spawn("setter", () -> {
+                Loop.sleep(Duration.ofMillis(5));
+                set[0] = true;
+            });
+            tg.spawn("poller", () -> {
+                while (!set[0]) {
+                    poll.run();
+                }
+            });
+            return null;
+        }));
+    }
+
+    private static final String FROZEN_CLOCK = "\nThe virtual clock moves only when no task is ready, and a task polled"
+            + " all along: the next timer (at 0.005s) never came, so a poll that waits for a task's sleep or for a"
+            + " time-out to end waits for ever, with Loop.spinWait() as with Loop.checkpoint(). Wait for what the poll"
+            + " checks instead (an Event, a Condition, a Channel, Task.join), or sleep between polls (Loop.sleep), which"
+            + " lets the clock move.";
+
+    /**
+     * A poll for what a sleeping task will do never ends in a simulation: the clock moves only when no
+     * task is ready. The report advised Loop.spinWait(), which does not help there: now it says why the
+     * poll spins and what does help, after the tasks (the first line is the same as before).
+     */
+    @Test
+    void maxStepsWithATimerArmedSaysThatTheClockMovesOnlyWhenNoTaskIsReady() {
+        for (Runnable poll : List.<Runnable>of(Loop::checkpoint, Loop::spinWait)) {
+            SimResult<Object> r = pollForASleepersFlag(poll);
+            assertThat(r.failure()).isInstanceOf(LimitExceeded.class)
+                    .hasMessageStartingWith("simulation stopped after 1000 steps (maxSteps = 1000) at virtual time 0s: a"
+                            + " task may be spinning on checkpoints without making progress.")
+                    .hasMessageContaining("task 'setter' waits for a sleep until 0.005s")
+                    .hasMessageEndingWith(FROZEN_CLOCK);
+        }
+        SimResult<Object> sleeping = pollForASleepersFlag(() -> Loop.sleep(Duration.ofMillis(1)));
+        assertThat(sleeping.failure()).as("sleeping between polls lets the clock move").isNull();
+        assertThat(sleeping.virtualTime()).as("the poll after the flag's sleep ended, or the one after it")
+                .isIn(Duration.ofMillis(5), Duration.ofMillis(6));
+    }
+
+    @Test
+    void maxStepsWithNoTimerArmedSaysNothingOfTheClock() {
+        SimResult<Object> r = Simulation.builder().seed(2).maxSteps(100).run(() -> {
+            while (true) {
+                Loop.checkpoint();
+            }
+        });
+        assertThat(r.failure()).isInstanceOf(LimitExceeded.class).message().doesNotContain("virtual clock");
+    }
+
     @Test
     void maxVirtualTimeStopsARunawayClock() {
         SimResult<Object> r = Simulation.builder().seed(2).maxVirtualTime(Duration.ofMinutes(1)).run(() -> {

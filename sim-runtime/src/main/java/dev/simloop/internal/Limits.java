@@ -13,9 +13,10 @@ final class Limits {
      * @param spinWaited whether a task of the run called {@code Loop.spinWait()}
      * @param liveHead the first task still alive: the report lists them, so that the spinning task
      *     shows where it stands (a ready task's line gives its frame) and a task it waits for shows its wait
+     * @param nextTimer the deadline of the next armed timer, or -1 when none is armed
      */
     static LimitExceeded maxSteps(long steps, long maxSteps, long now, String swallowedCancels, boolean spinWaited,
-            TaskImpl<?> liveHead) {
+            TaskImpl<?> liveHead, long nextTimer) {
         String stopped = "simulation stopped after " + steps + " steps (maxSteps = " + maxSteps + ") at virtual time "
                 + Nanos.format(now) + ": ";
         if (swallowedCancels != null) {
@@ -30,7 +31,23 @@ final class Limits {
         // shrinking compares failures by it
         return new LimitExceeded(DeadlockReport.ofLiveTasks(stopped + "a task may be spinning on checkpoints without"
                 + " making progress." + polling + " Raise the limit with Simulation.builder().maxSteps(n) or"
-                + " @SimulatedLoop(maxSteps = n).\n", liveHead, "Tasks still alive:").message());
+                + " @SimulatedLoop(maxSteps = n).\n", liveHead, "Tasks still alive:").message() + frozenClock(nextTimer));
+    }
+
+    /**
+     * What a run that spun with a timer armed should know, after its tasks (the first line stays
+     * the same whatever is armed): a poll that waits for a sleep or a time-out to end waits for ever,
+     * and {@code Loop.spinWait()} does not help it, since the clock moves only when no task is ready.
+     */
+    private static String frozenClock(long nextTimer) {
+        if (nextTimer < 0) {
+            return "";
+        }
+        return "\nThe virtual clock moves only when no task is ready, and a task polled all along: the next timer"
+                + " (at " + Nanos.format(nextTimer) + ") never came, so a poll that waits for a task's sleep or for a"
+                + " time-out to end waits for ever, with Loop.spinWait() as with Loop.checkpoint(). Wait for what the"
+                + " poll checks instead (an Event, a Condition, a Channel, Task.join), or sleep between polls"
+                + " (Loop.sleep), which lets the clock move.";
     }
 
     static LimitExceeded maxVirtualTime(long now, long next, long maxVirtualNanos) {
