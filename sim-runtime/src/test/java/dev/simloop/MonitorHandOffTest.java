@@ -121,6 +121,38 @@ class MonitorHandOffTest {
     }
 
     /**
+     * Joining a thread that is not a task waits on that thread's monitor: the report said "called
+     * Object.wait", where the user wrote Thread.join. It names the join now, and what to do instead.
+     */
+    @Test
+    void joiningAThreadThatIsNotATaskFailsTheRunNamingTheJoin() throws InterruptedException {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread outside = new Thread(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "outside");
+        outside.start();
+        try {
+            SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> TaskGroup.with(tg -> {
+                tg.spawn("joiner", () -> outside.join());
+                return null;
+            }));
+            assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                    .hasMessageStartingWith("task 'joiner' called Thread.join at step 2 (dev.simloop.MonitorHandOffTest.lambda$")
+                    .hasMessageEndingWith(") on a thread that is not a task of the simulation: the join waits on that"
+                            + " thread's monitor (Object.wait), which the JVM resumes from a thread of its own, at a moment"
+                            + " a simulation cannot choose or replay. Run that thread's work with Loop.toThread (and wait"
+                            + " for its result), or as a task (Loop.threadFactory(), TaskGroup.spawn), and join that.");
+        } finally {
+            release.countDown();
+            outside.join();
+        }
+    }
+
+    /**
      * Two tasks that take two monitors in opposite orders: the JVM does not say who holds a monitor
      * a virtual thread waits for, so the run fails as a monitor held across a wait; the message says
      * that the other task waits to enter a monitor too, so that it may be this deadlock.

@@ -201,6 +201,38 @@ class NondeterminismTest {
         }
     }
 
+    /**
+     * A library that a task calls may start threads of its own that do not inherit thread locals
+     * (java.net.http.HttpClient's do), which the simulation does not see start. When one of them
+     * completes what the task waits for, the report said the thread "existed before the simulation":
+     * now it says the thread started during the run, and what to do with such a library.
+     */
+    @Test
+    void aWakeUpFromAThreadStartedDuringTheRunSaysSoAndNamesLibraries() {
+        AtomicReference<Thread> caller = new AtomicReference<>();
+        SimResult<Object> r = Simulation.builder().seed(1).run(() -> {
+            caller.set(Thread.currentThread());
+            CompletableFuture<String> reply = new CompletableFuture<>();
+            Thread.ofPlatform().name("library-worker").inheritInheritableThreadLocals(false).daemon().start(() -> {
+                while (caller.get().getState() != Thread.State.WAITING) {
+                    Thread.onSpinWait(); // the task waits for the reply (the run, with nothing else to do, waits for it)
+                }
+                reply.complete("reply");
+            });
+            return reply.join();
+        });
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'main', waiting outside simloop since step 1 on ")
+                .hasMessageEndingWith(", was woken by thread 'library-worker', which the simulation does not own, and which"
+                        + " was started after the run began. Likely cause: a library the task called that makes threads of"
+                        + " its own (a client such as java.net.http.HttpClient, an executor made inside it): the simulation"
+                        + " sees a thread that a task starts only when the thread inherits thread locals, and this one did"
+                        + " not. When its work finishes, relative to the simulation's steps, depends on the JVM, so the run"
+                        + " could not be replayed. Make such a client before the run and call it with Loop.toThread"
+                        + " (Loop.toThread(() -> client.send(request, handler))), or give the library Loop.executor() or"
+                        + " Loop.threadFactory() where it takes one.");
+    }
+
     @Test
     void realSocketIoWokenByTheJdkPollerIsDetected() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());

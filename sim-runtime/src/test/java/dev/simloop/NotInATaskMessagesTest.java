@@ -116,6 +116,28 @@ class NotInATaskMessagesTest {
                 + " thread, thread 'my-http-thread'" + RUN_IT_INSIDE + OUTSIDE_HINT);
     }
 
+    /**
+     * A parallel stream's parts run on fork-join workers, outside the loop, even when a task runs
+     * the stream: the message said to run the code inside Loop.run or Simulation.run, where it was.
+     */
+    @Test
+    void aParallelStreamsPartOnAWorkerIsSaidToBeOneWithWhatToDoInstead() throws Exception {
+        ForkJoinPool pool = new ForkJoinPool(2); // a stream run by its worker runs on its workers alone
+        try {
+            java.util.List<String> fromWorkers = pool.submit(() -> java.util.stream.IntStream.range(0, 64).parallel()
+                    .mapToObj(i -> message()).distinct().toList()).get();
+            assertThat(fromWorkers).isNotEmpty().allSatisfy(m -> assertThat(m).startsWith("Loop.sleep must be called from"
+                    + " a simloop task, but it was called from part of a parallel stream, which runs on a worker of a"
+                    + " ForkJoinPool, thread 'ForkJoinPool-").endsWith(", outside the loop (the thread that runs the"
+                    + " stream takes only some of its parts). Keep simloop calls out of parallel streams: use a sequential"
+                    + " stream, or spawn a task for each part of the work (TaskGroup.spawn)."));
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(java.util.stream.Stream.of(1).map(i -> message()).toList()).as("a sequential stream on a plain thread")
+                .singleElement().asString().startsWith(NOT_A_TASK + "thread '");
+    }
+
     @Test
     void forkJoinWorkersSayWhichPool() throws Exception {
         String common = CompletableFuture.supplyAsync(NotInATaskMessagesTest::message).get();

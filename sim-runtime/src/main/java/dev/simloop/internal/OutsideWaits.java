@@ -193,7 +193,7 @@ final class OutsideWaits {
      * anything else's) fails the run: work outside the simulation finished at a moment no seed
      * decides.
      */
-    void foreignWake(TaskImpl<?> t, Runnable continuation, String who) {
+    void foreignWake(TaskImpl<?> t, Runnable continuation, String who, boolean startedInTheRun) {
         if (notAWakeUp(t)) {
             return;
         }
@@ -201,7 +201,7 @@ final class OutsideWaits {
         t.foreignWaker(who);
         held++;
         if (t.outside() == OTHER && t != waitingInPlace && !loop.isKilling()) {
-            loop.abort(wokenFromOutside(t, who));
+            loop.abort(wokenFromOutside(t, who, startedInTheRun));
         }
     }
 
@@ -555,8 +555,18 @@ final class OutsideWaits {
     }
 
     private NondeterminismDetected objectWait(TaskImpl<?> t) {
+        StackTraceElement[] stack = Frames.stackOf(t);
+        if (Frames.in(stack, "java.lang.Thread", "join")) {
+            // a task's thread is virtual, and joining one does not wait on a monitor: this thread is not a task
+            return new NondeterminismDetected("task '" + t.name() + "' called Thread.join at step " + loop.steps()
+                    + " (" + Frames.userFrame(stack) + ") on a thread that is not a task of the simulation: the join"
+                    + " waits on that thread's monitor (Object.wait), which the JVM resumes from a thread of its own,"
+                    + " at a moment a simulation cannot choose or replay. Run that thread's work with Loop.toThread"
+                    + " (and wait for its result), or as a task (Loop.threadFactory(), TaskGroup.spawn), and join"
+                    + " that.");
+        }
         return new NondeterminismDetected("task '" + t.name() + "' called Object.wait at step " + loop.steps()
-                + " (" + Frames.userFrame(t) + "): the JVM resumes a virtual thread after notify from a "
+                + " (" + Frames.userFrame(stack) + "): the JVM resumes a virtual thread after notify from a "
                 + "thread of its own, at a moment a simulation cannot choose or replay. Use "
                 + "dev.simloop.sync.Condition or Event instead, or Loop.toThread for code that must wait on a "
                 + "monitor.");
@@ -612,7 +622,8 @@ final class OutsideWaits {
                 + " to enter one too";
     }
 
-    private NondeterminismDetected wokenFromOutside(TaskImpl<?> t, String who) {
+    /** @param startedInTheRun whether the thread that woke {@code t} was started after the run began */
+    private NondeterminismDetected wokenFromOutside(TaskImpl<?> t, String who, boolean startedInTheRun) {
         String woken = "task '" + t.name() + "', waiting outside simloop since step " + t.outsideSince() + " on "
                 + describeBlocker(LockSupport.getBlocker(t.thread)) + " at " + Frames.userFrame(t) + ", was woken by "
                 + who + ", which the simulation does not own";
@@ -626,6 +637,15 @@ final class OutsideWaits {
                     + " a time-out of simloop's: CancelScope.failAfter(d, () -> future.get()), or moveOnAfter. "
                     + ThreadGuard.DELAYED_EXECUTOR_FIX
                     : ThreadGuard.DELAY_FIX + " " + ThreadGuard.DELAYED_EXECUTOR_FIX));
+        }
+        if (startedInTheRun && !who.startsWith("a worker of ForkJoinPool.commonPool()") && !who.startsWith("the JDK's own")) {
+            return new NondeterminismDetected(woken + ", and which was started after the run began. Likely cause: a"
+                    + " library the task called that makes threads of its own (a client such as java.net.http.HttpClient,"
+                    + " an executor made inside it): the simulation sees a thread that a task starts only when the thread"
+                    + " inherits thread locals, and this one did not. When its work finishes, relative to the simulation's"
+                    + " steps, depends on the JVM, so the run could not be replayed. Make such a client before the run"
+                    + " and call it with Loop.toThread (Loop.toThread(() -> client.send(request, handler))), or give the"
+                    + " library Loop.executor() or Loop.threadFactory() where it takes one.");
         }
         return new NondeterminismDetected(woken + ". "
                 + "Likely cause: work on an executor or thread that existed before the simulation, or blocking "

@@ -484,7 +484,9 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     private void fromOutside(Runnable continuation, Thread caller) {
         if (loop.simulated && !Offloads.runningFor(loop)) {
             String who = Threads.describe(caller);
-            loop.post(() -> loop.outside.foreignWake(this, continuation, who));
+            // thread ids only grow: one above the root task's was started after the run began
+            boolean startedInTheRun = caller.threadId() > loop.rootTask.thread.threadId();
+            loop.post(() -> loop.outside.foreignWake(this, continuation, who, startedInTheRun));
         } else if (loop.simulated) {
             loop.post(() -> loop.outside.offloadWake(this, continuation));
         } else {
@@ -504,7 +506,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         }
         if (loop.simulated && this == loop.inspecting) {
             // unparked from outside while the driver read its stack: the JDK resubmits it from there
-            loop.outside.foreignWake(this, continuation, "a thread the simulation does not own");
+            loop.outside.foreignWake(this, continuation, "a thread the simulation does not own", false);
         } else if (loop.simulated && ownPark && VirtualThreads.unparkedWhileParking(thread)) {
             this.continuation = continuation; // unparked from outside while it parked: the step goes on
             resumeInStep = true;

@@ -67,6 +67,12 @@ final class Threads {
                     + " waits for it: such work may not call the loop (no sleeps, locks or spawns). Return what it"
                     + " computed, and act on it in the task that called Loop.toThread.");
         }
+        if (t instanceof ForkJoinWorkerThread && inAStream()) {
+            return new IllegalStateException(call + " must be called from a simloop task, but it was called from part"
+                    + " of a parallel stream, which runs on " + who + ", outside the loop (the thread that runs the"
+                    + " stream takes only some of its parts). Keep simloop calls out of parallel streams: use a"
+                    + " sequential stream, or spawn a task for each part of the work (TaskGroup.spawn).");
+        }
         String hint = t.isVirtual() ? " Threads a task starts itself (Thread.ofVirtual, executors, "
                 + "StructuredTaskScope forks) are not tasks: create them with Loop.threadFactory(), pass Loop.executor() to "
                 + "code that takes an executor, or spawn tasks with TaskGroup.spawn." : "";
@@ -76,6 +82,11 @@ final class Threads {
         return new IllegalStateException(call + " must be called from a simloop task, but the calling thread, " + who
                 + ", is not a task of any loop. Run the code inside Loop.run(...) or Simulation.run(...), or in a "
                 + "task they spawn." + junit + hint + OUTSIDE_HINT);
+    }
+
+    /** @return whether the calling thread runs a stream's code (on a fork-join worker: a parallel stream's part) */
+    private static boolean inAStream() {
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> f.getClassName().startsWith("java.util.stream.")));
     }
 
     /**
