@@ -233,6 +233,41 @@ class NondeterminismTest {
                         + " Loop.threadFactory() where it takes one.");
     }
 
+    /**
+     * A lone task waiting for a latch that a thread outside counts down took one step or two, by
+     * timing: one when the count came before the park or during it, two when it came after the step
+     * had ended. Its digest and step count then differed between runs of one seed (a determinism
+     * check could fail on it). With nothing else to do, the step now waits for the outside in place.
+     */
+    @Test
+    void aLoneTaskWaitingForALatchFromOutsideHasTheSameStepsWhenEverTheCountComes() throws Exception {
+        java.util.Set<String> runs = new java.util.TreeSet<>();
+        for (long delayMillis : new long[] {-1, 0, 2, 30}) {
+            CountDownLatch latch = new CountDownLatch(1);
+            if (delayMillis < 0) {
+                latch.countDown(); // before the task waits: no park at all
+            }
+            Thread counter = Thread.ofPlatform().name("latch-counter").daemon().unstarted(() -> {
+                try {
+                    Thread.sleep(delayMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                latch.countDown();
+            });
+            SimResult<String> r = Simulation.run(1, () -> {
+                if (delayMillis >= 0) {
+                    counter.start();
+                }
+                latch.await();
+                return "counted at " + Loop.nanoTime();
+            });
+            counter.join(10_000);
+            runs.add(r.value() + ", " + r.steps() + " steps, digest " + r.traceDigest());
+        }
+        assertThat(runs).hasSize(1).singleElement().asString().startsWith("counted at 0, 1 steps, digest ");
+    }
+
     @Test
     void realSocketIoWokenByTheJdkPollerIsDetected() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());

@@ -36,9 +36,14 @@ import java.util.concurrent.locks.LockSupport;
  *       {@link #LOCK_GRACE_NANOS}) for a thread outside to release it; if none does, a task of the
  *       simulation holds it across a wait, which the JVM resolves from a thread of its own in an
  *       order no run can replay: the run fails, saying so.
+ *   <li><b>Alone.</b> A task that parks on a lock, latch, condition or queue when nothing else can
+ *       happen (no task ready, no timer, no other wake-up held) waits in place for the outside
+ *       ({@link #waitAloneInPlace}, up to {@link #LOCK_GRACE_NANOS}): its step goes on whether the
+ *       thread outside acted before the park, during it or after it, so the run has the same steps
+ *       either way (before, one step or two, by timing).
  *   <li><b>Stuck.</b> When nothing is ready and no timer is pending, only the outside can help: the
- *       loop waits for it (a lock: {@link #LOCK_GRACE_NANOS}; a future or anything else:
- *       {@code maxStepWallTime}), then fails: a {@code DeadlockDetected} when every such task
+ *       loop waits for it (a lock: {@link #LOCK_GRACE_NANOS}, unless the task waited that long in
+ *       place already; a future or anything else: {@code maxStepWallTime}), then fails: a {@code DeadlockDetected} when every such task
  *       waits on a lock (the tasks block each other), a {@code NondeterminismDetected} naming the
  *       task and what it waits on otherwise.
  * </ul>
@@ -73,6 +78,11 @@ final class OutsideWaits {
     private int longWaitTimeouts;
     /** The task {@link #waitInPlace} waits for, or null. */
     private TaskImpl<?> waitingInPlace;
+    /**
+     * The step at whose end {@link #waitAloneInPlace} waited its whole grace in vain, or -1: the
+     * stuck loop that follows, with no step since, does not wait for the outside again.
+     */
+    private long graceSpentAtStep = -1;
     /**
      * Live tasks holding a wake-up from outside ({@link TaskImpl#foreignContinuation}): scans of the
      * live tasks for them run only when there is one (a tear-down of a million tasks asks at every step).
@@ -166,7 +176,7 @@ final class OutsideWaits {
             return false;
         }
         parkedAtEndOfStep(t);
-        if (!loop.aborted() && waitInPlace(t)) {
+        if (!loop.aborted() && (waitInPlace(t) || waitAloneInPlace(t))) {
             t.continuation = OutsideWaits.takeHeld(t);
             return true;
         }
@@ -277,6 +287,34 @@ final class OutsideWaits {
     }
 
     /**
+     * Right after {@code t} parked outside on a lock, latch, condition or queue (the LOCK kind), when
+     * nothing else can happen ({@code Scheduler.nothingElseToDo}, and no wake-up held): the loop
+     * would be stuck, and would wait for the outside at its idle moment. It waits here instead, so
+     * that a thread outside that ends the wait after the park continues the step, as one that acted
+     * before it (no park) or during it ({@link TaskImpl#resumeInStep}) does.
+     *
+     * @return whether {@code t} was woken meanwhile (it has left the OUTSIDE state; its step goes on
+     *     with {@link #takeHeld})
+     */
+    private boolean waitAloneInPlace(TaskImpl<?> t) {
+        if (t.outside() != LOCK || held > 0 || monitors > 0 || !loop.nothingElseToDo()) {
+            return false;
+        }
+        long deadline = System.nanoTime() + LOCK_GRACE_NANOS;
+        while (held == 0 && !loop.stopRequested() && !loop.aborted()) {
+            if (!loop.awaitInbox(deadline)) {
+                break;
+            }
+        }
+        if (t.foreignContinuation() == null) {
+            graceSpentAtStep = held == 0 ? loop.steps() : -1;
+            return false;
+        }
+        leave(t);
+        return true;
+    }
+
+    /**
      * Nothing is ready. Lets held wake-ups through; waits for monitors' outside holders; and when
      * {@code stuck} (no timer either), waits for the outside world, then fails the run.
      *
@@ -315,7 +353,9 @@ final class OutsideWaits {
             return false;
         }
         TaskImpl<?> other = first(OTHER);
-        awaitWakes(other != null ? loop.maxStepWallNanos() : LOCK_GRACE_NANOS, false);
+        if (other != null || graceSpentAtStep != loop.steps()) {
+            awaitWakes(other != null ? loop.maxStepWallNanos() : LOCK_GRACE_NANOS, false);
+        }
         if (resumeHeld()) {
             return true;
         }

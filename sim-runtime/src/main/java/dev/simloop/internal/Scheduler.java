@@ -530,13 +530,26 @@ public final class Scheduler {
     }
 
     /**
+     * @return whether, as the running task's step ends, nothing else could happen: no task ready, no
+     *     timer that would move the clock, no task in {@code Loop.waitAllTasksBlocked} (OutsideWaits)
+     */
+    boolean nothingElseToDo() {
+        return ready.isEmpty() && stuck() && !allBlocked.anyWaiting();
+    }
+
+    /** @return whether no timer would move the clock (none is armed, or only time-outs that count as untimed; see OutsideWaits) */
+    private boolean stuck() {
+        return timers.isEmpty() || outside.onlyLongWaitTimeoutsLeft(timers.size());
+    }
+
+    /**
      * Nothing is ready: resume tasks woken from outside, or move the clock to the next timer, or
      * wait for the outside world (real mode), or report a deadlock.
      *
      * @return false when the run must stop
      */
     private boolean idle() {
-        boolean stuck = timers.isEmpty() || outside.onlyLongWaitTimeoutsLeft(timers.size()); // see OutsideWaits
+        boolean stuck = stuck();
         if (simulated && outside.onIdle(stuck)) {
             return abortFailure == null;
         }
