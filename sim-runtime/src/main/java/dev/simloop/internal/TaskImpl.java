@@ -484,7 +484,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     private void fromOutside(Runnable continuation, Thread caller) {
         if (loop.simulated && !Offloads.runningFor(loop)) {
             String who = Threads.describe(caller);
-            // thread ids only grow: one above the root task's was started after the run began
+            // thread ids only grow: a thread whose id is above the root task's was made, and so started, after the run began
             boolean startedInTheRun = caller.threadId() > loop.rootTask.thread.threadId();
             loop.post(() -> loop.outside.foreignWake(this, continuation, who, startedInTheRun));
         } else if (loop.simulated) {
