@@ -125,13 +125,16 @@ class DeadlockAndLimitsTest {
      */
     @Test
     void maxStepsWithATimerArmedSaysThatTheClockMovesOnlyWhenNoTaskIsReady() {
-        for (Runnable poll : List.<Runnable>of(Loop::checkpoint, Loop::spinWait)) {
-            SimResult<Object> r = pollForASleepersFlag(poll);
+        for (boolean spinWait : new boolean[] {false, true}) {
+            SimResult<Object> r = pollForASleepersFlag(spinWait ? Loop::spinWait : Loop::checkpoint);
             assertThat(r.failure()).isInstanceOf(LimitExceeded.class)
                     .hasMessageStartingWith("simulation stopped after 1000 steps (maxSteps = 1000) at virtual time 0s: a"
                             + " task may be spinning on checkpoints without making progress.")
                     .hasMessageContaining("task 'setter' waits for a sleep until 0.005s")
                     .hasMessageEndingWith(FROZEN_CLOCK);
+            // the advice for a poller at plain checkpoints, which a run that spin-waits has taken already
+            assertThat(r.failure().getMessage().contains("should yield with Loop.spinWait(), not Loop.checkpoint()"))
+                    .as("spinWait %s", spinWait).isEqualTo(!spinWait);
         }
         SimResult<Object> sleeping = pollForASleepersFlag(() -> Loop.sleep(Duration.ofMillis(1)));
         assertThat(sleeping.failure()).as("sleeping between polls lets the clock move").isNull();

@@ -4,6 +4,9 @@ import dev.simloop.LimitExceeded;
 
 /** The limits that stop a run, and their messages: which limit, its value, and how to raise it. */
 final class Limits {
+    /** For {@link #maxSteps}: no timer is armed. */
+    static final long NO_TIMER = -1;
+
     private Limits() {
     }
 
@@ -13,7 +16,7 @@ final class Limits {
      * @param spinWaited whether a task of the run called {@code Loop.spinWait()}
      * @param liveHead the first task still alive: the report lists them, so that the spinning task
      *     shows where it stands (a ready task's line gives its frame) and a task it waits for shows its wait
-     * @param nextTimer the deadline of the next armed timer, or -1 when none is armed
+     * @param nextTimer the deadline of the next armed timer, or {@link #NO_TIMER}
      */
     static LimitExceeded maxSteps(long steps, long maxSteps, long now, String swallowedCancels, boolean spinWaited,
             TaskImpl<?> liveHead, long nextTimer) {
@@ -40,7 +43,7 @@ final class Limits {
      * and {@code Loop.spinWait()} does not help it, since the clock moves only when no task is ready.
      */
     private static String frozenClock(long nextTimer) {
-        if (nextTimer < 0) {
+        if (nextTimer == NO_TIMER) {
             return "";
         }
         return "\nThe virtual clock moves only when no task is ready, and a task polled all along: the next timer"

@@ -518,7 +518,7 @@ public final class Scheduler {
             if (steps >= stepLimit) {
                 abortFailure = steps < maxSteps ? pastTheReplayedRun()
                         : Limits.maxSteps(steps, maxSteps, clock.now(), CancelScopeTree.swallowedCancelsAmong(live.head()),
-                                spinWaited, live.head(), timers.size() == 0 ? -1 : timers.nextDeadline());
+                                spinWaited, live.head(), timers.isEmpty() ? Limits.NO_TIMER : timers.nextDeadline());
                 return;
             }
             TaskImpl<?> next = pickNext(null);
