@@ -248,7 +248,7 @@ public final class Schedule {
      * @param line the line, as printed by {@link #toString()} or {@link SimResult#replayLine()}
      * @return the schedule
      * @throws IllegalArgumentException saying what is wrong: not a simloop line, an unknown
-     *     version, a truncated line, a bad checksum, or a malformed field
+     *     version, a truncated line, text after a whole line, a bad checksum, or a malformed field
      * @throws NullPointerException when {@code line} is null
      */
     public static Schedule parse(String line) {
@@ -260,6 +260,13 @@ public final class Schedule {
         if (!s.startsWith(PREFIX)) {
             throw new IllegalArgumentException("not a simloop replay line (it must start with '" + PREFIX
                     + "') nor a built schedule (which starts with '" + BUILT_PREFIX + "'): '" + abbreviate(s) + "'");
+        }
+        int space = firstWhitespace(s);
+        if (space >= 0 && s.substring(0, space).matches("[^:]*(:[^:]*){5}:[0-9a-f]{8}")) {
+            // a whole line and more: the rest of a report's line, such as its "(2 preemptions)", was copied with it
+            throw new IllegalArgumentException("replay line has text after its checksum: '" + abbreviate(s.substring(space).strip())
+                    + "' follows '" + abbreviate(s.substring(0, space)) + "'; copy the line alone, up to its 8-digit"
+                    + " checksum (a report prints the run's preemptions after it)");
         }
         String[] f = s.split(":", -1);
         if (f.length >= 2 && !f[1].equals(Integer.toString(VERSION))) {
@@ -346,6 +353,16 @@ public final class Schedule {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("replay line " + field + " field '" + abbreviate(v) + "' is not a number", e);
         }
+    }
+
+    /** @return the index of the first white space character in {@code s}, or -1 */
+    private static int firstWhitespace(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String abbreviate(String s) {

@@ -559,6 +559,22 @@ public final class Simulation {
     static {
         dev.simloop.internal.WarmUp.start(); // the JDK's start-up a first run needs, on another thread (issue 15)
         dev.simloop.internal.RanAway.register(new RanAwayResults());
+        dev.simloop.internal.FailedAfterRun.register(new FailedAfterRunResults());
+    }
+
+    /** What the JUnit extension shrinks when a schedule's run passed and its {@code @AfterEach} then threw (see {@code FailedAfterRun}). */
+    private static final class FailedAfterRunResults implements dev.simloop.internal.FailedAfterRun.Results {
+        @Override
+        public SimResult<?> of(SimResult<?> run, Throwable failure) {
+            Objects.requireNonNull(failure, "FailedAfterRun.of: failure");
+            if (!(run instanceof Result<?> r) || r.failed()) {
+                throw new IllegalArgumentException("FailedAfterRun.of: takes a run of a Simulation that passed, but was "
+                        + run);
+            }
+            RunOutcome o = r.outcome;
+            return new Result<>(null, new RunOutcome(null, failure, o.steps(), o.endNanos(), o.choices(), o.preemptions(),
+                    o.digest(), o.trace()), r.strategy, r.policy, r.seed, r.widths, r.limits);
+        }
     }
 
     /** What the JUnit extension's batched schedules get for a run that ran away (see {@code RanAway}). */

@@ -78,6 +78,24 @@ class ScheduleParseTest {
         assertThatThrownBy(() -> Schedule.parse(cut)).hasMessageEndingWith("the line was probably cut when copied");
     }
 
+    /** A line copied with the rest of a report's line is not called cut: the message names the extra text. */
+    @Test
+    void rejectsTheRestOfAReportsLineCopiedWithTheLine() {
+        for (String tail : List.of("(2 preemptions)", "(1 preemption; shrinking found none fewer)")) {
+            assertThatThrownBy(() -> Schedule.parse(valid() + " " + tail)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("replay line has text after its checksum: '" + tail + "' follows '" + valid()
+                            + "'; copy the line alone, up to its 8-digit checksum (a report prints the run's"
+                            + " preemptions after it)");
+        }
+        // a note with a colon in it, after a tab: still the text after the line, not a line of 8 fields
+        assertThatThrownBy(() -> Schedule.parse(valid() + "\t(6 preemptions; not shown to be the fewest: the shrink"
+                + " budget (2000 runs or 2s) ran out")).hasMessageStartingWith("replay line has text after its checksum:"
+                + " '(6 preemptions; not shown to be the fewest: the shrink bu...' follows '" + valid() + "'");
+        // a line broken inside is no whole line followed by text: the other messages
+        assertThatThrownBy(() -> Schedule.parse(valid().replace(":fifo:", ":fi fo:")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("text after");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "simloop:1:fifo:+5:-:AQ:            | not in the canonical form",

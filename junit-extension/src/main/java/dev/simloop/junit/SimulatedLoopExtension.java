@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import dev.simloop.internal.FailedAfterRun;
 import dev.simloop.internal.LoopStopper;
 import dev.simloop.internal.OrderedRuns;
 import dev.simloop.internal.RanAway;
@@ -156,9 +157,16 @@ public final class SimulatedLoopExtension
         }
         Judged failed = new Judged(exploring.firstIndex, exploring.firstRun, thrown);
         exploring.progress.why = StopReason.FAILURE_FOUND;
-        ResultsFile.append(context, cfg, exploring.progress, failed, null); // replaces the passing line in a merge
+        // shrunk as a later schedule failed by its @AfterEach is; a run that failed (outside failOn) is judged by
+        // what its @AfterEach threw, which its own failure's shrinking would not keep
+        Shrinking.Outcome shrunk = exploring.firstRun.failed() ? null : shrink(cfg, failed, exploring.call, exploring.fresh);
+        // replaces the passing line in a merge
+        ResultsFile.append(context, cfg, exploring.progress, failed, shrunk == null ? null : shrunk.run());
         Traced traced = tracedForReport(cfg, failed, exploring.call, exploring.fresh, isTemplate(context));
-        SimulatedLoopFailure report = report(context, cfg, failed, null, exploring.progress, traced, null);
+        if (traced.notReplayable() == null) { // the report's own replay repeated the failure
+            rememberForRerun(context, cfg, failed, null); // a retry replays it first, as a later schedule's
+        }
+        SimulatedLoopFailure report = report(context, cfg, failed, shrunk, exploring.progress, traced, null);
         ENDED.put(context.getUniqueId(), new Ended(cfg, exploring, report));
         throw report;
     }
@@ -419,8 +427,16 @@ public final class SimulatedLoopExtension
     private static SimulatedLoopFailure replayFirst(RunConfig replay, String way, ReflectiveInvocationContext<Method> call,
             ExtensionContext context) {
         FreshInstances fresh = new FreshInstances(context);
-        SimResult<?> r = onFreshInstance(call, fresh, replay.builder(0), contextOf(replay, 0), null);
-        Throwable failure = r.failed() ? unwrap(r.failure()) : null;
+        SimResult<?> r;
+        Throwable failure;
+        try {
+            r = onFreshInstance(call, fresh, replay.builder(0), contextOf(replay, 0), null, true);
+            failure = r.failed() ? unwrap(r.failure()) : null;
+        } catch (AfterRunFailure after) {
+            // the failure remembered was an @AfterEach's, after a run that passed: judged the same way here
+            r = after.run;
+            failure = unwrap(after.getCause());
+        }
         if (failure == null || !replay.failsOn(failure) || !dev.simloop.internal.SafeText.way(failure).equals(way)) {
             System.out.println("simloop: " + testName(context) + " " + RERUN_NOTE + " (" + replay.replay() + "): it "
                     + (failure == null ? "passed" : "failed otherwise (" + failure.getClass().getName() + ")")
@@ -476,13 +492,25 @@ public final class SimulatedLoopExtension
         if (cfg.fewestAlready()) {
             return new Shrinking.Outcome(failed.result(), Optional.empty(), false);
         }
-        if (!failed.result().failed()) {
-            return null; // the run passed and an @AfterEach failed: shrinking compares the runs' own failures
-        }
+        SimResult<?> run = failed.result();
         try {
-            return Shrinking.outcome(failed.result(),
-                    b -> onFreshInstance(call, fresh, cfg.untracedLimits(b), contextOf(cfg, failed.index()), null),
-                    cfg.shrinkRuns(), cfg.shrinkTime());
+            if (run.failed()) {
+                return Shrinking.outcome(run,
+                        b -> onFreshInstance(call, fresh, cfg.untracedLimits(b), contextOf(cfg, failed.index()), null),
+                        cfg.shrinkRuns(), cfg.shrinkTime());
+            }
+            // the run passed and an @AfterEach failed it: shrinking compares the runs' failures, so each run
+            // counts as failed by what its @AfterEach throws, the way a pasted line's run is judged
+            SimResult<?> judged = FailedAfterRun.of(run, failed.failure());
+            Shrinking.Outcome o = Shrinking.outcome(judged, b -> {
+                try {
+                    return onFreshInstance(call, fresh, cfg.untracedLimits(b), contextOf(cfg, failed.index()), null, true);
+                } catch (AfterRunFailure after) {
+                    return FailedAfterRun.of(after.run, unwrap(after.getCause()));
+                }
+            }, cfg.shrinkRuns(), cfg.shrinkTime());
+            // none fewer: the report names the failing run itself
+            return o.run() == judged ? new Shrinking.Outcome(run, o.notShownFewest(), o.fewerLeftUntried()) : o;
         } catch (RuntimeException | Error e) {
             // a @BeforeEach or @AfterEach that failed on a replay: report the failure found, and why it was not shrunk
             failed.failure().addSuppressed(e);
@@ -1455,7 +1483,9 @@ public final class SimulatedLoopExtension
         if (traced.run() != null) {
             RuntimeSeams.traceTable(traced.run()).ifPresent(report::traceTable);
             RuntimeSeams.chromeTrace(traced.run(), stem).ifPresent(report::traceFile);
-            RuntimeSeams.htmlReport(traced.run(), stem, testName(context), shrunkLine).ifPresent(report::htmlFile);
+            // a run that passed and then failed in its @AfterEach: the page shows that failure, not "passed"
+            SimResult<?> pictured = traced.run().failed() ? traced.run() : FailedAfterRun.of(traced.run(), failed.failure());
+            RuntimeSeams.htmlReport(pictured, stem, testName(context), shrunkLine).ifPresent(report::htmlFile);
         }
         String notAPin = notAPin(failed, shrunkLine, traced, lacking, isTemplate(context));
         if (notAPin != null) {

@@ -2,6 +2,7 @@ package dev.simloop.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import dev.simloop.LimitExceeded;
 import dev.simloop.Schedule;
@@ -108,9 +109,10 @@ class BatchedSchedulesTest {
         assertThat(f.scheduleIndex()).as("a later schedule, on fresh test state").isPositive();
         assertThat(f.getCause()).isInstanceOf(org.opentest4j.AssertionFailedError.class)
                 .hasMessageStartingWith("requests counted (checked in @AfterEach) ==> expected: <2> but was: <1>");
+        // the annotation offers the shrunk line (anAfterEachFailureIsShrunkAndTheShrunkLineFailsTheSameWay)
         assertThat(f.getMessage()).contains("  replay:       " + f.replayLine())
-                .contains("  annotation:   @SimulatedLoop(replay = \"" + f.replayLine() + "\")");
-        // the line runs that schedule: pinned, the @AfterEach fails the same way
+                .contains("  annotation:   @SimulatedLoop(replay = \"" + f.shrunkReplayLine().orElse(f.replayLine()) + "\")");
+        // the line found runs that schedule too: pinned, the @AfterEach fails the same way
         SimulatedLoopFailure replayed = SimulatedLoopExtensionTest.onlySimFailure(SimulatedLoopExtensionTest.run(
                 org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(BatchFixtures.AfterEachChecksTheRun.class),
                 Map.of("simloop.replay", f.replayLine())));
@@ -137,6 +139,49 @@ class BatchedSchedulesTest {
                 .contains("failure:      org.opentest4j.AssertionFailedError: requests counted (checked in @AfterEach)")
                 .contains("  replay:       " + later.replayLine());
         assertThat(first.getCause()).isInstanceOf(org.opentest4j.AssertionFailedError.class);
+    }
+
+    /**
+     * A failure that an @AfterEach finds after a run that passed is shrunk as a run's own failure is
+     * (it was reported with its preemptions and no word on shrinking): the first schedule's, which
+     * JUnit's own @AfterEach fails, and a later one's; each shrunk line, pinned, fails the same way. The
+     * HTML page of such a run says it failed, with the failure (it said "passed").
+     */
+    @Test
+    void anAfterEachFailureIsShrunkAndTheShrunkLineFailsTheSameWay() {
+        for (String method : List.of("firstSchedule", "laterSchedule")) {
+            SimulatedLoopFailure f = SimulatedLoopExtensionTest.onlySimFailure(SimulatedLoopExtensionTest.run(
+                    selectMethod(BatchFixtures.AfterEachFailureFoundWithTwoPreemptions.class, method), Map.of()));
+            assertThat(f.scheduleIndex()).as(method).isEqualTo(method.equals("firstSchedule") ? 0 : 12);
+            assertThat(f.getCause()).as(method).isInstanceOf(org.opentest4j.AssertionFailedError.class)
+                    .hasMessageStartingWith("requests counted (checked in @AfterEach) ==> expected: <2> but was: <1>");
+            assertThat(f.preemptions()).as(method).isEqualTo(2);
+            assertThat(f.shrunkPreemptions()).as(method).hasValue(1);
+            String shrunk = f.shrunkReplayLine().orElseThrow();
+            assertThat(f.getMessage()).as(method)
+                    .contains("  shrunk:       " + shrunk + " (1 preemption)\n")
+                    .contains("  replay:       " + f.replayLine() + " (2 preemptions)\n")
+                    .contains("  annotation:   @SimulatedLoop(replay = \"" + shrunk + "\")");
+            // the page of the run says it failed, and how, where it said "passed" with no failure
+            assertThat(htmlPage(f)).as(method).contains("<span class=\"badge failed\">failed</span>")
+                    .contains("<h2>Failure</h2>").contains("requests counted (checked in @AfterEach)");
+            SimulatedLoopFailure pinned = SimulatedLoopExtensionTest.onlySimFailure(SimulatedLoopExtensionTest.run(
+                    selectMethod(BatchFixtures.AfterEachFailureFoundWithTwoPreemptions.class, method),
+                    Map.of("simloop.replay", shrunk)));
+            assertThat(pinned.getCause()).as(method).isInstanceOf(org.opentest4j.AssertionFailedError.class)
+                    .hasMessageStartingWith("requests counted (checked in @AfterEach) ==> expected: <2> but was: <1>");
+            assertThat(pinned.replayLine()).as(method).isEqualTo(shrunk);
+        }
+    }
+
+    /** @return the HTML page the report's {@code html report:} line names */
+    private static String htmlPage(SimulatedLoopFailure f) {
+        String line = f.getMessage().lines().filter(l -> l.startsWith("  html report:  ")).findFirst().orElseThrow();
+        try {
+            return Files.readString(Path.of(line.substring("  html report:  ".length()).strip()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

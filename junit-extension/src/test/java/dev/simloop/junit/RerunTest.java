@@ -46,8 +46,43 @@ class RerunTest {
     }
 
     private static EngineExecutionResults execute() {
-        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(Fixtures.UnseededSometimes.class))
+        return execute(Fixtures.UnseededSometimes.class);
+    }
+
+    private static EngineExecutionResults execute(Class<?> fixture) {
+        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture))
                 .configurationParameter("simloop.results", "none").execute();
+    }
+
+    /**
+     * A failure that an @AfterEach found after a run that passed is replayed first by a re-run too, and
+     * fails it with the report: the first schedule's, found by JUnit's own @AfterEach (a re-run explored
+     * with a fresh seed, and passed: a flake), and a later schedule's (a re-run failed with the bare
+     * exception of its replay's @AfterEach, with no report and no line).
+     */
+    @Test
+    void aReRunAfterAFailureThatAnAfterEachFoundReplaysItFirstAndFailsAgain() {
+        for (boolean firstSchedule : new boolean[] {true, false}) {
+            String first = null;
+            for (int i = 0; i < 200 && first == null; i++) {
+                SimulatedLoopExtension.forgetFailuresForRerun();
+                first = failure(execute(Fixtures.UnseededAfterEachSometimes.class));
+                if (first != null && lineOf(first, "schedule").contains(" 1 of 8") != firstSchedule) {
+                    first = null; // the other kind: look again
+                }
+            }
+            assertThat(first).as("first schedule %s: no unseeded run failed so", firstSchedule).isNotNull()
+                    .startsWith("simloop: ").contains("(checked in @AfterEach)").doesNotContain(NOTE);
+
+            for (int retry = 0; retry < 2; retry++) {
+                String again = failure(execute(Fixtures.UnseededAfterEachSometimes.class));
+                assertThat(again).as("re-run %d, first schedule %s", retry, firstSchedule).isNotNull()
+                        .startsWith("simloop: ").contains("re-run:").contains(NOTE);
+                assertThat(lineOf(again, "seed")).isEqualTo(lineOf(first, "seed"));
+                assertThat(lineOf(again, "failure")).isEqualTo(lineOf(first, "failure"));
+            }
+        }
+        SimulatedLoopExtension.forgetFailuresForRerun();
     }
 
     /** @return the failure's message, or null when the test passed */
