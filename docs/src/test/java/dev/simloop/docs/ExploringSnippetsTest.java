@@ -12,6 +12,7 @@ import dev.simloop.TaskGroup;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ExploringSnippetsTest {
     /** A check-then-act race on a cache: two tasks may both miss and both load. */
@@ -54,10 +55,10 @@ class ExploringSnippetsTest {
     }
 
     @Test
-    void traceAFailure() throws Exception {
+    void traceAFailure(@TempDir java.nio.file.Path dir) throws Exception {
         SimResult<Integer> failing = Exploration.of(ExploringSnippetsTest::loadsOfOneKey).schedules(1_000).run()
                 .firstFailure().orElseThrow();
-        java.nio.file.Path file = java.nio.file.Files.createTempDirectory("simloop").resolve("race.json");
+        java.nio.file.Path file = dir.resolve("race.json"); // JUnit deletes dir: nothing is left in /tmp
         // snippet:trace
         SimResult<Integer> traced = Simulation.builder().replay(failing.replayLine()).trace(true)
                 .run(ExploringSnippetsTest::loadsOfOneKey);

@@ -54,7 +54,12 @@ public final class SimulationContext {
         return schedules;
     }
 
-    /** @return the textual form of the strategy, e.g. {@code random} */
+    /**
+     * @return the textual form of the test's strategy, e.g. {@code random}; for a portfolio (several
+     *     schedules and no strategy given), {@code portfolio}: with {@link #seed()} it names the
+     *     schedule, since a portfolio's run takes the member its seed picks (the failure report
+     *     names that member)
+     */
     public String strategy() {
         return strategy;
     }

@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every public method and constructor of the runtime, called with null for one reference argument
@@ -76,6 +77,10 @@ class NullArgumentsTest {
             TaskOptions.class, Shard.class, Shrinking.class);
     private static final List<Class<?>> CONSTRUCTED = List.of(Lock.class, RLock.class, PriorityLock.class,
             Semaphore.class, Event.class, Channel.class, Condition.class, PriorityCondition.class);
+
+    /** Where the sample paths are (the reports some calls write): JUnit deletes it, so no run leaves files in /tmp. */
+    @TempDir
+    static java.nio.file.Path dir;
 
     /** A failed run, made outside the probe's own simulation, for the calls that take one ({@link Shrinking}). */
     private static final SimResult<?> FAILED = Simulation.run(1, () -> {
@@ -281,7 +286,7 @@ class NullArgumentsTest {
             return "value";
         } else if (c == java.nio.file.Path.class) {
             try {
-                return java.nio.file.Files.createTempFile("simloop-null-arguments", ".html");
+                return java.nio.file.Files.createTempFile(dir, "null-arguments", ".html");
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
