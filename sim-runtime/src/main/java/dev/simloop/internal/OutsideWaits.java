@@ -335,7 +335,8 @@ final class OutsideWaits {
                 return true;
             }
         }
-        if (!stuck || loop.allBlocked.anyWaiting()) {
+        boolean otherWork = !stuck || loop.allBlocked.anyWaiting();
+        if (otherWork) {
             // the clock would move (or a task in Loop.waitAllTasksBlocked go on): a held wake-up that ends a
             // wait for an event, let through here, makes the run depend on whether it came before this moment
             TaskImpl<?> signalled = firstHeldEventWake();
@@ -347,7 +348,7 @@ final class OutsideWaits {
         if (resumeHeld()) {
             return true;
         }
-        if (!stuck || loop.allBlocked.anyWaiting()) {
+        if (otherWork) {
             // a task in Loop.waitAllTasksBlocked counts the others' waits outside as blocked: it runs
             // first, and may be what ends them (it completes the future they wait for, say)
             return false;
@@ -662,11 +663,16 @@ final class OutsideWaits {
                 + " to enter one too";
     }
 
-    /** @param startedInTheRun whether the thread that woke {@code t} was started after the run began */
-    private NondeterminismDetected wokenFromOutside(TaskImpl<?> t, String who, boolean startedInTheRun) {
-        String woken = "task '" + t.name() + "', waiting outside simloop since step " + t.outsideSince() + " on "
+    /** @return the start of a failure's message: {@code t}, what it waits on and where, and {@code who} woke it */
+    private static String wokenBy(TaskImpl<?> t, String who) {
+        return "task '" + t.name() + "', waiting outside simloop since step " + t.outsideSince() + " on "
                 + describeBlocker(LockSupport.getBlocker(t.thread)) + " at " + Frames.userFrame(t) + ", was woken by "
                 + who + ", which the simulation does not own";
+    }
+
+    /** @param startedInTheRun whether the thread that woke {@code t} was started after the run began */
+    private NondeterminismDetected wokenFromOutside(TaskImpl<?> t, String who, boolean startedInTheRun) {
+        String woken = wokenBy(t, who);
         if (who.contains("delayScheduler")) {
             // the common pool's delay scheduler fired a CompletableFuture time-out on the real clock
             return new NondeterminismDetected(woken + ": a time-out of CompletableFuture.orTimeout, completeOnTimeout"
@@ -705,10 +711,8 @@ final class OutsideWaits {
     private NondeterminismDetected signalledFromOutside(TaskImpl<?> t, boolean stuck) {
         String who = t.foreignWaker();
         boolean reaper = who != null && who.startsWith("thread 'process reaper");
-        return new NondeterminismDetected("task '" + t.name() + "', waiting outside simloop since step "
-                + t.outsideSince() + " on " + describeBlocker(LockSupport.getBlocker(t.thread)) + " at "
-                + Frames.userFrame(t) + ", was woken by " + (who == null ? "a thread the simulation does not own" : who
-                + ", which the simulation does not own") + (reaper ? " (the JDK's thread that sees a process end:"
+        return new NondeterminismDetected((who == null ? wokenBy(t, "a thread") : wokenBy(t, who))
+                + (reaper ? " (the JDK's thread that sees a process end:"
                 + " Process.waitFor waits on a condition it signals)" : "") + ", while the run had other work to do ("
                 + (stuck ? "a task waiting in Loop.waitAllTasksBlocked" : "a timer pending") + "; " + loop.when() + "):"
                 + " the task goes on now or after the clock moves, depending on when that thread acted, so the run"
