@@ -203,7 +203,7 @@ final class OutsideWaits {
      * anything else's) fails the run: work outside the simulation finished at a moment no seed
      * decides.
      */
-    void foreignWake(TaskImpl<?> t, Runnable continuation, String who, boolean startedInTheRun) {
+    void foreignWake(TaskImpl<?> t, Runnable continuation, String who, boolean startedByTheRun) {
         if (notAWakeUp(t)) {
             return;
         }
@@ -211,7 +211,7 @@ final class OutsideWaits {
         t.foreignWaker(who);
         held++;
         if (t.outside() == OTHER && t != waitingInPlace && !loop.isKilling()) {
-            loop.abort(wokenFromOutside(t, who, startedInTheRun));
+            loop.abort(wokenFromOutside(t, who, startedByTheRun));
         }
     }
 
@@ -670,8 +670,12 @@ final class OutsideWaits {
                 + who + ", which the simulation does not own";
     }
 
-    /** @param startedInTheRun whether the thread that woke {@code t} was started after the run began */
-    private NondeterminismDetected wokenFromOutside(TaskImpl<?> t, String who, boolean startedInTheRun) {
+    /**
+     * @param startedByTheRun whether the thread that woke {@code t} was started after the run began, and is
+     *     none that serves the whole JVM ({@link Threads#servesTheJvm}): the run's own code, a library it
+     *     called, started it
+     */
+    private NondeterminismDetected wokenFromOutside(TaskImpl<?> t, String who, boolean startedByTheRun) {
         String woken = wokenBy(t, who);
         if (who.contains("delayScheduler")) {
             // the common pool's delay scheduler fired a CompletableFuture time-out on the real clock
@@ -684,7 +688,7 @@ final class OutsideWaits {
                     + ThreadGuard.DELAYED_EXECUTOR_FIX
                     : ThreadGuard.DELAY_FIX + " " + ThreadGuard.DELAYED_EXECUTOR_FIX));
         }
-        if (startedInTheRun && !who.startsWith("a worker of ForkJoinPool.commonPool()") && !who.startsWith("the JDK's own")) {
+        if (startedByTheRun) {
             return new NondeterminismDetected(woken + ", and which was started after the run began. Likely cause: a"
                     + " library the task called that makes threads of its own (a client such as java.net.http.HttpClient,"
                     + " an executor made inside it): the simulation sees a thread that a task starts only when the thread"

@@ -484,9 +484,10 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     private void fromOutside(Runnable continuation, Thread caller) {
         if (loop.simulated && !Offloads.runningFor(loop)) {
             String who = Threads.describe(caller);
-            // thread ids only grow: a thread whose id is above the root task's was made, and so started, after the run began
-            boolean startedInTheRun = caller.threadId() > loop.rootTask.thread.threadId();
-            loop.post(() -> loop.outside.foreignWake(this, continuation, who, startedInTheRun));
+            // thread ids only grow: a thread whose id is above the root task's was made, and so started, after the run
+            // began; by the run's own code unless it serves the whole JVM
+            boolean startedByTheRun = caller.threadId() > loop.rootTask.thread.threadId() && !Threads.servesTheJvm(caller);
+            loop.post(() -> loop.outside.foreignWake(this, continuation, who, startedByTheRun));
         } else if (loop.simulated) {
             loop.post(() -> loop.outside.offloadWake(this, continuation));
         } else {

@@ -15,12 +15,12 @@ final class Threads {
     static String describe(Thread t) {
         String name = t.getName();
         String quoted = "thread '" + name + "'";
-        if (t instanceof ForkJoinWorkerThread w) {
-            return (w.getPool() == java.util.concurrent.ForkJoinPool.commonPool()
+        if (t instanceof ForkJoinWorkerThread) {
+            return (commonPoolWorker(t)
                     ? "a worker of ForkJoinPool.commonPool() (where CompletableFuture's async methods run by default), "
                     : "a worker of a ForkJoinPool, ") + quoted;
         }
-        if (name.startsWith("VirtualThread-") || name.endsWith("Poller") || name.startsWith("SubPoller")) {
+        if (jdkOwn(name)) {
             return "the JDK's own " + quoted;
         }
         if (t.isVirtual()) {
@@ -29,6 +29,24 @@ final class Threads {
             return what + " (" + (name.isEmpty() ? t.toString() : quoted) + ")";
         }
         return quoted;
+    }
+
+    /**
+     * @return whether {@code t} is a thread that serves the whole JVM rather than any one run: a
+     *     worker of the common pool, or one of the JDK's own (a virtual-thread unparker, an I/O
+     *     poller). Such a thread may start during a run without any task or library of the run having
+     *     started it, so its id says nothing of who made it.
+     */
+    static boolean servesTheJvm(Thread t) {
+        return t instanceof ForkJoinWorkerThread ? commonPoolWorker(t) : jdkOwn(t.getName());
+    }
+
+    private static boolean commonPoolWorker(Thread t) {
+        return t instanceof ForkJoinWorkerThread w && w.getPool() == java.util.concurrent.ForkJoinPool.commonPool();
+    }
+
+    private static boolean jdkOwn(String name) {
+        return name.startsWith("VirtualThread-") || name.endsWith("Poller") || name.startsWith("SubPoller");
     }
 
     /** JUnit's lifecycle annotations, by name: the runtime does not depend on JUnit. */
