@@ -1449,7 +1449,9 @@ public final class SimulatedLoopExtension
         SimResult<?> shrunk = outcome == null ? null : outcome.run();
         int index = failed.index();
         SimResult<?> r = failed.result();
-        String stem = (reportName(context) + invocation(context) + "-" + (index + 1)).replaceAll("[^A-Za-z0-9._-]", "_");
+        // a replay's pages have a name of their own: under its index, always 1, it wrote over the first schedule's of an earlier run
+        String which = cfg.isReplay() ? "replay" : String.valueOf(index + 1);
+        String stem = (reportName(context) + invocation(context) + "-" + which).replaceAll("[^A-Za-z0-9._-]", "_");
         FailureReport report = new FailureReport()
                 .test(testName(context))
                 .rerun(rerun)

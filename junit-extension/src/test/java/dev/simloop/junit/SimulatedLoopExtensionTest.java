@@ -159,8 +159,11 @@ class SimulatedLoopExtensionTest {
             assertThat(again.getCause()).hasSameClassAs(first.getCause())
                     .hasMessage(first.getCause().getMessage());
             assertThat(again.schedules()).isEqualTo(1);
-            assertThat(again.getMessage()).contains("schedule:     1 of 1 (replay)");
+            assertThat(again.getMessage()).contains("schedule:     1 of 1 (replay)")
+                    .contains("Fixtures.Racy-lostUpdate-replay.html\n").contains("Fixtures.Racy-lostUpdate-replay.json\n");
         }
+        // the replay's pages did not take the name of the first schedule's, which an earlier run may have written
+        assertThat(first.getMessage()).contains("Fixtures.Racy-lostUpdate-" + (first.scheduleIndex() + 1) + ".html\n");
     }
 
     @Test
