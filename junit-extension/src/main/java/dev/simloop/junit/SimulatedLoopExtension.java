@@ -72,8 +72,13 @@ public final class SimulatedLoopExtension
      * @param exploring the exploration, or null when its settings did not resolve
      * @param thrown what the exploration threw to JUnit, or null when it passed; set again when the
      *     first schedule's {@code @AfterEach} fails it
+     * @param replayedFirst whether a re-run's replay ({@link #replayFirst}) failed the test, on a fresh
+     *     instance of its own: JUnit's own instance never ran the test
      */
-    private record Ended(RunConfig cfg, Exploring exploring, Throwable thrown) {
+    private record Ended(RunConfig cfg, Exploring exploring, Throwable thrown, boolean replayedFirst) {
+        Ended(RunConfig cfg, Exploring exploring, Throwable thrown) {
+            this(cfg, exploring, thrown, false);
+        }
     }
 
     /** Created by JUnit. */
@@ -140,6 +145,11 @@ public final class SimulatedLoopExtension
     @Override
     public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
         Ended ended = ENDED.get(context.getUniqueId());
+        if (ended != null && ended.replayedFirst()) {
+            // JUnit's own instance never ran the test: what its @AfterEach finds there is no run's, and the
+            // replay's own @AfterEach, on the instance that ran it, was judged already
+            return;
+        }
         if (ended == null || ended.thrown() != null || ended.exploring() == null
                 || ended.exploring().firstRun == null || thrown instanceof org.opentest4j.TestAbortedException) {
             throw thrown;
@@ -266,6 +276,7 @@ public final class SimulatedLoopExtension
         RunConfig cfg = null;
         Exploring exploring = null;
         boolean written = false;
+        boolean replayedFirst = false;
         try {
             checkRuntimeAccess(); // before any class that uses the runtime's internals is loaded
             cfg = settings(context);
@@ -274,6 +285,7 @@ public final class SimulatedLoopExtension
                     context);
             if (again != null) {
                 written = true;
+                replayedFirst = true;
                 throw again;
             }
             exploring = new Exploring(cfg, invocation, call, context, proceeded);
@@ -320,7 +332,7 @@ public final class SimulatedLoopExtension
                     }
                 }
             }
-            ENDED.put(context.getUniqueId(), new Ended(cfg, exploring, t));
+            ENDED.put(context.getUniqueId(), new Ended(cfg, exploring, t, replayedFirst));
             throw t;
         } finally {
             if (!proceeded.get()) {

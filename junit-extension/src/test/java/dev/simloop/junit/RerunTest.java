@@ -75,9 +75,13 @@ class RerunTest {
                     .startsWith("simloop: ").contains("(checked in @AfterEach)").doesNotContain(NOTE);
 
             for (int retry = 0; retry < 2; retry++) {
-                String again = failure(execute(Fixtures.UnseededAfterEachSometimes.class));
+                Throwable thrown = thrown(execute(Fixtures.UnseededAfterEachSometimes.class));
+                String again = thrown == null ? null : thrown.getMessage();
                 assertThat(again).as("re-run %d, first schedule %s", retry, firstSchedule).isNotNull()
                         .startsWith("simloop: ").contains("re-run:").contains(NOTE);
+                // JUnit's own @AfterEach ran on its instance, which never ran the test (its seed 0): no failure of its own
+                assertThat(thrown.getSuppressed()).extracting(Throwable::getMessage).as("suppressed")
+                        .noneMatch(m -> m.startsWith("seed 0 "));
                 assertThat(lineOf(again, "seed")).isEqualTo(lineOf(first, "seed"));
                 assertThat(lineOf(again, "failure")).isEqualTo(lineOf(first, "failure"));
             }
@@ -87,9 +91,15 @@ class RerunTest {
 
     /** @return the failure's message, or null when the test passed */
     private static String failure(EngineExecutionResults r) {
+        Throwable t = thrown(r);
+        return t == null ? null : t.getMessage();
+    }
+
+    /** @return what failed the test, or null when it passed */
+    private static Throwable thrown(EngineExecutionResults r) {
         TestExecutionResult result = r.testEvents().finished().stream()
                 .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow()).findFirst().orElseThrow();
-        return result.getThrowable().map(Throwable::getMessage).orElse(null);
+        return result.getThrowable().orElse(null);
     }
 
     private static List<String> rerunEntries(EngineExecutionResults r) {
