@@ -269,7 +269,8 @@ public final class Schedule {
                     + " checksum (a report prints the run's preemptions after it)");
         }
         String[] f = s.split(":", -1);
-        if (f.length >= 2 && !f[1].equals(Integer.toString(VERSION))) {
+        // "simloop:" alone is a line cut right after its prefix, not one of another version
+        if (f.length >= 2 && !f[1].equals(Integer.toString(VERSION)) && !(f.length == 2 && f[1].isEmpty())) {
             throw new IllegalArgumentException("replay line version '" + abbreviate(f[1]) + "' is not supported: this "
                     + "simloop reads version " + VERSION + " (was the line written by another simloop version?)");
         }

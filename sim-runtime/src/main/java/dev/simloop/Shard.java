@@ -241,8 +241,14 @@ public final class Shard {
     /**
      * @param scheduleIndex a schedule's index in its exploration, from 0
      * @return whether this shard runs it: {@code scheduleIndex % count == index}
+     * @throws IllegalArgumentException when {@code scheduleIndex} is negative
      */
     public boolean owns(long scheduleIndex) {
+        if (scheduleIndex < 0) {
+            // no schedule has one: -2 % 2 == 0 would say shard 1/2 runs it, and -1 % 2 that no shard does
+            throw new IllegalArgumentException("Shard.owns: scheduleIndex must not be negative (schedules count from"
+                    + " 0), but was " + scheduleIndex);
+        }
         return scheduleIndex % count == index;
     }
 

@@ -63,6 +63,10 @@ class ScheduleParseTest {
                 .hasMessageContaining("truncated").hasMessageContaining("expected 7 fields");
         assertThatThrownBy(() -> Schedule.parse("simloop:1")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("truncated");
+        // cut right after the prefix: no version to blame
+        assertThatThrownBy(() -> Schedule.parse("simloop:")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("malformed or truncated replay line: expected 7 fields separated by ':'"
+                        + " (simloop:1:strategy:seed:steps:choices:checksum) but found 2: 'simloop:'");
     }
 
     @Test

@@ -20,6 +20,8 @@ class ShardTest {
         assertThat(Shard.all().isAll()).isTrue();
         assertThat(Shard.of(2, 3).owns(5)).isTrue();
         assertThat(Shard.of(2, 3).owns(6)).isFalse();
+        assertThatThrownBy(() -> Shard.of(0, 2).owns(-2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Shard.owns: scheduleIndex must not be negative (schedules count from 0), but was -2");
     }
 
     @Test

@@ -34,8 +34,10 @@ import java.util.jar.JarOutputStream;
 public final class SimloopAgent {
     private static final String BRIDGE_PACKAGE = "dev/simloop/agent/bridge/";
     private static final String BRIDGE_CLASS = "dev.simloop.agent.bridge.VirtualTimeBridge";
+    /** The system property that, {@code true}, prints one line on standard error per rewritten class. */
+    private static final String VERBOSE_PROPERTY = "simloop.agent.verbose";
     /** {@code -Dsimloop.agent.verbose=true}: one line on standard error per rewritten class. */
-    private static final boolean VERBOSE = Boolean.getBoolean("simloop.agent.verbose");
+    private static final boolean VERBOSE = Boolean.getBoolean(VERBOSE_PROPERTY);
 
     /** The agent jar's module name, when it is (wrongly) resolved on the module path. */
     static final String MODULE_NAME = "dev.simloop.agent";
@@ -46,11 +48,13 @@ public final class SimloopAgent {
     /**
      * The agent's entry point, run by the JVM before {@code main} ({@code -javaagent}).
      *
-     * @param args the agent's options (none are read)
+     * @param args the agent's options: there are none, so any given is an error
      * @param inst the JVM's instrumentation
-     * @throws Exception when the agent cannot install itself (the JVM then does not start)
+     * @throws Exception when the agent cannot install itself, or was given options or a
+     *     {@code -Dsimloop.agent.verbose} other than {@code true} or {@code false} (the JVM then does not start)
      */
     public static void premain(String args, Instrumentation inst) throws Exception {
+        checkOptions(args, System.getProperty(VERBOSE_PROPERTY));
         if (!inst.isRetransformClassesSupported()) {
             throw new IllegalStateException("simloop-agent needs a JVM that can retransform classes");
         }
@@ -70,6 +74,24 @@ public final class SimloopAgent {
         loadJdkClasses(); // then each is rewritten once, by retransformation
         inst.addTransformer(new Transformer(inst, bridge), true);
         retransformJdkClasses(inst);
+    }
+
+    /**
+     * Fails for options the agent would otherwise ignore unseen: {@code -javaagent:simloop-agent.jar=verbose}
+     * reads nothing, and {@code -Dsimloop.agent.verbose=yes} would be read as false.
+     *
+     * @param args the text after the jar's {@code =}, or null
+     * @param verbose the {@code simloop.agent.verbose} property, or null
+     */
+    static void checkOptions(String args, String verbose) {
+        if (args != null && !args.isEmpty()) {
+            throw new IllegalArgumentException("simloop-agent takes no options, but was given '" + args + "' (after"
+                    + " the '=' of -javaagent:simloop-agent.jar=" + args + "): give the jar alone; -D" + VERBOSE_PROPERTY
+                    + "=true prints a line per class it rewrites");
+        }
+        if (verbose != null && !verbose.equalsIgnoreCase("true") && !verbose.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("-D" + VERBOSE_PROPERTY + "=" + verbose + ": write true or false");
+        }
     }
 
     /**

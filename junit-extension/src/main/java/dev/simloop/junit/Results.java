@@ -46,7 +46,8 @@ import java.util.TreeSet;
  * is missing, or when a file holds no results; and 2 when the command, a file or the set of files is
  * malformed (a line lacks a member that passes or fails its test; a shard's lines disagree on the
  * seed, strategy, schedules or shard count of one test: they are not of one run). A test and shard
- * with several lines (a file that several runs appended to) counts its last line, with a note. A
+ * with several lines (a file that several runs appended to) counts its last line, with a note, and
+ * keeps the failures of the lines before it: a failure that a run found is never dropped. A
  * test's first failure is the one an unsharded run meets first: the lowest schedule index of any
  * shard, or, for a bounded search (split by subtree, each shard numbering its own schedules), the
  * first in the unsplit search's order, which each failure's {@code order} key gives. It needs these
@@ -150,7 +151,7 @@ public final class Results {
         private final Map<String, List<Map<String, Object>>> tests = new TreeMap<>();
         /** Files that hold no results: each fails the merge (its shard ran no simulated test). */
         private final List<String> empty = new ArrayList<>();
-        /** Lines that a later line of the same test and shard replaced. */
+        /** Lines that a later line of the same test and shard replaced: the test, the shard and what was kept. */
         private final List<String> replaced = new ArrayList<>();
 
         static Merged read(List<Path> files) throws IOException {
@@ -170,7 +171,10 @@ public final class Results {
                     Map<String, Object> earlier = byTestAndShard
                             .computeIfAbsent((String) line.get("test"), k -> new LinkedHashMap<>()).put(key, line);
                     if (earlier != null) {
-                        m.replaced.add(name(line) + " shard " + key);
+                        int kept = keepFailures(earlier, line);
+                        m.replaced.add(name(line) + " shard " + key + ": an earlier line replaced by a later one" + (kept == 0 ? ""
+                                : ", which keeps its " + (kept == 1 ? "failure" : kept + " failures") + " (a failure that"
+                                + " a run found fails the merge while its line is in a file: give each run its own files)"));
                     }
                     results++;
                 }
@@ -186,6 +190,26 @@ public final class Results {
                 m.tests.put(id, sorted);
             });
             return m;
+        }
+
+        /**
+         * Adds to {@code later}'s failures those of the {@code earlier} line it replaces that it lacks:
+         * a failure that a run found (a retry that explored another seed and passed, a run appended to
+         * the same file after it) is not dropped by the line that follows it.
+         *
+         * @return how many failures it kept
+         */
+        private static int keepFailures(Map<String, Object> earlier, Map<String, Object> later) {
+            List<Object> failures = new ArrayList<>((List<?>) later.get("failures"));
+            int kept = 0;
+            for (Object f : (List<?>) earlier.get("failures")) {
+                if (!failures.contains(f)) {
+                    failures.add(f);
+                    kept++;
+                }
+            }
+            later.put("failures", failures);
+            return kept;
         }
 
         /** @return the file's lines, or an exception that says why they cannot be read */
@@ -409,7 +433,7 @@ public final class Results {
                 sb.append("no results in any file\n");
             }
             for (String r : replaced) {
-                sb.append("note: ").append(r).append(": an earlier line replaced by a later one\n");
+                sb.append("note: ").append(r).append('\n');
             }
             sb.append(String.format(Locale.ROOT, "%d tests, %d schedules, %d failing: %s%n", rows.size(), run, failing,
                     failed() ? "FAILED" : "passed"));

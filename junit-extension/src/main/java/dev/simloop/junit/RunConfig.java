@@ -139,6 +139,7 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         if (p.isPresent()) {
             replay = p.get();
         }
+        settingsFitTheSchedules(a, schedules, kind, replay, param(params, SCHEDULES).isPresent());
         if (!replay.isEmpty()) {
             try {
                 // fails early with the parser's clear message, naming the setting; and for a built
@@ -206,6 +207,42 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
             throw new IllegalArgumentException("@SimulatedLoop(pctDepth = " + a.pctDepth() + "): has no effect with "
                     + kind + ": it is the depth of strategy = PCT (the portfolio's PCT schedules run pct(2) and"
                     + " pct(3)); name PCT as the strategy, or leave it out");
+        }
+    }
+
+    /**
+     * As {@link #settingsFitTheStrategy}: a setting of the annotation that the run's schedules never
+     * read is a mistake to name. {@code timeLimit} and {@code parallelism} spread an exploration of
+     * many schedules, so on one schedule ({@code schedules} left out) the test would pass after a
+     * single run, not explore for the time asked. Unlike a strategy's settings, these are judged by the
+     * schedules the run has, {@code -Dsimloop.schedules} and {@code -Dsimloop.strategy} included: a
+     * test may leave its count to a nightly job's {@code -Dsimloop.schedules}. A replay runs one
+     * schedule whatever the rest says, so a line pasted into an exploring annotation is no mistake.
+     * ({@code shrinkTime} beside {@code shrink = false} is none either: it is the budget for
+     * {@code -Dsimloop.shrink=true}.)
+     *
+     * @param schedules the run's count, resolved ({@code -Dsimloop.schedules} over the annotation's, 0 as 1)
+     * @param kind the run's search, resolved, or null for a strategy given as text
+     * @param replay the run's replay line, resolved, or empty
+     * @param countFromProperty whether {@code schedules} came from {@code -Dsimloop.schedules}
+     */
+    private static void settingsFitTheSchedules(SimulatedLoop a, int schedules, SimulatedLoop.Kind kind, String replay,
+            boolean countFromProperty) {
+        if (a == null || !replay.isBlank()) {
+            return;
+        }
+        if (schedules == 1 && !isBounded(kind)) {
+            String one = "): has no effect with one schedule (" + (countFromProperty ? "-D" + SCHEDULES + "=1"
+                    : a.schedules() == 0 ? "schedules left out runs 1" : "schedules = 1") + "): ";
+            if (!a.timeLimit().isBlank()) {
+                throw new IllegalArgumentException("@SimulatedLoop(timeLimit = \"" + SafeText.input(a.timeLimit().strip())
+                        + "\"" + one + "it stops an exploration of many schedules once its time is up; set schedules"
+                        + " too, as the cap (schedules = 100_000_000 explores until the time is up), or leave it out");
+            }
+            if (a.parallelism() > 1) {
+                throw new IllegalArgumentException("@SimulatedLoop(parallelism = " + a.parallelism() + one + "it runs"
+                        + " an exploration's schedules side by side; set schedules too, or leave it out");
+            }
         }
     }
 

@@ -123,7 +123,9 @@ public @interface SimulatedLoop {
      * ({@code "PT30S"}) or a number with a unit, as {@link #maxVirtualTime()} ({@code "30s"},
      * {@code "5m"}); positive. Empty, the default, means no limit: {@link #schedules()} runs (or
      * the end of a bounded search) end the exploration. Pair it with a large
-     * {@code schedules} to explore for as long as a build can spare. {@code @Timeout}, by
+     * {@code schedules} to explore for as long as a build can spare: on one schedule (no
+     * {@code schedules} nor {@code -Dsimloop.schedules}, and no bounded search) it would stop nothing,
+     * and is an error. {@code @Timeout}, by
      * contrast, fails the test when it fires.
      *
      * @return the budget, or empty for none
@@ -136,7 +138,9 @@ public @interface SimulatedLoop {
      * reported is the one with the lowest schedule index, and the pass summary counts the same
      * schedules; only the wall time differs. The test's schedules must then be safe to run
      * side by side: state they keep outside the simulation (static fields, files) is shared.
-     * {@code -Dsimloop.parallelism=n} overrides it for every test.
+     * {@code -Dsimloop.parallelism=n} overrides it for every test. More than 1 on one schedule (no
+     * {@code schedules} nor {@code -Dsimloop.schedules}, and no bounded search) would do nothing, and is
+     * an error.
      *
      * @return at least 1; default 1
      */

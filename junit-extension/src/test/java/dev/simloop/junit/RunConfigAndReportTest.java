@@ -262,6 +262,59 @@ class RunConfigAndReportTest {
                 .strategy()).as("overridden for a run: no mistake of the test").hasToString("random");
     }
 
+    @SimulatedLoop(timeLimit = "PT10M")
+    private static void timeLimitOnOneSchedule() {
+    }
+
+    @SimulatedLoop(schedules = 1, parallelism = 4)
+    private static void parallelismOnOneSchedule() {
+    }
+
+    @SimulatedLoop(strategy = SimulatedLoop.Kind.EXHAUSTIVE, timeLimit = "PT10M", parallelism = 2)
+    private static void timeLimitOnABoundedSearch() {
+    }
+
+    @SimulatedLoop(timeLimit = "PT10M", replay = "simloop:1:random:5:14:AAMBAQEAAgACAAA:4ad5da89")
+    private static void timeLimitBesideAReplay() {
+    }
+
+    /**
+     * Guards that a setting that spreads an exploration the annotation's own settings never make is
+     * named, not ignored: {@code timeLimit = "PT10M"} alone ran one schedule and passed at once.
+     */
+    @Test
+    void aSettingItsOwnSchedulesNeverReadIsNamedNotIgnored() throws Exception {
+        assertThatThrownBy(() -> RunConfig.resolve(annotationOf("timeLimitOnOneSchedule"), params(Map.of())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("@SimulatedLoop(timeLimit = \"PT10M\"): has no effect with one schedule (schedules left out"
+                        + " runs 1): it stops an exploration of many schedules once its time is up; set schedules too,"
+                        + " as the cap (schedules = 100_000_000 explores until the time is up), or leave it out");
+        assertThatThrownBy(() -> RunConfig.resolve(annotationOf("parallelismOnOneSchedule"), params(Map.of())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("@SimulatedLoop(parallelism = 4): has no effect with one schedule (schedules = 1): it runs"
+                        + " an exploration's schedules side by side; set schedules too, or leave it out");
+        RunConfig search = RunConfig.resolve(annotationOf("timeLimitOnABoundedSearch"), params(Map.of()));
+        assertThat(search.schedules()).as("a bounded search's default cap").isEqualTo(SimulatedLoop.EXHAUSTIVE_SCHEDULES);
+        assertThat(search.timeLimit()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(RunConfig.resolve(annotationOf("timeLimitBesideAReplay"), params(Map.of())).schedules())
+                .as("a pasted replay runs one schedule whatever the rest says").isEqualTo(1);
+        // the count may come from the command line (a nightly job's), and is judged as the run has it
+        RunConfig nightly = RunConfig.resolve(annotationOf("timeLimitOnOneSchedule"),
+                params(Map.of("simloop.schedules", "100000000")));
+        assertThat(nightly.schedules()).isEqualTo(100_000_000);
+        assertThat(nightly.timeLimit()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(RunConfig.resolve(annotationOf("parallelismOnOneSchedule"),
+                params(Map.of("simloop.strategy", "exhaustive(2)"))).parallelism()).isEqualTo(4);
+        assertThatThrownBy(() -> RunConfig.resolve(annotationOf("timeLimitOnOneSchedule"),
+                params(Map.of("simloop.schedules", "1"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("@SimulatedLoop(timeLimit = \"PT10M\"): has no effect with one schedule"
+                        + " (-Dsimloop.schedules=1): ");
+        assertThat(RunConfig.resolve(annotationOf("timeLimitOnOneSchedule"),
+                params(Map.of("simloop.replay", "simloop:1:random:5:14:AAMBAQEAAgACAAA:4ad5da89"))).schedules())
+                .as("a replay from the command line runs one schedule too").isEqualTo(1);
+    }
+
     private static SimulatedLoop annotationOf(String method) throws NoSuchMethodException {
         return RunConfigAndReportTest.class.getDeclaredMethod(method).getAnnotation(SimulatedLoop.class);
     }

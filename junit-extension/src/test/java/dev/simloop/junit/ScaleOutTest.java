@@ -445,6 +445,38 @@ class ScaleOutTest {
                 + ", \"schedules\": 100, \"run\": " + run + ", \"stopReason\": \"ALL_SCHEDULES_RUN\", \"failures\": []}\n";
     }
 
+    /**
+     * Guards that a line replacing an earlier one of its test and shard (a retry that explored
+     * another seed and passed, a run appended to the same file) does not drop the earlier line's
+     * failure: the merge fails with it, and says why; a failure both lines hold counts once.
+     */
+    @Test
+    void aLaterLineOfATestAndShardKeepsTheFailureOfTheLineItReplaces() throws Exception {
+        Path a = dir.resolve("a.jsonl");
+        String failure = "{\"schedule\": 3, \"type\": \"java.lang.AssertionError\", \"message\": \"lost update\","
+                + " \"replay\": \"simloop:1:random:7:5:AA:00000000\"}";
+        String failed = resultsLine("t", "1/1", 7, 4).replace("\"failures\": []", "\"failures\": [" + failure + "]");
+        Files.writeString(a, failed + resultsLine("t", "1/1", 8, 100));
+        Path xml = dir.resolve("m.xml");
+        List<Object> r = merge("--xml", xml.toString(), a.toString());
+        assertThat(r.get(0)).as(r.toString()).isEqualTo(1);
+        assertThat((String) r.get(1)).isEqualTo("""
+                test  shards    schedules  failing  stopped            first failure
+                T.t   1               100        1  all_schedules_run  replay simloop:1:random:7:5:AA:00000000
+                note: T.t shard 1/1: an earlier line replaced by a later one, which keeps its failure (a failure that\
+                 a run found fails the merge while its line is in a file: give each run its own files)
+                1 tests, 100 schedules, 1 failing: FAILED
+                JUnit XML:\s""" + xml.toAbsolutePath() + "\n");
+        assertThat(Files.readString(xml)).contains("failures=\"1\"")
+                .contains("schedule index 3 (shard 1/1): java.lang.AssertionError: lost update\nreplay: simloop:1:random:7:5:AA:00000000\n");
+
+        Files.writeString(a, failed + failed.replace("\"run\": 4", "\"run\": 5"));
+        r = merge(a.toString());
+        assertThat(r.get(0)).as(r.toString()).isEqualTo(1);
+        assertThat((String) r.get(1)).contains("  1  all_schedules_run  replay simloop:1:random:7:5:AA:00000000\n"
+                + "note: T.t shard 1/1: an earlier line replaced by a later one\n1 tests, 5 schedules, 1 failing: FAILED\n");
+    }
+
     @Test
     void theMergeCountsATestsShardOnceAndRefusesFilesThatAreNotOfOneRun() throws Exception {
         Path a = dir.resolve("a.jsonl");
