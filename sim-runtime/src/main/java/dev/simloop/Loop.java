@@ -461,7 +461,14 @@ public final class Loop {
      * Runs {@code fn} in the calling task and raises {@link TaskTimeoutException} in it when
      * {@code timeout} has passed on the loop clock (asynkit's {@code task_timeout}): thrown in at
      * its blocking point like {@link Task#throwIn}, not a {@link Cancelled}, so cancel scopes and
-     * shields do not see it. A timeout that passes after {@code fn}'s last checkpoint is dropped.
+     * shields do not see it. A timeout that passes while {@code fn} waits at the end of a
+     * {@link TaskGroup#with} fails that group (its tasks are cancelled, and the group throws it once
+     * they have ended), and one that passes in {@link TaskGroup#start} cancels the task it starts and
+     * is thrown by {@code start} once that task has started or ended. One that passes while
+     * {@code fn} waits where it cannot be raised (parked in {@code java.util.concurrent}, taking a
+     * condition's lock back) is raised at {@code fn}'s next checkpoint, or as {@code fn} returns if it
+     * reaches none. One that passes after {@code fn}'s last wait has ended, while it runs on to its
+     * end, is dropped.
      *
      * @param timeout how long {@code fn} may run; must not be negative
      * @param fn the code to run

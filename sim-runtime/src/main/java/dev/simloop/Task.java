@@ -5,6 +5,10 @@ package dev.simloop;
  * runs only when the loop lets it: one task of a loop runs at a time, until it reaches a
  * checkpoint.
  *
+ * <p>A task's hash code is its place in the spawn order of its run, the same in every JVM, so a
+ * {@code HashSet} or {@code HashMap} of a run's tasks iterates them in the same order wherever the
+ * run is replayed; two tasks are equal only when they are the same task.
+ *
  * @param <T> the type of the task's value
  */
 public interface Task<T> {
@@ -86,10 +90,13 @@ public interface Task<T> {
      * semaphore, condition or channel stays consistent, and a task it was joining is not touched.
      * A wait or operation already satisfied (a lock handed over, a permit or value taken) keeps its
      * outcome, and the exception is raised at the task's next checkpoint instead, or as its body
-     * ends if it reaches none; so is one thrown into a task parked outside simloop. A task that has
-     * not started yet raises it as it starts, before its body runs (no {@code try} of the body sees
-     * it; a cancel instead lets a task run up to its first checkpoint). Not a checkpoint of the
-     * caller.
+     * ends if it reaches none; so is one thrown into a task parked outside simloop. A task waiting at
+     * the end of {@link TaskGroup#with} for the group's tasks takes it as a failure of the group's
+     * body, as trio's nursery does: the group cancels its tasks and throws it once they have ended;
+     * one waiting in {@link TaskGroup#start} throws it from {@code start} once the task it starts,
+     * cancelled, has started or ended. A task that has not started yet raises it as it starts,
+     * before its body runs (no {@code try} of the body sees it; a cancel instead lets a task run up
+     * to its first checkpoint). Not a checkpoint of the caller.
      *
      * @param exception the exception to raise in the task
      * @throws IllegalStateException when the task has finished, belongs to another loop, or a

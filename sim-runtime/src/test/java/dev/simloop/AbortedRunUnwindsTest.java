@@ -6,6 +6,7 @@ import dev.simloop.sync.Lock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +85,64 @@ class AbortedRunUnwindsTest {
         });
         assertThat(r.failure()).isInstanceOf(DeadlockDetected.class);
         assertThat(log).containsExactly("interrupted while unwinding");
+    }
+
+    /**
+     * The interrupt that ends a task's JDK wait while an aborted run unwinds stands for
+     * {@code TaskAbandoned}: the InterruptedException it raises, thrown on or wrapped, is no failure
+     * of the task. Before, the run's failure carried a suppressed "checked exception thrown in task
+     * 'w': java.lang.InterruptedException" for each such task.
+     */
+    @Test
+    void theInterruptThatUnwindsAJdkWaitIsNoFailureOfTheTask() {
+        List<String> log = new ArrayList<>();
+        SimResult<Object> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
+            CountDownLatch never = new CountDownLatch(1);
+            TaskGroup.with(tg -> {
+                tg.spawn("thrown on", () -> never.await());
+                tg.spawn("wrapped", () -> {
+                    try {
+                        never.await();
+                    } catch (InterruptedException e) {
+                        log.add("wrapped: interrupted");
+                        throw new IllegalStateException("latch wait interrupted", e);
+                    }
+                });
+                tg.spawn("clean-up fails", () -> {
+                    try {
+                        never.await();
+                    } finally {
+                        failCleanUp("clean-up failed after the interrupt");
+                    }
+                });
+                return null;
+            });
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class);
+        assertThat(log).containsExactly("wrapped: interrupted");
+        // a failure of its own while unwinding is still kept
+        assertThat(List.of(r.failure().getSuppressed())).singleElement().satisfies(s -> assertThat(s)
+                .isInstanceOf(IllegalStateException.class).hasMessage("clean-up failed after the interrupt"));
+    }
+
+    /**
+     * A wait on the real clock fails the run at its step, and the unwinding interrupts it unless its
+     * time-out came first (then the body goes on and returns). Both must end the same way: before,
+     * the same seed in one JVM gave a failure with a suppressed TaskFailedException (the interrupt)
+     * in 40 runs of 50 and none (the time-out first) in 10, for a one-millisecond sleep. A minute's
+     * sleep is always interrupted: its run must end as one whose sleep ended by itself.
+     */
+    @Test
+    void aRealTimedWaitThatFailsTheRunEndsTheSameWayWhetherItsTimeOutOrTheUnwindingComesFirst() {
+        SimResult<Object> r = Simulation.run(1, () -> {
+            Thread.sleep(Duration.ofMinutes(1));
+            return "slept";
+        });
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'main' made a timed wait outside simloop at step 1 (");
+        assertThat(r.failure().getSuppressed()).isEmpty();
+        assertThat(r.steps()).isEqualTo(1);
     }
 
     /** A clean-up that fails (a flush that could not be done): a method, so that its finally can end normally to javac. */

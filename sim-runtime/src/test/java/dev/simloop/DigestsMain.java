@@ -35,7 +35,8 @@ public final class DigestsMain {
                 "timeouts", DigestsMain::timeouts,
                 "condition", DigestsMain::condition,
                 "jdk", DigestsMain::jdk,
-                "priorities", DigestsMain::priorities);
+                "priorities", DigestsMain::priorities,
+                "taskSet", DigestsMain::taskSet);
     }
 
     static final List<String> STRATEGIES = List.of("fifo", "random", "pct(3)", "pos", "portfolio", "random+priority(4)");
@@ -271,6 +272,30 @@ public final class DigestsMain {
             return null;
         });
         return order;
+    }
+
+    /** Tasks kept in a HashSet and cancelled in its order: the order follows the tasks' hash codes. */
+    private static Object taskSet() {
+        List<Integer> ended = new ArrayList<>();
+        TaskGroup.with(g -> {
+            java.util.Set<Task<?>> tasks = new java.util.HashSet<>();
+            for (int i = 0; i < 6; i++) {
+                int n = i;
+                tasks.add(g.spawn(() -> {
+                    try {
+                        new Event().await();
+                    } finally {
+                        ended.add(n);
+                    }
+                }));
+            }
+            Loop.checkpoint();
+            for (Task<?> t : tasks) {
+                t.cancel();
+            }
+            return null;
+        });
+        return ended;
     }
 
     public static void main(String[] args) {

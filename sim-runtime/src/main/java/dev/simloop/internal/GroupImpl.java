@@ -12,7 +12,7 @@ import java.util.List;
  * into it. The body's task waits for every child before the group ends; the first failure cancels
  * the rest and is rethrown with the others attached as suppressed.
  */
-public final class GroupImpl implements WaitTarget {
+public final class GroupImpl implements WaitTarget, Abortable {
     final Scheduler loop;
     /** The task running the group's body; it waits for the children at the end. */
     final TaskImpl<?> owner;
@@ -150,7 +150,7 @@ public final class GroupImpl implements WaitTarget {
                 rules.cancelBackground(this); // traio: background tasks end when the awaited work is done
             }
             ownerWaiting = true;
-            loop.block(owner, this, WaitQueue.UNABORTABLE);
+            loop.block(owner, this, this);
         }
         ownerWaiting = false;
         closed = true;
@@ -184,6 +184,25 @@ public final class GroupImpl implements WaitTarget {
             loop.raiseIfCancelled(owner);
         }
         return result;
+    }
+
+    /**
+     * A cancel does not end the owner's wait for the children: it reaches them, and their end ends
+     * the wait. An exception thrown into the owner while it waits ({@code Task.interrupt},
+     * {@code throwIn}, {@code Loop.taskTimeout}) fails the group instead, as a failure of its body
+     * would: the children are cancelled and the group rethrows it once they have ended (trio adds an
+     * exception thrown into a nursery's waiting parent to the nursery's errors). Left pending, it
+     * reached neither the children, which ran on, nor the handlers around the group, and a task
+     * timeout was dropped as the group returned.
+     */
+    @Override
+    public boolean abort(TaskImpl<?> waiter) {
+        RuntimeException thrown = waiter.pendingThrow();
+        if (thrown != null) {
+            waiter.pendingThrow(null); // taken before fail(): its cancel asks this wait again
+            fail(thrown);
+        }
+        return false;
     }
 
     private static void throwUnchecked(Throwable t) {

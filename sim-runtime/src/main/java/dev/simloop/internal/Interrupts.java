@@ -12,6 +12,8 @@ import java.time.Duration;
  * <ul>
  *   <li>a wait in simloop that a cancel could end: the wait is left the way a cancel leaves it
  *       (through its {@link Abortable}, so the primitive stays consistent) and the blocking call throws;
+ *   <li>a task group's wait for its tasks: the group takes it as its body's failure
+ *       ({@link GroupImpl#abort}), cancels the tasks and throws it once they have ended;
  *   <li>the schedule point it yielded at, or its start if it never ran;
  *   <li>otherwise its next checkpoint: a wait that was already satisfied (a lock handed over, a value
  *       received) keeps its outcome, and a task parked outside simloop takes it when it is back.
@@ -106,18 +108,27 @@ public final class Interrupts {
         long now = loop.now();
         TimeoutTimer timer = new TimeoutTimer(me, d);
         loop.arm(timer, nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos);
+        T value;
+        boolean untaken;
         try {
-            return fn.get();
+            value = fn.get();
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
             throw new TaskFailedException(me.name(), e);
         } finally {
             loop.disarm(timer);
-            if (me.pendingThrow() == timer.exception) {
-                me.pendingThrow(null); // fired after fn's last checkpoint: fn has finished in time for it
+            untaken = timer.exception != null && me.pendingThrow() == timer.exception;
+            if (untaken) {
+                me.pendingThrow(null); // not for the code after fn, whatever happens now
             }
         }
+        if (untaken && timer.firedWhileWaiting) {
+            // fn was still waiting at the deadline, where the exception could not be raised (parked in
+            // java.util.concurrent, taking a condition's lock back): it did not finish in time
+            throw timer.exception;
+        }
+        return value; // fired after fn's last checkpoint, while it ran on: fn has finished in time for it
     }
 
     /** The timer of one {@code Loop.taskTimeout}: at the deadline, its exception is thrown in. */
@@ -125,6 +136,8 @@ public final class Interrupts {
         private final TaskImpl<?> task;
         private final Duration timeout;
         private TaskTimeoutException exception;
+        /** Whether the task was waiting when the timer fired, rather than ready to run on. */
+        private boolean firedWhileWaiting;
 
         TimeoutTimer(TaskImpl<?> task, Duration timeout) {
             super(KIND_DEADLINE);
@@ -136,6 +149,7 @@ public final class Interrupts {
         void fire(Scheduler loop) {
             if (!task.done) {
                 exception = new TaskTimeoutException(task.name(), timeout);
+                firedWhileWaiting = !task.inReady;
                 deliver(task, exception);
             }
         }

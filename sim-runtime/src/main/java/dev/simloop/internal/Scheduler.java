@@ -52,6 +52,8 @@ public final class Scheduler {
     private long replaySteps = -1;
     private final long maxVirtualNanos;
     final long seed;
+    /** This run's identity for the primitives its tasks use ({@link RunMark}); made at their first use. */
+    private RunMark mark;
 
     // ---- collaborators
     /** The ready tasks; {@link Steering} moves them where the program asks. */
@@ -1163,6 +1165,16 @@ public final class Scheduler {
         if (tracksObjects) {
             picker.touched(object);
         }
+    }
+
+    /** @return this run's mark, which the primitives its tasks use keep ({@link RunMark}) */
+    RunMark mark() {
+        RunMark m = mark;
+        if (m == null) {
+            m = new RunMark(simulated, seed);
+            mark = m;
+        }
+        return m;
     }
 
     /** The running step operated on {@code object} without yielding (a release, a set): POS hears of it. */

@@ -25,6 +25,8 @@ public final class StartState implements Abortable, WaitTarget {
     private boolean endedEarly;
     /** The task's scope for the caller's cancellation until {@code started} (see the class comment); null until spawned. */
     private CancelScopeTree.Node handshake;
+    /** An exception thrown into the caller while it waited ({@code Task.interrupt}, a task timeout); null if none. */
+    private RuntimeException thrownIn;
 
     /** @param call the API name for messages */
     public StartState(String call) {
@@ -74,6 +76,12 @@ public final class StartState implements Abortable, WaitTarget {
             me.loop.block(me, this, this);
         }
         waiter = null;
+        if (thrownIn != null) {
+            if (earlyFailure != null && !(earlyFailure instanceof TaskCancelledException) && earlyFailure != thrownIn) {
+                thrownIn.addSuppressed(earlyFailure); // the task's own failure, which the group does not report
+            }
+            throw thrownIn;
+        }
         if (started) {
             return value;
         }
@@ -101,6 +109,18 @@ public final class StartState implements Abortable, WaitTarget {
 
     @Override
     public boolean abort(TaskImpl<?> w) {
+        RuntimeException thrown = w.pendingThrow();
+        if (thrown != null && !started && !endedEarly) {
+            // An exception thrown into the caller fails the caller's part of the handshake, as it fails
+            // trio's nursery around start(): the task is cancelled until it calls started(), and start
+            // throws the exception once the task has started or ended. Pending, it was raised only
+            // after start returned, which threw the task's TaskCancelledException (reason EXPLICIT,
+            // though nobody had cancelled anything) instead.
+            w.pendingThrow(null);
+            thrownIn = thrown;
+            CancelScopeTree.cancel(w.loop, handshake, CancelReason.GROUP_FAILURE);
+            return false;
+        }
         // The caller was cancelled while waiting: so is the task it starts, until it calls started(),
         // with the caller's reason (a deadline's, say); the caller keeps waiting for it.
         CancelScopeTree.Node by = CancelScopeTree.cancelledScopeOf(w);

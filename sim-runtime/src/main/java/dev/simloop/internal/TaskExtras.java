@@ -32,6 +32,11 @@ final class TaskExtras {
     StartState start;
     /** Interrupted once while its aborted run unwinds. */
     boolean killInterrupted;
+    /**
+     * The unwinding of its aborted run interrupted the task's thread where it waited in
+     * java.util.concurrent: the exception that ends that wait stands for {@code TaskAbandoned}.
+     */
+    boolean interruptedToUnwind;
     /** Ended with a Cancelled that no cancelled scope explains. */
     boolean strayCancel;
     /** A cancel interrupted the task's thread while it was parked in java.util.concurrent. */

@@ -252,6 +252,24 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         }
     }
 
+    /** The unwinding of the aborted run interrupts the task's thread, parked in java.util.concurrent. */
+    void interruptToUnwind() {
+        extras().interruptedToUnwind = true;
+        thread.interrupt();
+    }
+
+    /**
+     * @param f how the task's body ended
+     * @return whether {@code f} is the end of a JDK wait that the unwinding of the aborted run
+     *     interrupted ({@link #interruptToUnwind}): the task was abandoned, as with {@link TaskAbandoned},
+     *     and did not fail. Otherwise its failure would depend on real time: a timed wait on the real
+     *     clock that fails the run either ends by itself before the interrupt or is interrupted.
+     */
+    private boolean endedByUnwindInterrupt(Throwable f) {
+        return f != null && extras != null && extras.interruptedToUnwind && loop.isKilling()
+                && CancelScopeTree.interruptCause(f) != null;
+    }
+
     /** @return the timer of this task's sleeps (made on first use) */
     SleepTimer sleepTimer() {
         TaskExtras x = extras();
@@ -393,7 +411,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
      */
     private void finish(T v, Throwable f) {
         loop.taskEnded(this);
-        if (f instanceof TaskAbandoned) {
+        if (f instanceof TaskAbandoned || endedByUnwindInterrupt(f)) {
             done = true;
             CancelScopeTree.closeTask(loop, this);
             return;
@@ -751,6 +769,16 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         if (!done) {
             out.add(this);
         }
+    }
+
+    /**
+     * The spawn order, not the identity hash: a program that keeps its tasks in a {@code HashSet} or
+     * as {@code HashMap} keys (and cancels or joins them in that order) then runs the same way in every
+     * JVM, whose identity hashes differ. Equality stays identity.
+     */
+    @Override
+    public int hashCode() {
+        return id;
     }
 
     @Override

@@ -34,7 +34,7 @@ final class Teardown {
             } else if (t.foreignContinuation() != null) {
                 loop.makeReady(t, OutsideWaits.takeHeld(t));
             } else if (!t.inReady) {
-                t.thread.interrupt(); // parked in java.util.concurrent: an interruptible wait ends
+                t.interruptToUnwind(); // parked in java.util.concurrent: an interruptible wait ends
             }
         }
         for (; budget > 0; budget--) {
@@ -49,7 +49,7 @@ final class Teardown {
                 // it parked in java.util.concurrent while unwinding (e.g. in a finally): end that wait too,
                 // once: a wait that ignores interrupts (ReentrantLock.lock) would otherwise spin here
                 t.killInterrupted(true);
-                t.thread.interrupt();
+                t.interruptToUnwind();
             }
         }
     }

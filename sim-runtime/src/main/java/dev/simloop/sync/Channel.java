@@ -1,6 +1,7 @@
 package dev.simloop.sync;
 
 import dev.simloop.internal.Current;
+import dev.simloop.internal.RunMark;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
@@ -48,6 +49,8 @@ public final class Channel<T> implements Iterable<T> {
     private final OwnerlessWait receiveWait;
     private final String label;
     private boolean closed;
+    /** The run whose tasks used it last ({@link RunMark}: a simulation does not go on from another run's values or close). */
+    private RunMark run;
     /** The task that received a value last: a deadlock report on a blocked sender names it (a consumer that has finished is why no receive() comes). */
     private final LastCall lastReceive = new LastCall();
 
@@ -89,6 +92,7 @@ public final class Channel<T> implements Iterable<T> {
     public void send(T value) {
         Objects.requireNonNull(value, "Channel.send: value");
         TaskImpl<?> me = Current.task("Channel.send");
+        enter(me);
         Scheduler loop = me.loop();
         loop.checkCancelled(me);
         if (closed) {
@@ -126,6 +130,7 @@ public final class Channel<T> implements Iterable<T> {
     public boolean trySend(T value) {
         Objects.requireNonNull(value, "Channel.trySend: value");
         TaskImpl<?> me = Current.task("Channel.trySend");
+        enter(me);
         if (closed) {
             throw new ChannelClosedException("Channel.trySend: " + me + " sent on a closed channel");
         }
@@ -153,6 +158,7 @@ public final class Channel<T> implements Iterable<T> {
      */
     public T receive() {
         TaskImpl<?> me = Current.task("Channel.receive");
+        enter(me);
         Scheduler loop = me.loop();
         loop.checkCancelled(me);
         T v = poll(loop);
@@ -195,6 +201,7 @@ public final class Channel<T> implements Iterable<T> {
      */
     public T tryReceive() {
         TaskImpl<?> me = Current.task("Channel.tryReceive");
+        enter(me);
         T v = poll(me.loop());
         if (v == null && closed) {
             throw endOfChannel("Channel.tryReceive");
@@ -232,6 +239,10 @@ public final class Channel<T> implements Iterable<T> {
         return v;
     }
 
+    private void enter(TaskImpl<?> me) {
+        run = RunMark.enter(run, me, buffer.isEmpty() && !closed, this);
+    }
+
     private static EndOfChannelException endOfChannel(String call) {
         return new EndOfChannelException(call + ": the channel is closed and every value has been received");
     }
@@ -243,6 +254,7 @@ public final class Channel<T> implements Iterable<T> {
      */
     public void close() {
         TaskImpl<?> me = Current.task("Channel.close");
+        enter(me);
         me.loop().touched(this);
         if (closed) {
             return;

@@ -1,6 +1,7 @@
 package dev.simloop.sync;
 
 import dev.simloop.internal.Current;
+import dev.simloop.internal.RunMark;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
@@ -16,6 +17,8 @@ public final class Event {
     /** What waiters are blocked on, for deadlock reports. */
     private final OwnerlessWait waiting;
     private final String label;
+    /** The run whose tasks used it last ({@link RunMark}: a simulation does not go on from another run's set). */
+    private RunMark run;
 
     /** Creates an event that is not set. */
     public Event() {
@@ -35,6 +38,7 @@ public final class Event {
     /** Sets the event and wakes every waiter, in the order they started waiting. Idempotent; not a checkpoint. */
     public void set() {
         TaskImpl<?> me = Current.task("Event.set");
+        run = RunMark.enter(run, me, !isSet, this);
         me.loop().touched(this);
         if (isSet) {
             return;
@@ -56,6 +60,7 @@ public final class Event {
      */
     public void await() {
         TaskImpl<?> me = Current.task("Event.await");
+        run = RunMark.enter(run, me, !isSet, this);
         Scheduler loop = me.loop();
         loop.checkCancelled(me);
         if (isSet) {

@@ -1,6 +1,7 @@
 package dev.simloop.sync;
 
 import dev.simloop.internal.Current;
+import dev.simloop.internal.RunMark;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
@@ -24,6 +25,10 @@ public final class Semaphore {
     private static final Object GRANTED = new Object();
     // Invariant: permits > 0 implies waiters is empty (release hands permits to waiters first).
     private int permits;
+    /** The permits it was made with: at rest when it has them ({@link RunMark}). */
+    private final int initial;
+    /** The run whose tasks used it last ({@link RunMark}: a simulation does not go on from another run's permits). */
+    private RunMark run;
     private final int max;
     /** Whether releases are checked against {@link #max} as a bound the user gave ({@link #bounded(int)}). */
     private final boolean bounded;
@@ -57,6 +62,7 @@ public final class Semaphore {
             throw new IllegalArgumentException("Semaphore: permits must not be negative, but was " + permits);
         }
         this.permits = permits;
+        this.initial = permits;
         this.max = max;
         this.bounded = bounded;
         this.label = Names.label(bounded ? "bounded Semaphore" : "Semaphore", name);
@@ -94,6 +100,7 @@ public final class Semaphore {
      */
     public void acquire() {
         TaskImpl<?> me = Current.task("Semaphore.acquire");
+        enter(me);
         Scheduler loop = me.loop();
         loop.checkCancelled(me);
         if (takePermit()) {
@@ -110,6 +117,10 @@ public final class Semaphore {
     }
 
     /** @return whether a permit was free, now taken */
+    private void enter(TaskImpl<?> me) {
+        run = RunMark.enter(run, me, permits == initial, this);
+    }
+
     private boolean takePermit() {
         if (permits > 0) {
             permits--;
@@ -124,7 +135,7 @@ public final class Semaphore {
      * @return whether a permit was taken
      */
     public boolean tryAcquire() {
-        Current.task("Semaphore.tryAcquire");
+        enter(Current.task("Semaphore.tryAcquire"));
         waiters.requireSameRun(); // a task of another run waits: a "no" would hide the sharing
         return takePermit();
     }
@@ -136,6 +147,7 @@ public final class Semaphore {
      */
     public void release() {
         TaskImpl<?> me = Current.task("Semaphore.release");
+        enter(me);
         me.loop().touched(this);
         if (waiters.unparkFirst(GRANTED) != null) {
             return; // handed straight to the longest-waiting task

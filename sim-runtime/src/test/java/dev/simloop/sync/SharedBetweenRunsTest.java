@@ -89,4 +89,90 @@ class SharedBetweenRunsTest {
                 .hasMessageStartingWith("Channel 'jobs'").hasMessageContaining("is waited on by task 'waiter'" + SHARED);
         assertThat(seen.get(1)).isNull();
     }
+
+    private static final String LEFT = "would go on from it: what a run does would then depend on the runs before it in"
+            + " this JVM, and its replay line, run alone, would not repeat it. A primitive belongs to the one run that"
+            + " uses it: create it inside the program the run runs (in a @SimulatedLoop test, in a field of the test"
+            + " instance or in @BeforeEach, which each schedule makes anew), not in a static field. One that every run"
+            + " leaves as it found it (an event never set, every permit given back, a channel drained and open) may be"
+            + " shared.";
+
+    /** @return the failure of a simulation of {@code seed} that runs {@code body} */
+    private static Throwable failureOf(long seed, Runnable body) {
+        return Simulation.run(seed, () -> {
+            body.run();
+            return null;
+        }).failure();
+    }
+
+    /**
+     * One run after another, not at once: an event kept set, permits kept taken, values kept buffered
+     * or a channel kept closed in a static field made each later run start from them, so a run
+     * depended on the runs before it in the JVM, and its replay line, run alone, did something else
+     * (an await that returned at once in an exploration waited for ever in the replay). Refused at
+     * the next run's first use, naming both runs.
+     */
+    @Test
+    void aSimulationDoesNotGoOnFromWhatAnEndedRunLeftInAPrimitive() {
+        Event e = new Event("ready");
+        assertThat(failureOf(1, e::set)).isNull();
+        assertThat(failureOf(2, e::await)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("Event 'ready' (set) was left so by another run (a simulation of seed 1), and task 'main'"
+                        + " of this one (a simulation of seed 2) " + LEFT);
+
+        Semaphore sem = new Semaphore(2, "slots");
+        assertThat(failureOf(3, sem::acquire)).isNull(); // and never given back
+        assertThat(failureOf(4, sem::release)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("Semaphore 'slots' (1 permits) was left so by another run (a simulation of seed 3), and task"
+                        + " 'main' of this one (a simulation of seed 4) " + LEFT);
+
+        Channel<Integer> buffered = new Channel<>(2, "jobs");
+        assertThat(failureOf(5, () -> buffered.send(7))).isNull();
+        assertThat(failureOf(6, buffered::tryReceive)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Channel 'jobs' (capacity 2, 1 buffered) was left so by another run (a"
+                        + " simulation of seed 5), and task 'main' of this one (a simulation of seed 6) would go on");
+        Channel<Integer> closed = new Channel<>(0, "done");
+        assertThat(failureOf(7, closed::close)).isNull();
+        assertThat(failureOf(8, () -> closed.trySend(1))).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Channel 'done' (capacity 0, 0 buffered, closed) was left so by another run");
+    }
+
+    /** A primitive that each run leaves as it found it may be kept in a static field: nothing of a run is left in it. */
+    @Test
+    void aPrimitiveEachRunLeavesAsItFoundItMayBeShared() {
+        Semaphore sem = new Semaphore(1, "slots");
+        Channel<Integer> ch = new Channel<>(1, "jobs");
+        Event e = new Event("never set");
+        for (long seed = 1; seed <= 3; seed++) {
+            SimResult<Integer> r = Simulation.run(seed, () -> {
+                sem.acquire();
+                sem.release();
+                ch.send(5);
+                int v = ch.receive();
+                return v + (e.isSet() ? 1 : 0);
+            });
+            assertThat(r.failure()).as("seed %d", seed).isNull();
+            assertThat(r.value()).isEqualTo(5);
+        }
+    }
+
+    /** Real loops keep ordinary Java: an object's state outlives a run, and the next one sees it. */
+    @Test
+    void realLoopsGoOnFromWhatTheRunBeforeLeft() {
+        Event e = new Event("started");
+        Semaphore sem = new Semaphore(1);
+        Loop.run(() -> {
+            e.set();
+            sem.acquire();
+            return null;
+        });
+        assertThat(Loop.run(() -> {
+            e.await();
+            return sem.tryAcquire();
+        })).isFalse();
+        assertThat(failureOf(9, e::await)).as("but no simulation goes on from a real loop's state")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Event 'started' (set) was left so by another run (a real loop), and task 'main'"
+                        + " of this one (a simulation of seed 9) would go on from it");
+    }
 }
