@@ -18,7 +18,9 @@ import java.util.function.ObjIntConsumer;
  * side. So a driver that has finished its work waits {@value #DRIVER_SPIN_NANOS} ns for the next
  * before it parks, and a caller waits up to {@value #CALLER_SPIN_NANOS} ns for the result before it
  * parks: back-to-back runs from one caller then go to the same, still running, driver, and reach it
- * and come back without a wake-up. A caller offers its work first to the driver it handed its last
+ * and come back without a wake-up. Not when the two sides share a core with a thread that keeps it
+ * busy: there a spin only takes turns with that thread, so slow yields in a row make the waits park
+ * at once for a while ({@link DriverThread#parkFirst}). A caller offers its work first to the driver it handed its last
  * work to ({@link #LAST_DRIVER}), straight into that driver's slot; only when that driver is busy
  * (another caller took it) or has ended does it take one from the deque of idle drivers, last-in
  * first-out, or start one. The deque is shared by every caller and driver, so skipping it saves two
@@ -62,6 +64,13 @@ public final class Drivers {
     static final long BUSY_SPIN_NANOS = 5_000;
     /** Hand-offs done yield-first after a slow yield, before busy spinning is tried again. */
     static final int YIELD_FIRST_HAND_OFFS = 256;
+    /**
+     * Slow yields in a row, with no quick one between, that show a core shared with a busy thread
+     * rather than a moment's load: one slow yield now and then is common on a quiet host too.
+     */
+    static final int SLOW_YIELDS_OF_A_SHARED_CORE = 8;
+    /** Waits for a hand-off that park at once after {@link #SLOW_YIELDS_OF_A_SHARED_CORE}, before yielding is tried again. */
+    static final int PARK_FIRST_WAITS = 1024;
     /**
      * A {@code Thread.yield()} that takes longer than this gave the core to another thread: a yield
      * with nothing else to run on its core returns in about 0.6–1 µs here, one that let another thread
@@ -119,6 +128,20 @@ public final class Drivers {
          * sides read and write without order.
          */
         private int yieldFirst;
+        /**
+         * Slow yields in a row in waits for this driver's hand-offs (a quick yield, or a wait that its
+         * busy spin ended, starts the count again). A hint both sides read and write without order.
+         */
+        private int slowYieldsInARow;
+        /**
+         * How many more waits for this driver's hand-offs park at once, without spinning or yielding:
+         * set after {@link #SLOW_YIELDS_OF_A_SHARED_CORE} slow yields in a row, which mean that the caller
+         * and the driver share a core with a thread that keeps it busy. There each yield hands that
+         * thread the core for its whole time slice (a millisecond or more per hand-off, 15 to 30 times a
+         * park's wake-up), while a park lets the other side's wake-up end the wait. A hint both sides
+         * read and write without order.
+         */
+        private int parkFirst;
         /** Set on the driver {@link #startEarly} makes: it warms up the virtual-thread machinery before it idles. */
         private boolean warmsUp;
         /**
@@ -211,7 +234,8 @@ public final class Drivers {
         private Call<?> nextWork() {
             long start = System.nanoTime();
             long busy = busyNanos(this);
-            for (int i = 1;; i++) {
+            boolean spins = !parksAtOnce(this);
+            for (int i = 1; spins; i++) {
                 Call<?> c = slot.get();
                 if (c != null) {
                     learn(this, busy);
@@ -596,11 +620,30 @@ public final class Drivers {
         return d.yieldFirst > 0 ? 0 : BUSY_SPIN_NANOS;
     }
 
-    /** A wait for {@code d}'s hand-off ended, having spun busy for up to {@code busy} ns: one yield-first hand-off fewer. */
+    /**
+     * A wait for {@code d}'s hand-off ended, having spun busy for up to {@code busy} ns: one yield-first
+     * hand-off fewer; one that spun busy shows the other side running on a core of its own.
+     */
     static void learn(DriverThread d, long busy) {
         if (busy == 0 && d.yieldFirst > 0) {
             d.yieldFirst--;
+        } else if (busy > 0) {
+            d.slowYieldsInARow = 0;
         }
+    }
+
+    /**
+     * A wait for {@code d}'s hand-off begins.
+     *
+     * @return whether it parks at once, without spinning: the core is shared with a busy thread
+     *     (one park-first wait fewer)
+     */
+    static boolean parksAtOnce(DriverThread d) {
+        if (d.parkFirst <= 0) {
+            return false;
+        }
+        d.parkFirst--;
+        return true;
     }
 
     /**
@@ -631,8 +674,14 @@ public final class Drivers {
 
     /** A wait for {@code d}'s hand-off yielded for {@code nanos}: if that gave the core away, the next hand-offs yield first. */
     static void yielded(DriverThread d, long nanos) {
-        if (nanos > SLOW_YIELD_NANOS) {
-            d.yieldFirst = YIELD_FIRST_HAND_OFFS; // another thread wanted this core: do not spin busy on it
+        if (nanos <= SLOW_YIELD_NANOS) {
+            d.slowYieldsInARow = 0;
+            return;
+        }
+        d.yieldFirst = YIELD_FIRST_HAND_OFFS; // another thread wanted this core: do not spin busy on it
+        if (++d.slowYieldsInARow >= SLOW_YIELDS_OF_A_SHARED_CORE) {
+            d.slowYieldsInARow = 0;
+            d.parkFirst = PARK_FIRST_WAITS; // and wanted it every time: a busy thread shares it
         }
     }
 
@@ -640,7 +689,8 @@ public final class Drivers {
     private static void awaitOutcome(Call<?> call, Consumer<Thread> onInterrupt) {
         long start = System.nanoTime();
         long busy = busyNanos(call.driver);
-        for (int i = 1;; i++) {
+        boolean spins = !parksAtOnce(call.driver);
+        for (int i = 1; spins; i++) {
             if (call.done()) {
                 learn(call.driver, busy);
                 return;

@@ -103,6 +103,39 @@ class DriversTest {
         }
     }
 
+    /**
+     * On a core shared with a thread that keeps it busy, every yield hands that thread the core for its
+     * time slice: a run of {@code Simulation.run(i, () -> 1)} took about 3 ms with a busy loop pinned to
+     * the caller's core, against 0.1 ms without. Slow yields in a row, and only those, make the waits
+     * park at once for a while; one slow yield now and then (common on a quiet host) does not.
+     */
+    @Test
+    void onlySlowYieldsInARowMakeWaitsParkAtOnce() {
+        Drivers.DriverThread d = new Drivers.DriverThread("simloop-driver-test");
+        try {
+            long slow = Drivers.SLOW_YIELD_NANOS + 1;
+            for (int i = 0; i < Drivers.SLOW_YIELDS_OF_A_SHARED_CORE - 1; i++) {
+                Drivers.yielded(d, slow);
+            }
+            Drivers.yielded(d, 900); // a quick one between: the host was busy a moment, no more
+            Drivers.yielded(d, slow);
+            Drivers.learn(d, Drivers.BUSY_SPIN_NANOS); // a wait that its busy spin ended: the other side has a core
+            for (int i = 0; i < Drivers.SLOW_YIELDS_OF_A_SHARED_CORE - 1; i++) {
+                Drivers.yielded(d, slow);
+            }
+            assertThat(Drivers.parksAtOnce(d)).as("%d slow yields, never in a row", Drivers.SLOW_YIELDS_OF_A_SHARED_CORE)
+                    .isFalse();
+            Drivers.yielded(d, slow);
+            for (int i = 0; i < Drivers.PARK_FIRST_WAITS; i++) {
+                assertThat(Drivers.parksAtOnce(d)).as("wait %d after the slow yields in a row", i).isTrue();
+            }
+            assertThat(Drivers.parksAtOnce(d)).as("yielding is tried again").isFalse();
+            assertThat(Drivers.busyNanos(d)).as("yield first").isZero();
+        } finally {
+            Drivers.ALL.remove(d); // never started: it must not linger among the drivers the watchdog looks at
+        }
+    }
+
     @Test
     void onlyAYieldThatGaveTheCoreAwayMakesHandOffsYieldFirst() {
         Drivers.DriverThread d = new Drivers.DriverThread("simloop-driver-test");
