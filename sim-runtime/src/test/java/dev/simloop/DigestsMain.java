@@ -276,26 +276,7 @@ public final class DigestsMain {
 
     /** Tasks kept in a HashSet and cancelled in its order: the order follows the tasks' hash codes. */
     private static Object taskSet() {
-        List<Integer> ended = new ArrayList<>();
-        TaskGroup.with(g -> {
-            java.util.Set<Task<?>> tasks = new java.util.HashSet<>();
-            for (int i = 0; i < 6; i++) {
-                int n = i;
-                tasks.add(g.spawn(() -> {
-                    try {
-                        new Event().await();
-                    } finally {
-                        ended.add(n);
-                    }
-                }));
-            }
-            Loop.checkpoint();
-            for (Task<?> t : tasks) {
-                t.cancel();
-            }
-            return null;
-        });
-        return ended;
+        return TasksInHashSetsTest.cancelInHashSetOrder(6);
     }
 
     public static void main(String[] args) {

@@ -18,12 +18,21 @@ import org.junit.jupiter.api.Test;
  * run task 'task-2' did").
  */
 class TasksInHashSetsTest {
-    /** Spawns eight waiting tasks into a HashSet, cancels them in the set's order; returns the order they ended in. */
     private static List<Integer> cancelInHashSetOrder() {
+        return cancelInHashSetOrder(8);
+    }
+
+    /**
+     * Spawns {@code count} waiting tasks into a HashSet, cancels them in the set's order (also a
+     * program of {@link DigestsMain}'s battery, run in child JVMs with other identity hashes).
+     *
+     * @return the order the tasks ended in
+     */
+    static List<Integer> cancelInHashSetOrder(int count) {
         List<Integer> ended = new ArrayList<>();
         TaskGroup.with(g -> {
             Set<Task<?>> tasks = new HashSet<>();
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < count; i++) {
                 int n = i;
                 tasks.add(g.spawn(() -> {
                     try {

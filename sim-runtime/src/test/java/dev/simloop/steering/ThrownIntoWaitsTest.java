@@ -58,34 +58,49 @@ class ThrownIntoWaitsTest {
         return distinct;
     }
 
-    /** A task waits at the end of its group for a child that sleeps an hour; it is interrupted at 10 ms. */
-    private static List<String> interruptAGroupsWaitingBody() {
+    /**
+     * Spawns a task named {@code name} that runs what {@code waiting} makes of the log (a wait where a
+     * cancel does not end it), and interrupts it at 10 ms.
+     *
+     * @param from where the interrupt comes out, as the task's catch logs it
+     */
+    private static List<String> interruptedAt10Ms(String name, String from,
+            java.util.function.Function<List<String>, ThrowingSupplier<String>> waiting) {
         List<String> log = new ArrayList<>();
         TaskGroup.with(outer -> {
-            Task<String> target = outer.spawn("target", () -> {
+            ThrowingSupplier<String> work = waiting.apply(log);
+            Task<String> target = outer.spawn(name, () -> {
                 try {
-                    return TaskGroup.with(tg -> {
-                        tg.spawn("child", () -> {
-                            try {
-                                Loop.sleep(Duration.ofHours(1));
-                            } catch (Cancelled c) {
-                                log.add("child cancelled: " + c.reason());
-                                throw c;
-                            }
-                        });
-                        return "body's value";
-                    });
+                    return work.get();
                 } catch (Boom e) {
-                    log.add("target caught " + e.getMessage() + " from its group");
+                    log.add(name + " caught " + e.getMessage() + " from " + from);
                     return "handled";
                 }
             });
             Loop.sleep(Duration.ofMillis(10));
             target.interrupt(new Boom("stop"));
-            log.add("target returned " + target.join());
+            log.add(name + " returned " + target.join());
             return null;
         });
         return log;
+    }
+
+    /** Sleeps an hour; logs {@code who} and the reason when a cancel ends the sleep. */
+    private static void sleepAnHour(List<String> log, String who) {
+        try {
+            Loop.sleep(Duration.ofHours(1));
+        } catch (Cancelled c) {
+            log.add(who + " cancelled: " + c.reason());
+            throw c;
+        }
+    }
+
+    /** A task waits at the end of its group for a child that sleeps an hour; it is interrupted at 10 ms. */
+    private static List<String> interruptAGroupsWaitingBody() {
+        return interruptedAt10Ms("target", "its group", log -> () -> TaskGroup.with(tg -> {
+            tg.spawn("child", () -> sleepAnHour(log, "child"));
+            return "body's value";
+        }));
     }
 
     @Test
@@ -127,30 +142,10 @@ class ThrownIntoWaitsTest {
 
     /** The caller of start is interrupted at 10 ms, while the task it starts sleeps before it calls started(). */
     private static List<String> interruptTheCallerOfStart() {
-        List<String> log = new ArrayList<>();
-        TaskGroup.with(outer -> {
-            Task<String> caller = outer.spawn("caller", () -> {
-                try {
-                    return TaskGroup.with(tg -> tg.start("service", status -> {
-                        try {
-                            Loop.sleep(Duration.ofHours(1));
-                        } catch (Cancelled c) {
-                            log.add("service cancelled: " + c.reason());
-                            throw c;
-                        }
-                        status.started("up");
-                    }));
-                } catch (Boom e) {
-                    log.add("caller caught " + e.getMessage() + " from start");
-                    return "handled";
-                }
-            });
-            Loop.sleep(Duration.ofMillis(10));
-            caller.interrupt(new Boom("stop"));
-            log.add("caller returned " + caller.join());
-            return null;
-        });
-        return log;
+        return interruptedAt10Ms("caller", "start", log -> () -> TaskGroup.with(tg -> tg.start("service", status -> {
+            sleepAnHour(log, "service");
+            status.started("up");
+        })));
     }
 
     @Test
