@@ -235,6 +235,7 @@ public final class SimulatedLoopExtension
         // launchers that turn implicit parameters off (the EngineTestKit does).
         Function<String, Optional<String>> params = key -> context.getConfigurationParameter(key)
                 .or(() -> Optional.ofNullable(System.getProperty(key)));
+        context.getTestClass().ifPresent(Placement::checkMethodsOf);
         RunConfig cfg = RunConfig.resolve(find(context).orElse(null), params, context.getUniqueId(), System.getenv());
         if (context.getTestInstanceLifecycle().orElse(null) == org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS) {
             cfg = cfg.forOneKeptInstance(params);

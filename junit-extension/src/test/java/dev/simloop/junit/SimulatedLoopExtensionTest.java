@@ -825,6 +825,27 @@ class SimulatedLoopExtensionTest {
                 "@SimulatedLoop(timeLimit = \"PT0S\"): must be positive; leave it empty for no time limit");
     }
 
+    /**
+     * {@code @SimulatedLoop} on a method that is no test (a {@code @BeforeEach}, a helper) did nothing
+     * without a word: JUnit calls extensions around test methods only, and the user believed that
+     * method ran in the simulation. A simulated test of the class now fails naming it; a plain test
+     * of the class is left alone (the extension never runs for it).
+     */
+    @Test
+    void simulatedLoopOnAMethodThatIsNoTestFailsTheClasssSimulatedTestsNamingIt() {
+        EngineExecutionResults r = run(Fixtures.AnnotatedSetUp.class);
+        r.testEvents().assertStatistics(s -> s.started(2).failed(1).succeeded(1));
+        assertThat(onlyFailure(r)).isInstanceOf(IllegalArgumentException.class).hasMessage("@SimulatedLoop on"
+                + " dev.simloop.junit.fixtures.Fixtures$AnnotatedSetUp.setUp(), which is no test (a @BeforeEach method):"
+                + " JUnit calls the extension around test methods only, so there it does nothing. Put it on the test"
+                + " method, or on the class for all of its tests; a @BeforeEach or @AfterEach runs outside the"
+                + " simulated run (junit.md, \"Fresh state for every schedule\"), and a method that a simulated test"
+                + " calls runs in the run already.");
+        assertThat(onlyFailure(run(Fixtures.AnnotatedHelper.class))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("@SimulatedLoop on dev.simloop.junit.fixtures.Fixtures$AnnotatedHelperBase"
+                        + ".helper(), which is no test: JUnit calls");
+    }
+
     /** Runs the schedules of a fixture method outside JUnit, as the extension would, and counts their failures. */
     private static Map<String, Integer> failuresByType(Class<?> fixture, String method, Runnable body, int upTo,
             int[] firstAssertion) throws NoSuchMethodException {
