@@ -39,7 +39,7 @@ final class Placement {
         if (stray.isPresent()) {
             Method m = stray.get();
             throw new IllegalArgumentException("@SimulatedLoop on " + m.getDeclaringClass().getName() + "." + m.getName()
-                    + "(), which is no test" + lifecycleNote(m) + ": JUnit calls the extension around test methods"
+                    + "(), which is not a test" + lifecycleNote(m) + ": JUnit calls the extension around test methods"
                     + " only, so there it does nothing. Put it on the test method, or on the class for all of its"
                     + " tests; a @BeforeEach or @AfterEach runs outside the simulated run (junit.md, \"Fresh state for"
                     + " every schedule\"), and a method that a simulated test calls runs in the run already.");

@@ -836,14 +836,14 @@ class SimulatedLoopExtensionTest {
         EngineExecutionResults r = run(Fixtures.AnnotatedSetUp.class);
         r.testEvents().assertStatistics(s -> s.started(2).failed(1).succeeded(1));
         assertThat(onlyFailure(r)).isInstanceOf(IllegalArgumentException.class).hasMessage("@SimulatedLoop on"
-                + " dev.simloop.junit.fixtures.Fixtures$AnnotatedSetUp.setUp(), which is no test (a @BeforeEach method):"
+                + " dev.simloop.junit.fixtures.Fixtures$AnnotatedSetUp.setUp(), which is not a test (a @BeforeEach method):"
                 + " JUnit calls the extension around test methods only, so there it does nothing. Put it on the test"
                 + " method, or on the class for all of its tests; a @BeforeEach or @AfterEach runs outside the"
                 + " simulated run (junit.md, \"Fresh state for every schedule\"), and a method that a simulated test"
                 + " calls runs in the run already.");
         assertThat(onlyFailure(run(Fixtures.AnnotatedHelper.class))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("@SimulatedLoop on dev.simloop.junit.fixtures.Fixtures$AnnotatedHelperBase"
-                        + ".helper(), which is no test: JUnit calls");
+                        + ".helper(), which is not a test: JUnit calls");
     }
 
     /** Runs the schedules of a fixture method outside JUnit, as the extension would, and counts their failures. */

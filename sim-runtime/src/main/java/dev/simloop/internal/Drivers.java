@@ -20,12 +20,12 @@ import java.util.function.ObjIntConsumer;
  * parks: back-to-back runs from one caller then go to the same, still running, driver, and reach it
  * and come back without a wake-up. Not when the two sides share a core with a thread that keeps it
  * busy: there a spin only takes turns with that thread, so slow yields in a row make the waits park
- * at once for a while ({@link DriverThread#parkFirst}). A caller offers its work first to the driver it handed its last
- * work to ({@link #LAST_DRIVER}), straight into that driver's slot; only when that driver is busy
- * (another caller took it) or has ended does it take one from the deque of idle drivers, last-in
- * first-out, or start one. The deque is shared by every caller and driver, so skipping it saves two
- * of its updates, and the cache misses of a line both sides write, on every back-to-back run (in
- * A/B rounds a bare hand-off's median went from 1,494 to 994 ns, a per-seed run's from 5,410 to
+ * at once for a while ({@link DriverThread#parkFirst}). A caller offers its work first to the
+ * driver it handed its last work to ({@link #LAST_DRIVER}), straight into that driver's slot; only
+ * when that driver is busy (another caller took it) or has ended does it take one from the deque of
+ * idle drivers, last-in first-out, or start one. The deque is shared by every caller and driver,
+ * so skipping it saves two of its updates, and the cache misses of a line both sides write, on
+ * every back-to-back run (in A/B rounds a bare hand-off's median went from 1,494 to 994 ns, a per-seed run's from 5,410 to
  * 5,028 ns). A driver so handed work stays in the deque while it runs, so the work stays in its
  * slot until it has run: only a null slot takes an offer. A driver idle for
  * {@value #KEEP_ALIVE_SECONDS} s ends.
@@ -232,18 +232,9 @@ public final class Drivers {
 
         /** @return the next work, or null when none came for the keep-alive time (the driver then ends) */
         private Call<?> nextWork() {
-            long start = System.nanoTime();
-            long busy = busyNanos(this);
-            boolean spins = !parksAtOnce(this);
-            for (int i = 1; spins; i++) {
-                Call<?> c = slot.get();
-                if (c != null) {
-                    learn(this, busy);
-                    return c;
-                }
-                if (!stillSpinning(i, start, busy, DRIVER_SPIN_NANOS, this)) {
-                    break;
-                }
+            Call<?> spun = parksAtOnce(this) ? null : spinForWork();
+            if (spun != null) {
+                return spun;
             }
             long deadline = System.nanoTime() + keepAliveNanos;
             parked = true;
@@ -263,6 +254,22 @@ public final class Drivers {
                 }
             } finally {
                 parked = false;
+            }
+        }
+
+        /** @return the work handed to this driver while it spun ({@link #DRIVER_SPIN_NANOS} at most), or null */
+        private Call<?> spinForWork() {
+            long start = System.nanoTime();
+            long busy = busyNanos(this);
+            for (int i = 1;; i++) {
+                Call<?> c = slot.get();
+                if (c != null) {
+                    learn(this, busy);
+                    return c;
+                }
+                if (!stillSpinning(i, start, busy, DRIVER_SPIN_NANOS, this)) {
+                    return null;
+                }
             }
         }
 
@@ -622,7 +629,8 @@ public final class Drivers {
 
     /**
      * A wait for {@code d}'s hand-off ended, having spun busy for up to {@code busy} ns: one yield-first
-     * hand-off fewer; one that spun busy shows the other side running on a core of its own.
+     * hand-off fewer. Slow yields are counted in a row only while hand-offs yield first: a wait that
+     * began with a busy spin starts the count again (the hand-offs before it were quick).
      */
     static void learn(DriverThread d, long busy) {
         if (busy == 0 && d.yieldFirst > 0) {
@@ -685,19 +693,25 @@ public final class Drivers {
         }
     }
 
-    /** Waits until {@code call} is done: spinning a while, then parked. */
-    private static void awaitOutcome(Call<?> call, Consumer<Thread> onInterrupt) {
+    /** @return whether {@code call} was done within the caller's spin ({@link #CALLER_SPIN_NANOS} at most) */
+    private static boolean spunUntilDone(Call<?> call) {
         long start = System.nanoTime();
         long busy = busyNanos(call.driver);
-        boolean spins = !parksAtOnce(call.driver);
-        for (int i = 1; spins; i++) {
+        for (int i = 1;; i++) {
             if (call.done()) {
                 learn(call.driver, busy);
-                return;
+                return true;
             }
             if (!stillSpinning(i, start, busy, CALLER_SPIN_NANOS, call.driver)) {
-                break;
+                return false;
             }
+        }
+    }
+
+    /** Waits until {@code call} is done: spinning a while (not on a core shared with a busy thread), then parked. */
+    private static void awaitOutcome(Call<?> call, Consumer<Thread> onInterrupt) {
+        if (!parksAtOnce(call.driver) && spunUntilDone(call)) {
+            return;
         }
         OutcomeWait wait = new OutcomeWait(call, onInterrupt);
         call.waiting = true;

@@ -38,7 +38,7 @@ public final class RunMark {
         if (last == now || last == null || atRest || !(now.simulated || last.simulated)) {
             return now;
         }
-        throw new IllegalStateException(primitive + " was left so by another run (" + last + "), and " + me
+        throw new IllegalStateException(primitive + " was left that way by another run (" + last + "), and " + me
                 + " of this one (" + now + ") would go on from it: what a run does would then depend on the runs"
                 + " before it in this JVM, and its replay line, run alone, would not repeat it. A primitive belongs"
                 + " to the one run that uses it: create it inside the program the run runs (in a @SimulatedLoop"

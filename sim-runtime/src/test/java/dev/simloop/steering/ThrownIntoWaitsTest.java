@@ -117,14 +117,7 @@ class ThrownIntoWaitsTest {
         List<String> log = new ArrayList<>();
         try {
             return Loop.taskTimeout(Duration.ofMillis(10), () -> TaskGroup.with(tg -> {
-                tg.spawn("child", () -> {
-                    try {
-                        Loop.sleep(Duration.ofHours(1));
-                    } catch (Cancelled c) {
-                        log.add("child cancelled");
-                        throw c;
-                    }
-                });
+                tg.spawn("child", () -> sleepAnHour(log, "child"));
                 return "no timeout";
             }));
         } catch (TaskTimeoutException e) {
@@ -135,9 +128,9 @@ class ThrownIntoWaitsTest {
     @Test
     void aTaskTimeoutEndsTheGroupItsWorkWaitsFor() {
         assertThat(everySeed(() -> taskTimeoutAroundAGroup() + " at " + ms() + " ms")).containsExactly(
-                "[child cancelled] Loop.taskTimeout: task 'main' ran past its timeout of 0.01s at 10 ms");
+                "[child cancelled: GROUP_FAILURE] Loop.taskTimeout: task 'main' ran past its timeout of 0.01s at 10 ms");
         assertThat(Loop.run(ThrownIntoWaitsTest::taskTimeoutAroundAGroup))
-                .isEqualTo("[child cancelled] Loop.taskTimeout: task 'main' ran past its timeout of 0.01s");
+                .isEqualTo("[child cancelled: GROUP_FAILURE] Loop.taskTimeout: task 'main' ran past its timeout of 0.01s");
     }
 
     /** The caller of start is interrupted at 10 ms, while the task it starts sleeps before it calls started(). */

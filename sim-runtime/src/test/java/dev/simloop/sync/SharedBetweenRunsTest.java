@@ -117,24 +117,24 @@ class SharedBetweenRunsTest {
         Event e = new Event("ready");
         assertThat(failureOf(1, e::set)).isNull();
         assertThat(failureOf(2, e::await)).isInstanceOf(IllegalStateException.class)
-                .hasMessage("Event 'ready' (set) was left so by another run (a simulation of seed 1), and task 'main'"
+                .hasMessage("Event 'ready' (set) was left that way by another run (a simulation of seed 1), and task 'main'"
                         + " of this one (a simulation of seed 2) " + LEFT);
 
         Semaphore sem = new Semaphore(2, "slots");
         assertThat(failureOf(3, sem::acquire)).isNull(); // and never given back
         assertThat(failureOf(4, sem::release)).isInstanceOf(IllegalStateException.class)
-                .hasMessage("Semaphore 'slots' (1 permits) was left so by another run (a simulation of seed 3), and task"
+                .hasMessage("Semaphore 'slots' (1 permits) was left that way by another run (a simulation of seed 3), and task"
                         + " 'main' of this one (a simulation of seed 4) " + LEFT);
 
         Channel<Integer> buffered = new Channel<>(2, "jobs");
         assertThat(failureOf(5, () -> buffered.send(7))).isNull();
         assertThat(failureOf(6, buffered::tryReceive)).isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("Channel 'jobs' (capacity 2, 1 buffered) was left so by another run (a"
+                .hasMessageStartingWith("Channel 'jobs' (capacity 2, 1 buffered) was left that way by another run (a"
                         + " simulation of seed 5), and task 'main' of this one (a simulation of seed 6) would go on");
         Channel<Integer> closed = new Channel<>(0, "done");
         assertThat(failureOf(7, closed::close)).isNull();
         assertThat(failureOf(8, () -> closed.trySend(1))).isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("Channel 'done' (capacity 0, 0 buffered, closed) was left so by another run");
+                .hasMessageStartingWith("Channel 'done' (capacity 0, 0 buffered, closed) was left that way by another run");
     }
 
     /** A primitive that each run leaves as it found it may be kept in a static field: nothing of a run is left in it. */
@@ -172,7 +172,7 @@ class SharedBetweenRunsTest {
         })).isFalse();
         assertThat(failureOf(9, e::await)).as("but no simulation goes on from a real loop's state")
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("Event 'started' (set) was left so by another run (a real loop), and task 'main'"
+                .hasMessageStartingWith("Event 'started' (set) was left that way by another run (a real loop), and task 'main'"
                         + " of this one (a simulation of seed 9) would go on from it");
     }
 }
