@@ -40,16 +40,18 @@ public interface Task<T> {
     int priority();
 
     /**
-     * Sets the task's own priority; lower is more urgent.
+     * Sets the task's own priority; lower is more urgent. Called from a task of the same loop.
      *
      * @param priority the new priority
+     * @throws IllegalStateException when not called from a task of this task's loop
      */
     void setPriority(int priority);
 
     /**
-     * Sets the task's own priority to a named one.
+     * Sets the task's own priority to a named one, as {@link #setPriority(int)}.
      *
      * @param priority the new priority
+     * @throws IllegalStateException when not called from a task of this task's loop
      */
     default void setPriority(Priority priority) {
         java.util.Objects.requireNonNull(priority, "Task.setPriority: priority");

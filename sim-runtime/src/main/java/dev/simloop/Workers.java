@@ -4,7 +4,6 @@ import dev.simloop.internal.LoopStopper;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.sync.Event;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -132,7 +131,7 @@ public final class Workers {
         if (n < 1) {
             throw new IllegalArgumentException(call + ": the number of workers must be at least 1, but was " + n);
         }
-        return Loop.inLoop() ? InLoop.start(n, body) : RealLoops.start(n, body);
+        return Loop.inLoop() ? InLoop.start(n, body) : RealLoops.start(call, n, body);
     }
 
     /** Waits for termination in a worker, then closes what its start returned, shielded. */
@@ -199,13 +198,17 @@ public final class Workers {
 
     /** Each worker on its own real-mode loop, on its own thread. */
     private static final class RealLoops {
-        static Handle start(int n, WorkerBody body) {
+        static Handle start(String call, int n, WorkerBody body) {
             Scheduler[] loops = new Scheduler[n];
+            // A stop sticks: a worker whose loop registers after it (an interrupt while the workers
+            // start, a failure of an early one) stops its own loop, or nobody would ever stop it
+            boolean[] stopped = {false};
             Throwable[] failures = new Throwable[n];
             CountDownLatch startedOrEnded = new CountDownLatch(n);
             Thread[] threads = new Thread[n];
             Runnable stopAll = () -> {
                 synchronized (loops) {
+                    stopped[0] = true;
                     for (Scheduler l : loops) {
                         if (l != null) {
                             LoopStopper.stop(l);
@@ -220,7 +223,10 @@ public final class Workers {
                     try {
                         Loop.run("worker-" + index, null, () -> { // named as a worker in a loop is
                             synchronized (loops) {
-                                loops[index] = LoopStopper.loopOf("Workers.start");
+                                loops[index] = LoopStopper.loopOf(call);
+                                if (stopped[0]) {
+                                    LoopStopper.stop(loops[index]);
+                                }
                             }
                             AutoCloseable resource = body.start(index);
                             counted[0] = true;
@@ -254,7 +260,7 @@ public final class Workers {
                 stopAll.run();
                 joiner.join();
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("Workers.start: interrupted while the workers started", e);
+                throw new IllegalStateException(call + ": interrupted while the workers started", e);
             }
             for (Throwable f : failures) { // set before the latch counted down, so visible here
                 if (f != null) {
@@ -281,18 +287,23 @@ public final class Workers {
         }
 
         private static void throwFailures(Throwable[] failures) {
-            List<Throwable> all = new ArrayList<>();
-            for (Throwable f : failures) {
-                if (f != null) {
-                    all.add(f);
+            Throwable first = null;
+            // A handle may be joined again, from any thread: each failure is suppressed once, not
+            // once more on every join (and one thrown by two workers is not suppressed in itself)
+            synchronized (failures) {
+                for (Throwable f : failures) {
+                    if (f == null) {
+                        continue;
+                    }
+                    if (first == null) {
+                        first = f;
+                    } else if (f != first && !List.of(first.getSuppressed()).contains(f)) {
+                        first.addSuppressed(f);
+                    }
                 }
             }
-            if (all.isEmpty()) {
+            if (first == null) {
                 return;
-            }
-            Throwable first = all.get(0);
-            for (int i = 1; i < all.size(); i++) {
-                first.addSuppressed(all.get(i));
             }
             if (first instanceof RuntimeException e) {
                 throw e;

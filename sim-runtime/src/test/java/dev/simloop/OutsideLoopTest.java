@@ -86,6 +86,32 @@ class OutsideLoopTest {
     }
 
     @Test
+    void aTasksPriorityIsSetOnlyFromATaskOfItsLoop() throws Exception {
+        AtomicReference<Task<?>> task = new AtomicReference<>();
+        // from a platform thread while the real loop runs (the task's priority is the scheduler's state)
+        String during = Loop.run(() -> TaskGroup.with(tg -> {
+            Task<?> t = tg.spawn("t", () -> Loop.sleep(Duration.ofMillis(1)));
+            task.set(t);
+            Throwable offloaded = Loop.toThread(() -> catchThrowable(() -> t.setPriority(5)));
+            return (offloaded == null ? "no exception" : offloaded.getClass().getSimpleName() + ": " + offloaded.getMessage())
+                    + " / priority " + t.priority();
+        }));
+        assertThat(during).startsWith("IllegalStateException: Task.setPriority must be called from a simloop task")
+                .endsWith(" / priority 0");
+        // from a thread outside, after the run
+        assertThatThrownBy(() -> task.get().setPriority(Priority.HIGH)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Task.setPriority must be called from a simloop task");
+        // from a task of another loop
+        SimResult<Object> r = Simulation.run(2, () -> {
+            task.get().setPriority(3);
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Task.setPriority: task 't' belongs to another loop, whose run has ended,");
+        assertThat(task.get().priority()).isZero();
+    }
+
+    @Test
     void aLoopCannotBeStartedInsideALoopTask() {
         SimResult<Object> r = Simulation.run(1, () -> Simulation.run(2, () -> 1));
         assertThat(r.failure()).isInstanceOf(IllegalStateException.class).hasMessageContaining("Simulation.run")

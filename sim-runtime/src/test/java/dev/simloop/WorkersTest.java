@@ -2,6 +2,8 @@ package dev.simloop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -248,5 +251,52 @@ class WorkersTest {
         });
         assertThat(r.failure()).isInstanceOf(DeadlockDetected.class).hasMessageContaining("task 'worker-0' waits for"
                 + " Event 'the stop signal of Workers.start (Handle.stop() sets it)' (not set, 1 waiting)");
+    }
+
+    @Test
+    void aRealModeHandleJoinedTwiceThrowsTheSameFailureWithEachOtherSuppressedOnce() {
+        Workers.Handle h = Workers.start(2, index -> () -> {
+            throw new IllegalStateException("close " + index);
+        });
+        h.stop();
+        Throwable first = catchThrowable(h::join);
+        Throwable second = catchThrowable(h::join);
+        assertThat(second).isSameAs(first).isInstanceOf(IllegalStateException.class).hasMessage("close 0");
+        assertThat(List.of(second.getSuppressed())).extracting(Throwable::getMessage).containsExactly("close 1");
+    }
+
+    @Test
+    void realWorkersStartedFromAnInterruptedThreadAreStoppedAndClosedNotLeftRunning() {
+        for (String call : List.of("Workers.start", "Workers.run")) {
+            AtomicInteger started = new AtomicInteger();
+            AtomicInteger closed = new AtomicInteger();
+            Workers.WorkerBody body = index -> {
+                started.incrementAndGet();
+                return closed::incrementAndGet;
+            };
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> { // a hang guard: the workers used to run on for ever
+                Thread caller = new Thread(() -> {
+                    Thread.currentThread().interrupt(); // a Future.cancel(true) that came before the call
+                    thrown.set(catchThrowable(() -> {
+                        if (call.equals("Workers.start")) {
+                            Workers.start(2, body);
+                        } else {
+                            Workers.run(2, body);
+                        }
+                    }));
+                    interruptedAfter.set(Thread.currentThread().isInterrupted());
+                }, "interrupted caller");
+                caller.start();
+                caller.join();
+            }, call);
+            assertThat(thrown.get()).as(call).isInstanceOf(IllegalStateException.class)
+                    .hasMessage(call + ": interrupted while the workers started");
+            assertThat(interruptedAfter.get()).as(call + ": the interrupt status is set again").isTrue();
+            // whether a worker's start ran before the stop reached its loop is up to the OS; each that did was closed
+            assertThat(closed.get()).as(call + ": every worker that started was closed once").isEqualTo(started.get());
+            assertThat(workerThreads()).as(call).isEmpty();
+        }
     }
 }

@@ -656,6 +656,9 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
 
     @Override
     public void setPriority(int priority) {
+        // The priority lives in driver-only state (extras) that the scheduler reads at every pick: a
+        // thread outside the loop, or a task of another run, would race with it or steer a run not its own.
+        requireSameLoop("Task.setPriority");
         if (priority != 0 || extras != null) {
             extras().priority = priority;
         }
