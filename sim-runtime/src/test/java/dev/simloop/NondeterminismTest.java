@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -210,19 +212,23 @@ class NondeterminismTest {
     @Test
     void aWakeUpFromAThreadStartedDuringTheRunSaysSoAndNamesLibraries() {
         AtomicReference<Thread> caller = new AtomicReference<>();
-        SimResult<Object> r = Simulation.builder().seed(1).run(() -> {
-            caller.set(Thread.currentThread());
-            CompletableFuture<String> reply = new CompletableFuture<>();
-            Thread.ofPlatform().name("library-worker").inheritInheritableThreadLocals(false).daemon().start(() -> {
-                while (caller.get().getState() != Thread.State.WAITING) {
-                    Thread.onSpinWait(); // the task waits for the reply (the run, with nothing else to do, waits for it)
-                }
-                reply.complete("reply");
+        AtomicBoolean replied = new AtomicBoolean();
+        SimResult<Object> r = Simulation.builder().seed(1).maxSteps(Long.MAX_VALUE).run(() -> TaskGroup.with(tg -> {
+            tg.spawn("main", () -> {
+                caller.set(Thread.currentThread());
+                CompletableFuture<String> reply = new CompletableFuture<>();
+                Thread.ofPlatform().name("library-worker").inheritInheritableThreadLocals(false).daemon().start(() -> {
+                    awaitParkSeenByTheLoop(caller); // the task waits for the reply while the run has other work
+                    reply.complete("reply");
+                    replied.set(true);
+                });
+                return reply.join();
             });
-            return reply.join();
-        });
+            tg.spawn("busy", () -> spinUntil(replied));
+            return null;
+        }));
         assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
-                .hasMessageStartingWith("task 'main', waiting outside simloop since step 1 on ")
+                .hasMessageStartingWith("task 'main', waiting outside simloop since step ")
                 .hasMessageEndingWith(", was woken by thread 'library-worker', which the simulation does not own, and which"
                         + " was started after the run began. Likely cause: a library the task called that makes threads of"
                         + " its own (a client such as java.net.http.HttpClient, an executor made inside it): the simulation"
@@ -231,6 +237,56 @@ class NondeterminismTest {
                         + " could not be replayed. Make such a client before the run and call it with Loop.toThread"
                         + " (Loop.toThread(() -> client.send(request, handler))), or give the library Loop.executor() or"
                         + " Loop.threadFactory() where it takes one.");
+    }
+
+    /**
+     * A future that a thread outside completes, when nothing else in the run can happen: the task
+     * can only go on once the thread acts, whenever that is, so its step waits for it in place and the
+     * run passes. Before, a run passed when the thread was quicker than the task's wait and failed
+     * with NondeterminismDetected when it was not (a lone process.onExit().join(): the first run of a
+     * JVM passed, later ones failed), as a lone latch's run already did not.
+     */
+    @Test
+    void aFutureCompletedByAThreadOutsideWhenNothingElseCanHappenPassesInOneStep() throws Exception {
+        List<String> runs = new ArrayList<>();
+        for (int run = 0; run < 3; run++) {
+            CompletableFuture<String> cf = new CompletableFuture<>();
+            AtomicReference<Thread> waiterThread = new AtomicReference<>();
+            boolean before = run == 0; // once completed before the wait begins, then after it has begun
+            Thread completer = new Thread(() -> {
+                while (!before && (waiterThread.get() == null || waiterThread.get().getState() != Thread.State.WAITING)) {
+                    Thread.onSpinWait();
+                }
+                cf.complete("from outside");
+            }, "foreign-completer");
+            completer.setDaemon(true);
+            if (before) {
+                completer.start();
+                completer.join();
+            } else {
+                completer.start();
+            }
+            SimResult<String> r = Simulation.run(1, () -> {
+                waiterThread.set(Thread.currentThread());
+                return cf.get() + " at " + Loop.nanoTime();
+            });
+            completer.join(10_000);
+            runs.add(r.value() + ", " + r.steps() + " steps, digest " + r.traceDigest());
+        }
+        assertThat(runs.get(0)).startsWith("from outside at 0, ");
+        assertThat(runs).as("the same run whether the future was complete before the wait or after").containsOnly(runs.get(0));
+    }
+
+    /** The case that showed it: a process's onExit future, completed by the JDK's reaper and the common pool. */
+    @Test
+    void aLoneProcessOnExitJoinPassesInEveryRunOfAJvm() {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        for (int run = 0; run < 3; run++) {
+            SimResult<Integer> r = Simulation.run(run, () -> new ProcessBuilder(java, "-version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().onExit().join().exitValue());
+            assertThat(r.failure()).as("run %d", run).isNull();
+            assertThat(r.value()).as("run %d", run).isZero();
+        }
     }
 
     /**

@@ -36,11 +36,12 @@ import java.util.concurrent.locks.LockSupport;
  *       {@link #LOCK_GRACE_NANOS}) for a thread outside to release it; if none does, a task of the
  *       simulation holds it across a wait, which the JVM resolves from a thread of its own in an
  *       order no run can replay: the run fails, saying so.
- *   <li><b>Alone.</b> A task that parks on a lock, latch, condition or queue when nothing else can
- *       happen (no task ready, no timer, no other wake-up held) waits in place for the outside
- *       ({@link #waitAloneInPlace}, up to {@link #LOCK_GRACE_NANOS}): its step goes on whether the
- *       thread outside acted before the park, during it or after it, so the run has the same steps
- *       either way (before, one step or two, by timing).
+ *   <li><b>Alone.</b> A task that parks on a lock, latch, condition or queue, or on a future, when
+ *       nothing else can happen (no task ready, no timer, no other wake-up held) waits in place for
+ *       the outside ({@link #waitAloneInPlace}, up to {@link #LOCK_GRACE_NANOS} for a lock and
+ *       {@code maxStepWallTime} for a future): its step goes on whether the thread outside acted
+ *       before the park, during it or after it, so the run has the same steps and the same outcome
+ *       either way (before, one step or two, or for a future a pass or a failure, by timing).
  *   <li><b>Stuck.</b> When nothing is ready and no timer is pending, only the outside can help: the
  *       loop waits for it (a lock: {@link #LOCK_GRACE_NANOS}, unless the task waited that long in
  *       place already; a future or anything else: {@code maxStepWallTime}), then fails: a {@code DeadlockDetected} when every such task
@@ -76,13 +77,15 @@ final class OutsideWaits {
      * agent, {@link VirtualTime.TimedPark}s): {@code ExecutorService.close()} waits a day at a time.
      */
     private int longWaitTimeouts;
-    /** The task {@link #waitInPlace} waits for, or null. */
+    /** The task {@link #waitInPlace} or {@link #waitAloneInPlace} waits for, or null: its wake-up from outside continues its step. */
     private TaskImpl<?> waitingInPlace;
     /**
      * The step at whose end {@link #waitAloneInPlace} waited its whole grace in vain, or -1: the
      * stuck loop that follows, with no step since, does not wait for the outside again.
      */
     private long graceSpentAtStep = -1;
+    /** Whether the grace spent at {@link #graceSpentAtStep} was a future's ({@code maxStepWallTime}), not a lock's. */
+    private boolean graceSpentOnAFuture;
     /**
      * Live tasks holding a wake-up from outside ({@link TaskImpl#foreignContinuation}): scans of the
      * live tasks for them run only when there is one (a tear-down of a million tasks asks at every step).
@@ -201,7 +204,8 @@ final class OutsideWaits {
      * (a thread outside held it for a while), one that ends a wait in simloop waits for the wake it
      * came early for, and one the task waits for in place continues its step. A future's (or
      * anything else's) fails the run: work outside the simulation finished at a moment no seed
-     * decides.
+     * decides. So does a time-out of the common pool's delay scheduler, even one a task waits for in
+     * place: it fired on the real clock, while the run's clock stood still.
      */
     void foreignWake(TaskImpl<?> t, Runnable continuation, String who, boolean startedByTheRun) {
         if (notAWakeUp(t)) {
@@ -210,7 +214,7 @@ final class OutsideWaits {
         t.foreignContinuation(continuation);
         t.foreignWaker(who);
         held++;
-        if (t.outside() == OTHER && t != waitingInPlace && !loop.isKilling()) {
+        if (t.outside() == OTHER && (t != waitingInPlace || isRealClockTimeout(who)) && !loop.isKilling()) {
             loop.abort(wokenFromOutside(t, who, startedByTheRun));
         }
     }
@@ -287,27 +291,37 @@ final class OutsideWaits {
     }
 
     /**
-     * Right after {@code t} parked outside on a lock, latch, condition or queue (the LOCK kind), when
-     * nothing else can happen ({@code Scheduler.nothingElseToDo}, and no wake-up held): the loop
-     * would be stuck, and would wait for the outside at its idle moment. It waits here instead, so
-     * that a thread outside that ends the wait after the park continues the step, as one that acted
-     * before it (no park) or during it ({@link TaskImpl#resumeInStep}) does.
+     * Right after {@code t} parked outside on a lock, latch, condition or queue (the LOCK kind), or
+     * on a future or anything else (OTHER), when nothing else can happen
+     * ({@code Scheduler.nothingElseToDo}, and no wake-up held): the loop would be stuck, and would
+     * wait for the outside at its idle moment. It waits here instead, so that a thread outside that
+     * ends the wait after the park continues the step, as one that acted before it (no park) or
+     * during it ({@link TaskImpl#resumeInStep}) does. For a future, that is the difference between a
+     * run that passes and one that fails: a wake-up from outside after the step ended fails the run
+     * ({@link #foreignWake}), so a lone {@code process.onExit().join()} passed or failed by timing.
      *
      * @return whether {@code t} was woken meanwhile (it has left the OUTSIDE state; its step goes on
      *     with {@link #takeHeld})
      */
     private boolean waitAloneInPlace(TaskImpl<?> t) {
-        if (t.outside() != LOCK || held > 0 || monitors > 0 || !loop.nothingElseToDo()) {
+        boolean future = t.outside() == OTHER;
+        if ((t.outside() != LOCK && !future) || held > 0 || monitors > 0 || !loop.nothingElseToDo()) {
             return false;
         }
-        long deadline = System.nanoTime() + LOCK_GRACE_NANOS;
-        while (held == 0 && !loop.stopRequested() && !loop.aborted()) {
-            if (!loop.awaitInbox(deadline)) {
-                break;
+        long deadline = System.nanoTime() + (future ? loop.maxStepWallNanos() : LOCK_GRACE_NANOS);
+        waitingInPlace = t;
+        try {
+            while (held == 0 && !loop.stopRequested() && !loop.aborted()) {
+                if (!loop.awaitInbox(deadline)) {
+                    break;
+                }
             }
+        } finally {
+            waitingInPlace = null;
         }
         if (t.foreignContinuation() == null) {
             graceSpentAtStep = held == 0 ? loop.steps() : -1;
+            graceSpentOnAFuture = future;
             return false;
         }
         leave(t);
@@ -354,7 +368,8 @@ final class OutsideWaits {
             return false;
         }
         TaskImpl<?> other = first(OTHER);
-        if (other != null || graceSpentAtStep != loop.steps()) {
+        boolean graceSpent = graceSpentAtStep == loop.steps();
+        if (other != null ? !(graceSpent && graceSpentOnAFuture) : !graceSpent) {
             awaitWakes(other != null ? loop.maxStepWallNanos() : LOCK_GRACE_NANOS, false);
         }
         if (resumeHeld()) {
@@ -663,6 +678,11 @@ final class OutsideWaits {
                 + " to enter one too";
     }
 
+    /** @return whether {@code who} woke a task is the common pool's delay scheduler, firing a CompletableFuture time-out on the real clock */
+    private static boolean isRealClockTimeout(String who) {
+        return who.contains("delayScheduler");
+    }
+
     /** @return the start of a failure's message: {@code t}, what it waits on and where, and {@code who} woke it */
     private static String wokenBy(TaskImpl<?> t, String who) {
         return "task '" + t.name() + "', waiting outside simloop since step " + t.outsideSince() + " on "
@@ -677,8 +697,7 @@ final class OutsideWaits {
      */
     private NondeterminismDetected wokenFromOutside(TaskImpl<?> t, String who, boolean startedByTheRun) {
         String woken = wokenBy(t, who);
-        if (who.contains("delayScheduler")) {
-            // the common pool's delay scheduler fired a CompletableFuture time-out on the real clock
+        if (isRealClockTimeout(who)) {
             return new NondeterminismDetected(woken + ": a time-out of CompletableFuture.orTimeout, completeOnTimeout"
                     + " or delayedExecutor, which ran on the real clock. " + (VirtualTime.agentPresent()
                     ? "With the simloop agent, orTimeout and completeOnTimeout called in a simulated task run on the"
