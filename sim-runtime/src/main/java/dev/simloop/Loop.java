@@ -16,9 +16,9 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * Runs a loop, and the calls a task makes to it. Every method except {@link #run} and
- * {@link #inLoop} must be called from a loop task and throws {@link IllegalStateException} naming
- * the call otherwise.
+ * Runs a loop, and the calls a task makes to it. Every method except {@link #run}, {@link #inLoop}
+ * and {@link #runSync} (which makes a real loop of its own when called outside one) must be called
+ * from a loop task and throws {@link IllegalStateException} naming the call otherwise.
  *
  * <p>A loop runs one task at a time: a task runs until it reaches a <em>checkpoint</em> (every
  * blocking call of simloop is one, and {@link #checkpoint()} is the explicit one), so code between
@@ -369,7 +369,7 @@ public final class Loop {
      *
      * @param task a {@linkplain Task#isRunnable() runnable} task of the caller's loop
      * @throws IllegalStateException when {@code task} is not runnable
-     * @throws IllegalArgumentException when {@code task} is not one that simloop spawned
+     * @throws IllegalArgumentException when {@code task} is not one that simloop spawned, or is the caller
      */
     public static void switchTo(Task<?> task) {
         TaskImpl<?> target = spawned("Loop.switchTo", task);
@@ -388,8 +388,8 @@ public final class Loop {
      * @param task a {@linkplain Task#isRunnable() runnable} task of the caller's loop
      * @param insertPos the caller's place in the ready queue; 0 or more (past the end: at the end)
      * @throws IllegalStateException when {@code task} is not runnable
-     * @throws IllegalArgumentException when {@code task} is not one that simloop spawned, or
-     *     {@code insertPos} is negative
+     * @throws IllegalArgumentException when {@code task} is not one that simloop spawned or is the
+     *     caller, or {@code insertPos} is negative
      */
     public static void switchTo(Task<?> task, int insertPos) {
         TaskImpl<?> target = spawned("Loop.switchTo", task);
@@ -417,7 +417,8 @@ public final class Loop {
      * @param task a {@linkplain Task#isRunnable() runnable} task of the caller's loop
      * @param pos its new place; 0 is the head (past the end: at the end)
      * @throws IllegalStateException when {@code task} is not runnable
-     * @throws IllegalArgumentException when {@code task} is not one that simloop spawned
+     * @throws IllegalArgumentException when {@code task} is not one that simloop spawned or is the
+     *     caller, or {@code pos} is negative
      */
     public static void reinsert(Task<?> task, int pos) {
         TaskImpl<?> target = spawned("Loop.reinsert", task);

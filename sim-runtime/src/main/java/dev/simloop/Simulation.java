@@ -100,9 +100,10 @@ public final class Simulation {
          * Exact replay of a recorded run: its strategy, priority policy, seed and every choice (a
          * later {@link #priorityPolicy} call overrides the line's policy; a later {@link #seed} or
          * {@link #strategy} call is an error, as it would run another run). A run that no longer
-         * fits the recorded choices (a choice among fewer candidates than recorded, or more choices
-         * than recorded) fails with {@link NondeterminismDetected} naming the step, the virtual time
-         * and the ready tasks, unless {@link #lenientReplay} is on.
+         * fits the recorded choices (a choice among fewer candidates than recorded, more choices than
+         * recorded, or fewer or more steps than the line's) fails with {@link ReplayDiverged} (a
+         * {@link NondeterminismDetected}) naming the step, the virtual time and the ready tasks,
+         * unless {@link #lenientReplay} is on.
          *
          * @param line a line printed by {@link SimResult#replayLine()}
          * @return this builder

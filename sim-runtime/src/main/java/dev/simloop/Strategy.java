@@ -190,7 +190,7 @@ public final class Strategy {
      * Reads a strategy's textual form.
      *
      * @param text {@code fifo}, {@code random}, {@code pos}, {@code pct(d)}, {@code pct(d,k)},
-     *     {@code nonpreemptive} or {@code portfolio}
+     *     {@code nonpreemptive}, {@code spawnerfirst} or {@code portfolio}
      * @return the strategy
      * @throws IllegalArgumentException when the text names no known strategy
      */

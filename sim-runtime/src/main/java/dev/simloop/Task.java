@@ -12,7 +12,10 @@ package dev.simloop;
  * @param <T> the type of the task's value
  */
 public interface Task<T> {
-    /** @return the task's name, unique within its loop (defaults to {@code task-N}) */
+    /**
+     * @return the name the task was spawned with, else {@code task-N} (N its place in its loop's spawn
+     *     order); not unique: two tasks spawned with the same name both have it
+     */
     String name();
 
     /**

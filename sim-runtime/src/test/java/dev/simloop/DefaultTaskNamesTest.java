@@ -34,4 +34,20 @@ class DefaultTaskNamesTest {
                     "task-256 on task-256", "task-257 on task-257", "task-300 on task-300", "main");
         }
     }
+
+    /** Names are not unique (Task.name()'s Javadoc): a given name is kept as given, even one that another task has. */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void aGivenNameIsKeptEvenWhenAnotherTaskHasIt(Modes mode) {
+        List<String> seen = mode.run(() -> TaskGroup.with(g -> {
+            List<Task<Integer>> tasks = List.of(g.spawn("worker", () -> 1), g.spawn("worker", () -> 2),
+                    g.spawn("task-4", () -> 3), g.spawn(() -> 4));
+            List<String> out = new ArrayList<>();
+            for (Task<Integer> t : tasks) {
+                out.add(t.name() + "=" + t.join());
+            }
+            return out;
+        }));
+        assertThat(seen).containsExactly("worker=1", "worker=2", "task-4=3", "task-4=4");
+    }
 }

@@ -38,6 +38,11 @@ class SetupPageTest {
     private static final Path USER_PROJECT = IT.resolve("user-project");
     /** The files of an invoker job that are not part of the user's project. */
     private static final Set<String> JOB_FILES = Set.of("invoker.properties", "verify.groovy");
+    /**
+     * The quoted outputs reproduced by hand only: each would cost another forked Maven build of 5 to
+     * 10 s, and neither message comes from simloop (the toolchains plugin's, and the java launcher's).
+     */
+    private static final Set<String> BY_HAND = Set.of("no-jdk-25", "no-argline-property");
 
     @Test
     void thePageShowsEveryFileOfTheTestedUserProjectInFull() throws IOException {
@@ -147,6 +152,30 @@ class SetupPageTest {
         return 0;
     }
 
+    /**
+     * The sentence that says which of the mistakes the build makes again names the sections, counted
+     * in order under "When it goes wrong", whose quoted output is not one reproduced by hand only.
+     */
+    @Test
+    void thePageNamesTheMistakesTheBuildMakesAgain() throws IOException {
+        String page = Files.readString(PAGE);
+        String[] sections = page.substring(page.indexOf("\n## When it goes wrong"), page.indexOf("\n## Gradle"))
+                .split("\n### ");
+        List<String> ordinals = List.of("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth");
+        List<String> checked = new ArrayList<>();
+        for (int i = 1; i < sections.length; i++) { // sections[0] is the text before the first mistake
+            Matcher m = Pattern.compile("<!-- output: (\\S+) -->").matcher(sections[i]);
+            if (m.find() && !BY_HAND.contains(m.group(1))) {
+                checked.add("the " + ordinals.get(i - 1));
+            }
+        }
+        assertThat(checked).hasSizeGreaterThan(1);
+        String named = String.join(", ", checked.subList(0, checked.size() - 1)) + " and " + checked.getLast();
+        Matcher said = Pattern.compile("simloop's build makes (.+?) again on every run").matcher(page.replaceAll("\\s+", " "));
+        assertThat(said.find()).as("setup.md says which mistakes the build makes again").isTrue();
+        assertThat(said.group(1)).isEqualTo(named);
+    }
+
     @Test
     void everyQuotedErrorIsCheckedByTheBuild() throws IOException {
         List<String> outputs = new ArrayList<>();
@@ -165,15 +194,12 @@ class SetupPageTest {
                 }
             }
         }
-        // Reproduced by hand only: each would cost another forked Maven build of 5 to 10 s, and
-        // neither message comes from simloop (the toolchains plugin's, and the java launcher's).
-        Set<String> byHand = Set.of("no-jdk-25", "no-argline-property");
         for (String output : outputs) {
             boolean checked = output.equals("missing-add-opens") // by the test below
                     || scripts.indexOf("'" + output + "'") >= 0;
-            assertThat(checked || byHand.contains(output))
+            assertThat(checked || BY_HAND.contains(output))
                     .as("<!-- output: %s --> is checked by a verify.groovy under %s", output, IT).isTrue();
-            assertThat(checked && byHand.contains(output)).as("%s is checked after all", output).isFalse();
+            assertThat(checked && BY_HAND.contains(output)).as("%s is checked after all", output).isFalse();
         }
     }
 

@@ -106,6 +106,12 @@ public final class Results {
         if (files.isEmpty()) {
             return usage(err, "no results files given");
         }
+        if (xml != null && overwritesResults(xml, files)) {
+            // merge --xml shard-*.jsonl, the report's name left out: the first shard's file would be
+            // overwritten with the report, its results lost, and the merge would blame a missing shard
+            return usage(err, "--xml " + xml + " is a results file, which the JUnit XML report would overwrite:"
+                    + " name the report's own file after --xml, e.g. --xml simloop.xml");
+        }
         Merged merged;
         try {
             merged = Merged.read(files);
@@ -128,6 +134,13 @@ public final class Results {
             out.println("JUnit XML: " + xml.toAbsolutePath());
         }
         return merged.failed() ? 1 : 0;
+    }
+
+    /** @return whether {@code xml} names a results file: one of {@code files}, or any {@code .jsonl} file */
+    private static boolean overwritesResults(Path xml, List<Path> files) {
+        Path target = xml.toAbsolutePath().normalize();
+        return xml.toString().toLowerCase(Locale.ROOT).endsWith(".jsonl")
+                || files.stream().anyMatch(f -> f.toAbsolutePath().normalize().equals(target));
     }
 
     private static final List<String> HELP = List.of("--help", "-h");
@@ -450,7 +463,7 @@ public final class Results {
             sb.append(String.format(Locale.ROOT, "<testsuite name=\"simloop\" tests=\"%d\" failures=\"%d\" errors=\"0\""
                     + " skipped=\"%d\" time=\"%.3f\">%n", tests.size() + empty.size(), failures, skipped, total));
             for (String f : empty) {
-                sb.append("  <testcase classname=\"simloop.merge\" name=\"").append(xml(f)).append("\" time=\"0\">\n")
+                sb.append("  <testcase classname=\"simloop.merge\" name=\"").append(attribute(f)).append("\" time=\"0\">\n")
                         .append("    <failure message=\"no results in it (its shard ran no simulated test)\""
                                 + " type=\"NoResults\"/>\n  </testcase>\n");
             }
@@ -458,13 +471,13 @@ public final class Results {
                 Map<String, Object> first = lines.get(0);
                 double time = lines.stream().mapToLong(l -> number(l, "wallMillis")).sum() / 1000.0;
                 sb.append(String.format(Locale.ROOT, "  <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\">%n",
-                        xml(String.valueOf(first.get("class"))), xml(testName(first)), time));
+                        attribute(String.valueOf(first.get("class"))), attribute(testName(first)), time));
                 List<Map<String, Object>> fs = failures(lines);
                 List<String> missing = missing(lines);
                 if (!fs.isEmpty()) {
                     Map<String, Object> f = fs.get(0);
-                    sb.append("    <failure message=\"").append(xml(f.get("type") + ": " + message(f)))
-                            .append("\" type=\"").append(xml(String.valueOf(f.get("type")))).append("\">");
+                    sb.append("    <failure message=\"").append(attribute(f.get("type") + ": " + message(f)))
+                            .append("\" type=\"").append(attribute(String.valueOf(f.get("type")))).append("\">");
                     for (Map<String, Object> each : fs) {
                         String where = each.get("schedule") == null ? "outside its schedules"
                                 : each.get("replay") == null ? "setting up schedule index " + each.get("schedule")
@@ -479,7 +492,7 @@ public final class Results {
                     sb.append("    <failure message=\"interrupted (a @Timeout?): not every schedule ran\""
                             + " type=\"Interrupted\"/>\n");
                 } else if (!missing.isEmpty()) {
-                    sb.append("    <failure message=\"").append(xml("no results from shards " + String.join(", ", missing)))
+                    sb.append("    <failure message=\"").append(attribute("no results from shards " + String.join(", ", missing)))
                             .append("\" type=\"MissingShards\"/>\n");
                 } else if (allAborted(lines)) {
                     sb.append("    <skipped message=\"an assumption aborted every schedule\"/>\n");
@@ -631,9 +644,25 @@ public final class Results {
             return s.length() <= width ? s : s.substring(0, width - 1) + "…";
         }
 
+        /**
+         * @return {@code s} as XML text: markup escaped, a carriage return kept (a parser reads a bare
+         *     one as a line feed), and every character XML 1.0 does not allow at all, escaped or not,
+         *     as {@code ?}: controls, U+FFFE, U+FFFF and a surrogate without its partner (a message
+         *     may hold any of them, and one would make the whole report unreadable to a CI server)
+         */
         private static String xml(String s) {
             return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
-                    .replaceAll("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]", "?");
+                    .replace("\r", "&#13;")
+                    // a pattern reads a surrogate pair as one code point, so only a lone half matches
+                    .replaceAll("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\uFFFE\\uFFFF\\uD800-\\uDFFF]", "?");
+        }
+
+        /**
+         * @return {@code s} as an XML attribute's value: {@link #xml}, with its line feeds and tabs as
+         *     character references (a parser reads them written plainly as spaces)
+         */
+        private static String attribute(String s) {
+            return xml(s).replace("\n", "&#10;").replace("\t", "&#9;");
         }
     }
 }

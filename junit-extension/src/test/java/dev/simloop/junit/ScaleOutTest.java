@@ -446,6 +446,58 @@ class ScaleOutTest {
     }
 
     /**
+     * Guards that the merge's JUnit XML stays well-formed, and says what the lines say, whatever a
+     * test's name or failure's message holds: markup, quotes, line breaks and tabs (which an attribute
+     * keeps only as character references), text beyond ASCII, and characters that XML 1.0 does not
+     * allow at all (U+FFFF, which a message may hold and the results file keeps, and a surrogate
+     * without its partner), which become {@code ?} rather than make the whole report unreadable.
+     */
+    @Test
+    void theMergesXmlIsWellFormedAndKeepsWhatTheNamesAndMessagesSay() throws Exception {
+        Path results = dir.resolve("odd.jsonl");
+        String failure = "{\"schedule\": 3, \"type\": \"a.E<&>\", \"message\": \"expected <a & b> \\\"q\\\"\\nline 2\\r\\tend"
+                + " \u00e9 \ud83d\ude00 \uffff \\ud800 x\", \"replay\": \"simloop:1:random:7:5:AA:00000000\"}";
+        Files.writeString(results, resultsLine("t<&>\u00e9", "1/2", 7, 50)
+                + resultsLine("t<&>\u00e9", "2/2", 7, 50).replace("\"failures\": []", "\"failures\": [" + failure + "]"));
+        Path xml = dir.resolve("odd.xml");
+        List<Object> r = merge("--xml", xml.toString(), results.toString());
+        assertThat(r.get(0)).as(r.toString()).isEqualTo(1);
+
+        String report = Files.readString(xml); // UTF-8: a lone surrogate would not even have been written
+        String said = "a.E&lt;&amp;&gt;: expected &lt;a &amp; b&gt; &quot;q&quot;";
+        assertThat(report).contains("<testcase classname=\"a.T\" name=\"t&lt;&amp;&gt;\u00e9\" time=")
+                .contains("<failure message=\"" + said + "&#10;line 2&#13;&#9;end \u00e9 \ud83d\ude00 ? ? x\""
+                        + " type=\"a.E&lt;&amp;&gt;\">schedule index 3 (shard 2/2): " + said
+                        + "\nline 2&#13;\tend \u00e9 \ud83d\ude00 ? ? x\nreplay: simloop:1:random:7:5:AA:00000000\n</failure>")
+                .doesNotContain("\uffff");
+    }
+
+    /**
+     * Guards that {@code merge --xml shard-*.jsonl} (the report's own name left out, so that the shell
+     * puts the first shard's file after {@code --xml}) does not overwrite that file with the report,
+     * losing its results and blaming a missing shard: the command is refused and every file kept.
+     */
+    @Test
+    void theMergeRefusesToWriteItsXmlOverAResultsFile() throws Exception {
+        Path one = dir.resolve("shard-1.jsonl");
+        Path two = dir.resolve("shard-2.jsonl");
+        Files.writeString(one, resultsLine("t", "1/2", 7, 50));
+        Files.writeString(two, resultsLine("t", "2/2", 7, 50));
+        List<Object> r = merge("--xml", one.toString(), two.toString());
+        assertThat(r.get(0)).as(r.toString()).isEqualTo(2);
+        assertThat((String) r.get(2)).startsWith("simloop Results: --xml " + one + " is a results file, which the"
+                + " JUnit XML report would overwrite: name the report's own file after --xml, e.g. --xml simloop.xml\n"
+                + "usage: ");
+        assertThat(Files.readString(one)).isEqualTo(resultsLine("t", "1/2", 7, 50));
+        r = merge("--xml", dir.resolve("shard-2.jsonl/../report.xml").toString(), one.toString(),
+                dir.resolve("report.xml").toString());
+        assertThat(r.get(0)).as("the XML named as a file to merge too").isEqualTo(2);
+        assertThat(dir.resolve("report.xml")).doesNotExist();
+        assertThat(merge("--xml", dir.resolve("report.xml").toString(), one.toString(), two.toString()).get(0))
+                .isEqualTo(0);
+    }
+
+    /**
      * Guards that a line replacing an earlier one of its test and shard (a retry that explored
      * another seed and passed, a run appended to the same file) does not drop the earlier line's
      * failure: the merge fails with it, and says why; a failure both lines hold counts once.

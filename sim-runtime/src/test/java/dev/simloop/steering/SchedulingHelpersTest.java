@@ -78,6 +78,27 @@ class SchedulingHelpersTest {
         assertThat(seen).containsExactly("Loop.switchTo" + rest, "Loop.switchTo" + rest, "Loop.reinsert" + rest);
     }
 
+    /** The caller is running, so not runnable, yet it is refused as an argument (IllegalArgumentException, as Loop's Javadoc says). */
+    @Test
+    void theCallerIsRefusedAsItsOwnTarget() {
+        List<String> seen = Loop.run(() -> {
+            List<String> messages = new ArrayList<>();
+            Task<?> me = Loop.currentTask();
+            for (Runnable call : List.<Runnable>of(() -> Loop.switchTo(me), () -> Loop.switchTo(me, 1),
+                    () -> Loop.reinsert(me, 0))) {
+                try {
+                    call.run();
+                    messages.add("no exception");
+                } catch (IllegalArgumentException e) {
+                    messages.add(e.getMessage());
+                }
+            }
+            return messages;
+        });
+        String rest = ": task 'main' is the calling task; pass another, ready task";
+        assertThat(seen).containsExactly("Loop.switchTo" + rest, "Loop.switchTo" + rest, "Loop.reinsert" + rest);
+    }
+
     @Test
     void switchingToATaskThatIsNotRunnableNamesWhatItIsDoing() {
         String m = Loop.run(() -> TaskGroup.with(tg -> {
