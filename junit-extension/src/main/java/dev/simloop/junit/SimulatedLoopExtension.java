@@ -47,9 +47,10 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * {@code INTERRUPTED}), and {@code simloop.otherFailures}, present when some schedules failed
  * outside {@code failOn}, counts them by exception class.
  *
- * <p>Thread-safe: every test invocation owns its simulations, so tests may run in parallel. The one
+ * <p>Thread-safe: every test invocation owns its simulations, so tests may run in parallel. The
  * state shared between them is a map, by unique id, of the invocations whose exploration ended and
- * whose result JUnit has not reported yet ({@link #testFailed} reads it).
+ * whose result JUnit has not reported yet ({@link #testFailed} reads it), and the set of second
+ * instances of the extension that let a test through to the one that simulates it ({@link #owns}).
  */
 public final class SimulatedLoopExtension
         implements InvocationInterceptor, ParameterResolver, LifecycleMethodExecutionExceptionHandler, TestWatcher {
@@ -124,7 +125,46 @@ public final class SimulatedLoopExtension
     public boolean supportsParameter(ParameterContext p, ExtensionContext context) {
         return p.getParameter().getType() == SimulationContext.class
                 && p.getDeclaringExecutable() instanceof Method m
-                && context.getTestMethod().map(m::equals).orElse(false);
+                && context.getTestMethod().map(m::equals).orElse(false)
+                && owns(context); // else JUnit fails the test: "multiple competing ParameterResolvers"
+    }
+
+    /** The key, in a test's store, of the instance of this extension that simulates the test ({@link #owns}). */
+    private static final String OWNER = "owner";
+
+    /**
+     * A second instance of this extension that let a test through to the one that simulates it ({@link #owns}),
+     * so that its watcher callbacks leave the test's results line to that one.
+     */
+    private record PassedThrough(String uniqueId, SimulatedLoopExtension extension) {
+    }
+
+    /** The second instances that let a test through, until JUnit reports its result to them. */
+    private static final java.util.Set<PassedThrough> PASSED_THROUGH = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * @return whether this instance of the extension simulates the test: the first one asked. JUnit
+     *     registers the extension once however often annotations name it, but an instance in a
+     *     {@code @RegisterExtension} field is registered beside the one that {@code @SimulatedLoop} on the
+     *     class names. Both would then simulate the test, the inner one inside the outer one's first
+     *     schedule, which fails as a task waiting on a thread the simulation does not own; so the other
+     *     passes every call through.
+     */
+    private boolean owns(ExtensionContext context) {
+        ExtensionContext.Store store = context.getStore(NS);
+        synchronized (STORE_LOCK) {
+            Object owner = store.get(OWNER);
+            if (owner == null) {
+                store.put(OWNER, this);
+                return true;
+            }
+            return owner == this;
+        }
+    }
+
+    /** @return whether this instance let the test through to another ({@link #owns}); forgets it */
+    private boolean passedThrough(ExtensionContext context) {
+        return PASSED_THROUGH.remove(new PassedThrough(context.getUniqueId(), this));
     }
 
     @Override
@@ -144,6 +184,9 @@ public final class SimulatedLoopExtension
      */
     @Override
     public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
+        if (PASSED_THROUGH.contains(new PassedThrough(context.getUniqueId(), this))) {
+            throw thrown; // the instance that simulated the test judges it
+        }
         Ended ended = ENDED.get(context.getUniqueId());
         if (ended != null && ended.replayedFirst()) {
             // JUnit's own instance never ran the test: what its @AfterEach finds there is no run's, and the
@@ -189,6 +232,9 @@ public final class SimulatedLoopExtension
      */
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
+        if (passedThrough(context)) {
+            return;
+        }
         Ended ended = ENDED.remove(context.getUniqueId());
         if (ended != null && ended.thrown() != null) {
             return; // the line written fails the merge already (JUnit may report another exception: a @Timeout's)
@@ -204,12 +250,18 @@ public final class SimulatedLoopExtension
      */
     @Override
     public void testSuccessful(ExtensionContext context) {
+        if (passedThrough(context)) {
+            return;
+        }
         publishSummaryOfPassedExploration(context);
     }
 
     /** An assumption of the first schedule's {@code @AfterEach} aborted the test: its exploration passed all the same. */
     @Override
     public void testAborted(ExtensionContext context, Throwable cause) {
+        if (passedThrough(context)) {
+            return;
+        }
         publishSummaryOfPassedExploration(context);
     }
 
@@ -273,6 +325,11 @@ public final class SimulatedLoopExtension
 
     private void simulate(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
             ExtensionContext context) throws Throwable {
+        if (!owns(context)) {
+            PASSED_THROUGH.add(new PassedThrough(context.getUniqueId(), this));
+            invocation.proceed(); // the owner's first schedule, inside its run
+            return;
+        }
         AtomicBoolean proceeded = new AtomicBoolean();
         RunConfig cfg = null;
         Exploring exploring = null;

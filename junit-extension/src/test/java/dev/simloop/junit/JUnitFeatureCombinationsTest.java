@@ -1,0 +1,265 @@
+package dev.simloop.junit;
+
+import static dev.simloop.junit.SimulatedLoopExtensionTest.onlyFailure;
+import static dev.simloop.junit.SimulatedLoopExtensionTest.onlySimFailure;
+import static dev.simloop.junit.SimulatedLoopExtensionTest.replayLineIn;
+import static dev.simloop.junit.SimulatedLoopExtensionTest.reportEntries;
+import static dev.simloop.junit.SimulatedLoopExtensionTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.simloop.junit.fixtures.CombinationFixtures;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/**
+ * {@code @SimulatedLoop} combined with the JUnit features a user combines it with: inheritance,
+ * {@code @Nested}, templates, {@code @Disabled}, {@code @Timeout} with {@code timeLimit},
+ * {@code @BeforeAll}, an extension registered twice, parallel classes.
+ */
+class JUnitFeatureCombinationsTest {
+    private static final List<String> LOG = CombinationFixtures.LOG;
+
+    @BeforeEach
+    void clearLog() {
+        LOG.clear();
+        SimulatedLoopExtension.forgetFailuresForRerun();
+    }
+
+    private static List<String> failures(EngineExecutionResults r) {
+        return r.testEvents().failed().stream()
+                .map(e -> e.getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable)
+                        .map(String::valueOf).orElse("?"))
+                .toList();
+    }
+
+    /** @return the distinct values of {@code key=} in the lines that start with {@code prefix} */
+    private static Set<String> distinct(String prefix, String key) {
+        Set<String> ids = new HashSet<>();
+        for (String l : LOG) {
+            if (l.startsWith(prefix)) {
+                for (String part : l.split(" ")) {
+                    if (part.startsWith(key + "=")) {
+                        ids.add(part);
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void aNestedTestGetsFreshOuterAndInnerInstancesWithTheirBeforeEachForEverySchedule() {
+        EngineExecutionResults r = run(CombinationFixtures.NestedWithOuterSetUp.class);
+        assertThat(failures(r)).isEmpty();
+        assertThat(LOG.stream().filter(l -> l.startsWith("run "))).as("%s", LOG).hasSize(3)
+                .allMatch(l -> l.contains(" outerSetUps=1 innerSetUps=1 "));
+        assertThat(distinct("run ", "outer")).as("%s", LOG).hasSize(3);
+        assertThat(distinct("run ", "inner")).as("%s", LOG).hasSize(3);
+        assertThat(LOG.stream().filter(l -> l.startsWith("after "))).hasSize(3);
+    }
+
+    @Test
+    void anInheritedSimulatedTestRunsEverySheduleOnAFreshInstanceOfTheSubclass() {
+        EngineExecutionResults r = run(CombinationFixtures.InheritsASimulatedTest.class);
+        assertThat(failures(r)).isEmpty();
+        assertThat(LOG).as("%s", LOG).hasSize(3).allMatch(l -> l.startsWith("inherited InheritsASimulatedTest ")
+                && l.contains(" setUps=1 "));
+        assertThat(distinct("inherited", "id")).hasSize(3);
+    }
+
+    @Test
+    void aSimulatedDefaultMethodOfAnInterfaceRunsEveryScheduleOnAFreshInstanceWithItsBeforeEach() {
+        EngineExecutionResults r = run(CombinationFixtures.ImplementsTheContract.class);
+        assertThat(failures(r)).isEmpty();
+        List<String> runs = LOG.stream().filter(l -> l.startsWith("contract ImplementsTheContract ")).toList();
+        assertThat(runs).as("%s", LOG).hasSize(3);
+        assertThat(LOG.stream().filter(l -> l.startsWith("contract before "))).hasSize(3);
+        assertThat(distinct("contract ImplementsTheContract", "id")).hasSize(3);
+    }
+
+    @Test
+    void theAnnotationOnASuperclassOrAnInterfaceAppliesToTheTestsOfTheClass() {
+        assertThat(failures(run(CombinationFixtures.InheritsTheClassAnnotation.class))).isEmpty();
+        assertThat(failures(run(CombinationFixtures.ImplementsTheAnnotatedInterface.class))).isEmpty();
+        // the first schedule's seed is the annotation's; the second's is derived from it
+        assertThat(LOG).as("%s", LOG).hasSize(4);
+        assertThat(LOG.get(0)).isEqualTo("class-inherited 3 0 of 2");
+        assertThat(LOG.get(1)).startsWith("class-inherited ").endsWith(" 1 of 2");
+        assertThat(LOG.get(2)).isEqualTo("interface-annotated 4 0 of 2");
+        assertThat(LOG.get(3)).startsWith("interface-annotated ").endsWith(" 1 of 2");
+    }
+
+    @Test
+    void anInheritedRacyTestFailsWithAReplayLineThatReplaysIt() {
+        SimulatedLoopFailure f = onlySimFailure(run(CombinationFixtures.InheritsARacyTest.class));
+        assertThat(f.getMessage()).contains("simloop: InheritsARacyTest.lostUpdate failed in a simulated run")
+                .contains("both increments must count");
+        String line = replayLineIn(f.getMessage());
+        SimulatedLoopFailure again = onlySimFailure(run(selectClass(CombinationFixtures.InheritsARacyTest.class),
+                Map.of("simloop.replay", line)));
+        assertThat(again.getCause()).hasMessageContaining("both increments must count");
+        assertThat(replayLineIn(again.getMessage())).isEqualTo(line);
+    }
+
+    @Test
+    void aCustomTestTemplatesInvocationsAreEachAnExploration() {
+        EngineExecutionResults r = run(CombinationFixtures.CustomTemplate.class);
+        assertThat(failures(r)).isEmpty();
+        r.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+        assertThat(LOG).as("%s", LOG).hasSize(6).allMatch(l -> l.contains(" setUps=1 "));
+        assertThat(distinct("template", "id")).hasSize(6);
+    }
+
+    @Test
+    void aDisabledSimulatedTestOrClassIsSkippedWithoutRunning() {
+        run(CombinationFixtures.DisabledMethod.class).testEvents().assertStatistics(s -> s.skipped(1).started(0));
+        run(CombinationFixtures.DisabledClass.class).containerEvents().assertStatistics(s -> s.skipped(1));
+        assertThat(LOG).isEmpty();
+    }
+
+    @Test
+    void aTimeoutShorterThanTheTimeLimitFailsTheTestAsATimeout() {
+        Throwable t = onlyFailure(run(CombinationFixtures.TimeoutBeforeTimeLimit.class));
+        assertThat(t).isInstanceOf(TimeoutException.class).hasMessageContaining("timed out after 300 milliseconds");
+    }
+
+    @Test
+    void aTimeLimitShorterThanTheTimeoutEndsAPassingExploration() {
+        EngineExecutionResults r = run(CombinationFixtures.TimeLimitBeforeTimeout.class);
+        assertThat(failures(r)).isEmpty();
+        assertThat(reportEntries(r, "simloop.stopReason")).containsExactly("TIME_LIMIT");
+    }
+
+    @Test
+    void aSimulationInBeforeAllRunsAndTheSimulatedTestsStillRunInTheirOwn() {
+        EngineExecutionResults r = run(CombinationFixtures.SimulationInBeforeAll.class);
+        assertThat(failures(r)).isEmpty();
+        assertThat(LOG).containsExactly("beforeAll PT1H", "test 0 PT1M", "test 1 PT1M");
+    }
+
+    @Test
+    void aRuntimeCallInBeforeAllSaysThatItRunsOutsideAnyRun() {
+        EngineExecutionResults r = run(CombinationFixtures.RuntimeCallInBeforeAll.class);
+        Throwable t = r.containerEvents().failed().list().getFirst().getPayload(TestExecutionResult.class).orElseThrow()
+                .getThrowable().orElseThrow();
+        assertThat(t).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("Loop.nanoTime must be called from a"
+                + " simloop task, but it was called from @BeforeAll method RuntimeCallInBeforeAll.clock, which JUnit runs"
+                + " outside the simulated run");
+        assertThat(LOG).isEmpty();
+    }
+
+    @Test
+    void theExtensionNamedTwiceRunsTheDocumentedSchedulesOnce() {
+        EngineExecutionResults r = run(CombinationFixtures.ExtendedTwice.class);
+        assertThat(failures(r)).isEmpty();
+        assertThat(LOG).hasSize(3).allMatch(l -> l.contains(" setUps=1 "));
+    }
+
+    @Test
+    void theExtensionRegisteredInAFieldAsWellAsByTheAnnotation() {
+        EngineExecutionResults r = run(CombinationFixtures.RegisteredTwice.class);
+        assertThat(failures(r)).isEmpty();
+        assertThat(LOG).hasSize(3).allMatch(l -> l.contains(" setUps=1 "));
+    }
+
+    @Test
+    void theExtensionRegisteredInAFieldAlone() {
+        EngineExecutionResults r = run(CombinationFixtures.RegisteredOnly.class);
+        assertThat(failures(r)).isEmpty();
+        assertThat(LOG).containsExactly("registered-only 0 of 1 0");
+    }
+
+    @Test
+    void theExtensionAutoDetectedAsWellAsByTheAnnotation() {
+        EngineExecutionResults r = run(selectClass(CombinationFixtures.ExtendedTwice.class),
+                Map.of("junit.jupiter.extensions.autodetection.enabled", "true"));
+        assertThat(failures(r)).isEmpty();
+        assertThat(LOG).hasSize(3).allMatch(l -> l.contains(" setUps=1 "));
+    }
+
+    /**
+     * An instance of the extension in a {@code @RegisterExtension} field is registered beside the one that
+     * {@code @SimulatedLoop} on the class names (JUnit drops only a second registration by class). Both
+     * simulated the test: the second inside the first one's first schedule, which failed with a
+     * NondeterminismDetected (its task "woken by thread 'simloop-driver-…', which the simulation does not
+     * own") and no line to pin; with a SimulationContext parameter, JUnit failed it for "multiple competing
+     * ParameterResolvers". Now one of them simulates the test, and the other lets it through.
+     */
+    @Test
+    void theExtensionInAFieldBesideTheAnnotationOnTheClassSimulatesTheTestOnce() {
+        EngineExecutionResults r = run(CombinationFixtures.AnnotatedClassAndRegisteredFieldNoParameter.class);
+        assertThat(failures(r)).isEmpty();
+        assertThat(LOG).hasSize(3).allMatch(l -> l.contains(" setUps=1 ")).allMatch(l -> l.contains("@simloop-driver-"));
+        assertThat(distinct("class+field-noparam", "id")).hasSize(3);
+        assertThat(reportEntries(r, "simloop.schedules")).containsExactly("3");
+        r = run(CombinationFixtures.AnnotatedClassAndRegisteredField.class);
+        assertThat(failures(r)).isEmpty();
+        assertThat(LOG.stream().filter(l -> l.startsWith("class+field "))).hasSize(3)
+                .allMatch(l -> l.contains(" setUps=1 "));
+        assertThat(distinct("class+field ", "id")).hasSize(3);
+    }
+
+    /** A failure of a test whose extension is registered twice is reported once, with a line that replays it. */
+    @Test
+    void aFailureOfATestWithTheExtensionRegisteredTwiceHasItsReplayLineAndOneResultsLine(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path results = dir.resolve("results.jsonl");
+        SimulatedLoopFailure f = onlySimFailure(run(selectClass(CombinationFixtures.RacyRegisteredTwice.class),
+                Map.of("simloop.results", results.toString())));
+        assertThat(f.getCause()).isInstanceOf(org.opentest4j.AssertionFailedError.class)
+                .hasMessageContaining("both increments must count");
+        assertThat(f.getMessage()).doesNotContain("not a pin");
+        String line = replayLineIn(f.getMessage());
+        SimulatedLoopFailure again = onlySimFailure(run(selectClass(CombinationFixtures.RacyRegisteredTwice.class),
+                Map.of("simloop.replay", line, "simloop.results", "none")));
+        assertThat(replayLineIn(again.getMessage())).isEqualTo(line);
+        List<String> lines = java.nio.file.Files.readAllLines(results);
+        assertThat(lines).as("%s", lines).hasSize(1);
+        assertThat(lines.getFirst()).contains(line).doesNotContain("ERROR");
+    }
+
+    @Test
+    void theAnnotationOnTheClassAndTheExtensionAutoDetected() {
+        EngineExecutionResults r = run(selectClass(CombinationFixtures.AnnotatedClass.class),
+                Map.of("junit.jupiter.extensions.autodetection.enabled", "true"));
+        assertThat(failures(r)).isEmpty();
+        assertThat(LOG).hasSize(3).allMatch(l -> l.contains(" setUps=1 "));
+    }
+
+    @Test
+    void twoSimulatedClassesRunAtOnceFindTheSameFailuresAsOneAfterTheOther() {
+        EngineExecutionResults sequential = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(CombinationFixtures.RacyA.class), selectClass(CombinationFixtures.RacyB.class))
+                .execute();
+        EngineExecutionResults parallel = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(CombinationFixtures.RacyA.class), selectClass(CombinationFixtures.RacyB.class))
+                .configurationParameters(Map.of(
+                        "junit.jupiter.execution.parallel.enabled", "true",
+                        "junit.jupiter.execution.parallel.mode.default", "concurrent",
+                        "junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
+                        "junit.jupiter.execution.parallel.config.strategy", "fixed",
+                        "junit.jupiter.execution.parallel.config.fixed.parallelism", "4"))
+                .execute();
+        for (EngineExecutionResults r : List.of(sequential, parallel)) {
+            r.testEvents().assertStatistics(s -> s.started(4).succeeded(2).failed(2));
+        }
+        assertThat(lines(parallel)).isEqualTo(lines(sequential)).hasSize(2);
+        assertThat(reportEntries(parallel, "simloop.schedules")).containsExactly("200", "200");
+    }
+
+    private static Set<String> lines(EngineExecutionResults r) {
+        Set<String> lines = new HashSet<>();
+        r.testEvents().failed().stream().forEach(e -> lines.add(replayLineIn(e.getPayload(TestExecutionResult.class)
+                .orElseThrow().getThrowable().orElseThrow().getMessage())));
+        return lines;
+    }
+}

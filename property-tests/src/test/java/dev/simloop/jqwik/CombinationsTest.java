@@ -1,0 +1,72 @@
+package dev.simloop.jqwik;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/** A {@code @ForAll Schedule} combined with other generated inputs, tries, edge cases and try lifecycle. */
+class CombinationsTest {
+    @BeforeEach
+    void clear() {
+        CombinationsFixture.LOG.clear();
+    }
+
+    private static EngineExecutionResults run(String property, String... types) {
+        return EngineTestKit.engine("jqwik")
+                .selectors(selectMethod(CombinationsFixture.class, property, String.join(",", types)))
+                .configurationParameter("jqwik.database", "").execute();
+    }
+
+    @Test
+    void everyTryOfAPropertyWithOtherInputsRunsBetweenItsBeforeTryAndAfterTry() {
+        run("passesWithOtherInputs", "int", "dev.simloop.Schedule").testEvents()
+                .assertStatistics(s -> s.started(1).succeeded(1));
+        // jqwik keeps one instance for all tries of a property: the count goes on
+        StringBuilder expected = new StringBuilder();
+        for (int i = 1; i <= 10; i++) {
+            expected.append("beforeTry,body beforeTries=").append(i).append(",afterTry,");
+        }
+        assertThat(String.join(",", CombinationsFixture.LOG) + ",").isEqualTo(expected.toString());
+    }
+
+    @Test
+    void aFailureWithOtherInputsIsShrunkAndItsLineReplaysWithTheShrunkInput() {
+        Simulations.ScheduleFailure f = ShrinkTest.scheduleFailureOf(selectMethod(CombinationsFixture.class,
+                "failsWithOtherInputs", "int,dev.simloop.Schedule"));
+        Matcher m = Pattern.compile("amount (\\d+): balance").matcher(f.getCause().getMessage());
+        assertThat(m.find()).isTrue();
+        int amount = Integer.parseInt(m.group(1));
+        assertThat(amount).as("jqwik shrinks the amount to its least").isEqualTo(1);
+        assertThat(f.getMessage()).doesNotContain("not a pin").contains("  replay: Simulation.builder().replay(\"");
+        for (String line : java.util.List.of(f.replayLine(), f.shrunkReplayLine().orElse(f.replayLine()))) {
+            SimResult<Integer> again = Simulation.builder().replay(line).run(() -> CombinationsFixture.deposits(amount));
+            assertThat(again.failure()).as(line).isInstanceOf(AssertionError.class)
+                    .hasMessage("amount 1: balance expected 102 but was 101");
+        }
+    }
+
+    @Test
+    void aScheduleArbitraryOfFewValuesIsGeneratedExhaustively() {
+        run("tinySchedulesAreGeneratedExhaustively", "dev.simloop.Schedule").testEvents()
+                .assertStatistics(s -> s.started(1));
+        assertThat(CombinationsFixture.LOG.stream().filter(l -> l.startsWith("tiny "))).containsExactly("tiny Schedule.of()",
+                "tiny Schedule.of(0)", "tiny Schedule.of(1)", "tiny Schedule.of(0, 0)", "tiny Schedule.of(0, 1)",
+                "tiny Schedule.of(1, 0)", "tiny Schedule.of(1, 1)");
+    }
+
+    @Test
+    void edgeCasesComeFirstWhenAsked() {
+        run("edgeCasesFirst", "dev.simloop.Schedule").testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        assertThat(CombinationsFixture.LOG.stream().filter(l -> l.startsWith("edge "))).containsExactly(
+                "edge Schedule.of()", "edge Schedule.of(0)", "edge Schedule.of(2)", "edge Schedule.of(1)",
+                "edge Schedule.of(7)");
+    }
+}
