@@ -532,11 +532,14 @@ public final class Scheduler {
     }
 
     /**
-     * @return whether, as the running task's step ends, nothing else could happen: no task ready, no
+     * @return whether, as the running task's step ends, nothing else could happen: no task ready or
+     *     about to be (one the step interrupted, {@link #readyAtStepEnd}: a pool's worker whose job
+     *     {@code Future.cancel(true)} ended, which then completes the future the task waits for), no
      *     timer that would move the clock, no task in {@code Loop.waitAllTasksBlocked} (OutsideWaits)
      */
     boolean nothingElseToDo() {
-        return ready.isEmpty() && stuck() && !allBlocked.anyWaiting();
+        return ready.isEmpty() && (interruptedInStep == null || interruptedInStep.isEmpty()) && stuck()
+                && !allBlocked.anyWaiting();
     }
 
     /** @return whether no timer would move the clock (none is armed, or only time-outs that count as untimed; see OutsideWaits) */
