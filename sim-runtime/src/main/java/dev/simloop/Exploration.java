@@ -110,8 +110,9 @@ public final class Exploration<T> {
      * first, instead of sampling: iterative preemption bounding (Musuvathi and Qadeer, PLDI 2007).
      * Bound 0 runs every schedule without preemptions (choices after a task blocked or ended are
      * free); each level adds one. The first failure found has as few preemptions as any failing
-     * schedule, and {@link Report#exhausted()} says the search got through every schedule within
-     * the bound (so, without a failure, none of them fails). Every run uses the same {@link #seed};
+     * schedule (in a {@link #shard}, as any of its part's; a shard's failure is shrunk), and
+     * {@link Report#exhausted()} says the search got through every schedule within the bound (so,
+     * without a failure, none of them fails). Every run uses the same {@link #seed};
      * the failing run's replay line names strategy {@code nonpreemptive} and holds its choices.
      * Tasks that wait by looping on {@link Loop#checkpoint()} livelock the schedules without
      * preemptions (see {@link Strategy#nonPreemptive()}). {@link BoundedSearch#preemptions} is the

@@ -404,13 +404,15 @@ final class Explorer<T> {
 
         /**
          * Shrinks the first failure ({@link Shrinker}) unless shrinking is off or it could not be
-         * reproduced; a preemption-bounded search's failure has the fewest preemptions already.
+         * reproduced; a preemption-bounded search's failure has the fewest preemptions already, unless
+         * the search was split: a shard runs only its own subtrees, and a schedule with fewer
+         * preemptions that fails the same way may be another shard's.
          */
         void shrink() {
             if (first == null || x.shrinkReplays == 0 || first.failure() instanceof NondeterminismDetected) {
                 return;
             }
-            if (searched().startsWith("preemptionBounded(")) {
+            if (searched().startsWith("preemptionBounded(") && shard.isAll()) {
                 shrunk = first;
                 shrunkNote = "the fewest, as the search tries fewer preemptions first";
                 return;
@@ -435,7 +437,8 @@ final class Explorer<T> {
 
         /**
          * Replays a failing schedule twice with tracing on, for the report: the replay is exact, and
-         * the determinism check makes sure the printed line really reproduces it. When it does not,
+         * the determinism check makes sure the printed line really reproduces it. When it does not
+         * (the replays part from each other, or agree with each other but not with the schedule),
          * the schedule's own result is given, failed with a {@link NondeterminismDetected} that says
          * so ({@link #notReproduced}): the replay's line is that of a run cut where it parted.
          */
@@ -448,7 +451,15 @@ final class Explorer<T> {
             if (traced.failure() instanceof NondeterminismDetected parted) {
                 return r.failure() instanceof NondeterminismDetected ? traced : notReproduced(r, parted);
             }
-            return r;
+            if (r.failure() instanceof NondeterminismDetected) {
+                return r;
+            }
+            // the two replays agree with each other, so the check found nothing, but not with the schedule
+            // (state kept between runs changed how the program ends): the line does not reproduce it either
+            return notReproduced(r, new NondeterminismDetected("a replay of the line " + (traced.failed()
+                    ? "failed with " + SafeText.object(traced.failure(), IN_MESSAGE) : "passed")
+                    + (traced.steps() == r.steps() ? "" : " after " + traced.steps() + " steps, not " + r.steps())
+                    + ", where the schedule failed with " + SafeText.object(r.failure(), IN_MESSAGE)));
         }
 
         /**

@@ -61,7 +61,8 @@ final class Shrinker<T> {
     Shrinker(Function<Simulation.Builder, ? extends SimResult<T>> runner, int maxReplays, Duration maxTime) {
         this.runner = runner;
         this.maxReplays = maxReplays;
-        this.deadline = System.nanoTime() + Math.min(maxTime.toNanos(), Long.MAX_VALUE / 4);
+        // saturated: a budget of more nanoseconds than a long holds (ChronoUnit.FOREVER) is no limit, not an overflow
+        this.deadline = System.nanoTime() + Math.min(dev.simloop.internal.Nanos.saturated(maxTime), Long.MAX_VALUE / 4);
     }
 
     /** @return how many runs shrinking took */

@@ -16,11 +16,13 @@ import java.util.function.IntFunction;
  * extension runs each replay on a fresh test instance with its {@code @BeforeEach} methods, the
  * jqwik integration on the builder settings of the property.
  *
- * <p>How: the failing run is cut just before each of its preemptions in turn and finished without
- * preemptions ({@link Strategy#nonPreemptive()}), which gives a bound; then a preemption-bounded
- * search ({@link BoundedSearch#preemptions(int)}) runs below that bound, fewest preemptions first,
- * so the first schedule that fails the same way has the fewest of all. The schedule found is
- * validated by one more run, a traced replay of its line.
+ * <p>How: the failing run is cut short before one of its preemptions and finished without
+ * preemptions ({@link Strategy#nonPreemptive()}), the earliest cut that keeps the failure found by
+ * halving, and its preemptions are dropped anywhere in it, half of them at a time, then fewer (the
+ * two take turns until neither removes one), which gives a bound; then a preemption-bounded search
+ * ({@link BoundedSearch#preemptions(int)}) runs below that bound, fewest preemptions first, so the
+ * first schedule that fails the same way has the fewest of all (exploring.md, "Shrinking a
+ * failure"). The schedule found is validated by one more run, a traced replay of its line.
  *
  * <p>The budget counts runs and wall time; runs are counted first, so a program whose shrinking
  * ends within the run budget shrinks the same way on every machine. When the budget ends the search
@@ -245,7 +247,7 @@ public final class Shrinking {
         }
         String ended = interrupted ? "an interrupt ended the shrinking"
                 : "the shrink budget (" + maxRuns + (maxRuns == 1 ? " run" : " runs") + " or "
-                        + Nanos.format(maxTime.toNanos()) + ") ran out";
+                        + Nanos.format(maxTime) + ") ran out";
         return new Outcome(run, Optional.of(NOT_SHOWN + ended + UNTRIED), true);
     }
 

@@ -170,6 +170,51 @@ class ExplorationSettingsTest {
                 + " deterministic: ");
     }
 
+    private static int runs;
+
+    /** Fails on its third call only, with the same steps every time: its replays agree with each other, not with it. */
+    private static Integer failsOnItsThirdCall() {
+        int c = ++runs;
+        TaskGroup.with(tg -> {
+            for (int i = 0; i < 2; i++) {
+                tg.spawn(() -> Loop.checkpoint());
+            }
+            return null;
+        });
+        if (c == 3) {
+            throw new AssertionError("third call");
+        }
+        return c;
+    }
+
+    /**
+     * A failure whose two checked replays both pass: they agree with each other, so the determinism
+     * check finds nothing, but neither reproduces the schedule's failure. Before, the report gave the
+     * schedule's AssertionError as its first failure, untraced, with a line that passes when replayed,
+     * "shrinking found none fewer" and the same run as its shrunk failure.
+     */
+    @Test
+    void aFailureWhoseReplaysBothPassIsReportedAsNondeterminism() {
+        runs = 0;
+        Exploration.Report<Integer> r = Exploration.of(ExplorationSettingsTest::failsOnItsThirdCall)
+                .strategy(dev.simloop.Strategy.random()).schedules(50).run();
+        assertThat(r.firstFailureIndex()).isEqualTo(2);
+        dev.simloop.SimResult<Integer> first = r.firstFailure().orElseThrow();
+        Throwable f = first.failure();
+        assertThat(f).isExactlyInstanceOf(dev.simloop.NondeterminismDetected.class)
+                .hasMessageStartingWith("the program is not deterministic: a schedule failed with"
+                        + " java.lang.AssertionError: third call, but a replay of its line ran differently, so no line"
+                        + " reproduces that failure.");
+        assertThat(f.getSuppressed()).hasSize(2);
+        assertThat(f.getSuppressed()[0]).isInstanceOf(AssertionError.class).hasMessage("third call");
+        assertThat(f.getSuppressed()[1]).isExactlyInstanceOf(dev.simloop.NondeterminismDetected.class)
+                .hasMessage("a replay of the line passed, where the schedule failed with java.lang.AssertionError:"
+                        + " third call");
+        assertThat(r.shrunkFailure()).isEmpty();
+        assertThat(r.toString()).contains("; replay " + first.replayLine() + "; failure: dev.simloop.NondeterminismDetected:"
+                + " the program is not deterministic: ").doesNotContain("shrinking found none fewer");
+    }
+
     /** A poller at plain checkpoints and the setter it waits for: under nonpreemptive the setter never runs. */
     static Integer pollsAtPlainCheckpoints() {
         boolean[] flag = {false};

@@ -147,6 +147,42 @@ class PreemptionBoundedSearchTest {
         assertThat(replayed.preemptions()).isEqualTo(1);
     }
 
+    /** Fails the same way in the schedule without preemptions (aAbB) and in abBA, which has one. */
+    static String failsInTwoOrders() {
+        String order = twoTasksOneCheckpointEach();
+        if (order.equals("aAbB") || order.equals("abBA")) {
+            throw new AssertionError("bad order");
+        }
+        return order;
+    }
+
+    /**
+     * A shard runs only its subtrees, cheapest first: a schedule with fewer preemptions that fails
+     * the same way may be another shard's. So a shard's failure is shrunk like any other, where the
+     * unsplit search's is the fewest already. Before, shard 2/2 reported abBA as "1 preemption, the
+     * fewest", with aAbB (none) failing the same way in shard 1/2.
+     */
+    @Test
+    void aShardsFailureIsShrunkSinceAnotherShardMayHoldOneWithFewerPreemptions() {
+        Exploration.Report<String> part = Exploration.of(PreemptionBoundedSearchTest::failsInTwoOrders)
+                .preemptionBounded(2).shard(1, 2).run();
+        assertThat(part.firstFailure().orElseThrow().preemptions()).isEqualTo(1);
+        SimResult<String> shrunk = part.shrunkFailure().orElseThrow();
+        assertThat(shrunk.preemptions()).isZero();
+        assertThat(shrunk.failure()).isInstanceOf(AssertionError.class).hasMessage("bad order");
+        SimResult<String> replayed = Simulation.builder().replay(shrunk.replayLine())
+                .run(PreemptionBoundedSearchTest::failsInTwoOrders);
+        assertThat(replayed.failure()).isInstanceOf(AssertionError.class).hasMessage("bad order");
+        assertThat(replayed.preemptions()).isZero();
+        assertThat(part.toString()).contains("; shrunk to 0 preemptions: replay ").contains("; as found, 1 preemption;")
+                .doesNotContain("the fewest");
+
+        Exploration.Report<String> whole = Exploration.of(PreemptionBoundedSearchTest::failsInTwoOrders)
+                .preemptionBounded(2).run();
+        assertThat(whole.firstFailureIndex()).isZero();
+        assertThat(whole.toString()).contains("; 0 preemptions, the fewest, as the search tries fewer preemptions first;");
+    }
+
     @Test
     void reorderIsFoundWithOneDelayToo() {
         assertThat(Exploration.of(PreemptionBoundedSearchTest::reorder).delayBounded(0).run().exhausted()).isTrue();

@@ -194,6 +194,30 @@ class ShrinkingTest {
         assertThat(shrunkByDefault.preemptions()).isBetween(1, failed.preemptions());
     }
 
+    /**
+     * A time budget longer than a {@code long} of nanoseconds (some 292 years) is as good as none:
+     * the run budget decides. Before, {@code Duration.toNanos()} overflowed, so an exploration with
+     * such a {@code shrinkBudget} ran every schedule and then threw {@code ArithmeticException}
+     * instead of its report, and {@code Shrinking.shrink} threw it at once.
+     */
+    @Test
+    void aTimeBudgetBeyondNanosecondsIsNoLimit() {
+        Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+        SimResult<?> failed = busyFailure();
+        SimResult<?> shrunk = Shrinking.shrink(failed, b -> b.run(ShrinkingTest::lostUpdate), 2_000, forever);
+        assertThat(shrunk.preemptions()).isEqualTo(1);
+        assertThat(shrunk.failure()).hasMessage("lost update: counter is 1");
+        Shrinking.Outcome cut = Shrinking.outcome(failed, b -> b.run(ShrinkingTest::lostUpdate), 1, Duration.ofDays(365L * 400));
+        assertThat(cut.notShownFewest()).hasValue("not shown to be the fewest: the shrink budget (1 run or 3504000h) ran out"
+                + " before every schedule with fewer was tried, so fewer may still fail");
+
+        Exploration.Report<Integer> report = Exploration.of(ShrinkingTest::lostUpdate).strategy(Strategy.random()).seed(1)
+                .shrinkBudget(2_000, forever).run();
+        assertThat(report.firstFailure().orElseThrow().preemptions()).isGreaterThan(1);
+        assertThat(report.shrunkFailure().orElseThrow().preemptions()).isEqualTo(1);
+        assertThat(report.toString()).contains("; shrunk to 1 preemption: replay ");
+    }
+
     /** The runs an outcome does not shrink, or whose shrinking an interrupt ends, say why. */
     @Test
     void anOutcomeSaysWhyItsRunWasNotShrunk() {
