@@ -311,7 +311,8 @@ final class OutsideWaits {
         long deadline = System.nanoTime() + (future ? loop.maxStepWallNanos() : LOCK_GRACE_NANOS);
         waitingInPlace = t;
         try {
-            while (held == 0 && !loop.stopRequested() && !loop.aborted()) {
+            // until a wake-up comes, or news from the inbox gives the loop something else to do
+            while (held == 0 && loop.nothingElseToDo() && !loop.stopRequested() && !loop.aborted()) {
                 if (!loop.awaitInbox(deadline)) {
                     break;
                 }
@@ -320,7 +321,7 @@ final class OutsideWaits {
             waitingInPlace = null;
         }
         if (t.foreignContinuation() == null) {
-            graceSpentAtStep = held == 0 ? loop.steps() : -1;
+            graceSpentAtStep = held == 0 && loop.nothingElseToDo() ? loop.steps() : -1;
             graceSpentOnAFuture = future;
             return false;
         }
