@@ -160,4 +160,36 @@ class CancellationTest {
                     .hasMessageNotContaining("use the real clock");
         }
     }
+
+    /** A subclass of a subclass of {@code Thread}: its unqualified {@code sleep(..)} is not rewritten (documented). */
+    static class PollerBase extends Thread {
+    }
+
+    static final class Poller extends PollerBase {
+        static void pause() throws InterruptedException {
+            sleep(100);
+        }
+    }
+
+    /** Stands in for a {@code @SimulatedLoop} test method, which JUnit invokes through {@code Method.invoke}. */
+    public static Object pauseReflectively() throws Exception {
+        Poller.pause();
+        return null;
+    }
+
+    /**
+     * A wait the agent does not rewrite, made by a method that was itself invoked reflectively (as
+     * JUnit invokes every {@code @SimulatedLoop} test method): the sleep was called directly, so the
+     * message must not say it was made through reflection. Before, any Method.invoke frame anywhere
+     * below the sleep made it say so.
+     */
+    @Test
+    void aWaitThatIsNotRewrittenInAMethodInvokedReflectivelyIsNotBlamedOnReflection() throws Exception {
+        java.lang.reflect.Method test = CancellationTest.class.getMethod("pauseReflectively");
+        SimResult<Object> r = Simulation.run(1, () -> test.invoke(null));
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'main' made a timed wait outside simloop at step 1 (")
+                .hasMessageContaining("this wait is not one it puts on the virtual clock (see docs/virtual-time.md")
+                .hasMessageNotContaining("this call was made through reflection");
+    }
 }

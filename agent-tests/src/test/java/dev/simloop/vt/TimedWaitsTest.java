@@ -67,6 +67,27 @@ class TimedWaitsTest {
                 "TimeUnit@PT1H2M0.2505S", "parkNanos@PT1H2M0.250501S", "parkUntil@PT1H3M", "past@PT1H3M");
     }
 
+    /**
+     * As the JDK's: a parkUntil whose deadline has passed returns at once but takes the permit that
+     * an earlier unpark left. Before, the permit stayed, and the next timed park returned at once.
+     */
+    @Test
+    void aParkUntilADeadlineAlreadyPassedTakesTheParkPermit() {
+        SimResult<List<String>> r = Sim.ok(() -> {
+            LockSupport.unpark(Thread.currentThread());
+            LockSupport.parkUntil(0); // long past
+            String a = at("past");
+            LockSupport.parkNanos(1_000_000_000L); // no permit left: the whole second
+            String b = at("parkNanos");
+            LockSupport.unpark(Thread.currentThread());
+            LockSupport.parkUntil(new Object(), Instant.parse("2025-01-01T00:00:01Z").toEpochMilli()); // now
+            String c = at("now");
+            LockSupport.parkNanos(1_000_000_000L);
+            return List.of(a, b, c, at("parkNanos"));
+        });
+        assertThat(r.value()).containsExactly("past@PT0S", "parkNanos@PT1S", "now@PT1S", "parkNanos@PT2S");
+    }
+
     @Test
     void anEmptyQueuesTimedPollReturnsNullAtExactlyItsTimeOut() {
         List<Supplier<BlockingQueue<String>>> queues = List.of(LinkedBlockingQueue::new,

@@ -591,9 +591,7 @@ final class OutsideWaits {
                         + "ReentrantLock's Condition or a dev.simloop.sync.Condition) (see docs/virtual-time.md for what "
                         + "it rewrites).";
             }
-            if (Frames.in(stack, "java.lang.reflect.Method", "invoke")
-                    && (Frames.in(stack, "java.lang.Thread", "sleep")
-                            || Frames.in(stack, "java.util.concurrent.locks.LockSupport", "park"))) {
+            if (sleepOrParkCalledByReflection(stack)) {
                 return present + "this call was made through reflection (Method.invoke), which"
                         + " it does not rewrite: it rewrites the calls written in a class's code (and method"
                         + " references). Call it directly, or use Loop.sleep (see docs/virtual-time.md).";
@@ -609,6 +607,37 @@ final class OutsideWaits {
                 + "Maven the surefire plugin's <argLine>-javaagent:${settings.localRepository}/dev/simloop/"
                 + "simloop-agent/<version>/simloop-agent-<version>.jar " + VirtualThreads.FLAG + "</argLine> with "
                 + "the artifact as a test dependency (docs/virtual-time.md).";
+    }
+
+    /**
+     * Whether the outermost {@code Thread.sleep} or {@code LockSupport.park*} frame of {@code stack}
+     * (innermost first) was called by {@code Method.invoke} itself, through nothing but reflection's
+     * own frames. A {@code Method.invoke} further out only means the caller was invoked reflectively,
+     * as JUnit invokes every {@code @SimulatedLoop} test method, and says nothing about the wait.
+     */
+    private static boolean sleepOrParkCalledByReflection(StackTraceElement[] stack) {
+        int outermost = -1;
+        for (int i = 0; i < stack.length; i++) {
+            String c = stack[i].getClassName();
+            String m = stack[i].getMethodName();
+            if ((c.equals("java.lang.Thread") && m.startsWith("sleep"))
+                    || (c.equals("java.util.concurrent.locks.LockSupport") && m.startsWith("park"))) {
+                outermost = i;
+            }
+        }
+        if (outermost < 0) {
+            return false;
+        }
+        for (int i = outermost + 1; i < stack.length; i++) {
+            String c = stack[i].getClassName();
+            if (c.equals("java.lang.reflect.Method")) {
+                return stack[i].getMethodName().equals("invoke");
+            }
+            if (!c.startsWith("jdk.internal.reflect.") && !c.startsWith("java.lang.invoke.")) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private NondeterminismDetected objectWait(TaskImpl<?> t) {

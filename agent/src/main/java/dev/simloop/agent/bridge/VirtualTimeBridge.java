@@ -264,9 +264,14 @@ public final class VirtualTimeBridge {
             return;
         }
         long epochMillis = epoch.toEpochMilli();
-        if (deadline > epochMillis) { // else: before the virtual clock's 0, long past
-            // both non-negative: no overflow either way
-            parkVirtually(blocker, saturatedNanos(deadline - epochMillis, TimeUnit.MILLISECONDS) - now);
+        // both non-negative: no overflow either way; a deadline before the virtual clock's 0 is long past
+        long nanos = deadline > epochMillis ? saturatedNanos(deadline - epochMillis, TimeUnit.MILLISECONDS) - now : 0;
+        if (nanos > 0) {
+            parkVirtually(blocker, nanos);
+        } else {
+            // passed: as the JDK's parkUntil, return at once but take a permit that is there (a deadline
+            // of 0 is past on the real clock too, so this does not wait)
+            LockSupport.parkUntil(blocker, 0);
         }
     }
 
