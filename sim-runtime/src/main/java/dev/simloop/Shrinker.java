@@ -1,5 +1,6 @@
 package dev.simloop;
 
+import dev.simloop.internal.Nanos;
 import dev.simloop.internal.SafeText;
 import java.time.Duration;
 import java.util.Arrays;
@@ -62,7 +63,7 @@ final class Shrinker<T> {
         this.runner = runner;
         this.maxReplays = maxReplays;
         // saturated: a budget of more nanoseconds than a long holds (ChronoUnit.FOREVER) is no limit, not an overflow
-        this.deadline = System.nanoTime() + Math.min(dev.simloop.internal.Nanos.saturated(maxTime), Long.MAX_VALUE / 4);
+        this.deadline = System.nanoTime() + Math.min(Nanos.saturated(maxTime), Long.MAX_VALUE / 4);
     }
 
     /** @return how many runs shrinking took */

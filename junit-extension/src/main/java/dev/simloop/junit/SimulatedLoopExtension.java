@@ -49,8 +49,8 @@ import org.junit.platform.commons.support.ReflectionSupport;
  *
  * <p>Thread-safe: every test invocation owns its simulations, so tests may run in parallel. The
  * state shared between them is a map, by unique id, of the invocations whose exploration ended and
- * whose result JUnit has not reported yet ({@link #testFailed} reads it), and the set of second
- * instances of the extension that let a test through to the one that simulates it ({@link #owns}).
+ * whose result JUnit has not reported yet ({@link #testFailed} reads it). Which instance of the
+ * extension simulates a test, when JUnit registered two ({@link #owns}), is kept in the test's store.
  */
 public final class SimulatedLoopExtension
         implements InvocationInterceptor, ParameterResolver, LifecycleMethodExecutionExceptionHandler, TestWatcher {
@@ -133,16 +133,6 @@ public final class SimulatedLoopExtension
     private static final String OWNER = "owner";
 
     /**
-     * A second instance of this extension that let a test through to the one that simulates it ({@link #owns}),
-     * so that its watcher callbacks leave the test's results line to that one.
-     */
-    private record PassedThrough(String uniqueId, SimulatedLoopExtension extension) {
-    }
-
-    /** The second instances that let a test through, until JUnit reports its result to them. */
-    private static final java.util.Set<PassedThrough> PASSED_THROUGH = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /**
      * @return whether this instance of the extension simulates the test: the first one asked. JUnit
      *     registers the extension once however often annotations name it, but an instance in a
      *     {@code @RegisterExtension} field is registered beside the one that {@code @SimulatedLoop} on the
@@ -162,9 +152,13 @@ public final class SimulatedLoopExtension
         }
     }
 
-    /** @return whether this instance let the test through to another ({@link #owns}); forgets it */
+    /**
+     * @return whether another instance of this extension simulates the test ({@link #owns}), and this
+     *     one lets it through: its watcher callbacks leave the test's results line to that one
+     */
     private boolean passedThrough(ExtensionContext context) {
-        return PASSED_THROUGH.remove(new PassedThrough(context.getUniqueId(), this));
+        Object owner = context.getStore(NS).get(OWNER);
+        return owner != null && owner != this;
     }
 
     @Override
@@ -184,7 +178,7 @@ public final class SimulatedLoopExtension
      */
     @Override
     public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
-        if (PASSED_THROUGH.contains(new PassedThrough(context.getUniqueId(), this))) {
+        if (passedThrough(context)) {
             throw thrown; // the instance that simulated the test judges it
         }
         Ended ended = ENDED.get(context.getUniqueId());
@@ -326,7 +320,6 @@ public final class SimulatedLoopExtension
     private void simulate(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
             ExtensionContext context) throws Throwable {
         if (!owns(context)) {
-            PASSED_THROUGH.add(new PassedThrough(context.getUniqueId(), this));
             invocation.proceed(); // the owner's first schedule, inside its run
             return;
         }
