@@ -169,6 +169,7 @@ public final class Results {
 
         static Merged read(List<Path> files) throws IOException {
             Map<String, Map<String, Map<String, Object>>> byTestAndShard = new TreeMap<>();
+            Map<String, Path> fileOfTestAndShard = new java.util.HashMap<>();
             Merged m = new Merged();
             int noShard = 0;
             for (Path f : files) {
@@ -183,11 +184,17 @@ public final class Results {
                     String key = shard == null ? "no shard " + noShard++ : shard.toString();
                     Map<String, Object> earlier = byTestAndShard
                             .computeIfAbsent((String) line.get("test"), k -> new LinkedHashMap<>()).put(key, line);
+                    Path earlierFile = fileOfTestAndShard.put(line.get("test") + "\0" + key, f);
                     if (earlier != null) {
                         int kept = keepFailures(earlier, line);
-                        m.replaced.add(name(line) + " shard " + key + ": an earlier line replaced by a later one" + (kept == 0 ? ""
-                                : ", which keeps its " + (kept == 1 ? "failure" : kept + " failures") + " (a failure that"
-                                + " a run found fails the merge while its line is in a file: give each run its own files)"));
+                        // a test that is never split (a replay) ran whole in each shard's JVM: one run, no note
+                        boolean oneRun = !earlierFile.equals(f) && sameWholeRun(earlier, line);
+                        if (!oneRun) {
+                            m.replaced.add(name(line) + " shard " + key + ": an earlier line replaced by a later one"
+                                    + (kept == 0 ? "" : ", which keeps its " + (kept == 1 ? "failure" : kept + " failures")
+                                    + " (a failure that a run found fails the merge while its line is in a file:"
+                                    + " give each run its own files)"));
+                        }
                     }
                     results++;
                 }
@@ -203,6 +210,18 @@ public final class Results {
                 m.tests.put(id, sorted);
             });
             return m;
+        }
+
+        /**
+         * @return whether two lines of one test, from different files, are one whole run: unsplit
+         *     ({@code 1/1}) with the same seed, strategy and schedules. A test that is never sharded
+         *     (a {@code replay}) runs whole in each shard's JVM and writes such a line to each shard's
+         *     file; that is not a line a later run appended.
+         */
+        private static boolean sameWholeRun(Map<String, Object> earlier, Map<String, Object> later) {
+            return "1/1".equals(later.get("shard"))
+                    && List.of("seed", "strategy", "schedules").stream()
+                            .allMatch(k -> java.util.Objects.equals(earlier.get(k), later.get(k)));
         }
 
         /**

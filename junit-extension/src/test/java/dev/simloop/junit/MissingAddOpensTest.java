@@ -24,6 +24,9 @@ class MissingAddOpensTest {
         assertThat(out).contains("status: FAILED")
                 .contains("failure: java.lang.IllegalStateException: simloop needs the JVM flag "
                         + "--add-opens java.base/java.lang=ALL-UNNAMED")
-                .contains("<argLine>--add-opens java.base/java.lang=ALL-UNNAMED</argLine>");
+                .contains("<argLine>--add-opens java.base/java.lang=ALL-UNNAMED</argLine>")
+                // a plain argLine replaces JaCoCo's, so the message says how to keep both
+                .contains("if JaCoCo or another plugin sets the property argLine, write @{argLine} in front and "
+                        + "declare an empty <argLine></argLine> in <properties>: docs/setup.md");
     }
 }

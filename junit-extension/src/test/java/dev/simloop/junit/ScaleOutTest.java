@@ -529,6 +529,33 @@ class ScaleOutTest {
                 + "note: T.t shard 1/1: an earlier line replaced by a later one\n1 tests, 5 schedules, 1 failing: FAILED\n");
     }
 
+    /**
+     * Guards that a test that is never split (a {@code replay}), which runs whole in each shard's JVM
+     * and so writes the same {@code 1/1} line to each shard's file, merges as one run without a note
+     * that a later run replaced it; the same line twice in one file, or whole runs with different
+     * seeds, still get the note.
+     */
+    @Test
+    void aReplayThatRanWholeInEveryShardMergesAsOneRunWithoutANote() throws Exception {
+        Path one = dir.resolve("shard-1.jsonl");
+        Path two = dir.resolve("shard-2.jsonl");
+        String replay = resultsLine("r", "1/1", 7, 1).replace("\"schedules\": 100", "\"schedules\": 1");
+        Files.writeString(one, resultsLine("t", "1/2", 7, 50) + replay);
+        Files.writeString(two, resultsLine("t", "2/2", 7, 50) + replay);
+        List<Object> r = merge(one.toString(), two.toString());
+        assertThat(r.get(0)).as(r.toString()).isEqualTo(0);
+        assertThat((String) r.get(1)).doesNotContain("note:").endsWith("2 tests, 101 schedules, 0 failing: passed\n");
+
+        Files.writeString(one, resultsLine("t", "1/2", 7, 50) + replay + replay);
+        assertThat((String) merge(one.toString(), two.toString()).get(1))
+                .as("two lines in one file are two runs appended to it")
+                .contains("note: T.r shard 1/1: an earlier line replaced by a later one\n");
+        Files.writeString(one, resultsLine("t", "1/2", 7, 50) + replay.replace("\"seed\": 7", "\"seed\": 8"));
+        assertThat((String) merge(one.toString(), two.toString()).get(1))
+                .as("whole runs with different seeds are different runs")
+                .contains("note: T.r shard 1/1: an earlier line replaced by a later one\n");
+    }
+
     @Test
     void theMergeCountsATestsShardOnceAndRefusesFilesThatAreNotOfOneRun() throws Exception {
         Path a = dir.resolve("a.jsonl");
