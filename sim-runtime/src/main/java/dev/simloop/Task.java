@@ -33,10 +33,19 @@ public interface Task<T> {
     /** Cancels the task's own scope: the task gets {@link Cancelled} at its next checkpoint. */
     void cancel();
 
-    /** @return whether the task has finished, in any way */
+    /**
+     * Whether the task has finished. May be called from any thread, as {@code Future.isDone}: a
+     * thread outside the loop that polls it sees the task end.
+     *
+     * @return whether the task has finished, in any way
+     */
     boolean isDone();
 
-    /** @return whether the task finished because it was cancelled */
+    /**
+     * Whether the task was cancelled. May be called from any thread, as {@link #isDone()}.
+     *
+     * @return whether the task finished because it was cancelled
+     */
     boolean isCancelled();
 
     /** @return the task's own priority; lower is more urgent, default 0 (as in asynkit) */

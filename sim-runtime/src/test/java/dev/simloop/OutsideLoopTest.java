@@ -37,6 +37,43 @@ class OutsideLoopTest {
         return m;
     }
 
+    /**
+     * Guards that {@link Task#isDone()} and {@link Task#isCancelled()} may be polled from a thread
+     * outside the loop (as {@code Future.isDone}): with a plain read, the JIT hoisted the read of a
+     * spin loop out of it once compiled, and the thread polled for ever (3 runs of 3 while the task
+     * slept 0.5 s).
+     */
+    @Test
+    void aThreadOutsideTheLoopThatPollsIsDoneSeesTheTaskEnd() throws Exception {
+        AtomicReference<Task<?>> published = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean cancelledSeen = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread poller = new Thread(() -> {
+            Task<?> t;
+            while ((t = published.get()) == null) {
+                Thread.onSpinWait();
+            }
+            while (!t.isDone()) {
+                // nothing in the loop's body: a read that is not an acquire is hoisted out of it
+            }
+            cancelledSeen.set(t.isCancelled());
+        }, "isDone-poller");
+        poller.setDaemon(true); // if the read regresses it spins for ever: do not keep the JVM alive
+        poller.start();
+        Loop.run(() -> TaskGroup.with(tg -> {
+            Task<Integer> t = tg.spawn(() -> {
+                Loop.sleep(Duration.ofSeconds(1)); // long enough for the poller's loop to be compiled
+                return 1;
+            });
+            published.set(t);
+            Loop.sleep(Duration.ofMillis(500));
+            t.cancel();
+            return null;
+        }));
+        poller.join(Duration.ofSeconds(20));
+        assertThat(poller.isAlive()).as("the poller still spins: it never saw the task end").isFalse();
+        assertThat(cancelledSeen).as("the cancel, written before the end, is seen with it").isTrue();
+    }
+
     @Test
     void everyLoopCallOutsideALoopThrowsIllegalStateExceptionNamingTheCall() {
         assertThat(Loop.inLoop()).isFalse();

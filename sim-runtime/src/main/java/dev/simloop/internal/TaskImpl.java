@@ -135,6 +135,12 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     long readyStamp;
 
     // ---- outcome
+    /**
+     * Written by the driver's thread only, plainly but for the end ({@link #markDone}, a release);
+     * {@link #isDone} reads it with an acquire, so that a thread outside the loop that polls it sees
+     * the end and, from then on, {@link #cancelled} (written before it). A plain read there could be
+     * hoisted out of the polling loop by the JIT, which then never ends.
+     */
     boolean done;
     /** The value, or (when {@link #failed}) the failure, of a finished task: one field, a parked task's bytes (issue 15). */
     private Object outcome;
@@ -412,7 +418,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     private void finish(T v, Throwable f) {
         loop.taskEnded(this);
         if (f instanceof TaskAbandoned || endedByUnwindInterrupt(f)) {
-            done = true;
+            markDone();
             CancelScopeTree.closeTask(loop, this);
             return;
         }
@@ -436,7 +442,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             loop.traceEvent(this, failure == null || (cancelled && !strayCancel()) ? Trace.Kind.FINISH : Trace.Kind.FAIL,
                     cancelled ? "cancelled" : failure == null ? "" : SafeText.brief(failure)); // a trace keeps no megabytes
         }
-        done = true;
+        markDone();
         HeldResource.finished(this); // locks it still holds break, and their waiters are told
         CancelScopeTree.closeTask(loop, this);
         StartState start = start();
@@ -639,14 +645,29 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         Interrupts.throwIn("Task.throwIn", this, e);
     }
 
+    /** Publishes the end to threads outside the loop that poll {@link #isDone} (see {@link #done}). */
+    private void markDone() {
+        DONE.setRelease(this, true);
+    }
+
     @Override
     public boolean isDone() {
-        return done;
+        return (boolean) DONE.getAcquire(this);
     }
 
     @Override
     public boolean isCancelled() {
-        return cancelled;
+        return isDone() && cancelled; // set only as the task ends, before done: visible once done is
+    }
+
+    private static final java.lang.invoke.VarHandle DONE;
+
+    static {
+        try {
+            DONE = java.lang.invoke.MethodHandles.lookup().findVarHandle(TaskImpl.class, "done", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     @Override
