@@ -243,6 +243,14 @@ public final class Channel<T> implements Iterable<T> {
         run = RunMark.enter(run, me, buffer.isEmpty() && !closed, this);
     }
 
+    /** For a query: outside a task (set-up, assertions after a run) there is no run to protect. */
+    private void enterIfInTask() {
+        TaskImpl<?> me = Current.orNull();
+        if (me != null) {
+            enter(me); // values or a close another run left would steer this run
+        }
+    }
+
     private static EndOfChannelException endOfChannel(String call) {
         return new EndOfChannelException(call + ": the channel is closed and every value has been received");
     }
@@ -266,8 +274,14 @@ public final class Channel<T> implements Iterable<T> {
         senders.unparkAll(CLOSED);
     }
 
-    /** @return whether {@link #close()} was called */
+    /**
+     * Whether {@link #close()} was called. Read by a task, it is a use of the channel like
+     * {@link #receive()}: a simulation does not read a close another run left either.
+     *
+     * @return whether {@link #close()} was called
+     */
     public boolean isClosed() {
+        enterIfInTask();
         return closed;
     }
 
@@ -276,8 +290,14 @@ public final class Channel<T> implements Iterable<T> {
         return capacity;
     }
 
-    /** @return how many values are buffered */
+    /**
+     * How many values are buffered. Read by a task, it is a use of the channel like
+     * {@link #receive()}: a simulation does not read values another run left either.
+     *
+     * @return how many values are buffered
+     */
     public int size() {
+        enterIfInTask();
         return buffer.size();
     }
 

@@ -48,8 +48,18 @@ public final class Event {
         waiters.unparkAll();
     }
 
-    /** @return whether the event is set */
+    /**
+     * Whether the event is set. Not a checkpoint. Read by a task, it is a use of the event like
+     * {@link #await()}: a simulation does not read what another run left in it either.
+     *
+     * @return whether the event is set
+     */
     public boolean isSet() {
+        TaskImpl<?> me = Current.orNull();
+        if (me != null) {
+            // a task that branches on a set left by another run would do what that run decided
+            run = RunMark.enter(run, me, !isSet, this);
+        }
         return isSet;
     }
 

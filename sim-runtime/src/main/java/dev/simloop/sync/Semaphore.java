@@ -189,8 +189,17 @@ public final class Semaphore {
         }
     }
 
-    /** @return the permits available now */
+    /**
+     * The permits available now. Read by a task, it is a use of the semaphore like
+     * {@link #acquire()}: a simulation does not read the permits another run left either.
+     *
+     * @return the permits available now
+     */
     public int availablePermits() {
+        TaskImpl<?> me = Current.orNull();
+        if (me != null) {
+            enter(me); // a count another run left would steer this run
+        }
         return permits;
     }
 

@@ -137,6 +137,42 @@ class SharedBetweenRunsTest {
                 .hasMessageStartingWith("Channel 'done' (capacity 0, 0 buffered, closed) was left that way by another run");
     }
 
+    /**
+     * A query is a use too: {@code isSet()}, {@code availablePermits()}, {@code size()} and
+     * {@code isClosed()} read in a task returned what an ended run had left, so a run that branched on
+     * them (set the event only if it was not set yet) did what the run before it decided, and its
+     * replay line, run alone, took the other branch. Refused as the other calls are; outside a task
+     * (set-up, assertions after the run) they stay plain reads.
+     */
+    @Test
+    void aQueryInATaskDoesNotReadWhatAnEndedRunLeft() {
+        Event e = new Event("ready");
+        assertThat(failureOf(11, e::set)).isNull();
+        assertThat(e.isSet()).as("outside a task").isTrue();
+        assertThat(failureOf(12, e::isSet)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("Event 'ready' (set) was left that way by another run (a simulation of seed 11), and task"
+                        + " 'main' of this one (a simulation of seed 12) " + LEFT);
+
+        Semaphore sem = new Semaphore(2, "slots");
+        assertThat(failureOf(13, sem::acquire)).isNull();
+        assertThat(failureOf(14, sem::availablePermits)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("Semaphore 'slots' (1 permits) was left that way by another run (a simulation of seed 13), and"
+                        + " task 'main' of this one (a simulation of seed 14) " + LEFT);
+
+        Channel<Integer> buffered = new Channel<>(2, "jobs");
+        assertThat(failureOf(15, () -> buffered.send(7))).isNull();
+        assertThat(failureOf(16, buffered::size)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("Channel 'jobs' (capacity 2, 1 buffered) was left that way by another run (a simulation of"
+                        + " seed 15), and task 'main' of this one (a simulation of seed 16) " + LEFT);
+
+        Channel<Integer> closed = new Channel<>(0, "done");
+        assertThat(failureOf(17, closed::close)).isNull();
+        assertThat(failureOf(18, closed::isClosed)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("Channel 'done' (capacity 0, 0 buffered, closed) was left that way by another run (a"
+                        + " simulation of seed 17), and task 'main' of this one (a simulation of seed 18) " + LEFT);
+        assertThat(closed.isClosed()).as("outside a task").isTrue();
+    }
+
     /** A primitive that each run leaves as it found it may be kept in a static field: nothing of a run is left in it. */
     @Test
     void aPrimitiveEachRunLeavesAsItFoundItMayBeShared() {
