@@ -161,10 +161,35 @@ final class LoopExecutor extends AbstractExecutorService {
         return super.invokeAny(nonNullTasks(tasks, "invokeAny"));
     }
 
+    /**
+     * As {@link AbstractExecutorService}'s, but its time-out is on the loop clock: the JDK's waits
+     * in a timed queue poll on the real clock, which a simulation refuses (a timed wait outside
+     * simloop). The untimed {@code invokeAny} runs in a scope that the deadline cancels; its wait is
+     * then interrupted and its work cancelled.
+     */
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
-        return super.invokeAny(nonNullTasks(tasks, "invokeAny"), timeout, nonNull(unit, "invokeAny", "unit"));
+        nonNullTasks(tasks, "invokeAny");
+        long nanos = Math.max(0, nonNull(unit, "invokeAny", "unit").toNanos(timeout));
+        List<T> value = new ArrayList<>(1); // a holder: the value may be null
+        ExecutionException[] failed = new ExecutionException[1];
+        CancelScope.moveOnAfter(Duration.ofNanos(nanos), () -> {
+            try {
+                value.add(super.invokeAny(tasks));
+            } catch (ExecutionException allFailed) {
+                failed[0] = allFailed;
+            }
+            return null;
+        });
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        if (value.isEmpty()) {
+            throw new TimeoutException("ExecutorService.invokeAny (" + origin + "): no task had completed successfully"
+                    + " after " + timeout + " " + unit.name().toLowerCase(java.util.Locale.ROOT) + " of loop time");
+        }
+        return value.get(0);
     }
 
     /**

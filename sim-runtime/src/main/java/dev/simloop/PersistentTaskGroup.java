@@ -181,8 +181,8 @@ public final class PersistentTaskGroup implements AutoCloseable {
 
     /**
      * Cancels every task of the group and waits until all have finished (shielded, so a cancelled
-     * caller still waits). Called from a task of the group itself, it cancels without waiting (it
-     * would wait for itself). Idempotent.
+     * caller still waits). Called from a task of the group itself or from its failure handler, it
+     * cancels without waiting (it would wait for itself). Idempotent.
      *
      * @throws RuntimeException what the failure handler threw as the group shut down, if it did:
      *     to this caller only (a handler that throws while the group runs, with no caller waiting
@@ -195,7 +195,10 @@ public final class PersistentTaskGroup implements AutoCloseable {
         }
         shutdownCalled = true;
         group.cancel();
-        if (current0(me) == this) {
+        // the keeper runs the handler, also for the failures of tasks that ended as the group shut
+        // down, when the group is no longer among the open ones: a handler that shuts it down there
+        // would join its own task
+        if (me == keeper || current0(me) == this) {
             return;
         }
         shutdownWaiting = true;

@@ -75,12 +75,17 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
      *
      * @throws RuntimeException the first closing failure (checked ones wrapped in
      *     {@link TaskFailedException}), the others suppressed
+     * @throws IllegalStateException when not called from a loop task; nothing is closed then, and a
+     *     close from a task still closes every resource
      */
     @Override
     public void close() {
         if (closed) {
             return;
         }
+        // named here, and before the group counts as closed: a call refused for its caller leaves
+        // the resources to a close from a task, not marked closed and never closed
+        dev.simloop.internal.Current.task("ResourceGroup.close");
         closed = true;
         Throwable failure = closeAll(values);
         if (failure instanceof Error e) {

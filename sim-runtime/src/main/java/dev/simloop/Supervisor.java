@@ -79,7 +79,7 @@ public final class Supervisor {
      */
     public <T> Task<T> spawn(String name, ThrowingSupplier<T> fn) {
         Objects.requireNonNull(fn, "Supervisor.spawn: fn");
-        return group.spawn(name, fn);
+        return group.spawn(name, fn, "Supervisor.spawn"); // its messages name the call the user made
     }
 
     /**
@@ -91,7 +91,7 @@ public final class Supervisor {
      */
     public Task<Void> spawn(String name, ThrowingRunnable fn) {
         Objects.requireNonNull(fn, "Supervisor.spawn: fn");
-        return group.spawn(name, fn);
+        return group.spawn(name, fn, "Supervisor.spawn");
     }
 
     /**
@@ -104,7 +104,7 @@ public final class Supervisor {
 
     /** Cancels the body and every current and future task; the supervisor then ends normally. */
     public void cancel() {
-        group.cancel();
+        group.impl().cancel("Supervisor.cancel");
     }
 
     /** @return whether the supervisor has been cancelled */

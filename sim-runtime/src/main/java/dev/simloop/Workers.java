@@ -1,5 +1,6 @@
 package dev.simloop;
 
+import dev.simloop.internal.Current;
 import dev.simloop.internal.LoopStopper;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.sync.Event;
@@ -121,6 +122,8 @@ public final class Workers {
      * @param body sets up each worker
      * @return the handle to stop and join them
      * @throws RuntimeException when a worker's start failed (after stopping and joining the others)
+     * @throws Cancelled when, in a loop, the caller was cancelled while the workers started (after
+     *     the ones that had started closed; a closing failure is thrown instead, the cancel suppressed)
      */
     public static Handle start(int n, WorkerBody body) {
         Objects.requireNonNull(body, "Workers.start: body");
@@ -169,7 +172,13 @@ public final class Workers {
                 }
                 return null;
             }));
-            Handle h = new Handle(stop::set, () -> workers.join());
+            Handle h = new Handle(() -> {
+                Current.task("Workers.Handle.stop"); // named here: the user called no Event.set
+                stop.set();
+            }, () -> {
+                Current.task("Workers.Handle.join");
+                workers.join();
+            });
             try { // wait until all have started or the workers have ended (a start failed)
                 TaskGroup.with(wait -> {
                     wait.spawn(TaskOptions.named("workers-started").master(true), allStarted::await);
@@ -186,8 +195,21 @@ public final class Workers {
                     return null;
                 });
             } catch (Cancelled c) {
+                // the caller gave up while the workers started: those that had started terminate and
+                // close, shielded, before the cancel goes on (nothing outlives the call, as in run);
+                // a closing failure goes first, which a scope would otherwise catch with the Cancelled
                 workers.cancel();
-                throw c;
+                Throwable closing = CancelScope.shielded(() -> {
+                    try {
+                        workers.join();
+                        return null;
+                    } catch (TaskCancelledException endedByTheCancel) {
+                        return null;
+                    } catch (RuntimeException | Error failure) {
+                        return failure;
+                    }
+                });
+                throw Failures.rethrow(Failures.keepFirst(c, closing));
             }
             if (workers.isDone()) {
                 workers.join(); // a start failed: throw it

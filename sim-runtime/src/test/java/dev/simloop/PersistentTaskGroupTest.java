@@ -200,6 +200,40 @@ class PersistentTaskGroupTest {
                 .satisfies(note -> assertThat(note.getCause()).hasMessage("y cleanup failed"));
     }
 
+    /**
+     * A handler that shuts its group down (the service cannot go on) may be handed a failure of a
+     * task's clean-up as the group shuts down: its shutdown() then joined its own task and threw
+     * "cannot join itself", which the caller of shutdown() got as the handler's failure.
+     */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void aHandlerMayShutItsGroupDownAlsoWhileTheGroupShutsDown(Modes mode) {
+        List<String> log = Modes.log();
+        PersistentTaskGroup[] g = new PersistentTaskGroup[1];
+        mode.run(() -> {
+            g[0] = PersistentTaskGroup.open("svc", (task, failure) -> {
+                log.add("handled " + task.name() + ": " + failure.getMessage());
+                g[0].shutdown();
+                log.add("the handler's shutdown returned");
+            });
+            Event started = new Event();
+            g[0].spawn("a", () -> {
+                try {
+                    started.set();
+                    Loop.sleep(Modes.FOREVER);
+                } catch (Cancelled c) {
+                    fail("a's clean-up failed");
+                }
+            });
+            started.await();
+            g[0].shutdown();
+            log.add("shutdown returned");
+            return null;
+        });
+        assertThat(log).containsExactly("handled a: a's clean-up failed", "the handler's shutdown returned",
+                "shutdown returned");
+    }
+
     /** Throws, from a method, so that a finally that calls it can complete normally to javac. */
     private static void fail(String why) {
         throw new IllegalStateException(why);

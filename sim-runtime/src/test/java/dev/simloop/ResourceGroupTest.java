@@ -113,6 +113,33 @@ class ResourceGroupTest {
         assertThat(t.getSuppressed()).extracting(Throwable::getMessage).containsExactly("close 2 failed");
     }
 
+    /**
+     * A close refused for its caller (work offloaded with Loop.toThread) named CancelScope.shielded,
+     * and it had already marked the group closed: the task's own close then closed nothing.
+     */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void aCloseFromOutsideTheLoopIsRefusedNamingItselfAndLeavesTheResourcesToATasksClose(Modes mode) {
+        List<String> log = Modes.log();
+        long elapsed = mode.run(() -> {
+            ResourceGroup<Res> g = ResourceGroup.open(List.of(() -> new Res("a", log), () -> new Res("b", log)));
+            assertThatThrownBy(() -> Loop.toThread(() -> {
+                g.close();
+                return null;
+            })).isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("ResourceGroup.close must be called from a simloop task");
+            long t0 = Loop.nanoTime();
+            g.close();
+            log.add("close returned");
+            return Loop.nanoTime() - t0;
+        });
+        assertThat(log).hasSize(3).last().isEqualTo("close returned");
+        assertThat(log).containsExactlyInAnyOrder("closed a", "closed b", "close returned");
+        if (mode.simulated()) {
+            assertThat(elapsed).as("closed concurrently: 10ms").isEqualTo(10_000_000L);
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void openOutsideALoopNamesItself() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResourceGroup.open(List.of(() -> () -> { })))

@@ -61,6 +61,52 @@ class ServicesUnderCancelTest {
         assertThat(r.value().get(2)).startsWith("moveOnAfter gave");
     }
 
+    /**
+     * The caller is cancelled while one worker still starts: the worker that had started closed only
+     * after Workers.run had thrown the Cancelled, and its closing failure was logged, not thrown.
+     * Now it closes before the cancel goes on, and a closing failure goes first, as when the cancel
+     * comes after all have started.
+     */
+    @Test
+    void workersWhoseCallerIsCancelledWhileTheyStartCloseTheStartedOnesBeforeTheCancelGoesOn() {
+        for (long seed = 0; seed < 4; seed++) {
+            SimResult<List<String>> r = Simulation.run(seed, () -> {
+                List<String> log = new ArrayList<>();
+                Optional<Object> v = CancelScope.moveOnAfter(SECOND, () -> {
+                    Workers.run(2, i -> {
+                        if (i == 1) {
+                            Loop.sleep(Duration.ofSeconds(10)); // still starting when the cancel comes
+                        }
+                        return () -> log.add("closed worker " + i + " at " + Loop.nanoTime());
+                    });
+                    return "workers ended";
+                });
+                log.add("moveOnAfter gave " + v + " at " + Loop.nanoTime());
+                return log;
+            });
+            assertThat(r.failure()).as("seed %d", seed).isNull();
+            assertThat(r.value()).as("seed %d", seed).containsExactly("closed worker 0 at 1000000000",
+                    "moveOnAfter gave Optional.empty at 1000000000");
+
+            SimResult<String> failing = Simulation.run(seed, () -> {
+                CancelScope.moveOnAfter(SECOND, () -> {
+                    Workers.run(2, i -> {
+                        if (i == 1) {
+                            Loop.sleep(Duration.ofSeconds(10));
+                        }
+                        return new FailingClose("worker " + i);
+                    });
+                    return "workers ended";
+                });
+                return "the close failure was lost";
+            });
+            assertThat(failing.failure()).as("seed %d", seed).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("CLOSE BUG of worker 0");
+            assertThat(failing.failure().getSuppressed()).singleElement().isInstanceOf(Cancelled.class);
+            assertThat(failing.virtualTime()).isEqualTo(SECOND);
+        }
+    }
+
     @Test
     void aPersistentGroupWhoseOpenWasCancelledIsNoLeak() {
         SimResult<String> r = Simulation.builder().seed(1).strategy(Strategy.fifo()).checkLeaks(true).run(() -> {

@@ -169,6 +169,31 @@ class SupervisorTest {
                 java.util.stream.IntStream.range(0, 30).mapToObj(i -> "w" + i).toList());
     }
 
+    /** A supervisor kept past its end refuses work naming the calls made (they named TaskGroup's, never called). */
+    @org.junit.jupiter.api.Test
+    void aSupervisorKeptPastItsEndRefusesWorkNamingTheCallsMade() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            Supervisor[] kept = new Supervisor[1];
+            Supervisor.with(sup -> {
+                kept[0] = sup;
+                return null;
+            });
+            assertThatThrownBy(() -> kept[0].spawn("late", () -> "x")).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("Supervisor.spawn: the task group has finished (its body and all its tasks are done);"
+                            + " spawn only while the body runs or while the group waits for its tasks");
+            assertThatThrownBy(() -> kept[0].spawn("late", () -> { })).isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("Supervisor.spawn: the task group has finished");
+            assertThatThrownBy(() -> Loop.toThread(() -> {
+                kept[0].cancel();
+                return null;
+            })).isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("Supervisor.cancel must be called from a simloop task");
+            return "refused";
+        });
+        assertThat(r.failure()).isNull();
+        assertThat(r.value()).isEqualTo("refused");
+    }
+
     /** A handler that throws does not hide the failure it was handed: it comes along, as the cause of a suppressed note. */
     @ParameterizedTest
     @EnumSource(Modes.class)

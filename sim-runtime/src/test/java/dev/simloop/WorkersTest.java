@@ -253,6 +253,33 @@ class WorkersTest {
                 + " Event 'the stop signal of Workers.start (Handle.stop() sets it)' (not set, 1 waiting)");
     }
 
+    /** A handle of workers in a loop, used from outside it, names the call made (it named Event.set and Task.join). */
+    @Test
+    void aHandleUsedFromOutsideItsLoopNamesTheCallMadeAndStillStopsTheWorkersFromATask() {
+        SimResult<List<String>> r = Simulation.run(1, () -> {
+            List<String> log = new java.util.ArrayList<>();
+            Workers.Handle h = Workers.start(1, index -> () -> log.add("closed at " + Loop.nanoTime()));
+            for (Runnable call : List.<Runnable>of(h::stop, h::join)) {
+                try {
+                    Loop.toThread(() -> {
+                        call.run();
+                        return null;
+                    });
+                } catch (IllegalStateException e) {
+                    log.add(e.getMessage().substring(0, e.getMessage().indexOf(" must be called from a simloop task")));
+                }
+            }
+            Loop.sleep(Duration.ofSeconds(1));
+            h.stop();
+            h.join();
+            log.add("joined at " + Loop.nanoTime());
+            return log;
+        });
+        assertThat(r.failure()).isNull();
+        assertThat(r.value()).containsExactly("Workers.Handle.stop", "Workers.Handle.join", "closed at 1000000000",
+                "joined at 1000000000");
+    }
+
     @Test
     void aRealModeHandleJoinedTwiceThrowsTheSameFailureWithEachOtherSuppressedOnce() {
         Workers.Handle h = Workers.start(2, index -> () -> {

@@ -128,6 +128,61 @@ class LoopExecutorTest {
         }
     }
 
+    /**
+     * The JDK's timed invokeAny waits in a timed queue poll, on the real clock: a simulation failed
+     * at that step as a timed wait outside simloop. It now counts loop time, as a timed get does.
+     */
+    @Test
+    void aTimedInvokeAnyReturnsTheFirstValueOrTimesOutInLoopTimeAndCancelsTheRest() {
+        for (long seed = 1; seed <= 3; seed++) {
+            SimResult<String> r = Simulation.run(seed, () -> {
+                ExecutorService ex = Loop.executor();
+                int any = ex.invokeAny(List.of(after(5, 10), after(4, 20)), 6, TimeUnit.SECONDS);
+                long t1 = Loop.nanoTime();
+                try {
+                    ex.invokeAny(List.of(after(10, 1), after(20, 2)), 3, TimeUnit.SECONDS);
+                    return "no timeout";
+                } catch (TimeoutException e) {
+                    return "any " + any + " at " + t1 + "; " + e.getMessage() + " / " + Loop.nanoTime();
+                }
+            });
+            assertThat(r.value()).as("seed %s: %s", seed, r.failure()).isEqualTo("any 20 at 4000000000; "
+                    + "ExecutorService.invokeAny (Loop.executor()): no task had completed successfully after 3 seconds"
+                    + " of loop time / 7000000000");
+            assertThat(r.virtualTime()).as("the slower work was cancelled").isEqualTo(Duration.ofSeconds(7));
+        }
+        SimResult<Object> allFailed = Simulation.run(1, () -> Loop.executor().invokeAny(List.<Callable<Object>>of(() -> {
+            Loop.sleep(Duration.ofSeconds(1));
+            throw new IllegalStateException("no value");
+        }), 5, TimeUnit.SECONDS));
+        assertThat(allFailed.failure()).isInstanceOf(dev.simloop.TaskFailedException.class)
+                .cause().isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(IllegalStateException.class).hasMessage("no value");
+        assertThat(allFailed.virtualTime()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void inRealModeATimedInvokeAnyTimesOutAndCancelsTheWork() {
+        String v = Loop.run(() -> {
+            ExecutorService ex = Loop.executor();
+            String first = ex.invokeAny(List.of(() -> "now", () -> {
+                Loop.sleep(Duration.ofHours(1));
+                return "later";
+            }), 1, TimeUnit.HOURS);
+            try {
+                ex.invokeAny(List.of(() -> {
+                    Loop.sleep(Duration.ofHours(1)); // cancelled: else the run would wait for it
+                    return "never";
+                }), 10, TimeUnit.MILLISECONDS);
+                return "no timeout";
+            } catch (TimeoutException e) {
+                return first + ", then " + e.getMessage();
+            }
+        });
+        assertThat(v).isEqualTo("now, then ExecutorService.invokeAny (Loop.executor()): no task had completed"
+                + " successfully after 10 milliseconds of loop time");
+    }
+
     @Test
     void aTimedGetTimesOutInLoopTime() {
         SimResult<String> r = Simulation.run(1, () -> {
