@@ -25,6 +25,8 @@ import java.util.Objects;
 public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseable {
     private final List<R> values;
     private boolean closed;
+    /** While the first {@link #close()} closes the resources: set when it is done, for later calls to wait on. */
+    private dev.simloop.sync.Event closing;
 
     private ResourceGroup(List<R> values) {
         this.values = values;
@@ -71,7 +73,10 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
     }
 
     /**
-     * Closes every resource concurrently, shielded from cancellation. A checkpoint. Idempotent.
+     * Closes every resource concurrently, shielded from cancellation. A checkpoint. Idempotent: a
+     * later call returns once every resource is closed, waiting (shielded too) while another task's
+     * call still closes them, so that whoever {@code close} returns to may rely on it; the closing
+     * failures are thrown to the first call only.
      *
      * @throws RuntimeException the first closing failure (checked ones wrapped in
      *     {@link TaskFailedException}), the others suppressed
@@ -81,13 +86,28 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
     @Override
     public void close() {
         if (closed) {
+            dev.simloop.sync.Event inProgress = closing;
+            if (inProgress != null) {
+                CancelScope.shielded(() -> {
+                    inProgress.await();
+                    return null;
+                });
+            }
             return;
         }
         // named here, and before the group counts as closed: a call refused for its caller leaves
         // the resources to a close from a task, not marked closed and never closed
         dev.simloop.internal.Current.task("ResourceGroup.close");
         closed = true;
-        Throwable failure = closeAll(values);
+        closing = new dev.simloop.sync.Event();
+        Throwable failure;
+        try {
+            failure = closeAll(values);
+        } finally {
+            dev.simloop.sync.Event done = closing;
+            closing = null; // a later call returns at once, and touches no event another run may have left
+            done.set();
+        }
         if (failure instanceof Error e) {
             throw e;
         }

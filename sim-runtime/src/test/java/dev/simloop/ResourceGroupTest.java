@@ -50,6 +50,51 @@ class ResourceGroupTest {
         }
     }
 
+    /**
+     * Guards that a second {@code close} (another task's, cancelled or not) returns only once every
+     * resource is closed: it returned at once while the first still closed them, and its caller went
+     * on as if they were; the closing failure goes to the first call only, and a call after both
+     * returns at once.
+     */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    @DisplayName("a close while another task's close is closing the resources waits until they are closed")
+    void aSecondCloseWaitsForTheFirst(Modes mode) {
+        List<String> log = Modes.log();
+        List<Object> seen = mode.run(() -> {
+            ResourceGroup<Res> g = ResourceGroup.open(List.of(() -> new Res("a", log), () -> new Res("bad-close-b", log)));
+            long t0 = Loop.nanoTime();
+            List<Object> out = new java.util.ArrayList<>();
+            ThrowingRunnable closeAndSay = () -> {
+                try {
+                    g.close();
+                    out.add("returned after " + new java.util.TreeSet<>(log));
+                } catch (TaskFailedException e) {
+                    out.add("failed: " + e.getCause().getMessage());
+                }
+                out.add(Loop.nanoTime() - t0);
+            };
+            TaskGroup.with(tg -> {
+                tg.spawn("one", closeAndSay);
+                tg.spawn("cancelled", () -> CancelScope.run(s -> {
+                    s.cancel(); // a cancelled caller still waits for the resources: the closes are shielded
+                    closeAndSay.run();
+                    return null;
+                }));
+                return null;
+            });
+            g.close(); // after both: at once, without the failure
+            out.add(Loop.nanoTime() - t0);
+            return out;
+        });
+        assertThat(seen).filteredOn(String.class::isInstance).as("whichever called first gets the failure")
+                .containsExactlyInAnyOrder("failed: cannot close bad-close-b", "returned after [closed a, closed bad-close-b]");
+        if (mode.simulated()) {
+            assertThat(seen).filteredOn(Long.class::isInstance).as("both waited for the 10 ms closes; the last call none")
+                    .containsExactly(10_000_000L, 10_000_000L, 10_000_000L);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Modes.class)
     @DisplayName("seed 001 actxgroup: when one open fails, the opened ones are closed and the failure thrown")
