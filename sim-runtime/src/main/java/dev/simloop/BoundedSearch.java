@@ -48,7 +48,7 @@ import java.util.Objects;
  * call it under one lock.
  */
 public final class BoundedSearch {
-    private final int maxPreemptions;
+    private final int bound;
     /** The preemption- or delay-bounded search, or null for a search bounding departures from FIFO order. */
     private final CostBoundedSearch engine;
     /** How the search names itself in reports: {@code exhaustive(2)}, {@code preemptionBounded(1)}. */
@@ -73,7 +73,7 @@ public final class BoundedSearch {
     private int schedulesRun;
 
     private BoundedSearch(int bound, CostBoundedSearch engine, String name, Shard shard) {
-        this.maxPreemptions = bound;
+        this.bound = bound;
         this.engine = engine;
         this.name = name;
         this.shard = shard;
@@ -85,12 +85,12 @@ public final class BoundedSearch {
      * Round-robin FIFO is simloop's production order, so this finds the bugs a few reorderings of
      * production order expose; to bound preemptions as CHESS counts them, use {@link #preemptions}.
      *
-     * @param maxPreemptions the bound on departures; 0 searches the FIFO schedule only
+     * @param maxDepartures the bound on departures; 0 searches the FIFO schedule only
      * @return a search that has not run anything yet
-     * @throws IllegalArgumentException when {@code maxPreemptions} is negative
+     * @throws IllegalArgumentException when {@code maxDepartures} is negative
      */
-    public static BoundedSearch upTo(int maxPreemptions) {
-        return upTo(maxPreemptions, Shard.all());
+    public static BoundedSearch upTo(int maxDepartures) {
+        return upTo(maxDepartures, Shard.all());
     }
 
     /**
@@ -103,14 +103,14 @@ public final class BoundedSearch {
      * machines is exhausted when every shard's part is. {@link #preemptions(int, Shard)} and
      * {@link #delays(int, Shard)} split the same way.
      *
-     * @param maxPreemptions the bound on departures; 0 searches the FIFO schedule only
+     * @param maxDepartures the bound on departures; 0 searches the FIFO schedule only
      * @param shard the part to run; {@link Shard#all()} for all of it
      * @return a search that has not run anything yet
-     * @throws IllegalArgumentException when {@code maxPreemptions} is negative
+     * @throws IllegalArgumentException when {@code maxDepartures} is negative
      */
-    public static BoundedSearch upTo(int maxPreemptions, Shard shard) {
-        return new BoundedSearch(checkBound(maxPreemptions, "BoundedSearch.upTo: maxPreemptions"), null,
-                "exhaustive(" + maxPreemptions + ")", checkShard(shard, "BoundedSearch.upTo"));
+    public static BoundedSearch upTo(int maxDepartures, Shard shard) {
+        return new BoundedSearch(checkBound(maxDepartures, "BoundedSearch.upTo: maxDepartures"), null,
+                "exhaustive(" + maxDepartures + ")", checkShard(shard, "BoundedSearch.upTo"));
     }
 
     /**
@@ -193,8 +193,8 @@ public final class BoundedSearch {
     }
 
     /** @return the bound: on departures, preemptions or delays, as the search was made */
-    public int maxPreemptions() {
-        return maxPreemptions;
+    public int bound() {
+        return bound;
     }
 
     /**
@@ -224,7 +224,7 @@ public final class BoundedSearch {
                         + "result to ran() first, in the order next() handed them out");
             }
             throw new java.util.NoSuchElementException("BoundedSearch.next: every schedule within "
-                    + maxPreemptions + " " + unit() + " has run");
+                    + bound + " " + unit() + " has run");
         }
         int[] prefix = take();
         outstanding.add(prefix);
@@ -303,7 +303,7 @@ public final class BoundedSearch {
         if (lastOwned) {
             schedulesRun++;
         }
-        if (engine == null && Schedule.departures(prefix) < maxPreemptions) {
+        if (engine == null && Schedule.departures(prefix) < bound) {
             Branches b = Branches.of(choices, widths, prefix.length);
             if (b != null) {
                 pending.add(b);

@@ -154,7 +154,7 @@ public final class Exploration<T> {
     }
 
     /**
-     * Runs every schedule with at most {@code maxPreemptions} departures from FIFO order instead
+     * Runs every schedule with at most {@code maxDepartures} departures from FIFO order instead
      * of sampling: first the FIFO schedule, then every schedule with one choice away from FIFO
      * order, then every one with two, and so on. A departure is a recorded choice other than the
      * FIFO head ({@link Schedule#departures()}), including the order of tied timers; it is not a
@@ -168,16 +168,16 @@ public final class Exploration<T> {
      * strategy {@code fifo} and holds its choices. {@link BoundedSearch} is the search itself, for
      * driving runs yourself.
      *
-     * @param maxPreemptions the bound on departures; 0 runs the FIFO schedule only
+     * @param maxDepartures the bound on departures; 0 runs the FIFO schedule only
      * @return this exploration, searching (instead of sampling with a {@link #strategy})
-     * @throws IllegalArgumentException when {@code maxPreemptions} is negative
+     * @throws IllegalArgumentException when {@code maxDepartures} is negative
      */
-    public Exploration<T> exhaustive(int maxPreemptions) {
-        if (maxPreemptions < 0) {
-            throw new IllegalArgumentException("Exploration.exhaustive: maxPreemptions must not be negative, but was "
-                    + maxPreemptions);
+    public Exploration<T> exhaustive(int maxDepartures) {
+        if (maxDepartures < 0) {
+            throw new IllegalArgumentException("Exploration.exhaustive: maxDepartures must not be negative, but was "
+                    + maxDepartures);
         }
-        this.searchKind = shard -> BoundedSearch.upTo(maxPreemptions, shard);
+        this.searchKind = shard -> BoundedSearch.upTo(maxDepartures, shard);
         return this;
     }
 

@@ -108,7 +108,7 @@ class BoundedSearchOrderTest {
     @Test
     void theSearchKnowsItsBoundAndWhatItsPendingRunsHold() {
         BoundedSearch search = BoundedSearch.upTo(2);
-        assertThat(search.maxPreemptions()).isEqualTo(2);
+        assertThat(search.bound()).isEqualTo(2);
         assertThat(search.retainedBytes()).isZero();
         SimResult<Integer> first = search.next(0).run(() -> manyReady(3));
         search.ran(first);

@@ -298,7 +298,7 @@ public final class TimeToBug {
             out.append("k = scheduling steps of a FIFO run; PCT guarantees a failing schedule with probability >= 1/(n*k^(d-1))"
                     + " per run, so 1/bound is its worst-case expected number of schedules.\n");
             out.append("exhaustive(" + EXHAUSTIVE_BOUND + ") = Exploration.exhaustive: every schedule with at most "
-                    + EXHAUSTIVE_BOUND + " preemptions, fewest first; one deterministic search, so no median.\n");
+                    + EXHAUSTIVE_BOUND + " departures from FIFO order, fewest first; one deterministic search, so no median.\n");
             return out.toString();
         }, t -> { });
     }

@@ -201,7 +201,7 @@ class ExhaustiveExplorationTest {
         assertThat(r.schedulesRun()).isEqualTo(10);
         assertThat(r.toString()).startsWith("random: 10 schedules");
         assertThatThrownBy(() -> Exploration.of(() -> 1).exhaustive(-1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Exploration.exhaustive: maxPreemptions must not be negative, but was -1");
+                .hasMessage("Exploration.exhaustive: maxDepartures must not be negative, but was -1");
     }
 
     @Test
@@ -233,6 +233,6 @@ class ExhaustiveExplorationTest {
         assertThatThrownBy(() -> fresh.ran(unrelated)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the result is not from the builder next() returned");
         assertThatThrownBy(() -> BoundedSearch.upTo(-1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("BoundedSearch.upTo: maxPreemptions must not be negative, but was -1");
+                .hasMessage("BoundedSearch.upTo: maxDepartures must not be negative, but was -1");
     }
 }

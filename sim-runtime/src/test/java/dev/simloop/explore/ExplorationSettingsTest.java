@@ -44,7 +44,7 @@ class ExplorationSettingsTest {
         assertThat(r.schedulesRun()).isEqualTo(1);
         assertThat(r.toString()).startsWith("exhaustive(0): 1 schedule (1 distinct), all within the bound, 0 failing");
         BoundedSearch search = BoundedSearch.upTo(0);
-        assertThat(search.maxPreemptions()).isZero();
+        assertThat(search.bound()).isZero();
         assertThat(search.hasNext()).isTrue();
         assertThat(search.exhausted()).isFalse();
         SimResult<String> only = search.next(0).run(ExplorationSettingsTest::twoTasks);
@@ -66,9 +66,9 @@ class ExplorationSettingsTest {
     @Test
     void negativeBoundsAndZeroCountsAreRejected() {
         assertThatThrownBy(() -> Exploration.of(() -> null).exhaustive(-1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Exploration.exhaustive: maxPreemptions must not be negative, but was -1");
+                .hasMessage("Exploration.exhaustive: maxDepartures must not be negative, but was -1");
         assertThatThrownBy(() -> BoundedSearch.upTo(-1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("BoundedSearch.upTo: maxPreemptions must not be negative, but was -1");
+                .hasMessage("BoundedSearch.upTo: maxDepartures must not be negative, but was -1");
         assertThatThrownBy(() -> Exploration.of(() -> null).schedules(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Exploration.schedules: must be at least 1, but was 0");
         assertThatThrownBy(() -> Exploration.of(() -> null).maxSteps(0)).isInstanceOf(IllegalArgumentException.class)
