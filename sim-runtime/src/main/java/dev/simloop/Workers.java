@@ -30,8 +30,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code worker-i}: in a simulation they share one virtual clock and one schedule, so start-up and
  * shutdown races are explored and replayed like any other.
  *
- * <p>Termination: SIGINT or SIGTERM (real loops), {@link Handle#stop()}, or any worker failing
- * (its {@code start} or its loop). Then each worker's waiting ends and what its {@code start} returned
+ * <p>Termination: SIGINT or SIGTERM (real loops), {@link Handle#stop()}, an interrupt of the thread
+ * waiting in {@link #run} or {@link Handle#join()} (real loops: it keeps its interrupt status), or
+ * any worker failing (its {@code start} or its loop). Then each worker's waiting ends and what its {@code start} returned
  * is closed, shielded from cancellation; the failures are thrown by {@link Handle#join()} (and
  * {@link #run}), the first with the others suppressed.
  */
@@ -272,7 +273,7 @@ public final class Workers {
             }
             Joiner joiner = () -> {
                 for (Thread t : threads) {
-                    joinUninterruptibly(t);
+                    joinStoppingOnInterrupt(t, stopAll);
                 }
                 throwFailures(failures);
             };
@@ -293,7 +294,12 @@ public final class Workers {
             return new Handle(stopAll, joiner);
         }
 
-        private static void joinUninterruptibly(Thread t) {
+        /**
+         * Waits for a worker's thread. An interrupt of the waiting thread is a request to terminate,
+         * as a signal is (and as it ends {@code Loop.run}): every worker stops and closes, and this
+         * still waits for that, so that nothing outlives the call; the interrupt status is kept.
+         */
+        private static void joinStoppingOnInterrupt(Thread t, Runnable stopAll) {
             boolean interrupted = false;
             while (true) {
                 try {
@@ -301,6 +307,7 @@ public final class Workers {
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
+                    stopAll.run();
                 }
             }
             if (interrupted) {

@@ -292,6 +292,44 @@ class WorkersTest {
         assertThat(List.of(second.getSuppressed())).extracting(Throwable::getMessage).containsExactly("close 1");
     }
 
+    /**
+     * Guards that an interrupt of the thread waiting for serving real-mode workers ({@code Workers.run},
+     * {@code Handle.join}) terminates them as a signal would, as it ends {@code Loop.run}: the waits
+     * were uninterruptible, so a {@code Future.cancel(true)} or an executor's {@code shutdownNow} left
+     * the caller and the workers running for ever.
+     */
+    @Test
+    void anInterruptOfTheThreadWaitingForServingWorkersStopsAndClosesThem() {
+        for (String call : List.of("Workers.run", "Handle.join")) {
+            AtomicInteger closed = new AtomicInteger();
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> { // a hang guard: they used to serve for ever
+                Thread caller = new Thread(() -> {
+                    thrown.set(catchThrowable(() -> {
+                        if (call.equals("Workers.run")) {
+                            Workers.run(2, index -> closed::incrementAndGet);
+                        } else {
+                            Workers.start(2, index -> closed::incrementAndGet).join();
+                        }
+                    }));
+                    interruptedAfter.set(Thread.currentThread().isInterrupted());
+                }, "waiting caller");
+                caller.start();
+                while (caller.isAlive() && java.util.Arrays.stream(caller.getStackTrace())
+                        .noneMatch(f -> f.getMethodName().equals("joinStoppingOnInterrupt"))) {
+                    Thread.sleep(10); // until the workers serve and the caller waits for them
+                }
+                caller.interrupt();
+                caller.join();
+            }, call);
+            assertThat(thrown.get()).as(call + ": terminated as by a signal, it returns").isNull();
+            assertThat(interruptedAfter.get()).as(call + ": the interrupt status is kept").isTrue();
+            assertThat(closed.get()).as(call + ": both workers closed").isEqualTo(2);
+            assertThat(workerThreads()).as(call).isEmpty();
+        }
+    }
+
     @Test
     void realWorkersStartedFromAnInterruptedThreadAreStoppedAndClosedNotLeftRunning() {
         for (String call : List.of("Workers.start", "Workers.run")) {
