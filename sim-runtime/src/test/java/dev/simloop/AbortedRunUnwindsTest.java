@@ -224,6 +224,33 @@ class AbortedRunUnwindsTest {
     }
 
     /**
+     * A run that ends while its main task is in a task group inside a cancel scope (waiting for the
+     * group's children, or blocked in the group's body) reports what ended it, alone: the group's
+     * scope used to stay open, and the enclosing scope's exit added a suppressed "cancel scopes of
+     * task 'main' exited out of order".
+     */
+    @Test
+    void aRunThatEndsWhileATaskIsInAGroupInsideACancelScopeReportsOnlyWhyItEnded() {
+        ThrowingSupplier<Object> waitingForChildren = () -> CancelScope.run(outer -> TaskGroup.with(tg -> {
+            tg.spawn("w", () -> new dev.simloop.sync.Event("never").await());
+            return null;
+        }));
+        ThrowingSupplier<Object> blockedInBody = () -> CancelScope.run(outer -> TaskGroup.with(tg -> {
+            new dev.simloop.sync.Event("never").await();
+            return null;
+        }));
+        for (ThrowingSupplier<Object> main : List.of(waitingForChildren, blockedInBody)) {
+            List<Throwable> real = new ArrayList<>();
+            Throwable sim = failureInBothModes(main, real);
+            assertThat(real).hasSize(1);
+            for (Throwable t : List.of(sim, real.get(0))) {
+                assertThat(t).isInstanceOf(DeadlockDetected.class).hasMessageContaining("Event 'never'");
+                assertThat(t.getSuppressed()).isEmpty();
+            }
+        }
+    }
+
+    /**
      * A task that catches what unwinds it (a catch-all around a wait, in a retry loop) never ends
      * while an aborted run unwinds: the run still reports what aborted it (a deadlock here), with
      * the stubborn task named in a suppressed LimitExceeded that says what it does. Before, a false

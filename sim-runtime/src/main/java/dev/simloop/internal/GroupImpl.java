@@ -137,20 +137,23 @@ public final class GroupImpl implements WaitTarget, Abortable {
             bodyFailure = CancelScopeTree.interruptAsCancelled(loop, owner, e);
         }
         if (bodyFailure instanceof TaskAbandoned abandoned) {
-            closed = true;
-            throw abandoned;
+            throw abandon(abandoned);
         }
         boolean bodyCancelled = bodyFailure instanceof Cancelled
                 && CancelScopeTree.visibleCancel(loop, scope) != null;
         if (bodyFailure != null && !bodyCancelled) {
             fail(TaskImpl.wrapChecked(owner.name(), bodyFailure));
         }
-        while (running > 0) {
-            if (rules != null && running == rules.background()) {
-                rules.cancelBackground(this); // traio: background tasks end when the awaited work is done
+        try {
+            while (running > 0) {
+                if (rules != null && running == rules.background()) {
+                    rules.cancelBackground(this); // traio: background tasks end when the awaited work is done
+                }
+                ownerWaiting = true;
+                loop.block(owner, this, this);
             }
-            ownerWaiting = true;
-            loop.block(owner, this, this);
+        } catch (TaskAbandoned abandoned) {
+            throw abandon(abandoned);
         }
         ownerWaiting = false;
         closed = true;
@@ -203,6 +206,18 @@ public final class GroupImpl implements WaitTarget, Abortable {
             fail(thrown);
         }
         return false;
+    }
+
+    /**
+     * The run ended (a deadlock, a limit, a failure elsewhere) while the owner was in the group: the
+     * group closes and its scope exits as the owner unwinds, so that each scope around it exits in
+     * order and the run's failure is reported alone (left open, the scope made the enclosing one's
+     * exit add "cancel scopes exited out of order" to it).
+     */
+    private TaskAbandoned abandon(TaskAbandoned abandoned) {
+        closed = true;
+        CancelScopeTree.exit(loop, owner, scope);
+        return abandoned;
     }
 
     private static void throwUnchecked(Throwable t) {
