@@ -431,7 +431,8 @@ public final class SimulatedLoopExtension
                 + " extension on the class path. Missing JVM flag" + (opened ? "" : "s") + ": "
                 + (opened ? exports : flags) + ". Add " + (opened ? "it" : "them") + " to the java command line, or"
                 + " for tests under Maven to the surefire plugin: <configuration><argLine>" + flags
-                + "</argLine></configuration> (docs/setup.md, \"Maven\").";
+                + "</argLine></configuration> (docs/setup.md, \"Maven\")"
+                + dev.simloop.internal.SetupAdvice.ARG_LINE_PROPERTY + ".";
     }
 
     /**

@@ -66,6 +66,8 @@ class ModulePathTest {
                         + " cannot use the runtime's internals")
                 .contains("Missing JVM flag: " + exports + ".")
                 .contains("<argLine>--add-opens java.base/java.lang=" + RUNTIME + " " + exports + "</argLine>")
+                .contains("(if JaCoCo or another plugin sets the property argLine, write @{argLine} in front and"
+                        + " declare an empty <argLine></argLine> in <properties>: docs/setup.md).")
                 .doesNotContain("failure: java.lang.IllegalAccessError");
         // the results line, which could not be written, does not replace the failure: it is kept beside it
         assertThat(out).as(out).contains("suppressed: java.lang.IllegalAccessError");

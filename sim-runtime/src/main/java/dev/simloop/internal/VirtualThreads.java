@@ -232,17 +232,9 @@ final class VirtualThreads {
                 + "surefire plugin: <configuration><argLine>" + mavenArgLine(VirtualThreads.class.getModule(),
                         ModuleLayer.boot().findModule("dev.simloop.junit").isPresent())
                 + "</argLine></configuration>" + mavenNote(VirtualThreads.class.getModule(),
-                        ModuleLayer.boot().findModule("dev.simloop.junit").isPresent()) + ARG_LINE_PROPERTY + ". ("
+                        ModuleLayer.boot().findModule("dev.simloop.junit").isPresent()) + SetupAdvice.ARG_LINE_PROPERTY + ". ("
                 + e.getMessage() + ")";
     }
-
-    /**
-     * What to add when a plugin also sets surefire's {@code argLine}: a plain {@code <argLine>} replaces
-     * the property JaCoCo's {@code prepare-agent} sets, so coverage would silently record nothing, and a
-     * bare {@code @{argLine}} without the property keeps the test JVM from starting.
-     */
-    private static final String ARG_LINE_PROPERTY = " (if JaCoCo or another plugin sets the property argLine,"
-            + " write @{argLine} in front and declare an empty <argLine></argLine> in <properties>: docs/setup.md)";
 
     /**
      * @param m the module this class is in
