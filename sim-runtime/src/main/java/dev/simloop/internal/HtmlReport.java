@@ -33,6 +33,8 @@ public final class HtmlReport {
     static final int MAX_EVENTS = 4_000;
     /** A place in {@link #TEMPLATE} for a value: {@code $} and capitals ({@code $HEADER_PXpx} is {@code $HEADER_PX}, then "px"). */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$([A-Z_]+)");
+    /** A pattern reads a surrogate pair as one code point, so this matches only a half of one alone. */
+    private static final Pattern LONE_SURROGATE = Pattern.compile("[\\uD800-\\uDFFF]");
 
     private String title = "simulated run";
     private String status = "";
@@ -162,8 +164,14 @@ public final class HtmlReport {
         return w.toString();
     }
 
+    /**
+     * @return {@code s} as HTML text: markup escaped, and a half of a surrogate pair alone (a user's
+     *     string cut inside an emoji) as U+FFFD, the replacement character: the page is written as
+     *     UTF-8, which cannot hold it, and writing it failed
+     */
     static String html(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        String text = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return LONE_SURROGATE.matcher(text).replaceAll("\uFFFD");
     }
 
     private static final String TEMPLATE = """

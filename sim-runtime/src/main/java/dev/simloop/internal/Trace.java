@@ -204,7 +204,11 @@ public final class Trace {
         return false;
     }
 
-    /** @return {@code s} escaped for a JSON string (quotes, backslashes, control characters); the results file uses it too */
+    /**
+     * @return {@code s} escaped for a JSON string (quotes, backslashes, control characters, and a half
+     *     of a surrogate pair alone, which a UTF-8 file cannot hold: writing the trace or the HTML
+     *     report would fail); the results file uses it too
+     */
     public static String escape(String s) {
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
@@ -216,8 +220,10 @@ public final class Trace {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    if (i + 1 < s.length() && Character.isSurrogatePair(c, s.charAt(i + 1))) {
+                        sb.append(c).append(s.charAt(++i)); // an emoji, say: kept as it is
+                    } else if (c < 0x20 || Character.isSurrogate(c)) {
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c)); // JSON reads it back as it was
                     } else {
                         sb.append(c);
                     }

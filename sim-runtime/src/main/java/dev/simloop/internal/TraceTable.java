@@ -160,7 +160,7 @@ final class TraceTable {
      * Breaks {@code s} into lines of at most {@code width} characters: at a space where it can, else
      * after a dot, comma, slash, hyphen or parenthesis ({@code Lock 'cache'.acquire(permits=0)}
      * breaks before {@code acquire} and {@code permits}), and inside a word only when neither is in
-     * the second half of the line.
+     * the second half of the line; never inside a surrogate pair.
      */
     static List<String> wrap(String s, int width) {
         List<String> lines = new ArrayList<>();
@@ -176,16 +176,25 @@ final class TraceTable {
             lines.add(rest.substring(0, cut));
             rest = rest.substring(cut);
         }
-        lines.add(rest);
+        if (!rest.isEmpty() || lines.isEmpty()) { // empty after a pair wider than its column
+            lines.add(rest);
+        }
         return lines;
     }
 
-    /** @return where to cut {@code s}: after its last break character in the second half of {@code width}, else at it */
+    /**
+     * @return where to cut {@code s}: after its last break character in the second half of {@code width},
+     *     else at it, or before the surrogate pair (an emoji, say) that a cut at it would split: half of
+     *     a pair alone cannot be written as UTF-8, and the HTML report failed to be written
+     */
     private static int afterLastBreak(String s, int width) {
         for (int i = width - 1; i >= width / 2; i--) {
             if (".,/(-".indexOf(s.charAt(i)) >= 0) {
                 return i + 1;
             }
+        }
+        if (Character.isSurrogatePair(s.charAt(width - 1), s.charAt(width))) {
+            return width > 1 ? width - 1 : width + 1; // a column one wide takes the pair whole
         }
         return width;
     }

@@ -27,6 +27,11 @@ class TraceViewsTest {
                 .containsExactly("Lock 'accounts-", "and-balances'.", "acquire");
         assertThat(TraceTable.wrap("abcdefghijklmnopqrstuvwxyz", 10)).containsExactly("abcdefghij", "klmnopqrst", "uvwxyz");
         assertThat(TraceTable.wrap("short", 10)).containsExactly("short");
+        // a line ends before the pair it would cut: a lone half cannot be written as UTF-8
+        String smiles = "x" + "\uD83D\uDE42".repeat(6);
+        assertThat(TraceTable.wrap(smiles, 4)).containsExactly("x\uD83D\uDE42", "\uD83D\uDE42\uD83D\uDE42",
+                "\uD83D\uDE42\uD83D\uDE42", "\uD83D\uDE42");
+        assertThat(TraceTable.wrap("\uD83D\uDE42\uD83D\uDE42", 1)).containsExactly("\uD83D\uDE42", "\uD83D\uDE42");
         for (String l : TraceTable.wrap("wake by producer#1 at Semaphore 'pool'.release(permits=1),then more", 12)) {
             assertThat(l.length()).as(l).isLessThanOrEqualTo(12);
         }
@@ -182,5 +187,7 @@ class TraceViewsTest {
                 + "{\"ph\":\"i\",\"s\":\"t\",\"name\":\"finish\",\"pid\":1,\"tid\":3,\"ts\":3.006,"
                 + "\"args\":{\"detail\":\"\",\"step\":6}}]}");
         assertThat(Trace.escape("\r \u001f \u0020")).isEqualTo("\\r \\u001f  ");
+        // a pair stays as it is; a half alone, which UTF-8 cannot hold, becomes an escape JSON reads back
+        assertThat(Trace.escape("\uD83D\uDE42 \uD83D \uDE42\uD83D")).isEqualTo("\uD83D\uDE42 \\ud83d \\ude42\\ud83d");
     }
 }

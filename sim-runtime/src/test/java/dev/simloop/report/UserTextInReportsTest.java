@@ -258,6 +258,83 @@ class UserTextInReportsTest {
         return n;
     }
 
+    /** An emoji: one code point, two chars (a surrogate pair) in a Java string. */
+    private static final String SMILE = "\uD83D\uDE42";
+
+    /** A pattern reads a pair as one code point, so this matches only a half of a pair alone. */
+    private static final Pattern LONE_HALF = Pattern.compile("[\\uD800-\\uDFFF]");
+
+    /** @return the halves of surrogate pairs in {@code s} that have lost their partner, each as {@code \\uXXXX} */
+    private static List<String> loneSurrogates(String s) {
+        return LONE_HALF.matcher(s).results().map(m -> hex(m.group())).toList();
+    }
+
+    /**
+     * @return {@code s} with each lone half as {@code \\uXXXX}, for an assertion's message: Surefire's
+     *     report of a failure ends at the first lone half (it writes UTF-8 too)
+     */
+    private static String shown(String s) {
+        return LONE_HALF.matcher(s).replaceAll(m -> Matcher.quoteReplacement(hex(m.group())));
+    }
+
+    private static String hex(String half) {
+        return String.format(java.util.Locale.ROOT, "\\u%04x", (int) half.charAt(0));
+    }
+
+    private static long count(String s, int codePoint) {
+        return s.codePoints().filter(c -> c == codePoint).count();
+    }
+
+    /**
+     * A name and a message of emoji, with no space to break at: the trace table wraps them between
+     * emoji, never between the two halves of one. Before, a cell cut inside a pair gave the table a
+     * lone half, and writing the HTML report as UTF-8 failed with UnmappableCharacterException: no
+     * report at all.
+     */
+    @Test
+    void emojiInANameOrMessageWrapWholeInTheTraceTableAndTheHtmlReport(@TempDir Path dir) throws Exception {
+        String emoji = SMILE.repeat(60);
+        for (String before : List.of("", "x")) { // the pairs start at even, then at odd places of the cell
+            SimResult<String> r = failingRun(before + emoji, before + "!" + emoji, true);
+            String table = r.traceTable(40).orElseThrow();
+            assertThat(loneSurrogates(table)).as(shown(table)).isEmpty();
+            // none lost to the wrap: the name's (cut at 60 chars) in the header, the message's in the task's
+            // failure, the name's whole in main's "cancel delivered by", the message's in main's failure
+            assertThat(count(table, SMILE.codePointAt(0))).as(shown(table))
+                    .isEqualTo((before.isEmpty() ? 30 : 29) + 60 + 60 + 60);
+            assertThat(r.chromeTraceJson().orElseThrow()).contains(before + "!" + emoji).doesNotContain("\\ud83d");
+            Path page = dir.resolve("report" + before + ".html");
+            r.writeHtmlReport(page);
+            String html = Files.readString(page);
+            assertThat(html).contains("java.lang.IllegalStateException: " + before + "!" + emoji)
+                    .doesNotContain("\uFFFD");
+        }
+    }
+
+    /**
+     * Half of a pair alone in a name or a message (a string cut by the user's own code): the trace's
+     * JSON writes it escaped (a backslash, {@code u} and its four hex digits), the HTML report shows
+     * it as U+FFFD, the replacement character. Before, both files failed to be written as UTF-8.
+     */
+    @Test
+    void aLoneHalfOfAPairIsEscapedInTheTraceAndReplacedInTheHtmlReport(@TempDir Path dir) throws Exception {
+        String name = "half \uD83D name";
+        String message = "low \uDE42 first, then high at the end \uD83D";
+        SimResult<String> r = failingRun(name, message, true);
+        assertThat(r.traceTable(40).orElseThrow()).contains(name + "#"); // the table is the user's text, as given
+        String json = r.chromeTraceJson().orElseThrow();
+        assertThat(loneSurrogates(json)).isEmpty();
+        assertThat(json).contains("half \\ud83d name#").contains("low \\ude42 first, then high at the end \\ud83d");
+        Path page = dir.resolve("report.html");
+        r.writeHtmlReport(page, "title \uDE42", null);
+        String html = Files.readString(page); // as UTF-8: a lone half could not even have been written
+        assertThat(loneSurrogates(html)).isEmpty();
+        assertThat(html).contains("<title>simloop: title \uFFFD</title>")
+                .contains("java.lang.IllegalStateException: low \uFFFD first, then high at the end \uFFFD")
+                .contains("half \uFFFD name#") // the trace table
+                .contains("\"label\":\"half \\ud83d name#"); // the page's data, JSON like the trace's
+    }
+
     /** Before, a 50 KB message filled about 2,600 lines of the trace table's 38-character column. */
     @Test
     void aHugeFailureMessageTakesAFewLinesOfTheTraceTableAndTheTraceKeepsItsBriefText() {
