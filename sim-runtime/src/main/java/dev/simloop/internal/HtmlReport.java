@@ -160,8 +160,25 @@ public final class HtmlReport {
 
     private static String stack(Throwable t) {
         StringWriter w = new StringWriter();
-        t.printStackTrace(new PrintWriter(w));
-        return w.toString();
+        try {
+            t.printStackTrace(new PrintWriter(w));
+            return w.toString();
+        } catch (RuntimeException | LinkageError | StackOverflowError unprintable) {
+            return safeStack(t); // a user's toString() threw: the page is still written
+        }
+    }
+
+    /** @return the stack as printStackTrace writes it (the causes, not the suppressed), each text from {@link SafeText} */
+    private static String safeStack(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
+            sb.append(c == t ? "" : "Caused by: ").append(SafeText.of(c)).append('\n');
+            for (StackTraceElement frame : c.getStackTrace()) {
+                sb.append("\tat ").append(frame).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     /**

@@ -150,6 +150,20 @@ class UserTextInReportsTest {
         }
     }
 
+    /** The page's stack trace printed the failure with its own toString(), which threw: no page was written. */
+    @Test
+    void theHtmlReportOfARunWhoseFailureCannotBePrintedIsWritten(@TempDir Path dir) throws Exception {
+        SimResult<Object> r = Simulation.builder().seed(4).trace(true).run(() -> {
+            throw new IllegalStateException("wrapped", new Unprintable());
+        });
+        Path page = dir.resolve("run.html");
+        r.writeHtmlReport(page);
+        String html = Files.readString(page);
+        assertThat(html).contains("java.lang.IllegalStateException: wrapped")
+                .contains("Caused by: " + Unprintable.class.getName() + " (its toString() threw java.lang.IllegalStateException)")
+                .contains("at dev.simloop.report.UserTextInReportsTest.lambda$theHtmlReportOfARunWhoseFailureCannotBePrintedIsWritten");
+    }
+
     @Test
     void valueThrowsSimulationFailureWithItsReportWhenTheFailureCannotBePrinted() {
         SimResult<Object> r = Simulation.builder().seed(4).run(() -> {
