@@ -1,6 +1,8 @@
 package dev.simloop;
 
 import dev.simloop.internal.Current;
+import dev.simloop.internal.Scheduler;
+import dev.simloop.internal.TaskImpl;
 import dev.simloop.sync.Event;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +35,10 @@ import java.util.concurrent.TimeoutException;
  * them. There is never a queue of work that has not started: every task is spawned when submitted,
  * so {@code shutdownNow()} returns an empty list.
  *
- * <p>Driver-only state, like every loop object: used only from the loop's tasks.
+ * <p>Driver-only state, like every loop object: used only from the loop's tasks. Its futures'
+ * queries ({@code isDone}, {@code state} and the like) may be called from any thread; their
+ * {@code cancel}, {@code run} and {@code get} refuse, before changing anything, a caller that is no
+ * task of the loop.
  */
 final class LoopExecutor extends AbstractExecutorService {
     private final TaskGroup group;
@@ -228,7 +233,7 @@ final class LoopExecutor extends AbstractExecutorService {
 
     @Override
     protected <T> RunnableFuture<T> newTaskFor(Callable<T> callable) {
-        return new TaskFuture<>(callable, origin);
+        return new TaskFuture<>(callable, origin, group.impl().loop());
     }
 
     @Override
@@ -236,7 +241,7 @@ final class LoopExecutor extends AbstractExecutorService {
         return new TaskFuture<>(() -> {
             runnable.run();
             return value;
-        }, origin);
+        }, origin, group.impl().loop());
     }
 
     @Override
@@ -318,21 +323,49 @@ final class LoopExecutor extends AbstractExecutorService {
      * A future whose work runs as a task: {@code get} waits in simloop on an event the work sets.
      * A cancel marks the future cancelled at once (as {@code FutureTask} does) and, with
      * {@code mayInterruptIfRunning}, cancels the task.
+     *
+     * <p>Its {@code run}, {@code cancel} and {@code get} are for the tasks of its loop (they wake
+     * or wait on the loop's event), and each checks its caller before anything changes; its
+     * queries ({@code isDone}, {@code isCancelled}, {@code state}, {@code resultNow},
+     * {@code exceptionNow}) may be called from any thread, as {@link Task#isDone()}.
      */
     static final class TaskFuture<T> implements RunnableFuture<T> {
         private final Callable<T> work;
         private final String origin;
+        /** The loop whose tasks may run, cancel and wait for it. */
+        private final Scheduler loop;
         /** Set when the future is done; named after its task once spawned, for deadlock reports. */
         private Event done;
+        /**
+         * Written by the loop's tasks only, with a release once {@link #value} and {@link #failure}
+         * are; read with an acquire, so that a thread outside the loop that polls {@link #isDone}
+         * sees the end, and the outcome with it (a plain read may be hoisted out of its loop).
+         */
         private State state = State.RUNNING;
         private T value;
         private Throwable failure;
+        /** Some task has started the work: a second run() is a no-op, as FutureTask's. */
+        private boolean started;
         /** The task running the work, once spawned. */
         Task<?> task;
 
-        TaskFuture(Callable<T> work, String origin) {
+        TaskFuture(Callable<T> work, String origin, Scheduler loop) {
             this.work = work;
             this.origin = origin;
+            this.loop = loop;
+        }
+
+        /**
+         * Checks, before anything changes, that the caller is a task of the future's loop: from any
+         * other thread the change would be half made (the state set, the event's waiters not woken).
+         */
+        private TaskImpl<?> callerOfItsLoop(String call) {
+            String named = "Future." + call + " (" + origin + ")";
+            TaskImpl<?> me = Current.task(named);
+            if (me.loop() != loop) {
+                throw loop.notThisLoop(named, "this future", me);
+            }
+            return me;
         }
 
         void bind(Task<?> t) {
@@ -349,12 +382,14 @@ final class LoopExecutor extends AbstractExecutorService {
 
         @Override
         public void run() {
+            TaskImpl<?> me = callerOfItsLoop("run");
             if (task == null) {
-                task = Loop.currentTask(); // run through a wrapper (invokeAny's completion service): cancel finds it
+                task = me; // run through a wrapper (invokeAny's completion service): cancel finds it
             }
-            if (state != State.RUNNING) {
-                return; // cancelled before it ran
+            if (started || state() != State.RUNNING) {
+                return; // cancelled before it ran, or already running (a task called run() itself)
             }
+            started = true;
             try {
                 T v = work.call();
                 complete(State.SUCCESS, v, null);
@@ -371,19 +406,26 @@ final class LoopExecutor extends AbstractExecutorService {
             }
         }
 
+        /** Ends the future; only from a task of its loop (run and cancel check their callers first). */
         private void complete(State s, T v, Throwable f) {
-            if (state != State.RUNNING) {
+            if (state() != State.RUNNING) {
                 return;
             }
-            state = s;
             value = v;
             failure = f;
+            STATE.setRelease(this, s); // publishes value and failure with it
             done().set();
         }
 
+        /**
+         * Cancels the future, from a task of its loop only: a thread outside it (a callback, a client
+         * library's thread, the test after the run) gets an IllegalStateException and the future is
+         * left as it was.
+         */
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            if (state != State.RUNNING) {
+            callerOfItsLoop("cancel");
+            if (state() != State.RUNNING) {
                 return false;
             }
             complete(State.CANCELLED, null, null);
@@ -395,22 +437,23 @@ final class LoopExecutor extends AbstractExecutorService {
 
         @Override
         public boolean isCancelled() {
-            return state == State.CANCELLED;
+            return state() == State.CANCELLED;
         }
 
         @Override
         public boolean isDone() {
-            return state != State.RUNNING;
+            return state() != State.RUNNING;
         }
 
+        /** May be called from any thread: an acquire (see the field it reads). */
         @Override
         public State state() {
-            return state;
+            return (State) STATE.getAcquire(this);
         }
 
         @Override
         public T get() throws ExecutionException {
-            Current.task("Future.get (" + origin + ")");
+            callerOfItsLoop("get");
             done().await();
             return outcome();
         }
@@ -419,7 +462,7 @@ final class LoopExecutor extends AbstractExecutorService {
         @Override
         public T get(long timeout, TimeUnit unit) throws ExecutionException, TimeoutException {
             Objects.requireNonNull(unit, "Future.get (" + origin + "): unit");
-            Current.task("Future.get (" + origin + ")");
+            callerOfItsLoop("get");
             CancelScope.moveOnAfter(Duration.ofNanos(Math.max(0, unit.toNanos(timeout))), () -> {
                 done().await();
                 return Boolean.TRUE;
@@ -432,7 +475,7 @@ final class LoopExecutor extends AbstractExecutorService {
         }
 
         private T outcome() throws ExecutionException {
-            return switch (state) {
+            return switch (state()) {
                 case SUCCESS -> value;
                 case FAILED -> throw new ExecutionException(failure);
                 case CANCELLED -> throw new CancellationException("Future.get (" + origin + "): the work was cancelled");
@@ -442,23 +485,35 @@ final class LoopExecutor extends AbstractExecutorService {
 
         @Override
         public T resultNow() {
-            if (state != State.SUCCESS) {
-                throw new IllegalStateException("Future.resultNow: the future's state is " + state + ", not SUCCESS");
+            State s = state();
+            if (s != State.SUCCESS) {
+                throw new IllegalStateException("Future.resultNow: the future's state is " + s + ", not SUCCESS");
             }
             return value;
         }
 
         @Override
         public Throwable exceptionNow() {
-            if (state != State.FAILED) {
-                throw new IllegalStateException("Future.exceptionNow: the future's state is " + state + ", not FAILED");
+            State s = state();
+            if (s != State.FAILED) {
+                throw new IllegalStateException("Future.exceptionNow: the future's state is " + s + ", not FAILED");
             }
             return failure;
         }
 
         @Override
         public String toString() {
-            return "Future of " + origin + " (" + state + (task == null ? "" : ", task '" + task.name() + "'") + ")";
+            return "Future of " + origin + " (" + state() + (task == null ? "" : ", task '" + task.name() + "'") + ")";
+        }
+
+        private static final java.lang.invoke.VarHandle STATE;
+
+        static {
+            try {
+                STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(TaskFuture.class, "state", State.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
     }
 }

@@ -189,9 +189,14 @@ public final class PersistentTaskGroup implements AutoCloseable {
      *     here, fails the loop's root group instead)
      */
     public void shutdown() {
-        TaskImpl<?> me = Current.task("PersistentTaskGroup.shutdown");
+        shutdown0("PersistentTaskGroup.shutdown");
+    }
+
+    /** As {@link #shutdown()}; its messages name {@code call}, the API call the user made. */
+    private void shutdown0(String call) {
+        TaskImpl<?> me = Current.task(call);
         if (me.loop() != loop) {
-            throw loop.notThisLoop("PersistentTaskGroup.shutdown", "group '" + name + "'", me);
+            throw loop.notThisLoop(call, "group '" + name + "'", me);
         }
         shutdownCalled = true;
         group.cancel();
@@ -219,7 +224,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
     /** Same as {@link #shutdown()}, for try-with-resources and service objects. */
     @Override
     public void close() {
-        shutdown();
+        shutdown0("PersistentTaskGroup.close");
     }
 
     /** @return the group's name */

@@ -274,7 +274,8 @@ public final class TaskGroup {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("TaskGroup.spawnTimer: the interval must be positive, but was " + interval);
         }
-        return spawn(name, () -> Timer.run(name, CancelScope.saturatedNanos(interval), policy, tick));
+        ThrowingSupplier<Void> timer = () -> Timer.run(name, CancelScope.saturatedNanos(interval), policy, tick);
+        return spawn(name, timer, "TaskGroup.spawnTimer");
     }
 
     /**

@@ -157,7 +157,12 @@ public final class Channel<T> implements Iterable<T> {
      * @throws dev.simloop.Cancelled when the caller's scope is cancelled; no value is taken then
      */
     public T receive() {
-        TaskImpl<?> me = Current.task("Channel.receive");
+        return receive("Channel.receive");
+    }
+
+    /** As {@link #receive()}; its messages name {@code call}, the API call the user made (an iterator's). */
+    private T receive(String call) {
+        TaskImpl<?> me = Current.task(call);
         enter(me);
         Scheduler loop = me.loop();
         loop.checkCancelled(me);
@@ -168,7 +173,7 @@ public final class Channel<T> implements Iterable<T> {
             return v;
         }
         if (closed) {
-            throw endOfChannel("Channel.receive");
+            throw endOfChannel(call);
         }
         Object reply;
         while ((reply = receivers.park(me, receiveWait)) == WaitQueue.NOT_UNPARKED) {
@@ -185,7 +190,7 @@ public final class Channel<T> implements Iterable<T> {
             }
         }
         if (reply == CLOSED) {
-            throw endOfChannel("Channel.receive");
+            throw endOfChannel(call);
         }
         @SuppressWarnings("unchecked") // any reply but CLOSED is the value a sender passed to send(T)
         T value = (T) reply;
@@ -323,7 +328,7 @@ public final class Channel<T> implements Iterable<T> {
                     return false;
                 }
                 try {
-                    next = receive();
+                    next = receive("Iterator.hasNext (Channel.iterator())");
                     return true;
                 } catch (EndOfChannelException e) {
                     ended = true;

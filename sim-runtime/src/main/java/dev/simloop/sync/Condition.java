@@ -58,7 +58,7 @@ public final class Condition {
      * @return the handle whose {@code close()} releases the lock
      */
     public Held hold() {
-        return lock.hold();
+        return lock.hold("Condition.hold"); // misuse is named as the call made, not as the lock's hold
     }
 
     /**

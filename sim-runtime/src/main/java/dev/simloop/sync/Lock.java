@@ -76,7 +76,12 @@ public final class Lock extends LockBase {
      * @return the handle
      */
     public Held hold() {
-        core.acquire("Lock.hold");
+        return hold("Lock.hold");
+    }
+
+    /** As {@link #hold()}; its messages name {@code call}, the API call the user made (a condition's hold). */
+    Held hold(String call) {
+        core.acquire(call);
         return handle;
     }
 }

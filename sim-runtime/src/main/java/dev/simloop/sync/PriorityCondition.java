@@ -62,7 +62,7 @@ public final class PriorityCondition {
      * @return the handle whose {@code close()} releases the lock
      */
     public Held hold() {
-        return lock.hold();
+        return lock.hold("PriorityCondition.hold"); // misuse is named as the call made, not as the lock's hold
     }
 
     /**

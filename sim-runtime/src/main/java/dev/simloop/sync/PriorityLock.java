@@ -78,7 +78,12 @@ public final class PriorityLock extends LockBase {
      * @return the handle
      */
     public Held hold() {
-        core.acquire("PriorityLock.hold");
+        return hold("PriorityLock.hold");
+    }
+
+    /** As {@link #hold()}; its messages name {@code call}, the API call the user made (a condition's hold). */
+    Held hold(String call) {
+        core.acquire(call);
         return handle;
     }
 }

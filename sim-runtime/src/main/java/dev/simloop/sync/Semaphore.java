@@ -99,7 +99,12 @@ public final class Semaphore {
      * @throws dev.simloop.Cancelled when the caller's scope is cancelled; no permit is taken then
      */
     public void acquire() {
-        TaskImpl<?> me = Current.task("Semaphore.acquire");
+        acquire("Semaphore.acquire");
+    }
+
+    /** As {@link #acquire()}; its messages name {@code call}, the API call the user made. */
+    private void acquire(String call) {
+        TaskImpl<?> me = Current.task(call);
         enter(me);
         Scheduler loop = me.loop();
         loop.checkCancelled(me);
@@ -170,7 +175,7 @@ public final class Semaphore {
      * @return the handle
      */
     public Held hold() {
-        acquire();
+        acquire("Semaphore.hold");
         return new OneRelease();
     }
 

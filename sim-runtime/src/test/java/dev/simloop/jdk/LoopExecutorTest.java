@@ -2,6 +2,7 @@ package dev.simloop.jdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.simloop.Cancelled;
 import dev.simloop.DeadlockDetected;
@@ -9,6 +10,7 @@ import dev.simloop.Loop;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
 import dev.simloop.TaskGroup;
+import dev.simloop.sync.Event;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +21,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Issue 14, item 2: Loop.executor() and TaskGroup.executor(). */
@@ -452,5 +457,173 @@ class LoopExecutorTest {
                 "ExecutorService.shutdownNow (Loop.executor())" + rest,
                 "ExecutorService.awaitTermination (Loop.executor())" + rest);
         assertThat(ofA.isShutdown()).as("nothing accepted").isFalse();
+    }
+
+    private static final String OUTSIDE = " must be called from a simloop task, but the calling thread, thread '";
+
+    /** What {@code call} threw on a platform thread of its own, named {@code name}: its message, else "accepted". */
+    private static String onThread(String name, Callable<?> call) throws InterruptedException {
+        AtomicReference<String> seen = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().name(name).start(() -> {
+            try {
+                call.call();
+                seen.set("accepted");
+            } catch (Exception e) {
+                seen.set(e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        });
+        t.join();
+        return seen.get();
+    }
+
+    /**
+     * A cancel from a thread outside the loop marked the future cancelled and only then failed in
+     * Event.set, a call the user did not make: the task waiting in get() was never woken (a
+     * deadlock), and the work's value was lost. It is refused before anything changes.
+     */
+    @Test
+    void aFutureCancelFromAThreadOutsideTheLoopIsRefusedAndLeavesTheFutureAsItWas() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            Event go = new Event("go");
+            Future<Integer> f = ex.submit(() -> {
+                go.await();
+                return 7;
+            });
+            Future<Integer> waiter = ex.submit(() -> f.get());
+            Loop.waitAllTasksBlocked(); // the waiter waits in f.get()
+            String refused = Loop.toThread(() -> onThread("my-thread", () -> f.cancel(true)));
+            String before = f.state() + " " + f.isDone() + " " + f.isCancelled();
+            go.set();
+            return refused + " | " + before + " | " + waiter.get() + " " + f.state();
+        });
+        assertThat(r.failure()).isNull();
+        assertThat(r.value()).startsWith("IllegalStateException: Future.cancel (Loop.executor())" + OUTSIDE + "my-thread'")
+                .contains("wake one of its tasks: complete a CompletableFuture, or count down a CountDownLatch, that the"
+                        + " task waits on.")
+                .endsWith(" | RUNNING false false | 7 SUCCESS");
+    }
+
+    /** The same under Loop.run, from a thread the test starts while the loop runs, and after the run. */
+    @Test
+    void inRealModeAFutureCancelFromAThreadOutsideTheLoopIsRefused() throws Exception {
+        AtomicReference<Future<Integer>> kept = new AtomicReference<>();
+        String v = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Loop.run(() -> {
+            ExecutorService ex = Loop.executor();
+            Event go = new Event("go");
+            Future<Integer> f = ex.submit(() -> {
+                go.await();
+                return 7;
+            });
+            kept.set(f);
+            String refused = Loop.toThread(() -> onThread("http-1", () -> f.cancel(false)));
+            String before = f.state().toString();
+            go.set();
+            return refused + " | " + before + " | " + f.get() + " " + f.state();
+        }));
+        assertThat(v).startsWith("IllegalStateException: Future.cancel (Loop.executor())" + OUTSIDE + "http-1'")
+                .endsWith(" | RUNNING | 7 SUCCESS");
+        assertThat(onThread("after-the-run", () -> kept.get().cancel(true)))
+                .startsWith("IllegalStateException: Future.cancel (Loop.executor())" + OUTSIDE + "after-the-run'");
+        assertThat(kept.get().state()).isEqualTo(Future.State.SUCCESS);
+        assertThat(kept.get().resultNow()).isEqualTo(7);
+    }
+
+    /**
+     * The future's run() from a thread outside the loop ran the work there, kept its outcome and
+     * then failed in Event.set: refused before the work runs.
+     */
+    @Test
+    void aFutureRunFromAThreadOutsideTheLoopIsRefusedBeforeTheWorkRuns() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            Event go = new Event("go");
+            List<String> ran = new ArrayList<>();
+            Future<Integer> f = ex.submit(() -> {
+                ran.add(Thread.currentThread().getName());
+                go.await();
+                return 7;
+            });
+            Loop.waitAllTasksBlocked();
+            String refused = Loop.toThread(() -> onThread("my-thread", () -> {
+                ((RunnableFuture<Integer>) f).run();
+                return null;
+            }));
+            String before = f.state() + " " + ran.size();
+            go.set();
+            return refused + " | " + before + " | " + f.get() + " " + f.state();
+        });
+        assertThat(r.value()).startsWith("IllegalStateException: Future.run (Loop.executor())" + OUTSIDE + "my-thread'")
+                .endsWith(" | RUNNING 1 | 7 SUCCESS");
+    }
+
+    /** Run again (by a task calling run() itself) while its task runs it, the work ran twice at once. */
+    @Test
+    void aFuturesWorkRunsOnceEvenWhenATaskCallsRunWhileItRuns() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            int[] runs = new int[1];
+            Future<Integer> f = ex.submit(() -> {
+                runs[0]++;
+                Loop.sleep(Duration.ofSeconds(1));
+                return runs[0];
+            });
+            Loop.waitAllTasksBlocked(); // the work is running, asleep
+            ((RunnableFuture<Integer>) f).run(); // as FutureTask: a no-op, the work has started
+            return f.get() + " " + runs[0] + " at " + Loop.nanoTime();
+        });
+        assertThat(r.value()).isEqualTo("1 1 at 1000000000");
+    }
+
+    /** A future kept from an earlier run, cancelled by a task of another loop: refused, naming the call. */
+    @Test
+    void aFutureCancelFromAnotherLoopIsRefusedAndLeavesTheFutureAsItWas() {
+        Future<Integer> ofA = Simulation.run(1, () -> {
+            Future<Integer> f = Loop.executor().submit(() -> 1);
+            f.get();
+            return f;
+        }).value();
+        SimResult<String> b = Simulation.run(2, () -> refusals(List.of(() -> ofA.cancel(true))).get(0));
+        assertThat(b.value()).isEqualTo("Future.cancel (Loop.executor()): this future belongs to another loop, whose"
+                + " run has ended, than the calling task 'main'; use it from its own loop's tasks only (keep no task,"
+                + " group or scope of a run, in a static field or a test fixture, for later runs)");
+        assertThat(ofA.state()).isEqualTo(Future.State.SUCCESS);
+    }
+
+    /**
+     * Guards that a future's isDone, isCancelled and state may be polled from a thread outside the
+     * loop, as Task.isDone: a plain read may be hoisted out of the polling loop once compiled.
+     */
+    @Test
+    void aThreadOutsideTheLoopThatPollsAFuturesIsDoneSeesItEnd() throws Exception {
+        AtomicReference<Future<?>> published = new AtomicReference<>();
+        AtomicBoolean cancelledSeen = new AtomicBoolean();
+        Thread poller = new Thread(() -> {
+            Future<?> f;
+            while ((f = published.get()) == null) {
+                Thread.onSpinWait();
+            }
+            while (!f.isDone()) {
+                // nothing in the loop's body: a read that is not an acquire is hoisted out of it
+            }
+            cancelledSeen.set(f.isCancelled() && f.state() == Future.State.CANCELLED);
+        }, "future-poller");
+        poller.setDaemon(true); // if the read regresses it spins for ever: do not keep the JVM alive
+        poller.start();
+        Loop.run(() -> {
+            ExecutorService ex = Loop.executor();
+            Future<Integer> f = ex.submit(() -> {
+                Loop.sleep(Duration.ofSeconds(1)); // long enough for the poller's loop to be compiled
+                return 1;
+            });
+            published.set(f);
+            Loop.sleep(Duration.ofMillis(500));
+            f.cancel(true);
+            ex.close();
+            return null;
+        });
+        poller.join(Duration.ofSeconds(20));
+        assertThat(poller.isAlive()).as("the poller still spins: it never saw the future end").isFalse();
+        assertThat(cancelledSeen).as("the cancel, written before the end, is seen with it").isTrue();
     }
 }
