@@ -84,7 +84,8 @@ class MisuseMessagesTest {
                 "Condition.hold: task 'main' already holds Lock 'l', and a Lock is not re-entrant (use RLock to acquire"
                         + " a lock again while holding it)",
                 "PriorityCondition.hold: task 'main' already holds PriorityLock 'p', and a PriorityLock is not"
-                        + " re-entrant (use RLock to acquire a lock again while holding it)");
+                        + " re-entrant (release it before acquiring it again; an RLock is re-entrant but has no"
+                        + " priority inheritance)");
     }
 
     @Test

@@ -53,8 +53,7 @@ final class LockCore extends HeldResource implements WaitTarget {
         lastLoop = loop;
         if (holder() == me) {
             if (!reentrant) {
-                throw new IllegalStateException(call + ": " + me + " already holds " + describe() + ", and a " + kind
-                        + " is not re-entrant (use RLock to acquire a lock again while holding it)");
+                throw notReentrant(call, me);
             }
             loop.checkCancelled(me);
             holds++;
@@ -82,12 +81,23 @@ final class LockCore extends HeldResource implements WaitTarget {
         }
     }
 
+    /**
+     * The holder asked again for a lock that is not re-entrant. RLock is the way out for a Lock; for
+     * a PriorityLock it is not (an RLock has no priority inheritance), so that message says so.
+     */
+    private IllegalStateException notReentrant(String call, TaskImpl<?> me) {
+        String advice = priority
+                ? "release it before acquiring it again; an RLock is re-entrant but has no priority inheritance"
+                : "use RLock to acquire a lock again while holding it";
+        return new IllegalStateException(call + ": " + me + " already holds " + describe() + ", and a " + kind
+                + " is not re-entrant (" + advice + ")");
+    }
+
     boolean tryAcquire(String call) {
         TaskImpl<?> me = Current.task(call);
         if (holder() == me) {
             if (!reentrant) {
-                throw new IllegalStateException(call + ": " + me + " already holds " + describe() + ", and a " + kind
-                        + " is not re-entrant (use RLock to acquire a lock again while holding it)");
+                throw notReentrant(call, me);
             }
             holds++;
             return true;
