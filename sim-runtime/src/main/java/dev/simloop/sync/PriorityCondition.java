@@ -70,7 +70,9 @@ public final class PriorityCondition {
      *
      * @throws IllegalStateException when the calling task does not hold the lock
      * @throws dev.simloop.Cancelled when the caller is cancelled, before the wait or while waiting
-     *     for a signal; the lock is held again when it is raised
+     *     for a signal; the lock is held again when it is raised. A waiter already signalled when its
+     *     cancel or deadline comes returns normally, with the signal (the hand-off wins, as in trio),
+     *     and the cancel is raised at its next checkpoint
      * @throws BrokenResourceException when the lock broke while the task waited (for a signal, or to re-acquire it)
      */
     public void await() {

@@ -121,11 +121,12 @@ public final class Semaphore {
         }
     }
 
-    /** @return whether a permit was free, now taken */
+    /** A task of some run uses the semaphore: it must not go on from permits another run left ({@link RunMark}). */
     private void enter(TaskImpl<?> me) {
         run = RunMark.enter(run, me, permits == initial, this);
     }
 
+    /** @return whether a permit was free, now taken */
     private boolean takePermit() {
         if (permits > 0) {
             permits--;
