@@ -16,4 +16,18 @@ public class LimitExceeded extends RuntimeException {
     public LimitExceeded(String message) {
         super(message);
     }
+
+    /**
+     * Whether a replay of the run, under the same limits, stops here again: true for a stop at
+     * {@code maxSteps} or {@code maxVirtualTime}, which count steps and virtual time, as a replay
+     * repeats them; false for the limits on real time (a runaway step, an offload that did not
+     * return, an interrupted wait) and a wait pinned to the driver, which depend on the machine.
+     * A failure that repeats is worth pinning as a test; one that does not is not.
+     *
+     * @return whether a replay of the run's line stops at the same step
+     */
+    public boolean repeatsOnReplay() {
+        String m = String.valueOf(getMessage()); // the prefixes of internal.Limits' two messages
+        return m.startsWith("simulation stopped after ") || m.startsWith("simulation stopped at virtual time ");
+    }
 }

@@ -184,4 +184,28 @@ class DeadlockAndLimitsTest {
                 .hasMessageContaining(r.replayLine()).hasCauseInstanceOf(LimitExceeded.class);
         assertThat(List.of(r.failure().getMessage())).allMatch(m -> m.contains("10 steps"));
     }
+
+    /** A stop at maxSteps or maxVirtualTime repeats on replay; a limit on real time does not. */
+    @Test
+    void aStopAtMaxStepsOrMaxVirtualTimeRepeatsOnReplayAndOthersDoNot() {
+        ThrowingSupplier<Object> spins = () -> {
+            while (true) {
+                Loop.checkpoint();
+            }
+        };
+        ThrowingSupplier<Object> sleeps = () -> {
+            Loop.sleep(Duration.ofSeconds(10));
+            return null;
+        };
+        for (ThrowingSupplier<Object> program : List.of(spins, sleeps)) {
+            SimResult<Object> r = Simulation.builder().seed(1).maxSteps(10).maxVirtualTime(Duration.ofSeconds(5))
+                    .run(program);
+            assertThat(r.failure()).isInstanceOf(LimitExceeded.class);
+            assertThat(((LimitExceeded) r.failure()).repeatsOnReplay()).as(r.failure().getMessage()).isTrue();
+            SimResult<Object> again = Simulation.builder().replay(r.replayLine()).maxSteps(10)
+                    .maxVirtualTime(Duration.ofSeconds(5)).run(program);
+            assertThat(again.failure()).hasMessage(r.failure().getMessage());
+        }
+        assertThat(new LimitExceeded("task 'main' ran 10s of real time without a checkpoint").repeatsOnReplay()).isFalse();
+    }
 }

@@ -707,11 +707,10 @@ public final class SimulatedLoopExtension
      *     stopped from outside (each a {@link LimitExceeded} that a replay would wait for again)
      */
     private static boolean deterministicFailure(Throwable f) {
-        if (!(f instanceof LimitExceeded)) {
-            return !(f instanceof NondeterminismDetected);
+        if (f instanceof LimitExceeded limit) {
+            return limit.repeatsOnReplay();
         }
-        String m = String.valueOf(f.getMessage());
-        return m.startsWith("simulation stopped after ") || m.startsWith("simulation stopped at virtual time ");
+        return !(f instanceof NondeterminismDetected);
     }
 
     /**

@@ -48,14 +48,17 @@ public final class Simulations {
     public static <T> T check(Schedule schedule, Strategy after, ThrowingSupplier<T> main) {
         Objects.requireNonNull(schedule, "Simulations.check: schedule");
         Objects.requireNonNull(after, "Simulations.check: after");
-        return check(Schedules.simulate(schedule, after), main);
+        Objects.requireNonNull(main, "Simulations.check: main");
+        return run(Schedules.simulate(schedule, after), main, true);
     }
 
     /**
      * As {@link #check(Schedule, ThrowingSupplier)} with a configured builder. Shrinking the failure
      * ({@link ScheduleFailure#shrunkReplayLine()}) replays it with the default run limits; a failure
      * at a limit ({@code LimitExceeded}: a lower {@code maxSteps}, a runaway step) is neither replayed
-     * nor shrunk, and its message says to replay the line with the builder's limits.
+     * nor shrunk, and its message says to replay the line with the builder's limits. (The other
+     * {@code check}s run with the default limits, so a run that one of them stopped where it always
+     * stops, at {@code maxSteps} or {@code maxVirtualTime}, is replayed and shrunk like any failure.)
      *
      * @param builder the configured simulation
      * @param main the program, the simulation's root task
@@ -66,6 +69,14 @@ public final class Simulations {
     public static <T> T check(Simulation.Builder builder, ThrowingSupplier<T> main) {
         Objects.requireNonNull(builder, "Simulations.check: builder");
         Objects.requireNonNull(main, "Simulations.check: main");
+        return run(builder, main, false);
+    }
+
+    /**
+     * @param defaultLimits whether {@code builder} has the default run limits, as the replays of the
+     *     failure have: then a run that a limit stopped where it always stops repeats from its line
+     */
+    private static <T> T run(Simulation.Builder builder, ThrowingSupplier<T> main, boolean defaultLimits) {
         Simulation.Builder asked = TryReplays.replayAsked();
         if (asked != null) {
             throw TryReplays.replayed(asked.run(main)); // this try is a rerun, to replay this check (see TryReplays)
@@ -84,7 +95,7 @@ public final class Simulations {
             throw fatal; // fatal for jqwik too (opentest4j's only unrecoverable error), not a falsification
         }
         if (r.failed()) {
-            throw new ScheduleFailure(r, TryReplays.replayer(check, b -> b.run(main)));
+            throw new ScheduleFailure(r, TryReplays.replayer(check, b -> b.run(main)), defaultLimits);
         }
         return r.value();
     }
@@ -195,8 +206,10 @@ public final class Simulations {
         private String notShownFewest;
         /** Why the replay line does not repeat the failure, when it does not; null otherwise. */
         private String notReplayable;
+        /** Whether the run had the default limits, as its replays have (transient: a deserialized failure does not replay). */
+        private transient boolean defaultLimits;
 
-        ScheduleFailure(SimResult<?> r, Function<Simulation.Builder, SimResult<?>> runner) {
+        ScheduleFailure(SimResult<?> r, Function<Simulation.Builder, SimResult<?>> runner, boolean defaultLimits) {
             super("simulation failed with " + brief(r.failure()), r.failure());
             this.replayLine = r.replayLine();
             this.departures = Simulations.departures(r.replayLine());
@@ -204,6 +217,7 @@ public final class Simulations {
             this.header = "simulation failed with " + brief(r.failure());
             this.runner = runner;
             this.failed = r;
+            this.defaultLimits = defaultLimits;
         }
 
         /** The report: both lines with their preemptions, the shrunk one first, and how to replay it. */
@@ -278,7 +292,7 @@ public final class Simulations {
                 return;
             }
             try {
-                notReplayable = notReplayable(failed, runner);
+                notReplayable = notReplayable(failed, runner, defaultLimits);
                 if (notReplayable != null) {
                     return; // nothing to shrink: its own line does not fail again
                 }
@@ -302,7 +316,8 @@ public final class Simulations {
          * @return why the failed run's replay line does not repeat its failure (it is then no test to
          *     pin), or null when a replay of it fails the same way
          */
-        private static String notReplayable(SimResult<?> failed, Function<Simulation.Builder, SimResult<?>> runner) {
+        private static String notReplayable(SimResult<?> failed, Function<Simulation.Builder, SimResult<?>> runner,
+                boolean defaultLimits) {
             if (failed.failure() instanceof dev.simloop.ReplayDiverged) {
                 return "the line no longer fits the program (it changed since the line was made)";
             }
@@ -310,10 +325,12 @@ public final class Simulations {
                 return "the run depended on something no seed decides (the failure says what: a wait on the real clock, a thread"
                     + " the simulation does not own, or two runs that differed), so its line does not repeat it";
             }
-            if (failed.failure() instanceof dev.simloop.LimitExceeded || java.util.Arrays.stream(
-                    failed.failure().getSuppressed()).anyMatch(dev.simloop.LimitExceeded.class::isInstance)) {
+            if (!(defaultLimits && stopsWhereItStopped(failed.failure()))
+                    && (failed.failure() instanceof dev.simloop.LimitExceeded || java.util.Arrays.stream(
+                    failed.failure().getSuppressed()).anyMatch(dev.simloop.LimitExceeded.class::isInstance))) {
                 // replays here run with the default limits, not the builder's, so a replay would not run
-                // into this one (or, for a runaway, would wait out the default wall-time limit): no replay
+                // into this one (or, for a runaway, would wait out the default wall-time limit): no replay.
+                // A run with the default limits that maxSteps or maxVirtualTime stopped stops there again
                 return "the run ended at a limit (the failure says which); its line repeats it only with the"
                         + " limits of the builder it ran with: Simulation.builder().replay(line) with the same"
                         + " maxSteps, maxVirtualTime or maxStepWallTime";
@@ -326,6 +343,15 @@ public final class Simulations {
             return "replaying it did not run the same way: the failure depends on more than the schedule (state"
                     + " kept across tries, a body that changes its own inputs, such as a generated list it adds to,"
                     + " the real clock, another thread), so the line is no test to pin";
+        }
+
+        /**
+         * @return whether {@code f} is a stop at {@code maxSteps} or {@code maxVirtualTime}, which a
+         *     replay under the same limits meets at the same step (not a runaway step, an offload that
+         *     never returned or an interrupt, which depend on wall time), as the JUnit extension reads it
+         */
+        private static boolean stopsWhereItStopped(Throwable f) {
+            return f instanceof dev.simloop.LimitExceeded limit && limit.repeatsOnReplay();
         }
 
         /** @return the replay line of the failed run */

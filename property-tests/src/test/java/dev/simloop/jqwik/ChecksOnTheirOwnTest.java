@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.simloop.Loop;
 import dev.simloop.Schedule;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
 import dev.simloop.TaskGroup;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -127,6 +129,53 @@ class ChecksOnTheirOwnTest {
         assertThat(message).contains("\n  not a pin: the run ended at a limit").doesNotContain("\n  replay: ");
         assertThat(((Simulations.ScheduleFailure) t).shrunkReplayLine()).isEmpty();
         assertThat(System.nanoTime() - t0).as("no replay ran").isLessThan(5_000_000_000L);
+    }
+
+    /**
+     * A run that a default limit stopped where it always stops (a lost update that leaves a poller
+     * waiting for ever, out to maxVirtualTime) repeats from its line under {@code check(schedule, ..)},
+     * which runs with the default limits: it is validated, shrunk and offered to pin, where the
+     * message said "not a pin" and to replay it with limits the property never set.
+     */
+    @Test
+    void aRunStoppedAtADefaultLimitIsShrunkAndOfferedToPin() {
+        Throwable t = catchThrowable(() -> Simulations.check(Schedule.of(0, 0, 1), ChecksOnTheirOwnTest::pollsForBothUpdates));
+        assertThat(t).isInstanceOf(Simulations.ScheduleFailure.class).hasCauseInstanceOf(dev.simloop.LimitExceeded.class);
+        Simulations.ScheduleFailure f = (Simulations.ScheduleFailure) t;
+        assertThat(f.chessPreemptions()).isEqualTo(2);
+        assertThat(f.getMessage()).doesNotContain("not a pin")
+                .contains("\n  replay: Simulation.builder().replay(\"" + f.shrunkReplayLine().orElseThrow() + "\")");
+        assertThat(f.shrunkPreemptions()).hasValue(1);
+        assertThat(f.getSuppressed()).as("no replay went wrong").isEmpty();
+        for (String line : List.of(f.replayLine(), f.shrunkReplayLine().orElseThrow())) {
+            SimResult<Integer> again = Simulation.builder().replay(line).run(ChecksOnTheirOwnTest::pollsForBothUpdates);
+            assertThat(again.failure()).as(line).isInstanceOf(dev.simloop.LimitExceeded.class)
+                    .hasMessageStartingWith("simulation stopped at virtual time 8760h: the next timer is at 8784h");
+        }
+    }
+
+    /** {@link Kernels#lostUpdate}'s race, then a poll that waits for both updates: for ever after a lost one. */
+    private static Integer pollsForBothUpdates() throws Exception {
+        int[] shared = {0};
+        TaskGroup.with(g -> {
+            for (int t = 0; t < 2; t++) {
+                int delay = t;
+                g.spawn(() -> {
+                    for (int i = 0; i < delay; i++) {
+                        Loop.checkpoint();
+                    }
+                    int read = shared[0];
+                    Loop.checkpoint();
+                    shared[0] = read + 1;
+                    return null;
+                });
+            }
+            return null;
+        });
+        while (shared[0] != 2) {
+            Loop.sleep(java.time.Duration.ofDays(1));
+        }
+        return shared[0];
     }
 
     /**
