@@ -156,22 +156,7 @@ class ChecksOnTheirOwnTest {
 
     /** {@link Kernels#lostUpdate}'s race, then a poll that waits for both updates: for ever after a lost one. */
     private static Integer pollsForBothUpdates() throws Exception {
-        int[] shared = {0};
-        TaskGroup.with(g -> {
-            for (int t = 0; t < 2; t++) {
-                int delay = t;
-                g.spawn(() -> {
-                    for (int i = 0; i < delay; i++) {
-                        Loop.checkpoint();
-                    }
-                    int read = shared[0];
-                    Loop.checkpoint();
-                    shared[0] = read + 1;
-                    return null;
-                });
-            }
-            return null;
-        });
+        int[] shared = Kernels.racingUpdates();
         while (shared[0] != 2) {
             Loop.sleep(java.time.Duration.ofDays(1));
         }

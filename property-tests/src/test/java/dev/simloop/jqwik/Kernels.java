@@ -11,6 +11,15 @@ final class Kernels {
 
     /** Two tasks read a shared int, checkpoint, write read+1; the second starts one checkpoint later, so FIFO passes. */
     static Integer lostUpdate() throws Exception {
+        int[] shared = racingUpdates();
+        if (shared[0] != 2) {
+            throw new AssertionError("lost update: counter is " + shared[0]);
+        }
+        return shared[0];
+    }
+
+    /** @return the counter that {@link #lostUpdate}'s two tasks updated (2, or 1 when an update was lost) */
+    static int[] racingUpdates() throws Exception {
         int[] shared = {0};
         TaskGroup.with(g -> {
             for (int t = 0; t < 2; t++) {
@@ -27,10 +36,7 @@ final class Kernels {
             }
             return null;
         });
-        if (shared[0] != 2) {
-            throw new AssertionError("lost update: counter is " + shared[0]);
-        }
-        return shared[0];
+        return shared;
     }
 
     /** The lost update after three checkpoints of noise in each of its two tasks: one preemption still suffices. */
