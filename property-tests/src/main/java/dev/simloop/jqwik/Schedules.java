@@ -20,6 +20,13 @@ public final class Schedules {
     public static final int DEFAULT_MAX_LENGTH = 64;
     /** Default maximum choice value (a choice picks {@code ready[c % ready.size()]}). */
     public static final int DEFAULT_MAX_CHOICE = 7;
+    /**
+     * The largest {@code maxLength} accepted: a million choices. jqwik builds each sample as a list
+     * of boxed ints, and a sample of ten million took seconds; near {@code Integer.MAX_VALUE} the
+     * generator never returns (and ignores interrupts). A run whose bug needs a longer prefix of
+     * chosen steps is better explored with {@code Exploration}.
+     */
+    public static final int MAX_LENGTH_LIMIT = 1_000_000;
 
     private Schedules() {}
 
@@ -29,13 +36,19 @@ public final class Schedules {
     }
 
     /**
-     * @param maxLength maximum number of choices (at least 0)
+     * @param maxLength maximum number of choices (0 to {@value #MAX_LENGTH_LIMIT})
      * @param maxChoice maximum value of one choice (at least 0)
      * @return schedules that shrink toward fewer and smaller choices
      */
     public static Arbitrary<Schedule> schedules(int maxLength, int maxChoice) {
         if (maxLength < 0) {
             throw new IllegalArgumentException("Schedules.schedules: maxLength must not be negative, but was " + maxLength);
+        }
+        if (maxLength > MAX_LENGTH_LIMIT) {
+            throw new IllegalArgumentException("Schedules.schedules: maxLength must be at most " + MAX_LENGTH_LIMIT
+                    + " (Schedules.MAX_LENGTH_LIMIT), but was " + maxLength + ": jqwik would build samples of up to that"
+                    + " many boxed ints, and near Integer.MAX_VALUE its generator never returns. A schedule longer than"
+                    + " its run's choices is never read; for longer runs, explore with Exploration instead");
         }
         if (maxChoice < 0) {
             throw new IllegalArgumentException("Schedules.schedules: maxChoice must not be negative, but was " + maxChoice);

@@ -215,4 +215,21 @@ class ChecksOnTheirOwnTest {
                 .anySatisfy(s -> assertThat(s.size()).isEqualTo(3))
                 .allSatisfy(s -> assertThat(s.choices()).allSatisfy(c -> assertThat(c).isBetween(0, 5)));
     }
+
+    /**
+     * A maxLength that jqwik could not generate (near Integer.MAX_VALUE its list generator never
+     * returns, ignoring interrupts) is refused with the limit; the limit itself is accepted.
+     */
+    @Test
+    void aMaxLengthAboveTheLimitIsRefusedWithTheLimitNotLeftToHang() {
+        for (int tooLong : List.of(Schedules.MAX_LENGTH_LIMIT + 1, Integer.MAX_VALUE)) {
+            assertThatThrownBy(() -> Schedules.schedules(tooLong, 7)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("Schedules.schedules: maxLength must be at most 1000000"
+                            + " (Schedules.MAX_LENGTH_LIMIT), but was " + tooLong + ": ");
+        }
+        assertThatThrownBy(() -> Schedules.schedules(-1, 7)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Schedules.schedules: maxLength must not be negative, but was -1");
+        assertThat(Schedules.schedules(Schedules.MAX_LENGTH_LIMIT, 7).sampleStream().limit(5).toList())
+                .allSatisfy(s -> assertThat(s.size()).isLessThanOrEqualTo(Schedules.MAX_LENGTH_LIMIT));
+    }
 }
