@@ -331,6 +331,11 @@ public final class Simulations {
                 // replays here run with the default limits, not the builder's, so a replay would not run
                 // into this one (or, for a runaway, would wait out the default wall-time limit): no replay.
                 // A run with the default limits that maxSteps or maxVirtualTime stopped stops there again
+                if (defaultLimits) { // no builder's limits to name: it was stopped on real time
+                    return "the run was stopped on real time (the failure says how: a step that ran maxStepWallTime"
+                            + " without a checkpoint, an offload that did not return, an interrupt of the thread"
+                            + " waiting for it), which no replay of its line repeats";
+                }
                 return "the run ended at a limit (the failure says which); its line repeats it only with the"
                         + " limits of the builder it ran with: Simulation.builder().replay(line) with the same"
                         + " maxSteps, maxVirtualTime or maxStepWallTime";

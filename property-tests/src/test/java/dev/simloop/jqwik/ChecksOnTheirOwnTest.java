@@ -232,4 +232,26 @@ class ChecksOnTheirOwnTest {
         assertThat(Schedules.schedules(Schedules.MAX_LENGTH_LIMIT, 7).sampleStream().limit(5).toList())
                 .allSatisfy(s -> assertThat(s.size()).isLessThanOrEqualTo(Schedules.MAX_LENGTH_LIMIT));
     }
+
+    /**
+     * A run that {@code check(schedule, ..)} stopped on real time (here: its caller was interrupted)
+     * is no pin, and the note says so without naming builder limits the property never set.
+     */
+    @Test
+    void aRunStoppedOnRealTimeIsNoPinAndTheNoteNamesNoBuilderLimits() {
+        Thread.currentThread().interrupt();
+        Throwable t;
+        try {
+            t = catchThrowable(() -> Simulations.check(Schedule.of(), () -> {
+                Loop.sleep(java.time.Duration.ofSeconds(1));
+                return 1;
+            }));
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(t).isInstanceOf(Simulations.ScheduleFailure.class).hasCauseInstanceOf(dev.simloop.LimitExceeded.class);
+        assertThat(((dev.simloop.LimitExceeded) t.getCause()).repeatsOnReplay()).isFalse();
+        assertThat(t.getMessage()).contains("\n  not a pin: the run was stopped on real time (the failure says how: ")
+                .doesNotContain("with the same maxSteps").doesNotContain("@SimulatedLoop(replay");
+    }
 }
