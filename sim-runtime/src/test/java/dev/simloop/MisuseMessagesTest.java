@@ -59,6 +59,23 @@ class MisuseMessagesTest {
             }
             return null;
         })).as("a for-each loop calls hasNext").isEqualTo(outside("Iterator.hasNext (Channel.iterator())"));
+        assertThat(onThread(() -> new Channel<String>(1).iterator().next()))
+                .isEqualTo(outside("Iterator.next (Channel.iterator())"));
+    }
+
+    @Test
+    void nextOnTheIteratorOfAClosedAndDrainedChannelNamesTheCallAndTheChannel() {
+        Object message = Simulation.run(1, () -> {
+            Channel<String> jobs = new Channel<>(1, "jobs");
+            jobs.close();
+            try {
+                return jobs.iterator().next();
+            } catch (java.util.NoSuchElementException e) {
+                return e.getMessage();
+            }
+        }).value();
+        assertThat(message).isEqualTo("Iterator.next (Channel.iterator()): Channel 'jobs' is closed and drained;"
+                + " hasNext() returns false then");
     }
 
     /** A lock held already, taken again through its condition: the message names Condition.hold. */

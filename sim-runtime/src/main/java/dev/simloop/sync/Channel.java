@@ -321,6 +321,11 @@ public final class Channel<T> implements Iterable<T> {
 
             @Override
             public boolean hasNext() {
+                return fetch("Iterator.hasNext (Channel.iterator())");
+            }
+
+            /** Receives the next value unless one is held or the channel ended; messages name {@code call}. */
+            private boolean fetch(String call) {
                 if (next != null) {
                     return true;
                 }
@@ -328,7 +333,7 @@ public final class Channel<T> implements Iterable<T> {
                     return false;
                 }
                 try {
-                    next = receive("Iterator.hasNext (Channel.iterator())");
+                    next = receive(call);
                     return true;
                 } catch (EndOfChannelException e) {
                     ended = true;
@@ -338,8 +343,9 @@ public final class Channel<T> implements Iterable<T> {
 
             @Override
             public T next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("the channel is closed and drained");
+                if (!fetch("Iterator.next (Channel.iterator())")) {
+                    throw new NoSuchElementException("Iterator.next (Channel.iterator()): " + label
+                            + " is closed and drained; hasNext() returns false then");
                 }
                 T v = next;
                 next = null;
