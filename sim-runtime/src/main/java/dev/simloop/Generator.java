@@ -221,8 +221,13 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
 
         private void resume(Object value, RuntimeException e) {
             if (running) {
-                // another task iterates while the body runs for the one that resumed it: refused before
-                // anything changes, so that task's iteration goes on
+                // another task iterates while the body runs for the one that resumed it (or the body
+                // iterates its own generator): refused before anything changes, so the running step goes on
+                if (resumer == Thread.currentThread()) {
+                    throw new IllegalStateException("Generator.Iterator: the body is running, and it resumed its own"
+                            + " generator (a call of next(), send or throwIn inside the body): a body yields its values"
+                            + " with yield, and is resumed by whoever iterates it");
+                }
                 throw new IllegalStateException("Generator.Iterator: the body is running, resumed by another task ("
                         + resumer.getName() + "); a generator is iterated by one task at a time: wait until its"
                         + " next() returns there");

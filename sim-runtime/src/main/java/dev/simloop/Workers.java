@@ -33,8 +33,8 @@ import java.util.concurrent.CountDownLatch;
  * <p>Termination: SIGINT or SIGTERM (real loops), {@link Handle#stop()}, an interrupt of the thread
  * waiting in {@link #run} or {@link Handle#join()} (real loops: it keeps its interrupt status), or
  * any worker failing (its {@code start} or its loop). Then each worker's waiting ends and what its
- * {@code start} returned is closed, shielded from cancellation; the failures are thrown by {@link Handle#join()} (and
- * {@link #run}), the first with the others suppressed.
+ * {@code start} returned is closed, shielded from cancellation; the failures are thrown by
+ * {@link Handle#join()} (and {@link #run}), the first with the others suppressed.
  */
 public final class Workers {
     private Workers() {

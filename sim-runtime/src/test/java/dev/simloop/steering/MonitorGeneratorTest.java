@@ -257,6 +257,30 @@ class MonitorGeneratorTest {
         assertThat(log).containsExactly("next() = 0", "yield 0 returned hello", "send(hello) = 1");
     }
 
+    /** A body that iterates its own generator is told so, not that another task resumed it. */
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void aBodyThatIteratesItsOwnGeneratorIsToldSo(boolean simulated) {
+        List<String> log = BothModes.run(simulated, () -> {
+            List<String> l = new ArrayList<>();
+            List<Generator.Iterator<Integer>> self = new ArrayList<>(1);
+            Generator<Integer> g = Generator.of(x -> {
+                try {
+                    self.get(0).next();
+                } catch (IllegalStateException e) {
+                    l.add(e.getMessage());
+                }
+                x.yield(1);
+            });
+            self.add(g.iterator());
+            l.add("next() = " + self.get(0).next());
+            return l;
+        });
+        assertThat(log).containsExactly("Generator.Iterator: the body is running, and it resumed its own generator (a"
+                + " call of next(), send or throwIn inside the body): a body yields its values with yield, and is"
+                + " resumed by whoever iterates it", "next() = 1");
+    }
+
     /** A second task's call while the body runs for the first is refused, naming it, and the first task's iteration goes on. */
     @ParameterizedTest(name = "simulated={0}")
     @ValueSource(booleans = {false, true})
