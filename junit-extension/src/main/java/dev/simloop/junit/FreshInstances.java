@@ -7,6 +7,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
@@ -40,9 +41,26 @@ final class FreshInstances {
     /**
      * One class of the chain: how to make it, its lifecycle methods, and the fields JUnit's
      * extensions set on JUnit's own instance of it ({@code jupiter}), which each fresh instance gets.
+     * A {@code PER_CLASS} enclosing class has no {@code constructor}: every schedule gets {@code jupiter}.
      */
     private record Level(Constructor<?> constructor, boolean inner, boolean direct, List<Method> beforeEach,
             List<Method> afterEach, List<Field> injected, Object jupiter) {
+    }
+
+    /**
+     * @return the classes of {@code context}'s chain (the test class and its enclosing classes) that
+     *     JUnit runs {@code PER_CLASS}: it keeps their one instance, and so must every schedule
+     */
+    static java.util.Set<Class<?>> perClassClasses(ExtensionContext context) {
+        java.util.Set<Class<?>> kept = new java.util.HashSet<>();
+        for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
+            ExtensionContext level = c.get();
+            if (level.getTestClass().isPresent()
+                    && level.getTestInstanceLifecycle().orElse(null) == TestInstance.Lifecycle.PER_CLASS) {
+                kept.add(level.getTestClass().get());
+            }
+        }
+        return kept;
     }
 
     /**
@@ -80,12 +98,25 @@ final class FreshInstances {
             return;
         }
         List<Object> existing = context.getRequiredTestInstances().getAllInstances();
+        java.util.Set<Class<?>> keptClasses = perClassClasses(context);
         boolean keep = context.getTestInstanceLifecycle().orElse(TestInstance.Lifecycle.PER_METHOD)
                 == TestInstance.Lifecycle.PER_CLASS;
         List<Level> found = new ArrayList<>(existing.size());
+        List<Object> made = new ArrayList<>(existing.size());
         boolean outer = false;
         for (Object old : existing) {
             Class<?> c = old.getClass();
+            if (!keep && keptClasses.contains(c)) {
+                // a PER_CLASS enclosing class of a @Nested test: JUnit gives every inner instance its one
+                // instance (set up by its non-static @BeforeAll), so every schedule gets it too
+                found.add(new Level(null, false, false,
+                        AnnotationSupport.findAnnotatedMethods(c, BeforeEach.class, HierarchyTraversalMode.TOP_DOWN),
+                        AnnotationSupport.findAnnotatedMethods(c, AfterEach.class, HierarchyTraversalMode.BOTTOM_UP),
+                        List.of(), old));
+                outer = true;
+                continue;
+            }
+            made.add(old);
             Constructor<?> k = keep ? null : soleConstructor(c);
             boolean inner = c.isMemberClass() && !Modifier.isStatic(c.getModifiers()) && outer;
             boolean direct = k != null && k.getParameterCount() == (inner ? 1 : 0) && k.trySetAccessible();
@@ -96,7 +127,7 @@ final class FreshInstances {
             outer = true;
         }
         if (!keep) {
-            notSettable(existing);
+            notSettable(made);
         }
         perClass = keep ? existing : null;
         levels = found;
@@ -205,6 +236,11 @@ final class FreshInstances {
         Object outer = null;
         try {
             for (Level level : chain) {
+                if (level.constructor() == null) {
+                    fresh.add(level.jupiter()); // a PER_CLASS enclosing class's own, which it keeps
+                    outer = level.jupiter();
+                    continue;
+                }
                 Object instance = level.inner() ? construct(level, outer) : construct(level);
                 fresh.add(instance); // before its fields: a directory made for it is deleted if the next level fails
                 for (Field f : level.injected()) {

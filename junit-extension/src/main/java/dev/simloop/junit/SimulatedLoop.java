@@ -58,7 +58,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code TestInstancePostProcessor}, ...) run once per test, for schedule 1 only. Test method
  * parameters are resolved once and passed to every schedule. With
  * {@code @TestInstance(Lifecycle.PER_CLASS)} the same instance is kept (that is what the class asks
- * for) and only {@code @BeforeEach}/{@code @AfterEach} re-run around each schedule. Static fields
+ * for), as is that of a {@code PER_CLASS} enclosing class of a {@code @Nested} test, and only
+ * {@code @BeforeEach}/{@code @AfterEach} re-run around each schedule. Static fields
  * are never reset.
  *
  * <h2>Command-line overrides</h2>

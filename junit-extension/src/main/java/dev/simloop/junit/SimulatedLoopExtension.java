@@ -283,7 +283,8 @@ public final class SimulatedLoopExtension
                 .or(() -> Optional.ofNullable(System.getProperty(key)));
         context.getTestClass().ifPresent(Placement::checkMethodsOf);
         RunConfig cfg = RunConfig.resolve(find(context).orElse(null), params, context.getUniqueId(), System.getenv());
-        if (context.getTestInstanceLifecycle().orElse(null) == org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS) {
+        if (!FreshInstances.perClassClasses(context).isEmpty()) {
+            // a PER_CLASS test, or a @Nested one in a PER_CLASS class: its schedules share a kept instance
             cfg = cfg.forOneKeptInstance(params);
         }
         return cfg;

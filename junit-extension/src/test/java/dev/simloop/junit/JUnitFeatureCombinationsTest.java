@@ -68,6 +68,27 @@ class JUnitFeatureCombinationsTest {
     }
 
     @Test
+    void aNestedTestOfAPerClassOuterClassKeepsThatOuterInstanceForEverySchedule() {
+        run(CombinationFixtures.PerClassOuter.class).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+
+        // every schedule (and the traced replay of none) runs on the one outer instance its @BeforeAll set
+        // up, with a fresh inner instance, and the outer @BeforeEach runs around each schedule
+        assertThat(LOG).hasSize(3).allMatch(l -> l.contains(" server=up "));
+        assertThat(distinct("run ", "outer")).hasSize(1);
+        assertThat(distinct("run ", "inner")).hasSize(3);
+        assertThat(LOG).extracting(l -> l.substring(l.indexOf("outerSetUps="), l.indexOf(" inner=")))
+                .containsExactly("outerSetUps=1", "outerSetUps=2", "outerSetUps=3");
+    }
+
+    @Test
+    void aNestedTestOfAPerClassOuterClassRunsItsSchedulesOneAtATime() {
+        assertThat(onlyFailure(run(CombinationFixtures.PerClassOuterOnTwoWorkers.class)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("@SimulatedLoop(parallelism = 2) on a @TestInstance(PER_CLASS) test: its"
+                        + " schedules would run at once on the one instance it keeps");
+    }
+
+    @Test
     void anInheritedSimulatedTestRunsEverySheduleOnAFreshInstanceOfTheSubclass() {
         EngineExecutionResults r = run(CombinationFixtures.InheritsASimulatedTest.class);
         assertThat(failures(r)).isEmpty();
