@@ -343,7 +343,10 @@ public final class Loop {
      * Non-blocking calls work ({@code Lock.tryAcquire}, {@code Event.isSet}, {@code Channel.trySend},
      * and driving a {@link Monitor} or {@link Generator} whose body does not block). Called from a
      * task, {@code fn} runs in that task; called outside any loop, it runs in the root task of a
-     * real loop made for it, so simloop code that needs a task works.
+     * real loop made for it, so simloop code that needs a task works (a caller whose interrupt
+     * status is set before or while fn runs gets fn's outcome all the same, the status set again
+     * when it returns; only fn parked in JDK code is stopped by the interrupt, with
+     * {@link LimitExceeded}).
      *
      * @param fn the code to run
      * @param <T> the value type

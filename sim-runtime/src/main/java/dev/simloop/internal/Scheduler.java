@@ -475,6 +475,14 @@ public final class Scheduler {
         inbox.wakeDriver();
     }
 
+    /**
+     * Whether the run has ended by itself: a stop asked during its last step (the caller interrupted
+     * as it ended) must not turn an outcome that is already there into a "stopped" failure.
+     */
+    private boolean finished() {
+        return rootTask.done && ready.isEmpty() && live.head() == null;
+    }
+
     private void drive() {
         for (;;) {
             readyInterrupted(); // the tasks the last step, or a timer that fired, interrupted
@@ -490,7 +498,7 @@ public final class Scheduler {
             if (abortFailure != null) {
                 return;
             }
-            if (stopRequested) {
+            if (stopRequested && (runaway != null || !finished())) {
                 abortFailure = runaway != null ? runaway : Limits.stopped(when(), live.head());
                 return;
             }

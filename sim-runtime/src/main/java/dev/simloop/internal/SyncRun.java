@@ -21,7 +21,7 @@ public final class SyncRun {
         TaskImpl<?> me = Current.orNull();
         if (me == null) {
             Scheduler loop = Scheduler.real();
-            RunOutcome o = Drivers.call(() -> loop.run(() -> run(fn)), caller -> loop.requestStop());
+            RunOutcome o = outsideLoop(loop, fn);
             Throwable f = o.failure();
             if (f instanceof Exception e) {
                 throw e;
@@ -38,6 +38,26 @@ public final class SyncRun {
             return fn.get();
         } finally {
             me.syncRuns(me.syncRuns() - 1);
+        }
+    }
+
+    /**
+     * Runs {@code fn} in the root task of {@code loop}, on a driver thread. An interrupt status the
+     * caller had before the call is taken off for the run and set again after it, as {@code Loop.run}
+     * does: it used to stop the loop before fn started, so that a thread with its status set (one
+     * that caught an {@code InterruptedException} and set it again, say) got a LimitExceeded
+     * asking whether a test timed out, and fn never ran. An interrupt while fn runs still stops the
+     * loop: fn parked in JDK code (a latch) has nothing else to free its caller; once fn has
+     * returned, its outcome stands (the scheduler ignores a stop asked of a run that has ended).
+     */
+    private static RunOutcome outsideLoop(Scheduler loop, ThrowingSupplier<?> fn) {
+        boolean interruptedBefore = Thread.interrupted();
+        try {
+            return Drivers.call(() -> loop.run(() -> run(fn)), caller -> loop.requestStop());
+        } finally {
+            if (interruptedBefore) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
