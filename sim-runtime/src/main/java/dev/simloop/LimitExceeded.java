@@ -27,7 +27,8 @@ public class LimitExceeded extends RuntimeException {
      * @return whether a replay of the run's line stops at the same step
      */
     public boolean repeatsOnReplay() {
-        String m = String.valueOf(getMessage()); // the prefixes of internal.Limits' two messages
-        return m.startsWith("simulation stopped after ") || m.startsWith("simulation stopped at virtual time ");
+        String m = String.valueOf(getMessage()); // how the runtime's two messages start
+        return m.startsWith(dev.simloop.internal.Limits.STOPPED_AFTER_STEPS)
+                || m.startsWith(dev.simloop.internal.Limits.STOPPED_AT_VIRTUAL_TIME);
     }
 }

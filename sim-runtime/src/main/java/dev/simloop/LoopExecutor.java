@@ -360,6 +360,10 @@ final class LoopExecutor extends AbstractExecutorService {
          * other thread the change would be half made (the state set, the event's waiters not woken).
          */
         private TaskImpl<?> callerOfItsLoop(String call) {
+            TaskImpl<?> running = Current.runningIn(loop);
+            if (running != null) {
+                return running; // the usual case, checked without building the call's name (run() is per task)
+            }
             String named = "Future." + call + " (" + origin + ")";
             TaskImpl<?> me = Current.task(named);
             if (me.loop() != loop) {

@@ -37,12 +37,25 @@ public final class Current {
      */
     public static TaskImpl<?> task(String call, Scheduler hint) {
         if (hint != null) {
-            TaskImpl<?> r = hint.runningTask();
-            if (r != null && r.thread == Thread.currentThread() && !r.done && !hint.isKilling()) {
-                return r; // the mounted task of that loop is this thread: it is the caller, and alive
+            TaskImpl<?> r = runningIn(hint);
+            if (r != null) {
+                return r;
             }
         }
         return task(call);
+    }
+
+    /**
+     * The fast check of {@link #task(String, Scheduler)}, for callers that build their call's name
+     * only when it fails: no thread-local lookup, no message.
+     *
+     * @param loop the loop the caller should be a task of
+     * @return the calling task when it is {@code loop}'s running task, alive and its run not ended; else null
+     */
+    public static TaskImpl<?> runningIn(Scheduler loop) {
+        TaskImpl<?> r = loop.runningTask();
+        // the mounted task of that loop is this thread: it is the caller, and alive
+        return r != null && r.thread == Thread.currentThread() && !r.done && !loop.isKilling() ? r : null;
     }
 
     /**

@@ -3,7 +3,15 @@ package dev.simloop.internal;
 import dev.simloop.LimitExceeded;
 
 /** The limits that stop a run, and their messages: which limit, its value, and how to raise it. */
-final class Limits {
+public final class Limits {
+    /**
+     * How the messages of the two limits that a replay meets again start: {@code maxSteps} and
+     * {@code maxVirtualTime} count steps and virtual time ({@code LimitExceeded.repeatsOnReplay}).
+     */
+    public static final String STOPPED_AFTER_STEPS = "simulation stopped after ";
+    /** See {@link #STOPPED_AFTER_STEPS}. */
+    public static final String STOPPED_AT_VIRTUAL_TIME = "simulation stopped at virtual time ";
+
     /** For {@link #maxSteps}: no timer is armed. */
     static final long NO_TIMER = -1;
 
@@ -20,7 +28,7 @@ final class Limits {
      */
     static LimitExceeded maxSteps(long steps, long maxSteps, long now, String swallowedCancels, boolean spinWaited,
             TaskImpl<?> liveHead, long nextTimer) {
-        String stopped = "simulation stopped after " + steps + " steps (maxSteps = " + maxSteps + ") at virtual time "
+        String stopped = STOPPED_AFTER_STEPS + steps + " steps (maxSteps = " + maxSteps + ") at virtual time "
                 + Nanos.format(now) + ": ";
         if (swallowedCancels != null) {
             return new LimitExceeded(stopped + swallowedCancels);
@@ -55,11 +63,11 @@ final class Limits {
 
     static LimitExceeded maxVirtualTime(long now, long next, long maxVirtualNanos) {
         if (next == Long.MAX_VALUE) {
-            return new LimitExceeded("simulation stopped at virtual time " + Nanos.format(now) + ": every task waits,"
+            return new LimitExceeded(STOPPED_AT_VIRTUAL_TIME + Nanos.format(now) + ": every task waits,"
                     + " and the only timer left is at the end of time (a sleep or deadline that saturated to"
                     + " Long.MAX_VALUE nanoseconds), so nothing can happen any more, as in a deadlock");
         }
-        return new LimitExceeded("simulation stopped at virtual time " + Nanos.format(now)
+        return new LimitExceeded(STOPPED_AT_VIRTUAL_TIME + Nanos.format(now)
                 + ": the next timer is at " + Nanos.format(next) + ", past maxVirtualTime = "
                 + Nanos.format(maxVirtualNanos) + ". Raise it with Simulation.builder().maxVirtualTime(d) "
                 + "or @SimulatedLoop(maxVirtualTime = ...).");
