@@ -70,6 +70,11 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
      */
     public Object yield(T value) {
         Iterator<T> it = iterator;
+        if (it != null && it.closer == Thread.currentThread()) {
+            // the body caught what its yield threw on close: "finished" would read as if it had returned
+            throw new IllegalStateException("Generator.yield: the generator is being closed; let the exception its"
+                    + " yield threw pass (its finally blocks run), rather than yield again");
+        }
         if (it == null || it.finished) {
             throw new IllegalStateException("Generator.yield: the generator is " + (it == null ? "not being iterated"
                     : "finished") + "; yield from its body, or from a task the body waits for");
@@ -100,11 +105,13 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
     /**
      * Ends the body if it has not finished (see {@link Iterator#close()}). A generator closed before
      * it is iterated never runs its body: its iterator has no values.
+     *
+     * @throws IllegalStateException when the body is running (see {@link Iterator#close()}); nothing changes then
      */
     @Override
     public void close() {
         if (iterator != null) {
-            iterator.close();
+            iterator.close("Generator.close");
         } else {
             closedBeforeIterating = true;
         }
@@ -130,6 +137,8 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         private boolean suspended;
         /** Whether the body is running, resumed by this iterator. */
         private boolean running;
+        /** The thread running the body to its end in {@link #close()}, or null. */
+        private Thread closer;
         /** A value {@link #send} gave while values were still buffered, which the body's yield gets when resumed; else {@link #NOTHING_SENT}. */
         private Object sent = NOTHING_SENT;
 
@@ -178,8 +187,11 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
          * @param value what the body's yield returns
          * @return the next value
          * @throws NoSuchElementException when the generator finishes instead
+         * @throws IllegalStateException when the body has not yielded yet, or is running (for another
+         *     task, or the body itself calls it); nothing changes then
          */
         public T send(Object value) {
+            refuseWhileRunning(); // there is no pending yield to answer while the body runs
             if (buffered.isEmpty() && !finished) {
                 if (!suspended) {
                     throw new IllegalStateException("Generator.Iterator.send: the body has not yielded yet; "
@@ -200,9 +212,12 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
          * @return the next value
          * @throws RuntimeException {@code e} or another failure of the body
          * @throws NoSuchElementException when the generator finishes instead
+         * @throws IllegalStateException when the body is not waiting in a yield, or is running (for
+         *     another task, or the body itself calls it); nothing changes then
          */
         public T throwIn(RuntimeException e) {
             Objects.requireNonNull(e, "Generator.Iterator.throwIn: e");
+            refuseWhileRunning();
             if (!suspended) {
                 throw new IllegalStateException("Generator.Iterator.throwIn: the body is not waiting in a yield");
             }
@@ -211,27 +226,59 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
             return next();
         }
 
-        /** Ends the body if it has not finished: its pending yield throws, so its {@code finally} blocks run. */
+        /**
+         * Ends the body if it has not finished: its pending yield throws, so its {@code finally} blocks run.
+         *
+         * @throws IllegalStateException when the body is running (closed by another task than the one
+         *     it runs for, or by the body itself); nothing changes then
+         */
         @Override
         public void close() {
+            close("Generator.Iterator.close");
+        }
+
+        /** As {@link #close()}; {@code call} is the call the user made, for the message. */
+        void close(String call) {
+            if (running) {
+                // refused before anything changes: marked finished, the running body's next yield would fail
+                throw new IllegalStateException(call + ": the body is running, " + (resumer == Thread.currentThread()
+                        ? "and it closed its own generator: a body ends by returning, and is closed by whoever"
+                        + " iterates it"
+                        : "resumed by another task (" + resumer.getName() + "); a generator is closed by the task"
+                        + " iterating it, or once its next() returns there"));
+            }
             finished = true;
             suspended = false;
-            run.close();
+            Thread outer = closer; // a close from the body's finally, inside this one, must not clear it
+            closer = Thread.currentThread();
+            try {
+                run.close();
+            } finally {
+                closer = outer;
+            }
+        }
+
+        /**
+         * Refuses to resume a running body: another task iterates while it runs for the one that
+         * resumed it (or the body iterates its own generator). Refused before anything changes, so
+         * the running step goes on.
+         */
+        private void refuseWhileRunning() {
+            if (!running) {
+                return;
+            }
+            if (resumer == Thread.currentThread()) {
+                throw new IllegalStateException("Generator.Iterator: the body is running, and it resumed its own"
+                        + " generator (a call of next(), send or throwIn inside the body): a body yields its values"
+                        + " with yield, and is resumed by whoever iterates it");
+            }
+            throw new IllegalStateException("Generator.Iterator: the body is running, resumed by another task ("
+                    + resumer.getName() + "); a generator is iterated by one task at a time: wait until its"
+                    + " next() returns there");
         }
 
         private void resume(Object value, RuntimeException e) {
-            if (running) {
-                // another task iterates while the body runs for the one that resumed it (or the body
-                // iterates its own generator): refused before anything changes, so the running step goes on
-                if (resumer == Thread.currentThread()) {
-                    throw new IllegalStateException("Generator.Iterator: the body is running, and it resumed its own"
-                            + " generator (a call of next(), send or throwIn inside the body): a body yields its values"
-                            + " with yield, and is resumed by whoever iterates it");
-                }
-                throw new IllegalStateException("Generator.Iterator: the body is running, resumed by another task ("
-                        + resumer.getName() + "); a generator is iterated by one task at a time: wait until its"
-                        + " next() returns there");
-            }
+            refuseWhileRunning();
             boolean wasSuspended = suspended;
             suspended = false;
             running = true;

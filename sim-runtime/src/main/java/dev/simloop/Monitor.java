@@ -157,7 +157,9 @@ public final class Monitor<O, I> {
          * body should let pass (its {@code finally} blocks run). Nothing happens when the body has
          * finished; a body not started yet never runs.
          *
-         * @throws IllegalStateException when the body handed out another value instead of ending
+         * @throws IllegalStateException when the body handed out another value instead of ending, or
+         *     when the body is running (closed by another task than its driver, or by itself); nothing
+         *     changes then
          */
         @Override
         public void close() {
@@ -168,6 +170,7 @@ public final class Monitor<O, I> {
             if (coroutine.isDone() || closing) {
                 return;
             }
+            refuseWhileDriven("Monitor.Run.close"); // before closing is set: a refused close must change nothing
             closing = true;
             Closed signal = new Closed();
             try {
@@ -188,12 +191,17 @@ public final class Monitor<O, I> {
             }
         }
 
-        private Step<O, R> resume(String call, I value, RuntimeException e) {
+        /** Refuses {@code call} while the body runs (for its driver, or for itself), before anything changes. */
+        private void refuseWhileDriven(String call) {
             if (driver != null) {
                 throw new IllegalStateException(call + ": the body is running" + (driver == Thread.currentThread()
                         ? " (it drives its own run)" : ", driven by another task (" + driverName()
                         + "); a run is driven by one task at a time: wait until next() returns there"));
             }
+        }
+
+        private Step<O, R> resume(String call, I value, RuntimeException e) {
+            refuseWhileDriven(call);
             if (isDone()) {
                 throw new IllegalStateException(call + ": the body has finished");
             }

@@ -9,6 +9,7 @@ import dev.simloop.Monitor;
 import dev.simloop.OobData;
 import dev.simloop.Simulation;
 import dev.simloop.TaskGroup;
+import dev.simloop.sync.Event;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -287,9 +288,12 @@ class MonitorGeneratorTest {
     void aSecondTaskIteratingWhileTheBodyRunsIsRefusedAndChangesNothing(boolean simulated) {
         List<String> log = BothModes.run(simulated, () -> {
             List<String> l = new ArrayList<>();
+            Event bodyRunning = new Event();
+            Event nextTried = new Event();
             Generator<Integer> g = Generator.of(x -> {
                 x.yield(1);
-                Loop.sleep(java.time.Duration.ofMillis(20)); // B calls in meanwhile
+                bodyRunning.set();
+                nextTried.await(); // B calls in meanwhile (events: with sleeps, a loaded real loop could run B late)
                 x.yield(2);
             });
             Generator.Iterator<Integer> it = g.iterator();
@@ -300,12 +304,13 @@ class MonitorGeneratorTest {
                     l.add("A hasNext " + it.hasNext());
                 });
                 tg.spawn("B", () -> {
-                    Loop.sleep(java.time.Duration.ofMillis(10));
+                    bodyRunning.await();
                     try {
                         it.next();
                     } catch (IllegalStateException e) {
                         l.add("B: " + e.getMessage());
                     }
+                    nextTried.set();
                 });
                 return null;
             });
@@ -314,6 +319,198 @@ class MonitorGeneratorTest {
         assertThat(log).containsExactly("A 1", "B: Generator.Iterator: the body is running, resumed by another task (A);"
                 + " a generator is iterated by one task at a time: wait until its next() returns there", "A 2",
                 "A hasNext false");
+    }
+
+    /**
+     * send and throwIn while the body runs are refused as next() is: by the body on its own generator,
+     * and by a second task while it runs for the first. Before, they were told "the body has not yielded
+     * yet; start it with next()" and "the body is not waiting in a yield", though it had yielded and ran.
+     */
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void sendAndThrowInWhileTheBodyRunsAreRefusedAsNextIs(boolean simulated) {
+        List<String> log = BothModes.run(simulated, () -> {
+            List<String> l = new ArrayList<>();
+            List<Generator.Iterator<Integer>> self = new ArrayList<>(1);
+            Event bodyRunning = new Event();
+            Event triedAll = new Event();
+            Generator<Integer> g = Generator.of(x -> {
+                x.yield(1);
+                attempt(l, "own send", () -> self.get(0).send("x"));
+                attempt(l, "own throwIn", () -> self.get(0).throwIn(new IllegalArgumentException("x")));
+                bodyRunning.set();
+                triedAll.await(); // the body runs for A, blocked, while B tries (events, not timing)
+                x.yield(2);
+            });
+            self.add(g.iterator());
+            Generator.Iterator<Integer> it = self.get(0);
+            TaskGroup.with(tg -> {
+                tg.spawn("A", () -> {
+                    l.add("A " + it.next());
+                    l.add("A " + it.next());
+                    l.add("A hasNext " + it.hasNext());
+                });
+                tg.spawn("B", () -> {
+                    bodyRunning.await();
+                    attempt(l, "B send", () -> it.send("y"));
+                    attempt(l, "B throwIn", () -> it.throwIn(new IllegalArgumentException("y")));
+                    triedAll.set();
+                });
+                return null;
+            });
+            return l;
+        });
+        String own = "Generator.Iterator: the body is running, and it resumed its own generator (a call of next(), send"
+                + " or throwIn inside the body): a body yields its values with yield, and is resumed by whoever iterates it";
+        String other = "Generator.Iterator: the body is running, resumed by another task (A); a generator is iterated by"
+                + " one task at a time: wait until its next() returns there";
+        assertThat(log).containsExactly("A 1", "own send: " + own, "own throwIn: " + own, "B send: " + other,
+                "B throwIn: " + other, "A 2", "A hasNext false");
+    }
+
+    private static void attempt(List<String> log, String what, Runnable call) {
+        try {
+            call.run();
+            log.add(what + ": accepted");
+        } catch (IllegalStateException e) {
+            log.add(what + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * close() from a second task while the body runs for the first is refused, naming the call made,
+     * and changes nothing. Before, the refused close had already marked the generator finished, so the
+     * running body's next yield failed ("the generator is finished"), and with it the first task's
+     * iteration; the body never yielded its other values.
+     */
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void aCloseFromAnotherTaskWhileTheBodyRunsIsRefusedAndChangesNothing(boolean simulated) {
+        List<String> log = BothModes.run(simulated, () -> {
+            List<String> l = new ArrayList<>();
+            Event bodyRunning = new Event();
+            Event closeTried = new Event();
+            Generator<Integer> g = Generator.of(x -> {
+                try {
+                    x.yield(1);
+                    bodyRunning.set();
+                    closeTried.await(); // the body runs for A, blocked, while B closes (events, not timing)
+                    x.yield(2);
+                    x.yield(3);
+                } finally {
+                    l.add("body finally");
+                }
+            });
+            Generator.Iterator<Integer> it = g.iterator();
+            TaskGroup.with(tg -> {
+                tg.spawn("A", () -> {
+                    for (int v : (Iterable<Integer>) () -> it) {
+                        l.add("A " + v);
+                    }
+                });
+                tg.spawn("B", () -> {
+                    bodyRunning.await();
+                    try {
+                        g.close();
+                    } catch (IllegalStateException e) {
+                        l.add("B: " + e.getMessage());
+                    }
+                    closeTried.set();
+                });
+                return null;
+            });
+            return l;
+        });
+        assertThat(log).containsExactly("A 1", "B: Generator.close: the body is running, resumed by another task (A);"
+                + " a generator is closed by the task iterating it, or once its next() returns there", "A 2", "A 3",
+                "body finally");
+    }
+
+    /** A body that closes its own generator is told so, and goes on yielding: the refused close changed nothing. */
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void aBodyThatClosesItsOwnGeneratorIsToldSoAndGoesOn(boolean simulated) {
+        List<String> log = BothModes.run(simulated, () -> {
+            List<String> l = new ArrayList<>();
+            List<Generator.Iterator<Integer>> self = new ArrayList<>(1);
+            Generator<Integer> g = Generator.of(x -> {
+                x.yield(1);
+                try {
+                    self.get(0).close();
+                } catch (IllegalStateException e) {
+                    l.add(e.getMessage());
+                }
+                x.yield(2);
+            });
+            self.add(g.iterator());
+            while (self.get(0).hasNext()) {
+                l.add("next() = " + self.get(0).next());
+            }
+            return l;
+        });
+        assertThat(log).containsExactly("next() = 1", "Generator.Iterator.close: the body is running, and it closed its"
+                + " own generator: a body ends by returning, and is closed by whoever iterates it", "next() = 2");
+    }
+
+    /**
+     * Monitor.Run.close from a second task while the body runs for the first is refused and changes
+     * nothing. Before, the run was marked as closing all the same, so the body's next oob failed with
+     * "the run is being closed; let its exception pass", though nothing was closing it.
+     */
+    @Test
+    void aMonitorRunClosedByAnotherTaskWhileItRunsIsRefusedAndChangesNothing() {
+        List<String> log = Simulation.run(1, () -> {
+            List<String> l = new ArrayList<>();
+            Monitor<String, Object> m = new Monitor<>();
+            Monitor.Run<String, Object, String> run = m.start(() -> {
+                Loop.sleep(Duration.ofMillis(20)); // B closes meanwhile
+                m.oob("value");
+                return "done";
+            });
+            TaskGroup.with(tg -> {
+                tg.spawn("A", () -> {
+                    l.add("A oob " + run.next().oob());
+                    l.add("A result " + run.next().result());
+                });
+                tg.spawn("B", () -> {
+                    Loop.sleep(Duration.ofMillis(10));
+                    try {
+                        run.close();
+                    } catch (IllegalStateException e) {
+                        l.add("B: " + e.getMessage());
+                    }
+                });
+                return null;
+            });
+            return l;
+        }).value();
+        assertThat(log).containsExactly("B: Monitor.Run.close: the body is running, driven by another task ('A'); a run"
+                + " is driven by one task at a time: wait until next() returns there", "A oob value", "A result done");
+    }
+
+    /**
+     * A body that catches what its yield threw on close and yields again is told that the generator is
+     * being closed, and close() throws that. Before, the message said the generator "is finished" and to
+     * "yield from its body", which the body was doing.
+     */
+    @Test
+    void aBodyThatYieldsAgainWhileItIsClosedIsToldSo() {
+        List<String> log = new ArrayList<>();
+        Generator<Integer> g = Generator.of(x -> {
+            try {
+                x.yield(1);
+            } catch (RuntimeException swallowed) {
+                log.add("caught " + swallowed.getMessage());
+            }
+            x.yield(2);
+        });
+        Generator.Iterator<Integer> it = g.iterator();
+        assertThat(it.next()).isEqualTo(1);
+        assertThatThrownBy(g::close).isInstanceOf(IllegalStateException.class).hasMessage("Generator.yield: the"
+                + " generator is being closed; let the exception its yield threw pass (its finally blocks run), rather"
+                + " than yield again");
+        assertThat(log).containsExactly("caught Monitor.Run.close: the run was closed");
+        assertThat(it.hasNext()).isFalse();
     }
 
     @Test
