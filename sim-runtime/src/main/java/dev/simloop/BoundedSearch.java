@@ -271,6 +271,24 @@ public final class BoundedSearch {
     }
 
     /**
+     * {@link #ran}, for a caller whose runs all come from {@link #next}'s builders ({@link Shrinker}),
+     * so that a run that did not follow its schedule is the program's doing, not misuse.
+     *
+     * @param result what running the oldest outstanding builder returned
+     * @return whether it was taken; false, taking nothing, when the run did not follow the choices its
+     *     schedule prescribes: the program did not repeat the earlier run they come from (it keeps
+     *     state between runs), so the search cannot go on
+     */
+    boolean ranIfFollowed(SimResult<?> result) {
+        Objects.requireNonNull(result, "BoundedSearch.ran: result");
+        if (outstanding.isEmpty() || !recordIfFollowed(outstanding.element(), result)) {
+            return false;
+        }
+        outstanding.remove();
+        return true;
+    }
+
+    /**
      * Whether the schedule passed to {@link #ran} last belongs to this search's {@link #shard}: false
      * only for the FIFO schedule in a shard other than the first, which runs there only to learn its
      * successors (count it, and report its failure, in shard 0 alone).
@@ -290,14 +308,27 @@ public final class BoundedSearch {
      * which hands out every schedule in the order a single caller would meet it.
      */
     void record(int[] prefix, SimResult<?> result) {
+        if (!recordIfFollowed(prefix, result)) {
+            throw new IllegalArgumentException("BoundedSearch.ran: the result is not from the builder next() returned"
+                    + " (run that builder and pass its result), or the program did not repeat its earlier run up to"
+                    + " the choices the schedule prescribes (state kept between runs?)");
+        }
+    }
+
+    /**
+     * {@link #record}, for a caller that ran the builder itself ({@link Exploration}), so that a run
+     * that did not follow its prefix is the program's doing, not misuse.
+     *
+     * @return false, recording nothing, when the run did not follow {@code prefix}: the program did
+     *     not repeat the earlier run it comes from
+     */
+    boolean recordIfFollowed(int[] prefix, SimResult<?> result) {
         int[] widths = Simulation.widths(result);
         int[] choices = Simulation.choices(result);
         boolean fits = widths != null && (engine != null
                 ? engine.ran(prefix, choices, widths, Simulation.continuing(result)) : startsWith(choices, prefix));
         if (!fits) {
-            throw new IllegalArgumentException("BoundedSearch.ran: the result is not from the builder next() returned"
-                    + " (run that builder and pass its result), or the program did not repeat its earlier run up to"
-                    + " the choices the schedule prescribes (state kept between runs?)");
+            return false;
         }
         lastOwned = owns(prefix);
         if (lastOwned) {
@@ -310,6 +341,7 @@ public final class BoundedSearch {
                 skipOtherShards();
             }
         }
+        return true;
     }
 
     /** @return whether the schedule with this prefix belongs to this shard (see {@link #upTo(int, Shard)}) */

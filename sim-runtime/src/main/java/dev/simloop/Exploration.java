@@ -395,7 +395,9 @@ public final class Exploration<T> {
      * @return what was found, with statistics and why the exploration stopped
      * @throws IllegalArgumentException when no shard was set and {@code -Dsimloop.shard} or a CI
      *     system's shard variables are malformed
-     * @throws IllegalStateException when called from a task of a loop (a simulation's or a real one)
+     * @throws IllegalStateException when called from a task of a loop (a simulation's or a real one),
+     *     and when a bounded search's schedule did not repeat the earlier run whose choices it follows
+     *     (the program keeps state between runs), naming its index and replay line
      */
     public Report<T> run() {
         // here, on the caller's thread, as Simulation.run does: an exploration inside a task would hand
@@ -433,7 +435,10 @@ public final class Exploration<T> {
          * A schedule's task ran past {@link Exploration#maxStepWallTime} without a checkpoint, and
          * {@link Exploration#failWhen} did not match its {@code LimitExceeded}, which is counted in
          * {@link Report#otherFailures()}: the exploration cannot go on, since the task's thread
-         * cannot be taken back (when {@code failWhen} matches, it is {@link #FAILURE_FOUND}).
+         * cannot be taken back (when {@code failWhen} matches, it is {@link #FAILURE_FOUND}). Also
+         * when the schedule is another {@link Exploration#shard shard}'s, which this one ran only to
+         * learn from (PCT's choice count; a bounded search's first schedule): that shard counts and
+         * reports it, and this one counts nothing of it.
          */
         RAN_AWAY
     }
@@ -462,10 +467,12 @@ public final class Exploration<T> {
         private final Duration timeLimit;
         private final Shard shard;
         private final int parallelism;
+        /** The index of another shard's schedule that ran away in this one ({@link StopReason#RAN_AWAY}), or -1. */
+        private final int ranAwayElsewhere;
 
         Report(SimResult<T> firstFailure, SimResult<T> shrunkFailure, String shrunkNote, int firstFailureIndex, int schedulesRun, int failingSchedules,
                 Map<String, Integer> failingByType, Map<String, Integer> otherFailures, int distinctDigests, boolean distinctExact, Duration wallTime, String searched,
-                StopReason stopReason, Duration timeLimit, Shard shard, int parallelism) {
+                StopReason stopReason, Duration timeLimit, Shard shard, int parallelism, int ranAwayElsewhere) {
             this.firstFailure = firstFailure;
             this.shrunkFailure = shrunkFailure;
             this.shrunkNote = shrunkNote;
@@ -482,6 +489,7 @@ public final class Exploration<T> {
             this.timeLimit = timeLimit;
             this.shard = shard;
             this.parallelism = parallelism;
+            this.ranAwayElsewhere = ranAwayElsewhere;
         }
 
         /** @return the part of the exploration that ran ({@link Shard#all()} when it was not split) */
@@ -661,8 +669,10 @@ public final class Exploration<T> {
                 case EXHAUSTED -> "the search is exhausted";
                 case TIME_LIMIT -> "stopped by the time limit of " + timeLimit;
                 case INTERRUPTED -> "stopped because the calling thread was interrupted";
-                case RAN_AWAY -> "stopped because a task ran away (no checkpoint within maxStepWallTime), which"
-                        + " failWhen does not count as a failure";
+                case RAN_AWAY -> "stopped because a task ran away (no checkpoint within maxStepWallTime)" + (ranAwayElsewhere < 0
+                        ? ", which failWhen does not count as a failure"
+                        : " in schedule index " + ranAwayElsewhere + ", another shard's, which this shard ran only to"
+                                + " learn from it: that shard reports it");
             };
         }
     }

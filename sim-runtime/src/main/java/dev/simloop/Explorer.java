@@ -137,9 +137,15 @@ final class Explorer<T> {
         OrderedRuns.Stuck<Job> stuck = runs.earliestStuck();
         boolean matched = true;
         synchronized (runs) {
-            if (stuck != null && stuck.job().owned && !runs.stoppedBySink()
-                    && stuck.failure() instanceof Runaway r) {
-                matched = tally.ranAway(stuck.job(), r.outcome());
+            if (stuck != null && !runs.stoppedBySink() && stuck.failure() instanceof Runaway r) {
+                if (stuck.job().owned) {
+                    matched = tally.ranAway(stuck.job(), r.outcome());
+                } else {
+                    // another shard's schedule, run here only to learn from: that shard counts and reports it,
+                    // and this one cannot go on, with no failure of its own to stop at
+                    tally.ranAwayElsewhere = stuck.job().index;
+                    matched = false;
+                }
             }
         }
         tally.traceFirst();
@@ -324,7 +330,15 @@ final class Explorer<T> {
 
         @Override
         public void record(Job job, SimResult<?> r, boolean searchedFor) {
-            search.record(job.prefix, r);
+            if (!search.recordIfFollowed(job.prefix, r)) {
+                // in the exploration's terms: BoundedSearch's own error is about misuse of its next() and ran()
+                throw new IllegalStateException("Exploration." + search + ": schedule index " + job.index
+                        + " did not repeat the earlier run whose choices it followed (replay "
+                        + SafeText.line(r.replayLine(), ", too long to show") + "): the program keeps state between"
+                        + " runs (statics, files) or depends on something else outside the simulation, so the search"
+                        + " cannot go on; build the program's state inside main (exploring.md, \"Is the run"
+                        + " deterministic?\")");
+            }
         }
 
         @Override
@@ -358,6 +372,8 @@ final class Explorer<T> {
         private int firstIndex = -1;
         private int run;
         private int failing;
+        /** The index of another shard's schedule that ran away here (run only to learn from), or -1. */
+        int ranAwayElsewhere = -1;
 
         /**
          * @param searchedFor whether {@code r} failed with a failure that {@code failWhen} matches
@@ -389,7 +405,7 @@ final class Explorer<T> {
             SimResult<T> r = Simulation.resultOf(outcome, job.strategy, x.priorityPolicy, job.seed);
             run++;
             digests.add(Simulation.rawDigest(r)); // an interleaving explored too, up to where it ran away
-            if (!x.failWhen.test(r.failure())) {
+            if (!failWhen(job, r)) { // what it throws carries this schedule, as for any other failure
                 others.merge(r.failure().getClass().getName(), 1, Integer::sum);
                 return false;
             }
@@ -484,7 +500,8 @@ final class Explorer<T> {
 
         Report<T> report(StopReason reason) {
             return new Report<>(first, shrunk, shrunkNote, firstIndex, run, failing, failingTypes, others, digests.count(), digests.isExact(),
-                    Duration.ofNanos(System.nanoTime() - start), searched(), reason, x.timeLimit, shard, x.parallelism);
+                    Duration.ofNanos(System.nanoTime() - start), searched(), reason, x.timeLimit, shard, x.parallelism,
+                    ranAwayElsewhere);
         }
     }
 }

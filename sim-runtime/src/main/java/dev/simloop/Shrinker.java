@@ -50,6 +50,8 @@ final class Shrinker<T> {
     private boolean replayedOtherwise;
     /** Whether an interrupt, not the budget, ended the last {@link #shrink} before it had shown {@link #fewest}. */
     private boolean interrupted;
+    /** Whether a run of the last {@link #shrink}'s search did not follow its schedule, which ended the search. */
+    private boolean diverged;
     /** The failing run's priority policy, which every schedule tried keeps; null for none. */
     private PriorityPolicy policy;
 
@@ -86,6 +88,15 @@ final class Shrinker<T> {
     }
 
     /**
+     * @return whether the last {@link #shrink} stopped because a run of its preemption-bounded search did
+     *     not follow the choices its schedule prescribes: the program did not repeat the earlier run they
+     *     come from (it keeps state between runs), so the search could not go on
+     */
+    boolean diverged() {
+        return diverged;
+    }
+
+    /**
      * @return whether an interrupt of the shrinking thread ended the last {@link #shrink} before it
      *     had tried every schedule with fewer preemptions (else, when not {@link #fewest}, the budget did)
      */
@@ -101,7 +112,7 @@ final class Shrinker<T> {
     SimResult<T> shrink(SimResult<T> failed) {
         SimResult<T> found = search(failed);
         // an interrupt stops the search where the budget would: only the flag tells the two apart
-        interrupted = !fewest && !replayedOtherwise && Thread.currentThread().isInterrupted();
+        interrupted = !fewest && !replayedOtherwise && !diverged && Thread.currentThread().isInterrupted();
         return found;
     }
 
@@ -111,6 +122,7 @@ final class Shrinker<T> {
         policy = Schedule.parse(failed.replayLine()).priorityPolicy().orElse(null);
         fewest = failed.preemptions() == 0;
         replayedOtherwise = false;
+        diverged = false;
         if (failed.preemptions() == 0 || !budgetLeft()) {
             return failed;
         }
@@ -143,7 +155,12 @@ final class Shrinker<T> {
             if (Thread.currentThread().isInterrupted()) {
                 return best; // the run was stopped by the interrupt, short of its schedule: no result for the search
             }
-            search.ran(r);
+            if (!search.ranIfFollowed(r)) {
+                // the program did not repeat the run this schedule branches from: what the search would
+                // conclude is about another program, and it cannot go on (its misuse error would lose the failure)
+                diverged = true;
+                return best;
+            }
             if (failsSo(r, way)) {
                 fewest = true;
                 return r; // fewest first: nothing fails this way with fewer

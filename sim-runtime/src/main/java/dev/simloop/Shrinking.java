@@ -44,6 +44,9 @@ public final class Shrinking {
     private static final String NOT_SHOWN = "not shown to be the fewest: ";
     /** The end of a note whose untried schedules a larger budget would try ({@link Outcome#fewerLeftUntried()}). */
     private static final String UNTRIED = " before every schedule with fewer was tried, so fewer may still fail";
+    /** Why the shrinking stopped when a run did not follow its schedule ({@link Shrinker#diverged()}). */
+    private static final String DID_NOT_REPEAT = "a run of the program did not repeat the earlier run whose choices"
+            + " it followed (state kept between runs?), so the shrinking stopped";
 
     private Shrinking() {
     }
@@ -57,8 +60,9 @@ public final class Shrinking {
      * @param notShownFewest why {@code run}'s count of preemptions is not shown to be the fewest, for a
      *     report: {@code "not shown to be the fewest: "} and the reason (shrinking was off; the run did
      *     not reproduce, or a replay did not fail the same way, so it was not shrunk; the budget or an
-     *     interrupt ended it first). It names no harness's settings: a harness adds how its users get
-     *     more. Empty when the count is shown to be the fewest: shrinking tried every schedule with
+     *     interrupt ended it first; a run did not repeat the earlier run whose choices it followed, so
+     *     the program keeps state between runs and the shrinking stopped). It names no harness's
+     *     settings: a harness adds how its users get more. Empty when the count is shown to be the fewest: shrinking tried every schedule with
      *     fewer preemptions below its bound, or the run has none
      * @param fewerLeftUntried whether the budget or an interrupt ended the shrinking before it had tried
      *     every schedule with fewer preemptions: a larger budget, or a preemption-bounded search below
@@ -239,6 +243,11 @@ public final class Shrinking {
         // a validating replay that an interrupt stopped short of its schedule did not fail otherwise:
         // it says nothing of the run found, and the interrupt, not the program, ended the shrinking
         boolean interrupted = shrinker.interrupted() || !validated && Thread.currentThread().isInterrupted();
+        if (shrinker.diverged()) {
+            // first: a program that changed under the search also fails the validating replay otherwise, and
+            // this says why; a larger budget would not help
+            return new Outcome(run, Optional.of(NOT_SHOWN + DID_NOT_REPEAT), false);
+        }
         if (shrinker.replayedOtherwise() || !validated && !interrupted) {
             return notShrunk(run, "a replay did not fail the same way, so it was not shrunk");
         }

@@ -235,4 +235,48 @@ class ExhaustiveExplorationTest {
         assertThatThrownBy(() -> BoundedSearch.upTo(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("BoundedSearch.upTo: maxDepartures must not be negative, but was -1");
     }
+
+    /**
+     * A bounded search whose program does not repeat its runs (state kept between runs: its first
+     * run has a third task, the later ones do not) cannot go on, and says so in the exploration's
+     * terms: which search, which schedule and its line, and why. Before, it threw BoundedSearch's
+     * misuse error, which names a call the exploration's user never made and tells them to "run
+     * that builder and pass its result".
+     */
+    @Test
+    void aSearchWhoseProgramDoesNotRepeatItsRunsSaysSoInTheExplorationsTerms() {
+        for (int kind = 0; kind < 3; kind++) {
+            for (int parallelism : new int[] {1, 2}) {
+                int[] runs = {0};
+                Exploration<Integer> x = Exploration.of(() -> {
+                    int tasks;
+                    synchronized (runs) {
+                        tasks = runs[0]++ == 0 ? 3 : 2;
+                    }
+                    TaskGroup.with(g -> {
+                        for (int t = 0; t < tasks; t++) {
+                            g.spawn(() -> {
+                                Loop.checkpoint();
+                                Loop.checkpoint();
+                            });
+                        }
+                        return null;
+                    });
+                    return tasks;
+                }).parallelism(parallelism);
+                String search = switch (kind) {
+                    case 0 -> { x.exhaustive(2); yield "exhaustive(2)"; }
+                    case 1 -> { x.preemptionBounded(2); yield "preemptionBounded(2)"; }
+                    default -> { x.delayBounded(2); yield "delayBounded(2)"; }
+                };
+                assertThatThrownBy(x::run).as("%s, parallelism %d", search, parallelism)
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageStartingWith("Exploration." + search + ": schedule index ")
+                        .hasMessageContaining(" did not repeat the earlier run whose choices it followed (replay simloop:1:")
+                        .hasMessageEndingWith("): the program keeps state between runs (statics, files) or depends on"
+                                + " something else outside the simulation, so the search cannot go on; build the program's"
+                                + " state inside main (exploring.md, \"Is the run deterministic?\")");
+            }
+        }
+    }
 }

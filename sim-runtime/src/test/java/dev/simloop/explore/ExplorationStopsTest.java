@@ -75,6 +75,84 @@ class ExplorationStopsTest {
         assertThat(runaway.get().isAlive()).isFalse();
     }
 
+    /**
+     * A shard runs some schedules of other shards only to learn from them (PCT's choice count from
+     * the first 32; a bounded search's first schedule, whose successors it splits). When such a
+     * schedule runs away, this shard cannot go on either, but the failure is the other shard's to
+     * report: the reason is RAN_AWAY and says whose it was, and nothing is counted here. Before, the
+     * report said FAILURE_FOUND, "stopped at the first failure", with no failure in it.
+     */
+    @Test
+    void anotherShardsScheduleThatRunsAwayStopsThisShardWithoutAFailureOfItsOwn() throws InterruptedException {
+        for (int kind = 0; kind < 2; kind++) {
+            letGo = false;
+            AtomicInteger runs = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<Thread> runaway = new java.util.concurrent.atomic.AtomicReference<>();
+            Exploration<Integer> x = Exploration.of(() -> {
+                if (runs.getAndIncrement() == 0) { // schedule 0, shard 1/2's: the first this shard runs
+                    runaway.set(Thread.currentThread());
+                    while (!letGo) {
+                        Thread.onSpinWait();
+                    }
+                }
+                return 1;
+            }).schedules(10).shard(1, 2).maxStepWallTime(Duration.ofMillis(200));
+            String what = kind == 0 ? "pct(2)" : "exhaustive(1)";
+            if (kind == 0) {
+                x.strategy(Strategy.pct(2));
+            } else {
+                x.exhaustive(1);
+            }
+            try {
+                Exploration.Report<Integer> report = x.run();
+                assertThat(report.stopReason()).as(what).isEqualTo(Exploration.StopReason.RAN_AWAY);
+                assertThat(report.firstFailure()).as(what).isEmpty();
+                assertThat(report.failingSchedules()).as(what).isZero();
+                assertThat(report.otherFailures()).as(what).isEmpty();
+                assertThat(report.schedulesRun()).as(what).isZero();
+                assertThat(report.toString()).as(what).endsWith("; stopped because a task ran away (no checkpoint within"
+                        + " maxStepWallTime) in schedule index 0, another shard's, which this shard ran only to learn"
+                        + " from it: that shard reports it");
+            } finally {
+                letGo = true;
+            }
+            runaway.get().join(Duration.ofSeconds(30));
+            assertThat(runaway.get().isAlive()).isFalse();
+        }
+    }
+
+    /**
+     * A failWhen that throws on a run-away schedule's LimitExceeded (which has no cause) ends the
+     * exploration with that failure and its line attached, as it does for any other failure. Before,
+     * the predicate's exception came alone: which schedule it judged, and its line, were lost.
+     */
+    @Test
+    void aFailWhenThatThrowsOnARunawayHasTheFailureItJudgedAttached() throws InterruptedException {
+        letGo = false;
+        java.util.concurrent.atomic.AtomicReference<Thread> runaway = new java.util.concurrent.atomic.AtomicReference<>();
+        Throwable thrown;
+        try {
+            thrown = org.assertj.core.api.Assertions.catchThrowable(() -> Exploration.of(() -> {
+                runaway.set(Thread.currentThread());
+                while (!letGo) {
+                    Thread.onSpinWait();
+                }
+                return 1;
+            }).strategy(Strategy.random()).schedules(3).maxStepWallTime(Duration.ofMillis(200))
+                    .failWhen(e -> e.getCause().getMessage().contains("x")).run());
+        } finally {
+            letGo = true;
+        }
+        runaway.get().join(Duration.ofSeconds(30));
+        assertThat(runaway.get().isAlive()).isFalse();
+        assertThat(thrown).isInstanceOf(NullPointerException.class);
+        assertThat(thrown.getSuppressed()).singleElement().satisfies(s -> {
+            assertThat(s).hasMessageStartingWith("Exploration.failWhen threw this while it judged the failure of"
+                    + " schedule index 0 (replay simloop:1:random:0:").hasCauseInstanceOf(LimitExceeded.class);
+            assertThat(s.getCause()).hasMessageContaining("without reaching a checkpoint (maxStepWallTime = 0.2s");
+        });
+    }
+
     @Test
     void anExplorationInsideATaskIsRefused() {
         var r = Simulation.run(1, () -> Exploration.of(() -> 1).schedules(3).run());

@@ -20,9 +20,14 @@ import org.junit.jupiter.api.Test;
 class ShrinkingTest {
     /** Two tasks increment a counter across a checkpoint, with a bystander and noise checkpoints around: one preemption loses an update. */
     static Integer lostUpdate() throws Exception {
+        return lostUpdate(true);
+    }
+
+    /** {@link #lostUpdate()}, the bystander spawned or not: a program that keeps state between runs may stop spawning it. */
+    static Integer lostUpdate(boolean bystander) throws Exception {
         int[] counter = {0};
         TaskGroup.with(g -> {
-            for (int t = 0; t < 3; t++) {
+            for (int t = 0; t < (bystander ? 3 : 2); t++) {
                 boolean increments = t < 2;
                 g.spawn(() -> {
                     for (int i = 0; i < 4; i++) {
@@ -448,5 +453,68 @@ class ShrinkingTest {
             assertThat(shrunk.preemptions()).as("seed %d: %d preemptions before, shrunk %s", seed,
                     failed.preemptions(), shrunk.replayLine()).isEqualTo(1);
         }
+    }
+
+    /** What the shrinking of {@link #busyFailure()} says when its program stops repeating its runs. */
+    private static final String DID_NOT_REPEAT = "not shown to be the fewest: a run of the program did not repeat"
+            + " the earlier run whose choices it followed (state kept between runs?), so the shrinking stopped";
+
+    /**
+     * A program that stops repeating its runs while it is shrunk (it keeps state between runs: here
+     * it stops spawning its bystander after its {@code k}-th run, tried at every run of the shrinking)
+     * ends the shrinking with the failure, as found or as shrunk so far, and the outcome says why.
+     * Before, when a run of the last pass (the preemption-bounded search) did not follow the choices
+     * its schedule prescribes, the shrinking threw BoundedSearch's misuse message, "BoundedSearch.ran:
+     * the result is not from the builder next() returned", and the harness lost the failure.
+     */
+    @Test
+    void aProgramThatStopsRepeatingItsRunsWhileItIsShrunkKeepsItsFailure() {
+        SimResult<?> failed = busyFailure();
+        AtomicInteger steadyRuns = new AtomicInteger();
+        Shrinking.shrink(failed, b -> {
+            steadyRuns.incrementAndGet();
+            return b.run(ShrinkingTest::lostUpdate);
+        }, 2_000, Duration.ofMinutes(10));
+        java.util.Set<String> notes = new java.util.TreeSet<>();
+        for (int k = 1; k <= steadyRuns.get(); k++) {
+            AtomicInteger runs = new AtomicInteger();
+            int last = k;
+            Shrinking.Outcome o = Shrinking.outcome(failed, b -> b.run(() -> lostUpdate(runs.incrementAndGet() <= last)),
+                    2_000, Duration.ofMinutes(10));
+            assertThat(o.run().failure()).as("bystander until run %d", k).isInstanceOf(AssertionError.class)
+                    .hasMessage("lost update: counter is 1");
+            o.notShownFewest().ifPresent(notes::add);
+            if (o.notShownFewest().orElse("").equals(DID_NOT_REPEAT)) {
+                assertThat(o.fewerLeftUntried()).as("a larger budget would not help").isFalse();
+            }
+        }
+        assertThat(notes).contains(DID_NOT_REPEAT);
+    }
+
+    /**
+     * The same through an exploration: its report keeps the failure it found, whichever run of the
+     * shrinking the program stops repeating at. Before, {@code run()} threw BoundedSearch's misuse
+     * message, and the failing schedule was lost.
+     */
+    @Test
+    void anExplorationWhoseProgramStopsRepeatingItsRunsWhileItIsShrunkReportsItsFailure() {
+        AtomicInteger steadyRuns = new AtomicInteger();
+        Exploration.Report<Integer> steady = Exploration.of(() -> {
+            steadyRuns.incrementAndGet();
+            return lostUpdate();
+        }).strategy(Strategy.random()).run();
+        assertThat(steady.firstFailure()).isPresent();
+        boolean saidSo = false;
+        for (int k = 1; k <= steadyRuns.get(); k++) {
+            AtomicInteger runs = new AtomicInteger();
+            int last = k;
+            Exploration.Report<Integer> r = Exploration.of(() -> lostUpdate(runs.incrementAndGet() <= last))
+                    .strategy(Strategy.random()).run();
+            assertThat(r.firstFailure()).as("bystander until run %d", k).isPresent();
+            assertThat(r.firstFailure().get().failure()).as("bystander until run %d", k)
+                    .isInstanceOfAny(AssertionError.class, NondeterminismDetected.class);
+            saidSo |= r.toString().contains(DID_NOT_REPEAT);
+        }
+        assertThat(saidSo).as("some report says the shrinking stopped as the program did not repeat its runs").isTrue();
     }
 }
