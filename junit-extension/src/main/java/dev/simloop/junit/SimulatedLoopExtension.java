@@ -1055,6 +1055,25 @@ public final class SimulatedLoopExtension
             return !abandoned && judge(job, judged);
         }
 
+        /**
+         * Hands a schedule's run to the bounded search. Every run is of a builder the search made, so
+         * one it refuses did not follow the choices its schedule prescribes: the test did not repeat
+         * the earlier run they come from. Said in the test's terms, as BoundedSearch's own error is
+         * about a misuse of its next() and ran() that the test's author never made.
+         */
+        private void learn(Judged judged) {
+            try {
+                search.ran(judged.result());
+            } catch (IllegalArgumentException notFollowed) { // its message is about misuse: not passed on
+                throw new IllegalStateException("@SimulatedLoop " + search + ": schedule index " + judged.index()
+                        + " did not repeat the earlier run whose choices it followed (replay "
+                        + dev.simloop.internal.SafeText.line(judged.result().replayLine(), ", too long to show")
+                        + "): the test keeps state between schedules (static fields, files) or depends on something"
+                        + " else outside the simulation, so the search cannot go on; keep the test's state in its"
+                        + " instance, made fresh for every schedule (junit.md)");
+            }
+        }
+
         /** Counts a judged schedule: @return whether it fails the test. */
         private boolean judge(Job job, Judged judged) {
             if (judged.result() == null && judged.failure() != null
@@ -1064,7 +1083,7 @@ public final class SimulatedLoopExtension
                 return true;
             }
             if (search != null) {
-                search.ran(judged.result());
+                learn(judged);
                 if (!search.ownsLast()) {
                     return false; // another shard's schedule, run here only for what the search learns from it
                 }

@@ -268,6 +268,29 @@ class SimulatedLoopExtensionTest {
         assertThat(again.schedules()).isEqualTo(1);
     }
 
+    /**
+     * A bounded search over a test that keeps state between schedules (a static field) cannot go on,
+     * and says so in the test's terms: the search, the schedule index, its replay line and why.
+     * Before, the test failed with BoundedSearch's misuse error, which names a call the test's author
+     * never made ("BoundedSearch.ran: the result is not from the builder next() returned").
+     */
+    @Test
+    void aBoundedSearchOverATestThatKeepsStateBetweenSchedulesSaysSoInTheTestsTerms() {
+        for (String search : List.of("exhaustive(2)", "preemptionBounded(2)", "delayBounded(2)")) {
+            for (String parallelism : List.of("1", "2")) {
+                Fixtures.StateKeptBetweenSchedules.RUNS.set(0);
+                Throwable t = onlyFailure(run(selectClass(Fixtures.StateKeptBetweenSchedules.class),
+                        Map.of("simloop.strategy", search, "simloop.parallelism", parallelism)));
+                assertThat(t).as("%s, parallelism %s", search, parallelism).isInstanceOf(IllegalStateException.class)
+                        .hasMessageStartingWith("@SimulatedLoop " + search + ": schedule index ")
+                        .hasMessageContaining(" did not repeat the earlier run whose choices it followed (replay simloop:1:")
+                        .hasMessageEndingWith("): the test keeps state between schedules (static fields, files) or"
+                                + " depends on something else outside the simulation, so the search cannot go on; keep the"
+                                + " test's state in its instance, made fresh for every schedule (junit.md)");
+            }
+        }
+    }
+
     @Test
     void aBadOverrideFailsWithAClearMessage() {
         Throwable t = onlyFailure(run(selectClass(Fixtures.Echo.class), Map.of("simloop.replay", "simloop:1:garbage")));
