@@ -94,6 +94,9 @@ public final class Results {
                         return usage(err, "--xml needs a file");
                     }
                     xml = Path.of(args[i]);
+                } else if (args[i].startsWith("--") && !Files.exists(Path.of(args[i]))) {
+                    // a misspelt --xml (or an option of another tool) would read as "no such file"
+                    return usage(err, "unknown option " + args[i] + " (merge takes --xml FILE and results files)");
                 } else {
                     files.add(Path.of(args[i]));
                 }

@@ -702,6 +702,10 @@ class ScaleOutTest {
         assertThat(merge(none.toString())).containsExactly(2, "", "simloop Results: " + none + ": no such file\n");
         assertThat(merge(dir.toString())).containsExactly(2, "", "simloop Results: " + dir
                 + " is a directory: give the results files in it (" + dir.resolve("*.jsonl") + ")\n");
+        List<Object> misspelt = merge("--xlm", "m.xml", none.toString());
+        assertThat(misspelt.get(0)).isEqualTo(2);
+        assertThat((String) misspelt.get(2)).startsWith("simloop Results: unknown option --xlm (merge takes --xml FILE"
+                + " and results files)\nusage: ");
         List<Object> help = merge("--help");
         assertThat(help.get(0)).isEqualTo(0);
         assertThat((String) help.get(1)).startsWith("usage: java -cp simloop-junit.jar:simloop-runtime.jar"
