@@ -29,6 +29,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -55,6 +56,7 @@ class TimedWaitsTest {
             String c = at("millis+nanos");
             TimeUnit.MINUTES.sleep(2);
             String d = at("TimeUnit");
+            LockSupport.parkNanos(1_000); // returns at once: a sleep leaves the park permit set, as the JDK's does
             LockSupport.parkNanos(1_000);
             String e = at("parkNanos");
             LockSupport.parkUntil(Instant.parse("2025-01-01T01:03:00Z").toEpochMilli());
@@ -86,6 +88,39 @@ class TimedWaitsTest {
             return List.of(a, b, c, at("parkNanos"));
         });
         assertThat(r.value()).containsExactly("past@PT0S", "parkNanos@PT1S", "now@PT1S", "parkNanos@PT2S");
+    }
+
+    /**
+     * As the JDK's sleep of a virtual thread (a task's thread is one): an unpark that comes while the
+     * task sleeps is kept for its next park, also when it comes at the very instant the sleep ends
+     * (each seed orders the two differently). Before, the sleep's own park took it, and the next park
+     * waited for ever: the run failed after maxStepWallTime, saying the task waited for work outside
+     * the simulation.
+     */
+    @Test
+    void anUnparkThatComesWhileATaskSleepsIsKeptForItsNextPark() {
+        for (long wakeAt : new long[] {300, 1_000}) {
+            for (long seed = 1; seed <= 10; seed++) {
+                SimResult<String> r = Simulation.builder().seed(seed).maxStepWallTime(Duration.ofSeconds(2))
+                        .run(() -> TaskGroup.with(tg -> {
+                            AtomicReference<Thread> sleeper = new AtomicReference<>();
+                            Task<String> s = tg.spawn("sleeper", () -> {
+                                sleeper.set(Thread.currentThread());
+                                Thread.sleep(1_000);
+                                LockSupport.park(); // no check first: the permit is what says it was woken
+                                return at("unparked");
+                            });
+                            tg.spawn("waker", () -> {
+                                Thread.sleep(wakeAt);
+                                LockSupport.unpark(sleeper.get());
+                                return null;
+                            });
+                            return s.join();
+                        }));
+                assertThat(r.failure()).as("woken at %d ms, seed %d", wakeAt, seed).isNull();
+                assertThat(r.value()).isEqualTo("unparked@PT1S");
+            }
+        }
     }
 
     @Test
@@ -164,6 +199,71 @@ class TimedWaitsTest {
         });
         assertThat(r.value()).containsExactly("woke at PT0.5S", "woke at PT0.75S");
         assertThat(r.virtualTime()).isEqualTo(Duration.ofMillis(750));
+    }
+
+    /** A worker thread class that others extend: not final. */
+    static class Worker extends Thread {
+        final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Worker(String name) {
+            super(name);
+        }
+    }
+
+    /** Two levels below Thread: javac names this class, or Worker, as the owner of its sleeps. */
+    static final class SlowWorker extends Worker {
+        SlowWorker() {
+            super("slow worker");
+        }
+
+        @Override
+        public void run() {
+            try {
+                sleep(500); // invokestatic SlowWorker.sleep
+                log.add("woke at " + now());
+                Worker.sleep(Duration.ofMillis(250)); // invokestatic Worker.sleep
+                log.add("woke at " + now());
+            } catch (InterruptedException e) {
+                log.add("interrupted");
+            }
+        }
+    }
+
+    /** Declares a sleep(long) of its own, which hides Thread's. */
+    static class NappingWorker extends Thread {
+        static final List<String> NAPS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        public static void sleep(long millis) {
+            NAPS.add("own sleep " + millis);
+        }
+    }
+
+    /** Calls NappingWorker's own sleep(long) unqualified: invokestatic SubNappingWorker.sleep. */
+    static final class SubNappingWorker extends NappingWorker {
+        static void nap() {
+            sleep(40);
+        }
+    }
+
+    /**
+     * A sleep called through a subclass of a subclass of Thread (unqualified in it, or qualified with
+     * an intermediate class) is Thread's, on the loop clock; a class on the way that declares a sleep
+     * of its own keeps it. Before, only a direct subclass's calls were rewritten, and these sleeps
+     * failed the run as timed waits the agent does not put on the virtual clock.
+     */
+    @Test
+    void aSleepThroughASubclassOfASubclassOfThreadIsOnTheLoopClock() {
+        SlowWorker w = new SlowWorker(); // made outside the simulation, run as a task: its run() is the task's body
+        SimResult<List<String>> r = Sim.ok(() -> {
+            Thread t = Loop.threadFactory().newThread(w);
+            t.start();
+            t.join();
+            SubNappingWorker.nap();
+            return w.log;
+        });
+        assertThat(r.value()).containsExactly("woke at PT0.5S", "woke at PT0.75S");
+        assertThat(r.virtualTime()).isEqualTo(Duration.ofMillis(750));
+        assertThat(NappingWorker.NAPS).containsExactly("own sleep 40");
     }
 
     /**

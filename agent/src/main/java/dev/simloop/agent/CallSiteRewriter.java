@@ -212,7 +212,7 @@ final class CallSiteRewriter {
         boolean timeoutPrologue = model.thisClass().asInternalName().equals(TIMEOUT_OWNER);
         boolean scope = model.thisClass().asInternalName().equals(SCOPE_OWNER);
         boolean spins = isSpinOwner(model.thisClass().asInternalName());
-        Map<Call, Redirect> inherited = inheritedCalls(model);
+        Map<Call, Redirect> inherited = inheritedCalls(model, loader);
         if (!mentionsACall(model) && !timeoutPrologue && !scope && inherited.isEmpty()) {
             return null;
         }
@@ -247,41 +247,87 @@ final class CallSiteRewriter {
     }
 
     /**
-     * The classes whose static methods in {@link #CALLS} a direct subclass inherits, and may call
-     * unqualified: {@code Thread}'s sleeps, {@code Clock}'s {@code systemUTC()},
+     * The classes whose static methods in {@link #CALLS} a subclass inherits, and may be called
+     * through: {@code Thread}'s sleeps, {@code Clock}'s {@code systemUTC()},
      * {@code systemDefaultZone()} and {@code system(zone)}.
      */
     private static final Set<String> INHERITED_FROM = Set.of("java/lang/Thread", "java/time/Clock");
 
+    /** The name and descriptor of each call of {@link #CALLS} that {@link #INHERITED_FROM} lists the owner of. */
+    private static final Set<String> INHERITABLE = CALLS.keySet().stream()
+            .filter(c -> INHERITED_FROM.contains(c.owner())).map(c -> c.name() + c.descriptor())
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    /** How many superclasses {@link #inheritedFrom} walks up at most before it gives up. */
+    private static final int MAX_SUPERCLASSES = 64;
+
     /**
-     * A subclass of {@code Thread} that calls {@code sleep(..)} unqualified, or of {@code Clock} that
-     * calls {@code systemUTC()} unqualified, names itself as the call's owner
-     * ({@code invokestatic Poller.sleep}, {@code invokestatic AdjustableClock.systemUTC}), which
-     * {@link #CALLS} does not list: the calls of {@link #CALLS} it inherits from its superclass, as
-     * calls on it, unless it declares a method of the same name and type itself. A subclass of a
-     * subclass is not seen (its superclass would have to be loaded to know).
+     * A call of an inherited static method names the class it was called through as its owner: an
+     * unqualified {@code sleep(..)} in a subclass of {@code Thread}, or one in a subclass of that,
+     * names that class ({@code invokestatic Poller.sleep}), and so does {@code Poller.sleep(..)}
+     * anywhere; the same for {@code systemUTC()} and the other system clocks in a subclass of
+     * {@code Clock}. {@link #CALLS} does not list such an owner: the owner's superclasses are read
+     * (from {@code loader}'s class files) up to {@code Thread} or {@code Clock}, and the call is that
+     * class's unless a class on the way declares a method of the same name and type itself.
      *
-     * @return the calls of {@code model}'s own name that are its superclass's; empty for other classes
+     * @param loader where to read the owners' class files (null: the boot loader's)
+     * @return the calls in {@code model}'s constant pool that are calls of {@link #CALLS} through a
+     *     subclass, with where they go; empty for a class that makes none
      */
-    private static Map<Call, Redirect> inheritedCalls(ClassModel model) {
-        if (model.superclass().isEmpty() || !INHERITED_FROM.contains(model.superclass().get().asInternalName())) {
-            return Map.of();
-        }
-        String superclass = model.superclass().get().asInternalName();
-        String self = model.thisClass().asInternalName();
+    private static Map<Call, Redirect> inheritedCalls(ClassModel model, ClassLoader loader) {
         Map<Call, Redirect> out = new java.util.HashMap<>();
         for (PoolEntry e : model.constantPool()) { // only those it calls: a class that calls none stays as it is
-            if (e instanceof MemberRefEntry ref && ref.owner().asInternalName().equals(self)) {
-                Call asSupers = new Call(superclass, ref.name().stringValue(), ref.type().stringValue());
-                Redirect to = CALLS.get(asSupers);
-                boolean declared = model.methods().stream().anyMatch(m -> m.methodName().equalsString(asSupers.name())
-                        && m.methodType().equalsString(asSupers.descriptor()));
-                if (to != null && !declared) {
-                    out.put(callOf(ref), to);
+            if (e instanceof MemberRefEntry ref && !OWNERS.contains(ref.owner().asInternalName())
+                    && INHERITABLE.contains(ref.name().stringValue() + ref.type().stringValue())) {
+                Call call = callOf(ref);
+                Redirect to = inheritedFrom(call, model, loader);
+                if (to != null) {
+                    out.put(call, to);
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * @return where {@code call}, made through a subclass, goes: null when its owner is no subclass of
+     *     {@link #INHERITED_FROM}, a class on the way declares the method, or a class file on the way
+     *     cannot be read (the call then stays as it is)
+     */
+    private static Redirect inheritedFrom(Call call, ClassModel self, ClassLoader loader) {
+        String c = call.owner();
+        try {
+            for (int i = 0; i < MAX_SUPERCLASSES && !c.equals("java/lang/Object"); i++) {
+                if (INHERITED_FROM.contains(c)) {
+                    return CALLS.get(new Call(c, call.name(), call.descriptor()));
+                }
+                ClassModel m = c.equals(self.thisClass().asInternalName()) ? self : classModel(c, loader);
+                if (m == null || m.superclass().isEmpty() || declares(m, call)) {
+                    return null;
+                }
+                c = m.superclass().get().asInternalName();
+            }
+        } catch (IllegalArgumentException malformed) {
+            // a class file that cannot be parsed: the call stays as it is
+        }
+        return null;
+    }
+
+    /** @return whether {@code m} declares a method of {@code call}'s name and type (it hides the inherited one) */
+    private static boolean declares(ClassModel m, Call call) {
+        return m.methods().stream().anyMatch(d -> d.methodName().equalsString(call.name())
+                && d.methodType().equalsString(call.descriptor()));
+    }
+
+    /** @return the class file of {@code internalName} as {@code loader} finds it, or null */
+    private static ClassModel classModel(String internalName, ClassLoader loader) {
+        String resource = internalName + ".class";
+        try (java.io.InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource)
+                : loader.getResourceAsStream(resource)) {
+            return in == null ? null : ClassFile.of().parse(in.readAllBytes());
+        } catch (java.io.IOException unreadable) {
+            return null;
+        }
     }
 
     private static Call callOf(MemberRefEntry ref) {

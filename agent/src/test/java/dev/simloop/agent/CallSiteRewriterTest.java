@@ -82,6 +82,46 @@ class CallSiteRewriterTest {
                 "java/lang/System.identityHashCode(Ljava/lang/Object;)I");
     }
 
+    /** A clock two levels below {@code Clock}. */
+    abstract static class BaseClock extends Clock {
+    }
+
+    abstract static class SubClock extends BaseClock {
+        static Clock unqualified() {
+            return systemUTC(); // invokestatic SubClock.systemUTC
+        }
+    }
+
+    /** Calls the system clocks and a sleep through subclasses of Clock and Thread, and a sleep of its own. */
+    static final class ThroughSubclasses {
+        static Clock qualified() {
+            return SubClock.system(ZoneOffset.UTC); // invokestatic SubClock.system
+        }
+
+        static void ownSleep() {
+            OwnSleep.sleep(1L); // OwnSleep declares it: left
+        }
+    }
+
+    static class OwnSleep extends Thread {
+        public static void sleep(long millis) {
+        }
+    }
+
+    @Test
+    void callsThroughASubclassOfASubclassGoToTheBridgeUnlessAClassOnTheWayDeclaresItsOwn() throws IOException {
+        ClassLoader loader = SubClock.class.getClassLoader();
+        byte[] subClock = CallSiteRewriter.rewrite(bytes(SubClock.class), loader);
+        byte[] caller = CallSiteRewriter.rewrite(bytes(ThroughSubclasses.class), loader);
+        assertThat(subClock).as("SubClock rewritten").isNotNull();
+        assertThat(caller).as("ThroughSubclasses rewritten").isNotNull();
+        assertThat(calls(ClassFile.of().parse(subClock)).get("unqualified"))
+                .containsExactly(BRIDGE + ".systemUTC()Ljava/time/Clock;");
+        Map<String, List<String>> calls = calls(ClassFile.of().parse(caller));
+        assertThat(calls.get("qualified")).containsExactly(BRIDGE + ".system(Ljava/time/ZoneId;)Ljava/time/Clock;");
+        assertThat(calls.get("ownSleep")).containsExactly(OwnSleep.class.getName().replace('.', '/') + ".sleep(J)V");
+    }
+
     @Test
     void aRewrittenClassLoadsVerifiesAndOutsideASimulationKeepsRealTime() throws Exception {
         byte[] rewritten = CallSiteRewriter.rewrite(bytes(Sample.class), Sample.class.getClassLoader());

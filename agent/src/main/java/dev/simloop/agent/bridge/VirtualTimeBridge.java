@@ -338,8 +338,11 @@ public final class VirtualTimeBridge {
     }
 
     /**
-     * As {@code Thread.sleep} does: a sleep of zero yields; otherwise parks until the clock has
-     * moved by {@code nanos}, whatever wakes the thread early; an interrupt ends it.
+     * As {@code Thread.sleep} does in a virtual thread (a task's thread is one): a sleep of zero
+     * yields; otherwise parks until the clock has moved by {@code nanos}, whatever wakes the thread
+     * early; an interrupt ends it. Then the park permit is set, as the JDK sets it: the sleep parks,
+     * and an {@code LockSupport.unpark} that came while it slept (which that park took) must still
+     * end the thread's next park.
      */
     private static void sleepVirtually(long nanos) throws InterruptedException {
         if (nanos == 0) {
@@ -351,12 +354,17 @@ public final class VirtualTimeBridge {
         }
         long start = virtualNanos();
         long remaining = nanos;
-        while (remaining > 0) {
-            parkVirtually(null, remaining);
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
+        try {
+            while (remaining > 0) {
+                parkVirtually(null, remaining);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                remaining = nanos - (virtualNanos() - start);
             }
-            remaining = nanos - (virtualNanos() - start);
+        } finally {
+            // its park cannot tell an unpark of the program's from its timer's: set, as the JDK sets it after any sleep
+            LockSupport.unpark(Thread.currentThread());
         }
     }
 
