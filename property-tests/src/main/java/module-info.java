@@ -14,7 +14,8 @@ module dev.simloop.jqwik {
     // through this.
     provides net.jqwik.api.providers.ArbitraryProvider with dev.simloop.jqwik.ScheduleArbitraryProvider;
     // Fails a jqwik property that carries @SimulatedLoop, which jqwik would otherwise run unsimulated;
-    // and runs the replays of a failed check as tries of their own, with the try's lifecycle.
+    // runs the replays of a failed check as tries of their own, with the try's lifecycle; and keeps
+    // jqwik's shrinking on the run's failure, which every failed check wraps in one ScheduleFailure class.
     provides net.jqwik.api.lifecycle.LifecycleHook with dev.simloop.jqwik.internal.SimulatedLoopOnPropertyCheck,
-            dev.simloop.jqwik.internal.TryReplays;
+            dev.simloop.jqwik.internal.TryReplays, dev.simloop.jqwik.internal.ShrinkingKeepsTheFailure;
 }

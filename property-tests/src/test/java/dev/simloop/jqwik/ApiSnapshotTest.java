@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import dev.simloop.jqwik.internal.ShrinkingKeepsTheFailure;
 import dev.simloop.jqwik.internal.SimulatedLoopOnPropertyCheck;
 import dev.simloop.jqwik.internal.TryReplays;
 import net.jqwik.api.lifecycle.LifecycleHook;
@@ -48,7 +49,8 @@ class ApiSnapshotTest {
         assertThat(provided.get(ArbitraryProvider.class.getName())).isEqualTo(servicesFile(ArbitraryProvider.class))
                 .containsExactly(ScheduleArbitraryProvider.class.getName());
         assertThat(provided.get(LifecycleHook.class.getName())).isEqualTo(servicesFile(LifecycleHook.class))
-                .containsExactly(SimulatedLoopOnPropertyCheck.class.getName(), TryReplays.class.getName());
+                .containsExactly(SimulatedLoopOnPropertyCheck.class.getName(), TryReplays.class.getName(),
+                        ShrinkingKeepsTheFailure.class.getName());
         assertThat(d.requires().stream().filter(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE))
                 .map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder("dev.simloop.runtime", "net.jqwik.api");
