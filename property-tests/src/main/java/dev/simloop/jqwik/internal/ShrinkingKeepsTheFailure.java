@@ -2,15 +2,12 @@ package dev.simloop.jqwik.internal;
 
 import dev.simloop.TaskFailedException;
 import dev.simloop.jqwik.Simulations;
-import java.lang.reflect.AnnotatedElement;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import net.jqwik.api.lifecycle.AroundTryHook;
 import net.jqwik.api.lifecycle.Lifespan;
-import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.Store;
 import net.jqwik.api.lifecycle.TryExecutionResult;
 import net.jqwik.api.lifecycle.TryExecutor;
@@ -33,22 +30,12 @@ import net.jqwik.api.lifecycle.TryLifecycleContext;
  * sample that fails another way. Registered for every jqwik run through {@code META-INF/services}
  * (and the module's {@code provides}); a try that passes costs nothing more.
  */
-public final class ShrinkingKeepsTheFailure implements AroundTryHook {
+public final class ShrinkingKeepsTheFailure implements AroundTryHook, EngineWideHook {
     /** The key of the property's store of its first failure. */
     private static final String FIRST_FAILURE = ShrinkingKeepsTheFailure.class.getName() + ".firstFailure";
 
     /** Made by jqwik's service loader. */
     public ShrinkingKeepsTheFailure() {
-    }
-
-    @Override
-    public PropagationMode propagateTo() {
-        return PropagationMode.ALL_DESCENDANTS; // registered on the engine: it must reach every property
-    }
-
-    @Override
-    public boolean appliesTo(Optional<AnnotatedElement> element) {
-        return element.filter(Method.class::isInstance).isPresent();
     }
 
     /**

@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
-import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
@@ -22,16 +21,11 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  *
  * <p>The annotation is matched by name: this module does not depend on {@code simloop-junit}.
  */
-public final class SimulatedLoopOnPropertyCheck implements AroundPropertyHook {
+public final class SimulatedLoopOnPropertyCheck implements AroundPropertyHook, EngineWideHook {
     static final String SIMULATED_LOOP = "dev.simloop.junit.SimulatedLoop";
 
     /** Made by jqwik's service loader. */
     public SimulatedLoopOnPropertyCheck() {
-    }
-
-    @Override
-    public PropagationMode propagateTo() {
-        return PropagationMode.ALL_DESCENDANTS; // registered on the engine: it must reach every property
     }
 
     @Override

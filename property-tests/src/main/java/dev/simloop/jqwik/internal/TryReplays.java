@@ -5,12 +5,10 @@ import dev.simloop.Simulation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
 import net.jqwik.api.lifecycle.AroundTryHook;
 import net.jqwik.api.lifecycle.FalsifiedSample;
-import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
@@ -40,7 +38,7 @@ import net.jqwik.api.lifecycle.TryLifecycleContext;
  * jqwik run through {@code META-INF/services} (and the module's {@code provides}); a property pays
  * a class-value look-up per try, and one with try state a thread-local set and reset.
  */
-public final class TryReplays implements AroundTryHook, AroundPropertyHook {
+public final class TryReplays implements AroundTryHook, AroundPropertyHook, EngineWideHook {
     /** The try running on this thread; null outside one (a check from a plain test). */
     private static final ThreadLocal<Rerun> CURRENT = new ThreadLocal<>();
     /** While a try is rerun for a replay on this thread: what it is asked to run. */
@@ -106,16 +104,6 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook {
 
     /** Made by jqwik's service loader. */
     public TryReplays() {
-    }
-
-    @Override
-    public PropagationMode propagateTo() {
-        return PropagationMode.ALL_DESCENDANTS; // registered on the engine: it must reach every property
-    }
-
-    @Override
-    public boolean appliesTo(Optional<AnnotatedElement> element) {
-        return element.filter(Method.class::isInstance).isPresent();
     }
 
     /** Outside the try's lifecycle members (-100) and methods (-10): a rerun of the try runs them. */
