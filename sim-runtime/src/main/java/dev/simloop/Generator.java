@@ -239,14 +239,9 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
 
         /** As {@link #close()}; {@code call} is the call the user made, for the message. */
         void close(String call) {
-            if (running) {
-                // refused before anything changes: marked finished, the running body's next yield would fail
-                throw new IllegalStateException(call + ": the body is running, " + (resumer == Thread.currentThread()
-                        ? "and it closed its own generator: a body ends by returning, and is closed by whoever"
-                        + " iterates it"
-                        : "resumed by another task (" + resumer.getName() + "); a generator is closed by the task"
-                        + " iterating it, or once its next() returns there"));
-            }
+            // refused before anything changes: marked finished, the running body's next yield would fail
+            refuseWhileRunning(call, "closed its own generator: a body ends by returning, and is closed by whoever"
+                    + " iterates it", "a generator is closed by the task iterating it, or once its next() returns there");
             finished = true;
             suspended = false;
             Thread outer = closer; // a close from the body's finally, inside this one, must not clear it
@@ -264,17 +259,22 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
          * the running step goes on.
          */
         private void refuseWhileRunning() {
-            if (!running) {
-                return;
+            refuseWhileRunning("Generator.Iterator", "resumed its own generator (a call of next(), send or throwIn"
+                    + " inside the body): a body yields its values with yield, and is resumed by whoever iterates it",
+                    "a generator is iterated by one task at a time: wait until its next() returns there");
+        }
+
+        /**
+         * Refuses {@code call} while the body runs, before anything changes.
+         *
+         * @param byItself what the body did wrong when it made the call itself, and what to do instead
+         * @param byAnother the rule another task broke, and what to do instead
+         */
+        private void refuseWhileRunning(String call, String byItself, String byAnother) {
+            if (running) {
+                throw new IllegalStateException(call + ": the body is running, " + (resumer == Thread.currentThread()
+                        ? "and it " + byItself : "resumed by another task (" + resumer.getName() + "); " + byAnother));
             }
-            if (resumer == Thread.currentThread()) {
-                throw new IllegalStateException("Generator.Iterator: the body is running, and it resumed its own"
-                        + " generator (a call of next(), send or throwIn inside the body): a body yields its values"
-                        + " with yield, and is resumed by whoever iterates it");
-            }
-            throw new IllegalStateException("Generator.Iterator: the body is running, resumed by another task ("
-                    + resumer.getName() + "); a generator is iterated by one task at a time: wait until its"
-                    + " next() returns there");
         }
 
         private void resume(Object value, RuntimeException e) {

@@ -62,8 +62,9 @@ public final class Shrinking {
      *     not reproduce, or a replay did not fail the same way, so it was not shrunk; the budget or an
      *     interrupt ended it first; a run did not repeat the earlier run whose choices it followed, so
      *     the program keeps state between runs and the shrinking stopped). It names no harness's
-     *     settings: a harness adds how its users get more. Empty when the count is shown to be the fewest: shrinking tried every schedule with
-     *     fewer preemptions below its bound, or the run has none
+     *     settings: a harness adds how its users get more. Empty when the count is shown to be the
+     *     fewest: shrinking tried every schedule with fewer preemptions below its bound, or the run has
+     *     none
      * @param fewerLeftUntried whether the budget or an interrupt ended the shrinking before it had tried
      *     every schedule with fewer preemptions: a larger budget, or a preemption-bounded search below
      *     {@code run.preemptions()} ({@link BoundedSearch#preemptions(int)}), tries them

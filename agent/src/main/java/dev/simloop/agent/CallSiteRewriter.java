@@ -253,10 +253,14 @@ final class CallSiteRewriter {
      */
     private static final Set<String> INHERITED_FROM = Set.of("java/lang/Thread", "java/time/Clock");
 
-    /** The name and descriptor of each call of {@link #CALLS} that {@link #INHERITED_FROM} lists the owner of. */
-    private static final Set<String> INHERITABLE = CALLS.keySet().stream()
-            .filter(c -> INHERITED_FROM.contains(c.owner())).map(c -> c.name() + c.descriptor())
-            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    /**
+     * The descriptors of the calls of {@link #CALLS} that {@link #INHERITED_FROM} lists the owner of, by
+     * name: looked up for every method reference of every class the agent sees, so without building a key.
+     */
+    private static final Map<String, Set<String>> INHERITABLE = CALLS.keySet().stream()
+            .filter(c -> INHERITED_FROM.contains(c.owner()))
+            .collect(java.util.stream.Collectors.groupingBy(Call::name,
+                    java.util.stream.Collectors.mapping(Call::descriptor, java.util.stream.Collectors.toUnmodifiableSet())));
 
     /** How many superclasses {@link #inheritedFrom} walks up at most before it gives up. */
     private static final int MAX_SUPERCLASSES = 64;
@@ -277,8 +281,7 @@ final class CallSiteRewriter {
     private static Map<Call, Redirect> inheritedCalls(ClassModel model, ClassLoader loader) {
         Map<Call, Redirect> out = new java.util.HashMap<>();
         for (PoolEntry e : model.constantPool()) { // only those it calls: a class that calls none stays as it is
-            if (e instanceof MemberRefEntry ref && !OWNERS.contains(ref.owner().asInternalName())
-                    && INHERITABLE.contains(ref.name().stringValue() + ref.type().stringValue())) {
+            if (e instanceof MemberRefEntry ref && inheritable(ref) && !OWNERS.contains(ref.owner().asInternalName())) {
                 Call call = callOf(ref);
                 Redirect to = inheritedFrom(call, model, loader);
                 if (to != null) {
@@ -287,6 +290,12 @@ final class CallSiteRewriter {
             }
         }
         return out;
+    }
+
+    /** @return whether {@code ref} has the name and type of a call of {@link #CALLS} that a subclass inherits */
+    private static boolean inheritable(MemberRefEntry ref) {
+        Set<String> descriptors = INHERITABLE.get(ref.name().stringValue());
+        return descriptors != null && descriptors.contains(ref.type().stringValue());
     }
 
     /**
