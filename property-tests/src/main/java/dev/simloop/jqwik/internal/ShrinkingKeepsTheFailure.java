@@ -78,7 +78,7 @@ public final class ShrinkingKeepsTheFailure implements AroundTryHook, EngineWide
     /** @return the class of a run's failure, followed by its cause's when it wraps a checked exception */
     private static List<Class<?>> classes(Throwable failure) {
         List<Class<?>> classes = new ArrayList<>();
-        for (Throwable t = failure; t != null; t = t instanceof TaskFailedException && t.getCause() != t ? t.getCause() : null) {
+        for (Throwable t = failure; t != null; t = t instanceof TaskFailedException ? t.getCause() : null) {
             classes.add(t.getClass());
         }
         return classes;
