@@ -298,8 +298,7 @@ public final class Loop {
      * @throws IllegalStateException when not called from a loop task
      */
     public static java.util.concurrent.ExecutorService executor() {
-        Current.task("Loop.executor");
-        return new LoopExecutor(TaskGroup.current(), "Loop.executor()");
+        return new LoopExecutor(TaskGroup.current("Loop.executor"), "Loop.executor()");
     }
 
     /**

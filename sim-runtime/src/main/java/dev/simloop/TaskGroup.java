@@ -143,10 +143,19 @@ public final class TaskGroup {
      * @throws IllegalStateException when not called from a loop task
      */
     public static TaskGroup current() {
-        TaskImpl<?> me = Current.task("TaskGroup.current");
+        return current("TaskGroup.current");
+    }
+
+    /** As {@link #current()}; its messages name {@code call}, the API call the user made ({@code Loop.executor}). */
+    static TaskGroup current(String call) {
+        TaskImpl<?> me = Current.task(call);
         GroupImpl g = GroupImpl.innermost(me);
         if (g == null) {
-            throw new IllegalStateException("TaskGroup.current: the loop's root group is not open yet");
+            // only Loop.runSync outside a loop runs user code in a task with no group (Loop.run and
+            // Simulation.run run theirs in the root group)
+            throw new IllegalStateException(call + ": " + me + " runs in Loop.runSync called outside any loop, where"
+                    + " no task group is open; call it from code that Loop.run or Simulation.run runs (Loop.runSync"
+                    + " inside their tasks has the task's groups)");
         }
         return (TaskGroup) g.facade();
     }

@@ -164,6 +164,54 @@ class DeadlockAndLimitsTest {
         assertThat(r.virtualTime()).isEqualTo(Duration.ofMinutes(1));
     }
 
+    /**
+     * A task that sleeps until it is cancelled ({@code Loop.sleep(ChronoUnit.FOREVER.getDuration())},
+     * trio's {@code sleep_forever}), or a {@code Loop.taskTimeout} of forever, arms a timer at the end
+     * of time. When every task then waits, the run is a deadlock that only names the timer: it said
+     * "as in a deadlock" and named no task, so the lock cycle below, which without the sleeper is
+     * reported with its tasks and lines, could not be found. The tasks are listed on lines of their
+     * own (the first line stays the same whatever they wait for: shrinking compares failures by it).
+     */
+    @Test
+    void aDeadlockBesideASleepUntilTheEndOfTimeStillNamesItsTasksAndCycle() {
+        for (boolean sleeper : List.of(true, false)) {
+            SimResult<Object> r = Simulation.run(1, () -> {
+                ThrowingSupplier<Object> lockCycle = () -> TaskGroup.with(tg -> {
+                    dev.simloop.sync.Lock a = new dev.simloop.sync.Lock("a");
+                    dev.simloop.sync.Lock b = new dev.simloop.sync.Lock("b");
+                    if (sleeper) {
+                        tg.spawn("heartbeat", () -> Loop.sleep(java.time.temporal.ChronoUnit.FOREVER.getDuration()));
+                    }
+                    tg.spawn("ab", () -> {
+                        a.acquire();
+                        Loop.sleep(Duration.ofSeconds(1));
+                        b.acquire();
+                    });
+                    tg.spawn("ba", () -> {
+                        b.acquire();
+                        Loop.sleep(Duration.ofSeconds(1));
+                        a.acquire();
+                    });
+                    return null;
+                });
+                // without the sleeper, a task timeout of forever is the timer at the end of time
+                return sleeper ? lockCycle.get() : Loop.taskTimeout(java.time.temporal.ChronoUnit.FOREVER.getDuration(), lockCycle);
+            });
+            assertThat(r.failure()).as("sleeper: %s", sleeper).isInstanceOf(LimitExceeded.class);
+            String m = r.failure().getMessage();
+            assertThat(m.lines().findFirst().orElseThrow()).isEqualTo("simulation stopped at virtual time 1s: every task"
+                    + " waits, and the only timer left is at the end of time (a sleep or deadline that saturated to"
+                    + " Long.MAX_VALUE nanoseconds), so nothing can happen any more, as in a deadlock.");
+            assertThat(m).contains("\n1 wait-for cycle, then the other blocked tasks:\ncycle: 'ab' → 'ba' → 'ab'")
+                    .contains("task 'ab' waits for Lock 'b' held by task 'ba'")
+                    .contains("task 'ba' waits for Lock 'a' held by task 'ab'")
+                    .contains("task 'main' waits for its task group to finish");
+            if (sleeper) {
+                assertThat(m).contains("task 'heartbeat' waits for a sleep until never");
+            }
+        }
+    }
+
     @Test
     void maxVirtualTimeAllowsATimerExactlyAtTheLimit() {
         SimResult<Long> r = Simulation.builder().maxVirtualTime(Duration.ofSeconds(10)).run(() -> {

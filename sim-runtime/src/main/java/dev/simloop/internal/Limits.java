@@ -61,11 +61,18 @@ public final class Limits {
                 + " (Loop.sleep), which lets the clock move.";
     }
 
-    static LimitExceeded maxVirtualTime(long now, long next, long maxVirtualNanos) {
+    /**
+     * @param liveHead the first task still alive: when the next timer is at the end of time the run is
+     *     a deadlock, and the report lists the tasks and their waits as a {@code DeadlockDetected}
+     *     does (a task sleeping until it is cancelled must not hide a lock cycle of the others)
+     */
+    static LimitExceeded maxVirtualTime(long now, long next, long maxVirtualNanos, TaskImpl<?> liveHead) {
         if (next == Long.MAX_VALUE) {
-            return new LimitExceeded(STOPPED_AT_VIRTUAL_TIME + Nanos.format(now) + ": every task waits,"
-                    + " and the only timer left is at the end of time (a sleep or deadline that saturated to"
-                    + " Long.MAX_VALUE nanoseconds), so nothing can happen any more, as in a deadlock");
+            // the tasks on lines of their own: the first line stays the same whatever they wait for
+            return new LimitExceeded(DeadlockReport.ofLiveTasks(STOPPED_AT_VIRTUAL_TIME + Nanos.format(now)
+                    + ": every task waits, and the only timer left is at the end of time (a sleep or deadline that"
+                    + " saturated to Long.MAX_VALUE nanoseconds), so nothing can happen any more, as in a deadlock.\n",
+                    liveHead).message());
         }
         return new LimitExceeded(STOPPED_AT_VIRTUAL_TIME + Nanos.format(now)
                 + ": the next timer is at " + Nanos.format(next) + ", past maxVirtualTime = "

@@ -710,7 +710,7 @@ public final class Scheduler {
         long next = timers.nextDeadline();
         if (simulated) {
             if (next > maxVirtualNanos) {
-                abortFailure = Limits.maxVirtualTime(clock.now(), next, maxVirtualNanos);
+                abortFailure = Limits.maxVirtualTime(clock.now(), next, maxVirtualNanos, live.head());
                 return;
             }
             ((LoopClock.Virtual) clock).advanceTo(next);

@@ -107,9 +107,10 @@ class ExplorationSettingsTest {
             return null;
         });
         assertThat(forever.failure()).as("a sleep that saturates is no timer that a time limit could reach")
-                .isInstanceOf(LimitExceeded.class).hasMessage("simulation stopped at virtual time 0s: every task waits,"
-                        + " and the only timer left is at the end of time (a sleep or deadline that saturated to"
-                        + " Long.MAX_VALUE nanoseconds), so nothing can happen any more, as in a deadlock");
+                .isInstanceOf(LimitExceeded.class).hasMessageStartingWith("simulation stopped at virtual time 0s: every"
+                        + " task waits, and the only timer left is at the end of time (a sleep or deadline that saturated"
+                        + " to Long.MAX_VALUE nanoseconds), so nothing can happen any more, as in a deadlock.\nBlocked"
+                        + " tasks:\n  task 'main' waits for a sleep until never");
         Exploration.Report<String> zero = Exploration.<String>of(() -> "no time needed").schedules(2)
                 .maxVirtualTime(Duration.ZERO).run();
         assertThat(zero.failingSchedules()).isZero();

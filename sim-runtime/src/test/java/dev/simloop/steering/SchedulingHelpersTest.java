@@ -265,4 +265,20 @@ class SchedulingHelpersTest {
                     .hasMessageContaining("blocks, but it was called inside Loop.runSync");
         }
     }
+
+    /**
+     * Loop.runSync outside a loop runs fn in the bare root task of a loop made for it, in no task
+     * group: a call that needs the current group said "TaskGroup.current: the loop's root group is
+     * not open yet", naming a call the user of Loop.executor() did not make, and no way out.
+     */
+    @Test
+    void callsThatNeedTheCurrentGroupInRunSyncOutsideALoopNameThemselvesAndTheFix() {
+        for (String call : List.of("TaskGroup.current", "Loop.executor")) {
+            assertThatThrownBy(() -> Loop.runSync(() -> call.equals("Loop.executor") ? Loop.executor() : TaskGroup.current()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage(call + ": task 'main' runs in Loop.runSync called outside any loop, where no task group"
+                            + " is open; call it from code that Loop.run or Simulation.run runs (Loop.runSync inside"
+                            + " their tasks has the task's groups)");
+        }
+    }
 }
