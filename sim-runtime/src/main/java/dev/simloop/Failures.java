@@ -12,9 +12,14 @@ final class Failures {
     /**
      * @param first what ended the call first, or null
      * @param next what came after it, or null
-     * @return the one to throw, the other suppressed by it; null when both are
+     * @return the one to throw, the other suppressed by it; null when both are; {@code first} when
+     *     both are the same exception (a handler or a clean-up that throws one constant exception
+     *     each time), which cannot suppress itself
      */
     static Throwable keepFirst(Throwable first, Throwable next) {
+        if (first == next) {
+            return first;
+        }
         if (first == null || first instanceof Cancelled && next != null && !(next instanceof Cancelled)) {
             if (first != null) {
                 next.addSuppressed(first);

@@ -149,7 +149,9 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
         }
         Throwable first = failures.get(0);
         for (int i = 1; i < failures.size(); i++) {
-            first.addSuppressed(failures.get(i));
+            if (failures.get(i) != first) { // two closes may throw one constant exception, which cannot suppress itself
+                first.addSuppressed(failures.get(i));
+            }
         }
         return first;
     }

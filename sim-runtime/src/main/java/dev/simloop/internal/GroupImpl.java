@@ -161,10 +161,11 @@ public final class GroupImpl implements WaitTarget, Abortable {
         if (rules != null) {
             List<Throwable> handlerFailures = rules.groupEnded();
             if (handlerFailures != null) {
-                if (failures == null) {
-                    failures = new ArrayList<>(handlerFailures.size());
+                // without duplicates too: a handler may throw one exception for two failures (a constant,
+                // a failure two tasks share, the body's own), and an exception cannot suppress itself
+                for (Throwable f : handlerFailures) {
+                    record(f);
                 }
-                failures.addAll(handlerFailures);
             }
         }
         if (failures != null) {
@@ -331,11 +332,18 @@ public final class GroupImpl implements WaitTarget, Abortable {
     }
 
     private void fail(Throwable f) {
+        if (record(f)) {
+            CancelScopeTree.cancel(loop, scope, CancelReason.GROUP_FAILURE);
+        }
+    }
+
+    /** Adds {@code f} to {@link #failures} unless it is there already. @return whether it was new */
+    private boolean record(Throwable f) {
         if (failures == null) {
             failures = new ArrayList<>(2);
         }
         if (alreadyFailedWith(f)) {
-            return;
+            return false;
         }
         failures.add(f);
         if (failureSet != null) {
@@ -344,7 +352,7 @@ public final class GroupImpl implements WaitTarget, Abortable {
             failureSet = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             failureSet.addAll(failures);
         }
-        CancelScopeTree.cancel(loop, scope, CancelReason.GROUP_FAILURE);
+        return true;
     }
 
     /** @return whether {@code f} is among {@link #failures} already (by identity) */
