@@ -645,6 +645,53 @@ class NoSilentHangTest {
     }
 
     /**
+     * A real loop reads -Dsimloop.idleWarning at every idle spell, and logged a value that is not an
+     * ISO-8601 duration ("10s", as -Dsimloop.timeLimit takes it) at each one: a service whose tasks
+     * wait in JDK queues logged the same warning for every hand-off. It is logged once.
+     */
+    @Test
+    @Timeout(60)
+    void aBadIdleWarningIsLoggedOnceNotAtEveryIdleSpell() throws InterruptedException {
+        java.util.concurrent.SynchronousQueue<Integer> handOff = new java.util.concurrent.SynchronousQueue<>();
+        Object v;
+        List<String> warnings;
+        try (CapturedWarnings captured = new CapturedWarnings()) {
+            Thread outside = new Thread(() -> {
+                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                // the first idle spell has read the property once it is logged (so one read at least)
+                while (captured.withoutSlowSteps().isEmpty() && System.nanoTime() < until) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+                }
+                for (int i = 1; i <= 5; i++) {
+                    // offer hands over only to a task waiting in take(): each hand-off ends an idle spell
+                    long handOffBy = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while (!handOff.offer(i) && System.nanoTime() < handOffBy) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+                    }
+                }
+            });
+            System.setProperty("simloop.idleWarning", "10s");
+            try {
+                outside.start();
+                v = Loop.run(() -> {
+                    int sum = 0;
+                    for (int i = 0; i < 5; i++) {
+                        sum += handOff.take();
+                    }
+                    return sum;
+                });
+            } finally {
+                System.clearProperty("simloop.idleWarning");
+                outside.join();
+            }
+            warnings = captured.withoutSlowSteps();
+        }
+        assertThat(v).isEqualTo(15);
+        assertThat(warnings).containsExactly("-Dsimloop.idleWarning=10s is not an ISO-8601 duration (write it like"
+                + " PT0.1S for 100 ms, or PT2S); using the default, 10 s");
+    }
+
+    /**
      * Before, a server waiting in accept() was warned of as a likely deadlock after every quiet
      * spell: a task parked in network I/O is woken by the JDK's poller when a client comes.
      */

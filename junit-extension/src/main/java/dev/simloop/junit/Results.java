@@ -93,6 +93,11 @@ public final class Results {
                     if (++i == args.length) {
                         return usage(err, "--xml needs a file");
                     }
+                    if (xml != null) {
+                        // the last one would win, and the report the first one names would silently not be written
+                        return usage(err, "--xml given twice (" + xml + ", then " + args[i] + "): name one file for"
+                                + " the JUnit XML report");
+                    }
                     xml = Path.of(args[i]);
                 } else if (args[i].startsWith("--") && !Files.exists(Path.of(args[i]))) {
                     // a misspelt --xml (or an option of another tool) would read as "no such file"

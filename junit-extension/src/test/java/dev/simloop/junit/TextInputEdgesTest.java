@@ -147,4 +147,22 @@ class TextInputEdgesTest {
         assertThat((String) r.get(2)).contains(latin1 + " is not UTF-8 text: a results file is JSON lines in UTF-8, as"
                 + " simloop writes it (was it converted, or is it another file?)");
     }
+
+    /**
+     * Before, a second {@code --xml} silently won: the report the first one named was never written
+     * (a CI step that uploads it found none, or last night's), and the merge exited as if all was well.
+     */
+    @Test
+    void twoXmlReportsAreAUsageErrorNotTheLastOneWritten() throws Exception {
+        Path results = dir.resolve("r.jsonl");
+        Files.writeString(results, resultsLine("\"1/1\"", ""));
+        Path first = dir.resolve("first.xml");
+        Path second = dir.resolve("second.xml");
+        List<Object> r = merge("merge", "--xml", first.toString(), "--xml", second.toString(), results.toString());
+        assertThat(r.get(0)).isEqualTo(2);
+        assertThat((String) r.get(2)).startsWith("simloop Results: --xml given twice (" + first + ", then " + second
+                + "): name one file for the JUnit XML report\nusage: ");
+        assertThat(first).doesNotExist();
+        assertThat(second).doesNotExist();
+    }
 }

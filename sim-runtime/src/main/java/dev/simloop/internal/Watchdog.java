@@ -30,6 +30,14 @@ final class Watchdog {
     private static final class Log {
         static final System.Logger LOG = System.getLogger("dev.simloop");
     }
+    /**
+     * The bad value of each duration property last logged ({@link #durationProperty}), in a holder
+     * made at the first bad value: the idle warning's property is read at every idle spell of a real
+     * loop, and a value logged at each one logged the same warning for every request of a service.
+     */
+    private static final class LoggedBadValues {
+        static final java.util.Map<String, String> BY_PROPERTY = new java.util.concurrent.ConcurrentHashMap<>();
+    }
     static final long SLOW_STEP_NANOS = slowStepNanos();
     private static final long MIN_PERIOD_NANOS = 5_000_000L;
     private static final long MAX_PERIOD_NANOS = 1_000_000_000L;
@@ -534,7 +542,7 @@ final class Watchdog {
     /**
      * @return the ISO-8601 duration the system property {@code name} gives, in nanos, or
      *     {@code defaultNanos} when it is not set, or not a positive duration a long counts in
-     *     nanoseconds (which is logged)
+     *     nanoseconds (which is logged, once for each bad value: it may be read again and again)
      */
     static long durationProperty(String name, long defaultNanos, String defaultText) {
         String v = System.getProperty(name);
@@ -553,8 +561,10 @@ final class Watchdog {
         } catch (ArithmeticException e) {
             problem = "is longer than the 292 years a long counts in nanoseconds";
         }
-        Log.LOG.log(System.Logger.Level.WARNING, "-D" + name + "=" + SafeText.input(v) + " " + problem
-                + " (write it like PT0.1S for 100 ms, or PT2S); using the default, " + defaultText);
+        if (!v.equals(LoggedBadValues.BY_PROPERTY.put(name, v))) {
+            Log.LOG.log(System.Logger.Level.WARNING, "-D" + name + "=" + SafeText.input(v) + " " + problem
+                    + " (write it like PT0.1S for 100 ms, or PT2S); using the default, " + defaultText);
+        }
         return defaultNanos;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simloop.CapturedWarnings;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -34,5 +35,32 @@ class WatchdogDurationPropertyTest {
             System.clearProperty(NAME);
         }
         assertThat(warnings).isEqualTo(warning == null ? List.of() : List.of(warning));
+    }
+
+    /**
+     * {@code -Dsimloop.idleWarning} is read at every idle spell of a real loop: a bad value was logged
+     * at each one, so a service whose tasks wait in JDK queues logged the same warning for every
+     * request. Each bad value is logged once; another bad value is logged once too.
+     */
+    @Test
+    void aBadValueReadAgainIsLoggedOnceAndAnotherBadValueOnceMore() {
+        String name = "simloop.test.durationPropertyReadAgain";
+        List<String> warnings;
+        System.setProperty(name, "10s");
+        try (CapturedWarnings captured = new CapturedWarnings()) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(Watchdog.durationProperty(name, 7, "7 ns")).isEqualTo(7);
+            }
+            System.setProperty(name, "PT0S");
+            assertThat(Watchdog.durationProperty(name, 7, "7 ns")).isEqualTo(7);
+            assertThat(Watchdog.durationProperty(name, 7, "7 ns")).isEqualTo(7);
+            warnings = captured.messages();
+        } finally {
+            System.clearProperty(name);
+        }
+        assertThat(warnings).containsExactly(
+                "-D" + name + "=10s is not an ISO-8601 duration (write it like PT0.1S for 100 ms, or PT2S); using the"
+                        + " default, 7 ns",
+                "-D" + name + "=PT0S is not positive (write it like PT0.1S for 100 ms, or PT2S); using the default, 7 ns");
     }
 }
