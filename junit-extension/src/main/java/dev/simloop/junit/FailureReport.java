@@ -12,8 +12,9 @@ import java.util.Locale;
  * did not show that count to be the fewest, why not), the annotation
  * to paste and the {@code -D} form (both with the shrunk line when there is one; instead, why the
  * line does not repeat the failure when it does not), then the optional trace table and Chrome-trace path (omitted when
- * the runtime does not provide them). The trace table itself is attached to the failure as a
- * suppressed exception ({@link #build()}), so that surefire prints it once.
+ * the runtime does not provide them; for a file that could not be written, where it was to go and why).
+ * The trace table itself is attached to the failure as a suppressed exception ({@link #build()}), so
+ * that surefire prints it once.
  */
 final class FailureReport {
     /**
@@ -51,7 +52,9 @@ final class FailureReport {
     private boolean everyInvocation;
     private String traceTable;
     private Path traceFile;
+    private Exception traceFileFailure;
     private Path htmlFile;
+    private Exception htmlFileFailure;
 
     FailureReport test(String name) {
         this.test = name;
@@ -185,13 +188,25 @@ final class FailureReport {
 
     /** Optional part: the Chrome-trace JSON file. */
     FailureReport traceFile(Path file) {
+        return traceFile(file, null);
+    }
+
+    /** Optional part: the Chrome-trace JSON file, or where it was to go and why it could not be written (non-null). */
+    FailureReport traceFile(Path file, Exception failure) {
         this.traceFile = file;
+        this.traceFileFailure = failure;
         return this;
     }
 
     /** Optional part: the HTML report file. */
     FailureReport htmlFile(Path file) {
+        return htmlFile(file, null);
+    }
+
+    /** Optional part: the HTML report file, or where it was to go and why it could not be written (non-null). */
+    FailureReport htmlFile(Path file, Exception failure) {
         this.htmlFile = file;
+        this.htmlFileFailure = failure;
         return this;
     }
 
@@ -280,15 +295,24 @@ final class FailureReport {
             line(sb, "command line", "-Dsimloop.replay=\"" + suggested + "\"");
         }
         if (htmlFile != null) {
-            line(sb, "html report", htmlFile.toString());
+            line(sb, "html report", file(htmlFile, htmlFileFailure));
         }
         if (traceFile != null) {
-            line(sb, "chrome trace", traceFile.toString());
+            line(sb, "chrome trace", file(traceFile, traceFileFailure));
         }
         if (traceTable != null && !traceTable.isBlank()) {
             line(sb, "trace table", "below, under Suppressed");
         }
         return sb.toString().stripTrailing();
+    }
+
+    /** @return a report file's path, or, when it could not be written, where it was to go and why not */
+    private static String file(Path file, Exception failure) {
+        if (failure == null) {
+            return file.toString();
+        }
+        return "could not write " + file + " (" + dev.simloop.internal.SafeText.of(failure)
+                + "); the failure above is the test's own";
     }
 
     private static String preemptionsText(int n) {

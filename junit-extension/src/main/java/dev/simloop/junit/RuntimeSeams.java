@@ -44,49 +44,64 @@ final class RuntimeSeams {
     }
 
     /**
-     * Writes the run's trace as Chrome-trace JSON to {@code target/simloop/<fileStem>.json} (relative
-     * to the working directory, the module under Maven) and returns its path; empty when the run
-     * was not traced or the file cannot be written (the report then omits the path).
+     * A report file: where it was written, or where it was to be written and why it could not be
+     * (a file where {@code target/simloop} should be a directory, a directory that cannot be written).
+     * The test's failure is reported either way; the report names the file, or says why it is missing.
      *
-     * @param fileStem a file-name-safe name for the test and schedule
+     * @param path the file's absolute path
+     * @param failure why it could not be written, or null when it was
      */
-    static Optional<Path> chromeTrace(SimResult<?> r, String fileStem) {
-        Optional<String> json = r.chromeTraceJson();
-        if (json.isEmpty()) {
-            return Optional.empty();
-        }
+    record ReportFile(Path path, Exception failure) {
+    }
+
+    /** What writes one report file's content to its path. */
+    private interface Writer {
+        void write(Path file) throws java.io.IOException;
+    }
+
+    /**
+     * @return the file {@code target/simloop/<fileName>}, written, or with what stopped the writing:
+     *     the report says so, and a file that cannot be written never takes the test's failure's place
+     */
+    private static ReportFile write(String fileName, Writer writer) {
+        Path file = Path.of("target", "simloop", fileName).toAbsolutePath();
         try {
-            Path dir = Path.of("target", "simloop");
-            java.nio.file.Files.createDirectories(dir);
-            Path file = dir.resolve(fileStem + ".json");
-            java.nio.file.Files.writeString(file, json.get());
-            return Optional.of(file.toAbsolutePath());
+            java.nio.file.Files.createDirectories(file.getParent());
+            writer.write(file);
+            return new ReportFile(file, null);
         } catch (java.io.IOException | RuntimeException e) {
-            return Optional.empty();
+            return new ReportFile(file, e);
         }
     }
 
     /**
+     * Writes the run's trace as Chrome-trace JSON to {@code target/simloop/<fileStem>.json} (relative
+     * to the working directory, the module under Maven); empty when the run was not traced.
+     *
+     * @param fileStem a file-name-safe name for the test and schedule
+     * @return the file, or where it was to go and why it could not be written
+     */
+    static Optional<ReportFile> chromeTrace(SimResult<?> r, String fileStem) {
+        Optional<String> json = r.chromeTraceJson();
+        if (json.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(write(fileStem + ".json", file -> java.nio.file.Files.writeString(file, json.get())));
+    }
+
+    /**
      * Writes the run as a self-contained HTML page to {@code target/simloop/<fileStem>.html}, beside
-     * the Chrome trace, and returns its path; empty when the run was not traced or the file cannot
-     * be written (the report then omits the path).
+     * the Chrome trace; empty when the run was not traced.
      *
      * @param title the test, as the page's title
      * @param shrunkLine the replay line of a shrunk run, or null
+     * @return the file, or where it was to go and why it could not be written
      */
-    static Optional<Path> htmlReport(SimResult<?> r, String fileStem, String title, String shrunkLine) {
+    static Optional<ReportFile> htmlReport(SimResult<?> r, String fileStem, String title, String shrunkLine) {
         if (r.chromeTraceJson().isEmpty()) {
             return Optional.empty();
         }
-        try {
-            Path dir = Path.of("target", "simloop");
-            java.nio.file.Files.createDirectories(dir);
-            Path file = dir.resolve(fileStem + ".html");
-            r.writeHtmlReport(file, title, shrunkLine);
-            return Optional.of(file.toAbsolutePath());
-        } catch (java.io.IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return Optional.of(write(fileStem + ".html", file -> r.writeHtmlReport(file, title, shrunkLine)));
     }
 
     /**

@@ -108,6 +108,17 @@ class RunConfigAndReportTest {
                   command line: -Dsimloop.replay="simloop:1:x\"""");
     }
 
+    /** A file that could not be written: the report says where it was to go and why, in the file's own line. */
+    @Test
+    void reportSaysWhereAFileThatCouldNotBeWrittenWasToGoAndWhy() {
+        String m = report().htmlFile(Path.of("/w/target/simloop/T-m-3.html"),
+                        new java.nio.file.FileAlreadyExistsException("/w/target/simloop"))
+                .traceFile(Path.of("/w/target/simloop/T-m-3.json")).message();
+        assertThat(m).endsWith("\n  html report:  could not write /w/target/simloop/T-m-3.html"
+                + " (java.nio.file.FileAlreadyExistsException: /w/target/simloop); the failure above is the test's own"
+                + "\n  chrome trace: /w/target/simloop/T-m-3.json");
+    }
+
     @Test
     void reportNamesTheFilesAfterTheReplayFormsAndAttachesTheTableOnceAsSuppressed() {
         SimulatedLoopFailure f = report().traceTable("task  event\na     checkpoint")

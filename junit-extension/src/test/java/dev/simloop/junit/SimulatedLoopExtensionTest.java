@@ -99,6 +99,34 @@ class SimulatedLoopExtensionTest {
                 .contains("command line: -Dsimloop.replay=\"" + f.shrunkReplayLine().orElse(line) + "\"");
     }
 
+    /**
+     * The report's files cannot be written (here a directory stands where each file goes): the
+     * test's own failure is kept, and the report says where it tried to write and why it could not.
+     * Before, the two lines were left out without a word, and the user looked for pages never written.
+     */
+    @Test
+    void aReportFileThatCannotBeWrittenIsNamedWithWhyAndTheFailureIsKept() throws IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of("target", "simloop").toAbsolutePath();
+        String stem = Fixtures.FailsAtOnce.class.getName().replace('$', '.') + "-fails-1";
+        java.nio.file.Path html = dir.resolve(stem + ".html");
+        java.nio.file.Path json = dir.resolve(stem + ".json");
+        java.nio.file.Files.deleteIfExists(html);
+        java.nio.file.Files.deleteIfExists(json);
+        java.nio.file.Files.createDirectories(html);
+        java.nio.file.Files.createDirectories(json);
+        try {
+            SimulatedLoopFailure f = onlySimFailure(run(Fixtures.FailsAtOnce.class));
+            assertThat(f.getCause()).isInstanceOf(AssertionError.class).hasMessage("the test's own failure");
+            assertThat(f.getMessage())
+                    .contains("\n  html report:  could not write " + html + " (java.nio.file.")
+                    .contains("\n  chrome trace: could not write " + json + " (java.nio.file.")
+                    .contains("trace table:  below, under Suppressed");
+        } finally {
+            java.nio.file.Files.deleteIfExists(html);
+            java.nio.file.Files.deleteIfExists(json);
+        }
+    }
+
     @Test
     void reportListsItsPartsInTheDocumentedOrder() {
         String msg = onlySimFailure(run(Fixtures.Racy.class)).getMessage();

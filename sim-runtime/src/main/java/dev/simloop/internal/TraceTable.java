@@ -144,16 +144,35 @@ final class TraceTable {
         }
     }
 
-    /** @return the event's task as the table names it: {@code name#id}, the name cut at {@link #MAX_NAME} */
+    /** @return the event's task as the table names it: {@code name#id}, the name cut at {@link #MAX_NAME}, on one line */
     private static String label(Trace.Event e) {
-        return SafeText.object(e.task(), MAX_NAME) + "#" + e.taskId();
+        return oneLine(SafeText.object(e.task(), MAX_NAME)) + "#" + e.taskId();
     }
 
     /** The text of an event's cell: its kind and detail on one line. */
     static String cell(Trace.Event e) {
         String kind = e.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        String detail = SafeText.object(e.detail().replaceAll("\\s*\\R\\s*", " ").strip(), MAX_CELL);
+        String detail = SafeText.object(oneLine(e.detail()).strip(), MAX_CELL);
         return detail.isEmpty() ? kind : kind + " " + detail;
+    }
+
+    /**
+     * @return {@code s} as one line of the table: each line break, with the spaces around it, as one
+     *     space; any other control character (a tab, a terminal's escape code, a NUL) as {@code \\uXXXX}.
+     *     Raw, a break split a row or a column's header, and a console ran the escape codes.
+     */
+    private static String oneLine(String s) {
+        String flat = s.replaceAll("\\s*\\R\\s*", " ");
+        StringBuilder sb = new StringBuilder(flat.length());
+        for (int i = 0; i < flat.length(); i++) {
+            char c = flat.charAt(i);
+            if (Character.isISOControl(c)) {
+                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     /**

@@ -112,11 +112,34 @@ class TraceViewsTest {
         t.runEnded(); // a second end keeps the first
         t.add(0, 3, a, Trace.Kind.FINISH, "");
         assertThat(t.events()).extracting(Trace.Event::kind).containsExactly(Trace.Kind.RUN, Trace.Kind.FAIL);
-        assertThat(t.table(10)).endsWith("(the run failed here; 2 more events unwound its tasks and are not shown)\n");
+        assertThat(t.table(10)).endsWith("(the run failed here; the events that unwound its tasks are not shown)\n");
         Trace copy = t.copy();
         assertThat(copy.events()).isEqualTo(t.events());
         assertThat(copy.table(10)).doesNotContain("the run failed here");
         assertThat(copy.chromeJson()).isEqualTo(t.chromeJson()).doesNotContain("unwinding");
+    }
+
+    /**
+     * A task's name with a line break split its column's header over two lines of the table, whose
+     * second began at the left margin, and a name or a detail's escape code (a terminal's colour, a
+     * bell, a NUL) went to the console raw. Each now reads on its line: line breaks as a space,
+     * other control characters written as {@code \\uXXXX}.
+     */
+    @Test
+    void lineBreaksAndControlCharactersInANameOrDetailStayOnTheirLineOfTheTable() {
+        Trace t = new Trace();
+        TaskImpl<Object> odd = task(1, "two\nlines\r\n\tand \u001b[31mred\u0000");
+        t.add(0, 1, odd, Trace.Kind.RUN, "");
+        t.add(0, 2, odd, Trace.Kind.BLOCK, "on x\u001b[2J\u0007\ty");
+        assertThat(t.table(10)).isEqualTo(String.join("\n",
+                "time           step | two lines and \\u001b[31mred\\u0000#1",
+                "0s                1 | run",
+                "0s                2 | block on x\\u001b[2J\\u0007\\u0009y",
+                ""));
+        for (int i = 2; i < 9; i++) {
+            t.add(0, 3, task(i, "w\n" + i), Trace.Kind.RUN, "\u001b");
+        }
+        assertThat(t.table(10)).endsWith("0s                3 | w 7#7: run \\u001b\n0s                3 | w 8#8: run \\u001b\n");
     }
 
     /** A task named with a megabyte: its column's header and its list lines show the first 60 characters and its id. */
