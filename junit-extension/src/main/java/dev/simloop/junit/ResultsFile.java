@@ -109,13 +109,38 @@ final class ResultsFile {
     /** After the count of a cut message's characters: where they all are. */
     static final String MESSAGE_NOTE = ": the test's own report has them all";
 
+    /**
+     * Appends the line of a simulated test that JUnit never ran, because what its class runs before its
+     * tests failed with {@code error} ({@link NeverRun}): as {@link #appendError}, under the test's own
+     * id and names, since the test has no context of its own.
+     *
+     * @param classContext the context of the class whose set-up failed
+     * @param cfg the test's settings, or null when they did not resolve
+     */
+    static void appendNeverRun(ExtensionContext classContext, String testId, Class<?> testClass, String method,
+            String display, RunConfig cfg, Throwable error) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("schedule", null);
+        f.put("type", error.getClass().getName());
+        f.put("message", message(error));
+        f.put("replay", null);
+        write(classContext, line(testId, testClass.getName(), method, display, cfg, null, ERROR, 1, List.of(f)));
+    }
+
     private static Map<String, Object> line(ExtensionContext context, RunConfig cfg,
             SimulatedLoopExtension.Progress progress, String stopReason, int failed, List<Object> failures) {
+        return line(context.getUniqueId(), context.getRequiredTestClass().getName(),
+                context.getRequiredTestMethod().getName(), context.getDisplayName(), cfg, progress, stopReason, failed,
+                failures);
+    }
+
+    private static Map<String, Object> line(String testId, String testClass, String method, String display,
+            RunConfig cfg, SimulatedLoopExtension.Progress progress, String stopReason, int failed, List<Object> failures) {
         Map<String, Object> line = new LinkedHashMap<>();
-        line.put("test", context.getUniqueId());
-        line.put("class", context.getRequiredTestClass().getName());
-        line.put("method", context.getRequiredTestMethod().getName());
-        line.put("display", context.getDisplayName());
+        line.put("test", testId);
+        line.put("class", testClass);
+        line.put("method", method);
+        line.put("display", display);
         line.put("shard", cfg == null ? null : cfg.shard().toString()); // null: the settings did not resolve
         line.put("strategy", cfg == null ? null : cfg.strategyText());
         line.put("seed", cfg == null ? null : cfg.isReplay() ? cfg.builderSeed() : cfg.baseSeed());

@@ -25,6 +25,7 @@ import dev.simloop.internal.OrderedRuns;
 import dev.simloop.internal.RanAway;
 import dev.simloop.internal.Runaway;
 import dev.simloop.internal.Scheduler;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
@@ -53,7 +54,8 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * extension simulates a test, when JUnit registered two ({@link #owns}), is kept in the test's store.
  */
 public final class SimulatedLoopExtension
-        implements InvocationInterceptor, ParameterResolver, LifecycleMethodExecutionExceptionHandler, TestWatcher {
+        implements InvocationInterceptor, ParameterResolver, LifecycleMethodExecutionExceptionHandler, TestWatcher,
+        AfterAllCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SimulatedLoopExtension.class);
 
     /**
@@ -226,6 +228,7 @@ public final class SimulatedLoopExtension
      */
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
+        reached(context);
         if (passedThrough(context)) {
             return;
         }
@@ -244,6 +247,7 @@ public final class SimulatedLoopExtension
      */
     @Override
     public void testSuccessful(ExtensionContext context) {
+        reached(context);
         if (passedThrough(context)) {
             return;
         }
@@ -253,10 +257,54 @@ public final class SimulatedLoopExtension
     /** An assumption of the first schedule's {@code @AfterEach} aborted the test: its exploration passed all the same. */
     @Override
     public void testAborted(ExtensionContext context, Throwable cause) {
+        reached(context);
         if (passedThrough(context)) {
             return;
         }
         publishSummaryOfPassedExploration(context);
+    }
+
+    /** A disabled test was reached all the same: its class's {@link #afterAll} writes no line for it. */
+    @Override
+    public void testDisabled(ExtensionContext context, Optional<String> reason) {
+        reached(context);
+    }
+
+    /** The key, in a class's store, set once JUnit reached a test of the class or of its {@code @Nested} classes. */
+    private static final String REACHED = "reached";
+    /** The key, in a class's store, set once the lines of its tests that never ran were written ({@link #afterAll}). */
+    private static final String NEVER_RUN_WRITTEN = "neverRunWritten";
+
+    /** JUnit reached the test of {@code context} (it ran, or was disabled): notes it in the store of every class above it. */
+    private static void reached(ExtensionContext context) {
+        for (Optional<ExtensionContext> c = context.getParent(); c.isPresent(); c = c.get().getParent()) {
+            if (c.get().getTestMethod().isEmpty() && c.get().getTestClass().isPresent()) {
+                c.get().getStore(NS).put(REACHED, Boolean.TRUE);
+            }
+        }
+    }
+
+    /**
+     * A class that failed before JUnit reached any of its tests (a {@code @BeforeAll} method or another
+     * extension's {@code BeforeAllCallback} threw): JUnit runs none of them and calls no extension for
+     * them, so each simulated test gets its results line here ({@link NeverRun}), else a merge of the
+     * shards would pass tests that never ran. A class whose tests ran (and whose {@code @AfterAll}
+     * threw) has their lines already. Once per class, however often the extension is registered on it.
+     */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        Throwable failure = context.getExecutionException().orElse(null);
+        if (failure == null || failure instanceof org.opentest4j.TestAbortedException) {
+            return; // an assumption of a @BeforeAll skips the class's tests, as JUnit reports them
+        }
+        ExtensionContext.Store store = context.getStore(NS);
+        synchronized (STORE_LOCK) {
+            if (store.get(REACHED) != null || store.get(NEVER_RUN_WRITTEN) != null) {
+                return;
+            }
+            store.put(NEVER_RUN_WRITTEN, Boolean.TRUE);
+        }
+        NeverRun.appendLines(context, failure);
     }
 
     private static void publishSummaryOfPassedExploration(ExtensionContext context) {

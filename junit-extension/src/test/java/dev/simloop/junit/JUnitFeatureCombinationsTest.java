@@ -9,13 +9,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.simloop.junit.fixtures.CombinationFixtures;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -176,6 +183,67 @@ class JUnitFeatureCombinationsTest {
                 + " simloop task, but it was called from @BeforeAll method RuntimeCallInBeforeAll.clock, which JUnit runs"
                 + " outside the simulated run");
         assertThat(LOG).isEmpty();
+    }
+
+    /**
+     * A {@code @BeforeAll} that fails (or another extension's {@code BeforeAllCallback}: a container that did
+     * not start) makes JUnit run none of the class's tests. Its simulated tests left no results line, so a
+     * merge of the shards passed them, with {@code -Dmaven.test.failure.ignore=true} as scale-out.md runs
+     * them: a failure lost. Each now leaves an ERROR line with that failure, under the id JUnit gives it.
+     */
+    @Test
+    void aBeforeAllThatFailsLeavesAnErrorLineForEachSimulatedTestOfTheClass(@TempDir Path dir) throws IOException {
+        Path results = dir.resolve("results.jsonl");
+        EngineExecutionResults r = run(selectClass(CombinationFixtures.BeforeAllFails.class),
+                Map.of("simloop.results", results.toString()));
+        r.testEvents().assertStatistics(s -> s.started(0));
+        assertThat(LOG).isEmpty();
+
+        assertThat(results).as("no results line was written").exists();
+        List<Map<String, Object>> lines = resultLines(results);
+        assertThat(lines).extracting(l -> l.get("test")).as("%s", lines)
+                .containsExactlyInAnyOrderElementsOf(testIds(CombinationFixtures.BeforeAllFails.class));
+        assertThat(lines).extracting(l -> l.get("method")).containsExactlyInAnyOrder("t", "repeated", "nested");
+        for (Map<String, Object> line : lines) {
+            assertThat(line).containsEntry("stopReason", "ERROR").containsEntry("run", 0L).containsEntry("shard", "1/1")
+                    .containsEntry("seed", 1L).containsEntry("schedules", 3L);
+            assertThat(line.get("failures")).asInstanceOf(InstanceOfAssertFactories.LIST).singleElement()
+                    .asInstanceOf(InstanceOfAssertFactories.MAP)
+                    .containsEntry("type", "java.lang.IllegalStateException")
+                    .containsEntry("message", "the database did not start").containsEntry("replay", null);
+        }
+        assertThat(Results.run(new String[] {"merge", results.toString()}, new PrintStream(OutputStream.nullOutputStream()),
+                System.err)).isEqualTo(1);
+    }
+
+    /** An {@code @AfterAll} that fails after the class's simulated tests ran adds no line: theirs stand. */
+    @Test
+    void anAfterAllThatFailsLeavesTheLinesOfTheTestsThatRan(@TempDir Path dir) throws IOException {
+        Path results = dir.resolve("results.jsonl");
+        EngineExecutionResults r = run(selectClass(CombinationFixtures.AfterAllFails.class),
+                Map.of("simloop.results", results.toString()));
+        r.testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        assertThat(resultLines(results)).singleElement().satisfies(l -> assertThat(l)
+                .containsEntry("stopReason", "ALL_SCHEDULES_RUN").containsEntry("run", 3L));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> resultLines(Path results) throws IOException {
+        return Files.readAllLines(results).stream().map(l -> (Map<String, Object>) Json.read(l)).toList();
+    }
+
+    /** @return the unique ids JUnit gives the test methods (and templates) of {@code fixture} and its @Nested classes */
+    private static List<String> testIds(Class<?> fixture) {
+        List<String> ids = new java.util.ArrayList<>();
+        collect(EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture)).discover().getEngineDescriptor(), ids);
+        return ids;
+    }
+
+    private static void collect(org.junit.platform.engine.TestDescriptor d, List<String> ids) {
+        if (d.getSource().filter(org.junit.platform.engine.support.descriptor.MethodSource.class::isInstance).isPresent()) {
+            ids.add(d.getUniqueId().toString());
+        }
+        d.getChildren().forEach(c -> collect(c, ids));
     }
 
     @Test
