@@ -138,6 +138,12 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         p = param(params, REPLAY);
         if (p.isPresent()) {
             replay = p.get();
+        } else if (params.apply(REPLAY).isPresent()) {
+            // most often a CI variable that was not set: read as unset, the test would explore its
+            // schedules instead of replaying the failure, and could pass (an empty shard is refused too)
+            throw new IllegalArgumentException("-D" + REPLAY + " is empty: give it the replay line a failure printed (-D"
+                    + REPLAY + "=\"simloop:1:...\"), or leave the property out to explore the test's schedules (an"
+                    + " empty value is most often a CI variable that was not set)");
         }
         settingsFitTheSchedules(a, schedules, kind, replay, param(params, SCHEDULES).isPresent());
         if (!replay.isEmpty()) {

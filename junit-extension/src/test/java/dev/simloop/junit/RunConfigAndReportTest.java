@@ -330,6 +330,23 @@ class RunConfigAndReportTest {
         return RunConfigAndReportTest.class.getDeclaredMethod(method).getAnnotation(SimulatedLoop.class);
     }
 
+    /**
+     * An empty -Dsimloop.replay is most often a CI variable that was not set ({@code
+     * -Dsimloop.replay="$LINE"}): read as unset, the test explored its schedules instead of replaying
+     * the failure, and could pass. It is an error, as an empty -Dsimloop.shard is; an annotation's
+     * replay keeps its own value then (the property does not pass for unset).
+     */
+    @Test
+    void anEmptyReplayPropertyIsAnErrorNotAnExploration() throws Exception {
+        for (String empty : new String[] {"", "  "}) {
+            assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.REPLAY, empty))))
+                    .as("'%s'", empty).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("-Dsimloop.replay is empty: give it the replay line a failure printed"
+                            + " (-Dsimloop.replay=\"simloop:1:...\"), or leave the property out to explore the test's"
+                            + " schedules (an empty value is most often a CI variable that was not set)");
+        }
+    }
+
     @Test
     void aMalformedReplayLineOrATooLongDurationNamesItsSetting() throws Exception {
         SimulatedLoop bad = annotationOf("badReplay");
