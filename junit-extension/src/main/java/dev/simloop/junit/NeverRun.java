@@ -3,7 +3,11 @@ package dev.simloop.junit;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
@@ -14,18 +18,40 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
 
 /**
- * The results lines of the simulated tests of a class whose set-up before its tests failed (a
- * {@code @BeforeAll} method, another extension's {@code BeforeAllCallback}): JUnit then runs none of
- * its tests, nor those of its {@code @Nested} classes, and calls no extension for them, so without
- * these lines a merge of the shards would pass tests that never ran. Each line is an {@code ERROR}
- * line with the class's failure, under the unique id JUnit gives the test (a template's, for a
- * {@code @ParameterizedTest} or {@code @RepeatedTest}, whose invocations were never made).
+ * The results lines of the simulated tests of a class that failed before its tests (a
+ * {@code @BeforeAll} method, another extension's {@code BeforeAllCallback}, a
+ * {@code @TestInstance(PER_CLASS)} constructor): JUnit then runs none of its tests, nor those of its
+ * {@code @Nested} classes, so without these lines a merge of the shards would pass tests that never
+ * ran. Each line is an {@code ERROR} line with the class's failure, under the unique id JUnit gives the
+ * test (a template's, for a {@code @ParameterizedTest} or {@code @RepeatedTest}, whose invocations were
+ * never made).
+ *
+ * <p>Two paths write them. The extension's {@code afterAll} ({@link #appendLines}) does when it is
+ * registered on the class, since JUnit calls it once the class's {@code @BeforeAll} ran. JUnit calls no
+ * extension of a test annotated on its method alone, nor any after a {@code PER_CLASS} constructor
+ * threw, so the launcher's {@link Listener} writes the lines of the tests of a failed class that never
+ * started, but not those the extension wrote already ({@link #written}).
  */
 final class NeverRun {
     private NeverRun() {
     }
+
+    /**
+     * The tests whose line {@link #appendLines} wrote, with the value of {@link #WRITES} when it did:
+     * the listener of the launcher that runs them writes no second line. A line written in a run
+     * without the listener (an engine run directly, as the EngineTestKit runs it) stays here, so the
+     * listener honours only those written since its test plan started.
+     */
+    private static final Map<String, Long> WRITTEN = new ConcurrentHashMap<>();
+    private static final AtomicLong WRITES = new AtomicLong();
 
     /**
      * Appends a line for each test of the class of {@code classContext} and of its {@code @Nested}
@@ -34,21 +60,26 @@ final class NeverRun {
     static void appendLines(ExtensionContext classContext, Throwable failure) {
         Function<String, Optional<String>> params = key -> classContext.getConfigurationParameter(key)
                 .or(() -> Optional.ofNullable(System.getProperty(key)));
-        appendLines(classContext, classContext.getRequiredTestClass(), classContext.getUniqueId(), params, failure);
+        appendLines(classContext.getRequiredTestClass(), classContext.getUniqueId(), params, failure);
     }
 
-    private static void appendLines(ExtensionContext classContext, Class<?> c, String classId,
-            Function<String, Optional<String>> params, Throwable failure) {
+    private static void appendLines(Class<?> c, String classId, Function<String, Optional<String>> params,
+            Throwable failure) {
         for (Method m : ReflectionSupport.findMethods(c, NeverRun::isTest, HierarchyTraversalMode.TOP_DOWN)) {
             String kind = AnnotationSupport.isAnnotated(m, Test.class) ? "method" : "test-template";
             String id = classId + "/[" + kind + ":" + encode(m.getName() + "(" + parameters(m, Class::getName) + ")") + "]";
-            ResultsFile.appendNeverRun(classContext, id, c, m.getName(), displayName(m), settingsOrNull(m, c, params, id),
-                    failure);
+            WRITTEN.put(id, WRITES.incrementAndGet());
+            append(params, id, c, m, displayName(m), failure);
         }
         for (Class<?> inner : ReflectionSupport.findNestedClasses(c, k -> AnnotationSupport.isAnnotated(k, Nested.class))) {
-            appendLines(classContext, inner, classId + "/[nested-class:" + encode(inner.getSimpleName()) + "]", params,
-                    failure);
+            appendLines(inner, classId + "/[nested-class:" + encode(inner.getSimpleName()) + "]", params, failure);
         }
+    }
+
+    /** Appends the line of test {@code id}, method {@code m} of {@code c}, that never ran because its class failed with {@code failure}. */
+    private static void append(Function<String, Optional<String>> params, String id, Class<?> c, Method m,
+            String display, Throwable failure) {
+        ResultsFile.appendNeverRun(params, id, c, m.getName(), display, settingsOrNull(m, c, params, id), failure);
     }
 
     /** @return whether JUnit runs {@code m} as a test or a template of tests (a {@code @TestFactory}'s are not simulated) */
@@ -58,14 +89,10 @@ final class NeverRun {
                 && (AnnotationSupport.isAnnotated(m, Test.class) || AnnotationSupport.isAnnotated(m, TestTemplate.class));
     }
 
-    /** @return the test's settings, as {@link SimulatedLoopExtension#find} finds its annotation; null when they do not resolve */
+    /** @return the test's settings, from the annotation {@link SimulatedLoopExtension#find} finds; null when they do not resolve */
     private static RunConfig settingsOrNull(Method m, Class<?> c, Function<String, Optional<String>> params, String id) {
-        Optional<SimulatedLoop> a = AnnotationSupport.findAnnotation(m, SimulatedLoop.class);
-        for (Class<?> k = c; a.isEmpty() && k != null; k = k.getEnclosingClass()) {
-            a = AnnotationSupport.findAnnotation(k, SimulatedLoop.class);
-        }
         try {
-            return RunConfig.resolve(a.orElse(null), params, id, System.getenv());
+            return RunConfig.resolve(SimulatedLoopExtension.find(m, c).orElse(null), params, id, System.getenv());
         } catch (RuntimeException e) {
             return null; // the line then has no shard, as a test's whose settings do not parse
         }
@@ -92,5 +119,95 @@ final class NeverRun {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * Writes the line of each simulated test of a class that failed and that never started: the
+     * launcher registers it through {@code META-INF/services} (and {@code provides} on the module path),
+     * so it sees every test run by Surefire, Gradle, an IDE or the console launcher. A test is simulated
+     * when {@code @SimulatedLoop} is on it, its class or an enclosing class, directly or through an
+     * annotation of the user's own. Public for the {@code ServiceLoader}, which instantiates it; not API,
+     * since its class is not public.
+     */
+    public static final class Listener implements TestExecutionListener {
+        /** The tests and templates that started or were skipped, of the test plan that runs: they have lines of their own, or need none. */
+        private final Set<String> reached = ConcurrentHashMap.newKeySet();
+        private volatile TestPlan plan;
+        /** The value of {@link #WRITES} when the plan started: the extension's lines written since are this run's. */
+        private volatile long since;
+
+        /** Created by the launcher. */
+        public Listener() {
+        }
+
+        @Override
+        public void testPlanExecutionStarted(TestPlan testPlan) {
+            reached.clear();
+            since = WRITES.get();
+            plan = testPlan;
+        }
+
+        @Override
+        public void testPlanExecutionFinished(TestPlan testPlan) {
+            reached.clear();
+            plan = null;
+        }
+
+        @Override
+        public void executionStarted(TestIdentifier id) {
+            if (id.getSource().orElse(null) instanceof MethodSource) {
+                reached.add(id.getUniqueId());
+            }
+        }
+
+        @Override
+        public void executionSkipped(TestIdentifier id, String reason) {
+            if (id.getSource().orElse(null) instanceof MethodSource) {
+                reached.add(id.getUniqueId());
+            }
+        }
+
+        /** A class that failed: the lines of its simulated tests (and its {@code @Nested} classes') that never started. */
+        @Override
+        public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+            TestPlan p = plan;
+            Throwable failure = result.getThrowable().orElse(null);
+            if (p == null || result.getStatus() != TestExecutionResult.Status.FAILED || failure == null
+                    || !(id.getSource().orElse(null) instanceof ClassSource)) {
+                return; // an aborted class (an assumption of its @BeforeAll) skips its tests, as JUnit reports them
+            }
+            Function<String, Optional<String>> params = key -> p.getConfigurationParameters().get(key)
+                    .or(() -> Optional.ofNullable(System.getProperty(key)));
+            for (TestIdentifier d : p.getDescendants(id)) {
+                if (d.getSource().orElse(null) instanceof MethodSource source && !reached.contains(d.getUniqueId())
+                        && !writtenInThisRun(d.getUniqueId())) {
+                    appendIfSimulated(params, d, source, failure);
+                }
+            }
+        }
+
+        /** @return whether the extension's {@code afterAll} wrote the line of test {@code id} since the plan started */
+        private boolean writtenInThisRun(String id) {
+            Long at = WRITTEN.remove(id);
+            return at != null && at > since;
+        }
+
+        private static void appendIfSimulated(Function<String, Optional<String>> params, TestIdentifier test,
+                MethodSource source, Throwable failure) {
+            Method m;
+            Class<?> c;
+            try {
+                m = source.getJavaMethod();
+                c = source.getJavaClass();
+            } catch (RuntimeException e) { // JUnit found the method, so this is unlikely; say why the line is missing
+                System.getLogger("dev.simloop.junit").log(System.Logger.Level.WARNING, "simloop: no results line for "
+                        + test.getUniqueId() + ", which never ran because its class failed: its method did not load ("
+                        + e + "); a merge of the shards does not see it");
+                return;
+            }
+            if (isTest(m) && SimulatedLoopExtension.find(m, c).isPresent()) {
+                append(params, test.getUniqueId(), c, m, test.getDisplayName(), failure);
+            }
+        }
     }
 }

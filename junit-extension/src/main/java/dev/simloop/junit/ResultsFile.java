@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -114,17 +116,17 @@ final class ResultsFile {
      * tests failed with {@code error} ({@link NeverRun}): as {@link #appendError}, under the test's own
      * id and names, since the test has no context of its own.
      *
-     * @param classContext the context of the class whose set-up failed
+     * @param params the run's configuration parameters, then system properties: where the file is
      * @param cfg the test's settings, or null when they did not resolve
      */
-    static void appendNeverRun(ExtensionContext classContext, String testId, Class<?> testClass, String method,
-            String display, RunConfig cfg, Throwable error) {
+    static void appendNeverRun(Function<String, Optional<String>> params, String testId, Class<?> testClass,
+            String method, String display, RunConfig cfg, Throwable error) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("schedule", null);
         f.put("type", error.getClass().getName());
         f.put("message", message(error));
         f.put("replay", null);
-        write(classContext, line(testId, testClass.getName(), method, display, cfg, null, ERROR, 1, List.of(f)));
+        write(params, line(testId, testClass.getName(), method, display, cfg, null, ERROR, 1, List.of(f)));
     }
 
     private static Map<String, Object> line(ExtensionContext context, RunConfig cfg,
@@ -162,10 +164,14 @@ final class ResultsFile {
         return line;
     }
 
-    /** Appends {@code line} to the configured file, or warns that it cannot. */
+    /** Appends {@code line} to the file configured for the test of {@code context}, or warns that it cannot. */
     private static void write(ExtensionContext context, Map<String, Object> line) {
-        String where = context.getConfigurationParameter(Results.PROPERTY).or(
-                () -> java.util.Optional.ofNullable(System.getProperty(Results.PROPERTY))).orElse("").strip();
+        write(key -> context.getConfigurationParameter(key).or(() -> Optional.ofNullable(System.getProperty(key))), line);
+    }
+
+    /** Appends {@code line} to the file that {@code params} configure, or warns that it cannot. */
+    private static void write(Function<String, Optional<String>> params, Map<String, Object> line) {
+        String where = params.apply(Results.PROPERTY).orElse("").strip();
         if (where.equals("none")) {
             return;
         }

@@ -358,9 +358,17 @@ public final class SimulatedLoopExtension
 
     /** The annotation nearest to the test method: the method, its class, then enclosing classes. */
     static Optional<SimulatedLoop> find(ExtensionContext context) {
-        Optional<SimulatedLoop> a = context.getTestMethod()
-                .flatMap(m -> AnnotationSupport.findAnnotation(m, SimulatedLoop.class));
-        for (Class<?> c = context.getTestClass().orElse(null); a.isEmpty() && c != null; c = c.getEnclosingClass()) {
+        return find(context.getTestMethod().orElse(null), context.getTestClass().orElse(null));
+    }
+
+    /**
+     * @return the annotation nearest to {@code method} (null for none) of {@code testClass} (null for
+     *     none): the method's, its class's, then enclosing classes'; also for a test that never ran ({@link NeverRun})
+     */
+    static Optional<SimulatedLoop> find(Method method, Class<?> testClass) {
+        Optional<SimulatedLoop> a = method == null ? Optional.empty()
+                : AnnotationSupport.findAnnotation(method, SimulatedLoop.class);
+        for (Class<?> c = testClass; a.isEmpty() && c != null; c = c.getEnclosingClass()) {
             a = AnnotationSupport.findAnnotation(c, SimulatedLoop.class);
         }
         return a;

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -73,17 +74,97 @@ class ModulePathTest {
         assertThat(out).as(out).contains("suppressed: java.lang.IllegalAccessError");
     }
 
-    @Test
-    void aTestModuleThatOpensItsPackageToJUnitOnlyFailsAtOnceWithTheLineToAdd() throws Exception {
-        String runtime = location(Simulation.class);
-        String extension = location(SimulatedLoopExtension.class);
-        List<String> modulePath = new ArrayList<>(List.of(runtime, extension));
+    /** @return the module path of a modular test project: the runtime, this extension and the JUnit jars */
+    private static String modulePath() {
+        List<String> modulePath = new ArrayList<>(List.of(location(Simulation.class), location(SimulatedLoopExtension.class)));
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (JUNIT.matcher(Path.of(e).getFileName().toString()).matches()) {
                 modulePath.add(e);
             }
         }
-        String mp = String.join(File.pathSeparator, modulePath);
+        return String.join(File.pathSeparator, modulePath);
+    }
+
+    /** Compiles the sources under {@code src} against {@code mp} into {@code out}. */
+    private static void compile(Path src, Path out, String mp) throws IOException {
+        List<String> javac = new ArrayList<>(List.of("--module-path", mp, "-d", out.toString()));
+        try (var files = Files.walk(src)) {
+            files.filter(f -> f.toString().endsWith(".java")).forEach(f -> javac.add(f.toString()));
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        java.io.PrintStream errs = new java.io.PrintStream(err, true, StandardCharsets.UTF_8);
+        // java.util.spi's tool provider: this test module does not read java.compiler
+        int rc = java.util.spi.ToolProvider.findFirst("javac").orElseThrow().run(errs, errs, javac.toArray(String[]::new));
+        assertThat(rc).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    }
+
+    /**
+     * On the module path the launcher ignores a named module's META-INF/services: the listener that
+     * writes the line of a test that never ran because its class failed comes through {@code provides}.
+     */
+    @Test
+    void onTheModulePathATestThatNeverRanBecauseItsClassFailedHasItsErrorLine() throws Exception {
+        String mp = modulePath();
+        Path src = work.resolve("src");
+        Path out = work.resolve("out");
+        write(src.resolve("module-info.java"), """
+                module com.example.tests {
+                    requires dev.simloop.junit;
+                    requires org.junit.platform.launcher;
+                    opens com.example.tests to org.junit.platform.commons;
+                }
+                """);
+        write(src.resolve("com/example/tests/SetUpFailsTest.java"), """
+                package com.example.tests;
+
+                import dev.simloop.junit.SimulatedLoop;
+                import org.junit.jupiter.api.BeforeAll;
+                import org.junit.jupiter.api.Test;
+
+                class SetUpFailsTest {
+                    @BeforeAll
+                    static void startDatabase() {
+                        throw new IllegalStateException("the database did not start");
+                    }
+
+                    @Test
+                    @SimulatedLoop(schedules = 3, seed = 1)
+                    void t() {
+                    }
+                }
+                """);
+        write(src.resolve("com/example/tests/Run.java"), """
+                package com.example.tests;
+
+                import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+                import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+                import org.junit.platform.launcher.core.LauncherFactory;
+
+                public class Run {
+                    public static void main(String[] args) {
+                        LauncherFactory.create().execute(
+                                LauncherDiscoveryRequestBuilder.request().selectors(selectClass(SetUpFailsTest.class)).build());
+                        System.out.println("ran");
+                    }
+                }
+                """);
+        compile(src, out, mp);
+        Path results = work.resolve("results.jsonl");
+        String output = run(List.of("--add-opens", "java.base/java.lang=" + RUNTIME, "-Dsimloop.results=" + results,
+                "-p", out + File.pathSeparator + mp, "--add-modules", "ALL-MODULE-PATH",
+                "-m", "com.example.tests/com.example.tests.Run"));
+        assertThat(output).as(output).contains("ran");
+        assertThat(results).as(output).exists();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> line = (Map<String, Object>) Json.read(Files.readString(results).strip());
+        assertThat(line).containsEntry("test", "[engine:junit-jupiter]/[class:com.example.tests.SetUpFailsTest]/[method:t()]")
+                .containsEntry("stopReason", "ERROR");
+    }
+
+    @Test
+    void aTestModuleThatOpensItsPackageToJUnitOnlyFailsAtOnceWithTheLineToAdd() throws Exception {
+        String mp = modulePath();
         Path src = work.resolve("src");
         Path out = work.resolve("out");
         write(src.resolve("module-info.java"), """
@@ -179,15 +260,7 @@ class ModulePathTest {
                     }
                 }
                 """);
-        List<String> javac = new ArrayList<>(List.of("--module-path", mp, "-d", out.toString()));
-        try (var files = Files.walk(src)) {
-            files.filter(f -> f.toString().endsWith(".java")).forEach(f -> javac.add(f.toString()));
-        }
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        java.io.PrintStream errs = new java.io.PrintStream(err, true, StandardCharsets.UTF_8);
-        // java.util.spi's tool provider: this test module does not read java.compiler
-        int rc = java.util.spi.ToolProvider.findFirst("javac").orElseThrow().run(errs, errs, javac.toArray(String[]::new));
-        assertThat(rc).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        compile(src, out, mp);
         List<String> java = List.of("--add-opens", "java.base/java.lang=" + RUNTIME, "-Dsimloop.results=none",
                 "-p", out + File.pathSeparator + mp, "--add-modules", "ALL-MODULE-PATH",
                 "-m", "com.example.tests/com.example.tests.Run");
