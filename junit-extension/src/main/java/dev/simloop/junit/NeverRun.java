@@ -113,7 +113,7 @@ final class NeverRun {
         StringBuilder sb = new StringBuilder(value.length());
         for (char ch : value.toCharArray()) {
             if ("%+/:[]".indexOf(ch) >= 0) {
-                sb.append('%').append(String.format("%02X", (int) ch));
+                sb.append('%').append(String.format(java.util.Locale.ROOT, "%02X", (int) ch));
             } else {
                 sb.append(ch);
             }
