@@ -1,6 +1,5 @@
 package dev.simloop.junit;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -51,10 +50,8 @@ final class FailureReport {
     private String limitElements = "";
     private boolean everyInvocation;
     private String traceTable;
-    private Path traceFile;
-    private Exception traceFileFailure;
-    private Path htmlFile;
-    private Exception htmlFileFailure;
+    private RuntimeSeams.ReportFile traceFile;
+    private RuntimeSeams.ReportFile htmlFile;
 
     FailureReport test(String name) {
         this.test = name;
@@ -186,27 +183,15 @@ final class FailureReport {
         return this;
     }
 
-    /** Optional part: the Chrome-trace JSON file. */
-    FailureReport traceFile(Path file) {
-        return traceFile(file, null);
-    }
-
-    /** Optional part: the Chrome-trace JSON file, or where it was to go and why it could not be written (non-null). */
-    FailureReport traceFile(Path file, Exception failure) {
+    /** Optional part: the Chrome-trace JSON file, written or not ({@link RuntimeSeams.ReportFile#describe}). */
+    FailureReport traceFile(RuntimeSeams.ReportFile file) {
         this.traceFile = file;
-        this.traceFileFailure = failure;
         return this;
     }
 
-    /** Optional part: the HTML report file. */
-    FailureReport htmlFile(Path file) {
-        return htmlFile(file, null);
-    }
-
-    /** Optional part: the HTML report file, or where it was to go and why it could not be written (non-null). */
-    FailureReport htmlFile(Path file, Exception failure) {
+    /** Optional part: the HTML report file, written or not ({@link RuntimeSeams.ReportFile#describe}). */
+    FailureReport htmlFile(RuntimeSeams.ReportFile file) {
         this.htmlFile = file;
-        this.htmlFileFailure = failure;
         return this;
     }
 
@@ -295,24 +280,15 @@ final class FailureReport {
             line(sb, "command line", "-Dsimloop.replay=\"" + suggested + "\"");
         }
         if (htmlFile != null) {
-            line(sb, "html report", file(htmlFile, htmlFileFailure));
+            line(sb, "html report", htmlFile.describe());
         }
         if (traceFile != null) {
-            line(sb, "chrome trace", file(traceFile, traceFileFailure));
+            line(sb, "chrome trace", traceFile.describe());
         }
         if (traceTable != null && !traceTable.isBlank()) {
             line(sb, "trace table", "below, under Suppressed");
         }
         return sb.toString().stripTrailing();
-    }
-
-    /** @return a report file's path, or, when it could not be written, where it was to go and why not */
-    private static String file(Path file, Exception failure) {
-        if (failure == null) {
-            return file.toString();
-        }
-        return "could not write " + file + " (" + dev.simloop.internal.SafeText.of(failure)
-                + "); the failure above is the test's own";
     }
 
     private static String preemptionsText(int n) {

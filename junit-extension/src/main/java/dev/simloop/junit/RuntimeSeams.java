@@ -52,6 +52,11 @@ final class RuntimeSeams {
      * @param failure why it could not be written, or null when it was
      */
     record ReportFile(Path path, Exception failure) {
+        /** @return the path, or, when it could not be written, where it was to go and why not */
+        String describe() {
+            return failure == null ? path.toString() : "could not write " + path + " ("
+                    + dev.simloop.internal.SafeText.of(failure) + "); the failure above is the test's own";
+        }
     }
 
     /** What writes one report file's content to its path. */

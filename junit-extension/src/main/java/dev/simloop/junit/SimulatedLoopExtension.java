@@ -1623,11 +1623,11 @@ public final class SimulatedLoopExtension
         }
         if (traced.run() != null) {
             RuntimeSeams.traceTable(traced.run()).ifPresent(report::traceTable);
-            RuntimeSeams.chromeTrace(traced.run(), stem).ifPresent(f -> report.traceFile(f.path(), f.failure()));
+            RuntimeSeams.chromeTrace(traced.run(), stem).ifPresent(report::traceFile);
             // a run that passed and then failed in its @AfterEach: the page shows that failure, not "passed"
             SimResult<?> pictured = traced.run().failed() ? traced.run() : FailedAfterRun.of(traced.run(), failed.failure());
             RuntimeSeams.htmlReport(pictured, stem, testName(context), shrunkLine)
-                    .ifPresent(f -> report.htmlFile(f.path(), f.failure()));
+                    .ifPresent(report::htmlFile);
         }
         String notAPin = notAPin(failed, shrunkLine, traced, lacking, isTemplate(context));
         if (notAPin != null) {

@@ -108,12 +108,16 @@ class RunConfigAndReportTest {
                   command line: -Dsimloop.replay="simloop:1:x\"""");
     }
 
+    private static RuntimeSeams.ReportFile written(String path) {
+        return new RuntimeSeams.ReportFile(Path.of(path), null);
+    }
+
     /** A file that could not be written: the report says where it was to go and why, in the file's own line. */
     @Test
     void reportSaysWhereAFileThatCouldNotBeWrittenWasToGoAndWhy() {
-        String m = report().htmlFile(Path.of("/w/target/simloop/T-m-3.html"),
-                        new java.nio.file.FileAlreadyExistsException("/w/target/simloop"))
-                .traceFile(Path.of("/w/target/simloop/T-m-3.json")).message();
+        String m = report().htmlFile(new RuntimeSeams.ReportFile(Path.of("/w/target/simloop/T-m-3.html"),
+                        new java.nio.file.FileAlreadyExistsException("/w/target/simloop")))
+                .traceFile(written("/w/target/simloop/T-m-3.json")).message();
         assertThat(m).endsWith("\n  html report:  could not write /w/target/simloop/T-m-3.html"
                 + " (java.nio.file.FileAlreadyExistsException: /w/target/simloop); the failure above is the test's own"
                 + "\n  chrome trace: /w/target/simloop/T-m-3.json");
@@ -122,7 +126,7 @@ class RunConfigAndReportTest {
     @Test
     void reportNamesTheFilesAfterTheReplayFormsAndAttachesTheTableOnceAsSuppressed() {
         SimulatedLoopFailure f = report().traceTable("task  event\na     checkpoint")
-                .htmlFile(Path.of("target/simloop/T-m-3.html")).traceFile(Path.of("target/simloop/T-m-3.json")).build();
+                .htmlFile(written("target/simloop/T-m-3.html")).traceFile(written("target/simloop/T-m-3.json")).build();
         assertThat(f.getMessage()).endsWith("\n  command line: -Dsimloop.replay=\"simloop:1:x\""
                 + "\n  html report:  target/simloop/T-m-3.html"
                 + "\n  chrome trace: target/simloop/T-m-3.json"
