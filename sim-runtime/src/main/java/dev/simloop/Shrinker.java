@@ -10,7 +10,7 @@ import java.util.function.Function;
 /**
  * Shrinks a failing run to a schedule with as few preemptions ({@link SimResult#preemptions()}) as
  * a budget allows, failing the same way: the same exception class and the same message shape (the
- * message with every number read as "some number"). Three passes, each run a replay of the program
+ * message with every number and identity hash read as "some number"). Three passes, each run a replay of the program
  * (the first two take turns until neither removes a preemption):
  *
  * <ol>

@@ -176,8 +176,10 @@ public final class Shrinking {
     /**
      * Whether two failures are the same for shrinking: the same exception class, and the same first
      * line of their messages once every number in them is read as "some number" (an index, a count
-     * or a time may differ in a simpler run); for a {@link DeadlockDetected}, also the same wait-for
-     * cycles ({@link DeadlockDetected#cycles()}), since every deadlock's first line reads alike.
+     * or a time may differ in a simpler run, and an identity hash such as {@code Account@1b6d3586},
+     * which an object without a {@code toString} prints, differs in every run); for a
+     * {@link DeadlockDetected}, also the same wait-for cycles ({@link DeadlockDetected#cycles()}),
+     * since every deadlock's first line reads alike.
      *
      * @param a a run's failure
      * @param b another run's failure

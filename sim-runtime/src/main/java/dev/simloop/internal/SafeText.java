@@ -50,15 +50,29 @@ public final class SafeText {
     /**
      * @param failure a run's failure
      * @return how it failed, for telling two failures apart (shrinking, a re-run of a failed test):
-     *     its class and its message's first line, with every number blanked
+     *     its class and its message's first line, with every number blanked, and every identity hash
+     *     code and hexadecimal address too ({@code Account@1b6d3586}, {@code $$Lambda/0x7f3a0c01}):
+     *     an object without a {@code toString} of its own prints its identity hash, which differs in
+     *     every run of one schedule (an assertion's {@code expected: <Account@1b6d3586>}), so a replay
+     *     would never seem to fail the same way
      */
     public static String way(Throwable failure) {
         String text = message(failure);
         String first = text == null ? "" : text.lines().findFirst().orElse("");
-        return failure.getClass().getName() + ": " + NUMBER.matcher(first).replaceAll("#");
+        return failure.getClass().getName() + ": " + VARYING.matcher(first).replaceAll(SafeText::blank);
     }
 
-    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("\\d+");
+    /**
+     * What differs between two runs of one schedule, or is a count a simpler run changes: an
+     * identity hash ({@code Object.toString}'s {@code @} and lowercase hex), a hexadecimal number
+     * ({@code 0x...}: a hidden class's address), a decimal number.
+     */
+    private static final java.util.regex.Pattern VARYING =
+            java.util.regex.Pattern.compile("@[0-9a-f]{1,8}\\b|0x[0-9a-fA-F]+|\\d+");
+
+    private static String blank(java.util.regex.MatchResult m) {
+        return m.group().startsWith("@") ? "@#" : "#";
+    }
 
     /**
      * @return {@code text} (a failure's message, say, read back from a results file), cut to
