@@ -107,9 +107,14 @@ final class LoopExecutor extends AbstractExecutorService {
         return super.submit(nonNull(task, "submit", "task"));
     }
 
+    /**
+     * As {@link AbstractExecutorService}'s, but a cancel of the caller while it waits is raised, and
+     * cancels the work that is not done: the JDK's swallows every CancellationException from
+     * {@code get()}, {@link Cancelled} among them, so it returned futures still running.
+     */
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
-        return super.invokeAll(nonNullTasks(tasks, "invokeAll"));
+        return invokeAll(nonNullTasks(tasks, "invokeAll"), false, 0);
     }
 
     /**
@@ -124,7 +129,15 @@ final class LoopExecutor extends AbstractExecutorService {
         nonNullTasks(tasks, "invokeAll");
         long nanos = nonNull(unit, "invokeAll", "unit").toNanos(timeout);
         long now = Loop.nanoTime();
-        long deadline = nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+        return invokeAll(tasks, true, nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos);
+    }
+
+    /**
+     * Submits every task and waits for them, until {@code deadline} if {@code timed}; cancels the
+     * work that is not done when it leaves early (timed out, or the caller cancelled).
+     */
+    private <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, boolean timed, long deadline)
+            throws InterruptedException {
         List<Future<T>> futures = new ArrayList<>(tasks.size());
         boolean done = false;
         try {
@@ -132,7 +145,7 @@ final class LoopExecutor extends AbstractExecutorService {
                 futures.add(submit(t));
             }
             for (Future<T> f : futures) {
-                if (!f.isDone() && !waitUntil(f, deadline)) {
+                if (!f.isDone() && !waitFor(f, timed, deadline)) {
                     return futures; // timed out: the finally cancels the rest
                 }
             }
@@ -145,14 +158,26 @@ final class LoopExecutor extends AbstractExecutorService {
         }
     }
 
-    /** @return false when the loop clock reached {@code deadline} before {@code f} was done */
-    private static boolean waitUntil(Future<?> f, long deadline) throws InterruptedException {
-        long left = deadline - Loop.nanoTime();
+    /**
+     * Waits for {@code f}, until {@code deadline} if {@code timed}. The caller's own cancel is raised:
+     * {@code get()} throws it as {@link Cancelled}, a CancellationException, but a cancelled future's
+     * {@code get()} throws a plain one.
+     *
+     * @return false when the loop clock reached {@code deadline} before {@code f} was done
+     */
+    private static boolean waitFor(Future<?> f, boolean timed, long deadline) throws InterruptedException {
+        long left = timed ? deadline - Loop.nanoTime() : Long.MAX_VALUE;
         if (left <= 0) {
             return false;
         }
         try {
-            f.get(left, TimeUnit.NANOSECONDS);
+            if (timed) {
+                f.get(left, TimeUnit.NANOSECONDS);
+            } else {
+                f.get();
+            }
+        } catch (Cancelled callerCancelled) {
+            throw callerCancelled; // not the future's outcome: the caller leaves, and invokeAll cancels the work
         } catch (ExecutionException | CancellationException failedOrCancelled) {
             // done: its future holds that, as invokeAll's contract says
         } catch (TimeoutException e) {
@@ -161,9 +186,20 @@ final class LoopExecutor extends AbstractExecutorService {
         return true;
     }
 
+    /**
+     * As {@link AbstractExecutorService}'s, but a cancel of the caller is never thrown as a failure
+     * of the work: {@code get()} is a checkpoint even for a done future, and the JDK's takes the
+     * {@link Cancelled} it raises for the work's failure, so a caller cancelled as its work ended got
+     * an ExecutionException caused by its own cancel. The cancel is raised instead.
+     */
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
-        return super.invokeAny(nonNullTasks(tasks, "invokeAny"));
+        try {
+            return super.invokeAny(nonNullTasks(tasks, "invokeAny"));
+        } catch (ExecutionException e) {
+            Loop.checkpointIfCancelled(); // the caller's cancel comes first (the work is cancelled by then)
+            throw e;
+        }
     }
 
     /**
@@ -181,7 +217,7 @@ final class LoopExecutor extends AbstractExecutorService {
         ExecutionException[] failed = new ExecutionException[1];
         CancelScope.moveOnAfter(Duration.ofNanos(nanos), () -> {
             try {
-                value.add(super.invokeAny(tasks));
+                value.add(invokeAny(tasks)); // this class's: a cancel (the deadline's too) is raised, not a failure
             } catch (ExecutionException allFailed) {
                 failed[0] = allFailed;
             }

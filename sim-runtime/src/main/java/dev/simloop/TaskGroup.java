@@ -392,7 +392,9 @@ public final class TaskGroup {
      *       deadlock reports; its timed {@code get} and {@code awaitTermination} count loop time.
      *   <li>Work given to {@code execute} has no future, so its failure is a failure of this group;
      *       work given to {@code submit} or {@code invokeAll}/{@code invokeAny} keeps its failure in
-     *       its future ({@code ExecutionException}), as with any executor.
+     *       its future ({@code ExecutionException}), as with any executor. A cancel of the task
+     *       that waits in {@code invokeAll} or {@code invokeAny} is raised there as {@link Cancelled}
+     *       and cancels the work that is not done.
      *   <li>{@code close()} shuts the executor down and waits for all its tasks (structured); if the
      *       waiting task is cancelled meanwhile, it cancels them, waits for them, then raises
      *       {@link Cancelled}. {@code shutdownNow()} cancels every running task;

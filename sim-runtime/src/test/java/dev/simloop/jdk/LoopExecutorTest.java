@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.simloop.CancelScope;
 import dev.simloop.Cancelled;
 import dev.simloop.DeadlockDetected;
 import dev.simloop.Loop;
@@ -14,6 +15,7 @@ import dev.simloop.sync.Event;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -186,6 +188,82 @@ class LoopExecutorTest {
         });
         assertThat(v).isEqualTo("now, then ExecutorService.invokeAny (Loop.executor()): no task had completed"
                 + " successfully after 10 milliseconds of loop time");
+    }
+
+    /**
+     * The caller's cancel reaches a Future.get() as {@link Cancelled}, a CancellationException, which
+     * the JDK's invokeAll takes for a cancelled future's and swallows: invokeAll returned futures
+     * still running, left their work running, and the scope that was cancelled went on as if its
+     * deadline had not passed. The cancel is now raised there, and the work that is not done is
+     * cancelled, as the JDK's invokeAll does when its caller is interrupted.
+     */
+    @Test
+    void aCancelWhileInvokeAllWaitsIsRaisedAndCancelsTheWorkNotSwallowed() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            List<String> log = new ArrayList<>();
+            Optional<?> untimed = CancelScope.moveOnAfter(Duration.ofSeconds(1),
+                    () -> ex.invokeAll(List.of(logged(log, after(5, 1)), logged(log, after(7, 2)))));
+            Optional<?> timed = CancelScope.moveOnAfter(Duration.ofSeconds(1),
+                    () -> ex.invokeAll(List.of(logged(log, after(5, 1)), logged(log, after(7, 2))), 1, TimeUnit.DAYS));
+            ex.close();
+            return untimed + " " + timed + " " + log + ", closed at " + Loop.nanoTime();
+        });
+        assertThat(r.value()).as("%s", r.failure()).isEqualTo("Optional.empty Optional.empty [cancelled at 1000000000,"
+                + " cancelled at 1000000000, cancelled at 2000000000, cancelled at 2000000000], closed at 2000000000");
+    }
+
+    @Test
+    void inRealModeACancelWhileInvokeAllWaitsIsRaisedAndCancelsTheWork() {
+        String v = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Loop.run(() -> {
+            ExecutorService ex = Loop.executor();
+            Optional<List<String>> states = CancelScope.moveOnAfter(Duration.ofMillis(20), () -> ex.invokeAll(List.of(
+                    () -> "now", () -> {
+                        Loop.sleep(Duration.ofSeconds(5)); // cancelled: else the run would wait for it
+                        return "later";
+                    })).stream().map(f -> f.state().toString()).toList());
+            ex.close();
+            return states.toString();
+        }));
+        assertThat(v).isEqualTo("Optional.empty");
+    }
+
+    /**
+     * A Future.get() is a checkpoint, so the caller's cancel is raised there even when the future is
+     * done; the JDK's invokeAny caught it as the work's failure. When the work ended at the instant
+     * the caller's deadline passed, invokeAny threw an ExecutionException caused by the caller's
+     * own Cancelled (on about half the seeds): neither the value nor the time-out.
+     */
+    @Test
+    void invokeAnyWhoseWorkEndsAsTheCallersDeadlinePassesGivesTheValueOrTheTimeOutNeverAFailure() {
+        for (long seed = 1; seed <= 30; seed++) {
+            SimResult<String> r = Simulation.run(seed, () -> {
+                ExecutorService ex = Loop.executor();
+                Optional<Integer> untimed = CancelScope.moveOnAfter(Duration.ofSeconds(1),
+                        () -> ex.invokeAny(List.of(after(1, 7))));
+                String timed;
+                try {
+                    timed = String.valueOf(ex.invokeAny(List.of(after(1, 8)), 1, TimeUnit.SECONDS));
+                } catch (TimeoutException e) {
+                    timed = "timed out";
+                }
+                return untimed + ", " + timed;
+            });
+            assertThat(r.failure()).as("seed %s", seed).isNull();
+            assertThat(r.value()).as("seed %s", seed)
+                    .matches("(Optional\\[7\\]|Optional\\.empty), (8|timed out)");
+        }
+    }
+
+    private static <T> Callable<T> logged(List<String> log, Callable<T> work) {
+        return () -> {
+            try {
+                return work.call();
+            } catch (Cancelled c) {
+                log.add("cancelled at " + Loop.nanoTime());
+                throw c;
+            }
+        };
     }
 
     @Test
