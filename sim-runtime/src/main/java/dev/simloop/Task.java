@@ -74,9 +74,12 @@ public interface Task<T> {
      * The priority the task runs with: the most urgent (lowest) of its own {@link #priority()} and
      * the effective priorities of all tasks waiting on the {@link dev.simloop.sync.PriorityLock}s it
      * holds, transitively (priority inheritance). The loop's {@link PriorityPolicy} and priority
-     * locks order tasks by it.
+     * locks order tasks by it. Called from a task of the same loop, as {@link #setPriority(int)}
+     * (the walk through the locks marks the tasks it visits in the scheduler's state); once the task
+     * has finished it holds no lock, and any thread may read it, as its own {@link #priority()}.
      *
      * @return the effective priority; lower is more urgent
+     * @throws IllegalStateException when the task has not finished and the caller is not a task of its loop
      */
     int effectivePriority();
 

@@ -148,6 +148,55 @@ class OutsideLoopTest {
         assertThat(task.get().priority()).isZero();
     }
 
+    /**
+     * The effective priority is walked through the loop's locks, and the walk marks each task it
+     * visits in the scheduler's own state of that task (made at first use): from a platform thread
+     * while the real loop runs, or from a task of another loop, it wrote that state unsynchronized,
+     * racing with the driver (a task's state made twice keeps one: the joiners or the priority the
+     * driver had just put in the other were lost). It is refused as {@link Task#setPriority} is,
+     * until the task has finished: a finished task holds no lock, so its own priority is the answer.
+     */
+    @Test
+    void aTasksEffectivePriorityIsReadOnlyFromATaskOfItsLoopUntilItFinishes() {
+        AtomicReference<Task<?>> holder = new AtomicReference<>();
+        String during = Loop.run(() -> TaskGroup.with(tg -> {
+            dev.simloop.sync.PriorityLock lock = new dev.simloop.sync.PriorityLock("p");
+            Event done = new Event("done");
+            Task<?> h = tg.spawn("holder", () -> {
+                lock.acquire();
+                done.await();
+                lock.release();
+            });
+            holder.set(h);
+            tg.spawn("waiter", () -> {
+                Loop.currentTask().setPriority(-5);
+                lock.acquire(); // waits for the holder, which inherits -5
+                lock.release();
+            });
+            while (lock.waiting() == 0) {
+                Loop.checkpoint();
+            }
+            Throwable offloaded = Loop.toThread(() -> catchThrowable(h::effectivePriority));
+            Throwable otherLoop = Loop.toThread(() -> Loop.run(() -> catchThrowable(h::effectivePriority)));
+            String inLoop = "in the loop " + h.effectivePriority();
+            done.set();
+            return describe(offloaded) + " / " + describe(otherLoop) + " / " + inLoop;
+        }));
+        String[] seen = during.split(" / ");
+        assertThat(seen[0]).startsWith("IllegalStateException: Task.effectivePriority must be called from a simloop task,"
+                + " but it was called from work offloaded with Loop.toThread");
+        assertThat(seen[1]).startsWith("IllegalStateException: Task.effectivePriority: task 'holder' belongs to another"
+                + " loop than the calling task 'main'; use it from its own loop's tasks only");
+        assertThat(seen[2]).isEqualTo("in the loop -5");
+        // finished, the task holds nothing: its own priority, read from anywhere
+        assertThat(holder.get().effectivePriority()).isZero();
+    }
+
+    /** @return {@code t} as its class and message, or "no exception" */
+    private static String describe(Throwable t) {
+        return t == null ? "no exception" : t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
     @Test
     void aLoopCannotBeStartedInsideALoopTask() {
         SimResult<Object> r = Simulation.run(1, () -> Simulation.run(2, () -> 1));

@@ -690,6 +690,12 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
 
     @Override
     public int effectivePriority() {
+        // The walk marks every task it visits in driver-only state (extras, made at first use), as
+        // setPriority writes it: from outside the loop it would race with the driver. A finished task
+        // holds no lock (its end broke them), so its own priority is the answer, from anywhere.
+        if (!isDone()) {
+            requireSameLoop("Task.effectivePriority");
+        }
         return Priorities.effective(this);
     }
 
