@@ -292,7 +292,14 @@ public final class Simulations {
                 return;
             }
             try {
-                notReplayable = notReplayable(failed, runner, defaultLimits);
+                try {
+                    notReplayable = notReplayable(failed, runner, defaultLimits);
+                } catch (RuntimeException | Error e) {
+                    // the line was not shown to fail again (a rerun of its try took another path): no pin to offer
+                    notReplayable = "its line could not be replayed to validate it, so it is not shown to repeat the"
+                            + " failure: " + brief(e);
+                    throw e;
+                }
                 if (notReplayable != null) {
                     return; // nothing to shrink: its own line does not fail again
                 }

@@ -104,4 +104,43 @@ class ReplaysRunInFreshTriesTest {
                 .contains("  found:  simloop:1:").contains("  replay: Simulation.builder().replay(\"simloop:1:")
                 .doesNotContain("not a pin");
     }
+
+    /**
+     * A failure whose line could not be replayed to validate it (a rerun of its try did not reach the
+     * check) offers no line to pin: the line is not shown to repeat the failure. Before, the message
+     * offered it as a pin ("value() throws the failure again") with the reason it was not validated
+     * only among the suppressed exceptions.
+     */
+    @Test
+    void aLineThatCouldNotBeReplayedIsNoPin() {
+        TryLifecycleFixture.FIRST_BODY_ONLY.set(0);
+        Simulations.ScheduleFailure f = runFixture("checksInItsFirstBodyOnly");
+        assertThat(f.getSuppressed()).hasSize(1);
+        assertThat(f.getSuppressed()[0]).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("a rerun of the failing try did not reach its Simulations.check call number 1");
+        assertThat(f.getMessage()).contains("\n  not a pin: its line could not be replayed to validate it, so it is not"
+                        + " shown to repeat the failure: java.lang.IllegalStateException: a rerun of the failing try did not"
+                        + " reach its Simulations.check call number 1")
+                .doesNotContain("\n  replay: ").doesNotContain("@SimulatedLoop(replay");
+        assertThat(f.shrunkReplayLine()).isEmpty();
+    }
+
+    /**
+     * A property that fails with an exception whose causes loop is reported: simloop's hook, which
+     * looks for check failures among the causes of every property's failure, stops at a cause it has
+     * seen. Before, it walked the loop for ever and the property hung, simloop or not in its body.
+     */
+    @Test
+    void aFailureWhoseCausesLoopIsReportedNotWalkedForEver() {
+        Throwable t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> org.junit.platform.testkit.engine.EngineTestKit.engine("jqwik")
+                        .selectors(selectMethod(CyclicCauseFixture.class, "causesLoop", "dev.simloop.Schedule"))
+                        .configurationParameter("jqwik.database", "").execute().testEvents().failed().stream()
+                        .findFirst().orElseThrow()
+                        .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                        .getThrowable().orElseThrow());
+        assertThat(t).isExactlyInstanceOf(IllegalStateException.class).hasMessage("a");
+        assertThat(t.getCause()).isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("b");
+        assertThat(t.getCause().getCause()).isSameAs(t);
+    }
 }

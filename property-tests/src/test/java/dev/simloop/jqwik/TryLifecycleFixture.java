@@ -6,6 +6,7 @@ import dev.simloop.TaskGroup;
 import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AfterTry;
 import net.jqwik.api.lifecycle.BeforeTry;
 
@@ -72,6 +73,19 @@ class TryLifecycleFixture {
         Simulations.check(schedule, () -> {
             PROGRAMS.incrementAndGet();
             return deposits(acc);
+        });
+    }
+
+    static final java.util.concurrent.atomic.AtomicInteger FIRST_BODY_ONLY = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Checks in its first body only (a later body returns at once): a rerun of its try never reaches the check. */
+    @Property(seed = "1", tries = 1, shrinking = ShrinkingMode.OFF)
+    void checksInItsFirstBodyOnly(@ForAll Schedule schedule) {
+        if (FIRST_BODY_ONLY.incrementAndGet() > 1) {
+            return;
+        }
+        Simulations.check(schedule, () -> {
+            throw new AssertionError("first body only");
         });
     }
 }

@@ -141,9 +141,15 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
         return result;
     }
 
-    /** Validates and shrinks the check failures in {@code t}'s causes now (their message does, once). */
+    /**
+     * Validates and shrinks the check failures in {@code t}'s causes now (their message does, once).
+     * Every property's failure comes here, and a chain of causes can loop (two exceptions that are
+     * each other's cause, which {@code printStackTrace} shows as a circular reference): the walk
+     * stops at a cause it has seen, or the property would hang here.
+     */
     private static void settle(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
             if (c instanceof dev.simloop.jqwik.Simulations.ScheduleFailure f) {
                 f.getMessage();
             }
