@@ -473,11 +473,39 @@ final class Shrinker<T> {
      * @param failure a run's failure
      * @return how it failed, for comparing: its class and its message's first line with numbers
      *     blanked; for a deadlock also its wait-for cycles, since its first line is the same for
-     *     every deadlock and two cycles are two bugs
+     *     every deadlock and two cycles are two bugs, or, without a cycle, its blocked tasks and
+     *     what each waits on ({@link #blockedWaits})
      */
     static String way(Throwable failure) {
         Objects.requireNonNull(failure, "failure");
         String way = SafeText.way(failure);
-        return failure instanceof DeadlockDetected d && !d.cycles().isEmpty() ? way + " cycles " + d.cycles() : way;
+        if (!(failure instanceof DeadlockDetected d)) {
+            return way;
+        }
+        return d.cycles().isEmpty() ? way + " blocked " + blockedWaits(d.getMessage()) : way + " cycles " + d.cycles();
+    }
+
+    /** Where a task's line of a deadlock report stops naming what it waits on: its details, or its frame. */
+    private static final java.util.regex.Pattern WAIT_DETAILS = java.util.regex.Pattern.compile(" \\(|;|,? at ");
+
+    /**
+     * A deadlock without a cycle is told from another by who is blocked on what: 'main' waiting
+     * for Event 'x' is another bug than 'q' waiting for Event 'y', though both first lines read
+     * alike. Each listed task's line ({@code task 'q' waits for Event 'y' (not set, 1 waiting); ...,
+     * at App.run(App.java:14)}) counts up to its details or its frame, which a simpler run of the
+     * same bug may change (how many wait, where the code waits), with numbers blanked; as a set, as
+     * tasks spawned by different tasks may be listed in another order in another run.
+     */
+    private static java.util.Set<String> blockedWaits(String message) {
+        java.util.Set<String> waits = new java.util.TreeSet<>();
+        if (message == null) {
+            return waits;
+        }
+        message.lines().filter(l -> l.startsWith("  task '")).forEach(l -> {
+            java.util.regex.Matcher m = WAIT_DETAILS.matcher(l);
+            String wait = m.find() ? l.substring(0, m.start()) : l;
+            waits.add(SafeText.blankVarying(wait.strip()));
+        });
+        return waits;
     }
 }

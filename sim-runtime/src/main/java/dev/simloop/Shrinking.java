@@ -179,7 +179,9 @@ public final class Shrinking {
      * or a time may differ in a simpler run, and an identity hash such as {@code Account@1b6d3586},
      * which an object without a {@code toString} prints, differs in every run); for a
      * {@link DeadlockDetected}, also the same wait-for cycles ({@link DeadlockDetected#cycles()}),
-     * since every deadlock's first line reads alike.
+     * or, when it has none, the same blocked tasks waiting on the same objects (each
+     * {@code task 'q' waits for Event 'y'} line of its report, up to its details), since every
+     * deadlock's first line reads alike.
      *
      * @param a a run's failure
      * @param b another run's failure

@@ -374,6 +374,39 @@ class JdkConcurrencyInTasksTest {
     }
 
     /**
+     * A ReentrantLock whose holder finished without unlocking it: nothing can release it, and the
+     * report says who took it and that it ended holding it. Before, the waiter's line named only the
+     * lock's class ("is parked outside simloop on ...ReentrantLock$NonfairSync at ..."), and no task
+     * of the report held it, so nothing said why the run could not go on.
+     */
+    @Test
+    void aLockWhoseHolderFinishedWithoutUnlockingItNamesThatTask() {
+        for (Strategy s : java.util.List.of(Strategy.fifo(), Strategy.random(), Strategy.pct(3), Strategy.pos())) {
+            SimResult<Object> r = Simulation.builder().seed(1).strategy(s).run(() -> {
+                ReentrantLock lock = new ReentrantLock();
+                dev.simloop.sync.Event held = new dev.simloop.sync.Event();
+                return TaskGroup.with(tg -> {
+                    tg.spawn("holder", () -> {
+                        lock.lock();
+                        held.set();
+                    });
+                    tg.spawn("waiter", () -> {
+                        held.await();
+                        lock.lock();
+                    });
+                    return null;
+                });
+            });
+            assertThat(r.failure()).as("%s", s).isInstanceOf(DeadlockDetected.class)
+                    .hasMessageContaining("task 'waiter' is parked outside simloop on java.util.concurrent.locks."
+                            + "ReentrantLock$NonfairSync, held by thread 'holder', which ended without releasing it (a"
+                            + " task that finishes holding a java.util.concurrent lock leaves it held for ever: unlock"
+                            + " it in a finally block), at ")
+                    .hasMessageNotContaining("A thread outside the simulation could also end");
+        }
+    }
+
+    /**
      * A task blocked on a full queue that no task drains: the report says that a thread outside could
      * also have drained it (an async logger's worker does), that none did, and where to read more.
      */

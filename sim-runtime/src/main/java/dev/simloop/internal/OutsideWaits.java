@@ -866,12 +866,18 @@ final class OutsideWaits {
 
     /**
      * @return {@code , held by thread 'x' ...,} when a platform thread holds the lock {@code t} is
-     *     parked on (saying so when it is the thread that waits for this run), or nothing
+     *     parked on (saying so when it is the thread that waits for this run), or a virtual thread
+     *     that has ended (a task that finished holding it: no task of the report holds it, and only
+     *     this line can say why nothing will release it), or nothing
      */
     private static String heldOutside(TaskImpl<?> t) {
         Thread owner = LockOwners.holderOfWhatBlocks(t.thread);
+        if (owner != null && owner.isVirtual() && !owner.isAlive()) {
+            return ", held by thread '" + owner.getName() + "', which ended without releasing it (a task that finishes"
+                    + " holding a java.util.concurrent lock leaves it held for ever: unlock it in a finally block),";
+        }
         if (owner == null || owner.isVirtual()) {
-            return ""; // a virtual thread is a task: of this run, or a finished one's that leaked it
+            return ""; // a live virtual thread is a task of this run, named as the holder when it is another
         }
         return ", held by thread '" + owner.getName() + "'" + (owner == t.loop.caller()
                 ? ", the thread that waits for this run," : " outside the run,");

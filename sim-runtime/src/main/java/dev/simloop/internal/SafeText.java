@@ -59,7 +59,12 @@ public final class SafeText {
     public static String way(Throwable failure) {
         String text = message(failure);
         String first = text == null ? "" : text.lines().findFirst().orElse("");
-        return failure.getClass().getName() + ": " + VARYING.matcher(first).replaceAll(SafeText::blank);
+        return failure.getClass().getName() + ": " + blankVarying(first);
+    }
+
+    /** @return {@code text} with its numbers, identity hashes and {@code 0x} addresses blanked, as {@link #way} compares it */
+    public static String blankVarying(String text) {
+        return VARYING.matcher(text).replaceAll(SafeText::blank);
     }
 
     /**

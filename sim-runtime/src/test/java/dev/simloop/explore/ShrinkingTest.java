@@ -466,6 +466,75 @@ class ShrinkingTest {
     }
 
     /**
+     * Two deadlocks without a wait-for cycle, whose first lines read alike: a lost update leaves
+     * 'main' waiting for Event 'x' (found first by random schedules, with a preemption or more), and
+     * 'q' waits for Event 'y' when it runs all its checkpoints before 'p' starts (no preemption: the
+     * non-preemptive schedule finds it at once).
+     */
+    static Integer twoDeadlocksWithoutACycle() {
+        dev.simloop.sync.Event x = new dev.simloop.sync.Event("x");
+        dev.simloop.sync.Event y = new dev.simloop.sync.Event("y");
+        int[] counter = {0};
+        boolean[] pStarted = {false};
+        TaskGroup.with(tg -> {
+            tg.spawn("p", () -> {
+                pStarted[0] = true;
+                int read = counter[0];
+                Loop.checkpoint();
+                counter[0] = read + 1;
+            });
+            tg.spawn("r", () -> {
+                int read = counter[0];
+                Loop.checkpoint();
+                counter[0] = read + 1;
+            });
+            tg.spawn("q", () -> {
+                for (int i = 0; i < 12; i++) {
+                    Loop.checkpoint();
+                }
+                if (!pStarted[0]) {
+                    y.await();
+                }
+            });
+            return null;
+        });
+        if (counter[0] != 2) {
+            x.await();
+        }
+        return counter[0];
+    }
+
+    /**
+     * A deadlock without a cycle shrinks to the same deadlock: the same tasks blocked on the same
+     * objects. Before, two such deadlocks were the same way whatever blocked (their first lines
+     * differ only in numbers, and neither has a cycle), so 'main' waiting for Event 'x' "shrank" to
+     * 'q' waiting for Event 'y', another bug, reported as the found one's simplest form.
+     */
+    @Test
+    void aDeadlockWithoutACycleShrinksToTheSameDeadlockNotAnother() {
+        Exploration.Report<Integer> report = Exploration.of(ShrinkingTest::twoDeadlocksWithoutACycle)
+                .strategy(Strategy.random()).shrinkBudget(2_000, Duration.ofMinutes(1)).run();
+        SimResult<Integer> found = report.firstFailure().orElseThrow();
+        assertThat(found.failure()).isInstanceOf(DeadlockDetected.class)
+                .hasMessageContaining("task 'main' waits for Event 'x'").hasMessageNotContaining("Event 'y'");
+        SimResult<Integer> shrunk = report.shrunkFailure().orElseThrow();
+        assertThat(shrunk.failure()).as("shrunk: %s", shrunk.replayLine()).isInstanceOf(DeadlockDetected.class)
+                .hasMessageContaining("task 'main' waits for Event 'x'").hasMessageNotContaining("Event 'y'");
+        assertThat(shrunk.preemptions()).isBetween(1, found.preemptions());
+
+        String header = "deadlock: every task is blocked and no timer is pending (virtual time 0s, step 19). Blocked tasks:";
+        DeadlockDetected onX = new DeadlockDetected(header + "\n  task 'main' waits for Event 'x' (not set, 1 waiting);"
+                + " no task holds it: it needs a call to set(), at App.run(App.java:17)");
+        DeadlockDetected onXLater = new DeadlockDetected(header.replace("step 19", "step 40") + "\n  task 'main' waits"
+                + " for Event 'x' (not set, 2 waiting); no task holds it: it needs a call to set(), at App.run(App.java:21)");
+        DeadlockDetected onY = new DeadlockDetected(header + "\n  task 'main' waits for its task group to finish (1 task"
+                + " still running): task 'q', at App.run(App.java:11)\n  task 'q' waits for Event 'y' (not set, 1"
+                + " waiting); no task holds it: it needs a call to set(), at App.lambda$run$3(App.java:14)");
+        assertThat(Shrinking.sameWay(onX, onXLater)).isTrue();
+        assertThat(Shrinking.sameWay(onX, onY)).isFalse();
+    }
+
+    /**
      * Two bugs that throw the same exception class: "two updates of y lost" (checked first) and
      * "lost update on x", each reachable with one preemption. A "y" failure shrinks to a "y" failure
      * (the same way: class and message), and to one preemption, which takes the last pass (the
