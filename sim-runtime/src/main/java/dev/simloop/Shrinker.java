@@ -1,5 +1,6 @@
 package dev.simloop;
 
+import dev.simloop.internal.Limits;
 import dev.simloop.internal.Nanos;
 import dev.simloop.internal.SafeText;
 import java.time.Duration;
@@ -474,11 +475,15 @@ final class Shrinker<T> {
      * @return how it failed, for comparing: its class and its message's first line with numbers
      *     blanked; for a deadlock also its wait-for cycles, since its first line is the same for
      *     every deadlock and two cycles are two bugs, or, without a cycle, its blocked tasks and
-     *     what each waits on ({@link #blockedWaits})
+     *     what each waits on ({@link #blockedWaits}); for a stop at the end of time, which reads
+     *     alike too and lists its tasks as a deadlock does, its blocked tasks and their waits
      */
     static String way(Throwable failure) {
         Objects.requireNonNull(failure, "failure");
         String way = SafeText.way(failure);
+        if (failure instanceof LimitExceeded && way.endsWith(Limits.AS_IN_A_DEADLOCK)) {
+            return way + " blocked " + blockedWaits(failure.getMessage()); // its cycles' tasks are among them
+        }
         if (!(failure instanceof DeadlockDetected d)) {
             return way;
         }
@@ -501,7 +506,9 @@ final class Shrinker<T> {
         if (message == null) {
             return waits;
         }
-        message.lines().filter(l -> l.startsWith("  task '")).forEach(l -> {
+        // a cycle's tasks after its first are listed as "  → task 'b' ..."
+        message.lines().map(l -> l.startsWith("  → task '") ? "  " + l.substring(4) : l)
+                .filter(l -> l.startsWith("  task '")).forEach(l -> {
             java.util.regex.Matcher m = WAIT_DETAILS.matcher(l);
             String wait = m.find() ? l.substring(0, m.start()) : l;
             waits.add(SafeText.blankVarying(wait.strip()));

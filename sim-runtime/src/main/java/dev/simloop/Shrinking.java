@@ -181,7 +181,8 @@ public final class Shrinking {
      * {@link DeadlockDetected}, also the same wait-for cycles ({@link DeadlockDetected#cycles()}),
      * or, when it has none, the same blocked tasks waiting on the same objects (each
      * {@code task 'q' waits for Event 'y'} line of its report, up to its details), since every
-     * deadlock's first line reads alike.
+     * deadlock's first line reads alike (a {@link LimitExceeded} that stops a deadlock beside a
+     * timer at the end of time compares by its blocked tasks too).
      *
      * @param a a run's failure
      * @param b another run's failure

@@ -12,6 +12,13 @@ public final class Limits {
     /** See {@link #STOPPED_AFTER_STEPS}. */
     public static final String STOPPED_AT_VIRTUAL_TIME = "simulation stopped at virtual time ";
 
+    /**
+     * How the first line of a stop at the end of time ends ({@link #maxVirtualTime}): a deadlock
+     * beside a timer that never fires, its tasks listed below as a {@code DeadlockDetected}'s, and
+     * told apart by them when shrinking, as its first line reads alike for every such stop.
+     */
+    public static final String AS_IN_A_DEADLOCK = "so nothing can happen any more, as in a deadlock.";
+
     /** For {@link #maxSteps}: no timer is armed. */
     static final long NO_TIMER = -1;
 
@@ -71,7 +78,7 @@ public final class Limits {
             // the tasks on lines of their own: the first line stays the same whatever they wait for
             return new LimitExceeded(DeadlockReport.ofLiveTasks(STOPPED_AT_VIRTUAL_TIME + Nanos.format(now)
                     + ": every task waits, and the only timer left is at the end of time (a sleep or deadline that"
-                    + " saturated to Long.MAX_VALUE nanoseconds), so nothing can happen any more, as in a deadlock.\n",
+                    + " saturated to Long.MAX_VALUE nanoseconds), " + AS_IN_A_DEADLOCK + "\n",
                     liveHead).message());
         }
         return new LimitExceeded(STOPPED_AT_VIRTUAL_TIME + Nanos.format(now)

@@ -535,6 +535,54 @@ class ShrinkingTest {
     }
 
     /**
+     * A deadlock beside a task that sleeps until the end of time stops with a {@code LimitExceeded}
+     * whose first line is the same for every such stop, its tasks listed below as a deadlock's: two
+     * are the same way only with the same blocked tasks on the same objects, a lock cycle's included.
+     * Before, any two were the same way, and shrinking could swap one bug for another.
+     */
+    @Test
+    void twoStopsAtTheEndOfTimeAreTheSameWayOnlyWithTheSameBlockedTasks() {
+        Throwable cycle = stopAtTheEndOfTime(1, true);
+        Throwable cycleLater = stopAtTheEndOfTime(3, true);
+        Throwable event = stopAtTheEndOfTime(1, false);
+        assertThat(cycle).isInstanceOf(dev.simloop.LimitExceeded.class)
+                .hasMessageContaining("as in a deadlock.\n1 wait-for cycle").hasMessageContaining("→ task 'ba' waits for Lock 'a'");
+        assertThat(cycleLater.getMessage()).startsWith("simulation stopped at virtual time 3s:");
+        assertThat(event).isInstanceOf(dev.simloop.LimitExceeded.class).hasMessageContaining("task 'ab' waits for Event 'x'");
+        assertThat(Shrinking.sameWay(cycle, cycleLater)).isTrue();
+        assertThat(Shrinking.sameWay(cycle, event)).isFalse();
+        // the stop past maxVirtualTime names its timer in its first line, and compares by it as before
+        assertThat(Shrinking.sameWay(new dev.simloop.LimitExceeded("simulation stopped at virtual time 1s: the next timer"
+                + " is at 2s, past maxVirtualTime = 1s."), new dev.simloop.LimitExceeded("simulation stopped at virtual"
+                + " time 5s: the next timer is at 7s, past maxVirtualTime = 5s."))).isTrue();
+    }
+
+    /** A heartbeat sleeps for ever beside 'ab' and 'ba', which take two locks in opposite orders, or 'ab' waits for an event. */
+    private static Throwable stopAtTheEndOfTime(int seconds, boolean lockCycle) {
+        return Simulation.run(1, () -> TaskGroup.with(tg -> {
+            dev.simloop.sync.Lock a = new dev.simloop.sync.Lock("a");
+            dev.simloop.sync.Lock b = new dev.simloop.sync.Lock("b");
+            dev.simloop.sync.Event x = new dev.simloop.sync.Event("x");
+            tg.spawn("heartbeat", () -> Loop.sleep(java.time.temporal.ChronoUnit.FOREVER.getDuration()));
+            tg.spawn("ab", () -> {
+                a.acquire();
+                Loop.sleep(Duration.ofSeconds(seconds));
+                if (lockCycle) {
+                    b.acquire();
+                } else {
+                    x.await();
+                }
+            });
+            tg.spawn("ba", () -> {
+                b.acquire();
+                Loop.sleep(Duration.ofSeconds(seconds));
+                a.acquire();
+            });
+            return null;
+        })).failure();
+    }
+
+    /**
      * Two bugs that throw the same exception class: "two updates of y lost" (checked first) and
      * "lost update on x", each reachable with one preemption. A "y" failure shrinks to a "y" failure
      * (the same way: class and message), and to one preemption, which takes the last pass (the
