@@ -136,7 +136,8 @@ public final class Shrinking {
      *     same way); {@code failed} itself when none with fewer preemptions was found within the
      *     budget, when that one's replay did not fail the same way, and when {@code failed} is a
      *     {@link NondeterminismDetected} (a run that did not reproduce cannot be shrunk)
-     * @throws IllegalArgumentException when {@code failed} did not fail, or {@code maxRuns} is negative
+     * @throws IllegalArgumentException when {@code failed} did not fail, or {@code maxRuns} is negative, or
+     *     the runner returned the result of another builder than the one it was given
      */
     public static SimResult<?> shrink(SimResult<?> failed, Function<Simulation.Builder, ? extends SimResult<?>> runner,
             int maxRuns, Duration maxTime) {
@@ -217,8 +218,8 @@ public final class Shrinking {
             return notShrunk(failed, "the run did not reproduce (NondeterminismDetected), so it was not shrunk");
         }
         SimResult<Object> first = cast(failed);
-        Shrinker<Object> shrinker = new Shrinker<Object>(
-                b -> cast(Objects.requireNonNull(runner.apply(b), call + ": the runner returned null")), maxRuns, maxTime);
+        Shrinker<Object> shrinker = new Shrinker<Object>(b -> ranTheBuilder(
+                cast(Objects.requireNonNull(runner.apply(b), call + ": the runner returned null")), call), maxRuns, maxTime);
         SimResult<Object> found = shrinker.shrink(first);
         if (found == first) {
             return outcome(failed, shrinker, true, maxRuns, maxTime);
@@ -226,6 +227,23 @@ public final class Shrinking {
         SimResult<?> replayed = runner.apply(Simulation.builder().replay(found.replayLine()).trace(true));
         boolean validated = replayed.failed() && sameWay(replayed.failure(), failed.failure());
         return outcome(validated ? replayed : failed, shrinker, validated, maxRuns, maxTime);
+    }
+
+    /**
+     * @param r what the runner returned for one of the shrinker's builders, each of which records its run
+     * @return {@code r}
+     * @throws IllegalArgumentException when {@code r} is not a run of that builder (it recorded nothing): a
+     *     runner that runs a builder of its own follows none of the schedules tried, and the search would
+     *     blame the program for it ("state kept between runs?"); a run an interrupt stopped before it
+     *     began is no misuse, and the shrinker stops at the interrupt
+     */
+    private static SimResult<Object> ranTheBuilder(SimResult<Object> r, String call) {
+        if (Simulation.widths(r) == null && !Thread.currentThread().isInterrupted()) {
+            throw new IllegalArgumentException(call + ": the runner did not run the builder it was given (its run"
+                    + " followed none of the choices the shrinking asked for): run the program with that builder, as"
+                    + " b -> b.maxSteps(...).run(main), setting only the limits the failing run had");
+        }
+        return r;
     }
 
     /** @return {@code failed} as it is, with {@code why} it was not shrunk unless it has no preemptions to shrink */

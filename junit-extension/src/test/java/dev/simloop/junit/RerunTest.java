@@ -25,6 +25,7 @@ class RerunTest {
     void reset() {
         Fixtures.UnseededSometimes.failing = true;
         Fixtures.UnseededSometimes.otherwise = false;
+        Fixtures.UnseededSometimes.namesAnObject = false;
     }
 
     /** A re-run whose replay fails another way is no repeat of the failure: it explores as usual. */
@@ -127,6 +128,28 @@ class RerunTest {
             assertThat(lineOf(again, "seed")).isEqualTo(lineOf(first, "seed"));
             assertThat(lineOf(again, "failure")).isEqualTo(lineOf(first, "failure"));
         }
+    }
+
+    /**
+     * A failure whose message names an object by its identity hash code ({@code Object@55ee6bec},
+     * different in every run) is the same failure when its replay fails with another hash. Before, the
+     * re-run said its replay "failed otherwise" and explored with a fresh seed, as if the failure
+     * depended on more than the schedule.
+     */
+    @Test
+    void aReRunOfAFailureWhoseMessageNamesAnObjectReplaysItAndFailsAgain() {
+        SimulatedLoopExtension.forgetFailuresForRerun(); // no other test's failure is replayed first
+        Fixtures.UnseededSometimes.namesAnObject = true;
+        String first = null;
+        for (int i = 0; i < 200 && first == null; i++) {
+            first = failure(execute());
+        }
+        assertThat(first).as("no unseeded run failed").isNotNull().contains(" of java.lang.Object@");
+
+        String again = failure(execute());
+        assertThat(again).as("the re-run did not fail by replaying the failure").isNotNull().contains("re-run:")
+                .contains(NOTE);
+        assertThat(lineOf(again, "seed")).isEqualTo(lineOf(first, "seed"));
     }
 
     @Test

@@ -633,6 +633,27 @@ class ShrinkingTest {
         }
     }
 
+    /**
+     * A runner that runs the program on a builder of its own, not on the one it is given, is told so:
+     * its runs follow none of the schedules the shrinking asks for. Before, the shrinking went on with
+     * them and its note blamed the program, "a run of the program did not repeat the earlier run whose
+     * choices it followed (state kept between runs?)".
+     */
+    @Test
+    void aRunnerThatDoesNotRunTheBuilderItIsGivenIsToldSo() {
+        SimResult<?> failed = busyFailure();
+        long seed = failed.seed();
+        String told = "the runner did not run the builder it was given (its run followed none of the choices the"
+                + " shrinking asked for): run the program with that builder, as b -> b.maxSteps(...).run(main),"
+                + " setting only the limits the failing run had";
+        assertThatThrownBy(() -> Shrinking.outcome(failed,
+                b -> Simulation.builder().seed(seed).strategy(Strategy.random()).run(ShrinkingTest::lostUpdate), 2_000,
+                Duration.ofMinutes(10)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("Shrinking.outcome: " + told);
+        assertThatThrownBy(() -> Shrinking.shrink(failed, b -> Simulation.run(seed, ShrinkingTest::lostUpdate)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("Shrinking.shrink: " + told);
+    }
+
     /** What the shrinking of {@link #busyFailure()} says when its program stops repeating its runs. */
     private static final String DID_NOT_REPEAT = "not shown to be the fewest: a run of the program did not repeat"
             + " the earlier run whose choices it followed (state kept between runs?), so the shrinking stopped";
