@@ -58,6 +58,11 @@ public final class Priorities {
      * @return its most urgent waiter, or null when empty
      */
     public static TaskImpl<?> mostUrgent(WaitQueue q) {
+        if (q.size() <= 1) {
+            // A lone waiter is served whatever its priority: walking what it inherits would cost a
+            // walk of its whole chain at every hand-over, quadratic in a chain of waiting holders.
+            return q.peek();
+        }
         TaskImpl<?> best = null;
         int bestPriority = Integer.MAX_VALUE;
         for (TaskImpl<?> w = q.peek(); w != null; w = w.waitNext) {

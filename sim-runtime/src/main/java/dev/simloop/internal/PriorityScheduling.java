@@ -52,7 +52,9 @@ public final class PriorityScheduling {
             if (boosted[i]) {
                 anyBoosted = true;
             } else {
-                effective[i] = Priorities.effective(t);
+                // A lone ready task runs whatever its priority: walking what it inherits would visit
+                // every task waiting behind it at each step, quadratic as a long chain of holders unwinds.
+                effective[i] = n == 1 ? 0 : Priorities.effective(t);
                 best = Math.min(best, effective[i]);
             }
         }

@@ -104,7 +104,13 @@ final class ConditionCore implements WaitTarget {
     @Override
     public String describeWait(TaskImpl<?> waiter, List<TaskImpl<?>> waitedFor) {
         String lost = lostSignal.in(waiter);
-        return this + "; no task holds it: it needs a call to signal() or signalAll()" + (lost == null ? ""
+        TaskImpl<?> h = lock.holder();
+        // No task holds a condition; while the lock is held, "no task holds it" read as contradicting the
+        // "held by" just before it, so name the lock's holder as the one task that can signal now.
+        String needs = h == null ? "; no task holds it: it needs a call to signal() or signalAll()"
+                : "; it needs a call to signal() or signalAll() from a task holding " + lock.kindAndName() + ", as "
+                + h + " does now";
+        return this + needs + (lost == null ? ""
                 : "; the last signal that found no task waiting came from " + lost + ", and a signal is not kept"
                 + " for a later await (a missed wake-up): wait in a loop that checks the condition's state before"
                 + " each await");
