@@ -36,7 +36,10 @@ import net.jqwik.api.lifecycle.TryLifecycleContext;
  * the property's whole body again, which costs what the body costs and counts in jqwik's
  * statistics, so other properties keep the plain replay of the program. Registered for every
  * jqwik run through {@code META-INF/services} (and the module's {@code provides}); a property pays
- * a class-value look-up per try, and one with try state a thread-local set and reset.
+ * a map and a class-value look-up per try, and one with try state a thread-local set and reset.
+ *
+ * <p>Every property: no try of a property runs once its execution has returned ({@link Execution}),
+ * so a shrinking jqwik left running runs nothing beside the settling or into later properties.
  */
 public final class TryReplays implements AroundTryHook, AroundPropertyHook, EngineWideHook {
     /** The try running on this thread; null outside one (a check from a plain test). */
@@ -45,6 +48,12 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
     private static final ThreadLocal<Request> REQUEST = new ThreadLocal<>();
     /** Ends a rerun try once its replay has run: the rest of the property is not the replay's. */
     private static final RuntimeException REPLAY_DONE = new ReplayDone();
+    /**
+     * Thrown at a try of a property whose execution has returned: an {@code Error}, which jqwik's
+     * try executor passes on (it reports an exception as the try's failure), so it ends the
+     * shrinking that runs the try.
+     */
+    private static final Error PROPERTY_ENDED = new PropertyEnded();
     /**
      * Whether a container's tries have state of their own to set up or tear down: a method or
      * field with {@code @BeforeTry} or {@code @AfterTry} (or an annotation carrying one, at any
@@ -112,8 +121,30 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
         return -110;
     }
 
+    /**
+     * Runs no try of a property whose execution has returned: jqwik (1.9.3) shrinks on a pool thread
+     * when its shrinking is bounded, and when the time runs out it reports the best sample so far
+     * without stopping the shrinking, which goes on running tries beside the reruns that settle the
+     * property's failures, and after the property ended. Such a try runs neither the try's lifecycle
+     * nor the body: it throws {@link #PROPERTY_ENDED}, which ends that shrinking (nothing waits for
+     * it any more). An invalid result instead would let it run on through every candidate it has,
+     * holding the pool thread that later properties shrink on.
+     */
     @Override
     public TryExecutionResult aroundTry(TryLifecycleContext context, TryExecutor aTry, List<Object> parameters) {
+        Execution execution = Execution.of(context.testInstance());
+        if (execution == null || !execution.enter()) {
+            throw PROPERTY_ENDED;
+        }
+        try {
+            return aroundLiveTry(context, aTry, parameters);
+        } finally {
+            execution.exit();
+        }
+    }
+
+    private static TryExecutionResult aroundLiveTry(TryLifecycleContext context, TryExecutor aTry,
+            List<Object> parameters) {
         if (!context.optionalContainerClass().map(TRY_STATE::get).orElse(false)) {
             return aTry.execute(parameters); // no try lifecycle to run: a replay runs the program alone, as always
         }
@@ -134,7 +165,14 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
 
     @Override
     public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-        PropertyExecutionResult result = property.execute();
+        Object instance = context.testInstance();
+        Execution execution = Execution.start(instance);
+        PropertyExecutionResult result;
+        try {
+            result = property.execute();
+        } finally {
+            execution.end(instance); // before the settling: its reruns run alone
+        }
         result.shrunkSample().flatMap(FalsifiedSample::falsifyingError).ifPresent(TryReplays::settle);
         result.originalSample().flatMap(FalsifiedSample::falsifyingError).ifPresent(TryReplays::settle);
         result.throwable().ifPresent(TryReplays::settle);
@@ -202,6 +240,72 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
         return b -> CURRENT.get() == null ? r.replay(check, b) : alone.apply(b);
     }
 
+    /**
+     * A property's execution, by its test instance (jqwik makes one for each property): the tries of
+     * it running now, on any thread. Once the property's execution has returned it runs no more.
+     */
+    private static final class Execution {
+        /** The executions running now; a try of a property not among them is refused. */
+        private static final java.util.Map<Object, Execution> RUNNING =
+                java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+        private int tries;
+        private boolean ended;
+
+        static Execution start(Object instance) {
+            Execution e = new Execution();
+            RUNNING.put(instance, e);
+            return e;
+        }
+
+        /** @return the running execution of the property whose test instance is {@code instance}, or null */
+        static Execution of(Object instance) {
+            return RUNNING.get(instance);
+        }
+
+        /** @return whether a try may run: the execution has not ended (then the try is counted until {@link #exit()}) */
+        synchronized boolean enter() {
+            if (ended) {
+                return false;
+            }
+            tries++;
+            return true;
+        }
+
+        synchronized void exit() {
+            tries--;
+            notifyAll();
+        }
+
+        /**
+         * Ends the execution: no try starts any more, and the tries still running (on jqwik's
+         * shrinking thread, whose time ran out) are waited for, up to {@link #LONGEST_WAIT}, so that
+         * nothing of the property runs beside its settling. A try that takes longer is left running
+         * (it may be the one whose hang made jqwik's shrinking run out of time: waiting for it
+         * would turn the failure jqwik reports into a property that never ends).
+         */
+        void end(Object instance) {
+            RUNNING.remove(instance);
+            boolean interrupted = false;
+            long deadline = System.nanoTime() + LONGEST_WAIT.toNanos();
+            synchronized (this) {
+                ended = true;
+                for (long left = LONGEST_WAIT.toNanos(); tries > 0 && left > 0; left = deadline - System.nanoTime()) {
+                    try {
+                        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+                    } catch (InterruptedException e) {
+                        interrupted = true; // a try still running should end first: the settling reruns tries
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The longest a property waits for a try that jqwik's shrinking left running, before it settles. */
+        static final java.time.Duration LONGEST_WAIT = java.time.Duration.ofSeconds(5);
+    }
+
     /** A try that can run again with its own parameters. */
     private static final class Rerun {
         private final TryExecutor aTry;
@@ -247,6 +351,16 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
         /** Counts a check of the rerun try: @return the builder at the asked check, else null */
         Simulation.Builder asked() {
             return seen++ == check ? builder : null;
+        }
+    }
+
+    /** {@link #PROPERTY_ENDED}: never reported (it ends a shrinking whose result nothing reads). */
+    private static final class PropertyEnded extends Error {
+        private static final long serialVersionUID = 1L;
+
+        PropertyEnded() {
+            super("a try of a property whose execution has returned was not run: jqwik's bounded shrinking ran out"
+                    + " of time and went on; simloop ends it here", null, false, false);
         }
     }
 
