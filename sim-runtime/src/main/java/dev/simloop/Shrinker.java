@@ -1,5 +1,6 @@
 package dev.simloop;
 
+import dev.simloop.internal.DeadlockReport;
 import dev.simloop.internal.Limits;
 import dev.simloop.internal.Nanos;
 import dev.simloop.internal.SafeText;
@@ -475,44 +476,19 @@ final class Shrinker<T> {
      * @return how it failed, for comparing: its class and its message's first line with numbers
      *     blanked; for a deadlock also its wait-for cycles, since its first line is the same for
      *     every deadlock and two cycles are two bugs, or, without a cycle, its blocked tasks and
-     *     what each waits on ({@link #blockedWaits}); for a stop at the end of time, which reads
-     *     alike too and lists its tasks as a deadlock does, its blocked tasks and their waits
+     *     what each waits on ({@link DeadlockReport#blockedWaits}); for a stop at the end of time,
+     *     which reads alike too and lists its tasks as a deadlock does, its blocked tasks and waits
      */
     static String way(Throwable failure) {
         Objects.requireNonNull(failure, "failure");
         String way = SafeText.way(failure);
         if (failure instanceof LimitExceeded && way.endsWith(Limits.AS_IN_A_DEADLOCK)) {
-            return way + " blocked " + blockedWaits(failure.getMessage()); // its cycles' tasks are among them
+            return way + " blocked " + DeadlockReport.blockedWaits(failure.getMessage()); // a cycle's tasks too
         }
         if (!(failure instanceof DeadlockDetected d)) {
             return way;
         }
-        return d.cycles().isEmpty() ? way + " blocked " + blockedWaits(d.getMessage()) : way + " cycles " + d.cycles();
-    }
-
-    /** Where a task's line of a deadlock report stops naming what it waits on: its details, or its frame. */
-    private static final java.util.regex.Pattern WAIT_DETAILS = java.util.regex.Pattern.compile(" \\(|;|,? at ");
-
-    /**
-     * A deadlock without a cycle is told from another by who is blocked on what: 'main' waiting
-     * for Event 'x' is another bug than 'q' waiting for Event 'y', though both first lines read
-     * alike. Each listed task's line ({@code task 'q' waits for Event 'y' (not set, 1 waiting); ...,
-     * at App.run(App.java:14)}) counts up to its details or its frame, which a simpler run of the
-     * same bug may change (how many wait, where the code waits), with numbers blanked; as a set, as
-     * tasks spawned by different tasks may be listed in another order in another run.
-     */
-    private static java.util.Set<String> blockedWaits(String message) {
-        java.util.Set<String> waits = new java.util.TreeSet<>();
-        if (message == null) {
-            return waits;
-        }
-        // a cycle's tasks after its first are listed as "  → task 'b' ..."
-        message.lines().map(l -> l.startsWith("  → task '") ? "  " + l.substring(4) : l)
-                .filter(l -> l.startsWith("  task '")).forEach(l -> {
-            java.util.regex.Matcher m = WAIT_DETAILS.matcher(l);
-            String wait = m.find() ? l.substring(0, m.start()) : l;
-            waits.add(SafeText.blankVarying(wait.strip()));
-        });
-        return waits;
+        return d.cycles().isEmpty() ? way + " blocked " + DeadlockReport.blockedWaits(d.getMessage())
+                : way + " cycles " + d.cycles();
     }
 }

@@ -292,14 +292,7 @@ public final class Simulations {
                 return;
             }
             try {
-                try {
-                    notReplayable = notReplayable(failed, runner, defaultLimits);
-                } catch (RuntimeException | Error e) {
-                    // the line was not shown to fail again (a rerun of its try took another path): no pin to offer
-                    notReplayable = "its line could not be replayed to validate it, so it is not shown to repeat the"
-                            + " failure: " + brief(e);
-                    throw e;
-                }
+                notReplayable = validated();
                 if (notReplayable != null) {
                     return; // nothing to shrink: its own line does not fail again
                 }
@@ -316,6 +309,21 @@ public final class Simulations {
             } finally {
                 runner = null;
                 failed = null;
+            }
+        }
+
+        /**
+         * @return why the line is no pin, or null when its replay failed the same way; a replay that
+         *     threw (a rerun of its try that took another path) leaves it not shown to repeat the
+         *     failure, its exception suppressed on this one
+         */
+        private String validated() {
+            try {
+                return notReplayable(failed, runner, defaultLimits);
+            } catch (RuntimeException | Error e) {
+                addSuppressed(e);
+                return "its line could not be replayed to validate it, so it is not shown to repeat the failure: "
+                        + brief(e);
             }
         }
 

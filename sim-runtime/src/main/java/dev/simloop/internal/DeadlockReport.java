@@ -16,7 +16,11 @@ import java.util.Map;
  * @param message the report
  * @param cycles the task names of each cycle reported, in order; each starts at its earliest-spawned task
  */
-record DeadlockReport(String message, List<List<String>> cycles) {
+public record DeadlockReport(String message, List<List<String>> cycles) {
+    /** Begins the line of a listed task, and of a cycle's first task ({@link #blockedWaits} reads it). */
+    private static final String TASK_LINE = "\n  ";
+    /** Begins the line of each later task of a cycle ({@link #blockedWaits} reads it). */
+    private static final String NEXT_IN_CYCLE_LINE = "\n  → ";
     /** At most this many cycles are printed (and returned). */
     static final int MAX_REPORTED_CYCLES = 20;
     /** At most this many blocked tasks outside the cycles are listed one per line; the rest are counted. */
@@ -215,7 +219,7 @@ record DeadlockReport(String message, List<List<String>> cycles) {
                 k += skipped - 1;
                 continue;
             }
-            sb.append(k == 0 ? "\n  " : "\n  → ").append(waits.line(c[k], false));
+            sb.append(k == 0 ? TASK_LINE : NEXT_IN_CYCLE_LINE).append(waits.line(c[k], false));
         }
     }
 
@@ -234,7 +238,7 @@ record DeadlockReport(String message, List<List<String>> cycles) {
             }
             String line = waits.line(v, listed == MAX_LISTED_TASKS);
             if (listed < MAX_LISTED_TASKS) {
-                sb.append("\n  ").append(line);
+                sb.append(TASK_LINE).append(line);
                 listed++;
             } else {
                 rest++;
@@ -434,5 +438,35 @@ record DeadlockReport(String message, List<List<String>> cycles) {
             }
         }
         return comp;
+    }
+
+    /** Where a task's line stops naming what it waits on: its details, or its frame. */
+    private static final java.util.regex.Pattern WAIT_DETAILS = java.util.regex.Pattern.compile(" \\(|;|,? at ");
+
+    /**
+     * Reads back who is blocked on what from a report's text (a {@code DeadlockDetected}'s, or a
+     * {@code LimitExceeded}'s that lists its tasks as one): shrinking tells two deadlocks whose first
+     * lines read alike apart by it. Each task's line ({@code task 'q' waits for Event 'y' (not set, 1
+     * waiting); ..., at App.run(App.java:14)}), a cycle's included, counts up to its details or its
+     * frame, which a simpler run of the same bug may change (how many wait, where the code waits),
+     * with numbers and identity hashes blanked; as a set, as tasks spawned by different tasks may be
+     * listed in another order in another run.
+     *
+     * @param message a report's text, or null
+     * @return the blocked tasks' waits
+     */
+    public static java.util.Set<String> blockedWaits(String message) {
+        java.util.Set<String> waits = new java.util.TreeSet<>();
+        if (message == null) {
+            return waits;
+        }
+        String task = TASK_LINE.substring(1) + "task '";
+        String nextInCycle = NEXT_IN_CYCLE_LINE.substring(1) + "task '";
+        message.lines().map(l -> l.startsWith(nextInCycle) ? task + l.substring(nextInCycle.length()) : l)
+                .filter(l -> l.startsWith(task)).forEach(l -> {
+                    java.util.regex.Matcher m = WAIT_DETAILS.matcher(l);
+                    waits.add(SafeText.blankVarying((m.find() ? l.substring(0, m.start()) : l).strip()));
+                });
+        return waits;
     }
 }
