@@ -224,15 +224,16 @@ public final class BoundedSearch {
                         + "result to ran() first, in the order next() handed them out");
             }
             throw new java.util.NoSuchElementException("BoundedSearch.next: every schedule within "
-                    + bound + " " + unit() + " has run");
+                    + bound + " " + unit(bound) + " has run");
         }
         int[] prefix = take();
         outstanding.add(prefix);
         return builderFor(prefix, seed);
     }
 
-    private String unit() {
-        return engine == null ? "departures" : name.startsWith("delay") ? "delays" : "preemptions";
+    private String unit(int count) {
+        String unit = engine == null ? "departure" : name.startsWith("delay") ? "delay" : "preemption";
+        return count == 1 ? unit : unit + "s";
     }
 
     /** @return the strategy that continues each schedule after its prescribed choices */

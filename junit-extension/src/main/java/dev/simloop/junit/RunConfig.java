@@ -595,9 +595,10 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         };
     }
 
-    /** @return what the bound of the search counts: {@code delays} or {@code preemptions} */
-    String boundUnit() {
-        return search == SimulatedLoop.Kind.DELAY_BOUNDED ? "delays" : "preemptions";
+    /** @return the bound of the search with what it counts: {@code 1 delay}, {@code 2 preemptions} */
+    String boundText() {
+        String unit = search == SimulatedLoop.Kind.DELAY_BOUNDED ? "delay" : "preemption";
+        return bound() + " " + (bound() == 1 ? unit : unit + "s");
     }
 
     /** @return whether a failure is shrunk */

@@ -1314,7 +1314,7 @@ public final class SimulatedLoopExtension
                 return "passed " + passed + " of " + (cfg.shard().isAll() ? asked + (asked == 1 ? " schedule" : " schedules")
                         : shareOf(asked) + " schedules, shard " + cfg.shard() + " of " + asked);
             }
-            String bound = cfg.bound() + " " + cfg.boundUnit();
+            String bound = cfg.boundText();
             return switch (why) {
                 case EXHAUSTED -> "passed " + some + (ran == 1 ? "the one schedule" : "all " + ran + " schedules")
                         + " within " + bound

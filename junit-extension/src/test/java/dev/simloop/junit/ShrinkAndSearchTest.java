@@ -211,7 +211,7 @@ class ShrinkAndSearchTest {
         r.testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
         List<String> entries = reportEntries(r, "simloop");
         assertThat(entries).hasSize(2).anySatisfy(e -> assertThat(e)
-                .matches("passed all \\d+ schedules within 1 preemptions \\(strategy preemptionBounded\\(1\\), seed 5\\)"))
+                .matches("passed all \\d+ schedules within 1 preemption \\(strategy preemptionBounded\\(1\\), seed 5\\)"))
                 .anySatisfy(e -> assertThat(e)
                         .matches("passed all \\d+ schedules within 2 delays \\(strategy delayBounded\\(2\\), seed 5\\)"));
     }

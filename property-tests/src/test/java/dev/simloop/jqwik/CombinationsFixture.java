@@ -9,6 +9,7 @@ import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.GenerationMode;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
@@ -76,6 +77,21 @@ class CombinationsFixture {
     void tinySchedulesAreGeneratedExhaustively(@ForAll("tiny") Schedule schedule) {
         LOG.add("tiny " + schedule);
         Simulations.check(schedule, () -> deposits(0));
+    }
+
+    @Property(generation = GenerationMode.EXHAUSTIVE)
+    void exhaustiveAskedOfSmallSchedules(@ForAll("small") Schedule schedule) {
+        LOG.add("small " + schedule);
+    }
+
+    @Provide
+    Arbitrary<Schedule> small() {
+        return Schedules.schedules(6, 2); // 1 + 3 + 9 + ... + 3^6 = 1,093 schedules, beyond the 1,000 tries
+    }
+
+    @Property(generation = GenerationMode.EXHAUSTIVE)
+    void exhaustiveAskedOfTheDefaultSchedules(@ForAll Schedule schedule) {
+        LOG.add("default " + schedule);
     }
 
     @Property(tries = 5, seed = "1", edgeCases = EdgeCasesMode.FIRST)

@@ -5,10 +5,12 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
@@ -60,6 +62,25 @@ class CombinationsTest {
         assertThat(CombinationsFixture.LOG.stream().filter(l -> l.startsWith("tiny "))).containsExactly("tiny Schedule.of()",
                 "tiny Schedule.of(0)", "tiny Schedule.of(1)", "tiny Schedule.of(0, 0)", "tiny Schedule.of(0, 1)",
                 "tiny Schedule.of(1, 0)", "tiny Schedule.of(1, 1)");
+    }
+
+    @Test
+    void exhaustiveGenerationRunsEveryScheduleOfASmallArbitraryOnceEvenBeyondTheTries() {
+        run("exhaustiveAskedOfSmallSchedules", "dev.simloop.Schedule").testEvents()
+                .assertStatistics(s -> s.started(1).succeeded(1));
+        List<String> seen = CombinationsFixture.LOG.stream().filter(l -> l.startsWith("small ")).toList();
+        assertThat(seen).hasSize(1_093).doesNotHaveDuplicates().contains("small Schedule.of(2, 2, 2, 2, 2, 2)");
+    }
+
+    @Test
+    void exhaustiveGenerationOfTheDefaultSchedulesIsRefusedByJqwikBeforeAnyTry() {
+        EngineExecutionResults results = run("exhaustiveAskedOfTheDefaultSchedules", "dev.simloop.Schedule");
+        results.testEvents().assertStatistics(s -> s.started(1).failed(1));
+        Throwable t = results.testEvents().failed().stream().findFirst().orElseThrow()
+                .getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+        // docs/property-testing.md quotes this message and says what to do instead
+        assertThat(t).hasMessageContaining("EXHAUSTIVE generation is not possible");
+        assertThat(CombinationsFixture.LOG).noneMatch(l -> l.startsWith("default "));
     }
 
     @Test

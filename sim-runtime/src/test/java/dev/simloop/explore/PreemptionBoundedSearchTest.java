@@ -206,7 +206,7 @@ class PreemptionBoundedSearchTest {
         assertThat(search.schedulesRun()).isEqualTo(4);
         assertThat(search).hasToString("preemptionBounded(1)");
         assertThatThrownBy(() -> search.next(0)).isInstanceOf(java.util.NoSuchElementException.class)
-                .hasMessage("BoundedSearch.next: every schedule within 1 preemptions has run");
+                .hasMessage("BoundedSearch.next: every schedule within 1 preemption has run");
         assertThat(BoundedSearch.delays(2)).hasToString("delayBounded(2)");
     }
 
