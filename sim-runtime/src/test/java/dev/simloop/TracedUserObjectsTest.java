@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A trace names the objects a step touched (a {@code Shared}, {@code Loop.checkpoint(touched)}) by
@@ -55,6 +56,50 @@ class TracedUserObjectsTest {
         String table = r.traceTable(10_000).orElseThrow();
         assertThat(flat(table)).contains("in Shared[[0, 1, 2, 3,").contains("more characters)");
         assertThat(table.length()).as("each step's text is cut").isLessThan(50_000);
+    }
+
+    /** No {@code toString} of its own: it prints its class and identity hash, which differ in every run. */
+    static final class Plain {
+    }
+
+    /** Two tasks touch an object without a text of its own, then a {@code Shared} of one, twice each. */
+    private static int touchesObjectsWithoutText() {
+        Object token = new Object();
+        Shared<Plain> shared = Shared.of(new Plain());
+        TaskGroup.with(tg -> {
+            for (int t = 0; t < 2; t++) {
+                tg.spawn(() -> {
+                    Loop.checkpoint(token);
+                    shared.get();
+                    Loop.checkpoint(token);
+                });
+            }
+            return null;
+        });
+        throw new AssertionError("the real bug");
+    }
+
+    /**
+     * An object with no {@code toString} of its own prints its identity hash, which differs in every
+     * run: the trace named it so, and two runs of one seed gave tables, Chrome traces and HTML
+     * reports that differed. It is named by its class and the order in which the trace first met it.
+     */
+    @Test
+    void anObjectWithoutATextOfItsOwnIsTracedTheSameInEveryRunOfTheSeed(@TempDir java.nio.file.Path dir)
+            throws Exception {
+        List<String> reports = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            SimResult<Integer> r = Simulation.builder().seed(7).trace(true).run(TracedUserObjectsTest::touchesObjectsWithoutText);
+            assertThat(r.failure()).hasMessage("the real bug");
+            java.nio.file.Path page = dir.resolve("run" + run + ".html");
+            r.writeHtmlReport(page);
+            reports.add(r.traceTable(200).orElseThrow() + r.chromeTraceJson().orElseThrow()
+                    + java.nio.file.Files.readString(page));
+        }
+        assertThat(reports.get(1)).isEqualTo(reports.get(0));
+        // the table's cells wrap at a dot too: read without its spaces
+        assertThat(reports.get(0).replaceAll("[\\s|]+", "")).contains("injava.lang.Object@#1")
+                .contains("inShared[" + Plain.class.getName() + "@#2]").doesNotContainPattern("Object@[0-9a-f]");
     }
 
     /** @return the trace table's text without its columns, which wrap a long detail over several lines */

@@ -1547,6 +1547,25 @@ public final class SimulatedLoopExtension
         return sb.toString();
     }
 
+    /** The longest name {@link #fileName} gives a test: with {@code -replay.html}, within a file name's 255 bytes. */
+    private static final int LONGEST_FILE_NAME = 200;
+
+    /**
+     * @return {@code name} as its report files are named: each character a file name may not hold (a
+     *     space, a letter outside ASCII) as {@code _}, then, when there was one or the name is longer
+     *     than {@value #LONGEST_FILE_NAME} characters, cut to them with {@code -} and 8 hex digits of
+     *     the name's hash: two tests named in another script with names of one length ({@code сложить},
+     *     {@code вычесть}) wrote to one file, and a name too long for a file had none
+     */
+    private static String fileName(String name) {
+        String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (safe.equals(name) && safe.length() <= LONGEST_FILE_NAME) {
+            return safe;
+        }
+        String hash = String.format(java.util.Locale.ROOT, "-%08x", name.hashCode()); // String.hashCode is the same in every JVM
+        return safe.substring(0, Math.min(safe.length(), LONGEST_FILE_NAME - hash.length())) + hash;
+    }
+
     /**
      * @return {@code -invocationN} for the N-th invocation of a {@code @ParameterizedTest} or
      *     {@code @RepeatedTest}, and {@code -classInvocationN} for the N-th of a
@@ -1590,7 +1609,7 @@ public final class SimulatedLoopExtension
         SimResult<?> r = failed.result();
         // a replay's pages have a name of their own: under its index, always 1, it wrote over the first schedule's of an earlier run
         String which = cfg.isReplay() ? "replay" : String.valueOf(index + 1);
-        String stem = (reportName(context) + invocation(context) + "-" + which).replaceAll("[^A-Za-z0-9._-]", "_");
+        String stem = fileName(reportName(context) + invocation(context)) + "-" + which;
         FailureReport report = new FailureReport()
                 .test(testName(context))
                 .rerun(rerun)

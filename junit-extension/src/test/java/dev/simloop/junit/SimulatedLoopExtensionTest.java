@@ -537,6 +537,31 @@ class SimulatedLoopExtensionTest {
         assertThat(f.getMessage()).contains("  not a pin:").doesNotContain("annotation:").doesNotContain("command line:");
     }
 
+    /**
+     * A test's report files are named after it, each character that a file name may not hold written
+     * {@code _}: two methods named in another script with names of one length ({@code сложить},
+     * {@code вычесть}) wrote to one file, the second over the first, and a name longer than a file's
+     * name can be (255 bytes) had no files. Such a name's files end in a hash of the name, and a long
+     * one is cut.
+     */
+    @Test
+    void testsNamedInAnotherScriptOrAtLengthWriteTheirReportsToFilesOfTheirOwn() throws java.io.IOException {
+        Map<String, String> pages = new java.util.TreeMap<>();
+        for (Event e : run(Fixtures.NamesForFiles.class).testEvents().failed().list()) {
+            String m = e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow().getMessage();
+            String line = m.lines().filter(l -> l.startsWith("  html report:")).findFirst().orElseThrow();
+            pages.put(m.lines().filter(l -> l.startsWith("  failure:")).findFirst().orElseThrow(),
+                    line.substring("  html report:".length()).strip());
+        }
+        assertThat(pages).hasSize(3);
+        assertThat(pages.values()).doesNotHaveDuplicates().allSatisfy(p -> assertThat(p).doesNotStartWith("could not write"));
+        for (Map.Entry<String, String> p : pages.entrySet()) {
+            String failure = p.getKey().substring(p.getKey().indexOf("FAILURE FROM"));
+            assertThat(java.nio.file.Files.readString(java.nio.file.Path.of(p.getValue()))).as(p.getValue()).contains(failure);
+            assertThat(java.nio.file.Path.of(p.getValue()).getFileName().toString()).hasSizeLessThanOrEqualTo(255);
+        }
+    }
+
     /** Two failing tests whose classes share a simple name, or whose methods share a name, write reports of their own. */
     @Test
     void testsWithTheSameSimpleNamesWriteTheirReportsToFilesOfTheirOwn() throws java.io.IOException {

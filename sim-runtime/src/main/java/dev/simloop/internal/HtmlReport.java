@@ -29,6 +29,8 @@ public final class HtmlReport {
     public static final int AXIS_PX = 26;
     /** Pixel width of the lane labels, left of the lanes. */
     public static final int LABEL_PX = 190;
+    /** The most characters a lane's label shows of its task's {@code name#id} (all of it shows on hover). */
+    static final int LANE_CHARS = 24;
     /** The page shows at most this many of the last events (a runaway run records up to 200,000). */
     static final int MAX_EVENTS = 4_000;
     /** A place in {@link #TEMPLATE} for a value: {@code $} and capitals ({@code $HEADER_PXpx} is {@code $HEADER_PX}, then "px"). */
@@ -134,7 +136,7 @@ public final class HtmlReport {
         String sep = "";
         for (Map.Entry<Integer, String> t : tasks.entrySet()) {
             sb.append(sep).append("{\"id\":").append(t.getKey()).append(",\"label\":\"").append(Trace.escape(t.getValue()))
-                    .append("\"}");
+                    .append("\",\"lane\":\"").append(Trace.escape(lane(t.getValue()))).append("\"}");
             sep = ",";
         }
         sb.append("],\"spans\":[");
@@ -156,6 +158,18 @@ public final class HtmlReport {
             }
         }
         return sb.append("]}").toString();
+    }
+
+    /**
+     * @return a task's label as its lane shows it: whole up to {@value #LANE_CHARS} characters, else
+     *     its first {@value #LANE_CHARS} - 1 and an ellipsis, counted in code points: the page's script
+     *     cut it by UTF-16 units, which split an emoji at the cut and showed its first half as U+FFFD
+     */
+    private static String lane(String label) {
+        if (label.codePointCount(0, label.length()) <= LANE_CHARS) {
+            return label;
+        }
+        return label.substring(0, label.offsetByCodePoints(0, LANE_CHARS - 1)) + "\u2026";
     }
 
     private static String stack(Throwable t) {
@@ -307,7 +321,7 @@ public final class HtmlReport {
                   const y = L.axis + i * L.lane;
                   el("rect", { x: 0, y: y, width: width, height: L.lane, fill: i % 2 ? "#f6f8fb" : "#ffffff" }, svg);
                   const label = el("text", { x: 12, y: y + L.lane / 2 + 4, fill: "#1f2630", "font-weight": 600 }, svg);
-                  label.textContent = t.label.length > 24 ? t.label.slice(0, 23) + "\\u2026" : t.label;
+                  label.textContent = t.lane;
                   hover(label, t.label);
                 });
                 el("line", { x1: L.label, y1: 0, x2: L.label, y2: height, stroke: "#e3e7ee" }, svg);

@@ -1,8 +1,11 @@
 package dev.simloop.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The events of one simulated run, recorded only when tracing is on (the loop then holds a
@@ -112,12 +115,41 @@ public final class Trace {
     private static final int TOUCHED_CHARS = 200;
 
     /**
+     * An identity hash in an object's text, as {@code Object.toString} writes it
+     * ({@code java.lang.Object@1b6d3586}), matched as {@link SafeText#way} matches it.
+     */
+    private static final Pattern IDENTITY_HASH = Pattern.compile("@[0-9a-f]{1,8}\\b");
+    /**
+     * The identity hashes that touched objects' texts showed, each with the number the trace gave it;
+     * at most {@link #HEAD_EVENTS} of them, so that a long run that touches a new object at every step
+     * does not fill the memory (a hash met after that gets a new number every time).
+     */
+    private final Map<String, Long> hashes = new HashMap<>();
+    /** How many numbers {@link #touched} has given to identity hashes. */
+    private long hashesNumbered;
+
+    /**
      * @return how the trace names an object a step touched: its text, cut and safe
      *     ({@link SafeText#object}); a {@code Shared}'s is its value's, a whole collection at every
-     *     step that reads it
+     *     step that reads it. An identity hash in it ({@code Account@1b6d3586}: an object with no
+     *     {@code toString} of its own) differs in every run, and two runs of one seed gave reports
+     *     that differed: it is written {@code @#n}, the n-th such hash this trace met
      */
-    private static String touched(Object o) {
-        return SafeText.object(o, TOUCHED_CHARS);
+    private String touched(Object o) {
+        String text = SafeText.object(o, TOUCHED_CHARS);
+        return text.indexOf('@') < 0 ? text : IDENTITY_HASH.matcher(text).replaceAll(m -> "@#" + number(m.group()));
+    }
+
+    /** @return the number of the identity hash {@code hash} in this trace's texts, the one it got when first met */
+    private long number(String hash) {
+        Long n = hashes.get(hash);
+        if (n == null) {
+            n = ++hashesNumbered;
+            if (hashes.size() < HEAD_EVENTS) {
+                hashes.put(hash, n);
+            }
+        }
+        return n;
     }
 
     /** Records that {@code t}'s wait ended: woken by {@code by}, or by the clock when null. */

@@ -349,6 +349,20 @@ class UserTextInReportsTest {
                 .contains("\"label\":\"half \\ud83d name#"); // the page's data, JSON like the trace's
     }
 
+    /**
+     * A lane's label shows the first 23 characters of a task's {@code name#id} and an ellipsis. The
+     * page's script cut it by UTF-16 units, so an emoji at the cut kept only its first half, and the
+     * label ended in a replacement character. The page's data now holds each lane's label, cut
+     * between code points.
+     */
+    @Test
+    void aLaneLabelIsCutBetweenEmojiNeverInsideOne(@TempDir Path dir) throws Exception {
+        String html = htmlReport("x".repeat(22) + SMILE + "tail", "m", dir);
+        assertThat(html).contains("\"lane\":\"" + "x".repeat(22) + SMILE + "\u2026\"")
+                .contains("\"lane\":\"main#0\"") // a short label whole
+                .doesNotContain("\\ud83d");
+    }
+
     /** Before, a 50 KB message filled about 2,600 lines of the trace table's 38-character column. */
     @Test
     void aHugeFailureMessageTakesAFewLinesOfTheTraceTableAndTheTraceKeepsItsBriefText() {
