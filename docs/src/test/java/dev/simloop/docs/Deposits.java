@@ -8,6 +8,7 @@ import dev.simloop.TaskGroup;
  * balance, reach a checkpoint, then write it. The second arrives one checkpoint later, so in FIFO
  * order the first has written before the second reads, and only a preemption loses an update.
  */
+// snippet:deposits
 public final class Deposits {
     private Deposits() {}
 
@@ -31,3 +32,4 @@ public final class Deposits {
         balance[0] = read + amount;
     }
 }
+// end-snippet

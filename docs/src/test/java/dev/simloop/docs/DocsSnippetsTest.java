@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +31,8 @@ class DocsSnippetsTest {
     private static final Path MODULE = Path.of("").toAbsolutePath();
     private static final Path SOURCES = MODULE.resolve("src/test/java");
     private static final Path IT_PROJECTS = MODULE.resolve("src/it");
+    /** A static method's declaration in a test source: its name is group 1. */
+    private static final Pattern STATIC_METHOD = Pattern.compile("\\bstatic\\s+(?:<[^>]+>\\s+)?[\\w<>\\[\\],.? ]+?\\s+(\\w+)\\s*\\(");
 
     @Test
     void everyJavaBlockInTheDocsIsATestedSnippet() throws IOException {
@@ -42,6 +46,62 @@ class DocsSnippetsTest {
         }
         assertThat(problems).as("doc blocks that are not tested snippets").isEmpty();
         assertThat(checked).as("java blocks checked").isGreaterThan(0);
+    }
+
+    /**
+     * The pages a new user copies from, with an empty project of their own (README, setup, getting
+     * started, JUnit, property testing): a block there must not use a class or helper method of this
+     * module's test sources that no block of the same page declares, since the reader has only the page.
+     */
+    @Test
+    void theFirstPagesUseNoClassOrHelperOfTheDocsTestsThatTheyDoNotShow() throws IOException {
+        List<Path> pages = List.of(MODULE.getParent().resolve("README.md"), MODULE.resolve("setup.md"),
+                MODULE.resolve("getting-started.md"), MODULE.resolve("junit.md"), MODULE.resolve("property-testing.md"));
+        List<String> types = new ArrayList<>();
+        List<String> helpers = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(SOURCES)) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                types.add(p.getFileName().toString().replace(".java", ""));
+                Matcher m = STATIC_METHOD.matcher(Files.readString(p));
+                while (m.find()) {
+                    helpers.add(m.group(1));
+                }
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (Path page : pages) {
+            String code = String.join("\n", javaBlocks(Files.readAllLines(page)));
+            for (String type : types) {
+                if (Pattern.compile("\\b" + type + "\\b").matcher(code).find()
+                        && !Pattern.compile("\\b(class|interface|record|enum)\\s+" + type + "\\b").matcher(code).find()) {
+                    problems.add(page.getFileName() + " uses the class " + type + ", which no java block of the page declares");
+                }
+            }
+            for (String helper : helpers.stream().distinct().toList()) {
+                if (Pattern.compile("(?<![.\\w])" + helper + "\\(").matcher(code).find()
+                        && !Pattern.compile("\\b(?!return\\b|new\\b|throw\\b|else\\b)\\w[\\w<>\\[\\],]*\\s+" + helper + "\\s*\\(")
+                                .matcher(code).find()) {
+                    problems.add(page.getFileName() + " calls " + helper + "(...), which no java block of the page declares");
+                }
+            }
+        }
+        assertThat(problems).as("blocks a reader cannot compile from the page alone: show the declaration in a snippet,"
+                + " or write the block without it").isEmpty();
+    }
+
+    private static List<String> javaBlocks(List<String> lines) {
+        List<String> code = new ArrayList<>();
+        boolean in = false;
+        for (String l : lines) {
+            if (l.trim().equals("```java")) {
+                in = true;
+            } else if (in && l.trim().equals("```")) {
+                in = false;
+            } else if (in) {
+                code.add(l);
+            }
+        }
+        return code;
     }
 
     @Test

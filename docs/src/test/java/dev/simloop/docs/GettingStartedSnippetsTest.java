@@ -8,8 +8,6 @@ import dev.simloop.Simulation;
 import dev.simloop.SimulationFailure;
 import dev.simloop.TaskGroup;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GettingStartedSnippetsTest {
@@ -59,25 +57,25 @@ class GettingStartedSnippetsTest {
 
     @Test
     void findAndReplayARace() {
-        List<String> lines = new ArrayList<>();
         // snippet:hunt-and-replay
+        String failing = null;
         for (long seed = 0; seed < 1_000; seed++) {
-            SimResult<Integer> r = Simulation.run(seed, GettingStartedSnippetsTest::racyCounter);
+            SimResult<Integer> r = Simulation.run(seed, () -> racyCounter());
             if (r.failed()) {
                 System.out.println("seed " + seed + " fails; replay with " + r.replayLine());
-                lines.add(r.replayLine());
+                failing = r.replayLine();
                 break;
             }
         }
         // later, anywhere: the same run, the same failure
-        SimResult<Integer> again = Simulation.builder().replay(lines.get(0)).run(GettingStartedSnippetsTest::racyCounter);
+        SimResult<Integer> again = Simulation.builder().replay(failing).run(() -> racyCounter());
         // again.value() throws SimulationFailure with the seed and the replay line in its message
         // end-snippet
         assertThat(again.failed()).isTrue();
         assertThat(again.failure()).hasMessageStartingWith("lost update: count = ");
-        assertThat(again.replayLine()).isEqualTo(lines.get(0));
+        assertThat(again.replayLine()).isEqualTo(failing);
         SimulationFailure f = org.junit.jupiter.api.Assertions.assertThrows(SimulationFailure.class, again::value);
-        assertThat(f.getMessage()).contains(lines.get(0)).contains("seed:");
+        assertThat(f.getMessage()).contains(failing).contains("seed:");
         assertThat(f.getCause()).isSameAs(again.failure());
     }
 }

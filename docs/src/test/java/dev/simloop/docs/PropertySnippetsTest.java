@@ -30,6 +30,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 class PropertySnippetsTest {
 
     /** A counter whose increments are atomic because nothing checkpoints between read and write. */
+    // snippet:add-all
     static int addAll(List<Integer> amounts) throws Exception {
         int[] total = {0};
         TaskGroup.with(g -> {
@@ -44,6 +45,7 @@ class PropertySnippetsTest {
         });
         return total[0];
     }
+    // end-snippet
 
     // snippet:property-over-inputs-and-schedules
     @Property(tries = 200)

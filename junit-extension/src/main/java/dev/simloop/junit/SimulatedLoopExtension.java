@@ -211,7 +211,7 @@ public final class SimulatedLoopExtension
         Shrinking.Outcome shrunk = exploring.firstRun.failed() ? null : shrink(cfg, failed, exploring.call, exploring.fresh);
         // replaces the passing line in a merge
         ResultsFile.append(context, cfg, exploring.progress, failed, shrunk == null ? null : shrunk.run());
-        Traced traced = tracedForReport(cfg, failed, exploring.call, exploring.fresh, isTemplate(context));
+        Traced traced = tracedForReport(cfg, failed, exploring.call, exploring.fresh, diverged(context));
         if (traced.notReplayable() == null) { // the report's own replay repeated the failure
             rememberForRerun(context, cfg, failed, null); // a retry replays it first, as a later schedule's
         }
@@ -416,7 +416,7 @@ public final class SimulatedLoopExtension
             written = true;
             ResultsFile.append(context, cfg, exploring.progress, exploring.failed, shrunk == null ? null : shrunk.run());
             if (exploring.failed != null) {
-                Traced traced = tracedForReport(cfg, exploring.failed, call, exploring.fresh, isTemplate(context));
+                Traced traced = tracedForReport(cfg, exploring.failed, call, exploring.fresh, diverged(context));
                 String lacking = lackingFields(exploring, exploring.failed);
                 if (traced.notReplayable() == null) { // the report's own replay repeated the failure
                     rememberForRerun(context, cfg, exploring.failed, lacking);
@@ -528,7 +528,7 @@ public final class SimulatedLoopExtension
      */
     private static void rememberForRerun(ExtensionContext context, RunConfig cfg, Judged failed, String lacking) {
         if (cfg.freshSeed() && !cfg.isReplay() && failed.result() != null && lacking == null
-                && notReplayable(failed.failure(), isTemplate(context)) == null) {
+                && notReplayable(failed.failure(), diverged(context)) == null) {
             String line = failed.result().replayLine();
             if (line.length() <= FailureReport.LONGEST_PIN) {
                 FAILED_BEFORE.put(context.getUniqueId(),
@@ -656,15 +656,15 @@ public final class SimulatedLoopExtension
      * differs shows that the failure depends on more than the schedule, so that its line is no
      * regression test to pin.
      *
-     * @param template whether the test is one invocation of a parameterized or repeated test
+     * @param diverged why a line of this test that diverged does not fit it ({@link #diverged})
      * @return the traced run (the failing run itself when it was traced already; none when it cannot
      *     be replayed, as a runaway or a stop would recur, or the replay differs), and why the line
      *     does not repeat the failure when it does not
      */
     private static Traced tracedForReport(RunConfig cfg, Judged failed, ReflectiveInvocationContext<Method> call,
-            FreshInstances fresh, boolean template) {
+            FreshInstances fresh, String diverged) {
         SimResult<?> r = failed.result();
-        String known = notReplayable(failed.failure(), template); // a determinism check's finding, say
+        String known = notReplayable(failed.failure(), diverged); // a determinism check's finding, say
         if (r.traceTable(1).isPresent()) {
             return new Traced(r, known);
         }
@@ -701,8 +701,8 @@ public final class SimulatedLoopExtension
      *     JUnit's own instance, which has them); then a traced replay that differed, unless a shrunk
      *     line was replayed and failed the same way
      */
-    private static String notAPin(Judged failed, String shrunkLine, Traced traced, String lacking, boolean template) {
-        String kind = notReplayable(failed.failure(), template);
+    private static String notAPin(Judged failed, String shrunkLine, Traced traced, String lacking, String diverged) {
+        String kind = notReplayable(failed.failure(), diverged);
         if (kind != null) {
             return kind;
         }
@@ -735,17 +735,34 @@ public final class SimulatedLoopExtension
     }
 
     /**
-     * @param template whether the test is one invocation of a parameterized or repeated test, whose
-     *     replay line applies to every invocation
+     * @return why a replay line that diverged in this test does not fit it: a parameterized or
+     *     repeated test's line applies to every invocation; a {@code -Dsimloop.replay} line to every
+     *     simulated test of the run, most often run without {@code -Dtest}; else the test changed
+     */
+    private static String diverged(ExtensionContext context) {
+        if (isTemplate(context)) {
+            return "the line does not fit this invocation: a replay line applies to every invocation of a"
+                    + " parameterized or repeated test, and fits the one it was recorded in (or the test changed since"
+                    + " it was made)";
+        }
+        boolean fromCommandLine = context.getConfigurationParameter(RunConfig.REPLAY)
+                .or(() -> Optional.ofNullable(System.getProperty(RunConfig.REPLAY)))
+                .filter(line -> !line.isBlank()).isPresent();
+        return fromCommandLine ? "the line does not fit this test: -D" + RunConfig.REPLAY + " replays its line in every"
+                + " simulated test of the run, and the line fits the one it was printed for: select that test as well"
+                + " (mvn test -Dtest=TheTest#theMethod -D" + RunConfig.REPLAY + "=\"...\"), or, if this is that test, it"
+                + " changed since the line was made: explore again for a new one"
+                : "the line no longer fits the test (it changed since the line was made, or the line is another"
+                        + " test's): explore again for a new one";
+    }
+
+    /**
+     * @param diverged why a line that diverged does not fit the test ({@link #diverged})
      * @return why a run that failed with {@code f} is not repeated by its replay line, or null when it is
      */
-    private static String notReplayable(Throwable f, boolean template) {
+    private static String notReplayable(Throwable f, String diverged) {
         if (f instanceof ReplayDiverged) {
-            return template ? "the line does not fit this invocation: a replay line applies to every invocation of a"
-                    + " parameterized or repeated test, and fits the one it was recorded in (or the test changed since"
-                    + " it was made)"
-                    : "the line no longer fits the test (it changed since the line was made, or the line is another"
-                            + " test's): explore again for a new one";
+            return diverged;
         }
         if (f instanceof NondeterminismDetected) {
             return "the run depended on something no seed decides (the failure says what: a wait on the real clock, a thread"
@@ -1648,7 +1665,7 @@ public final class SimulatedLoopExtension
             RuntimeSeams.htmlReport(pictured, stem, testName(context), shrunkLine)
                     .ifPresent(report::htmlFile);
         }
-        String notAPin = notAPin(failed, shrunkLine, traced, lacking, isTemplate(context));
+        String notAPin = notAPin(failed, shrunkLine, traced, lacking, diverged(context));
         if (notAPin != null) {
             report.notReplayable(notAPin);
         }

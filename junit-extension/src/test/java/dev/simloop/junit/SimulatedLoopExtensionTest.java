@@ -441,6 +441,22 @@ class SimulatedLoopExtensionTest {
         assertThat(Fixtures.ClassWithAFactory.DYNAMIC_RUNS).as("run once, as JUnit runs it").hasValue(1);
     }
 
+    /**
+     * {@code -Dsimloop.replay} without {@code -Dtest} replays the line in every simulated test of the
+     * run: a test it was not printed for says so, and how to select the one it was, not "explore again".
+     */
+    @Test
+    void aCommandLineReplayInAnotherTestSaysItAppliesToEveryTestAndHowToSelectTheOne() {
+        SimulatedLoopFailure racy = onlySimFailure(run(Fixtures.Racy.class));
+        SimulatedLoopFailure other = onlySimFailure(run(selectClass(Fixtures.Sleeper.class),
+                Map.of("simloop.replay", racy.replayLine())));
+        assertThat(other.getCause()).isInstanceOf(dev.simloop.ReplayDiverged.class);
+        assertThat(other.getMessage()).contains("  not a pin:    the line does not fit this test: -Dsimloop.replay"
+                + " replays its line in every simulated test of the run, and the line fits the one it was printed for:"
+                + " select that test as well (mvn test -Dtest=TheTest#theMethod -Dsimloop.replay=\"...\"), or, if this"
+                + " is that test, it changed since the line was made: explore again for a new one");
+    }
+
     /** A line of one invocation replays every invocation of a parameterized test: the report says so, both ways. */
     @Test
     void aParameterizedTestsLineIsSaidToReplayEveryInvocationAndOneItDoesNotFitSaysWhy() {
