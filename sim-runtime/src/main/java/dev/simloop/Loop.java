@@ -316,12 +316,14 @@ public final class Loop {
      * task, which waits without blocking the loop. A checkpoint. If the calling task is cancelled
      * while the work runs, the wait is abandoned and {@link Cancelled} raised at once; the work itself
      * runs to completion on its thread and its result is dropped. In a simulation, nothing else runs
-     * and no virtual time passes until the work is done, so the run stays deterministic.
+     * and no virtual time passes until the work is done, so the run stays deterministic; the work
+     * starts once the caller waits (a caller that carries an interrupt in is cancelled before it starts).
      *
      * @param work the work; runs on another thread, so it must not call loop APIs
      * @param <T> the result type
      * @return the work's value
-     * @throws RuntimeException the work's failure, checked ones wrapped in {@link TaskFailedException}
+     * @throws RuntimeException the work's failure, checked ones (and a {@code Throwable} that is neither
+     *     an exception nor an error) wrapped in {@link TaskFailedException}
      */
     public static <T> T toThread(ThrowingSupplier<T> work) {
         Objects.requireNonNull(work, "Loop.toThread: work");

@@ -78,6 +78,32 @@ class ToThreadTest {
         assertThat(seen.get(2)).isInstanceOf(OutOfMemoryError.class).hasMessage("pretend");
     }
 
+    /** A throwable of its own, neither an Exception nor an Error, as code that throws sneakily can raise. */
+    private static final class OwnThrowable extends Throwable {
+        private static final long serialVersionUID = 1L;
+
+        OwnThrowable(String message) {
+            super(message);
+        }
+    }
+
+    @SuppressWarnings("unchecked") // the cast is what lets a checked Throwable through: nothing is converted
+    private static <E extends Throwable> void throwSneakily(Throwable t) throws E {
+        throw (E) t;
+    }
+
+    /** Before, such a failure was dropped and Loop.toThread returned null as if the work had returned it. */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void aThrowableThatIsNeitherAnExceptionNorAnErrorIsRethrownWrappedNotLost(Modes mode) {
+        OwnThrowable own = new OwnThrowable("own broke");
+        Throwable seen = mode.run(() -> catchThrowable(() -> Loop.toThread(() -> {
+            throwSneakily(own);
+            return "never";
+        })));
+        assertThat(seen).isInstanceOf(TaskFailedException.class).hasMessageContaining("'main'").hasCause(own);
+    }
+
     @Test
     void inRealModeCancellationAbandonsTheWaitButNotTheWork() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
@@ -206,6 +232,70 @@ class ToThreadTest {
                 .hasSizeGreaterThan(1);
         assertThat(Simulation.builder().seed(0).strategy(Strategy.fifo()).run(program).value())
                 .isEqualTo("other, reader got x, waiter, offloader");
+    }
+
+    /**
+     * Offloaded work that interrupts its caller (or unparks it) finds the caller waiting for it in
+     * every run: the work starts once the caller's step has ended. Before, it started at once, and an
+     * interrupt that came while the caller was still on its way to its wait cancelled it inside that
+     * step, one that came after in a step of its own: the same seed gave two traces, by real timing.
+     */
+    @Test
+    void workThatInterruptsItsCallerEndsTheSameWayInEveryRunOfTheSeed() {
+        SimResult<String> onceWaiting = Simulation.run(0, interruptsItsCaller(true));
+        assertThat(onceWaiting.failure()).isInstanceOf(TaskCancelledException.class)
+                .hasMessage("task 'main' was cancelled");
+        assertThat(onceWaiting.failure().getCause()).hasMessageContaining("the task's thread was interrupted");
+        for (int run = 0; run < 30; run++) {
+            SimResult<String> atOnce = Simulation.run(0, interruptsItsCaller(false));
+            assertThat(atOnce.failure()).as("run %d", run).isInstanceOf(TaskCancelledException.class);
+            assertThat(atOnce.traceDigest()).as("run %d", run).isEqualTo(onceWaiting.traceDigest());
+        }
+    }
+
+    /**
+     * A caller that carries an interrupt into the call is cancelled as its wait begins, in its own
+     * step, before the work has started: so the work never starts, in every run.
+     */
+    @Test
+    void inASimulationACallerThatCarriesAnInterruptInIsCancelledBeforeTheWorkStarts() {
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        SimResult<String> r = Simulation.run(0, () -> {
+            Thread.currentThread().interrupt();
+            try {
+                return Loop.toThread(() -> {
+                    started.set(true);
+                    return "work";
+                });
+            } catch (Cancelled c) {
+                return "cancelled: " + c.getMessage();
+            }
+        });
+        assertThat(r.value()).startsWith("cancelled: ").contains("interrupted");
+        assertThat(started).isFalse();
+    }
+
+    /**
+     * A program whose offloaded work interrupts the task that called it, at once or once that task is
+     * seen waiting (when it surely is), while another task sleeps.
+     */
+    private static ThrowingSupplier<String> interruptsItsCaller(boolean onceWaiting) {
+        return () -> {
+            Thread caller = Thread.currentThread();
+            TaskGroup.with(tg -> {
+                tg.spawn("other", () -> Loop.sleep(java.time.Duration.ofMillis(1)));
+                Loop.toThread(() -> {
+                    while (onceWaiting && caller.getState() != Thread.State.WAITING) {
+                        Thread.onSpinWait();
+                    }
+                    caller.interrupt();
+                    Thread.sleep(5); // the interrupt comes well before the work's result
+                    return "work";
+                });
+                return null;
+            });
+            return "not cancelled";
+        };
     }
 
     /** Before, the message said only that the offload thread is not a task, not that toThread's work may not call the loop. */

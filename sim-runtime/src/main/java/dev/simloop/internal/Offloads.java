@@ -52,13 +52,14 @@ public final class Offloads {
 
     /**
      * Runs {@code work} on a platform thread and returns its result to {@code me}, which waits in
-     * the loop. A checkpoint. Cancelling the caller abandons the wait, not the work.
+     * the loop. A checkpoint. Cancelling the caller abandons the wait, not the work (in a simulation,
+     * a cancel that ends the wait before the work has started means it never starts).
      */
     public static <T> T call(Scheduler loop, TaskImpl<?> me, ThrowingSupplier<T> work) throws Exception {
         loop.checkCancelled(me);
         Offload op = new Offload(me);
         loop.offloadStarted();
-        POOL.execute(() -> {
+        Runnable run = () -> {
             Object result = null;
             Throwable failure = null;
             RUNNING_FOR.set(loop);
@@ -72,7 +73,14 @@ public final class Offloads {
             Object r = result;
             Throwable f = failure;
             loop.post(() -> op.complete(loop, r, f));
-        });
+        };
+        if (loop.simulated) {
+            // Started once the caller waits, as its step ends: what the work does to its caller (an
+            // interrupt, an unpark) then finds it waiting in every run, not in some still on its way there
+            loop.afterStep(() -> start(loop, op, run));
+        } else {
+            execute(loop, op, run);
+        }
         // In a simulation nothing else runs until the work is back, so cancellation cannot arrive.
         while (!op.completed) {
             loop.block(me, op, op);
@@ -83,9 +91,38 @@ public final class Offloads {
         if (op.failure instanceof Error e) {
             throw e;
         }
+        if (op.failure != null) {
+            // a Throwable of its own, thrown sneakily: a checked failure, as it is when a task throws it
+            throw new dev.simloop.TaskFailedException(me.name(), op.failure);
+        }
         @SuppressWarnings("unchecked") // the result is what work.get() returned: a T
         T result = (T) op.result;
         return result;
+    }
+
+    /**
+     * Hands a simulation's offloaded work to a platform thread once its caller's step has ended; work
+     * whose caller stopped waiting within that step (an interrupt it carried in cancelled the wait) is
+     * never started, and ends at once.
+     */
+    private static void start(Scheduler loop, Offload op, Runnable run) {
+        if (op.abandoned) {
+            loop.offloadEnded(true);
+        } else {
+            execute(loop, op, run);
+        }
+    }
+
+    /**
+     * Hands the work to a pool thread. A JVM out of native threads fails the call with its error, not
+     * the driver that starts a simulation's work, and leaves no call counted in flight for ever.
+     */
+    private static void execute(Scheduler loop, Offload op, Runnable run) {
+        try {
+            POOL.execute(run);
+        } catch (RuntimeException | Error e) {
+            op.complete(loop, null, e);
+        }
     }
 
     /**

@@ -136,6 +136,11 @@ public final class Scheduler {
     private boolean failureHandedOver;
     /** True while unwinding the tasks of an aborted run: every runtime call then throws. */
     private boolean killing;
+    /**
+     * What the running step leaves for the driver to do once its task has yielded or parked (a
+     * simulation's offloaded work, started then: {@link Offloads#call}), in order; null: nothing.
+     */
+    private List<Runnable> afterStep;
     /** Offloaded calls ({@code Loop.toThread}) whose completion has not come back yet. */
     private int offloadsInFlight;
     /**
@@ -664,6 +669,9 @@ public final class Scheduler {
             running = null;
         } while (outside.stepGoesOn(t));
         guards.takeBack(t);
+        if (afterStep != null) {
+            runAfterStep();
+        }
         t.interruptedWhenLeft = t.thread.isInterrupted();
         if (scopesStirred && !t.done && !t.inReady && t.blockedOn == null) {
             CancelScopeTree.parkedOutside(this, t); // a java.util.concurrent wait begun in a cancelled scope
@@ -681,6 +689,20 @@ public final class Scheduler {
         if ((steps & 255) == 0 && stopRequested) {
             inbox.wakeDriver();
         }
+    }
+
+    /** Has the driver run {@code action} once the running step's task has left the driver (the running task only). */
+    void afterStep(Runnable action) {
+        if (afterStep == null) {
+            afterStep = new ArrayList<>(2);
+        }
+        afterStep.add(action);
+    }
+
+    private void runAfterStep() {
+        List<Runnable> actions = afterStep;
+        afterStep = null;
+        actions.forEach(Runnable::run);
     }
 
     /**
