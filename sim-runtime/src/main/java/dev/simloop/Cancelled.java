@@ -18,6 +18,14 @@ public class Cancelled extends CancellationException {
     private final CancelReason reason;
 
     /**
+     * A weak reference to the scope that raised this, when simloop raised it: set by the runtime
+     * (internal.CancelScopeTree), so that this exception, wrapped in a JDK future's failure, is
+     * recognised as that scope's cancel when it leaves the scope. Weak, so that a kept failure keeps
+     * no run alive.
+     */
+    private transient Object raisedBy;
+
+    /**
      * Creates a cancellation signal.
      *
      * @param reason why the scope was cancelled

@@ -80,7 +80,7 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
                     : "finished") + "; yield from its body, or from a task the body waits for");
         }
         if (it.inBody()) {
-            return monitor.oob(value);
+            return monitor.oob(value, "Generator.yield");
         }
         it.buffered.add(Iterator.box(value));
         return null;

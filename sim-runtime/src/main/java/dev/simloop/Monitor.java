@@ -1,6 +1,8 @@
 package dev.simloop;
 
+import dev.simloop.internal.CancelScopeTree;
 import dev.simloop.internal.Coroutine;
+import dev.simloop.internal.Current;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 
@@ -54,15 +56,22 @@ public final class Monitor<O, I> {
      * @return what the driver resumed the body with: the value of {@link Run#send}, or null from {@link Run#next}
      * @throws RuntimeException the exception the driver resumed the body with ({@link Run#throwIn}),
      *     or the one {@link Run#close()} ends the body with
-     * @throws IllegalStateException when not called by a body this monitor runs, on its thread
+     * @throws IllegalStateException when not called by a body this monitor runs, on its thread; or
+     *     when the body has a cancel scope or task group of its own open, which would stay open around
+     *     the driving code (close it first, or open it around the driving code)
      */
     public I oob(O value) {
+        return oob(value, "Monitor.oob");
+    }
+
+    /** {@link #oob}, called as {@code call} ({@link Generator#yield} hands its values out here), for messages. */
+    I oob(O value, String call) {
         Run<O, I, ?> run = current;
         if (run == null || run.driver != Thread.currentThread()) {
             throw new IllegalStateException("Monitor.oob: called outside the body of a run of this monitor (or from "
                     + "another thread than the one driving it); only the body itself can hand out an oob value");
         }
-        return run.suspend(value);
+        return run.suspend(value, call);
     }
 
     /**
@@ -86,6 +95,8 @@ public final class Monitor<O, I> {
         private RuntimeException thrownIn;
         private R result;
         private Throwable failure;
+        /** The driving task's open scopes when the body was last resumed ({@link CancelScopeTree#openScopesMark}). */
+        private Object scopesAtResume;
 
         Run(Monitor<O, I> monitor, ThrowingSupplier<R> body) {
             this.monitor = monitor;
@@ -211,6 +222,7 @@ public final class Monitor<O, I> {
             Run<O, I, ?> outer = monitor.current;
             monitor.current = this;
             driver = Thread.currentThread();
+            scopesAtResume = CancelScopeTree.openScopesMark(Current.orNull());
             try {
                 coroutine.resume();
             } finally {
@@ -247,9 +259,18 @@ public final class Monitor<O, I> {
         }
 
         /** In the body: hand {@code value} out, wait to be resumed. */
-        I suspend(O value) {
+        I suspend(O value, String call) {
             if (closing) {
                 throw new IllegalStateException("Monitor.oob: the run is being closed; let its exception pass");
+            }
+            Object open = CancelScopeTree.openScopesMark(Current.orNull());
+            if (open != scopesAtResume) {
+                // the body runs on its driver's task: a scope it suspends in would stay open around the
+                // driver's code, cancel it by its deadline, and make the driver's own scopes exit out of order
+                throw new IllegalStateException(call + ": the body handed out a value inside a cancel scope it opened ("
+                        + open + "), which would stay open around the code that drives it: close the cancel scopes"
+                        + " and task groups a body opens (CancelScope.run, moveOnAfter, failAfter, shielded,"
+                        + " TaskGroup.with) before it hands out a value, or open them around the driving code instead");
             }
             out = value;
             coroutine.suspend("Monitor.oob"); // resume() has set driver and current again when this returns

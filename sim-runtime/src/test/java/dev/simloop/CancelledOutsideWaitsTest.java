@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
@@ -151,5 +153,98 @@ class CancelledOutsideWaitsTest {
             assertThat(r.value()).as("%s", s).containsExactly("Optional[swallowed], interrupted after the scope: false",
                     "acquired");
         }
+    }
+    /**
+     * A JDK future whose work runs in a task inside the cancelled scope fails with that scope's
+     * {@code Cancelled}, wrapped as the JDK wraps a failure: {@code get()} throws it in an
+     * {@code ExecutionException}, {@code join()} in a {@code CompletionException}. Leaving the scope,
+     * that exception is the scope's cancel, as the {@code InterruptedException} of the cancel's
+     * interrupt is: before, whether {@code get()} saw its interrupt or the work's failure first
+     * decided (by the seed) between the scope's empty result and a run failed with a checked
+     * {@code ExecutionException}, and {@code join()}, which ignores interrupts, always failed the run.
+     */
+    @Test
+    void aFutureWhoseWorkTheScopeCancelledEndsTheScopeAsItsCancelNotAsAFailure() {
+        List<String> seen = everywhere(() -> {
+            Optional<Integer> got = CancelScope.moveOnAfter(Duration.ofMillis(10), () -> TaskGroup.with(tg -> {
+                CompletableFuture<Integer> work = CompletableFuture.supplyAsync(() -> slowly(1), tg.executor());
+                return work.get(); // interrupted by the cancel, or failed by the work's Cancelled first
+            }));
+            Optional<Integer> joined = CancelScope.moveOnAfter(Duration.ofMillis(10), () -> TaskGroup.with(tg -> {
+                CompletableFuture<Integer> work = CompletableFuture.supplyAsync(() -> slowly(2), tg.executor());
+                return work.join(); // deaf to the interrupt: ends when the work ends, cancelled
+            }));
+            String failed;
+            try {
+                failed = "failAfter returned " + CancelScope.failAfter(Duration.ofMillis(10), () -> TaskGroup.with(tg -> {
+                    CompletableFuture<Integer> work = CompletableFuture.supplyAsync(() -> slowly(3), tg.executor());
+                    return work.join();
+                }));
+            } catch (DeadlineExceeded e) {
+                failed = "DeadlineExceeded";
+            }
+            return got + " " + joined + " " + failed;
+        });
+        assertThat(seen).hasSize(EveryStrategyAndRealLoop.RUNS).containsOnly("Optional.empty Optional.empty DeadlineExceeded");
+    }
+
+    /**
+     * A future's failure by the {@code Cancelled} of a scope this task is not inside stays a
+     * failure: only the cancel of a scope the exception leaves (or one around it) stands for it.
+     */
+    @Test
+    void aFutureFailedByTheCancelOfAnotherScopeStaysAFailure() {
+        List<String> seen = everywhere(() -> {
+            CompletableFuture<Integer> work = new CompletableFuture<>();
+            CancelScope.run(other -> { // a scope this task has left when it waits
+                other.cancel();
+                try {
+                    Loop.checkpoint();
+                } catch (Cancelled c) {
+                    work.completeExceptionally(new java.util.concurrent.CompletionException(c));
+                    throw c;
+                }
+                return null;
+            });
+            try {
+                return "returned " + CancelScope.run(s -> {
+                    s.cancel();
+                    return work.join();
+                });
+            } catch (java.util.concurrent.CompletionException e) {
+                return "failed: " + e.getCause().getMessage();
+            }
+        });
+        assertThat(seen).containsOnly("failed: cancelled: cancelled explicitly (cancel scope opened by task 'main')");
+    }
+
+    /**
+     * A wait deaf to interrupts ({@code CompletableFuture.join()}) is not ended by the cancel: it
+     * returns when its work, outside the scope, ends, and the cancel is raised at the next simloop
+     * checkpoint; a body that reaches none gives its value, late (as cancellation.md says).
+     */
+    @Test
+    void aJoinDeafToTheCancelsInterruptEndsWhenItsWorkDoesAndTheCancelComesAtTheNextCheckpoint() {
+        List<String> seen = everywhere(() -> {
+            CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> slowly(1, 50), Loop.executor());
+            Optional<Integer> returned = CancelScope.moveOnAfter(Duration.ofMillis(10), first::join);
+            CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> slowly(2, 50), Loop.executor());
+            Optional<Integer> checked = CancelScope.moveOnAfter(Duration.ofMillis(10), () -> {
+                int v = second.join();
+                Loop.checkpoint(); // the cancel, which join() let be, is raised here
+                return v;
+            });
+            return returned + " " + checked + (Loop.nanoTime() >= 100_000_000L ? ", after both works" : ", early");
+        });
+        assertThat(seen).containsOnly("Optional[1] Optional.empty, after both works");
+    }
+
+    private static int slowly(int value) {
+        return slowly(value, 1000);
+    }
+
+    private static int slowly(int value, long millis) {
+        Loop.sleep(Duration.ofMillis(millis));
+        return value;
     }
 }

@@ -406,6 +406,23 @@ class NondeterminismTest {
         }
     }
 
+    /**
+     * A wait deaf to interrupts ({@code join()}) goes on after its scope's cancel interrupted it, and
+     * nothing else will end it: the failure says so and names the waits a cancel ends, since the
+     * author expected the cancel to end this one.
+     */
+    @Test
+    void aJoinThatLetsItsScopesCancelBeSaysSoAndNamesTheWaitsACancelEnds() {
+        SimResult<Object> r = Simulation.builder().seed(1).maxStepWallTime(Duration.ofMillis(100))
+                .run(() -> CancelScope.moveOnAfter(Duration.ofSeconds(1), () -> new CompletableFuture<String>().join()));
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'main' waits outside simloop on a java.util.concurrent.CompletableFuture")
+                .hasMessageContaining("virtual time 1s). The task is inside a cancelled scope (cancelled: deadline"
+                        + " passed (cancel scope opened by task 'main')), whose interrupt this wait let be, as"
+                        + " CompletableFuture.join() and Lock.lock() do: where a cancel must end the wait, wait with"
+                        + " get() or lockInterruptibly().");
+    }
+
     @Test
     void realModeAcceptsForeignWakeUps() {
         CompletableFuture<String> cf = new CompletableFuture<>();

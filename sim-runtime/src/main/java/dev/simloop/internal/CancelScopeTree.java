@@ -2,6 +2,11 @@ package dev.simloop.internal;
 
 import dev.simloop.CancelReason;
 import dev.simloop.Cancelled;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The cancel-scope tree and the rules of level-triggered cancellation (after trio).
@@ -15,6 +20,21 @@ import dev.simloop.Cancelled;
  * scope catches it.
  */
 public final class CancelScopeTree {
+    /**
+     * {@link Cancelled}'s private field naming the scope that raised it: no API of {@code Cancelled}
+     * says which scope that was, and the runtime's own module may reach its private fields.
+     */
+    private static final VarHandle RAISED_BY;
+
+    static {
+        try {
+            RAISED_BY = MethodHandles.privateLookupIn(Cancelled.class, MethodHandles.lookup())
+                    .findVarHandle(Cancelled.class, "raisedBy", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private CancelScopeTree() {
     }
 
@@ -212,6 +232,20 @@ public final class CancelScopeTree {
         Node n = open(me, me.innermost, label);
         me.innermost = n;
         return n;
+    }
+
+    /**
+     * @param t a task, or null (a thread outside any loop, which has no scopes)
+     * @return a mark of the scopes open in {@code t}: the same object at two moments when every scope
+     *     opened in between has been closed again (the task's own scope, made when first needed,
+     *     counts as none); otherwise the innermost open scope, whose {@code toString} names it
+     */
+    public static Object openScopesMark(TaskImpl<?> t) {
+        if (t == null) {
+            return null;
+        }
+        Node own = t.root();
+        return own == null || t.innermost == own ? t : t.innermost;
     }
 
     /** Closes {@code n}, which must be the task's innermost scope, and restores its parent. */
@@ -613,16 +647,14 @@ public final class CancelScopeTree {
      * A cancel interrupts a task parked in java.util.concurrent (decision 3); the
      * InterruptedException that then ends its wait is that cancellation, not a failure of the task.
      * Turns it (bare, or wrapped in TaskFailedException) into the {@link Cancelled} a checkpoint
-     * would have raised, when a cancelled scope is visible from the task; anything else is returned
-     * unchanged.
+     * would have raised, when a cancelled scope is visible from the task; so too a JDK future's
+     * failure by the cancel of a scope around the task that ended such a wait instead
+     * ({@link #futureFailureAsCancelled}); anything else is returned unchanged.
      */
     public static Throwable interruptAsCancelled(Scheduler loop, TaskImpl<?> t, Throwable e) {
-        if (!t.interruptedByCancel() || e == null) {
-            return e;
-        }
-        Throwable ie = interruptCause(e);
+        Throwable ie = t.interruptedByCancel() && e != null ? interruptCause(e) : null;
         if (ie == null) {
-            return e;
+            return futureFailureAsCancelled(loop, t, e);
         }
         Node by = visibleCancel(loop, t.innermost);
         if (by == null) {
@@ -632,6 +664,55 @@ public final class CancelScopeTree {
         Cancelled c = newCancelled(by);
         c.initCause(ie);
         return c;
+    }
+
+    /**
+     * A JDK future whose work ran in a task inside a cancelled scope fails with that scope's
+     * {@link Cancelled}, wrapped as the JDK wraps a failure ({@code ExecutionException} from
+     * {@code get()}, {@code CompletionException} from {@code join()}). When the JDK wait that the
+     * cancel interrupted ends so (a {@code join()} is deaf to the interrupt, and a {@code get()} may
+     * see the work's end first), and the exception leaves that scope or a scope inside it, it is that
+     * cancel, which reached the task through the work instead of through the interrupt: turns it into
+     * the {@link Cancelled} a checkpoint would have raised, with {@code e} as its cause. A
+     * {@code Cancelled} of a scope not around the task (one it has left, another task's), or one the
+     * task wrapped itself (a failure while handling its cancel), leaves {@code e} a failure.
+     */
+    static Throwable futureFailureAsCancelled(Scheduler loop, TaskImpl<?> t, Throwable e) {
+        if (e == null || e instanceof Cancelled || !t.interruptedByCancel()) {
+            return e;
+        }
+        Node raisedBy = null;
+        Throwable w = e;
+        for (int depth = 0; w != null && depth < 4 && raisedBy == null; depth++, w = w.getCause()) {
+            if ((w instanceof ExecutionException || w instanceof CompletionException)
+                    && w.getCause() instanceof Cancelled wrapped
+                    && RAISED_BY.get(wrapped) instanceof WeakReference<?> ref && ref.get() instanceof Node n) {
+                raisedBy = n;
+            }
+        }
+        if (raisedBy == null || !raisedBy.cancelCalled || !isAround(t, raisedBy)) {
+            return e;
+        }
+        Node by = visibleCancel(loop, t.innermost);
+        if (by == null) {
+            return e;
+        }
+        Cancelled cancel = newCancelled(by);
+        cancel.initCause(e);
+        return cancel;
+    }
+
+    /** @return whether {@code n} is one of {@code t}'s scopes whose cancel it sees (up to the first shield) */
+    private static boolean isAround(TaskImpl<?> t, Node n) {
+        for (Node s = t.innermost; s != null; s = s.parent) {
+            if (s == n) {
+                return true;
+            }
+            if (s.shielded) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /**
@@ -705,6 +786,8 @@ public final class CancelScopeTree {
     public static Cancelled newCancelled(Node by) {
         CancelReason r = by.reason == null ? CancelReason.EXPLICIT : by.reason;
         String canceller = by.cancelledBy == null ? "" : ", by task '" + by.cancelledBy.name() + "'";
-        return new Cancelled(r, "cancelled: " + r.description() + " (" + by + canceller + ")");
+        Cancelled c = new Cancelled(r, "cancelled: " + r.description() + " (" + by + canceller + ")");
+        RAISED_BY.set(c, new WeakReference<>(by)); // for futureFailureAsCancelled
+        return c;
     }
 }

@@ -782,12 +782,27 @@ final class OutsideWaits {
                 + describeBlocker(LockSupport.getBlocker(t.thread)) + " at " + Frames.userFrame(t)
                 + ", and nothing woke it: every task of the simulation is waiting, no timer is pending, and no "
                 + "thread outside woke it within " + Nanos.format(loop.maxStepWallNanos())
-                + " (maxStepWallTime; " + loop.when() + "). It waits for work outside the simulation (an executor "
+                + " (maxStepWallTime; " + loop.when() + ")." + cancelLetBe(t)
+                + " It waits for work outside the simulation (an executor "
                 + "or thread the simulation does not own) or for a task that is itself blocked, and either way "
                 + "the run cannot go on deterministically. Run the work as tasks: pass Loop.executor() instead of "
                 + "an executor the simulation does not own (Executors.newFixedThreadPool, ForkJoinPool.commonPool(), "
                 + "CompletableFuture's default pool), create threads with Loop.threadFactory(), or spawn tasks "
                 + "(TaskGroup.spawn); blocking work goes in Loop.toThread.");
+    }
+
+    /**
+     * @return for a task whose wait a cancel interrupted and which waits on, deaf to it, what its
+     *     author expected: the cancel to end the wait; and what would ({@code ""} otherwise)
+     */
+    private static String cancelLetBe(TaskImpl<?> t) {
+        CancelScopeTree.Node by = t.interruptedForScope();
+        if (by == null || by.isClosed()) {
+            return "";
+        }
+        return " The task is inside a cancelled scope (" + CancelScopeTree.newCancelled(by).getMessage() + "), whose"
+                + " interrupt this wait let be, as CompletableFuture.join() and Lock.lock() do: where a cancel must end"
+                + " the wait, wait with get() or lockInterruptibly().";
     }
 
     /** What a task parked on {@code blocker} waits for, in words. */

@@ -3,6 +3,7 @@ package dev.simloop.steering;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.simloop.CancelScope;
 import dev.simloop.Generator;
 import dev.simloop.Loop;
 import dev.simloop.Monitor;
@@ -575,5 +576,38 @@ class MonitorGeneratorTest {
             return values;
         }).value();
         assertThat(seen).containsExactly("a", "null", "null", "b");
+    }
+    /**
+     * A body that hands out a value inside a cancel scope it opened would leave that scope open
+     * around its driver's code: refused at the yield, naming the scope and what to do, and the
+     * driver's scopes stay as they were. Before, the driver's own scope then failed to exit with
+     * "cancel scopes of task 'main' exited out of order", the body's deadline cancelled the driver's
+     * later code, and the run failed with that message at its end, its value lost.
+     */
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void aBodyThatHandsOutAValueInsideACancelScopeItOpenedIsRefusedThereNamingTheScope(boolean simulated) {
+        List<String> log = BothModes.run(simulated, () -> {
+            List<String> l = new ArrayList<>();
+            try (Generator<Integer> g = Generator.of(gen -> CancelScope.moveOnAfter(Duration.ofMillis(10), () -> {
+                gen.yield(1);
+                return null;
+            }))) {
+                Generator.Iterator<Integer> it = g.iterator();
+                try {
+                    l.add("got " + CancelScope.run(driverScope -> it.next()));
+                } catch (IllegalStateException e) {
+                    l.add(e.getMessage());
+                }
+            }
+            Loop.sleep(Duration.ofMillis(20)); // past the body's deadline: nothing of the body's is left to cancel it
+            l.add("slept");
+            return l;
+        });
+        assertThat(log).containsExactly("Generator.yield: the body handed out a value inside a cancel scope it opened"
+                + " (cancel scope opened by task 'main'), which would stay open around the code that drives it: close"
+                + " the cancel scopes and task groups a body opens (CancelScope.run, moveOnAfter, failAfter, shielded,"
+                + " TaskGroup.with) before it hands out a value, or open them around the driving code instead",
+                "slept");
     }
 }
