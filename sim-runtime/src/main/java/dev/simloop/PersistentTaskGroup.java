@@ -83,10 +83,10 @@ public final class PersistentTaskGroup implements AutoCloseable {
         p.keeper = root.spawn(TaskOptions.named(name).awaited(false), p::keep);
         try {
             p.ready.await();
-        } catch (Cancelled c) {
+        } catch (RuntimeException | Error e) { // cancelled, or an exception thrown in (a Loop.taskTimeout that passed)
             p.shutdownCalled = true; // nobody got the group to shut down: no leak to report when it ends
             p.keeper.cancel(); // the caller gave up: the group never opened for it
-            throw c;
+            throw e;
         }
         return p;
     }
@@ -124,8 +124,10 @@ public final class PersistentTaskGroup implements AutoCloseable {
         });
         boolean handlerFailed = first[0] != null && !(first[0] instanceof Cancelled); // it ended the group itself
         if (!shutdownCalled && !handlerFailed) {
-            loop.leaked(() -> "persistent task group '" + name + "' was still open when its loop's work was done; "
-                    + "it was shut down then: call shutdown() (or close()) when the service stops");
+            // judged at the run's end: a cancel of the root group ends the keeper as it ends the task
+            // whose finally shuts the group down, which may run after this
+            loop.leakedUnlessPutRight(() -> !shutdownCalled, () -> "persistent task group '" + name + "' was still open"
+                    + " when its loop's work was done; it was shut down then: call shutdown() (or close()) when the service stops");
         }
         if (first[0] != null && shutdownWaiting && !(first[0] instanceof Cancelled)) {
             forShutdown = first[0]; // thrown by shutdown() to its caller, and only there: it does not also end the loop
@@ -241,7 +243,9 @@ public final class PersistentTaskGroup implements AutoCloseable {
      * @return the groups open in the calling task's loop, in the order they were opened
      */
     public static List<PersistentTaskGroup> all() {
-        return List.copyOf(Current.task("PersistentTaskGroup.all").loop().persistentGroups().values());
+        // not one shut down that still winds down (shut down by its own task, which does not wait)
+        return Current.task("PersistentTaskGroup.all").loop().persistentGroups().values().stream()
+                .filter(PersistentTaskGroup::isOpen).toList();
     }
 
     /**

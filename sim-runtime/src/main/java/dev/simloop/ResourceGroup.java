@@ -99,7 +99,9 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
         // the resources to a close from a task, not marked closed and never closed
         dev.simloop.internal.Current.task("ResourceGroup.close");
         closed = true;
-        closing = new dev.simloop.sync.Event();
+        // named for deadlock reports, which otherwise ask for a set() of an Event the caller cannot see
+        closing = new dev.simloop.sync.Event("the end of the first ResourceGroup.close(), which waits for every"
+                + " resource's close (one that closes its own group waits for itself: close it from outside its resources)");
         Throwable failure;
         try {
             failure = closeAll(values);

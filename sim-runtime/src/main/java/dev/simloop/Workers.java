@@ -31,10 +31,11 @@ import java.util.concurrent.CountDownLatch;
  * shutdown races are explored and replayed like any other.
  *
  * <p>Termination: SIGINT or SIGTERM (real loops), {@link Handle#stop()}, an interrupt of the thread
- * waiting in {@link #run} or {@link Handle#join()} (real loops: it keeps its interrupt status), or
- * any worker failing (its {@code start} or its loop). Then each worker's waiting ends and what its
- * {@code start} returned is closed, shielded from cancellation; the failures are thrown by
- * {@link Handle#join()} (and {@link #run}), the first with the others suppressed.
+ * waiting in {@link #run} or {@link Handle#join()} (real loops: it keeps its interrupt status), in a
+ * loop a cancel of the caller of {@link #run} or an exception thrown into it ({@code Loop.taskTimeout},
+ * {@link Task#interrupt}), or any worker failing (its {@code start} or its loop). Then each worker's
+ * waiting ends and what its {@code start} returned is closed, shielded from cancellation; the
+ * failures are thrown by {@link Handle#join()} (and {@link #run}), the first with the others suppressed.
  */
 public final class Workers {
     private Workers() {
@@ -76,6 +77,8 @@ public final class Workers {
          * Waits until every worker has terminated and closed.
          *
          * @throws RuntimeException the first worker failure, the others suppressed
+         * @throws IllegalStateException when called from a task of one of the real-mode workers' own
+         *     loops, which would wait for itself (call {@link #stop()} there instead)
          */
         public void join() {
             joiner.join();
@@ -88,31 +91,29 @@ public final class Workers {
 
     /**
      * Starts {@code n} workers, waits until termination (a signal, or a failure; in a loop, also a
-     * cancel of the caller), and returns when all have closed.
+     * cancel of the caller or an exception thrown into it), and returns when all have closed.
      *
      * @param n the number of workers, at least 1
      * @param body sets up each worker
-     * @throws RuntimeException the first worker failure, the others suppressed
+     * @throws RuntimeException the first worker failure, the others suppressed; in a loop, what
+     *     was thrown into the caller (a closing failure suppressed), or the caller's {@link Cancelled}
+     *     (a closing failure thrown instead, the cancel suppressed)
      */
     public static void run(int n, WorkerBody body) {
         Objects.requireNonNull(body, "Workers.run: body");
         Handle workers = start0("Workers.run", n, body);
         try {
             workers.join();
-        } catch (Cancelled c) {
-            // In a loop the caller's cancel is its only way to stop them (it has no handle): they
-            // terminate and close, shielded, before the cancel goes on; a closing failure goes first,
-            // which a scope would otherwise catch with the Cancelled
-            workers.stop();
-            try {
-                CancelScope.shielded(() -> {
-                    workers.join();
-                    return null;
-                });
-            } catch (RuntimeException | Error failure) {
-                throw Failures.rethrow(Failures.keepFirst(c, failure));
+        } catch (RuntimeException | Error e) {
+            if (!Loop.inLoop()) {
+                throw e; // real-mode workers: join ends only once every worker has, and throws their failure
             }
-            throw c;
+            // In a loop the caller's cancel, or an exception thrown into its wait (a Loop.taskTimeout
+            // that passed, Task.interrupt), is its only way to stop them (it has no handle): they
+            // terminate and close, shielded, before it goes on. A failure of theirs that e is not
+            // comes with it: a closing failure before a Cancelled, which a scope would otherwise catch
+            workers.stop();
+            throw Failures.rethrow(Failures.keepFirst(e, InLoop.joinShielded(workers)));
         }
     }
 
@@ -124,7 +125,9 @@ public final class Workers {
      * @return the handle to stop and join them
      * @throws RuntimeException when a worker's start failed (after stopping and joining the others)
      * @throws Cancelled when, in a loop, the caller was cancelled while the workers started (after
-     *     the ones that had started closed; a closing failure is thrown instead, the cancel suppressed)
+     *     the ones that had started closed; a closing failure is thrown instead, the cancel suppressed);
+     *     likewise what was thrown into the caller then (a {@code Loop.taskTimeout} that passed), a
+     *     closing failure suppressed
      */
     public static Handle start(int n, WorkerBody body) {
         Objects.requireNonNull(body, "Workers.start: body");
@@ -195,27 +198,37 @@ public final class Workers {
                     });
                     return null;
                 });
-            } catch (Cancelled c) {
-                // the caller gave up while the workers started: those that had started terminate and
-                // close, shielded, before the cancel goes on (nothing outlives the call, as in run);
-                // a closing failure goes first, which a scope would otherwise catch with the Cancelled
+            } catch (RuntimeException | Error e) {
+                // the caller gave up while the workers started (cancelled, or an exception thrown into
+                // its wait: a Loop.taskTimeout that passed): those that had started terminate and
+                // close, shielded, before it goes on (nothing outlives the call, as in run); a closing
+                // failure goes before a Cancelled, which a scope would otherwise catch with it
                 workers.cancel();
-                Throwable closing = CancelScope.shielded(() -> {
-                    try {
-                        workers.join();
-                        return null;
-                    } catch (TaskCancelledException endedByTheCancel) {
-                        return null;
-                    } catch (RuntimeException | Error failure) {
-                        return failure;
-                    }
-                });
-                throw Failures.rethrow(Failures.keepFirst(c, closing));
+                throw Failures.rethrow(Failures.keepFirst(e, joinShielded(h)));
             }
             if (workers.isDone()) {
                 workers.join(); // a start failed: throw it
             }
             return h;
+        }
+
+        /**
+         * Waits, shielded, until the workers of {@code h} have ended (after a stop or a cancel).
+         *
+         * @return their failure, or null: also when the cancel of their task (the root group's, a
+         *     signal's) ended them, which is the caller's cancel too and no failure of theirs
+         */
+        static Throwable joinShielded(Handle h) {
+            return CancelScope.shielded(() -> {
+                try {
+                    h.join();
+                    return null;
+                } catch (TaskCancelledException endedByTheCancel) {
+                    return null;
+                } catch (RuntimeException | Error failure) {
+                    return failure;
+                }
+            });
         }
     }
 
@@ -272,6 +285,7 @@ public final class Workers {
                 threads[i].start();
             }
             Joiner joiner = () -> {
+                refuseAWorkersOwnTask(loops);
                 for (Thread t : threads) {
                     joinStoppingOnInterrupt(t, stopAll);
                 }
@@ -292,6 +306,28 @@ public final class Workers {
                 }
             }
             return new Handle(stopAll, joiner);
+        }
+
+        /**
+         * A join from a task of one of the workers' own loops would wait for that loop to end, which
+         * waits for the joining task: for ever, and a signal would not end it (the join takes the
+         * interrupt for a stop and waits again).
+         */
+        private static void refuseAWorkersOwnTask(Scheduler[] loops) {
+            dev.simloop.internal.TaskImpl<?> me = Current.orNull();
+            if (me == null) {
+                return;
+            }
+            synchronized (loops) {
+                for (int i = 0; i < loops.length; i++) {
+                    if (loops[i] == me.loop()) {
+                        throw new IllegalStateException("Workers.Handle.join: task '" + me.name() + "' runs in the loop"
+                                + " of worker-" + i + ", which would wait for its own loop to end, for ever; call stop()"
+                                + " there (it returns at once) and join from outside the workers, as the thread that"
+                                + " started them");
+                    }
+                }
+            }
         }
 
         /**

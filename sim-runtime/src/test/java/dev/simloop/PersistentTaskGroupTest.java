@@ -114,6 +114,26 @@ class PersistentTaskGroupTest {
         assertThat(seen).containsExactly("all: [a, b]", "main runs in: none", "nested runs in: b", "after a: [b]");
     }
 
+    /**
+     * A group shut down by its own task (which does not wait) is not open, and all() lists the open
+     * groups: it listed this one until its keeper had ended, as "PersistentTaskGroup[g, shut down]".
+     */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void aGroupShutDownByItsOwnTaskIsNoLongerListedAsOpen(Modes mode) {
+        String seen = mode.run(() -> {
+            PersistentTaskGroup g = PersistentTaskGroup.open("g");
+            PersistentTaskGroup other = PersistentTaskGroup.open("other");
+            String out = g.spawn("self", () -> {
+                g.shutdown(); // returns at once: it would wait for itself
+                return "open: " + g.isOpen() + ", all: " + PersistentTaskGroup.all();
+            }).join();
+            other.shutdown();
+            return out;
+        });
+        assertThat(seen).isEqualTo("open: false, all: [PersistentTaskGroup[other, open]]");
+    }
+
     @Test
     @DisplayName("seed 001 PersistentTaskGroup: a group still open when the loop's work is done is shut down and the leak check reports it")
     void aGroupLeftOpenIsShutDownAndReported() {

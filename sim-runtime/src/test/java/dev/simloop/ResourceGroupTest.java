@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -93,6 +94,25 @@ class ResourceGroupTest {
             assertThat(seen).filteredOn(Long.class::isInstance).as("both waited for the 10 ms closes; the last call none")
                     .containsExactly(10_000_000L, 10_000_000L, 10_000_000L);
         }
+    }
+
+    /**
+     * A resource whose close closes its own group waits for the group's close, which waits for it.
+     * The deadlock report said the task waited for "Event (not set, 1 waiting)", which names no
+     * call the program made; it names ResourceGroup.close and the way out now.
+     */
+    @Test
+    void aCloseThatWaitsForItselfIsReportedAsWaitingForTheGroupsClose() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            List<ResourceGroup<AutoCloseable>> self = new java.util.ArrayList<>();
+            ResourceGroup<AutoCloseable> g = ResourceGroup.open(List.of(() -> () -> self.get(0).close()));
+            self.add(g);
+            g.close();
+            return "closed";
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class).hasMessageContaining("task 'close-0' waits for"
+                + " Event 'the end of the first ResourceGroup.close(), which waits for every resource's close (one that"
+                + " closes its own group waits for itself: close it from outside its resources)' (not set, 1 waiting)");
     }
 
     @ParameterizedTest

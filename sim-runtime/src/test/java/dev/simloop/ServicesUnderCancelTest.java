@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The services when their caller is cancelled or their handler throws: nothing is lost, nothing is
@@ -107,6 +109,91 @@ class ServicesUnderCancelTest {
         }
     }
 
+    /**
+     * An exception thrown into the caller of Workers.run (a Loop.taskTimeout that passes, a
+     * Task.interrupt) ended the call and left the workers serving, with no handle to stop them: the
+     * run ended in a deadlock that asked for Handle.stop(). They terminate and close first now, as
+     * for a cancel of the caller, and the exception goes on.
+     */
+    @Test
+    void workersRunInALoopTerminateAndCloseWhenAnExceptionIsThrownIntoTheirCaller() {
+        for (long seed = 0; seed < 4; seed++) {
+            SimResult<List<String>> r = Simulation.run(seed, () -> {
+                List<String> log = new ArrayList<>();
+                try {
+                    Loop.taskTimeout(Duration.ofSeconds(5), () -> {
+                        Workers.run(2, i -> () -> log.add("closed worker " + i + " at " + Loop.nanoTime()));
+                        return "workers ended";
+                    });
+                } catch (TaskTimeoutException e) {
+                    log.add("Workers.run threw " + e.getMessage() + " at " + Loop.nanoTime());
+                }
+                Task<?> caller = Loop.currentTask();
+                Loop.rootGroup().spawn("interrupter", () -> {
+                    Loop.sleep(SECOND);
+                    caller.interrupt(new IllegalStateException("stop serving"));
+                });
+                try {
+                    Workers.run(1, i -> new FailingClose("worker " + i));
+                } catch (IllegalStateException e) {
+                    log.add("Workers.run threw " + e.getMessage() + " with " + List.of(e.getSuppressed()));
+                }
+                return log;
+            });
+            assertThat(r.failure()).as("seed %d", seed).isNull();
+            assertThat(r.value()).as("seed %d", seed).hasSize(4).containsExactlyInAnyOrder(
+                    "closed worker 0 at 5000000000", "closed worker 1 at 5000000000",
+                    "Workers.run threw Loop.taskTimeout: task 'main' ran past its timeout of 5s at 5000000000",
+                    "Workers.run threw stop serving with [java.lang.IllegalStateException: CLOSE BUG of worker 0]");
+            assertThat(r.value().get(2)).as("seed %d", seed).startsWith("Workers.run threw Loop.taskTimeout");
+        }
+    }
+
+    /** The same while the workers start: those that had started close before Workers.start throws. */
+    @Test
+    void workersWhoseCallerTimesOutWhileTheyStartCloseTheStartedOnesBeforeTheTimeoutGoesOn() {
+        for (long seed = 0; seed < 4; seed++) {
+            SimResult<List<String>> r = Simulation.run(seed, () -> {
+                List<String> log = new ArrayList<>();
+                try {
+                    Loop.taskTimeout(Duration.ofSeconds(5), () -> Workers.start(2, i -> {
+                        if (i == 1) {
+                            Loop.sleep(Duration.ofSeconds(10)); // still starting when the timeout passes
+                        }
+                        return () -> log.add("closed worker " + i + " at " + Loop.nanoTime());
+                    }));
+                } catch (TaskTimeoutException e) {
+                    log.add("Workers.start threw " + e.getMessage() + " at " + Loop.nanoTime());
+                }
+                return log;
+            });
+            assertThat(r.failure()).as("seed %d", seed).isNull();
+            assertThat(r.value()).as("seed %d", seed).containsExactly("closed worker 0 at 5000000000",
+                    "Workers.start threw Loop.taskTimeout: task 'main' ran past its timeout of 5s at 5000000000");
+        }
+    }
+
+    /**
+     * A cancel of the root group (a signal, in real mode) cancels the caller of Workers.run and the
+     * workers with it: the run ends with no value, as documented, and not with "task 'workers' was
+     * cancelled" as the failure of the caller.
+     */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void workersRunInALoopEndWithTheRunWhenTheRootGroupIsCancelled(Modes mode) {
+        List<String> log = Modes.log();
+        Object v = mode.run(() -> {
+            Loop.rootGroup().spawn("stopper", () -> {
+                Loop.sleep(mode.units(3));
+                Loop.rootGroup().cancel(); // what SIGINT or SIGTERM does
+            });
+            Workers.run(2, i -> () -> log.add("closed worker " + i));
+            return "Workers.run returned";
+        });
+        assertThat(v).isNull();
+        assertThat(log).containsExactlyInAnyOrder("closed worker 0", "closed worker 1");
+    }
+
     @Test
     void aPersistentGroupWhoseOpenWasCancelledIsNoLeak() {
         SimResult<String> r = Simulation.builder().seed(1).strategy(Strategy.fifo()).checkLeaks(true).run(() -> {
@@ -123,6 +210,60 @@ class ServicesUnderCancelTest {
         });
         assertThat(r.failure()).isNull();
         assertThat(r.value()).isEqualTo("main done");
+    }
+
+    /**
+     * As for a cancelled open: a timeout that passes while PersistentTaskGroup.open waits (an
+     * exception thrown into the caller) left the group open with no one to shut it down, and the
+     * leak check blamed the program for not shutting it down.
+     */
+    @Test
+    void aPersistentGroupWhoseOpenTimedOutIsShutDownAndNoLeak() {
+        SimResult<String> r = Simulation.builder().seed(1).strategy(Strategy.fifo()).checkLeaks(true).run(() -> {
+            try {
+                Loop.taskTimeout(Duration.ZERO, () -> PersistentTaskGroup.open("never-opened"));
+                return "opened";
+            } catch (TaskTimeoutException e) {
+                return "open timed out";
+            }
+        });
+        assertThat(r.failure()).isNull();
+        assertThat(r.value()).isEqualTo("open timed out");
+    }
+
+    /**
+     * A cancel of the root group ends a persistent group's keeper as it ends the task that shuts the
+     * group down in a finally. The leak was judged as the keeper ended, so on the schedules that ran
+     * the keeper first (2 of these 20 seeds) a group shut down properly was reported as leaked. It is
+     * judged at the end of the run now: a leak only when nothing shut the group down.
+     */
+    @Test
+    void aPersistentGroupShutDownInAFinallyWhenTheRootGroupIsCancelledIsNoLeakOnAnySchedule() {
+        for (long seed = 0; seed < 20; seed++) {
+            SimResult<String> r = Simulation.builder().seed(seed).strategy(Strategy.random()).checkLeaks(true).run(() -> {
+                PersistentTaskGroup g = PersistentTaskGroup.open("svc");
+                try {
+                    g.spawn("idle", () -> Loop.sleep(Duration.ofDays(1)));
+                    Loop.rootGroup().cancel(); // what SIGINT or SIGTERM does
+                    Loop.sleep(Duration.ofDays(1));
+                } finally {
+                    g.shutdown();
+                }
+                return "main done";
+            });
+            assertThat(r.failure()).as("seed %d", seed).isNull();
+            assertThat(r.value()).as("seed %d", seed).isNull();
+
+            SimResult<String> neverShutDown = Simulation.builder().seed(seed).strategy(Strategy.random()).checkLeaks(true)
+                    .run(() -> {
+                        PersistentTaskGroup.open("forgotten").spawn("idle", () -> Loop.sleep(Duration.ofDays(1)));
+                        Loop.rootGroup().cancel();
+                        return "main done";
+                    });
+            assertThat(neverShutDown.failure()).as("seed %d", seed).isInstanceOf(LeakDetected.class)
+                    .hasMessageStartingWith("leak: persistent task group 'forgotten' was still open when its loop's work"
+                            + " was done; it was shut down then: call shutdown() (or close()) when the service stops (step ");
+        }
     }
 
     @Test

@@ -280,6 +280,44 @@ class WorkersTest {
                 "joined at 1000000000");
     }
 
+    /**
+     * A real-mode handle joined from a task of one of its own workers waited for that worker's loop,
+     * which waited for the joining task: a hang that a signal could not end either (the join took its
+     * interrupt for a stop and waited again). It is refused, naming the way out; stop() there works.
+     */
+    @Test
+    void aRealModeHandleJoinedFromATaskOfItsOwnWorkerIsRefusedAndStopStillWorksThere() {
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicReference<Workers.Handle> handle = new AtomicReference<>();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> { // a hang guard: the join used to wait for ever
+            handle.set(Workers.start(2, index -> {
+                if (index == 0) {
+                    Loop.rootGroup().spawn("admin", () -> { // e.g. a shutdown command served by worker 0
+                        Loop.toThread(() -> {
+                            started.await();
+                            return null;
+                        });
+                        try {
+                            handle.get().join();
+                        } catch (IllegalStateException e) {
+                            log.add(e.getMessage());
+                        }
+                        handle.get().stop();
+                    });
+                }
+                return () -> log.add("closed worker " + index);
+            }));
+            started.countDown();
+            handle.get().join();
+        });
+        assertThat(log).hasSize(3).first().isEqualTo("Workers.Handle.join: task 'admin' runs in the loop of worker-0,"
+                + " which would wait for its own loop to end, for ever; call stop() there (it returns at once) and join"
+                + " from outside the workers, as the thread that started them");
+        assertThat(log).contains("closed worker 0", "closed worker 1");
+        assertThat(workerThreads()).isEmpty();
+    }
+
     @Test
     void aRealModeHandleJoinedTwiceThrowsTheSameFailureWithEachOtherSuppressedOnce() {
         Workers.Handle h = Workers.start(2, index -> () -> {

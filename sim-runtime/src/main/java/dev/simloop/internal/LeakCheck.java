@@ -3,6 +3,7 @@ package dev.simloop.internal;
 import dev.simloop.LeakDetected;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The leak check of one run: resources (locks) a task finished holding, and tasks still alive when
@@ -10,15 +11,24 @@ import java.util.List;
  * {@link LeakDetected}; a failed run keeps its failure and gets the leak as a suppressed exception.
  */
 final class LeakCheck {
-    /** One line per resource a task finished holding; null while none (the usual case). */
-    private List<String> leaks;
+    /** One leak found: its line, and whether it still holds at the run's end (null: it always does). */
+    private record Leak(String line, BooleanSupplier stillLeaked) {
+    }
 
-    /** Records a leak, described by {@code what}, found at {@code when}. Rare, so it may build the message now. */
-    void leaked(String what, String when) {
+    /** One per resource a task finished holding, in the order found; null while none (the usual case). */
+    private List<Leak> leaks;
+
+    /**
+     * Records a leak, described by {@code what}, found at {@code when}. Rare, so it may build the message now.
+     *
+     * @param stillLeaked asked at the run's end, for a leak that a task may still put right before
+     *     then; null when nothing can
+     */
+    void leaked(String what, String when, BooleanSupplier stillLeaked) {
         if (leaks == null) {
             leaks = new ArrayList<>(2);
         }
-        leaks.add(what + " (" + when + ")");
+        leaks.add(new Leak(what + " (" + when + ")", stillLeaked));
     }
 
     /**
@@ -33,7 +43,14 @@ final class LeakCheck {
         if (leaks == null && (aliveHead == null || aborted)) {
             return failure; // the common case, without allocating
         }
-        List<String> found = leaks == null ? new ArrayList<>() : new ArrayList<>(leaks);
+        List<String> found = new ArrayList<>();
+        if (leaks != null) {
+            for (Leak l : leaks) {
+                if (l.stillLeaked() == null || l.stillLeaked().getAsBoolean()) {
+                    found.add(l.line());
+                }
+            }
+        }
         if (!aborted) {
             String when = loop.when();
             for (TaskImpl<?> t = aliveHead; t != null; t = t.liveNext) {

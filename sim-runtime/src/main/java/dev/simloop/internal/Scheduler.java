@@ -946,7 +946,18 @@ public final class Scheduler {
      */
     public void leaked(java.util.function.Supplier<String> what) {
         if (leakCheck != null) {
-            leakCheck.leaked(what.get(), when());
+            leakCheck.leaked(what.get(), when(), null);
+        }
+    }
+
+    /**
+     * Records a leak that a task may still put right before the run ends, as {@link #leaked}: it
+     * counts only if {@code stillLeaked} holds then (a persistent group whose keeper a cancel of the
+     * root group ended before the {@code finally} that shuts the group down ran).
+     */
+    public void leakedUnlessPutRight(java.util.function.BooleanSupplier stillLeaked, java.util.function.Supplier<String> what) {
+        if (leakCheck != null) {
+            leakCheck.leaked(what.get(), when(), stillLeaked);
         }
     }
 
