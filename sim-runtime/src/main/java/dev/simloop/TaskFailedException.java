@@ -16,7 +16,9 @@ public class TaskFailedException extends RuntimeException {
      * @param cause the checked exception
      */
     public TaskFailedException(String taskName, Throwable cause) {
-        super("checked exception thrown in task '" + taskName + "': " + cause, cause);
+        // the cause's toString() is user code: one that throws must not stop the failing task from
+        // ending (its group would wait for it forever) nor take the place of the failure
+        super("checked exception thrown in task '" + taskName + "': " + dev.simloop.internal.SafeText.of(cause), cause);
         this.taskName = taskName;
     }
 
