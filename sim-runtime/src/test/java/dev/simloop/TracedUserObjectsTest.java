@@ -46,6 +46,51 @@ class TracedUserObjectsTest {
         assertThat(report.firstFailure().orElseThrow().failure()).hasMessage("the real bug");
     }
 
+    /** An exception whose text cannot be made yet. */
+    static final class UnprintableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String toString() {
+            throw new NullPointerException("message not set yet");
+        }
+    }
+
+    /** A task waits; main throws an exception whose {@code toString()} throws into it, and it says how its wait ended. */
+    private static String throwsAnUnprintableExceptionIn() {
+        dev.simloop.sync.Event waiting = new dev.simloop.sync.Event();
+        return TaskGroup.with(tg -> {
+            Task<String> waiter = tg.spawn(() -> {
+                try {
+                    waiting.set();
+                    Loop.sleep(java.time.Duration.ofSeconds(1));
+                    return "slept";
+                } catch (UnprintableException e) {
+                    return "the exception thrown in ended its wait";
+                }
+            });
+            waiting.await();
+            waiter.interrupt(new UnprintableException());
+            return waiter.join();
+        });
+    }
+
+    private static String outcome(SimResult<String> r) {
+        return r.failure() == null ? r.value() : "failed with " + r.failure().getClass().getName() + " caused by "
+                + (r.failure().getCause() == null ? null : r.failure().getCause().getClass().getName());
+    }
+
+    @Test
+    void anExceptionThrownInWhoseToStringThrowsIsTracedByItsClassAndTheRunEndsAsUntraced() {
+        SimResult<String> untraced = Simulation.builder().seed(1).run(TracedUserObjectsTest::throwsAnUnprintableExceptionIn);
+        SimResult<String> traced = Simulation.builder().seed(1).trace(true).run(TracedUserObjectsTest::throwsAnUnprintableExceptionIn);
+        // the exception's class, not the exception: a test runner printing it would fail as the trace did
+        assertThat(outcome(untraced)).isEqualTo("the exception thrown in ended its wait");
+        assertThat(outcome(traced)).isEqualTo(outcome(untraced));
+        assertThat(flat(traced.traceTable(200).orElseThrow())).contains("wake exception thrown in: dev.simloop.") // the column wraps
+                .contains("$UnprintableException (its toString() threw java.lang.NullPointerException)");
+    }
+
     @Test
     void aLargeTouchedObjectIsTracedByTheStartOfItsText() {
         List<Integer> large = new ArrayList<>();

@@ -71,7 +71,7 @@ public final class Interrupts {
         boolean woken = target.blockedOn != null && target.wake == TaskImpl.WAKE_NONE && target.abortable.abort(target)
                 && loop.wake(target, TaskImpl.WAKE_THROWN);
         if (loop.tracing()) {
-            loop.traceEvent(target, Trace.Kind.WAKE, "exception thrown in: " + e);
+            loop.traceEvent(target, Trace.Kind.WAKE, "exception thrown in: " + SafeText.of(e)); // user text: its toString() may throw
         }
         return woken || target.inReady;
     }
