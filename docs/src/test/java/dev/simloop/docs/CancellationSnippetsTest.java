@@ -20,10 +20,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CancellationSnippetsTest {
+    // snippet:slow-call
     static String slowCall() {
         Loop.sleep(Duration.ofSeconds(10));
         return "reply";
     }
+    // end-snippet
 
     @Test
     void timeouts() {

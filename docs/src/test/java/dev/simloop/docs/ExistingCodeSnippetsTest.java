@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Subtask;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,11 +38,56 @@ import org.junit.jupiter.api.Test;
  */
 class ExistingCodeSnippetsTest {
 
+    /**
+     * The worked example's {@link dev.simloop.docs.StockService} with its race fixed (the check and the
+     * update hold the lock together), under the same name: the page's reader fixes their class in place
+     * and runs the same test on it, so here the name means this class.
+     */
+    static class StockService {
+        private final ExecutorService executor;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Map<String, Integer> stock = new HashMap<>();
+
+        StockService(ExecutorService executor, Map<String, Integer> initial) {
+            this.executor = executor;
+            this.stock.putAll(initial);
+        }
+
+        // snippet:stock-service-fix
+        public CompletableFuture<Boolean> reserve(String item) {
+            return CompletableFuture.supplyAsync(() -> takeIfAvailable(item), executor);
+        }
+
+        private boolean takeIfAvailable(String item) {
+            lock.lock();
+            try {                                   // the check and the update in one hold of the lock
+                int left = stock.getOrDefault(item, 0);
+                if (left == 0) {
+                    return false;
+                }
+                stock.put(item, left - 1);
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+        // end-snippet
+
+        int left(String item) {
+            lock.lock();
+            try {
+                return stock.getOrDefault(item, 0);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     // snippet:stock-service-fixed-test
     @Test
     @SimulatedLoop(schedules = 200, seed = 1)
     void theLastBookIsSoldOnce() {
-        FixedStockService stock = new FixedStockService(Loop.executor(), Map.of("book", 1));
+        StockService stock = new StockService(Loop.executor(), Map.of("book", 1));
         CompletableFuture<Boolean> alice = stock.reserve("book");
         CompletableFuture<Boolean> bob = stock.reserve("book");
         CompletableFuture.allOf(alice, bob).join();
@@ -61,10 +108,12 @@ class ExistingCodeSnippetsTest {
         assertThat(again.getCause()).hasMessage(f.getCause().getMessage());
     }
 
-    private static int fetch(String what) {
+    // snippet:fetch
+    static int fetch(String what) {                 // stands in for a call over the network
         Loop.sleep(Duration.ofMillis(what.length() * 10L));
         return what.equals("price") ? 100 : 20;
     }
+    // end-snippet
 
     // snippet:thread-per-task-executor
     @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ExploringSnippetsTest {
+    // snippet:loads-of-one-key
     /** A check-then-act race on a cache: two tasks may both miss and both load. */
     static int loadsOfOneKey() {
         List<String> cache = new ArrayList<>();
@@ -37,17 +38,18 @@ class ExploringSnippetsTest {
         }
         return loads[0];
     }
+    // end-snippet
 
     @Test
     void explore() {
         // snippet:explore
-        Exploration.Report<Integer> report = Exploration.of(ExploringSnippetsTest::loadsOfOneKey)
+        Exploration.Report<Integer> report = Exploration.of(() -> loadsOfOneKey())
                 .strategy(Strategy.pct(2))      // or Strategy.random(), Strategy.pos()
                 .schedules(1_000)
                 .run();
         System.out.println(report);             // pct(2): 2 schedules (2 distinct), 1 failing, ... replay simloop:1:pct(2,3):1:...
         SimResult<Integer> failing = report.firstFailure().orElseThrow();
-        SimResult<Integer> again = Simulation.builder().replay(failing.replayLine()).run(ExploringSnippetsTest::loadsOfOneKey);
+        SimResult<Integer> again = Simulation.builder().replay(failing.replayLine()).run(() -> loadsOfOneKey());
         // end-snippet
         assertThat(failing.failure()).hasMessage("loaded 2 times");
         assertThat(again.traceDigest()).isEqualTo(failing.traceDigest());
@@ -61,7 +63,7 @@ class ExploringSnippetsTest {
         java.nio.file.Path file = dir.resolve("race.json"); // JUnit deletes dir: nothing is left in /tmp
         // snippet:trace
         SimResult<Integer> traced = Simulation.builder().replay(failing.replayLine()).trace(true)
-                .run(ExploringSnippetsTest::loadsOfOneKey);
+                .run(() -> loadsOfOneKey());
         System.out.println(traced.traceTable(40).orElseThrow());      // one column per task
         java.nio.file.Files.writeString(file, traced.chromeTraceJson().orElseThrow());   // open in Perfetto
         traced.writeHtmlReport(file.resolveSibling("run.html"));     // open in any browser, offline
@@ -76,7 +78,7 @@ class ExploringSnippetsTest {
     @Test
     void countAll() {
         // snippet:count-all
-        Exploration.Report<Integer> all = Exploration.of(ExploringSnippetsTest::loadsOfOneKey)
+        Exploration.Report<Integer> all = Exploration.of(() -> loadsOfOneKey())
                 .strategy(Strategy.random())
                 .seed(1_000)                    // schedule i runs with seed 1_000 + i
                 .schedules(500)
@@ -90,6 +92,7 @@ class ExploringSnippetsTest {
         assertThat(interleavings).isGreaterThan(1).isLessThanOrEqualTo(500);
     }
 
+    // snippet:flaky-database-program
     /** loadsOfOneKey whose database times out now and then: an IllegalStateException, not the bug hunted. */
     static int loadsOfOneKeyFromAFlakyDatabase() {
         List<String> cache = new ArrayList<>();
@@ -115,11 +118,12 @@ class ExploringSnippetsTest {
         }
         return loads[0];
     }
+    // end-snippet
 
     @Test
     void stopAndSteer() {
         // snippet:stop-and-steer
-        Exploration.Report<Integer> report = Exploration.of(ExploringSnippetsTest::loadsOfOneKeyFromAFlakyDatabase)
+        Exploration.Report<Integer> report = Exploration.of(() -> loadsOfOneKeyFromAFlakyDatabase())
                 .strategy(Strategy.random())
                 .schedules(1_000_000)
                 .timeLimit(java.time.Duration.ofSeconds(10))   // or as many as 10 seconds allow
@@ -140,6 +144,7 @@ class ExploringSnippetsTest {
                 .contains("; replay simloop:1:random:13:").endsWith("; failure: java.lang.AssertionError: loaded 2 times");
     }
 
+    // snippet:exhaustive-programs
     /** Two increments with a checkpoint between read and write; the second starts a step later, so FIFO passes. */
     static int twoIncrements() {
         int[] counter = {0};
@@ -191,6 +196,7 @@ class ExploringSnippetsTest {
         }
         return loads[0];
     }
+    // end-snippet
 
     // snippet:shared-program
     /** Three tasks each add one to a shared balance, reading and writing it as two accesses. */
@@ -212,11 +218,11 @@ class ExploringSnippetsTest {
     @Test
     void preemptionBounded() {
         // snippet:preemption-bounded
-        Exploration.Report<Integer> none = Exploration.of(ExploringSnippetsTest::sharedDeposits)
+        Exploration.Report<Integer> none = Exploration.of(() -> sharedDeposits())
                 .preemptionBounded(0)           // every schedule without preemptions
                 .run();
         System.out.println(none);               // preemptionBounded(0): 6 schedules (6 distinct), all within the bound, 0 failing, ...
-        Exploration.Report<Integer> one = Exploration.of(ExploringSnippetsTest::sharedDeposits)
+        Exploration.Report<Integer> one = Exploration.of(() -> sharedDeposits())
                 .preemptionBounded(1)           // ... then every schedule with one
                 .run();
         SimResult<Integer> failing = one.firstFailure().orElseThrow();
@@ -234,7 +240,7 @@ class ExploringSnippetsTest {
     @Test
     void shrinking() {
         // snippet:shrinking
-        Exploration.Report<Integer> report = Exploration.of(ExploringSnippetsTest::sharedDeposits)
+        Exploration.Report<Integer> report = Exploration.of(() -> sharedDeposits())
                 .strategy(Strategy.random())
                 .schedules(1_000)
                 .run();
@@ -261,7 +267,7 @@ class ExploringSnippetsTest {
         }
         // snippet:shrinking-runner
         SimResult<?> shrunk = Shrinking.shrink(failed,
-                b -> b.maxSteps(100_000).run(ExploringSnippetsTest::sharedDeposits));   // the limits your runs use
+                b -> b.maxSteps(100_000).run(() -> sharedDeposits()));   // the limits your runs use
         System.out.println(failed.preemptions() + " -> " + shrunk.preemptions() + ": " + shrunk.replayLine());
         // end-snippet
         assertThat(shrunk.preemptions()).isEqualTo(1);
@@ -271,11 +277,11 @@ class ExploringSnippetsTest {
     @Test
     void exhaustive() {
         // snippet:exhaustive
-        Exploration.Report<Integer> buggy = Exploration.of(ExploringSnippetsTest::twoIncrements)
+        Exploration.Report<Integer> buggy = Exploration.of(() -> twoIncrements())
                 .exhaustive(2)                  // every schedule with at most 2 departures from FIFO order
                 .run();
         // FIFO (schedule 0) passes; buggy.firstFailure() has 1 departure, as few as a failure can
-        Exploration.Report<Integer> fixed = Exploration.of(ExploringSnippetsTest::loadsOfOneKeyLocked)
+        Exploration.Report<Integer> fixed = Exploration.of(() -> loadsOfOneKeyLocked())
                 .exhaustive(2)
                 .run();
         System.out.println(fixed);              // exhaustive(2): 13 schedules (13 distinct), all within the bound, 0 failing, ...
@@ -290,6 +296,7 @@ class ExploringSnippetsTest {
         assertThat(fixed.schedulesRun()).isEqualTo(13);
     }
 
+    // snippet:timer-tie-program
     /** A call that takes exactly as long as its timeout: its sleep and the deadline end together. */
     static String callOfItsTimeoutsLength() {
         return dev.simloop.CancelScope.moveOnAfter(java.time.Duration.ofSeconds(1), () -> {
@@ -297,15 +304,16 @@ class ExploringSnippetsTest {
             return "answered";
         }).orElse("timed out");
     }
+    // end-snippet
 
     @Test
     void timerTies() {
         // snippet:timer-tie
         String underFifo = Simulation.builder().strategy(Strategy.fifo())
-                .run(ExploringSnippetsTest::callOfItsTimeoutsLength).value();     // "timed out": deadlines first
+                .run(() -> callOfItsTimeoutsLength()).value();                     // "timed out": deadlines first
         java.util.Set<String> outcomes = new java.util.HashSet<>();
         for (long seed = 0; seed < 20; seed++) {
-            outcomes.add(Simulation.run(seed, ExploringSnippetsTest::callOfItsTimeoutsLength).value());
+            outcomes.add(Simulation.run(seed, () -> callOfItsTimeoutsLength()).value());
         }                                                                          // both "answered" and "timed out"
         // end-snippet
         assertThat(underFifo).isEqualTo("timed out");
@@ -334,10 +342,10 @@ class ExploringSnippetsTest {
         // snippet:timer-tie-worker
         // the deadline, armed first, fires first under FIFO: "timed out"
         String deadlineFirst = Simulation.builder().strategy(Strategy.fifo())
-                .run(ExploringSnippetsTest::answerAtTheTimeout).value();
+                .run(() -> answerAtTheTimeout()).value();
         // choice 1: the worker's wake-up fires first; choice 1: the worker runs before the deadline fires
         String workerFirst = Simulation.builder().followChoices(dev.simloop.Schedule.of(1, 1)).strategy(Strategy.fifo())
-                .run(ExploringSnippetsTest::answerAtTheTimeout).value();                 // "answered"
+                .run(() -> answerAtTheTimeout()).value();                                // "answered"
         // end-snippet
         assertThat(deadlineFirst).isEqualTo("timed out");
         assertThat(workerFirst).isEqualTo("answered");
@@ -348,6 +356,7 @@ class ExploringSnippetsTest {
         assertThat(outcomes).containsExactlyInAnyOrder("answered", "timed out");
     }
 
+    // snippet:check-determinism-program
     static int runs;
 
     /** Depends on a static counter: each run is different. */
@@ -361,12 +370,13 @@ class ExploringSnippetsTest {
         });
         return workers;
     }
+    // end-snippet
 
     @Test
     void checkDeterminism() {
         // snippet:check-determinism
         SimResult<Integer> r = Simulation.builder().seed(3).checkDeterminism(true)
-                .run(ExploringSnippetsTest::leaksStateBetweenRuns);
+                .run(() -> leaksStateBetweenRuns());
         System.out.println(r.failure().getMessage());
         // nondeterminism detected at step 2 (task 'worker-2'): in the first run task 'worker-0' ran at
         // this step, in this run task 'worker-2' did. Something outside the simulation decides the run: ...
@@ -383,9 +393,9 @@ class ExploringSnippetsTest {
         String line = failing.replayLine();
         // snippet:lenient-replay
         SimResult<Integer> exact = Simulation.builder().replay(line)
-                .run(ExploringSnippetsTest::loadsOfOneKeyAfterAnEdit);   // fails: ReplayDiverged, "the program or its inputs changed ..."
+                .run(() -> loadsOfOneKeyAfterAnEdit());   // fails: ReplayDiverged, "the program or its inputs changed ..."
         SimResult<Integer> lenient = Simulation.builder().replay(line).lenientReplay(true)
-                .run(ExploringSnippetsTest::loadsOfOneKeyAfterAnEdit);   // follows the line while it fits
+                .run(() -> loadsOfOneKeyAfterAnEdit());   // follows the line while it fits
         // end-snippet
         assertThat(exact.failure()).isInstanceOf(dev.simloop.ReplayDiverged.class)
                 .hasMessageStartingWith("the program or its inputs changed since this line was recorded: replay diverged at step 7 (virtual time 0s), choice 5: the recorded schedule "
@@ -393,6 +403,7 @@ class ExploringSnippetsTest {
         assertThat(lenient.failure()).isNotInstanceOf(dev.simloop.NondeterminismDetected.class);
     }
 
+    // snippet:lenient-replay-program
     /** The same race after an edit that added a checkpoint before the load. */
     static int loadsOfOneKeyAfterAnEdit() {
         List<String> cache = new ArrayList<>();
@@ -416,6 +427,7 @@ class ExploringSnippetsTest {
         }
         return loads[0];
     }
+    // end-snippet
 
     // snippet:spin-wait-program
     /** A consumer polls a plain field that a producer sets after some work. */
@@ -439,7 +451,7 @@ class ExploringSnippetsTest {
     @Test
     void spinWait() {
         // snippet:spin-wait
-        Exploration.Report<Integer> report = Exploration.of(ExploringSnippetsTest::pollForAValue)
+        Exploration.Report<Integer> report = Exploration.of(() -> pollForAValue())
                 .strategy(Strategy.pct(3))
                 .schedules(1_000)
                 .maxSteps(10_000)

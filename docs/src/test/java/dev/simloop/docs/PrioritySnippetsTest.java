@@ -45,9 +45,9 @@ class PrioritySnippetsTest {
         assertThat(Loop.run(PrioritySnippetsTest::policyExample)).containsExactly("housekeeping", "request");
     }
 
+    // snippet:inversion
     /** The priority-inversion example: returns the event log. */
-    private static List<String> inversion() {
-        // snippet:inversion
+    static List<String> inversion() {
         List<String> log = new ArrayList<>();
         PriorityLock lock = new PriorityLock("disk");
         Loop.currentTask().setPriority(-100); // main sets the scene first
@@ -81,9 +81,9 @@ class PrioritySnippetsTest {
             });
             return null;
         });
-        // end-snippet
         return log;
     }
+    // end-snippet
 
     @Test
     void inversionIsSolvedByInheritance() {
@@ -91,7 +91,7 @@ class PrioritySnippetsTest {
         SimResult<List<String>> r = Simulation.builder()
                 .priorityPolicy(PriorityPolicy.standard())
                 .strategy(Strategy.fifo())
-                .run(PrioritySnippetsTest::inversion);
+                .run(() -> inversion());
         // end-snippet
         assertThat(r.value()).containsExactly("L releases", "H has the lock", "M1 done", "M2 done", "M3 done");
         for (long seed = 0; seed < 20; seed++) {

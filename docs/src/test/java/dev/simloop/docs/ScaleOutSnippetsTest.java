@@ -1,5 +1,6 @@
 package dev.simloop.docs;
 
+import static dev.simloop.docs.ExploringSnippetsTest.loadsOfOneKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simloop.Exploration;
@@ -20,7 +21,7 @@ class ScaleOutSnippetsTest {
     @Test
     void parallelAndSharded() {
         // snippet:parallel-exploration
-        Exploration.Report<Integer> report = Exploration.of(ExploringSnippetsTest::loadsOfOneKey)
+        Exploration.Report<Integer> report = Exploration.of(() -> loadsOfOneKey())
                 .schedules(100_000)
                 .parallelism(Runtime.getRuntime().availableProcessors())   // the same report as 1 thread
                 .run();
@@ -32,7 +33,7 @@ class ScaleOutSnippetsTest {
         for (int k = 0; k < 4; k++) {
             int index = k;
             // snippet:sharded-exploration
-            Exploration.Report<Integer> part = Exploration.of(ExploringSnippetsTest::loadsOfOneKey)
+            Exploration.Report<Integer> part = Exploration.of(() -> loadsOfOneKey())
                     .schedules(100_000)
                     .shard(index, 4)          // schedules i with i % 4 == index; or -Dsimloop.shard=INDEX+1/4
                     .run();
@@ -47,7 +48,7 @@ class ScaleOutSnippetsTest {
     @Test
     void aShardOnTwoThreads() {
         // snippet:exploring-shard
-        Exploration.Report<Integer> part = Exploration.of(ExploringSnippetsTest::loadsOfOneKey)
+        Exploration.Report<Integer> part = Exploration.of(() -> loadsOfOneKey())
                 .schedules(100_000)
                 .parallelism(2)                 // 2 threads, the same report as 1
                 .shard(0, 4)                    // the schedules i with i % 4 == 0; -Dsimloop.shard=1/4

@@ -251,6 +251,7 @@ class ServicesSnippetsTest {
         assertThat(r.value()).isEqualTo("null at 3000000000");
     }
 
+    // snippet:stand-in-logger
     /** The stand-in for a logging library's logger (SLF4J's {@code Logger} would take its place). */
     interface StandInLogger {
         void debug(String message);
@@ -273,6 +274,7 @@ class ServicesSnippetsTest {
             }
         };
     }
+    // end-snippet
 
     // snippet:logger-finder
     // Registered in META-INF/services/java.lang.System$LoggerFinder (or `provides` in module-info).

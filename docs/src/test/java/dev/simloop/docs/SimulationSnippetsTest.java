@@ -15,10 +15,12 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class SimulationSnippetsTest {
+    // snippet:work
     static int work() {
         Loop.sleep(Duration.ofMillis(Loop.random().nextInt(100)));
         return 1;
     }
+    // end-snippet
 
     @Test
     void builder() {
@@ -28,7 +30,7 @@ class SimulationSnippetsTest {
                 .strategy(Strategy.fifo())              // production order; Strategy.random() explores
                 .maxSteps(100_000)                      // livelock guard
                 .maxVirtualTime(Duration.ofDays(1))     // runaway-time guard
-                .run(SimulationSnippetsTest::work);
+                .run(() -> work());
         // end-snippet
         assertThat(r.value()).isEqualTo(1);
         assertThat(r.seed()).isEqualTo(2024);
@@ -41,7 +43,7 @@ class SimulationSnippetsTest {
         // snippet:replay-line
         Schedule s = Schedule.parse(r.replayLine());   // throws IllegalArgumentException on a damaged line
         System.out.println(s.strategy() + " seed " + s.seed() + ", " + s.steps() + " steps, choices " + s.choices());
-        SimResult<Integer> same = Simulation.builder().replay(r.replayLine()).run(SimulationSnippetsTest::work);
+        SimResult<Integer> same = Simulation.builder().replay(r.replayLine()).run(() -> work());
         // same.traceDigest(), same.virtualTime() and same.failure() equal r's
         // end-snippet
         assertThat(same.traceDigest()).isEqualTo(r.traceDigest());
