@@ -89,6 +89,7 @@ class ControllingExecutionSnippetsTest {
     }
 
     /** A buffer the parser reads from and the caller fills. */
+    // snippet:monitor-buffer
     static final class Buffer {
         private final StringBuilder data = new StringBuilder();
 
@@ -96,7 +97,7 @@ class ControllingExecutionSnippetsTest {
             data.append(s);
         }
 
-        String readline() {
+        String readline() {                   // up to and with the next newline, or what there is
             int nl = data.indexOf("\n");
             int end = nl < 0 ? data.length() : nl + 1;
             String line = data.substring(0, end);
@@ -104,6 +105,7 @@ class ControllingExecutionSnippetsTest {
             return line;
         }
     }
+    // end-snippet
 
     // snippet:monitor
     static String readline(Monitor<Object, Object> m, Buffer buffer) {
@@ -185,6 +187,7 @@ class ControllingExecutionSnippetsTest {
         }
     }
 
+    // snippet:interrupt-exception
     static final class Shutdown extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -192,6 +195,7 @@ class ControllingExecutionSnippetsTest {
             super("shut down");
         }
     }
+    // end-snippet
 
     private static List<String> interrupting() {
         // snippet:interrupt

@@ -31,6 +31,8 @@ class DocsSnippetsTest {
     private static final Path MODULE = Path.of("").toAbsolutePath();
     private static final Path SOURCES = MODULE.resolve("src/test/java");
     private static final Path IT_PROJECTS = MODULE.resolve("src/it");
+    /** A type's declaration in a test source, a nested one too: its name is group 1. */
+    private static final Pattern TYPE_DECLARATION = Pattern.compile("\\b(?:class|interface|record|enum)\\s+(\\p{Lu}\\w*)");
     /** A static method's declaration in a test source: its name is group 1. */
     private static final Pattern STATIC_METHOD = Pattern.compile("\\bstatic\\s+(?:<[^>]+>\\s+)?[\\w<>\\[\\],.? ]+?\\s+(\\w+)\\s*\\(");
 
@@ -61,8 +63,12 @@ class DocsSnippetsTest {
         List<String> helpers = new ArrayList<>();
         try (Stream<Path> s = Files.walk(SOURCES)) {
             for (Path p : s.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
-                types.add(p.getFileName().toString().replace(".java", ""));
-                Matcher m = STATIC_METHOD.matcher(Files.readString(p));
+                String source = Files.readString(p);
+                Matcher t = TYPE_DECLARATION.matcher(source);
+                while (t.find()) {
+                    types.add(t.group(1));
+                }
+                Matcher m = STATIC_METHOD.matcher(source);
                 while (m.find()) {
                     helpers.add(m.group(1));
                 }
@@ -71,7 +77,7 @@ class DocsSnippetsTest {
         List<String> problems = new ArrayList<>();
         for (Path page : pages) {
             String code = String.join("\n", javaBlocks(Files.readAllLines(page)));
-            for (String type : types) {
+            for (String type : types.stream().distinct().toList()) {
                 if (Pattern.compile("\\b" + type + "\\b").matcher(code).find()
                         && !Pattern.compile("\\b(class|interface|record|enum)\\s+" + type + "\\b").matcher(code).find()) {
                     problems.add(page.getFileName() + " uses the class " + type + ", which no java block of the page declares");

@@ -107,9 +107,10 @@ class ServicesSnippetsTest {
         assertThat(ticks).containsExactly(0L, 10L, 20L, 30L);
     }
 
+    // snippet:resource-group-connection
     record Connection(String host) implements AutoCloseable {
         static Connection open(String host) {
-            Loop.sleep(Duration.ofMillis(100));
+            Loop.sleep(Duration.ofMillis(100));    // stands in for connecting over the network
             return new Connection(host);
         }
 
@@ -117,6 +118,7 @@ class ServicesSnippetsTest {
         public void close() {
         }
     }
+    // end-snippet
 
     @Test
     void resourceGroup() {
