@@ -26,6 +26,7 @@ import dev.simloop.internal.RanAway;
 import dev.simloop.internal.Runaway;
 import dev.simloop.internal.Scheduler;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
@@ -55,7 +56,7 @@ import org.junit.platform.commons.support.ReflectionSupport;
  */
 public final class SimulatedLoopExtension
         implements InvocationInterceptor, ParameterResolver, LifecycleMethodExecutionExceptionHandler, TestWatcher,
-        AfterAllCallback {
+        AfterAllCallback, AfterTestExecutionCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SimulatedLoopExtension.class);
 
     /**
@@ -385,6 +386,8 @@ public final class SimulatedLoopExtension
         Exploring exploring = null;
         boolean written = false;
         boolean replayedFirst = false;
+        Running running = new Running(Thread.currentThread());
+        context.getStore(NS).put(Running.class, running); // afterTestExecution waits for it
         try {
             checkRuntimeAccess(); // before any class that uses the runtime's internals is loaded
             cfg = settings(context);
@@ -443,9 +446,82 @@ public final class SimulatedLoopExtension
             ENDED.put(context.getUniqueId(), new Ended(cfg, exploring, t, replayedFirst));
             throw t;
         } finally {
-            if (!proceeded.get()) {
-                invocation.skip();
+            try {
+                if (!proceeded.get()) {
+                    invocation.skip();
+                }
+            } finally {
+                running.ended(); // whatever skip() throws: afterTestExecution must not wait for ever
             }
+        }
+    }
+
+    /**
+     * A test's {@link #simulate} call, while it runs: the thread it runs on, and whether it has ended.
+     * A {@code @Timeout(threadMode = SEPARATE_THREAD)} runs it on a thread of JUnit's and, when it
+     * fires, fails the test on JUnit's own thread while the exploration is still stopping.
+     */
+    private static final class Running {
+        private final Thread thread;
+        private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+
+        Running(Thread thread) {
+            this.thread = thread;
+        }
+
+        synchronized void ended() {
+            ended.countDown();
+        }
+
+        /**
+         * Stops the exploration if it still runs, as an interrupt of its thread does (a timeout's), and
+         * waits until it has ended. Under the lock of {@link #ended}, so that an interrupt never
+         * reaches the thread once it has left the exploration (a pool's thread, running something else).
+         */
+        void stopAndAwait() {
+            synchronized (this) {
+                if (ended.getCount() == 0) {
+                    return;
+                }
+                thread.interrupt(); // JUnit's timeout interrupted it already, but another interceptor may not have
+            }
+            boolean interrupted = false;
+            for (;;) {
+                try {
+                    ended.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * JUnit's thread, once the test method is over for it: the test's exploration must be over too.
+     * It is, but when a {@code @Timeout} on a thread of its own fired: JUnit then fails the test
+     * without waiting for the thread it ran the method on, and the {@code @AfterEach} of JUnit's
+     * instance (which may still be running schedule 0's body), the next test and the test's results
+     * line would race with the schedule still stopping there. So this stops the exploration (an
+     * interrupt, at the running schedule's next checkpoint; a task that runs away, at
+     * {@code maxStepWallTime}) and waits for it. The timeout then carries the exploration's report, as
+     * JUnit's timeout in its default thread mode does.
+     */
+    @Override
+    public void afterTestExecution(ExtensionContext context) {
+        Running running = context.getStore(NS).get(Running.class, Running.class);
+        if (running == null || passedThrough(context)) {
+            return;
+        }
+        running.stopAndAwait();
+        Ended ended = ENDED.get(context.getUniqueId());
+        Throwable failed = context.getExecutionException().orElse(null);
+        if (ended != null && ended.thrown() != null && failed instanceof java.util.concurrent.TimeoutException
+                && failed != ended.thrown() && !List.of(failed.getSuppressed()).contains(ended.thrown())) {
+            failed.addSuppressed(ended.thrown());
         }
     }
 

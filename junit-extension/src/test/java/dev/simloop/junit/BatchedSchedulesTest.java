@@ -70,6 +70,34 @@ class BatchedSchedulesTest {
         assertThat(BatchFixtures.LOG).isEqualTo(schedules(BatchFixtures.LOG.size())).hasSizeBetween(1, 2);
     }
 
+    /**
+     * A {@code @Timeout} on a thread of its own fails the test while the exploration stops on that
+     * thread. JUnit's thread waits for it before the {@code @AfterEach} of JUnit's own instance (which
+     * ran schedule 0) and before the next test: before, both ran while the stopped schedule was still
+     * unwinding, the timeout carried no report, and the results file got an ERROR line besides the
+     * exploration's own.
+     */
+    @Test
+    void aTimeoutOnASeparateThreadWaitsForTheExplorationToStopAndCarriesItsReport(@TempDir Path dir) throws Exception {
+        Path results = dir.resolve("results.jsonl");
+        EngineExecutionResults r = SimulatedLoopExtensionTest.run(selectClass(BatchFixtures.TimeoutOnASeparateThread.class),
+                Map.of(Results.PROPERTY, results.toString()));
+        r.testEvents().assertStatistics(s -> s.started(2).succeeded(1).failed(1));
+        Throwable t = SimulatedLoopExtensionTest.onlyFailure(r);
+        assertThat(t).isInstanceOf(TimeoutException.class).hasMessageContaining("timed out after 2 seconds");
+        assertThat(t.getSuppressed()).singleElement().isInstanceOfSatisfying(SimulatedLoopFailure.class, f -> {
+            assertThat(f.scheduleIndex()).isEqualTo(1);
+            assertThat(f.getCause()).isInstanceOf(LimitExceeded.class).hasMessageContaining("interrupted (a test timeout?)");
+        });
+        // the stopped schedule's own @AfterEach ran before JUnit's instance's, and both before the next test
+        assertThat(BatchFixtures.LOG).containsExactly("schedule 0", "schedule 1", "after 1", "after 0", "next test",
+                "after -1");
+        List<String> lines = Files.readAllLines(results);
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).contains("\"method\":\"a\"").contains("\"stopReason\":\"FAILURE_FOUND\"")
+                .contains("\"schedule\":1,");
+    }
+
     @Test
     void onTwoWorkersARunawayFailsTheTestAsOnOne() {
         SimulatedLoopFailure f = SimulatedLoopExtensionTest.onlySimFailure(
