@@ -23,9 +23,9 @@ public final class GroupRules {
     public record ChildOptions(boolean bubble, boolean master, boolean awaited) {
     }
 
-    /** The default handler: the task logger at WARNING. */
-    public static final FailureHandler LOGGING = (task, failure) -> System.getLogger(TaskLog.NAME).log(
-            System.Logger.Level.WARNING, "task " + describe(task) + " failed and no one joined it", failure);
+    /** The default handler: the task logger at WARNING (pinned in a simulation's task: {@link TaskLog#call}). */
+    public static final FailureHandler LOGGING = (task, failure) -> TaskLog.call(() -> System.getLogger(TaskLog.NAME)
+            .log(System.Logger.Level.WARNING, "task " + describe(task) + " failed and no one joined it", failure));
 
     /**
      * Of the failures no one joined by a group's end, how many the default handler logs one by one,
@@ -215,7 +215,8 @@ public final class GroupRules {
             }
         }
         if (rest != null) {
-            System.getLogger(TaskLog.NAME).log(System.Logger.Level.WARNING, rest.message());
+            String message = rest.message();
+            TaskLog.call(() -> System.getLogger(TaskLog.NAME).log(System.Logger.Level.WARNING, message));
         }
         return thrown;
     }

@@ -27,7 +27,37 @@ final class TaskLog {
 
     /** @return whether lifecycle events are logged (the logger takes DEBUG) */
     static boolean enabled() {
-        return !LoggingAtDefaults.debugCertainlyOff() && Holder.LOG.isLoggable(Level.DEBUG);
+        if (LoggingAtDefaults.debugCertainlyOff()) {
+            return false;
+        }
+        boolean[] on = new boolean[1];
+        call(() -> on[0] = Holder.LOG.isLoggable(Level.DEBUG)); // asking may start the backend, which locks
+        return on[0];
+    }
+
+    /**
+     * Makes {@code log}, a call into the logging backend, on the calling thread; from a task of a
+     * simulation, with the task pinned to its driver. A backend locks its output (a
+     * java.util.logging handler's publish is synchronized), and every thread of the JVM shares it: a
+     * task that met that lock held by another run's log call (simulations run at once, a test's
+     * parallel execution) waited for it outside simloop, which cost its run a step, so the run's
+     * digest, steps and replay line were not those of its seed alone. Pinned, the wait is real time
+     * inside the step, as a quicker backend's would be.
+     *
+     * @param log the call into the backend
+     */
+    static void call(Runnable log) {
+        TaskImpl<?> t = Current.orNull();
+        if (t == null || !t.loop.simulated) {
+            log.run(); // the driver, a thread outside, or a real loop's task (which may wait as any call does)
+            return;
+        }
+        jdk.internal.vm.Continuation.pin();
+        try {
+            log.run();
+        } finally {
+            jdk.internal.vm.Continuation.unpin();
+        }
     }
 
     /** Logs {@code kind} of {@code t}, if it is a lifecycle event; driver thread or the task itself. */
@@ -44,7 +74,8 @@ final class TaskLog {
             default -> null;
         };
         if (what != null) {
-            Holder.LOG.log(Level.DEBUG, path(t) + " " + what + (detail.isEmpty() ? "" : ": " + detail));
+            String line = path(t) + " " + what + (detail.isEmpty() ? "" : ": " + detail);
+            call(() -> Holder.LOG.log(Level.DEBUG, line));
         }
     }
 
