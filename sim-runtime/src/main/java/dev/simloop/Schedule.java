@@ -257,6 +257,12 @@ public final class Schedule {
         if (s.startsWith(BUILT_PREFIX)) {
             return parseBuilt(s);
         }
+        int at = s.indexOf(PREFIX);
+        if (at > 0) {
+            // quotes, a log's "replay: ", the -D option, or an invisible U+00A0 or U+FEFF copied with the line
+            throw new IllegalArgumentException("replay line has text before it: '" + visible(abbreviate(s.substring(0, at)))
+                    + "' precedes '" + visible(abbreviate(s.substring(at))) + "'; " + COPY_IT_ALONE);
+        }
         if (!s.startsWith(PREFIX)) {
             throw new IllegalArgumentException("not a simloop replay line (it must start with '" + PREFIX
                     + "') nor a built schedule (which starts with '" + BUILT_PREFIX + "'): '" + abbreviate(s) + "'");
@@ -267,6 +273,12 @@ public final class Schedule {
             throw new IllegalArgumentException("replay line has text after its checksum: '" + abbreviate(s.substring(space).strip())
                     + "' follows '" + abbreviate(s.substring(0, space)) + "'; copy the line alone, up to its 8-digit"
                     + " checksum (a report prints the run's preemptions after it)");
+        }
+        java.util.regex.Matcher whole = LINE_AND_MORE.matcher(s);
+        if (whole.matches()) {
+            // a closing quote, a full stop or an invisible character right after the checksum: the line is whole
+            throw new IllegalArgumentException("replay line has text after its checksum: '" + visible(abbreviate(whole.group(2)))
+                    + "' follows '" + visible(abbreviate(whole.group(1))) + "'; " + COPY_IT_ALONE);
         }
         String[] f = s.split(":", -1);
         // "simloop:" alone is a line cut right after its prefix, not one of another version
@@ -364,6 +376,26 @@ public final class Schedule {
             }
         }
         return -1;
+    }
+
+    /** What a message about text copied with a line tells the user to do. */
+    private static final String COPY_IT_ALONE = "copy the line alone, from '" + PREFIX + "' up to its 8-digit checksum";
+
+    /** A whole line (7 fields, the last 8 lowercase hex digits) and then more: group 1 the line, group 2 the rest. */
+    private static final java.util.regex.Pattern LINE_AND_MORE =
+            java.util.regex.Pattern.compile("([^:]*+(?::[^:]*+){5}:[0-9a-f]{8})(.+)", java.util.regex.Pattern.DOTALL);
+
+    /** @return {@code s} with every character outside printable ASCII as {@code <U+XXXX>}, so an invisible one shows */
+    private static String visible(String s) {
+        StringBuilder sb = new StringBuilder();
+        s.codePoints().forEach(c -> {
+            if (c >= 0x20 && c < 0x7F) {
+                sb.append((char) c);
+            } else {
+                sb.append(String.format(Locale.ROOT, "<U+%04X>", c));
+            }
+        });
+        return sb.toString();
     }
 
     private static String abbreviate(String s) {

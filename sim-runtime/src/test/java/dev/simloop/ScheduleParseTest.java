@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,6 +99,79 @@ class ScheduleParseTest {
         // a line broken inside is no whole line followed by text: the other messages
         assertThatThrownBy(() -> Schedule.parse(valid().replace(":fifo:", ":fi fo:")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("text after");
+    }
+
+    /**
+     * A line pasted with what surrounded it in a log or a command (quotes, a full stop, an invisible
+     * zero-width space) is not called cut: the message names the extra text, an invisible character
+     * by its code point, and says to copy the line alone.
+     */
+    @Test
+    void rejectsTextRightAfterTheChecksumAsTextAfterIt() {
+        Map<String, String> shownAs = Map.of("\"", "\"", "'", "'", ".", ".", "),", "),", "\u200b", "<U+200B>");
+        shownAs.forEach((tail, shown) -> assertThatThrownBy(() -> Schedule.parse(valid() + tail))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("replay line has text after its checksum: '" + shown + "' follows '" + valid()
+                        + "'; copy the line alone, from 'simloop:' up to its 8-digit checksum"));
+    }
+
+    /**
+     * Likewise before the line: a quote, a log's "replay: ", the -D option it was copied from, or an
+     * invisible no-break space or byte order mark, which made the line look like no simloop line at all.
+     */
+    @Test
+    void rejectsTextBeforeTheLineAsTextBeforeIt() {
+        Map<String, String> shownAs = Map.of("\"", "\"", "replay: ", "replay: ", "-Dsimloop.replay=\"",
+                "-Dsimloop.replay=\"", "\u00a0", "<U+00A0>", "\ufeff", "<U+FEFF>");
+        shownAs.forEach((head, shown) -> {
+            assertThatThrownBy(() -> Schedule.parse(head + valid())).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("replay line has text before it: '" + shown + "' precedes '" + valid()
+                            + "'; copy the line alone, from 'simloop:' up to its 8-digit checksum");
+            // quoted on both sides: the text before is named, and the fix covers both ends
+            assertThatThrownBy(() -> Schedule.parse(head + valid() + "\"")).hasMessageStartingWith(
+                    "replay line has text before it: '" + shown + "' precedes '" + valid() + "\"'");
+        });
+    }
+
+    /**
+     * A seeded fuzz of pasted lines: text of the characters that surround a line in logs and commands
+     * put before it, after it or both is always named as such, and a line changed inside (a character
+     * dropped, replaced or added) always fails with an IllegalArgumentException, never another type.
+     */
+    @Test
+    void fuzzedPastesAreNamedAndDamagedLinesRejected() {
+        String line = Schedule.recorded(new int[] {3, 0, 1, 200, 7}, Strategy.pct(3), PriorityPolicy.boostAfter(9), -5,
+                40, -1).line();
+        char[] around = {'"', '\'', '`', '.', ',', ')', '(', ':', '>', 'x', '\u00a0', '\u200b', '\ufeff', '\u00ab', '='};
+        java.util.Random random = new java.util.Random(20261203);
+        for (int i = 0; i < 2_000; i++) {
+            String head = random.nextInt(3) == 0 ? "" : affix(random, around);
+            String tail = !head.isEmpty() && random.nextBoolean() ? "" : affix(random, around);
+            String pasted = head + line + tail;
+            assertThatThrownBy(() -> Schedule.parse(pasted)).as(pasted).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(head.isEmpty() ? "replay line has text after its checksum: '"
+                            : "replay line has text before it: '")
+                    .hasMessageEndingWith("; copy the line alone, from 'simloop:' up to its 8-digit checksum");
+            StringBuilder damaged = new StringBuilder(line);
+            int at = random.nextInt(line.length());
+            switch (random.nextInt(3)) {
+                case 0 -> damaged.deleteCharAt(at);
+                case 1 -> damaged.setCharAt(at, around[random.nextInt(around.length)]);
+                default -> damaged.insert(at, around[random.nextInt(around.length)]);
+            }
+            if (!damaged.toString().equals(line)) { // a ':' replaced by a ':' is no damage
+                assertThatThrownBy(() -> Schedule.parse(damaged.toString())).as(damaged.toString())
+                        .isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+    }
+
+    private static String affix(java.util.Random random, char[] around) {
+        StringBuilder sb = new StringBuilder();
+        for (int n = 1 + random.nextInt(3); n > 0; n--) {
+            sb.append(around[random.nextInt(around.length)]);
+        }
+        return sb.toString();
     }
 
     @ParameterizedTest

@@ -49,6 +49,23 @@ class TextInputEdgesTest {
                 .hasMessageStartingWith("-Dsimloop.replay=simloop:1:random:1:-:AAA").message().hasSizeLessThan(400);
     }
 
+    /**
+     * A line given with the quotes of the command it was copied from (an IDE's VM options and a pom's
+     * argLine keep them) fails naming the quote, not as a line that was cut or is no simloop line.
+     */
+    @Test
+    void aReplayLineWithItsQuotesKeptFailsNamingTheQuote() {
+        String line = dev.simloop.Simulation.builder().seed(1).run(() -> 1).replayLine();
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.REPLAY, "\"" + line + "\""))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.replay=\"" + line + "\": replay line has text before it: '\"' precedes '" + line
+                        + "\"'; copy the line alone, from 'simloop:' up to its 8-digit checksum");
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.REPLAY, line + "\""))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.replay=" + line + "\": replay line has text after its checksum: '\"' follows '"
+                        + line + "'; copy the line alone, from 'simloop:' up to its 8-digit checksum");
+    }
+
     /** Runs the merge: @return its exit status, then what it printed and what it printed as errors */
     private static List<Object> merge(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
