@@ -205,7 +205,9 @@ public final class Simulation {
          * the most urgent effective priority (and tasks boosted after waiting too long), so the
          * explored interleavings are the ones a production loop with the same policy can produce.
          * The replay line records the policy (the recorded choices index the candidates it allowed),
-         * and {@link #replay} sets it again.
+         * and {@link #replay} sets it again. Called after {@code replay}, it overrides the line's
+         * policy; a replay that then parts from the line fails with {@link ReplayDiverged} naming
+         * both policies.
          *
          * @param policy the policy; null turns it off (the default)
          * @return this builder
@@ -401,7 +403,40 @@ public final class Simulation {
             @SuppressWarnings("unchecked") // the outcome's value is what main returned: a T
             T value = (T) o.value();
             ReplayLimits limits = o.failure() instanceof LimitExceeded ? replayLimits() : ReplayLimits.NONE;
-            return new Result<>(value, o, actual, priorityPolicy, seed, run.widths, limits);
+            return new Result<>(value, withPolicyCause(o), actual, priorityPolicy, seed, run.widths, limits);
+        }
+
+        /**
+         * @return {@code o}, or, when a strict replay under another priority policy than its line's
+         *     parted from the line, {@code o} with a failure that names that policy as the cause: the
+         *     line's choices index the candidates its own policy allowed, so the program need not have
+         *     changed, as a divergence otherwise says
+         */
+        private RunOutcome withPolicyCause(RunOutcome o) {
+            PriorityPolicy recorded = follow == null ? null : follow.priorityPolicy().orElse(null);
+            if (!strict || lenient || !(o.failure() instanceof ReplayDiverged d) || Objects.equals(recorded, priorityPolicy)) {
+                return o;
+            }
+            String detail = d.getMessage();
+            if (detail.startsWith(ReplayPicker.PROGRAM_CHANGED)) {
+                detail = detail.substring(ReplayPicker.PROGRAM_CHANGED.length());
+            }
+            ReplayDiverged why = new ReplayDiverged("the replay runs " + policyText(priorityPolicy) + ", but its line was"
+                    + " recorded " + policyText(recorded) + " (a line's choices index the candidates its policy allowed),"
+                    + " so the run parted from the line; the program need not have changed. Replay it exactly under the"
+                    + " line's own policy: drop the priorityPolicy(..) call after replay(line) (in @SimulatedLoop,"
+                    + " priorityPolicy = true adds the standard policy to a line recorded without one). Where it parted: "
+                    + detail);
+            why.setStackTrace(d.getStackTrace());
+            for (Throwable kept : d.getSuppressed()) {
+                why.addSuppressed(kept); // e.g. the deadlock a run that ended sooner than its line's ended in
+            }
+            return new RunOutcome(o.value(), why, o.steps(), o.endNanos(), o.choices(), o.preemptions(), o.digest(),
+                    o.trace());
+        }
+
+        private static String policyText(PriorityPolicy p) {
+            return p == null ? "without a priority policy" : "with " + p.lineForm();
         }
 
         /** @return this builder's limits where they are not the defaults, as a replay of a run they stopped must repeat them */

@@ -823,6 +823,24 @@ class SimulatedLoopExtensionTest {
     }
 
     @Test
+    void aLineRecordedWithoutAPolicyReplayedUnderPriorityPolicyTrueNamesThePolicyAsTheCause() {
+        // recorded without the policy, in a schedule that ran the low-priority task first
+        String line = null;
+        for (long seed = 0; line == null; seed++) {
+            dev.simloop.SimResult<Object> r = dev.simloop.Simulation.builder().seed(seed).run(() -> {
+                Fixtures.urgentRunsFirst();
+                return null;
+            });
+            line = r.failed() ? r.replayLine() : null;
+        }
+        // replayed into the test with priorityPolicy = true, which adds the policy the line lacks
+        Throwable t = onlyFailure(run(selectClass(Fixtures.Priority.class), Map.of("simloop.replay", line)));
+        assertThat(t).hasMessageContaining("the replay runs with priority(1000), but its line was recorded without a"
+                + " priority policy").hasMessageContaining("in @SimulatedLoop, priorityPolicy = true adds the standard"
+                        + " policy to a line recorded without one").hasMessageNotContaining("the program or its inputs changed");
+    }
+
+    @Test
     void anExhaustiveSearchFindsTheBugWithOnePreemptionAndTheLineReplaysIt() {
         Fixtures.Exhaustive.RUNS.set(0);
         SimulatedLoopFailure f = onlySimFailure(run(Fixtures.Exhaustive.class));

@@ -26,9 +26,11 @@ public final class ReplayPicker extends WrappingPicker {
      * @return the failure
      */
     static ReplayDiverged diverged(String where, NondeterminismDetected detail) {
-        return new ReplayDiverged("the program or its inputs changed since this line was recorded: replay diverged "
-                + where + detail.getMessage());
+        return new ReplayDiverged(PROGRAM_CHANGED + "replay diverged " + where + detail.getMessage());
     }
+
+    /** How {@link #diverged} leads: the likely cause, when nothing else explains the divergence. */
+    public static final String PROGRAM_CHANGED = "the program or its inputs changed since this line was recorded: ";
 
     private final int[] choices;
     private final Mode mode;

@@ -316,6 +316,46 @@ class PriorityTest {
                 .hasMessageContaining("replay diverged at step 3").hasMessageContaining("[task 'high', task 'low']");
     }
 
+    /**
+     * A strict replay under another policy than its line's parts from the line because of the
+     * policy: the failure says so and how to replay exactly, not that the program changed.
+     */
+    @Test
+    void aReplayUnderAnotherPolicyThanItsLineNamesThePolicyAsTheCause() {
+        ThrowingSupplier<String> race = PriorityTest::lowAndHigh;
+        String withoutPolicyLowFirst = null;
+        for (long seed = 0; withoutPolicyLowFirst == null; seed++) {
+            SimResult<String> r = Simulation.run(seed, race);
+            if (r.value().equals("low high")) {
+                withoutPolicyLowFirst = r.replayLine();
+            }
+        }
+        String withPolicy = Simulation.builder().followChoices(dev.simloop.Schedule.parse(withoutPolicyLowFirst))
+                .priorityPolicy(PriorityPolicy.boostAfter(7)).run(race).replayLine();
+
+        SimResult<String> policyDropped = Simulation.builder().replay(withPolicy).priorityPolicy(null).run(race);
+        assertThat(policyDropped.failure()).isInstanceOf(dev.simloop.ReplayDiverged.class)
+                .hasMessageStartingWith("the replay runs without a priority policy, but its line was recorded with"
+                        + " priority(7) (a line's choices index the candidates its policy allowed), so the run parted"
+                        + " from the line; the program need not have changed. Replay it exactly under the line's own policy:"
+                        + " drop the priorityPolicy(..) call after replay(line) (in @SimulatedLoop, priorityPolicy = true adds the"
+                        + " standard policy to a line recorded without one). Where it parted:"
+                        + " replay diverged at step 3")
+                .hasMessageContaining("[task 'high', task 'low']")
+                .hasMessageNotContaining("the program or its inputs changed");
+
+        SimResult<String> policyAdded = Simulation.builder().replay(withoutPolicyLowFirst)
+                .priorityPolicy(PriorityPolicy.standard()).run(race);
+        assertThat(policyAdded.failure()).isInstanceOf(dev.simloop.ReplayDiverged.class)
+                .hasMessageStartingWith("the replay runs with priority(1000), but its line was recorded without a"
+                        + " priority policy (a line's choices index the candidates its policy allowed), so the run parted"
+                        + " from the line;")
+                .hasMessageNotContaining("the program or its inputs changed");
+        // the line's own policy, given again, is no override: the replay is exact
+        assertThat(Simulation.builder().replay(withPolicy).priorityPolicy(PriorityPolicy.boostAfter(7)).run(race)
+                .replayLine()).isEqualTo(withPolicy);
+    }
+
     @Test
     void boostingRunsAStarvedTaskAfterTheConfiguredSteps() {
         for (int boost : new int[] {3, 10}) {
