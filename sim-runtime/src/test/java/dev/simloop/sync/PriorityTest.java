@@ -291,17 +291,21 @@ class PriorityTest {
         assertThat(lowFirstWithout).isGreaterThan(10); // without the policy, both orders are explored
     }
 
+    /** @return the replay line of the first seed whose run, without a policy, runs 'low' before 'high' */
+    private static String lineOfARunWithoutPolicyThatRunsLowFirst(ThrowingSupplier<String> race) {
+        for (long seed = 0; ; seed++) {
+            SimResult<String> r = Simulation.run(seed, race);
+            if (r.value().equals("low high")) {
+                return r.replayLine();
+            }
+        }
+    }
+
     @Test
     void aReplayRunsUnderTheRecordedPolicyUnlessToldOtherwise() {
         ThrowingSupplier<String> race = PriorityTest::lowAndHigh;
         // a schedule that, without the policy, runs low first
-        String withoutPolicyLowFirst = null;
-        for (long seed = 0; withoutPolicyLowFirst == null; seed++) {
-            SimResult<String> r = Simulation.run(seed, race);
-            if (r.value().equals("low high")) {
-                withoutPolicyLowFirst = r.replayLine();
-            }
-        }
+        String withoutPolicyLowFirst = lineOfARunWithoutPolicyThatRunsLowFirst(race);
         // the same choices under boostAfter(7): the policy ran high first, and the line says so
         SimResult<String> withPolicy = Simulation.builder().followChoices(dev.simloop.Schedule.parse(withoutPolicyLowFirst))
                 .priorityPolicy(PriorityPolicy.boostAfter(7)).run(race);
@@ -323,13 +327,7 @@ class PriorityTest {
     @Test
     void aReplayUnderAnotherPolicyThanItsLineNamesThePolicyAsTheCause() {
         ThrowingSupplier<String> race = PriorityTest::lowAndHigh;
-        String withoutPolicyLowFirst = null;
-        for (long seed = 0; withoutPolicyLowFirst == null; seed++) {
-            SimResult<String> r = Simulation.run(seed, race);
-            if (r.value().equals("low high")) {
-                withoutPolicyLowFirst = r.replayLine();
-            }
-        }
+        String withoutPolicyLowFirst = lineOfARunWithoutPolicyThatRunsLowFirst(race);
         String withPolicy = Simulation.builder().followChoices(dev.simloop.Schedule.parse(withoutPolicyLowFirst))
                 .priorityPolicy(PriorityPolicy.boostAfter(7)).run(race).replayLine();
 
