@@ -44,8 +44,11 @@ import java.util.Objects;
  * search keeps one record per run whose successors have not all run yet (its non-zero choices, and
  * how many candidates each choice point after its prefix had, a byte each for fewer than 256), and
  * makes each successor when it is handed out: memory grows by about a byte per choice point per
- * schedule (some 400 bytes for a hundred tasks passing two checkpoints each). Not thread-safe:
- * call it under one lock.
+ * schedule (some 400 bytes for a hundred tasks passing two checkpoints each). The preemption- and
+ * delay-bounded searches keep each such run's choices, and from its prefix on its widths and which
+ * task had just yielded, a byte each while fewer than 128 tasks are ready at once: about 90 bytes
+ * per schedule for three tasks passing eight checkpoints each. Not thread-safe: call it under one
+ * lock.
  */
 public final class BoundedSearch {
     private final int bound;
@@ -389,11 +392,14 @@ public final class BoundedSearch {
     }
 
     /**
-     * An estimate of the heap the pending schedules hold, for the memory test: the payload of their
+     * An estimate of the heap the pending schedules hold, for the memory tests: the payload of their
      * arrays plus {@value Branches#OVERHEAD_BYTES} bytes per run for object headers, fields and the
-     * queue's slot.
+     * queue's slot (for the preemption and delay bounds, {@link CostBoundedSearch#retainedBytes}).
      */
     long retainedBytes() {
+        if (engine != null) {
+            return engine.retainedBytes();
+        }
         long bytes = 0;
         for (Branches b : pending) {
             bytes += b.payloadBytes() + Branches.OVERHEAD_BYTES;

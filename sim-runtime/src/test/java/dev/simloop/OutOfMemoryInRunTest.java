@@ -35,11 +35,26 @@ class OutOfMemoryInRunTest {
         assertThat(runChild(dir, "real")).contains("OutOfMemoryError").doesNotContain("real loop: returned");
     }
 
+    /**
+     * A preemption-bounded exploration on two threads whose pending runs outgrow the heap ends with
+     * the {@code OutOfMemoryError} (docs/exploring.md), in a 24 MB heap within seconds; it neither
+     * hangs nor returns a report as if it had run its schedules.
+     */
+    @Test
+    void aBoundedExplorationThatOutgrowsTheHeapEnds(@TempDir Path dir) throws Exception {
+        assertThat(runChild(dir, "bounded", "-Xmx24m")).contains("OutOfMemoryError").doesNotContain("bounded:"
+                + " returned");
+    }
+
     /** @return what a child JVM with a 48 MB heap running {@link OutOfMemoryMain} {@code mode} printed; it must end */
     private static String runChild(Path dir, String mode) throws Exception {
+        return runChild(dir, mode, "-Xmx48m");
+    }
+
+    private static String runChild(Path dir, String mode, String heap) throws Exception {
         Path out = dir.resolve(mode + ".txt");
         ProcessBuilder pb = new ProcessBuilder(List.of(System.getProperty("java.home") + File.separator + "bin"
-                + File.separator + "java", "-Xmx48m", "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp",
+                + File.separator + "java", heap, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), OutOfMemoryMain.class.getName(), mode));
         pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().remove("JAVA_TOOL_OPTIONS");

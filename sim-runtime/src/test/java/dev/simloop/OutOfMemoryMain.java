@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Run by {@link OutOfMemoryInRunTest} in a child JVM with a small heap: a simulation (then a run
- * that must still work), or a real loop, whose tasks fill the heap with what they share.
+ * that must still work), or a real loop, whose tasks fill the heap with what they share; or a
+ * bounded exploration whose pending runs fill it.
  */
 public final class OutOfMemoryMain {
     private OutOfMemoryMain() {
@@ -27,9 +28,17 @@ public final class OutOfMemoryMain {
         });
     }
 
-    /** @param args {@code simulation} (then a run that must work) or {@code real} */
+    /** @param args {@code simulation} (then a run that must work), {@code real} or {@code bounded} */
     public static void main(String[] args) {
-        if (args[0].equals("simulation")) {
+        if (args[0].equals("bounded")) {
+            try {
+                Exploration.Report<Integer> r = Exploration.of(() -> BoundedSearchMemoryTest.checkpointing(3, 8))
+                        .preemptionBounded(8).parallelism(2).schedules(50_000_000).run();
+                System.out.println("bounded: returned " + r);
+            } catch (OutOfMemoryError e) {
+                System.out.println("bounded: threw OutOfMemoryError");
+            }
+        } else if (args[0].equals("simulation")) {
             try {
                 SimResult<Integer> r = Simulation.run(1, OutOfMemoryMain::fillTheHeap);
                 System.out.println("simulation: returned, failure " + r.failure().getClass().getSimpleName());

@@ -3,7 +3,10 @@ package dev.simloop.internal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The engine of the preemption- and delay-bounded searches: every schedule whose cost is within a
@@ -154,7 +157,7 @@ public final class CostBoundedSearch {
         }
         int runCost = outstandingCosts.remove();
         Run run = new Run(choices, widths, continuing, prefix.length);
-        int mostExtra = Math.min(bound - runCost, cost == Cost.PREEMPTIONS ? 1 : run.maxWidth - 1);
+        int mostExtra = Math.min(bound - runCost, cost == Cost.PREEMPTIONS ? 1 : run.maxWidth() - 1);
         for (int extra = cost == Cost.DELAYS ? 1 : 0; extra <= mostExtra; extra++) { // a delay costs at least 1
             Cursor cursor = new Cursor(run, extra);
             if (cursor.seekFrom(prefix.length, 0)) {
@@ -162,6 +165,25 @@ public final class CostBoundedSearch {
             }
         }
         return true;
+    }
+
+    /**
+     * An estimate of the heap the pending schedules hold, for the memory test: each pending run's
+     * array payload and {@value Run#OVERHEAD_BYTES} bytes of headers and fields, and
+     * {@value Cursor#OVERHEAD_BYTES} bytes per cursor with its queue slot.
+     */
+    public long retainedBytes() {
+        Set<Run> runs = Collections.newSetFromMap(new IdentityHashMap<>());
+        long bytes = 0;
+        for (ArrayDeque<Cursor> queue : pending) {
+            for (Cursor cursor : queue) {
+                bytes += Cursor.OVERHEAD_BYTES;
+                if (runs.add(cursor.run)) {
+                    bytes += cursor.run.payloadBytes() + Run.OVERHEAD_BYTES;
+                }
+            }
+        }
+        return bytes;
     }
 
     private int cheapest() {
@@ -173,17 +195,104 @@ public final class CostBoundedSearch {
         return -1;
     }
 
-    /** A run whose successors are pending: its choices, and each choice's candidates from its prefix on. */
-    private record Run(int[] choices, int[] widths, int[] continuing, int from, int maxWidth) {
+    /**
+     * A run whose successors are pending: its choices, and each choice's width and continuing
+     * candidate from its prefix on. They are packed into one array, a byte each when every value fits
+     * in one (fewer than 128 tasks ready at once), so a pending run costs about three bytes per choice
+     * point after its prefix and one per choice point of the prefix: a bounded search keeps every run
+     * whose successors are still to come, and three {@code int[]}s per run made its memory grow by
+     * about 180 bytes per schedule on a small program.
+     */
+    private static final class Run {
+        /** Estimated bytes per run besides its array's payload: the run's and the array's headers and fields. */
+        static final int OVERHEAD_BYTES = 48;
+
+        /** {@code choices[0, n)}, then {@code widths[from, n)}, then {@code continuing[from, n)}, as bytes; or null. */
+        private final byte[] narrow;
+        /** The same as {@code int}s, when some value does not fit in a byte; else null. */
+        private final int[] wide;
+        /** The prefix's length: where the widths and continuing candidates start. */
+        final int from;
+        /** How many choices the run made. */
+        final int length;
+
         Run(int[] choices, int[] widths, int[] continuing, int from) {
-            this(choices, Arrays.copyOfRange(widths, from, widths.length),
-                    Arrays.copyOfRange(continuing, from, continuing.length), from,
-                    Arrays.stream(widths, from, widths.length).max().orElse(1));
+            this.from = from;
+            this.length = choices.length;
+            int size = length + 2 * (length - from);
+            boolean fits = fitsInBytes(choices, 0) && fitsInBytes(widths, from) && fitsInBytes(continuing, from);
+            narrow = fits ? new byte[size] : null;
+            wide = fits ? null : new int[size];
+            for (int i = 0; i < length; i++) {
+                put(i, choices[i]);
+            }
+            for (int i = from; i < length; i++) {
+                put(length + i - from, widths[i]);
+                put(2 * length - from + i - from, continuing[i]);
+            }
+        }
+
+        private static boolean fitsInBytes(int[] values, int from) {
+            for (int i = from; i < values.length; i++) {
+                if (values[i] != (byte) values[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void put(int slot, int value) {
+            if (narrow != null) {
+                narrow[slot] = (byte) value;
+            } else {
+                wide[slot] = value;
+            }
+        }
+
+        private int get(int slot) {
+            return narrow != null ? narrow[slot] : wide[slot];
+        }
+
+        int choice(int i) {
+            return get(i);
+        }
+
+        /** @param i a position at or after {@link #from} */
+        int width(int i) {
+            return get(length + i - from);
+        }
+
+        /** @param i a position at or after {@link #from} */
+        int continuing(int i) {
+            return get(2 * length - from + i - from);
+        }
+
+        int maxWidth() {
+            int max = 1;
+            for (int i = from; i < length; i++) {
+                max = Math.max(max, width(i));
+            }
+            return max;
+        }
+
+        int[] choicesUpTo(int end) {
+            int[] prefix = new int[end];
+            for (int i = 0; i < end; i++) {
+                prefix[i] = choice(i);
+            }
+            return prefix;
+        }
+
+        long payloadBytes() {
+            return narrow != null ? narrow.length : 4L * wide.length;
         }
     }
 
     /** The successors of one run that cost {@code extra} more than it, in order of position, then candidate. */
     private final class Cursor {
+        /** Estimated bytes per cursor: its header and fields, and its slot in a queue. */
+        static final int OVERHEAD_BYTES = 40;
+
         private final Run run;
         private final int extra;
         private int position;
@@ -201,7 +310,7 @@ public final class CostBoundedSearch {
          * and trying each made every run's successors cost the square of its tasks.
          */
         boolean seekFrom(int i, int a) {
-            for (; i < run.choices.length; i++, a = 0) {
+            for (; i < run.length; i++, a = 0) {
                 int found = firstCosting(i, a);
                 if (found >= 0) {
                     position = i;
@@ -217,15 +326,15 @@ public final class CostBoundedSearch {
          *     change costs {@link #extra} (the class comment says what a change costs), or -1
          */
         private int firstCosting(int i, int a) {
-            int width = run.widths[i - run.from];
-            int own = run.choices[i];
+            int width = run.width(i);
+            int own = run.choice(i);
             if (cost == Cost.DELAYS) {
                 // floorMod(a - own, width) == extra has one solution below the width, none for 0 (the run's own)
                 int only = extra >= 1 && extra < width ? (own + extra) % width : -1;
                 return only >= a ? only : -1;
             }
             // passing over the task that had just yielded costs 1; choosing it, or any choice where none had, 0
-            int yielded = run.continuing[i - run.from];
+            int yielded = run.continuing(i);
             if (yielded >= 0 && extra == 0) {
                 return yielded >= a && yielded != own && yielded < width ? yielded : -1;
             }
@@ -241,7 +350,7 @@ public final class CostBoundedSearch {
         }
 
         int[] successor() {
-            int[] prefix = Arrays.copyOf(run.choices, position + 1);
+            int[] prefix = run.choicesUpTo(position + 1);
             prefix[position] = alternative;
             return prefix;
         }

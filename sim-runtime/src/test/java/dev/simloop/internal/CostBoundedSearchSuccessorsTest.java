@@ -26,8 +26,14 @@ class CostBoundedSearchSuccessorsTest {
     /** Every change of the run costing {@code extra}, by position, then candidate, tried one by one. */
     private static List<String> byDefinition(CostBoundedSearch.Cost cost, int[] choices, int[] widths, int[] yielded,
             int extra) {
+        return byDefinition(cost, choices, widths, yielded, extra, 0);
+    }
+
+    /** As above, for a run that followed a prefix of {@code from} choices: only changes after it. */
+    private static List<String> byDefinition(CostBoundedSearch.Cost cost, int[] choices, int[] widths, int[] yielded,
+            int extra, int from) {
         List<String> out = new ArrayList<>();
-        for (int i = 0; i < choices.length; i++) {
+        for (int i = from; i < choices.length; i++) {
             for (int a = 0; a < widths[i]; a++) {
                 if (a != choices[i] && costOf(cost, choices[i], widths[i], yielded[i], a) == extra) {
                     int[] prefix = Arrays.copyOf(choices, i + 1);
@@ -87,5 +93,51 @@ class CostBoundedSearchSuccessorsTest {
             checked++;
         }
         assertThat(checked).isEqualTo(3_000);
+    }
+
+    /**
+     * A run that followed a prefix queues the changes after the prefix only, and keeps the prefix's
+     * choices: a pending run is packed into one array, a byte per value, or an {@code int} per value
+     * when some value does not fit in a byte (a width of 300); both layouts, at prefixes of every
+     * length, give the same successors as the definition.
+     */
+    @Test
+    void aRunAfterAPrefixQueuesTheChangesAfterItWithThePrefixKept() {
+        Random random = new Random(5);
+        for (int round = 0; round < 2_000; round++) {
+            boolean wide = random.nextBoolean();
+            int[][] first = randomRun(random, 2 + random.nextInt(10), wide, new int[0]);
+            CostBoundedSearch search = new CostBoundedSearch(CostBoundedSearch.Cost.PREEMPTIONS, 0, 0, 1);
+            search.take();
+            assertThat(search.ran(new int[0], first[0], first[1], first[2])).isTrue();
+            List<String> expected = new ArrayList<>(
+                    byDefinition(CostBoundedSearch.Cost.PREEMPTIONS, first[0], first[1], first[2], 0));
+            if (expected.isEmpty()) {
+                continue;
+            }
+            int[] prefix = search.take();
+            assertThat(Arrays.toString(prefix)).isEqualTo(expected.remove(0));
+            int[][] second = randomRun(random, prefix.length + random.nextInt(10), wide, prefix);
+            assertThat(search.ran(prefix, second[0], second[1], second[2])).isTrue();
+            expected.addAll(byDefinition(CostBoundedSearch.Cost.PREEMPTIONS, second[0], second[1], second[2], 0,
+                    prefix.length));
+            assertThat(handedOut(search)).as("round %d", round).isEqualTo(expected);
+        }
+    }
+
+    /**
+     * @return a run's choices, widths and continuing candidates (free choice points only, so that
+     *     every change is free), starting with {@code prefix}
+     */
+    private static int[][] randomRun(Random random, int n, boolean wide, int[] prefix) {
+        int[] widths = new int[n];
+        int[] yielded = new int[n];
+        int[] choices = new int[n];
+        for (int i = 0; i < n; i++) {
+            widths[i] = Math.max(1 + random.nextInt(wide ? 300 : 5), i < prefix.length ? prefix[i] + 1 : 1);
+            yielded[i] = random.nextBoolean() ? -1 : WidthRecorder.TIMER_CHOICE;
+            choices[i] = i < prefix.length ? prefix[i] : random.nextInt(widths[i]);
+        }
+        return new int[][] {choices, widths, yielded};
     }
 }
