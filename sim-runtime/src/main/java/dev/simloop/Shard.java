@@ -1,6 +1,7 @@
 package dev.simloop;
 
 import dev.simloop.internal.SafeText;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -116,7 +117,21 @@ public final class Shard {
             }
         }
         throw new IllegalArgumentException(where + ": write INDEX/COUNT, counting from 1, e.g. "
-                + PROPERTY + "=1/4 to " + PROPERTY + "=4/4 for four shards");
+                + PROPERTY + "=1/4 to " + PROPERTY + "=4/4 for four shards" + unseen(text));
+    }
+
+    /**
+     * @return for a value that holds a character outside printable ASCII that is no space (a no-break
+     *     space or a zero-width one copied with it, a full-width digit), which the message would show
+     *     as it is, so that {@code 2/4} looked malformed for no reason: those characters by code point;
+     *     else empty
+     */
+    private static String unseen(String text) {
+        String odd = text.codePoints().filter(c -> (c < 0x20 || c >= 0x7F) && !Character.isWhitespace(c)).distinct()
+                .limit(3).mapToObj(c -> String.format(Locale.ROOT, "U+%04X", c))
+                .collect(java.util.stream.Collectors.joining(", "));
+        return odd.isEmpty() ? "" : "; it holds " + odd + ", not a digit 0-9, a '/' or a space, though it may look like"
+                + " one or nothing at all: type the value anew";
     }
 
     /**
@@ -220,7 +235,8 @@ public final class Shard {
         }
         throw new IllegalArgumentException(indexName + "=" + SafeText.input(index) + " and " + countName + "=" + SafeText.input(count)
                 + " do not name a shard: " + indexName + " counts from " + base + " to " + countName
-                + (base == 0 ? " - 1" : "") + " (set -D" + PROPERTY + "=INDEX/COUNT, counting from 1, to override)");
+                + (base == 0 ? " - 1" : "") + " (set -D" + PROPERTY + "=INDEX/COUNT, counting from 1, to override)"
+                + unseen(index + count));
     }
 
     /** @return this shard's index, from 0 */

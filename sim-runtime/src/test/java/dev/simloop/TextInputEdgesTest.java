@@ -64,4 +64,30 @@ class TextInputEdgesTest {
         String line = withChecksum("simloop:1:pct(3,50)+priority(5):1:-:AA:");
         assertThat(Schedule.parse(line).toString()).isEqualTo(line);
     }
+
+    /**
+     * Before, a shard with a no-break space after it (copied from a web page) failed as
+     * "-Dsimloop.shard=2/4 : write INDEX/COUNT ...", though " 2/4 " is read: the character was not named.
+     */
+    @Test
+    void aShardWithACharacterThatLooksLikeASpaceOrADigitNamesIt() {
+        String unseen = "; it holds U+00A0, not a digit 0-9, a '/' or a space, though it may look like one or nothing"
+                + " at all: type the value anew";
+        assertThatThrownBy(() -> Shard.fromEnvironment(k -> "2/4\u00a0", Map.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.shard=2/4\u00a0: write INDEX/COUNT, counting from 1, e.g. simloop.shard=1/4 to"
+                        + " simloop.shard=4/4 for four shards" + unseen);
+        assertThatThrownBy(() -> Shard.parse("\uff12/4")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("for four shards; it holds U+FF12, not a digit 0-9, a '/' or a space, though it may"
+                        + " look like one or nothing at all: type the value anew");
+        assertThatThrownBy(() -> Shard.fromEnvironment(k -> null, Map.of("CI_NODE_INDEX", "\u200b2", "CI_NODE_TOTAL",
+                "4"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("CI_NODE_INDEX=\u200b2 and CI_NODE_TOTAL=4 do not name a shard: CI_NODE_INDEX counts from 1"
+                        + " to CI_NODE_TOTAL (set -Dsimloop.shard=INDEX/COUNT, counting from 1, to override); it holds"
+                        + " U+200B, not a digit 0-9, a '/' or a space, though it may look like one or nothing at all: type"
+                        + " the value anew");
+        assertThatThrownBy(() -> Shard.parse("2/4/8")).as("a value of ASCII alone names no character")
+                .hasMessage("shard '2/4/8': write INDEX/COUNT, counting from 1, e.g. simloop.shard=1/4 to"
+                        + " simloop.shard=4/4 for four shards");
+        assertThat(Shard.fromEnvironment(k -> "\t2 / 4 ", Map.of())).isEqualTo(Shard.of(1, 4));
+    }
 }

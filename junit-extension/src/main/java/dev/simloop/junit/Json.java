@@ -215,6 +215,19 @@ final class Json {
     }
 
     private IllegalArgumentException error(String expected) {
+        if (at >= text.length()) {
+            return new CutShort("not JSON: the text ends inside its value, where " + expected + " was expected at"
+                    + " character " + (at + 1));
+        }
         return new IllegalArgumentException("not JSON: expected " + expected + " at character " + (at + 1));
+    }
+
+    /** Thrown when the text ends inside its value: the start of a value, cut short (as by a writer that was killed). */
+    static final class CutShort extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        CutShort(String message) {
+            super(message);
+        }
     }
 }

@@ -136,12 +136,37 @@ public final class Results {
                 }
                 Files.writeString(xml, merged.junitXml());
             } catch (IOException e) {
-                err.println("simloop Results: cannot write " + xml + ": " + e.getMessage());
+                err.println("simloop Results: cannot write the JUnit XML report " + xml + ": " + whyNotWritten(xml, e));
                 return 2;
             }
             out.println("JUnit XML: " + xml.toAbsolutePath());
         }
         return merged.failed() ? 1 : 0;
+    }
+
+    /**
+     * @return why the report could not be written, and what to give {@code --xml} instead: a file
+     *     system's exception names the path alone for the commonest causes (no permission, no such
+     *     directory, a file where a directory should be)
+     */
+    private static String whyNotWritten(Path xml, IOException e) {
+        String fix = "; give --xml a file in a directory that can be written, e.g. --xml simloop.xml";
+        if (Files.isDirectory(xml)) {
+            return "it is a directory; give --xml a file's name, e.g. --xml " + xml.resolve("simloop.xml");
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException exists) {
+            return exists.getFile() + " is a file, not a directory" + fix; // Files.createDirectories met it on the way
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied" + fix;
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory" + fix;
+        }
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason() + fix;
+        }
+        return e + fix;
     }
 
     /** @return whether {@code xml} names a results file: one of {@code files}, or any {@code .jsonl} file */
@@ -280,6 +305,11 @@ public final class Results {
             Object v;
             try {
                 v = Json.read(text);
+            } catch (Json.CutShort e) {
+                // the start of a line: what a JVM killed while it appended its line (or a full disk) leaves
+                throw new IllegalArgumentException(f + ":" + number + ": cut short, as a JVM killed while it wrote the"
+                        + " line leaves it (" + e.getMessage() + "): run that shard again into a fresh file, or delete"
+                        + " the line to merge the rest (its test's shard then counts as missing)", e);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(f + ":" + number + ": " + e.getMessage(), e);
             }
@@ -293,9 +323,10 @@ public final class Results {
                         + (map.containsKey("shard") ? "null" : "missing") + ", and only a test that failed before its"
                         + " settings resolved, of stop reason " + ResultsFile.ERROR + ", has none)");
             }
+            dev.simloop.Shard shard = null;
             if (map.get("shard") != null) {
                 try {
-                    dev.simloop.Shard.parse(String.valueOf(map.get("shard")));
+                    shard = dev.simloop.Shard.parse(String.valueOf(map.get("shard")));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(f + ":" + number + ": " + e.getMessage(), e);
                 }
@@ -306,6 +337,10 @@ public final class Results {
             }
             @SuppressWarnings("unchecked") // Json.read makes maps of String keys
             Map<String, Object> line = (Map<String, Object>) map;
+            if (shard != null) {
+                // lines are told apart by their shard's text: "02/04" or " 2/4" is the shard 2/4 too
+                line.put("shard", shard.toString());
+            }
             return line;
         }
 
@@ -335,6 +370,10 @@ public final class Results {
             }
             if (run.doubleValue() < 0) {
                 return "its \"run\" is negative";
+            }
+            if (!(run instanceof Long n) || n > Integer.MAX_VALUE) {
+                // read as a long, 2.5 would count 2 schedules, and 1e300 would overflow the totals
+                return "its \"run\" " + run + " is not a count of schedules, a whole number from 0 to " + Integer.MAX_VALUE;
             }
             if (!(line.get("failures") instanceof List<?> failures)) {
                 return "its \"failures\" is " + (line.containsKey("failures") ? "not a list" : "missing");

@@ -182,4 +182,79 @@ class TextInputEdgesTest {
         assertThat(first).doesNotExist();
         assertThat(second).doesNotExist();
     }
+
+    /**
+     * Before, the line that a JVM killed while it appended its results leaves (the start of a line)
+     * failed as "not JSON: expected '}' at character 101", which named neither the cause nor the fix.
+     */
+    @Test
+    void aLineCutShortIsSaidToBeCutShortWithTheFix() throws Exception {
+        String whole = resultsLine("\"2/2\"", "");
+        Path f = dir.resolve("r.jsonl");
+        Files.writeString(f, resultsLine("\"1/2\"", "") + whole.substring(0, 99));
+        List<Object> r = merge("merge", f.toString());
+        assertThat(r.get(0)).isEqualTo(2);
+        assertThat((String) r.get(2)).isEqualTo("simloop Results: " + f + ":2: cut short, as a JVM killed while it wrote"
+                + " the line leaves it (not JSON: the text ends inside its value, where the end of a string was expected"
+                + " at character 100): run that shard again into a fresh file, or delete the line to merge the rest"
+                + " (its test's shard then counts as missing)\n");
+        Files.writeString(f, resultsLine("\"1/2\"", "") + whole.substring(0, whole.length() - 2));
+        assertThat((String) merge("merge", f.toString()).get(2)).contains(f + ":2: cut short, as a JVM killed while it"
+                + " wrote the line leaves it (not JSON: the text ends inside its value, where '}' was expected at character "
+                + (whole.length() - 1) + ")");
+        Files.writeString(f, resultsLine("\"1/2\"", "") + "{oops\n");
+        assertThat((String) merge("merge", f.toString()).get(2)).as("a line that is not cut short, but wrong")
+                .isEqualTo("simloop Results: " + f + ":2: not JSON: expected a member name at character 2\n");
+    }
+
+    /**
+     * Before, lines were told apart by their shard's text: a shard written {@code 01/02} (by hand, or
+     * by another tool) beside {@code 1/2} counted as a third of two shards, its schedules twice, and
+     * the merge passed with "3 of 2" shards and 150 schedules of 100.
+     */
+    @Test
+    void aShardWrittenAnotherWayIsTheSameShard() throws Exception {
+        Path f = dir.resolve("r.jsonl");
+        Files.writeString(f, resultsLine("\"01/02\"", "") + resultsLine("\"1/2\"", "") + resultsLine("\" 2/2\"", ""));
+        List<Object> r = merge("merge", f.toString());
+        assertThat(r.get(0)).isEqualTo(0);
+        assertThat((String) r.get(1)).contains("T.t   2 of 2          100        0  all_schedules_run")
+                .contains("note: T.t shard 1/2: an earlier line replaced by a later one")
+                .endsWith("1 tests, 100 schedules, 0 failing: passed\n");
+    }
+
+    /** Before, a {@code run} of 2.5 counted 2 schedules, and one of 1e300 made the total negative, and passed. */
+    @Test
+    void aRunThatIsNoWholeCountIsMalformed() throws Exception {
+        for (String run : new String[] {"2.5", "1e300", "2147483648", "50.0"}) {
+            List<Object> r = mergeLine(resultsLine("\"1/1\"", "").replace("\"run\": 50", "\"run\": " + run));
+            assertThat(r.get(0)).as(run).isEqualTo(2);
+            assertThat((String) r.get(2)).as(run).endsWith("r.jsonl:1: not a simloop results line (its \"run\" "
+                    + (run.contains(".") || run.contains("e") ? String.valueOf(Double.parseDouble(run)) : run)
+                    + " is not a count of schedules, a whole number from 0 to 2147483647)\n");
+        }
+        assertThat(mergeLine(resultsLine("\"1/1\"", "").replace("\"run\": 50", "\"run\": 2147483647")).get(0))
+                .isEqualTo(0);
+    }
+
+    /**
+     * Before, a report that could not be written named its path alone ("cannot write a/r.xml:
+     * /tmp/…/a"): not that a file stood where a directory should, nor what to give instead.
+     */
+    @Test
+    void anXmlReportThatCannotBeWrittenSaysWhyAndWhatToGive() throws Exception {
+        Path results = dir.resolve("r.jsonl");
+        Files.writeString(results, resultsLine("\"1/1\"", ""));
+        Path underAFile = results.resolveSibling("a.txt").resolve("report.xml");
+        Files.writeString(underAFile.getParent(), "a file");
+        List<Object> r = merge("merge", "--xml", underAFile.toString(), results.toString());
+        assertThat(r.get(0)).isEqualTo(2);
+        assertThat((String) r.get(2)).isEqualTo("simloop Results: cannot write the JUnit XML report " + underAFile + ": "
+                + underAFile.getParent().toAbsolutePath() + " is a file, not a directory; give --xml a file in a directory"
+                + " that can be written, e.g. --xml simloop.xml\n");
+        r = merge("merge", "--xml", dir.toString(), results.toString());
+        assertThat(r.get(0)).isEqualTo(2);
+        assertThat((String) r.get(2)).isEqualTo("simloop Results: cannot write the JUnit XML report " + dir
+                + ": it is a directory; give --xml a file's name, e.g. --xml " + dir.resolve("simloop.xml") + "\n");
+    }
 }
