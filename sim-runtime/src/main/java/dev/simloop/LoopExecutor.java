@@ -2,6 +2,7 @@ package dev.simloop;
 
 import dev.simloop.internal.Current;
 import dev.simloop.internal.Scheduler;
+import dev.simloop.internal.SyncRun;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.sync.Event;
 import java.time.Duration;
@@ -57,7 +58,7 @@ final class LoopExecutor extends AbstractExecutorService {
     @Override
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "ExecutorService.execute (" + origin + "): command");
-        callerOfItsLoop("execute");
+        callerThatMayBlock("execute");
         if (shutdown) {
             throw new RejectedExecutionException("ExecutorService.execute (" + origin + "): the executor has been "
                     + "shut down (shutdown, shutdownNow or close), so it takes no more work; submit work before that, "
@@ -91,19 +92,19 @@ final class LoopExecutor extends AbstractExecutorService {
 
     @Override
     public Future<?> submit(Runnable task) {
-        callerOfItsLoop("submit");
+        callerThatMayBlock("submit");
         return super.submit(nonNull(task, "submit", "task"));
     }
 
     @Override
     public <T> Future<T> submit(Runnable task, T result) {
-        callerOfItsLoop("submit");
+        callerThatMayBlock("submit");
         return super.submit(nonNull(task, "submit", "task"), result);
     }
 
     @Override
     public <T> Future<T> submit(Callable<T> task) {
-        callerOfItsLoop("submit");
+        callerThatMayBlock("submit");
         return super.submit(nonNull(task, "submit", "task"));
     }
 
@@ -190,13 +191,15 @@ final class LoopExecutor extends AbstractExecutorService {
      * As {@link AbstractExecutorService}'s, but a cancel of the caller is never thrown as a failure
      * of the work: {@code get()} is a checkpoint even for a done future, and the JDK's takes the
      * {@link Cancelled} it raises for the work's failure, so a caller cancelled as its work ended got
-     * an ExecutionException caused by its own cancel. The cancel is raised instead.
+     * an ExecutionException caused by its own cancel. The cancel is raised instead, also when it
+     * came while the JDK's waited in its completion queue, whose wait the cancel's interrupt ends
+     * with an InterruptedException.
      */
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
         try {
             return super.invokeAny(nonNullTasks(tasks, "invokeAny"));
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | InterruptedException e) {
             Loop.checkpointIfCancelled(); // the caller's cancel comes first (the work is cancelled by then)
             throw e;
         }
@@ -236,15 +239,32 @@ final class LoopExecutor extends AbstractExecutorService {
     /**
      * The checks of every call that hands work over: the caller is a task (of any loop, named in
      * the message as the call the user made), and of this executor's loop.
+     *
+     * @return the calling task
      */
-    private void callerOfItsLoop(String call) {
+    private TaskImpl<?> callerOfItsLoop(String call) {
         String named = "ExecutorService." + call + " (" + origin + ")";
-        dev.simloop.internal.TaskImpl<?> me = Current.task(named);
+        TaskImpl<?> me = Current.task(named);
         if (me.loop() != group.impl().loop()) {
             throw new IllegalStateException(named + ": this executor belongs to another loop than the calling " + me
                     + ", and a loop's executor takes work from that loop's own tasks; use " + origin
                     + " of the loop that is to run the work, from one of its tasks");
         }
+        return me;
+    }
+
+    /**
+     * As {@link #callerOfItsLoop}, for a call that spawns or waits: refused, naming it, inside
+     * {@code Loop.runSync}, where the frames would name this class, which the user does not see.
+     *
+     * @return the calling task
+     */
+    private TaskImpl<?> callerThatMayBlock(String call) {
+        TaskImpl<?> me = callerOfItsLoop(call);
+        if (SyncRun.runsSynchronously(me)) {
+            throw new SynchronousBlockingException("ExecutorService." + call + " (" + origin + ")");
+        }
+        return me;
     }
 
     private <A> A nonNull(A arg, String call, String name) {
@@ -256,7 +276,7 @@ final class LoopExecutor extends AbstractExecutorService {
         for (Object t : tasks) {
             nonNull(t, call, "an element of tasks");
         }
-        callerOfItsLoop(call);
+        callerThatMayBlock(call);
         return tasks;
     }
 
@@ -323,7 +343,7 @@ final class LoopExecutor extends AbstractExecutorService {
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) {
         Objects.requireNonNull(unit, "ExecutorService.awaitTermination (" + origin + "): unit");
-        callerOfItsLoop("awaitTermination");
+        callerThatMayBlock("awaitTermination");
         CancelScope.moveOnAfter(Duration.ofNanos(Math.max(0, unit.toNanos(timeout))), () -> {
             terminated.await();
             return Boolean.TRUE;
@@ -334,9 +354,19 @@ final class LoopExecutor extends AbstractExecutorService {
     /**
      * Shuts down and waits for every task. When the calling task is cancelled meanwhile, cancels
      * them, waits for them shielded, and raises the {@code Cancelled}: nothing outlives the call.
+     *
+     * @throws IllegalStateException when called from one of the executor's own tasks, which the
+     *     close would wait for (itself included), before anything changes
      */
     @Override
     public void close() {
+        TaskImpl<?> me = callerThatMayBlock("close"); // refused in Loop.runSync before the shutdown
+        if (running.contains(me)) {
+            // it would wait for its own end: a deadlock in a simulation, a silent hang in a busy real loop
+            throw new IllegalStateException("ExecutorService.close (" + origin + "): the calling " + me + " is one of"
+                    + " this executor's own tasks, and close waits for every one of them to end, this one too, so it"
+                    + " could never return; call shutdown() there, and close the executor in the task that made it");
+        }
         shutdown0("close");
         try {
             terminated.await();
@@ -406,6 +436,13 @@ final class LoopExecutor extends AbstractExecutorService {
                 throw loop.notThisLoop(named, "this future", me);
             }
             return me;
+        }
+
+        /** As {@link #callerOfItsLoop}, for a call that waits: refused, naming it, inside {@code Loop.runSync}. */
+        private void callerThatMayBlock(String call) {
+            if (SyncRun.runsSynchronously(callerOfItsLoop(call))) {
+                throw new SynchronousBlockingException("Future." + call + " (" + origin + ")");
+            }
         }
 
         void bind(Task<?> t) {
@@ -493,7 +530,7 @@ final class LoopExecutor extends AbstractExecutorService {
 
         @Override
         public T get() throws ExecutionException {
-            callerOfItsLoop("get");
+            callerThatMayBlock("get");
             done().await();
             return outcome();
         }
@@ -502,7 +539,7 @@ final class LoopExecutor extends AbstractExecutorService {
         @Override
         public T get(long timeout, TimeUnit unit) throws ExecutionException, TimeoutException {
             Objects.requireNonNull(unit, "Future.get (" + origin + "): unit");
-            callerOfItsLoop("get");
+            callerThatMayBlock("get");
             CancelScope.moveOnAfter(Duration.ofNanos(Math.max(0, unit.toNanos(timeout))), () -> {
                 done().await();
                 return Boolean.TRUE;

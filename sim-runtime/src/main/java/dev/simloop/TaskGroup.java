@@ -397,7 +397,8 @@ public final class TaskGroup {
      *       and cancels the work that is not done.
      *   <li>{@code close()} shuts the executor down and waits for all its tasks (structured); if the
      *       waiting task is cancelled meanwhile, it cancels them, waits for them, then raises
-     *       {@link Cancelled}. {@code shutdownNow()} cancels every running task;
+     *       {@link Cancelled}. Called from one of the executor's own tasks, which it would wait
+     *       for, it throws {@link IllegalStateException}. {@code shutdownNow()} cancels every running task;
      *       {@code Future.cancel(true)} cancels the future's task.
      *   <li>After a shutdown, {@code execute} and {@code submit} throw
      *       {@link java.util.concurrent.RejectedExecutionException}.

@@ -68,6 +68,17 @@ public final class SyncRun {
         }
     }
 
+    /**
+     * Whether {@code me} runs synchronously, for a class the user does not see, whose frames
+     * {@link #checkMayBlock(TaskImpl)} would name ({@code LoopExecutor$TaskFuture.get} for a
+     * {@code Future.get}): it throws a {@link SynchronousBlockingException} naming the call the user made.
+     *
+     * @return whether a blocking call of {@code me} must fail
+     */
+    public static boolean runsSynchronously(TaskImpl<?> me) {
+        return me.syncRuns() > 0;
+    }
+
     /** The methods of {@code Task} that may block, as {@link TaskImpl} implements them. */
     private static final java.util.Set<String> TASK_CALLS = java.util.Set.of("join", "interrupt");
 

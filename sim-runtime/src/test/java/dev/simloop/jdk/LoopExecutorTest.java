@@ -229,6 +229,57 @@ class LoopExecutorTest {
     }
 
     /**
+     * The JDK's invokeAny waits in its completion queue, a JDK wait that the caller's cancel
+     * interrupts: a cancelled caller got an InterruptedException, where invokeAll and the timed
+     * invokeAny raise Cancelled, as the docs say of both. The cancel is now raised as Cancelled, and
+     * the work is cancelled as before.
+     */
+    @Test
+    void aCancelWhileInvokeAnyWaitsIsRaisedAsCancelledAndCancelsTheWork() {
+        for (long seed = 1; seed <= 3; seed++) {
+            SimResult<String> r = Simulation.run(seed, () -> {
+                ExecutorService ex = Loop.executor();
+                List<String> log = new ArrayList<>();
+                Optional<Integer> v = CancelScope.moveOnAfter(Duration.ofSeconds(1), () -> {
+                    try {
+                        return ex.invokeAny(List.of(logged(log, after(5, 1)), logged(log, after(7, 2))));
+                    } catch (Exception e) {
+                        log.add("invokeAny threw " + e.getClass().getSimpleName() + " at " + Loop.nanoTime());
+                        throw e;
+                    }
+                });
+                ex.close();
+                return v + " " + log + ", closed at " + Loop.nanoTime();
+            });
+            assertThat(r.value()).as("seed %s: %s", seed, r.failure()).isEqualTo("Optional.empty [invokeAny threw"
+                    + " Cancelled at 1000000000, cancelled at 1000000000, cancelled at 1000000000],"
+                    + " closed at 1000000000");
+        }
+    }
+
+    @Test
+    void inRealModeACancelWhileInvokeAnyWaitsIsRaisedAsCancelled() {
+        String v = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Loop.run(() -> {
+            ExecutorService ex = Loop.executor();
+            List<String> thrown = new ArrayList<>();
+            Optional<String> value = CancelScope.moveOnAfter(Duration.ofMillis(20), () -> {
+                try {
+                    return ex.invokeAny(List.of(() -> {
+                        Loop.sleep(Duration.ofSeconds(5)); // cancelled: else the run would wait for it
+                        return "later";
+                    }));
+                } catch (Exception e) {
+                    thrown.add(e.getClass().getSimpleName());
+                    throw e;
+                }
+            });
+            ex.close();
+            return value + " " + thrown;
+        }));
+        assertThat(v).isEqualTo("Optional.empty [Cancelled]");
+    }
+
+    /**
      * A Future.get() is a checkpoint, so the caller's cancel is raised there even when the future is
      * done; the JDK's invokeAny caught it as the work's failure. When the work ended at the instant
      * the caller's deadline passed, invokeAny threw an ExecutionException caused by the caller's
@@ -380,6 +431,64 @@ class LoopExecutorTest {
         assertThat(r.value()).isEqualTo(7_000_000_000L);
     }
 
+    private static final String CLOSE_FROM_OWN_TASK = "ExecutorService.close (Loop.executor()): the calling task"
+            + " 'task-1' is one of this executor's own tasks, and close waits for every one of them to end, this one"
+            + " too, so it could never return; call shutdown() there, and close the executor in the task that made it";
+
+    /**
+     * A close() from one of the executor's own tasks waits for that task to end: a simulation failed
+     * with a deadlock whose report said the Event 'executor terminated' needed a call to set(), and
+     * a real loop with other work going on hung without a word. The close is refused at once, before
+     * anything changes.
+     */
+    @Test
+    void aCloseFromOneOfTheExecutorsOwnTasksIsRefusedWhereItWouldWaitForItself() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            Future<String> f = ex.submit(() -> {
+                ex.close();
+                return "closed";
+            });
+            String thrown = "";
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                thrown = e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage();
+            }
+            boolean shutAfterRefusal = ex.isShutdown();
+            ex.close(); // from the task that made it: waits for its tasks as ever
+            return thrown + " / shut down after the refusal: " + shutAfterRefusal + ", then: " + ex.isTerminated();
+        });
+        assertThat(r.value()).as("%s", r.failure()).isEqualTo("IllegalStateException: " + CLOSE_FROM_OWN_TASK
+                + " / shut down after the refusal: false, then: true");
+    }
+
+    @Test
+    void inRealModeACloseFromOneOfTheExecutorsOwnTasksIsRefusedWhileOtherWorkGoesOn() {
+        String v = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Loop.run(() -> TaskGroup.with(tg -> {
+            ExecutorService ex = Loop.executor(); // its first task is task-1
+            Future<String> f = ex.submit(() -> {
+                ex.close();
+                return "closed";
+            });
+            AtomicBoolean stop = new AtomicBoolean();
+            tg.spawn(() -> {
+                while (!stop.get()) { // other work, so no deadlock would be seen
+                    Loop.sleep(Duration.ofMillis(5));
+                }
+            });
+            try {
+                return f.get().toString();
+            } catch (ExecutionException e) {
+                return e.getCause().getMessage();
+            } finally {
+                stop.set(true);
+                ex.close();
+            }
+        })));
+        assertThat(v).isEqualTo(CLOSE_FROM_OWN_TASK);
+    }
+
     @Test
     void aCancelledCloseCancelsTheTasksAndWaitsForThem() {
         SimResult<String> r = Simulation.run(1, () -> {
@@ -468,6 +577,48 @@ class LoopExecutorTest {
                 "ExecutorService.invokeAll (Loop.executor()): unit",
                 "ExecutorService.awaitTermination (Loop.executor()): unit",
                 "ThreadFactory.newThread (Loop.threadFactory()): r");
+    }
+
+    /**
+     * Inside Loop.runSync, where spawning and waiting are refused, the executor's calls were named
+     * by the runtime's frames ("LoopExecutor.submit blocks", "LoopExecutor$TaskFuture.get blocks"),
+     * classes the user never sees, and a refused close() had shut the executor down first. Each is
+     * now named as the call the user made, and close() is refused before anything changes.
+     */
+    @Test
+    void callsThatSpawnOrWaitInRunSyncAreRefusedNamingTheCallMade() {
+        SimResult<List<String>> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            Future<Integer> f = ex.submit(() -> 1);
+            List<String> refused = new ArrayList<>();
+            for (Callable<?> c : List.<Callable<?>>of(() -> ex.submit(() -> 1), () -> {
+                ex.execute(() -> { });
+                return null;
+            }, f::get, () -> f.get(1, TimeUnit.SECONDS), () -> ex.invokeAll(List.of(() -> 1)),
+                    () -> ex.invokeAny(List.of(() -> 1), 1, TimeUnit.SECONDS),
+                    () -> ex.awaitTermination(1, TimeUnit.SECONDS), () -> {
+                        ex.close();
+                        return null;
+                    }, () -> java.util.concurrent.CompletableFuture.supplyAsync(() -> 1, ex))) {
+                try {
+                    Loop.runSync(c::call);
+                    refused.add("accepted");
+                } catch (dev.simloop.SynchronousBlockingException e) {
+                    refused.add(e.getMessage().substring(0, e.getMessage().indexOf(" blocks, but it was called inside"
+                            + " Loop.runSync")));
+                }
+            }
+            refused.add("shut down: " + ex.isShutdown());
+            ex.close();
+            refused.add("then " + f.get());
+            return refused;
+        });
+        assertThat(r.value()).containsExactly("ExecutorService.submit (Loop.executor())",
+                "ExecutorService.execute (Loop.executor())", "Future.get (Loop.executor())",
+                "Future.get (Loop.executor())", "ExecutorService.invokeAll (Loop.executor())",
+                "ExecutorService.invokeAny (Loop.executor())", "ExecutorService.awaitTermination (Loop.executor())",
+                "ExecutorService.close (Loop.executor())", "ExecutorService.execute (Loop.executor())",
+                "shut down: false", "then 1");
     }
 
     private static void call(Callable<?> c) {
