@@ -46,7 +46,7 @@ import java.util.Objects;
  * makes each successor when it is handed out: memory grows by about a byte per choice point per
  * schedule (some 400 bytes for a hundred tasks passing two checkpoints each). The preemption- and
  * delay-bounded searches keep each such run's choices, and from its prefix on its widths and which
- * task had just yielded, a byte each while fewer than 128 tasks are ready at once: about 90 bytes
+ * task had just yielded, a byte each while fewer than 128 tasks are ready at once: about 75 bytes
  * per schedule for three tasks passing eight checkpoints each. Not thread-safe: call it under one
  * lock.
  */

@@ -108,10 +108,10 @@ public final class CostBoundedSearch {
         int c = cheapest();
         Cursor head = pending.get(c).element();
         int[] prefix = head.successor();
-        if (head.run.from == 0) {
+        if (head.run().from == 0) {
             rootSuccessors++;
         }
-        if (!head.advance()) {
+        if (!head.advance(cost)) {
             pending.get(c).remove();
         }
         outstandingCosts.add(c);
@@ -130,10 +130,10 @@ public final class CostBoundedSearch {
 
     /** Moves past the first run's successors that belong to other shards (always at the heads of the queues). */
     private void skipOtherShards() {
-        for (int c; shardCount > 1 && (c = cheapest()) >= 0 && pending.get(c).element().run.from == 0
+        for (int c; shardCount > 1 && (c = cheapest()) >= 0 && pending.get(c).element().run().from == 0
                 && rootSuccessors % shardCount != shardIndex; ) {
             rootSuccessors++;
-            if (!pending.get(c).element().advance()) {
+            if (!pending.get(c).element().advance(cost)) {
                 pending.get(c).remove();
             }
         }
@@ -158,10 +158,14 @@ public final class CostBoundedSearch {
         int runCost = outstandingCosts.remove();
         Run run = new Run(choices, widths, continuing, prefix.length);
         int mostExtra = Math.min(bound - runCost, cost == Cost.PREEMPTIONS ? 1 : run.maxWidth() - 1);
+        boolean runQueued = false;
         for (int extra = cost == Cost.DELAYS ? 1 : 0; extra <= mostExtra; extra++) { // a delay costs at least 1
-            Cursor cursor = new Cursor(run, extra);
-            if (cursor.seekFrom(prefix.length, 0)) {
+            // the run is the cursor of the first cost it has successors of; another cost gets a cursor of its own
+            Cursor cursor = runQueued ? new MoreCursor(run) : run;
+            cursor.extra = extra;
+            if (cursor.seekFrom(cost, prefix.length, 0)) {
                 pendingAt(runCost + extra).add(cursor);
+                runQueued = true;
             }
         }
         return true;
@@ -169,17 +173,20 @@ public final class CostBoundedSearch {
 
     /**
      * An estimate of the heap the pending schedules hold, for the memory test: each pending run's
-     * array payload and {@value Run#OVERHEAD_BYTES} bytes of headers and fields, and
-     * {@value Cursor#OVERHEAD_BYTES} bytes per cursor with its queue slot.
+     * array payload and {@value Run#OVERHEAD_BYTES} bytes of headers, fields and queue slot (a run
+     * whose own cursor is done is kept by its further cursors), and
+     * {@value MoreCursor#OVERHEAD_BYTES} bytes per further cursor of a run, with its queue slot.
      */
     public long retainedBytes() {
         Set<Run> runs = Collections.newSetFromMap(new IdentityHashMap<>());
         long bytes = 0;
         for (ArrayDeque<Cursor> queue : pending) {
             for (Cursor cursor : queue) {
-                bytes += Cursor.OVERHEAD_BYTES;
-                if (runs.add(cursor.run)) {
-                    bytes += cursor.run.payloadBytes() + Run.OVERHEAD_BYTES;
+                if (cursor instanceof MoreCursor) {
+                    bytes += MoreCursor.OVERHEAD_BYTES;
+                }
+                if (runs.add(cursor.run())) {
+                    bytes += cursor.run().payloadBytes() + Run.OVERHEAD_BYTES;
                 }
             }
         }
@@ -196,112 +203,18 @@ public final class CostBoundedSearch {
     }
 
     /**
-     * A run whose successors are pending: its choices, and each choice's width and continuing
-     * candidate from its prefix on. They are packed into one array, a byte each when every value fits
-     * in one (fewer than 128 tasks ready at once), so a pending run costs about three bytes per choice
-     * point after its prefix and one per choice point of the prefix: a bounded search keeps every run
-     * whose successors are still to come, and three {@code int[]}s per run made its memory grow by
-     * about 180 bytes per schedule on a small program.
+     * Where one run's successors of one cost have got to: the next changes the choice at
+     * {@code position} to candidate {@code alternative}. A run is its own first cursor (most runs
+     * have successors of one cost only), so that a pending run is two objects, itself and its array.
      */
-    private static final class Run {
-        /** Estimated bytes per run besides its array's payload: the run's and the array's headers and fields. */
-        static final int OVERHEAD_BYTES = 48;
+    private abstract static sealed class Cursor permits Run, MoreCursor {
+        /** What the successors cost more than the run. */
+        int extra;
+        int position;
+        int alternative;
 
-        /** {@code choices[0, n)}, then {@code widths[from, n)}, then {@code continuing[from, n)}, as bytes; or null. */
-        private final byte[] narrow;
-        /** The same as {@code int}s, when some value does not fit in a byte; else null. */
-        private final int[] wide;
-        /** The prefix's length: where the widths and continuing candidates start. */
-        final int from;
-        /** How many choices the run made. */
-        final int length;
-
-        Run(int[] choices, int[] widths, int[] continuing, int from) {
-            this.from = from;
-            this.length = choices.length;
-            int size = length + 2 * (length - from);
-            boolean fits = fitsInBytes(choices, 0) && fitsInBytes(widths, from) && fitsInBytes(continuing, from);
-            narrow = fits ? new byte[size] : null;
-            wide = fits ? null : new int[size];
-            for (int i = 0; i < length; i++) {
-                put(i, choices[i]);
-            }
-            for (int i = from; i < length; i++) {
-                put(length + i - from, widths[i]);
-                put(2 * length - from + i - from, continuing[i]);
-            }
-        }
-
-        private static boolean fitsInBytes(int[] values, int from) {
-            for (int i = from; i < values.length; i++) {
-                if (values[i] != (byte) values[i]) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private void put(int slot, int value) {
-            if (narrow != null) {
-                narrow[slot] = (byte) value;
-            } else {
-                wide[slot] = value;
-            }
-        }
-
-        private int get(int slot) {
-            return narrow != null ? narrow[slot] : wide[slot];
-        }
-
-        int choice(int i) {
-            return get(i);
-        }
-
-        /** @param i a position at or after {@link #from} */
-        int width(int i) {
-            return get(length + i - from);
-        }
-
-        /** @param i a position at or after {@link #from} */
-        int continuing(int i) {
-            return get(2 * length - from + i - from);
-        }
-
-        int maxWidth() {
-            int max = 1;
-            for (int i = from; i < length; i++) {
-                max = Math.max(max, width(i));
-            }
-            return max;
-        }
-
-        int[] choicesUpTo(int end) {
-            int[] prefix = new int[end];
-            for (int i = 0; i < end; i++) {
-                prefix[i] = choice(i);
-            }
-            return prefix;
-        }
-
-        long payloadBytes() {
-            return narrow != null ? narrow.length : 4L * wide.length;
-        }
-    }
-
-    /** The successors of one run that cost {@code extra} more than it, in order of position, then candidate. */
-    private final class Cursor {
-        /** Estimated bytes per cursor: its header and fields, and its slot in a queue. */
-        static final int OVERHEAD_BYTES = 40;
-
-        private final Run run;
-        private final int extra;
-        private int position;
-        private int alternative;
-
-        Cursor(Run run, int extra) {
-            this.run = run;
-            this.extra = extra;
-        }
+        /** @return the run whose successors these are */
+        abstract Run run();
 
         /**
          * Moves to the first change at or after ({@code i}, {@code a}) that costs {@link #extra}; false
@@ -309,9 +222,10 @@ public final class CostBoundedSearch {
          * ({@link #firstCosting}): a run of a thousand tasks has a thousand candidates at most choices,
          * and trying each made every run's successors cost the square of its tasks.
          */
-        boolean seekFrom(int i, int a) {
-            for (; i < run.length; i++, a = 0) {
-                int found = firstCosting(i, a);
+        final boolean seekFrom(Cost cost, int i, int a) {
+            Run run = run();
+            for (int length = run.length(); i < length; i++, a = 0) {
+                int found = firstCosting(cost, run, i, a);
                 if (found >= 0) {
                     position = i;
                     alternative = found;
@@ -325,7 +239,7 @@ public final class CostBoundedSearch {
          * @return the first candidate {@code >= a} of choice {@code i}, other than the run's own, whose
          *     change costs {@link #extra} (the class comment says what a change costs), or -1
          */
-        private int firstCosting(int i, int a) {
+        private int firstCosting(Cost cost, Run run, int i, int a) {
             int width = run.width(i);
             int own = run.choice(i);
             if (cost == Cost.DELAYS) {
@@ -349,14 +263,137 @@ public final class CostBoundedSearch {
             return -1;
         }
 
-        int[] successor() {
-            int[] prefix = run.choicesUpTo(position + 1);
+        final int[] successor() {
+            int[] prefix = run().choicesUpTo(position + 1);
             prefix[position] = alternative;
             return prefix;
         }
 
-        boolean advance() {
-            return seekFrom(position, alternative + 1);
+        final boolean advance(Cost cost) {
+            return seekFrom(cost, position, alternative + 1);
+        }
+    }
+
+    /**
+     * A run whose successors are pending, and the cursor of the first cost it has successors of:
+     * its choices, and each choice's width and continuing candidate from its prefix on. They are
+     * packed into one array, a byte each when every value fits in one (fewer than 128 tasks ready at
+     * once), so a pending run costs about three bytes per choice point after its prefix and one per
+     * choice point of the prefix: a bounded search keeps every run whose successors are still to
+     * come, and a run of three {@code int[]}s and a cursor object per cost made its memory grow by
+     * about 180 bytes per schedule on a small program.
+     */
+    private static final class Run extends Cursor {
+        /** Estimated bytes per run besides its array: its header and fields, a queue slot. */
+        static final int OVERHEAD_BYTES = 36;
+
+        /**
+         * {@code choices[0, n)}, then {@code widths[from, n)}, then {@code continuing[from, n)}: a
+         * {@code byte[]}, or an {@code int[]} when some value does not fit in a byte. Its length is
+         * {@code 3n - 2 from}, so {@code n} is not kept.
+         */
+        private final Object packed;
+        /** The prefix's length: where the widths and continuing candidates start. */
+        final int from;
+
+        Run(int[] choices, int[] widths, int[] continuing, int from) {
+            this.from = from;
+            int length = choices.length;
+            int size = 3 * length - 2 * from;
+            boolean fits = fitsInBytes(choices, 0) && fitsInBytes(widths, from) && fitsInBytes(continuing, from);
+            int[] values = new int[size];
+            System.arraycopy(choices, 0, values, 0, length);
+            System.arraycopy(widths, from, values, length, length - from);
+            System.arraycopy(continuing, from, values, 2 * length - from, length - from);
+            if (fits) {
+                byte[] bytes = new byte[size];
+                for (int k = 0; k < size; k++) {
+                    bytes[k] = (byte) values[k];
+                }
+                packed = bytes;
+            } else {
+                packed = values;
+            }
+        }
+
+        @Override
+        Run run() {
+            return this;
+        }
+
+        private static boolean fitsInBytes(int[] values, int from) {
+            for (int i = from; i < values.length; i++) {
+                if (values[i] != (byte) values[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private int size() {
+            return packed instanceof byte[] bytes ? bytes.length : ((int[]) packed).length;
+        }
+
+        private int get(int slot) {
+            return packed instanceof byte[] bytes ? bytes[slot] : ((int[]) packed)[slot];
+        }
+
+        /** @return how many choices the run made */
+        int length() {
+            return (size() + 2 * from) / 3;
+        }
+
+        int choice(int i) {
+            return get(i);
+        }
+
+        /** @param i a position at or after {@link #from} */
+        int width(int i) {
+            return get(length() + i - from);
+        }
+
+        /** @param i a position at or after {@link #from} */
+        int continuing(int i) {
+            return get(2 * length() - from + i - from);
+        }
+
+        int maxWidth() {
+            int max = 1;
+            for (int i = from, length = length(); i < length; i++) {
+                max = Math.max(max, width(i));
+            }
+            return max;
+        }
+
+        int[] choicesUpTo(int end) {
+            int[] prefix = new int[end];
+            for (int i = 0; i < end; i++) {
+                prefix[i] = choice(i);
+            }
+            return prefix;
+        }
+
+        /** @return the array's size on the heap: 16 bytes of header, its values, rounded up to 8 */
+        long payloadBytes() {
+            long values = packed instanceof byte[] bytes ? bytes.length : 4L * ((int[]) packed).length;
+            return (16 + values + 7) / 8 * 8;
+        }
+    }
+
+    /** The cursor of a run's successors of a second (or later) cost. */
+    private static final class MoreCursor extends Cursor {
+        /** Estimated bytes per instance: its header and fields, and a queue slot. */
+        static final int OVERHEAD_BYTES = 36;
+
+        private final Run run;
+
+        MoreCursor(Run run) {
+            this.run = run;
+        }
+
+        @Override
+        Run run() {
+            return run;
         }
     }
 }
