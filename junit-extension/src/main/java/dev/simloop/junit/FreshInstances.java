@@ -92,6 +92,11 @@ final class FreshInstances {
         this.context = context;
     }
 
+    /** @return the context of the test whose instances these are */
+    ExtensionContext context() {
+        return context;
+    }
+
     /** Finds the constructors and lifecycle methods, once (the first caller; the others wait for it). */
     private synchronized void findOnce() {
         if (levels != null) {
@@ -371,7 +376,77 @@ final class FreshInstances {
 
     /** @return whether a fresh instance gets {@code f}'s value from JUnit's instance, or a directory of its own */
     private static boolean isInjected(Field f) {
-        return !Modifier.isStatic(f.getModifiers()) && !Modifier.isFinal(f.getModifiers()) && byJUnit(f);
+        return !Modifier.isStatic(f.getModifiers()) && !Modifier.isFinal(f.getModifiers()) && byJUnit(f)
+                && autoClose(f) == null;
+    }
+
+    /** JUnit's {@code @AutoClose}, by name: it is missing before JUnit 5.11. */
+    private static final String AUTO_CLOSE = "org.junit.jupiter.api.AutoClose";
+
+    /**
+     * @return the name of the method that closes the value of {@code f} when {@code f} is an instance
+     *     field with {@code @AutoClose} ({@code "close"} unless it names another), else null. A fresh
+     *     instance keeps the value its initializer gave such a field, which is its own resource, and
+     *     {@link #autoClose(List)} closes it after the schedule, as JUnit closes its own instance's after the test.
+     */
+    private static String autoClose(Field f) {
+        if (Modifier.isStatic(f.getModifiers())) {
+            return null; // JUnit closes it after the class's tests, once
+        }
+        for (java.lang.annotation.Annotation a : f.getAnnotations()) {
+            if (a.annotationType().getName().equals(AUTO_CLOSE)) {
+                try {
+                    return (String) a.annotationType().getMethod("value").invoke(a);
+                } catch (ReflectiveOperationException e) {
+                    return "close"; // the annotation's default
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Closes the {@code @AutoClose} fields of the fresh instances of {@code chain} (from {@link #create()}), innermost
+     * instance first, as JUnit closes those of its own instances after a test; not those of a {@code PER_CLASS}
+     * instance, which every schedule shares and JUnit closes.
+     *
+     * @throws Throwable what the first close threw, with what later ones threw as suppressed
+     */
+    void autoClose(List<Object> chain) throws Throwable {
+        List<Level> chainLevels = levels();
+        if (perClass != null) {
+            return;
+        }
+        Throwable failure = null;
+        for (int depth = chain.size() - 1; depth >= 0; depth--) {
+            if (chainLevels.get(depth).constructor() == null) {
+                continue; // a PER_CLASS enclosing class's own instance
+            }
+            Object instance = chain.get(depth);
+            for (Class<?> k = instance.getClass(); k != null && k != Object.class; k = k.getSuperclass()) {
+                for (Field f : k.getDeclaredFields()) {
+                    String method = autoClose(f);
+                    Object value = method == null ? null : valueOf(f, instance);
+                    if (value != null) {
+                        try {
+                            ReflectionSupport.invokeMethod(ReflectionSupport.findMethod(value.getClass(), method)
+                                    .orElseThrow(() -> new IllegalStateException("@AutoClose field " + f + " of a fresh"
+                                            + " instance holds a " + value.getClass().getName() + ", which has no method "
+                                            + method + "()")), value);
+                        } catch (Throwable t) {
+                            if (failure == null) {
+                                failure = t;
+                            } else {
+                                failure.addSuppressed(t);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /**
@@ -412,8 +487,19 @@ final class FreshInstances {
 
     private Object construct(Level level, Object... args) {
         if (!level.direct()) {
-            return args.length == 0 ? context.getExecutableInvoker().invoke(level.constructor())
-                    : context.getExecutableInvoker().invoke(level.constructor(), args[0]);
+            try {
+                return args.length == 0 ? context.getExecutableInvoker().invoke(level.constructor())
+                        : context.getExecutableInvoker().invoke(level.constructor(), args[0]);
+            } catch (org.junit.jupiter.api.extension.ParameterResolutionException e) {
+                // JUnit's own instance had them: another extension made it (a TestInstanceFactory)
+                Class<?> c = level.constructor().getDeclaringClass();
+                throw new IllegalStateException("@SimulatedLoop needs a fresh instance of " + c.getName() + " for each"
+                        + " schedule after the first, and makes it with the class's constructor, its parameters resolved"
+                        + " by JUnit; JUnit could not resolve them (" + e.getMessage() + "), so JUnit's own instance,"
+                        + " which the first schedule ran on, was made otherwise" + madeBy(c) + ". Keep that one"
+                        + " instance for every schedule with @TestInstance(Lifecycle.PER_CLASS) (reset its state in"
+                        + " @BeforeEach), register a ParameterResolver for those parameters, or run one schedule.", e);
+            }
         }
         try {
             return level.constructor().newInstance(args);
@@ -458,10 +544,33 @@ final class FreshInstances {
     private static Constructor<?> soleConstructor(Class<?> c) {
         Constructor<?>[] ks = c.getDeclaredConstructors();
         if (ks.length != 1) {
-            throw new IllegalStateException("@SimulatedLoop needs a fresh instance of " + c.getName()
-                    + " for each schedule, but the class declares " + ks.length + " constructors (JUnit requires one)");
+            throw new IllegalStateException("@SimulatedLoop needs a fresh instance of " + c.getName() + " for each"
+                    + " schedule after the first, and makes it with the class's constructor, as JUnit does; but the"
+                    + " class declares " + ks.length + " constructors, so JUnit's own instance was made otherwise"
+                    + madeBy(c) + ". Keep that one instance for every schedule with"
+                    + " @TestInstance(Lifecycle.PER_CLASS) (reset its state in @BeforeEach), or run one schedule.");
         }
         return ks[0];
+    }
+
+    /**
+     * @return {@code " (by the TestInstanceFactory Factory, which @ExtendWith registers and which JUnit alone
+     *     calls)"} when the {@code @ExtendWith} of {@code c} or of a class enclosing it names a
+     *     {@code TestInstanceFactory}, else {@code " (by a TestInstanceFactory, say, which JUnit alone calls)"}
+     */
+    private static String madeBy(Class<?> c) {
+        for (Class<?> k = c; k != null; k = k.getEnclosingClass()) {
+            for (org.junit.jupiter.api.extension.ExtendWith e : AnnotationSupport.findRepeatableAnnotations(k,
+                    org.junit.jupiter.api.extension.ExtendWith.class)) {
+                for (Class<?> x : e.value()) {
+                    if (org.junit.jupiter.api.extension.TestInstanceFactory.class.isAssignableFrom(x)) {
+                        return " (by the TestInstanceFactory " + x.getSimpleName() + ", which @ExtendWith registers"
+                                + " and which JUnit alone calls)";
+                    }
+                }
+            }
+        }
+        return " (by a TestInstanceFactory, say, which JUnit alone calls)";
     }
 
     @SuppressWarnings("unchecked") // rethrows t unchanged: the cast to T is erased, so it never fails

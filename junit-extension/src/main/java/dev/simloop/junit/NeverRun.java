@@ -2,7 +2,9 @@ package dev.simloop.junit;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -60,26 +62,38 @@ final class NeverRun {
     static void appendLines(ExtensionContext classContext, Throwable failure) {
         Function<String, Optional<String>> params = key -> classContext.getConfigurationParameter(key)
                 .or(() -> Optional.ofNullable(System.getProperty(key)));
-        appendLines(classContext.getRequiredTestClass(), classContext.getUniqueId(), params, failure);
+        List<Class<?>> classes = new ArrayList<>();
+        for (Optional<ExtensionContext> k = Optional.of(classContext); k.isPresent(); k = k.get().getParent()) {
+            k.get().getTestClass().ifPresent(classes::add);
+        }
+        appendLines(classes, classContext.getUniqueId(), params, failure);
     }
 
-    private static void appendLines(Class<?> c, String classId, Function<String, Optional<String>> params,
+    /** @param classes the class whose tests never ran, then the classes JUnit runs it in, innermost first */
+    private static void appendLines(List<Class<?>> classes, String classId, Function<String, Optional<String>> params,
             Throwable failure) {
+        Class<?> c = classes.getFirst();
         for (Method m : ReflectionSupport.findMethods(c, NeverRun::isTest, HierarchyTraversalMode.TOP_DOWN)) {
             String kind = AnnotationSupport.isAnnotated(m, Test.class) ? "method" : "test-template";
             String id = classId + "/[" + kind + ":" + encode(m.getName() + "(" + parameters(m, Class::getName) + ")") + "]";
             WRITTEN.put(id, WRITES.incrementAndGet());
-            append(params, id, c, m, displayName(m), failure);
+            append(params, id, classes, m, displayName(m), failure);
         }
         for (Class<?> inner : ReflectionSupport.findNestedClasses(c, k -> AnnotationSupport.isAnnotated(k, Nested.class))) {
-            appendLines(inner, classId + "/[nested-class:" + encode(inner.getSimpleName()) + "]", params, failure);
+            List<Class<?>> chain = new ArrayList<>(classes);
+            chain.addFirst(inner);
+            appendLines(chain, classId + "/[nested-class:" + encode(inner.getSimpleName()) + "]", params, failure);
         }
     }
 
-    /** Appends the line of test {@code id}, method {@code m} of {@code c}, that never ran because its class failed with {@code failure}. */
-    private static void append(Function<String, Optional<String>> params, String id, Class<?> c, Method m,
+    /**
+     * Appends the line of test {@code id}, method {@code m} of {@code classes.getFirst()} (run in the others), that
+     * never ran because its class failed with {@code failure}.
+     */
+    private static void append(Function<String, Optional<String>> params, String id, List<Class<?>> classes, Method m,
             String display, Throwable failure) {
-        ResultsFile.appendNeverRun(params, id, c, m.getName(), display, settingsOrNull(m, c, params, id), failure);
+        ResultsFile.appendNeverRun(params, id, classes.getFirst(), m.getName(), display,
+                settingsOrNull(m, classes, params, id), failure);
     }
 
     /** @return whether JUnit runs {@code m} as a test or a template of tests (a {@code @TestFactory}'s are not simulated) */
@@ -90,9 +104,10 @@ final class NeverRun {
     }
 
     /** @return the test's settings, from the annotation {@link SimulatedLoopExtension#find} finds; null when they do not resolve */
-    private static RunConfig settingsOrNull(Method m, Class<?> c, Function<String, Optional<String>> params, String id) {
+    private static RunConfig settingsOrNull(Method m, List<Class<?>> classes, Function<String, Optional<String>> params,
+            String id) {
         try {
-            return RunConfig.resolve(SimulatedLoopExtension.find(m, c).orElse(null), params, id, System.getenv());
+            return RunConfig.resolve(SimulatedLoopExtension.find(m, classes).orElse(null), params, id, System.getenv());
         } catch (RuntimeException e) {
             return null; // the line then has no shard, as a test's whose settings do not parse
         }
@@ -181,7 +196,7 @@ final class NeverRun {
             for (TestIdentifier d : p.getDescendants(id)) {
                 if (d.getSource().orElse(null) instanceof MethodSource source && !reached.contains(d.getUniqueId())
                         && !writtenInThisRun(d.getUniqueId())) {
-                    appendIfSimulated(params, d, source, failure);
+                    appendIfSimulated(p, params, d, source, failure);
                 }
             }
         }
@@ -192,21 +207,27 @@ final class NeverRun {
             return at != null && at > since;
         }
 
-        private static void appendIfSimulated(Function<String, Optional<String>> params, TestIdentifier test,
-                MethodSource source, Throwable failure) {
+        private static void appendIfSimulated(TestPlan p, Function<String, Optional<String>> params,
+                TestIdentifier test, MethodSource source, Throwable failure) {
             Method m;
-            Class<?> c;
+            List<Class<?>> classes = new ArrayList<>();
             try {
                 m = source.getJavaMethod();
-                c = source.getJavaClass();
+                classes.add(source.getJavaClass());
+                // the classes JUnit runs the test in: an inherited @Nested class's enclosing one is the subclass
+                for (Optional<TestIdentifier> up = p.getParent(test); up.isPresent(); up = p.getParent(up.get())) {
+                    if (up.get().getSource().orElse(null) instanceof ClassSource k && k.getJavaClass() != classes.getLast()) {
+                        classes.add(k.getJavaClass());
+                    }
+                }
             } catch (RuntimeException e) { // JUnit found the method, so this is unlikely; say why the line is missing
                 System.getLogger("dev.simloop.junit").log(System.Logger.Level.WARNING, "simloop: no results line for "
                         + test.getUniqueId() + ", which never ran because its class failed: its method did not load ("
                         + e + "); a merge of the shards does not see it");
                 return;
             }
-            if (isTest(m) && SimulatedLoopExtension.find(m, c).isPresent()) {
-                append(params, test.getUniqueId(), c, m, test.getDisplayName(), failure);
+            if (isTest(m) && SimulatedLoopExtension.find(m, classes).isPresent()) {
+                append(params, test.getUniqueId(), classes, m, test.getDisplayName(), failure);
             }
         }
     }

@@ -33,9 +33,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <h2>Where it applies</h2>
  * On a method it applies to that test; on a class, to every test method of the class and of its
- * {@code @Nested} classes. The annotation nearest to the method wins: method, then its class, then
- * enclosing classes. It is meta-annotated with {@code @ExtendWith(SimulatedLoopExtension.class)}, so
- * nothing else needs registering. It works with {@code @Test}, {@code @ParameterizedTest} and
+ * {@code @Nested} classes (also those it inherits from a superclass, which run in its instances). The
+ * annotation nearest to the method wins: method, then its class, then enclosing classes. It is
+ * meta-annotated with {@code @ExtendWith(SimulatedLoopExtension.class)}, so nothing else needs
+ * registering. It works with {@code @Test}, {@code @ParameterizedTest} and
  * {@code @RepeatedTest} (each invocation is its own simulation or exploration); {@code @Timeout}
  * still guards wall-clock time, for the whole exploration. {@code @TestFactory} dynamic tests are
  * not simulated; on a {@code @TestFactory} method itself the annotation is refused (the factory

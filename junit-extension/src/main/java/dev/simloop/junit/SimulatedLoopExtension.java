@@ -357,20 +357,32 @@ public final class SimulatedLoopExtension
         }
     }
 
-    /** The annotation nearest to the test method: the method, its class, then enclosing classes. */
+    /**
+     * The annotation nearest to the test method: the method, its class, then the classes JUnit runs it
+     * in, innermost first (for a {@code @Nested} class, the class whose instance encloses it: a
+     * subclass of the class that declares it, when a test class inherits it).
+     */
     static Optional<SimulatedLoop> find(ExtensionContext context) {
-        return find(context.getTestMethod().orElse(null), context.getTestClass().orElse(null));
+        List<Class<?>> classes = new ArrayList<>();
+        for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
+            c.get().getTestClass().filter(k -> classes.isEmpty() || classes.getLast() != k).ifPresent(classes::add);
+        }
+        return find(context.getTestMethod().orElse(null), classes);
     }
 
     /**
-     * @return the annotation nearest to {@code method} (null for none) of {@code testClass} (null for
-     *     none): the method's, its class's, then enclosing classes'; also for a test that never ran ({@link NeverRun})
+     * @param method the test method, or null for none
+     * @param classes its test class, then the classes JUnit runs that class in, innermost first: for a
+     *     {@code @Nested} class, the class of the instance that encloses it, which for a nested class a
+     *     test class inherits is that test class, not the superclass that declares it
+     * @return the annotation nearest to {@code method}: the method's, then the classes'; also for a test
+     *     that never ran ({@link NeverRun})
      */
-    static Optional<SimulatedLoop> find(Method method, Class<?> testClass) {
+    static Optional<SimulatedLoop> find(Method method, List<Class<?>> classes) {
         Optional<SimulatedLoop> a = method == null ? Optional.empty()
                 : AnnotationSupport.findAnnotation(method, SimulatedLoop.class);
-        for (Class<?> c = testClass; a.isEmpty() && c != null; c = c.getEnclosingClass()) {
-            a = AnnotationSupport.findAnnotation(c, SimulatedLoop.class);
+        for (int i = 0; a.isEmpty() && i < classes.size(); i++) {
+            a = AnnotationSupport.findAnnotation(classes.get(i), SimulatedLoop.class);
         }
         return a;
     }
@@ -762,9 +774,13 @@ public final class SimulatedLoopExtension
             Throwable judged = r.failed() ? r.failure() : failed.failure();
             boolean same = againFailure != null && againFailure.getClass() == judged.getClass()
                     && again.traceDigest().equals(r.traceDigest());
+            // a PER_CLASS test's schedules share its instance: a field that no @BeforeEach resets is the likely cause
+            String kept = FreshInstances.perClassClasses(fresh.context()).isEmpty() ? ""
+                    : "a field of the @TestInstance(PER_CLASS) instance that every schedule shares and no @BeforeEach"
+                            + " resets, ";
             return same ? new Traced(again, null) : new Traced(null, "replaying it did not fail the same way: the"
-                    + " failure depends on more than the schedule (a static field kept across schedules, the real"
-                    + " clock, another thread), so the line is no test to pin; checkDeterminism = true shows where"
+                    + " failure depends on more than the schedule (" + kept + "a static field kept across schedules, the"
+                    + " real clock, another thread), so the line is no test to pin; checkDeterminism = true shows where"
                     + " two runs part");
         } catch (RuntimeException | Error e) {
             return new Traced(null, null); // a lifecycle method that failed this time: the report goes without the trace
@@ -1545,6 +1561,15 @@ public final class SimulatedLoopExtension
                         lifecycleFailure.addSuppressed(t);
                     }
                 }
+            }
+        }
+        try {
+            fresh.autoClose(chain);
+        } catch (Throwable t) {
+            if (lifecycleFailure == null) {
+                lifecycleFailure = t;
+            } else {
+                lifecycleFailure.addSuppressed(t);
             }
         }
         fresh.discard(chain, lifecycleFailure == null && r != null && !r.failed());

@@ -87,6 +87,23 @@ class JUnitFeatureCombinationsTest {
                 .containsExactly("outerSetUps=1", "outerSetUps=2", "outerSetUps=3");
     }
 
+    /**
+     * A PER_CLASS test keeps its instance for every schedule (as junit.md promises), so a failure that depends on a
+     * field no {@code @BeforeEach} resets does not replay: the report offers no pin, and names that field's kind as
+     * the likely cause, where it named only static fields, the real clock and other threads.
+     */
+    @Test
+    void aPerClassTestsFailureThatDependsOnItsKeptInstanceNamesThatAsTheCause() {
+        SimulatedLoopFailure f = onlySimFailure(run(CombinationFixtures.PerClassCountNotReset.class));
+        assertThat(f.getCause()).hasMessage("the third run");
+        assertThat(f.getMessage()).contains("  schedule:     3 of 5")
+                .contains("  not a pin:    replaying it did not fail the same way: the failure depends on more than the"
+                        + " schedule (a field of the @TestInstance(PER_CLASS) instance that every schedule shares and no"
+                        + " @BeforeEach resets, a static field kept across schedules, the real clock, another thread), so"
+                        + " the line is no test to pin")
+                .doesNotContain("annotation:");
+    }
+
     @Test
     void aNestedTestOfAPerClassOuterClassRunsItsSchedulesOneAtATime() {
         assertThat(onlyFailure(run(CombinationFixtures.PerClassOuterOnTwoWorkers.class)))
@@ -145,6 +162,72 @@ class JUnitFeatureCombinationsTest {
         r.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
         assertThat(LOG).as("%s", LOG).hasSize(6).allMatch(l -> l.contains(" setUps=1 "));
         assertThat(distinct("template", "id")).hasSize(6);
+    }
+
+    /**
+     * A class whose instances a {@code TestInstanceFactory} makes, from a constructor parameter no resolver
+     * supplies: its second schedule failed with JUnit's bare {@code ParameterResolutionException} ("No
+     * ParameterResolver registered for parameter [java.lang.String arg0] in constructor ..."), though the test
+     * runs without {@code @SimulatedLoop}. It now says why and what to do; the PER_CLASS it suggests works.
+     */
+    @Test
+    void aClassThatATestInstanceFactoryMakesSaysHowToKeepItsInstance() {
+        Throwable t = onlyFailure(run(CombinationFixtures.MadeByAFactory.class));
+        assertThat(t).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("@SimulatedLoop needs a fresh instance of " + CombinationFixtures.MadeByAFactory.class
+                        .getName() + " for each schedule after the first, and makes it with the class's constructor, its"
+                        + " parameters resolved by JUnit; JUnit could not resolve them (No ParameterResolver registered"
+                        + " for parameter [java.lang.String")
+                .hasMessageEndingWith("so JUnit's own instance, which the first schedule ran on, was made otherwise (by"
+                        + " the TestInstanceFactory NamingFactory, which @ExtendWith registers and which JUnit alone calls)."
+                        + " Keep that one instance for every schedule with @TestInstance(Lifecycle.PER_CLASS) (reset its"
+                        + " state in @BeforeEach), register a ParameterResolver for those parameters, or run one schedule.")
+                .hasCauseInstanceOf(org.junit.jupiter.api.extension.ParameterResolutionException.class);
+        assertThat(t.getSuppressed()).singleElement().satisfies(s -> assertThat(s)
+                .hasMessageStartingWith("simloop: thrown while setting up schedule 2 of 3 "));
+        assertThat(LOG).containsExactly("factory 0 made by the factory");
+
+        LOG.clear();
+        assertThat(onlyFailure(run(CombinationFixtures.TwoConstructorsMadeByAFactory.class)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("@SimulatedLoop needs a fresh instance of " + CombinationFixtures.TwoConstructorsMadeByAFactory.class
+                        .getName() + " for each schedule after the first, and makes it with the class's constructor, as"
+                        + " JUnit does; but the class declares 2 constructors, so JUnit's own instance was made otherwise"
+                        + " (by the TestInstanceFactory NamingFactory, which @ExtendWith registers and which JUnit alone"
+                        + " calls). Keep that one instance for every schedule with @TestInstance(Lifecycle.PER_CLASS)"
+                        + " (reset its state in @BeforeEach), or run one schedule.");
+        assertThat(LOG).containsExactly("two 0 made by the factory");
+
+        LOG.clear();
+        run(CombinationFixtures.KeptFromAFactory.class).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        assertThat(LOG).containsExactly("kept 0 made by the factory", "kept 1 made by the factory",
+                "kept 2 made by the factory");
+    }
+
+    /**
+     * As junit.md says where it advises taking mocks as constructor parameters: those are resolved anew for every
+     * schedule's fresh instance, while a test method parameter is resolved once and shared by every schedule.
+     */
+    @Test
+    void aConstructorParameterIsResolvedForEveryScheduleAndATestMethodParameterOnce() {
+        assertThat(failures(run(CombinationFixtures.ResolvedParameters.class))).isEmpty();
+        assertThat(LOG).containsExactly("resolved 0 c m", "resolved 1 c mm", "resolved 2 c mmm");
+    }
+
+    /**
+     * An {@code @AutoClose} field was copied from JUnit's instance to every fresh one, as fields that JUnit's
+     * extensions set are: every schedule used the first schedule's resource (its state carried over), and the
+     * resource each fresh instance's initializer made was never closed. Each schedule now has its own, closed
+     * after it, as JUnit closes its own instance's after the test.
+     */
+    @Test
+    void anAutoCloseFieldIsEverySchedulesOwnAndClosedAfterIt() {
+        CombinationFixtures.Resource.resetIds();
+        assertThat(failures(run(CombinationFixtures.AutoClosedField.class))).isEmpty();
+        assertThat(LOG).containsExactly("schedule 0 resource1 rows=1",
+                "schedule 1 resource2 rows=1", "close resource2 rows=1",
+                "schedule 2 resource3 rows=1", "close resource3 rows=1",
+                "close resource1 rows=1");
     }
 
     @Test
@@ -214,6 +297,32 @@ class JUnitFeatureCombinationsTest {
         }
         assertThat(Results.run(new String[] {"merge", results.toString()}, new PrintStream(OutputStream.nullOutputStream()),
                 System.err)).isEqualTo(1);
+    }
+
+    /**
+     * A {@code @Nested} class declared in a superclass runs in an instance of the test class that inherits it, whose
+     * {@code @SimulatedLoop} applies to it as to its own {@code @Nested} classes. The annotation was looked up on the
+     * declaring superclass instead: the test ran one schedule with a fresh seed, or the superclass's count and seed
+     * when it had an annotation of its own; and a failed {@code @BeforeAll} left a line with those settings.
+     */
+    @Test
+    void aNestedClassInheritedFromASuperclassRunsWithTheTestClasssAnnotation(@TempDir Path dir) throws IOException {
+        assertThat(failures(run(CombinationFixtures.InheritsANestedClass.class))).isEmpty();
+        // the first schedule's seed is the annotation's; the later ones' are derived from it
+        assertThat(LOG).as("%s", LOG).hasSize(3);
+        assertThat(LOG.get(0)).isEqualTo("inherited-nested InheritsANestedClass 5 0 of 3");
+        assertThat(LOG.get(1)).startsWith("inherited-nested InheritsANestedClass ").endsWith(" 1 of 3");
+        assertThat(LOG.get(2)).startsWith("inherited-nested InheritsANestedClass ").endsWith(" 2 of 3");
+
+        LOG.clear();
+        assertThat(failures(run(CombinationFixtures.InheritsAnAnnotatedNestedClass.class))).isEmpty();
+        assertThat(LOG).hasSize(3).first().isEqualTo("inherited-annotated 7 0 of 3");
+
+        Path results = dir.resolve("results.jsonl");
+        run(selectClass(CombinationFixtures.InheritsANestedClassBeforeAllFails.class),
+                Map.of("simloop.results", results.toString())).testEvents().assertStatistics(s -> s.started(0));
+        assertThat(resultLines(results)).singleElement().satisfies(l -> assertThat(l).containsEntry("method", "t")
+                .containsEntry("stopReason", "ERROR").containsEntry("seed", 5L).containsEntry("schedules", 3L));
     }
 
     /** An {@code @AfterAll} that fails after the class's simulated tests ran adds no line: theirs stand. */

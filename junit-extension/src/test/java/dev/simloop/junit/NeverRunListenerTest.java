@@ -97,6 +97,21 @@ class NeverRunListenerTest {
         assertThat(merge()).isEqualTo(1);
     }
 
+    /**
+     * A {@code @Nested} class inherited from a superclass runs in the test class's instances, under its annotation:
+     * the listener looked the annotation up on the superclass that declares it, found none, and wrote no line.
+     */
+    @Test
+    void aNestedClassInheritedByAClassThatFailsHasTheClasssSettingsInItsLine() throws IOException {
+        DiscoverySelector c = selectClass(NeverRunFixtures.PerClassConstructorThrowsInheritingANestedClass.class);
+        assertThat(execute(c).getTestsStartedCount()).isZero();
+        assertThat(resultLines()).singleElement().satisfies(l -> {
+            assertThat(l.get("test")).isEqualTo(planIds(c, Set.of("t")).getFirst());
+            assertErrorLine(l, "java.lang.IllegalStateException", "the connection pool did not start");
+            assertThat(l).containsEntry("seed", 5L).containsEntry("schedules", 3L);
+        });
+    }
+
     /** One test selected of a class that fails: the line of that test alone, not of the tests left out. */
     @Test
     void aSelectedTestOfAClassThatFailsIsTheOnlyOneWithALine() throws IOException {
