@@ -291,6 +291,7 @@ public final class Exploration<T> {
      * {@link Report#firstFailure()}, and it stops the exploration unless
      * {@link #stopAtFirstFailure(boolean) stopAtFirstFailure(false)}. A failure that does not match
      * is counted by its exception type in {@link Report#otherFailures()} and the search goes on.
+     * Shrinking ({@link #shrinkBudget}) keeps to failures it matches, so the shrunk failure is one.
      * Default: every failure matches.
      *
      * <pre>{@code
@@ -301,7 +302,8 @@ public final class Exploration<T> {
      *     once per failing schedule (under PCT, also on failing schedules among the first that other
      *     shards own, which this shard learns its choice count from), and what it throws ends the
      *     exploration, with the failure it judged attached as suppressed (its cause) and that
-     *     schedule's replay line in the attachment's message
+     *     schedule's replay line in the attachment's message; shrinking asks it again, on the calling
+     *     thread, about each run it tries that fails the same way, and takes a throw there for a match
      * @return this exploration
      * @throws NullPointerException when {@code matches} is null (leave it unset for every failure)
      */

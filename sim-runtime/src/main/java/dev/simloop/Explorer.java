@@ -433,10 +433,14 @@ final class Explorer<T> {
                 shrunkNote = "the fewest, as the search tries fewer preemptions first";
                 return;
             }
-            Shrinker<T> shrinker = new Shrinker<T>(b -> x.limits(b).run(x.main), x.shrinkReplays, x.shrinkTime);
+            // a run that fails the same way but not as failWhen asks (a count in its message that the way
+            // reads as "some number") is not the failure hunted: the shrunk line would replay another
+            Shrinker<T> shrinker = new Shrinker<T>(b -> x.limits(b).run(x.main), x.shrinkReplays, x.shrinkTime,
+                    x.failWhen);
             SimResult<T> s = shrinker.shrink(first);
             SimResult<T> replayed = s == first ? first : traced(s);
-            boolean sameWay = replayed.failed() && Shrinker.way(replayed.failure()).equals(Shrinker.way(first.failure()));
+            boolean sameWay = replayed.failed() && Shrinker.way(replayed.failure()).equals(Shrinker.way(first.failure()))
+                    && shrinker.hunts(replayed.failure());
             shrunk = sameWay ? replayed : first;
             // Shrinking's note, the one wording of every harness, with this API's own way to try the rest
             Shrinking.Outcome outcome = Shrinking.outcome(shrunk, shrinker, sameWay, x.shrinkReplays, x.shrinkTime);

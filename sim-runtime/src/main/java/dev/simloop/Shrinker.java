@@ -8,12 +8,14 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Shrinks a failing run to a schedule with as few preemptions ({@link SimResult#preemptions()}) as
  * a budget allows, failing the same way: the same exception class and the same message shape (the
- * message with every number and identity hash read as "some number"). Three passes, each run a replay of the program
- * (the first two take turns until neither removes a preemption):
+ * message with every number and identity hash read as "some number"), and a failure the caller
+ * hunts ({@link Exploration#failWhen}, which may tell those numbers apart). Three passes, each run a
+ * replay of the program (the first two take turns until neither removes a preemption):
  *
  * <ol>
  *   <li>cut the failing run's choices just before one of its preemptions and let the
@@ -56,6 +58,8 @@ final class Shrinker<T> {
     private boolean diverged;
     /** The failing run's priority policy, which every schedule tried keeps; null for none. */
     private PriorityPolicy policy;
+    /** Whether a failure of the same way is one the caller hunts ({@link Exploration#failWhen}); one it throws on is. */
+    private final Predicate<? super Throwable> hunted;
 
     /**
      * @param runner runs the program on a builder that says which schedule to follow, with the run
@@ -64,6 +68,20 @@ final class Shrinker<T> {
      * @param maxTime the wall-clock budget, from now
      */
     Shrinker(Function<Simulation.Builder, ? extends SimResult<T>> runner, int maxReplays, Duration maxTime) {
+        this(runner, maxReplays, maxTime, failure -> true);
+    }
+
+    /**
+     * @param runner as {@link #Shrinker(Function, int, Duration)}
+     * @param maxReplays the budget of runs
+     * @param maxTime the wall-clock budget, from now
+     * @param hunted whether a run's failure is one the caller hunts, besides failing the same way
+     *     ({@link Exploration#failWhen}): a run whose failure it rejects is no smaller run of the
+     *     failure, though its message differs from it in numbers only
+     */
+    Shrinker(Function<Simulation.Builder, ? extends SimResult<T>> runner, int maxReplays, Duration maxTime,
+            Predicate<? super Throwable> hunted) {
+        this.hunted = hunted;
         this.runner = runner;
         this.maxReplays = maxReplays;
         // saturated: a budget of more nanoseconds than a long holds (ChronoUnit.FOREVER) is no limit, not an overflow
@@ -453,12 +471,21 @@ final class Shrinker<T> {
     }
 
     /** @return whether {@code r} fails the same way as {@code than} with fewer preemptions */
-    private static boolean fewerSo(SimResult<?> r, String way, SimResult<?> than) {
-        return failsSo(r, way) && r.preemptions() < than.preemptions();
+    private boolean fewerSo(SimResult<?> r, String way, SimResult<?> than) {
+        return r.preemptions() < than.preemptions() && failsSo(r, way);
     }
 
-    private static boolean failsSo(SimResult<?> r, String way) {
-        return r.failed() && way.equals(way(r.failure()));
+    private boolean failsSo(SimResult<?> r, String way) {
+        return r.failed() && way.equals(way(r.failure())) && hunts(r.failure());
+    }
+
+    /** @return whether {@code failure} is one the caller hunts: its predicate matches it, or throws on it */
+    boolean hunts(Throwable failure) {
+        try {
+            return hunted.test(failure);
+        } catch (RuntimeException | Error e) {
+            return true; // as the exploration counts a failure its failWhen threw on (and ended there)
+        }
     }
 
     private SimResult<T> run(Simulation.Builder b) {

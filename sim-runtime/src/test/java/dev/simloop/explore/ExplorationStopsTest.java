@@ -163,13 +163,16 @@ class ExplorationStopsTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("Exploration.run cannot be called");
     }
 
-    /** failWhen runs once per failing schedule, PCT's learning included (before, twice for some). */
+    /**
+     * failWhen runs once per failing schedule, PCT's learning included (before, twice for some); shrinking,
+     * off here, asks it again about the runs it tries.
+     */
     @Test
     void failWhenRunsOncePerFailingSchedule() {
         for (Strategy s : java.util.List.of(Strategy.pct(2), Strategy.portfolio(), Strategy.random())) {
             AtomicInteger calls = new AtomicInteger();
             var report = Exploration.of(() -> ExplorationTest.lostUpdate(1)).strategy(s).schedules(100).seed(3)
-                    .stopAtFirstFailure(false).failWhen(e -> {
+                    .shrinkBudget(0, java.time.Duration.ZERO).stopAtFirstFailure(false).failWhen(e -> {
                         calls.incrementAndGet();
                         return true;
                     }).run();

@@ -716,4 +716,50 @@ class ShrinkingTest {
         }
         assertThat(saidSo).as("some report says the shrinking stopped as the program did not repeat its runs").isTrue();
     }
+
+    /** Two tasks add to a counter five times each, every add a read and a write across a checkpoint: the message counts the adds lost. */
+    static Integer adds() {
+        int[] counter = {0};
+        TaskGroup.with(g -> {
+            for (int t = 0; t < 2; t++) {
+                g.spawn(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        int read = counter[0];
+                        Loop.checkpoint();
+                        counter[0] = read + 1;
+                    }
+                    return null;
+                });
+            }
+            return null;
+        });
+        if (counter[0] != 10) {
+            throw new AssertionError("lost " + (10 - counter[0]) + " updates");
+        }
+        return counter[0];
+    }
+
+    /**
+     * An exploration shrinks its failure to one that its failWhen matches too: the same way reads the
+     * counts in two messages as "some number", where failWhen may tell them apart. Before, hunting
+     * "lost 3 updates" reported a shrunk line that lost 5, a failure failWhen rejects.
+     */
+    @Test
+    void anExplorationShrinksToAFailureItsFailWhenMatches() {
+        java.util.function.Predicate<Throwable> three = e -> "lost 3 updates".equals(e.getMessage());
+        Exploration.Report<Integer> r = Exploration.of(ShrinkingTest::adds).strategy(Strategy.random()).seed(18)
+                .failWhen(three).shrinkBudget(2000, Duration.ofMinutes(1)).schedules(10_000).run();
+        SimResult<Integer> found = r.firstFailure().orElseThrow();
+        SimResult<Integer> shrunk = r.shrunkFailure().orElseThrow();
+        assertThat(found.failure()).hasMessage("lost 3 updates");
+        assertThat(shrunk.failure()).hasMessage("lost 3 updates");
+        assertThat(Simulation.builder().replay(shrunk.replayLine()).run(ShrinkingTest::adds).failure())
+                .hasMessage("lost 3 updates");
+        // the fewest that lose three, as preemption bounding, fewest first, finds them
+        SimResult<Integer> fewest = Exploration.of(ShrinkingTest::adds).failWhen(three).preemptionBounded(found.preemptions())
+                .schedules(1_000_000).run().firstFailure().orElseThrow();
+        assertThat(shrunk.preemptions()).as("%s", r).isEqualTo(fewest.preemptions()).isEqualTo(2);
+        assertThat(found.preemptions()).isEqualTo(6);
+        assertThat(r.toString()).contains("shrunk to 2 preemptions: replay " + shrunk.replayLine() + "; as found, 6 preemptions");
+    }
 }
