@@ -47,8 +47,9 @@ import java.util.Objects;
  * schedule (some 400 bytes for a hundred tasks passing two checkpoints each). The preemption- and
  * delay-bounded searches keep each such run's choices, and from its prefix on its widths and which
  * task had just yielded, a byte each while fewer than 128 tasks are ready at once: about 75 bytes
- * per schedule for three tasks passing eight checkpoints each. Not thread-safe: call it under one
- * lock.
+ * per schedule for three tasks passing eight checkpoints each. A search whose runs come to hold a
+ * third of the heap stops ({@link #ran} throws), after the same schedule every time on a heap of
+ * that size. Not thread-safe: call it under one lock.
  */
 public final class BoundedSearch {
     private final int bound;
@@ -69,6 +70,16 @@ public final class BoundedSearch {
      * gives every level after the one before, as a queue of all successors would.
      */
     private final ArrayDeque<Branches> pending = new ArrayDeque<>();
+    /**
+     * The heap the runs queued in {@link #pending} so far, and those dropped so far, hold, by
+     * {@link #retainedBytes}'s estimate; and the dropped as each prefix still out was handed out
+     * (see {@link CostBoundedSearch#heldBytes}, which this search's runs follow).
+     */
+    private long addedBytes;
+    private long removedBytes;
+    private final ArrayDeque<Long> removedAtTakes = new ArrayDeque<>();
+    /** What the pending runs held as the last run was recorded, counting the hand-outs up to its own. */
+    private long heldAtLastRun;
     /** Whether the FIFO schedule (the empty prefix) is still to run. */
     private boolean fifoPending = true;
     /** The prefixes {@link #next} handed out whose results {@link #ran} has not taken yet, oldest first. */
@@ -262,7 +273,9 @@ public final class BoundedSearch {
      * and the search hands out the schedules it would have with one thread, in the same order.
      *
      * @param result what running that builder returned
-     * @throws IllegalStateException when no schedule is outstanding
+     * @throws IllegalStateException when no schedule is outstanding, or when the runs the search keeps
+     *     have come to hold a third of the heap: it stops before they fill it, saying how to cap it
+     * @throws OutOfMemoryError when the run failed for want of heap, saying what holds it
      * @throws IllegalArgumentException when {@code result} did not come from that builder
      */
     public void ran(SimResult<?> result) {
@@ -327,6 +340,7 @@ public final class BoundedSearch {
      *     not repeat the earlier run it comes from
      */
     boolean recordIfFollowed(int[] prefix, SimResult<?> result) {
+        ranOutOfHeap(result);
         int[] widths = Simulation.widths(result);
         int[] choices = Simulation.choices(result);
         boolean fits = widths != null && (engine != null
@@ -338,14 +352,54 @@ public final class BoundedSearch {
         if (lastOwned) {
             schedulesRun++;
         }
-        if (engine == null && Schedule.departures(prefix) < bound) {
-            Branches b = Branches.of(choices, widths, prefix.length);
-            if (b != null) {
-                pending.add(b);
-                skipOtherShards();
+        if (engine == null) {
+            long removedThen = removedAtTakes.remove();
+            if (Schedule.departures(prefix) < bound) {
+                Branches b = Branches.of(choices, widths, prefix.length);
+                if (b != null) {
+                    pending.add(b);
+                    addedBytes += b.payloadBytes() + Branches.OVERHEAD_BYTES;
+                    skipOtherShards();
+                }
             }
+            heldAtLastRun = addedBytes - removedThen;
         }
+        stopBeforeTheHeapFills();
         return true;
+    }
+
+    /**
+     * The share of the heap ({@code -Xmx}) the pending runs may hold: a third, by their estimate,
+     * which is about half the heap in fact (object alignment, the queues' spare slots), leaving the
+     * rest to the program's runs.
+     */
+    static final long HEAP_BUDGET_BYTES = Runtime.getRuntime().maxMemory() / 3;
+
+    /**
+     * Stops the search when the runs it keeps pass {@link #HEAP_BUDGET_BYTES}. Left to fill the heap, a
+     * search ended in an {@code OutOfMemoryError} wherever it struck, and could leave the JVM wedged
+     * for good: a task whose stack could not be saved for want of heap parked pinned to its driver,
+     * and nothing could allocate to find it. The estimate grows with the runs recorded, in their
+     * order, so the search stops after the same schedule every time on a heap of the same size.
+     *
+     * @throws IllegalStateException naming the search, what its runs hold, and the ways out
+     */
+    private void stopBeforeTheHeapFills() {
+        long held = engine != null ? engine.heldBytes() : heldAtLastRun;
+        if (held > HEAP_BUDGET_BYTES) {
+            long mb = 1 << 20;
+            throw new IllegalStateException(String.format(java.util.Locale.ROOT, "%s: after %,d schedules, the runs"
+                    + " whose successors are still to come hold about %,d MB, a third of the heap (%,d MB), so the search"
+                    + " stops before they fill it; cap it with schedules(n), search a smaller bound, or give the JVM more"
+                    + " heap (-Xmx) (exploring.md, \"Preemption and delay bounding\")", name, schedulesRun, held / mb,
+                    Runtime.getRuntime().maxMemory() / mb));
+        }
+    }
+
+    /** Drops the head of {@link #pending}, whose successors have all been handed out. */
+    private void dropHead() {
+        Branches b = pending.remove();
+        removedBytes += b.payloadBytes() + Branches.OVERHEAD_BYTES;
     }
 
     /** @return whether the schedule with this prefix belongs to this shard (see {@link #upTo(int, Shard)}) */
@@ -363,6 +417,7 @@ public final class BoundedSearch {
         }
         if (fifoPending) {
             fifoPending = false;
+            removedAtTakes.add(removedBytes);
             return new int[0];
         }
         if (pending.isEmpty()) {
@@ -371,9 +426,10 @@ public final class BoundedSearch {
         Branches head = pending.element();
         int[] prefix = head.successor();
         if (!head.advance()) {
-            pending.remove();
+            dropHead();
         }
         skipOtherShards();
+        removedAtTakes.add(removedBytes);
         return prefix;
     }
 
@@ -386,7 +442,7 @@ public final class BoundedSearch {
         while (!shard.isAll() && !pending.isEmpty() && pending.element().from == 0
                 && !shard.owns(pending.element().handedOut)) {
             if (!pending.element().advance()) {
-                pending.remove();
+                dropHead();
             }
         }
     }
@@ -525,6 +581,34 @@ public final class BoundedSearch {
 
         long payloadBytes() {
             return 4L * nonZero.length + (narrowWidths != null ? narrowWidths.length : 4L * wideWidths.length);
+        }
+    }
+
+    /**
+     * Throws when {@code result}'s run failed for want of heap. The search holds most of it (every run
+     * whose successors are still to come), and a run cut short by it records too few choices: taken,
+     * it would drop the successors the rest of the run had, and the search would end as if exhausted;
+     * refused, it read as a program that does not repeat its runs. Neither is the program's failure.
+     *
+     * @throws OutOfMemoryError saying so, with the run's own as its cause
+     */
+    private void ranOutOfHeap(SimResult<?> result) {
+        Throwable t = result.failure();
+        for (int depth = 0; t != null && depth < 16 && !(t instanceof OutOfMemoryError); depth++) {
+            t = t.getCause();
+        }
+        if (t instanceof OutOfMemoryError oom) {
+            OutOfMemoryError e;
+            try {
+                e = new OutOfMemoryError(String.format(java.util.Locale.ROOT, "%s: a run ran out of heap after %,d"
+                        + " schedules, so the search cannot go on: it keeps every run whose successors are still to come"
+                        + " (exploring.md says how much); cap it with schedules(n), search a smaller bound, or give the"
+                        + " JVM more heap (-Xmx) (exploring.md, \"Preemption and delay bounding\")", name, schedulesRun));
+            } catch (OutOfMemoryError noRoomToSaySo) {
+                throw oom;
+            }
+            e.initCause(oom);
+            throw e;
         }
     }
 

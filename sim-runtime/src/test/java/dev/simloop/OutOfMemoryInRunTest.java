@@ -36,14 +36,24 @@ class OutOfMemoryInRunTest {
     }
 
     /**
-     * A preemption-bounded exploration on two threads whose pending runs outgrow the heap ends with
-     * the {@code OutOfMemoryError} (docs/exploring.md), in a 24 MB heap within seconds; it neither
-     * hangs nor returns a report as if it had run its schedules.
+     * A bounded exploration whose pending runs would outgrow the heap stops when they hold a third of
+     * it, in a 24 MB heap within seconds, saying so (docs/exploring.md), after the same schedule on
+     * one thread and on two. Before, it filled the heap: it ended in an {@code OutOfMemoryError}
+     * wherever that struck, or (one run in four on one thread in a 32 MB heap) wedged the JVM for
+     * good, its task parked pinned to the driver for want of heap to save its stack.
      */
     @Test
-    void aBoundedExplorationThatOutgrowsTheHeapEnds(@TempDir Path dir) throws Exception {
-        assertThat(runChild(dir, "bounded", "-Xmx24m")).contains("OutOfMemoryError").doesNotContain("bounded:"
-                + " returned");
+    void aBoundedExplorationStopsBeforeItsRunsFillTheHeap(@TempDir Path dir) throws Exception {
+        for (String search : List.of("bounded", "exhaustive")) {
+            String onOne = runChild(dir, search + "-1", "-Xmx24m");
+            assertThat(onOne).startsWith("bounded: threw " + (search.equals("bounded") ? "preemptionBounded(8)"
+                    : "exhaustive(8)") + ": after ")
+                    .contains(" schedules, the runs whose successors are still to come hold about ")
+                    .contains(", a third of the heap (24 MB), so the search stops before they fill it; cap it with"
+                            + " schedules(n), search a smaller bound, or give the JVM more heap (-Xmx)")
+                    .doesNotContain("OutOfMemoryError");
+            assertThat(runChild(dir, search + "-2", "-Xmx24m")).as("on two threads").isEqualTo(onOne);
+        }
     }
 
     /** @return what a child JVM with a 48 MB heap running {@link OutOfMemoryMain} {@code mode} printed; it must end */

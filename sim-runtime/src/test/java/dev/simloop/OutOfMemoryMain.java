@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Run by {@link OutOfMemoryInRunTest} in a child JVM with a small heap: a simulation (then a run
  * that must still work), or a real loop, whose tasks fill the heap with what they share; or a
- * bounded exploration whose pending runs fill it.
+ * bounded exploration whose pending runs would fill it.
  */
 public final class OutOfMemoryMain {
     private OutOfMemoryMain() {
@@ -28,15 +28,21 @@ public final class OutOfMemoryMain {
         });
     }
 
-    /** @param args {@code simulation} (then a run that must work), {@code real} or {@code bounded} */
+    /**
+     * @param args {@code simulation} (then a run that must work), {@code real}, or {@code bounded-N} or
+     *     {@code exhaustive-N} (a preemption-bounded or exhaustive exploration on {@code N} threads)
+     */
     public static void main(String[] args) {
-        if (args[0].equals("bounded")) {
+        if (args[0].startsWith("bounded-") || args[0].startsWith("exhaustive-")) {
             try {
-                Exploration.Report<Integer> r = Exploration.of(() -> BoundedSearchMemoryTest.checkpointing(3, 8))
-                        .preemptionBounded(8).parallelism(2).schedules(50_000_000).run();
+                Exploration<Integer> x = Exploration.of(() -> BoundedSearchMemoryTest.checkpointing(3, 8))
+                        .parallelism(Integer.parseInt(args[0].substring(args[0].indexOf('-') + 1)))
+                        .schedules(50_000_000);
+                Exploration.Report<Integer> r = (args[0].startsWith("bounded") ? x.preemptionBounded(8)
+                        : x.exhaustive(8)).run();
                 System.out.println("bounded: returned " + r);
-            } catch (OutOfMemoryError e) {
-                System.out.println("bounded: threw OutOfMemoryError");
+            } catch (IllegalStateException | OutOfMemoryError e) {
+                System.out.println("bounded: threw " + e.getMessage());
             }
         } else if (args[0].equals("simulation")) {
             try {

@@ -58,6 +58,17 @@ public final class CostBoundedSearch {
     private final int shardCount;
     /** How many of the first run's successors were handed out or skipped as another shard's. */
     private int rootSuccessors;
+    /**
+     * The heap the cursors queued so far, and those dropped so far, hold, by the estimates of
+     * {@link #retainedBytes} (a run counts while it is itself pending: one kept only by a later cost's
+     * cursor does not).
+     */
+    private long addedBytes;
+    private long removedBytes;
+    /** {@link #removedBytes} as each prefix still out was handed out, oldest first (as {@link #outstandingCosts}). */
+    private final ArrayDeque<Long> removedAtTakes = new ArrayDeque<>();
+    /** What the pending runs held as the last run was taken: see {@link #heldBytes}. */
+    private long heldAtLastRun;
 
     /**
      * @param cost what a change costs
@@ -100,6 +111,7 @@ public final class CostBoundedSearch {
         if (rootPending) {
             rootPending = false;
             outstandingCosts.add(0);
+            removedAtTakes.add(removedBytes);
             return new int[0];
         }
         if (!canTake()) {
@@ -112,9 +124,10 @@ public final class CostBoundedSearch {
             rootSuccessors++;
         }
         if (!head.advance(cost)) {
-            pending.get(c).remove();
+            removeHead(c);
         }
         outstandingCosts.add(c);
+        removedAtTakes.add(removedBytes);
         return prefix;
     }
 
@@ -134,7 +147,7 @@ public final class CostBoundedSearch {
                 && rootSuccessors % shardCount != shardIndex; ) {
             rootSuccessors++;
             if (!pending.get(c).element().advance(cost)) {
-                pending.get(c).remove();
+                removeHead(c);
             }
         }
     }
@@ -156,6 +169,7 @@ public final class CostBoundedSearch {
             return false;
         }
         int runCost = outstandingCosts.remove();
+        long removedThen = removedAtTakes.remove();
         Run run = new Run(choices, widths, continuing, prefix.length);
         int mostExtra = Math.min(bound - runCost, cost == Cost.PREEMPTIONS ? 1 : run.maxWidth() - 1);
         boolean runQueued = false;
@@ -165,9 +179,11 @@ public final class CostBoundedSearch {
             cursor.extra = extra;
             if (cursor.seekFrom(cost, prefix.length, 0)) {
                 pendingAt(runCost + extra).add(cursor);
+                addedBytes += bytesOf(cursor);
                 runQueued = true;
             }
         }
+        heldAtLastRun = addedBytes - removedThen;
         return true;
     }
 
@@ -191,6 +207,26 @@ public final class CostBoundedSearch {
             }
         }
         return bytes;
+    }
+
+    /** Drops the head of cost {@code c}'s queue, whose successors have all been handed out. */
+    private void removeHead(int c) {
+        removedBytes += bytesOf(pending.get(c).remove());
+    }
+
+    private static long bytesOf(Cursor cursor) {
+        return cursor instanceof Run run ? run.payloadBytes() + Run.OVERHEAD_BYTES : MoreCursor.OVERHEAD_BYTES;
+    }
+
+    /**
+     * @return about how much heap the pending runs held as the last run was taken ({@link #ran}): its
+     *     own and every earlier one's successors queued, less those handed out by the time its own
+     *     prefix was. That is the same on one thread or several, however far the others had got, so a
+     *     limit on it stops a search after the same schedule every time. Cheaper than
+     *     {@link #retainedBytes}, and a little lower: a run kept only by a later cost's cursor is not counted.
+     */
+    public long heldBytes() {
+        return heldAtLastRun;
     }
 
     private int cheapest() {

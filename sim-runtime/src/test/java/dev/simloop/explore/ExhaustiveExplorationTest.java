@@ -279,4 +279,58 @@ class ExhaustiveExplorationTest {
             }
         }
     }
+
+    /**
+     * A run that fails for want of heap stops a bounded search with an {@code OutOfMemoryError} that
+     * says the search holds the heap and how to cap it, the run's own as its cause (here the program
+     * throws one in every schedule that starts its second task first), after the same schedules on
+     * one thread or two. Before, a run cut short by the heap was refused as a program that "keeps
+     * state between runs", and one cut short after its prefix was taken, dropping the successors the
+     * rest of the run had.
+     */
+    @Test
+    void aRunThatRanOutOfHeapStopsABoundedSearchSayingWhatHoldsTheHeap() {
+        OutOfMemoryError heap = new OutOfMemoryError("Java heap space");
+        for (int kind = 0; kind < 3; kind++) {
+            Set<String> messages = new HashSet<>();
+            for (int parallelism : new int[] {1, 2}) {
+                Exploration<Integer> x = Exploration.of(() -> {
+                    int[] first = {-1};
+                    TaskGroup.with(g -> {
+                        for (int t = 0; t < 2; t++) {
+                            int me = t;
+                            g.spawn(() -> {
+                                if (first[0] < 0) {
+                                    first[0] = me;
+                                }
+                                Loop.checkpoint();
+                                if (first[0] == 1) {
+                                    throw heap;
+                                }
+                                Loop.checkpoint();
+                            });
+                        }
+                        return null;
+                    });
+                    return 2;
+                }).parallelism(parallelism);
+                String search = switch (kind) {
+                    case 0 -> { x.exhaustive(2); yield "exhaustive(2)"; }
+                    case 1 -> { x.preemptionBounded(2); yield "preemptionBounded(2)"; }
+                    default -> { x.delayBounded(2); yield "delayBounded(2)"; }
+                };
+                Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(x::run);
+                assertThat(thrown).as("%s, parallelism %d", search, parallelism).isInstanceOf(OutOfMemoryError.class)
+                        .hasMessageStartingWith(search + ": a run ran out of heap after ")
+                        .hasMessageEndingWith(" schedules, so the search cannot go on: it keeps every run whose"
+                                + " successors are still to come (exploring.md says how much); cap it with schedules(n),"
+                                + " search a smaller bound, or give the JVM more heap (-Xmx) (exploring.md, \"Preemption"
+                                + " and delay bounding\")")
+                        .rootCause().isSameAs(heap);
+                messages.add(thrown.getMessage());
+            }
+            assertThat(messages).as("the same schedule stops it on one thread and on two").hasSize(1);
+            assertThat(messages.iterator().next()).doesNotContain("after 0 schedules");
+        }
+    }
 }
