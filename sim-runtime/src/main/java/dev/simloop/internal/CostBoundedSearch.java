@@ -335,35 +335,33 @@ public final class CostBoundedSearch {
         Run(int[] choices, int[] widths, int[] continuing, int from) {
             this.from = from;
             int length = choices.length;
-            int size = 3 * length - 2 * from;
-            boolean fits = fitsInBytes(choices, 0) && fitsInBytes(widths, from) && fitsInBytes(continuing, from);
-            int[] values = new int[size];
+            int[] values = new int[3 * length - 2 * from];
             System.arraycopy(choices, 0, values, 0, length);
             System.arraycopy(widths, from, values, length, length - from);
             System.arraycopy(continuing, from, values, 2 * length - from, length - from);
-            if (fits) {
-                byte[] bytes = new byte[size];
-                for (int k = 0; k < size; k++) {
-                    bytes[k] = (byte) values[k];
+            packed = fitsInBytes(values) ? toBytes(values) : values;
+        }
+
+        private static boolean fitsInBytes(int[] values) {
+            for (int v : values) {
+                if (v != (byte) v) {
+                    return false;
                 }
-                packed = bytes;
-            } else {
-                packed = values;
             }
+            return true;
+        }
+
+        private static byte[] toBytes(int[] values) {
+            byte[] bytes = new byte[values.length];
+            for (int k = 0; k < values.length; k++) {
+                bytes[k] = (byte) values[k];
+            }
+            return bytes;
         }
 
         @Override
         Run run() {
             return this;
-        }
-
-        private static boolean fitsInBytes(int[] values, int from) {
-            for (int i = from; i < values.length; i++) {
-                if (values[i] != (byte) values[i]) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         private int size() {
