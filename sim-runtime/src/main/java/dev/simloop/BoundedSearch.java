@@ -1,6 +1,7 @@
 package dev.simloop;
 
 import dev.simloop.internal.CostBoundedSearch;
+import dev.simloop.internal.PendingBytes;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
@@ -70,16 +71,8 @@ public final class BoundedSearch {
      * gives every level after the one before, as a queue of all successors would.
      */
     private final ArrayDeque<Branches> pending = new ArrayDeque<>();
-    /**
-     * The heap the runs queued in {@link #pending} so far, and those dropped so far, hold, by
-     * {@link #retainedBytes}'s estimate; and the dropped as each prefix still out was handed out
-     * (see {@link CostBoundedSearch#heldBytes}, which this search's runs follow).
-     */
-    private long addedBytes;
-    private long removedBytes;
-    private final ArrayDeque<Long> removedAtTakes = new ArrayDeque<>();
-    /** What the pending runs held as the last run was recorded, counting the hand-outs up to its own. */
-    private long heldAtLastRun;
+    /** The heap {@link #pending} holds, by {@link #retainedBytes}'s estimate (the departures search's own). */
+    private final PendingBytes held = new PendingBytes();
     /** Whether the FIFO schedule (the empty prefix) is still to run. */
     private boolean fifoPending = true;
     /** The prefixes {@link #next} handed out whose results {@link #ran} has not taken yet, oldest first. */
@@ -353,16 +346,15 @@ public final class BoundedSearch {
             schedulesRun++;
         }
         if (engine == null) {
-            long removedThen = removedAtTakes.remove();
             if (Schedule.departures(prefix) < bound) {
                 Branches b = Branches.of(choices, widths, prefix.length);
                 if (b != null) {
                     pending.add(b);
-                    addedBytes += b.payloadBytes() + Branches.OVERHEAD_BYTES;
+                    held.queued(b.bytes());
                     skipOtherShards();
                 }
             }
-            heldAtLastRun = addedBytes - removedThen;
+            held.runTaken();
         }
         stopBeforeTheHeapFills();
         return true;
@@ -385,21 +377,24 @@ public final class BoundedSearch {
      * @throws IllegalStateException naming the search, what its runs hold, and the ways out
      */
     private void stopBeforeTheHeapFills() {
-        long held = engine != null ? engine.heldBytes() : heldAtLastRun;
-        if (held > HEAP_BUDGET_BYTES) {
+        long bytes = engine != null ? engine.heldBytes() : held.atLastRun();
+        if (bytes > HEAP_BUDGET_BYTES) {
             long mb = 1 << 20;
             throw new IllegalStateException(String.format(java.util.Locale.ROOT, "%s: after %,d schedules, the runs"
                     + " whose successors are still to come hold about %,d MB, a third of the heap (%,d MB), so the search"
-                    + " stops before they fill it; cap it with schedules(n), search a smaller bound, or give the JVM more"
-                    + " heap (-Xmx) (exploring.md, \"Preemption and delay bounding\")", name, schedulesRun, held / mb,
-                    Runtime.getRuntime().maxMemory() / mb));
+                    + " stops before they fill it; %s", name, schedulesRun, bytes / mb, Runtime.getRuntime().maxMemory() / mb,
+                    WAYS_OUT));
         }
     }
 
+    /** What a search that outgrows the heap tells the user to do, in each of the ways a user runs one. */
+    private static final String WAYS_OUT = "cap its schedules (Exploration.schedules(n), @SimulatedLoop(schedules = n),"
+            + " -Dsimloop.schedules), search a smaller bound, or give the JVM more heap (-Xmx); exploring.md,"
+            + " \"Preemption and delay bounding\", says what a search keeps";
+
     /** Drops the head of {@link #pending}, whose successors have all been handed out. */
     private void dropHead() {
-        Branches b = pending.remove();
-        removedBytes += b.payloadBytes() + Branches.OVERHEAD_BYTES;
+        held.dropped(pending.remove().bytes());
     }
 
     /** @return whether the schedule with this prefix belongs to this shard (see {@link #upTo(int, Shard)}) */
@@ -417,7 +412,7 @@ public final class BoundedSearch {
         }
         if (fifoPending) {
             fifoPending = false;
-            removedAtTakes.add(removedBytes);
+            held.handedOut();
             return new int[0];
         }
         if (pending.isEmpty()) {
@@ -429,7 +424,7 @@ public final class BoundedSearch {
             dropHead();
         }
         skipOtherShards();
-        removedAtTakes.add(removedBytes);
+        held.handedOut();
         return prefix;
     }
 
@@ -458,7 +453,7 @@ public final class BoundedSearch {
         }
         long bytes = 0;
         for (Branches b : pending) {
-            bytes += b.payloadBytes() + Branches.OVERHEAD_BYTES;
+            bytes += b.bytes();
         }
         return bytes;
     }
@@ -579,8 +574,10 @@ public final class BoundedSearch {
             return position < end();
         }
 
-        long payloadBytes() {
-            return 4L * nonZero.length + (narrowWidths != null ? narrowWidths.length : 4L * wideWidths.length);
+        /** @return the estimate of what this run holds: its arrays' payload and {@link #OVERHEAD_BYTES} */
+        long bytes() {
+            return 4L * nonZero.length + (narrowWidths != null ? narrowWidths.length : 4L * wideWidths.length)
+                    + OVERHEAD_BYTES;
         }
     }
 
@@ -601,9 +598,8 @@ public final class BoundedSearch {
             OutOfMemoryError e;
             try {
                 e = new OutOfMemoryError(String.format(java.util.Locale.ROOT, "%s: a run ran out of heap after %,d"
-                        + " schedules, so the search cannot go on: it keeps every run whose successors are still to come"
-                        + " (exploring.md says how much); cap it with schedules(n), search a smaller bound, or give the"
-                        + " JVM more heap (-Xmx) (exploring.md, \"Preemption and delay bounding\")", name, schedulesRun));
+                        + " schedules, so the search cannot go on: it keeps every run whose successors are still to"
+                        + " come; %s", name, schedulesRun, WAYS_OUT));
             } catch (OutOfMemoryError noRoomToSaySo) {
                 throw oom;
             }

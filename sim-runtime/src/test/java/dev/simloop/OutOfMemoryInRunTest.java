@@ -49,8 +49,10 @@ class OutOfMemoryInRunTest {
             assertThat(onOne).startsWith("bounded: threw " + (search.equals("bounded") ? "preemptionBounded(8)"
                     : "exhaustive(8)") + ": after ")
                     .contains(" schedules, the runs whose successors are still to come hold about ")
-                    .contains(", a third of the heap (24 MB), so the search stops before they fill it; cap it with"
-                            + " schedules(n), search a smaller bound, or give the JVM more heap (-Xmx)")
+                    .contains(", a third of the heap (24 MB), so the search stops before they fill it; cap its"
+                            + " schedules (Exploration.schedules(n), @SimulatedLoop(schedules = n), -Dsimloop.schedules),"
+                            + " search a smaller bound, or give the JVM more heap (-Xmx); exploring.md, \"Preemption"
+                            + " and delay bounding\", says what a search keeps")
                     .doesNotContain("OutOfMemoryError");
             assertThat(runChild(dir, search + "-2", "-Xmx24m")).as("on two threads").isEqualTo(onOne);
         }

@@ -58,17 +58,8 @@ public final class CostBoundedSearch {
     private final int shardCount;
     /** How many of the first run's successors were handed out or skipped as another shard's. */
     private int rootSuccessors;
-    /**
-     * The heap the cursors queued so far, and those dropped so far, hold, by the estimates of
-     * {@link #retainedBytes} (a run counts while it is itself pending: one kept only by a later cost's
-     * cursor does not).
-     */
-    private long addedBytes;
-    private long removedBytes;
-    /** {@link #removedBytes} as each prefix still out was handed out, oldest first (as {@link #outstandingCosts}). */
-    private final ArrayDeque<Long> removedAtTakes = new ArrayDeque<>();
-    /** What the pending runs held as the last run was taken: see {@link #heldBytes}. */
-    private long heldAtLastRun;
+    /** The heap the pending cursors hold, by {@link #bytesOf} (a run counts while it is itself pending). */
+    private final PendingBytes held = new PendingBytes();
 
     /**
      * @param cost what a change costs
@@ -111,7 +102,7 @@ public final class CostBoundedSearch {
         if (rootPending) {
             rootPending = false;
             outstandingCosts.add(0);
-            removedAtTakes.add(removedBytes);
+            held.handedOut();
             return new int[0];
         }
         if (!canTake()) {
@@ -127,7 +118,7 @@ public final class CostBoundedSearch {
             removeHead(c);
         }
         outstandingCosts.add(c);
-        removedAtTakes.add(removedBytes);
+        held.handedOut();
         return prefix;
     }
 
@@ -169,7 +160,6 @@ public final class CostBoundedSearch {
             return false;
         }
         int runCost = outstandingCosts.remove();
-        long removedThen = removedAtTakes.remove();
         Run run = new Run(choices, widths, continuing, prefix.length);
         int mostExtra = Math.min(bound - runCost, cost == Cost.PREEMPTIONS ? 1 : run.maxWidth() - 1);
         boolean runQueued = false;
@@ -179,11 +169,11 @@ public final class CostBoundedSearch {
             cursor.extra = extra;
             if (cursor.seekFrom(cost, prefix.length, 0)) {
                 pendingAt(runCost + extra).add(cursor);
-                addedBytes += bytesOf(cursor);
+                held.queued(bytesOf(cursor));
                 runQueued = true;
             }
         }
-        heldAtLastRun = addedBytes - removedThen;
+        held.runTaken();
         return true;
     }
 
@@ -211,7 +201,7 @@ public final class CostBoundedSearch {
 
     /** Drops the head of cost {@code c}'s queue, whose successors have all been handed out. */
     private void removeHead(int c) {
-        removedBytes += bytesOf(pending.get(c).remove());
+        held.dropped(bytesOf(pending.get(c).remove()));
     }
 
     private static long bytesOf(Cursor cursor) {
@@ -219,14 +209,12 @@ public final class CostBoundedSearch {
     }
 
     /**
-     * @return about how much heap the pending runs held as the last run was taken ({@link #ran}): its
-     *     own and every earlier one's successors queued, less those handed out by the time its own
-     *     prefix was. That is the same on one thread or several, however far the others had got, so a
-     *     limit on it stops a search after the same schedule every time. Cheaper than
-     *     {@link #retainedBytes}, and a little lower: a run kept only by a later cost's cursor is not counted.
+     * @return about how much heap the pending runs held as the last run was taken ({@link #ran}), as
+     *     {@link PendingBytes} counts it. Cheaper than {@link #retainedBytes}, and a little lower: a run
+     *     kept only by a later cost's cursor is not counted.
      */
     public long heldBytes() {
-        return heldAtLastRun;
+        return held.atLastRun();
     }
 
     private int cheapest() {

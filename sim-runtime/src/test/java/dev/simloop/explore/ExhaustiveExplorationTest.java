@@ -323,9 +323,10 @@ class ExhaustiveExplorationTest {
                 assertThat(thrown).as("%s, parallelism %d", search, parallelism).isInstanceOf(OutOfMemoryError.class)
                         .hasMessageStartingWith(search + ": a run ran out of heap after ")
                         .hasMessageEndingWith(" schedules, so the search cannot go on: it keeps every run whose"
-                                + " successors are still to come (exploring.md says how much); cap it with schedules(n),"
-                                + " search a smaller bound, or give the JVM more heap (-Xmx) (exploring.md, \"Preemption"
-                                + " and delay bounding\")")
+                                + " successors are still to come; cap its schedules (Exploration.schedules(n),"
+                                + " @SimulatedLoop(schedules = n), -Dsimloop.schedules), search a smaller bound, or give"
+                                + " the JVM more heap (-Xmx); exploring.md, \"Preemption and delay bounding\", says what"
+                                + " a search keeps")
                         .rootCause().isSameAs(heap);
                 messages.add(thrown.getMessage());
             }
