@@ -3,8 +3,11 @@ package dev.simloop;
 import dev.simloop.internal.CancelScopeTree;
 import dev.simloop.internal.Current;
 import dev.simloop.internal.Nanos;
+import dev.simloop.internal.RunHashes;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,6 +28,10 @@ import java.util.Optional;
  * scope.
  */
 public final class CancelScope {
+    /** This object's hash code once taken, 0 before: set only through HASH ({@code RunHashes}). */
+    private int hash;
+    private static final VarHandle HASH = RunHashes.slot(MethodHandles.lookup());
+
     private final CancelScopeTree.Node node;
     private final Scheduler loop;
 
@@ -241,5 +248,11 @@ public final class CancelScope {
                 + (node.isShielded() ? ", shielded" : "")
                 + (node.deadline() == Long.MAX_VALUE ? "" : ", deadline " + Nanos.format(node.deadline()))
                 + "]";
+    }
+
+    /** The same in every replay of a simulation (simulation.md, "Nondeterminism"); equality stays identity. */
+    @Override
+    public int hashCode() {
+        return RunHashes.of(this, HASH);
     }
 }

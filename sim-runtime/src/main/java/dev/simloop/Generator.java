@@ -1,5 +1,8 @@
 package dev.simloop;
 
+import dev.simloop.internal.RunHashes;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -23,6 +26,10 @@ import java.util.Objects;
  * @param <T> the type of the values
  */
 public final class Generator<T> implements Iterable<T>, AutoCloseable {
+    /** This object's hash code once taken, 0 before: set only through HASH ({@code RunHashes}). */
+    private int hash;
+    private static final VarHandle HASH = RunHashes.slot(MethodHandles.lookup());
+
     /**
      * A generator's body.
      *
@@ -299,5 +306,11 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
                 finished = true;
             }
         }
+    }
+
+    /** The same in every replay of a simulation (simulation.md, "Nondeterminism"); equality stays identity. */
+    @Override
+    public int hashCode() {
+        return RunHashes.of(this, HASH);
     }
 }

@@ -3,6 +3,9 @@ package dev.simloop;
 import dev.simloop.internal.CancelScopeTree;
 import dev.simloop.internal.Coroutine;
 import dev.simloop.internal.Current;
+import dev.simloop.internal.RunHashes;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 
@@ -28,6 +31,10 @@ import java.util.concurrent.CompletionException;
  * @param <I> the type of the values the body is resumed with
  */
 public final class Monitor<O, I> {
+    /** This object's hash code once taken, 0 before: set only through HASH ({@code RunHashes}). */
+    private int hash;
+    private static final VarHandle HASH = RunHashes.slot(MethodHandles.lookup());
+
     /** The run whose body is executing now (innermost when runs of this monitor nest), or null. */
     private Run<O, I, ?> current;
 
@@ -339,5 +346,11 @@ public final class Monitor<O, I> {
         Closed() {
             super("Monitor.Run.close: the run was closed", null, false, false);
         }
+    }
+
+    /** The same in every replay of a simulation (simulation.md, "Nondeterminism"); equality stays identity. */
+    @Override
+    public int hashCode() {
+        return RunHashes.of(this, HASH);
     }
 }

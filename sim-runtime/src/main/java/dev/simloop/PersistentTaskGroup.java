@@ -3,9 +3,12 @@ package dev.simloop;
 import dev.simloop.internal.Current;
 import dev.simloop.internal.GroupImpl;
 import dev.simloop.internal.GroupRules;
+import dev.simloop.internal.RunHashes;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.sync.Event;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,6 +35,10 @@ import java.util.Optional;
  * simulation's leak check reports it.
  */
 public final class PersistentTaskGroup implements AutoCloseable {
+    /** This object's hash code once taken, 0 before: set only through HASH ({@code RunHashes}). */
+    private int hash;
+    private static final VarHandle HASH = RunHashes.slot(MethodHandles.lookup());
+
     private final String name;
     private final FailureHandler handler;
     private final Scheduler loop;
@@ -272,5 +279,11 @@ public final class PersistentTaskGroup implements AutoCloseable {
     @Override
     public String toString() {
         return "PersistentTaskGroup[" + name + (isOpen() ? ", open" : ", shut down") + "]";
+    }
+
+    /** The same in every replay of a simulation (simulation.md, "Nondeterminism"); equality stays identity. */
+    @Override
+    public int hashCode() {
+        return RunHashes.of(this, HASH);
     }
 }

@@ -1,5 +1,8 @@
 package dev.simloop;
 
+import dev.simloop.internal.RunHashes;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,6 +26,10 @@ import java.util.Objects;
  * @param <R> the resource type
  */
 public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseable {
+    /** This object's hash code once taken, 0 before: set only through HASH ({@code RunHashes}). */
+    private int hash;
+    private static final VarHandle HASH = RunHashes.slot(MethodHandles.lookup());
+
     private final List<R> values;
     private boolean closed;
     /** While the first {@link #close()} closes the resources: set when it is done, for later calls to wait on. */
@@ -156,5 +163,11 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
             }
         }
         return first;
+    }
+
+    /** The same in every replay of a simulation (simulation.md, "Nondeterminism"); equality stays identity. */
+    @Override
+    public int hashCode() {
+        return RunHashes.of(this, HASH);
     }
 }

@@ -1,6 +1,9 @@
 package dev.simloop;
 
 import dev.simloop.internal.Current;
+import dev.simloop.internal.RunHashes;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -26,6 +29,10 @@ import java.util.function.UnaryOperator;
  * @param <T> the value type
  */
 public final class Shared<T> {
+    /** This object's hash code once taken, 0 before: set only through HASH ({@code RunHashes}). */
+    private int hash;
+    private static final VarHandle HASH = RunHashes.slot(MethodHandles.lookup());
+
     private T value;
 
     private Shared(T value) {
@@ -100,5 +107,11 @@ public final class Shared<T> {
     @Override
     public String toString() {
         return "Shared[" + value + "]";
+    }
+
+    /** The same in every replay of a simulation (simulation.md, "Nondeterminism"); equality stays identity. */
+    @Override
+    public int hashCode() {
+        return RunHashes.of(this, HASH);
     }
 }

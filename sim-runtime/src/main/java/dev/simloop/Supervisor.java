@@ -1,6 +1,9 @@
 package dev.simloop;
 
 import dev.simloop.internal.GroupRules;
+import dev.simloop.internal.RunHashes;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,6 +28,10 @@ import java.util.Objects;
  * and every task, and the supervisor then ends normally.
  */
 public final class Supervisor {
+    /** This object's hash code once taken, 0 before: set only through HASH ({@code RunHashes}). */
+    private int hash;
+    private static final VarHandle HASH = RunHashes.slot(MethodHandles.lookup());
+
     private final TaskGroup group;
 
     private Supervisor(TaskGroup group) {
@@ -110,5 +117,11 @@ public final class Supervisor {
     /** @return whether the supervisor has been cancelled */
     public boolean isCancelled() {
         return group.isCancelled();
+    }
+
+    /** The same in every replay of a simulation (simulation.md, "Nondeterminism"); equality stays identity. */
+    @Override
+    public int hashCode() {
+        return RunHashes.of(this, HASH);
     }
 }

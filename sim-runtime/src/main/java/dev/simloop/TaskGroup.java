@@ -1,11 +1,14 @@
 package dev.simloop;
 
+import dev.simloop.internal.Current;
 import dev.simloop.internal.GroupImpl;
 import dev.simloop.internal.GroupRules;
-import dev.simloop.internal.Current;
+import dev.simloop.internal.RunHashes;
 import dev.simloop.internal.StartState;
 import dev.simloop.internal.Steering;
 import dev.simloop.internal.TaskImpl;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -30,6 +33,10 @@ import java.util.Objects;
  * {@code spawn} throws {@link IllegalStateException}.
  */
 public final class TaskGroup {
+    /** This object's hash code once taken, 0 before: set only through HASH ({@code RunHashes}). */
+    private int hash;
+    private static final VarHandle HASH = RunHashes.slot(MethodHandles.lookup());
+
     private final GroupImpl impl;
 
     private TaskGroup(GroupImpl impl) {
@@ -425,5 +432,11 @@ public final class TaskGroup {
     /** @return whether the group has been cancelled (explicitly, by a failure, or by its deadline) */
     public boolean isCancelled() {
         return impl.isCancelled();
+    }
+
+    /** The same in every replay of a simulation (simulation.md, "Nondeterminism"); equality stays identity. */
+    @Override
+    public int hashCode() {
+        return RunHashes.of(this, HASH);
     }
 }

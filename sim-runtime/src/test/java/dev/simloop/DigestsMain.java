@@ -36,7 +36,8 @@ public final class DigestsMain {
                 "condition", DigestsMain::condition,
                 "jdk", DigestsMain::jdk,
                 "priorities", DigestsMain::priorities,
-                "taskSet", DigestsMain::taskSet);
+                "taskSet", DigestsMain::taskSet,
+                "eventSet", DigestsMain::eventSet);
     }
 
     static final List<String> STRATEGIES = List.of("fifo", "random", "pct(3)", "pos", "portfolio", "random+priority(4)");
@@ -277,6 +278,11 @@ public final class DigestsMain {
     /** Tasks kept in a HashSet and cancelled in its order: the order follows the tasks' hash codes. */
     private static Object taskSet() {
         return TasksInHashSetsTest.cancelInHashSetOrder(6);
+    }
+
+    /** Events kept in a HashSet and set in its order: the order follows the events' hash codes. */
+    private static Object eventSet() {
+        return RuntimeObjectsInHashSetsTest.setInHashSetOrder(6);
     }
 
     public static void main(String[] args) {

@@ -155,6 +155,8 @@ public final class Scheduler {
      * Driver thread only (its callers are tasks).
      */
     private SplittableRandom userRandom;
+    /** The last hash code {@link RunHashes} handed out in this run. Driver thread only (its callers are tasks). */
+    private int objectHashes;
     /** The run's events when tracing is on; null (the default) costs one check per hook. */
     private final Observers observers = new Observers();
     final AllBlockedWaiters allBlocked = new AllBlockedWaiters();
@@ -1368,6 +1370,11 @@ public final class Scheduler {
     /** @return whether this loop runs on a virtual clock */
     public boolean isSimulated() {
         return simulated;
+    }
+
+    /** @return the next hash code of a runtime object first hashed in this run ({@link RunHashes}) */
+    int nextObjectHash() {
+        return ++objectHashes;
     }
 
     /** @return the random generator for user code: seeded from the run's seed in a simulation */

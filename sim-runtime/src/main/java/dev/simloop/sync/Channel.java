@@ -1,10 +1,13 @@
 package dev.simloop.sync;
 
 import dev.simloop.internal.Current;
+import dev.simloop.internal.RunHashes;
 import dev.simloop.internal.RunMark;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -36,6 +39,10 @@ import java.util.Objects;
  * @param <T> the type of the values
  */
 public final class Channel<T> implements Iterable<T> {
+    /** This object's hash code once taken, 0 before: set only through HASH ({@code RunHashes}). */
+    private int hash;
+    private static final VarHandle HASH = RunHashes.slot(MethodHandles.lookup());
+
     private static final Object TAKEN = new Object();
     private static final Object CLOSED = new Object();
     // Invariants: receivers waiting implies the buffer is empty and no sender waits;
@@ -360,5 +367,11 @@ public final class Channel<T> implements Iterable<T> {
                 + (senders.isEmpty() ? "" : ", " + senders.size() + " waiting to send")
                 + (receivers.isEmpty() ? "" : ", " + receivers.size() + " waiting to receive")
                 + (closed ? ", closed" : "") + ")";
+    }
+
+    /** The same in every replay of a simulation (simulation.md, "Nondeterminism"); equality stays identity. */
+    @Override
+    public int hashCode() {
+        return RunHashes.of(this, HASH);
     }
 }

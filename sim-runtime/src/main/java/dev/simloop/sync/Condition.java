@@ -1,5 +1,9 @@
 package dev.simloop.sync;
 
+import dev.simloop.internal.RunHashes;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * A condition variable: tasks holding the {@link Lock} wait in {@link #await()} until another
  * task signals. Waiters are woken in the order they started waiting.
@@ -19,6 +23,10 @@ package dev.simloop.sync;
  * }</pre>
  */
 public final class Condition {
+    /** This object's hash code once taken, 0 before: set only through HASH ({@code RunHashes}). */
+    private int hash;
+    private static final VarHandle HASH = RunHashes.slot(MethodHandles.lookup());
+
     private final ConditionCore core;
     private final Lock lock;
 
@@ -101,5 +109,11 @@ public final class Condition {
     @Override
     public String toString() {
         return core.toString();
+    }
+
+    /** The same in every replay of a simulation (simulation.md, "Nondeterminism"); equality stays identity. */
+    @Override
+    public int hashCode() {
+        return RunHashes.of(this, HASH);
     }
 }

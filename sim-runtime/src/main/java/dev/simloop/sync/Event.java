@@ -1,16 +1,23 @@
 package dev.simloop.sync;
 
 import dev.simloop.internal.Current;
+import dev.simloop.internal.RunHashes;
 import dev.simloop.internal.RunMark;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A one-shot event: tasks {@link #await()} until some task calls {@link #set()}; after that,
  * awaiting returns at once (still a checkpoint). Use it from the tasks of one loop.
  */
 public final class Event {
+    /** This object's hash code once taken, 0 before: set only through HASH ({@code RunHashes}). */
+    private int hash;
+    private static final VarHandle HASH = RunHashes.slot(MethodHandles.lookup());
+
     // Invariant: waiters is empty whenever isSet is true.
     private boolean isSet;
     private final WaitQueue waiters = new WaitQueue();
@@ -86,5 +93,11 @@ public final class Event {
     public String toString() {
         return label + " (" + (isSet ? "set" : "not set") + (waiters.isEmpty() ? "" : ", " + waiters.size() + " waiting")
                 + ")";
+    }
+
+    /** The same in every replay of a simulation (simulation.md, "Nondeterminism"); equality stays identity. */
+    @Override
+    public int hashCode() {
+        return RunHashes.of(this, HASH);
     }
 }

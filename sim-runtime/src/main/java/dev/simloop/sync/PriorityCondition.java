@@ -1,5 +1,9 @@
 package dev.simloop.sync;
 
+import dev.simloop.internal.RunHashes;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * A condition variable that wakes waiters by priority: {@link #signal()} wakes the waiting task with
  * the most urgent {@linkplain dev.simloop.Task#effectivePriority() effective priority}, the
@@ -23,6 +27,10 @@ package dev.simloop.sync;
  * }</pre>
  */
 public final class PriorityCondition {
+    /** This object's hash code once taken, 0 before: set only through HASH ({@code RunHashes}). */
+    private int hash;
+    private static final VarHandle HASH = RunHashes.slot(MethodHandles.lookup());
+
     private final ConditionCore core;
     private final PriorityLock lock;
 
@@ -105,5 +113,11 @@ public final class PriorityCondition {
     @Override
     public String toString() {
         return core.toString();
+    }
+
+    /** The same in every replay of a simulation (simulation.md, "Nondeterminism"); equality stays identity. */
+    @Override
+    public int hashCode() {
+        return RunHashes.of(this, HASH);
     }
 }

@@ -1,10 +1,13 @@
 package dev.simloop.sync;
 
 import dev.simloop.internal.Current;
+import dev.simloop.internal.RunHashes;
 import dev.simloop.internal.RunMark;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.TaskImpl;
 import dev.simloop.internal.WaitQueue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A counting semaphore. {@link #acquire()} takes a permit, waiting in FIFO order while there is none;
@@ -22,6 +25,10 @@ import dev.simloop.internal.WaitQueue;
  * <p>{@code acquire} is always a checkpoint; a cancelled waiter leaves no trace and takes no permit.
  */
 public final class Semaphore {
+    /** This object's hash code once taken, 0 before: set only through HASH ({@code RunHashes}). */
+    private int hash;
+    private static final VarHandle HASH = RunHashes.slot(MethodHandles.lookup());
+
     private static final Object GRANTED = new Object();
     // Invariant: permits > 0 implies waiters is empty (release hands permits to waiters first).
     private int permits;
@@ -223,5 +230,11 @@ public final class Semaphore {
     public String toString() {
         return label + " (" + permits + " permits"
                 + (waiters.isEmpty() ? "" : ", " + waiters.size() + " waiting") + ")";
+    }
+
+    /** The same in every replay of a simulation (simulation.md, "Nondeterminism"); equality stays identity. */
+    @Override
+    public int hashCode() {
+        return RunHashes.of(this, HASH);
     }
 }
