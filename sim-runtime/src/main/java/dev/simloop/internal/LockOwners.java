@@ -1,5 +1,9 @@
 package dev.simloop.internal;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +41,103 @@ final class LockOwners {
             return Owner.of(s);
         }
         return null;
+    }
+
+    /**
+     * @param blocked a thread the JVM keeps from entering a monitor
+     * @return the monitor; null when {@code blocked} no longer waits for one (it was let in just now),
+     *     or this JDK does not tell ({@link #monitorsReadable})
+     */
+    static Object monitorToEnter(Thread blocked) {
+        if (!Snapshots.AVAILABLE) {
+            return null;
+        }
+        try {
+            Object snapshot = Snapshots.OF.invoke(blocked);
+            return snapshot == null ? null : Snapshots.BLOCKED_ON.invoke(snapshot);
+        } catch (IllegalStateException e) {
+            return null; // not blocked any more
+        } catch (Throwable e) {
+            return null;
+        }
+    }
+
+    /**
+     * @param thread a thread, or null
+     * @param monitor an object
+     * @return whether {@code thread} holds {@code monitor}'s lock; false when it does not, is null,
+     *     or this JDK does not tell
+     */
+    static boolean holdsMonitor(Thread thread, Object monitor) {
+        if (thread == null || !Snapshots.AVAILABLE) {
+            return false;
+        }
+        try {
+            Object snapshot = Snapshots.OF.invoke(thread);
+            Object[] locks = snapshot == null ? null : (Object[]) Snapshots.LOCKS.get(snapshot);
+            if (locks != null) {
+                for (Object lock : locks) {
+                    if (Snapshots.LOCK_OBJECT.invoke(lock) == monitor) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    /** @return whether {@link #monitorToEnter} and {@link #holdsMonitor} can tell on this JDK */
+    static boolean monitorsReadable() {
+        return Snapshots.AVAILABLE;
+    }
+
+    /**
+     * The JDK's thread snapshots ({@code jdk.internal.vm.ThreadSnapshot}, what thread dumps read):
+     * which monitor a virtual thread waits to enter and which monitors a thread holds, which
+     * {@code java.management} does not tell for virtual threads. Opened to the runtime (as
+     * {@link JdkExports} opens other packages) when first asked; absent on a JDK without them.
+     */
+    private static final class Snapshots {
+        static final MethodHandle OF;
+        static final MethodHandle BLOCKED_ON;
+        static final VarHandle LOCKS;
+        static final MethodHandle LOCK_OBJECT;
+        static final boolean AVAILABLE;
+
+        static {
+            MethodHandle of = null;
+            MethodHandle blockedOn = null;
+            VarHandle locks = null;
+            MethodHandle lockObject = null;
+            try {
+                JdkExports.openToRuntime("jdk.internal.vm");
+                Class<?> snapshot = Class.forName("jdk.internal.vm.ThreadSnapshot");
+                Class<?> lock = Class.forName("jdk.internal.vm.ThreadSnapshot$ThreadLock");
+                MethodHandles.Lookup l = MethodHandles.privateLookupIn(snapshot, MethodHandles.lookup());
+                of = l.findStatic(snapshot, "of", MethodType.methodType(snapshot, Thread.class))
+                        .asType(MethodType.methodType(Object.class, Thread.class));
+                blockedOn = l.findVirtual(snapshot, "blockedOn", MethodType.methodType(Object.class))
+                        .asType(MethodType.methodType(Object.class, Object.class));
+                locks = l.findVarHandle(snapshot, "locks", lock.arrayType());
+                lockObject = MethodHandles.privateLookupIn(lock, MethodHandles.lookup())
+                        .findVirtual(lock, "lockObject", MethodType.methodType(Object.class))
+                        .asType(MethodType.methodType(Object.class, Object.class));
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                of = null; // another JDK: monitors held outside stay as they were (docs/simulation.md)
+            }
+            OF = of;
+            BLOCKED_ON = blockedOn;
+            LOCKS = locks;
+            LOCK_OBJECT = lockObject;
+            AVAILABLE = of != null && blockedOn != null && locks != null && lockObject != null;
+        }
+    }
+
+    /** @return whether {@link #holderOfWhatBlocks} can read a lock's owner on this JDK */
+    static boolean ownersReadable() {
+        return Owner.AVAILABLE;
     }
 
     /**

@@ -36,6 +36,12 @@ import java.util.concurrent.locks.LockSupport;
  *       {@link #LOCK_GRACE_NANOS}) for a thread outside to release it; if none does, a task of the
  *       simulation holds it across a wait, which the JVM resolves from a thread of its own in an
  *       order no run can replay: the run fails, saying so.
+ *   <li><b>Locks held outside.</b> A task that parks on a monitor, {@code ReentrantLock} or write
+ *       lock that a thread outside holds ({@code System.out}'s, while another simulation prints)
+ *       waits in place for it to let go ({@link #waitForAnOutsideHolder}, up to
+ *       {@link #LOCK_GRACE_NANOS}): its step goes on as when the lock was free, so the run does not
+ *       depend on whether the thread outside held the lock just then. A lock a task of the run holds
+ *       is a block, since only that task can let go.
  *   <li><b>Alone.</b> A task that parks on a lock, latch, condition or queue, or on a future, when
  *       nothing else can happen (no task ready, no timer, no other wake-up held) waits in place for
  *       the outside ({@link #waitAloneInPlace}, up to {@link #LOCK_GRACE_NANOS} for a lock and
@@ -50,7 +56,7 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  * What stays outside any seed's control is documented in docs/simulation.md: work handed to an
  * executor that existed before the simulation (other than the common pool), and locks that
- * threads outside hold while tasks are ready.
+ * threads outside hold for longer than the grace while tasks are ready.
  *
  * <p>Driver thread only (actions from other threads arrive through the inbox).
  */
@@ -77,7 +83,16 @@ final class OutsideWaits {
      * agent, {@link VirtualTime.TimedPark}s): {@code ExecutorService.close()} waits a day at a time.
      */
     private int longWaitTimeouts;
-    /** The task {@link #waitInPlace} or {@link #waitAloneInPlace} waits for, or null: its wake-up from outside continues its step. */
+    /**
+     * The thread outside whose lock {@link #waitForAnOutsideHolder} waited for in vain, or null: it
+     * holds on (the test's thread, say), and later tasks that park on its lock block at once.
+     */
+    private Thread outsideHolderGivenUpOn;
+    /** As {@link #outsideHolderGivenUpOn}, for a monitor (whose holder the JDK does not tell): the monitor. */
+    private Object monitorGivenUpOn;
+    /** The monitor {@link #waitForAnOutsideHolder} waits for the task to enter, or null. */
+    private Object monitorWaitedFor;
+    /** The task {@link #waitInPlace}, {@link #waitForAnOutsideHolder} or {@link #waitAloneInPlace} waits for, or null: its wake-up from outside continues its step. */
     private TaskImpl<?> waitingInPlace;
     /**
      * The step at whose end {@link #waitAloneInPlace} waited its whole grace in vain, or -1: the
@@ -179,7 +194,7 @@ final class OutsideWaits {
             return false;
         }
         parkedAtEndOfStep(t);
-        if (!loop.aborted() && (waitInPlace(t) || waitAloneInPlace(t))) {
+        if (!loop.aborted() && (waitInPlace(t) || waitForAnOutsideHolder(t) || waitAloneInPlace(t))) {
             t.continuation = OutsideWaits.takeHeld(t);
             return true;
         }
@@ -288,6 +303,109 @@ final class OutsideWaits {
         }
         leave(t);
         return true;
+    }
+
+    /**
+     * Right after {@code t} parked on a lock that a thread outside the simulation holds (a monitor, a
+     * {@code ReentrantLock}, a write lock: {@code System.out}'s, while another simulation's task
+     * prints, or a platform thread's), waits for that thread to let go (real
+     * time, at most {@link #LOCK_GRACE_NANOS}), so that the step goes on as it does when the lock was
+     * free. Whether a thread outside held the lock just then is not the seed's choice: taken as a
+     * block, it gave the run a step of its own, and two runs of one seed differed (two simulations at
+     * once that printed differed in about one run in six hundred). A lock a task of the run holds
+     * is a block as before: only that task can let go, in a step of its own.
+     *
+     * @return whether {@code t} was woken meanwhile (it has left the OUTSIDE state; its step goes on
+     *     with {@link #takeHeld})
+     */
+    private boolean waitForAnOutsideHolder(TaskImpl<?> t) {
+        if (!lockHeldOutside(t)) {
+            return false;
+        }
+        Thread holder = LockOwners.holderOfWhatBlocks(t.thread); // null: a monitor's, or let go just now
+        long deadline = System.nanoTime() + LOCK_GRACE_NANOS;
+        waitingInPlace = t;
+        try {
+            while (t.foreignContinuation() == null && !loop.stopRequested() && !loop.aborted()) {
+                if (!loop.awaitInbox(deadline)) {
+                    break;
+                }
+            }
+        } finally {
+            waitingInPlace = null;
+        }
+        Object monitor = monitorWaitedFor;
+        monitorWaitedFor = null;
+        if (t.foreignContinuation() == null) {
+            // it holds on (the test's thread, say): later tasks that park on its lock block at once
+            outsideHolderGivenUpOn = holder;
+            monitorGivenUpOn = monitor;
+            return false;
+        }
+        leave(t);
+        return true;
+    }
+
+    /**
+     * @return whether {@code t} parked on a {@code ReentrantLock}, a write lock or a monitor that a
+     *     thread outside the simulation holds, or let go of as {@code t} parked (no task of the run can
+     *     have: none ran meanwhile). Not: a semaphore, latch, queue or read lock (no one holder to wait
+     *     for); a lock a task of the run holds (only that task can let go, in a step of its own), the
+     *     thread that waits for the run, a thread that ended, or one that held on through the grace before
+     */
+    private boolean lockHeldOutside(TaskImpl<?> t) {
+        if (t.outside() == MONITOR) {
+            return monitorHeldOutside(t);
+        }
+        Object blocker = LockSupport.getBlocker(t.thread);
+        if (t.outside() != LOCK || blocker == null || !LockOwners.ownersReadable()) {
+            return false;
+        }
+        String c = blocker.getClass().getName();
+        boolean reentrant = c.startsWith("java.util.concurrent.locks.ReentrantLock$");
+        if (!reentrant && !c.startsWith("java.util.concurrent.locks.ReentrantReadWriteLock$")) {
+            return false;
+        }
+        Thread owner = LockOwners.holderOfWhatBlocks(t.thread);
+        if (owner == null) {
+            return reentrant; // a read-write lock without a writer: readers hold it, maybe tasks of the run
+        }
+        return owner != loop.caller() && owner != outsideHolderGivenUpOn && owner.isAlive() && !isTaskOfThisRun(owner);
+    }
+
+    /**
+     * @return whether {@code t} waits to enter a monitor that no task of the run holds, nor the thread
+     *     that waits for the run (so a thread outside does, and lets go soon), or that was let go of as
+     *     {@code t} blocked (no task of the run can have: none ran meanwhile); false when this JDK does
+     *     not tell, or the monitor's holder did not let go within the grace before
+     */
+    private boolean monitorHeldOutside(TaskImpl<?> t) {
+        if (!LockOwners.monitorsReadable()) {
+            return false;
+        }
+        Object monitor = LockOwners.monitorToEnter(t.thread);
+        if (monitor == null) {
+            return true; // let in just now: its wake-up is on its way
+        }
+        if (monitor == monitorGivenUpOn || LockOwners.holdsMonitor(loop.caller(), monitor)) {
+            return false;
+        }
+        for (TaskImpl<?> u = loop.liveHead(); u != null; u = u.liveNext) {
+            if (u != t && LockOwners.holdsMonitor(u.thread, monitor)) {
+                return false; // held across a checkpoint: it lets go in a step of its own
+            }
+        }
+        monitorWaitedFor = monitor;
+        return true;
+    }
+
+    private boolean isTaskOfThisRun(Thread thread) {
+        for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
+            if (t.thread == thread) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

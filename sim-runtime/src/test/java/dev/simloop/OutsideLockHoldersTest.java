@@ -1,0 +1,175 @@
+package dev.simloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A task that parks on a lock a thread outside the simulation holds at that moment (a monitor or a
+ * {@code ReentrantLock}: {@code System.out}'s while another simulation prints, a platform thread's)
+ * goes on within its step once that thread lets go, as it does when the lock was free: whether a
+ * thread outside held the lock just then is not the seed's choice. Before, the park was a block:
+ * the other tasks ran first, so the run took other steps, and two simulations at once that printed
+ * differed from the same seeds run alone in a few runs in a thousand.
+ */
+class OutsideLockHoldersTest {
+    /** Task 'a' takes the lock at its first step while task 'b' is ready; each logs what it did. */
+    private static SimResult<List<String>> run(Runnable takeAndLetGo) {
+        return Simulation.builder().seed(1).strategy(Strategy.fifo()).run(() -> {
+            List<String> log = new ArrayList<>();
+            TaskGroup.with(g -> {
+                g.spawn("a", () -> {
+                    takeAndLetGo.run();
+                    log.add("a took the lock");
+                    Loop.checkpoint();
+                    log.add("a done");
+                });
+                g.spawn("b", () -> log.add("b ran"));
+                return null;
+            });
+            return log;
+        });
+    }
+
+    /**
+     * Starts a platform thread that takes a lock with {@code take}, lets the caller go on, and lets go
+     * with {@code letGo} once {@code someoneWaits} (or after ten seconds, so a failing test ends).
+     */
+    private static Thread holdUntilSomeoneWaits(Runnable take, BooleanSupplier someoneWaits, Runnable letGo)
+            throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().name("outside-holder").start(() -> {
+            take.run();
+            held.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!someoneWaits.getAsBoolean() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(50_000);
+            }
+            letGo.run();
+        });
+        held.await();
+        return holder;
+    }
+
+    @Test
+    void aReentrantLockHeldOutsideIsTakenWithinTheStepWhenItsHolderLetsGo() throws Exception {
+        ReentrantLock free = new ReentrantLock();
+        SimResult<List<String>> alone = run(() -> {
+            free.lock();
+            free.unlock();
+        });
+
+        ReentrantLock lock = new ReentrantLock();
+        Thread holder = holdUntilSomeoneWaits(lock::lock, lock::hasQueuedThreads, lock::unlock);
+        SimResult<List<String>> contended = run(() -> {
+            lock.lock();
+            lock.unlock();
+        });
+        holder.join();
+
+        assertThat(alone.value()).containsExactly("a took the lock", "b ran", "a done");
+        assertThat(contended.value()).isEqualTo(alone.value());
+        assertThat(contended.traceDigest()).isEqualTo(alone.traceDigest());
+        assertThat(contended.steps()).isEqualTo(alone.steps());
+    }
+
+    @Test
+    void aMonitorHeldOutsideIsEnteredWithinTheStepWhenItsHolderLetsGo() throws Exception {
+        Object free = new Object();
+        SimResult<List<String>> alone = run(() -> {
+            synchronized (free) {
+                free.hashCode();
+            }
+        });
+
+        Object monitor = new Object();
+        Thread[] task = new Thread[1];
+        Object letGo = new Object();
+        CountDownLatch held = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().name("outside-holder").start(() -> {
+            synchronized (monitor) {
+                held.countDown();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (System.nanoTime() < deadline) {
+                    Thread t;
+                    synchronized (letGo) {
+                        t = task[0];
+                    }
+                    if (t != null && t.getState() == Thread.State.BLOCKED) {
+                        break;
+                    }
+                    LockSupport.parkNanos(50_000);
+                }
+            }
+        });
+        held.await();
+        SimResult<List<String>> contended = run(() -> {
+            synchronized (letGo) {
+                task[0] = Thread.currentThread();
+            }
+            synchronized (monitor) {
+                monitor.hashCode();
+            }
+        });
+        holder.join();
+
+        assertThat(contended.value()).isEqualTo(alone.value()).containsExactly("a took the lock", "b ran", "a done");
+        assertThat(contended.traceDigest()).isEqualTo(alone.traceDigest());
+    }
+
+    /** Three tasks that print at each of their checkpoints to one stream that two simulations share. */
+    private static String printing(PrintStream out, long seed) {
+        return Simulation.builder().seed(seed).strategy(Strategy.random()).run(() -> TaskGroup.with(g -> {
+            for (int t = 0; t < 3; t++) {
+                int n = t;
+                g.spawn(() -> {
+                    for (int i = 0; i < 20; i++) {
+                        out.println("task " + n + " step " + i);
+                        Loop.checkpoint();
+                    }
+                });
+            }
+            return null;
+        })).traceDigest();
+    }
+
+    @Test
+    void twoSimulationsThatPrintToOneStreamAtOnceRunAsEachDoesAlone() throws Exception {
+        PrintStream out = new PrintStream(OutputStream.nullOutputStream(), false);
+        int seeds = 1500;
+        List<String> alone = new ArrayList<>();
+        for (long s = 0; s < seeds; s++) {
+            alone.add(printing(out, s));
+        }
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<List<String>>> both = new ArrayList<>();
+            for (int k = 0; k < 2; k++) {
+                both.add(two.submit(() -> {
+                    List<String> digests = new ArrayList<>();
+                    for (long s = 0; s < seeds; s++) {
+                        digests.add(printing(out, s));
+                    }
+                    return digests;
+                }));
+            }
+            for (Future<List<String>> f : both) {
+                assertThat(f.get()).isEqualTo(alone);
+            }
+        } finally {
+            two.shutdownNow();
+        }
+    }
+}
