@@ -319,7 +319,10 @@ final class OutsideWaits {
      *     with {@link #takeHeld})
      */
     private boolean waitForAnOutsideHolder(TaskImpl<?> t) {
-        if (!lockHeldOutside(t)) {
+        // Made runnable since it parked (a monitor let go of, an unpark), by a thread outside, whose
+        // hand-over of the task is on its way: it is as if that came while the task parked.
+        boolean wakeOnItsWay = VirtualThreads.unparkedWhileParking(t.thread);
+        if (!wakeOnItsWay && !lockHeldOutside(t)) {
             return false;
         }
         Thread holder = LockOwners.holderOfWhatBlocks(t.thread); // null: a monitor's, or let go just now
