@@ -37,7 +37,8 @@ public final class DigestsMain {
                 "jdk", DigestsMain::jdk,
                 "priorities", DigestsMain::priorities,
                 "taskSet", DigestsMain::taskSet,
-                "eventSet", DigestsMain::eventSet);
+                "eventSet", DigestsMain::eventSet,
+                "shared", DigestsMain::shared);
     }
 
     static final List<String> STRATEGIES = List.of("fifo", "random", "pct(3)", "pos", "portfolio", "random+priority(4)");
@@ -283,6 +284,34 @@ public final class DigestsMain {
     /** Events kept in a HashSet and set in its order: the order follows the events' hash codes. */
     private static Object eventSet() {
         return RuntimeObjectsInHashSetsTest.setInHashSetOrder(6);
+    }
+
+    /** A stream and a monitor that every simulation in the JVM shares, as parallel tests share System.out. */
+    private static final java.io.PrintStream SHARED_OUT = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+    private static final Object SHARED_MONITOR = new Object();
+
+    /**
+     * Tasks that print to one stream and take one monitor that other simulations running at once use
+     * too: a task that meets either held by another simulation's task goes on in its step.
+     */
+    private static Object shared() {
+        List<Integer> order = new ArrayList<>();
+        TaskGroup.with(g -> {
+            for (int t = 0; t < 3; t++) {
+                int n = t;
+                g.spawn(() -> {
+                    for (int i = 0; i < 8; i++) {
+                        SHARED_OUT.println("task " + n + " step " + i);
+                        synchronized (SHARED_MONITOR) {
+                            order.add(n);
+                        }
+                        Loop.checkpoint();
+                    }
+                });
+            }
+            return null;
+        });
+        return order;
     }
 
     public static void main(String[] args) {
