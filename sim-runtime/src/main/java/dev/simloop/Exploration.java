@@ -266,7 +266,8 @@ public final class Exploration<T> {
      * its own {@link #shrinkBudget}, 2 seconds by default) and the traced replay of the failure
      * reported, when a failure was found. An exploration the limit stops reports
      * {@link StopReason#TIME_LIMIT}.
-     * Default: no limit.
+     * Default: no limit. It needs {@link #schedules} above 1, as the cap, or a bounded search: on one
+     * schedule, which runs whole anyway, {@link #run()} fails, as the limit would stop nothing.
      *
      * @param limit the budget; positive
      * @return this exploration
@@ -396,7 +397,8 @@ public final class Exploration<T> {
      *
      * @return what was found, with statistics and why the exploration stopped
      * @throws IllegalArgumentException when no shard was set and {@code -Dsimloop.shard} or a CI
-     *     system's shard variables are malformed
+     *     system's shard variables are malformed; and when a {@link #timeLimit} is set on a sampling
+     *     exploration of {@code schedules(1)}, where it would stop nothing
      * @throws IllegalStateException when called from a task of a loop (a simulation's or a real one),
      *     and when a bounded search's schedule did not repeat the earlier run whose choices it follows
      *     (the program keeps state between runs), naming its index and replay line
@@ -405,6 +407,14 @@ public final class Exploration<T> {
         // here, on the caller's thread, as Simulation.run does: an exploration inside a task would hand
         // its schedules to drivers and wait outside the task's own loop
         dev.simloop.internal.Scheduler.requireCanSimulate("Exploration.run");
+        if (timeLimit != null && schedules == 1 && searchKind == null) {
+            // as @SimulatedLoop(timeLimit) on one schedule: an exploration asked to run for a time ran
+            // one schedule and passed, however long the limit
+            throw new IllegalArgumentException("Exploration.timeLimit(" + timeLimit + "): has no effect with"
+                    + " schedules(1): it stops an exploration of many schedules once its time is up, and one schedule"
+                    + " runs whole anyway; set schedules(n) too, as the cap (schedules(100_000_000) explores until the"
+                    + " time is up), or leave the limit out");
+        }
         return new Explorer<>(this).run();
     }
 

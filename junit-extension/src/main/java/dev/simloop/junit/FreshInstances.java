@@ -37,6 +37,11 @@ final class FreshInstances {
     private volatile List<Level> levels;
     /** A {@code PER_CLASS} test's own instances, which it keeps; null for a {@code PER_METHOD} test. Published by {@link #levels}. */
     private List<Object> perClass;
+    /**
+     * The timeouts of the lifecycle methods that have one ({@link LifecycleTimeouts}), which JUnit
+     * enforces on the first schedule only. Published by {@link #levels}.
+     */
+    private java.util.Map<Method, LifecycleTimeouts.Limit> timeouts = java.util.Map.of();
 
     /**
      * One class of the chain: how to make it, its lifecycle methods, and the fields JUnit's
@@ -123,6 +128,17 @@ final class FreshInstances {
             }
             made.add(old);
             Constructor<?> k = keep ? null : soleConstructor(c);
+            Optional<String> factory = keep ? Optional.empty() : factory(c);
+            if (factory.isPresent()) {
+                // its constructor may resolve, but an instance made with it would lack what the factory
+                // does (its arguments, fields it sets): each schedule after the first would test another object
+                throw new IllegalStateException("@SimulatedLoop needs a fresh instance of " + c.getName() + " for each"
+                        + " schedule after the first, and makes it with the class's constructor; but JUnit's own"
+                        + " instance, which the first schedule ran on, was made by " + factory.get() + " which JUnit"
+                        + " alone calls, so the later ones would not be made as it was. Keep that one instance for every"
+                        + " schedule with @TestInstance(Lifecycle.PER_CLASS) (reset its state in @BeforeEach), or run"
+                        + " one schedule.");
+            }
             boolean inner = c.isMemberClass() && !Modifier.isStatic(c.getModifiers()) && outer;
             boolean direct = k != null && k.getParameterCount() == (inner ? 1 : 0) && k.trySetAccessible();
             found.add(new Level(k, inner, direct,
@@ -134,6 +150,18 @@ final class FreshInstances {
         if (!keep) {
             notSettable(made);
         }
+        java.util.Map<Method, LifecycleTimeouts.Limit> limits = new java.util.HashMap<>();
+        for (Level level : found) {
+            for (List<Method> methods : List.of(level.beforeEach(), level.afterEach())) {
+                for (Method m : methods) {
+                    LifecycleTimeouts.Limit limit = LifecycleTimeouts.of(m, context::getConfigurationParameter);
+                    if (limit != null) {
+                        limits.put(m, limit);
+                    }
+                }
+            }
+        }
+        timeouts = limits;
         perClass = keep ? existing : null;
         levels = found;
     }
@@ -532,8 +560,26 @@ final class FreshInstances {
         return found;
     }
 
-    /** Calls a lifecycle method on {@code instance}; its exception is thrown unchanged. */
+    /**
+     * Calls a lifecycle method on {@code instance}, within its timeout when it has one (JUnit
+     * enforces it on the first schedule, whose lifecycle methods it calls itself); its exception is
+     * thrown unchanged.
+     */
     void invoke(Method m, Object instance) {
+        levels(); // publishes the timeouts
+        LifecycleTimeouts.Limit limit = timeouts.get(m);
+        if (limit == null) {
+            call(m, instance);
+            return;
+        }
+        try {
+            LifecycleTimeouts.run(m, limit, () -> call(m, instance));
+        } catch (Throwable t) {
+            throw sneaky(t);
+        }
+    }
+
+    private void call(Method m, Object instance) {
         if (m.getParameterCount() == 0) {
             ReflectionSupport.invokeMethod(m, instance);
         } else {
@@ -559,18 +605,37 @@ final class FreshInstances {
      *     {@code TestInstanceFactory}, else {@code " (by a TestInstanceFactory, say, which JUnit alone calls)"}
      */
     private static String madeBy(Class<?> c) {
+        return " (by " + factory(c).orElse("a TestInstanceFactory, say,") + " which JUnit alone calls)";
+    }
+
+    /**
+     * @return the {@code TestInstanceFactory} that makes JUnit's instances of {@code c}, as messages
+     *     name it ({@code "the TestInstanceFactory Factory, which @ExtendWith registers and"}), when
+     *     the {@code @ExtendWith} or a static {@code @RegisterExtension} field of {@code c} or of a
+     *     class enclosing it registers one; else empty (one JUnit detects automatically is not seen)
+     */
+    private static Optional<String> factory(Class<?> c) {
         for (Class<?> k = c; k != null; k = k.getEnclosingClass()) {
             for (org.junit.jupiter.api.extension.ExtendWith e : AnnotationSupport.findRepeatableAnnotations(k,
                     org.junit.jupiter.api.extension.ExtendWith.class)) {
                 for (Class<?> x : e.value()) {
                     if (org.junit.jupiter.api.extension.TestInstanceFactory.class.isAssignableFrom(x)) {
-                        return " (by the TestInstanceFactory " + x.getSimpleName() + ", which @ExtendWith registers"
-                                + " and which JUnit alone calls)";
+                        return Optional.of("the TestInstanceFactory " + x.getSimpleName() + ", which @ExtendWith"
+                                + " registers and");
                     }
                 }
             }
+            for (Field f : AnnotationSupport.findAnnotatedFields(k, org.junit.jupiter.api.extension.RegisterExtension.class,
+                    x -> Modifier.isStatic(x.getModifiers()))) {
+                Object value = valueOf(f, null);
+                if (org.junit.jupiter.api.extension.TestInstanceFactory.class.isAssignableFrom(f.getType())
+                        || value instanceof org.junit.jupiter.api.extension.TestInstanceFactory) {
+                    return Optional.of("the TestInstanceFactory in the field " + f.getName() + ", which"
+                            + " @RegisterExtension registers and");
+                }
+            }
         }
-        return " (by a TestInstanceFactory, say, which JUnit alone calls)";
+        return Optional.empty();
     }
 
     @SuppressWarnings("unchecked") // rethrows t unchanged: the cast to T is erased, so it never fails

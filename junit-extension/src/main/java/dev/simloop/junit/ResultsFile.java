@@ -172,7 +172,7 @@ final class ResultsFile {
     /** Appends {@code line} to the file that {@code params} configure, or warns that it cannot. */
     private static void write(Function<String, Optional<String>> params, Map<String, Object> line) {
         String where = params.apply(Results.PROPERTY).orElse("").strip();
-        if (where.equals("none")) {
+        if (where.equalsIgnoreCase("none")) { // NONE too: not a file of that name in the working directory
             return;
         }
         Path file = where.isEmpty() ? Path.of("target", "simloop", "results.jsonl") : Path.of(where);

@@ -135,17 +135,14 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         if (strategy == null) {
             strategy = strategyOf(kind, depth);
         }
+        // an empty value is refused (param): read as unset, the test would explore its schedules
+        // instead of replaying the failure, and could pass (an empty shard is refused too)
         p = param(params, REPLAY);
         if (p.isPresent()) {
             replay = p.get();
-        } else if (params.apply(REPLAY).isPresent()) {
-            // most often a CI variable that was not set: read as unset, the test would explore its
-            // schedules instead of replaying the failure, and could pass (an empty shard is refused too)
-            throw new IllegalArgumentException("-D" + REPLAY + " is empty: give it the replay line a failure printed (-D"
-                    + REPLAY + "=\"simloop:1:...\"), or leave the property out to explore the test's schedules (an"
-                    + " empty value is most often a CI variable that was not set)");
         }
-        settingsFitTheSchedules(a, schedules, kind, replay, param(params, SCHEDULES).isPresent());
+        settingsFitTheSchedules(a, schedules, kind, replay, param(params, SCHEDULES).isPresent(),
+                param(params, TIME_LIMIT).orElse(null));
         if (!replay.isEmpty()) {
             try {
                 // fails early with the parser's clear message, naming the setting; and for a built
@@ -227,19 +224,31 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
      * ({@code shrinkTime} beside {@code shrink = false} is none either: it is the budget for
      * {@code -Dsimloop.shrink=true}.)
      *
+     * A {@code -Dsimloop.timeLimit} is judged likewise: given alone, to explore for a time, it would run
+     * a single schedule of each test that sets no {@code schedules} of its own and pass, as a limit
+     * that stops nothing; so it is an error that names {@code -Dsimloop.schedules}, the cap it needs.
+     *
      * @param schedules the run's count, resolved ({@code -Dsimloop.schedules} over the annotation's, 0 as 1)
      * @param kind the run's search, resolved, or null for a strategy given as text
      * @param replay the run's replay line, resolved, or empty
      * @param countFromProperty whether {@code schedules} came from {@code -Dsimloop.schedules}
+     * @param timeLimitProperty the value of {@code -Dsimloop.timeLimit}, stripped, or null when it is not set
      */
     private static void settingsFitTheSchedules(SimulatedLoop a, int schedules, SimulatedLoop.Kind kind, String replay,
-            boolean countFromProperty) {
-        if (a == null || !replay.isBlank()) {
+            boolean countFromProperty, String timeLimitProperty) {
+        if (!replay.isBlank() || schedules != 1 || isBounded(kind)) {
             return;
         }
-        if (schedules == 1 && !isBounded(kind)) {
-            String one = "): has no effect with one schedule (" + (countFromProperty ? "-D" + SCHEDULES + "=1"
-                    : a.schedules() == 0 ? "schedules left out runs 1" : "schedules = 1") + "): ";
+        String runs = countFromProperty ? "-D" + SCHEDULES + "=1"
+                : a == null || a.schedules() == 0 ? "schedules left out runs 1" : "schedules = 1";
+        if (timeLimitProperty != null) {
+            throw new IllegalArgumentException(setting(TIME_LIMIT, timeLimitProperty) + ": has no effect on this test's"
+                    + " one schedule (" + (countFromProperty ? runs : "@SimulatedLoop(" + runs + ")") + "): it stops an"
+                    + " exploration of many schedules once its time is up; set -D" + SCHEDULES + " too, as the cap"
+                    + " (-D" + SCHEDULES + "=100000000 explores every test until the time is up), or leave it out");
+        }
+        if (a != null) {
+            String one = "): has no effect with one schedule (" + runs + "): ";
             if (!a.timeLimit().isBlank()) {
                 throw new IllegalArgumentException("@SimulatedLoop(timeLimit = \"" + SafeText.input(a.timeLimit().strip())
                         + "\"" + one + "it stops an exploration of many schedules once its time is up; set schedules"
@@ -378,7 +387,10 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
             // BigInteger would read other scripts' digits (Arabic-Indic ones, say), which a replay
             // line, a shard and the results file never take: one rule for every number a user writes
             boolean otherDigits = t.codePoints().anyMatch(c -> Character.isDigit(c) && (c < '0' || c > '9'));
-            throw new IllegalArgumentException(where + " is not a number" + (otherDigits ? " in the digits 0-9" : ""));
+            // 100_000_000, as in @SimulatedLoop(schedules = 100_000_000), or 100,000,000
+            String joined = t.replaceAll("(?<=[0-9])[_,](?=[0-9])", "");
+            throw new IllegalArgumentException(where + " is not a number" + (otherDigits ? " in the digits 0-9"
+                    : !joined.equals(t) && joined.matches("[+-]?[0-9]+") ? ": write its digits alone, " + joined : ""));
         }
         // more digits than a long has are out of range whatever they are: read as +-10^19 (BigInteger
         // would take seconds to read megabytes of them)
@@ -418,9 +430,34 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         String where = p.isPresent() ? setting(TIME_LIMIT, text) : "@SimulatedLoop(timeLimit = \"" + SafeText.input(text) + "\")";
         Duration d = parseDuration(text, where, "\"PT30S\" (ISO-8601) or \"30s\", \"5m\"");
         if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(where + ": must be positive; leave it empty for no time limit");
+            throw new IllegalArgumentException(where + ": must be positive; leave " + (p.isPresent() ? "the property out"
+                    : "it empty") + " for no time limit");
         }
         return d;
+    }
+
+    /**
+     * Fails for a property set in another case than the one this reads, {@code -Dsimloop.timelimit}
+     * say: configuration parameters are case-sensitive, so it would be ignored, and the run would
+     * go as without it (a soak job's limit, no limit at all).
+     *
+     * @param names the names of the properties set (the system properties)
+     * @throws IllegalArgumentException naming the property and how it is spelt
+     */
+    static void checkPropertyNames(java.util.Collection<String> names) {
+        List<String> known = List.of(SEED, REPLAY, SCHEDULES, STRATEGY, TIME_LIMIT, PARALLELISM, SHRINK, Shard.PROPERTY,
+                Results.PROPERTY);
+        for (String name : names) {
+            if (name.regionMatches(true, 0, "simloop.", 0, 8)) {
+                for (String k : known) {
+                    if (name.equalsIgnoreCase(k) && !name.equals(k) && !names.contains(k)) {
+                        throw new IllegalArgumentException("-D" + SafeText.input(name) + " is not read: the property is"
+                                + " spelt " + k + " (-D" + k + "=...), and JUnit's configuration parameters are"
+                                + " case-sensitive, so the run would go as without it");
+                    }
+                }
+            }
+        }
     }
 
     /** @return a property setting as messages name it, a long value cut ({@link SafeText#input}) */
@@ -428,8 +465,43 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
         return "-D" + key + "=" + SafeText.input(value);
     }
 
+    /**
+     * @return the stripped value of the property {@code key}, empty when it is not set
+     * @throws IllegalArgumentException when it is set but blank: most often a CI variable that was not
+     *     set ({@code -Dsimloop.timeLimit=$SOAK}), which read as unset would quietly run each test's own
+     *     settings (no time limit: a soak job capped only by {@code -Dsimloop.schedules} runs for hours)
+     */
     private static Optional<String> param(Function<String, Optional<String>> params, String key) {
-        return params.apply(key).map(String::strip).filter(s -> !s.isEmpty());
+        Optional<String> value = params.apply(key);
+        if (value.isPresent() && value.get().isBlank()) {
+            throw new IllegalArgumentException(empty(key, value.get()));
+        }
+        return value.map(String::strip);
+    }
+
+    /** @return the error for the property {@code key} set to the blank {@code value}: what to give it, or to leave it out */
+    private static String empty(String key, String value) {
+        if (key.equals(REPLAY)) {
+            // the value is not shown: a blank line is no line, whatever its spaces
+            return "-D" + REPLAY + " is empty: give it the replay line a failure printed (-D" + REPLAY
+                    + "=\"simloop:1:...\"), or leave the property out to explore the test's schedules (an empty value is"
+                    + " most often a CI variable that was not set)";
+        }
+        String give = switch (key) {
+            case SEED -> "a seed (-D" + SEED + "=42), or leave the property out for each test's own seed";
+            case SCHEDULES -> "a count (-D" + SCHEDULES + "=100000), or leave the property out for each test's own"
+                    + " @SimulatedLoop(schedules)";
+            case STRATEGY -> "a strategy (-D" + STRATEGY + "=pct), or leave the property out for each test's own"
+                    + " @SimulatedLoop(strategy)";
+            case TIME_LIMIT -> "a duration (-D" + TIME_LIMIT + "=PT10M), or leave the property out for each test's own"
+                    + " @SimulatedLoop(timeLimit), none by default";
+            case PARALLELISM -> "a count of threads (-D" + PARALLELISM + "=4), or leave the property out for each test's"
+                    + " own @SimulatedLoop(parallelism)";
+            case SHRINK -> "true or false, or leave the property out for each test's own @SimulatedLoop(shrink)";
+            default -> "a value, or leave the property out";
+        };
+        return "-D" + key + "=\"" + SafeText.input(value) + "\" is empty: give it " + give + " (an empty value is"
+                + " most often a CI variable that was not set)";
     }
 
     private static Optional<SimulatedLoop.Kind> kindNamed(String text) {

@@ -71,7 +71,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * strategy text such as {@code pct(5)}, or a bounded search with its bound: {@code exhaustive(2)},
  * {@code preemptionBounded(2)}, {@code delayBounded(3)}), {@code simloop.timeLimit} (a duration, as
  * {@link #timeLimit()}), {@code simloop.parallelism} (as {@link #parallelism()}), {@code simloop.shard}
- * and {@code simloop.shrink} ({@code true} or {@code false}, as {@link #shrink()}).
+ * and {@code simloop.shrink} ({@code true} or {@code false}, as {@link #shrink()}). One of them set
+ * to an empty or blank value (a CI variable that was not set) is an error, as is one spelt in another
+ * case ({@code -Dsimloop.timelimit}); {@code simloop.timeLimit} without {@code simloop.schedules} on a
+ * test that runs one schedule is an error too, as it would stop nothing there.
  *
  * <h2>Sharding and results</h2>
  * {@code -Dsimloop.shard=INDEX/COUNT} (1-based), or a CI system's shard variables (see

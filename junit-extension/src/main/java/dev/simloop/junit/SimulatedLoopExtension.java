@@ -331,6 +331,7 @@ public final class SimulatedLoopExtension
         Function<String, Optional<String>> params = key -> context.getConfigurationParameter(key)
                 .or(() -> Optional.ofNullable(System.getProperty(key)));
         context.getTestClass().ifPresent(Placement::checkMethodsOf);
+        RunConfig.checkPropertyNames(System.getProperties().stringPropertyNames());
         RunConfig cfg = RunConfig.resolve(find(context).orElse(null), params, context.getUniqueId(), System.getenv());
         if (!FreshInstances.perClassClasses(context).isEmpty()) {
             // a PER_CLASS test, or a @Nested one in a PER_CLASS class: its schedules share a kept instance

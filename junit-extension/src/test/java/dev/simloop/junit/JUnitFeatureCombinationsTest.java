@@ -172,20 +172,26 @@ class JUnitFeatureCombinationsTest {
      */
     @Test
     void aClassThatATestInstanceFactoryMakesSaysHowToKeepItsInstance() {
+        // the factory is named before the constructor is tried: a ParameterResolver would not make it as the factory did
         Throwable t = onlyFailure(run(CombinationFixtures.MadeByAFactory.class));
-        assertThat(t).isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("@SimulatedLoop needs a fresh instance of " + CombinationFixtures.MadeByAFactory.class
-                        .getName() + " for each schedule after the first, and makes it with the class's constructor, its"
-                        + " parameters resolved by JUnit; JUnit could not resolve them (No ParameterResolver registered"
-                        + " for parameter [java.lang.String")
-                .hasMessageEndingWith("so JUnit's own instance, which the first schedule ran on, was made otherwise (by"
-                        + " the TestInstanceFactory NamingFactory, which @ExtendWith registers and which JUnit alone calls)."
-                        + " Keep that one instance for every schedule with @TestInstance(Lifecycle.PER_CLASS) (reset its"
-                        + " state in @BeforeEach), register a ParameterResolver for those parameters, or run one schedule.")
-                .hasCauseInstanceOf(org.junit.jupiter.api.extension.ParameterResolutionException.class);
+        assertThat(t).isInstanceOf(IllegalStateException.class).hasMessage(byTheFactory(
+                CombinationFixtures.MadeByAFactory.class, "the TestInstanceFactory NamingFactory, which @ExtendWith"));
         assertThat(t.getSuppressed()).singleElement().satisfies(s -> assertThat(s)
                 .hasMessageStartingWith("simloop: thrown while setting up schedule 2 of 3 "));
         assertThat(LOG).containsExactly("factory 0 made by the factory");
+
+        // a constructor JUnit could call: before, the later schedules ran on instances the factory never made
+        // ("resolvable 1 made by its constructor"), and passed
+        LOG.clear();
+        assertThat(onlyFailure(run(CombinationFixtures.ResolvableMadeByAFactory.class))).hasMessage(byTheFactory(
+                CombinationFixtures.ResolvableMadeByAFactory.class, "the TestInstanceFactory SettingFactory, which"
+                        + " @ExtendWith"));
+        assertThat(LOG).containsExactly("resolvable 0 made by the factory");
+        LOG.clear();
+        assertThat(onlyFailure(run(CombinationFixtures.RegisteredFactoryMakes.class))).hasMessage(byTheFactory(
+                CombinationFixtures.RegisteredFactoryMakes.class, "the TestInstanceFactory in the field FACTORY, which"
+                        + " @RegisterExtension"));
+        assertThat(LOG).containsExactly("registered 0 made by the factory");
 
         LOG.clear();
         assertThat(onlyFailure(run(CombinationFixtures.TwoConstructorsMadeByAFactory.class)))
@@ -202,6 +208,14 @@ class JUnitFeatureCombinationsTest {
         run(CombinationFixtures.KeptFromAFactory.class).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
         assertThat(LOG).containsExactly("kept 0 made by the factory", "kept 1 made by the factory",
                 "kept 2 made by the factory");
+    }
+
+    private static String byTheFactory(Class<?> c, String factory) {
+        return "@SimulatedLoop needs a fresh instance of " + c.getName() + " for each schedule after the first, and makes"
+                + " it with the class's constructor; but JUnit's own instance, which the first schedule ran on, was made"
+                + " by " + factory + " registers and which JUnit alone calls, so the later ones would not be made as it"
+                + " was. Keep that one instance for every schedule with @TestInstance(Lifecycle.PER_CLASS) (reset its"
+                + " state in @BeforeEach), or run one schedule.";
     }
 
     /**
@@ -241,6 +255,46 @@ class JUnitFeatureCombinationsTest {
     void aTimeoutShorterThanTheTimeLimitFailsTheTestAsATimeout() {
         Throwable t = onlyFailure(run(CombinationFixtures.TimeoutBeforeTimeLimit.class));
         assertThat(t).isInstanceOf(TimeoutException.class).hasMessageContaining("timed out after 300 milliseconds");
+    }
+
+    /**
+     * A later schedule's lifecycle methods are the extension's to call, not JUnit's: before, their
+     * timeouts held on the first schedule only, and a @BeforeEach that hung on the second ran on.
+     */
+    @Test
+    void aLifecycleMethodsTimeoutHoldsOnEverySchedule() {
+        CombinationFixtures.BeforeEachTimeoutOnALaterSchedule.CALLS.set(0);
+        long start = System.nanoTime();
+        Throwable t = onlyFailure(run(CombinationFixtures.BeforeEachTimeoutOnALaterSchedule.class));
+        assertThat(t).isInstanceOf(TimeoutException.class).hasMessage("setUp() timed out after 200 milliseconds (a"
+                + " lifecycle method of " + CombinationFixtures.BeforeEachTimeoutOnALaterSchedule.class.getName()
+                + ", which simloop calls around every schedule after the first, with the timeout JUnit gives it)");
+        assertThat(LOG).containsExactly("setUp 0", "test", "setUp 1", "setUp 1 interrupted");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(4));
+
+        // an @AfterEach without one of its own gets the configuration parameters' default, as JUnit's own does
+        LOG.clear();
+        CombinationFixtures.AfterEachTimeoutFromTheDefaults.CALLS.set(0);
+        EngineExecutionResults r = SimulatedLoopExtensionTest.run(
+                org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(
+                        CombinationFixtures.AfterEachTimeoutFromTheDefaults.class),
+                Map.of("junit.jupiter.execution.timeout.aftereach.method.default", "200 ms"));
+        Throwable after = onlyFailure(r);
+        assertThat(after).isInstanceOf(dev.simloop.junit.SimulatedLoopFailure.class);
+        assertThat(after.getCause()).isInstanceOf(TimeoutException.class)
+                .hasMessageStartingWith("tearDown() timed out after 200 milliseconds");
+        // schedule 3's tearDown (the fresh instances' second call) was stopped; then the report's traced replay
+        // of that schedule, and JUnit's own tearDown of the first, after the exploration
+        assertThat(LOG).containsExactly("test", "test", "tearDown 0", "test", "tearDown 1", "tearDown 1 interrupted",
+                "test", "tearDown 2", "tearDown 3");
+        // turned off, as JUnit's are
+        LOG.clear();
+        CombinationFixtures.BeforeEachTimeoutOnALaterSchedule.CALLS.set(0);
+        assertThat(failures(SimulatedLoopExtensionTest.run(
+                org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(
+                        CombinationFixtures.BeforeEachTimeoutOnALaterSchedule.class),
+                Map.of("junit.jupiter.execution.timeout.mode", "disabled")))).isEmpty();
+        assertThat(LOG).contains("setUp 1 slept on");
     }
 
     @Test

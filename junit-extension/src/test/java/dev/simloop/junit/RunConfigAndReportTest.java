@@ -351,6 +351,140 @@ class RunConfigAndReportTest {
         }
     }
 
+    /**
+     * Before, an empty value of these properties read as unset: {@code -Dsimloop.timeLimit=$SOAK
+     * -Dsimloop.schedules=100000000} with {@code $SOAK} unset explored each test for hours.
+     */
+    @Test
+    void anEmptyPropertyIsAnErrorThatNamesItsValueAndTheFix() throws Exception {
+        String ci = " (an empty value is most often a CI variable that was not set)";
+        Map<String, String> expected = Map.of(
+                RunConfig.TIME_LIMIT, "a duration (-Dsimloop.timeLimit=PT10M), or leave the property out for each test's"
+                        + " own @SimulatedLoop(timeLimit), none by default",
+                RunConfig.SCHEDULES, "a count (-Dsimloop.schedules=100000), or leave the property out for each test's"
+                        + " own @SimulatedLoop(schedules)",
+                RunConfig.SEED, "a seed (-Dsimloop.seed=42), or leave the property out for each test's own seed",
+                RunConfig.STRATEGY, "a strategy (-Dsimloop.strategy=pct), or leave the property out for each test's own"
+                        + " @SimulatedLoop(strategy)",
+                RunConfig.PARALLELISM, "a count of threads (-Dsimloop.parallelism=4), or leave the property out for"
+                        + " each test's own @SimulatedLoop(parallelism)",
+                RunConfig.SHRINK, "true or false, or leave the property out for each test's own @SimulatedLoop(shrink)");
+        SimulatedLoop explored = annotationOf("timeLimitOnABoundedSearch");
+        for (var e : expected.entrySet()) {
+            for (String empty : new String[] {"", " \t"}) {
+                for (SimulatedLoop a : new SimulatedLoop[] {null, explored}) {
+                    // beside a valid nightly setting, which must not hide it
+                    Map<String, String> set = new java.util.HashMap<>(Map.of(RunConfig.SCHEDULES, "100000000",
+                            RunConfig.TIME_LIMIT, "PT10M"));
+                    set.put(e.getKey(), empty);
+                    assertThatThrownBy(() -> RunConfig.resolve(a, params(set))).as("%s='%s' on %s", e.getKey(), empty, a)
+                            .isInstanceOf(IllegalArgumentException.class)
+                            .hasMessage("-D" + e.getKey() + "=\"" + empty + "\" is empty: give it " + e.getValue() + ci);
+                }
+            }
+        }
+    }
+
+    /**
+     * "Explore for ten minutes" as -Dsimloop.timeLimit alone: before, each test with no schedules of
+     * its own ran one schedule and passed, unsaid, as the annotation's timeLimit there is an error.
+     */
+    @Test
+    void aTimeLimitPropertyOnATestOfOneScheduleIsAnErrorThatNamesTheCap() throws Exception {
+        String cap = ": it stops an exploration of many schedules once its time is up; set -Dsimloop.schedules too, as"
+                + " the cap (-Dsimloop.schedules=100000000 explores every test until the time is up), or leave it out";
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "PT10M"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.timeLimit=PT10M: has no effect on this test's one schedule (@SimulatedLoop("
+                        + "schedules left out runs 1))" + cap);
+        // over the annotation's own limit, the property is what the run has
+        assertThatThrownBy(() -> RunConfig.resolve(annotationOf("timeLimitOnOneSchedule"),
+                params(Map.of(RunConfig.TIME_LIMIT, "5m"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.timeLimit=5m: has no effect on this test's one schedule (@SimulatedLoop("
+                        + "schedules left out runs 1))" + cap);
+        assertThatThrownBy(() -> RunConfig.resolve(annotationOf("parallelismOnOneSchedule"),
+                params(Map.of(RunConfig.TIME_LIMIT, "5m"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.timeLimit=5m: has no effect on this test's one schedule (@SimulatedLoop("
+                        + "schedules = 1))" + cap);
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "5m",
+                RunConfig.SCHEDULES, "1"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.timeLimit=5m: has no effect on this test's one schedule (-Dsimloop.schedules=1)"
+                        + cap);
+        // with a count of its own, from the annotation or the property, or a bounded search, it stops the exploration
+        assertThat(RunConfig.resolve(annotationOf("timeLimitOnABoundedSearch"), params(Map.of(RunConfig.TIME_LIMIT,
+                "5m"))).timeLimit()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "5m", RunConfig.STRATEGY,
+                "exhaustive(2)"))).timeLimit()).isEqualTo(Duration.ofMinutes(5));
+        RunConfig nightly = RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "5m", RunConfig.SCHEDULES,
+                "100000000")));
+        assertThat(nightly.schedules()).isEqualTo(100_000_000);
+        assertThat(nightly.timeLimit()).isEqualTo(Duration.ofMinutes(5));
+        // a replay runs its one schedule whatever the rest says
+        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "5m", RunConfig.REPLAY,
+                "simloop:1:random:5:14:AAMBAQEAAgACAAA:4ad5da89"))).schedules()).isEqualTo(1);
+    }
+
+    /** A later schedule's lifecycle methods get the timeouts JUnit's configuration parameters give, read as JUnit reads them. */
+    @Test
+    void lifecycleTimeoutsReadAsJUnitReadsThem() throws Exception {
+        assertThat(LifecycleTimeouts.parse("5")).hasToString("5 seconds");
+        assertThat(LifecycleTimeouts.parse("1 s")).hasToString("1 second");
+        assertThat(LifecycleTimeouts.parse("100ms")).hasToString("100 milliseconds");
+        assertThat(LifecycleTimeouts.parse("2 M")).hasToString("2 minutes");
+        assertThat(LifecycleTimeouts.parse("3h")).hasToString("3 hours");
+        for (String unread : List.of("0", "-1 s", "5 x", "", "1.5 s", "5  s")) {
+            assertThat(LifecycleTimeouts.parse(unread)).as("'%s', which JUnit ignores", unread).isNull();
+        }
+        java.lang.reflect.Method setUp = dev.simloop.junit.fixtures.CombinationFixtures.AfterEachTimeoutFromTheDefaults.class
+                .getDeclaredMethod("tearDown");
+        String prefix = "junit.jupiter.execution.timeout.";
+        assertThat(LifecycleTimeouts.of(setUp, params(Map.of()))).isNull();
+        assertThat(LifecycleTimeouts.of(setUp, params(Map.of(prefix + "default", "9 s")))).hasToString("9 seconds");
+        assertThat(LifecycleTimeouts.of(setUp, params(Map.of(prefix + "default", "9 s", prefix
+                + "lifecycle.method.default", "8 s")))).hasToString("8 seconds");
+        assertThat(LifecycleTimeouts.of(setUp, params(Map.of(prefix + "default", "9 s", prefix
+                + "lifecycle.method.default", "8 s", prefix + "aftereach.method.default", "7 s")))).hasToString("7 seconds");
+        assertThat(LifecycleTimeouts.of(setUp, params(Map.of(prefix + "beforeeach.method.default", "7 s")))).isNull();
+        assertThat(LifecycleTimeouts.of(setUp, params(Map.of(prefix + "aftereach.method.default", "soon", prefix
+                + "default", "9 s")))).as("a value JUnit cannot read is passed over").hasToString("9 seconds");
+        assertThat(LifecycleTimeouts.of(setUp, params(Map.of(prefix + "default", "9 s", prefix + "mode", "disabled"))))
+                .isNull();
+    }
+
+    /** Before, "-Dsimloop.schedules=100_000_000 is not a number", copied from the annotation, said nothing of the fix. */
+    @Test
+    void aNumberWithSeparatorsSaysToWriteItsDigitsAlone() {
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SCHEDULES, "100_000_000"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.schedules=100_000_000 is not a number: write its digits alone, 100000000");
+        assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.SEED, "-1,234"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dsimloop.seed=-1,234 is not a number: write its digits alone, -1234");
+        for (String other : List.of("1e6", "1__0", "_10", "10,", "0x1F")) {
+            assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.PARALLELISM, other))))
+                    .as(other).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("-Dsimloop.parallelism=" + other + " is not a number");
+        }
+    }
+
+    @Test
+    void onlyAKnownPropertySpeltInAnotherCaseIsAnError() {
+        for (String name : List.of("simloop.Schedules", "SIMLOOP.SEED", "Simloop.shard", "simloop.RESULTS")) {
+            String right = name.toLowerCase(java.util.Locale.ROOT);
+            assertThatThrownBy(() -> RunConfig.checkPropertyNames(List.of("java.version", name)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("-D" + name + " is not read: the property is spelt " + right + " (-D" + right + "=...),"
+                            + " and JUnit's configuration parameters are case-sensitive, so the run would go as without it");
+        }
+        RunConfig.checkPropertyNames(List.of("simloop.timeLimit", "simloop.agent.verbose", "simloop.slowStepThreshold",
+                "simloop.futureSetting", "java.version"));
+        // set both ways, the one read is there
+        RunConfig.checkPropertyNames(List.of("simloop.timeLimit", "simloop.timelimit"));
+    }
+
     @Test
     void aMalformedReplayLineOrATooLongDurationNamesItsSetting() throws Exception {
         SimulatedLoop bad = annotationOf("badReplay");
@@ -388,19 +522,19 @@ class RunConfigAndReportTest {
     @Test
     void timeLimitReadsIsoAndUnitsAndNamesItsSourceWhenWrong() {
         assertThat(RunConfig.resolve(null, params(Map.of())).timeLimit()).isNull();
-        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "PT30S"))).timeLimit())
-                .isEqualTo(Duration.ofSeconds(30));
-        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, " 5m "))).timeLimit())
+        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "PT30S", RunConfig.SCHEDULES, "9")))
+                .timeLimit()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, " 5m ", RunConfig.SCHEDULES, "9"))).timeLimit())
                 .isEqualTo(Duration.ofMinutes(5));
         assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "soon"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("-Dsimloop.timeLimit=soon: not a duration; write e.g. \"PT30S\" (ISO-8601) or \"30s\", \"5m\"");
         assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "PT-1S"))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("-Dsimloop.timeLimit=PT-1S: must be positive; leave it empty for no time limit");
+                .hasMessage("-Dsimloop.timeLimit=PT-1S: must be positive; leave the property out for no time limit");
         assertThatThrownBy(() -> RunConfig.resolve(null, params(Map.of(RunConfig.TIME_LIMIT, "-1s"))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("-Dsimloop.timeLimit=-1s: must be positive; leave it empty for no time limit");
+                .hasMessage("-Dsimloop.timeLimit=-1s: must be positive; leave the property out for no time limit");
     }
 
     /** A negative duration gets each setting's own rule, as its ISO spelling does: a zero maxVirtualTime is valid. */

@@ -922,6 +922,38 @@ class SimulatedLoopExtensionTest {
                 "-Dsimloop.timeLimit=bogus: not a duration; write e.g. \"PT30S\" (ISO-8601) or \"30s\", \"5m\"");
     }
 
+    /** Before, -Dsimloop.results=NONE wrote the results to a file named NONE in the working directory. */
+    @Test
+    void theResultsFileIsOffInAnyCase() throws Exception {
+        for (String none : List.of("NONE", "None")) {
+            java.nio.file.Path file = java.nio.file.Path.of(none);
+            java.nio.file.Files.deleteIfExists(file);
+            try {
+                run(selectClass(Fixtures.Echo.class), Map.of("simloop.results", none)).testEvents()
+                        .assertStatistics(s -> s.succeeded(1));
+                assertThat(file).as(none).doesNotExist();
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** Before, -Dsimloop.timelimit (JUnit's parameters are case-sensitive) was ignored: the soak ran without a limit. */
+    @Test
+    void aPropertySpeltInAnotherCaseFailsTheTestNamingItsSpelling() {
+        Fixtures.SlowWithoutLimit.RUNS.set(0);
+        System.setProperty("simloop.timelimit", "200ms");
+        try {
+            assertThat(onlyFailure(run(Fixtures.SlowWithoutLimit.class))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("-Dsimloop.timelimit is not read: the property is spelt simloop.timeLimit"
+                            + " (-Dsimloop.timeLimit=...), and JUnit's configuration parameters are case-sensitive, so the"
+                            + " run would go as without it");
+        } finally {
+            System.clearProperty("simloop.timelimit");
+        }
+        assertThat(Fixtures.SlowWithoutLimit.RUNS.get()).isZero();
+    }
+
     @Test
     void aMalformedOrNonPositiveTimeLimitFailsTheTestNamingTheAttribute() {
         EngineExecutionResults r = run(Fixtures.BadTimeLimits.class);

@@ -181,6 +181,30 @@ class ExplorationStopTest {
                 .isEqualTo(StopReason.ALL_SCHEDULES_RUN);
     }
 
+    /** As @SimulatedLoop(timeLimit) on one schedule: before, it ran that one schedule and passed, however long the limit. */
+    @Test
+    void aTimeLimitOnOneSampledScheduleIsAnErrorThatNamesTheCap() {
+        int[] runs = {0};
+        for (boolean limitFirst : new boolean[] {false, true}) {
+            Exploration<Integer> e = Exploration.of(() -> ++runs[0]);
+            if (limitFirst) {
+                e.timeLimit(Duration.ofMinutes(10)).schedules(1);
+            } else {
+                e.schedules(1).timeLimit(Duration.ofMinutes(10));
+            }
+            assertThatThrownBy(e::run).as("limit set first: %s", limitFirst).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("Exploration.timeLimit(PT10M): has no effect with schedules(1): it stops an exploration"
+                            + " of many schedules once its time is up, and one schedule runs whole anyway; set"
+                            + " schedules(n) too, as the cap (schedules(100_000_000) explores until the time is up), or"
+                            + " leave the limit out");
+        }
+        assertThat(runs[0]).as("no schedule ran").isZero();
+        // a bounded search's one schedule is the whole search: the limit stops it as any other
+        assertThat(Exploration.of(() -> 1).exhaustive(0).schedules(1).timeLimit(Duration.ofMinutes(10)).run()
+                .stopReason()).isEqualTo(StopReason.EXHAUSTED);
+        assertThat(Exploration.of(() -> 1).timeLimit(Duration.ofMinutes(10)).run().schedulesRun()).isEqualTo(1000);
+    }
+
     @Test
     void interruptingTheCallerStopsASampledExplorationWithinASchedule() throws Exception {
         assertInterruptStops(started -> Exploration.of(countingRuns(started)).schedules(3_000));

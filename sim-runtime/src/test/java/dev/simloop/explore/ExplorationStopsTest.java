@@ -34,13 +34,16 @@ class ExplorationStopsTest {
         assertThat(search.schedulesRun()).isEqualTo(1);
         assertThat(search.stopReason()).isEqualTo(Exploration.StopReason.EXHAUSTED);
         assertThat(search.exhausted()).isTrue();
+        // the first schedule well within the limit, the last one past it (a limit on schedules(1) is an error)
+        int[] runs = {0};
         var sampled = Exploration.of(() -> {
-            long end = System.nanoTime() + 20_000_000;
+            long end = System.nanoTime() + (++runs[0] == 2 ? 1_200_000_000L : 0);
             while (System.nanoTime() < end) {
                 Thread.onSpinWait();
             }
             return 1;
-        }).strategy(Strategy.random()).schedules(1).timeLimit(Duration.ofNanos(1)).run();
+        }).strategy(Strategy.random()).schedules(2).timeLimit(Duration.ofSeconds(1)).run();
+        assertThat(sampled.schedulesRun()).isEqualTo(2);
         assertThat(sampled.stopReason()).isEqualTo(Exploration.StopReason.ALL_SCHEDULES_RUN);
     }
 
