@@ -3,7 +3,6 @@ package dev.simloop.junit;
 import java.lang.reflect.Method;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -110,20 +109,21 @@ final class LifecycleTimeouts {
     /**
      * Runs {@code call}, the method {@code m}, within {@code limit}: past it, the thread is
      * interrupted, and when the call has returned or thrown, it fails with a {@link TimeoutException}
-     * (what it threw suppressed), its interrupt cleared, as JUnit's own timeout does.
+     * (what it threw suppressed), its interrupt cleared, as JUnit's own timeout does. Arming and
+     * disarming the calling thread's {@link Watch} writes two fields: a timer task scheduled and
+     * cancelled per call woke the timer's thread at every schedule of every test run with a default
+     * timeout, which a test run of small schedules would pay for in every one.
      */
     static void run(Method m, Limit limit, Call call) throws Throwable {
-        Watch watch = new Watch(Thread.currentThread());
-        java.util.concurrent.ScheduledFuture<?> alarm = Timer.TIMER.schedule(watch::fire, limit.amount(), limit.unit());
+        Watch watch = Watch.OF_THREAD.get();
+        watch.arm(limit.unit().toNanos(limit.amount()));
         Throwable thrown = null;
         try {
             call.run();
         } catch (Throwable t) {
             thrown = t;
-        } finally {
-            alarm.cancel(false);
         }
-        if (watch.finish()) {
+        if (watch.disarm()) {
             Thread.interrupted();
             TimeoutException timedOut = new TimeoutException(m.getName() + "() timed out after " + limit
                     + " (a lifecycle method of " + m.getDeclaringClass().getName() + ", which simloop calls around"
@@ -138,43 +138,88 @@ final class LifecycleTimeouts {
         }
     }
 
-    /** Interrupts a thread when its time is up, unless the call it times finished first. */
+    /**
+     * A thread's timed call: the deadline it runs to while armed. One per thread that calls lifecycle
+     * methods with a timeout, all looked at by one daemon thread ({@link Watcher}), which interrupts
+     * the thread of a call past its deadline.
+     */
     private static final class Watch {
-        private final Thread thread;
-        private boolean done;
+        static final ThreadLocal<Watch> OF_THREAD = ThreadLocal.withInitial(() -> Watcher.register(new Watch()));
+
+        private final Thread thread = Thread.currentThread();
+        /** Guarded by this. */
+        private boolean armed;
         private boolean fired;
+        private long deadline;
 
-        Watch(Thread thread) {
-            this.thread = thread;
-        }
-
-        synchronized void fire() {
-            if (!done) {
-                fired = true;
-                thread.interrupt();
+        /** @param nanos how long the call may take */
+        void arm(long nanos) {
+            synchronized (this) {
+                deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
+                armed = true;
+                fired = false;
             }
+            Watcher.lookEvery(nanos);
         }
 
         /** @return whether the time ran out before the call finished */
-        synchronized boolean finish() {
-            done = true;
+        synchronized boolean disarm() {
+            armed = false;
             return fired;
+        }
+
+        /** Interrupts the thread if its call is past its deadline. @return whether the thread has ended */
+        synchronized boolean look(long now) {
+            if (armed && !fired && now - deadline >= 0) {
+                fired = true;
+                thread.interrupt();
+            }
+            return !thread.isAlive();
         }
     }
 
-    /** The one timer thread, made when a lifecycle method with a timeout first runs. */
-    private static final class Timer {
-        static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "simloop-lifecycle-timeout");
-            t.setDaemon(true);
-            return t;
-        });
+    /**
+     * The daemon thread that looks at every {@link Watch}, made when a lifecycle method with a timeout
+     * first runs. It looks at a tenth of the shortest timeout seen (so a call is interrupted at most
+     * that late), at least every millisecond and at most every second.
+     */
+    private static final class Watcher {
+        private static final java.util.concurrent.ConcurrentLinkedQueue<Watch> WATCHES =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private static volatile long period = TimeUnit.SECONDS.toNanos(1);
+        private static final Thread THREAD = new Thread(Watcher::watch, "simloop-lifecycle-timeout");
 
         static {
-            TIMER.setRemoveOnCancelPolicy(true);
+            THREAD.setDaemon(true);
+            THREAD.start();
         }
 
-        private Timer() {
+        private Watcher() {
+        }
+
+        static Watch register(Watch w) {
+            WATCHES.add(w);
+            return w;
+        }
+
+        static void lookEvery(long timeoutNanos) {
+            long wanted = Math.max(TimeUnit.MILLISECONDS.toNanos(1), timeoutNanos / 10);
+            if (wanted < period) {
+                synchronized (Watcher.class) {
+                    if (wanted < period) { // (another thread may have lowered it further meanwhile)
+                        period = wanted;
+                        java.util.concurrent.locks.LockSupport.unpark(THREAD); // it may sleep for the longer one
+                    }
+                }
+            }
+        }
+
+        private static void watch() {
+            for (;;) {
+                java.util.concurrent.locks.LockSupport.parkNanos(period);
+                long now = System.nanoTime();
+                WATCHES.removeIf(w -> w.look(now)); // a watch of a thread that ended is dropped
+            }
         }
     }
 }
