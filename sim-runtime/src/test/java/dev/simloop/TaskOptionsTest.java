@@ -136,9 +136,13 @@ class TaskOptionsTest {
         } else {
             // On the wall clock how many beats fit before the job wakes depends on the machine's load
             // (each sleep starts late by the last one's wake-up latency); the exact count is the simulated
-            // row's. What must hold in real time too: only beats before the job is done, then the cancel.
-            assertThat(log).endsWith("job done", "background cancelled");
-            assertThat(log.subList(0, log.size() - 2)).containsOnly("beat");
+            // row's. What must hold in real time too: beats, the job, at most one beat more (a sleep whose
+            // time came before the cancel landed returns; the next one is cancelled), then the cancel.
+            // (Under load a third beat due after the job's wake-up came after "job done": seen in CI.)
+            assertThat(log).endsWith("background cancelled").containsOnlyOnce("job done");
+            int done = log.indexOf("job done");
+            assertThat(log.subList(0, done)).containsOnly("beat");
+            assertThat(log.subList(done + 1, log.size() - 1)).hasSizeLessThanOrEqualTo(1).allMatch("beat"::equals);
         }
     }
 
