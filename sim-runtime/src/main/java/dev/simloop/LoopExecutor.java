@@ -47,12 +47,22 @@ final class LoopExecutor extends AbstractExecutorService {
     private final String origin;
     /** Tasks spawned and not finished, in spawn order (for shutdownNow). */
     private final Set<Task<?>> running = new LinkedHashSet<>();
-    private final Event terminated = new Event("executor terminated");
+    /** Named for deadlock reports, which would otherwise ask for a set() of an Event the caller cannot see. */
+    private final Event terminated;
     private boolean shutdown;
+    /**
+     * Set with {@link #terminated}, for good: read from any thread, so that a shutdown or close
+     * from outside the loop (the test after the run) of an executor already terminated does
+     * nothing, as the ExecutorService contract says, instead of refusing its caller.
+     */
+    private volatile boolean hasTerminated;
 
     LoopExecutor(TaskGroup group, String origin) {
         this.group = group;
         this.origin = origin;
+        this.terminated = new Event("the termination of the ExecutorService of " + origin + ", which comes once it is"
+                + " shut down (shutdown(), shutdownNow() or close(), which awaitTermination does not call) and its"
+                + " last task has ended");
     }
 
     @Override
@@ -283,7 +293,7 @@ final class LoopExecutor extends AbstractExecutorService {
     private void finished(Task<?> t) {
         running.remove(t);
         if (shutdown && running.isEmpty()) {
-            terminated.set();
+            terminate();
         }
     }
 
@@ -300,9 +310,17 @@ final class LoopExecutor extends AbstractExecutorService {
         }, origin, group.impl().loop());
     }
 
+    private void terminate() {
+        hasTerminated = true;
+        terminated.set();
+    }
+
+    /** Does nothing once the executor has terminated, from any thread, as the ExecutorService contract says. */
     @Override
     public void shutdown() {
-        shutdown0("shutdown");
+        if (!hasTerminated) {
+            shutdown0("shutdown");
+        }
     }
 
     /** Shuts down for {@code call}, the method the user called (named in a misuse's message). */
@@ -310,18 +328,22 @@ final class LoopExecutor extends AbstractExecutorService {
         callerOfItsLoop(call);
         shutdown = true;
         if (running.isEmpty()) {
-            terminated.set();
+            terminate();
         }
     }
 
     /**
      * Shuts down and cancels every running task (each raises {@code Cancelled} at its next checkpoint,
-     * or is interrupted where it waits in JDK code).
+     * or is interrupted where it waits in JDK code). Does nothing once the executor has terminated,
+     * from any thread.
      *
      * @return an empty list: no work waits unstarted
      */
     @Override
     public List<Runnable> shutdownNow() {
+        if (hasTerminated) {
+            return List.of();
+        }
         shutdown0("shutdownNow");
         for (Task<?> t : new ArrayList<>(running)) {
             t.cancel();
@@ -331,18 +353,24 @@ final class LoopExecutor extends AbstractExecutorService {
 
     @Override
     public boolean isShutdown() {
-        return shutdown;
+        return shutdown || hasTerminated;
     }
 
     @Override
     public boolean isTerminated() {
-        return shutdown && running.isEmpty();
+        return hasTerminated;
     }
 
-    /** Waits, in loop time, for every task to finish after a shutdown. A checkpoint. */
+    /**
+     * Waits, in loop time, for every task to finish after a shutdown. A checkpoint. Returns true at
+     * once, from any thread, once the executor has terminated.
+     */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) {
         Objects.requireNonNull(unit, "ExecutorService.awaitTermination (" + origin + "): unit");
+        if (hasTerminated) {
+            return true;
+        }
         callerThatMayBlock("awaitTermination");
         CancelScope.moveOnAfter(Duration.ofNanos(Math.max(0, unit.toNanos(timeout))), () -> {
             terminated.await();
@@ -354,12 +382,17 @@ final class LoopExecutor extends AbstractExecutorService {
     /**
      * Shuts down and waits for every task. When the calling task is cancelled meanwhile, cancels
      * them, waits for them shielded, and raises the {@code Cancelled}: nothing outlives the call.
+     * Does nothing once the executor has terminated, from any thread (the test after the run too),
+     * as the ExecutorService contract says.
      *
      * @throws IllegalStateException when called from one of the executor's own tasks, which the
      *     close would wait for (itself included), before anything changes
      */
     @Override
     public void close() {
+        if (hasTerminated) {
+            return;
+        }
         TaskImpl<?> me = callerThatMayBlock("close"); // refused in Loop.runSync before the shutdown
         if (running.contains(me)) {
             // it would wait for its own end: a deadlock in a simulation, a silent hang in a busy real loop

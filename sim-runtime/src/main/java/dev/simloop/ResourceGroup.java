@@ -31,12 +31,15 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
     private static final VarHandle HASH = RunHashes.slot(MethodHandles.lookup());
 
     private final List<R> values;
+    /** The loop it was opened in, whose tasks alone may close it. */
+    private final dev.simloop.internal.Scheduler loop;
     private boolean closed;
     /** While the first {@link #close()} closes the resources: set when it is done, for later calls to wait on. */
     private dev.simloop.sync.Event closing;
 
-    private ResourceGroup(List<R> values) {
+    private ResourceGroup(List<R> values, dev.simloop.internal.Scheduler loop) {
         this.values = values;
+        this.loop = loop;
     }
 
     /**
@@ -55,7 +58,8 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
         for (int i = 0; i < openers.size(); i++) {
             Objects.requireNonNull(openers.get(i), "ResourceGroup.open: openers[" + i + "]");
         }
-        dev.simloop.internal.Current.task("ResourceGroup.open"); // named here, not by the clean-up of a failed open
+        // named here, not by the clean-up of a failed open
+        dev.simloop.internal.Scheduler loop = dev.simloop.internal.Current.task("ResourceGroup.open").loop();
         List<R> opened = new ArrayList<>(Collections.nCopies(openers.size(), null));
         try {
             TaskGroup.with(tg -> {
@@ -71,7 +75,7 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
             // the closing failure, with its own suppressed ones, goes under the opening's; before a Cancelled
             throw Failures.rethrow(Failures.keepFirst(failure, closeAll(opened)));
         }
-        return new ResourceGroup<>(Collections.unmodifiableList(opened));
+        return new ResourceGroup<>(Collections.unmodifiableList(opened), loop);
     }
 
     /** @return the resources, in the order of their openers */
@@ -87,8 +91,8 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
      *
      * @throws RuntimeException the first closing failure (checked ones wrapped in
      *     {@link TaskFailedException}), the others suppressed
-     * @throws IllegalStateException when not called from a loop task; nothing is closed then, and a
-     *     close from a task still closes every resource
+     * @throws IllegalStateException when not called from a task of the loop that opened it (a task of
+     *     a later run too); nothing is closed then, and a close from such a task still closes every resource
      */
     @Override
     public void close() {
@@ -104,7 +108,11 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
         }
         // named here, and before the group counts as closed: a call refused for its caller leaves
         // the resources to a close from a task, not marked closed and never closed
-        dev.simloop.internal.Current.task("ResourceGroup.close");
+        dev.simloop.internal.TaskImpl<?> me = dev.simloop.internal.Current.task("ResourceGroup.close");
+        if (me.loop() != loop) {
+            // as a task group, a Workers handle or an executor: its closes would run in the caller's loop
+            throw loop.notThisLoop("ResourceGroup.close", "this resource group", me);
+        }
         closed = true;
         // named for deadlock reports, which otherwise ask for a set() of an Event the caller cannot see
         closing = new dev.simloop.sync.Event("the end of the first ResourceGroup.close(), which waits for every"

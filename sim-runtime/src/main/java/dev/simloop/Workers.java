@@ -59,10 +59,13 @@ public final class Workers {
     public static final class Handle {
         private final Runnable stop;
         private final Joiner joiner;
+        /** The task that runs the workers in a loop; null for real-mode workers. */
+        private final Task<?> inLoop;
 
-        private Handle(Runnable stop, Joiner joiner) {
+        private Handle(Runnable stop, Joiner joiner, Task<?> inLoop) {
             this.stop = stop;
             this.joiner = joiner;
+            this.inLoop = inLoop;
         }
 
         /**
@@ -176,13 +179,14 @@ public final class Workers {
                 }
                 return null;
             }));
+            Scheduler loop = Current.task("Workers.start").loop();
             Handle h = new Handle(() -> {
-                Current.task("Workers.Handle.stop"); // named here: the user called no Event.set
+                callerOf(loop, "Workers.Handle.stop"); // named here: the user called no Event.set
                 stop.set();
             }, () -> {
-                Current.task("Workers.Handle.join");
+                callerOf(loop, "Workers.Handle.join"); // named here: the user called no Task.join
                 workers.join();
-            });
+            }, workers);
             try { // wait until all have started or the workers have ended (a start failed)
                 TaskGroup.with(wait -> {
                     wait.spawn(TaskOptions.named("workers-started").master(true), allStarted::await);
@@ -213,20 +217,44 @@ public final class Workers {
         }
 
         /**
+         * Refuses, naming {@code call}, a caller that is no task of {@code loop}, the workers' loop:
+         * from a task of another loop (a later run) a stop set an event no task of that loop would
+         * ever see again, and did nothing, without a word.
+         */
+        private static void callerOf(Scheduler loop, String call) {
+            dev.simloop.internal.TaskImpl<?> me = Current.task(call);
+            if (me.loop() != loop) {
+                throw loop.notThisLoop(call, "this handle's workers", me);
+            }
+        }
+
+        /**
          * Waits, shielded, until the workers of {@code h} have ended (after a stop or a cancel).
          *
+         * <p>An exception thrown into this wait (a second {@code Task.interrupt}, a {@code Loop.taskTimeout}
+         * that passes meanwhile), which the shield does not keep out, does not end it: the workers still
+         * close, and nothing outlives the call; it comes back suppressed.
+         *
          * @return their failure, or null: also when the cancel of their task (the root group's, a
-         *     signal's) ended them, which is the caller's cancel too and no failure of theirs
+         *     signal's) ended them, which is the caller's cancel too and no failure of theirs; with
+         *     what was thrown into the wait suppressed (or that alone)
          */
         static Throwable joinShielded(Handle h) {
             return CancelScope.shielded(() -> {
-                try {
-                    h.join();
-                    return null;
-                } catch (TaskCancelledException endedByTheCancel) {
-                    return null;
-                } catch (RuntimeException | Error failure) {
-                    return failure;
+                Throwable thrownIn = null;
+                while (true) {
+                    try {
+                        h.join();
+                        return thrownIn;
+                    } catch (RuntimeException | Error e) {
+                        if (!h.inLoop.isDone()) {
+                            thrownIn = Failures.keepFirst(thrownIn, e); // the workers still close: wait on
+                        } else if (e instanceof TaskCancelledException) {
+                            return thrownIn; // ended by the cancel
+                        } else {
+                            return Failures.keepFirst(e, thrownIn);
+                        }
+                    }
                 }
             });
         }
@@ -305,7 +333,7 @@ public final class Workers {
                     joiner.join();
                 }
             }
-            return new Handle(stopAll, joiner);
+            return new Handle(stopAll, joiner, null);
         }
 
         /**

@@ -786,6 +786,7 @@ class NoSilentHangTest {
         assertThat((List<?>) r.get(1)).singleElement().asString().contains("task 'main' is parked outside simloop on "
                 + "java.util.concurrent.CompletableFuture").endsWith("; its scope is cancelled, but this wait does not"
                 + " end on the interrupt a cancel sends (an uninterruptible wait such as CompletableFuture.join, or code"
-                + " that caught InterruptedException and waited again)");
+                + " that caught InterruptedException and waited again); where a cancel must end the wait, wait with get()"
+                + " or lockInterruptibly()");
     }
 }

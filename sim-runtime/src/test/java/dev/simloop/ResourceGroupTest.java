@@ -97,6 +97,33 @@ class ResourceGroupTest {
     }
 
     /**
+     * A group kept past its run and closed from a task of a later run closed its resources in that
+     * run's loop, where a task group, an executor or a Workers handle of another loop refuse: it is
+     * refused too, naming the ended run, and nothing is closed.
+     */
+    @Test
+    void aCloseFromATaskOfALaterRunIsRefusedAndClosesNothing() {
+        List<String> closed = new java.util.ArrayList<>();
+        List<ResourceGroup<AutoCloseable>> kept = new java.util.ArrayList<>();
+        Simulation.run(1, () -> {
+            kept.add(ResourceGroup.open(List.of(() -> () -> closed.add("a"))));
+            return null;
+        }).value();
+        SimResult<String> r = Simulation.run(2, () -> {
+            try {
+                kept.get(0).close();
+                return "closed";
+            } catch (IllegalStateException e) {
+                return e.getMessage();
+            }
+        });
+        assertThat(r.value()).isEqualTo("ResourceGroup.close: this resource group belongs to another loop, whose run"
+                + " has ended, than the calling task 'main'; use it from its own loop's tasks only (keep no task, group"
+                + " or scope of a run, in a static field or a test fixture, for later runs)");
+        assertThat(closed).isEmpty();
+    }
+
+    /**
      * A resource whose close closes its own group waits for the group's close, which waits for it.
      * The deadlock report said the task waited for "Event (not set, 1 waiting)", which names no
      * call the program made; it names ResourceGroup.close and the way out now.

@@ -241,6 +241,59 @@ class WorkersTest {
         }
     }
 
+    /**
+     * A handle of workers in a loop, used from a task of a later run: stop() returned as if it had
+     * stopped them (it set an event of the ended run, which nothing would see), and join() named
+     * Task.join. Both are refused, naming the call made and the ended run.
+     */
+    @Test
+    void aHandleUsedFromATaskOfALaterRunIsRefusedNamingTheCallMade() {
+        Workers.Handle[] kept = new Workers.Handle[1];
+        Simulation.run(1, () -> {
+            kept[0] = Workers.start(1, index -> () -> { });
+            kept[0].stop();
+            kept[0].join();
+            return null;
+        }).value();
+        SimResult<List<String>> r = Simulation.run(2, () -> List.of(
+                catchThrowable(kept[0]::stop).getMessage(), catchThrowable(kept[0]::join).getMessage()));
+        String rest = ": this handle's workers belongs to another loop, whose run has ended, than the calling task"
+                + " 'main'; use it from its own loop's tasks only (keep no task, group or scope of a run, in a static"
+                + " field or a test fixture, for later runs)";
+        assertThat(r.value()).containsExactly("Workers.Handle.stop" + rest, "Workers.Handle.join" + rest);
+    }
+
+    /**
+     * Workers.run in a loop, an exception thrown into it (Task.interrupt): the workers close,
+     * shielded, before it goes on. A second exception thrown in while they closed, which the shield
+     * does not keep out, ended that wait: run threw at once and the workers closed after it. It
+     * waits on now, and throws the first exception with the second suppressed.
+     */
+    @Test
+    void aSecondExceptionThrownInWhileTheWorkersCloseDoesNotCutTheirCloseShort() {
+        List<String> log = new java.util.ArrayList<>();
+        Simulation.run(1, () -> TaskGroup.with(tg -> {
+            Task<Void> caller = tg.spawn("caller", () -> {
+                try {
+                    Workers.run(2, index -> () -> {
+                        Loop.sleep(Duration.ofSeconds(1));
+                        log.add("worker-" + index + " closed at " + Loop.nanoTime() / 1_000_000 + " ms");
+                    });
+                } catch (IllegalStateException e) {
+                    log.add("run threw '" + e.getMessage() + "' at " + Loop.nanoTime() / 1_000_000 + " ms,"
+                            + " suppressed " + java.util.Arrays.stream(e.getSuppressed()).map(Throwable::getMessage).toList());
+                }
+            });
+            Loop.sleep(Duration.ofMillis(100));
+            caller.interrupt(new IllegalStateException("first"));
+            Loop.sleep(Duration.ofMillis(100));
+            caller.interrupt(new IllegalStateException("second"));
+            return null;
+        })).value();
+        assertThat(log.subList(0, 2)).containsExactlyInAnyOrder("worker-0 closed at 1100 ms", "worker-1 closed at 1100 ms");
+        assertThat(log.subList(2, log.size())).containsExactly("run threw 'first' at 1100 ms, suppressed [second]");
+    }
+
     /** Workers never stopped: the deadlock report names what would stop them, not an Event nobody can reach. */
     @Test
     void workersNeverStoppedAreReportedAsWaitingForHandleStop() {

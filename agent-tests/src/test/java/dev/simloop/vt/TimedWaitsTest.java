@@ -455,6 +455,36 @@ class TimedWaitsTest {
                 "answer@PT2M9.5S");
     }
 
+    /**
+     * A future whose time-out a run set up and that escaped the run: the virtual clock stopped with
+     * the run, so the time-out never fired and a join() after the run hung for ever. It fails when
+     * the run ends, naming it; a time-out that fired, or a future done, within the run is untouched.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aFutureWhoseTimeOutOutlivesItsRunFailsWhenTheRunEndsNotHangingAJoinAfterIt() {
+        SimResult<List<CompletableFuture<String>>> r = Sim.ok(() -> {
+            CompletableFuture<String> answered = new CompletableFuture<String>().orTimeout(1, TimeUnit.MINUTES);
+            answered.complete("answer");
+            Thread.sleep(1000);
+            return List.of(new CompletableFuture<String>().orTimeout(5, TimeUnit.SECONDS),
+                    new CompletableFuture<String>().completeOnTimeout("default", 3, TimeUnit.SECONDS), answered);
+        });
+        List<CompletableFuture<String>> escaped = r.value();
+        for (CompletableFuture<String> f : escaped.subList(0, 2)) {
+            assertThat(f).isCompletedExceptionally();
+            CompletionException e = org.assertj.core.api.Assertions.catchThrowableOfType(CompletionException.class, f::join);
+            assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("the time-out of"
+                    + " this CompletableFuture (orTimeout or completeOnTimeout, due at virtual time ")
+                    .hasMessageContaining("was set up in a simulated run that ended before it (at step ")
+                    .hasMessageContaining("virtual time 1s)")
+                    .hasMessageEndingWith("Join the future, or complete it, inside the run that set up its time-out");
+        }
+        assertThat(escaped.get(0).exceptionNow()).hasMessageContaining("due at virtual time 6s)");
+        assertThat(escaped.get(1).exceptionNow()).hasMessageContaining("due at virtual time 4s)");
+        assertThat(escaped.get(2).join()).isEqualTo("answer");
+    }
+
     @Test
     void joiningAThreadWithATimeOut() {
         SimResult<List<String>> r = Sim.ok(() -> TaskGroup.with(tg -> {

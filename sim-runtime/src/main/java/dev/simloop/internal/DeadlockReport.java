@@ -119,7 +119,8 @@ public record DeadlockReport(String message, List<List<String>> cycles) {
         // A cancel ends a simloop wait, but only interrupts a JDK one: say why this one goes on
         return CancelScopeTree.cancelledScopeOf(t) == null ? outside : outside + "; its scope is cancelled, but this"
                 + " wait does not end on the interrupt a cancel sends (an uninterruptible wait such as"
-                + " CompletableFuture.join, or code that caught InterruptedException and waited again)";
+                + " CompletableFuture.join, or code that caught InterruptedException and waited again); where a cancel"
+                + " must end the wait, wait with get() or lockInterruptibly()";
     }
 
     /**

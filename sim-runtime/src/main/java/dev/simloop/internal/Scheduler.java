@@ -345,6 +345,7 @@ public final class Scheduler {
                 Teardown.unwind(this, ready);
                 unwindFailuresCounted();
             }
+            endEscapedFutureTimeouts();
         } finally {
             guards.loopEnded();
             Drivers.enter(outer);
@@ -354,6 +355,21 @@ public final class Scheduler {
         }
         return new RunOutcome(rootTask.value(), endOfRunFailure(), stepsTaken, clock.now(), chooser.choices.toArray(),
                 chooser.preemptions, digest, observers.trace());
+    }
+
+    /**
+     * The run has ended with time-outs of {@code CompletableFuture.orTimeout}/{@code completeOnTimeout}
+     * still armed: their futures escaped the run, whose clock stopped with it, so the time-out would
+     * never fire and a {@code join()} of one after the run would hang; each such future fails now,
+     * saying so.
+     */
+    private void endEscapedFutureTimeouts() {
+        for (Timer t : timers.snapshot()) {
+            if (t instanceof VirtualTime.FutureTimeout f) {
+                timers.disarm(t);
+                f.runEnded(this);
+            }
+        }
     }
 
     /**

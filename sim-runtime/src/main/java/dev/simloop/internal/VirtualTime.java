@@ -231,6 +231,24 @@ final class VirtualTime {
         }
 
         /**
+         * The run ended before the time-out was due (already disarmed): the virtual clock stopped, so
+         * it would never fire, and the future, which escaped the run, would never complete; it fails
+         * with an IllegalStateException naming the ended run, as a join() of it after the run shows.
+         */
+        void runEnded(Scheduler loop) {
+            if (!future.isDone()) {
+                IllegalStateException ended = new IllegalStateException("the time-out of this CompletableFuture"
+                        + " (orTimeout or completeOnTimeout, due at virtual time " + Nanos.format(deadline) + ") was"
+                        + " set up in a simulated run that ended before it (at " + loop.when() + "), and the virtual"
+                        + " clock stopped with the run, so it would never fire: the future was completed with this"
+                        + " exception when the run ended. Join the future, or complete it, inside the run that set up"
+                        + " its time-out");
+                loop.runUserCodeOnDriver("the dependent actions of a CompletableFuture whose time-out outlived its"
+                        + " run", () -> future.completeExceptionally(ended));
+            }
+        }
+
+        /**
          * The future completed: disarm the time-out when that happened on the loop (a task of it, or
          * its driver); a completion from any other thread leaves it armed (it then finds the future
          * done and does nothing), since only the loop's thread may touch its timers.

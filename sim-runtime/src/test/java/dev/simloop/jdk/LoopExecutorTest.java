@@ -631,6 +631,60 @@ class LoopExecutorTest {
         }
     }
 
+    /**
+     * An awaitTermination of an executor that nothing shuts down can never return: the deadlock
+     * report said it needed "a call to set()" of an Event 'executor terminated' that the user cannot
+     * see. It names the termination and what starts it.
+     */
+    @Test
+    void anAwaitTerminationWithoutAShutdownIsADeadlockThatNamesTheShutdownItWaitsFor() {
+        SimResult<Object> r = Simulation.run(1, () -> {
+            ExecutorService ex = Loop.executor();
+            ex.submit(() -> 1).get();
+            return ex.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class).hasMessageContaining("task 'main' waits for Event"
+                + " 'the termination of the ExecutorService of Loop.executor(), which comes once it is shut down"
+                + " (shutdown(), shutdownNow() or close(), which awaitTermination does not call) and its last task"
+                + " has ended' (not set, 1 waiting)");
+    }
+
+    /**
+     * ExecutorService.close() of a terminated executor is a no-op, and so are shutdown, shutdownNow
+     * and awaitTermination: from outside the loop (the test after the run) they threw an
+     * IllegalStateException ("must be called from a simloop task") although there was nothing to do.
+     * An executor not terminated still refuses such a caller.
+     */
+    @Test
+    void aTerminatedExecutorsCloseShutdownAndAwaitTerminationFromOutsideTheLoopDoNothing() throws Exception {
+        ExecutorService[] kept = new ExecutorService[2];
+        Simulation.run(1, () -> {
+            kept[0] = Loop.executor();
+            kept[0].submit(() -> 1).get();
+            kept[0].close();
+            kept[1] = Loop.executor();
+            kept[1].submit(() -> 1).get();
+            return null;
+        }).value();
+        ExecutorService ex = kept[0];
+        ex.close();
+        ex.shutdown();
+        assertThat(ex.shutdownNow()).isEmpty();
+        assertThat(ex.awaitTermination(1, TimeUnit.SECONDS)).isTrue();
+        assertThat(ex.isShutdown()).isTrue();
+        assertThat(ex.isTerminated()).isTrue();
+        ExecutorService notShutDown = kept[1];
+        assertThat(notShutDown.isTerminated()).isFalse();
+        assertThatThrownBy(notShutDown::close).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("ExecutorService.close (Loop.executor()) must be called from a simloop task");
+        // a terminated executor of an earlier run, closed from a task of a later one: nothing to do either
+        Simulation.run(2, () -> {
+            ex.close();
+            ex.shutdown();
+            return ex.awaitTermination(0, TimeUnit.SECONDS);
+        }).value();
+    }
+
     @Test
     void aGetThatCanNeverReturnIsADeadlockThatNamesTheFuture() {
         SimResult<Object> r = Simulation.run(1, () -> {
