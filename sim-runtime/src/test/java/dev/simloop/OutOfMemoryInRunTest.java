@@ -36,17 +36,6 @@ class OutOfMemoryInRunTest {
     }
 
     /**
-     * A task that fills the heap to the last byte and then holds its driver without a checkpoint is
-     * reported as a runaway step (the watchdog keeps memory it lets go of to build the report), and
-     * the caller gets the failure. Before, the watchdog failed for want of heap at every look, and the
-     * caller waited for ever: the child JVM was killed.
-     */
-    @Test
-    void aTaskThatFillsTheHeapAndHoldsItsDriverIsReported(@TempDir Path dir) throws Exception {
-        assertThat(runChild(dir, "stuck", "-Xmx32m")).contains("stuck: returned, failure LimitExceeded");
-    }
-
-    /**
      * A bounded exploration whose pending runs would outgrow the heap stops when they hold a third of
      * it, in a 24 MB heap within seconds, saying so (docs/exploring.md), after the same schedule on
      * one thread and on two. Before, it filled the heap: it ended in an {@code OutOfMemoryError}

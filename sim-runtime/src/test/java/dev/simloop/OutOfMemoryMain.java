@@ -28,49 +28,12 @@ public final class OutOfMemoryMain {
         });
     }
 
-    /** What {@link #fillTheHeapAndHoldTheDriver} filled the heap with; the main thread drops it once the run is over. */
-    private static volatile Object hog;
-    private static volatile boolean spin = true;
-
     /**
-     * A task that fills the heap with small objects (so that not a byte is left), keeps them, and then
-     * holds its driver without a checkpoint: the watchdog must report it with a full heap.
-     */
-    private static int fillTheHeapAndHoldTheDriver() {
-        Object[] chain = null;
-        try {
-            while (true) {
-                chain = new Object[] {chain};
-            }
-        } catch (OutOfMemoryError e) {
-            hog = chain;
-        }
-        while (spin) {
-            Thread.onSpinWait();
-        }
-        return 1;
-    }
-
-    /**
-     * @param args {@code simulation} (then a run that must work), {@code real}, {@code stuck} (a task
-     *     that fills the heap and holds its driver), or {@code bounded-N} or {@code exhaustive-N} (a
-     *     preemption-bounded or exhaustive exploration on {@code N} threads)
+     * @param args {@code simulation} (then a run that must work), {@code real}, or {@code bounded-N} or
+     *     {@code exhaustive-N} (a preemption-bounded or exhaustive exploration on {@code N} threads)
      */
     public static void main(String[] args) {
-        if (args[0].equals("stuck")) {
-            String outcome;
-            try {
-                SimResult<Integer> r = Simulation.builder().maxStepWallTime(java.time.Duration.ofSeconds(1))
-                        .run(OutOfMemoryMain::fillTheHeapAndHoldTheDriver);
-                hog = null;
-                outcome = "returned, failure " + r.failure().getClass().getSimpleName();
-            } catch (OutOfMemoryError e) {
-                hog = null;
-                outcome = "threw OutOfMemoryError";
-            }
-            System.out.println("stuck: " + outcome);
-            System.exit(0); // the task spins on: the JVM cannot stop a thread
-        } else if (args[0].startsWith("bounded-") || args[0].startsWith("exhaustive-")) {
+        if (args[0].startsWith("bounded-") || args[0].startsWith("exhaustive-")) {
             try {
                 Exploration<Integer> x = Exploration.of(() -> BoundedSearchMemoryTest.checkpointing(3, 8))
                         .parallelism(Integer.parseInt(args[0].substring(args[0].indexOf('-') + 1)))

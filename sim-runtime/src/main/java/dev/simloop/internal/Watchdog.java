@@ -41,8 +41,6 @@ final class Watchdog {
     static final long SLOW_STEP_NANOS = slowStepNanos();
     private static final long MIN_PERIOD_NANOS = 5_000_000L;
     private static final long MAX_PERIOD_NANOS = 1_000_000_000L;
-    /** The heap the watchdog keeps to report a runaway step in a full heap ({@code WatchdogThread#reserve}). */
-    private static final int RESERVE_BYTES = 256 * 1024;
     /** Written under the class lock; read without it on every run's fast path. */
     private static volatile Thread thread;
     /** The watchdog's current sleep between looks; a loop that needs a shorter one wakes it. */
@@ -117,15 +115,6 @@ final class Watchdog {
             setDaemon(true);
         }
 
-        /**
-         * Heap the watchdog lets go of when a look runs out of it, and looks again: a task that filled
-         * the heap and then held its driver (a loop without a checkpoint; a park pinned to the driver
-         * for want of heap to save its stack) is then still reported, and its caller let go. Without
-         * it, every look failed for want of heap and the caller waited for ever, in a JVM that did not
-         * even end on SIGTERM. Taken again once the heap has room.
-         */
-        private byte[] reserve = new byte[RESERVE_BYTES];
-
         @Override
         public void run() {
             WarmUp.watchdogFirst();
@@ -133,34 +122,10 @@ final class Watchdog {
                 LockSupport.parkNanos(period); // a first look at the start would only note what runs
                 try {
                     lookAtAll();
-                } catch (OutOfMemoryError e) {
-                    lookAgainWithTheReserve();
                 } catch (Throwable e) {
-                    period = MAX_PERIOD_NANOS; // the watchdog must outlive anything: it looks again next period
-                }
-                retakeTheReserve();
-            }
-        }
-
-        private void lookAgainWithTheReserve() {
-            period = MAX_PERIOD_NANOS;
-            if (reserve == null) {
-                return; // the heap is still full since the last time: looks again next period
-            }
-            reserve = null;
-            try {
-                lookAtAll();
-            } catch (Throwable e) {
-                period = MAX_PERIOD_NANOS;
-            }
-        }
-
-        private void retakeTheReserve() {
-            if (reserve == null) {
-                try {
-                    reserve = new byte[RESERVE_BYTES];
-                } catch (OutOfMemoryError e) {
-                    // still full: next period
+                    // Out of memory, most likely, while a run filled the heap: the watchdog must outlive
+                    // it, or no later runaway in this JVM would be reported. It looks again next period.
+                    period = MAX_PERIOD_NANOS;
                 }
             }
         }
