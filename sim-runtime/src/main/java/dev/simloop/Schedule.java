@@ -364,6 +364,12 @@ public final class Schedule {
         try {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
+            if (v.matches("-?[0-9]+")) {
+                // a number, just too large: "not a number" would send the user looking for a typo
+                throw new IllegalArgumentException("replay line " + field + " field '" + abbreviate(v)
+                        + "' is outside the range of a long (" + Long.MIN_VALUE + " to " + Long.MAX_VALUE
+                        + "); simloop writes it as a decimal long such as 42 or -7, so the line was changed", e);
+            }
             throw new IllegalArgumentException("replay line " + field + " field '" + abbreviate(v) + "' is not a number", e);
         }
     }

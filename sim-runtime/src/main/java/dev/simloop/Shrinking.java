@@ -273,7 +273,10 @@ public final class Shrinking {
             return new Outcome(run, Optional.of(NOT_SHOWN + DID_NOT_REPEAT), false);
         }
         if (shrinker.replayedOtherwise() || !validated && !interrupted) {
-            return notShrunk(run, "a replay did not fail the same way, so it was not shrunk");
+            // the replay followed the same choices, so the likely cause is a program that does not repeat its runs
+            return notShrunk(run, "a replay did not fail the same way, so it was not shrunk: the program likely does"
+                    + " not repeat its runs (nondeterminism, or state kept between runs); checkDeterminism(true)"
+                    + " names the first step where two runs part");
         }
         if (shrinker.fewest() && validated) {
             return new Outcome(run, Optional.empty(), false);

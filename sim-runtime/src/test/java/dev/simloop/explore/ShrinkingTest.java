@@ -237,7 +237,9 @@ class ShrinkingTest {
         Shrinking.Outcome otherwise = Shrinking.outcome(failed, b -> b.run(() -> 2), 2_000, Duration.ofMinutes(10));
         assertThat(otherwise.run()).isSameAs(failed);
         assertThat(otherwise.notShownFewest())
-                .hasValue("not shown to be the fewest: a replay did not fail the same way, so it was not shrunk");
+                .hasValue("not shown to be the fewest: a replay did not fail the same way, so it was not shrunk: the"
+                        + " program likely does not repeat its runs (nondeterminism, or state kept between runs);"
+                        + " checkDeterminism(true) names the first step where two runs part");
         assertThat(otherwise.fewerLeftUntried()).isFalse();
 
         Thread.currentThread().interrupt();
