@@ -84,14 +84,11 @@ final class OutsideWaits {
      */
     private int longWaitTimeouts;
     /**
-     * The thread outside whose lock {@link #waitForAnOutsideHolder} waited for in vain, or null: it
-     * holds on (the test's thread, say), and later tasks that park on its lock block at once.
+     * What {@link #waitForAnOutsideHolder} waited for in vain, or null: the thread outside that held on
+     * to a lock (the test's thread, say), or a monitor (whose holder the JDK does not tell); later
+     * tasks that park on its lock, or on that monitor, block at once.
      */
-    private Thread outsideHolderGivenUpOn;
-    /** As {@link #outsideHolderGivenUpOn}, for a monitor (whose holder the JDK does not tell): the monitor. */
-    private Object monitorGivenUpOn;
-    /** The monitor {@link #waitForAnOutsideHolder} waits for the task to enter, or null. */
-    private Object monitorWaitedFor;
+    private Object heldOnThroughTheGrace;
     /** The task {@link #waitInPlace}, {@link #waitForAnOutsideHolder} or {@link #waitAloneInPlace} waits for, or null: its wake-up from outside continues its step. */
     private TaskImpl<?> waitingInPlace;
     /**
@@ -337,12 +334,9 @@ final class OutsideWaits {
         } finally {
             waitingInPlace = null;
         }
-        Object monitor = monitorWaitedFor;
-        monitorWaitedFor = null;
         if (t.foreignContinuation() == null) {
             // it holds on (the test's thread, say): later tasks that park on its lock block at once
-            outsideHolderGivenUpOn = holder;
-            monitorGivenUpOn = monitor;
+            heldOnThroughTheGrace = t.outside() == MONITOR ? LockOwners.monitorToEnter(t.thread) : holder;
             return false;
         }
         leave(t);
@@ -373,7 +367,7 @@ final class OutsideWaits {
         if (owner == null) {
             return reentrant; // a read-write lock without a writer: readers hold it, maybe tasks of the run
         }
-        return owner != loop.caller() && owner != outsideHolderGivenUpOn && owner.isAlive() && !isTaskOfThisRun(owner);
+        return owner != loop.caller() && owner != heldOnThroughTheGrace && owner.isAlive() && !isTaskOfThisRun(owner);
     }
 
     /**
@@ -390,7 +384,7 @@ final class OutsideWaits {
         if (monitor == null) {
             return true; // let in just now: its wake-up is on its way
         }
-        if (monitor == monitorGivenUpOn || LockOwners.holdsMonitor(loop.caller(), monitor)) {
+        if (monitor == heldOnThroughTheGrace || LockOwners.holdsMonitor(loop.caller(), monitor)) {
             return false;
         }
         for (TaskImpl<?> u = loop.liveHead(); u != null; u = u.liveNext) {
@@ -398,7 +392,6 @@ final class OutsideWaits {
                 return false; // held across a checkpoint: it lets go in a step of its own
             }
         }
-        monitorWaitedFor = monitor;
         return true;
     }
 
