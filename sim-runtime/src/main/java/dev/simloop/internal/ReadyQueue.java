@@ -77,6 +77,21 @@ public final class ReadyQueue {
         }
     }
 
+    /**
+     * Moves {@code t}, which is in the queue, to {@code pos} ({@link TaskImpl#insertAt}), as
+     * {@code Loop.reinsert} and {@code Loop.switchTo} do: no task left the queue, so it counts as no
+     * removal, and {@code t} did not run, so its wait goes on ({@link #waitedSteps}, a priority policy's
+     * boost count). Counted anew, a task moved to the back at every step was never boosted.
+     */
+    void move(TaskImpl<?> t, int pos) {
+        long stamp = t.readyStamp;
+        removeAt(indexOf(t));
+        removals--;
+        t.insertAt(pos);
+        add(t);
+        t.readyStamp = stamp;
+    }
+
     /** Takes out the task at {@code i}, which was just added, as if it never had been (an inline pick undone). */
     void takeBack(int i) {
         removeAt(i);

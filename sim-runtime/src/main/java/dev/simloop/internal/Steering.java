@@ -77,10 +77,7 @@ public final class Steering {
             sleepInsert(me, 0);
             return;
         }
-        ReadyQueue ready = me.loop.ready;
-        ready.removeAt(ready.indexOf(target));
-        target.insertAt(0); // at the head, as asynkit does, so that insertPos counts from it
-        ready.add(target);
+        me.loop.ready.move(target, 0); // at the head, as asynkit does, so that insertPos counts from it
         me.insertAt(insertPos);
         runNow(me, target, false);
     }
@@ -96,10 +93,7 @@ public final class Steering {
     /** {@code Loop.reinsert}: moves the ready task {@code t} to {@code pos}. */
     public static void reinsert(String call, TaskImpl<?> me, TaskImpl<?> t, int pos) {
         requireReady(call, me, t);
-        ReadyQueue ready = me.loop.ready;
-        ready.removeAt(ready.indexOf(t));
-        t.insertAt(pos);
-        ready.add(t);
+        me.loop.ready.move(t, pos);
     }
 
     static void requireReady(String call, TaskImpl<?> me, TaskImpl<?> t) {

@@ -354,6 +354,40 @@ class PriorityTest {
                 .replayLine()).isEqualTo(withPolicy);
     }
 
+    /**
+     * Moving a ready task in the queue ({@code Loop.reinsert}) does not run it, so its boost count
+     * goes on: a busy task that moved the background to the back at every step kept it from ever
+     * being boosted, since each move restarted its count, and it ran only once the busy task was done.
+     */
+    @Test
+    void aTaskMovedInTheReadyQueueKeepsItsBoostCount() {
+        List<String> log = Simulation.builder().strategy(Strategy.fifo()).priorityPolicy(PriorityPolicy.boostAfter(3))
+                .run(() -> {
+                    List<String> l = new ArrayList<>();
+                    TaskGroup.with(tg -> {
+                        dev.simloop.Task<?> background = tg.spawn("background", () -> {
+                            Loop.currentTask().setPriority(10);
+                            Loop.checkpoint();
+                            l.add("background");
+                        });
+                        tg.spawn("busy", () -> {
+                            Loop.currentTask().setPriority(-10);
+                            for (int i = 0; i < 30; i++) {
+                                if (background.isRunnable()) {
+                                    Loop.reinsert(background, Integer.MAX_VALUE);
+                                }
+                                Loop.checkpoint();
+                                l.add("busy " + i);
+                            }
+                        });
+                        return null;
+                    });
+                    return l;
+                }).value();
+        assertThat(log).hasSize(31);
+        assertThat(log.indexOf("background")).as("position of background in %s", log).isEqualTo(2);
+    }
+
     @Test
     void boostingRunsAStarvedTaskAfterTheConfiguredSteps() {
         for (int boost : new int[] {3, 10}) {
