@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -45,7 +46,7 @@ class OutsideLockHoldersTest {
 
     /**
      * Starts a platform thread that takes a lock with {@code take}, lets the caller go on, and lets go
-     * with {@code letGo} once {@code someoneWaits} (or after ten seconds, so a failing test ends).
+     * with {@code letGo} once {@code someoneWaits}.
      */
     private static Thread holdUntilSomeoneWaits(Runnable take, BooleanSupplier someoneWaits, Runnable letGo)
             throws InterruptedException {
@@ -53,14 +54,19 @@ class OutsideLockHoldersTest {
         Thread holder = Thread.ofPlatform().name("outside-holder").start(() -> {
             take.run();
             held.countDown();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!someoneWaits.getAsBoolean() && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(50_000);
-            }
+            awaitUpTo10s(someoneWaits);
             letGo.run();
         });
         held.await();
         return holder;
+    }
+
+    /** Polls until {@code condition}, for at most ten seconds, so that a failing test ends. */
+    private static void awaitUpTo10s(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(50_000);
+        }
     }
 
     @Test
@@ -95,30 +101,17 @@ class OutsideLockHoldersTest {
         });
 
         Object monitor = new Object();
-        Thread[] task = new Thread[1];
-        Object letGo = new Object();
+        AtomicReference<Thread> task = new AtomicReference<>();
         CountDownLatch held = new CountDownLatch(1);
         Thread holder = Thread.ofPlatform().name("outside-holder").start(() -> {
             synchronized (monitor) {
                 held.countDown();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (System.nanoTime() < deadline) {
-                    Thread t;
-                    synchronized (letGo) {
-                        t = task[0];
-                    }
-                    if (t != null && t.getState() == Thread.State.BLOCKED) {
-                        break;
-                    }
-                    LockSupport.parkNanos(50_000);
-                }
+                awaitUpTo10s(() -> task.get() != null && task.get().getState() == Thread.State.BLOCKED);
             }
         });
         held.await();
         SimResult<List<String>> contended = run(() -> {
-            synchronized (letGo) {
-                task[0] = Thread.currentThread();
-            }
+            task.set(Thread.currentThread());
             synchronized (monitor) {
                 monitor.hashCode();
             }
