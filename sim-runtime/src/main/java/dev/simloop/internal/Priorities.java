@@ -8,8 +8,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * effective priorities of every task waiting on a priority lock it holds, transitively. Because
  * that is just the most urgent own priority among the tasks reachable through "holds a priority
  * lock that is waited on by", it is computed by one graph walk that visits each task once, which
- * also keeps lock cycles (deadlocks) from looping. Nothing is cached, so priority changes and
- * waiters that leave are seen at once.
+ * also keeps lock cycles (deadlocks) from looping. Effective priorities are not cached, so priority
+ * changes and waiters that leave are seen at once; what is kept is each priority queue's index of its
+ * waiters ({@link PriorityWaiters}), which the queue and {@code setPriority} keep current, so that the
+ * walk and the choice of a waiter look at the waiters holding nothing lending as one, by the most urgent
+ * of their own priorities, and walk only the few that hold a priority lock themselves.
  */
 public final class Priorities {
     /**
@@ -42,7 +45,20 @@ public final class Priorities {
             if (q == null) {
                 continue;
             }
-            for (TaskImpl<?> w = q.peek(); w != null; w = w.waitNext) {
+            PriorityWaiters index = q.byPriority();
+            if (index == null) {
+                for (TaskImpl<?> w = q.peek(); w != null; w = w.waitNext) {
+                    if (w.priorityMark() != epoch) {
+                        best = walk(w, epoch, best);
+                    }
+                }
+                continue;
+            }
+            // Waiters that hold nothing lending inherit nothing: the most urgent of their own priorities
+            // stands for them all, so a lock with thousands of waiters costs its holder no walk of them.
+            best = Math.min(best, index.mostUrgentPlainPriority());
+            for (int i = 0; i < index.lendingCount(); i++) {
+                TaskImpl<?> w = index.lending(i);
                 if (w.priorityMark() != epoch) {
                     best = walk(w, epoch, best);
                 }
@@ -62,6 +78,10 @@ public final class Priorities {
             // A lone waiter is served whatever its priority: walking what it inherits would cost a
             // walk of its whole chain at every hand-over, quadratic in a chain of waiting holders.
             return q.peek();
+        }
+        PriorityWaiters index = q.byPriority();
+        if (index != null) {
+            return index.mostUrgent();
         }
         TaskImpl<?> best = null;
         int bestPriority = Integer.MAX_VALUE;

@@ -26,6 +26,10 @@ final class TaskExtras {
     long priorityMark;
     /** The task's own priority ({@code Task.setPriority}). */
     int priority;
+    /** While it waits in a queue served by priority: its slot in the queue's {@link PriorityWaiters}. */
+    int prioritySlot;
+    /** While it waits in a queue served by priority: when it arrived there, in that queue's order. */
+    long arrival;
     /** The tasks joining this one; made by the first join that waits. */
     WaitQueue joiners;
     /** The handshake of {@code TaskGroup.start}, for a task it spawned. */

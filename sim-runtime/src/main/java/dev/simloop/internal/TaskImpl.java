@@ -683,6 +683,10 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         if (priority != 0 || extras != null) {
             extras().priority = priority;
         }
+        WaitQueue q = waitQueue;
+        if (q != null && q.byPriority() != null) {
+            q.byPriority().priorityChanged(this); // it waits in a queue served by priority: its place there moves
+        }
         if (loop.tracing()) {
             loop.traceEvent(this, Trace.Kind.PRIORITY, "set to " + priority);
         }

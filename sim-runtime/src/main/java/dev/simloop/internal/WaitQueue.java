@@ -45,9 +45,27 @@ public final class WaitQueue implements Abortable {
     private TaskImpl<?> head;
     private TaskImpl<?> tail;
     private int size;
+    /** The index of the waiters by priority, kept as they come and go; null for a queue served in order. */
+    private final PriorityWaiters byPriority;
 
-    /** Creates an empty queue. */
+    /** Creates an empty queue, served in order. */
     public WaitQueue() {
+        this(false);
+    }
+
+    /**
+     * Creates an empty queue.
+     *
+     * @param byPriority whether its waiters are served by priority ({@link Priorities#mostUrgent}), which
+     *     then keeps an index of them
+     */
+    public WaitQueue(boolean byPriority) {
+        this.byPriority = byPriority ? new PriorityWaiters() : null;
+    }
+
+    /** @return the index of the waiters by priority, or null for a queue served in order */
+    PriorityWaiters byPriority() {
+        return byPriority;
     }
 
     /** @return whether nobody waits */
@@ -253,6 +271,9 @@ public final class WaitQueue implements Abortable {
         }
         tail = t;
         size++;
+        if (byPriority != null) {
+            byPriority.added(t);
+        }
     }
 
     private void unlink(TaskImpl<?> t) {
@@ -270,6 +291,9 @@ public final class WaitQueue implements Abortable {
         t.waitNext = null;
         t.waitQueue = null;
         size--;
+        if (byPriority != null) {
+            byPriority.removed(t);
+        }
     }
 
     /** A reply marker with a readable name (traces and debuggers show it). */

@@ -20,7 +20,7 @@ final class ConditionCore implements WaitTarget {
     private final String kind;
     final LockCore lock;
     private final boolean priority;
-    private final WaitQueue waiters = new WaitQueue();
+    private final WaitQueue waiters;
     /** The last signal() or signalAll() that found no task waiting: a deadlock report names it (a missed wake-up). */
     private final LastCall lostSignal = new LastCall();
 
@@ -28,6 +28,7 @@ final class ConditionCore implements WaitTarget {
         this.kind = kind;
         this.lock = lock;
         this.priority = priority;
+        this.waiters = new WaitQueue(priority);
     }
 
     /** The lock broke: every waiter wakes, to meet the break as it re-acquires the lock. */

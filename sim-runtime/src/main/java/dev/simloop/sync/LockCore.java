@@ -27,7 +27,7 @@ final class LockCore extends HeldResource implements WaitTarget {
     private final boolean priority;
     /** The call name used when the {@link Held} handle is closed; built once, so closing does not allocate. */
     private final String releaseCall;
-    final WaitQueue waiters = new WaitQueue();
+    final WaitQueue waiters;
     private int holds;
     /**
      * The loop this lock was last acquired in: a hint that spares the thread-local lookup of the
@@ -44,6 +44,7 @@ final class LockCore extends HeldResource implements WaitTarget {
         this.name = name;
         this.reentrant = reentrant;
         this.priority = priority;
+        this.waiters = new WaitQueue(priority);
         this.releaseCall = kind + ".release";
     }
 

@@ -79,6 +79,72 @@ class PriorityAtScaleTest {
         assertThat(chain(true)).containsExactly("t79999 inherits -7", "t70000", "t60000", "t50000", "t40000", "t30000", "t20000", "t10000", "t0");
     }
     /**
+     * A hundred thousand tasks queue on one PriorityLock with ten priorities; every thousandth is made
+     * urgent while it waits. They are served by priority, FIFO among equals (they arrive in spawn
+     * order), and the holder inherits the most urgent waiter's priority. Before, each hand-over looked
+     * at every waiter: 100,000 took 116 s; with the queue's index, 0.5 s.
+     */
+    @Test
+    void aHundredThousandWaitersAreServedByPriorityWithoutALookAtEachOneAtEveryHandOver() {
+        assertServedByPriority(Simulation.builder().strategy(Strategy.fifo()), 100_000);
+    }
+
+    /**
+     * The same under the priority policy, with fewer waiters: the policy looks at every ready task at
+     * each step (it ages them), so spawning the crowd costs a step per task times the tasks ready.
+     */
+    @Test
+    void underThePolicyWaitersAreServedByPriorityToo() {
+        var b = Simulation.builder().strategy(Strategy.fifo()).priorityPolicy(PriorityPolicy.standard());
+        assertServedByPriority(b, 10_000);
+    }
+
+    private static void assertServedByPriority(Simulation.Builder b, int waiters) {
+        SimResult<int[]> r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> b.run(() -> {
+            PriorityLock lock = new PriorityLock("crowded");
+            int[] served = new int[waiters];
+            int[] count = {0};
+            int[] inherited = {0};
+            TaskGroup.with(tg -> {
+                lock.acquire();
+                List<Task<?>> tasks = new ArrayList<>(waiters);
+                for (int i = 0; i < waiters; i++) {
+                    int k = i;
+                    Task<?> t = tg.spawn(() -> {
+                        try (var _ = lock.hold()) {
+                            served[count[0]++] = k;
+                        }
+                    });
+                    t.setPriority(k % 10);
+                    tasks.add(t);
+                }
+                Sims.until(() -> lock.waiting() == waiters);
+                for (int i = 0; i < waiters; i += 1_000) {
+                    tasks.get(i + 7).setPriority(-1); // from priority 7, while it waits
+                }
+                inherited[0] = Loop.currentTask().effectivePriority();
+                lock.release();
+                return null;
+            });
+            assertThat(inherited[0]).isEqualTo(-1);
+            return served;
+        }));
+        int[] expected = new int[waiters];
+        int n = 0;
+        for (int i = 7; i < waiters; i += 1_000) {
+            expected[n++] = i;
+        }
+        for (int p = 0; p < 10; p++) {
+            for (int i = p; i < waiters; i += 10) {
+                if (p != 7 || i % 1_000 != 7) {
+                    expected[n++] = i;
+                }
+            }
+        }
+        assertThat(r.value()).isEqualTo(expected);
+    }
+
+    /**
      * A condition's waiter while another task holds the condition's lock. Before, the line said the
      * lock was "held by task 't2'" and then "no task holds it", which read as a contradiction; the
      * "it" was the condition, which no task can hold. It now says who can end the wait: a task
