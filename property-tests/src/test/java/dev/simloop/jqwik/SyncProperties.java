@@ -323,4 +323,64 @@ class SyncProperties {
         });
         return new Inversion(log, atAcquired[0] - atWait[0]);
     }
+
+    // PriorityLock: the waiters that are not cancelled are served most urgent first, in arrival order
+    // among equals, by the priorities they have when the lock is released (some change while waiting);
+    // the holder inherits the most urgent of them. Checks the lock's index of its waiters.
+    @Property(tries = 300, edgeCases = EdgeCasesMode.MIXIN)
+    void priorityLockServesTheMostUrgentWaiterFirst(
+            @ForAll @Size(min = 2, max = 7) List<@IntRange(min = -2, max = 3) Integer> priorities,
+            @ForAll @Size(min = 7, max = 7) List<@IntRange(min = -3, max = 4) Integer> changedTo,
+            @ForAll @Size(min = 7, max = 7) List<Boolean> cancel,
+            @ForAll Schedule schedule) {
+        int n = priorities.size();
+        Simulations.check(schedule, Strategy.random(), () -> {
+            PriorityLock lock = new PriorityLock("P");
+            List<Integer> arrived = new ArrayList<>();
+            List<Integer> served = new ArrayList<>();
+            int[] finalPriority = new int[n];
+            int[] inherited = {0};
+            TaskGroup.with(g -> {
+                lock.acquire();
+                List<dev.simloop.Task<Object>> tasks = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    int id = i;
+                    dev.simloop.Task<Object> t = g.spawn("w" + i, () -> {
+                        arrived.add(id);     // acquire enqueues before it first yields
+                        try (var _ = lock.hold()) {
+                            served.add(id);
+                        }
+                        return null;
+                    });
+                    t.setPriority(priorities.get(i));
+                    finalPriority[i] = priorities.get(i);
+                    tasks.add(t);
+                }
+                while (lock.waiting() < n) {
+                    Loop.checkpoint();
+                }
+                int mostUrgent = Integer.MAX_VALUE;
+                for (int i = 0; i < n; i++) {
+                    if (cancel.get(i)) {
+                        tasks.get(i).cancel();
+                    } else {
+                        if (i % 2 == 1) {      // half of them change priority while they wait
+                            tasks.get(i).setPriority(changedTo.get(i));
+                            finalPriority[i] = changedTo.get(i);
+                        }
+                        mostUrgent = Math.min(mostUrgent, finalPriority[i]);
+                    }
+                }
+                inherited[0] = Loop.currentTask().effectivePriority();
+                assertThat(inherited[0]).isEqualTo(Math.min(0, mostUrgent));
+                lock.release();
+                return null;
+            });
+            List<Integer> expected = arrived.stream().filter(i -> !cancel.get(i))
+                    .sorted(java.util.Comparator.comparingInt(i -> finalPriority[i])) // stable: arrival order among equals
+                    .toList();
+            assertThat(served).isEqualTo(expected);
+            return null;
+        });
+    }
 }
