@@ -45,15 +45,7 @@ public final class Priorities {
             if (q == null) {
                 continue;
             }
-            PriorityWaiters index = q.byPriority();
-            if (index == null) {
-                for (TaskImpl<?> w = q.peek(); w != null; w = w.waitNext) {
-                    if (w.priorityMark() != epoch) {
-                        best = walk(w, epoch, best);
-                    }
-                }
-                continue;
-            }
+            PriorityWaiters index = q.byPriority(); // a queue that lends priority is served by it, so indexed
             // Waiters that hold nothing lending inherit nothing: the most urgent of their own priorities
             // stands for them all, so a lock with thousands of waiters costs its holder no walk of them.
             best = Math.min(best, index.mostUrgentPlainPriority());
@@ -62,34 +54,6 @@ public final class Priorities {
                 if (w.priorityMark() != epoch) {
                     best = walk(w, epoch, best);
                 }
-            }
-        }
-        return best;
-    }
-
-    /**
-     * The waiter to serve first: the most urgent effective priority, the longest-waiting among equals.
-     *
-     * @param q a wait queue
-     * @return its most urgent waiter, or null when empty
-     */
-    public static TaskImpl<?> mostUrgent(WaitQueue q) {
-        if (q.size() <= 1) {
-            // A lone waiter is served whatever its priority: walking what it inherits would cost a
-            // walk of its whole chain at every hand-over, quadratic in a chain of waiting holders.
-            return q.peek();
-        }
-        PriorityWaiters index = q.byPriority();
-        if (index != null) {
-            return index.mostUrgent();
-        }
-        TaskImpl<?> best = null;
-        int bestPriority = Integer.MAX_VALUE;
-        for (TaskImpl<?> w = q.peek(); w != null; w = w.waitNext) {
-            int p = effective(w);
-            if (best == null || p < bestPriority) {
-                best = w;
-                bestPriority = p;
             }
         }
         return best;

@@ -56,7 +56,7 @@ public final class WaitQueue implements Abortable {
     /**
      * Creates an empty queue.
      *
-     * @param byPriority whether its waiters are served by priority ({@link Priorities#mostUrgent}), which
+     * @param byPriority whether its waiters are served by priority ({@link #toServe}), which
      *     then keeps an index of them
      */
     public WaitQueue(boolean byPriority) {
@@ -81,6 +81,18 @@ public final class WaitQueue implements Abortable {
     /** @return the longest-waiting task, or null */
     public TaskImpl<?> peek() {
         return head;
+    }
+
+    /**
+     * The waiter to serve next: in a queue served by priority, the one with the most urgent effective
+     * priority ({@link Priorities#effective}), the longest-waiting among equals; else the longest-waiting.
+     *
+     * @return that waiter, or null when nobody waits
+     */
+    public TaskImpl<?> toServe() {
+        // A lone waiter is served whatever its priority: walking what it inherits would cost a walk
+        // of its whole chain at every hand-over, quadratic in a chain of waiting holders.
+        return byPriority == null || size <= 1 ? head : byPriority.mostUrgent();
     }
 
     /**

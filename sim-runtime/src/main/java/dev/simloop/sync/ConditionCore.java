@@ -1,6 +1,5 @@
 package dev.simloop.sync;
 
-import dev.simloop.internal.Priorities;
 import dev.simloop.internal.Current;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.LiveTaskIndex;
@@ -19,7 +18,6 @@ final class ConditionCore implements WaitTarget {
     };
     private final String kind;
     final LockCore lock;
-    private final boolean priority;
     private final WaitQueue waiters;
     /** The last signal() or signalAll() that found no task waiting: a deadlock report names it (a missed wake-up). */
     private final LastCall lostSignal = new LastCall();
@@ -27,7 +25,6 @@ final class ConditionCore implements WaitTarget {
     ConditionCore(String kind, LockCore lock, boolean priority) {
         this.kind = kind;
         this.lock = lock;
-        this.priority = priority;
         this.waiters = new WaitQueue(priority);
     }
 
@@ -68,7 +65,7 @@ final class ConditionCore implements WaitTarget {
     void signal(String call) {
         TaskImpl<?> me = Current.task(call);
         lock.requireHolder(me, call);
-        TaskImpl<?> w = priority ? Priorities.mostUrgent(waiters) : waiters.peek();
+        TaskImpl<?> w = waiters.toServe();
         if (w != null) {
             waiters.unpark(w, SIGNALLED);
         } else {
@@ -83,7 +80,7 @@ final class ConditionCore implements WaitTarget {
             signalLost(me);
         }
         while (!waiters.isEmpty()) {
-            TaskImpl<?> w = priority ? Priorities.mostUrgent(waiters) : waiters.peek();
+            TaskImpl<?> w = waiters.toServe();
             waiters.unpark(w, SIGNALLED);
         }
     }

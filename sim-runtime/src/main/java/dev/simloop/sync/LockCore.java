@@ -1,7 +1,6 @@
 package dev.simloop.sync;
 
 import dev.simloop.internal.HeldResource;
-import dev.simloop.internal.Priorities;
 import dev.simloop.internal.Current;
 import dev.simloop.internal.Scheduler;
 import dev.simloop.internal.LiveTaskIndex;
@@ -133,7 +132,7 @@ final class LockCore extends HeldResource implements WaitTarget {
 
     /** Gives the lock to the next waiter, if any. The lock must be free. */
     private void handOver(Scheduler loop) {
-        TaskImpl<?> next = priority ? Priorities.mostUrgent(waiters) : waiters.peek();
+        TaskImpl<?> next = waiters.toServe();
         if (next != null) {
             holdOnce(next);
             waiters.unpark(next, WaitQueue.UNPARKED);
