@@ -315,10 +315,22 @@ final class LoopExecutor extends AbstractExecutorService {
         terminated.set();
     }
 
-    /** Does nothing once the executor has terminated, from any thread, as the ExecutorService contract says. */
+    /**
+     * Whether the executor is over: terminated, or its task group has finished, so that no task of it
+     * runs and none can start ({@link #execute} refuses), which is all termination means. The second
+     * is how an executor nobody shut down ends: with its run, when the test after the run, or JUnit
+     * closing an {@code @AutoClose} field, shuts it down or closes it. Read from another thread, the
+     * group's end is seen once the run's end is (the caller of {@code Simulation.run} or
+     * {@code Loop.run} after it returned).
+     */
+    private boolean over() {
+        return hasTerminated || group.impl().isClosed();
+    }
+
+    /** Does nothing once the executor is {@linkplain #over over}, from any thread, as the ExecutorService contract says. */
     @Override
     public void shutdown() {
-        if (!hasTerminated) {
+        if (!over()) {
             shutdown0("shutdown");
         }
     }
@@ -334,14 +346,14 @@ final class LoopExecutor extends AbstractExecutorService {
 
     /**
      * Shuts down and cancels every running task (each raises {@code Cancelled} at its next checkpoint,
-     * or is interrupted where it waits in JDK code). Does nothing once the executor has terminated,
-     * from any thread.
+     * or is interrupted where it waits in JDK code). Does nothing once the executor is
+     * {@linkplain #over over}, from any thread.
      *
      * @return an empty list: no work waits unstarted
      */
     @Override
     public List<Runnable> shutdownNow() {
-        if (hasTerminated) {
+        if (over()) {
             return List.of();
         }
         shutdown0("shutdownNow");
@@ -353,22 +365,22 @@ final class LoopExecutor extends AbstractExecutorService {
 
     @Override
     public boolean isShutdown() {
-        return shutdown || hasTerminated;
+        return shutdown || over();
     }
 
     @Override
     public boolean isTerminated() {
-        return hasTerminated;
+        return over();
     }
 
     /**
      * Waits, in loop time, for every task to finish after a shutdown. A checkpoint. Returns true at
-     * once, from any thread, once the executor has terminated.
+     * once, from any thread, once the executor is {@linkplain #over over}.
      */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) {
         Objects.requireNonNull(unit, "ExecutorService.awaitTermination (" + origin + "): unit");
-        if (hasTerminated) {
+        if (over()) {
             return true;
         }
         callerThatMayBlock("awaitTermination");
@@ -382,15 +394,15 @@ final class LoopExecutor extends AbstractExecutorService {
     /**
      * Shuts down and waits for every task. When the calling task is cancelled meanwhile, cancels
      * them, waits for them shielded, and raises the {@code Cancelled}: nothing outlives the call.
-     * Does nothing once the executor has terminated, from any thread (the test after the run too),
-     * as the ExecutorService contract says.
+     * Does nothing once the executor is {@linkplain #over over}, from any thread (the test after the
+     * run too, or JUnit closing an {@code @AutoClose} field), as the ExecutorService contract says.
      *
      * @throws IllegalStateException when called from one of the executor's own tasks, which the
      *     close would wait for (itself included), before anything changes
      */
     @Override
     public void close() {
-        if (hasTerminated) {
+        if (over()) {
             return;
         }
         TaskImpl<?> me = callerThatMayBlock("close"); // refused in Loop.runSync before the shutdown

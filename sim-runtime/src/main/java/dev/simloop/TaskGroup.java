@@ -409,6 +409,10 @@ public final class TaskGroup {
      *       {@code Future.cancel(true)} cancels the future's task.
      *   <li>After a shutdown, {@code execute} and {@code submit} throw
      *       {@link java.util.concurrent.RejectedExecutionException}.
+     *   <li>Once this group has finished, the executor is terminated, shut down or not: nothing of it
+     *       runs or can start, and {@code close()}, {@code shutdown()}, {@code shutdownNow()} and
+     *       {@code awaitTermination} have nothing to do, from any thread (the test after the run,
+     *       JUnit closing an {@code @AutoClose} field).
      * </ul>
      * Use it only from tasks of this group's loop. The group waits for the executor's tasks at its
      * end, as for any task spawned into it.

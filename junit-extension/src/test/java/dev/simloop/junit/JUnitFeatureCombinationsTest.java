@@ -244,6 +244,18 @@ class JUnitFeatureCombinationsTest {
                 "close resource1 rows=1");
     }
 
+    /**
+     * An {@code @AutoClose} field that the test method fills with a {@code Loop.executor()} it never shuts
+     * down: its close after the schedule (simloop's, and JUnit's for its own instance) threw an
+     * IllegalStateException, "must be called from a simloop task", failing every schedule of a passing
+     * test. Once its run is over the executor is terminated, and the close has nothing to do.
+     */
+    @Test
+    void anAutoCloseFieldHoldingTheLoopsExecutorIsClosedAfterItsRunWithoutAFailure() {
+        assertThat(failures(run(CombinationFixtures.AutoClosedExecutor.class))).isEmpty();
+        assertThat(LOG).containsExactly("schedule 0 got 42", "schedule 1 got 42", "schedule 2 got 42");
+    }
+
     @Test
     void aDisabledSimulatedTestOrClassIsSkippedWithoutRunning() {
         run(CombinationFixtures.DisabledMethod.class).testEvents().assertStatistics(s -> s.skipped(1).started(0));
