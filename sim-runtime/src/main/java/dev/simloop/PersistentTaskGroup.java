@@ -191,7 +191,9 @@ public final class PersistentTaskGroup implements AutoCloseable {
     /**
      * Cancels every task of the group and waits until all have finished (shielded, so a cancelled
      * caller still waits). Called from a task of the group itself or from its failure handler, it
-     * cancels without waiting (it would wait for itself). Idempotent.
+     * cancels without waiting (it would wait for itself). Idempotent. Once its loop's work is over
+     * (the run has ended), it has nothing to do when called from a thread that is no task: the test
+     * after the run, or JUnit closing an {@code @AutoClose} field.
      *
      * @throws RuntimeException what the failure handler threw as the group shut down, if it did:
      *     to this caller only (a handler that throws while the group runs, with no caller waiting
@@ -203,6 +205,11 @@ public final class PersistentTaskGroup implements AutoCloseable {
 
     /** As {@link #shutdown()}; its messages name {@code call}, the API call the user made. */
     private void shutdown0(String call) {
+        if (keeper.isDone() && Current.orNull() == null) {
+            // its loop's work is over, and the caller is no task (the test after the run, JUnit closing an
+            // @AutoClose field): nothing runs to cancel or wait for; a task of a later run is still refused
+            return;
+        }
         TaskImpl<?> me = Current.task(call);
         if (me.loop() != loop) {
             throw loop.notThisLoop(call, "group '" + name + "'", me);

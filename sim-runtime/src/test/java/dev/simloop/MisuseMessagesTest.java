@@ -153,4 +153,25 @@ class MisuseMessagesTest {
                 + " has ended, than the calling task 'main'; use it from its own loop's tasks only (keep no task, group"
                 + " or scope of a run, in a static field or a test fixture, for later runs)");
     }
+
+    /**
+     * Once its run is over, a close or shutdown from a thread that is no task has nothing to do: the
+     * group was shut down in the run (a group left open fails the run with LeakDetected). Before, it
+     * threw "must be called from a simloop task", so JUnit's close of an {@code @AutoClose} field that
+     * held the group, after the test had shut it down itself, failed the test.
+     */
+    @Test
+    void aPersistentTaskGroupOfARunThatIsOverClosesFromOutsideWithNothingToDo() {
+        PersistentTaskGroup shutDown = Simulation.run(1, () -> {
+            PersistentTaskGroup g = PersistentTaskGroup.open("conns");
+            g.spawn("serve", () -> Loop.sleep(Duration.ofHours(1)));
+            Loop.sleep(Duration.ofSeconds(1));
+            g.shutdown();
+            return g;
+        }).value();
+        assertThat(shutDown.isOpen()).isFalse();
+        shutDown.close();
+        shutDown.shutdown();
+        assertThat(shutDown.isOpen()).isFalse();
+    }
 }
