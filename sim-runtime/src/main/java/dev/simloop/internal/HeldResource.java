@@ -88,7 +88,8 @@ public abstract class HeldResource {
      * The tasks whose priority the holder inherits: the waiters of a priority lock; null for a
      * resource that does not take part in priority inheritance.
      *
-     * @return the wait queue, or null
+     * @return the wait queue, served by priority ({@code new WaitQueue(true)}: {@link Priorities}
+     *     reads its index of the waiters), or null
      */
     protected WaitQueue inheritanceWaiters() {
         return null;

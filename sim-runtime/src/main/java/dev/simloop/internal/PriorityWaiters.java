@@ -4,7 +4,7 @@ package dev.simloop.internal;
  * The index of a {@link WaitQueue} whose waiters are served by priority (a {@code PriorityLock}, a
  * {@code PriorityCondition}), so that finding the one to serve does not look at every waiter: with
  * thousands of waiters, a scan at every hand-over made a queue of N takers cost N² (20,000 tasks
- * queued on one lock took 1.1 s, 100,000 took 116 s; with the index, 20 ms and 0.5 s).
+ * queued on one lock took 1.1 s, 100,000 took 116 s; with the index, 20 ms and 0.46 s).
  *
  * <p>The waiter to serve is the one with the most urgent {@linkplain Priorities#effective effective
  * priority}, the longest-waiting among equals: the least (effective priority, arrival) pair, where

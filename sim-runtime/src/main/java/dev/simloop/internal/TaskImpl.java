@@ -684,8 +684,8 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             extras().priority = priority;
         }
         WaitQueue q = waitQueue;
-        if (q != null && q.byPriority() != null) {
-            q.byPriority().priorityChanged(this); // it waits in a queue served by priority: its place there moves
+        if (q != null) {
+            q.priorityChanged(this);
         }
         if (loop.tracing()) {
             loop.traceEvent(this, Trace.Kind.PRIORITY, "set to " + priority);

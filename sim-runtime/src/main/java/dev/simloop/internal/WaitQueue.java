@@ -84,6 +84,16 @@ public final class WaitQueue implements Abortable {
     }
 
     /**
+     * The own priority of {@code t}, a waiter in this queue, changed: in a queue served by priority,
+     * its place in the index moves.
+     */
+    void priorityChanged(TaskImpl<?> t) {
+        if (byPriority != null) {
+            byPriority.priorityChanged(t);
+        }
+    }
+
+    /**
      * The waiter to serve next: in a queue served by priority, the one with the most urgent effective
      * priority ({@link Priorities#effective}), the longest-waiting among equals; else the longest-waiting.
      *
