@@ -56,6 +56,11 @@ final class LoopExecutor extends AbstractExecutorService {
      * nothing, as the ExecutorService contract says, instead of refusing its caller.
      */
     private volatile boolean hasTerminated;
+    /**
+     * The group's end terminates the executor for its waiters (set at the first awaitTermination, so
+     * that a long-lived group keeps nothing for every executor made in it that nobody awaits).
+     */
+    private boolean endsWithItsGroup;
 
     LoopExecutor(TaskGroup group, String origin) {
         this.group = group;
@@ -374,8 +379,9 @@ final class LoopExecutor extends AbstractExecutorService {
     }
 
     /**
-     * Waits, in loop time, for every task to finish after a shutdown. A checkpoint. Returns true at
-     * once, from any thread, once the executor is {@linkplain #over over}.
+     * Waits, in loop time, for every task to finish after a shutdown, or for the executor's task
+     * group to finish (a task outside the group waits for that, shut down or not). A checkpoint.
+     * Returns true at once, from any thread, once the executor is {@linkplain #over over}.
      */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) {
@@ -384,6 +390,11 @@ final class LoopExecutor extends AbstractExecutorService {
             return true;
         }
         callerThatMayBlock("awaitTermination");
+        if (!endsWithItsGroup) {
+            // a task outside the group (it was handed the executor) waits on when the group finishes too
+            endsWithItsGroup = true;
+            group.impl().whenFinished(this::terminate);
+        }
         CancelScope.moveOnAfter(Duration.ofNanos(Math.max(0, unit.toNanos(timeout))), () -> {
             terminated.await();
             return Boolean.TRUE;

@@ -40,6 +40,11 @@ public final class GroupImpl implements WaitTarget, Abortable {
     private GroupRules rules;
     /** The options of the child being spawned right now, adopted when it is counted; null otherwise. */
     private GroupRules.ChildOptions spawning;
+    /**
+     * What to tell when the group finishes (its executors, which terminate then); null when nothing
+     * asked. Told in the order asked, by the owner, once the group is closed and before it returns.
+     */
+    private List<Runnable> whenFinished;
 
     private GroupImpl(TaskImpl<?> owner) {
         this.loop = owner.loop;
@@ -158,6 +163,7 @@ public final class GroupImpl implements WaitTarget, Abortable {
         ownerWaiting = false;
         closed = true;
         CancelScopeTree.exit(loop, owner, scope);
+        tellFinished();
         if (rules != null) {
             List<Throwable> handlerFailures = rules.groupEnded();
             if (handlerFailures != null) {
@@ -366,6 +372,27 @@ public final class GroupImpl implements WaitTarget, Abortable {
             }
         }
         return false;
+    }
+
+    /**
+     * Has {@code action} run by the owner once the group has finished (its body and every task done),
+     * before the group returns or throws; not when the run ends while the group is open. The action
+     * must not wait: it runs as the owner leaves the group.
+     */
+    public void whenFinished(Runnable action) {
+        if (whenFinished == null) {
+            whenFinished = new ArrayList<>(2);
+        }
+        whenFinished.add(action);
+    }
+
+    private void tellFinished() {
+        if (whenFinished != null) {
+            for (Runnable action : whenFinished) {
+                action.run();
+            }
+            whenFinished = null;
+        }
     }
 
     /** @return whether the group has finished (its body and all its tasks are done): it takes no more tasks */

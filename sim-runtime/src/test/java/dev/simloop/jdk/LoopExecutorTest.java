@@ -692,6 +692,37 @@ class LoopExecutorTest {
         }).value();
     }
 
+    /**
+     * A task outside a group, handed the group's executor, that waits in awaitTermination while the
+     * group finishes without a shutdown: the group's end terminates the executor, so the wait ends
+     * there and returns true. Before, isTerminated() read true while the waiter slept on until its
+     * time-out (here the day, at which it returned false).
+     */
+    @Test
+    void anAwaitTerminationFromOutsideTheGroupEndsWhenTheGroupFinishes() {
+        SimResult<String> r = Simulation.run(1, () -> {
+            ExecutorService[] handed = new ExecutorService[1];
+            Event ready = new Event();
+            String[] seen = new String[1];
+            TaskGroup.with(outer -> {
+                outer.spawn("waiter", () -> {
+                    ready.await();
+                    boolean terminated = handed[0].awaitTermination(1, TimeUnit.DAYS);
+                    seen[0] = terminated + " at " + Loop.nanoTime() + ", isTerminated " + handed[0].isTerminated();
+                });
+                TaskGroup.with(inner -> {
+                    handed[0] = inner.executor();
+                    handed[0].submit(after(3, 1));
+                    ready.set();
+                    return null;
+                });
+                return null;
+            });
+            return seen[0];
+        });
+        assertThat(r.value()).isEqualTo("true at 3000000000, isTerminated true");
+    }
+
     @Test
     void aGetThatCanNeverReturnIsADeadlockThatNamesTheFuture() {
         SimResult<Object> r = Simulation.run(1, () -> {
