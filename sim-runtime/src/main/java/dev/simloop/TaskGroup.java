@@ -412,7 +412,8 @@ public final class TaskGroup {
      *   <li>Once this group has finished, the executor is terminated, shut down or not: nothing of it
      *       runs or can start, and {@code close()}, {@code shutdown()}, {@code shutdownNow()} and
      *       {@code awaitTermination} have nothing to do, from any thread (the test after the run,
-     *       JUnit closing an {@code @AutoClose} field).
+     *       JUnit closing an {@code @AutoClose} field); a task outside the group that waits in
+     *       {@code awaitTermination} returns true as the group finishes.
      * </ul>
      * Use it only from tasks of this group's loop. The group waits for the executor's tasks at its
      * end, as for any task spawned into it.
