@@ -22,6 +22,12 @@ public interface Task<T> {
      * Waits for the task to finish. A checkpoint: raises {@link Cancelled} if the caller's scope is
      * cancelled, even when the task is already done.
      *
+     * <p>Only a task of the same loop can wait. A thread that is no task (the test after its run, a
+     * thread of its own beside a real loop) may join a task that has finished ({@link #isDone()}):
+     * it gets the task's outcome at once, as from a done {@code CompletableFuture}; a task not
+     * finished yet, or one that its run's end unwound (the run failed elsewhere first), is refused
+     * there with an {@link IllegalStateException} that says so.
+     *
      * @return the task's value
      * @throws RuntimeException the task's failure, unchanged when unchecked, or wrapped in
      *     {@link TaskFailedException} when checked; {@link TaskCancelledException} when the task was

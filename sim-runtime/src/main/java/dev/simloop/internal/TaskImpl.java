@@ -142,8 +142,13 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
      * hoisted out of the polling loop by the JIT, which then never ends.
      */
     boolean done;
-    /** The value, or (when {@link #failed}) the failure, of a finished task: one field, a parked task's bytes (issue 15). */
+    /**
+     * The value, or (when {@link #failed}) the failure, of a finished task: one field, a parked task's
+     * bytes (issue 15); {@link #UNWOUND} for a task its run's end unwound, which has neither.
+     */
     private Object outcome;
+    /** The {@link #outcome} of a task unwound by its run's end (a failure elsewhere, a deadlock, a limit). */
+    private static final Object UNWOUND = new Object();
     private boolean failed;
     boolean cancelled;
     /** Someone joined the task after it finished (so a failure that did not bubble was seen). */
@@ -418,6 +423,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     private void finish(T v, Throwable f) {
         loop.taskEnded(this);
         if (f instanceof TaskAbandoned || endedByUnwindInterrupt(f)) {
+            outcome = UNWOUND;
             markDone();
             CancelScopeTree.closeTask(loop, this);
             return;
@@ -566,6 +572,9 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
 
     @Override
     public T join() {
+        if (Current.orNull() == null) {
+            return joinFromOutside();
+        }
         TaskImpl<?> me = Current.task("Task.join");
         if (me.loop != loop) {
             throw loop.notThisLoop("Task.join", "task '" + name + "'", me);
@@ -585,6 +594,28 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             x.joiners.park(me, this);
         }
         joined = true; // its failure has reached someone: no handler needs it
+        return outcome();
+    }
+
+    /**
+     * A join from a thread that is no task (the test after its run, a thread of its own beside a
+     * real loop): a finished task's outcome, as a done future's {@code join()} gives it from any
+     * thread. Only a task of the loop can wait, so a task not finished is refused, before anything
+     * changes; so is one its run's end unwound, which has no outcome. Not marked joined: that mark
+     * is the loop's, and its failure handlers have had their turn by the time a task is seen done.
+     */
+    private T joinFromOutside() {
+        if (!isDone()) { // an acquire: the outcome is visible from here on
+            IllegalStateException outside = Threads.notInATask("Task.join");
+            throw new IllegalStateException("Task.join: task '" + name + "' has not finished, and only a task of its"
+                    + " loop can wait for it. " + outside.getMessage() + " From any thread, join gives a task's outcome"
+                    + " once it has finished (Task.isDone()).");
+        }
+        if (outcome == UNWOUND) {
+            throw new IllegalStateException("Task.join: task '" + name + "' has no outcome: its run ended (a failure"
+                    + " elsewhere, a deadlock or a limit) before the task finished, and the task was unwound; the run's"
+                    + " result holds what ended it");
+        }
         return outcome();
     }
 
@@ -730,7 +761,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     /** @return the value of a task that finished without a failure, or null */
     @SuppressWarnings("unchecked") // finish stored a T when it did not fail
     T value() {
-        return failed ? null : (T) outcome;
+        return failed || outcome == UNWOUND ? null : (T) outcome;
     }
 
     /** @return whether the task ended with a {@code Cancelled} that no cancelled scope explains (reported as a failure) */
