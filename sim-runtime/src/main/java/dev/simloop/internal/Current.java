@@ -16,9 +16,24 @@ public final class Current {
      * @throws IllegalStateException when called from a thread that is not a loop task
      */
     public static TaskImpl<?> task(String call) {
+        TaskImpl<?> t = taskOrNone();
+        if (t == null) {
+            throw Threads.notInATask(call);
+        }
+        return t;
+    }
+
+    /**
+     * As {@link #task(String)}, for a call that a thread that is no task may make too
+     * ({@code Task.join} of a finished task), with one lookup.
+     *
+     * @return the task running on this thread, or null when the thread is no task
+     * @throws TaskAbandoned when the calling task's run has ended
+     */
+    static TaskImpl<?> taskOrNone() {
         TaskImpl<?> t = mounted();
         if (t == null || t.done) {
-            throw Threads.notInATask(call);
+            return null;
         }
         if (t.loop.isKilling()) {
             throw new TaskAbandoned("the run of this task has already ended");

@@ -572,10 +572,10 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
 
     @Override
     public T join() {
-        if (Current.orNull() == null) {
+        TaskImpl<?> me = Current.taskOrNone();
+        if (me == null) {
             return joinFromOutside();
         }
-        TaskImpl<?> me = Current.task("Task.join");
         if (me.loop != loop) {
             throw loop.notThisLoop("Task.join", "task '" + name + "'", me);
         }
