@@ -212,7 +212,7 @@ public final class SimulatedLoopExtension
         Shrinking.Outcome shrunk = exploring.firstRun.failed() ? null : shrink(cfg, failed, exploring.call, exploring.fresh);
         // replaces the passing line in a merge
         ResultsFile.append(context, cfg, exploring.progress, failed, shrunk == null ? null : shrunk.run());
-        Traced traced = tracedForReport(cfg, failed, exploring.call, exploring.fresh, diverged(context));
+        Traced traced = tracedForReport(cfg, failed, exploring.call, exploring.fresh, diverged(context), null);
         if (traced.notReplayable() == null) { // the report's own replay repeated the failure
             rememberForRerun(context, cfg, failed, null); // a retry replays it first, as a later schedule's
         }
@@ -432,7 +432,8 @@ public final class SimulatedLoopExtension
             written = true;
             ResultsFile.append(context, cfg, exploring.progress, exploring.failed, shrunk == null ? null : shrunk.run());
             if (exploring.failed != null) {
-                Traced traced = tracedForReport(cfg, exploring.failed, call, exploring.fresh, diverged(context));
+                Traced traced = tracedForReport(cfg, exploring.failed, call, exploring.fresh, diverged(context),
+                        exploring.passedBefore(exploring.failed));
                 String lacking = lackingFields(exploring, exploring.failed);
                 if (traced.notReplayable() == null) { // the report's own replay repeated the failure
                     rememberForRerun(context, cfg, exploring.failed, lacking);
@@ -735,7 +736,10 @@ public final class SimulatedLoopExtension
      * @param notReplayable why pasting the failing run's line would not repeat the failure, or null
      *     when it would (as far as is known)
      */
-    private record Traced(SimResult<?> run, String notReplayable) {
+    private record Traced(SimResult<?> run, String notReplayable, boolean keptState) {
+        Traced(SimResult<?> run, String notReplayable) {
+            this(run, notReplayable, false);
+        }
     }
 
     /**
@@ -745,12 +749,30 @@ public final class SimulatedLoopExtension
      * differs shows that the failure depends on more than the schedule, so that its line is no
      * regression test to pin.
      *
+     * <p>A replay on the state the exploration left repeats a failure that state caused (a list a
+     * {@code PER_CLASS} instance or a static field grows at every schedule, failing from the third
+     * on), so a replay that failed the same way is not yet a pin: when a schedule before the failing
+     * one passed, that one is replayed too, and if it now fails, the failure came from the schedules
+     * run before it ({@link #keptState}).
+     *
      * @param diverged why a line of this test that diverged does not fit it ({@link #diverged})
+     * @param passed a schedule that passed before the failing one, to replay as that check; null when none
      * @return the traced run (the failing run itself when it was traced already; none when it cannot
      *     be replayed, as a runaway or a stop would recur, or the replay differs), and why the line
      *     does not repeat the failure when it does not
      */
     private static Traced tracedForReport(RunConfig cfg, Judged failed, ReflectiveInvocationContext<Method> call,
+            FreshInstances fresh, String diverged, Judged passed) {
+        Traced traced = tracedReplay(cfg, failed, call, fresh, diverged);
+        if (traced.notReplayable() != null || passed == null || Thread.currentThread().isInterrupted()) {
+            return traced;
+        }
+        String kept = keptState(cfg, passed, call, fresh);
+        return kept == null ? traced : new Traced(traced.run(), kept, true);
+    }
+
+    /** {@link #tracedForReport}'s replay of the failing schedule itself. */
+    private static Traced tracedReplay(RunConfig cfg, Judged failed, ReflectiveInvocationContext<Method> call,
             FreshInstances fresh, String diverged) {
         SimResult<?> r = failed.result();
         String known = notReplayable(failed.failure(), diverged); // a determinism check's finding, say
@@ -775,17 +797,52 @@ public final class SimulatedLoopExtension
             Throwable judged = r.failed() ? r.failure() : failed.failure();
             boolean same = againFailure != null && againFailure.getClass() == judged.getClass()
                     && again.traceDigest().equals(r.traceDigest());
-            // a PER_CLASS test's schedules share its instance: a field that no @BeforeEach resets is the likely cause
-            String kept = FreshInstances.perClassClasses(fresh.context()).isEmpty() ? ""
-                    : "a field of the @TestInstance(PER_CLASS) instance that every schedule shares and no @BeforeEach"
-                            + " resets, ";
             return same ? new Traced(again, null) : new Traced(null, "replaying it did not fail the same way: the"
-                    + " failure depends on more than the schedule (" + kept + "a static field kept across schedules, the"
-                    + " real clock, another thread), so the line is no test to pin; checkDeterminism = true shows where"
-                    + " two runs part");
+                    + " failure depends on more than the schedule (" + perClassField(fresh) + "a static field kept across"
+                    + " schedules, the real clock, another thread), so the line is no test to pin; checkDeterminism ="
+                    + " true shows where two runs part");
         } catch (RuntimeException | Error e) {
             return new Traced(null, null); // a lifecycle method that failed this time: the report goes without the trace
         }
+    }
+
+    /** @return the likely cause a PER_CLASS test adds to the list of what a failure depends on, or nothing */
+    private static String perClassField(FreshInstances fresh) {
+        // a PER_CLASS test's schedules share its instance: a field that no @BeforeEach resets is the likely cause
+        return FreshInstances.perClassClasses(fresh.context()).isEmpty() ? ""
+                : "a field of the @TestInstance(PER_CLASS) instance that every schedule shares and no @BeforeEach"
+                        + " resets, ";
+    }
+
+    /**
+     * Replays {@code passed}, a schedule that passed before the failing one, as a later schedule
+     * runs (fresh instance, its {@code @BeforeEach} and {@code @AfterEach}).
+     *
+     * @return why the failing line is no pin when that replay fails now (the state the schedules
+     *     left, not the failing schedule, made the failure: pasted, its line runs on fresh state and
+     *     passes); null when it passes again, or does not apply (an assumption)
+     */
+    private static String keptState(RunConfig cfg, Judged passed, ReflectiveInvocationContext<Method> call,
+            FreshInstances fresh) {
+        Throwable now;
+        try {
+            SimResult<?> again = onFreshInstance(call, fresh,
+                    cfg.untracedLimits(Simulation.builder().replay(passed.result().replayLine())),
+                    contextOf(cfg, passed.index()), null, true);
+            now = again.failure() == null ? null : unwrap(again.failure());
+        } catch (AfterRunFailure after) {
+            now = unwrap(after.getCause());
+        } catch (RuntimeException | Error setUp) {
+            now = setUp; // its @BeforeEach or constructor throws now, where it did not
+        }
+        if (now == null || now instanceof org.opentest4j.TestAbortedException) {
+            return null;
+        }
+        return "schedule " + (passed.index() + 1) + " passed, and its replay after the exploration failed ("
+                + dev.simloop.internal.SafeText.brief(now) + "): the test keeps state across schedules ("
+                + perClassField(fresh) + "a static field, a file), so the failure depends on the schedules run before"
+                + " it and its line, run alone, does not repeat it; make that state fresh for every schedule (a field"
+                + " of the test instance, or reset in @BeforeEach)";
     }
 
     /**
@@ -799,7 +856,11 @@ public final class SimulatedLoopExtension
         if (kind != null) {
             return kind;
         }
-        return lacking != null ? lacking : shrunkLine == null ? traced.notReplayable() : null;
+        if (lacking != null) {
+            return lacking;
+        }
+        // a shrunk line was replayed on the state the schedules left too: kept state makes it no pin either
+        return shrunkLine == null || traced.keptState() ? traced.notReplayable() : null;
     }
 
     /**
@@ -972,6 +1033,8 @@ public final class SimulatedLoopExtension
          */
         private volatile SimResult<?> firstRun;
         private volatile int firstIndex;
+        /** Whether {@link #firstRun} was judged and passed. Guarded by the runs. */
+        private boolean firstPassed;
         /** The next schedule index to hand out. */
         private int next;
         /** How many schedules were handed out. */
@@ -1216,6 +1279,17 @@ public final class SimulatedLoopExtension
             return !proceeded.get() || judged.index() != firstIndex;
         }
 
+        /**
+         * @return the shard's first schedule, when it passed and {@code failed} is a later one: the
+         *     schedule {@link #tracedForReport} replays to tell a failure that state kept across
+         *     schedules caused; null otherwise
+         */
+        Judged passedBefore(Judged failed) {
+            SimResult<?> first = firstRun;
+            return firstPassed && first != null && failed.index() != firstIndex ? new Judged(firstIndex, first, null)
+                    : null;
+        }
+
         /** Takes a judged schedule in order: @return whether it fails the test. */
         private boolean commit(Job job, Judged judged) {
             return !abandoned && judge(job, judged);
@@ -1257,6 +1331,7 @@ public final class SimulatedLoopExtension
             progress.ran(judged.digest());
             Throwable failure = judged.failure();
             if (failure == null) {
+                firstPassed |= job.proceeds;
                 return false;
             }
             if (failure instanceof org.opentest4j.TestAbortedException aborted) {

@@ -104,6 +104,39 @@ class JUnitFeatureCombinationsTest {
                 .doesNotContain("annotation:");
     }
 
+    /**
+     * A failure that state kept across schedules causes, and that only gets worse (a list that grows at every
+     * schedule), fails again on its replay with the same class and digest: that replay alone took it for a pin, and
+     * the pasted line, run on fresh state, passed. The report replays the first schedule, which passed, too: it fails
+     * now, so the line is no pin, and the report says why (for a PER_CLASS field and for a static one).
+     */
+    @Test
+    void aFailureThatStateKeptAcrossSchedulesCausesIsNoPinEvenWhenItsReplayFailsAgain() {
+        SimulatedLoopFailure perClass = onlySimFailure(run(CombinationFixtures.PerClassListNotReset.class));
+        assertThat(perClass.getCause()).hasMessage("seen 3");
+        assertThat(perClass.getMessage()).contains("  schedule:     3 of 5")
+                .contains("  not a pin:    schedule 1 passed, and its replay after the exploration failed"
+                        + " (java.lang.IllegalStateException: seen ")
+                .contains("): the test keeps state across schedules (a field of the @TestInstance(PER_CLASS) instance"
+                        + " that every schedule shares and no @BeforeEach resets, a static field, a file), so the failure"
+                        + " depends on the schedules run before it and its line, run alone, does not repeat it; make that"
+                        + " state fresh for every schedule")
+                .doesNotContain("annotation:").doesNotContain("command line:");
+
+        CombinationFixtures.StaticListKept.SEEN.clear();
+        SimulatedLoopFailure kept = onlySimFailure(run(CombinationFixtures.StaticListKept.class));
+        assertThat(kept.getCause()).hasMessage("seen 3");
+        assertThat(kept.getMessage()).contains("  not a pin:    schedule 1 passed, and its replay after the exploration"
+                + " failed (java.lang.IllegalStateException: seen ").contains("): the test keeps state across schedules"
+                + " (a static field, a file)").doesNotContain("annotation:");
+
+        // the line the report did offer before: pasted, it runs on fresh state and passes
+        CombinationFixtures.StaticListKept.SEEN.clear();
+        String line = replayLineIn(kept.getMessage());
+        run(selectClass(CombinationFixtures.StaticListKept.class), Map.of("simloop.replay", line))
+                .testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+    }
+
     @Test
     void aNestedTestOfAPerClassOuterClassRunsItsSchedulesOneAtATime() {
         assertThat(onlyFailure(run(CombinationFixtures.PerClassOuterOnTwoWorkers.class)))

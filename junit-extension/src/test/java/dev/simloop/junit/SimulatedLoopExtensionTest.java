@@ -850,8 +850,9 @@ class SimulatedLoopExtensionTest {
         assertThat(dev.simloop.Schedule.parse(f.replayLine()).departures()).isEqualTo(1);
         assertThat(f.scheduleIndex()).isPositive(); // FIFO, the first schedule, passed
         assertThat(f.schedules()).isEqualTo(1000);
-        // every schedule up to the failing one, and that one once more, traced, for the report
-        assertThat(Fixtures.Exhaustive.RUNS.get()).isEqualTo(f.scheduleIndex() + 2);
+        // every schedule up to the failing one, that one once more, traced, for the report, and the first, which
+        // passed, once more, to tell a failure that state kept across schedules caused (it would fail now)
+        assertThat(Fixtures.Exhaustive.RUNS.get()).isEqualTo(f.scheduleIndex() + 3);
         SimulatedLoopFailure again = onlySimFailure(run(selectClass(Fixtures.Exhaustive.class),
                 Map.of("simloop.replay", f.replayLine())));
         assertThat(again.traceDigest()).isEqualTo(f.traceDigest());

@@ -95,7 +95,11 @@ public final class Simulations {
             throw fatal; // fatal for jqwik too (opentest4j's only unrecoverable error), not a falsification
         }
         if (r.failed()) {
-            throw new ScheduleFailure(r, TryReplays.replayer(check, b -> b.run(main)), defaultLimits);
+            throw new ScheduleFailure(r, TryReplays.replayer(check, b -> b.run(main)), defaultLimits,
+                    defaultLimits ? TryReplays.passedBefore() : null);
+        }
+        if (defaultLimits) { // its replay, with the default limits, runs as it ran
+            TryReplays.passed(check, r, main);
         }
         return r.value();
     }
@@ -208,8 +212,11 @@ public final class Simulations {
         private String notReplayable;
         /** Whether the run had the default limits, as its replays have (transient: a deserialized failure does not replay). */
         private transient boolean defaultLimits;
+        /** A check of the property that passed before this one failed, replayed to tell kept state; null when none. */
+        private transient TryReplays.Passed passedBefore;
 
-        ScheduleFailure(SimResult<?> r, Function<Simulation.Builder, SimResult<?>> runner, boolean defaultLimits) {
+        ScheduleFailure(SimResult<?> r, Function<Simulation.Builder, SimResult<?>> runner, boolean defaultLimits,
+                TryReplays.Passed passedBefore) {
             super("simulation failed with " + brief(r.failure()), r.failure());
             this.replayLine = r.replayLine();
             this.departures = Simulations.departures(r.replayLine());
@@ -218,6 +225,7 @@ public final class Simulations {
             this.runner = runner;
             this.failed = r;
             this.defaultLimits = defaultLimits;
+            this.passedBefore = passedBefore;
         }
 
         /** The report: both lines with their preemptions, the shrunk one first, and how to replay it. */
@@ -309,6 +317,7 @@ public final class Simulations {
             } finally {
                 runner = null;
                 failed = null;
+                passedBefore = null;
             }
         }
 
@@ -319,7 +328,8 @@ public final class Simulations {
          */
         private String validated() {
             try {
-                return notReplayable(failed, runner, defaultLimits);
+                String notReplayable = notReplayable(failed, runner, defaultLimits);
+                return notReplayable != null || passedBefore == null ? notReplayable : keptState(passedBefore);
             } catch (RuntimeException | Error e) {
                 addSuppressed(e);
                 return "its line could not be replayed to validate it, so it is not shown to repeat the failure: "
@@ -363,6 +373,30 @@ public final class Simulations {
             return "replaying it did not run the same way: the failure depends on more than the schedule (state"
                     + " kept across tries, a body that changes its own inputs, such as a generated list it adds to,"
                     + " the real clock, another thread), so the line is no test to pin";
+        }
+
+        /**
+         * A replay on the state the tries left repeats a failure that state caused (a list an instance
+         * field grows at every try, failing from the third on): so a check that passed earlier in the
+         * property is replayed too, and when it fails now, the failure came from the tries before it.
+         *
+         * @return why the line is no pin when {@code passed} fails on its replay now; null when it passes again
+         */
+        private static String keptState(TryReplays.Passed passed) {
+            SimResult<?> again;
+            try {
+                again = passed.replayer().apply(Simulation.builder().replay(passed.line()));
+            } catch (RuntimeException e) {
+                return null; // a rerun of its try that took another path: no sign either way
+            }
+            if (!again.failed() || isAborted(again.failure())) {
+                return null;
+            }
+            return "a try that passed before it (its line " + shown(passed.line(), "") + ") fails on its replay now ("
+                    + brief(again.failure()) + "): the property keeps state across tries (a field of its instance,"
+                    + " which jqwik makes once per property, that no @BeforeTry resets; a static field; a file), so"
+                    + " the failure depends on the tries run before it and its line, run alone, does not repeat it;"
+                    + " make that state fresh for every try (in the property method, or reset in @BeforeTry)";
         }
 
         /**

@@ -50,6 +50,30 @@ class ReplaysRunInFreshTriesTest {
         assertThat(NoTryStateFixture.PROGRAMS.get()).isGreaterThan(NoTryStateFixture.BODIES.get());
     }
 
+    /**
+     * A failure that state kept across tries causes, and that only gets worse (a list an instance field grows at
+     * every try), fails again on its replay with the same class and digest: that replay alone took it for a pin,
+     * and the line, run on fresh state, passed. A try that passed before it is replayed too: it fails now, so the
+     * message offers no pin and says why; with try state (a rerun of the tries) as without.
+     */
+    @Test
+    void aFailureThatStateKeptAcrossTriesCausesIsNoPin() {
+        for (Class<?> fixture : java.util.List.of(KeptStateFixture.class, KeptStateFixture.WithTryState.class)) {
+            Simulations.ScheduleFailure f = runFixture(fixture, "listGrowsAcrossTries");
+            assertThat(f.getCause()).as(fixture.getSimpleName()).hasMessageStartingWith("seen ");
+            assertThat(f.getMessage()).as(fixture.getSimpleName())
+                    .contains("\n  not a pin: a try that passed before it (its line simloop:")
+                    .contains(") fails on its replay now (java.lang.IllegalStateException: seen ")
+                    .contains("): the property keeps state across tries (a field of its instance, which jqwik makes"
+                            + " once per property, that no @BeforeTry resets; a static field; a file)")
+                    .doesNotContain("replay: Simulation.builder()").doesNotContain("@SimulatedLoop(replay");
+            // the line, run on fresh state, passes: it was never a pin
+            SimResult<Integer> alone = Simulation.builder().replay(f.replayLine())
+                    .run(() -> KeptStateFixture.grow(new java.util.ArrayList<>()));
+            assertThat(alone.failed()).as(fixture.getSimpleName()).isFalse();
+        }
+    }
+
     /** Try state that jqwik finds in an interface's default method, or through two annotations, counts too. */
     @Test
     void tryStateInAnInterfaceOrBehindTwoAnnotationsIsFound() {

@@ -136,11 +136,49 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
         if (execution == null || !execution.enter()) {
             throw PROPERTY_ENDED;
         }
+        Execution outer = EXECUTION.get();
+        EXECUTION.set(execution);
         try {
             return aroundLiveTry(context, aTry, parameters);
         } finally {
+            EXECUTION.set(outer);
             execution.exit();
         }
+    }
+
+    /** The execution of the property whose try runs on this thread; null outside a try. */
+    private static final ThreadLocal<Execution> EXECUTION = new ThreadLocal<>();
+
+    /**
+     * A check that passed, and how to replay it: replayed again when a later check fails, it tells
+     * a failure that the state earlier tries left caused (it fails now too) from one the schedule
+     * caused.
+     *
+     * @param line the passing run's replay line
+     * @param replayer runs the check's program (as {@link #replayer} gives it) under a builder
+     */
+    public record Passed(String line, Function<Simulation.Builder, SimResult<?>> replayer) {
+    }
+
+    /**
+     * Called by a check that passed with the default limits: the property's first such check is
+     * kept, for {@link #passedBefore()}. Costs a thread-local read once one is kept.
+     *
+     * @param check the check's number in its try ({@link #nextCheck()})
+     * @param result the passing run
+     * @param main the check's program, replayed alone outside a rerun of its try
+     */
+    public static void passed(int check, SimResult<?> result, dev.simloop.ThrowingSupplier<?> main) {
+        Execution e = EXECUTION.get();
+        if (e != null && e.passed == null) {
+            e.keep(new Passed(result.replayLine(), replayer(check, b -> b.run(main))));
+        }
+    }
+
+    /** @return the first check of this try's property that passed ({@link #passed}); null when none, or outside a try */
+    public static Passed passedBefore() {
+        Execution e = EXECUTION.get();
+        return e == null ? null : e.passed;
     }
 
     private static TryExecutionResult aroundLiveTry(TryLifecycleContext context, TryExecutor aTry,
@@ -250,6 +288,8 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
                 java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
         private int tries;
         private boolean ended;
+        /** The property's first check that passed ({@link TryReplays#passed}); null until one did. */
+        private volatile Passed passed;
 
         static Execution start(Object instance) {
             Execution e = new Execution();
@@ -269,6 +309,12 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
             }
             tries++;
             return true;
+        }
+
+        synchronized void keep(Passed first) {
+            if (passed == null) {
+                passed = first;
+            }
         }
 
         synchronized void exit() {
