@@ -108,6 +108,16 @@ class JunitSnippetsTest {
 
     // ---- the failing steps of the walk-through, run through the JUnit Platform
 
+    /** The exception handler swallows the simulated test's IOException, found as the report's cause, and passes the other on. */
+    @Test
+    void theExceptionHandlerSwallowsTheSimulatedIOExceptionAndPassesTheOtherOn() throws ClassNotFoundException {
+        EngineExecutionResults r = run("HandledIOExceptionTest", Map.of());
+        r.testEvents().assertStatistics(s -> s.succeeded(1).failed(1));
+        SimulatedLoopFailure f = failure(r);
+        assertThat(f.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("bad state");
+        assertThat(f.getMessage()).contains("  replay:       simloop:");
+    }
+
     static EngineExecutionResults run(String fixture, Map<String, String> params) throws ClassNotFoundException {
         return EngineTestKit.engine("junit-jupiter")
                 .selectors(selectClass(Class.forName("dev.simloop.docs.fixtures." + fixture)))

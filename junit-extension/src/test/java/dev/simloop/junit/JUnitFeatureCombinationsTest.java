@@ -137,6 +137,22 @@ class JUnitFeatureCombinationsTest {
                 .testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
     }
 
+    /**
+     * A {@code TestExecutionExceptionHandler} gets the {@code SimulatedLoopFailure}, once per test (after the
+     * exploration), with the test's own exception as its cause: the handler junit.md shows, which looks at that cause,
+     * swallows an {@code IOException} and passes the rest on with their reports.
+     */
+    @Test
+    void anExceptionHandlerGetsTheReportWithTheTestsExceptionAsItsCause() {
+        EngineExecutionResults r = run(CombinationFixtures.HandledFailures.class);
+        r.testEvents().assertStatistics(s -> s.succeeded(1).failed(1));
+        assertThat(LOG).containsExactlyInAnyOrder("handler got SimulatedLoopFailure caused by IOException",
+                "handler got SimulatedLoopFailure caused by IllegalStateException");
+        SimulatedLoopFailure f = onlySimFailure(r);
+        assertThat(f.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("bad state");
+        assertThat(f.getMessage()).contains("  replay:       simloop:");
+    }
+
     @Test
     void aNestedTestOfAPerClassOuterClassRunsItsSchedulesOneAtATime() {
         assertThat(onlyFailure(run(CombinationFixtures.PerClassOuterOnTwoWorkers.class)))
