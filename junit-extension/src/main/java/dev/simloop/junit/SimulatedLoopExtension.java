@@ -1692,11 +1692,39 @@ public final class SimulatedLoopExtension
 
     // ---- the report
 
-    /** @return the test as reports name it: {@code Class.method}, with the display name when it differs */
+    /**
+     * @return the test as reports name it: {@code Class.method}, with the display name when it differs;
+     *     a {@code @Nested} class after the classes it is nested in ({@code Outer.Inner.method}: two
+     *     outer classes may nest an {@code Inner} each), and an invocation of a
+     *     {@code @ParameterizedClass} by its display name ({@code Accounts.transfers [class [1] amount=5]})
+     */
     private static String testName(ExtensionContext context) {
         String method = context.getRequiredTestMethod().getName();
-        return context.getRequiredTestClass().getSimpleName() + "." + method
-                + (context.getDisplayName().startsWith(method) ? "" : " [" + context.getDisplayName() + "]");
+        return nestedName(context.getRequiredTestClass()) + "." + method
+                + (context.getDisplayName().startsWith(method) ? "" : " [" + context.getDisplayName() + "]")
+                + classInvocations(context);
+    }
+
+    /** @return {@code type}'s simple name, after those of the classes it is nested in as an inner ({@code @Nested}) class */
+    private static String nestedName(Class<?> type) {
+        Class<?> outer = type.getEnclosingClass();
+        boolean inner = outer != null && type.isMemberClass() && !java.lang.reflect.Modifier.isStatic(type.getModifiers());
+        return inner ? nestedName(outer) + "." + type.getSimpleName() : type.getSimpleName();
+    }
+
+    /** The end of a {@code @ParameterizedClass} invocation's unique id. */
+    private static final java.util.regex.Pattern CLASS_INVOCATION =
+            java.util.regex.Pattern.compile("/\\[class-template-invocation:#\\d+]$");
+
+    /** @return the display names of the {@code @ParameterizedClass} invocations the test runs in, outermost first, or nothing */
+    private static String classInvocations(ExtensionContext context) {
+        StringBuilder sb = new StringBuilder();
+        for (Optional<ExtensionContext> c = context.getParent(); c.isPresent(); c = c.get().getParent()) {
+            if (CLASS_INVOCATION.matcher(c.get().getUniqueId()).find()) {
+                sb.insert(0, " [class " + c.get().getDisplayName() + "]");
+            }
+        }
+        return sb.toString();
     }
 
     /**

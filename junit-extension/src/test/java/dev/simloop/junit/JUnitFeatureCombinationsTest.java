@@ -153,6 +153,13 @@ class JUnitFeatureCombinationsTest {
         assertThat(f.getMessage()).contains("  replay:       simloop:");
     }
 
+    /** A @Nested test's report names the classes it is nested in, as JUnit's tree shows them: two outer classes may each nest an Inner. */
+    @Test
+    void aNestedTestsReportNamesItsOuterClass() {
+        SimulatedLoopFailure f = onlySimFailure(run(CombinationFixtures.OuterOfAFailingNestedTest.class));
+        assertThat(f.getMessage()).startsWith("simloop: OuterOfAFailingNestedTest.Inner.fails failed in a simulated run\n");
+    }
+
     @Test
     void aNestedTestOfAPerClassOuterClassRunsItsSchedulesOneAtATime() {
         assertThat(onlyFailure(run(CombinationFixtures.PerClassOuterOnTwoWorkers.class)))

@@ -1110,6 +1110,14 @@ class SimulatedLoopExtensionTest {
                 .map(t -> ((SimulatedLoopFailure) t).getCause().getMessage())
                 .toList();
         assertThat(failures).containsExactly("value 7", "value 8");
+        // each report's title names its invocation, as its file name does
+        assertThat(run(Fixtures.ParameterizedClassFixture.class).testEvents().failed().list().stream()
+                .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow())
+                .map(t -> t.getMessage().lines().findFirst().orElseThrow()))
+                .containsExactly("simloop: ParameterizedClassFixture.logs [class [1] value=7] failed in a simulated run",
+                        "simloop: ParameterizedClassFixture.logs [class [2] value=8] failed in a simulated run");
+        Fixtures.LOG.clear();
+        run(Fixtures.ParameterizedClassFixture.class);
         assertThat(Fixtures.LOG).startsWith("value 7 schedule 0", "value 7 schedule 1", "value 7 schedule 2")
                 .containsOnly("value 7 schedule 0", "value 7 schedule 1", "value 7 schedule 2",
                         "value 8 schedule 0", "value 8 schedule 1", "value 8 schedule 2");
