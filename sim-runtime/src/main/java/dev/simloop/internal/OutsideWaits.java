@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li><b>Timed waits and Object.wait</b> ({@code Thread.sleep}, timed locks and futures,
  *       {@code wait}) fail the run at the step that makes them: their wake-up always comes from a
- *       JDK thread.
+ *       JDK thread. Except a timed wait on a future that the common pool's work completes within
+ *       the time-out (next item): that goes on as an untimed one does.
  *   <li><b>Wake-ups from outside are held.</b> A thread the simulation does not own never makes a
  *       task ready directly: the wake-up is kept ({@link TaskImpl#foreignContinuation}) and let
  *       through when the loop is idle ({@link #onIdle}), in spawn order. One that ends a wait for an
@@ -116,8 +117,11 @@ final class OutsideWaits {
     void parkedAtEndOfStep(TaskImpl<?> t) {
         switch (VirtualThreads.parkKind(t)) {
             case TIMED -> {
-                if (isLockLike(LockSupport.getBlocker(t.thread)) && VirtualThreads.timeoutBeyondAnyRun(t.thread)) {
+                Object blocker = LockSupport.getBlocker(t.thread);
+                if (isLockLike(blocker) && VirtualThreads.timeoutBeyondAnyRun(t.thread)) {
                     enter(t, LOCK); // ExecutorService.close(): awaitTermination(1 day) on a latch, in effect untimed
+                } else if (isFutureLike(blocker)) {
+                    enter(t, OTHER); // the common pool's work may end it: see timedFutureWaitGoesOn
                 } else {
                     loop.abort(timedWait(t));
                 }
@@ -178,7 +182,7 @@ final class OutsideWaits {
     boolean stepGoesOn(TaskImpl<?> t) {
         if (t.resumeInStep) {
             t.resumeInStep = false;
-            if (!VirtualThreads.timeoutPending(t.thread)) {
+            if (!VirtualThreads.timeoutPending(t.thread) || endedByItsWork(t)) {
                 return true;
             }
             // a timed park whose own time-out fired that early (a short sleep on a loaded machine): the
@@ -191,11 +195,56 @@ final class OutsideWaits {
             return false;
         }
         parkedAtEndOfStep(t);
+        if (t.outside() == OTHER && VirtualThreads.timeoutPending(t.thread)) {
+            return timedFutureWaitGoesOn(t);
+        }
         if (!loop.aborted() && (waitInPlace(t) || waitForAnOutsideHolder(t) || waitAloneInPlace(t))) {
             t.continuation = OutsideWaits.takeHeld(t);
             return true;
         }
         return false;
+    }
+
+    /**
+     * {@code t} made a timed wait on a future ({@code get(timeout)}) without the agent, so on the real
+     * clock. While the common pool has work, {@code t} waits for it in place, as an untimed wait does
+     * ({@link #waitInPlace}): a future that work completes before the time-out gives its value in this
+     * step, as it does when the pool is quicker than the {@code get} and nothing parks, so the run is
+     * the same either way. A wait that nothing ends in place, or that its own time-out ended (the work
+     * took longer than the time-out, in real time), fails the run, as any timed wait outside simloop does.
+     *
+     * @return whether to run {@code t} again within this step
+     */
+    private boolean timedFutureWaitGoesOn(TaskImpl<?> t) {
+        boolean woken = waitInPlace(t);
+        if (woken && !VirtualThreads.timeoutDue(t.thread)) {
+            t.continuation = OutsideWaits.takeHeld(t);
+            return true;
+        }
+        if (woken) {
+            loop.makeReady(t, OutsideWaits.takeHeld(t)); // ready first: the tear-down unwinds it from there
+        } else {
+            leave(t);
+        }
+        loop.abort(timedWait(t));
+        return false;
+    }
+
+    /**
+     * @return whether {@code t}, unparked from outside while it made a timed wait on a future, was
+     *     woken by whoever completed that future, not by its own time-out (see {@link #timedFutureWaitGoesOn})
+     */
+    private static boolean endedByItsWork(TaskImpl<?> t) {
+        return isFutureLike(LockSupport.getBlocker(t.thread)) && !VirtualThreads.timeoutDue(t.thread);
+    }
+
+    /**
+     * @return whether a timed park on {@code blocker} is a wait for a future's result
+     *     ({@code CompletableFuture}, {@code FutureTask}, {@code ForkJoinTask} {@code get(timeout)}): not a
+     *     sleep (no blocker), not a lock, latch, condition or queue
+     */
+    private static boolean isFutureLike(Object blocker) {
+        return blocker != null && !(blocker instanceof Thread) && !isLockLike(blocker);
     }
 
     /** {@code t} leaves the OUTSIDE state (a task woke it, or its held wake-up was let through). */
@@ -668,7 +717,9 @@ final class OutsideWaits {
 
     private NondeterminismDetected timedWait(TaskImpl<?> t) {
         String made = "task '" + t.name() + "' made a timed wait outside simloop at step " + loop.steps() + " ("
-                + Frames.userFrame(t) + "): ";
+                + Frames.userFrame(t) + "): " + (isFutureLike(LockSupport.getBlocker(t.thread)) ? "nothing the "
+                + "simulation waits for in place (the common pool's work) completed the future it waits on within "
+                + "its time-out; " : "");
         if (VirtualTime.agentPresent()) {
             return new NondeterminismDetected(made + "a wait on the real clock, which a thread the simulation does "
                     + "not own ends, so the run could not be replayed. " + agentAdvice(t));
@@ -720,7 +771,7 @@ final class OutsideWaits {
                 + "clock inside simulated tasks: java -javaagent:path/to/simloop-agent-<version>.jar ..., or under "
                 + "Maven the surefire plugin's <argLine>-javaagent:${settings.localRepository}/dev/simloop/"
                 + "simloop-agent/<version>/simloop-agent-<version>.jar " + VirtualThreads.FLAG + "</argLine> with "
-                + "the artifact as a test dependency (docs/virtual-time.md).";
+                + "the artifact as a test dependency" + SetupAdvice.ARG_LINE_PROPERTY + " (docs/virtual-time.md).";
     }
 
     /**

@@ -136,6 +136,16 @@ final class VirtualThreads {
         }
     }
 
+    /**
+     * @return whether the JDK's time-out of {@code t}'s timed park is due (on the real clock): {@code t}
+     *     woke, or wakes, by its time-out. Its time, not whether its task is done: the task unparks
+     *     {@code t}, and so hands over its continuation, before it counts as done
+     */
+    static boolean timeoutDue(Thread t) {
+        return TIMEOUT_TASK != null && TIMEOUT_TASK.get(t) instanceof java.util.concurrent.Delayed d
+                && d.getDelay(java.util.concurrent.TimeUnit.NANOSECONDS) <= 0;
+    }
+
     /** @return whether {@code t} parked with a time-out that has not been cleared by its resumption yet */
     static boolean timeoutPending(Thread t) {
         return TIMEOUT_TASK != null && TIMEOUT_TASK.get(t) != null;
