@@ -550,6 +550,16 @@ final class FreshInstances {
         return levels().get(depth).afterEach();
     }
 
+    /** @return whether any level of the test's instances has an {@code @AfterEach} method */
+    boolean hasAfterEach() {
+        for (Level level : levels()) {
+            if (!level.afterEach().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return the levels, found now if no {@link #create()} found them before */
     private List<Level> levels() {
         List<Level> found = levels;

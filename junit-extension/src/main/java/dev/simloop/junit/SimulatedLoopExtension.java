@@ -1282,12 +1282,15 @@ public final class SimulatedLoopExtension
         /**
          * @return the shard's first schedule, when it passed and {@code failed} is a later one: the
          *     schedule {@link #tracedForReport} replays to tell a failure that state kept across
-         *     schedules caused; null otherwise
+         *     schedules caused; null otherwise. Null too when the test has an {@code @AfterEach}: the
+         *     first schedule ran on JUnit's own instance, whose {@code @AfterEach} runs after the
+         *     exploration, so it "passed" without it, and a replay that runs it may fail for its own
+         *     seed, which would call a pin "not a pin"
          */
         Judged passedBefore(Judged failed) {
             SimResult<?> first = firstRun;
-            return firstPassed && first != null && failed.index() != firstIndex ? new Judged(firstIndex, first, null)
-                    : null;
+            return firstPassed && first != null && failed.index() != firstIndex && !fresh.hasAfterEach()
+                    ? new Judged(firstIndex, first, null) : null;
         }
 
         /** Takes a judged schedule in order: @return whether it fails the test. */

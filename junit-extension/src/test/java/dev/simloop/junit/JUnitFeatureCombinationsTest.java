@@ -138,6 +138,19 @@ class JUnitFeatureCombinationsTest {
     }
 
     /**
+     * The kept-state check does not run for a test with an {@code @AfterEach}: its first schedule ran on JUnit's own
+     * instance without it, so that schedule's replay, which runs it, may fail for its own seed and call a pin "not a
+     * pin". Here the {@code @AfterEach} always fails and nothing is kept: schedule 2's line is a pin.
+     */
+    @Test
+    void aTestWhoseAfterEachFailsGetsAPinNotAKeptStateNote() {
+        SimulatedLoopFailure f = onlySimFailure(run(CombinationFixtures.AfterEachAlwaysFails.class));
+        assertThat(f.getCause()).hasMessage("after each fails");
+        assertThat(f.getMessage()).contains("  schedule:     2 of 5 (exploration base seed 3)")
+                .contains("  annotation:   @SimulatedLoop(replay = \"simloop:").doesNotContain("not a pin");
+    }
+
+    /**
      * A {@code TestExecutionExceptionHandler} gets the {@code SimulatedLoopFailure}, once per test (after the
      * exploration), with the test's own exception as its cause: the handler junit.md shows, which looks at that cause,
      * swallows an {@code IOException} and passes the rest on with their reports.
