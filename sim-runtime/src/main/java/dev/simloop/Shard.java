@@ -208,7 +208,9 @@ public final class Shard {
         if (hasCount || (hasIndex && !ci[0].equals("JOB_COMPLETION_INDEX"))) {
             String set = hasIndex ? ci[0] + "=" + SafeText.input(index) : ci[1] + "=" + SafeText.input(count);
             String unset = hasIndex ? ci[1] : ci[0];
-            throw new IllegalArgumentException(set + " is set but " + unset + " is not, so it names no shard:"
+            // an empty value (a CI variable set from one that was not) is there, and says nothing
+            String missing = env.containsKey(unset) ? unset + " is empty" : unset + " is not";
+            throw new IllegalArgumentException(set + " is set but " + missing + ", so it names no shard:"
                     + " set both to split each explored test's schedules among the jobs, or -D" + PROPERTY
                     + "=1/1 to run all of them in this one");
         }
@@ -222,21 +224,33 @@ public final class Shard {
     }
 
     private static Shard fromVariables(String indexName, String index, String countName, String count, int base) {
-        if (digits(index) && digits(count)) {
-            try {
-                int i = Integer.parseInt(index.strip()) - base;
-                int n = Integer.parseInt(count.strip());
-                if (n >= 1 && i >= 0 && i < n) {
-                    return of(i, n);
-                }
-            } catch (NumberFormatException e) {
-                // digits beyond an int: reported below
-            }
+        long n = wholeNumber(count);
+        long i = wholeNumber(index);
+        String range = indexName + " counts from " + base + " to " + countName + (base == 0 ? " - 1" : "");
+        String why;
+        if (n < 1) {
+            why = countName + " is not a number of shards (a whole number from 1), and " + range;
+        } else if (i < 0) {
+            why = indexName + " is not a whole number: " + range;
+        } else if (n > Integer.MAX_VALUE) {
+            why = countName + " is past " + Integer.MAX_VALUE + ", the most shards there can be";
+        } else if (i - base >= 0 && i - base < n) {
+            return of((int) (i - base), (int) n);
+        } else {
+            why = range;
         }
-        throw new IllegalArgumentException(indexName + "=" + SafeText.input(index) + " and " + countName + "=" + SafeText.input(count)
-                + " do not name a shard: " + indexName + " counts from " + base + " to " + countName
-                + (base == 0 ? " - 1" : "") + " (set -D" + PROPERTY + "=INDEX/COUNT, counting from 1, to override)"
-                + unseen(index + count));
+        throw new IllegalArgumentException(indexName + "=" + SafeText.input(index) + " and " + countName + "="
+                + SafeText.input(count) + " do not name a shard: " + why + " (set -D" + PROPERTY
+                + "=INDEX/COUNT, counting from 1, to override)" + unseen(index + count));
+    }
+
+    /** @return the whole number {@code s} writes in digits 0-9 (spaces around it allowed; past 18 digits, Long.MAX_VALUE), or -1 */
+    private static long wholeNumber(String s) {
+        if (!digits(s)) {
+            return -1;
+        }
+        String t = s.strip().replaceFirst("^0+(?=.)", "");
+        return t.length() > 18 ? Long.MAX_VALUE : Long.parseLong(t);
     }
 
     /** @return this shard's index, from 0 */

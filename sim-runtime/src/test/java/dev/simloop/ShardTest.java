@@ -123,6 +123,40 @@ class ShardTest {
                 .as("a job that CircleCI does not split, split by its own SIMLOOP_SHARD_COUNT").isEqualTo(Shard.of(3, 4));
     }
 
+    /**
+     * A CI variable's error says what is wrong with its value: not a number, no count of shards, past
+     * the most shards, out of range; and an empty variable is empty, not unset (a CI variable set from
+     * another that was not set).
+     */
+    @Test
+    void aCiVariablesErrorSaysWhatIsWrongWithItsValue() {
+        String override = " (set -Dsimloop.shard=INDEX/COUNT, counting from 1, to override)";
+        assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_INDEX", "two", "CI_NODE_TOTAL", "4")))
+                .hasMessage("CI_NODE_INDEX=two and CI_NODE_TOTAL=4 do not name a shard: CI_NODE_INDEX is not a whole"
+                        + " number: CI_NODE_INDEX counts from 1 to CI_NODE_TOTAL" + override);
+        assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("CIRCLE_NODE_INDEX", "1", "CIRCLE_NODE_TOTAL", "0")))
+                .hasMessage("CIRCLE_NODE_INDEX=1 and CIRCLE_NODE_TOTAL=0 do not name a shard: CIRCLE_NODE_TOTAL is not a"
+                        + " number of shards (a whole number from 1), and CIRCLE_NODE_INDEX counts from 0 to"
+                        + " CIRCLE_NODE_TOTAL - 1" + override);
+        assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_INDEX", "1", "CI_NODE_TOTAL", "four")))
+                .hasMessageStartingWith("CI_NODE_INDEX=1 and CI_NODE_TOTAL=four do not name a shard: CI_NODE_TOTAL is"
+                        + " not a number of shards");
+        assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("BUILDKITE_PARALLEL_JOB", "0",
+                "BUILDKITE_PARALLEL_JOB_COUNT", "99999999999")))
+                .hasMessage("BUILDKITE_PARALLEL_JOB=0 and BUILDKITE_PARALLEL_JOB_COUNT=99999999999 do not name a shard:"
+                        + " BUILDKITE_PARALLEL_JOB_COUNT is past 2147483647, the most shards there can be" + override);
+        assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_INDEX", "99999999999999999999",
+                "CI_NODE_TOTAL", "4")))
+                .hasMessage("CI_NODE_INDEX=99999999999999999999 and CI_NODE_TOTAL=4 do not name a shard: CI_NODE_INDEX"
+                        + " counts from 1 to CI_NODE_TOTAL" + override);
+        assertThat(Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_INDEX", " 003 ", "CI_NODE_TOTAL", "04")))
+                .as("leading zeros and spaces").isEqualTo(Shard.of(2, 4));
+        assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_INDEX", "", "CI_NODE_TOTAL", "4")))
+                .hasMessageStartingWith("CI_NODE_TOTAL=4 is set but CI_NODE_INDEX is empty, so it names no shard:");
+        assertThatThrownBy(() -> Shard.fromEnvironment(NO_PROPERTIES, Map.of("CI_NODE_INDEX", "2")))
+                .hasMessageStartingWith("CI_NODE_INDEX=2 is set but CI_NODE_TOTAL is not, so it names no shard:");
+    }
+
     @Test
     void anEmptyPropertyOrASignedVariableIsMalformedNotUnset() {
         assertThatThrownBy(() -> Shard.fromEnvironment(key -> key.equals("simloop.shard") ? "" : null, Map.of()))

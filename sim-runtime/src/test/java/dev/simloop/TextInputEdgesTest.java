@@ -81,8 +81,8 @@ class TextInputEdgesTest {
                         + " look like one or nothing at all: type the value anew");
         assertThatThrownBy(() -> Shard.fromEnvironment(k -> null, Map.of("CI_NODE_INDEX", "\u200b2", "CI_NODE_TOTAL",
                 "4"))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("CI_NODE_INDEX=\u200b2 and CI_NODE_TOTAL=4 do not name a shard: CI_NODE_INDEX counts from 1"
-                        + " to CI_NODE_TOTAL (set -Dsimloop.shard=INDEX/COUNT, counting from 1, to override); it holds"
+                .hasMessage("CI_NODE_INDEX=\u200b2 and CI_NODE_TOTAL=4 do not name a shard: CI_NODE_INDEX is not a whole"
+                        + " number: CI_NODE_INDEX counts from 1 to CI_NODE_TOTAL (set -Dsimloop.shard=INDEX/COUNT, counting from 1, to override); it holds"
                         + " U+200B, not a digit 0-9, a '/' or a space, though it may look like one or nothing at all: type"
                         + " the value anew");
         assertThatThrownBy(() -> Shard.parse("2/4/8")).as("a value of ASCII alone names no character")

@@ -103,7 +103,7 @@ class ScaleOutSnippetsTest {
         assertThat(merge).contains("kind: Job").contains("name: simloop-merge").contains("backoffLimit: 0")
                 .contains("claimName: simloop-results").contains("mountPath: /results")
                 // the classpath the GitHub Actions example builds, then the merge over the 4 shard files
-                .contains("dependency:build-classpath").contains("-Dmdep.includeGroupIds=dev.simloop")
+                .contains("org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath").contains("-Dmdep.includeGroupIds=dev.simloop")
                 .contains("java -cp \"$(cat /tmp/cp.txt)\" dev.simloop.junit.Results merge --xml /results/simloop.xml")
                 .contains("/results/shard-0.jsonl /results/shard-1.jsonl /results/shard-2.jsonl /results/shard-3.jsonl");
         assertThat(Files.readString(Path.of("").toAbsolutePath().resolve("scale-out.md")))

@@ -1,6 +1,8 @@
 package dev.simloop.junit;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -32,6 +34,8 @@ final class FailureReport {
     private Throwable failure;
     private long seed;
     private Long baseSeed;
+    /** The shard the run was one of ({@code 2/4}), or null when the run was not sharded. */
+    private String shard;
     private String strategy = "";
     private int index;
     private int of = 1;
@@ -77,6 +81,15 @@ final class FailureReport {
     /** The exploration's base seed, shown when it differs from the failing run's seed. */
     FailureReport baseSeed(long s) {
         this.baseSeed = s;
+        return this;
+    }
+
+    /**
+     * Optional part: the shard of a sharded exploration ({@code 2/4}), shown with the schedule: its
+     * index and count are the shard's part of the exploration, and its line replays on any machine
+     */
+    FailureReport shard(String s) {
+        this.shard = s;
         return this;
     }
 
@@ -235,6 +248,20 @@ final class FailureReport {
     /** Where a line too long to show is whole, after its length (the results file, {@link Results}). */
     static final String IN_THE_RESULTS_FILE = ", too long to show: the test's line in the results file holds it whole";
 
+    /** @return what the schedule line says after "N of M": a replay, the exploration's base seed, the shard */
+    private String scheduleNote() {
+        List<String> parts = new ArrayList<>(2);
+        if (replay) {
+            parts.add("replay");
+        } else if (baseSeed != null && baseSeed != seed) {
+            parts.add("exploration base seed " + baseSeed);
+        }
+        if (shard != null) {
+            parts.add("shard " + shard);
+        }
+        return parts.isEmpty() ? "" : " (" + String.join("; ", parts) + ")";
+    }
+
     String message() {
         StringBuilder sb = new StringBuilder();
         sb.append("simloop: ").append(test).append(" failed in a simulated run\n");
@@ -244,13 +271,7 @@ final class FailureReport {
         line(sb, "failure", dev.simloop.internal.SafeText.brief(failure));
         line(sb, "seed", Long.toString(seed));
         line(sb, "strategy", strategy);
-        String sched = (index + 1) + " of " + of;
-        if (replay) {
-            sched += " (replay)";
-        } else if (baseSeed != null && baseSeed != seed) {
-            sched += " (exploration base seed " + baseSeed + ")";
-        }
-        line(sb, "schedule", sched);
+        line(sb, "schedule", (index + 1) + " of " + of + scheduleNote());
         if (skipped != null) {
             line(sb, "skipped", skipped);
         }

@@ -47,7 +47,10 @@ import java.util.TreeSet;
  * malformed (a line lacks a member that passes or fails its test; a shard's lines disagree on the
  * seed, strategy, schedules or shard count of one test: they are not of one run). A test and shard
  * with several lines (a file that several runs appended to) counts its last line, with a note, and
- * keeps the failures of the lines before it: a failure that a run found is never dropped. A
+ * keeps the failures of the lines before it: a failure that a run found is never dropped. A file
+ * named twice is read once, and lines that repeat another file's (a copy of it) count once, each
+ * with a note, so that neither counts a failure twice. A failing test's row names its missing
+ * shards too, since a shard that sent nothing may have failed as well. A
  * test's first failure is the one an unsharded run meets first: the lowest schedule index of any
  * shard, or, for a bounded search (split by subtree, each shard numbering its own schedules), the
  * first in the unsplit search's order, which each failure's {@code order} key gives. It needs these
@@ -197,16 +200,28 @@ public final class Results {
         private final Map<String, List<Map<String, Object>>> tests = new TreeMap<>();
         /** Files that hold no results: each fails the merge (its shard ran no simulated test). */
         private final List<String> empty = new ArrayList<>();
-        /** Lines that a later line of the same test and shard replaced: the test, the shard and what was kept. */
-        private final List<String> replaced = new ArrayList<>();
+        /**
+         * What the merge did that the table does not show, one note each: a line that a later line of
+         * the same test and shard replaced (the test, the shard and what was kept), a file named twice,
+         * lines that another file repeats
+         */
+        private final List<String> notes = new ArrayList<>();
 
         static Merged read(List<Path> files) throws IOException {
             Map<String, Map<String, Map<String, Object>>> byTestAndShard = new TreeMap<>();
             Map<String, Path> fileOfTestAndShard = new java.util.HashMap<>();
             Merged m = new Merged();
-            int noShard = 0;
+            Map<Path, Path> named = new java.util.HashMap<>();
+            // per file, and the earlier file it repeats: how many of its lines are the same as one there
+            Map<List<Path>, Integer> repeated = new LinkedHashMap<>();
             for (Path f : files) {
                 List<String> lines = readable(f);
+                Path first = named.putIfAbsent(f.toRealPath(), f);
+                if (first != null) {
+                    // a glob and a name that overlap (shard-*.jsonl shard-1.jsonl): its lines once, not as reruns
+                    m.notes.add(f + ": named twice" + (first.equals(f) ? "" : " (as " + first + " too)") + ": read once");
+                    continue;
+                }
                 int results = 0;
                 for (int i = 0; i < lines.size(); i++) {
                     if (lines.get(i).isBlank()) {
@@ -214,16 +229,22 @@ public final class Results {
                     }
                     Map<String, Object> line = line(f, i + 1, lines.get(i));
                     Object shard = line.get("shard");
-                    String key = shard == null ? "no shard " + noShard++ : shard.toString();
+                    // lines without a shard (settings that did not resolve) are told apart by all they hold
+                    String key = shard == null ? "no shard " + line : shard.toString();
                     Map<String, Object> earlier = byTestAndShard
                             .computeIfAbsent((String) line.get("test"), k -> new LinkedHashMap<>()).put(key, line);
                     Path earlierFile = fileOfTestAndShard.put(line.get("test") + "\0" + key, f);
                     if (earlier != null) {
+                        boolean same = earlier.equals(line);
                         int kept = keepFailures(earlier, line);
                         // a test that is never split (a replay) ran whole in each shard's JVM: one run, no note
                         boolean oneRun = !earlierFile.equals(f) && sameWholeRun(earlier, line);
-                        if (!oneRun) {
-                            m.replaced.add(name(line) + " shard " + key + ": an earlier line replaced by a later one"
+                        // the same line in another file: a copy of a file, not a run (a run's wall time differs)
+                        if (same && !oneRun && !earlierFile.equals(f)) {
+                            repeated.merge(List.of(f, earlierFile), 1, Integer::sum);
+                        } else if (!oneRun) {
+                            m.notes.add(name(line) + (shard == null ? " (no shard)" : " shard " + key)
+                                    + ": an earlier line replaced by a later one"
                                     + (kept == 0 ? "" : ", which keeps its " + (kept == 1 ? "failure" : kept + " failures")
                                     + " (a failure that a run found fails the merge while its line is in a file:"
                                     + " give each run its own files)"));
@@ -235,6 +256,8 @@ public final class Results {
                     m.empty.add(f.toString());
                 }
             }
+            repeated.forEach((pair, n) -> m.notes.add(pair.get(0) + ": " + (n == 1 ? "1 line" : n + " lines")
+                    + " the same as in " + pair.get(1) + " (a copy of it?): counted once"));
             byTestAndShard.forEach((id, lines) -> {
                 List<Map<String, Object>> sorted = new ArrayList<>(lines.values());
                 sorted.sort(java.util.Comparator.comparingInt(l -> l.get("shard") == null ? Integer.MAX_VALUE
@@ -451,8 +474,9 @@ public final class Results {
                 List<String> missing = missing(lines);
                 TreeSet<String> stops = new TreeSet<>();
                 lines.forEach(l -> stops.add(String.valueOf(l.get("stopReason"))));
-                String note = !failures.isEmpty() ? failureNote(failures.get(0), lines)
-                        : interrupted(lines) ? "interrupted (a @Timeout?): not every schedule ran"
+                String alsoMissing = missing.isEmpty() ? "" : "; missing shards " + String.join(", ", missing);
+                String note = !failures.isEmpty() ? failureNote(failures.get(0), lines) + alsoMissing
+                        : interrupted(lines) ? "interrupted (a @Timeout?): not every schedule ran" + alsoMissing
                         : !missing.isEmpty() ? "missing shards " + String.join(", ", missing)
                         : allAborted(lines) ? "skipped: an assumption aborted every schedule"
                         : cappedBoundedSearch(lines) ? "a shard stopped at the schedule count before its part of the"
@@ -471,13 +495,24 @@ public final class Results {
             if (f.get("replay") == null) {
                 String where = f.get("schedule") == null ? "failed outside its schedules: "
                         : "failed setting up schedule index " + f.get("schedule") + " (seed " + f.get("seed") + "): ";
-                return where + f.get("type") + ": " + message(f);
+                return where + f.get("type") + ": " + firstLine(message(f));
             }
             return (shardCount(lines) > 1 && isBoundedSearch(lines.get(0)) ? "(shard " + f.get("shard") + ") " : "")
                     // a row per test, not a row of megabytes: longer than a pin holds, the line is cut
                     + "replay " + dev.simloop.internal.SafeText.line(String.valueOf(f.get("replay")),
                             FailureReport.LONGEST_PIN, ", too long for the table: the test's line in the results file"
                                     + " holds it whole");
+        }
+
+        /**
+         * @return the first line of a message, and how many more it has: a row of the table is one
+         *     line, which a message's line breaks (a stack trace's, a multi-line assertion's) would
+         *     break into pieces that no longer line up with the columns; the XML report has it whole
+         */
+        private static String firstLine(String message) {
+            List<String> lines = message.lines().toList();
+            return lines.isEmpty() ? "" : lines.size() == 1 ? lines.get(0) : lines.get(0) + " … (" + (lines.size() - 1)
+                    + (lines.size() == 2 ? " more line" : " more lines") + ": in the JUnit XML and the results file)";
         }
 
         /**
@@ -495,7 +530,11 @@ public final class Results {
             List<Row> rows = rows();
             int width = Math.max(4, rows.stream().mapToInt(r -> r.name().length()).max().orElse(4));
             width = Math.min(width, 60);
-            String format = "%-" + width + "s  %-7s  %10s  %7s  %-17s  %s%n";
+            // a shards text ("12 of 128") or a stop reasons' list ("all_schedules_run,failure_found")
+            // may be wider than its heading: each column is as wide as its widest cell
+            int shardsWidth = Math.max(7, rows.stream().mapToInt(r -> r.shards().length()).max().orElse(7));
+            int stopsWidth = Math.max(17, rows.stream().mapToInt(r -> r.stops().length()).max().orElse(17));
+            String format = "%-" + width + "s  %-" + shardsWidth + "s  %10s  %7s  %-" + stopsWidth + "s  %s%n";
             sb.append(String.format(Locale.ROOT, format, "test", "shards", "schedules", "failing", "stopped", "first failure"));
             long run = 0;
             long failing = 0;
@@ -511,7 +550,7 @@ public final class Results {
             if (tests.isEmpty() && empty.isEmpty()) {
                 sb.append("no results in any file\n");
             }
-            for (String r : replaced) {
+            for (String r : notes) {
                 sb.append("note: ").append(r).append('\n');
             }
             sb.append(String.format(Locale.ROOT, "%d tests, %d schedules, %d failing: %s%n", rows.size(), run, failing,
@@ -553,19 +592,24 @@ public final class Results {
                                 + message(each) + (each.get("replay") == null ? "" : "\nreplay: " + FailureReport.shown(String.valueOf(each.get("replay"))))
                                 + (each.get("shrunk") == null ? "" : "\nshrunk: " + FailureReport.shown(String.valueOf(each.get("shrunk")))) + "\n"));
                     }
+                    if (!missing.isEmpty()) {
+                        sb.append(xml(noResultsFrom(missing) + "\n"));
+                    }
                     sb.append("</failure>\n");
                 } else if (interrupted(lines)) {
                     sb.append("    <failure message=\"interrupted (a @Timeout?): not every schedule ran\""
-                            + " type=\"Interrupted\"/>\n");
+                            + " type=\"Interrupted\"").append(missing.isEmpty() ? "/>\n"
+                                    : ">" + xml(noResultsFrom(missing)) + "</failure>\n");
                 } else if (!missing.isEmpty()) {
-                    sb.append("    <failure message=\"").append(attribute("no results from shards " + String.join(", ", missing)))
+                    sb.append("    <failure message=\"").append(attribute(noResultsFrom(missing)))
                             .append("\" type=\"MissingShards\"/>\n");
                 } else if (allAborted(lines)) {
                     sb.append("    <skipped message=\"an assumption aborted every schedule\"/>\n");
                 }
                 sb.append("    <system-out>");
                 for (Map<String, Object> l : lines) {
-                    sb.append(xml("shard " + l.get("shard") + ": " + l.get("run") + " of " + l.get("schedules")
+                    sb.append(xml((l.get("shard") == null ? "no shard (its settings did not resolve)" : "shard " + l.get("shard"))
+                            + ": " + l.get("run") + " of " + l.get("schedules")
                             + " schedules, " + l.get("strategy") + ", seed " + l.get("seed") + ", "
                             + String.valueOf(l.get("stopReason")).toLowerCase(Locale.ROOT) + ", " + l.get("distinct")
                             + " distinct, " + l.get("wallMillis") + " ms\n"));
@@ -645,6 +689,10 @@ public final class Results {
         private static boolean cappedBoundedSearch(List<Map<String, Object>> lines) {
             return shardCount(lines) > 1 && isBoundedSearch(lines.get(0))
                     && lines.stream().anyMatch(l -> "ALL_SCHEDULES_RUN".equals(l.get("stopReason")));
+        }
+
+        private static String noResultsFrom(List<String> missing) {
+            return "no results from shards " + String.join(", ", missing);
         }
 
         /** The most missing shards the summary names one by one. */

@@ -5,6 +5,7 @@ import dev.simloop.Exploration.StopReason;
 import dev.simloop.LimitExceeded;
 import dev.simloop.NondeterminismDetected;
 import dev.simloop.ReplayDiverged;
+import dev.simloop.Shard;
 import dev.simloop.Shrinking;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
@@ -1744,7 +1745,7 @@ public final class SimulatedLoopExtension
     /**
      * @return the strategy for the report: a portfolio's with the member that made the run and how to
      *     run that schedule alone, e.g. {@code portfolio (this schedule: pos; alone: -Dsimloop.seed=7
-     *     -Dsimloop.strategy="pos")}: its seed alone would run {@code random}, what a test of one
+     *     -Dsimloop.strategy="pos" -Dsimloop.schedules=1)}: its seed alone would run {@code random}, what a test of one
      *     schedule runs, and a PCT member's text holds the choice count it learned
      */
     private static String strategyOfRun(RunConfig cfg, SimResult<?> r) {
@@ -1753,8 +1754,12 @@ public final class SimulatedLoopExtension
         if (!asked.equals("portfolio") || ran.equals(asked)) {
             return asked;
         }
+        // one schedule, the first: the one whose seed is the base seed; and in a job of a shard, the
+        // first is in shard 1's part, so a sharded run's settings say to run every shard's
         return asked + " (this schedule: " + ran + (ran.equals("random") ? ""
-                : "; alone: -D" + RunConfig.SEED + "=" + r.seed() + " -D" + RunConfig.STRATEGY + "=\"" + ran + "\"") + ")";
+                : "; alone: -D" + RunConfig.SEED + "=" + r.seed() + " -D" + RunConfig.STRATEGY + "=\"" + ran + "\""
+                        + " -D" + RunConfig.SCHEDULES + "=1" + (cfg.shard().isAll() ? "" : " -D" + Shard.PROPERTY + "=1/1"))
+                + ")";
     }
 
     /**
@@ -1856,6 +1861,9 @@ public final class SimulatedLoopExtension
         }
         if (!cfg.isReplay() && cfg.schedules() > 1) {
             report.baseSeed(cfg.baseSeed());
+        }
+        if (!cfg.shard().isAll()) {
+            report.shard(cfg.shard().toString());
         }
         if (failed.failure() instanceof LimitExceeded) {
             // a strict replay stops where the run did only under the same limits: without them it goes on past the line

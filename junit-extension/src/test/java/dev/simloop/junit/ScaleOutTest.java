@@ -264,6 +264,109 @@ class ScaleOutTest {
                 .doesNotContain(huge).doesNotContain("m".repeat(2_001)).hasSizeLessThan(300_000);
     }
 
+    /**
+     * A sharded test's report names its shard beside the schedule, whose index and count are that
+     * shard's part; a portfolio member's "alone" settings set {@code simloop.shard=1/1}, since in a
+     * job of a shard they would run that shard's part alone, which need not hold the first schedule:
+     * run as given, they fail at once with the seed and strategy of the schedule that failed.
+     */
+    @Test
+    void aShardedReportNamesItsShardAndItsAloneSettingsRunTheScheduleInAnyJob() {
+        String report = SimulatedLoopExtensionTest.onlyFailure(runWith(ScaleOutFixtures.Failing.class,
+                "simloop.shard", "2/4", "simloop.strategy", "portfolio", "simloop.seed", "2")).getMessage();
+        assertThat(report).contains("  schedule:     2 of 400 (exploration base seed 2; shard 2/4)\n");
+        java.util.regex.Matcher alone = java.util.regex.Pattern.compile("\\(this schedule: pos; alone: -Dsimloop.seed=(-?\\d+)"
+                + " -Dsimloop.strategy=\"pos\" -Dsimloop.schedules=1 -Dsimloop.shard=1/1\\)\n").matcher(report);
+        assertThat(alone.find()).as(report).isTrue();
+        assertThat(report).contains("  seed:         " + alone.group(1) + "\n");
+
+        String again = SimulatedLoopExtensionTest.onlyFailure(runWith(ScaleOutFixtures.Failing.class, "simloop.shard",
+                "1/1", "simloop.seed", alone.group(1), "simloop.strategy", "pos", "simloop.schedules", "1")).getMessage();
+        assertThat(again).contains("  seed:         " + alone.group(1) + "\n").contains("  strategy:     pos\n")
+                .contains("  schedule:     1 of 1\n").doesNotContain("shard");
+        EngineExecutionResults inShard = runWith(ScaleOutFixtures.Failing.class, "simloop.shard", "2/4", "simloop.seed",
+                alone.group(1), "simloop.strategy", "pos", "simloop.schedules", "1");
+        assertThat(reportEntries(inShard, "simloop")).as("without simloop.shard=1/1, in the job of shard 2/4")
+                .containsExactly("passed 0 of 0 schedules, shard 2/4 of 1 (strategy pos, seed " + alone.group(1) + ")");
+    }
+
+    /**
+     * A failing test's row and test case name its missing shards too (a shard that sent nothing may
+     * have failed as well), and the columns stay aligned when a shards text or the stop reasons are
+     * wider than their heading.
+     */
+    @Test
+    void theMergeNamesTheMissingShardsOfAFailingTestInAlignedColumns() throws Exception {
+        Path results = dir.resolve("failing.jsonl");
+        String failure = "{\"schedule\": 3, \"type\": \"java.lang.AssertionError\", \"message\": \"boom\", \"replay\":"
+                + " \"simloop:1:random:7:5:AA:00000000\"}";
+        Files.writeString(results, resultsLine("fails", "1/12", 7, 50).replace("ALL_SCHEDULES_RUN", "FAILURE_FOUND")
+                .replace("\"failures\": []", "\"failures\": [" + failure + "]")
+                + resultsLine("fails", "3/12", 7, 50) + resultsLine("passes", "1/1", 7, 100));
+        Path xml = dir.resolve("failing.xml");
+        List<Object> r = merge("--xml", xml.toString(), results.toString());
+        assertThat(r.get(0)).as(r.toString()).isEqualTo(1);
+        String missing = "2/12, 4/12, 5/12, 6/12, 7/12, 8/12, 9/12, 10/12, 11/12, 12/12";
+        List<String> rows = ((String) r.get(1)).lines().toList();
+        assertThat(rows.get(1)).endsWith("  replay simloop:1:random:7:5:AA:00000000; missing shards " + missing);
+        int stopped = rows.get(0).indexOf("stopped");
+        int first = rows.get(0).indexOf("first failure");
+        assertThat(rows.get(1).indexOf("all_schedules_run,failure_found")).isEqualTo(stopped);
+        assertThat(rows.get(1).indexOf("replay ")).isEqualTo(first);
+        assertThat(rows.get(2).indexOf("all_schedules_run")).isEqualTo(stopped);
+        assertThat(rows.get(1).indexOf("2 of 12")).isEqualTo(rows.get(0).indexOf("shards"));
+        assertThat(Files.readString(xml)).contains("\nreplay: simloop:1:random:7:5:AA:00000000\nno results from shards "
+                + missing + "\n</failure>");
+    }
+
+    /** A failure's message of several lines shows its first in the table's row, which stays one line; the XML has it whole. */
+    @Test
+    void aMessageOfSeveralLinesKeepsItsRowOnOneLine() throws Exception {
+        Path results = dir.resolve("lines.jsonl");
+        String failure = "{\"schedule\": null, \"type\": \"java.lang.IllegalStateException\", \"message\": \"line one\\nline"
+                + " two\\r\\n\\tat x\", \"replay\": null}";
+        String ended = "{\"schedule\": null, \"type\": \"java.lang.IllegalStateException\", \"message\": \"ends\\n\","
+                + " \"replay\": null}";
+        Files.writeString(results, resultsLine("err", "1/1", 7, 0).replace("ALL_SCHEDULES_RUN", "ERROR")
+                .replace("\"failures\": []", "\"failures\": [" + failure + "]")
+                + resultsLine("ends", "1/1", 7, 0).replace("ALL_SCHEDULES_RUN", "ERROR")
+                        .replace("\"failures\": []", "\"failures\": [" + ended + "]")
+                + resultsLine("ok", "1/1", 7, 100));
+        Path xml = dir.resolve("lines.xml");
+        List<Object> r = merge("--xml", xml.toString(), results.toString());
+        assertThat(r.get(0)).as(r.toString()).isEqualTo(1);
+        assertThat(((String) r.get(1)).lines().toList()).hasSize(6).satisfies(rows -> {
+            assertThat(rows.get(1)).startsWith("T.ends ").endsWith("failed outside its schedules:"
+                    + " java.lang.IllegalStateException: ends");
+            assertThat(rows.get(2)).startsWith("T.err ").endsWith("failed outside its schedules:"
+                    + " java.lang.IllegalStateException: line one … (2 more lines: in the JUnit XML and the results file)");
+            assertThat(rows.get(3)).startsWith("T.ok ");
+        });
+        assertThat(Files.readString(xml)).contains("java.lang.IllegalStateException: line one\nline two&#13;\n\tat x\n");
+    }
+
+    /**
+     * A file named twice (a glob and a name that overlap) is read once, and the lines of a copy of a
+     * file count once: neither adds a failure nor reads as a re-run that replaced a line.
+     */
+    @Test
+    void aFileNamedTwiceOrCopiedCountsOnce() throws Exception {
+        Path results = dir.resolve("one.jsonl");
+        String unresolved = "{\"test\": \"[engine:x]/err\", \"class\": \"a.T\", \"method\": \"err\", \"display\": \"err()\","
+                + " \"shard\": null, \"strategy\": \"random\", \"seed\": null, \"schedules\": 100, \"run\": 0,"
+                + " \"stopReason\": \"ERROR\", \"failures\": [{\"schedule\": null, \"type\": \"java.lang.IllegalArgumentException\","
+                + " \"message\": \"bad shard\", \"replay\": null}]}\n";
+        Files.writeString(results, resultsLine("t", "1/2", 7, 50) + unresolved);
+        Path copy = Files.copy(results, dir.resolve("copy.jsonl"));
+        Path again = dir.resolve(".").resolve("one.jsonl");
+        List<Object> r = merge(results.toString(), again.toString(), copy.toString());
+        assertThat(r.get(0)).as(r.toString()).isEqualTo(1);
+        assertThat((String) r.get(1)).contains("note: " + again + ": named twice (as " + results + " too): read once\n")
+                .contains("note: " + copy + ": 2 lines the same as in " + results + " (a copy of it?): counted once\n")
+                .contains("missing shards 2/2").doesNotContain("replaced")
+                .endsWith("2 tests, 50 schedules, 1 failing: FAILED\n");
+    }
+
     @Test
     void theMergeReportsAMissingShardAndMalformedInput() throws Exception {
         runWith(ScaleOutFixtures.Passing.class, "simloop.seed", "2", "simloop.shard", "2/3");

@@ -251,7 +251,7 @@ class ShrinkAndSearchTest {
         String member = Schedule.parse(found.replayLine()).strategy();
         assertThat(member).as("the fixture's first failing schedule is not a random one").isNotEqualTo("random");
         assertThat(found.getMessage()).contains("  strategy:     portfolio (this schedule: " + member + "; alone: -Dsimloop.seed="
-                + found.seed() + " -Dsimloop.strategy=\"" + member + "\")\n");
+                + found.seed() + " -Dsimloop.strategy=\"" + member + "\" -Dsimloop.schedules=1)\n");
         SimulatedLoopFailure alone = onlySimFailure(run(selectClass(ShrinkFixtures.PortfolioFailing.class),
                 Map.of(RunConfig.SEED, Long.toString(found.seed()), RunConfig.STRATEGY, member, RunConfig.SCHEDULES, "1")));
         assertThat(alone.replayLine()).isEqualTo(found.replayLine());
