@@ -107,6 +107,52 @@ class NondeterminismTest {
                         + "the future it waits on within its time-out; Thread.sleep, LockSupport.parkNanos");
     }
 
+    /**
+     * Without the agent, a timed {@code Object.wait} and a timed join of a platform thread fail the run
+     * saying that the agent would not help either (it covers neither), and what to use instead: they
+     * did advise adding it.
+     */
+    @Test
+    void aTimedObjectWaitOrJoinOfAPlatformThreadDoesNotAdviseTheAgentThatWouldNotHelp() throws Exception {
+        SimResult<Object> waited = Simulation.run(1, () -> {
+            Object monitor = new Object();
+            synchronized (monitor) {
+                monitor.wait(100);
+            }
+            return null;
+        });
+        assertThat(waited.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'main' made a timed wait outside simloop at step 1 (")
+                .hasMessageEndingWith("The simloop agent would not help either: this wait is not one it puts on the"
+                        + " virtual clock (Object.wait with a time-out: the JVM resumes the waiter from a thread of its"
+                        + " own; wait on a ReentrantLock's Condition or a dev.simloop.sync.Condition) (see"
+                        + " docs/virtual-time.md for what it rewrites).")
+                .hasMessageNotContaining("-javaagent");
+
+        CountDownLatch release = new CountDownLatch(1);
+        Thread outsider = Thread.ofPlatform().start(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            SimResult<Object> joined = Simulation.run(1, () -> {
+                outsider.join(100);
+                return null;
+            });
+            assertThat(joined.failure()).isInstanceOf(NondeterminismDetected.class)
+                    .hasMessageStartingWith("task 'main' made a timed wait outside simloop at step 1 (")
+                    .hasMessageContaining("The simloop agent would not help either: this wait is Thread.join with a"
+                            + " time-out of a thread that is not a task of the simulation")
+                    .hasMessageContaining("Run that work with Loop.toThread").hasMessageNotContaining("-javaagent");
+        } finally {
+            release.countDown();
+            outsider.join();
+        }
+    }
+
     /** @return 42, after spinning for {@code millis} of real time (on the common pool, where no clock is virtual) */
     private static int spinFor(long millis) {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);

@@ -736,32 +736,24 @@ final class OutsideWaits {
      * the virtual clock: how to add it when it is absent; when it is present, why this wait is beyond
      * it and what to do instead (a timed join of a thread that is not a task, {@code Object.wait}, a
      * sleep or park called through reflection, or anything else it does not cover; a method handle's
-     * frames are hidden from stack traces, so that case gets the last, general text).
+     * frames are hidden from stack traces, so that case gets the last, general text). A wait that is
+     * beyond it gets no advice to add it when it is absent either: adding it would not help.
      */
     static String agentAdvice(TaskImpl<?> t) {
-        if (VirtualTime.agentPresent()) {
-            StackTraceElement[] stack = Frames.stackOf(t);
-            String present = "The simloop agent is present, but ";
-            if (Frames.in(stack, "java.lang.Thread", "join")) {
-                return present + "this wait is Thread.join with a time-out of a thread that "
-                        + "is not a task of the simulation (it waits on that thread's monitor, Object.wait, which the "
-                        + "JVM resumes from a thread of its own). The agent puts the timed join of a task's thread on "
-                        + "the virtual clock; joining a thread the simulation does not own is not supported. Run that "
-                        + "work with Loop.toThread (and wait for its result), or as a task (Loop.threadFactory(), "
-                        + "TaskGroup.spawn), and join that (see docs/virtual-time.md).";
-            }
-            if (Frames.in(stack, "java.lang.Object", "wait")) {
-                return present + "this wait is not one it puts on the virtual clock (Object.wait "
-                        + "with a time-out: the JVM resumes the waiter from a thread of its own; wait on a "
-                        + "ReentrantLock's Condition or a dev.simloop.sync.Condition) (see docs/virtual-time.md for what "
-                        + "it rewrites).";
-            }
+        StackTraceElement[] stack = Frames.stackOf(t);
+        boolean present = VirtualTime.agentPresent();
+        String beyond = beyondTheAgent(stack, present);
+        if (beyond != null) {
+            return (present ? "The simloop agent is present, but " : "The simloop agent would not help either: ")
+                    + beyond;
+        }
+        if (present) {
             if (sleepOrParkCalledByReflection(stack)) {
-                return present + "this call was made through reflection (Method.invoke), which"
+                return "The simloop agent is present, but this call was made through reflection (Method.invoke), which"
                         + " it does not rewrite: it rewrites the calls written in a class's code (and method"
                         + " references). Call it directly, or use Loop.sleep (see docs/virtual-time.md).";
             }
-            return present + "this wait is not one it puts on the virtual clock (see "
+            return "The simloop agent is present, but this wait is not one it puts on the virtual clock (see "
                     + "docs/virtual-time.md for what it rewrites; a call made through reflection (Method.invoke) or a "
                     + "MethodHandle is not rewritten either).";
         }
@@ -772,6 +764,32 @@ final class OutsideWaits {
                 + "Maven the surefire plugin's <argLine>-javaagent:${settings.localRepository}/dev/simloop/"
                 + "simloop-agent/<version>/simloop-agent-<version>.jar " + VirtualThreads.FLAG + "</argLine> with "
                 + "the artifact as a test dependency" + SetupAdvice.ARG_LINE_PROPERTY + " (docs/virtual-time.md).";
+    }
+
+    /**
+     * @return why the agent does not put this wait on the virtual clock, and what to do instead, for
+     *     the waits it never covers; null for the others. A timed {@code Thread.join} that reaches
+     *     here with the agent present is of a thread that is not a task (it rewrites a task's); without
+     *     it, one is known to be so only when it waits in {@code Object.wait}, on a platform thread's
+     *     monitor (a task's thread is virtual, and its join parks on a latch instead)
+     */
+    private static String beyondTheAgent(StackTraceElement[] stack, boolean agentPresent) {
+        boolean objectWait = Frames.in(stack, "java.lang.Object", "wait");
+        if (Frames.in(stack, "java.lang.Thread", "join") && (agentPresent || objectWait)) {
+            return "this wait is Thread.join with a time-out of a thread that "
+                    + "is not a task of the simulation (it waits on that thread's monitor, Object.wait, which the "
+                    + "JVM resumes from a thread of its own). The agent puts the timed join of a task's thread on "
+                    + "the virtual clock; joining a thread the simulation does not own is not supported. Run that "
+                    + "work with Loop.toThread (and wait for its result), or as a task (Loop.threadFactory(), "
+                    + "TaskGroup.spawn), and join that (see docs/virtual-time.md).";
+        }
+        if (objectWait) {
+            return "this wait is not one it puts on the virtual clock (Object.wait "
+                    + "with a time-out: the JVM resumes the waiter from a thread of its own; wait on a "
+                    + "ReentrantLock's Condition or a dev.simloop.sync.Condition) (see docs/virtual-time.md for what "
+                    + "it rewrites).";
+        }
+        return null;
     }
 
     /**
