@@ -512,6 +512,39 @@ class NondeterminismTest {
                         + " get() or lockInterruptibly().");
     }
 
+    /**
+     * Two tasks that complete each other's futures after waiting on them wait in a cycle that simloop
+     * cannot see through a future: the failure names both waits and says what a cycle is and what to
+     * use instead; one task alone on a future gets no such note.
+     */
+    @Test
+    void tasksWaitingOnEachOthersFuturesAreNamedWithTheCycleTheyMayBe() {
+        SimResult<Object> r = Simulation.builder().seed(1).maxStepWallTime(Duration.ofMillis(100)).run(() -> {
+            CompletableFuture<Integer> a = new CompletableFuture<>();
+            CompletableFuture<Integer> b = new CompletableFuture<>();
+            return TaskGroup.with(g -> {
+                g.spawn("A", () -> a.complete(b.get() + 1));
+                g.spawn("B", () -> b.complete(a.join() + 1));
+                return null;
+            });
+        });
+        assertThat(r.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'A' waits outside simloop on a java.util.concurrent.CompletableFuture")
+                .hasMessageContaining("(maxStepWallTime; step 3, virtual time 0s). So does task 'B' at"
+                        + " dev.simloop.NondeterminismTest.")
+                .hasMessageContaining(". If these tasks complete the futures they wait on for each other, they wait in"
+                        + " a cycle: a deadlock that simloop cannot see through a future, since it cannot know who will"
+                        + " complete one. Complete a future before waiting on another, or wait with Task.join or a"
+                        + " dev.simloop.sync primitive (Event, Channel), whose waits simloop follows: it reports a cycle"
+                        + " of them at once, as DeadlockDetected. It waits for work outside the simulation");
+
+        SimResult<Object> alone = Simulation.builder().seed(1).maxStepWallTime(Duration.ofMillis(100))
+                .run(() -> new CompletableFuture<String>().get());
+        assertThat(alone.failure()).isInstanceOf(NondeterminismDetected.class)
+                .hasMessageStartingWith("task 'main' waits outside simloop on a java.util.concurrent.CompletableFuture")
+                .hasMessageNotContaining("cycle");
+    }
+
     @Test
     void realModeAcceptsForeignWakeUps() {
         CompletableFuture<String> cf = new CompletableFuture<>();

@@ -965,13 +965,46 @@ final class OutsideWaits {
                 + describeBlocker(LockSupport.getBlocker(t.thread)) + " at " + Frames.userFrame(t)
                 + ", and nothing woke it: every task of the simulation is waiting, no timer is pending, and no "
                 + "thread outside woke it within " + Nanos.format(loop.maxStepWallNanos())
-                + " (maxStepWallTime; " + loop.when() + ")." + cancelLetBe(t)
+                + " (maxStepWallTime; " + loop.when() + ")." + cancelLetBe(t) + othersOnFutures(t)
                 + " It waits for work outside the simulation (an executor "
                 + "or thread the simulation does not own) or for a task that is itself blocked, and either way "
                 + "the run cannot go on deterministically. Run the work as tasks: pass Loop.executor() instead of "
                 + "an executor the simulation does not own (Executors.newFixedThreadPool, ForkJoinPool.commonPool(), "
                 + "CompletableFuture's default pool), create threads with Loop.threadFactory(), or spawn tasks "
                 + "(TaskGroup.spawn); blocking work goes in Loop.toThread.");
+    }
+
+    /** The most other tasks waiting on futures that {@link #othersOnFutures} names. */
+    private static final int OTHERS_NAMED = 5;
+
+    /**
+     * @return what {@link #waitsForOutside} says when other tasks wait on futures too: each of them
+     *     (up to {@link #OTHERS_NAMED}), and that tasks which complete each other's futures wait in a
+     *     cycle, a deadlock simloop cannot see through a future (it does not know who will complete
+     *     one), where it reports one through its own waits at once; empty when {@code t} waits alone
+     */
+    private String othersOnFutures(TaskImpl<?> t) {
+        if (!isFutureLike(LockSupport.getBlocker(t.thread))) {
+            return "";
+        }
+        List<String> others = new ArrayList<>();
+        int count = 0;
+        for (TaskImpl<?> o = loop.liveHead(); o != null; o = o.liveNext) {
+            if (o != t && o.outside() == OTHER && isFutureLike(LockSupport.getBlocker(o.thread))) {
+                if (++count <= OTHERS_NAMED) {
+                    others.add("task '" + o.name() + "' at " + Frames.userFrame(o));
+                }
+            }
+        }
+        if (count == 0) {
+            return "";
+        }
+        return " So " + (count == 1 ? "does " : "do ") + String.join(", ", others)
+                + (count > OTHERS_NAMED ? " and " + (count - OTHERS_NAMED) + " more tasks" : "")
+                + ". If these tasks complete the futures they wait on for each other, they wait in a cycle: a deadlock"
+                + " that simloop cannot see through a future, since it cannot know who will complete one. Complete a"
+                + " future before waiting on another, or wait with Task.join or a dev.simloop.sync primitive (Event,"
+                + " Channel), whose waits simloop follows: it reports a cycle of them at once, as DeadlockDetected.";
     }
 
     /**
