@@ -122,6 +122,88 @@ class ExecutorsWithAgentTest {
         }
     }
 
+    /**
+     * A pool on task threads that is never shut down keeps its idle workers parked in
+     * ThreadPoolExecutor.getTask: the run is a deadlock (main waits for them), and the report says
+     * they are the pool's idle workers and how to shut it down, not that a thread outside might
+     * have woken them.
+     */
+    @Test
+    void aPoolNeverShutDownIsADeadlockNamingItsIdleWorkersAndHowToShutItDown() {
+        List<Supplier<ExecutorService>> pools = List.of(
+                () -> Executors.newFixedThreadPool(2, Loop.threadFactory()),
+                () -> Executors.newScheduledThreadPool(2, Loop.threadFactory()));
+        List<String> executors = List.of("java.util.concurrent.ThreadPoolExecutor",
+                "java.util.concurrent.ScheduledThreadPoolExecutor");
+        List<String> made = List.of("Executors.newFixedThreadPool(n, Loop.threadFactory())",
+                "Executors.newScheduledThreadPool(n, Loop.threadFactory())");
+        for (int i = 0; i < pools.size(); i++) {
+            Supplier<ExecutorService> pool = pools.get(i);
+            SimResult<Integer> r = Simulation.run(1, () -> {
+                ExecutorService ex = pool.get();
+                ex.submit(() -> 1).get();
+                return ex.submit(() -> 41).get() + 1; // and no shutdown
+            });
+            assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
+                    .hasMessageStartingWith("deadlock: every task is blocked and no timer is pending")
+                    .hasMessageContaining("task 'main' waits for its task group to finish (2 tasks still running):"
+                            + " tasks 'task-1' and 'task-2'")
+                    .hasMessageContaining("task 'task-1' is parked outside simloop on java.util.concurrent.locks."
+                            + "AbstractQueuedSynchronizer$ConditionObject as a worker of a " + executors.get(i)
+                            + " waiting for its next job (in ThreadPoolExecutor.getTask) at java.base/java.util."
+                            + "concurrent.ThreadPoolExecutor.getTask(")
+                    .hasMessageContaining("\nTasks 'task-1' and 'task-2' are idle workers of a " + executors.get(i)
+                            + " that was never shut down, waiting in ThreadPoolExecutor.getTask for a next job that no"
+                            + " task will submit")
+                    .hasMessageContaining("Shut the pool down when its work is done: try (var pool = " + made.get(i)
+                            + ") { ... }")
+                    .hasMessageContaining("or pool.shutdown() in a finally block; or submit the jobs to Loop.executor()"
+                            + " instead, whose tasks end with their job.")
+                    .hasMessageNotContaining("A thread outside the simulation could also end such a wait");
+            assertThat(r.virtualTime()).isEqualTo(Duration.ZERO);
+        }
+    }
+
+    /** An idle pool never shut down does not hide a deadlock of the rest: both are reported. */
+    @Test
+    void aPoolNeverShutDownBesideAWaitNoTaskEndsReportsBoth() {
+        SimResult<Object> r = Simulation.run(1, () -> {
+            ExecutorService ex = Executors.newFixedThreadPool(2, Loop.threadFactory());
+            ex.submit(() -> 1).get();
+            new CountDownLatch(1).await();
+            return null;
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
+                .hasMessageContaining("task 'main' is parked outside simloop on java.util.concurrent.CountDownLatch$Sync"
+                        + " at dev.simloop.vt.ExecutorsWithAgentTest.")
+                .hasMessageContaining("\nTask 'task-1' is an idle worker of a java.util.concurrent.ThreadPoolExecutor"
+                        + " that was never shut down")
+                .hasMessageContaining("\nA task above is parked in java.util.concurrent on something no task of the run"
+                        + " holds");
+    }
+
+    /**
+     * A scheduled pool never shut down whose periodic job is never cancelled keeps the run going on
+     * the virtual clock (JDK semantics: the job runs until the pool is shut down or the job cancelled)
+     * until maxSteps stops it; the report names the pool's worker and what to do.
+     */
+    @Test
+    void aScheduledPoolNeverShutDownWithAPeriodicJobStopsAtMaxStepsNamingItsWorker() {
+        SimResult<Integer> r = Simulation.builder().seed(1).maxSteps(10_000).run(() -> {
+            java.util.concurrent.ScheduledExecutorService s = Executors.newScheduledThreadPool(2, Loop.threadFactory());
+            s.scheduleAtFixedRate(() -> { }, 0, 1, TimeUnit.SECONDS);
+            return s.submit(() -> 42).get(); // and no shutdown, no cancel
+        });
+        assertThat(r.failure()).isInstanceOf(dev.simloop.LimitExceeded.class)
+                .hasMessageStartingWith("simulation stopped after 10000 steps (maxSteps = 10000)")
+                .hasMessageContaining(" is a worker of a java.util.concurrent.ScheduledThreadPoolExecutor waiting in"
+                        + " ThreadPoolExecutor.getTask for its next job: a pool that is never shut down keeps its"
+                        + " workers, and a periodic job that is never cancelled (scheduleAtFixedRate,"
+                        + " scheduleWithFixedDelay)")
+                .hasMessageContaining("try (var pool = Executors.newScheduledThreadPool(n, Loop.threadFactory()))")
+                .hasMessageContaining("Cancel a periodic job (future.cancel(false)) when it is no longer needed.");
+    }
+
     @Test
     void awaitTerminationTimesOutAtExactlyItsTimeOutAndReturnsTrueWhenTheLastTaskEnds() {
         for (Supplier<ExecutorService> executor : EXECUTORS) {

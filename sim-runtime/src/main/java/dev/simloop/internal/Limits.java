@@ -49,7 +49,18 @@ public final class Limits {
         // shrinking compares failures by it
         return new LimitExceeded(DeadlockReport.ofLiveTasks(stopped + "a task may be spinning on checkpoints without"
                 + " making progress." + polling + " Raise the limit with Simulation.builder().maxSteps(n) or"
-                + " @SimulatedLoop(maxSteps = n).\n", liveHead, "Tasks still alive:").message() + frozenClock(nextTimer));
+                + " @SimulatedLoop(maxSteps = n).\n", liveHead, "Tasks still alive:").message() + frozenClock(nextTimer)
+                + poolWorkers(liveHead));
+    }
+
+    /**
+     * @return for a run that spun while workers of a pool on {@code Loop.threadFactory()} waited for their
+     *     next job, what keeps it going: a pool never shut down, whose periodic job or keep-alive poll
+     *     moves the clock for ever; or nothing
+     */
+    private static String poolWorkers(TaskImpl<?> liveHead) {
+        PoolWorkers.Found f = PoolWorkers.among(liveHead);
+        return f == null ? "" : PoolWorkers.spinNote(f);
     }
 
     /**

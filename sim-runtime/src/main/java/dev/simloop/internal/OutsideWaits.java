@@ -621,6 +621,36 @@ final class OutsideWaits {
                     + caller.getName() + "', holds: that thread lets go of it only after the run, so the run cannot"
                     + " end. Release the lock before the run starts, or take it inside the run.";
         }
+        // A pool's idle workers park on its queue's condition, which no task holds: they are the
+        // forgotten shutdown they look like, not a thread outside that might have woken them. They
+        // stay in the report (a deadlock of the other tasks is still one); only the advice changes.
+        PoolWorkers.Found idle = PoolWorkers.among(loop.liveHead());
+        if (idle != null) {
+            String note = PoolWorkers.deadlockNote(idle);
+            return anyOtherLockWaitAnOutsideThreadCouldEnd() ? note + "\n" + outsideThreadNote() : note;
+        }
+        return outsideThreadNote();
+    }
+
+    /**
+     * @return whether a task that is no pool's idle worker waits on a synchronizer that a thread
+     *     outside could release ({@link #anyLockWaitAnOutsideThreadCouldEnd}): then the note on threads
+     *     outside still applies to it
+     */
+    private boolean anyOtherLockWaitAnOutsideThreadCouldEnd() {
+        for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
+            if (t.outside() == LOCK && t.foreignContinuation() == null) {
+                Thread owner = LockOwners.holderOfWhatBlocks(t.thread);
+                if ((owner == null || !owner.isVirtual()) && PoolWorkers.executorOf(Frames.stackOf(t)) == null) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** @return the deadlock note on a wait in java.util.concurrent that a thread outside might have ended */
+    private static String outsideThreadNote() {
         return "A task above is parked in java.util.concurrent on something no task of the run holds (a lock, a"
                 + " queue's or condition's wait, a latch, a semaphore). A thread outside the simulation could also end"
                 + " such a wait (an async logger's worker draining its queue, a cache's maintenance executor), and"
@@ -1090,9 +1120,16 @@ final class OutsideWaits {
             return "waits to enter a monitor (synchronized) at " + Frames.userFrame(t);
         }
         Object blocker = LockSupport.getBlocker(t.thread);
-        return "is parked outside simloop" + (blocker == null ? "" : " on " + blocker.getClass().getName())
-                + (holder != null ? ", held by task '" + holder.name() + "'," : heldOutside(t)) + " at "
-                + Frames.userFrame(t);
+        StackTraceElement[] stack = Frames.stackOf(t);
+        String on = "is parked outside simloop" + (blocker == null ? "" : " on " + blocker.getClass().getName());
+        String pool = holder == null ? PoolWorkers.executorOf(stack) : null;
+        if (pool != null) {
+            // its stack has no frame of the user's: say what it is, and show where it waits
+            return on + " as a worker of a " + pool + " waiting for its next job (in ThreadPoolExecutor.getTask) at "
+                    + PoolWorkers.getTaskFrame(stack);
+        }
+        return on + (holder != null ? ", held by task '" + holder.name() + "'," : heldOutside(t)) + " at "
+                + Frames.userFrame(stack);
     }
 
     /**
