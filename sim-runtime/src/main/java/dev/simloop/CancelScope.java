@@ -153,7 +153,7 @@ public final class CancelScope {
         try {
             result = body.apply(this);
         } catch (Throwable thrown) {
-            Throwable e = CancelScopeTree.interruptAsCancelled(loop, me, thrown);
+            Throwable e = CancelScopeTree.leaving(loop, me, thrown);
             CancelScopeTree.exit(loop, me, node);
             if (e instanceof Cancelled && CancelScopeTree.catches(node)) {
                 markCaught();

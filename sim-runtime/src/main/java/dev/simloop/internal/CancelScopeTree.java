@@ -5,6 +5,8 @@ import dev.simloop.Cancelled;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -641,6 +643,70 @@ public final class CancelScopeTree {
     /** Records that {@code n} exited because of its own cancellation. */
     public static void markCaught(Node n) {
         n.cancelledCaught = true;
+    }
+
+    /**
+     * What leaves a block of task {@code t} (a scope's body, a group's body, the task itself) when
+     * {@code e} was thrown out of it: {@code e} as {@link #interruptAsCancelled} reads it, and then,
+     * when that is a {@link Cancelled} that carries a failure, that failure ({@link #failureRidingOn}).
+     */
+    public static Throwable leaving(Scheduler loop, TaskImpl<?> t, Throwable e) {
+        return failureRidingOn(interruptAsCancelled(loop, t, e));
+    }
+
+    /** How deep {@link #failureRidingOn} looks into a cancel's causes: the interrupt, and the wrapper around it. */
+    private static final int CAUSES_LOOKED_AT = 2;
+
+    /**
+     * A failure that left a cancelled block riding on its cancel: try-with-resources adds what a
+     * {@code close()} throws while a {@link Cancelled} (or the interrupt that a cancel turned into one)
+     * unwinds the block to that exception's suppressed list, and the scope that catches its cancel,
+     * or the group that ignores a child's, would drop the failure with it. As in trio, where an
+     * exception raised while a cancel unwinds replaces it, the failure goes on instead, with the other
+     * failures and a copy of the cancel suppressed by it (the order {@code Failures.keepFirst} gives a
+     * cancel and a failure; a copy, since the cancel itself holds the failure, and each suppressing
+     * the other would print as a circular reference).
+     *
+     * @return the first failure {@code e} carries when it is a {@code Cancelled}; else {@code e}
+     */
+    static Throwable failureRidingOn(Throwable e) {
+        if (!(e instanceof Cancelled cancel)) {
+            return e;
+        }
+        List<Throwable> carried = null; // made only for a cancel that carries one: most carry nothing
+        Throwable from = cancel;
+        for (int depth = 0; from != null && depth <= CAUSES_LOOKED_AT; depth++, from = from.getCause()) {
+            if (depth > 0 && from instanceof Cancelled) {
+                break; // another scope's cancel, which its own block reads
+            }
+            for (Throwable s : from.getSuppressed()) { // no copy made when there are none
+                if (!isCancel(s) && (carried == null || !carried.contains(s))) {
+                    carried = carried == null ? new ArrayList<>(2) : carried;
+                    carried.add(s);
+                }
+            }
+        }
+        if (carried == null) {
+            return e;
+        }
+        Throwable failure = carried.get(0);
+        for (int i = 1; i < carried.size(); i++) {
+            failure.addSuppressed(carried.get(i));
+        }
+        Cancelled copy = new Cancelled(cancel.reason(), cancel.getMessage());
+        copy.setStackTrace(cancel.getStackTrace());
+        failure.addSuppressed(copy);
+        return failure;
+    }
+
+    /**
+     * @return whether {@code s}, thrown by a clean-up while a cancel unwinds its block, is that cancel
+     *     over again, not a failure: a cancel (a scope's, a JDK future's), a cancelled task's join, or
+     *     the interrupt that the still-cancelled scope gives a JDK wait in the clean-up (decision 3)
+     */
+    private static boolean isCancel(Throwable s) {
+        return s instanceof java.util.concurrent.CancellationException || s instanceof dev.simloop.TaskCancelledException
+                || interruptCause(s) != null;
     }
 
     /**

@@ -139,7 +139,7 @@ public final class GroupImpl implements WaitTarget, Abortable {
         try {
             result = body.get();
         } catch (Throwable e) {
-            bodyFailure = CancelScopeTree.interruptAsCancelled(loop, owner, e);
+            bodyFailure = CancelScopeTree.leaving(loop, owner, e);
         }
         if (bodyFailure instanceof TaskAbandoned abandoned) {
             throw abandon(abandoned);

@@ -428,7 +428,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             CancelScopeTree.closeTask(loop, this);
             return;
         }
-        f = CancelScopeTree.interruptAsCancelled(loop, this, f);
+        f = CancelScopeTree.leaving(loop, this, f);
         if (f instanceof dev.simloop.Cancelled) {
             cancelled = true;
             CancelScopeTree.Node root = root();
