@@ -208,64 +208,83 @@ public final class Results {
         private final List<String> notes = new ArrayList<>();
 
         static Merged read(List<Path> files) throws IOException {
-            Map<String, Map<String, Map<String, Object>>> byTestAndShard = new TreeMap<>();
-            Map<String, Path> fileOfTestAndShard = new java.util.HashMap<>();
-            Merged m = new Merged();
-            Map<Path, Path> named = new java.util.HashMap<>();
-            // per file, and the earlier file it repeats: how many of its lines are the same as one there
-            Map<List<Path>, Integer> repeated = new LinkedHashMap<>();
+            Reading reading = new Reading();
             for (Path f : files) {
+                reading.file(f);
+            }
+            return reading.merged();
+        }
+
+        /** The state of one {@link #read}: the lines kept so far, by test and shard, and where each came from. */
+        private static final class Reading {
+            private final Merged m = new Merged();
+            private final Map<String, Map<String, Map<String, Object>>> byTestAndShard = new TreeMap<>();
+            private final Map<String, Path> fileOfTestAndShard = new java.util.HashMap<>();
+            /** Each file read, by its real path, as it was named first. */
+            private final Map<Path, Path> named = new java.util.HashMap<>();
+            /** Per file, and the earlier file it repeats: how many of its lines are the same as one there. */
+            private final Map<List<Path>, Integer> repeated = new LinkedHashMap<>();
+
+            void file(Path f) throws IOException {
                 List<String> lines = readable(f);
                 Path first = named.putIfAbsent(f.toRealPath(), f);
                 if (first != null) {
                     // a glob and a name that overlap (shard-*.jsonl shard-1.jsonl): its lines once, not as reruns
                     m.notes.add(f + ": named twice" + (first.equals(f) ? "" : " (as " + first + " too)") + ": read once");
-                    continue;
+                    return;
                 }
                 int results = 0;
                 for (int i = 0; i < lines.size(); i++) {
-                    if (lines.get(i).isBlank()) {
-                        continue;
+                    if (!lines.get(i).isBlank()) {
+                        add(f, line(f, i + 1, lines.get(i)));
+                        results++;
                     }
-                    Map<String, Object> line = line(f, i + 1, lines.get(i));
-                    Object shard = line.get("shard");
-                    // lines without a shard (settings that did not resolve) are told apart by all they hold
-                    String key = shard == null ? "no shard " + line : shard.toString();
-                    Map<String, Object> earlier = byTestAndShard
-                            .computeIfAbsent((String) line.get("test"), k -> new LinkedHashMap<>()).put(key, line);
-                    Path earlierFile = fileOfTestAndShard.put(line.get("test") + "\0" + key, f);
-                    if (earlier != null) {
-                        boolean same = earlier.equals(line);
-                        int kept = keepFailures(earlier, line);
-                        // a test that is never split (a replay) ran whole in each shard's JVM: one run, no note
-                        boolean oneRun = !earlierFile.equals(f) && sameWholeRun(earlier, line);
-                        // the same line in another file: a copy of a file, not a run (a run's wall time differs)
-                        if (same && !oneRun && !earlierFile.equals(f)) {
-                            repeated.merge(List.of(f, earlierFile), 1, Integer::sum);
-                        } else if (!oneRun) {
-                            m.notes.add(name(line) + (shard == null ? " (no shard)" : " shard " + key)
-                                    + ": an earlier line replaced by a later one"
-                                    + (kept == 0 ? "" : ", which keeps its " + (kept == 1 ? "failure" : kept + " failures")
-                                    + " (a failure that a run found fails the merge while its line is in a file:"
-                                    + " give each run its own files)"));
-                        }
-                    }
-                    results++;
                 }
                 if (results == 0) {
                     m.empty.add(f.toString());
                 }
             }
-            repeated.forEach((pair, n) -> m.notes.add(pair.get(0) + ": " + (n == 1 ? "1 line" : n + " lines")
-                    + " the same as in " + pair.get(1) + " (a copy of it?): counted once"));
-            byTestAndShard.forEach((id, lines) -> {
-                List<Map<String, Object>> sorted = new ArrayList<>(lines.values());
-                sorted.sort(java.util.Comparator.comparingInt(l -> l.get("shard") == null ? Integer.MAX_VALUE
-                        : shardOf(l).index()));
-                checkOneRun(sorted);
-                m.tests.put(id, sorted);
-            });
-            return m;
+
+            /** Keeps {@code line} of file {@code f} as its test's and shard's, noting the line it replaces. */
+            private void add(Path f, Map<String, Object> line) {
+                Object shard = line.get("shard");
+                // lines without a shard (settings that did not resolve) are told apart by all they hold
+                String key = shard == null ? "no shard " + line : shard.toString();
+                Map<String, Object> earlier = byTestAndShard
+                        .computeIfAbsent((String) line.get("test"), k -> new LinkedHashMap<>()).put(key, line);
+                Path earlierFile = fileOfTestAndShard.put(line.get("test") + "\0" + key, f);
+                if (earlier == null) {
+                    return;
+                }
+                boolean same = earlier.equals(line);
+                int kept = keepFailures(earlier, line);
+                if (!earlierFile.equals(f) && sameWholeRun(earlier, line)) {
+                    return; // a test that is never split (a replay) ran whole in each shard's JVM: one run, no note
+                }
+                if (same && !earlierFile.equals(f)) {
+                    // the same line in another file: a copy of a file, not a run (a run's wall time differs)
+                    repeated.merge(List.of(f, earlierFile), 1, Integer::sum);
+                    return;
+                }
+                m.notes.add(name(line) + (shard == null ? " (no shard)" : " shard " + key)
+                        + ": an earlier line replaced by a later one"
+                        + (kept == 0 ? "" : ", which keeps its " + (kept == 1 ? "failure" : kept + " failures")
+                        + " (a failure that a run found fails the merge while its line is in a file:"
+                        + " give each run its own files)"));
+            }
+
+            Merged merged() {
+                repeated.forEach((pair, n) -> m.notes.add(pair.get(0) + ": " + (n == 1 ? "1 line" : n + " lines")
+                        + " the same as in " + pair.get(1) + " (a copy of it?): counted once"));
+                byTestAndShard.forEach((id, lines) -> {
+                    List<Map<String, Object>> sorted = new ArrayList<>(lines.values());
+                    sorted.sort(java.util.Comparator.comparingInt(l -> l.get("shard") == null ? Integer.MAX_VALUE
+                            : shardOf(l).index()));
+                    checkOneRun(sorted);
+                    m.tests.put(id, sorted);
+                });
+                return m;
+            }
         }
 
         /**
