@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -112,6 +115,115 @@ class CallerInterruptTest {
         assertThat(value.get()).isNull();
         assertThat(log).containsExactly("serving", "cleaned up");
         assertThat(interruptedAfter.get()).isTrue();
+    }
+
+    /**
+     * A task parked in a JDK wait deaf to interrupts ({@code ReentrantLock.lock} of a lock a thread
+     * outside holds) when a second interrupt stops the run: the run returns without it, and when the
+     * lock is let go the task goes on off the loop, its {@code finally} runs, and the lock is free.
+     * Before, the wake-up went to the ended run's inbox, where no driver ran it: the task never ran
+     * again and stayed queued in the lock, which no thread could take from then on.
+     */
+    @Test
+    @Timeout(60)
+    void aTaskInADeafJdkWaitWhenASecondInterruptStopsTheRunGoesOnWhenTheWaitEnds() throws Exception {
+        ReentrantLock lock = new ReentrantLock(true);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = holding(lock, release);
+        List<String> log = new CopyOnWriteArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread service = new Thread(() -> failure.set(catchThrowable(() -> Loop.run(() -> {
+            try {
+                lock.lock();
+                try {
+                    log.add("locked");
+                    Loop.checkpoint(); // the run has ended: this ends the task
+                    log.add("went on past a checkpoint");
+                } finally {
+                    lock.unlock();
+                }
+            } finally {
+                log.add("finally ran");
+            }
+            return null;
+        }))));
+        service.start();
+        while (!lock.hasQueuedThreads()) {
+            Thread.sleep(5);
+        }
+        service.interrupt(); // a cancel, which lock() does not hear
+        Thread.sleep(100);
+        service.interrupt(); // stops the run
+        service.join(10_000);
+        assertThat(service.isAlive()).isFalse();
+        assertThat(failure.get()).isInstanceOf(LimitExceeded.class)
+                .hasMessageContaining("the thread waiting for it was interrupted");
+        assertThat(log).isEmpty();
+
+        release.countDown();
+        holder.join();
+        assertThat(lock.tryLock(10, TimeUnit.SECONDS)).as("the lock is free again").isTrue();
+        lock.unlock();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (log.size() < 2 && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        assertThat(log).containsExactly("locked", "finally ran");
+    }
+
+    /** As above, in a simulation that failed while its task waited for a lock held outside it. */
+    @Test
+    @Timeout(60)
+    void aTaskLeftInADeafJdkWaitByAFailedSimulationGoesOnWhenTheWaitEnds() throws Exception {
+        ReentrantLock lock = new ReentrantLock(true);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = holding(lock, release);
+        List<String> log = new CopyOnWriteArrayList<>();
+        SimResult<Object> r = Simulation.builder().seed(1).maxStepWallTime(Duration.ofMillis(100)).run(() -> {
+            try {
+                lock.lock();
+                try {
+                    log.add("locked");
+                } finally {
+                    lock.unlock();
+                }
+            } finally {
+                log.add("finally ran");
+            }
+            return null;
+        });
+        assertThat(r.failure()).isNotNull();
+        assertThat(log).isEmpty();
+
+        release.countDown();
+        holder.join();
+        assertThat(lock.tryLock(10, TimeUnit.SECONDS)).as("the lock is free again").isTrue();
+        lock.unlock();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (log.size() < 2 && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        assertThat(log).containsExactly("locked", "finally ran");
+    }
+
+    /** @return a platform thread that holds {@code lock} until {@code release} is counted down, started and holding it */
+    private static Thread holding(ReentrantLock lock, CountDownLatch release) throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            lock.lock();
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.unlock();
+            }
+        });
+        holder.setDaemon(true);
+        holder.start();
+        held.await();
+        return holder;
     }
 
     @Test

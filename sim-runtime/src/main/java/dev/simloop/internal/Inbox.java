@@ -1,5 +1,7 @@
 package dev.simloop.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
@@ -9,8 +11,12 @@ import java.util.concurrent.locks.LockSupport;
  * actions; the driver runs them at a moment of its choosing ({@link #drain}), so the loop's state
  * is still touched by the driver's thread only.
  *
- * <p>Thread-safety: {@link #post} and {@link #wakeDriver} may be called from any thread; every
- * other method from the driver only.
+ * <p>Thread-safety: {@link #post}, {@link #wakeDriver} and {@link #isClosed} may be called from any
+ * thread; every other method from the driver only.
+ *
+ * <p>When the run has ended, the driver {@link #close closes} the inbox: each action is then either
+ * taken by that close (and handed back to the driver) or refused to its poster ({@code post}
+ * returns false), never left in the queue, where no driver would run it.
  */
 final class Inbox {
     private final ConcurrentLinkedQueue<Runnable> actions = new ConcurrentLinkedQueue<>();
@@ -23,11 +29,46 @@ final class Inbox {
         this.driver = driver;
     }
 
-    /** Queues {@code action} to run on the driver, and wakes the driver. Any thread. */
-    void post(Runnable action) {
+    /**
+     * Set by {@link #close} before it takes what is queued: a poster that reads it set after adding
+     * takes its action back, unless the close took it first (a queue's remove and poll give an
+     * element to one of them only).
+     */
+    private volatile boolean closed;
+
+    /**
+     * Queues {@code action} to run on the driver, and wakes the driver. Any thread.
+     *
+     * @return false when the run had ended: the action is not queued, and nobody will run it
+     */
+    boolean post(Runnable action) {
         actions.add(action);
+        if (closed && actions.remove(action)) {
+            return false;
+        }
         pending = true;
         wakeDriver();
+        return true;
+    }
+
+    /** @return whether the run has ended ({@link #close}): no driver runs what is posted now. Any thread. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * The run has ended: from now on {@link #post} refuses what it is given. Driver only.
+     *
+     * @return the actions posted and not run, which no driver will run now
+     */
+    List<Runnable> close() {
+        closed = true;
+        List<Runnable> left = new ArrayList<>();
+        Runnable r;
+        while ((r = actions.poll()) != null) {
+            left.add(r);
+        }
+        return left;
     }
 
     /** Unparks the driver if it is waiting (a stop request). Any thread. */

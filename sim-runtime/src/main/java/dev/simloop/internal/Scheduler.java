@@ -347,6 +347,7 @@ public final class Scheduler {
             }
             endEscapedFutureTimeouts();
         } finally {
+            closeInbox();
             guards.loopEnded();
             Drivers.enter(outer);
             if (!simulated) {
@@ -1446,9 +1447,32 @@ public final class Scheduler {
         runStep(t);
     }
 
-    /** Runs {@code action} on the driver at its next step. Any thread. */
-    void post(Runnable action) {
-        inbox.post(action);
+    /**
+     * Runs {@code action} on the driver at its next step. Any thread.
+     *
+     * @return false when the run had ended, and nobody will run {@code action} ({@link Inbox#post})
+     */
+    boolean post(Runnable action) {
+        return inbox.post(action);
+    }
+
+    /** @return whether the run has ended: what is posted now is refused. Any thread. */
+    boolean hasEnded() {
+        return inbox.isClosed();
+    }
+
+    /**
+     * The run has ended, with tasks that a deaf JDK wait kept from unwinding, perhaps (a
+     * {@code ReentrantLock.lock} of a lock held outside, when the run was stopped): closes the inbox,
+     * and a wake-up of such a task that came meanwhile lets it go on off the loop
+     * ({@link TaskImpl#afterTheRun}), as one that comes later will.
+     */
+    private void closeInbox() {
+        for (Runnable left : inbox.close()) {
+            if (left instanceof TaskImpl<?>.WakeFromOutside wake) {
+                wake.afterTheRun();
+            }
+        }
     }
 
     /** @return whether news came to the inbox before a stop or {@code wallDeadline} (nanoTime), parking the driver */

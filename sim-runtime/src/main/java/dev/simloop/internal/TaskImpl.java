@@ -498,6 +498,10 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             Offloads.FOREIGN_CARRIERS.execute(continuation);
             return;
         }
+        if (loop.hasEnded()) {
+            afterTheRun(continuation); // its driver may run another loop now: it is no thread of this one's
+            return;
+        }
         Thread caller = Thread.currentThread();
         TaskImpl<?> running = loop.runningTask();
         if (caller != loop.driver && (running == null || caller != running.thread)) {
@@ -509,24 +513,62 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
 
     /**
      * A thread the loop does not own made the task runnable: hand it to the driver, which in a
-     * simulation holds it (see {@link OutsideWaits#foreignWake}).
+     * simulation holds it (see {@link OutsideWaits#foreignWake}); or, when the run has ended
+     * meanwhile, let the task go on off the loop ({@link #afterTheRun}).
      */
     private void fromOutside(Runnable continuation, Thread caller) {
-        if (loop.simulated && !Offloads.runningFor(loop)) {
-            String who = Threads.describe(caller);
-            // thread ids only grow: a thread whose id is above the root task's was made, and so started, after the run
-            // began; by the run's own code unless it serves the whole JVM
-            boolean startedByTheRun = caller.threadId() > loop.rootTask.thread.threadId() && !Threads.servesTheJvm(caller);
-            loop.post(() -> loop.outside.foreignWake(this, continuation, who, startedByTheRun));
-        } else if (loop.simulated) {
-            loop.post(() -> loop.outside.offloadWake(this, continuation));
-        } else {
-            loop.post(() -> {
-                if (!inReady && !done) {
-                    loop.makeReady(this, continuation);
-                    CancelScopeTree.interruptedOutside(loop, this);
-                }
-            });
+        if (!loop.post(new WakeFromOutside(continuation, caller))) {
+            afterTheRun(continuation);
+        }
+    }
+
+    /**
+     * A wake-up of the task by a thread the loop does not own, posted to the driver; or, when the run
+     * ends before the driver takes it, given back ({@link #afterTheRun}).
+     */
+    final class WakeFromOutside implements Runnable {
+        private final Runnable continuation;
+        private final Thread caller;
+
+        WakeFromOutside(Runnable continuation, Thread caller) {
+            this.continuation = continuation;
+            this.caller = caller;
+        }
+
+        @Override
+        public void run() {
+            if (loop.simulated && !Offloads.runningFor(loop)) {
+                // thread ids only grow: a thread whose id is above the root task's was made, and so started, after the
+                // run began; by the run's own code unless it serves the whole JVM
+                boolean startedByTheRun = caller.threadId() > loop.rootTask.thread.threadId()
+                        && !Threads.servesTheJvm(caller);
+                loop.outside.foreignWake(TaskImpl.this, continuation, Threads.describe(caller), startedByTheRun);
+            } else if (loop.simulated) {
+                loop.outside.offloadWake(TaskImpl.this, continuation);
+            } else if (!inReady && !done) {
+                loop.makeReady(TaskImpl.this, continuation);
+                CancelScopeTree.interruptedOutside(loop, TaskImpl.this);
+            }
+        }
+
+        /** The run ended before the driver took this wake-up. */
+        void afterTheRun() {
+            TaskImpl.this.afterTheRun(continuation);
+        }
+    }
+
+    /**
+     * The task was made runnable after its run ended: it is one that the unwinding of its aborted
+     * run could not end, parked in a JDK wait deaf to interrupts (a {@code ReentrantLock.lock} of a
+     * lock held outside the run, when the run was stopped). It goes on off the loop, on a carrier of
+     * its own, as a virtual thread of the JDK's would: its code runs on to its next call into simloop,
+     * which ends it ({@link TaskAbandoned}, "the run has ended"), its {@code finally} blocks run, and
+     * what it holds (the lock it waited for) is let go. Left alone, it would stay queued in the JDK
+     * lock for ever, and no thread could take that lock again.
+     */
+    private void afterTheRun(Runnable continuation) {
+        if (!done) {
+            Offloads.FOREIGN_CARRIERS.execute(continuation);
         }
     }
 
