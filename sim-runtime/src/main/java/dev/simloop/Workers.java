@@ -323,9 +323,18 @@ public final class Workers {
                 startedOrEnded.await();
             } catch (InterruptedException e) {
                 stopAll.run();
-                joiner.join();
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(call + ": interrupted while the workers started", e);
+                IllegalStateException interrupted = new IllegalStateException(call + ": interrupted while the workers"
+                        + " started", e);
+                try {
+                    joiner.join();
+                } catch (RuntimeException | Error failed) { // a worker's failure (a close that threw) goes first
+                    failed.addSuppressed(interrupted);
+                    throw failed;
+                } finally {
+                    // the await took the interrupt, so the joins saw none: the caller keeps it, as Loop.run's does
+                    Thread.currentThread().interrupt();
+                }
+                throw interrupted;
             }
             for (Throwable f : failures) { // set before the latch counted down, so visible here
                 if (f != null) {

@@ -455,4 +455,41 @@ class WorkersTest {
             assertThat(workerThreads()).as(call).isEmpty();
         }
     }
+
+    /**
+     * An interrupt while the workers start, and a worker whose close then fails: the caller gets that
+     * failure, with the interrupt suppressed by it, and keeps its interrupt status. Before, the
+     * failure was thrown before the status was set again, and the caller (a service thread stopped
+     * by shutdownNow()) no longer saw that it was interrupted.
+     */
+    @Test
+    void anInterruptWhileWorkersStartIsKeptWhenAWorkersCloseFails() {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+        java.util.concurrent.CountDownLatch firstStarted = new java.util.concurrent.CountDownLatch(1);
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            Thread caller = new Thread(() -> {
+                thrown.set(catchThrowable(() -> Workers.start(2, index -> {
+                    if (index == 1) {
+                        Loop.sleep(Duration.ofHours(1)); // never done starting: the caller waits, and is interrupted
+                    } else {
+                        firstStarted.countDown();
+                    }
+                    return () -> {
+                        throw new java.io.IOException("close " + index);
+                    };
+                })));
+                interruptedAfter.set(Thread.currentThread().isInterrupted());
+            }, "interrupted caller");
+            caller.start();
+            firstStarted.await(); // interrupted before its await or in it, the caller stops the workers alike
+            caller.interrupt();
+            caller.join();
+        });
+        assertThat(thrown.get()).isInstanceOf(TaskFailedException.class).hasRootCauseMessage("close 0");
+        assertThat(thrown.get().getSuppressed()).extracting(Throwable::getMessage)
+                .contains("Workers.start: interrupted while the workers started");
+        assertThat(interruptedAfter.get()).as("the interrupt status is set again").isTrue();
+        assertThat(workerThreads()).isEmpty();
+    }
 }
