@@ -318,6 +318,17 @@ public final class BoundedSearch {
      * which hands out every schedule in the order a single caller would meet it.
      */
     void record(int[] prefix, SimResult<?> result) {
+        String ran = Schedule.parse(result.replayLine()).strategy();
+        String after = strategyAfterPrefix().toString();
+        if (!ran.equals(after)) {
+            // the successors of a schedule assume it went on by that strategy after its choices: another
+            // one's run would pass for them, and the search would end "exhausted" having run a few
+            throw new IllegalArgumentException("BoundedSearch.ran: the result is not from the builder next() returned,"
+                    + " as it returned it: it ran strategy " + ran + ", where that builder runs " + after + " after the"
+                    + " schedule's choices. Run that builder and pass its result; set limits, a priority policy or"
+                    + " tracing on it, not a strategy, which runs other schedules than the search's, so that the search"
+                    + " would count as exhausted having run only some");
+        }
         if (!recordIfFollowed(prefix, result)) {
             throw new IllegalArgumentException("BoundedSearch.ran: the result is not from the builder next() returned"
                     + " (run that builder and pass its result), or the program did not repeat its earlier run up to"

@@ -105,6 +105,35 @@ class BoundedSearchOrderTest {
         assertThat(second.schedulesRun()).isEqualTo(2);
     }
 
+    /**
+     * A strategy set on the builder next() returns ran other schedules than the search's, and the
+     * search took their results and ended "exhausted" having run 8 of 20 schedules (1 interleaving of
+     * 6): a false proof. Its result is refused now, naming the misuse; the builder as given runs all.
+     */
+    @Test
+    void aStrategySetOnTheSearchsBuilderIsRefusedNotCountedAsTheSearch() {
+        for (BoundedSearch search : List.of(BoundedSearch.upTo(100), BoundedSearch.preemptions(100),
+                BoundedSearch.delays(100))) {
+            String after = search.toString().startsWith("exhaustive") ? "fifo" : "nonpreemptive";
+            SimResult<Integer> random = search.next(0).strategy(Strategy.random()).run(() -> manyReady(3));
+            assertThatThrownBy(() -> search.ran(random)).as(search.toString())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("BoundedSearch.ran: the result is not from the builder next() returned, as it"
+                            + " returned it: it ran strategy random, where that builder runs " + after + " after the"
+                            + " schedule's choices. Run that builder and pass its result; set limits, a priority"
+                            + " policy or tracing on it, not a strategy, which runs other schedules than the search's,"
+                            + " so that the search would count as exhausted having run only some");
+        }
+        BoundedSearch whole = BoundedSearch.upTo(100);
+        int runs = 0;
+        while (whole.hasNext()) {
+            whole.ran(whole.next(0).run(() -> manyReady(3)));
+            runs++;
+        }
+        assertThat(whole.exhausted()).isTrue();
+        assertThat(runs).isEqualTo(whole.schedulesRun()).isGreaterThan(1);
+    }
+
     @Test
     void theSearchKnowsItsBoundAndWhatItsPendingRunsHold() {
         BoundedSearch search = BoundedSearch.upTo(2);
