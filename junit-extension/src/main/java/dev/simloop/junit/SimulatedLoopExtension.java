@@ -215,7 +215,7 @@ public final class SimulatedLoopExtension
         ResultsFile.append(context, cfg, exploring.progress, failed, shrunk == null ? null : shrunk.run());
         Traced traced = tracedForReport(cfg, failed, exploring.call, exploring.fresh, diverged(context), null);
         if (traced.notReplayable() == null) { // the report's own replay repeated the failure
-            rememberForRerun(context, cfg, failed, null); // a retry replays it first, as a later schedule's
+            rememberForRerun(context, cfg, failed, shrunk, null); // a retry replays it first, as a later schedule's
         }
         SimulatedLoopFailure report = report(context, cfg, failed, shrunk, exploring.progress, traced, null);
         ENDED.put(context.getUniqueId(), new Ended(cfg, exploring, report));
@@ -437,7 +437,7 @@ public final class SimulatedLoopExtension
                         exploring.passedBefore(exploring.failed));
                 String lacking = lackingFields(exploring, exploring.failed);
                 if (traced.notReplayable() == null) { // the report's own replay repeated the failure
-                    rememberForRerun(context, cfg, exploring.failed, lacking);
+                    rememberForRerun(context, cfg, exploring.failed, shrunk, lacking);
                 }
                 throw report(context, cfg, exploring.failed, shrunk, exploring.progress, traced, lacking);
             }
@@ -615,15 +615,21 @@ public final class SimulatedLoopExtension
 
     /**
      * Remembers the line of a failure of an unseeded test (one a replay repeats), for a re-run of
-     * the test in this JVM; a seeded or replayed test fails the same way when re-run by itself.
+     * the test in this JVM; a seeded or replayed test fails the same way when re-run by itself. The
+     * line the report suggests: the shrunk one when shrinking found one that fails the same way, so
+     * that the re-run's report (the one a retrying build shows) suggests it too.
      */
-    private static void rememberForRerun(ExtensionContext context, RunConfig cfg, Judged failed, String lacking) {
+    private static void rememberForRerun(ExtensionContext context, RunConfig cfg, Judged failed,
+            Shrinking.Outcome shrunk, String lacking) {
         if (cfg.freshSeed() && !cfg.isReplay() && failed.result() != null && lacking == null
                 && notReplayable(failed.failure(), diverged(context)) == null) {
-            String line = failed.result().replayLine();
+            String way = dev.simloop.internal.SafeText.way(failed.failure());
+            SimResult<?> fewer = shrunk == null ? null : shrunk.run();
+            String line = fewer != null && fewer != failed.result() && fewer.failed()
+                    && dev.simloop.internal.SafeText.way(unwrap(fewer.failure())).equals(way)
+                    ? fewer.replayLine() : failed.result().replayLine();
             if (line.length() <= FailureReport.LONGEST_PIN) {
-                FAILED_BEFORE.put(context.getUniqueId(),
-                        new Remembered(line, dev.simloop.internal.SafeText.way(failed.failure())));
+                FAILED_BEFORE.put(context.getUniqueId(), new Remembered(line, way));
             }
         }
     }

@@ -90,6 +90,31 @@ class RerunTest {
         SimulatedLoopExtension.forgetFailuresForRerun();
     }
 
+    /**
+     * A re-run replays the line the first run's report suggested: the shrunk one when shrinking found
+     * one, so the re-run's report (the one a retrying build shows) suggests the same short line, where
+     * it replayed and suggested the longer line the exploration found.
+     */
+    @Test
+    void aReRunReplaysAndSuggestsTheShrunkLine() {
+        String first = null;
+        for (int i = 0; i < 50 && first == null; i++) { // most unseeded runs find a line that shrinks
+            SimulatedLoopExtension.forgetFailuresForRerun();
+            first = failure(execute(Fixtures.UnseededLostUpdate.class));
+            if (first != null && first.lines().noneMatch(l -> l.startsWith("  shrunk:"))) {
+                first = null;
+            }
+        }
+        assertThat(first).as("no unseeded run found a failure that shrank").isNotNull();
+        String shrunk = lineOf(first, "shrunk").strip().replaceFirst("^shrunk:\\s+", "").replaceFirst(" \\(.*$", "");
+
+        String again = failure(execute(Fixtures.UnseededLostUpdate.class));
+        assertThat(again).isNotNull().contains(NOTE);
+        assertThat(lineOf(again, "replay").strip()).startsWith("replay:       " + shrunk + " (");
+        assertThat(lineOf(again, "annotation")).isEqualTo(lineOf(first, "annotation"));
+        SimulatedLoopExtension.forgetFailuresForRerun();
+    }
+
     /** @return the failure's message, or null when the test passed */
     private static String failure(EngineExecutionResults r) {
         Throwable t = thrown(r);
