@@ -529,15 +529,18 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     final class WakeFromOutside implements Runnable {
         private final Runnable continuation;
         private final Thread caller;
+        /** Whether the caller runs the loop's own offloaded work: read on the caller's thread, whose it is. */
+        private final boolean byOffload;
 
         WakeFromOutside(Runnable continuation, Thread caller) {
             this.continuation = continuation;
             this.caller = caller;
+            this.byOffload = loop.simulated && Offloads.runningFor(loop);
         }
 
         @Override
         public void run() {
-            if (loop.simulated && !Offloads.runningFor(loop)) {
+            if (loop.simulated && !byOffload) {
                 // thread ids only grow: a thread whose id is above the root task's was made, and so started, after the
                 // run began; by the run's own code unless it serves the whole JVM
                 boolean startedByTheRun = caller.threadId() > loop.rootTask.thread.threadId()
