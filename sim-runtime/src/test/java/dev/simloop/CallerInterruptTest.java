@@ -132,21 +132,7 @@ class CallerInterruptTest {
         Thread holder = holding(lock, release);
         List<String> log = new CopyOnWriteArrayList<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread service = new Thread(() -> failure.set(catchThrowable(() -> Loop.run(() -> {
-            try {
-                lock.lock();
-                try {
-                    log.add("locked");
-                    Loop.checkpoint(); // the run has ended: this ends the task
-                    log.add("went on past a checkpoint");
-                } finally {
-                    lock.unlock();
-                }
-            } finally {
-                log.add("finally ran");
-            }
-            return null;
-        }))));
+        Thread service = new Thread(() -> failure.set(catchThrowable(() -> Loop.run(() -> lockThenCheckpoint(lock, log)))));
         service.start();
         while (!lock.hasQueuedThreads()) {
             Thread.sleep(5);
@@ -158,17 +144,7 @@ class CallerInterruptTest {
         assertThat(service.isAlive()).isFalse();
         assertThat(failure.get()).isInstanceOf(LimitExceeded.class)
                 .hasMessageContaining("the thread waiting for it was interrupted");
-        assertThat(log).isEmpty();
-
-        release.countDown();
-        holder.join();
-        assertThat(lock.tryLock(10, TimeUnit.SECONDS)).as("the lock is free again").isTrue();
-        lock.unlock();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (log.size() < 2 && System.nanoTime() < end) {
-            Thread.sleep(5);
-        }
-        assertThat(log).containsExactly("locked", "finally ran");
+        assertTheTaskGoesOnWhenTheLockIsLetGo(lock, release, holder, log);
     }
 
     /** As above, in a simulation that failed while its task waited for a lock held outside it. */
@@ -179,22 +155,36 @@ class CallerInterruptTest {
         CountDownLatch release = new CountDownLatch(1);
         Thread holder = holding(lock, release);
         List<String> log = new CopyOnWriteArrayList<>();
-        SimResult<Object> r = Simulation.builder().seed(1).maxStepWallTime(Duration.ofMillis(100)).run(() -> {
-            try {
-                lock.lock();
-                try {
-                    log.add("locked");
-                } finally {
-                    lock.unlock();
-                }
-            } finally {
-                log.add("finally ran");
-            }
-            return null;
-        });
+        SimResult<Object> r = Simulation.builder().seed(1).maxStepWallTime(Duration.ofMillis(100))
+                .run(() -> lockThenCheckpoint(lock, log));
         assertThat(r.failure()).isNotNull();
-        assertThat(log).isEmpty();
+        assertTheTaskGoesOnWhenTheLockIsLetGo(lock, release, holder, log);
+    }
 
+    /** A task's body: takes {@code lock}, then meets a checkpoint, which ends it once its run has ended. */
+    private static Object lockThenCheckpoint(ReentrantLock lock, List<String> log) {
+        try {
+            lock.lock();
+            try {
+                log.add("locked");
+                Loop.checkpoint(); // the run has ended: this ends the task
+                log.add("went on past a checkpoint");
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            log.add("finally ran");
+        }
+        return null;
+    }
+
+    /**
+     * The run has returned with its task queued in {@code lock}: once {@code holder} lets the lock go,
+     * the task takes it, is ended at its checkpoint, runs its {@code finally} blocks, and the lock is free.
+     */
+    private static void assertTheTaskGoesOnWhenTheLockIsLetGo(ReentrantLock lock, CountDownLatch release, Thread holder,
+            List<String> log) throws InterruptedException {
+        assertThat(log).isEmpty();
         release.countDown();
         holder.join();
         assertThat(lock.tryLock(10, TimeUnit.SECONDS)).as("the lock is free again").isTrue();
