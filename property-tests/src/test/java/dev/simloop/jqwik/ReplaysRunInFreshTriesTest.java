@@ -32,13 +32,9 @@ class ReplaysRunInFreshTriesTest {
                 .isPositive();
     }
 
-    /**
-     * Each replay of a property with try state is a whole try (the body runs with every program);
-     * a property without try state replays the program alone (more programs than bodies), so its
-     * jqwik statistics and run time are what they were.
-     */
+    /** Each replay of any property, with try state or without, is a whole try: the body runs with every program. */
     @Test
-    void onlyAPropertyWithTryStateReplaysByRerunningItsTries() {
+    void everyPropertyReplaysByRerunningItsTries() {
         TryLifecycleFixture.BODIES.set(0);
         TryLifecycleFixture.PROGRAMS.set(0);
         runFixture(TryLifecycleFixture.class, "stateResetBeforeEachTry");
@@ -47,7 +43,28 @@ class ReplaysRunInFreshTriesTest {
         NoTryStateFixture.PROGRAMS.set(0);
         Simulations.ScheduleFailure f = runFixture(NoTryStateFixture.class, "noTryState");
         assertThat(f.getMessage()).doesNotContain("not a pin");
-        assertThat(NoTryStateFixture.PROGRAMS.get()).isGreaterThan(NoTryStateFixture.BODIES.get());
+        assertThat(NoTryStateFixture.PROGRAMS.get()).isGreaterThan(2).isEqualTo(NoTryStateFixture.BODIES.get());
+    }
+
+    /**
+     * A body that makes the state its program changes (a list of errors): a replay of the program
+     * alone ran on the list the failing run had filled, every shrinking run failed, and a "shrunk"
+     * line of 0 preemptions that passed on a fresh list was offered as a pin. Rerun as tries, the
+     * replays start from a fresh list: both lines fail again on one, and the shrunk one keeps the
+     * preemption a lost update needs.
+     */
+    @Test
+    void stateTheBodyMakesIsFreshForEveryReplay() {
+        Simulations.ScheduleFailure f = runFixture(NoTryStateFixture.class, "errorsCollectedInTheBody");
+        assertThat(f.getMessage()).doesNotContain("not a pin");
+        for (String line : java.util.List.of(f.replayLine(), f.shrunkReplayLine().orElse(f.replayLine()))) {
+            SimResult<Integer> again = Simulation.builder().replay(line)
+                    .run(() -> NoTryStateFixture.collect(new java.util.ArrayList<>()));
+            assertThat(again.failure()).as(line).isInstanceOf(AssertionError.class)
+                    .hasMessage("errors were collected");
+        }
+        assertThat(f.shrunkPreemptions().orElse(f.chessPreemptions())).as("a lost update needs a preemption")
+                .isPositive();
     }
 
     /**

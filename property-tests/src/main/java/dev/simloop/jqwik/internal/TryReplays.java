@@ -2,8 +2,6 @@ package dev.simloop.jqwik.internal;
 
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
-import java.lang.reflect.AnnotatedElement;
-import java.lang.reflect.Method;
 import java.util.List;
 import java.util.function.Function;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
@@ -32,11 +30,13 @@ import net.jqwik.api.lifecycle.TryLifecycleContext;
  * jqwik reports are settled (validated and shrunk) before the property ends, while its tries can
  * still run; a failure first read after that is replayed as before, by its program alone.
  *
- * <p>Only for containers whose tries have state of their own ({@link #TRY_STATE}): a rerun runs
- * the property's whole body again, which costs what the body costs and counts in jqwik's
- * statistics, so other properties keep the plain replay of the program. Registered for every
- * jqwik run through {@code META-INF/services} (and the module's {@code provides}); a property pays
- * a map and a class-value look-up per try, and one with try state a thread-local set and reset.
+ * <p>For every property, with try state or not: a body may make the state its program changes (a
+ * list of errors the program fills), and a replay of the program alone would run on that state as
+ * the failing try left it, where every shrinking run failed and a "shrunk" line that passed on
+ * fresh state was offered as a pin. A rerun runs the property's whole body again, which costs what
+ * the body costs and counts in jqwik's statistics; that is the price of a line that repeats.
+ * Registered for every jqwik run through {@code META-INF/services} (and the module's
+ * {@code provides}); a try pays a map look-up and a thread-local set and reset.
  *
  * <p>Every property: no try of a property runs once its execution has returned ({@link Execution}),
  * so a shrinking jqwik left running runs nothing beside the settling or into later properties.
@@ -54,63 +54,6 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
      * shrinking that runs the try.
      */
     private static final Error PROPERTY_ENDED = new PropertyEnded();
-    /**
-     * Whether a container's tries have state of their own to set up or tear down: a method or
-     * field with {@code @BeforeTry} or {@code @AfterTry} (or an annotation carrying one, at any
-     * depth) in the class, its superclasses, its interfaces (default methods) or the classes it is
-     * nested in. Only then is a replay a rerun of the
-     * try: a rerun runs the property's whole body again, and jqwik's statistics collected in it
-     * count it as a try, so properties without try state keep the plain replay of the program.
-     */
-    private static final ClassValue<Boolean> TRY_STATE = new ClassValue<>() {
-        @Override
-        protected Boolean computeValue(Class<?> container) {
-            for (Class<?> c = container; c != null; c = c.getEnclosingClass()) {
-                if (hasTryState(c, new java.util.HashSet<>())) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    };
-
-    /** @return whether {@code type}, its superclasses or its interfaces (default methods) declare try state */
-    private static boolean hasTryState(Class<?> type, java.util.Set<Class<?>> seen) {
-        if (type == null || type == Object.class || !seen.add(type)) {
-            return false;
-        }
-        for (Method m : type.getDeclaredMethods()) {
-            if (tryLifecycle(m, new java.util.HashSet<>())) {
-                return true;
-            }
-        }
-        for (java.lang.reflect.Field f : type.getDeclaredFields()) {
-            if (tryLifecycle(f, new java.util.HashSet<>())) {
-                return true;
-            }
-        }
-        for (Class<?> i : type.getInterfaces()) {
-            if (hasTryState(i, seen)) {
-                return true;
-            }
-        }
-        return hasTryState(type.getSuperclass(), seen);
-    }
-
-    /** @return whether {@code e} carries {@code @BeforeTry} or {@code @AfterTry}, itself or through annotations, at any depth */
-    private static boolean tryLifecycle(AnnotatedElement e, java.util.Set<Class<?>> seen) {
-        for (java.lang.annotation.Annotation a : e.getAnnotations()) {
-            Class<? extends java.lang.annotation.Annotation> t = a.annotationType();
-            if (t == net.jqwik.api.lifecycle.BeforeTry.class || t == net.jqwik.api.lifecycle.AfterTry.class) {
-                return true;
-            }
-            if (!t.getName().startsWith("java.lang.annotation.") && seen.add(t) && tryLifecycle(t, seen)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Made by jqwik's service loader. */
     public TryReplays() {
     }
@@ -139,7 +82,7 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
         Execution outer = EXECUTION.get();
         EXECUTION.set(execution);
         try {
-            return aroundLiveTry(context, aTry, parameters);
+            return aroundLiveTry(aTry, parameters);
         } finally {
             EXECUTION.set(outer);
             execution.exit();
@@ -181,11 +124,7 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
         return e == null ? null : e.passed;
     }
 
-    private static TryExecutionResult aroundLiveTry(TryLifecycleContext context, TryExecutor aTry,
-            List<Object> parameters) {
-        if (!context.optionalContainerClass().map(TRY_STATE::get).orElse(false)) {
-            return aTry.execute(parameters); // no try lifecycle to run: a replay runs the program alone, as always
-        }
+    private static TryExecutionResult aroundLiveTry(TryExecutor aTry, List<Object> parameters) {
         Rerun outer = CURRENT.get();
         CURRENT.set(new Rerun(aTry, parameters));
         try {
