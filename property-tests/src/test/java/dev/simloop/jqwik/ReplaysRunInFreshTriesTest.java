@@ -47,6 +47,26 @@ class ReplaysRunInFreshTriesTest {
     }
 
     /**
+     * A check made in an {@code @AfterTry}: its replay reruns the try, and jqwik passes on what the
+     * {@code @AfterTry} throws, the internal end of the rerun try. That escaped the replay, and its
+     * line, which does replay, was called no pin naming an internal class.
+     */
+    @Test
+    void aCheckInAnAfterTryIsReplayedAndPinned() {
+        Simulations.ScheduleFailure f = ShrinkTest.scheduleFailureOf(
+                selectMethod(CheckInAfterTryFixture.class, "body", "dev.simloop.Schedule"));
+        String pinned = f.shrunkReplayLine().orElse(f.replayLine());
+        assertThat(f.getMessage()).doesNotContain("not a pin").doesNotContain("ReplayDone")
+                .contains("@SimulatedLoop(replay = \"" + pinned + "\")");
+        for (String line : java.util.List.of(f.replayLine(), pinned)) {
+            SimResult<Integer> again = Simulation.builder().replay(line)
+                    .run(() -> TryLifecycleFixture.deposits(new TryLifecycleFixture.Account()));
+            assertThat(again.failure()).as(line).isInstanceOf(AssertionError.class)
+                    .hasMessage("balance expected 150 but was 125");
+        }
+    }
+
+    /**
      * A body that makes the state its program changes (a list of errors): a replay of the program
      * alone ran on the list the failing run had filled, every shrinking run failed, and a "shrunk"
      * line of 0 preemptions that passed on a fresh list was offered as a pin. Rerun as tries, the

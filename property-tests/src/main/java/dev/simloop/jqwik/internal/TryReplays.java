@@ -309,6 +309,12 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
             REQUEST.set(request);
             try {
                 aTry.execute(parameters); // a fresh try: its outcome is the replay's, recorded by the check
+            } catch (RuntimeException e) {
+                // jqwik passes on what a @BeforeTry or @AfterTry throws: the ReplayDone of a check made
+                // there (the replay has run), or what came after it, which is not the replay's
+                if (request.result == null) {
+                    throw e;
+                }
             } finally {
                 REQUEST.set(outer);
             }
