@@ -47,6 +47,25 @@ class ReplaysRunInFreshTriesTest {
     }
 
     /**
+     * A failure kept by a property that passed, and read only after the property ended: its replays
+     * run the program alone, as documented. They reran whole tries (each with its {@code @BeforeTry}
+     * and body) after the property had ended.
+     */
+    @Test
+    void aFailureReadAfterThePropertyEndedRerunsNoTry() {
+        ReadLaterFixture.LOG.clear();
+        ReadLaterFixture.kept = null;
+        org.junit.platform.testkit.engine.EngineTestKit.engine("jqwik")
+                .selectors(selectMethod(ReadLaterFixture.class, "keepsTheFailure", "dev.simloop.Schedule"))
+                .configurationParameter("jqwik.database", "").execute().testEvents()
+                .assertStatistics(stats -> stats.succeeded(1).failed(0));
+        assertThat(ReadLaterFixture.kept).as("a try's check failed").isNotNull();
+        int before = ReadLaterFixture.LOG.size();
+        assertThat(ReadLaterFixture.kept.getMessage()).startsWith("simulation failed with java.lang.AssertionError:");
+        assertThat(ReadLaterFixture.LOG).as("tries run after the property ended").hasSize(before);
+    }
+
+    /**
      * A check made in an {@code @AfterTry}: its replay reruns the try, and jqwik passes on what the
      * {@code @AfterTry} throws, the internal end of the rerun try. That escaped the replay, and its
      * line, which does replay, was called no pin naming an internal class.

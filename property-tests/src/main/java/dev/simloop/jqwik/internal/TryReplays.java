@@ -126,7 +126,7 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
 
     private static TryExecutionResult aroundLiveTry(TryExecutor aTry, List<Object> parameters) {
         Rerun outer = CURRENT.get();
-        CURRENT.set(new Rerun(aTry, parameters));
+        CURRENT.set(new Rerun(aTry, parameters, EXECUTION.get()));
         try {
             return aTry.execute(parameters);
         } finally {
@@ -150,9 +150,13 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
         } finally {
             execution.end(instance); // before the settling: its reruns run alone
         }
-        result.shrunkSample().flatMap(FalsifiedSample::falsifyingError).ifPresent(TryReplays::settle);
-        result.originalSample().flatMap(FalsifiedSample::falsifyingError).ifPresent(TryReplays::settle);
-        result.throwable().ifPresent(TryReplays::settle);
+        try {
+            result.shrunkSample().flatMap(FalsifiedSample::falsifyingError).ifPresent(TryReplays::settle);
+            result.originalSample().flatMap(FalsifiedSample::falsifyingError).ifPresent(TryReplays::settle);
+            result.throwable().ifPresent(TryReplays::settle);
+        } finally {
+            execution.settled = true; // a failure read from now on replays its program alone
+        }
         return result;
     }
 
@@ -214,7 +218,7 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
         if (r == null || check < 0) {
             return alone;
         }
-        return b -> CURRENT.get() == null ? r.replay(check, b) : alone.apply(b);
+        return b -> CURRENT.get() == null && !r.execution.settled ? r.replay(check, b) : alone.apply(b);
     }
 
     /**
@@ -227,6 +231,12 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
                 java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
         private int tries;
         private boolean ended;
+        /**
+         * Set once the property's failures are settled, when its execution returns: a failure read
+         * after that (in {@code @AfterProperty}, after the engine returned) reruns no try, whose
+         * {@code @BeforeTry}, body and {@code @AfterTry} would run after the property has ended.
+         */
+        volatile boolean settled;
         /** The property's first check that passed ({@link TryReplays#passed}); null until one did. */
         private volatile Passed passed;
 
@@ -295,12 +305,15 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
     private static final class Rerun {
         private final TryExecutor aTry;
         private final List<Object> parameters;
+        /** The execution of the property the try is of. */
+        private final Execution execution;
         /** Checks the try has made so far. */
         int checks;
 
-        Rerun(TryExecutor aTry, List<Object> parameters) {
+        Rerun(TryExecutor aTry, List<Object> parameters, Execution execution) {
             this.aTry = aTry;
             this.parameters = parameters;
+            this.execution = execution;
         }
 
         SimResult<?> replay(int check, Simulation.Builder builder) {
