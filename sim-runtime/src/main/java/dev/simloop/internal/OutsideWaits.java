@@ -611,7 +611,7 @@ final class OutsideWaits {
      *     report says what it cannot know, and what to do if that thread should have ended it.
      */
     String deadlockNote(boolean anyCycle) {
-        if (anyCycle || !anyLockWaitAnOutsideThreadCouldEnd()) {
+        if (anyCycle || !anyLockWaitAnOutsideThreadCouldEnd(true)) {
             return null;
         }
         Thread caller = loop.caller();
@@ -627,26 +627,9 @@ final class OutsideWaits {
         PoolWorkers.Found idle = PoolWorkers.among(loop.liveHead());
         if (idle != null) {
             String note = PoolWorkers.deadlockNote(idle);
-            return anyOtherLockWaitAnOutsideThreadCouldEnd() ? note + "\n" + outsideThreadNote() : note;
+            return anyLockWaitAnOutsideThreadCouldEnd(false) ? note + "\n" + outsideThreadNote() : note;
         }
         return outsideThreadNote();
-    }
-
-    /**
-     * @return whether a task that is no pool's idle worker waits on a synchronizer that a thread
-     *     outside could release ({@link #anyLockWaitAnOutsideThreadCouldEnd}): then the note on threads
-     *     outside still applies to it
-     */
-    private boolean anyOtherLockWaitAnOutsideThreadCouldEnd() {
-        for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
-            if (t.outside() == LOCK && t.foreignContinuation() == null) {
-                Thread owner = LockOwners.holderOfWhatBlocks(t.thread);
-                if ((owner == null || !owner.isVirtual()) && PoolWorkers.executorOf(Frames.stackOf(t)) == null) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** @return the deadlock note on a wait in java.util.concurrent that a thread outside might have ended */
@@ -660,16 +643,20 @@ final class OutsideWaits {
     }
 
     /**
+     * @param idleWorkersToo whether a pool's idle worker (waiting in {@code ThreadPoolExecutor.getTask},
+     *     {@link PoolWorkers}) counts: its wait is for the run's own pool, which the deadlock note
+     *     names apart
      * @return whether a task waits on a java.util.concurrent synchronizer that no task owns: one with
      *     no owner (a condition's wait, a latch, a semaphore, a read lock) or one a platform thread
      *     holds. A lock a task holds (a virtual thread's: this run's tasks, or a finished one's that
      *     leaked it) only that task can release.
      */
-    private boolean anyLockWaitAnOutsideThreadCouldEnd() {
+    private boolean anyLockWaitAnOutsideThreadCouldEnd(boolean idleWorkersToo) {
         for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
             if (t.outside() == LOCK && t.foreignContinuation() == null) {
                 Thread owner = LockOwners.holderOfWhatBlocks(t.thread);
-                if (owner == null || !owner.isVirtual()) {
+                if ((owner == null || !owner.isVirtual())
+                        && (idleWorkersToo || PoolWorkers.executorOf(Frames.stackOf(t)) == null)) {
                     return true;
                 }
             }

@@ -34,10 +34,9 @@ final class PoolWorkers {
         boolean inGetTask = false;
         boolean scheduled = false;
         for (StackTraceElement e : stack) {
-            String c = e.getClassName();
-            if (c.equals("java.util.concurrent.ThreadPoolExecutor") && e.getMethodName().equals("getTask")) {
+            if (isGetTask(e)) {
                 inGetTask = true;
-            } else if (c.equals("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue")) {
+            } else if (e.getClassName().equals("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue")) {
                 scheduled = true;
             }
         }
@@ -48,11 +47,16 @@ final class PoolWorkers {
     /** @return {@code stack}'s {@code ThreadPoolExecutor.getTask} frame, where an idle worker waits */
     static String getTaskFrame(StackTraceElement[] stack) {
         for (StackTraceElement e : stack) {
-            if (e.getClassName().equals("java.util.concurrent.ThreadPoolExecutor") && e.getMethodName().equals("getTask")) {
+            if (isGetTask(e)) {
                 return e.toString();
             }
         }
         return Frames.userFrame(stack);
+    }
+
+    /** @return whether {@code e} is {@code ThreadPoolExecutor.getTask}, where a worker waits for its next job */
+    private static boolean isGetTask(StackTraceElement e) {
+        return e.getClassName().equals("java.util.concurrent.ThreadPoolExecutor") && e.getMethodName().equals("getTask");
     }
 
     /** The workers found among the live tasks, and the executor class of the first. */
