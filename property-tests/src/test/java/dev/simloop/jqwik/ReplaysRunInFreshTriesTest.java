@@ -130,14 +130,14 @@ class ReplaysRunInFreshTriesTest {
         }
     }
 
-    /** Try state that jqwik finds in an interface's default method, or through two annotations, counts too. */
+    /** Try state that jqwik runs from an interface's default method, or through two annotations, is fresh for every replay too. */
     @Test
-    void tryStateInAnInterfaceOrBehindTwoAnnotationsIsFound() {
-        assertTryStateFound(TryStateShapesFixture.ViaInterface.class, TryStateShapesFixture.ViaTwoAnnotations.class);
+    void tryStateInAnInterfaceOrBehindTwoAnnotationsIsFreshForEveryReplay() {
+        assertEachReplayIsATryOfItsOwn(TryStateShapesFixture.ViaInterface.class, TryStateShapesFixture.ViaTwoAnnotations.class);
     }
 
     /** Each fixture's failing property replays its program in tries of its own: as often as the bodies ran. */
-    private static void assertTryStateFound(Class<?>... fixtures) {
+    private static void assertEachReplayIsATryOfItsOwn(Class<?>... fixtures) {
         for (Class<?> fixture : fixtures) {
             TryStateShapesFixture.BODIES.set(0);
             TryStateShapesFixture.PROGRAMS.set(0);
@@ -156,10 +156,10 @@ class ReplaysRunInFreshTriesTest {
         return ShrinkTest.scheduleFailureOf(selectMethod(fixture, property, "dev.simloop.Schedule"));
     }
 
-    /** Guards that try state in a class the property's @Group is nested in, or in a @BeforeTry field, counts too. */
+    /** Guards that try state in a class the property's @Group is nested in, or in a @BeforeTry field, is fresh for every replay too. */
     @Test
-    void tryStateInAnEnclosingClassOrAFieldIsFound() {
-        assertTryStateFound(TryStateShapesFixture.InAnEnclosingClass.Deposits.class, TryStateShapesFixture.ViaAField.class);
+    void tryStateInAnEnclosingClassOrAFieldIsFreshForEveryReplay() {
+        assertEachReplayIsATryOfItsOwn(TryStateShapesFixture.InAnEnclosingClass.Deposits.class, TryStateShapesFixture.ViaAField.class);
     }
 
     /**
