@@ -32,7 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  *       {@code CompletableFuture}'s async methods run by default — still has work, waits for that
  *       work in place ({@link #waitInPlace}): its step goes on as if the result had been there
  *       when it asked, which is what happens when the pool is quicker. Either way, the run is the
- *       same.
+ *       same. Other code's work on the pool (simloop cannot tell it from the run's) makes such waits
+ *       long: the first to last a second is warned of ({@link #warnOfABusyPool}).
  *   <li><b>Monitors.</b> A task blocked on a monitor at an idle moment waits (real time, at most
  *       {@link #LOCK_GRACE_NANOS}) for a thread outside to release it; if none does, a task of the
  *       simulation holds it across a wait, which the JVM resolves from a thread of its own in an
@@ -66,6 +67,15 @@ final class OutsideWaits {
     static final long LOCK_GRACE_NANOS = 500_000_000L;
     /** How often a task waiting in place looks at the common pool again. */
     private static final long POOL_POLL_NANOS = 100_000L;
+    /**
+     * How long a task waits in place for a busy common pool before {@link #warnOfABusyPool} says why
+     * its run has slowed: the pool's own work is done in microseconds to milliseconds; a second is
+     * other code's (another test's parallel stream), which keeps every such wait of the run waiting.
+     */
+    static final long BUSY_POOL_WARNING_NANOS = 1_000_000_000L;
+    /** Whether the JVM has logged {@link #warnOfABusyPool}'s warning: once is enough to say why, and a test of many schedules would repeat it at each. */
+    static final java.util.concurrent.atomic.AtomicBoolean WARNED_OF_A_BUSY_POOL =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     static final byte NONE = 0;
     /** Waits to enter a monitor. */
@@ -331,14 +341,19 @@ final class OutsideWaits {
         if (t.outside() != OTHER) {
             return false;
         }
-        long deadline = System.nanoTime() + loop.maxStepWallNanos();
+        long start = System.nanoTime();
+        long deadline = start + loop.maxStepWallNanos();
         waitingInPlace = t;
         try {
             while (t.foreignContinuation() == null && !loop.stopRequested()) {
                 boolean quiet = Drivers.commonPoolQuiet();
                 loop.awaitInbox(quiet ? 0 : Math.min(deadline, System.nanoTime() + POOL_POLL_NANOS));
-                if (quiet || System.nanoTime() >= deadline) {
+                long now = System.nanoTime();
+                if (quiet || now >= deadline) {
                     break; // the pool has finished (what it did has arrived by now), or took too long
+                }
+                if (now - start >= BUSY_POOL_WARNING_NANOS && t.foreignContinuation() == null) {
+                    warnOfABusyPool(t);
                 }
             }
         } finally {
@@ -349,6 +364,29 @@ final class OutsideWaits {
         }
         leave(t);
         return true;
+    }
+
+    /**
+     * Once per JVM, when {@link #waitInPlace} has waited {@link #BUSY_POOL_WARNING_NANOS} for a busy
+     * common pool: says that the run slows because of it, not that it hangs. simloop cannot tell
+     * the pool's work that the run handed it from other code's, so while other code keeps the pool
+     * busy, each wait of the run on a future lasts until the pool is quiet (up to maxStepWallTime).
+     */
+    private void warnOfABusyPool(TaskImpl<?> t) {
+        if (WARNED_OF_A_BUSY_POOL.compareAndSet(false, true)) {
+            String where = Frames.userFrame(t);
+            Watchdog.warn(() -> "task '" + t.name() + "' of a simulation waits on a future (or another wait outside"
+                    + " simloop) at " + where + ", and its step has waited " + Nanos.format(BUSY_POOL_WARNING_NANOS)
+                    + " for the common pool (ForkJoinPool.commonPool()) to finish its work: work the run handed the"
+                    + " pool (CompletableFuture.supplyAsync, say) may complete the future, and waiting for it keeps"
+                    + " the run the same on every replay. simloop cannot tell the run's work from other code's, so"
+                    + " while other code keeps the pool busy (another test's parallel stream or supplyAsync, in a"
+                    + " parallel build), every such wait of a simulation lasts until the pool is quiet, up to"
+                    + " maxStepWallTime (" + Nanos.format(loop.maxStepWallNanos()) + ") each: the run's outcome is"
+                    + " the same, only slower. Keep such tests apart (JUnit's @Isolated, or a @ResourceLock they"
+                    + " share), or give the run's async work Loop.executor() and complete futures in tasks. This"
+                    + " is logged once per JVM.");
+        }
     }
 
     /**
