@@ -421,6 +421,9 @@ public final class Simulation {
             if (detail.startsWith(ReplayPicker.PROGRAM_CHANGED)) {
                 detail = detail.substring(ReplayPicker.PROGRAM_CHANGED.length());
             }
+            if (detail.endsWith(ReplayPicker.IF_UNCHANGED)) {
+                detail = detail.substring(0, detail.length() - ReplayPicker.IF_UNCHANGED.length()); // the policy is the cause
+            }
             ReplayDiverged why = new ReplayDiverged("the replay runs " + policyText(priorityPolicy) + ", but its line was"
                     + " recorded " + policyText(recorded) + " (a line's choices index the candidates its policy allowed),"
                     + " so the run parted from the line; the program need not have changed. Replay it exactly under the"

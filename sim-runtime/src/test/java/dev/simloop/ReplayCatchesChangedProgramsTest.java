@@ -48,7 +48,8 @@ class ReplayCatchesChangedProgramsTest {
                     .hasMessageStartingWith("the replay goes on past the end of the line's run, which took " + base.steps()
                             + " steps (step " + (base.steps() + 1) + ", virtual time ")
                     .hasMessageEndingWith("if it ended there, the program or its inputs changed since the line was"
-                            + " recorded (a step added where nobody chooses: one more checkpoint or sleep of a lone task)");
+                            + " recorded (a step added where nobody chooses: one more checkpoint or sleep of a lone task)."
+                            + dev.simloop.internal.ReplayPicker.IF_UNCHANGED);
         }
     }
 
@@ -59,7 +60,7 @@ class ReplayCatchesChangedProgramsTest {
         assertThat(r.failure()).isInstanceOf(ReplayDiverged.class).hasMessage("the program or its inputs changed since"
                 + " this line was recorded: replay diverged at the end of the run (step " + r.steps()
                 + ", virtual time 0s): the run ended after " + r.steps() + " steps, and the line's run took "
-                + longer.steps() + ".");
+                + longer.steps() + "." + dev.simloop.internal.ReplayPicker.IF_UNCHANGED);
         assertThat(r.steps()).isLessThan(longer.steps());
     }
 

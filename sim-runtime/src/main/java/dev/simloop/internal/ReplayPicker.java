@@ -23,11 +23,23 @@ public final class ReplayPicker extends WrappingPicker {
      *
      * @param where where the run parted from the line, e.g. {@code at step 7 (virtual time 0s), }
      * @param detail what did not fit
+     * @param checked whether the run is one of a determinism check, which reports a program that is
+     *     not deterministic itself; otherwise the message says how to tell one from a changed program
      * @return the failure
      */
-    static ReplayDiverged diverged(String where, NondeterminismDetected detail) {
-        return new ReplayDiverged(PROGRAM_CHANGED + "replay diverged " + where + detail.getMessage());
+    static ReplayDiverged diverged(String where, NondeterminismDetected detail, boolean checked) {
+        return new ReplayDiverged(PROGRAM_CHANGED + "replay diverged " + where + detail.getMessage()
+                + (checked ? "" : IF_UNCHANGED));
     }
+
+    /**
+     * How a divergence outside a determinism check ends: a program that did not change and still
+     * parts from its line is not deterministic, and a lenient replay of it would replay nothing.
+     */
+    public static final String IF_UNCHANGED = " If the program did not change, it is not deterministic (state kept"
+            + " between runs, the real clock, randomness not from Loop.random(), the order of identity hash codes, a"
+            + " thread the simulation does not own): replay the line with checkDeterminism(true), which names the"
+            + " first step at which two runs of it differ.";
 
     /** How {@link #diverged} leads: the likely cause, when nothing else explains the divergence. */
     public static final String PROGRAM_CHANGED = "the program or its inputs changed since this line was recorded: ";

@@ -439,7 +439,8 @@ public final class Scheduler {
                 }
             } catch (NondeterminismDetected e) {
                 abortFailure = ReplayPicker.diverged("at the end of the run (step " + stepsTaken + ", virtual time "
-                        + Nanos.format(clock.now()) + (deadlock != null ? ", in a deadlock" : "") + "): ", e);
+                        + Nanos.format(clock.now()) + (deadlock != null ? ", in a deadlock" : "") + "): ", e,
+                        determinismCheck != null);
                 if (deadlock != null) {
                     abortFailure.addSuppressed(deadlock);
                 }
@@ -463,7 +464,8 @@ public final class Scheduler {
                 + " that run was stopped there (by maxSteps or maxVirtualTime, a test's time-out, a step over its"
                 + " wall-time limit), replay it with the same limit, or with lenientReplay(true) to go on past the line"
                 + " with its strategy; if it ended there, the program or its inputs changed since the line was recorded"
-                + " (a step added where nobody chooses: one more checkpoint or sleep of a lone task)");
+                + " (a step added where nobody chooses: one more checkpoint or sleep of a lone task)."
+                + (determinismCheck != null ? "" : ReplayPicker.IF_UNCHANGED));
     }
 
     /** @return the step and virtual time now, for messages */
@@ -661,7 +663,8 @@ public final class Scheduler {
 
     /** The strategy (a replay) no longer fits the run: it fails at the coming step. */
     private void strategyDiverged(NondeterminismDetected e) {
-        abortFailure = ReplayPicker.diverged("at step " + (steps + 1) + " (virtual time " + Nanos.format(clock.now()) + "), ", e);
+        abortFailure = ReplayPicker.diverged("at step " + (steps + 1) + " (virtual time " + Nanos.format(clock.now()) + "), ", e,
+                determinismCheck != null);
     }
 
     /** @return the next step's task, chosen after {@code yielding}'s step (inline), or null: the strategy failed the run */
