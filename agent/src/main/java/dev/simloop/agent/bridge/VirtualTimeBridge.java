@@ -206,8 +206,28 @@ public final class VirtualTimeBridge {
      * @param nanos the maximum time to wait
      */
     public static void parkNanos(long nanos) {
-        if (!parkVirtually(null, nanos)) {
+        Object blocker = LockSupport.getBlocker(Thread.currentThread());
+        if (!parkVirtuallyKeepingBlocker(blocker, nanos)) {
             LockSupport.parkNanos(nanos);
+        }
+    }
+
+    /**
+     * Parks as {@link #parkVirtually}, for the JDK's {@code parkNanos(long)} and {@code parkUntil(long)}, which
+     * leave the thread's blocker as it is: JDK code sets it first ({@code LockSupport.setCurrentBlocker} in
+     * {@code LinkedTransferQueue}, {@code SynchronousQueue}, {@code ForkJoinTask}) and keeps it across
+     * several parks. The park is made with that blocker (so the runtime sees what the task waits on) and the
+     * blocker is set again afterwards, where the park, which takes a blocker, cleared it.
+     *
+     * @return whether the caller is a simulated task (then it has parked on the virtual clock)
+     */
+    private static boolean parkVirtuallyKeepingBlocker(Object blocker, long nanos) {
+        try {
+            return parkVirtually(blocker, nanos);
+        } finally {
+            if (blocker != null) {
+                LockSupport.setCurrentBlocker(blocker);
+            }
         }
     }
 
@@ -248,7 +268,14 @@ public final class VirtualTimeBridge {
      * @param deadline epoch millis
      */
     public static void parkUntil(long deadline) {
-        parkUntil(null, deadline);
+        Object blocker = LockSupport.getBlocker(Thread.currentThread());
+        try {
+            parkUntil(blocker, deadline);
+        } finally {
+            if (blocker != null) {
+                LockSupport.setCurrentBlocker(blocker); // as the JDK's parkUntil(long), which leaves it as it is
+            }
+        }
     }
 
     /**
