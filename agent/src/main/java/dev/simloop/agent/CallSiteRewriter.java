@@ -13,6 +13,7 @@ import java.lang.classfile.MethodTransform;
 import java.lang.classfile.Opcode;
 import java.lang.classfile.constantpool.MemberRefEntry;
 import java.lang.classfile.constantpool.PoolEntry;
+import java.lang.classfile.instruction.ConstantInstruction;
 import java.lang.classfile.instruction.InvokeDynamicInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.constant.ClassDesc;
@@ -226,7 +227,7 @@ final class CallSiteRewriter {
             } else if (e instanceof MethodModel m && m.code().isPresent() && scope && SCOPE_SCHEDULE.in(m)) {
                 b.transformMethod(m, MethodTransform.transformingCode(SCOPE_SCHEDULE::redirect));
             } else if (e instanceof MethodModel m && m.code().isPresent() && spins && (callsAny(m) || SPIN.in(m))) {
-                b.transformMethod(m, MethodTransform.transformingCode(SPIN::redirect));
+                b.transformMethod(m, MethodTransform.transformingCode(CallSiteRewriter::redirectSpin));
             } else if (e instanceof MethodModel m && m.code().isPresent() && inherited.isEmpty() && callsAny(m)) {
                 b.transformMethod(m, MethodTransform.transformingCode(CallSiteRewriter::redirect));
             } else if (e instanceof MethodModel m && m.code().isPresent() && (callsAny(m) || callsAny(m, inherited))) {
@@ -449,6 +450,26 @@ final class CallSiteRewriter {
     }
 
     private static final OneClassCall SPIN = new OneClassCall(Opcode.INVOKESTATIC, ON_SPIN_WAIT, SPIN_ON_THE_LOOP_CLOCK);
+
+    /**
+     * {@code LinkedTransferQueue.DualNode.await}'s {@code SPIN_FOR_TIMEOUT_THRESHOLD} (a compile-time
+     * constant, so a literal in its code): under it a timed wait spins instead of parking for what is
+     * left of its time-out. In {@link #SPIN_OWNER} the literal becomes a call to the bridge, which
+     * answers 0 in a simulated task, so that the wait parks for exactly what is left (one loop timer)
+     * instead of spinning through it a virtual nanosecond at a time (a step each), and the literal
+     * elsewhere.
+     */
+    private static final long SPIN_FOR_TIMEOUT_THRESHOLD = 1L << 10;
+
+    /** {@link #SPIN}'s redirect, and {@link #SPIN_FOR_TIMEOUT_THRESHOLD}'s literal to the bridge. */
+    private static void redirectSpin(CodeBuilder b, CodeElement e) {
+        if (e instanceof ConstantInstruction c && c.opcode() == Opcode.LDC2_W
+                && Long.valueOf(SPIN_FOR_TIMEOUT_THRESHOLD).equals(c.constantValue())) {
+            b.invokestatic(BRIDGE, "spinForTimeoutThreshold", MethodTypeDesc.of(J));
+        } else {
+            SPIN.redirect(b, e);
+        }
+    }
     private static final OneClassCall SCOPE_SCHEDULE = new OneClassCall(Opcode.INVOKEVIRTUAL, POOL_SCHEDULE, SCOPE_TIMEOUT);
 
     /** @return where a call goes instead, or null when it is not rewritten */

@@ -239,7 +239,9 @@ public final class VirtualTimeBridge {
      * machine's CPU count. A timed wait, its blocker set, spins through the last microsecond of its
      * time-out re-reading the clock: in a simulated task that clock is the loop's, which stands still
      * while the task runs, so that spin parks for one virtual nanosecond instead and the time-out ends
-     * at its virtual time. Elsewhere, the JDK's spin hint.
+     * at its virtual time (the agent also sets that microsecond to 0 in a simulated task,
+     * {@link #spinForTimeoutThreshold}, so such a wait parks for what is left instead). Elsewhere, the
+     * JDK's spin hint.
      */
     public static void onSpinWait() {
         Object blocker = LockSupport.getBlocker(Thread.currentThread());
@@ -248,6 +250,20 @@ public final class VirtualTimeBridge {
             return;
         }
         LockSupport.setCurrentBlocker(blocker); // the park cleared it, and the wait it spins in goes on
+    }
+
+    /**
+     * Replaces the constant {@code SPIN_FOR_TIMEOUT_THRESHOLD} (1024 nanoseconds) in
+     * {@code LinkedTransferQueue}'s waits (and {@code SynchronousQueue}'s, which are its): a timed wait
+     * with less than that left spins on {@code Thread.onSpinWait()} re-reading the clock, and parks
+     * otherwise. In a simulated task 0, so that it parks for exactly what is left, one timer of the loop,
+     * where a spin ({@link #onSpinWait}) moves the loop clock one nanosecond, one step, at a time;
+     * elsewhere the JDK's threshold.
+     *
+     * @return the threshold under which a timed wait of {@code LinkedTransferQueue} spins, nanoseconds
+     */
+    public static long spinForTimeoutThreshold() {
+        return virtualNanos() != NOT_SIMULATED ? 0 : 1L << 10;
     }
 
     /**
