@@ -176,6 +176,11 @@ final class LockCore extends HeldResource implements WaitTarget {
         if (holder() == null) {
             giveTo(me);
         } else {
+            if (holder().loop() != loop) {
+                // as acquire refuses it: else the task would wait for one its run does not run (and a
+                // release there would hand it the lock from that run's thread)
+                throw dev.simloop.internal.ForeignLoop.shared(kindAndName(), holder(), "is held by");
+            }
             while (holder() != me) {
                 waiters.parkUncancellably(me, this);
                 checkBroken(call);
