@@ -28,6 +28,11 @@ final class ConditionCore implements WaitTarget {
         this.waiters = new WaitQueue(priority);
     }
 
+    /** Refuses a task of another run than this condition's waiters' ({@link WaitQueue#requireSameRun}). */
+    void requireSameRun() {
+        waiters.requireSameRun();
+    }
+
     /** The lock broke: every waiter wakes, to meet the break as it re-acquires the lock. */
     void lockBroke() {
         waiters.unparkAll();

@@ -63,7 +63,7 @@ final class LockCore extends HeldResource implements WaitTarget {
         loop.checkCancelled(me);
         checkBroken(call);
         if (holder() == null) {
-            holdOnce(me);
+            takeFree(me);
             loop.schedulePoint(this);
             return;
         }
@@ -76,7 +76,7 @@ final class LockCore extends HeldResource implements WaitTarget {
             if (holder() == null) {
                 // A cancel woke it, out of the queue, and a shield hid the cancel by the time it ran; the
                 // release meanwhile found no waiter (the lock is free only while nobody waits): take it.
-                holdOnce(me);
+                takeFree(me);
             }
         }
     }
@@ -109,8 +109,22 @@ final class LockCore extends HeldResource implements WaitTarget {
             }
             return false;
         }
-        holdOnce(me);
+        takeFree(me);
         return true;
+    }
+
+    /**
+     * Makes {@code me} the holder of the free lock, once; refused while a task of another run waits on
+     * one of its conditions, as a wait beside another run's waiter is (the lock would break at the end
+     * of {@code me}'s run holding it, or be signalled, and wake that task from a thread its run does not own).
+     */
+    private void takeFree(TaskImpl<?> me) {
+        if (conditions != null) {
+            for (int i = 0; i < conditions.size(); i++) {
+                conditions.get(i).requireSameRun();
+            }
+        }
+        holdOnce(me);
     }
 
     /** Makes {@code t} the holder of the free lock, once (not re-entered). */
