@@ -67,10 +67,11 @@ final class LockCore extends HeldResource implements WaitTarget {
             loop.schedulePoint(this);
             return;
         }
-        if (holder().loop() != loop) {
-            throw dev.simloop.internal.ForeignLoop.shared(kindAndName(), holder(), "is held by");
-        }
         while (holder() != me) {
+            if (holder().loop() != loop) {
+                // also when a task of another run took the lock while this one was out of the queue (below)
+                throw dev.simloop.internal.ForeignLoop.shared(kindAndName(), holder(), "is held by");
+            }
             waiters.park(me, this);
             checkBroken(call);
             if (holder() == null) {

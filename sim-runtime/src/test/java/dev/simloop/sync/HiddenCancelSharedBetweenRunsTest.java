@@ -1,0 +1,67 @@
+package dev.simloop.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.simloop.CancelScope;
+import dev.simloop.Loop;
+import dev.simloop.SimResult;
+import dev.simloop.Simulation;
+import dev.simloop.TaskGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A lock waiter whose cancel a shield hid again, and which finds the lock taken meanwhile by a task
+ * of another run, is refused as Lock.acquire refuses a lock another run holds (SharedBetweenRunsTest):
+ * before, it queued again behind that task, which its run does not run, and its run reported a
+ * deadlock.
+ */
+class HiddenCancelSharedBetweenRunsTest {
+    private static final String SHARED = " of another run (a simulation or loop running at the same time, or one"
+            + " that ended holding it): a primitive belongs to the one run that uses it, and this one is shared"
+            + " between two (kept in a static field, or handed from one run to the other). Create it inside the"
+            + " program the run runs, so that each run makes its own.";
+
+    @Test
+    void aWaiterBackFromAHiddenCancelRefusesALockAnotherRunTookMeanwhile() {
+        Lock lock = new Lock("L");
+        List<String> seen = new ArrayList<>();
+        SimResult<?> a = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Simulation.run(1, () -> {
+            lock.acquire();
+            CancelScope.run(outer -> CancelScope.run(inner -> {
+                inner.setShielded(true);
+                TaskGroup.with(g -> {
+                    g.spawn("waiter", () -> {
+                        try {
+                            lock.acquire();
+                            seen.add("acquired");
+                            lock.release();
+                        } catch (IllegalStateException e) {
+                            seen.add(e.getMessage());
+                        }
+                    });
+                    Loop.waitAllTasksBlocked(); // the waiter is queued for the lock
+                    outer.cancel();             // hidden by the shield
+                    inner.setShielded(false);   // the cancel takes the waiter out of the queue ...
+                    inner.setShielded(true);    // ... and is hidden again before it runs
+                    lock.release();             // nobody queued: the lock is free
+                    // run B ends (stopped by its step limit) with its task holding the free lock
+                    Loop.toThread(() -> Simulation.builder().seed(2).maxSteps(10).run(() -> {
+                        lock.acquire();
+                        while (true) {
+                            Loop.checkpoint();
+                        }
+                    }));
+                    return null;
+                });
+                return null;
+            }));
+            return null;
+        }));
+        assertThat(a.failure()).as("no deadlock report: the waiter was refused").isNull();
+        assertThat(seen).containsExactly("Lock 'L' is held by task 'main'" + SHARED);
+    }
+}
