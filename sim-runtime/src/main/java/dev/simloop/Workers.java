@@ -46,7 +46,9 @@ public final class Workers {
     public interface WorkerBody {
         /**
          * Sets up worker {@code index} in its loop (open a server socket, spawn acceptors into a
-         * {@link PersistentTaskGroup}, ...); runs in a task of that loop.
+         * {@link PersistentTaskGroup}, ...); runs in a task of that loop. A task it spawns into its
+         * current group ({@link TaskGroup#current()}) is the worker's: termination cancels it, in a
+         * loop as outside one (where that group is the root group of the worker's own loop).
          *
          * @param index the worker's number, 0 to n-1
          * @return what to close when the worker terminates (graceful tear-down)
@@ -169,13 +171,23 @@ public final class Workers {
             Task<Object> workers = TaskGroup.root("Workers.start").spawn(TaskOptions.named("workers").bubble(false), () -> TaskGroup.with(tg -> {
                 for (int i = 0; i < n; i++) {
                     int index = i;
-                    tg.spawn("worker-" + index, () -> {
+                    // the worker's own group: what start spawns into its current group is the worker's, and
+                    // termination cancels it (the body too, but the close is shielded), as the stop of a
+                    // worker's own loop cancels its root group outside a loop; else it ran on, and join waited
+                    tg.spawn("worker-" + index, () -> TaskGroup.with(worker -> {
                         AutoCloseable resource = body.start(index);
                         if (++started[0] == n) {
                             allStarted.set();
                         }
-                        serve(resource, stop::await);
-                    });
+                        serve(resource, () -> {
+                            try {
+                                stop.await();
+                            } finally {
+                                worker.cancel();
+                            }
+                        });
+                        return null;
+                    }));
                 }
                 return null;
             }));

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Issue 17, item 5: aiotools' start_server with num_workers (seed 001, "Async Server"). */
 class WorkersTest {
@@ -491,5 +493,47 @@ class WorkersTest {
                 .contains("Workers.start: interrupted while the workers started");
         assertThat(interruptedAfter.get()).as("the interrupt status is set again").isTrue();
         assertThat(workerThreads()).isEmpty();
+    }
+
+    /**
+     * A task that a worker's {@code start} spawns into its current group (a ticker, an acceptor
+     * spawned with {@code TaskGroup.current()}) belongs to the worker: termination cancels it, as
+     * the stop of a worker's own loop does outside a loop. In a loop (a simulation, or a
+     * {@code Loop.run}) it used to run on after {@code stop()}, so {@code join()} waited for it: an
+     * hour of virtual time in a simulation, for ever on a real loop.
+     */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void tasksThatStartSpawnsEndWhenTheWorkersTerminateInALoopAsOutsideOne(Modes mode) {
+        List<String> log = Modes.log();
+        List<String> outside = Modes.log();
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> { // a hang guard: the real join used to wait for ever
+            mode.run(() -> {
+                Workers.Handle h = Workers.start(2, index -> tickerAndClose(index, log));
+                Loop.sleep(mode.unit);
+                h.stop();
+                h.join();
+                log.add("joined" + (mode.simulated() ? " at " + Loop.nanoTime() / 1_000_000 + "ms" : ""));
+                return null;
+            });
+            Workers.Handle h = Workers.start(2, index -> tickerAndClose(index, outside)); // outside a loop
+            Thread.sleep(mode.unit.toMillis());
+            h.stop();
+            h.join();
+        });
+        assertThat(outside).containsExactlyInAnyOrder("ticker-0 ended", "ticker-1 ended", "closed 0", "closed 1");
+        assertThat(log.subList(0, 4)).containsExactlyInAnyOrder("ticker-0 ended", "ticker-1 ended", "closed 0", "closed 1");
+        assertThat(log.get(4)).isEqualTo(mode.simulated() ? "joined at 1000ms" : "joined");
+    }
+
+    private static AutoCloseable tickerAndClose(int index, List<String> log) {
+        TaskGroup.current().spawn("ticker-" + index, () -> {
+            try {
+                Loop.sleep(Modes.FOREVER);
+            } finally {
+                log.add("ticker-" + index + " ended");
+            }
+        });
+        return () -> log.add("closed " + index);
     }
 }
