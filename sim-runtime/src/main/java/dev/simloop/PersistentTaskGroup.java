@@ -46,8 +46,11 @@ public final class PersistentTaskGroup implements AutoCloseable {
     private TaskGroup group;
     private Task<Void> keeper;
     private boolean shutdownCalled;
-    /** A task waits in {@link #shutdown()} for the keeper: the handler's failure is that caller's to get. */
-    private boolean shutdownWaiting;
+    /**
+     * How many tasks wait in {@link #shutdown()} for the keeper: while one does, the handler's failure
+     * is that caller's to get. One that leaves early (an exception thrown into its wait) no longer counts.
+     */
+    private int shutdownWaiting;
     /** What the handler threw while the group shut down, for the waiting {@link #shutdown()} caller; else null. */
     private Throwable forShutdown;
 
@@ -136,7 +139,7 @@ public final class PersistentTaskGroup implements AutoCloseable {
             loop.leakedUnlessPutRight(() -> !shutdownCalled, () -> "persistent task group '" + name + "' was still open"
                     + " when its loop's work was done; it was shut down then: call shutdown() (or close()) when the service stops");
         }
-        if (first[0] != null && shutdownWaiting && !(first[0] instanceof Cancelled)) {
+        if (first[0] != null && shutdownWaiting > 0 && !(first[0] instanceof Cancelled)) {
             forShutdown = first[0]; // thrown by shutdown() to its caller, and only there: it does not also end the loop
             return;
         }
@@ -197,7 +200,8 @@ public final class PersistentTaskGroup implements AutoCloseable {
      *
      * @throws RuntimeException what the failure handler threw as the group shut down, if it did:
      *     to this caller only (a handler that throws while the group runs, with no caller waiting
-     *     here, fails the loop's root group instead)
+     *     here, fails the loop's root group instead, and so does one that throws after an exception
+     *     thrown into this wait, a {@code Loop.taskTimeout} that passed, took the caller out of it)
      */
     public void shutdown() {
         shutdown0("PersistentTaskGroup.shutdown");
@@ -222,14 +226,29 @@ public final class PersistentTaskGroup implements AutoCloseable {
         if (me == keeper || current0(me) == this) {
             return;
         }
-        shutdownWaiting = true;
-        CancelScope.shielded(() -> {
-            try {
-                return keeper.join();
-            } catch (TaskCancelledException loopEnding) {
-                return null; // its loop's work ended (or a signal came) first: the group is shut down all the same
+        shutdownWaiting++;
+        try {
+            CancelScope.shielded(() -> {
+                try {
+                    return keeper.join();
+                } catch (TaskCancelledException loopEnding) {
+                    return null; // its loop's work ended (or a signal came) first: the group is shut down all the same
+                }
+            });
+        } catch (RuntimeException | Error thrownIn) {
+            // an exception thrown into the wait (a Loop.taskTimeout that passed, Task.interrupt), which the
+            // shield does not keep out: this caller leaves, and a handler's failure still to come fails the
+            // loop's root group, as when no one waits; one the keeper already left for the waiters comes
+            // with it, unless another waiter takes it
+            shutdownWaiting--;
+            Throwable left = shutdownWaiting == 0 ? forShutdown : null;
+            if (left != null) {
+                forShutdown = null;
+                throw Failures.rethrow(Failures.keepFirst(thrownIn, left));
             }
-        });
+            throw thrownIn;
+        }
+        shutdownWaiting--;
         Throwable handlerFailure = forShutdown;
         forShutdown = null;
         if (handlerFailure != null) {

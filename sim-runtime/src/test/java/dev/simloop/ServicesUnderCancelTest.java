@@ -296,6 +296,59 @@ class ServicesUnderCancelTest {
     }
 
     /**
+     * The caller of {@code shutdown()} leaves its wait early (a {@code Loop.taskTimeout} that passes
+     * while a task's clean-up takes its time): a handler that then throws, as the group shuts down,
+     * has no caller waiting for its failure, so it fails the loop's root group, as when nobody
+     * called {@code shutdown()}. Before, the keeper kept it for that caller, who had gone: the
+     * failure was lost and the run passed.
+     */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void aHandlerThatThrowsAfterTheCallerOfShutdownLeftItsWaitFailsTheRun(Modes mode) {
+        List<String> log = Modes.log();
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> mode.run(() -> {
+            PersistentTaskGroup g = PersistentTaskGroup.open("svc", (task, failure) -> {
+                log.add("handled " + task.name() + ": " + failure.getMessage());
+                throw new UnsupportedOperationException("handler bug on " + task.name());
+            });
+            Event started = new Event();
+            g.spawn("slow", () -> {
+                try {
+                    started.set();
+                    Loop.sleep(Modes.FOREVER);
+                } finally {
+                    CancelScope.shielded(() -> {
+                        Loop.sleep(mode.units(2)); // a clean-up that takes its time
+                        return null;
+                    });
+                    failInCleanUp();
+                }
+            });
+            started.await();
+            try {
+                Loop.taskTimeout(mode.unit, () -> {
+                    g.shutdown();
+                    return null;
+                });
+                log.add("shutdown returned");
+            } catch (TaskTimeoutException e) {
+                log.add("shutdown timed out" + (mode.simulated() ? " at " + Loop.nanoTime() / 1_000_000_000 + "s" : ""));
+            }
+            Loop.sleep(mode.units(4));
+            log.add("main returns");
+            return "main done";
+        }));
+        assertThat(log).startsWith(mode.simulated() ? "shutdown timed out at 1s" : "shutdown timed out",
+                "handled slow: slow failed in its clean-up");
+        assertThat(t).as("the handler's failure, which no caller of shutdown() got").isInstanceOf(
+                UnsupportedOperationException.class).hasMessage("handler bug on slow");
+    }
+
+    private static void failInCleanUp() {
+        throw new IllegalStateException("slow failed in its clean-up");
+    }
+
+    /**
      * services.md's echo server, its accept() as a channel receive: the acceptor gets a connection
      * in the step that shuts the group down. Its spawn of the connection's task still works (the
      * task starts cancelled), so the connection is closed, on every seed; before, the spawn threw
