@@ -218,6 +218,10 @@ public final class PersistentTaskGroup implements AutoCloseable {
         if (me.loop() != loop) {
             throw loop.notThisLoop(call, "group '" + name + "'", me);
         }
+        if (dev.simloop.internal.SyncRun.runsSynchronously(me)) {
+            // refused before anything changes: marked shut down first, the group stayed uncancelled
+            throw new SynchronousBlockingException(call);
+        }
         shutdownCalled = true;
         group.cancel();
         // the keeper runs the handler, also for the failures of tasks that ended as the group shut

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.simloop.sync.Event;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -252,6 +253,40 @@ class PersistentTaskGroupTest {
         });
         assertThat(log).containsExactly("handled a: a's clean-up failed", "the handler's shutdown returned",
                 "shutdown returned");
+    }
+
+    /**
+     * {@code shutdown()} inside {@code Loop.runSync}, where it may not block, is refused before it
+     * changes anything: the group stays open and its tasks run on, and the run's end reports the
+     * group left open. Before, the group was marked shut down (isOpen() false, spawns refused)
+     * before the refusal, while its tasks ran on uncancelled, and the leak check said nothing.
+     */
+    @Test
+    void aShutdownRefusedInsideRunSyncLeavesTheGroupOpen() {
+        List<String> log = new ArrayList<>();
+        SimResult<Object> r = Simulation.run(1, () -> {
+            PersistentTaskGroup g = PersistentTaskGroup.open("svc");
+            Task<Void> slow = g.spawn("slow", () -> Loop.sleep(Duration.ofHours(1)));
+            Loop.sleep(Duration.ofSeconds(1));
+            try {
+                Loop.runSync(() -> {
+                    g.shutdown();
+                    return null;
+                });
+            } catch (SynchronousBlockingException e) {
+                log.add(e.getMessage().substring(0, e.getMessage().indexOf(',')));
+            }
+            log.add("open " + g.isOpen());
+            Loop.sleep(Duration.ofSeconds(1));
+            log.add("slow done " + slow.isDone());
+            g.spawn("later", () -> { });
+            log.add("spawned later");
+            return null;
+        });
+        assertThat(log).containsExactly("PersistentTaskGroup.shutdown blocks", "open true", "slow done false",
+                "spawned later");
+        assertThat(r.failure()).isInstanceOf(LeakDetected.class).hasMessageContaining("persistent task group 'svc' was"
+                + " still open when its loop's work was done");
     }
 
     /** Throws, from a method, so that a finally that calls it can complete normally to javac. */
