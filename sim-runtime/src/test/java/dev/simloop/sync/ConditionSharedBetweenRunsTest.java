@@ -23,10 +23,20 @@ import org.junit.jupiter.api.Test;
  * a waiter woken meanwhile waited for a task its run does not run, and its run reported a deadlock.
  */
 class ConditionSharedBetweenRunsTest {
-    private static final String SHARED = " of another run (a simulation or loop running at the same time, or one"
+    static final String SHARED = " of another run (a simulation or loop running at the same time, or one"
             + " that ended holding it): a primitive belongs to the one run that uses it, and this one is shared"
             + " between two (kept in a static field, or handed from one run to the other). Create it inside the"
             + " program the run runs, so that each run makes its own.";
+
+    /** Another run, its task holding {@code lock}, ends stopped by its step limit (from a thread of this run's, so its task is no task of this one). */
+    static void anotherRunEndsHolding(Lock lock) {
+        Loop.toThread(() -> Simulation.builder().seed(2).maxSteps(10).run(() -> {
+            lock.acquire();
+            while (true) {
+                Loop.checkpoint();
+            }
+        }));
+    }
 
     @Test
     void aLockWhoseConditionAnotherRunWaitsOnIsRefusedWhereItIsAcquired() {
@@ -77,12 +87,7 @@ class ConditionSharedBetweenRunsTest {
                     cond.signal(); // the waiter is ready to take the lock back, and nobody waits on the condition
                 }
                 // run B ends (stopped by its step limit) with its task holding the free lock
-                Loop.toThread(() -> Simulation.builder().seed(2).maxSteps(10).run(() -> {
-                    lock.acquire();
-                    while (true) {
-                        Loop.checkpoint();
-                    }
-                }));
+                anotherRunEndsHolding(lock);
                 return null;
             });
             return null;

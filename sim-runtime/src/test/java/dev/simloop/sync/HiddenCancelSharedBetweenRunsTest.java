@@ -20,10 +20,6 @@ import org.junit.jupiter.api.Test;
  * deadlock.
  */
 class HiddenCancelSharedBetweenRunsTest {
-    private static final String SHARED = " of another run (a simulation or loop running at the same time, or one"
-            + " that ended holding it): a primitive belongs to the one run that uses it, and this one is shared"
-            + " between two (kept in a static field, or handed from one run to the other). Create it inside the"
-            + " program the run runs, so that each run makes its own.";
 
     @Test
     void aWaiterBackFromAHiddenCancelRefusesALockAnotherRunTookMeanwhile() {
@@ -49,12 +45,7 @@ class HiddenCancelSharedBetweenRunsTest {
                     inner.setShielded(true);    // ... and is hidden again before it runs
                     lock.release();             // nobody queued: the lock is free
                     // run B ends (stopped by its step limit) with its task holding the free lock
-                    Loop.toThread(() -> Simulation.builder().seed(2).maxSteps(10).run(() -> {
-                        lock.acquire();
-                        while (true) {
-                            Loop.checkpoint();
-                        }
-                    }));
+                    ConditionSharedBetweenRunsTest.anotherRunEndsHolding(lock);
                     return null;
                 });
                 return null;
@@ -62,6 +53,6 @@ class HiddenCancelSharedBetweenRunsTest {
             return null;
         }));
         assertThat(a.failure()).as("no deadlock report: the waiter was refused").isNull();
-        assertThat(seen).containsExactly("Lock 'L' is held by task 'main'" + SHARED);
+        assertThat(seen).containsExactly("Lock 'L' is held by task 'main'" + ConditionSharedBetweenRunsTest.SHARED);
     }
 }
