@@ -19,7 +19,7 @@ public final class ForeignLoop {
      */
     public static IllegalStateException shared(Object primitive, TaskImpl<?> other, String how) {
         return new IllegalStateException(primitive + " " + how + " task '" + other.name() + "' of another run"
-                + " (a simulation or loop running at the same time, or one that ended holding it): a primitive"
+                + " (a simulation or loop running at the same time): a primitive"
                 + " belongs to the one run that"
                 + " uses it, and this one is shared between two (kept in a static field, or handed from one run"
                 + " to the other). Create it inside the program the run runs, so that each run makes its own.");

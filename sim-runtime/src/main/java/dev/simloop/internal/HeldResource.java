@@ -77,8 +77,9 @@ public abstract class HeldResource {
     }
 
     /**
-     * The holder finished (returned, failed or was cancelled) without releasing the resource. Called
-     * by the loop after {@link #takeBack()}, on the finishing task's thread.
+     * The holder finished (returned, failed or was cancelled) without releasing the resource, or its
+     * run ended before it did and unwound it ({@link TaskImpl#unwound()}). Called by the loop after
+     * {@link #takeBack()}, on the finishing task's thread.
      *
      * @param finished the task that held it
      */
@@ -115,6 +116,21 @@ public abstract class HeldResource {
             r.takeBack(" (broken: the task finished without releasing it)");
             HeldResource leaked = r;
             t.loop.leaked(() -> leaked.resourceName() + " was still held by task '" + t.name() + "' when it finished");
+            r.holderFinished(t);
+        }
+    }
+
+    /**
+     * Called by the loop when its end unwinds {@code t}: breaks every resource it still holds, as
+     * {@link #finished} does, but reports no leak, since the task did not leave the resource held; its
+     * run's end cut it short, and the run's failure says why. Unbroken, such a lock would stay held by a
+     * task that is done: a later run (of a lock kept in a static field) would be refused it as one held
+     * by a task of another run, and the holder would keep the priority its waiters lent it.
+     */
+    static void unwound(TaskImpl<?> t) {
+        HeldResource r;
+        while ((r = t.heldHead) != null) {
+            r.takeBack(" (broken: the run ended and unwound the task holding it)");
             r.holderFinished(t);
         }
     }

@@ -425,6 +425,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         if (f instanceof TaskAbandoned || endedByUnwindInterrupt(f)) {
             outcome = UNWOUND;
             markDone();
+            HeldResource.unwound(this); // a task that is done holds no lock, in any run after this one too
             CancelScopeTree.closeTask(loop, this);
             return;
         }
@@ -662,6 +663,11 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
                     + " result holds what ended it");
         }
         return outcome();
+    }
+
+    /** @return whether the task's run ended before the task did, and unwound it (it has no outcome) */
+    public boolean unwound() {
+        return outcome == UNWOUND;
     }
 
     /** The value, or the failure thrown, of a finished task. */

@@ -213,7 +213,9 @@ final class LockCore extends HeldResource implements WaitTarget {
     @Override
     protected void holderFinished(TaskImpl<?> finished) {
         holds = 0;
-        broken = kindAndName() + " is broken: its owner task '" + finished.name() + "' finished without releasing it";
+        broken = kindAndName() + " is broken: its owner task '" + finished.name() + "' "
+                + (finished.unwound() ? "still held it when its run ended (stopped or failed) and unwound it"
+                        : "finished without releasing it");
         waiters.unparkAll();
         if (conditions != null) {
             // a condition's waiter would wait for a signal that needs the lock, which nobody can hold

@@ -11,6 +11,7 @@ import dev.simloop.TaskGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,19 +24,38 @@ import org.junit.jupiter.api.Test;
  * a waiter woken meanwhile waited for a task its run does not run, and its run reported a deadlock.
  */
 class ConditionSharedBetweenRunsTest {
-    static final String SHARED = " of another run (a simulation or loop running at the same time, or one"
-            + " that ended holding it): a primitive belongs to the one run that uses it, and this one is shared"
-            + " between two (kept in a static field, or handed from one run to the other). Create it inside the"
-            + " program the run runs, so that each run makes its own.";
+    /** The refusal's wording after the primitive's state and the other run's task (SharedBetweenRunsTest uses it too). */
+    static final String SHARED = " of another run (a simulation or loop running at the same time): a primitive"
+            + " belongs to the one run that uses it, and this one is shared between two (kept in a static field,"
+            + " or handed from one run to the other). Create it inside the program the run runs, so that each run"
+            + " makes its own.";
 
-    /** Another run, its task holding {@code lock}, ends stopped by its step limit (from a thread of this run's, so its task is no task of this one). */
-    static void anotherRunEndsHolding(Lock lock) {
-        Loop.toThread(() -> Simulation.builder().seed(2).maxSteps(10).run(() -> {
-            lock.acquire();
-            while (true) {
-                Loop.checkpoint();
-            }
-        }));
+    /**
+     * Another run, a loop on a thread of its own, takes {@code lock} and holds it until the returned
+     * handle is closed. Called from a task of this run, which waits (on a thread) until it holds it.
+     * (A run that ends holding a lock breaks it: BrokenLocksOfStoppedRunsTest.)
+     */
+    static AutoCloseable anotherRunHolds(Lock lock) {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        Thread other = Loop.toThread(() -> {
+            Thread b = Thread.ofPlatform().name("run B").start(() -> Loop.run(() -> {
+                lock.acquire();
+                Loop.toThread(() -> {
+                    held.countDown();
+                    letGo.await();
+                    return null;
+                });
+                lock.release();
+                return null;
+            }));
+            held.await();
+            return b;
+        });
+        return () -> {
+            letGo.countDown();
+            other.join();
+        };
     }
 
     @Test
@@ -69,10 +89,11 @@ class ConditionSharedBetweenRunsTest {
     }
 
     @Test
-    void aConditionWaiterRefusesToTakeBackALockAnotherRunHolds() {
+    void aConditionWaiterRefusesToTakeBackALockAnotherRunHolds() throws Exception {
         Lock lock = new Lock("L");
         Condition cond = new Condition(lock, "C");
         List<String> seen = new ArrayList<>();
+        List<AutoCloseable> runB = new ArrayList<>();
         SimResult<?> a = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Simulation.run(1, () -> {
             TaskGroup.with(g -> {
                 g.spawn("waiter", () -> {
@@ -86,12 +107,12 @@ class ConditionSharedBetweenRunsTest {
                 try (var _ = cond.hold()) {
                     cond.signal(); // the waiter is ready to take the lock back, and nobody waits on the condition
                 }
-                // run B ends (stopped by its step limit) with its task holding the free lock
-                anotherRunEndsHolding(lock);
+                runB.add(anotherRunHolds(lock)); // takes the free lock
                 return null;
             });
             return null;
         }));
+        runB.get(0).close();
         assertThat(a.failure()).as("no deadlock report: the waiter was refused").isNull();
         assertThat(seen).containsExactly("Lock 'L' is held by task 'main'" + SHARED);
     }

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 class HiddenCancelSharedBetweenRunsTest {
 
     @Test
-    void aWaiterBackFromAHiddenCancelRefusesALockAnotherRunTookMeanwhile() {
+    void aWaiterBackFromAHiddenCancelRefusesALockAnotherRunTookMeanwhile() throws Exception {
         Lock lock = new Lock("L");
         List<String> seen = new ArrayList<>();
+        List<AutoCloseable> runB = new ArrayList<>();
         SimResult<?> a = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Simulation.run(1, () -> {
             lock.acquire();
             CancelScope.run(outer -> CancelScope.run(inner -> {
@@ -44,14 +45,14 @@ class HiddenCancelSharedBetweenRunsTest {
                     inner.setShielded(false);   // the cancel takes the waiter out of the queue ...
                     inner.setShielded(true);    // ... and is hidden again before it runs
                     lock.release();             // nobody queued: the lock is free
-                    // run B ends (stopped by its step limit) with its task holding the free lock
-                    ConditionSharedBetweenRunsTest.anotherRunEndsHolding(lock);
+                    runB.add(ConditionSharedBetweenRunsTest.anotherRunHolds(lock)); // takes the free lock
                     return null;
                 });
                 return null;
             }));
             return null;
         }));
+        runB.get(0).close();
         assertThat(a.failure()).as("no deadlock report: the waiter was refused").isNull();
         assertThat(seen).containsExactly("Lock 'L' is held by task 'main'" + ConditionSharedBetweenRunsTest.SHARED);
     }

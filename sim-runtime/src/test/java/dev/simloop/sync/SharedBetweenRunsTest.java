@@ -17,10 +17,7 @@ import org.junit.jupiter.api.Test;
  * task is parked on the primitive, deterministically, while run B uses it.
  */
 class SharedBetweenRunsTest {
-    private static final String SHARED = " of another run (a simulation or loop running at the same time, or one"
-            + " that ended holding it): a primitive belongs to the one run that uses it, and this one is shared"
-            + " between two (kept in a static field, or handed from one run to the other). Create it inside the"
-            + " program the run runs, so that each run makes its own.";
+    private static final String SHARED = ConditionSharedBetweenRunsTest.SHARED;
 
     /** Runs {@code inB} as the main of a second simulation while run A's task {@code waiter} is parked. */
     private static List<Object> whileAWaits(Runnable inA, Runnable release, Runnable inB) {
