@@ -1,6 +1,7 @@
 package dev.simloop;
 
 import dev.simloop.internal.DeterminismCheck;
+import dev.simloop.internal.ThreadIdSkew;
 import dev.simloop.internal.Drivers;
 import dev.simloop.internal.HtmlReport;
 import dev.simloop.internal.RunOutcome;
@@ -377,7 +378,9 @@ public final class Simulation {
                 return runOnce(main, null);
             }
             DeterminismCheck first = DeterminismCheck.recording();
+            long mark = ThreadIdSkew.mark();
             SimResult<T> a = runOnce(main, first);
+            ThreadIdSkew.after(mark); // the runs' thread ids differ by a prime: threadId() % n differs too
             SimResult<T> b = runOnce(main, first.comparing());
             if (b.failure() instanceof NondeterminismDetected d && a.failure() != null && a.failure() != d) {
                 d.addSuppressed(a.failure());

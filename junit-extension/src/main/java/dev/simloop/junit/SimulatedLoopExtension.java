@@ -26,6 +26,7 @@ import dev.simloop.internal.OrderedRuns;
 import dev.simloop.internal.RanAway;
 import dev.simloop.internal.Runaway;
 import dev.simloop.internal.Scheduler;
+import dev.simloop.internal.ThreadIdSkew;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -1242,6 +1243,7 @@ public final class SimulatedLoopExtension
             SimulationContext sim = job.proceeds ? simulationContext(context) : new SimulationContext();
             describe(sim, cfg, job.index, strategyText);
             SimResult<?> r;
+            long threadIds = checksDeterminism() ? ThreadIdSkew.mark() : 0; // see failureOf
             if (job.proceeds) {
                 firstIndex = job.index; // before the run, which may never return: it names JUnit's instance's schedule
                 LoopSlot slot = entering();
@@ -1274,7 +1276,7 @@ public final class SimulatedLoopExtension
                     return new Judged(job.index, null, setUp, 0L);
                 }
             }
-            Throwable failure = failureOf(r, job.index);
+            Throwable failure = failureOf(r, job.index, threadIds);
             // a passing schedule's commit needs only its digest (a search's, the result it learns from):
             // results wait for their commit in OrderedRuns' window, so they should hold no more than that
             boolean keep = failure != null || search != null;
@@ -1356,11 +1358,20 @@ public final class SimulatedLoopExtension
             return false;
         }
 
+        /** @return whether each schedule runs twice, and the two runs must agree: asked, or a replay, which must reproduce */
+        private boolean checksDeterminism() {
+            return cfg.checkDeterminism() || cfg.isReplay();
+        }
+
         /**
          * The failure a schedule is judged by: its own, unwrapped, unless the determinism check (always
          * on for a replay, which must reproduce) finds the runs differ; null when it passed.
+         *
+         * @param threadIds what {@link ThreadIdSkew#mark} gave before the schedule's run, when it checks
+         *     determinism: the second run's thread ids are set apart from the first's by a prime, so
+         *     that code picking by {@code threadId()} modulo a small number differs between them
          */
-        private Throwable failureOf(SimResult<?> r, int index) {
+        private Throwable failureOf(SimResult<?> r, int index, long threadIds) {
             if (r.failure() instanceof ReplayDiverged || r.failure() instanceof LimitExceeded
                     || (r.failed() && stopping())) {
                 // the line no longer fits the test (it changed since), a limit stopped the run (a second run
@@ -1368,7 +1379,8 @@ public final class SimulatedLoopExtension
                 // it: a second run has nothing to tell, and a difference must not be blamed on the test
                 return unwrap(r.failure());
             }
-            if (cfg.checkDeterminism() || cfg.isReplay()) {
+            if (checksDeterminism()) {
+                ThreadIdSkew.after(threadIds);
                 Optional<Throwable> nd = RuntimeSeams.checkDeterminism(r, b -> {
                     try {
                         return onFreshInstance(call, fresh, cfg.limits(b), contextOf(cfg, index), this, true);

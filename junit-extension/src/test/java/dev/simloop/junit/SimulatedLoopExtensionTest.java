@@ -781,6 +781,18 @@ class SimulatedLoopExtensionTest {
     }
 
     @Test
+    void checkDeterminismCatchesATestThatDependsOnItsThreadIdWhateverTheThreadsItMakes() {
+        EngineExecutionResults r = run(Fixtures.ThreadIdParity.class);
+        r.testEvents().assertStatistics(s -> s.started(4).succeeded(0).failed(4));
+        assertThat(r.testEvents().failed().stream()
+                .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).orElseThrow())
+                .map(Throwable::getCause))
+                .allSatisfy(c -> assertThat(c).isInstanceOf(NondeterminismDetected.class)
+                        .hasMessageContaining("checkDeterminism: replaying the run gave a different result"));
+    }
+
+    @Test
     void parallelTestsEachOwnTheirLoop() {
         EngineExecutionResults r = run(selectClass(Fixtures.Parallel.class), Map.of(
                 "junit.jupiter.execution.parallel.enabled", "true",
