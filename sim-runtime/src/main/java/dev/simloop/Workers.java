@@ -48,7 +48,9 @@ public final class Workers {
          * Sets up worker {@code index} in its loop (open a server socket, spawn acceptors into a
          * {@link PersistentTaskGroup}, ...); runs in a task of that loop. A task it spawns into its
          * current group ({@link TaskGroup#current()}) is the worker's: termination cancels it, in a
-         * loop as outside one (where that group is the root group of the worker's own loop).
+         * loop as outside one (where that group is the root group of the worker's own loop). One it
+         * spawns into {@link Loop#rootGroup()} is the loop's: in a loop, the caller's, so it outlives
+         * the workers.
          *
          * @param index the worker's number, 0 to n-1
          * @return what to close when the worker terminates (graceful tear-down)

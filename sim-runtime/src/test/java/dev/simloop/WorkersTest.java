@@ -14,6 +14,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -524,6 +525,33 @@ class WorkersTest {
         assertThat(outside).containsExactlyInAnyOrder("ticker-0 ended", "ticker-1 ended", "closed 0", "closed 1");
         assertThat(log.subList(0, 4)).containsExactlyInAnyOrder("ticker-0 ended", "ticker-1 ended", "closed 0", "closed 1");
         assertThat(log.get(4)).isEqualTo(mode.simulated() ? "joined at 1000ms" : "joined");
+    }
+
+    /**
+     * A task that {@code start} spawns into {@code Loop.rootGroup()} is the loop's, not the worker's:
+     * in a loop that is the caller's loop, which the workers do not own, so termination leaves it
+     * running and the run waits for it (services.md). Outside a loop, the root group is the worker's
+     * own loop's, which termination ends.
+     */
+    @Test
+    void aTaskThatStartSpawnsIntoTheRootGroupOfALoopOutlivesTheWorkers() {
+        SimResult<List<String>> r = Simulation.run(1, () -> {
+            List<String> log = new ArrayList<>();
+            Workers.Handle h = Workers.start(1, index -> {
+                Loop.rootGroup().spawn("the loop's", () -> {
+                    Loop.sleep(Duration.ofHours(1));
+                    log.add("the loop's task ended at " + Loop.nanoTime() / 3_600_000_000_000L + "h");
+                });
+                return () -> log.add("closed");
+            });
+            h.stop();
+            h.join();
+            log.add("joined at " + Loop.nanoTime() + "ns");
+            return log;
+        });
+        assertThat(r.failure()).isNull();
+        assertThat(r.value()).containsExactly("closed", "joined at 0ns", "the loop's task ended at 1h");
+        assertThat(r.virtualTime()).isEqualTo(Duration.ofHours(1));
     }
 
     private static AutoCloseable tickerAndClose(int index, List<String> log) {
