@@ -156,6 +156,11 @@ final class LockCore extends HeldResource implements WaitTarget {
 
     void requireHolder(TaskImpl<?> me, String call) {
         TaskImpl<?> h = holder();
+        if (h != null && h != me && h.loop() != me.loop()) {
+            // Held in another run: "task 'main' does not hold it, which is held by task 'main'" would
+            // name two runs' roots alike and hide the sharing, which acquire reports as such.
+            throw dev.simloop.internal.ForeignLoop.shared(call + ": " + kindAndName(), h, "is held by");
+        }
         if (h != me) {
             throw new IllegalStateException(call + ": " + me + " does not hold " + kindAndName() + ", "
                     + (h == null ? "which is not held by any task" : "which is held by " + h) + "; " + fixFor(call));
