@@ -243,7 +243,9 @@ public final class Schedule {
 
     /**
      * Reads a one-line schedule: a replay line, or a built schedule's {@code Schedule.of(…)} form.
-     * Leading and trailing white space is ignored.
+     * Leading and trailing white space is ignored, and so is white space inside a replay line (a line
+     * break and an indent where a log viewer or an e-mail wrapped it): simloop never writes any there,
+     * and the checksum still has to match the parts joined.
      *
      * @param line the line, as printed by {@link #toString()} or {@link SimResult#replayLine()}
      * @return the schedule
@@ -263,6 +265,11 @@ public final class Schedule {
             throw new IllegalArgumentException("replay line has text before it: '" + visible(abbreviate(s.substring(0, at)))
                     + "' precedes '" + visible(abbreviate(s.substring(at))) + "'; " + COPY_IT_ALONE);
         }
+        boolean wrapped = false;
+        if (at < 0 && withoutWhitespace(s).startsWith(PREFIX)) {
+            s = withoutWhitespace(s); // a line wrapped inside its "simloop:"
+            wrapped = true;
+        }
         if (!s.startsWith(PREFIX)) {
             throw new IllegalArgumentException("not a simloop replay line (it must start with '" + PREFIX
                     + "') nor a built schedule (which starts with '" + BUILT_PREFIX + "'): '" + abbreviate(s) + "'");
@@ -279,6 +286,12 @@ public final class Schedule {
             // a closing quote, a full stop or an invisible character right after the checksum: the line is whole
             throw new IllegalArgumentException("replay line has text after its checksum: '" + visible(abbreviate(whole.group(2)))
                     + "' follows '" + visible(abbreviate(whole.group(1))) + "'; " + COPY_IT_ALONE);
+        }
+        if (firstWhitespace(s) >= 0) {
+            // a log viewer, terminal or e-mail that wrapped a long line broke it with a line break (and an
+            // indent): simloop never writes white space in a line, and the checksum checks the joined parts
+            s = withoutWhitespace(s);
+            wrapped = true;
         }
         String[] f = s.split(":", -1);
         // "simloop:" alone is a line cut right after its prefix, not one of another version
@@ -302,7 +315,9 @@ public final class Schedule {
         String actual = checksum(body);
         if (!given.equals(actual)) {
             throw new IllegalArgumentException("replay line checksum mismatch: the line says " + given
-                    + " but its content hashes to " + actual + "; the line was changed or cut when copied");
+                    + " but its content hashes to " + actual + "; the line was changed or cut when copied"
+                    + (wrapped ? " (its parts were joined without the line breaks and spaces inside it: copy it again"
+                            + " whole, without what a log adds to each line)" : ""));
         }
         int plus = f[2].indexOf('+');
         String strategy = plus < 0 ? f[2] : f[2].substring(0, plus);
@@ -382,6 +397,13 @@ public final class Schedule {
             }
         }
         return -1;
+    }
+
+    /** @return {@code s} without its white space: the parts of a wrapped line, joined */
+    private static String withoutWhitespace(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        s.chars().filter(c -> !Character.isWhitespace(c)).forEach(c -> sb.append((char) c));
+        return sb.toString();
     }
 
     /** What a message about text copied with a line tells the user to do. */

@@ -96,4 +96,55 @@ class ScheduleLineTest {
         assertThat(Schedule.of(1, 2)).isNotEqualTo(Schedule.of(2, 1)).isNotEqualTo(Schedule.of(1, 2, 0));
         assertThat(Schedule.of(1, 2).hashCode()).isEqualTo(Schedule.of(List.of(1, 2)).hashCode());
     }
+
+    /** Three tasks that each read, yield, and write a shared counter: the schedule decides the result. */
+    private static int racyCount() throws Exception {
+        int[] c = {0};
+        TaskGroup.with(tg -> {
+            for (int i = 0; i < 3; i++) {
+                tg.spawn("w" + i, () -> {
+                    int v = c[0];
+                    Loop.checkpoint();
+                    c[0] = v + 1;
+                });
+            }
+            return null;
+        });
+        return c[0];
+    }
+
+    @Test
+    void aLineWrappedByALogViewerIsReadAsTheLineItWas() throws Exception {
+        SimResult<Integer> run = Simulation.builder().seed(3).run(ScheduleLineTest::racyCount);
+        String line = run.replayLine();
+        Schedule whole = Schedule.parse(line);
+        // a break anywhere, the prefix and the checksum included, as a terminal or an e-mail wraps it
+        for (int at = 1; at < line.length(); at++) {
+            for (String brk : List.of("\n", "\r\n", "\n    ", "\t")) {
+                String wrapped = line.substring(0, at) + brk + line.substring(at);
+                assertThat(Schedule.parse(wrapped)).as("broken at %d by %s", at, brk.replace("\n", "\\n"))
+                        .isEqualTo(whole);
+            }
+        }
+        String wrapped = "  " + line.substring(0, 20) + "\n  " + line.substring(20) + "\n";
+        SimResult<Integer> again = Simulation.builder().replay(wrapped).run(ScheduleLineTest::racyCount);
+        assertThat(again.traceDigest()).isEqualTo(run.traceDigest());
+        assertThat(again.value()).isEqualTo(run.value());
+        assertThat(again.replayLine()).isEqualTo(line);
+    }
+
+    @Test
+    void aWrappedLineWithALogsPrefixOnItsSecondPartIsRefusedSayingItsPartsWereJoined() throws Exception {
+        String line = Simulation.builder().seed(3).run(ScheduleLineTest::racyCount).replayLine();
+        String logged = line.substring(0, 20) + "\n[INFO] " + line.substring(20);
+        assertThatThrownBy(() -> Schedule.parse(logged)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("replay line checksum mismatch")
+                .hasMessageContaining("its parts were joined without the line breaks and spaces inside it")
+                .hasMessageContaining("without what a log adds to each line");
+        // text after a whole line is still refused, not joined to it
+        assertThatThrownBy(() -> Schedule.parse(line + "\n" + line)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("replay line has text after its checksum");
+        assertThatThrownBy(() -> Schedule.parse(line + " (2 preemptions)")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("replay line has text after its checksum");
+    }
 }
