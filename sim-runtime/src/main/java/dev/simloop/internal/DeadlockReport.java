@@ -102,7 +102,7 @@ public record DeadlockReport(String message, List<List<String>> cycles) {
      * @param brief the line is only counted by its wait, past the listed ones: a ready task's stack is not read
      */
     private static String describeWait(TaskImpl<?> t, List<TaskImpl<?>> targets, boolean brief) {
-        String prefix = "task '" + t.name() + "' ";
+        String prefix = "task '" + SafeText.name(t.name()) + "' ";
         if (t.blockedOn instanceof WaitTarget w) {
             return prefix + "waits for " + w.describeWait(t, targets) + where(t, brief);
         }
@@ -211,9 +211,9 @@ public record DeadlockReport(String message, List<List<String>> cycles) {
                 k += skipped - 1;
                 continue;
             }
-            sb.append('\'').append(names.get(c[k])).append("' → ");
+            sb.append('\'').append(SafeText.name(names.get(c[k]))).append("' → ");
         }
-        sb.append('\'').append(names.get(c[0])).append('\'');
+        sb.append('\'').append(SafeText.name(names.get(c[0]))).append('\'');
         for (int k = 0; k < c.length; k++) {
             if (k == head && skipped > 0) {
                 sb.append("\n  → ").append(between);
@@ -270,7 +270,7 @@ public record DeadlockReport(String message, List<List<String>> cycles) {
      *     child, say) count together
      */
     private static String waitKind(String line, String name) {
-        String prefix = "task '" + name + "' ";
+        String prefix = "task '" + SafeText.name(name) + "' ";
         String wait = line.startsWith(prefix) ? line.substring(prefix.length()) : line;
         return NAMED_TASKS.matcher(wait).replaceAll("$1…");
     }

@@ -143,6 +143,41 @@ public final class SafeText {
         return cut(text(o), max, "");
     }
 
+    /** The most characters of a task's name a report shows ({@link #name}). */
+    static final int LONGEST_SHOWN_NAME = 200;
+
+    /**
+     * A task's name as a report quotes it ({@code task 'name'}): on one line ({@link #oneLine}) and cut to
+     * {@value #LONGEST_SHOWN_NAME} characters. A name is the user's text (a request, a file's line): raw,
+     * a line break in it split a report's line, and what followed read as a line of the report (a stack
+     * frame, another task), a terminal ran its escape codes, and a name of megabytes was quoted in full
+     * on every line that named the task. {@code Task.name()} still returns it whole.
+     *
+     * @param name a task's name
+     * @return it as a report shows it
+     */
+    public static String name(String name) {
+        return cut(oneLine(name), LONGEST_SHOWN_NAME, "");
+    }
+
+    /**
+     * @return {@code s} on one line: each line break, with the spaces around it, as one space; any
+     *     other control character (a tab, a terminal's escape code, a NUL) as {@code \\uXXXX}
+     */
+    static String oneLine(String s) {
+        String flat = s.replaceAll("\\s*\\R\\s*", " ");
+        StringBuilder sb = new StringBuilder(flat.length());
+        for (int i = 0; i < flat.length(); i++) {
+            char c = flat.charAt(i);
+            if (Character.isISOControl(c)) {
+                sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
     /** The longest input an error quotes whole ({@link #input}). */
     static final int LONGEST_QUOTED_INPUT = 60;
 

@@ -899,7 +899,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
 
     @Override
     public String toString() {
-        return "task '" + name + "'" + (done ? " (done)" : "");
+        return "task '" + SafeText.name(name) + "'" + (done ? " (done)" : "");
     }
 
     /** The timer a sleeping task waits on; also the sleep's {@link Abortable}. */

@@ -162,17 +162,7 @@ final class TraceTable {
      *     Raw, a break split a row or a column's header, and a console ran the escape codes.
      */
     private static String oneLine(String s) {
-        String flat = s.replaceAll("\\s*\\R\\s*", " ");
-        StringBuilder sb = new StringBuilder(flat.length());
-        for (int i = 0; i < flat.length(); i++) {
-            char c = flat.charAt(i);
-            if (Character.isISOControl(c)) {
-                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
+        return SafeText.oneLine(s);
     }
 
     /**

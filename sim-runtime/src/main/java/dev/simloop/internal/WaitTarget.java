@@ -69,7 +69,7 @@ public interface WaitTarget {
      */
     static String names(List<TaskImpl<?>> tasks) {
         if (tasks.size() == 1) {
-            return "task '" + tasks.get(0).name() + "'";
+            return "task '" + SafeText.name(tasks.get(0).name()) + "'";
         }
         StringBuilder sb = new StringBuilder("tasks ");
         int named = Math.min(tasks.size(), MAX_NAMED);
@@ -77,7 +77,7 @@ public interface WaitTarget {
             if (i > 0) {
                 sb.append(i == tasks.size() - 1 ? " and " : ", ");
             }
-            sb.append('\'').append(tasks.get(i).name()).append('\'');
+            sb.append('\'').append(SafeText.name(tasks.get(i).name())).append('\'');
         }
         if (named < tasks.size()) {
             sb.append(" and ").append(tasks.size() - named).append(" more");
