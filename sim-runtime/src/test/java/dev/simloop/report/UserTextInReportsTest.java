@@ -81,6 +81,24 @@ class UserTextInReportsTest {
         assertThat(count(html, "</script>")).isEqualTo(count(TEMPLATE_SCRIPTS_CLOSED, "</script>"));
     }
 
+    /**
+     * A terminal's escape code and a NUL in a failure's message (a coloured log line it quotes): HTML
+     * allows no control character but a tab and a line break, and a browser dropped the NUL unseen.
+     * The page writes each as the trace table does, {@code \\u001b}, in the failure and in the title.
+     */
+    @Test
+    void controlCharactersInAMessageOrTitleShowAsEscapesAndThePageHoldsNone(@TempDir Path dir) throws Exception {
+        String message = "balance \u001b[31mwrong\u001b[0m\u0000 by 7\u007f\u0085";
+        Path page = dir.resolve("report.html");
+        failingRun("t", message, true).writeHtmlReport(page, "audit \u0007test", null);
+        String html = Files.readString(page);
+        assertThat(html).contains("<pre>java.lang.IllegalStateException: balance \\u001b[31mwrong\\u001b[0m\\u0000 by 7"
+                + "\\u007f\\u0085\n");
+        assertThat(html).contains("<title>simloop: audit \\u0007test</title>");
+        assertThat(html.chars().filter(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t'))
+                .as("control characters in the page").isEmpty();
+    }
+
     /** The page's template closes its scripts this many times (one data block, one program). */
     private static final String TEMPLATE_SCRIPTS_CLOSED = "</script></script>";
 
