@@ -623,7 +623,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             return joinFromOutside();
         }
         if (me.loop != loop) {
-            throw loop.notThisLoop("Task.join", "task '" + name + "'", me);
+            throw loop.notThisLoop("Task.join", "task '" + SafeText.name(name) + "'", me);
         }
         if (me == this) {
             throw new IllegalStateException("Task.join: task '" + name + "' cannot join itself (it would wait forever)");
@@ -701,7 +701,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     void requireSameLoop(String call) {
         TaskImpl<?> me = Current.task(call);
         if (me.loop != loop) {
-            throw loop.notThisLoop(call, "task '" + name + "'", me);
+            throw loop.notThisLoop(call, "task '" + SafeText.name(name) + "'", me);
         }
     }
 
@@ -806,7 +806,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     }
 
     private TaskCancelledException cancelledException() {
-        return new TaskCancelledException(name, "task '" + name + "' was cancelled");
+        return new TaskCancelledException(name, "task '" + SafeText.name(name) + "' was cancelled");
     }
 
     /** @return the value of a task that finished without a failure, or null */

@@ -8,6 +8,8 @@ import dev.simloop.LimitExceeded;
 import dev.simloop.Loop;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
+import dev.simloop.Task;
+import dev.simloop.TaskCancelledException;
 import dev.simloop.TaskGroup;
 import dev.simloop.sync.Event;
 import dev.simloop.sync.Lock;
@@ -114,5 +116,28 @@ class TaskNamesInFailureMessagesTest {
         assertThat(r.failure()).isInstanceOf(LeakDetected.class);
         assertThat(r.failure().getMessage()).contains("Lock 'accounts' was still held by task '" + SHOWN
                 + "' when it finished").doesNotContain("\u001b");
+    }
+
+    @Test
+    void aCancelledTasksJoinNamesItOnOneLineAndKeepsTheWholeNameForCode() {
+        String huge = "q".repeat(1_000);
+        SimResult<String> r = Simulation.builder().seed(1).run(() -> TaskGroup.with(tg -> {
+            StringBuilder seen = new StringBuilder();
+            for (String name : List.of(FORGING, huge)) {
+                Task<Void> t = tg.spawn(name, () -> {
+                    Loop.sleep(java.time.Duration.ofSeconds(1));
+                    return null;
+                });
+                t.cancel();
+                try {
+                    t.join();
+                } catch (TaskCancelledException e) {
+                    seen.append(e.getMessage()).append(" | ").append(e.taskName().equals(name)).append('\n');
+                }
+            }
+            return seen.toString();
+        }));
+        assertThat(r.value()).isEqualTo("task '" + SHOWN + "' was cancelled | true\n"
+                + "task '" + "q".repeat(200) + "... (800 more characters)' was cancelled | true\n");
     }
 }
