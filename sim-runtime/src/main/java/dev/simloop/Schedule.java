@@ -317,7 +317,7 @@ public final class Schedule {
             throw new IllegalArgumentException("replay line checksum mismatch: the line says " + given
                     + " but its content hashes to " + actual + "; the line was changed or cut when copied"
                     + (wrapped ? " (its parts were joined without the line breaks and spaces inside it: copy it again"
-                            + " whole, without what a log adds to each line)" : ""));
+                            + " whole, without what a log adds to each line)" : "") + foreignCharacter(body));
         }
         int plus = f[2].indexOf('+');
         String strategy = plus < 0 ? f[2] : f[2].substring(0, plus);
@@ -404,6 +404,23 @@ public final class Schedule {
         StringBuilder sb = new StringBuilder(s.length());
         s.chars().filter(c -> !Character.isWhitespace(c)).forEach(c -> sb.append((char) c));
         return sb.toString();
+    }
+
+    /**
+     * @return for a line that holds a character outside printable ASCII, which simloop never writes in
+     *     one (a zero-width space or a no-break space copied from a web page, a typographic quote),
+     *     a note naming the first and where it is, else nothing: such a character is invisible, or
+     *     looks like the one it replaced, so "the line was changed" alone leaves the user searching
+     */
+    private static String foreignCharacter(String body) {
+        for (int i = 0; i < body.length(); i = body.offsetByCodePoints(i, 1)) {
+            int c = body.codePointAt(i);
+            if (c < 0x21 || c > 0x7E) {
+                return "; it holds " + visible(Character.toString(c)) + " at character " + (i + 1) + ", which simloop"
+                        + " never writes in a line (copied from a web page or a chat?): delete it, or copy the line again";
+            }
+        }
+        return "";
     }
 
     /** What a message about text copied with a line tells the user to do. */

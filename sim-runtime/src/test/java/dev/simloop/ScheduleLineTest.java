@@ -147,4 +147,22 @@ class ScheduleLineTest {
         assertThatThrownBy(() -> Schedule.parse(line + " (2 preemptions)")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("replay line has text after its checksum");
     }
+
+    @Test
+    void aLineWithAnInvisibleCharacterInsideIsRefusedNamingItAndWhereItIs() throws Exception {
+        String line = Simulation.builder().seed(3).run(ScheduleLineTest::racyCount).replayLine();
+        int at = line.indexOf(":8:") + 2;
+        for (String odd : List.of("\u200b", "\u00a0", "\u2011")) { // zero-width space, no-break space, no-break hyphen
+            String pasted = line.substring(0, at) + odd + line.substring(at);
+            assertThatThrownBy(() -> Schedule.parse(pasted)).as(pasted).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("replay line checksum mismatch: ")
+                    .hasMessageEndingWith("; it holds <U+" + String.format("%04X", (int) odd.charAt(0)) + "> at character "
+                            + (at + 1) + ", which simloop never writes in a line (copied from a web page or a chat?):"
+                            + " delete it, or copy the line again");
+        }
+        // a line changed within printable ASCII has no such note
+        String typo = line.replace(":8:", ":9:");
+        assertThatThrownBy(() -> Schedule.parse(typo)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("; the line was changed or cut when copied");
+    }
 }
