@@ -66,6 +66,38 @@ class TextInputEdgesTest {
                         + line + "'; copy the line alone, from 'simloop:' up to its 8-digit checksum");
     }
 
+    /**
+     * A line a CI log viewer wrapped (a CRLF and an indent inside it), passed on as it was copied:
+     * the test replays the line, where the setting was refused as a checksum mismatch.
+     */
+    @Test
+    void aReplayLineWrappedByALogViewerReplaysTheLine() {
+        dev.simloop.ThrowingSupplier<Integer> racy = () -> {
+            int[] c = {0};
+            dev.simloop.TaskGroup.with(tg -> {
+                for (int i = 0; i < 3; i++) {
+                    tg.spawn(() -> {
+                        int v = c[0];
+                        dev.simloop.Loop.checkpoint();
+                        c[0] = v + 1;
+                    });
+                }
+                return null;
+            });
+            return c[0];
+        };
+        dev.simloop.SimResult<Integer> run = dev.simloop.Simulation.builder().seed(1).run(racy);
+        String line = run.replayLine();
+        String wrapped = line.substring(0, 25) + "\r\n        " + line.substring(25) + "\n";
+        RunConfig cfg = RunConfig.resolve(null, params(Map.of(RunConfig.REPLAY, wrapped)));
+        assertThat(cfg.isReplay()).isTrue();
+        assertThat(cfg.strategyText()).isEqualTo("random");
+        dev.simloop.SimResult<Integer> again = cfg.builder(0).run(racy);
+        assertThat(again.replayLine()).isEqualTo(line);
+        assertThat(again.traceDigest()).isEqualTo(run.traceDigest());
+        assertThat(again.value()).isEqualTo(run.value());
+    }
+
     /** Runs the merge: @return its exit status, then what it printed and what it printed as errors */
     private static List<Object> merge(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
