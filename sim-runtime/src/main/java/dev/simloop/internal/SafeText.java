@@ -157,7 +157,21 @@ public final class SafeText {
      * @return it as a report shows it
      */
     public static String name(String name) {
+        if (name.length() <= LONGEST_SHOWN_NAME && isOneLine(name)) {
+            return name; // the common case, without copying: toString() and messages name tasks often
+        }
         return cut(oneLine(name), LONGEST_SHOWN_NAME, "");
+    }
+
+    /** @return whether {@link #oneLine} would return {@code s} as it is: no control character, no line break */
+    private static boolean isOneLine(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
