@@ -109,28 +109,33 @@ public final class DeterminismCheck {
             return null;
         }
         if (i >= expected.size) {
-            divergence = "nondeterminism detected at step " + step + " (task '" + t.name() + "'): the first run ended "
+            divergence = at(step, t) + "the first run ended "
                     + "after " + expected.endSteps + " steps, but this one goes on";
         } else if (expected.tasks[i] != t.id) {
-            divergence = "nondeterminism detected at step " + step + " (task '" + t.name() + "'): in the first run "
-                    + "task '" + expected.nameOf(expected.tasks[i]) + "' ran at this step, in this run task '" + t.name()
+            divergence = at(step, t) + "in the first run "
+                    + "task '" + expected.nameOf(expected.tasks[i]) + "' ran at this step, in this run task '" + SafeText.name(t.name())
                     + "' did";
         } else if (expected.readyCounts[i] != readyCount) {
-            divergence = "nondeterminism detected at step " + step + " (task '" + t.name() + "'): the same task ran, "
+            divergence = at(step, t) + "the same task ran, "
                     + "but in the first run " + expected.readyCounts[i] + " tasks were ready for this step, in this run "
                     + readyCount;
         } else if (expected.times[i] != now) {
-            divergence = "nondeterminism detected at step " + step + " (task '" + t.name() + "'): the same task ran, "
+            divergence = at(step, t) + "the same task ran, "
                     + "but in the first run at virtual time " + Nanos.format(expected.times[i])
                     + ", in this run at " + Nanos.format(now);
         } else if (expected.after[i] != state) {
-            divergence = "nondeterminism detected at step " + step + " (task '" + t.name() + "'): in the first run "
+            divergence = at(step, t) + "in the first run "
                     + "the step ended " + describe(expected.after[i]) + ", in this run it ended " + describe(state);
         } else if (expected.digests[i] != digest) {
-            divergence = "nondeterminism detected at step " + step + " (task '" + t.name() + "'): the same task ran "
+            divergence = at(step, t) + "the same task ran "
                     + "and ended the same way, but an earlier choice among tied timers differed from the first run";
         }
         return divergence;
+    }
+
+    /** @return how a divergence's message starts: the step, and the task that ran it, named on one line */
+    private static String at(long step, TaskImpl<?> t) {
+        return "nondeterminism detected at step " + step + " (task '" + SafeText.name(t.name()) + "'): ";
     }
 
     /**
@@ -181,7 +186,7 @@ public final class DeterminismCheck {
     }
 
     private String nameOf(int id) {
-        return id < names.size() ? names.get(id) : "#" + id;
+        return id < names.size() ? SafeText.name(names.get(id)) : "#" + id;
     }
 
     private static String describe(Object state) {

@@ -140,4 +140,22 @@ class TaskNamesInFailureMessagesTest {
         assertThat(r.value()).isEqualTo("task '" + SHOWN + "' was cancelled | true\n"
                 + "task '" + "q".repeat(200) + "... (800 more characters)' was cancelled | true\n");
     }
+
+    /** The determinism check names the task of the step where the runs part on one line too. */
+    @Test
+    void aDeterminismCheckNamesTheTaskOfTheStepWhereTheRunsPartOnOneLine() {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        SimResult<?> r = Simulation.builder().seed(1).checkDeterminism(true).run(() -> TaskGroup.with(tg -> {
+            boolean second = runs.incrementAndGet() == 2; // state kept between the runs: the second differs
+            tg.spawn(FORGING, () -> {
+                if (second) {
+                    Loop.checkpoint();
+                }
+            });
+            return null;
+        }));
+        assertThat(r.failure()).isInstanceOf(dev.simloop.NondeterminismDetected.class);
+        assertThat(r.failure().getMessage()).contains("(task '" + SHOWN + "'): in the first run the step ended")
+                .doesNotContain("\u001b");
+    }
 }
