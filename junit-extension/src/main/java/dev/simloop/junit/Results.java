@@ -764,9 +764,8 @@ public final class Results {
         }
 
         private static String testName(Map<String, Object> line) {
-            String method = String.valueOf(line.get("method"));
-            String display = String.valueOf(line.get("display"));
-            return display.startsWith(method) ? method : method + " [" + display + "]";
+            return ResultsFile.methodName(String.valueOf(line.get("test")), String.valueOf(line.get("method")),
+                    String.valueOf(line.get("display")));
         }
 
         private static long number(Map<String, Object> line, String key) {

@@ -129,6 +129,22 @@ final class ResultsFile {
         write(params, line(testId, testClass.getName(), method, display, cfg, null, ERROR, 1, List.of(f)));
     }
 
+    /** The end of the unique id of an invocation of a test template ({@code @ParameterizedTest}, {@code @RepeatedTest}). */
+    private static final java.util.regex.Pattern TEMPLATE_INVOCATION =
+            java.util.regex.Pattern.compile("/\\[test-template-invocation:#\\d+]$");
+
+    /**
+     * @return the test's method as reports name it: {@code method}, with the display name after it
+     *     ({@code method [repetition 2 of 4]}) for an invocation of a template, whose display name
+     *     alone tells it from its siblings (also one that starts with the method's name, as
+     *     {@code "repetition 1 of 4"} does for a method {@code r}, or {@code name = "{displayName} {0}"}
+     *     for any), and for a test whose display name is not JUnit's {@code method(…)}
+     */
+    static String methodName(String testId, String method, String display) {
+        boolean invocation = TEMPLATE_INVOCATION.matcher(testId).find();
+        return invocation || !display.startsWith(method + "(") ? method + " [" + display + "]" : method;
+    }
+
     private static Map<String, Object> line(ExtensionContext context, RunConfig cfg,
             SimulatedLoopExtension.Progress progress, String stopReason, int failed, List<Object> failures) {
         return line(context.getUniqueId(), context.getRequiredTestClass().getName(),

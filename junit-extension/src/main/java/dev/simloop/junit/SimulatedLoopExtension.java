@@ -1721,9 +1721,9 @@ public final class SimulatedLoopExtension
      *     {@code @ParameterizedClass} by its display name ({@code Accounts.transfers [class [1] amount=5]})
      */
     private static String testName(ExtensionContext context) {
-        String method = context.getRequiredTestMethod().getName();
-        return nestedName(context.getRequiredTestClass()) + "." + method
-                + (context.getDisplayName().startsWith(method) ? "" : " [" + context.getDisplayName() + "]")
+        return nestedName(context.getRequiredTestClass()) + "."
+                + ResultsFile.methodName(context.getUniqueId(), context.getRequiredTestMethod().getName(),
+                        context.getDisplayName())
                 + classInvocations(context);
     }
 

@@ -530,6 +530,23 @@ class ScaleOutTest {
         return f;
     }
 
+    /**
+     * Guards that the merge's XML gives each invocation of a template its own test case name, also when
+     * its display name starts with the method's name: both repetitions of a method r were named "r".
+     */
+    @Test
+    void theMergesXmlNamesEachInvocationOfATemplate() throws Exception {
+        Path results = dir.resolve("invocations.jsonl");
+        Files.writeString(results, resultsLine("r", "1/1", 7, 100)
+                .replace("/r\"", "/r/[test-template-invocation:#1]\"").replace("\"r()\"", "\"repetition 1 of 2\"")
+                + resultsLine("r", "1/1", 7, 100)
+                .replace("/r\"", "/r/[test-template-invocation:#2]\"").replace("\"r()\"", "\"repetition 2 of 2\""));
+        Path xml = dir.resolve("invocations.xml");
+        assertThat(merge("--xml", xml.toString(), results.toString()).get(0)).isEqualTo(0);
+        assertThat(Files.readString(xml)).contains("<testcase classname=\"a.T\" name=\"r [repetition 1 of 2]\"")
+                .contains("<testcase classname=\"a.T\" name=\"r [repetition 2 of 2]\"");
+    }
+
     /** Runs the merge on {@code files}: @return its exit status, then what it printed and what it printed as errors */
     private static List<Object> merge(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1114,6 +1114,23 @@ class SimulatedLoopExtensionTest {
                         + "simloop-agent-<version>.jar --add-opens java.base/java.lang=ALL-UNNAMED</argLine>");
     }
 
+    /**
+     * Guards that a report names the invocation of a template also when its display name starts with
+     * the method's name ("repetition 1 of 2" for a method r): it used to drop it, so every invocation's
+     * report, summary and merged XML test case had the one name {@code Class.r}.
+     */
+    @Test
+    void eachReportNamesItsInvocationAlsoWhenItsDisplayNameStartsWithTheMethodsName() {
+        assertThat(run(Fixtures.TemplatesNamedLikeTheirMethod.class).testEvents().failed().list().stream()
+                .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow())
+                .map(t -> t.getMessage().lines().findFirst().orElseThrow()))
+                .containsExactlyInAnyOrder(
+                        "simloop: TemplatesNamedLikeTheirMethod.r [repetition 1 of 2] failed in a simulated run",
+                        "simloop: TemplatesNamedLikeTheirMethod.r [repetition 2 of 2] failed in a simulated run",
+                        "simloop: TemplatesNamedLikeTheirMethod.transfer [transfer(int) of 5] failed in a simulated run",
+                        "simloop: TemplatesNamedLikeTheirMethod.transfer [transfer(int) of 6] failed in a simulated run");
+    }
+
     /** Guards that a fresh instance gets a @ParameterizedClass's @Parameter field from JUnit's own instance. */
     @Test
     void everyScheduleOfAParameterizedClassHasItsParameterField() {
