@@ -193,7 +193,7 @@ public final class SimulatedLoopExtension
             return;
         }
         if (ended == null || ended.thrown() != null || ended.exploring() == null
-                || ended.exploring().firstRun == null || thrown instanceof org.opentest4j.TestAbortedException) {
+                || ended.exploring().firstRun == null || isAssumption(thrown)) {
             throw thrown;
         }
         Exploring exploring = ended.exploring();
@@ -297,7 +297,7 @@ public final class SimulatedLoopExtension
     @Override
     public void afterAll(ExtensionContext context) {
         Throwable failure = context.getExecutionException().orElse(null);
-        if (failure == null || failure instanceof org.opentest4j.TestAbortedException) {
+        if (failure == null || isAssumption(failure)) {
             return; // an assumption of a @BeforeAll skips the class's tests, as JUnit reports them
         }
         ExtensionContext.Store store = context.getStore(NS);
@@ -448,7 +448,7 @@ public final class SimulatedLoopExtension
             // Every test that ends leaves its line, also one that fails before its exploration is judged
             // (a bad setting, a lifecycle method that throws): else a merge of the shards would pass it.
             // A test aborted by an assumption outside its schedules is skipped, as JUnit reports it.
-            if (!written && !(t instanceof org.opentest4j.TestAbortedException)) {
+            if (!written && !isAssumption(t)) {
                 try {
                     ResultsFile.appendError(context, cfg, exploring == null ? null : exploring.progress, t);
                 } catch (Throwable lineFailed) {
@@ -843,7 +843,7 @@ public final class SimulatedLoopExtension
         } catch (RuntimeException | Error setUp) {
             now = setUp; // its @BeforeEach or constructor throws now, where it did not
         }
-        if (now == null || now instanceof org.opentest4j.TestAbortedException) {
+        if (now == null || isAssumption(now)) {
             return null;
         }
         return "schedule " + (passed.index() + 1) + " passed, and its replay after the exploration failed ("
@@ -1263,14 +1263,15 @@ public final class SimulatedLoopExtension
                     // an @AfterEach that checks what the run left fails this schedule: judged with its run,
                     // so the report gives the line that replays it (a replay runs the @AfterEach too)
                     return new Judged(job.index, after.run, unwrap(after.getCause()));
-                } catch (org.opentest4j.TestAbortedException assumption) {
-                    if (search != null) {
-                        throw assumption; // a bounded search learns from every run it planned: it cannot skip one
-                    }
-                    // an assumption of the fresh instance's set-up (@BeforeEach) did not hold: this schedule
-                    // does not apply, as when one in the test's body does; the exploration goes on
-                    return new Judged(job.index, null, assumption, 0L);
                 } catch (Throwable setUp) {
+                    if (isAssumption(setUp)) {
+                        if (search != null) {
+                            throw setUp; // a bounded search learns from every run it planned: it cannot skip one
+                        }
+                        // an assumption of the fresh instance's set-up (@BeforeEach) did not hold: this schedule
+                        // does not apply, as when one in the test's body does; the exploration goes on
+                        return new Judged(job.index, null, setUp, 0L);
+                    }
                     // judged in order like a run's failure, so that the schedules before it count as run and
                     // the results line names this one (settingUp's note says which to JUnit)
                     return new Judged(job.index, null, setUp, 0L);
@@ -1328,8 +1329,7 @@ public final class SimulatedLoopExtension
 
         /** Counts a judged schedule: @return whether it fails the test. */
         private boolean judge(Job job, Judged judged) {
-            if (judged.result() == null && judged.failure() != null
-                    && !(judged.failure() instanceof org.opentest4j.TestAbortedException)) {
+            if (judged.result() == null && judged.failure() != null && !isAssumption(judged.failure())) {
                 progress.ranNoRun();
                 setUpFailed = judged; // a set-up that threw fails the test whatever failOn says, as JUnit's own would
                 return true;
@@ -1346,8 +1346,8 @@ public final class SimulatedLoopExtension
                 firstPassed |= job.proceeds;
                 return false;
             }
-            if (failure instanceof org.opentest4j.TestAbortedException aborted) {
-                progress.aborted(aborted); // an assumption that did not hold: this schedule does not apply
+            if (isAssumption(failure)) {
+                progress.aborted(failure); // an assumption that did not hold: this schedule does not apply
                 return false;
             }
             if (cfg.failsOn(failure)) {
@@ -1413,7 +1413,7 @@ public final class SimulatedLoopExtension
         int ran;
         /** Schedules an assumption aborted (not failures: they do not apply), and the first one's exception. */
         int aborted;
-        private org.opentest4j.TestAbortedException firstAborted;
+        private Throwable firstAborted;
         /** Whether the test thread was interrupted (a {@code @Timeout} fired). */
         volatile boolean interrupted;
         StopReason why;
@@ -1440,7 +1440,7 @@ public final class SimulatedLoopExtension
         }
 
         /** Counts a schedule that an assumption aborted. */
-        void aborted(org.opentest4j.TestAbortedException e) {
+        void aborted(Throwable e) {
             aborted++;
             if (firstAborted == null) {
                 firstAborted = e;
@@ -1451,7 +1451,7 @@ public final class SimulatedLoopExtension
          * @return the first schedule's assumption failure when every schedule run was aborted by one
          *     (the test is skipped, as JUnit skips a test whose assumption fails), else null
          */
-        org.opentest4j.TestAbortedException allAborted() {
+        Throwable allAborted() {
             return ran > 0 && aborted == ran ? firstAborted : null;
         }
 
@@ -1581,6 +1581,28 @@ public final class SimulatedLoopExtension
         CheckedCarrier(Throwable cause) {
             super(cause.toString(), cause, false, false);
         }
+    }
+
+    /** JUnit 4's assumption failure, which JUnit Jupiter reports as aborted when JUnit 4 is on the class path. */
+    private static final String JUNIT4_ASSUMPTION = "org.junit.internal.AssumptionViolatedException";
+
+    /**
+     * @return whether {@code t} says an assumption did not hold, as JUnit Jupiter reads it (and so
+     *     reports the test aborted, not failed): opentest4j's {@code TestAbortedException}, which
+     *     Jupiter's {@code Assumptions} throw, or JUnit 4's {@code AssumptionViolatedException}, which
+     *     {@code org.junit.Assume} throws, and AssertJ's {@code assumeThat} too when JUnit 4 is on the
+     *     class path (Testcontainers 1.x brings it). Matched by name: this module does not depend on JUnit 4.
+     */
+    static boolean isAssumption(Throwable t) {
+        if (t instanceof org.opentest4j.TestAbortedException) {
+            return true;
+        }
+        for (Class<?> c = t == null ? null : t.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(JUNIT4_ASSUMPTION)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -63,6 +63,29 @@ class JUnitFeatureCombinationsTest {
         return ids;
     }
 
+    /**
+     * Guards that JUnit 4's assumptions abort a simulated test, or skip its schedule, as JUnit Jupiter
+     * aborts a plain test that makes one: they failed it with a report and a replay line.
+     */
+    @Test
+    void aJUnit4AssumptionThatFailsAbortsTheTestOrSkipsItsSchedule() {
+        EngineExecutionResults r = run(CombinationFixtures.JUnit4Assumptions.class);
+        r.testEvents().assertStatistics(s -> s.aborted(3).succeeded(1).failed(0));
+        assertThat(r.testEvents().aborted().list().stream()
+                .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow())
+                .map(t -> t.getClass().getName() + ": " + t.getMessage().lines().findFirst().orElseThrow()))
+                .containsExactlyInAnyOrder("org.junit.AssumptionViolatedException: no database here",
+                        "org.junit.AssumptionViolatedException: no database here",
+                        "org.junit.AssumptionViolatedException: assumption was not met due to: ");
+        assertThat(reportEntries(r, "simloop")).contains("passed 2 of 4 schedules (strategy portfolio, seed 1);"
+                + " 2 schedules aborted by an assumption");
+
+        EngineExecutionResults later = run(CombinationFixtures.JUnit4AssumptionInALaterBeforeEach.class);
+        later.testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        assertThat(reportEntries(later, "simloop")).containsExactly("passed 2 of 3 schedules (strategy portfolio,"
+                + " seed 1); 1 schedule aborted by an assumption");
+    }
+
     @Test
     void aNestedTestGetsFreshOuterAndInnerInstancesWithTheirBeforeEachForEverySchedule() {
         EngineExecutionResults r = run(CombinationFixtures.NestedWithOuterSetUp.class);
