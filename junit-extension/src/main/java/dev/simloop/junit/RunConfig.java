@@ -456,8 +456,50 @@ record RunConfig(long baseSeed, boolean freshSeed, int schedules, Strategy strat
                                 + " case-sensitive, so the run would go as without it");
                     }
                 }
+                checkNotAMisspelling(name, names, known);
             }
         }
+    }
+
+    /** The simloop properties that other parts of simloop read (the agent, the runtime): no misspellings of this one's. */
+    private static final List<String> OTHER_PROPERTIES =
+            List.of("simloop.agent.verbose", "simloop.idleWarning", "simloop.slowStepThreshold");
+
+    /**
+     * Fails for a property one or two letters away from one this reads, {@code -Dsimloop.schedule=100000}
+     * say: it would be ignored, and a nightly job would run each test's own count, passing as if it had
+     * explored. A name further from all of them ({@code simloop.futureSetting}) is left alone.
+     */
+    private static void checkNotAMisspelling(String name, java.util.Collection<String> names, List<String> known) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        if (known.stream().anyMatch(k -> k.equalsIgnoreCase(name))
+                || OTHER_PROPERTIES.stream().anyMatch(o -> o.equalsIgnoreCase(name))) {
+            return;
+        }
+        for (String k : known) {
+            if (!names.contains(k) && editDistance(lower, k.toLowerCase(java.util.Locale.ROOT)) <= 2) {
+                throw new IllegalArgumentException("-D" + SafeText.input(name) + " is not read: no simloop setting has"
+                        + " that name, so the run would go as without it; did you mean -D" + k + "=...?");
+            }
+        }
+    }
+
+    /** @return the Levenshtein distance of {@code a} and {@code b}: how many letters to insert, delete or change */
+    private static int editDistance(String a, String b) {
+        int[] row = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            row[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int above = row[j];
+                row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.length()];
     }
 
     /** @return a property setting as messages name it, a long value cut ({@link SafeText#input}) */

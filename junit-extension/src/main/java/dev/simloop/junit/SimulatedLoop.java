@@ -73,7 +73,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link #timeLimit()}), {@code simloop.parallelism} (as {@link #parallelism()}), {@code simloop.shard}
  * and {@code simloop.shrink} ({@code true} or {@code false}, as {@link #shrink()}). One of them set
  * to an empty or blank value (a CI variable that was not set) is an error, as is one spelt in another
- * case ({@code -Dsimloop.timelimit}); {@code simloop.timeLimit} without {@code simloop.schedules} on a
+ * case ({@code -Dsimloop.timelimit}) or a letter or two off ({@code -Dsimloop.schedule}); {@code simloop.timeLimit} without {@code simloop.schedules} on a
  * test that runs one schedule is an error too, as it would stop nothing there.
  *
  * <h2>Sharding and results</h2>

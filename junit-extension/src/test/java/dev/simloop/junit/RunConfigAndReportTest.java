@@ -485,6 +485,25 @@ class RunConfigAndReportTest {
         RunConfig.checkPropertyNames(List.of("simloop.timeLimit", "simloop.timelimit"));
     }
 
+    /**
+     * Guards that a property a letter or two away from one the extension reads is an error that names
+     * the right one: -Dsimloop.schedule=100000 in a nightly job was ignored, and each test ran its own count.
+     */
+    @Test
+    void aPropertyOneOrTwoLettersFromAKnownOneIsAnErrorThatNamesIt() {
+        Map<String, String> misspelt = Map.of("simloop.schedule", "simloop.schedules", "simloop.seeds", "simloop.seed",
+                "simloop.stratgy", "simloop.strategy", "simloop.timeLimt", "simloop.timeLimit", "simloop.shards",
+                "simloop.shard", "Simloop.Sheds", "simloop.seed");
+        misspelt.forEach((name, right) -> assertThatThrownBy(() -> RunConfig.checkPropertyNames(List.of("java.version", name)))
+                .as(name).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-D" + name + " is not read: no simloop setting has that name, so the run would go as"
+                        + " without it; did you mean -D" + right + "=...?"));
+        // the other parts' properties, names far from every setting, and a misspelling beside the right one pass
+        RunConfig.checkPropertyNames(List.of("simloop.agent.verbose", "simloop.idleWarning", "simloop.slowStepThreshold",
+                "simloop.futureSetting", "simloop.version", "simloop.sync", "simloop.vt", "simloop.agentDir"));
+        RunConfig.checkPropertyNames(List.of("simloop.schedules", "simloop.schedule"));
+    }
+
     @Test
     void aMalformedReplayLineOrATooLongDurationNamesItsSetting() throws Exception {
         SimulatedLoop bad = annotationOf("badReplay");
