@@ -138,11 +138,13 @@ final class ResultsFile {
      *     ({@code method [repetition 2 of 4]}) for an invocation of a template, whose display name
      *     alone tells it from its siblings (also one that starts with the method's name, as
      *     {@code "repetition 1 of 4"} does for a method {@code r}, or {@code name = "{displayName} {0}"}
-     *     for any), and for a test whose display name is not JUnit's {@code method(…)}
+     *     for any), and for a test whose display name is not the method's own: {@code method(…)}, or
+     *     {@code method} alone (JUnit's {@code Simple} generator drops an empty parameter list)
      */
     static String methodName(String testId, String method, String display) {
         boolean invocation = TEMPLATE_INVOCATION.matcher(testId).find();
-        return invocation || !display.startsWith(method + "(") ? method + " [" + display + "]" : method;
+        boolean own = display.equals(method) || display.startsWith(method + "(");
+        return invocation || !own ? method + " [" + display + "]" : method;
     }
 
     private static Map<String, Object> line(ExtensionContext context, RunConfig cfg,

@@ -1129,6 +1129,9 @@ class SimulatedLoopExtensionTest {
                         "simloop: TemplatesNamedLikeTheirMethod.r [repetition 2 of 2] failed in a simulated run",
                         "simloop: TemplatesNamedLikeTheirMethod.transfer [transfer(int) of 5] failed in a simulated run",
                         "simloop: TemplatesNamedLikeTheirMethod.transfer [transfer(int) of 6] failed in a simulated run");
+        // a plain test's display name that is the method's own, without its "()", is not repeated
+        assertThat(onlySimFailure(run(Fixtures.SimpleDisplayNames.class)).getMessage())
+                .startsWith("simloop: SimpleDisplayNames.fails failed in a simulated run\n");
     }
 
     /** Guards that a fresh instance gets a @ParameterizedClass's @Parameter field from JUnit's own instance. */
