@@ -128,9 +128,10 @@ public final class SimulatedLoopExtension
 
     @Override
     public boolean supportsParameter(ParameterContext p, ExtensionContext context) {
+        // Claimed in a lifecycle method or constructor too, to refuse it there saying why (resolveParameter),
+        // where JUnit said only "No ParameterResolver registered".
         return p.getParameter().getType() == SimulationContext.class
-                && p.getDeclaringExecutable() instanceof Method m
-                && context.getTestMethod().map(m::equals).orElse(false)
+                && context.getTestMethod().isPresent()
                 && owns(context); // else JUnit fails the test: "multiple competing ParameterResolvers"
     }
 
@@ -168,7 +169,20 @@ public final class SimulatedLoopExtension
 
     @Override
     public Object resolveParameter(ParameterContext p, ExtensionContext context) {
+        if (!(p.getDeclaringExecutable() instanceof Method m) || !context.getTestMethod().get().equals(m)) {
+            throw new org.junit.jupiter.api.extension.ParameterResolutionException("a SimulationContext is given to a"
+                    + " @SimulatedLoop test method only, and " + executable(p) + " is not that: its clock and root group"
+                    + " are those of the schedule's run, whose root task is the test method's body. Take it as a"
+                    + " parameter of the test method.");
+        }
         return simulationContext(context);
+    }
+
+    /** @return the method or constructor that declares {@code p}, as a message names it */
+    private static String executable(ParameterContext p) {
+        java.lang.reflect.Executable e = p.getDeclaringExecutable();
+        return e instanceof Method ? "the method " + e.getDeclaringClass().getSimpleName() + "." + e.getName() + "()"
+                : "the constructor of " + e.getDeclaringClass().getSimpleName();
     }
 
     /**

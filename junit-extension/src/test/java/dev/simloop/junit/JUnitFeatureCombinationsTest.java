@@ -257,6 +257,20 @@ class JUnitFeatureCombinationsTest {
     }
 
     /**
+     * A SimulationContext asked for in a {@code @BeforeEach} is refused saying that only the test method
+     * gets one and why, where JUnit said "No ParameterResolver registered for parameter".
+     */
+    @Test
+    void aSimulationContextAskedForOutsideTheTestMethodIsRefusedSayingWhy() {
+        Throwable t = onlyFailure(run(CombinationFixtures.ContextInBeforeEach.class));
+        assertThat(t).isInstanceOf(org.junit.jupiter.api.extension.ParameterResolutionException.class)
+                .hasMessage("a SimulationContext is given to a @SimulatedLoop test method only, and the method"
+                        + " ContextInBeforeEach.setUp() is not that: its clock and root group are those of the schedule's"
+                        + " run, whose root task is the test method's body. Take it as a parameter of the test method.");
+        assertThat(LOG).isEmpty();
+    }
+
+    /**
      * A class whose instances a {@code TestInstanceFactory} makes, from a constructor parameter no resolver
      * supplies: its second schedule failed with JUnit's bare {@code ParameterResolutionException} ("No
      * ParameterResolver registered for parameter [java.lang.String arg0] in constructor ..."), though the test
