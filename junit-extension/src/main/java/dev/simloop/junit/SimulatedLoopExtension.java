@@ -808,8 +808,9 @@ public final class SimulatedLoopExtension
             SimResult<?> again;
             Throwable againFailure;
             try {
+                // as the pasted line runs: a replay is schedule 1 of 1, whatever index the failing schedule had
                 again = onFreshInstance(call, fresh, cfg.limits(Simulation.builder().replay(r.replayLine())),
-                        contextOf(cfg, failed.index()), null, true);
+                        contextOf(cfg.replaying(r.replayLine()), 0), null, true);
                 againFailure = again.failure();
             } catch (AfterRunFailure after) {
                 again = after.run;
@@ -820,12 +821,22 @@ public final class SimulatedLoopExtension
             boolean same = againFailure != null && againFailure.getClass() == judged.getClass()
                     && again.traceDigest().equals(r.traceDigest());
             return same ? new Traced(again, null) : new Traced(null, "replaying it did not fail the same way: the"
-                    + " failure depends on more than the schedule (" + perClassField(fresh) + "a static field kept across"
+                    + " failure depends on more than the schedule (" + perClassField(fresh) + scheduleIndex(call)
+                    + "a static field kept across"
                     + " schedules, the real clock, another thread), so the line is no test to pin; checkDeterminism ="
                     + " true shows where two runs part");
         } catch (RuntimeException | Error e) {
             return new Traced(null, null); // a lifecycle method that failed this time: the report goes without the trace
         }
+    }
+
+    /**
+     * @return the likely cause a test method that takes a {@link SimulationContext} adds to the list of
+     *     what a failure depends on, or nothing
+     */
+    private static String scheduleIndex(ReflectiveInvocationContext<Method> call) {
+        return java.util.Arrays.asList(call.getExecutable().getParameterTypes()).contains(SimulationContext.class)
+                ? "the schedule's index or count that its SimulationContext gives, which are 0 and 1 for a replay, " : "";
     }
 
     /** @return the likely cause a PER_CLASS test adds to the list of what a failure depends on, or nothing */

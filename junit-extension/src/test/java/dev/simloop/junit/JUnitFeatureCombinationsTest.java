@@ -128,6 +128,23 @@ class JUnitFeatureCombinationsTest {
     }
 
     /**
+     * A failure that depends on the schedule's index (from its SimulationContext) is no pin: the pasted line runs
+     * as schedule 1 of 1 and passes. The report's replay now runs as the pasted line does, so it says so, where it
+     * replayed with the failing schedule's index, failed again, and offered the line to paste.
+     */
+    @Test
+    void aFailureThatDependsOnTheScheduleIndexIsNoPin() {
+        SimulatedLoopFailure f = onlySimFailure(run(CombinationFixtures.FailsByScheduleIndex.class));
+        assertThat(f.getCause()).hasMessageStartingWith("index 2");
+        assertThat(f.getMessage()).contains("  schedule:     3 of 5")
+                .contains("  not a pin:    replaying it did not fail the same way: the failure depends on more than the"
+                        + " schedule (the schedule's index or count that its SimulationContext gives, which are 0 and 1"
+                        + " for a replay, a static field kept across schedules")
+                .doesNotContain("annotation:");
+        assertThat(LOG).containsExactly("index 0 of 5", "index 1 of 5", "index 2 of 5", "index 0 of 1");
+    }
+
+    /**
      * A failure that state kept across schedules causes, and that only gets worse (a list that grows at every
      * schedule), fails again on its replay with the same class and digest: that replay alone took it for a pin, and
      * the pasted line, run on fresh state, passed. The report replays the first schedule, which passed, too: it fails
