@@ -726,10 +726,12 @@ public final class SimulatedLoopExtension
             return new Shrinking.Outcome(failed.result(), Optional.empty(), false);
         }
         SimResult<?> run = failed.result();
+        // each replay runs as a pasted line does: schedule 1 of 1 in its SimulationContext
+        SimulationContext asPasted = contextOf(cfg.replaying(run.replayLine()), 0);
         try {
             if (run.failed()) {
                 return Shrinking.outcome(run,
-                        b -> onFreshInstance(call, fresh, cfg.untracedLimits(b), contextOf(cfg, failed.index()), null),
+                        b -> onFreshInstance(call, fresh, cfg.untracedLimits(b), asPasted, null),
                         cfg.shrinkRuns(), cfg.shrinkTime());
             }
             // the run passed and an @AfterEach failed it: shrinking compares the runs' failures, so each run
@@ -737,7 +739,7 @@ public final class SimulatedLoopExtension
             SimResult<?> judged = FailedAfterRun.of(run, failed.failure());
             Shrinking.Outcome o = Shrinking.outcome(judged, b -> {
                 try {
-                    return onFreshInstance(call, fresh, cfg.untracedLimits(b), contextOf(cfg, failed.index()), null, true);
+                    return onFreshInstance(call, fresh, cfg.untracedLimits(b), asPasted, null, true);
                 } catch (AfterRunFailure after) {
                     return FailedAfterRun.of(after.run, unwrap(after.getCause()));
                 }
