@@ -91,6 +91,44 @@ class OutsideLockHoldersTest {
         assertThat(contended.steps()).isEqualTo(alone.steps());
     }
 
+    /**
+     * A thread outside that lets go of the lock as the task parks on it, and ends at once: the driver,
+     * looking at who holds the lock, could read that thread as its owner and then find it ended, and
+     * take it for a thread that ended holding the lock (a block): the task's step ended, and 'b' ran
+     * first. That took the driver being paused between the two reads (a busy machine), about once in a
+     * thousand runs; this test makes many, so that it failed in most of its runs on a busy machine
+     * before the fix. Its verdict does not depend on timing: every run must take the free lock's steps.
+     */
+    @Test
+    void aHolderThatLetsGoAndEndsAsTheTaskParksLetsTheStepGoOn() throws Exception {
+        ReentrantLock free = new ReentrantLock();
+        SimResult<List<String>> alone = run(() -> {
+            free.lock();
+            free.unlock();
+        });
+        for (int i = 0; i < 4000; i++) {
+            ReentrantLock lock = new ReentrantLock();
+            CountDownLatch held = new CountDownLatch(1);
+            Thread holder = Thread.ofPlatform().name("outside-holder").start(() -> {
+                lock.lock();
+                held.countDown();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!lock.hasQueuedThreads() && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(5_000); // woken at moments of its own, near the driver's look or not
+                }
+                lock.unlock(); // and the thread ends
+            });
+            held.await();
+            SimResult<List<String>> contended = run(() -> {
+                lock.lock();
+                lock.unlock();
+            });
+            holder.join();
+            assertThat(contended.value()).as("run %d", i).isEqualTo(alone.value());
+            assertThat(contended.traceDigest()).as("run %d", i).isEqualTo(alone.traceDigest());
+        }
+    }
+
     @Test
     void aMonitorHeldOutsideIsEnteredWithinTheStepWhenItsHolderLetsGo() throws Exception {
         Object free = new Object();

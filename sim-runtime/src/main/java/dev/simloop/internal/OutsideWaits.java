@@ -406,7 +406,14 @@ final class OutsideWaits {
         // Made runnable since it parked (a monitor let go of, an unpark), by a thread outside, whose
         // hand-over of the task is on its way: it is as if that came while the task parked.
         boolean wakeOnItsWay = VirtualThreads.unparkedWhileParking(t.thread);
-        if (!wakeOnItsWay && !lockHeldOutside(t)) {
+        // Asked again after lockHeldOutside: the thread outside runs on while the driver looks, and may
+        // let go, wake the task and end between lockHeldOutside's read of the lock's owner and its
+        // isAlive(), which then takes it for a thread that ended holding the lock (one that nothing lets
+        // go of). The step ended, and the other tasks ran first, when the driver was paused just there
+        // (a busy machine: about one run in a thousand of a holder that ends as it lets go). isAlive()
+        // false makes all that thread did before it ended visible here, its unpark of the task too
+        // (JLS 17.4.4), so this second look sees the wake-up on its way.
+        if (!wakeOnItsWay && !lockHeldOutside(t) && !VirtualThreads.unparkedWhileParking(t.thread)) {
             return false;
         }
         Thread holder = LockOwners.holderOfWhatBlocks(t.thread); // null: a monitor's, or let go just now
@@ -435,7 +442,9 @@ final class OutsideWaits {
      *     thread outside the simulation holds, or let go of as {@code t} parked (no task of the run can
      *     have: none ran meanwhile). Not: a semaphore, latch, queue or read lock (no one holder to wait
      *     for); a lock a task of the run holds (only that task can let go, in a step of its own), the
-     *     thread that waits for the run, a thread that ended, or one that held on through the grace before
+     *     thread that waits for the run, a thread that ended (holding it, or having let go of it as this
+     *     looked: {@link #waitForAnOutsideHolder} looks for the wake-up again), or one that held on
+     *     through the grace before
      */
     private boolean lockHeldOutside(TaskImpl<?> t) {
         if (t.outside() == MONITOR) {
