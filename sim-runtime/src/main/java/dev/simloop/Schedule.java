@@ -271,8 +271,11 @@ public final class Schedule {
             wrapped = true;
         }
         if (!s.startsWith(PREFIX)) {
+            boolean upperCase = s.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
             throw new IllegalArgumentException("not a simloop replay line (it must start with '" + PREFIX
-                    + "') nor a built schedule (which starts with '" + BUILT_PREFIX + "'): '" + abbreviate(s) + "'");
+                    + "') nor a built schedule (which starts with '" + BUILT_PREFIX + "'): '" + abbreviate(s) + "'"
+                    + (upperCase ? "; the line was changed to upper case (a replay line is case-sensitive): copy it"
+                            + " again as simloop printed it" : ""));
         }
         int space = firstWhitespace(s);
         if (space >= 0 && s.substring(0, space).matches("[^:]*(:[^:]*){5}:[0-9a-f]{8}")) {

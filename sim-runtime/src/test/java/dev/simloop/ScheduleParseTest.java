@@ -83,6 +83,17 @@ class ScheduleParseTest {
         assertThatThrownBy(() -> Schedule.parse(cut)).hasMessageEndingWith("the line was probably cut when copied");
     }
 
+    /** A whole line in upper case (a ticket title, a shouting log) fails at its prefix: it says why there too. */
+    @Test
+    void aLineInUpperCaseIsRefusedSayingItIsCaseSensitive() {
+        String upper = valid().toUpperCase(java.util.Locale.ROOT);
+        assertThatThrownBy(() -> Schedule.parse(upper)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("not a simloop replay line (it must start with 'simloop:')")
+                .hasMessageEndingWith("; the line was changed to upper case (a replay line is case-sensitive): copy it"
+                        + " again as simloop printed it");
+        assertThatThrownBy(() -> Schedule.parse("replay:1:fifo")).hasMessageNotContaining("upper case");
+    }
+
     /** A line copied with the rest of a report's line is not called cut: the message names the extra text. */
     @Test
     void rejectsTheRestOfAReportsLineCopiedWithTheLine() {
