@@ -59,7 +59,8 @@ public final class PriorityPolicy {
     /**
      * Reads {@link #lineForm()}.
      *
-     * @throws IllegalArgumentException when {@code text} is not {@code priority(N)} with N at least 1
+     * @throws IllegalArgumentException when {@code text} is not {@code priority(N)} with N from 1 to
+     *     {@code Integer.MAX_VALUE}
      */
     static PriorityPolicy fromLineForm(String text) {
         if (text.matches("priority\\([1-9][0-9]{0,9}\\)")) {
@@ -68,8 +69,9 @@ public final class PriorityPolicy {
                 return new PriorityPolicy((int) n);
             }
         }
+        // The range names both ends: "at least 1" alone read as wrong for priority(2147483648), which is.
         throw new IllegalArgumentException("unknown priority policy '" + SafeText.input(text) + "': expected priority(N),"
-                + " N the boost threshold in steps, at least 1");
+                + " N the boost threshold in steps, from 1 to " + Integer.MAX_VALUE);
     }
 
     PriorityScheduling newScheduling() {

@@ -204,6 +204,8 @@ class ScheduleParseTest {
         "simloop:1:random+priority(0):0:-:AQ: | unknown priority policy 'priority(0)'",
         "simloop:1:random+priority(x):0:-:AQ: | unknown priority policy 'priority(x)'",
         "simloop:1:random+priority(99999999999):0:-:AQ: | unknown priority policy",
+        // one past an int: the message names the upper end too, where "at least 1" read as satisfied
+        "simloop:1:random+priority(2147483648):0:-:AQ: | unknown priority policy 'priority(2147483648)': expected priority(N), N the boost threshold in steps, from 1 to 2147483647",
         "simloop:1:random+boost:0:-:AQ:     | unknown priority policy 'boost'",
         "simloop:1:random+:0:-:AQ:          | unknown priority policy ''",
         "simloop:1:banana+priority(5):0:-:AQ: | unknown strategy 'banana'",
