@@ -440,6 +440,57 @@ class PriorityTest {
     }
 
     /**
+     * Boosting counts only ready tasks (priority.md, "Boosting"): a low-priority waiter of a
+     * PriorityLock waits while two urgent tasks take the lock in turns, even under a policy that
+     * boosts after 10 steps, and gets it only when one of them stops queuing.
+     */
+    @Test
+    void aLowPriorityLockWaiterWaitsWhileUrgentTasksKeepQueuingBoostingCountsOnlyReadyTasks() {
+        List<String> log = Simulation.builder().strategy(Strategy.fifo()).priorityPolicy(PriorityPolicy.boostAfter(10))
+                .run(() -> {
+                    List<String> l = new ArrayList<>();
+                    PriorityLock lock = new PriorityLock("l");
+                    TaskGroup.with(tg -> {
+                        for (int h = 0; h < 2; h++) {
+                            String name = "H" + h;
+                            int rounds = 200 * (h + 1);
+                            tg.spawn(name, () -> {
+                                Loop.currentTask().setPriority(dev.simloop.Priority.HIGH);
+                                for (int i = 0; i < rounds; i++) {
+                                    try (var _ = lock.hold()) {
+                                        Loop.checkpoint();
+                                    }
+                                }
+                                l.add(name + " done");
+                            });
+                        }
+                        tg.spawn("L", () -> {
+                            Loop.currentTask().setPriority(dev.simloop.Priority.LOW);
+                            try (var _ = lock.hold()) {
+                                l.add("L has the lock");
+                            }
+                        });
+                        return null;
+                    });
+                    return l;
+                }).value();
+        assertThat(log).containsExactly("H0 done", "L has the lock", "H1 done");
+    }
+
+    /** A spawned task starts at priority 0 whatever its spawner's priority (priority.md). */
+    @Test
+    void aSpawnedTaskStartsAtTheDefaultPriorityNotItsSpawners() {
+        List<Integer> seen = Sims.fifo(() -> {
+            Loop.currentTask().setPriority(dev.simloop.Priority.HIGH);
+            return TaskGroup.with(tg -> {
+                Task<Integer> child = tg.spawn("child", () -> Loop.currentTask().priority());
+                return List.of(Loop.currentTask().priority(), child.join());
+            });
+        });
+        assertThat(seen).containsExactly(-10, 0);
+    }
+
+    /**
      * A walk marks the tasks it visits with a JVM-wide epoch. An int epoch came round again after 2^32
      * walks (under a minute of walking), and a task whose mark it met was skipped as visited: its
      * holder lost the priority it inherits. A mark 2^32 walks old is no match now.
