@@ -27,7 +27,8 @@ public final class Simulations {
      * @throws ScheduleFailure when the run failed: its message holds the replay line of the run and
      *                         simloop's shrinking of it, each with its preemptions; its cause is the
      *                         original failure. Not for these, thrown as they are: an assumption that
-     *                         did not hold ({@code TestAbortedException}: jqwik discards the try),
+     *                         did not hold ({@code TestAbortedException}: jqwik discards the try; JUnit 4's
+     *                         {@code AssumptionViolatedException} arrives as the cause of one),
      *                         jqwik's own errors ({@code JqwikException}), and {@code OutOfMemoryError}
      */
     public static <T> T check(Schedule schedule, ThrowingSupplier<T> main) {
@@ -84,7 +85,7 @@ public final class Simulations {
         int check = TryReplays.nextCheck();
         SimResult<T> r = builder.run(main);
         if (r.failed() && isAborted(r.failure())) {
-            throw (RuntimeException) r.failure(); // an assumption inside the run: jqwik discards the try
+            throw aborted(r.failure()); // an assumption inside the run: jqwik discards the try
         }
         if (r.failed() && r.failure() instanceof net.jqwik.api.JqwikException misuse) {
             // jqwik's own error (Statistics.collect inside the run, too many filter misses): a misuse
@@ -151,14 +152,54 @@ public final class Simulations {
         return s.substring(0, end) + "... (" + (s.length() - end) + " more characters: the failure itself has them all)";
     }
 
-    /** @return whether {@code t} is an assumption that did not hold (jqwik's {@code Assume}, JUnit's {@code Assumptions}) */
+    /** JUnit 4's assumption failure: JUnit Jupiter, and so a {@code @SimulatedLoop} test, reports it aborted. */
+    private static final String JUNIT4_ASSUMPTION = "org.junit.internal.AssumptionViolatedException";
+    /** opentest4j's assumption failure, which jqwik discards a try for. */
+    private static final String TEST_ABORTED = "org.opentest4j.TestAbortedException";
+
+    /**
+     * @return whether {@code t} is an assumption that did not hold: opentest4j's
+     *     {@code TestAbortedException} (jqwik's {@code Assume}, JUnit's {@code Assumptions}), or JUnit 4's
+     *     {@code AssumptionViolatedException} ({@code org.junit.Assume}, and AssertJ's {@code assumeThat}
+     *     when JUnit 4 is on the class path), matched by name: this module does not depend on JUnit 4
+     */
     private static boolean isAborted(Throwable t) {
+        return isA(t, TEST_ABORTED) || isA(t, JUNIT4_ASSUMPTION);
+    }
+
+    /** @return whether {@code t}'s class or one of its superclasses is named {@code className} */
+    private static boolean isA(Throwable t, String className) {
         for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
-            if (c.getName().equals("org.opentest4j.TestAbortedException")) {
-                return t instanceof RuntimeException;
+            if (c.getName().equals(className)) {
+                return true;
             }
         }
         return false;
+    }
+
+    /**
+     * @param assumption an assumption that did not hold ({@link #isAborted})
+     * @return what discards the try: a {@code TestAbortedException} as it is; JUnit 4's as the cause
+     *     of the one jqwik's {@code Assume} throws (jqwik discards a try for a {@code TestAbortedException}
+     *     only, and counts JUnit 4's as a failure, which simloop reported with a line to pin, where the
+     *     {@code @SimulatedLoop} test it suggests reads the assumption as JUnit Jupiter does, and is
+     *     skipped). Made by {@code Assume}, not by hand: this module does not read opentest4j itself
+     */
+    private static RuntimeException aborted(Throwable assumption) {
+        if (isA(assumption, TEST_ABORTED)) {
+            return (RuntimeException) assumption;
+        }
+        try {
+            net.jqwik.api.Assume.that(false);
+        } catch (RuntimeException discard) {
+            try {
+                discard.initCause(assumption);
+            } catch (IllegalStateException causeSet) { // a jqwik whose Assume sets a cause: keep JUnit 4's beside it
+                discard.addSuppressed(assumption);
+            }
+            return discard;
+        }
+        throw new AssertionError("Assume.that(false) returned", assumption);
     }
 
     /**

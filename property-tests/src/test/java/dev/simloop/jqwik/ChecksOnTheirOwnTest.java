@@ -25,6 +25,32 @@ class ChecksOnTheirOwnTest {
         })).isInstanceOf(org.opentest4j.TestAbortedException.class).hasMessage("Assumption failed: does not apply");
     }
 
+    /**
+     * JUnit 4's assumptions ({@code org.junit.Assume}; AssertJ's {@code assumeThat}, which throws
+     * JUnit 4's exception when JUnit 4 is on the class path, as it is here) discard the try as
+     * Jupiter's do: jqwik discards a try only for a {@code TestAbortedException}, so the JUnit 4
+     * exception arrives as the cause of one. Before, the run was a failing schedule, offered as a
+     * {@code @SimulatedLoop} test to pin that the extension, reading the assumption, skips.
+     */
+    @Test
+    void aJUnit4AssumptionInsideTheRunDiscardsTheTry() {
+        Throwable t = catchThrowable(() -> Simulations.check(Schedule.of(), () -> TaskGroup.with(g -> {
+            g.spawn(() -> {
+                Loop.checkpoint();
+                org.junit.Assume.assumeTrue("does not apply", false);
+                return null;
+            });
+            return null;
+        })));
+        assertThat(t).isExactlyInstanceOf(org.opentest4j.TestAbortedException.class)
+                .cause().isExactlyInstanceOf(org.junit.AssumptionViolatedException.class).hasMessage("does not apply");
+        assertThat(catchThrowable(() -> Simulations.check(Schedule.of(), () -> {
+            org.assertj.core.api.Assumptions.assumeThat(1).isEqualTo(2);
+            return 1;
+        }))).isExactlyInstanceOf(org.opentest4j.TestAbortedException.class)
+                .hasCauseExactlyInstanceOf(org.junit.AssumptionViolatedException.class);
+    }
+
     /** A program's stack overflow is a failing schedule like any other, with its line; only an OutOfMemoryError passes through. */
     @Test
     void aStackOverflowInATaskIsAScheduleFailureWithItsLine() {

@@ -99,4 +99,18 @@ class CombinationsFixture {
         LOG.add("edge " + schedule);
         Simulations.check(schedule, () -> 1);
     }
+
+    /**
+     * Discards every try whose amount is even with JUnit 4's {@code org.junit.Assume} inside the run;
+     * the odd ones pass.
+     */
+    @Property(tries = 50, seed = "1")
+    void junit4AssumptionsDiscardTries(@ForAll @IntRange(min = 1, max = 50) int amount) {
+        Simulations.check(Schedule.of(), () -> {
+            org.junit.Assume.assumeTrue("odd amounts only", amount % 2 == 1);
+            Loop.checkpoint();
+            LOG.add("odd " + amount);
+            return amount;
+        });
+    }
 }

@@ -90,4 +90,13 @@ class CombinationsTest {
                 "edge Schedule.of()", "edge Schedule.of(0)", "edge Schedule.of(2)", "edge Schedule.of(1)",
                 "edge Schedule.of(7)");
     }
+
+    /** A JUnit 4 assumption inside the run discards the try, as jqwik's own Assume does: the property passes on the rest. */
+    @Test
+    void aJUnit4AssumptionInsideTheRunDiscardsTheTry() {
+        run("junit4AssumptionsDiscardTries", "int").testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        List<String> ran = CombinationsFixture.LOG.stream().filter(l -> l.startsWith("odd ")).toList();
+        // every amount of 1..50 once (exhaustive generation), the even ones discarded before the log
+        assertThat(ran).hasSize(25).allMatch(l -> Integer.parseInt(l.substring(4)) % 2 == 1);
+    }
 }
