@@ -96,8 +96,10 @@ public final class Simulations {
             throw fatal; // fatal for jqwik too (opentest4j's only unrecoverable error), not a falsification
         }
         if (r.failed()) {
-            throw new ScheduleFailure(r, TryReplays.replayer(check, b -> b.run(main)), defaultLimits,
+            ScheduleFailure f = new ScheduleFailure(r, TryReplays.replayer(check, b -> b.run(main)), defaultLimits,
                     defaultLimits ? TryReplays.passedBefore() : null);
+            TryReplays.failed(f); // kept, should an @AfterTry throw after it: jqwik would drop it
+            throw f;
         }
         if (defaultLimits) { // its replay, with the default limits, runs as it ran
             TryReplays.passed(check, r, main);

@@ -126,11 +126,28 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
 
     private static TryExecutionResult aroundLiveTry(TryExecutor aTry, List<Object> parameters) {
         Rerun outer = CURRENT.get();
-        CURRENT.set(new Rerun(aTry, parameters, EXECUTION.get()));
+        Rerun rerun = new Rerun(aTry, parameters, EXECUTION.get());
+        CURRENT.set(rerun);
         try {
             return aTry.execute(parameters);
+        } catch (Throwable t) {
+            rerun.keepFailureIn(t);
+            throw t;
         } finally {
             CURRENT.set(outer);
+        }
+    }
+
+    /**
+     * Called by a check that failed, with the failure it throws: the try's last one is kept, so that
+     * it is not lost when an {@code @AfterTry} method throws after it (see {@link Rerun#keepFailuresIn}).
+     *
+     * @param failure the check's {@code ScheduleFailure}
+     */
+    public static void failed(Throwable failure) {
+        Rerun r = CURRENT.get();
+        if (r != null) {
+            r.lastFailure = failure;
         }
     }
 
@@ -167,12 +184,30 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
      * stops at a cause it has seen, or the property would hang here.
      */
     private static void settle(Throwable t) {
-        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
+        for (Throwable c : reachable(t)) {
             if (c instanceof dev.simloop.jqwik.Simulations.ScheduleFailure f) {
                 f.getMessage();
             }
         }
+    }
+
+    /**
+     * @return {@code t}, its causes and what they suppressed ({@link Rerun#keepFailureIn} puts a
+     *     failed check's failure there), each once however the chain loops
+     */
+    private static java.util.Set<Throwable> reachable(Throwable t) {
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Deque<Throwable> next = new java.util.ArrayDeque<>(List.of(t));
+        while (!next.isEmpty()) {
+            Throwable c = next.pop();
+            if (seen.add(c)) {
+                if (c.getCause() != null) {
+                    next.push(c.getCause());
+                }
+                next.addAll(List.of(c.getSuppressed()));
+            }
+        }
+        return seen;
     }
 
     /**
@@ -309,11 +344,29 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
         private final Execution execution;
         /** Checks the try has made so far. */
         int checks;
+        /**
+         * The failure of the try's last check that failed ({@link TryReplays#failed}); null when none
+         * did. The last only: the one a body that caught the others (expected failures) let through,
+         * and each one kept is validated and shrunk when the property ends.
+         */
+        Throwable lastFailure;
 
         Rerun(TryExecutor aTry, List<Object> parameters, Execution execution) {
             this.aTry = aTry;
             this.parameters = parameters;
             this.execution = execution;
+        }
+
+        /**
+         * Adds the try's last check failure to {@code thrown}, suppressed, unless {@code thrown} holds
+         * it. jqwik (1.9.3) reports what an {@code @AfterTry} method throws in place of the body's
+         * failure, which it drops: a check's failure, with its replay line, was lost, and with it the
+         * only line that repeats the run.
+         */
+        void keepFailureIn(Throwable thrown) {
+            if (lastFailure != null && !reachable(thrown).contains(lastFailure)) {
+                thrown.addSuppressed(lastFailure);
+            }
         }
 
         SimResult<?> replay(int check, Simulation.Builder builder) {

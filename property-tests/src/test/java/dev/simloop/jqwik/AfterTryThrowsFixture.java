@@ -1,0 +1,62 @@
+package dev.simloop.jqwik;
+
+import dev.simloop.Loop;
+import dev.simloop.Schedule;
+import dev.simloop.TaskGroup;
+import net.jqwik.api.AfterFailureMode;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.lifecycle.AfterTry;
+import net.jqwik.api.lifecycle.BeforeTry;
+
+/**
+ * Expected to fail; run only through EngineTestKit by {@link AfterTryThrowsTest}. An {@code @AfterTry}
+ * that checks the try's state throws after the check failed on it, as a resource check would.
+ */
+class AfterTryThrowsFixture {
+    /** Two increments of {@code counter[0]}, by read, checkpoint, write: a lost update. */
+    static int increments(int[] counter) {
+        TaskGroup.with(g -> {
+            for (int t = 0; t < 2; t++) {
+                int delay = t;
+                g.spawn(() -> {
+                    for (int i = 0; i < delay; i++) {
+                        Loop.checkpoint();
+                    }
+                    int read = counter[0];
+                    Loop.checkpoint();
+                    counter[0] = read + 1;
+                    return null;
+                });
+            }
+            return null;
+        });
+        if (counter[0] != 2) {
+            throw new AssertionError("counter expected 2 but was " + counter[0]);
+        }
+        return counter[0];
+    }
+
+    /** The after-try check throws an exception. */
+    static class ExceptionAfterTry {
+        int[] counter;
+
+        @BeforeTry
+        void open() {
+            counter = new int[1];
+        }
+
+        @AfterTry
+        void close() {
+            if (counter[0] != 2) {
+                throw new IllegalStateException("after try: counter is " + counter[0]);
+            }
+        }
+
+        @Property(seed = "42", tries = 1000, afterFailure = AfterFailureMode.RANDOM_SEED)
+        void increments(@ForAll Schedule schedule) {
+            int[] c = counter;
+            Simulations.check(schedule, () -> AfterTryThrowsFixture.increments(c));
+        }
+    }
+}
