@@ -59,4 +59,27 @@ class AfterTryThrowsFixture {
             Simulations.check(schedule, () -> AfterTryThrowsFixture.increments(c));
         }
     }
+
+    /** The after-try check fails an assertion: an {@code Error}, also when the try is rerun to replay the check. */
+    static class AssertionAfterTry {
+        int[] counter;
+
+        @BeforeTry
+        void open() {
+            counter = new int[1];
+        }
+
+        @AfterTry
+        void close() {
+            if (counter[0] != 2) {
+                throw new AssertionError("after try: counter is " + counter[0]);
+            }
+        }
+
+        @Property(seed = "42", tries = 1000, afterFailure = AfterFailureMode.RANDOM_SEED)
+        void increments(@ForAll Schedule schedule) {
+            int[] c = counter;
+            Simulations.check(schedule, () -> AfterTryThrowsFixture.increments(c));
+        }
+    }
 }

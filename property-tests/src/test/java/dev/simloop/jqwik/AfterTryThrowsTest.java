@@ -28,12 +28,30 @@ class AfterTryThrowsTest {
     void aCheckFailureIsKeptWhenAnAfterTryThrows() {
         Throwable t = reported(AfterTryThrowsFixture.ExceptionAfterTry.class);
         assertThat(t).isInstanceOf(IllegalStateException.class).hasMessage("after try: counter is 1");
+        assertValidatedAndReplays(t);
+    }
+
+    /**
+     * The reruns that replay the check run the {@code @AfterTry} too, whose assertion fails again once
+     * the replayed check has recorded its run: that is not the replay's outcome. Before, the
+     * {@code AssertionError} (an {@code Error}, where an exception was passed over) counted as a
+     * replay that could not run: no line was validated or shrunk ("not a pin").
+     */
+    @Test
+    void anAfterTryAssertionAfterTheReplayedCheckDoesNotSpoilTheReplay() {
+        Throwable t = reported(AfterTryThrowsFixture.AssertionAfterTry.class);
+        assertThat(t).isExactlyInstanceOf(AssertionError.class).hasMessage("after try: counter is 1");
+        assertValidatedAndReplays(t);
+    }
+
+    private static void assertValidatedAndReplays(Throwable t) {
         Simulations.ScheduleFailure f = Arrays.stream(t.getSuppressed())
                 .filter(Simulations.ScheduleFailure.class::isInstance).map(Simulations.ScheduleFailure.class::cast)
                 .findFirst().orElseThrow(() -> new AssertionError("no ScheduleFailure suppressed in " + t));
         assertThat(f.getCause()).hasMessage("counter expected 2 but was 1");
         assertThat(f.getMessage()).doesNotContain("not a pin").contains("\n  replay: Simulation.builder().replay(\"");
-        String line = f.shrunkReplayLine().orElse(f.replayLine());
+        assertThat(f.shrunkPreemptions()).hasValue(1);
+        String line = f.shrunkReplayLine().orElseThrow();
         SimResult<Integer> again = Simulation.builder().replay(line).run(() -> AfterTryThrowsFixture.increments(new int[1]));
         assertThat(again.failure()).isInstanceOf(AssertionError.class).hasMessage("counter expected 2 but was 1");
     }

@@ -375,10 +375,12 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
             REQUEST.set(request);
             try {
                 aTry.execute(parameters); // a fresh try: its outcome is the replay's, recorded by the check
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 // jqwik passes on what a @BeforeTry or @AfterTry throws: the ReplayDone of a check made
-                // there (the replay has run), or what came after it, which is not the replay's
-                if (request.result == null) {
+                // there (the replay has run), or what came after it, which is not the replay's: an
+                // @AfterTry's AssertionError about the state the replayed failure left, too (counted as
+                // a replay that could not run, it left a line that replays unvalidated and unshrunk)
+                if (request.result == null || e instanceof VirtualMachineError) {
                     throw e;
                 }
             } finally {
