@@ -139,12 +139,21 @@ public final class Simulations {
                 + " characters" + where + ")";
     }
 
-    /** @return {@code t} as text, cut to {@link #BRIEF_CHARS} with a note of how much more the failure (the cause) has */
+    /**
+     * @return {@code t} as text, cut to {@link #BRIEF_CHARS} with a note of how much more the failure
+     *     (the cause) has; when its {@code toString()} or {@code getMessage()} throws, even an
+     *     {@code Error} (an {@code AssertionError} in a message built from a checked state), its class
+     *     and what was thrown: the failure is still reported, with its line. Only a
+     *     {@code VirtualMachineError} but a stack overflow passes: out of memory, the JVM comes first
+     */
     static String brief(Throwable t) {
         String s;
         try {
             s = String.valueOf(t);
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                throw e;
+            }
             return t.getClass().getName() + " (its toString() threw " + e.getClass().getName() + ")";
         }
         if (s.length() <= BRIEF_CHARS) {

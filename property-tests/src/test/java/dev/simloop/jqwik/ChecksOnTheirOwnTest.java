@@ -66,6 +66,34 @@ class ChecksOnTheirOwnTest {
         }))).isSameAs(oom);
     }
 
+    /** A failure whose message cannot be built: its getMessage() fails an assertion. */
+    static final class UnprintableFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getMessage() {
+            throw new AssertionError("the message's own check failed");
+        }
+    }
+
+    /**
+     * A failure whose getMessage() throws an Error (an AssertionError in a message built from checked
+     * state) is still a failing schedule, named by its class, with its line. Before, check threw the
+     * AssertionError of getMessage() in its place: the program's failure and the replay line were lost.
+     */
+    @Test
+    void aFailureWhoseMessageThrowsAnErrorIsAScheduleFailureWithItsLine() {
+        UnprintableFailure failure = new UnprintableFailure();
+        Throwable t = catchThrowable(() -> Simulations.check(Schedule.of(), () -> {
+            Loop.checkpoint();
+            throw failure;
+        }));
+        assertThat(t).isInstanceOf(Simulations.ScheduleFailure.class).hasCause(failure);
+        assertThat(t.getMessage()).startsWith("simulation failed with " + UnprintableFailure.class.getName()
+                + " (its toString() threw java.lang.AssertionError)\n  found:  simloop:1:")
+                .contains("\n  replay: Simulation.builder().replay(\"");
+    }
+
     private static int recurse() {
         return recurse() + 1;
     }
