@@ -140,7 +140,7 @@ public final class TryReplays implements AroundTryHook, AroundPropertyHook, Engi
 
     /**
      * Called by a check that failed, with the failure it throws: the try's last one is kept, so that
-     * it is not lost when an {@code @AfterTry} method throws after it (see {@link Rerun#keepFailuresIn}).
+     * it is not lost when an {@code @AfterTry} method throws after it (see {@link Rerun#keepFailureIn}).
      *
      * @param failure the check's {@code ScheduleFailure}
      */
