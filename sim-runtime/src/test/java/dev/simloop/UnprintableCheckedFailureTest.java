@@ -87,4 +87,49 @@ class UnprintableCheckedFailureTest {
         });
         assertThat(r.value()).isEqualTo("main done");
     }
+
+    /** A failure whose toString() and getMessage() throw an Error (an assertion in a message built from state). */
+    static final class AssertsInItsMessage extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getMessage() {
+            throw new AssertionError("getMessage asserts");
+        }
+
+        @Override
+        public String toString() {
+            throw new AssertionError("toString asserts");
+        }
+    }
+
+    /**
+     * Shrinking a failure whose text throws an Error, as it says how the shrunk run failed, named its
+     * class; before, only an exception, a LinkageError or a stack overflow was caught there, and the
+     * AssertionError escaped the shrinking in place of its result.
+     */
+    @Test
+    void aFailureWhoseTextThrowsAnErrorIsShrunkAndNamedByItsClass() {
+        Exploration.Report<?> report = Exploration.of(() -> {
+            int[] counter = {0};
+            TaskGroup.with(tg -> {
+                for (int i = 0; i < 2; i++) {
+                    tg.spawn(() -> {
+                        int read = counter[0];
+                        Loop.checkpoint();
+                        counter[0] = read + 1;
+                    });
+                }
+                return null;
+            });
+            if (counter[0] != 2) {
+                throw new AssertsInItsMessage();
+            }
+            return null;
+        }).strategy(Strategy.random()).schedules(200).run();
+        SimResult<?> shrunk = report.shrunkFailure().orElseThrow();
+        assertThat(shrunk.failure()).isInstanceOf(AssertsInItsMessage.class);
+        assertThat(dev.simloop.internal.SafeText.of(shrunk.failure()))
+                .isEqualTo(AssertsInItsMessage.class.getName() + " (its toString() threw java.lang.AssertionError)");
+    }
 }

@@ -19,9 +19,23 @@ public final class SafeText {
     private static String text(Object o) {
         try {
             return String.valueOf(o);
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
-            return o.getClass().getName() + " (its toString() threw " + e.getClass().getName() + ")";
+        } catch (RuntimeException | Error e) {
+            return o.getClass().getName() + " (its toString() threw " + userError(e).getClass().getName() + ")";
         }
+    }
+
+    /**
+     * @return {@code e}, thrown by the user's {@code toString()} or {@code getMessage()} (an
+     *     {@code AssertionError} in a message built from a checked state, say), which a report names
+     *     in place of the text
+     * @throws VirtualMachineError {@code e} itself when it is one other than a stack overflow: out of
+     *     memory, the JVM comes before the report
+     */
+    private static Throwable userError(Throwable e) {
+        if (e instanceof VirtualMachineError v && !(e instanceof StackOverflowError)) {
+            throw v;
+        }
+        return e;
     }
 
     /** @return {@code s}, or its first {@code max} characters and how many more there are, with {@code note} */
@@ -215,8 +229,8 @@ public final class SafeText {
     public static String message(Throwable t) {
         try {
             return t.getMessage();
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
-            return "(its getMessage() threw " + e.getClass().getName() + ")";
+        } catch (RuntimeException | Error e) {
+            return "(its getMessage() threw " + userError(e).getClass().getName() + ")";
         }
     }
 }
