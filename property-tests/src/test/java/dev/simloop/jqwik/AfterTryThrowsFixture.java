@@ -1,8 +1,6 @@
 package dev.simloop.jqwik;
 
-import dev.simloop.Loop;
 import dev.simloop.Schedule;
-import dev.simloop.TaskGroup;
 import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -15,22 +13,8 @@ import net.jqwik.api.lifecycle.BeforeTry;
  */
 class AfterTryThrowsFixture {
     /** Two increments of {@code counter[0]}, by read, checkpoint, write: a lost update. */
-    static int increments(int[] counter) {
-        TaskGroup.with(g -> {
-            for (int t = 0; t < 2; t++) {
-                int delay = t;
-                g.spawn(() -> {
-                    for (int i = 0; i < delay; i++) {
-                        Loop.checkpoint();
-                    }
-                    int read = counter[0];
-                    Loop.checkpoint();
-                    counter[0] = read + 1;
-                    return null;
-                });
-            }
-            return null;
-        });
+    static int increments(int[] counter) throws Exception {
+        Kernels.racingUpdates(counter);
         if (counter[0] != 2) {
             throw new AssertionError("counter expected 2 but was " + counter[0]);
         }

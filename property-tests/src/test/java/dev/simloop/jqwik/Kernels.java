@@ -20,7 +20,11 @@ final class Kernels {
 
     /** @return the counter that {@link #lostUpdate}'s two tasks updated (2, or 1 when an update was lost) */
     static int[] racingUpdates() throws Exception {
-        int[] shared = {0};
+        return racingUpdates(new int[1]);
+    }
+
+    /** As {@link #racingUpdates()}, on {@code shared}, which a property's lifecycle methods see too. */
+    static int[] racingUpdates(int[] shared) throws Exception {
         TaskGroup.with(g -> {
             for (int t = 0; t < 2; t++) {
                 int delay = t;
