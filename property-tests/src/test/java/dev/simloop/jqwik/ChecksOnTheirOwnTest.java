@@ -308,4 +308,24 @@ class ChecksOnTheirOwnTest {
         assertThat(t.getMessage()).contains("\n  not a pin: the run was stopped on real time (the failure says how: ")
                 .doesNotContain("with the same maxSteps").doesNotContain("@SimulatedLoop(replay");
     }
+
+    /**
+     * property-testing.md: every check of a schedule runs with seed 0, so what varies from try to try is
+     * the schedule: Loop.random() gives the same numbers whatever the schedule, and one that should vary
+     * comes from jqwik, or from a builder given a seed.
+     */
+    @Test
+    void everyCheckOfAScheduleRunsWithSeedZeroSoLoopRandomGivesTheSameNumbers() {
+        long first = Simulations.check(Schedule.of(), () -> Loop.random().nextLong());
+        long second = Simulations.check(Schedule.of(1, 0, 1), () -> TaskGroup.with(g -> {
+            g.spawn(() -> Loop.checkpoint());
+            g.spawn(() -> Loop.checkpoint());
+            return Loop.random().nextLong();
+        }));
+        long seeded = Simulations.check(Simulation.builder().seed(0), () -> Loop.random().nextLong());
+        long otherSeed = Simulations.check(Simulation.builder().seed(7), () -> Loop.random().nextLong());
+        assertThat(second).isEqualTo(first);
+        assertThat(seeded).isEqualTo(first);
+        assertThat(otherSeed).isNotEqualTo(first);
+    }
 }
