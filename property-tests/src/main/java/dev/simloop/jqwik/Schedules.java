@@ -41,6 +41,18 @@ public final class Schedules {
      * @return schedules that shrink toward fewer and smaller choices
      */
     public static Arbitrary<Schedule> schedules(int maxLength, int maxChoice) {
+        return schedules(0, maxLength, maxChoice);
+    }
+
+    /**
+     * As {@link #schedules(int, int)}, with at least {@code minLength} choices (a {@code @Size(min = ..)}
+     * on the parameter).
+     */
+    static Arbitrary<Schedule> schedules(int minLength, int maxLength, int maxChoice) {
+        if (minLength < 0 || minLength > maxLength) {
+            throw new IllegalArgumentException("Schedules.schedules: minLength must be from 0 to maxLength ("
+                    + maxLength + "), but was " + minLength);
+        }
         if (maxLength < 0) {
             throw new IllegalArgumentException("Schedules.schedules: maxLength must not be negative, but was " + maxLength);
         }
@@ -54,7 +66,7 @@ public final class Schedules {
             throw new IllegalArgumentException("Schedules.schedules: maxChoice must not be negative, but was " + maxChoice);
         }
         return Arbitraries.integers().between(0, maxChoice)
-                .list().ofMaxSize(maxLength)
+                .list().ofMinSize(minLength).ofMaxSize(maxLength)
                 .map(Schedule::of);
     }
 
