@@ -49,10 +49,6 @@ public final class Schedules {
      * on the parameter).
      */
     static Arbitrary<Schedule> schedules(int minLength, int maxLength, int maxChoice) {
-        if (minLength < 0 || minLength > maxLength) {
-            throw new IllegalArgumentException("Schedules.schedules: minLength must be from 0 to maxLength ("
-                    + maxLength + "), but was " + minLength);
-        }
         if (maxLength < 0) {
             throw new IllegalArgumentException("Schedules.schedules: maxLength must not be negative, but was " + maxLength);
         }
@@ -64,6 +60,10 @@ public final class Schedules {
         }
         if (maxChoice < 0) {
             throw new IllegalArgumentException("Schedules.schedules: maxChoice must not be negative, but was " + maxChoice);
+        }
+        if (minLength < 0 || minLength > maxLength) {
+            throw new IllegalArgumentException("Schedules.schedules: minLength must be from 0 to maxLength ("
+                    + maxLength + "), but was " + minLength);
         }
         return Arbitraries.integers().between(0, maxChoice)
                 .list().ofMinSize(minLength).ofMaxSize(maxLength)
