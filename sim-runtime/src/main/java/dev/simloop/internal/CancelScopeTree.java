@@ -92,7 +92,7 @@ public final class CancelScopeTree {
 
         /** @return what the scope is, for messages: "cancel scope", "task group", "task 'x'" */
         String label() {
-            return label != null ? label : "task '" + SafeText.name(owner.name()) + "'";
+            return label != null ? label : owner.quoted();
         }
 
         /** @return the task that opened the scope */
@@ -842,7 +842,7 @@ public final class CancelScopeTree {
         Throwable pending = by.group == null ? null : by.group.pendingFailure();
         String group = by.group == null ? "" : pending == null ? ", and its task group waits for it"
                 : ", and its task group, which waits for it, never rethrows its failure: " + SafeText.brief(pending);
-        return "task '" + SafeText.name(t.name()) + "' keeps catching the Cancelled of a cancelled scope and going on (raised "
+        return t.quoted() + " keeps catching the Cancelled of a cancelled scope and going on (raised "
                 + t.raisedInARow() + " times in a row: " + newCancelled(by).getMessage() + "), so it never ends"
                 + group + ". A cancelled task must let Cancelled propagate: where it catches Throwable, Exception or"
                 + " RuntimeException around a checkpoint, rethrow Cancelled (or catch only what it handles).";

@@ -102,7 +102,7 @@ public record DeadlockReport(String message, List<List<String>> cycles) {
      * @param brief the line is only counted by its wait, past the listed ones: a ready task's stack is not read
      */
     private static String describeWait(TaskImpl<?> t, List<TaskImpl<?>> targets, boolean brief) {
-        String prefix = "task '" + SafeText.name(t.name()) + "' ";
+        String prefix = t.quoted() + " ";
         if (t.blockedOn instanceof WaitTarget w) {
             return prefix + "waits for " + w.describeWait(t, targets) + where(t, brief);
         }

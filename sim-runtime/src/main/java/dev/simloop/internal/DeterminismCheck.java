@@ -113,8 +113,8 @@ public final class DeterminismCheck {
                     + "after " + expected.endSteps + " steps, but this one goes on";
         } else if (expected.tasks[i] != t.id) {
             divergence = at(step, t) + "in the first run "
-                    + "task '" + expected.nameOf(expected.tasks[i]) + "' ran at this step, in this run task '" + SafeText.name(t.name())
-                    + "' did";
+                    + "task '" + expected.nameOf(expected.tasks[i]) + "' ran at this step, in this run " + t.quoted()
+                    + " did";
         } else if (expected.readyCounts[i] != readyCount) {
             divergence = at(step, t) + "the same task ran, "
                     + "but in the first run " + expected.readyCounts[i] + " tasks were ready for this step, in this run "
@@ -135,7 +135,7 @@ public final class DeterminismCheck {
 
     /** @return how a divergence's message starts: the step, and the task that ran it, named on one line */
     private static String at(long step, TaskImpl<?> t) {
-        return "nondeterminism detected at step " + step + " (task '" + SafeText.name(t.name()) + "'): ";
+        return "nondeterminism detected at step " + step + " (" + t.quoted() + "): ";
     }
 
     /**

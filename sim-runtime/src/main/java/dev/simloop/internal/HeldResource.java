@@ -115,7 +115,7 @@ public abstract class HeldResource {
         while ((r = t.heldHead) != null) {
             r.takeBack(" (broken: the task finished without releasing it)");
             HeldResource leaked = r;
-            t.loop.leaked(() -> leaked.resourceName() + " was still held by task '" + SafeText.name(t.name()) + "' when it finished");
+            t.loop.leaked(() -> leaked.resourceName() + " was still held by " + t.quoted() + " when it finished");
             r.holderFinished(t);
         }
     }

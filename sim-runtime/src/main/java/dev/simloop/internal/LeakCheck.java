@@ -54,7 +54,7 @@ final class LeakCheck {
         if (!aborted) {
             String when = loop.when();
             for (TaskImpl<?> t = aliveHead; t != null; t = t.liveNext) {
-                found.add("task '" + SafeText.name(t.name()) + "' was still alive when the run ended (" + when + ")");
+                found.add(t.quoted() + " was still alive when the run ended (" + when + ")");
             }
         }
         if (found.isEmpty()) {

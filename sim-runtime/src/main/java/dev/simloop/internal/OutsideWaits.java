@@ -375,7 +375,7 @@ final class OutsideWaits {
     private void warnOfABusyPool(TaskImpl<?> t) {
         if (WARNED_OF_A_BUSY_POOL.compareAndSet(false, true)) {
             String where = Frames.userFrame(t);
-            Watchdog.warn(() -> "task '" + SafeText.name(t.name()) + "' of a simulation waits on a future (or another wait outside"
+            Watchdog.warn(() -> t.quoted() + " of a simulation waits on a future (or another wait outside"
                     + " simloop) at " + where + ", and its step has waited " + Nanos.format(BUSY_POOL_WARNING_NANOS)
                     + " for the common pool (ForkJoinPool.commonPool()) to finish its work: work the run handed the"
                     + " pool (CompletableFuture.supplyAsync, say) may complete the future, and waiting for it keeps"
@@ -780,7 +780,7 @@ final class OutsideWaits {
     // ---- messages
 
     private NondeterminismDetected timedWait(TaskImpl<?> t) {
-        String made = "task '" + SafeText.name(t.name()) + "' made a timed wait outside simloop at step " + loop.steps() + " ("
+        String made = t.quoted() + " made a timed wait outside simloop at step " + loop.steps() + " ("
                 + Frames.userFrame(t) + "): " + (isFutureLike(LockSupport.getBlocker(t.thread)) ? "nothing the "
                 + "simulation waits for in place (the common pool's work) completed the future it waits on within "
                 + "its time-out; " : "");
@@ -891,14 +891,14 @@ final class OutsideWaits {
         StackTraceElement[] stack = Frames.stackOf(t);
         if (Frames.in(stack, "java.lang.Thread", "join")) {
             // a task's thread is virtual, and joining one does not wait on a monitor: this thread is not a task
-            return new NondeterminismDetected("task '" + SafeText.name(t.name()) + "' called Thread.join at step " + loop.steps()
+            return new NondeterminismDetected(t.quoted() + " called Thread.join at step " + loop.steps()
                     + " (" + Frames.userFrame(stack) + ") on a thread that is not a task of the simulation: the join"
                     + " waits on that thread's monitor (Object.wait), which the JVM resumes from a thread of its own,"
                     + " at a moment a simulation cannot choose or replay. Run that thread's work with Loop.toThread"
                     + " (and wait for its result), or as a task (Loop.threadFactory(), TaskGroup.spawn), and join"
                     + " that.");
         }
-        return new NondeterminismDetected("task '" + SafeText.name(t.name()) + "' called Object.wait at step " + loop.steps()
+        return new NondeterminismDetected(t.quoted() + " called Object.wait at step " + loop.steps()
                 + " (" + Frames.userFrame(stack) + "): the JVM resumes a virtual thread after notify from a "
                 + "thread of its own, at a moment a simulation cannot choose or replay. Use "
                 + "dev.simloop.sync.Condition or Event instead, or Loop.toThread for code that must wait on a "
@@ -909,7 +909,7 @@ final class OutsideWaits {
         String abandoned = RunawayTasks.stillRunning();
         // the first line is the run's own, the same in any JVM (shrinking compares it); what an earlier
         // run left behind in this JVM, which may hold the monitor instead, is said on a line of its own
-        return new NondeterminismDetected("task '" + SafeText.name(t.name()) + "' waits to enter a monitor (synchronized, at "
+        return new NondeterminismDetected(t.quoted() + " waits to enter a monitor (synchronized, at "
                 + Frames.userFrame(t) + ") that no thread outside the simulation released within "
                 + Nanos.format(LOCK_GRACE_NANOS) + " of real time (" + loop.when() + "), so a task of "
                 + "this simulation holds it across a wait (a checkpoint, sleep or simloop lock inside synchronized)"
@@ -962,7 +962,7 @@ final class OutsideWaits {
 
     /** @return the start of a failure's message: {@code t}, what it waits on and where, and {@code who} woke it */
     private static String wokenBy(TaskImpl<?> t, String who) {
-        return "task '" + SafeText.name(t.name()) + "', waiting outside simloop since step " + t.outsideSince() + " on "
+        return t.quoted() + ", waiting outside simloop since step " + t.outsideSince() + " on "
                 + describeBlocker(LockSupport.getBlocker(t.thread)) + " at " + Frames.userFrame(t) + ", was woken by "
                 + who + ", which the simulation does not own";
     }
@@ -1025,7 +1025,7 @@ final class OutsideWaits {
     }
 
     private NondeterminismDetected waitsForOutside(TaskImpl<?> t) {
-        return new NondeterminismDetected("task '" + SafeText.name(t.name()) + "' waits outside simloop on "
+        return new NondeterminismDetected(t.quoted() + " waits outside simloop on "
                 + describeBlocker(LockSupport.getBlocker(t.thread)) + " at " + Frames.userFrame(t)
                 + ", and nothing woke it: every task of the simulation is waiting, no timer is pending, and no "
                 + "thread outside woke it within " + Nanos.format(loop.maxStepWallNanos())
@@ -1056,7 +1056,7 @@ final class OutsideWaits {
         for (TaskImpl<?> o = loop.liveHead(); o != null; o = o.liveNext) {
             if (o != t && o.outside() == OTHER && isFutureLike(LockSupport.getBlocker(o.thread))) {
                 if (++count <= OTHERS_NAMED) {
-                    others.add("task '" + SafeText.name(o.name()) + "' at " + Frames.userFrame(o));
+                    others.add(o.quoted() + " at " + Frames.userFrame(o));
                 }
             }
         }

@@ -56,7 +56,7 @@ final class ScopeTimeouts {
                 || !body.getClass().getName().equals(SUBTASK) || !hasTimeOut(body)) {
             return;
         }
-        NondeterminismDetected failure = new NondeterminismDetected("task '" + SafeText.name(me.name()) + "' forked a "
+        NondeterminismDetected failure = new NondeterminismDetected(me.quoted() + " forked a "
                 + "java.util.concurrent.StructuredTaskScope opened with a time-out (withTimeout), at "
                 + Frames.userFrame(Thread.currentThread().getStackTrace()) + " (step " + me.loop.steps() + "): the JDK "
                 + "arms that time-out on the common pool's timer thread, which would cancel the scope at a real-time "

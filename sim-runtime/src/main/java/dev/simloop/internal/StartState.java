@@ -54,11 +54,11 @@ public final class StartState implements Abortable, WaitTarget {
     void childEndedBeforeStarted(Scheduler loop, TaskImpl<?> t) {
         endedEarly = true;
         if (t.cancelled && !t.strayCancel()) {
-            earlyFailure = new TaskCancelledException(t.name(), "task '" + SafeText.name(t.name()) + "' was cancelled before it called started()");
+            earlyFailure = new TaskCancelledException(t.name(), t.quoted() + " was cancelled before it called started()");
         } else if (t.failure() != null) {
             earlyFailure = t.failure();
         } else {
-            earlyFailure = new IllegalStateException("task '" + SafeText.name(t.name()) + "' finished without calling "
+            earlyFailure = new IllegalStateException(t.quoted() + " finished without calling "
                     + "TaskStatus.started(); " + call + " waits for that call");
         }
         // The group still has to count the task as finished, but must not report its failure.

@@ -623,7 +623,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
             return joinFromOutside();
         }
         if (me.loop != loop) {
-            throw loop.notThisLoop("Task.join", "task '" + SafeText.name(name) + "'", me);
+            throw loop.notThisLoop("Task.join", quoted(), me);
         }
         if (me == this) {
             throw new IllegalStateException("Task.join: task '" + name + "' cannot join itself (it would wait forever)");
@@ -701,7 +701,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     void requireSameLoop(String call) {
         TaskImpl<?> me = Current.task(call);
         if (me.loop != loop) {
-            throw loop.notThisLoop(call, "task '" + SafeText.name(name) + "'", me);
+            throw loop.notThisLoop(call, quoted(), me);
         }
     }
 
@@ -806,7 +806,7 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
     }
 
     private TaskCancelledException cancelledException() {
-        return new TaskCancelledException(name, "task '" + SafeText.name(name) + "' was cancelled");
+        return new TaskCancelledException(name, quoted() + " was cancelled");
     }
 
     /** @return the value of a task that finished without a failure, or null */
@@ -899,7 +899,15 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
 
     @Override
     public String toString() {
-        return "task '" + SafeText.name(name) + "'" + (done ? " (done)" : "");
+        return quoted() + (done ? " (done)" : "");
+    }
+
+    /**
+     * @return the task as messages and reports name it, {@code task 'name'}, its name on one line and
+     *     cut ({@link SafeText#name}): a name is the user's text
+     */
+    public String quoted() {
+        return "task '" + SafeText.name(name) + "'";
     }
 
     /** The timer a sleeping task waits on; also the sleep's {@link Abortable}. */

@@ -85,7 +85,7 @@ final class ThreadGuard extends InheritableThreadLocal<Boolean> {
 
     private static NondeterminismDetected created(TaskImpl<?> me, StackTraceElement[] stack, String verb) {
         Kind kind = Kind.of(stack);
-        return new NondeterminismDetected("task '" + SafeText.name(me.name()) + "' " + verb + " a thread the simulation does not own: "
+        return new NondeterminismDetected(me.quoted() + " " + verb + " a thread the simulation does not own: "
                 + kind.what + ", at " + kind.where(stack) + " (step " + me.loop.steps() + "). Code on a thread "
                 + "outside the simulation runs at moments no seed decides, so the run could not be replayed. "
                 + kind.fix);

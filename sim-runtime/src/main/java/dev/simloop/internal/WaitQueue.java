@@ -277,7 +277,7 @@ public final class WaitQueue implements Abortable {
 
     private void link(TaskImpl<?> t, Object carried) {
         if (t.waitQueue != null) {
-            throw new IllegalStateException("task '" + SafeText.name(t.name()) + "' is already waiting in a queue");
+            throw new IllegalStateException(t.quoted() + " is already waiting in a queue");
         }
         if (head != null && head.loop != t.loop) {
             throw ForeignLoop.shared(head.blockedOn, head, "is waited on by");

@@ -69,7 +69,7 @@ public interface WaitTarget {
      */
     static String names(List<TaskImpl<?>> tasks) {
         if (tasks.size() == 1) {
-            return "task '" + SafeText.name(tasks.get(0).name()) + "'";
+            return tasks.get(0).quoted();
         }
         StringBuilder sb = new StringBuilder("tasks ");
         int named = Math.min(tasks.size(), MAX_NAMED);

@@ -277,7 +277,7 @@ final class Watchdog {
             reportedStep = step;
             String initializer = waitingInAClassInitializer(stack);
             String cause = pinnedCause(initializer);
-            pinnedWait = new PinnedWait(r, "task '" + SafeText.name(r.name()) + "' cannot wait here, pinned to its loop's driver"
+            pinnedWait = new PinnedWait(r, r.quoted() + " cannot wait here, pinned to its loop's driver"
                     + " thread: " + cause + " simloop ended the wait with this exception, since nothing else could have"
                     + " ended it.");
             if (pinnedReportedStep != step) {
@@ -316,7 +316,7 @@ final class Watchdog {
                 String cause, long step) {
             StringBuilder where = new StringBuilder();
             appendStack(where, stack);
-            dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + SafeText.name(t.name()) + "' waits pinned to the"
+            dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded(t.quoted() + " waits pinned to the"
                     + " loop's driver thread (step " + step + ", virtual time " + Nanos.format(loop.now()) + "): "
                     + cause + " The run stops here, and"
                     + " simloop ends the task's wait with an IllegalStateException so that it unwinds"
@@ -357,7 +357,7 @@ final class Watchdog {
             appendStack(where, stack);
             if (loop.isKilling()) {
                 // not a task without checkpoints: one that catches what unwinds it, and so never ends
-                dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + SafeText.name(t.name()) + "' did not end while"
+                dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded(t.quoted() + " did not end while"
                         + " the aborted run unwound it: for " + Nanos.format(nanos) + " of real time it went on after the"
                         + " run had failed, catching what unwinds it at every runtime call (a catch (Throwable) or"
                         + " catch (Error) around a wait, in a loop, say). Let dev.simloop.internal.TaskAbandoned, an"
@@ -371,7 +371,7 @@ final class Watchdog {
                             + outOfTheInitializer("what the wait throws")
                     : " The run stops here. The task's thread cannot be stopped (the JVM cannot kill a thread): it goes"
                             + " on until it reaches a checkpoint, where it unwinds.";
-            dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded("task '" + SafeText.name(t.name()) + "' ran for "
+            dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded(t.quoted() + " ran for "
                     + Nanos.format(nanos) + " of real time without reaching a checkpoint (maxStepWallTime = "
                     + Nanos.format(loop.maxStepWallNanos()) + ", step " + step + ", virtual time "
                     + Nanos.format(loop.now()) + "): " + likelyCause(initializer) + afterwards + " If the step is only slow,"
