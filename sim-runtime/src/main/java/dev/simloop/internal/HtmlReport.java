@@ -204,25 +204,8 @@ public final class HtmlReport {
      */
     static String html(String s) {
         String text = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-        return visibleControls(LONE_SURROGATE.matcher(text).replaceAll("\uFFFD"));
+        return SafeText.visibleControls(LONE_SURROGATE.matcher(text).replaceAll("\uFFFD"), true);
     }
-
-    /** @return {@code s} with each control character but a tab and a line break as {@code \\uXXXX} */
-    private static String visibleControls(String s) {
-        Matcher m = CONTROL.matcher(s);
-        if (!m.find()) {
-            return s; // the common case, without copying
-        }
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        do {
-            String code = String.format(Locale.ROOT, "\\u%04x", (int) m.group().charAt(0));
-            m.appendReplacement(sb, Matcher.quoteReplacement(code));
-        } while (m.find());
-        return m.appendTail(sb).toString();
-    }
-
-    /** A control character that HTML text may not hold: all of them but a tab, a line feed and a carriage return. */
-    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]");
 
     private static final String TEMPLATE = """
             <!DOCTYPE html>

@@ -193,17 +193,29 @@ public final class SafeText {
      *     other control character (a tab, a terminal's escape code, a NUL) as {@code \\uXXXX}
      */
     static String oneLine(String s) {
-        String flat = s.replaceAll("\\s*\\R\\s*", " ");
-        StringBuilder sb = new StringBuilder(flat.length());
-        for (int i = 0; i < flat.length(); i++) {
-            char c = flat.charAt(i);
-            if (Character.isISOControl(c)) {
+        return visibleControls(s.replaceAll("\\s*\\R\\s*", " "), false);
+    }
+
+    /**
+     * @param keepLayout whether a tab, a line feed and a carriage return stay as they are
+     * @return {@code s} with each other control character (a terminal's escape code, a NUL) as
+     *     {@code \\uXXXX}; {@code s} itself, not a copy, when it has none
+     */
+    static String visibleControls(String s, boolean keepLayout) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean shown = Character.isISOControl(c) && !(keepLayout && (c == '\t' || c == '\n' || c == '\r'));
+            if (shown && sb == null) {
+                sb = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (shown) {
                 sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-            } else {
+            } else if (sb != null) {
                 sb.append(c);
             }
         }
-        return sb.toString();
+        return sb == null ? s : sb.toString();
     }
 
     /** The longest input an error quotes whole ({@link #input}). */
