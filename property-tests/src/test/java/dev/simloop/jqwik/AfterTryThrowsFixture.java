@@ -21,8 +21,8 @@ class AfterTryThrowsFixture {
         return counter[0];
     }
 
-    /** The after-try check throws an exception. */
-    static class ExceptionAfterTry {
+    /** A property whose {@code @AfterTry} fails with {@link #afterTry(int)} when the counter is not 2. */
+    abstract static class CheckedAfterTry {
         int[] counter;
 
         @BeforeTry
@@ -31,11 +31,14 @@ class AfterTryThrowsFixture {
         }
 
         @AfterTry
-        void close() {
+        void close() throws Throwable {
             if (counter[0] != 2) {
-                throw new IllegalStateException("after try: counter is " + counter[0]);
+                throw afterTry(counter[0]);
             }
         }
+
+        /** @return what the after-try check throws for a counter of {@code value} */
+        abstract Throwable afterTry(int value);
 
         @Property(seed = "42", tries = 1000, afterFailure = AfterFailureMode.RANDOM_SEED)
         void increments(@ForAll Schedule schedule) {
@@ -44,26 +47,19 @@ class AfterTryThrowsFixture {
         }
     }
 
+    /** The after-try check throws an exception. */
+    static class ExceptionAfterTry extends CheckedAfterTry {
+        @Override
+        Throwable afterTry(int value) {
+            return new IllegalStateException("after try: counter is " + value);
+        }
+    }
+
     /** The after-try check fails an assertion: an {@code Error}, also when the try is rerun to replay the check. */
-    static class AssertionAfterTry {
-        int[] counter;
-
-        @BeforeTry
-        void open() {
-            counter = new int[1];
-        }
-
-        @AfterTry
-        void close() {
-            if (counter[0] != 2) {
-                throw new AssertionError("after try: counter is " + counter[0]);
-            }
-        }
-
-        @Property(seed = "42", tries = 1000, afterFailure = AfterFailureMode.RANDOM_SEED)
-        void increments(@ForAll Schedule schedule) {
-            int[] c = counter;
-            Simulations.check(schedule, () -> AfterTryThrowsFixture.increments(c));
+    static class AssertionAfterTry extends CheckedAfterTry {
+        @Override
+        Throwable afterTry(int value) {
+            return new AssertionError("after try: counter is " + value);
         }
     }
 }
