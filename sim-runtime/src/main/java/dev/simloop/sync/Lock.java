@@ -63,7 +63,9 @@ public final class Lock extends LockBase {
     /**
      * Releases the lock, handing it to the longest-waiting task if there is one. Not a checkpoint.
      *
-     * @throws IllegalStateException when the calling task does not hold the lock (the message names the holder)
+     * @throws IllegalStateException when the calling task does not hold the lock (the message names the
+     *     holder); a {@link BrokenResourceException} when the lock is broken, as after an await on one of its
+     *     conditions that the break ended
      */
     public void release() {
         core.release("Lock.release");

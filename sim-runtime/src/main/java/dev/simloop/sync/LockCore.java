@@ -161,6 +161,13 @@ final class LockCore extends HeldResource implements WaitTarget {
             // name two runs' roots alike and hide the sharing, which acquire reports as such.
             throw dev.simloop.internal.ForeignLoop.shared(call + ": " + kindAndName(), h, "is held by");
         }
+        if (h == null && broken != null) {
+            // Nobody can hold it now: the usual advice (a release once too often, hold the lock around the
+            // call) would blame this task for the break. Typically the task waited on a condition of the lock,
+            // whose await threw for the break, and its finally (or try-with-resources) releases.
+            throw new BrokenResourceException(call + ": " + broken + ", so " + me + " does not hold it (no task"
+                    + " can hold it again)");
+        }
         if (h != me) {
             throw new IllegalStateException(call + ": " + me + " does not hold " + kindAndName() + ", "
                     + (h == null ? "which is not held by any task" : "which is held by " + h) + "; " + fixFor(call));

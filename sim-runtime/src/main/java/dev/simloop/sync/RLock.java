@@ -61,7 +61,8 @@ public final class RLock extends LockBase {
      * Releases one hold; the last one releases the lock, handing it to the longest-waiting task if
      * there is one. Not a checkpoint.
      *
-     * @throws IllegalStateException when the calling task does not hold the lock (the message names the holder)
+     * @throws IllegalStateException when the calling task does not hold the lock (the message names the
+     *     holder); a {@link BrokenResourceException} when the lock is broken
      */
     public void release() {
         core.release("RLock.release");

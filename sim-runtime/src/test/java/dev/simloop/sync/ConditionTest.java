@@ -249,4 +249,52 @@ class ConditionTest {
                 "w: Condition.await: Lock 'L' is broken: its owner task 'careless' finished without releasing it"
                         + " / suppressed [Cancelled]");
     }
+
+    /**
+     * A waiter whose lock broke while it waited meets the break in await, and then releases the lock in
+     * its finally (or its try-with-resources closes the hold): that release names the break too. It threw
+     * an IllegalStateException saying the task released once too often, which in a finally replaced the
+     * BrokenResourceException, so the break was lost behind a message blaming the waiter.
+     */
+    @Test
+    void aReleaseAfterAnAwaitThatMetABrokenLockNamesTheBreak() {
+        List<String> l = new ArrayList<>();
+        SimResult<List<String>> r = Simulation.builder().strategy(Strategy.fifo()).run(() -> {
+            Lock lock = new Lock("L");
+            Condition c = new Condition(lock, "C");
+            TaskGroup.with(tg -> {
+                tg.spawn("finally", () -> {
+                    try {
+                        lock.acquire();
+                        try {
+                            c.await();
+                        } finally {
+                            lock.release();
+                        }
+                    } catch (IllegalStateException e) {
+                        l.add("finally: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                    }
+                });
+                tg.spawn("twr", () -> {
+                    try (var _ = c.hold()) {
+                        c.await();
+                    } catch (BrokenResourceException e) {
+                        l.add("twr: " + e.getMessage() + " / suppressed " + Arrays.stream(e.getSuppressed())
+                                .map(x -> x.getClass().getSimpleName() + ": " + x.getMessage()).toList());
+                    }
+                });
+                Loop.waitAllTasksBlocked();
+                tg.spawn("careless", () -> lock.acquire());
+                return null;
+            });
+            return l;
+        });
+        assertThat(r.failure()).isInstanceOf(LeakDetected.class);
+        String broken = "Lock 'L' is broken: its owner task 'careless' finished without releasing it";
+        assertThat(l).containsExactly(
+                "finally: BrokenResourceException: Lock.release: " + broken
+                        + ", so task 'finally' does not hold it (no task can hold it again)",
+                "twr: Condition.await: " + broken + " / suppressed [BrokenResourceException: Lock.release: " + broken
+                        + ", so task 'twr' does not hold it (no task can hold it again)]");
+    }
 }
