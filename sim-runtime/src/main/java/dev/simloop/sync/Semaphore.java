@@ -43,6 +43,8 @@ public final class Semaphore {
     /** What waiters are blocked on, for deadlock reports. */
     private final OwnerlessWait waiting;
     private final String label;
+    /** Whether it was given a name, which its messages then use: several semaphores tell apart. */
+    private final boolean named;
 
     /**
      * Creates a semaphore that any number of releases may raise.
@@ -73,6 +75,7 @@ public final class Semaphore {
         this.max = max;
         this.bounded = bounded;
         this.label = Names.label(bounded ? "bounded Semaphore" : "Semaphore", name);
+        this.named = name != null;
         this.waiting = new OwnerlessWait(this, label + ".acquire", () -> "permits=" + this.permits, "a call to release()");
     }
 
@@ -166,10 +169,10 @@ public final class Semaphore {
             return; // handed straight to the longest-waiting task
         }
         if (permits >= max) {
-            throw new IllegalStateException("Semaphore.release: " + me + (!bounded
-                    ? " released a semaphore that already has " + max + " permits, as many as an int counts"
-                    : " released a bounded semaphore that already has all its " + max + " permits (released more"
-                            + " often than acquired)"));
+            throw new IllegalStateException("Semaphore.release: " + me + " released " + (named ? label + ", which"
+                    : bounded ? "a bounded semaphore that" : "a semaphore that") + " already has " + (!bounded
+                    ? max + " permits, as many as an int counts"
+                    : "all its " + max + " permits (released more often than acquired)"));
         }
         permits++;
     }
@@ -194,7 +197,8 @@ public final class Semaphore {
         @Override
         public void close() {
             if (closed) {
-                throw new IllegalStateException("Semaphore.hold: this handle was closed already; each handle "
+                throw new IllegalStateException("Semaphore.hold: this handle" + (named ? " of " + label : "")
+                        + " was closed already; each handle "
                         + "releases its permit once (closing it again would add a permit nobody took)");
             }
             closed = true;

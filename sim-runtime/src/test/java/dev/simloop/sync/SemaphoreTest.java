@@ -145,4 +145,30 @@ class SemaphoreTest {
                 + "this handle was closed already; each handle releases its permit once (closing it again would add a "
                 + "permit nobody took)");
     }
+
+    /**
+     * A named semaphore's misuse messages name it, as a lock's do: with several semaphores, "released a
+     * bounded semaphore" or "this handle was closed already" did not say which one.
+     */
+    @Test
+    void aNamedSemaphoresMisuseMessagesNameIt() {
+        List<String> v = Sims.fifo(() -> {
+            List<String> l = new ArrayList<>();
+            Semaphore pool = Semaphore.bounded(1, "pool");
+            Held h = pool.hold();
+            h.close();
+            l.add(org.assertj.core.api.Assertions.catchThrowable(h::close).getMessage());
+            l.add(org.assertj.core.api.Assertions.catchThrowable(pool::release).getMessage());
+            Semaphore full = new Semaphore(Integer.MAX_VALUE, "tickets");
+            l.add(org.assertj.core.api.Assertions.catchThrowable(full::release).getMessage());
+            return l;
+        });
+        assertThat(v).containsExactly(
+                "Semaphore.hold: this handle of bounded Semaphore 'pool' was closed already; each handle releases its"
+                        + " permit once (closing it again would add a permit nobody took)",
+                "Semaphore.release: task 'main' released bounded Semaphore 'pool', which already has all its 1 permits"
+                        + " (released more often than acquired)",
+                "Semaphore.release: task 'main' released Semaphore 'tickets', which already has 2147483647 permits,"
+                        + " as many as an int counts");
+    }
 }
