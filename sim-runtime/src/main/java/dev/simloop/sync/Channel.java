@@ -55,6 +55,8 @@ public final class Channel<T> implements Iterable<T> {
     private final OwnerlessWait sendWait;
     private final OwnerlessWait receiveWait;
     private final String label;
+    /** Whether it was given a name, which its messages then use: the stages of a pipeline tell apart. */
+    private final boolean named;
     private boolean closed;
     /** The run whose tasks used it last ({@link RunMark}: a simulation does not go on from another run's values or close). */
     private RunMark run;
@@ -83,6 +85,7 @@ public final class Channel<T> implements Iterable<T> {
         this.capacity = capacity;
         this.buffer = new ArrayDeque<>(Math.min(capacity, 64));
         this.label = Names.label("Channel", name);
+        this.named = name != null;
         this.sendWait = new OwnerlessWait(this, label + ".send", () -> "buffered=" + buffer.size() + "/" + capacity,
                 "a call to receive() or close()", this::lastReceived);
         this.receiveWait = new OwnerlessWait(this, label + ".receive", () -> "buffered=0", "a call to send() or close()");
@@ -103,7 +106,7 @@ public final class Channel<T> implements Iterable<T> {
         Scheduler loop = me.loop();
         loop.checkCancelled(me);
         if (closed) {
-            throw new ChannelClosedException("Channel.send: " + me + " sent on a closed channel");
+            throw new ChannelClosedException("Channel.send: " + me + " sent on " + closedOne());
         }
         if (offer(value)) {
             loop.schedulePoint(this);
@@ -122,7 +125,7 @@ public final class Channel<T> implements Iterable<T> {
             }
         }
         if (reply == CLOSED) {
-            throw new ChannelClosedException("Channel.send: the channel was closed while " + me
+            throw new ChannelClosedException("Channel.send: " + (named ? label : "the channel") + " was closed while " + me
                     + " waited to send; the value was not delivered");
         }
     }
@@ -139,7 +142,7 @@ public final class Channel<T> implements Iterable<T> {
         TaskImpl<?> me = Current.task("Channel.trySend");
         enter(me);
         if (closed) {
-            throw new ChannelClosedException("Channel.trySend: " + me + " sent on a closed channel");
+            throw new ChannelClosedException("Channel.trySend: " + me + " sent on " + closedOne());
         }
         return offer(value);
     }
@@ -263,8 +266,14 @@ public final class Channel<T> implements Iterable<T> {
         }
     }
 
-    private static EndOfChannelException endOfChannel(String call) {
-        return new EndOfChannelException(call + ": the channel is closed and every value has been received");
+    private EndOfChannelException endOfChannel(String call) {
+        return new EndOfChannelException(call + ": " + (named ? label : "the channel")
+                + " is closed and every value has been received");
+    }
+
+    /** @return how a send's message names the closed channel: by its name when it has one */
+    private String closedOne() {
+        return named ? label + ", which is closed" : "a closed channel";
     }
 
     /**

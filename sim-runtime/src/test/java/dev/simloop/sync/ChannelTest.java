@@ -255,4 +255,39 @@ class ChannelTest {
         });
         assertThat(r).isEqualTo("Cancelled: EXPLICIT");
     }
+
+    /**
+     * A named channel's closed-channel messages name it: in a pipeline of channels, "sent on a closed
+     * channel" or "the channel is closed" did not say which stage had ended.
+     */
+    @Test
+    void aNamedChannelsClosedMessagesNameIt() {
+        List<String> v = Sims.fifo(() -> {
+            List<String> l = new ArrayList<>();
+            Channel<String> jobs = new Channel<>(0, "jobs");
+            TaskGroup.with(tg -> {
+                tg.spawn("sender", () -> {
+                    try {
+                        jobs.send("a");
+                    } catch (ChannelClosedException e) {
+                        l.add(e.getMessage());
+                    }
+                });
+                Loop.waitAllTasksBlocked();
+                jobs.close();
+                return null;
+            });
+            l.add(org.assertj.core.api.Assertions.catchThrowable(() -> jobs.send("b")).getMessage());
+            l.add(org.assertj.core.api.Assertions.catchThrowable(() -> jobs.trySend("b")).getMessage());
+            l.add(org.assertj.core.api.Assertions.catchThrowable(jobs::receive).getMessage());
+            l.add(org.assertj.core.api.Assertions.catchThrowable(jobs::tryReceive).getMessage());
+            return l;
+        });
+        assertThat(v).containsExactly(
+                "Channel.send: Channel 'jobs' was closed while task 'sender' waited to send; the value was not delivered",
+                "Channel.send: task 'main' sent on Channel 'jobs', which is closed",
+                "Channel.trySend: task 'main' sent on Channel 'jobs', which is closed",
+                "Channel.receive: Channel 'jobs' is closed and every value has been received",
+                "Channel.tryReceive: Channel 'jobs' is closed and every value has been received");
+    }
 }

@@ -156,7 +156,7 @@ class HiddenCancelWakeTest {
             }, ch::close, log);
             return log.toString();
         });
-        assertThat(seen).hasSize(EveryStrategyAndRealLoop.RUNS).containsOnly("[Channel.send: the channel was closed while the task waited to send;"
+        assertThat(seen).hasSize(EveryStrategyAndRealLoop.RUNS).containsOnly("[Channel.send: Channel 'C' was closed while the task waited to send;"
                 + " the value was not delivered, waiter done]");
     }
 }
