@@ -9,6 +9,7 @@ import dev.simloop.Shard;
 import dev.simloop.Shrinking;
 import dev.simloop.SimResult;
 import dev.simloop.Simulation;
+import dev.simloop.Strategy;
 import dev.simloop.ThrowingSupplier;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -986,20 +987,33 @@ public final class SimulatedLoopExtension
     private static final class Job {
         final int index;
         final boolean proceeds;
+        /** Whether this shard owns the schedule: a PCT learning schedule of another shard runs here uncounted. */
+        final boolean owned;
+        /** The strategy of a PCT schedule that runs with a learned choice count; null for the test's own. */
+        final Strategy learned;
         /** Set before the run starts; read by the test thread when the run's task runs away. */
         private volatile Simulation.Builder builder;
+        /** The run's choice count, for PCT to learn from; -1 when there was no run. Set by the worker that ran it. */
+        volatile int choices = -1;
 
         Job(int index, Simulation.Builder builder, boolean proceeds) {
+            this(index, builder, proceeds, true, null);
+        }
+
+        Job(int index, Simulation.Builder builder, boolean proceeds, boolean owned, Strategy learned) {
             this.index = index;
             this.builder = builder;
             this.proceeds = proceeds;
+            this.owned = owned;
+            this.learned = learned;
         }
 
         /** @return the run's builder, made now from {@code cfg} if it was not given */
         Simulation.Builder builder(RunConfig cfg) {
             Simulation.Builder b = builder;
             if (b == null) {
-                b = cfg.builder(index);
+                b = learned == null ? cfg.builder(index)
+                        : cfg.scheduleLimits(Simulation.builder().seed(cfg.seedFor(index)).strategy(learned));
                 builder = b;
             }
             return b;
@@ -1074,6 +1088,19 @@ public final class SimulatedLoopExtension
         private int next;
         /** How many schedules were handed out. */
         private int handedOut;
+        /**
+         * How many of the first schedules PCT learns its choice count from (0 when it learns none):
+         * every shard runs all of them, one at a time, counting only its own, so that a schedule's
+         * strategy does not depend on the split (Exploration's {@code LEARNING_SCHEDULES}).
+         */
+        private final int learningTotal;
+        /** How many of the first schedules PCT learns from, as {@code Exploration} (its {@code LEARNING_SCHEDULES}). */
+        static final int LEARNING_SCHEDULES = 32;
+        /** The learning schedules handed out, and judged. Guarded by the runs. */
+        private int learningOut;
+        private int learningDone;
+        /** The longest run among the learning schedules so far (0: none yet). Guarded by the runs. */
+        private int learnedChoices;
 
         Exploring(RunConfig cfg, Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
                 ExtensionContext context, AtomicBoolean proceeded) {
@@ -1085,6 +1112,7 @@ public final class SimulatedLoopExtension
             this.search = cfg.isBoundedSearch() ? cfg.newSearch() : null;
             this.fresh = new FreshInstances(context);
             this.strategyText = cfg.strategyText();
+            this.learningTotal = learningTotal();
             this.progress = new Progress(cfg, search);
             this.timeLimitNanos = cfg.timeLimit() == null ? Long.MAX_VALUE
                     : dev.simloop.internal.Nanos.saturated(cfg.timeLimit());
@@ -1218,9 +1246,75 @@ public final class SimulatedLoopExtension
                 return new Job(index, cfg.scheduleLimits(search.next(cfg.seedFor(0))), index == 0 && !rootElsewhere());
             }
             int index = next;
+            boolean learning = index < learningTotal;
+            if (learningDone < (learning ? learningOut : learningTotal)) {
+                return null; // PCT learns from results still out (as Exploration does)
+            }
+            if (learning) {
+                learningOut++;
+            }
+            boolean owned = cfg.shard().owns(index);
             next = firstOwnedFrom(index + 1);
-            handedOut++;
-            return new Job(index, null, index == 0);
+            if (owned) {
+                handedOut++;
+            }
+            return new Job(index, null, index == 0 && owned, owned, learnedStrategy(index));
+        }
+
+        /**
+         * @return the strategy of schedule {@code index} when PCT runs it with the choice count learned
+         *     from the first schedules (the test's {@code pct(d)}, or a portfolio's PCT member), as
+         *     {@code Exploration} does; null when it runs the test's own strategy
+         */
+        private Strategy learnedStrategy(int index) {
+            if (learnedChoices == 0) {
+                return null;
+            }
+            Strategy member = memberFor(index);
+            return learnsChoices(member) ? Strategy.pct(pctDepth(member), learnedChoices) : null;
+        }
+
+        /** @return the strategy that runs schedule {@code index}: a portfolio's member for its seed, else the test's */
+        private Strategy memberFor(int index) {
+            List<Strategy> members = cfg.strategy().members();
+            return members.isEmpty() ? cfg.strategy()
+                    : members.get((int) Math.floorMod(cfg.seedFor(index), (long) members.size()));
+        }
+
+        /** @return whether {@code s} is PCT without a choice count given, which learns one */
+        private static boolean learnsChoices(Strategy s) {
+            return s.toString().startsWith("pct(") && !s.toString().contains(",");
+        }
+
+        private static int pctDepth(Strategy s) {
+            String t = s.toString();
+            return Integer.parseInt(t.substring(4, t.indexOf(')')));
+        }
+
+        /** @return how many of the first schedules PCT learns its choice count from: those of every shard */
+        private int learningTotal() {
+            if (search != null || cfg.isReplay()) {
+                return 0;
+            }
+            boolean learns = learnsChoices(cfg.strategy())
+                    || cfg.strategy().members().stream().anyMatch(Exploring::learnsChoices);
+            return learns ? Math.min(LEARNING_SCHEDULES, cfg.schedules()) : 0;
+        }
+
+        /**
+         * Learns from a learning schedule's result, in schedule order: the longest run among those that
+         * ended normally or with a failure that fails the test, other than a limit, as Exploration does
+         * (a run that a step limit stopped is as long as the limit).
+         */
+        private void learnChoices(Job job, Judged judged) {
+            learningDone++;
+            Strategy ran = job.learned != null ? job.learned : memberFor(job.index);
+            Throwable failure = judged.failure();
+            boolean showsLength = failure == null
+                    || !(failure instanceof LimitExceeded) && !isAssumption(failure) && cfg.failsOn(failure);
+            if (ran.toString().startsWith("pct(") && job.choices >= 0 && showsLength) {
+                learnedChoices = Math.max(learnedChoices, job.choices);
+            }
         }
 
         /**
@@ -1245,7 +1339,7 @@ public final class SimulatedLoopExtension
         }
 
         private int firstOwnedFrom(int i) {
-            while (i < cfg.schedules() && !cfg.shard().owns(i)) {
+            while (i < cfg.schedules() && i >= learningTotal && !cfg.shard().owns(i)) {
                 i++;
             }
             return i;
@@ -1303,6 +1397,9 @@ public final class SimulatedLoopExtension
                     // the results line names this one (settingUp's note says which to JUnit)
                     return new Judged(job.index, null, setUp, 0L);
                 }
+            }
+            if (job.index < learningTotal) {
+                job.choices = dev.simloop.Schedule.parse(r.replayLine()).size();
             }
             Throwable failure = failureOf(r, job.index, threadIds);
             // a passing schedule's commit needs only its digest (a search's, the result it learns from):
@@ -1366,6 +1463,12 @@ public final class SimulatedLoopExtension
                 if (!search.ownsLast()) {
                     return false; // another shard's schedule, run here only for what the search learns from it
                 }
+            }
+            if (job.index < learningTotal) {
+                learnChoices(job, judged);
+            }
+            if (!job.owned) {
+                return false; // another shard's schedule, run here only for PCT to learn its choice count from
             }
             progress.ran(judged.digest());
             Throwable failure = judged.failure();
@@ -1818,9 +1921,11 @@ public final class SimulatedLoopExtension
     private static String strategyOfRun(RunConfig cfg, SimResult<?> r) {
         String asked = cfg.strategyText();
         String ran = dev.simloop.Schedule.parse(r.replayLine()).strategy();
-        if (!asked.equals("portfolio") || ran.equals(asked)) {
+        if (ran.equals(asked) || !asked.equals("portfolio") && !asked.startsWith("pct(")) {
             return asked;
         }
+        // a portfolio's member, or PCT with the choice count it learned from the first schedules (pct(2,17)),
+        // which the annotation cannot name
         // one schedule, the first: the one whose seed is the base seed; and in a job of a shard, the
         // first is in shard 1's part, so a sharded run's settings say to run every shard's
         return asked + " (this schedule: " + ran + (ran.equals("random") ? ""

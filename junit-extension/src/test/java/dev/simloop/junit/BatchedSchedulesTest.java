@@ -180,7 +180,7 @@ class BatchedSchedulesTest {
         for (String method : List.of("firstSchedule", "laterSchedule")) {
             SimulatedLoopFailure f = SimulatedLoopExtensionTest.onlySimFailure(SimulatedLoopExtensionTest.run(
                     selectMethod(BatchFixtures.AfterEachFailureFoundWithTwoPreemptions.class, method), Map.of()));
-            assertThat(f.scheduleIndex()).as(method).isEqualTo(method.equals("firstSchedule") ? 0 : 12);
+            assertThat(f.scheduleIndex()).as(method).isEqualTo(method.equals("firstSchedule") ? 0 : 6);
             assertThat(f.getCause()).as(method).isInstanceOf(org.opentest4j.AssertionFailedError.class)
                     .hasMessageStartingWith("requests counted (checked in @AfterEach) ==> expected: <2> but was: <1>");
             assertThat(f.preemptions()).as(method).isEqualTo(2);

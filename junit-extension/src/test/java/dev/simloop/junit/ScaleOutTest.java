@@ -912,4 +912,26 @@ class ScaleOutTest {
         }
         assertThat(total).isEqualTo(10);
     }
+
+    @Test
+    void pctLearnsItsChoiceCountAsExplorationDoesWhateverTheThreadsAndShards() throws Exception {
+        // the schedules after the first run PCT with the choice count learned from the first 32, as
+        // Exploration's do: the failing schedule's line names pct(2,k), where it named pct(2) (k = 50)
+        SimulatedLoopFailure one = onlySimFailure(runWith(ScaleOutFixtures.PctLearning.class));
+        assertThat(one.scheduleIndex()).isPositive();
+        String ran = dev.simloop.Schedule.parse(one.replayLine()).strategy();
+        assertThat(ran).matches("pct\\(2,[1-9][0-9]*\\)");
+        assertThat(one.strategy()).startsWith("pct(2) (this schedule: " + ran + "; alone: -Dsimloop.seed=")
+                .endsWith(" -Dsimloop.strategy=\"" + ran + "\" -Dsimloop.schedules=1)");
+        SimulatedLoopFailure alone = onlySimFailure(runWith(ScaleOutFixtures.PctLearning.class,
+                "simloop.seed", Long.toString(one.seed()), "simloop.strategy", ran, "simloop.schedules", "1"));
+        assertThat(alone.replayLine()).as("the settings the report gives run that schedule alone").isEqualTo(one.replayLine());
+        SimulatedLoopFailure two = onlySimFailure(runWith(ScaleOutFixtures.PctLearning.class, "simloop.parallelism", "2"));
+        assertThat(two.replayLine()).isEqualTo(one.replayLine());
+        // every shard learns from all of the first schedules, so the one that owns the failing schedule finds it
+        SimulatedLoopFailure inItsShard = onlySimFailure(runWith(ScaleOutFixtures.PctLearning.class,
+                "simloop.shard", (one.scheduleIndex() % 3 + 1) + "/3"));
+        assertThat(inItsShard.scheduleIndex()).isEqualTo(one.scheduleIndex());
+        assertThat(inItsShard.replayLine()).isEqualTo(one.replayLine());
+    }
 }
