@@ -3,6 +3,7 @@ package dev.simloop;
 import dev.simloop.internal.FifoPicker;
 import dev.simloop.internal.NonPreemptivePicker;
 import dev.simloop.internal.PctPicker;
+import dev.simloop.internal.PctText;
 import dev.simloop.internal.Picker;
 import dev.simloop.internal.PosPicker;
 import dev.simloop.internal.RandomPicker;
@@ -245,7 +246,7 @@ public final class Strategy {
 
     /** @return the PCT depth, or 0 for other strategies */
     int pctDepth() {
-        return text.startsWith("pct(") ? Integer.parseInt(text.substring(4, text.indexOf(')')).split(",")[0]) : 0;
+        return PctText.depth(text);
     }
 
     /** @return whether runs with this strategy learn PCT's choice count: it, or a portfolio member, is {@link #learnsChoices} */
@@ -255,7 +256,7 @@ public final class Strategy {
 
     /** @return whether this is PCT with no expected choice count given (so it may be learned) */
     boolean learnsChoices() {
-        return text.startsWith("pct(") && !text.contains(",");
+        return PctText.learnsChoices(text);
     }
 
     /** A fresh, seeded picker for one run. */

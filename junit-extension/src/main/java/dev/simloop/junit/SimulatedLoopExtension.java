@@ -24,6 +24,7 @@ import java.util.function.Function;
 import dev.simloop.internal.FailedAfterRun;
 import dev.simloop.internal.LoopStopper;
 import dev.simloop.internal.OrderedRuns;
+import dev.simloop.internal.PctText;
 import dev.simloop.internal.RanAway;
 import dev.simloop.internal.Runaway;
 import dev.simloop.internal.Scheduler;
@@ -1271,7 +1272,7 @@ public final class SimulatedLoopExtension
                 return null;
             }
             Strategy member = memberFor(index);
-            return learnsChoices(member) ? Strategy.pct(pctDepth(member), learnedChoices) : null;
+            return learnsChoices(member) ? Strategy.pct(PctText.depth(member.toString()), learnedChoices) : null;
         }
 
         /** @return the strategy that runs schedule {@code index}: a portfolio's member for its seed, else the test's */
@@ -1283,12 +1284,7 @@ public final class SimulatedLoopExtension
 
         /** @return whether {@code s} is PCT without a choice count given, which learns one */
         private static boolean learnsChoices(Strategy s) {
-            return s.toString().startsWith("pct(") && !s.toString().contains(",");
-        }
-
-        private static int pctDepth(Strategy s) {
-            String t = s.toString();
-            return Integer.parseInt(t.substring(4, t.indexOf(')')));
+            return PctText.learnsChoices(s.toString());
         }
 
         /** @return how many of the first schedules PCT learns its choice count from: those of every shard */
@@ -1312,7 +1308,7 @@ public final class SimulatedLoopExtension
             Throwable failure = judged.failure();
             boolean showsLength = failure == null
                     || !(failure instanceof LimitExceeded) && !isAssumption(failure) && cfg.failsOn(failure);
-            if (ran.toString().startsWith("pct(") && job.choices >= 0 && showsLength) {
+            if (PctText.depth(ran.toString()) > 0 && job.choices >= 0 && showsLength) {
                 learnedChoices = Math.max(learnedChoices, job.choices);
             }
         }
@@ -1921,7 +1917,7 @@ public final class SimulatedLoopExtension
     private static String strategyOfRun(RunConfig cfg, SimResult<?> r) {
         String asked = cfg.strategyText();
         String ran = dev.simloop.Schedule.parse(r.replayLine()).strategy();
-        if (ran.equals(asked) || !asked.equals("portfolio") && !asked.startsWith("pct(")) {
+        if (ran.equals(asked) || !asked.equals("portfolio") && PctText.depth(asked) == 0) {
             return asked;
         }
         // a portfolio's member, or PCT with the choice count it learned from the first schedules (pct(2,17)),
