@@ -138,8 +138,43 @@ final class OutsideWaits {
             }
             case OBJECT_WAIT -> loop.abort(objectWait(t));
             case MONITOR -> enter(t, MONITOR);
-            case PARKED, RUNNABLE -> enter(t, isLockLike(LockSupport.getBlocker(t.thread)) ? LOCK : OTHER);
+            case PARKED, RUNNABLE -> {
+                Object blocker = LockSupport.getBlocker(t.thread);
+                // a StructuredTaskScope's owner waiting for its forks, which are tasks of the run (a fork
+                // on a thread that is not a task fails the run where it starts): a wait on tasks, as a latch
+                enter(t, isLockLike(blocker) || (blocker == null && scopeWait(Frames.stackOf(t)) != null) ? LOCK : OTHER);
+            }
         }
+    }
+
+    /**
+     * @param stack a task's stack, parked without a blocker
+     * @return {@code "join()"} or {@code "close()"}: the {@code StructuredTaskScope} call in which the
+     *     stack waits for the scope's forks to finish (parked in the JDK's {@code ThreadFlock.awaitAll}
+     *     or {@code ThreadFlock.close}, which only the end of a fork, the scope's cancel or an interrupt
+     *     ends); null for any other park
+     */
+    static String scopeWait(StackTraceElement[] stack) {
+        for (int i = 0; i < stack.length; i++) {
+            String c = stack[i].getClassName();
+            if (c.equals("jdk.internal.misc.ThreadFlock")) {
+                String m = stack[i].getMethodName();
+                if (!m.equals("awaitAll") && !m.equals("close")) {
+                    return null;
+                }
+                for (int j = i + 1; j < stack.length; j++) {
+                    if (stack[j].getClassName().startsWith("java.util.concurrent.StructuredTaskScope")) {
+                        return stack[j].getMethodName().equals("join") ? "join()" : "close()";
+                    }
+                }
+                return null; // a flock of other JDK code
+            }
+            if (!c.startsWith("java.lang.") && !c.startsWith("jdk.internal.vm.") && !c.equals("jdk.internal.misc.Unsafe")
+                    && !c.equals("java.util.concurrent.locks.LockSupport")) {
+                return null; // parked somewhere else
+            }
+        }
+        return null;
     }
 
     /**
@@ -702,8 +737,9 @@ final class OutsideWaits {
         for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
             if (t.outside() == LOCK && t.foreignContinuation() == null) {
                 Thread owner = LockOwners.holderOfWhatBlocks(t.thread);
-                if ((owner == null || !owner.isVirtual())
-                        && (idleWorkersToo || PoolWorkers.executorOf(Frames.stackOf(t)) == null)) {
+                StackTraceElement[] stack = Frames.stackOf(t);
+                if ((owner == null || !owner.isVirtual()) && scopeWait(stack) == null // a scope's owner waits on its forks
+                        && (idleWorkersToo || PoolWorkers.executorOf(stack) == null)) {
                     return true;
                 }
             }
@@ -1156,6 +1192,11 @@ final class OutsideWaits {
         Object blocker = LockSupport.getBlocker(t.thread);
         StackTraceElement[] stack = Frames.stackOf(t);
         String on = "is parked outside simloop" + (blocker == null ? "" : " on " + blocker.getClass().getName());
+        String scope = blocker == null ? scopeWait(stack) : null;
+        if (scope != null) {
+            return "waits in StructuredTaskScope." + scope + " for the scope's forks to finish (tasks started by its"
+                    + " thread factory), at " + Frames.userFrame(stack);
+        }
         String pool = holder == null ? PoolWorkers.executorOf(stack) : null;
         if (pool != null) {
             // its stack has no frame of the user's: say what it is, and show where it waits
