@@ -374,6 +374,93 @@ class JdkConcurrencyInTasksTest {
     }
 
     /**
+     * A task that holds a ReentrantReadWriteLock's read lock and asks for its write lock waits for
+     * itself (the lock does not upgrade). The report said it was parked "on something no task of the
+     * run holds" that a thread outside could end, when the task holds it; it now says what it waits for.
+     */
+    @Test
+    void aTaskThatTakesTheWriteLockWhileHoldingTheReadLockIsNamedAsWaitingForItself() {
+        ThrowingSupplier<Object> program = () -> {
+            ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+            return TaskGroup.with(tg -> {
+                tg.spawn("upgrader", () -> {
+                    lock.readLock().lock();
+                    lock.readLock().lock(); // reentrant: both holds its own
+                    lock.writeLock().lock();
+                });
+                return null;
+            });
+        };
+        SimResult<Object> r = Simulation.run(1, program);
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
+                .hasMessageContaining("task 'upgrader' is parked outside simloop on java.util.concurrent.locks."
+                        + "ReentrantReadWriteLock$NonfairSync for its write lock, held for reading by this task itself:"
+                        + " a ReentrantReadWriteLock does not upgrade a read hold to the write lock, so the task waits"
+                        + " for itself (release the read lock before taking the write lock, or take the write lock"
+                        + " from the start), at dev.simloop.JdkConcurrencyInTasksTest.")
+                .hasMessageNotContaining("no task of the run holds");
+        assertThat(Simulation.run(1, program).failure()).hasMessage(r.failure().getMessage());
+
+        // the same when another task took the read lock first and has let go of it since
+        SimResult<Object> later = Simulation.run(1, () -> {
+            ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+            dev.simloop.sync.Event first = new dev.simloop.sync.Event();
+            dev.simloop.sync.Event second = new dev.simloop.sync.Event();
+            dev.simloop.sync.Event released = new dev.simloop.sync.Event();
+            return TaskGroup.with(tg -> {
+                tg.spawn("first reader", () -> {
+                    lock.readLock().lock();
+                    first.set();
+                    second.await();
+                    lock.readLock().unlock();
+                    released.set();
+                });
+                tg.spawn("upgrader", () -> {
+                    first.await();
+                    lock.readLock().lock();
+                    second.set();
+                    released.await();
+                    lock.writeLock().lock();
+                });
+                return null;
+            });
+        });
+        assertThat(later.failure()).isInstanceOf(DeadlockDetected.class)
+                .hasMessageContaining("task 'upgrader' is parked outside simloop on java.util.concurrent.locks."
+                        + "ReentrantReadWriteLock$NonfairSync for its write lock, held for reading by this task itself")
+                .hasMessageNotContaining("no task of the run holds");
+    }
+
+    /**
+     * Another task's read hold is not the waiter's own: the lock is named as before, and the note
+     * on threads outside stays (simloop does not know every reader).
+     */
+    @Test
+    void aWriteLockWaitOnAnotherTasksReadHoldIsNotCalledAWaitForItself() {
+        SimResult<Object> r = Simulation.run(1, () -> {
+            ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+            dev.simloop.sync.Event held = new dev.simloop.sync.Event();
+            dev.simloop.sync.Event never = new dev.simloop.sync.Event();
+            return TaskGroup.with(tg -> {
+                tg.spawn("reader", () -> {
+                    lock.readLock().lock();
+                    held.set();
+                    never.await();
+                });
+                tg.spawn("writer", () -> {
+                    held.await();
+                    lock.writeLock().lock();
+                });
+                return null;
+            });
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
+                .hasMessageContaining("task 'writer' is parked outside simloop on java.util.concurrent.locks."
+                        + "ReentrantReadWriteLock$NonfairSync at ")
+                .hasMessageNotContaining("itself");
+    }
+
+    /**
      * A ReentrantLock whose holder finished without unlocking it: nothing can release it, and the
      * report says who took it and that it ended holding it. Before, the waiter's line named only the
      * lock's class ("is parked outside simloop on ...ReentrantLock$NonfairSync at ..."), and no task

@@ -44,6 +44,83 @@ final class LockOwners {
     }
 
     /**
+     * @param parked a thread parked outside simloop
+     * @return whether {@code parked} waits for the write lock of a {@code ReentrantReadWriteLock} whose
+     *     every read hold is its own: the lock does not upgrade a read hold to the write lock, so the
+     *     thread waits for itself, and no other thread can end the wait. False when this JDK does not
+     *     let the lock's fields be read.
+     */
+    static boolean upgradesItsOwnReadLock(Thread parked) {
+        Object blocker = LockSupport.getBlocker(parked);
+        if (!Owner.AVAILABLE || ReadHolds.SYNC == null || !ReadHolds.SYNC.isInstance(blocker)) {
+            return false;
+        }
+        jdk.internal.misc.Unsafe u = OwnerOffset.UNSAFE;
+        long readHolds = ReadHolds.LONG_STATE ? u.getLongVolatile(blocker, ReadHolds.STATE) >>> 32 // SHARED_SHIFT
+                : u.getIntVolatile(blocker, ReadHolds.STATE) >>> 16; // before JDK 24, an int state
+        if (readHolds == 0) {
+            return false;
+        }
+        Object first = u.getReferenceOpaque(blocker, ReadHolds.FIRST_READER);
+        if (first != null) { // the thread that took the read lock first, while no one held it
+            return first == parked && u.getIntOpaque(blocker, ReadHolds.FIRST_READER_HOLDS) == readHolds;
+        }
+        // else the last thread to take it is cached with its holds (the rest are in a thread local)
+        Object cached = u.getReferenceOpaque(blocker, ReadHolds.CACHED);
+        return cached != null && u.getLongOpaque(cached, ReadHolds.TID) == parked.threadId()
+                && u.getIntOpaque(cached, ReadHolds.COUNT) == readHolds;
+    }
+
+    /** The fields of a {@code ReentrantReadWriteLock}'s synchronizer that count its read holds; loaded once {@link Owner} has exported {@code jdk.internal.misc}. */
+    private static final class ReadHolds {
+        static final Class<?> SYNC;
+        static final long STATE;
+        /** Whether the synchronizer is an {@code AbstractQueuedLongSynchronizer} (a long state, read holds in its high 32 bits). */
+        static final boolean LONG_STATE;
+        static final long FIRST_READER;
+        static final long FIRST_READER_HOLDS;
+        /** {@code cachedHoldCounter}, and its {@code HoldCounter}'s {@code tid} and {@code count}. */
+        static final long CACHED;
+        static final long TID;
+        static final long COUNT;
+
+        static {
+            Class<?> sync = null;
+            long state = -1;
+            long first = -1;
+            long holds = -1;
+            boolean longState = false;
+            long cached = -1;
+            long tid = -1;
+            long count = -1;
+            try {
+                Class<?> c = Class.forName("java.util.concurrent.locks.ReentrantReadWriteLock$Sync");
+                jdk.internal.misc.Unsafe u = OwnerOffset.UNSAFE;
+                longState = java.util.concurrent.locks.AbstractQueuedLongSynchronizer.class.isAssignableFrom(c);
+                state = u.objectFieldOffset(longState ? java.util.concurrent.locks.AbstractQueuedLongSynchronizer.class
+                        : java.util.concurrent.locks.AbstractQueuedSynchronizer.class, "state");
+                first = u.objectFieldOffset(c, "firstReader");
+                holds = u.objectFieldOffset(c, "firstReaderHoldCount");
+                cached = u.objectFieldOffset(c, "cachedHoldCounter");
+                Class<?> counter = Class.forName("java.util.concurrent.locks.ReentrantReadWriteLock$Sync$HoldCounter");
+                tid = u.objectFieldOffset(counter, "tid");
+                count = u.objectFieldOffset(counter, "count");
+                sync = c;
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                sync = null; // another JDK: reports name the lock only
+            }
+            SYNC = sync;
+            STATE = state;
+            LONG_STATE = longState;
+            CACHED = cached;
+            TID = tid;
+            COUNT = count;
+            FIRST_READER = first;
+            FIRST_READER_HOLDS = holds;
+        }
+    }
+
+    /**
      * @param blocked a thread the JVM keeps from entering a monitor
      * @return the monitor; null when {@code blocked} no longer waits for one (it was let in just now),
      *     or this JDK does not tell ({@link #monitorsReadable})

@@ -739,6 +739,7 @@ final class OutsideWaits {
                 Thread owner = LockOwners.holderOfWhatBlocks(t.thread);
                 StackTraceElement[] stack = Frames.stackOf(t);
                 if ((owner == null || !owner.isVirtual()) && scopeWait(stack) == null // a scope's owner waits on its forks
+                        && !LockOwners.upgradesItsOwnReadLock(t.thread) // it waits for itself
                         && (idleWorkersToo || PoolWorkers.executorOf(stack) == null)) {
                     return true;
                 }
@@ -1215,6 +1216,11 @@ final class OutsideWaits {
      */
     private static String heldOutside(TaskImpl<?> t) {
         Thread owner = LockOwners.holderOfWhatBlocks(t.thread);
+        if (owner == null && LockOwners.upgradesItsOwnReadLock(t.thread)) {
+            return " for its write lock, held for reading by this task itself: a ReentrantReadWriteLock does not upgrade"
+                    + " a read hold to the write lock, so the task waits for itself (release the read lock before taking"
+                    + " the write lock, or take the write lock from the start),";
+        }
         if (owner != null && owner.isVirtual() && !owner.isAlive()) {
             return ", held by thread '" + owner.getName() + "', which ended without releasing it (a task that finishes"
                     + " holding a java.util.concurrent lock leaves it held for ever: unlock it in a finally block),";
