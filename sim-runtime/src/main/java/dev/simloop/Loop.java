@@ -226,11 +226,17 @@ public final class Loop {
      * and is also where a cancelled task yields before it raises). For code that must notice a
      * cancellation in a tight loop without giving up its turn, like trio's
      * {@code checkpoint_if_cancelled}; do not catch the {@code Cancelled} and loop on it, or the
-     * other tasks never run.
+     * other tasks never run. Otherwise it raises the {@link TaskTimeoutException} of a
+     * {@link #taskTimeout} the calling task runs in whose time has passed on the loop clock, so a
+     * tight loop that only checks stops at its task timeout as at a scope's deadline.
+     *
+     * @throws Cancelled when the calling task is inside a cancelled scope
+     * @throws TaskTimeoutException when the time of a {@link #taskTimeout} around the caller has passed
      */
     public static void checkpointIfCancelled() {
         TaskImpl<?> me = Current.task("Loop.checkpointIfCancelled");
         me.loop().raiseIfCancelled(me);
+        Interrupts.raiseDueTimeout(me);
     }
 
     /** @return the calling task */

@@ -529,7 +529,7 @@ final class LoopExecutor extends AbstractExecutorService {
             } catch (Throwable e) {
                 if (e instanceof CancellationException || e instanceof InterruptedException) {
                     try {
-                        Loop.checkpointIfCancelled(); // is it the task's own cancellation? Then the task ends cancelled
+                        me.loop().raiseIfCancelled(me); // is it the task's own cancellation? Then the task ends cancelled
                     } catch (Cancelled c) {
                         complete(State.CANCELLED, null, null);
                         throw c;

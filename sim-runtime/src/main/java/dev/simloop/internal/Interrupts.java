@@ -108,6 +108,9 @@ public final class Interrupts {
         long now = loop.now();
         TimeoutTimer timer = new TimeoutTimer(me, d);
         loop.arm(timer, nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos);
+        TaskExtras extras = me.extras();
+        timer.outer = extras.taskTimeouts;
+        extras.taskTimeouts = timer;
         T value;
         boolean untaken;
         try {
@@ -117,6 +120,7 @@ public final class Interrupts {
         } catch (Exception e) {
             throw new TaskFailedException(me.name(), e);
         } finally {
+            extras.taskTimeouts = timer.outer;
             loop.disarm(timer);
             untaken = timer.exception != null && me.pendingThrow() == timer.exception;
             if (untaken) {
@@ -131,8 +135,50 @@ public final class Interrupts {
         return value; // fired after fn's last checkpoint, while it ran on: fn has finished in time for it
     }
 
+    /**
+     * {@code Loop.checkpointIfCancelled}: raises the exception of a {@code Loop.taskTimeout} of
+     * {@code me} whose deadline the loop clock has reached, as the loop would at {@code me}'s next
+     * schedule point. A task that only ever checks with {@code checkpointIfCancelled} hands the loop
+     * no step at which to fire the timer: on a real loop its timeout would otherwise never come, while
+     * a cancel scope's deadline, which the check reads off the clock, does. The due timers fire in
+     * the loop's order (deadline, then arming order), so the exception raised is the one the loop's
+     * firing would have left pending.
+     */
+    public static void raiseDueTimeout(TaskImpl<?> me) {
+        TimeoutTimer innermost = me.taskTimeouts();
+        if (innermost == null) {
+            return;
+        }
+        Scheduler loop = me.loop;
+        long now = loop.now();
+        while (true) {
+            TimeoutTimer next = null;
+            for (TimeoutTimer t = innermost; t != null; t = t.outer) {
+                if (t.isArmed() && t.deadline <= now
+                        && (next == null || t.deadline < next.deadline || t.deadline == next.deadline && t.seq < next.seq)) {
+                    next = t;
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            loop.disarm(next);
+            next.fire(loop);
+        }
+        RuntimeException pending = me.pendingThrow();
+        if (pending instanceof TaskTimeoutException) {
+            for (TimeoutTimer t = innermost; t != null; t = t.outer) {
+                if (t.exception == pending) {
+                    raisePending(me);
+                }
+            }
+        }
+    }
+
     /** The timer of one {@code Loop.taskTimeout}: at the deadline, its exception is thrown in. */
-    private static final class TimeoutTimer extends Timer {
+    static final class TimeoutTimer extends Timer {
+        /** The {@code Loop.taskTimeout} around this one in the same task, or null. */
+        TimeoutTimer outer;
         private final TaskImpl<?> task;
         private final Duration timeout;
         private TaskTimeoutException exception;

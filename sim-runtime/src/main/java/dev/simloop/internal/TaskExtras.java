@@ -18,6 +18,8 @@ final class TaskExtras {
     long outsideSince;
     /** An exception thrown in by another task, raised where the task next resumes. */
     RuntimeException pendingThrow;
+    /** The innermost {@code Loop.taskTimeout} the task runs in, or null; each links to the one around it. */
+    Interrupts.TimeoutTimer taskTimeouts;
     /** How many {@code Loop.runSync} calls the task is inside. */
     int syncRuns;
     /** Where the ready queue puts the task when it next becomes ready; -1: at the tail. */

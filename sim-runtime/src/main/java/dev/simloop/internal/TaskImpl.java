@@ -356,6 +356,11 @@ public final class TaskImpl<T> extends CancelScopeTree.Entry implements Task<T>,
         }
     }
 
+    /** @return the innermost {@code Loop.taskTimeout} the task runs in, or null (see {@link Interrupts#raiseDueTimeout}) */
+    Interrupts.TimeoutTimer taskTimeouts() {
+        return extras == null ? null : extras.taskTimeouts;
+    }
+
     /** @return an exception thrown in by another task, raised where the task next resumes (see {@link Interrupts}) */
     RuntimeException pendingThrow() {
         return extras == null ? null : extras.pendingThrow;

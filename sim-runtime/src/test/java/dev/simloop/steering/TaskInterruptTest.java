@@ -275,6 +275,56 @@ class TaskInterruptTest {
         assertThat(r).isEqualTo("done");
     }
 
+    /**
+     * A tight loop that only calls {@code checkpointIfCancelled} hands a real loop no step at which
+     * to fire the timer: it used to spin past its timeout (only the slow-step warning said so),
+     * where a scope's deadline stops it. It now stops at its task timeout too. The loop gives up by
+     * itself after 20 s, so the old code fails the assertion rather than hanging.
+     */
+    @Test
+    void aTightLoopThatOnlyChecksForCancellationStopsAtItsTaskTimeoutOnARealLoop() {
+        String r = Loop.run(() -> {
+            try {
+                return Loop.taskTimeout(Duration.ofMillis(50), () -> {
+                    long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    while (System.nanoTime() < giveUp) {
+                        Loop.checkpointIfCancelled();
+                    }
+                    return "spun past the timeout";
+                });
+            } catch (TaskTimeoutException e) {
+                return e.getMessage();
+            }
+        });
+        assertThat(r).isEqualTo("Loop.taskTimeout: task 'main' ran past its timeout of 0.05s");
+    }
+
+    /** In both modes: a task timeout that has passed is raised by checkpointIfCancelled, before any other task runs. */
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void checkpointIfCancelledRaisesATaskTimeoutThatHasPassed(boolean simulated) {
+        List<String> r = BothModes.run(simulated, () -> {
+            List<String> log = new ArrayList<>();
+            TaskGroup.with(tg -> {
+                tg.spawn("other", () -> log.add("other ran"));
+                try {
+                    Loop.taskTimeout(Duration.ZERO, () -> {
+                        Loop.checkpointIfCancelled();
+                        log.add("went on");
+                        return null;
+                    });
+                } catch (TaskTimeoutException e) {
+                    log.add("timed out");
+                }
+                Loop.checkpointIfCancelled(); // outside the timeout: nothing left to raise
+                log.add("after");
+                return null;
+            });
+            return log;
+        });
+        assertThat(r).containsExactly("timed out", "after", "other ran");
+    }
+
     @Test
     void aTaskTimeoutIsNotACancellation() {
         assertThatThrownBy(() -> Loop.run(() -> Loop.taskTimeout(Duration.ofMillis(1), () -> {
