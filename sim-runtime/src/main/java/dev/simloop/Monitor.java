@@ -3,6 +3,7 @@ package dev.simloop;
 import dev.simloop.internal.CancelScopeTree;
 import dev.simloop.internal.Coroutine;
 import dev.simloop.internal.Current;
+import dev.simloop.internal.Interrupts;
 import dev.simloop.internal.RunHashes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -65,7 +66,8 @@ public final class Monitor<O, I> {
      *     or the one {@link Run#close()} ends the body with
      * @throws IllegalStateException when not called by a body this monitor runs, on its thread; or
      *     when the body has a cancel scope or task group of its own open, which would stay open around
-     *     the driving code (close it first, or open it around the driving code)
+     *     the driving code (close it first, or open it around the driving code), or is inside a
+     *     {@link Loop#taskTimeout} it called, whose timeout would be raised in the driving code
      */
     public I oob(O value) {
         return oob(value, "Monitor.oob");
@@ -104,6 +106,8 @@ public final class Monitor<O, I> {
         private Throwable failure;
         /** The driving task's open scopes when the body was last resumed ({@link CancelScopeTree#openScopesMark}). */
         private Object scopesAtResume;
+        /** The driving task's {@code Loop.taskTimeout} calls when the body was last resumed ({@link Interrupts#taskTimeoutsMark}). */
+        private Object timeoutsAtResume;
 
         Run(Monitor<O, I> monitor, ThrowingSupplier<R> body) {
             this.monitor = monitor;
@@ -230,6 +234,7 @@ public final class Monitor<O, I> {
             monitor.current = this;
             driver = Thread.currentThread();
             scopesAtResume = CancelScopeTree.openScopesMark(Current.orNull());
+            timeoutsAtResume = Interrupts.taskTimeoutsMark(Current.orNull());
             try {
                 coroutine.resume();
             } finally {
@@ -278,6 +283,13 @@ public final class Monitor<O, I> {
                         + open + "), which would stay open around the code that drives it: close the cancel scopes"
                         + " and task groups a body opens (CancelScope.run, moveOnAfter, failAfter, shielded,"
                         + " TaskGroup.with) before it hands out a value, or open them around the driving code instead");
+            }
+            String timeout = Interrupts.openedSince(Current.orNull(), timeoutsAtResume);
+            if (timeout != null) {
+                // the same for a task timeout: its timer stays armed, and would raise its exception in the driver's code
+                throw new IllegalStateException(call + ": the body handed out a value inside a " + timeout + " it called,"
+                        + " whose TaskTimeoutException would be raised in the code that drives it: return from the"
+                        + " taskTimeout before the body hands out a value, or call it around the driving code instead");
             }
             out = value;
             coroutine.suspend("Monitor.oob"); // resume() has set driver and current again when this returns

@@ -175,6 +175,24 @@ public final class Interrupts {
         }
     }
 
+    /**
+     * @return what identifies the {@code Loop.taskTimeout} calls {@code t} is inside now (null for a
+     *     thread that is no task): a {@code Monitor} body compares it, as it hands out a value, with
+     *     the mark taken when it was resumed ({@link #openedSince})
+     */
+    public static Object taskTimeoutsMark(TaskImpl<?> t) {
+        return t == null ? null : t.taskTimeouts();
+    }
+
+    /**
+     * @return null when {@code t} is inside the same {@code Loop.taskTimeout} calls as at {@code mark};
+     *     else the timeout of the innermost one it entered since, in words (for a message)
+     */
+    public static String openedSince(TaskImpl<?> t, Object mark) {
+        TimeoutTimer now = t == null ? null : t.taskTimeouts();
+        return now == mark || now == null ? null : "Loop.taskTimeout(" + now.timeout + ")";
+    }
+
     /** The timer of one {@code Loop.taskTimeout}: at the deadline, its exception is thrown in. */
     static final class TimeoutTimer extends Timer {
         /** The {@code Loop.taskTimeout} around this one in the same task, or null. */

@@ -610,4 +610,35 @@ class MonitorGeneratorTest {
                 + " TaskGroup.with) before it hands out a value, or open them around the driving code instead",
                 "slept");
     }
+
+    /**
+     * The same for a {@code Loop.taskTimeout} the body called: its timer stayed armed while the body
+     * was suspended, and raised its TaskTimeoutException in the driver's code (here a sleep no
+     * timeout of the driver's surrounds). Now the hand-out is refused, naming the timeout, and the
+     * driver's code runs on untouched; a taskTimeout around the driving code is fine.
+     */
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void aBodyThatHandsOutAValueInsideATaskTimeoutItCalledIsRefusedThere(boolean simulated) {
+        List<String> log = BothModes.run(simulated, () -> {
+            List<String> l = new ArrayList<>();
+            Monitor<String, String> m = new Monitor<>();
+            Monitor.Run<String, String, String> run = m.start(() -> Loop.taskTimeout(Duration.ofMillis(10), () -> m.oob("x")));
+            try {
+                l.add("step " + run.next());
+            } catch (IllegalStateException e) {
+                l.add(e.getMessage());
+            }
+            Loop.sleep(Duration.ofMillis(20)); // past the body's timeout: nothing of the body's is left to raise it
+            l.add("slept");
+            Monitor.Run<String, String, String> around = m.start(() -> m.oob("y"));
+            l.add("around: " + Loop.taskTimeout(Duration.ofSeconds(1), () -> around.next().oob()));
+            l.add("then " + around.next().result());
+            return l;
+        });
+        assertThat(log).containsExactly("Monitor.oob: the body handed out a value inside a Loop.taskTimeout(PT0.01S) it"
+                + " called, whose TaskTimeoutException would be raised in the code that drives it: return from the"
+                + " taskTimeout before the body hands out a value, or call it around the driving code instead",
+                "slept", "around: y", "then null");
+    }
 }
