@@ -90,7 +90,9 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
      * failures are thrown to the first call only.
      *
      * @throws RuntimeException the first closing failure (checked ones wrapped in
-     *     {@link TaskFailedException}), the others suppressed
+     *     {@link TaskFailedException}), the others suppressed; or an exception thrown into the wait (a
+     *     {@code Loop.taskTimeout} that passed, {@code Task.interrupt}), which does not cut it short: it
+     *     is thrown once every resource is closed, the closing failures suppressed
      * @throws IllegalStateException when not called from a task of the loop that opened it (a task of
      *     a later run too); nothing is closed then, and a close from such a task still closes every resource
      */
@@ -135,18 +137,26 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
 
     /**
      * Closes the non-null resources concurrently, every one of them whatever the others' {@code close}
-     * throws (an {@link Error} too, which would otherwise fail the group and cancel the rest).
+     * throws (an {@link Error} too, which would otherwise fail the group and cancel the rest). An
+     * exception thrown into the caller's wait (a {@code Loop.taskTimeout} that passes, a
+     * {@code Task.interrupt}), which the shield does not keep out, does not end it either: at the end
+     * of the group it would have cancelled the closes midway, and their outcomes would have been lost.
+     * The caller joins each close instead, which such an exception interrupts without touching the
+     * close, and waits again.
      *
-     * @return the first failure (a RuntimeException or an Error), the rest suppressed, or null
+     * @return what was thrown into the wait, else the first closing failure (a RuntimeException or an
+     *     Error), the rest suppressed; or null
      */
     private static Throwable closeAll(List<? extends AutoCloseable> resources) {
         List<Throwable> failures = new ArrayList<>();
+        Throwable[] thrownIn = {null};
         CancelScope.shielded(() -> TaskGroup.with(tg -> {
+            List<Task<Void>> closes = new ArrayList<>();
             for (int i = 0; i < resources.size(); i++) {
                 AutoCloseable r = resources.get(i);
                 if (r != null) {
                     String name = "close-" + i;
-                    tg.spawn(name, () -> {
+                    closes.add(tg.spawn(name, () -> {
                         try {
                             r.close();
                         } catch (dev.simloop.internal.TaskAbandoned e) {
@@ -156,21 +166,31 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
                         } catch (Exception e) {
                             failures.add(new TaskFailedException(name, e));
                         }
-                    });
+                    }));
+                }
+            }
+            for (Task<Void> close : closes) {
+                while (true) {
+                    try {
+                        close.join();
+                        break;
+                    } catch (RuntimeException | Error e) {
+                        if (close.isDone()) {
+                            throw e; // its own end (the run has ended: TaskAbandoned)
+                        }
+                        thrownIn[0] = Failures.keepFirst(thrownIn[0], e); // the close goes on: wait on
+                    }
                 }
             }
             return null;
         }));
-        if (failures.isEmpty()) {
-            return null;
-        }
-        Throwable first = failures.get(0);
+        Throwable first = failures.isEmpty() ? null : failures.get(0);
         for (int i = 1; i < failures.size(); i++) {
             if (failures.get(i) != first) { // two closes may throw one constant exception, which cannot suppress itself
                 first.addSuppressed(failures.get(i));
             }
         }
-        return first;
+        return Failures.keepFirst(thrownIn[0], first);
     }
 
     /** The same in every replay of a simulation (simulation.md, "Nondeterminism"); equality stays identity. */

@@ -238,4 +238,58 @@ class ResourceGroupTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("ResourceGroup.open must be called from a simloop task");
     }
+
+    /**
+     * An exception thrown into the closing caller (a task timeout that passes, an interrupt) used to
+     * end the shielded wait as a failure of the closing group's body: the group cancelled the closes
+     * midway, none of them finished, their outcomes were lost, and a second close() returned as if
+     * all were closed. The closes now run to their end, and the exception is thrown after them, the
+     * closing failure suppressed.
+     */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void anExceptionThrownIntoTheCloseDoesNotCutItShort(Modes mode) {
+        List<String> log = Modes.log();
+        List<String> outcome = mode.run(() -> {
+            List<String> seen = new java.util.ArrayList<>();
+            ResourceGroup<Res> g = ResourceGroup.open(List.of(() -> new Res("a", log), () -> new Res("bad-close-b", log)));
+            try {
+                Loop.taskTimeout(mode.unit.dividedBy(1000), () -> {
+                    g.close();
+                    return null;
+                });
+                seen.add("close returned");
+            } catch (TaskTimeoutException e) {
+                seen.add("timed out, suppressed: " + java.util.Arrays.stream(e.getSuppressed()).map(Throwable::getMessage).toList());
+            }
+            dev.simloop.sync.Event mayClose = new dev.simloop.sync.Event();
+            boolean[] closing = {false};
+            TaskGroup.with(tg -> {
+                Task<Void> closer = tg.spawn("closer", () -> {
+                    ResourceGroup<AutoCloseable> h = ResourceGroup.open(List.of(() -> () -> {
+                        mayClose.await(); // until the interrupt has come
+                        log.add("closed c");
+                    }));
+                    closing[0] = true;
+                    try {
+                        h.close();
+                    } catch (IllegalStateException e) {
+                        seen.add("interrupted: " + e.getMessage());
+                    }
+                });
+                while (!closing[0] || !closer.isBlocked()) {
+                    Loop.checkpoint();
+                }
+                closer.interrupt(new IllegalStateException("stop")); // the closer takes it, and waits on
+                seen.add("closer done after the interrupt: " + closer.isDone());
+                mayClose.set();
+                return null;
+            });
+            return seen;
+        });
+        assertThat(log).containsExactlyInAnyOrder("closed a", "closed bad-close-b", "closed c");
+        assertThat(outcome).containsExactly(
+                "timed out, suppressed: [checked exception thrown in task 'close-1': java.io.IOException: cannot close bad-close-b]",
+                "closer done after the interrupt: false", "interrupted: stop");
+    }
 }
