@@ -11,11 +11,27 @@ class AllocationTest {
     private static final com.sun.management.ThreadMXBean MX =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    /** The loop's driver threads: a task runs mounted on one, so its allocations are counted there. */
+    /**
+     * The run's driver thread, the carrier of the task that measures: a task runs mounted on it, so its
+     * allocations are counted there. Only this run's: another test's run may still end on another
+     * driver as this one measures (unwinding a runaway task), and summing every driver's counted that
+     * run's allocations too.
+     */
     private static long[] driverIds;
 
+    /** @return the carrier thread of the calling virtual thread ({@code Thread.currentCarrierThread}, package-private) */
+    private static Thread carrier() {
+        try {
+            return (Thread) java.lang.invoke.MethodHandles.privateLookupIn(Thread.class, java.lang.invoke.MethodHandles.lookup())
+                    .findStatic(Thread.class, "currentCarrierThread", java.lang.invoke.MethodType.methodType(Thread.class))
+                    .invoke();
+        } catch (Throwable e) {
+            throw new AssertionError("needs --add-opens java.base/java.lang=ALL-UNNAMED, as the build gives", e);
+        }
+    }
+
     /**
-     * Bytes allocated so far by the loop's driver threads. A task is a virtual thread, for which
+     * Bytes allocated so far by the run's driver thread. A task is a virtual thread, for which
      * getCurrentThreadAllocatedBytes() answers -1; its allocations land in its carrier, the driver.
      */
     private static long allocated() {
@@ -34,8 +50,7 @@ class AllocationTest {
             PriorityLock plock = new PriorityLock();
             Semaphore sem = new Semaphore(1);
             long[] out = new long[6];
-            driverIds = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().startsWith("simloop-driver-")).mapToLong(Thread::threadId).toArray();
+            driverIds = new long[] {carrier().threadId()};
             for (int round = 0; round < 2; round++) { // round 0 warms up (JIT, first-use allocations)
                 long t0 = allocated();
                 for (int i = 0; i < 10_000; i++) {
@@ -122,9 +137,7 @@ class AllocationTest {
                                 }
                             });
                         }
-                        driverIds = Thread.getAllStackTraces().keySet().stream()
-                                .filter(t -> t.getName().startsWith("simloop-driver-")).mapToLong(Thread::threadId)
-                                .toArray();
+                        driverIds = new long[] {carrier().threadId()};
                         for (int round = 0; round < 2; round++) {
                             long t0 = allocated();
                             for (int i = 0; i < 10_000; i++) {
