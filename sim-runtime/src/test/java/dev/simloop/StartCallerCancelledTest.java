@@ -1,12 +1,16 @@
 package dev.simloop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The caller of {@code TaskGroup.start} cancelled while it waits for the handshake: the task it
@@ -118,5 +122,73 @@ class StartCallerCancelledTest {
                         "start gave Optional[7] at 1000000000", "server served at 2000000000");
             }
         }
+    }
+    /**
+     * A task that fails while it handles the cancel its caller passed on (a catch that throws, a
+     * close() that fails) before it called started(): start threw the caller's Cancelled instead,
+     * which the caller's scope caught, and since the group does not report a failure before
+     * started, the failure was lost and the run passed. As trio's start, it throws the failure.
+     */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    @SuppressWarnings("try") // a resource that exists to be closed
+    void aTaskThatFailsWhileHandlingTheCallersCancelFailsStart(Modes mode) {
+        assertThatThrownBy(() -> mode.run(() -> CancelScope.moveOnAfter(mode.unit, () -> TaskGroup.with(tg ->
+                tg.start("server", status -> {
+                    try {
+                        Loop.sleep(Modes.FOREVER);
+                    } catch (Cancelled c) {
+                        throw new IllegalStateException("server failed while stopping");
+                    }
+                    status.started(1);
+                })))))
+                .isInstanceOf(IllegalStateException.class).hasMessage("server failed while stopping");
+
+        assertThatThrownBy(() -> mode.run(() -> CancelScope.moveOnAfter(mode.unit, () -> TaskGroup.with(tg ->
+                tg.start("server", status -> {
+                    try (AutoCloseable conn = () -> {
+                        throw new IOException("close failed");
+                    }) {
+                        Loop.sleep(Modes.FOREVER);
+                    }
+                    status.started(1);
+                })))))
+                .isInstanceOf(TaskFailedException.class).hasRootCauseMessage("close failed");
+    }
+
+    /** The same when the cancel is the group's own: the group's body that called start fails with it. */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void aTaskThatFailsWhileHandlingItsGroupsCancelFailsStart(Modes mode) {
+        assertThatThrownBy(() -> mode.run(() -> TaskGroup.with(tg -> {
+            tg.spawn("canceller", () -> {
+                Loop.sleep(mode.unit);
+                tg.cancel();
+            });
+            return tg.start("server", status -> {
+                try {
+                    Loop.sleep(Modes.FOREVER);
+                } catch (Cancelled c) {
+                    throw new IllegalStateException("server failed on the group's cancel");
+                }
+                status.started(1);
+            });
+        }))).isInstanceOf(IllegalStateException.class).hasMessage("server failed on the group's cancel");
+    }
+
+    /** A task that handles the cancel and ends without started() still leaves start with the caller's cancel. */
+    @Test
+    void aTaskThatEndsWithoutStartedAfterTheCallersCancelLeavesTheCancel() {
+        SimResult<Optional<Object>> r = Simulation.run(1, () -> CancelScope.moveOnAfter(SECOND, () -> TaskGroup.with(tg ->
+                tg.start("server", status -> {
+                    try {
+                        Loop.sleep(Modes.FOREVER);
+                    } catch (Cancelled c) {
+                        return; // ends without started: the caller's cancel is what start raises
+                    }
+                    status.started(1);
+                }))));
+        assertThat(r.failure()).isNull();
+        assertThat(r.value()).isEmpty();
     }
 }

@@ -22,6 +22,8 @@ public final class StartState implements Abortable, WaitTarget {
     private TaskImpl<?> child;
     private TaskImpl<?> waiter;
     private Throwable earlyFailure;
+    /** The task failed before {@code started} (not cancelled, not ended normally): its failure is {@link #earlyFailure}. */
+    private boolean failedEarly;
     private boolean endedEarly;
     /** The task's scope for the caller's cancellation until {@code started} (see the class comment); null until spawned. */
     private CancelScopeTree.Node handshake;
@@ -57,6 +59,7 @@ public final class StartState implements Abortable, WaitTarget {
             earlyFailure = new TaskCancelledException(t.name(), t.quoted() + " was cancelled before it called started()");
         } else if (t.failure() != null) {
             earlyFailure = t.failure();
+            failedEarly = true;
         } else {
             earlyFailure = new IllegalStateException(t.quoted() + " finished without calling "
                     + "TaskStatus.started(); " + call + " waits for that call");
@@ -85,7 +88,14 @@ public final class StartState implements Abortable, WaitTarget {
         if (started) {
             return value;
         }
-        me.loop.raiseIfCancelled(me);
+        if (!failedEarly) {
+            // The task ended by a cancel (the caller's, passed on to it, or the group's) or without a
+            // value: the caller's own cancel, if any, is what start raises.
+            me.loop.raiseIfCancelled(me);
+        }
+        // A failure of the task goes on, also one it threw while a cancel unwound it (a catch that
+        // throws, a close() that fails), as trio's start re-raises it: no group reports it, and the
+        // caller's cancel, raised here instead, was caught by its scope and the failure lost.
         if (earlyFailure instanceof RuntimeException e) {
             throw e;
         }
