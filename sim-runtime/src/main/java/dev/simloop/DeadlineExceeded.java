@@ -1,6 +1,9 @@
 package dev.simloop;
 
-/** Thrown by {@link CancelScope#failAfter} when its deadline passes before the body finishes. */
+/**
+ * Thrown by {@link CancelScope#failAfter} when its deadline cancelled the work, and by
+ * {@link TaskGroup#withTimeout} when its deadline cancelled the group.
+ */
 public class DeadlineExceeded extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -110,9 +110,11 @@ public final class TaskGroup {
     /**
      * Like {@link #with}, with a deadline {@code timeout} from now for the whole group (traio's
      * {@code Scope(timeout=...)}): at the deadline the group (its body and every task) is cancelled,
-     * and once all have finished {@link DeadlineExceeded} is thrown: whenever the deadline passed
-     * before the group finished, even when the body or its tasks handled the cancel (unlike
-     * {@link CancelScope#failAfter}, which raises only when its scope caught the cancel).
+     * and once all have finished {@link DeadlineExceeded} is thrown: whenever the deadline cancelled
+     * the group, even when the body or its tasks handled the cancel (unlike
+     * {@link CancelScope#failAfter}, which raises only when its scope caught the cancel). A group
+     * cancelled before its deadline ({@link #cancel()}, a failure) ends as it would without one, even
+     * when its tasks' clean-up outlasts the deadline.
      *
      * @param timeout how long the group may take; must not be negative
      * @param body the group's body

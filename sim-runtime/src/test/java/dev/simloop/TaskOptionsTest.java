@@ -199,4 +199,33 @@ class TaskOptionsTest {
         String inTime = mode.run(() -> TaskGroup.withTimeout(mode.units(2), tg -> tg.spawn(() -> "in time").join()));
         assertThat(inTime).isEqualTo("in time");
     }
+    /**
+     * The deadline throws only when it is what cancelled the group: a group its body cancelled first
+     * ends as a cancelled group does, with the body's value, though its tasks' clean-up outlasts the
+     * deadline (traio's {@code cancel()} stops the scope's timeout). The docs said it was thrown
+     * whenever the deadline passed before the group finished.
+     */
+    @ParameterizedTest
+    @EnumSource(Modes.class)
+    void withTimeoutOfAGroupCancelledBeforeItsDeadlineReturnsTheValue(Modes mode) {
+        List<String> log = Modes.log();
+        Object v = mode.run(() -> TaskGroup.withTimeout(mode.units(2), tg -> {
+            tg.spawn("fetch", () -> {
+                try {
+                    Loop.sleep(mode.units(10));
+                } finally {
+                    CancelScope.shielded(() -> {
+                        Loop.sleep(mode.units(2)); // past the deadline
+                        log.add("fetch cleaned up");
+                        return null;
+                    });
+                }
+            });
+            Loop.sleep(mode.unit);
+            tg.cancel();
+            return "cancelled first";
+        }));
+        assertThat(v).isEqualTo("cancelled first");
+        assertThat(log).containsExactly("fetch cleaned up");
+    }
 }
