@@ -145,6 +145,26 @@ class CleanUpFailsWhileCancelledTest {
         assertThat(r.value()).isEqualTo("caught caught caught at PT3S");
     }
 
+    /**
+     * The cancel interrupts one JDK wait per scope: when it reached the block as the interrupt of a
+     * JDK wait already, a JDK wait in the clean-up is not interrupted again (as Java code after an
+     * InterruptedException expects), so one that nothing ends waits. The docs said a JDK wait in a
+     * clean-up is interrupted by the cancel; they now name the exception, which a simulation reports.
+     */
+    @Test
+    @SuppressWarnings("try") // a resource that exists to be closed
+    void aJdkWaitInACleanUpIsNotInterruptedAgainWhenTheCancelInterruptedOneAlready() {
+        SimResult<Object> r = Simulation.run(1, () -> CancelScope.moveOnAfter(Duration.ofSeconds(1), () -> {
+            try (AutoCloseable c = () -> new CountDownLatch(1).await()) {
+                new CountDownLatch(1).await(); // the cancel interrupts this wait
+            }
+            return "x";
+        }));
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
+                .hasMessageContaining("its scope is cancelled, but this wait does not end on the interrupt a cancel sends");
+        assertThat(r.virtualTime()).isEqualTo(Duration.ofSeconds(1));
+    }
+
     @Test
     void onTheRealClockTooTheFailureOfACloseGoesOn() {
         assertThatThrownBy(() -> Loop.run(() -> CancelScope.moveOnAfter(Duration.ofMillis(20), () -> {
