@@ -27,14 +27,18 @@ class StructuredTaskScopeDeadlockWithAgentTest {
 
     /** The owner joins a fork that waits on a latch nothing counts down. */
     static ThrowingSupplier<Integer> forkOnALatch() {
+        return joinsAForkThat(() -> {
+            new CountDownLatch(1).await();
+            return 1;
+        });
+    }
+
+    /** @return a program whose main task opens a scope on simloop's thread factory, forks {@code fork} and joins it */
+    static ThrowingSupplier<Integer> joinsAForkThat(java.util.concurrent.Callable<Integer> fork) {
         return () -> {
-            CountDownLatch never = new CountDownLatch(1);
             try (var scope = StructuredTaskScope.open(Joiner.<Integer>allSuccessfulOrThrow(),
                     cf -> cf.withThreadFactory(Loop.threadFactory()))) {
-                scope.fork(() -> {
-                    never.await();
-                    return 1;
-                });
+                scope.fork(fork);
                 scope.join();
                 return 0;
             }
@@ -57,18 +61,10 @@ class StructuredTaskScopeDeadlockWithAgentTest {
 
     @Test
     void aJoinOnAForkBlockedInSimloopIsADeadlockWithoutTheNoteOnThreadsOutside() {
-        SimResult<Integer> r = Simulation.builder().seed(1).maxStepWallTime(LONG).run(() -> {
-            Event never = new Event("never set");
-            try (var scope = StructuredTaskScope.open(Joiner.<Integer>allSuccessfulOrThrow(),
-                    cf -> cf.withThreadFactory(Loop.threadFactory()))) {
-                scope.fork(() -> {
-                    never.await();
-                    return 1;
-                });
-                scope.join();
-                return 0;
-            }
-        });
+        SimResult<Integer> r = Simulation.builder().seed(1).maxStepWallTime(LONG).run(joinsAForkThat(() -> {
+            new Event("never set").await();
+            return 1;
+        }));
         assertThat(r.failure()).isInstanceOf(DeadlockDetected.class)
                 .hasMessageContaining("task 'main' waits in StructuredTaskScope.join() for the scope's forks to finish")
                 .hasMessageContaining("task 'task-1' waits for Event 'never set'")
