@@ -14,6 +14,7 @@ import dev.simloop.ThrowingSupplier;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -1102,6 +1103,8 @@ public final class SimulatedLoopExtension
         private int learningDone;
         /** The longest run among the learning schedules so far (0: none yet). Guarded by the runs. */
         private int learnedChoices;
+        /** Each PCT member's strategy with {@link #learnedChoices}, made once per count. Guarded by the runs. */
+        private final Map<Strategy, Strategy> learnedByMember = new HashMap<>();
 
         Exploring(RunConfig cfg, Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
                 ExtensionContext context, AtomicBoolean proceeded) {
@@ -1272,7 +1275,8 @@ public final class SimulatedLoopExtension
                 return null;
             }
             Strategy member = memberFor(index);
-            return learnsChoices(member) ? Strategy.pct(PctText.depth(member.toString()), learnedChoices) : null;
+            return learnsChoices(member) ? learnedByMember.computeIfAbsent(member,
+                    m -> Strategy.pct(PctText.depth(m.toString()), learnedChoices)) : null;
         }
 
         /** @return the strategy that runs schedule {@code index}: a portfolio's member for its seed, else the test's */
@@ -1309,7 +1313,10 @@ public final class SimulatedLoopExtension
             boolean showsLength = failure == null
                     || !(failure instanceof LimitExceeded) && !isAssumption(failure) && cfg.failsOn(failure);
             if (PctText.depth(ran.toString()) > 0 && job.choices >= 0 && showsLength) {
-                learnedChoices = Math.max(learnedChoices, job.choices);
+                if (job.choices > learnedChoices) {
+                    learnedChoices = job.choices;
+                    learnedByMember.clear();
+                }
             }
         }
 
