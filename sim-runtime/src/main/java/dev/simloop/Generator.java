@@ -1,6 +1,9 @@
 package dev.simloop;
 
+import dev.simloop.internal.Current;
 import dev.simloop.internal.RunHashes;
+import dev.simloop.internal.SafeText;
+import dev.simloop.internal.TaskImpl;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
@@ -74,6 +77,9 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
      * @param value the value
      * @return what {@link Iterator#send} resumed the body with, or null
      * @throws RuntimeException what {@link Iterator#throwIn} resumed the body with
+     * @throws IllegalStateException when the generator is not being iterated or is finished, or when
+     *     the caller is neither the body nor a task of the run that iterates it (a plain thread, a thread
+     *     of {@code Loop.toThread}, a task of another run), whose value would race with the iteration
      */
     public Object yield(T value) {
         Iterator<T> it = iterator;
@@ -89,6 +95,7 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         if (it.inBody()) {
             return monitor.oob(value, "Generator.yield");
         }
+        it.requireTaskOfTheIteratingRun();
         it.buffered.add(Iterator.box(value));
         return null;
     }
@@ -139,6 +146,8 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         private final ArrayDeque<Object> buffered = new ArrayDeque<>();
         /** The thread that resumed the body last: the body runs on it, so its yields are the body's own. */
         private Thread resumer;
+        /** The task that resumed the body last, or null when it was no task (a generator iterated outside any loop). */
+        private TaskImpl<?> resumerTask;
         private boolean finished;
         /** Whether the body waits in its own {@code yield}, to be resumed. */
         private boolean suspended;
@@ -284,12 +293,34 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
             }
         }
 
+        /**
+         * Refuses a yield buffered by the calling thread unless it is a task of the run that iterates
+         * the generator: the loop runs one of them at a time, so the buffer needs no lock; a thread
+         * outside (a plain one, {@code Loop.toThread}'s, a task of another run) would add to it while the
+         * iterating task reads it.
+         */
+        private void requireTaskOfTheIteratingRun() {
+            TaskImpl<?> me = Current.orNull();
+            TaskImpl<?> iterating = resumerTask;
+            if (me != null && iterating != null && me.loop() == iterating.loop()) {
+                return;
+            }
+            String caller = me != null ? me.quoted() + " of another run"
+                    : "thread '" + SafeText.name(Thread.currentThread().getName()) + "'";
+            String iterator = iterating != null ? iterating.quoted() + " does"
+                    : "thread '" + SafeText.name(resumer.getName()) + "' does, outside any loop";
+            throw new IllegalStateException("Generator.yield: called by " + caller + ", which is no task of the run that"
+                    + " iterates the generator (" + iterator + "): a value yielded from there would race with the"
+                    + " iteration; yield from the body, or from a task of that run the body hands the generator to");
+        }
+
         private void resume(Object value, RuntimeException e) {
             refuseWhileRunning();
             boolean wasSuspended = suspended;
             suspended = false;
             running = true;
             resumer = Thread.currentThread();
+            resumerTask = Current.orNull();
             Monitor.Step<T, Void> step;
             try {
                 step = !wasSuspended ? run.next() : e != null ? run.throwIn(e) : run.send(value);

@@ -641,4 +641,38 @@ class MonitorGeneratorTest {
                 + " taskTimeout before the body hands out a value, or call it around the driving code instead",
                 "slept", "around: y", "then null");
     }
+
+    /**
+     * A yield from a thread that is no task of the iterating run (here a thread of {@code Loop.toThread})
+     * is refused: it would add to the generator's buffer while the iterating task reads it, unguarded.
+     * Before, the value was buffered as a task's is, and the iteration took it.
+     */
+    @ParameterizedTest(name = "simulated={0}")
+    @ValueSource(booleans = {false, true})
+    void aYieldFromAThreadThatIsNoTaskOfTheRunIsRefused(boolean simulated) {
+        List<String> log = BothModes.run(simulated, () -> {
+            List<String> out = new ArrayList<>();
+            try (Generator<Integer> numbers = Generator.of(g -> {
+                g.yield(0);
+                try {
+                    Loop.toThread(() -> g.yield(1));
+                } catch (IllegalStateException e) {
+                    out.add(e.getMessage());
+                }
+                g.yield(2);
+            })) {
+                for (int n : numbers) {
+                    out.add("got " + n);
+                }
+            }
+            return out;
+        });
+        assertThat(log).hasSize(3);
+        assertThat(log.get(0)).isEqualTo("got 0");
+        assertThat(log.get(1)).startsWith("Generator.yield: called by thread '")
+                .endsWith("', which is no task of the run that iterates the generator (task 'main' does): a value"
+                        + " yielded from there would race with the iteration; yield from the body, or from a task"
+                        + " of that run the body hands the generator to");
+        assertThat(log.get(2)).isEqualTo("got 2");
+    }
 }
