@@ -6,7 +6,15 @@ public enum CancelReason {
     EXPLICIT("cancelled explicitly"),
     /** The scope's deadline passed. */
     DEADLINE("deadline passed"),
-    /** A task of the group failed, so the group cancelled its body and its other tasks. */
+    /**
+     * The task group failed, so it cancelled its body and its tasks: a task of the group failed, its
+     * body threw, or an exception ({@link Task#interrupt}, {@code throwIn}, {@link Loop#taskTimeout})
+     * was thrown into its owner as it waited for its tasks. Also the reason of the task that
+     * {@link TaskGroup#start} starts, cancelled until it calls {@code started()}, when such an
+     * exception is thrown into the caller of {@code start}. The {@link Cancelled}'s message says which:
+     * {@code cancelled: task 'worker' in the group failed (task group opened by task 'main')},
+     * {@code cancelled: the group's body failed (...)}.
+     */
     GROUP_FAILURE("a task in the group failed"),
     /** The process received SIGINT or SIGTERM (real mode only), which cancels the root group. */
     SIGNAL("the process received a termination signal"),
@@ -22,7 +30,10 @@ public enum CancelReason {
         this.description = description;
     }
 
-    /** @return a short human description, as used in {@link Cancelled} messages */
+    /**
+     * @return a short human description, as used in {@link Cancelled} messages; for
+     *     {@link #GROUP_FAILURE} the message says more precisely what failed (which task, or the body)
+     */
     public String description() {
         return description;
     }

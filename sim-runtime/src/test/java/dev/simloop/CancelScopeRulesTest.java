@@ -850,7 +850,7 @@ class CancelScopeRulesTest {
             return null;
         }));
         assertThat(seen.get().reason()).isEqualTo(CancelReason.GROUP_FAILURE);
-        assertThat(seen.get()).hasMessageContaining("a task in the group failed");
+        assertThat(seen.get()).hasMessageContaining("task 'failer' in the group failed");
     }
 
     @Test

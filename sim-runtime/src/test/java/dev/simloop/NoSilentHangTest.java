@@ -561,7 +561,7 @@ class NoSilentHangTest {
     }
 
     private static final String SWALLOWED = "task 'stubborn' keeps catching the Cancelled of a cancelled scope and going"
-            + " on (raised %d times in a row: cancelled: a task in the group failed (task group opened by task 'main')),"
+            + " on (raised %d times in a row: cancelled: task 'failer' in the group failed (task group opened by task 'main')),"
             + " so it never ends, and its task group, which waits for it, never rethrows its failure:"
             + " java.lang.IllegalStateException: the real bug. A cancelled task must let Cancelled propagate: where it"
             + " catches Throwable, Exception or RuntimeException around a checkpoint, rethrow Cancelled (or catch only"

@@ -66,6 +66,11 @@ public final class CancelScopeTree {
         CancelReason reason;
         /** The task that cancelled the scope explicitly, when not its owner: its {@link Cancelled}'s message names it. */
         private TaskImpl<?> cancelledBy;
+        /**
+         * What happened, when the reason's {@link CancelReason#description() description} says too
+         * little (which task of a group failed, or that its body did): shown in its place.
+         */
+        private String why;
         boolean shielded;
         /** Loop-clock nanos, {@link Long#MAX_VALUE} when none. */
         long deadline = Long.MAX_VALUE;
@@ -88,6 +93,22 @@ public final class CancelScopeTree {
             this.owner = owner;
             this.parent = parent;
             this.label = label;
+        }
+
+        /**
+         * @return why the scope was cancelled, for messages: what happened, when the cancel said it,
+         *     else the reason's description
+         */
+        String why() {
+            if (why != null) {
+                return why;
+            }
+            return (reason == null ? CancelReason.EXPLICIT : reason).description();
+        }
+
+        /** @return the text {@link #why()} gives, as given to the cancel; null when it gave none */
+        String whyGiven() {
+            return why;
         }
 
         /** @return what the scope is, for messages: "cancel scope", "task group", "task 'x'" */
@@ -363,14 +384,23 @@ public final class CancelScopeTree {
 
     /** Cancels {@code n} (a no-op if already cancelled) and delivers it to the tasks inside. */
     public static void cancel(Scheduler loop, Node n, CancelReason reason) {
+        cancel(loop, n, reason, null);
+    }
+
+    /**
+     * {@link #cancel(Scheduler, Node, CancelReason)}, saying what happened in place of the reason's
+     * description in the {@link Cancelled}'s message and the trace, when {@code why} is not null.
+     */
+    public static void cancel(Scheduler loop, Node n, CancelReason reason, String why) {
         if (n.cancelCalled) {
             return;
         }
         scopesStirred(loop, n);
         n.cancelCalled = true;
         n.reason = reason;
+        n.why = why;
         if (loop.tracing()) {
-            loop.traceEvent(n.owner, Trace.Kind.CANCEL_REQUESTED, reason.description() + deadlineShown(n, reason) + ": " + n.label());
+            loop.traceEvent(n.owner, Trace.Kind.CANCEL_REQUESTED, n.why() + deadlineShown(n, reason) + ": " + n.label());
         }
         if (n.timer != null) {
             loop.disarm(n.timer);
@@ -852,7 +882,7 @@ public final class CancelScopeTree {
     public static Cancelled newCancelled(Node by) {
         CancelReason r = by.reason == null ? CancelReason.EXPLICIT : by.reason;
         String canceller = by.cancelledBy == null ? "" : ", by task '" + by.cancelledBy.name() + "'";
-        Cancelled c = new Cancelled(r, "cancelled: " + r.description() + " (" + by + canceller + ")");
+        Cancelled c = new Cancelled(r, "cancelled: " + by.why() + " (" + by + canceller + ")");
         RAISED_BY.set(c, new WeakReference<>(by)); // for futureFailureAsCancelled
         return c;
     }

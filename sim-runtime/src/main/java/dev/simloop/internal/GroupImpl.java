@@ -147,7 +147,7 @@ public final class GroupImpl implements WaitTarget, Abortable {
         boolean bodyCancelled = bodyFailure instanceof Cancelled
                 && CancelScopeTree.visibleCancel(loop, scope) != null;
         if (bodyFailure != null && !bodyCancelled) {
-            fail(TaskImpl.wrapChecked(owner.name(), bodyFailure));
+            fail(TaskImpl.wrapChecked(owner.name(), bodyFailure), "the group's body failed");
         }
         try {
             while (running > 0) {
@@ -210,7 +210,7 @@ public final class GroupImpl implements WaitTarget, Abortable {
         RuntimeException thrown = waiter.pendingThrow();
         if (thrown != null) {
             waiter.pendingThrow(null); // taken before fail(): its cancel asks this wait again
-            fail(thrown);
+            fail(thrown, "an exception was thrown into " + waiter.quoted() + ", which waits for the group's tasks");
         }
         return false;
     }
@@ -314,7 +314,7 @@ public final class GroupImpl implements WaitTarget, Abortable {
         boolean ignorable = failure == null || (t.cancelled && !t.strayCancel());
         if (!ignorable) {
             if (rules == null || rules.bubbles(t)) {
-                fail(failure);
+                fail(failure, t.quoted() + " in the group failed");
             } else {
                 rules.keep(t);
             }
@@ -337,9 +337,10 @@ public final class GroupImpl implements WaitTarget, Abortable {
         }
     }
 
-    private void fail(Throwable f) {
+    /** Records {@code f} and cancels the group, saying {@code why} (what failed) in its Cancelled's message. */
+    private void fail(Throwable f, String why) {
         if (record(f)) {
-            CancelScopeTree.cancel(loop, scope, CancelReason.GROUP_FAILURE);
+            CancelScopeTree.cancel(loop, scope, CancelReason.GROUP_FAILURE, why);
         }
     }
 

@@ -128,14 +128,15 @@ public final class StartState implements Abortable, WaitTarget {
             // though nobody had cancelled anything) instead.
             w.pendingThrow(null);
             thrownIn = thrown;
-            CancelScopeTree.cancel(w.loop, handshake, CancelReason.GROUP_FAILURE);
+            CancelScopeTree.cancel(w.loop, handshake, CancelReason.GROUP_FAILURE, "an exception was thrown into "
+                    + w.quoted() + ", which waits for " + this);
             return false;
         }
         // The caller was cancelled while waiting: so is the task it starts, until it calls started(),
         // with the caller's reason (a deadline's, say); the caller keeps waiting for it.
         CancelScopeTree.Node by = CancelScopeTree.cancelledScopeOf(w);
         CancelReason reason = by == null || by.reason == null ? CancelReason.EXPLICIT : by.reason;
-        CancelScopeTree.cancel(w.loop, handshake, reason);
+        CancelScopeTree.cancel(w.loop, handshake, reason, by == null ? null : by.whyGiven());
         return false;
     }
 

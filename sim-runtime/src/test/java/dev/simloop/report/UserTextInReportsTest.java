@@ -331,9 +331,10 @@ class UserTextInReportsTest {
             String table = r.traceTable(40).orElseThrow();
             assertThat(loneSurrogates(table)).as(shown(table)).isEmpty();
             // none lost to the wrap: the name's (cut at 60 chars) in the header, the message's in the task's
-            // failure, the name's whole in main's "cancel delivered by", the message's in main's failure
+            // failure, the name's whole in main's "cancel requested" (the task that failed) and "cancel delivered
+            // by", the message's in main's failure
             assertThat(count(table, SMILE.codePointAt(0))).as(shown(table))
-                    .isEqualTo((before.isEmpty() ? 30 : 29) + 60 + 60 + 60);
+                    .isEqualTo((before.isEmpty() ? 30 : 29) + 60 + 60 + 60 + 60);
             assertThat(r.chromeTraceJson().orElseThrow()).contains(before + "!" + emoji).doesNotContain("\\ud83d");
             Path page = dir.resolve("report" + before + ".html");
             r.writeHtmlReport(page);
