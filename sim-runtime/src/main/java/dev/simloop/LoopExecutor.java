@@ -403,8 +403,11 @@ final class LoopExecutor extends AbstractExecutorService {
     }
 
     /**
-     * Shuts down and waits for every task. When the calling task is cancelled meanwhile, cancels
-     * them, waits for them shielded, and raises the {@code Cancelled}: nothing outlives the call.
+     * Shuts down and waits for every task. When the calling task is cancelled meanwhile, or an
+     * exception is thrown into it ({@link Task#interrupt}, {@link Task#throwIn}, a
+     * {@link Loop#taskTimeout} that passes), as an interrupt is into the JDK's {@code close()}: cancels
+     * them ({@link #shutdownNow()}), waits for them shielded, and raises the {@code Cancelled} or the
+     * exception: nothing outlives the call.
      * Does nothing once the executor is {@linkplain #over over}, from any thread (the test after the
      * run too, or JUnit closing an {@code @AutoClose} field), as the ExecutorService contract says.
      *
@@ -426,13 +429,32 @@ final class LoopExecutor extends AbstractExecutorService {
         shutdown0("close");
         try {
             terminated.await();
-        } catch (Cancelled c) {
+        } catch (RuntimeException stop) {
+            // A cancel, or an exception thrown into the caller (Task.interrupt, throwIn, a Loop.taskTimeout
+            // that passed), as an interrupt of the JDK's close: stop the tasks and keep waiting for them, so
+            // that none outlives the call; then raise it. Left at once, the tasks ran on after close threw.
             shutdownNow();
-            CancelScope.shielded(() -> {
-                terminated.await();
-                return null;
-            });
-            throw c;
+            waitShieldedForTermination(stop);
+            throw stop;
+        }
+    }
+
+    /**
+     * Waits, shielded from cancels, until every task has ended; an exception thrown into the caller
+     * meanwhile does not end the wait: it is added to {@code stop} as suppressed.
+     */
+    private void waitShieldedForTermination(RuntimeException stop) {
+        while (!terminated.isSet()) {
+            try {
+                CancelScope.shielded(() -> {
+                    terminated.await();
+                    return null;
+                });
+            } catch (RuntimeException again) {
+                if (again != stop) {
+                    stop.addSuppressed(again);
+                }
+            }
         }
     }
 
