@@ -142,7 +142,7 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
      * {@code Task.interrupt}), which the shield does not keep out, does not end it either: at the end
      * of the group it would have cancelled the closes midway, and their outcomes would have been lost.
      * The caller joins each close instead, which such an exception interrupts without touching the
-     * close, and waits again.
+     * close, and waits again; what unwinds an aborted run passes.
      *
      * @return what was thrown into the wait, else the first closing failure (a RuntimeException or an
      *     Error), the rest suppressed; or null
@@ -174,9 +174,11 @@ public final class ResourceGroup<R extends AutoCloseable> implements AutoCloseab
                     try {
                         close.join();
                         break;
+                    } catch (dev.simloop.internal.TaskAbandoned e) {
+                        throw e; // the run has ended: unwind (a wait again would throw it at once, for ever)
                     } catch (RuntimeException | Error e) {
                         if (close.isDone()) {
-                            throw e; // its own end (the run has ended: TaskAbandoned)
+                            throw e; // its own end
                         }
                         thrownIn[0] = Failures.keepFirst(thrownIn[0], e); // the close goes on: wait on
                     }

@@ -124,6 +124,39 @@ class ResourceGroupTest {
     }
 
     /**
+     * When a run is aborted (here a deadlock) while a task waits in ResourceGroup.close for a close
+     * that has not ended, the close's wait lets the unwinding pass. It took what unwound it for an
+     * exception thrown into the wait (a timeout, an interrupt) and waited again, which threw at once:
+     * the task spun on the driver, the run returned only when the watchdog gave up on it
+     * (maxStepWallTime later, a LimitExceeded saying the task did not end while the run unwound it),
+     * and the driver went on spinning for ever after the run had returned.
+     */
+    @Test
+    void aCloseWaitingWhenTheRunIsAbortedUnwinds() {
+        List<String> unwound = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SimResult<String> r = Simulation.run(1, () -> {
+            List<ResourceGroup<AutoCloseable>> self = new java.util.ArrayList<>();
+            ResourceGroup<AutoCloseable> g = ResourceGroup.open(List.of(() -> () -> {
+                try {
+                    self.get(0).close();
+                } finally {
+                    unwound.add("close-0");
+                }
+            }));
+            self.add(g);
+            try {
+                g.close();
+            } finally {
+                unwound.add("main");
+            }
+            return "closed";
+        });
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class);
+        assertThat(r.failure().getSuppressed()).isEmpty();
+        assertThat(unwound).containsExactlyInAnyOrder("close-0", "main");
+    }
+
+    /**
      * A resource whose close closes its own group waits for the group's close, which waits for it.
      * The deadlock report said the task waited for "Event (not set, 1 waiting)", which names no
      * call the program made; it names ResourceGroup.close and the way out now.
