@@ -255,14 +255,16 @@ class AbortedRunUnwindsTest {
      * while an aborted run unwinds: the run still reports what aborted it (a deadlock here), with
      * the stubborn task named in a suppressed LimitExceeded that says what it does. Before, a false
      * "ran without reaching a checkpoint" replaced the deadlock. (This task gives up after two
-     * seconds, so that its thread does not spin for the rest of the test run.)
+     * seconds, so that its thread does not spin for the rest of the test run; the test waits for that.)
      */
     @Test
     @org.junit.jupiter.api.Timeout(60)
-    void aTaskThatWillNotUnwindLeavesTheRunsFailureAsItWas() {
+    void aTaskThatWillNotUnwindLeavesTheRunsFailureAsItWas() throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<Thread> stubborn = new java.util.concurrent.atomic.AtomicReference<>();
         Throwable t = Simulation.builder().strategy(Strategy.fifo()).maxStepWallTime(Duration.ofMillis(300)).run(() -> {
             TaskGroup.with(tg -> {
                 tg.spawn("stubborn", () -> {
+                    stubborn.set(Thread.currentThread());
                     long giveUp = System.nanoTime() + 2_000_000_000L;
                     while (System.nanoTime() < giveUp) {
                         try {
@@ -276,10 +278,17 @@ class AbortedRunUnwindsTest {
             });
             return null;
         }).failure();
+        awaitEnd(stubborn.get()); // the run returned without it: it must not spin beside the next test's runs
         assertThat(t).isInstanceOf(DeadlockDetected.class);
         assertThat(List.of(t.getSuppressed())).singleElement().satisfies(s -> assertThat(s)
                 .isInstanceOf(dev.simloop.LimitExceeded.class)
                 .hasMessageStartingWith("task 'stubborn' did not end while the aborted run unwound it")
                 .hasMessageContaining("Let dev.simloop.internal.TaskAbandoned, an Error, pass such a catch"));
+    }
+
+    /** Waits for a task's thread that outlived its run to end, so that it spins beside no later test's runs. */
+    private static void awaitEnd(Thread task) throws InterruptedException {
+        task.join(Duration.ofSeconds(30));
+        assertThat(task.isAlive()).as("the task ends once it gives up").isFalse();
     }
 }

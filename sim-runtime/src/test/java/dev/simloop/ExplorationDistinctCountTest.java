@@ -31,14 +31,18 @@ class ExplorationDistinctCountTest {
 
     /** A schedule that runs away (a step over its wall-time limit) was explored too: it counts among the distinct ones. */
     @Test
-    void aScheduleThatRanAwayIsCountedAmongTheDistinct() {
+    void aScheduleThatRanAwayIsCountedAmongTheDistinct() throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<Thread> runaway = new java.util.concurrent.atomic.AtomicReference<>();
         Exploration.Report<Integer> r = Exploration.of(() -> {
+            runaway.set(Thread.currentThread());
             long end = System.nanoTime() + 500_000_000L; // spins past the limit: no checkpoint
             while (System.nanoTime() < end) {
                 Thread.onSpinWait();
             }
             return 0;
         }).strategy(Strategy.random()).seed(3).schedules(1).maxStepWallTime(java.time.Duration.ofMillis(50)).run();
+        runaway.get().join(java.time.Duration.ofSeconds(30)); // it spins on after the report: not beside the next test's runs
+        assertThat(runaway.get().isAlive()).isFalse();
         assertThat(r.schedulesRun()).isEqualTo(1);
         assertThat(r.failingSchedules()).isEqualTo(1);
         assertThat(r.distinctDigests()).isEqualTo(1);

@@ -73,11 +73,13 @@ class ParallelExplorationTest {
     void aRunawayScheduleEndsAParallelExplorationAsItsFailureAtItsIndex() {
         // The program runs away (no checkpoint for longer than maxStepWallTime) in the schedules whose
         // first random number is 0 mod 9; the earliest of them is the failure, as with one thread.
-        Exploration.Report<Object> one = runaways(1);
+        java.util.List<Thread> spun = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Exploration.Report<Object> one = runaways(1, spun);
         assertThat(one.stopReason()).isEqualTo(Exploration.StopReason.FAILURE_FOUND);
         assertThat(one.firstFailure().orElseThrow().failure()).isInstanceOf(LimitExceeded.class)
                 .hasMessageStartingWith("task 'main' ran for ");
-        Exploration.Report<Object> three = runaways(3);
+        Exploration.Report<Object> three = runaways(3, spun);
+        spun.forEach(ParallelExplorationTest::awaitEnd); // they spin on after the reports: not beside the next test's runs
         assertThat(three.firstFailureIndex()).isEqualTo(one.firstFailureIndex());
         assertThat(three.schedulesRun()).isEqualTo(one.schedulesRun()).isEqualTo(one.firstFailureIndex() + 1);
         assertThat(three.firstFailure().orElseThrow().seed()).isEqualTo(one.firstFailure().orElseThrow().seed());
@@ -157,9 +159,11 @@ class ParallelExplorationTest {
         }
     }
 
-    private static Exploration.Report<Object> runaways(int threads) {
+    /** @param spun collects the threads of the tasks that ran away, which go on after the report */
+    private static Exploration.Report<Object> runaways(int threads, java.util.List<Thread> spun) {
         return Exploration.of(() -> {
             if (Loop.random().nextInt(9) == 0) {
+                spun.add(Thread.currentThread());
                 long until = System.nanoTime() + Duration.ofMillis(700).toNanos();
                 while (System.nanoTime() < until) {
                     Thread.onSpinWait(); // runs away for a while, then lets go, so the driver comes back
