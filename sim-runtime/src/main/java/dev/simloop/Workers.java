@@ -247,7 +247,7 @@ public final class Workers {
          *
          * <p>An exception thrown into this wait (a second {@code Task.interrupt}, a {@code Loop.taskTimeout}
          * that passes meanwhile), which the shield does not keep out, does not end it: the workers still
-         * close, and nothing outlives the call; it comes back suppressed.
+         * close, and nothing outlives the call; it comes back suppressed. What unwinds an aborted run passes.
          *
          * @return their failure, or null: also when the cancel of their task (the root group's, a
          *     signal's) ended them, which is the caller's cancel too and no failure of theirs; with
@@ -260,6 +260,8 @@ public final class Workers {
                     try {
                         h.join();
                         return thrownIn;
+                    } catch (dev.simloop.internal.TaskAbandoned e) {
+                        throw e; // the run has ended: unwind (a wait again would throw it at once, for ever)
                     } catch (RuntimeException | Error e) {
                         if (!h.inLoop.isDone()) {
                             thrownIn = Failures.keepFirst(thrownIn, e); // the workers still close: wait on

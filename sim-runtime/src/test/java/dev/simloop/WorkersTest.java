@@ -25,6 +25,37 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Issue 17, item 5: aiotools' start_server with num_workers (seed 001, "Async Server"). */
 class WorkersTest {
+    /**
+     * A run that ends in a deadlock while its task waits in Workers.run for its workers to close (a
+     * close that waits for ever, after an interrupt stopped them): the task unwinds. Workers.run took
+     * what unwinds an aborted run for an exception thrown into its wait and waited for them again,
+     * which threw at once, for ever: the task spun on the driver, the run returned only
+     * maxStepWallTime later with a LimitExceeded saying the task did not end while the run unwound it,
+     * and the driver spun on after the run had returned.
+     */
+    @Test
+    void aRunAbortedWhileWorkersCloseUnwindsTheCallerOfRun() {
+        List<String> unwound = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SimResult<Object> r = Simulation.run(1, () -> TaskGroup.with(tg -> {
+            dev.simloop.sync.Event started = new dev.simloop.sync.Event();
+            Task<Void> server = tg.spawn("server", () -> {
+                try {
+                    Workers.run(1, index -> {
+                        started.set();
+                        return () -> new dev.simloop.sync.Event().await(); // a close that never ends
+                    });
+                } finally {
+                    unwound.add("server");
+                }
+            });
+            started.await();
+            server.interrupt(new IllegalStateException("stop"));
+            return null;
+        }));
+        assertThat(r.failure()).isInstanceOf(DeadlockDetected.class);
+        assertThat(r.failure().getSuppressed()).isEmpty();
+        assertThat(unwound).containsExactly("server");
+    }
 
     @Test
     @DisplayName("seed 001 start_server: in a simulation the workers are task trees of one run; stop closes each, deterministically")
