@@ -286,6 +286,45 @@ class AbortedRunUnwindsTest {
                 .hasMessageContaining("Let dev.simloop.internal.TaskAbandoned, an Error, pass such a catch"));
     }
 
+    /**
+     * A task that catches the interrupt that unwinds its java.util.concurrent wait and waits again
+     * (a retry loop around {@code take()}) never ends with the run: the run reports that, naming the
+     * task, beside what aborted it. Before, the run returned its deadlock alone, as if every task had
+     * unwound, while the task's thread stayed parked for ever and its finally never ran.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aTaskThatWaitsInTheJdkAgainAfterTheUnwindingInterruptIsReported() throws InterruptedException {
+        LinkedBlockingQueue<String> q = new LinkedBlockingQueue<>();
+        java.util.concurrent.atomic.AtomicReference<Thread> stubborn = new java.util.concurrent.atomic.AtomicReference<>();
+        Throwable t = Simulation.builder().strategy(Strategy.fifo()).maxStepWallTime(Duration.ofMillis(300)).run(() -> {
+            TaskGroup.with(tg -> {
+                tg.spawn("retries", () -> {
+                    stubborn.set(Thread.currentThread());
+                    while (true) {
+                        try {
+                            if (q.take().equals("quit")) {
+                                return;
+                            }
+                        } catch (InterruptedException swallowed) {
+                            // retry: the interrupt that unwinds it, too
+                        }
+                    }
+                });
+                return null;
+            });
+            return null;
+        }).failure();
+        q.put("quit"); // ends the task's wait: it must not stay parked beside the next tests
+        awaitEnd(stubborn.get());
+        assertThat(t).isInstanceOf(DeadlockDetected.class);
+        assertThat(List.of(t.getSuppressed())).singleElement().satisfies(s -> assertThat(s)
+                .isInstanceOf(dev.simloop.LimitExceeded.class)
+                .hasMessageStartingWith("task 'retries' did not end while the aborted run unwound it: it waits in"
+                        + " java.util.concurrent (or Object.wait) again after the interrupt that unwinds it")
+                .hasMessageContaining("AbortedRunUnwindsTest"));
+    }
+
     /** Waits for a task's thread that outlived its run to end, so that it spins beside no later test's runs. */
     private static void awaitEnd(Thread task) throws InterruptedException {
         task.join(Duration.ofSeconds(30));

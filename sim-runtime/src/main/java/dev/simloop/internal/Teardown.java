@@ -41,6 +41,7 @@ final class Teardown {
             loop.drainInbox();
             resumeHeld(loop);
             if (ready.isEmpty()) {
+                reportLeftWaiting(loop);
                 return;
             }
             TaskImpl<?> t = ready.removeAt(0);
@@ -50,6 +51,30 @@ final class Teardown {
                 // once: a wait that ignores interrupts (ReentrantLock.lock) would otherwise spin here
                 t.killInterrupted(true);
                 t.interruptToUnwind();
+            }
+        }
+    }
+
+    /**
+     * Every task that could unwind has: one still parked in java.util.concurrent after the interrupt
+     * that unwinds it (it caught the InterruptedException and waited again, or its wait ignores
+     * interrupts) never ends with the run, and its {@code finally} blocks have not run. The run's
+     * failure says so, naming it and where it waits, as it does for a task that catches
+     * {@link TaskAbandoned} around a wait of simloop's; before, the run returned as if it had unwound.
+     */
+    private static void reportLeftWaiting(Scheduler loop) {
+        for (TaskImpl<?> t = loop.liveHead(); t != null; t = t.liveNext) {
+            if (!t.done && !t.inReady && t.blockedOn == null && t.foreignContinuation() == null && t.killInterrupted()) {
+                StackTraceElement[] stack = Frames.stackOf(t);
+                StringBuilder where = new StringBuilder();
+                Watchdog.appendStack(where, stack);
+                dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded(t.quoted() + " did not end while the aborted"
+                        + " run unwound it: it waits in java.util.concurrent (or Object.wait) again after the interrupt that unwinds"
+                        + " it (it caught the InterruptedException around a wait, in a loop, say, or its wait ignores interrupts),"
+                        + " so its finally blocks have not run. Let the InterruptedException pass such a catch. The task's"
+                        + " thread stays parked until something outside the run ends that wait. The task is at:" + where);
+                e.setStackTrace(stack);
+                loop.failedWhileUnwinding(e);
             }
         }
     }
