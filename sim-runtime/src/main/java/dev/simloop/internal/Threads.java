@@ -79,6 +79,14 @@ final class Threads {
                     + "or after it ends). Only the test method runs as the simulation's root task under "
                     + "@SimulatedLoop: move the call into the test method, or into a task it spawns.");
         }
+        String onDriver = Scheduler.userCodeOnThisDriver();
+        if (onDriver != null) {
+            return new IllegalStateException(call + " must be called from a simloop task, but it was called from "
+                    + onDriver + ", which the loop's driver thread runs, outside any task, when the time-out fires (as"
+                    + " the JDK runs them on its timer thread): such code may not call the loop, and a dependent"
+                    + " attached with an Async method on Loop.executor() is handed over from there too. Wait for the"
+                    + " future in a task (join() or get()) and act on its value in that task (docs/virtual-time.md).");
+        }
         if (Offloads.runningWork()) {
             return new IllegalStateException(call + " must be called from a simloop task, but it was called from work"
                     + " offloaded with Loop.toThread, which runs on " + who + ", outside the loop, while its task"

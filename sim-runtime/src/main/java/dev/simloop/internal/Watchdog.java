@@ -343,9 +343,10 @@ final class Watchdog {
             dev.simloop.LimitExceeded e = new dev.simloop.LimitExceeded(what + " ran for " + Nanos.format(nanos)
                     + " of real time on the loop's driver thread (maxStepWallTime = " + Nanos.format(loop.maxStepWallNanos())
                     + ", step " + step + ", virtual time " + Nanos.format(loop.now()) + "): code there must not block,"
-                    + " since no task runs until it returns. Attach the action with an Async method and Loop.executor()"
-                    + " (exceptionallyAsync(f, Loop.executor())), so that it runs as a task. The run stops here; the"
-                    + " driver is at:" + where);
+                    + " since no task runs until it returns. Wait for the future in a task instead (join() or get(),"
+                    + " which end at the time-out) and act on its outcome in that task (an Async method with"
+                    + " Loop.executor() does not help: the driver would hand the action over, and it may not call the"
+                    + " loop). The run stops here; the driver is at:" + where);
             e.setStackTrace(stack);
             loop.ranAway(e, step);
         }
