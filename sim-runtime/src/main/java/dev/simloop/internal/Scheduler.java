@@ -941,29 +941,20 @@ public final class Scheduler {
     void runUserCodeOnDriver(String what, Runnable code) {
         userCodeOnDriver = what;
         userCodeOnDriverSince = System.nanoTime();
-        String outer = USER_CODE_ON_THIS_DRIVER.get();
-        USER_CODE_ON_THIS_DRIVER.set(what);
         try {
             code.run();
         } finally {
             userCodeOnDriverSince = 0;
-            if (outer == null) {
-                USER_CODE_ON_THIS_DRIVER.remove();
-            } else {
-                USER_CODE_ON_THIS_DRIVER.set(outer);
-            }
         }
     }
-
-    /** What user code the calling thread, a loop's driver, runs outside any task ({@link #runUserCodeOnDriver}). */
-    private static final ThreadLocal<String> USER_CODE_ON_THIS_DRIVER = new ThreadLocal<>();
 
     /**
      * @return what user code the calling thread runs as a loop's driver outside any task
      *     ({@link #runUserCodeOnDriver}), for the message of a runtime call made from it; null: none
      */
     static String userCodeOnThisDriver() {
-        return USER_CODE_ON_THIS_DRIVER.get();
+        Scheduler loop = Drivers.loopOn(Thread.currentThread());
+        return loop != null && loop.userCodeOnDriverSince != 0 ? loop.userCodeOnDriver : null;
     }
 
     /** @return since when the driver runs user code outside any task ({@link #runUserCodeOnDriver}); 0: it does not */
