@@ -9,6 +9,7 @@ import dev.simloop.Simulation;
 import dev.simloop.Task;
 import dev.simloop.TaskGroup;
 import dev.simloop.TaskTimeoutException;
+import dev.simloop.ThrowingSupplier;
 import dev.simloop.sync.Event;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,14 @@ class LoopExecutorCloseThrownIntoTest {
         Boom(String m) {
             super(m);
         }
+    }
+
+    /** Asserts that {@code program} logs {@code expected} simulated under seeds 0 to 49, and on a real loop. */
+    private static void assertLogsOnEverySeedAndARealLoop(ThrowingSupplier<List<String>> program, String... expected) {
+        for (long seed = 0; seed < 50; seed++) {
+            assertThat(Simulation.run(seed, program).value()).as("seed %d", seed).containsExactly(expected);
+        }
+        assertThat(Loop.run(program)).containsExactly(expected);
     }
 
     /** Sleeps an hour (the group's end cancels it, on old code, once the test is done); logs its cancel. */
@@ -69,13 +78,7 @@ class LoopExecutorCloseThrownIntoTest {
 
     @Test
     void anExceptionThrownIntoCloseCancelsTheExecutorsTasksAndWaitsForThem() {
-        for (long seed = 0; seed < 50; seed++) {
-            assertThat(Simulation.run(seed, LoopExecutorCloseThrownIntoTest::interruptTheCloser).value())
-                    .as("seed %d", seed)
-                    .containsExactly("work cancelled", "close threw stop, executor terminated: true");
-        }
-        assertThat(Loop.run(LoopExecutorCloseThrownIntoTest::interruptTheCloser))
-                .containsExactly("work cancelled", "close threw stop, executor terminated: true");
+        assertLogsOnEverySeedAndARealLoop(LoopExecutorCloseThrownIntoTest::interruptTheCloser, "work cancelled", "close threw stop, executor terminated: true");
     }
 
     /** A task timeout of 10 ms around a close whose executor's work sleeps an hour. */
@@ -100,13 +103,7 @@ class LoopExecutorCloseThrownIntoTest {
 
     @Test
     void aTaskTimeoutAroundCloseCancelsTheExecutorsTasksAndWaitsForThem() {
-        for (long seed = 0; seed < 50; seed++) {
-            assertThat(Simulation.run(seed, LoopExecutorCloseThrownIntoTest::taskTimeoutAroundClose).value())
-                    .as("seed %d", seed)
-                    .containsExactly("work cancelled", "timed out, executor terminated: true");
-        }
-        assertThat(Loop.run(LoopExecutorCloseThrownIntoTest::taskTimeoutAroundClose))
-                .containsExactly("work cancelled", "timed out, executor terminated: true");
+        assertLogsOnEverySeedAndARealLoop(LoopExecutorCloseThrownIntoTest::taskTimeoutAroundClose, "work cancelled", "timed out, executor terminated: true");
     }
 
     /**
@@ -153,12 +150,6 @@ class LoopExecutorCloseThrownIntoTest {
 
     @Test
     void anExceptionThrownIntoCloseWhileItWaitsForTheCancelledTasksDoesNotEndTheWait() {
-        for (long seed = 0; seed < 50; seed++) {
-            assertThat(Simulation.run(seed, LoopExecutorCloseThrownIntoTest::interruptTheCloserTwice).value())
-                    .as("seed %d", seed)
-                    .containsExactly("work cleaned up", "close threw stop, suppressed [again]");
-        }
-        assertThat(Loop.run(LoopExecutorCloseThrownIntoTest::interruptTheCloserTwice))
-                .containsExactly("work cleaned up", "close threw stop, suppressed [again]");
+        assertLogsOnEverySeedAndARealLoop(LoopExecutorCloseThrownIntoTest::interruptTheCloserTwice, "work cleaned up", "close threw stop, suppressed [again]");
     }
 }
